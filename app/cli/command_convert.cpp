@@ -1,0 +1,54 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/io/convert.h"
+#include "geo/issue.h"
+
+#include <iostream>
+
+namespace parkatlas::cli {
+
+int runConvert(const std::vector<std::string>& args)
+{
+    CommandLine cli("convert", "SOURCE DEST [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
+                               "[--overwrite]",
+                    "Converts every layer of SOURCE into DEST, decoding legacy text (GBK …) per "
+                    "file and writing UTF-8. The format of DEST follows its extension (.gpkg, "
+                    ".geojson, .shp, .fgb, .kml, .csv, .dxf; no extension: a folder of "
+                    "shapefiles). DEST is written under a temporary name and renamed into "
+                    "place when complete; it may never be the input.");
+    cli.addPositional("SOURCE", "file, folder or connection string");
+    cli.addPositional("DEST", "the file or folder to write");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC (GBK, CP936, UTF-8, BIG5 …)");
+    cli.addOption("s-srs", "CRS", "the source's CRS, where it has none or a wrong one");
+    cli.addOption("t-srs", "CRS", "reproject into CRS (EPSG:4547, EPSG:4490 …)");
+    cli.addFlag("overwrite", "replace DEST if it exists");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    geo::ConvertOptions options;
+    options.open.encoding = cli.value("encoding");
+    options.open.sourceSrs = cli.value("s-srs");
+    options.targetSrs = cli.value("t-srs");
+    options.overwrite = cli.has("overwrite");
+    ProgressBar bar("converting");
+    options.progress = [&bar](double done) { return bar.update(done); };
+
+    geo::IssueList issues;
+    const auto converted = geo::convertSource(cli.positional("SOURCE"), cli.positional("DEST"),
+                                              options, issues);
+    bar.finish();
+    for (const geo::Issue& issue : issues.issues())
+        std::cerr << geo::formatIssue(issue) << "\n";
+    for (const geo::ConvertedLayer& layer : converted)
+        std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": "
+                  << layer.featureCount << " features, text " << layer.encoding.name << " ("
+                  << layer.encoding.reason << "), CRS " << layer.crsLabel << "\n";
+    std::cout << "wrote " << cli.positional("DEST") << "\n";
+    return kExitOk;
+}
+
+} // namespace parkatlas::cli

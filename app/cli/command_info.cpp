@@ -1,0 +1,248 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/io/source.h"
+#include "geo/issue.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace parkatlas::cli {
+
+namespace {
+
+struct LayerReport {
+    geo::LayerInfo info;
+    std::size_t featuresRead = 0;
+    std::vector<std::pair<std::string, std::string>> firstFeature; // field → value
+    std::vector<geo::Issue> issues;
+};
+
+std::string formatExtent(const geo::Envelope& e)
+{
+    if (e.isEmpty())
+        return "empty";
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "%.3f, %.3f – %.3f, %.3f", e.minX, e.minY, e.maxX,
+                  e.maxY);
+    return buffer;
+}
+
+LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options)
+{
+    LayerReport report;
+    report.info = geo::describeLayer(ref, options);
+    // Read every feature too: a corrupt record or a wrong encoding shows only then, and a file
+    // that "opens" but cannot be read is not fine.
+    geo::IssueList issues;
+    geo::ReadOptions read;
+    read.open = options;
+    read.requireCrs = false;
+    ProgressBar bar("reading " + report.info.ref.layerName);
+    read.progress = [&bar](double done) { return bar.update(done); };
+    geo::Layer layer = geo::readLayer(ref, read, issues);
+    bar.finish();
+    report.featuresRead = layer.featureCount();
+    if (layer.featureCount() > 0)
+        for (std::size_t f = 0; f < layer.attributes.fields().size(); ++f)
+            report.firstFeature.emplace_back(layer.attributes.fields()[f].name,
+                                             layer.attributes.text(0, static_cast<int>(f)));
+    // The CRS warnings are already part of the description; keep the rest.
+    for (geo::Issue& issue : issues.issues()) {
+        const auto& known = report.info.crs.warnings;
+        if (issue.fid < 0 && std::find(known.begin(), known.end(), issue.message) != known.end())
+            continue;
+        report.issues.push_back(std::move(issue));
+    }
+    return report;
+}
+
+void printText(const std::string& source, const std::vector<LayerReport>& reports)
+{
+    std::cout << source << "\n";
+    for (const LayerReport& r : reports) {
+        const geo::LayerInfo& info = r.info;
+        std::cout << "\nlayer " << info.ref.layerName << "  (" << info.ref.datasetPath << ", "
+                  << info.driver << ")\n";
+        std::cout << "  geometry:  " << info.geometryType << "\n";
+        std::cout << "  features:  " << info.featureCount;
+        if (static_cast<std::int64_t>(r.featuresRead) != info.featureCount)
+            std::cout << " in the header, " << r.featuresRead << " readable";
+        std::cout << "\n";
+        const geo::CrsResolution& crs = info.crs;
+        if (!crs.crs.isEmpty()) {
+            std::cout << "  CRS:       " << crs.crs.label();
+            if (crs.crs.label() != crs.crs.name())
+                std::cout << " " << crs.crs.name();
+            std::cout << " (from " << crs.origin << ")\n";
+        } else {
+            std::cout << "  CRS:       none";
+            if (crs.proposal)
+                std::cout << "; " << crs.proposal->reason
+                          << ". Not assumed: confirm with --s-srs EPSG:"
+                          << crs.proposal->epsgCgcs2000;
+            else if (!crs.hint.empty())
+                std::cout << "; " << crs.hint;
+            std::cout << "\n";
+        }
+        std::cout << "  extent:    " << formatExtent(info.extent) << "\n";
+        std::cout << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason
+                  << ")\n";
+        std::cout << "  fields:    ";
+        if (info.fields.empty())
+            std::cout << "none";
+        for (std::size_t i = 0; i < info.fields.size(); ++i)
+            std::cout << (i ? ", " : "") << info.fields[i].name << " " << info.fields[i].type;
+        std::cout << "\n";
+        if (!r.firstFeature.empty()) {
+            std::cout << "  first:     ";
+            for (std::size_t i = 0; i < r.firstFeature.size(); ++i)
+                std::cout << (i ? ", " : "") << r.firstFeature[i].first << "="
+                          << r.firstFeature[i].second;
+            std::cout << "\n";
+        }
+        for (const std::string& warning : crs.warnings)
+            std::cout << "  warning:   " << warning << "\n";
+        for (const std::string& warning : info.warnings)
+            std::cout << "  warning:   " << warning << "\n";
+    }
+}
+
+void writeJson(const std::string& source, const std::vector<LayerReport>& reports,
+               const std::vector<std::string>& failures)
+{
+    geo::JsonWriter json(std::cout);
+    json.beginObject();
+    json.field("source", source);
+    json.key("layers").beginArray();
+    for (const LayerReport& r : reports) {
+        const geo::LayerInfo& info = r.info;
+        json.beginObject();
+        json.field("name", info.ref.layerName);
+        json.field("dataset", info.ref.datasetPath);
+        json.field("driver", info.driver);
+        json.field("geometry_type", info.geometryType);
+        json.field("kind", geo::toString(info.kind));
+        json.field("feature_count", info.featureCount);
+        json.field("features_read", r.featuresRead);
+        json.key("crs").beginObject();
+        if (info.crs.crs.isEmpty()) {
+            json.key("label").null();
+        } else {
+            json.field("label", info.crs.crs.label());
+            json.field("name", info.crs.crs.name());
+            if (auto epsg = info.crs.crs.epsg())
+                json.field("epsg", *epsg);
+            json.field("origin", info.crs.origin);
+        }
+        if (info.crs.proposal) {
+            json.key("proposal").beginObject();
+            json.field("epsg", info.crs.proposal->epsgCgcs2000);
+            json.field("zone", info.crs.proposal->zone);
+            json.field("zone_width_deg", info.crs.proposal->zoneWidthDeg);
+            json.field("central_meridian_deg", info.crs.proposal->centralMeridianDeg);
+            json.field("epsg_xian1980", info.crs.proposal->epsgXian1980);
+            json.field("epsg_beijing1954", info.crs.proposal->epsgBeijing1954);
+            json.field("reason", info.crs.proposal->reason);
+            json.endObject();
+        }
+        if (!info.crs.hint.empty())
+            json.field("hint", info.crs.hint);
+        json.endObject();
+        json.key("extent");
+        if (info.extent.isEmpty()) {
+            json.null();
+        } else {
+            json.beginArray();
+            json.value(info.extent.minX).value(info.extent.minY);
+            json.value(info.extent.maxX).value(info.extent.maxY);
+            json.endArray();
+        }
+        json.key("encoding").beginObject();
+        json.field("name", info.encoding.name);
+        json.field("origin", geo::toString(info.encoding.origin));
+        json.field("reason", info.encoding.reason);
+        json.endObject();
+        json.key("fields").beginArray();
+        for (const geo::FieldInfo& field : info.fields) {
+            json.beginObject().field("name", field.name).field("type", field.type);
+            json.endObject();
+        }
+        json.endArray();
+        json.key("first_feature").beginObject();
+        for (const auto& [name, value] : r.firstFeature)
+            json.field(name, value);
+        json.endObject();
+        json.key("warnings").beginArray();
+        for (const std::string& warning : info.crs.warnings)
+            json.value(warning);
+        for (const std::string& warning : info.warnings)
+            json.value(warning);
+        json.endArray();
+        json.key("issues").beginArray();
+        for (const geo::Issue& issue : r.issues)
+            json.value(geo::formatIssue(issue));
+        json.endArray();
+        json.endObject();
+    }
+    json.endArray();
+    json.key("errors").beginArray();
+    for (const std::string& failure : failures)
+        json.value(failure);
+    json.endArray();
+    json.endObject();
+}
+
+} // namespace
+
+int runInfo(const std::vector<std::string>& args)
+{
+    CommandLine cli("info", "SOURCE [--json] [--encoding ENC] [--s-srs CRS]",
+                    "Describes every layer of SOURCE (a file OGR opens, a folder of files, or a "
+                    "connection): geometry, feature count, CRS and where it came from, extent, "
+                    "text encoding and why, fields, and the first feature's values. Every "
+                    "feature is read, so a corrupt record shows up here.");
+    cli.addPositional("SOURCE", "file, folder or connection string");
+    cli.addFlag("json", "print one JSON object instead of text");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC (GBK, CP936, UTF-8, BIG5 …)");
+    cli.addOption("s-srs", "CRS", "assume this CRS (EPSG:4547, WKT, PROJ string)");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    const std::string source = cli.positional("SOURCE");
+    geo::OpenOptions options;
+    options.encoding = cli.value("encoding");
+    options.sourceSrs = cli.value("s-srs");
+
+    geo::LayerListing listing = geo::listSourceLayers(source);
+    std::vector<LayerReport> reports;
+    std::vector<std::string> failures = listing.failures;
+    for (const geo::LayerRef& ref : listing.layers) {
+        try {
+            reports.push_back(inspect(ref, options));
+        } catch (const geo::Error& error) {
+            failures.push_back(error.what());
+        }
+    }
+    if (cli.has("json")) {
+        writeJson(source, reports, failures);
+    } else {
+        printText(source, reports);
+        for (const LayerReport& r : reports)
+            for (const geo::Issue& issue : r.issues)
+                std::cerr << geo::formatIssue(issue) << "\n";
+    }
+    for (const std::string& failure : failures)
+        std::cerr << "parkatlas info: error: " << failure << "\n";
+    if (reports.empty() && failures.empty())
+        return kExitOk;
+    return failures.empty() ? kExitOk : kExitBadInput;
+}
+
+} // namespace parkatlas::cli

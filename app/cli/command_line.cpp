@@ -1,0 +1,142 @@
+#include "app/cli/command_line.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace parkatlas::cli {
+
+CommandLine::CommandLine(std::string command, std::string synopsis, std::string description)
+    : m_command(std::move(command)), m_synopsis(std::move(synopsis)),
+      m_description(std::move(description))
+{
+}
+
+void CommandLine::addFlag(std::string name, std::string help)
+{
+    m_specs.push_back({std::move(name), {}, std::move(help), false});
+}
+
+void CommandLine::addOption(std::string name, std::string metavar, std::string help,
+                            bool repeatable)
+{
+    m_specs.push_back({std::move(name), std::move(metavar), std::move(help), repeatable});
+}
+
+void CommandLine::addPositional(std::string name, std::string help, bool required)
+{
+    m_positionals.push_back({std::move(name), std::move(help), required});
+}
+
+const CommandLine::Spec* CommandLine::find(std::string_view name) const
+{
+    for (const Spec& spec : m_specs)
+        if (spec.name == name)
+            return &spec;
+    return nullptr;
+}
+
+void CommandLine::parse(const std::vector<std::string>& args)
+{
+    bool optionsEnded = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (!optionsEnded && (arg == "--help" || arg == "-h")) {
+            m_help = true;
+            return;
+        }
+        if (!optionsEnded && arg == "--") {
+            optionsEnded = true;
+            continue;
+        }
+        if (!optionsEnded && arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
+            std::string name = arg.substr(2);
+            std::string value;
+            bool inlineValue = false;
+            if (const auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+                inlineValue = true;
+            }
+            const Spec* spec = find(name);
+            if (!spec)
+                throw UsageError("unknown option --" + name + " for '" + m_command + "'");
+            if (spec->metavar.empty()) {
+                if (inlineValue)
+                    throw UsageError("--" + name + " takes no value");
+                m_given.emplace_back(name, "");
+                continue;
+            }
+            if (!inlineValue) {
+                if (i + 1 >= args.size())
+                    throw UsageError("--" + name + " needs a value (" + spec->metavar + ")");
+                value = args[++i];
+            }
+            if (!spec->repeatable && has(name))
+                throw UsageError("--" + name + " given twice");
+            m_given.emplace_back(name, value);
+            continue;
+        }
+        if (!optionsEnded && arg.size() > 1 && arg[0] == '-' && arg != "-")
+            throw UsageError("unknown option " + arg + " for '" + m_command + "'");
+        if (m_positionalValues.size() >= m_positionals.size())
+            throw UsageError("unexpected argument '" + arg + "'");
+        m_positionalValues.push_back(arg);
+    }
+    for (std::size_t i = m_positionalValues.size(); i < m_positionals.size(); ++i)
+        if (m_positionals[i].required)
+            throw UsageError("missing " + m_positionals[i].name);
+}
+
+std::string CommandLine::help() const
+{
+    std::ostringstream out;
+    out << "usage: parkatlas " << m_command << " " << m_synopsis << "\n\n"
+        << m_description << "\n";
+    if (!m_positionals.empty()) {
+        out << "\narguments:\n";
+        for (const Positional& p : m_positionals)
+            out << "  " << p.name << std::string(p.name.size() < 22 ? 22 - p.name.size() : 1, ' ')
+                << p.help << "\n";
+    }
+    out << "\noptions:\n";
+    for (const Spec& spec : m_specs) {
+        std::string left = "--" + spec.name + (spec.metavar.empty() ? "" : " " + spec.metavar);
+        out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
+            << spec.help << "\n";
+    }
+    out << "  --help                show this help\n";
+    return out.str();
+}
+
+bool CommandLine::has(std::string_view name) const
+{
+    return std::any_of(m_given.begin(), m_given.end(),
+                       [&](const auto& given) { return given.first == name; });
+}
+
+std::string CommandLine::value(std::string_view name, std::string fallback) const
+{
+    for (auto it = m_given.rbegin(); it != m_given.rend(); ++it)
+        if (it->first == name)
+            return it->second;
+    return fallback;
+}
+
+std::vector<std::string> CommandLine::values(std::string_view name) const
+{
+    std::vector<std::string> out;
+    for (const auto& given : m_given)
+        if (given.first == name)
+            out.push_back(given.second);
+    return out;
+}
+
+std::string CommandLine::positional(std::string_view name) const
+{
+    for (std::size_t i = 0; i < m_positionals.size(); ++i)
+        if (m_positionals[i].name == name)
+            return i < m_positionalValues.size() ? m_positionalValues[i] : std::string();
+    return {};
+}
+
+} // namespace parkatlas::cli

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace parkatlas::cli {
+
+/// Exit codes (DESIGN.md): 0 success, 1 findings found with --fail-on-findings, 2 bad input or
+/// usage, 130 interrupted.
+constexpr int kExitOk = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const std::vector<std::string>& args);
+};
+
+/// Every subcommand, in the order `parkatlas --help` lists them.
+const std::vector<Command>& commands();
+
+int runInfo(const std::vector<std::string>& args);
+int runConvert(const std::vector<std::string>& args);
+
+/// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
+/// messages on stderr.
+int run(int argc, char** argv);
+
+} // namespace parkatlas::cli

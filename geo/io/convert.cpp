@@ -1,0 +1,294 @@
+#include "geo/io/convert.h"
+
+#include "geo/error.h"
+#include "geo/io/gdal_open.h"
+#include "geo/issue.h"
+
+#include <gdal_utils.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+namespace parkatlas::geo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+struct OutputFormat {
+    std::string driver;
+    bool folder = false;      // a folder of shapefiles
+    bool singleLayer = false; // the format holds one layer
+};
+
+OutputFormat formatFor(const fs::path& destination)
+{
+    const std::string ext = lower(destination.extension().string());
+    if (ext.empty())
+        return {"ESRI Shapefile", true, false};
+    static const std::map<std::string, OutputFormat> kFormats = {
+        {".gpkg", {"GPKG", false, false}},       {".geojson", {"GeoJSON", false, true}},
+        {".json", {"GeoJSON", false, true}},     {".shp", {"ESRI Shapefile", false, true}},
+        {".fgb", {"FlatGeobuf", false, true}},   {".kml", {"KML", false, false}},
+        {".csv", {"CSV", false, true}},          {".dxf", {"DXF", false, true}},
+        {".sqlite", {"SQLite", false, false}},
+    };
+    auto it = kFormats.find(ext);
+    if (it == kFormats.end())
+        throw IoError("cannot tell the output format from the extension '" + ext +
+                          "' (use .gpkg, .geojson, .shp, .fgb, .kml, .csv, .dxf, or a folder name)",
+                      {destination.string(), {}, -1, {}});
+    return it->second;
+}
+
+/// Removes a temporary output on every way out except success.
+class TemporaryOutput {
+public:
+    explicit TemporaryOutput(fs::path path) : m_path(std::move(path)) {}
+    ~TemporaryOutput()
+    {
+        if (!m_committed) {
+            std::error_code ec;
+            fs::remove_all(m_path, ec);
+            // GDAL may leave sidecars (shapefile parts, SQLite journals) beside a file.
+            if (m_path.has_extension()) {
+                for (const char* suffix : {"-journal", "-wal", "-shm"}) {
+                    fs::path sidecar = m_path;
+                    sidecar += suffix;
+                    fs::remove(sidecar, ec);
+                }
+                for (const char* ext : {".shx", ".dbf", ".prj", ".cpg", ".qix"}) {
+                    fs::path sidecar = m_path;
+                    sidecar.replace_extension(ext);
+                    fs::remove(sidecar, ec);
+                }
+            }
+        }
+    }
+    const fs::path& path() const { return m_path; }
+    void commit() { m_committed = true; }
+
+private:
+    fs::path m_path;
+    bool m_committed = false;
+};
+
+bool sameFile(const fs::path& a, const fs::path& b)
+{
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec))
+        return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+int progressThunk(double done, const char*, void* data)
+{
+    auto* callback = static_cast<const ProgressCallback*>(data);
+    return (*callback)(done) ? TRUE : FALSE;
+}
+
+} // namespace
+
+std::vector<ConvertedLayer> convertSource(const std::string& source,
+                                          const std::string& destination,
+                                          const ConvertOptions& options, IssueSink& issues)
+{
+    ensureGdal();
+    const fs::path dest(destination);
+    const OutputFormat format = formatFor(dest);
+    const std::vector<LayerRef> refs = listLayers(source);
+
+    // DEST may never be an input, nor (for a folder) hold one.
+    std::set<std::string> inputs;
+    for (const LayerRef& ref : refs) {
+        inputs.insert(ref.datasetPath);
+        if (sameFile(dest, ref.datasetPath) || sameFile(dest, source))
+            throw IoError("the destination is the input; choose another name",
+                          {destination, {}, -1, {}});
+        std::error_code ec;
+        if (format.folder && fs::exists(dest, ec) &&
+            sameFile(fs::path(ref.datasetPath).parent_path(), dest))
+            throw IoError("the destination folder holds the input; choose another folder",
+                          {destination, {}, -1, {}});
+    }
+    std::error_code ec;
+    if (fs::exists(dest, ec) && !options.overwrite)
+        throw IoError("the destination exists; pass --overwrite to replace it",
+                      {destination, {}, -1, {}});
+    if (format.singleLayer && refs.size() > 1)
+        throw IoError("the source has " + std::to_string(refs.size()) +
+                          " layers but this format holds one; write a .gpkg or a folder",
+                      {destination, {}, -1, {}});
+
+    const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent, ec))
+        throw IoError("the destination's folder does not exist", {destination, {}, -1, {}});
+    // Hidden, beside DEST (same file system, so the final rename is atomic).
+    std::string temporaryName = ".";
+    temporaryName += dest.stem().string();
+    temporaryName += ".partial-" + std::to_string(::getpid()) + dest.extension().string();
+    const fs::path temporaryPath = parent / temporaryName;
+    TemporaryOutput temporary(temporaryPath);
+    if (format.folder)
+        fs::create_directory(temporary.path());
+
+    std::vector<ConvertedLayer> converted;
+    std::set<std::string> usedNames;
+    GDALDatasetH output = nullptr;
+    auto closeOutput = [&] {
+        if (output) {
+            GDALClose(output);
+            output = nullptr;
+        }
+    };
+    try {
+        for (std::size_t index = 0; index < refs.size(); ++index) {
+            const LayerRef& ref = refs[index];
+            GdalErrorCapture errors;
+            const EncodingChoice encoding = encodingForDataset(ref.datasetPath, options.open);
+            GDALDatasetUniquePtr input = openVectorDataset(ref.datasetPath, encoding, errors);
+            OGRLayer* layer = input->GetLayerByName(ref.layerName.c_str());
+            if (!layer)
+                throw IoError("layer disappeared while converting",
+                              {ref.datasetPath, ref.layerName, -1, {}});
+            const bool hasCrs = layer->GetSpatialRef() != nullptr;
+
+            std::string targetName = ref.layerName;
+            for (int n = 2; usedNames.count(lower(targetName)); ++n)
+                targetName = ref.layerName + "_" + std::to_string(n);
+            usedNames.insert(lower(targetName));
+
+            CPLStringList argv;
+            argv.AddString("-f");
+            argv.AddString(format.driver.c_str());
+            argv.AddString("-nln");
+            argv.AddString(targetName.c_str());
+            if (!options.open.sourceSrs.empty()) {
+                argv.AddString(options.targetSrs.empty() ? "-a_srs" : "-s_srs");
+                argv.AddString(options.open.sourceSrs.c_str());
+            }
+            if (!options.targetSrs.empty()) {
+                if (!hasCrs && options.open.sourceSrs.empty())
+                    throw CrsError("the layer has no coordinate system, so it cannot be "
+                                   "reprojected; give its CRS with --s-srs",
+                                   {ref.datasetPath, ref.layerName, -1, {}});
+                argv.AddString("-t_srs");
+                argv.AddString(options.targetSrs.c_str());
+            }
+            if (format.driver == "GPKG" || format.driver == "FlatGeobuf") {
+                // Shapefiles mix Polygon and MultiPolygon under one declared type.
+                argv.AddString("-nlt");
+                argv.AddString("PROMOTE_TO_MULTI");
+            }
+            if (format.driver == "ESRI Shapefile") {
+                argv.AddString("-lco");
+                argv.AddString("ENCODING=UTF-8");
+            }
+            if (format.driver == "GPKG") {
+                argv.AddString("-gt");
+                argv.AddString("65536");
+            }
+            argv.AddString(ref.layerName.c_str());
+
+            GDALVectorTranslateOptions* translateOptions =
+                GDALVectorTranslateOptionsNew(argv.List(), nullptr);
+            if (options.progress) {
+                GDALVectorTranslateOptionsSetProgress(
+                    translateOptions, progressThunk,
+                    const_cast<ProgressCallback*>(&options.progress));
+            }
+            std::string outputName = temporary.path().string();
+            if (format.folder)
+                outputName = (temporary.path() / (targetName + ".shp")).string();
+            GDALDatasetH sourceHandle = GDALDataset::ToHandle(input.get());
+            int usageError = FALSE;
+            GDALDatasetH result = nullptr;
+            if (output && !format.folder) {
+                result = GDALVectorTranslate(nullptr, output, 1, &sourceHandle, translateOptions,
+                                             &usageError);
+            } else {
+                result = GDALVectorTranslate(outputName.c_str(), nullptr, 1, &sourceHandle,
+                                             translateOptions, &usageError);
+            }
+            GDALVectorTranslateOptionsFree(translateOptions);
+            if (!result) {
+                if (options.progress && !options.progress(0.0))
+                    throw Cancelled();
+                throw IoError("writing failed: " + errors.lastFailure(),
+                              {ref.datasetPath, ref.layerName, -1, {}});
+            }
+            if (format.folder)
+                GDALClose(result);
+            else
+                output = result;
+            for (const auto& message : errors.take())
+                issues.report({message.failure ? Issue::Severity::Error
+                                               : Issue::Severity::Warning,
+                               ref.datasetPath, ref.layerName, -1, message.text});
+
+            ConvertedLayer done;
+            done.sourceDataset = ref.datasetPath;
+            done.sourceLayer = ref.layerName;
+            done.targetLayer = targetName;
+            done.featureCount = layer->GetFeatureCount(TRUE);
+            done.encoding = encoding;
+            const char* targetSrs = options.targetSrs.empty() ? nullptr : options.targetSrs.c_str();
+            if (targetSrs)
+                done.crsLabel = options.targetSrs;
+            else if (!options.open.sourceSrs.empty())
+                done.crsLabel = options.open.sourceSrs;
+            else
+                done.crsLabel = Crs::fromOgr(layer->GetSpatialRef()).label();
+            converted.push_back(std::move(done));
+        }
+        closeOutput();
+    } catch (...) {
+        closeOutput();
+        throw;
+    }
+
+    // Into place. A file is renamed over the old one atomically; a folder is swapped.
+    if (fs::exists(dest, ec)) {
+        if (format.folder) {
+            std::string oldName = ".";
+            oldName += dest.filename().string();
+            oldName += ".old-" + std::to_string(::getpid());
+            const fs::path old = parent / oldName;
+            fs::rename(dest, old);
+            fs::rename(temporary.path(), dest);
+            fs::remove_all(old, ec);
+            temporary.commit();
+            return converted;
+        }
+    }
+    if (format.driver == "ESRI Shapefile") {
+        // A single shapefile is several files; the .shp goes last so a reader never sees a
+        // new .shp with an old .dbf.
+        for (const char* ext : {".dbf", ".shx", ".prj", ".cpg"}) {
+            fs::path from = temporary.path();
+            from.replace_extension(ext);
+            fs::path to = dest;
+            to.replace_extension(ext);
+            if (fs::exists(from, ec))
+                fs::rename(from, to);
+            else
+                fs::remove(to, ec);
+        }
+    }
+    fs::rename(temporary.path(), dest);
+    temporary.commit();
+    return converted;
+}
+
+} // namespace parkatlas::geo

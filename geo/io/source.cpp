@@ -1,0 +1,571 @@
+#include "geo/io/source.h"
+
+#include "geo/crs/transform.h"
+#include "geo/error.h"
+#include "geo/io/gdal_open.h"
+#include "geo/issue.h"
+
+#include <gdal_priv.h>
+#include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+namespace parkatlas::geo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lowerExtension(const std::string& path)
+{
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+bool isShapefilePath(const std::string& path)
+{
+    const std::string ext = lowerExtension(path);
+    return ext == ".shp" || ext == ".dbf";
+}
+
+/// The .dbf beside a .shp (any case of the extension), or "" if there is none.
+std::string dbfBeside(const std::string& shpPath)
+{
+    if (lowerExtension(shpPath) == ".dbf")
+        return shpPath;
+    fs::path base = fs::path(shpPath).replace_extension();
+    for (const char* ext : {".dbf", ".DBF", ".Dbf"}) {
+        fs::path candidate = base;
+        candidate += ext;
+        VSIStatBufL stat;
+        if (VSIStatL(candidate.string().c_str(), &stat) == 0)
+            return candidate.string();
+    }
+    return {};
+}
+
+std::string sidecarBeside(const std::string& shpPath, const char* lowerExt)
+{
+    std::string upper = lowerExt;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    for (const std::string& ext : {std::string(lowerExt), upper}) {
+        fs::path candidate = fs::path(shpPath).replace_extension(ext);
+        VSIStatBufL stat;
+        if (VSIStatL(candidate.string().c_str(), &stat) == 0)
+            return candidate.string();
+    }
+    return {};
+}
+
+/// Why GDAL could not open `path`, in words a park's data clerk can act on.
+std::string diagnoseOpenFailure(const std::string& path, const std::string& gdalMessage)
+{
+    VSIStatBufL stat;
+    if (VSIStatL(path.c_str(), &stat) != 0)
+        return "no such file or folder";
+    if (VSI_ISREG(stat.st_mode) && stat.st_size == 0)
+        return "the file is empty (0 bytes)";
+    if (VSI_ISREG(stat.st_mode)) {
+        char buffer[48] = {};
+        if (VSILFILE* f = VSIFOpenL(path.c_str(), "rb")) {
+            VSIFReadL(buffer, 1, sizeof buffer - 1, f);
+            VSIFCloseL(f);
+        }
+        if (std::string(buffer).rfind("version https://git-lfs", 0) == 0)
+            return "this is a Git LFS pointer, not the data: the repository was cloned without "
+                   "LFS (run 'git lfs pull' where it came from)";
+    }
+    if (lowerExtension(path) == ".shp") {
+        if (sidecarBeside(path, ".shx").empty())
+            return "the .shx index beside this .shp is missing, and a shapefile cannot be read "
+                   "without it; ask for the complete set (.shp, .shx, .dbf, .prj)";
+        if (stat.st_size < 100)
+            return "the .shp is shorter than a shapefile header (100 bytes)";
+        unsigned char magic[4] = {0, 0, 0, 0};
+        if (VSILFILE* f = VSIFOpenL(path.c_str(), "rb")) {
+            VSIFReadL(magic, 1, 4, f);
+            VSIFCloseL(f);
+        }
+        if (!(magic[0] == 0 && magic[1] == 0 && magic[2] == 0x27 && magic[3] == 0x0A))
+            return "this is not a shapefile (its first bytes are not the shapefile magic number)";
+    }
+    if (!gdalMessage.empty())
+        return "GDAL cannot open it: " + gdalMessage;
+    return "no GDAL driver recognises it as vector data";
+}
+
+} // namespace
+
+EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options)
+{
+    ensureGdal();
+    if (isShapefilePath(datasetPath)) {
+        const std::string dbf = dbfBeside(datasetPath);
+        if (dbf.empty()) {
+            if (!options.encoding.empty())
+                return {options.encoding, EncodingChoice::Origin::User, "given by the user"};
+            return {"UTF-8", EncodingChoice::Origin::AsciiOnly, "no .dbf: the layer has no text"};
+        }
+        return chooseDbfEncoding(dbf, options.encoding);
+    }
+    const std::string ext = lowerExtension(datasetPath);
+    if (ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".fgb" ||
+        ext == ".sqlite")
+        return {"UTF-8", EncodingChoice::Origin::Format, "the format is always UTF-8"};
+    if (!options.encoding.empty())
+        return {options.encoding, EncodingChoice::Origin::User, "given by the user"};
+    return {"UTF-8", EncodingChoice::Origin::Format, "decoded by GDAL's driver"};
+}
+
+GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingChoice& encoding,
+                                       GdalErrorCapture& errors)
+{
+    ensureGdal();
+    CPLStringList openOptions;
+    if (isShapefilePath(path) && !encoding.name.empty())
+        openOptions.SetNameValue("ENCODING", encoding.name.c_str());
+    GDALDatasetUniquePtr dataset(GDALDataset::Open(
+        path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr,
+        openOptions.List(), nullptr));
+    if (!dataset)
+        throw IoError(diagnoseOpenFailure(path, errors.lastFailure()), {path, {}, -1, {}});
+    return dataset;
+}
+
+namespace {
+
+GDALDatasetUniquePtr openVector(const std::string& path, const EncodingChoice& encoding,
+                                GdalErrorCapture& errors)
+{
+    return openVectorDataset(path, encoding, errors);
+}
+
+bool isVectorCandidate(const fs::path& path)
+{
+    static const std::set<std::string> kExtensions = {
+        ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml", ".tab",
+        ".mif", ".sqlite", ".fgb", ".gdb", ".zip", ".gpx"};
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return kExtensions.count(ext) > 0;
+}
+
+GeometryKind kindOf(OGRwkbGeometryType type)
+{
+    switch (wkbFlatten(type)) {
+    case wkbPoint:
+    case wkbMultiPoint: return GeometryKind::Point;
+    case wkbLineString:
+    case wkbMultiLineString:
+    case wkbCircularString:
+    case wkbCompoundCurve:
+    case wkbMultiCurve: return GeometryKind::Line;
+    case wkbPolygon:
+    case wkbMultiPolygon:
+    case wkbCurvePolygon:
+    case wkbMultiSurface:
+    case wkbPolyhedralSurface:
+    case wkbTIN:
+    case wkbTriangle: return GeometryKind::Polygon;
+    default: return GeometryKind::None;
+    }
+}
+
+Envelope toEnvelope(const OGREnvelope& e)
+{
+    Envelope out;
+    out.minX = e.MinX;
+    out.minY = e.MinY;
+    out.maxX = e.MaxX;
+    out.maxY = e.MaxY;
+    return out;
+}
+
+/// Whether coordinates in `extent` can be in `crs`: inside its area of use (with slack).
+std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
+{
+    if (crs.isEmpty() || extent.isEmpty())
+        return std::nullopt;
+    if (!std::isfinite(extent.minX) || !std::isfinite(extent.maxX) ||
+        !std::isfinite(extent.minY) || !std::isfinite(extent.maxY))
+        return "the layer's extent is not finite";
+    double west = 0, south = 0, east = 0, north = 0;
+    const char* areaName = nullptr;
+    if (!crs.ogr()->GetAreaOfUse(&west, &south, &east, &north, &areaName) || west == -1000)
+        return std::nullopt;
+    if (crs.isGeographic()) {
+        if (extent.minX < -181 || extent.maxX > 361 || extent.minY < -91 || extent.maxY > 91)
+            return "the CRS is geographic (degrees) but the coordinates are not degrees";
+        return std::nullopt;
+    }
+    double xy[10] = {extent.minX, extent.minY, extent.maxX, extent.maxY, extent.minX,
+                     extent.maxY, extent.maxX, extent.minY,
+                     (extent.minX + extent.maxX) / 2, (extent.minY + extent.maxY) / 2};
+    try {
+        Transform toGeographic(crs, crs.geographic());
+        toGeographic.forward(xy, 5);
+    } catch (const CrsError&) {
+        return std::nullopt;
+    }
+    const double slack = 2.0;
+    for (int i = 0; i < 5; ++i) {
+        const double lon = xy[2 * i];
+        const double lat = xy[2 * i + 1];
+        const bool inLon = west <= east ? (lon >= west - slack && lon <= east + slack)
+                                        : (lon >= west - slack || lon <= east + slack);
+        if (!std::isfinite(lon) || !std::isfinite(lat) || !inLon || lat < south - slack ||
+            lat > north + slack) {
+            char buffer[300];
+            std::snprintf(buffer, sizeof buffer,
+                          "the coordinates (x %.3f–%.3f, y %.3f–%.3f) lie outside the area where "
+                          "the declared CRS is used (%s): the .prj may be wrong",
+                          extent.minX, extent.maxX, extent.minY, extent.maxY,
+                          areaName ? areaName : "its area of use");
+            return std::string(buffer);
+        }
+    }
+    return std::nullopt;
+}
+
+CrsResolution resolveCrs(OGRLayer& layer, const std::string& driver, const Envelope& extent,
+                         const OpenOptions& options)
+{
+    CrsResolution result;
+    const Crs own = Crs::fromOgr(layer.GetSpatialRef());
+    if (!options.sourceSrs.empty()) {
+        result.crs = Crs::fromUserInput(options.sourceSrs);
+        result.origin = "--s-srs";
+        if (!own.isEmpty() && !own.isSameAs(result.crs))
+            result.warnings.push_back("the file says " + own.label() + "; using " +
+                                      result.crs.label() + " as given");
+    } else if (!own.isEmpty()) {
+        result.crs = own;
+        result.origin = driver == "ESRI Shapefile" ? ".prj" : driver;
+    }
+    if (!result.crs.isEmpty()) {
+        if (auto problem = misfit(result.crs, extent))
+            result.warnings.push_back(*problem);
+        return result;
+    }
+    result.proposal = proposeZoneFromExtent(extent);
+    if (!result.proposal)
+        result.hint = crsHintFromExtent(extent);
+    return result;
+}
+
+std::string fieldTypeText(const OGRFieldDefn& field)
+{
+    std::string text = OGRFieldDefn::GetFieldTypeName(field.GetType());
+    if (field.GetSubType() != OFSTNone)
+        text += std::string("(") + OGRFieldDefn::GetFieldSubTypeName(field.GetSubType()) + ")";
+    else if (field.GetWidth() > 0) {
+        text += "(" + std::to_string(field.GetWidth());
+        if (field.GetPrecision() > 0)
+            text += "." + std::to_string(field.GetPrecision());
+        text += ")";
+    }
+    return text;
+}
+
+OGRLayer& layerByName(GDALDataset& dataset, const LayerRef& ref)
+{
+    OGRLayer* layer = ref.layerName.empty() ? dataset.GetLayer(0)
+                                            : dataset.GetLayerByName(ref.layerName.c_str());
+    if (!layer)
+        throw IoError("no such layer in this source", {ref.datasetPath, ref.layerName, -1, {}});
+    return *layer;
+}
+
+} // namespace
+
+LayerListing listSourceLayers(const std::string& source)
+{
+    ensureGdal();
+    std::error_code ec;
+    std::vector<std::string> datasets;
+    const bool folder = fs::is_directory(source, ec) && lowerExtension(source) != ".gdb";
+    if (folder) {
+        std::vector<fs::path> entries;
+        for (const auto& entry : fs::directory_iterator(source, ec))
+            if (isVectorCandidate(entry.path()))
+                entries.push_back(entry.path());
+        std::sort(entries.begin(), entries.end());
+        for (const auto& path : entries)
+            datasets.push_back(path.string());
+        if (datasets.empty())
+            throw IoError("the folder holds no vector files (.shp, .gpkg, .geojson, .dxf …)",
+                          {source, {}, -1, {}});
+    } else {
+        datasets.push_back(source);
+    }
+
+    LayerListing listing;
+    for (const std::string& path : datasets) {
+        GdalErrorCapture errors;
+        try {
+            GDALDatasetUniquePtr dataset =
+                openVector(path, EncodingChoice{"", EncodingChoice::Origin::Unknown, ""}, errors);
+            for (OGRLayer* layer : dataset->GetLayers())
+                listing.layers.push_back({path, layer->GetName()});
+            if (dataset->GetLayerCount() == 0)
+                throw IoError("the source opens but holds no vector layer", {path, {}, -1, {}});
+        } catch (const IoError& error) {
+            if (!folder)
+                throw;
+            listing.failures.push_back(error.what());
+        }
+    }
+    return listing;
+}
+
+std::vector<LayerRef> listLayers(const std::string& source)
+{
+    LayerListing listing = listSourceLayers(source);
+    if (listing.layers.empty())
+        throw IoError("no layer in the folder could be opened (first problem: " +
+                          listing.failures.front() + ")",
+                      {source, {}, -1, {}});
+    return listing.layers;
+}
+
+LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
+{
+    ensureGdal();
+    GdalErrorCapture errors;
+    LayerInfo info;
+    info.ref = ref;
+    info.encoding = encodingForDataset(ref.datasetPath, options);
+    GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, info.encoding, errors);
+    OGRLayer& layer = layerByName(*dataset, ref);
+    info.ref.layerName = layer.GetName();
+    info.driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
+    info.kind = kindOf(layer.GetGeomType());
+    info.featureCount = layer.GetFeatureCount(TRUE);
+    OGREnvelope envelope;
+    if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
+        info.extent = toEnvelope(envelope);
+    info.crs = resolveCrs(layer, info.driver, info.extent, options);
+    OGRFeatureDefn* definition = layer.GetLayerDefn();
+    for (int i = 0; i < definition->GetFieldCount(); ++i) {
+        const OGRFieldDefn* field = definition->GetFieldDefn(i);
+        info.fields.push_back({sanitizeUtf8(field->GetNameRef()), fieldTypeText(*field)});
+    }
+    for (const auto& message : errors.take())
+        info.warnings.push_back(message.text);
+    return info;
+}
+
+Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issues)
+{
+    ensureGdal();
+    GdalErrorCapture errors;
+    Layer result;
+    result.sourcePath = ref.datasetPath;
+    result.encoding = encodingForDataset(ref.datasetPath, options.open);
+    GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, result.encoding, errors);
+    OGRLayer& layer = layerByName(*dataset, ref);
+    result.name = layer.GetName();
+    const std::string driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message) {
+        issues.report({severity, ref.datasetPath, result.name, fid, std::move(message)});
+    };
+    for (const auto& message : errors.take())
+        report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
+               message.text);
+
+    OGREnvelope layerEnvelope;
+    Envelope extent;
+    if (layer.GetExtent(&layerEnvelope, TRUE) == OGRERR_NONE)
+        extent = toEnvelope(layerEnvelope);
+    CrsResolution crs = resolveCrs(layer, driver, extent, options.open);
+    for (const std::string& warning : crs.warnings)
+        report(Issue::Severity::Warning, -1, warning);
+    if (crs.crs.isEmpty() && options.requireCrs) {
+        std::string message = "the layer has no coordinate system (no .prj)";
+        if (crs.proposal)
+            message += "; " + crs.proposal->reason + ". Confirm it with --s-srs EPSG:" +
+                       std::to_string(crs.proposal->epsgCgcs2000);
+        else if (!crs.hint.empty())
+            message += "; " + crs.hint + ". Give one with --s-srs";
+        else
+            message += ". Give one with --s-srs";
+        throw CrsError(message, {ref.datasetPath, result.name, -1, {}});
+    }
+    result.crs = crs.crs;
+    result.crsOrigin = crs.origin;
+
+    // Fields.
+    OGRFeatureDefn* definition = layer.GetLayerDefn();
+    std::vector<FieldDef> fields;
+    std::vector<OGRFieldType> ogrTypes;
+    for (int i = 0; i < definition->GetFieldCount(); ++i) {
+        const OGRFieldDefn* field = definition->GetFieldDefn(i);
+        FieldDef def;
+        def.name = sanitizeUtf8(field->GetNameRef());
+        def.width = field->GetWidth();
+        def.precision = field->GetPrecision();
+        switch (field->GetType()) {
+        case OFTInteger:
+        case OFTInteger64: def.type = FieldType::Integer; break;
+        case OFTReal: def.type = FieldType::Real; break;
+        case OFTDate:
+        case OFTDateTime: def.type = FieldType::Date; break;
+        default: def.type = FieldType::String; break;
+        }
+        fields.push_back(def);
+        ogrTypes.push_back(field->GetType());
+    }
+    result.attributes.setFields(fields);
+
+    GeometryKind kind = kindOf(layer.GetGeomType());
+    result.geometry.setKind(kind);
+    const GIntBig total = layer.GetFeatureCount(FALSE);
+    if (total > 0) {
+        result.fids.reserve(static_cast<std::size_t>(total));
+        result.geometry.reserve(static_cast<std::size_t>(total), 0);
+    }
+
+    std::vector<unsigned char> wkb;
+    bool reportedBadText = false;
+    std::size_t index = 0;
+    layer.ResetReading();
+    for (;;) {
+        OGRFeatureUniquePtr feature(layer.GetNextFeature());
+        if (!feature) {
+            const std::string failure = errors.lastFailure();
+            if (!failure.empty())
+                report(Issue::Severity::Error, -1,
+                       "reading stopped after " + std::to_string(index) +
+                           " features: " + failure + "; the features before it are kept");
+            break;
+        }
+        for (const auto& message : errors.take())
+            report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning,
+                   feature->GetFID(), message.text);
+        const std::int64_t fid = feature->GetFID();
+        result.fids.push_back(fid);
+
+        // Geometry.
+        const OGRGeometry* geometry = feature->GetGeometryRef();
+        if (!geometry || geometry->IsEmpty()) {
+            result.geometry.appendEmpty();
+        } else {
+            std::unique_ptr<OGRGeometry> linear;
+            if (geometry->hasCurveGeometry(TRUE)) {
+                linear.reset(geometry->getLinearGeometry());
+                geometry = linear.get();
+            }
+            const OGRwkbGeometryType flat = wkbFlatten(geometry->getGeometryType());
+            if (flat == wkbPolyhedralSurface || flat == wkbTIN || flat == wkbTriangle) {
+                linear.reset(OGRGeometryFactory::forceToMultiPolygon(geometry->clone()));
+                geometry = linear.get();
+            }
+            if (kind == GeometryKind::None) {
+                kind = kindOf(geometry->getGeometryType());
+                result.geometry.setKind(kind);
+            }
+            const std::size_t size = static_cast<std::size_t>(geometry->WkbSize());
+            wkb.resize(size);
+            geometry->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+            const char* problem = nullptr;
+            if (!result.geometry.appendWkb(wkb.data(), size, &problem)) {
+                report(Issue::Severity::Warning, fid,
+                       std::string("geometry skipped: ") + problem);
+            } else {
+                const std::size_t last = result.geometry.featureCount() - 1;
+                const Envelope& e = result.geometry.envelope(last);
+                bool finite = std::isfinite(e.minX) && std::isfinite(e.maxX) &&
+                              std::isfinite(e.minY) && std::isfinite(e.maxY);
+                for (std::size_t p = 0; finite && p < result.geometry.partCount(last); ++p)
+                    for (std::size_t r = 0; finite && r < result.geometry.ringCount(last, p); ++r)
+                        for (double v : result.geometry.ring(last, p, r).xy)
+                            if (!std::isfinite(v) || std::fabs(v) > 1e15) {
+                                finite = false;
+                                break;
+                            }
+                if (!finite) {
+                    result.geometry.popFeature();
+                    result.geometry.appendEmpty();
+                    report(Issue::Severity::Warning, fid,
+                           "geometry skipped: coordinates are NaN, infinite or absurdly large");
+                }
+            }
+        }
+
+        // Attributes.
+        for (int i = 0; i < static_cast<int>(ogrTypes.size()); ++i) {
+            if (!feature->IsFieldSetAndNotNull(i)) {
+                result.attributes.setUnknown(i);
+                continue;
+            }
+            switch (ogrTypes[i]) {
+            case OFTInteger:
+            case OFTInteger64: result.attributes.setInteger(i, feature->GetFieldAsInteger64(i)); break;
+            case OFTReal: result.attributes.setReal(i, feature->GetFieldAsDouble(i)); break;
+            case OFTDate:
+            case OFTDateTime: {
+                int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
+                float ss = 0;
+                feature->GetFieldAsDateTime(i, &y, &m, &d, &hh, &mm, &ss, &tz);
+                if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+                    result.attributes.setDate(i, Date::fromYmd(y, static_cast<unsigned>(m),
+                                                               static_cast<unsigned>(d)));
+                else
+                    result.attributes.setUnknown(i);
+                break;
+            }
+            default: {
+                const char* text = feature->GetFieldAsString(i);
+                std::string_view view(text ? text : "");
+                if (!isValidUtf8(view)) {
+                    if (!reportedBadText) {
+                        report(Issue::Severity::Warning, fid,
+                               "text in field '" + fields[i].name +
+                                   "' is not valid after decoding as " + result.encoding.name +
+                                   " (" + result.encoding.reason +
+                                   "); broken bytes are shown as \xEF\xBF\xBD. Try --encoding");
+                        reportedBadText = true;
+                    }
+                    result.attributes.setText(i, sanitizeUtf8(view));
+                } else {
+                    result.attributes.setText(i, view);
+                }
+            }
+            }
+        }
+        result.attributes.commitRow();
+
+        ++index;
+        if (options.progress && (index & 1023) == 0 && total > 0 &&
+            !options.progress(static_cast<double>(index) / static_cast<double>(total)))
+            throw Cancelled();
+    }
+    result.geometry.shrinkToFit();
+
+    if (!options.targetCrs.isEmpty() && !result.crs.isEmpty() &&
+        !options.targetCrs.isSameAs(result.crs)) {
+        Transform transform(result.crs, options.targetCrs);
+        std::size_t failed = 0;
+        result.geometry.transformAll(
+            [&](double* xy, std::size_t count) { failed = transform.forward(xy, count); });
+        if (failed > 0)
+            report(Issue::Severity::Warning, -1,
+                   std::to_string(failed) + " vertices could not be transformed to " +
+                       options.targetCrs.label());
+        result.crs = options.targetCrs;
+    }
+    if (options.progress)
+        options.progress(1.0);
+    return result;
+}
+
+} // namespace parkatlas::geo
