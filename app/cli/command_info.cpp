@@ -240,9 +240,13 @@ int runInfo(const std::vector<std::string>& args)
     }
     for (const std::string& failure : failures)
         std::cerr << "parkatlas info: error: " << failure << "\n";
-    if (reports.empty() && failures.empty())
-        return kExitOk;
-    return failures.empty() ? kExitOk : kExitBadInput;
+    // A layer that opens but has records that cannot be read is bad input too: say so in the
+    // exit code, after showing everything that could be read.
+    bool brokenRecords = false;
+    for (const LayerReport& r : reports)
+        for (const geo::Issue& issue : r.issues)
+            brokenRecords = brokenRecords || issue.severity == geo::Issue::Severity::Error;
+    return failures.empty() && !brokenRecords ? kExitOk : kExitBadInput;
 }
 
 } // namespace parkatlas::cli

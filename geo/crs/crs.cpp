@@ -6,6 +6,8 @@
 
 #include <cpl_error.h>
 
+#include <algorithm>
+
 namespace parkatlas::geo {
 
 namespace {
@@ -112,7 +114,10 @@ std::string Crs::datumName() const
     if (!m_srs)
         return {};
     const char* datum = m_srs->GetAttrValue("DATUM");
-    return datum ? datum : "";
+    std::string name = datum ? datum : "";
+    // GDAL gives the WKT1 spelling ("Xian_1980"); people read "Xian 1980".
+    std::replace(name.begin(), name.end(), '_', ' ');
+    return name;
 }
 
 double Crs::semiMajorM() const { return m_srs ? m_srs->GetSemiMajor() : 0.0; }
