@@ -1,0 +1,84 @@
+#pragma once
+
+#include "geo/io/source.h"
+#include "geo/model/layer.h"
+#include "geo/model/role.h"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parkatlas::geo {
+
+class IssueSink;
+
+/// Where one role's layer comes from, and what the user said about it.
+struct ParkLayerSource {
+    Role role = Role::Parcels;
+    LayerRef ref;
+    OpenOptions open;                            // encoding and CRS overrides
+    std::map<std::string, std::string> fieldMap; // contract field → source field (explicit)
+};
+
+/// A park before reading: which layer plays which role. Made from a GeoPackage with the
+/// conventional layer names, a folder of files named after them, or a *.parkatlas.json project.
+struct ParkDefinition {
+    std::string source;             // as the user gave it
+    std::string name;               // the park's name (project file), else the source's stem
+    std::string crs;                // working CRS definition; "" = the parcels' own CRS
+    std::vector<ParkLayerSource> layers;
+    std::vector<LayerRef> unassigned; // layers with no role: kept for display, not analysed
+    std::string projectPath;          // the project file, when there is one
+
+    const ParkLayerSource* find(Role role) const;
+};
+
+/// Recognises the roles in `source`. `defaults` (the command line's --encoding and --s-srs)
+/// apply to every layer the project file says nothing about. A project file is JSON:
+///   { "name": "…", "crs": "EPSG:4547",
+///     "layers": { "parcels": { "source": "shp/parcels.shp", "layer": "parcels",
+///                              "encoding": "GBK", "crs": "EPSG:4547",
+///                              "fields": { "parcel_id": "ZDDM" } }, … } }
+/// with paths relative to the project file. Throws IoError naming the file when the source or
+/// the project file cannot be read.
+ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults = {});
+
+/// A layer read into a park, with its contract fields resolved.
+struct ParkLayer {
+    Role role = Role::Parcels;
+    Layer layer;
+    /// Source field index of each contract field, in contractFields(role) order (-1: missing).
+    std::vector<int> fieldIndex;
+
+    /// Source field index of a contract field ("parcel_id"), or -1 when the layer has none.
+    int field(std::string_view contractName) const;
+};
+
+/// A park read into memory: every role's layer in one working CRS.
+struct Park {
+    std::string name;
+    Crs crs;
+    std::vector<ParkLayer> layers;
+
+    const ParkLayer* layer(Role role) const;
+};
+
+struct ParkLoadOptions {
+    /// Roles to read; empty reads every role present.
+    std::vector<Role> roles;
+    ProgressCallback progress;
+};
+
+/// Reads the park. A layer that cannot be read (no CRS, broken file) is reported to `issues`
+/// as an error naming the file and left out; the others are read. Throws IoError or CrsError
+/// only when no working CRS can be found, Cancelled when the progress callback says so.
+Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options,
+              IssueSink& issues);
+
+/// Resolves contract fields against a layer's fields: an explicit mapping first, then the
+/// conventional name, then the aliases (all case-insensitive).
+std::vector<int> resolveContractFields(Role role, const AttributeTable& attributes,
+                                       const std::map<std::string, std::string>& fieldMap = {});
+
+} // namespace parkatlas::geo

@@ -1,0 +1,120 @@
+#include "geo/error.h"
+#include "geo/issue.h"
+#include "geo/model/park.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace parkatlas::geo;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kRealdata = PARKATLAS_REALDATA;
+const std::string kSample = PARKATLAS_SAMPLE_DIR;
+
+fs::path scratch(const std::string& name)
+{
+    const char* base = std::getenv("PARKATLAS_TEST_TMP");
+    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+} // namespace
+
+TEST(RoleTest, ConventionalAndChineseLayerNamesAreRecognised)
+{
+    EXPECT_EQ(roleFromLayerName("parcels"), Role::Parcels);
+    EXPECT_EQ(roleFromLayerName("PARCELS"), Role::Parcels);
+    EXPECT_EQ(roleFromLayerName("宗地"), Role::Parcels);
+    EXPECT_EQ(roleFromLayerName("控规"), Role::PlanZones);
+    EXPECT_EQ(roleFromLayerName("征地"), Role::Acquisition);
+    EXPECT_EQ(roleFromLayerName("idle_land"), Role::IdleLand);
+    EXPECT_EQ(roleFromLayerName("townshp"), std::nullopt);
+    for (Role role : allRoles())
+        EXPECT_EQ(roleFromLayerName(toString(role)), role);
+}
+
+TEST(RoleTest, EveryConventionalFieldNameFitsADbf)
+{
+    for (Role role : allRoles())
+        for (const ContractField& field : contractFields(role))
+            EXPECT_LE(std::string(field.name).size(), 10u) << field.name;
+}
+
+TEST(RoleTest, SurveyAliasesResolveCaseInsensitively)
+{
+    AttributeTable table;
+    table.setFields({{"zddm", FieldType::String}, {"QLR", FieldType::String},
+                     {"用地代码", FieldType::String}, {"TAX", FieldType::Real}});
+    const std::vector<int> indices = resolveContractFields(Role::Parcels, table);
+    ParkLayer layer;
+    layer.role = Role::Parcels;
+    layer.fieldIndex = indices;
+    EXPECT_EQ(layer.field("parcel_id"), 0);
+    EXPECT_EQ(layer.field("owner"), 1);
+    EXPECT_EQ(layer.field("land_use"), 2);
+    EXPECT_EQ(layer.field("tax"), 3);
+    EXPECT_EQ(layer.field("invested"), -1);
+}
+
+TEST(ParkTest, ProjectFileMapsRolesFieldsAndOverridesOnRealData)
+{
+    const fs::path dir = scratch("park-project");
+    const fs::path project = dir / "town.parkatlas.json";
+    std::ofstream(project) << R"({
+      "name": "志远县示例",
+      "layers": {
+        "boundary": { "source": ")" << kRealdata << R"(/china/arcgis-engine-practice/townshp.shp",
+                      "fields": { "name": "CON_NAME" } },
+        "roads":    { "source": ")" << kRealdata << R"(/china/arcgis-engine-practice/wayshp.shp",
+                      "encoding": "GBK", "fields": { "name": "RD_NAME" } }
+      }
+    })";
+    const ParkDefinition definition = discoverPark(project.string());
+    EXPECT_EQ(definition.name, "志远县示例");
+    ASSERT_EQ(definition.layers.size(), 2u);
+    IssueList issues;
+    const Park park = loadPark(definition, {}, issues);
+    ASSERT_EQ(park.layers.size(), 2u);
+    const ParkLayer* boundary = park.layer(Role::Boundary);
+    ASSERT_NE(boundary, nullptr);
+    EXPECT_EQ(boundary->layer.attributes.text(0, boundary->field("name")), "志远县");
+    const ParkLayer* roads = park.layer(Role::Roads);
+    ASSERT_NE(roads, nullptr);
+    EXPECT_EQ(roads->layer.encoding.origin, EncodingChoice::Origin::User);
+    EXPECT_EQ(roads->layer.featureCount(), 211u);
+    EXPECT_GE(roads->field("name"), 0);
+}
+
+TEST(ParkTest, BrokenProjectFileNamesItself)
+{
+    const fs::path dir = scratch("park-broken");
+    const fs::path project = dir / "bad.parkatlas.json";
+    std::ofstream(project) << "{ \"layers\": { \"parcels\": ";
+    try {
+        discoverPark(project.string());
+        FAIL() << "no exception";
+    } catch (const IoError& error) {
+        EXPECT_NE(std::string(error.what()).find("bad.parkatlas.json"), std::string::npos);
+    }
+}
+
+TEST(ParkTest, LayerWithoutCrsIsLeftOutAndReportedNotFatal)
+{
+    const fs::path dir = scratch("park-nocrs");
+    const fs::path project = dir / "mixed.parkatlas.json";
+    std::ofstream(project) << R"({ "layers": {
+        "boundary": ")" << kRealdata << R"(/china/arcgis-engine-practice/townshp.shp",
+        "roads": ")" << kRealdata << R"(/china/arcgis-engine-practice/rai_4m.shp" } })";
+    IssueList issues;
+    const Park park = loadPark(discoverPark(project.string()), {}, issues);
+    EXPECT_EQ(park.layers.size(), 1u);
+    bool reported = false;
+    for (const Issue& issue : issues.issues())
+        reported = reported || (issue.severity == Issue::Severity::Error &&
+                                issue.path.find("rai_4m.shp") != std::string::npos);
+    EXPECT_TRUE(reported);
+}
