@@ -1,5 +1,6 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/io/convert.h"
@@ -37,12 +38,10 @@ int runConvert(const std::vector<std::string>& args)
     ProgressBar bar("converting");
     options.progress = [&bar](double done) { return bar.update(done); };
 
-    geo::IssueList issues;
+    IssuePrinter issues;
     const auto converted = geo::convertSource(cli.positional("SOURCE"), cli.positional("DEST"),
                                               options, issues);
     bar.finish();
-    for (const geo::Issue& issue : issues.issues())
-        std::cerr << geo::formatIssue(issue) << "\n";
     for (const geo::ConvertedLayer& layer : converted)
         std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": "
                   << layer.featureCount << " features, text " << layer.encoding.name << " ("

@@ -1,5 +1,6 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -234,9 +235,10 @@ int runInfo(const std::vector<std::string>& args)
         writeJson(source, reports, failures);
     } else {
         printText(source, reports);
+        IssuePrinter printer;
         for (const LayerReport& r : reports)
             for (const geo::Issue& issue : r.issues)
-                std::cerr << geo::formatIssue(issue) << "\n";
+                printer.report(issue);
     }
     for (const std::string& failure : failures)
         std::cerr << "parkatlas info: error: " << failure << "\n";

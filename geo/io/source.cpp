@@ -3,6 +3,7 @@
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/io/gdal_open.h"
+#include "geo/io/shapefile_reader.h"
 #include "geo/issue.h"
 
 #include <gdal_priv.h>
@@ -428,6 +429,16 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
 
     GeometryKind kind = kindOf(layer.GetGeomType());
     result.geometry.setKind(kind);
+
+    // Fast path: a shapefile's geometry straight from the .shp, GDAL for the attributes only.
+    std::optional<ShapefileGeometry> direct;
+    IssueList directIssues;
+    if (options.directShapefileGeometry && lowerExtension(ref.datasetPath) == ".shp" &&
+        canReadShapefileGeometry(ref.datasetPath)) {
+        direct = readShapefileGeometry(ref.datasetPath, directIssues);
+        const char* ignored[] = {"OGR_GEOMETRY", nullptr};
+        layer.SetIgnoredFields(ignored);
+    }
     const GIntBig total = layer.GetFeatureCount(FALSE);
     if (total > 0) {
         result.fids.reserve(static_cast<std::size_t>(total));
@@ -455,8 +466,10 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         result.fids.push_back(fid);
 
         // Geometry.
-        const OGRGeometry* geometry = feature->GetGeometryRef();
-        if (!geometry || geometry->IsEmpty()) {
+        const OGRGeometry* geometry = direct ? nullptr : feature->GetGeometryRef();
+        if (direct) {
+            // Taken from the direct reader below.
+        } else if (!geometry || geometry->IsEmpty()) {
             result.geometry.appendEmpty();
         } else {
             std::unique_ptr<OGRGeometry> linear;
@@ -548,6 +561,21 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         if (options.progress && (index & 1023) == 0 && total > 0 &&
             !options.progress(static_cast<double>(index) / static_cast<double>(total)))
             throw Cancelled();
+    }
+    if (direct) {
+        if (direct->fids != result.fids || directIssues.count(Issue::Severity::Error) > 0) {
+            // GDAL and the direct reader disagree on the records, or a record is corrupt (a
+            // file odd enough to matter): GDAL is the reference, and says what it makes of it.
+            ReadOptions throughGdal = options;
+            throughGdal.directShapefileGeometry = false;
+            return readLayer(ref, throughGdal, issues);
+        }
+        result.geometry = std::move(direct->geometry);
+        for (const Issue& issue : directIssues.issues()) {
+            Issue named = issue;
+            named.layer = result.name;
+            issues.report(std::move(named));
+        }
     }
     result.geometry.shrinkToFit();
 

@@ -93,6 +93,10 @@ struct ReadOptions {
     /// has none).
     bool requireCrs = true;
     ProgressCallback progress;
+    /// Shapefiles: read the geometry straight from the .shp (much faster on big layers) and
+    /// only the attributes through GDAL. GDAL remains the reference: when the two disagree on
+    /// the records, the layer is read through GDAL alone.
+    bool directShapefileGeometry = true;
 };
 
 /// Reads a whole layer into flat storage. Broken features (a geometry that cannot be read, NaN

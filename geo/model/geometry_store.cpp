@@ -118,6 +118,23 @@ void GeometryStore::appendEmpty()
     endFeature();
 }
 
+void GeometryStore::append(const GeometryStore& other)
+{
+    endFeature();
+    const std::uint32_t vertexBase = static_cast<std::uint32_t>(m_xy.size() / 2);
+    const std::uint32_t ringBase = static_cast<std::uint32_t>(m_ringVertices.size() - 1);
+    const std::uint32_t partBase = static_cast<std::uint32_t>(m_partRings.size() - 1);
+    checkIndexRoom(m_xy.size() / 2 + other.m_xy.size() / 2);
+    m_xy.insert(m_xy.end(), other.m_xy.begin(), other.m_xy.end());
+    for (std::size_t i = 1; i < other.m_ringVertices.size(); ++i)
+        m_ringVertices.push_back(vertexBase + other.m_ringVertices[i]);
+    for (std::size_t i = 1; i < other.m_partRings.size(); ++i)
+        m_partRings.push_back(ringBase + other.m_partRings[i]);
+    for (std::size_t i = 1; i < other.m_featureParts.size(); ++i)
+        m_featureParts.push_back(partBase + other.m_featureParts[i]);
+    m_envelopes.insert(m_envelopes.end(), other.m_envelopes.begin(), other.m_envelopes.end());
+}
+
 void GeometryStore::popFeature()
 {
     endFeature();

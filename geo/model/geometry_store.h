@@ -80,6 +80,8 @@ public:
     bool appendWkb(const unsigned char* wkb, std::size_t size, const char** problem = nullptr);
     /// Appends an empty feature (null geometry).
     void appendEmpty();
+    /// Appends every feature of `other` (same kind) after this store's.
+    void append(const GeometryStore& other);
     /// Removes the last feature (for a reader that finds it unusable after appending).
     void popFeature();
 

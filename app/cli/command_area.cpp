@@ -1,0 +1,513 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/io/text_table.h"
+#include "geo/issue.h"
+#include "geo/measure/layer_measure.h"
+#include "geo/measure/units.h"
+#include "geo/model/park.h"
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <optional>
+
+namespace parkatlas::cli {
+
+namespace {
+
+/// One layer to measure, with what the park knows about it.
+struct Target {
+    geo::LayerRef ref;
+    geo::OpenOptions open;
+    std::optional<geo::Role> role;
+    std::map<std::string, std::string> fieldMap;
+};
+
+struct Group {
+    double areaM2 = 0;
+    double lengthM = 0;
+    std::size_t count = 0;
+    std::size_t unknownCount = 0;
+};
+
+struct Result {
+    std::string name;
+    geo::Layer layer;
+    geo::LayerMeasure measure;
+    int byField = -1;
+    std::map<std::string, Group> groups; // by value
+};
+
+const std::string kUnknownGroup = "(unknown)";
+
+std::vector<Target> selectTargets(const std::string& source, const geo::OpenOptions& open,
+                                  const std::string& wanted)
+{
+    const geo::ParkDefinition park = geo::discoverPark(source, open);
+    std::vector<Target> targets;
+    for (const geo::ParkLayerSource& layer : park.layers)
+        targets.push_back({layer.ref, layer.open, layer.role, layer.fieldMap});
+    for (const geo::LayerRef& ref : park.unassigned)
+        targets.push_back({ref, open, std::nullopt, {}});
+    if (wanted.empty())
+        return targets;
+    std::vector<Target> chosen;
+    for (const Target& target : targets) {
+        const bool byName = target.ref.layerName == wanted;
+        const bool byRole = target.role && wanted == geo::toString(*target.role);
+        const bool byChineseRole = target.role && wanted == geo::chineseName(*target.role);
+        if (byName || byRole || byChineseRole)
+            chosen.push_back(target);
+    }
+    if (chosen.empty()) {
+        std::string names;
+        for (const Target& target : targets)
+            names += (names.empty() ? "" : ", ") + target.ref.layerName;
+        throw UsageError("no layer '" + wanted + "' in " + source + " (it has: " + names + ")");
+    }
+    return chosen;
+}
+
+int findByField(const Target& target, const geo::Layer& layer, const std::string& by)
+{
+    int index = layer.attributes.fieldIndex(by);
+    if (index < 0 && target.role) {
+        // A contract name ("land_use") finds its alias ("YDDM", "用地代码") too.
+        const std::vector<int> resolved =
+            geo::resolveContractFields(*target.role, layer.attributes, target.fieldMap);
+        const auto& fields = geo::contractFields(*target.role);
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (by == fields[i].name)
+                index = resolved[i];
+    }
+    if (index < 0) {
+        std::string names;
+        for (const geo::FieldDef& field : layer.attributes.fields())
+            names += (names.empty() ? "" : ", ") + field.name;
+        throw geo::IoError("no field '" + by + "' (fields: " + names + ")",
+                           {layer.sourcePath, layer.name, -1, by});
+    }
+    return index;
+}
+
+std::string groupKey(const geo::Layer& layer, std::size_t row, int field)
+{
+    if (layer.attributes.isUnknown(row, field))
+        return kUnknownGroup;
+    return layer.attributes.text(row, field);
+}
+
+std::string fixed(double value, int decimals) { return geo::formatForDisplay(value, decimals); }
+
+/// Without --by and --per-feature: one table of polygon layers and one of line layers, a row
+/// each. Layers overlap (parcels lie inside the boundary), so there is no grand total.
+void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod method)
+{
+    using Align = geo::TextTable::Align;
+    geo::TextTable areas;
+    areas.addColumn("layer");
+    areas.addColumn("CRS");
+    areas.addColumn("features", Align::Right);
+    areas.addColumn("m²", Align::Right);
+    areas.addColumn("亩 (mu)", Align::Right);
+    areas.addColumn("ha", Align::Right);
+    geo::TextTable lengths;
+    lengths.addColumn("layer");
+    lengths.addColumn("CRS");
+    lengths.addColumn("features", Align::Right);
+    lengths.addColumn("m", Align::Right);
+    lengths.addColumn("km", Align::Right);
+    bool anyArea = false, anyLength = false;
+    std::size_t unknown = 0;
+    for (const Result& r : results) {
+        unknown += r.measure.unknownCount;
+        const std::string count = std::to_string(r.layer.featureCount());
+        if (r.layer.geometry.kind() == geo::GeometryKind::Line) {
+            anyLength = true;
+            lengths.addRow({r.name, r.layer.crs.label(), count, fixed(r.measure.totalLengthM, 2),
+                            fixed(r.measure.totalLengthM / 1000.0, 3)});
+        } else {
+            anyArea = true;
+            const double m2 = r.measure.totalAreaM2;
+            areas.addRow({r.name, r.layer.crs.label(), count, fixed(m2, 2),
+                          fixed(geo::muFromM2(m2), 2), fixed(geo::hectaresFromM2(m2), 4)});
+        }
+    }
+    if (anyArea) {
+        std::cout << "Areas (" << geo::toString(method) << ")\n";
+        areas.render(std::cout);
+    }
+    if (anyLength) {
+        std::cout << (anyArea ? "\n" : "") << "Lengths ("
+                  << (method == geo::AreaMethod::Planar ? "planar" : "geodesic") << ")\n";
+        lengths.render(std::cout);
+    }
+    if (unknown > 0)
+        std::cout << unknown
+                  << " feature(s) could not be measured and are left out of the totals (see the "
+                     "warnings)\n";
+}
+
+void printTable(const std::vector<Result>& results, const std::string& by, bool perFeature,
+                geo::AreaMethod method)
+{
+    if (by.empty() && !perFeature)
+        return printLayerSummary(results, method);
+    bool first = true;
+    for (const Result& r : results) {
+        if (!first)
+            std::cout << "\n";
+        first = false;
+        const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
+        std::cout << r.name << "  (" << r.layer.crs.label() << ", "
+                  << (lines ? std::string(r.measure.method == geo::AreaMethod::Planar
+                                              ? "planar length"
+                                              : "geodesic length")
+                            : std::string(geo::toString(method)) + " area")
+                  << ")\n";
+        geo::TextTable table;
+        using Align = geo::TextTable::Align;
+        if (perFeature) {
+            table.addColumn("fid", Align::Right);
+            if (r.byField >= 0)
+                table.addColumn(by);
+        } else if (r.byField >= 0) {
+            table.addColumn(by);
+        } else {
+            table.addColumn("");
+        }
+        table.addColumn("features", Align::Right);
+        if (lines) {
+            table.addColumn("m", Align::Right);
+            table.addColumn("km", Align::Right);
+        } else {
+            table.addColumn("m²", Align::Right);
+            table.addColumn("亩 (mu)", Align::Right);
+            table.addColumn("ha", Align::Right);
+        }
+
+        // Rows, then the total; the shown mu/m² of the rows add up to the shown total.
+        std::vector<std::vector<std::string>> labels;
+        std::vector<double> values;
+        std::vector<std::size_t> counts;
+        const std::vector<double>& perFeatureValues = lines ? r.measure.lengthM : r.measure.areaM2;
+        if (perFeature) {
+            for (std::size_t f = 0; f < perFeatureValues.size(); ++f) {
+                std::vector<std::string> label = {std::to_string(r.layer.fids[f])};
+                if (r.byField >= 0)
+                    label.push_back(groupKey(r.layer, f, r.byField));
+                labels.push_back(label);
+                values.push_back(perFeatureValues[f]);
+                counts.push_back(1);
+            }
+        } else if (r.byField >= 0) {
+            for (const auto& [key, group] : r.groups) {
+                labels.push_back({key});
+                values.push_back(lines ? group.lengthM : group.areaM2);
+                counts.push_back(group.count);
+            }
+        }
+        auto shownParts = [&](double scale, int decimals) {
+            std::vector<double> scaled;
+            for (double v : values)
+                scaled.push_back(v * scale);
+            return geo::roundPartsForDisplay(scaled, decimals);
+        };
+        const double total = lines ? r.measure.totalLengthM : r.measure.totalAreaM2;
+        const std::size_t featureCount = r.layer.featureCount();
+        if (!values.empty()) {
+            if (lines) {
+                const auto metres = shownParts(1.0, 2);
+                const auto km = shownParts(1e-3, 3);
+                for (std::size_t i = 0; i < values.size(); ++i) {
+                    auto row = labels[i];
+                    row.push_back(std::to_string(counts[i]));
+                    row.push_back(fixed(metres.parts[i], 2));
+                    row.push_back(fixed(km.parts[i], 3));
+                    table.addRow(row);
+                }
+            } else {
+                const auto m2 = shownParts(1.0, 2);
+                const auto mu = shownParts(15.0 / 10000.0, 2);
+                const auto ha = shownParts(1e-4, 4);
+                for (std::size_t i = 0; i < values.size(); ++i) {
+                    auto row = labels[i];
+                    row.push_back(std::to_string(counts[i]));
+                    row.push_back(fixed(m2.parts[i], 2));
+                    row.push_back(fixed(mu.parts[i], 2));
+                    row.push_back(fixed(ha.parts[i], 4));
+                    table.addRow(row);
+                }
+            }
+            table.addRule();
+        }
+        std::vector<std::string> totalRow = {"total"};
+        if (perFeature && r.byField >= 0)
+            totalRow.push_back("");
+        totalRow.push_back(std::to_string(featureCount));
+        if (lines) {
+            totalRow.push_back(fixed(total, 2));
+            totalRow.push_back(fixed(total / 1000.0, 3));
+        } else {
+            totalRow.push_back(fixed(total, 2));
+            totalRow.push_back(fixed(geo::muFromM2(total), 2));
+            totalRow.push_back(fixed(geo::hectaresFromM2(total), 4));
+        }
+        table.addRow(totalRow);
+        table.render(std::cout);
+        if (r.measure.unknownCount > 0)
+            std::cout << r.measure.unknownCount
+                      << " feature(s) could not be measured and are left out of the total "
+                         "(see the warnings)\n";
+    }
+}
+
+void writeCsv(const std::vector<Result>& results, const std::string& by, bool perFeature)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"layer"};
+    if (perFeature)
+        header.push_back("fid");
+    if (!by.empty())
+        header.push_back(by);
+    for (const char* column : {"count", "area_m2", "area_mu", "area_ha", "length_m"})
+        header.push_back(column);
+    rows.push_back(header);
+    for (const Result& r : results) {
+        const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
+        auto add = [&](std::vector<std::string> lead, std::size_t count, double value) {
+            std::vector<std::string> row = {r.name};
+            row.insert(row.end(), lead.begin(), lead.end());
+            row.push_back(std::to_string(count));
+            if (lines) {
+                row.insert(row.end(), {"", "", "", geo::shortestDecimal(value)});
+            } else {
+                row.push_back(geo::shortestDecimal(value));
+                row.push_back(geo::shortestDecimal(geo::muFromM2(value)));
+                row.push_back(geo::shortestDecimal(geo::hectaresFromM2(value)));
+                row.push_back("");
+            }
+            if (std::isnan(value))
+                for (std::size_t i = row.size() - 4; i < row.size(); ++i)
+                    row[i] = "";
+            rows.push_back(row);
+        };
+        const std::vector<double>& values = lines ? r.measure.lengthM : r.measure.areaM2;
+        const double total = lines ? r.measure.totalLengthM : r.measure.totalAreaM2;
+        if (perFeature) {
+            for (std::size_t f = 0; f < values.size(); ++f) {
+                std::vector<std::string> lead = {std::to_string(r.layer.fids[f])};
+                if (!by.empty())
+                    lead.push_back(r.byField >= 0 ? groupKey(r.layer, f, r.byField) : "");
+                add(lead, 1, values[f]);
+            }
+        } else if (r.byField >= 0) {
+            for (const auto& [key, group] : r.groups)
+                add({key}, group.count, lines ? group.lengthM : group.areaM2);
+        }
+        std::vector<std::string> lead;
+        if (perFeature)
+            lead.push_back("total");
+        if (!by.empty())
+            lead.push_back(perFeature ? "" : "total");
+        if (lead.empty())
+            lead = {};
+        add(lead, r.layer.featureCount(), total);
+    }
+    geo::writeCsv(std::cout, rows, true);
+}
+
+void writeJson(const std::string& source, geo::AreaMethod method,
+               const std::vector<Result>& results, const std::string& by, bool perFeature)
+{
+    geo::JsonWriter json(std::cout);
+    json.beginObject();
+    json.field("source", source);
+    json.field("method", geo::toString(method));
+    json.key("layers").beginObject();
+    for (const Result& r : results) {
+        const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
+        json.key(r.name).beginObject();
+        json.field("dataset", r.layer.sourcePath);
+        json.field("crs", r.layer.crs.label());
+        json.field("geometry", geo::toString(r.layer.geometry.kind()));
+        json.key("total").beginObject();
+        json.field("count", r.layer.featureCount());
+        if (lines) {
+            json.field("length_m", r.measure.totalLengthM);
+            json.field("length_km", r.measure.totalLengthM / 1000.0);
+        } else {
+            json.field("area_m2", r.measure.totalAreaM2);
+            json.field("area_mu", geo::muFromM2(r.measure.totalAreaM2));
+            json.field("area_ha", geo::hectaresFromM2(r.measure.totalAreaM2));
+        }
+        json.field("unknown_count", r.measure.unknownCount);
+        json.endObject();
+        if (r.byField >= 0) {
+            json.key("by").beginObject();
+            for (const auto& [key, group] : r.groups) {
+                json.key(key).beginObject();
+                if (lines) {
+                    json.field("length_m", group.lengthM);
+                } else {
+                    json.field("area_m2", group.areaM2);
+                    json.field("area_mu", geo::muFromM2(group.areaM2));
+                }
+                json.field("count", group.count);
+                if (group.unknownCount > 0)
+                    json.field("unknown_count", group.unknownCount);
+                json.endObject();
+            }
+            json.endObject();
+        }
+        if (perFeature) {
+            json.key("features").beginArray();
+            const std::vector<double>& values = lines ? r.measure.lengthM : r.measure.areaM2;
+            for (std::size_t f = 0; f < values.size(); ++f) {
+                json.beginObject();
+                json.field("fid", r.layer.fids[f]);
+                if (lines) {
+                    json.field("length_m", values[f]);
+                } else {
+                    json.field("area_m2", values[f]);
+                    json.field("area_mu", geo::muFromM2(values[f]));
+                }
+                if (r.byField >= 0) {
+                    json.key(by);
+                    if (r.layer.attributes.isUnknown(f, r.byField))
+                        json.null();
+                    else
+                        json.value(r.layer.attributes.text(f, r.byField));
+                }
+                json.endObject();
+            }
+            json.endArray();
+        }
+        json.endObject();
+    }
+    json.endObject();
+    json.endObject();
+}
+
+std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
+                                   const std::string& by, bool layerNamed,
+                                   geo::IssueSink& issues)
+{
+    geo::ReadOptions read;
+    read.open = target.open;
+    ProgressBar bar("reading " + target.ref.layerName);
+    read.progress = [&bar](double done) { return bar.update(done); };
+    Result result;
+    result.layer = geo::readLayer(target.ref, read, issues);
+    bar.finish();
+    const geo::GeometryKind kind = result.layer.geometry.kind();
+    if (kind != geo::GeometryKind::Polygon && kind != geo::GeometryKind::Line) {
+        if (layerNamed)
+            throw geo::GeometryError("the layer holds points: nothing to measure",
+                                     {result.layer.sourcePath, result.layer.name, -1, {}});
+        return std::nullopt;
+    }
+    ProgressBar measuring("measuring " + result.layer.name);
+    result.measure = geo::measureLayer(result.layer, method, issues, [&measuring](double done) {
+        return measuring.update(done);
+    });
+    measuring.finish();
+    if (!by.empty()) {
+        result.byField = findByField(target, result.layer, by);
+        const bool lines = kind == geo::GeometryKind::Line;
+        const auto& values = lines ? result.measure.lengthM : result.measure.areaM2;
+        for (std::size_t f = 0; f < values.size(); ++f) {
+            Group& group = result.groups[groupKey(result.layer, f, result.byField)];
+            ++group.count;
+            if (std::isnan(values[f]))
+                ++group.unknownCount;
+            else if (lines)
+                group.lengthM += values[f];
+            else
+                group.areaM2 += values[f];
+        }
+    }
+    return result;
+}
+
+} // namespace
+
+int runArea(const std::vector<std::string>& args)
+{
+    CommandLine cli("area",
+                    "SOURCE [--layer L] [--by FIELD] [--method ellipsoidal|survey|planar] "
+                    "[--per-feature] [--format table|csv|json] [--encoding ENC] [--s-srs CRS]",
+                    "Areas in m², mu (亩 = 10000/15 m²) and ha of every polygon layer of SOURCE "
+                    "(lengths of line layers), each in its own CRS on its own datum's ellipsoid. "
+                    "SOURCE is any source, or a park (GeoPackage, folder, *.parkatlas.json) whose "
+                    "layers can be named by role (--layer parcels). Totals are summed unrounded "
+                    "and rounded once; the shown rows add up to the shown total.");
+    cli.addPositional("SOURCE", "file, folder, project file or connection string");
+    cli.addOption("layer", "L", "only this layer (its name, or a role: parcels, 征地 …)");
+    cli.addOption("by", "FIELD", "subtotals by this field (a contract name finds its aliases)");
+    cli.addOption("method", "M", "ellipsoidal (default), survey (三调椭球面积) or planar");
+    cli.addFlag("per-feature", "one row per feature");
+    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
+    cli.addOption("s-srs", "CRS", "the source's CRS, where it has none or a wrong one");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
+    if (!method)
+        throw UsageError("--method must be ellipsoidal, survey or planar");
+    const std::string format = cli.value("format", "table");
+    if (format != "table" && format != "csv" && format != "json")
+        throw UsageError("--format must be table, csv or json");
+    const std::string source = cli.positional("SOURCE");
+    const std::string by = cli.value("by");
+    const bool perFeature = cli.has("per-feature");
+    geo::OpenOptions open;
+    open.encoding = cli.value("encoding");
+    open.sourceSrs = cli.value("s-srs");
+
+    IssuePrinter issues;
+    std::vector<Result> results;
+    std::vector<std::string> names;
+    std::vector<std::string> failures;
+    for (const Target& target : selectTargets(source, open, cli.value("layer"))) {
+        // One layer that cannot be measured (no CRS, broken file) does not stop the others;
+        // it is reported and the exit code says the input was not all good.
+        try {
+            if (auto result = measureTarget(target, *method, by, !cli.value("layer").empty(),
+                                            issues)) {
+                result->name = result->layer.name;
+                for (int n = 2;
+                     std::find(names.begin(), names.end(), result->name) != names.end(); ++n)
+                    result->name = result->layer.name + "_" + std::to_string(n);
+                names.push_back(result->name);
+                results.push_back(std::move(*result));
+            }
+        } catch (const geo::Error& error) {
+            failures.push_back(error.what());
+        }
+    }
+    for (const std::string& failure : failures)
+        std::cerr << "parkatlas area: error: " << failure << "\n";
+    if (results.empty() && !failures.empty())
+        return kExitBadInput;
+    if (results.empty())
+        throw geo::IoError("no polygon or line layer to measure", {source, {}, -1, {}});
+
+    if (format == "json")
+        writeJson(source, *method, results, by, perFeature);
+    else if (format == "csv")
+        writeCsv(results, by, perFeature);
+    else
+        printTable(results, by, perFeature, *method);
+    return failures.empty() ? kExitOk : kExitBadInput;
+}
+
+} // namespace parkatlas::cli

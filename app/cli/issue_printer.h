@@ -1,0 +1,37 @@
+#pragma once
+
+#include "geo/issue.h"
+
+#include <iostream>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace parkatlas::cli {
+
+/// Collects the data issues of a command and prints them on stderr when the command ends, also
+/// when it ends with an error (the issues then explain the error). A layer with many issues
+/// shows its first few and a count of the rest, so one bad layer cannot bury the output.
+class IssuePrinter : public geo::IssueList {
+public:
+    static constexpr std::size_t kShownPerLayer = 8;
+
+    ~IssuePrinter() override
+    {
+        std::map<std::pair<std::string, std::string>, std::size_t> shown, hidden;
+        for (const geo::Issue& issue : issues()) {
+            const auto key = std::make_pair(issue.path, issue.layer);
+            if (shown[key] < kShownPerLayer) {
+                ++shown[key];
+                std::cerr << geo::formatIssue(issue) << "\n";
+            } else {
+                ++hidden[key];
+            }
+        }
+        for (const auto& [key, count] : hidden)
+            std::cerr << "… and " << count << " more issue(s) in file '" << key.first
+                      << "', layer '" << key.second << "'\n";
+    }
+};
+
+} // namespace parkatlas::cli

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "geo/io/source.h"
+#include "geo/measure/area.h"
+#include "geo/model/layer.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace parkatlas::geo {
+
+class IssueSink;
+
+/// Every feature of a layer measured: areas of polygons, lengths of lines, in the layer's own
+/// CRS and on its own datum's ellipsoid (never after a reprojection, which would change them).
+struct LayerMeasure {
+    AreaMethod method = AreaMethod::Ellipsoidal;
+    /// Per feature (row order), m²; NaN where unknown (bad coordinates). Polygon layers only.
+    std::vector<double> areaM2;
+    /// Per feature, metres (geodesic unless the method is planar). Line layers only.
+    std::vector<double> lengthM;
+    /// Sums over the known values, in row order (so the result does not depend on threads).
+    double totalAreaM2 = 0;
+    double totalLengthM = 0;
+    std::size_t unknownCount = 0; // features left out of the totals
+    std::size_t emptyCount = 0;   // features with no geometry (measured 0)
+};
+
+/// Measures every feature, split over `threads` workers (0: one per core), each with its own
+/// AreaCalculator. Issues (bad coordinates) go to `issues` with the file, layer and fid.
+/// Throws CrsError when the layer has no CRS, GeometryError for planar on degrees, Cancelled.
+LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issues,
+                          const ProgressCallback& progress = {}, unsigned threads = 0);
+
+} // namespace parkatlas::geo

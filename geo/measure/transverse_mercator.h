@@ -1,0 +1,70 @@
+#pragma once
+
+#include "geo/measure/ellipsoid.h"
+
+#include <optional>
+
+namespace parkatlas::geo {
+
+class Crs;
+
+/// The defining parameters of a Transverse Mercator (Gauss-Krüger, UTM) projection, with the
+/// linear ones in metres whatever the CRS's unit.
+struct TransverseMercatorParameters {
+    Ellipsoid ellipsoid;
+    double centralMeridianDeg = 0;
+    double latitudeOfOriginDeg = 0;
+    double scaleFactor = 1; // k0: 1 for Gauss-Krüger, 0.9996 for UTM
+    double falseEastingM = 500000;
+    double falseNorthingM = 0;
+    double linearUnitM = 1; // metres per unit of the CRS's coordinates
+
+    /// The parameters of `crs` when it is a Transverse Mercator projection (EPSG method 9807,
+    /// ESRI "Gauss_Kruger" and "Transverse_Mercator"); nullopt otherwise.
+    static std::optional<TransverseMercatorParameters> of(const Crs& crs);
+};
+
+/// Closed-form point scale factor of the Transverse Mercator projection, evaluated directly
+/// from projected coordinates with no PROJ call: Snyder's inverse series (USGS PP 1395,
+/// eqs. 3-21, 8-17 to 8-25) to the latitude and longitude, then his series for k (8-11).
+/// Against PROJ's exact Transverse Mercator (Poder/Engsager) it holds k to 5e-12 within 1.5° of
+/// the central meridian and 2e-10 at 3.5° (AreaTest.ClosedFormScaleFactorMatchesProj).
+///
+/// Why: Gauss-Krüger is conformal, so the ellipsoidal area of a plot is ∫∫ dA / k² over the plot
+/// as drawn in the plane; for a plot-sized polygon that is its planar area times 1/k² at the
+/// centroid, plus a second-moment term. That is what makes ellipsoidal area cost no more than
+/// the shoelace.
+///
+/// A plain value; safe to use from several threads.
+class TransverseMercatorScale {
+public:
+    explicit TransverseMercatorScale(const TransverseMercatorParameters& parameters);
+
+    const TransverseMercatorParameters& parameters() const { return m_parameters; }
+
+    /// Point scale factor k at projected coordinates given in metres (false easting and
+    /// northing included; multiply CRS coordinates by linearUnitM first).
+    double scaleFactor(double eastingM, double northingM) const;
+
+    /// g = 1/k² at the point, and its second derivative across the zone, ∂²g/∂E² (per m²). The
+    /// other second derivatives are smaller by a factor e²·(E − FE)/R and are neglected.
+    void inverseSquareScale(double eastingM, double northingM, double& g, double& gEastEast) const;
+
+    /// Longitude and latitude in degrees of projected coordinates in metres (series inverse;
+    /// about 1e-9° within 3.5° of the central meridian). For tests and diagnostics.
+    void geographicOf(double eastingM, double northingM, double& lonDeg, double& latDeg) const;
+
+private:
+    void inverse(double eastingM, double northingM, double& dLambda, double& phi, double& rho1Nu1,
+                 double& sinPhi, double& cosPhi) const;
+
+    TransverseMercatorParameters m_parameters;
+    double m_e2 = 0;        // e²
+    double m_ep2 = 0;       // e'² = e²/(1 − e²)
+    double m_e1 = 0;        // (1 − √(1−e²)) / (1 + √(1−e²))
+    double m_muDivisor = 0; // a(1 − e²/4 − 3e⁴/64 − 5e⁶/256)
+    double m_m0 = 0;        // meridian arc at the latitude of origin
+    double m_lambda0 = 0;   // central meridian, radians
+};
+
+} // namespace parkatlas::geo
