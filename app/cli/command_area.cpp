@@ -400,6 +400,19 @@ std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method
 {
     geo::ReadOptions read;
     read.open = target.open;
+    // Only the --by field is read (with its aliases): a total needs no attributes at all.
+    std::vector<std::string> fields;
+    if (!by.empty()) {
+        fields.push_back(by);
+        if (target.role)
+            for (const geo::ContractField& field : geo::contractFields(*target.role))
+                if (by == field.name) {
+                    fields.insert(fields.end(), field.aliases.begin(), field.aliases.end());
+                    if (auto it = target.fieldMap.find(by); it != target.fieldMap.end())
+                        fields.push_back(it->second);
+                }
+    }
+    read.fields = fields;
     ProgressBar bar("reading " + target.ref.layerName);
     read.progress = [&bar](double done) { return bar.update(done); };
     Result result;

@@ -408,8 +408,23 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     std::vector<FieldDef> fields;
     std::vector<OGRFieldType> ogrTypes;
+    std::vector<int> sourceIndex; // OGR field index of each kept field
+    std::vector<std::string> ignored;
+    auto wanted = [&](const char* name) {
+        if (!options.fields)
+            return true;
+        for (const std::string& keep : *options.fields)
+            if (EQUAL(keep.c_str(), name))
+                return true;
+        return false;
+    };
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
         const OGRFieldDefn* field = definition->GetFieldDefn(i);
+        if (!wanted(field->GetNameRef())) {
+            ignored.push_back(field->GetNameRef());
+            continue;
+        }
+        sourceIndex.push_back(i);
         FieldDef def;
         def.name = sanitizeUtf8(field->GetNameRef());
         def.width = field->GetWidth();
@@ -436,8 +451,22 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     if (options.directShapefileGeometry && lowerExtension(ref.datasetPath) == ".shp" &&
         canReadShapefileGeometry(ref.datasetPath)) {
         direct = readShapefileGeometry(ref.datasetPath, directIssues);
-        const char* ignored[] = {"OGR_GEOMETRY", nullptr};
-        layer.SetIgnoredFields(ignored);
+        ignored.push_back("OGR_GEOMETRY");
+    }
+    if (!ignored.empty()) {
+        std::vector<const char*> names;
+        for (const std::string& name : ignored)
+            names.push_back(name.c_str());
+        names.push_back(nullptr);
+        layer.SetIgnoredFields(names.data());
+    }
+    // Geometry straight from the .shp and no attribute wanted: GDAL need not read at all.
+    const bool skipGdalLoop = direct && fields.empty() &&
+                              directIssues.count(Issue::Severity::Error) == 0;
+    if (skipGdalLoop) {
+        result.fids = direct->fids;
+        for (std::size_t i = 0; i < result.fids.size(); ++i)
+            result.attributes.commitRow();
     }
     const GIntBig total = layer.GetFeatureCount(FALSE);
     if (total > 0) {
@@ -449,7 +478,7 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     bool reportedBadText = false;
     std::size_t index = 0;
     layer.ResetReading();
-    for (;;) {
+    for (; !skipGdalLoop;) {
         OGRFeatureUniquePtr feature(layer.GetNextFeature());
         if (!feature) {
             const std::string failure = errors.lastFailure();
@@ -515,25 +544,26 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         }
 
         // Attributes.
-        for (int i = 0; i < static_cast<int>(ogrTypes.size()); ++i) {
+        for (int column = 0; column < static_cast<int>(ogrTypes.size()); ++column) {
+            const int i = sourceIndex[column];
             if (!feature->IsFieldSetAndNotNull(i)) {
-                result.attributes.setUnknown(i);
+                result.attributes.setUnknown(column);
                 continue;
             }
-            switch (ogrTypes[i]) {
+            switch (ogrTypes[column]) {
             case OFTInteger:
-            case OFTInteger64: result.attributes.setInteger(i, feature->GetFieldAsInteger64(i)); break;
-            case OFTReal: result.attributes.setReal(i, feature->GetFieldAsDouble(i)); break;
+            case OFTInteger64: result.attributes.setInteger(column, feature->GetFieldAsInteger64(i)); break;
+            case OFTReal: result.attributes.setReal(column, feature->GetFieldAsDouble(i)); break;
             case OFTDate:
             case OFTDateTime: {
                 int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
                 float ss = 0;
                 feature->GetFieldAsDateTime(i, &y, &m, &d, &hh, &mm, &ss, &tz);
                 if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-                    result.attributes.setDate(i, Date::fromYmd(y, static_cast<unsigned>(m),
+                    result.attributes.setDate(column, Date::fromYmd(y, static_cast<unsigned>(m),
                                                                static_cast<unsigned>(d)));
                 else
-                    result.attributes.setUnknown(i);
+                    result.attributes.setUnknown(column);
                 break;
             }
             default: {
@@ -542,15 +572,15 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                 if (!isValidUtf8(view)) {
                     if (!reportedBadText) {
                         report(Issue::Severity::Warning, fid,
-                               "text in field '" + fields[i].name +
+                               "text in field '" + fields[column].name +
                                    "' is not valid after decoding as " + result.encoding.name +
                                    " (" + result.encoding.reason +
                                    "); broken bytes are shown as \xEF\xBF\xBD. Try --encoding");
                         reportedBadText = true;
                     }
-                    result.attributes.setText(i, sanitizeUtf8(view));
+                    result.attributes.setText(column, sanitizeUtf8(view));
                 } else {
-                    result.attributes.setText(i, view);
+                    result.attributes.setText(column, view);
                 }
             }
             }

@@ -97,6 +97,9 @@ struct ReadOptions {
     /// only the attributes through GDAL. GDAL remains the reference: when the two disagree on
     /// the records, the layer is read through GDAL alone.
     bool directShapefileGeometry = true;
+    /// The attribute fields to read (case-insensitive names); nullopt reads all of them, an
+    /// empty list none (for work on geometry alone, such as a total area).
+    std::optional<std::vector<std::string>> fields;
 };
 
 /// Reads a whole layer into flat storage. Broken features (a geometry that cannot be read, NaN
