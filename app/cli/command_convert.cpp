@@ -47,7 +47,8 @@ int runConvert(const std::vector<std::string>& args)
                   << layer.featureCount << " features, text " << layer.encoding.name << " ("
                   << layer.encoding.reason << "), CRS " << layer.crsLabel << "\n";
     std::cout << "wrote " << cli.positional("DEST") << "\n";
-    return kExitOk;
+    // Written, but not everything could be: the input was not all good.
+    return issues.count(geo::Issue::Severity::Error) > 0 ? kExitBadInput : kExitOk;
 }
 
 } // namespace parkatlas::cli

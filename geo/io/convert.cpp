@@ -92,6 +92,44 @@ bool sameFile(const fs::path& a, const fs::path& b)
     return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+/// Same folder and same name but for the extension, in any letter case ("a/x.SHP", "a/x.dbf").
+bool sameBaseName(const fs::path& a, const fs::path& b)
+{
+    std::error_code ec;
+    const fs::path folderA = fs::weakly_canonical(fs::absolute(a).parent_path(), ec);
+    const fs::path folderB = fs::weakly_canonical(fs::absolute(b).parent_path(), ec);
+    return folderA == folderB && lower(a.stem().string()) == lower(b.stem().string());
+}
+
+const char* const kShapefileParts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
+
+/// `path` with extension `lowerExt`, in the letter case of path's own extension.
+fs::path withExtensionLike(const fs::path& path, const std::string& lowerExt)
+{
+    const std::string own = path.extension().string();
+    const bool upper = !own.empty() && std::all_of(own.begin() + 1, own.end(), [](unsigned char c) {
+        return std::isupper(c) != 0;
+    });
+    std::string ext = lowerExt;
+    if (upper)
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    fs::path result = path;
+    result.replace_extension(ext);
+    return result;
+}
+
+/// Every file DEST will be: one, or a shapefile's parts.
+std::vector<fs::path> destinationFiles(const fs::path& dest, const OutputFormat& format)
+{
+    if (format.driver != "ESRI Shapefile" || format.folder)
+        return {dest};
+    std::vector<fs::path> files;
+    for (const char* ext : kShapefileParts)
+        files.push_back(withExtensionLike(dest, ext));
+    return files;
+}
+
 int progressThunk(double done, const char*, void* data)
 {
     auto* callback = static_cast<const ProgressCallback*>(data);
@@ -107,14 +145,25 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
     ensureGdal();
     const fs::path dest(destination);
     const OutputFormat format = formatFor(dest);
-    const std::vector<LayerRef> refs = listLayers(source);
+    // A folder's files that cannot be opened are reported, and the others converted.
+    const LayerListing listing = listSourceLayers(source);
+    for (const std::string& failure : listing.failures)
+        issues.report({Issue::Severity::Error, source, {}, -1, failure + " (not converted)"});
+    if (listing.layers.empty())
+        throw IoError("nothing in the source could be opened", {source, {}, -1, {}});
+    const std::vector<LayerRef>& refs = listing.layers;
 
-    // DEST may never be an input, nor (for a folder) hold one.
-    std::set<std::string> inputs;
+    // DEST may never be an input, nor share a shapefile's name with one (a shapefile is
+    // several files, and readers find the parts in any letter case), nor (for a folder) hold
+    // one.
     for (const LayerRef& ref : refs) {
-        inputs.insert(ref.datasetPath);
-        if (sameFile(dest, ref.datasetPath) || sameFile(dest, source))
-            throw IoError("the destination is the input; choose another name",
+        const bool inputIsShapefile = lower(fs::path(ref.datasetPath).extension().string()) == ".shp" ||
+                                      lower(fs::path(ref.datasetPath).extension().string()) == ".dbf";
+        const bool destIsShapefile = format.driver == "ESRI Shapefile" && !format.folder;
+        if (sameFile(dest, ref.datasetPath) || sameFile(dest, source) ||
+            (inputIsShapefile && destIsShapefile && sameBaseName(dest, ref.datasetPath)))
+            throw IoError("the destination is the input (or one of its files); choose another "
+                          "name",
                           {destination, {}, -1, {}});
         std::error_code ec;
         if (format.folder && fs::exists(dest, ec) &&
@@ -123,9 +172,11 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
                           {destination, {}, -1, {}});
     }
     std::error_code ec;
-    if (fs::exists(dest, ec) && !options.overwrite)
-        throw IoError("the destination exists; pass --overwrite to replace it",
-                      {destination, {}, -1, {}});
+    for (const fs::path& file : destinationFiles(dest, format))
+        if (fs::exists(file, ec) && !options.overwrite)
+            throw IoError("the destination exists (" + file.filename().string() +
+                              "); pass --overwrite to replace it",
+                          {destination, {}, -1, {}});
     if (format.singleLayer && refs.size() > 1)
         throw IoError("the source has " + std::to_string(refs.size()) +
                           " layers but this format holds one; write a .gpkg or a folder",
@@ -137,7 +188,7 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
     // Hidden, beside DEST (same file system, so the final rename is atomic).
     std::string temporaryName = ".";
     temporaryName += dest.stem().string();
-    temporaryName += ".partial-" + std::to_string(::getpid()) + dest.extension().string();
+    temporaryName += ".partial-" + std::to_string(::getpid()) + lower(dest.extension().string());
     const fs::path temporaryPath = parent / temporaryName;
     TemporaryOutput temporary(temporaryPath);
     if (format.folder)
@@ -274,12 +325,13 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
     }
     if (format.driver == "ESRI Shapefile") {
         // A single shapefile is several files; the .shp goes last so a reader never sees a
-        // new .shp with an old .dbf.
-        for (const char* ext : {".dbf", ".shx", ".prj", ".cpg"}) {
+        // new .shp with an old .dbf. Parts the new output lacks are removed (--overwrite).
+        for (const char* ext : kShapefileParts) {
+            if (std::string(ext) == ".shp")
+                continue;
             fs::path from = temporary.path();
             from.replace_extension(ext);
-            fs::path to = dest;
-            to.replace_extension(ext);
+            const fs::path to = withExtensionLike(dest, ext);
             if (fs::exists(from, ec))
                 fs::rename(from, to);
             else
