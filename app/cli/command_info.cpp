@@ -48,6 +48,9 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options)
     geo::Layer layer = geo::readLayer(ref, read, issues);
     bar.finish();
     report.featuresRead = layer.featureCount();
+    // The extent of what was read, not what the header claims (headers lie: NaN, stale).
+    if (!layer.geometry.extent().isEmpty())
+        report.info.extent = layer.geometry.extent();
     if (layer.featureCount() > 0)
         for (std::size_t f = 0; f < layer.attributes.fields().size(); ++f)
             report.firstFeature.emplace_back(layer.attributes.fields()[f].name,

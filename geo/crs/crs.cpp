@@ -40,6 +40,11 @@ Crs Crs::fromOgr(const OGRSpatialReference* srs)
 {
     if (!srs)
         return {};
+    // A GeoPackage's srs_id 0 and -1 are its way of saying "no CRS"; GDAL names them.
+    const char* name = srs->GetName();
+    if (name && (STARTS_WITH(name, "Undefined geographic SRS") ||
+                 STARTS_WITH(name, "Undefined cartesian SRS")))
+        return {};
     return Crs(adopt(std::unique_ptr<OGRSpatialReference>(srs->Clone())));
 }
 

@@ -5,6 +5,8 @@
 
 #include <cpl_string.h>
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -191,6 +193,7 @@ struct DoubleByteStats {
     std::size_t asciiTrail = 0; // whose second byte is ASCII-range (typical of Western text)
     std::size_t invalid = 0;    // high bytes that start no valid character
     std::size_t fourByte = 0;   // GB18030 four-byte sequences
+    std::size_t kana = 0;       // Japanese kana (GB2312 rows 4–5 = EUC-JP's; Shift-JIS 82/83)
 };
 
 DoubleByteStats scanGbk(std::string_view s)
@@ -228,6 +231,8 @@ DoubleByteStats scanGbk(std::string_view s)
         // GB2312: symbols A1–A9 and hanzi B0–F7, both with trail bytes A1–FE.
         if (b >= 0xA1 && ((a >= 0xB0 && a <= 0xF7) || (a >= 0xA1 && a <= 0xA9)))
             ++stats.common;
+        if (b >= 0xA1 && (a == 0xA4 || a == 0xA5))
+            ++stats.kana;
         if (b < 0x80)
             ++stats.asciiTrail;
         i += 2;
@@ -266,6 +271,78 @@ DoubleByteStats scanBig5(std::string_view s)
     return stats;
 }
 
+DoubleByteStats scanShiftJis(std::string_view s)
+{
+    DoubleByteStats stats;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const unsigned char a = static_cast<unsigned char>(s[i]);
+        if (a < 0x80 || (a >= 0xA1 && a <= 0xDF)) { // ASCII, half-width katakana
+            ++i;
+            continue;
+        }
+        const bool lead = (a >= 0x81 && a <= 0x9F) || (a >= 0xE0 && a <= 0xFC);
+        if (!lead || i + 1 >= s.size()) {
+            ++stats.invalid;
+            ++i;
+            continue;
+        }
+        const unsigned char b = static_cast<unsigned char>(s[i + 1]);
+        if (b < 0x40 || b == 0x7F || b > 0xFC) {
+            ++stats.invalid;
+            ++i;
+            continue;
+        }
+        ++stats.characters;
+        const unsigned code = static_cast<unsigned>(a) << 8 | b;
+        const bool kana = (code >= 0x829F && code <= 0x82F1) || (code >= 0x8340 && code <= 0x8396);
+        if (kana)
+            ++stats.kana;
+        if (kana || (code >= 0x889F && code <= 0x9FFC) || (code >= 0xE040 && code <= 0xEAA4) ||
+            (code >= 0x8140 && code <= 0x81FC))
+            ++stats.common;
+        i += 2;
+    }
+    return stats;
+}
+
+/// Share of runs of bytes above 0x7F that have odd length. Double-byte CJK text has even runs
+/// (GB18030 four-byte sequences count as two characters); single-byte Latin, Greek or Cyrillic
+/// words end anywhere.
+double oddRunShare(std::string_view s)
+{
+    std::size_t runs = 0, odd = 0, length = 0;
+    auto close = [&] {
+        if (length > 0) {
+            ++runs;
+            odd += length % 2;
+        }
+        length = 0;
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char a = static_cast<unsigned char>(s[i]);
+        if (a < 0x80) {
+            close();
+            ++i;
+            continue;
+        }
+        if (i + 3 < s.size() && a >= 0x81 && a <= 0xFE) {
+            const unsigned char b = static_cast<unsigned char>(s[i + 1]);
+            const unsigned char c = static_cast<unsigned char>(s[i + 2]);
+            const unsigned char d = static_cast<unsigned char>(s[i + 3]);
+            if (b >= 0x30 && b <= 0x39 && c >= 0x81 && c <= 0xFE && d >= 0x30 && d <= 0x39) {
+                length += 2;
+                i += 4;
+                continue;
+            }
+        }
+        ++length;
+        ++i;
+    }
+    close();
+    return runs == 0 ? 0.0 : static_cast<double>(odd) / static_cast<double>(runs);
+}
+
 double share(std::size_t part, std::size_t whole)
 {
     return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
@@ -297,27 +374,67 @@ EncodingChoice detectEncoding(std::string_view bytes)
     }
     const DoubleByteStats gbk = scanGbk(bytes);
     const DoubleByteStats big5 = scanBig5(bytes);
+    const DoubleByteStats sjis = scanShiftJis(bytes);
     const double gbkScore = share(gbk.common, gbk.characters + gbk.invalid);
     const double big5Score = share(big5.common, big5.characters + big5.invalid);
-    const double westernSigns = share(gbk.asciiTrail + gbk.invalid, gbk.characters + gbk.invalid);
-    if (gbkScore < 0.5 && big5Score < 0.5 && westernSigns > 0.5) {
-        choice.name = "CP1252";
-        choice.reason = "the text is not UTF-8 and its high bytes stand alone between Latin "
-                        "letters, as in a Western single-byte code page";
+    const double sjisScore = share(sjis.common, sjis.characters + sjis.invalid);
+
+    // Japanese first: kana are unmistakable, and Shift-JIS breaks the even runs tested next.
+    if (sjis.invalid == 0 && sjisScore >= 0.8 && share(sjis.kana, sjis.characters) >= 0.15) {
+        choice.name = "CP932";
+        choice.reason = "the text is not UTF-8; it reads as Shift-JIS, " +
+                        percent(share(sjis.kana, sjis.characters)) + " of it kana";
         return choice;
     }
-    if (big5Score > gbkScore + 0.1) {
+    if (gbk.invalid == 0 && share(gbk.kana, gbk.characters) >= 0.2) {
+        choice.name = "EUC-JP";
+        choice.reason = "the text is not UTF-8; " + percent(share(gbk.kana, gbk.characters)) +
+                        " of its characters are kana, as in EUC-JP";
+        return choice;
+    }
+    // Big5 trail bytes may be ASCII letters, which also breaks the even runs tested next.
+    if (big5.invalid == 0 && big5Score >= 0.8 && big5Score > gbkScore + 0.1) {
         choice.name = "CP950";
         choice.reason = "the text is not UTF-8; " + percent(big5Score) +
                         " of its characters are common Big5 against " + percent(gbkScore) +
                         " common GBK";
         return choice;
     }
+    const double odd = oddRunShare(bytes);
+    if (odd > 0.2) {
+        choice.name = "CP1252";
+        choice.uncertain = true;
+        choice.reason = "the text is not UTF-8, and " + percent(odd) +
+                        " of its runs of high bytes have odd length, as in a single-byte code "
+                        "page, not GBK or Big5; guessed Windows-1252 (Western): for Greek, "
+                        "Cyrillic or another script give --encoding (CP1253, CP1251 …)";
+        return choice;
+    }
+    if (big5Score > gbkScore + 0.1) {
+        choice.name = "CP950";
+        choice.uncertain = big5Score < 0.6;
+        choice.reason = "the text is not UTF-8; " + percent(big5Score) +
+                        " of its characters are common Big5 against " + percent(gbkScore) +
+                        " common GBK";
+        return choice;
+    }
     choice.name = gbk.fourByte > 0 ? "GB18030" : "CP936";
+    choice.uncertain = gbkScore < 0.6 && gbk.fourByte == 0;
     choice.reason = "the text is not UTF-8; " + percent(gbkScore) +
                     " of its characters are common GB2312 (against " + percent(big5Score) +
                     " common Big5)" + (gbk.fourByte > 0 ? ", with GB18030 four-byte sequences" : "");
     return choice;
+}
+
+bool isKnownEncoding(const std::string& name)
+{
+    if (name.empty())
+        return false;
+    const iconv_t handle = iconv_open("UTF-8", name.c_str());
+    if (handle == reinterpret_cast<iconv_t>(-1))
+        return false;
+    iconv_close(handle);
+    return true;
 }
 
 std::string toUtf8(std::string_view bytes, const std::string& encoding)
@@ -408,14 +525,16 @@ EncodingChoice chooseDbfEncoding(const std::string& dbfPath, const std::string& 
             name = "UTF-8";
         return {name, EncodingChoice::Origin::AsciiOnly, "all text is ASCII"};
     }
+    const std::string cpgShown = sanitizeUtf8(cpgText.substr(0, cpgText.find_first_of("\r\n")));
     if (cpgEncoding && *cpgEncoding != "UTF-16LE")
         return verifyDeclared(*cpgEncoding, EncodingChoice::Origin::Cpg,
-                              "the .cpg says '" + cpgText.substr(0, cpgText.find_first_of("\r\n")) + "'",
-                              sample);
+                              "the .cpg says '" + cpgShown + "'", sample);
 
     std::string prefix;
-    if (!cpgText.empty())
-        prefix = "the .cpg names no encoding we know; ";
+    if (cpgEncoding) // UTF-16: a DBF's fixed-width byte fields cannot hold it
+        prefix = "the .cpg says '" + cpgShown + "', which DBF text cannot be in; ";
+    else if (!cpgText.empty())
+        prefix = "the .cpg ('" + cpgShown.substr(0, 40) + "') names no encoding we know; ";
     if (ldidEncoding)
         return verifyDeclared(*ldidEncoding, EncodingChoice::Origin::Ldid,
                               prefix + "the DBF language driver id " +
@@ -423,7 +542,9 @@ EncodingChoice chooseDbfEncoding(const std::string& dbfPath, const std::string& 
                               sample);
 
     EncodingChoice detected = detectEncoding(sample);
-    detected.reason = prefix + "no .cpg and no language driver id; " + detected.reason;
+    detected.reason = prefix + (cpgText.empty() ? "no .cpg and no language driver id; "
+                                                : "no language driver id; ") +
+                      detected.reason;
     return detected;
 }
 

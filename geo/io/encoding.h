@@ -21,6 +21,9 @@ struct EncodingChoice {
     std::string name;   // an iconv/CPLRecode name: "UTF-8", "CP936", "GB18030", "CP950", …
     Origin origin = Origin::Unknown;
     std::string reason; // one sentence a user can read
+    /// A guess from the bytes that could well be wrong (a single-byte code page, or too little
+    /// text to tell): readers warn and suggest --encoding.
+    bool uncertain = false;
 
     bool isUtf8() const;
 };
@@ -37,15 +40,20 @@ std::optional<std::string> encodingFromLdid(std::uint8_t ldid);
 std::optional<std::string> encodingFromCpg(std::string_view cpgText);
 
 bool isValidUtf8(std::string_view bytes);
+/// True when iconv (through which GDAL decodes) knows the encoding name.
+bool isKnownEncoding(const std::string& name);
 /// Replaces every byte that does not belong to a valid UTF-8 sequence with U+FFFD, so output
 /// (JSON, CSV, a terminal) never carries broken text.
 std::string sanitizeUtf8(std::string_view bytes);
 bool isAscii(std::string_view bytes);
 
-/// Guesses the encoding of legacy text from its bytes: UTF-8 if it is valid UTF-8, otherwise
-/// the likelier of GBK (CP936, the usual case in Chinese parks) and Big5 (CP950) by how much of
-/// the text falls in each one's common characters; GB18030 where four-byte sequences occur.
-/// GBK wins ties. Returns origin Detected (or AsciiOnly) with the evidence in reason.
+/// Guesses the encoding of legacy text from its bytes: UTF-8 if it is valid UTF-8; else a
+/// single-byte code page when high bytes stand in odd-length runs (as in Latin, Greek or
+/// Cyrillic words, never in GBK text), marked uncertain; else Shift-JIS or EUC-JP when the text
+/// is mostly kana; else the likelier of GBK (CP936, the usual case in Chinese parks) and Big5
+/// (CP950) by how much of the text falls in each one's common characters (GB18030 where
+/// four-byte sequences occur), uncertain when neither fits well. GBK wins ties. Returns origin
+/// Detected (or AsciiOnly) with the evidence in reason.
 EncodingChoice detectEncoding(std::string_view bytes);
 
 /// Decodes `bytes` from `encoding` to UTF-8 through CPLRecode (iconv). Bytes that do not decode

@@ -137,6 +137,7 @@ void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vect
     std::vector<std::int32_t> partStarts;
     std::vector<unsigned char> wkb;
     bool badCoordinate = false;
+    bool unclosedReported = false;
     auto addVertex = [&](const unsigned char* at) {
         const double x = littleEndianDouble(at);
         const double y = littleEndianDouble(at + 8);
@@ -224,8 +225,9 @@ void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vect
         bool ok = true;
         for (std::int32_t i = 0; i < numParts; ++i) {
             partStarts[i] = littleEndian32(p + 44 + 4 * i);
-            if (partStarts[i] < 0 || partStarts[i] > numPoints ||
-                (i > 0 && partStarts[i] < partStarts[i - 1]))
+            // As shapelib: parts start strictly after one another, inside the point list.
+            if (partStarts[i] < 0 || (partStarts[i] >= numPoints && numPoints > 0) ||
+                (i > 0 && partStarts[i] <= partStarts[i - 1]))
                 ok = false;
         }
         if (!ok) {
@@ -258,6 +260,16 @@ void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vect
         // exactly as GDAL's shapefile driver does (organizePolygons, ONLY_CCW: clockwise rings
         // are exteriors, each counter-clockwise ring a hole of the exterior that contains it),
         // so that both paths give the same polygons; only multi-ring records pay for it.
+        for (std::int32_t part = 0; part < numParts && !unclosedReported; ++part) {
+            const auto [from, to] = ringRange(part);
+            if (to - from >= 2 &&
+                std::memcmp(points + 16 * from, points + 16 * (to - 1), 16) != 0) {
+                problems.push_back({Issue::Severity::Warning, {}, {}, record.fid,
+                                    "a ring is not closed (its last vertex is not its first); "
+                                    "it is read as if it were"});
+                unclosedReported = true; // once per reader: a whole file is usually so
+            }
+        }
         if (numParts == 1) {
             const auto [from, to] = ringRange(0);
             if (to > from) {

@@ -107,6 +107,10 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
 EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options)
 {
     ensureGdal();
+    if (!options.encoding.empty() && !isKnownEncoding(options.encoding))
+        throw IoError("unknown text encoding '" + options.encoding +
+                          "' (try GBK, GB18030, UTF-8, BIG5, CP1252 …)",
+                      {datasetPath, {}, -1, {}});
     if (isShapefilePath(datasetPath)) {
         const std::string dbf = dbfBeside(datasetPath);
         if (dbf.empty()) {
@@ -180,6 +184,14 @@ GeometryKind kindOf(OGRwkbGeometryType type)
     }
 }
 
+bool isUsable(const Envelope& e)
+{
+    for (double v : {e.minX, e.minY, e.maxX, e.maxY})
+        if (!std::isfinite(v) || std::fabs(v) > 1e15)
+            return false;
+    return true;
+}
+
 Envelope toEnvelope(const OGREnvelope& e)
 {
     Envelope out;
@@ -224,13 +236,16 @@ std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
                                         : (lon >= west - slack || lon <= east + slack);
         if (!std::isfinite(lon) || !std::isfinite(lat) || !inLon || lat < south - slack ||
             lat > north + slack) {
-            char buffer[300];
-            std::snprintf(buffer, sizeof buffer,
-                          "the coordinates (x %.3f–%.3f, y %.3f–%.3f) lie outside the area where "
-                          "the declared CRS is used (%s): the .prj may be wrong",
-                          extent.minX, extent.maxX, extent.minY, extent.maxY,
-                          areaName ? areaName : "its area of use");
-            return std::string(buffer);
+            auto number = [](double v) {
+                char buffer[32];
+                std::snprintf(buffer, sizeof buffer, "%.3f", v);
+                return std::string(buffer);
+            };
+            return "the coordinates (x " + number(extent.minX) + "–" + number(extent.maxX) +
+                   ", y " + number(extent.minY) + "–" + number(extent.maxY) +
+                   ") lie outside the area where the declared CRS is used (" +
+                   std::string(areaName ? areaName : "its area of use") +
+                   "): the .prj may be wrong";
         }
     }
     return std::nullopt;
@@ -354,6 +369,11 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     OGREnvelope envelope;
     if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
         info.extent = toEnvelope(envelope);
+    if (!isUsable(info.extent)) {
+        info.warnings.push_back("the layer's extent is not usable (NaN, infinite or absurdly "
+                                "large coordinates)");
+        info.extent = Envelope();
+    }
     info.crs = resolveCrs(layer, info.driver, info.extent, options);
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
@@ -382,11 +402,17 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     for (const auto& message : errors.take())
         report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
                message.text);
+    if (result.encoding.uncertain)
+        report(Issue::Severity::Warning, -1,
+               "the text encoding is a guess (" + result.encoding.name + ": " +
+                   result.encoding.reason + "); if names look wrong, give --encoding");
 
     OGREnvelope layerEnvelope;
     Envelope extent;
     if (layer.GetExtent(&layerEnvelope, TRUE) == OGRERR_NONE)
         extent = toEnvelope(layerEnvelope);
+    if (!isUsable(extent))
+        extent = Envelope();
     CrsResolution crs = resolveCrs(layer, driver, extent, options.open);
     for (const std::string& warning : crs.warnings)
         report(Issue::Severity::Warning, -1, warning);

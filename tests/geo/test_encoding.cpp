@@ -118,3 +118,40 @@ TEST(EncodingTest, MapshaperDbfsDecodeToTheirOwnScripts)
     EXPECT_EQ(chooseDbfEncoding(dir + "utf8.dbf").name, "UTF-8");
     EXPECT_EQ(chooseDbfEncoding(dir + "latin1.dbf").name, "CP1252");
 }
+
+TEST(EncodingTest, JapaneseIsNotTakenForChinese)
+{
+    const std::string dir = kRealdata + "/peer-shapefiles/mapshaper/test/data/dbf/";
+    const EncodingChoice sjis = chooseDbfEncoding(dir + "shiftjis.dbf");
+    EXPECT_EQ(sjis.name, "CP932");
+    const EncodingChoice eucjp = chooseDbfEncoding(dir + "eucjp.dbf");
+    EXPECT_EQ(eucjp.name, "EUC-JP");
+    EXPECT_EQ(toUtf8("\xA4\xD2\xA4\xBF\xA4\xC1\xA4\xCA\xA4\xAB\xBB\xD4", eucjp.name), "ひたちなか市");
+}
+
+TEST(EncodingTest, SingleByteTextIsAnUncertainGuessNotGbk)
+{
+    // Greek in CP1253 pairs up like GB2312 hanzi; only the odd-length runs give it away.
+    const EncodingChoice greek = chooseDbfEncoding(
+        kRealdata + "/peer-shapefiles/mapshaper/test/data/dbf/periphereies.dbf");
+    EXPECT_NE(greek.name, "CP936");
+    EXPECT_TRUE(greek.uncertain);
+    EXPECT_NE(greek.reason.find("--encoding"), std::string::npos);
+}
+
+TEST(EncodingTest, Gb18030FourByteTextIsNotMistakenForSingleByte)
+{
+    // "𠀀" (U+20000) is four bytes in GB18030; mixed with ordinary GBK hanzi.
+    const std::string text = std::string("\x95\x32\x82\x36") + "\xD6\xD0\xB9\xFA";
+    const EncodingChoice choice = detectEncoding(text);
+    EXPECT_EQ(choice.name, "GB18030");
+    EXPECT_FALSE(choice.uncertain);
+}
+
+TEST(EncodingTest, UnknownEncodingNamesAreRefused)
+{
+    EXPECT_TRUE(isKnownEncoding("GBK"));
+    EXPECT_TRUE(isKnownEncoding("CP936"));
+    EXPECT_TRUE(isKnownEncoding("GB18030"));
+    EXPECT_FALSE(isKnownEncoding("NOPE"));
+}
