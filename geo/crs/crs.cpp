@@ -43,7 +43,7 @@ Crs Crs::fromOgr(const OGRSpatialReference* srs)
     // A GeoPackage's srs_id 0 and -1 are its way of saying "no CRS"; GDAL names them.
     const char* name = srs->GetName();
     if (name && (STARTS_WITH(name, "Undefined geographic SRS") ||
-                 STARTS_WITH(name, "Undefined cartesian SRS")))
+                 STARTS_WITH(name, "Undefined cartesian SRS") || EQUAL(name, "Undefined SRS")))
         return {};
     return Crs(adopt(std::unique_ptr<OGRSpatialReference>(srs->Clone())));
 }

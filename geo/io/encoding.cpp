@@ -4,6 +4,7 @@
 #include "geo/io/dbf.h"
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 
 #include <iconv.h>
 
@@ -401,13 +402,16 @@ EncodingChoice detectEncoding(std::string_view bytes)
         return choice;
     }
     const double odd = oddRunShare(bytes);
-    if (odd > 0.2) {
+    const bool notCjk = gbkScore < 0.3 && big5Score < 0.3;
+    if (odd > 0.2 || notCjk) {
         choice.name = "CP1252";
         choice.uncertain = true;
-        choice.reason = "the text is not UTF-8, and " + percent(odd) +
-                        " of its runs of high bytes have odd length, as in a single-byte code "
-                        "page, not GBK or Big5; guessed Windows-1252 (Western): for Greek, "
-                        "Cyrillic or another script give --encoding (CP1253, CP1251 …)";
+        choice.reason = (notCjk ? "the text is not UTF-8, nor common GBK or Big5"
+                                : "the text is not UTF-8, and " + percent(odd) +
+                                      " of its runs of high bytes have odd length, as in a "
+                                      "single-byte code page, not GBK or Big5") +
+                        std::string("; guessed Windows-1252 (Western): for Greek, Cyrillic or "
+                                    "another script give --encoding (CP1253, CP1251 …)");
         return choice;
     }
     if (big5Score > gbkScore + 0.1) {
@@ -491,8 +495,8 @@ std::optional<std::string> findSidecar(const std::string& dbfPath, const char* e
     for (const std::string& ext : {lower, upper}) {
         fs::path candidate = base;
         candidate += ext;
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec))
+        VSIStatBufL stat;
+        if (VSIStatL(candidate.string().c_str(), &stat) == 0 && VSI_ISREG(stat.st_mode))
             return candidate.string();
     }
     return std::nullopt;
@@ -511,10 +515,13 @@ EncodingChoice chooseDbfEncoding(const std::string& dbfPath, const std::string& 
     std::optional<std::string> cpgEncoding;
     std::string cpgText;
     if (auto cpgPath = findSidecar(dbfPath, ".cpg")) {
-        std::ifstream in(*cpgPath, std::ios::binary);
-        std::ostringstream content;
-        content << in.rdbuf();
-        cpgText = content.str().substr(0, 200);
+        // Through GDAL's virtual files, so a .cpg inside a zip is read too.
+        if (VSILFILE* file = VSIFOpenL(cpgPath->c_str(), "rb")) {
+            char buffer[200];
+            const std::size_t got = VSIFReadL(buffer, 1, sizeof buffer, file);
+            VSIFCloseL(file);
+            cpgText.assign(buffer, got);
+        }
         cpgEncoding = encodingFromCpg(cpgText);
     }
     const auto ldidEncoding = encodingFromLdid(header.languageDriverId);

@@ -383,12 +383,13 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
         const std::int64_t lengthWords = bigEndian32(entry + 4);
         Record record{static_cast<std::int64_t>(r), 0, 0};
         if (offsetWords >= 0 && lengthWords >= 0) {
-            // The .shx gives where a record starts; the record's own header in the .shp says
-            // how long it is (writers have got the .shx length wrong: GDAL ticket 5608).
+            // As shapelib: the .shx says where a record starts and how long it is; only when
+            // that length runs past the end of the .shp is the record's own header believed
+            // (writers have got the .shx length wrong: GDAL ticket 5608).
             const std::size_t start = static_cast<std::size_t>(offsetWords) * 2;
             record.offset = start + 8;
             record.length = static_cast<std::size_t>(lengthWords) * 2;
-            if (start + 8 <= shp.size()) {
+            if (record.offset + record.length > shp.size() && start + 8 <= shp.size()) {
                 const std::int64_t ownWords = bigEndian32(shp.data() + start + 4);
                 if (ownWords >= 0 && start + 8 + static_cast<std::size_t>(ownWords) * 2 <= shp.size())
                     record.length = static_cast<std::size_t>(ownWords) * 2;

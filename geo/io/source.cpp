@@ -84,9 +84,6 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
                    "LFS (run 'git lfs pull' where it came from)";
     }
     if (lowerExtension(path) == ".shp") {
-        if (sidecarBeside(path, ".shx").empty())
-            return "the .shx index beside this .shp is missing, and a shapefile cannot be read "
-                   "without it; ask for the complete set (.shp, .shx, .dbf, .prj)";
         if (stat.st_size < 100)
             return "the .shp is shorter than a shapefile header (100 bytes)";
         unsigned char magic[4] = {0, 0, 0, 0};
@@ -95,7 +92,11 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
             VSIFCloseL(f);
         }
         if (!(magic[0] == 0 && magic[1] == 0 && magic[2] == 0x27 && magic[3] == 0x0A))
-            return "this is not a shapefile (its first bytes are not the shapefile magic number)";
+            return "this is not a shapefile: its first bytes are not the shapefile file code "
+                   "(is it another kind of file renamed .shp?)";
+        if (sidecarBeside(path, ".shx").empty())
+            return "the .shx index beside this .shp is missing, and a shapefile cannot be read "
+                   "without it; ask for the complete set (.shp, .shx, .dbf, .prj)";
     }
     if (!gdalMessage.empty())
         return "GDAL cannot open it: " + gdalMessage;
@@ -302,6 +303,47 @@ OGRLayer& layerByName(GDALDataset& dataset, const LayerRef& ref)
 
 } // namespace
 
+namespace {
+
+bool isPlainZip(const std::string& path)
+{
+    return lowerExtension(path) == ".zip" && path.rfind("/vsi", 0) != 0;
+}
+
+/// The vector files inside a zip, as /vsizip/ paths, in any sub-folder (parks zip whole
+/// folders). Throws IoError naming the zip when it is not one or holds nothing we read.
+std::vector<std::string> datasetsInZip(const std::string& zipPath)
+{
+    VSIStatBufL stat;
+    if (VSIStatL(zipPath.c_str(), &stat) != 0)
+        throw IoError("no such file or folder", {zipPath, {}, -1, {}});
+    const std::string root = "/vsizip/" + fs::absolute(zipPath).lexically_normal().string();
+    char** entries = VSIReadDirRecursive(root.c_str());
+    if (!entries)
+        throw IoError("this is not a zip archive (or it is empty)", {zipPath, {}, -1, {}});
+    std::vector<std::string> datasets;
+    std::set<std::string> shapefileStems;
+    for (char** entry = entries; *entry; ++entry)
+        if (lowerExtension(*entry) == ".shp")
+            shapefileStems.insert(fs::path(*entry).replace_extension().generic_string());
+    for (char** entry = entries; *entry; ++entry) {
+        const fs::path inner(*entry);
+        const std::string ext = lowerExtension(inner.string());
+        const bool table = ext == ".dbf" &&
+                           !shapefileStems.count(fs::path(inner).replace_extension().generic_string());
+        if ((isVectorCandidate(inner) && ext != ".zip") || table)
+            datasets.push_back(root + "/" + inner.generic_string());
+    }
+    CSLDestroy(entries);
+    std::sort(datasets.begin(), datasets.end());
+    if (datasets.empty())
+        throw IoError("the zip holds no vector files (.shp, .gpkg, .geojson …)",
+                      {zipPath, {}, -1, {}});
+    return datasets;
+}
+
+} // namespace
+
 LayerListing listSourceLayers(const std::string& source)
 {
     ensureGdal();
@@ -310,9 +352,14 @@ LayerListing listSourceLayers(const std::string& source)
     const bool folder = fs::is_directory(source, ec) && lowerExtension(source) != ".gdb";
     if (folder) {
         std::vector<fs::path> entries;
-        for (const auto& entry : fs::directory_iterator(source, ec))
-            if (isVectorCandidate(entry.path()))
+        for (const auto& entry : fs::directory_iterator(source, ec)) {
+            if (isVectorCandidate(entry.path())) {
                 entries.push_back(entry.path());
+            } else if (lowerExtension(entry.path().string()) == ".dbf" &&
+                       sidecarBeside(entry.path().string(), ".shp").empty()) {
+                entries.push_back(entry.path()); // a table with no geometry is a layer too
+            }
+        }
         std::sort(entries.begin(), entries.end());
         for (const auto& path : entries)
             datasets.push_back(path.string());
@@ -324,7 +371,23 @@ LayerListing listSourceLayers(const std::string& source)
     }
 
     LayerListing listing;
+    // A zip stands for the files inside it.
+    std::vector<std::string> expanded;
     for (const std::string& path : datasets) {
+        if (!isPlainZip(path)) {
+            expanded.push_back(path);
+            continue;
+        }
+        try {
+            const auto inner = datasetsInZip(path);
+            expanded.insert(expanded.end(), inner.begin(), inner.end());
+        } catch (const IoError& error) {
+            if (!folder)
+                throw;
+            listing.failures.push_back(error.what());
+        }
+    }
+    for (const std::string& path : expanded) {
         GdalErrorCapture errors;
         try {
             GDALDatasetUniquePtr dataset =
@@ -533,7 +596,14 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                 geometry = linear.get();
             }
             const OGRwkbGeometryType flat = wkbFlatten(geometry->getGeometryType());
-            if (flat == wkbPolyhedralSurface || flat == wkbTIN || flat == wkbTriangle) {
+            // Multipatches come as collections of TINs and polygons: surfaces all the same.
+            const bool surfaceCollection =
+                flat == wkbGeometryCollection && kind != GeometryKind::Line &&
+                kind != GeometryKind::Point && geometry->toGeometryCollection()->getNumGeometries() > 0 &&
+                kindOf(geometry->toGeometryCollection()->getGeometryRef(0)->getGeometryType()) ==
+                    GeometryKind::Polygon;
+            if (flat == wkbPolyhedralSurface || flat == wkbTIN || flat == wkbTriangle ||
+                surfaceCollection) {
                 linear.reset(OGRGeometryFactory::forceToMultiPolygon(geometry->clone()));
                 geometry = linear.get();
             }

@@ -389,7 +389,7 @@ bool GeometryStore::appendWkb(const unsigned char* wkb, std::size_t size, const 
             return true;
         }
         default:
-            why = "unsupported geometry type in WKB (curves must be linearised first)";
+            why = "a geometry type that is not a point, line or polygon";
             return false;
         }
     };

@@ -1,0 +1,1266 @@
+#!/usr/bin/env python3
+"""Command-line tests for `parkatlas`: run the real binary on real files (standard library only).
+
+    run_cli_tests.py --binary PARKATLAS --realdata DIR --sample DIR --work DIR GROUP
+
+GROUP is one of the names in GROUPS below; CMake registers one ctest entry per group (and splits
+the real-data sweep into slices) so a failure names what broke. Exit codes: 0 pass, 1 fail,
+77 skipped (data missing).
+
+Known product bugs are marked where they are checked (`known_bug=` here, `"known_bug"` in
+realdata_expectations.json): a failing check with a known bug prints XFAIL and does not fail the
+test; when it starts passing it prints XPASS, which fails the test (PARKATLAS_CLI_STRICT=0 to only print it), so
+the marker gets removed). Checks that protect the user's data (input files modified, output
+left half-written) are never marked: they fail.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import concurrent.futures
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TIMEOUT = 20  # seconds per command
+SKIP = 77
+
+# --------------------------------------------------------------------------------------------
+# Running and checking
+
+
+class Run:
+    def __init__(self, args, rc, out, err, seconds):
+        self.args, self.rc, self.out, self.err, self.seconds = args, rc, out, err, seconds
+
+    def describe(self):
+        cmd = " ".join(_quote(a) for a in self.args)
+        return "$ %s\n  exit %s after %.1fs\n  stdout: %s\n  stderr: %s" % (
+            cmd, self.rc, self.seconds, _clip(self.out), _clip(self.err))
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def _quote(arg):
+    return arg if re.fullmatch(r"[\w./:=@+,-]+", arg) else "'" + arg.replace("'", "'\\''") + "'"
+
+
+def _clip(text, limit=600):
+    text = text.strip().replace("\n", "\n          ")
+    return text if len(text) <= limit else text[:limit] + " …(%d chars)" % len(text)
+
+
+class Suite:
+    def __init__(self, opts):
+        self.opts = opts
+        self.binary = opts.binary
+        self.failures = []
+        self.xfails = []
+        self.xpasses = []
+        self.passed = 0
+        self.context = ""
+        self.scope = None  # [bug, failures in scope, label] while checking one known-bug item
+
+    # -- running
+    def run(self, *args, cwd=None, timeout=TIMEOUT):
+        argv = [self.binary] + [str(a) for a in args]
+        env = dict(os.environ, LC_ALL="C.UTF-8")
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout, env=env,
+                                  stdin=subprocess.DEVNULL)
+            rc = proc.returncode
+            out, err = proc.stdout, proc.stderr
+        except subprocess.TimeoutExpired as e:
+            rc, out, err = "TIMEOUT", e.stdout or b"", e.stderr or b""
+        seconds = time.monotonic() - started
+        run = Run(argv, rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
+                  seconds)
+        run.raw_out, run.raw_err = out, err
+        return run
+
+    # -- checking
+    def check(self, ok, what, run=None, known_bug=None):
+        """Records one check. `known_bug` turns a failure into XFAIL."""
+        label = (self.context + ": " if self.context else "") + what
+        scoped = self.scope is not None and known_bug == self.scope[0]
+        if ok:
+            self.passed += 1
+            if known_bug and not scoped:
+                self.xpasses.append("%s  [%s]" % (label, known_bug))
+            return True
+        detail = label + ("\n" + run.describe() if run is not None else "")
+        if known_bug:
+            self.xfails.append("%s\n  known bug: %s" % (detail, known_bug))
+            if scoped:
+                self.scope[1] += 1
+        else:
+            self.failures.append(detail)
+        return False
+
+    def begin_known_bug(self, bug):
+        """Checks marked with `bug` until end_known_bug() count as one item: XPASS only if
+        none of them fails."""
+        self.scope = [bug, 0, self.context] if bug else None
+
+    def end_known_bug(self):
+        if self.scope is not None and self.scope[1] == 0:
+            self.xpasses.append("%s  [%s]" % (self.scope[2], self.scope[0]))
+        self.scope = None
+
+    def sane_exit(self, run, expected=None, known_bug=None):
+        """Never a signal, never a hang, only 0 or 2; then the expected code."""
+        self.check(run.rc != "TIMEOUT", "finishes within %ds" % TIMEOUT, run)
+        self.check(not (isinstance(run.rc, int) and run.rc < 0),
+                   "is not killed by a signal (crash)", run)
+        self.check(run.rc in (0, 2), "exits 0 or 2", run)
+        if expected is not None:
+            return self.check(run.rc == expected, "exits %d" % expected, run, known_bug)
+        return run.rc in (0, 2)
+
+    def report(self, name):
+        for x in self.xfails:
+            print("XFAIL " + x + "\n")
+        for x in self.xpasses:
+            print("XPASS (a known bug no longer shows; remove its marker) " + x + "\n")
+        for f in self.failures:
+            print("FAIL " + f + "\n")
+        strict = os.environ.get("PARKATLAS_CLI_STRICT", "1") == "1"
+        print("%s: %d checks passed, %d failed, %d known bugs (xfail), %d xpass" % (
+            name, self.passed, len(self.failures), len(self.xfails), len(self.xpasses)))
+        if self.failures or (strict and self.xpasses):
+            return 1
+        return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Text checks
+
+MOJIBAKE = [
+    re.compile("[\u0080-\u009f]"),              # C1 controls: Latin-1 read of UTF-8 or CP125x
+    re.compile("Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]"),  # UTF-8 read as Latin-1
+    re.compile("[榛戦緳姹熺渷鍖椾含甯傚浗]{3,}"),  # UTF-8 Chinese read as GBK (黑龙江省 → 榛戦緳姹熺渷)
+    re.compile("[ÖÓÐÔ¶Ø½õÊ¢Â·]{4,}"),         # GBK read as Latin-1 (志远县 → ÖÔ¶ÏØ)
+]
+
+
+def text_problems(text):
+    problems = []
+    if "\ufffd" in text:
+        problems.append("U+FFFD replacement character")
+    for rx in MOJIBAKE:
+        m = rx.search(text)
+        if m:
+            problems.append("mojibake %r" % m.group(0))
+    return problems
+
+
+def cut_off(message):
+    """A message cut by a fixed-size buffer: 299 bytes (char[300]) or ending mid-sentence."""
+    message = message.rstrip()
+    return len(message.encode()) in (255, 299, 511) or message.endswith((" the", ": the", "("))
+
+
+def text_warnings(output):
+    return [line.split("warning:", 1)[1].strip() for line in output.splitlines()
+            if line.lstrip().startswith("warning:")]
+
+
+def has_cjk(text):
+    return re.search("[\u4e00-\u9fff]", text) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Files: snapshots, temporary copies, tiny shapefiles
+
+
+def snapshot(folder):
+    """relative path → sha256 of every file under folder (hidden ones too)."""
+    result = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                result[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return result
+
+
+def listing(folder):
+    """relative path → (size, mtime) of every file: cheap, for the big shared tree."""
+    result = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            st = os.lstat(path)
+            result[os.path.relpath(path, folder)] = (st.st_size, st.st_mtime_ns)
+    return result
+
+
+def diff_snapshots(before, after):
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    parts = []
+    if added:
+        parts.append("added " + ", ".join(added))
+    if removed:
+        parts.append("removed " + ", ".join(removed))
+    if changed:
+        parts.append("changed " + ", ".join(changed))
+    return "; ".join(parts)
+
+
+def partials(folder):
+    found = []
+    for root, dirs, files in os.walk(folder):
+        for name in files + dirs:
+            if ".partial-" in name or ".old-" in name:
+                found.append(os.path.relpath(os.path.join(root, name), folder))
+    return found
+
+
+def write_point_shapefile(base, points, fields=(), records=(), ldid=0, prj=None, cpg=None):
+    """Writes base.shp/.shx/.dbf (+ .prj, .cpg): Point shapes, character fields only.
+    `fields` are (name_bytes, width); `records` are tuples of bytes values."""
+    n = len(points)
+    xs = [p[0] for p in points] or [0.0]
+    ys = [p[1] for p in points] or [0.0]
+    bbox = struct.pack("<4d", min(xs), min(ys), max(xs), max(ys)) + struct.pack("<4d", 0, 0, 0, 0)
+
+    def header(length_words):
+        return (struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_words) +
+                struct.pack("<2i", 1000, 1) + bbox)
+
+    shp_body = b""
+    shx_body = b""
+    offset = 50
+    for i, (x, y) in enumerate(points):
+        content = struct.pack("<i2d", 1, x, y)
+        shp_body += struct.pack(">2i", i + 1, len(content) // 2) + content
+        shx_body += struct.pack(">2i", offset, len(content) // 2)
+        offset += 4 + len(content) // 2
+    with open(base + ".shp", "wb") as f:
+        f.write(header(50 + len(shp_body) // 2) + shp_body)
+    with open(base + ".shx", "wb") as f:
+        f.write(header(50 + len(shx_body) // 2) + shx_body)
+    if not fields:
+        fields = ((b"ID", 8),)
+        records = [(str(i).encode(),) for i in range(n)]
+    record_len = 1 + sum(w for _n, w in fields)
+    header_len = 32 + 32 * len(fields) + 1
+    dbf = struct.pack("<B3BIHH", 3, 124, 1, 1, n, header_len, record_len)
+    dbf += b"\0" * 17 + bytes([ldid]) + b"\0\0"
+    for name, width in fields:
+        dbf += name.ljust(11, b"\0")[:11] + b"C" + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    dbf += b"\r"
+    for rec in records:
+        dbf += b" " + b"".join(v.ljust(w, b" ")[:w] for v, (_n, w) in zip(rec, fields))
+    dbf += b"\x1a"
+    with open(base + ".dbf", "wb") as f:
+        f.write(dbf)
+    if prj is not None:
+        with open(base + ".prj", "wb") as f:
+            f.write(prj if isinstance(prj, bytes) else prj.encode())
+    if cpg is not None:
+        with open(base + ".cpg", "wb") as f:
+            f.write(cpg.encode())
+
+
+def gpkg_rows(path, table):
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        cols = [r[1] for r in con.execute('PRAGMA table_info("%s")' % table)]
+        rows = con.execute('SELECT * FROM "%s" ORDER BY fid' % table).fetchall()
+        return cols, rows
+    finally:
+        con.close()
+
+
+def gpkg_tables(path):
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        return [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents ORDER BY 1")]
+    finally:
+        con.close()
+
+
+def compare_with_reference(t, table, ours, theirs):
+    """The text of a layer converted from the sample shapefiles against park.gpkg's: columns by
+    position (the shapefiles carry Chinese or DBF-short names), rows by fid, NULL = ''."""
+    (cols_a, rows_a), (cols_b, rows_b) = ours, theirs
+    keep_a = [i for i, c in enumerate(cols_a) if c not in ("fid", "geom")]
+    keep_b = [i for i, c in enumerate(cols_b) if c not in ("fid", "geom")]
+    if not t.check(len(keep_a) == len(keep_b), "%s: same number of fields as park.gpkg (%s vs "
+                   "%s)" % (table, [cols_a[i] for i in keep_a], [cols_b[i] for i in keep_b])):
+        return
+    t.check(len(rows_a) == len(rows_b), "%s: same row count as park.gpkg (%d vs %d)" % (
+        table, len(rows_a), len(rows_b)))
+    mismatches, unencodable = [], []
+    for row_a, row_b in zip(rows_a, rows_b):
+        for ia, ib in zip(keep_a, keep_b):
+            a, b = row_a[ia], row_b[ib]
+            if not (isinstance(a, str) or isinstance(b, str)):
+                continue
+            a, b = a or "", b or ""
+            if str(a) == str(b):
+                continue
+            try:
+                str(b).encode("gbk")
+                mismatches.append((cols_a[ia], a, b))
+            except UnicodeEncodeError:
+                unencodable.append((cols_a[ia], a, b))
+    t.check(not mismatches, "%s: text equals park.gpkg's (first differences: %s)" % (
+        table, mismatches[:3]))
+    if unencodable:
+        print("NOTE %s: %d value(s) of park.gpkg have no GBK form and differ in the shapefiles, "
+              "e.g. %s" % (table, len(unencodable), unencodable[:2]))
+
+
+# --------------------------------------------------------------------------------------------
+# Group: usage
+
+
+def group_usage(t):
+    for command in ("info", "convert"):
+        t.context = command + " --help"
+        r = t.run(command, "--help")
+        t.sane_exit(r, 0)
+        t.check(r.out.startswith("usage: parkatlas " + command), "prints its usage on stdout", r)
+        t.check("--encoding" in r.out and "--s-srs" in r.out, "lists --encoding and --s-srs", r)
+        t.check(r.err == "", "writes nothing on stderr", r)
+    t.context = "convert --help"
+    r = t.run("convert", "--help")
+    t.check("--t-srs" in r.out and "--overwrite" in r.out, "lists --t-srs and --overwrite", r)
+
+    t.context = "top level"
+    r = t.run("--help")
+    t.sane_exit(r, 0)
+    t.check("info" in r.out and "convert" in r.out, "--help lists the commands", r)
+    r = t.run("--version")
+    t.sane_exit(r, 0)
+    t.check(re.match(r"parkatlas \d+\.\d+", r.out) is not None, "--version prints a version", r)
+    r = t.run()
+    t.sane_exit(r, 2)
+    t.check("usage" in r.err, "no command: usage on stderr", r)
+    r = t.run("frobnicate")
+    t.sane_exit(r, 2)
+    t.check("frobnicate" in r.err, "unknown command is named on stderr", r)
+
+    town = os.path.join(t.opts.realdata, "china/arcgis-engine-practice/townshp.shp")
+    for args, needle in [
+        (("info", "--bogus", town), "--bogus"),
+        (("info", town, "--bogus"), "--bogus"),
+        (("info", town, "--json=yes"), "--json"),
+        (("info", town, "-x"), "-x"),
+        (("info", town, "--encoding"), "--encoding"),
+        (("info", town, "--encoding", "GBK", "--encoding", "UTF-8"), "twice"),
+        (("info",), "SOURCE"),
+        (("info", town, "extra"), "extra"),
+        (("convert", town), "DEST"),
+        (("convert", "--frob", town, "x.gpkg"), "--frob"),
+        (("convert", town, "x.gpkg", "--t-srs"), "--t-srs"),
+    ]:
+        t.context = " ".join(a if a != town else "townshp.shp" for a in args)
+        r = t.run(*args, cwd=t.opts.work)
+        t.sane_exit(r, 2)
+        t.check(needle in r.err, "stderr names %r" % needle, r)
+        t.check("--help" in r.err, "stderr points to --help", r)
+        t.check(r.out == "", "prints nothing on stdout", r)
+    t.check(not os.path.exists(os.path.join(t.opts.work, "x.gpkg")), "usage errors write nothing")
+
+    t.context = "info on a missing file"
+    r = t.run("info", os.path.join(t.opts.work, "nowhere.shp"))
+    t.sane_exit(r, 2)
+    t.check("nowhere.shp" in r.err and "no such file" in r.err, "names the file and says why", r)
+    t.context = "info --json on a missing file"
+    r = t.run("info", "--json", os.path.join(t.opts.work, "nowhere.shp"))
+    t.sane_exit(r, 2)
+    t.check("nowhere.shp" in r.err, "names the file on stderr", r)
+    t.check(r.out.strip() == "" or _parses(r.out), "stdout is empty or one JSON object", r)
+
+    empty = tempfile.mkdtemp(dir=t.opts.work)
+    t.context = "info on an empty folder"
+    r = t.run("info", empty)
+    t.sane_exit(r, 2)
+    t.check("no vector files" in r.err, "says the folder holds no vector files", r)
+
+    t.context = "info --encoding with a name no converter knows"
+    r = t.run("info", town, "--encoding", "NOPE-42")
+    t.sane_exit(r, 2)
+    t.check(r.rc == 2 and "NOPE-42" in r.err and "warning" not in r.err,
+            "an error (not a warning) names the unknown encoding", r)
+
+    t.context = "info --s-srs that means nothing"
+    r = t.run("info", town, "--s-srs", "EPSG:999999999")
+    t.sane_exit(r, 2)
+    t.check("999999999" in r.err, "names the CRS it cannot understand", r)
+
+
+def _parses(text):
+    try:
+        json.loads(text)
+        return True
+    except ValueError:
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Group: real data sweep
+
+
+def discover_realdata(root):
+    """MANIFEST.json's paths, plus .gpkg/.zip/.tar/.tar.gz anywhere and .dbf with no .shp."""
+    with open(os.path.join(root, "MANIFEST.json"), encoding="utf-8") as f:
+        paths = [entry["path"] for entry in json.load(f)["files"]]
+    seen = set(paths)
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            rel = os.path.relpath(os.path.join(folder, name), root)
+            low = name.lower()
+            if rel in seen:
+                continue
+            if low.endswith((".gpkg", ".zip", ".tar", ".tar.gz")):
+                paths.append(rel)
+            elif low.endswith(".dbf"):
+                stem = rel[:-4]
+                if not any(os.path.exists(os.path.join(root, stem + e)) for e in (".shp", ".SHP")):
+                    paths.append(rel)
+    return sorted(set(paths))
+
+
+def load_expectations():
+    with open(os.path.join(HERE, "realdata_expectations.json"), encoding="utf-8") as f:
+        return json.load(f)["files"]
+
+
+SLICES = {
+    "china": lambda p: p.startswith("china/"),
+    "parcels": lambda p: p.startswith("parcels/"),
+    "gdal": lambda p: "/gdal-autotest-2021/" in "/" + p or "/ets-gpkg12/" in "/" + p,
+    "others": lambda p: p.startswith("peer-shapefiles/") and not (
+        "gdal-autotest-2021/" in p or "ets-gpkg12/" in p),
+}
+
+
+def group_realdata(t, slice_name):
+    root = t.opts.realdata
+    if not os.path.isfile(os.path.join(root, "MANIFEST.json")):
+        print("SKIP: no real data at %s" % root)
+        return SKIP
+    expectations = load_expectations()
+    paths = [p for p in discover_realdata(root) if SLICES[slice_name](p)]
+    before = listing(root)
+
+    def job(path):
+        return path, t.run("info", "--json", path, cwd=root)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(job, paths))
+    for path, run in results:
+        t.context = "info --json " + path
+        expect = expectations.get(path)
+        if not t.check(expect is not None, "has an entry in realdata_expectations.json"):
+            t.sane_exit(run)
+            continue
+        t.begin_known_bug(expect.get("known_bug"))
+        check_realdata(t, path, run, expect)
+        t.end_known_bug()
+
+    # Plain `info` through the text path, in few runs (each start costs ~0.1 s): once per folder
+    # of shapefiles (a folder SOURCE lists each vector file), and per GeoPackage elsewhere
+    # (GeoPackage folders hold many layers; the gdal_sample* ones are left to the JSON pass).
+    gpkg_folders = {os.path.dirname(p) for p in paths if p.lower().endswith(".gpkg")}
+    folders = sorted({os.path.dirname(p) for p in paths if not p.lower().endswith(".dbf")} -
+                     gpkg_folders)
+    singles = sorted(p for p in paths if os.path.dirname(p) in gpkg_folders and
+                     not os.path.basename(p).startswith("gdal_sample"))
+
+    def text_job(item):
+        return item, t.run("info", item or ".", cwd=root)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        text_results = list(pool.map(text_job, folders + singles))
+    for item, run in text_results:
+        t.context = "info " + item
+        if item in expectations:
+            expect = expectations[item]
+            t.begin_known_bug(expect.get("known_bug"))
+            t.sane_exit(run)
+            if t.check(run.rc == expect["exit"], "exits %d" % expect["exit"], run,
+                       expect.get("known_bug")) and run.rc == 2:
+                t.check(os.path.basename(item) in run.err, "stderr names the file", run)
+            if not expect.get("garbled_ok"):
+                problems = text_problems(run.out + run.err)
+                t.check(not problems, "no garbled text: %s" % ", ".join(problems), run,
+                        expect.get("known_bug"))
+            for w in text_warnings(run.out):
+                t.check(not cut_off(w), "warning is not cut off: …%s" % w[-40:], run,
+                        expect.get("known_bug"))
+            check_text_extents(t, run, expect.get("known_bug"))
+            t.end_known_bug()
+        else:
+            check_realdata_folder(t, item, run, expectations, paths)
+
+    slowest = sorted(((r.seconds, " ".join(r.args[1:])) for _p, r in results + text_results),
+                     reverse=True)[:4]
+    print("slowest: " + "; ".join("%.1fs %s" % item for item in slowest))
+    t.context = slice_name
+    t.check(listing(root) == before, "the shared real data is unchanged (no file added, "
+            "removed or touched): " + diff_snapshots(before, listing(root)))
+    return None
+
+
+def check_realdata(t, path, run, e):
+    bug = e.get("known_bug")
+    t.sane_exit(run)
+    t.check(run.seconds < TIMEOUT, "takes under %ds" % TIMEOUT, run)
+    if not t.check(run.rc == e["exit"], "exits %d" % e["exit"], run, bug):
+        return
+    base = os.path.basename(path)
+    if run.rc == 2:
+        t.check(base in run.err, "stderr names the file (%s)" % base, run, bug)
+        wanted = e.get("stderr") or []
+        if wanted:
+            t.check(any(w.lower() in run.err.lower() for w in wanted),
+                    "stderr gives a reason (any of %s)" % wanted, run, bug)
+        t.check(run.out.strip() == "" or _parses(run.out),
+                "stdout is empty or parses as JSON", run)
+        if "issue" in e and _parses(run.out):
+            issues = [i for layer in run.json().get("layers", []) for i in layer.get("issues", [])]
+            t.check(any(e["issue"].lower() in i.lower() for i in issues),
+                    "an issue contains %r" % e["issue"], run, bug)
+        return
+    try:
+        doc = run.json()
+    except ValueError as error:
+        t.check(False, "stdout parses as JSON (%s)" % error, run)
+        return
+    layers = doc.get("layers") or []
+    t.check(doc.get("errors") == [], "no errors in the JSON", run)
+    t.check(len(layers) == e.get("layers", len(layers)) and layers,
+            "has %s layer(s)" % e.get("layers", "some"), run, bug)
+    if not layers:
+        return
+    for layer in layers:
+        fc, fr = layer.get("feature_count"), layer.get("features_read")
+        t.check(fc == fr or fc == -1, "layer %s: every counted feature is read (%s of %s)" % (
+            layer.get("name"), fr, fc), run)
+    first = layers[0]
+    if not e.get("garbled_ok"):
+        problems = text_problems(run.out)
+        t.check(not problems, "no garbled text in the JSON: %s" % ", ".join(problems), run, bug)
+    if "features" in e:
+        t.check(first["features_read"] == e["features"], "reads %d features" % e["features"],
+                run, bug)
+    if "encoding" in e:
+        t.check(first["encoding"]["name"] == e["encoding"], "encoding %s (got %s: %s)" % (
+            e["encoding"], first["encoding"]["name"], first["encoding"]["reason"]), run, bug)
+    if "encoding_origin" in e:
+        t.check(first["encoding"]["origin"] == e["encoding_origin"],
+                "encoding origin %s" % e["encoding_origin"], run, bug)
+    for field, value in (e.get("first") or {}).items():
+        got = first.get("first_feature", {}).get(field)
+        t.check(got == value, "first feature %s=%s (got %r)" % (field, value, got), run, bug)
+    crs = first.get("crs", {})
+    if "epsg" in e:
+        if e["epsg"] is None:
+            t.check(crs.get("label") is None, "no CRS is assumed (got %s)" % crs.get("label"),
+                    run, bug)
+        else:
+            t.check(crs.get("epsg") == e["epsg"], "CRS EPSG:%s (got %s)" % (
+                e["epsg"], crs.get("label")), run, bug)
+    extent = first.get("extent")
+    t.check(extent is None or (len(extent) == 4 and all(abs(v) < 1e15 for v in extent)),
+            "extent is null or plausible (got %s)" % extent, run, bug)
+    if "crs_label" in e:
+        t.check(crs.get("label") == e["crs_label"], "CRS label %s" % e["crs_label"], run, bug)
+    if "hint" in e:
+        t.check(e["hint"] in crs.get("hint", ""), "no-CRS hint mentions %s" % e["hint"], run, bug)
+    if "proposal" in e:
+        t.check(crs.get("proposal", {}).get("epsg") == e["proposal"],
+                "zone proposal EPSG:%s" % e["proposal"], run, bug)
+    warnings = [w for layer in layers for w in layer.get("warnings", [])]
+    if "warning" in e:
+        t.check(any(e["warning"] in w for w in warnings),
+                "a warning contains %r" % e["warning"], run, bug)
+    for w in warnings:
+        t.check(not cut_off(w), "warning is not cut off: …%s" % w[-40:], run, bug)
+    if "issue" in e:
+        issues = [i for layer in layers for i in layer.get("issues", [])]
+        t.check(any(e["issue"].lower() in i.lower() for i in issues),
+                "an issue contains %r" % e["issue"], run, bug)
+        t.check(all(base in i for i in issues), "every issue names the file", run)
+
+
+def check_realdata_folder(t, folder, run, expectations, paths):
+    t.sane_exit(run)
+    inside = [p for p in paths if os.path.dirname(p) == folder and
+              not p.lower().endswith((".dbf", ".tar", ".tar.gz"))]
+    failing = [p for p in inside if expectations.get(p, {}).get("exit") == 2]
+    bugs = sorted({expectations[p]["known_bug"].split(":")[0] for p in inside
+                   if expectations.get(p, {}).get("known_bug")})
+    bug = ", ".join(bugs) or None
+    t.begin_known_bug(bug)
+    wanted = 2 if failing else 0
+    t.check(run.rc == wanted, "exits %d (%d failing file(s) in the folder)" % (
+        wanted, len(failing)), run, bug)
+    for p in failing:
+        t.check(os.path.basename(p) in run.err, "stderr names %s" % os.path.basename(p), run,
+                bug if expectations[p].get("known_bug") else None)
+    for p in inside:
+        if expectations.get(p, {}).get("exit") == 0:
+            t.check(("error: file '%s'" % p) not in run.err,
+                    "no error for %s, which opens on its own" % os.path.basename(p), run, bug)
+    for w in text_warnings(run.out):
+        t.check(not cut_off(w), "warning is not cut off: …%s" % w[-40:], run, bug)
+    check_text_extents(t, run, bug)
+    problems = [] if any(expectations.get(p, {}).get("garbled_ok") for p in inside) \
+        else text_problems(run.out)
+    t.check(not problems, "no garbled text: %s" % ", ".join(problems), run, bug)
+    for p in inside:
+        if expectations.get(p, {}).get("exit") == 0 and p.lower().endswith(".shp"):
+            stem = os.path.splitext(os.path.basename(p))[0]
+            t.check(("layer " + stem + " ") in run.out, "lists layer %s" % stem, run)
+    t.end_known_bug()
+
+
+def check_text_extents(t, run, bug):
+    for line in run.out.splitlines():
+        if line.lstrip().startswith("extent:"):
+            value = line.split("extent:", 1)[1].strip()
+            t.check(value == "empty" or re.fullmatch(
+                r"-?\d{1,15}\.\d{3}, -?\d{1,15}\.\d{3} – -?\d{1,15}\.\d{3}, -?\d{1,15}\.\d{3}",
+                value) is not None, "the extent line is four plausible numbers: %s" % value[:80],
+                run, bug)
+
+
+def group_realdata_coverage(t):
+    root = t.opts.realdata
+    if not os.path.isfile(os.path.join(root, "MANIFEST.json")):
+        print("SKIP: no real data at %s" % root)
+        return SKIP
+    expectations = load_expectations()
+    found = set(discover_realdata(root))
+    missing = sorted(found - set(expectations))
+    stale = sorted(set(expectations) - found)
+    t.check(not missing, "every dataset has an expectation; missing: %s" % missing)
+    t.check(not stale, "every expectation names a dataset that exists; stale: %s" % stale)
+    covered = set()
+    for name, test in SLICES.items():
+        covered |= {p for p in found if test(p)}
+    t.check(covered == found, "every dataset falls in a sweep slice: %s" % sorted(found - covered))
+    for path, e in expectations.items():
+        t.check(e.get("exit") in (0, 2), "%s: exit is 0 or 2" % path)
+        t.check(bool(e.get("note")), "%s: has a note saying what it tests" % path)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Group: .prj recognition (the dikuai samples put beside a generated point)
+
+# file → (expected EPSG, longitude, latitude) of a point that belongs there
+PRJ_CASES = {
+    "cleaned_not_divided.prj": (4548, 117.0, 35.0),
+    "guangzhou.prj": (4326, 113.3, 23.1),
+    "赋值后的地块.prj": (4490, 113.3, 23.1),
+    "三亚市建成区2025_CGCS2000_111E.prj": (4546, 109.5, 18.3),
+    "上海市建成区2025_CGCS2000_120E.prj": (4549, 121.5, 31.2),
+    "东莞市建成区2025_CGCS2000_114E.prj": (4547, 113.7, 23.0),
+    "临沧市建成区2025_CGCS2000_99E.prj": (4542, 100.1, 23.9),
+    "乌鲁木齐市建成区2025_CGCS2000_87E.prj": (4538, 87.6, 43.8),
+    "克拉玛依市建成区2025_CGCS2000_84E.prj": (4537, 84.9, 45.6),
+    "兰州市建成区2025_CGCS2000_105E.prj": (4544, 103.8, 36.1),
+    "南宁市建成区2025_CGCS2000_108E.prj": (4545, 108.3, 22.8),
+    "呼和浩特市建成区2025_CGCS2000_111E.prj": (32649, 111.7, 40.8),  # the name lies: UTM 49N
+    "哈尔滨市建成区2025_CGCS2000_126E.prj": (4551, 126.6, 45.8),
+    "大连市建成区2025_CGCS2000_123E.prj": (4550, 121.6, 38.9),
+    "拉萨市建成区2025_CGCS2000_90E.prj": (4539, 91.1, 29.7),
+    "昆明市建成区2025_CGCS2000_102E.prj": (4543, 102.7, 25.0),
+    "昌都市建成区2025_CGCS2000_96E.prj": (4541, 97.2, 31.1),
+    "邵阳市建成区2025_CGCS2000_111E.prj": (4546, 111.5, 27.2),
+    "阿拉尔市建成区2025_CGCS2000_81E.prj": (4536, 81.3, 40.5),
+}
+
+
+def tm_forward(lon, lat, lon0, k0=1.0, false_easting=500000.0, a=6378137.0,
+               f=1 / 298.257222101):
+    """Transverse Mercator (Krüger series, enough for a point near the meridian)."""
+    import math
+    n = f / (2 - f)
+    big_a = a / (1 + n) * (1 + n * n / 4 + n ** 4 / 64)
+    alpha = [n / 2 - 2 * n * n / 3 + 5 * n ** 3 / 16, 13 * n * n / 48 - 3 * n ** 3 / 5,
+             61 * n ** 3 / 240]
+    phi, lam = math.radians(lat), math.radians(lon - lon0)
+    e = math.sqrt(f * (2 - f))
+    t_ = math.sinh(math.atanh(math.sin(phi)) - e * math.atanh(e * math.sin(phi)))
+    xi_p = math.atan2(t_, math.cos(lam))
+    eta_p = math.atanh(math.sin(lam) / math.sqrt(1 + t_ * t_))
+    xi, eta = xi_p, eta_p
+    for j, al in enumerate(alpha, start=1):
+        xi += al * math.sin(2 * j * xi_p) * math.cosh(2 * j * eta_p)
+        eta += al * math.cos(2 * j * xi_p) * math.sinh(2 * j * eta_p)
+    return false_easting + k0 * big_a * eta, k0 * big_a * xi
+
+
+def group_prj(t):
+    folder = os.path.join(t.opts.realdata, "china/dikuai-prj-samples")
+    if not os.path.isdir(folder):
+        print("SKIP: no %s" % folder)
+        return SKIP
+    t.check(sorted(os.listdir(folder)) == sorted(PRJ_CASES),
+            "every sample .prj has a case here: %s" % sorted(set(os.listdir(folder)) ^
+                                                            set(PRJ_CASES)))
+    work = tempfile.mkdtemp(prefix="prj-", dir=t.opts.work)
+    jobs = []
+    for name, (epsg, lon, lat) in sorted(PRJ_CASES.items()):
+        with open(os.path.join(folder, name), "rb") as f:
+            prj = f.read()
+        if epsg in (4326, 4490):
+            x, y = lon, lat
+        elif epsg == 32649:
+            x, y = tm_forward(lon, lat, 111.0, k0=0.9996, f=1 / 298.257223563)
+        else:
+            cm = 75 + 3 * (epsg - 4534)
+            x, y = tm_forward(lon, lat, cm)
+        stem = os.path.splitext(name)[0]
+        write_point_shapefile(os.path.join(work, stem), [(x, y)], prj=prj)
+        jobs.append((name, epsg, os.path.join(work, stem + ".shp")))
+
+    def job(item):
+        return item, t.run("info", "--json", item[2])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(job, jobs))
+    for (name, epsg, _path), run in results:
+        t.context = "info --json <point>.shp beside " + name
+        if not t.sane_exit(run, 0):
+            continue
+        layer = run.json()["layers"][0]
+        crs = layer["crs"]
+        if epsg == 32649:
+            # PROJ matches this ESRI WKT to EPSG:32649 at only 70 %: a UTM 49N label will do.
+            label = "%s %s" % (crs.get("label"), crs.get("name"))
+            t.check(crs.get("epsg") == 32649 or ("UTM" in label and "49" in label),
+                    "CRS is UTM zone 49N, whatever the file name says (got %s)" % label, run)
+        else:
+            t.check(crs.get("epsg") == epsg, "CRS is EPSG:%d (got %s %s)" % (
+                epsg, crs.get("label"), crs.get("name")), run)
+        t.check(crs.get("origin") == ".prj", "CRS origin .prj", run)
+        t.check(not layer["warnings"], "a point that belongs there raises no warning", run)
+        t.check(name.split("_")[0].split(".")[0] in run.out, "the Chinese file name survives "
+                "into the JSON", run)
+
+    # The same Hohhot point under the name's claim (EPSG:4546) must be flagged as not fitting
+    # when the file lies the other way round: coordinates in UTM 49N, .prj of GK CM111E.
+    t.context = "UTM 49N coordinates under a CGCS2000 GK CM111E .prj"
+    x, y = tm_forward(111.7, 40.8, 111.0, k0=0.9996, f=1 / 298.257223563)
+    with open(os.path.join(folder, "邵阳市建成区2025_CGCS2000_111E.prj"), "rb") as f:
+        prj = f.read()
+    base = os.path.join(work, "utm_as_gk")
+    write_point_shapefile(base, [(x, y)], prj=prj)
+    run = t.run("info", "--json", base + ".shp")
+    if t.sane_exit(run, 0):
+        t.check(run.json()["layers"][0]["crs"].get("epsg") == 4546, "CRS is EPSG:4546", run)
+
+    # --s-srs over a .prj: the user's CRS wins and the disagreement is said.
+    t.context = "info --s-srs EPSG:4546 over the Hohhot UTM .prj"
+    hohhot = [j for j in jobs if j[0].startswith("呼和浩特")][0][2]
+    run = t.run("info", "--json", hohhot, "--s-srs", "EPSG:4546")
+    if t.sane_exit(run, 0):
+        layer = run.json()["layers"][0]
+        t.check(layer["crs"].get("epsg") == 4546 and layer["crs"].get("origin") == "--s-srs",
+                "the user's CRS is used, origin --s-srs", run)
+        t.check(any("32649" in w or "UTM" in w for w in layer["warnings"]),
+                "a warning says the file said UTM 49N", run)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Group: encodings on generated DBFs (declared, undeclared, lying, overridden)
+
+
+def group_encoding(t):
+    work = tempfile.mkdtemp(prefix="enc-", dir=t.opts.work)
+    name = "青鸾湖临港经济开发区管委会"
+    owner = "武汉天通机电设备有限公司"
+    gbk_rows = [(name.encode("gbk"), owner.encode("gbk"))]
+    fields = ((b"NAME", 40), (b"QLR", 40))
+    cases = [
+        # stem, records, ldid, cpg, expected encoding name(s), expected origin
+        ("gbk_undeclared", gbk_rows, 0, None, ("CP936", "GB18030", "GBK"), "detected"),
+        ("gbk_ldid4d", gbk_rows, 0x4D, None, ("CP936",), "ldid"),
+        ("gbk_cpg_gbk", gbk_rows, 0, "GBK", ("CP936", "GBK"), "cpg"),
+        ("gbk_cpg_936", gbk_rows, 0, "936\r\n", ("CP936",), "cpg"),
+        ("gbk_cpg_bom", gbk_rows, 0, "\ufeffGB2312", ("CP936",), "cpg"),
+        ("utf8_undeclared", [(name.encode(), owner.encode())], 0, None, ("UTF-8",), "detected"),
+        ("utf8_ldid_lies", [(name.encode(), owner.encode())], 0x4D, None, ("UTF-8",), None),
+        ("utf8_cpg_lies", [(name.encode(), owner.encode())], 0, "GBK", ("UTF-8",), None),
+        ("gbk_cpg_lies", gbk_rows, 0, "UTF-8", ("CP936", "GB18030", "GBK"), None),
+        ("gb18030_4byte", [("㐀㐁园区".encode("gb18030"), owner.encode("gb18030"))], 0, None,
+         ("GB18030",), "detected"),
+    ]
+    for stem, records, ldid, cpg, encodings, origin in cases:
+        write_point_shapefile(os.path.join(work, stem), [(1.0, 2.0)], fields=fields,
+                              records=records, ldid=ldid, cpg=cpg)
+    before = snapshot(work)
+    for stem, records, ldid, cpg, encodings, origin in cases:
+        t.context = "info --json %s.shp" % stem
+        run = t.run("info", "--json", stem + ".shp", cwd=work)
+        if not t.sane_exit(run, 0):
+            continue
+        layer = run.json()["layers"][0]
+        enc = layer["encoding"]
+        t.check(enc["name"] in encodings, "encoding one of %s (got %s: %s)" % (
+            encodings, enc["name"], enc["reason"]), run)
+        if origin:
+            t.check(enc["origin"] == origin, "origin %s (got %s)" % (origin, enc["origin"]), run)
+        expect_name = records[0][0].decode("gb18030") if stem.startswith("gb") else name
+        t.check(layer["first_feature"].get("NAME") == expect_name, "NAME=%s" % expect_name, run)
+        t.check(not text_problems(run.out), "no garbled text", run)
+        t.check(not layer["issues"], "no issues", run)
+
+    # --encoding overrides everything, both ways, and a wrong one is visible.
+    t.context = "info --encoding CP936 on a UTF-8 DBF"
+    run = t.run("info", "--json", "utf8_undeclared.shp", "--encoding", "CP936", cwd=work)
+    if t.sane_exit(run, 0):
+        layer = run.json()["layers"][0]
+        t.check(layer["encoding"]["origin"] == "user", "origin user", run)
+        t.check(layer["first_feature"]["NAME"] != name, "the user's (wrong) choice is applied",
+                run)
+    t.context = "info --encoding UTF-8 on a GBK DBF"
+    run = t.run("info", "--json", "gbk_undeclared.shp", "--encoding", "UTF-8", cwd=work)
+    if t.sane_exit(run, 0):
+        layer = run.json()["layers"][0]
+        t.check(any("--encoding" in i for i in layer["issues"]),
+                "an issue says the text is broken and suggests --encoding", run)
+    t.context = "info --encoding GBK on a Big5 DBF"
+    big5 = os.path.join(t.opts.realdata, "peer-shapefiles/mapshaper/test/data/dbf/big5.dbf")
+    if os.path.exists(big5):
+        run = t.run("info", "--json", big5, "--encoding", "GBK")
+        if t.sane_exit(run, 0):
+            t.check(run.json()["layers"][0]["first_feature"]["NAME"] != "繁體國語",
+                    "the override is applied", run)
+    t.context = "encoding"
+    t.check(snapshot(work) == before, "the inputs are unchanged: " +
+            diff_snapshots(before, snapshot(work)))
+    t.check(not partials(work), "no temporary files left")
+
+    # A folder: each shapefile gets its own encoding.
+    t.context = "info --json on the folder of generated DBFs"
+    run = t.run("info", "--json", work)
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        names = {l["name"]: l["first_feature"].get("NAME") for l in doc["layers"]}
+        t.check(len(names) == len(cases), "lists all %d layers (got %d)" % (len(cases),
+                                                                           len(names)), run)
+        t.check(names.get("gbk_undeclared") == name and names.get("utf8_undeclared") == name,
+                "GBK and UTF-8 files side by side both decode", run)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Group: convert GBK shapefiles into a GeoPackage and read them back
+
+
+def copy_set(src_folder, dest_folder, stems=None):
+    os.makedirs(dest_folder, exist_ok=True)
+    for name in os.listdir(src_folder):
+        if stems is None or os.path.splitext(name.split(".shp.")[0])[0] in stems:
+            path = os.path.join(src_folder, name)
+            if os.path.isfile(path):
+                shutil.copy(path, dest_folder)
+                os.chmod(os.path.join(dest_folder, name), 0o644)
+    return dest_folder
+
+
+def group_convert_gbk(t):
+    src = os.path.join(t.opts.realdata, "china/arcgis-engine-practice")
+    if not os.path.isdir(src):
+        print("SKIP: no %s" % src)
+        return SKIP
+    work = tempfile.mkdtemp(prefix="convert-", dir=t.opts.work)
+    data = copy_set(src, os.path.join(work, "in"))
+    out = os.path.join(work, "out")
+    os.makedirs(out)
+    before = snapshot(data)
+
+    # One file.
+    t.context = "convert townshp.shp town.gpkg"
+    run = t.run("convert", "in/townshp.shp", "out/town.gpkg", cwd=work)
+    if t.sane_exit(run, 0):
+        t.check("CP936" in run.out, "says the text was CP936", run)
+        t.check(os.path.isfile(os.path.join(out, "town.gpkg")), "writes the file", run)
+        t.context = "info --json town.gpkg"
+        info = t.run("info", "--json", "out/town.gpkg", cwd=work)
+        if t.sane_exit(info, 0):
+            layer = info.json()["layers"][0]
+            t.check(layer["first_feature"].get("CON_NAME") == "志远县", "CON_NAME=志远县", info)
+            t.check(layer["encoding"]["name"] == "UTF-8", "reads as UTF-8", info)
+            t.check(layer["features_read"] == 73, "73 features", info)
+            t.check(layer["crs"].get("epsg") == 2386, "keeps the file's CRS (EPSG:2386)", info)
+        cols, rows = gpkg_rows(os.path.join(out, "town.gpkg"), "townshp")
+        names = [r[cols.index("CON_NAME")] for r in rows] if "CON_NAME" in cols else []
+        t.check(len(rows) == 73 and all(isinstance(n, str) and has_cjk(n) for n in names),
+                "every CON_NAME in the GeoPackage is Chinese UTF-8 text")
+        t.check("志远县" in names, "志远县 is among them")
+
+    # The whole folder (four GBK shapefiles, two CRS-less) into one GeoPackage.
+    t.context = "convert in/ park.gpkg"
+    run = t.run("convert", "in", "out/park.gpkg", cwd=work)
+    if t.sane_exit(run, 0):
+        gpkg = os.path.join(out, "park.gpkg")
+        t.check(gpkg_tables(gpkg) == ["320100", "rai_4m", "townshp", "wayshp"],
+                "holds the four layers (got %s)" % gpkg_tables(gpkg), run)
+        expect = {"townshp": ("CON_NAME", "志远县", 73), "wayshp": ("RD_NAME", "共盛路", 211),
+                  "rai_4m": ("NAME", "滨洲线", 189), "320100": ("name", "江宁区", 11)}
+        for table, (field, value, count) in expect.items():
+            try:
+                cols, rows = gpkg_rows(gpkg, table)
+            except sqlite3.Error as error:
+                t.check(False, "%s readable: %s" % (table, error))
+                continue
+            values = [r[cols.index(field)] for r in rows] if field in cols else []
+            t.check(len(rows) == count, "%s has %d rows (got %d)" % (table, count, len(rows)))
+            t.check(value in values, "%s.%s holds %s" % (table, field, value))
+            bad = [v for r in rows for v in r if isinstance(v, str) and text_problems(v)]
+            t.check(not bad, "%s: no garbled text (%s)" % (table, bad[:3]))
+        t.context = "info --json park.gpkg"
+        info = t.run("info", "--json", "out/park.gpkg", cwd=work)
+        if t.sane_exit(info, 0):
+            layers = {l["name"]: l for l in info.json()["layers"]}
+            t.check(layers.get("wayshp", {}).get("first_feature", {}).get("RD_NAME") == "共盛路",
+                    "wayshp RD_NAME=共盛路", info)
+            t.check(layers.get("rai_4m", {}).get("crs", {}).get("label") is None,
+                    "rai_4m still has no CRS (none was invented)", info)
+            t.check(not text_problems(info.out), "no garbled text", info)
+
+    # GeoJSON (single layer) and a folder of shapefiles (UTF-8 with a .cpg).
+    t.context = "convert wayshp.shp way.geojson"
+    run = t.run("convert", "in/wayshp.shp", "out/way.geojson", cwd=work)
+    if t.sane_exit(run, 0):
+        with open(os.path.join(out, "way.geojson"), encoding="utf-8") as f:
+            doc = json.load(f)
+        names = [ft["properties"].get("RD_NAME") for ft in doc["features"]]
+        t.check(len(names) == 211 and "共盛路" in names, "211 features, 共盛路 among them")
+    t.context = "convert in/ shpout (folder of shapefiles)"
+    run = t.run("convert", "in", "out/shpout", cwd=work)
+    if t.sane_exit(run, 0):
+        cpg = os.path.join(out, "shpout", "townshp.cpg")
+        t.check(os.path.isfile(cpg) and open(cpg).read().strip().upper() in ("UTF-8", "UTF8"),
+                "writes a UTF-8 .cpg", run)
+        info = t.run("info", "--json", "out/shpout/townshp.shp", cwd=work)
+        if t.sane_exit(info, 0):
+            layer = info.json()["layers"][0]
+            t.check(layer["first_feature"].get("CON_NAME") == "志远县", "reads back 志远县", info)
+            t.check(layer["encoding"]["name"] == "UTF-8", "as UTF-8", info)
+
+    # Reprojection with --s-srs for a file that has none.
+    t.context = "convert rai_4m.shp --s-srs EPSG:4490 --t-srs EPSG:4326"
+    run = t.run("convert", "in/rai_4m.shp", "out/rai.gpkg", "--s-srs", "EPSG:4490",
+                "--t-srs", "EPSG:4326", cwd=work)
+    if t.sane_exit(run, 0):
+        info = t.run("info", "--json", "out/rai.gpkg", cwd=work)
+        if t.sane_exit(info, 0):
+            layer = info.json()["layers"][0]
+            t.check(layer["crs"].get("epsg") == 4326, "the output is in EPSG:4326", info)
+            ext = layer["extent"]
+            t.check(ext and 84 < ext[0] < 85 and 131 < ext[2] < 132,
+                    "coordinates stay in China's degrees (%s)" % ext, info)
+
+    t.context = "convert (GBK)"
+    t.check(snapshot(data) == before, "the input folder is unchanged: " +
+            diff_snapshots(before, snapshot(data)))
+    t.check(not partials(work), "no .partial- files left: %s" % partials(work))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Group: convert must never damage its input nor leave half-written output
+
+
+def group_convert_safety(t):
+    src = os.path.join(t.opts.realdata, "china/arcgis-engine-practice")
+    if not os.path.isdir(src):
+        print("SKIP: no %s" % src)
+        return SKIP
+    work = tempfile.mkdtemp(prefix="safety-", dir=t.opts.work)
+    data = copy_set(src, os.path.join(work, "in"), stems={"townshp", "rai_4m"})
+    out = os.path.join(work, "out")
+    os.makedirs(out)
+    before = snapshot(data)
+
+    def unchanged(what):
+        now = snapshot(data)
+        t.check(now == before, what + ": the input folder is unchanged: " +
+                diff_snapshots(before, now))
+        t.check(not partials(work), what + ": no .partial- files left: %s" % partials(work))
+
+    # DEST is the input, however it is spelled.
+    for dest in ["in/townshp.shp", "./in/townshp.shp", os.path.join(work, "in/townshp.shp"),
+                 "in//townshp.shp", "in/../in/townshp.shp"]:
+        for extra in ([], ["--overwrite"]):
+            t.context = "convert in/townshp.shp %s %s" % (dest, " ".join(extra))
+            run = t.run("convert", "in/townshp.shp", dest, *extra, cwd=work)
+            t.sane_exit(run, 2)
+            t.check("input" in run.err and "townshp" in run.err,
+                    "says the destination is the input, naming it", run)
+            unchanged(t.context)
+    os.symlink(os.path.join(data, "townshp.shp"), os.path.join(out, "link.shp"))
+    t.context = "convert in/townshp.shp out/link.shp (a symlink to the input) --overwrite"
+    run = t.run("convert", "in/townshp.shp", "out/link.shp", "--overwrite", cwd=work)
+    t.sane_exit(run, 2)
+    unchanged(t.context)
+    os.remove(os.path.join(out, "link.shp"))
+    t.context = "convert in in (folder onto itself) --overwrite"
+    run = t.run("convert", "in", "in", "--overwrite", cwd=work)
+    t.sane_exit(run, 2)
+    unchanged(t.context)
+
+    # DEST names the input's own sidecars through another spelling of the shapefile.
+    t.context = "convert in/townshp.shp in/townshp.SHP"
+    run = t.run("convert", "in/townshp.shp", "in/townshp.SHP", cwd=work)
+    t.sane_exit(run, 2)
+    unchanged(t.context)
+    restore(data, src, {"townshp", "rai_4m"})
+    t.context = "convert in/townshp.dbf in/townshp.shp --overwrite"
+    run = t.run("convert", "in/townshp.dbf", "in/townshp.shp", "--overwrite", cwd=work)
+    t.sane_exit(run, 2)
+    unchanged(t.context)
+    restore(data, src, {"townshp", "rai_4m"})
+
+    # DEST exists: refused without --overwrite, left as it was.
+    dest = os.path.join(out, "exists.gpkg")
+    with open(dest, "wb") as f:
+        f.write(b"not yours to replace")
+    t.context = "convert in/townshp.shp out/exists.gpkg (exists, no --overwrite)"
+    run = t.run("convert", "in/townshp.shp", "out/exists.gpkg", cwd=work)
+    t.sane_exit(run, 2)
+    t.check("exists" in run.err and "--overwrite" in run.err and "exists.gpkg" in run.err,
+            "says DEST exists, names it and suggests --overwrite", run)
+    t.check(open(dest, "rb").read() == b"not yours to replace", "DEST is unchanged", run)
+    unchanged(t.context)
+    t.context = "convert in/townshp.shp out/exists.gpkg --overwrite"
+    run = t.run("convert", "in/townshp.shp", "out/exists.gpkg", "--overwrite", cwd=work)
+    if t.sane_exit(run, 0):
+        t.check(gpkg_tables(dest) == ["townshp"], "DEST is replaced by the new GeoPackage", run)
+    unchanged(t.context)
+
+    # A single-shapefile DEST: its sidecars count as DEST too.
+    side = os.path.join(out, "side")
+    with open(side + ".dbf", "wb") as f:
+        f.write(b"someone else's table")
+    t.context = "convert in/townshp.shp out/side.shp where out/side.dbf exists"
+    run = t.run("convert", "in/townshp.shp", "out/side.shp", cwd=work)
+    t.sane_exit(run, 2)
+    t.check(open(side + ".dbf", "rb").read() == b"someone else's table",
+            "an existing DEST .dbf is not replaced without --overwrite", run)
+    unchanged(t.context)
+
+    # Upper-case .SHP DEST: written completely or not at all.
+    t.context = "convert in/townshp.shp out/UPPER.SHP"
+    run = t.run("convert", "in/townshp.shp", "out/UPPER.SHP", cwd=work)
+    t.sane_exit(run, 0)
+    leftovers = sorted(n for n in os.listdir(out) if n.lower().startswith(("upper.", ".upper")))
+    t.check(run.rc == 0 or not leftovers, "a failed write leaves nothing behind (%s)" %
+            leftovers, run)
+    for name in leftovers:
+        os.remove(os.path.join(out, name))
+    unchanged(t.context)
+
+    # Reprojection without a CRS.
+    t.context = "convert in/rai_4m.shp out/r.gpkg --t-srs EPSG:4326 (no .prj)"
+    run = t.run("convert", "in/rai_4m.shp", "out/r.gpkg", "--t-srs", "EPSG:4326", cwd=work)
+    t.sane_exit(run, 2)
+    t.check("rai_4m" in run.err and "--s-srs" in run.err and "coordinate system" in run.err,
+            "names the file, says it has no CRS and suggests --s-srs", run)
+    t.check(not os.path.exists(os.path.join(out, "r.gpkg")), "writes no DEST", run)
+    unchanged(t.context)
+
+    t.context = "convert in out/folder.gpkg --t-srs EPSG:4326 (one layer has no CRS)"
+    run = t.run("convert", "in", "out/folder.gpkg", "--t-srs", "EPSG:4326", cwd=work)
+    t.sane_exit(run, 2)
+    t.check(not os.path.exists(os.path.join(out, "folder.gpkg")),
+            "writes no DEST when one layer fails", run)
+    unchanged(t.context)
+
+    # Other refusals, each with no trace.
+    for args, needle in [
+        (("in/townshp.shp", "out/x.xyz"), "extension"),
+        (("in/townshp.shp", "out/nofolder/x.gpkg"), "folder"),
+        (("in", "out/two.geojson"), "layers"),
+        (("in/townshp.shp", "out/y.gpkg", "--t-srs", "EPSG:0"), "EPSG:0"),
+        (("in/nothing.shp", "out/z.gpkg"), "nothing.shp"),
+    ]:
+        t.context = "convert " + " ".join(args)
+        run = t.run("convert", *args, cwd=work)
+        t.sane_exit(run, 2)
+        t.check(needle in run.err, "stderr mentions %r" % needle, run)
+        t.check(not any(n for n in os.listdir(out) if n.startswith(("x.", "y.", "z.", "two."))),
+                "writes no DEST", run)
+        unchanged(t.context)
+
+    # A folder with a file that cannot be opened: not silently dropped.
+    broken = os.path.join(work, "mixed")
+    copy_set(src, broken, stems={"townshp"})
+    lat = os.path.join(t.opts.realdata, "peer-shapefiles/pyshp/tests/shapefiles")
+    if os.path.isdir(lat):
+        copy_set(lat, broken, stems={"latin1"})
+        t.context = "convert mixed/ (one file has no .shx) out/mixed.gpkg"
+        run = t.run("convert", "mixed", "out/mixed.gpkg", cwd=work)
+        t.sane_exit(run)
+        t.check(run.rc == 2 or "latin1" in run.err, "the unreadable latin1.shp is reported "
+                "(or the conversion refused), not silently left out", run)
+
+    unchanged("convert (safety)")
+    return None
+
+
+def restore(data, src, stems):
+    """Puts the pristine input back after a check that may have damaged it."""
+    shutil.rmtree(data)
+    copy_set(src, data, stems=stems)
+
+
+# --------------------------------------------------------------------------------------------
+# Group: the bundled sample park
+
+
+def group_sample(t):
+    sample = t.opts.sample
+    shp = os.path.join(sample, "shp")
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not (os.path.isdir(shp) and os.path.isfile(gpkg)):
+        print("SKIP: the sample park is not there yet (%s, %s)" % (shp, gpkg))
+        return SKIP
+    before = snapshot(sample)
+
+    t.context = "info --json data/sample/shp"
+    run = t.run("info", "--json", shp)
+    layers = {}
+    if t.sane_exit(run, 0):
+        layers = {l["name"]: l for l in run.json()["layers"]}
+        t.check(not text_problems(run.out), "no garbled text", run)
+    for role in ("boundary", "parcels", "plan_zones", "roads", "pipelines"):
+        t.check(role in layers, "has the %s layer" % role, run)
+    parcels = layers.get("parcels", {})
+    owner = parcels.get("first_feature", {}).get("QLR") or \
+        parcels.get("first_feature", {}).get("owner") or ""
+    t.check(has_cjk(owner) and not text_problems(owner),
+            "parcels' owner (QLR) is decoded Chinese (got %r)" % owner, run)
+    t.check(parcels.get("encoding", {}).get("name") in ("CP936", "GBK", "GB18030"),
+            "parcels are decoded as GBK", run)
+    no_prj = [n for n, l in layers.items() if not l["crs"].get("label")]
+    t.check(no_prj, "some layer has no .prj (the zone-proposal case)", run)
+    for name in no_prj:
+        crs = layers[name]["crs"]
+        t.check(crs.get("proposal", {}).get("epsg") == 4526,
+                "%s: proposes EPSG:4526 (got %s)" % (name, crs.get("proposal")), run)
+        t.check(crs.get("label") is None, "%s: assumes no CRS" % name, run)
+    xian = [n for n, l in layers.items() if l["crs"].get("epsg") == 2383]
+    t.check(xian, "some layer is in Xi'an 1980 and reports EPSG:2383", run)
+
+    t.context = "info data/sample/shp (text)"
+    run = t.run("info", shp)
+    if t.sane_exit(run, 0):
+        t.check("EPSG:4526" in run.out and "Not assumed" in run.out,
+                "the text output proposes EPSG:4526 and says it is not assumed", run)
+        t.check("EPSG:2383" in run.out, "shows EPSG:2383", run)
+        t.check(not text_problems(run.out), "no garbled text", run)
+
+    t.context = "info --json data/sample/park.gpkg"
+    run = t.run("info", "--json", gpkg)
+    if t.sane_exit(run, 0):
+        t.check(not text_problems(run.out), "no garbled text", run)
+
+    # The folder into a GeoPackage: every text value equals the bundled park.gpkg's.
+    work = tempfile.mkdtemp(prefix="sample-", dir=t.opts.work)
+    out = os.path.join(work, "from_shp.gpkg")
+    t.context = "convert data/sample/shp from_shp.gpkg"
+    run = t.run("convert", shp, out)
+    if t.sane_exit(run, 0):
+        t.check(not partials(work), "no .partial- files left", run)
+        converted = set(gpkg_tables(out))
+        t.check(converted == set(layers), "holds every layer of the folder", run)
+        reference = set(gpkg_tables(gpkg))
+        for table in sorted(converted & reference):
+            compare_with_reference(t, table, gpkg_rows(out, table), gpkg_rows(gpkg, table))
+        info = t.run("info", "--json", out)
+        if t.sane_exit(info, 0):
+            back = {l["name"]: l for l in info.json()["layers"]}
+            first = back.get("parcels", {}).get("first_feature", {})
+            t.check(first.get("QLR") == owner or first.get("owner") == owner,
+                    "parcels read back with the same owner %s" % owner, info)
+            for name in no_prj:
+                crs = back.get(name, {}).get("crs", {})
+                t.check(crs.get("label") is None and crs.get("proposal", {}).get("epsg") == 4526,
+                        "%s (no .prj) still has no CRS and still gets the EPSG:4526 proposal "
+                        "after conversion (got %s)" % (name, crs), info)
+            t.check(not text_problems(info.out), "no garbled text", info)
+    t.context = "sample"
+    t.check(snapshot(sample) == before, "data/sample is unchanged: " +
+            diff_snapshots(before, snapshot(sample)))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+
+GROUPS = {
+    "usage": group_usage,
+    "realdata-coverage": group_realdata_coverage,
+    "realdata-china": lambda t: group_realdata(t, "china"),
+    "realdata-parcels": lambda t: group_realdata(t, "parcels"),
+    "realdata-gdal": lambda t: group_realdata(t, "gdal"),
+    "realdata-others": lambda t: group_realdata(t, "others"),
+    "prj": group_prj,
+    "encoding": group_encoding,
+    "convert-gbk": group_convert_gbk,
+    "convert-safety": group_convert_safety,
+    "sample": group_sample,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--realdata", required=True)
+    parser.add_argument("--sample", required=True)
+    parser.add_argument("--work", required=True, help="scratch folder (created, then cleaned)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("group", choices=sorted(GROUPS) + ["all"])
+    opts = parser.parse_args()
+    opts.binary = os.path.abspath(opts.binary)
+    opts.realdata = os.path.abspath(opts.realdata)
+    opts.sample = os.path.abspath(opts.sample)
+    os.makedirs(opts.work, exist_ok=True)
+    opts.work = tempfile.mkdtemp(prefix=opts.group + "-", dir=os.path.abspath(opts.work))
+    if not os.access(opts.binary, os.X_OK):
+        print("FAIL: no parkatlas binary at %s" % opts.binary)
+        return 1
+    names = sorted(GROUPS) if opts.group == "all" else [opts.group]
+    status = 0
+    try:
+        for name in names:
+            suite = Suite(opts)
+            started = time.monotonic()
+            outcome = GROUPS[name](suite)
+            if outcome == SKIP:
+                status = status or (SKIP if len(names) == 1 else 0)
+                continue
+            rc = suite.report("%s (%.1fs)" % (name, time.monotonic() - started))
+            status = status if status == 1 else (rc or status)
+    finally:
+        if not opts.keep:
+            shutil.rmtree(opts.work, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
