@@ -58,7 +58,9 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options)
     // The CRS warnings are already part of the description; keep the rest.
     for (geo::Issue& issue : issues.issues()) {
         const auto& known = report.info.crs.warnings;
-        if (issue.fid < 0 && std::find(known.begin(), known.end(), issue.message) != known.end())
+        const auto& gdal = report.info.warnings;
+        if (issue.fid < 0 && (std::find(known.begin(), known.end(), issue.message) != known.end() ||
+                              std::find(gdal.begin(), gdal.end(), issue.message) != gdal.end()))
             continue;
         report.issues.push_back(std::move(issue));
     }
@@ -224,7 +226,13 @@ int runInfo(const std::vector<std::string>& args)
     options.encoding = cli.value("encoding");
     options.sourceSrs = cli.value("s-srs");
 
-    geo::LayerListing listing = geo::listSourceLayers(source);
+    geo::LayerListing listing;
+    try {
+        listing = geo::listSourceLayers(source);
+    } catch (const geo::Error& error) {
+        // Nothing opens: still one JSON object on stdout when asked, the message on stderr.
+        listing.failures.push_back(error.what());
+    }
     std::vector<LayerReport> reports;
     std::vector<std::string> failures = listing.failures;
     for (const geo::LayerRef& ref : listing.layers) {
@@ -234,10 +242,13 @@ int runInfo(const std::vector<std::string>& args)
             failures.push_back(error.what());
         }
     }
-    if (cli.has("json")) {
+    if (cli.has("json"))
         writeJson(source, reports, failures);
-    } else {
+    else
         printText(source, reports);
+    {
+        // The problems go to stderr in both forms (the JSON carries them too).
+        std::cout.flush();
         IssuePrinter printer;
         for (const LayerReport& r : reports)
             for (const geo::Issue& issue : r.issues)
