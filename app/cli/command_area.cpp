@@ -102,7 +102,10 @@ std::string groupKey(const geo::Layer& layer, std::size_t row, int field)
     return layer.attributes.text(row, field);
 }
 
-std::string fixed(double value, int decimals) { return geo::formatForDisplay(value, decimals); }
+std::string fixed(double value, int decimals)
+{
+    return geo::formatForDisplay(value, decimals);
+}
 
 /// Without --by and --per-feature: one table of polygon layers and one of line layers, a row
 /// each. Layers overlap (parcels lie inside the boundary), so there is no grand total.
@@ -395,8 +398,7 @@ void writeJson(const std::string& source, geo::AreaMethod method,
 }
 
 std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
-                                   const std::string& by, bool layerNamed,
-                                   geo::IssueSink& issues)
+                                    const std::string& by, bool layerNamed, geo::IssueSink& issues)
 {
     geo::ReadOptions read;
     read.open = target.open;
@@ -426,9 +428,8 @@ std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method
         return std::nullopt;
     }
     ProgressBar measuring("measuring " + result.layer.name);
-    result.measure = geo::measureLayer(result.layer, method, issues, [&measuring](double done) {
-        return measuring.update(done);
-    });
+    result.measure = geo::measureLayer(
+        result.layer, method, issues, [&measuring](double done) { return measuring.update(done); });
     measuring.finish();
     if (!by.empty()) {
         result.byField = findByField(target, result.layer, by);
@@ -494,11 +495,11 @@ int runArea(const std::vector<std::string>& args)
         // One layer that cannot be measured (no CRS, broken file) does not stop the others;
         // it is reported and the exit code says the input was not all good.
         try {
-            if (auto result = measureTarget(target, *method, by, !cli.value("layer").empty(),
-                                            issues)) {
+            if (auto result =
+                    measureTarget(target, *method, by, !cli.value("layer").empty(), issues)) {
                 result->name = result->layer.name;
-                for (int n = 2;
-                     std::find(names.begin(), names.end(), result->name) != names.end(); ++n)
+                for (int n = 2; std::find(names.begin(), names.end(), result->name) != names.end();
+                     ++n)
                     result->name = result->layer.name + "_" + std::to_string(n);
                 names.push_back(result->name);
                 results.push_back(std::move(*result));

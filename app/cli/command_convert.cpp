@@ -12,8 +12,9 @@ namespace parkatlas::cli {
 
 int runConvert(const std::vector<std::string>& args)
 {
-    CommandLine cli("convert", "SOURCE DEST [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
-                               "[--overwrite]",
+    CommandLine cli("convert",
+                    "SOURCE DEST [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
+                    "[--overwrite]",
                     "Converts every layer of SOURCE into DEST, decoding legacy text (GBK …) per "
                     "file and writing UTF-8. The format of DEST follows its extension (.gpkg, "
                     ".geojson, .shp, .fgb, .kml, .csv, .dxf; no extension: a folder of "
@@ -39,13 +40,13 @@ int runConvert(const std::vector<std::string>& args)
     options.progress = [&bar](double done) { return bar.update(done); };
 
     IssuePrinter issues;
-    const auto converted = geo::convertSource(cli.positional("SOURCE"), cli.positional("DEST"),
-                                              options, issues);
+    const auto converted =
+        geo::convertSource(cli.positional("SOURCE"), cli.positional("DEST"), options, issues);
     bar.finish();
     for (const geo::ConvertedLayer& layer : converted)
-        std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": "
-                  << layer.featureCount << " features, text " << layer.encoding.name << " ("
-                  << layer.encoding.reason << "), CRS " << layer.crsLabel << "\n";
+        std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": " << layer.featureCount
+                  << " features, text " << layer.encoding.name << " (" << layer.encoding.reason
+                  << "), CRS " << layer.crsLabel << "\n";
     std::cout << "wrote " << cli.positional("DEST") << "\n";
     // Written, but not everything could be: the input was not all good.
     return issues.count(geo::Issue::Severity::Error) > 0 ? kExitBadInput : kExitOk;

@@ -28,8 +28,7 @@ std::string formatExtent(const geo::Envelope& e)
     if (e.isEmpty())
         return "empty";
     char buffer[160];
-    std::snprintf(buffer, sizeof buffer, "%.3f, %.3f – %.3f, %.3f", e.minX, e.minY, e.maxX,
-                  e.maxY);
+    std::snprintf(buffer, sizeof buffer, "%.3f, %.3f – %.3f, %.3f", e.minX, e.minY, e.maxX, e.maxY);
     return buffer;
 }
 
@@ -96,8 +95,7 @@ void printText(const std::string& source, const std::vector<LayerReport>& report
             std::cout << "\n";
         }
         std::cout << "  extent:    " << formatExtent(info.extent) << "\n";
-        std::cout << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason
-                  << ")\n";
+        std::cout << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason << ")\n";
         std::cout << "  fields:    ";
         if (info.fields.empty())
             std::cout << "none";

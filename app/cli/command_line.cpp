@@ -90,8 +90,7 @@ void CommandLine::parse(const std::vector<std::string>& args)
 std::string CommandLine::help() const
 {
     std::ostringstream out;
-    out << "usage: parkatlas " << m_command << " " << m_synopsis << "\n\n"
-        << m_description << "\n";
+    out << "usage: parkatlas " << m_command << " " << m_synopsis << "\n\n" << m_description << "\n";
     if (!m_positionals.empty()) {
         out << "\narguments:\n";
         for (const Positional& p : m_positionals)

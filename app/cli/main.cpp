@@ -1,3 +1,6 @@
 #include "app/cli/commands.h"
 
-int main(int argc, char** argv) { return parkatlas::cli::run(argc, argv); }
+int main(int argc, char** argv)
+{
+    return parkatlas::cli::run(argc, argv);
+}

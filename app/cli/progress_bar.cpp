@@ -21,7 +21,10 @@ ProgressBar::ProgressBar(std::string label)
 {
 }
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar()
+{
+    finish();
+}
 
 bool ProgressBar::update(double fraction)
 {

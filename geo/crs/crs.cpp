@@ -56,8 +56,14 @@ Crs Crs::fromEpsg(int code)
     return Crs(adopt(std::move(srs)));
 }
 
-bool Crs::isGeographic() const { return m_srs && m_srs->IsGeographic(); }
-bool Crs::isProjected() const { return m_srs && m_srs->IsProjected(); }
+bool Crs::isGeographic() const
+{
+    return m_srs && m_srs->IsGeographic();
+}
+bool Crs::isProjected() const
+{
+    return m_srs && m_srs->IsProjected();
+}
 
 std::string Crs::name() const
 {
@@ -78,8 +84,7 @@ std::optional<int> Crs::epsg() const
     // ESRI-flavoured .prj files carry no authority: ask PROJ for a confident identification.
     int matchCount = 0;
     int* confidences = nullptr;
-    OGRSpatialReferenceH* matches =
-        m_srs->FindMatches(nullptr, &matchCount, &confidences);
+    OGRSpatialReferenceH* matches = m_srs->FindMatches(nullptr, &matchCount, &confidences);
     std::optional<int> found;
     if (matches && matchCount > 0 && confidences[0] >= 90) {
         auto* best = OGRSpatialReference::FromHandle(matches[0]);
@@ -125,8 +130,14 @@ std::string Crs::datumName() const
     return name;
 }
 
-double Crs::semiMajorM() const { return m_srs ? m_srs->GetSemiMajor() : 0.0; }
-double Crs::inverseFlattening() const { return m_srs ? m_srs->GetInvFlattening() : 0.0; }
+double Crs::semiMajorM() const
+{
+    return m_srs ? m_srs->GetSemiMajor() : 0.0;
+}
+double Crs::inverseFlattening() const
+{
+    return m_srs ? m_srs->GetInvFlattening() : 0.0;
+}
 
 double Crs::linearUnitM() const
 {
@@ -152,8 +163,8 @@ std::optional<double> Crs::centralMeridianDeg() const
     if (!m_srs || !m_srs->IsProjected())
         return std::nullopt;
     const char* projection = m_srs->GetAttrValue("PROJECTION");
-    if (!projection || !(EQUAL(projection, SRS_PT_TRANSVERSE_MERCATOR) ||
-                         EQUAL(projection, "Gauss_Kruger")))
+    if (!projection ||
+        !(EQUAL(projection, SRS_PT_TRANSVERSE_MERCATOR) || EQUAL(projection, "Gauss_Kruger")))
         return std::nullopt;
     OGRErr err = OGRERR_NONE;
     const double cm = m_srs->GetNormProjParm(SRS_PP_CENTRAL_MERIDIAN, 0.0, &err);

@@ -8,9 +8,12 @@ namespace parkatlas::geo {
 const char* toString(ChineseDatum datum)
 {
     switch (datum) {
-    case ChineseDatum::Cgcs2000: return "CGCS2000";
-    case ChineseDatum::Xian1980: return "Xi'an 1980";
-    case ChineseDatum::Beijing1954: return "Beijing 1954";
+    case ChineseDatum::Cgcs2000:
+        return "CGCS2000";
+    case ChineseDatum::Xian1980:
+        return "Xi'an 1980";
+    case ChineseDatum::Beijing1954:
+        return "Beijing 1954";
     }
     return "";
 }
@@ -25,9 +28,12 @@ std::optional<int> gaussKrugerEpsg(ChineseDatum datum, int zoneWidthDeg, int cen
             return std::nullopt;
         const int index = (centralMeridianDeg - 75) / 3; // 0..20
         switch (datum) {
-        case ChineseDatum::Cgcs2000: return (zonePrefixedEasting ? 4513 : 4534) + index;
-        case ChineseDatum::Xian1980: return (zonePrefixedEasting ? 2349 : 2370) + index;
-        case ChineseDatum::Beijing1954: return (zonePrefixedEasting ? 2401 : 2422) + index;
+        case ChineseDatum::Cgcs2000:
+            return (zonePrefixedEasting ? 4513 : 4534) + index;
+        case ChineseDatum::Xian1980:
+            return (zonePrefixedEasting ? 2349 : 2370) + index;
+        case ChineseDatum::Beijing1954:
+            return (zonePrefixedEasting ? 2401 : 2422) + index;
         }
     }
     if (zoneWidthDeg == 6) {
@@ -35,9 +41,12 @@ std::optional<int> gaussKrugerEpsg(ChineseDatum datum, int zoneWidthDeg, int cen
             return std::nullopt;
         const int index = (centralMeridianDeg - 75) / 6; // 0..10
         switch (datum) {
-        case ChineseDatum::Cgcs2000: return (zonePrefixedEasting ? 4491 : 4502) + index;
-        case ChineseDatum::Xian1980: return (zonePrefixedEasting ? 2327 : 2338) + index;
-        case ChineseDatum::Beijing1954: return (zonePrefixedEasting ? 21413 : 21453) + index;
+        case ChineseDatum::Cgcs2000:
+            return (zonePrefixedEasting ? 4491 : 4502) + index;
+        case ChineseDatum::Xian1980:
+            return (zonePrefixedEasting ? 2327 : 2338) + index;
+        case ChineseDatum::Beijing1954:
+            return (zonePrefixedEasting ? 21413 : 21453) + index;
         }
     }
     return std::nullopt;
@@ -45,7 +54,10 @@ std::optional<int> gaussKrugerEpsg(ChineseDatum datum, int zoneWidthDeg, int cen
 
 namespace {
 // Northings of Gauss-Krüger coordinates inside China (about 3°N to 54°N), in metres.
-bool northingInChina(double y) { return y > 300000.0 && y < 6100000.0; }
+bool northingInChina(double y)
+{
+    return y > 300000.0 && y < 6100000.0;
+}
 } // namespace
 
 std::optional<ZoneProposal> proposeZoneFromExtent(const Envelope& extent)
@@ -80,8 +92,7 @@ std::optional<ZoneProposal> proposeZoneFromExtent(const Envelope& extent)
                                              proposal.centralMeridianDeg, true);
     proposal.epsgXian1980 = *gaussKrugerEpsg(ChineseDatum::Xian1980, proposal.zoneWidthDeg,
                                              proposal.centralMeridianDeg, true);
-    proposal.epsgBeijing1954 = *gaussKrugerEpsg(ChineseDatum::Beijing1954,
-                                                proposal.zoneWidthDeg,
+    proposal.epsgBeijing1954 = *gaussKrugerEpsg(ChineseDatum::Beijing1954, proposal.zoneWidthDeg,
                                                 proposal.centralMeridianDeg, true);
     char buffer[400];
     std::snprintf(buffer, sizeof buffer,

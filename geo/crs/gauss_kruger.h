@@ -20,13 +20,13 @@ std::optional<int> gaussKrugerEpsg(ChineseDatum datum, int zoneWidthDeg, int cen
 /// A CRS proposed from coordinates alone (a layer with no .prj). Never applied silently: the
 /// user confirms it with --s-srs or in the project file.
 struct ZoneProposal {
-    int zone = 0;               // 25–45 (3-degree) or 13–23 (6-degree)
+    int zone = 0; // 25–45 (3-degree) or 13–23 (6-degree)
     int zoneWidthDeg = 3;
     int centralMeridianDeg = 0;
-    int epsgCgcs2000 = 0;       // the usual case today
-    int epsgXian1980 = 0;       // what older surveys use for the same zone
+    int epsgCgcs2000 = 0; // the usual case today
+    int epsgXian1980 = 0; // what older surveys use for the same zone
     int epsgBeijing1954 = 0;
-    std::string reason;         // "eastings 38 4xx xxx–38 5xx xxx carry zone number 38 …"
+    std::string reason; // "eastings 38 4xx xxx–38 5xx xxx carry zone number 38 …"
 };
 
 /// Recognises 8-digit eastings whose first two digits are a Gauss-Krüger zone number (as

@@ -30,8 +30,8 @@ PjPtr crsToPj(PJ_CONTEXT* context, const Crs& crs)
     PjPtr pj(proj_create(context, json));
     CPLFree(json);
     if (!pj)
-        throw CrsError("PROJ cannot use '" + crs.name() + "': " +
-                       proj_context_errno_string(context, proj_context_errno(context)));
+        throw CrsError("PROJ cannot use '" + crs.name() +
+                       "': " + proj_context_errno_string(context, proj_context_errno(context)));
     return pj;
 }
 
@@ -55,15 +55,14 @@ Transform::Transform(const Crs& source, const Crs& target) : m_impl(std::make_un
     PJ_CONTEXT* context = m_impl->context.get();
     PjPtr from = crsToPj(context, source);
     PjPtr to = crsToPj(context, target);
-    PjPtr operation(proj_create_crs_to_crs_from_pj(context, from.get(), to.get(), nullptr,
-                                                   nullptr));
+    PjPtr operation(
+        proj_create_crs_to_crs_from_pj(context, from.get(), to.get(), nullptr, nullptr));
     if (!operation)
-        throw CrsError("PROJ finds no way from '" + source.name() + "' to '" + target.name() +
-                       "'");
+        throw CrsError("PROJ finds no way from '" + source.name() + "' to '" + target.name() + "'");
     PjPtr normalized(proj_normalize_for_visualization(context, operation.get()));
     if (!normalized)
-        throw CrsError("PROJ cannot normalise the axis order from '" + source.name() +
-                       "' to '" + target.name() + "'");
+        throw CrsError("PROJ cannot normalise the axis order from '" + source.name() + "' to '" +
+                       target.name() + "'");
     m_impl->operation = std::move(normalized);
 }
 
@@ -104,7 +103,10 @@ std::size_t Transform::inverse(double* xy, std::size_t pointCount) const
     return m_impl->identity ? 0 : run(m_impl->operation.get(), PJ_INV, xy, pointCount);
 }
 
-bool Transform::isIdentity() const { return m_impl->identity; }
+bool Transform::isIdentity() const
+{
+    return m_impl->identity;
+}
 
 std::string Transform::description() const
 {

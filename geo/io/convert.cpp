@@ -38,10 +38,10 @@ OutputFormat formatFor(const fs::path& destination)
     if (ext.empty())
         return {"ESRI Shapefile", true, false};
     static const std::map<std::string, OutputFormat> kFormats = {
-        {".gpkg", {"GPKG", false, false}},       {".geojson", {"GeoJSON", false, true}},
-        {".json", {"GeoJSON", false, true}},     {".shp", {"ESRI Shapefile", false, true}},
-        {".fgb", {"FlatGeobuf", false, true}},   {".kml", {"KML", false, false}},
-        {".csv", {"CSV", false, true}},          {".dxf", {"DXF", false, true}},
+        {".gpkg", {"GPKG", false, false}},     {".geojson", {"GeoJSON", false, true}},
+        {".json", {"GeoJSON", false, true}},   {".shp", {"ESRI Shapefile", false, true}},
+        {".fgb", {"FlatGeobuf", false, true}}, {".kml", {"KML", false, false}},
+        {".csv", {"CSV", false, true}},        {".dxf", {"DXF", false, true}},
         {".sqlite", {"SQLite", false, false}},
     };
     auto it = kFormats.find(ext);
@@ -138,8 +138,7 @@ int progressThunk(double done, const char*, void* data)
 
 } // namespace
 
-std::vector<ConvertedLayer> convertSource(const std::string& source,
-                                          const std::string& destination,
+std::vector<ConvertedLayer> convertSource(const std::string& source, const std::string& destination,
                                           const ConvertOptions& options, IssueSink& issues)
 {
     ensureGdal();
@@ -157,8 +156,9 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
     // several files, and readers find the parts in any letter case), nor (for a folder) hold
     // one.
     for (const LayerRef& ref : refs) {
-        const bool inputIsShapefile = lower(fs::path(ref.datasetPath).extension().string()) == ".shp" ||
-                                      lower(fs::path(ref.datasetPath).extension().string()) == ".dbf";
+        const bool inputIsShapefile =
+            lower(fs::path(ref.datasetPath).extension().string()) == ".shp" ||
+            lower(fs::path(ref.datasetPath).extension().string()) == ".dbf";
         const bool destIsShapefile = format.driver == "ESRI Shapefile" && !format.folder;
         if (sameFile(dest, ref.datasetPath) || sameFile(dest, source) ||
             (inputIsShapefile && destIsShapefile && sameBaseName(dest, ref.datasetPath)))
@@ -284,8 +284,7 @@ std::vector<ConvertedLayer> convertSource(const std::string& source,
             else
                 output = result;
             for (const auto& message : errors.take())
-                issues.report({message.failure ? Issue::Severity::Error
-                                               : Issue::Severity::Warning,
+                issues.report({message.failure ? Issue::Severity::Error : Issue::Severity::Warning,
                                ref.datasetPath, ref.layerName, -1, message.text});
 
             ConvertedLayer done;

@@ -11,8 +11,8 @@ class IssueSink;
 
 struct ConvertOptions {
     OpenOptions open;
-    std::string targetSrs;   // --t-srs; empty keeps each layer's CRS
-    bool overwrite = false;  // replace an existing DEST (never an input)
+    std::string targetSrs;  // --t-srs; empty keeps each layer's CRS
+    bool overwrite = false; // replace an existing DEST (never an input)
     ProgressCallback progress;
 };
 
@@ -32,8 +32,7 @@ struct ConvertedLayer {
 /// temporary name beside DEST and renamed into place only when complete, so an interrupted or
 /// failed run leaves DEST as it was. DEST may never be one of the inputs. Throws IoError,
 /// CrsError, Cancelled.
-std::vector<ConvertedLayer> convertSource(const std::string& source,
-                                          const std::string& destination,
+std::vector<ConvertedLayer> convertSource(const std::string& source, const std::string& destination,
                                           const ConvertOptions& options, IssueSink& issues);
 
 } // namespace parkatlas::geo

@@ -28,13 +28,20 @@ bool EncodingChoice::isUtf8() const
 const char* toString(EncodingChoice::Origin origin)
 {
     switch (origin) {
-    case EncodingChoice::Origin::Unknown: return "unknown";
-    case EncodingChoice::Origin::Format: return "format";
-    case EncodingChoice::Origin::User: return "user";
-    case EncodingChoice::Origin::Cpg: return "cpg";
-    case EncodingChoice::Origin::Ldid: return "ldid";
-    case EncodingChoice::Origin::Detected: return "detected";
-    case EncodingChoice::Origin::AsciiOnly: return "ascii";
+    case EncodingChoice::Origin::Unknown:
+        return "unknown";
+    case EncodingChoice::Origin::Format:
+        return "format";
+    case EncodingChoice::Origin::User:
+        return "user";
+    case EncodingChoice::Origin::Cpg:
+        return "cpg";
+    case EncodingChoice::Origin::Ldid:
+        return "ldid";
+    case EncodingChoice::Origin::Detected:
+        return "detected";
+    case EncodingChoice::Origin::AsciiOnly:
+        return "ascii";
     }
     return "unknown";
 }
@@ -42,22 +49,42 @@ const char* toString(EncodingChoice::Origin origin)
 std::optional<std::string> encodingFromLdid(std::uint8_t ldid)
 {
     switch (ldid) {
-    case 0x01: return "CP437";
-    case 0x02: return "CP850";
-    case 0x03: return "CP1252";
-    case 0x57: return "CP1252"; // "ANSI": ESRI writes it for the system code page
-    case 0x4D: case 0x7A: return "CP936";
-    case 0x4E: case 0x79: return "CP949";
-    case 0x4F: case 0x78: return "CP950";
-    case 0x13: case 0x7B: return "CP932";
-    case 0x7C: return "CP874";
-    case 0x64: return "CP852";
-    case 0x65: return "CP866";
-    case 0xC8: return "CP1250";
-    case 0xC9: return "CP1251";
-    case 0xCA: return "CP1254";
-    case 0xCB: return "CP1253";
-    default: return std::nullopt;
+    case 0x01:
+        return "CP437";
+    case 0x02:
+        return "CP850";
+    case 0x03:
+        return "CP1252";
+    case 0x57:
+        return "CP1252"; // "ANSI": ESRI writes it for the system code page
+    case 0x4D:
+    case 0x7A:
+        return "CP936";
+    case 0x4E:
+    case 0x79:
+        return "CP949";
+    case 0x4F:
+    case 0x78:
+        return "CP950";
+    case 0x13:
+    case 0x7B:
+        return "CP932";
+    case 0x7C:
+        return "CP874";
+    case 0x64:
+        return "CP852";
+    case 0x65:
+        return "CP866";
+    case 0xC8:
+        return "CP1250";
+    case 0xC9:
+        return "CP1251";
+    case 0xCA:
+        return "CP1254";
+    case 0xCB:
+        return "CP1253";
+    default:
+        return std::nullopt;
     }
 }
 
@@ -426,7 +453,8 @@ EncodingChoice detectEncoding(std::string_view bytes)
     choice.uncertain = gbkScore < 0.6 && gbk.fourByte == 0;
     choice.reason = "the text is not UTF-8; " + percent(gbkScore) +
                     " of its characters are common GB2312 (against " + percent(big5Score) +
-                    " common Big5)" + (gbk.fourByte > 0 ? ", with GB18030 four-byte sequences" : "");
+                    " common Big5)" +
+                    (gbk.fourByte > 0 ? ", with GB18030 four-byte sequences" : "");
     return choice;
 }
 
@@ -549,9 +577,10 @@ EncodingChoice chooseDbfEncoding(const std::string& dbfPath, const std::string& 
                               sample);
 
     EncodingChoice detected = detectEncoding(sample);
-    detected.reason = prefix + (cpgText.empty() ? "no .cpg and no language driver id; "
-                                                : "no language driver id; ") +
-                      detected.reason;
+    detected.reason =
+        prefix +
+        (cpgText.empty() ? "no .cpg and no language driver id; " : "no language driver id; ") +
+        detected.reason;
     return detected;
 }
 

@@ -10,15 +10,15 @@ namespace parkatlas::geo {
 /// Which character encoding a source's text is in, and why we think so.
 struct EncodingChoice {
     enum class Origin {
-        Unknown,      // nothing read yet
-        Format,       // the format fixes it (GeoPackage, GeoJSON: UTF-8)
-        User,         // --encoding or the project file
-        Cpg,          // the shapefile's .cpg
-        Ldid,         // the DBF header's language driver id
-        Detected,     // from the bytes
-        AsciiOnly,    // no byte above 0x7F: any ASCII-compatible encoding reads it
+        Unknown,   // nothing read yet
+        Format,    // the format fixes it (GeoPackage, GeoJSON: UTF-8)
+        User,      // --encoding or the project file
+        Cpg,       // the shapefile's .cpg
+        Ldid,      // the DBF header's language driver id
+        Detected,  // from the bytes
+        AsciiOnly, // no byte above 0x7F: any ASCII-compatible encoding reads it
     };
-    std::string name;   // an iconv/CPLRecode name: "UTF-8", "CP936", "GB18030", "CP950", …
+    std::string name; // an iconv/CPLRecode name: "UTF-8", "CP936", "GB18030", "CP950", …
     Origin origin = Origin::Unknown;
     std::string reason; // one sentence a user can read
     /// A guess from the bytes that could well be wrong (a single-byte code page, or too little

@@ -89,11 +89,24 @@ enum class Family { Unsupported, Point, MultiPoint, Line, Polygon };
 Family familyOf(std::int32_t shapeType)
 {
     switch (shapeType) {
-    case 1: case 11: case 21: return Family::Point;
-    case 8: case 18: case 28: return Family::MultiPoint;
-    case 3: case 13: case 23: return Family::Line;
-    case 5: case 15: case 25: return Family::Polygon;
-    default: return Family::Unsupported;
+    case 1:
+    case 11:
+    case 21:
+        return Family::Point;
+    case 8:
+    case 18:
+    case 28:
+        return Family::MultiPoint;
+    case 3:
+    case 13:
+    case 23:
+        return Family::Line;
+    case 5:
+    case 15:
+    case 25:
+        return Family::Polygon;
+    default:
+        return Family::Unsupported;
     }
 }
 
@@ -101,10 +114,14 @@ GeometryKind kindOf(Family family)
 {
     switch (family) {
     case Family::Point:
-    case Family::MultiPoint: return GeometryKind::Point;
-    case Family::Line: return GeometryKind::Line;
-    case Family::Polygon: return GeometryKind::Polygon;
-    case Family::Unsupported: break;
+    case Family::MultiPoint:
+        return GeometryKind::Point;
+    case Family::Line:
+        return GeometryKind::Line;
+    case Family::Polygon:
+        return GeometryKind::Polygon;
+    case Family::Unsupported:
+        break;
     }
     return GeometryKind::None;
 }
@@ -150,8 +167,11 @@ void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vect
         badCoordinate = false;
         auto corrupt = [&](const char* why) {
             const bool badData = badCoordinate;
-            problems.push_back({badData ? Issue::Severity::Warning : Issue::Severity::Error, {},
-                                {}, record.fid, why});
+            problems.push_back({badData ? Issue::Severity::Warning : Issue::Severity::Error,
+                                {},
+                                {},
+                                record.fid,
+                                why});
             store.popFeature();
             store.appendEmpty();
         };
@@ -264,7 +284,10 @@ void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vect
             const auto [from, to] = ringRange(part);
             if (to - from >= 2 &&
                 std::memcmp(points + 16 * from, points + 16 * (to - 1), 16) != 0) {
-                problems.push_back({Issue::Severity::Warning, {}, {}, record.fid,
+                problems.push_back({Issue::Severity::Warning,
+                                    {},
+                                    {},
+                                    record.fid,
                                     "a ring is not closed (its last vertex is not its first); "
                                     "it is read as if it were"});
                 unclosedReported = true; // once per reader: a whole file is usually so
@@ -355,8 +378,8 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
             if (dbf.isOpen()) {
                 deleted.assign(header.recordCount, false);
                 for (std::uint32_t r = 0; r < header.recordCount; ++r) {
-                    const std::size_t at = header.headerLength +
-                                           static_cast<std::size_t>(r) * header.recordLength;
+                    const std::size_t at =
+                        header.headerLength + static_cast<std::size_t>(r) * header.recordLength;
                     if (at >= dbf.size())
                         break;
                     deleted[r] = dbf.data()[at] == '*';
@@ -371,8 +394,10 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     // there are; bytes past it are not records.
     const std::size_t declaredBytes = static_cast<std::size_t>(
         std::max<std::int64_t>(0, static_cast<std::int64_t>(bigEndian32(shx.data() + 24)) * 2));
-    const std::size_t recordCount = (std::min(declaredBytes, shx.size()) - std::min<std::size_t>(
-                                         100, std::min(declaredBytes, shx.size()))) / 8;
+    const std::size_t recordCount =
+        (std::min(declaredBytes, shx.size()) -
+         std::min<std::size_t>(100, std::min(declaredBytes, shx.size()))) /
+        8;
     std::vector<Record> records;
     records.reserve(recordCount);
     for (std::size_t r = 0; r < recordCount; ++r) {
@@ -391,7 +416,8 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
             record.length = static_cast<std::size_t>(lengthWords) * 2;
             if (record.offset + record.length > shp.size() && start + 8 <= shp.size()) {
                 const std::int64_t ownWords = bigEndian32(shp.data() + start + 4);
-                if (ownWords >= 0 && start + 8 + static_cast<std::size_t>(ownWords) * 2 <= shp.size())
+                if (ownWords >= 0 &&
+                    start + 8 + static_cast<std::size_t>(ownWords) * 2 <= shp.size())
                     record.length = static_cast<std::size_t>(ownWords) * 2;
             }
         }
@@ -404,9 +430,9 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     for (const Record& record : records)
         result.fids.push_back(record.fid);
 
-    const unsigned threads =
-        records.size() >= 50000 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
-                                : 1;
+    const unsigned threads = records.size() >= 50000
+                                 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
+                                 : 1;
     std::vector<GeometryStore> pieces(threads, GeometryStore(kindOf(family)));
     std::vector<std::vector<Issue>> problems(threads);
     const std::size_t estimatedVertices = (shp.size() / 16) / threads;

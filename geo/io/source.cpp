@@ -122,8 +122,7 @@ EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOpti
         return chooseDbfEncoding(dbf, options.encoding);
     }
     const std::string ext = lowerExtension(datasetPath);
-    if (ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".fgb" ||
-        ext == ".sqlite")
+    if (ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".fgb" || ext == ".sqlite")
         return {"UTF-8", EncodingChoice::Origin::Format, "the format is always UTF-8"};
     if (!options.encoding.empty())
         return {options.encoding, EncodingChoice::Origin::User, "given by the user"};
@@ -137,9 +136,9 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
     CPLStringList openOptions;
     if (isShapefilePath(path) && !encoding.name.empty())
         openOptions.SetNameValue("ENCODING", encoding.name.c_str());
-    GDALDatasetUniquePtr dataset(GDALDataset::Open(
-        path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr,
-        openOptions.List(), nullptr));
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                          nullptr, openOptions.List(), nullptr));
     if (!dataset)
         throw IoError(diagnoseOpenFailure(path, errors.lastFailure()), {path, {}, -1, {}});
     return dataset;
@@ -156,8 +155,8 @@ GDALDatasetUniquePtr openVector(const std::string& path, const EncodingChoice& e
 bool isVectorCandidate(const fs::path& path)
 {
     static const std::set<std::string> kExtensions = {
-        ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml", ".tab",
-        ".mif", ".sqlite", ".fgb", ".gdb", ".zip", ".gpx"};
+        ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml",
+        ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx"};
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -168,20 +167,24 @@ GeometryKind kindOf(OGRwkbGeometryType type)
 {
     switch (wkbFlatten(type)) {
     case wkbPoint:
-    case wkbMultiPoint: return GeometryKind::Point;
+    case wkbMultiPoint:
+        return GeometryKind::Point;
     case wkbLineString:
     case wkbMultiLineString:
     case wkbCircularString:
     case wkbCompoundCurve:
-    case wkbMultiCurve: return GeometryKind::Line;
+    case wkbMultiCurve:
+        return GeometryKind::Line;
     case wkbPolygon:
     case wkbMultiPolygon:
     case wkbCurvePolygon:
     case wkbMultiSurface:
     case wkbPolyhedralSurface:
     case wkbTIN:
-    case wkbTriangle: return GeometryKind::Polygon;
-    default: return GeometryKind::None;
+    case wkbTriangle:
+        return GeometryKind::Polygon;
+    default:
+        return GeometryKind::None;
     }
 }
 
@@ -208,8 +211,8 @@ std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
 {
     if (crs.isEmpty() || extent.isEmpty())
         return std::nullopt;
-    if (!std::isfinite(extent.minX) || !std::isfinite(extent.maxX) ||
-        !std::isfinite(extent.minY) || !std::isfinite(extent.maxY))
+    if (!std::isfinite(extent.minX) || !std::isfinite(extent.maxX) || !std::isfinite(extent.minY) ||
+        !std::isfinite(extent.maxY))
         return "the layer's extent is not finite";
     double west = 0, south = 0, east = 0, north = 0;
     const char* areaName = nullptr;
@@ -220,9 +223,16 @@ std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
             return "the CRS is geographic (degrees) but the coordinates are not degrees";
         return std::nullopt;
     }
-    double xy[10] = {extent.minX, extent.minY, extent.maxX, extent.maxY, extent.minX,
-                     extent.maxY, extent.maxX, extent.minY,
-                     (extent.minX + extent.maxX) / 2, (extent.minY + extent.maxY) / 2};
+    double xy[10] = {extent.minX,
+                     extent.minY,
+                     extent.maxX,
+                     extent.maxY,
+                     extent.minX,
+                     extent.maxY,
+                     extent.maxX,
+                     extent.minY,
+                     (extent.minX + extent.maxX) / 2,
+                     (extent.minY + extent.maxY) / 2};
     try {
         Transform toGeographic(crs, crs.geographic());
         toGeographic.forward(xy, 5);
@@ -294,8 +304,8 @@ std::string fieldTypeText(const OGRFieldDefn& field)
 
 OGRLayer& layerByName(GDALDataset& dataset, const LayerRef& ref)
 {
-    OGRLayer* layer = ref.layerName.empty() ? dataset.GetLayer(0)
-                                            : dataset.GetLayerByName(ref.layerName.c_str());
+    OGRLayer* layer =
+        ref.layerName.empty() ? dataset.GetLayer(0) : dataset.GetLayerByName(ref.layerName.c_str());
     if (!layer)
         throw IoError("no such layer in this source", {ref.datasetPath, ref.layerName, -1, {}});
     return *layer;
@@ -329,8 +339,9 @@ std::vector<std::string> datasetsInZip(const std::string& zipPath)
     for (char** entry = entries; *entry; ++entry) {
         const fs::path inner(*entry);
         const std::string ext = lowerExtension(inner.string());
-        const bool table = ext == ".dbf" &&
-                           !shapefileStems.count(fs::path(inner).replace_extension().generic_string());
+        const bool table =
+            ext == ".dbf" &&
+            !shapefileStems.count(fs::path(inner).replace_extension().generic_string());
         if ((isVectorCandidate(inner) && ext != ".zip") || table)
             datasets.push_back(root + "/" + inner.generic_string());
     }
@@ -520,11 +531,19 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         def.precision = field->GetPrecision();
         switch (field->GetType()) {
         case OFTInteger:
-        case OFTInteger64: def.type = FieldType::Integer; break;
-        case OFTReal: def.type = FieldType::Real; break;
+        case OFTInteger64:
+            def.type = FieldType::Integer;
+            break;
+        case OFTReal:
+            def.type = FieldType::Real;
+            break;
         case OFTDate:
-        case OFTDateTime: def.type = FieldType::Date; break;
-        default: def.type = FieldType::String; break;
+        case OFTDateTime:
+            def.type = FieldType::Date;
+            break;
+        default:
+            def.type = FieldType::String;
+            break;
         }
         fields.push_back(def);
         ogrTypes.push_back(field->GetType());
@@ -550,8 +569,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         layer.SetIgnoredFields(names.data());
     }
     // Geometry straight from the .shp and no attribute wanted: GDAL need not read at all.
-    const bool skipGdalLoop = direct && fields.empty() &&
-                              directIssues.count(Issue::Severity::Error) == 0;
+    const bool skipGdalLoop =
+        direct && fields.empty() && directIssues.count(Issue::Severity::Error) == 0;
     if (skipGdalLoop) {
         result.fids = direct->fids;
         for (std::size_t i = 0; i < result.fids.size(); ++i)
@@ -573,8 +592,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             const std::string failure = errors.lastFailure();
             if (!failure.empty())
                 report(Issue::Severity::Error, -1,
-                       "reading stopped after " + std::to_string(index) +
-                           " features: " + failure + "; the features before it are kept");
+                       "reading stopped after " + std::to_string(index) + " features: " + failure +
+                           "; the features before it are kept");
             break;
         }
         for (const auto& message : errors.take())
@@ -599,7 +618,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             // Multipatches come as collections of TINs and polygons: surfaces all the same.
             const bool surfaceCollection =
                 flat == wkbGeometryCollection && kind != GeometryKind::Line &&
-                kind != GeometryKind::Point && geometry->toGeometryCollection()->getNumGeometries() > 0 &&
+                kind != GeometryKind::Point &&
+                geometry->toGeometryCollection()->getNumGeometries() > 0 &&
                 kindOf(geometry->toGeometryCollection()->getGeometryRef(0)->getGeometryType()) ==
                     GeometryKind::Polygon;
             if (flat == wkbPolyhedralSurface || flat == wkbTIN || flat == wkbTriangle ||
@@ -616,8 +636,7 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             geometry->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
             const char* problem = nullptr;
             if (!result.geometry.appendWkb(wkb.data(), size, &problem)) {
-                report(Issue::Severity::Warning, fid,
-                       std::string("geometry skipped: ") + problem);
+                report(Issue::Severity::Warning, fid, std::string("geometry skipped: ") + problem);
             } else {
                 const std::size_t last = result.geometry.featureCount() - 1;
                 const Envelope& e = result.geometry.envelope(last);
@@ -648,8 +667,12 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             }
             switch (ogrTypes[column]) {
             case OFTInteger:
-            case OFTInteger64: result.attributes.setInteger(column, feature->GetFieldAsInteger64(i)); break;
-            case OFTReal: result.attributes.setReal(column, feature->GetFieldAsDouble(i)); break;
+            case OFTInteger64:
+                result.attributes.setInteger(column, feature->GetFieldAsInteger64(i));
+                break;
+            case OFTReal:
+                result.attributes.setReal(column, feature->GetFieldAsDouble(i));
+                break;
             case OFTDate:
             case OFTDateTime: {
                 int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
@@ -657,7 +680,7 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                 feature->GetFieldAsDateTime(i, &y, &m, &d, &hh, &mm, &ss, &tz);
                 if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
                     result.attributes.setDate(column, Date::fromYmd(y, static_cast<unsigned>(m),
-                                                               static_cast<unsigned>(d)));
+                                                                    static_cast<unsigned>(d)));
                 else
                     result.attributes.setUnknown(column);
                 break;

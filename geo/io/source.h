@@ -45,11 +45,11 @@ LayerListing listSourceLayers(const std::string& source);
 
 /// What the CRS of a layer is and how we know.
 struct CrsResolution {
-    Crs crs;                               // empty when unknown
-    std::string origin;                    // ".prj", "GeoPackage", "--s-srs", "" …
-    std::optional<ZoneProposal> proposal;  // when there is no CRS but the eastings name a zone
-    std::string hint;                      // other advice when there is no CRS
-    std::vector<std::string> warnings;     // "coordinates do not fit the declared CRS" …
+    Crs crs;                              // empty when unknown
+    std::string origin;                   // ".prj", "GeoPackage", "--s-srs", "" …
+    std::optional<ZoneProposal> proposal; // when there is no CRS but the eastings name a zone
+    std::string hint;                     // other advice when there is no CRS
+    std::vector<std::string> warnings;    // "coordinates do not fit the declared CRS" …
 };
 
 struct FieldInfo {
@@ -61,7 +61,7 @@ struct FieldInfo {
 struct LayerInfo {
     LayerRef ref;
     std::string driver;
-    std::string geometryType;   // OGR's name, for instance "Polygon", "3D Line String"
+    std::string geometryType; // OGR's name, for instance "Polygon", "3D Line String"
     GeometryKind kind = GeometryKind::None;
     std::int64_t featureCount = -1;
     Envelope extent;

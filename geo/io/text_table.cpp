@@ -62,7 +62,10 @@ void TextTable::addRow(std::vector<std::string> cells)
     m_rows.push_back(std::move(cells));
 }
 
-void TextTable::addRule() { m_rows.emplace_back(); }
+void TextTable::addRule()
+{
+    m_rows.emplace_back();
+}
 
 void TextTable::render(std::ostream& out) const
 {
@@ -129,8 +132,7 @@ std::string csvField(std::string_view text)
     return out;
 }
 
-void writeCsv(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
-              bool excelBom)
+void writeCsv(std::ostream& out, const std::vector<std::vector<std::string>>& rows, bool excelBom)
 {
     if (excelBom)
         out << "\xEF\xBB\xBF";

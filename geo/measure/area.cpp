@@ -164,9 +164,12 @@ geod_geodesic makeGeodesic(const Ellipsoid& ellipsoid)
 const char* toString(AreaMethod method)
 {
     switch (method) {
-    case AreaMethod::Ellipsoidal: return "ellipsoidal";
-    case AreaMethod::Survey: return "survey";
-    case AreaMethod::Planar: return "planar";
+    case AreaMethod::Ellipsoidal:
+        return "ellipsoidal";
+    case AreaMethod::Survey:
+        return "survey";
+    case AreaMethod::Planar:
+        return "planar";
     }
     return "ellipsoidal";
 }
@@ -319,7 +322,8 @@ struct AreaCalculator::Impl {
     double generalRingArea(std::span<const double> xy)
     {
         switch (method) {
-        case AreaMethod::Planar: return planarRingAreaSigned(xy) * unitM * unitM;
+        case AreaMethod::Planar:
+            return planarRingAreaSigned(xy) * unitM * unitM;
         case AreaMethod::Ellipsoidal:
             if (!ringToLonLat(xy, options.densifyStepM))
                 return std::nan("");
@@ -441,9 +445,18 @@ AreaCalculator::~AreaCalculator() = default;
 AreaCalculator::AreaCalculator(AreaCalculator&&) noexcept = default;
 AreaCalculator& AreaCalculator::operator=(AreaCalculator&&) noexcept = default;
 
-AreaMethod AreaCalculator::method() const { return m_impl->method; }
-const Crs& AreaCalculator::crs() const { return m_impl->crs; }
-const Ellipsoid& AreaCalculator::ellipsoid() const { return m_impl->ellipsoid; }
+AreaMethod AreaCalculator::method() const
+{
+    return m_impl->method;
+}
+const Crs& AreaCalculator::crs() const
+{
+    return m_impl->crs;
+}
+const Ellipsoid& AreaCalculator::ellipsoid() const
+{
+    return m_impl->ellipsoid;
+}
 
 void AreaCalculator::setIssueSink(IssueSink* sink, std::string path, std::string layer)
 {

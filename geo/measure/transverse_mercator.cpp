@@ -27,7 +27,10 @@ double meridianArc(double a, double e2, double phi)
 
 } // namespace
 
-Ellipsoid Ellipsoid::of(const Crs& crs) { return {crs.semiMajorM(), crs.inverseFlattening()}; }
+Ellipsoid Ellipsoid::of(const Crs& crs)
+{
+    return {crs.semiMajorM(), crs.inverseFlattening()};
+}
 
 std::optional<TransverseMercatorParameters> TransverseMercatorParameters::of(const Crs& crs)
 {

@@ -85,10 +85,14 @@ std::optional<std::int64_t> displayUnits(double value, int decimals)
 const char* toString(AreaUnit unit)
 {
     switch (unit) {
-    case AreaUnit::SquareMetre: return "m2";
-    case AreaUnit::Mu: return "mu";
-    case AreaUnit::Hectare: return "ha";
-    case AreaUnit::SquareKilometre: return "km2";
+    case AreaUnit::SquareMetre:
+        return "m2";
+    case AreaUnit::Mu:
+        return "mu";
+    case AreaUnit::Hectare:
+        return "ha";
+    case AreaUnit::SquareKilometre:
+        return "km2";
     }
     return "m2";
 }

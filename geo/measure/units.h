@@ -28,10 +28,22 @@ std::optional<AreaUnit> areaUnitFromString(std::string_view text);
 /// The conversions are written so that round numbers stay exact in binary floating point:
 /// muFromM2(10000) == 15 and m2FromMu(15) == 10000 exactly (divide by 10000 and multiply by
 /// 15 rather than multiply by the inexact 0.0015).
-constexpr double muFromM2(double areaM2) { return areaM2 * 15.0 / 10000.0; }
-constexpr double m2FromMu(double areaMu) { return areaMu * 10000.0 / 15.0; }
-constexpr double hectaresFromM2(double areaM2) { return areaM2 / kSquareMetresPerHectare; }
-constexpr double m2FromHectares(double areaHa) { return areaHa * kSquareMetresPerHectare; }
+constexpr double muFromM2(double areaM2)
+{
+    return areaM2 * 15.0 / 10000.0;
+}
+constexpr double m2FromMu(double areaMu)
+{
+    return areaMu * 10000.0 / 15.0;
+}
+constexpr double hectaresFromM2(double areaM2)
+{
+    return areaM2 / kSquareMetresPerHectare;
+}
+constexpr double m2FromHectares(double areaHa)
+{
+    return areaHa * kSquareMetresPerHectare;
+}
 constexpr double squareKilometresFromM2(double areaM2)
 {
     return areaM2 / kSquareMetresPerSquareKilometre;
@@ -45,20 +57,28 @@ constexpr double m2FromSquareKilometres(double areaKm2)
 constexpr double fromSquareMetres(double areaM2, AreaUnit unit)
 {
     switch (unit) {
-    case AreaUnit::SquareMetre: return areaM2;
-    case AreaUnit::Mu: return muFromM2(areaM2);
-    case AreaUnit::Hectare: return hectaresFromM2(areaM2);
-    case AreaUnit::SquareKilometre: return squareKilometresFromM2(areaM2);
+    case AreaUnit::SquareMetre:
+        return areaM2;
+    case AreaUnit::Mu:
+        return muFromM2(areaM2);
+    case AreaUnit::Hectare:
+        return hectaresFromM2(areaM2);
+    case AreaUnit::SquareKilometre:
+        return squareKilometresFromM2(areaM2);
     }
     return areaM2;
 }
 constexpr double toSquareMetres(double area, AreaUnit unit)
 {
     switch (unit) {
-    case AreaUnit::SquareMetre: return area;
-    case AreaUnit::Mu: return m2FromMu(area);
-    case AreaUnit::Hectare: return m2FromHectares(area);
-    case AreaUnit::SquareKilometre: return m2FromSquareKilometres(area);
+    case AreaUnit::SquareMetre:
+        return area;
+    case AreaUnit::Mu:
+        return m2FromMu(area);
+    case AreaUnit::Hectare:
+        return m2FromHectares(area);
+    case AreaUnit::SquareKilometre:
+        return m2FromSquareKilometres(area);
     }
     return area;
 }

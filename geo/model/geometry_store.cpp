@@ -11,10 +11,14 @@ namespace parkatlas::geo {
 const char* toString(GeometryKind kind)
 {
     switch (kind) {
-    case GeometryKind::None: return "none";
-    case GeometryKind::Point: return "point";
-    case GeometryKind::Line: return "line";
-    case GeometryKind::Polygon: return "polygon";
+    case GeometryKind::None:
+        return "none";
+    case GeometryKind::Point:
+        return "point";
+    case GeometryKind::Line:
+        return "line";
+    case GeometryKind::Polygon:
+        return "polygon";
     }
     return "none";
 }
@@ -79,7 +83,10 @@ void GeometryStore::beginFeature()
     m_featureOpen = true;
 }
 
-void GeometryStore::beginPart() { m_partRings.push_back(m_partRings.back()); }
+void GeometryStore::beginPart()
+{
+    m_partRings.push_back(m_partRings.back());
+}
 
 void GeometryStore::beginRing()
 {

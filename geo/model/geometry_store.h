@@ -104,9 +104,9 @@ public:
 private:
     GeometryKind m_kind;
     std::vector<double> m_xy;
-    std::vector<std::uint32_t> m_ringVertices{0};  // ring i: vertices [r[i], r[i+1])
-    std::vector<std::uint32_t> m_partRings{0};     // part j: rings [p[j], p[j+1])
-    std::vector<std::uint32_t> m_featureParts{0};  // feature k: parts [f[k], f[k+1])
+    std::vector<std::uint32_t> m_ringVertices{0}; // ring i: vertices [r[i], r[i+1])
+    std::vector<std::uint32_t> m_partRings{0};    // part j: rings [p[j], p[j+1])
+    std::vector<std::uint32_t> m_featureParts{0}; // feature k: parts [f[k], f[k+1])
     std::vector<Envelope> m_envelopes;
     bool m_featureOpen = false;
 };

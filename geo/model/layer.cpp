@@ -13,10 +13,14 @@ namespace parkatlas::geo {
 const char* toString(FieldType type)
 {
     switch (type) {
-    case FieldType::Integer: return "integer";
-    case FieldType::Real: return "real";
-    case FieldType::String: return "string";
-    case FieldType::Date: return "date";
+    case FieldType::Integer:
+        return "integer";
+    case FieldType::Real:
+        return "real";
+    case FieldType::String:
+        return "string";
+    case FieldType::Date:
+        return "date";
     }
     return "string";
 }
@@ -26,8 +30,8 @@ const char* toString(FieldType type)
 Date Date::fromYmd(int year, unsigned month, unsigned day)
 {
     using namespace std::chrono;
-    const sys_days days{year_month_day{std::chrono::year{year}, std::chrono::month{month},
-                                       std::chrono::day{day}}};
+    const sys_days days{
+        year_month_day{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}}};
     return Date{static_cast<std::int32_t>(days.time_since_epoch().count())};
 }
 
@@ -76,9 +80,18 @@ std::chrono::year_month_day toYmd(Date date)
 }
 } // namespace
 
-int Date::year() const { return static_cast<int>(toYmd(*this).year()); }
-unsigned Date::month() const { return static_cast<unsigned>(toYmd(*this).month()); }
-unsigned Date::day() const { return static_cast<unsigned>(toYmd(*this).day()); }
+int Date::year() const
+{
+    return static_cast<int>(toYmd(*this).year());
+}
+unsigned Date::month() const
+{
+    return static_cast<unsigned>(toYmd(*this).month());
+}
+unsigned Date::day() const
+{
+    return static_cast<unsigned>(toYmd(*this).day());
+}
 
 std::string Date::toIso() const
 {
@@ -117,9 +130,20 @@ bool isUnknownText(std::string_view text)
     if (text.find_first_not_of('*') == std::string_view::npos)
         return true;
     static constexpr std::array<std::string_view, 14> kMarkers{
-        "xx", "XX", "Xx", "xX", "/", "-", "--", "\xE2\x80\x94" /* — */, "\xE6\x97\xA0" /* 无 */,
-        "\xE4\xB8\x8D\xE8\xAF\xA6" /* 不详 */, "\xE6\x9C\xAA\xE7\x9F\xA5" /* 未知 */,
-        "\xE5\xBE\x85\xE5\xAE\x9A" /* 待定 */, "null", "N/A"};
+        "xx",
+        "XX",
+        "Xx",
+        "xX",
+        "/",
+        "-",
+        "--",
+        "\xE2\x80\x94" /* — */,
+        "\xE6\x97\xA0" /* 无 */,
+        "\xE4\xB8\x8D\xE8\xAF\xA6" /* 不详 */,
+        "\xE6\x9C\xAA\xE7\x9F\xA5" /* 未知 */,
+        "\xE5\xBE\x85\xE5\xAE\x9A" /* 待定 */,
+        "null",
+        "N/A"};
     for (std::string_view marker : kMarkers)
         if (text == marker)
             return true;
@@ -158,9 +182,15 @@ void AttributeTable::setInteger(int field, std::int64_t value)
 {
     Column& c = m_columns.at(field);
     switch (c.type) {
-    case FieldType::Integer: c.integers.push_back(value); break;
-    case FieldType::Real: c.reals.push_back(static_cast<double>(value)); break;
-    case FieldType::Date: c.dates.push_back(static_cast<std::int32_t>(value)); break;
+    case FieldType::Integer:
+        c.integers.push_back(value);
+        break;
+    case FieldType::Real:
+        c.reals.push_back(static_cast<double>(value));
+        break;
+    case FieldType::Date:
+        c.dates.push_back(static_cast<std::int32_t>(value));
+        break;
     case FieldType::String: {
         const std::string text = std::to_string(value);
         c.chars.insert(c.chars.end(), text.begin(), text.end());
@@ -230,10 +260,18 @@ void AttributeTable::setUnknown(int field)
 {
     Column& c = m_columns.at(field);
     switch (c.type) {
-    case FieldType::Integer: c.integers.push_back(0); break;
-    case FieldType::Real: c.reals.push_back(0); break;
-    case FieldType::Date: c.dates.push_back(0); break;
-    case FieldType::String: c.charOffsets.push_back(c.charOffsets.back()); break;
+    case FieldType::Integer:
+        c.integers.push_back(0);
+        break;
+    case FieldType::Real:
+        c.reals.push_back(0);
+        break;
+    case FieldType::Date:
+        c.dates.push_back(0);
+        break;
+    case FieldType::String:
+        c.charOffsets.push_back(c.charOffsets.back());
+        break;
     }
     c.unknown.push_back(true);
     c.pending = true;
@@ -260,9 +298,12 @@ std::optional<double> AttributeTable::number(std::size_t row, int field) const
     if (c.unknown.at(row))
         return std::nullopt;
     switch (c.type) {
-    case FieldType::Integer: return static_cast<double>(c.integers[row]);
-    case FieldType::Real: return c.reals[row];
-    case FieldType::Date: return std::nullopt;
+    case FieldType::Integer:
+        return static_cast<double>(c.integers[row]);
+    case FieldType::Real:
+        return c.reals[row];
+    case FieldType::Date:
+        return std::nullopt;
     case FieldType::String: {
         std::string text(textView(row, field));
         // Accept thousands separators and a trailing unit-free percent sign.
@@ -323,14 +364,17 @@ std::string AttributeTable::text(std::size_t row, int field) const
     if (c.unknown.at(row))
         return {};
     switch (c.type) {
-    case FieldType::Integer: return std::to_string(c.integers[row]);
+    case FieldType::Integer:
+        return std::to_string(c.integers[row]);
     case FieldType::Real: {
         char buffer[32];
         std::snprintf(buffer, sizeof buffer, "%.15g", c.reals[row]);
         return buffer;
     }
-    case FieldType::Date: return Date{c.dates[row]}.toIso();
-    case FieldType::String: break;
+    case FieldType::Date:
+        return Date{c.dates[row]}.toIso();
+    case FieldType::String:
+        break;
     }
     return {};
 }

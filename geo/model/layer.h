@@ -30,9 +30,9 @@ struct Date {
 };
 
 struct FieldDef {
-    std::string name;   // as in the source, decoded to UTF-8
+    std::string name; // as in the source, decoded to UTF-8
     FieldType type = FieldType::String;
-    int width = 0;      // from the source where it has one
+    int width = 0; // from the source where it has one
     int precision = 0;
 };
 
@@ -92,10 +92,10 @@ bool isUnknownText(std::string_view text);
 /// A vector layer read into memory: geometry in flat arrays, attributes in columns, the source
 /// feature ids, the CRS and how it was found, and the text encoding and why.
 struct Layer {
-    std::string name;        // layer name as in the source
-    std::string sourcePath;  // the file or connection it was read from
+    std::string name;       // layer name as in the source
+    std::string sourcePath; // the file or connection it was read from
     Crs crs;
-    std::string crsOrigin;   // ".prj", "GeoPackage", "--s-srs", "project file", …
+    std::string crsOrigin; // ".prj", "GeoPackage", "--s-srs", "project file", …
     EncodingChoice encoding;
     GeometryStore geometry;
     AttributeTable attributes;

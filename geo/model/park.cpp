@@ -74,9 +74,9 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
     {
         GdalErrorCapture errors;
         if (!document.Load(projectPath))
-            throw IoError("cannot read the project file: " +
-                              (errors.lastFailure().empty() ? std::string("not valid JSON")
-                                                            : errors.lastFailure()),
+            throw IoError("cannot read the project file: " + (errors.lastFailure().empty()
+                                                                  ? std::string("not valid JSON")
+                                                                  : errors.lastFailure()),
                           {projectPath, {}, -1, {}});
     }
     const CPLJSONObject root = document.GetRoot();
@@ -113,7 +113,8 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
         }
         if (path.empty())
             throw IoError("role \"" + roleName + "\" has no \"source\"", {projectPath, {}, -1, {}});
-        const bool isConnection = path.rfind("PG:", 0) == 0 || path.find("://") != std::string::npos;
+        const bool isConnection =
+            path.rfind("PG:", 0) == 0 || path.find("://") != std::string::npos;
         source.ref.datasetPath = isConnection || fs::path(path).is_absolute()
                                      ? path
                                      : (base / path).lexically_normal().string();
@@ -158,17 +159,15 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
     return definition;
 }
 
-Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options,
-              IssueSink& issues)
+Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues)
 {
     Park park;
     park.name = definition.name;
 
     std::vector<const ParkLayerSource*> wanted;
     for (const ParkLayerSource& source : definition.layers)
-        if (options.roles.empty() ||
-            std::find(options.roles.begin(), options.roles.end(), source.role) !=
-                options.roles.end())
+        if (options.roles.empty() || std::find(options.roles.begin(), options.roles.end(),
+                                               source.role) != options.roles.end())
             wanted.push_back(&source);
 
     // The working CRS: the project's, else the parcels', else the first layer's that has one.
@@ -217,8 +216,7 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options,
                 resolveContractFields(source.role, layer.layer.attributes, source.fieldMap);
             park.layers.push_back(std::move(layer));
         } catch (const Error& error) {
-            issues.report({Issue::Severity::Error, error.context().path, error.context().layer,
-                           -1,
+            issues.report({Issue::Severity::Error, error.context().path, error.context().layer, -1,
                            error.message() + " (the " + std::string(toString(source.role)) +
                                " layer is left out)"});
         }

@@ -24,9 +24,9 @@ struct ParkLayerSource {
 /// A park before reading: which layer plays which role. Made from a GeoPackage with the
 /// conventional layer names, a folder of files named after them, or a *.parkatlas.json project.
 struct ParkDefinition {
-    std::string source;             // as the user gave it
-    std::string name;               // the park's name (project file), else the source's stem
-    std::string crs;                // working CRS definition; "" = the parcels' own CRS
+    std::string source; // as the user gave it
+    std::string name;   // the park's name (project file), else the source's stem
+    std::string crs;    // working CRS definition; "" = the parcels' own CRS
     std::vector<ParkLayerSource> layers;
     std::vector<LayerRef> unassigned; // layers with no role: kept for display, not analysed
     std::string projectPath;          // the project file, when there is one
@@ -73,8 +73,7 @@ struct ParkLoadOptions {
 /// Reads the park. A layer that cannot be read (no CRS, broken file) is reported to `issues`
 /// as an error naming the file and left out; the others are read. Throws IoError or CrsError
 /// only when no working CRS can be found, Cancelled when the progress callback says so.
-Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options,
-              IssueSink& issues);
+Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues);
 
 /// Resolves contract fields against a layer's fields: an explicit mapping first, then the
 /// conventional name, then the aliases (all case-insensitive).

@@ -7,27 +7,38 @@ namespace parkatlas::geo {
 
 const std::vector<Role>& allRoles()
 {
-    static const std::vector<Role> roles = {
-        Role::Boundary,  Role::Parcels,    Role::PlanZones, Role::Acquisition,
-        Role::IdleLand,  Role::Roads,      Role::Pipelines, Role::Facilities,
-        Role::Buildings, Role::Protected,  Role::Expansion};
+    static const std::vector<Role> roles = {Role::Boundary,    Role::Parcels,    Role::PlanZones,
+                                            Role::Acquisition, Role::IdleLand,   Role::Roads,
+                                            Role::Pipelines,   Role::Facilities, Role::Buildings,
+                                            Role::Protected,   Role::Expansion};
     return roles;
 }
 
 const char* toString(Role role)
 {
     switch (role) {
-    case Role::Boundary: return "boundary";
-    case Role::Parcels: return "parcels";
-    case Role::PlanZones: return "plan_zones";
-    case Role::Acquisition: return "acquisition";
-    case Role::IdleLand: return "idle_land";
-    case Role::Roads: return "roads";
-    case Role::Pipelines: return "pipelines";
-    case Role::Facilities: return "facilities";
-    case Role::Buildings: return "buildings";
-    case Role::Protected: return "protected";
-    case Role::Expansion: return "expansion";
+    case Role::Boundary:
+        return "boundary";
+    case Role::Parcels:
+        return "parcels";
+    case Role::PlanZones:
+        return "plan_zones";
+    case Role::Acquisition:
+        return "acquisition";
+    case Role::IdleLand:
+        return "idle_land";
+    case Role::Roads:
+        return "roads";
+    case Role::Pipelines:
+        return "pipelines";
+    case Role::Facilities:
+        return "facilities";
+    case Role::Buildings:
+        return "buildings";
+    case Role::Protected:
+        return "protected";
+    case Role::Expansion:
+        return "expansion";
     }
     return "";
 }
@@ -35,17 +46,28 @@ const char* toString(Role role)
 const char* chineseName(Role role)
 {
     switch (role) {
-    case Role::Boundary: return "园区边界";
-    case Role::Parcels: return "宗地";
-    case Role::PlanZones: return "控规地块";
-    case Role::Acquisition: return "征地";
-    case Role::IdleLand: return "闲置土地";
-    case Role::Roads: return "道路工程";
-    case Role::Pipelines: return "管网工程";
-    case Role::Facilities: return "设施";
-    case Role::Buildings: return "建筑物";
-    case Role::Protected: return "管控线";
-    case Role::Expansion: return "扩区方案";
+    case Role::Boundary:
+        return "园区边界";
+    case Role::Parcels:
+        return "宗地";
+    case Role::PlanZones:
+        return "控规地块";
+    case Role::Acquisition:
+        return "征地";
+    case Role::IdleLand:
+        return "闲置土地";
+    case Role::Roads:
+        return "道路工程";
+    case Role::Pipelines:
+        return "管网工程";
+    case Role::Facilities:
+        return "设施";
+    case Role::Buildings:
+        return "建筑物";
+    case Role::Protected:
+        return "管控线";
+    case Role::Expansion:
+        return "扩区方案";
     }
     return "";
 }
@@ -63,30 +85,54 @@ std::string lowerAscii(std::string_view text)
 std::optional<Role> roleFromLayerName(std::string_view name)
 {
     static const std::map<std::string, Role> kNames = {
-        {"boundary", Role::Boundary},       {"boundaries", Role::Boundary},
-        {"park_boundary", Role::Boundary},  {"园区边界", Role::Boundary},
-        {"四至", Role::Boundary},           {"边界", Role::Boundary},
-        {"开发区边界", Role::Boundary},     {"parcels", Role::Parcels},
-        {"parcel", Role::Parcels},          {"宗地", Role::Parcels},
-        {"地块", Role::Parcels},            {"zd", Role::Parcels},
-        {"plan_zones", Role::PlanZones},    {"plan_zone", Role::PlanZones},
-        {"planzones", Role::PlanZones},     {"控规", Role::PlanZones},
-        {"控规地块", Role::PlanZones},      {"控制性详细规划", Role::PlanZones},
-        {"acquisition", Role::Acquisition}, {"acquisitions", Role::Acquisition},
-        {"征地", Role::Acquisition},        {"idle_land", Role::IdleLand},
-        {"idle", Role::IdleLand},           {"idleland", Role::IdleLand},
-        {"闲置土地", Role::IdleLand},       {"闲置土地处置", Role::IdleLand},
-        {"roads", Role::Roads},             {"road", Role::Roads},
-        {"道路", Role::Roads},              {"道路工程", Role::Roads},
-        {"pipelines", Role::Pipelines},     {"pipeline", Role::Pipelines},
-        {"管网", Role::Pipelines},          {"管线", Role::Pipelines},
-        {"管网工程", Role::Pipelines},      {"facilities", Role::Facilities},
-        {"facility", Role::Facilities},     {"设施", Role::Facilities},
-        {"buildings", Role::Buildings},     {"building", Role::Buildings},
-        {"建筑", Role::Buildings},          {"建筑物", Role::Buildings},
-        {"房屋", Role::Buildings},          {"protected", Role::Protected},
-        {"管控线", Role::Protected},        {"expansion", Role::Expansion},
-        {"扩区", Role::Expansion},          {"扩区方案", Role::Expansion},
+        {"boundary", Role::Boundary},
+        {"boundaries", Role::Boundary},
+        {"park_boundary", Role::Boundary},
+        {"园区边界", Role::Boundary},
+        {"四至", Role::Boundary},
+        {"边界", Role::Boundary},
+        {"开发区边界", Role::Boundary},
+        {"parcels", Role::Parcels},
+        {"parcel", Role::Parcels},
+        {"宗地", Role::Parcels},
+        {"地块", Role::Parcels},
+        {"zd", Role::Parcels},
+        {"plan_zones", Role::PlanZones},
+        {"plan_zone", Role::PlanZones},
+        {"planzones", Role::PlanZones},
+        {"控规", Role::PlanZones},
+        {"控规地块", Role::PlanZones},
+        {"控制性详细规划", Role::PlanZones},
+        {"acquisition", Role::Acquisition},
+        {"acquisitions", Role::Acquisition},
+        {"征地", Role::Acquisition},
+        {"idle_land", Role::IdleLand},
+        {"idle", Role::IdleLand},
+        {"idleland", Role::IdleLand},
+        {"闲置土地", Role::IdleLand},
+        {"闲置土地处置", Role::IdleLand},
+        {"roads", Role::Roads},
+        {"road", Role::Roads},
+        {"道路", Role::Roads},
+        {"道路工程", Role::Roads},
+        {"pipelines", Role::Pipelines},
+        {"pipeline", Role::Pipelines},
+        {"管网", Role::Pipelines},
+        {"管线", Role::Pipelines},
+        {"管网工程", Role::Pipelines},
+        {"facilities", Role::Facilities},
+        {"facility", Role::Facilities},
+        {"设施", Role::Facilities},
+        {"buildings", Role::Buildings},
+        {"building", Role::Buildings},
+        {"建筑", Role::Buildings},
+        {"建筑物", Role::Buildings},
+        {"房屋", Role::Buildings},
+        {"protected", Role::Protected},
+        {"管控线", Role::Protected},
+        {"expansion", Role::Expansion},
+        {"扩区", Role::Expansion},
+        {"扩区方案", Role::Expansion},
     };
     auto it = kNames.find(lowerAscii(name));
     if (it == kNames.end())
@@ -106,7 +152,8 @@ const std::vector<ContractField>& contractFields(Role role)
           {"valid_from", {"生效日期", "批准日期", "PZRQ"}}}},
         {Role::Parcels,
          {{"parcel_id", {"ZDDM", "DKBH", "ZDBH", "宗地代码", "宗地编号", "地块编号", "地块编码"}},
-          {"owner", {"QLR", "QSDWMC", "权利人", "土地使用权人", "使用权人", "企业名称", "单位名称"}},
+          {"owner",
+           {"QLR", "QSDWMC", "权利人", "土地使用权人", "使用权人", "企业名称", "单位名称"}},
           {"land_use", {"YDDM", "DLBM", "TDYT", "用地代码", "用地性质", "地类编码", "土地用途"}},
           {"supply_dt", {"GDRQ", "供地日期", "供地时间"}},
           {"agr_start", {"YDDGRQ", "约定动工日期", "约定开工日期", "约定动工"}},

@@ -37,7 +37,7 @@ std::optional<Role> roleFromLayerName(std::string_view name);
 
 /// A field of the data contract with its aliases (survey codes and Chinese names).
 struct ContractField {
-    const char* name;                // conventional: "parcel_id"
+    const char* name;                 // conventional: "parcel_id"
     std::vector<const char*> aliases; // "ZDDM", "DKBH", "宗地代码" …
 };
 

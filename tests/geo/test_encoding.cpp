@@ -37,7 +37,10 @@ TEST(EncodingTest, ValidUtf8StaysUtf8)
 TEST(EncodingTest, LatinTextIsNotTakenForChinese)
 {
     // "Ñandú São Paulo" in Latin-1: lone high bytes between ASCII letters.
-    EXPECT_EQ(detectEncoding("\xD1" "and\xFA S\xE3o Paulo, Bras\xEDlia").name, "CP1252");
+    EXPECT_EQ(detectEncoding("\xD1"
+                             "and\xFA S\xE3o Paulo, Bras\xEDlia")
+                  .name,
+              "CP1252");
 }
 
 TEST(EncodingTest, CpgSpellingsAreNormalised)
@@ -63,7 +66,10 @@ TEST(EncodingTest, LanguageDriverIdsOfChineseCodePages)
 
 TEST(EncodingTest, SanitizeReplacesOnlyBrokenBytes)
 {
-    EXPECT_EQ(sanitizeUtf8("园区\xFF" "A"), "园区\xEF\xBF\xBD" "A");
+    EXPECT_EQ(sanitizeUtf8("园区\xFF"
+                           "A"),
+              "园区\xEF\xBF\xBD"
+              "A");
     EXPECT_TRUE(isValidUtf8(sanitizeUtf8("\xD6\xBE\xD4")));
 }
 
@@ -94,8 +100,8 @@ TEST(EncodingTest, LdidIsHonouredWhenTheBytesAgree)
 
 TEST(EncodingTest, UserEncodingOverridesEverything)
 {
-    const EncodingChoice choice = chooseDbfEncoding(
-        kRealdata + "/china/arcgis-engine-practice/townshp.dbf", "GB18030");
+    const EncodingChoice choice =
+        chooseDbfEncoding(kRealdata + "/china/arcgis-engine-practice/townshp.dbf", "GB18030");
     EXPECT_EQ(choice.name, "GB18030");
     EXPECT_EQ(choice.origin, EncodingChoice::Origin::User);
 }
@@ -126,14 +132,15 @@ TEST(EncodingTest, JapaneseIsNotTakenForChinese)
     EXPECT_EQ(sjis.name, "CP932");
     const EncodingChoice eucjp = chooseDbfEncoding(dir + "eucjp.dbf");
     EXPECT_EQ(eucjp.name, "EUC-JP");
-    EXPECT_EQ(toUtf8("\xA4\xD2\xA4\xBF\xA4\xC1\xA4\xCA\xA4\xAB\xBB\xD4", eucjp.name), "ひたちなか市");
+    EXPECT_EQ(toUtf8("\xA4\xD2\xA4\xBF\xA4\xC1\xA4\xCA\xA4\xAB\xBB\xD4", eucjp.name),
+              "ひたちなか市");
 }
 
 TEST(EncodingTest, SingleByteTextIsAnUncertainGuessNotGbk)
 {
     // Greek in CP1253 pairs up like GB2312 hanzi; only the odd-length runs give it away.
-    const EncodingChoice greek = chooseDbfEncoding(
-        kRealdata + "/peer-shapefiles/mapshaper/test/data/dbf/periphereies.dbf");
+    const EncodingChoice greek =
+        chooseDbfEncoding(kRealdata + "/peer-shapefiles/mapshaper/test/data/dbf/periphereies.dbf");
     EXPECT_NE(greek.name, "CP936");
     EXPECT_TRUE(greek.uncertain);
     EXPECT_NE(greek.reason.find("--encoding"), std::string::npos);

@@ -160,7 +160,8 @@ TEST(DateTest, IsoAndSurveySpellingsParse)
 TEST(AttributeTableTest, MaskedValuesAreUnknownNeverZero)
 {
     AttributeTable table;
-    table.setFields({{"tax", FieldType::String}, {"invest_tot", FieldType::Real},
+    table.setFields({{"tax", FieldType::String},
+                     {"invest_tot", FieldType::Real},
                      {"supply_dt", FieldType::Date}});
     const char* texts[] = {"12.5", "xx", "**", "", "　", "不详", "1,200"};
     for (const char* text : texts) {

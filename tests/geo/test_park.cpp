@@ -47,8 +47,10 @@ TEST(RoleTest, EveryConventionalFieldNameFitsADbf)
 TEST(RoleTest, SurveyAliasesResolveCaseInsensitively)
 {
     AttributeTable table;
-    table.setFields({{"zddm", FieldType::String}, {"QLR", FieldType::String},
-                     {"用地代码", FieldType::String}, {"TAX", FieldType::Real}});
+    table.setFields({{"zddm", FieldType::String},
+                     {"QLR", FieldType::String},
+                     {"用地代码", FieldType::String},
+                     {"TAX", FieldType::Real}});
     const std::vector<int> indices = resolveContractFields(Role::Parcels, table);
     ParkLayer layer;
     layer.role = Role::Parcels;
@@ -67,9 +69,11 @@ TEST(ParkTest, ProjectFileMapsRolesFieldsAndOverridesOnRealData)
     std::ofstream(project) << R"({
       "name": "志远县示例",
       "layers": {
-        "boundary": { "source": ")" << kRealdata << R"(/china/arcgis-engine-practice/townshp.shp",
+        "boundary": { "source": ")"
+                           << kRealdata << R"(/china/arcgis-engine-practice/townshp.shp",
                       "fields": { "name": "CON_NAME" } },
-        "roads":    { "source": ")" << kRealdata << R"(/china/arcgis-engine-practice/wayshp.shp",
+        "roads":    { "source": ")"
+                           << kRealdata << R"(/china/arcgis-engine-practice/wayshp.shp",
                       "encoding": "GBK", "fields": { "name": "RD_NAME" } }
       }
     })";
@@ -107,8 +111,10 @@ TEST(ParkTest, LayerWithoutCrsIsLeftOutAndReportedNotFatal)
     const fs::path dir = scratch("park-nocrs");
     const fs::path project = dir / "mixed.parkatlas.json";
     std::ofstream(project) << R"({ "layers": {
-        "boundary": ")" << kRealdata << R"(/china/arcgis-engine-practice/townshp.shp",
-        "roads": ")" << kRealdata << R"(/china/arcgis-engine-practice/rai_4m.shp" } })";
+        "boundary": ")" << kRealdata
+                           << R"(/china/arcgis-engine-practice/townshp.shp",
+        "roads": ")" << kRealdata
+                           << R"(/china/arcgis-engine-practice/rai_4m.shp" } })";
     IssueList issues;
     const Park park = loadPark(discoverPark(project.string()), {}, issues);
     EXPECT_EQ(park.layers.size(), 1u);

@@ -53,7 +53,8 @@ TEST(SampleParkTest, GeoPackageAndShapefileFolderAgree)
     // The same park shipped twice: GBK shapefiles with survey field names must read as the
     // UTF-8 GeoPackage does, attribute for attribute, and measure the same.
     IssueList issues;
-    const Park fromGpkg = loadPark(discoverPark(kSample + "/park.gpkg"), {{Role::Parcels}, {}}, issues);
+    const Park fromGpkg =
+        loadPark(discoverPark(kSample + "/park.gpkg"), {{Role::Parcels}, {}}, issues);
     const Park fromShp = loadPark(discoverPark(kSample + "/shp"), {{Role::Parcels}, {}}, issues);
     const ParkLayer* a = fromGpkg.layer(Role::Parcels);
     const ParkLayer* b = fromShp.layer(Role::Parcels);

@@ -79,7 +79,8 @@ TEST(ShapefileReaderTest, AgreesWithGdalOnEveryRealShapefile)
         ASSERT_EQ(direct.fids, reference.fids);
         ASSERT_EQ(direct.geometry.kind(), reference.geometry.kind());
         for (std::size_t f = 0; f < direct.fids.size(); ++f) {
-            ASSERT_EQ(ringsOf(direct.geometry, f), ringsOf(reference.geometry, f)) << "feature " << f;
+            ASSERT_EQ(ringsOf(direct.geometry, f), ringsOf(reference.geometry, f))
+                << "feature " << f;
             if (direct.geometry.kind() == GeometryKind::Polygon) {
                 const double a = structuredArea(direct.geometry, f);
                 const double b = structuredArea(reference.geometry, f);

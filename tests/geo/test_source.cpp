@@ -101,9 +101,8 @@ TEST(SourceTest, MissingShxIsExplained)
 TEST(SourceTest, GitLfsPointerIsExplained)
 {
     const std::string message = messageOf([] {
-        listLayers(kRealdata +
-                   "/peer-shapefiles/realworld-broken/git-lfs-pointer/"
-                   "上海市建成区2025_CGCS2000_120E.shp");
+        listLayers(kRealdata + "/peer-shapefiles/realworld-broken/git-lfs-pointer/"
+                               "上海市建成区2025_CGCS2000_120E.shp");
     });
     EXPECT_NE(message.find("Git LFS"), std::string::npos) << message;
 }
