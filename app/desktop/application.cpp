@@ -1,0 +1,134 @@
+#include "app/desktop/application.h"
+
+#include "app/desktop/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFontDatabase>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+constexpr int kScreenshotTimeoutMs = 120000;
+
+/// "1280x800" → QSize; invalid QSize when it does not parse.
+QSize parseSize(const QString& text)
+{
+    const QStringList parts = text.toLower().split(QLatin1Char('x'));
+    if (parts.size() != 2)
+        return {};
+    bool okWidth = false;
+    bool okHeight = false;
+    const int width = parts[0].toInt(&okWidth);
+    const int height = parts[1].toInt(&okHeight);
+    if (!okWidth || !okHeight || width < 100 || height < 100 || width > 10000 || height > 10000)
+        return {};
+    return {width, height};
+}
+
+void printError(const QString& text)
+{
+    std::fprintf(stderr, "parkatlas-gui: %s\n", text.toLocal8Bit().constData());
+}
+
+} // namespace
+
+void installApplicationFonts()
+{
+    // The CJK faces we know to be good on screen, preferred in this order.
+    static const QStringList kCjkFamilies = {
+        QStringLiteral("Noto Sans CJK SC"), QStringLiteral("Source Han Sans SC"),
+        QStringLiteral("WenQuanYi Micro Hei"), QStringLiteral("Microsoft YaHei")};
+    const QStringList installed = QFontDatabase::families();
+    QFont font = QApplication::font();
+    QStringList families = font.families();
+    if (families.isEmpty())
+        families.append(font.family());
+    for (const QString& family : kCjkFamilies)
+        if (installed.contains(family) && !families.contains(family)) {
+            families.append(family);
+            break;
+        }
+    font.setFamilies(families);
+    QApplication::setFont(font);
+}
+
+int runApplication(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("ParkAtlas"));
+    QApplication::setOrganizationName(QStringLiteral("ParkAtlas"));
+    QApplication::setApplicationVersion(QStringLiteral(PARKATLAS_VERSION));
+    installApplicationFonts();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "ParkAtlas viewer: draws the layers of a source."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main",
+                                "Load, draw once, save the window's picture to <file> and exit."),
+        QStringLiteral("file"));
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"),
+        QApplication::translate("main", "Window size for --screenshot (default 1280x800)."),
+        QStringLiteral("WxH"), QStringLiteral("1280x800"));
+    parser.addOption(screenshotOption);
+    parser.addOption(sizeOption);
+    parser.addPositionalArgument(
+        QStringLiteral("source"),
+        QApplication::translate("main", "GeoPackage, shapefile, folder of shapefiles …"),
+        QStringLiteral("[SOURCE...]"));
+    parser.process(app); // exits on --help, --version and unknown options
+
+    const QStringList sources = parser.positionalArguments();
+    const bool screenshot = parser.isSet(screenshotOption);
+    const QSize size = parseSize(parser.value(sizeOption));
+    if (screenshot && sources.isEmpty()) {
+        printError(QApplication::translate("main", "--screenshot needs a SOURCE"));
+        return 2;
+    }
+    if (!size.isValid()) {
+        printError(QApplication::translate("main", "--size wants WxH, for instance 1280x800"));
+        return 2;
+    }
+
+    MainWindow window;
+    window.resize(screenshot ? size : QSize(1280, 800));
+    window.show();
+
+    if (screenshot) {
+        const QString out = parser.value(screenshotOption);
+        QObject::connect(&window, &MainWindow::ready, &app, [&] {
+            const LoadReport& report = window.lastLoad();
+            for (const std::string& problem : report.problems)
+                printError(QApplication::translate("main", "not loaded: %1")
+                               .arg(QString::fromStdString(problem)));
+            const QPixmap picture = window.grab();
+            if (!picture.save(out)) {
+                printError(QApplication::translate("main", "cannot write %1").arg(out));
+                app.exit(2);
+                return;
+            }
+            app.exit(report.layers.empty() ? 2 : 0);
+        });
+        QTimer::singleShot(kScreenshotTimeoutMs, &app, [&] {
+            printError(QApplication::translate("main", "the load or the render did not finish "
+                                                       "within %1 s")
+                           .arg(kScreenshotTimeoutMs / 1000));
+            app.exit(3);
+        });
+    }
+    if (!sources.isEmpty())
+        window.openSources(sources);
+    return app.exec();
+}
+
+} // namespace parkatlas::desktop

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "app/render/layer_snapshot.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QListWidget;
+class QListWidgetItem;
+
+namespace parkatlas::desktop {
+
+/// The list of the map's layers, topmost first as in every GIS: name, feature count and a
+/// visibility check box; the tooltip tells where the layer came from and in which CRS it was.
+class LayersPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LayersPanel(QWidget* parent = nullptr);
+
+    /// Shows `layers` (in drawing order: the first at the bottom, so listed last).
+    void setLayers(const std::vector<render::LayerSnapshot>& layers);
+    QListWidget* list() const { return m_list; }
+    /// Layer names from the top of the list down.
+    QStringList layerNames() const;
+
+signals:
+    /// The user switched layer `index` (in drawing order) on or off.
+    void visibilityChanged(int index, bool visible);
+
+private:
+    void onItemChanged(QListWidgetItem* item);
+
+    QListWidget* m_list;
+};
+
+} // namespace parkatlas::desktop

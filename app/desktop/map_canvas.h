@@ -1,0 +1,115 @@
+#pragma once
+
+#include "app/render/layer_snapshot.h"
+#include "app/render/map_renderer.h"
+#include "app/render/map_to_pixel.h"
+#include "geo/crs/crs.h"
+
+#include <QImage>
+#include <QPoint>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include <vector>
+
+namespace parkatlas::render {
+class RenderJob;
+}
+
+namespace parkatlas::desktop {
+
+/// The map view. Shows the last finished render and never renders itself: a change of view
+/// (pan, zoom, resize, visibility) moves or scales the image it has at once and asks, after a
+/// short pause (the debounce), for a new render job on a worker, cancelling the previous one
+/// without waiting for it.
+///
+/// Navigation: drag to pan, wheel to zoom at the cursor, arrow keys to pan, +/- to zoom, Home for
+/// the full extent. Coordinates are in the map CRS; widget positions in logical pixels.
+class MapCanvas : public QWidget {
+    Q_OBJECT
+public:
+    struct CanvasLayer {
+        render::LayerSnapshot snapshot;
+        bool visible = true;
+    };
+
+    explicit MapCanvas(QWidget* parent = nullptr);
+    ~MapCanvas() override;
+
+    /// Replaces the layers (drawn in this order, the first at the bottom) and zooms to their
+    /// full extent. `crs` is the map CRS (empty: raw coordinates).
+    void setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs crs);
+    const std::vector<CanvasLayer>& layers() const { return m_layers; }
+    void setLayerVisible(std::size_t index, bool visible);
+    const geo::Crs& crs() const { return m_crs; }
+
+    /// What the canvas shows now, in map coordinates.
+    geo::Envelope extent() const;
+    /// Shows at least `extent`, centred.
+    void setExtent(const geo::Envelope& extent);
+    geo::Envelope fullExtent() const { return m_fullExtent; }
+    const render::MapToPixel& view() const { return m_view; }
+
+    void zoomToFullExtent();
+    /// Zooms by `factor` (> 1 in) keeping the map point under `anchor` (widget pixels) fixed.
+    void zoomAt(double factor, QPointF anchor);
+    /// Moves the map with a drag of `pixels`.
+    void panByPixels(QPointF pixels);
+
+    /// The scale as 1:N on this screen, or 0 when it cannot be known (no CRS, no extent).
+    double scaleDenominator() const;
+    /// Map coordinates of a widget position.
+    QPointF toMap(QPointF widgetPosition) const { return m_view.toMap(widgetPosition); }
+
+    /// The last finished render and the extent it shows (null before the first).
+    const QImage& image() const { return m_image; }
+    geo::Envelope imageExtent() const { return m_imageExtent; }
+    bool isRendering() const;
+
+    /// Milliseconds between the last change and the render it asks for (default 150).
+    void setRefreshDelay(int milliseconds) { m_refreshTimer.setInterval(milliseconds); }
+
+public slots:
+    /// Asks for a new render after the debounce delay (restarting the delay).
+    void refresh();
+    /// Starts a new render now, cancelling the running one.
+    void refreshNow();
+
+signals:
+    void extentChanged();
+    /// The pointer is over the map at `mapPoint` (map CRS).
+    void cursorMoved(QPointF mapPoint);
+    void renderStarted();
+    /// A render finished and its image is now shown; `errors` are per layer.
+    void renderFinished(const QStringList& errors);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void setView(const render::MapToPixel& view);
+    void startRender();
+    void cancelRender();
+    void onRenderFinished(render::RenderJob* job, const render::RenderResult& result);
+
+    std::vector<CanvasLayer> m_layers;
+    geo::Crs m_crs;
+    geo::Envelope m_fullExtent;
+    render::MapToPixel m_view;
+    QImage m_image;
+    geo::Envelope m_imageExtent;
+    QPointer<render::RenderJob> m_job;
+    QTimer m_refreshTimer;
+    bool m_showingFullExtent = true;
+    bool m_dragging = false;
+    QPointF m_lastDragPosition;
+};
+
+} // namespace parkatlas::desktop

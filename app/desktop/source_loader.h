@@ -1,0 +1,40 @@
+#pragma once
+
+#include "geo/crs/crs.h"
+#include "geo/issue.h"
+#include "geo/model/layer.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parkatlas::desktop {
+
+/// What loading a set of sources for the map gave: the layers to draw, all in one map CRS, and
+/// what was left out and why, in words a user can act on.
+struct LoadReport {
+    std::vector<std::shared_ptr<const geo::Layer>> layers;
+    /// The map CRS: the first layer's (in the order the sources list them) that has one.
+    geo::Crs mapCrs;
+    /// True when no layer has a CRS: every layer is drawn in its raw coordinates.
+    bool rawCoordinates = false;
+    /// Sources and layers that could not be used: the geo::Error text, which names the file.
+    std::vector<std::string> problems;
+    /// Bad features and other notes from the readers (the layers were still loaded).
+    std::vector<geo::Issue> issues;
+    bool cancelled = false;
+};
+
+/// Called with the share done (0..1) and what is being read; return false to cancel.
+using LoadProgress = std::function<bool(double share, const std::string& step)>;
+
+/// Reads every layer of every source (a file, a folder, a connection string) into memory for
+/// drawing. The map CRS is the first layer's that has one; layers in another CRS are reprojected
+/// into it while reading; layers with no CRS are left out with the reader's CrsError text. When no
+/// layer has a CRS, all are read with their raw coordinates. Never throws for bad input: every
+/// failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
+/// Thread-safety: reentrant (each call opens its own datasets).
+LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {});
+
+} // namespace parkatlas::desktop

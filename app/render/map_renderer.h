@@ -1,0 +1,56 @@
+#pragma once
+
+#include "app/render/map_settings.h"
+
+#include <QImage>
+#include <QMetaType>
+
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+class QPainter;
+
+namespace parkatlas::render {
+
+/// What one render produced.
+struct RenderResult {
+    QImage image;                    // null when the settings were invalid
+    MapSettings settings;            // what was drawn (the canvas places the image with it)
+    bool cancelled = false;          // the image is incomplete and should not be shown
+    std::vector<std::string> errors; // per layer: "layer 'roads': …"; the other layers are drawn
+    std::size_t featuresDrawn = 0;
+    double elapsedMs = 0;
+};
+
+/// Paints the layers of a MapSettings with QPainter. No widgets and no shared state: any thread
+/// may run any number of renderers at once, each on its own image or painter.
+///
+/// Features whose envelope lies outside the visible extent, or that would be smaller than half
+/// a pixel, are skipped; consecutive vertices that fall within half a pixel of each other are
+/// merged. Polygons are filled even-odd, so holes stay empty. The cancel flag is read for every
+/// feature; a cancelled render stops within one feature.
+class MapRenderer {
+public:
+    explicit MapRenderer(MapSettings settings);
+
+    /// Renders into a new image of settings().outputSize(), filled with the background first.
+    RenderResult render(const std::atomic<bool>& cancel) const;
+    RenderResult render() const;
+
+    /// Paints the layers (not the background) onto `painter`, whose device must be at least
+    /// outputSize() pixels; for a page layout, set the painter's transform first. Returns false
+    /// when cancelled. Layers that fail are appended to `errors` and skipped.
+    bool paint(QPainter& painter, const std::atomic<bool>& cancel,
+               std::vector<std::string>& errors, std::size_t* featuresDrawn = nullptr) const;
+
+    const MapSettings& settings() const { return m_settings; }
+
+private:
+    MapSettings m_settings;
+};
+
+} // namespace parkatlas::render
+
+Q_DECLARE_METATYPE(parkatlas::render::RenderResult)

@@ -1,0 +1,41 @@
+#include "app/render/map_settings.h"
+
+namespace parkatlas::render {
+
+MapSettings::MapSettings(geo::Envelope extent, QSize outputSize, double dpi, QColor background,
+                         std::vector<LayerSnapshot> layers, geo::Crs crs, double devicePixelRatio)
+    : m_extent(extent), m_outputSize(outputSize), m_dpi(dpi),
+      m_devicePixelRatio(devicePixelRatio), m_background(std::move(background)),
+      m_layers(std::move(layers)), m_crs(std::move(crs)),
+      m_mapToPixel(MapToPixel::fitting(extent, outputSize))
+{
+}
+
+MapSettings MapSettings::withExtent(const geo::Envelope& extent) const
+{
+    return MapSettings(extent, m_outputSize, m_dpi, m_background, m_layers, m_crs,
+                       m_devicePixelRatio);
+}
+
+MapSettings MapSettings::withOutputSize(QSize outputSize) const
+{
+    return MapSettings(m_extent, outputSize, m_dpi, m_background, m_layers, m_crs,
+                       m_devicePixelRatio);
+}
+
+MapSettings MapSettings::withLayers(std::vector<LayerSnapshot> layers) const
+{
+    return MapSettings(m_extent, m_outputSize, m_dpi, m_background, std::move(layers), m_crs,
+                       m_devicePixelRatio);
+}
+
+geo::Envelope combinedExtent(const std::vector<LayerSnapshot>& layers)
+{
+    geo::Envelope extent;
+    for (const LayerSnapshot& snapshot : layers)
+        if (snapshot.layer)
+            extent.expand(snapshot.layer->geometry.extent());
+    return extent;
+}
+
+} // namespace parkatlas::render

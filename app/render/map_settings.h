@@ -1,0 +1,69 @@
+#pragma once
+
+#include "app/render/layer_snapshot.h"
+#include "app/render/map_to_pixel.h"
+#include "geo/crs/crs.h"
+
+#include <QColor>
+#include <QMetaType>
+#include <QSize>
+
+#include <vector>
+
+namespace parkatlas::render {
+
+/// Everything one render needs, fixed when the render is asked for: what part of the map (in
+/// the map CRS), the output size in device pixels and its DPI, the background, and the layers
+/// to draw, bottom first. Immutable once built: the `with…` functions return changed copies.
+/// Copies share the layers' data; a MapSettings may be handed to a worker and read there while
+/// the GUI thread builds the next one.
+class MapSettings {
+public:
+    MapSettings() = default;
+    /// `extent` is what must be visible; the output shows it centred and, where the output's
+    /// aspect ratio differs, a little more (see visibleExtent()). `outputSize` is in device
+    /// pixels; `dpi` is the output's dots per inch, which scales line widths (96: screen pixels);
+    /// `devicePixelRatio` is recorded on the image for high-DPI screens.
+    MapSettings(geo::Envelope extent, QSize outputSize, double dpi, QColor background,
+                std::vector<LayerSnapshot> layers, geo::Crs crs = {},
+                double devicePixelRatio = 1.0);
+
+    const geo::Envelope& extent() const { return m_extent; }
+    QSize outputSize() const { return m_outputSize; }
+    double dpi() const { return m_dpi; }
+    double devicePixelRatio() const { return m_devicePixelRatio; }
+    const QColor& background() const { return m_background; }
+    const std::vector<LayerSnapshot>& layers() const { return m_layers; }
+    /// The map CRS (empty when the layers have none and are drawn in their raw coordinates).
+    const geo::Crs& crs() const { return m_crs; }
+
+    /// The transform from map coordinates to output pixels.
+    const MapToPixel& mapToPixel() const { return m_mapToPixel; }
+    /// What the output shows: extent() widened to the output's aspect ratio.
+    geo::Envelope visibleExtent() const { return m_mapToPixel.visibleExtent(); }
+    bool isValid() const
+    {
+        return !m_outputSize.isEmpty() && !m_extent.isEmpty() && m_mapToPixel.isValid();
+    }
+
+    MapSettings withExtent(const geo::Envelope& extent) const;
+    MapSettings withOutputSize(QSize outputSize) const;
+    MapSettings withLayers(std::vector<LayerSnapshot> layers) const;
+
+private:
+    geo::Envelope m_extent;
+    QSize m_outputSize;
+    double m_dpi = 96;
+    double m_devicePixelRatio = 1;
+    QColor m_background = Qt::white;
+    std::vector<LayerSnapshot> m_layers;
+    geo::Crs m_crs;
+    MapToPixel m_mapToPixel;
+};
+
+/// The extent of all the snapshots' layers (empty when none has geometry).
+geo::Envelope combinedExtent(const std::vector<LayerSnapshot>& layers);
+
+} // namespace parkatlas::render
+
+Q_DECLARE_METATYPE(parkatlas::render::MapSettings)

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "geo/model/geometry_store.h"
+
+#include <QPointF>
+#include <QSize>
+
+namespace parkatlas::render {
+
+/// The affine map between map coordinates (the map CRS, y up) and output pixels (y down) for
+/// one output size: a centre, a size in map units per pixel, and the output size. No rotation.
+/// A plain value: cheap to copy, safe to use from any thread.
+class MapToPixel {
+public:
+    MapToPixel() = default;
+    MapToPixel(double centerX, double centerY, double mapUnitsPerPixel, QSize outputSize);
+
+    /// The transform that shows all of `extent` in `outputSize`, centred, with equal scale on
+    /// both axes (the extent is widened in one direction to fit the output's aspect ratio).
+    static MapToPixel fitting(const geo::Envelope& extent, QSize outputSize);
+
+    double centerX() const { return m_centerX; }
+    double centerY() const { return m_centerY; }
+    double mapUnitsPerPixel() const { return m_mapUnitsPerPixel; }
+    QSize outputSize() const { return m_outputSize; }
+    bool isValid() const;
+
+    QPointF toPixel(double x, double y) const
+    {
+        return {(x - m_left) / m_mapUnitsPerPixel, (m_top - y) / m_mapUnitsPerPixel};
+    }
+    /// Map coordinates of a pixel position (x easting, y northing).
+    QPointF toMap(QPointF pixel) const
+    {
+        return {m_left + pixel.x() * m_mapUnitsPerPixel, m_top - pixel.y() * m_mapUnitsPerPixel};
+    }
+    /// What the whole output shows, in map coordinates.
+    geo::Envelope visibleExtent() const;
+
+    /// Moved by a drag of `pixels` (the map follows the pointer).
+    MapToPixel pannedByPixels(QPointF pixels) const;
+    /// Zoomed by `factor` (> 1 zooms in) keeping the map point under `anchorPixel` in place.
+    MapToPixel zoomedAt(double factor, QPointF anchorPixel) const;
+    /// The same centre and scale for another output size (a resized window keeps its scale).
+    MapToPixel resized(QSize outputSize) const;
+
+private:
+    void update();
+
+    double m_centerX = 0;
+    double m_centerY = 0;
+    double m_mapUnitsPerPixel = 1;
+    QSize m_outputSize;
+    double m_left = 0; // map x at the left edge of pixel column 0
+    double m_top = 0;  // map y at the top edge of pixel row 0
+};
+
+} // namespace parkatlas::render

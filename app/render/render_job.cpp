@@ -1,0 +1,77 @@
+#include "app/render/render_job.h"
+
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace parkatlas::render {
+
+QThreadPool& renderThreadPool()
+{
+    struct Pool {
+        Pool()
+        {
+            pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
+            pool.setObjectName(QStringLiteral("parkatlas-render"));
+        }
+        QThreadPool pool;
+    };
+    static Pool instance;
+    return instance.pool;
+}
+
+RenderJob::RenderJob(MapSettings settings, QObject* parent)
+    : QObject(parent), m_settings(std::move(settings)),
+      m_cancel(std::make_shared<std::atomic<bool>>(false))
+{
+    connect(&m_watcher, &QFutureWatcher<RenderResult>::finished, this, [this] {
+        RenderResult result = m_watcher.result();
+        result.cancelled = result.cancelled || m_cancel->load();
+        emit finished(result);
+    });
+}
+
+RenderJob::~RenderJob()
+{
+    // Never wait: the worker owns what it needs and its result is simply dropped.
+    m_cancel->store(true);
+}
+
+void RenderJob::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_watcher.setFuture(QtConcurrent::run(
+        &renderThreadPool(), [settings = m_settings, cancel = m_cancel]() -> RenderResult {
+            return MapRenderer(settings).render(*cancel);
+        }));
+}
+
+void RenderJob::cancel()
+{
+    m_cancel->store(true);
+}
+
+bool RenderJob::isActive() const
+{
+    return m_started && !m_watcher.isFinished();
+}
+
+bool RenderJob::isCancelled() const
+{
+    return m_cancel->load();
+}
+
+RenderResult RenderJob::waitForResult()
+{
+    start();
+    m_watcher.waitForFinished();
+    RenderResult result = m_watcher.result();
+    result.cancelled = result.cancelled || m_cancel->load();
+    return result;
+}
+
+} // namespace parkatlas::render
