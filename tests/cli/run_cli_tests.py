@@ -15,6 +15,8 @@ left half-written) are never marked: they fail.
 """
 
 import argparse
+import csv
+import io
 import hashlib
 import json
 import os
@@ -1210,6 +1212,130 @@ def group_sample(t):
     return None
 
 
+def group_area(t):
+    """`parkatlas area`: JSON shape as DESIGN.md gives it, parts that add up, CSV for Excel,
+    methods, roles by Chinese name, and the layer that cannot be measured."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    shp = os.path.join(sample, "shp")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+
+    def close(a, b, rel):
+        return abs(a - b) <= rel * max(1.0, abs(b))
+
+    t.context = "area park.gpkg --format json"
+    run = t.run("area", gpkg, "--format", "json")
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        t.check(doc.get("method") == "ellipsoidal", "says the method it used", run)
+        parcels = doc["layers"].get("parcels", {})
+        total = parcels.get("total", {})
+        t.check(total.get("count") == 498, "parcels: 498 features (got %s)" % total.get("count"))
+        t.check(close(total.get("area_mu", 0), total.get("area_m2", 0) * 15 / 10000, 1e-12),
+                "area_mu is area_m2 × 15/10000")
+        roads = doc["layers"].get("roads", {}).get("total", {})
+        t.check(roads.get("length_m", 0) > 0, "roads get a length in metres", run)
+
+    t.context = "area park.gpkg --layer parcels --by land_use --format json"
+    run = t.run("area", gpkg, "--layer", "parcels", "--by", "land_use", "--format", "json")
+    if t.sane_exit(run, 0):
+        layer = run.json()["layers"]["parcels"]
+        by = layer.get("by", {})
+        t.check(len(by) > 5, "several land-use codes (got %d)" % len(by))
+        t.check(close(sum(v["area_m2"] for v in by.values()), layer["total"]["area_m2"], 1e-12),
+                "the parts add up to the total (unrounded)")
+        t.check(sum(v["count"] for v in by.values()) == layer["total"]["count"],
+                "the counts add up to the total")
+        t.check("(unknown)" in by, "the parcel whose land_use is 'xx' is counted as unknown, "
+                "not dropped")
+
+    t.context = "area park.gpkg --layer parcels --by land_use (table)"
+    run = t.run("area", gpkg, "--layer", "parcels", "--by", "land_use")
+    if t.sane_exit(run, 0):
+        lines = [l for l in run.out.splitlines() if re.search(r"\d+\.\d\d\s+\d+\.\d{4}$", l)]
+        rows = [l for l in lines if not l.startswith("total")]
+        totals = [l for l in lines if l.startswith("total")]
+        t.check(len(totals) == 1 and len(rows) > 5, "rows and a total row", run)
+        if totals:
+            mu = lambda line: round(float(line.split()[-2]) * 100)
+            t.check(sum(mu(r) for r in rows) == mu(totals[0]),
+                    "the shown mu of the rows add up to the shown total exactly", run)
+        header = run.out.splitlines()[1]
+        t.check("亩" in header, "the header says 亩 (mu)", run)
+
+    t.context = "area --per-feature --format csv"
+    run = t.run("area", gpkg, "--layer", "parcels", "--per-feature", "--format", "csv")
+    if t.sane_exit(run, 0):
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM for Excel")
+        reader = list(csv.reader(io.StringIO(run.raw_out.decode("utf-8-sig"))))
+        t.check(reader[0][:3] == ["layer", "fid", "count"], "header layer,fid,count… (got %s)"
+                % reader[0])
+        body = [r for r in reader[1:] if r[1] != "total"]
+        t.check(len(body) == 498, "one row per parcel (got %d)" % len(body))
+        area = reader[0].index("area_m2")
+        mu = reader[0].index("area_mu")
+        t.check(all(close(float(r[mu]), float(r[area]) * 15 / 10000, 1e-12) for r in body),
+                "every row's mu is its m² × 15/10000")
+
+    t.context = "area --method survey against ellipsoidal"
+    runs = [t.run("area", gpkg, "--layer", "parcels", "--method", m, "--format", "json")
+            for m in ("survey", "ellipsoidal", "planar")]
+    if all(t.sane_exit(r, 0) for r in runs):
+        survey, ellipsoidal, planar = [r.json()["layers"]["parcels"]["total"]["area_m2"]
+                                       for r in runs]
+        t.check(close(survey, ellipsoidal, 1e-6), "survey and ellipsoidal agree to 1e-6 "
+                "(%.3f vs %.3f)" % (survey, ellipsoidal))
+        t.check(planar != ellipsoidal and close(planar, ellipsoidal, 1e-4),
+                "planar differs from ellipsoidal, slightly (%.3f vs %.3f)" % (planar, ellipsoidal))
+
+    t.context = "area on degrees --method planar"
+    rail = os.path.join(t.opts.realdata, "china/arcgis-engine-practice/rai_4m.shp")
+    town = os.path.join(t.opts.realdata, "china/dongli-china-shapefiles/china_country.shp")
+    run = t.run("area", town, "--method", "planar")
+    if t.sane_exit(run, 2):
+        t.check("geographic" in run.err or "degrees" in run.err,
+                "refused: planar area of longitude/latitude", run)
+    run = t.run("area", rail)
+    if t.sane_exit(run, 2):
+        t.check("rai_4m.shp" in run.err and "--s-srs" in run.err,
+                "no CRS: names the file and says --s-srs", run)
+    run = t.run("area", rail, "--s-srs", "EPSG:4490", "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check(run.json()["layers"]["rai_4m"]["total"]["length_m"] > 1e6,
+                "with --s-srs the railways get a geodesic length", run)
+
+    t.context = "area data/sample/shp --layer 宗地 (a role by its Chinese name)"
+    run = t.run("area", shp, "--layer", "宗地", "--format", "json")
+    ref = t.run("area", gpkg, "--layer", "parcels", "--format", "json")
+    if t.sane_exit(run, 0) and t.sane_exit(ref, 0):
+        a = run.json()["layers"]["parcels"]["total"]["area_m2"]
+        b = ref.json()["layers"]["parcels"]["total"]["area_m2"]
+        t.check(close(a, b, 1e-12), "GBK folder and GeoPackage give the same total")
+
+    t.context = "area data/sample/shp (a layer with no .prj among them)"
+    run = t.run("area", shp)
+    if t.sane_exit(run, 2):
+        t.check("buildings.shp" in run.err and "EPSG:4526" in run.err,
+                "the buildings layer is named with its proposed zone", run)
+        t.check("parcels" in run.out, "the other layers are still measured", run)
+
+    t.context = "area data/sample/shp.parkatlas.json"
+    run = t.run("area", os.path.join(sample, "shp.parkatlas.json"), "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check(run.json()["layers"]["buildings"]["crs"] == "EPSG:4526",
+                "the project file gives the buildings their zone", run)
+
+    t.context = "area --layer nosuch"
+    run = t.run("area", gpkg, "--layer", "nosuch")
+    if t.sane_exit(run, 2):
+        t.check("parcels" in run.err, "the message lists the layers there are", run)
+    run = t.run("area", gpkg, "--method", "guess")
+    t.sane_exit(run, 2)
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 
 GROUPS = {
@@ -1224,6 +1350,7 @@ GROUPS = {
     "convert-gbk": group_convert_gbk,
     "convert-safety": group_convert_safety,
     "sample": group_sample,
+    "area": group_area,
 }
 
 
