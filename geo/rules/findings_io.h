@@ -1,0 +1,38 @@
+#pragma once
+
+#include "geo/crs/crs.h"
+#include "geo/rules/finding.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace parkatlas::geo {
+
+class JsonWriter;
+
+/// Writes the "findings" array of DESIGN.md's JSON: each with rule, layer, fids, parcel_id
+/// (featureId under the name of the layer's id field, see below), area_mu, reason (Chinese),
+/// reason_en, clause, evidence (an object, in order). `idFieldName` maps a layer role to the
+/// JSON key of its id ("parcels" → "parcel_id", "idle_land" → "case_id"; default "id").
+void writeFindingsJson(JsonWriter& json, const std::vector<Finding>& findings);
+
+/// Plain-text report: grouped by rule with a count and total mu per rule, then one line per
+/// finding (layer, id, mu, reason). Lines up with Chinese text.
+void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings);
+
+/// CSV, UTF-8 with BOM: rule, layer, fids, id, area_mu, reason, reason_en, clause, evidence.
+void writeFindingsCsv(std::ostream& out, const std::vector<Finding>& findings);
+
+/// Writes the findings as a layer "findings" (one row per finding, its geometry as a
+/// multipolygon or multilinestring or point in `crs`; findings without geometry get none) into
+/// a new GeoPackage at `path`, atomically (written under a temporary name, renamed when
+/// complete). QGIS and ArcGIS open it. Throws IoError naming the path.
+void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>& findings,
+                             const Crs& crs, bool overwrite);
+
+/// The JSON key for the id of a feature of a role: "parcel_id", "case_id", "zone_id",
+/// "batch_id", "name" …
+std::string idFieldName(const std::string& role);
+
+} // namespace parkatlas::geo
