@@ -464,7 +464,9 @@ int runArea(const std::vector<std::string>& args)
     cli.addPositional("SOURCE", "file, folder, project file or connection string");
     cli.addOption("layer", "L", "only this layer (its name, or a role: parcels, 征地 …)");
     cli.addOption("by", "FIELD", "subtotals by this field (a contract name finds its aliases)");
-    cli.addOption("method", "M", "ellipsoidal (default), survey (三调椭球面积) or planar");
+    cli.addOption("method", "M",
+                  "ellipsoidal (default), survey (三调椭球面积: the 2008 trapezoid series, "
+                  "edges split to 30 m as for ellipsoidal) or planar (projected CRS only)");
     cli.addFlag("per-feature", "one row per feature");
     cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
     cli.addOption("encoding", "ENC", "decode DBF text as ENC");

@@ -1,5 +1,7 @@
 #include "app/cli/command_line.h"
 
+#include "geo/io/text_table.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -87,10 +89,43 @@ void CommandLine::parse(const std::vector<std::string>& args)
             throw UsageError("missing " + m_positionals[i].name);
 }
 
+namespace {
+
+/// Word-wraps `text` to `width` display columns, every line after the first indented by
+/// `indent` spaces (CJK text has no spaces; it is kept whole).
+std::string wrap(const std::string& text, std::size_t width, std::size_t indent,
+                 std::size_t startColumn = 0)
+{
+    std::istringstream words(text);
+    std::string word, out;
+    std::size_t column = startColumn;
+    bool first = true;
+    while (words >> word) {
+        const std::size_t length = geo::displayWidth(word);
+        if (!first && column + 1 + length > width) {
+            out += '\n';
+            out.append(indent, ' ');
+            column = indent;
+        } else if (!first) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += length;
+        first = false;
+    }
+    return out;
+}
+
+} // namespace
+
 std::string CommandLine::help() const
 {
     std::ostringstream out;
-    out << "usage: parkatlas " << m_command << " " << m_synopsis << "\n\n" << m_description << "\n";
+    const std::size_t usageIndent = std::string("usage: parkatlas  ").size() + m_command.size();
+    out << "usage: parkatlas " << m_command << " " << wrap(m_synopsis, 96, usageIndent, usageIndent)
+        << "\n\n"
+        << wrap(m_description, 96, 0) << "\n";
     if (!m_positionals.empty()) {
         out << "\narguments:\n";
         for (const Positional& p : m_positionals)
@@ -101,7 +136,7 @@ std::string CommandLine::help() const
     for (const Spec& spec : m_specs) {
         std::string left = "--" + spec.name + (spec.metavar.empty() ? "" : " " + spec.metavar);
         out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
-            << spec.help << "\n";
+            << wrap(spec.help, 96, 24, 24) << "\n";
     }
     out << "  --help                show this help\n";
     return out.str();
