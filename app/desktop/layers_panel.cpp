@@ -26,12 +26,15 @@ QIcon styleIcon(const render::LayerSnapshot& snapshot)
         painter.setBrush(style.fill);
         painter.drawRect(QRectF(2.5, 2.5, 11, 11));
         break;
-    case geo::GeometryKind::Line: painter.drawLine(QPointF(2, 12), QPointF(14, 4)); break;
+    case geo::GeometryKind::Line:
+        painter.drawLine(QPointF(2, 12), QPointF(14, 4));
+        break;
     case geo::GeometryKind::Point:
         painter.setBrush(style.fill);
         painter.drawEllipse(QPointF(8, 8), 4, 4);
         break;
-    case geo::GeometryKind::None: break;
+    case geo::GeometryKind::None:
+        break;
     }
     return QIcon(pixmap);
 }
@@ -62,10 +65,10 @@ void LayersPanel::setLayers(const std::vector<render::LayerSnapshot>& layers)
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
         item->setIcon(styleIcon(layers[i]));
-        const QString crs = layer.crs.isEmpty()
-                                ? tr("none (raw coordinates)")
-                                : QString::fromStdString(layer.crs.label() + " — " +
-                                                         layer.crs.name());
+        const QString crs =
+            layer.crs.isEmpty()
+                ? tr("none (raw coordinates)")
+                : QString::fromStdString(layer.crs.label() + " — " + layer.crs.name());
         item->setToolTip(tr("%1\nGeometry: %2\nCRS: %3\nText encoding: %4")
                              .arg(QString::fromStdString(layer.sourcePath),
                                   QString::fromUtf8(geo::toString(layer.geometry.kind())), crs,

@@ -12,8 +12,8 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
-#include <QLocale>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -34,10 +34,14 @@ constexpr int kProgressSteps = 1000;
 int drawingRank(geo::GeometryKind kind)
 {
     switch (kind) {
-    case geo::GeometryKind::Polygon: return 0;
-    case geo::GeometryKind::Line: return 1;
-    case geo::GeometryKind::Point: return 2;
-    case geo::GeometryKind::None: return 3;
+    case geo::GeometryKind::Polygon:
+        return 0;
+    case geo::GeometryKind::Line:
+        return 1;
+    case geo::GeometryKind::Point:
+        return 2;
+    case geo::GeometryKind::None:
+        return 3;
     }
     return 3;
 }
@@ -244,9 +248,8 @@ void MainWindow::onLoadFinished()
                       "coordinates, and the scale is unknown."));
 
     setWindowTitle(tr("ParkAtlas — %1").arg(sourceTitle(m_loadingSources)));
-    const QString crs = report.mapCrs.isEmpty()
-                            ? tr("no CRS")
-                            : QString::fromStdString(report.mapCrs.label());
+    const QString crs =
+        report.mapCrs.isEmpty() ? tr("no CRS") : QString::fromStdString(report.mapCrs.label());
     const int loaded = static_cast<int>(report.layers.size());
     const int skipped = static_cast<int>(report.problems.size());
     QString summary = tr("Layers loaded: %1; map CRS: %2").arg(loaded).arg(crs);
@@ -257,10 +260,10 @@ void MainWindow::onLoadFinished()
 
     if (loaded == 0 && skipped > 0) {
         // Nothing to show: say why in a box too. open() does not block the event loop.
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Nothing could be opened"),
-                                    tr("No layer of %1 could be loaded.")
-                                        .arg(sourceTitle(m_loadingSources)),
-                                    QMessageBox::Ok, this);
+        auto* box = new QMessageBox(
+            QMessageBox::Warning, tr("Nothing could be opened"),
+            tr("No layer of %1 could be loaded.").arg(sourceTitle(m_loadingSources)),
+            QMessageBox::Ok, this);
         QStringList details;
         for (const std::string& problem : report.problems)
             details.append(QString::fromStdString(problem));
@@ -280,11 +283,11 @@ void MainWindow::showCursorPosition(QPointF mapPoint)
 {
     const geo::Crs& crs = m_canvas->crs();
     const int decimals = !crs.isEmpty() && crs.isGeographic() ? 6 : 2;
-    m_coordinatesLabel->setText(tr("%1, %2 %3")
-                                    .arg(mapPoint.x(), 0, 'f', decimals)
-                                    .arg(mapPoint.y(), 0, 'f', decimals)
-                                    .arg(crs.isEmpty() ? QString()
-                                                       : QString::fromStdString(crs.label())));
+    m_coordinatesLabel->setText(
+        tr("%1, %2 %3")
+            .arg(mapPoint.x(), 0, 'f', decimals)
+            .arg(mapPoint.y(), 0, 'f', decimals)
+            .arg(crs.isEmpty() ? QString() : QString::fromStdString(crs.label())));
 }
 
 void MainWindow::showScale()

@@ -281,15 +281,31 @@ void MapCanvas::keyPressEvent(QKeyEvent* event)
     const QPointF centre(width() / 2.0, height() / 2.0);
     switch (event->key()) {
     // An arrow key looks further that way: the map moves the other way.
-    case Qt::Key_Left: panByPixels({dx, 0}); break;
-    case Qt::Key_Right: panByPixels({-dx, 0}); break;
-    case Qt::Key_Up: panByPixels({0, dy}); break;
-    case Qt::Key_Down: panByPixels({0, -dy}); break;
+    case Qt::Key_Left:
+        panByPixels({dx, 0});
+        break;
+    case Qt::Key_Right:
+        panByPixels({-dx, 0});
+        break;
+    case Qt::Key_Up:
+        panByPixels({0, dy});
+        break;
+    case Qt::Key_Down:
+        panByPixels({0, -dy});
+        break;
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomAt(kWheelZoomPerStep, centre); break;
-    case Qt::Key_Minus: zoomAt(1.0 / kWheelZoomPerStep, centre); break;
-    case Qt::Key_Home: zoomToFullExtent(); break;
-    default: QWidget::keyPressEvent(event); return;
+    case Qt::Key_Equal:
+        zoomAt(kWheelZoomPerStep, centre);
+        break;
+    case Qt::Key_Minus:
+        zoomAt(1.0 / kWheelZoomPerStep, centre);
+        break;
+    case Qt::Key_Home:
+        zoomToFullExtent();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
     }
     event->accept();
 }

@@ -35,7 +35,8 @@ LayerStyle LayerStyle::defaultFor(geo::GeometryKind kind, std::size_t index)
         style.strokeWidth = 0.8;
         style.pointDiameter = 6.0;
         break;
-    case geo::GeometryKind::None: break;
+    case geo::GeometryKind::None:
+        break;
     }
     return style;
 }

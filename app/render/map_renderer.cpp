@@ -13,9 +13,9 @@ namespace parkatlas::render {
 
 namespace {
 
-constexpr double kMinFeatureSizePx = 0.5;  // smaller features are not drawn
-constexpr double kMinVertexStepPx = 0.5;   // closer vertices are merged
-constexpr double kStyleDpi = 96.0;         // style widths are given at this DPI
+constexpr double kMinFeatureSizePx = 0.5; // smaller features are not drawn
+constexpr double kMinVertexStepPx = 0.5;  // closer vertices are merged
+constexpr double kStyleDpi = 96.0;        // style widths are given at this DPI
 
 /// Appends the ring's vertices, in pixels, to `out`, dropping those within kMinVertexStepPx of
 /// the last kept one (the last vertex is always kept, so closed rings stay closed).
@@ -57,8 +57,7 @@ public:
         // Widen the visible extent by the stroke (and point) size so that features just
         // outside still draw their part that shows.
         geo::Envelope visible = m_toPixel.visibleExtent();
-        const double marginPx =
-            (style.strokeWidth + style.pointDiameter) * m_scale + 2.0;
+        const double marginPx = (style.strokeWidth + style.pointDiameter) * m_scale + 2.0;
         visible.minX -= marginPx * unitsPerPixel;
         visible.minY -= marginPx * unitsPerPixel;
         visible.maxX += marginPx * unitsPerPixel;
@@ -86,10 +85,17 @@ public:
                 envelope.height() < minSize)
                 continue;
             switch (kind) {
-            case geo::GeometryKind::Polygon: drawPolygon(store, feature); break;
-            case geo::GeometryKind::Line: drawLine(store, feature); break;
-            case geo::GeometryKind::Point: drawPoints(store, feature, style); break;
-            case geo::GeometryKind::None: continue;
+            case geo::GeometryKind::Polygon:
+                drawPolygon(store, feature);
+                break;
+            case geo::GeometryKind::Line:
+                drawLine(store, feature);
+                break;
+            case geo::GeometryKind::Point:
+                drawPoints(store, feature, style);
+                break;
+            case geo::GeometryKind::None:
+                continue;
             }
             ++featuresDrawn;
         }

@@ -42,8 +42,8 @@ public:
     /// Paints the layers (not the background) onto `painter`, whose device must be at least
     /// outputSize() pixels; for a page layout, set the painter's transform first. Returns false
     /// when cancelled. Layers that fail are appended to `errors` and skipped.
-    bool paint(QPainter& painter, const std::atomic<bool>& cancel,
-               std::vector<std::string>& errors, std::size_t* featuresDrawn = nullptr) const;
+    bool paint(QPainter& painter, const std::atomic<bool>& cancel, std::vector<std::string>& errors,
+               std::size_t* featuresDrawn = nullptr) const;
 
     const MapSettings& settings() const { return m_settings; }
 

@@ -4,9 +4,8 @@ namespace parkatlas::render {
 
 MapSettings::MapSettings(geo::Envelope extent, QSize outputSize, double dpi, QColor background,
                          std::vector<LayerSnapshot> layers, geo::Crs crs, double devicePixelRatio)
-    : m_extent(extent), m_outputSize(outputSize), m_dpi(dpi),
-      m_devicePixelRatio(devicePixelRatio), m_background(std::move(background)),
-      m_layers(std::move(layers)), m_crs(std::move(crs)),
+    : m_extent(extent), m_outputSize(outputSize), m_dpi(dpi), m_devicePixelRatio(devicePixelRatio),
+      m_background(std::move(background)), m_layers(std::move(layers)), m_crs(std::move(crs)),
       m_mapToPixel(MapToPixel::fitting(extent, outputSize))
 {
 }

@@ -23,15 +23,15 @@ struct Evidence {
 /// Geometry is the offending part (the overlap, the part outside, the strip inside a red line)
 /// as ISO WKB in the park's working CRS; empty when the finding has no place of its own.
 struct Finding {
-    std::string rule;                 // "land_use_mismatch", "idle_not_started" …
-    std::string layer;                // the role of the offending layer: "parcels", "roads" …
-    std::vector<std::int64_t> fids;   // source FIDs (two for overlaps and duplicates)
-    std::string featureId;            // the feature's own id (parcel_id, case_id, name), if any
+    std::string rule;               // "land_use_mismatch", "idle_not_started" …
+    std::string layer;              // the role of the offending layer: "parcels", "roads" …
+    std::vector<std::int64_t> fids; // source FIDs (two for overlaps and duplicates)
+    std::string featureId;          // the feature's own id (parcel_id, case_id, name), if any
     double areaMu = std::numeric_limits<double>::quiet_NaN(); // of the offending part
-    std::string reasonZh;             // 人读的理由，中文
-    std::string reasonEn;             // the same in English
-    std::string clause;               // legal or normative basis ("闲置土地处置办法 第二条")
-    std::vector<Evidence> evidence;   // the numbers used, in a stable order
+    std::string reasonZh;                                     // 人读的理由，中文
+    std::string reasonEn;                                     // the same in English
+    std::string clause; // legal or normative basis ("闲置土地处置办法 第二条")
+    std::vector<Evidence> evidence; // the numbers used, in a stable order
     std::vector<unsigned char> geometryWkb;
 };
 

@@ -163,15 +163,15 @@ private slots:
         const QPointF grabbed = canvas->toMap(from);
         const geo::Envelope before = canvas->extent();
 
-        QMouseEvent press(QEvent::MouseButtonPress, from, canvas->mapToGlobal(from),
-                          Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent press(QEvent::MouseButtonPress, from, canvas->mapToGlobal(from), Qt::LeftButton,
+                          Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(canvas, &press);
         const QPointF middle = (from + to) / 2;
         QMouseEvent move(QEvent::MouseMove, middle, canvas->mapToGlobal(middle), Qt::NoButton,
                          Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(canvas, &move);
-        QMouseEvent release(QEvent::MouseButtonRelease, to, canvas->mapToGlobal(to),
-                            Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+        QMouseEvent release(QEvent::MouseButtonRelease, to, canvas->mapToGlobal(to), Qt::LeftButton,
+                            Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(canvas, &release);
 
         const geo::Envelope after = canvas->extent();
@@ -228,15 +228,14 @@ private slots:
         QVERIFY(window);
         MapCanvas* canvas = window->canvas();
         const QPointF at(canvas->width() / 2.0, canvas->height() / 2.0);
-        QMouseEvent move(QEvent::MouseMove, at, canvas->mapToGlobal(at), Qt::NoButton,
-                         Qt::NoButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, at, canvas->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                         Qt::NoModifier);
         QApplication::sendEvent(canvas, &move);
         const QPointF map = canvas->toMap(at);
         auto* coordinates = window->findChild<QLabel*>("coordinatesLabel");
         QVERIFY(coordinates);
-        QCOMPARE(coordinates->text(), QString("%1, %2 EPSG:2386")
-                                          .arg(map.x(), 0, 'f', 2)
-                                          .arg(map.y(), 0, 'f', 2));
+        QCOMPARE(coordinates->text(),
+                 QString("%1, %2 EPSG:2386").arg(map.x(), 0, 'f', 2).arg(map.y(), 0, 'f', 2));
         auto* scale = window->findChild<QLabel*>("scaleLabel");
         QVERIFY(scale);
         QVERIFY2(scale->text().startsWith("1:"), qPrintable(scale->text()));

@@ -48,8 +48,7 @@ bool processEventsUntil(const std::function<bool()>& done, int timeoutMs)
     return done();
 }
 
-ImageDifference compareImages(const QImage& actualImage, const QImage& expectedImage,
-                              int tolerance)
+ImageDifference compareImages(const QImage& actualImage, const QImage& expectedImage, int tolerance)
 {
     ImageDifference result;
     const QImage actual = actualImage.convertToFormat(QImage::Format_ARGB32);
@@ -65,10 +64,9 @@ ImageDifference compareImages(const QImage& actualImage, const QImage& expectedI
         const auto* e = reinterpret_cast<const QRgb*>(expected.constScanLine(y));
         auto* d = reinterpret_cast<QRgb*>(result.diff.scanLine(y));
         for (int x = 0; x < actual.width(); ++x) {
-            const int difference = std::max({std::abs(qRed(a[x]) - qRed(e[x])),
-                                             std::abs(qGreen(a[x]) - qGreen(e[x])),
-                                             std::abs(qBlue(a[x]) - qBlue(e[x])),
-                                             std::abs(qAlpha(a[x]) - qAlpha(e[x]))});
+            const int difference = std::max(
+                {std::abs(qRed(a[x]) - qRed(e[x])), std::abs(qGreen(a[x]) - qGreen(e[x])),
+                 std::abs(qBlue(a[x]) - qBlue(e[x])), std::abs(qAlpha(a[x]) - qAlpha(e[x]))});
             result.largestChannelDifference = std::max(result.largestChannelDifference, difference);
             if (difference > tolerance) {
                 ++result.differingPixels;

@@ -47,11 +47,10 @@ QRgb pixelAtMap(const QImage& image, double x, double y)
 /// and three points, in the default styles of their kinds.
 std::vector<LayerSnapshot> controlScene()
 {
-    auto polygons = makeLayer(
-        "parcels", geo::GeometryKind::Polygon,
-        {{{square(20, 20, 120, 120), square(50, 50, 90, 90)}},
-         {{{{130, 130}, {190, 130}, {160, 190}, {130, 130}}},
-          {{{140, 20}, {190, 20}, {190, 70}, {140, 20}}}}});
+    auto polygons = makeLayer("parcels", geo::GeometryKind::Polygon,
+                              {{{square(20, 20, 120, 120), square(50, 50, 90, 90)}},
+                               {{{{130, 130}, {190, 130}, {160, 190}, {130, 130}}},
+                                {{{140, 20}, {190, 20}, {190, 70}, {140, 20}}}}});
     auto lines = makeLayer("roads", geo::GeometryKind::Line,
                            {{{{{10, 190}, {100, 150}, {190, 100}}}},
                             {{{{10, 10}, {60, 140}}}, {{{100, 5}, {195, 5}}}}});
@@ -109,8 +108,8 @@ TEST(MapRendererTest, DrawsLinesAndPointsInTheirStyle)
 TEST(MapRendererTest, SkipsFeaturesOutsideTheExtentAndSmallerThanHalfAPixel)
 {
     auto layer = makeLayer("parcels", geo::GeometryKind::Polygon,
-                           {{{square(10, 10, 30, 30)}},          // drawn
-                            {{square(500, 500, 520, 520)}},      // outside
+                           {{{square(10, 10, 30, 30)}},           // drawn
+                            {{square(500, 500, 520, 520)}},       // outside
                             {{square(100, 100, 100.2, 100.2)}}}); // 0.2 px
     const RenderResult result =
         MapRenderer(settingsFor({{layer, LayerStyle::defaultFor(geo::GeometryKind::Polygon, 0)}}))
@@ -139,7 +138,8 @@ TEST(MapRendererTest, MatchesTheControlImageWithinTolerance)
     if (share > kAllowedShare) {
         QDir().mkpath(QStringLiteral(PARKATLAS_RENDER_TEST_OUTPUT));
         result.image.save(QStringLiteral(PARKATLAS_RENDER_TEST_OUTPUT "/control_scene.png"));
-        difference.diff.save(QStringLiteral(PARKATLAS_RENDER_TEST_OUTPUT "/control_scene_diff.png"));
+        difference.diff.save(
+            QStringLiteral(PARKATLAS_RENDER_TEST_OUTPUT "/control_scene_diff.png"));
     }
     EXPECT_LE(share, kAllowedShare)
         << difference.differingPixels << " pixels differ by more than " << kChannelTolerance
@@ -166,8 +166,7 @@ TEST(MapRendererTest, InvalidSettingsGiveAnErrorNotACrash)
 
 TEST(MapRendererTest, DrawsTheTownshipsOfARealShapefile)
 {
-    const std::string path =
-        PARKATLAS_REALDATA "/china/arcgis-engine-practice/townshp.shp";
+    const std::string path = PARKATLAS_REALDATA "/china/arcgis-engine-practice/townshp.shp";
     if (!std::filesystem::exists(path))
         GTEST_SKIP() << "real data not here: " << path;
     geo::IssueList issues;
