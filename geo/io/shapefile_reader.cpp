@@ -146,197 +146,278 @@ struct Record {
     std::size_t length; // content bytes
 };
 
-/// Parses records [begin, end) into `store`; problems go to `problems` as (fid, text).
-void parseRecords(const unsigned char* shp, std::size_t shpSize, const std::vector<Record>& records,
-                  std::size_t begin, std::size_t end, GeometryStore& store,
-                  std::vector<Issue>& problems)
+/// What one record becomes in the store: how many parts, rings and vertices, or why nothing.
+struct RecordLayout {
+    std::uint32_t parts = 0;
+    std::uint32_t rings = 0;
+    std::uint32_t vertices = 0;
+};
+
+/// A record's parsed view: its points and where each ring starts. Shared by the two passes.
+struct RecordView {
+    Family family = Family::Unsupported;
+    bool isNull = false;
+    const unsigned char* points = nullptr; // x,y little-endian doubles, contiguous
+    std::int32_t numParts = 0;
+    std::int32_t numPoints = 0;
+    const unsigned char* partStarts = nullptr;
+    const char* problem = nullptr; // corrupt: why
+
+    std::pair<std::int32_t, std::int32_t> ring(std::int32_t part) const
+    {
+        const std::int32_t from = numParts == 0 ? 0 : littleEndian32(partStarts + 4 * part);
+        const std::int32_t to =
+            part + 1 < numParts ? littleEndian32(partStarts + 4 * (part + 1)) : numPoints;
+        return {from, to};
+    }
+};
+
+RecordView viewRecord(const unsigned char* shp, std::size_t shpSize, const Record& record,
+                      GeometryKind kind)
 {
-    std::vector<std::int32_t> partStarts;
-    std::vector<unsigned char> wkb;
-    bool badCoordinate = false;
+    RecordView view;
+    if (record.length < 4 || record.offset + record.length > shpSize) {
+        view.problem = "corrupt record: it runs past the end of the .shp";
+        return view;
+    }
+    const unsigned char* p = shp + record.offset;
+    const std::size_t length = record.length;
+    const std::int32_t type = littleEndian32(p);
+    if (type == 0) {
+        view.isNull = true;
+        return view;
+    }
+    view.family = familyOf(type);
+    if (kindOf(view.family) != kind) {
+        view.problem = "corrupt record: its shape type does not match the file's";
+        return view;
+    }
+    if (view.family == Family::Point) {
+        if (length < 20)
+            view.problem = "corrupt record: a point shorter than 20 bytes";
+        view.points = p + 4;
+        view.numPoints = 1;
+        return view;
+    }
+    if (view.family == Family::MultiPoint) {
+        if (length < 40) {
+            view.problem = "corrupt record: a multipoint shorter than its header";
+            return view;
+        }
+        view.numPoints = littleEndian32(p + 36);
+        if (view.numPoints < 0 || static_cast<std::size_t>(view.numPoints) > (length - 40) / 16)
+            view.problem = "corrupt record: more points than the record holds";
+        view.points = p + 40;
+        return view;
+    }
+    if (length < 44) {
+        view.problem = "corrupt record: shorter than its header";
+        return view;
+    }
+    view.numParts = littleEndian32(p + 36);
+    view.numPoints = littleEndian32(p + 40);
+    if (view.numParts < 0 || view.numPoints < 0 ||
+        44 + 4 * static_cast<std::size_t>(view.numParts) +
+                16 * static_cast<std::size_t>(view.numPoints) >
+            length) {
+        view.problem = "corrupt record: more parts or points than the record holds";
+        return view;
+    }
+    view.partStarts = p + 44;
+    view.points = p + 44 + 4 * static_cast<std::size_t>(view.numParts);
+    std::int32_t previous = -1;
+    for (std::int32_t i = 0; i < view.numParts; ++i) {
+        // As shapelib: parts start strictly after one another, inside the point list.
+        const std::int32_t start = littleEndian32(view.partStarts + 4 * i);
+        if (start < 0 || (start >= view.numPoints && view.numPoints > 0) || start <= previous) {
+            view.problem = "corrupt record: part offsets out of order or out of range";
+            return view;
+        }
+        previous = start;
+    }
+    return view;
+}
+
+bool finiteCoordinates(const unsigned char* points, std::int32_t count)
+{
+    for (std::int32_t i = 0; i < 2 * count; ++i) {
+        const double v = littleEndianDouble(points + 8 * i);
+        if (!std::isfinite(v) || std::fabs(v) > 1e15)
+            return false;
+    }
+    return true;
+}
+
+/// A polygon record with several rings, organised exactly as GDAL's shapefile driver does
+/// (organizePolygons, ONLY_CCW), into a small store of one feature.
+bool organisePolygon(const RecordView& view, GeometryStore& scratch,
+                     std::vector<unsigned char>& wkb)
+{
+    std::vector<OGRGeometry*> rings;
+    for (std::int32_t part = 0; part < view.numParts; ++part) {
+        const auto [from, to] = view.ring(part);
+        auto* ring = new OGRLinearRing();
+        ring->setNumPoints(to - from, FALSE);
+        for (std::int32_t v = from; v < to; ++v)
+            ring->setPoint(v - from, littleEndianDouble(view.points + 16 * v),
+                           littleEndianDouble(view.points + 16 * v + 8));
+        auto* polygon = new OGRPolygon();
+        polygon->addRingDirectly(ring);
+        rings.push_back(polygon);
+    }
+    int valid = FALSE;
+    const char* options[] = {"METHOD=ONLY_CCW", nullptr};
+    std::unique_ptr<OGRGeometry> organised(OGRGeometryFactory::organizePolygons(
+        rings.data(), static_cast<int>(rings.size()), &valid, options));
+    if (!organised)
+        return false;
+    wkb.resize(static_cast<std::size_t>(organised->WkbSize()));
+    organised->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    scratch = GeometryStore(GeometryKind::Polygon);
+    return scratch.appendWkb(wkb.data(), wkb.size());
+}
+
+/// Pass 1 over records [begin, end): the layout of each (and the problems).
+void layoutRecords(const unsigned char* shp, std::size_t shpSize,
+                   const std::vector<Record>& records, std::size_t begin, std::size_t end,
+                   GeometryKind kind, std::vector<RecordLayout>& layouts,
+                   std::vector<Issue>& problems)
+{
     bool unclosedReported = false;
-    auto addVertex = [&](const unsigned char* at) {
-        const double x = littleEndianDouble(at);
-        const double y = littleEndianDouble(at + 8);
-        if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > 1e15 || std::fabs(y) > 1e15)
-            badCoordinate = true;
-        store.addVertex(x, y);
-    };
+    GeometryStore scratch;
+    std::vector<unsigned char> wkb;
     for (std::size_t r = begin; r < end; ++r) {
         const Record& record = records[r];
-        badCoordinate = false;
-        auto corrupt = [&](const char* why) {
-            const bool badData = badCoordinate;
-            problems.push_back({badData ? Issue::Severity::Warning : Issue::Severity::Error,
+        const RecordView view = viewRecord(shp, shpSize, record, kind);
+        RecordLayout& layout = layouts[r];
+        if (view.problem) {
+            problems.push_back({Issue::Severity::Error, {}, {}, record.fid, view.problem});
+            continue;
+        }
+        if (view.isNull || view.numPoints == 0)
+            continue;
+        if (!finiteCoordinates(view.points, view.numPoints)) {
+            problems.push_back({Issue::Severity::Warning,
                                 {},
                                 {},
                                 record.fid,
-                                why});
-            store.popFeature();
-            store.appendEmpty();
-        };
-        store.beginFeature();
-        if (record.length < 4 || record.offset + record.length > shpSize) {
-            corrupt("corrupt record: it runs past the end of the .shp");
+                                "geometry skipped: coordinates are NaN, infinite or absurdly "
+                                "large"});
             continue;
         }
-        const unsigned char* p = shp + record.offset;
-        const unsigned char* recordEnd = p + record.length;
-        const std::int32_t type = littleEndian32(p);
-        if (type == 0) { // null shape
-            store.endFeature();
-            continue;
-        }
-        const Family family = familyOf(type);
-        if (kindOf(family) != store.kind()) {
-            corrupt("corrupt record: its shape type does not match the file's");
-            continue;
-        }
-        if (family == Family::Point) {
-            if (p + 20 > recordEnd) {
-                corrupt("corrupt record: a point shorter than 20 bytes");
-                continue;
+        switch (view.family) {
+        case Family::Point:
+        case Family::MultiPoint:
+            layout = {static_cast<std::uint32_t>(view.numPoints),
+                      static_cast<std::uint32_t>(view.numPoints),
+                      static_cast<std::uint32_t>(view.numPoints)};
+            break;
+        case Family::Line:
+            for (std::int32_t part = 0; part < view.numParts; ++part) {
+                const auto [from, to] = view.ring(part);
+                if (to > from) {
+                    ++layout.parts;
+                    ++layout.rings;
+                    layout.vertices += static_cast<std::uint32_t>(to - from);
+                }
             }
-            store.beginPart();
-            store.beginRing();
-            addVertex(p + 4);
-            if (badCoordinate)
-                corrupt("geometry skipped: coordinates are NaN, infinite or absurdly large");
-            else
-                store.endFeature();
-            continue;
-        }
-        if (family == Family::MultiPoint) {
-            if (p + 40 > recordEnd) {
-                corrupt("corrupt record: a multipoint shorter than its header");
-                continue;
+            break;
+        case Family::Polygon:
+            for (std::int32_t part = 0; part < view.numParts && !unclosedReported; ++part) {
+                const auto [from, to] = view.ring(part);
+                if (to - from >= 2 &&
+                    std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
+                    problems.push_back({Issue::Severity::Warning,
+                                        {},
+                                        {},
+                                        record.fid,
+                                        "a ring is not closed (its last vertex is not its "
+                                        "first); it is read as if it were"});
+                    unclosedReported = true; // once per reader: a whole file is usually so
+                }
             }
-            const std::int32_t count = littleEndian32(p + 36);
-            if (count < 0 || static_cast<std::size_t>(count) > (record.length - 40) / 16) {
-                corrupt("corrupt record: more points than the record holds");
-                continue;
-            }
-            const unsigned char* points = p + 40;
-            for (std::int32_t i = 0; i < count; ++i) {
-                store.beginPart();
-                store.beginRing();
-                addVertex(points + 16 * i);
-            }
-            if (badCoordinate)
-                corrupt("geometry skipped: coordinates are NaN, infinite or absurdly large");
-            else
-                store.endFeature();
-            continue;
-        }
-        // Lines and polygons: box, numParts, numPoints, parts[], points[].
-        if (p + 44 > recordEnd) {
-            corrupt("corrupt record: shorter than its header");
-            continue;
-        }
-        const std::int32_t numParts = littleEndian32(p + 36);
-        const std::int32_t numPoints = littleEndian32(p + 40);
-        if (numParts < 0 || numPoints < 0 ||
-            44 + 4 * static_cast<std::size_t>(numParts) + 16 * static_cast<std::size_t>(numPoints) >
-                record.length) {
-            corrupt("corrupt record: more parts or points than the record holds");
-            continue;
-        }
-        partStarts.assign(static_cast<std::size_t>(numParts), 0);
-        bool ok = true;
-        for (std::int32_t i = 0; i < numParts; ++i) {
-            partStarts[i] = littleEndian32(p + 44 + 4 * i);
-            // As shapelib: parts start strictly after one another, inside the point list.
-            if (partStarts[i] < 0 || (partStarts[i] >= numPoints && numPoints > 0) ||
-                (i > 0 && partStarts[i] <= partStarts[i - 1]))
-                ok = false;
-        }
-        if (!ok) {
-            corrupt("corrupt record: part offsets out of order or out of range");
-            continue;
-        }
-        const unsigned char* points = p + 44 + 4 * numParts;
-        auto ringRange = [&](std::int32_t part) {
-            const std::int32_t from = partStarts[part];
-            const std::int32_t to = part + 1 < numParts ? partStarts[part + 1] : numPoints;
-            return std::make_pair(from, to);
-        };
-        if (family == Family::Line) {
-            for (std::int32_t part = 0; part < numParts; ++part) {
-                const auto [from, to] = ringRange(part);
-                if (to == from)
-                    continue;
-                store.beginPart();
-                store.beginRing();
-                for (std::int32_t v = from; v < to; ++v)
-                    addVertex(points + 16 * v);
-            }
-            if (badCoordinate)
-                corrupt("geometry skipped: coordinates are NaN, infinite or absurdly large");
-            else
-                store.endFeature();
-            continue;
-        }
-        // Polygon. One ring is an exterior whatever its winding. Several rings are organised
-        // exactly as GDAL's shapefile driver does (organizePolygons, ONLY_CCW: clockwise rings
-        // are exteriors, each counter-clockwise ring a hole of the exterior that contains it),
-        // so that both paths give the same polygons; only multi-ring records pay for it.
-        for (std::int32_t part = 0; part < numParts && !unclosedReported; ++part) {
-            const auto [from, to] = ringRange(part);
-            if (to - from >= 2 &&
-                std::memcmp(points + 16 * from, points + 16 * (to - 1), 16) != 0) {
-                problems.push_back({Issue::Severity::Warning,
+            if (view.numParts <= 1) {
+                layout = {1, 1, static_cast<std::uint32_t>(view.numPoints)};
+            } else if (organisePolygon(view, scratch, wkb)) {
+                layout = {static_cast<std::uint32_t>(scratch.partCount(0)),
+                          static_cast<std::uint32_t>(scratch.totalRingCount()),
+                          static_cast<std::uint32_t>(scratch.totalVertexCount())};
+            } else {
+                problems.push_back({Issue::Severity::Error,
                                     {},
                                     {},
                                     record.fid,
-                                    "a ring is not closed (its last vertex is not its first); "
-                                    "it is read as if it were"});
-                unclosedReported = true; // once per reader: a whole file is usually so
+                                    "corrupt record: its rings do not make polygons"});
             }
+            break;
+        case Family::Unsupported:
+            break;
         }
-        if (numParts == 1) {
-            const auto [from, to] = ringRange(0);
-            if (to > from) {
-                store.beginPart();
-                store.beginRing();
-                for (std::int32_t v = from; v < to; ++v)
-                    addVertex(points + 16 * v);
-            }
-        } else {
-            std::vector<OGRGeometry*> rings;
-            for (std::int32_t part = 0; part < numParts; ++part) {
-                const auto [from, to] = ringRange(part);
-                auto* ring = new OGRLinearRing();
-                ring->setNumPoints(to - from, FALSE);
-                for (std::int32_t v = from; v < to; ++v) {
-                    const double x = littleEndianDouble(points + 16 * v);
-                    const double y = littleEndianDouble(points + 16 * v + 8);
-                    if (!std::isfinite(x) || !std::isfinite(y))
-                        badCoordinate = true;
-                    ring->setPoint(v - from, x, y);
+    }
+}
+
+/// Pass 2: copies records [begin, end) into the bulk arrays at their precomputed offsets.
+struct Offsets {
+    std::size_t part, ring, vertex;
+};
+
+void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vector<Record>& records,
+                 std::size_t begin, std::size_t end, GeometryKind kind,
+                 const std::vector<RecordLayout>& layouts, Offsets at,
+                 const GeometryStore::BulkArrays& out)
+{
+    GeometryStore scratch;
+    std::vector<unsigned char> wkb;
+    for (std::size_t r = begin; r < end; ++r) {
+        const RecordLayout& layout = layouts[r];
+        Envelope envelope;
+        if (layout.vertices > 0) {
+            const RecordView view = viewRecord(shp, shpSize, records[r], kind);
+            double* xy = out.xy + 2 * at.vertex;
+            if (view.family == Family::Polygon && view.numParts > 1) {
+                organisePolygon(view, scratch, wkb);
+                const auto coordinates = scratch.coordinates();
+                std::memcpy(xy, coordinates.data(), coordinates.size() * sizeof(double));
+                for (std::size_t p = 0; p < layout.parts; ++p) {
+                    out.partEnds[at.part + p] =
+                        static_cast<std::uint32_t>(at.ring + scratch.firstRing(p + 1));
                 }
-                auto* polygon = new OGRPolygon();
-                polygon->addRingDirectly(ring);
-                rings.push_back(polygon);
-            }
-            int valid = FALSE;
-            const char* organiseOptions[] = {"METHOD=ONLY_CCW", nullptr};
-            std::unique_ptr<OGRGeometry> organised(OGRGeometryFactory::organizePolygons(
-                rings.data(), static_cast<int>(rings.size()), &valid, organiseOptions));
-            if (!badCoordinate && organised) {
-                wkb.resize(static_cast<std::size_t>(organised->WkbSize()));
-                organised->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-                store.popFeature(); // the feature begun above; appendWkb makes its own
-                if (!store.appendWkb(wkb.data(), wkb.size())) {
-                    corrupt("corrupt record: its rings do not make polygons");
-                    continue;
+                for (std::size_t g = 0; g < layout.rings; ++g) {
+                    const RingView ring = scratch.ringAt(g);
+                    const std::size_t end = static_cast<std::size_t>(
+                        ring.xy.data() + ring.xy.size() - coordinates.data());
+                    out.ringEnds[at.ring + g] = static_cast<std::uint32_t>(at.vertex + end / 2);
                 }
-                continue;
+            } else if (view.family == Family::Line) {
+                std::size_t written = 0, ring = 0;
+                for (std::int32_t part = 0; part < view.numParts; ++part) {
+                    const auto [from, to] = view.ring(part);
+                    if (to <= from)
+                        continue;
+                    std::memcpy(xy + 2 * written, view.points + 16 * from,
+                                16 * static_cast<std::size_t>(to - from));
+                    written += static_cast<std::size_t>(to - from);
+                    out.ringEnds[at.ring + ring] = static_cast<std::uint32_t>(at.vertex + written);
+                    out.partEnds[at.part + ring] = static_cast<std::uint32_t>(at.ring + ring + 1);
+                    ++ring;
+                }
+            } else {
+                // Points, multipoints, single-ring polygons: the points are the ring(s).
+                std::memcpy(xy, view.points, 16 * static_cast<std::size_t>(layout.vertices));
+                for (std::size_t i = 0; i < layout.rings; ++i) {
+                    const std::size_t ringEnd = layout.rings == 1 ? layout.vertices : i + 1;
+                    out.ringEnds[at.ring + i] = static_cast<std::uint32_t>(at.vertex + ringEnd);
+                    out.partEnds[at.part + i] = static_cast<std::uint32_t>(at.ring + i + 1);
+                }
             }
+            for (std::size_t v = 0; v < layout.vertices; ++v)
+                envelope.expand(xy[2 * v], xy[2 * v + 1]);
         }
-        if (badCoordinate)
-            corrupt("geometry skipped: coordinates are NaN, infinite or absurdly large");
-        else
-            store.endFeature();
+        at.part += layout.parts;
+        at.ring += layout.rings;
+        at.vertex += layout.vertices;
+        out.featureEnds[r] = static_cast<std::uint32_t>(at.part);
+        out.envelopes[r] = envelope;
     }
 }
 
@@ -430,32 +511,48 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     for (const Record& record : records)
         result.fids.push_back(record.fid);
 
+    // Two passes, both split over the cores: the exact size of everything, then a copy into
+    // arrays allocated once (no growth, no merge, no shrink: a big layer is touched once).
     const unsigned threads = records.size() >= 50000
                                  ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
                                  : 1;
-    std::vector<GeometryStore> pieces(threads, GeometryStore(kindOf(family)));
+    const GeometryKind kind = kindOf(family);
+    std::vector<RecordLayout> layouts(records.size());
     std::vector<std::vector<Issue>> problems(threads);
-    const std::size_t estimatedVertices = (shp.size() / 16) / threads;
-    auto work = [&](unsigned t) {
-        const std::size_t begin = records.size() * t / threads;
-        const std::size_t end = records.size() * (t + 1) / threads;
-        pieces[t].reserve(end - begin, estimatedVertices);
-        parseRecords(shp.data(), shp.size(), records, begin, end, pieces[t], problems[t]);
-        pieces[t].endFeature();
-    };
-    if (threads == 1) {
-        work(0);
-    } else {
+    auto runSplit = [&](auto&& job) {
+        if (threads == 1)
+            return job(0u);
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t)
-            pool.emplace_back(work, t);
+            pool.emplace_back(job, t);
         for (std::thread& thread : pool)
             thread.join();
+    };
+    auto rangeOf = [&](unsigned t) {
+        return std::make_pair(records.size() * t / threads, records.size() * (t + 1) / threads);
+    };
+    runSplit([&](unsigned t) {
+        const auto [begin, end] = rangeOf(t);
+        layoutRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, problems[t]);
+    });
+    std::vector<Offsets> starts(threads, Offsets{0, 0, 0});
+    Offsets total{0, 0, 0};
+    for (unsigned t = 0; t < threads; ++t) {
+        starts[t] = total;
+        const auto [begin, end] = rangeOf(t);
+        for (std::size_t r = begin; r < end; ++r) {
+            total.part += layouts[r].parts;
+            total.ring += layouts[r].rings;
+            total.vertex += layouts[r].vertices;
+        }
     }
-    result.geometry = std::move(pieces[0]);
-    for (unsigned t = 1; t < threads; ++t)
-        result.geometry.append(pieces[t]);
-    result.geometry.shrinkToFit();
+    const GeometryStore::BulkArrays arrays =
+        result.geometry.beginBulk(records.size(), total.part, total.ring, total.vertex);
+    runSplit([&](unsigned t) {
+        const auto [begin, end] = rangeOf(t);
+        fillRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, starts[t], arrays);
+    });
+    result.geometry.finishBulk();
     for (auto& list : problems)
         for (Issue& issue : list) {
             issue.path = shpPath;

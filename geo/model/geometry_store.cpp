@@ -23,19 +23,6 @@ const char* toString(GeometryKind kind)
     return "none";
 }
 
-void Envelope::expand(double x, double y)
-{
-    if (isEmpty()) {
-        minX = maxX = x;
-        minY = maxY = y;
-        return;
-    }
-    minX = std::min(minX, x);
-    maxX = std::max(maxX, x);
-    minY = std::min(minY, y);
-    maxY = std::max(maxY, y);
-}
-
 void Envelope::expand(const Envelope& other)
 {
     if (other.isEmpty())
@@ -123,6 +110,41 @@ void GeometryStore::appendEmpty()
 {
     beginFeature();
     endFeature();
+}
+
+GeometryStore::BulkArrays GeometryStore::beginBulk(std::size_t features, std::size_t parts,
+                                                   std::size_t rings, std::size_t vertices)
+{
+    checkIndexRoom(vertices);
+    checkIndexRoom(rings);
+    checkIndexRoom(parts);
+    m_featureOpen = false;
+    m_xy.clear();
+    m_xy.resize(2 * vertices);
+    m_ringVertices.assign(1, 0);
+    m_ringVertices.resize(rings + 1);
+    m_partRings.assign(1, 0);
+    m_partRings.resize(parts + 1);
+    m_featureParts.assign(1, 0);
+    m_featureParts.resize(features + 1);
+    m_envelopes.clear();
+    m_envelopes.resize(features);
+    return BulkArrays{m_xy.data(), m_ringVertices.data() + 1, m_partRings.data() + 1,
+                      m_featureParts.data() + 1, m_envelopes.data()};
+}
+
+void GeometryStore::finishBulk()
+{
+    auto monotonic = [](const auto& offsets, std::size_t end) {
+        for (std::size_t i = 1; i < offsets.size(); ++i)
+            if (offsets[i] < offsets[i - 1])
+                return false;
+        return offsets.back() == end;
+    };
+    if (!monotonic(m_ringVertices, m_xy.size() / 2) ||
+        !monotonic(m_partRings, m_ringVertices.size() - 1) ||
+        !monotonic(m_featureParts, m_partRings.size() - 1))
+        throw std::logic_error("GeometryStore::finishBulk: inconsistent offsets");
 }
 
 void GeometryStore::append(const GeometryStore& other)

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace parkatlas::geo {
@@ -16,7 +18,18 @@ const char* toString(GeometryKind kind);
 struct Envelope {
     double minX = 0, minY = 0, maxX = -1, maxY = -1; // empty when maxX < minX
     bool isEmpty() const { return maxX < minX; }
-    void expand(double x, double y);
+    void expand(double x, double y)
+    {
+        if (maxX < minX) {
+            minX = maxX = x;
+            minY = maxY = y;
+            return;
+        }
+        minX = x < minX ? x : minX;
+        maxX = x > maxX ? x : maxX;
+        minY = y < minY ? y : minY;
+        maxY = y > maxY ? y : maxY;
+    }
     void expand(const Envelope& other);
     bool intersects(const Envelope& other) const;
     double width() const { return isEmpty() ? 0 : maxX - minX; }
@@ -30,6 +43,22 @@ struct RingView {
     double x(std::size_t i) const { return xy[2 * i]; }
     double y(std::size_t i) const { return xy[2 * i + 1]; }
 };
+
+/// An allocator whose resize() leaves new elements uninitialised (no zero-fill): big arrays are
+/// then first written by the threads that fill them, not by a memset on one core.
+template <typename T> struct DefaultInitAllocator : std::allocator<T> {
+    template <typename U> struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    using std::allocator<T>::allocator;
+    template <typename U> void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+    template <typename U, typename... Args> void construct(U* p, Args&&... args)
+    {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+template <typename T> using UninitVector = std::vector<T, DefaultInitAllocator<T>>;
 
 /// Geometry of many features in flat arrays: about 16 bytes a vertex plus 4 bytes a ring, 4 a
 /// part and 36 a feature (offsets and envelope). Hierarchy: feature → parts → rings → vertices.
@@ -80,6 +109,23 @@ public:
     bool appendWkb(const unsigned char* wkb, std::size_t size, const char** problem = nullptr);
     /// Appends an empty feature (null geometry).
     void appendEmpty();
+    /// Arrays sized exactly for a bulk fill: `features`, `parts`, `rings` and `vertices` in all.
+    /// The offsets' first entries are 0; everything else is uninitialised and must be written
+    /// by the filler (several threads may fill disjoint ranges), then checked with
+    /// finishBulk(). Replaces the store's contents.
+    struct BulkArrays {
+        double* xy;                 // 2 × vertices
+        std::uint32_t* ringEnds;    // rings: end vertex of ring i (ringVertices[i + 1])
+        std::uint32_t* partEnds;    // parts: end ring of part j
+        std::uint32_t* featureEnds; // features: end part of feature k
+        Envelope* envelopes;        // features
+    };
+    BulkArrays beginBulk(std::size_t features, std::size_t parts, std::size_t rings,
+                         std::size_t vertices);
+    /// Checks that the offsets written since beginBulk() are consistent (non-decreasing, ending
+    /// at the sizes given); throws std::logic_error if not.
+    void finishBulk();
+
     /// Appends every feature of `other` (same kind) after this store's.
     void append(const GeometryStore& other);
     /// Removes the last feature (for a reader that finds it unusable after appending).
@@ -103,11 +149,11 @@ public:
 
 private:
     GeometryKind m_kind;
-    std::vector<double> m_xy;
-    std::vector<std::uint32_t> m_ringVertices{0}; // ring i: vertices [r[i], r[i+1])
-    std::vector<std::uint32_t> m_partRings{0};    // part j: rings [p[j], p[j+1])
-    std::vector<std::uint32_t> m_featureParts{0}; // feature k: parts [f[k], f[k+1])
-    std::vector<Envelope> m_envelopes;
+    UninitVector<double> m_xy;
+    UninitVector<std::uint32_t> m_ringVertices{0}; // ring i: vertices [r[i], r[i+1])
+    UninitVector<std::uint32_t> m_partRings{0};    // part j: rings [p[j], p[j+1])
+    UninitVector<std::uint32_t> m_featureParts{0}; // feature k: parts [f[k], f[k+1])
+    UninitVector<Envelope> m_envelopes;
     bool m_featureOpen = false;
 };
 
