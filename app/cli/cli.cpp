@@ -14,6 +14,7 @@ const std::vector<Command>& commands()
     static const std::vector<Command> list = {
         {"info", "layers, CRS, counts, encoding, extent and fields of any source", runInfo},
         {"area", "areas in m², mu and ha (lengths of lines), per layer, field or feature", runArea},
+        {"check", "flag every plot against the plan: land use, boundary, red lines …", runCheck},
         {"convert", "convert a source (for instance GBK shapefiles) into a UTF-8 GeoPackage",
          runConvert},
     };

@@ -24,6 +24,7 @@ const std::vector<Command>& commands();
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runArea(const std::vector<std::string>& args);
+int runCheck(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

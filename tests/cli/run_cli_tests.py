@@ -1336,6 +1336,154 @@ def group_area(t):
     return None
 
 
+AUDIT_RULES = {"idle_not_started", "idle_stalled", "idle_low_coverage", "low_efficiency",
+               "cannot_decide"}
+
+
+def group_check(t):
+    """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
+    CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    project = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    before = snapshot(sample)
+    with open(os.path.join(sample, "expected_findings.json"), encoding="utf-8") as f:
+        expected_all = json.load(f)["findings"]
+    rules = ["land_use_mismatch", "outside_boundary", "road_red_line", "protected_overlap",
+             "intensity_below_standard", "invalid_geometry", "overlapping_parcels",
+             "duplicate_id", "works_on_unacquired_land"]
+    expected = {(e["rule"], e["layer"], e["fid"]) for e in expected_all if e["rule"] in rules}
+
+    def found(doc, offset=0):
+        return {(f["rule"], f["layer"], fid + offset) for f in doc["findings"]
+                if f["rule"] in rules for fid in f["fids"]}
+
+    t.context = "check park.gpkg --format json"
+    run = t.run("check", gpkg, "--format", "json")
+    doc = {}
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        t.check(set(doc) >= {"park", "crs", "rules", "findings", "summary"},
+                "has park, crs, rules, findings, summary (got %s)" % sorted(doc), run)
+        t.check(doc.get("crs") == "EPSG:4547", "the working CRS is EPSG:4547")
+        t.check(doc.get("rules") == rules, "runs every rule, in order (got %s)" % doc.get("rules"))
+        got = found(doc)
+        t.check(got == expected, "exactly the planted cases: missing %s, extra %s"
+                % (sorted(expected - got), sorted(got - expected)))
+        for f in doc.get("findings", []):
+            keys = {"rule", "layer", "fids", "area_mu", "reason", "reason_en", "evidence"}
+            if not t.check(keys <= set(f), "finding has %s (got %s)" % (sorted(keys), sorted(f))):
+                break
+        parcels = [f for f in doc.get("findings", []) if f["layer"] == "parcels"]
+        t.check(all("parcel_id" in f for f in parcels), "parcel findings carry parcel_id")
+        mismatch = [f for f in doc.get("findings", []) if f["rule"] == "land_use_mismatch"]
+        t.check(mismatch and all(f["area_mu"] > 0 for f in mismatch),
+                "land_use_mismatch findings have an area in mu")
+        for rule, summary in doc.get("summary", {}).items():
+            count = sum(1 for f in doc["findings"] if f["rule"] == rule)
+            t.check(summary.get("count") == count,
+                    "summary of %s counts %d (got %s)" % (rule, count, summary.get("count")))
+        unknown = [f for f in doc.get("findings", []) if f["rule"] == "cannot_decide"]
+        t.check({f["fids"][0] for f in unknown} == {118, 338},
+                "cannot_decide for the masked land_use (118) and the missing tax (338), "
+                "never a made-up zero (got %s)" % [f["fids"] for f in unknown])
+        t.check(not text_problems(run.out), "no garbled text", run)
+
+    t.context = "check shp.parkatlas.json (GBK shapefiles) --format json"
+    run = t.run("check", project, "--format", "json")
+    if t.sane_exit(run, 0) and doc:
+        t.check(found(run.json(), 1) == found(doc),
+                "the same findings as the GeoPackage (shapefile FID + 1 = GeoPackage fid)")
+        t.check(not text_problems(run.out), "no garbled text", run)
+
+    t.context = "check --fail-on-findings"
+    run = t.run("check", gpkg, "--fail-on-findings")
+    t.check(run.rc == 1, "exits 1 when there are findings (got %s)" % run.rc, run)
+    t.check("land_use_mismatch" in run.out and "亩" in run.out, "the table names rules and 亩",
+            run)
+    run = t.run("check", gpkg, "--rule", "duplicate_id", "--rule", "invalid_geometry",
+                "--format", "json")
+    if t.sane_exit(run, 0):
+        out = run.json()
+        t.check(out["rules"] == ["invalid_geometry", "duplicate_id"],
+                "--rule runs only the rules named (got %s)" % out["rules"])
+        t.check({f["rule"] for f in out["findings"]} == {"invalid_geometry", "duplicate_id"},
+                "and finds only theirs")
+        dup = [f for f in out["findings"] if f["rule"] == "duplicate_id"]
+        t.check(dup and sorted(dup[0]["fids"]) == [6, 397], "the reused parcel_id: fids 6 and 397")
+    with tempfile.TemporaryDirectory(dir=t.opts.work) as tmp:
+        clean = os.path.join(tmp, "clean.parkatlas.json")
+        with open(clean, "w", encoding="utf-8") as f:
+            json.dump({"name": "clean", "layers": {"parcels": {"source": gpkg, "layer": "parcels"}},
+                       "rules": {"duplicate_id": {"enabled": False}}}, f)
+        run = t.run("check", clean, "--format", "json")
+        if t.sane_exit(run, 0):
+            t.check("duplicate_id" not in run.json()["rules"],
+                    "the project file's rules switch duplicate_id off", run)
+        run = t.run("check", clean, "--rule", "duplicate_id", "--fail-on-findings")
+        t.check(run.rc == 1, "a rule named with --rule runs even when the project switches "
+                "it off (exit 1 with its findings; got %s)" % run.rc, run)
+        run = t.run("check", clean, "--rule", "road_red_line", "--fail-on-findings")
+        if t.sane_exit(run, 0):
+            t.check("roads" in run.err, "no findings, exit 0; the missing roads layer is "
+                    "reported", run)
+
+    t.context = "check --format csv"
+    run = t.run("check", gpkg, "--format", "csv")
+    if t.sane_exit(run, 0):
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM")
+        rows = list(csv.reader(io.StringIO(run.raw_out.decode("utf-8-sig"))))
+        t.check(rows[0][:5] == ["rule", "layer", "fids", "id", "area_mu"],
+                "header rule,layer,fids,id,area_mu… (got %s)" % rows[0])
+        t.check(len(rows) - 1 == len(doc.get("findings", [])), "one row per finding")
+
+    t.context = "check --out findings.gpkg"
+    work = tempfile.mkdtemp(prefix="check-", dir=t.opts.work)
+    out = os.path.join(work, "findings.gpkg")
+    run = t.run("check", gpkg, "--out", out)
+    if t.sane_exit(run, 0):
+        t.check(not partials(work), "no .partial- files left", run)
+        rows = gpkg_rows(out, "findings")[1] if os.path.isfile(out) else []
+        t.check(len(rows) == len(doc.get("findings", [])),
+                "findings.gpkg has one row per finding (%d vs %d)"
+                % (len(rows), len(doc.get("findings", []))))
+        con = sqlite3.connect(out)
+        try:
+            srs = con.execute("select srs_id from gpkg_geometry_columns "
+                              "where table_name='findings'").fetchone()
+            t.check(srs and srs[0] == 4547, "the layer is in EPSG:4547 (got %s)" % (srs,))
+            geoms = con.execute("select count(*) from findings where geom is not null "
+                                "and rule != 'cannot_decide'").fetchone()[0]
+            t.check(geoms >= len(expected) - 2, "findings carry their geometry (%d)" % geoms)
+            evidence = con.execute("select evidence from findings where rule = "
+                                   "'intensity_below_standard'").fetchall()
+            t.check(evidence and all(json.loads(e[0]) for e in evidence),
+                    "evidence is JSON text")
+        finally:
+            con.close()
+        if shutil.which("ogrinfo"):
+            info = subprocess.run(["ogrinfo", "-ro", "-so", out, "findings"],
+                                  capture_output=True, text=True)
+            t.check(info.returncode == 0 and "Feature Count: %d" % len(rows) in info.stdout,
+                    "ogrinfo opens it and counts the findings")
+    run = t.run("check", gpkg, "--out", gpkg)
+    if t.sane_exit(run, 2):
+        t.check("park" in run.err, "refuses to write over the park's own file", run)
+    run = t.run("check", gpkg, "--rule", "nosuch")
+    if t.sane_exit(run, 2):
+        t.check("land_use_mismatch" in run.err, "an unknown rule lists the rules there are", run)
+    run = t.run("check", os.path.join(work, "nothing.gpkg"))
+    t.sane_exit(run, 2)
+
+    t.context = "check"
+    t.check(snapshot(sample) == before, "data/sample is unchanged: " +
+            diff_snapshots(before, snapshot(sample)))
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 
 GROUPS = {
@@ -1351,6 +1499,7 @@ GROUPS = {
     "convert-safety": group_convert_safety,
     "sample": group_sample,
     "area": group_area,
+    "check": group_check,
 }
 
 

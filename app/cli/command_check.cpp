@@ -1,0 +1,249 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/issue.h"
+#include "geo/model/park.h"
+#include "geo/rules/compliance.h"
+#include "geo/rules/findings_io.h"
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+namespace parkatlas::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ruleList()
+{
+    std::string names;
+    for (geo::ComplianceRule rule : geo::allComplianceRules())
+        names += (names.empty() ? "" : ", ") + std::string(geo::toString(rule));
+    return names;
+}
+
+/// The layers the chosen rules read (the others are not loaded).
+std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
+                                const geo::ComplianceSettings& settings)
+{
+    using geo::ComplianceRule;
+    using geo::Role;
+    std::set<Role> roles;
+    auto addNamed = [&](const std::vector<std::string>& names) {
+        for (const std::string& name : names)
+            if (const auto role = geo::roleFromLayerName(name))
+                roles.insert(*role);
+    };
+    for (ComplianceRule rule : rules) {
+        switch (rule) {
+        case ComplianceRule::LandUseMismatch:
+            roles.insert({Role::Parcels, Role::PlanZones});
+            break;
+        case ComplianceRule::OutsideBoundary:
+            roles.insert(Role::Boundary);
+            addNamed(settings.outsideBoundary.layers);
+            break;
+        case ComplianceRule::RoadRedLine:
+            roles.insert({Role::Parcels, Role::Roads});
+            break;
+        case ComplianceRule::ProtectedOverlap:
+            roles.insert(Role::Protected);
+            addNamed(settings.protectedOverlap.layers);
+            break;
+        case ComplianceRule::IntensityBelowStandard:
+            roles.insert({Role::Parcels, Role::PlanZones});
+            if (settings.intensityBelowStandard.coverageFromBuildings)
+                roles.insert(Role::Buildings);
+            break;
+        case ComplianceRule::InvalidGeometry:
+            for (Role role : geo::allRoles())
+                roles.insert(role);
+            break;
+        case ComplianceRule::OverlappingParcels:
+        case ComplianceRule::DuplicateId:
+            roles.insert(Role::Parcels);
+            break;
+        case ComplianceRule::WorksOnUnacquiredLand:
+            roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});
+            break;
+        }
+    }
+    return {roles.begin(), roles.end()};
+}
+
+void writeJson(const geo::Park& park, const geo::ComplianceResult& result)
+{
+    geo::JsonWriter json(std::cout);
+    json.beginObject();
+    json.field("park", park.name);
+    json.field("crs", park.crs.label());
+    json.key("rules").beginArray();
+    for (geo::ComplianceRule rule : result.rulesRun)
+        json.value(geo::toString(rule));
+    json.endArray();
+    json.key("findings");
+    geo::writeFindingsJson(json, result.findings);
+    struct Sum {
+        std::size_t count = 0;
+        double areaMu = 0;
+        std::size_t unknownArea = 0;
+    };
+    std::map<std::string, Sum> sums;
+    for (geo::ComplianceRule rule : result.rulesRun)
+        sums[geo::toString(rule)];
+    for (const geo::Finding& f : result.findings) {
+        Sum& sum = sums[f.rule];
+        ++sum.count;
+        if (std::isnan(f.areaMu))
+            ++sum.unknownArea;
+        else
+            sum.areaMu += f.areaMu;
+    }
+    json.key("summary").beginObject();
+    auto writeSum = [&](const std::string& rule) {
+        const Sum& sum = sums[rule];
+        json.key(rule).beginObject();
+        json.field("count", sum.count);
+        json.field("area_mu", sum.areaMu);
+        // Findings with no area of their own (lines, points, ids) are not in area_mu.
+        json.field("without_area", sum.unknownArea);
+        json.endObject();
+    };
+    for (geo::ComplianceRule rule : result.rulesRun)
+        writeSum(geo::toString(rule));
+    if (sums.count(geo::kCannotDecide))
+        writeSum(geo::kCannotDecide);
+    json.endObject();
+    json.endObject();
+}
+
+/// Every file the park is read from, to refuse writing the findings over one of them.
+bool isInput(const geo::ParkDefinition& definition, const fs::path& out)
+{
+    std::error_code error;
+    auto same = [&](const std::string& path) {
+        return !path.empty() && fs::exists(path, error) && fs::equivalent(path, out, error);
+    };
+    if (same(definition.source) || same(definition.projectPath))
+        return true;
+    for (const geo::ParkLayerSource& layer : definition.layers)
+        if (same(layer.ref.datasetPath))
+            return true;
+    return false;
+}
+
+} // namespace
+
+int runCheck(const std::vector<std::string>& args)
+{
+    CommandLine cli("check",
+                    "PARK [--rule R ...] [--format table|csv|json] [--out FINDINGS.gpkg] "
+                    "[--fail-on-findings] [--encoding ENC] [--s-srs CRS]",
+                    "Flags every plot against the plan (对照规划): land use against the 控规 "
+                    "zones, the park boundary, road red lines, protected areas, intensity, "
+                    "topology and works on land not yet acquired. PARK is a GeoPackage with the "
+                    "conventional layer names, a folder of files named after them, or a "
+                    "*.parkatlas.json project file, whose \"rules\" override the defaults of "
+                    "styles/thresholds.json. Areas (亩) are ellipsoidal. A rule that needs a "
+                    "value the data leaves unknown says so in a cannot_decide finding.");
+    cli.addPositional("PARK", "GeoPackage, folder or project file");
+    cli.addOption("rule", "R", "only this rule (repeatable): " + ruleList(), true);
+    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    cli.addOption("out", "FILE.gpkg",
+                  "also write the findings with their geometry as a GeoPackage layer "
+                  "\"findings\" (replaced atomically; never one of the park's own files)");
+    cli.addFlag("fail-on-findings", "exit 1 when there is any finding");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
+    cli.addOption("s-srs", "CRS", "the sources' CRS, where they have none or a wrong one");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    const std::string format = cli.value("format", "table");
+    if (format != "table" && format != "csv" && format != "json")
+        throw UsageError("--format must be table, csv or json");
+    std::vector<geo::ComplianceRule> rules;
+    for (const std::string& name : cli.values("rule")) {
+        const auto rule = geo::complianceRuleFromString(name);
+        if (!rule)
+            throw UsageError("unknown rule '" + name + "' (rules: " + ruleList() + ")");
+        if (std::find(rules.begin(), rules.end(), *rule) == rules.end())
+            rules.push_back(*rule);
+    }
+    const std::string out = cli.value("out");
+    if (cli.has("out")) {
+        std::string extension = fs::path(out).extension().string();
+        for (char& c : extension)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (extension != ".gpkg")
+            throw UsageError("--out must name a .gpkg file");
+    }
+
+    geo::OpenOptions open;
+    open.encoding = cli.value("encoding");
+    open.sourceSrs = cli.value("s-srs");
+    const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
+    if (!out.empty() && isInput(definition, fs::absolute(out)))
+        throw UsageError("--out " + out + " is one of the park's own files; choose another");
+
+    IssuePrinter issues;
+    geo::ComplianceOptions options;
+    options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+    options.rules = rules;
+    std::vector<geo::ComplianceRule> chosen = rules;
+    if (chosen.empty())
+        for (geo::ComplianceRule rule : geo::allComplianceRules())
+            if (geo::isEnabled(rule, options.settings))
+                chosen.push_back(rule);
+
+    geo::ParkLoadOptions load;
+    load.roles = rolesFor(chosen, options.settings);
+    geo::Park park;
+    {
+        ProgressBar bar("reading " + definition.name);
+        load.progress = [&bar](double done) { return bar.update(done); };
+        park = geo::loadPark(definition, load, issues);
+        bar.finish();
+    }
+    const bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
+
+    geo::ComplianceResult result;
+    {
+        ProgressBar bar("checking");
+        options.progress = [&bar](double done) { return bar.update(done); };
+        result = geo::checkCompliance(park, options, issues);
+        bar.finish();
+    }
+
+    if (format == "json")
+        writeJson(park, result);
+    else if (format == "csv")
+        geo::writeFindingsCsv(std::cout, result.findings);
+    else {
+        std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
+                  << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
+        geo::writeFindingsTable(std::cout, result.findings);
+    }
+    if (!out.empty())
+        geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);
+
+    if (readFailures) {
+        std::cerr << "parkatlas check: some layers could not be read (see the errors); their rules "
+                     "are incomplete\n";
+        return kExitBadInput;
+    }
+    if (cli.has("fail-on-findings") && !result.findings.empty())
+        return kExitFindings;
+    return kExitOk;
+}
+
+} // namespace parkatlas::cli

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "geo/io/source.h"
+#include "geo/rules/compliance_settings.h"
+#include "geo/rules/finding.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parkatlas::geo {
+
+class IssueSink;
+class LandUseClassification;
+struct Park;
+
+/// The plan-compliance rules (对照规划), in the order the CLI, the JSON and the GUI list them.
+enum class ComplianceRule {
+    LandUseMismatch,
+    OutsideBoundary,
+    RoadRedLine,
+    ProtectedOverlap,
+    IntensityBelowStandard,
+    InvalidGeometry,
+    OverlappingParcels,
+    DuplicateId,
+    WorksOnUnacquiredLand,
+};
+
+const std::vector<ComplianceRule>& allComplianceRules();
+/// "land_use_mismatch", "outside_boundary" …
+const char* toString(ComplianceRule rule);
+std::optional<ComplianceRule> complianceRuleFromString(std::string_view name);
+/// Whether the settings switch the rule on.
+bool isEnabled(ComplianceRule rule, const ComplianceSettings& settings);
+
+/// The rule id of findings that say a rule could not decide because a value it needs is
+/// unknown (null, empty, "xx", "**"). Evidence: "rule" (which rule) and "needs" (the fields,
+/// comma-separated), so the audit's cannot_decide findings read the same.
+inline constexpr const char* kCannotDecide = "cannot_decide";
+
+struct ComplianceOptions {
+    ComplianceSettings settings;
+    /// The rules to run; empty runs every rule the settings enable. A rule named here runs even
+    /// when the settings switch it off (the user asked for it).
+    std::vector<ComplianceRule> rules;
+    /// Land-use classes; null takes LandUseClassification::standard().
+    const LandUseClassification* landUse = nullptr;
+    /// Worker threads, each with its own GEOS context and area calculator; 0: one per core.
+    unsigned threads = 0;
+    ProgressCallback progress;
+};
+
+struct ComplianceResult {
+    std::vector<ComplianceRule> rulesRun;
+    /// Sorted by rule (in allComplianceRules() order, cannot_decide last), layer role, fids.
+    std::vector<Finding> findings;
+};
+
+/// Runs the plan-compliance rules on a park whose layers are in one working CRS (loadPark).
+/// Areas in findings (area_mu) are ellipsoidal, measured with AreaCalculator in the park's CRS.
+/// A feature whose geometry is invalid is reported by invalid_geometry (when run) and left out
+/// of the geometric rules; a rule missing a layer it needs (no plan_zones, no boundary of the
+/// chosen kind) is reported to `issues` as a warning and finds nothing. Thread-safe for
+/// different parks; `park` is only read. Throws Cancelled when the progress callback says so.
+ComplianceResult checkCompliance(const Park& park, const ComplianceOptions& options,
+                                 IssueSink& issues);
+
+} // namespace parkatlas::geo

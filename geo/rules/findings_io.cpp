@@ -1,0 +1,292 @@
+#include "geo/rules/findings_io.h"
+
+#include "geo/error.h"
+#include "geo/io/gdal_session.h"
+#include "geo/io/json_writer.h"
+#include "geo/io/text_table.h"
+#include "geo/measure/units.h"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <system_error>
+#include <unistd.h>
+
+namespace parkatlas::geo {
+
+namespace fs = std::filesystem;
+
+std::string idFieldName(const std::string& role)
+{
+    static const std::map<std::string, std::string> kIds = {
+        {"parcels", "parcel_id"},    {"idle_land", "case_id"}, {"plan_zones", "zone_id"},
+        {"acquisition", "batch_id"}, {"boundary", "name"},     {"roads", "name"},
+        {"pipelines", "name"},       {"facilities", "name"},   {"expansion", "name"},
+        {"protected", "name"},
+    };
+    const auto it = kIds.find(role);
+    return it == kIds.end() ? "id" : it->second;
+}
+
+namespace {
+
+void writeEvidenceValue(JsonWriter& json, const EvidenceValue& value)
+{
+    if (const double* number = std::get_if<double>(&value))
+        json.value(*number);
+    else if (const std::string* text = std::get_if<std::string>(&value))
+        json.value(*text);
+    else
+        json.null();
+}
+
+void writeEvidence(JsonWriter& json, const std::vector<Evidence>& evidence)
+{
+    json.beginObject();
+    for (const Evidence& item : evidence) {
+        json.key(item.name);
+        writeEvidenceValue(json, item.value);
+    }
+    json.endObject();
+}
+
+std::string evidenceJson(const std::vector<Evidence>& evidence)
+{
+    std::ostringstream out;
+    {
+        JsonWriter json(out, false);
+        writeEvidence(json, evidence);
+    }
+    return out.str();
+}
+
+std::string fidsText(const std::vector<std::int64_t>& fids, const char* separator)
+{
+    std::string out;
+    for (std::int64_t fid : fids) {
+        if (!out.empty())
+            out.append(separator);
+        out.append(std::to_string(fid));
+    }
+    return out;
+}
+
+/// Rules in the order they first appear (the findings come sorted by rule).
+std::vector<std::string> rulesInOrder(const std::vector<Finding>& findings)
+{
+    std::vector<std::string> rules;
+    for (const Finding& f : findings)
+        if (std::find(rules.begin(), rules.end(), f.rule) == rules.end())
+            rules.push_back(f.rule);
+    return rules;
+}
+
+} // namespace
+
+void writeFindingsJson(JsonWriter& json, const std::vector<Finding>& findings)
+{
+    json.beginArray();
+    for (const Finding& f : findings) {
+        json.beginObject();
+        json.field("rule", f.rule);
+        json.field("layer", f.layer);
+        json.key("fids").beginArray();
+        for (std::int64_t fid : f.fids)
+            json.value(fid);
+        json.endArray();
+        json.key(idFieldName(f.layer));
+        if (f.featureId.empty())
+            json.null();
+        else
+            json.value(f.featureId);
+        json.field("area_mu", f.areaMu);
+        json.field("reason", f.reasonZh);
+        json.field("reason_en", f.reasonEn);
+        json.field("clause", f.clause);
+        json.key("evidence");
+        writeEvidence(json, f.evidence);
+        json.endObject();
+    }
+    json.endArray();
+}
+
+void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings)
+{
+    using Align = TextTable::Align;
+    if (findings.empty()) {
+        out << "No findings.\n";
+        return;
+    }
+    const std::vector<std::string> rules = rulesInOrder(findings);
+    TextTable summary;
+    summary.addColumn("rule");
+    summary.addColumn("findings", Align::Right);
+    summary.addColumn("亩 (mu)", Align::Right);
+    std::map<std::string, std::vector<const Finding*>> byRule;
+    for (const Finding& f : findings)
+        byRule[f.rule].push_back(&f);
+    for (const std::string& rule : rules) {
+        double sum = 0;
+        bool any = false;
+        for (const Finding* f : byRule[rule])
+            if (!std::isnan(f->areaMu)) {
+                sum += f->areaMu;
+                any = true;
+            }
+        summary.addRow({rule, std::to_string(byRule[rule].size()),
+                        any ? formatForDisplay(sum, 2) : std::string()});
+    }
+    summary.render(out);
+    for (const std::string& rule : rules) {
+        const auto& group = byRule[rule];
+        std::vector<double> mu;
+        for (const Finding* f : group)
+            mu.push_back(f->areaMu);
+        const RoundedParts shown = roundPartsForDisplay(mu, 2);
+        out << "\n" << rule << " (" << group.size() << ")\n";
+        TextTable table;
+        table.addColumn("layer");
+        table.addColumn("fid", Align::Right);
+        table.addColumn("id");
+        table.addColumn("亩 (mu)", Align::Right);
+        table.addColumn("reason");
+        for (std::size_t k = 0; k < group.size(); ++k) {
+            const Finding& f = *group[k];
+            table.addRow({f.layer, fidsText(f.fids, ","), f.featureId,
+                          formatForDisplay(shown.parts[k], 2), f.reasonZh});
+        }
+        if (shown.unknownCount < group.size()) {
+            table.addRule();
+            table.addRow({"total", "", "", formatForDisplay(shown.total, 2), ""});
+        }
+        table.render(out);
+    }
+}
+
+void writeFindingsCsv(std::ostream& out, const std::vector<Finding>& findings)
+{
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back(
+        {"rule", "layer", "fids", "id", "area_mu", "reason", "reason_en", "clause", "evidence"});
+    for (const Finding& f : findings)
+        rows.push_back({f.rule, f.layer, fidsText(f.fids, ";"), f.featureId,
+                        std::isnan(f.areaMu) ? std::string() : shortestDecimal(f.areaMu),
+                        f.reasonZh, f.reasonEn, f.clause, evidenceJson(f.evidence)});
+    writeCsv(out, rows, true);
+}
+
+void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>& findings,
+                             const Crs& crs, bool overwrite)
+{
+    ensureGdal();
+    const fs::path dest = fs::absolute(path);
+    std::error_code error;
+    if (fs::exists(dest, error) && !overwrite)
+        throw IoError("the file exists (not overwritten)", {path, {}, -1, {}});
+    if (fs::exists(dest, error) && !fs::is_regular_file(dest, error))
+        throw IoError("not a file", {path, {}, -1, {}});
+    // Hidden, beside the destination (same file system, so the rename is atomic).
+    std::string hiddenName = ".";
+    hiddenName.append(dest.filename().string())
+        .append(".partial-")
+        .append(std::to_string(::getpid()))
+        .append(".gpkg");
+    const fs::path temporary = dest.parent_path() / hiddenName;
+    struct Cleanup {
+        fs::path path;
+        bool armed = true;
+        ~Cleanup()
+        {
+            if (!armed)
+                return;
+            std::error_code ignored;
+            fs::remove(path, ignored);
+            fs::remove(path.string() + "-journal", ignored);
+            fs::remove(path.string() + "-wal", ignored);
+            fs::remove(path.string() + "-shm", ignored);
+        }
+    } cleanup{temporary};
+
+    GdalErrorCapture errors;
+    auto fail = [&](const std::string& what) {
+        const std::string gdal = errors.lastFailure();
+        throw IoError(what + (gdal.empty() ? "" : ": " + gdal), {path, "findings", -1, {}});
+    };
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!driver)
+        fail("GDAL has no GeoPackage driver");
+    {
+        GDALDatasetUniquePtr dataset(
+            driver->Create(temporary.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!dataset)
+            fail("cannot create the GeoPackage");
+        OGRSpatialReference* srs = crs.isEmpty() ? nullptr : crs.ogr()->Clone();
+        if (srs)
+            srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        char** options = CSLSetNameValue(nullptr, "GEOMETRY_NAME", "geom");
+        OGRLayer* layer = dataset->CreateLayer("findings", srs, wkbUnknown, options);
+        CSLDestroy(options);
+        if (srs)
+            srs->Release();
+        if (!layer)
+            fail("cannot create the layer");
+        const std::pair<const char*, OGRFieldType> fields[] = {
+            {"rule", OFTString},      {"layer", OFTString},  {"fids", OFTString},
+            {"id", OFTString},        {"area_mu", OFTReal},  {"reason", OFTString},
+            {"reason_en", OFTString}, {"clause", OFTString}, {"evidence", OFTString},
+        };
+        for (const auto& [name, type] : fields) {
+            OGRFieldDefn field(name, type);
+            if (name == std::string("evidence"))
+                field.SetSubType(OFSTJSON);
+            if (layer->CreateField(&field) != OGRERR_NONE)
+                fail(std::string("cannot create the field ") + name);
+        }
+        if (dataset->StartTransaction() != OGRERR_NONE)
+            fail("cannot start a transaction");
+        for (const Finding& f : findings) {
+            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+            feature->SetField("rule", f.rule.c_str());
+            feature->SetField("layer", f.layer.c_str());
+            feature->SetField("fids", fidsText(f.fids, ",").c_str());
+            if (!f.featureId.empty())
+                feature->SetField("id", f.featureId.c_str());
+            if (!std::isnan(f.areaMu))
+                feature->SetField("area_mu", f.areaMu);
+            feature->SetField("reason", f.reasonZh.c_str());
+            feature->SetField("reason_en", f.reasonEn.c_str());
+            feature->SetField("clause", f.clause.c_str());
+            feature->SetField("evidence", evidenceJson(f.evidence).c_str());
+            if (!f.geometryWkb.empty()) {
+                OGRGeometry* geometry = nullptr;
+                if (OGRGeometryFactory::createFromWkb(f.geometryWkb.data(), nullptr, &geometry,
+                                                      f.geometryWkb.size()) == OGRERR_NONE &&
+                    geometry)
+                    feature->SetGeometryDirectly(geometry);
+            }
+            if (layer->CreateFeature(feature.get()) != OGRERR_NONE)
+                fail("cannot write a finding");
+        }
+        if (dataset->CommitTransaction() != OGRERR_NONE)
+            fail("cannot commit the findings");
+        // GDAL 3.6 has no GDALDataset::Close() returning an error: a failure while closing
+        // shows in the capture.
+        errors.take();
+        dataset.reset();
+        for (const GdalErrorCapture::Message& message : errors.messages())
+            if (message.failure)
+                fail("cannot close the GeoPackage");
+    }
+    fs::rename(temporary, dest, error);
+    if (error)
+        throw IoError("cannot move the finished file into place: " + error.message(),
+                      {path, {}, -1, {}});
+    cleanup.armed = false;
+}
+
+} // namespace parkatlas::geo
