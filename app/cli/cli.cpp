@@ -15,6 +15,9 @@ const std::vector<Command>& commands()
         {"info", "layers, CRS, counts, encoding, extent and fields of any source", runInfo},
         {"area", "areas in m², mu and ha (lengths of lines), per layer, field or feature", runArea},
         {"check", "flag every plot against the plan: land use, boundary, red lines …", runCheck},
+        {"audit", "idle-land audit (闲置土地认定) as of a date, clause by clause", runAudit},
+        {"ledger", "ledgers (台账): acquisition, idle land, works, land supply", runLedger},
+        {"indicators", "TD/T 1029 land-use intensity indicators of the park", runIndicators},
         {"convert", "convert a source (for instance GBK shapefiles) into a UTF-8 GeoPackage",
          runConvert},
     };

@@ -25,6 +25,9 @@ int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runArea(const std::vector<std::string>& args);
 int runCheck(const std::vector<std::string>& args);
+int runAudit(const std::vector<std::string>& args);
+int runLedger(const std::vector<std::string>& args);
+int runIndicators(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

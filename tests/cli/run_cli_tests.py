@@ -1340,6 +1340,244 @@ AUDIT_RULES = {"idle_not_started", "idle_stalled", "idle_low_coverage", "low_eff
                "cannot_decide"}
 
 
+def expected_audit(sample, fid_offset=0):
+    """expected_findings.json's audit entries: (rule, fid) -> the needs of audit rules."""
+    with open(os.path.join(sample, "expected_findings.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    out = {}
+    for e in doc["findings"]:
+        if e["rule"] not in AUDIT_RULES:
+            continue
+        needs = [n for n in e.get("needs", []) if n.split(" ")[0] in AUDIT_RULES]
+        if e["rule"] == "cannot_decide" and not needs:
+            continue  # needs only plan-compliance rules: parkatlas check's
+        out[(e["rule"], e["fid"] + fid_offset)] = "; ".join(needs)
+    return out
+
+
+def group_audit(t):
+    """`parkatlas audit`: the sample park's planted cases exactly (GeoPackage and GBK shapefiles
+    by project file), clauses and evidence, CSV and GeoPackage output, usage errors."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    project = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+
+    for source, offset in ((gpkg, 0), (project, -1)):
+        t.context = "audit %s --as-of 2026-06-30 --format json" % os.path.basename(source)
+        run = t.run("audit", source, "--as-of", "2026-06-30", "--format", "json")
+        if not t.sane_exit(run, 0):
+            continue
+        doc = run.json()
+        t.check(doc.get("as_of") == "2026-06-30", "says the date it speaks for", run)
+        got = {}
+        for f in doc.get("findings", []):
+            got[(f["rule"], f["fids"][0])] = f.get("evidence", {}).get("needs", "")
+        want = expected_audit(sample, offset)
+        t.check(got == want, "exactly the planted audit cases (got %s, want %s)"
+                % (sorted(got.items()), sorted(want.items())))
+        for f in doc.get("findings", []):
+            t.check(f.get("parcel_id"), "%s fid %s names its parcel_id" % (f["rule"], f["fids"]))
+            t.check("covered_share" in f.get("evidence", {}),
+                    "%s fid %s has the covered share as evidence" % (f["rule"], f["fids"]))
+            if f["rule"].startswith("idle_") and f["rule"] != "idle_low_coverage":
+                t.check("第二条" in f.get("clause", "") and "第十四条" in f.get("clause", ""),
+                        "%s names 第二条 and 第十四条" % f["rule"])
+        stalled = [f for f in doc.get("findings", []) if f["rule"] == "idle_stalled"]
+        if stalled:
+            ev = stalled[0]["evidence"]
+            t.check(abs(ev.get("built_share", 1) - 0.18) < 0.01 and
+                    abs(ev.get("invested_share", 1) - 0.15) < 0.01,
+                    "idle_stalled shows the shares that triggered it (%s)" % ev)
+            t.check(ev.get("consequence") == "征缴土地闲置费" and
+                    ev.get("recovery_on") == "2026-10-08",
+                    "stopped 2024-10-08: the fee now, recovery from 2026-10-08 (%s)" % ev)
+        unknown = [f for f in doc.get("findings", []) if f["rule"] == "cannot_decide"]
+        for f in unknown:
+            for key, value in f["evidence"].items():
+                t.check(value != 0, "cannot_decide never shows an unknown as 0 (%s)" % key)
+
+    t.context = "audit a year later: the recovery date has passed"
+    run = t.run("audit", gpkg, "--as-of", "2026-10-08", "--format", "json")
+    if t.sane_exit(run, 0):
+        stalled = [f for f in run.json()["findings"] if f["rule"] == "idle_stalled"
+                   and f["fids"] == [107]]
+        t.check(stalled and stalled[0]["evidence"]["consequence"] == "无偿收回",
+                "QL2019-009 two full years after stopping: 无偿收回", run)
+
+    t.context = "audit --format csv --out findings.gpkg"
+    out = os.path.join(t.opts.work, "audit.gpkg")
+    run = t.run("audit", gpkg, "--as-of", "2026-06-30", "--format", "csv", "--out", out)
+    if t.sane_exit(run, 0):
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM")
+        rows = list(csv.reader(io.StringIO(run.raw_out.decode("utf-8-sig"))))
+        t.check(len(rows) == 1 + 6, "a header and six findings (got %d rows)" % len(rows), run)
+        t.check(os.path.isfile(out), "the GeoPackage is written", run)
+        if os.path.isfile(out):
+            tables = gpkg_tables(out)
+            t.check(len(tables) == 1, "one findings layer (got %s)" % tables)
+            if tables:
+                t.check(len(gpkg_rows(out, tables[0])[1]) == 6, "six rows in the layer")
+        run = t.run("audit", gpkg, "--as-of", "2026-06-30", "--out", out)
+        t.sane_exit(run, 2)
+        t.check("exists" in run.err, "an existing --out is not overwritten silently", run)
+
+    t.context = "audit --fail-on-findings"
+    run = t.run("audit", gpkg, "--as-of", "2026-06-30", "--fail-on-findings")
+    t.check(run.rc == 1, "exits 1 when there are findings", run)
+    t.context = "audit usage"
+    for args, what in ((["audit", gpkg], "--as-of"), (["audit", gpkg, "--as-of", "2026-02-30"],
+                       "not a date"), (["audit", gpkg, "--as-of", "2026-06-30", "--format", "xml"],
+                       "--format")):
+        run = t.run(*args)
+        if t.sane_exit(run, 2):
+            t.check(what in run.err, "says %s" % what, run)
+    return None
+
+
+def xlsx_sheets(path):
+    """Each worksheet of an .xlsx as a list of rows of cell texts (numbers as Python floats),
+    read with the standard library only."""
+    import zipfile
+    import xml.etree.ElementTree as ET
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        shared = []
+        if "xl/sharedStrings.xml" in z.namelist():
+            for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+                shared.append("".join(t.text or "" for t in si.iter(
+                    "{%s}t" % ns["m"])))
+        names = sorted((n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)),
+                       key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+        sheets = []
+        for name in names:
+            rows = []
+            for row in ET.fromstring(z.read(name)).iter("{%s}row" % ns["m"]):
+                cells = {}
+                for c in row.findall("m:c", ns):
+                    ref = re.match(r"([A-Z]+)", c.get("r")).group(1)
+                    col = 0
+                    for ch in ref:
+                        col = col * 26 + ord(ch) - 64
+                    v = c.find("m:v", ns)
+                    if v is None:
+                        continue
+                    cells[col - 1] = shared[int(v.text)] if c.get("t") == "s" else float(v.text)
+                width = max(cells) + 1 if cells else 0
+                rows.append([cells.get(i, "") for i in range(width)])
+            sheets.append(rows)
+        return sheets
+
+
+def csv_tables(raw):
+    """A ledger CSV split into its tables (blank rows separate them)."""
+    tables, current = [], []
+    for row in csv.reader(io.StringIO(raw.decode("utf-8-sig"))):
+        if not any(row):
+            if current:
+                tables.append(current)
+            current = []
+        else:
+            current.append(row)
+    if current:
+        tables.append(current)
+    return tables
+
+
+def group_ledger(t):
+    """`parkatlas ledger` and `parkatlas indicators`: parts that add up to the totals as shown,
+    CSV with BOM, the XLSX read back and compared with the CSV, JSON, usage."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+
+    for kind in ("acquisition", "idle", "works", "supply"):
+        t.context = "ledger --kind %s --format csv" % kind
+        run = t.run("ledger", gpkg, "--kind", kind, "--format", "csv")
+        if not t.sane_exit(run, 0):
+            continue
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM")
+        tables = csv_tables(run.raw_out)
+        t.check(len(tables) >= 2, "several tables (got %d)" % len(tables), run)
+        for table in tables:
+            title, header = table[0][0], table[1]
+            body = [r for r in table[2:] if len(r) == len(header)]
+            totals = [r for r in body if r[0].startswith("合计")]
+            rows = [r for r in body if not r[0].startswith("合计")]
+            if not totals:
+                continue
+            for c, name in enumerate(header):
+                if not re.search(r"（(亩|万元|km)）|^(户|人|批次数|案件数|段数|宗数)$", name) \
+                        or totals[0][c] == "":
+                    continue
+                scale = 1000
+                shown = sum(round(float(r[c]) * scale) for r in rows if r[c] != "")
+                t.check(shown == round(float(totals[0][c]) * scale),
+                        "%s: the shown %s add up to the shown total" % (title, name))
+
+        t.context = "ledger --kind %s --format xlsx --out, read back" % kind
+        out = os.path.join(t.opts.work, kind + ".xlsx")
+        run_x = t.run("ledger", gpkg, "--kind", kind, "--format", "xlsx", "--out", out)
+        if t.sane_exit(run_x, 0) and os.path.isfile(out):
+            sheets = xlsx_sheets(out)
+            tables = csv_tables(run.raw_out)
+            t.check(len(sheets) == len(tables), "one sheet per CSV table (%d vs %d)"
+                    % (len(sheets), len(tables)))
+            same = True
+            for sheet, table in zip(sheets, tables):
+                for xrow, crow in zip(sheet, table):
+                    for x, c in zip(xrow, crow + [""] * (len(xrow) - len(crow))):
+                        if isinstance(x, float):
+                            same &= c != "" and abs(float(c) - x) < 1e-9
+                        else:
+                            same &= x == c
+                same &= len(sheet) == len(table)
+            t.check(same, "every cell of the workbook is the CSV's cell")
+            run_x = t.run("ledger", gpkg, "--kind", kind, "--format", "xlsx", "--out", out)
+            t.sane_exit(run_x, 2)
+
+    t.context = "ledger --kind idle --format json"
+    run = t.run("ledger", gpkg, "--kind", "idle", "--format", "json")
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        by_kind = [tb for tb in doc["tables"] if tb["id"] == "by_kind"]
+        t.check(by_kind and by_kind[0]["total"]["disposal_rate_pct"] == 25.0,
+                "处置率: 2 of 8 cases disposed", run)
+        cases = [tb for tb in doc["tables"] if tb["id"] == "cases"][0]
+        t.check(any(r["fee_wan"] is None for r in cases["rows"]),
+                "an unknown fee is null, not 0")
+
+    t.context = "ledger usage"
+    run = t.run("ledger", gpkg, "--kind", "works", "--format", "xlsx")
+    if t.sane_exit(run, 2):
+        t.check("--out" in run.err, "xlsx needs --out", run)
+    run = t.run("ledger", gpkg, "--kind", "nosuch")
+    t.sane_exit(run, 2)
+    run = t.run("ledger", gpkg)
+    t.sane_exit(run, 2)
+
+    t.context = "indicators --format json"
+    run = t.run("indicators", gpkg, "--format", "json")
+    if t.sane_exit(run, 0):
+        inds = run.json()["indicators"]
+        names = [i["name"] for i in inds]
+        t.check(names == ["土地开发率", "土地供应率", "土地建成率", "工业用地率", "综合容积率",
+                          "建筑密度", "工业用地综合容积率", "工业用地固定资产投入强度",
+                          "工业用地地均税收", "综合地均税收", "闲置土地处置率"],
+                "the eleven TD/T 1029 indicators in order (got %s)" % names)
+        for i in inds:
+            t.check(i["formula"] and i["inputs"] and all(x["source"] for x in i["inputs"]),
+                    "%s: formula and inputs with sources" % i["name"])
+    run = t.run("indicators", gpkg, "--format", "csv")
+    if t.sane_exit(run, 0):
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "indicators CSV has the BOM")
+    return None
+
+
 def group_check(t):
     """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
     CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
@@ -1500,6 +1738,8 @@ GROUPS = {
     "sample": group_sample,
     "area": group_area,
     "check": group_check,
+    "audit": group_audit,
+    "ledger": group_ledger,
 }
 
 

@@ -1,0 +1,202 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/measure/units.h"
+#include "geo/model/park.h"
+#include "geo/rules/audit.h"
+#include "geo/rules/audit_rules.h"
+#include "geo/rules/findings_io.h"
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace parkatlas::cli {
+
+namespace {
+
+void writeRulesJson(geo::JsonWriter& json, const geo::AuditRules& rules)
+{
+    json.key("rules").beginObject();
+    json.key("idle_not_started").beginObject();
+    json.field("enabled", rules.notStartedEnabled);
+    json.field("years", rules.notStartedYears);
+    json.endObject();
+    json.key("idle_stalled").beginObject();
+    json.field("enabled", rules.stalledEnabled);
+    json.field("years", rules.stalledYears);
+    json.field("built_share_max", rules.stalledBuiltShareMax);
+    json.field("invest_share_max", rules.stalledInvestShareMax);
+    json.endObject();
+    json.key("idle_fee").beginObject();
+    json.field("rate", rules.idleFeeRate);
+    json.field("recovery_years", rules.recoveryYears);
+    json.endObject();
+    json.key("idle_low_coverage").beginObject();
+    json.field("enabled", rules.lowCoverageEnabled);
+    json.field("cover_share_min", rules.lowCoverageShareMin);
+    json.field("years_after_supply", rules.lowCoverageYears);
+    json.endObject();
+    json.key("low_efficiency").beginObject();
+    json.field("enabled", rules.lowEfficiencyEnabled);
+    json.field("tax_per_mu_min_wan", rules.taxPerMuMinWan);
+    json.field("invest_per_mu_min_wan", rules.investPerMuMinWan);
+    json.key("statuses").beginArray();
+    for (const std::string& status : rules.productionStatuses)
+        json.value(status);
+    json.endArray();
+    json.endObject();
+    json.key("cannot_decide").beginObject();
+    json.field("enabled", rules.cannotDecideEnabled);
+    json.endObject();
+    json.key("from").beginArray();
+    for (const std::string& origin : rules.origins)
+        json.value(origin);
+    json.endArray();
+    json.endObject();
+}
+
+} // namespace
+
+int runAudit(const std::vector<std::string>& args)
+{
+    CommandLine cli(
+        "audit",
+        "PARK --as-of YYYY-MM-DD [--format table|csv|json] [--out FINDINGS.gpkg] [--overwrite] "
+        "[--method ellipsoidal|survey|planar] [--fail-on-findings] [--encoding ENC] "
+        "[--s-srs CRS]",
+        "The idle-land audit (闲置土地认定) of the park's plots as of a date, after the "
+        "闲置土地处置"
+        "办法 (国土资源部令第53号, 2012): idle_not_started (第二条第一款: not started one full "
+        "year "
+        "after agr_start), idle_stalled (第二条第二款: built under 1/3 or invested under 25 %, "
+        "stopped one full year), idle_low_coverage (almost no building footprint two years "
+        "after supply, whatever the ledger says), low_efficiency (tax or investment per mu under "
+        "the park's thresholds) and cannot_decide (a rule needs a value that is unknown). Each "
+        "finding names its clause, the numbers that triggered it and what follows as of the date "
+        "(第十四条: 土地闲置费 after one year, 无偿收回 after two). \"One full year\" ends on the "
+        "same calendar date a year later; from 29 February, on 28 February (民法典 第二百零二条). "
+        "Thresholds: styles/thresholds.json, then the project file's \"rules\".");
+    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
+    cli.addOption("as-of", "DATE", "the audit date, YYYY-MM-DD (required)");
+    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    cli.addOption("out", "FILE.gpkg", "also write the findings as a GeoPackage layer");
+    cli.addFlag("overwrite", "replace --out when it exists");
+    cli.addOption("method", "M",
+                  "area method for plot areas: ellipsoidal (default), survey, planar");
+    cli.addFlag("fail-on-findings", "exit 1 when there are findings");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
+    cli.addOption("s-srs", "CRS", "the CRS of layers that have none");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    if (!cli.has("as-of"))
+        throw UsageError("--as-of YYYY-MM-DD is required (the date the audit speaks for)");
+    const std::string asOfText = cli.value("as-of");
+    const auto asOf = geo::Date::parse(asOfText);
+    if (!asOf)
+        throw UsageError("--as-of '" + asOfText + "' is not a date (YYYY-MM-DD)");
+    const std::string format = cli.value("format", "table");
+    if (format != "table" && format != "csv" && format != "json")
+        throw UsageError("--format must be table, csv or json");
+    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
+    if (!method)
+        throw UsageError("--method must be ellipsoidal, survey or planar");
+    const std::string out = cli.value("out");
+    if (!out.empty() && std::filesystem::path(out).extension() != ".gpkg")
+        throw UsageError("--out must name a .gpkg file");
+
+    geo::OpenOptions open;
+    open.encoding = cli.value("encoding");
+    open.sourceSrs = cli.value("s-srs");
+    const std::string source = cli.positional("PARK");
+    IssuePrinter issues;
+    const geo::ParkDefinition definition = geo::discoverPark(source, open);
+    geo::AuditOptions options;
+    options.asOf = *asOf;
+    options.areaMethod = *method;
+    options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+
+    ProgressBar reading("reading " + definition.name);
+    const geo::Park park = geo::loadPark(definition,
+                                         {{geo::Role::Parcels, geo::Role::Buildings},
+                                          [&reading](double done) { return reading.update(done); }},
+                                         issues);
+    reading.finish();
+    ProgressBar auditing("auditing");
+    options.progress = [&auditing](double done) { return auditing.update(done); };
+    const geo::AuditResult result = geo::runAudit(park, options, issues);
+    auditing.finish();
+
+    if (!out.empty())
+        geo::writeFindingsGeoPackage(out, result.findings, park.crs, cli.has("overwrite"));
+
+    if (format == "json") {
+        geo::JsonWriter json(std::cout);
+        json.beginObject();
+        json.field("source", source);
+        json.field("park", park.name);
+        json.field("as_of", result.asOf);
+        json.field("method", geo::toString(*method));
+        json.field("parcels", result.parcelCount);
+        json.field("buildings", result.buildingsPresent);
+        writeRulesJson(json, options.rules);
+        json.key("not_run").beginArray();
+        for (const std::string& note : result.notRun)
+            json.value(note);
+        json.endArray();
+        json.key("summary").beginObject();
+        std::map<std::string, std::pair<std::size_t, double>> summary;
+        for (const geo::Finding& f : result.findings) {
+            auto& [count, mu] = summary[f.rule];
+            ++count;
+            if (!std::isnan(f.areaMu))
+                mu += f.areaMu;
+        }
+        for (const auto& [rule, entry] : summary) {
+            json.key(rule).beginObject();
+            json.field("count", entry.first);
+            json.field("area_mu", entry.second);
+            json.endObject();
+        }
+        json.endObject();
+        json.key("findings");
+        geo::writeFindingsJson(json, result.findings);
+        json.endObject();
+        std::cout << "\n";
+    } else if (format == "csv") {
+        geo::writeFindingsCsv(std::cout, result.findings);
+    } else {
+        std::cout << "闲置土地认定 / idle-land audit of " << park.name << " as of " << result.asOf
+                  << " (" << result.parcelCount << " plots, " << geo::toString(*method)
+                  << " areas; 闲置土地处置办法, 国土资源部令第53号)\n"
+                  << "thresholds: stalled built < "
+                  << geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)
+                  << "%, invested < "
+                  << geo::formatForDisplay(options.rules.stalledInvestShareMax * 100, 1)
+                  << "%; low coverage < "
+                  << geo::formatForDisplay(options.rules.lowCoverageShareMin * 100, 1) << "% "
+                  << options.rules.lowCoverageYears << " years after supply; tax ≥ "
+                  << geo::formatForDisplay(options.rules.taxPerMuMinWan)
+                  << " 万元/亩, investment ≥ "
+                  << geo::formatForDisplay(options.rules.investPerMuMinWan) << " 万元/亩 (from ";
+        for (std::size_t i = 0; i < options.rules.origins.size(); ++i)
+            std::cout << (i ? ", " : "") << options.rules.origins[i];
+        std::cout << ")\n\n";
+        geo::writeFindingsTable(std::cout, result.findings);
+        for (const std::string& note : result.notRun)
+            std::cout << "not run: " << note << "\n";
+    }
+    if (!out.empty())
+        std::cerr << "wrote " << result.findings.size() << " finding(s) to " << out << "\n";
+    return cli.has("fail-on-findings") && !result.findings.empty() ? kExitFindings : kExitOk;
+}
+
+} // namespace parkatlas::cli

@@ -1,0 +1,114 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/ledger/ledgers.h"
+#include "geo/model/park.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace parkatlas::cli {
+
+int runLedger(const std::vector<std::string>& args)
+{
+    CommandLine cli(
+        "ledger",
+        "PARK --kind acquisition|idle|works|supply [--format table|csv|xlsx|json] [--out FILE] "
+        "[--overwrite] [--method ellipsoidal|survey|planar] [--encoding ENC] [--s-srs CRS]",
+        "Ledgers (台账) from the park's layers: acquisition (征地: by batch, village and group, by "
+        "village, by stage; 亩 from geometry, 户, 人, 补偿款), idle (闲置土地: cases by kind and "
+        "stage, with the disposal rate 处置率), works (道路/管网: by lot and by road class and "
+        "pipeline kind, km built against km planned, contract-weighted progress), supply (供地: "
+        "per plot with 亩均投资, 亩均税收, FAR and building coverage; by year). Amounts are summed "
+        "unrounded and rounded once; the shown rows add up to the shown total. Unknown values "
+        "are left out of the sums and counted in the notes.");
+    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
+    cli.addOption("kind", "K", "acquisition, idle, works or supply (required)");
+    cli.addOption("format", "F",
+                  "table (default), csv (UTF-8 with BOM), xlsx (needs --out) or json");
+    cli.addOption("out", "FILE", "write to FILE instead of stdout");
+    cli.addFlag("overwrite", "replace --out when it exists");
+    cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
+    cli.addOption("s-srs", "CRS", "the CRS of layers that have none");
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    if (!cli.has("kind"))
+        throw UsageError("--kind acquisition|idle|works|supply is required");
+    const auto kind = geo::ledgerKindFromString(cli.value("kind"));
+    if (!kind)
+        throw UsageError("--kind must be acquisition, idle, works or supply");
+    const std::string format = cli.value("format", "table");
+    if (format != "table" && format != "csv" && format != "json" && format != "xlsx")
+        throw UsageError("--format must be table, csv, xlsx or json");
+    const std::string out = cli.value("out");
+    if (format == "xlsx" && out.empty())
+        throw UsageError("--format xlsx needs --out FILE.xlsx (a workbook is not written to a "
+                         "terminal)");
+    std::error_code error;
+    if (!out.empty() && std::filesystem::exists(out, error) && !cli.has("overwrite"))
+        throw UsageError("'" + out + "' exists; add --overwrite to replace it");
+    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
+    if (!method)
+        throw UsageError("--method must be ellipsoidal, survey or planar");
+
+    geo::OpenOptions open;
+    open.encoding = cli.value("encoding");
+    open.sourceSrs = cli.value("s-srs");
+    IssuePrinter issues;
+    const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
+    ProgressBar reading("reading " + definition.name);
+    const geo::Park park = geo::loadPark(
+        definition,
+        {geo::rolesFor(*kind), [&reading](double done) { return reading.update(done); }}, issues);
+    reading.finish();
+    geo::LedgerOptions options;
+    options.areaMethod = *method;
+    const geo::Ledger ledger = geo::buildLedger(park, *kind, options, issues);
+
+    if (format == "xlsx") {
+        geo::writeLedgerXlsx(out, ledger);
+        std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
+        return kExitOk;
+    }
+    // Text formats: to a temporary file renamed when complete, or to stdout.
+    std::ofstream file;
+    std::string temporary;
+    if (!out.empty()) {
+        temporary = out + ".partial";
+        file.open(temporary, std::ios::binary);
+        if (!file)
+            throw geo::IoError("cannot write", {out, {}, -1, {}});
+    }
+    std::ostream& stream = out.empty() ? std::cout : file;
+    if (format == "json") {
+        geo::JsonWriter json(stream);
+        geo::writeLedgerJson(json, ledger);
+        stream << "\n";
+    } else if (format == "csv") {
+        geo::writeLedgerCsv(stream, ledger);
+    } else {
+        geo::writeLedgerText(stream, ledger);
+    }
+    if (!out.empty()) {
+        file.close();
+        if (!file) {
+            std::filesystem::remove(temporary, error);
+            throw geo::IoError("cannot write", {out, {}, -1, {}});
+        }
+        std::filesystem::rename(temporary, out, error);
+        if (error)
+            throw geo::IoError("cannot move into place: " + error.message(), {out, {}, -1, {}});
+    }
+    return kExitOk;
+}
+
+} // namespace parkatlas::cli
