@@ -1,6 +1,7 @@
 #include "app/desktop/application.h"
 
 #include "app/desktop/main_window.h"
+#include "app/desktop/translation.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -65,6 +66,9 @@ int runApplication(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("ParkAtlas"));
     QApplication::setApplicationVersion(QStringLiteral(PARKATLAS_VERSION));
     installApplicationFonts();
+    // Chinese first: the system's language unless the user chose one (View > Language).
+    if (!installTranslations(resolveLanguage(languageSetting())))
+        printError(QStringLiteral("the Chinese translation could not be loaded"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -5,6 +5,8 @@
 #include <QPixmap>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace parkatlas::desktop {
 
 namespace {
@@ -19,11 +21,11 @@ QIcon styleIcon(const render::LayerSnapshot& snapshot)
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
     const render::LayerStyle& style = snapshot.style;
-    QPen pen(style.stroke, std::max(1.0, style.strokeWidth));
+    QPen pen(style.stroke, std::min(2.0, std::max(1.0, style.strokeWidth)), style.strokeStyle);
     painter.setPen(pen);
     switch (snapshot.layer->geometry.kind()) {
     case geo::GeometryKind::Polygon:
-        painter.setBrush(style.fill);
+        painter.setBrush(QBrush(style.fill, style.fillPattern));
         painter.drawRect(QRectF(2.5, 2.5, 11, 11));
         break;
     case geo::GeometryKind::Line:
@@ -47,7 +49,24 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent), m_list(new QListWid
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_list);
     m_list->setObjectName(QStringLiteral("layerList"));
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     connect(m_list, &QListWidget::itemChanged, this, &LayersPanel::onItemChanged);
+    connect(m_list, &QListWidget::itemSelectionChanged, this,
+            [this] { emit layerPicked(pickedLayer()); });
+}
+
+int LayersPanel::pickedLayer() const
+{
+    const QList<QListWidgetItem*> selected = m_list->selectedItems();
+    return selected.isEmpty() ? -1 : selected.front()->data(kIndexRole).toInt();
+}
+
+void LayersPanel::pickLayer(int index)
+{
+    m_list->clearSelection();
+    for (int row = 0; row < m_list->count(); ++row)
+        if (m_list->item(row)->data(kIndexRole).toInt() == index)
+            m_list->item(row)->setSelected(true);
 }
 
 void LayersPanel::setLayers(const std::vector<render::LayerSnapshot>& layers)
@@ -69,10 +88,24 @@ void LayersPanel::setLayers(const std::vector<render::LayerSnapshot>& layers)
             layer.crs.isEmpty()
                 ? tr("none (raw coordinates)")
                 : QString::fromStdString(layer.crs.label() + " — " + layer.crs.name());
-        item->setToolTip(tr("%1\nGeometry: %2\nCRS: %3\nText encoding: %4")
-                             .arg(QString::fromStdString(layer.sourcePath),
-                                  QString::fromUtf8(geo::toString(layer.geometry.kind())), crs,
-                                  QString::fromStdString(layer.encoding.name)));
+        const QString role =
+            layers[i].role
+                ? QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(*layers[i].role)),
+                                              QString::fromUtf8(geo::toString(*layers[i].role)))
+                : tr("none");
+        QString tip = tr("%1\nRole: %2\nGeometry: %3\nCRS: %4\nText encoding: %5")
+                          .arg(QString::fromStdString(layer.sourcePath), role,
+                               QString::fromUtf8(geo::toString(layer.geometry.kind())), crs,
+                               QString::fromStdString(layer.encoding.name));
+        const render::LayerStyle& style = layers[i].style;
+        if (!style.classes.empty()) {
+            QStringList classes;
+            for (const render::Symbol& symbol : style.classes)
+                classes.append(symbol.label);
+            tip +=
+                tr("\nClasses by %1: %2").arg(style.classField, classes.join(QStringLiteral(", ")));
+        }
+        item->setToolTip(tip);
         m_list->addItem(item);
     }
 }

@@ -23,8 +23,15 @@ public:
     QListWidget* list() const { return m_list; }
     /// Layer names from the top of the list down.
     QStringList layerNames() const;
+    /// The layer the user picked in the list (drawing order), or -1 when none is: selections
+    /// then act on it alone.
+    int pickedLayer() const;
+    /// Picks layer `index` (drawing order; -1 picks none).
+    void pickLayer(int index);
 
 signals:
+    /// The user picked layer `index` (drawing order), or none (-1).
+    void layerPicked(int index);
     /// The user switched layer `index` (in drawing order) on or off.
     void visibilityChanged(int index, bool visible);
 

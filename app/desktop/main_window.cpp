@@ -1,11 +1,18 @@
 #include "app/desktop/main_window.h"
 
+#include "app/desktop/attribute_table_panel.h"
+#include "app/desktop/feature_selection.h"
+#include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/translation.h"
+#include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
 #include "geo/issue.h"
+#include "geo/measure/units.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -19,10 +26,14 @@
 #include <QProgressBar>
 #include <QPromise>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <tuple>
 
 namespace parkatlas::desktop {
 
@@ -30,20 +41,14 @@ namespace {
 
 constexpr int kProgressSteps = 1000;
 
-/// Polygons at the bottom, then lines, then points, each kind in the order it was read.
-int drawingRank(geo::GeometryKind kind)
+constexpr double kIdentifyRadiusPx = 4.0; // how near a click must be to a line or point
+
+/// True when the feature shows a fill (so a click inside it hits it); outline-only
+/// polygons (a boundary) are hit on their outline only: what you see is what you click.
+bool showsFill(const render::LayerSnapshot& snapshot, std::size_t feature)
 {
-    switch (kind) {
-    case geo::GeometryKind::Polygon:
-        return 0;
-    case geo::GeometryKind::Line:
-        return 1;
-    case geo::GeometryKind::Point:
-        return 2;
-    case geo::GeometryKind::None:
-        return 3;
-    }
-    return 3;
+    const render::Symbol& symbol = snapshot.style.symbolFor(feature);
+    return symbol.fill.alpha() > 0 && symbol.fillPattern != Qt::NoBrush;
 }
 
 QString sourceTitle(const QStringList& sources)
@@ -60,8 +65,11 @@ QString sourceTitle(const QStringList& sources)
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_canvas(new MapCanvas(this)), m_layersPanel(new LayersPanel(this)),
-      m_messageList(new QListWidget(this)), m_coordinatesLabel(new QLabel(this)),
-      m_scaleLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
+      m_identifyPanel(new IdentifyPanel(this)), m_attributePanel(new AttributeTablePanel(this)),
+      m_selection(new FeatureSelection(this)), m_messageList(new QListWidget(this)),
+      m_coordinatesLabel(new QLabel(this)), m_scaleLabel(new QLabel(this)),
+      m_selectionLabel(new QLabel(this)), m_measureLabel(new QLabel(this)),
+      m_progressBar(new QProgressBar(this))
 {
     setWindowTitle(tr("ParkAtlas"));
     setCentralWidget(m_canvas);
@@ -78,8 +86,20 @@ MainWindow::MainWindow(QWidget* parent)
     m_messageList->setWordWrap(true);
     messagesDock->setWidget(m_messageList);
     addDockWidget(Qt::BottomDockWidgetArea, messagesDock);
-    resizeDocks({layersDock}, {220}, Qt::Horizontal);
-    resizeDocks({messagesDock}, {110}, Qt::Vertical);
+
+    auto* identifyDock = new QDockWidget(tr("Identify"), this);
+    identifyDock->setObjectName(QStringLiteral("identifyDock"));
+    identifyDock->setWidget(m_identifyPanel);
+    addDockWidget(Qt::RightDockWidgetArea, identifyDock);
+
+    auto* tableDock = new QDockWidget(tr("Attribute Table"), this);
+    tableDock->setObjectName(QStringLiteral("attributeTableDock"));
+    tableDock->setWidget(m_attributePanel);
+    addDockWidget(Qt::BottomDockWidgetArea, tableDock);
+    tabifyDockWidget(messagesDock, tableDock);
+    messagesDock->raise();
+    resizeDocks({layersDock, identifyDock}, {220, 280}, Qt::Horizontal);
+    resizeDocks({messagesDock}, {150}, Qt::Vertical);
 
     m_coordinatesLabel->setObjectName(QStringLiteral("coordinatesLabel"));
     m_scaleLabel->setObjectName(QStringLiteral("scaleLabel"));
@@ -89,6 +109,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_progressBar->setRange(0, kProgressSteps);
     m_progressBar->setMaximumWidth(180);
     m_progressBar->setVisible(false);
+    m_selectionLabel->setObjectName(QStringLiteral("selectionLabel"));
+    m_measureLabel->setObjectName(QStringLiteral("measureLabel"));
+    m_measureLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_measureLabel);
+    statusBar()->addPermanentWidget(m_selectionLabel);
     statusBar()->addPermanentWidget(m_progressBar);
     statusBar()->addPermanentWidget(m_coordinatesLabel);
     statusBar()->addPermanentWidget(m_scaleLabel);
@@ -98,6 +123,34 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_layersPanel, &LayersPanel::visibilityChanged, this, [this](int index, bool visible) {
         m_canvas->setLayerVisible(static_cast<std::size_t>(index), visible);
     });
+    connect(m_layersPanel, &LayersPanel::layerPicked, this, [this](int index) {
+        if (index >= 0)
+            m_attributePanel->showLayer(static_cast<std::size_t>(index));
+    });
+    connect(m_canvas, &MapCanvas::featureClicked, this, &MainWindow::identifyAt);
+    connect(m_canvas, &MapCanvas::boxSelected, this, &MainWindow::selectInBox);
+    connect(m_canvas, &MapCanvas::clearRequested, m_selection, &FeatureSelection::clear);
+    connect(m_canvas->measureTool(), &MeasureTool::changed, this, &MainWindow::showMeasurement);
+    connect(m_selection, &FeatureSelection::changed, this, &MainWindow::onSelectionChanged);
+    connect(m_attributePanel, &AttributeTablePanel::selectionEdited, this,
+            [this](std::size_t layer, const std::vector<std::uint32_t>& features) {
+                m_selection->setLayerSelection(layer, features);
+            });
+    connect(m_attributePanel, &AttributeTablePanel::featureActivated, this,
+            [this](std::size_t layer, std::size_t feature) {
+                const auto& layers = m_canvas->layers();
+                if (layer >= layers.size())
+                    return;
+                geo::Envelope envelope = layers[layer].snapshot.layer->geometry.envelope(feature);
+                if (envelope.isEmpty())
+                    return;
+                const double margin = std::max(envelope.width(), envelope.height()) * 0.6 + 1;
+                envelope.minX -= margin;
+                envelope.maxX += margin;
+                envelope.minY -= margin;
+                envelope.maxY += margin;
+                m_canvas->setExtent(envelope);
+            });
     connect(m_canvas, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(m_canvas, &MapCanvas::extentChanged, this, &MainWindow::showScale);
     connect(m_canvas, &MapCanvas::renderFinished, this, [this](const QStringList& errors) {
@@ -109,15 +162,16 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
 
-    connect(&m_loadWatcher, &QFutureWatcher<LoadReport>::progressValueChanged, m_progressBar,
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedMap>::progressValueChanged, m_progressBar,
             &QProgressBar::setValue);
-    connect(&m_loadWatcher, &QFutureWatcher<LoadReport>::progressTextChanged, this,
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedMap>::progressTextChanged, this,
             [this](const QString& step) {
                 if (!step.isEmpty())
                     statusBar()->showMessage(tr("Reading %1…").arg(step));
             });
-    connect(&m_loadWatcher, &QFutureWatcher<LoadReport>::finished, this,
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedMap>::finished, this,
             &MainWindow::onLoadFinished);
+    onSelectionChanged();
 }
 
 MainWindow::~MainWindow()
@@ -141,6 +195,58 @@ void MainWindow::createActions()
     QAction* fullExtent =
         viewMenu->addAction(tr("&Full Extent"), m_canvas, &MapCanvas::zoomToFullExtent);
     fullExtent->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
+    viewMenu->addSeparator();
+    QMenu* languageMenu = viewMenu->addMenu(tr("&Language"));
+    auto* languages = new QActionGroup(this);
+    const QString current = languageSetting();
+    const std::pair<QString, QString> choices[] = {
+        {QStringLiteral("system"), tr("System Language")},
+        {QStringLiteral("zh_CN"), QStringLiteral("中文（简体）")},
+        {QStringLiteral("en"), QStringLiteral("English")}};
+    for (const auto& [code, name] : choices) {
+        QAction* action = languageMenu->addAction(name);
+        action->setCheckable(true);
+        action->setChecked(code == current);
+        action->setData(code);
+        languages->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code] { chooseLanguage(code); });
+    }
+
+    QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
+    QToolBar* toolBar = addToolBar(tr("Tools"));
+    toolBar->setObjectName(QStringLiteral("toolsToolBar"));
+    auto* tools = new QActionGroup(this);
+    const std::tuple<MapCanvas::Tool, QString, QKeySequence, const char*> toolChoices[] = {
+        {MapCanvas::Tool::Identify, tr("&Identify and Select"), QKeySequence(Qt::Key_I),
+         "identifyTool"},
+        {MapCanvas::Tool::MeasureDistance, tr("Measure &Distance"), QKeySequence(Qt::Key_D),
+         "measureDistanceTool"},
+        {MapCanvas::Tool::MeasureArea, tr("Measure &Area"), QKeySequence(Qt::Key_A),
+         "measureAreaTool"}};
+    for (const auto& [tool, name, shortcut, objectName] : toolChoices) {
+        QAction* action = toolsMenu->addAction(name);
+        action->setObjectName(QString::fromLatin1(objectName));
+        action->setCheckable(true);
+        action->setChecked(tool == MapCanvas::Tool::Identify);
+        action->setShortcut(shortcut);
+        tools->addAction(action);
+        toolBar->addAction(action);
+        connect(action, &QAction::triggered, this, [this, tool = tool] {
+            m_canvas->setTool(tool);
+            showMeasurement();
+        });
+    }
+    toolsMenu->addSeparator();
+    QAction* clearSelection =
+        toolsMenu->addAction(tr("&Clear Selection"), m_selection, &FeatureSelection::clear);
+    clearSelection->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_A);
+    toolBar->addAction(clearSelection);
+}
+
+void MainWindow::chooseLanguage(const QString& language)
+{
+    setLanguageSetting(language);
+    statusBar()->showMessage(tr("The language changes when ParkAtlas is started again."), 8000);
 }
 
 void MainWindow::openFilesDialog()
@@ -176,14 +282,14 @@ void MainWindow::openSources(const QStringList& sources)
     for (const QString& source : sources)
         paths.push_back(source.toStdString()); // UTF-8, as geo/ expects
     m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadReport>& promise, const std::vector<std::string>& sources) {
+        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources) {
             promise.setProgressRange(0, kProgressSteps);
-            LoadReport report = loadSources(sources, [&](double share, const std::string& step) {
+            LoadedMap map = loadMap(sources, [&](double share, const std::string& step) {
                 promise.setProgressValueAndText(static_cast<int>(share * kProgressSteps),
                                                 QString::fromStdString(step));
                 return !promise.isCanceled();
             });
-            promise.addResult(std::move(report));
+            promise.addResult(std::move(map));
         },
         std::move(paths)));
 }
@@ -209,21 +315,23 @@ void MainWindow::onLoadFinished()
         emit loadFinished();
         return;
     }
-    m_lastLoad = m_loadWatcher.result();
+    LoadedMap map = m_loadWatcher.result();
+    m_lastLoad = std::move(map.report);
     const LoadReport& report = m_lastLoad;
 
-    // Styles: each layer the next colour of the palette, so neighbours differ.
-    std::vector<std::shared_ptr<const geo::Layer>> layers = report.layers;
-    std::stable_sort(layers.begin(), layers.end(), [](const auto& a, const auto& b) {
-        return drawingRank(a->geometry.kind()) < drawingRank(b->geometry.kind());
-    });
-    std::vector<render::LayerSnapshot> snapshots;
-    for (const auto& layer : layers)
-        snapshots.push_back(
-            {layer, render::LayerStyle::defaultFor(layer->geometry.kind(), snapshots.size())});
-    m_layersPanel->setLayers(snapshots);
-    m_canvas->setLayers(snapshots, report.mapCrs);
+    // Styled by role on the worker, in drawing order (plan zones at the bottom, the boundary
+    // outline on top).
+    m_selection->clear();
+    m_identifyPanel->clear();
+    m_layersPanel->setLayers(map.layers);
+    std::vector<std::shared_ptr<const geo::Layer>> layers;
+    for (const render::LayerSnapshot& snapshot : map.layers)
+        layers.push_back(snapshot.layer);
+    m_attributePanel->setLayers(layers);
+    m_canvas->setLayers(std::move(map.layers), report.mapCrs);
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
+    for (const std::string& problem : map.styleProblems)
+        addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));
 
     for (const std::string& problem : report.problems)
         addMessage(tr("Not loaded: %1").arg(QString::fromStdString(problem)));
@@ -305,6 +413,176 @@ void MainWindow::addMessage(const QString& text)
 {
     auto* item = new QListWidgetItem(text, m_messageList);
     item->setToolTip(text);
+}
+
+int MainWindow::layerIndex(const QString& name) const
+{
+    const auto& layers = m_canvas->layers();
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (QString::fromStdString(layers[i].snapshot.layer->name) == name)
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<std::size_t> MainWindow::selectionTargets() const
+{
+    const auto& layers = m_canvas->layers();
+    const int picked = m_layersPanel->pickedLayer();
+    if (picked >= 0 && static_cast<std::size_t>(picked) < layers.size())
+        return {static_cast<std::size_t>(picked)};
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].visible)
+            targets.push_back(i);
+    return targets;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> MainWindow::hitsAt(QPointF mapPoint) const
+{
+    std::vector<std::pair<std::size_t, std::size_t>> hits;
+    const auto& layers = m_canvas->layers();
+    const double tolerance = kIdentifyRadiusPx * m_canvas->view().mapUnitsPerPixel();
+    for (std::size_t layer = layers.size(); layer-- > 0;) {
+        if (!layers[layer].visible)
+            continue;
+        const render::LayerSnapshot& snapshot = layers[layer].snapshot;
+        const geo::GeometryStore& store = snapshot.layer->geometry;
+        // Features drawn later lie on top: look at them first.
+        for (std::size_t feature = store.featureCount(); feature-- > 0;) {
+            // A filled polygon is hit inside it (not near it: that would be its neighbour's
+            // plot); an outline-only one on its outline; lines and points within the radius.
+            bool hit = false;
+            if (store.kind() != geo::GeometryKind::Polygon)
+                hit =
+                    render::featureContains(store, feature, mapPoint.x(), mapPoint.y(), tolerance);
+            else if (showsFill(snapshot, feature))
+                hit = render::featureContains(store, feature, mapPoint.x(), mapPoint.y(), 0);
+            else
+                hit = render::featureOutlineNear(store, feature, mapPoint.x(), mapPoint.y(),
+                                                 tolerance);
+            if (hit)
+                hits.emplace_back(layer, feature);
+        }
+    }
+    return hits;
+}
+
+void MainWindow::identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers)
+{
+    const auto hits = hitsAt(mapPoint);
+    const auto& layers = m_canvas->layers();
+    const QString crs = QString::fromStdString(m_canvas->crs().label());
+    std::vector<IdentifyResult> results;
+    for (const auto& [layerIndex, feature] : hits) {
+        const render::LayerSnapshot& snapshot = layers[layerIndex].snapshot;
+        const geo::Layer& layer = *snapshot.layer;
+        IdentifyResult result;
+        result.layerIndex = layerIndex;
+        result.feature = feature;
+        result.fid = layer.fids[feature];
+        result.layerName = QString::fromStdString(layer.name);
+        if (snapshot.role)
+            result.roleName =
+                QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(*snapshot.role)),
+                                            QString::fromUtf8(geo::toString(*snapshot.role)));
+        result.crsLabel = crs;
+        for (std::size_t field = 0; field < layer.attributes.fields().size(); ++field)
+            result.attributes.emplace_back(
+                QString::fromStdString(layer.attributes.fields()[field].name),
+                QString::fromStdString(layer.attributes.text(feature, static_cast<int>(field))));
+        result.measurement = measureFeature(layer, feature);
+        results.push_back(std::move(result));
+    }
+    m_identifyPanel->setResults(std::move(results));
+
+    // Select the topmost feature among the selection's target layers.
+    const std::vector<std::size_t> targets = selectionTargets();
+    std::optional<std::pair<std::size_t, std::size_t>> top;
+    for (const auto& hit : hits)
+        if (std::find(targets.begin(), targets.end(), hit.first) != targets.end()) {
+            top = hit;
+            break;
+        }
+    if (modifiers & Qt::ControlModifier) {
+        if (top)
+            m_selection->toggle(top->first, static_cast<std::uint32_t>(top->second));
+        return;
+    }
+    if (top)
+        m_selection->setSelection({{top->first, {static_cast<std::uint32_t>(top->second)}}});
+    else
+        m_selection->clear();
+}
+
+void MainWindow::selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers)
+{
+    const auto& layers = m_canvas->layers();
+    std::map<std::size_t, FeatureSelection::Features> selected;
+    if (modifiers & Qt::ControlModifier)
+        selected = m_selection->layers();
+    for (const std::size_t layer : selectionTargets()) {
+        if (!layers[layer].visible)
+            continue;
+        const std::vector<std::size_t> hits =
+            render::featuresIntersecting(layers[layer].snapshot.layer->geometry, box);
+        FeatureSelection::Features& features = selected[layer];
+        for (const std::size_t feature : hits)
+            features.push_back(static_cast<std::uint32_t>(feature));
+    }
+    m_selection->setSelection(std::move(selected));
+}
+
+double MainWindow::selectedAreaM2() const
+{
+    const auto& layers = m_canvas->layers();
+    double total = 0;
+    for (const auto& [layer, features] : m_selection->layers())
+        if (layer < layers.size())
+            total += totalEllipsoidalAreaM2(*layers[layer].snapshot.layer, features);
+    return total;
+}
+
+void MainWindow::onSelectionChanged()
+{
+    const auto& layers = m_canvas->layers();
+    std::vector<render::LayerSnapshot> overlay;
+    bool anyPolygon = false;
+    for (const auto& [layer, features] : m_selection->layers()) {
+        if (layer >= layers.size())
+            continue;
+        const render::LayerSnapshot& source = layers[layer].snapshot;
+        render::LayerSnapshot snapshot;
+        snapshot.layer = source.layer;
+        snapshot.role = source.role;
+        snapshot.style = render::LayerStyle::selectionFor(source.layer->geometry.kind());
+        snapshot.features = std::make_shared<const std::vector<std::uint32_t>>(features);
+        overlay.push_back(std::move(snapshot));
+        anyPolygon = anyPolygon || source.layer->geometry.kind() == geo::GeometryKind::Polygon;
+    }
+    m_canvas->setOverlayLayers(std::move(overlay));
+    if (m_attributePanel->currentLayer() >= 0)
+        m_attributePanel->setSelectedFeatures(
+            m_selection->features(static_cast<std::size_t>(m_attributePanel->currentLayer())));
+
+    const auto count = static_cast<int>(m_selection->count());
+    if (count == 0) {
+        m_selectionLabel->setText(tr("No selection"));
+        return;
+    }
+    QString text = tr("%n feature(s) selected", nullptr, count);
+    if (anyPolygon)
+        text = tr("%1, %2 mu")
+                   .arg(text, QString::fromStdString(
+                                  geo::formatForDisplay(geo::muFromM2(selectedAreaM2()))));
+    m_selectionLabel->setText(text);
+}
+
+void MainWindow::showMeasurement()
+{
+    const bool measuring = m_canvas->tool() != MapCanvas::Tool::Identify;
+    m_measureLabel->setVisible(measuring);
+    if (measuring)
+        m_measureLabel->setText(m_canvas->measureTool()->summary());
 }
 
 } // namespace parkatlas::desktop

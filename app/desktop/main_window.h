@@ -6,18 +6,31 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+class QAction;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 
 namespace parkatlas::desktop {
 
+class AttributeTablePanel;
+class FeatureSelection;
+class IdentifyPanel;
 class LayersPanel;
 class MapCanvas;
 
-/// The viewer's window: the map canvas in the middle, the layers on the left, messages (layers
-/// left out, bad features, render errors) below, and the cursor position and scale in the status
-/// bar. Sources are read on a worker (QtConcurrent); the GUI thread only shows the result.
+/// The viewer's window: the map canvas in the middle, the layers on the left, the Identify
+/// results on the right, the attribute table and messages (layers left out, bad features,
+/// render errors) below, and the cursor position, scale, selection and measurement in the status
+/// bar. Sources are read and styled by role on a worker (QtConcurrent); the GUI thread only
+/// shows the result.
+///
+/// A click identifies the features under the pointer and selects the topmost (in the layer
+/// picked in the Layers panel, if one is); Ctrl adds; Shift-drag selects by box; Esc clears.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -31,10 +44,24 @@ public:
 
     MapCanvas* canvas() const { return m_canvas; }
     LayersPanel* layersPanel() const { return m_layersPanel; }
+    IdentifyPanel* identifyPanel() const { return m_identifyPanel; }
+    AttributeTablePanel* attributeTablePanel() const { return m_attributePanel; }
+    FeatureSelection* selection() const { return m_selection; }
     /// Every message shown in the messages panel since the last load began.
     QStringList messages() const;
     /// Problems of the last load (sources and layers left out), as geo::Error texts.
     const LoadReport& lastLoad() const { return m_lastLoad; }
+
+    /// Identify at `mapPoint` (map CRS): fills the Identify panel with every feature there,
+    /// topmost first, and selects the topmost in the selection's target layers (Ctrl in
+    /// `modifiers`: toggles it in the selection instead).
+    void identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
+    /// Selects the features touching `box` (map CRS) in the target layers (Ctrl: adds).
+    void selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
+    /// The ellipsoidal area in m² of the selected polygon features, summed unrounded.
+    double selectedAreaM2() const;
+    /// The index (drawing order) of the layer named `name`, or -1.
+    int layerIndex(const QString& name) const;
 
 signals:
     /// A load ended (successfully or not) and its layers, if any, are in the canvas.
@@ -51,14 +78,26 @@ private:
     void showCursorPosition(QPointF mapPoint);
     void showScale();
     void addMessage(const QString& text);
+    void onSelectionChanged();
+    void showMeasurement();
+    void chooseLanguage(const QString& language);
+    /// Layers a selection acts on: the one picked in the Layers panel, else every visible one.
+    std::vector<std::size_t> selectionTargets() const;
+    /// Visible features at the point, topmost first: (layer, feature).
+    std::vector<std::pair<std::size_t, std::size_t>> hitsAt(QPointF mapPoint) const;
 
     MapCanvas* m_canvas;
     LayersPanel* m_layersPanel;
+    IdentifyPanel* m_identifyPanel;
+    AttributeTablePanel* m_attributePanel;
+    FeatureSelection* m_selection;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
     QLabel* m_scaleLabel;
+    QLabel* m_selectionLabel;
+    QLabel* m_measureLabel;
     QProgressBar* m_progressBar;
-    QFutureWatcher<LoadReport> m_loadWatcher;
+    QFutureWatcher<LoadedMap> m_loadWatcher;
     QStringList m_loadingSources;
     LoadReport m_lastLoad;
     bool m_waitingForFirstRender = false;

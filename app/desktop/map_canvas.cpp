@@ -4,6 +4,7 @@
 #include "app/render/render_job.h"
 
 #include <QKeyEvent>
+#include <QLineF>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QResizeEvent>
@@ -19,6 +20,7 @@ namespace {
 constexpr double kWheelZoomPerStep = 1.25; // one wheel notch (120 eighths of a degree)
 constexpr double kKeyPanShare = 0.25;      // an arrow key moves a quarter of the view
 constexpr double kFullExtentMargin = 0.03; // a little air around the full extent
+constexpr double kClickRadiusPx = 4.0;     // a press and release closer than this is a click
 
 geo::Envelope withMargin(geo::Envelope extent, double share)
 {
@@ -35,8 +37,9 @@ geo::Envelope withMargin(geo::Envelope extent, double share)
 
 } // namespace
 
-MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent)
+MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent), m_measureTool(new MeasureTool(this))
 {
+    connect(m_measureTool, &MeasureTool::changed, this, qOverload<>(&QWidget::update));
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -49,8 +52,11 @@ MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent)
 
 MapCanvas::~MapCanvas()
 {
+    // Deleted with us as children; the workers drop their images.
     if (m_job)
-        m_job->cancel(); // deleted with us as a child; the worker drops its image
+        m_job->cancel();
+    if (m_overlayJob)
+        m_overlayJob->cancel();
 }
 
 void MapCanvas::setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs crs)
@@ -59,6 +65,10 @@ void MapCanvas::setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs cr
     for (render::LayerSnapshot& snapshot : layers)
         m_layers.push_back({std::move(snapshot), true});
     m_crs = std::move(crs);
+    m_measureTool->setCrs(m_crs);
+    m_overlay.clear();
+    cancelOverlayRender();
+    m_overlayImage = QImage();
     std::vector<render::LayerSnapshot> all;
     for (const CanvasLayer& layer : m_layers)
         all.push_back(layer.snapshot);
@@ -125,6 +135,30 @@ bool MapCanvas::isRendering() const
     return m_job && m_job->isActive();
 }
 
+bool MapCanvas::isRenderingOverlay() const
+{
+    return m_overlayJob && m_overlayJob->isActive();
+}
+
+void MapCanvas::setTool(Tool tool)
+{
+    if (tool == m_tool)
+        return;
+    m_tool = tool;
+    m_measureTool->clear();
+    if (tool == Tool::MeasureDistance)
+        m_measureTool->setMode(MeasureTool::Mode::Distance);
+    else if (tool == Tool::MeasureArea)
+        m_measureTool->setMode(MeasureTool::Mode::Area);
+    setCursor(tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
+}
+
+void MapCanvas::setOverlayLayers(std::vector<render::LayerSnapshot> overlay)
+{
+    m_overlay = std::move(overlay);
+    startOverlayRender();
+}
+
 void MapCanvas::refresh()
 {
     m_refreshTimer.start();
@@ -158,6 +192,61 @@ void MapCanvas::cancelRender()
     m_job = nullptr;
 }
 
+void MapCanvas::cancelOverlayRender()
+{
+    if (!m_overlayJob)
+        return;
+    m_overlayJob->cancel();
+    m_overlayJob->disconnect(this);
+    m_overlayJob->deleteLater();
+    m_overlayJob = nullptr;
+}
+
+render::MapSettings MapCanvas::settingsFor(std::vector<render::LayerSnapshot> layers,
+                                           QColor background) const
+{
+    const double ratio = devicePixelRatioF();
+    const QSize deviceSize(static_cast<int>(std::lround(width() * ratio)),
+                           static_cast<int>(std::lround(height() * ratio)));
+    return render::MapSettings(m_view.visibleExtent(), deviceSize, logicalDpiX() * ratio,
+                               std::move(background), std::move(layers), m_crs, ratio);
+}
+
+void MapCanvas::startOverlayRender()
+{
+    cancelOverlayRender();
+    std::vector<render::LayerSnapshot> visible;
+    for (const render::LayerSnapshot& snapshot : m_overlay)
+        if (snapshot.layer && (!snapshot.features || !snapshot.features->empty()))
+            visible.push_back(snapshot);
+    if (visible.empty() || width() <= 0 || height() <= 0) {
+        m_overlayImage = QImage();
+        update();
+        emit overlayRenderFinished();
+        return;
+    }
+    auto* job = new render::RenderJob(settingsFor(std::move(visible), Qt::transparent), this);
+    connect(
+        job, &render::RenderJob::finished, this,
+        [this, job](const render::RenderResult& result) { onOverlayRenderFinished(job, result); });
+    m_overlayJob = job;
+    job->start();
+}
+
+void MapCanvas::onOverlayRenderFinished(render::RenderJob* job, const render::RenderResult& result)
+{
+    if (job != m_overlayJob)
+        return;
+    m_overlayJob = nullptr;
+    job->deleteLater();
+    if (result.cancelled)
+        return;
+    m_overlayImage = result.image;
+    m_overlayExtent = result.settings.visibleExtent();
+    update();
+    emit overlayRenderFinished();
+}
+
 void MapCanvas::startRender()
 {
     cancelRender();
@@ -167,12 +256,9 @@ void MapCanvas::startRender()
     for (const CanvasLayer& layer : m_layers)
         if (layer.visible)
             visible.push_back(layer.snapshot);
-    const double ratio = devicePixelRatioF();
-    const QSize deviceSize(static_cast<int>(std::lround(width() * ratio)),
-                           static_cast<int>(std::lround(height() * ratio)));
-    render::MapSettings settings(m_view.visibleExtent(), deviceSize, logicalDpiX() * ratio,
-                                 Qt::white, std::move(visible), m_crs, ratio);
-    auto* job = new render::RenderJob(std::move(settings), this);
+    if (!m_overlay.empty())
+        startOverlayRender();
+    auto* job = new render::RenderJob(settingsFor(std::move(visible), Qt::white), this);
     connect(job, &render::RenderJob::finished, this,
             [this, job](const render::RenderResult& result) { onRenderFinished(job, result); });
     m_job = job;
@@ -199,23 +285,64 @@ void MapCanvas::onRenderFinished(render::RenderJob* job, const render::RenderRes
     emit renderFinished(errors);
 }
 
+void MapCanvas::drawPlacedImage(QPainter& painter, const QImage& image, const geo::Envelope& extent)
+{
+    // Where the image's extent falls in the current view: panning and zooming show the old
+    // picture moved and scaled at once, and the new render replaces it when ready.
+    const QPointF topLeft = m_view.toPixel(extent.minX, extent.maxY);
+    const QPointF bottomRight = m_view.toPixel(extent.maxX, extent.minY);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    painter.drawImage(QRectF(topLeft, bottomRight), image);
+}
+
+void MapCanvas::drawMeasurement(QPainter& painter)
+{
+    const std::vector<QPointF> path = m_measureTool->pathWithFloatingPoint();
+    if (path.empty())
+        return;
+    QPolygonF pixels;
+    for (const QPointF& point : path)
+        pixels.append(m_view.toPixel(point.x(), point.y()));
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    const QColor colour(230, 60, 20);
+    if (m_measureTool->mode() == MeasureTool::Mode::Area && pixels.size() >= 3) {
+        QColor fill = colour;
+        fill.setAlpha(50);
+        painter.setPen(QPen(colour, 2.0));
+        painter.setBrush(fill);
+        painter.drawPolygon(pixels);
+    } else {
+        painter.setPen(QPen(colour, 2.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPolyline(pixels);
+    }
+    painter.setBrush(Qt::white);
+    painter.setPen(QPen(colour, 1.5));
+    for (qsizetype i = 0; i < static_cast<qsizetype>(m_measureTool->points().size()); ++i)
+        painter.drawEllipse(pixels[i], 3.5, 3.5);
+}
+
 void MapCanvas::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     painter.fillRect(rect(), Qt::white);
     if (!m_image.isNull() && !m_imageExtent.isEmpty()) {
-        // Where the image's extent falls in the current view: panning and zooming show the old
-        // picture moved and scaled at once, and the new render replaces it when ready.
-        const QPointF topLeft = m_view.toPixel(m_imageExtent.minX, m_imageExtent.maxY);
-        const QPointF bottomRight = m_view.toPixel(m_imageExtent.maxX, m_imageExtent.minY);
-        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
-        painter.drawImage(QRectF(topLeft, bottomRight), m_image);
+        drawPlacedImage(painter, m_image, m_imageExtent);
     } else if (m_layers.empty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
                          tr("Open a GeoPackage, a shapefile or a folder of shapefiles with "
                             "File \u2192 Open."));
     }
+    if (!m_overlayImage.isNull() && !m_overlayExtent.isEmpty())
+        drawPlacedImage(painter, m_overlayImage, m_overlayExtent);
+    if (m_boxing) {
+        const QRectF box = QRectF(m_pressPosition, m_lastDragPosition).normalized();
+        painter.setPen(QPen(QColor(0, 120, 215), 1.0, Qt::DashLine));
+        painter.setBrush(QColor(0, 120, 215, 40));
+        painter.drawRect(box);
+    }
+    drawMeasurement(painter);
 }
 
 void MapCanvas::resizeEvent(QResizeEvent* event)
@@ -232,9 +359,17 @@ void MapCanvas::resizeEvent(QResizeEvent* event)
 void MapCanvas::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() == Qt::LeftButton) {
-        m_dragging = true;
+        m_pressed = true;
+        m_moved = false;
+        m_pressPosition = event->position();
         m_lastDragPosition = event->position();
-        setCursor(Qt::ClosedHandCursor);
+        m_pressModifiers = event->modifiers();
+        m_boxing = m_tool == Tool::Identify && (event->modifiers() & Qt::ShiftModifier);
+        event->accept();
+        return;
+    }
+    if (event->button() == Qt::RightButton && m_tool != Tool::Identify) {
+        m_measureTool->setFloatingPoint(std::nullopt); // the figure stays; Esc clears it
         event->accept();
         return;
     }
@@ -243,27 +378,75 @@ void MapCanvas::mousePressEvent(QMouseEvent* event)
 
 void MapCanvas::mouseMoveEvent(QMouseEvent* event)
 {
-    if (m_dragging) {
-        const QPointF delta = event->position() - m_lastDragPosition;
+    if (m_pressed) {
+        if (!m_moved && QLineF(m_pressPosition, event->position()).length() > kClickRadiusPx) {
+            m_moved = true;
+            if (!m_boxing) {
+                m_dragging = true;
+                setCursor(Qt::ClosedHandCursor);
+            }
+        }
+        if (m_dragging) {
+            const QPointF delta = event->position() - m_lastDragPosition;
+            if (!delta.isNull())
+                panByPixels(delta);
+        }
         m_lastDragPosition = event->position();
-        if (!delta.isNull())
-            panByPixels(delta);
+        if (m_boxing)
+            update();
     }
+    if (m_tool != Tool::Identify && !m_measureTool->points().empty() && !m_dragging)
+        m_measureTool->setFloatingPoint(m_view.toMap(event->position()));
     emit cursorMoved(m_view.toMap(event->position()));
 }
 
 void MapCanvas::mouseReleaseEvent(QMouseEvent* event)
 {
-    if (m_dragging && event->button() == Qt::LeftButton) {
+    if (!m_pressed || event->button() != Qt::LeftButton) {
+        QWidget::mouseReleaseEvent(event);
+        return;
+    }
+    m_pressed = false;
+    event->accept();
+    if (!m_moved && QLineF(m_pressPosition, event->position()).length() > kClickRadiusPx)
+        m_moved = true; // a press, a jump and a release with no move in between
+    if (m_dragging) {
         m_dragging = false;
-        unsetCursor();
+        setCursor(m_tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
         const QPointF delta = event->position() - m_lastDragPosition;
         if (!delta.isNull())
             panByPixels(delta);
-        event->accept();
         return;
     }
-    QWidget::mouseReleaseEvent(event);
+    if (m_boxing) {
+        m_boxing = false;
+        update();
+        if (m_moved) {
+            const QPointF a = m_view.toMap(m_pressPosition);
+            const QPointF b = m_view.toMap(event->position());
+            geo::Envelope box;
+            box.expand(a.x(), a.y());
+            box.expand(b.x(), b.y());
+            emit boxSelected(box, m_pressModifiers);
+            return;
+        }
+    }
+    if (m_moved) // a drag that became nothing (boxing off, not panning)
+        return;
+    const QPointF mapPoint = m_view.toMap(event->position());
+    if (m_tool == Tool::Identify) {
+        emit featureClicked(mapPoint, m_pressModifiers);
+    } else {
+        m_measureTool->addPoint(mapPoint);
+        m_measureTool->setFloatingPoint(std::nullopt);
+    }
+}
+
+void MapCanvas::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    // A double click is two clicks: its second press comes here instead of to
+    // mousePressEvent, so treat it as one.
+    mousePressEvent(event);
 }
 
 void MapCanvas::wheelEvent(QWheelEvent* event)
@@ -302,6 +485,12 @@ void MapCanvas::keyPressEvent(QKeyEvent* event)
         break;
     case Qt::Key_Home:
         zoomToFullExtent();
+        break;
+    case Qt::Key_Escape:
+        if (m_tool == Tool::Identify)
+            emit clearRequested();
+        else
+            m_measureTool->clear();
         break;
     default:
         QWidget::keyPressEvent(event);

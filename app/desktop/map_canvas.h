@@ -1,7 +1,9 @@
 #pragma once
 
+#include "app/desktop/measure_tool.h"
 #include "app/render/layer_snapshot.h"
 #include "app/render/map_renderer.h"
+#include "app/render/map_settings.h"
 #include "app/render/map_to_pixel.h"
 #include "geo/crs/crs.h"
 
@@ -26,9 +28,18 @@ namespace parkatlas::desktop {
 ///
 /// Navigation: drag to pan, wheel to zoom at the cursor, arrow keys to pan, +/- to zoom, Home for
 /// the full extent. Coordinates are in the map CRS; widget positions in logical pixels.
+///
+/// Tools: with Identify (the default) a click (press and release without moving) emits
+/// featureClicked, Ctrl held to add to the selection, and a drag with Shift draws a box and
+/// emits boxSelected. With the measure tools a click adds a point to measureTool() and the
+/// cursor's position counts as the next one until Esc clears them. Selected features are an
+/// overlay: a second, transparent image rendered by its own job over the map, so a change of
+/// selection never redraws the map beneath.
 class MapCanvas : public QWidget {
     Q_OBJECT
 public:
+    enum class Tool { Identify, MeasureDistance, MeasureArea };
+
     struct CanvasLayer {
         render::LayerSnapshot snapshot;
         bool visible = true;
@@ -67,6 +78,18 @@ public:
     geo::Envelope imageExtent() const { return m_imageExtent; }
     bool isRendering() const;
 
+    void setTool(Tool tool);
+    Tool tool() const { return m_tool; }
+    MeasureTool* measureTool() const { return m_measureTool; }
+
+    /// Replaces the overlay (selected features in their highlight style, drawn over the map)
+    /// and renders it at once on a worker.
+    void setOverlayLayers(std::vector<render::LayerSnapshot> overlay);
+    const std::vector<render::LayerSnapshot>& overlayLayers() const { return m_overlay; }
+    /// The last finished overlay image (null when there is nothing selected).
+    const QImage& overlayImage() const { return m_overlayImage; }
+    bool isRenderingOverlay() const;
+
     /// Milliseconds between the last change and the render it asks for (default 150).
     void setRefreshDelay(int milliseconds) { m_refreshTimer.setInterval(milliseconds); }
 
@@ -83,6 +106,14 @@ signals:
     void renderStarted();
     /// A render finished and its image is now shown; `errors` are per layer.
     void renderFinished(const QStringList& errors);
+    /// The overlay's render finished and is shown.
+    void overlayRenderFinished();
+    /// Identify tool: a click at `mapPoint` with `modifiers` (Ctrl: add to the selection).
+    void featureClicked(QPointF mapPoint, Qt::KeyboardModifiers modifiers);
+    /// Identify tool: a box drawn with Shift held (Ctrl too: add to the selection).
+    void boxSelected(const geo::Envelope& box, Qt::KeyboardModifiers modifiers);
+    /// Esc with the Identify tool (the window clears the selection).
+    void clearRequested();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -90,14 +121,22 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void setView(const render::MapToPixel& view);
     void startRender();
+    void startOverlayRender();
     void cancelRender();
+    void cancelOverlayRender();
     void onRenderFinished(render::RenderJob* job, const render::RenderResult& result);
+    void onOverlayRenderFinished(render::RenderJob* job, const render::RenderResult& result);
+    render::MapSettings settingsFor(std::vector<render::LayerSnapshot> layers,
+                                    QColor background) const;
+    void drawPlacedImage(QPainter& painter, const QImage& image, const geo::Envelope& extent);
+    void drawMeasurement(QPainter& painter);
 
     std::vector<CanvasLayer> m_layers;
     geo::Crs m_crs;
@@ -110,6 +149,17 @@ private:
     bool m_showingFullExtent = true;
     bool m_dragging = false;
     QPointF m_lastDragPosition;
+    QPointF m_pressPosition;
+    bool m_pressed = false;
+    bool m_moved = false;  // the pointer left the click radius since the press
+    bool m_boxing = false; // Shift-drag: a selection box
+    Qt::KeyboardModifiers m_pressModifiers;
+    Tool m_tool = Tool::Identify;
+    MeasureTool* m_measureTool;
+    std::vector<render::LayerSnapshot> m_overlay;
+    QImage m_overlayImage;
+    geo::Envelope m_overlayExtent;
+    QPointer<render::RenderJob> m_overlayJob;
 };
 
 } // namespace parkatlas::desktop

@@ -1,5 +1,6 @@
 #include "app/desktop/source_loader.h"
 
+#include "app/render/role_style_book.h"
 #include "geo/error.h"
 #include "geo/io/source.h"
 
@@ -86,6 +87,27 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
     report.issues = issues.issues();
     keepGoing(1.0, {});
     return report;
+}
+
+LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress,
+                  const QString& stylesDirectory)
+{
+    LoadedMap map;
+    map.report = loadSources(sources, progress);
+    if (map.report.cancelled)
+        return map;
+    const QString directory =
+        stylesDirectory.isEmpty() ? render::RoleStyleBook::defaultDirectory() : stylesDirectory;
+    render::RoleStyleBook book;
+    if (directory.isEmpty())
+        map.styleProblems.push_back(
+            "no styles folder with roles.json found (set PARKATLAS_STYLES): default styles");
+    else
+        book = render::RoleStyleBook::load(directory);
+    for (const QString& problem : book.problems())
+        map.styleProblems.push_back(problem.toStdString());
+    map.layers = book.styleLayers(map.report.layers);
+    return map;
 }
 
 } // namespace parkatlas::desktop

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/render/layer_snapshot.h"
 #include "geo/crs/crs.h"
 #include "geo/issue.h"
 #include "geo/model/layer.h"
@@ -36,5 +37,19 @@ using LoadProgress = std::function<bool(double share, const std::string& step)>;
 /// failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
 /// Thread-safety: reentrant (each call opens its own datasets).
 LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {});
+
+/// A load styled for the map: the report, and its layers styled by role
+/// (render::RoleStyleBook from styles/roles.json and styles/landuse.json) in drawing order.
+struct LoadedMap {
+    LoadReport report;
+    std::vector<render::LayerSnapshot> layers;
+    /// Style files that could not be read (the layers then use default styles).
+    std::vector<std::string> styleProblems;
+};
+
+/// loadSources, then the styles: reads the style files of `stylesDirectory` (""
+/// finds them with RoleStyleBook::defaultDirectory()). Blocking: run it on a worker.
+LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress = {},
+                  const QString& stylesDirectory = {});
 
 } // namespace parkatlas::desktop

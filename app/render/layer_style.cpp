@@ -12,6 +12,8 @@ constexpr std::array<QRgb, 8> kPalette = {
     qRgb(0, 158, 115),  qRgb(0, 114, 178), qRgb(230, 159, 0),  qRgb(204, 121, 167),
     qRgb(86, 180, 233), qRgb(213, 94, 0),  qRgb(240, 228, 66), qRgb(90, 90, 90)};
 
+const QColor kSelection(0, 200, 255);
+
 } // namespace
 
 LayerStyle LayerStyle::defaultFor(geo::GeometryKind kind, std::size_t index)
@@ -39,6 +41,27 @@ LayerStyle LayerStyle::defaultFor(geo::GeometryKind kind, std::size_t index)
         break;
     }
     return style;
+}
+
+LayerStyle LayerStyle::selectionFor(geo::GeometryKind kind)
+{
+    LayerStyle style;
+    style.stroke = kSelection;
+    style.strokeWidth = kind == geo::GeometryKind::Line ? 4.0 : 2.4;
+    style.fill = kSelection;
+    style.fill.setAlpha(kind == geo::GeometryKind::Point ? 255 : 70);
+    style.pointDiameter = 11.0;
+    return style;
+}
+
+QFont cjkFont(double pointSize)
+{
+    QFont font;
+    font.setFamilies({QStringLiteral("Noto Sans CJK SC"), QStringLiteral("Source Han Sans SC"),
+                      QStringLiteral("WenQuanYi Micro Hei"), QStringLiteral("Microsoft YaHei"),
+                      QStringLiteral("sans-serif")});
+    font.setPointSizeF(pointSize);
+    return font;
 }
 
 } // namespace parkatlas::render

@@ -3,24 +3,86 @@
 #include "geo/model/geometry_store.h"
 
 #include <QColor>
+#include <QFont>
+#include <QString>
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
 
 namespace parkatlas::render {
 
-/// How one layer is drawn: the simplest style that shows outlines and areas. Widths and sizes
-/// are in points at 96 DPI (so 1.0 is one screen pixel); the renderer scales them to the
-/// output's DPI. A plain value, safe to copy to a worker.
-struct LayerStyle {
+/// The marker drawn for a point feature.
+enum class PointShape { Circle, Square, Triangle, Diamond, Star, Cross };
+
+/// How one feature is drawn. Widths and sizes are in points at 96 DPI (so 1.0 is one screen
+/// pixel); the renderer scales them to the output's DPI. A plain value, safe to copy to a worker.
+struct Symbol {
     QColor stroke{40, 40, 40};
     double strokeWidth = 1.0;
+    Qt::PenStyle strokeStyle = Qt::SolidLine;
     QColor fill{0, 0, 0, 0}; // alpha 0: no fill
+    /// Qt::SolidPattern fills; a hatch (Qt::BDiagPattern …) draws lines of `fill` over what
+    /// lies beneath, which shows through.
+    Qt::BrushStyle fillPattern = Qt::SolidPattern;
     double pointDiameter = 5.0;
+    PointShape pointShape = PointShape::Circle;
+    /// What the symbol stands for, for the legend ("给水", "M2 二类工业用地"); may be empty.
+    QString label;
+};
+
+/// How one layer is drawn: a symbol for every feature, or one per class of an attribute
+/// (categorised), with optional real-width lines and labels. The base Symbol is the default:
+/// the look of a feature that falls in no class. Per-feature tables are shared and immutable,
+/// so copying a style to a worker is cheap. Safe to copy across threads.
+struct LayerStyle : Symbol {
+    static constexpr std::uint16_t kNoClass = 0xffff;
+
+    /// The classes' symbols and, per feature, the index of its class (kNoClass: the base
+    /// symbol). Both empty: every feature takes the base symbol.
+    std::vector<Symbol> classes;
+    std::shared_ptr<const std::vector<std::uint16_t>> featureClass;
+    /// The field the classes come from, for the legend ("land_use").
+    QString classField;
+
+    /// Lines drawn at their ground width: per feature, the width in map units (NaN or <= 0:
+    /// none). Where it comes to at least minRealWidthPx pixels, the line is drawn that wide
+    /// (translucent, in the symbol's colour) under a hairline of the symbol; below, the symbol
+    /// alone.
+    std::shared_ptr<const std::vector<float>> featureWidthMapUnits;
+    double minRealWidthPx = 3.0;
+
+    /// Labels: the attribute field drawn next to each feature (-1: none), in this font (real
+    /// points, sized by the output's DPI; see cjkFont()), from this many map units per pixel
+    /// down (0: always).
+    int labelField = -1;
+    QFont labelFont;
+    QColor labelColour{30, 30, 30};
+    double labelMaxMapUnitsPerPixel = 0;
+
+    /// The symbol of `feature`.
+    const Symbol& symbolFor(std::size_t feature) const
+    {
+        if (featureClass && feature < featureClass->size()) {
+            const std::uint16_t index = (*featureClass)[feature];
+            if (index < classes.size())
+                return classes[index];
+        }
+        return *this;
+    }
 
     /// The default look of the `index`-th layer of a kind: polygons get a translucent fill and
     /// a darker outline of the same hue, lines a solid stroke, points a filled circle; the hue
     /// turns with the index so that neighbouring layers differ.
     static LayerStyle defaultFor(geo::GeometryKind kind, std::size_t index);
+
+    /// The look of selected features: a strong outline and a light translucent fill, drawn
+    /// over the map.
+    static LayerStyle selectionFor(geo::GeometryKind kind);
 };
+
+/// A font whose family list ends in a CJK face (Noto Sans CJK SC first), at `pointSize`.
+QFont cjkFont(double pointSize);
 
 } // namespace parkatlas::render

@@ -1,13 +1,16 @@
 #include "app/render/map_renderer.h"
 
 #include <QElapsedTimer>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
 #include <QString>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <numbers>
 
 namespace parkatlas::render {
 
@@ -38,6 +41,44 @@ void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF&
     }
 }
 
+/// A marker of `shape` centred on `centre`, `radius` pixels from centre to tip.
+QPainterPath markerPath(PointShape shape, QPointF centre, double radius)
+{
+    QPainterPath path;
+    switch (shape) {
+    case PointShape::Circle:
+        path.addEllipse(centre, radius, radius);
+        break;
+    case PointShape::Square:
+        path.addRect(QRectF(centre.x() - radius * 0.85, centre.y() - radius * 0.85, radius * 1.7,
+                            radius * 1.7));
+        break;
+    case PointShape::Triangle:
+    case PointShape::Diamond:
+    case PointShape::Star: {
+        const int corners = shape == PointShape::Triangle  ? 3
+                            : shape == PointShape::Diamond ? 4
+                                                           : 10;
+        QPolygonF polygon;
+        for (int i = 0; i < corners; ++i) {
+            const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * i / corners;
+            const double r = shape == PointShape::Star && i % 2 == 1 ? radius * 0.45 : radius;
+            polygon.append(centre + QPointF(r * std::cos(angle), r * std::sin(angle)));
+        }
+        path.addPolygon(polygon);
+        path.closeSubpath();
+        break;
+    }
+    case PointShape::Cross:
+        path.moveTo(centre + QPointF(-radius, 0));
+        path.lineTo(centre + QPointF(radius, 0));
+        path.moveTo(centre + QPointF(0, -radius));
+        path.lineTo(centre + QPointF(0, radius));
+        break;
+    }
+    return path;
+}
+
 class LayerPainter {
 public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi)
@@ -54,29 +95,36 @@ public:
         const double unitsPerPixel = m_toPixel.mapUnitsPerPixel();
         const double minSize = kMinFeatureSizePx * unitsPerPixel;
 
-        // Widen the visible extent by the stroke (and point) size so that features just
+        // Widen the visible extent by the largest stroke (and point) size so that features just
         // outside still draw their part that shows.
+        double largestPx = style.strokeWidth + style.pointDiameter;
+        for (const Symbol& symbol : style.classes)
+            largestPx = std::max(largestPx, symbol.strokeWidth + symbol.pointDiameter);
         geo::Envelope visible = m_toPixel.visibleExtent();
-        const double marginPx = (style.strokeWidth + style.pointDiameter) * m_scale + 2.0;
-        visible.minX -= marginPx * unitsPerPixel;
-        visible.minY -= marginPx * unitsPerPixel;
-        visible.maxX += marginPx * unitsPerPixel;
-        visible.maxY += marginPx * unitsPerPixel;
+        double margin = (largestPx * m_scale + 2.0) * unitsPerPixel;
+        if (style.featureWidthMapUnits)
+            margin += maxWidth(*style.featureWidthMapUnits) / 2;
+        visible.minX -= margin;
+        visible.minY -= margin;
+        visible.maxX += margin;
+        visible.maxY += margin;
 
-        QPen pen(style.stroke, style.strokeWidth * m_scale, Qt::SolidLine, Qt::RoundCap,
-                 Qt::RoundJoin);
-        if (style.stroke.alpha() == 0 || style.strokeWidth <= 0)
-            pen = Qt::NoPen;
-        const QBrush brush = style.fill.alpha() == 0 ? QBrush(Qt::NoBrush) : QBrush(style.fill);
-        m_painter.setPen(pen);
-        m_painter.setBrush(brush);
+        const bool labels =
+            style.labelField >= 0 &&
+            style.labelField < static_cast<int>(snapshot.layer->attributes.fields().size()) &&
+            (style.labelMaxMapUnitsPerPixel <= 0 ||
+             unitsPerPixel <= style.labelMaxMapUnitsPerPixel);
+        m_labels.clear();
+        m_current = nullptr;
 
         const geo::GeometryKind kind = store.kind();
-        const std::size_t featureCount = store.featureCount();
-        for (std::size_t feature = 0; feature < featureCount; ++feature) {
+        const std::size_t featureCount =
+            snapshot.features ? snapshot.features->size() : store.featureCount();
+        for (std::size_t i = 0; i < featureCount; ++i) {
             if (cancel.load(std::memory_order_relaxed))
                 return false;
-            if (store.isEmpty(feature))
+            const std::size_t feature = snapshot.features ? (*snapshot.features)[i] : i;
+            if (feature >= store.featureCount() || store.isEmpty(feature))
                 continue;
             const geo::Envelope& envelope = store.envelope(feature);
             if (!envelope.intersects(visible))
@@ -84,25 +132,59 @@ public:
             if (kind != geo::GeometryKind::Point && envelope.width() < minSize &&
                 envelope.height() < minSize)
                 continue;
+            const Symbol& symbol = style.symbolFor(feature);
+            use(symbol);
             switch (kind) {
             case geo::GeometryKind::Polygon:
                 drawPolygon(store, feature);
                 break;
             case geo::GeometryKind::Line:
-                drawLine(store, feature);
+                drawLine(store, feature, style, symbol);
                 break;
             case geo::GeometryKind::Point:
-                drawPoints(store, feature, style);
+                drawPoints(store, feature, symbol);
                 break;
             case geo::GeometryKind::None:
                 continue;
             }
+            if (labels)
+                m_labels.push_back(feature);
             ++featuresDrawn;
         }
+        if (labels)
+            drawLabels(snapshot, cancel);
         return true;
     }
 
 private:
+    static double maxWidth(const std::vector<float>& widths)
+    {
+        double largest = 0;
+        for (const float width : widths)
+            if (width > largest) // NaN compares false
+                largest = width;
+        return largest;
+    }
+
+    void use(const Symbol& symbol)
+    {
+        if (&symbol == m_current)
+            return;
+        m_current = &symbol;
+        if (symbol.stroke.alpha() == 0 || symbol.strokeWidth <= 0 ||
+            symbol.strokeStyle == Qt::NoPen) {
+            m_pen = QPen(Qt::NoPen);
+        } else {
+            m_pen = QPen(symbol.stroke, symbol.strokeWidth * m_scale, symbol.strokeStyle,
+                         symbol.strokeStyle == Qt::SolidLine ? Qt::RoundCap : Qt::FlatCap,
+                         Qt::RoundJoin);
+        }
+        m_painter.setPen(m_pen);
+        m_painter.setBrush(symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush
+                               ? QBrush(Qt::NoBrush)
+                               : QBrush(symbol.fill, symbol.fillPattern));
+    }
+
     void drawPolygon(const geo::GeometryStore& store, std::size_t feature)
     {
         QPainterPath path;
@@ -118,32 +200,100 @@ private:
         m_painter.drawPath(path);
     }
 
-    void drawLine(const geo::GeometryStore& store, std::size_t feature)
+    void drawLine(const geo::GeometryStore& store, std::size_t feature, const LayerStyle& style,
+                  const Symbol& symbol)
     {
+        double groundPx = 0;
+        if (style.featureWidthMapUnits && feature < style.featureWidthMapUnits->size()) {
+            const double width = (*style.featureWidthMapUnits)[feature];
+            if (width > 0)
+                groundPx = width / m_toPixel.mapUnitsPerPixel();
+        }
+        const bool atGroundWidth = groundPx >= style.minRealWidthPx;
+        if (atGroundWidth) {
+            QColor ground = symbol.stroke;
+            ground.setAlpha(90);
+            m_painter.setPen(QPen(ground, groundPx, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
+        }
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
                 appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer);
-                if (m_buffer.size() >= 2)
+                if (m_buffer.size() < 2)
+                    continue;
+                m_painter.drawPolyline(m_buffer);
+                if (atGroundWidth) {
+                    m_painter.setPen(m_pen);
                     m_painter.drawPolyline(m_buffer);
+                }
             }
+        if (atGroundWidth)
+            m_painter.setPen(m_pen);
     }
 
-    void drawPoints(const geo::GeometryStore& store, std::size_t feature, const LayerStyle& style)
+    void drawPoints(const geo::GeometryStore& store, std::size_t feature, const Symbol& symbol)
     {
-        const double radius = style.pointDiameter * m_scale / 2.0;
+        const double radius = symbol.pointDiameter * m_scale / 2.0;
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
                 const geo::RingView points = store.ring(feature, part, ring);
-                for (std::size_t i = 0; i < points.vertexCount(); ++i)
-                    m_painter.drawEllipse(m_toPixel.toPixel(points.x(i), points.y(i)), radius,
-                                          radius);
+                for (std::size_t i = 0; i < points.vertexCount(); ++i) {
+                    const QPointF centre = m_toPixel.toPixel(points.x(i), points.y(i));
+                    if (symbol.pointShape == PointShape::Circle)
+                        m_painter.drawEllipse(centre, radius, radius);
+                    else
+                        m_painter.drawPath(markerPath(symbol.pointShape, centre, radius));
+                }
             }
+    }
+
+    /// Labels after all the layer's features, with a white halo, each at the first vertex
+    /// (points: right of the marker; others: centred on the envelope's centre).
+    void drawLabels(const LayerSnapshot& snapshot, const std::atomic<bool>& cancel)
+    {
+        const geo::Layer& layer = *snapshot.layer;
+        const LayerStyle& style = snapshot.style;
+        // Point sizes are real points: the image's DPI (set by render()) sizes them.
+        const QFont font(style.labelFont, m_painter.device());
+        m_painter.setFont(font);
+        m_painter.setBrush(Qt::NoBrush);
+        const QFontMetricsF metrics(font, m_painter.device());
+        QPen halo(QColor(255, 255, 255, 220), 3.0 * m_scale, Qt::SolidLine, Qt::RoundCap,
+                  Qt::RoundJoin);
+        for (const std::size_t feature : m_labels) {
+            if (cancel.load(std::memory_order_relaxed))
+                return;
+            const QString text =
+                QString::fromStdString(layer.attributes.text(feature, style.labelField));
+            if (text.isEmpty())
+                continue;
+            const geo::GeometryStore& store = layer.geometry;
+            QPointF at;
+            if (store.kind() == geo::GeometryKind::Point) {
+                const geo::RingView point = store.ring(feature, 0, 0);
+                const Symbol& symbol = style.symbolFor(feature);
+                at = m_toPixel.toPixel(point.x(0), point.y(0)) +
+                     QPointF(symbol.pointDiameter * m_scale / 2 + 3 * m_scale,
+                             metrics.ascent() / 2 - metrics.descent() / 2);
+            } else {
+                const geo::Envelope& envelope = store.envelope(feature);
+                at = m_toPixel.toPixel((envelope.minX + envelope.maxX) / 2,
+                                       (envelope.minY + envelope.maxY) / 2) -
+                     QPointF(metrics.horizontalAdvance(text) / 2, 0);
+            }
+            QPainterPath path;
+            path.addText(at, font, text);
+            m_painter.strokePath(path, halo);
+            m_painter.fillPath(path, style.labelColour);
+        }
     }
 
     QPainter& m_painter;
     const MapToPixel& m_toPixel;
     double m_scale;
     QPolygonF m_buffer;
+    QPen m_pen;
+    const Symbol* m_current = nullptr;
+    std::vector<std::size_t> m_labels;
 };
 
 } // namespace

@@ -1,21 +1,34 @@
 #include "app/desktop/application.h"
+#include "app/desktop/attribute_table_panel.h"
+#include "app/desktop/feature_selection.h"
+#include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/translation.h"
+#include "geo/io/source.h"
+#include "geo/issue.h"
+#include "geo/measure/area.h"
+#include "geo/measure/units.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QFile>
 #include <QFontDatabase>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProcess>
 #include <QRawFont>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <memory>
 
 using namespace parkatlas;
@@ -38,6 +51,26 @@ double inkShare(const QImage& image)
                 ++ink;
     }
     return argb.isNull() ? 0.0 : static_cast<double>(ink) / (argb.width() * argb.height());
+}
+
+const QString kSamplePark = QStringLiteral(PARKATLAS_SAMPLE_DIR "/park.gpkg");
+
+/// A layer of the sample park read on its own (not through the window), for expectations.
+geo::Layer readSampleLayer(const std::string& name)
+{
+    geo::IssueList issues;
+    geo::ReadOptions options;
+    return geo::readLayer({kSamplePark.toStdString(), name}, options, issues);
+}
+
+void click(QWidget* widget, QPointF at, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+{
+    QMouseEvent press(QEvent::MouseButtonPress, at, widget->mapToGlobal(at), Qt::LeftButton,
+                      Qt::LeftButton, modifiers);
+    QApplication::sendEvent(widget, &press);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, widget->mapToGlobal(at), Qt::LeftButton,
+                        Qt::NoButton, modifiers);
+    QApplication::sendEvent(widget, &release);
 }
 
 bool sameExtent(const geo::Envelope& a, const geo::Envelope& b, double tolerance)
@@ -295,6 +328,231 @@ private slots:
         QVERIFY(window);
         QCOMPARE(window->layersPanel()->layerNames(), QStringList({QStringLiteral("乡镇")}));
         QVERIFY(window->windowTitle().contains(QStringLiteral("园区数据")));
+    }
+
+    void identifyGivesTheParcelWithItsMuByBothMethods()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        MapCanvas* canvas = window->canvas();
+        // Parcel fid 1 (QL2011-001) spans 497512–497642.5 E, 3373022–3373255 N.
+        const QPointF inside = canvas->view().toPixel(497580, 3373140);
+        click(canvas, inside);
+        const auto& results = window->identifyPanel()->results();
+        const auto parcel = std::find_if(results.begin(), results.end(), [](const auto& r) {
+            return r.layerName == QStringLiteral("parcels");
+        });
+        QVERIFY2(parcel != results.end(), "no parcel under the click");
+        QCOMPARE(parcel->fid, std::int64_t(1));
+        QVERIFY(
+            std::find(parcel->attributes.begin(), parcel->attributes.end(),
+                      std::make_pair(QStringLiteral("parcel_id"), QStringLiteral("QL2011-001"))) !=
+            parcel->attributes.end());
+        // The expectation: the same plot read on its own and measured as `parkatlas area
+        // --per-feature` does (AreaCalculator, ellipsoidal and planar, in EPSG:4547).
+        const geo::Layer parcels = readSampleLayer("parcels");
+        const auto row = static_cast<std::size_t>(
+            std::find(parcels.fids.begin(), parcels.fids.end(), 1) - parcels.fids.begin());
+        geo::AreaCalculator ellipsoidal(parcels.crs, geo::AreaMethod::Ellipsoidal);
+        geo::AreaCalculator planar(parcels.crs, geo::AreaMethod::Planar);
+        const double expectedEllipsoidal = ellipsoidal.areaM2(parcels.geometry, row);
+        const double expectedPlanar = planar.areaM2(parcels.geometry, row);
+        QVERIFY(std::abs(parcel->measurement.ellipsoidalM2 - expectedEllipsoidal) <=
+                1e-9 * expectedEllipsoidal);
+        QVERIFY(std::abs(parcel->measurement.planarM2 - expectedPlanar) <= 1e-9 * expectedPlanar);
+        // Planar here is the shoelace of the drawn corners: 130.5 × 233 less a 8 × 8 / 2 cut.
+        QVERIFY(std::abs(expectedPlanar - (130.5 * 233 - 32)) < 1e-6);
+        // The panel shows the mu and names the CRS it measured in.
+        auto* tree = window->identifyPanel()->tree();
+        QVERIFY(tree->topLevelItemCount() == static_cast<int>(results.size()));
+        const QString muText =
+            QString::fromStdString(geo::formatForDisplay(geo::muFromM2(expectedEllipsoidal)));
+        QVERIFY(!tree->findItems(muText, Qt::MatchExactly | Qt::MatchRecursive, 1).isEmpty());
+        QVERIFY(window->findChild<QLabel*>("identifyNote")->text().contains("EPSG:4547"));
+    }
+
+    void clickSelectsInThePickedLayerAndCtrlAdds()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        MapCanvas* canvas = window->canvas();
+        const int parcels = window->layerIndex("parcels");
+        QVERIFY(parcels >= 0);
+        window->layersPanel()->pickLayer(parcels);
+        click(canvas, canvas->view().toPixel(497580, 3373140));
+        QCOMPARE(window->selection()->count(), std::size_t(1));
+        QCOMPARE(window->selection()->layers().begin()->first, std::size_t(parcels));
+        // Ctrl-click a second parcel adds it; Ctrl-click again removes it.
+        const geo::Envelope second =
+            canvas->layers()[parcels].snapshot.layer->geometry.envelope(10);
+        const QPointF secondCentre = canvas->view().toPixel((second.minX + second.maxX) / 2,
+                                                            (second.minY + second.maxY) / 2);
+        click(canvas, secondCentre, Qt::ControlModifier);
+        QCOMPARE(window->selection()->count(), std::size_t(2));
+        click(canvas, secondCentre, Qt::ControlModifier);
+        QCOMPARE(window->selection()->count(), std::size_t(1));
+        // The overlay shows it.
+        QSignalSpy overlay(canvas, &MapCanvas::overlayRenderFinished);
+        QVERIFY(!canvas->overlayImage().isNull() || overlay.wait(5000));
+        QVERIFY(!canvas->overlayImage().isNull());
+        QTest::keyClick(canvas, Qt::Key_Escape);
+        QVERIFY(window->selection()->isEmpty());
+    }
+
+    void boxSelectionCountsAndSumsMu()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        MapCanvas* canvas = window->canvas();
+        window->layersPanel()->pickLayer(window->layerIndex("parcels"));
+        // Shift-drag over the whole map (the full extent has a margin around every layer).
+        const QPointF from(2, 2);
+        const QPointF to(canvas->width() - 3, canvas->height() - 3);
+        QMouseEvent press(QEvent::MouseButtonPress, from, canvas->mapToGlobal(from), Qt::LeftButton,
+                          Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(canvas, &press);
+        QMouseEvent move(QEvent::MouseMove, to, canvas->mapToGlobal(to), Qt::NoButton,
+                         Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(canvas, &move);
+        QMouseEvent release(QEvent::MouseButtonRelease, to, canvas->mapToGlobal(to), Qt::LeftButton,
+                            Qt::NoButton, Qt::ShiftModifier);
+        QApplication::sendEvent(canvas, &release);
+        QCOMPARE(window->selection()->count(), std::size_t(498));
+        // data/sample/README.md: parcels 22671.63 mu (ellipsoidal), as `parkatlas area` says.
+        const double mu = geo::muFromM2(window->selectedAreaM2());
+        QCOMPARE(QString::fromStdString(geo::formatForDisplay(mu)), QStringLiteral("22671.63"));
+        const QString status = window->findChild<QLabel*>("selectionLabel")->text();
+        QVERIFY2(status.contains("498") && status.contains("22671.63"), qPrintable(status));
+        // A box inside one parcel selects that parcel alone.
+        window->selectInBox(geo::Envelope{497570, 3373130, 497590, 3373150});
+        QCOMPARE(window->selection()->count(), std::size_t(1));
+    }
+
+    void attributeTableShowsEveryFeatureAndSortsAndFilters()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        AttributeTablePanel* panel = window->attributeTablePanel();
+        const int parcels = window->layerIndex("parcels");
+        panel->showLayer(static_cast<std::size_t>(parcels));
+        AttributeTableModel* model = panel->model();
+        QCOMPARE(model->rowCount(), 498);
+        const geo::Layer& layer = *model->layer();
+        QCOMPARE(model->columnCount(), 1 + static_cast<int>(layer.attributes.fields().size()));
+        const int idColumn = 1 + layer.attributes.fieldIndex("parcel_id");
+        QCOMPARE(model->headerData(idColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("parcel_id"));
+        // Sort by parcel_id, descending: the rows come in descending order.
+        panel->view()->sortByColumn(idColumn, Qt::DescendingOrder);
+        QString previous = model->index(0, idColumn).data().toString();
+        for (int row = 1; row < model->rowCount(); ++row) {
+            const QString current = model->index(row, idColumn).data().toString();
+            QVERIFY2(current.toUtf8() <= previous.toUtf8() || current.isEmpty(),
+                     qPrintable(previous + " then " + current));
+            if (!current.isEmpty())
+                previous = current;
+        }
+        // Filter: a substring of any column, Chinese included.
+        model->setFilterText(QStringLiteral("武汉天通"));
+        QVERIFY(model->rowCount() >= 1 && model->rowCount() < 498);
+        const int ownerColumn = 1 + layer.attributes.fieldIndex("owner");
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(model->index(row, ownerColumn).data().toString().contains("武汉天通"));
+        model->setFilterText({});
+        QCOMPARE(model->rowCount(), 498);
+        // Unknown values are empty, never 0.
+        const int taxColumn = 1 + layer.attributes.fieldIndex("tax");
+        bool sawUnknown = false;
+        for (int row = 0; row < model->rowCount() && !sawUnknown; ++row)
+            sawUnknown = layer.attributes.isUnknown(model->featureAt(row), taxColumn - 1) &&
+                         model->index(row, taxColumn).data().toString().isEmpty();
+        QVERIFY(sawUnknown);
+    }
+
+    void tableAndMapSelectionsFollowEachOther()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        AttributeTablePanel* panel = window->attributeTablePanel();
+        const auto parcels = static_cast<std::size_t>(window->layerIndex("parcels"));
+        panel->showLayer(parcels);
+        // Table → map.
+        QItemSelectionModel* rows = panel->view()->selectionModel();
+        rows->select(QItemSelection(panel->model()->index(3, 0), panel->model()->index(5, 0)),
+                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(window->selection()->features(parcels), (std::vector<std::uint32_t>{3, 4, 5}));
+        // Map → table, also after a sort moves the rows.
+        window->selection()->setLayerSelection(parcels, {7, 100});
+        QCOMPARE(rows->selectedRows().size(), 2);
+        panel->view()->sortByColumn(0, Qt::DescendingOrder);
+        QCOMPARE(rows->selectedRows().size(), 2);
+        std::vector<std::size_t> shown;
+        for (const QModelIndex& index : rows->selectedRows())
+            shown.push_back(panel->model()->featureAt(index.row()));
+        std::sort(shown.begin(), shown.end());
+        QCOMPARE(shown, (std::vector<std::size_t>{7, 100}));
+    }
+
+    void measureToolGivesFifteenMuForAHundredMetreSquare()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        MapCanvas* canvas = window->canvas();
+        canvas->setExtent(geo::Envelope{499900, 3374900, 500200, 3375200});
+        canvas->setTool(MapCanvas::Tool::MeasureArea);
+        // A 100 m square at the central meridian of EPSG:4547 (114°E), clicked corner by corner.
+        const double corners[4][2] = {
+            {500000, 3375000}, {500100, 3375000}, {500100, 3375100}, {500000, 3375100}};
+        for (const auto& corner : corners)
+            click(canvas, canvas->view().toPixel(corner[0], corner[1]));
+        MeasureTool* tool = canvas->measureTool();
+        QCOMPARE(tool->points().size(), std::size_t(4));
+        const double mu = geo::muFromM2(tool->areaM2());
+        QVERIFY2(std::abs(mu - 15.0) <= 1e-6 * 15.0, qPrintable(QString::number(mu, 'g', 17)));
+        QVERIFY(std::abs(tool->lengthM() - 400.0) <= 1e-6 * 400.0);
+        auto* label = window->findChild<QLabel*>("measureLabel");
+        QVERIFY2(label->isVisible() || !label->text().isEmpty(), "no measure label");
+        QVERIFY2(label->text().contains("15.00"), qPrintable(label->text()));
+        // Esc clears.
+        QTest::keyClick(canvas, Qt::Key_Escape);
+        QVERIFY(tool->points().empty());
+        // Distance: two clicks 100 m apart.
+        canvas->setTool(MapCanvas::Tool::MeasureDistance);
+        click(canvas, canvas->view().toPixel(500000, 3375000));
+        click(canvas, canvas->view().toPixel(500000, 3375100));
+        QVERIFY(std::abs(tool->lengthM() - 100.0) <= 1e-6 * 100.0);
+    }
+
+    void chineseTranslationLoads()
+    {
+        QVERIFY(installTranslations(QStringLiteral("zh_CN")));
+        QCOMPARE(QCoreApplication::translate("parkatlas::desktop::MainWindow", "Layers"),
+                 QStringLiteral("图层"));
+        QCOMPARE(QCoreApplication::translate("parkatlas::desktop::IdentifyPanel",
+                                             "Area (ellipsoidal), mu"),
+                 QStringLiteral("面积（椭球），亩"));
+        {
+            MainWindow window;
+            QCOMPARE(window.findChild<QDockWidget*>("layersDock")->windowTitle(),
+                     QStringLiteral("图层"));
+        }
+        QVERIFY(installTranslations(QStringLiteral("en")));
+        QCOMPARE(QCoreApplication::translate("parkatlas::desktop::MainWindow", "Layers"),
+                 QStringLiteral("Layers"));
+        QCOMPARE(resolveLanguage(QStringLiteral("en")), QStringLiteral("en"));
+        QCOMPARE(resolveLanguage(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
     }
 
     void screenshotCommandWritesThePicture()

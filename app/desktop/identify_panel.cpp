@@ -1,0 +1,110 @@
+#include "app/desktop/identify_panel.h"
+
+#include "geo/measure/units.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+QString number(double value, int decimals)
+{
+    if (!std::isfinite(value))
+        return {};
+    return QString::fromStdString(geo::formatForDisplay(value, decimals));
+}
+
+} // namespace
+
+IdentifyPanel::IdentifyPanel(QWidget* parent)
+    : QWidget(parent), m_tree(new QTreeWidget(this)), m_note(new QLabel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_tree->setObjectName(QStringLiteral("identifyTree"));
+    m_tree->setColumnCount(2);
+    m_tree->setHeaderLabels({tr("Field"), tr("Value")});
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_tree->setAlternatingRowColors(true);
+    m_note->setObjectName(QStringLiteral("identifyNote"));
+    m_note->setWordWrap(true);
+    m_note->setText(tr("Click a feature on the map to see its attributes and its area."));
+    layout->addWidget(m_tree);
+    layout->addWidget(m_note);
+}
+
+void IdentifyPanel::clear()
+{
+    m_results.clear();
+    m_tree->clear();
+    m_note->setText(tr("Click a feature on the map to see its attributes and its area."));
+}
+
+void IdentifyPanel::setResults(std::vector<IdentifyResult> results)
+{
+    m_results = std::move(results);
+    m_tree->clear();
+    if (m_results.empty()) {
+        m_note->setText(tr("Nothing here. Click a feature on the map."));
+        return;
+    }
+    QString crs;
+    for (const IdentifyResult& result : m_results) {
+        crs = result.crsLabel;
+        auto* top = new QTreeWidgetItem(m_tree);
+        top->setText(0, result.layerName);
+        top->setText(1, tr("fid %1").arg(result.fid));
+        if (!result.roleName.isEmpty())
+            top->setToolTip(0, result.roleName);
+        QFont bold = top->font(0);
+        bold.setBold(true);
+        top->setFont(0, bold);
+
+        const FeatureMeasurement& measurement = result.measurement;
+        auto addRow = [top](const QString& field, const QString& value, bool emphasise = false) {
+            auto* item = new QTreeWidgetItem(top);
+            item->setText(0, field);
+            item->setText(1, value);
+            if (emphasise) {
+                QFont font = item->font(1);
+                font.setBold(true);
+                item->setFont(1, font);
+            }
+            return item;
+        };
+        if (measurement.kind == geo::GeometryKind::Polygon) {
+            addRow(tr("Area (ellipsoidal), mu"),
+                   number(geo::muFromM2(measurement.ellipsoidalM2), 2), true);
+            addRow(tr("Area (ellipsoidal), m²"), number(measurement.ellipsoidalM2, 2));
+            addRow(tr("Area (planar), mu"), std::isfinite(measurement.planarM2)
+                                                ? number(geo::muFromM2(measurement.planarM2), 2)
+                                                : tr("not available"));
+            addRow(tr("Area (planar), m²"), number(measurement.planarM2, 2));
+        } else if (measurement.kind == geo::GeometryKind::Line) {
+            addRow(tr("Length (geodesic), m"), number(measurement.lengthM, 2), true);
+            addRow(tr("Length (geodesic), km"), number(measurement.lengthM / 1000.0, 3));
+        }
+        if (!measurement.problem.empty())
+            addRow(tr("Note"), QString::fromStdString(measurement.problem));
+        for (const auto& [field, value] : result.attributes) {
+            QTreeWidgetItem* item = addRow(field, value.isEmpty() ? tr("(unknown)") : value);
+            if (value.isEmpty())
+                item->setForeground(1, palette().color(QPalette::PlaceholderText));
+        }
+    }
+    m_tree->topLevelItem(0)->setExpanded(true);
+    m_note->setText(tr("%n feature(s) here, the topmost first. Areas are measured in the map "
+                       "CRS %1 (the layers are reprojected into it on load): ellipsoidal on its "
+                       "datum's ellipsoid, planar in its projection.",
+                       nullptr, static_cast<int>(m_results.size()))
+                        .arg(crs));
+}
+
+} // namespace parkatlas::desktop

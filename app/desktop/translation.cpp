@@ -1,0 +1,71 @@
+#include "app/desktop/translation.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+const QString kSettingKey = QStringLiteral("ui/language");
+
+struct Translators {
+    QTranslator parkAtlas;
+    QTranslator qt;
+    bool installed = false;
+};
+
+Translators& translators()
+{
+    static Translators instance;
+    return instance;
+}
+
+} // namespace
+
+QString languageSetting()
+{
+    const QString value = QSettings().value(kSettingKey, QStringLiteral("system")).toString();
+    if (value == QLatin1String("zh_CN") || value == QLatin1String("en"))
+        return value;
+    return QStringLiteral("system");
+}
+
+void setLanguageSetting(const QString& language)
+{
+    QSettings().setValue(kSettingKey, language);
+}
+
+QString resolveLanguage(const QString& setting)
+{
+    if (setting == QLatin1String("zh_CN") || setting == QLatin1String("en"))
+        return setting;
+    return QLocale::system().language() == QLocale::Chinese ? QStringLiteral("zh_CN")
+                                                            : QStringLiteral("en");
+}
+
+bool installTranslations(const QString& language)
+{
+    Translators& installed = translators();
+    if (installed.installed) {
+        QCoreApplication::removeTranslator(&installed.parkAtlas);
+        QCoreApplication::removeTranslator(&installed.qt);
+        installed.installed = false;
+    }
+    if (language != QLatin1String("zh_CN"))
+        return true;
+    // Embedded by qt_add_translations (app/desktop/CMakeLists.txt) under :/i18n.
+    if (!installed.parkAtlas.load(QStringLiteral(":/i18n/parkatlas_zh_CN.qm")))
+        return false;
+    QCoreApplication::installTranslator(&installed.parkAtlas);
+    if (installed.qt.load(QStringLiteral("qtbase_zh_CN"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&installed.qt);
+    installed.installed = true;
+    return true;
+}
+
+} // namespace parkatlas::desktop

@@ -1,0 +1,386 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>parkatlas::desktop::AttributeTableModel</name>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::AttributeTablePanel</name>
+        <message>
+            <source>Filter: text in any column</source>
+            <translation>筛选：任一列中的文字</translation>
+        </message>
+        <message>
+            <source>Layer:</source>
+            <translation>图层：</translation>
+        </message>
+        <message>
+            <source>sorting…</source>
+            <translation>正在排序…</translation>
+        </message>
+        <message>
+            <source>%1 of %2 rows, %3 selected</source>
+            <translation>%1 / %2 行，已选 %3</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::IdentifyPanel</name>
+        <message>
+            <source>Field</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <source>Value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>Click a feature on the map to see its attributes and its area.</source>
+            <translation>在地图上点击要素，查看其属性和面积。</translation>
+        </message>
+        <message>
+            <source>Nothing here. Click a feature on the map.</source>
+            <translation>此处没有要素。请在地图上点击要素。</translation>
+        </message>
+        <message>
+            <source>fid %1</source>
+            <translation>fid %1</translation>
+        </message>
+        <message>
+            <source>Area (ellipsoidal), mu</source>
+            <translation>面积（椭球），亩</translation>
+        </message>
+        <message>
+            <source>Area (ellipsoidal), m²</source>
+            <translation>面积（椭球），m²</translation>
+        </message>
+        <message>
+            <source>Area (planar), mu</source>
+            <translation>面积（平面），亩</translation>
+        </message>
+        <message>
+            <source>not available</source>
+            <translation>不可用</translation>
+        </message>
+        <message>
+            <source>Area (planar), m²</source>
+            <translation>面积（平面），m²</translation>
+        </message>
+        <message>
+            <source>Length (geodesic), m</source>
+            <translation>长度（大地线），m</translation>
+        </message>
+        <message>
+            <source>Length (geodesic), km</source>
+            <translation>长度（大地线），km</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>(unknown)</source>
+            <translation>（未知）</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n feature(s) here, the topmost first. Areas are measured in the map CRS %1 (the layers are reprojected into it on load): ellipsoidal on its datum's ellipsoid, planar in its projection.</source>
+            <translation>
+                <numerusform>此处共 %n 个要素，最上层的在前。面积在地图坐标系 %1 中量算（加载时各图层已投影到该坐标系）：椭球面积按其基准的椭球计算，平面面积按其投影平面计算。</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::LayersPanel</name>
+        <message>
+            <source>%1 (1 feature)</source>
+            <translation>%1（1 个要素）</translation>
+        </message>
+        <message>
+            <source>%1 (%2 features)</source>
+            <translation>%1（%2 个要素）</translation>
+        </message>
+        <message>
+            <source>none (raw coordinates)</source>
+            <translation>无（原始坐标）</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>%1
+Role: %2
+Geometry: %3
+CRS: %4
+Text encoding: %5</source>
+            <translation>%1
+角色：%2
+几何类型：%3
+坐标系：%4
+文字编码：%5</translation>
+        </message>
+        <message>
+            <source>
+Classes by %1: %2</source>
+            <translation>
+按 %1 分类：%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::MainWindow</name>
+        <message>
+            <source>ParkAtlas</source>
+            <translation>ParkAtlas 园区图集</translation>
+        </message>
+        <message>
+            <source>Layers</source>
+            <translation>图层</translation>
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation>消息</translation>
+        </message>
+        <message>
+            <source>Identify</source>
+            <translation>识别</translation>
+        </message>
+        <message>
+            <source>Attribute Table</source>
+            <translation>属性表</translation>
+        </message>
+        <message>
+            <source>Drawing: %1</source>
+            <translation>绘制：%1</translation>
+        </message>
+        <message>
+            <source>Reading %1…</source>
+            <translation>正在读取 %1…</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Open…</source>
+            <translation>打开(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>Open &amp;Folder…</source>
+            <translation>打开文件夹(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Full Extent</source>
+            <translation>全图(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Language</source>
+            <translation>语言(&amp;L)</translation>
+        </message>
+        <message>
+            <source>System Language</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <source>&amp;Tools</source>
+            <translation>工具(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Tools</source>
+            <translation>工具</translation>
+        </message>
+        <message>
+            <source>&amp;Identify and Select</source>
+            <translation>识别与选择(&amp;I)</translation>
+        </message>
+        <message>
+            <source>Measure &amp;Distance</source>
+            <translation>量测距离(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Measure &amp;Area</source>
+            <translation>量测面积(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;Clear Selection</source>
+            <translation>清除选择(&amp;C)</translation>
+        </message>
+        <message>
+            <source>The language changes when ParkAtlas is started again.</source>
+            <translation>界面语言将在重新启动 ParkAtlas 后生效。</translation>
+        </message>
+        <message>
+            <source>Open vector data</source>
+            <translation>打开矢量数据</translation>
+        </message>
+        <message>
+            <source>Vector data (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip);;All files (*)</source>
+            <translation>矢量数据 (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Open a folder of shapefiles</source>
+            <translation>打开 Shapefile 文件夹</translation>
+        </message>
+        <message>
+            <source>Opening %1…</source>
+            <translation>正在打开 %1…</translation>
+        </message>
+        <message>
+            <source>Opening cancelled</source>
+            <translation>已取消打开</translation>
+        </message>
+        <message>
+            <source>Styles: %1</source>
+            <translation>样式：%1</translation>
+        </message>
+        <message>
+            <source>Not loaded: %1</source>
+            <translation>未加载：%1</translation>
+        </message>
+        <message>
+            <source>… and %1 more issues</source>
+            <translation>……另有 %1 个问题</translation>
+        </message>
+        <message>
+            <source>No layer has a coordinate system: they are drawn in their raw coordinates, and the scale is unknown.</source>
+            <translation>所有图层均无坐标系：按原始坐标绘制，比例尺未知。</translation>
+        </message>
+        <message>
+            <source>ParkAtlas — %1</source>
+            <translation>ParkAtlas 园区图集 — %1</translation>
+        </message>
+        <message>
+            <source>no CRS</source>
+            <translation>无坐标系</translation>
+        </message>
+        <message>
+            <source>Layers loaded: %1; map CRS: %2</source>
+            <translation>已加载图层：%1；地图坐标系：%2</translation>
+        </message>
+        <message>
+            <source>; not loaded: %1 (see Messages)</source>
+            <translation>；未加载：%1（见“消息”）</translation>
+        </message>
+        <message>
+            <source>Nothing could be opened</source>
+            <translation>无法打开任何数据</translation>
+        </message>
+        <message>
+            <source>No layer of %1 could be loaded.</source>
+            <translation>%1 中没有可加载的图层。</translation>
+        </message>
+        <message>
+            <source>%1, %2 %3</source>
+            <translation>%1, %2 %3</translation>
+        </message>
+        <message>
+            <source>Scale unknown</source>
+            <translation>比例尺未知</translation>
+        </message>
+        <message>
+            <source>1:%1</source>
+            <translation>1:%1</translation>
+        </message>
+        <message>
+            <source>No selection</source>
+            <translation>未选择</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n feature(s) selected</source>
+            <translation>
+                <numerusform>已选 %n 个要素</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1, %2 mu</source>
+            <translation>%1，%2 亩</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::MapCanvas</name>
+        <message>
+            <source>Open a GeoPackage, a shapefile or a folder of shapefiles with File → Open.</source>
+            <translation>请通过“文件 → 打开”打开 GeoPackage、Shapefile 或 Shapefile 文件夹。</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::MeasureTool</name>
+        <message>
+            <source>Measuring needs a map coordinate system.</source>
+            <translation>量测需要地图坐标系。</translation>
+        </message>
+        <message>
+            <source>Distance: click points on the map; Esc clears.</source>
+            <translation>距离：在地图上依次点击；按 Esc 清除。</translation>
+        </message>
+        <message>
+            <source>Area: click the corners on the map; Esc clears.</source>
+            <translation>面积：在地图上依次点击各角点；按 Esc 清除。</translation>
+        </message>
+        <message>
+            <source>%1 km</source>
+            <translation>%1 千米</translation>
+        </message>
+        <message>
+            <source>%1 m</source>
+            <translation>%1 米</translation>
+        </message>
+        <message>
+            <source>Distance (ellipsoidal): %1</source>
+            <translation>距离（椭球）：%1</translation>
+        </message>
+        <message>
+            <source>Area (ellipsoidal): %1 m² = %2 mu = %3 ha; perimeter %4</source>
+            <translation>面积（椭球）：%1 m² = %2 亩 = %3 公顷；周长 %4</translation>
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>ParkAtlas viewer: draws the layers of a source.</source>
+            <translation>ParkAtlas 查看器：绘制数据源的图层。</translation>
+        </message>
+        <message>
+            <source>Load, draw once, save the window's picture to &lt;file&gt; and exit.</source>
+            <translation>加载并绘制一次，把窗口画面保存为 &lt;file&gt; 后退出。</translation>
+        </message>
+        <message>
+            <source>Window size for --screenshot (default 1280x800).</source>
+            <translation>--screenshot 的窗口大小（默认 1280x800）。</translation>
+        </message>
+        <message>
+            <source>GeoPackage, shapefile, folder of shapefiles …</source>
+            <translation>GeoPackage、Shapefile、Shapefile 文件夹……</translation>
+        </message>
+        <message>
+            <source>--screenshot needs a SOURCE</source>
+            <translation>--screenshot 需要一个数据源 SOURCE</translation>
+        </message>
+        <message>
+            <source>--size wants WxH, for instance 1280x800</source>
+            <translation>--size 的格式为 宽x高，例如 1280x800</translation>
+        </message>
+        <message>
+            <source>not loaded: %1</source>
+            <translation>未加载：%1</translation>
+        </message>
+        <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <source>the load or the render did not finish within %1 s</source>
+            <translation>加载或绘制未在 %1 秒内完成</translation>
+        </message>
+    </context>
+</TS>
