@@ -2,11 +2,10 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/parallel.h"
 
 #include <atomic>
 #include <cmath>
-#include <exception>
-#include <thread>
 
 namespace parkatlas::geo {
 
@@ -29,51 +28,28 @@ LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issu
     // Fail early (planar on degrees) on this thread, not inside a worker.
     AreaCalculator probe(layer.crs, method);
 
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
-    // Small layers are not worth a thread.
-    if (count < 20000)
-        threads = 1;
+    threads = workerCount(count, threads, 20000);
     std::atomic<std::size_t> done{0};
     std::atomic<bool> cancelled{false};
-    std::vector<std::exception_ptr> failures(threads);
     const LengthMethod lengthMethod =
         method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;
 
-    auto work = [&](unsigned worker) {
-        try {
-            AreaCalculator calculator(layer.crs, method);
-            calculator.setIssueSink(&issues, layer.sourcePath, layer.name);
-            const std::size_t begin = count * worker / threads;
-            const std::size_t end = count * (worker + 1) / threads;
-            for (std::size_t f = begin; f < end; ++f) {
-                if (cancelled)
-                    return;
-                values[f] = polygons ? calculator.areaM2(store, f, layer.fids[f])
-                                     : calculator.lengthM(store, f, lengthMethod, layer.fids[f]);
-                if (((f - begin) & 4095) == 4095) {
-                    const std::size_t total = done += 4096;
-                    if (worker == 0 && progress &&
-                        !progress(static_cast<double>(total) / static_cast<double>(count)))
-                        cancelled = true;
-                }
+    forEachChunk(count, threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        AreaCalculator calculator(layer.crs, method);
+        calculator.setIssueSink(&issues, layer.sourcePath, layer.name);
+        for (std::size_t f = begin; f < end; ++f) {
+            if (cancelled)
+                return;
+            values[f] = polygons ? calculator.areaM2(store, f, layer.fids[f])
+                                 : calculator.lengthM(store, f, lengthMethod, layer.fids[f]);
+            if (((f - begin) & 4095) == 4095) {
+                const std::size_t total = done += 4096;
+                if (worker == 0 && progress &&
+                    !progress(static_cast<double>(total) / static_cast<double>(count)))
+                    cancelled = true;
             }
-        } catch (...) {
-            failures[worker] = std::current_exception();
         }
-    };
-    if (threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (unsigned w = 0; w < threads; ++w)
-            pool.emplace_back(work, w);
-        for (std::thread& t : pool)
-            t.join();
-    }
-    for (const std::exception_ptr& failure : failures)
-        if (failure)
-            std::rethrow_exception(failure);
+    });
     if (cancelled)
         throw Cancelled();
 

@@ -2,6 +2,8 @@
 
 #include "geo/issue.h"
 #include "geo/model/layer.h"
+#include "geo/parallel.h"
+#include "geo/rules/geos_context.h"
 
 #include <geos_c.h>
 
@@ -28,95 +30,6 @@ namespace bgi = boost::geometry::index;
 using BoxPoint = bg::model::d2::point_xy<double>;
 using Box = bg::model::box<BoxPoint>;
 using IndexEntry = std::pair<Box, std::size_t>;
-
-/// One GEOS context for one thread; its last error message is kept for issues.
-class GeosContext {
-public:
-    GeosContext() : m_handle(GEOS_init_r())
-    {
-        GEOSContext_setErrorMessageHandler_r(m_handle, &GeosContext::onError, this);
-    }
-    ~GeosContext() { GEOS_finish_r(m_handle); }
-    GeosContext(const GeosContext&) = delete;
-    GeosContext& operator=(const GeosContext&) = delete;
-    GEOSContextHandle_t handle() const { return m_handle; }
-    const std::string& lastError() const { return m_lastError; }
-
-private:
-    static void onError(const char* message, void* self)
-    {
-        static_cast<GeosContext*>(self)->m_lastError = message ? message : "";
-    }
-    GEOSContextHandle_t m_handle;
-    std::string m_lastError;
-};
-
-struct GeosGeomDeleter {
-    GEOSContextHandle_t ctx;
-    void operator()(GEOSGeometry* g) const noexcept
-    {
-        if (g)
-            GEOSGeom_destroy_r(ctx, g);
-    }
-};
-using GeosGeomPtr = std::unique_ptr<GEOSGeometry, GeosGeomDeleter>;
-
-GEOSGeometry* makeRing(GEOSContextHandle_t ctx, RingView ring)
-{
-    const std::size_t n = ring.vertexCount();
-    const bool closed = n > 0 && ring.x(0) == ring.x(n - 1) && ring.y(0) == ring.y(n - 1);
-    std::vector<double> xy(ring.xy.begin(), ring.xy.end());
-    if (!closed && n > 0) {
-        xy.push_back(ring.x(0));
-        xy.push_back(ring.y(0));
-    }
-    const auto count = static_cast<unsigned>(xy.size() / 2);
-    if (count < 4)
-        return nullptr;
-    GEOSCoordSequence* sequence = GEOSCoordSeq_copyFromBuffer_r(ctx, xy.data(), count, 0, 0);
-    return sequence ? GEOSGeom_createLinearRing_r(ctx, sequence) : nullptr;
-}
-
-/// A polygon feature as a GEOS MultiPolygon; null for an empty feature or rings too short.
-GeosGeomPtr makePolygonFeature(GEOSContextHandle_t ctx, const GeometryStore& store,
-                               std::size_t feature)
-{
-    std::vector<GEOSGeometry*> polygons;
-    bool broken = false;
-    for (std::size_t part = 0; part < store.partCount(feature) && !broken; ++part) {
-        const std::size_t rings = store.ringCount(feature, part);
-        GEOSGeometry* shell = makeRing(ctx, store.ring(feature, part, 0));
-        if (!shell) {
-            broken = true;
-            break;
-        }
-        std::vector<GEOSGeometry*> holes;
-        for (std::size_t r = 1; r < rings; ++r) {
-            GEOSGeometry* hole = makeRing(ctx, store.ring(feature, part, r));
-            if (!hole) {
-                broken = true;
-                break;
-            }
-            holes.push_back(hole);
-        }
-        if (broken) {
-            GEOSGeom_destroy_r(ctx, shell);
-            for (GEOSGeometry* hole : holes)
-                GEOSGeom_destroy_r(ctx, hole);
-            break;
-        }
-        polygons.push_back(GEOSGeom_createPolygon_r(ctx, shell, holes.data(),
-                                                    static_cast<unsigned>(holes.size())));
-    }
-    if (broken || polygons.empty()) {
-        for (GEOSGeometry* polygon : polygons)
-            GEOSGeom_destroy_r(ctx, polygon);
-        return GeosGeomPtr(nullptr, {ctx});
-    }
-    return GeosGeomPtr(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polygons.data(),
-                                                   static_cast<unsigned>(polygons.size())),
-                       {ctx});
-}
 
 Box boxOf(const Envelope& e)
 {
@@ -158,24 +71,18 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
     // reported once.
     std::vector<std::atomic<bool>> footprintReported(buildings.featureCount());
 
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
-    if (count < 2000)
-        threads = 1;
+    threads = workerCount(count, threads, 2000);
     std::atomic<bool> cancelled{false};
     std::atomic<std::size_t> done{0};
-    std::vector<std::exception_ptr> failures(threads);
 
-    auto work = [&](unsigned worker) {
-        try {
+    forEachChunk(count, threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        {
             GeosContext context;
             GEOSContextHandle_t ctx = context.handle();
-            const std::size_t begin = count * worker / threads;
-            const std::size_t end = count * (worker + 1) / threads;
             std::vector<IndexEntry> hits;
             for (std::size_t p = begin; p < end && !cancelled; ++p) {
                 PlotCoverage& out = result[p];
-                GeosGeomPtr plot = makePolygonFeature(ctx, plots.geometry, p);
+                GeosGeomPtr plot = context.fromStore(plots.geometry, p);
                 if (!plot) {
                     out.share = out.plotPlanarArea = out.coveredPlanarArea =
                         std::numeric_limits<double>::quiet_NaN();
@@ -203,7 +110,7 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                             std::back_inserter(hits));
                 std::vector<GEOSGeometry*> pieces;
                 for (const auto& [box, b] : hits) {
-                    GeosGeomPtr footprint = makePolygonFeature(ctx, buildings.geometry, b);
+                    GeosGeomPtr footprint = context.fromStore(buildings.geometry, b);
                     if (!footprint)
                         continue;
                     if (GEOSisValid_r(ctx, footprint.get()) != 1) {
@@ -241,23 +148,8 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                     !progress(static_cast<double>(total) / static_cast<double>(count)))
                     cancelled = true;
             }
-        } catch (...) {
-            failures[worker] = std::current_exception();
-            cancelled = true;
         }
-    };
-    if (threads == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (unsigned w = 0; w < threads; ++w)
-            pool.emplace_back(work, w);
-        for (std::thread& t : pool)
-            t.join();
-    }
-    for (const std::exception_ptr& failure : failures)
-        if (failure)
-            std::rethrow_exception(failure);
+    });
     if (cancelled)
         throw Cancelled();
     return result;
@@ -273,7 +165,7 @@ std::vector<bool> plotValidity(const Layer& plots, IssueSink& issues)
     for (std::size_t p = 0; p < plots.featureCount(); ++p) {
         if (plots.geometry.isEmpty(p))
             continue;
-        GeosGeomPtr plot = makePolygonFeature(ctx, plots.geometry, p);
+        GeosGeomPtr plot = context.fromStore(plots.geometry, p);
         if (!plot || GEOSisValid_r(ctx, plot.get()) != 1) {
             valid[p] = false;
             reportInvalid(issues, plots, p,
