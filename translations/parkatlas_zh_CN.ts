@@ -28,6 +28,121 @@
         </message>
     </context>
     <context>
+        <name>parkatlas::desktop::AuditPanel</name>
+        <message>
+            <source>Audit rule not run: %1</source>
+            <translation>审计规则未运行：%1</translation>
+        </message>
+        <message>
+            <source>The date the audit speaks for</source>
+            <translation>审计所依据的日期</translation>
+        </message>
+        <message>
+            <source>As of</source>
+            <translation>截至</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::FindingsPanel</name>
+        <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Filter findings…</source>
+            <translation>筛选问题…</translation>
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation>已导出到 %1</translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败：%1</translation>
+        </message>
+        <message>
+            <source>Open a park first.</source>
+            <translation>请先打开园区。</translation>
+        </message>
+        <message>
+            <source>Checking %1…</source>
+            <translation>正在检查 %1…</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>The check failed: %1</source>
+            <translation>检查失败：%1</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n finding(s), %1 mu</source>
+            <translation>
+                <numerusform>%n 个问题，%1 亩</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>CSV, UTF-8 (*.csv)</source>
+            <translation>CSV，UTF-8 (*.csv)</translation>
+        </message>
+        <message>
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <source>Export findings</source>
+            <translation>导出问题</translation>
+        </message>
+        <message>
+            <source>Exporting to %1…</source>
+            <translation>正在导出到 %1…</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::FindingsTree</name>
+        <message>
+            <source>Finding</source>
+            <translation>问题</translation>
+        </message>
+        <message>
+            <source>Mu</source>
+            <translation>亩</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>Total mu of the rule's findings</source>
+            <translation>该规则问题的总亩数</translation>
+        </message>
+        <message>
+            <source>%1 #%2</source>
+            <translation>%1 #%2</translation>
+        </message>
+        <message>
+            <source>Layer: %1</source>
+            <translation>图层：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>parkatlas::desktop::IdentifyPanel</name>
         <message>
             <source>Field</source>
@@ -150,6 +265,14 @@ Classes by %1: %2</source>
         <message>
             <source>Attribute Table</source>
             <translation>属性表</translation>
+        </message>
+        <message>
+            <source>Plan Check</source>
+            <translation>规划符合性检查</translation>
+        </message>
+        <message>
+            <source>Idle Land Audit</source>
+            <translation>闲置土地审计</translation>
         </message>
         <message>
             <source>Drawing: %1</source>
@@ -357,6 +480,10 @@ Classes by %1: %2</source>
         <message>
             <source>Window size for --screenshot (default 1280x800).</source>
             <translation>--screenshot 的窗口大小（默认 1280x800）。</translation>
+        </message>
+        <message>
+            <source>With --screenshot: run the plan check and show its findings before taking the picture.</source>
+            <translation>与 --screenshot 同用：先运行规划符合性检查并显示问题，再截图。</translation>
         </message>
         <message>
             <source>GeoPackage, shapefile, folder of shapefiles …</source>

@@ -1,6 +1,8 @@
 #include "app/desktop/application.h"
 
+#include "app/desktop/findings_panel.h"
 #include "app/desktop/main_window.h"
+#include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 
 #include <QApplication>
@@ -84,8 +86,13 @@ int runApplication(int argc, char** argv)
         QStringLiteral("size"),
         QApplication::translate("main", "Window size for --screenshot (default 1280x800)."),
         QStringLiteral("WxH"), QStringLiteral("1280x800"));
+    const QCommandLineOption runCheckOption(
+        QStringLiteral("run-check"),
+        QApplication::translate("main", "With --screenshot: run the plan check and show its "
+                                        "findings before taking the picture."));
     parser.addOption(screenshotOption);
     parser.addOption(sizeOption);
+    parser.addOption(runCheckOption);
     parser.addPositionalArgument(
         QStringLiteral("source"),
         QApplication::translate("main", "GeoPackage, shapefile, folder of shapefiles …"),
@@ -110,7 +117,7 @@ int runApplication(int argc, char** argv)
 
     if (screenshot) {
         const QString out = parser.value(screenshotOption);
-        QObject::connect(&window, &MainWindow::ready, &app, [&] {
+        auto save = [&] {
             const LoadReport& report = window.lastLoad();
             for (const std::string& problem : report.problems)
                 printError(QApplication::translate("main", "not loaded: %1")
@@ -122,6 +129,27 @@ int runApplication(int argc, char** argv)
                 return;
             }
             app.exit(report.layers.empty() ? 2 : 0);
+        };
+        const bool runCheck = parser.isSet(runCheckOption);
+        QObject::connect(&window, &MainWindow::ready, &app, [&, save, runCheck] {
+            FindingsPanel* panel = window.findingsPanel();
+            if (!runCheck || panel->source().isEmpty()) {
+                save();
+                return;
+            }
+            panel->parentWidget()->raise(); // its dock
+            QObject::connect(
+                panel, &FindingsPanel::runFinished, &app,
+                [&, save, panel] {
+                    if (panel->findings().empty()) {
+                        save();
+                        return;
+                    }
+                    QObject::connect(window.canvas(), &MapCanvas::overlayRenderFinished, &app, save,
+                                     Qt::SingleShotConnection);
+                },
+                Qt::SingleShotConnection);
+            panel->run();
         });
         QTimer::singleShot(kScreenshotTimeoutMs, &app, [&] {
             printError(QApplication::translate("main", "the load or the render did not finish "

@@ -1,7 +1,9 @@
 #include "app/desktop/main_window.h"
 
 #include "app/desktop/attribute_table_panel.h"
+#include "app/desktop/audit_panel.h"
 #include "app/desktop/feature_selection.h"
+#include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/map_canvas.h"
@@ -66,7 +68,8 @@ QString sourceTitle(const QStringList& sources)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_canvas(new MapCanvas(this)), m_layersPanel(new LayersPanel(this)),
       m_identifyPanel(new IdentifyPanel(this)), m_attributePanel(new AttributeTablePanel(this)),
-      m_selection(new FeatureSelection(this)), m_messageList(new QListWidget(this)),
+      m_selection(new FeatureSelection(this)), m_findingsPanel(new FindingsPanel(this)),
+      m_auditPanel(new AuditPanel(this)), m_messageList(new QListWidget(this)),
       m_coordinatesLabel(new QLabel(this)), m_scaleLabel(new QLabel(this)),
       m_selectionLabel(new QLabel(this)), m_measureLabel(new QLabel(this)),
       m_progressBar(new QProgressBar(this))
@@ -97,6 +100,20 @@ MainWindow::MainWindow(QWidget* parent)
     tableDock->setWidget(m_attributePanel);
     addDockWidget(Qt::BottomDockWidgetArea, tableDock);
     tabifyDockWidget(messagesDock, tableDock);
+
+    auto* findingsDock = new QDockWidget(tr("Plan Check"), this);
+    findingsDock->setObjectName(QStringLiteral("findingsDock"));
+    m_findingsPanel->setObjectName(QStringLiteral("findingsPanel"));
+    findingsDock->setWidget(m_findingsPanel);
+    addDockWidget(Qt::RightDockWidgetArea, findingsDock);
+    auto* auditDock = new QDockWidget(tr("Idle Land Audit"), this);
+    auditDock->setObjectName(QStringLiteral("auditDock"));
+    m_auditPanel->setObjectName(QStringLiteral("auditPanel"));
+    auditDock->setWidget(m_auditPanel);
+    addDockWidget(Qt::RightDockWidgetArea, auditDock);
+    tabifyDockWidget(identifyDock, findingsDock);
+    tabifyDockWidget(findingsDock, auditDock);
+    identifyDock->raise();
     messagesDock->raise();
     resizeDocks({layersDock, identifyDock}, {220, 280}, Qt::Horizontal);
     resizeDocks({messagesDock}, {150}, Qt::Vertical);
@@ -139,18 +156,17 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_attributePanel, &AttributeTablePanel::featureActivated, this,
             [this](std::size_t layer, std::size_t feature) {
                 const auto& layers = m_canvas->layers();
-                if (layer >= layers.size())
-                    return;
-                geo::Envelope envelope = layers[layer].snapshot.layer->geometry.envelope(feature);
-                if (envelope.isEmpty())
-                    return;
-                const double margin = std::max(envelope.width(), envelope.height()) * 0.6 + 1;
-                envelope.minX -= margin;
-                envelope.maxX += margin;
-                envelope.minY -= margin;
-                envelope.maxY += margin;
-                m_canvas->setExtent(envelope);
+                if (layer < layers.size())
+                    zoomTo(layers[layer].snapshot.layer->geometry.envelope(feature));
             });
+    for (FindingsPanel* panel : {m_findingsPanel, static_cast<FindingsPanel*>(m_auditPanel)}) {
+        connect(panel, &FindingsPanel::overlayChanged, this, &MainWindow::updateOverlay);
+        connect(panel, &FindingsPanel::zoomRequested, this, &MainWindow::zoomTo);
+        connect(panel, &FindingsPanel::messagesReported, this, [this](const QStringList& texts) {
+            for (const QString& text : texts)
+                addMessage(text);
+        });
+    }
     connect(m_canvas, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(m_canvas, &MapCanvas::extentChanged, this, &MainWindow::showScale);
     connect(m_canvas, &MapCanvas::renderFinished, this, [this](const QStringList& errors) {
@@ -329,6 +345,10 @@ void MainWindow::onLoadFinished()
         layers.push_back(snapshot.layer);
     m_attributePanel->setLayers(layers);
     m_canvas->setLayers(std::move(map.layers), report.mapCrs);
+    // The checks read the park themselves (discoverPark and loadPark on their worker).
+    const QString park = report.layers.empty() ? QString() : m_loadingSources.value(0);
+    m_findingsPanel->setSource(park, report.mapCrs);
+    m_auditPanel->setSource(park, report.mapCrs);
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
     for (const std::string& problem : map.styleProblems)
         addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));
@@ -542,11 +562,12 @@ double MainWindow::selectedAreaM2() const
     return total;
 }
 
-void MainWindow::onSelectionChanged()
+void MainWindow::updateOverlay()
 {
+    std::vector<render::LayerSnapshot> overlay = m_auditPanel->overlay();
+    for (render::LayerSnapshot& snapshot : m_findingsPanel->overlay())
+        overlay.push_back(std::move(snapshot));
     const auto& layers = m_canvas->layers();
-    std::vector<render::LayerSnapshot> overlay;
-    bool anyPolygon = false;
     for (const auto& [layer, features] : m_selection->layers()) {
         if (layer >= layers.size())
             continue;
@@ -557,9 +578,31 @@ void MainWindow::onSelectionChanged()
         snapshot.style = render::LayerStyle::selectionFor(source.layer->geometry.kind());
         snapshot.features = std::make_shared<const std::vector<std::uint32_t>>(features);
         overlay.push_back(std::move(snapshot));
-        anyPolygon = anyPolygon || source.layer->geometry.kind() == geo::GeometryKind::Polygon;
     }
     m_canvas->setOverlayLayers(std::move(overlay));
+}
+
+void MainWindow::zoomTo(geo::Envelope envelope)
+{
+    if (envelope.isEmpty())
+        return;
+    const double margin = std::max(envelope.width(), envelope.height()) * 0.6 + 1;
+    envelope.minX -= margin;
+    envelope.maxX += margin;
+    envelope.minY -= margin;
+    envelope.maxY += margin;
+    m_canvas->setExtent(envelope);
+}
+
+void MainWindow::onSelectionChanged()
+{
+    const auto& layers = m_canvas->layers();
+    bool anyPolygon = false;
+    for (const auto& [layer, features] : m_selection->layers())
+        if (layer < layers.size())
+            anyPolygon = anyPolygon || layers[layer].snapshot.layer->geometry.kind() ==
+                                           geo::GeometryKind::Polygon;
+    updateOverlay();
     if (m_attributePanel->currentLayer() >= 0)
         m_attributePanel->setSelectedFeatures(
             m_selection->features(static_cast<std::size_t>(m_attributePanel->currentLayer())));

@@ -18,6 +18,8 @@ class QProgressBar;
 namespace parkatlas::desktop {
 
 class AttributeTablePanel;
+class AuditPanel;
+class FindingsPanel;
 class FeatureSelection;
 class IdentifyPanel;
 class LayersPanel;
@@ -47,6 +49,9 @@ public:
     IdentifyPanel* identifyPanel() const { return m_identifyPanel; }
     AttributeTablePanel* attributeTablePanel() const { return m_attributePanel; }
     FeatureSelection* selection() const { return m_selection; }
+    /// The plan check (规划符合性检查) and the idle-land audit (闲置土地审计) of the opened park.
+    FindingsPanel* findingsPanel() const { return m_findingsPanel; }
+    AuditPanel* auditPanel() const { return m_auditPanel; }
     /// Every message shown in the messages panel since the last load began.
     QStringList messages() const;
     /// Problems of the last load (sources and layers left out), as geo::Error texts.
@@ -80,6 +85,10 @@ private:
     void addMessage(const QString& text);
     void onSelectionChanged();
     void showMeasurement();
+    /// Draws the findings of both panels and the selection (on top) over the map.
+    void updateOverlay();
+    /// Shows `envelope` (map CRS) with a margin around it.
+    void zoomTo(geo::Envelope envelope);
     void chooseLanguage(const QString& language);
     /// Layers a selection acts on: the one picked in the Layers panel, else every visible one.
     std::vector<std::size_t> selectionTargets() const;
@@ -91,6 +100,8 @@ private:
     IdentifyPanel* m_identifyPanel;
     AttributeTablePanel* m_attributePanel;
     FeatureSelection* m_selection;
+    FindingsPanel* m_findingsPanel;
+    AuditPanel* m_auditPanel;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
     QLabel* m_scaleLabel;

@@ -1,6 +1,8 @@
 #include "app/desktop/application.h"
 #include "app/desktop/attribute_table_panel.h"
+#include "app/desktop/audit_panel.h"
 #include "app/desktop/feature_selection.h"
+#include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
@@ -10,13 +12,18 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
+#include "geo/model/park.h"
+#include "geo/rules/compliance.h"
 
 #include <QApplication>
+#include <QDateEdit>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProcess>
@@ -29,6 +36,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 using namespace parkatlas;
@@ -106,6 +114,26 @@ private:
     {
         QSignalSpy rendered(canvas, &MapCanvas::renderFinished);
         return rendered.wait(5000);
+    }
+
+    /// Runs `panel` on the park the window opened and waits for the findings.
+    static bool runPanel(FindingsPanel* panel)
+    {
+        QSignalSpy finished(panel, &FindingsPanel::runFinished);
+        panel->run();
+        return finished.wait(kLoadTimeoutMs);
+    }
+
+    /// Rule → number of findings, as the panel's tree lists them.
+    static std::map<QString, int> ruleCounts(const FindingsTree* tree)
+    {
+        std::map<QString, int> counts;
+        for (int top = 0; top < tree->topLevelItemCount(); ++top) {
+            const QTreeWidgetItem* ruleItem = tree->topLevelItem(top);
+            const QString rule = ruleItem->text(0).section(QLatin1Char(' '), 0, 0);
+            counts[rule] = ruleItem->childCount();
+        }
+        return counts;
     }
 
     bool havePractice() const { return QFile::exists(kPractice + "/townshp.shp"); }
@@ -553,6 +581,133 @@ private slots:
                  QStringLiteral("Layers"));
         QCOMPARE(resolveLanguage(QStringLiteral("en")), QStringLiteral("en"));
         QCOMPARE(resolveLanguage(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+    }
+
+    void planCheckListsTheEngineFindingsByRule()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        FindingsPanel* panel = window->findingsPanel();
+        QCOMPARE(panel->source(), kSamplePark);
+        QVERIFY(runPanel(panel));
+
+        // What `parkatlas check --format json` gives: the engine run directly.
+        geo::IssueList issues;
+        const geo::ParkDefinition definition = geo::discoverPark(kSamplePark.toStdString());
+        geo::ComplianceOptions options;
+        options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+        const geo::Park park = geo::loadPark(definition, {}, issues);
+        const geo::ComplianceResult expected = geo::checkCompliance(park, options, issues);
+        std::map<QString, int> expectedCounts;
+        for (const geo::Finding& finding : expected.findings)
+            ++expectedCounts[QString::fromStdString(finding.rule)];
+        QVERIFY(!expectedCounts.empty());
+        QCOMPARE(panel->findings().size(), expected.findings.size());
+        QCOMPARE(ruleCounts(panel->tree()), expectedCounts);
+
+        // Every finding with a place is drawn in the overlay.
+        QVERIFY(!window->canvas()->overlayLayers().empty());
+
+        // The filter keeps only matching findings.
+        const QString firstRule = QString::fromStdString(expected.findings.front().rule);
+        panel->findChild<QLineEdit*>(QStringLiteral("findingsFilter"))->setText(firstRule);
+        int shownRules = 0;
+        for (int top = 0; top < panel->tree()->topLevelItemCount(); ++top)
+            if (!panel->tree()->topLevelItem(top)->isHidden())
+                ++shownRules;
+        QVERIFY(shownRules >= 1);
+        QVERIFY(shownRules < panel->tree()->topLevelItemCount() || expectedCounts.size() == 1);
+    }
+
+    void clickingAFindingZoomsTheMapToItsGeometry()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        FindingsPanel* panel = window->findingsPanel();
+        panel->parentWidget()->show();
+        panel->parentWidget()->raise();
+        QVERIFY(runPanel(panel));
+
+        // The smallest finding with a place: zooming to it must change the extent.
+        int chosen = -1;
+        for (int i = 0; i < static_cast<int>(panel->findings().size()); ++i) {
+            const geo::Envelope envelope = panel->envelopeOf(i);
+            if (!envelope.isEmpty() &&
+                (chosen < 0 || envelope.width() < panel->envelopeOf(chosen).width()))
+                chosen = i;
+        }
+        QVERIFY(chosen >= 0);
+        const geo::Envelope target = panel->envelopeOf(chosen);
+        const geo::Envelope before = window->canvas()->extent();
+
+        FindingsTree* tree = panel->tree();
+        QTreeWidgetItem* item = tree->itemForFinding(chosen);
+        QVERIFY(item);
+        tree->scrollToItem(item);
+        const QRect rect = tree->visualItemRect(item);
+        QVERIFY(rect.isValid());
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, Qt::NoModifier, rect.center());
+        QCOMPARE(tree->currentItem(), item);
+
+        const geo::Envelope after = window->canvas()->extent();
+        QVERIFY(!sameExtent(before, after, 1e-6));
+        QVERIFY(after.minX <= target.minX && after.maxX >= target.maxX);
+        QVERIFY(after.minY <= target.minY && after.maxY >= target.maxY);
+        // The offending part is highlighted: the last overlay layer draws that one feature.
+        bool highlighted = false;
+        for (const render::LayerSnapshot& snapshot : window->canvas()->overlayLayers())
+            highlighted = highlighted || (snapshot.features && snapshot.features->size() == 1);
+        QVERIFY(highlighted);
+    }
+
+    void planCheckExportsCsvAndGeoPackage()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        FindingsPanel* panel = window->findingsPanel();
+        QVERIFY(runPanel(panel));
+        QTemporaryDir dir;
+        for (const QString& name : {QStringLiteral("findings.csv"), QStringLiteral("f.gpkg")}) {
+            const QString path = dir.filePath(name);
+            QSignalSpy exported(panel, &FindingsPanel::exported);
+            panel->exportTo(path);
+            QVERIFY(exported.wait(kLoadTimeoutMs));
+            QVERIFY2(exported.front().at(1).toString().isEmpty(),
+                     qPrintable(exported.front().at(1).toString()));
+            QVERIFY(QFileInfo(path).size() > 0);
+        }
+        QFile csv(dir.filePath("findings.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QVERIFY(csv.read(3) == QByteArray("\xEF\xBB\xBF"));
+    }
+
+    void auditPanelListsParcelNotStartedAsOfJune2026()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        AuditPanel* panel = window->auditPanel();
+        QCOMPARE(panel->asOfEdit()->date(), QDate::currentDate());
+        panel->asOfEdit()->setDate(QDate(2026, 6, 30));
+        QVERIFY(runPanel(panel));
+
+        const FindingsTree* tree = panel->tree();
+        bool listed = false;
+        for (int top = 0; top < tree->topLevelItemCount(); ++top) {
+            const QTreeWidgetItem* ruleItem = tree->topLevelItem(top);
+            if (!ruleItem->text(0).startsWith(QLatin1String("idle_not_started ")))
+                continue;
+            for (int row = 0; row < ruleItem->childCount(); ++row)
+                listed = listed || ruleItem->child(row)->text(0) == QLatin1String("QL2024-014");
+        }
+        QVERIFY2(listed, "idle_not_started lists QL2024-014");
     }
 
     void screenshotCommandWritesThePicture()

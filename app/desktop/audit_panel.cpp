@@ -1,0 +1,88 @@
+#include "app/desktop/audit_panel.h"
+
+#include "geo/io/source.h"
+#include "geo/issue.h"
+#include "geo/model/park.h"
+#include "geo/rules/audit.h"
+
+#include <QBoxLayout>
+#include <QDate>
+#include <QDateEdit>
+#include <QLabel>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+constexpr int kProgressSteps = 1000;
+
+/// The audit on the worker: reads parcels and buildings (30 % of the progress), then audits.
+void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, const geo::Crs& mapCrs,
+                 geo::Date asOf)
+{
+    promise.setProgressRange(0, kProgressSteps);
+    auto reportProgress = [&promise](double begin, double span) {
+        return [&promise, begin, span](double done) {
+            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
+            return !promise.isCanceled();
+        };
+    };
+    geo::IssueList issues;
+    FindingsRun run;
+    try {
+        const geo::ParkDefinition definition = geo::discoverPark(source);
+        geo::AuditOptions options;
+        options.asOf = asOf;
+        options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+        geo::ParkLoadOptions load;
+        load.roles = {geo::Role::Parcels, geo::Role::Buildings};
+        load.progress = reportProgress(0.0, 0.3);
+        const geo::Park park = geo::loadPark(definition, load, issues);
+        options.progress = reportProgress(0.3, 0.65);
+        geo::AuditResult result = geo::runAudit(park, options, issues);
+        run = prepareFindings(std::move(result.findings), park.crs, mapCrs);
+        for (const std::string& note : result.notRun)
+            run.issues.append(
+                AuditPanel::tr("Audit rule not run: %1").arg(QString::fromStdString(note)));
+    } catch (const geo::Cancelled&) {
+        return;
+    } catch (const std::exception& error) {
+        run.error = QString::fromStdString(error.what());
+    }
+    for (const geo::Issue& issue : issues.issues())
+        if (issue.severity != geo::Issue::Severity::Note)
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+    promise.setProgressValue(kProgressSteps);
+    promise.addResult(std::move(run));
+}
+
+} // namespace
+
+AuditPanel::AuditPanel(QWidget* parent) : FindingsPanel(parent), m_asOf(new QDateEdit(this))
+{
+    m_asOf->setObjectName(QStringLiteral("asOfEdit"));
+    m_asOf->setCalendarPopup(true);
+    m_asOf->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_asOf->setDate(QDate::currentDate());
+    m_asOf->setToolTip(tr("The date the audit speaks for"));
+    auto* label = new QLabel(tr("As of"), this);
+    label->setBuddy(m_asOf);
+    controlsLayout()->insertWidget(0, label);
+    controlsLayout()->insertWidget(1, m_asOf);
+    setOverlayColour(QColor(235, 120, 0));
+    setExportBaseName(QStringLiteral("audit"));
+}
+
+QFuture<FindingsRun> AuditPanel::startRun(const std::string& source, const geo::Crs& mapCrs)
+{
+    const QDate date = m_asOf->date();
+    const geo::Date asOf = geo::Date::fromYmd(date.year(), static_cast<unsigned>(date.month()),
+                                              static_cast<unsigned>(date.day()));
+    return QtConcurrent::run(runAuditJob, source, mapCrs, asOf);
+}
+
+} // namespace parkatlas::desktop

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "app/desktop/findings_panel.h"
+
+class QDateEdit;
+
+namespace parkatlas::desktop {
+
+/// The idle-land audit (闲置土地审计) as a panel: the FindingsPanel with an as-of date (today by
+/// default). Run reads the park's parcels and buildings and runs geo::runAudit on a worker; the
+/// findings are listed by rule and drawn like the plan check's, in orange.
+class AuditPanel : public FindingsPanel {
+    Q_OBJECT
+public:
+    explicit AuditPanel(QWidget* parent = nullptr);
+
+    QDateEdit* asOfEdit() const { return m_asOf; }
+
+protected:
+    QFuture<FindingsRun> startRun(const std::string& source, const geo::Crs& mapCrs) override;
+
+private:
+    QDateEdit* m_asOf;
+};
+
+} // namespace parkatlas::desktop

@@ -1,0 +1,506 @@
+#include "app/desktop/findings_panel.h"
+
+#include "app/render/layer_style.h"
+#include "geo/crs/transform.h"
+#include "geo/io/source.h"
+#include "geo/issue.h"
+#include "geo/measure/units.h"
+#include "geo/model/park.h"
+#include "geo/rules/compliance.h"
+#include "geo/rules/findings_io.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+constexpr int kProgressSteps = 1000;
+constexpr int kMaxIssueMessages = 300;
+constexpr int kFindingRole = Qt::UserRole;
+
+constexpr geo::GeometryKind kOverlayKinds[] = {geo::GeometryKind::Polygon, geo::GeometryKind::Line,
+                                               geo::GeometryKind::Point};
+
+QString muText(double areaMu)
+{
+    return std::isnan(areaMu) ? QString() : QString::fromStdString(geo::formatForDisplay(areaMu));
+}
+
+/// The plan check on the worker: reads the park (30 % of the progress), then runs every rule
+/// the settings enable.
+void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
+                      const geo::Crs& mapCrs)
+{
+    promise.setProgressRange(0, kProgressSteps);
+    auto reportProgress = [&promise](double begin, double span) {
+        return [&promise, begin, span](double done) {
+            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
+            return !promise.isCanceled();
+        };
+    };
+    geo::IssueList issues;
+    FindingsRun run;
+    try {
+        const geo::ParkDefinition definition = geo::discoverPark(source);
+        geo::ComplianceOptions options;
+        options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+        geo::ParkLoadOptions load;
+        load.progress = reportProgress(0.0, 0.3);
+        const geo::Park park = geo::loadPark(definition, load, issues);
+        options.progress = reportProgress(0.3, 0.65);
+        geo::ComplianceResult result = geo::checkCompliance(park, options, issues);
+        run = prepareFindings(std::move(result.findings), park.crs, mapCrs);
+    } catch (const geo::Cancelled&) {
+        return; // no result: the watcher sees a cancelled run
+    } catch (const std::exception& error) {
+        run.error = QString::fromStdString(error.what());
+    }
+    for (const geo::Issue& issue : issues.issues())
+        if (issue.severity != geo::Issue::Severity::Note)
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+    promise.setProgressValue(kProgressSteps);
+    promise.addResult(std::move(run));
+}
+
+QString exportFindings(const QString& path, std::shared_ptr<const FindingsRun> run)
+{
+    try {
+        if (QFileInfo(path).suffix().compare(QLatin1String("gpkg"), Qt::CaseInsensitive) == 0) {
+            geo::writeFindingsGeoPackage(path.toStdString(), run->findings, run->parkCrs, true);
+            return {};
+        }
+        std::ofstream out(std::filesystem::path(path.toStdU16String()),
+                          std::ios::binary | std::ios::trunc);
+        if (!out)
+            return FindingsPanel::tr("cannot write %1").arg(path);
+        geo::writeFindingsCsv(out, run->findings);
+        out.close();
+        if (!out)
+            return FindingsPanel::tr("cannot write %1").arg(path);
+        return {};
+    } catch (const std::exception& error) {
+        return QString::fromStdString(error.what());
+    }
+}
+
+} // namespace
+
+FindingsRun prepareFindings(std::vector<geo::Finding> findings, const geo::Crs& parkCrs,
+                            const geo::Crs& mapCrs)
+{
+    FindingsRun run;
+    run.findings = std::move(findings);
+    run.parkCrs = parkCrs;
+    std::array<geo::Layer, 3> layers;
+    for (std::size_t kind = 0; kind < layers.size(); ++kind) {
+        layers[kind].name = "findings";
+        layers[kind].crs = mapCrs;
+        layers[kind].geometry.setKind(kOverlayKinds[kind]);
+    }
+    run.places.resize(run.findings.size());
+    for (std::size_t i = 0; i < run.findings.size(); ++i) {
+        const std::vector<unsigned char>& wkb = run.findings[i].geometryWkb;
+        if (wkb.empty())
+            continue;
+        // The WKB says its kind; a store takes only its own, so try each.
+        for (std::size_t kind = 0; kind < layers.size(); ++kind) {
+            geo::GeometryStore& store = layers[kind].geometry;
+            if (store.appendWkb(wkb.data(), wkb.size())) {
+                run.places[i].layer = static_cast<int>(kind);
+                run.places[i].feature = static_cast<std::uint32_t>(store.featureCount() - 1);
+                layers[kind].fids.push_back(static_cast<std::int64_t>(i));
+                break;
+            }
+            store.popFeature();
+        }
+    }
+    if (!parkCrs.isEmpty() && !mapCrs.isEmpty() && !parkCrs.isSameAs(mapCrs)) {
+        const geo::Transform transform(parkCrs, mapCrs);
+        for (geo::Layer& layer : layers)
+            layer.geometry.transformAll(
+                [&transform](double* xy, std::size_t count) { transform.forward(xy, count); });
+    }
+    for (FindingPlace& place : run.places)
+        if (place.layer >= 0)
+            place.envelope =
+                layers[static_cast<std::size_t>(place.layer)].geometry.envelope(place.feature);
+    for (std::size_t kind = 0; kind < layers.size(); ++kind)
+        run.overlayLayers[kind] = std::make_shared<const geo::Layer>(std::move(layers[kind]));
+    return run;
+}
+
+// FindingsTree
+
+FindingsTree::FindingsTree(QWidget* parent) : QTreeWidget(parent)
+{
+    setColumnCount(3);
+    setHeaderLabels({tr("Finding"), tr("Mu"), tr("Reason")});
+    setUniformRowHeights(true);
+    setAlternatingRowColors(true);
+    header()->setStretchLastSection(true);
+    connect(this, &QTreeWidget::currentItemChanged, this,
+            [this](QTreeWidgetItem* current) { emit findingActivated(findingIndex(current)); });
+}
+
+void FindingsTree::setFindings(const std::vector<geo::Finding>& findings)
+{
+    clear();
+    const QLocale locale;
+    QTreeWidgetItem* ruleItem = nullptr;
+    QString ruleName;
+    int count = 0;
+    double totalMu = 0;
+    auto finishRule = [&] {
+        if (!ruleItem)
+            return;
+        ruleItem->setText(0, tr("%1 (%2)").arg(ruleName).arg(count));
+        ruleItem->setText(1, QString::fromStdString(geo::formatForDisplay(totalMu)));
+        ruleItem->setToolTip(1, tr("Total mu of the rule's findings"));
+    };
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const geo::Finding& finding = findings[i];
+        const QString rule = QString::fromStdString(finding.rule);
+        if (!ruleItem || rule != ruleName) {
+            finishRule();
+            ruleItem = new QTreeWidgetItem(this);
+            ruleItem->setData(0, kFindingRole, -1);
+            ruleItem->setFirstColumnSpanned(false);
+            QFont bold = ruleItem->font(0);
+            bold.setBold(true);
+            ruleItem->setFont(0, bold);
+            ruleName = rule;
+            count = 0;
+            totalMu = 0;
+        }
+        ++count;
+        if (!std::isnan(finding.areaMu))
+            totalMu += finding.areaMu;
+        auto* item = new QTreeWidgetItem(ruleItem);
+        QString id = QString::fromStdString(finding.featureId);
+        if (id.isEmpty()) {
+            QStringList fids;
+            for (const std::int64_t fid : finding.fids)
+                fids.append(locale.toString(static_cast<qlonglong>(fid)));
+            id = tr("%1 #%2").arg(QString::fromStdString(finding.layer),
+                                  fids.join(QLatin1Char('/')));
+        }
+        item->setText(0, id);
+        item->setText(1, muText(finding.areaMu));
+        item->setText(2, QString::fromStdString(finding.reasonZh));
+        item->setData(0, kFindingRole, static_cast<int>(i));
+        QString tip = QString::fromStdString(finding.reasonEn);
+        if (!finding.clause.empty())
+            tip += QLatin1Char('\n') + QString::fromStdString(finding.clause);
+        item->setToolTip(2, tip);
+        item->setToolTip(0, tr("Layer: %1").arg(QString::fromStdString(finding.layer)));
+        // What the filter looks in.
+        item->setData(2, kFindingRole,
+                      QStringList{rule, QString::fromStdString(finding.layer), id,
+                                  QString::fromStdString(finding.reasonZh),
+                                  QString::fromStdString(finding.reasonEn)}
+                          .join(QLatin1Char('\n')));
+    }
+    finishRule();
+    expandAll();
+    resizeColumnToContents(0);
+    resizeColumnToContents(1);
+}
+
+void FindingsTree::setFilterText(const QString& text)
+{
+    for (int top = 0; top < topLevelItemCount(); ++top) {
+        QTreeWidgetItem* ruleItem = topLevelItem(top);
+        bool anyShown = false;
+        for (int row = 0; row < ruleItem->childCount(); ++row) {
+            QTreeWidgetItem* item = ruleItem->child(row);
+            const bool shown =
+                text.isEmpty() ||
+                item->data(2, kFindingRole).toString().contains(text, Qt::CaseInsensitive);
+            item->setHidden(!shown);
+            anyShown = anyShown || shown;
+        }
+        ruleItem->setHidden(!anyShown);
+    }
+}
+
+QTreeWidgetItem* FindingsTree::itemForFinding(int index) const
+{
+    for (int top = 0; top < topLevelItemCount(); ++top) {
+        QTreeWidgetItem* ruleItem = topLevelItem(top);
+        for (int row = 0; row < ruleItem->childCount(); ++row)
+            if (findingIndex(ruleItem->child(row)) == index)
+                return ruleItem->child(row);
+    }
+    return nullptr;
+}
+
+int FindingsTree::findingIndex(const QTreeWidgetItem* item)
+{
+    return item ? item->data(0, kFindingRole).toInt() : -1;
+}
+
+// FindingsPanel
+
+FindingsPanel::FindingsPanel(QWidget* parent)
+    : QWidget(parent), m_controls(new QHBoxLayout), m_runButton(new QPushButton(tr("&Run"), this)),
+      m_cancelButton(new QPushButton(tr("Cancel"), this)),
+      m_exportButton(new QPushButton(tr("Export…"), this)), m_progress(new QProgressBar(this)),
+      m_summary(new QLabel(this)), m_filter(new QLineEdit(this)), m_tree(new FindingsTree(this))
+{
+    m_runButton->setObjectName(QStringLiteral("runButton"));
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_exportButton->setObjectName(QStringLiteral("exportButton"));
+    m_progress->setObjectName(QStringLiteral("runProgress"));
+    m_summary->setObjectName(QStringLiteral("findingsSummary"));
+    m_filter->setObjectName(QStringLiteral("findingsFilter"));
+    m_tree->setObjectName(QStringLiteral("findingsTree"));
+    m_progress->setRange(0, kProgressSteps);
+    m_progress->setVisible(false);
+    m_tree->setMinimumHeight(40);
+    // A long path in the summary must not widen the dock: the full text is the tooltip.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_filter->setPlaceholderText(tr("Filter findings…"));
+    m_filter->setClearButtonEnabled(true);
+
+    // Two short rows over the tree: the panel shares the right dock area with Identify and must
+    // not make the window taller than Identify does.
+    m_controls->addWidget(m_runButton);
+    m_controls->addWidget(m_cancelButton);
+    m_controls->addWidget(m_progress, 1);
+    m_controls->addStretch(1);
+    m_controls->addWidget(m_exportButton);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_filter, 2);
+    filterRow->addWidget(m_summary, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(m_controls);
+    layout->addLayout(filterRow);
+    layout->addWidget(m_tree, 1);
+
+    connect(m_runButton, &QPushButton::clicked, this, &FindingsPanel::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &FindingsPanel::cancel);
+    connect(m_exportButton, &QPushButton::clicked, this, &FindingsPanel::exportDialog);
+    connect(m_filter, &QLineEdit::textChanged, m_tree, &FindingsTree::setFilterText);
+    connect(m_tree, &FindingsTree::findingActivated, this, &FindingsPanel::activateFinding);
+    connect(&m_watcher, &QFutureWatcher<FindingsRun>::progressValueChanged, m_progress,
+            &QProgressBar::setValue);
+    connect(&m_watcher, &QFutureWatcher<FindingsRun>::finished, this,
+            &FindingsPanel::onRunFinished);
+    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString error = m_exportWatcher.result();
+        showSummary(error.isEmpty() ? tr("Exported to %1").arg(m_exportPath)
+                                    : tr("Export failed: %1").arg(error));
+        updateButtons();
+        emit exported(m_exportPath, error);
+    });
+    updateButtons();
+}
+
+FindingsPanel::~FindingsPanel()
+{
+    // The jobs hold no pointer to the panel; let them finish on their own.
+    m_watcher.cancel();
+}
+
+void FindingsPanel::setSource(const QString& source, const geo::Crs& mapCrs)
+{
+    m_watcher.cancel();
+    m_source = source;
+    m_mapCrs = mapCrs;
+    m_result.reset();
+    m_current = -1;
+    m_tree->clear();
+    m_progress->setVisible(false);
+    showSummary(source.isEmpty() ? tr("Open a park first.") : QString());
+    updateButtons();
+    emit overlayChanged();
+}
+
+QFuture<FindingsRun> FindingsPanel::startRun(const std::string& source, const geo::Crs& mapCrs)
+{
+    return QtConcurrent::run(runComplianceJob, source, mapCrs);
+}
+
+void FindingsPanel::run()
+{
+    if (m_source.isEmpty())
+        return;
+    m_watcher.cancel();
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    showSummary(tr("Checking %1…").arg(QFileInfo(m_source).fileName()));
+    m_watcher.setFuture(startRun(m_source.toStdString(), m_mapCrs));
+    updateButtons();
+}
+
+void FindingsPanel::cancel()
+{
+    m_watcher.cancel();
+}
+
+bool FindingsPanel::isRunning() const
+{
+    return m_watcher.isRunning();
+}
+
+void FindingsPanel::onRunFinished()
+{
+    m_progress->setVisible(false);
+    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
+        showSummary(tr("Cancelled"));
+        updateButtons();
+        emit runFinished();
+        return;
+    }
+    auto result = std::make_shared<const FindingsRun>(m_watcher.result());
+    QStringList messages;
+    for (int i = 0; i < result->issues.size() && i < kMaxIssueMessages; ++i)
+        messages.append(result->issues[i]);
+    if (!result->error.isEmpty()) {
+        showSummary(tr("The check failed: %1").arg(result->error));
+        messages.append(m_summary->text());
+    } else {
+        double totalMu = 0;
+        for (const geo::Finding& finding : result->findings)
+            if (!std::isnan(finding.areaMu))
+                totalMu += finding.areaMu;
+        const auto count = static_cast<int>(result->findings.size());
+        showSummary(tr("%n finding(s), %1 mu", nullptr, count)
+                        .arg(QString::fromStdString(geo::formatForDisplay(totalMu))));
+    }
+    m_result = std::move(result);
+    m_current = -1;
+    {
+        const QSignalBlocker blocker(m_tree);
+        m_tree->setFindings(m_result->findings);
+        m_tree->setFilterText(m_filter->text());
+    }
+    updateButtons();
+    if (!messages.isEmpty())
+        emit messagesReported(messages);
+    emit overlayChanged();
+    emit runFinished();
+}
+
+const std::vector<geo::Finding>& FindingsPanel::findings() const
+{
+    static const std::vector<geo::Finding> kNone;
+    return m_result ? m_result->findings : kNone;
+}
+
+geo::Envelope FindingsPanel::envelopeOf(int index) const
+{
+    if (!m_result || index < 0 || static_cast<std::size_t>(index) >= m_result->places.size())
+        return {};
+    return m_result->places[static_cast<std::size_t>(index)].envelope;
+}
+
+std::vector<render::LayerSnapshot> FindingsPanel::overlay() const
+{
+    std::vector<render::LayerSnapshot> snapshots;
+    if (!m_result)
+        return snapshots;
+    for (std::size_t kind = 0; kind < m_result->overlayLayers.size(); ++kind) {
+        const auto& layer = m_result->overlayLayers[kind];
+        if (!layer || layer->geometry.featureCount() == 0)
+            continue;
+        render::LayerStyle style;
+        style.stroke = m_overlayColour;
+        style.strokeWidth = kOverlayKinds[kind] == geo::GeometryKind::Line ? 2.5 : 1.5;
+        style.fill = m_overlayColour;
+        style.fillPattern =
+            kOverlayKinds[kind] == geo::GeometryKind::Point ? Qt::SolidPattern : Qt::BDiagPattern;
+        style.pointDiameter = 8.0;
+        snapshots.emplace_back(layer, std::move(style));
+    }
+    if (m_current >= 0 && static_cast<std::size_t>(m_current) < m_result->places.size()) {
+        const FindingPlace& place = m_result->places[static_cast<std::size_t>(m_current)];
+        if (place.layer >= 0) {
+            const auto kind = static_cast<std::size_t>(place.layer);
+            snapshots.emplace_back(
+                m_result->overlayLayers[kind],
+                render::LayerStyle::selectionFor(kOverlayKinds[kind]), std::nullopt,
+                std::make_shared<const std::vector<std::uint32_t>>(1, place.feature));
+        }
+    }
+    return snapshots;
+}
+
+void FindingsPanel::activateFinding(int index)
+{
+    if (m_current == index)
+        return;
+    m_current = index;
+    if (index >= 0) {
+        QTreeWidgetItem* item = m_tree->itemForFinding(index);
+        if (item && m_tree->currentItem() != item) {
+            const QSignalBlocker blocker(m_tree);
+            m_tree->setCurrentItem(item);
+        }
+    }
+    emit overlayChanged();
+    const geo::Envelope envelope = envelopeOf(index);
+    if (!envelope.isEmpty())
+        emit zoomRequested(envelope);
+}
+
+void FindingsPanel::exportDialog()
+{
+    QString selectedFilter;
+    const QString csvFilter = tr("CSV, UTF-8 (*.csv)");
+    const QString gpkgFilter = tr("GeoPackage (*.gpkg)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export findings"), m_exportBaseName + QStringLiteral(".csv"),
+        csvFilter + QStringLiteral(";;") + gpkgFilter, &selectedFilter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selectedFilter == gpkgFilter ? QStringLiteral(".gpkg") : QStringLiteral(".csv");
+    exportTo(path);
+}
+
+void FindingsPanel::exportTo(const QString& path)
+{
+    if (!m_result || m_exportWatcher.isRunning())
+        return;
+    m_exportPath = path;
+    showSummary(tr("Exporting to %1…").arg(path));
+    m_exportWatcher.setFuture(QtConcurrent::run(exportFindings, path, m_result));
+    updateButtons();
+}
+
+void FindingsPanel::showSummary(const QString& text)
+{
+    m_summary->setText(text);
+    m_summary->setToolTip(text);
+}
+
+void FindingsPanel::updateButtons()
+{
+    const bool running = m_watcher.isRunning();
+    m_runButton->setEnabled(!m_source.isEmpty() && !running);
+    m_cancelButton->setEnabled(running);
+    m_exportButton->setEnabled(m_result && !m_result->findings.empty() &&
+                               !m_exportWatcher.isRunning());
+}
+
+} // namespace parkatlas::desktop

@@ -1,0 +1,161 @@
+#pragma once
+
+#include "app/render/layer_snapshot.h"
+#include "geo/crs/crs.h"
+#include "geo/model/geometry_store.h"
+#include "geo/rules/finding.h"
+
+#include <QColor>
+#include <QFuture>
+#include <QFutureWatcher>
+#include <QString>
+#include <QStringList>
+#include <QTreeWidget>
+#include <QWidget>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+class QBoxLayout;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace parkatlas::desktop {
+
+/// Where a finding's geometry lies on the map: which of the overlay layers holds it, its index
+/// there and its envelope in the map CRS. `layer` is -1 for a finding without geometry.
+struct FindingPlace {
+    int layer = -1;
+    std::uint32_t feature = 0;
+    geo::Envelope envelope;
+};
+
+/// What a check run gave, made on the worker: the findings, their geometries read from WKB and
+/// reprojected into the map CRS (one layer each for polygons, lines and points, ready to draw),
+/// the data problems met on the way, and the error that stopped the run, if one did. Immutable
+/// once made; safe to hand from the worker to the GUI thread.
+struct FindingsRun {
+    std::vector<geo::Finding> findings;
+    geo::Crs parkCrs; // the CRS of the findings' WKB (the park's working CRS)
+    std::array<std::shared_ptr<const geo::Layer>, 3> overlayLayers; // polygons, lines, points
+    std::vector<FindingPlace> places;                               // per finding
+    QStringList issues;
+    QString error;
+};
+
+/// Reads the findings' WKB (in `parkCrs`) into overlay layers in `mapCrs` (no reprojection when
+/// either is empty or both are the same). Blocking: run it on the worker that made the findings.
+FindingsRun prepareFindings(std::vector<geo::Finding> findings, const geo::Crs& parkCrs,
+                            const geo::Crs& mapCrs);
+
+/// Findings grouped by rule: a row per rule with its count and total 亩, under it a row per
+/// finding (id, 亩, Chinese reason; the English reason and the clause as tooltip). A filter hides
+/// findings whose rule, layer, id and reasons do not contain its text.
+class FindingsTree : public QTreeWidget {
+    Q_OBJECT
+public:
+    explicit FindingsTree(QWidget* parent = nullptr);
+
+    /// Replaces the rows. The findings are expected in rule order (as the engines give them).
+    void setFindings(const std::vector<geo::Finding>& findings);
+    /// Shows only findings containing `text` (case-insensitive); empty shows all.
+    void setFilterText(const QString& text);
+    /// The row of finding `index` (index into the findings given), or null.
+    QTreeWidgetItem* itemForFinding(int index) const;
+    /// The finding index of a row, or -1 for a rule row.
+    static int findingIndex(const QTreeWidgetItem* item);
+
+signals:
+    /// The current row became finding `index` (-1: a rule row or nothing).
+    void findingActivated(int index);
+};
+
+/// The plan check (规划符合性检查) as a panel: Run reads the park the window opened and runs the
+/// compliance rules on a worker (progress bar, Cancel), lists the findings in a FindingsTree,
+/// and draws them as a hatched overlay; choosing a finding zooms to its geometry and highlights
+/// it. Export… writes CSV or GeoPackage through geo/rules/findings_io on a worker.
+///
+/// The idle-land audit (AuditPanel) is the same panel with another job: subclasses override
+/// startRun().
+class FindingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit FindingsPanel(QWidget* parent = nullptr);
+    ~FindingsPanel() override;
+
+    /// The park to check (a GeoPackage, folder or project file; "" when none) and the map CRS
+    /// the findings are drawn in. Forgets the findings of another park, cancelling a run.
+    void setSource(const QString& source, const geo::Crs& mapCrs);
+    QString source() const { return m_source; }
+
+    /// Starts a run on a worker (cancelling one still running). Returns at once.
+    void run();
+    void cancel();
+    bool isRunning() const;
+
+    /// The findings of the last finished run.
+    const std::vector<geo::Finding>& findings() const;
+    /// Envelope of finding `index` in the map CRS (empty when it has no geometry).
+    geo::Envelope envelopeOf(int index) const;
+    FindingsTree* tree() const { return m_tree; }
+    /// What the map draws for the findings: every one hatched, the current one highlighted.
+    std::vector<render::LayerSnapshot> overlay() const;
+    /// Chooses finding `index`: highlights it and asks for a zoom to it.
+    void activateFinding(int index);
+
+    /// Writes the findings to `path` on a worker: GeoPackage when it ends in .gpkg, else CSV.
+    /// exported() tells the outcome.
+    void exportTo(const QString& path);
+
+signals:
+    /// A run ended (finished, failed or cancelled) and its findings, if any, are listed.
+    void runFinished();
+    void overlayChanged();
+    /// Show at least this extent (map CRS).
+    void zoomRequested(const geo::Envelope& extent);
+    /// Data problems met by a run, and errors, for the messages panel.
+    void messagesReported(const QStringList& messages);
+    /// An export ended; `error` is empty on success.
+    void exported(const QString& path, const QString& error);
+
+protected:
+    /// Starts the job on a worker (QtConcurrent) for `source`, with `mapCrs` for the overlay.
+    /// The job reports progress 0..1000 and stops when cancelled.
+    virtual QFuture<FindingsRun> startRun(const std::string& source, const geo::Crs& mapCrs);
+    /// The row of the Run button: a subclass inserts its own controls before it.
+    QBoxLayout* controlsLayout() const { return m_controls; }
+    void setOverlayColour(const QColor& colour) { m_overlayColour = colour; }
+    /// The file name suggested by Export….
+    void setExportBaseName(const QString& name) { m_exportBaseName = name; }
+
+private:
+    void onRunFinished();
+    void exportDialog();
+    void updateButtons();
+    void showSummary(const QString& text);
+
+    QBoxLayout* m_controls;
+    QPushButton* m_runButton;
+    QPushButton* m_cancelButton;
+    QPushButton* m_exportButton;
+    QProgressBar* m_progress;
+    QLabel* m_summary;
+    QLineEdit* m_filter;
+    FindingsTree* m_tree;
+    QFutureWatcher<FindingsRun> m_watcher;
+    QFutureWatcher<QString> m_exportWatcher;
+    QString m_exportPath;
+    QString m_source;
+    geo::Crs m_mapCrs;
+    std::shared_ptr<const FindingsRun> m_result;
+    int m_current = -1;
+    QColor m_overlayColour{220, 30, 30};
+    QString m_exportBaseName = QStringLiteral("findings");
+};
+
+} // namespace parkatlas::desktop
