@@ -61,7 +61,8 @@ struct OgrCount {
 OgrCount ogrFeatures(const std::string& path, bool ignoreFields, bool exportWkb)
 {
     OgrCount count;
-    GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!dataset) {
         std::fprintf(stderr, "area_phases: cannot open %s\n", path.c_str());
         std::exit(2);
@@ -166,8 +167,8 @@ struct ArrowResult {
 ArrowResult ogrArrow(const std::string& path)
 {
     ArrowResult result;
-    GDALDatasetH dataset = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                      nullptr, nullptr);
+    GDALDatasetH dataset =
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
     if (!dataset)
         return result;
     OGRLayerH layer = GDALDatasetGetLayer(dataset, 0);
@@ -209,7 +210,8 @@ ArrowResult ogrArrow(const std::string& path)
             for (int64_t i = 0; i < column->length; ++i) {
                 const std::int32_t begin = offsets[column->offset + i];
                 const std::int32_t end = offsets[column->offset + i + 1];
-                result.planarAreaM2 += wkbPlanarArea(bytes + begin, static_cast<std::size_t>(end - begin));
+                result.planarAreaM2 +=
+                    wkbPlanarArea(bytes + begin, static_cast<std::size_t>(end - begin));
             }
         }
         result.features += batch.length;
@@ -258,17 +260,15 @@ int main(int argc, char** argv)
     const double layerMb = static_cast<double>(layer.memoryBytes()) / 1048576.0;
 
     geo::LayerMeasure measured;
-    const double tMeasure = bestOf(repeat, [&] {
-        measured = geo::measureLayer(layer, geo::AreaMethod::Ellipsoidal, issues);
-    });
+    const double tMeasure = bestOf(
+        repeat, [&] { measured = geo::measureLayer(layer, geo::AreaMethod::Ellipsoidal, issues); });
     geo::LayerMeasure measured1;
     const double tMeasure1 = bestOf(repeat, [&] {
         measured1 = geo::measureLayer(layer, geo::AreaMethod::Ellipsoidal, issues, {}, 1);
     });
     geo::LayerMeasure planar;
-    const double tPlanar = bestOf(repeat, [&] {
-        planar = geo::measureLayer(layer, geo::AreaMethod::Planar, issues, {}, 1);
-    });
+    const double tPlanar = bestOf(
+        repeat, [&] { planar = geo::measureLayer(layer, geo::AreaMethod::Planar, issues, {}, 1); });
     const double rssAfterMeasure = maxRssMb();
 
     // The other read paths, for comparison.
@@ -299,7 +299,8 @@ int main(int argc, char** argv)
     std::printf("{\n");
     std::printf("  \"file\": \"%s\",\n  \"repeat\": %d,\n", path.c_str(), repeat);
     std::printf("  \"features\": %lld,\n  \"vertices\": %lld,\n",
-                static_cast<long long>(features.features), static_cast<long long>(geomOnly.vertices));
+                static_cast<long long>(features.features),
+                static_cast<long long>(geomOnly.vertices));
     std::printf("  \"seconds\": {\n");
     std::printf("    \"read_layer\": %.3f,\n", tRead);
     std::printf("    \"measure_layer\": %.3f,\n", tMeasure);

@@ -2,6 +2,8 @@
 // (.shp .shx .dbf .prj .cpg), byte for byte the same on every run for the same count.
 //
 //   gen_cadastre COUNT OUT_BASENAME        (writes OUT_BASENAME.shp, .shx, .dbf, .prj, .cpg)
+//   gen_cadastre COUNT OUT_BASENAME --plan-zones ZONES_BASENAME
+//                                          (and a plan over the same park, see below)
 //
 // The cadastre: a street grid centred on 30.5°N 114°E in CGCS2000 / 3-degree Gauss-Krüger
 // CM 114E (EPSG:4547; false easting 500 km, no zone prefix). Blocks of 250–500 m × 200–400 m
@@ -17,6 +19,19 @@
 // Fields: parcel_id (宗地代码-like, 19 characters, unique), land_use (GB 50137-2011 codes, an
 // industrial park's mix, mostly one class per block).
 //
+// With --plan-zones, also a plan_zones layer (控规地块; fields zone_id, land_use) over the same
+// park, and the parcels' land_use follow it instead: each row of blocks is cut into zones of
+// 1–3 consecutive blocks, bounded by the streets' centre lines (so zones tile the park and a
+// parcel, which strays at most 0.6 m off its block, lies wholly inside one zone); 8 % of
+// single-block zones are split in two by a north–south line (the parcels across it overlap two
+// zones). A quarter of the zones carry a class code (M, W, R ...) and their parcels a subclass
+// (M1, M2 ...); the others carry a subclass and their parcels the same. 2 % of the parcels
+// (hash-chosen) carry a code of another class that fits no zone they lie in (M, W → R2; the
+// others → M2). Codes are chosen so that the product's fit (styles/landuse.json: ancestors,
+// crosswalk, M1 ↔ W1) and the bench's SQL (equal, or the parcel code starts with the zone
+// code) agree: no split puts an M zone next to a W zone, and B4 (B1's child by the crosswalk)
+// is never used. Without --plan-zones the output is byte for byte what it was before.
+//
 // No GDAL: plain C++ (so it is fast, and its bytes depend on nothing but this file).
 
 #include <algorithm>
@@ -30,15 +45,18 @@
 
 namespace {
 
-constexpr double kCentreE = 500000.0;      // 114°E, CM of EPSG:4547
-constexpr double kCentreN = 3375541.733;   // 30.5°N on CGCS2000 GK CM 114E (cs2cs)
+constexpr double kCentreE = 500000.0;                  // 114°E, CM of EPSG:4547
+constexpr double kCentreN = 3375541.733;               // 30.5°N on CGCS2000 GK CM 114E (cs2cs)
 constexpr std::uint64_t kSeed = 0x5041524b41544c41ULL; // "PARKATLA"
 
 const char* kPrj =
     "PROJCS[\"CGCS2000_3_Degree_GK_CM_114E\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\","
-    "DATUM[\"D_China_2000\",SPHEROID[\"CGCS2000\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],"
-    "UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Gauss_Kruger\"],PARAMETER[\"False_Easting\",500000.0],"
-    "PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",114.0],PARAMETER[\"Scale_Factor\",1.0],"
+    "DATUM[\"D_China_2000\",SPHEROID[\"CGCS2000\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0."
+    "0],"
+    "UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Gauss_Kruger\"],PARAMETER[\"False_Easting\","
+    "500000.0],"
+    "PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",114.0],PARAMETER[\"Scale_"
+    "Factor\",1.0],"
     "PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
 
 // Deterministic hashing: every random choice is a pure function of (what, where), so nothing
@@ -55,16 +73,49 @@ std::uint64_t hash(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0, st
     return mix(mix(mix(mix(kSeed ^ a) ^ b) ^ c) ^ d);
 }
 /// Uniform in [0, 1) from a hash (53 bits).
-double unit(std::uint64_t h) { return static_cast<double>(h >> 11) * 0x1.0p-53; }
-double uniform(std::uint64_t h, double lo, double hi) { return lo + (hi - lo) * unit(h); }
+double unit(std::uint64_t h)
+{
+    return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+double uniform(std::uint64_t h, double lo, double hi)
+{
+    return lo + (hi - lo) * unit(h);
+}
 
-double mm(double v) { return std::round(v * 1000.0) / 1000.0; }
+double mm(double v)
+{
+    return std::round(v * 1000.0) / 1000.0;
+}
 
 // Tags for the hash, one per kind of choice.
 enum Tag : std::uint64_t {
-    kColWidth = 1, kColStreet, kRowHeight, kRowStreet, kBlockRows, kBlockCols, kColLine,
-    kColSlant, kRowLine, kRowSlant, kNodeJitter, kEdgeCount, kEdgePoint, kEdgeOffset, kHole,
-    kHoleSize, kBlockUse, kParcelUse, kParcelUseMix,
+    kColWidth = 1,
+    kColStreet,
+    kRowHeight,
+    kRowStreet,
+    kBlockRows,
+    kBlockCols,
+    kColLine,
+    kColSlant,
+    kRowLine,
+    kRowSlant,
+    kNodeJitter,
+    kEdgeCount,
+    kEdgePoint,
+    kEdgeOffset,
+    kHole,
+    kHoleSize,
+    kBlockUse,
+    kParcelUse,
+    kParcelUseMix,
+    kZoneGroup,
+    kZoneUse,
+    kZoneCoarse,
+    kZoneSplit,
+    kZoneSplitAt,
+    kZoneSplitUse,
+    kParcelSub,
+    kMisfit,
 };
 
 struct Pt {
@@ -75,10 +126,14 @@ struct Pt {
 int edgeVertexCount(std::uint64_t h)
 {
     const int bucket = static_cast<int>(h % 1000);
-    if (bucket < 159) return 0;
-    if (bucket < 470) return 1;
-    if (bucket < 770) return 2;
-    if (bucket < 920) return 3;
+    if (bucket < 159)
+        return 0;
+    if (bucket < 470)
+        return 1;
+    if (bucket < 770)
+        return 2;
+    if (bucket < 920)
+        return 3;
     return 4;
 }
 
@@ -169,7 +224,8 @@ void fail(const std::string& what)
 
 class Writer {
 public:
-    explicit Writer(const std::string& base) : base_(base)
+    explicit Writer(const std::string& base, const char* idField = "parcel_id")
+        : base_(base), idField_(idField)
     {
         shp_ = open(base + ".shp");
         shx_ = open(base + ".shx");
@@ -269,7 +325,7 @@ public:
             for (int i = 0; i < 14; ++i)
                 h.push_back(0);
         };
-        field("parcel_id", kIdWidth);
+        field(idField_, kIdWidth);
         field("land_use", kUseWidth);
         h.push_back(0x0d);
         std::fseek(dbf_, 0, SEEK_SET);
@@ -304,6 +360,7 @@ private:
     }
 
     std::string base_;
+    const char* idField_;
     FILE* shp_ = nullptr;
     FILE* shx_ = nullptr;
     FILE* dbf_ = nullptr;
@@ -324,6 +381,7 @@ public:
         cols_ = 2 + static_cast<int>(hash(kBlockCols, id) % 4);
     }
     int parcels() const { return rows_ * cols_; }
+    int rows() const { return rows_; }
 
     /// Node (i, j), 0 <= i <= rows, 0 <= j <= cols.
     Pt node(int i, int j) const
@@ -381,7 +439,8 @@ public:
         const bool forward = (pi < qi) || (pi == qi && pj < qj);
         const int ai = forward ? pi : qi, aj = forward ? pj : qj;
         const int bi = forward ? qi : pi, bj = forward ? qj : pj;
-        const std::uint64_t key = (static_cast<std::uint64_t>(ai) * 64 + aj) * 2 + (ai == bi ? 0 : 1);
+        const std::uint64_t key =
+            (static_cast<std::uint64_t>(ai) * 64 + aj) * 2 + (ai == bi ? 0 : 1);
         ring.push_back(node(pi, pj));
         scratch_.clear();
         edgeVertices(key, node(ai, aj), node(bi, bj), scratch_);
@@ -426,7 +485,8 @@ public:
     {
         const char* blockUse = pickUse(hash(kBlockUse, id_));
         const std::uint64_t h = hash(kParcelUseMix, id_, static_cast<std::uint64_t>(k));
-        return h % 100 < 80 ? blockUse : pickUse(hash(kParcelUse, id_, static_cast<std::uint64_t>(k)));
+        return h % 100 < 80 ? blockUse
+                            : pickUse(hash(kParcelUse, id_, static_cast<std::uint64_t>(k)));
     }
 
 private:
@@ -436,12 +496,105 @@ private:
     mutable std::vector<Pt> scratch_;
 };
 
+// --- plan mode: the zones and the codes of the parcels in them -------------------------------
+
+/// A subclass of a class (M → M1, M2 or M3), weighted as in kLandUses.
+const char* subclassOf(char cls, std::uint64_t h)
+{
+    int total = 0;
+    for (const LandUse& use : kLandUses)
+        if (use.code[0] == cls)
+            total += use.weight;
+    int r = static_cast<int>(h % static_cast<std::uint64_t>(total));
+    for (const LandUse& use : kLandUses)
+        if (use.code[0] == cls) {
+            if (r < use.weight)
+                return use.code;
+            r -= use.weight;
+        }
+    return kLandUses[0].code;
+}
+/// A code of another class (R2 fits no M or W zone, M2 none of the others).
+const char* misfitFor(const std::string& zoneCode)
+{
+    return zoneCode[0] == 'M' || zoneCode[0] == 'W' ? "R2" : "M2";
+}
+/// A zone's code: a subclass, or (a quarter of the zones) its class alone.
+std::string zoneCode(std::uint64_t key, Tag tag)
+{
+    std::string code = pickUse(hash(tag, key));
+    if (hash(kZoneCoarse, key, tag) % 100 < 25)
+        code.resize(1);
+    return code;
+}
+/// The code of parcel k of a block, in a zone with `code`.
+std::string parcelCodeIn(const std::string& code, std::uint64_t block, int k)
+{
+    const auto key = static_cast<std::uint64_t>(k);
+    if (hash(kMisfit, block, key) % 1000 < 20)
+        return misfitFor(code);
+    if (code.size() == 1)
+        return subclassOf(code[0], hash(kParcelSub, block, key));
+    return code;
+}
+
+struct Zone {
+    double x0, y0, x1, y1;
+    std::string code;
+};
+
+/// The zones of one row of blocks (appended to `zones`); per block, the zone of its west part,
+/// of its east part (the same unless split) and where it is split.
+struct RowPlan {
+    std::vector<int> west, east;
+    std::vector<double> splitX;
+};
+RowPlan planRow(int r, int columns, const std::vector<double>& colX,
+                const std::vector<double>& colW, const std::vector<double>& streetAfter,
+                double originX, double yBottom, double yTop, std::vector<Zone>& zones)
+{
+    RowPlan plan;
+    plan.west.assign(columns, -1);
+    plan.east.assign(columns, -1);
+    plan.splitX.assign(columns, 0.0);
+    auto westEdge = [&](int c) {
+        return mm(originX + colX[c] - (c == 0 ? 15.0 : streetAfter[c - 1] / 2));
+    };
+    auto eastEdge = [&](int c) { return mm(originX + colX[c] + colW[c] + streetAfter[c] / 2); };
+    for (int c = 0; c < columns;) {
+        const std::uint64_t key = static_cast<std::uint64_t>(r) * columns + c;
+        const int size = std::min(columns - c, 1 + static_cast<int>(hash(kZoneGroup, key) % 3));
+        const std::string code = zoneCode(key, kZoneUse);
+        if (size == 1 && hash(kZoneSplit, key) % 100 < 8) {
+            const double at =
+                mm(originX + colX[c] + colW[c] * uniform(hash(kZoneSplitAt, key), 0.35, 0.65));
+            std::string east = zoneCode(key, kZoneSplitUse);
+            if ((code[0] == 'M' && east[0] == 'W') || (code[0] == 'W' && east[0] == 'M'))
+                east = "B1"; // M1 and W1 fit each other (styles/landuse.json), the SQL not
+            plan.west[c] = static_cast<int>(zones.size());
+            zones.push_back({westEdge(c), yBottom, at, yTop, code});
+            plan.east[c] = static_cast<int>(zones.size());
+            zones.push_back({at, yBottom, eastEdge(c), yTop, east});
+            plan.splitX[c] = at;
+        } else {
+            const int z = static_cast<int>(zones.size());
+            zones.push_back({westEdge(c), yBottom, eastEdge(c + size - 1), yTop, code});
+            for (int k = c; k < c + size; ++k)
+                plan.west[k] = plan.east[k] = z;
+        }
+        c += size;
+    }
+    return plan;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: gen_cadastre COUNT OUT_BASENAME\n");
+    const bool plan = argc == 5 && std::strcmp(argv[3], "--plan-zones") == 0;
+    if (argc != 3 && !plan) {
+        std::fprintf(stderr,
+                     "usage: gen_cadastre COUNT OUT_BASENAME [--plan-zones ZONES_BASENAME]\n");
         return 2;
     }
     char* end = nullptr;
@@ -452,14 +605,16 @@ int main(int argc, char** argv)
 
     // Mean block 375 × 300 m plus a 30 m street; mean 2 × 3.5 parcels a block.
     const double blocks = static_cast<double>(count) / 7.0;
-    const int columns = std::max(1, static_cast<int>(std::lround(std::sqrt(blocks * 330.0 / 405.0))));
+    const int columns =
+        std::max(1, static_cast<int>(std::lround(std::sqrt(blocks * 330.0 / 405.0))));
     const int rowsGuess = static_cast<int>(std::ceil(blocks / columns));
-    std::vector<double> colX(columns), colW(columns);
+    std::vector<double> colX(columns), colW(columns), streetAfter(columns);
     double x = 0;
     for (int c = 0; c < columns; ++c) {
         colW[c] = uniform(hash(kColWidth, c), 250, 500);
         colX[c] = x;
-        x += colW[c] + uniform(hash(kColStreet, c), 20, 40);
+        streetAfter[c] = uniform(hash(kColStreet, c), 20, 40);
+        x += colW[c] + streetAfter[c];
     }
     const double originX = kCentreE - x / 2;
     const double originY = kCentreN - rowsGuess * 330.0 / 2;
@@ -469,8 +624,19 @@ int main(int argc, char** argv)
     long long written = 0;
     double y = 0;
     char id[32];
+    std::vector<Zone> zones;
+    double streetBelow = 30.0;
+    std::string use;
     for (int r = 0; written < count; ++r) {
         const double height = uniform(hash(kRowHeight, r), 200, 400);
+        RowPlan rowPlan;
+        if (plan) {
+            const double streetAbove = uniform(hash(kRowStreet, r), 20, 40);
+            rowPlan = planRow(r, columns, colX, colW, streetAfter, originX,
+                              mm(originY + y - streetBelow / 2),
+                              mm(originY + y + height + streetAbove / 2), zones);
+            streetBelow = streetAbove;
+        }
         for (int c = 0; c < columns && written < count; ++c) {
             const std::uint64_t blockId = static_cast<std::uint64_t>(r) * columns + c;
             const Block block(blockId, originX + colX[c], originY + y, colW[c], height);
@@ -480,13 +646,45 @@ int main(int argc, char** argv)
                               static_cast<int>(blockId / 1000 % 1000),
                               static_cast<int>(blockId % 1000),
                               static_cast<int>(blockId / 1000000 * 100 + k + 1));
-                out.add(rings, id, block.landUse(k));
+                if (plan) {
+                    // The zone of the parcel's middle (the mean of its corners).
+                    const int cols = block.parcels() / block.rows();
+                    const int i = k / cols, j = k % cols;
+                    const double mid = (block.node(i, j).x + block.node(i, j + 1).x +
+                                        block.node(i + 1, j).x + block.node(i + 1, j + 1).x) /
+                                       4;
+                    const int z = rowPlan.west[c] == rowPlan.east[c] || mid < rowPlan.splitX[c]
+                                      ? rowPlan.west[c]
+                                      : rowPlan.east[c];
+                    use = parcelCodeIn(zones[static_cast<std::size_t>(z)].code, blockId, k);
+                    out.add(rings, id, use.c_str());
+                } else {
+                    out.add(rings, id, block.landUse(k));
+                }
                 ++written;
             }
         }
         y += height + uniform(hash(kRowStreet, r), 20, 40);
     }
     out.finish();
+    if (plan) {
+        Writer zoneOut(argv[4], "zone_id");
+        std::vector<std::vector<Pt>> ring(1);
+        for (std::size_t z = 0; z < zones.size(); ++z) {
+            const Zone& zone = zones[z];
+            ring[0] = {{zone.x0, zone.y0},
+                       {zone.x0, zone.y1},
+                       {zone.x1, zone.y1},
+                       {zone.x1, zone.y0},
+                       {zone.x0, zone.y0}};
+            if (signedArea(ring[0]) > 0)
+                std::reverse(ring[0].begin(), ring[0].end());
+            std::snprintf(id, sizeof id, "KG%09zu", z + 1);
+            zoneOut.add(ring, id, zone.code.c_str());
+        }
+        zoneOut.finish();
+        std::printf("%d plan zones -> %s.shp\n", zoneOut.records(), argv[4]);
+    }
     std::printf("%d parcels, %lld vertices (%.2f per parcel) -> %s.shp\n", out.records(),
                 static_cast<long long>(out.vertices()),
                 static_cast<double>(out.vertices()) / out.records(), base.c_str());

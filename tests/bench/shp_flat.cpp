@@ -75,7 +75,8 @@ struct InverseScale {
     double operator()(double easting, double northing) const
     {
         const double mu = northing / aHat;
-        const double phi = mu + b2 * std::sin(2 * mu) + b4 * std::sin(4 * mu) + b6 * std::sin(6 * mu);
+        const double phi =
+            mu + b2 * std::sin(2 * mu) + b4 * std::sin(4 * mu) + b6 * std::sin(6 * mu);
         const double s = std::sin(phi);
         const double w2 = 1 - kE2 * s * s;
         const double r2 = kA * kA * (1 - kE2) / (w2 * w2); // M N
@@ -87,8 +88,7 @@ struct InverseScale {
 
 /// An uninitialised array of n T from anonymous memory; with `huge`, asks for transparent huge
 /// pages (MADV_HUGEPAGE: 2 MB pages, 512× fewer page faults on first touch).
-template <typename T>
-T* bigArray(std::size_t n, bool huge)
+template <typename T> T* bigArray(std::size_t n, bool huge)
 {
     const std::size_t bytes = std::max<std::size_t>(n * sizeof(T), 1);
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -180,7 +180,8 @@ int main(int argc, char** argv)
             std::memcpy(envelope + 4 * f, rec + 4, 32);
             const std::int32_t parts = le32(rec + 36), points = le32(rec + 40);
             for (std::int32_t p = 0; p < parts; ++p)
-                ringStart[r.firstRing + p] = r.firstVertex + static_cast<std::uint32_t>(le32(rec + 44 + 4 * p));
+                ringStart[r.firstRing + p] =
+                    r.firstVertex + static_cast<std::uint32_t>(le32(rec + 44 + 4 * p));
             std::memcpy(xy + 2 * std::size_t{r.firstVertex}, rec + 44 + 4 * parts,
                         16 * static_cast<std::size_t>(points));
         }
@@ -229,17 +230,18 @@ int main(int argc, char** argv)
         planarTotal += planar[t];
     }
     const auto t3 = Clock::now();
-    const double memoryMb = (16.0 * vertices + 4.0 * (rings + 1) + 4.0 * (features + 1) +
-                             32.0 * features) / 1048576.0;
-    std::printf("{\"features\": %zu, \"rings\": %u, \"vertices\": %u, \"threads\": %u, \"huge_pages\": %s, "
-                "\"area_m2\": %.6f, \"planar_area_m2\": %.6f, \"seconds\": {\"map_and_scan\": %.4f, "
-                "\"fill\": %.4f, \"fill_and_measure\": %.4f, \"total\": %.4f}, "
-                "\"layout_mb\": %.1f, \"peak_rss_mb\": %.1f}\n",
-                features, rings, vertices, threads, huge ? "true" : "false", total, planarTotal,
-                std::chrono::duration<double>(t1 - t0).count(),
-                *std::max_element(readSeconds.begin(), readSeconds.end()),
-                std::chrono::duration<double>(t3 - t2).count(),
-                std::chrono::duration<double>(t3 - t0).count(), memoryMb, maxRssMb());
+    const double memoryMb =
+        (16.0 * vertices + 4.0 * (rings + 1) + 4.0 * (features + 1) + 32.0 * features) / 1048576.0;
+    std::printf(
+        "{\"features\": %zu, \"rings\": %u, \"vertices\": %u, \"threads\": %u, \"huge_pages\": %s, "
+        "\"area_m2\": %.6f, \"planar_area_m2\": %.6f, \"seconds\": {\"map_and_scan\": %.4f, "
+        "\"fill\": %.4f, \"fill_and_measure\": %.4f, \"total\": %.4f}, "
+        "\"layout_mb\": %.1f, \"peak_rss_mb\": %.1f}\n",
+        features, rings, vertices, threads, huge ? "true" : "false", total, planarTotal,
+        std::chrono::duration<double>(t1 - t0).count(),
+        *std::max_element(readSeconds.begin(), readSeconds.end()),
+        std::chrono::duration<double>(t3 - t2).count(),
+        std::chrono::duration<double>(t3 - t0).count(), memoryMb, maxRssMb());
     std::fflush(stdout);
     // Like a command line tool that is done: no teardown of the arrays (the kernel frees them).
     std::_Exit(0);
