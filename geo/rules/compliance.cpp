@@ -219,6 +219,21 @@ public:
     std::vector<std::uint32_t> candidates;
     std::vector<Finding> findings;
 
+    /// Whether a parcel code fits a zone code, remembered per pair: a park has a few dozen
+    /// codes but a million parcels, and the classification's answer is pure.
+    bool fits(const LandUseClassification& landUse, const std::string& parcelCode,
+              const std::string& zoneCode)
+    {
+        std::string key = parcelCode;
+        key += '\x1f';
+        key += zoneCode;
+        if (auto it = m_fits.find(key); it != m_fits.end())
+            return it->second;
+        const bool answer = landUse.fits(parcelCode, zoneCode);
+        m_fits.emplace(std::move(key), answer);
+        return answer;
+    }
+
     using Builder = std::function<GeosGeomPtr(GeosContext&, std::size_t)>;
 
     /// Geometry `index` of a reference set identified by `key` (a layer, a derived set such as
@@ -310,6 +325,7 @@ private:
     }
 
     std::unordered_map<const void*, std::vector<Entry>> m_cache;
+    std::unordered_map<std::string, bool> m_fits;
     GeometryStore m_polygons{GeometryKind::Polygon};
     GeometryStore m_lines{GeometryKind::Line};
     double m_scratch = 0;
@@ -702,7 +718,7 @@ private:
                     unknownZones.push_back(id);
                     continue;
                 }
-                if (m_landUse->fits(*code, *zoneCode))
+                if (worker.fits(*m_landUse, *code, *zoneCode))
                     continue;
                 addUnique(zoneIds, id);
                 addUnique(zoneCodes, *zoneCode);
