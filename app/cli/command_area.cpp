@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -469,25 +470,20 @@ int runArea(const std::vector<std::string>& args)
                   "edges split to 30 m as for ellipsoidal) or planar (projected CRS only)");
     cli.addFlag("per-feature", "one row per feature");
     cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
-    cli.addOption("s-srs", "CRS", "the source's CRS, where it has none or a wrong one");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
         return kExitOk;
     }
-    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
-    if (!method)
-        throw UsageError("--method must be ellipsoidal, survey or planar");
+    const geo::AreaMethod method = areaMethodFrom(cli);
     const std::string format = cli.value("format", "table");
     if (format != "table" && format != "csv" && format != "json")
         throw UsageError("--format must be table, csv or json");
     const std::string source = cli.positional("SOURCE");
     const std::string by = cli.value("by");
     const bool perFeature = cli.has("per-feature");
-    geo::OpenOptions open;
-    open.encoding = cli.value("encoding");
-    open.sourceSrs = cli.value("s-srs");
+    const geo::OpenOptions open = openOptionsFrom(cli);
 
     IssuePrinter issues;
     std::vector<Result> results;
@@ -498,7 +494,7 @@ int runArea(const std::vector<std::string>& args)
         // it is reported and the exit code says the input was not all good.
         try {
             if (auto result =
-                    measureTarget(target, *method, by, !cli.value("layer").empty(), issues)) {
+                    measureTarget(target, method, by, !cli.value("layer").empty(), issues)) {
                 result->name = result->layer.name;
                 for (int n = 2; std::find(names.begin(), names.end(), result->name) != names.end();
                      ++n)
@@ -518,11 +514,11 @@ int runArea(const std::vector<std::string>& args)
         throw geo::IoError("no polygon or line layer to measure", {source, {}, -1, {}});
 
     if (format == "json")
-        writeJson(source, *method, results, by, perFeature);
+        writeJson(source, method, results, by, perFeature);
     else if (format == "csv")
         writeCsv(results, by, perFeature);
     else
-        printTable(results, by, perFeature, *method);
+        printTable(results, by, perFeature, method);
     return failures.empty() ? kExitOk : kExitBadInput;
 }
 

@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -90,8 +91,7 @@ int runAudit(const std::vector<std::string>& args)
     cli.addOption("method", "M",
                   "area method for plot areas: ellipsoidal (default), survey, planar");
     cli.addFlag("fail-on-findings", "exit 1 when there are findings");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
-    cli.addOption("s-srs", "CRS", "the CRS of layers that have none");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -106,30 +106,21 @@ int runAudit(const std::vector<std::string>& args)
     const std::string format = cli.value("format", "table");
     if (format != "table" && format != "csv" && format != "json")
         throw UsageError("--format must be table, csv or json");
-    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
-    if (!method)
-        throw UsageError("--method must be ellipsoidal, survey or planar");
+    const geo::AreaMethod method = areaMethodFrom(cli);
     const std::string out = cli.value("out");
     if (!out.empty() && std::filesystem::path(out).extension() != ".gpkg")
         throw UsageError("--out must name a .gpkg file");
 
-    geo::OpenOptions open;
-    open.encoding = cli.value("encoding");
-    open.sourceSrs = cli.value("s-srs");
+    const geo::OpenOptions open = openOptionsFrom(cli);
     const std::string source = cli.positional("PARK");
     IssuePrinter issues;
     const geo::ParkDefinition definition = geo::discoverPark(source, open);
     geo::AuditOptions options;
     options.asOf = *asOf;
-    options.areaMethod = *method;
+    options.areaMethod = method;
     options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
 
-    ProgressBar reading("reading " + definition.name);
-    const geo::Park park = geo::loadPark(definition,
-                                         {{geo::Role::Parcels, geo::Role::Buildings},
-                                          [&reading](double done) { return reading.update(done); }},
-                                         issues);
-    reading.finish();
+    const geo::Park park = readPark(definition, {geo::Role::Parcels, geo::Role::Buildings}, issues);
     ProgressBar auditing("auditing");
     options.progress = [&auditing](double done) { return auditing.update(done); };
     const geo::AuditResult result = geo::runAudit(park, options, issues);
@@ -144,7 +135,7 @@ int runAudit(const std::vector<std::string>& args)
         json.field("source", source);
         json.field("park", park.name);
         json.field("as_of", result.asOf);
-        json.field("method", geo::toString(*method));
+        json.field("method", geo::toString(method));
         json.field("parcels", result.parcelCount);
         json.field("buildings", result.buildingsPresent);
         writeRulesJson(json, options.rules);
@@ -175,7 +166,7 @@ int runAudit(const std::vector<std::string>& args)
         geo::writeFindingsCsv(std::cout, result.findings);
     } else {
         std::cout << "闲置土地认定 / idle-land audit of " << park.name << " as of " << result.asOf
-                  << " (" << result.parcelCount << " plots, " << geo::toString(*method)
+                  << " (" << result.parcelCount << " plots, " << geo::toString(method)
                   << " areas; 闲置土地处置办法, 国土资源部令第53号)\n"
                   << "thresholds: stalled built < "
                   << geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)

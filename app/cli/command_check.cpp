@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -161,8 +162,7 @@ int runCheck(const std::vector<std::string>& args)
                   "also write the findings with their geometry as a GeoPackage layer "
                   "\"findings\" (replaced atomically; never one of the park's own files)");
     cli.addFlag("fail-on-findings", "exit 1 when there is any finding");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
-    cli.addOption("s-srs", "CRS", "the sources' CRS, where they have none or a wrong one");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -188,9 +188,7 @@ int runCheck(const std::vector<std::string>& args)
             throw UsageError("--out must name a .gpkg file");
     }
 
-    geo::OpenOptions open;
-    open.encoding = cli.value("encoding");
-    open.sourceSrs = cli.value("s-srs");
+    const geo::OpenOptions open = openOptionsFrom(cli);
     const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
     if (!out.empty() && isInput(definition, fs::absolute(out)))
         throw UsageError("--out " + out + " is one of the park's own files; choose another");
@@ -205,15 +203,7 @@ int runCheck(const std::vector<std::string>& args)
             if (geo::isEnabled(rule, options.settings))
                 chosen.push_back(rule);
 
-    geo::ParkLoadOptions load;
-    load.roles = rolesFor(chosen, options.settings);
-    geo::Park park;
-    {
-        ProgressBar bar("reading " + definition.name);
-        load.progress = [&bar](double done) { return bar.update(done); };
-        park = geo::loadPark(definition, load, issues);
-        bar.finish();
-    }
+    const geo::Park park = readPark(definition, rolesFor(chosen, options.settings), issues);
     const bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
 
     geo::ComplianceResult result;

@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/io/convert.h"
@@ -22,8 +23,7 @@ int runConvert(const std::vector<std::string>& args)
                     "place when complete; it may never be the input.");
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addPositional("DEST", "the file or folder to write");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC (GBK, CP936, UTF-8, BIG5 …)");
-    cli.addOption("s-srs", "CRS", "the source's CRS, where it has none or a wrong one");
+    addSourceOptions(cli);
     cli.addOption("t-srs", "CRS", "reproject into CRS (EPSG:4547, EPSG:4490 …)");
     cli.addFlag("overwrite", "replace DEST if it exists");
     cli.parse(args);
@@ -32,8 +32,7 @@ int runConvert(const std::vector<std::string>& args)
         return kExitOk;
     }
     geo::ConvertOptions options;
-    options.open.encoding = cli.value("encoding");
-    options.open.sourceSrs = cli.value("s-srs");
+    options.open = openOptionsFrom(cli);
     options.targetSrs = cli.value("t-srs");
     options.overwrite = cli.has("overwrite");
     ProgressBar bar("converting");

@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/io/json_writer.h"
@@ -64,8 +65,7 @@ int runIndicators(const std::vector<std::string>& args)
                   "the boundary kind that is the evaluation area "
                   "(default 核准范围)");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
-    cli.addOption("s-srs", "CRS", "the CRS of layers that have none");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -74,21 +74,13 @@ int runIndicators(const std::vector<std::string>& args)
     const std::string format = cli.value("format", "table");
     if (format != "table" && format != "csv" && format != "json")
         throw UsageError("--format must be table, csv or json");
-    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
-    if (!method)
-        throw UsageError("--method must be ellipsoidal, survey or planar");
-    geo::OpenOptions open;
-    open.encoding = cli.value("encoding");
-    open.sourceSrs = cli.value("s-srs");
+    const geo::AreaMethod method = areaMethodFrom(cli);
+    const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
     const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
-    ProgressBar reading("reading " + definition.name);
-    const geo::Park park = geo::loadPark(
-        definition,
-        {geo::indicatorRoles(), [&reading](double done) { return reading.update(done); }}, issues);
-    reading.finish();
+    const geo::Park park = readPark(definition, geo::indicatorRoles(), issues);
     geo::IndicatorOptions options;
-    options.areaMethod = *method;
+    options.areaMethod = method;
     options.boundaryKind = cli.value("boundary-kind", "核准范围");
     const geo::IndicatorReport report = geo::computeIndicators(park, options, issues);
 

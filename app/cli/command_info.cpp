@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -212,8 +213,7 @@ int runInfo(const std::vector<std::string>& args)
                     "feature is read, so a corrupt record shows up here.");
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addFlag("json", "print one JSON object instead of text");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC (GBK, CP936, UTF-8, BIG5 …)");
-    cli.addOption("s-srs", "CRS", "assume this CRS (EPSG:4547, WKT, PROJ string)");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -221,8 +221,7 @@ int runInfo(const std::vector<std::string>& args)
     }
     const std::string source = cli.positional("SOURCE");
     geo::OpenOptions options;
-    options.encoding = cli.value("encoding");
-    options.sourceSrs = cli.value("s-srs");
+    options = openOptionsFrom(cli);
 
     geo::LayerListing listing;
     try {

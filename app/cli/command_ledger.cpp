@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -34,8 +35,7 @@ int runLedger(const std::vector<std::string>& args)
     cli.addOption("out", "FILE", "write to FILE instead of stdout");
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
-    cli.addOption("encoding", "ENC", "decode DBF text as ENC");
-    cli.addOption("s-srs", "CRS", "the CRS of layers that have none");
+    addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -56,22 +56,14 @@ int runLedger(const std::vector<std::string>& args)
     std::error_code error;
     if (!out.empty() && std::filesystem::exists(out, error) && !cli.has("overwrite"))
         throw UsageError("'" + out + "' exists; add --overwrite to replace it");
-    const auto method = geo::areaMethodFromString(cli.value("method", "ellipsoidal"));
-    if (!method)
-        throw UsageError("--method must be ellipsoidal, survey or planar");
+    const geo::AreaMethod method = areaMethodFrom(cli);
 
-    geo::OpenOptions open;
-    open.encoding = cli.value("encoding");
-    open.sourceSrs = cli.value("s-srs");
+    const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
     const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
-    ProgressBar reading("reading " + definition.name);
-    const geo::Park park = geo::loadPark(
-        definition,
-        {geo::rolesFor(*kind), [&reading](double done) { return reading.update(done); }}, issues);
-    reading.finish();
+    const geo::Park park = readPark(definition, geo::rolesFor(*kind), issues);
     geo::LedgerOptions options;
-    options.areaMethod = *method;
+    options.areaMethod = method;
     const geo::Ledger ledger = geo::buildLedger(park, *kind, options, issues);
 
     if (format == "xlsx") {
