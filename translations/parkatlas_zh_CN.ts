@@ -245,6 +245,93 @@ Classes by %1: %2</source>
         </message>
     </context>
     <context>
+        <name>parkatlas::desktop::LedgerPanel</name>
+        <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Land acquisition</source>
+            <translation>征地</translation>
+        </message>
+        <message>
+            <source>Idle land</source>
+            <translation>闲置土地</translation>
+        </message>
+        <message>
+            <source>Works</source>
+            <translation>工程</translation>
+        </message>
+        <message>
+            <source>Land supply</source>
+            <translation>供地</translation>
+        </message>
+        <message>
+            <source>The ledger to build</source>
+            <translation>要生成的台账</translation>
+        </message>
+        <message>
+            <source>The table of the ledger shown</source>
+            <translation>显示的台账表格</translation>
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation>已导出到 %1</translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败：%1</translation>
+        </message>
+        <message>
+            <source>Open a park first.</source>
+            <translation>请先打开园区。</translation>
+        </message>
+        <message>
+            <source>Building the %1 ledger of %2…</source>
+            <translation>正在生成 %2 的%1台账…</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>The ledger failed: %1</source>
+            <translation>台账生成失败：%1</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>CSV, UTF-8 (*.csv)</source>
+            <translation>CSV，UTF-8 (*.csv)</translation>
+        </message>
+        <message>
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>Export ledger</source>
+            <translation>导出台账</translation>
+        </message>
+        <message>
+            <source>Exporting to %1…</source>
+            <translation>正在导出到 %1…</translation>
+        </message>
+    </context>
+    <context>
         <name>parkatlas::desktop::MainWindow</name>
         <message>
             <source>ParkAtlas</source>
@@ -273,6 +360,10 @@ Classes by %1: %2</source>
         <message>
             <source>Idle Land Audit</source>
             <translation>闲置土地审计</translation>
+        </message>
+        <message>
+            <source>Ledgers</source>
+            <translation>台账</translation>
         </message>
         <message>
             <source>Drawing: %1</source>

@@ -6,6 +6,7 @@
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
+#include "app/desktop/ledger_panel.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
@@ -69,10 +70,10 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_canvas(new MapCanvas(this)), m_layersPanel(new LayersPanel(this)),
       m_identifyPanel(new IdentifyPanel(this)), m_attributePanel(new AttributeTablePanel(this)),
       m_selection(new FeatureSelection(this)), m_findingsPanel(new FindingsPanel(this)),
-      m_auditPanel(new AuditPanel(this)), m_messageList(new QListWidget(this)),
-      m_coordinatesLabel(new QLabel(this)), m_scaleLabel(new QLabel(this)),
-      m_selectionLabel(new QLabel(this)), m_measureLabel(new QLabel(this)),
-      m_progressBar(new QProgressBar(this))
+      m_auditPanel(new AuditPanel(this)), m_ledgerPanel(new LedgerPanel(this)),
+      m_messageList(new QListWidget(this)), m_coordinatesLabel(new QLabel(this)),
+      m_scaleLabel(new QLabel(this)), m_selectionLabel(new QLabel(this)),
+      m_measureLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
 {
     setWindowTitle(tr("ParkAtlas"));
     setCentralWidget(m_canvas);
@@ -113,6 +114,14 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::RightDockWidgetArea, auditDock);
     tabifyDockWidget(identifyDock, findingsDock);
     tabifyDockWidget(findingsDock, auditDock);
+    // The ledgers (台账) beside the audit, added once the others are tabbed: four docks stacked
+    // for a moment would leave the right area as tall as all four.
+    auto* ledgerDock = new QDockWidget(tr("Ledgers"), this);
+    ledgerDock->setObjectName(QStringLiteral("ledgerDock"));
+    m_ledgerPanel->setObjectName(QStringLiteral("ledgerPanel"));
+    ledgerDock->setWidget(m_ledgerPanel);
+    addDockWidget(Qt::RightDockWidgetArea, ledgerDock);
+    tabifyDockWidget(auditDock, ledgerDock);
     identifyDock->raise();
     messagesDock->raise();
     resizeDocks({layersDock, identifyDock}, {220, 280}, Qt::Horizontal);
@@ -167,6 +176,10 @@ MainWindow::MainWindow(QWidget* parent)
                 addMessage(text);
         });
     }
+    connect(m_ledgerPanel, &LedgerPanel::messagesReported, this, [this](const QStringList& texts) {
+        for (const QString& text : texts)
+            addMessage(text);
+    });
     connect(m_canvas, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(m_canvas, &MapCanvas::extentChanged, this, &MainWindow::showScale);
     connect(m_canvas, &MapCanvas::renderFinished, this, [this](const QStringList& errors) {
@@ -349,6 +362,7 @@ void MainWindow::onLoadFinished()
     const QString park = report.layers.empty() ? QString() : m_loadingSources.value(0);
     m_findingsPanel->setSource(park, report.mapCrs);
     m_auditPanel->setSource(park, report.mapCrs);
+    m_ledgerPanel->setSource(park);
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
     for (const std::string& problem : map.styleProblems)
         addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));

@@ -22,6 +22,7 @@ class AuditPanel;
 class FindingsPanel;
 class FeatureSelection;
 class IdentifyPanel;
+class LedgerPanel;
 class LayersPanel;
 class MapCanvas;
 
@@ -52,6 +53,8 @@ public:
     /// The plan check (规划符合性检查) and the idle-land audit (闲置土地审计) of the opened park.
     FindingsPanel* findingsPanel() const { return m_findingsPanel; }
     AuditPanel* auditPanel() const { return m_auditPanel; }
+    /// The ledgers (台账) of the opened park, in a dock beside the audit.
+    LedgerPanel* ledgerPanel() const { return m_ledgerPanel; }
     /// Every message shown in the messages panel since the last load began.
     QStringList messages() const;
     /// Problems of the last load (sources and layers left out), as geo::Error texts.
@@ -102,6 +105,7 @@ private:
     FeatureSelection* m_selection;
     FindingsPanel* m_findingsPanel;
     AuditPanel* m_auditPanel;
+    LedgerPanel* m_ledgerPanel;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
     QLabel* m_scaleLabel;

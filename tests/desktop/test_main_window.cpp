@@ -5,11 +5,13 @@
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
+#include "app/desktop/ledger_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
@@ -26,6 +28,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QRawFont>
 #include <QSignalSpy>
@@ -708,6 +711,95 @@ private slots:
                 listed = listed || ruleItem->child(row)->text(0) == QLatin1String("QL2024-014");
         }
         QVERIFY2(listed, "idle_not_started lists QL2024-014");
+    }
+
+    void ledgerPanelBuildsTheAcquisitionLedgerSortsAndExports()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        LedgerPanel* panel = window->ledgerPanel();
+        QCOMPARE(panel->source(), kSamplePark);
+        panel->setKind(geo::LedgerKind::Acquisition);
+        QCOMPARE(panel->kind(), geo::LedgerKind::Acquisition);
+        QSignalSpy finished(panel, &LedgerPanel::runFinished);
+        panel->run();
+        QVERIFY(finished.wait(kLoadTimeoutMs));
+        QVERIFY(panel->ledger());
+
+        // What `parkatlas ledger --kind acquisition` gives: the engine run directly.
+        geo::IssueList issues;
+        const geo::ParkDefinition definition = geo::discoverPark(kSamplePark.toStdString());
+        const geo::Park park = geo::loadPark(
+            definition, {geo::rolesFor(geo::LedgerKind::Acquisition), {}}, issues);
+        const geo::Ledger expected =
+            geo::buildLedger(park, geo::LedgerKind::Acquisition, {}, issues);
+        QVERIFY(!expected.tables.empty());
+        const geo::LedgerTable& table = expected.tables.front();
+        QVERIFY(!table.rows.empty());
+        QVERIFY(!table.total.empty());
+
+        LedgerTableModel* model = panel->model();
+        QVERIFY(model->table());
+        QCOMPARE(model->table()->id, table.id);
+        QCOMPARE(static_cast<std::size_t>(model->rowCount()), table.rows.size() + 1);
+        const int mu = model->columnOf("area_mu");
+        QVERIFY(mu >= 0);
+        const int totalRow = model->rowCount() - 1;
+        QVERIFY(model->isTotalRow(totalRow));
+        const auto shown = table.shown();
+        QCOMPARE(model->index(totalRow, mu).data().toString(),
+                 QString::fromStdString(shown.back()[static_cast<std::size_t>(mu)]));
+        const double totalMu = std::get<double>(table.total[static_cast<std::size_t>(mu)]);
+        QVERIFY(std::abs(model->index(totalRow, mu).data(LedgerTableModel::SortRole).toDouble() -
+                         totalMu) < 0.006);
+        // The notes on what was unknown are under the table.
+        const auto* notes = panel->findChild<QPlainTextEdit*>(QStringLiteral("ledgerNotes"));
+        QVERIFY(notes);
+        for (const std::string& note : table.notes)
+            QVERIFY(notes->toPlainText().contains(QString::fromStdString(note)));
+
+        // Sorting by 亩: numerically, the total row kept last.
+        QSortFilterProxyModel* proxy = panel->proxy();
+        for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            panel->view()->sortByColumn(mu, order);
+            QCOMPARE(proxy->rowCount(), model->rowCount());
+            QVERIFY(proxy->index(proxy->rowCount() - 1, mu)
+                        .data(LedgerTableModel::TotalRole)
+                        .toBool());
+            double previous = order == Qt::AscendingOrder ? -1e300 : 1e300;
+            for (int row = 0; row + 1 < proxy->rowCount(); ++row) {
+                // What the view shows, read as a number (unknown is empty: first when
+                // ascending, last when descending).
+                QString text = proxy->index(row, mu).data().toString();
+                if (text.isEmpty())
+                    continue;
+                bool isNumber = false;
+                const double number = text.remove(QLatin1Char(',')).toDouble(&isNumber);
+                QVERIFY2(isNumber, qPrintable(text));
+                QVERIFY2(order == Qt::AscendingOrder ? number >= previous : number <= previous,
+                         qPrintable(proxy->index(row, mu).data().toString()));
+                previous = number;
+            }
+        }
+
+        // Export: CSV with the BOM through the engine's writer; XLSX a zip.
+        QTemporaryDir dir;
+        for (const QString& name : {QStringLiteral("ledger.csv"), QStringLiteral("ledger.xlsx")}) {
+            const QString path = dir.filePath(name);
+            QSignalSpy exported(panel, &LedgerPanel::exported);
+            panel->exportTo(path);
+            QVERIFY(exported.wait(kLoadTimeoutMs));
+            QVERIFY2(exported.front().at(1).toString().isEmpty(),
+                     qPrintable(exported.front().at(1).toString()));
+        }
+        QFile csv(dir.filePath("ledger.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QVERIFY(csv.read(3) == QByteArray("\xEF\xBB\xBF"));
+        QFile xlsx(dir.filePath("ledger.xlsx"));
+        QVERIFY(xlsx.open(QIODevice::ReadOnly));
+        QVERIFY(xlsx.read(2) == QByteArray("PK"));
     }
 
     void screenshotCommandWritesThePicture()

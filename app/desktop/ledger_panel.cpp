@@ -1,0 +1,466 @@
+#include "app/desktop/ledger_panel.h"
+
+#include "geo/io/source.h"
+#include "geo/issue.h"
+#include "geo/model/park.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFont>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+constexpr int kProgressSteps = 1000;
+constexpr int kMaxIssueMessages = 300;
+
+/// The ledger on the worker: reads the layers it needs (90 % of the progress), then builds it.
+void runLedgerJob(QPromise<LedgerRun>& promise, const std::string& source, geo::LedgerKind kind)
+{
+    promise.setProgressRange(0, kProgressSteps);
+    geo::IssueList issues;
+    LedgerRun run;
+    try {
+        const geo::ParkDefinition definition = geo::discoverPark(source);
+        geo::ParkLoadOptions load;
+        load.roles = geo::rolesFor(kind);
+        load.progress = [&promise](double done) {
+            promise.setProgressValue(static_cast<int>(0.9 * done * kProgressSteps));
+            return !promise.isCanceled();
+        };
+        const geo::Park park = geo::loadPark(definition, load, issues);
+        if (promise.isCanceled())
+            return;
+        run.ledger = std::make_shared<const geo::Ledger>(
+            geo::buildLedger(park, kind, geo::LedgerOptions{}, issues));
+        if (promise.isCanceled())
+            return;
+    } catch (const geo::Cancelled&) {
+        return; // no result: the watcher sees a cancelled run
+    } catch (const std::exception& error) {
+        run.error = QString::fromStdString(error.what());
+    }
+    for (const geo::Issue& issue : issues.issues())
+        if (issue.severity != geo::Issue::Severity::Note)
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+    promise.setProgressValue(kProgressSteps);
+    promise.addResult(std::move(run));
+}
+
+QString exportLedger(const QString& path, std::shared_ptr<const geo::Ledger> ledger)
+{
+    try {
+        if (QFileInfo(path).suffix().compare(QLatin1String("xlsx"), Qt::CaseInsensitive) == 0) {
+            geo::writeLedgerXlsx(path.toStdString(), *ledger);
+            return {};
+        }
+        std::ofstream out(std::filesystem::path(path.toStdU16String()),
+                          std::ios::binary | std::ios::trunc);
+        if (!out)
+            return LedgerPanel::tr("cannot write %1").arg(path);
+        geo::writeLedgerCsv(out, *ledger);
+        out.close();
+        if (!out)
+            return LedgerPanel::tr("cannot write %1").arg(path);
+        return {};
+    } catch (const std::exception& error) {
+        return QString::fromStdString(error.what());
+    }
+}
+
+double numberOf(const geo::LedgerCell& cell)
+{
+    if (const double* d = std::get_if<double>(&cell))
+        return *d;
+    if (const std::int64_t* i = std::get_if<std::int64_t>(&cell))
+        return static_cast<double>(*i);
+    return std::nan("");
+}
+
+} // namespace
+
+// LedgerTableModel
+
+LedgerTableModel::LedgerTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void LedgerTableModel::setTable(std::shared_ptr<const geo::Ledger> ledger, int index)
+{
+    beginResetModel();
+    m_ledger = std::move(ledger);
+    m_index = m_ledger && index >= 0 && static_cast<std::size_t>(index) < m_ledger->tables.size()
+                  ? index
+                  : -1;
+    m_cells.clear();
+    m_texts.clear();
+    if (const geo::LedgerTable* shown = table()) {
+        m_cells = shown->shownCells();
+        m_texts = shown->shown();
+    }
+    endResetModel();
+}
+
+const geo::LedgerTable* LedgerTableModel::table() const
+{
+    return m_index >= 0 ? &m_ledger->tables[static_cast<std::size_t>(m_index)] : nullptr;
+}
+
+bool LedgerTableModel::isTotalRow(int row) const
+{
+    const geo::LedgerTable* shown = table();
+    return shown && !shown->total.empty() && row == rowCount() - 1;
+}
+
+int LedgerTableModel::columnOf(const std::string& key) const
+{
+    if (const geo::LedgerTable* shown = table())
+        for (std::size_t c = 0; c < shown->columns.size(); ++c)
+            if (shown->columns[c].key == key)
+                return static_cast<int>(c);
+    return -1;
+}
+
+int LedgerTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_texts.size());
+}
+
+int LedgerTableModel::columnCount(const QModelIndex& parent) const
+{
+    const geo::LedgerTable* shown = table();
+    return parent.isValid() || !shown ? 0 : static_cast<int>(shown->columns.size());
+}
+
+QVariant LedgerTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount())
+        return {};
+    const auto row = static_cast<std::size_t>(index.row());
+    const auto column = static_cast<std::size_t>(index.column());
+    const geo::LedgerColumn& spec = table()->columns[column];
+    const bool text = spec.kind == geo::LedgerColumn::Kind::Text;
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+        return QString::fromStdString(m_texts[row][column]);
+    case Qt::TextAlignmentRole:
+        return (Qt::AlignVCenter | (text ? Qt::AlignLeft : Qt::AlignRight)).toInt();
+    case Qt::FontRole:
+        if (isTotalRow(index.row())) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    case SortRole: {
+        const geo::LedgerCell& cell = m_cells[row][column];
+        if (const std::string* s = std::get_if<std::string>(&cell))
+            return QString::fromStdString(*s);
+        const double value = numberOf(cell);
+        return std::isnan(value) ? QVariant() : QVariant(value);
+    }
+    case TotalRole:
+        return isTotalRow(index.row());
+    default:
+        return {};
+    }
+}
+
+QVariant LedgerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Vertical || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    const geo::LedgerColumn& column = table()->columns[static_cast<std::size_t>(section)];
+    if (role == Qt::DisplayRole)
+        return QString::fromStdString(column.header);
+    if (role == Qt::ToolTipRole)
+        return QString::fromStdString(column.key);
+    return {};
+}
+
+// LedgerSortProxy
+
+LedgerSortProxy::LedgerSortProxy(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(LedgerTableModel::SortRole);
+}
+
+bool LedgerSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
+{
+    // The total row is last whichever way the rows are sorted: in descending order the view
+    // places a row first when lessThan(other, row), so the total must then be the "smallest".
+    const bool leftTotal = left.data(LedgerTableModel::TotalRole).toBool();
+    const bool rightTotal = right.data(LedgerTableModel::TotalRole).toBool();
+    if (leftTotal || rightTotal) {
+        if (leftTotal == rightTotal)
+            return false;
+        return leftTotal == (sortOrder() == Qt::DescendingOrder);
+    }
+    const QVariant a = left.data(sortRole());
+    const QVariant b = right.data(sortRole());
+    // Unknown before everything known.
+    if (!a.isValid() || !b.isValid())
+        return !a.isValid() && b.isValid();
+    const bool aNumber = a.typeId() == QMetaType::Double;
+    const bool bNumber = b.typeId() == QMetaType::Double;
+    if (aNumber && bNumber)
+        return a.toDouble() < b.toDouble();
+    if (aNumber != bNumber)
+        return aNumber; // numbers before texts in a mixed column
+    return a.toString().localeAwareCompare(b.toString()) < 0;
+}
+
+// LedgerPanel
+
+LedgerPanel::LedgerPanel(QWidget* parent)
+    : QWidget(parent), m_kind(new QComboBox(this)), m_runButton(new QPushButton(tr("&Run"), this)),
+      m_cancelButton(new QPushButton(tr("Cancel"), this)),
+      m_exportButton(new QPushButton(tr("Export…"), this)), m_progress(new QProgressBar(this)),
+      m_tables(new QComboBox(this)), m_summary(new QLabel(this)), m_view(new QTableView(this)),
+      m_notes(new QPlainTextEdit(this)), m_model(new LedgerTableModel(this)),
+      m_proxy(new LedgerSortProxy(this))
+{
+    m_kind->setObjectName(QStringLiteral("ledgerKind"));
+    m_runButton->setObjectName(QStringLiteral("ledgerRunButton"));
+    m_cancelButton->setObjectName(QStringLiteral("ledgerCancelButton"));
+    m_exportButton->setObjectName(QStringLiteral("ledgerExportButton"));
+    m_progress->setObjectName(QStringLiteral("ledgerProgress"));
+    m_tables->setObjectName(QStringLiteral("ledgerTables"));
+    m_summary->setObjectName(QStringLiteral("ledgerSummary"));
+    m_view->setObjectName(QStringLiteral("ledgerView"));
+    m_notes->setObjectName(QStringLiteral("ledgerNotes"));
+
+    const std::pair<geo::LedgerKind, QString> kinds[] = {
+        {geo::LedgerKind::Acquisition, tr("Land acquisition")},
+        {geo::LedgerKind::Idle, tr("Idle land")},
+        {geo::LedgerKind::Works, tr("Works")},
+        {geo::LedgerKind::Supply, tr("Land supply")}};
+    for (const auto& [kind, name] : kinds)
+        m_kind->addItem(name, static_cast<int>(kind));
+    m_kind->setToolTip(tr("The ledger to build"));
+    m_tables->setToolTip(tr("The table of the ledger shown"));
+    m_tables->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_tables->setMinimumContentsLength(12);
+    m_progress->setRange(0, kProgressSteps);
+    m_progress->setVisible(false);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // A few lines under the table, scrolled when there are more: a word-wrapped label would
+    // make the dock (and the window) as tall as its text.
+    m_notes->setReadOnly(true);
+    m_notes->setMinimumHeight(36);
+    m_notes->setMaximumHeight(6 * m_notes->fontMetrics().lineSpacing());
+    m_notes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+
+    m_proxy->setSourceModel(m_model);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // the engine's order until a header is clicked
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->setVisible(false);
+    m_view->setMinimumHeight(40);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_kind);
+    controls->addWidget(m_runButton);
+    controls->addWidget(m_cancelButton);
+    controls->addWidget(m_progress, 1);
+    controls->addStretch(1);
+    controls->addWidget(m_exportButton);
+    auto* tableRow = new QHBoxLayout;
+    tableRow->addWidget(m_tables, 2);
+    tableRow->addWidget(m_summary, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(controls);
+    layout->addLayout(tableRow);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_notes);
+
+    connect(m_runButton, &QPushButton::clicked, this, &LedgerPanel::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &LedgerPanel::cancel);
+    connect(m_exportButton, &QPushButton::clicked, this, &LedgerPanel::exportDialog);
+    connect(m_tables, &QComboBox::currentIndexChanged, this, &LedgerPanel::showTable);
+    connect(&m_watcher, &QFutureWatcher<LedgerRun>::progressValueChanged, m_progress,
+            &QProgressBar::setValue);
+    connect(&m_watcher, &QFutureWatcher<LedgerRun>::finished, this, &LedgerPanel::onRunFinished);
+    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString error = m_exportWatcher.result();
+        showSummary(error.isEmpty() ? tr("Exported to %1").arg(m_exportPath)
+                                    : tr("Export failed: %1").arg(error));
+        updateButtons();
+        emit exported(m_exportPath, error);
+    });
+    updateButtons();
+}
+
+LedgerPanel::~LedgerPanel()
+{
+    // The jobs hold no pointer to the panel; let them finish on their own.
+    m_watcher.cancel();
+}
+
+void LedgerPanel::setSource(const QString& source)
+{
+    m_watcher.cancel();
+    m_source = source;
+    m_ledger.reset();
+    {
+        const QSignalBlocker blocker(m_tables);
+        m_tables->clear();
+    }
+    m_model->setTable(nullptr, -1);
+    m_notes->clear();
+    m_progress->setVisible(false);
+    showSummary(source.isEmpty() ? tr("Open a park first.") : QString());
+    updateButtons();
+}
+
+void LedgerPanel::setKind(geo::LedgerKind kind)
+{
+    m_kind->setCurrentIndex(m_kind->findData(static_cast<int>(kind)));
+}
+
+geo::LedgerKind LedgerPanel::kind() const
+{
+    return static_cast<geo::LedgerKind>(m_kind->currentData().toInt());
+}
+
+void LedgerPanel::run()
+{
+    if (m_source.isEmpty())
+        return;
+    m_watcher.cancel();
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    showSummary(tr("Building the %1 ledger of %2…")
+                    .arg(m_kind->currentText(), QFileInfo(m_source).fileName()));
+    m_watcher.setFuture(QtConcurrent::run(runLedgerJob, m_source.toStdString(), kind()));
+    updateButtons();
+}
+
+void LedgerPanel::cancel()
+{
+    m_watcher.cancel();
+}
+
+bool LedgerPanel::isRunning() const
+{
+    return m_watcher.isRunning();
+}
+
+void LedgerPanel::onRunFinished()
+{
+    m_progress->setVisible(false);
+    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
+        showSummary(tr("Cancelled"));
+        updateButtons();
+        emit runFinished();
+        return;
+    }
+    const LedgerRun result = m_watcher.result();
+    QStringList messages;
+    for (int i = 0; i < result.issues.size() && i < kMaxIssueMessages; ++i)
+        messages.append(result.issues[i]);
+    m_ledger = result.ledger;
+    {
+        const QSignalBlocker blocker(m_tables);
+        m_tables->clear();
+        if (m_ledger)
+            for (const geo::LedgerTable& table : m_ledger->tables)
+                m_tables->addItem(QString::fromStdString(table.title));
+    }
+    showTable(m_ledger && !m_ledger->tables.empty() ? 0 : -1);
+    if (!result.error.isEmpty()) {
+        showSummary(tr("The ledger failed: %1").arg(result.error));
+        messages.append(m_summary->text());
+    } else if (m_ledger) {
+        showSummary(tr("%1 — %2").arg(QString::fromStdString(m_ledger->title),
+                                      QString::fromStdString(m_ledger->park)));
+    }
+    updateButtons();
+    if (!messages.isEmpty())
+        emit messagesReported(messages);
+    emit runFinished();
+}
+
+void LedgerPanel::showTable(int index)
+{
+    m_view->sortByColumn(-1, Qt::AscendingOrder);
+    m_model->setTable(m_ledger, index);
+    if (m_tables->currentIndex() != index) {
+        const QSignalBlocker blocker(m_tables);
+        m_tables->setCurrentIndex(index);
+    }
+    QStringList notes;
+    if (const geo::LedgerTable* table = m_model->table())
+        for (const std::string& note : table->notes)
+            notes.append(QString::fromStdString(note));
+    if (m_ledger)
+        for (const std::string& note : m_ledger->notes)
+            notes.append(QString::fromStdString(note));
+    m_notes->setPlainText(notes.join(QLatin1Char('\n')));
+    m_view->resizeColumnsToContents();
+}
+
+void LedgerPanel::exportDialog()
+{
+    if (!m_ledger)
+        return;
+    QString selectedFilter;
+    const QString csvFilter = tr("CSV, UTF-8 (*.csv)");
+    const QString xlsxFilter = tr("Excel workbook (*.xlsx)");
+    const QString base = QStringLiteral("ledger-") + QString::fromStdString(m_ledger->kind);
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export ledger"), base + QStringLiteral(".csv"),
+        csvFilter + QStringLiteral(";;") + xlsxFilter, &selectedFilter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selectedFilter == xlsxFilter ? QStringLiteral(".xlsx") : QStringLiteral(".csv");
+    exportTo(path);
+}
+
+void LedgerPanel::exportTo(const QString& path)
+{
+    if (!m_ledger || m_exportWatcher.isRunning())
+        return;
+    m_exportPath = path;
+    showSummary(tr("Exporting to %1…").arg(path));
+    m_exportWatcher.setFuture(QtConcurrent::run(exportLedger, path, m_ledger));
+    updateButtons();
+}
+
+void LedgerPanel::showSummary(const QString& text)
+{
+    m_summary->setText(text);
+    m_summary->setToolTip(text);
+}
+
+void LedgerPanel::updateButtons()
+{
+    const bool running = m_watcher.isRunning();
+    m_runButton->setEnabled(!m_source.isEmpty() && !running);
+    m_cancelButton->setEnabled(running);
+    m_kind->setEnabled(!running);
+    m_exportButton->setEnabled(m_ledger && !m_exportWatcher.isRunning());
+}
+
+} // namespace parkatlas::desktop
