@@ -6,13 +6,16 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/io/shapefile_reader.h"
 #include "geo/io/text_table.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -398,9 +401,54 @@ void writeJson(const std::string& source, geo::AreaMethod method,
     json.endObject();
 }
 
+/// A shapefile measured straight from the file when no attribute is wanted: the same numbers
+/// without keeping the layer (the fast path for totals on big layers). nullopt when the file
+/// needs the general path (no CRS, a corrupt record, another format).
+std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMethod method,
+                                             geo::IssueSink& issues)
+{
+    std::string extension = std::filesystem::path(target.ref.datasetPath).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension != ".shp" || !geo::canReadShapefileGeometry(target.ref.datasetPath))
+        return std::nullopt;
+    const geo::LayerInfo info = geo::describeLayer(target.ref, target.open);
+    if (info.crs.crs.isEmpty())
+        return std::nullopt; // readLayer says why, with the zone it proposes
+    auto streamed = geo::measureShapefile(target.ref.datasetPath, info.crs.crs, method, issues);
+    if (!streamed)
+        return std::nullopt;
+    for (const std::string& warning : info.crs.warnings)
+        issues.report({geo::Issue::Severity::Warning, target.ref.datasetPath, info.ref.layerName,
+                       -1, warning});
+    Result result;
+    result.layer.name = info.ref.layerName;
+    result.layer.sourcePath = target.ref.datasetPath;
+    result.layer.crs = info.crs.crs;
+    result.layer.crsOrigin = info.crs.origin;
+    result.layer.encoding = info.encoding;
+    result.layer.geometry.setKind(streamed->kind);
+    result.layer.fids = std::move(streamed->fids);
+    for (std::size_t i = 0; i < result.layer.fids.size(); ++i)
+        result.layer.attributes.commitRow();
+    result.measure = std::move(streamed->measure);
+    return result;
+}
+
 std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
                                     const std::string& by, bool layerNamed, geo::IssueSink& issues)
 {
+    if (by.empty()) {
+        if (auto result = measureShapefileTarget(target, method, issues)) {
+            const geo::GeometryKind kind = result->layer.geometry.kind();
+            if (kind == geo::GeometryKind::Polygon || kind == geo::GeometryKind::Line)
+                return result;
+            if (layerNamed)
+                throw geo::GeometryError("the layer holds points: nothing to measure",
+                                         {result->layer.sourcePath, result->layer.name, -1, {}});
+            return std::nullopt;
+        }
+    }
     geo::ReadOptions read;
     read.open = target.open;
     // Only the --by field is read (with its aliases): a total needs no attributes at all.

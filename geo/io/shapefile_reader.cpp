@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/io/dbf.h"
 #include "geo/issue.h"
+#include "geo/parallel.h"
 
 #include <ogr_geometry.h>
 
@@ -281,9 +282,8 @@ bool organisePolygon(const RecordView& view, GeometryStore& scratch,
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                    const std::vector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
-                   std::vector<Issue>& problems)
+                   std::vector<Issue>& problems, bool& unclosedReported)
 {
-    bool unclosedReported = false;
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
     for (std::size_t r = begin; r < end; ++r) {
@@ -364,7 +364,7 @@ struct Offsets {
 void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vector<Record>& records,
                  std::size_t begin, std::size_t end, GeometryKind kind,
                  const std::vector<RecordLayout>& layouts, Offsets at,
-                 const GeometryStore::BulkArrays& out)
+                 const GeometryStore::BulkArrays& out, std::size_t firstRecord = 0)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
@@ -416,8 +416,8 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vecto
         at.part += layout.parts;
         at.ring += layout.rings;
         at.vertex += layout.vertices;
-        out.featureEnds[r] = static_cast<std::uint32_t>(at.part);
-        out.envelopes[r] = envelope;
+        out.featureEnds[r - firstRecord] = static_cast<std::uint32_t>(at.part);
+        out.envelopes[r - firstRecord] = envelope;
     }
 }
 
@@ -432,9 +432,21 @@ bool canReadShapefileGeometry(const std::string& shpPath)
            !sibling(shpPath, ".shx").empty();
 }
 
-ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& issues)
+namespace {
+
+/// A shapefile opened for direct reading: the mapped .shp and its records, in the order and
+/// with the lengths GDAL would use.
+struct OpenShapefile {
+    explicit OpenShapefile(const std::string& path) : shp(path) {}
+    MappedFile shp;
+    GeometryKind kind = GeometryKind::None;
+    std::vector<Record> records;
+};
+
+std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
 {
-    MappedFile shp(shpPath);
+    auto opened = std::make_unique<OpenShapefile>(shpPath);
+    MappedFile& shp = opened->shp;
     if (!shp.isOpen() || shp.size() < 100 || bigEndian32(shp.data()) != 9994)
         throw IoError("not a shapefile (no 9994 file code in the header)", {shpPath, {}, -1, {}});
     const std::int32_t shapeType = littleEndian32(shp.data() + 32);
@@ -479,7 +491,7 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
         (std::min(declaredBytes, shx.size()) -
          std::min<std::size_t>(100, std::min(declaredBytes, shx.size()))) /
         8;
-    std::vector<Record> records;
+    std::vector<Record>& records = opened->records;
     records.reserve(recordCount);
     for (std::size_t r = 0; r < recordCount; ++r) {
         if (r < deleted.size() && deleted[r])
@@ -504,19 +516,44 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
         }
         records.push_back(record);
     }
+    opened->kind = kindOf(family);
+    return opened;
+}
+
+unsigned readerThreads(std::size_t records)
+{
+    return records >= 50000 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency())) : 1;
+}
+
+void reportProblems(std::vector<std::vector<Issue>>& problems, const std::string& shpPath,
+                    IssueSink& issues)
+{
+    for (auto& list : problems)
+        for (Issue& issue : list) {
+            issue.path = shpPath;
+            issue.layer = fs::path(shpPath).stem().string();
+            issues.report(std::move(issue));
+        }
+}
+
+} // namespace
+
+ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& issues)
+{
+    const std::unique_ptr<OpenShapefile> opened = openShapefile(shpPath);
+    const MappedFile& shp = opened->shp;
+    const std::vector<Record>& records = opened->records;
+    const GeometryKind kind = opened->kind;
 
     ShapefileGeometry result;
-    result.geometry.setKind(kindOf(family));
+    result.geometry.setKind(kind);
     result.fids.reserve(records.size());
     for (const Record& record : records)
         result.fids.push_back(record.fid);
 
     // Two passes, both split over the cores: the exact size of everything, then a copy into
     // arrays allocated once (no growth, no merge, no shrink: a big layer is touched once).
-    const unsigned threads = records.size() >= 50000
-                                 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
-                                 : 1;
-    const GeometryKind kind = kindOf(family);
+    const unsigned threads = readerThreads(records.size());
     std::vector<RecordLayout> layouts(records.size());
     std::vector<std::vector<Issue>> problems(threads);
     auto runSplit = [&](auto&& job) {
@@ -533,7 +570,9 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     };
     runSplit([&](unsigned t) {
         const auto [begin, end] = rangeOf(t);
-        layoutRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, problems[t]);
+        bool unclosedReported = false;
+        layoutRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, problems[t],
+                      unclosedReported);
     });
     std::vector<Offsets> starts(threads, Offsets{0, 0, 0});
     Offsets total{0, 0, 0};
@@ -553,13 +592,51 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
         fillRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, starts[t], arrays);
     });
     result.geometry.finishBulk();
-    for (auto& list : problems)
-        for (Issue& issue : list) {
-            issue.path = shpPath;
-            issue.layer = fs::path(shpPath).stem().string();
-            issues.report(std::move(issue));
-        }
+    reportProblems(problems, shpPath, issues);
     return result;
+}
+
+void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
+                            const RecordsVisitor& onRecords, const ChunkVisitor& visit)
+{
+    const std::unique_ptr<OpenShapefile> opened = openShapefile(shpPath);
+    const MappedFile& shp = opened->shp;
+    const std::vector<Record>& records = opened->records;
+    const GeometryKind kind = opened->kind;
+    {
+        std::vector<std::int64_t> fids;
+        fids.reserve(records.size());
+        for (const Record& record : records)
+            fids.push_back(record.fid);
+        onRecords(kind, fids);
+    }
+    const unsigned threads = readerThreads(records.size());
+    std::vector<RecordLayout> layouts(records.size());
+    std::vector<std::vector<Issue>> problems(threads);
+    // Each worker refills one small store: it stays in cache and its memory is touched once.
+    constexpr std::size_t kChunk = 8192;
+    forEachChunk(records.size(), threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        GeometryStore chunk(kind);
+        bool unclosedReported = false;
+        for (std::size_t first = begin; first < end; first += kChunk) {
+            const std::size_t last = std::min(end, first + kChunk);
+            layoutRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
+                          problems[worker], unclosedReported);
+            Offsets total{0, 0, 0};
+            for (std::size_t r = first; r < last; ++r) {
+                total.part += layouts[r].parts;
+                total.ring += layouts[r].rings;
+                total.vertex += layouts[r].vertices;
+            }
+            const GeometryStore::BulkArrays arrays =
+                chunk.beginBulk(last - first, total.part, total.ring, total.vertex);
+            fillRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
+                        Offsets{0, 0, 0}, arrays, first);
+            chunk.finishBulk();
+            visit(worker, chunk, first);
+        }
+    });
+    reportProblems(problems, shpPath, issues);
 }
 
 } // namespace parkatlas::geo

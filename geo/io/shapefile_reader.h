@@ -3,6 +3,7 @@
 #include "geo/model/geometry_store.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,21 @@ struct ShapefileGeometry {
 /// cores for large files. Throws IoError when the file is not a shapefile or holds multipatches
 /// (those go through GDAL).
 ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& issues);
+
+/// Called with consecutive records [firstRecord, firstRecord + chunk.featureCount()) of a
+/// shapefile, on worker `worker` (each worker sees its own chunks in order).
+using ChunkVisitor =
+    std::function<void(unsigned worker, const GeometryStore& chunk, std::size_t firstRecord)>;
+
+/// Called once before the chunks with the layer's kind and the fids of all its records.
+using RecordsVisitor =
+    std::function<void(GeometryKind kind, const std::vector<std::int64_t>& fids)>;
+
+/// The same records as readShapefileGeometry, visited a few thousand at a time on both cores
+/// without keeping the whole layer: for work that needs each feature once (a total area).
+/// Problems go to `issues` as readShapefileGeometry reports them.
+void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
+                            const RecordsVisitor& onRecords, const ChunkVisitor& visit);
 
 /// True when readShapefileGeometry can read `shpPath`'s shape type (point, multipoint, line,
 /// polygon, with or without Z/M). Reads the 100-byte header only.

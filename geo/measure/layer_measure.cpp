@@ -1,6 +1,7 @@
 #include "geo/measure/layer_measure.h"
 
 #include "geo/error.h"
+#include "geo/io/shapefile_reader.h"
 #include "geo/issue.h"
 #include "geo/parallel.h"
 
@@ -8,6 +9,80 @@
 #include <cmath>
 
 namespace parkatlas::geo {
+
+namespace {
+
+void sumUp(const GeometryStore* store, LayerMeasure& result, const std::vector<double>& values,
+           double& total)
+{
+    for (std::size_t f = 0; f < values.size(); ++f) {
+        if (store && store->isEmpty(f))
+            ++result.emptyCount;
+        if (std::isnan(values[f]))
+            ++result.unknownCount;
+        else
+            total += values[f];
+    }
+}
+
+} // namespace
+
+std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, const Crs& crs,
+                                                AreaMethod method, IssueSink& issues)
+{
+    if (crs.isEmpty())
+        throw CrsError("the layer has no coordinate system; give one with --s-srs",
+                       {shpPath, {}, -1, {}});
+    AreaCalculator probe(crs, method); // planar on degrees fails here, not in a worker
+    StreamedMeasure result;
+    result.measure.method = method;
+    IssueList problems;
+    std::vector<double>* values = nullptr;
+    std::vector<std::optional<AreaCalculator>> calculators(2);
+    std::atomic<std::size_t> empty{0};
+    const LengthMethod lengthMethod =
+        method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;
+    visitShapefileGeometry(
+        shpPath, problems,
+        [&](GeometryKind kind, const std::vector<std::int64_t>& fids) {
+            result.kind = kind;
+            result.fids = fids;
+            if (kind == GeometryKind::Polygon)
+                values = &result.measure.areaM2;
+            else if (kind == GeometryKind::Line)
+                values = &result.measure.lengthM;
+            if (values)
+                values->assign(fids.size(), 0.0);
+        },
+        [&](unsigned worker, const GeometryStore& chunk, std::size_t first) {
+            if (!values)
+                return;
+            std::optional<AreaCalculator>& calculator = calculators.at(worker);
+            if (!calculator) {
+                calculator.emplace(crs, method);
+                calculator->setIssueSink(&issues, shpPath, {});
+            }
+            std::size_t emptyHere = 0;
+            for (std::size_t f = 0; f < chunk.featureCount(); ++f) {
+                const std::int64_t fid = result.fids[first + f];
+                emptyHere += chunk.isEmpty(f) ? 1 : 0;
+                (*values)[first + f] = chunk.kind() == GeometryKind::Polygon
+                                           ? calculator->areaM2(chunk, f, fid)
+                                           : calculator->lengthM(chunk, f, lengthMethod, fid);
+            }
+            empty += emptyHere;
+        });
+    if (problems.count(Issue::Severity::Error) > 0)
+        return std::nullopt;
+    for (const Issue& issue : problems.issues())
+        issues.report(issue);
+    if (values)
+        sumUp(nullptr, result.measure, *values,
+              result.kind == GeometryKind::Polygon ? result.measure.totalAreaM2
+                                                   : result.measure.totalLengthM);
+    result.measure.emptyCount = empty;
+    return result;
+}
 
 LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issues,
                           const ProgressCallback& progress, unsigned threads)
@@ -53,15 +128,7 @@ LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issu
     if (cancelled)
         throw Cancelled();
 
-    double& total = polygons ? result.totalAreaM2 : result.totalLengthM;
-    for (std::size_t f = 0; f < count; ++f) {
-        if (store.isEmpty(f))
-            ++result.emptyCount;
-        if (std::isnan(values[f]))
-            ++result.unknownCount;
-        else
-            total += values[f];
-    }
+    sumUp(&store, result, values, polygons ? result.totalAreaM2 : result.totalLengthM);
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include "geo/model/layer.h"
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace parkatlas::geo {
@@ -31,5 +32,18 @@ struct LayerMeasure {
 /// Throws CrsError when the layer has no CRS, GeometryError for planar on degrees, Cancelled.
 LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issues,
                           const ProgressCallback& progress = {}, unsigned threads = 0);
+
+/// A shapefile measured straight from the file, a chunk at a time on both cores, without
+/// keeping its geometry: what `area` needs for totals on a big layer, at a fraction of the
+/// memory. Same values as readLayer + measureLayer. nullopt when the direct reader finds a
+/// corrupt record (its issues are then not reported: read the layer through readLayer, which
+/// lets GDAL decide). Throws CrsError / GeometryError as measureLayer does.
+struct StreamedMeasure {
+    GeometryKind kind = GeometryKind::None;
+    std::vector<std::int64_t> fids;
+    LayerMeasure measure;
+};
+std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, const Crs& crs,
+                                                AreaMethod method, IssueSink& issues);
 
 } // namespace parkatlas::geo
