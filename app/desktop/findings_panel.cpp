@@ -1,5 +1,7 @@
 #include "app/desktop/findings_panel.h"
 
+#include "app/desktop/save_dialog.h"
+
 #include "app/render/layer_style.h"
 #include "geo/crs/transform.h"
 #include "geo/io/source.h"
@@ -9,7 +11,6 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
 
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -465,17 +466,11 @@ void FindingsPanel::activateFinding(int index)
 
 void FindingsPanel::exportDialog()
 {
-    QString selectedFilter;
-    const QString csvFilter = tr("CSV, UTF-8 (*.csv)");
-    const QString gpkgFilter = tr("GeoPackage (*.gpkg)");
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export findings"), m_exportBaseName + QStringLiteral(".csv"),
-        csvFilter + QStringLiteral(";;") + gpkgFilter, &selectedFilter);
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += selectedFilter == gpkgFilter ? QStringLiteral(".gpkg") : QStringLiteral(".csv");
-    exportTo(path);
+    const QString path = askSavePath(this, tr("Export findings"), m_exportBaseName,
+                                     {{tr("CSV, UTF-8 (*.csv)"), QStringLiteral("csv")},
+                                      {tr("GeoPackage (*.gpkg)"), QStringLiteral("gpkg")}});
+    if (!path.isEmpty())
+        exportTo(path);
 }
 
 void FindingsPanel::exportTo(const QString& path)

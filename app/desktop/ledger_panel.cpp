@@ -1,11 +1,12 @@
 #include "app/desktop/ledger_panel.h"
 
+#include "app/desktop/save_dialog.h"
+
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFont>
 #include <QHBoxLayout>
@@ -424,18 +425,13 @@ void LedgerPanel::exportDialog()
 {
     if (!m_ledger)
         return;
-    QString selectedFilter;
-    const QString csvFilter = tr("CSV, UTF-8 (*.csv)");
-    const QString xlsxFilter = tr("Excel workbook (*.xlsx)");
-    const QString base = QStringLiteral("ledger-") + QString::fromStdString(m_ledger->kind);
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export ledger"), base + QStringLiteral(".csv"),
-        csvFilter + QStringLiteral(";;") + xlsxFilter, &selectedFilter);
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += selectedFilter == xlsxFilter ? QStringLiteral(".xlsx") : QStringLiteral(".csv");
-    exportTo(path);
+    const QString path =
+        askSavePath(this, tr("Export ledger"),
+                    QStringLiteral("ledger-") + QString::fromStdString(m_ledger->kind),
+                    {{tr("CSV, UTF-8 (*.csv)"), QStringLiteral("csv")},
+                     {tr("Excel workbook (*.xlsx)"), QStringLiteral("xlsx")}});
+    if (!path.isEmpty())
+        exportTo(path);
 }
 
 void LedgerPanel::exportTo(const QString& path)
