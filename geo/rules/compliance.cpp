@@ -254,36 +254,18 @@ public:
     /// Ellipsoidal area in m² of the polygonal part of a GEOS geometry.
     double areaM2(const GEOSGeometry* geometry)
     {
-        if (!geometry)
-            return 0;
-        GeosGeomPtr polygons = geos.componentsOfDimension(geometry, 2);
-        if (!polygons || GEOSisEmpty_r(geos.handle(), polygons.get()))
-            return 0;
-        const std::vector<unsigned char> wkb = geos.toWkb(polygons.get());
-        if (!m_polygons.appendWkb(wkb.data(), wkb.size())) {
-            m_polygons.popFeature();
-            return GEOSArea_r(geos.handle(), polygons.get(), &m_scratch) == 1 ? m_scratch : 0;
-        }
-        const double m2 = area.areaM2(m_polygons, m_polygons.featureCount() - 1);
-        m_polygons.popFeature();
-        return m2;
+        return measureComponents(geometry, 2, m_polygons, GEOSArea_r,
+                                 [this](const GeometryStore& store, std::size_t feature) {
+                                     return area.areaM2(store, feature);
+                                 });
     }
     /// Geodesic length in metres of the lineal part of a GEOS geometry.
     double lengthM(const GEOSGeometry* geometry)
     {
-        if (!geometry)
-            return 0;
-        GeosGeomPtr lines = geos.componentsOfDimension(geometry, 1);
-        if (!lines || GEOSisEmpty_r(geos.handle(), lines.get()))
-            return 0;
-        const std::vector<unsigned char> wkb = geos.toWkb(lines.get());
-        if (!m_lines.appendWkb(wkb.data(), wkb.size())) {
-            m_lines.popFeature();
-            return GEOSLength_r(geos.handle(), lines.get(), &m_scratch) == 1 ? m_scratch : 0;
-        }
-        const double m = area.lengthM(m_lines, m_lines.featureCount() - 1);
-        m_lines.popFeature();
-        return m;
+        return measureComponents(geometry, 1, m_lines, GEOSLength_r,
+                                 [this](const GeometryStore& store, std::size_t feature) {
+                                     return area.lengthM(store, feature);
+                                 });
     }
     std::vector<unsigned char> wkb(const GEOSGeometry* geometry) { return geos.toWkb(geometry); }
 
@@ -306,6 +288,28 @@ public:
     }
 
 private:
+    /// The components of `dimension` of a geometry measured on the ellipsoid through a scratch
+    /// store (`measure`); GEOS's planar figure (`planar`) if the store cannot take them.
+    template <typename Measure>
+    double measureComponents(const GEOSGeometry* geometry, int dimension, GeometryStore& scratch,
+                             int (*planar)(GEOSContextHandle_t, const GEOSGeometry*, double*),
+                             Measure&& measure)
+    {
+        if (!geometry)
+            return 0;
+        GeosGeomPtr parts = geos.componentsOfDimension(geometry, dimension);
+        if (!parts || GEOSisEmpty_r(geos.handle(), parts.get()))
+            return 0;
+        const std::vector<unsigned char> wkb = geos.toWkb(parts.get());
+        if (!scratch.appendWkb(wkb.data(), wkb.size())) {
+            scratch.popFeature();
+            return planar(geos.handle(), parts.get(), &m_scratch) == 1 ? m_scratch : 0;
+        }
+        const double value = measure(scratch, scratch.featureCount() - 1);
+        scratch.popFeature();
+        return value;
+    }
+
     struct Entry {
         GeosGeomPtr geometry;
         GeosPreparedPtr prepared;
