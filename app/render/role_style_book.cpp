@@ -1,11 +1,11 @@
 #include "app/render/role_style_book.h"
 
+#include "geo/error.h"
+#include "geo/rules/styles.h"
+
 #include "geo/model/park.h"
 
-#include <QCoreApplication>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -183,23 +183,12 @@ std::string normaliseLandUseCode(std::string_view code)
 
 QString RoleStyleBook::defaultDirectory()
 {
-    QStringList candidates;
-    const QString fromEnvironment = qEnvironmentVariable("PARKATLAS_STYLES");
-    if (!fromEnvironment.isEmpty())
-        candidates.append(fromEnvironment);
-    if (QCoreApplication::instance()) {
-        const QString bin = QCoreApplication::applicationDirPath();
-        for (const char* relative :
-             {"/../share/parkatlas/styles", "/../styles", "/../../styles", "/../../../styles"})
-            candidates.append(bin + QLatin1String(relative));
+    // One folder holds every style and rule file; geo/ knows where it is.
+    try {
+        return QString::fromStdString(geo::stylesDirectory());
+    } catch (const geo::Error&) {
+        return {};
     }
-#ifdef PARKATLAS_STYLES_SOURCE_DIR
-    candidates.append(QStringLiteral(PARKATLAS_STYLES_SOURCE_DIR));
-#endif
-    for (const QString& candidate : candidates)
-        if (QFileInfo::exists(candidate + QStringLiteral("/roles.json")))
-            return QDir::cleanPath(candidate);
-    return {};
 }
 
 RoleStyleBook RoleStyleBook::load(const QString& directory)

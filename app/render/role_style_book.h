@@ -39,9 +39,9 @@ public:
     /// is listed in problems() and the book falls back to defaults for it (a missing
     /// landuse.json leaves every land-use code in the fallback colour).
     static RoleStyleBook load(const QString& directory);
-    /// The folder of style files: $PARKATLAS_STYLES when set, else next to the executable
-    /// (../share/parkatlas/styles, ../styles, ../../styles, ../../../styles), else the source
-    /// tree's styles/. The first that holds roles.json; "" when none does.
+    /// The folder of style files, the same one the rules read (geo::stylesDirectory():
+    /// $PARKATLAS_STYLES, next to the executable, else the source tree's styles/); "" when
+    /// there is none.
     static QString defaultDirectory();
 
     const QStringList& problems() const { return m_problems; }
