@@ -168,13 +168,18 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings)
     QTreeWidgetItem* ruleItem = nullptr;
     QString ruleName;
     int count = 0;
+    int withArea = 0;
     double totalMu = 0;
     auto finishRule = [&] {
         if (!ruleItem)
             return;
         ruleItem->setText(0, tr("%1 (%2)").arg(ruleName).arg(count));
-        ruleItem->setText(1, QString::fromStdString(geo::formatForDisplay(totalMu)));
-        ruleItem->setToolTip(1, tr("Total mu of the rule's findings"));
+        // A rule whose findings have no area (invalid geometry, duplicate ids) shows none,
+        // not 0.00 mu.
+        ruleItem->setText(1, withArea > 0 ? QString::fromStdString(geo::formatForDisplay(totalMu))
+                                          : QString());
+        ruleItem->setToolTip(1, withArea > 0 ? tr("Total mu of the rule's findings")
+                                             : tr("These findings concern no area"));
     };
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const geo::Finding& finding = findings[i];
@@ -189,11 +194,14 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings)
             ruleItem->setFont(0, bold);
             ruleName = rule;
             count = 0;
+            withArea = 0;
             totalMu = 0;
         }
         ++count;
-        if (!std::isnan(finding.areaMu))
+        if (!std::isnan(finding.areaMu)) {
             totalMu += finding.areaMu;
+            ++withArea;
+        }
         auto* item = new QTreeWidgetItem(ruleItem);
         QString id = QString::fromStdString(finding.featureId);
         if (id.isEmpty()) {

@@ -39,6 +39,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -609,6 +610,23 @@ private slots:
         QVERIFY(!expectedCounts.empty());
         QCOMPARE(panel->findings().size(), expected.findings.size());
         QCOMPARE(ruleCounts(panel->tree()), expectedCounts);
+
+        // A rule's row shows its findings' total mu; rules whose findings concern no area
+        // (invalid_geometry, duplicate_id in the sample) show none rather than 0.00.
+        for (int top = 0; top < panel->tree()->topLevelItemCount(); ++top) {
+            const QTreeWidgetItem* ruleItem = panel->tree()->topLevelItem(top);
+            const QString rule = ruleItem->text(0).section(QLatin1Char(' '), 0, 0);
+            double mu = 0;
+            bool anyArea = false;
+            for (const geo::Finding& finding : expected.findings)
+                if (QString::fromStdString(finding.rule) == rule && !std::isnan(finding.areaMu)) {
+                    mu += finding.areaMu;
+                    anyArea = true;
+                }
+            QCOMPARE(ruleItem->text(1), anyArea ? QString::fromStdString(geo::formatForDisplay(mu))
+                                                : QString());
+        }
+        QVERIFY(expectedCounts.count(QStringLiteral("invalid_geometry")) == 1);
 
         // Every finding with a place is drawn in the overlay.
         QVERIFY(!window->canvas()->overlayLayers().empty());
