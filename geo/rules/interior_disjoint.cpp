@@ -1,0 +1,183 @@
+#include "geo/rules/interior_disjoint.h"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace parkatlas::geo {
+
+namespace {
+
+constexpr double kEpsilon = std::numeric_limits<double>::epsilon() / 2; // 2^-53
+// Shewchuk's orient2d error bound for the plain floating-point determinant.
+constexpr double kOrientBound = (3.0 + 16.0 * kEpsilon) * kEpsilon;
+constexpr int kUnsure = 2;
+
+struct Point {
+    double x, y;
+    bool operator==(const Point& o) const { return x == o.x && y == o.y; }
+};
+
+struct Edge {
+    Point p, q;
+    double minX, minY, maxX, maxY;
+};
+
+/// Side of r against the line p→q: +1 left, -1 right, 0 only when r is p or q (exact), kUnsure
+/// when the floating-point determinant cannot settle it.
+int orientation(const Point& p, const Point& q, const Point& r)
+{
+    if (r == p || r == q)
+        return 0;
+    const double left = (q.x - p.x) * (r.y - p.y);
+    const double right = (q.y - p.y) * (r.x - p.x);
+    const double det = left - right;
+    const double bound = kOrientBound * (std::abs(left) + std::abs(right));
+    if (det > bound)
+        return 1;
+    if (-det > bound)
+        return -1;
+    return kUnsure;
+}
+
+/// The edges of a valid single polygon (every ring; zero-length edges dropped), or false.
+bool edgesOf(const GeometryStore& store, std::size_t feature, std::vector<Edge>& edges)
+{
+    edges.clear();
+    if (store.kind() != GeometryKind::Polygon || store.partCount(feature) != 1)
+        return false;
+    const std::size_t rings = store.ringCount(feature, 0);
+    for (std::size_t r = 0; r < rings; ++r) {
+        const RingView ring = store.ring(feature, 0, r);
+        const std::size_t n = ring.vertexCount();
+        if (n < 3)
+            return false;
+        auto add = [&](std::size_t a, std::size_t b) {
+            const Point p{ring.x(a), ring.y(a)}, q{ring.x(b), ring.y(b)};
+            if (p == q)
+                return;
+            edges.push_back({p, q, std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x),
+                             std::max(p.y, q.y)});
+        };
+        for (std::size_t k = 0; k + 1 < n; ++k)
+            add(k, k + 1);
+        add(n - 1, 0); // nothing when the ring is stored closed
+    }
+    return !edges.empty();
+}
+
+enum class Where { Inside, Outside, Unsure };
+
+/// Where the point m lies against the polygon of `edges` (crossing number, ray towards +x),
+/// refusing when any edge passes so close that the rounding of m (a computed midpoint) could
+/// put it on the wrong side.
+Where locate(const Point& m, const std::vector<Edge>& edges)
+{
+    const double scale = std::abs(m.x) + std::abs(m.y);
+    const double tolerance = 8 * kEpsilon * scale;
+    bool inside = false;
+    for (const Edge& e : edges) {
+        const bool near = m.x >= e.minX - tolerance && m.x <= e.maxX + tolerance &&
+                          m.y >= e.minY - tolerance && m.y <= e.maxY + tolerance;
+        double det = 0;
+        if (near) {
+            const double left = (e.q.x - e.p.x) * (m.y - e.p.y);
+            const double right = (e.q.y - e.p.y) * (m.x - e.p.x);
+            det = left - right;
+            const double length = std::abs(e.q.x - e.p.x) + std::abs(e.q.y - e.p.y);
+            const double bound =
+                kOrientBound * (std::abs(left) + std::abs(right)) + length * tolerance;
+            if (std::abs(det) <= bound)
+                return Where::Unsure;
+        }
+        if ((e.p.y > m.y) == (e.q.y > m.y))
+            continue; // does not straddle the ray's line
+        bool crosses;
+        if (m.x < e.minX)
+            crosses = true;
+        else if (m.x > e.maxX)
+            crosses = false;
+        else {
+            if (!near) { // cannot happen (m inside the box in x and straddled in y) but be sure
+                return Where::Unsure;
+            }
+            // det > 0: m left of p→q. The ray crosses when m is left of the edge taken upward.
+            crosses = e.q.y > e.p.y ? det > 0 : det < 0;
+        }
+        if (crosses)
+            inside = !inside;
+    }
+    return inside ? Where::Inside : Where::Outside;
+}
+
+/// True when every edge of `from` not shared with `against` lies outside `against`.
+bool edgesStayOutside(const std::vector<Edge>& from, const std::vector<char>& shared,
+                      const std::vector<Edge>& against)
+{
+    for (std::size_t k = 0; k < from.size(); ++k) {
+        if (shared[k])
+            continue;
+        const Point m{(from[k].p.x + from[k].q.x) / 2, (from[k].p.y + from[k].q.y) / 2};
+        if (locate(m, against) != Where::Outside)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool provesInteriorsDisjoint(const GeometryStore& a, std::size_t featureA, const GeometryStore& b,
+                             std::size_t featureB)
+{
+    thread_local std::vector<Edge> edgesA, edgesB;
+    thread_local std::vector<char> sharedA, sharedB;
+    const Envelope& envA = a.envelope(featureA);
+    const Envelope& envB = b.envelope(featureB);
+    if (envA.minX == envB.minX && envA.minY == envB.minY && envA.maxX == envB.maxX &&
+        envA.maxY == envB.maxY)
+        return false; // equal interiors would look like this
+    if (!edgesOf(a, featureA, edgesA) || !edgesOf(b, featureB, edgesB))
+        return false;
+    sharedA.assign(edgesA.size(), 0);
+    sharedB.assign(edgesB.size(), 0);
+    for (std::size_t k = 0; k < edgesA.size(); ++k) {
+        const Edge& ea = edgesA[k];
+        for (std::size_t l = 0; l < edgesB.size(); ++l) {
+            const Edge& eb = edgesB[l];
+            if (eb.maxX < ea.minX || eb.minX > ea.maxX || eb.maxY < ea.minY || eb.minY > ea.maxY)
+                continue;
+            const bool pp = ea.p == eb.p, pq = ea.p == eb.q, qp = ea.q == eb.p, qq = ea.q == eb.q;
+            if ((pp && qq) || (pq && qp)) { // the same edge, either way round
+                sharedA[k] = sharedB[l] = 1;
+                continue;
+            }
+            if (pp || pq || qp || qq) {
+                // One common end point s: they meet nowhere else unless they run along each
+                // other from s (a street frontage continued by the next plot runs away from s).
+                const Point& s = pp || pq ? ea.p : ea.q;
+                const Point& u = pp || pq ? ea.q : ea.p;
+                const Point& v = pp || qp ? eb.q : eb.p;
+                const double tx = (u.x - s.x) * (v.x - s.x), ty = (u.y - s.y) * (v.y - s.y);
+                if (tx + ty < -kOrientBound * (std::abs(tx) + std::abs(ty)))
+                    continue; // opposite directions from s
+                const int side = orientation(s, u, v);
+                if (side == 1 || side == -1)
+                    continue; // diverging from s
+                return false;
+            }
+            // No common end point: orientations are certain or refused (never zero).
+            const int b0 = orientation(ea.p, ea.q, eb.p);
+            const int b1 = orientation(ea.p, ea.q, eb.q);
+            const int a0 = orientation(eb.p, eb.q, ea.p);
+            const int a1 = orientation(eb.p, eb.q, ea.q);
+            if (b0 == kUnsure || b1 == kUnsure || a0 == kUnsure || a1 == kUnsure)
+                return false;
+            if (b0 * b1 < 0 && a0 * a1 < 0)
+                return false; // a proper crossing
+            // Otherwise they do not meet.
+        }
+    }
+    return edgesStayOutside(edgesA, sharedA, edgesB) && edgesStayOutside(edgesB, sharedB, edgesA);
+}
+
+} // namespace parkatlas::geo
