@@ -1,16 +1,14 @@
 #!/usr/bin/env python3
 """check-report.py: writes build-bench/check-results.md from build-bench/check-results.d/ (see
-check-run.sh): per size, parkatlas check (best wall, peak RSS) against PostGIS (load, query),
-the mismatch counts of each and whether they agree; perf of parkatlas at the largest size."""
+check-run.sh): per size, parkatlas check (best wall, peak RSS) against PostGIS (load, queries),
+the findings of each by rule and layer and whether they agree; perf of parkatlas at the largest
+size."""
 import argparse
 import json
 import os
 import platform
 import re
 import sys
-
-MU_PER_M2 = 0.0015  # 1 亩 = 10000/15 m²
-
 
 def read(path, default=""):
     try:
@@ -20,56 +18,50 @@ def read(path, default=""):
         return default
 
 
-def parkatlas_of(d):
-    runs = [l.split() for l in read(os.path.join(d, "parkatlas.runs")).splitlines() if l.strip()]
+def runs_of(path):
+    """(all walls, best ok wall, max ok RSS KB, failures) from a file of "WALL RSS EXIT" lines."""
+    runs = [l.split() for l in read(path).splitlines() if len(l.split()) == 3]
     ok = [(float(w), int(r)) for w, r, s in runs if s == "0"]
     failed = [(float(w), s) for w, r, s in runs if s != "0"]
-    out = {"runs": [float(w) for w, _, _ in runs], "best": None, "rss_kb": None,
-           "failed": failed}
-    if ok:
-        out["best"] = min(w for w, _ in ok)
-        out["rss_kb"] = max(r for _, r in ok)
+    best = min(w for w, _ in ok) if ok else None
+    rss = max(r for _, r in ok) if ok else None
+    return [float(w) for w, _, _ in runs], best, rss, failed
+
+
+def parkatlas_of(d):
+    walls, best, rss, failed = runs_of(os.path.join(d, "parkatlas.runs"))
+    out = {"runs": walls, "best": best, "rss_kb": rss, "failed": failed, "counts": {}}
     try:
         data = json.loads(read(os.path.join(d, "parkatlas.json")))
-        found = [f for f in data["findings"] if f.get("rule") == "land_use_mismatch"]
-        out["mismatches"] = len(found)
-        out["misfit_m2"] = sum(f["evidence"]["misfit_m2"] for f in found)
-        out["other"] = len(data["findings"]) - len(found)
+        for f in data["findings"]:
+            key = (f["rule"], f["layer"])
+            out["counts"][key] = out["counts"].get(key, 0) + 1
     except (ValueError, KeyError):
         pass
     return out
 
 
 def postgis_of(d):
-    out = {}
-    loads = []
-    for layer in ("parcels", "plan_zones"):
-        line = read(os.path.join(d, f"postgis.load_{layer}")).split()
-        if line:
-            loads.append(float(line[0]))
-            out[f"load_{layer}"] = float(line[0])
-    if loads:
-        out["load"] = sum(loads)
+    out = {"loads": {}}
+    for name in os.listdir(d) if os.path.isdir(d) else []:
+        if name.startswith("postgis.load_"):
+            line = read(os.path.join(d, name)).split()
+            if line:
+                out["loads"][name[len("postgis.load_"):]] = float(line[0])
+    if out["loads"]:
+        out["load"] = sum(out["loads"].values())
     a = read(os.path.join(d, "postgis.analyze")).strip()
     if a:
         out["analyze"] = float(a)
-    ms, results, timeout = [], [], None
-    for line in read(os.path.join(d, "postgis.query")).splitlines():
-        line = line.strip()
-        m = re.match(r"Time: ([0-9.]+) ms", line)
-        if m:
-            ms.append(float(m.group(1)))
-        elif line.startswith("timeout"):
-            timeout = float(line.split()[1])
-        elif "|" in line:
-            n, m2 = line.split("|")
-            results.append((int(n), float(m2)))
-    out["ms"] = ms
-    out["timeout"] = timeout
-    if ms:
-        out["best"] = min(ms) / 1000
-    if results:
-        out["mismatches"], out["misfit_m2"] = results[-1]
+    walls, best, _, failed = runs_of(os.path.join(d, "postgis.runs"))
+    out["runs"], out["best"], out["failed"] = walls, best, failed
+    timeout = re.search(r"^timeout ([0-9.]+)", read(os.path.join(d, "postgis.runs")), re.M)
+    out["timeout"] = float(timeout.group(1)) if timeout else None
+    out["counts"] = {}
+    for line in read(os.path.join(d, "postgis.counts")).splitlines():
+        parts = line.strip().split("|")
+        if len(parts) == 3:
+            out["counts"][(parts[0], parts[1])] = int(parts[2])
     return out
 
 
@@ -84,17 +76,18 @@ def main():
         ap.add_argument(a, default="")
     args = ap.parse_args()
     sizes = args.sizes.split(",")
-    lines = ["# `parkatlas check` against PostGIS: land_use_mismatch", ""]
+    lines = ["# `parkatlas check` against PostGIS: every rule", ""]
     lines += [
         "Written by `scripts/bench --check` (scripts/bench.d/check-run.sh). Same data for both: "
-        "`gen_cadastre COUNT parcels --plan-zones plan_zones` (tests/bench/gen_cadastre.cpp), "
-        "EPSG:4547. parkatlas: `parkatlas check data/SIZE/plan --rule land_use_mismatch "
-        "--format json`, open to printed JSON, best of the runs. PostGIS: ogr2ogr load of both "
-        "layers (GiST index included; VACUUM ANALYZE apart), then scripts/bench.d/check-postgis.sql "
-        "timed by psql's `\\timing`, best of the runs. Ratio = PostGIS query / parkatlas "
-        "(budget at 1M: ≥ 5×).",
+        "`gen_cadastre COUNT parcels --plan-zones plan_zones` (tests/bench/gen_cadastre.cpp) and "
+        "scripts/bench.d/gen_park.py (boundary, roads, pipelines, protected, acquisition, the "
+        "intensity fields), EPSG:4547. parkatlas: `parkatlas check data/SIZE/park/"
+        "park.parkatlas.json --format json` (all nine rules), open to printed JSON, best of the "
+        "runs. PostGIS: ogr2ogr load of the seven layers (GiST indexes included; VACUUM ANALYZE "
+        "apart), then scripts/bench.d/check-postgis-all.sql (the nine rules), wall clock of psql. "
+        "Ratio = PostGIS queries / parkatlas (budget at 1M: ≥ 5×).",
         "",
-        "| size | parkatlas s | PostGIS load s | PostGIS query s | ratio | mismatches (parkatlas / PostGIS) | peak RSS parkatlas |",
+        "| size | parkatlas s | PostGIS load s | PostGIS queries s | ratio | findings per rule | peak RSS parkatlas |",
         "|---|---:|---:|---:|---:|---|---:|",
     ]
     notes = []
@@ -103,9 +96,8 @@ def main():
         pa, pg = parkatlas_of(d), postgis_of(d)
         pa_s = fmt(pa["best"]) if pa["best"] is not None else (
             f"failed ({pa['failed'][0][1]})" if pa["failed"] else "—")
-        load = pg.get("load")
-        load_s = fmt(load)
-        if load is not None and "analyze" in pg:
+        load_s = fmt(pg.get("load"))
+        if pg.get("load") is not None and "analyze" in pg:
             load_s += f" (+{pg['analyze']:.1f} analyze)"
         if pg.get("best") is not None:
             q_s = fmt(pg["best"])
@@ -118,21 +110,18 @@ def main():
             ratio = f"{pg['best'] / pa['best']:.1f}×"
         elif pa["best"] and pg.get("timeout"):
             ratio = f"> {pg['timeout'] / pa['best']:.1f}×"
-        n_pa, n_pg = pa.get("mismatches"), pg.get("mismatches")
-        if n_pa is not None and n_pg is not None:
-            agree = "equal" if n_pa == n_pg else "DIFFER"
-            counts = f"{n_pa} / {n_pg} ({agree})"
-            rel = abs(pa["misfit_m2"] - pg["misfit_m2"]) / max(pg["misfit_m2"], 1e-9)
-            notes.append(f"- {size}: misfit area parkatlas {pa['misfit_m2'] * MU_PER_M2:.4f} mu, "
-                         f"PostGIS {pg['misfit_m2'] * MU_PER_M2:.4f} mu (relative difference "
-                         f"{rel:.1e}); parkatlas runs {', '.join(fmt(w) for w in pa['runs'])} s; "
-                         f"PostGIS query runs {', '.join(fmt(m / 1000) for m in pg['ms'])} s; "
-                         f"load parcels {fmt(pg.get('load_parcels'))} s + plan_zones "
-                         f"{fmt(pg.get('load_plan_zones'))} s"
-                         + (f"; parkatlas also reported {pa['other']} other findings"
-                            if pa.get("other") else ""))
-        else:
-            counts = f"{fmt(n_pa, 0) if n_pa is not None else '—'} / {n_pg if n_pg is not None else '—'}"
+        counts = "—"
+        if pa["counts"] and pg["counts"]:
+            keys = sorted(set(pa["counts"]) | set(pg["counts"]))
+            differ = [k for k in keys if pa["counts"].get(k, 0) != pg["counts"].get(k, 0)]
+            counts = ("equal" if not differ else "DIFFER") + \
+                f" ({sum(pa['counts'].values())} findings)"
+            notes.append(f"- {size}: findings by rule and layer, parkatlas / PostGIS: " + "; ".join(
+                f"{r} {l} {pa['counts'].get((r, l), 0)} / {pg['counts'].get((r, l), 0)}"
+                for r, l in keys))
+        notes.append(f"- {size}: parkatlas runs {', '.join(fmt(w) for w in pa['runs'])} s; "
+                     f"PostGIS query runs {', '.join(fmt(w) for w in pg['runs'])} s; loads " +
+                     ", ".join(f"{k} {v:.1f} s" for k, v in sorted(pg["loads"].items())))
         rss = f"{pa['rss_kb'] / 1024:.0f} MB" if pa["rss_kb"] else "—"
         lines.append(f"| {size} | {pa_s} | {load_s} | {q_s} | {ratio} | {counts} | {rss} |")
     lines += ["", *notes, ""]

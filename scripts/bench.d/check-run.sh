@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # check-run.sh: `scripts/bench --check` (DESIGN.md "Performance budgets": the full plan
 # compliance check at 1M parcels at least 5× faster than PostGIS's queries). On the same
-# synthetic park (tests/bench/gen_cadastre.cpp --plan-zones: parcels and plan_zones, 2 % of the
-# parcels with a land_use their zone does not take), side by side:
-#   parkatlas  parkatlas check PARK --rule land_use_mismatch --format json   (PARK: the folder
-#              data/<size>/plan/ with parcels.shp and plan_zones.shp), best of --runs, peak RSS
-#   PostGIS    a throwaway cluster (postgis.sh): both layers loaded with ogr2ogr (GiST indexes
-#              made by ogr2ogr; load and VACUUM ANALYZE timed apart), then
-#              scripts/bench.d/check-postgis.sql timed by psql's \timing, best of --runs
-# The mismatch counts must be equal (and the misfit areas agree). Then, at the largest size,
-# perf of parkatlas (when perf is there). Writes build-bench/check-results.md
-# (scripts/bench.d/check-report.py); per size and tool under build-bench/check-results.d/.
+# synthetic park, side by side:
+#   data      tests/bench/gen_cadastre.cpp --plan-zones (parcels and plan_zones, 2 % of the
+#             parcels with a land_use their zone does not take), then scripts/bench.d/gen_park.py
+#             (the intensity fields, duplicate ids, boundary, roads, pipelines, protected areas,
+#             acquisition batches and a project file): every rule has work and findings
+#   parkatlas parkatlas check data/<size>/park/park.parkatlas.json --format json (every rule),
+#             best of --runs, peak RSS
+#   PostGIS   a throwaway cluster (postgis.sh): the seven layers loaded with ogr2ogr (GiST
+#             indexes made by ogr2ogr; load and VACUUM ANALYZE timed apart), then
+#             scripts/bench.d/check-postgis-all.sql (every rule, the engine's semantics), timed
+#             as a whole, best of --pg-runs (1: it takes minutes)
+# The per-rule counts must be equal. Then, at the largest size, perf of parkatlas (when perf is
+# there). Writes build-bench/check-results.md (scripts/bench.d/check-report.py); per size and
+# tool under build-bench/check-results.d/.
 #
-# Usage: scripts/bench --check [--sizes 100k,1m] [--runs N] [--parkatlas PATH]
+# Usage: scripts/bench --check [--sizes 100k,1m] [--runs N] [--pg-runs N] [--parkatlas PATH]
 #                              [--peers parkatlas,postgis] [--timeout SECONDS] [--no-profile]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,19 +25,21 @@ bench=${PARKATLAS_BENCH_DIR:-$root/build-bench}
 
 sizes="100k,1m"
 runs=3
+pg_runs=1
 parkatlas=""
 peers="parkatlas,postgis"
-timeout_s=300
+timeout_s=3600
 profile=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
+        --pg-runs) pg_runs=$2; shift 2 ;;
         --parkatlas) parkatlas=$(realpath "$2"); shift 2 ;;
         --peers) peers=$2; shift 2 ;;
         --timeout) timeout_s=$2; shift 2 ;;
         --no-profile) profile=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "scripts/bench --check: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -61,17 +67,21 @@ count_of() {
         *) echo "$1" ;;
     esac
 }
-generator_stamp=$(sha256sum "$root/tests/bench/gen_cadastre.cpp" | cut -c1-16)
+generator_stamp=$(cat "$root/tests/bench/gen_cadastre.cpp" "$helpers/gen_park.py" | sha256sum | cut -c1-16)
 IFS=, read -r -a size_list <<< "$sizes"
 for size in "${size_list[@]}"; do
     dir="$bench/data/$size/plan"
     stamp="$generator_stamp $(count_of "$size") plan"
-    if [ ! -f "$dir/plan_zones.shp" ] || [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ]; then
+    if [ ! -f "$dir/plan_zones.shp" ] || [ ! -f "$bench/data/$size/park/park.parkatlas.json" ] ||
+        [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ]; then
         say "generating $size parcels and their plan zones"
         rm -rf "$dir"
         mkdir -p "$dir"
         "$build/bench/gen_cadastre" "$(count_of "$size")" "$dir/parcels" \
             --plan-zones "$dir/plan_zones" >&2
+        say "deriving the whole park (scripts/bench.d/gen_park.py)"
+        rm -rf "$bench/data/$size/park"
+        "$helpers/gen_park.py" "$dir" "$bench/data/$size/park" >&2
         echo "$stamp" > "$dir/stamp"
     fi
 done
@@ -119,7 +129,7 @@ if has_peer postgis; then
 fi
 
 for size in "${size_list[@]}"; do
-    park="$bench/data/$size/plan"
+    park="$bench/data/$size/park"
     r="$results/$size"
     mkdir -p "$r"
     if has_peer parkatlas; then
@@ -127,7 +137,7 @@ for size in "${size_list[@]}"; do
         for ((i = 1; i <= runs; i++)); do
             say "$size: parkatlas check, run $i"
             line=$(RUN=$i timed parkatlas "$size" "$tmp/pa.json" \
-                "$parkatlas" check "$park" --rule land_use_mismatch --format json)
+                "$parkatlas" check "$park/park.parkatlas.json" --format json)
             echo "$line" >> "$r/parkatlas.runs"
             read -r wall rss status <<< "$line"
             [ "$status" = 0 ] || break
@@ -138,32 +148,33 @@ for size in "${size_list[@]}"; do
     fi
     if has_peer postgis; then
         rm -f "$r"/postgis.*
-        for layer in parcels plan_zones; do
+        layers="parcels plan_zones boundary roads pipelines protected acquisition"
+        for layer in $layers; do
             say "$size: PostGIS load of $layer (ogr2ogr, GiST index)"
             timed "postgis_load_$layer" "$size" "$tmp/load.out" \
-                "$helpers/postgis.sh" load "$pg_port" "$park/$layer.shp" "${layer}_$size" \
+                "$helpers/postgis.sh" load "$pg_port" "$park/$layer.shp" "$layer" \
                 > "$r/postgis.load_$layer"
         done
         say "$size: VACUUM ANALYZE"
         t0=$EPOCHREALTIME
-        psql_bench -c "VACUUM ANALYZE parcels_$size;" -c "VACUUM ANALYZE plan_zones_$size;"
+        psql_bench -c "VACUUM ANALYZE;"
         awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f\n", b - a }' \
             > "$r/postgis.analyze"
-        for ((i = 1; i <= runs; i++)); do
-            say "$size: PostGIS query, run $i"
-            status=0
-            timeout "$((timeout_s + 30))" psql -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
-                -U postgres -d bench -A -t -v parcels="parcels_$size" -v zones="plan_zones_$size" \
-                -v timeout_ms="$((timeout_s * 1000))" -f "$helpers/check-postgis.sql" \
-                >> "$r/postgis.query" 2>> "$r/postgis.err" || status=$?
+        for ((i = 1; i <= pg_runs; i++)); do
+            say "$size: PostGIS queries (every rule), run $i"
+            line=$(RUN=$i timed postgis_check "$size" "$tmp/pg.out" \
+                psql -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d bench \
+                -A -t -v timeout_ms="$((timeout_s * 1000))" -f "$helpers/check-postgis-all.sql")
+            echo "$line" >> "$r/postgis.runs"
+            read -r wall rss status <<< "$line"
             if [ "$status" != 0 ]; then
-                say "$size: PostGIS query failed or timed out ($status): $(tail -2 "$r/postgis.err")"
-                echo "timeout $timeout_s" >> "$r/postgis.query"
+                echo "timeout $timeout_s" >> "$r/postgis.runs"
                 break
             fi
+            grep '|' "$tmp/pg.out" > "$r/postgis.counts"
         done
         echo "$run_stamp (load $(cut -d' ' -f1 /proc/loadavg))" > "$r/postgis.when"
-        psql_bench -c "DROP TABLE parcels_$size, plan_zones_$size;"
+        psql_bench -c "DROP TABLE parcels, plan_zones, boundary, roads, pipelines, protected, acquisition;"
     fi
 done
 
@@ -176,7 +187,7 @@ largest=${size_list[${#size_list[@]}-1]}
 if [ "$profile" = 1 ] && has_peer parkatlas && command -v perf >/dev/null; then
     say "$largest: perf record of parkatlas check"
     rm -f "$results"/perf-*.txt
-    check_cmd=("$parkatlas" check "$bench/data/$largest/plan" --rule land_use_mismatch --format json)
+    check_cmd=("$parkatlas" check "$bench/data/$largest/park/park.parkatlas.json" --format json)
     perf_report() { perf report -i "$tmp/perf.data" --stdio "$@" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
     # Self time by library and symbol (every thread), then inclusive time with DWARF call graphs
     # (Release builds have no frame pointers). Lines cut at 160 characters (template names).
