@@ -1,5 +1,7 @@
 #include "app/render/map_renderer.h"
 
+#include "app/render/marker_path.h"
+
 #include <QElapsedTimer>
 #include <QFontMetricsF>
 #include <QPainter>
@@ -10,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <numbers>
 
 namespace parkatlas::render {
 
@@ -39,44 +40,6 @@ void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF&
         out.append(p);
         last = p;
     }
-}
-
-/// A marker of `shape` centred on `centre`, `radius` pixels from centre to tip.
-QPainterPath markerPath(PointShape shape, QPointF centre, double radius)
-{
-    QPainterPath path;
-    switch (shape) {
-    case PointShape::Circle:
-        path.addEllipse(centre, radius, radius);
-        break;
-    case PointShape::Square:
-        path.addRect(QRectF(centre.x() - radius * 0.85, centre.y() - radius * 0.85, radius * 1.7,
-                            radius * 1.7));
-        break;
-    case PointShape::Triangle:
-    case PointShape::Diamond:
-    case PointShape::Star: {
-        const int corners = shape == PointShape::Triangle  ? 3
-                            : shape == PointShape::Diamond ? 4
-                                                           : 10;
-        QPolygonF polygon;
-        for (int i = 0; i < corners; ++i) {
-            const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * i / corners;
-            const double r = shape == PointShape::Star && i % 2 == 1 ? radius * 0.45 : radius;
-            polygon.append(centre + QPointF(r * std::cos(angle), r * std::sin(angle)));
-        }
-        path.addPolygon(polygon);
-        path.closeSubpath();
-        break;
-    }
-    case PointShape::Cross:
-        path.moveTo(centre + QPointF(-radius, 0));
-        path.lineTo(centre + QPointF(radius, 0));
-        path.moveTo(centre + QPointF(0, -radius));
-        path.lineTo(centre + QPointF(0, radius));
-        break;
-    }
-    return path;
 }
 
 class LayerPainter {
@@ -113,7 +76,7 @@ public:
             style.labelField >= 0 &&
             style.labelField < static_cast<int>(snapshot.layer->attributes.fields().size()) &&
             (style.labelMaxMapUnitsPerPixel <= 0 ||
-             unitsPerPixel <= style.labelMaxMapUnitsPerPixel);
+             unitsPerPixel * m_scale <= style.labelMaxMapUnitsPerPixel);
         m_labels.clear();
         m_current = nullptr;
 
@@ -280,10 +243,13 @@ private:
                                        (envelope.minY + envelope.maxY) / 2) -
                      QPointF(metrics.horizontalAdvance(text) / 2, 0);
             }
+            // The halo is an outline; the label itself stays text, so a PDF or SVG of the map
+            // can be searched and copied from.
             QPainterPath path;
             path.addText(at, font, text);
             m_painter.strokePath(path, halo);
-            m_painter.fillPath(path, style.labelColour);
+            m_painter.setPen(style.labelColour);
+            m_painter.drawText(at, text);
         }
     }
 
