@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
@@ -20,20 +21,30 @@ namespace {
 constexpr double kMinFeatureSizePx = 0.5; // smaller features are not drawn
 constexpr double kMinVertexStepPx = 0.5;  // closer vertices are merged
 constexpr double kStyleDpi = 96.0;        // style widths are given at this DPI
+constexpr double kVectorGridPx = 0.1;     // vertices of PDF and SVG output are rounded to this
 
 /// Appends the ring's vertices, in pixels, to `out`, dropping those within kMinVertexStepPx of
-/// the last kept one (the last vertex is always kept, so closed rings stay closed).
-void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF& out)
+/// the last kept one (the last vertex is always kept, so closed rings stay closed). With
+/// `gridPx` > 0 every vertex is rounded to that grid first: a vector output (PDF, SVG) then
+/// writes "588.1" instead of "588.477116" for each coordinate, a third of the bytes to write and
+/// compress, for a shift of at most gridPx / 2 (0.004 mm at 300 DPI).
+void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF& out, double gridPx)
 {
     out.clear();
     const std::size_t count = ring.vertexCount();
     if (count == 0)
         return;
     out.reserve(static_cast<qsizetype>(count));
-    QPointF last = toPixel.toPixel(ring.x(0), ring.y(0));
+    const auto at = [&](std::size_t i) {
+        QPointF p = toPixel.toPixel(ring.x(i), ring.y(i));
+        if (gridPx > 0)
+            p = QPointF(std::round(p.x() / gridPx) * gridPx, std::round(p.y() / gridPx) * gridPx);
+        return p;
+    };
+    QPointF last = at(0);
     out.append(last);
     for (std::size_t i = 1; i < count; ++i) {
-        const QPointF p = toPixel.toPixel(ring.x(i), ring.y(i));
+        const QPointF p = at(i);
         if (i + 1 < count && std::fabs(p.x() - last.x()) < kMinVertexStepPx &&
             std::fabs(p.y() - last.y()) < kMinVertexStepPx)
             continue;
@@ -47,6 +58,11 @@ public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi)
         : m_painter(painter), m_toPixel(toPixel), m_scale(dpi / kStyleDpi)
     {
+        // Vector devices write every coordinate as text; rasters keep sub-pixel positions for
+        // their antialiasing.
+        const QPaintEngine* engine = painter.paintEngine();
+        if (engine && (engine->type() == QPaintEngine::Pdf || engine->type() == QPaintEngine::SVG))
+            m_gridPx = kVectorGridPx;
     }
 
     /// Draws one layer; returns false when cancelled.
@@ -154,7 +170,7 @@ private:
         path.setFillRule(Qt::OddEvenFill);
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
-                appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer);
+                appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
                 if (m_buffer.size() < 2)
                     continue;
                 path.addPolygon(m_buffer);
@@ -180,7 +196,7 @@ private:
         }
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
-                appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer);
+                appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
                 if (m_buffer.size() < 2)
                     continue;
                 m_painter.drawPolyline(m_buffer);
@@ -256,6 +272,7 @@ private:
     QPainter& m_painter;
     const MapToPixel& m_toPixel;
     double m_scale;
+    double m_gridPx = 0;
     QPolygonF m_buffer;
     QPen m_pen;
     const Symbol* m_current = nullptr;
