@@ -108,9 +108,7 @@ void drawLegendPatch(QPainter& painter, const QRectF& patch, const LegendEntry& 
     if (symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 && symbol.strokeStyle != Qt::NoPen)
         pen = QPen(symbol.stroke, symbol.strokeWidth * scale, symbol.strokeStyle, Qt::FlatCap,
                    Qt::MiterJoin);
-    const QBrush brush = symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush
-                             ? QBrush(Qt::NoBrush)
-                             : QBrush(symbol.fill, symbol.fillPattern);
+    const QBrush brush = brushFor(symbol, painter);
     switch (entry.kind) {
     case geo::GeometryKind::Line: {
         pen.setCapStyle(Qt::FlatCap);

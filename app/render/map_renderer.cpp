@@ -159,9 +159,7 @@ private:
                          Qt::RoundJoin);
         }
         m_painter.setPen(m_pen);
-        m_painter.setBrush(symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush
-                               ? QBrush(Qt::NoBrush)
-                               : QBrush(symbol.fill, symbol.fillPattern));
+        m_painter.setBrush(brushFor(symbol, m_painter));
     }
 
     void drawPolygon(const geo::GeometryStore& store, std::size_t feature)

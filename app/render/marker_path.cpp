@@ -1,5 +1,6 @@
 #include "app/render/marker_path.h"
 
+#include <QPaintEngine>
 #include <QPolygonF>
 
 #include <cmath>
@@ -42,6 +43,24 @@ QPainterPath markerPath(PointShape shape, QPointF centre, double radius)
         break;
     }
     return path;
+}
+
+bool losesHatching(const QPainter& painter)
+{
+    const QPaintEngine* engine = painter.paintEngine();
+    return engine && engine->type() == QPaintEngine::SVG;
+}
+
+QBrush brushFor(const Symbol& symbol, const QPainter& painter)
+{
+    if (symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush)
+        return QBrush(Qt::NoBrush);
+    if (symbol.fillPattern != Qt::SolidPattern && losesHatching(painter)) {
+        QColor translucent = symbol.fill;
+        translucent.setAlphaF(0.3f * symbol.fill.alphaF());
+        return QBrush(translucent);
+    }
+    return QBrush(symbol.fill, symbol.fillPattern);
 }
 
 } // namespace parkatlas::render

@@ -727,6 +727,18 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
         break;
     }
     case PageFormat::Svg: {
+        bool hatched = false;
+        for (const LayerSnapshot& snapshot : m_layers) {
+            hatched = hatched || (snapshot.style.fillPattern != Qt::SolidPattern &&
+                                  snapshot.style.fillPattern != Qt::NoBrush);
+            for (const Symbol& symbol : snapshot.style.classes)
+                hatched = hatched || (symbol.fillPattern != Qt::SolidPattern &&
+                                      symbol.fillPattern != Qt::NoBrush);
+        }
+        if (hatched)
+            result.warnings.append(QStringLiteral(
+                "SVG: hatched fills are drawn as translucent fills of their colour (Qt's SVG "
+                "writer has no hatch patterns); the PDF keeps the hatching"));
         QSvgGenerator generator;
         generator.setOutputDevice(&file);
         const QSize size(static_cast<int>(std::lround(m_pageMm.width() / kMmPerInch * dpi)),

@@ -1897,6 +1897,13 @@ def group_map(t):
         except ET.ParseError as error:
             t.check(False, "the SVG parses: %s" % error)
 
+    t.context = "map to SVG with hatched layers"
+    run = t.run("map", gpkg, "--out", os.path.join(work, "idle.svg"), "--template", "闲置土地分布图",
+                timeout=60)
+    if t.sane_exit(run, 0):
+        t.check("hatched fills are drawn as translucent fills" in run.err,
+                "the user is told that SVG has no hatching", run)
+
     t.context = "map to PNG at a chosen DPI"
     png = os.path.join(work, "page.png")
     run = t.run("map", gpkg, "--out", png, "--paper", "A4", "--dpi", "100", "--grid",
