@@ -1818,6 +1818,9 @@ def group_map(t):
     if not os.path.isfile(gpkg):
         print("SKIP: the sample park is not there (%s)" % gpkg)
         return SKIP
+    if t.run("map", "--help").rc != 0:
+        print("SKIP: this parkatlas has no map command (built with PARKATLAS_BUILD_GUI=OFF)")
+        return SKIP
     for tool in ("pdftotext", "pdffonts", "pdftoppm"):
         if shutil.which(tool) is None:
             print("SKIP: %s is not installed (poppler-utils; scripts/setup installs it)" % tool)
