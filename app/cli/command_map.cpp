@@ -81,8 +81,8 @@ void addMapOptions(CommandLine& cli)
     cli.addFlag("portrait", "portrait (default: landscape)");
     cli.addFlag("landscape", "landscape, also where the template is portrait");
     cli.addOption("dpi", "N",
-                  "dots per inch of a PNG, and how finely PDF/SVG keep vertices "
-                  "(default 300)");
+                  "dots per inch of a PNG (default 300); PDF and SVG are drawn on a 600-DPI grid "
+                  "(map vertices to 0.02 mm), or a finer one when N is higher");
     cli.addOption("scale", "N", "the map at 1:N (default: fit at the next round scale)");
     cli.addOption("extent", "minx,miny,maxx,maxy", "what the map frame shows (park CRS)");
     cli.addOption("layers", "a,b,...", "only these layers (roles: parcels, roads …)");

@@ -58,7 +58,7 @@ int runReport(const std::vector<std::string>& args)
     cli.addOption("org", "O", "the organisation (编制单位) in the maps' title block");
     cli.addOption("date", "D", "the date in the maps' title block (default: this month)");
     cli.addOption("paper", "P", "A4, A3 (default), A2, A1 or A0");
-    cli.addOption("dpi", "N", "how finely the PDFs keep vertices (default 300)");
+    cli.addOption("dpi", "N", "a finer grid than 600 DPI for the PDFs' map vertices");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
     cli.parse(args);

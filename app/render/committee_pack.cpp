@@ -13,6 +13,7 @@
 #include "geo/rules/findings_io.h"
 #include "geo/rules/styles.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -186,8 +187,9 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
             if (!options.paper.isEmpty())
                 layout.paper = options.paper;
             ++number;
-            const std::string file =
-                (number < 10 ? "0" : "") + std::to_string(number) + "_" + templateName + ".pdf";
+            char prefix[16];
+            std::snprintf(prefix, sizeof prefix, "%02d_", number);
+            const std::string file = prefix + templateName + ".pdf";
             const PageRenderer page = parkPage(park, layout, book, pageOptions, issues);
             const PageExportResult exported =
                 page.exportTo(QString::fromStdString(pathText(staging / utf8Path(file))),

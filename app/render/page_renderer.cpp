@@ -698,6 +698,8 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
         throw std::runtime_error(
             QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()).toStdString());
     bool painted = true;
+    if (format != PageFormat::Png)
+        dpi = std::max(dpi, kVectorDpi);
     switch (format) {
     case PageFormat::Pdf: {
         QBuffer buffer;

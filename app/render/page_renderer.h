@@ -20,6 +20,9 @@ namespace parkatlas::render {
 
 enum class PageFormat { Pdf, Svg, Png };
 
+/// The resolution PDF and SVG pages are drawn at, at least: map vertices are rounded to it.
+constexpr double kVectorDpi = 600;
+
 /// The format a file name asks for (.pdf, .svg, .png, case-insensitive); nullopt otherwise.
 std::optional<PageFormat> pageFormatFromPath(const QString& path);
 
@@ -77,8 +80,9 @@ public:
                PageExportResult& result) const;
 
     /// Writes the page: vector PDF (fonts embedded as subsets, text stays text), SVG, or PNG
-    /// at `dpi` (the PDF and SVG carry it as their resolution, which only sets how finely map
-    /// vertices are kept). Written to a temporary file renamed into place when complete.
+    /// at `dpi`. PDF and SVG are drawn on a grid of kVectorDpi (map vertices rounded to 1/600
+    /// inch, ±0.02 mm: whole numbers in the file, a third of the bytes of Qt's five decimals), or
+    /// of `dpi` when that is finer. Written to a temporary file renamed into place when complete.
     /// Throws std::runtime_error naming the path when it cannot be written.
     PageExportResult exportTo(const QString& path, PageFormat format, double dpi,
                               const std::atomic<bool>& cancel) const;
