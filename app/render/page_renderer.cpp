@@ -574,9 +574,13 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
         }
         const QFont noteFont = page.font(5.5 * u);
         for (const std::string& note : table.notes) {
+            if (y + 3.6 * u > tableArea.bottom())
+                break;
+            const QString text = QFontMetricsF(noteFont, painter.device())
+                                     .elidedText(QString::fromStdString(note), Qt::ElideRight,
+                                                 page.px(tableArea.width()));
             page.text(QRectF(tableArea.left(), y + 0.4 * u, tableArea.width(), 3.4 * u),
-                      Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(note), noteFont,
-                      kFineInk);
+                      Qt::AlignLeft | Qt::AlignVCenter, text, noteFont, kFineInk);
             y += 3.6 * u;
         }
     }

@@ -3,7 +3,7 @@
 # 3× faster than QGIS's print layout export and at most half its size). The same A3 landscape
 # page of the same synthetic cadastre (tests/bench/gen_cadastre.cpp, data/<size>/parcels.shp),
 # the parcels by land_use in the colours of styles/landuse.json, with title, legend, scale bar
-# and north arrow, exported as vector PDF at 300 DPI:
+# and north arrow, exported as vector PDF (QGIS at 300 DPI; ours on its 600-DPI vertex grid):
 #   parkatlas  parkatlas map data/<size> --out ours.pdf --layers parcels --table none
 #              (open to file written; wall clock and peak RSS by /usr/bin/time), best of --runs
 #   QGIS 3.22  scripts/bench.d/map-qgis.py: QgsPrintLayout with a categorised renderer, legend,
@@ -102,7 +102,8 @@ table="$bench/map-results.md"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r); best of $runs."
     echo "A3 landscape, parcels by land_use (styles/landuse.json colours), title, legend, scale"
-    echo "bar, north arrow; vector PDF at 300 DPI. Commands: scripts/bench.d/map-run.sh."
+    echo "bar, north arrow; vector PDF (QGIS 300 DPI, ours on a 600-DPI grid). Commands:"
+    echo "scripts/bench.d/map-run.sh."
     echo
     echo "| parcels | parkatlas s | QGIS export s | QGIS whole run s | time ratio (QGIS export / ours) | parkatlas MB | QGIS MB | size ratio (ours / QGIS) | parkatlas peak MB |"
     echo "|---|---|---|---|---|---|---|---|---|"
