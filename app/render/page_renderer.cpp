@@ -441,10 +441,14 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
         const QFont heading = page.font(11 * u, true);
         page.text(QRectF(legendArea.left(), legendArea.top(), legendArea.width(), 7 * u),
                   Qt::AlignCenter, QStringLiteral("图  例"), heading);
-        const QFont font = page.font(7.5 * u);
-        const double rowHeight = 5.6 * u;
         const QRectF rows = legendArea.adjusted(0, 8 * u, 0, 0);
         const int columns = rows.width() >= 70 * u ? 2 : 1;
+        // A long legend is set closer and smaller, down to 70 %, before anything is left out.
+        const double rowsNeeded = std::ceil(static_cast<double>(entries.size()) / columns);
+        const double tighter =
+            std::clamp(rows.height() / (5.6 * u * std::max(rowsNeeded, 1.0)), 0.7, 1.0);
+        const QFont font = page.font(7.5 * u * tighter);
+        const double rowHeight = 5.6 * u * tighter;
         const int perColumn = std::max(1, static_cast<int>(rows.height() / rowHeight));
         const std::size_t capacity = static_cast<std::size_t>(perColumn) * columns;
         std::size_t shown = entries.size();
@@ -456,7 +460,7 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
                                        .arg(entries.size()));
         }
         const double columnWidth = rows.width() / columns;
-        const double patchWidth = 9 * u, patchHeight = 4.4 * u;
+        const double patchWidth = 9 * u, patchHeight = 4.4 * u * tighter;
         for (std::size_t i = 0; i < shown; ++i) {
             const int column = static_cast<int>(i) / perColumn;
             const int row = static_cast<int>(i) % perColumn;

@@ -137,17 +137,13 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
         layers.emplace_back(park, &parkLayer.layer);
     }
     if (!missingNames.empty()) {
-        QStringList present;
-        for (const geo::ParkLayer& parkLayer : park->layers)
-            present.append(QString::fromUtf8(geo::toString(parkLayer.role)));
         QStringList missing(missingNames.begin(), missingNames.end());
         issues.report({geo::Issue::Severity::Warning,
                        options.source,
                        {},
                        -1,
                        "the map asks for layer(s) " + missing.join(", ").toStdString() +
-                           " that the park does not have (it has " +
-                           present.join(", ").toStdString() + "); left out"});
+                           " that the park does not have; left out"});
     }
     std::vector<LayerSnapshot> snapshots = book.styleLayers(layers);
 
