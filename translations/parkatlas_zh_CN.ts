@@ -334,6 +334,14 @@ Classes by %1: %2</source>
     <context>
         <name>parkatlas::desktop::MainWindow</name>
         <message>
+            <source>Export &amp;Map…</source>
+            <translation>导出地图(&amp;M)…</translation>
+        </message>
+        <message>
+            <source>Export &amp;Report…</source>
+            <translation>导出汇报材料(&amp;R)…</translation>
+        </message>
+        <message>
             <source>ParkAtlas</source>
             <translation>ParkAtlas 园区图集</translation>
         </message>
@@ -599,6 +607,166 @@ Classes by %1: %2</source>
         <message>
             <source>the load or the render did not finish within %1 s</source>
             <translation>加载或绘制未在 %1 秒内完成</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ExportMapDialog</name>
+        <message>
+            <source>Export Map</source>
+            <translation>导出地图</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>{park} is the park's name</source>
+            <translation>{park} 为园区名称</translation>
+        </message>
+        <message>
+            <source>Landscape</source>
+            <translation>横向</translation>
+        </message>
+        <message>
+            <source>Portrait</source>
+            <translation>纵向</translation>
+        </message>
+        <message>
+            <source>fit (round scale)</source>
+            <translation>自动（整数比例尺）</translation>
+        </message>
+        <message>
+            <source> dpi</source>
+            <translation> dpi</translation>
+        </message>
+        <message>
+            <source>Only the current map view</source>
+            <translation>仅当前地图视图</translation>
+        </message>
+        <message>
+            <source>Coordinate grid</source>
+            <translation>坐标格网</translation>
+        </message>
+        <message>
+            <source>Template</source>
+            <translation>模板</translation>
+        </message>
+        <message>
+            <source>Title</source>
+            <translation>标题</translation>
+        </message>
+        <message>
+            <source>Subtitle</source>
+            <translation>副标题</translation>
+        </message>
+        <message>
+            <source>Organisation</source>
+            <translation>编制单位</translation>
+        </message>
+        <message>
+            <source>Paper</source>
+            <translation>纸张</translation>
+        </message>
+        <message>
+            <source>Orientation</source>
+            <translation>方向</translation>
+        </message>
+        <message>
+            <source>Scale</source>
+            <translation>比例尺</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>分辨率</translation>
+        </message>
+        <message>
+            <source>Preparing the preview…</source>
+            <translation>正在准备预览…</translation>
+        </message>
+        <message>
+            <source>&amp;Export…</source>
+            <translation>导出(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>The export was cancelled.</source>
+            <translation>导出已取消。</translation>
+        </message>
+        <message>
+            <source>Wrote %1.</source>
+            <translation>已写入 %1。</translation>
+        </message>
+        <message>
+            <source>No preview: %1</source>
+            <translation>无法预览：%1</translation>
+        </message>
+        <message>
+            <source>PDF, vector (*.pdf)</source>
+            <translation>PDF 矢量 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>SVG, vector (*.svg)</source>
+            <translation>SVG 矢量 (*.svg)</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png)</source>
+            <translation>PNG 图片 (*.png)</translation>
+        </message>
+        <message>
+            <source>Writing %1…</source>
+            <translation>正在写入 %1…</translation>
+        </message>
+        <message>
+            <source>%1: not a .pdf, .svg or .png file</source>
+            <translation>%1：不是 .pdf、.svg 或 .png 文件</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ReportExporter</name>
+        <message>
+            <source>The report was cancelled; nothing was written.</source>
+            <translation>已取消，未写入任何文件。</translation>
+        </message>
+        <message>
+            <source>_committee_pack_%1</source>
+            <translation>_汇报材料_%1</translation>
+        </message>
+        <message>
+            <source>Export Report: the folder of the committee pack</source>
+            <translation>导出汇报材料：选择材料文件夹</translation>
+        </message>
+        <message>
+            <source>Export Report</source>
+            <translation>导出汇报材料</translation>
+        </message>
+        <message>
+            <source>%1 exists and is not empty. Replace it with the new pack? (It is removed only once the new pack is complete.)</source>
+            <translation>%1 已存在且不为空。是否用新材料替换？（新材料完整写入后才删除原文件夹。）</translation>
+        </message>
+        <message>
+            <source>Writing the committee pack…</source>
+            <translation>正在生成汇报材料…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Wrote the committee pack to %1:
+
+%2</source>
+            <translation>汇报材料已写入 %1：
+
+%2</translation>
+        </message>
+        <message>
+            <source>
+
+Left out:
+%1</source>
+            <translation>
+
+未生成：
+%1</translation>
         </message>
     </context>
 </TS>

@@ -20,6 +20,11 @@ const std::vector<Command>& commands()
         {"indicators", "TD/T 1029 land-use intensity indicators of the park", runIndicators},
         {"convert", "convert a source (for instance GBK shapefiles) into a UTF-8 GeoPackage",
          runConvert},
+#ifdef PARKATLAS_WITH_MAPS
+        {"map", "a map page (PDF, SVG, PNG) for the committee: legend, scale, table in mu", runMap},
+        {"report", "the committee pack: template maps, ledgers and findings in one folder",
+         runReport},
+#endif
     };
     return list;
 }

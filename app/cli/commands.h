@@ -28,6 +28,10 @@ int runCheck(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);
 int runLedger(const std::vector<std::string>& args);
 int runIndicators(const std::vector<std::string>& args);
+#ifdef PARKATLAS_WITH_MAPS
+int runMap(const std::vector<std::string>& args);
+int runReport(const std::vector<std::string>& args);
+#endif
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

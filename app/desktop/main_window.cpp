@@ -2,12 +2,14 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/report_exporter.h"
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
@@ -216,6 +218,23 @@ void MainWindow::createActions()
     QAction* openFiles = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFilesDialog);
     openFiles->setShortcut(QKeySequence::Open);
     fileMenu->addAction(tr("Open &Folder…"), this, &MainWindow::openFolderDialog);
+    fileMenu->addSeparator();
+    // Maps and the committee pack of the opened park (the ledger panel knows which one).
+    QAction* exportMap = fileMenu->addAction(tr("Export &Map…"), this, [this] {
+        auto* dialog = new ExportMapDialog(m_ledgerPanel->source(), m_canvas->extent(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    exportMap->setObjectName(QStringLiteral("exportMapAction"));
+    QAction* exportReport = fileMenu->addAction(tr("Export &Report…"), this, [this] {
+        ReportExporter::exportInteractively(this, m_ledgerPanel->source());
+    });
+    exportReport->setObjectName(QStringLiteral("exportReportAction"));
+    for (QAction* action : {exportMap, exportReport}) {
+        action->setEnabled(false);
+        connect(this, &MainWindow::loadFinished, action,
+                [this, action] { action->setEnabled(!m_ledgerPanel->source().isEmpty()); });
+    }
     fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

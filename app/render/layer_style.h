@@ -54,8 +54,8 @@ struct LayerStyle : Symbol {
     double minRealWidthPx = 3.0;
 
     /// Labels: the attribute field drawn next to each feature (-1: none), in this font (real
-    /// points, sized by the output's DPI; see cjkFont()), from this many map units per pixel
-    /// down (0: always).
+    /// points, sized by the output's DPI; see cjkFont()), from this many map units per pixel at
+    /// 96 DPI down (0: always), so a printed page shows the labels its scale shows on screen.
     int labelField = -1;
     QFont labelFont;
     QColor labelColour{30, 30, 30};

@@ -1722,6 +1722,249 @@ def group_check(t):
     return None
 
 
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def png_pixels(path):
+    """(width, height, rows of (r, g, b)) of an 8-bit RGB or RGBA non-interlaced PNG."""
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and colour in (2, 6) and interlace == 0, "unsupported PNG"
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, prev, i = [], bytearray(stride), 0
+    for _ in range(height):
+        kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b = prev[x]
+            c = prev[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line) if channels == 3 else
+                    bytes(v for k, v in enumerate(line) if k % 4 != 3))
+        prev = line
+    return width, height, rows
+
+
+def ppm_pixels(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P6"
+    width, height = int(parts[1]), int(parts[2])
+    pixels = parts[4]
+    return width, height, [pixels[y * width * 3:(y + 1) * width * 3] for y in range(height)]
+
+
+def block_difference(a, b, block=8, tolerance=48):
+    """Share of block×block cells whose mean colour differs by more than `tolerance` in some
+    channel: the page as a reader sees it, not antialiased edges."""
+    (wa, ha, ra), (wb, hb, rb) = a, b
+    # The PDF's page box is whole points, so poppler's page may be a pixel larger.
+    if abs(wa - wb) > 2 or abs(ha - hb) > 2:
+        return None
+    wa, ha = min(wa, wb), min(ha, hb)
+    cells = differing = 0
+    for y0 in range(0, ha - block + 1, block):
+        for x0 in range(0, wa - block + 1, block):
+            sums_a, sums_b = [0, 0, 0], [0, 0, 0]
+            for y in range(y0, y0 + block):
+                la, lb = ra[y], rb[y]
+                for x in range(x0 * 3, (x0 + block) * 3, 3):
+                    for c in range(3):
+                        sums_a[c] += la[x + c]
+                        sums_b[c] += lb[x + c]
+            cells += 1
+            n = block * block
+            if max(abs(sums_a[c] - sums_b[c]) / n for c in range(3)) > tolerance:
+                differing += 1
+    return differing / cells
+
+
+def group_map(t):
+    """`parkatlas map` and `parkatlas report`: the PDF read back with poppler (pdftotext finds
+    the title, legend, scale bar and table total; pdffonts shows the CJK font embedded; the
+    page rendered by pdftoppm matches the PNG export of the same page), the SVG parses, the PNG
+    has the requested size; the committee pack is complete and never overwrites a full folder."""
+    import xml.etree.ElementTree as ET
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    if t.run("map", "--help").rc != 0:
+        print("SKIP: this parkatlas has no map command (built with PARKATLAS_BUILD_GUI=OFF)")
+        return SKIP
+    for tool in ("pdftotext", "pdffonts", "pdftoppm"):
+        if shutil.which(tool) is None:
+            print("SKIP: %s is not installed (poppler-utils; scripts/setup installs it)" % tool)
+            return SKIP
+    work = t.opts.work
+    before = snapshot(sample)
+
+    t.context = "map --template 用地现状图 to PDF"
+    pdf = os.path.join(work, "landuse.pdf")
+    run = t.run("map", gpkg, "--out", pdf, "--template", "用地现状图", "--org", "测试规划院",
+                "--date", "2026年1月", timeout=60)
+    if t.sane_exit(run, 0) and t.check(os.path.isfile(pdf), "the PDF is there", run):
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                              text=True).stdout
+        flat = re.sub(r"\s+", "", text)
+        t.check("park用地现状图" in flat, "pdftotext finds the title", run)
+        t.check("图例" in flat, "pdftotext finds the legend heading")
+        t.check("测试规划院" in flat and "2026年1月" in flat, "the title block's texts")
+        t.check("用地汇总表" in flat and "合计" in flat, "the area table")
+        scale = re.search(r"比例尺1:(\d+)", flat)
+        t.check(scale is not None and int(scale.group(1)) > 0 and
+                re.fullmatch(r"(1|2|25|5)0*", scale.group(1)) is not None,
+                "a round scale is printed (got %s)" % (scale.group(1) if scale else None))
+        t.check("米" in flat, "the scale bar has its unit")
+        t.check("EPSG:4547" in flat, "the coordinate system note")
+        # The legend names the land-use classes of the parcels (their codes as the styles
+        # spell them), the total is the parcels' area as `area` measures it.
+        area = t.run("area", gpkg, "--layer", "parcels", "--by", "land_use", "--format", "json")
+        if t.sane_exit(area, 0):
+            doc = area.json()
+            layer = doc["layers"][0] if isinstance(doc.get("layers"), list) else \
+                list(doc["layers"].values())[0]
+            total = layer["total"]["area_mu"]
+            shown = "%.2f" % total
+            t.check(shown in flat or "{:,.2f}".format(total).replace(",", "") in flat,
+                    "the table total %s mu is the parcels' total" % shown)
+            codes = [c.strip().split(" ")[0].upper() for c in layer.get("by", {})
+                     if re.match(r"^[A-Za-z]\d", c.strip())]
+            found = [c for c in codes if c in flat]
+            t.check(codes and len(found) >= len(codes) * 0.8,
+                    "legend and table name the land-use codes (%d of %d found)"
+                    % (len(found), len(codes)))
+        fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
+        cjk = [line for line in fonts.splitlines() if "CJK" in line]
+        t.check(cjk and all(" yes " in line for line in cjk),
+                "pdffonts: the CJK font is embedded\n" + fonts)
+
+        # The PDF as poppler renders it matches our own PNG of the same page (the control
+        # image). Tolerance: the page is compared in 8×8-pixel cells (mean colour, at most 48/255
+        # apart per channel), and at most 2 % of cells may differ: two rasterisers differ in
+        # antialiasing and glyph hinting, not in where the frame, legend, table or map colours
+        # are. Measured: 0.5 % for the same page, 24 % against another template's page.
+        png = os.path.join(work, "landuse50.png")
+        run = t.run("map", gpkg, "--out", png, "--template", "用地现状图", "--org", "测试规划院",
+                    "--date", "2026年1月", "--dpi", "50", timeout=60)
+        if t.sane_exit(run, 0):
+            subprocess.run(["pdftoppm", "-r", "50", "-singlefile", pdf,
+                            os.path.join(work, "poppler")], check=True)
+            share = block_difference(ppm_pixels(os.path.join(work, "poppler.ppm")),
+                                     png_pixels(png))
+            t.check(share is not None, "pdftoppm's page and the PNG have the same size (±2 px)")
+            t.check(share is not None and share <= 0.02,
+                    "pdftoppm's page matches the PNG within tolerance (%.2f %% of cells differ)"
+                    % (100 * (share or 0)))
+
+    t.context = "map to SVG"
+    svg = os.path.join(work, "page.svg")
+    run = t.run("map", gpkg, "--out", svg, "--title", "测试标题", "--paper", "A4", "--portrait",
+                "--dpi", "96", timeout=60)
+    if t.sane_exit(run, 0) and os.path.isfile(svg):
+        try:
+            root = ET.parse(svg).getroot()
+            texts = "".join("".join(e.itertext()) for e in root.iter()
+                            if e.tag.endswith("text"))
+            t.check(root.tag.endswith("svg"), "the root is <svg>")
+            t.check("测试标题" in texts, "the title is SVG text")
+        except ET.ParseError as error:
+            t.check(False, "the SVG parses: %s" % error)
+
+    t.context = "map to SVG with hatched layers"
+    run = t.run("map", gpkg, "--out", os.path.join(work, "idle.svg"), "--template", "闲置土地分布图",
+                timeout=60)
+    if t.sane_exit(run, 0):
+        t.check("hatched fills are drawn as translucent fills" in run.err,
+                "the user is told that SVG has no hatching", run)
+
+    t.context = "map to PNG at a chosen DPI"
+    png = os.path.join(work, "page.png")
+    run = t.run("map", gpkg, "--out", png, "--paper", "A4", "--dpi", "100", "--grid",
+                "--layers", "boundary,parcels,roads", timeout=60)
+    if t.sane_exit(run, 0):
+        t.check(png_size(png) == (1169, 827), "A4 landscape at 100 dpi is 1169 × 827 (got %s)"
+                % (png_size(png),))
+
+    t.context = "map usage"
+    t.sane_exit(t.run("map", gpkg), 2)
+    t.sane_exit(t.run("map", gpkg, "--out", os.path.join(work, "x.jpg")), 2)
+    run = t.run("map", gpkg, "--out", pdf)
+    t.sane_exit(run, 2)
+    t.check("--overwrite" in run.err, "an existing file needs --overwrite", run)
+    run = t.run("map", gpkg, "--out", os.path.join(work, "y.pdf"), "--template", "没有的模板")
+    t.sane_exit(run, 2)
+    t.check("用地现状图" in run.err, "an unknown template lists the templates", run)
+    t.sane_exit(t.run("map", gpkg, "--out", os.path.join(work, "y.pdf"), "--layers", "nope"), 2)
+    t.sane_exit(t.run("map", gpkg, "--out", os.path.join(work, "y.pdf"), "--extent", "1,2,3"), 2)
+    t.check(not os.path.exists(os.path.join(work, "y.pdf")), "nothing written on bad usage")
+
+    t.context = "report"
+    pack = os.path.join(work, "pack")
+    run = t.run("report", gpkg, "--out", pack, "--as-of", "2025-06-30", timeout=120)
+    if t.sane_exit(run, 0):
+        names = sorted(os.listdir(pack))
+        pdfs = [n for n in names if n.endswith(".pdf")]
+        t.check(len(pdfs) == 5, "five template maps (got %s)" % pdfs, run)
+        for kind in ("acquisition", "idle", "works", "supply"):
+            t.check("ledger_%s.csv" % kind in names and "ledger_%s.xlsx" % kind in names,
+                    "ledger %s as CSV and XLSX" % kind)
+        for name in ("findings.csv", "findings.gpkg", "audit.csv", "audit.gpkg", "清单.txt"):
+            t.check(name in names, name + " is in the pack")
+        t.check(not [n for n in os.listdir(work) if ".partial" in n or ".old-" in n],
+                "no temporary folder left beside the pack")
+        listing = open(os.path.join(pack, "清单.txt"), encoding="utf-8-sig").read()
+        t.check(all(p in listing for p in pdfs), "清单.txt lists the maps")
+        compliance = [n for n in pdfs if "规划符合性" in n]
+        if compliance:
+            text = subprocess.run(["pdftotext", os.path.join(pack, compliance[0]), "-"],
+                                  capture_output=True, text=True).stdout
+            t.check("问题汇总表" in re.sub(r"\s+", "", text), "the compliance map has its table")
+        marker = os.path.join(pack, "清单.txt")
+        stamp = os.path.getmtime(marker)
+        run = t.run("report", gpkg, "--out", pack)
+        t.sane_exit(run, 2)
+        t.check("--force" in run.err, "a full folder needs --force", run)
+        t.check(os.path.getmtime(marker) == stamp, "the pack is untouched without --force")
+        run = t.run("report", gpkg, "--out", pack, "--force", "--as-of", "2025-06-30",
+                    timeout=120)
+        t.sane_exit(run, 0)
+        t.check(len([n for n in os.listdir(pack) if n.endswith(".pdf")]) == 5,
+                "--force replaces the pack with a complete one")
+    t.check(snapshot(sample) == before, "data/sample is unchanged: " +
+            diff_snapshots(before, snapshot(sample)))
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 
 GROUPS = {
@@ -1740,6 +1983,7 @@ GROUPS = {
     "check": group_check,
     "audit": group_audit,
     "ledger": group_ledger,
+    "map": group_map,
 }
 
 

@@ -1,6 +1,7 @@
 #include "app/desktop/application.h"
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
@@ -8,6 +9,7 @@
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/report_exporter.h"
 #include "app/desktop/translation.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
@@ -17,8 +19,12 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDateEdit>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
@@ -749,8 +755,8 @@ private slots:
         // What `parkatlas ledger --kind acquisition` gives: the engine run directly.
         geo::IssueList issues;
         const geo::ParkDefinition definition = geo::discoverPark(kSamplePark.toStdString());
-        const geo::Park park = geo::loadPark(
-            definition, {geo::rolesFor(geo::LedgerKind::Acquisition), {}}, issues);
+        const geo::Park park =
+            geo::loadPark(definition, {geo::rolesFor(geo::LedgerKind::Acquisition), {}}, issues);
         const geo::Ledger expected =
             geo::buildLedger(park, geo::LedgerKind::Acquisition, {}, issues);
         QVERIFY(!expected.tables.empty());
@@ -783,9 +789,8 @@ private slots:
         for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
             panel->view()->sortByColumn(mu, order);
             QCOMPARE(proxy->rowCount(), model->rowCount());
-            QVERIFY(proxy->index(proxy->rowCount() - 1, mu)
-                        .data(LedgerTableModel::TotalRole)
-                        .toBool());
+            QVERIFY(
+                proxy->index(proxy->rowCount() - 1, mu).data(LedgerTableModel::TotalRole).toBool());
             double previous = order == Qt::AscendingOrder ? -1e300 : 1e300;
             for (int row = 0; row + 1 < proxy->rowCount(); ++row) {
                 // What the view shows, read as a number (unknown is empty: first when
@@ -818,6 +823,79 @@ private slots:
         QFile xlsx(dir.filePath("ledger.xlsx"));
         QVERIFY(xlsx.open(QIODevice::ReadOnly));
         QVERIFY(xlsx.read(2) == QByteArray("PK"));
+    }
+
+    void exportMapDialogPreviewsTheLayoutAndWritesAPdf()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        QAction* action = window->findChild<QAction*>(QStringLiteral("exportMapAction"));
+        QVERIFY(action);
+        QVERIFY(action->isEnabled());
+        QVERIFY(window->findChild<QAction*>(QStringLiteral("exportReportAction"))->isEnabled());
+
+        ExportMapDialog dialog(kSamplePark, window->canvas()->extent());
+        QSignalSpy previews(&dialog, &ExportMapDialog::previewReady);
+        dialog.show();
+        QVERIFY(previews.wait(kLoadTimeoutMs));
+        // The land-use template, A3 landscape: wider than tall.
+        QCOMPARE(dialog.templateBox()->currentText(), QStringLiteral("用地现状图"));
+        QVERIFY(dialog.previewImage().width() > dialog.previewImage().height());
+        QVERIFY(!dialog.previewLabel()->pixmap().isNull());
+
+        // A change redraws the preview: A4 portrait is taller than wide.
+        dialog.paperBox()->setCurrentText(QStringLiteral("A4"));
+        dialog.orientationBox()->setCurrentIndex(1);
+        QVERIFY(previews.wait(kLoadTimeoutMs));
+        while (previews.wait(600)) {
+        }
+        QVERIFY(dialog.previewImage().height() > dialog.previewImage().width());
+        QCOMPARE(dialog.layout().paper, QStringLiteral("A4"));
+        QVERIFY(!dialog.layout().landscape);
+
+        QTemporaryDir directory;
+        QVERIFY(directory.isValid());
+        const QString path = directory.filePath(QStringLiteral("图.pdf"));
+        QSignalSpy exported(&dialog, &ExportMapDialog::exportFinished);
+        dialog.titleEdit()->setText(QStringLiteral("{park}测试图"));
+        dialog.exportTo(path);
+        QVERIFY(exported.wait(kLoadTimeoutMs));
+        QCOMPARE(exported.at(0).at(1).toString(), QString());
+        QFile pdf(path);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QCOMPARE(pdf.read(5), QByteArray("%PDF-"));
+        // Nothing left under a temporary name.
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 1);
+    }
+
+    void exportReportWritesTheCommitteePackAndNeverOverwritesAFullFolder()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        QTemporaryDir directory;
+        QVERIFY(directory.isValid());
+        const QString folder = directory.filePath(QStringLiteral("委员会材料"));
+        ReportExporter exporter;
+        QSignalSpy finished(&exporter, &ReportExporter::finished);
+        exporter.start(kSamplePark, folder, false);
+        QVERIFY(finished.wait(kLoadTimeoutMs * 2));
+        ReportOutcome outcome = finished.at(0).at(1).value<ReportOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        const QStringList maps = QDir(folder).entryList({QStringLiteral("*.pdf")}, QDir::Files);
+        QCOMPARE(maps.size(), 5);
+        QVERIFY(QFile::exists(folder + QStringLiteral("/findings.gpkg")));
+        QVERIFY(QFile::exists(folder + QStringLiteral("/ledger_acquisition.xlsx")));
+
+        // Again into the same (now full) folder without replace: refused, folder untouched.
+        const QDateTime stamp = QFileInfo(folder + QStringLiteral("/清单.txt")).lastModified();
+        exporter.start(kSamplePark, folder, false);
+        QVERIFY(finished.wait(kLoadTimeoutMs * 2));
+        outcome = finished.at(1).at(1).value<ReportOutcome>();
+        QVERIFY(!outcome.error.isEmpty());
+        QCOMPARE(QFileInfo(folder + QStringLiteral("/清单.txt")).lastModified(), stamp);
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
     }
 
     void screenshotCommandWritesThePicture()

@@ -1,0 +1,134 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/map_export.h"
+#include "app/cli/park_options.h"
+#include "app/cli/progress_bar.h"
+
+#include "app/render/committee_pack.h"
+
+#include "geo/error.h"
+#include "geo/model/park.h"
+
+#include <QString>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace parkatlas::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool isEmptyDirectory(const fs::path& path)
+{
+    std::error_code error;
+    return fs::is_directory(path, error) &&
+           fs::directory_iterator(path, error) == fs::directory_iterator();
+}
+
+fs::path utf8Path(const std::string& text)
+{
+    return fs::path(std::u8string(text.begin(), text.end()));
+}
+
+} // namespace
+
+int runReport(const std::vector<std::string>& args)
+{
+    CommandLine cli(
+        "report",
+        "PARK --out DIR [--force] [--as-of YYYY-MM-DD] [--org O] [--date D] [--paper A4|A3|...] "
+        "[--dpi N] [--method ellipsoidal|survey|planar]",
+        "The committee pack (规委会、区长办公会) in one folder: the template maps as PDF "
+        "(用地现状图, 规划符合性分析图, 闲置土地分布图, 征地进度图, 道路管网工程进度图; a map "
+        "whose "
+        "layer the park lacks is left out and said so), the ledgers (台账) as CSV (UTF-8 with "
+        "BOM) and XLSX, the plan-check findings and the idle-land audit as CSV and GeoPackage, "
+        "and 清单.txt listing what is there. The pack is written into a temporary folder beside "
+        "DIR and renamed to DIR when complete, so DIR is either the whole pack or untouched. An "
+        "existing DIR that is not empty is refused unless --force, which replaces it (the old one "
+        "is removed only after the new one is in place).");
+    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
+    cli.addOption("out", "DIR", "the folder of the pack (required)");
+    cli.addFlag("force", "replace DIR when it exists and is not empty");
+    cli.addOption("as-of", "DATE", "the idle-land audit date, YYYY-MM-DD (default: today)");
+    cli.addOption("org", "O", "the organisation (编制单位) in the maps' title block");
+    cli.addOption("date", "D", "the date in the maps' title block (default: this month)");
+    cli.addOption("paper", "P", "A4, A3 (default), A2, A1 or A0");
+    cli.addOption("dpi", "N", "a finer grid than 600 DPI for the PDFs' map vertices");
+    cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    addSourceOptions(cli);
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    const std::string outText = cli.value("out");
+    if (outText.empty())
+        throw UsageError("--out DIR is required");
+    const fs::path out = fs::absolute(utf8Path(outText)).lexically_normal();
+    std::error_code error;
+    const bool exists = fs::exists(out, error);
+    if (exists && !fs::is_directory(out, error))
+        throw UsageError("--out " + outText + " exists and is not a folder");
+    if (exists && !isEmptyDirectory(out) && !cli.has("force"))
+        throw UsageError("--out " + outText +
+                         " exists and is not empty; add --force to replace it");
+    geo::Date asOf = geo::Date::fromYmd(1970, 1, 1);
+    if (cli.has("as-of")) {
+        const auto parsed = geo::Date::parse(cli.value("as-of"));
+        if (!parsed)
+            throw UsageError("--as-of '" + cli.value("as-of") + "' is not a date (YYYY-MM-DD)");
+        asOf = *parsed;
+    } else {
+        const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+        asOf.daysSinceEpoch = static_cast<std::int32_t>(today.time_since_epoch().count());
+    }
+    const double dpi = dpiFrom(cli);
+    const geo::AreaMethod method = areaMethodFrom(cli);
+    render::PageLayout overrides;
+    if (cli.has("paper")) {
+        overrides.paper = QString::fromStdString(cli.value("paper")).toUpper();
+        if (render::paperSizeMm(overrides.paper).isEmpty())
+            throw UsageError("--paper must be A4, A3, A2, A1 or A0");
+    }
+
+    IssuePrinter issues;
+    const std::string source = cli.positional("PARK");
+    const geo::ParkDefinition definition = geo::discoverPark(source, openOptionsFrom(cli));
+    auto park = std::make_shared<const geo::Park>(readPark(definition, {}, issues));
+    ensureGuiApplication();
+
+    render::CommitteePackOptions options;
+    options.asOf = asOf;
+    options.areaMethod = method;
+    options.dpi = dpi;
+    options.organisation = QString::fromStdString(cli.value("org"));
+    options.date = QString::fromStdString(cli.value("date"));
+    options.paper = overrides.paper;
+    if (!cli.has("paper"))
+        options.paper.clear();
+    options.replace = cli.has("force");
+    options.projectPath = definition.projectPath;
+    options.source = source;
+    render::CommitteePackResult result;
+    {
+        ProgressBar bar("writing the pack");
+        options.progress = [&bar](double done) { return bar.update(done); };
+        result = render::writeCommitteePack(park, outText, options, issues);
+        bar.finish();
+    }
+    for (const std::string& warning : result.warnings)
+        std::cerr << "parkatlas report: " << warning << "\n";
+    const std::vector<std::string>& leftOut = result.leftOut;
+    const std::vector<std::string>& contents = result.contents;
+    for (const std::string& line : leftOut)
+        std::cerr << "parkatlas report: left out " << line << "\n";
+    std::cerr << "wrote " << contents.size() << " item(s) to " << outText << "\n";
+    return kExitOk;
+}
+
+} // namespace parkatlas::cli

@@ -1,0 +1,66 @@
+#include "app/cli/map_export.h"
+
+#include "app/cli/command_line.h"
+#include "app/cli/progress_bar.h"
+#include "app/render/park_page.h"
+#include "app/render/role_style_book.h"
+
+#include "geo/issue.h"
+
+#include <QGuiApplication>
+#include <QString>
+
+#include <optional>
+
+namespace parkatlas::cli {
+
+void ensureGuiApplication()
+{
+    if (QGuiApplication::instance())
+        return;
+    // Never a window: fonts and painting only, also where there is a display.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Qt's notes about the desktop session (no XDG_RUNTIME_DIR under a service or in CI) mean
+    // nothing to a command that writes a file; its other warnings still reach stderr.
+    static const QtMessageHandler previous = qInstallMessageHandler(nullptr);
+    qInstallMessageHandler(
+        [](QtMsgType type, const QMessageLogContext& context, const QString& message) {
+            if (message.startsWith(QLatin1String("QStandardPaths:")))
+                return;
+            if (previous)
+                previous(type, context, message);
+        });
+    static int argc = 1;
+    static char name[] = "parkatlas";
+    static char* argv[] = {name, nullptr};
+    // Kept until the process ends (never destroyed: nothing in Qt may outlive it).
+    new QGuiApplication(argc, argv);
+}
+
+render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& park,
+                                       const render::PageLayout& layout, const std::string& out,
+                                       render::PageFormat format, const ParkMapOptions& options,
+                                       geo::IssueSink& issues)
+{
+    ensureGuiApplication();
+    const render::RoleStyleBook book =
+        render::RoleStyleBook::load(render::RoleStyleBook::defaultDirectory());
+    for (const QString& problem : book.problems())
+        issues.report({geo::Issue::Severity::Warning, {}, {}, -1, problem.toStdString()});
+    render::ParkPageOptions page;
+    page.areaMethod = options.areaMethod;
+    page.findings = options.findings;
+    page.projectPath = options.projectPath;
+    page.source = options.source;
+    std::optional<ProgressBar> bar;
+    if (layout.table == render::PageTableKind::Findings && !options.findings) {
+        bar.emplace("checking");
+        page.progress = [&bar](double done) { return bar->update(done); };
+    }
+    const render::PageRenderer renderer = render::parkPage(park, layout, book, page, issues);
+    if (bar)
+        bar->finish();
+    return renderer.exportTo(QString::fromStdString(out), format, options.dpi);
+}
+
+} // namespace parkatlas::cli

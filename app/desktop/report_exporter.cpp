@@ -1,0 +1,133 @@
+#include "app/desktop/report_exporter.h"
+
+#include "app/render/committee_pack.h"
+
+#include "geo/issue.h"
+#include "geo/model/park.h"
+
+#include <QDate>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QMetaObject>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+
+namespace parkatlas::desktop {
+
+ReportExporter::ReportExporter(QObject* parent)
+    : QObject(parent), m_cancel(std::make_shared<std::atomic<bool>>(false))
+{
+    connect(&m_watcher, &QFutureWatcher<ReportOutcome>::finished, this,
+            [this] { emit finished(m_folder, m_watcher.result()); });
+}
+
+ReportExporter::~ReportExporter()
+{
+    m_cancel->store(true);
+}
+
+void ReportExporter::cancel()
+{
+    m_cancel->store(true);
+}
+
+void ReportExporter::start(const QString& parkSource, const QString& folder, bool replace)
+{
+    if (m_watcher.isRunning())
+        return;
+    m_folder = folder;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const QDate today = QDate::currentDate();
+    QPointer<ReportExporter> self(this);
+    m_watcher.setFuture(QtConcurrent::run([source = parkSource.toStdString(),
+                                           out = folder.toStdString(), replace, today,
+                                           cancel = m_cancel, self]() -> ReportOutcome {
+        ReportOutcome outcome;
+        try {
+            geo::NullIssueSink issues;
+            const geo::ParkDefinition definition = geo::discoverPark(source);
+            auto park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, issues));
+            render::CommitteePackOptions options;
+            options.asOf = geo::Date::fromYmd(today.year(), static_cast<unsigned>(today.month()),
+                                              static_cast<unsigned>(today.day()));
+            options.replace = replace;
+            options.projectPath = definition.projectPath;
+            options.source = QFileInfo(QString::fromStdString(source)).fileName().toStdString();
+            options.progress = [cancel, self](double done) {
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, done] {
+                        if (self)
+                            emit self->progressed(done);
+                    },
+                    Qt::QueuedConnection);
+                return !cancel->load();
+            };
+            const render::CommitteePackResult result =
+                render::writeCommitteePack(park, out, options, issues);
+            for (const std::string& line : result.contents)
+                outcome.contents.append(QString::fromStdString(line));
+            for (const std::string& line : result.leftOut)
+                outcome.leftOut.append(QString::fromStdString(line));
+        } catch (const geo::Cancelled&) {
+            outcome.cancelled = true;
+            outcome.error = tr("The report was cancelled; nothing was written.");
+        } catch (const std::exception& failure) {
+            outcome.error = QString::fromStdString(failure.what());
+        }
+        return outcome;
+    }));
+}
+
+void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSource)
+{
+    const QFileInfo park(parkSource);
+    const QString proposed = park.absoluteDir().filePath(
+        park.completeBaseName() +
+        tr("_committee_pack_%1").arg(QDate::currentDate().toString(QStringLiteral("yyyyMMdd"))));
+    const QString folder = QFileDialog::getSaveFileName(
+        parent, tr("Export Report: the folder of the committee pack"), proposed, QString(), nullptr,
+        QFileDialog::ShowDirsOnly | QFileDialog::DontConfirmOverwrite);
+    if (folder.isEmpty())
+        return;
+    bool replace = false;
+    if (!render::isFreeForPack(folder.toStdString())) {
+        if (QMessageBox::question(parent, tr("Export Report"),
+                                  tr("%1 exists and is not empty. Replace it with the new pack? "
+                                     "(It is removed only once the new pack is complete.)")
+                                      .arg(QDir::toNativeSeparators(folder))) != QMessageBox::Yes)
+            return;
+        replace = true;
+    }
+    auto* exporter = new ReportExporter(parent);
+    auto* progress =
+        new QProgressDialog(tr("Writing the committee pack…"), tr("Cancel"), 0, 1000, parent);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(0);
+    connect(exporter, &ReportExporter::progressed, progress,
+            [progress](double share) { progress->setValue(static_cast<int>(share * 1000)); });
+    connect(progress, &QProgressDialog::canceled, exporter, &ReportExporter::cancel);
+    connect(exporter, &ReportExporter::finished, parent,
+            [parent, exporter, progress](const QString& out, const ReportOutcome& outcome) {
+                progress->deleteLater();
+                exporter->deleteLater();
+                if (!outcome.error.isEmpty()) {
+                    QMessageBox::warning(parent, tr("Export Report"), outcome.error);
+                    return;
+                }
+                QString text = tr("Wrote the committee pack to %1:\n\n%2")
+                                   .arg(QDir::toNativeSeparators(out),
+                                        outcome.contents.join(QLatin1Char('\n')));
+                if (!outcome.leftOut.isEmpty())
+                    text += tr("\n\nLeft out:\n%1").arg(outcome.leftOut.join(QLatin1Char('\n')));
+                QMessageBox::information(parent, tr("Export Report"), text);
+            });
+    exporter->start(parkSource, folder, replace);
+}
+
+} // namespace parkatlas::desktop

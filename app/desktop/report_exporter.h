@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+class QWidget;
+
+namespace parkatlas::desktop {
+
+/// What writing a committee pack gave.
+struct ReportOutcome {
+    QString error; // empty: the pack is complete in its folder
+    QStringList contents;
+    QStringList leftOut;
+    bool cancelled = false;
+};
+
+/// File > Export Report…: the committee pack of a park (render::writeCommitteePack: the template
+/// maps as PDF, the ledgers, the findings and the audit) written on a worker into a new folder,
+/// which replaces an existing full folder only when asked to. Lives on the GUI thread, which
+/// never waits for it.
+class ReportExporter : public QObject {
+    Q_OBJECT
+public:
+    explicit ReportExporter(QObject* parent = nullptr);
+    ~ReportExporter() override;
+
+    /// Starts writing the pack of `parkSource` into `folder`; finished() follows. Does nothing
+    /// while a pack is being written.
+    void start(const QString& parkSource, const QString& folder, bool replace);
+    void cancel();
+    bool isRunning() const { return m_watcher.isRunning(); }
+
+    /// Asks for a folder (proposing "<park>_委员会材料" in the park's folder), whether to replace
+    /// it when it is full, then starts; shows the outcome in a message box.
+    static void exportInteractively(QWidget* parent, const QString& parkSource);
+
+signals:
+    void progressed(double share);
+    void finished(const QString& folder, const parkatlas::desktop::ReportOutcome& outcome);
+
+private:
+    QFutureWatcher<ReportOutcome> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QString m_folder;
+};
+
+} // namespace parkatlas::desktop
+
+Q_DECLARE_METATYPE(parkatlas::desktop::ReportOutcome)

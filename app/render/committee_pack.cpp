@@ -1,0 +1,255 @@
+#include "app/render/committee_pack.h"
+
+#include "app/render/page_layout.h"
+#include "app/render/park_page.h"
+#include "app/render/role_style_book.h"
+
+#include "geo/error.h"
+#include "geo/issue.h"
+#include "geo/ledger/ledgers.h"
+#include "geo/rules/audit.h"
+#include "geo/rules/audit_rules.h"
+#include "geo/rules/compliance.h"
+#include "geo/rules/findings_io.h"
+#include "geo/rules/styles.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+
+namespace parkatlas::render {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path utf8Path(const std::string& text)
+{
+    return fs::path(std::u8string(text.begin(), text.end()));
+}
+
+std::string pathText(const fs::path& path)
+{
+    const std::u8string text = path.u8string();
+    return std::string(text.begin(), text.end());
+}
+
+bool isEmptyDirectory(const fs::path& path)
+{
+    std::error_code error;
+    return fs::is_directory(path, error) &&
+           fs::directory_iterator(path, error) == fs::directory_iterator();
+}
+
+/// The layer a map cannot do without (none: always drawn).
+std::optional<geo::Role> roleNeeded(const std::string& templateName)
+{
+    if (templateName == "用地现状图")
+        return geo::Role::Parcels;
+    if (templateName == "规划符合性分析图")
+        return geo::Role::PlanZones;
+    if (templateName == "闲置土地分布图")
+        return geo::Role::IdleLand;
+    if (templateName == "征地进度图")
+        return geo::Role::Acquisition;
+    return std::nullopt;
+}
+
+void check(const geo::ProgressCallback& progress, double done)
+{
+    if (progress && !progress(done))
+        throw geo::Cancelled();
+}
+
+} // namespace
+
+const std::vector<const char*>& committeeTemplates()
+{
+    static const std::vector<const char*> names = {
+        "用地现状图", "规划符合性分析图", "闲置土地分布图", "征地进度图", "道路管网工程进度图"};
+    return names;
+}
+
+bool isFreeForPack(const std::string& out)
+{
+    std::error_code error;
+    const fs::path path = utf8Path(out);
+    return !fs::exists(path, error) || isEmptyDirectory(path);
+}
+
+CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& park,
+                                       const std::string& outText,
+                                       const CommitteePackOptions& options, geo::IssueSink& issues)
+{
+    const fs::path out = fs::absolute(utf8Path(outText)).lexically_normal();
+    std::error_code error;
+    if (fs::exists(out, error) && !fs::is_directory(out, error))
+        throw geo::IoError("exists and is not a folder", {outText, {}, -1, {}});
+    if (!isFreeForPack(outText) && !options.replace)
+        throw geo::IoError("the folder exists and is not empty; not replaced",
+                           {outText, {}, -1, {}});
+
+    fs::create_directories(out.parent_path(), error);
+    std::random_device random;
+    const fs::path staging = out.parent_path() / utf8Path(pathText(out.filename()) + ".partial-" +
+                                                          std::to_string(random()));
+    if (!fs::create_directory(staging, error) || error)
+        throw geo::IoError("cannot create a folder: " + error.message(),
+                           {pathText(staging), {}, -1, {}});
+
+    CommitteePackResult result;
+    try {
+        const RoleStyleBook book = RoleStyleBook::load(RoleStyleBook::defaultDirectory());
+        // Findings first: the compliance map draws them.
+        check(options.progress, 0.0);
+        geo::ComplianceOptions checkOptions;
+        checkOptions.settings = geo::ComplianceSettings::load(options.projectPath, issues);
+        if (options.progress)
+            checkOptions.progress = [&](double done) { return options.progress(0.3 * done); };
+        const geo::ComplianceResult compliance = geo::checkCompliance(*park, checkOptions, issues);
+        {
+            std::ofstream csv(staging / "findings.csv", std::ios::binary);
+            geo::writeFindingsCsv(csv, compliance.findings);
+            geo::writeFindingsGeoPackage(pathText(staging / "findings.gpkg"), compliance.findings,
+                                         park->crs, false);
+            result.contents.push_back("findings.csv / findings.gpkg — 规划符合性检查（" +
+                                      std::to_string(compliance.findings.size()) + " 处）");
+        }
+        check(options.progress, 0.35);
+        if (park->layer(geo::Role::Parcels)) {
+            geo::AuditOptions audit;
+            audit.asOf = options.asOf;
+            audit.areaMethod = options.areaMethod;
+            audit.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), options.projectPath);
+            const geo::AuditResult audited = geo::runAudit(*park, audit, issues);
+            std::ofstream csv(staging / "audit.csv", std::ios::binary);
+            geo::writeFindingsCsv(csv, audited.findings);
+            geo::writeFindingsGeoPackage(pathText(staging / "audit.gpkg"), audited.findings,
+                                         park->crs, false);
+            result.contents.push_back("audit.csv / audit.gpkg — 闲置土地认定，截至 " +
+                                      options.asOf.toIso() + "（" +
+                                      std::to_string(audited.findings.size()) + " 处）");
+        }
+        check(options.progress, 0.45);
+        for (const geo::LedgerKind kind : {geo::LedgerKind::Acquisition, geo::LedgerKind::Idle,
+                                           geo::LedgerKind::Works, geo::LedgerKind::Supply}) {
+            const std::string name = std::string("ledger_") + geo::toString(kind);
+            bool present = false;
+            for (const geo::Role role : geo::rolesFor(kind))
+                present = present || park->layer(role) != nullptr;
+            if (!present) {
+                result.leftOut.push_back(name + "：园区无所需图层 / the park has no layer for it");
+                continue;
+            }
+            geo::LedgerOptions ledgerOptions;
+            ledgerOptions.areaMethod = options.areaMethod;
+            geo::Ledger ledger;
+            try {
+                ledger = geo::buildLedger(*park, kind, ledgerOptions, issues);
+            } catch (const geo::IoError& missing) {
+                result.leftOut.push_back(name + "：" + missing.what());
+                continue;
+            }
+            std::ofstream csv(staging / (name + ".csv"), std::ios::binary);
+            geo::writeLedgerCsv(csv, ledger);
+            csv.close();
+            if (!csv)
+                throw geo::IoError("cannot write",
+                                   {pathText(staging / (name + ".csv")), {}, -1, {}});
+            geo::writeLedgerXlsx(pathText(staging / (name + ".xlsx")), ledger);
+            result.contents.push_back(name + ".csv / " + name + ".xlsx — " + ledger.title);
+        }
+
+        ParkPageOptions pageOptions;
+        pageOptions.areaMethod = options.areaMethod;
+        pageOptions.findings = &compliance.findings;
+        pageOptions.projectPath = options.projectPath;
+        pageOptions.source = options.source;
+        const QString styles = RoleStyleBook::defaultDirectory();
+        int number = 0;
+        const std::size_t mapCount = committeeTemplates().size();
+        for (std::size_t i = 0; i < mapCount; ++i) {
+            check(options.progress, 0.5 + 0.5 * static_cast<double>(i) / mapCount);
+            const std::string templateName = committeeTemplates()[i];
+            if (const auto role = roleNeeded(templateName); role && !park->layer(*role)) {
+                result.leftOut.push_back(templateName + "：园区无" + geo::chineseName(*role) +
+                                         "图层 / no " + geo::toString(*role) + " layer");
+                continue;
+            }
+            PageLayout layout =
+                PageLayout::loadTemplate(QString::fromStdString(templateName), styles);
+            if (!options.organisation.isEmpty())
+                layout.organisation = options.organisation;
+            if (!options.date.isEmpty())
+                layout.date = options.date;
+            if (!options.paper.isEmpty())
+                layout.paper = options.paper;
+            ++number;
+            char prefix[16];
+            std::snprintf(prefix, sizeof prefix, "%02d_", number);
+            const std::string file = prefix + templateName + ".pdf";
+            const PageRenderer page = parkPage(park, layout, book, pageOptions, issues);
+            const PageExportResult exported =
+                page.exportTo(QString::fromStdString(pathText(staging / utf8Path(file))),
+                              PageFormat::Pdf, options.dpi);
+            for (const QString& warning : exported.warnings)
+                result.warnings.push_back(file + ": " + warning.toStdString());
+            result.contents.push_back(file + " — " + page.title().toStdString());
+        }
+
+        std::string index = "\xEF\xBB\xBF" + park->name + " — 委员会材料 / committee pack\r\n";
+        index += "来源 source: " + options.source +
+                 "\r\n面积 area method: " + geo::toString(options.areaMethod) + "\r\n\r\n";
+        for (const std::string& line : result.contents)
+            index += line + "\r\n";
+        if (!result.leftOut.empty()) {
+            index += "\r\n未生成 left out:\r\n";
+            for (const std::string& line : result.leftOut)
+                index += line + "\r\n";
+        }
+        std::ofstream listing(staging / utf8Path("清单.txt"), std::ios::binary);
+        listing << index;
+        listing.close();
+        if (!listing)
+            throw geo::IoError("cannot write",
+                               {pathText(staging / utf8Path("清单.txt")), {}, -1, {}});
+        check(options.progress, 1.0);
+    } catch (...) {
+        fs::remove_all(staging, error);
+        throw;
+    }
+
+    // Into place: an empty folder is replaced outright; a full one is moved aside first and
+    // removed only once the new pack is in place.
+    fs::path aside;
+    if (fs::exists(out, error)) {
+        if (isEmptyDirectory(out)) {
+            fs::remove(out, error);
+        } else {
+            aside = out.parent_path() /
+                    utf8Path(pathText(out.filename()) + ".old-" + std::to_string(random()));
+            fs::rename(out, aside, error);
+            if (error) {
+                const std::string message = error.message();
+                fs::remove_all(staging, error);
+                throw geo::IoError("cannot move the old folder aside: " + message,
+                                   {outText, {}, -1, {}});
+            }
+        }
+    }
+    fs::rename(staging, out, error);
+    if (error) {
+        const std::string message = error.message();
+        if (!aside.empty())
+            fs::rename(aside, out, error);
+        fs::remove_all(staging, error);
+        throw geo::IoError("cannot move the pack into place: " + message, {outText, {}, -1, {}});
+    }
+    if (!aside.empty())
+        fs::remove_all(aside, error);
+    return result;
+}
+
+} // namespace parkatlas::render

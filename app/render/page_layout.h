@@ -1,0 +1,82 @@
+#pragma once
+
+#include "geo/model/geometry_store.h"
+
+#include <QJsonObject>
+#include <QSizeF>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace parkatlas::render {
+
+/// What goes into the page's area table (in mu).
+enum class PageTableKind {
+    None,
+    LandUse,     // parcels by land-use code, those whose centre lies in the map frame
+    Findings,    // plan-compliance findings by rule
+    Acquisition, // acquisition (征地) by stage
+    Idle,        // idle-land cases by kind
+    Works,       // roads and pipelines by lot
+};
+
+const char* toString(PageTableKind kind);
+std::optional<PageTableKind> pageTableKindFromString(const QString& text);
+
+/// A page layout: the paper, the map frame's scale or extent, the texts and which page elements
+/// are shown. A template (styles/layouts/*.json, or a user's own file) is one of these as JSON:
+///
+///   { "name": "用地现状图", "paper": "A3", "orientation": "landscape", "margin_mm": 10,
+///     "title": "{park}用地现状图", "subtitle": "…", "organisation": "…", "date": "",
+///     "scale": 0, "extent": [minx, miny, maxx, maxy], "layers": ["boundary", "parcels"],
+///     "legend": true, "scale_bar": true, "north_arrow": true, "grid": false,
+///     "table": "landuse|findings|acquisition|idle|works|none", "footnote": "…" }
+///
+/// Every key is optional. "{park}" in a text is replaced by the park's name; an empty date is
+/// today's month ("2026年11月"). A plain value, safe to copy across threads.
+struct PageLayout {
+    QString name;
+    QString paper = QStringLiteral("A3"); // A4, A3, A2, A1, A0
+    bool landscape = true;
+    double marginMm = 10;
+    QString title;
+    QString subtitle;
+    QString organisation;
+    QString date;
+    /// The map's scale 1:N; 0 fits the extent (or every layer) into the frame at the next round
+    /// scale (1:2000, 1:2500, 1:5000, 1:10000 …).
+    double scaleDenominator = 0;
+    std::optional<geo::Envelope> extent; // map CRS; none: the layers' extent
+    /// Role or layer names to draw, bottom-to-top order decided by the style book; empty: all.
+    QStringList layers;
+    bool legend = true;
+    bool scaleBar = true;
+    bool northArrow = true;
+    bool grid = false;
+    PageTableKind table = PageTableKind::LandUse;
+    QString footnote;
+
+    /// The paper's size in millimetres, oriented; empty for an unknown paper name.
+    QSizeF pageSizeMm() const;
+
+    /// Reads a template; keys it does not know are problems (not silently ignored). Throws
+    /// std::runtime_error naming `origin` for a wrong value type or an unknown paper or table.
+    static PageLayout fromJson(const QJsonObject& json, const QString& origin);
+    QJsonObject toJson() const;
+
+    /// The template named `nameOrPath`: a path to a JSON file (anything with a '/' or ending in
+    /// .json), else the file styles/layouts/<name>.json, else the template whose "name" is it.
+    /// Throws std::runtime_error naming the file or listing the templates there are.
+    static PageLayout loadTemplate(const QString& nameOrPath, const QString& stylesDirectory);
+    /// The names of the templates in styles/layouts/, sorted.
+    static QStringList templateNames(const QString& stylesDirectory);
+};
+
+/// Paper sizes in millimetres, portrait: A0–A4; empty for anything else.
+QSizeF paperSizeMm(const QString& paper);
+
+/// The next round scale denominator at or above `denominator`: 1, 2, 2.5, 5 × 10^k.
+double roundScaleUp(double denominator);
+
+} // namespace parkatlas::render

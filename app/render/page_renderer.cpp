@@ -1,0 +1,787 @@
+#include "app/render/page_renderer.h"
+
+#include "app/render/legend.h"
+#include "app/render/map_renderer.h"
+#include "app/render/map_settings.h"
+
+#include <QBuffer>
+#include <QDate>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QFontMetricsF>
+#include <QImage>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace parkatlas::render {
+
+namespace {
+
+constexpr double kMmPerInch = 25.4;
+const QColor kInk(20, 20, 20);
+const QColor kFineInk(90, 90, 90);
+
+/// 1, 2 or 5 × 10^k at or below `value`.
+double roundStepDown(double value)
+{
+    if (!(value > 0))
+        return 0;
+    const double decade = std::pow(10.0, std::floor(std::log10(value)));
+    for (const double step : {5.0, 2.0, 1.0})
+        if (decade * step <= value * (1 + 1e-9))
+            return decade * step;
+    return decade;
+}
+
+QString groupedNumber(double value)
+{
+    // 3 300 000: the thousands of a Gauss-Krüger coordinate read at a glance.
+    QString digits = QString::number(std::llround(std::fabs(value)));
+    for (qsizetype at = digits.size() - 3; at > 0; at -= 3)
+        digits.insert(at, QChar(0x2009));
+    return value < 0 ? QLatin1Char('-') + digits : digits;
+}
+
+QString lengthText(double metres)
+{
+    if (metres >= 1000)
+        return QString::number(metres / 1000, 'g', 6) + QStringLiteral(" 千米");
+    return QString::number(metres, 'g', 6) + QStringLiteral(" 米");
+}
+
+/// Page text: Latin letters and digits from DejaVu Sans (there with fontconfig everywhere), CJK
+/// from Noto Sans CJK. Not Noto Sans CJK alone: its digits are shaped to glyphs that Qt's PDF
+/// writer leaves out of the ToUnicode map, so "1:5000" would not be found in the PDF.
+QFont pageFont(double points)
+{
+    QFont font = cjkFont(points);
+    QStringList families = font.families();
+    families.prepend(QStringLiteral("DejaVu Sans"));
+    font.setFamilies(families);
+    return font;
+}
+
+/// Qt's PDF writer maps each glyph back to the lowest code point that has it, and Noto Sans CJK
+/// gives the Kangxi radicals (U+2F00…) the glyphs of the ideographs: "用" would be extracted as
+/// "⽤" (U+2F64) and a search for 用地 would fail. The ToUnicode maps are written uncompressed;
+/// this rewrites each such code point in place (same length, so no offset moves) to its
+/// compatibility ideograph (NFKC), and the tab Qt maps the space glyph to back to a space.
+void fixToUnicodeMaps(QByteArray& pdf)
+{
+    const auto rewrite = [&pdf](qsizetype at) { // at: the '<' of a 4-digit destination
+        bool ok = false;
+        const uint code = QByteArray(pdf.constData() + at + 1, 4).toUInt(&ok, 16);
+        if (!ok)
+            return;
+        uint replacement = code;
+        if (code == 0x0009) {
+            replacement = 0x0020;
+        } else if (code >= 0x2E80 && code <= 0x2FDF) {
+            const QString normal = QString(QChar(static_cast<char16_t>(code)))
+                                       .normalized(QString::NormalizationForm_KC);
+            if (normal.size() == 1)
+                replacement = normal.at(0).unicode();
+        }
+        if (replacement == code)
+            return;
+        const QByteArray hex = QByteArray::number(replacement, 16).toUpper().rightJustified(4, '0');
+        for (int k = 0; k < 4; ++k)
+            pdf[at + 1 + k] = hex[k];
+    };
+    qsizetype from = 0;
+    while (true) {
+        const qsizetype begin = pdf.indexOf("begincmap", from);
+        if (begin < 0)
+            return;
+        const qsizetype end = pdf.indexOf("endcmap", begin);
+        if (end < 0)
+            return;
+        // Destinations only: in "beginbfrange" lines the first two codes are sources, in
+        // "beginbfchar" lines the first; code space ranges are left alone.
+        int sources = -1;
+        qsizetype line = begin;
+        while (line < end) {
+            qsizetype next = pdf.indexOf('\n', line);
+            if (next < 0 || next > end)
+                next = end;
+            const QByteArray text = pdf.mid(line, next - line);
+            if (text.contains("beginbfrange"))
+                sources = 2;
+            else if (text.contains("beginbfchar"))
+                sources = 1;
+            else if (text.contains("endbfrange") || text.contains("endbfchar"))
+                sources = -1;
+            else if (sources > 0 && text.startsWith('<')) {
+                int seen = 0;
+                for (qsizetype i = line; i + 5 < next; ++i) {
+                    if (pdf[i] != '<')
+                        continue;
+                    const bool fourDigits = pdf[i + 5] == '>';
+                    if (seen++ >= sources && fourDigits)
+                        rewrite(i);
+                }
+            }
+            line = next + 1;
+        }
+        from = end;
+    }
+}
+
+/// Paints in millimetres on a device of any resolution: positions, line widths and fonts are
+/// physical, so every format gives the same page.
+class PagePainter {
+public:
+    PagePainter(QPainter& painter, double dpi) : m_painter(painter), m_pxPerMm(dpi / kMmPerInch) {}
+
+    double px(double mm) const { return mm * m_pxPerMm; }
+    double mm(double px) const { return px / m_pxPerMm; }
+    QPointF px(QPointF mm) const { return mm * m_pxPerMm; }
+    QRectF px(const QRectF& mm) const
+    {
+        return {mm.x() * m_pxPerMm, mm.y() * m_pxPerMm, mm.width() * m_pxPerMm,
+                mm.height() * m_pxPerMm};
+    }
+
+    QFont font(double points, bool bold = false) const
+    {
+        QFont font = pageFont(points);
+        if (bold)
+            font.setWeight(QFont::Bold);
+        return QFont(font, m_painter.device());
+    }
+    /// Width of `text` in millimetres.
+    double textWidth(const QFont& font, const QString& text) const
+    {
+        return mm(QFontMetricsF(font, m_painter.device()).horizontalAdvance(text));
+    }
+
+    void line(QPointF from, QPointF to, double widthMm, const QColor& colour = kInk)
+    {
+        m_painter.setPen(QPen(colour, px(widthMm), Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
+        m_painter.drawLine(px(from), px(to));
+    }
+    void rect(const QRectF& mm, double widthMm, const QColor& colour = kInk,
+              const QBrush& brush = Qt::NoBrush)
+    {
+        m_painter.setPen(
+            widthMm > 0 ? QPen(colour, px(widthMm), Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin)
+                        : QPen(Qt::NoPen));
+        m_painter.setBrush(brush);
+        m_painter.drawRect(px(mm));
+    }
+    void text(const QRectF& mm, int flags, const QString& text, const QFont& font,
+              const QColor& colour = kInk)
+    {
+        m_painter.setFont(font);
+        m_painter.setPen(colour);
+        m_painter.drawText(px(mm), flags, text);
+    }
+
+    QPainter& painter() { return m_painter; }
+
+private:
+    QPainter& m_painter;
+    double m_pxPerMm;
+};
+
+} // namespace
+
+std::optional<PageFormat> pageFormatFromPath(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("pdf"))
+        return PageFormat::Pdf;
+    if (suffix == QLatin1String("svg"))
+        return PageFormat::Svg;
+    if (suffix == QLatin1String("png"))
+        return PageFormat::Png;
+    return std::nullopt;
+}
+
+PageRenderer::PageRenderer(PageLayout layout, std::vector<LayerSnapshot> layers, geo::Crs crs,
+                           QString parkName)
+    : m_layout(std::move(layout)), m_layers(std::move(layers)), m_crs(std::move(crs)),
+      m_parkName(std::move(parkName))
+{
+    // Labels in the page's fonts, so their digits stay text in a PDF too (see pageFont).
+    for (LayerSnapshot& snapshot : m_layers)
+        if (snapshot.style.labelField >= 0) {
+            QFont font = pageFont(snapshot.style.labelFont.pointSizeF());
+            font.setWeight(snapshot.style.labelFont.weight());
+            snapshot.style.labelFont = font;
+        }
+    m_pageMm = m_layout.pageSizeMm();
+    if (m_pageMm.isEmpty())
+        m_pageMm = paperSizeMm(QStringLiteral("A3")).transposed();
+    const double u = std::min(m_pageMm.width(), m_pageMm.height()) / 297.0;
+    m_unit = u;
+    const double margin = std::clamp(m_layout.marginMm, 0.0, m_pageMm.height() / 4);
+    m_borderMm = QRectF(QPointF(0, 0), m_pageMm).adjusted(margin, margin, -margin, -margin);
+    m_innerMm = m_borderMm.adjusted(1.5 * u, 1.5 * u, -1.5 * u, -1.5 * u);
+    const double titleHeight = m_layout.subtitle.isEmpty() ? 17 * u : 22 * u;
+    m_titleMm = QRectF(m_innerMm.left(), m_innerMm.top(), m_innerMm.width(), titleHeight);
+    m_footMm = QRectF(m_innerMm.left(), m_innerMm.bottom() - 9 * u, m_innerMm.width(), 9 * u);
+    const QRectF body(m_innerMm.left(), m_titleMm.bottom(), m_innerMm.width(),
+                      m_footMm.top() - m_titleMm.bottom());
+    QRectF mapArea;
+    if (m_layout.landscape) {
+        const double panelWidth = std::min(92 * u, body.width() * 0.4);
+        m_panelMm = QRectF(body.right() - panelWidth, body.top(), panelWidth, body.height());
+        mapArea = QRectF(body.left(), body.top(), body.width() - panelWidth, body.height());
+    } else {
+        const double panelHeight = body.height() * 0.3;
+        m_panelMm = QRectF(body.left(), body.bottom() - panelHeight, body.width(), panelHeight);
+        mapArea = QRectF(body.left(), body.top(), body.width(), body.height() - panelHeight);
+    }
+    const double inset = 4 * u;
+    const double gridBand = m_layout.grid ? 4 * u : 0;
+    m_frameMm = mapArea.adjusted(inset + gridBand, inset + gridBand, -inset, -inset);
+
+    geo::Envelope data = m_layout.extent ? *m_layout.extent : combinedExtent(m_layers);
+    if (data.isEmpty())
+        data = geo::Envelope{0, 0, 1, 1};
+    const double centreX = (data.minX + data.maxX) / 2;
+    const double centreY = (data.minY + data.maxY) / 2;
+    const double metresPerUnit =
+        m_crs.isProjected() && m_crs.linearUnitM() > 0 ? m_crs.linearUnitM() : 0;
+    double unitsPerMm = 0;
+    if (metresPerUnit > 0) {
+        m_scale = m_layout.scaleDenominator;
+        if (m_scale <= 0) {
+            // A little room around the data, then the next round scale.
+            const double needed =
+                std::max(data.width() / m_frameMm.width(), data.height() / m_frameMm.height()) *
+                1.04 * metresPerUnit * 1000;
+            m_scale = roundScaleUp(std::max(needed, 1.0));
+        }
+        unitsPerMm = m_scale / 1000 / metresPerUnit;
+    } else {
+        unitsPerMm =
+            std::max(data.width() / m_frameMm.width(), data.height() / m_frameMm.height()) * 1.04;
+        if (!(unitsPerMm > 0))
+            unitsPerMm = 1;
+    }
+    const double halfWidth = m_frameMm.width() * unitsPerMm / 2;
+    const double halfHeight = m_frameMm.height() * unitsPerMm / 2;
+    m_frameExtent = geo::Envelope{centreX - halfWidth, centreY - halfHeight, centreX + halfWidth,
+                                  centreY + halfHeight};
+    if (m_layout.grid)
+        m_gridStep = roundStepDown(m_frameExtent.width() / 5);
+}
+
+QString PageRenderer::fill(const QString& text) const
+{
+    QString filled = text;
+    filled.replace(QStringLiteral("{park}"), m_parkName);
+    return filled;
+}
+
+QString PageRenderer::title() const
+{
+    if (!m_layout.title.isEmpty())
+        return fill(m_layout.title);
+    return m_parkName + (m_layout.name.isEmpty() ? QStringLiteral("现状图") : m_layout.name);
+}
+
+QString PageRenderer::subtitle() const
+{
+    return fill(m_layout.subtitle);
+}
+
+QString PageRenderer::date() const
+{
+    if (!m_layout.date.isEmpty())
+        return fill(m_layout.date);
+    const QDate today = QDate::currentDate();
+    return QStringLiteral("%1年%2月").arg(today.year()).arg(today.month());
+}
+
+bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>& cancel,
+                         PageExportResult& result) const
+{
+    PagePainter page(painter, dpi);
+    const double u = m_unit;
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.fillRect(page.px(QRectF(QPointF(0, 0), m_pageMm)), Qt::white);
+
+    // The map, clipped to its frame, at the page's resolution.
+    {
+        const QRectF framePx = page.px(m_frameMm);
+        const QSize size(std::max(1, static_cast<int>(std::lround(framePx.width()))),
+                         std::max(1, static_cast<int>(std::lround(framePx.height()))));
+        // The frame's extent for the rounded pixel size, at exactly the page's scale.
+        const double unitsPerPixel = m_frameExtent.width() / framePx.width();
+        const double centreX = (m_frameExtent.minX + m_frameExtent.maxX) / 2;
+        const double centreY = (m_frameExtent.minY + m_frameExtent.maxY) / 2;
+        const geo::Envelope extent{centreX - size.width() * unitsPerPixel / 2,
+                                   centreY - size.height() * unitsPerPixel / 2,
+                                   centreX + size.width() * unitsPerPixel / 2,
+                                   centreY + size.height() * unitsPerPixel / 2};
+        const MapSettings settings(extent, size, dpi, Qt::white, m_layers, m_crs);
+        painter.save();
+        painter.translate(framePx.topLeft());
+        painter.setClipRect(QRectF(0, 0, size.width(), size.height()));
+        std::vector<std::string> errors;
+        const bool finished =
+            MapRenderer(settings).paint(painter, cancel, errors, &result.featuresDrawn);
+        painter.restore();
+        for (const std::string& error : errors)
+            result.warnings.append(QString::fromStdString(error));
+        if (!finished) {
+            result.cancelled = true;
+            return false;
+        }
+    }
+
+    // Coordinate grid: fine lines across the map, labels outside the neatline.
+    if (m_gridStep > 0) {
+        const QFont font = page.font(5.5 * u);
+        const QColor gridColour(120, 120, 120);
+        const double unitsPerMm = m_frameExtent.width() / m_frameMm.width();
+        for (double x = std::ceil(m_frameExtent.minX / m_gridStep) * m_gridStep;
+             x < m_frameExtent.maxX; x += m_gridStep) {
+            const double at = m_frameMm.left() + (x - m_frameExtent.minX) / unitsPerMm;
+            page.line({at, m_frameMm.top()}, {at, m_frameMm.bottom()}, 0.1, gridColour);
+            page.text(QRectF(at - 20 * u, m_frameMm.top() - 4 * u, 40 * u, 3.6 * u),
+                      Qt::AlignHCenter | Qt::AlignBottom, groupedNumber(x), font, kFineInk);
+        }
+        for (double y = std::ceil(m_frameExtent.minY / m_gridStep) * m_gridStep;
+             y < m_frameExtent.maxY; y += m_gridStep) {
+            const double at = m_frameMm.bottom() - (y - m_frameExtent.minY) / unitsPerMm;
+            page.line({m_frameMm.left(), at}, {m_frameMm.right(), at}, 0.1, gridColour);
+            painter.save();
+            painter.translate(page.px(QPointF(m_frameMm.left() - 0.6 * u, at)));
+            painter.rotate(-90);
+            page.text(QRectF(-20 * u, -3.6 * u, 40 * u, 3.4 * u),
+                      Qt::AlignHCenter | Qt::AlignBottom, groupedNumber(y), font, kFineInk);
+            painter.restore();
+        }
+    }
+
+    // Neatline, border (heavy outside, fine inside) and the title band.
+    page.rect(m_frameMm, 0.35 * u);
+    page.rect(m_borderMm, 0.8 * u);
+    page.rect(m_innerMm, 0.2 * u);
+    page.line(m_titleMm.bottomLeft(), m_titleMm.bottomRight(), 0.2 * u);
+    page.line(m_footMm.topLeft(), m_footMm.topRight(), 0.2 * u);
+    if (m_layout.landscape)
+        page.line(m_panelMm.topLeft(), m_panelMm.bottomLeft(), 0.2 * u);
+    else
+        page.line(m_panelMm.topLeft(), m_panelMm.topRight(), 0.2 * u);
+    {
+        const QString subtitleText = subtitle();
+        const double titleHeight = subtitleText.isEmpty() ? m_titleMm.height() : 13 * u;
+        page.text(QRectF(m_titleMm.left(), m_titleMm.top() + 1 * u, m_titleMm.width(),
+                         titleHeight - 1 * u),
+                  Qt::AlignCenter, title(), page.font(22 * u, true));
+        if (!subtitleText.isEmpty())
+            page.text(QRectF(m_titleMm.left(), m_titleMm.top() + titleHeight, m_titleMm.width(),
+                             m_titleMm.height() - titleHeight - 1.5 * u),
+                      Qt::AlignHCenter | Qt::AlignTop, subtitleText, page.font(11 * u));
+    }
+
+    // North arrow in the map's top-right corner, on a white card.
+    if (m_layout.northArrow) {
+        const QRectF card(m_frameMm.right() - 16 * u, m_frameMm.top() + 3 * u, 13 * u, 22 * u);
+        page.rect(card, 0.15 * u, kFineInk, Qt::white);
+        page.text(QRectF(card.left(), card.top() + 0.8 * u, card.width(), 5 * u), Qt::AlignCenter,
+                  QStringLiteral("北"), page.font(9 * u, true));
+        const double cx = card.center().x();
+        const QPointF tip = page.px(QPointF(cx, card.top() + 6.5 * u));
+        const QPointF base = page.px(QPointF(cx, card.bottom() - 5 * u));
+        const QPointF left = page.px(QPointF(cx - 3.5 * u, card.bottom() - 2 * u));
+        const QPointF right = page.px(QPointF(cx + 3.5 * u, card.bottom() - 2 * u));
+        painter.setPen(QPen(kInk, page.px(0.2 * u), Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
+        painter.setBrush(kInk);
+        painter.drawPolygon(QPolygonF({tip, base, left}));
+        painter.setBrush(Qt::white);
+        painter.drawPolygon(QPolygonF({tip, right, base}));
+    }
+
+    // The panel: legend, table, scale bar and title block.
+    QRectF legendArea, tableArea, scaleArea, blockArea;
+    {
+        const QRectF panel = m_panelMm.adjusted(3 * u, 3 * u, -3 * u, -3 * u);
+        const double blockHeight = 4 * 6 * u;
+        const double scaleHeight = m_scale > 0 && m_layout.scaleBar ? 16 * u : 0;
+        if (m_layout.landscape) {
+            blockArea =
+                QRectF(panel.left(), panel.bottom() - blockHeight, panel.width(), blockHeight);
+            scaleArea = QRectF(panel.left(), blockArea.top() - scaleHeight - 2 * u, panel.width(),
+                               scaleHeight);
+            const double free = scaleArea.top() - 2 * u - panel.top();
+            const double legendShare = m_table ? 0.55 : 1.0;
+            legendArea = QRectF(panel.left(), panel.top(), panel.width(), free * legendShare);
+            tableArea = QRectF(panel.left(), legendArea.bottom() + 2 * u, panel.width(),
+                               free - legendArea.height() - 2 * u);
+        } else {
+            const double half = (panel.width() - 4 * u) / 2;
+            legendArea = QRectF(panel.left(), panel.top(), half, panel.height());
+            const QRectF right(panel.right() - half, panel.top(), half, panel.height());
+            blockArea = QRectF(right.left(), right.bottom() - blockHeight, half, blockHeight);
+            scaleArea =
+                QRectF(right.left(), blockArea.top() - scaleHeight - 2 * u, half, scaleHeight);
+            tableArea =
+                QRectF(right.left(), right.top(), half, scaleArea.top() - 2 * u - right.top());
+        }
+    }
+
+    if (m_layout.legend) {
+        std::vector<LegendEntry> entries = legendEntries(m_layers, m_frameExtent);
+        const QFont heading = page.font(11 * u, true);
+        page.text(QRectF(legendArea.left(), legendArea.top(), legendArea.width(), 7 * u),
+                  Qt::AlignCenter, QStringLiteral("图  例"), heading);
+        const QRectF rows = legendArea.adjusted(0, 8 * u, 0, 0);
+        const int columns = rows.width() >= 70 * u ? 2 : 1;
+        // A long legend is set closer and smaller, down to 70 %, before anything is left out.
+        const double rowsNeeded = std::ceil(static_cast<double>(entries.size()) / columns);
+        const double tighter =
+            std::clamp(rows.height() / (5.6 * u * std::max(rowsNeeded, 1.0)), 0.7, 1.0);
+        const QFont font = page.font(7.5 * u * tighter);
+        const double rowHeight = 5.6 * u * tighter;
+        const int perColumn = std::max(1, static_cast<int>(rows.height() / rowHeight));
+        const std::size_t capacity = static_cast<std::size_t>(perColumn) * columns;
+        std::size_t shown = entries.size();
+        if (entries.size() > capacity) {
+            shown = capacity - 1;
+            result.warnings.append(QStringLiteral("legend: %1 of %2 classes fit; the others are "
+                                                  "left out")
+                                       .arg(shown)
+                                       .arg(entries.size()));
+        }
+        const double columnWidth = rows.width() / columns;
+        const double patchWidth = 9 * u, patchHeight = 4.4 * u * tighter;
+        for (std::size_t i = 0; i < shown; ++i) {
+            const int column = static_cast<int>(i) / perColumn;
+            const int row = static_cast<int>(i) % perColumn;
+            const QPointF at(rows.left() + column * columnWidth, rows.top() + row * rowHeight);
+            const QRectF patch(at.x() + 1 * u, at.y() + (rowHeight - patchHeight) / 2, patchWidth,
+                               patchHeight);
+            drawLegendPatch(painter, page.px(patch), entries[i], dpi);
+            const QRectF label(patch.right() + 2 * u, at.y(), columnWidth - patchWidth - 4 * u,
+                               rowHeight);
+            const QString text =
+                QFontMetricsF(font, painter.device())
+                    .elidedText(entries[i].label, Qt::ElideRight, page.px(label.width()));
+            page.text(label, Qt::AlignLeft | Qt::AlignVCenter, text, font);
+        }
+        if (shown < entries.size()) {
+            const int column = static_cast<int>(shown) / perColumn;
+            const int row = static_cast<int>(shown) % perColumn;
+            page.text(QRectF(rows.left() + column * columnWidth + 1 * u,
+                             rows.top() + row * rowHeight, columnWidth, rowHeight),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      QStringLiteral("… 另有 %1 类").arg(entries.size() - shown), font);
+        }
+    }
+
+    if (m_table && tableArea.height() > 12 * u) {
+        const geo::LedgerTable& table = *m_table;
+        const QFont titleFont = page.font(9 * u, true);
+        page.text(QRectF(tableArea.left(), tableArea.top(), tableArea.width(), 6 * u),
+                  Qt::AlignCenter, QString::fromStdString(table.title), titleFont);
+        const QFont font = page.font(6.5 * u);
+        const QFont bold = page.font(6.5 * u, true);
+        const std::vector<std::vector<std::string>> cells = table.shown();
+        const std::size_t columnCount = table.columns.size();
+        std::vector<double> widths(columnCount, 0);
+        for (std::size_t c = 0; c < columnCount; ++c) {
+            widths[c] = page.textWidth(bold, QString::fromStdString(table.columns[c].header));
+            for (const auto& row : cells)
+                widths[c] =
+                    std::max(widths[c], page.textWidth(font, QString::fromStdString(row[c])));
+            widths[c] += 2 * u;
+        }
+        double natural = 0;
+        for (const double width : widths)
+            natural += width;
+        for (double& width : widths)
+            width *= tableArea.width() / natural;
+        const double rowHeight = 4.6 * u;
+        const double notesHeight = table.notes.empty() ? 0 : 3.6 * u * table.notes.size();
+        const double top = tableArea.top() + 6.5 * u;
+        const int fit = static_cast<int>((tableArea.bottom() - notesHeight - top) / rowHeight) - 1;
+        const bool hasTotal = !table.total.empty();
+        std::size_t bodyRows = cells.size() - (hasTotal ? 1 : 0);
+        std::size_t shownRows = bodyRows;
+        if (fit < static_cast<int>(cells.size())) {
+            shownRows = static_cast<std::size_t>(std::max(0, fit - (hasTotal ? 2 : 1)));
+            result.warnings.append(QStringLiteral("table: %1 of %2 rows fit on the page; the "
+                                                  "total is of all rows")
+                                       .arg(shownRows)
+                                       .arg(bodyRows));
+        }
+        auto drawRow = [&](double y, const std::vector<QString>& texts, const QFont& rowFont,
+                           bool shaded) {
+            double x = tableArea.left();
+            if (shaded)
+                page.rect(QRectF(tableArea.left(), y, tableArea.width(), rowHeight), 0, kInk,
+                          QColor(236, 236, 236));
+            for (std::size_t c = 0; c < columnCount; ++c) {
+                const bool text = table.columns[c].kind == geo::LedgerColumn::Kind::Text;
+                const QRectF cell(x + 1 * u, y, widths[c] - 2 * u, rowHeight);
+                const QString shownText =
+                    QFontMetricsF(rowFont, painter.device())
+                        .elidedText(texts[c], Qt::ElideRight, page.px(cell.width()));
+                page.text(cell, (text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
+                          shownText, rowFont);
+                x += widths[c];
+            }
+        };
+        double y = top;
+        std::vector<QString> header;
+        for (const geo::LedgerColumn& column : table.columns)
+            header.push_back(QString::fromStdString(column.header));
+        drawRow(y, header, bold, true);
+        const double bodyTop = y;
+        y += rowHeight;
+        auto textsOf = [&](const std::vector<std::string>& row) {
+            std::vector<QString> texts;
+            for (const std::string& cell : row)
+                texts.push_back(QString::fromStdString(cell));
+            return texts;
+        };
+        for (std::size_t r = 0; r < shownRows; ++r) {
+            drawRow(y, textsOf(cells[r]), font, false);
+            y += rowHeight;
+        }
+        if (shownRows < bodyRows) {
+            std::vector<QString> more(columnCount);
+            more[0] = QStringLiteral("… 另 %1 行").arg(bodyRows - shownRows);
+            drawRow(y, more, font, false);
+            y += rowHeight;
+        }
+        if (hasTotal) {
+            page.line({tableArea.left(), y}, {tableArea.right(), y}, 0.25 * u);
+            drawRow(y, textsOf(cells.back()), bold, false);
+            y += rowHeight;
+        }
+        // Ruled like a printed table: heavy top and bottom, fine column rules.
+        page.line({tableArea.left(), bodyTop}, {tableArea.right(), bodyTop}, 0.35 * u);
+        page.line({tableArea.left(), bodyTop + rowHeight}, {tableArea.right(), bodyTop + rowHeight},
+                  0.15 * u);
+        page.line({tableArea.left(), y}, {tableArea.right(), y}, 0.35 * u);
+        double x = tableArea.left();
+        for (std::size_t c = 0; c + 1 < columnCount; ++c) {
+            x += widths[c];
+            page.line({x, bodyTop}, {x, y}, 0.1 * u, kFineInk);
+        }
+        const QFont noteFont = page.font(5.5 * u);
+        for (const std::string& note : table.notes) {
+            if (y + 3.6 * u > tableArea.bottom())
+                break;
+            const QString text = QFontMetricsF(noteFont, painter.device())
+                                     .elidedText(QString::fromStdString(note), Qt::ElideRight,
+                                                 page.px(tableArea.width()));
+            page.text(QRectF(tableArea.left(), y + 0.4 * u, tableArea.width(), 3.4 * u),
+                      Qt::AlignLeft | Qt::AlignVCenter, text, noteFont, kFineInk);
+            y += 3.6 * u;
+        }
+    }
+
+    if (m_scale > 0 && m_layout.scaleBar && scaleArea.height() > 0) {
+        const QFont font = page.font(7 * u);
+        page.text(QRectF(scaleArea.left(), scaleArea.top(), scaleArea.width(), 5 * u),
+                  Qt::AlignLeft | Qt::AlignVCenter,
+                  QStringLiteral("比例尺 1:%1").arg(QString::number(m_scale, 'f', 0)),
+                  page.font(8 * u, true));
+        const double maxBarMm = std::min(scaleArea.width() - 14 * u, 60 * u);
+        const double metresPerMm = m_scale / 1000;
+        const double lengthM = roundStepDown(maxBarMm * metresPerMm);
+        const double barMm = lengthM / metresPerMm;
+        const int segments = 4;
+        const double left = scaleArea.left() + 2 * u;
+        const QRectF bar(left, scaleArea.top() + 7 * u, barMm, 1.8 * u);
+        for (int i = 0; i < segments; ++i) {
+            const QRectF segment(bar.left() + i * barMm / segments, bar.top(), barMm / segments,
+                                 bar.height());
+            page.rect(segment, 0.15 * u, kInk, i % 2 == 0 ? QBrush(kInk) : QBrush(Qt::white));
+        }
+        for (int i = 0; i <= segments; i += 2) {
+            const double at = bar.left() + i * barMm / segments;
+            const double value = lengthM * i / segments;
+            const QString label =
+                i == segments
+                    ? lengthText(value)
+                    : QString::number(value >= 1000 && lengthM >= 1000 ? value / 1000 : value, 'g',
+                                      6);
+            const double width = i == segments ? 24 * u : 12 * u;
+            page.text(QRectF(i == segments ? at - 3 * u : at - width / 2, bar.bottom() + 0.6 * u,
+                             width, 4 * u),
+                      (i == segments ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignTop, label,
+                      font);
+        }
+    }
+
+    {
+        const QFont labelFont = page.font(7 * u, true);
+        const QFont font = page.font(7 * u);
+        const QString crsLabel =
+            m_crs.isEmpty() ? QStringLiteral("—") : QString::fromStdString(m_crs.label());
+        const std::pair<QString, QString> rows[] = {
+            {QStringLiteral("编制单位"), fill(m_layout.organisation)},
+            {QStringLiteral("比例尺"),
+             m_scale > 0 ? QStringLiteral("1:%1").arg(QString::number(m_scale, 'f', 0))
+                         : QStringLiteral("—")},
+            {QStringLiteral("坐标系"), crsLabel},
+            {QStringLiteral("日期"), date()}};
+        const double rowHeight = blockArea.height() / 4;
+        const double labelWidth = 18 * u;
+        page.rect(blockArea, 0.35 * u);
+        for (int i = 0; i < 4; ++i) {
+            const double y = blockArea.top() + i * rowHeight;
+            if (i > 0)
+                page.line({blockArea.left(), y}, {blockArea.right(), y}, 0.15 * u);
+            page.text(QRectF(blockArea.left(), y, labelWidth, rowHeight), Qt::AlignCenter,
+                      rows[i].first, labelFont);
+            const QRectF value(blockArea.left() + labelWidth + 2 * u, y,
+                               blockArea.width() - labelWidth - 3 * u, rowHeight);
+            page.text(value, Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetricsF(font, painter.device())
+                          .elidedText(rows[i].second, Qt::ElideRight, page.px(value.width())),
+                      font);
+        }
+        page.line({blockArea.left() + labelWidth, blockArea.top()},
+                  {blockArea.left() + labelWidth, blockArea.bottom()}, 0.15 * u);
+    }
+
+    {
+        QStringList lines = m_footnotes;
+        if (!m_crs.isEmpty())
+            lines.append(QStringLiteral("坐标系：%1（%2）")
+                             .arg(QString::fromStdString(m_crs.name()),
+                                  QString::fromStdString(m_crs.label())));
+        if (!m_layout.footnote.isEmpty())
+            lines.append(fill(m_layout.footnote));
+        page.text(m_footMm.adjusted(2 * u, 0.5 * u, -2 * u, -0.5 * u),
+                  Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
+                  QStringLiteral("注：") + lines.join(QStringLiteral("；")), page.font(6.5 * u),
+                  kFineInk);
+    }
+    return !cancel.load();
+}
+
+QImage PageRenderer::renderImage(double dpi, const std::atomic<bool>& cancel,
+                                 PageExportResult* result) const
+{
+    const QSize size(static_cast<int>(std::lround(m_pageMm.width() / kMmPerInch * dpi)),
+                     static_cast<int>(std::lround(m_pageMm.height() / kMmPerInch * dpi)));
+    QImage image(size, QImage::Format_RGB32);
+    const int dotsPerMetre = static_cast<int>(std::lround(dpi / 0.0254));
+    image.setDotsPerMeterX(dotsPerMetre);
+    image.setDotsPerMeterY(dotsPerMetre);
+    image.fill(Qt::white);
+    PageExportResult local;
+    {
+        QPainter painter(&image);
+        paint(painter, dpi, cancel, result ? *result : local);
+    }
+    return image;
+}
+
+PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, double dpi) const
+{
+    const std::atomic<bool> never{false};
+    return exportTo(path, format, dpi, never);
+}
+
+PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, double dpi,
+                                        const std::atomic<bool>& cancel) const
+{
+    QElapsedTimer timer;
+    timer.start();
+    PageExportResult result;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw std::runtime_error(
+            QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()).toStdString());
+    bool painted = true;
+    if (format != PageFormat::Png)
+        dpi = std::max(dpi, kVectorDpi);
+    switch (format) {
+    case PageFormat::Pdf: {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        {
+            QPdfWriter writer(&buffer);
+            writer.setResolution(static_cast<int>(std::lround(dpi)));
+            const QSizeF portrait = paperSizeMm(m_layout.paper).isEmpty()
+                                        ? QSizeF(m_pageMm.height(), m_pageMm.width())
+                                        : paperSizeMm(m_layout.paper);
+            writer.setPageLayout(
+                QPageLayout(QPageSize(portrait, QPageSize::Millimeter),
+                            m_layout.landscape ? QPageLayout::Landscape : QPageLayout::Portrait,
+                            QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter));
+            writer.setTitle(title());
+            writer.setCreator(QStringLiteral("ParkAtlas"));
+            QPainter painter(&writer);
+            painted = paint(painter, dpi, cancel, result);
+            painter.end();
+        }
+        QByteArray pdf = buffer.buffer();
+        fixToUnicodeMaps(pdf);
+        if (painted && file.write(pdf) != pdf.size())
+            throw std::runtime_error(QStringLiteral("%1: cannot write (%2)")
+                                         .arg(path, file.errorString())
+                                         .toStdString());
+        break;
+    }
+    case PageFormat::Svg: {
+        bool hatched = false;
+        for (const LayerSnapshot& snapshot : m_layers) {
+            hatched = hatched || (snapshot.style.fillPattern != Qt::SolidPattern &&
+                                  snapshot.style.fillPattern != Qt::NoBrush);
+            for (const Symbol& symbol : snapshot.style.classes)
+                hatched = hatched || (symbol.fillPattern != Qt::SolidPattern &&
+                                      symbol.fillPattern != Qt::NoBrush);
+        }
+        if (hatched)
+            result.warnings.append(QStringLiteral(
+                "SVG: hatched fills are drawn as translucent fills of their colour (Qt's SVG "
+                "writer has no hatch patterns); the PDF keeps the hatching"));
+        QSvgGenerator generator;
+        generator.setOutputDevice(&file);
+        const QSize size(static_cast<int>(std::lround(m_pageMm.width() / kMmPerInch * dpi)),
+                         static_cast<int>(std::lround(m_pageMm.height() / kMmPerInch * dpi)));
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
+        generator.setResolution(static_cast<int>(std::lround(dpi)));
+        generator.setTitle(title());
+        generator.setDescription(QStringLiteral("ParkAtlas"));
+        QPainter painter(&generator);
+        painted = paint(painter, dpi, cancel, result);
+        painter.end();
+        break;
+    }
+    case PageFormat::Png: {
+        const QImage image = renderImage(dpi, cancel, &result);
+        painted = !result.cancelled;
+        if (painted && !image.save(&file, "PNG"))
+            throw std::runtime_error(
+                QStringLiteral("%1: cannot write the PNG").arg(path).toStdString());
+        break;
+    }
+    }
+    result.cancelled = !painted;
+    if (!painted) {
+        file.cancelWriting();
+        return result;
+    }
+    if (!file.commit())
+        throw std::runtime_error(
+            QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()).toStdString());
+    result.elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    return result;
+}
+
+} // namespace parkatlas::render

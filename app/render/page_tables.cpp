@@ -1,0 +1,165 @@
+#include "app/render/page_tables.h"
+
+#include "app/render/role_style_book.h"
+#include "geo/measure/layer_measure.h"
+#include "geo/model/park.h"
+
+#include <cmath>
+#include <map>
+#include <string>
+
+namespace parkatlas::render {
+
+namespace {
+
+constexpr double kSquareMetresPerMu = 10000.0 / 15.0;
+
+const char* methodChineseName(geo::AreaMethod method)
+{
+    switch (method) {
+    case geo::AreaMethod::Ellipsoidal:
+        return "椭球面积";
+    case geo::AreaMethod::Survey:
+        return "三调椭球面积";
+    case geo::AreaMethod::Planar:
+        return "平面面积";
+    }
+    return "";
+}
+
+} // namespace
+
+const char* ruleChineseName(const std::string& rule)
+{
+    static const std::map<std::string, const char*> kNames = {
+        {"land_use_mismatch", "用地性质与规划不符"},
+        {"outside_boundary", "超出园区边界"},
+        {"road_red_line", "占用道路红线"},
+        {"protected_overlap", "压占管控线"},
+        {"intensity_below_standard", "用地强度不达标"},
+        {"invalid_geometry", "图形无效"},
+        {"overlapping_parcels", "宗地重叠"},
+        {"duplicate_id", "编号重复"},
+        {"works_on_unacquired_land", "未征先建"},
+        {"idle_not_started", "未动工满一年"},
+        {"idle_stalled", "已动工但中止满一年"},
+        {"idle_low_coverage", "建筑覆盖过低"},
+        {"low_efficiency", "低效用地"},
+        {"cannot_decide", "数据不足无法判定"},
+    };
+    const auto found = kNames.find(rule);
+    return found == kNames.end() ? rule.c_str() : found->second;
+}
+
+geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope& frame,
+                              const RoleStyleBook& book, geo::AreaMethod method,
+                              geo::IssueSink& issues)
+{
+    const geo::Layer& layer = parcels.layer;
+    const int field = parcels.field("land_use");
+    const geo::LayerMeasure measure = geo::measureLayer(layer, method, issues);
+
+    struct Sum {
+        std::int64_t count = 0;
+        double areaM2 = 0;
+        std::int64_t unmeasured = 0;
+    };
+    std::map<std::string, Sum> byCode; // "" sorts first; shown last as 未知
+    double totalM2 = 0;
+    std::int64_t totalCount = 0, unmeasured = 0;
+    for (std::size_t feature = 0; feature < layer.featureCount(); ++feature) {
+        if (layer.geometry.isEmpty(feature))
+            continue;
+        const geo::Envelope& envelope = layer.geometry.envelope(feature);
+        const double centreX = (envelope.minX + envelope.maxX) / 2;
+        const double centreY = (envelope.minY + envelope.maxY) / 2;
+        if (centreX < frame.minX || centreX > frame.maxX || centreY < frame.minY ||
+            centreY > frame.maxY)
+            continue;
+        std::string code;
+        if (field >= 0 && !layer.attributes.isUnknown(feature, field))
+            code = normaliseLandUseCode(layer.attributes.text(feature, field));
+        Sum& sum = byCode[code];
+        ++sum.count;
+        ++totalCount;
+        const double areaM2 = feature < measure.areaM2.size() ? measure.areaM2[feature] : NAN;
+        if (std::isnan(areaM2)) {
+            ++sum.unmeasured;
+            ++unmeasured;
+            continue;
+        }
+        sum.areaM2 += areaM2;
+        totalM2 += areaM2;
+    }
+
+    geo::LedgerTable table;
+    table.id = "land_use";
+    table.title = "用地汇总表";
+    using Kind = geo::LedgerColumn::Kind;
+    table.columns = {{"code", "代码", Kind::Text, 0},
+                     {"name", "用地名称", Kind::Text, 0},
+                     {"count", "宗数", Kind::Count, 0},
+                     {"area_mu", "面积（亩）", Kind::Amount, 2},
+                     {"share", "比例（%）", Kind::Ratio, 1}};
+    auto addRow = [&](const std::string& code, const std::string& name, const Sum& sum) {
+        table.rows.push_back({code, name, sum.count, sum.areaM2 / kSquareMetresPerMu,
+                              totalM2 > 0 ? 100.0 * sum.areaM2 / totalM2 : 0.0});
+    };
+    for (const auto& [code, sum] : byCode)
+        if (!code.empty()) {
+            const QString name = book.landUseName(code);
+            addRow(code, name.isEmpty() ? std::string("—") : name.toStdString(), sum);
+        }
+    if (const auto unknown = byCode.find(std::string()); unknown != byCode.end())
+        addRow("—", "未知用地", unknown->second);
+    table.total = {std::string("合计"), std::string(), totalCount, totalM2 / kSquareMetresPerMu,
+                   totalM2 > 0 ? 100.0 : 0.0};
+    table.notes.push_back(std::string("按宗地中心落在图框内统计；") + methodChineseName(method) +
+                          "，1 亩 = 10000/15 m²");
+    if (unmeasured > 0)
+        table.notes.push_back(std::to_string(unmeasured) + " 宗坐标异常，面积未计入");
+    return table;
+}
+
+geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings)
+{
+    struct Sum {
+        std::int64_t count = 0;
+        double areaMu = 0;
+        std::int64_t withoutArea = 0;
+    };
+    std::vector<std::string> order;
+    std::map<std::string, Sum> byRule;
+    for (const geo::Finding& finding : findings) {
+        if (!byRule.count(finding.rule))
+            order.push_back(finding.rule);
+        Sum& sum = byRule[finding.rule];
+        ++sum.count;
+        if (std::isnan(finding.areaMu))
+            ++sum.withoutArea;
+        else
+            sum.areaMu += finding.areaMu;
+    }
+    geo::LedgerTable table;
+    table.id = "findings";
+    table.title = "问题汇总表（按规则）";
+    using Kind = geo::LedgerColumn::Kind;
+    table.columns = {{"rule", "问题", Kind::Text, 0},
+                     {"count", "处数", Kind::Count, 0},
+                     {"area_mu", "面积（亩）", Kind::Amount, 2}};
+    Sum total;
+    for (const std::string& rule : order) {
+        const Sum& sum = byRule[rule];
+        table.rows.push_back({std::string(ruleChineseName(rule)), sum.count, sum.areaMu});
+        total.count += sum.count;
+        total.areaMu += sum.areaMu;
+        total.withoutArea += sum.withoutArea;
+    }
+    table.total = {std::string("合计"), total.count, total.areaMu};
+    if (total.withoutArea > 0)
+        table.notes.push_back(std::to_string(total.withoutArea) +
+                              " 处无面积（线、点或编号问题），只计处数");
+    return table;
+}
+
+} // namespace parkatlas::render

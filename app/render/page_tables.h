@@ -1,0 +1,36 @@
+#pragma once
+
+#include "geo/ledger/ledger_table.h"
+#include "geo/measure/area.h"
+#include "geo/model/geometry_store.h"
+#include "geo/rules/finding.h"
+
+#include <vector>
+
+namespace parkatlas::geo {
+class IssueSink;
+struct ParkLayer;
+} // namespace parkatlas::geo
+
+namespace parkatlas::render {
+
+class RoleStyleBook;
+
+/// The page's land-use table: the parcels whose envelope centre lies in `frame` (map CRS), by
+/// land-use code (normalised as the styles spell it), with the class name from `book`, the
+/// count, the area in mu by `method` (summed unrounded, shown parts adding up to the total) and
+/// the share. Parcels with no code are one row "未知" (their area counts). The notes say how
+/// parcels were chosen and which area method was used. Blocking: measures every chosen parcel
+/// (on all cores).
+geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope& frame,
+                              const RoleStyleBook& book, geo::AreaMethod method,
+                              geo::IssueSink& issues);
+
+/// Findings by rule: the rule's Chinese name, the count and the area in mu (findings without an
+/// area of their own are counted, not summed, and said so in the notes).
+geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings);
+
+/// "用地性质不符" for "land_use_mismatch"; the id itself for a rule it does not know.
+const char* ruleChineseName(const std::string& rule);
+
+} // namespace parkatlas::render

@@ -1,0 +1,223 @@
+#include "app/render/park_page.h"
+
+#include "app/render/page_tables.h"
+#include "app/render/role_style_book.h"
+
+#include "geo/issue.h"
+#include "geo/ledger/ledgers.h"
+#include "geo/rules/compliance.h"
+
+#include <QFileInfo>
+#include <QString>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace parkatlas::render {
+
+namespace {
+
+/// The first column of `table` and those of `keys` it has, in that order.
+geo::LedgerTable selectColumns(geo::LedgerTable table, const std::vector<std::string>& keys)
+{
+    std::vector<std::size_t> keep{0};
+    for (const std::string& key : keys)
+        for (std::size_t c = 1; c < table.columns.size(); ++c)
+            if (table.columns[c].key == key)
+                keep.push_back(c);
+    auto pick = [&](const std::vector<geo::LedgerCell>& row) {
+        std::vector<geo::LedgerCell> out;
+        for (const std::size_t c : keep)
+            out.push_back(c < row.size() ? row[c] : geo::LedgerCell{});
+        return out;
+    };
+    geo::LedgerTable out = table;
+    out.columns.clear();
+    for (const std::size_t c : keep)
+        out.columns.push_back(table.columns[c]);
+    out.rows.clear();
+    for (const auto& row : table.rows)
+        out.rows.push_back(pick(row));
+    if (!table.total.empty())
+        out.total = pick(table.total);
+    return out;
+}
+
+std::optional<geo::LedgerTable> ledgerTable(const geo::Park& park, geo::LedgerKind kind,
+                                            const std::string& id,
+                                            const std::vector<std::string>& columns,
+                                            geo::AreaMethod method, geo::IssueSink& issues)
+{
+    geo::LedgerOptions options;
+    options.areaMethod = method;
+    const geo::Ledger ledger = geo::buildLedger(park, kind, options, issues);
+    for (const geo::LedgerTable& table : ledger.tables)
+        if (table.id == id)
+            return selectColumns(table, columns);
+    return std::nullopt;
+}
+
+/// The findings that have an area of their own, as a polygon layer drawn hatched over the map.
+std::shared_ptr<const geo::Layer> findingsLayer(const std::vector<geo::Finding>& findings,
+                                                const geo::Crs& crs)
+{
+    auto layer = std::make_shared<geo::Layer>();
+    layer->name = "规划不符图斑";
+    layer->crs = crs;
+    layer->geometry.setKind(geo::GeometryKind::Polygon);
+    std::int64_t fid = 0;
+    for (const geo::Finding& finding : findings) {
+        if (finding.geometryWkb.empty() || std::isnan(finding.areaMu))
+            continue;
+        if (!layer->geometry.appendWkb(finding.geometryWkb.data(), finding.geometryWkb.size()))
+            continue;
+        layer->fids.push_back(fid++);
+    }
+    // appendWkb leaves an empty feature for what it could not read; keep the counts in step.
+    while (layer->fids.size() < layer->geometry.featureCount())
+        layer->fids.push_back(-1);
+    return layer;
+}
+
+} // namespace
+
+std::vector<geo::Role> rolesForPage(const PageLayout& layout)
+{
+    using geo::Role;
+    if (layout.table == PageTableKind::Findings)
+        return {}; // the check reads nearly every layer
+    std::set<Role> roles;
+    if (layout.layers.isEmpty())
+        return {};
+    for (const QString& name : layout.layers)
+        if (const auto role = geo::roleFromLayerName(name.toStdString()))
+            roles.insert(*role);
+    switch (layout.table) {
+    case PageTableKind::LandUse:
+        roles.insert(Role::Parcels);
+        break;
+    case PageTableKind::Acquisition:
+        for (Role role : geo::rolesFor(geo::LedgerKind::Acquisition))
+            roles.insert(role);
+        break;
+    case PageTableKind::Idle:
+        for (Role role : geo::rolesFor(geo::LedgerKind::Idle))
+            roles.insert(role);
+        break;
+    case PageTableKind::Works:
+        for (Role role : geo::rolesFor(geo::LedgerKind::Works))
+            roles.insert(role);
+        break;
+    case PageTableKind::Findings:
+    case PageTableKind::None:
+        break;
+    }
+    return {roles.begin(), roles.end()};
+}
+
+PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLayout& layout,
+                      const RoleStyleBook& book, const ParkPageOptions& options,
+                      geo::IssueSink& issues)
+{
+
+    // The page's layers, sharing the park's data (no copy).
+    std::vector<std::shared_ptr<const geo::Layer>> layers;
+    const std::set<QString> wanted(layout.layers.begin(), layout.layers.end());
+    std::set<QString> missingNames = wanted;
+    for (const geo::ParkLayer& parkLayer : park->layers) {
+        const QString role = QString::fromUtf8(geo::toString(parkLayer.role));
+        const QString chinese = QString::fromUtf8(geo::chineseName(parkLayer.role));
+        const QString name = QString::fromStdString(parkLayer.layer.name);
+        if (!wanted.empty() && !wanted.count(role) && !wanted.count(chinese) && !wanted.count(name))
+            continue;
+        missingNames.erase(role);
+        missingNames.erase(chinese);
+        missingNames.erase(name);
+        layers.emplace_back(park, &parkLayer.layer);
+    }
+    if (!missingNames.empty()) {
+        QStringList missing(missingNames.begin(), missingNames.end());
+        issues.report({geo::Issue::Severity::Warning,
+                       options.source,
+                       {},
+                       -1,
+                       "the map asks for layer(s) " + missing.join(", ").toStdString() +
+                           " that the park does not have; left out"});
+    }
+    std::vector<LayerSnapshot> snapshots = book.styleLayers(layers);
+
+    std::vector<geo::Finding> ownFindings;
+    const std::vector<geo::Finding>* findings = options.findings;
+    if (layout.table == PageTableKind::Findings && !findings) {
+        geo::ComplianceOptions check;
+        check.settings = geo::ComplianceSettings::load(options.projectPath, issues);
+        check.progress = options.progress;
+        ownFindings = geo::checkCompliance(*park, check, issues).findings;
+        findings = &ownFindings;
+    }
+    if (layout.table == PageTableKind::Findings && findings) {
+        auto overlay = findingsLayer(*findings, park->crs);
+        if (overlay->featureCount() > 0) {
+            LayerStyle style;
+            style.stroke = QColor(227, 26, 28);
+            style.strokeWidth = 1.2;
+            style.fill = QColor(227, 26, 28);
+            style.fillPattern = Qt::FDiagPattern;
+            snapshots.emplace_back(overlay, style);
+        }
+    }
+
+    PageRenderer page(layout, std::move(snapshots), park->crs, QString::fromStdString(park->name));
+    std::optional<geo::LedgerTable> table;
+    switch (layout.table) {
+    case PageTableKind::LandUse:
+        if (const geo::ParkLayer* parcels = park->layer(geo::Role::Parcels))
+            table = landUseTable(*parcels, page.frameExtent(), book, options.areaMethod, issues);
+        break;
+    case PageTableKind::Findings:
+        table = findingsTable(*findings);
+        break;
+    case PageTableKind::Acquisition:
+        if (park->layer(geo::Role::Acquisition))
+            table = ledgerTable(*park, geo::LedgerKind::Acquisition, "by_stage",
+                                {"batches", "area_mu", "households", "persons"}, options.areaMethod,
+                                issues);
+        break;
+    case PageTableKind::Idle:
+        if (park->layer(geo::Role::IdleLand))
+            table =
+                ledgerTable(*park, geo::LedgerKind::Idle, "by_kind",
+                            {"cases", "area_mu", "disposal_rate_pct"}, options.areaMethod, issues);
+        break;
+    case PageTableKind::Works:
+        if (park->layer(geo::Role::Roads) || park->layer(geo::Role::Pipelines))
+            table =
+                ledgerTable(*park, geo::LedgerKind::Works, "by_class",
+                            {"km_planned", "km_built", "progress_pct"}, options.areaMethod, issues);
+        break;
+    case PageTableKind::None:
+        break;
+    }
+    page.setTable(std::move(table));
+
+    QStringList footnotes;
+    QString sources;
+    for (const geo::ParkLayer& parkLayer : park->layers) {
+        if (!sources.isEmpty())
+            sources += QStringLiteral("、");
+        sources += QString::fromUtf8(geo::chineseName(parkLayer.role));
+    }
+    // The source's own name, not where it lies on this machine.
+    const QString sourceName = QFileInfo(QString::fromStdString(options.source)).fileName();
+    footnotes.append(QStringLiteral("数据来源：%1（%2）").arg(sourceName, sources));
+    const char* method = options.areaMethod == geo::AreaMethod::Survey   ? "三调椭球面积"
+                         : options.areaMethod == geo::AreaMethod::Planar ? "投影平面面积"
+                                                                         : "椭球面积";
+    footnotes.append(
+        QStringLiteral("面积：%1，1 亩 = 10000/15 平方米").arg(QString::fromUtf8(method)));
+    page.setFootnotes(footnotes);
+    return page;
+}
+
+} // namespace parkatlas::render

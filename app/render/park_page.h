@@ -1,0 +1,47 @@
+#pragma once
+
+#include "app/render/page_layout.h"
+#include "app/render/page_renderer.h"
+#include "geo/io/source.h"
+#include "geo/measure/area.h"
+#include "geo/model/park.h"
+#include "geo/rules/finding.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parkatlas::geo {
+class IssueSink;
+}
+
+namespace parkatlas::render {
+
+class RoleStyleBook;
+
+/// The roles a page needs: its layers (every role when it names none) and what its table reads
+/// (every role for a findings page: the plan check reads nearly all). Empty means all.
+std::vector<geo::Role> rolesForPage(const PageLayout& layout);
+
+/// What a park page needs beyond its layout.
+struct ParkPageOptions {
+    geo::AreaMethod areaMethod = geo::AreaMethod::Ellipsoidal;
+    /// Findings of the plan check, when the caller has them; else a findings page runs the
+    /// check (with the project file's settings).
+    const std::vector<geo::Finding>* findings = nullptr;
+    std::string projectPath;
+    std::string source;             // the park as the user named it, for the footnote
+    geo::ProgressCallback progress; // of the plan check, when it runs
+};
+
+/// A page of the park: its layers (the layout's, styled by role with `book`, sharing the park's
+/// data), the findings hatched over them on a findings page, the table for what the frame shows
+/// (land use, findings by rule, or a ledger's summary: acquisition by stage, idle land by kind,
+/// works by road class and pipeline kind) and the footnote (sources, area method). A layer the
+/// layout names that the park lacks is reported to `issues` and left out. Blocking (it may
+/// measure every parcel or run the check): call it on a worker.
+PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLayout& layout,
+                      const RoleStyleBook& book, const ParkPageOptions& options,
+                      geo::IssueSink& issues);
+
+} // namespace parkatlas::render
