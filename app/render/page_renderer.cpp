@@ -14,7 +14,9 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPainterPath>
+#include <QHash>
 #include <QPdfWriter>
+#include <QRawFont>
 #include <QSaveFile>
 #include <QSvgGenerator>
 
@@ -70,11 +72,44 @@ QFont pageFont(double points)
     return font;
 }
 
+/// The unified ideograph (U+4E00…U+9FFF) that shares its glyph with a CJK radical (U+2E80…
+/// U+2FDF) in the page's CJK font, or 0. The Kangxi radicals also decompose by NFKC, but most of
+/// the Radicals Supplement does not ("青" comes back as "⻘" U+2EDD), so the font's own cmap
+/// decides: the radical's glyph, looked up among the ideographs' glyphs.
+uint ideographSharingGlyph(uint radical)
+{
+    static const QHash<uint, uint> map = [] {
+        QHash<uint, uint> result;
+        const QRawFont font = QRawFont::fromFont(cjkFont(12));
+        if (!font.isValid())
+            return result;
+        auto glyphsOf = [&font](uint first, uint last) {
+            QString text;
+            for (uint c = first; c <= last; ++c)
+                text.append(QChar(static_cast<char16_t>(c)));
+            return std::make_pair(text, font.glyphIndexesForString(text));
+        };
+        QHash<quint32, uint> ideographOfGlyph;
+        const auto [ideographs, ideographGlyphs] = glyphsOf(0x4E00, 0x9FFF);
+        for (qsizetype i = 0; i < ideographGlyphs.size(); ++i)
+            if (ideographGlyphs[i] != 0 && !ideographOfGlyph.contains(ideographGlyphs[i]))
+                ideographOfGlyph.insert(ideographGlyphs[i], ideographs.at(i).unicode());
+        const auto [radicals, radicalGlyphs] = glyphsOf(0x2E80, 0x2FDF);
+        for (qsizetype i = 0; i < radicalGlyphs.size(); ++i)
+            if (const auto it = ideographOfGlyph.constFind(radicalGlyphs[i]);
+                radicalGlyphs[i] != 0 && it != ideographOfGlyph.constEnd())
+                result.insert(radicals.at(i).unicode(), it.value());
+        return result;
+    }();
+    return map.value(radical, 0);
+}
+
 /// Qt's PDF writer maps each glyph back to the lowest code point that has it, and Noto Sans CJK
-/// gives the Kangxi radicals (U+2F00…) the glyphs of the ideographs: "用" would be extracted as
-/// "⽤" (U+2F64) and a search for 用地 would fail. The ToUnicode maps are written uncompressed;
-/// this rewrites each such code point in place (same length, so no offset moves) to its
-/// compatibility ideograph (NFKC), and the tab Qt maps the space glyph to back to a space.
+/// gives CJK radicals (U+2E80…, U+2F00…) the glyphs of the ideographs: "用" would be extracted
+/// as "⽤" (U+2F64), "青" as "⻘" (U+2EDD), and a search for 用地 would fail. The ToUnicode maps
+/// are written uncompressed; this rewrites each such code point in place (same length, so no
+/// offset moves) to the ideograph with the same glyph (else its NFKC form), and the tab Qt maps
+/// the space glyph to back to a space.
 void fixToUnicodeMaps(QByteArray& pdf)
 {
     const auto rewrite = [&pdf](qsizetype at) { // at: the '<' of a 4-digit destination
@@ -88,7 +123,9 @@ void fixToUnicodeMaps(QByteArray& pdf)
         } else if (code >= 0x2E80 && code <= 0x2FDF) {
             const QString normal = QString(QChar(static_cast<char16_t>(code)))
                                        .normalized(QString::NormalizationForm_KC);
-            if (normal.size() == 1)
+            if (const uint same = ideographSharingGlyph(code); same != 0)
+                replacement = same;
+            else if (normal.size() == 1)
                 replacement = normal.at(0).unicode();
         }
         if (replacement == code)

@@ -86,6 +86,7 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
     definition.source = projectPath;
     definition.projectPath = projectPath;
     definition.name = root.GetString("name", stemOf(projectPath));
+    definition.nameGiven = !root.GetString("name", "").empty();
     definition.crs = root.GetString("crs", "");
     const fs::path base = fs::absolute(projectPath).parent_path();
 
@@ -220,6 +221,24 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
                            error.message() + " (the " + std::string(toString(source.role)) +
                                " layer is left out)"});
         }
+    }
+    // A park handed over as a GeoPackage or folder is called by its boundary's name (the
+    // approved range's first), not by the file's ("park").
+    if (const ParkLayer* boundary = park.layer(Role::Boundary); boundary && !definition.nameGiven) {
+        const AttributeTable& table = boundary->layer.attributes;
+        const int name = boundary->field("name"), kind = boundary->field("kind");
+        std::string best;
+        for (std::size_t row = 0; row < table.rowCount(); ++row) {
+            if (name < 0 || table.isUnknown(row, name))
+                continue;
+            const bool approved = kind >= 0 && table.text(row, kind) == "核准范围";
+            if (best.empty() || approved)
+                best = table.text(row, name);
+            if (approved)
+                break;
+        }
+        if (!best.empty())
+            park.name = best;
     }
     return park;
 }

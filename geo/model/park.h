@@ -26,6 +26,7 @@ struct ParkLayerSource {
 struct ParkDefinition {
     std::string source; // as the user gave it
     std::string name;   // the park's name (project file), else the source's stem
+    bool nameGiven = false; // the project file names the park; else loadPark looks at the boundary
     std::string crs;    // working CRS definition; "" = the parcels' own CRS
     std::vector<ParkLayerSource> layers;
     std::vector<LayerRef> unassigned; // layers with no role: kept for display, not analysed
@@ -70,7 +71,8 @@ struct ParkLoadOptions {
     ProgressCallback progress;
 };
 
-/// Reads the park. A layer that cannot be read (no CRS, broken file) is reported to `issues`
+/// Reads the park. Its name is the project file's, else the `name` of its boundary (核准范围
+/// first), else the source's stem. A layer that cannot be read (no CRS, broken file) is reported to `issues`
 /// as an error naming the file and left out; the others are read. Throws IoError or CrsError
 /// only when no working CRS can be found, Cancelled when the progress callback says so.
 Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues);

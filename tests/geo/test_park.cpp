@@ -124,3 +124,20 @@ TEST(ParkTest, LayerWithoutCrsIsLeftOutAndReportedNotFatal)
                                 issue.path.find("rai_4m.shp") != std::string::npos);
     EXPECT_TRUE(reported);
 }
+
+TEST(ParkTest, AParkWithoutAProjectFileIsCalledByItsBoundary)
+{
+    // The sample's GeoPackage and its GBK shapefile folder carry the name only in the
+    // boundary layer (two 核准范围 parts and a 规划范围); the project file names it itself.
+    for (const std::string& source : {kSample + "/park.gpkg", kSample + "/shp"}) {
+        IssueList issues;
+        const ParkDefinition definition = discoverPark(source);
+        EXPECT_FALSE(definition.nameGiven);
+        const Park park = loadPark(definition, {{Role::Boundary}, {}}, issues);
+        EXPECT_EQ(park.name, "青鸾湖临港经济开发区") << source;
+    }
+    IssueList issues;
+    const ParkDefinition project = discoverPark(kSample + "/shp.parkatlas.json");
+    EXPECT_TRUE(project.nameGiven);
+    EXPECT_EQ(loadPark(project, {{Role::Boundary}, {}}, issues).name, project.name);
+}
