@@ -7,10 +7,18 @@
 #include <QPolygonF>
 #include <QString>
 
+#include "geo/measure/area.h"
+#include "geo/measure/units.h"
+
+#include <QStringList>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <numbers>
+#include <optional>
+#include <unordered_map>
 
 namespace parkatlas::render {
 
@@ -109,11 +117,9 @@ public:
         visible.maxX += margin;
         visible.maxY += margin;
 
-        const bool labels =
-            style.labelField >= 0 &&
-            style.labelField < static_cast<int>(snapshot.layer->attributes.fields().size()) &&
-            (style.labelMaxMapUnitsPerPixel <= 0 ||
-             unitsPerPixel <= style.labelMaxMapUnitsPerPixel);
+        const bool labels = (!style.labelFields.empty() || style.labelAreaMu) &&
+                            (style.labelMaxMapUnitsPerPixel <= 0 ||
+                             unitsPerPixel <= style.labelMaxMapUnitsPerPixel);
         m_labels.clear();
         m_current = nullptr;
 
@@ -246,47 +252,119 @@ private:
             }
     }
 
-    /// Labels after all the layer's features, with a white halo, each at the first vertex
-    /// (points: right of the marker; others: centred on the envelope's centre).
+    /// Labels after all the layer's features, with a white halo: points right of the marker,
+    /// others centred on the envelope's centre, one line per field (and the area in mu). The
+    /// larger features first; a label whose box overlaps one already placed in this render is
+    /// left out, so labels never cover each other.
     void drawLabels(const LayerSnapshot& snapshot, const std::atomic<bool>& cancel)
     {
         const geo::Layer& layer = *snapshot.layer;
         const LayerStyle& style = snapshot.style;
+        const geo::GeometryStore& store = layer.geometry;
+        const bool isPoint = store.kind() == geo::GeometryKind::Point;
+        if (!isPoint)
+            std::stable_sort(m_labels.begin(), m_labels.end(), [&](std::size_t a, std::size_t b) {
+                const geo::Envelope& ea = store.envelope(a);
+                const geo::Envelope& eb = store.envelope(b);
+                return ea.width() * ea.height() > eb.width() * eb.height();
+            });
         // Point sizes are real points: the image's DPI (set by render()) sizes them.
         const QFont font(style.labelFont, m_painter.device());
         m_painter.setFont(font);
         m_painter.setBrush(Qt::NoBrush);
         const QFontMetricsF metrics(font, m_painter.device());
+        const double lineHeight = metrics.height();
         QPen halo(QColor(255, 255, 255, 220), 3.0 * m_scale, Qt::SolidLine, Qt::RoundCap,
                   Qt::RoundJoin);
+        const int fieldCount = static_cast<int>(layer.attributes.fields().size());
+        std::optional<geo::AreaCalculator> area;
+        if (style.labelAreaMu && !layer.crs.isEmpty())
+            area.emplace(layer.crs, geo::AreaMethod::Ellipsoidal);
+        QStringList lines;
         for (const std::size_t feature : m_labels) {
             if (cancel.load(std::memory_order_relaxed))
                 return;
-            const QString text =
-                QString::fromStdString(layer.attributes.text(feature, style.labelField));
-            if (text.isEmpty())
+            lines.clear();
+            for (const int field : style.labelFields)
+                if (field >= 0 && field < fieldCount)
+                    if (QString text =
+                            QString::fromStdString(layer.attributes.text(feature, field));
+                        !text.isEmpty())
+                        lines.append(std::move(text));
+            if (area) {
+                const double areaM2 = area->areaM2(store, feature, layer.fids[feature]);
+                if (std::isfinite(areaM2) && areaM2 > 0)
+                    lines.append(QStringLiteral("%1 亩").arg(geo::muFromM2(areaM2), 0, 'f', 2));
+            }
+            if (lines.isEmpty())
                 continue;
-            const geo::GeometryStore& store = layer.geometry;
-            QPointF at;
-            if (store.kind() == geo::GeometryKind::Point) {
+            double blockWidth = 0;
+            for (const QString& line : lines)
+                blockWidth = std::max(blockWidth, metrics.horizontalAdvance(line));
+            const double blockHeight = lineHeight * static_cast<double>(lines.size());
+            QRectF box;
+            if (isPoint) {
                 const geo::RingView point = store.ring(feature, 0, 0);
                 const Symbol& symbol = style.symbolFor(feature);
-                at = m_toPixel.toPixel(point.x(0), point.y(0)) +
-                     QPointF(symbol.pointDiameter * m_scale / 2 + 3 * m_scale,
-                             metrics.ascent() / 2 - metrics.descent() / 2);
+                const QPointF at = m_toPixel.toPixel(point.x(0), point.y(0));
+                box = QRectF(at.x() + symbol.pointDiameter * m_scale / 2 + 3 * m_scale,
+                             at.y() - blockHeight / 2, blockWidth, blockHeight);
             } else {
                 const geo::Envelope& envelope = store.envelope(feature);
-                at = m_toPixel.toPixel((envelope.minX + envelope.maxX) / 2,
-                                       (envelope.minY + envelope.maxY) / 2) -
-                     QPointF(metrics.horizontalAdvance(text) / 2, 0);
+                const QPointF centre = m_toPixel.toPixel((envelope.minX + envelope.maxX) / 2,
+                                                         (envelope.minY + envelope.maxY) / 2);
+                box = QRectF(centre.x() - blockWidth / 2, centre.y() - blockHeight / 2, blockWidth,
+                             blockHeight);
             }
+            if (!placeLabel(box))
+                continue;
             QPainterPath path;
-            path.addText(at, font, text);
+            for (qsizetype i = 0; i < lines.size(); ++i) {
+                const double x = isPoint
+                                     ? box.left()
+                                     : box.center().x() - metrics.horizontalAdvance(lines[i]) / 2;
+                path.addText(
+                    QPointF(x, box.top() + lineHeight * static_cast<double>(i) + metrics.ascent()),
+                    font, lines[i]);
+            }
             m_painter.strokePath(path, halo);
             m_painter.fillPath(path, style.labelColour);
+            ++m_labelsDrawn;
         }
     }
 
+    /// Takes `box` (pixels) for a label unless it overlaps one taken before; a grid of 64-pixel
+    /// cells keeps the look-up short however many labels there are.
+    bool placeLabel(const QRectF& box)
+    {
+        constexpr double kCell = 64.0;
+        const QRectF padded = box.adjusted(-1, -1, 1, 1); // a hair of air between labels
+        const int x0 = static_cast<int>(std::floor(padded.left() / kCell));
+        const int x1 = static_cast<int>(std::floor(padded.right() / kCell));
+        const int y0 = static_cast<int>(std::floor(padded.top() / kCell));
+        const int y1 = static_cast<int>(std::floor(padded.bottom() / kCell));
+        for (int x = x0; x <= x1; ++x)
+            for (int y = y0; y <= y1; ++y)
+                if (const auto cell = m_labelGrid.find(cellKey(x, y)); cell != m_labelGrid.end())
+                    for (const std::size_t index : cell->second)
+                        if (m_placedLabels[index].intersects(padded))
+                            return false;
+        m_placedLabels.push_back(padded);
+        for (int x = x0; x <= x1; ++x)
+            for (int y = y0; y <= y1; ++y)
+                m_labelGrid[cellKey(x, y)].push_back(m_placedLabels.size() - 1);
+        return true;
+    }
+
+    static std::int64_t cellKey(int x, int y)
+    {
+        return (static_cast<std::int64_t>(x) << 32) ^ static_cast<std::uint32_t>(y);
+    }
+
+public:
+    std::size_t labelsDrawn() const { return m_labelsDrawn; }
+
+private:
     QPainter& m_painter;
     const MapToPixel& m_toPixel;
     double m_scale;
@@ -294,6 +372,10 @@ private:
     QPen m_pen;
     const Symbol* m_current = nullptr;
     std::vector<std::size_t> m_labels;
+    // Label boxes placed so far in this render (all layers), and a grid over them.
+    std::vector<QRectF> m_placedLabels;
+    std::unordered_map<std::int64_t, std::vector<std::size_t>> m_labelGrid;
+    std::size_t m_labelsDrawn = 0;
 };
 
 } // namespace
@@ -323,7 +405,8 @@ RenderResult MapRenderer::render(const std::atomic<bool>& cancel) const
     image.fill(m_settings.background());
     {
         QPainter painter(&image);
-        result.cancelled = !paint(painter, cancel, result.errors, &result.featuresDrawn);
+        result.cancelled =
+            !paint(painter, cancel, result.errors, &result.featuresDrawn, &result.labelsDrawn);
     }
     image.setDevicePixelRatio(m_settings.devicePixelRatio());
     result.image = std::move(image);
@@ -332,19 +415,44 @@ RenderResult MapRenderer::render(const std::atomic<bool>& cancel) const
 }
 
 bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
-                        std::vector<std::string>& errors, std::size_t* featuresDrawn) const
+                        std::vector<std::string>& errors, std::size_t* featuresDrawn,
+                        std::size_t* labelsDrawn) const
 {
     painter.setRenderHint(QPainter::Antialiasing, true);
     LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi());
     std::size_t drawn = 0;
     bool finished = true;
     for (const LayerSnapshot& snapshot : m_settings.layers()) {
-        if (!snapshot.layer)
+        if (!snapshot.layer || snapshot.opacity <= 0)
             continue;
         painter.save();
         bool done = true;
         try {
-            done = layerPainter.draw(snapshot, cancel, drawn);
+            if (snapshot.raster) {
+                painter.setOpacity(snapshot.opacity);
+                done = drawRaster(painter, *snapshot.raster, cancel);
+            } else if (snapshot.opacity < 1 && painter.transform().isIdentity()) {
+                // Blend the layer as one picture: its features drawn over each other do not
+                // show through one another.
+                QImage layerImage(m_settings.outputSize(), QImage::Format_ARGB32_Premultiplied);
+                const int dotsPerMetre = static_cast<int>(std::lround(m_settings.dpi() / 0.0254));
+                layerImage.setDotsPerMeterX(dotsPerMetre);
+                layerImage.setDotsPerMeterY(dotsPerMetre);
+                layerImage.fill(Qt::transparent);
+                {
+                    QPainter layerPainterDevice(&layerImage);
+                    layerPainterDevice.setRenderHint(QPainter::Antialiasing, true);
+                    LayerPainter alone(layerPainterDevice, m_settings.mapToPixel(),
+                                       m_settings.dpi());
+                    done = alone.draw(snapshot, cancel, drawn);
+                }
+                painter.setOpacity(snapshot.opacity);
+                painter.drawImage(QPoint(0, 0), layerImage);
+            } else {
+                // A page layout (transformed painter): blend feature by feature.
+                painter.setOpacity(snapshot.opacity);
+                done = layerPainter.draw(snapshot, cancel, drawn);
+            }
         } catch (const std::exception& error) {
             errors.push_back("layer '" + snapshot.layer->name + "': " + error.what());
         }
@@ -356,7 +464,48 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
     }
     if (featuresDrawn)
         *featuresDrawn += drawn;
+    if (labelsDrawn)
+        *labelsDrawn += layerPainter.labelsDrawn();
     return finished;
+}
+
+bool MapRenderer::drawRaster(QPainter& painter, const RasterLayer& raster,
+                             const std::atomic<bool>& cancel) const
+{
+    const MapToPixel& toPixel = m_settings.mapToPixel();
+    const geo::Envelope visible = toPixel.visibleExtent();
+    const geo::Envelope& extent = raster.extent;
+    if (!extent.intersects(visible))
+        return true;
+    // Read only the output pixels the raster covers, on whole pixels, so that the grid GDAL
+    // resamples onto is the output's own.
+    const QSize size = m_settings.outputSize();
+    const QPointF topLeft =
+        toPixel.toPixel(std::max(extent.minX, visible.minX), std::min(extent.maxY, visible.maxY));
+    const QPointF bottomRight =
+        toPixel.toPixel(std::min(extent.maxX, visible.maxX), std::max(extent.minY, visible.minY));
+    const int left = std::clamp(static_cast<int>(std::floor(topLeft.x())), 0, size.width());
+    const int top = std::clamp(static_cast<int>(std::floor(topLeft.y())), 0, size.height());
+    const int right = std::clamp(static_cast<int>(std::ceil(bottomRight.x())), 0, size.width());
+    const int bottom = std::clamp(static_cast<int>(std::ceil(bottomRight.y())), 0, size.height());
+    if (right <= left || bottom <= top)
+        return true;
+    const QPointF mapTopLeft = toPixel.toMap(QPointF(left, top));
+    const QPointF mapBottomRight = toPixel.toMap(QPointF(right, bottom));
+    const geo::Envelope window{mapTopLeft.x(), mapBottomRight.y(), mapBottomRight.x(),
+                               mapTopLeft.y()};
+    const geo::RasterImage pixels =
+        geo::readRaster(raster.info, window, right - left, bottom - top, m_settings.crs(), &cancel);
+    if (cancel.load(std::memory_order_relaxed))
+        return false;
+    if (pixels.isEmpty())
+        return true;
+    // A view on the pixels, no copy: drawn before `pixels` goes.
+    const QImage image(pixels.rgba.data(), pixels.width, pixels.height, pixels.width * 4,
+                       QImage::Format_RGBA8888);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    painter.drawImage(QRect(left, top, pixels.width, pixels.height), image);
+    return true;
 }
 
 } // namespace parkatlas::render
