@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
@@ -26,7 +27,16 @@ namespace {
 
 constexpr double kMinFeatureSizePx = 0.5; // smaller features are not drawn
 constexpr double kMinVertexStepPx = 0.5;  // closer vertices are merged
-constexpr double kStyleDpi = 96.0;        // style widths are given at this DPI
+// On a raster image, a polygon smaller than this (both sides, pixels) is drawn as its envelope
+// filled with its fill and outline mixed by how much of it the outline covers: all a pixel or
+// two can show, at a fraction of the cost of filling and stroking a path.
+constexpr double kTinyFeaturePx = 2.0;
+// Polygons smaller than this (pixels) are filled without antialiasing, outlined with it (see
+// LayerPainter::flushSmallPolygons).
+constexpr double kSmallFeaturePx = 16.0;
+// Outlines of polygons at least this big (pixels, either side) are antialiased.
+constexpr double kSmoothOutlinePx = 6.0;
+constexpr double kStyleDpi = 96.0; // style widths are given at this DPI
 
 /// Appends the ring's vertices, in pixels, to `out`, dropping those within kMinVertexStepPx of
 /// the last kept one (the last vertex is always kept, so closed rings stay closed).
@@ -90,7 +100,10 @@ QPainterPath markerPath(PointShape shape, QPointF centre, double radius)
 class LayerPainter {
 public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi)
-        : m_painter(painter), m_toPixel(toPixel), m_scale(dpi / kStyleDpi)
+        : m_painter(painter), m_toPixel(toPixel), m_scale(dpi / kStyleDpi),
+          m_rasterImage(painter.paintEngine() &&
+                        painter.paintEngine()->type() == QPaintEngine::Raster &&
+                        painter.transform().isIdentity())
     {
     }
 
@@ -102,6 +115,9 @@ public:
         const LayerStyle& style = snapshot.style;
         const double unitsPerPixel = m_toPixel.mapUnitsPerPixel();
         const double minSize = kMinFeatureSizePx * unitsPerPixel;
+        const double tinySize = kTinyFeaturePx * unitsPerPixel;
+        const double smallSize = kSmallFeaturePx * unitsPerPixel;
+        const double smoothSize = kSmoothOutlinePx * unitsPerPixel;
 
         // Widen the visible extent by the largest stroke (and point) size so that features just
         // outside still draw their part that shows.
@@ -121,6 +137,8 @@ public:
                             (style.labelMaxMapUnitsPerPixel <= 0 ||
                              unitsPerPixel <= style.labelMaxMapUnitsPerPixel);
         m_labels.clear();
+        m_small.clear();
+        m_smallPoints.clear();
         m_current = nullptr;
 
         const geo::GeometryKind kind = store.kind();
@@ -142,7 +160,16 @@ public:
             use(symbol);
             switch (kind) {
             case geo::GeometryKind::Polygon:
-                drawPolygon(store, feature);
+                if (m_rasterImage && envelope.width() < tinySize && envelope.height() < tinySize)
+                    drawTinyPolygon(envelope, symbol);
+                else if (m_rasterImage && envelope.width() < smallSize &&
+                         envelope.height() < smallSize && store.partCount(feature) == 1 &&
+                         store.ringCount(feature, 0) == 1 && symbol.fillPattern == Qt::SolidPattern)
+                    keepSmallPolygon(store, feature, symbol,
+                                     envelope.width() >= smoothSize ||
+                                         envelope.height() >= smoothSize);
+                else
+                    drawPolygon(store, feature);
                 break;
             case geo::GeometryKind::Line:
                 drawLine(store, feature, style, symbol);
@@ -157,6 +184,7 @@ public:
                 m_labels.push_back(feature);
             ++featuresDrawn;
         }
+        flushSmallPolygons();
         if (labels)
             drawLabels(snapshot, cancel);
         return true;
@@ -177,22 +205,139 @@ private:
         if (&symbol == m_current)
             return;
         m_current = &symbol;
-        if (symbol.stroke.alpha() == 0 || symbol.strokeWidth <= 0 ||
-            symbol.strokeStyle == Qt::NoPen) {
-            m_pen = QPen(Qt::NoPen);
-        } else {
-            m_pen = QPen(symbol.stroke, symbol.strokeWidth * m_scale, symbol.strokeStyle,
-                         symbol.strokeStyle == Qt::SolidLine ? Qt::RoundCap : Qt::FlatCap,
-                         Qt::RoundJoin);
-        }
+        m_pen = penFor(symbol);
         m_painter.setPen(m_pen);
-        m_painter.setBrush(symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush
-                               ? QBrush(Qt::NoBrush)
-                               : QBrush(symbol.fill, symbol.fillPattern));
+        m_painter.setBrush(brushFor(symbol));
+    }
+
+    QPen penFor(const Symbol& symbol) const
+    {
+        const double widthPx = symbol.strokeWidth * m_scale;
+        if (symbol.stroke.alpha() == 0 || symbol.strokeWidth <= 0 ||
+            symbol.strokeStyle == Qt::NoPen)
+            return QPen(Qt::NoPen);
+        if (m_rasterImage && widthPx < 1.0) {
+            // Thinner than a pixel on screen: a one-pixel hairline (Qt's fast cosmetic stroker)
+            // as opaque as the share of the pixel the line would cover looks the same.
+            QColor colour = symbol.stroke;
+            colour.setAlphaF(colour.alphaF() * static_cast<float>(widthPx));
+            return QPen(colour, 0, symbol.strokeStyle, Qt::FlatCap, Qt::MiterJoin);
+        }
+        return QPen(symbol.stroke, widthPx, symbol.strokeStyle,
+                    symbol.strokeStyle == Qt::SolidLine ? Qt::RoundCap : Qt::FlatCap,
+                    Qt::RoundJoin);
+    }
+
+    static QBrush brushFor(const Symbol& symbol)
+    {
+        return symbol.fill.alpha() == 0 || symbol.fillPattern == Qt::NoBrush
+                   ? QBrush(Qt::NoBrush)
+                   : QBrush(symbol.fill, symbol.fillPattern);
+    }
+
+    /// Keeps a small one-ring polygon (pixels) for flushSmallPolygons.
+    void keepSmallPolygon(const geo::GeometryStore& store, std::size_t feature,
+                          const Symbol& symbol, bool smooth)
+    {
+        appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer);
+        if (m_buffer.size() < 3)
+            return;
+        m_small.push_back({&symbol, static_cast<std::uint32_t>(m_smallPoints.size()),
+                           static_cast<std::uint32_t>(m_buffer.size()), smooth});
+        m_smallPoints.append(m_buffer);
+    }
+
+    /// Small polygons of a raster output in two passes: every fill without antialiasing (the
+    /// plots tile, so their edges meet without seams), then every outline over them, where the
+    /// edges show: antialiased from kSmoothOutlinePx up, below that a plain hairline (a plot of
+    /// a few pixels has no edge for smoothing to show). The order within the layer changes
+    /// only where its polygons overlap. The picture is the one a polygon of a few pixels can
+    /// show, at a fraction of the cost of antialiasing each fill.
+    void flushSmallPolygons()
+    {
+        if (m_small.empty())
+            return;
+        m_painter.setRenderHint(QPainter::Antialiasing, false);
+        m_painter.setPen(Qt::NoPen);
+        const Symbol* current = nullptr;
+        for (const SmallPolygon& polygon : m_small) {
+            if (polygon.symbol != current) {
+                current = polygon.symbol;
+                m_painter.setBrush(brushFor(*current));
+            }
+            m_painter.drawPolygon(m_smallPoints.constData() + polygon.first,
+                                  static_cast<int>(polygon.count), Qt::OddEvenFill);
+        }
+        m_painter.setBrush(Qt::NoBrush);
+        current = nullptr;
+        bool smooth = false;
+        for (const SmallPolygon& polygon : m_small) {
+            if (polygon.symbol != current) {
+                current = polygon.symbol;
+                m_painter.setPen(penFor(*current));
+            }
+            if (polygon.smooth != smooth) {
+                smooth = polygon.smooth;
+                m_painter.setRenderHint(QPainter::Antialiasing, smooth);
+            }
+            m_painter.drawPolyline(m_smallPoints.constData() + polygon.first,
+                                   static_cast<int>(polygon.count));
+        }
+        m_painter.setRenderHint(QPainter::Antialiasing, true);
+        m_small.clear();
+        m_smallPoints.clear();
+        m_current = nullptr; // the painter's pen and brush are no longer a symbol's
+    }
+
+    /// A polygon of a pixel or two: its envelope grown by half its outline's width (the
+    /// outline is drawn on the edge, half of it outside), antialiased, in its fill and outline
+    /// mixed (see tinyColour). Measured against QGIS drawing the same plots one by one, the
+    /// picture differs by a mean of 12 levels in 255 (scripts/bench --render).
+    void drawTinyPolygon(const geo::Envelope& envelope, const Symbol& symbol)
+    {
+        const QPointF topLeft = m_toPixel.toPixel(envelope.minX, envelope.maxY);
+        const QPointF bottomRight = m_toPixel.toPixel(envelope.maxX, envelope.minY);
+        const bool hasStroke =
+            symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 && symbol.strokeStyle != Qt::NoPen;
+        const double strokePx = hasStroke ? symbol.strokeWidth * m_scale : 0;
+        const QRectF rect = QRectF(topLeft, bottomRight)
+                                .adjusted(-strokePx / 2, -strokePx / 2, strokePx / 2, strokePx / 2);
+        m_painter.fillRect(rect, tinyColour(symbol, rect.width(), rect.height(), strokePx));
+    }
+
+    /// The colour of a polygon whose outline, `strokePx` wide, grows it to w × h pixels: the
+    /// outline covers a band of that width all round, the fill the rest.
+    static QColor tinyColour(const Symbol& symbol, double width, double height, double strokePx)
+    {
+        const bool hasFill = symbol.fill.alpha() > 0 && symbol.fillPattern != Qt::NoBrush;
+        const double area = std::max(width * height, 1e-6);
+        const double inner =
+            std::max(0.0, width - 2 * strokePx) * std::max(0.0, height - 2 * strokePx);
+        const double strokeShare = strokePx > 0 ? 1 - inner / area : 0;
+        const double strokeAlpha = strokeShare * symbol.stroke.alphaF();
+        const double fillAlpha = hasFill ? (1 - strokeShare) * symbol.fill.alphaF() : 0;
+        const double alpha = strokeAlpha + fillAlpha;
+        if (alpha <= 0)
+            return QColor(0, 0, 0, 0);
+        auto mix = [&](double stroke, double fill) {
+            return (stroke * strokeAlpha + fill * fillAlpha) / alpha;
+        };
+        return QColor::fromRgbF(
+            static_cast<float>(mix(symbol.stroke.redF(), symbol.fill.redF())),
+            static_cast<float>(mix(symbol.stroke.greenF(), symbol.fill.greenF())),
+            static_cast<float>(mix(symbol.stroke.blueF(), symbol.fill.blueF())),
+            static_cast<float>(std::min(1.0, alpha)));
     }
 
     void drawPolygon(const geo::GeometryStore& store, std::size_t feature)
     {
+        // Most plots are one ring: drawn straight as a polygon, without building a path.
+        if (store.partCount(feature) == 1 && store.ringCount(feature, 0) == 1) {
+            appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer);
+            if (m_buffer.size() >= 2)
+                m_painter.drawPolygon(m_buffer, Qt::OddEvenFill);
+            return;
+        }
         QPainterPath path;
         path.setFillRule(Qt::OddEvenFill);
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
@@ -368,10 +513,21 @@ private:
     QPainter& m_painter;
     const MapToPixel& m_toPixel;
     double m_scale;
+    // Drawing on a raster image untransformed (the screen, a PNG): sub-pixel shortcuts apply.
+    // Not for vector output (PDF, SVG) or a page layout, which get the exact geometry.
+    bool m_rasterImage;
     QPolygonF m_buffer;
     QPen m_pen;
     const Symbol* m_current = nullptr;
     std::vector<std::size_t> m_labels;
+    struct SmallPolygon {
+        const Symbol* symbol;
+        std::uint32_t first; // in m_smallPoints
+        std::uint32_t count;
+        bool smooth; // outline antialiased
+    };
+    std::vector<SmallPolygon> m_small;
+    QPolygonF m_smallPoints;
     // Label boxes placed so far in this render (all layers), and a grid over them.
     std::vector<QRectF> m_placedLabels;
     std::unordered_map<std::int64_t, std::vector<std::size_t>> m_labelGrid;
