@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -536,8 +537,19 @@ std::vector<std::pair<std::size_t, std::size_t>> MainWindow::hitsAt(QPointF mapP
             continue;
         const render::LayerSnapshot& snapshot = layers[layer].snapshot;
         const geo::GeometryStore& store = snapshot.layer->geometry;
-        // Features drawn later lie on top: look at them first.
-        for (std::size_t feature = store.featureCount(); feature-- > 0;) {
+        // Only the features whose envelopes come near (the layer's R-tree), topmost (drawn
+        // later) first.
+        std::vector<std::uint32_t> candidates;
+        if (snapshot.index) {
+            snapshot.index->query(geo::Envelope{mapPoint.x() - tolerance, mapPoint.y() - tolerance,
+                                                mapPoint.x() + tolerance, mapPoint.y() + tolerance},
+                                  candidates);
+            std::sort(candidates.begin(), candidates.end(), std::greater<>());
+        } else {
+            for (std::size_t feature = store.featureCount(); feature-- > 0;)
+                candidates.push_back(static_cast<std::uint32_t>(feature));
+        }
+        for (const std::uint32_t feature : candidates) {
             // A filled polygon is hit inside it (not near it: that would be its neighbour's
             // plot); an outline-only one on its outline; lines and points within the radius.
             bool hit = false;
@@ -605,20 +617,34 @@ void MainWindow::identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers)
 
 void MainWindow::selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers)
 {
+    // On a worker (a box over a whole city's plots is a million exact tests), through each
+    // layer's R-tree; the GUI thread only takes the result. A newer box replaces this one.
     const auto& layers = m_canvas->layers();
-    std::map<std::size_t, FeatureSelection::Features> selected;
+    std::vector<std::pair<std::size_t, render::LayerSnapshot>> targets;
+    for (const std::size_t layer : selectionTargets())
+        if (layers[layer].visible && !layers[layer].snapshot.isRaster())
+            targets.emplace_back(layer, layers[layer].snapshot);
+    std::map<std::size_t, FeatureSelection::Features> kept;
     if (modifiers & Qt::ControlModifier)
-        selected = m_selection->layers();
-    for (const std::size_t layer : selectionTargets()) {
-        if (!layers[layer].visible)
-            continue;
-        const std::vector<std::size_t> hits =
-            render::featuresIntersecting(layers[layer].snapshot.layer->geometry, box);
-        FeatureSelection::Features& features = selected[layer];
-        for (const std::size_t feature : hits)
-            features.push_back(static_cast<std::uint32_t>(feature));
-    }
-    m_selection->setSelection(std::move(selected));
+        kept = m_selection->layers();
+    m_boxSelectWatcher.cancel();
+    m_boxSelectWatcher.disconnect(this);
+    connect(&m_boxSelectWatcher, &QFutureWatcher<BoxSelection>::finished, this, [this] {
+        if (m_boxSelectWatcher.isCanceled() || m_boxSelectWatcher.future().resultCount() == 0)
+            return;
+        m_selection->setSelection(m_boxSelectWatcher.result());
+    });
+    m_boxSelectWatcher.setFuture(QtConcurrent::run([targets, kept, box]() -> BoxSelection {
+        BoxSelection selected = kept;
+        for (const auto& [layer, snapshot] : targets) {
+            const std::vector<std::size_t> hits =
+                render::featuresIntersecting(snapshot.layer->geometry, box, snapshot.index.get());
+            FeatureSelection::Features& features = selected[layer];
+            for (const std::size_t feature : hits)
+                features.push_back(static_cast<std::uint32_t>(feature));
+        }
+        return selected;
+    }));
 }
 
 double MainWindow::selectedAreaM2() const

@@ -70,7 +70,8 @@ public:
     /// topmost first, and selects the topmost in the selection's target layers (Ctrl in
     /// `modifiers`: toggles it in the selection instead).
     void identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
-    /// Selects the features touching `box` (map CRS) in the target layers (Ctrl: adds).
+    /// Selects the features touching `box` (map CRS) in the target layers (Ctrl: adds), found on
+    /// a worker; the selection changes (FeatureSelection::changed) when they are.
     void selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
     /// The ellipsoidal area in m² of the selected polygon features, summed unrounded.
     double selectedAreaM2() const;
@@ -131,6 +132,8 @@ private:
     QLabel* m_measureLabel;
     QProgressBar* m_progressBar;
     QFutureWatcher<LoadedMap> m_loadWatcher;
+    using BoxSelection = std::map<std::size_t, std::vector<std::uint32_t>>;
+    QFutureWatcher<BoxSelection> m_boxSelectWatcher;
     QStringList m_loadingSources;
     LoadReport m_lastLoad;
     bool m_waitingForFirstRender = false;

@@ -118,6 +118,8 @@ void MapCanvas::replaceLayer(std::size_t index, render::LayerSnapshot snapshot)
     if (index >= m_layers.size())
         return;
     snapshot.opacity = m_layers[index].snapshot.opacity;
+    if (!snapshot.index && snapshot.layer == m_layers[index].snapshot.layer)
+        snapshot.index = m_layers[index].snapshot.index;
     m_layers[index].snapshot = std::move(snapshot);
     refresh();
 }

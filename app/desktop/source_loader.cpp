@@ -177,6 +177,10 @@ LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& p
     for (const QString& problem : book.problems())
         map.styleProblems.push_back(problem.toStdString());
     map.layers = book.styleLayers(map.report.layers, map.report.bindings);
+    // The spatial index for clicks and boxes, here on the worker, never on the GUI thread.
+    for (render::LayerSnapshot& snapshot : map.layers)
+        snapshot.index = std::make_shared<const geo::EnvelopeIndex>(
+            snapshot.layer->geometry, [](std::size_t) { return true; });
     // Orthophotos at the bottom, in the order given.
     std::vector<render::LayerSnapshot> rasters;
     for (const auto& raster : map.report.rasters) {

@@ -4,6 +4,7 @@
 #include "geo/io/raster.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
+#include "geo/rules/envelope_index.h"
 
 #include <cstdint>
 #include <memory>
@@ -46,6 +47,9 @@ struct LayerSnapshot {
     /// How opaque the layer is drawn, 0 (invisible) to 1: the layer is drawn as one picture
     /// and that picture blended, so overlapping features of one layer do not darken.
     double opacity = 1.0;
+    /// An R-tree over the features' envelopes, built on the worker that loaded the layer, for
+    /// hit-testing and box selection (null: none yet; callers then look at every feature).
+    std::shared_ptr<const geo::EnvelopeIndex> index;
 
     bool isRaster() const { return raster != nullptr; }
     /// The layer's extent in the map CRS (empty when it has nothing to draw).
