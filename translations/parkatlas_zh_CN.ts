@@ -43,6 +43,37 @@
         </message>
     </context>
     <context>
+        <name>parkatlas::desktop::FieldMappingDialog</name>
+        <message>
+            <source>Field Mapping — %1</source>
+            <translation>字段映射 — %1</translation>
+        </message>
+        <message>
+            <source>(no role)</source>
+            <translation>（无角色）</translation>
+        </message>
+        <message>
+            <source>Role:</source>
+            <translation>角色：</translation>
+        </message>
+        <message>
+            <source>Contract field ← field of the layer</source>
+            <translation>约定字段 ← 图层字段</translation>
+        </message>
+        <message>
+            <source>Without a role the layer is drawn in a default style and left out of the checks, the audit and the ledgers.</source>
+            <translation>没有角色的图层以默认样式绘制，不参与规划检查、闲置土地审计和台账。</translation>
+        </message>
+        <message>
+            <source>Fields are matched by name and by the common survey names (aliases); change a choice where the layer names a field otherwise.</source>
+            <translation>字段按名称及常用调查字段名（别名）匹配；图层的字段名不同时，请在此更改。</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+    </context>
+    <context>
         <name>parkatlas::desktop::FindingsPanel</name>
         <message>
             <source>cannot write %1</source>
@@ -95,16 +126,16 @@
             </translation>
         </message>
         <message>
+            <source>Export findings</source>
+            <translation>导出问题</translation>
+        </message>
+        <message>
             <source>CSV, UTF-8 (*.csv)</source>
             <translation>CSV，UTF-8 (*.csv)</translation>
         </message>
         <message>
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
-        </message>
-        <message>
-            <source>Export findings</source>
-            <translation>导出问题</translation>
         </message>
         <message>
             <source>Exporting to %1…</source>
@@ -210,6 +241,46 @@
     <context>
         <name>parkatlas::desktop::LayersPanel</name>
         <message>
+            <source>Move Up</source>
+            <translation>上移</translation>
+        </message>
+        <message>
+            <source>Move Down</source>
+            <translation>下移</translation>
+        </message>
+        <message>
+            <source>Zoom</source>
+            <translation>缩放</translation>
+        </message>
+        <message>
+            <source>Zoom to Layer</source>
+            <translation>缩放到图层</translation>
+        </message>
+        <message>
+            <source>Fields…</source>
+            <translation>字段…</translation>
+        </message>
+        <message>
+            <source>Role and field mapping of the picked layer</source>
+            <translation>所选图层的角色与字段映射</translation>
+        </message>
+        <message>
+            <source>Opacity of the picked layer</source>
+            <translation>所选图层的不透明度</translation>
+        </message>
+        <message>
+            <source>Opacity</source>
+            <translation>不透明度</translation>
+        </message>
+        <message>
+            <source>Field Mapping…</source>
+            <translation>字段映射…</translation>
+        </message>
+        <message>
+            <source>%1 (raster %2 × %3)</source>
+            <translation>%1（影像 %2 × %3）</translation>
+        </message>
+        <message>
             <source>%1 (1 feature)</source>
             <translation>%1（1 个要素）</translation>
         </message>
@@ -224,6 +295,14 @@
         <message>
             <source>none</source>
             <translation>无</translation>
+        </message>
+        <message>
+            <source>%1
+Raster: %2 × %3 pixels, %4 bands, %5 overviews
+CRS: %6</source>
+            <translation>%1
+影像：%2 × %3 像素，%4 个波段，%5 级金字塔
+坐标系：%6</translation>
         </message>
         <message>
             <source>%1
@@ -315,16 +394,16 @@ Classes by %1: %2</source>
             <translation>%1 — %2</translation>
         </message>
         <message>
+            <source>Export ledger</source>
+            <translation>导出台账</translation>
+        </message>
+        <message>
             <source>CSV, UTF-8 (*.csv)</source>
             <translation>CSV，UTF-8 (*.csv)</translation>
         </message>
         <message>
             <source>Excel workbook (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
-        </message>
-        <message>
-            <source>Export ledger</source>
-            <translation>导出台账</translation>
         </message>
         <message>
             <source>Exporting to %1…</source>
@@ -374,6 +453,14 @@ Classes by %1: %2</source>
             <translation>台账</translation>
         </message>
         <message>
+            <source>Field mapping saved in %1</source>
+            <translation>字段映射已保存到 %1</translation>
+        </message>
+        <message>
+            <source>Field mapping not saved: %1</source>
+            <translation>字段映射未保存：%1</translation>
+        </message>
+        <message>
             <source>Drawing: %1</source>
             <translation>绘制：%1</translation>
         </message>
@@ -392,6 +479,10 @@ Classes by %1: %2</source>
         <message>
             <source>Open &amp;Folder…</source>
             <translation>打开文件夹(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Open &amp;Recent</source>
+            <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
             <source>&amp;Quit</source>
@@ -446,8 +537,8 @@ Classes by %1: %2</source>
             <translation>打开矢量数据</translation>
         </message>
         <message>
-            <source>Vector data (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip);;All files (*)</source>
-            <translation>矢量数据 (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip);;所有文件 (*)</translation>
+            <source>Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)</source>
+            <translation>矢量数据和正射影像 (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;所有文件 (*)</translation>
         </message>
         <message>
             <source>Open a folder of shapefiles</source>
@@ -527,6 +618,10 @@ Classes by %1: %2</source>
             <source>%1, %2 mu</source>
             <translation>%1，%2 亩</translation>
         </message>
+        <message>
+            <source>the source is not a local file, so there is no folder to keep a project file in</source>
+            <translation>数据源不是本地文件，没有可存放工程文件的文件夹</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
@@ -567,6 +662,17 @@ Classes by %1: %2</source>
         </message>
     </context>
     <context>
+        <name>parkatlas::desktop::RecentFiles</name>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>Clear Recent Files</source>
+            <translation>清除最近文件</translation>
+        </message>
+    </context>
+    <context>
         <name>main</name>
         <message>
             <source>ParkAtlas viewer: draws the layers of a source.</source>
@@ -583,6 +689,10 @@ Classes by %1: %2</source>
         <message>
             <source>With --screenshot: run the plan check and show its findings before taking the picture.</source>
             <translation>与 --screenshot 同用：先运行规划符合性检查并显示问题，再截图。</translation>
+        </message>
+        <message>
+            <source>With --screenshot: print the layer list (topmost first) and where the map lies in the picture.</source>
+            <translation>与 --screenshot 一起使用：打印图层列表（自上而下）以及地图在截图中的位置。</translation>
         </message>
         <message>
             <source>GeoPackage, shapefile, folder of shapefiles …</source>

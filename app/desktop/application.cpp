@@ -1,6 +1,7 @@
 #include "app/desktop/application.h"
 
 #include "app/desktop/findings_panel.h"
+#include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
@@ -90,7 +91,12 @@ int runApplication(int argc, char** argv)
         QStringLiteral("run-check"),
         QApplication::translate("main", "With --screenshot: run the plan check and show its "
                                         "findings before taking the picture."));
+    const QCommandLineOption printLayersOption(
+        QStringLiteral("print-layers"),
+        QApplication::translate("main", "With --screenshot: print the layer list (topmost first) "
+                                        "and where the map lies in the picture."));
     parser.addOption(screenshotOption);
+    parser.addOption(printLayersOption);
     parser.addOption(sizeOption);
     parser.addOption(runCheckOption);
     parser.addPositionalArgument(
@@ -117,7 +123,18 @@ int runApplication(int argc, char** argv)
 
     if (screenshot) {
         const QString out = parser.value(screenshotOption);
-        auto save = [&] {
+        const bool printLayers = parser.isSet(printLayersOption);
+        auto save = [&, printLayers] {
+            if (printLayers) {
+                // For a test that looks at the picture: what the list shows, and the map's
+                // rectangle in the picture ("map: x y width height").
+                for (const QString& name : window.layersPanel()->layerNames())
+                    std::printf("layer: %s\n", name.toUtf8().constData());
+                const QRect map(window.canvas()->mapTo(&window, QPoint(0, 0)),
+                                window.canvas()->size());
+                std::printf("map: %d %d %d %d\n", map.x(), map.y(), map.width(), map.height());
+                std::fflush(stdout);
+            }
             const LoadReport& report = window.lastLoad();
             for (const std::string& problem : report.problems)
                 printError(QApplication::translate("main", "not loaded: %1")
@@ -128,7 +145,7 @@ int runApplication(int argc, char** argv)
                 app.exit(2);
                 return;
             }
-            app.exit(report.layers.empty() ? 2 : 0);
+            app.exit(report.layers.empty() && report.rasters.empty() ? 2 : 0);
         };
         const bool runCheck = parser.isSet(runCheckOption);
         QObject::connect(&window, &MainWindow::ready, &app, [&, save, runCheck] {

@@ -1,17 +1,29 @@
 #include "app/desktop/layers_panel.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QListWidget>
+#include <QMenu>
+#include <QMimeData>
 #include <QPainter>
 #include <QPixmap>
+#include <QSlider>
+#include <QStyle>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 
 namespace parkatlas::desktop {
 
 namespace {
 
 constexpr int kIndexRole = Qt::UserRole + 1;
+constexpr int kOpacityRole = Qt::UserRole + 2;
 
 /// A small picture of the layer's style, as a legend entry.
 QIcon styleIcon(const render::LayerSnapshot& snapshot)
@@ -23,6 +35,13 @@ QIcon styleIcon(const render::LayerSnapshot& snapshot)
     const render::LayerStyle& style = snapshot.style;
     QPen pen(style.stroke, std::min(2.0, std::max(1.0, style.strokeWidth)), style.strokeStyle);
     painter.setPen(pen);
+    if (snapshot.isRaster()) {
+        painter.fillRect(QRectF(2, 2, 6, 6), QColor(120, 150, 90));
+        painter.fillRect(QRectF(8, 2, 6, 6), QColor(170, 160, 130));
+        painter.fillRect(QRectF(2, 8, 6, 6), QColor(150, 140, 120));
+        painter.fillRect(QRectF(8, 8, 6, 6), QColor(90, 120, 70));
+        return QIcon(pixmap);
+    }
     switch (snapshot.layer->geometry.kind()) {
     case geo::GeometryKind::Polygon:
         painter.setBrush(QBrush(style.fill, style.fillPattern));
@@ -43,16 +62,232 @@ QIcon styleIcon(const render::LayerSnapshot& snapshot)
 
 } // namespace
 
-LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent), m_list(new QListWidget(this))
+/// The list, taking drops of its own rows as moves: the dragged (picked) row takes the place
+/// of the row it is dropped on. Handled here rather than by InternalMove so that the drop is
+/// one call (moveRow) whichever way the drag came.
+class LayerList : public QListWidget {
+public:
+    LayerList(LayersPanel* panel, std::function<void(int from, int to)> move)
+        : QListWidget(panel), m_move(std::move(move))
+    {
+        setDragEnabled(true);
+        setAcceptDrops(true);
+        setDropIndicatorShown(true);
+        setDragDropMode(QAbstractItemView::DragDrop);
+        setDefaultDropAction(Qt::CopyAction);
+    }
+
+protected:
+    bool isOwnDrag(const QMimeData* data) const
+    {
+        return data && data->hasFormat(model()->mimeTypes().value(0));
+    }
+    void dragEnterEvent(QDragEnterEvent* event) override
+    {
+        if (isOwnDrag(event->mimeData()))
+            event->acceptProposedAction();
+        else
+            event->ignore();
+    }
+    void dragMoveEvent(QDragMoveEvent* event) override
+    {
+        if (isOwnDrag(event->mimeData()))
+            event->acceptProposedAction();
+        else
+            event->ignore();
+    }
+    void dropEvent(QDropEvent* event) override
+    {
+        if (!isOwnDrag(event->mimeData()) || selectedItems().isEmpty()) {
+            event->ignore();
+            return;
+        }
+        const int from = row(selectedItems().front());
+        QListWidgetItem* target = itemAt(event->position().toPoint());
+        const int to = target ? row(target) : count() - 1;
+        // Copy, not move: the view would otherwise remove the dragged row after the drop.
+        event->setDropAction(Qt::CopyAction);
+        event->accept();
+        m_move(from, to);
+    }
+
+private:
+    std::function<void(int, int)> m_move;
+};
+
+LayersPanel::LayersPanel(QWidget* parent)
+    : QWidget(parent), m_list(new LayerList(this, [this](int from, int to) { moveRow(from, to); })),
+      m_opacity(new QSlider(Qt::Horizontal, this)), m_upButton(new QToolButton(this)),
+      m_downButton(new QToolButton(this)), m_zoomButton(new QToolButton(this)),
+      m_fieldsButton(new QToolButton(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_list);
     m_list->setObjectName(QStringLiteral("layerList"));
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    // The buttons and the slider never make the dock wider than the list needs: a narrow
+    // window clips them rather than growing.
+    auto* controlsRow = new QWidget(this);
+    controlsRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto* controls = new QHBoxLayout(controlsRow);
+    controls->setContentsMargins(4, 0, 4, 4);
+    m_upButton->setObjectName(QStringLiteral("moveLayerUp"));
+    m_upButton->setArrowType(Qt::UpArrow);
+    m_upButton->setToolTip(tr("Move Up"));
+    m_downButton->setObjectName(QStringLiteral("moveLayerDown"));
+    m_downButton->setArrowType(Qt::DownArrow);
+    m_downButton->setToolTip(tr("Move Down"));
+    m_zoomButton->setObjectName(QStringLiteral("zoomToLayer"));
+    m_zoomButton->setText(tr("Zoom"));
+    m_zoomButton->setToolTip(tr("Zoom to Layer"));
+    m_fieldsButton->setObjectName(QStringLiteral("fieldMapping"));
+    m_fieldsButton->setText(tr("Fields…"));
+    m_fieldsButton->setToolTip(tr("Role and field mapping of the picked layer"));
+    m_opacity->setObjectName(QStringLiteral("layerOpacity"));
+    m_opacity->setRange(0, 100);
+    m_opacity->setValue(100);
+    m_opacity->setPageStep(25);
+    m_opacity->setMinimumWidth(60);
+    m_opacity->setToolTip(tr("Opacity of the picked layer"));
+    auto* opacityLabel = new QLabel(tr("Opacity"), this);
+    controls->addWidget(m_upButton);
+    controls->addWidget(m_downButton);
+    controls->addWidget(m_zoomButton);
+    controls->addWidget(m_fieldsButton);
+    controls->addStretch(1);
+    layout->addWidget(controlsRow);
+    auto* opacityWidget = new QWidget(this);
+    opacityWidget->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto* opacityRow = new QHBoxLayout(opacityWidget);
+    opacityRow->setContentsMargins(4, 0, 4, 4);
+    opacityRow->addWidget(opacityLabel);
+    opacityRow->addWidget(m_opacity, 1);
+    layout->addWidget(opacityWidget);
+
     connect(m_list, &QListWidget::itemChanged, this, &LayersPanel::onItemChanged);
-    connect(m_list, &QListWidget::itemSelectionChanged, this,
-            [this] { emit layerPicked(pickedLayer()); });
+    connect(m_list, &QListWidget::itemSelectionChanged, this, [this] {
+        updateControls();
+        emit layerPicked(pickedLayer());
+    });
+    connect(m_list, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+        emit zoomToLayerRequested(item->data(kIndexRole).toInt());
+    });
+    connect(m_list, &QWidget::customContextMenuRequested, this, &LayersPanel::showContextMenu);
+    connect(m_upButton, &QToolButton::clicked, this, &LayersPanel::movePickedUp);
+    connect(m_downButton, &QToolButton::clicked, this, &LayersPanel::movePickedDown);
+    connect(m_zoomButton, &QToolButton::clicked, this, &LayersPanel::zoomToPicked);
+    connect(m_fieldsButton, &QToolButton::clicked, this, [this] {
+        if (pickedLayer() >= 0)
+            emit fieldMappingRequested(pickedLayer());
+    });
+    connect(m_opacity, &QSlider::valueChanged, this, [this](int value) {
+        const QList<QListWidgetItem*> selected = m_list->selectedItems();
+        if (selected.isEmpty())
+            return;
+        const double opacity = value / 100.0;
+        selected.front()->setData(kOpacityRole, opacity);
+        emit opacityChanged(selected.front()->data(kIndexRole).toInt(), opacity);
+    });
+    updateControls();
+}
+
+void LayersPanel::updateControls()
+{
+    const int row =
+        m_list->selectedItems().isEmpty() ? -1 : m_list->row(m_list->selectedItems()[0]);
+    m_upButton->setEnabled(row > 0);
+    m_downButton->setEnabled(row >= 0 && row + 1 < m_list->count());
+    m_zoomButton->setEnabled(row >= 0);
+    m_fieldsButton->setEnabled(row >= 0);
+    m_opacity->setEnabled(row >= 0);
+    const QSignalBlocker blocker(m_opacity);
+    m_opacity->setValue(
+        row < 0 ? 100
+                : static_cast<int>(std::lround(
+                      100 * layerOpacity(m_list->item(row)->data(kIndexRole).toInt()))));
+}
+
+double LayersPanel::layerOpacity(int index) const
+{
+    for (int row = 0; row < m_list->count(); ++row)
+        if (m_list->item(row)->data(kIndexRole).toInt() == index) {
+            const QVariant value = m_list->item(row)->data(kOpacityRole);
+            return value.isValid() ? value.toDouble() : 1.0;
+        }
+    return 1.0;
+}
+
+std::vector<std::size_t> LayersPanel::drawingOrder() const
+{
+    std::vector<std::size_t> order;
+    for (int row = m_list->count(); row-- > 0;)
+        order.push_back(static_cast<std::size_t>(m_list->item(row)->data(kIndexRole).toInt()));
+    return order;
+}
+
+void LayersPanel::moveRow(int from, int to)
+{
+    if (from < 0 || to < 0 || from >= m_list->count() || to >= m_list->count() || from == to)
+        return;
+    {
+        // One layerPicked for the move, not one for the take and one for the insert.
+        const QSignalBlocker blocker(m_list);
+        QListWidgetItem* item = m_list->takeItem(from);
+        m_list->insertItem(to, item);
+        m_list->setCurrentItem(item);
+        item->setSelected(true);
+    }
+    updateControls();
+    emit drawingOrderChanged(drawingOrder());
+}
+
+void LayersPanel::movePickedUp()
+{
+    if (m_list->selectedItems().isEmpty())
+        return;
+    const int row = m_list->row(m_list->selectedItems().front());
+    moveRow(row, row - 1);
+}
+
+void LayersPanel::movePickedDown()
+{
+    if (m_list->selectedItems().isEmpty())
+        return;
+    const int row = m_list->row(m_list->selectedItems().front());
+    moveRow(row, row + 1);
+}
+
+void LayersPanel::zoomToPicked()
+{
+    const int index = pickedLayer();
+    if (index >= 0)
+        emit zoomToLayerRequested(index);
+}
+
+void LayersPanel::showContextMenu(const QPoint& position)
+{
+    QListWidgetItem* item = m_list->itemAt(position);
+    if (!item)
+        return;
+    m_list->clearSelection();
+    item->setSelected(true);
+    QMenu menu(this);
+    menu.addAction(tr("Zoom to Layer"), this, &LayersPanel::zoomToPicked);
+    menu.addAction(tr("Field Mapping…"), this,
+                   [this] { emit fieldMappingRequested(pickedLayer()); });
+    menu.addSeparator();
+    menu.addAction(tr("Move Up"), this, &LayersPanel::movePickedUp)
+        ->setEnabled(m_list->row(item) > 0);
+    menu.addAction(tr("Move Down"), this, &LayersPanel::movePickedDown)
+        ->setEnabled(m_list->row(item) + 1 < m_list->count());
+    QMenu* opacity = menu.addMenu(tr("Opacity"));
+    for (const int percent : {100, 75, 50, 25})
+        opacity->addAction(QStringLiteral("%1 %").arg(percent), this,
+                           [this, percent] { m_opacity->setValue(percent); });
+    menu.exec(m_list->viewport()->mapToGlobal(position));
 }
 
 int LayersPanel::pickedLayer() const
@@ -71,43 +306,84 @@ void LayersPanel::pickLayer(int index)
 
 void LayersPanel::setLayers(const std::vector<render::LayerSnapshot>& layers)
 {
-    const QSignalBlocker blocker(m_list);
-    m_list->clear();
-    for (std::size_t i = layers.size(); i-- > 0;) {
-        const geo::Layer& layer = *layers[i].layer;
-        const QString name = QString::fromStdString(layer.name);
-        const auto count = static_cast<qlonglong>(layer.featureCount());
-        auto* item = new QListWidgetItem(count == 1 ? tr("%1 (1 feature)").arg(name)
-                                                    : tr("%1 (%2 features)").arg(name).arg(count));
-        item->setData(kIndexRole, static_cast<int>(i));
-        item->setData(Qt::UserRole, name);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(Qt::Checked);
-        item->setIcon(styleIcon(layers[i]));
-        const QString crs =
-            layer.crs.isEmpty()
-                ? tr("none (raw coordinates)")
-                : QString::fromStdString(layer.crs.label() + " — " + layer.crs.name());
-        const QString role =
-            layers[i].role
-                ? QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(*layers[i].role)),
-                                              QString::fromUtf8(geo::toString(*layers[i].role)))
-                : tr("none");
-        QString tip = tr("%1\nRole: %2\nGeometry: %3\nCRS: %4\nText encoding: %5")
-                          .arg(QString::fromStdString(layer.sourcePath), role,
-                               QString::fromUtf8(geo::toString(layer.geometry.kind())), crs,
-                               QString::fromStdString(layer.encoding.name));
-        const render::LayerStyle& style = layers[i].style;
-        if (!style.classes.empty()) {
-            QStringList classes;
-            for (const render::Symbol& symbol : style.classes)
-                classes.append(symbol.label);
-            tip +=
-                tr("\nClasses by %1: %2").arg(style.classField, classes.join(QStringLiteral(", ")));
+    {
+        const QSignalBlocker blocker(m_list);
+        m_list->clear();
+        for (std::size_t i = layers.size(); i-- > 0;) {
+            auto* item = new QListWidgetItem;
+            item->setData(kIndexRole, static_cast<int>(i));
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsDragEnabled);
+            item->setCheckState(Qt::Checked);
+            describe(item, layers[i]);
+            m_list->addItem(item);
         }
-        item->setToolTip(tip);
-        m_list->addItem(item);
     }
+    updateControls();
+}
+
+void LayersPanel::updateLayer(int index, const render::LayerSnapshot& snapshot)
+{
+    const QSignalBlocker blocker(m_list);
+    for (int row = 0; row < m_list->count(); ++row)
+        if (m_list->item(row)->data(kIndexRole).toInt() == index)
+            describe(m_list->item(row), snapshot);
+}
+
+void LayersPanel::describe(QListWidgetItem* item, const render::LayerSnapshot& snapshot)
+{
+    const geo::Layer& layer = *snapshot.layer;
+    const QString name = QString::fromStdString(layer.name);
+    // Chinese first: the role's name (宗地, 道路工程 …) before the layer's own, unless the layer
+    // is already named so.
+    QString shown = name;
+    if (snapshot.role) {
+        const QString chinese = QString::fromUtf8(geo::chineseName(*snapshot.role));
+        if (!name.contains(chinese))
+            shown = QStringLiteral("%1 %2").arg(chinese, name);
+    }
+    if (snapshot.raster) {
+        const geo::RasterInfo& raster = snapshot.raster->info;
+        item->setText(
+            tr("%1 (raster %2 × %3)").arg(shown).arg(raster.size.width).arg(raster.size.height));
+    } else {
+        const auto count = static_cast<qlonglong>(layer.featureCount());
+        item->setText(count == 1 ? tr("%1 (1 feature)").arg(shown)
+                                 : tr("%1 (%2 features)").arg(shown).arg(count));
+    }
+    item->setData(Qt::UserRole, name);
+    item->setIcon(styleIcon(snapshot));
+    const QString crs = layer.crs.isEmpty()
+                            ? tr("none (raw coordinates)")
+                            : QString::fromStdString(layer.crs.label() + " — " + layer.crs.name());
+    const QString role =
+        snapshot.role
+            ? QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(*snapshot.role)),
+                                          QString::fromUtf8(geo::toString(*snapshot.role)))
+            : tr("none");
+    QString tip;
+    if (snapshot.raster) {
+        const geo::RasterInfo& raster = snapshot.raster->info;
+        tip = tr("%1\nRaster: %2 × %3 pixels, %4 bands, %5 overviews\nCRS: %6")
+                  .arg(QString::fromStdString(layer.sourcePath))
+                  .arg(raster.size.width)
+                  .arg(raster.size.height)
+                  .arg(raster.bandCount)
+                  .arg(raster.overviews.size())
+                  .arg(crs);
+    } else {
+        tip = tr("%1\nRole: %2\nGeometry: %3\nCRS: %4\nText encoding: %5")
+                  .arg(QString::fromStdString(layer.sourcePath), role,
+                       QString::fromUtf8(geo::toString(layer.geometry.kind())), crs,
+                       QString::fromStdString(layer.encoding.name));
+    }
+    const render::LayerStyle& style = snapshot.style;
+    if (!style.classes.empty()) {
+        QStringList classes;
+        for (const render::Symbol& symbol : style.classes)
+            classes.append(symbol.label);
+        tip += tr("\nClasses by %1: %2").arg(style.classField, classes.join(QStringLiteral(", ")));
+    }
+    item->setToolTip(tip);
 }
 
 QStringList LayersPanel::layerNames() const

@@ -4,12 +4,15 @@
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
+#include "app/desktop/field_mapping_dialog.h"
+#include "app/desktop/file_drop_filter.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/report_exporter.h"
+#include "app/desktop/recent_files.h"
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
@@ -36,6 +39,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -126,7 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(auditDock, ledgerDock);
     identifyDock->raise();
     messagesDock->raise();
-    resizeDocks({layersDock, identifyDock}, {220, 280}, Qt::Horizontal);
+    resizeDocks({layersDock, identifyDock}, {260, 280}, Qt::Horizontal);
     resizeDocks({messagesDock}, {150}, Qt::Vertical);
 
     m_coordinatesLabel->setObjectName(QStringLiteral("coordinatesLabel"));
@@ -147,6 +151,24 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_scaleLabel);
 
     createActions();
+
+    // Layers panel: drawing order, opacity, zoom to layer; files dropped on the window open.
+    connect(m_layersPanel, &LayersPanel::drawingOrderChanged, m_canvas,
+            &MapCanvas::setDrawingOrder);
+    connect(m_layersPanel, &LayersPanel::opacityChanged, this, [this](int index, double opacity) {
+        m_canvas->setLayerOpacity(static_cast<std::size_t>(index), opacity);
+    });
+    connect(m_layersPanel, &LayersPanel::zoomToLayerRequested, this,
+            [this](int index) { m_canvas->zoomToLayer(static_cast<std::size_t>(index)); });
+    connect(new FileDropFilter(this), &FileDropFilter::filesDropped, this,
+            &MainWindow::openSources);
+    connect(m_layersPanel, &LayersPanel::fieldMappingRequested, this,
+            &MainWindow::editFieldMapping);
+    connect(this, &MainWindow::projectSaved, this,
+            [this](const QString& path, const QString& error) {
+                addMessage(error.isEmpty() ? tr("Field mapping saved in %1").arg(path)
+                                           : tr("Field mapping not saved: %1").arg(error));
+            });
 
     connect(m_layersPanel, &LayersPanel::visibilityChanged, this, [this](int index, bool visible) {
         m_canvas->setLayerVisible(static_cast<std::size_t>(index), visible);
@@ -218,6 +240,10 @@ void MainWindow::createActions()
     QAction* openFiles = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFilesDialog);
     openFiles->setShortcut(QKeySequence::Open);
     fileMenu->addAction(tr("Open &Folder…"), this, &MainWindow::openFolderDialog);
+    QMenu* recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+    recentMenu->setObjectName(QStringLiteral("recentFilesMenu"));
+    m_recentFiles = new RecentFiles(recentMenu, this);
+    connect(m_recentFiles, &RecentFiles::openRequested, this, &MainWindow::openSources);
     fileMenu->addSeparator();
     // Maps and the committee pack of the opened park (the ledger panel knows which one).
     QAction* exportMap = fileMenu->addAction(tr("Export &Map…"), this, [this] {
@@ -301,8 +327,8 @@ void MainWindow::openFilesDialog()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Open vector data"), QString(),
-        tr("Vector data (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab "
-           "*.mif *.zip);;All files (*)"));
+        tr("Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb "
+           "*.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)"));
     if (!files.isEmpty())
         openSources(files);
 }
@@ -376,9 +402,35 @@ void MainWindow::onLoadFinished()
     for (const render::LayerSnapshot& snapshot : map.layers)
         layers.push_back(snapshot.layer);
     m_attributePanel->setLayers(layers);
+    // What each layer is and where it comes from, for the field mapping and the project file.
+    m_styleBook = map.styleBook;
+    m_projectPath = QString::fromStdString(report.projectPath);
+    m_projectLayers.clear();
+    for (std::size_t i = 0; i < report.layers.size(); ++i) {
+        const geo::Layer& layer = *report.layers[i];
+        ProjectLayer entry{{layer.sourcePath, layer.name},
+                           i < report.openOptions.size() ? report.openOptions[i]
+                                                         : geo::OpenOptions{},
+                           {}};
+        if (i < report.bindings.size() && report.bindings[i])
+            entry.binding = *report.bindings[i];
+        else
+            entry.binding.role = render::roleOfLayer(layer);
+        m_projectLayers[&layer] = std::move(entry);
+    }
     m_canvas->setLayers(std::move(map.layers), report.mapCrs);
     // The checks read the park themselves (discoverPark and loadPark on their worker).
-    const QString park = report.layers.empty() ? QString() : m_loadingSources.value(0);
+    QString park;
+    for (const QString& source : m_loadingSources) {
+        const bool raster =
+            std::any_of(report.rasters.begin(), report.rasters.end(), [&](const auto& r) {
+                return QString::fromStdString(r->info.path) == source;
+            });
+        if (!raster && !report.layers.empty()) {
+            park = source;
+            break;
+        }
+    }
     m_findingsPanel->setSource(park, report.mapCrs);
     m_auditPanel->setSource(park, report.mapCrs);
     m_ledgerPanel->setSource(park);
@@ -411,7 +463,7 @@ void MainWindow::onLoadFinished()
     setWindowTitle(tr("ParkAtlas — %1").arg(sourceTitle(m_loadingSources)));
     const QString crs =
         report.mapCrs.isEmpty() ? tr("no CRS") : QString::fromStdString(report.mapCrs.label());
-    const int loaded = static_cast<int>(report.layers.size());
+    const int loaded = static_cast<int>(report.layers.size() + report.rasters.size());
     const int skipped = static_cast<int>(report.problems.size());
     QString summary = tr("Layers loaded: %1; map CRS: %2").arg(loaded).arg(crs);
     if (skipped > 0)
@@ -434,6 +486,8 @@ void MainWindow::onLoadFinished()
         box->open();
     }
 
+    if (loaded > 0)
+        m_recentFiles->add(m_loadingSources);
     m_waitingForFirstRender = loaded > 0;
     emit loadFinished();
     if (!m_waitingForFirstRender)
@@ -495,13 +549,26 @@ std::vector<std::pair<std::size_t, std::size_t>> MainWindow::hitsAt(QPointF mapP
     std::vector<std::pair<std::size_t, std::size_t>> hits;
     const auto& layers = m_canvas->layers();
     const double tolerance = kIdentifyRadiusPx * m_canvas->view().mapUnitsPerPixel();
-    for (std::size_t layer = layers.size(); layer-- > 0;) {
+    const std::vector<std::size_t>& order = m_canvas->drawingOrder();
+    for (auto top = order.rbegin(); top != order.rend(); ++top) {
+        const std::size_t layer = *top;
         if (!layers[layer].visible)
             continue;
         const render::LayerSnapshot& snapshot = layers[layer].snapshot;
         const geo::GeometryStore& store = snapshot.layer->geometry;
-        // Features drawn later lie on top: look at them first.
-        for (std::size_t feature = store.featureCount(); feature-- > 0;) {
+        // Only the features whose envelopes come near (the layer's R-tree), topmost (drawn
+        // later) first.
+        std::vector<std::uint32_t> candidates;
+        if (snapshot.index) {
+            snapshot.index->query(geo::Envelope{mapPoint.x() - tolerance, mapPoint.y() - tolerance,
+                                                mapPoint.x() + tolerance, mapPoint.y() + tolerance},
+                                  candidates);
+            std::sort(candidates.begin(), candidates.end(), std::greater<>());
+        } else {
+            for (std::size_t feature = store.featureCount(); feature-- > 0;)
+                candidates.push_back(static_cast<std::uint32_t>(feature));
+        }
+        for (const std::uint32_t feature : candidates) {
             // A filled polygon is hit inside it (not near it: that would be its neighbour's
             // plot); an outline-only one on its outline; lines and points within the radius.
             bool hit = false;
@@ -569,20 +636,34 @@ void MainWindow::identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers)
 
 void MainWindow::selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers)
 {
+    // On a worker (a box over a whole city's plots is a million exact tests), through each
+    // layer's R-tree; the GUI thread only takes the result. A newer box replaces this one.
     const auto& layers = m_canvas->layers();
-    std::map<std::size_t, FeatureSelection::Features> selected;
+    std::vector<std::pair<std::size_t, render::LayerSnapshot>> targets;
+    for (const std::size_t layer : selectionTargets())
+        if (layers[layer].visible && !layers[layer].snapshot.isRaster())
+            targets.emplace_back(layer, layers[layer].snapshot);
+    std::map<std::size_t, FeatureSelection::Features> kept;
     if (modifiers & Qt::ControlModifier)
-        selected = m_selection->layers();
-    for (const std::size_t layer : selectionTargets()) {
-        if (!layers[layer].visible)
-            continue;
-        const std::vector<std::size_t> hits =
-            render::featuresIntersecting(layers[layer].snapshot.layer->geometry, box);
-        FeatureSelection::Features& features = selected[layer];
-        for (const std::size_t feature : hits)
-            features.push_back(static_cast<std::uint32_t>(feature));
-    }
-    m_selection->setSelection(std::move(selected));
+        kept = m_selection->layers();
+    m_boxSelectWatcher.cancel();
+    m_boxSelectWatcher.disconnect(this);
+    connect(&m_boxSelectWatcher, &QFutureWatcher<BoxSelection>::finished, this, [this] {
+        if (m_boxSelectWatcher.isCanceled() || m_boxSelectWatcher.future().resultCount() == 0)
+            return;
+        m_selection->setSelection(m_boxSelectWatcher.result());
+    });
+    m_boxSelectWatcher.setFuture(QtConcurrent::run([targets, kept, box]() -> BoxSelection {
+        BoxSelection selected = kept;
+        for (const auto& [layer, snapshot] : targets) {
+            const std::vector<std::size_t> hits =
+                render::featuresIntersecting(snapshot.layer->geometry, box, snapshot.index.get());
+            FeatureSelection::Features& features = selected[layer];
+            for (const std::size_t feature : hits)
+                features.push_back(static_cast<std::uint32_t>(feature));
+        }
+        return selected;
+    }));
 }
 
 double MainWindow::selectedAreaM2() const
@@ -659,6 +740,83 @@ void MainWindow::showMeasurement()
     m_measureLabel->setVisible(measuring);
     if (measuring)
         m_measureLabel->setText(m_canvas->measureTool()->summary());
+}
+
+void MainWindow::editFieldMapping(int index)
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size() ||
+        layers[index].snapshot.isRaster())
+        return;
+    const std::shared_ptr<const geo::Layer> layer = layers[index].snapshot.layer;
+    render::RoleBinding current;
+    if (const auto it = m_projectLayers.find(layer.get()); it != m_projectLayers.end())
+        current = it->second.binding;
+    auto* dialog = new FieldMappingDialog(*layer, current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, layer] {
+        // The layer may have moved or gone since the dialog opened: find it again.
+        const auto& now = m_canvas->layers();
+        for (std::size_t i = 0; i < now.size(); ++i)
+            if (now[i].snapshot.layer == layer)
+                applyFieldMapping(static_cast<int>(i), dialog->binding());
+    });
+    dialog->open();
+}
+
+void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding)
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size())
+        return;
+    const std::shared_ptr<const geo::Layer> layer = layers[index].snapshot.layer;
+    ProjectLayer& entry = m_projectLayers[layer.get()];
+    if (entry.ref.datasetPath.empty())
+        entry.ref = {layer->sourcePath, layer->name};
+    entry.binding = binding;
+
+    // Restyled by the new role: one attribute read a feature, as when the map was loaded.
+    const render::RoleStyleBook fallbackBook;
+    const render::RoleStyleBook& book = m_styleBook ? *m_styleBook : fallbackBook;
+    render::LayerSnapshot snapshot =
+        book.snapshotFor(layer, binding.role, binding.fieldMap, static_cast<std::size_t>(index));
+    m_layersPanel->updateLayer(index, snapshot);
+    m_canvas->replaceLayer(static_cast<std::size_t>(index), std::move(snapshot));
+
+    // Saved in the project file, on a worker (write-then-rename).
+    if (m_projectPath.isEmpty())
+        m_projectPath = projectPathFor(m_loadingSources);
+    if (m_projectPath.isEmpty()) {
+        emit projectSaved({}, tr("the source is not a local file, so there is no folder to "
+                                 "keep a project file in"));
+        return;
+    }
+    std::vector<ProjectLayer> entries;
+    for (const auto& canvasLayer : layers)
+        if (const auto it = m_projectLayers.find(canvasLayer.snapshot.layer.get());
+            it != m_projectLayers.end())
+            entries.push_back(it->second);
+    const QFileInfo project(m_projectPath);
+    // A project's own name is kept; a new one is named after its file.
+    const std::string name = project.exists()
+                                 ? std::string()
+                                 : project.fileName().section(QLatin1Char('.'), 0, 0).toStdString();
+    const std::string crs = m_canvas->crs().isEmpty() ? std::string() : m_canvas->crs().label();
+    const geo::ParkDefinition definition = projectDefinition(name, crs, entries);
+    const QString path = m_projectPath;
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        emit projectSaved(path, watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([definition, path]() -> QString {
+        try {
+            geo::saveProject(definition, path.toStdString());
+            return {};
+        } catch (const std::exception& error) {
+            return QString::fromStdString(error.what());
+        }
+    }));
 }
 
 } // namespace parkatlas::desktop

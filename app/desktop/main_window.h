@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/desktop/park_project.h"
 #include "app/desktop/source_loader.h"
 
 #include <QFutureWatcher>
@@ -8,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <vector>
 
 class QAction;
@@ -25,6 +28,7 @@ class IdentifyPanel;
 class LedgerPanel;
 class LayersPanel;
 class MapCanvas;
+class RecentFiles;
 
 /// The viewer's window: the map canvas in the middle, the layers on the left, the Identify
 /// results on the right, the attribute table and messages (layers left out, bad features,
@@ -55,6 +59,8 @@ public:
     AuditPanel* auditPanel() const { return m_auditPanel; }
     /// The ledgers (台账) of the opened park, in a dock beside the audit.
     LedgerPanel* ledgerPanel() const { return m_ledgerPanel; }
+    /// File > Open Recent: the sources of the last successful opens.
+    RecentFiles* recentFiles() const { return m_recentFiles; }
     /// Every message shown in the messages panel since the last load began.
     QStringList messages() const;
     /// Problems of the last load (sources and layers left out), as geo::Error texts.
@@ -64,12 +70,22 @@ public:
     /// topmost first, and selects the topmost in the selection's target layers (Ctrl in
     /// `modifiers`: toggles it in the selection instead).
     void identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
-    /// Selects the features touching `box` (map CRS) in the target layers (Ctrl: adds).
+    /// Selects the features touching `box` (map CRS) in the target layers (Ctrl: adds), found on
+    /// a worker; the selection changes (FeatureSelection::changed) when they are.
     void selectInBox(const geo::Envelope& box, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
     /// The ellipsoidal area in m² of the selected polygon features, summed unrounded.
     double selectedAreaM2() const;
     /// The index (drawing order) of the layer named `name`, or -1.
     int layerIndex(const QString& name) const;
+
+    /// Opens the Field Mapping dialog for layer `index` (non-modal; returns at once).
+    void editFieldMapping(int index);
+    /// Gives layer `index` the role and field mapping of `binding`: restyles it and saves the
+    /// choice in the park's project file (the one opened, else a new one beside the source;
+    /// written on a worker, projectSaved tells how it went).
+    void applyFieldMapping(int index, const render::RoleBinding& binding);
+    /// The project file the map was opened from or last saved to ("" when none).
+    const QString& projectPath() const { return m_projectPath; }
 
 signals:
     /// A load ended (successfully or not) and its layers, if any, are in the canvas.
@@ -77,6 +93,8 @@ signals:
     /// A load ended and the map shows its first finished render (or there is nothing to draw):
     /// what a screenshot or a test waits for.
     void ready();
+    /// The project file was written (`error` empty) or could not be (`error` says why).
+    void projectSaved(const QString& path, const QString& error);
 
 private:
     void createActions();
@@ -106,6 +124,7 @@ private:
     FindingsPanel* m_findingsPanel;
     AuditPanel* m_auditPanel;
     LedgerPanel* m_ledgerPanel;
+    RecentFiles* m_recentFiles = nullptr;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
     QLabel* m_scaleLabel;
@@ -113,9 +132,16 @@ private:
     QLabel* m_measureLabel;
     QProgressBar* m_progressBar;
     QFutureWatcher<LoadedMap> m_loadWatcher;
+    using BoxSelection = std::map<std::size_t, std::vector<std::uint32_t>>;
+    QFutureWatcher<BoxSelection> m_boxSelectWatcher;
     QStringList m_loadingSources;
     LoadReport m_lastLoad;
     bool m_waitingForFirstRender = false;
+    // Field mapping: the styles of the last load, what each layer is and where it comes from,
+    // and the project file the choices are saved in.
+    std::shared_ptr<const render::RoleStyleBook> m_styleBook;
+    std::map<const geo::Layer*, ProjectLayer> m_projectLayers;
+    QString m_projectPath;
 };
 
 } // namespace parkatlas::desktop

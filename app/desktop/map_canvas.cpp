@@ -10,6 +10,7 @@
 #include <QResizeEvent>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -62,8 +63,11 @@ MapCanvas::~MapCanvas()
 void MapCanvas::setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs crs)
 {
     m_layers.clear();
-    for (render::LayerSnapshot& snapshot : layers)
+    m_drawingOrder.clear();
+    for (render::LayerSnapshot& snapshot : layers) {
+        m_drawingOrder.push_back(m_layers.size());
         m_layers.push_back({std::move(snapshot), true});
+    }
     m_crs = std::move(crs);
     m_measureTool->setCrs(m_crs);
     m_overlay.clear();
@@ -85,6 +89,49 @@ void MapCanvas::setLayerVisible(std::size_t index, bool visible)
         return;
     m_layers[index].visible = visible;
     refresh();
+}
+
+void MapCanvas::setDrawingOrder(std::vector<std::size_t> order)
+{
+    std::vector<std::size_t> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (sorted[i] != i)
+            return; // not a permutation of the layers
+    if (sorted.size() != m_layers.size() || order == m_drawingOrder)
+        return;
+    m_drawingOrder = std::move(order);
+    refresh();
+}
+
+void MapCanvas::setLayerOpacity(std::size_t index, double opacity)
+{
+    opacity = std::clamp(opacity, 0.0, 1.0);
+    if (index >= m_layers.size() || m_layers[index].snapshot.opacity == opacity)
+        return;
+    m_layers[index].snapshot.opacity = opacity;
+    refresh();
+}
+
+void MapCanvas::replaceLayer(std::size_t index, render::LayerSnapshot snapshot)
+{
+    if (index >= m_layers.size())
+        return;
+    snapshot.opacity = m_layers[index].snapshot.opacity;
+    if (!snapshot.index && snapshot.layer == m_layers[index].snapshot.layer)
+        snapshot.index = m_layers[index].snapshot.index;
+    m_layers[index].snapshot = std::move(snapshot);
+    refresh();
+}
+
+void MapCanvas::zoomToLayer(std::size_t index)
+{
+    if (index >= m_layers.size())
+        return;
+    const geo::Envelope extent = m_layers[index].snapshot.extent();
+    if (extent.isEmpty())
+        return;
+    setExtent(withMargin(extent, kFullExtentMargin));
 }
 
 geo::Envelope MapCanvas::extent() const
@@ -253,9 +300,9 @@ void MapCanvas::startRender()
     if (width() <= 0 || height() <= 0)
         return;
     std::vector<render::LayerSnapshot> visible;
-    for (const CanvasLayer& layer : m_layers)
-        if (layer.visible)
-            visible.push_back(layer.snapshot);
+    for (const std::size_t index : m_drawingOrder)
+        if (m_layers[index].visible)
+            visible.push_back(m_layers[index].snapshot);
     if (!m_overlay.empty())
         startOverlayRender();
     auto* job = new render::RenderJob(settingsFor(std::move(visible), Qt::white), this);

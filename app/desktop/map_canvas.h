@@ -53,6 +53,16 @@ public:
     void setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs crs);
     const std::vector<CanvasLayer>& layers() const { return m_layers; }
     void setLayerVisible(std::size_t index, bool visible);
+    /// Layer indices (into layers(), which keep their places) from the bottom up: the order
+    /// they are drawn in. Ignored unless a permutation of every layer. Redraws.
+    void setDrawingOrder(std::vector<std::size_t> order);
+    const std::vector<std::size_t>& drawingOrder() const { return m_drawingOrder; }
+    /// 0 (invisible) … 1 (opaque); redraws.
+    void setLayerOpacity(std::size_t index, double opacity);
+    /// Replaces layer `index`'s snapshot (restyled), keeping its visibility, opacity and place.
+    void replaceLayer(std::size_t index, render::LayerSnapshot snapshot);
+    /// Shows the whole of layer `index`, with a margin.
+    void zoomToLayer(std::size_t index);
     const geo::Crs& crs() const { return m_crs; }
 
     /// What the canvas shows now, in map coordinates.
@@ -139,6 +149,7 @@ private:
     void drawMeasurement(QPainter& painter);
 
     std::vector<CanvasLayer> m_layers;
+    std::vector<std::size_t> m_drawingOrder; // indices into m_layers, bottom first
     geo::Crs m_crs;
     geo::Envelope m_fullExtent;
     render::MapToPixel m_view;

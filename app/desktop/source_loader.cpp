@@ -2,9 +2,14 @@
 
 #include "app/render/role_style_book.h"
 #include "geo/error.h"
+#include "geo/io/raster.h"
 #include "geo/io/source.h"
+#include "geo/model/park.h"
 
+#include <algorithm>
+#include <cctype>
 #include <exception>
+#include <filesystem>
 
 namespace parkatlas::desktop {
 
@@ -13,7 +18,21 @@ namespace {
 struct Candidate {
     geo::LayerRef ref;
     geo::Crs crs;
+    geo::OpenOptions open;
+    std::optional<render::RoleBinding> binding;
 };
+
+} // namespace
+
+bool isProjectFile(const std::string& path)
+{
+    std::string lower = path;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower.size() > 15 && lower.ends_with(".parkatlas.json");
+}
+
+namespace {
 
 } // namespace
 
@@ -30,17 +49,42 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
 
     // 1. What layers are there, and which CRS does each declare (headers only, no features).
     std::vector<Candidate> candidates;
+    std::vector<geo::RasterInfo> rasters;
+    geo::Crs projectCrs;
     for (const std::string& source : sources) {
         if (!keepGoing(0.0, source))
             return report;
         try {
+            if (isProjectFile(source)) {
+                // A project names each role's source, its encoding and CRS, and its fields.
+                const geo::ParkDefinition park = geo::discoverPark(source);
+                if (report.projectPath.empty())
+                    report.projectPath = source;
+                if (!park.crs.empty() && projectCrs.isEmpty())
+                    projectCrs = geo::Crs::fromUserInput(park.crs);
+                for (const geo::ParkLayerSource& layer : park.layers) {
+                    try {
+                        geo::LayerInfo info = geo::describeLayer(layer.ref, layer.open);
+                        candidates.push_back({info.ref, info.crs.crs, layer.open,
+                                              render::RoleBinding{layer.role, layer.fieldMap}});
+                    } catch (const geo::Error& error) {
+                        report.problems.push_back(error.what());
+                    }
+                }
+                continue;
+            }
+            std::error_code error;
+            if (std::filesystem::is_regular_file(source, error) && geo::isRasterSource(source)) {
+                rasters.push_back(geo::describeRaster(source));
+                continue;
+            }
             geo::LayerListing listing = geo::listSourceLayers(source);
             for (std::string& failure : listing.failures)
                 report.problems.push_back(std::move(failure));
             for (geo::LayerRef& ref : listing.layers) {
                 try {
                     geo::LayerInfo info = geo::describeLayer(ref);
-                    candidates.push_back({std::move(ref), info.crs.crs});
+                    candidates.push_back({std::move(ref), info.crs.crs, {}, std::nullopt});
                 } catch (const geo::Error& error) {
                     report.problems.push_back(error.what());
                 }
@@ -52,12 +96,33 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
         }
     }
 
+    report.mapCrs = projectCrs;
     for (const Candidate& candidate : candidates)
-        if (!candidate.crs.isEmpty()) {
+        if (report.mapCrs.isEmpty() && !candidate.crs.isEmpty()) {
             report.mapCrs = candidate.crs;
             break;
         }
-    report.rawCoordinates = report.mapCrs.isEmpty() && !candidates.empty();
+    // Orthophotos go under the vectors and follow their CRS; alone, the first one sets it.
+    for (const geo::RasterInfo& raster : rasters)
+        if (report.mapCrs.isEmpty() && !raster.crs.isEmpty())
+            report.mapCrs = raster.crs;
+    report.rawCoordinates = report.mapCrs.isEmpty() && !(candidates.empty() && rasters.empty());
+    for (geo::RasterInfo& raster : rasters) {
+        if (raster.crs.isEmpty() && !report.mapCrs.isEmpty()) {
+            report.problems.push_back(raster.path +
+                                      ": the raster has no coordinate system, so it cannot be "
+                                      "placed on a map in " +
+                                      report.mapCrs.label());
+            continue;
+        }
+        try {
+            const geo::Envelope extent = geo::rasterExtentIn(raster, report.mapCrs);
+            report.rasters.push_back(std::make_shared<const render::RasterLayer>(
+                render::RasterLayer{std::move(raster), extent}));
+        } catch (const geo::Error& error) {
+            report.problems.push_back(raster.path + ": " + error.what());
+        }
+    }
 
     // 2. Read them, reprojecting into the map CRS.
     geo::IssueList issues;
@@ -69,12 +134,15 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
         if (!keepGoing(base, name))
             return report;
         geo::ReadOptions options;
+        options.open = candidates[i].open;
         options.targetCrs = report.mapCrs;
         options.requireCrs = !report.rawCoordinates;
         options.progress = [&](double share) { return keepGoing(base + share * step, name); };
         try {
             report.layers.push_back(
                 std::make_shared<const geo::Layer>(geo::readLayer(ref, options, issues)));
+            report.bindings.push_back(candidates[i].binding);
+            report.openOptions.push_back(candidates[i].open);
         } catch (const geo::Cancelled&) {
             report.cancelled = true;
             return report;
@@ -98,7 +166,9 @@ LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& p
         return map;
     const QString directory =
         stylesDirectory.isEmpty() ? render::RoleStyleBook::defaultDirectory() : stylesDirectory;
-    render::RoleStyleBook book;
+    auto styleBook = std::make_shared<render::RoleStyleBook>();
+    render::RoleStyleBook& book = *styleBook;
+    map.styleBook = styleBook;
     if (directory.isEmpty())
         map.styleProblems.push_back(
             "no styles folder with roles.json found (set PARKATLAS_STYLES): default styles");
@@ -106,7 +176,23 @@ LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& p
         book = render::RoleStyleBook::load(directory);
     for (const QString& problem : book.problems())
         map.styleProblems.push_back(problem.toStdString());
-    map.layers = book.styleLayers(map.report.layers);
+    map.layers = book.styleLayers(map.report.layers, map.report.bindings);
+    // The spatial index for clicks and boxes, here on the worker, never on the GUI thread.
+    for (render::LayerSnapshot& snapshot : map.layers)
+        snapshot.index = std::make_shared<const geo::EnvelopeIndex>(
+            snapshot.layer->geometry, [](std::size_t) { return true; });
+    // Orthophotos at the bottom, in the order given.
+    std::vector<render::LayerSnapshot> rasters;
+    for (const auto& raster : map.report.rasters) {
+        auto layer = std::make_shared<geo::Layer>();
+        layer->name = std::filesystem::path(raster->info.path).stem().string();
+        layer->sourcePath = raster->info.path;
+        layer->crs = raster->info.crs;
+        render::LayerSnapshot snapshot(std::move(layer), render::LayerStyle{});
+        snapshot.raster = raster;
+        rasters.push_back(std::move(snapshot));
+    }
+    map.layers.insert(map.layers.begin(), rasters.begin(), rasters.end());
     return map;
 }
 

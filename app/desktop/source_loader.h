@@ -1,12 +1,15 @@
 #pragma once
 
 #include "app/render/layer_snapshot.h"
+#include "app/render/role_style_book.h"
 #include "geo/crs/crs.h"
+#include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/layer.h"
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,15 @@ namespace parkatlas::desktop {
 /// what was left out and why, in words a user can act on.
 struct LoadReport {
     std::vector<std::shared_ptr<const geo::Layer>> layers;
+    /// Per layer (same order): its role and field mapping when a project file gave them;
+    /// nullopt when the role is to be guessed from the layer's name.
+    std::vector<std::optional<render::RoleBinding>> bindings;
+    /// Per layer: the encoding and CRS overrides it was read with (a project file's).
+    std::vector<geo::OpenOptions> openOptions;
+    /// The first project file (*.parkatlas.json) among the sources, "" when none.
+    std::string projectPath;
+    /// Orthophotos (GeoTIFF …), with their extents in the map CRS; drawn under the layers.
+    std::vector<std::shared_ptr<const render::RasterLayer>> rasters;
     /// The map CRS: the first layer's (in the order the sources list them) that has one.
     geo::Crs mapCrs;
     /// True when no layer has a CRS: every layer is drawn in its raw coordinates.
@@ -33,7 +45,11 @@ using LoadProgress = std::function<bool(double share, const std::string& step)>;
 /// Reads every layer of every source (a file, a folder, a connection string) into memory for
 /// drawing. The map CRS is the first layer's that has one; layers in another CRS are reprojected
 /// into it while reading; layers with no CRS are left out with the reader's CrsError text. When no
-/// layer has a CRS, all are read with their raw coordinates. Never throws for bad input: every
+/// layer has a CRS, all are read with their raw coordinates. A file GDAL opens as a raster (and
+/// not as vector data) is an orthophoto: its header is read (geo::describeRaster), its pixels
+/// only when drawn; it sets the map CRS only when no vector layer has one. A project file
+/// (*.parkatlas.json) stands for the layers it names, read with its encodings and CRSs, in its
+/// CRS, with their roles and field mappings (bindings). Never throws for bad input: every
 /// failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
 /// Thread-safety: reentrant (each call opens its own datasets).
 LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {});
@@ -43,12 +59,18 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
 struct LoadedMap {
     LoadReport report;
     std::vector<render::LayerSnapshot> layers;
+    /// The styles read (to restyle a layer whose role the user changes).
+    std::shared_ptr<const render::RoleStyleBook> styleBook;
     /// Style files that could not be read (the layers then use default styles).
     std::vector<std::string> styleProblems;
 };
 
-/// loadSources, then the styles: reads the style files of `stylesDirectory` (""
-/// finds them with RoleStyleBook::defaultDirectory()). Blocking: run it on a worker.
+/// True for a project file name (*.parkatlas.json).
+bool isProjectFile(const std::string& path);
+
+/// loadSources, then the styles (orthophotos first, at the bottom): reads the style files of
+/// `stylesDirectory` ("" finds them with RoleStyleBook::defaultDirectory()). Blocking: run it on a
+/// worker.
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress = {},
                   const QString& stylesDirectory = {});
 

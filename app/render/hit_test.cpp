@@ -172,9 +172,19 @@ bool featureIntersects(const geo::GeometryStore& store, std::size_t feature,
 }
 
 std::vector<std::size_t> featuresIntersecting(const geo::GeometryStore& store,
-                                              const geo::Envelope& box)
+                                              const geo::Envelope& box,
+                                              const geo::EnvelopeIndex* index)
 {
     std::vector<std::size_t> hits;
+    if (index) {
+        std::vector<std::uint32_t> candidates;
+        index->query(box, candidates);
+        std::sort(candidates.begin(), candidates.end());
+        for (const std::uint32_t feature : candidates)
+            if (featureIntersects(store, feature, box))
+                hits.push_back(feature);
+        return hits;
+    }
     for (std::size_t feature = 0; feature < store.featureCount(); ++feature)
         if (featureIntersects(store, feature, box))
             hits.push_back(feature);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/model/geometry_store.h"
+#include "geo/rules/envelope_index.h"
 
 #include <cstddef>
 #include <vector>
@@ -26,9 +27,11 @@ std::vector<std::size_t> featuresAt(const geo::GeometryStore& store, double x, d
 bool featureIntersects(const geo::GeometryStore& store, std::size_t feature,
                        const geo::Envelope& box);
 
-/// The features that touch the box, in ascending order.
+/// The features that touch the box, in ascending order. With `index` (an EnvelopeIndex over
+/// the store) only the features whose envelopes touch the box are looked at.
 std::vector<std::size_t> featuresIntersecting(const geo::GeometryStore& store,
-                                              const geo::Envelope& box);
+                                              const geo::Envelope& box,
+                                              const geo::EnvelopeIndex* index = nullptr);
 
 /// Distance from (x, y) to the segment (ax, ay)–(bx, by).
 double distanceToSegment(double x, double y, double ax, double ay, double bx, double by);

@@ -53,10 +53,14 @@ struct LayerStyle : Symbol {
     std::shared_ptr<const std::vector<float>> featureWidthMapUnits;
     double minRealWidthPx = 3.0;
 
-    /// Labels: the attribute field drawn next to each feature (-1: none), in this font (real
-    /// points, sized by the output's DPI; see cjkFont()), from this many map units per pixel at
-    /// 96 DPI down (0: always), so a printed page shows the labels its scale shows on screen.
-    int labelField = -1;
+    /// Labels: the attribute fields drawn next to each feature, one line each (empty: none),
+    /// then, when labelAreaMu is set, a polygon's ellipsoidal area in mu ("12.34 亩"); in this
+    /// font (real points, sized by the output's DPI; see cjkFont()), from this many map units
+    /// per pixel at 96 DPI down (0: always), so a printed page shows the labels its scale shows
+    /// on screen. A label whose box would overlap one already placed in the same render is left
+    /// out (larger features are labelled first). Labels are drawn as text (searchable in a PDF).
+    std::vector<int> labelFields;
+    bool labelAreaMu = false;
     QFont labelFont;
     QColor labelColour{30, 30, 30};
     double labelMaxMapUnitsPerPixel = 0;

@@ -21,11 +21,16 @@ struct RenderResult {
     bool cancelled = false;          // the image is incomplete and should not be shown
     std::vector<std::string> errors; // per layer: "layer 'roads': …"; the other layers are drawn
     std::size_t featuresDrawn = 0;
+    std::size_t labelsDrawn = 0; // labels placed (the others would have overlapped them)
     double elapsedMs = 0;
 };
 
 /// Paints the layers of a MapSettings with QPainter. No widgets and no shared state: any thread
 /// may run any number of renderers at once, each on its own image or painter.
+///
+/// Raster layers (orthophotos) are read for the visible part at the overview level the scale
+/// needs and warped into the map CRS (geo::readRaster). Layers with an opacity under 1 are
+/// drawn as one picture and blended.
 ///
 /// Features whose envelope lies outside the visible extent, or that would be smaller than half
 /// a pixel, are skipped; consecutive vertices that fall within half a pixel of each other are
@@ -43,11 +48,15 @@ public:
     /// outputSize() pixels; for a page layout, set the painter's transform first. Returns false
     /// when cancelled. Layers that fail are appended to `errors` and skipped.
     bool paint(QPainter& painter, const std::atomic<bool>& cancel, std::vector<std::string>& errors,
-               std::size_t* featuresDrawn = nullptr) const;
+               std::size_t* featuresDrawn = nullptr, std::size_t* labelsDrawn = nullptr) const;
 
     const MapSettings& settings() const { return m_settings; }
 
 private:
+    /// Draws an orthophoto read at the output's resolution; returns false when cancelled.
+    bool drawRaster(QPainter& painter, const RasterLayer& raster,
+                    const std::atomic<bool>& cancel) const;
+
     MapSettings m_settings;
 };
 

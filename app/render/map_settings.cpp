@@ -32,8 +32,8 @@ geo::Envelope combinedExtent(const std::vector<LayerSnapshot>& layers)
 {
     geo::Envelope extent;
     for (const LayerSnapshot& snapshot : layers)
-        if (snapshot.layer)
-            extent.expand(snapshot.layer->geometry.extent());
+        if (const geo::Envelope layerExtent = snapshot.extent(); !layerExtent.isEmpty())
+            extent.expand(layerExtent);
     return extent;
 }
 

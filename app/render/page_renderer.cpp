@@ -251,7 +251,7 @@ PageRenderer::PageRenderer(PageLayout layout, std::vector<LayerSnapshot> layers,
 {
     // Labels in the page's fonts, so their digits stay text in a PDF too (see pageFont).
     for (LayerSnapshot& snapshot : m_layers)
-        if (snapshot.style.labelField >= 0) {
+        if (!snapshot.style.labelFields.empty() || snapshot.style.labelAreaMu) {
             QFont font = pageFont(snapshot.style.labelFont.pointSizeF());
             font.setWeight(snapshot.style.labelFont.weight());
             snapshot.style.labelFont = font;

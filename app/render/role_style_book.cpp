@@ -123,10 +123,11 @@ void applySymbol(Symbol& symbol, const QJsonObject& spec)
 
 /// The source field of `name` in a layer of `role`: the contract field (its aliases
 /// included), else a field of that name; -1 when there is none.
-int fieldOf(const geo::Layer& layer, geo::Role role, const std::string& name)
+int fieldOf(const geo::Layer& layer, geo::Role role, const std::string& name,
+            const std::map<std::string, std::string>& fieldMap)
 {
     const std::vector<geo::ContractField>& contract = geo::contractFields(role);
-    const std::vector<int> resolved = geo::resolveContractFields(role, layer.attributes);
+    const std::vector<int> resolved = geo::resolveContractFields(role, layer.attributes, fieldMap);
     for (std::size_t i = 0; i < contract.size() && i < resolved.size(); ++i)
         if (name == contract[i].name && resolved[i] >= 0)
             return resolved[i];
@@ -284,11 +285,20 @@ double RoleStyleBook::drawingRank(std::optional<geo::Role> role, geo::GeometryKi
 LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer,
                                          std::size_t fallbackIndex) const
 {
+    const std::optional<geo::Role> role = roleOfLayer(*layer);
+    return snapshotFor(std::move(layer), role, {}, fallbackIndex);
+}
+
+LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer,
+                                         std::optional<geo::Role> role,
+                                         const std::map<std::string, std::string>& fieldMap,
+                                         std::size_t fallbackIndex) const
+{
     LayerSnapshot snapshot;
-    snapshot.role = roleOfLayer(*layer);
+    snapshot.role = role;
     const auto spec = snapshot.role ? m_roles.find(geo::toString(*snapshot.role)) : m_roles.end();
     if (spec != m_roles.end())
-        snapshot.style = roleStyle(*layer, *snapshot.role, spec->second);
+        snapshot.style = roleStyle(*layer, *snapshot.role, spec->second, fieldMap);
     else
         snapshot.style = LayerStyle::defaultFor(layer->geometry.kind(), fallbackIndex);
     snapshot.layer = std::move(layer);
@@ -296,14 +306,15 @@ LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer
 }
 
 LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
-                                    const QJsonObject& spec) const
+                                    const QJsonObject& spec,
+                                    const std::map<std::string, std::string>& fieldMap) const
 {
     LayerStyle style = LayerStyle::defaultFor(layer.geometry.kind(), 0);
     applySymbol(style, spec.value(QLatin1String("symbol")).toObject());
 
     const QJsonObject classify = spec.value(QLatin1String("classify")).toObject();
     const std::string classField = classify.value(QLatin1String("field")).toString().toStdString();
-    const int field = classField.empty() ? -1 : fieldOf(layer, role, classField);
+    const int field = classField.empty() ? -1 : fieldOf(layer, role, classField, fieldMap);
     if (field >= 0) {
         style.classField = QString::fromStdString(layer.attributes.fields()[field].name);
         const bool byLandUse =
@@ -368,7 +379,7 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
 
     const std::string widthField =
         spec.value(QLatin1String("ground_width_field")).toString().toStdString();
-    const int widthIndex = widthField.empty() ? -1 : fieldOf(layer, role, widthField);
+    const int widthIndex = widthField.empty() ? -1 : fieldOf(layer, role, widthField, fieldMap);
     // Ground widths are metres; they are drawn as such only in a projected map in metres (the
     // map CRS is the layer's: layers are reprojected into it on load).
     if (widthIndex >= 0 && layer.crs.isProjected() &&
@@ -383,9 +394,17 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
     }
 
     const QJsonObject label = spec.value(QLatin1String("label")).toObject();
-    const std::string labelField = label.value(QLatin1String("field")).toString().toStdString();
-    if (!labelField.empty()) {
-        style.labelField = fieldOf(layer, role, labelField);
+    QStringList labelFields;
+    if (label.contains(QLatin1String("field")))
+        labelFields.append(label.value(QLatin1String("field")).toString());
+    for (const QJsonValue& field : label.value(QLatin1String("fields")).toArray())
+        labelFields.append(field.toString());
+    style.labelAreaMu = label.value(QLatin1String("area_mu")).toBool(false) &&
+                        layer.geometry.kind() == geo::GeometryKind::Polygon;
+    for (const QString& name : labelFields)
+        if (const int index = fieldOf(layer, role, name.toStdString(), fieldMap); index >= 0)
+            style.labelFields.push_back(index);
+    if (!style.labelFields.empty() || style.labelAreaMu) {
         style.labelFont = cjkFont(label.value(QLatin1String("size")).toDouble(8.0));
         if (label.contains(QLatin1String("colour")))
             style.labelColour = QColor(label.value(QLatin1String("colour")).toString());
@@ -398,12 +417,23 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
 std::vector<LayerSnapshot>
 RoleStyleBook::styleLayers(const std::vector<std::shared_ptr<const geo::Layer>>& layers) const
 {
+    return styleLayers(layers, {});
+}
+
+std::vector<LayerSnapshot>
+RoleStyleBook::styleLayers(const std::vector<std::shared_ptr<const geo::Layer>>& layers,
+                           const std::vector<std::optional<RoleBinding>>& bindings) const
+{
     std::vector<LayerSnapshot> snapshots;
     std::size_t fallbackIndex = 0;
-    for (const auto& layer : layers) {
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const auto& layer = layers[i];
         if (!layer)
             continue;
-        LayerSnapshot snapshot = snapshotFor(layer, fallbackIndex);
+        LayerSnapshot snapshot =
+            i < bindings.size() && bindings[i]
+                ? snapshotFor(layer, bindings[i]->role, bindings[i]->fieldMap, fallbackIndex)
+                : snapshotFor(layer, fallbackIndex);
         if (!snapshot.role || !m_roles.count(geo::toString(*snapshot.role)))
             ++fallbackIndex;
         snapshots.push_back(std::move(snapshot));

@@ -22,6 +22,13 @@ namespace parkatlas::render {
 /// file's stem ("…/宗地.shp"). nullopt when neither says one.
 std::optional<geo::Role> roleOfLayer(const geo::Layer& layer);
 
+/// What the user said a layer is (a project file, the field-mapping dialog), overriding what its
+/// name suggests: its role (nullopt: none) and which source field holds each contract field.
+struct RoleBinding {
+    std::optional<geo::Role> role;
+    std::map<std::string, std::string> fieldMap; // contract field → source field
+};
+
 /// How a park's layers look by role, from styles/roles.json (the symbol of each role, the field
 /// its classes come from, their symbols, ground-width lines, labels and the drawing order) and
 /// styles/landuse.json (the colour of each land-use code of GB 50137-2011 and of the 2023
@@ -52,11 +59,21 @@ public:
     /// O(features) for classified roles (one attribute read a feature).
     LayerSnapshot snapshotFor(std::shared_ptr<const geo::Layer> layer,
                               std::size_t fallbackIndex = 0) const;
+    /// The same in the role the user gave it (the field-mapping dialog, a project file; nullopt:
+    /// none), its contract fields found through `fieldMap` (contract field → source field) first.
+    LayerSnapshot snapshotFor(std::shared_ptr<const geo::Layer> layer,
+                              std::optional<geo::Role> role,
+                              const std::map<std::string, std::string>& fieldMap,
+                              std::size_t fallbackIndex = 0) const;
     /// Every layer styled, in drawing order (bottom first): the roles' order from roles.json,
     /// layers with no role among them by geometry (polygons above buildings, lines above
     /// pipelines, points above facilities), ties in the order given.
     std::vector<LayerSnapshot>
     styleLayers(const std::vector<std::shared_ptr<const geo::Layer>>& layers) const;
+    /// The same, where `bindings[i]`, when set, is what layer i is (shorter: the rest by name).
+    std::vector<LayerSnapshot>
+    styleLayers(const std::vector<std::shared_ptr<const geo::Layer>>& layers,
+                const std::vector<std::optional<RoleBinding>>& bindings) const;
     /// Where a layer of this role and geometry goes in the drawing order (lower: further down).
     double drawingRank(std::optional<geo::Role> role, geo::GeometryKind kind) const;
 
@@ -74,7 +91,8 @@ private:
         std::string parent;
     };
     const LandUse* findLandUse(std::string_view code) const;
-    LayerStyle roleStyle(const geo::Layer& layer, geo::Role role, const QJsonObject& spec) const;
+    LayerStyle roleStyle(const geo::Layer& layer, geo::Role role, const QJsonObject& spec,
+                         const std::map<std::string, std::string>& fieldMap) const;
 
     std::map<std::string, QJsonObject> m_roles; // role name → its object in roles.json
     std::vector<std::string> m_order;           // role names, bottom first

@@ -6,8 +6,11 @@
 
 #include <cpl_json.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace parkatlas::geo {
 
@@ -128,6 +131,24 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
     return definition;
 }
 
+/// json-c writes a slash escaped, as \/ (valid, but a path reads badly): the plain slash,
+/// keeping an escaped backslash that happens to precede a slash (\\/) as it is.
+std::string withoutEscapedSlashes(const std::string& json)
+{
+    std::string out;
+    out.reserve(json.size());
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        if (json[i] == '\\' && i + 1 < json.size()) {
+            if (json[i + 1] != '/')
+                out += json[i];
+            out += json[++i];
+            continue;
+        }
+        out += json[i];
+    }
+    return out;
+}
+
 } // namespace
 
 ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults)
@@ -158,6 +179,82 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
         definition.layers.push_back(std::move(layer));
     }
     return definition;
+}
+
+void saveProject(const ParkDefinition& definition, const std::string& path)
+{
+    ensureGdal();
+    const fs::path dest = fs::absolute(path);
+    const fs::path base = dest.parent_path();
+    CPLJSONDocument document;
+    std::error_code exists;
+    if (fs::exists(dest, exists)) {
+        GdalErrorCapture errors;
+        if (!document.Load(dest.string()) ||
+            document.GetRoot().GetType() != CPLJSONObject::Type::Object)
+            throw IoError("the project file exists but is not a JSON object: not overwritten",
+                          {path, {}, -1, {}});
+    }
+    CPLJSONObject root = document.GetRoot();
+    if (!definition.name.empty())
+        root.Set("name", definition.name);
+    root.Delete("crs");
+    if (!definition.crs.empty())
+        root.Set("crs", definition.crs);
+    root.Delete("layers");
+    CPLJSONObject layers;
+    for (const ParkLayerSource& source : definition.layers) {
+        CPLJSONObject entry;
+        std::string where = source.ref.datasetPath;
+        const bool isConnection =
+            where.rfind("PG:", 0) == 0 || where.find("://") != std::string::npos;
+        if (!isConnection) {
+            const fs::path relative = fs::absolute(where).lexically_relative(base);
+            if (!relative.empty() && *relative.begin() != "..")
+                where = relative.generic_string();
+        }
+        entry.Set("source", where);
+        if (!source.ref.layerName.empty())
+            entry.Set("layer", source.ref.layerName);
+        if (!source.open.encoding.empty())
+            entry.Set("encoding", source.open.encoding);
+        if (!source.open.sourceSrs.empty())
+            entry.Set("crs", source.open.sourceSrs);
+        if (!source.fieldMap.empty()) {
+            CPLJSONObject fields;
+            for (const auto& [contract, field] : source.fieldMap)
+                fields.Set(contract, field);
+            entry.Add("fields", fields);
+        }
+        layers.Add(toString(source.role), entry);
+    }
+    root.Add("layers", layers);
+    const std::string text =
+        withoutEscapedSlashes(root.Format(CPLJSONObject::PrettyFormat::Pretty)) + "\n";
+
+    // Hidden, beside the destination (same file system, so the rename is atomic).
+    std::string hidden = ".";
+    hidden += dest.filename().string();
+    hidden += ".partial-" + std::to_string(::getpid());
+    const fs::path temporary = base / hidden;
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) {
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            throw IoError("cannot write the project file", {path, {}, -1, {}});
+        }
+    }
+    std::error_code error;
+    fs::rename(temporary, dest, error);
+    if (error) {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+        throw IoError("cannot move the project file into place: " + error.message(),
+                      {path, {}, -1, {}});
+    }
 }
 
 Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues)

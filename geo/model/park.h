@@ -45,6 +45,14 @@ struct ParkDefinition {
 /// the project file cannot be read.
 ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults = {});
 
+/// Writes `definition` as the project file `path` (*.parkatlas.json, the format discoverPark
+/// reads): the name (an empty one keeps the file's), the CRS and, per role, the source (relative to
+/// the project's folder when it lies under it), the layer, the encoding and CRS overrides and the
+/// field mapping. When `path` exists, everything else in it (rule settings, thresholds …) is kept
+/// as it was. Atomic: written beside `path` under a temporary name and renamed over it, so a failed
+/// save leaves the old file whole. Throws IoError naming the file.
+void saveProject(const ParkDefinition& definition, const std::string& path);
+
 /// A layer read into a park, with its contract fields resolved.
 struct ParkLayer {
     Role role = Role::Parcels;
