@@ -20,6 +20,8 @@ const std::vector<Command>& commands()
         {"indicators", "TD/T 1029 land-use intensity indicators of the park", runIndicators},
         {"convert", "convert a source (for instance GBK shapefiles) into a UTF-8 GeoPackage",
          runConvert},
+        {"push", "publish a park into a PostgreSQL + PostGIS schema", runPush},
+        {"pull", "bring a park published in PostGIS back into a GeoPackage", runPull},
     };
     return list;
 }

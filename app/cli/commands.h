@@ -28,6 +28,8 @@ int runCheck(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);
 int runLedger(const std::vector<std::string>& args);
 int runIndicators(const std::vector<std::string>& args);
+int runPush(const std::vector<std::string>& args);
+int runPull(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

@@ -5,6 +5,7 @@
 #include "geo/io/gdal_open.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/issue.h"
+#include "geo/store/pg_connection.h"
 
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
@@ -68,6 +69,9 @@ std::string sidecarBeside(const std::string& shpPath, const char* lowerExt)
 /// Why GDAL could not open `path`, in words a park's data clerk can act on.
 std::string diagnoseOpenFailure(const std::string& path, const std::string& gdalMessage)
 {
+    if (isPostgresSource(path))
+        return "GDAL's PostgreSQL driver cannot open it: " +
+               (gdalMessage.empty() ? std::string("no message") : gdalMessage);
     VSIStatBufL stat;
     if (VSIStatL(path.c_str(), &stat) != 0)
         return "no such file or folder";

@@ -3,6 +3,8 @@
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/issue.h"
+#include "geo/store/pg_connection.h"
+#include "geo/store/postgis_transfer.h"
 
 #include <cpl_json.h>
 
@@ -115,6 +117,8 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
             throw IoError("role \"" + roleName + "\" has no \"source\"", {projectPath, {}, -1, {}});
         const bool isConnection =
             path.rfind("PG:", 0) == 0 || path.find("://") != std::string::npos;
+        if (isPostgresSource(path))
+            refusePassword(path, "the project file " + projectPath);
         source.ref.datasetPath = isConnection || fs::path(path).is_absolute()
                                      ? path
                                      : (base / path).lexically_normal().string();
@@ -142,7 +146,15 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
     ParkDefinition definition;
     definition.source = source;
     definition.name = stemOf(source);
-    for (const LayerRef& ref : listLayers(source)) {
+    std::string layerSource = source;
+    if (isPostgresSource(source)) {
+        // A PostgreSQL park: the conventional tables of the connection's current schema.
+        refusePassword(source, "PARK");
+        PgConnection connection(source);
+        definition.name = connection.currentSchema();
+        layerSource = gdalSourceForSchema(source, definition.name);
+    }
+    for (const LayerRef& ref : listLayers(layerSource)) {
         auto role = roleFromLayerName(ref.layerName);
         if (!role)
             role = roleFromLayerName(stemOf(ref.datasetPath));
