@@ -560,7 +560,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     // Fast path: a shapefile's geometry straight from the .shp, GDAL for the attributes only.
     std::optional<ShapefileGeometry> direct;
     IssueList directIssues;
-    if (options.directShapefileGeometry && lowerExtension(ref.datasetPath) == ".shp" &&
+    if (options.directShapefileGeometry && options.attributeFilter.empty() &&
+        lowerExtension(ref.datasetPath) == ".shp" &&
         canReadShapefileGeometry(ref.datasetPath)) {
         direct = readShapefileGeometry(ref.datasetPath, directIssues);
         ignored.push_back("OGR_GEOMETRY");
@@ -580,6 +581,10 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         for (std::size_t i = 0; i < result.fids.size(); ++i)
             result.attributes.commitRow();
     }
+    if (!options.attributeFilter.empty() &&
+        layer.SetAttributeFilter(options.attributeFilter.c_str()) != OGRERR_NONE)
+        throw IoError("the attribute filter was refused: " + errors.lastFailure(),
+                      {ref.datasetPath, result.name, -1, {}});
     const GIntBig total = layer.GetFeatureCount(FALSE);
     if (total > 0) {
         result.fids.reserve(static_cast<std::size_t>(total));

@@ -213,6 +213,9 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
         ReadOptions read;
         read.open = source.open;
         read.targetCrs = park.crs;
+        if (auto filter = options.attributeFilters.find(source.role);
+            filter != options.attributeFilters.end())
+            read.attributeFilter = filter->second;
         if (options.progress) {
             const double begin = static_cast<double>(i) / static_cast<double>(wanted.size());
             const double span = 1.0 / static_cast<double>(wanted.size());

@@ -197,6 +197,16 @@ std::string PgConnection::quoteIdentifier(std::string_view name) const
     return text;
 }
 
+std::string PgConnection::quoteLiteral(std::string_view value) const
+{
+    char* quoted = PQescapeLiteral(m_connection, value.data(), value.size());
+    if (!quoted)
+        throw IoError("cannot quote a value: " + trimmedMessage(PQerrorMessage(m_connection)), {});
+    std::string text = quoted;
+    PQfreemem(quoted);
+    return text;
+}
+
 std::string PgConnection::qualified(std::string_view schema, std::string_view table) const
 {
     return quoteIdentifier(schema) + "." + quoteIdentifier(table);

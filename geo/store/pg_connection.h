@@ -92,6 +92,8 @@ public:
 
     /// "quoted" identifier, with embedded quotes doubled (PQescapeIdentifier).
     std::string quoteIdentifier(std::string_view name) const;
+    /// 'literal', quoted for SQL that cannot take parameters (PQescapeLiteral).
+    std::string quoteLiteral(std::string_view value) const;
     /// schema.table, both quoted.
     std::string qualified(std::string_view schema, std::string_view table) const;
 

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "geo/rules/compliance.h"
+
+#include <string>
+
+namespace parkatlas::geo {
+
+class IssueSink;
+
+/// Whether `check --server` pushes a rule's heavy part into SQL on a PostGIS park:
+/// land_use_mismatch, outside_boundary, protected_overlap, invalid_geometry,
+/// overlapping_parcels and duplicate_id. The others (road_red_line, intensity_below_standard,
+/// works_on_unacquired_land) run on the local engine over the whole layers read from the
+/// server.
+bool runsOnServer(ComplianceRule rule);
+
+/// The plan-compliance check of a park published in PostGIS, with the spatial joins on the
+/// server. Per server-side rule, an indexed SQL query (ST_Intersects, ST_Relate, ST_CoveredBy,
+/// ST_IsValid, GROUP BY on the id; land-use codes judged by the same classification as the
+/// local engine, sent as literal pairs) selects the only features the rule can flag; just
+/// those (and the small reference layers: plan zones, boundary, protected areas) are read, and
+/// the local engine judges them. The findings are therefore the local engine's, to the last
+/// digit, at the cost of reading a few percent of the parcels. `connection` is a PostgreSQL
+/// park (its current schema). Thread-safe for different parks. Throws IoError, Cancelled.
+ComplianceResult checkComplianceOnServer(const std::string& connection,
+                                         const ComplianceOptions& options, IssueSink& issues);
+
+} // namespace parkatlas::geo
