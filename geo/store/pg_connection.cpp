@@ -214,12 +214,46 @@ std::string PgConnection::qualified(std::string_view schema, std::string_view ta
 
 std::string PgConnection::currentSchema()
 {
-    PgResult r = exec("SELECT current_schema()");
-    if (r.rows() != 1 || r.isNull(0, 0))
-        throw IoError("the connection's search_path names no existing schema (set it with "
-                      "options=-csearch_path%3DSCHEMA or give --schema)",
-                      {describe(), {}, -1, {}});
-    return r.text(0, 0);
+    // The first schema the search_path names ("$user" only when that schema exists), whether
+    // or not it exists yet: a park named by its schema must never fall through to public.
+    const std::string path = exec("SELECT current_setting('search_path')").text(0, 0);
+    std::size_t at = 0;
+    while (at < path.size()) {
+        while (at < path.size() && (path[at] == ' ' || path[at] == ','))
+            ++at;
+        if (at >= path.size())
+            break;
+        std::string name;
+        if (path[at] == '"') {
+            for (++at; at < path.size(); ++at) {
+                if (path[at] == '"' && at + 1 < path.size() && path[at + 1] == '"') {
+                    name += '"';
+                    ++at;
+                } else if (path[at] == '"') {
+                    ++at;
+                    break;
+                } else {
+                    name += path[at];
+                }
+            }
+        } else {
+            while (at < path.size() && path[at] != ',')
+                name += path[at++];
+            while (!name.empty() && name.back() == ' ')
+                name.pop_back();
+            if (name == "$user") {
+                const std::string user = currentUser();
+                if (exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {user}).rows() > 0)
+                    return user;
+                continue;
+            }
+        }
+        if (!name.empty())
+            return name;
+    }
+    throw IoError("the connection's search_path names no schema (set it with "
+                  "options=-csearch_path%3DSCHEMA or give --schema)",
+                  {describe(), {}, -1, {}});
 }
 
 std::string PgConnection::currentUser() { return exec("SELECT current_user").text(0, 0); }

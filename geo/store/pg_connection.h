@@ -97,8 +97,9 @@ public:
     /// schema.table, both quoted.
     std::string qualified(std::string_view schema, std::string_view table) const;
 
-    /// The first schema of the search path (the libpq `options=-csearch_path=…` of the
-    /// connection or the role's default), "public" on a plain server.
+    /// The park's schema: the first schema the search path names (the libpq
+    /// `options=-csearch_path=…` of the connection or the role's default; "$user" only when
+    /// such a schema exists), "public" on a plain server. It may not exist yet (push creates it).
     std::string currentSchema();
     /// The role the session runs as.
     std::string currentUser();
