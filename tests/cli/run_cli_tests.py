@@ -1856,6 +1856,18 @@ def group_postgis(t):
         t.sane_exit(run, 2)
         t.check("PostgreSQL" in run.err, "--server on a file is a usage error", run)
 
+        t.context = "audit --server against the local engine"
+        local = t.run("audit", gpkg, "--as-of", "2025-06-30", "--format", "json")
+        server = t.run("audit", "PG:service=parkatlas_cli", "--server", "--as-of", "2025-06-30",
+                       "--format", "json")
+        if t.sane_exit(local, 0) and t.sane_exit(server, 0):
+            a, b = local.json(), server.json()
+            t.check(len(a["findings"]) >= 3, "the sample's planted audit findings are there")
+            t.check(a["findings"] == b["findings"],
+                    "the same findings, field for field, covered shares included (%d / %d)"
+                    % (len(a["findings"]), len(b["findings"])))
+            t.check(a["summary"] == b["summary"], "the same summary")
+
         t.context = "area --server against the local engine"
         local = t.run("area", gpkg, "--format", "json")
         server = t.run("area", in_schema("cli"), "--server", "--format", "json")
