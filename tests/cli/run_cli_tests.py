@@ -1780,7 +1780,8 @@ def group_postgis(t):
     os.chmod(home, 0o755)  # the server runs as the postgres user inside
     cluster = os.path.join(home, "cluster")
     env = dict(os.environ, PARKATLAS_CLUSTER_OWNER=str(os.getpid()))
-    started = subprocess.run([script, "start", cluster, "parkatlas"], capture_output=True,
+    started = subprocess.run([script, "start", cluster, "parkatlas", "--", "-c", "fsync=off"],
+                             capture_output=True,
                              env=env, timeout=120)
     if started.returncode != 0:
         t.check(False, "the throwaway cluster starts (%s)" % started.stderr.decode()[-500:])

@@ -56,7 +56,7 @@ public:
         const std::string script = PARKATLAS_CLUSTER_SCRIPT;
         const std::string out = run("PARKATLAS_CLUSTER_OWNER=" + std::to_string(getpid()) + " " +
                                     shellQuote(script) + " start " + shellQuote(g_dir.string()) +
-                                    " parkatlas 2>&1");
+                                    " parkatlas -- -c fsync=off 2>&1");
         g_port = std::stoi(out.substr(out.find_last_of('\n', out.size() - 2) + 1));
         // The people of the role tests, with passwords in a .pgpass (never in a URI).
         const fs::path pgpass = g_work / "pgpass";

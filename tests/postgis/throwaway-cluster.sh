@@ -6,7 +6,8 @@
 #       root), start it on a free port on 127.0.0.1 only (socket in DIR), create database DB
 #       (default "parkatlas") with the postgis extension; prints the port. Authentication: the
 #       superuser "postgres" is trusted; every other role must give its password (scram), which
-#       clients take from a .pgpass (PGPASSFILE).
+#       clients take from a .pgpass (PGPASSFILE). SERVER OPTIONS go to postgres as they are
+#       (the tests pass -c fsync=off; the benchmarks -c shared_buffers=1GB).
 #       With PARKATLAS_CLUSTER_OWNER=PID in the environment, a watcher stops the cluster and
 #       removes DIR as soon as process PID ends, however it ends (a crashed test included).
 #   throwaway-cluster.sh stop DIR
@@ -36,7 +37,7 @@ start)
     mv "$dir/pg_hba.new" "$dir/data/pg_hba.conf"
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off $*" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $*" start >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres \
         -c "CREATE DATABASE \"$db\"" >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" \
