@@ -122,6 +122,14 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
         source.ref.datasetPath = isConnection || fs::path(path).is_absolute()
                                      ? path
                                      : (base / path).lexically_normal().string();
+        if (isPostgresSource(path)) {
+            // The layer is a table of the connection's schema (its search_path), as for a
+            // PostgreSQL PARK; the default layer name is the role's conventional one.
+            PgConnection connection(path);
+            source.ref.datasetPath = gdalSourceForSchema(path, connection.currentSchema());
+            if (source.ref.layerName.empty())
+                source.ref.layerName = roleName;
+        }
         if (source.open.encoding.empty())
             source.open.encoding = defaults.encoding;
         if (source.open.sourceSrs.empty())

@@ -1897,6 +1897,27 @@ def group_postgis(t):
                     all(abs(fa[k] - fb[k]) <= 1e-6 * fa[k] + 1e-3 for k in fa),
                     "every parcel within 1e-6 relative (+ 0.001 m² for degenerate slivers)")
 
+        t.context = "a project file with the parcels in PostGIS"
+        project = os.path.join(t.opts.work, "mixed.parkatlas.json")
+        roles = ["boundary", "plan_zones", "acquisition", "roads", "pipelines", "protected",
+                 "expansion", "buildings"]
+        layers = {r: {"source": gpkg, "layer": r} for r in roles}
+        layers["parcels"] = {"source": "PG:service=parkatlas_cli"}
+        with open(project, "w", encoding="utf-8") as f:
+            json.dump({"name": "mixed", "layers": layers}, f, ensure_ascii=False)
+        mixed = t.run("check", project, "--format", "json")
+        local = t.run("check", gpkg, "--format", "json")
+        if t.sane_exit(mixed, 0) and t.sane_exit(local, 0):
+            t.check(mixed.json()["findings"] == local.json()["findings"],
+                    "the same findings as the GeoPackage alone", mixed)
+        layers["parcels"] = {"source": "postgresql://postgres:secret@127.0.0.1:%s/parkatlas" % port}
+        with open(project, "w", encoding="utf-8") as f:
+            json.dump({"name": "mixed", "layers": layers}, f, ensure_ascii=False)
+        run = t.run("check", project)
+        t.sane_exit(run, 2)
+        t.check(".pgpass" in run.err and "project file" in run.err,
+                "a password in a project file is refused, naming .pgpass", run)
+
         t.context = "passwords"
         run = t.run("check", "postgresql://postgres:secret@127.0.0.1:%s/parkatlas" % port)
         t.sane_exit(run, 2)
