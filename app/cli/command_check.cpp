@@ -166,8 +166,7 @@ int runCheck(const std::vector<std::string>& args)
     cli.addFlag("fail-on-findings", "exit 1 when there is any finding");
     cli.addFlag("server",
                 "PARK is a PostGIS park: run the spatial joins of land_use_mismatch, "
-                "outside_boundary, protected_overlap, invalid_geometry, overlapping_parcels and "
-                "duplicate_id in SQL and read only the features they can flag (the other rules "
+                "outside_boundary, protected_overlap, invalid_geometry and duplicate_id in SQL and read only the features they can flag (the other rules "
                 "run locally); same findings as without it");
     addSourceOptions(cli);
     cli.parse(args);

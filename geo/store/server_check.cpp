@@ -21,7 +21,6 @@ bool runsOnServer(ComplianceRule rule)
     case ComplianceRule::OutsideBoundary:
     case ComplianceRule::ProtectedOverlap:
     case ComplianceRule::InvalidGeometry:
-    case ComplianceRule::OverlappingParcels:
     case ComplianceRule::DuplicateId:
         return true;
     default:
@@ -110,9 +109,10 @@ std::vector<Role> rolesNamed(const std::vector<std::string>& names)
     return roles;
 }
 
-/// One server-side rule: which layers to read, each whole ("") or through a filter.
+/// One server-side rule: which layers to read, each whole ("") or only the features a query
+/// selects ("SELECT fid FROM …").
 struct ReadPlan {
-    std::map<Role, std::string> filters; // role → WHERE clause ("" = the whole layer)
+    std::map<Role, std::string> filters; // role → SELECT of fids ("" = the whole layer)
 };
 
 ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& landUse)
@@ -147,10 +147,10 @@ ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& land
     if (!pairs.empty())
         suspect += " OR (p." + parcelCode + "::text, z." + zoneCode + "::text) IN (VALUES " +
                    pairs + ")";
-    plan.filters[Role::Parcels] = "fid IN (SELECT p.fid FROM " + park.table(Role::Parcels) +
+    plan.filters[Role::Parcels] = "SELECT DISTINCT p.fid FROM " + park.table(Role::Parcels) +
                                   " p JOIN " + park.table(Role::PlanZones) + " z ON p." + kGeom +
                                   " && z." + kGeom + " AND ST_Intersects(p." + kGeom + ", z." +
-                                  kGeom + ") WHERE " + suspect + ")";
+                                  kGeom + ") WHERE " + suspect;
     return plan;
 }
 
@@ -163,19 +163,9 @@ ReadPlan planDuplicateId(ServerPark& park)
         return plan;
     }
     const std::string trimmed = "btrim(" + id + "::text, E' \\t')";
-    plan.filters[Role::Parcels] = trimmed + " IN (SELECT " + trimmed + " FROM " +
+    plan.filters[Role::Parcels] = "SELECT fid FROM " + park.table(Role::Parcels) + " WHERE " +
+                                  trimmed + " IN (SELECT " + trimmed + " FROM " +
                                   park.table(Role::Parcels) + " GROUP BY 1 HAVING count(*) > 1)";
-    return plan;
-}
-
-ReadPlan planOverlappingParcels(ServerPark& park)
-{
-    ReadPlan plan;
-    // Interiors that meet (DE-9IM T********): neighbours that only share an edge are not read.
-    plan.filters[Role::Parcels] =
-        "fid IN (SELECT a.fid FROM " + park.table(Role::Parcels) + " a JOIN " +
-        park.table(Role::Parcels) + " b ON a.fid <> b.fid AND a." + kGeom + " && b." + kGeom +
-        " AND ST_Relate(a." + kGeom + ", b." + kGeom + ", 'T********'))";
     return plan;
 }
 
@@ -184,7 +174,8 @@ ReadPlan planInvalidGeometry(ServerPark& park)
     ReadPlan plan;
     for (Role role : allRoles())
         if (park.has(role))
-            plan.filters[role] = std::string("NOT ST_IsValid(") + kGeom + ")";
+            plan.filters[role] = "SELECT fid FROM " + park.table(role) + " WHERE NOT ST_IsValid(" +
+                                 kGeom + ")";
     return plan;
 }
 
@@ -197,9 +188,9 @@ ReadPlan planProtectedOverlap(ServerPark& park, const ComplianceSettings& settin
     for (Role role : rolesNamed(settings.protectedOverlap.layers)) {
         if (!park.has(role) || role == Role::Protected)
             continue;
-        plan.filters[role] = "fid IN (SELECT t.fid FROM " + park.table(role) + " t JOIN " +
+        plan.filters[role] = "SELECT DISTINCT t.fid FROM " + park.table(role) + " t JOIN " +
                              park.table(Role::Protected) + " q ON t." + kGeom + " && q." + kGeom +
-                             " AND ST_Intersects(t." + kGeom + ", q." + kGeom + "))";
+                             " AND ST_Intersects(t." + kGeom + ", q." + kGeom + ")";
     }
     return plan;
 }
@@ -219,8 +210,8 @@ ReadPlan planOutsideBoundary(ServerPark& park, const ComplianceSettings& setting
     for (Role role : rolesNamed(settings.outsideBoundary.layers)) {
         if (!park.has(role) || role == Role::Boundary)
             continue;
-        plan.filters[role] = "fid IN (SELECT t.fid FROM " + park.table(role) +
-                             " t WHERE NOT ST_CoveredBy(t." + kGeom + ", " + region + "))";
+        plan.filters[role] = "SELECT t.fid FROM " + park.table(role) +
+                             " t WHERE NOT ST_CoveredBy(t." + kGeom + ", " + region + ")";
     }
     return plan;
 }
@@ -235,6 +226,9 @@ std::vector<Role> localRoles(const std::vector<ComplianceRule>& rules,
         case ComplianceRule::RoadRedLine:
             roles.insert({Role::Parcels, Role::Roads});
             break;
+        case ComplianceRule::OverlappingParcels:
+            roles.insert(Role::Parcels);
+            break;
         case ComplianceRule::IntensityBelowStandard:
             roles.insert({Role::Parcels, Role::PlanZones});
             if (settings.intensityBelowStandard.coverageFromBuildings)
@@ -248,6 +242,23 @@ std::vector<Role> localRoles(const std::vector<ComplianceRule>& rules,
         }
     }
     return {roles.begin(), roles.end()};
+}
+
+/// Runs the selecting query once on the server and turns its fids into the filter GDAL hands
+/// back to the server with the read ("fid" = ANY('{…}'::bigint[])): the expensive join is not
+/// run again for GDAL's count and read.
+std::string fidFilter(PgConnection& pg, const std::string& select)
+{
+    PgResult r = pg.exec(select);
+    if (r.rows() == 0)
+        return "FALSE";
+    std::string list;
+    list.reserve(static_cast<std::size_t>(r.rows()) * 8);
+    for (int i = 0; i < r.rows(); ++i) {
+        list += i ? "," : "";
+        list += std::to_string(r.integer(i, 0)); // integers only: nothing to quote
+    }
+    return pg.quoteIdentifier(kFidColumn) + " = ANY('{" + list + "}'::bigint[])";
 }
 
 void sortLikeTheLocalEngine(std::vector<Finding>& findings)
@@ -299,7 +310,6 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         switch (rule) {
         case ComplianceRule::LandUseMismatch: plan = planLandUseMismatch(park, landUse); break;
         case ComplianceRule::DuplicateId: plan = planDuplicateId(park); break;
-        case ComplianceRule::OverlappingParcels: plan = planOverlappingParcels(park); break;
         case ComplianceRule::InvalidGeometry: plan = planInvalidGeometry(park); break;
         case ComplianceRule::ProtectedOverlap:
             plan = planProtectedOverlap(park, options.settings);
@@ -310,10 +320,10 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         default: break;
         }
         ParkLoadOptions load;
-        for (const auto& [role, filter] : plan.filters) {
+        for (const auto& [role, select] : plan.filters) {
             load.roles.push_back(role);
-            if (!filter.empty())
-                load.attributeFilters[role] = filter;
+            if (!select.empty())
+                load.attributeFilters[role] = fidFilter(pg, select);
         }
         const Park reduced = loadPark(definition, load, issues);
         ComplianceOptions one = options;

@@ -11,6 +11,7 @@
 #        check  PARK.shp folder (local engine, files)      parkatlas check data/<size>/plan
 #        check  PG park, local engine (reads every layer)  parkatlas check PG
 #        check  PG park, --server                           parkatlas check PG --server
+#      each also with --rule land_use_mismatch alone (the rule of `scripts/bench --check`)
 #        audit  PG park, local engine (reads the buildings) parkatlas audit PG --as-of 2025-06-30
 #        audit  PG park, --server (coverage in SQL)         parkatlas audit PG --server --as-of …
 #      and the findings of the two modes must be the same (else the run says so and fails).
@@ -145,6 +146,11 @@ for size in "${size_list[@]}"; do
         -c "VACUUM ANALYZE $schema.parcels" -c "VACUUM ANALYZE $schema.buildings" >/dev/null
     awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' > "$r/buildings.time"
 
+    best lum-files "$r" "$parkatlas" check "$bench/data/$size/plan" --rule land_use_mismatch \
+        --format json
+    best lum-local "$r" "$parkatlas" check "$server" --rule land_use_mismatch --format json
+    best lum-server "$r" "$parkatlas" check "$server" --rule land_use_mismatch --server \
+        --format json
     best check-files "$r" "$parkatlas" check "$bench/data/$size/plan" --format json
     best check-local "$r" "$parkatlas" check "$server" --format json
     best check-server "$r" "$parkatlas" check "$server" --server --format json
@@ -179,23 +185,25 @@ lines = ["# parkatlas check and audit on a park in PostGIS: local engine against
          "revision %s; best of %s; 1-minute load %s at the start, %s at the end; %s" % (
              revision, runs, load_start, load_end,
              open(os.path.join(results, "postgis-version.txt")).read().strip()), "",
-         "| parcels | push | check, .shp files | check, PG local | check, PG --server | "
-         "same findings | audit, PG local | audit, PG --server | same findings |",
-         "|---:|---:|---:|---:|---:|:---:|---:|---:|:---:|"]
+         "| parcels | push | task | local, .shp files | local, PostGIS park | --server, "
+         "PostGIS park | local / --server | same findings |",
+         "|---:|---:|:---|---:|---:|---:|---:|:---:|"]
 status = 0
+tasks = [("lum", "check --rule land_use_mismatch"), ("check", "check (every rule)"),
+         ("audit", "audit --as-of 2025-06-30")]
 for size in sizes.split(","):
     r = os.path.join(results, size)
     push = open(os.path.join(r, "push.time")).read().split()[0]
-    same = []
-    for kind in ("check", "audit"):
-        a, b = findings(r, kind + "-local"), findings(r, kind + "-server")
+    for key, label in tasks:
+        a, b = findings(r, key + "-local"), findings(r, key + "-server")
         ok = a is not None and a == b
-        same.append("yes (%d)" % len(a) if ok else "NO")
         status |= 0 if ok else 1
-    lines.append("| %s | %.1f s | %s | %s | %s | %s | %s | %s | %s |" % (
-        size, float(push), cell(best(r, "check-files")), cell(best(r, "check-local")),
-        cell(best(r, "check-server")), same[0], cell(best(r, "audit-local")),
-        cell(best(r, "audit-server")), same[1]))
+        local, server = best(r, key + "-local"), best(r, key + "-server")
+        ratio = "%.2f×" % (float(local[0]) / float(server[0])) if local and server else "–"
+        files = cell(best(r, key + "-files")) if key != "audit" else "–"
+        lines.append("| %s | %.1f s | %s | %s | %s | %s | %s | %s |" % (
+            size, float(push), label, files, cell(local), cell(server), ratio,
+            "yes (%d)" % len(a) if ok else "NO"))
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 sys.exit(status)
