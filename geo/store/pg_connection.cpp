@@ -44,13 +44,6 @@ std::string libpqConnectionString(std::string_view source)
     return std::string(source);
 }
 
-std::string gdalConnectionString(std::string_view source)
-{
-    if (startsWithNoCase(source, "PG:"))
-        return std::string(source);
-    return std::string(source); // GDAL's driver takes postgresql:// URIs as they are
-}
-
 bool carriesPassword(std::string_view source)
 {
     const std::string conninfo = libpqConnectionString(source);

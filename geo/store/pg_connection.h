@@ -22,9 +22,6 @@ bool isPostgresSource(std::string_view source);
 /// The libpq connection string of a PostgreSQL source (the `PG:` prefix dropped).
 std::string libpqConnectionString(std::string_view source);
 
-/// The source as GDAL's PostgreSQL driver opens it (`PG:` + libpq string; a URI as it is).
-std::string gdalConnectionString(std::string_view source);
-
 /// Whether the connection string carries a password (`password=…`, `user:secret@host`).
 /// ParkAtlas refuses those: passwords live in ~/.pgpass (or PGPASSFILE) or a service file
 /// (~/.pg_service.conf, PGSERVICEFILE), never in a command line or a project file.

@@ -7,14 +7,20 @@
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/model/park.h"
+#include "geo/rules/audit_coverage.h"
+#include "geo/rules/compliance.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
+#include "geo/store/server_audit.h"
+#include "geo/store/server_check.h"
 
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -188,4 +194,61 @@ TEST(PostgisStoreTest, PasswordsInAConnectionAreRefusedWithWhereToPutThem)
     // The same person through the .pgpass logs in.
     PgConnection alice(PostgisCluster::uri("alice"));
     EXPECT_EQ(alice.currentUser(), "alice");
+}
+
+// -- server-side work ---------------------------------------------------------------------------
+
+TEST(ServerSideTest, CheckOnTheServerFindsWhatTheLocalEngineFindsOnTheSamplePark)
+{
+    publishSample("sample");
+    NullIssueSink issues;
+    const Park local = loadPark(discoverPark(kSample + "/park.gpkg"), {}, issues);
+    ComplianceOptions options;
+    const ComplianceResult expected = checkCompliance(local, options, issues);
+    const ComplianceResult server = checkComplianceOnServer(
+        PostgisCluster::uri() + "?options=-csearch_path%3Dsample", options, issues);
+    ASSERT_GT(expected.findings.size(), 10u);
+    EXPECT_EQ(server.rulesRun, expected.rulesRun);
+    ASSERT_EQ(server.findings.size(), expected.findings.size());
+    for (std::size_t i = 0; i < expected.findings.size(); ++i) {
+        const Finding& a = expected.findings[i];
+        const Finding& b = server.findings[i];
+        EXPECT_EQ(a.rule, b.rule) << i;
+        EXPECT_EQ(a.fids, b.fids) << a.rule;
+        EXPECT_EQ(a.reasonEn, b.reasonEn) << a.rule;
+        EXPECT_EQ(a.geometryWkb, b.geometryWkb) << a.rule;
+        EXPECT_TRUE(a.areaMu == b.areaMu || (std::isnan(a.areaMu) && std::isnan(b.areaMu)))
+            << a.rule;
+    }
+    // Every planted server-side case is among them (land use, boundary, protected land, the
+    // invalid and the duplicated parcel).
+    for (ComplianceRule rule : allComplianceRules())
+        if (runsOnServer(rule))
+            EXPECT_TRUE(std::any_of(server.findings.begin(), server.findings.end(),
+                                    [&](const Finding& f) { return f.rule == toString(rule); }))
+                << toString(rule);
+}
+
+TEST(ServerSideTest, BuildingCoverageMeasuredByTheServerIsTheLocalOne)
+{
+    publishSample("sample");
+    NullIssueSink issues;
+    const Park local = loadPark(discoverPark(kSample + "/park.gpkg"),
+                                {{Role::Parcels, Role::Buildings}, {}}, issues);
+    const std::string uri = PostgisCluster::uri() + "?options=-csearch_path%3Dsample";
+    const Park server = loadPark(discoverPark(uri), {{Role::Parcels}, {}}, issues);
+    const std::vector<PlotCoverage> expected = plotCoverage(
+        local.layer(Role::Parcels)->layer, local.layer(Role::Buildings)->layer, issues);
+    const std::vector<PlotCoverage> got =
+        coverageOnServer(uri, server.layer(Role::Parcels)->layer, issues);
+    ASSERT_EQ(got.size(), expected.size());
+    std::size_t covered = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].validPlot, expected[i].validPlot) << i;
+        if (!expected[i].validPlot)
+            continue;
+        EXPECT_NEAR(got[i].share, expected[i].share, 1e-12) << i;
+        covered += expected[i].share > 0;
+    }
+    EXPECT_GT(covered, 100u);
 }
