@@ -26,16 +26,18 @@ std::vector<PlotCoverage> coverageOnServer(const std::string& connection, const 
     const std::string schema = pg.currentSchema();
     const std::string g = pg.quoteIdentifier(kGeometryColumn);
     const std::string fid = pg.quoteIdentifier(kFidColumn);
-    const std::string footprint =
-        "CASE WHEN ST_IsValid(b." + g + ") THEN b." + g + " ELSE ST_MakeValid(b." + g + ") END";
+    // Each plot's and each footprint's validity is asked once (ST_IsValid is the dear part).
     const std::string sql =
-        "SELECT p." + fid + ", ST_IsValid(p." + g + "), ST_Area(p." + g +
-        "), CASE WHEN ST_IsValid(p." + g + ") THEN COALESCE((SELECT ST_Area(ST_UnaryUnion("
-        "ST_Collect(ST_Intersection(p." + g + ", " + footprint + ")))) FROM " +
-        pg.qualified(schema, "buildings") + " b WHERE b." + g + " && p." + g +
-        " AND ST_Intersects(p." + g + ", " + footprint + ")), 0) END, CASE WHEN NOT "
-        "ST_IsValid(p." + g + ") THEN ST_IsValidReason(p." + g + ") END FROM " +
-        pg.qualified(schema, "parcels") + " p WHERE p." + g + " IS NOT NULL AND NOT ST_IsEmpty(p." + g + ")";
+        "WITH plots AS (SELECT " + fid + " AS fid, " + g + " AS geom, ST_IsValid(" + g +
+        ") AS valid FROM " + pg.qualified(schema, "parcels") + " WHERE " + g +
+        " IS NOT NULL AND NOT ST_IsEmpty(" + g + ")) "
+        "SELECT p.fid, p.valid, ST_Area(p.geom), CASE WHEN p.valid THEN COALESCE(("
+        "SELECT ST_Area(ST_UnaryUnion(ST_Collect(ST_Intersection(p.geom, f.footprint)))) FROM " +
+        pg.qualified(schema, "buildings") + " b CROSS JOIN LATERAL (SELECT CASE WHEN "
+        "ST_IsValid(b." + g + ") THEN b." + g + " ELSE ST_MakeValid(b." + g +
+        ") END AS footprint) f WHERE b." + g + " && p.geom AND ST_Intersects(p.geom, "
+        "f.footprint)), 0) END, CASE WHEN NOT p.valid THEN ST_IsValidReason(p.geom) END "
+        "FROM plots p";
     PgResult rows = pg.exec(sql);
     std::unordered_map<std::int64_t, std::size_t> rowOf;
     for (std::size_t row = 0; row < parcels.fids.size(); ++row)
