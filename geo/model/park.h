@@ -69,7 +69,7 @@ struct ParkLoadOptions {
     std::vector<Role> roles;
     ProgressCallback progress;
     /// Per role, only the features this filter selects (ReadOptions::attributeFilter).
-    std::map<Role, std::string> attributeFilters;
+    std::map<Role, std::string> attributeFilters = {};
 };
 
 /// Reads the park. A layer that cannot be read (no CRS, broken file) is reported to `issues`

@@ -54,7 +54,7 @@ struct AuditOptions {
     /// elsewhere, for instance by the server of a PostGIS park (geo/store/server_audit.h); the
     /// park then needs no buildings layer in memory. Empty: measured here from the park's
     /// buildings layer, when it has one.
-    std::optional<std::vector<PlotCoverage>> coverage;
+    std::optional<std::vector<PlotCoverage>> coverage = {};
 };
 
 /// Per parcel what the audit measured (row order of the parcels layer).

@@ -222,11 +222,13 @@ TEST(ServerSideTest, CheckOnTheServerFindsWhatTheLocalEngineFindsOnTheSamplePark
     }
     // Every planted server-side case is among them (land use, boundary, protected land, the
     // invalid and the duplicated parcel).
-    for (ComplianceRule rule : allComplianceRules())
-        if (runsOnServer(rule))
-            EXPECT_TRUE(std::any_of(server.findings.begin(), server.findings.end(),
-                                    [&](const Finding& f) { return f.rule == toString(rule); }))
-                << toString(rule);
+    for (ComplianceRule rule : allComplianceRules()) {
+        if (!runsOnServer(rule))
+            continue;
+        EXPECT_TRUE(std::any_of(server.findings.begin(), server.findings.end(),
+                                [&](const Finding& f) { return f.rule == toString(rule); }))
+            << toString(rule);
+    }
 }
 
 TEST(ServerSideTest, BuildingCoverageMeasuredByTheServerIsTheLocalOne)
