@@ -227,7 +227,11 @@ std::vector<Role> localRoles(const std::vector<ComplianceRule>& rules,
             roles.insert({Role::Parcels, Role::Roads});
             break;
         case ComplianceRule::OverlappingParcels:
+        case ComplianceRule::DuplicateId:
             roles.insert(Role::Parcels);
+            break;
+        case ComplianceRule::LandUseMismatch:
+            roles.insert({Role::Parcels, Role::PlanZones});
             break;
         case ComplianceRule::IntensityBelowStandard:
             roles.insert({Role::Parcels, Role::PlanZones});
@@ -301,8 +305,23 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
     std::vector<ComplianceRule> local;
     std::size_t step = 0;
     const std::size_t steps = chosen.size();
+    // The rules that stay local read their layers whole; a server-side rule whose every layer
+    // they read anyway saves nothing on the server and runs with them.
+    std::vector<ComplianceRule> staying;
+    for (ComplianceRule rule : chosen)
+        if (!runsOnServer(rule))
+            staying.push_back(rule);
+    const std::vector<Role> readWhole = localRoles(staying, options.settings);
+    auto readAnyway = [&](const std::vector<Role>& roles) {
+        return !staying.empty() && std::all_of(roles.begin(), roles.end(), [&](Role role) {
+            return std::find(readWhole.begin(), readWhole.end(), role) != readWhole.end();
+        });
+    };
     for (ComplianceRule rule : chosen) {
-        if (!runsOnServer(rule)) {
+        const bool parcelsOnly = rule == ComplianceRule::DuplicateId;
+        const bool parcelsAndZones = rule == ComplianceRule::LandUseMismatch;
+        if (!runsOnServer(rule) || (parcelsOnly && readAnyway({Role::Parcels})) ||
+            (parcelsAndZones && readAnyway({Role::Parcels, Role::PlanZones}))) {
             local.push_back(rule);
             continue;
         }

@@ -23,7 +23,9 @@ bool runsOnServer(ComplianceRule rule);
 /// local engine, sent as literal pairs) selects the only features the rule can flag; just
 /// those (and the small reference layers: plan zones, boundary, protected areas) are read, and
 /// the local engine judges them. The findings are therefore the local engine's, to the last
-/// digit, at the cost of reading a few percent of the parcels. `connection` is a PostgreSQL
+/// digit, at the cost of reading a few percent of the parcels. When the rules that stay local
+/// read the parcels (and plan zones) whole anyway, land_use_mismatch and duplicate_id run with
+/// them instead: the server would save nothing. `connection` is a PostgreSQL
 /// park (its current schema). Thread-safe for different parks. Throws IoError, Cancelled.
 ComplianceResult checkComplianceOnServer(const std::string& connection,
                                          const ComplianceOptions& options, IssueSink& issues);
