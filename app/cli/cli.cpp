@@ -25,6 +25,8 @@ const std::vector<Command>& commands()
         {"report", "the committee pack: template maps, ledgers and findings in one folder",
          runReport},
 #endif
+        {"push", "publish a park into a PostgreSQL + PostGIS schema", runPush},
+        {"pull", "bring a park published in PostGIS back into a GeoPackage", runPull},
     };
     return list;
 }

@@ -6,6 +6,8 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/store/pg_connection.h"
+#include "geo/store/server_measure.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/text_table.h"
 #include "geo/issue.h"
@@ -435,9 +437,67 @@ std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMeth
     return result;
 }
 
-std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
-                                    const std::string& by, bool layerNamed, geo::IssueSink& issues)
+/// --server: the server measures (ST_Area / ST_Length on geography), only numbers travel.
+Result measureTargetOnServer(const std::string& connection, const Target& target,
+                             geo::AreaMethod method, const std::string& by)
 {
+    std::vector<std::string> byColumns;
+    if (!by.empty()) {
+        byColumns.push_back(by);
+        if (target.role)
+            for (const geo::ContractField& field : geo::contractFields(*target.role))
+                if (by == field.name)
+                    byColumns.insert(byColumns.end(), field.aliases.begin(), field.aliases.end());
+    }
+    geo::ServerMeasure measured =
+        geo::measureOnServer(connection, target.ref.layerName, method, byColumns);
+    Result result;
+    result.layer.name = target.ref.layerName;
+    result.layer.sourcePath = target.ref.datasetPath;
+    result.layer.crs = measured.crs;
+    result.layer.geometry.setKind(measured.kind);
+    result.layer.fids = measured.fids;
+    result.measure.method = method;
+    const bool lines = measured.kind == geo::GeometryKind::Line;
+    (lines ? result.measure.lengthM : result.measure.areaM2) = measured.valuesM;
+    if (!measured.byColumn.empty()) {
+        result.layer.attributes.setFields({{measured.byColumn, geo::FieldType::String, 0, 0}});
+        result.byField = 0;
+    }
+    for (std::size_t f = 0; f < measured.fids.size(); ++f) {
+        if (measured.empty[f])
+            ++result.measure.emptyCount;
+        (lines ? result.measure.totalLengthM : result.measure.totalAreaM2) += measured.valuesM[f];
+        if (result.byField >= 0) {
+            if (measured.byValues[f] && !geo::isUnknownText(*measured.byValues[f]))
+                result.layer.attributes.setText(0, *measured.byValues[f]);
+            else
+                result.layer.attributes.setUnknown(0);
+        }
+        result.layer.attributes.commitRow();
+        if (result.byField >= 0) {
+            Group& group = result.groups[groupKey(result.layer, f, result.byField)];
+            ++group.count;
+            (lines ? group.lengthM : group.areaM2) += measured.valuesM[f];
+        }
+    }
+    return result;
+}
+
+std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
+                                    const std::string& by, bool layerNamed, geo::IssueSink& issues,
+                                    const std::string& serverConnection)
+{
+    if (!serverConnection.empty()) {
+        Result result = measureTargetOnServer(serverConnection, target, method, by);
+        const geo::GeometryKind kind = result.layer.geometry.kind();
+        if (kind == geo::GeometryKind::Polygon || kind == geo::GeometryKind::Line)
+            return result;
+        if (layerNamed)
+            throw geo::GeometryError("the layer holds points: nothing to measure",
+                                     {result.layer.sourcePath, result.layer.name, -1, {}});
+        return std::nullopt;
+    }
     if (by.empty()) {
         if (auto result = measureShapefileTarget(target, method, issues)) {
             const geo::GeometryKind kind = result->layer.geometry.kind();
@@ -518,6 +578,9 @@ int runArea(const std::vector<std::string>& args)
                   "edges split to 30 m as for ellipsoidal) or planar (projected CRS only)");
     cli.addFlag("per-feature", "one row per feature");
     cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    cli.addFlag("server",
+                "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
+                "geography; ellipsoidal or planar) and bring back only the numbers");
     addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
@@ -532,6 +595,9 @@ int runArea(const std::vector<std::string>& args)
     const std::string by = cli.value("by");
     const bool perFeature = cli.has("per-feature");
     const geo::OpenOptions open = openOptionsFrom(cli);
+    const bool server = cli.has("server");
+    if (server && !geo::isPostgresSource(source))
+        throw UsageError("--server needs a PostgreSQL SOURCE (postgresql://… or PG:service=…)");
 
     IssuePrinter issues;
     std::vector<Result> results;
@@ -542,7 +608,8 @@ int runArea(const std::vector<std::string>& args)
         // it is reported and the exit code says the input was not all good.
         try {
             if (auto result =
-                    measureTarget(target, method, by, !cli.value("layer").empty(), issues)) {
+                    measureTarget(target, method, by, !cli.value("layer").empty(), issues,
+                                  server ? source : std::string())) {
                 result->name = result->layer.name;
                 for (int n = 2; std::find(names.begin(), names.end(), result->name) != names.end();
                      ++n)

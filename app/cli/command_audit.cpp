@@ -11,6 +11,8 @@
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/findings_io.h"
+#include "geo/store/pg_connection.h"
+#include "geo/store/server_audit.h"
 
 #include <cmath>
 #include <filesystem>
@@ -91,6 +93,10 @@ int runAudit(const std::vector<std::string>& args)
     cli.addOption("method", "M",
                   "area method for plot areas: ellipsoidal (default), survey, planar");
     cli.addFlag("fail-on-findings", "exit 1 when there are findings");
+    cli.addFlag("server",
+                "PARK is a PostGIS park: measure the building coverage of every plot on the "
+                "server (indexed ST_Intersects, ST_Intersection, ST_UnaryUnion) instead of "
+                "reading the buildings; the rules then run locally on the parcels");
     addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
@@ -120,7 +126,16 @@ int runAudit(const std::vector<std::string>& args)
     options.areaMethod = method;
     options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
 
-    const geo::Park park = readPark(definition, {geo::Role::Parcels, geo::Role::Buildings}, issues);
+    const bool server = cli.has("server");
+    if (server && !geo::isPostgresSource(source))
+        throw UsageError("--server needs a PostgreSQL PARK (postgresql://… or PG:service=…)");
+    std::vector<geo::Role> roles = {geo::Role::Parcels};
+    if (!server)
+        roles.push_back(geo::Role::Buildings);
+    const geo::Park park = readPark(definition, roles, issues);
+    if (server && park.layer(geo::Role::Parcels) && geo::serverHasTable(source, "buildings"))
+        options.coverage =
+            geo::coverageOnServer(source, park.layer(geo::Role::Parcels)->layer, issues);
     ProgressBar auditing("auditing");
     options.progress = [&auditing](double done) { return auditing.update(done); };
     const geo::AuditResult result = geo::runAudit(park, options, issues);

@@ -10,6 +10,8 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
+#include "geo/store/pg_connection.h"
+#include "geo/store/server_check.h"
 
 #include <cmath>
 #include <filesystem>
@@ -162,6 +164,10 @@ int runCheck(const std::vector<std::string>& args)
                   "also write the findings with their geometry as a GeoPackage layer "
                   "\"findings\" (replaced atomically; never one of the park's own files)");
     cli.addFlag("fail-on-findings", "exit 1 when there is any finding");
+    cli.addFlag("server",
+                "PARK is a PostGIS park: run the spatial joins of land_use_mismatch, "
+                "outside_boundary, protected_overlap, invalid_geometry and duplicate_id in SQL and read only the features they can flag (the other rules "
+                "run locally); same findings as without it");
     addSourceOptions(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
@@ -203,16 +209,29 @@ int runCheck(const std::vector<std::string>& args)
             if (geo::isEnabled(rule, options.settings))
                 chosen.push_back(rule);
 
-    const geo::Park park = readPark(definition, rolesFor(chosen, options.settings), issues);
-    const bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
+    const bool server = cli.has("server");
+    if (server && !geo::isPostgresSource(cli.positional("PARK")))
+        throw UsageError("--server needs a PostgreSQL PARK (postgresql://… or PG:service=…)");
+    geo::Park park;
+    if (server) {
+        // Only the name and the working CRS here: the server-side check reads what it needs.
+        park.name = definition.name;
+        if (const geo::ParkLayerSource* parcels = definition.find(geo::Role::Parcels))
+            park.crs = geo::describeLayer(parcels->ref, parcels->open).crs.crs;
+    } else {
+        park = readPark(definition, rolesFor(chosen, options.settings), issues);
+    }
+    bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
 
     geo::ComplianceResult result;
     {
         ProgressBar bar("checking");
         options.progress = [&bar](double done) { return bar.update(done); };
-        result = geo::checkCompliance(park, options, issues);
+        result = server ? geo::checkComplianceOnServer(cli.positional("PARK"), options, issues)
+                        : geo::checkCompliance(park, options, issues);
         bar.finish();
     }
+    readFailures = readFailures || issues.count(geo::Issue::Severity::Error) > 0;
 
     if (format == "json")
         writeJson(park, result);

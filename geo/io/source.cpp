@@ -5,6 +5,7 @@
 #include "geo/io/gdal_open.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/issue.h"
+#include "geo/store/pg_connection.h"
 
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
@@ -68,6 +69,9 @@ std::string sidecarBeside(const std::string& shpPath, const char* lowerExt)
 /// Why GDAL could not open `path`, in words a park's data clerk can act on.
 std::string diagnoseOpenFailure(const std::string& path, const std::string& gdalMessage)
 {
+    if (isPostgresSource(path))
+        return "GDAL's PostgreSQL driver cannot open it: " +
+               (gdalMessage.empty() ? std::string("no message") : gdalMessage);
     VSIStatBufL stat;
     if (VSIStatL(path.c_str(), &stat) != 0)
         return "no such file or folder";
@@ -556,7 +560,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     // Fast path: a shapefile's geometry straight from the .shp, GDAL for the attributes only.
     std::optional<ShapefileGeometry> direct;
     IssueList directIssues;
-    if (options.directShapefileGeometry && lowerExtension(ref.datasetPath) == ".shp" &&
+    if (options.directShapefileGeometry && options.attributeFilter.empty() &&
+        lowerExtension(ref.datasetPath) == ".shp" &&
         canReadShapefileGeometry(ref.datasetPath)) {
         direct = readShapefileGeometry(ref.datasetPath, directIssues);
         ignored.push_back("OGR_GEOMETRY");
@@ -576,6 +581,10 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         for (std::size_t i = 0; i < result.fids.size(); ++i)
             result.attributes.commitRow();
     }
+    if (!options.attributeFilter.empty() &&
+        layer.SetAttributeFilter(options.attributeFilter.c_str()) != OGRERR_NONE)
+        throw IoError("the attribute filter was refused: " + errors.lastFailure(),
+                      {ref.datasetPath, result.name, -1, {}});
     const GIntBig total = layer.GetFeatureCount(FALSE);
     if (total > 0) {
         result.fids.reserve(static_cast<std::size_t>(total));

@@ -100,6 +100,10 @@ struct ReadOptions {
     /// The attribute fields to read (case-insensitive names); nullopt reads all of them, an
     /// empty list none (for work on geometry alone, such as a total area).
     std::optional<std::vector<std::string>> fields;
+    /// Only the features this filter selects (OGR's SetAttributeFilter). On a PostGIS source
+    /// GDAL hands it to the server as the WHERE clause, so it is PostgreSQL SQL there: how the
+    /// server-side checks (geo/store/server_check.h) read only the features a rule can flag.
+    std::string attributeFilter;
 };
 
 /// Reads a whole layer into flat storage. Broken features (a geometry that cannot be read, NaN

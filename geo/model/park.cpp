@@ -3,6 +3,8 @@
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/issue.h"
+#include "geo/store/pg_connection.h"
+#include "geo/store/postgis_transfer.h"
 
 #include <cpl_json.h>
 
@@ -119,9 +121,19 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
             throw IoError("role \"" + roleName + "\" has no \"source\"", {projectPath, {}, -1, {}});
         const bool isConnection =
             path.rfind("PG:", 0) == 0 || path.find("://") != std::string::npos;
+        if (isPostgresSource(path))
+            refusePassword(path, "the project file " + projectPath);
         source.ref.datasetPath = isConnection || fs::path(path).is_absolute()
                                      ? path
                                      : (base / path).lexically_normal().string();
+        if (isPostgresSource(path)) {
+            // The layer is a table of the connection's schema (its search_path), as for a
+            // PostgreSQL PARK; the default layer name is the role's conventional one.
+            PgConnection connection(path);
+            source.ref.datasetPath = gdalSourceForSchema(path, connection.currentSchema());
+            if (source.ref.layerName.empty())
+                source.ref.layerName = roleName;
+        }
         if (source.open.encoding.empty())
             source.open.encoding = defaults.encoding;
         if (source.open.sourceSrs.empty())
@@ -164,7 +176,15 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
     ParkDefinition definition;
     definition.source = source;
     definition.name = stemOf(source);
-    for (const LayerRef& ref : listLayers(source)) {
+    std::string layerSource = source;
+    if (isPostgresSource(source)) {
+        // A PostgreSQL park: the conventional tables of the connection's current schema.
+        refusePassword(source, "PARK");
+        PgConnection connection(source);
+        definition.name = connection.currentSchema();
+        layerSource = gdalSourceForSchema(source, definition.name);
+    }
+    for (const LayerRef& ref : listLayers(layerSource)) {
         auto role = roleFromLayerName(ref.layerName);
         if (!role)
             role = roleFromLayerName(stemOf(ref.datasetPath));
@@ -299,6 +319,9 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
         ReadOptions read;
         read.open = source.open;
         read.targetCrs = park.crs;
+        if (auto filter = options.attributeFilters.find(source.role);
+            filter != options.attributeFilters.end())
+            read.attributeFilter = filter->second;
         if (options.progress) {
             const double begin = static_cast<double>(i) / static_cast<double>(wanted.size());
             const double span = 1.0 / static_cast<double>(wanted.size());

@@ -77,6 +77,8 @@ struct ParkLoadOptions {
     /// Roles to read; empty reads every role present.
     std::vector<Role> roles;
     ProgressCallback progress;
+    /// Per role, only the features this filter selects (ReadOptions::attributeFilter).
+    std::map<Role, std::string> attributeFilters = {};
 };
 
 /// Reads the park. Its name is the project file's, else the `name` of its boundary (核准范围

@@ -697,7 +697,14 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
     AuditResult result;
     result.asOf = options.asOf.toIso();
     result.parcelCount = parcels->layer.featureCount();
-    result.buildingsPresent = buildings != nullptr;
+    const bool coverageGiven = options.coverage.has_value();
+    if (coverageGiven && options.coverage->size() != parcels->layer.featureCount())
+        throw IoError("the coverage given has " + std::to_string(options.coverage->size()) +
+                          " entries for " + std::to_string(parcels->layer.featureCount()) +
+                          " parcels",
+                      {parcels->layer.sourcePath, parcels->layer.name, -1, {}});
+    const bool hasBuildings = buildings != nullptr || coverageGiven;
+    result.buildingsPresent = hasBuildings;
 
     auto step = [&](double begin, double span) -> ProgressCallback {
         if (!options.progress)
@@ -711,9 +718,11 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
     for (std::size_t row = 0; row < result.parcelCount; ++row)
         result.parcels[row].areaM2 = measure.areaM2[row];
 
-    if (buildings) {
+    if (hasBuildings) {
         const std::vector<PlotCoverage> coverage =
-            plotCoverage(parcels->layer, buildings->layer, issues, options.threads, step(0.3, 0.6));
+            coverageGiven ? *options.coverage
+                          : plotCoverage(parcels->layer, buildings->layer, issues, options.threads,
+                                         step(0.3, 0.6));
         for (std::size_t row = 0; row < result.parcelCount; ++row) {
             ParcelMeasure& m = result.parcels[row];
             m.validGeometry = coverage[row].validPlot;
@@ -734,15 +743,15 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
     };
     if (rules.notStartedEnabled && parcels->field("agr_start") < 0)
         lacks("idle_not_started", "agr_start", "约定动工日期");
-    if (rules.lowCoverageEnabled && !buildings)
+    if (rules.lowCoverageEnabled && !hasBuildings)
         result.notRun.push_back("idle_low_coverage: the park has no buildings layer (建筑物)");
-    if (rules.lowCoverageEnabled && buildings && parcels->field("supply_dt") < 0)
+    if (rules.lowCoverageEnabled && hasBuildings && parcels->field("supply_dt") < 0)
         lacks("idle_low_coverage", "supply_dt", "供地日期");
     if (rules.lowEfficiencyEnabled && parcels->field("status") < 0)
         lacks("low_efficiency", "status", "状态");
 
     std::map<std::string, std::vector<Finding>> byRule;
-    ParcelAudit audit(*parcels, options, result, buildings != nullptr);
+    ParcelAudit audit(*parcels, options, result, hasBuildings);
     for (std::size_t row = 0; row < result.parcelCount; ++row)
         audit.run(row, byRule);
     for (const char* rule : {"idle_not_started", "idle_stalled", "idle_low_coverage",

@@ -3,9 +3,11 @@
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
+#include "geo/rules/audit_coverage.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/finding.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,11 @@ struct AuditOptions {
     AreaMethod areaMethod = AreaMethod::Ellipsoidal;
     unsigned threads = 0; // 0: one per core
     ProgressCallback progress;
+    /// The building coverage of each parcel (row order of the park's parcels) measured
+    /// elsewhere, for instance by the server of a PostGIS park (geo/store/server_audit.h); the
+    /// park then needs no buildings layer in memory. Empty: measured here from the park's
+    /// buildings layer, when it has one.
+    std::optional<std::vector<PlotCoverage>> coverage = {};
 };
 
 /// Per parcel what the audit measured (row order of the parcels layer).

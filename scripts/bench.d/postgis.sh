@@ -8,12 +8,9 @@
 #                                   psql's \timing; prints JSON {"total_m2", "best_ms", "ms": [...]}
 #   postgis.sh version PORT         PostgreSQL and PostGIS versions
 #   postgis.sh stop DIR             stop the cluster and remove DIR
-# Runs the server as the postgres user (initdb refuses root); clients connect over TCP.
+# Runs the server as the postgres user (initdb refuses root); clients connect over TCP as the
+# trusted superuser postgres.
 set -euo pipefail
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_postgres() {
-    if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
-}
 conn() { echo "host=127.0.0.1 port=$1 dbname=bench user=postgres"; }
 psql_bench() {
     local port=$1
@@ -23,20 +20,12 @@ psql_bench() {
 
 case "${1:-}" in
 start)
-    dir=$2
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    chown postgres: "$dir" 2>/dev/null || true
-    as_postgres "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
-    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # The cluster itself is the tests' (tests/postgis/throwaway-cluster.sh): one way to start it.
     # shared_buffers 1 GB: the 1M table (~400 MB) stays in PostgreSQL's cache between runs, as
     # on any server set up for this; everything else is PostgreSQL's default (parallel
     # workers: 2, JIT on).
-    as_postgres "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c shared_buffers=1GB" start >/dev/null
-    as_postgres "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres bench
-    psql_bench "$port" -c "CREATE EXTENSION postgis;" >/dev/null
-    echo "$port"
+    "$(dirname "$0")/../../tests/postgis/throwaway-cluster.sh" start "$2" bench -- \
+        -c shared_buffers=1GB
     ;;
 load)
     port=$2 shp=$3 table=$4
@@ -67,11 +56,7 @@ version)
     psql_bench "$2" -A -t -c "SELECT split_part(version(), ' ', 2) || ' / PostGIS ' || postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ', PROJ ' || postgis_proj_version() || ')';"
     ;;
 stop)
-    dir=$2
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        as_postgres "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
-    fi
-    rm -rf "$dir"
+    "$(dirname "$0")/../../tests/postgis/throwaway-cluster.sh" stop "$2"
     ;;
 *)
     echo "usage: postgis.sh start DIR | load PORT SHP TABLE | query PORT TABLE N | version PORT | stop DIR" >&2

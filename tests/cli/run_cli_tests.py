@@ -1968,6 +1968,213 @@ def group_map(t):
 
 # --------------------------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------------------------
+# PostGIS: a throwaway cluster (tests/postgis/throwaway-cluster.sh) for the whole group
+
+
+HOSTILE_FIELD = 'a"b; DROP TABLE parcels; --'
+HOSTILE_VALUES = [
+    "O'Brien \"Ltd\"; DROP TABLE parcels; --",
+    "tab\there\nnewline \\N backslash",
+    "江苏省“金鸡湖”管委会；（测试）",
+    "长" * 20000,
+]
+
+
+def hostile_copy(src, dest):
+    """park.gpkg with a field named like SQL and owners full of quotes, Chinese, long text."""
+    shutil.copyfile(src, dest)
+    con = sqlite3.connect(dest)
+    try:
+        # The R-tree triggers call SpatiaLite-style functions sqlite3 lacks; the geometry does
+        # not change, so the index stays right without them.
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                   "tbl_name = 'parcels'").fetchall():
+            con.execute('DROP TRIGGER "%s"' % name)
+        con.execute('ALTER TABLE parcels ADD COLUMN "%s" TEXT' % HOSTILE_FIELD.replace('"', '""'))
+        fids = [r[0] for r in con.execute("SELECT fid FROM parcels ORDER BY fid LIMIT %d"
+                                          % len(HOSTILE_VALUES))]
+        for fid, value in zip(fids, HOSTILE_VALUES):
+            con.execute('UPDATE parcels SET owner = ?, "%s" = ? WHERE fid = ?'
+                        % HOSTILE_FIELD.replace('"', '""'), (value, value[::-1], fid))
+        con.commit()
+    finally:
+        con.close()
+
+
+def same_tables(t, original, pulled, tables):
+    for table in tables:
+        cols_a, rows_a = gpkg_rows(original, table)
+        cols_b, rows_b = gpkg_rows(pulled, table)
+        t.check(cols_a == cols_b, "%s: same columns (%s / %s)" % (table, cols_a, cols_b))
+        t.check(len(rows_a) == len(rows_b) and len(rows_a) > 0,
+                "%s: same number of rows (%d / %d)" % (table, len(rows_a), len(rows_b)))
+        differing = [a[0] for a, b in zip(rows_a, rows_b) if a != b]
+        t.check(not differing, "%s: every row equal, geometry blob included (differ: fids %s)"
+                % (table, differing[:10]))
+
+
+def group_postgis(t):
+    """push / pull / check --server / area --server against a real PostgreSQL + PostGIS started
+    for this group on 127.0.0.1 (never skipped: scripts/setup installs the server)."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    script = os.path.join(HERE, "..", "postgis", "throwaway-cluster.sh")
+    home = tempfile.mkdtemp(prefix="parkatlas-cli-pg-")
+    os.chmod(home, 0o755)  # the server runs as the postgres user inside
+    cluster = os.path.join(home, "cluster")
+    env = dict(os.environ, PARKATLAS_CLUSTER_OWNER=str(os.getpid()))
+    started = subprocess.run([script, "start", cluster, "parkatlas", "--", "-c", "fsync=off"],
+                             capture_output=True,
+                             env=env, timeout=120)
+    if started.returncode != 0:
+        t.check(False, "the throwaway cluster starts (%s)" % started.stderr.decode()[-500:])
+        return 1
+    port = started.stdout.decode().split()[-1]
+    saved_env = dict(os.environ)
+    try:
+        base = "postgresql://postgres@127.0.0.1:%s/parkatlas" % port
+        service_file = os.path.join(home, "pg_service.conf")
+        with open(service_file, "w") as f:
+            f.write("[parkatlas_cli]\nhost=127.0.0.1\nport=%s\ndbname=parkatlas\nuser=postgres\n"
+                    "options=-csearch_path=cli\n" % port)
+        os.environ["PGSERVICEFILE"] = service_file
+        before = snapshot(sample)
+
+        def in_schema(schema):
+            return base + "?options=-csearch_path%3D" + schema
+
+        t.context = "push park.gpkg"
+        run = t.run("push", gpkg, base, "--schema", "cli")
+        if t.sane_exit(run, 0):
+            t.check("published 11 layers" in run.out, "publishes the 11 layers", run)
+        run = t.run("push", gpkg, base, "--schema", "cli")
+        t.sane_exit(run, 2)
+        t.check("--replace" in run.err and "parcels" not in run.out,
+                "a second push without --replace is refused and says how", run)
+        run = t.run("push", gpkg, base, "--schema", "cli", "--replace")
+        t.sane_exit(run, 0)
+
+        t.context = "pull"
+        pulled = os.path.join(t.opts.work, "pulled.gpkg")
+        run = t.run("pull", "PG:service=parkatlas_cli", pulled)
+        if t.sane_exit(run, 0):
+            same_tables(t, gpkg, pulled, gpkg_tables(gpkg))
+        run = t.run("pull", "PG:service=parkatlas_cli", pulled)
+        t.sane_exit(run, 2)
+        t.check("--overwrite" in run.err, "an existing DEST is refused without --overwrite", run)
+
+        t.context = "GBK shapefiles through PostGIS"
+        run = t.run("push", os.path.join(sample, "shp.parkatlas.json"), in_schema("cli_shp"))
+        pulled_shp = os.path.join(t.opts.work, "pulled_shp.gpkg")
+        if t.sane_exit(run, 0):
+            run = t.run("pull", in_schema("cli_shp"), pulled_shp)
+            if t.sane_exit(run, 0):
+                for table in ("parcels", "acquisition", "roads", "idle_land"):
+                    compare_with_reference(t, table, gpkg_rows(pulled_shp, table),
+                                           gpkg_rows(gpkg, table))
+
+        t.context = "hostile names and values"
+        hostile = os.path.join(t.opts.work, "hostile.gpkg")
+        hostile_copy(gpkg, hostile)
+        run = t.run("push", hostile, base, "--schema", "cli_hostile")
+        pulled_hostile = os.path.join(t.opts.work, "pulled_hostile.gpkg")
+        if t.sane_exit(run, 0):
+            run = t.run("pull", in_schema("cli_hostile"), pulled_hostile)
+            if t.sane_exit(run, 0):
+                same_tables(t, hostile, pulled_hostile, ["parcels"])
+
+        t.context = "check --server against the local engine"
+        local = t.run("check", gpkg, "--format", "json")
+        server = t.run("check", "PG:service=parkatlas_cli", "--server", "--format", "json")
+        if t.sane_exit(local, 0) and t.sane_exit(server, 0):
+            a, b = local.json(), server.json()
+            t.check(a["rules"] == b["rules"], "the same rules")
+            t.check(len(a["findings"]) > 10, "the sample's planted findings are there")
+            differ = [(x["rule"], x["fids"]) for x, y in zip(a["findings"], b["findings"])
+                      if x != y]
+            t.check(len(a["findings"]) == len(b["findings"]) and not differ,
+                    "the same findings, field for field (%d / %d; differ %s)"
+                    % (len(a["findings"]), len(b["findings"]), differ[:5]))
+            t.check(a["summary"] == b["summary"], "the same summary")
+        run = t.run("check", gpkg, "--server")
+        t.sane_exit(run, 2)
+        t.check("PostgreSQL" in run.err, "--server on a file is a usage error", run)
+
+        t.context = "audit --server against the local engine"
+        local = t.run("audit", gpkg, "--as-of", "2025-06-30", "--format", "json")
+        server = t.run("audit", "PG:service=parkatlas_cli", "--server", "--as-of", "2025-06-30",
+                       "--format", "json")
+        if t.sane_exit(local, 0) and t.sane_exit(server, 0):
+            a, b = local.json(), server.json()
+            t.check(len(a["findings"]) >= 3, "the sample's planted audit findings are there")
+            t.check(a["findings"] == b["findings"],
+                    "the same findings, field for field, covered shares included (%d / %d)"
+                    % (len(a["findings"]), len(b["findings"])))
+            t.check(a["summary"] == b["summary"], "the same summary")
+
+        t.context = "area --server against the local engine"
+        local = t.run("area", gpkg, "--format", "json")
+        server = t.run("area", in_schema("cli"), "--server", "--format", "json")
+        if t.sane_exit(local, 0) and t.sane_exit(server, 0):
+            a, b = local.json()["layers"], server.json()["layers"]
+            t.check(sorted(a) == sorted(b), "the same layers (%s / %s)" % (sorted(a), sorted(b)))
+            for name in a:
+                x, y = a[name]["total"], b.get(name, {}).get("total", {})
+                key = "area_m2" if "area_m2" in x else "length_m"
+                t.check(x["count"] == y.get("count") and
+                        abs(x[key] - y.get(key, 0)) <= 1e-6 * x[key],
+                        "%s: %s %.4f locally, %.4f on the server (1e-6 relative)"
+                        % (name, key, x[key], y.get(key, float("nan"))))
+        local = t.run("area", gpkg, "--layer", "parcels", "--by", "land_use", "--per-feature",
+                      "--format", "json")
+        server = t.run("area", in_schema("cli"), "--server", "--layer", "parcels", "--by",
+                       "land_use", "--per-feature", "--format", "json")
+        if t.sane_exit(local, 0) and t.sane_exit(server, 0):
+            a, b = local.json()["layers"]["parcels"], server.json()["layers"]["parcels"]
+            t.check(sorted(a["by"]) == sorted(b["by"]), "the same land-use groups")
+            t.check(all(a["by"][k]["count"] == b["by"][k]["count"] for k in a["by"]),
+                    "the same counts per group")
+            fa = {f["fid"]: f["area_m2"] for f in a["features"]}
+            fb = {f["fid"]: f["area_m2"] for f in b["features"]}
+            t.check(fa.keys() == fb.keys() and
+                    all(abs(fa[k] - fb[k]) <= 1e-6 * fa[k] + 1e-3 for k in fa),
+                    "every parcel within 1e-6 relative (+ 0.001 m² for degenerate slivers)")
+
+        t.context = "a project file with the parcels in PostGIS"
+        project = os.path.join(t.opts.work, "mixed.parkatlas.json")
+        roles = ["boundary", "plan_zones", "acquisition", "roads", "pipelines", "protected",
+                 "expansion", "buildings"]
+        layers = {r: {"source": gpkg, "layer": r} for r in roles}
+        layers["parcels"] = {"source": "PG:service=parkatlas_cli"}
+        with open(project, "w", encoding="utf-8") as f:
+            json.dump({"name": "mixed", "layers": layers}, f, ensure_ascii=False)
+        mixed = t.run("check", project, "--format", "json")
+        local = t.run("check", gpkg, "--format", "json")
+        if t.sane_exit(mixed, 0) and t.sane_exit(local, 0):
+            t.check(mixed.json()["findings"] == local.json()["findings"],
+                    "the same findings as the GeoPackage alone", mixed)
+        layers["parcels"] = {"source": "postgresql://postgres:secret@127.0.0.1:%s/parkatlas" % port}
+        with open(project, "w", encoding="utf-8") as f:
+            json.dump({"name": "mixed", "layers": layers}, f, ensure_ascii=False)
+        run = t.run("check", project)
+        t.sane_exit(run, 2)
+        t.check(".pgpass" in run.err and "project file" in run.err,
+                "a password in a project file is refused, naming .pgpass", run)
+
+        t.context = "passwords"
+        run = t.run("check", "postgresql://postgres:secret@127.0.0.1:%s/parkatlas" % port)
+        t.sane_exit(run, 2)
+        t.check(".pgpass" in run.err, "a password in the connection is refused, naming .pgpass",
+                run)
+        t.check(snapshot(sample) == before, "the sample park is untouched")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        subprocess.run([script, "stop", cluster], capture_output=True, timeout=60)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -1985,6 +2192,7 @@ GROUPS = {
     "audit": group_audit,
     "ledger": group_ledger,
     "map": group_map,
+    "postgis": group_postgis,
 }
 
 
