@@ -481,6 +481,14 @@ Classes by %1: %2</source>
             <translation>打开文件夹(&amp;F)…</translation>
         </message>
         <message>
+            <source>&amp;Add Layers…</source>
+            <translation>添加图层(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Add layers to the map</source>
+            <translation>向地图添加图层</translation>
+        </message>
+        <message>
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>

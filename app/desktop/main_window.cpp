@@ -160,8 +160,9 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_layersPanel, &LayersPanel::zoomToLayerRequested, this,
             [this](int index) { m_canvas->zoomToLayer(static_cast<std::size_t>(index)); });
+    // Dropped files are added to the open map (an orthophoto goes under the park), as in QGIS.
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, this,
-            &MainWindow::openSources);
+            &MainWindow::addSources);
     connect(m_layersPanel, &LayersPanel::fieldMappingRequested, this,
             &MainWindow::editFieldMapping);
     connect(this, &MainWindow::projectSaved, this,
@@ -240,6 +241,10 @@ void MainWindow::createActions()
     QAction* openFiles = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFilesDialog);
     openFiles->setShortcut(QKeySequence::Open);
     fileMenu->addAction(tr("Open &Folder…"), this, &MainWindow::openFolderDialog);
+    QAction* addFiles =
+        fileMenu->addAction(tr("&Add Layers…"), this, &MainWindow::addFilesDialog);
+    addFiles->setObjectName(QStringLiteral("addLayersAction"));
+    addFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QMenu* recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     recentMenu->setObjectName(QStringLiteral("recentFilesMenu"));
     m_recentFiles = new RecentFiles(recentMenu, this);
@@ -333,6 +338,30 @@ void MainWindow::openFilesDialog()
         openSources(files);
 }
 
+void MainWindow::addFilesDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add layers to the map"), QString(),
+        tr("Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb "
+           "*.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)"));
+    if (!files.isEmpty())
+        addSources(files);
+}
+
+void MainWindow::addSources(const QStringList& sources)
+{
+    QStringList all = m_openSources;
+    for (const QString& source : sources)
+        if (!all.contains(source))
+            all.append(source);
+    const bool keepView = !m_openSources.isEmpty();
+    const geo::Envelope view = m_canvas->extent();
+    const std::string crs = m_canvas->crs().label();
+    openSources(all);
+    if (keepView)
+        m_keepView.emplace(view, crs);
+}
+
 void MainWindow::openFolderDialog()
 {
     const QString folder =
@@ -343,6 +372,7 @@ void MainWindow::openFolderDialog()
 
 void MainWindow::openSources(const QStringList& sources)
 {
+    m_keepView.reset();
     // A load still running is told to stop; setFuture() below stops watching it, so its
     // result never arrives here.
     m_loadWatcher.cancel();
@@ -419,6 +449,10 @@ void MainWindow::onLoadFinished()
         m_projectLayers[&layer] = std::move(entry);
     }
     m_canvas->setLayers(std::move(map.layers), report.mapCrs);
+    if (m_keepView && m_keepView->second == report.mapCrs.label())
+        m_canvas->setExtent(m_keepView->first);
+    m_keepView.reset();
+    m_openSources = m_loadingSources;
     // The checks read the park themselves (discoverPark and loadPark on their worker).
     QString park;
     for (const QString& source : m_loadingSources) {

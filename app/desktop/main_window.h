@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 class QAction;
@@ -47,6 +50,9 @@ public:
     /// Reads `sources` (files, folders, connection strings) on a worker and shows them as a new
     /// map, replacing the current one; a load still running is cancelled. Returns at once.
     void openSources(const QStringList& sources);
+    /// Adds sources to what is open (an orthophoto under the park, another layer): the map is
+    /// read again with them, keeping the view. Nothing open yet: the same as openSources().
+    void addSources(const QStringList& sources);
     bool isLoading() const;
 
     MapCanvas* canvas() const { return m_canvas; }
@@ -99,6 +105,7 @@ signals:
 private:
     void createActions();
     void openFilesDialog();
+    void addFilesDialog();
     void openFolderDialog();
     void onLoadFinished();
     void showCursorPosition(QPointF mapPoint);
@@ -135,6 +142,9 @@ private:
     using BoxSelection = std::map<std::size_t, std::vector<std::uint32_t>>;
     QFutureWatcher<BoxSelection> m_boxSelectWatcher;
     QStringList m_loadingSources;
+    QStringList m_openSources; // what the map shows (the last load that finished)
+    // The view to keep when the load that addSources() started finishes (same map CRS only).
+    std::optional<std::pair<geo::Envelope, std::string>> m_keepView;
     LoadReport m_lastLoad;
     bool m_waitingForFirstRender = false;
     // Field mapping: the styles of the last load, what each layer is and where it comes from,

@@ -495,6 +495,39 @@ private slots:
         QVERIFY(!menu->actions().value(0)->isEnabled()); // "(none)"
     }
 
+    void droppingAnOrthophotoOnAnOpenParkAddsItAndKeepsTheView()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        QTemporaryDir dir;
+        const QString photo = dir.filePath(QStringLiteral("ortho.tif"));
+        parkatlas::testing::writeTestOrthophoto(photo.toStdString());
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        const int parkLayers = static_cast<int>(window->layersPanel()->layerNames().size());
+        MapCanvas* canvas = window->canvas();
+        canvas->zoomAt(4.0, QPointF(canvas->width() / 3.0, canvas->height() / 3.0));
+        const geo::Envelope view = canvas->extent();
+
+        QMimeData files;
+        files.setUrls({QUrl::fromLocalFile(photo)});
+        QDragEnterEvent enter(QPoint(300, 300), Qt::CopyAction, &files, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &enter);
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        QDropEvent drop(QPointF(300, 300), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &drop);
+        QVERIFY(ready.wait(kLoadTimeoutMs));
+        // The park is still there, the photo under it, and the map did not jump.
+        const QStringList names = window->layersPanel()->layerNames();
+        QCOMPARE(static_cast<int>(names.size()), parkLayers + 1);
+        QVERIFY(names.contains(QStringLiteral("parcels")));
+        QCOMPARE(names.last(), QStringLiteral("ortho"));
+        const geo::Envelope after = canvas->extent();
+        QVERIFY(std::abs(after.minX - view.minX) < 1e-6 * view.width() &&
+                std::abs(after.maxY - view.maxY) < 1e-6 * view.height());
+    }
+
     void opensAnOrthophotoUnderTheParkLayers()
     {
         QTemporaryDir dir;
