@@ -1740,6 +1740,7 @@ GROUPS = {
     "check": group_check,
     "audit": group_audit,
     "ledger": group_ledger,
+    "bad": lambda t: __import__("bad_inputs").group_bad(t),
     "safe-writes": lambda t: __import__("safe_writes").group_safe_writes(t),
 }
 
