@@ -291,11 +291,11 @@ struct AreaCalculator::Impl {
         }
         double step = stepM > 0 ? stepM / unitM : 0;
         if (step > 0 && n >= 2) {
-            // At most kMaxDensifiedVertices a ring: a perimeter of thousands of km (a country,
+            // At most kMaxDensifiedVertices a ring: a perimeter over 3000 km (a country,
             // or coordinates that do not belong to the CRS) gets longer steps instead of
             // millions of PROJ calls. The bulge error shrinks with the square of the step
             // over the size of the polygon, so for such rings it stays negligible.
-            constexpr double kMaxDensifiedVertices = 1e6;
+            constexpr double kMaxDensifiedVertices = 1e5;
             double perimeter = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 const std::size_t j = i + 1 == n ? 0 : i + 1;
