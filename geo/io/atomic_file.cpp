@@ -86,7 +86,9 @@ fs::path temporaryPathFor(const fs::path& destination)
 void removeStaleTemporaries(const fs::path& destination)
 {
     const fs::path parent = destination.has_parent_path() ? destination.parent_path() : ".";
-    const std::string prefix = "." + destination.stem().string() + kPartial;
+    std::string prefix = ".";
+    prefix += destination.stem().string();
+    prefix += kPartial;
     std::error_code ec;
     std::vector<fs::path> stale;
     for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {

@@ -22,7 +22,8 @@ BAD = os.path.normpath(os.path.join(HERE, "..", "data", "bad"))
 sys.path.insert(0, BAD)
 from shapefile_writer import write_dbf, write_many_triangles, write_shp  # noqa: E402
 
-TIMEOUT = 90              # seconds per command: only a hang takes that long
+SANITIZED = os.environ.get("PARKATLAS_SANITIZED") == "1"  # scripts/test --sanitize
+TIMEOUT = 300 if SANITIZED else 90  # seconds per command: only a hang takes that long
 ADDRESS_LIMIT = 4 << 30   # bytes of address space per command (not under ASan: it maps TBs)
 SMALL_PEAK_MB = 400       # peak RSS for any command on a small file
 BIG_PEAK_MB = 2000        # ... on the 5-million-feature layer (flat arrays, about 16 B a vertex)
@@ -38,7 +39,7 @@ def run_bounded(t, *args, cwd=None, timeout=TIMEOUT):
     child's own peak RSS, from wait4)."""
     argv = [t.binary] + [str(a) for a in args]
     env = dict(os.environ, LC_ALL="C.UTF-8")
-    limit = None if os.environ.get("PARKATLAS_SANITIZED") == "1" else ADDRESS_LIMIT
+    limit = None if SANITIZED else ADDRESS_LIMIT
 
     def limits():
         if limit:
@@ -76,7 +77,7 @@ def sane(t, run, expected, peak_mb=SMALL_PEAK_MB):
     t.check(run.rc != "TIMEOUT", "finishes within %ds (no hang)" % TIMEOUT, run)
     t.check(not (isinstance(run.rc, int) and run.rc < 0), "is not killed by a signal", run)
     ok = t.check(run.rc == expected, "exits %d" % expected, run)
-    if os.environ.get("PARKATLAS_SANITIZED") != "1":
+    if not SANITIZED:
         t.check(run.peak_mb < peak_mb, "peak memory %.0f MB < %d MB" % (run.peak_mb, peak_mb),
                 run)
     return ok
@@ -260,21 +261,20 @@ MANY = 5_000_000
 GENERATOR_VERSION = "1"
 
 
-def big_inputs(t):
+def big_inputs(t, with_many=True):
     """The big inputs, generated once into the build tree (next to the scratch folder) and
     reused while the generator is unchanged."""
     cache = os.path.join(os.path.dirname(t.opts.work), "bad-big-v" + GENERATOR_VERSION)
-    stamp = os.path.join(cache, "done")
     polygon = os.path.join(cache, "polygon_200k")
     many = os.path.join(cache, "many_5m")
-    if not os.path.exists(stamp):
-        shutil.rmtree(cache, ignore_errors=True)
-        os.makedirs(cache)
-        started = time.monotonic()
+    os.makedirs(cache, exist_ok=True)
+    started = time.monotonic()
+    if not os.path.exists(polygon + ".done"):
         write_big_polygon(polygon)
+        open(polygon + ".done", "w").close()
+    if with_many and not os.path.exists(many + ".done"):
         write_many_triangles(many, MANY, prj=GK_PRJ_SOURCE)
-        with open(stamp, "w") as f:
-            f.write("ok\n")
+        open(many + ".done", "w").close()
         print("generated the big inputs in %.1fs" % (time.monotonic() - started))
     return polygon, many
 
@@ -304,7 +304,7 @@ def group_bad(t):
             cli.diff_snapshots(before, cli.snapshot(os.path.join(work, "in"))))
 
     # Big: one polygon of 200,000 vertices; 5 million tiny polygons.
-    polygon, many = big_inputs(t)
+    polygon, many = big_inputs(t, with_many=not SANITIZED)
     expected = 200_000 / 2 * 1000.0 ** 2 * math.sin(2 * math.pi / 200_000)
     t.context = "area on a 200,000-vertex polygon --method planar"
     run = run_bounded(t, "area", polygon + ".shp", "--method", "planar", "--format", "json")
@@ -327,6 +327,11 @@ def group_bad(t):
     run = run_bounded(t, "convert", polygon + ".shp", os.path.join(out, "polygon.gpkg"))
     sane(t, run, 0)
 
+    if SANITIZED:
+        # What the 5 million features test is memory, which cannot be bounded under ASan; the
+        # code paths are the small files' (which ASan does check above).
+        print("NOTE: the 5,000,000-feature layer is left to the plain build")
+        return None
     t.context = "info on 5,000,000 tiny polygons"
     run = run_bounded(t, "info", "--json", many + ".shp")
     if sane(t, run, 0, BIG_PEAK_MB):

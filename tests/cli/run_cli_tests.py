@@ -31,7 +31,8 @@ import time
 import concurrent.futures
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TIMEOUT = 20  # seconds per command
+# seconds per command (a hang); ASan and UBSan (scripts/test --sanitize) run several times slower
+TIMEOUT = 60 if os.environ.get("PARKATLAS_SANITIZED") == "1" else 20
 SKIP = 77
 
 # --------------------------------------------------------------------------------------------
