@@ -20,7 +20,9 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 
 namespace parkatlas::cli {
 
@@ -51,10 +53,51 @@ struct Result {
 
 const std::string kUnknownGroup = "(unknown)";
 
+/// Passes issues on to the printer and remembers the features whose geometry the readers could
+/// not keep (geo::issueDropsGeometry), so that they count as unknown, never as 0.
+class DroppedGeometries : public geo::IssueSink {
+public:
+    explicit DroppedGeometries(geo::IssueSink& next) : m_next(next) {}
+    void report(geo::Issue issue) override
+    {
+        if (geo::issueDropsGeometry(issue)) {
+            std::lock_guard lock(m_mutex);
+            m_dropped.insert({issue.path, issue.fid});
+        }
+        m_next.report(std::move(issue));
+    }
+    /// Makes the dropped features of `layer` unknown in `measure` (NaN, out of the totals).
+    void markUnknown(const geo::Layer& layer, geo::LayerMeasure& measure) const
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_dropped.empty())
+            return;
+        for (std::vector<double>* values : {&measure.areaM2, &measure.lengthM}) {
+            double& total = values == &measure.areaM2 ? measure.totalAreaM2 : measure.totalLengthM;
+            for (std::size_t f = 0; f < values->size() && f < layer.fids.size(); ++f) {
+                if (std::isnan((*values)[f]) ||
+                    !m_dropped.count({layer.sourcePath, layer.fids[f]}))
+                    continue;
+                total -= (*values)[f];
+                (*values)[f] = std::nan("");
+                ++measure.unknownCount;
+                if (measure.emptyCount > 0)
+                    --measure.emptyCount;
+            }
+        }
+    }
+
+private:
+    geo::IssueSink& m_next;
+    mutable std::mutex m_mutex;
+    std::set<std::pair<std::string, std::int64_t>> m_dropped;
+};
+
 std::vector<Target> selectTargets(const std::string& source, const geo::OpenOptions& open,
-                                  const std::string& wanted)
+                                  const std::string& wanted, std::vector<std::string>& unreadable)
 {
     const geo::ParkDefinition park = geo::discoverPark(source, open);
+    unreadable = park.unreadable;
     std::vector<Target> targets;
     for (const geo::ParkLayerSource& layer : park.layers)
         targets.push_back({layer.ref, layer.open, layer.role, layer.fieldMap});
@@ -485,7 +528,7 @@ Result measureTargetOnServer(const std::string& connection, const Target& target
 }
 
 std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
-                                    const std::string& by, bool layerNamed, geo::IssueSink& issues,
+                                    const std::string& by, bool layerNamed, DroppedGeometries& issues,
                                     const std::string& serverConnection)
 {
     if (!serverConnection.empty()) {
@@ -500,6 +543,7 @@ std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method
     }
     if (by.empty()) {
         if (auto result = measureShapefileTarget(target, method, issues)) {
+            issues.markUnknown(result->layer, result->measure);
             const geo::GeometryKind kind = result->layer.geometry.kind();
             if (kind == geo::GeometryKind::Polygon || kind == geo::GeometryKind::Line)
                 return result;
@@ -540,6 +584,7 @@ std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method
     result.measure = geo::measureLayer(
         result.layer, method, issues, [&measuring](double done) { return measuring.update(done); });
     measuring.finish();
+    issues.markUnknown(result.layer, result.measure);
     if (!by.empty()) {
         result.byField = findByField(target, result.layer, by);
         const bool lines = kind == geo::GeometryKind::Line;
@@ -599,11 +644,12 @@ int runArea(const std::vector<std::string>& args)
     if (server && !geo::isPostgresSource(source))
         throw UsageError("--server needs a PostgreSQL SOURCE (postgresql://… or PG:service=…)");
 
-    IssuePrinter issues;
+    IssuePrinter printer;
+    DroppedGeometries issues(printer);
     std::vector<Result> results;
     std::vector<std::string> names;
     std::vector<std::string> failures;
-    for (const Target& target : selectTargets(source, open, cli.value("layer"))) {
+    for (const Target& target : selectTargets(source, open, cli.value("layer"), failures)) {
         // One layer that cannot be measured (no CRS, broken file) does not stop the others;
         // it is reported and the exit code says the input was not all good.
         try {
@@ -634,7 +680,10 @@ int runArea(const std::vector<std::string>& args)
         writeCsv(results, by, perFeature);
     else
         printTable(results, by, perFeature, method);
-    return failures.empty() ? kExitOk : kExitBadInput;
+    // Measured, but a feature could not be read: the input was not all good (as info and
+    // convert say it).
+    return failures.empty() && printer.count(geo::Issue::Severity::Error) == 0 ? kExitOk
+                                                                                : kExitBadInput;
 }
 
 } // namespace parkatlas::cli

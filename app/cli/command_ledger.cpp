@@ -5,6 +5,7 @@
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/model/park.h"
@@ -71,35 +72,22 @@ int runLedger(const std::vector<std::string>& args)
         std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
         return kExitOk;
     }
-    // Text formats: to a temporary file renamed when complete, or to stdout.
-    std::ofstream file;
-    std::string temporary;
-    if (!out.empty()) {
-        temporary = out + ".partial";
-        file.open(temporary, std::ios::binary);
-        if (!file)
-            throw geo::IoError("cannot write", {out, {}, -1, {}});
-    }
-    std::ostream& stream = out.empty() ? std::cout : file;
-    if (format == "json") {
-        geo::JsonWriter json(stream);
-        geo::writeLedgerJson(json, ledger);
-        stream << "\n";
-    } else if (format == "csv") {
-        geo::writeLedgerCsv(stream, ledger);
-    } else {
-        geo::writeLedgerText(stream, ledger);
-    }
-    if (!out.empty()) {
-        file.close();
-        if (!file) {
-            std::filesystem::remove(temporary, error);
-            throw geo::IoError("cannot write", {out, {}, -1, {}});
+    // Text formats: to stdout, or written under a hidden name and renamed when complete.
+    auto write = [&](std::ostream& stream) {
+        if (format == "json") {
+            geo::JsonWriter json(stream);
+            geo::writeLedgerJson(json, ledger);
+            stream << "\n";
+        } else if (format == "csv") {
+            geo::writeLedgerCsv(stream, ledger);
+        } else {
+            geo::writeLedgerText(stream, ledger);
         }
-        std::filesystem::rename(temporary, out, error);
-        if (error)
-            throw geo::IoError("cannot move into place: " + error.message(), {out, {}, -1, {}});
-    }
+    };
+    if (out.empty())
+        write(std::cout);
+    else
+        geo::writeFileAtomically(out, write);
     return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/render/layer_style.h"
 #include "geo/crs/transform.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
@@ -88,14 +89,10 @@ QString exportFindings(const QString& path, std::shared_ptr<const FindingsRun> r
             geo::writeFindingsGeoPackage(path.toStdString(), run->findings, run->parkCrs, true);
             return {};
         }
-        std::ofstream out(std::filesystem::path(path.toStdU16String()),
-                          std::ios::binary | std::ios::trunc);
-        if (!out)
-            return FindingsPanel::tr("cannot write %1").arg(path);
-        geo::writeFindingsCsv(out, run->findings);
-        out.close();
-        if (!out)
-            return FindingsPanel::tr("cannot write %1").arg(path);
+        // Written under a hidden name and renamed when complete: a failed or interrupted
+        // export never leaves a half-written file, and an old one is kept.
+        geo::writeFileAtomically(path.toStdString(),
+                                 [&](std::ostream& out) { geo::writeFindingsCsv(out, run->findings); });
         return {};
     } catch (const std::exception& error) {
         return QString::fromStdString(error.what());

@@ -2,6 +2,7 @@
 
 #include "app/desktop/save_dialog.h"
 
+#include "geo/io/atomic_file.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
@@ -72,14 +73,10 @@ QString exportLedger(const QString& path, std::shared_ptr<const geo::Ledger> led
             geo::writeLedgerXlsx(path.toStdString(), *ledger);
             return {};
         }
-        std::ofstream out(std::filesystem::path(path.toStdU16String()),
-                          std::ios::binary | std::ios::trunc);
-        if (!out)
-            return LedgerPanel::tr("cannot write %1").arg(path);
-        geo::writeLedgerCsv(out, *ledger);
-        out.close();
-        if (!out)
-            return LedgerPanel::tr("cannot write %1").arg(path);
+        // Written under a hidden name and renamed when complete: a failed or interrupted
+        // export never leaves a half-written file, and an old one is kept.
+        geo::writeFileAtomically(path.toStdString(),
+                                 [&](std::ostream& out) { geo::writeLedgerCsv(out, *ledger); });
         return {};
     } catch (const std::exception& error) {
         return QString::fromStdString(error.what());

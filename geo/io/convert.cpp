@@ -1,6 +1,7 @@
 #include "geo/io/convert.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/gdal_open.h"
 #include "geo/issue.h"
 
@@ -185,11 +186,11 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec))
         throw IoError("the destination's folder does not exist", {destination, {}, -1, {}});
-    // Hidden, beside DEST (same file system, so the final rename is atomic).
-    std::string temporaryName = ".";
-    temporaryName += dest.stem().string();
-    temporaryName += ".partial-" + std::to_string(::getpid()) + lower(dest.extension().string());
-    const fs::path temporaryPath = parent / temporaryName;
+    // Hidden, beside DEST (same file system, so the final rename is atomic). What killed runs
+    // left under such names goes first.
+    removeStaleTemporaries(dest);
+    fs::path temporaryPath = temporaryPathFor(dest);
+    temporaryPath.replace_extension(lower(dest.extension().string()));
     TemporaryOutput temporary(temporaryPath);
     if (format.folder)
         fs::create_directory(temporary.path());
@@ -197,10 +198,19 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
     std::vector<ConvertedLayer> converted;
     std::set<std::string> usedNames;
     GDALDatasetH output = nullptr;
+    // GDAL 3.6's GDALClose reports nothing: a write that fails while closing (the last pages
+    // of a GeoPackage on a full disk) shows only in the captured errors.
     auto closeOutput = [&] {
         if (output) {
+            GdalErrorCapture errors;
             GDALClose(output);
             output = nullptr;
+            if (!errors.lastFailure().empty()) {
+                const std::string disk = diskProblemAt(dest);
+                throw IoError("cannot write: " + (disk.empty() ? "" : disk + ": ") +
+                                  errors.lastFailure(),
+                              {destination, {}, -1, {}});
+            }
         }
     };
     try {
@@ -276,13 +286,34 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
             if (!result) {
                 if (options.progress && !options.progress(0.0))
                     throw Cancelled();
-                throw IoError("writing failed: " + errors.lastFailure(),
+                // The first failure is the cause (a DBF that cannot be read), the last says
+                // what GDAL gave up on ("Failed to process SRS definition: EPSG:0"); SQLite
+                // complaints after them are consequences (a trigger on a table never made).
+                std::string cause;
+                for (const GdalErrorCapture::Message& message : errors.messages())
+                    if (message.failure && cause.empty())
+                        cause = message.text;
+                const std::string last = errors.lastFailure();
+                if (last != cause && last.rfind("sqlite3_exec", 0) != 0)
+                    cause += "; " + last;
+                if (const std::string disk = diskProblemAt(dest); !disk.empty())
+                    throw IoError("cannot write: " + disk + " (" + cause + ")",
+                                  {destination, {}, -1, {}});
+                throw IoError("the conversion failed: " + cause,
                               {ref.datasetPath, ref.layerName, -1, {}});
             }
-            if (format.folder)
+            if (format.folder) {
+                GdalErrorCapture closeErrors;
                 GDALClose(result);
-            else
+                if (!closeErrors.lastFailure().empty()) {
+                    const std::string disk = diskProblemAt(dest);
+                    throw IoError("cannot write: " + (disk.empty() ? "" : disk + ": ") +
+                                      closeErrors.lastFailure(),
+                                  {destination, targetName, -1, {}});
+                }
+            } else {
                 output = result;
+            }
             for (const auto& message : errors.take())
                 issues.report({message.failure ? Issue::Severity::Error : Issue::Severity::Warning,
                                ref.datasetPath, ref.layerName, -1, message.text});
@@ -304,8 +335,25 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
         }
         closeOutput();
     } catch (...) {
-        closeOutput();
+        try {
+            closeOutput();
+        } catch (const IoError&) {
+            // The first error is the one to report.
+        }
         throw;
+    }
+    // On the disk before it gets its final name (a full disk can also surface only here).
+    try {
+        syncToDisk(temporary.path());
+        if (format.driver == "ESRI Shapefile" && !format.folder)
+            for (const char* ext : kShapefileParts) {
+                fs::path part = temporary.path();
+                part.replace_extension(ext);
+                if (fs::exists(part, ec))
+                    syncToDisk(part);
+            }
+    } catch (const IoError& error) {
+        throw IoError(error.message(), {destination, {}, -1, {}});
     }
 
     // Into place. A file is renamed over the old one atomically; a folder is swapped.

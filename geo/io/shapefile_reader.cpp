@@ -469,8 +469,16 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
             const DbfHeader header = readDbfHeader(dbfPath);
             MappedFile dbf(dbfPath);
             if (dbf.isOpen()) {
-                deleted.assign(header.recordCount, false);
-                for (std::uint32_t r = 0; r < header.recordCount; ++r) {
+                // The header's count can lie (0xFFFFFF00 for three rows): believe the bytes.
+                const std::size_t rows =
+                    std::min<std::size_t>(header.recordCount,
+                                          dbf.size() > header.headerLength
+                                              ? (dbf.size() - header.headerLength) /
+                                                        header.recordLength +
+                                                    1
+                                              : 0);
+                deleted.assign(rows, false);
+                for (std::size_t r = 0; r < rows; ++r) {
                     const std::size_t at =
                         header.headerLength + static_cast<std::size_t>(r) * header.recordLength;
                     if (at >= dbf.size())

@@ -492,10 +492,23 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     if (!isUsable(extent))
         extent = Envelope();
     CrsResolution crs = resolveCrs(layer, driver, extent, options.open);
+    // A .prj GDAL cannot make sense of complains here, not at the first feature.
+    std::string prjProblem;
+    for (const auto& message : errors.take())
+        prjProblem = message.text;
+    const bool unreadablePrj = crs.crs.isEmpty() && driver == "ESRI Shapefile" &&
+                               (fs::exists(fs::path(ref.datasetPath).replace_extension(".prj")) ||
+                                fs::exists(fs::path(ref.datasetPath).replace_extension(".PRJ")));
+    const std::string noCrs =
+        unreadablePrj ? "the .prj beside it cannot be understood" +
+                            (prjProblem.empty() ? std::string() : " (" + prjProblem + ")")
+                      : "no .prj";
+    if (unreadablePrj && !options.requireCrs)
+        report(Issue::Severity::Warning, -1, noCrs + "; the layer has no coordinate system");
     for (const std::string& warning : crs.warnings)
         report(Issue::Severity::Warning, -1, warning);
     if (crs.crs.isEmpty() && options.requireCrs) {
-        std::string message = "the layer has no coordinate system (no .prj)";
+        std::string message = "the layer has no coordinate system (" + noCrs + ")";
         if (crs.proposal)
             message += "; " + crs.proposal->reason + ". Confirm it with --s-srs EPSG:" +
                        std::to_string(crs.proposal->epsgCgcs2000);
@@ -587,8 +600,15 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                       {ref.datasetPath, result.name, -1, {}});
     const GIntBig total = layer.GetFeatureCount(FALSE);
     if (total > 0) {
-        result.fids.reserve(static_cast<std::size_t>(total));
-        result.geometry.reserve(static_cast<std::size_t>(total), 0);
+        // A header's count can lie (a DBF saying 100 million rows in 257 bytes): reserve no
+        // more than the file could hold (each feature takes a few bytes of it at least).
+        std::size_t reserve = static_cast<std::size_t>(total);
+        std::error_code ec;
+        const std::uintmax_t bytes = fs::file_size(ref.datasetPath, ec);
+        if (!ec)
+            reserve = std::min<std::size_t>(reserve, static_cast<std::size_t>(bytes / 4 + 1));
+        result.fids.reserve(reserve);
+        result.geometry.reserve(reserve, 0);
     }
 
     std::vector<unsigned char> wkb;
@@ -752,6 +772,15 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     if (options.progress)
         options.progress(1.0);
     return result;
+}
+
+bool issueDropsGeometry(const Issue& issue)
+{
+    // Feature-level errors (GDAL could not read the record; the direct reader found it corrupt)
+    // and the warnings above that drop a geometry all name the feature.
+    constexpr std::string_view kSkipped = "geometry skipped";
+    return issue.fid >= 0 && (issue.severity == Issue::Severity::Error ||
+                              std::string_view(issue.message).substr(0, kSkipped.size()) == kSkipped);
 }
 
 } // namespace parkatlas::geo

@@ -16,6 +16,7 @@
 namespace parkatlas::geo {
 
 class IssueSink;
+struct Issue;
 
 /// How to open a source: what the user said about it.
 struct OpenOptions {
@@ -112,6 +113,11 @@ struct ReadOptions {
 /// record that stops GDAL ends the read with an error issue; what was read is kept. Throws
 /// IoError when the layer cannot be opened, CrsError per ReadOptions::requireCrs, Cancelled.
 Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issues);
+
+/// True when `issue`, reported by readLayer or the direct shapefile reader, means that the
+/// feature it names was kept without its geometry (a corrupt or unreadable record, NaN or
+/// infinite coordinates): its area or length is unknown, not 0.
+bool issueDropsGeometry(const Issue& issue);
 
 /// The encoding chosen for a dataset path (shapefile: per its DBF; other formats per format).
 EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options);

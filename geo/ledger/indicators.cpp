@@ -173,12 +173,15 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
         if (buildings)
             coverage = plotCoverage(layer->layer, buildings->layer, issues, options.threads);
         const AttributeTable& a = layer->layer.attributes;
+        // A plain pointer for the lambdas: clang 14 (the fuzz build) cannot capture a
+        // structured binding.
+        const ParkLayer* parcels = layer;
         auto number = [&](std::size_t row, const char* name) -> std::optional<double> {
-            const int field = layer->field(name);
+            const int field = parcels->field(name);
             return field < 0 ? std::nullopt : a.number(row, field);
         };
         auto text = [&](std::size_t row, const char* name) -> std::optional<std::string> {
-            const int field = layer->field(name);
+            const int field = parcels->field(name);
             if (field < 0 || a.isUnknown(row, field))
                 return std::nullopt;
             return trim(a.text(row, field));

@@ -1,6 +1,7 @@
 #include "geo/ledger/ledger_table.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/measure/units.h"
@@ -216,10 +217,8 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger)
     namespace fs = std::filesystem;
     const fs::path dest = fs::absolute(path);
     // Hidden, beside the destination (same file system, so the rename is atomic).
-    std::string hidden = ".";
-    hidden += dest.filename().string();
-    hidden += ".partial-" + std::to_string(::getpid()) + ".xlsx";
-    const fs::path temporary = dest.parent_path() / hidden;
+    removeStaleTemporaries(dest);
+    const fs::path temporary = temporaryPathFor(dest);
     lxw_workbook* workbook = workbook_new(temporary.c_str());
     if (!workbook)
         throw IoError("cannot create the workbook", {path, {}, -1, {}});
@@ -271,8 +270,17 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger)
     if (status != LXW_NO_ERROR) {
         std::error_code ignored;
         fs::remove(temporary, ignored);
-        throw IoError(std::string("cannot write the workbook: ") + lxw_strerror(status),
+        const std::string disk = diskProblemAt(dest);
+        throw IoError("cannot write the workbook: " + (disk.empty() ? "" : disk + ": ") +
+                          lxw_strerror(status),
                       {path, {}, -1, {}});
+    }
+    try {
+        syncToDisk(temporary);
+    } catch (const IoError& failure) {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+        throw IoError(failure.message(), {path, {}, -1, {}});
     }
     std::error_code error;
     fs::rename(temporary, dest, error);

@@ -289,7 +289,22 @@ struct AreaCalculator::Impl {
             buffer.assign(xy.begin(), xy.begin() + static_cast<std::ptrdiff_t>(2 * n));
             return allFinite(buffer);
         }
-        const double step = stepM > 0 ? stepM / unitM : 0;
+        double step = stepM > 0 ? stepM / unitM : 0;
+        if (step > 0 && n >= 2) {
+            // At most kMaxDensifiedVertices a ring: a perimeter over 3000 km (a country,
+            // or coordinates that do not belong to the CRS) gets longer steps instead of
+            // millions of PROJ calls. The bulge error shrinks with the square of the step
+            // over the size of the polygon, so for such rings it stays negligible.
+            constexpr double kMaxDensifiedVertices = 1e5;
+            double perimeter = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const std::size_t j = i + 1 == n ? 0 : i + 1;
+                perimeter += std::hypot(xy[2 * j] - xy[2 * i], xy[2 * j + 1] - xy[2 * i + 1]);
+            }
+            if (!std::isfinite(perimeter))
+                return false;
+            step = std::max(step, perimeter / kMaxDensifiedVertices);
+        }
         for (std::size_t i = 0; i < n; ++i) {
             const double x0 = xy[2 * i];
             const double y0 = xy[2 * i + 1];

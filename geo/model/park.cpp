@@ -184,7 +184,9 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
         definition.name = connection.currentSchema();
         layerSource = gdalSourceForSchema(source, definition.name);
     }
-    for (const LayerRef& ref : listLayers(layerSource)) {
+    const LayerListing listing = listSourceLayers(layerSource);
+    definition.unreadable = listing.failures;
+    for (const LayerRef& ref : listing.layers) {
         auto role = roleFromLayerName(ref.layerName);
         if (!role)
             role = roleFromLayerName(stemOf(ref.datasetPath));
@@ -288,6 +290,9 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
                                                source.role) != options.roles.end())
             wanted.push_back(&source);
 
+    for (const std::string& failure : definition.unreadable)
+        issues.report({Issue::Severity::Error, {}, {}, -1, failure + " (left out)"});
+
     // The working CRS: the project's, else the parcels', else the first layer's that has one.
     if (!definition.crs.empty()) {
         park.crs = Crs::fromUserInput(definition.crs);
@@ -297,6 +302,8 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
             candidates.push_back(parcels);
         for (const ParkLayerSource& source : definition.layers)
             candidates.push_back(&source);
+        std::string looked;   // the files without one, for the message
+        std::string failure;  // the first layer that cannot be read at all, and why
         for (const ParkLayerSource* source : candidates) {
             try {
                 const LayerInfo info = describeLayer(source->ref, source->open);
@@ -304,13 +311,20 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
                     park.crs = info.crs.crs;
                     break;
                 }
-            } catch (const Error&) {
-                // Reported below when the layer itself is read.
+                const std::string name = fs::path(source->ref.datasetPath).filename().string();
+                if (looked.find(name) == std::string::npos)
+                    looked += (looked.empty() ? "" : ", ") + name;
+            } catch (const Error& error) {
+                if (failure.empty())
+                    failure = error.what();
             }
         }
         if (park.crs.isEmpty())
-            throw CrsError("no layer of the park has a coordinate system; give one with --s-srs "
-                           "or \"crs\" in the project file",
+            throw CrsError("no layer of the park has a coordinate system" +
+                               (looked.empty() ? std::string() : " (none in " + looked + ")") +
+                               "; give one with --s-srs or \"crs\" in the project file" +
+                               (failure.empty() ? std::string()
+                                                : ". And a layer cannot be read: " + failure),
                            {definition.source, {}, -1, {}});
     }
 

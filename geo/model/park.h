@@ -30,6 +30,9 @@ struct ParkDefinition {
     std::string crs;    // working CRS definition; "" = the parcels' own CRS
     std::vector<ParkLayerSource> layers;
     std::vector<LayerRef> unassigned; // layers with no role: kept for display, not analysed
+    /// Files of a folder source that cannot be opened, as IoError texts naming each: never
+    /// silently left out (loadPark reports them as errors).
+    std::vector<std::string> unreadable;
     std::string projectPath;          // the project file, when there is one
 
     const ParkLayerSource* find(Role role) const;

@@ -1,6 +1,7 @@
 #include "geo/rules/findings_io.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
@@ -191,12 +192,8 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
     if (fs::exists(dest, error) && !fs::is_regular_file(dest, error))
         throw IoError("not a file", {path, {}, -1, {}});
     // Hidden, beside the destination (same file system, so the rename is atomic).
-    std::string hiddenName = ".";
-    hiddenName.append(dest.filename().string())
-        .append(".partial-")
-        .append(std::to_string(::getpid()))
-        .append(".gpkg");
-    const fs::path temporary = dest.parent_path() / hiddenName;
+    removeStaleTemporaries(dest);
+    const fs::path temporary = temporaryPathFor(dest);
     struct Cleanup {
         fs::path path;
         bool armed = true;
@@ -215,7 +212,9 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
     GdalErrorCapture errors;
     auto fail = [&](const std::string& what) {
         const std::string gdal = errors.lastFailure();
-        throw IoError(what + (gdal.empty() ? "" : ": " + gdal), {path, "findings", -1, {}});
+        const std::string disk = diskProblemAt(dest);
+        throw IoError(what + (disk.empty() ? "" : ": " + disk) + (gdal.empty() ? "" : ": " + gdal),
+                      {path, "findings", -1, {}});
     };
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!driver)
@@ -281,6 +280,11 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
         for (const GdalErrorCapture::Message& message : errors.messages())
             if (message.failure)
                 fail("cannot close the GeoPackage");
+    }
+    try {
+        syncToDisk(temporary);
+    } catch (const IoError& failure) {
+        throw IoError(failure.message(), {path, "findings", -1, {}});
     }
     fs::rename(temporary, dest, error);
     if (error)

@@ -246,7 +246,9 @@ TEST(AuditNotStartedTest, FeeAfterOneYearRecoveryAfterTwo)
     EXPECT_TRUE(std::holds_alternative<std::monostate>(*evidenceOf(*fee, "idle_fee_wan")));
     EXPECT_DOUBLE_EQ(std::get<double>(*evidenceOf(*fee, "idle_fee_rate")), 0.2);
 
-    const Finding* recovery = findingOf(audit(park, "2026-02-28"), "idle_not_started", 1);
+    // The result is kept: a finding points into it (ASan caught a use after free here).
+    const AuditResult afterTwo = audit(park, "2026-02-28");
+    const Finding* recovery = findingOf(afterTwo, "idle_not_started", 1);
     ASSERT_NE(recovery, nullptr);
     EXPECT_EQ(std::get<std::string>(*evidenceOf(*recovery, "consequence")), "无偿收回");
     EXPECT_NE(recovery->reasonZh.find("无偿收回"), std::string::npos);
@@ -331,7 +333,8 @@ TEST(AuditStalledTest, StoppedOneDayShortOfAYearIsNotIdle)
     const Park leap = makePark({stalledPlot("2024-02-29", "3000", "3000")});
     EXPECT_TRUE(fired(audit(leap, "2025-02-27")).empty());
     EXPECT_EQ(fired(audit(leap, "2025-02-28")), std::set<std::string>{"idle_stalled:1"});
-    const Finding* recovery = findingOf(audit(leap, "2026-02-28"), "idle_stalled", 1);
+    const AuditResult leapAfterTwo = audit(leap, "2026-02-28");
+    const Finding* recovery = findingOf(leapAfterTwo, "idle_stalled", 1);
     ASSERT_NE(recovery, nullptr);
     EXPECT_EQ(std::get<std::string>(*evidenceOf(*recovery, "consequence")), "无偿收回");
 }
