@@ -138,7 +138,10 @@ private:
         std::vector<PgParameter> parameters;
         auto parameter = [&](PgParameter value) {
             parameters.push_back(std::move(value));
-            return "$" + std::to_string(parameters.size());
+            // (Not "$" + to_string(): GCC 12 warns a false -Wrestrict there, bug 105329.)
+            std::string placeholder = std::to_string(parameters.size());
+            placeholder.insert(placeholder.begin(), '$');
+            return placeholder;
         };
         const std::string fid = m_pg.quoteIdentifier(kFidColumn);
         const std::string version = m_pg.quoteIdentifier(kVersionColumn);
