@@ -328,22 +328,24 @@ void MainWindow::chooseLanguage(const QString& language)
     statusBar()->showMessage(tr("The language changes when ParkAtlas is started again."), 8000);
 }
 
+QString MainWindow::sourceFilter()
+{
+    return tr("Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb "
+           "*.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)");
+}
+
 void MainWindow::openFilesDialog()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Open vector data"), QString(),
-        tr("Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb "
-           "*.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Open vector data"), QString(), sourceFilter());
     if (!files.isEmpty())
         openSources(files);
 }
 
 void MainWindow::addFilesDialog()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Add layers to the map"), QString(),
-        tr("Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb "
-           "*.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)"));
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add layers to the map"),
+                                                            QString(), sourceFilter());
     if (!files.isEmpty())
         addSources(files);
 }

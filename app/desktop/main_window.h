@@ -106,6 +106,8 @@ private:
     void createActions();
     void openFilesDialog();
     void addFilesDialog();
+    /// The file dialogs' filter: the vector formats and orthophotos the viewer opens.
+    static QString sourceFilter();
     void openFolderDialog();
     void onLoadFinished();
     void showCursorPosition(QPointF mapPoint);

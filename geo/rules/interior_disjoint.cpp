@@ -23,19 +23,28 @@ struct Edge {
     double minX, minY, maxX, maxY;
 };
 
+/// The orientation determinant of r against p→q (> 0: r left of the line) and Shewchuk's bound
+/// on its rounding error.
+struct Determinant {
+    double value, bound;
+};
+Determinant determinant(const Point& p, const Point& q, const Point& r)
+{
+    const double left = (q.x - p.x) * (r.y - p.y);
+    const double right = (q.y - p.y) * (r.x - p.x);
+    return {left - right, kOrientBound * (std::abs(left) + std::abs(right))};
+}
+
 /// Side of r against the line p→q: +1 left, -1 right, 0 only when r is p or q (exact), kUnsure
 /// when the floating-point determinant cannot settle it.
 int orientation(const Point& p, const Point& q, const Point& r)
 {
     if (r == p || r == q)
         return 0;
-    const double left = (q.x - p.x) * (r.y - p.y);
-    const double right = (q.y - p.y) * (r.x - p.x);
-    const double det = left - right;
-    const double bound = kOrientBound * (std::abs(left) + std::abs(right));
-    if (det > bound)
+    const Determinant d = determinant(p, q, r);
+    if (d.value > d.bound)
         return 1;
-    if (-det > bound)
+    if (-d.value > d.bound)
         return -1;
     return kUnsure;
 }
@@ -79,31 +88,20 @@ Where locate(const Point& m, const std::vector<Edge>& edges)
     for (const Edge& e : edges) {
         const bool near = m.x >= e.minX - tolerance && m.x <= e.maxX + tolerance &&
                           m.y >= e.minY - tolerance && m.y <= e.maxY + tolerance;
-        double det = 0;
+        Determinant d{0, 0};
         if (near) {
-            const double left = (e.q.x - e.p.x) * (m.y - e.p.y);
-            const double right = (e.q.y - e.p.y) * (m.x - e.p.x);
-            det = left - right;
+            d = determinant(e.p, e.q, m);
             const double length = std::abs(e.q.x - e.p.x) + std::abs(e.q.y - e.p.y);
-            const double bound =
-                kOrientBound * (std::abs(left) + std::abs(right)) + length * tolerance;
-            if (std::abs(det) <= bound)
+            if (std::abs(d.value) <= d.bound + length * tolerance)
                 return Where::Unsure;
         }
         if ((e.p.y > m.y) == (e.q.y > m.y))
             continue; // does not straddle the ray's line
-        bool crosses;
-        if (m.x < e.minX)
-            crosses = true;
-        else if (m.x > e.maxX)
-            crosses = false;
-        else {
-            if (!near) { // cannot happen (m inside the box in x and straddled in y) but be sure
-                return Where::Unsure;
-            }
-            // det > 0: m left of p→q. The ray crosses when m is left of the edge taken upward.
-            crosses = e.q.y > e.p.y ? det > 0 : det < 0;
-        }
+        // Straddling with m.x inside the edge's box means `near`, so d is the determinant.
+        // d > 0: m left of p→q; the ray crosses when m is left of the edge taken upward.
+        const bool crosses = m.x < e.minX   ? true
+                             : m.x > e.maxX ? false
+                                            : (e.q.y > e.p.y ? d.value > 0 : d.value < 0);
         if (crosses)
             inside = !inside;
     }
