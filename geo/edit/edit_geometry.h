@@ -52,25 +52,28 @@ struct EditGeometry {
     std::size_t vertexCount() const;
     Envelope envelope() const;
 
-    /// Feature `feature` of `store` (Polygon or Line kind; closing vertices dropped).
+    /// Feature `feature` of `store` (Polygon or Line kind; closing vertices dropped). Throws
+    /// GeometryError for a store of another kind.
     static EditGeometry fromStore(const GeometryStore& store, std::size_t feature);
-    /// ISO or extended WKB of a (Multi)Polygon or (Multi)LineString; Z/M dropped. Throws IoError
-    /// saying what is wrong with the WKB.
+    /// ISO or extended WKB of a (Multi)Polygon or (Multi)LineString, either byte order; Z/M
+    /// dropped. No bytes (a feature without geometry) give an empty EditGeometry (kind None).
+    /// Throws IoError saying what is wrong with the WKB (truncated, a Point, bytes left over …).
     static EditGeometry fromWkb(const unsigned char* wkb, std::size_t size);
     static EditGeometry fromWkb(const std::vector<unsigned char>& wkb)
     {
         return fromWkb(wkb.data(), wkb.size());
     }
-    /// ISO WKB with closed rings: Polygon or LineString when there is one part and `multi` is
-    /// false, else MultiPolygon / MultiLineString.
+    /// ISO WKB (little endian, 2D) with closed rings: Polygon or LineString when there is one
+    /// part and `multi` is false, else MultiPolygon / MultiLineString. No bytes when empty.
     std::vector<unsigned char> toWkb(bool multi = false) const;
-    /// Appends this as one feature (an empty feature when empty).
+    /// Appends this as one feature (an empty feature when empty). Throws GeometryError when
+    /// `store` holds another kind.
     void appendTo(GeometryStore& store) const;
 
     /// The vertex list `ref` is in (a ring of a polygon, or a line).
     const std::vector<EditPoint>& path(const VertexRef& ref) const;
     std::vector<EditPoint>& path(const VertexRef& ref);
-    bool isRing(const VertexRef& ref) const { return kind == GeometryKind::Polygon; }
+    bool isRing(const VertexRef& /*ref*/) const { return kind == GeometryKind::Polygon; }
 };
 
 /// The vertex nearest to `p` within `tolerance` (map units), or nullopt.
@@ -88,20 +91,22 @@ EditGeometry withVertexInserted(EditGeometry geometry, const VertexRef& after, E
 /// or a line under 2 (delete the feature instead).
 std::optional<EditGeometry> withVertexRemoved(EditGeometry geometry, const VertexRef& ref);
 
-/// Why the geometry is not valid (GEOS's reason, e.g. "Self-intersection at 512 3100"), or ""
-/// when it is valid.
+/// Why the geometry is not valid (GEOS's reason and where, e.g. "Self-intersection at 512
+/// 3100"), or "" when it is valid (or empty). Uses a GEOS context of the calling thread.
 std::string validityProblem(const EditGeometry& geometry);
 
 /// Splits a polygon (one or more parts) by a polyline drawn across it. Returns the pieces,
 /// largest first, each a single polygon (holes kept), when the line cuts the polygon into two or
 /// more; an empty list when it does not cut it through (it ends inside, or misses). The pieces
 /// cover the polygon exactly (their areas add up to its area within floating-point rounding).
+/// Of a polygon of several parts, the parts the line does not cut come back as pieces too.
 std::vector<EditGeometry> splitPolygon(const EditGeometry& polygon,
                                        const std::vector<EditPoint>& line);
 
 /// Merges polygons into one (their union). When the union is more than one part and
 /// `allowMulti` is false (the layer holds single polygons), returns nullopt and sets `why`
-/// ("the features do not touch: the union has 2 parts").
+/// ("the features do not overlap or share an edge: the union has 2 parts"); likewise when there
+/// is nothing to merge or GEOS fails. `why` is cleared on success.
 std::optional<EditGeometry> mergePolygons(const std::vector<EditGeometry>& polygons,
                                           bool allowMulti, std::string* why = nullptr);
 
