@@ -45,6 +45,12 @@ struct SnapHit {
 SnapHit snapPoint(std::span<const SnapLayer> layers, EditPoint p, double tolerance,
                   const SnapOptions& options = {});
 
+/// Snaps `p` as snapPoint does, but only to the ring or line `on` lies on (`store` is its
+/// layer). For the second click of a trace: where neighbours share an edge or a vertex,
+/// snapPoint may answer with the neighbour, and traceBetween needs both hits on one boundary.
+SnapHit snapOnBoundaryOf(const GeometryStore& store, const SnapHit& on, EditPoint p,
+                         double tolerance, const SnapOptions& options = {});
+
 /// Tracing: the vertices of the boundary `from` and `to` both lie on (the same layer, feature,
 /// part and ring, or the same line), strictly between them, in order from `from` to `to`. On a
 /// ring the shorter way round (by length); on a line the way between them. Empty when they are
