@@ -225,7 +225,9 @@ public:
     }
     void points(const std::vector<EditPoint>& path, bool closeRing)
     {
-        const bool close = closeRing && !path.empty() && path.front() != path.back();
+        // Always closed by repeating the first vertex: a ring whose last vertex was dragged onto
+        // its first then reads back with the same vertices as it was edited with.
+        const bool close = closeRing && !path.empty();
         uint32(static_cast<std::uint32_t>(path.size() + (close ? 1 : 0)));
         for (const EditPoint& p : path)
             point(p);
@@ -409,7 +411,7 @@ void EditGeometry::appendTo(GeometryStore& store) const
         store.beginRing();
         for (const EditPoint& p : path)
             store.addVertex(p.x, p.y);
-        if (kind == GeometryKind::Polygon && !path.empty() && path.front() != path.back())
+        if (kind == GeometryKind::Polygon && !path.empty())
             store.addVertex(path.front().x, path.front().y);
     });
     store.endFeature();

@@ -269,6 +269,13 @@ TEST(EditGeometryTest, VerticesMoveInsertAndRemoveAndTheLastOnesAreRefused)
     EXPECT_EQ(shorter->lines[0], pathOf({{0, 0}, {20, 5}}));
     EXPECT_FALSE(withVertexRemoved(*shorter, {0, 0, 0}));
     EXPECT_THROW(withVertexMoved(square, {0, 1, 0}, {}), std::out_of_range);
+
+    // The last vertex dragged onto the first: still four vertices after WKB and the store.
+    const EditGeometry folded = withVertexMoved(square, {0, 0, 3}, square.polygons[0].rings[0][0]);
+    EXPECT_EQ(EditGeometry::fromWkb(folded.toWkb()).polygons[0].rings, folded.polygons[0].rings);
+    GeometryStore store(GeometryKind::Polygon);
+    folded.appendTo(store);
+    EXPECT_EQ(EditGeometry::fromStore(store, 0).polygons[0].rings, folded.polygons[0].rings);
 }
 
 TEST(EditGeometryTest, ValidityProblemNamesTheSelfIntersectionOfABowTie)
