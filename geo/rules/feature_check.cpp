@@ -226,7 +226,8 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         mine.layer.attributes.setFields(std::move(fields));
         mine.fieldIndex = resolveContractFields(feature.role, mine.layer.attributes);
     }
-    const std::string layerName = mine.layer.name.empty() ? toString(feature.role) : mine.layer.name;
+    const std::string layerName =
+        mine.layer.name.empty() ? toString(feature.role) : mine.layer.name;
 
     // The feature as a one-row layer: its geometry, and its values over the edited feature's
     // (or unknown for a new one).
@@ -244,8 +245,7 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
             single.geometry.appendEmpty();
         } else if (!single.geometry.appendWkb(feature.geometryWkb.data(),
                                               feature.geometryWkb.size(), &problem)) {
-            issues.report({Issue::Severity::Warning, mine.layer.sourcePath, layerName,
-                           feature.fid,
+            issues.report({Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid,
                            std::string("the drawn geometry cannot be checked (") +
                                (problem ? problem : "unreadable WKB") + ")"});
         }
@@ -340,8 +340,7 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
                 }
                 if (removed.count(fid))
                     continue;
-                if (near(layer, row) ||
-                    (id && idText(layer.layer.attributes, row, idField) == id))
+                if (near(layer, row) || (id && idText(layer.layer.attributes, row, idField) == id))
                     copyRow(layer.layer, row, mine.layer);
             }
             continue;

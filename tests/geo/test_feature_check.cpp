@@ -60,8 +60,8 @@ std::vector<unsigned char> rectWkb(double x0, double y0, double x1, double y1)
     GeosContext geos;
     std::ostringstream wkt;
     wkt.precision(12);
-    wkt << "POLYGON((" << x0 << " " << y0 << "," << x1 << " " << y0 << "," << x1 << " " << y1
-        << "," << x0 << " " << y1 << "," << x0 << " " << y0 << "))";
+    wkt << "POLYGON((" << x0 << " " << y0 << "," << x1 << " " << y0 << "," << x1 << " " << y1 << ","
+        << x0 << " " << y1 << "," << x0 << " " << y0 << "))";
     GEOSWKTReader* reader = GEOSWKTReader_create_r(geos.handle());
     GeosGeomPtr g = geos.own(GEOSWKTReader_read_r(geos.handle(), reader, wkt.str().c_str()));
     GEOSWKTReader_destroy_r(geos.handle(), reader);
@@ -189,7 +189,8 @@ std::vector<Finding> about(const std::vector<Finding>& findings, Role role, std:
 {
     std::vector<Finding> out;
     for (const Finding& f : findings)
-        if (f.layer == toString(role) && std::find(f.fids.begin(), f.fids.end(), fid) != f.fids.end())
+        if (f.layer == toString(role) &&
+            std::find(f.fids.begin(), f.fids.end(), fid) != f.fids.end())
             out.push_back(f);
     return out;
 }
@@ -324,8 +325,8 @@ TEST(FeatureCheckTest, AnEditedShapeAndFormAreCheckedAsIfSaved)
     EXPECT_TRUE(rulesOf(moved).count("overlapping_parcels"));
     EXPECT_TRUE(rulesOf(moved).count("duplicate_id"));
     plot.removedFids = {397};
-    EXPECT_FALSE(rulesOf(expectAsWholePark(park, plot, "parcel 6, 397 deleted"))
-                     .count("duplicate_id"));
+    EXPECT_FALSE(
+        rulesOf(expectAsWholePark(park, plot, "parcel 6, 397 deleted")).count("duplicate_id"));
 
     // A parcel's land use cleared in the form: cannot decide instead of a finding.
     CheckedFeature cleared = existing(park, Role::Parcels, 50);
@@ -348,6 +349,8 @@ TEST(FeatureCheckTest, ANewZoneAcrossTheBoundaryFarmlandAndUnacquiredLand)
     const auto rules = rulesOf(findings);
     EXPECT_TRUE(rules.count("outside_boundary"));
     EXPECT_TRUE(rules.count("protected_overlap"));
+    EXPECT_TRUE(rules.count("land_use_mismatch")) << "commercial over industrial zones";
+    EXPECT_TRUE(rules.count("unacquired_land"));
     for (const Finding& f : findings)
         EXPECT_EQ(f.featureId, "金湖北片");
 
@@ -379,6 +382,8 @@ TEST(FeatureCheckTest, TheFirstZoneOfAParkWithNoExpansionLayer)
     const auto findings = expectAsWholePark(park, zone, "first zone");
     EXPECT_TRUE(rulesOf(findings).count("outside_boundary"));
     EXPECT_TRUE(rulesOf(findings).count("protected_overlap"));
+    EXPECT_TRUE(rulesOf(findings).count("land_use_mismatch"));
+    EXPECT_TRUE(rulesOf(findings).count("unacquired_land"));
 }
 
 TEST(FeatureCheckTest, AnUnreadableShapeOrValueIsReportedNotGuessed)
