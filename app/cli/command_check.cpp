@@ -49,6 +49,7 @@ std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
         switch (rule) {
         case ComplianceRule::LandUseMismatch:
             roles.insert({Role::Parcels, Role::PlanZones});
+            addNamed(settings.landUseMismatch.layers);
             break;
         case ComplianceRule::OutsideBoundary:
             roles.insert(Role::Boundary);
@@ -76,6 +77,10 @@ std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
             break;
         case ComplianceRule::WorksOnUnacquiredLand:
             roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});
+            break;
+        case ComplianceRule::UnacquiredLand:
+            roles.insert(Role::Acquisition);
+            addNamed(settings.unacquiredLand.layers);
             break;
         }
     }
@@ -150,9 +155,10 @@ int runCheck(const std::vector<std::string>& args)
     CommandLine cli("check",
                     "PARK [--rule R ...] [--format table|csv|json] [--out FINDINGS.gpkg] "
                     "[--fail-on-findings] [--encoding ENC] [--s-srs CRS]",
-                    "Flags every plot against the plan (对照规划): land use against the 控规 "
-                    "zones, the park boundary, road red lines, protected areas, intensity, "
-                    "topology and works on land not yet acquired. PARK is a GeoPackage with the "
+                    "Flags every plot and expansion zone against the plan (对照规划): land use "
+                    "against the 控规 zones, the park boundary, road red lines, protected areas, "
+                    "intensity, topology, works on land not yet acquired and expansion zones "
+                    "on land not yet acquired (征地未完成). PARK is a GeoPackage with the "
                     "conventional layer names, a folder of files named after them, or a "
                     "*.parkatlas.json project file, whose \"rules\" override the defaults of "
                     "styles/thresholds.json. Areas (亩) are ellipsoidal. A rule that needs a "

@@ -41,6 +41,7 @@ const char* ruleChineseName(const std::string& rule)
         {"overlapping_parcels", "宗地重叠"},
         {"duplicate_id", "编号重复"},
         {"works_on_unacquired_land", "未征先建"},
+        {"unacquired_land", "征地未完成"},
         {"idle_not_started", "未动工满一年"},
         {"idle_stalled", "已动工但中止满一年"},
         {"idle_low_coverage", "建筑覆盖过低"},

@@ -37,6 +37,7 @@ const std::vector<ComplianceRule>& allComplianceRules()
         ComplianceRule::OverlappingParcels,
         ComplianceRule::DuplicateId,
         ComplianceRule::WorksOnUnacquiredLand,
+        ComplianceRule::UnacquiredLand,
     };
     return rules;
 }
@@ -62,6 +63,8 @@ const char* toString(ComplianceRule rule)
         return "duplicate_id";
     case ComplianceRule::WorksOnUnacquiredLand:
         return "works_on_unacquired_land";
+    case ComplianceRule::UnacquiredLand:
+        return "unacquired_land";
     }
     return "";
 }
@@ -95,6 +98,8 @@ bool isEnabled(ComplianceRule rule, const ComplianceSettings& s)
         return s.duplicateId.enabled;
     case ComplianceRule::WorksOnUnacquiredLand:
         return s.worksOnUnacquiredLand.enabled;
+    case ComplianceRule::UnacquiredLand:
+        return s.unacquiredLand.enabled;
     }
     return false;
 }
@@ -400,6 +405,8 @@ public:
             steps.push_back(&Engine::checkOverlappingParcels);
         if (runs(ComplianceRule::WorksOnUnacquiredLand))
             steps.push_back(&Engine::checkWorks);
+        if (runs(ComplianceRule::UnacquiredLand))
+            steps.push_back(&Engine::checkUnacquiredLand);
         for (std::size_t s = 0; s < steps.size(); ++s) {
             m_progressBase = static_cast<double>(s) / static_cast<double>(steps.size());
             m_progressSpan = 1.0 / static_cast<double>(steps.size());
@@ -640,134 +647,185 @@ private:
     {
         const LayerView* parcels = view(Role::Parcels);
         const LayerView* zones = view(Role::PlanZones);
+        const bool judge = runs(ComplianceRule::LandUseMismatch);
         m_dominantZone.clear();
-        if (!parcels || !zones) {
-            const std::string missing = !parcels ? "parcels" : "plan_zones";
-            if (runs(ComplianceRule::LandUseMismatch))
+        if (parcels)
+            m_dominantZone.assign(parcels->count(), -1);
+        // The layers whose land use is judged (parcels, expansion zones …).
+        std::vector<const LayerView*> judged;
+        if (judge)
+            for (const std::string& name : m_settings.landUseMismatch.layers) {
+                const auto role = roleFromLayerName(name);
+                if (!role) {
+                    warn(ComplianceRule::LandUseMismatch,
+                         "unknown layer \"" + name + "\" (ignored)");
+                    continue;
+                }
+                const LayerView* layer = view(*role);
+                if (layer && layer->kind() == GeometryKind::Polygon && *role != Role::PlanZones &&
+                    std::find(judged.begin(), judged.end(), layer) == judged.end())
+                    judged.push_back(layer);
+            }
+        if (!zones || (judge && judged.empty() && !parcels)) {
+            const std::string missing = !zones ? "plan_zones" : "parcels";
+            if (judge)
                 warn(ComplianceRule::LandUseMismatch,
                      "the park has no " + missing + " layer; not checked");
             if (runs(ComplianceRule::IntensityBelowStandard) && parcels)
                 warn(ComplianceRule::IntensityBelowStandard,
                      "the park has no plan_zones layer: the zones' far_min and cover_min are "
                      "not used");
-            if (parcels)
-                m_dominantZone.assign(parcels->count(), -1);
             return;
         }
-        m_dominantZone.assign(parcels->count(), -1);
+        // Parcels first (their dominant zone serves intensity, judged or not), then the others.
+        std::vector<const LayerView*> targets;
+        if (parcels)
+            targets.push_back(parcels);
+        for (const LayerView* layer : judged)
+            if (layer != parcels)
+                targets.push_back(layer);
         const EnvelopeIndex index(zones->store(),
                                   [&](std::size_t z) { return zones->usable[z] != 0; });
-        const int parcelUse = parcels->fieldIndex("land_use");
         const int zoneUse = zones->fieldIndex("land_use");
         const int zoneId = zones->idField;
         const double sliverM2 = m_settings.landUseMismatch.sliverM2;
-        const bool judge = runs(ComplianceRule::LandUseMismatch);
         const auto build = fromLayer(*zones);
-        parallel(parcels->count(), [&](Worker& worker, std::size_t i) {
-            if (!parcels->usable[i])
-                return;
-            index.query(parcels->store().envelope(i), worker.candidates);
-            if (worker.candidates.empty())
-                return;
-            std::sort(worker.candidates.begin(), worker.candidates.end());
-            GEOSContextHandle_t h = worker.geos.handle();
-            GeosGeomPtr plot = worker.geos.fromStore(parcels->store(), i);
-            double plotM2 = kNaN;
-            struct Overlap {
-                std::uint32_t zone;
-                double m2;
-                GeosGeomPtr piece; // null: the whole plot
-            };
-            std::vector<Overlap> overlaps;
-            for (std::uint32_t z : worker.candidates) {
-                const GEOSPreparedGeometry* zone = worker.prepared(zones, z, build);
-                if (!zone || !GEOSPreparedIntersects_r(h, zone, plot.get()))
-                    continue;
-                if (GEOSPreparedContains_r(h, zone, plot.get()) == 1) {
-                    if (std::isnan(plotM2))
-                        plotM2 = worker.area.areaM2(parcels->store(), i, parcels->fid(i));
-                    overlaps.push_back({z, plotM2, worker.geos.own(nullptr)});
-                    continue;
-                }
-                GeosGeomPtr piece = worker.geos.own(
-                    GEOSIntersection_r(h, plot.get(), worker.cached(zones, z, build)));
-                if (!piece) {
-                    overlayProblem(*parcels, i, worker.geos.takeLastError());
-                    continue;
-                }
-                const double m2 = worker.areaM2(piece.get());
-                if (m2 > sliverM2)
-                    overlaps.push_back({z, m2, std::move(piece)});
+        const double base = m_progressBase, span = m_progressSpan;
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            const LayerView& layer = *targets[t];
+            const bool isParcels = &layer == parcels;
+            const bool judgeThis = std::find(judged.begin(), judged.end(), &layer) != judged.end();
+            const int landUse = layer.fieldIndex("land_use");
+            m_progressBase = base + span * static_cast<double>(t) / targets.size();
+            m_progressSpan = span / targets.size();
+            parallel(layer.count(), [&](Worker& worker, std::size_t i) {
+                overlayOne(worker, layer, i, isParcels, judgeThis, landUse, *zones, zoneUse, zoneId,
+                           index, build, sliverM2);
+            });
+        }
+        m_progressBase = base;
+        m_progressSpan = span;
+    }
+
+    /// The zones feature `i` of `layer` overlaps: the largest (parcels, for intensity) and,
+    /// when judged, the land_use_mismatch or cannot_decide finding.
+    void overlayOne(Worker& worker, const LayerView& layer, std::size_t i, bool isParcels,
+                    bool judgeThis, int landUse, const LayerView& zonesView, int zoneUse,
+                    int zoneId, const EnvelopeIndex& index, const Worker::Builder& build,
+                    double sliverM2)
+    {
+        const LayerView* zones = &zonesView;
+        if (!layer.usable[i])
+            return;
+        const auto code = judgeThis ? layer.text(i, landUse) : std::nullopt;
+        // An expansion zone with no land use yet is not judged (a parcel's is unknown).
+        if (!isParcels && !code)
+            return;
+        index.query(layer.store().envelope(i), worker.candidates);
+        if (worker.candidates.empty())
+            return;
+        std::sort(worker.candidates.begin(), worker.candidates.end());
+        GEOSContextHandle_t h = worker.geos.handle();
+        GeosGeomPtr plot = worker.geos.fromStore(layer.store(), i);
+        double plotM2 = kNaN;
+        struct Overlap {
+            std::uint32_t zone;
+            double m2;
+            GeosGeomPtr piece; // null: the whole plot
+        };
+        std::vector<Overlap> overlaps;
+        for (std::uint32_t z : worker.candidates) {
+            const GEOSPreparedGeometry* zone = worker.prepared(zones, z, build);
+            if (!zone || !GEOSPreparedIntersects_r(h, zone, plot.get()))
+                continue;
+            if (GEOSPreparedContains_r(h, zone, plot.get()) == 1) {
+                if (std::isnan(plotM2))
+                    plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
+                overlaps.push_back({z, plotM2, worker.geos.own(nullptr)});
+                continue;
             }
-            if (overlaps.empty())
-                return;
+            GeosGeomPtr piece =
+                worker.geos.own(GEOSIntersection_r(h, plot.get(), worker.cached(zones, z, build)));
+            if (!piece) {
+                overlayProblem(layer, i, worker.geos.takeLastError());
+                continue;
+            }
+            const double m2 = worker.areaM2(piece.get());
+            if (m2 > sliverM2)
+                overlaps.push_back({z, m2, std::move(piece)});
+        }
+        if (overlaps.empty())
+            return;
+        if (isParcels) {
             const auto largest =
                 std::max_element(overlaps.begin(), overlaps.end(),
                                  [](const Overlap& a, const Overlap& b) { return a.m2 < b.m2; });
             m_dominantZone[i] = static_cast<std::int32_t>(largest->zone);
-            if (!judge)
-                return;
-            const auto code = parcels->text(i, parcelUse);
-            if (!code) {
-                cannotDecide(worker, ComplianceRule::LandUseMismatch, *parcels, i, {"land_use"});
-                return;
+        }
+        if (!judgeThis)
+            return;
+        if (!code) {
+            cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i, {"land_use"});
+            return;
+        }
+        std::vector<GeosGeomPtr> misfits;
+        std::vector<std::string> zoneIds, zoneCodes, unknownZones;
+        for (Overlap& overlap : overlaps) {
+            const auto zoneCode = zones->text(overlap.zone, zoneUse);
+            const std::string id = zones->text(overlap.zone, zoneId)
+                                       .value_or("fid " + std::to_string(zones->fid(overlap.zone)));
+            if (!zoneCode) {
+                unknownZones.push_back(id);
+                continue;
             }
-            std::vector<GeosGeomPtr> misfits;
-            std::vector<std::string> zoneIds, zoneCodes, unknownZones;
-            for (Overlap& overlap : overlaps) {
-                const auto zoneCode = zones->text(overlap.zone, zoneUse);
-                const std::string id =
-                    zones->text(overlap.zone, zoneId)
-                        .value_or("fid " + std::to_string(zones->fid(overlap.zone)));
-                if (!zoneCode) {
-                    unknownZones.push_back(id);
-                    continue;
-                }
-                if (worker.fits(*m_landUse, *code, *zoneCode))
-                    continue;
-                addUnique(zoneIds, id);
-                addUnique(zoneCodes, *zoneCode);
-                misfits.push_back(overlap.piece ? std::move(overlap.piece)
-                                                : worker.geos.own(GEOSGeom_clone_r(h, plot.get())));
-            }
-            if (!unknownZones.empty())
-                cannotDecide(worker, ComplianceRule::LandUseMismatch, *parcels, i,
-                             {"plan_zones.land_use (" + joined(unknownZones, ", ") + ")"});
-            if (misfits.empty())
-                return;
-            GeosGeomPtr misfit = worker.unionOf(misfits);
-            const double misfitM2 = worker.areaM2(misfit.get());
-            if (std::isnan(plotM2))
-                plotM2 = worker.area.areaM2(parcels->store(), i, parcels->fid(i));
-            const double share = misfitM2 / plotM2;
-            Finding f = finding(ComplianceRule::LandUseMismatch, *parcels, i);
-            f.areaMu = muFromM2(misfitM2);
-            f.geometryWkb = worker.wkb(misfit.get());
-            auto named = [&](const std::string& c) {
-                const std::string name = m_landUse->nameOf(c);
-                return name.empty() ? c : c + "（" + name + "）";
-            };
-            std::vector<std::string> zoneNames;
-            for (const std::string& c : zoneCodes)
-                zoneNames.push_back(named(c));
-            f.reasonZh = parcels->describe(i) + " 用途 " + named(*code) + "与控规地块 " +
-                         joined(zoneIds, "、") + " 的用地性质 " + joined(zoneNames, "、") +
-                         "不符：不符部分 " + fixed(f.areaMu) + " 亩（占宗地 " + percent(share) +
-                         "）";
-            f.reasonEn = parcels->describeEn(i) + ": land use " + *code +
-                         " does not fit plan zone " + joined(zoneIds, ", ") + " (" +
-                         joined(zoneCodes, ", ") + "); " + fixed(f.areaMu) + " mu (" +
-                         percent(share) + " of the plot) lie in zones it does not fit";
-            f.clause =
-                "控制性详细规划；GB 50137-2011 / 国土空间调查、规划、用途管制用地用海分类指南";
-            f.evidence = {ev("land_use", code),
-                          ev("zone_id", std::optional<std::string>(joined(zoneIds, ", "))),
-                          ev("zone_land_use", std::optional<std::string>(joined(zoneCodes, ", "))),
-                          ev("misfit_m2", std::optional<double>(misfitM2)),
-                          ev("parcel_m2", std::optional<double>(plotM2)),
-                          ev("misfit_share", std::optional<double>(share))};
-            worker.findings.push_back(std::move(f));
-        });
+            if (worker.fits(*m_landUse, *code, *zoneCode))
+                continue;
+            addUnique(zoneIds, id);
+            addUnique(zoneCodes, *zoneCode);
+            misfits.push_back(overlap.piece ? std::move(overlap.piece)
+                                            : worker.geos.own(GEOSGeom_clone_r(h, plot.get())));
+        }
+        if (!unknownZones.empty())
+            cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,
+                         {"plan_zones.land_use (" + joined(unknownZones, ", ") + ")"});
+        if (misfits.empty())
+            return;
+        GeosGeomPtr misfit = worker.unionOf(misfits);
+        const double misfitM2 = worker.areaM2(misfit.get());
+        if (std::isnan(plotM2))
+            plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
+        const double share = misfitM2 / plotM2;
+        Finding f = finding(ComplianceRule::LandUseMismatch, layer, i);
+        f.areaMu = muFromM2(misfitM2);
+        f.geometryWkb = worker.wkb(misfit.get());
+        auto named = [&](const std::string& c) {
+            const std::string name = m_landUse->nameOf(c);
+            return name.empty() ? c : c + "（" + name + "）";
+        };
+        std::vector<std::string> zoneNames;
+        for (const std::string& c : zoneCodes)
+            zoneNames.push_back(named(c));
+        const std::string whole = isParcels                       ? "plot"
+                                  : layer.role == Role::Expansion ? "expansion zone"
+                                                                  : "feature";
+        f.reasonZh = layer.describe(i) + " 用途 " + named(*code) + "与控规地块 " +
+                     joined(zoneIds, "、") + " 的用地性质 " + joined(zoneNames, "、") +
+                     "不符：不符部分 " + fixed(f.areaMu) + " 亩（占" + chineseName(layer.role) +
+                     " " + percent(share) + "）";
+        f.reasonEn = layer.describeEn(i) + ": land use " + *code + " does not fit plan zone " +
+                     joined(zoneIds, ", ") + " (" + joined(zoneCodes, ", ") + "); " +
+                     fixed(f.areaMu) + " mu (" + percent(share) + " of the " + whole +
+                     ") lie in zones it does not fit";
+        f.clause = "控制性详细规划；GB 50137-2011 / 国土空间调查、规划、用途管制用地用海分类指南";
+        f.evidence = {
+            ev("land_use", code),
+            ev("zone_id", std::optional<std::string>(joined(zoneIds, ", "))),
+            ev("zone_land_use", std::optional<std::string>(joined(zoneCodes, ", "))),
+            ev("misfit_m2", std::optional<double>(misfitM2)),
+            ev(isParcels ? std::string("parcel_m2") : std::string(toString(layer.role)) + "_m2",
+               std::optional<double>(plotM2)),
+            ev("misfit_share", std::optional<double>(share))};
+        worker.findings.push_back(std::move(f));
     }
 
     void overlayProblem(const LayerView& layer, std::size_t row, const std::string& message)
@@ -1479,6 +1537,125 @@ private:
                                             : std::optional<std::string>(joined(crossed, ", "))),
                     ev("in_no_batch_m",
                        std::isnan(noBatchM) ? std::nullopt : std::optional<double>(noBatchM))};
+                worker.findings.push_back(std::move(f));
+            });
+        }
+        m_progressBase = base;
+        m_progressSpan = span;
+    }
+
+    // -- unacquired_land ----------------------------------------------------------------------
+
+    void checkUnacquiredLand()
+    {
+        const auto& s = m_settings.unacquiredLand;
+        const auto& stages = m_settings.worksOnUnacquiredLand;
+        const LayerView* acquisition = view(Role::Acquisition);
+        std::vector<const LayerView*> targets;
+        for (const std::string& name : s.layers) {
+            const auto role = roleFromLayerName(name);
+            if (!role) {
+                warn(ComplianceRule::UnacquiredLand, "unknown layer \"" + name + "\" (ignored)");
+                continue;
+            }
+            if (const LayerView* layer = view(*role);
+                layer && layer->kind() == GeometryKind::Polygon && *role != Role::Acquisition)
+                targets.push_back(layer);
+        }
+        if (targets.empty())
+            return;
+        if (!acquisition)
+            warn(ComplianceRule::UnacquiredLand,
+                 "the park has no acquisition layer: all the land of every " +
+                     joined(s.layers, "/") + " feature counts as unacquired");
+        const auto acquiredFrom =
+            std::find(stages.stageOrder.begin(), stages.stageOrder.end(), stages.acquiredFromStage);
+        const int stageField = acquisition ? acquisition->fieldIndex("stage") : -1;
+        std::vector<char> acquired;
+        std::optional<EnvelopeIndex> index;
+        if (acquisition) {
+            acquired.assign(acquisition->count(), 0);
+            for (std::size_t a = 0; a < acquisition->count(); ++a) {
+                const auto stage = acquisition->text(a, stageField);
+                const auto at =
+                    stage ? std::find(stages.stageOrder.begin(), stages.stageOrder.end(), *stage)
+                          : stages.stageOrder.end();
+                acquired[a] = acquisition->usable[a] && at != stages.stageOrder.end() &&
+                              acquiredFrom != stages.stageOrder.end() && at >= acquiredFrom;
+            }
+            index.emplace(acquisition->store(),
+                          [&](std::size_t a) { return acquisition->usable[a] != 0; });
+        }
+        const auto build = acquisition ? fromLayer(*acquisition) : Worker::Builder();
+        const double base = m_progressBase, span = m_progressSpan;
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            const LayerView& layer = *targets[t];
+            m_progressBase = base + span * static_cast<double>(t) / targets.size();
+            m_progressSpan = span / targets.size();
+            parallel(layer.count(), [&](Worker& worker, std::size_t i) {
+                if (!layer.usable[i])
+                    return;
+                GEOSContextHandle_t h = worker.geos.handle();
+                GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
+                if (!g)
+                    return;
+                if (index)
+                    index->query(layer.store().envelope(i), worker.candidates);
+                else
+                    worker.candidates.clear();
+                std::sort(worker.candidates.begin(), worker.candidates.end());
+                std::vector<GeosGeomPtr> acquiredParts;
+                std::vector<std::string> batches;
+                for (std::uint32_t a : worker.candidates) {
+                    const GEOSPreparedGeometry* batch = worker.prepared(acquisition, a, build);
+                    if (!batch || GEOSPreparedIntersects_r(h, batch, g.get()) != 1 ||
+                        GEOSPreparedTouches_r(h, batch, g.get()) == 1)
+                        continue;
+                    addUnique(batches,
+                              acquisition->featureId(a).empty()
+                                  ? "fid " + std::to_string(acquisition->fid(a))
+                                  : acquisition->featureId(a) + "（" +
+                                        acquisition->text(a, stageField).value_or("阶段不详") +
+                                        "）");
+                    if (acquired[a])
+                        acquiredParts.push_back(worker.geos.own(
+                            GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+                }
+                GeosGeomPtr covered = worker.unionOf(acquiredParts);
+                GeosGeomPtr rest =
+                    covered ? worker.geos.own(GEOSDifference_r(h, g.get(), covered.get()))
+                            : worker.geos.own(GEOSGeom_clone_r(h, g.get()));
+                if (!rest) {
+                    overlayProblem(layer, i, worker.geos.takeLastError());
+                    return;
+                }
+                const double m2 = worker.areaM2(rest.get());
+                if (m2 <= s.sliverM2)
+                    return;
+                const double total = worker.area.areaM2(layer.store(), i, layer.fid(i));
+                const double acquiredM2 = covered ? std::max(0.0, total - m2) : 0.0;
+                Finding f = finding(ComplianceRule::UnacquiredLand, layer, i);
+                f.areaMu = muFromM2(m2);
+                f.geometryWkb = worker.wkb(rest.get());
+                const std::string stage = stages.acquiredFromStage;
+                f.reasonZh = layer.describe(i) + " 有 " + fixed(f.areaMu) + " 亩（占 " +
+                             percent(m2 / total) + "）征地未完成（未列入征地批次，或批次在" +
+                             stage + "之前）；已征 " + fixed(muFromM2(acquiredM2)) + " 亩" +
+                             (batches.empty() ? std::string("；不在任何征地批次内")
+                                              : "；涉及征地批次 " + joined(batches, "、"));
+                f.reasonEn = layer.describeEn(i) + ": " + fixed(f.areaMu) + " mu (" +
+                             percent(m2 / total) + ") not acquired up to " + stage + "; " +
+                             fixed(muFromM2(acquiredM2)) + " mu acquired" +
+                             (batches.empty() ? std::string("; in no acquisition batch")
+                                              : "; batches " + joined(batches, ", "));
+                f.clause = "《土地管理法》第四十五条至第四十八条：征收土地依法批准、足额补偿后方可"
+                           "纳入开发区用地";
+                f.evidence = {ev("unacquired_m2", std::optional<double>(m2)),
+                              ev("acquired_mu", std::optional<double>(muFromM2(acquiredM2))),
+                              ev("acquired_from_stage", std::optional<std::string>(stage)),
+                              ev("batches", batches.empty() ? std::nullopt
+                                                            : std::optional<std::string>(
+                                                                  joined(batches, ", ")))};
                 worker.findings.push_back(std::move(f));
             });
         }

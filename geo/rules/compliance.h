@@ -26,6 +26,7 @@ enum class ComplianceRule {
     OverlappingParcels,
     DuplicateId,
     WorksOnUnacquiredLand,
+    UnacquiredLand,
 };
 
 const std::vector<ComplianceRule>& allComplianceRules();

@@ -137,6 +137,7 @@ void ComplianceSettings::apply(const CPLJSONObject& rules, const std::string& or
          [&](RuleReader& r) {
              r.flag("enabled", landUseMismatch.enabled);
              r.number("sliver_m2", landUseMismatch.sliverM2);
+             r.texts("layers", landUseMismatch.layers);
          }},
         {"outside_boundary",
          [&](RuleReader& r) {
@@ -197,6 +198,12 @@ void ComplianceSettings::apply(const CPLJSONObject& rules, const std::string& or
              r.text("acquired_from_stage", s.acquiredFromStage);
              r.number("sliver_m", s.sliverM);
              r.number("sliver_m2", s.sliverM2);
+         }},
+        {"unacquired_land",
+         [&](RuleReader& r) {
+             r.flag("enabled", unacquiredLand.enabled);
+             r.texts("layers", unacquiredLand.layers);
+             r.number("sliver_m2", unacquiredLand.sliverM2);
          }},
     };
     for (const CPLJSONObject& child : rules.GetChildren()) {

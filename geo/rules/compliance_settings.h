@@ -17,6 +17,9 @@ struct ComplianceSettings {
     struct LandUseMismatch {
         bool enabled = true;
         double sliverM2 = 1.0; // zone overlaps up to this are ignored
+        /// The layers whose land_use is judged against the plan zones (an expansion zone with
+        /// no land_use is not judged).
+        std::vector<std::string> layers = {"parcels", "expansion"};
     } landUseMismatch;
 
     struct OutsideBoundary {
@@ -74,6 +77,14 @@ struct ComplianceSettings {
         double sliverM = 1.0;
         double sliverM2 = 1.0;
     } worksOnUnacquiredLand;
+
+    /// 征地未完成: land of a polygon (an expansion zone) not covered by acquisition batches at
+    /// or after worksOnUnacquiredLand's acquiredFromStage (its stageOrder too).
+    struct UnacquiredLand {
+        bool enabled = true;
+        std::vector<std::string> layers = {"expansion"};
+        double sliverM2 = 1.0;
+    } unacquiredLand;
 
     /// The defaults of styles/thresholds.json (throws IoError when the file is there but
     /// broken), then the "rules" of the project file at `projectPath` when it is not empty.

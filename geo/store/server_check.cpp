@@ -115,16 +115,19 @@ struct ReadPlan {
     std::map<Role, std::string> filters; // role → SELECT of fids ("" = the whole layer)
 };
 
-ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& landUse)
+ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& landUse,
+                             const ComplianceSettings& settings)
 {
     ReadPlan plan;
     plan.filters[Role::PlanZones] = ""; // a park has a few hundred zones: read them all
-    const std::string parcelCode = park.column(Role::Parcels, "land_use");
+    // The judged layers: parcels always (the local engine warns when they are missing), then
+    // the ones the settings list (expansion zones).
+    std::vector<Role> judged = {Role::Parcels};
+    for (Role role : rolesNamed(settings.landUseMismatch.layers))
+        if (role != Role::PlanZones && park.has(role) &&
+            std::find(judged.begin(), judged.end(), role) == judged.end())
+            judged.push_back(role);
     const std::string zoneCode = park.column(Role::PlanZones, "land_use");
-    if (parcelCode.empty() || zoneCode.empty() || !park.has(Role::PlanZones)) {
-        plan.filters[Role::Parcels] = ""; // the local engine says what is missing
-        return plan;
-    }
     auto distinct = [&](Role role, const std::string& column) {
         PgResult r = park.pg().exec("SELECT DISTINCT " + column + "::text FROM " +
                                     park.table(role) + " WHERE " + column + " IS NOT NULL");
@@ -133,24 +136,31 @@ ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& land
             values.push_back(r.text(i, 0));
         return values;
     };
-    // Every pair of stored codes the local engine would not call a fit (or cannot judge).
-    std::string pairs;
-    for (const std::string& p : distinct(Role::Parcels, parcelCode))
-        for (const std::string& z : distinct(Role::PlanZones, zoneCode)) {
-            const auto pc = judgedText(p), zc = judgedText(z);
-            if (pc && zc && landUse.fits(*pc, *zc))
-                continue;
-            pairs += (pairs.empty() ? "" : ", ") + std::string("(") + park.literal(p) + ", " +
-                     park.literal(z) + ")";
+    for (Role role : judged) {
+        const std::string code = park.column(role, "land_use");
+        if (code.empty() || zoneCode.empty() || !park.has(Role::PlanZones) || !park.has(role)) {
+            plan.filters[role] = ""; // the local engine says what is missing
+            continue;
         }
-    std::string suspect = "p." + parcelCode + " IS NULL OR z." + zoneCode + " IS NULL";
-    if (!pairs.empty())
-        suspect += " OR (p." + parcelCode + "::text, z." + zoneCode + "::text) IN (VALUES " +
-                   pairs + ")";
-    plan.filters[Role::Parcels] = "SELECT DISTINCT p.fid FROM " + park.table(Role::Parcels) +
-                                  " p JOIN " + park.table(Role::PlanZones) + " z ON p." + kGeom +
-                                  " && z." + kGeom + " AND ST_Intersects(p." + kGeom + ", z." +
-                                  kGeom + ") WHERE " + suspect;
+        // Every pair of stored codes the local engine would not call a fit (or cannot judge).
+        std::string pairs;
+        for (const std::string& p : distinct(role, code))
+            for (const std::string& z : distinct(Role::PlanZones, zoneCode)) {
+                const auto pc = judgedText(p), zc = judgedText(z);
+                if (pc && zc && landUse.fits(*pc, *zc))
+                    continue;
+                pairs += (pairs.empty() ? "" : ", ") + std::string("(") + park.literal(p) + ", " +
+                         park.literal(z) + ")";
+            }
+        std::string suspect = "p." + code + " IS NULL OR z." + zoneCode + " IS NULL";
+        if (!pairs.empty())
+            suspect += " OR (p." + code + "::text, z." + zoneCode + "::text) IN (VALUES " +
+                       pairs + ")";
+        plan.filters[role] = "SELECT DISTINCT p.fid FROM " + park.table(role) + " p JOIN " +
+                             park.table(Role::PlanZones) + " z ON p." + kGeom + " && z." + kGeom +
+                             " AND ST_Intersects(p." + kGeom + ", z." + kGeom + ") WHERE " +
+                             suspect;
+    }
     return plan;
 }
 
@@ -232,6 +242,8 @@ std::vector<Role> localRoles(const std::vector<ComplianceRule>& rules,
             break;
         case ComplianceRule::LandUseMismatch:
             roles.insert({Role::Parcels, Role::PlanZones});
+            for (Role role : rolesNamed(settings.landUseMismatch.layers))
+                roles.insert(role);
             break;
         case ComplianceRule::IntensityBelowStandard:
             roles.insert({Role::Parcels, Role::PlanZones});
@@ -240,6 +252,11 @@ std::vector<Role> localRoles(const std::vector<ComplianceRule>& rules,
             break;
         case ComplianceRule::WorksOnUnacquiredLand:
             roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});
+            break;
+        case ComplianceRule::UnacquiredLand:
+            roles.insert(Role::Acquisition);
+            for (Role role : rolesNamed(settings.unacquiredLand.layers))
+                roles.insert(role);
             break;
         default:
             break;
@@ -319,15 +336,21 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
     };
     for (ComplianceRule rule : chosen) {
         const bool parcelsOnly = rule == ComplianceRule::DuplicateId;
-        const bool parcelsAndZones = rule == ComplianceRule::LandUseMismatch;
+        std::vector<Role> zoned = {Role::Parcels, Role::PlanZones};
+        for (Role role : rolesNamed(options.settings.landUseMismatch.layers))
+            if (park.has(role))
+                zoned.push_back(role);
+        const bool judgesZones = rule == ComplianceRule::LandUseMismatch;
         if (!runsOnServer(rule) || (parcelsOnly && readAnyway({Role::Parcels})) ||
-            (parcelsAndZones && readAnyway({Role::Parcels, Role::PlanZones}))) {
+            (judgesZones && readAnyway(zoned))) {
             local.push_back(rule);
             continue;
         }
         ReadPlan plan;
         switch (rule) {
-        case ComplianceRule::LandUseMismatch: plan = planLandUseMismatch(park, landUse); break;
+        case ComplianceRule::LandUseMismatch:
+            plan = planLandUseMismatch(park, landUse, options.settings);
+            break;
         case ComplianceRule::DuplicateId: plan = planDuplicateId(park); break;
         case ComplianceRule::InvalidGeometry: plan = planInvalidGeometry(park); break;
         case ComplianceRule::ProtectedOverlap:

@@ -11,8 +11,8 @@ class IssueSink;
 /// Whether `check --server` pushes a rule's heavy part into SQL on a PostGIS park:
 /// land_use_mismatch, outside_boundary, protected_overlap, invalid_geometry and duplicate_id.
 /// The others run on the local engine over the whole layers read from the server:
-/// road_red_line, intensity_below_standard, works_on_unacquired_land (their SQL is not
-/// straightforward) and overlapping_parcels (PostGIS's ST_Relate over every pair of
+/// road_red_line, intensity_below_standard, works_on_unacquired_land, unacquired_land (their
+/// SQL is not straightforward) and overlapping_parcels (PostGIS's ST_Relate over every pair of
 /// neighbouring parcels took 2.5 s for 10k parcels where the local engine's whole rule, reading
 /// included, took 2.8 s: the server is no help there).
 bool runsOnServer(ComplianceRule rule);

@@ -1328,6 +1328,23 @@ def group_area(t):
         t.check(run.json()["layers"]["buildings"]["crs"] == "EPSG:4526",
                 "the project file gives the buildings their zone", run)
 
+
+    t.context = "area --layer expansion --per-feature (against pyproj's geodesic area)"
+    measured = independent_expansion(t, gpkg)
+    run = t.run("area", gpkg, "--layer", "expansion", "--per-feature", "--format", "json")
+    ref = t.run("area", shp, "--layer", "expansion", "--per-feature", "--format", "json")
+    if t.sane_exit(run, 0) and t.sane_exit(ref, 0) and measured:
+        mine = per_feature_mu(run.json()["layers"]["expansion"])
+        theirs = per_feature_mu(ref.json()["layers"]["expansion"])
+        t.check(sorted(mine) == [1, 2, 3], "one row per zone (got %s)" % sorted(mine), run)
+        for fid in sorted(mine):
+            want = measured[fid]["m2"] * 15 / 10000
+            t.check(abs(mine[fid] - want) <= 1e-6 * want,
+                    "zone %d: %.4f mu, pyproj says %.4f" % (fid, mine[fid], want))
+        t.check({k + 1: v for k, v in theirs.items()} == mine,
+                "the shapefile folder gives the same mu (FID + 1 = fid; got %s and %s)"
+                % (theirs, mine))
+
     t.context = "area --layer nosuch"
     run = t.run("area", gpkg, "--layer", "nosuch")
     if t.sane_exit(run, 2):
@@ -1579,6 +1596,71 @@ def group_ledger(t):
     return None
 
 
+# The expansion zones' areas measured without parkatlas: OGR (GEOS) for the overlay, then the
+# rings densified every 10 m in EPSG:4547, taken to CGCS2000 longitude/latitude with pyproj and
+# measured on the GRS80 ellipsoid (= CGCS2000's) with pyproj's Geod (Karney). Debian's python3
+# with python3-gdal and python3-pyproj (scripts/setup), whatever Python runs these tests.
+INDEPENDENT_EXPANSION = r"""
+import json, math, sys
+from osgeo import ogr
+from pyproj import Geod, Transformer
+ogr.UseExceptions()
+geod = Geod(ellps="GRS80")
+to_ll = Transformer.from_crs("EPSG:4547", "EPSG:4490", always_xy=True)
+
+def ring_m2(ring):
+    pts = ring.GetPoints()
+    xs, ys = [], []
+    for (x0, y0, *_), (x1, y1, *_) in zip(pts, pts[1:]):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) // 10))
+        for k in range(n):
+            xs.append(x0 + (x1 - x0) * k / n)
+            ys.append(y0 + (y1 - y0) * k / n)
+    lon, lat = to_ll.transform(xs, ys)
+    return abs(geod.polygon_area_perimeter(lon, lat)[0])
+
+def m2(g):
+    t = ogr.GT_Flatten(g.GetGeometryType())
+    if t == ogr.wkbPolygon:
+        return ring_m2(g.GetGeometryRef(0)) - sum(
+            ring_m2(g.GetGeometryRef(k)) for k in range(1, g.GetGeometryCount()))
+    if t in (ogr.wkbMultiPolygon, ogr.wkbGeometryCollection):
+        return sum(m2(g.GetGeometryRef(k)) for k in range(g.GetGeometryCount()))
+    return 0.0
+
+ds = ogr.Open(sys.argv[1])
+zones = [(z.GetField("zone_id"), z.GetField("land_use"), z.GetGeometryRef().Clone())
+         for z in ds.GetLayerByName("plan_zones")]
+out = {}
+for e in ds.GetLayerByName("expansion"):
+    g = e.GetGeometryRef()
+    pieces = []
+    for zid, code, zg in zones:
+        if g.Intersects(zg):
+            a = m2(g.Intersection(zg))
+            if a > 1.0:
+                pieces.append([zid, code, a])
+    out[e.GetFID()] = {"name": e.GetField("name"), "m2": m2(g), "zones": pieces}
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def per_feature_mu(layer):
+    """{fid: area_mu} of `parkatlas area --per-feature --format json`'s layer."""
+    return {f["fid"]: f["area_mu"] for f in layer.get("features", [])}
+
+
+def independent_expansion(t, gpkg):
+    """{fid: {"name", "m2", "zones": [[zone_id, land_use, m2]]}} of the expansion zones, or None
+    (a failed check) when Debian's Python cannot do it."""
+    run = subprocess.run(["/usr/bin/python3", "-c", INDEPENDENT_EXPANSION, gpkg],
+                         capture_output=True, text=True)
+    if not t.check(run.returncode == 0, "the independent measurement runs (/usr/bin/python3 with "
+                   "python3-gdal and python3-pyproj): " + _clip(run.stderr)):
+        return None
+    return {int(k): v for k, v in json.loads(run.stdout).items()}
+
+
 def group_check(t):
     """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
     CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
@@ -1593,7 +1675,7 @@ def group_check(t):
         expected_all = json.load(f)["findings"]
     rules = ["land_use_mismatch", "outside_boundary", "road_red_line", "protected_overlap",
              "intensity_below_standard", "invalid_geometry", "overlapping_parcels",
-             "duplicate_id", "works_on_unacquired_land"]
+             "duplicate_id", "works_on_unacquired_land", "unacquired_land"]
     expected = {(e["rule"], e["layer"], e["fid"]) for e in expected_all if e["rule"] in rules}
 
     def found(doc, offset=0):
@@ -1637,6 +1719,78 @@ def group_check(t):
         t.check(found(run.json(), 1) == found(doc),
                 "the same findings as the GeoPackage (shapefile FID + 1 = GeoPackage fid)")
         t.check(not text_problems(run.out), "no garbled text", run)
+
+
+    t.context = "check --rule unacquired_land (the expansion zones)"
+    measured = independent_expansion(t, gpkg)
+    run = t.run("check", gpkg, "--rule", "unacquired_land", "--format", "json")
+    unacquired = {}
+    if t.sane_exit(run, 0) and measured:
+        out = run.json()
+        t.check(out["rules"] == ["unacquired_land"], "runs the one rule (got %s)" % out["rules"])
+        unacquired = {f["fids"][0]: f for f in out["findings"] if f["layer"] == "expansion"}
+        t.check(sorted(unacquired) == [1, 2, 3] and len(out["findings"]) == 3,
+                "each of the three zones, no acquisition batch covering any (got %s)"
+                % [(f["layer"], f["fids"]) for f in out["findings"]], run)
+        for fid, f in sorted(unacquired.items()):
+            want = measured[fid]["m2"] * 15 / 10000
+            t.check(abs(f["area_mu"] - want) <= 1e-6 * want,
+                    "zone %d: the unacquired mu is the whole zone's, %.4f (got %.4f)"
+                    % (fid, want, f["area_mu"]))
+            t.check(measured[fid]["name"] in f["reason"] and "亩" in f["reason"] and
+                    "%.2f" % f["area_mu"] in f["reason"],
+                    "zone %d: the reason names the zone and its mu: %s" % (fid, f["reason"]))
+            t.check(f["evidence"].get("acquired_mu") == 0 and
+                    f["evidence"].get("acquired_from_stage") == "拆迁",
+                    "zone %d: evidence acquired_mu 0, acquired from 拆迁 (got %s)"
+                    % (fid, f["evidence"]))
+    run = t.run("check", project, "--rule", "unacquired_land", "--format", "json")
+    if t.sane_exit(run, 0) and unacquired:
+        shp_found = {f["fids"][0] + 1: f["area_mu"] for f in run.json()["findings"]}
+        t.check(sorted(shp_found) == sorted(unacquired) and
+                all(abs(shp_found[k] - unacquired[k]["area_mu"]) <= 1e-9 * shp_found[k]
+                    for k in shp_found),
+                "the GBK shapefiles give the same zones and mu (FID + 1) (got %s)" % shp_found)
+
+    t.context = "check --rule land_use_mismatch covers expansion zones"
+    run = t.run("check", gpkg, "--rule", "land_use_mismatch", "--format", "json")
+    if t.sane_exit(run, 0):
+        layers = {f["layer"] for f in run.json()["findings"]}
+        t.check("expansion" not in layers, "the sample's zones fit: 东扩片区 (100102) lies in a "
+                "100102 zone, the others in none (got %s)" % sorted(layers), run)
+    with tempfile.TemporaryDirectory(dir=t.opts.work) as tmp:
+        def zone_use(value):
+            copy = os.path.join(tmp, "park.gpkg")
+            shutil.copyfile(gpkg, copy)
+            # ogrinfo: the GeoPackage's R-tree triggers need GDAL's SQL functions.
+            sql = "UPDATE expansion SET land_use = %s WHERE fid = 1" % (
+                "'%s'" % value if value else "NULL")
+            done = subprocess.run(["ogrinfo", "-q", copy, "-sql", sql], capture_output=True,
+                                  text=True)
+            t.check(done.returncode == 0, "ogrinfo sets 东扩片区's land_use: " + done.stderr)
+            return copy
+        # 东扩片区 proposed for 三类工业 (100103) over the 二类工业 (100102) zone.
+        run = t.run("check", zone_use("100103"), "--rule", "land_use_mismatch", "--format",
+                    "json")
+        if t.sane_exit(run, 0) and measured:
+            mine = [f for f in run.json()["findings"] if f["layer"] == "expansion"]
+            pieces = [z for z in measured[1]["zones"] if z[1] != "100103"]
+            want = sum(z[2] for z in pieces) * 15 / 10000
+            t.check(len(mine) == 1 and mine[0]["fids"] == [1] and
+                    mine[0]["rule"] == "land_use_mismatch",
+                    "one finding, on 东扩片区 (got %s)" % [(f["rule"], f["fids"]) for f in mine],
+                    run)
+            if mine and pieces:
+                t.check(abs(mine[0]["area_mu"] - want) <= 1e-6 * want,
+                        "its mu is the part in the zone it does not fit, %.4f (got %.4f)"
+                        % (want, mine[0]["area_mu"]))
+                t.check(pieces[0][0] in mine[0]["reason"] and "100103" in mine[0]["reason"],
+                        "the reason names the zone and the code: " + mine[0]["reason"])
+        run = t.run("check", zone_use(None), "--rule", "land_use_mismatch", "--format", "json")
+        if t.sane_exit(run, 0):
+            t.check(not [f for f in run.json()["findings"] if f["layer"] == "expansion"],
+                    "a zone with no land_use yet is not judged: no finding, no cannot_decide",
+                    run)
 
     t.context = "check --fail-on-findings"
     run = t.run("check", gpkg, "--fail-on-findings")

@@ -488,6 +488,89 @@ TEST(ComplianceTest, ActiveWorksMustStayOnLandAcquiredPastCompensation)
 }
 
 // ---------------------------------------------------------------------------------------------
+// Expansion zones: land_use_mismatch and unacquired_land
+
+namespace {
+
+LayerBuilder expansion()
+{
+    return LayerBuilder(Role::Expansion, GeometryKind::Polygon, {text("name"), text("land_use")});
+}
+
+} // namespace
+
+TEST(ComplianceTest, ExpansionZonesWithALandUseAreJudgedAgainstThePlan)
+{
+    Park park = parkOf({parcels().polygon(rect(110, 10, 190, 90), {"P1", "B1"}).build(),
+                        zones()
+                            .polygon(rect(0, 0, 100, 100), {"Z1", "M"})
+                            .polygon(rect(100, 0, 200, 100), {"Z2", "G1"})
+                            .build(),
+                        expansion()
+                            .polygon(rect(50, 0, 150, 100), {"东扩", "M1"})    // half in Z2
+                            .polygon(rect(10, 10, 190, 90), {"未定", Value()}) // no land use
+                            .polygon(rect(10, 10, 90, 90), {"合规", "M2"})
+                            .build()});
+    const auto findings = check(park, {ComplianceRule::LandUseMismatch});
+    const auto misfits = ofRule(findings, "land_use_mismatch");
+    ASSERT_EQ(misfits.size(), 2u);
+    EXPECT_EQ(misfits[0].layer, "parcels") << "parcels first, as before";
+    EXPECT_EQ(misfits[0].featureId, "P1");
+    EXPECT_EQ(misfits[1].layer, "expansion");
+    EXPECT_EQ(misfits[1].featureId, "东扩");
+    EXPECT_NEAR(misfits[1].areaMu, muFromM2(50 * 100), 1e-3);
+    EXPECT_NE(misfits[1].reasonZh.find("占扩区方案 50.0%"), std::string::npos)
+        << misfits[1].reasonZh;
+    EXPECT_NEAR(std::get<double>(*evidence(misfits[1], "expansion_m2")), 100 * 100, 0.1);
+    EXPECT_TRUE(ofRule(findings, kCannotDecide).empty())
+        << "a zone with no land use is not judged, and says nothing";
+
+    ComplianceSettings parcelsOnly;
+    parcelsOnly.landUseMismatch.layers = {"parcels"};
+    const auto only =
+        ofRule(check(park, {ComplianceRule::LandUseMismatch}, parcelsOnly), "land_use_mismatch");
+    ASSERT_EQ(only.size(), 1u);
+    EXPECT_EQ(only[0].layer, "parcels");
+}
+
+TEST(ComplianceTest, ExpansionLandNotAcquiredPastCompensationIsMeasured)
+{
+    LayerBuilder acquisition(Role::Acquisition, GeometryKind::Polygon,
+                             {text("batch_id"), text("name"), text("stage")});
+    acquisition.polygon(rect(0, 0, 100, 100), {"B1", "甲村", "拆迁"})
+        .polygon(rect(100, 0, 200, 100), {"B2", "乙村", "补偿"});
+    Park park = parkOf({acquisition.build(), expansion()
+                                                 .polygon(rect(50, 0, 250, 100), {"跨批次", "M1"})
+                                                 .polygon(rect(10, 10, 90, 90), {"已征", "M1"})
+                                                 .build()});
+    const auto found = ofRule(check(park, {ComplianceRule::UnacquiredLand}), "unacquired_land");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].featureId, "跨批次");
+    // Unacquired: the 补偿 batch's 100 m and the 50 m in no batch.
+    EXPECT_NEAR(found[0].areaMu, muFromM2(150 * 100), 1e-3);
+    EXPECT_NEAR(std::get<double>(*evidence(found[0], "acquired_mu")), muFromM2(50 * 100), 1e-3);
+    EXPECT_EQ(std::get<std::string>(*evidence(found[0], "batches")), "B1（拆迁）, B2（补偿）");
+    EXPECT_NE(found[0].reasonZh.find("22.50 亩"), std::string::npos) << found[0].reasonZh;
+    EXPECT_NE(found[0].reasonEn.find("22.50 mu"), std::string::npos) << found[0].reasonEn;
+    EXPECT_FALSE(found[0].geometryWkb.empty());
+
+    ComplianceSettings compensated;
+    compensated.worksOnUnacquiredLand.acquiredFromStage = "补偿";
+    const auto fewer =
+        ofRule(check(park, {ComplianceRule::UnacquiredLand}, compensated), "unacquired_land");
+    ASSERT_EQ(fewer.size(), 1u) << "the stage order is works_on_unacquired_land's";
+    EXPECT_NEAR(fewer[0].areaMu, muFromM2(50 * 100), 1e-3);
+
+    IssueList issues;
+    Park bare = parkOf({expansion().polygon(rect(0, 0, 100, 100), {"无征地图层", "M1"}).build()});
+    const auto all =
+        ofRule(check(bare, {ComplianceRule::UnacquiredLand}, {}, &issues), "unacquired_land");
+    ASSERT_EQ(all.size(), 1u) << "no acquisition layer: all of it is unacquired";
+    EXPECT_NEAR(all[0].areaMu, muFromM2(100 * 100), 1e-3);
+    EXPECT_EQ(issues.count(Issue::Severity::Warning), 1u);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Layers in different CRSs, settings from a project file
 
 TEST(ComplianceTest, LayersInDifferentCrsAreCheckedInTheWorkingCrs)
@@ -534,7 +617,8 @@ TEST(ComplianceSettingsTest, ProjectFileOverridesDefaultsAndReportsUnknownKeys)
         "intensity_below_standard": {"tax_min_wan_per_mu": null, "coverage_source": "built_area"},
         "idle_not_started": {"enabled": true},
         "no_such_rule": {},
-        "duplicate_id": {"enabled": "yes", "colour": 1}}})";
+        "duplicate_id": {"enabled": "yes", "colour": 1},
+        "unacquired_land": {"layers": ["expansion", "parcels"], "sliver_m2": 10}}})";
     IssueList issues;
     const ComplianceSettings s = ComplianceSettings::load(project.string(), issues);
     EXPECT_FALSE(s.landUseMismatch.enabled);
@@ -544,6 +628,11 @@ TEST(ComplianceSettingsTest, ProjectFileOverridesDefaultsAndReportsUnknownKeys)
     EXPECT_FALSE(s.intensityBelowStandard.coverageFromBuildings);
     EXPECT_EQ(s.intensityBelowStandard.investmentMinWanPerMu, 200.0) << "from thresholds.json";
     EXPECT_TRUE(s.duplicateId.enabled);
+    EXPECT_EQ(s.landUseMismatch.layers, (std::vector<std::string>{"parcels", "expansion"}))
+        << "from thresholds.json";
+    EXPECT_EQ(s.unacquiredLand.layers, (std::vector<std::string>{"expansion", "parcels"}));
+    EXPECT_EQ(s.unacquiredLand.sliverM2, 10);
+    EXPECT_TRUE(s.unacquiredLand.enabled);
     EXPECT_EQ(issues.count(Issue::Severity::Warning), 3u)
         << "no_such_rule, duplicate_id.enabled's type, duplicate_id.colour; the audit's rules "
            "are not ours to judge";

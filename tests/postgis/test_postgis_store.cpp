@@ -231,6 +231,41 @@ TEST(ServerSideTest, CheckOnTheServerFindsWhatTheLocalEngineFindsOnTheSamplePark
     }
 }
 
+TEST(ServerSideTest, ExpansionZonesAreJudgedOnTheServerAsLocally)
+{
+    // The sample with 东扩片区 proposed for 三类工业 (100103) over its 100102 zone: land_use_mismatch
+    // alone runs its SQL (nothing else reads the layers whole), unacquired_land stays local.
+    publishSample("sample_rezoned");
+    {
+        PgConnection pg(PostgisCluster::uri());
+        pg.exec("UPDATE sample_rezoned.expansion SET land_use = '100103' WHERE fid = 1");
+    }
+    const std::string uri = PostgisCluster::uri() + "?options=-csearch_path%3Dsample_rezoned";
+    NullIssueSink issues;
+    const Park local = loadPark(discoverPark(uri), {}, issues);
+    for (ComplianceRule rule : {ComplianceRule::LandUseMismatch, ComplianceRule::UnacquiredLand}) {
+        ComplianceOptions options;
+        options.rules = {rule};
+        const ComplianceResult expected = checkCompliance(local, options, issues);
+        const ComplianceResult server = checkComplianceOnServer(uri, options, issues);
+        const auto onExpansion = std::count_if(
+            expected.findings.begin(), expected.findings.end(),
+            [](const Finding& f) { return f.layer == "expansion"; });
+        EXPECT_EQ(onExpansion, rule == ComplianceRule::LandUseMismatch ? 1 : 3) << toString(rule);
+        ASSERT_EQ(server.findings.size(), expected.findings.size()) << toString(rule);
+        for (std::size_t i = 0; i < expected.findings.size(); ++i) {
+            const Finding& a = expected.findings[i];
+            const Finding& b = server.findings[i];
+            EXPECT_EQ(a.layer, b.layer) << a.rule;
+            EXPECT_EQ(a.fids, b.fids) << a.rule;
+            EXPECT_EQ(a.reasonEn, b.reasonEn) << a.rule;
+            EXPECT_EQ(a.geometryWkb, b.geometryWkb) << a.rule;
+            EXPECT_TRUE(a.areaMu == b.areaMu || (std::isnan(a.areaMu) && std::isnan(b.areaMu)))
+                << a.rule;
+        }
+    }
+}
+
 TEST(ServerSideTest, BuildingCoverageMeasuredByTheServerIsTheLocalOne)
 {
     publishSample("sample");
