@@ -1,4 +1,6 @@
 #include "app/desktop/application.h"
+#include "app/desktop/edit_controller.h"
+#include "app/desktop/editing_ui.h"
 
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/layers_panel.h"
@@ -177,6 +179,10 @@ int runApplication(int argc, char** argv)
     }
     if (!sources.isEmpty())
         window.openSources(sources);
+    // Unsaved edits of a session that crashed or was killed: offered back once the window is
+    // up (not when making a screenshot).
+    if (!screenshot && !EditController::pendingJournals().isEmpty())
+        QTimer::singleShot(0, &window, [&window] { window.editing()->offerRecovery(); });
     return app.exec();
 }
 

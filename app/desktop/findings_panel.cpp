@@ -377,12 +377,24 @@ void FindingsPanel::onRunFinished()
         emit runFinished();
         return;
     }
-    auto result = std::make_shared<const FindingsRun>(m_watcher.result());
+    acceptRun(std::make_shared<const FindingsRun>(m_watcher.result()), {});
+}
+
+void FindingsPanel::showRun(const FindingsRun& run, const QString& title)
+{
+    m_watcher.cancel();
+    m_progress->setVisible(false);
+    acceptRun(std::make_shared<const FindingsRun>(run), title);
+}
+
+void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const QString& title)
+{
     QStringList messages;
     for (int i = 0; i < result->issues.size() && i < kMaxIssueMessages; ++i)
         messages.append(result->issues[i]);
+    const QString prefix = title.isEmpty() ? QString() : title + QStringLiteral(": ");
     if (!result->error.isEmpty()) {
-        showSummary(tr("The check failed: %1").arg(result->error));
+        showSummary(prefix + tr("The check failed: %1").arg(result->error));
         messages.append(m_summary->text());
     } else {
         double totalMu = 0;
@@ -390,8 +402,8 @@ void FindingsPanel::onRunFinished()
             if (!std::isnan(finding.areaMu))
                 totalMu += finding.areaMu;
         const auto count = static_cast<int>(result->findings.size());
-        showSummary(tr("%n finding(s), %1 mu", nullptr, count)
-                        .arg(QString::fromStdString(geo::formatForDisplay(totalMu))));
+        showSummary(prefix + tr("%n finding(s), %1 mu", nullptr, count)
+                                 .arg(QString::fromStdString(geo::formatForDisplay(totalMu))));
     }
     m_result = std::move(result);
     m_current = -1;

@@ -108,6 +108,10 @@ public:
     /// Chooses finding `index`: highlights it and asks for a zoom to it.
     void activateFinding(int index);
 
+    /// Shows the findings of a run made elsewhere (the conflict check of a drawn shape), as if
+    /// Run had made them, with `title` before the count in the summary.
+    void showRun(const FindingsRun& run, const QString& title);
+
     /// Writes the findings to `path` on a worker: GeoPackage when it ends in .gpkg, else CSV.
     /// exported() tells the outcome.
     void exportTo(const QString& path);
@@ -135,6 +139,7 @@ protected:
 
 private:
     void onRunFinished();
+    void acceptRun(std::shared_ptr<const FindingsRun> result, const QString& title);
     void exportDialog();
     void updateButtons();
     void showSummary(const QString& text);

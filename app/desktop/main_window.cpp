@@ -2,6 +2,7 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/editing_ui.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
 #include "app/desktop/field_mapping_dialog.h"
@@ -22,6 +23,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -233,6 +235,7 @@ MainWindow::~MainWindow()
     // A load still running stops at its next progress report; nothing waits for it here
     // except the thread pool at exit.
     m_loadWatcher.cancel();
+    m_canvas->setCanvasTool(nullptr); // the editing tools go with their owner
 }
 
 void MainWindow::createActions()
@@ -320,6 +323,98 @@ void MainWindow::createActions()
         toolsMenu->addAction(tr("&Clear Selection"), m_selection, &FeatureSelection::clear);
     clearSelection->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_A);
     toolBar->addAction(clearSelection);
+
+    // Editing: its own menu, its tools on the same toolbar.
+    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    editMenu->setObjectName(QStringLiteral("editMenu"));
+    m_editing = new EditingUi(this, m_canvas, m_selection, m_findingsPanel, editMenu, toolBar);
+    connect(m_editing, &EditingUi::statusText, this, [this](const QString& text) {
+        m_measureLabel->setText(text);
+        m_measureLabel->setVisible(!text.isEmpty());
+    });
+    connect(m_editing, &EditingUi::editingChanged, this, [this, tools](bool editing) {
+        // The identify and measure tools come back when editing ends.
+        if (!editing)
+            for (QAction* action : tools->actions())
+                if (action->isChecked())
+                    action->trigger();
+    });
+    // Picking a map tool leaves the editing tool.
+    for (QAction* action : tools->actions())
+        connect(action, &QAction::triggered, this,
+                [this] { m_editing->setTool(EditingUi::Tool::None); });
+}
+
+QString MainWindow::parkSource() const
+{
+    return m_findingsPanel->source();
+}
+
+std::optional<geo::Role> MainWindow::roleOf(int index) const
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size())
+        return std::nullopt;
+    const auto& snapshot = layers[static_cast<std::size_t>(index)].snapshot;
+    if (const auto it = m_projectLayers.find(snapshot.layer.get()); it != m_projectLayers.end())
+        return it->second.binding.role;
+    return snapshot.role;
+}
+
+void MainWindow::replaceLayerData(int index, std::shared_ptr<const geo::Layer> layer)
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size() || !layer)
+        return;
+    const geo::Layer* old = layers[static_cast<std::size_t>(index)].snapshot.layer.get();
+    ProjectLayer entry;
+    if (const auto it = m_projectLayers.find(old); it != m_projectLayers.end()) {
+        entry = it->second;
+        m_projectLayers.erase(it);
+    } else {
+        entry.ref = {layer->sourcePath, layer->name};
+        entry.binding.role = layers[static_cast<std::size_t>(index)].snapshot.role;
+    }
+    const render::RoleStyleBook fallbackBook;
+    const render::RoleStyleBook& book = m_styleBook ? *m_styleBook : fallbackBook;
+    render::LayerSnapshot snapshot = book.snapshotFor(layer, entry.binding.role,
+                                                      entry.binding.fieldMap,
+                                                      static_cast<std::size_t>(index));
+    snapshot.index = std::make_shared<const geo::EnvelopeIndex>(
+        layer->geometry, [](std::size_t) { return true; });
+    m_projectLayers[layer.get()] = std::move(entry);
+    m_selection->setLayerSelection(static_cast<std::size_t>(index), {});
+    m_layersPanel->updateLayer(index, snapshot);
+    m_canvas->replaceLayer(static_cast<std::size_t>(index), std::move(snapshot));
+    std::vector<std::shared_ptr<const geo::Layer>> all;
+    for (const auto& canvasLayer : m_canvas->layers())
+        all.push_back(canvasLayer.snapshot.layer);
+    m_attributePanel->setLayers(all);
+}
+
+void MainWindow::reloadKeepingView()
+{
+    addSources({});
+}
+
+void MainWindow::setEditedLayer(int index)
+{
+    const QString title = tr("ParkAtlas — %1").arg(sourceTitle(m_openSources));
+    const auto& layers = m_canvas->layers();
+    if (index >= 0 && static_cast<std::size_t>(index) < layers.size())
+        setWindowTitle(title + tr(" — editing %1").arg(QString::fromStdString(
+                                   layers[static_cast<std::size_t>(index)].snapshot.layer->name)));
+    else
+        setWindowTitle(title);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_editing && !m_editing->maybeClose()) {
+        event->ignore();
+        return;
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::chooseLanguage(const QString& language)

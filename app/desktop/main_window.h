@@ -25,6 +25,7 @@ namespace parkatlas::desktop {
 
 class AttributeTablePanel;
 class AuditPanel;
+class EditingUi;
 class FindingsPanel;
 class FeatureSelection;
 class IdentifyPanel;
@@ -93,6 +94,25 @@ public:
     /// The project file the map was opened from or last saved to ("" when none).
     const QString& projectPath() const { return m_projectPath; }
 
+    /// Editing (the Edit menu): tools, undo, save, the crash journal.
+    EditingUi* editing() const { return m_editing; }
+    /// The sources the map shows (the last load that finished).
+    const QStringList& openedSources() const { return m_openSources; }
+    /// The park the checks read ("" when none is open).
+    QString parkSource() const;
+    /// The role of canvas layer `index` (the user's field mapping, else its name's).
+    std::optional<geo::Role> roleOf(int index) const;
+    /// Shows `layer` (the same layer, edited) as canvas layer `index`, styled as before; the
+    /// layer's selection is cleared.
+    void replaceLayerData(int index, std::shared_ptr<const geo::Layer> layer);
+    /// Reads the open sources again, keeping the view (after a save, to show what is stored).
+    void reloadKeepingView();
+    /// The layer being edited (-1: none), marked in the Layers panel and window title.
+    void setEditedLayer(int index);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 signals:
     /// A load ended (successfully or not) and its layers, if any, are in the canvas.
     void loadFinished();
@@ -134,6 +154,7 @@ private:
     AuditPanel* m_auditPanel;
     LedgerPanel* m_ledgerPanel;
     RecentFiles* m_recentFiles = nullptr;
+    EditingUi* m_editing = nullptr;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
     QLabel* m_scaleLabel;

@@ -200,6 +200,18 @@ void MapCanvas::setTool(Tool tool)
     setCursor(tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
 }
 
+void MapCanvas::setCanvasTool(CanvasTool* tool)
+{
+    m_canvasTool = tool;
+    m_toolDragging = false;
+    m_measureTool->clear();
+    if (tool)
+        setCursor(tool->cursor());
+    else
+        setCursor(m_tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
+    update();
+}
+
 void MapCanvas::setOverlayLayers(std::vector<render::LayerSnapshot> overlay)
 {
     m_overlay = std::move(overlay);
@@ -390,6 +402,11 @@ void MapCanvas::paintEvent(QPaintEvent*)
         painter.drawRect(box);
     }
     drawMeasurement(painter);
+    if (m_canvasTool) {
+        painter.save();
+        m_canvasTool->paint(painter);
+        painter.restore();
+    }
 }
 
 void MapCanvas::resizeEvent(QResizeEvent* event)
@@ -405,6 +422,17 @@ void MapCanvas::resizeEvent(QResizeEvent* event)
 
 void MapCanvas::mousePressEvent(QMouseEvent* event)
 {
+    if (event->button() == Qt::LeftButton && m_canvasTool &&
+        m_canvasTool->press(event->position(), event->modifiers())) {
+        m_toolDragging = true;
+        event->accept();
+        return;
+    }
+    if (event->button() == Qt::RightButton && m_canvasTool) {
+        m_canvasTool->rightClick(event->position());
+        event->accept();
+        return;
+    }
     if (event->button() == Qt::LeftButton) {
         m_pressed = true;
         m_moved = false;
@@ -425,6 +453,13 @@ void MapCanvas::mousePressEvent(QMouseEvent* event)
 
 void MapCanvas::mouseMoveEvent(QMouseEvent* event)
 {
+    if (m_toolDragging) {
+        m_canvasTool->drag(event->position());
+        emit cursorMoved(m_view.toMap(event->position()));
+        return;
+    }
+    if (m_canvasTool && !m_dragging)
+        m_canvasTool->hover(event->position());
     if (m_pressed) {
         if (!m_moved && QLineF(m_pressPosition, event->position()).length() > kClickRadiusPx) {
             m_moved = true;
@@ -449,6 +484,13 @@ void MapCanvas::mouseMoveEvent(QMouseEvent* event)
 
 void MapCanvas::mouseReleaseEvent(QMouseEvent* event)
 {
+    if (m_toolDragging && event->button() == Qt::LeftButton) {
+        m_toolDragging = false;
+        if (m_canvasTool)
+            m_canvasTool->release(event->position());
+        event->accept();
+        return;
+    }
     if (!m_pressed || event->button() != Qt::LeftButton) {
         QWidget::mouseReleaseEvent(event);
         return;
@@ -459,7 +501,10 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* event)
         m_moved = true; // a press, a jump and a release with no move in between
     if (m_dragging) {
         m_dragging = false;
-        setCursor(m_tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
+        if (m_canvasTool)
+            setCursor(m_canvasTool->cursor());
+        else
+            setCursor(m_tool == Tool::Identify ? Qt::ArrowCursor : Qt::CrossCursor);
         const QPointF delta = event->position() - m_lastDragPosition;
         if (!delta.isNull())
             panByPixels(delta);
@@ -480,6 +525,10 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* event)
     }
     if (m_moved) // a drag that became nothing (boxing off, not panning)
         return;
+    if (m_canvasTool) {
+        m_canvasTool->click(event->position(), m_pressModifiers);
+        return;
+    }
     const QPointF mapPoint = m_view.toMap(event->position());
     if (m_tool == Tool::Identify) {
         emit featureClicked(mapPoint, m_pressModifiers);
@@ -491,6 +540,11 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* event)
 
 void MapCanvas::mouseDoubleClickEvent(QMouseEvent* event)
 {
+    if (m_canvasTool && event->button() == Qt::LeftButton) {
+        m_canvasTool->doubleClick(event->position());
+        event->accept();
+        return;
+    }
     // A double click is two clicks: its second press comes here instead of to
     // mousePressEvent, so treat it as one.
     mousePressEvent(event);
@@ -509,6 +563,11 @@ void MapCanvas::keyPressEvent(QKeyEvent* event)
     const double dx = width() * kKeyPanShare;
     const double dy = height() * kKeyPanShare;
     const QPointF centre(width() / 2.0, height() / 2.0);
+    if (m_canvasTool && m_canvasTool->key(event->key(), event->modifiers())) {
+        event->accept();
+        update();
+        return;
+    }
     switch (event->key()) {
     // An arrow key looks further that way: the map moves the other way.
     case Qt::Key_Left:

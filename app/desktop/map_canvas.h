@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/desktop/canvas_tool.h"
 #include "app/desktop/measure_tool.h"
 #include "app/render/layer_snapshot.h"
 #include "app/render/map_renderer.h"
@@ -91,6 +92,9 @@ public:
     void setTool(Tool tool);
     Tool tool() const { return m_tool; }
     MeasureTool* measureTool() const { return m_measureTool; }
+    /// An editing tool takes the mouse and keys (null: back to tool()). Not owned.
+    void setCanvasTool(CanvasTool* tool);
+    CanvasTool* canvasTool() const { return m_canvasTool; }
 
     /// Replaces the overlay (selected features in their highlight style, drawn over the map)
     /// and renders it at once on a worker.
@@ -167,6 +171,8 @@ private:
     Qt::KeyboardModifiers m_pressModifiers;
     Tool m_tool = Tool::Identify;
     MeasureTool* m_measureTool;
+    CanvasTool* m_canvasTool = nullptr;
+    bool m_toolDragging = false; // the canvas tool took the press
     std::vector<render::LayerSnapshot> m_overlay;
     QImage m_overlayImage;
     geo::Envelope m_overlayExtent;
