@@ -180,9 +180,14 @@ EditController::EditController(QObject* parent) : QObject(parent)
     connect(&m_saveWatcher, &QFutureWatcher<SaveOutcome>::finished, this,
             &EditController::onSaveFinished);
     connect(&m_checkWatcher, &QFutureWatcher<FindingsRun>::finished, this, [this] {
-        if (m_checkWatcher.isCanceled() || m_checkWatcher.future().resultCount() == 0)
+        const bool done =
+            !m_checkWatcher.isCanceled() && m_checkWatcher.future().resultCount() > 0;
+        if (m_queuedCheck != 0) {
+            check(m_queuedCheck); // a newer state of a feature: its findings replace these
             return;
-        emit checkFinished(m_checkFid, m_checkWatcher.result());
+        }
+        if (done)
+            emit checkFinished(m_checkFid, m_checkWatcher.result());
     });
     connect(&m_fileWatcher, &QFileSystemWatcher::fileChanged, this, [this](const QString& path) {
         // A save replaces nothing in place (SQLite writes the file), so the watch stays; some
@@ -273,7 +278,9 @@ QString EditController::start(std::shared_ptr<const geo::Layer> layer,
 
 void EditController::stop(bool keepJournal)
 {
+    m_queuedCheck = 0;
     m_checkWatcher.cancel();
+    m_checkWatcher.waitForFinished(); // it reads the park and the layer's CRS
     if (!m_journalPath.isEmpty() && !keepJournal)
         QFile::remove(m_journalPath);
     if (!m_fileWatcher.files().isEmpty())
@@ -715,7 +722,13 @@ void EditController::check(std::int64_t fid)
 {
     if (!isEditing() || !m_role || rowOf(fid) < 0)
         return;
-    m_checkWatcher.cancel();
+    // One check at a time: they share the park, whose spatial reference GDAL does not let two
+    // threads read at once. The latest request waits for the running one.
+    if (m_checkWatcher.isRunning()) {
+        m_queuedCheck = fid;
+        return;
+    }
+    m_queuedCheck = 0;
     m_checkFid = fid;
     geo::CheckedFeature feature;
     feature.role = *m_role;
@@ -728,7 +741,7 @@ void EditController::check(std::int64_t fid)
             feature.removedFids.push_back(pendingFid);
     m_checkWatcher.setFuture(QtConcurrent::run(
         [parkFuture = m_checkPark, feature = std::move(feature), geometry,
-         mapCrs = m_base->crs](QPromise<FindingsRun>& promise) mutable {
+         mapCrs = geo::Crs::fromOgr(m_base->crs.ogr())](QPromise<FindingsRun>& promise) mutable {
             FindingsRun run;
             const std::shared_ptr<const CheckPark> loaded = parkFuture.result();
             run.issues = loaded->issues;

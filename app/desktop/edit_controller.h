@@ -195,6 +195,7 @@ private:
     bool m_ownSave = false;
     QFutureWatcher<FindingsRun> m_checkWatcher;
     std::int64_t m_checkFid = 0;
+    std::int64_t m_queuedCheck = 0; // asked for while a check ran
     /// The park the checks read, loaded on a worker when editing starts and after each save.
     QFuture<std::shared_ptr<const CheckPark>> m_checkPark;
 };

@@ -494,17 +494,25 @@ void EditingUi::onMapLoaded()
     }
 }
 
+QString EditingUi::copiedSourceOf(int index) const
+{
+    // A folder park: the whole folder (every role), else the one file.
+    const auto& snapshot = m_canvas->layers()[static_cast<std::size_t>(index)].snapshot;
+    const QString source = QString::fromStdString(snapshot.layer->sourcePath);
+    for (const QString& open : m_window->openedSources())
+        if (QFileInfo(open).isDir() &&
+            QFileInfo(source).absoluteFilePath().startsWith(QFileInfo(open).absoluteFilePath() +
+                                                            QLatin1Char('/')))
+            return open;
+    return source;
+}
+
 void EditingUi::offerGeoPackageCopy(int index)
 {
     const auto& snapshot = m_canvas->layers()[static_cast<std::size_t>(index)].snapshot;
     const QString source = QString::fromStdString(snapshot.layer->sourcePath);
     const QFileInfo info(source);
-    // A folder park: copy the whole folder (every role), else the one file.
-    const QStringList opened = m_window->openedSources();
-    QString what = source;
-    for (const QString& open : opened)
-        if (QFileInfo(open).isDir() && source.startsWith(QFileInfo(open).absoluteFilePath()))
-            what = open;
+    const QString what = copiedSourceOf(index);
     const auto answer = QMessageBox::question(
         m_window, tr("Edit a Copy"),
         tr("%1 is a %2 file: edits are saved safely only in a GeoPackage (one transaction, "
@@ -519,6 +527,13 @@ void EditingUi::offerGeoPackageCopy(int index)
         m_window, tr("GeoPackage Copy"), suggested, tr("GeoPackage (*.gpkg)"));
     if (destination.isEmpty())
         return;
+    editCopy(index, destination);
+}
+
+void EditingUi::editCopy(int index, const QString& destination)
+{
+    const auto& snapshot = m_canvas->layers()[static_cast<std::size_t>(index)].snapshot;
+    const QString what = copiedSourceOf(index);
     say(tr("Copying %1 into %2…").arg(what, destination));
     const QString layerName = QString::fromStdString(snapshot.layer->name);
     auto* watcher = new QFutureWatcher<QString>(this);
@@ -531,7 +546,11 @@ void EditingUi::offerGeoPackageCopy(int index)
                     return;
                 }
                 QStringList sources = m_window->openedSources();
-                sources.replace(sources.indexOf(what), destination);
+                const qsizetype at = sources.indexOf(what);
+                if (at >= 0)
+                    sources.replace(at, destination);
+                else
+                    sources.prepend(destination);
                 m_startAfterLoad = layerName;
                 m_window->openSources(sources);
             });

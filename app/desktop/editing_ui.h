@@ -64,6 +64,11 @@ public:
     /// Saves; the outcome is shown (a conflict asks what to do).
     void save();
 
+    /// Copies what canvas layer `index` comes from (its folder, when the map is a folder of
+    /// shapefiles) into the GeoPackage `destination` on a worker, opens the copy in its place
+    /// and starts editing the same layer there. The original files are not changed.
+    void editCopy(int index, const QString& destination);
+
     /// Asks, for each journal a crashed session left, whether to recover it (modal). Called at
     /// start-up.
     void offerRecovery();
@@ -91,6 +96,8 @@ private:
     void onStoreChanged();
     void onMapLoaded();
     void offerGeoPackageCopy(int index);
+    /// What editCopy() copies for canvas layer `index`.
+    QString copiedSourceOf(int index) const;
     void say(const QString& text);
 
     MainWindow* m_window;

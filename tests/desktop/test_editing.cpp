@@ -583,6 +583,68 @@ private slots:
         const QString why = window->editing()->startEditing(index, true);
         QVERIFY2(why.contains(QStringLiteral("GeoPackage")), qPrintable(why));
         QVERIFY(!window->editing()->controller()->isEditing());
+        // The offered way: a GeoPackage copy of the whole folder, opened in its place, and the
+        // same layer edited there; a drawn zone is saved into the copy only.
+        QByteArray before;
+        for (const QString& name : QDir(folder).entryList(QDir::Files, QDir::Name))
+            before += fileHash(folder + QLatin1Char('/') + name);
+        const QString copy = m_dir.filePath(QStringLiteral("shp-copy.gpkg"));
+        QSignalSpy editingSpy(window->editing(), &EditingUi::editingChanged);
+        window->editing()->editCopy(index, copy);
+        QTRY_VERIFY_WITH_TIMEOUT(window->editing()->controller()->isEditing(), kTimeoutMs);
+        EditController* controller = window->editing()->controller();
+        QCOMPARE(controller->store(), copy.toStdString());
+        QCOMPARE(controller->layerName(), std::string("expansion"));
+        QCOMPARE(window->openedSources(), QStringList{copy});
+        window->canvas()->setExtent({501400, 3377200, 501700, 3377500});
+        QVERIFY(drawPolygon(window.get(), {{501500, 3377300}, {501600, 3377300}, {501550, 3377380}},
+                            QStringLiteral("副本上的方案")) < 0);
+        QSignalSpy saved(window->editing(), &EditingUi::saved);
+        window->editing()->save();
+        QVERIFY(saved.wait(kTimeoutMs));
+        QVERIFY2(saved.first().first().toString().isEmpty(),
+                 qPrintable(saved.first().first().toString()));
+        QCOMPARE(readLayer(copy, "expansion").featureCount(),
+                 readLayer(folder + QStringLiteral("/expansion.shp"), "expansion").featureCount() +
+                     1);
+        QByteArray after;
+        for (const QString& name : QDir(folder).entryList(QDir::Files, QDir::Name))
+            after += fileHash(folder + QLatin1Char('/') + name);
+        QCOMPARE(after, before);
+        QTRY_VERIFY_WITH_TIMEOUT(controller->isEditing(), kTimeoutMs);
+        window->editing()->stopEditing(true);
+    }
+
+    void aChangeOnDiskByAnotherIsPutToTheUser()
+    {
+        auto window = openPark();
+        QVERIFY(window);
+        QVERIFY(editExpansion(window.get(), {501400, 3377200, 501700, 3377500}));
+        EditingUi* editing = window->editing();
+        EditController* controller = editing->controller();
+        QVERIFY(drawPolygon(window.get(), {{501500, 3377300}, {501600, 3377300}, {501550, 3377380}},
+                            QStringLiteral("我的方案")) < 0);
+        // Someone else renames zone 3 in the same file.
+        bool asked = false;
+        answerNextBox(QStringLiteral("storeChangedBox"), QStringLiteral("reloadButton"), &asked);
+        {
+            auto other = geo::EditSession::open(m_park.toStdString(), "expansion");
+            geo::FeatureChange change;
+            change.kind = geo::FeatureChange::Kind::Update;
+            change.fid = 3;
+            change.baseVersion = other->read(3).version;
+            change.values = {{"name", std::string("港城片区（他人改名）")}};
+            other->commit({change});
+        }
+        // The watcher tells; Reload shows their change with my unsaved zone put back on top.
+        QTRY_VERIFY_WITH_TIMEOUT(asked, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(controller->isEditing() && controller->isDirty(), kTimeoutMs);
+        QCOMPARE(controller->valuesOf(3).at("name").value_or(""),
+                 std::string("港城片区（他人改名）"));
+        QCOMPARE(controller->pending().size(), std::size_t(1));
+        const std::int64_t mine = controller->pending().begin()->first;
+        QCOMPARE(controller->valuesOf(mine).at("name").value_or(""), std::string("我的方案"));
+        editing->stopEditing(true);
     }
 
     void killedWhileEditingTheJournalIsRecovered()
