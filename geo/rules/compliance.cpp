@@ -679,7 +679,8 @@ private:
         }
         // Parcels first (their dominant zone serves intensity, judged or not), then the others.
         std::vector<const LayerView*> targets;
-        if (parcels)
+        if (parcels && (runs(ComplianceRule::IntensityBelowStandard) ||
+                        std::find(judged.begin(), judged.end(), parcels) != judged.end()))
             targets.push_back(parcels);
         for (const LayerView* layer : judged)
             if (layer != parcels)

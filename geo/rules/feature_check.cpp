@@ -322,6 +322,14 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
     // duplicate_id: the role's features with the same id, wherever they lie.
     const int idField = feature.role == Role::Parcels ? mine.field("parcel_id") : -1;
     const std::optional<std::string> id = idText(single.attributes, 0, idField);
+    // Without a string per row: a million parcels are scanned on every check.
+    auto sameId = [&](const AttributeTable& table, std::size_t row) {
+        if (table.isUnknown(row, idField))
+            return false;
+        if (table.fields()[static_cast<std::size_t>(idField)].type == FieldType::String)
+            return trimmed(table.textView(row, idField)) == *id; // *id is not unknown text
+        return idText(table, row, idField) == id;
+    };
 
     Park sub;
     sub.name = park.name;
@@ -340,7 +348,7 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
                 }
                 if (removed.count(fid))
                     continue;
-                if (near(layer, row) || (id && idText(layer.layer.attributes, row, idField) == id))
+                if (near(layer, row) || (id && sameId(layer.layer.attributes, row)))
                     copyRow(layer.layer, row, mine.layer);
             }
             continue;

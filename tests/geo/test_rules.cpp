@@ -531,6 +531,12 @@ TEST(ComplianceTest, ExpansionZonesWithALandUseAreJudgedAgainstThePlan)
         ofRule(check(park, {ComplianceRule::LandUseMismatch}, parcelsOnly), "land_use_mismatch");
     ASSERT_EQ(only.size(), 1u);
     EXPECT_EQ(only[0].layer, "parcels");
+    ComplianceSettings zonesOnly;
+    zonesOnly.landUseMismatch.layers = {"expansion"};
+    const auto zoned =
+        ofRule(check(park, {ComplianceRule::LandUseMismatch}, zonesOnly), "land_use_mismatch");
+    ASSERT_EQ(zoned.size(), 1u);
+    EXPECT_EQ(zoned[0].layer, "expansion");
 }
 
 TEST(ComplianceTest, ExpansionLandNotAcquiredPastCompensationIsMeasured)
