@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>parkatlas::desktop::AttributeForm</name>
+        <message>
+            <source>Feature Attributes</source>
+            <translation>要素属性</translation>
+        </message>
+    </context>
+    <context>
         <name>parkatlas::desktop::AttributeTableModel</name>
         <message>
             <source>unknown</source>
@@ -43,6 +50,418 @@
         </message>
     </context>
     <context>
+        <name>parkatlas::desktop::DrawTool</name>
+        <message>
+            <source>%1 mu, perimeter %2 m</source>
+            <translation>%1 亩，周长 %2 米</translation>
+        </message>
+        <message>
+            <source>%1 m</source>
+            <translation>%1 米</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::EditController</name>
+        <message>
+            <source>No layer is chosen.</source>
+            <translation>未选择图层。</translation>
+        </message>
+        <message>
+            <source>%1 is not a GeoPackage or PostGIS layer: only those are edited in place (save a GeoPackage copy first).</source>
+            <translation>%1 不是 GeoPackage 或 PostGIS 图层：只有这两种可以直接编辑（请先另存为 GeoPackage 副本）。</translation>
+        </message>
+        <message>
+            <source>Layer %1 holds points: only polygon and line layers are edited.</source>
+            <translation>图层 %1 为点图层：只能编辑面图层和线图层。</translation>
+        </message>
+        <message>
+            <source>Layer %1 is drawn in the map's coordinate system, not in its own (or it changed on disk since it was opened): open it again, alone or first, to edit it.</source>
+            <translation>图层 %1 按地图坐标系（而非其自身坐标系）显示，或打开后已被他人修改：请单独或首先重新打开该图层再编辑。</translation>
+        </message>
+        <message>
+            <source>The shape is not of the layer's kind.</source>
+            <translation>图形类型与图层不符。</translation>
+        </message>
+        <message>
+            <source>The shape is empty.</source>
+            <translation>图形为空。</translation>
+        </message>
+        <message>
+            <source>The layer holds single parts, and the shape has %1.</source>
+            <translation>该图层只存单部件图形，而此图形有 %1 个部件。</translation>
+        </message>
+        <message>
+            <source>The shape is not valid: %1</source>
+            <translation>图形无效：%1</translation>
+        </message>
+        <message>
+            <source>Add feature</source>
+            <translation>新增要素</translation>
+        </message>
+        <message>
+            <source>Edit attributes</source>
+            <translation>编辑属性</translation>
+        </message>
+        <message numerus="yes">
+            <source>Delete %n feature(s)</source>
+            <translation><numerusform>删除 %n 个要素</numerusform></translation>
+        </message>
+        <message numerus="yes">
+            <source>Split %n feature(s)</source>
+            <translation><numerusform>分割 %n 个要素</numerusform></translation>
+        </message>
+        <message>
+            <source>Choose two or more polygons of the edited layer to merge.</source>
+            <translation>请在正在编辑的图层中选择两个或以上的面进行合并。</translation>
+        </message>
+        <message numerus="yes">
+            <source>Merge %n feature(s)</source>
+            <translation><numerusform>合并 %n 个要素</numerusform></translation>
+        </message>
+        <message numerus="yes">
+            <source>Keep the stored version of %n feature(s)</source>
+            <translation><numerusform>保留 %n 个要素的已保存版本</numerusform></translation>
+        </message>
+        <message>
+            <source>No park is open: the conflict check needs one.</source>
+            <translation>未打开园区：冲突检查需要园区数据。</translation>
+        </message>
+        <message>
+            <source>The journal belongs to layer %1 of %2.</source>
+            <translation>该编辑日志属于 %2 的图层 %1。</translation>
+        </message>
+        <message>
+            <source>Recovered edits</source>
+            <translation>恢复的编辑</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::EditingUi</name>
+        <message>
+            <source>new feature</source>
+            <translation>新要素</translation>
+        </message>
+        <message>
+            <source>feature %1</source>
+            <translation>要素 %1</translation>
+        </message>
+        <message>
+            <source>Conflicts of %1</source>
+            <translation>%1 的冲突</translation>
+        </message>
+        <message>
+            <source>&amp;Edit Layer</source>
+            <translation>编辑图层(&amp;E)</translation>
+        </message>
+        <message>
+            <source>&amp;Save Edits</source>
+            <translation>保存编辑(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Add Feature</source>
+            <translation>新增要素(&amp;A)</translation>
+        </message>
+        <message>
+            <source>&amp;Vertex Tool</source>
+            <translation>节点工具(&amp;V)</translation>
+        </message>
+        <message>
+            <source>S&amp;plit Features</source>
+            <translation>分割要素(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Merge Selected</source>
+            <translation>合并所选(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Delete Selected</source>
+            <translation>删除所选(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Edit A&amp;ttributes…</source>
+            <translation>编辑属性(&amp;T)…</translation>
+        </message>
+        <message>
+            <source>Select one feature of the edited layer.</source>
+            <translation>请在正在编辑的图层中选择一个要素。</translation>
+        </message>
+        <message>
+            <source>S&amp;napping</source>
+            <translation>捕捉(&amp;N)</translation>
+        </message>
+        <message>
+            <source>&amp;Tracing</source>
+            <translation>追踪(&amp;T)</translation>
+        </message>
+        <message>
+            <source> px</source>
+            <translation> 像素</translation>
+        </message>
+        <message>
+            <source>Snapping tolerance in screen pixels</source>
+            <translation>捕捉容差（屏幕像素）</translation>
+        </message>
+        <message>
+            <source>Pick the layer to edit in the Layers panel first.</source>
+            <translation>请先在图层面板中选择要编辑的图层。</translation>
+        </message>
+        <message>
+            <source>%1 is not a GeoPackage: a GeoPackage copy is edited instead.</source>
+            <translation>%1 不是 GeoPackage：将改为编辑其 GeoPackage 副本。</translation>
+        </message>
+        <message>
+            <source>Editing</source>
+            <translation>编辑</translation>
+        </message>
+        <message>
+            <source>Editing %1: Add Feature (Ctrl+.) draws, the Vertex Tool (Ctrl+,) changes shapes.</source>
+            <translation>正在编辑 %1：“新增要素”（Ctrl+.）绘制图形，“节点工具”（Ctrl+,）修改图形。</translation>
+        </message>
+        <message>
+            <source>Stop Editing</source>
+            <translation>结束编辑</translation>
+        </message>
+        <message>
+            <source>Save the edits of %1?</source>
+            <translation>保存对 %1 的编辑吗？</translation>
+        </message>
+        <message>
+            <source>The line does not cut a polygon through: nothing split.</source>
+            <translation>该线未完整穿过任何面：没有分割。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n feature(s) split.</source>
+            <translation><numerusform>已分割 %n 个要素。</numerusform></translation>
+        </message>
+        <message>
+            <source>Add Feature</source>
+            <translation>新增要素</translation>
+        </message>
+        <message>
+            <source>Saving %1…</source>
+            <translation>正在保存 %1…</translation>
+        </message>
+        <message>
+            <source>Saved %1.</source>
+            <translation>已保存 %1。</translation>
+        </message>
+        <message>
+            <source>Save Edits</source>
+            <translation>保存编辑</translation>
+        </message>
+        <message>
+            <source>Nothing was saved; your edits are kept.
+
+%1</source>
+            <translation>未保存任何内容；您的编辑仍然保留。
+
+%1</translation>
+        </message>
+        <message numerus="yes">
+            <source>Someone else saved %n of the features you changed since you began. Nothing was saved.</source>
+            <translation><numerusform>自您开始编辑以来，他人已保存了您修改过的 %n 个要素。未保存任何内容。</numerusform></translation>
+        </message>
+        <message>
+            <source>Overwrite with Mine</source>
+            <translation>用我的覆盖</translation>
+        </message>
+        <message>
+            <source>Keep Theirs</source>
+            <translation>保留他人的</translation>
+        </message>
+        <message>
+            <source>Changed on Disk</source>
+            <translation>文件已被修改</translation>
+        </message>
+        <message>
+            <source>%1 was changed by someone else while you edit it.</source>
+            <translation>您编辑期间，%1 已被他人修改。</translation>
+        </message>
+        <message>
+            <source>Reload shows their changes and puts your unsaved edits back on top; a feature both of you changed is put to you when you save. Keep Editing leaves the map as it is.</source>
+            <translation>“重新加载”显示他人的修改，并把您未保存的编辑重新叠加其上；双方都改过的要素在保存时由您决定。“继续编辑”保持地图现状。</translation>
+        </message>
+        <message>
+            <source>Reload</source>
+            <translation>重新加载</translation>
+        </message>
+        <message>
+            <source>Keep Editing</source>
+            <translation>继续编辑</translation>
+        </message>
+        <message>
+            <source>Layer %1 is not on the map any more.</source>
+            <translation>图层 %1 已不在地图中。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unsaved change(s) put back.</source>
+            <translation><numerusform>已恢复 %n 处未保存的修改。</numerusform></translation>
+        </message>
+        <message>
+            <source>Edit a Copy</source>
+            <translation>编辑副本</translation>
+        </message>
+        <message>
+            <source>%1 is a %2 file: edits are saved safely only in a GeoPackage (one transaction, nothing half written). Save a GeoPackage copy of %3 and edit that? The original is not changed.</source>
+            <translation>%1 是 %2 文件：只有 GeoPackage 能安全保存编辑（单一事务，不会写一半）。是否将 %3 另存为 GeoPackage 副本并编辑副本？原文件不会被修改。</translation>
+        </message>
+        <message>
+            <source>GeoPackage Copy</source>
+            <translation>GeoPackage 副本</translation>
+        </message>
+        <message>
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <source>Copying %1 into %2…</source>
+            <translation>正在将 %1 复制到 %2…</translation>
+        </message>
+        <message>
+            <source>Recover Edits</source>
+            <translation>恢复编辑</translation>
+        </message>
+        <message numerus="yes">
+            <source>ParkAtlas stopped with %n unsaved change(s) to layer %1 of %2 (last edit %3). Recover them?</source>
+            <translation><numerusform>ParkAtlas 上次退出时，%2 的图层 %1 有 %n 处未保存的修改（最后编辑于 %3）。是否恢复？</numerusform></translation>
+        </message>
+        <message>
+            <source>Recover</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>丢弃</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>稍后</translation>
+        </message>
+        <message>
+            <source>Editing of %1 goes on.</source>
+            <translation>继续编辑 %1。</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ExportMapDialog</name>
+        <message>
+            <source>%1: not a .pdf, .svg or .png file</source>
+            <translation>%1：不是 .pdf、.svg 或 .png 文件</translation>
+        </message>
+        <message>
+            <source>Export Map</source>
+            <translation>导出地图</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>{park} is the park's name</source>
+            <translation>{park} 为园区名称</translation>
+        </message>
+        <message>
+            <source>Landscape</source>
+            <translation>横向</translation>
+        </message>
+        <message>
+            <source>Portrait</source>
+            <translation>纵向</translation>
+        </message>
+        <message>
+            <source>fit (round scale)</source>
+            <translation>自动（整数比例尺）</translation>
+        </message>
+        <message>
+            <source> dpi</source>
+            <translation> dpi</translation>
+        </message>
+        <message>
+            <source>Only the current map view</source>
+            <translation>仅当前地图视图</translation>
+        </message>
+        <message>
+            <source>Coordinate grid</source>
+            <translation>坐标格网</translation>
+        </message>
+        <message>
+            <source>Template</source>
+            <translation>模板</translation>
+        </message>
+        <message>
+            <source>Title</source>
+            <translation>标题</translation>
+        </message>
+        <message>
+            <source>Subtitle</source>
+            <translation>副标题</translation>
+        </message>
+        <message>
+            <source>Organisation</source>
+            <translation>编制单位</translation>
+        </message>
+        <message>
+            <source>Paper</source>
+            <translation>纸张</translation>
+        </message>
+        <message>
+            <source>Orientation</source>
+            <translation>方向</translation>
+        </message>
+        <message>
+            <source>Scale</source>
+            <translation>比例尺</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>分辨率</translation>
+        </message>
+        <message>
+            <source>Preparing the preview…</source>
+            <translation>正在准备预览…</translation>
+        </message>
+        <message>
+            <source>&amp;Export…</source>
+            <translation>导出(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>The export was cancelled.</source>
+            <translation>导出已取消。</translation>
+        </message>
+        <message>
+            <source>Wrote %1.</source>
+            <translation>已写入 %1。</translation>
+        </message>
+        <message>
+            <source>No preview: %1</source>
+            <translation>无法预览：%1</translation>
+        </message>
+        <message>
+            <source>PDF, vector (*.pdf)</source>
+            <translation>PDF 矢量 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>SVG, vector (*.svg)</source>
+            <translation>SVG 矢量 (*.svg)</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png)</source>
+            <translation>PNG 图片 (*.png)</translation>
+        </message>
+        <message>
+            <source>Writing %1…</source>
+            <translation>正在写入 %1…</translation>
+        </message>
+    </context>
+    <context>
         <name>parkatlas::desktop::FieldMappingDialog</name>
         <message>
             <source>Field Mapping — %1</source>
@@ -75,10 +494,6 @@
     </context>
     <context>
         <name>parkatlas::desktop::FindingsPanel</name>
-        <message>
-            <source>cannot write %1</source>
-            <translation>无法写入 %1</translation>
-        </message>
         <message>
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
@@ -141,7 +556,11 @@
             <source>Exporting to %1…</source>
             <translation>正在导出到 %1…</translation>
         </message>
-    </context>
+    <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        </context>
     <context>
         <name>parkatlas::desktop::FindingsTree</name>
         <message>
@@ -163,6 +582,10 @@
         <message>
             <source>Total mu of the rule's findings</source>
             <translation>该规则问题的总亩数</translation>
+        </message>
+        <message>
+            <source>These findings concern no area</source>
+            <translation>这些问题不涉及面积</translation>
         </message>
         <message>
             <source>%1 #%2</source>
@@ -326,10 +749,6 @@ Classes by %1: %2</source>
     <context>
         <name>parkatlas::desktop::LedgerPanel</name>
         <message>
-            <source>cannot write %1</source>
-            <translation>无法写入 %1</translation>
-        </message>
-        <message>
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
         </message>
@@ -409,17 +828,13 @@ Classes by %1: %2</source>
             <source>Exporting to %1…</source>
             <translation>正在导出到 %1…</translation>
         </message>
-    </context>
+    <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        </context>
     <context>
         <name>parkatlas::desktop::MainWindow</name>
-        <message>
-            <source>Export &amp;Map…</source>
-            <translation>导出地图(&amp;M)…</translation>
-        </message>
-        <message>
-            <source>Export &amp;Report…</source>
-            <translation>导出汇报材料(&amp;R)…</translation>
-        </message>
         <message>
             <source>ParkAtlas</source>
             <translation>ParkAtlas 园区图集</translation>
@@ -485,12 +900,16 @@ Classes by %1: %2</source>
             <translation>添加图层(&amp;A)…</translation>
         </message>
         <message>
-            <source>Add layers to the map</source>
-            <translation>向地图添加图层</translation>
-        </message>
-        <message>
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Export &amp;Map…</source>
+            <translation>导出地图(&amp;M)…</translation>
+        </message>
+        <message>
+            <source>Export &amp;Report…</source>
+            <translation>导出汇报材料(&amp;R)…</translation>
         </message>
         <message>
             <source>&amp;Quit</source>
@@ -537,16 +956,32 @@ Classes by %1: %2</source>
             <translation>清除选择(&amp;C)</translation>
         </message>
         <message>
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <source>ParkAtlas — %1</source>
+            <translation>ParkAtlas 园区图集 — %1</translation>
+        </message>
+        <message>
+            <source> — editing %1</source>
+            <translation> — 正在编辑 %1</translation>
+        </message>
+        <message>
             <source>The language changes when ParkAtlas is started again.</source>
             <translation>界面语言将在重新启动 ParkAtlas 后生效。</translation>
+        </message>
+        <message>
+            <source>Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)</source>
+            <translation>矢量数据和正射影像 (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;所有文件 (*)</translation>
         </message>
         <message>
             <source>Open vector data</source>
             <translation>打开矢量数据</translation>
         </message>
         <message>
-            <source>Vector data and orthophotos (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;All files (*)</source>
-            <translation>矢量数据和正射影像 (*.gpkg *.shp *.geojson *.json *.dxf *.kml *.gml *.fgb *.sqlite *.tab *.mif *.zip *.tif *.tiff *.jp2 *.vrt);;所有文件 (*)</translation>
+            <source>Add layers to the map</source>
+            <translation>向地图添加图层</translation>
         </message>
         <message>
             <source>Open a folder of shapefiles</source>
@@ -575,10 +1010,6 @@ Classes by %1: %2</source>
         <message>
             <source>No layer has a coordinate system: they are drawn in their raw coordinates, and the scale is unknown.</source>
             <translation>所有图层均无坐标系：按原始坐标绘制，比例尺未知。</translation>
-        </message>
-        <message>
-            <source>ParkAtlas — %1</source>
-            <translation>ParkAtlas 园区图集 — %1</translation>
         </message>
         <message>
             <source>no CRS</source>
@@ -681,164 +1112,6 @@ Classes by %1: %2</source>
         </message>
     </context>
     <context>
-        <name>main</name>
-        <message>
-            <source>ParkAtlas viewer: draws the layers of a source.</source>
-            <translation>ParkAtlas 查看器：绘制数据源的图层。</translation>
-        </message>
-        <message>
-            <source>Load, draw once, save the window's picture to &lt;file&gt; and exit.</source>
-            <translation>加载并绘制一次，把窗口画面保存为 &lt;file&gt; 后退出。</translation>
-        </message>
-        <message>
-            <source>Window size for --screenshot (default 1280x800).</source>
-            <translation>--screenshot 的窗口大小（默认 1280x800）。</translation>
-        </message>
-        <message>
-            <source>With --screenshot: run the plan check and show its findings before taking the picture.</source>
-            <translation>与 --screenshot 同用：先运行规划符合性检查并显示问题，再截图。</translation>
-        </message>
-        <message>
-            <source>With --screenshot: print the layer list (topmost first) and where the map lies in the picture.</source>
-            <translation>与 --screenshot 一起使用：打印图层列表（自上而下）以及地图在截图中的位置。</translation>
-        </message>
-        <message>
-            <source>GeoPackage, shapefile, folder of shapefiles …</source>
-            <translation>GeoPackage、Shapefile、Shapefile 文件夹……</translation>
-        </message>
-        <message>
-            <source>--screenshot needs a SOURCE</source>
-            <translation>--screenshot 需要一个数据源 SOURCE</translation>
-        </message>
-        <message>
-            <source>--size wants WxH, for instance 1280x800</source>
-            <translation>--size 的格式为 宽x高，例如 1280x800</translation>
-        </message>
-        <message>
-            <source>not loaded: %1</source>
-            <translation>未加载：%1</translation>
-        </message>
-        <message>
-            <source>cannot write %1</source>
-            <translation>无法写入 %1</translation>
-        </message>
-        <message>
-            <source>the load or the render did not finish within %1 s</source>
-            <translation>加载或绘制未在 %1 秒内完成</translation>
-        </message>
-    </context>
-    <context>
-        <name>parkatlas::desktop::ExportMapDialog</name>
-        <message>
-            <source>Export Map</source>
-            <translation>导出地图</translation>
-        </message>
-        <message>
-            <source>(none)</source>
-            <translation>（无）</translation>
-        </message>
-        <message>
-            <source>{park} is the park's name</source>
-            <translation>{park} 为园区名称</translation>
-        </message>
-        <message>
-            <source>Landscape</source>
-            <translation>横向</translation>
-        </message>
-        <message>
-            <source>Portrait</source>
-            <translation>纵向</translation>
-        </message>
-        <message>
-            <source>fit (round scale)</source>
-            <translation>自动（整数比例尺）</translation>
-        </message>
-        <message>
-            <source> dpi</source>
-            <translation> dpi</translation>
-        </message>
-        <message>
-            <source>Only the current map view</source>
-            <translation>仅当前地图视图</translation>
-        </message>
-        <message>
-            <source>Coordinate grid</source>
-            <translation>坐标格网</translation>
-        </message>
-        <message>
-            <source>Template</source>
-            <translation>模板</translation>
-        </message>
-        <message>
-            <source>Title</source>
-            <translation>标题</translation>
-        </message>
-        <message>
-            <source>Subtitle</source>
-            <translation>副标题</translation>
-        </message>
-        <message>
-            <source>Organisation</source>
-            <translation>编制单位</translation>
-        </message>
-        <message>
-            <source>Paper</source>
-            <translation>纸张</translation>
-        </message>
-        <message>
-            <source>Orientation</source>
-            <translation>方向</translation>
-        </message>
-        <message>
-            <source>Scale</source>
-            <translation>比例尺</translation>
-        </message>
-        <message>
-            <source>Resolution</source>
-            <translation>分辨率</translation>
-        </message>
-        <message>
-            <source>Preparing the preview…</source>
-            <translation>正在准备预览…</translation>
-        </message>
-        <message>
-            <source>&amp;Export…</source>
-            <translation>导出(&amp;E)…</translation>
-        </message>
-        <message>
-            <source>The export was cancelled.</source>
-            <translation>导出已取消。</translation>
-        </message>
-        <message>
-            <source>Wrote %1.</source>
-            <translation>已写入 %1。</translation>
-        </message>
-        <message>
-            <source>No preview: %1</source>
-            <translation>无法预览：%1</translation>
-        </message>
-        <message>
-            <source>PDF, vector (*.pdf)</source>
-            <translation>PDF 矢量 (*.pdf)</translation>
-        </message>
-        <message>
-            <source>SVG, vector (*.svg)</source>
-            <translation>SVG 矢量 (*.svg)</translation>
-        </message>
-        <message>
-            <source>PNG image (*.png)</source>
-            <translation>PNG 图片 (*.png)</translation>
-        </message>
-        <message>
-            <source>Writing %1…</source>
-            <translation>正在写入 %1…</translation>
-        </message>
-        <message>
-            <source>%1: not a .pdf, .svg or .png file</source>
-            <translation>%1：不是 .pdf、.svg 或 .png 文件</translation>
-        </message>
-    </context>
-    <context>
         <name>parkatlas::desktop::ReportExporter</name>
         <message>
             <source>The report was cancelled; nothing was written.</source>
@@ -885,6 +1158,72 @@ Left out:
 
 未生成：
 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::VertexTool</name>
+        <message>
+            <source>Move vertex</source>
+            <translation>移动节点</translation>
+        </message>
+        <message>
+            <source>Add vertex</source>
+            <translation>添加节点</translation>
+        </message>
+        <message>
+            <source>A polygon keeps at least 3 corners and a line 2: delete the feature instead.</source>
+            <translation>面至少保留 3 个顶点，线至少 2 个：请改为删除该要素。</translation>
+        </message>
+        <message>
+            <source>Delete vertex</source>
+            <translation>删除节点</translation>
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>ParkAtlas viewer: draws the layers of a source.</source>
+            <translation>ParkAtlas 查看器：绘制数据源的图层。</translation>
+        </message>
+        <message>
+            <source>Load, draw once, save the window's picture to &lt;file&gt; and exit.</source>
+            <translation>加载并绘制一次，把窗口画面保存为 &lt;file&gt; 后退出。</translation>
+        </message>
+        <message>
+            <source>Window size for --screenshot (default 1280x800).</source>
+            <translation>--screenshot 的窗口大小（默认 1280x800）。</translation>
+        </message>
+        <message>
+            <source>With --screenshot: run the plan check and show its findings before taking the picture.</source>
+            <translation>与 --screenshot 同用：先运行规划符合性检查并显示问题，再截图。</translation>
+        </message>
+        <message>
+            <source>With --screenshot: print the layer list (topmost first) and where the map lies in the picture.</source>
+            <translation>与 --screenshot 一起使用：打印图层列表（自上而下）以及地图在截图中的位置。</translation>
+        </message>
+        <message>
+            <source>GeoPackage, shapefile, folder of shapefiles …</source>
+            <translation>GeoPackage、Shapefile、Shapefile 文件夹……</translation>
+        </message>
+        <message>
+            <source>--screenshot needs a SOURCE</source>
+            <translation>--screenshot 需要一个数据源 SOURCE</translation>
+        </message>
+        <message>
+            <source>--size wants WxH, for instance 1280x800</source>
+            <translation>--size 的格式为 宽x高，例如 1280x800</translation>
+        </message>
+        <message>
+            <source>not loaded: %1</source>
+            <translation>未加载：%1</translation>
+        </message>
+        <message>
+            <source>cannot write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <source>the load or the render did not finish within %1 s</source>
+            <translation>加载或绘制未在 %1 秒内完成</translation>
         </message>
     </context>
 </TS>

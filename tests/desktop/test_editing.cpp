@@ -250,6 +250,9 @@ private slots:
         auto* label = window->findChild<QLabel*>(QStringLiteral("measureLabel"));
         QVERIFY2(label->text().contains(QString::number(geo::muFromM2(expectedM2), 'f', 2)),
                  qPrintable(label->text()));
+        // To look at it: PARKATLAS_EDIT_SCREENSHOT=drawing.png.
+        if (const QString shot = qEnvironmentVariable("PARKATLAS_EDIT_SCREENSHOT"); !shot.isEmpty())
+            window->grab().save(shot);
 
         QSignalSpy checked(editing, &EditingUi::checked);
         click(canvas, pixel(window.get(), corners[3].x, corners[3].y));
