@@ -351,13 +351,7 @@ void EditingUi::onSaveFinished(const SaveOutcome& outcome)
     if (outcome.error.isEmpty()) {
         say(tr("Saved %1.").arg(QString::fromStdString(m_controller.layerName())));
         // Read the layer back as stored (new features get their ids) and go on editing it.
-        m_startAfterLoad = QString::fromStdString(m_controller.layerName());
-        m_controller.undoStack()->setClean();
-        m_controller.stop();
-        m_layerIndex = -1;
-        m_window->setEditedLayer(-1);
-        setTool(Tool::None);
-        m_window->reloadKeepingView();
+        reloadAndEditAgain(std::nullopt);
         emit saved({});
         return;
     }
@@ -422,8 +416,13 @@ void EditingUi::onStoreChanged()
     journal.store = m_controller.store();
     journal.layer = m_controller.layerName();
     journal.changes = m_controller.changes();
-    m_restoreAfterLoad = journal;
-    m_startAfterLoad = QString::fromStdString(journal.layer);
+    reloadAndEditAgain(std::move(journal));
+}
+
+void EditingUi::reloadAndEditAgain(std::optional<geo::EditJournal> restore)
+{
+    m_startAfterLoad = QString::fromStdString(m_controller.layerName());
+    m_restoreAfterLoad = std::move(restore);
     m_controller.undoStack()->setClean();
     m_controller.stop();
     m_layerIndex = -1;

@@ -96,6 +96,9 @@ private:
     void onStoreChanged();
     void onMapLoaded();
     void offerGeoPackageCopy(int index);
+    /// Ends this session, reads the map again and edits the same layer of it, with `restore`'s
+    /// edits put back on top when given.
+    void reloadAndEditAgain(std::optional<geo::EditJournal> restore);
     /// What editCopy() copies for canvas layer `index`.
     QString copiedSourceOf(int index) const;
     void say(const QString& text);

@@ -276,7 +276,21 @@ double squaredDistance(EditPoint a, EditPoint b)
     return dx * dx + dy * dy;
 }
 
-/// The point of segment a–b nearest to p.
+/// Calls f(ref, path) for every path (ring or line) of the geometry.
+template <typename F> void forEachPath(const EditGeometry& geometry, F&& f)
+{
+    if (geometry.kind == GeometryKind::Polygon) {
+        for (std::size_t p = 0; p < geometry.polygons.size(); ++p)
+            for (std::size_t r = 0; r < geometry.polygons[p].rings.size(); ++r)
+                f(VertexRef{p, r, 0}, geometry.polygons[p].rings[r]);
+    } else if (geometry.kind == GeometryKind::Line) {
+        for (std::size_t p = 0; p < geometry.lines.size(); ++p)
+            f(VertexRef{p, 0, 0}, geometry.lines[p]);
+    }
+}
+
+} // namespace
+
 EditPoint nearestOnSegment(EditPoint a, EditPoint b, EditPoint p)
 {
     const double dx = b.x - a.x;
@@ -292,20 +306,6 @@ EditPoint nearestOnSegment(EditPoint a, EditPoint b, EditPoint p)
     return {a.x + t * dx, a.y + t * dy};
 }
 
-/// Calls f(ref, path) for every path (ring or line) of the geometry.
-template <typename F> void forEachPath(const EditGeometry& geometry, F&& f)
-{
-    if (geometry.kind == GeometryKind::Polygon) {
-        for (std::size_t p = 0; p < geometry.polygons.size(); ++p)
-            for (std::size_t r = 0; r < geometry.polygons[p].rings.size(); ++r)
-                f(VertexRef{p, r, 0}, geometry.polygons[p].rings[r]);
-    } else if (geometry.kind == GeometryKind::Line) {
-        for (std::size_t p = 0; p < geometry.lines.size(); ++p)
-            f(VertexRef{p, 0, 0}, geometry.lines[p]);
-    }
-}
-
-} // namespace
 
 bool EditGeometry::isEmpty() const
 {

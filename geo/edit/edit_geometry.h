@@ -76,6 +76,9 @@ struct EditGeometry {
     bool isRing(const VertexRef& /*ref*/) const { return kind == GeometryKind::Polygon; }
 };
 
+/// The point of segment a–b nearest to `p` (a or b themselves at the ends, exactly).
+EditPoint nearestOnSegment(EditPoint a, EditPoint b, EditPoint p);
+
 /// The vertex nearest to `p` within `tolerance` (map units), or nullopt.
 std::optional<VertexRef> nearestVertex(const EditGeometry& geometry, EditPoint p, double tolerance);
 /// The segment nearest to `p` within `tolerance`, or nullopt. A ring's closing segment (last

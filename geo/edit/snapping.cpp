@@ -50,21 +50,6 @@ double distance(EditPoint a, EditPoint b)
     return std::sqrt(squaredDistance(a, b));
 }
 
-EditPoint nearestOnSegment(EditPoint a, EditPoint b, EditPoint p)
-{
-    const double dx = b.x - a.x;
-    const double dy = b.y - a.y;
-    const double lengthSquared = dx * dx + dy * dy;
-    if (lengthSquared == 0)
-        return a;
-    const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / lengthSquared, 0.0, 1.0);
-    if (t == 0)
-        return a;
-    if (t == 1)
-        return b;
-    return {a.x + t * dx, a.y + t * dy};
-}
-
 /// The nearest vertex and the nearest segment point within a tolerance, over the paths shown
 /// to it. Strictly nearer wins, so among equals the first shown does: snapPoint shows features
 /// in (layer, feature, part, ring) order with or without an index, and gets the same answer.

@@ -487,6 +487,27 @@ private:
             throw Cancelled();
     }
 
+    /// The layers a rule's `layers` setting names (unknown names warned about and left out),
+    /// never `except` (the rule's reference layer), only polygon layers when `polygonsOnly`.
+    std::vector<const LayerView*> layersNamed(ComplianceRule rule,
+                                              const std::vector<std::string>& names, Role except,
+                                              bool polygonsOnly)
+    {
+        std::vector<const LayerView*> layers;
+        for (const std::string& name : names) {
+            const auto role = roleFromLayerName(name);
+            if (!role) {
+                warn(rule, "unknown layer \"" + name + "\" (ignored)");
+                continue;
+            }
+            const LayerView* layer = view(*role);
+            if (layer && *role != except &&
+                (!polygonsOnly || layer->kind() == GeometryKind::Polygon))
+                layers.push_back(layer);
+        }
+        return layers;
+    }
+
     static Worker::Builder fromLayer(const LayerView& layer)
     {
         return [&layer](GeosContext& geos, std::size_t i) {
@@ -1031,16 +1052,8 @@ private:
             return geos.fromWkb(unionWkb);
         };
         const void* key = &unionWkb;
-        std::vector<const LayerView*> targets;
-        for (const std::string& name : s.layers) {
-            const auto role = roleFromLayerName(name);
-            if (!role) {
-                warn(ComplianceRule::OutsideBoundary, "unknown layer \"" + name + "\" (ignored)");
-                continue;
-            }
-            if (const LayerView* layer = view(*role); layer && *role != Role::Boundary)
-                targets.push_back(layer);
-        }
+        const std::vector<const LayerView*> targets =
+            layersNamed(ComplianceRule::OutsideBoundary, s.layers, Role::Boundary, false);
         const double base = m_progressBase, span = m_progressSpan;
         for (std::size_t t = 0; t < targets.size(); ++t) {
             const LayerView& layer = *targets[t];
@@ -1234,17 +1247,8 @@ private:
             return kind && contains(s.kinds, *kind);
         });
         const auto build = fromLayer(*protectedAreas);
-        std::vector<const LayerView*> targets;
-        for (const std::string& name : s.layers) {
-            const auto role = roleFromLayerName(name);
-            if (!role) {
-                warn(ComplianceRule::ProtectedOverlap, "unknown layer \"" + name + "\" (ignored)");
-                continue;
-            }
-            if (const LayerView* layer = view(*role);
-                layer && layer->kind() == GeometryKind::Polygon && *role != Role::Protected)
-                targets.push_back(layer);
-        }
+        const std::vector<const LayerView*> targets =
+            layersNamed(ComplianceRule::ProtectedOverlap, s.layers, Role::Protected, true);
         const double base = m_progressBase, span = m_progressSpan;
         for (std::size_t t = 0; t < targets.size(); ++t) {
             const LayerView& layer = *targets[t];
@@ -1552,17 +1556,8 @@ private:
         const auto& s = m_settings.unacquiredLand;
         const auto& stages = m_settings.worksOnUnacquiredLand;
         const LayerView* acquisition = view(Role::Acquisition);
-        std::vector<const LayerView*> targets;
-        for (const std::string& name : s.layers) {
-            const auto role = roleFromLayerName(name);
-            if (!role) {
-                warn(ComplianceRule::UnacquiredLand, "unknown layer \"" + name + "\" (ignored)");
-                continue;
-            }
-            if (const LayerView* layer = view(*role);
-                layer && layer->kind() == GeometryKind::Polygon && *role != Role::Acquisition)
-                targets.push_back(layer);
-        }
+        const std::vector<const LayerView*> targets =
+            layersNamed(ComplianceRule::UnacquiredLand, s.layers, Role::Acquisition, true);
         if (targets.empty())
             return;
         if (!acquisition)
