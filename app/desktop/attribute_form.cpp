@@ -39,8 +39,8 @@ AttributeForm::AttributeForm(const geo::AttributeTable& table, std::optional<geo
             order.push_back(f);
     for (std::size_t f : order) {
         const geo::FieldDef& def = table.fields()[f];
-        if (def.name == "fid" || def.name == "FID")
-            continue;
+        if (def.name == "fid" || def.name == "FID" || def.name == "row_version")
+            continue; // kept by the store itself
         Row row;
         row.field = def.name;
         const auto value = values.find(def.name);

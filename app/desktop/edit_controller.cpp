@@ -126,6 +126,24 @@ void copyGeometry(const geo::GeometryStore& from, std::size_t row, geo::Geometry
     to.endFeature();
 }
 
+/// Fields the store keeps itself (the feature id, PostGIS's row_version): never written by an
+/// editor.
+bool storeManaged(const std::string& field)
+{
+    return field == "fid" || field == "FID" || field == "row_version";
+}
+
+/// The values an editor may write: the store's own fields left out, and for a new feature the
+/// fields left empty (they are null anyway).
+geo::FieldValues writable(const geo::FieldValues& values, bool insert)
+{
+    geo::FieldValues out;
+    for (const auto& [name, value] : values)
+        if (!storeManaged(name) && (value || !insert))
+            out[name] = value;
+    return out;
+}
+
 /// The WKB type of a stored geometry (its first bytes), 0 when there is none.
 bool wkbIsMulti(const std::vector<unsigned char>& wkb)
 {
@@ -629,13 +647,13 @@ std::vector<geo::FeatureChange> EditController::changes() const
             if (feature.deleted)
                 continue;
             change.kind = geo::FeatureChange::Kind::Insert;
-            change.values = feature.values;
+            change.values = writable(feature.values, true);
             change.geometryWkb = feature.geometry.toWkb(m_multi);
         } else if (feature.deleted) {
             change.kind = geo::FeatureChange::Kind::Delete;
         } else {
             change.kind = geo::FeatureChange::Kind::Update;
-            change.values = feature.values;
+            change.values = writable(feature.values, false);
             if (feature.geometryChanged)
                 change.geometryWkb = feature.geometry.toWkb(m_multi);
         }

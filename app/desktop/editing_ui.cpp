@@ -356,10 +356,12 @@ void EditingUi::onSaveFinished(const SaveOutcome& outcome)
         return;
     }
     if (!outcome.conflict) {
-        QMessageBox::critical(m_window, tr("Save Edits"),
-                              tr("Nothing was saved; your edits are kept.\n\n%1")
-                                  .arg(outcome.error));
-        emit saved(outcome.error);
+        emit saved(outcome.error); // before the box: what waits on the save hears it now
+        QMessageBox box(QMessageBox::Critical, tr("Save Edits"),
+                        tr("Nothing was saved; your edits are kept.\n\n%1").arg(outcome.error),
+                        QMessageBox::Ok, m_window);
+        box.setObjectName(QStringLiteral("saveErrorBox"));
+        box.exec();
         return;
     }
     // Someone else saved some of the same features: never overwrite silently.

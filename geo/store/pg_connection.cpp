@@ -234,12 +234,14 @@ std::string PgConnection::currentSchema()
                 name += path[at++];
             while (!name.empty() && name.back() == ' ')
                 name.pop_back();
-            if (name == "$user") {
-                const std::string user = currentUser();
-                if (exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {user}).rows() > 0)
-                    return user;
-                continue;
-            }
+        }
+        // "$user", quoted as PostgreSQL's default search_path has it or not: the schema named
+        // after the user, when there is one (never a schema literally named "$user").
+        if (name == "$user") {
+            const std::string user = currentUser();
+            if (exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {user}).rows() > 0)
+                return user;
+            continue;
         }
         if (!name.empty())
             return name;

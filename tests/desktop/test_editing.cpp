@@ -13,7 +13,9 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
+#include "geo/model/park.h"
 #include "geo/store/edit_session.h"
+#include "geo/store/postgis_transfer.h"
 
 #include <QApplication>
 #include <QCryptographicHash>
@@ -166,16 +168,25 @@ private:
         return window;
     }
 
-    /// Starts editing the expansion layer and shows `extent`.
-    static bool editExpansion(MainWindow* window, const geo::Envelope& extent)
+    /// Starts editing the expansion layer and shows `extent`. Returns why not ("" when done).
+    static QString editExpansionWhyNot(MainWindow* window, const geo::Envelope& extent)
     {
         const int index = window->layerIndex(QStringLiteral("expansion"));
-        if (index < 0)
-            return false;
-        if (!window->editing()->startEditing(index, true).isEmpty())
-            return false;
-        window->canvas()->setExtent(extent);
-        return true;
+        if (index < 0) {
+            QStringList names;
+            for (const auto& layer : window->canvas()->layers())
+                names.append(QString::fromStdString(layer.snapshot.layer->name + " " +
+                                                    layer.snapshot.layer->sourcePath));
+            return QStringLiteral("no expansion layer on the map: ") + names.join(QLatin1String(", "));
+        }
+        const QString why = window->editing()->startEditing(index, true);
+        if (why.isEmpty())
+            window->canvas()->setExtent(extent);
+        return why;
+    }
+    static bool editExpansion(MainWindow* window, const geo::Envelope& extent)
+    {
+        return editExpansionWhyNot(window, extent).isEmpty();
     }
 
     static QPointF pixel(MainWindow* window, double x, double y)
@@ -707,6 +718,71 @@ private slots:
                  qPrintable(saved.first().first().toString()));
         QCOMPARE(readLayer(m_park, "expansion").featureCount(), storedCount + 1);
         QTRY_VERIFY_WITH_TIMEOUT(EditController::pendingJournals().isEmpty(), kTimeoutMs);
+    }
+
+    void editsAPostGisParkInPlace()
+    {
+        // A throwaway server (tests/postgis/throwaway-cluster.sh), the sample park pushed into
+        // it, opened in the viewer by its connection string, a zone drawn and saved.
+        const QString cluster = m_dir.filePath(QStringLiteral("cluster"));
+        QProcess start;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("PARKATLAS_CLUSTER_OWNER"),
+                           QString::number(QCoreApplication::applicationPid()));
+        start.setProcessEnvironment(environment);
+        QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner |
+                                                QFile::ExeOwner | QFile::ReadOther |
+                                                QFile::ExeOther | QFile::ReadGroup |
+                                                QFile::ExeGroup);
+        start.start(QStringLiteral("bash"),
+                    {QStringLiteral(PARKATLAS_CLUSTER_SCRIPT), QStringLiteral("start"), cluster,
+                     QStringLiteral("parkatlas"), QStringLiteral("--"), QStringLiteral("-c"),
+                     QStringLiteral("fsync=off")});
+        QVERIFY(start.waitForFinished(120000));
+        const QString out = QString::fromUtf8(start.readAllStandardOutput()).trimmed();
+        QVERIFY2(start.exitCode() == 0, qPrintable(out + start.readAllStandardError()));
+        const QString port = out.section(QLatin1Char('\n'), -1);
+        const QString uri = QStringLiteral("postgresql://postgres@127.0.0.1:%1/parkatlas").arg(port);
+        struct Stop {
+            QString cluster;
+            ~Stop()
+            {
+                QProcess::execute(QStringLiteral("bash"), {QStringLiteral(PARKATLAS_CLUSTER_SCRIPT),
+                                                          QStringLiteral("stop"), cluster});
+            }
+        } stop{cluster};
+        geo::IssueList issues;
+        geo::pushPark(geo::discoverPark(m_park.toStdString()), uri.toStdString(), {}, issues);
+        const std::size_t stored =
+            geo::EditSession::open(uri.toStdString(), "expansion")->fids().size();
+
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1000, 700);
+        window->canvas()->setRefreshDelay(10);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        window->openSources({uri});
+        QVERIFY(ready.wait(kTimeoutMs));
+        const QString why = editExpansionWhyNot(window.get(), {501400, 3377200, 501700, 3377500});
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        EditingUi* editing = window->editing();
+        QCOMPARE(editing->controller()->store(), uri.toStdString());
+        QVERIFY(drawPolygon(window.get(), {{501500, 3377300}, {501600, 3377300}, {501550, 3377380}},
+                            QStringLiteral("服务器上的方案")) < 0);
+        QSignalSpy saved(editing, &EditingUi::saved);
+        answerNextBox(QStringLiteral("saveErrorBox"), QString());
+        editing->save();
+        QVERIFY(saved.wait(kTimeoutMs));
+        QVERIFY2(saved.first().first().toString().isEmpty(),
+                 qPrintable(saved.first().first().toString()));
+        auto session = geo::EditSession::open(uri.toStdString(), "expansion");
+        const std::vector<std::int64_t> fids = session->fids();
+        QCOMPARE(fids.size(), stored + 1);
+        QCOMPARE(session->read(fids.back()).values.at("name").value_or(""),
+                 std::string("服务器上的方案"));
+        QTRY_VERIFY_WITH_TIMEOUT(editing->controller()->isEditing(), kTimeoutMs);
+        editing->stopEditing(true);
     }
 
 public:

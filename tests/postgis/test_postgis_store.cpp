@@ -289,3 +289,18 @@ TEST(ServerSideTest, BuildingCoverageMeasuredByTheServerIsTheLocalOne)
     }
     EXPECT_GT(covered, 100u);
 }
+
+// PostgreSQL's default search_path is `"$user", public`, with the quotes: a connection without
+// options means the user's own schema when there is one, else public, never a schema literally
+// named "$user" (push used to create one, and the viewer then named its layers "$user.parcels").
+TEST(PostgisStoreTest, TheDefaultSearchPathMeansTheUsersSchemaOrPublic)
+{
+    PgConnection carol(PostgisCluster::uri("carol"));
+    EXPECT_EQ(carol.exec("SELECT current_setting('search_path')").text(0, 0),
+              "\"$user\", public");
+    EXPECT_EQ(carol.currentSchema(), "public");
+    PostgisCluster::psql("CREATE SCHEMA IF NOT EXISTS carol AUTHORIZATION carol");
+    PgConnection again(PostgisCluster::uri("carol"));
+    EXPECT_EQ(again.currentSchema(), "carol");
+    PostgisCluster::psql("DROP SCHEMA carol");
+}
