@@ -416,7 +416,7 @@ public:
         for (auto& worker : m_workers)
             for (Finding& finding : worker->findings)
                 result.findings.push_back(std::move(finding));
-        sortFindings(result.findings);
+        sortComplianceFindings(result.findings);
         return result;
     }
 
@@ -506,6 +506,23 @@ private:
                 layers.push_back(layer);
         }
         return layers;
+    }
+
+    /// parallel() over every feature of each layer in turn, work(layer, worker, i), each layer
+    /// its share of the step's progress.
+    template <typename Work>
+    void parallelOverLayers(const std::vector<const LayerView*>& layers, Work&& work)
+    {
+        const double base = m_progressBase, span = m_progressSpan;
+        for (std::size_t t = 0; t < layers.size(); ++t) {
+            const LayerView& layer = *layers[t];
+            m_progressBase = base + span * static_cast<double>(t) / layers.size();
+            m_progressSpan = span / layers.size();
+            parallel(layer.count(),
+                     [&](Worker& worker, std::size_t i) { work(layer, worker, i); });
+        }
+        m_progressBase = base;
+        m_progressSpan = span;
     }
 
     static Worker::Builder fromLayer(const LayerView& layer)
@@ -1054,68 +1071,61 @@ private:
         const void* key = &unionWkb;
         const std::vector<const LayerView*> targets =
             layersNamed(ComplianceRule::OutsideBoundary, s.layers, Role::Boundary, false);
-        const double base = m_progressBase, span = m_progressSpan;
-        for (std::size_t t = 0; t < targets.size(); ++t) {
-            const LayerView& layer = *targets[t];
-            m_progressBase = base + span * static_cast<double>(t) / targets.size();
-            m_progressSpan = span / targets.size();
-            parallel(layer.count(), [&](Worker& worker, std::size_t i) {
-                if (!layer.usable[i])
+        parallelOverLayers(targets, [&](const LayerView& layer, Worker& worker,
+                                        std::size_t i) {
+            if (!layer.usable[i])
+                return;
+            GEOSContextHandle_t h = worker.geos.handle();
+            const GEOSPreparedGeometry* inside = worker.prepared(key, 0, build);
+            GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
+            if (!inside || !g || GEOSPreparedCovers_r(h, inside, g.get()) == 1)
+                return;
+            GeosGeomPtr outside = GEOSPreparedIntersects_r(h, inside, g.get()) == 1
+                                      ? worker.geos.own(GEOSDifference_r(
+                                            h, g.get(), worker.cached(key, 0, build)))
+                                      : worker.geos.own(GEOSGeom_clone_r(h, g.get()));
+            if (!outside) {
+                overlayProblem(layer, i, worker.geos.takeLastError());
+                return;
+            }
+            Finding f = finding(ComplianceRule::OutsideBoundary, layer, i);
+            const std::string kind = s.boundaryKind;
+            if (layer.kind() == GeometryKind::Polygon) {
+                const double m2 = worker.areaM2(outside.get());
+                if (m2 <= s.sliverM2)
                     return;
-                GEOSContextHandle_t h = worker.geos.handle();
-                const GEOSPreparedGeometry* inside = worker.prepared(key, 0, build);
-                GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
-                if (!inside || !g || GEOSPreparedCovers_r(h, inside, g.get()) == 1)
+                const double total = worker.area.areaM2(layer.store(), i, layer.fid(i));
+                f.areaMu = muFromM2(m2);
+                f.reasonZh = layer.describe(i) + " 有 " + fixed(f.areaMu) + " 亩在" + kind +
+                             "之外（占 " + percent(m2 / total) + "）";
+                f.reasonEn = layer.describeEn(i) + ": " + fixed(f.areaMu) +
+                             " mu lie outside the boundary (" + kind + "), " +
+                             percent(m2 / total) + " of it";
+                f.evidence = {ev("boundary_kind", std::optional<std::string>(kind)),
+                              ev("outside_m2", std::optional<double>(m2)),
+                              ev("outside_share", std::optional<double>(m2 / total))};
+            } else if (layer.kind() == GeometryKind::Line) {
+                const double m = worker.lengthM(outside.get());
+                if (m <= s.sliverM)
                     return;
-                GeosGeomPtr outside = GEOSPreparedIntersects_r(h, inside, g.get()) == 1
-                                          ? worker.geos.own(GEOSDifference_r(
-                                                h, g.get(), worker.cached(key, 0, build)))
-                                          : worker.geos.own(GEOSGeom_clone_r(h, g.get()));
-                if (!outside) {
-                    overlayProblem(layer, i, worker.geos.takeLastError());
-                    return;
-                }
-                Finding f = finding(ComplianceRule::OutsideBoundary, layer, i);
-                const std::string kind = s.boundaryKind;
-                if (layer.kind() == GeometryKind::Polygon) {
-                    const double m2 = worker.areaM2(outside.get());
-                    if (m2 <= s.sliverM2)
-                        return;
-                    const double total = worker.area.areaM2(layer.store(), i, layer.fid(i));
-                    f.areaMu = muFromM2(m2);
-                    f.reasonZh = layer.describe(i) + " 有 " + fixed(f.areaMu) + " 亩在" + kind +
-                                 "之外（占 " + percent(m2 / total) + "）";
-                    f.reasonEn = layer.describeEn(i) + ": " + fixed(f.areaMu) +
-                                 " mu lie outside the boundary (" + kind + "), " +
-                                 percent(m2 / total) + " of it";
-                    f.evidence = {ev("boundary_kind", std::optional<std::string>(kind)),
-                                  ev("outside_m2", std::optional<double>(m2)),
-                                  ev("outside_share", std::optional<double>(m2 / total))};
-                } else if (layer.kind() == GeometryKind::Line) {
-                    const double m = worker.lengthM(outside.get());
-                    if (m <= s.sliverM)
-                        return;
-                    const double total = worker.area.lengthM(layer.store(), i);
-                    f.reasonZh = layer.describe(i) + " 有 " + fixed(m) + " m 在" + kind +
-                                 "之外（占 " + percent(m / total) + "）";
-                    f.reasonEn = layer.describeEn(i) + ": " + fixed(m) +
-                                 " m lie outside the boundary (" + kind + "), " +
-                                 percent(m / total) + " of it";
-                    f.evidence = {ev("boundary_kind", std::optional<std::string>(kind)),
-                                  ev("outside_m", std::optional<double>(m)),
-                                  ev("outside_share", std::optional<double>(m / total))};
-                } else {
-                    f.reasonZh = layer.describe(i) + " 位于" + kind + "之外";
-                    f.reasonEn = layer.describeEn(i) + " lies outside the boundary (" + kind + ")";
-                    f.evidence = {ev("boundary_kind", std::optional<std::string>(kind))};
-                }
-                f.clause = "开发区四至范围（" + kind + "）";
-                f.geometryWkb = worker.wkb(outside.get());
-                worker.findings.push_back(std::move(f));
-            });
-        }
-        m_progressBase = base;
-        m_progressSpan = span;
+                const double total = worker.area.lengthM(layer.store(), i);
+                f.reasonZh = layer.describe(i) + " 有 " + fixed(m) + " m 在" + kind +
+                             "之外（占 " + percent(m / total) + "）";
+                f.reasonEn = layer.describeEn(i) + ": " + fixed(m) +
+                             " m lie outside the boundary (" + kind + "), " +
+                             percent(m / total) + " of it";
+                f.evidence = {ev("boundary_kind", std::optional<std::string>(kind)),
+                              ev("outside_m", std::optional<double>(m)),
+                              ev("outside_share", std::optional<double>(m / total))};
+            } else {
+                f.reasonZh = layer.describe(i) + " 位于" + kind + "之外";
+                f.reasonEn = layer.describeEn(i) + " lies outside the boundary (" + kind + ")";
+                f.evidence = {ev("boundary_kind", std::optional<std::string>(kind))};
+            }
+            f.clause = "开发区四至范围（" + kind + "）";
+            f.geometryWkb = worker.wkb(outside.get());
+            worker.findings.push_back(std::move(f));
+        });
     }
 
     // -- road_red_line ------------------------------------------------------------------------
@@ -1249,71 +1259,64 @@ private:
         const auto build = fromLayer(*protectedAreas);
         const std::vector<const LayerView*> targets =
             layersNamed(ComplianceRule::ProtectedOverlap, s.layers, Role::Protected, true);
-        const double base = m_progressBase, span = m_progressSpan;
-        for (std::size_t t = 0; t < targets.size(); ++t) {
-            const LayerView& layer = *targets[t];
-            m_progressBase = base + span * static_cast<double>(t) / targets.size();
-            m_progressSpan = span / targets.size();
-            parallel(layer.count(), [&](Worker& worker, std::size_t i) {
-                if (!layer.usable[i])
-                    return;
-                index.query(layer.store().envelope(i), worker.candidates);
-                if (worker.candidates.empty())
-                    return;
-                std::sort(worker.candidates.begin(), worker.candidates.end());
-                GEOSContextHandle_t h = worker.geos.handle();
-                GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
-                std::vector<GeosGeomPtr> pieces;
-                std::vector<std::string> kinds, names;
-                for (std::uint32_t p : worker.candidates) {
-                    const GEOSPreparedGeometry* area = worker.prepared(protectedAreas, p, build);
-                    if (!area || GEOSPreparedIntersects_r(h, area, g.get()) != 1 ||
-                        GEOSPreparedTouches_r(h, area, g.get()) == 1)
-                        continue;
-                    GeosGeomPtr piece =
-                        GEOSPreparedContains_r(h, area, g.get()) == 1
-                            ? worker.geos.own(GEOSGeom_clone_r(h, g.get()))
-                            : worker.geos.own(GEOSIntersection_r(
-                                  h, g.get(), worker.cached(protectedAreas, p, build)));
-                    if (!piece) {
-                        overlayProblem(layer, i, worker.geos.takeLastError());
-                        continue;
-                    }
-                    // Each area's own overlap must be more than a sliver to name it.
-                    if (worker.areaM2(piece.get()) <= s.sliverM2)
-                        continue;
-                    pieces.push_back(std::move(piece));
-                    addUnique(kinds, protectedAreas->text(p, kindField).value_or("(kind unknown)"));
-                    addUnique(names, protectedAreas->text(p, nameField).value_or(""));
+        parallelOverLayers(targets, [&](const LayerView& layer, Worker& worker,
+                                        std::size_t i) {
+            if (!layer.usable[i])
+                return;
+            index.query(layer.store().envelope(i), worker.candidates);
+            if (worker.candidates.empty())
+                return;
+            std::sort(worker.candidates.begin(), worker.candidates.end());
+            GEOSContextHandle_t h = worker.geos.handle();
+            GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
+            std::vector<GeosGeomPtr> pieces;
+            std::vector<std::string> kinds, names;
+            for (std::uint32_t p : worker.candidates) {
+                const GEOSPreparedGeometry* area = worker.prepared(protectedAreas, p, build);
+                if (!area || GEOSPreparedIntersects_r(h, area, g.get()) != 1 ||
+                    GEOSPreparedTouches_r(h, area, g.get()) == 1)
+                    continue;
+                GeosGeomPtr piece =
+                    GEOSPreparedContains_r(h, area, g.get()) == 1
+                        ? worker.geos.own(GEOSGeom_clone_r(h, g.get()))
+                        : worker.geos.own(GEOSIntersection_r(
+                              h, g.get(), worker.cached(protectedAreas, p, build)));
+                if (!piece) {
+                    overlayProblem(layer, i, worker.geos.takeLastError());
+                    continue;
                 }
-                if (pieces.empty())
-                    return;
-                GeosGeomPtr overlap = worker.unionOf(pieces);
-                const double m2 = worker.areaM2(overlap.get());
-                if (m2 <= s.sliverM2)
-                    return;
-                Finding f = finding(ComplianceRule::ProtectedOverlap, layer, i);
-                f.areaMu = muFromM2(m2);
-                f.geometryWkb = worker.wkb(overlap.get());
-                const std::string named =
-                    names.empty() ? joined(kinds, "、")
-                                  : joined(kinds, "、") + "（" + joined(names, "、") + "）";
-                f.reasonZh = layer.describe(i) + " 与" + named + "重叠 " + fixed(f.areaMu) +
-                             " 亩（" + fixed(m2) + " m²）";
-                f.reasonEn = layer.describeEn(i) + " overlaps " + joined(kinds, ", ") +
-                             (names.empty() ? "" : " (" + joined(names, ", ") + ")") + " by " +
-                             fixed(f.areaMu) + " mu (" + fixed(m2) + " m²)";
-                f.clause = "三区三线管控（永久基本农田、生态保护红线）及河道蓝线、高压走廊控制";
-                f.evidence = {ev("kind", std::optional<std::string>(joined(kinds, ", "))),
-                              ev("name", names.empty()
-                                             ? std::nullopt
-                                             : std::optional<std::string>(joined(names, ", "))),
-                              ev("overlap_m2", std::optional<double>(m2))};
-                worker.findings.push_back(std::move(f));
-            });
-        }
-        m_progressBase = base;
-        m_progressSpan = span;
+                // Each area's own overlap must be more than a sliver to name it.
+                if (worker.areaM2(piece.get()) <= s.sliverM2)
+                    continue;
+                pieces.push_back(std::move(piece));
+                addUnique(kinds, protectedAreas->text(p, kindField).value_or("(kind unknown)"));
+                addUnique(names, protectedAreas->text(p, nameField).value_or(""));
+            }
+            if (pieces.empty())
+                return;
+            GeosGeomPtr overlap = worker.unionOf(pieces);
+            const double m2 = worker.areaM2(overlap.get());
+            if (m2 <= s.sliverM2)
+                return;
+            Finding f = finding(ComplianceRule::ProtectedOverlap, layer, i);
+            f.areaMu = muFromM2(m2);
+            f.geometryWkb = worker.wkb(overlap.get());
+            const std::string named =
+                names.empty() ? joined(kinds, "、")
+                              : joined(kinds, "、") + "（" + joined(names, "、") + "）";
+            f.reasonZh = layer.describe(i) + " 与" + named + "重叠 " + fixed(f.areaMu) +
+                         " 亩（" + fixed(m2) + " m²）";
+            f.reasonEn = layer.describeEn(i) + " overlaps " + joined(kinds, ", ") +
+                         (names.empty() ? "" : " (" + joined(names, ", ") + ")") + " by " +
+                         fixed(f.areaMu) + " mu (" + fixed(m2) + " m²)";
+            f.clause = "三区三线管控（永久基本农田、生态保护红线）及河道蓝线、高压走廊控制";
+            f.evidence = {ev("kind", std::optional<std::string>(joined(kinds, ", "))),
+                          ev("name", names.empty()
+                                         ? std::nullopt
+                                         : std::optional<std::string>(joined(names, ", "))),
+                          ev("overlap_m2", std::optional<double>(m2))};
+            worker.findings.push_back(std::move(f));
+        });
     }
 
     // -- overlapping_parcels ------------------------------------------------------------------
@@ -1583,97 +1586,72 @@ private:
                           [&](std::size_t a) { return acquisition->usable[a] != 0; });
         }
         const auto build = acquisition ? fromLayer(*acquisition) : Worker::Builder();
-        const double base = m_progressBase, span = m_progressSpan;
-        for (std::size_t t = 0; t < targets.size(); ++t) {
-            const LayerView& layer = *targets[t];
-            m_progressBase = base + span * static_cast<double>(t) / targets.size();
-            m_progressSpan = span / targets.size();
-            parallel(layer.count(), [&](Worker& worker, std::size_t i) {
-                if (!layer.usable[i])
-                    return;
-                GEOSContextHandle_t h = worker.geos.handle();
-                GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
-                if (!g)
-                    return;
-                if (index)
-                    index->query(layer.store().envelope(i), worker.candidates);
-                else
-                    worker.candidates.clear();
-                std::sort(worker.candidates.begin(), worker.candidates.end());
-                std::vector<GeosGeomPtr> acquiredParts;
-                std::vector<std::string> batches;
-                for (std::uint32_t a : worker.candidates) {
-                    const GEOSPreparedGeometry* batch = worker.prepared(acquisition, a, build);
-                    if (!batch || GEOSPreparedIntersects_r(h, batch, g.get()) != 1 ||
-                        GEOSPreparedTouches_r(h, batch, g.get()) == 1)
-                        continue;
-                    addUnique(batches,
-                              acquisition->featureId(a).empty()
-                                  ? "fid " + std::to_string(acquisition->fid(a))
-                                  : acquisition->featureId(a) + "（" +
-                                        acquisition->text(a, stageField).value_or("阶段不详") +
-                                        "）");
-                    if (acquired[a])
-                        acquiredParts.push_back(worker.geos.own(
-                            GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
-                }
-                GeosGeomPtr covered = worker.unionOf(acquiredParts);
-                GeosGeomPtr rest =
-                    covered ? worker.geos.own(GEOSDifference_r(h, g.get(), covered.get()))
-                            : worker.geos.own(GEOSGeom_clone_r(h, g.get()));
-                if (!rest) {
-                    overlayProblem(layer, i, worker.geos.takeLastError());
-                    return;
-                }
-                const double m2 = worker.areaM2(rest.get());
-                if (m2 <= s.sliverM2)
-                    return;
-                const double total = worker.area.areaM2(layer.store(), i, layer.fid(i));
-                const double acquiredM2 = covered ? std::max(0.0, total - m2) : 0.0;
-                Finding f = finding(ComplianceRule::UnacquiredLand, layer, i);
-                f.areaMu = muFromM2(m2);
-                f.geometryWkb = worker.wkb(rest.get());
-                const std::string stage = stages.acquiredFromStage;
-                f.reasonZh = layer.describe(i) + " 有 " + fixed(f.areaMu) + " 亩（占 " +
-                             percent(m2 / total) + "）征地未完成（未列入征地批次，或批次在" +
-                             stage + "之前）；已征 " + fixed(muFromM2(acquiredM2)) + " 亩" +
-                             (batches.empty() ? std::string("；不在任何征地批次内")
-                                              : "；涉及征地批次 " + joined(batches, "、"));
-                f.reasonEn = layer.describeEn(i) + ": " + fixed(f.areaMu) + " mu (" +
-                             percent(m2 / total) + ") not acquired up to " + stage + "; " +
-                             fixed(muFromM2(acquiredM2)) + " mu acquired" +
-                             (batches.empty() ? std::string("; in no acquisition batch")
-                                              : "; batches " + joined(batches, ", "));
-                f.clause = "《土地管理法》第四十五条至第四十八条：征收土地依法批准、足额补偿后方可"
-                           "纳入开发区用地";
-                f.evidence = {ev("unacquired_m2", std::optional<double>(m2)),
-                              ev("acquired_mu", std::optional<double>(muFromM2(acquiredM2))),
-                              ev("acquired_from_stage", std::optional<std::string>(stage)),
-                              ev("batches", batches.empty() ? std::nullopt
-                                                            : std::optional<std::string>(
-                                                                  joined(batches, ", ")))};
-                worker.findings.push_back(std::move(f));
-            });
-        }
-        m_progressBase = base;
-        m_progressSpan = span;
-    }
-
-    static void sortFindings(std::vector<Finding>& findings)
-    {
-        auto ruleRank = [](const std::string& rule) {
-            const auto parsed = complianceRuleFromString(rule);
-            return parsed ? static_cast<int>(*parsed) : 1000;
-        };
-        auto roleRank = [](const std::string& layer) {
-            const auto role = roleFromLayerName(layer);
-            return role ? static_cast<int>(*role) : 1000;
-        };
-        std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-            return std::make_tuple(ruleRank(a.rule), roleRank(a.layer), std::cref(a.fids),
-                                   std::cref(a.reasonEn)) <
-                   std::make_tuple(ruleRank(b.rule), roleRank(b.layer), std::cref(b.fids),
-                                   std::cref(b.reasonEn));
+        parallelOverLayers(targets, [&](const LayerView& layer, Worker& worker,
+                                        std::size_t i) {
+            if (!layer.usable[i])
+                return;
+            GEOSContextHandle_t h = worker.geos.handle();
+            GeosGeomPtr g = worker.geos.fromStore(layer.store(), i);
+            if (!g)
+                return;
+            if (index)
+                index->query(layer.store().envelope(i), worker.candidates);
+            else
+                worker.candidates.clear();
+            std::sort(worker.candidates.begin(), worker.candidates.end());
+            std::vector<GeosGeomPtr> acquiredParts;
+            std::vector<std::string> batches;
+            for (std::uint32_t a : worker.candidates) {
+                const GEOSPreparedGeometry* batch = worker.prepared(acquisition, a, build);
+                if (!batch || GEOSPreparedIntersects_r(h, batch, g.get()) != 1 ||
+                    GEOSPreparedTouches_r(h, batch, g.get()) == 1)
+                    continue;
+                addUnique(batches,
+                          acquisition->featureId(a).empty()
+                              ? "fid " + std::to_string(acquisition->fid(a))
+                              : acquisition->featureId(a) + "（" +
+                                    acquisition->text(a, stageField).value_or("阶段不详") +
+                                    "）");
+                if (acquired[a])
+                    acquiredParts.push_back(worker.geos.own(
+                        GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+            }
+            GeosGeomPtr covered = worker.unionOf(acquiredParts);
+            GeosGeomPtr rest =
+                covered ? worker.geos.own(GEOSDifference_r(h, g.get(), covered.get()))
+                        : worker.geos.own(GEOSGeom_clone_r(h, g.get()));
+            if (!rest) {
+                overlayProblem(layer, i, worker.geos.takeLastError());
+                return;
+            }
+            const double m2 = worker.areaM2(rest.get());
+            if (m2 <= s.sliverM2)
+                return;
+            const double total = worker.area.areaM2(layer.store(), i, layer.fid(i));
+            const double acquiredM2 = covered ? std::max(0.0, total - m2) : 0.0;
+            Finding f = finding(ComplianceRule::UnacquiredLand, layer, i);
+            f.areaMu = muFromM2(m2);
+            f.geometryWkb = worker.wkb(rest.get());
+            const std::string stage = stages.acquiredFromStage;
+            f.reasonZh = layer.describe(i) + " 有 " + fixed(f.areaMu) + " 亩（占 " +
+                         percent(m2 / total) + "）征地未完成（未列入征地批次，或批次在" +
+                         stage + "之前）；已征 " + fixed(muFromM2(acquiredM2)) + " 亩" +
+                         (batches.empty() ? std::string("；不在任何征地批次内")
+                                          : "；涉及征地批次 " + joined(batches, "、"));
+            f.reasonEn = layer.describeEn(i) + ": " + fixed(f.areaMu) + " mu (" +
+                         percent(m2 / total) + ") not acquired up to " + stage + "; " +
+                         fixed(muFromM2(acquiredM2)) + " mu acquired" +
+                         (batches.empty() ? std::string("; in no acquisition batch")
+                                          : "; batches " + joined(batches, ", "));
+            f.clause = "《土地管理法》第四十五条至第四十八条：征收土地依法批准、足额补偿后方可"
+                       "纳入开发区用地";
+            f.evidence = {ev("unacquired_m2", std::optional<double>(m2)),
+                          ev("acquired_mu", std::optional<double>(muFromM2(acquiredM2))),
+                          ev("acquired_from_stage", std::optional<std::string>(stage)),
+                          ev("batches", batches.empty() ? std::nullopt
+                                                        : std::optional<std::string>(
+                                                              joined(batches, ", ")))};
+            worker.findings.push_back(std::move(f));
         });
     }
 
@@ -1692,6 +1670,24 @@ private:
 };
 
 } // namespace
+
+void sortComplianceFindings(std::vector<Finding>& findings)
+{
+    auto ruleRank = [](const std::string& rule) {
+        const auto parsed = complianceRuleFromString(rule);
+        return parsed ? static_cast<int>(*parsed) : 1000;
+    };
+    auto roleRank = [](const std::string& layer) {
+        const auto role = roleFromLayerName(layer);
+        return role ? static_cast<int>(*role) : 1000;
+    };
+    std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
+        return std::make_tuple(ruleRank(a.rule), roleRank(a.layer), std::cref(a.fids),
+                               std::cref(a.reasonEn)) <
+               std::make_tuple(ruleRank(b.rule), roleRank(b.layer), std::cref(b.fids),
+                               std::cref(b.reasonEn));
+    });
+}
 
 ComplianceResult checkCompliance(const Park& park, const ComplianceOptions& options,
                                  IssueSink& issues)

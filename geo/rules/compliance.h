@@ -59,6 +59,11 @@ struct ComplianceResult {
     std::vector<Finding> findings;
 };
 
+/// The order of ComplianceResult::findings: by rule (allComplianceRules() order, cannot_decide
+/// and unknown rules last), layer role, fids, English reason; stable. The server-side check
+/// sorts with it too, so both engines list the same findings in the same order.
+void sortComplianceFindings(std::vector<Finding>& findings);
+
 /// Runs the plan-compliance rules on a park whose layers are in one working CRS (loadPark).
 /// Areas in findings (area_mu) are ellipsoidal, measured with AreaCalculator in the park's CRS.
 /// A feature whose geometry is invalid is reported by invalid_geometry (when run) and left out

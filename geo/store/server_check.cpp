@@ -282,24 +282,6 @@ std::string fidFilter(PgConnection& pg, const std::string& select)
     return pg.quoteIdentifier(kFidColumn) + " = ANY('{" + list + "}'::bigint[])";
 }
 
-void sortLikeTheLocalEngine(std::vector<Finding>& findings)
-{
-    auto ruleRank = [](const std::string& rule) {
-        const auto parsed = complianceRuleFromString(rule);
-        return parsed ? static_cast<int>(*parsed) : 1000;
-    };
-    auto roleRank = [](const std::string& layer) {
-        const auto role = roleFromLayerName(layer);
-        return role ? static_cast<int>(*role) : 1000;
-    };
-    std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-        return std::make_tuple(ruleRank(a.rule), roleRank(a.layer), std::cref(a.fids),
-                               std::cref(a.reasonEn)) <
-               std::make_tuple(ruleRank(b.rule), roleRank(b.layer), std::cref(b.fids),
-                               std::cref(b.reasonEn));
-    });
-}
-
 } // namespace
 
 ComplianceResult checkComplianceOnServer(const std::string& connection,
@@ -388,7 +370,7 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         for (Finding& f : part.findings)
             result.findings.push_back(std::move(f));
     }
-    sortLikeTheLocalEngine(result.findings);
+    sortComplianceFindings(result.findings);
     return result;
 }
 
