@@ -16,6 +16,7 @@
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/postgis_transfer.h"
+#include "tests/support/mouse_input.h"
 
 #include <QApplication>
 #include <QCryptographicHash>
@@ -44,50 +45,6 @@ namespace {
 
 const QString kSamplePark = QStringLiteral(PARKATLAS_SAMPLE_DIR "/park.gpkg");
 constexpr int kTimeoutMs = 20000;
-
-void click(QWidget* widget, QPointF at, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
-{
-    QMouseEvent press(QEvent::MouseButtonPress, at, widget->mapToGlobal(at), Qt::LeftButton,
-                      Qt::LeftButton, modifiers);
-    QApplication::sendEvent(widget, &press);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, widget->mapToGlobal(at), Qt::LeftButton,
-                        Qt::NoButton, modifiers);
-    QApplication::sendEvent(widget, &release);
-}
-
-void hover(QWidget* widget, QPointF at)
-{
-    QMouseEvent move(QEvent::MouseMove, at, widget->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
-                     Qt::NoModifier);
-    QApplication::sendEvent(widget, &move);
-}
-
-void doubleClick(QWidget* widget, QPointF at)
-{
-    click(widget, at);
-    QMouseEvent press(QEvent::MouseButtonDblClick, at, widget->mapToGlobal(at), Qt::LeftButton,
-                      Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(widget, &press);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, widget->mapToGlobal(at), Qt::LeftButton,
-                        Qt::NoButton, Qt::NoModifier);
-    QApplication::sendEvent(widget, &release);
-}
-
-void drag(QWidget* widget, QPointF from, QPointF to)
-{
-    QMouseEvent press(QEvent::MouseButtonPress, from, widget->mapToGlobal(from), Qt::LeftButton,
-                      Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(widget, &press);
-    for (int step = 1; step <= 5; ++step) {
-        const QPointF at = from + (to - from) * (step / 5.0);
-        QMouseEvent move(QEvent::MouseMove, at, widget->mapToGlobal(at), Qt::NoButton,
-                         Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(widget, &move);
-    }
-    QMouseEvent release(QEvent::MouseButtonRelease, to, widget->mapToGlobal(to), Qt::LeftButton,
-                        Qt::NoButton, Qt::NoModifier);
-    QApplication::sendEvent(widget, &release);
-}
 
 /// The ellipsoidal area in m² of a polygon, measured as the engine measures (not through the
 /// editor).

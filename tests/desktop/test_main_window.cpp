@@ -20,6 +20,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
+#include "tests/support/mouse_input.h"
 #include "tests/support/test_orthophoto.h"
 
 #include <QAction>
@@ -92,16 +93,6 @@ geo::Layer readSampleLayer(const std::string& name)
     geo::IssueList issues;
     geo::ReadOptions options;
     return geo::readLayer({kSamplePark.toStdString(), name}, options, issues);
-}
-
-void click(QWidget* widget, QPointF at, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
-{
-    QMouseEvent press(QEvent::MouseButtonPress, at, widget->mapToGlobal(at), Qt::LeftButton,
-                      Qt::LeftButton, modifiers);
-    QApplication::sendEvent(widget, &press);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, widget->mapToGlobal(at), Qt::LeftButton,
-                        Qt::NoButton, modifiers);
-    QApplication::sendEvent(widget, &release);
 }
 
 /// Where row `row` of `list` is, in its viewport (laid out first: a list lays out lazily).
@@ -633,9 +624,7 @@ private slots:
         QVERIFY(window);
         MapCanvas* canvas = window->canvas();
         const QPointF at(canvas->width() / 2.0, canvas->height() / 2.0);
-        QMouseEvent move(QEvent::MouseMove, at, canvas->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
-                         Qt::NoModifier);
-        QApplication::sendEvent(canvas, &move);
+        hover(canvas, at);
         const QPointF map = canvas->toMap(at);
         auto* coordinates = window->findChild<QLabel*>("coordinatesLabel");
         QVERIFY(coordinates);
