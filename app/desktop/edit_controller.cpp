@@ -294,12 +294,12 @@ QString EditController::start(std::shared_ptr<const geo::Layer> layer,
     return {};
 }
 
-void EditController::stop(bool keepJournal)
+void EditController::stop()
 {
     m_queuedCheck = 0;
     m_checkWatcher.cancel();
     m_checkWatcher.waitForFinished(); // it reads the park and the layer's CRS
-    if (!m_journalPath.isEmpty() && !keepJournal)
+    if (!m_journalPath.isEmpty())
         QFile::remove(m_journalPath);
     if (!m_fileWatcher.files().isEmpty())
         m_fileWatcher.removePaths(m_fileWatcher.files());

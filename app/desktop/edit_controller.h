@@ -69,9 +69,8 @@ public:
     /// park source the conflict check reads ("" for none).
     QString start(std::shared_ptr<const geo::Layer> layer, std::optional<geo::Role> role,
                   const QStringList& sources, const QString& park);
-    /// Ends the session, forgetting unsaved edits and (unless `keepJournal`) their journal (the
-    /// window asks first).
-    void stop(bool keepJournal = false);
+    /// Ends the session, forgetting unsaved edits and their journal (the window asks first).
+    void stop();
     bool isEditing() const { return m_base != nullptr; }
     bool isDirty() const { return !m_undo.isClean(); }
 
