@@ -827,22 +827,29 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
     report.tablePath = spec.tablePath;
     report.key = spec.key;
 
-    // The role and its key field.
+    // The role and its key field: parcels holds all three keys. The contract calls the credit
+    // code credit_cd (a DBF's 10 characters); credit_code is what users type.
+    const std::string keyName = spec.key == "credit_code" ? "credit_cd" : spec.key;
     std::optional<Role> role;
     int keyField = -1;
-    for (Role candidate : {Role::Parcels}) {
-        const auto& fields = contractFields(candidate);
-        for (std::size_t i = 0; i < fields.size(); ++i)
-            if (spec.key == fields[i].name) {
-                role = candidate;
-                keyField = static_cast<int>(i);
-            }
+    if (keyName == "parcel_id" || keyName == "owner" || keyName == "credit_cd") {
+        for (Role candidate : allRoles()) {
+            const auto& fields = contractFields(candidate);
+            for (std::size_t i = 0; i < fields.size() && !role; ++i)
+                if (keyName == fields[i].name) {
+                    role = candidate;
+                    keyField = static_cast<int>(i);
+                }
+            if (role)
+                break;
+        }
     }
-    if (!role || (spec.key != "parcel_id" && spec.key != "owner" && spec.key != "credit_code"))
+    if (!role)
         throw Error("cannot join by \"" + spec.key + "\": the key is parcel_id, owner or " +
                         "credit_code",
                     contextOf(spec));
-    const bool caseInsensitive = spec.key != "owner";
+    report.key = keyName;
+    const bool caseInsensitive = keyName != "owner";
     report.layer = toString(*role);
 
     // The table.
@@ -912,9 +919,9 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
     const auto& fields = contractFields(*role);
     const int layerKey = layerFieldIndex(definition, fields[static_cast<std::size_t>(keyField)]);
     if (layerKey < 0)
-        throw IoError("layer \"" + report.layer + "\" has no field " + spec.key +
+        throw IoError("layer \"" + report.layer + "\" has no field " + keyName +
                           " (nor one of its aliases) to join by",
-                      {park.GetDescription(), report.layer, -1, spec.key});
+                      {park.GetDescription(), report.layer, -1, keyName});
 
     // Columns → layer fields (created where missing, inside the transaction below).
     std::vector<Target> targets;

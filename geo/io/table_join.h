@@ -18,8 +18,9 @@ namespace parkatlas::geo {
 class IssueSink;
 class JsonWriter;
 
-/// What to join and by what. `key` is a contract field ("parcel_id", "owner", "credit_code")
-/// and picks the role layer holding it (parcels for all three); `column` is the table's key
+/// What to join and by what. `key` is a contract field ("parcel_id", "owner", "credit_code",
+/// which the contract names credit_cd to fit a DBF) and picks the role layer holding it
+/// (parcels for all three); `column` is the table's key
 /// column by its header (Chinese or not; empty: found by the key's aliases). `encoding` is for
 /// CSV only (empty: detected, UTF-8 with or without BOM, else GBK); `sheet` picks a worksheet
 /// by name (empty: the first sheet whose header holds the key column).
@@ -79,7 +80,7 @@ struct JoinReport {
     int headerRow = 0;     // first header row (1-based)
     int headerRows = 1;    // 1, or 2 for a two-row header
     std::string layer;     // "parcels"
-    std::string key;       // "parcel_id"
+    std::string key;       // the contract field: "parcel_id", "owner", "credit_cd"
     std::string keyColumn; // the table's key column as written
     std::size_t rows = 0;  // data rows read (blank rows and 合计 rows not counted)
     std::size_t matched = 0; // rows written onto exactly one feature

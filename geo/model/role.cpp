@@ -166,9 +166,10 @@ const std::vector<ContractField>& contractFields(Role role)
           {"floor_area", {"ZJZMJ", "总建筑面积", "建筑面积"}},
           {"tax", {"NSS", "年税收", "税收"}},
           {"status", {"ZT", "状态", "现状"}},
-          // The company's 18-character 统一社会信用代码 (ledgers are keyed by it); a DBF cuts the
-          // name to credit_cod.
-          {"credit_code", {"credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}}}},
+          // The company's 18-character 统一社会信用代码, by which ledgers are keyed (credit_code
+          // does not fit a DBF; `--on credit_code` names it).
+          {"credit_cd",
+           {"credit_code", "credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}}}},
         {Role::PlanZones,
          {{"zone_id", {"DKBH", "地块编号", "控规编号"}},
           {"land_use", {"YDDM", "YDXZ", "用地代码", "用地性质"}},

@@ -506,6 +506,17 @@ TEST(TableJoinTest, CreditCodeKeysMatchWhateverTheCase)
 {
     const fs::path dir = scratch("table_join_uscc");
     GDALDatasetUniquePtr park = parkCopy(dir);
+    const fs::path table = dir / "uscc.csv";
+    std::ofstream(table, std::ios::binary) << "信用代码,年税收\n91420100ma4k2xyz3q,88\n";
+    IssueList issues;
+    // The sample's parcels have no credit code: a clear error, nothing written.
+    try {
+        joinTable(*park, {table.string(), "credit_code", "", "", ""}, issues);
+        FAIL() << "no error";
+    } catch (const IoError& error) {
+        EXPECT_NE(std::string(error.what()).find("credit_cd"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("parcels"), std::string::npos) << error.what();
+    }
     OGRLayer* layer = park->GetLayerByName("parcels");
     OGRFieldDefn field("统一社会信用代码", OFTString);
     ASSERT_EQ(layer->CreateField(&field), OGRERR_NONE);
@@ -514,12 +525,10 @@ TEST(TableJoinTest, CreditCodeKeysMatchWhateverTheCase)
     feature->SetField("统一社会信用代码", "91420100MA4K2XYZ3Q");
     ASSERT_EQ(layer->SetFeature(feature.get()), OGRERR_NONE);
 
-    const fs::path table = dir / "uscc.csv";
-    std::ofstream(table, std::ios::binary) << "信用代码,年税收\n91420100ma4k2xyz3q,88\n";
-    IssueList issues;
     const JoinReport report =
         joinTable(*park, {table.string(), "credit_code", "", "", ""}, issues);
     EXPECT_EQ(report.matched, 1u);
+    EXPECT_EQ(report.key, "credit_cd");
     EXPECT_EQ(number(*parcel(*park, "QL2011-001"), "tax"), 88.0);
 }
 
