@@ -400,17 +400,14 @@ Grid readWorkbook(const JoinSpec& spec, bool xls, const std::set<std::string>& k
                           " driver: save the sheet as " + (xls ? ".xlsx" : ".csv") +
                           " and join that",
                       contextOf(spec));
-    GDALDatasetUniquePtr dataset;
-    if (xls) {
-        CPLConfigOptionSetter headers("OGR_XLS_HEADERS", "DISABLE", false);
-        CPLConfigOptionSetter types("OGR_XLS_FIELD_TYPES", "STRING", false);
-        dataset.reset(GDALDataset::Open(spec.tablePath.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                        drivers, nullptr, nullptr));
-    } else {
-        const char* options[] = {"HEADERS=DISABLE", "FIELD_TYPES=STRING", nullptr};
-        dataset.reset(GDALDataset::Open(spec.tablePath.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                        drivers, options, nullptr));
-    }
+    // Every row as data (the header is found here, not guessed by GDAL), every cell as text. GDAL
+    // 3.6's XLSX and XLS drivers take these as configuration options only (no open options),
+    // read when a sheet is first read: they stay set for the whole read.
+    const std::string prefix = xls ? "OGR_XLS_" : "OGR_XLSX_";
+    CPLConfigOptionSetter headers((prefix + "HEADERS").c_str(), "DISABLE", false);
+    CPLConfigOptionSetter types((prefix + "FIELD_TYPES").c_str(), "STRING", false);
+    GDALDatasetUniquePtr dataset(GDALDataset::Open(
+        spec.tablePath.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
     if (!dataset) {
         std::string why = errors.lastFailure();
         if (xls)

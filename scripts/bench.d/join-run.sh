@@ -54,7 +54,7 @@ for size in ${sizes//,/ }; do
         read -r wall rss_kb user_s sys_s < "$dir/time.txt"
         rm -f "$dir/sheet.gpkg"
         /usr/bin/time -f '%e %M %U %S' -o "$dir/time-ogr.txt" \
-            ogr2ogr -f GPKG "$dir/sheet.gpkg" "$dir/ledger.xlsx" -oo HEADERS=DISABLE
+            ogr2ogr -f GPKG "$dir/sheet.gpkg" "$dir/ledger.xlsx" --config OGR_XLSX_HEADERS DISABLE
         read -r ogr_wall ogr_rss_kb ogr_user_s ogr_sys_s < "$dir/time-ogr.txt"
         python3 - "$dir/join.json" "$wall" "$rss_kb" "$ogr_wall" "$ogr_rss_kb" "$size" \
             "$user_s" "$sys_s" "$ogr_user_s" "$ogr_sys_s" <<'PY' | tee "$out"

@@ -551,3 +551,66 @@ TEST(TableJoinTest, UnreadableWorkbooksAndUnknownKeysAreClearErrors)
                  IoError);
     EXPECT_THROW(joinTable(*park, {xls.string(), "land_use", "", "", ""}, issues), Error);
 }
+
+TEST(TableJoinTest, UsualLedgerSpellingsOfTheContractNamesAreRecognised)
+{
+    const fs::path dir = scratch("table_join_spellings");
+    GDALDatasetUniquePtr park = parkCopy(dir);
+    const fs::path table = dir / "spellings.csv";
+    std::ofstream(table, std::ios::binary)
+        << "宗地编号,约定开工时间,实际开工时间,完成投资额,税收（万元）,总投资,约定竣工日期,"
+           "停工日期,建筑面积（㎡）,供地时间,联系 电话\n"
+        << "QL2011-001,2026/1/2,2026/2/3,10,20,30,2027/4/5,2026/6/7,4500,2025/8/9,027-1\n";
+    IssueList issues;
+    const JoinReport report = joinTable(*park, {table.string(), "parcel_id", "", "", ""}, issues);
+    EXPECT_EQ(report.keyColumn, "宗地编号");
+    std::vector<std::pair<std::string, std::string>> mapped;
+    for (const JoinColumn& column : report.columns)
+        mapped.emplace_back(column.header, column.field);
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"约定开工时间", "agr_start"}, {"实际开工时间", "act_start"}, {"完成投资额", "invested"},
+        {"税收（万元）", "tax"},       {"总投资", "invest_tot"},      {"约定竣工日期", "agr_finish"},
+        {"停工日期", "stopped"},       {"建筑面积（㎡）", "floor_area"}, {"供地时间", "supply_dt"},
+        {"联系 电话", "联系_电话"}};
+    EXPECT_EQ(mapped, expected);
+    auto first = parcel(*park, "QL2011-001");
+    EXPECT_EQ(text(*first, "agr_start"), "2026-01-02");
+    EXPECT_EQ(text(*first, "act_start"), "2026-02-03");
+    EXPECT_EQ(number(*first, "invested"), 10.0);
+    EXPECT_EQ(number(*first, "tax"), 20.0);
+    EXPECT_EQ(number(*first, "invest_tot"), 30.0);
+    EXPECT_EQ(text(*first, "agr_finish"), "2027-04-05");
+    EXPECT_EQ(text(*first, "stopped"), "2026-06-07");
+    EXPECT_EQ(number(*first, "floor_area"), 4500.0);
+    EXPECT_EQ(text(*first, "supply_dt"), "2025-08-09");
+    EXPECT_EQ(text(*first, "联系_电话"), "027-1");
+}
+
+TEST(TableJoinTest, TheSheetWithTheKeyColumnIsFoundAndAWrongSheetNameIsAnError)
+{
+    const fs::path dir = scratch("table_join_sheets");
+    GDALDatasetUniquePtr park = parkCopy(dir);
+    const fs::path table = dir / "two-sheets.xlsx";
+    lxw_workbook* workbook = workbook_new(table.c_str());
+    lxw_worksheet* notes = workbook_add_worksheet(workbook, "填表说明");
+    worksheet_write_string(notes, 0, 0, "金额单位：万元", nullptr);
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, "2026年");
+    worksheet_write_string(sheet, 0, 0, "地块编号", nullptr);
+    worksheet_write_string(sheet, 0, 1, "年税收", nullptr);
+    worksheet_write_string(sheet, 1, 0, "QL2011-001", nullptr);
+    worksheet_write_number(sheet, 1, 1, 66, nullptr);
+    ASSERT_EQ(workbook_close(workbook), LXW_NO_ERROR);
+    IssueList issues;
+    const JoinReport report = joinTable(*park, {table.string(), "parcel_id", "", "", ""}, issues);
+    EXPECT_EQ(report.sheet, "2026年");
+    EXPECT_EQ(report.matched, 1u);
+    EXPECT_EQ(number(*parcel(*park, "QL2011-001"), "tax"), 66.0);
+    try {
+        joinTable(*park, {table.string(), "parcel_id", "", "", "2025年"}, issues);
+        FAIL() << "no error";
+    } catch (const IoError& error) {
+        const std::string what = error.what();
+        EXPECT_NE(what.find("2025年"), std::string::npos) << what;
+        EXPECT_NE(what.find("填表说明"), std::string::npos) << what; // the sheets there are
+    }
+}
