@@ -964,9 +964,12 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
                                        fields[static_cast<std::size_t>(column.field)].name +
                                        " again: kept as it is");
             fieldName = sanitizeColumnName(column.written, c);
-            // Never over a contract field or the key.
-            if (fieldOfHeader(*role, fieldName) >= 0 || usedNames.count(lowerAscii(fieldName)))
-                fieldName += "_2";
+            // Never over a contract field, the key or another column of the table.
+            const std::string stem = fieldName;
+            for (int n = 2;
+                 fieldOfHeader(*role, fieldName) >= 0 || usedNames.count(lowerAscii(fieldName));
+                 ++n)
+                fieldName = stem + "_" + std::to_string(n);
             target.layerField = definition.GetFieldIndex(fieldName.c_str());
         }
         usedNames.insert(lowerAscii(fieldName));

@@ -559,8 +559,8 @@ TEST(TableJoinTest, UsualLedgerSpellingsOfTheContractNamesAreRecognised)
     const fs::path table = dir / "spellings.csv";
     std::ofstream(table, std::ios::binary)
         << "宗地编号,约定开工时间,实际开工时间,完成投资额,税收（万元）,总投资,约定竣工日期,"
-           "停工日期,建筑面积（㎡）,供地时间,联系 电话\n"
-        << "QL2011-001,2026/1/2,2026/2/3,10,20,30,2027/4/5,2026/6/7,4500,2025/8/9,027-1\n";
+           "停工日期,建筑面积（㎡）,供地时间,联系 电话,备注,备注,备注\n"
+        << "QL2011-001,2026/1/2,2026/2/3,10,20,30,2027/4/5,2026/6/7,4500,2025/8/9,027-1,a,b,c\n";
     IssueList issues;
     const JoinReport report = joinTable(*park, {table.string(), "parcel_id", "", "", ""}, issues);
     EXPECT_EQ(report.keyColumn, "宗地编号");
@@ -571,7 +571,8 @@ TEST(TableJoinTest, UsualLedgerSpellingsOfTheContractNamesAreRecognised)
         {"约定开工时间", "agr_start"}, {"实际开工时间", "act_start"}, {"完成投资额", "invested"},
         {"税收（万元）", "tax"},       {"总投资", "invest_tot"},      {"约定竣工日期", "agr_finish"},
         {"停工日期", "stopped"},       {"建筑面积（㎡）", "floor_area"}, {"供地时间", "supply_dt"},
-        {"联系 电话", "联系_电话"}};
+        {"联系 电话", "联系_电话"},     {"备注", "备注"},               {"备注", "备注_2"},
+        {"备注", "备注_3"}};
     EXPECT_EQ(mapped, expected);
     auto first = parcel(*park, "QL2011-001");
     EXPECT_EQ(text(*first, "agr_start"), "2026-01-02");
@@ -584,6 +585,7 @@ TEST(TableJoinTest, UsualLedgerSpellingsOfTheContractNamesAreRecognised)
     EXPECT_EQ(number(*first, "floor_area"), 4500.0);
     EXPECT_EQ(text(*first, "supply_dt"), "2025-08-09");
     EXPECT_EQ(text(*first, "联系_电话"), "027-1");
+    EXPECT_EQ(text(*first, "备注_3"), "c");
 }
 
 TEST(TableJoinTest, TheSheetWithTheKeyColumnIsFoundAndAWrongSheetNameIsAnError)
