@@ -54,7 +54,7 @@ std::vector<JoinRequest> joinRequestsFrom(const CommandLine& cli)
     return requests;
 }
 
-void printReport(const geo::ImportReport& report, std::ostream& out)
+void printReport(const geo::ImportReport& report, std::ostream& out, bool written)
 {
     constexpr std::size_t kShown = 10;
     for (const geo::ImportedSource& source : report.sources) {
@@ -73,7 +73,9 @@ void printReport(const geo::ImportReport& report, std::ostream& out)
         if (layer.cad)
             out << ", " << layer.texts << " texts";
         out << "\n";
-        if (!layer.fields.empty()) {
+        const bool renamed = std::any_of(layer.fields.begin(), layer.fields.end(),
+                                         [](const auto& f) { return f.first != f.second; });
+        if (renamed) {
             out << "    fields:";
             for (const auto& [from, to] : layer.fields) {
                 if (to.empty())
@@ -125,6 +127,10 @@ void printReport(const geo::ImportReport& report, std::ostream& out)
         if (report.plotProblems.size() > kShown)
             out << "  … and " << report.plotProblems.size() - kShown
                 << " more plot problems (see --report)\n";
+    }
+    if (!written) {
+        out << "\nnothing written\n";
+        return;
     }
     out << "\nwrote " << report.output << " (CRS " << report.crs << " from " << report.crsOrigin
         << "):";
@@ -209,10 +215,10 @@ int runImport(const std::vector<std::string>& args)
     ProgressBar bar("importing");
     options.progress = [&bar](double done) { return bar.update(done); };
     IssuePrinter issues;
-    const geo::ImportReport report = geo::importPark(options, issues);
-    bar.finish();
-    printReport(report, std::cout);
-    if (cli.has("report")) {
+    geo::ImportReport report;
+    const auto writeReport = [&] {
+        if (!cli.has("report"))
+            return;
         geo::writeFileAtomically(cli.value("report"), [&](std::ostream& out) {
             geo::JsonWriter json(out);
 #ifdef PARKATLAS_HAS_TABLE_JOIN
@@ -231,7 +237,21 @@ int runImport(const std::vector<std::string>& args)
             out << "\n";
         });
         std::cout << "report: " << cli.value("report") << "\n";
+    };
+    try {
+        geo::importPark(options, issues, report);
+    } catch (const geo::Error&) {
+        // What was learnt before the failure is worth a report too (why nothing was built).
+        bar.finish();
+        if (!report.layers.empty()) {
+            printReport(report, std::cout, false);
+            writeReport();
+        }
+        throw;
     }
+    bar.finish();
+    printReport(report, std::cout, true);
+    writeReport();
     return kExitOk;
 }
 

@@ -499,10 +499,12 @@ std::string noCrsMessage(const std::string& what, const OGREnvelope& extent)
     const std::string hint = crsHintFromExtent(e);
     if (!hint.empty()) {
         message += ". " + hint;
+        message[message.size() - hint.size()] = static_cast<char>(
+            std::toupper(static_cast<unsigned char>(message[message.size() - hint.size()])));
         if (hint.find("without a zone number") != std::string::npos)
             message += ": CGCS2000 3-degree zones without the prefix are EPSG:4534 (CM 75E) to "
                        "EPSG:4554 (CM 135E), one per 3 degrees; take the one whose central "
-                       "meridian is nearest the park (114E, Wuhan: EPSG:4547)";
+                       "meridian is nearest the park (CM 114E, as for Wuhan: EPSG:4547)";
     }
     message += ". Extent " + formatNumber(extent.MinX) + ", " + formatNumber(extent.MinY) + " – " +
                formatNumber(extent.MaxX) + ", " + formatNumber(extent.MaxY);
@@ -768,6 +770,8 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         Converted converted = toRoleShape(role, *entity.geometry, m_options.mapping.closeToleranceM);
         if (!converted.geometry) {
             layer.dropped.push_back({entityName(entity, fid), converted.reason});
+            m_issues.report({Issue::Severity::Warning, path, entity.layer, fid,
+                             entityName(entity, fid) + " not imported: " + converted.reason});
             continue;
         }
         if (!converted.note.empty())
@@ -1325,6 +1329,13 @@ const ImportMapping::LayerRule* ImportMapping::find(const std::string& sourcePat
 
 ImportReport importPark(const ImportOptions& options, IssueSink& issues)
 {
+    ImportReport report;
+    importPark(options, issues, report);
+    return report;
+}
+
+void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& report)
+{
     ensureGdal();
     if (options.sources.empty())
         throw IoError("nothing to import: give one or more sources");
@@ -1352,7 +1363,7 @@ ImportReport importPark(const ImportOptions& options, IssueSink& issues)
         throw IoError("cannot create the GeoPackage: " + std::string(CPLGetLastErrorMsg()),
                       {options.output, {}, -1, {}});
 
-    ImportReport report;
+    report = ImportReport();
     report.output = options.output;
     ParkWriter writer(*park);
     Importer importer(options, issues, report, writer);
@@ -1380,7 +1391,7 @@ ImportReport importPark(const ImportOptions& options, IssueSink& issues)
         for (const ImportedLayer& layer : report.layers)
             dropped += static_cast<std::int64_t>(layer.dropped.size());
         if (dropped > 0)
-            why += " (" + std::to_string(dropped) + " features or layers dropped; see the report)";
+            why += " (" + std::to_string(dropped) + " features or layers dropped, as said above)";
         throw IoError(why, {options.sources.front(), {}, -1, {}});
     }
 
@@ -1403,7 +1414,6 @@ ImportReport importPark(const ImportOptions& options, IssueSink& issues)
     syncToDisk(temporary.path());
     fs::rename(temporary.path(), dest);
     temporary.commit();
-    return report;
 }
 
 void writeImportReport(const ImportReport& report, JsonWriter& json)

@@ -136,6 +136,9 @@ struct ImportReport {
 /// CrsError (a source without a CRS and no --s-srs; the message proposes zones), Cancelled.
 /// Problems with single features, texts and layers go to `issues` and the report.
 ImportReport importPark(const ImportOptions& options, IssueSink& issues);
+/// The same, filling `report` as it goes, so that what was learnt before a failure can still
+/// be shown (the CLI writes --report also when the import fails).
+void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& report);
 
 /// The report as one JSON object (what `--report` writes).
 void writeImportReport(const ImportReport& report, JsonWriter& json);
