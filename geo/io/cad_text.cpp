@@ -59,6 +59,7 @@ DxfHeader parseDxfHeader(std::string_view bytes)
     std::string groupCode;
     bool expectCode = true;
     bool inHeader = true;
+    bool sawSection = false;
     std::string variable;
     while (position < bytes.size()) {
         std::size_t end = bytes.find('\n', position);
@@ -81,6 +82,10 @@ DxfHeader parseDxfHeader(std::string_view bytes)
         if (!inHeader)
             continue;
         const std::string value = trimmed(line);
+        if (groupCode == "2" && !sawSection) {
+            sawSection = true;
+            header.entitiesOnly = value == "ENTITIES";
+        }
         if (groupCode == "0" && value == "ENDSEC") {
             inHeader = false;
         } else if (groupCode == "9") {

@@ -13,6 +13,9 @@ namespace parkatlas::geo {
 struct DxfHeader {
     std::string acadVersion; // $ACADVER: "AC1015" (R2000), "AC1021" (R2007) …; "" when absent
     std::string codePage;    // $DWGCODEPAGE as written: "ANSI_936", "ANSI_1252" …; "" when absent
+    /// True when the first section is ENTITIES (no header, tables or blocks): GDAL 3.6 then
+    /// decodes the text as ISO-8859-1 whatever DXF_ENCODING says.
+    bool entitiesOnly = false;
     /// Every line of the file holding a byte above 0x7F (texts, layer names, attributes), joined
     /// by '\n', up to a few MB: what the encoding is judged on.
     std::string highByteText;

@@ -630,6 +630,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
     ImportedSource source;
     source.path = path;
     const bool dwg = extensionOf(path) == ".dwg";
+    bool entitiesOnly = false;
     source.kind = dwg ? "DWG" : "DXF";
     ThreadConfig config;
     config.set("OGR_ARC_STEPSIZE", formatNumber(kArcStepDeg, 6));
@@ -655,6 +656,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
                            "decoded by GDAL's CAD driver"};
     } else {
         const DxfHeader header = readDxfHeader(path);
+        entitiesOnly = header.entitiesOnly;
         source.cadVersion = header.acadVersion;
         if (const std::string release = autocadRelease(header.acadVersion); !release.empty())
             source.cadVersion += " (" + release + ")";
@@ -664,6 +666,16 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
     for (const std::string& warning : source.warnings)
         m_issues.report({Issue::Severity::Warning, path, {}, -1, warning});
 
+    // GDAL 3.6 decodes a drawing of nothing but an ENTITIES section as ISO-8859-1 whatever
+    // DXF_ENCODING says: its text is taken back to the file's bytes and decoded as decided.
+    const auto decoded = [&](const char* text) -> std::string {
+        if (!entitiesOnly || source.encoding.name == "ISO-8859-1")
+            return text;
+        char* bytes = CPLRecode(text, CPL_ENC_UTF8, CPL_ENC_ISO8859_1);
+        std::string out = toUtf8(bytes, source.encoding.name);
+        CPLFree(bytes);
+        return out;
+    };
     GdalErrorCapture errors;
     GDALDatasetUniquePtr dataset = openVectorDataset(path, source.encoding, errors);
     std::vector<CadEntity> entities;
@@ -686,9 +698,8 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
                                                  static_cast<double>(done) /
                                                  std::max<std::int64_t>(total, 1));
                 CadEntity entity;
-                entity.layer = layerField >= 0 ? feature->GetFieldAsString(layerField)
-                                               : layer->GetName();
-                entity.layer = decodeMifEscapes(entity.layer);
+                entity.layer = decodeMifEscapes(
+                    decoded(layerField >= 0 ? feature->GetFieldAsString(layerField) : layer->GetName()));
                 if (handleField >= 0)
                     entity.handle = feature->GetFieldAsString(handleField);
                 const OGRGeometry* geometry = feature->GetGeometryRef();
@@ -696,7 +707,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
                     continue;
                 const OGRwkbGeometryType type = wkbFlatten(geometry->getGeometryType());
                 if (textField >= 0 && type == wkbPoint && feature->IsFieldSetAndNotNull(textField)) {
-                    entity.text = cleanCadText(feature->GetFieldAsString(textField));
+                    entity.text = cleanCadText(decoded(feature->GetFieldAsString(textField)));
                     // An empty TEXT or attribute says nothing and is no shape either.
                     if (entity.text.find_first_not_of(" \t\n") == std::string::npos)
                         continue;

@@ -2473,6 +2473,45 @@ def group_import(t):
                 rows[0][cols.index("cad_layer")] == "控规地块",
                 "reads the GBK text right (got %s)" % (rows,), run)
 
+    # Every broken input of tests/data/bad, and broken drawings: exit 0 or 2 (naming the file),
+    # never a signal or a hang; the inputs unchanged; no output left by a failure.
+    bad_in = os.path.join(work, "bad")
+    shutil.copytree(os.path.join(HERE, "..", "data", "bad"), bad_in)
+    with open(dxf, "rb") as fh:
+        whole = fh.read()
+    broken = {
+        "empty.dxf": b"",
+        "truncated.dxf": whole[:len(whole) // 2],
+        "garbage.dxf": bytes(range(256)) * 64,
+        "header-only.dxf": b"0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1015\n0\nENDSEC\n0\nEOF\n",
+        "bad-gbk.dxf": whole.replace("控规标注".encode("gbk"), b"\xff\xfe\x81", 3),
+        "huge-bulge.dxf": ("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n控规地块\n90\n3\n70\n1\n"
+                           "10\n0\n20\n0\n42\n1e300\n10\n1e-300\n20\n0\n10\nnan\n20\n5\n"
+                           "0\nENDSEC\n0\nEOF\n").encode(),
+    }
+    for name, data in broken.items():
+        with open(os.path.join(bad_in, name), "wb") as fh:
+            fh.write(data)
+    bad_before = snapshot(bad_in)
+    bad_out = os.path.join(work, "bad-out")
+    os.makedirs(bad_out)
+    for name in sorted(os.listdir(bad_in)):
+        if name.endswith((".py", ".md", ".shx", ".dbf", ".prj", ".cpg")):
+            continue
+        t.context = "import tests/data/bad/%s" % name
+        target = os.path.join(bad_out, name + ".gpkg")
+        run = t.run("import", os.path.join(bad_in, name), "--s-srs", "EPSG:4547", "--out", target)
+        if t.sane_exit(run, None):
+            t.check(run.rc in (0, 2), "exit 0 or 2 (got %d)" % run.rc, run)
+            if run.rc == 2:
+                t.check(name.split(".")[0] in run.err, "stderr names the file", run)
+                t.check(not os.path.exists(target), "no park left behind", run)
+            t.check(not text_problems(run.out), "no garbled text", run)
+    t.context = "import tests/data/bad"
+    t.check(snapshot(bad_in) == bad_before, "the bad inputs are unchanged: " +
+            diff_snapshots(bad_before, snapshot(bad_in)))
+    t.check(not partials(bad_out), "no .partial- files left")
+
     t.context = "import"
     t.check(snapshot(sample) == before, "data/sample is unchanged: " +
             diff_snapshots(before, snapshot(sample)))

@@ -8,6 +8,8 @@
 #include "geo/issue.h"
 #include "tests/support/dxf_builder.h"
 
+#include <cpl_string.h>
+
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -233,6 +235,47 @@ TEST(ParkImportTest, Utf8DrawingFromR2007IsNotDecodedTwice)
     ASSERT_NE(p1, nullptr);
     EXPECT_EQ(p1->fields.at("cad_layer"), "控规地块");
     EXPECT_DOUBLE_EQ(std::stod(p1->fields.at("green_max")), 0.2);
+}
+
+TEST(ParkImportTest, ADrawingWithoutHeaderIsDecodedFromItsBytes)
+{
+    const fs::path dir = scratch("import-noheader");
+    for (const char* encoding : {"UTF-8", "CP936"}) {
+        // No HEADER (tables and blocks first), and nothing but ENTITIES, which GDAL 3.6
+        // decodes as ISO-8859-1 whatever it is told.
+        DxfBuilder withBlocks = planDrawing();
+        withBlocks.withHeader = false;
+        withBlocks.save((dir / "blocks.dxf").string(), encoding);
+        DxfBuilder plain;
+        plain.polyline("控规地块", {{0, 0}, {100, 0}, {100, 60}, {0, 60}}, true);
+        plain.text("控规标注", 50, 30, "容积率≤2.5");
+        plain.text("控规标注", 50, 20, "地块编号：甲-1");
+        plain.text("控规标注", 50, 10, "M1");
+        const std::string entities = plain.utf8();
+        const std::string body = entities.substr(entities.find("0\nSECTION\n2\nENTITIES"));
+        std::string bytes = body;
+        if (std::string(encoding) != "UTF-8") {
+            char* recoded = CPLRecode(body.c_str(), CPL_ENC_UTF8, encoding);
+            bytes = recoded;
+            CPLFree(recoded);
+        }
+        std::ofstream(dir / "entities.dxf", std::ios::binary) << bytes;
+
+        for (const char* name : {"blocks.dxf", "entities.dxf"}) {
+            IssueList issues;
+            ImportOptions options;
+            options.sources = {(dir / name).string()};
+            options.output = (dir / "park.gpkg").string();
+            options.sourceSrs = "EPSG:4547";
+            options.overwrite = true;
+            const ImportReport report = importPark(options, issues);
+            EXPECT_EQ(report.sources[0].encoding.name, encoding) << name;
+            const std::vector<Feature> zones = readLayer(dir / "park.gpkg", "plan_zones");
+            ASSERT_FALSE(zones.empty()) << encoding << " " << name;
+            EXPECT_EQ(zones[0].fields.at("cad_layer"), "控规地块") << encoding << " " << name;
+            EXPECT_EQ(zones[0].fields.count("land_use"), 1u) << encoding << " " << name;
+        }
+    }
 }
 
 TEST(ParkImportTest, ALyingCodePageIsReportedAndTheTextReadRight)

@@ -22,6 +22,7 @@ public:
 
     std::string acadVersion = "AC1015";
     std::string codePage = "ANSI_936";
+    bool withHeader = true; // false: no HEADER section at all (older tools write none)
 
     void polyline(const std::string& layer, const std::vector<Vertex>& vertices, bool closed)
     {
@@ -170,6 +171,7 @@ public:
     std::string utf8() const
     {
         std::string out;
+        if (withHeader) {
         pair(out, 0, "SECTION");
         pair(out, 2, "HEADER");
         pair(out, 9, "$ACADVER");
@@ -179,6 +181,12 @@ public:
             pair(out, 3, codePage);
         }
         pair(out, 0, "ENDSEC");
+        } else {
+            // GDAL recognises a DXF by a HEADER, TABLES or ENTITIES section first.
+            pair(out, 0, "SECTION");
+            pair(out, 2, "TABLES");
+            pair(out, 0, "ENDSEC");
+        }
         pair(out, 0, "SECTION");
         pair(out, 2, "BLOCKS");
         out += m_blocks;
