@@ -1147,6 +1147,9 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
                 targetName = contractFieldFor(role, name);
             if (!dropped && targetName.empty())
                 targetName = name;
+            // The GeoPackage's own columns: a source field of that name is kept under another.
+            if (!dropped && (lower(targetName) == "fid" || lower(targetName) == "geom"))
+                targetName = "source_" + lower(targetName);
             if (!dropped && used.count(lower(targetName))) {
                 m_issues.report({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1,
                                  "field '" + name + "' would also become '" + targetName +

@@ -391,7 +391,7 @@ TEST(ParkImportTest, FileGeodatabaseRoundTrip)
         srs.importFromEPSG(4547);
         OGRLayer* layer = ds->CreateLayer("ZD", &srs, wkbPolygon, nullptr);
         ASSERT_NE(layer, nullptr);
-        for (const char* name : {"ZDDM", "QLR", "YDDM", "BZ"}) {
+        for (const char* name : {"ZDDM", "QLR", "YDDM", "BZ", "FID", "geom"}) {
             OGRFieldDefn field(name, OFTString);
             layer->CreateField(&field);
         }
@@ -401,6 +401,8 @@ TEST(ParkImportTest, FileGeodatabaseRoundTrip)
             feature.SetField("QLR", "青鸾湖科技有限公司");
             feature.SetField("YDDM", "0601");
             feature.SetField("BZ", "备注");
+            feature.SetField("FID", "旧编号");
+            feature.SetField("geom", "x");
             OGRPolygon polygon;
             OGRLinearRing ring;
             const double x = 500000 + 200.0 * i, y = 3373000;
@@ -424,6 +426,8 @@ TEST(ParkImportTest, FileGeodatabaseRoundTrip)
     EXPECT_EQ(first->fields.at("owner"), "青鸾湖科技有限公司");
     EXPECT_EQ(first->fields.at("land_use"), "0601");
     EXPECT_EQ(first->fields.at("BZ"), "备注"); // unknown fields are kept
+    EXPECT_EQ(first->fields.at("source_fid"), "旧编号"); // not the GeoPackage's fid
+    EXPECT_EQ(first->fields.at("source_geom"), "x");
     EXPECT_NEAR(first->areaM2, 5000.0, 1e-6);
     ASSERT_EQ(report.layers.size(), 1u);
     EXPECT_EQ(report.layers[0].role, Role::Parcels);
