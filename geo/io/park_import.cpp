@@ -602,8 +602,8 @@ Importer::RoleChoice Importer::chooseRole(const std::string& source, const std::
         return choice;
     }
     if (!cad) {
-        // A shapefile's layer is its file's stem: already tried. A table-like name helps too.
-        if (auto role = roleFromLayerName(fs::path(source).stem().string()); role && !cad) {
+        // A source named after its role (宗地.gpkg holding a layer called "layer1").
+        if (auto role = roleFromLayerName(fs::path(source).stem().string())) {
             choice.role = role;
             choice.reason = "file name";
             return choice;
@@ -725,13 +725,10 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
                          {}, -1, message.text});
     m_report.sources.push_back(source);
 
-    // A drawing has no CRS of its own.
+    // A DXF has no CRS; GDAL's CAD driver may find one beside a DWG (a .prj). Else --s-srs.
     SpatialRefPtr srs{nullptr, &OGRSpatialReference::DestroySpatialReference};
-    if (const OGRSpatialReference* own = dataset->GetLayerCount() > 0
-                                             ? dataset->GetLayer(0)->GetSpatialRef()
-                                             : nullptr;
-        own && dwg)
-        srs = cloneSrs(own);
+    if (dwg && dataset->GetLayerCount() > 0)
+        srs = cloneSrs(dataset->GetLayer(0)->GetSpatialRef());
     if (!srs) {
         if (m_options.sourceSrs.empty())
             throw CrsError(noCrsMessage("the drawing", extent), {path, {}, -1, {}});
