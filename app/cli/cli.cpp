@@ -20,6 +20,8 @@ const std::vector<Command>& commands()
         {"indicators", "TD/T 1029 land-use intensity indicators of the park", runIndicators},
         {"convert", "convert a source (for instance GBK shapefiles) into a UTF-8 GeoPackage",
          runConvert},
+        {"import", "build a park from CAD drawings (DXF), geodatabases and other sources",
+         runImport},
 #ifdef PARKATLAS_WITH_MAPS
         {"map", "a map page (PDF, SVG, PNG) for the committee: legend, scale, table in mu", runMap},
         {"report", "the committee pack: template maps, ledgers and findings in one folder",

@@ -29,6 +29,11 @@ void CommandLine::addPositional(std::string name, std::string help, bool require
     m_positionals.push_back({std::move(name), std::move(help), required});
 }
 
+void CommandLine::addRepeatedPositional(std::string name, std::string help)
+{
+    m_positionals.push_back({std::move(name), std::move(help), true, true});
+}
+
 const CommandLine::Spec* CommandLine::find(std::string_view name) const
 {
     for (const Spec& spec : m_specs)
@@ -80,7 +85,8 @@ void CommandLine::parse(const std::vector<std::string>& args)
         }
         if (!optionsEnded && arg.size() > 1 && arg[0] == '-' && arg != "-")
             throw UsageError("unknown option " + arg + " for '" + m_command + "'");
-        if (m_positionalValues.size() >= m_positionals.size())
+        if (m_positionalValues.size() >= m_positionals.size() &&
+            !(!m_positionals.empty() && m_positionals.back().repeated))
             throw UsageError("unexpected argument '" + arg + "'");
         m_positionalValues.push_back(arg);
     }
@@ -170,6 +176,20 @@ std::string CommandLine::positional(std::string_view name) const
     for (std::size_t i = 0; i < m_positionals.size(); ++i)
         if (m_positionals[i].name == name)
             return i < m_positionalValues.size() ? m_positionalValues[i] : std::string();
+    return {};
+}
+
+std::vector<std::string> CommandLine::positionals(std::string_view name) const
+{
+    for (std::size_t i = 0; i < m_positionals.size(); ++i) {
+        if (m_positionals[i].name != name)
+            continue;
+        if (i >= m_positionalValues.size())
+            return {};
+        if (!m_positionals[i].repeated)
+            return {m_positionalValues[i]};
+        return {m_positionalValues.begin() + static_cast<std::ptrdiff_t>(i), m_positionalValues.end()};
+    }
     return {};
 }
 

@@ -23,6 +23,8 @@ public:
     void addOption(std::string name, std::string metavar, std::string help,
                    bool repeatable = false);
     void addPositional(std::string name, std::string help, bool required = true);
+    /// A last positional that takes one or more values ("SOURCE...").
+    void addRepeatedPositional(std::string name, std::string help);
 
     /// Accepts "--name value", "--name=value", flags, and positionals in any order; "--"
     /// ends options. Throws UsageError.
@@ -35,6 +37,8 @@ public:
     std::string value(std::string_view name, std::string fallback = {}) const;
     std::vector<std::string> values(std::string_view name) const;
     std::string positional(std::string_view name) const;
+    /// Every value of a repeated positional (the single value of another).
+    std::vector<std::string> positionals(std::string_view name) const;
 
 private:
     struct Spec {
@@ -47,6 +51,7 @@ private:
         std::string name;
         std::string help;
         bool required;
+        bool repeated = false;
     };
     const Spec* find(std::string_view name) const;
 

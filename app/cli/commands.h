@@ -23,6 +23,7 @@ const std::vector<Command>& commands();
 
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
+int runImport(const std::vector<std::string>& args);
 int runArea(const std::vector<std::string>& args);
 int runCheck(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);

@@ -2330,6 +2330,194 @@ def group_postgis(t):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def group_import(t):
+    """parkatlas import: the sample's 控规.dxf back into plan zones with the same areas, fields
+    and check findings; no CRS, an existing output, --join, drawings with nothing closed or a
+    lying code page."""
+    sample = t.opts.sample
+    dxf = os.path.join(sample, "控规.dxf")
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not (os.path.isfile(dxf) and os.path.isfile(gpkg)):
+        print("SKIP: the sample park or its 控规.dxf is not there yet")
+        return SKIP
+    before = snapshot(sample)
+    work = tempfile.mkdtemp(prefix="import-", dir=t.opts.work)
+
+    t.context = "import --help"
+    run = t.run("import", "--help")
+    if t.sane_exit(run, 0):
+        for option in ("--out", "--s-srs", "--mapping", "--encoding", "--join", "--on",
+                       "--report", "--overwrite"):
+            t.check(option in run.out, "--help names %s" % option, run)
+
+    t.context = "import 控规.dxf without --s-srs"
+    out = os.path.join(work, "plan.gpkg")
+    run = t.run("import", dxf, "--out", out)
+    if t.sane_exit(run, 2):
+        t.check("no coordinate system" in run.err and "--s-srs" in run.err,
+                "says the drawing has no CRS and how to give one", run)
+        t.check("EPSG:4534" in run.err and "EPSG:4554" in run.err,
+                "proposes the CGCS2000 zones without prefix", run)
+        t.check(not os.path.exists(out) and not partials(work), "wrote nothing", run)
+
+    t.context = "import 控规.dxf --s-srs EPSG:4547"
+    report = os.path.join(work, "report.json")
+    run = t.run("import", dxf, "--s-srs", "EPSG:4547", "--out", out, "--report", report)
+    doc = {}
+    if t.sane_exit(run, 0):
+        t.check(not text_problems(run.out), "no garbled text", run)
+        t.check("控规地块 → plan_zones" in run.out, "says 控规地块 became plan_zones", run)
+        with open(report, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        t.check(doc.get("written") == {"boundary": 3, "plan_zones": 125},
+                "wrote 125 plan zones and 3 boundary parts (got %s)" % doc.get("written"), run)
+        t.check(doc.get("sources", [{}])[0].get("encoding", {}).get("name") == "CP936",
+                "decoded as CP936", run)
+        t.check(doc.get("texts", {}).get("unassigned_count") == 0 and not doc.get("plot_problems"),
+                "every label went into its plot, with no problem", run)
+        t.check(doc.get("plots_labelled") == 125, "125 plots labelled", run)
+
+    # Same areas per zone (ellipsoidal and planar), same fields.
+    for method in ("ellipsoidal", "planar"):
+        t.context = "area --by zone_id --method %s: imported vs park.gpkg" % method
+        ours = t.run("area", out, "--layer", "plan_zones", "--by", "zone_id", "--method", method,
+                     "--format", "json")
+        theirs = t.run("area", gpkg, "--layer", "plan_zones", "--by", "zone_id", "--method",
+                       method, "--format", "json")
+        if t.sane_exit(ours, 0) and t.sane_exit(theirs, 0):
+            a = ours.json()["layers"]["plan_zones"]["by"]
+            b = theirs.json()["layers"]["plan_zones"]["by"]
+            t.check(set(a) == set(b) and len(a) == 125, "the same 125 zone ids", ours)
+            worst = max((abs(a[k]["area_m2"] - b[k]["area_m2"]) for k in set(a) & set(b)),
+                        default=float("inf"))
+            t.check(worst <= 0.1, "every zone's area within 0.1 m² (worst %.6f)" % worst, ours)
+    fields = ("land_use", "far_min", "far_max", "cover_min", "green_max")
+    if os.path.exists(out):
+        t.context = "plan_zones fields: imported vs park.gpkg"
+        def by_zone(path):
+            cols, rows = gpkg_rows(path, "plan_zones")
+            return {r[cols.index("zone_id")]: tuple(r[cols.index(f)] for f in fields) for r in rows}
+        a, b = by_zone(out), by_zone(gpkg)
+        differ = [(k, a.get(k), b[k]) for k in b if a.get(k) != b[k]]
+        t.check(not differ, "land_use, far_min, far_max, cover_min, green_max as in park.gpkg "
+                "(first differences: %s)" % differ[:3])
+
+    # The rest of the park from park.gpkg, the plan and the boundary from the drawing: the same
+    # findings as park.gpkg's.
+    t.context = "import park.gpkg + 控规.dxf, then check"
+    mapping = os.path.join(work, "map.json")
+    with open(mapping, "w", encoding="utf-8") as fh:
+        json.dump({"layers": {"park.gpkg:plan_zones": None, "park.gpkg:boundary": None}}, fh)
+    mixed = os.path.join(work, "mixed.gpkg")
+    run = t.run("import", gpkg, dxf, "--s-srs", "EPSG:4547", "--mapping", mapping, "--out", mixed)
+    if t.sane_exit(run, 0):
+        def findings(path):
+            c = t.run("check", path, "--format", "json")
+            if not t.sane_exit(c, 0):
+                return None
+            return sorted((f["rule"], f["layer"], f.get("parcel_id") or str(f["fids"]),
+                           round(f.get("area_mu") or 0, 6)) for f in c.json()["findings"])
+        a, b = findings(mixed), findings(gpkg)
+        t.check(a is not None and a == b and len(b) > 10,
+                "check finds the same %d findings as on park.gpkg (got %s)" %
+                (len(b or []), len(a or [])), run)
+
+    t.context = "import over an existing park"
+    stamp = os.path.getmtime(out) if os.path.exists(out) else None
+    run = t.run("import", dxf, "--s-srs", "EPSG:4547", "--out", out)
+    if t.sane_exit(run, 2):
+        t.check("--overwrite" in run.err, "says to pass --overwrite", run)
+        t.check(stamp is None or os.path.getmtime(out) == stamp, "left the park as it was", run)
+
+    t.context = "import --join"
+    run = t.run("import", dxf, "--s-srs", "EPSG:4547", "--out", os.path.join(work, "j.gpkg"),
+                "--join", "ledger.xlsx", "--on", "zone_id")
+    t.sane_exit(run, 2)
+    run = t.run("import", dxf, "--out", os.path.join(work, "j.gpkg"), "--join", "ledger.xlsx")
+    if t.sane_exit(run, 2):
+        t.check("--on" in run.err, "a --join without --on is refused", run)
+
+    # Bad drawings.
+    def drawing(path, version, page, entities, encoding):
+        head = "0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\n%s\n9\n$DWGCODEPAGE\n3\n%s\n" \
+               "0\nENDSEC\n0\nSECTION\n2\nENTITIES\n" % (version, page)
+        with open(path, "wb") as fh:
+            fh.write((head + entities + "0\nENDSEC\n0\nEOF\n").encode(encoding))
+
+    open_lines = ("0\nLWPOLYLINE\n8\n控规地块\n90\n3\n70\n0\n10\n0\n20\n0\n10\n100\n20\n0\n"
+                  "10\n100\n20\n60\n0\nLINE\n8\n图框\n10\n0\n20\n0\n11\n9\n21\n9\n"
+                  "0\nTEXT\n8\n标注\n10\n5\n20\n5\n1\nM1\n")
+    bad = os.path.join(work, "open.dxf")
+    drawing(bad, "AC1015", "ANSI_936", open_lines, "gbk")
+    t.context = "import a drawing with no closed shapes"
+    run = t.run("import", bad, "--s-srs", "EPSG:4547", "--out", os.path.join(work, "open.gpkg"))
+    if t.sane_exit(run, 2):
+        t.check("nothing could be imported" in run.err, "says nothing could be imported", run)
+        t.check("open polyline" in run.out or "open polyline" in run.err,
+                "names the open polyline", run)
+        t.check("图框" in run.err and "--mapping" in run.err, "names the unmapped layer 图框", run)
+        t.check(not os.path.exists(os.path.join(work, "open.gpkg")), "wrote nothing", run)
+
+    closed = ("0\nLWPOLYLINE\n8\n控规地块\n90\n4\n70\n1\n10\n0\n20\n0\n10\n100\n20\n0\n"
+              "10\n100\n20\n60\n10\n0\n20\n60\n0\nTEXT\n8\n标注\n10\n50\n20\n30\n1\n"
+              "一类工业用地 M1\n0\nTEXT\n8\n标注\n10\n50\n20\n20\n1\n地块编号：A-01\n")
+    lying = os.path.join(work, "lying.dxf")
+    drawing(lying, "AC1015", "ANSI_1252", closed, "gbk")
+    t.context = "import a drawing whose code page lies"
+    lying_out = os.path.join(work, "lying.gpkg")
+    run = t.run("import", lying, "--s-srs", "EPSG:4547", "--out", lying_out)
+    if t.sane_exit(run, 0):
+        t.check("ANSI_1252" in run.err and "CP936" in run.err, "says the code page lies", run)
+        cols, rows = gpkg_rows(lying_out, "plan_zones")
+        t.check(len(rows) == 1 and rows[0][cols.index("zone_id")] == "A-01" and
+                rows[0][cols.index("cad_layer")] == "控规地块",
+                "reads the GBK text right (got %s)" % (rows,), run)
+
+    # Every broken input of tests/data/bad, and broken drawings: exit 0 or 2 (naming the file),
+    # never a signal or a hang; the inputs unchanged; no output left by a failure.
+    bad_in = os.path.join(work, "bad")
+    shutil.copytree(os.path.join(HERE, "..", "data", "bad"), bad_in)
+    with open(dxf, "rb") as fh:
+        whole = fh.read()
+    broken = {
+        "empty.dxf": b"",
+        "truncated.dxf": whole[:len(whole) // 2],
+        "garbage.dxf": bytes(range(256)) * 64,
+        "header-only.dxf": b"0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1015\n0\nENDSEC\n0\nEOF\n",
+        "bad-gbk.dxf": whole.replace("控规标注".encode("gbk"), b"\xff\xfe\x81", 3),
+        "huge-bulge.dxf": ("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n控规地块\n90\n3\n70\n1\n"
+                           "10\n0\n20\n0\n42\n1e300\n10\n1e-300\n20\n0\n10\nnan\n20\n5\n"
+                           "0\nENDSEC\n0\nEOF\n").encode(),
+    }
+    for name, data in broken.items():
+        with open(os.path.join(bad_in, name), "wb") as fh:
+            fh.write(data)
+    bad_before = snapshot(bad_in)
+    bad_out = os.path.join(work, "bad-out")
+    os.makedirs(bad_out)
+    for name in sorted(os.listdir(bad_in)):
+        if name.endswith((".py", ".md", ".shx", ".dbf", ".prj", ".cpg")):
+            continue
+        t.context = "import tests/data/bad/%s" % name
+        target = os.path.join(bad_out, name + ".gpkg")
+        run = t.run("import", os.path.join(bad_in, name), "--s-srs", "EPSG:4547", "--out", target)
+        if t.sane_exit(run, None):
+            t.check(run.rc in (0, 2), "exit 0 or 2 (got %d)" % run.rc, run)
+            if run.rc == 2:
+                t.check(name.split(".")[0] in run.err, "stderr names the file", run)
+                t.check(not os.path.exists(target), "no park left behind", run)
+            t.check(not text_problems(run.out), "no garbled text", run)
+    t.context = "import tests/data/bad"
+    t.check(snapshot(bad_in) == bad_before, "the bad inputs are unchanged: " +
+            diff_snapshots(bad_before, snapshot(bad_in)))
+    t.check(not partials(bad_out), "no .partial- files left")
+
+    t.context = "import"
+    t.check(snapshot(sample) == before, "data/sample is unchanged: " +
+            diff_snapshots(before, snapshot(sample)))
+    return None
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -2342,6 +2530,7 @@ GROUPS = {
     "convert-gbk": group_convert_gbk,
     "convert-safety": group_convert_safety,
     "sample": group_sample,
+    "import": group_import,
     "area": group_area,
     "check": group_check,
     "audit": group_audit,

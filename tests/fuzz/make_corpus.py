@@ -198,6 +198,31 @@ def main():
     for i, args in enumerate(arg_lists):
         write("fuzz_command_line", "args-%02d" % i, b"\0".join(a.encode() for a in args))
 
+    # fuzz_cad_text: drawing text (a DXF header and labels), in UTF-8 and GBK.
+    labels = [
+        "M1", "A-01", "B0702-1", "02-03", "B1/R2", "用地性质：M2", "地块编号：A-07",
+        "容积率≤2.0", "FAR 1.2-2.5", "容积率：1.0～2.0", "1.0≤容积率≤2.0", "密度≥40%",
+        "建筑密度 ≤ 60 %", "绿地率≤20%", "M1 / 2.0 / 40% / 20%", "M1\n2.0\n40%\n20%",
+        "容积率\\M+5A1DC2.0", "{\\fSimSun|b0;M1}\\P{\\H2.5x;容积率≤2.0}", "\\S2.0^40%;",
+        "\\M+5ZZ", "\\M+2A4A4", "H≤24m", "临港大道", "容积率≤", "FAR -", "1.2-", "%%%",
+    ]
+    for i, text in enumerate(labels):
+        write("fuzz_cad_text", "label-%02d" % i, text.encode())
+        write("fuzz_cad_text", "label-gbk-%02d" % i, text.encode("gbk", errors="replace"))
+    header = ("0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\n%s\n9\n$DWGCODEPAGE\n3\n%s\n0\nENDSEC\n"
+              "0\nSECTION\n2\nENTITIES\n0\nTEXT\n8\n控规标注\n10\n1\n20\n2\n1\n%s\n0\nENDSEC\n0\nEOF\n")
+    for i, (version, page, text, enc) in enumerate([
+            ("AC1015", "ANSI_936", "M1 容积率≤2.0", "gbk"),
+            ("AC1021", "ANSI_936", "M1 容积率≤2.0", "utf-8"),
+            ("AC1015", "ANSI_1252", "控规地块 一类工业用地", "gbk"),
+            ("AC1015", "ANSI_936", "控规地块 一类工业用地", "utf-8"),
+            ("AC1009", "", "A-01", "utf-8"),
+            ("AC1032", "UTF8", "绿地率≤20%", "utf-8")]):
+        write("fuzz_cad_text", "header-%02d.dxf" % i, (header % (version, page, text)).encode(enc))
+    sample_dxf = os.path.join(ROOT, "data", "sample", "控规.dxf")
+    if os.path.exists(sample_dxf):
+        write("fuzz_cad_text", "sample-head.dxf", read(sample_dxf)[:16 * 1024])
+
     # fuzz_role_styles: roles.json, then landuse.json (cut to fit).
     roles = read(os.path.join(ROOT, "styles", "roles.json"))
     write("fuzz_role_styles", "shipped-roles", roles)

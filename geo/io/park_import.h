@@ -1,0 +1,153 @@
+#pragma once
+
+#include "geo/io/encoding.h"
+#include "geo/io/source.h"
+#include "geo/model/role.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+class GDALDataset;
+
+namespace parkatlas::geo {
+
+class IssueSink;
+class JsonWriter;
+
+/// What the user says about layers the importer cannot place by name: the MAP.json of
+/// `parkatlas import --mapping` (README, "Importing a park"):
+///
+///     {
+///       "layers": {
+///         "PLOT-A":               "plan_zones",
+///         "park.gpkg:plan_zones": null,
+///         "ZD_2024": {"role": "parcels", "kind": "…", "fields": {"BH": "parcel_id", "BZ": null}}
+///       },
+///       "close_tolerance_m": 0.05
+///     }
+///
+/// A key is a layer name (a CAD layer, or a layer of a GIS source), or "FILE:LAYER" with the
+/// source's file name for one source only; matched case-insensitively. A value is a role name,
+/// null (skip the layer), or an object with `role` (null: skip), `kind` (fills the role's kind
+/// field where the source has none) and `fields` (source field → contract field, null drops
+/// it). `close_tolerance_m`: a CAD polyline whose ends are this close is closed into a polygon.
+struct ImportMapping {
+    struct LayerRule {
+        std::optional<Role> role; // nullopt with skip = false cannot happen once loaded
+        bool skip = false;
+        std::string kind;
+        std::map<std::string, std::optional<std::string>> fields; // lower-case source name
+    };
+    std::map<std::string, LayerRule> layers; // lower-case key
+    double closeToleranceM = 0.05;
+
+    /// Throws IoError naming the file and the entry that is wrong.
+    static ImportMapping load(const std::string& path);
+    /// The rule for a layer of a source file, or null.
+    const LayerRule* find(const std::string& sourcePath, const std::string& layerName) const;
+};
+
+struct ImportOptions {
+    std::vector<std::string> sources;
+    std::string output;      // the park GeoPackage to write
+    std::string sourceSrs;   // --s-srs: the CRS of sources that have none (every drawing)
+    std::string encoding;    // --encoding: overrides every source's text encoding
+    ImportMapping mapping;
+    bool overwrite = false;
+    ProgressCallback progress;
+    /// Called with the finished park (open for update) before it is renamed into place: where
+    /// ledgers are joined (--join). May throw; then nothing is written.
+    std::function<void(GDALDataset& park, IssueSink& issues)> beforeCommit;
+};
+
+/// One feature (entity) that did not become a park feature, and why.
+struct DroppedFeature {
+    std::string entity; // "entity 2F" (CAD handle) or "feature 12"
+    std::string reason;
+};
+
+/// A source layer (a CAD layer, or a layer of a GIS source) and what became of it.
+struct ImportedLayer {
+    std::string source;
+    std::string layer;
+    bool cad = false;
+    std::optional<Role> role;
+    std::string roleReason; // "CAD layer table: 控规地块", "--mapping", "layer name" …
+    std::string kind;       // from the table or the mapping
+    std::int64_t featuresIn = 0;  // entities / features read (texts not counted)
+    std::int64_t featuresOut = 0; // written to the role's layer
+    std::int64_t texts = 0;       // TEXT/MTEXT/ATTRIB on this layer
+    std::vector<std::pair<std::string, std::string>> fields; // source → target ("" dropped)
+    std::vector<DroppedFeature> dropped;
+};
+
+/// A text of a drawing that did not become a field of a plot, and why.
+struct UnassignedText {
+    std::string source, layer, entity, text;
+    double x = 0, y = 0;
+    std::string reason;
+};
+
+/// A plot polygon of a drawing whose labels could not be read into fields without guessing.
+struct PlotProblem {
+    std::string source, layer, entity;
+    std::string role;
+    std::int64_t fid = -1; // in the output layer
+    std::string plotId;
+    std::string problem;
+};
+
+struct ImportedSource {
+    std::string path;
+    std::string kind; // "DXF", "DWG", or the GDAL driver's name
+    EncodingChoice encoding;
+    std::string cadVersion; // "AC1015 (R2000)" for drawings
+    std::vector<std::string> warnings;
+};
+
+struct ImportReport {
+    std::string output;
+    std::string crs;       // label of the park's CRS
+    std::string crsOrigin; // "--s-srs", or the layer it was taken from
+    std::vector<ImportedSource> sources;
+    std::vector<ImportedLayer> layers;
+    std::int64_t textsAssigned = 0;
+    std::int64_t textsNotLabels = 0; // texts on layers whose role takes no labels (road names)
+    std::vector<UnassignedText> unassignedTexts;
+    std::vector<PlotProblem> plotProblems;
+    std::int64_t plotsLabelled = 0; // plots that got at least one field from their texts
+    std::map<std::string, std::int64_t> written; // role name → features
+};
+
+/// Builds a park GeoPackage with the data contract's layer and field names from any mix of
+/// sources: drawings (DXF; DWG R2000), GeoPackages, shapefile folders, File and Personal
+/// Geodatabases, anything openVectorDataset opens. Layers go to roles by `options.mapping`,
+/// then by name (roleFromLayerName), then for drawings by CadLayerTable::standard(); fields by
+/// the mapping, then by the contract's names and aliases (others kept). In a drawing, closed
+/// polylines, polylines whose ends meet within the tolerance and hatches become polygons (arcs
+/// densified so a plot's area is within 0.01 m² of the exact arc area), and the texts and block
+/// attributes inside each plot become its fields (cad_label.h). Inputs are only read; the
+/// output is built under a temporary name and renamed into place. Throws IoError (nothing
+/// useful could be built, the output exists without overwrite, a DWG GDAL cannot read),
+/// CrsError (a source without a CRS and no --s-srs; the message proposes zones), Cancelled.
+/// Problems with single features, texts and layers go to `issues` and the report.
+ImportReport importPark(const ImportOptions& options, IssueSink& issues);
+/// The same, filling `report` as it goes, so that what was learnt before a failure can still
+/// be shown (the CLI writes --report also when the import fails).
+void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& report);
+
+/// The report as one JSON object (what `--report` writes).
+void writeImportReport(const ImportReport& report, JsonWriter& json);
+
+/// Arc densification used for drawings (GDAL's OGR_ARC_STEPSIZE in degrees and
+/// OGR_ARC_MAX_GAP in drawing units): a chord of angle θ on radius R cuts R²(θ − sin θ)/2 off
+/// the arc, so an arc of angle Φ loses at most about c²Φ/12 with chords no longer than c:
+/// 0.25 m chords lose under 0.035 m² on a whole circle of any radius.
+constexpr double kArcStepDeg = 0.5;
+constexpr double kArcMaxGapM = 0.25;
+
+} // namespace parkatlas::geo
