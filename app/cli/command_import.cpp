@@ -7,18 +7,13 @@
 #include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/park_import.h"
+#include "geo/io/table_join.h"
 #include "geo/issue.h"
 
 #include <algorithm>
 #include <iostream>
 #include <map>
 
-// The ledger join (issue 15, part 4) is written on another branch; it is called where marked
-// below once geo/io/table_join.h is there.
-#if __has_include("geo/io/table_join.h")
-#include "geo/io/table_join.h"
-#define PARKATLAS_HAS_TABLE_JOIN 1
-#endif
 
 namespace parkatlas::cli {
 
@@ -52,6 +47,37 @@ std::vector<JoinRequest> joinRequestsFrom(const CommandLine& cli)
         requests.push_back(std::move(request));
     }
     return requests;
+}
+
+/// One join in a few lines: what matched, and what did not (the whole lists are in --report).
+void printJoinReport(const geo::JoinReport& join, std::ostream& out)
+{
+    constexpr std::size_t kShown = 5;
+    out << "\njoin " << join.tablePath << " [" << join.sheet << "] on " << join.key << " = '"
+        << join.keyColumn << "': " << join.rows << " rows, " << join.matched << " matched\n";
+    out << "  columns:";
+    for (const geo::JoinColumn& column : join.columns)
+        out << " " << column.header << "→" << column.field;
+    out << "\n";
+    for (std::size_t i = 0; i < join.unmatchedKeys.size() && i < kShown; ++i)
+        out << "  row " << join.unmatchedKeys[i].row << ": key '" << join.unmatchedKeys[i].key
+            << "' matches no feature\n";
+    if (join.unmatchedKeys.size() > kShown)
+        out << "  … " << join.unmatchedKeys.size() - kShown << " more rows match no feature\n";
+    if (!join.featuresWithoutRow.empty())
+        out << "  " << join.featuresWithoutRow.size() << " features have no row in the table\n";
+    for (const geo::JoinDuplicateKey& duplicate : join.duplicateKeys)
+        out << "  key '" << duplicate.key << "' is held by " << duplicate.rowsOrFids.size()
+            << (duplicate.side == "table" ? " rows" : " features") << ": not written\n";
+    for (std::size_t i = 0; i < join.unparseable.size() && i < kShown; ++i) {
+        const geo::JoinCellProblem& cell = join.unparseable[i];
+        out << "  row " << cell.row << ", '" << cell.column << "': '" << cell.text
+            << "' " << cell.why << "\n";
+    }
+    if (join.unparseable.size() > kShown)
+        out << "  … " << join.unparseable.size() - kShown << " more cells could not be read\n";
+    for (const std::string& note : join.notes)
+        out << "  note: " << note << "\n";
 }
 
 void printReport(const geo::ImportReport& report, std::ostream& out, bool written)
@@ -190,11 +216,10 @@ int runImport(const std::vector<std::string>& args)
         options.mapping = geo::ImportMapping::load(cli.value("mapping"));
     const std::vector<JoinRequest> joins = joinRequestsFrom(cli);
 
-#ifdef PARKATLAS_HAS_TABLE_JOIN
+    // The ledgers are joined onto the finished park before it is renamed into place, so a join
+    // that fails leaves no half-joined park behind.
     std::vector<geo::JoinReport> joinReports;
     if (!joins.empty()) {
-        // >>> --join: the ledgers are joined onto the finished park before it is renamed into
-        // place (geo/io/table_join.h). <<<
         options.beforeCommit = [&](GDALDataset& park, geo::IssueSink& sink) {
             for (const JoinRequest& request : joins) {
                 geo::JoinSpec spec;
@@ -206,11 +231,6 @@ int runImport(const std::vector<std::string>& args)
             }
         };
     }
-#else
-    if (!joins.empty())
-        throw UsageError("--join is not available yet in this build (the ledger join, "
-                         "geo/io/table_join.h, is still being written); import without it");
-#endif
 
     ProgressBar bar("importing");
     options.progress = [&bar](double done) { return bar.update(done); };
@@ -221,19 +241,13 @@ int runImport(const std::vector<std::string>& args)
             return;
         geo::writeFileAtomically(cli.value("report"), [&](std::ostream& out) {
             geo::JsonWriter json(out);
-#ifdef PARKATLAS_HAS_TABLE_JOIN
-            // The join reports go beside the import's: {"import": …, "joins": […]}.
-            json.beginObject();
-            json.key("import");
-            geo::writeImportReport(report, json);
-            json.key("joins").beginArray();
-            for (const geo::JoinReport& join : joinReports)
-                geo::writeJoinReport(join, json);
-            json.endArray();
-            json.endObject();
-#else
-            geo::writeImportReport(report, json);
-#endif
+            // The ledger joins go into the same object: "joins": [ … ] (empty without --join).
+            geo::writeImportReport(report, json, [&](geo::JsonWriter& more) {
+                more.key("joins").beginArray();
+                for (const geo::JoinReport& join : joinReports)
+                    geo::writeJoinReport(join, more);
+                more.endArray();
+            });
             out << "\n";
         });
         std::cout << "report: " << cli.value("report") << "\n";
@@ -251,6 +265,8 @@ int runImport(const std::vector<std::string>& args)
     }
     bar.finish();
     printReport(report, std::cout, true);
+    for (const geo::JoinReport& join : joinReports)
+        printJoinReport(join, std::cout);
     writeReport();
     return kExitOk;
 }

@@ -1427,7 +1427,8 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
     temporary.commit();
 }
 
-void writeImportReport(const ImportReport& report, JsonWriter& json)
+void writeImportReport(const ImportReport& report, JsonWriter& json,
+                       const std::function<void(JsonWriter&)>& moreKeys)
 {
     json.beginObject();
     json.field("output", report.output);
@@ -1522,6 +1523,8 @@ void writeImportReport(const ImportReport& report, JsonWriter& json)
     for (const auto& [role, count] : report.written)
         json.field(role, count);
     json.endObject();
+    if (moreKeys)
+        moreKeys(json);
     json.endObject();
 }
 

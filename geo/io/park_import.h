@@ -140,8 +140,10 @@ ImportReport importPark(const ImportOptions& options, IssueSink& issues);
 /// be shown (the CLI writes --report also when the import fails).
 void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& report);
 
-/// The report as one JSON object (what `--report` writes).
-void writeImportReport(const ImportReport& report, JsonWriter& json);
+/// The report as one JSON object (what `--report` writes). `moreKeys`, when given, writes further
+/// keys into the same object before it is closed (the CLI adds its ledger joins as "joins").
+void writeImportReport(const ImportReport& report, JsonWriter& json,
+                       const std::function<void(JsonWriter&)>& moreKeys = {});
 
 /// Arc densification used for drawings (GDAL's OGR_ARC_STEPSIZE in degrees and
 /// OGR_ARC_MAX_GAP in drawing units): a chord of angle θ on radius R cuts R²(θ − sin θ)/2 off

@@ -2429,11 +2429,42 @@ def group_import(t):
         t.check("--overwrite" in run.err, "says to pass --overwrite", run)
         t.check(stamp is None or os.path.getmtime(out) == stamp, "left the park as it was", run)
 
-    t.context = "import --join"
-    run = t.run("import", dxf, "--s-srs", "EPSG:4547", "--out", os.path.join(work, "j.gpkg"),
-                "--join", "ledger.xlsx", "--on", "zone_id")
-    t.sane_exit(run, 2)
-    run = t.run("import", dxf, "--out", os.path.join(work, "j.gpkg"), "--join", "ledger.xlsx")
+    # The investment office's ledger (GBK CSV, Chinese headers, money in 元 and 亿元, an Excel
+    # serial date, masked cells, a key no parcel has) joined onto the parcels by parcel_id.
+    t.context = "import park.gpkg --join ledger.csv --on parcel_id"
+    cols, rows = gpkg_rows(gpkg, "parcels")
+    ids = [r[cols.index("parcel_id")] for r in rows[:3]]
+    ledger = os.path.join(work, "台账.csv")
+    with open(ledger, "w", encoding="gbk", newline="") as fh:
+        fh.write("宗地代码,企业名称,已完成投资（元）,年税收（万元）,约定动工日期\n")
+        fh.write("%s,甲公司,35000000,12.5,2025年3月1日\n" % ids[0])
+        fh.write("%s,乙公司,不详,-,45473\n" % ids[1])
+        fh.write("%s,丙公司,1.2亿,3,2024.6.30\n" % ids[2])
+        fh.write("NOPE-1,丁公司,100,1,2024/1/1\n")
+    joined = os.path.join(work, "joined.gpkg")
+    join_report = os.path.join(work, "joined.json")
+    run = t.run("import", gpkg, "--out", joined, "--join", ledger, "--on", "parcel_id",
+                "--report", join_report)
+    if t.sane_exit(run, 0):
+        t.check("NOPE-1" in run.out and "3 matched" in run.out,
+                "prints the matches and the key no parcel has", run)
+        cols, rows = gpkg_rows(joined, "parcels")
+        got = {r[cols.index("parcel_id")]: tuple(r[cols.index(f)] for f in
+                                                 ("owner", "invested", "tax", "agr_start"))
+               for r in rows if r[cols.index("parcel_id")] in ids}
+        want = {ids[0]: ("甲公司", 3500.0, 12.5, "2025-03-01"),
+                ids[1]: ("乙公司", None, None, "2024-06-30"),
+                ids[2]: ("丙公司", 12000.0, 3.0, "2024-06-30")}
+        t.check(got == want, "owner, 万元, unknowns and ISO dates written (got %s)" % got, run)
+        t.check(len(rows) == len(gpkg_rows(gpkg, "parcels")[1]), "every parcel kept", run)
+        with open(join_report, encoding="utf-8") as fh:
+            whole = json.load(fh)
+        joins = whole.get("joins", [])
+        t.check(len(joins) == 1 and whole.get("written", {}).get("parcels") == len(rows),
+                "the report holds the import and the join", run)
+        t.check("NOPE-1" in json.dumps(joins, ensure_ascii=False),
+                "the report lists the unmatched key", run)
+    run = t.run("import", dxf, "--out", os.path.join(work, "j.gpkg"), "--join", ledger)
     if t.sane_exit(run, 2):
         t.check("--on" in run.err, "a --join without --on is refused", run)
 
