@@ -810,6 +810,13 @@ void EditController::check(std::int64_t fid)
         }));
 }
 
+void EditController::setPark(const QString& park)
+{
+    m_park = park;
+    if (isEditing())
+        loadCheckPark();
+}
+
 void EditController::loadCheckPark()
 {
     m_checkPark = QtConcurrent::run([source = m_park.toStdString()] {

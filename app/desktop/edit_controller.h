@@ -124,6 +124,9 @@ public:
     /// the findings. The park is read on first use and kept while editing.
     void check(std::int64_t fid);
     bool isChecking() const { return m_checkWatcher.isRunning(); }
+    /// The conflict check reads `park` from now on (its project file changed: a field mapping
+    /// or a CRS); read again at once when editing.
+    void setPark(const QString& park);
 
     // Crash journal.
     /// Where journals live (QStandardPaths::AppDataLocation/journal).

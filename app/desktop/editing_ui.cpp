@@ -433,6 +433,11 @@ void EditingUi::reloadAndEditAgain(std::optional<geo::EditJournal> restore)
     m_window->reloadKeepingView();
 }
 
+void EditingUi::parkChanged()
+{
+    m_controller.setPark(m_window->parkSource());
+}
+
 void EditingUi::onMapLoaded()
 {
     if (m_controller.isEditing()) {

@@ -98,6 +98,8 @@ public:
     void cancel();
     bool isRunning() const;
 
+    /// True when a run (or a conflict check) has given results that are shown.
+    bool hasResults() const { return m_result != nullptr; }
     /// The findings of the last finished run.
     const std::vector<geo::Finding>& findings() const;
     /// Envelope of finding `index` in the map CRS (empty when it has no geometry).

@@ -2,6 +2,7 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/crs_dialog.h"
 #include "app/desktop/editing_ui.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
@@ -17,6 +18,7 @@
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
+#include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
 
@@ -24,6 +26,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -37,10 +40,12 @@
 #include <QPromise>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -165,6 +170,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Dropped files are added to the open map (an orthophoto goes under the park), as in QGIS.
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, this,
             &MainWindow::addSources);
+    connect(m_layersPanel, &LayersPanel::crsRequested, this, &MainWindow::editLayerCrs);
     connect(m_layersPanel, &LayersPanel::fieldMappingRequested, this,
             &MainWindow::editFieldMapping);
     connect(this, &MainWindow::projectSaved, this,
@@ -451,12 +457,7 @@ void MainWindow::addSources(const QStringList& sources)
     for (const QString& source : sources)
         if (!all.contains(source))
             all.append(source);
-    const bool keepView = !m_openSources.isEmpty();
-    const geo::Envelope view = m_canvas->extent();
-    const std::string crs = m_canvas->crs().label();
-    openSources(all);
-    if (keepView)
-        m_keepView.emplace(view, crs);
+    startLoad(all, !m_openSources.isEmpty());
 }
 
 void MainWindow::openFolderDialog()
@@ -469,7 +470,17 @@ void MainWindow::openFolderDialog()
 
 void MainWindow::openSources(const QStringList& sources)
 {
+    // Another map: the CRS choices of this one do not apply (those saved stay in its project).
+    m_sessionOverrides.clear();
+    startLoad(sources, false);
+}
+
+void MainWindow::startLoad(const QStringList& sources, bool keepView)
+{
     m_keepView.reset();
+    if (keepView)
+        m_keepView.emplace(m_canvas->extent(), m_canvas->crs().label());
+    m_crsQueue.clear();
     // A load still running is told to stop; setFuture() below stops watching it, so its
     // result never arrives here.
     m_loadWatcher.cancel();
@@ -483,16 +494,20 @@ void MainWindow::openSources(const QStringList& sources)
     for (const QString& source : sources)
         paths.push_back(source.toStdString()); // UTF-8, as geo/ expects
     m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources) {
+        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources,
+           const std::vector<ProjectLayer>& overrides) {
             promise.setProgressRange(0, kProgressSteps);
-            LoadedMap map = loadMap(sources, [&](double share, const std::string& step) {
-                promise.setProgressValueAndText(static_cast<int>(share * kProgressSteps),
-                                                QString::fromStdString(step));
-                return !promise.isCanceled();
-            });
+            LoadedMap map = loadMap(
+                sources,
+                [&](double share, const std::string& step) {
+                    promise.setProgressValueAndText(static_cast<int>(share * kProgressSteps),
+                                                    QString::fromStdString(step));
+                    return !promise.isCanceled();
+                },
+                {}, overrides);
             promise.addResult(std::move(map));
         },
-        std::move(paths)));
+        std::move(paths), m_sessionOverrides));
 }
 
 bool MainWindow::isLoading() const
@@ -550,9 +565,12 @@ void MainWindow::onLoadFinished()
         m_canvas->setExtent(m_keepView->first);
     m_keepView.reset();
     m_openSources = m_loadingSources;
-    // The checks read the park themselves (discoverPark and loadPark on their worker).
-    QString park;
+    // The checks read the park themselves (discoverPark and loadPark on their worker): through
+    // the project file when there is one, so its field mappings and CRSs reach them too.
+    QString park = QString::fromStdString(report.projectPath);
     for (const QString& source : m_loadingSources) {
+        if (!park.isEmpty())
+            break;
         const bool raster =
             std::any_of(report.rasters.begin(), report.rasters.end(), [&](const auto& r) {
                 return QString::fromStdString(r->info.path) == source;
@@ -562,9 +580,7 @@ void MainWindow::onLoadFinished()
             break;
         }
     }
-    m_findingsPanel->setSource(park, report.mapCrs);
-    m_auditPanel->setSource(park, report.mapCrs);
-    m_ledgerPanel->setSource(park);
+    setAnalysisSource(park);
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
     for (const std::string& problem : map.styleProblems)
         addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));
@@ -587,6 +603,22 @@ void MainWindow::onLoadFinished()
     }
     if (notShown > 0)
         addMessage(tr("… and %1 more issues").arg(notShown));
+    if (report.projectBeside)
+        addMessage(tr("The roles, field mappings and coordinate systems saved in %1 are used.")
+                       .arg(QDir::toNativeSeparators(m_projectPath)));
+    for (const CrsNeeded& layer : report.crsNeeded) {
+        const QString name = QString::fromStdString(
+            layer.ref.layerName.empty() ? layer.ref.datasetPath : layer.ref.layerName);
+        QString text = tr("%1 has no coordinate system and is not drawn yet: choose one in the "
+                          "Set CRS dialog.")
+                           .arg(name);
+        if (layer.proposal)
+            text += QLatin1Char(' ') + tr("Its eastings propose EPSG:%1 (CGCS2000, zone %2).")
+                                           .arg(layer.proposal->epsgCgcs2000)
+                                           .arg(layer.proposal->zone);
+        addMessage(text);
+    }
+    m_crsQueue = report.crsNeeded;
     if (report.rawCoordinates)
         addMessage(tr("No layer has a coordinate system: they are drawn in their raw "
                       "coordinates, and the scale is unknown."));
@@ -595,7 +627,7 @@ void MainWindow::onLoadFinished()
     const QString crs =
         report.mapCrs.isEmpty() ? tr("no CRS") : QString::fromStdString(report.mapCrs.label());
     const int loaded = static_cast<int>(report.layers.size() + report.rasters.size());
-    const int skipped = static_cast<int>(report.problems.size());
+    const int skipped = static_cast<int>(report.problems.size() + report.crsNeeded.size());
     QString summary = tr("Layers loaded: %1; map CRS: %2").arg(loaded).arg(crs);
     if (skipped > 0)
         summary += tr("; not loaded: %1 (see Messages)").arg(skipped);
@@ -623,6 +655,7 @@ void MainWindow::onLoadFinished()
     emit loadFinished();
     if (!m_waitingForFirstRender)
         emit ready();
+    askForNextCrs();
 }
 
 void MainWindow::showCursorPosition(QPointF mapPoint)
@@ -915,18 +948,35 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
     m_canvas->replaceLayer(static_cast<std::size_t>(index), std::move(snapshot));
 
     // Saved in the project file, on a worker (write-then-rename).
+    saveProjectFile({});
+}
+
+void MainWindow::saveProjectFile(const std::vector<ProjectLayer>& extra,
+                                 const std::function<void(bool)>& then)
+{
     if (m_projectPath.isEmpty())
         m_projectPath = projectPathFor(m_loadingSources);
     if (m_projectPath.isEmpty()) {
         emit projectSaved({}, tr("the source is not a local file, so there is no folder to "
                                  "keep a project file in"));
+        if (then)
+            then(false);
         return;
     }
     std::vector<ProjectLayer> entries;
-    for (const auto& canvasLayer : layers)
+    for (const auto& canvasLayer : m_canvas->layers())
         if (const auto it = m_projectLayers.find(canvasLayer.snapshot.layer.get());
             it != m_projectLayers.end())
             entries.push_back(it->second);
+    for (const ProjectLayer& layer : extra) {
+        const auto same = std::find_if(entries.begin(), entries.end(), [&](const ProjectLayer& e) {
+            return sameLayer(e.ref, layer.ref);
+        });
+        if (same != entries.end())
+            *same = layer;
+        else
+            entries.push_back(layer);
+    }
     const QFileInfo project(m_projectPath);
     // A project's own name is kept; a new one is named after its file.
     const std::string name = project.exists()
@@ -936,9 +986,14 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
     const geo::ParkDefinition definition = projectDefinition(name, crs, entries);
     const QString path = m_projectPath;
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        emit projectSaved(path, watcher->result());
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, then] {
+        const QString error = watcher->result();
         watcher->deleteLater();
+        if (error.isEmpty() && path == m_projectPath)
+            useProjectForAnalyses();
+        emit projectSaved(path, error);
+        if (then)
+            then(error.isEmpty());
     });
     watcher->setFuture(QtConcurrent::run([definition, path]() -> QString {
         try {
@@ -948,6 +1003,111 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
             return QString::fromStdString(error.what());
         }
     }));
+}
+
+void MainWindow::setAnalysisSource(const QString& park)
+{
+    m_findingsPanel->setSource(park, m_canvas->crs());
+    m_auditPanel->setSource(park, m_canvas->crs());
+    m_ledgerPanel->setSource(park);
+}
+
+void MainWindow::useProjectForAnalyses()
+{
+    if (m_projectPath.isEmpty())
+        return;
+    // What had results runs again on the park as the project now describes it.
+    const bool check = m_findingsPanel->hasResults();
+    const bool audit = m_auditPanel->hasResults();
+    const bool ledger = m_ledgerPanel->ledger() != nullptr;
+    setAnalysisSource(m_projectPath);
+    if (check)
+        m_findingsPanel->run();
+    if (audit)
+        m_auditPanel->run();
+    if (ledger)
+        m_ledgerPanel->run();
+    // The edit check reads the park when editing starts: a session on now restarts its park.
+    m_editing->parkChanged();
+}
+
+CrsDialog* MainWindow::crsDialog() const
+{
+    return m_crsDialog.data();
+}
+
+void MainWindow::askForNextCrs()
+{
+    if (m_crsDialog || m_crsQueue.empty())
+        return;
+    const CrsNeeded layer = m_crsQueue.front();
+    m_crsQueue.erase(m_crsQueue.begin());
+    const QString name = QString::fromStdString(
+        layer.ref.layerName.empty() ? layer.ref.datasetPath : layer.ref.layerName);
+    showCrsDialog(layer, name, {});
+}
+
+void MainWindow::editLayerCrs(int index)
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size() ||
+        layers[static_cast<std::size_t>(index)].snapshot.isRaster())
+        return;
+    const std::shared_ptr<const geo::Layer> layer = layers[static_cast<std::size_t>(index)].snapshot.layer;
+    CrsNeeded request;
+    request.ref = {layer->sourcePath, layer->name};
+    if (const auto it = m_projectLayers.find(layer.get()); it != m_projectLayers.end()) {
+        request.ref = it->second.ref;
+        request.open = it->second.open;
+        request.binding = it->second.binding;
+    } else {
+        request.binding = render::RoleBinding{roleOf(index), {}};
+    }
+    // Raw coordinates (no layer of the map has a CRS) may still name their zone.
+    if (layer->crs.isEmpty() && m_canvas->crs().isEmpty())
+        request.proposal = geo::proposeZoneFromExtent(layer->geometry.extent());
+    const QString current = layer->crs.isEmpty() ? QString()
+                                                 : QString::fromStdString(layer->crs.label());
+    showCrsDialog(request, QString::fromStdString(layer->name), current);
+}
+
+void MainWindow::showCrsDialog(const CrsNeeded& layer, const QString& layerName,
+                               const QString& current)
+{
+    if (m_crsDialog)
+        m_crsDialog->close();
+    auto* dialog = new CrsDialog(layerName, layer.proposal, QString::fromStdString(layer.hint),
+                                 current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_crsDialog = dialog;
+    connect(dialog, &QDialog::finished, this, [this, dialog, layer, layerName](int result) {
+        const QString definition = dialog->crsDefinition();
+        if (result != QDialog::Accepted || definition.isEmpty()) {
+            QTimer::singleShot(0, this, &MainWindow::askForNextCrs);
+            return;
+        }
+        ProjectLayer chosen;
+        chosen.ref = layer.ref;
+        chosen.open = layer.open;
+        chosen.open.sourceSrs = definition.toStdString();
+        chosen.binding = layer.binding ? *layer.binding : render::RoleBinding{};
+        if (!chosen.binding.role)
+            chosen.binding.role = geo::roleFromLayerName(
+                std::filesystem::path(layer.ref.layerName.empty() ? layer.ref.datasetPath
+                                                                   : layer.ref.layerName)
+                    .stem()
+                    .string());
+        m_sessionOverrides.push_back(chosen);
+        statusBar()->showMessage(tr("%1 is read as %2").arg(layerName, definition),
+                                 5000);
+        // Saved first, then read again: the reload finds the project as saved.
+        const QStringList sources = m_openSources;
+        saveProjectFile({chosen}, [this, sources](bool) {
+            if (m_openSources == sources)
+                startLoad(sources, true);
+        });
+    });
+    dialog->open();
 }
 
 } // namespace parkatlas::desktop

@@ -5,10 +5,12 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +27,7 @@ namespace parkatlas::desktop {
 
 class AttributeTablePanel;
 class AuditPanel;
+class CrsDialog;
 class EditingUi;
 class FindingsPanel;
 class FeatureSelection;
@@ -91,6 +94,11 @@ public:
     /// choice in the park's project file (the one opened, else a new one beside the source;
     /// written on a worker, projectSaved tells how it went).
     void applyFieldMapping(int index, const render::RoleBinding& binding);
+    /// Set CRS (the Layers panel's menu): asks for the CRS of canvas layer `index` (non-modal;
+    /// returns at once); the choice is saved in the project file and the map read again with it.
+    void editLayerCrs(int index);
+    /// The Set CRS dialog showing now (a layer without a CRS, or Set CRS…), or null.
+    CrsDialog* crsDialog() const;
     /// The project file the map was opened from or last saved to ("" when none).
     const QString& projectPath() const { return m_projectPath; }
 
@@ -130,6 +138,23 @@ private:
     static QString sourceFilter();
     void openFolderDialog();
     void onLoadFinished();
+    /// Reads `sources` as the map with the CRS choices of this session; keeps the view when
+    /// `keepView` and the map CRS stays the same.
+    void startLoad(const QStringList& sources, bool keepView);
+    /// Asks for the CRS of the next layer loaded without one (CrsDialog), if any.
+    void askForNextCrs();
+    /// Opens the CrsDialog for `layer`; on OK, `definition` goes into its open options, the
+    /// project file is saved and the map read again.
+    void showCrsDialog(const CrsNeeded& layer, const QString& layerName, const QString& current);
+    /// Saves the project file (the layers' roles, mappings, encodings and CRSs, and `extra`
+    /// layers the map could not load) on a worker; projectSaved() follows, then `then(ok)`.
+    void saveProjectFile(const std::vector<ProjectLayer>& extra,
+                         const std::function<void(bool)>& then = {});
+    /// The analyses (plan check, audit, ledgers, the edit check) read the park through the
+    /// project file from now on, so the field mappings and CRSs saved in it reach them; those
+    /// that had results run again.
+    void useProjectForAnalyses();
+    void setAnalysisSource(const QString& park);
     void showCursorPosition(QPointF mapPoint);
     void showScale();
     void addMessage(const QString& text);
@@ -175,6 +200,11 @@ private:
     std::shared_ptr<const render::RoleStyleBook> m_styleBook;
     std::map<const geo::Layer*, ProjectLayer> m_projectLayers;
     QString m_projectPath;
+    // CRSs chosen this session (also saved in the project file when there is one), applied on
+    // every reload; layers loaded without a CRS waiting to be asked about.
+    std::vector<ProjectLayer> m_sessionOverrides;
+    std::vector<CrsNeeded> m_crsQueue;
+    QPointer<CrsDialog> m_crsDialog;
 };
 
 } // namespace parkatlas::desktop

@@ -1,6 +1,7 @@
 #include "app/desktop/application.h"
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/crs_dialog.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
 #include "app/desktop/field_mapping_dialog.h"
@@ -186,11 +187,14 @@ private slots:
             QSKIP("real data not here");
         auto window = openWindow({kPractice});
         QVERIFY(window);
-        // 320100.shp and rai_4m.shp have no .prj; the map CRS comes from townshp's .prj.
-        QCOMPARE(window->lastLoad().problems.size(), std::size_t(2));
+        // 320100.shp and rai_4m.shp have no .prj; the map CRS comes from townshp's .prj. They
+        // are left out until the user gives them one (the window asks: Set CRS).
+        QCOMPARE(window->lastLoad().problems.size(), std::size_t(0));
+        QCOMPARE(window->lastLoad().crsNeeded.size(), std::size_t(2));
         const QString messages = window->messages().join('\n');
         QVERIFY2(messages.contains("320100") && messages.contains("rai_4m"), qPrintable(messages));
         QVERIFY2(messages.contains("no coordinate system"), qPrintable(messages));
+        QTRY_VERIFY(window->crsDialog() != nullptr);
     }
 
     void drawsTheLayersIntoTheCanvas()

@@ -1,0 +1,202 @@
+// The viewer a planner trusts (issues 24 and 25): a layer without a CRS gets one from the user
+// and keeps it in the project file; the field mapping and the CRS reach every analysis; undo and
+// redo keep the conflict check in step; exports say what they left out.
+#include "app/desktop/application.h"
+#include "app/desktop/crs_dialog.h"
+#include "app/desktop/findings_panel.h"
+#include "app/desktop/layers_panel.h"
+#include "app/desktop/main_window.h"
+#include "app/desktop/map_canvas.h"
+#include "geo/crs/gauss_kruger.h"
+#include "geo/issue.h"
+#include "geo/model/park.h"
+#include "geo/rules/compliance.h"
+
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+#include <memory>
+
+using namespace parkatlas;
+using namespace parkatlas::desktop;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 30000;
+const QString kSampleDir = QStringLiteral(PARKATLAS_SAMPLE_DIR);
+
+/// Copies the sample's shapefile folder (and nothing beside it) into `dir`/shp.
+QString copySampleShapefiles(const QTemporaryDir& dir)
+{
+    const QString folder = dir.filePath(QStringLiteral("shp"));
+    QDir().mkpath(folder);
+    const QDir sample(kSampleDir + QStringLiteral("/shp"));
+    for (const QString& name : sample.entryList(QDir::Files))
+        if (!QFile::copy(sample.filePath(name), folder + QLatin1Char('/') + name))
+            return {};
+    return folder;
+}
+
+int countRule(const std::vector<geo::Finding>& findings, const std::string& rule)
+{
+    int count = 0;
+    for (const geo::Finding& finding : findings)
+        count += finding.rule == rule ? 1 : 0;
+    return count;
+}
+
+} // namespace
+
+class TrustTest : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<MainWindow> openWindow(const QStringList& sources)
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1000, 700);
+        window->canvas()->setRefreshDelay(10);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return nullptr;
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        window->openSources(sources);
+        if (!ready.wait(kLoadTimeoutMs))
+            return nullptr;
+        return window;
+    }
+
+    static bool runPanel(FindingsPanel* panel)
+    {
+        QSignalSpy finished(panel, &FindingsPanel::runFinished);
+        panel->run();
+        return finished.wait(kLoadTimeoutMs);
+    }
+
+private slots:
+    void initTestCase() { installApplicationFonts(); }
+
+    void aLayerWithoutCrsIsAskedForOneAndKeepsItInTheProject()
+    {
+        QTemporaryDir dir;
+        const QString folder = copySampleShapefiles(dir);
+        QVERIFY(!folder.isEmpty());
+        QVERIFY(!QFile::exists(folder + QStringLiteral("/buildings.prj")));
+        auto window = openWindow({folder});
+        QVERIFY(window);
+
+        // buildings.shp has no .prj: not drawn, and the window asks for its CRS at once.
+        QCOMPARE(window->layerIndex(QStringLiteral("buildings")), -1);
+        QVERIFY(window->layerIndex(QStringLiteral("parcels")) >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(window->crsDialog() && window->crsDialog()->isVisible(), 5000);
+        CrsDialog* dialog = window->crsDialog();
+        QVERIFY2(dialog->windowTitle().contains(QStringLiteral("buildings")),
+                 qPrintable(dialog->windowTitle()));
+        const QString messages = window->messages().join(QLatin1Char('\n'));
+        QVERIFY2(messages.contains(QStringLiteral("buildings")) && !messages.contains("--s-srs"),
+                 qPrintable(messages));
+
+        // The plan check meanwhile: no building coverage, so hundreds of plots cannot be decided.
+        FindingsPanel* check = window->findingsPanel();
+        QVERIFY(runPanel(check));
+        QVERIFY2(countRule(check->findings(), "cannot_decide") > 400,
+                 qPrintable(QString::number(countRule(check->findings(), "cannot_decide"))));
+
+        // Zone 38 from the eastings (38 497 028 …): CGCS2000 first, then Xi'an 1980, Beijing 1954.
+        const int xian = *geo::gaussKrugerEpsg(geo::ChineseDatum::Xian1980, 3, 114, true);
+        const int beijing = *geo::gaussKrugerEpsg(geo::ChineseDatum::Beijing1954, 3, 114, true);
+        QCOMPARE(dialog->proposedDefinitions(),
+                 QStringList({QStringLiteral("EPSG:4526"), QStringLiteral("EPSG:%1").arg(xian),
+                              QStringLiteral("EPSG:%1").arg(beijing)}));
+        QCOMPARE(dialog->crsDefinition(), QStringLiteral("EPSG:4526"));
+
+        // The picker finds PROJ's CRSs by name and by code.
+        if (!dialog->catalogReady())
+            QVERIFY(QSignalSpy(dialog, &CrsDialog::catalogLoaded).wait(10000));
+        QTest::keyClicks(dialog->searchEdit(), QStringLiteral("Xian 1980 114E"));
+        bool found2383 = false;
+        for (int row = 0; row < dialog->list()->count(); ++row)
+            found2383 = found2383 || dialog->list()->item(row)->text().startsWith("EPSG:2383 ");
+        QVERIFY(found2383);
+        dialog->searchEdit()->clear();
+        QTest::keyClicks(dialog->searchEdit(), QStringLiteral("4526"));
+        QCOMPARE(dialog->crsDefinition(), QStringLiteral("EPSG:4526"));
+        dialog->searchEdit()->clear();
+        QCOMPARE(dialog->crsDefinition(), QStringLiteral("EPSG:4526"));
+        if (qEnvironmentVariableIsSet("PARKATLAS_TEST_SHOTS")) // to look at it
+            dialog->grab().save(qEnvironmentVariable("PARKATLAS_TEST_SHOTS") + "/crs_dialog.png");
+
+        // OK: saved in the project beside the folder, and the map read again with it.
+        QSignalSpy saved(window.get(), &MainWindow::projectSaved);
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        auto* buttons = dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttons"));
+        QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QVERIFY(saved.wait(kLoadTimeoutMs));
+        QVERIFY2(saved.front().at(1).toString().isEmpty(), qPrintable(saved.front().at(1).toString()));
+        const QString project = dir.filePath(QStringLiteral("shp.parkatlas.json"));
+        QCOMPARE(saved.front().at(0).toString(), project);
+        QVERIFY(ready.wait(kLoadTimeoutMs));
+
+        const int buildings = window->layerIndex(QStringLiteral("buildings"));
+        QVERIFY(buildings >= 0);
+        const auto& layer = *window->canvas()->layers().at(buildings).snapshot.layer;
+        QCOMPARE(layer.featureCount(), std::size_t(999));
+        // Drawn where the parcels are: reprojected from zone 38 into the map's EPSG:4547.
+        const geo::Envelope parcels =
+            window->canvas()->layers().at(window->layerIndex("parcels")).snapshot.layer->geometry.extent();
+        QVERIFY(layer.geometry.extent().intersects(parcels));
+        QCOMPARE(window->projectPath(), project);
+
+        // The project file holds the choice.
+        const geo::ParkDefinition definition = geo::discoverPark(project.toStdString());
+        const geo::ParkLayerSource* saved_buildings = definition.find(geo::Role::Buildings);
+        QVERIFY(saved_buildings);
+        QCOMPARE(QString::fromStdString(saved_buildings->open.sourceSrs), QStringLiteral("EPSG:4526"));
+
+        // The plan check reads the park through the project: the buildings are in it now.
+        QCOMPARE(check->source(), project);
+        QVERIFY(runPanel(check));
+        geo::IssueList issues;
+        geo::ComplianceOptions options;
+        options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+        const geo::Park park = geo::loadPark(definition, {}, issues);
+        QVERIFY(park.layer(geo::Role::Buildings));
+        const geo::ComplianceResult expected = geo::checkCompliance(park, options, issues);
+        QCOMPARE(check->findings().size(), expected.findings.size());
+        QVERIFY2(countRule(check->findings(), "cannot_decide") < 10,
+                 qPrintable(QString::number(countRule(check->findings(), "cannot_decide"))));
+
+        // Opened again in a new window: the project beside the folder gives the CRS, no question.
+        auto again = openWindow({folder});
+        QVERIFY(again);
+        QVERIFY(again->layerIndex(QStringLiteral("buildings")) >= 0);
+        QVERIFY(!again->crsDialog());
+        QCOMPARE(again->findingsPanel()->source(), project);
+    }
+};
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    // Settings (recent files, language) and edit journals in folders of their own.
+    QTemporaryDir settings;
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings.path());
+    QApplication::setOrganizationName(QStringLiteral("ParkAtlasTrustTests"));
+    qputenv("XDG_DATA_HOME", settings.path().toUtf8());
+    TrustTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_trust.moc"
