@@ -114,6 +114,11 @@ public:
     /// Run had made them, with `title` before the count in the summary.
     void showRun(const FindingsRun& run, const QString& title);
 
+    /// Takes out the findings of feature `fid` of `layer` (a role name: a shape undone or deleted
+    /// while editing), from the list and the map, with `title` before the count. Nothing happens
+    /// when none concern it.
+    void dropFindingsOf(const std::string& layer, std::int64_t fid, const QString& title);
+
     /// Writes the findings to `path` on a worker: GeoPackage when it ends in .gpkg, else CSV.
     /// exported() tells the outcome.
     void exportTo(const QString& path);

@@ -267,7 +267,8 @@ void MainWindow::createActions()
     });
     exportMap->setObjectName(QStringLiteral("exportMapAction"));
     QAction* exportReport = fileMenu->addAction(tr("Export &Report…"), this, [this] {
-        ReportExporter::exportInteractively(this, m_ledgerPanel->source());
+        ReportExporter::exportInteractively(this, m_ledgerPanel->source(),
+                                            m_auditPanel->chosenAsOf());
     });
     exportReport->setObjectName(QStringLiteral("exportReportAction"));
     for (QAction* action : {exportMap, exportReport}) {

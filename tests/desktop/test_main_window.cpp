@@ -1207,7 +1207,7 @@ private slots:
         const QString folder = directory.filePath(QStringLiteral("委员会材料"));
         ReportExporter exporter;
         QSignalSpy finished(&exporter, &ReportExporter::finished);
-        exporter.start(kSamplePark, folder, false);
+        exporter.start(kSamplePark, folder, false, QDate(2026, 6, 30));
         QVERIFY(finished.wait(kLoadTimeoutMs * 2));
         ReportOutcome outcome = finished.at(0).at(1).value<ReportOutcome>();
         QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
@@ -1218,7 +1218,7 @@ private slots:
 
         // Again into the same (now full) folder without replace: refused, folder untouched.
         const QDateTime stamp = QFileInfo(folder + QStringLiteral("/清单.txt")).lastModified();
-        exporter.start(kSamplePark, folder, false);
+        exporter.start(kSamplePark, folder, false, QDate(2026, 6, 30));
         QVERIFY(finished.wait(kLoadTimeoutMs * 2));
         outcome = finished.at(1).at(1).value<ReportOutcome>();
         QVERIFY(!outcome.error.isEmpty());

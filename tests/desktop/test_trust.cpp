@@ -2,6 +2,7 @@
 // and keeps it in the project file; the field mapping and the CRS reach every analysis; undo and
 // redo keep the conflict check in step; exports say what they left out.
 #include "app/desktop/application.h"
+#include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/layers_panel.h"
@@ -12,7 +13,12 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 
+#include <QAction>
+#include <QDateEdit>
 #include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QTimer>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -83,8 +89,70 @@ private:
         return finished.wait(kLoadTimeoutMs);
     }
 
+    /// Answers the modal dialogs Export Report puts up, as a user would: the date question with
+    /// `askedDate`, the folder dialog with `folder`; the closing message box's text goes to
+    /// `message`. Polls until `message` is set.
+    static void answerExportDialogs(const QDate& askedDate, const QString& folder,
+                                    QString* message, bool* asked)
+    {
+        auto* timer = new QTimer;
+        QObject::connect(timer, &QTimer::timeout, timer, [=] {
+            QWidget* modal = QApplication::activeModalWidget();
+            if (!modal)
+                return;
+            if (auto* files = qobject_cast<QFileDialog*>(modal)) {
+                files->selectFile(folder);
+                static_cast<QDialog*>(files)->accept(); // QFileDialog::accept, virtual
+            } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+                *message = box->text();
+                box->accept();
+                timer->deleteLater();
+            } else if (auto* date = modal->findChild<QDateEdit*>(QStringLiteral("reportAsOfEdit"))) {
+                *asked = true;
+                date->setDate(askedDate);
+                qobject_cast<QDialog*>(modal)->accept();
+            }
+        });
+        timer->start(50);
+    }
+
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void exportReportAuditsAsOfThePanelsDateOrAsks()
+    {
+        QTemporaryDir dir;
+        auto window = openWindow({kSampleDir + QStringLiteral("/park.gpkg")});
+        QVERIFY(window);
+        QAction* exportReport = window->findChild<QAction*>(QStringLiteral("exportReportAction"));
+        QVERIFY(exportReport && exportReport->isEnabled());
+
+        // The audit panel's date is the pack's: no question asked.
+        QDateEdit* asOf = window->auditPanel()->asOfEdit();
+        asOf->setFocus();
+        asOf->setDate(QDate(2026, 6, 30));
+        QString message;
+        bool asked = false;
+        answerExportDialogs(QDate(2020, 1, 1), dir.filePath(QStringLiteral("pack1")), &message,
+                            &asked);
+        exportReport->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!message.isEmpty(), kLoadTimeoutMs * 2);
+        QVERIFY(!asked);
+        QVERIFY2(message.contains(QStringLiteral("截至 2026-06-30")), qPrintable(message));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("pack1/audit.csv"))));
+
+        // No date set in the panel: the export asks, and audits as of the answer.
+        auto fresh = openWindow({kSampleDir + QStringLiteral("/park.gpkg")});
+        QVERIFY(fresh);
+        QVERIFY(!fresh->auditPanel()->chosenAsOf());
+        message.clear();
+        answerExportDialogs(QDate(2025, 12, 31), dir.filePath(QStringLiteral("pack2")), &message,
+                            &asked);
+        fresh->findChild<QAction*>(QStringLiteral("exportReportAction"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!message.isEmpty(), kLoadTimeoutMs * 2);
+        QVERIFY(asked);
+        QVERIFY2(message.contains(QStringLiteral("截至 2025-12-31")), qPrintable(message));
+    }
 
     void aLayerWithoutCrsIsAskedForOneAndKeepsItInTheProject()
     {
