@@ -4,6 +4,8 @@
 #include "app/desktop/application.h"
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
+#include "app/desktop/field_mapping_dialog.h"
+#include "app/desktop/ledger_panel.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
@@ -11,6 +13,8 @@
 #include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
+#include "geo/rules/audit.h"
+#include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
 
 #include <QAction>
@@ -20,7 +24,9 @@
 #include <QMessageBox>
 #include <QTimer>
 #include <QDir>
+#include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -41,16 +47,41 @@ namespace {
 constexpr int kLoadTimeoutMs = 30000;
 const QString kSampleDir = QStringLiteral(PARKATLAS_SAMPLE_DIR);
 
-/// Copies the sample's shapefile folder (and nothing beside it) into `dir`/shp.
-QString copySampleShapefiles(const QTemporaryDir& dir)
+/// Copies the sample's shapefile folder (and nothing beside it) into `dir`/shp, leaving out the
+/// layers named in `leftOut`.
+QString copySampleShapefiles(const QTemporaryDir& dir, const QStringList& leftOut = {})
 {
     const QString folder = dir.filePath(QStringLiteral("shp"));
     QDir().mkpath(folder);
     const QDir sample(kSampleDir + QStringLiteral("/shp"));
-    for (const QString& name : sample.entryList(QDir::Files))
+    for (const QString& name : sample.entryList(QDir::Files)) {
+        if (leftOut.contains(QFileInfo(name).completeBaseName()))
+            continue;
         if (!QFile::copy(sample.filePath(name), folder + QLatin1Char('/') + name))
             return {};
+        QFile::setPermissions(folder + QLatin1Char('/') + name,
+                              QFile::ReadOwner | QFile::WriteOwner);
+    }
     return folder;
+}
+
+/// Renames field `from` of a DBF to `to` (at most 10 characters) in its header, as a park's
+/// own naming would have it.
+bool renameDbfField(const QString& dbf, const QByteArray& from, const QByteArray& to)
+{
+    QFile file(dbf);
+    if (!file.open(QIODevice::ReadWrite))
+        return false;
+    QByteArray header = file.read(32 * 64);
+    for (int at = 32; at + 32 <= header.size() && header[at] != '\x0d'; at += 32) {
+        if (header.mid(at, 11).left(from.size()) == from && header[at + from.size()] == '\0') {
+            QByteArray name = to.left(10);
+            name.append(QByteArray(11 - name.size(), '\0'));
+            file.seek(at);
+            return file.write(name) == 11;
+        }
+    }
+    return false;
 }
 
 int countRule(const std::vector<geo::Finding>& findings, const std::string& rule)
@@ -118,6 +149,75 @@ private:
 
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void fieldMappingReachesThePlanCheckTheAuditAndTheLedgers()
+    {
+        // The sample's parcels with two fields under names no alias knows: 用地代码 as YTBM and
+        // the agreed start date as KGRQ (the buildings left out: no CRS question here).
+        QTemporaryDir dir;
+        const QString folder = copySampleShapefiles(dir, {QStringLiteral("buildings")});
+        QVERIFY(!folder.isEmpty());
+        QVERIFY(renameDbfField(folder + "/parcels.dbf", "YDDM", "YTBM"));
+        QVERIFY(renameDbfField(folder + "/parcels.dbf", "agr_start", "KGRQ"));
+        auto window = openWindow({folder});
+        QVERIFY(window);
+        FindingsPanel* check = window->findingsPanel();
+        AuditPanel* audit = window->auditPanel();
+        audit->asOfEdit()->setDate(QDate(2026, 6, 30));
+        QVERIFY(runPanel(check));
+        QVERIFY(runPanel(audit));
+        // Without land use no mismatch can be found; without the agreed start, no plot is late.
+        QCOMPARE(countRule(check->findings(), "land_use_mismatch"), 0);
+        QCOMPARE(countRule(audit->findings(), "idle_not_started"), 0);
+        QVERIFY(window->ledgerPanel() != nullptr);
+
+        // Field Mapping on the parcels: land_use ← YTBM, agr_start ← KGRQ.
+        const int parcels = window->layerIndex(QStringLiteral("parcels"));
+        QVERIFY(parcels >= 0);
+        window->layersPanel()->pickLayer(parcels);
+        window->editFieldMapping(parcels);
+        auto* dialog = window->findChild<FieldMappingDialog*>();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->roleBox()->currentData().toString(), QStringLiteral("parcels"));
+        dialog->fieldBox(QStringLiteral("land_use"))->setCurrentText(QStringLiteral("YTBM"));
+        dialog->fieldBox(QStringLiteral("agr_start"))->setCurrentText(QStringLiteral("KGRQ"));
+        QSignalSpy saved(window.get(), &MainWindow::projectSaved);
+        QSignalSpy checked(check, &FindingsPanel::runFinished);
+        QSignalSpy audited(audit, &FindingsPanel::runFinished);
+        auto* buttons = dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttons"));
+        QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QVERIFY(saved.wait(kLoadTimeoutMs));
+        const QString project = saved.front().at(0).toString();
+        QVERIFY2(saved.front().at(1).toString().isEmpty(), qPrintable(saved.front().at(1).toString()));
+
+        // Every analysis reads the park through the project now, and ran again by itself.
+        QCOMPARE(check->source(), project);
+        QCOMPARE(audit->source(), project);
+        QCOMPARE(window->ledgerPanel()->source(), project);
+        QCOMPARE(window->parkSource(), project);
+        QVERIFY(checked.count() > 0 || checked.wait(kLoadTimeoutMs));
+        QVERIFY(audited.count() > 0 || audited.wait(kLoadTimeoutMs));
+
+        // What the engines give on the park as the project describes it.
+        geo::IssueList issues;
+        const geo::ParkDefinition definition = geo::discoverPark(project.toStdString());
+        QCOMPARE(definition.find(geo::Role::Parcels)->fieldMap.at("land_use"), std::string("YTBM"));
+        const geo::Park park = geo::loadPark(definition, {}, issues);
+        geo::ComplianceOptions options;
+        options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+        const geo::ComplianceResult expected = geo::checkCompliance(park, options, issues);
+        QCOMPARE(check->findings().size(), expected.findings.size());
+        QCOMPARE(countRule(check->findings(), "land_use_mismatch"),
+                 countRule(expected.findings, "land_use_mismatch"));
+        QVERIFY(countRule(check->findings(), "land_use_mismatch") > 0);
+        geo::AuditOptions auditOptions;
+        auditOptions.asOf = geo::Date::fromYmd(2026, 6, 30);
+        auditOptions.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+        const geo::AuditResult expectedAudit = geo::runAudit(park, auditOptions, issues);
+        QCOMPARE(countRule(audit->findings(), "idle_not_started"),
+                 countRule(expectedAudit.findings, "idle_not_started"));
+        QVERIFY(countRule(audit->findings(), "idle_not_started") > 0);
+    }
 
     void exportReportAuditsAsOfThePanelsDateOrAsks()
     {
