@@ -54,7 +54,7 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
                                            cancel = m_cancel, self]() -> ReportOutcome {
         ReportOutcome outcome;
         try {
-            geo::NullIssueSink issues;
+            geo::IssueList issues;
             const geo::ParkDefinition definition = geo::discoverPark(source);
             auto park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, issues));
             render::CommitteePackOptions options;
@@ -79,6 +79,18 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
                 outcome.contents.append(QString::fromStdString(line));
             for (const std::string& line : result.leftOut)
                 outcome.leftOut.append(QString::fromStdString(line));
+            constexpr int kMaxWarnings = 300;
+            int more = 0;
+            for (const geo::Issue& issue : issues.issues()) {
+                if (issue.severity == geo::Issue::Severity::Note)
+                    continue;
+                if (outcome.warnings.size() < kMaxWarnings)
+                    outcome.warnings.append(QString::fromStdString(geo::formatIssue(issue)));
+                else
+                    ++more;
+            }
+            if (more > 0)
+                outcome.warnings.append(tr("… and %1 more").arg(more));
         } catch (const geo::Cancelled&) {
             outcome.cancelled = true;
             outcome.error = tr("The report was cancelled; nothing was written.");
@@ -160,7 +172,19 @@ void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSou
                                         outcome.contents.join(QLatin1Char('\n')));
                 if (!outcome.leftOut.isEmpty())
                     text += tr("\n\nLeft out:\n%1").arg(outcome.leftOut.join(QLatin1Char('\n')));
-                QMessageBox::information(parent, tr("Export Report"), text);
+                if (outcome.warnings.isEmpty()) {
+                    QMessageBox::information(parent, tr("Export Report"), text);
+                    return;
+                }
+                // Layers left out and broken features are said, never dropped silently.
+                QMessageBox box(QMessageBox::Warning, tr("Export Report"), text, QMessageBox::Ok,
+                                parent);
+                box.setInformativeText(
+                    tr("%n warning(s) about the data; the first: %1", nullptr,
+                       static_cast<int>(outcome.warnings.size()))
+                        .arg(outcome.warnings.front()));
+                box.setDetailedText(outcome.warnings.join(QLatin1Char('\n')));
+                box.exec();
             });
     exporter->start(parkSource, folder, replace, *asOf);
 }

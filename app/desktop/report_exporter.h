@@ -20,6 +20,9 @@ struct ReportOutcome {
     QString error; // empty: the pack is complete in its folder
     QStringList contents;
     QStringList leftOut;
+    /// What reading the park and writing the pack said: layers left out, broken features, the
+    /// rules' warnings (at most a few hundred lines).
+    QStringList warnings;
     bool cancelled = false;
 };
 

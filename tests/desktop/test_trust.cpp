@@ -4,6 +4,8 @@
 #include "app/desktop/application.h"
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
+#include "app/desktop/export_map_dialog.h"
+#include "app/desktop/report_exporter.h"
 #include "app/desktop/field_mapping_dialog.h"
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/findings_panel.h"
@@ -29,7 +31,9 @@
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QApplication>
 #include <QSignalSpy>
@@ -149,6 +153,73 @@ private:
 
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void exportsFollowTheProjectsRulesAndSayWhatTheyLeftOut()
+    {
+        // A project over the sample GeoPackage that switches two rules off and names an
+        // idle-land file that is not there (and no buildings).
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(kSampleDir + QStringLiteral("/park.gpkg"), dir.filePath("park.gpkg")));
+        const QString project = dir.filePath(QStringLiteral("park.parkatlas.json"));
+        QFile file(project);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray layers;
+        for (const char* role : {"boundary", "parcels", "plan_zones", "roads", "pipelines",
+                                 "protected", "expansion", "acquisition"})
+            layers += QByteArray("\"") + role + "\": {\"source\": \"park.gpkg\", \"layer\": \"" +
+                      role + "\"}, ";
+        file.write("{ \"name\": \"测试园区\", \"crs\": \"EPSG:4547\", \"layers\": { " + layers +
+                   "\"idle_land\": {\"source\": \"idle_gone.shp\"} }, \"rules\": { "
+                   "\"outside_boundary\": {\"enabled\": false}, "
+                   "\"land_use_mismatch\": {\"enabled\": false} } }");
+        file.close();
+        auto window = openWindow({project});
+        QVERIFY(window);
+        FindingsPanel* check = window->findingsPanel();
+        QVERIFY(runPanel(check));
+        const int panelCount = static_cast<int>(check->findings().size());
+        QCOMPARE(countRule(check->findings(), "outside_boundary"), 0);
+
+        // Export Map, the compliance template: the page's table counts what the panel lists.
+        window->findChild<QAction*>(QStringLiteral("exportMapAction"))->trigger();
+        auto* dialog = window->findChild<ExportMapDialog*>();
+        QVERIFY(dialog);
+        QSignalSpy previews(dialog, &ExportMapDialog::previewReady);
+        dialog->templateBox()->setCurrentIndex(
+            dialog->templateBox()->findData(QStringLiteral("规划符合性分析图")));
+        QVERIFY(previews.wait(kLoadTimeoutMs));
+        while (previews.wait(1000)) {
+        }
+        // The layer left out and the rule that could not judge are said, under the preview.
+        const QString warnings = dialog->warnings().join(QLatin1Char('\n'));
+        QVERIFY2(warnings.contains(QStringLiteral("idle_gone.shp")), qPrintable(warnings));
+        QVERIFY2(warnings.contains(QStringLiteral("no buildings layer")), qPrintable(warnings));
+        if (qEnvironmentVariableIsSet("PARKATLAS_TEST_SHOTS")) // to look at it
+            dialog->grab().save(qEnvironmentVariable("PARKATLAS_TEST_SHOTS") + "/export_map.png");
+        const QString pdf = dir.filePath(QStringLiteral("compliance.pdf"));
+        QSignalSpy exported(dialog, &ExportMapDialog::exportFinished);
+        dialog->exportTo(pdf);
+        QVERIFY(exported.wait(kLoadTimeoutMs));
+        QCOMPARE(exported.at(0).at(1).toString(), QString());
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+        QVERIFY2(text.waitForFinished(20000), "pdftotext (poppler-utils) is missing");
+        const QString page = QString::fromUtf8(text.readAllStandardOutput());
+        const QRegularExpression total(QStringLiteral("合计\\s+(\\d+)\\s"));
+        const QRegularExpressionMatch match = total.match(page);
+        QVERIFY2(match.hasMatch(), qPrintable(page.right(2000)));
+        QCOMPARE(match.captured(1).toInt(), panelCount);
+
+        // Export Report: the same warnings come back with the pack.
+        ReportExporter exporter;
+        QSignalSpy finished(&exporter, &ReportExporter::finished);
+        exporter.start(project, dir.filePath(QStringLiteral("pack")), false, QDate(2026, 6, 30));
+        QVERIFY(finished.wait(kLoadTimeoutMs * 2));
+        const ReportOutcome outcome = finished.at(0).at(1).value<ReportOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        const QString reportWarnings = outcome.warnings.join(QLatin1Char('\n'));
+        QVERIFY2(reportWarnings.contains(QStringLiteral("idle_gone.shp")), qPrintable(reportWarnings));
+    }
 
     void fieldMappingReachesThePlanCheckTheAuditAndTheLedgers()
     {
