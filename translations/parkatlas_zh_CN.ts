@@ -14,6 +14,10 @@
             <source>unknown</source>
             <translation>未知</translation>
         </message>
+        <message>
+            <source>Area (mu)</source>
+            <translation>面积（亩）</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::AttributeTablePanel</name>

@@ -812,7 +812,8 @@ private slots:
         AttributeTableModel* model = panel->model();
         QCOMPARE(model->rowCount(), 498);
         const geo::Layer& layer = *model->layer();
-        QCOMPARE(model->columnCount(), 1 + static_cast<int>(layer.attributes.fields().size()));
+        // The fid, the fields, and the area in 亩 (polygons).
+        QCOMPARE(model->columnCount(), 2 + static_cast<int>(layer.attributes.fields().size()));
         const int idColumn = 1 + layer.attributes.fieldIndex("parcel_id");
         QCOMPARE(model->headerData(idColumn, Qt::Horizontal).toString(),
                  QStringLiteral("parcel_id"));

@@ -2,6 +2,10 @@
 // and keeps it in the project file; the field mapping and the CRS reach every analysis; undo and
 // redo keep the conflict check in step; exports say what they left out.
 #include "app/desktop/application.h"
+#include "app/desktop/attribute_table_model.h"
+#include "app/desktop/attribute_table_panel.h"
+#include "app/desktop/feature_measurement.h"
+#include "app/desktop/feature_selection.h"
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/export_map_dialog.h"
@@ -14,6 +18,7 @@
 #include "app/desktop/map_canvas.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
+#include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
@@ -37,9 +42,11 @@
 #include <QSettings>
 #include <QApplication>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -153,6 +160,53 @@ private:
 
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void attributeTableShowsMuAndOneClickShowsThePlot()
+    {
+        auto window = openWindow({kSampleDir + QStringLiteral("/park.gpkg")});
+        QVERIFY(window);
+        AttributeTablePanel* panel = window->attributeTablePanel();
+        const int parcels = window->layerIndex(QStringLiteral("parcels"));
+        panel->showLayer(static_cast<std::size_t>(parcels));
+        AttributeTableModel* model = panel->model();
+        const geo::Layer& layer = *model->layer();
+        const int mu = model->muColumn();
+        QCOMPARE(mu, 1 + static_cast<int>(layer.attributes.fields().size()));
+        QCOMPARE(model->headerData(mu, Qt::Horizontal).toString(), QStringLiteral("Area (mu)"));
+        // Each row's 亩 is the Identify panel's ellipsoidal area, rounded once to 2 decimals.
+        for (int row : {0, 17, 250, 497}) {
+            const std::size_t feature = model->featureAt(row);
+            const FeatureMeasurement measured = measureFeature(layer, feature);
+            QCOMPARE(model->index(row, mu).data().toString(),
+                     QString::fromStdString(geo::formatForDisplay(geo::muFromM2(measured.ellipsoidalM2))));
+        }
+        // Sorted by 亩, largest first.
+        panel->view()->sortByColumn(mu, Qt::DescendingOrder);
+        double previous = std::numeric_limits<double>::infinity();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const double value = geo::muFromM2(measureFeature(layer, model->featureAt(row)).ellipsoidalM2);
+            QVERIFY2(value <= previous + 1e-9, qPrintable(QString::number(row)));
+            previous = value;
+        }
+
+        // One click on a row (the smallest plot, last now) shows it: the map zooms onto it.
+        MapCanvas* canvas = window->canvas();
+        const geo::Envelope before = canvas->extent();
+        const int last = model->rowCount() - 1;
+        QTableView* view = panel->view();
+        view->scrollTo(model->index(last, 1));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(model->index(last, 1)).center());
+        const std::size_t feature = model->featureAt(last);
+        const geo::Envelope plot = layer.geometry.envelope(feature);
+        const geo::Envelope after = canvas->extent();
+        QVERIFY(after.width() < before.width() / 5);
+        QVERIFY(after.minX <= plot.minX && after.maxX >= plot.maxX && after.minY <= plot.minY &&
+                after.maxY >= plot.maxY);
+        // And it is the selection, drawn over the map.
+        QCOMPARE(window->selection()->features(static_cast<std::size_t>(parcels)),
+                 (std::vector<std::uint32_t>{static_cast<std::uint32_t>(feature)}));
+    }
 
     void exportsFollowTheProjectsRulesAndSayWhatTheyLeftOut()
     {
