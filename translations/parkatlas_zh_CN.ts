@@ -1144,6 +1144,10 @@ Classes by %1: %2</source>
             <source>%1 is read as %2</source>
             <translation>%1 按 %2 读取</translation>
         </message>
+        <message>
+            <source>The map&apos;s scale: type one (1:2000) or pick one</source>
+            <translation>地图比例尺：可直接输入（如 1:2000）或选择</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>

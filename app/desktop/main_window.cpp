@@ -27,16 +27,19 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QPromise>
 #include <QStatusBar>
 #include <QToolBar>
@@ -85,7 +88,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_selection(new FeatureSelection(this)), m_findingsPanel(new FindingsPanel(this)),
       m_auditPanel(new AuditPanel(this)), m_ledgerPanel(new LedgerPanel(this)),
       m_messageList(new QListWidget(this)), m_coordinatesLabel(new QLabel(this)),
-      m_scaleLabel(new QLabel(this)), m_selectionLabel(new QLabel(this)),
+      m_scaleBox(new QComboBox(this)), m_selectionLabel(new QLabel(this)),
       m_measureLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
 {
     setWindowTitle(tr("ParkAtlas"));
@@ -141,10 +144,15 @@ MainWindow::MainWindow(QWidget* parent)
     resizeDocks({messagesDock}, {150}, Qt::Vertical);
 
     m_coordinatesLabel->setObjectName(QStringLiteral("coordinatesLabel"));
-    m_scaleLabel->setObjectName(QStringLiteral("scaleLabel"));
+    m_scaleBox->setObjectName(QStringLiteral("scaleBox"));
+    m_scaleBox->setEditable(true);
+    m_scaleBox->setInsertPolicy(QComboBox::NoInsert);
+    m_scaleBox->setToolTip(tr("The map's scale: type one (1:2000) or pick one"));
+    for (const int denominator : {500, 1000, 2000, 5000, 10000, 25000, 50000, 100000})
+        m_scaleBox->addItem(QStringLiteral("1:%1").arg(denominator));
     m_progressBar->setObjectName(QStringLiteral("loadProgress"));
     m_coordinatesLabel->setMinimumWidth(260);
-    m_scaleLabel->setMinimumWidth(120);
+    m_scaleBox->setMinimumWidth(120);
     m_progressBar->setRange(0, kProgressSteps);
     m_progressBar->setMaximumWidth(180);
     m_progressBar->setVisible(false);
@@ -155,7 +163,10 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_selectionLabel);
     statusBar()->addPermanentWidget(m_progressBar);
     statusBar()->addPermanentWidget(m_coordinatesLabel);
-    statusBar()->addPermanentWidget(m_scaleLabel);
+    statusBar()->addPermanentWidget(m_scaleBox);
+    connect(m_scaleBox->lineEdit(), &QLineEdit::editingFinished, this,
+            &MainWindow::applyTypedScale);
+    connect(m_scaleBox, &QComboBox::activated, this, &MainWindow::applyTypedScale);
 
     createActions();
 
@@ -673,12 +684,31 @@ void MainWindow::showCursorPosition(QPointF mapPoint)
 void MainWindow::showScale()
 {
     const double denominator = m_canvas->scaleDenominator();
+    const QSignalBlocker blocker(m_scaleBox);
+    m_scaleBox->setEnabled(denominator > 0);
     if (denominator <= 0) {
-        m_scaleLabel->setText(tr("Scale unknown"));
+        m_scaleBox->setEditText(tr("Scale unknown"));
         return;
     }
-    m_scaleLabel->setText(
+    m_scaleBox->setEditText(
         tr("1:%1").arg(QLocale().toString(static_cast<qlonglong>(std::llround(denominator)))));
+}
+
+void MainWindow::applyTypedScale()
+{
+    const double current = m_canvas->scaleDenominator();
+    if (current <= 0)
+        return;
+    // "1:2000", "1：2 000", "1:2,000" or "2000": the digits after the colon.
+    QString text = m_scaleBox->currentText();
+    text.replace(QChar(0xFF1A), QLatin1Char(':'));
+    text = text.section(QLatin1Char(':'), -1);
+    text.remove(QRegularExpression(QStringLiteral("[\\s,.\\x{00A0}\\x{2009}\\x{202F}']")));
+    bool ok = false;
+    const double wanted = text.toDouble(&ok);
+    if (ok && wanted >= 1 && std::abs(wanted - current) > 1e-6 * current)
+        m_canvas->zoomAt(current / wanted, QPointF(m_canvas->width() / 2.0, m_canvas->height() / 2.0));
+    showScale();
 }
 
 void MainWindow::addMessage(const QString& text)

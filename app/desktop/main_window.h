@@ -19,6 +19,7 @@
 #include <vector>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
@@ -157,6 +158,9 @@ private:
     void setAnalysisSource(const QString& park);
     void showCursorPosition(QPointF mapPoint);
     void showScale();
+    /// Goes to the scale typed in the scale box ("1:2000", "2000", "1：2 000"), about the
+    /// centre of the map; a text that is no scale is put back.
+    void applyTypedScale();
     void addMessage(const QString& text);
     void onSelectionChanged();
     void showMeasurement();
@@ -182,7 +186,7 @@ private:
     EditingUi* m_editing = nullptr;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
-    QLabel* m_scaleLabel;
+    QComboBox* m_scaleBox; // editable: type 1:2000 to go to that scale
     QLabel* m_selectionLabel;
     QLabel* m_measureLabel;
     QProgressBar* m_progressBar;

@@ -634,9 +634,9 @@ private slots:
         QVERIFY(coordinates);
         QCOMPARE(coordinates->text(),
                  QString("%1, %2 EPSG:2386").arg(map.x(), 0, 'f', 2).arg(map.y(), 0, 'f', 2));
-        auto* scale = window->findChild<QLabel*>("scaleLabel");
+        auto* scale = window->findChild<QComboBox*>("scaleBox");
         QVERIFY(scale);
-        QVERIFY2(scale->text().startsWith("1:"), qPrintable(scale->text()));
+        QVERIFY2(scale->currentText().startsWith("1:"), qPrintable(scale->currentText()));
         // The scale follows the zoom: twice as close is half the denominator.
         const double denominator = canvas->scaleDenominator();
         canvas->zoomAt(2.0, at);

@@ -32,6 +32,7 @@
 #include <QTimer>
 #include <QDir>
 #include <QComboBox>
+#include <QLocale>
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -46,6 +47,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <limits>
 #include <map>
 #include <memory>
@@ -160,6 +162,37 @@ private:
 
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void typingAScaleGoesToIt()
+    {
+        auto window = openWindow({kSampleDir + QStringLiteral("/park.gpkg")});
+        QVERIFY(window);
+        MapCanvas* canvas = window->canvas();
+        auto* box = window->findChild<QComboBox*>(QStringLiteral("scaleBox"));
+        QVERIFY(box && box->isEditable());
+        const double before = canvas->scaleDenominator();
+        QVERIFY(before > 2000);
+        const QPointF centre(canvas->width() / 2.0, canvas->height() / 2.0);
+        const QPointF middle = canvas->toMap(centre);
+        // Typed as a planner would, with a full-width colon and a thousands separator.
+        box->lineEdit()->selectAll();
+        QTest::keyClicks(box->lineEdit(), QStringLiteral("1"));
+        box->lineEdit()->insert(QStringLiteral("："));  // an input method's, not a key's
+        QTest::keyClicks(box->lineEdit(), QStringLiteral("2,000"));
+        QTest::keyClick(box->lineEdit(), Qt::Key_Return);
+        QVERIFY2(std::abs(canvas->scaleDenominator() - 2000) < 1e-6,
+                 qPrintable(QString::number(canvas->scaleDenominator())));
+        QCOMPARE(box->currentText(), QLocale().toString(2000).prepend(QStringLiteral("1:")));
+        // About the centre of the map.
+        QVERIFY(std::abs(canvas->toMap(centre).x() - middle.x()) < 1e-6);
+        QVERIFY(std::abs(canvas->toMap(centre).y() - middle.y()) < 1e-6);
+        // A text that is no scale is put back, the map stays.
+        box->lineEdit()->selectAll();
+        QTest::keyClicks(box->lineEdit(), QStringLiteral("abc"));
+        QTest::keyClick(box->lineEdit(), Qt::Key_Return);
+        QVERIFY(std::abs(canvas->scaleDenominator() - 2000) < 1e-6);
+        QVERIFY2(box->currentText().startsWith(QStringLiteral("1:")), qPrintable(box->currentText()));
+    }
 
     void attributeTableShowsMuAndOneClickShowsThePlot()
     {
