@@ -1148,6 +1148,30 @@ Classes by %1: %2</source>
             <source>The map&apos;s scale: type one (1:2000) or pick one</source>
             <translation>地图比例尺：可直接输入（如 1:2000）或选择</translation>
         </message>
+        <message>
+            <source>Find</source>
+            <translation>查找</translation>
+        </message>
+        <message>
+            <source>Find: plot number, owner, batch, road, or x, y / lon, lat</source>
+            <translation>查找：宗地编号、权利人、批次、道路，或 x, y / 经度, 纬度</translation>
+        </message>
+        <message>
+            <source>&amp;Find…</source>
+            <translation>查找(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Shown: %1, %2</source>
+            <translation>已定位：%1, %2</translation>
+        </message>
+        <message>
+            <source>Nothing found for “%1”</source>
+            <translation>未找到“%1”</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n found for “%1”</source>
+            <translation><numerusform>找到“%1” %n 处</numerusform></translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>

@@ -19,6 +19,7 @@
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
 #include "geo/crs/gauss_kruger.h"
+#include "geo/crs/transform.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
 
@@ -315,6 +316,20 @@ void MainWindow::createActions()
     QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
     QToolBar* toolBar = addToolBar(tr("Tools"));
     toolBar->setObjectName(QStringLiteral("toolsToolBar"));
+    QToolBar* findBar = addToolBar(tr("Find"));
+    findBar->setObjectName(QStringLiteral("findToolBar"));
+    m_locator = new QLineEdit(findBar);
+    m_locator->setObjectName(QStringLiteral("locatorEdit"));
+    m_locator->setClearButtonEnabled(true);
+    m_locator->setPlaceholderText(tr("Find: plot number, owner, batch, road, or x, y / lon, lat"));
+    m_locator->setMinimumWidth(280);
+    findBar->addWidget(m_locator);
+    connect(m_locator, &QLineEdit::returnPressed, this, [this] { locate(m_locator->text()); });
+    QAction* findAction = toolsMenu->addAction(tr("&Find…"), this, [this] {
+        m_locator->setFocus();
+        m_locator->selectAll();
+    });
+    findAction->setShortcut(QKeySequence::Find);
     auto* tools = new QActionGroup(this);
     const std::tuple<MapCanvas::Tool, QString, QKeySequence, const char*> toolChoices[] = {
         {MapCanvas::Tool::Identify, tr("&Identify and Select"), QKeySequence(Qt::Key_I),
@@ -1060,6 +1075,142 @@ void MainWindow::useProjectForAnalyses()
         m_ledgerPanel->run();
     // The edit check reads the park when editing starts: a session on now restarts its park.
     m_editing->parkChanged();
+}
+
+namespace {
+
+/// The contract fields the locator searches, by role.
+const std::map<geo::Role, std::vector<std::string>>& locatorFields()
+{
+    static const std::map<geo::Role, std::vector<std::string>> fields = {
+        {geo::Role::Parcels, {"parcel_id", "owner"}},
+        {geo::Role::Acquisition, {"batch_id", "name", "village"}},
+        {geo::Role::IdleLand, {"case_id", "parcel_id"}},
+        {geo::Role::PlanZones, {"zone_id"}},
+        {geo::Role::Roads, {"name", "lot"}},
+        {geo::Role::Pipelines, {"lot"}},
+        {geo::Role::Facilities, {"kind"}},
+        {geo::Role::Expansion, {"name"}},
+        {geo::Role::Boundary, {"name"}}};
+    return fields;
+}
+
+} // namespace
+
+void MainWindow::locate(const QString& text)
+{
+    const QString query = text.trimmed();
+    if (query.isEmpty())
+        return;
+    // Coordinates: two numbers. Degrees when they look like longitude and latitude and the map
+    // is projected; else the map CRS's own.
+    static const QRegularExpression pair(QStringLiteral(
+        "^\\s*(-?\\d+(?:\\.\\d+)?)\\s*[,，;\\s]\\s*(-?\\d+(?:\\.\\d+)?)\\s*$"));
+    if (const QRegularExpressionMatch match = pair.match(query); match.hasMatch()) {
+        double xy[2] = {match.captured(1).toDouble(), match.captured(2).toDouble()};
+        const geo::Crs& crs = m_canvas->crs();
+        const bool degrees = std::abs(xy[0]) <= 180 && std::abs(xy[1]) <= 90;
+        if (degrees && !crs.isEmpty() && crs.isProjected()) {
+            try {
+                geo::Transform(crs.geographic(), crs).forward(xy, 1);
+            } catch (const std::exception& error) {
+                statusBar()->showMessage(QString::fromStdString(error.what()), 8000);
+                emit locateFinished(0);
+                return;
+            }
+        }
+        const double halfM = (!crs.isEmpty() && crs.isGeographic()) ? 0.002 : 150;
+        m_canvas->setExtent({xy[0] - halfM, xy[1] - halfM, xy[0] + halfM, xy[1] + halfM});
+        identifyAt(QPointF(xy[0], xy[1]));
+        statusBar()->showMessage(tr("Shown: %1, %2").arg(xy[0], 0, 'f', 2).arg(xy[1], 0, 'f', 2),
+                                 8000);
+        emit locateFinished(static_cast<int>(m_selection->count()));
+        return;
+    }
+    // Text: the searched contract fields of every layer with a role, on a worker.
+    struct Target {
+        std::size_t index;
+        std::shared_ptr<const geo::Layer> layer;
+        std::vector<int> fields;
+    };
+    std::vector<Target> targets;
+    const auto& layers = m_canvas->layers();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const render::LayerSnapshot& snapshot = layers[i].snapshot;
+        const std::optional<geo::Role> role = roleOf(static_cast<int>(i));
+        if (snapshot.isRaster() || !role)
+            continue;
+        const auto wanted = locatorFields().find(*role);
+        if (wanted == locatorFields().end())
+            continue;
+        std::map<std::string, std::string> fieldMap;
+        if (const auto it = m_projectLayers.find(snapshot.layer.get()); it != m_projectLayers.end())
+            fieldMap = it->second.binding.fieldMap;
+        const std::vector<int> resolved =
+            geo::resolveContractFields(*role, snapshot.layer->attributes, fieldMap);
+        const auto& contract = geo::contractFields(*role);
+        Target target{i, snapshot.layer, {}};
+        for (std::size_t c = 0; c < contract.size() && c < resolved.size(); ++c)
+            if (resolved[c] >= 0 &&
+                std::find(wanted->second.begin(), wanted->second.end(), contract[c].name) !=
+                    wanted->second.end())
+                target.fields.push_back(resolved[c]);
+        if (!target.fields.empty())
+            targets.push_back(std::move(target));
+    }
+    m_locateWatcher.cancel();
+    m_locateWatcher.disconnect(this);
+    connect(&m_locateWatcher, &QFutureWatcher<BoxSelection>::finished, this, [this, query] {
+        if (m_locateWatcher.isCanceled() || m_locateWatcher.future().resultCount() == 0)
+            return;
+        const BoxSelection found = m_locateWatcher.result();
+        geo::Envelope extent;
+        std::size_t count = 0;
+        const auto& now = m_canvas->layers();
+        for (const auto& [layer, features] : found)
+            for (const std::uint32_t feature : features) {
+                if (layer >= now.size())
+                    continue;
+                const geo::Envelope envelope = now[layer].snapshot.layer->geometry.envelope(feature);
+                if (count++ == 0)
+                    extent = envelope;
+                else
+                    extent.expand(envelope);
+            }
+        if (count == 0) {
+            statusBar()->showMessage(tr("Nothing found for “%1”").arg(query), 8000);
+            emit locateFinished(0);
+            return;
+        }
+        m_selection->setSelection(found);
+        zoomTo(extent);
+        statusBar()->showMessage(tr("%n found for “%1”", nullptr, static_cast<int>(count)).arg(query),
+                                 8000);
+        emit locateFinished(static_cast<int>(count));
+    });
+    m_locateWatcher.setFuture(QtConcurrent::run([targets, needle = query.toStdString()] {
+        // Exact values first; only when none is exact, the values containing the text.
+        BoxSelection exact;
+        BoxSelection containing;
+        for (const Target& target : targets) {
+            const geo::AttributeTable& attributes = target.layer->attributes;
+            for (std::size_t feature = 0; feature < target.layer->featureCount(); ++feature)
+                for (const int field : target.fields) {
+                    if (attributes.isUnknown(feature, field))
+                        continue;
+                    const std::string value = attributes.text(feature, field);
+                    if (value == needle) {
+                        exact[target.index].push_back(static_cast<std::uint32_t>(feature));
+                        break;
+                    }
+                    if (value.find(needle) != std::string::npos) {
+                        containing[target.index].push_back(static_cast<std::uint32_t>(feature));
+                        break;
+                    }
+                }
+        }
+        return exact.empty() ? containing : exact;
+    }));
 }
 
 CrsDialog* MainWindow::crsDialog() const

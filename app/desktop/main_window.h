@@ -21,6 +21,7 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QProgressBar;
 
@@ -95,6 +96,13 @@ public:
     /// choice in the park's project file (the one opened, else a new one beside the source;
     /// written on a worker, projectSaved tells how it went).
     void applyFieldMapping(int index, const render::RoleBinding& binding);
+    /// The locator (the toolbar's Find box): a plot number, owner, batch, zone, case or road name
+    /// (the contract's fields through each layer's field mapping; exact matches first, else the
+    /// values containing it), or coordinates "x, y" in the map CRS or "longitude, latitude" in
+    /// degrees. Zooms to what it finds and selects it; on a worker, locateFinished() follows.
+    void locate(const QString& text);
+    QLineEdit* locatorEdit() const { return m_locator; }
+
     /// Set CRS (the Layers panel's menu): asks for the CRS of canvas layer `index` (non-modal;
     /// returns at once); the choice is saved in the project file and the map read again with it.
     void editLayerCrs(int index);
@@ -128,6 +136,8 @@ signals:
     /// A load ended and the map shows its first finished render (or there is nothing to draw):
     /// what a screenshot or a test waits for.
     void ready();
+    /// A locate() ended: `found` features selected (0: nothing found, or a coordinate shown).
+    void locateFinished(int found);
     /// The project file was written (`error` empty) or could not be (`error` says why).
     void projectSaved(const QString& path, const QString& error);
 
@@ -193,6 +203,8 @@ private:
     QFutureWatcher<LoadedMap> m_loadWatcher;
     using BoxSelection = std::map<std::size_t, std::vector<std::uint32_t>>;
     QFutureWatcher<BoxSelection> m_boxSelectWatcher;
+    QFutureWatcher<BoxSelection> m_locateWatcher;
+    QLineEdit* m_locator = nullptr;
     QStringList m_loadingSources;
     QStringList m_openSources; // what the map shows (the last load that finished)
     // The view to keep when the load that addSources() started finishes (same map CRS only).

@@ -47,6 +47,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -162,6 +163,71 @@ private:
 
 private slots:
     void initTestCase() { installApplicationFonts(); }
+
+    void locatorFindsPlotsOwnersRoadsAndCoordinates()
+    {
+        const QString gpkg = kSampleDir + QStringLiteral("/park.gpkg");
+        auto window = openWindow({gpkg});
+        QVERIFY(window);
+        QLineEdit* locator = window->locatorEdit();
+        QVERIFY(locator);
+        MapCanvas* canvas = window->canvas();
+        const auto parcels = static_cast<std::size_t>(window->layerIndex(QStringLiteral("parcels")));
+        const geo::Layer& parcelLayer = *canvas->layers().at(parcels).snapshot.layer;
+        const int idField = parcelLayer.attributes.fieldIndex("parcel_id");
+        auto findText = [&](const QString& text) {
+            QSignalSpy done(window.get(), &MainWindow::locateFinished);
+            locator->setText(text); // as an input method commits it (Chinese is no key)
+            QTest::keyClick(locator, Qt::Key_Return);
+            return done.count() > 0 || done.wait(10000) ? done.front().at(0).toInt() : -1;
+        };
+
+        // A plot number: that plot alone, selected and in view.
+        QCOMPARE(findText(QStringLiteral("QL2019-037")), 1);
+        const std::vector<std::uint32_t> plot = window->selection()->features(parcels);
+        QCOMPARE(plot.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(parcelLayer.attributes.text(plot[0], idField)),
+                 QStringLiteral("QL2019-037"));
+        const geo::Envelope box = parcelLayer.geometry.envelope(plot[0]);
+        const geo::Envelope view = canvas->extent();
+        QVERIFY(view.minX <= box.minX && view.maxX >= box.maxX && view.minY <= box.minY &&
+                view.maxY >= box.maxY);
+        QVERIFY(view.width() < 10 * std::max(box.width(), box.height()));
+
+        // An owner's name, in Chinese: every plot of the owner (and only those).
+        const int ownerField = parcelLayer.attributes.fieldIndex("owner");
+        std::size_t owned = 0;
+        for (std::size_t f = 0; f < parcelLayer.featureCount(); ++f)
+            owned += parcelLayer.attributes.text(f, ownerField).find("武汉天通") != std::string::npos;
+        QVERIFY(owned > 0);
+        QVERIFY(findText(QStringLiteral("武汉天通")) >= static_cast<int>(owned));
+        QCOMPARE(window->selection()->features(parcels).size(), owned);
+
+        // A road by name, from the roads layer.
+        const auto roads = static_cast<std::size_t>(window->layerIndex(QStringLiteral("roads")));
+        const geo::Layer& roadLayer = *canvas->layers().at(roads).snapshot.layer;
+        const QString road = QString::fromStdString(
+            roadLayer.attributes.text(0, roadLayer.attributes.fieldIndex("name")));
+        QVERIFY(!road.isEmpty());
+        QVERIFY(findText(road) >= 1);
+        QVERIFY(!window->selection()->features(roads).empty());
+
+        // Coordinates in the map CRS, and in degrees: the map is centred there.
+        const QPointF centre(canvas->width() / 2.0, canvas->height() / 2.0);
+        findText(QStringLiteral("500000, 3375000"));
+        QVERIFY(std::abs(canvas->toMap(centre).x() - 500000) < 1);
+        QVERIFY(std::abs(canvas->toMap(centre).y() - 3375000) < 1);
+        findText(QStringLiteral("114.0, 30.5"));
+        // 114°E is the zone's central meridian: easting 500 000, and the northing the meridian arc
+        // from the equator to 30.5°N on the CGCS2000 ellipsoid, 3 375 541.73 m (integrated apart).
+        QVERIFY2(std::abs(canvas->toMap(centre).x() - 500000) < 1,
+                 qPrintable(QString::number(canvas->toMap(centre).x(), 'f', 2)));
+        QVERIFY2(std::abs(canvas->toMap(centre).y() - 3375541.73) < 0.01,
+                 qPrintable(QString::number(canvas->toMap(centre).y(), 'f', 2)));
+
+        // Nothing found: said, the selection kept.
+        QCOMPARE(findText(QStringLiteral("没有这个地块")), 0);
+    }
 
     void typingAScaleGoesToIt()
     {
