@@ -14,6 +14,10 @@
             <source>unknown</source>
             <translation>未知</translation>
         </message>
+        <message>
+            <source>Area (mu)</source>
+            <translation>面积（亩）</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::AttributeTablePanel</name>
@@ -47,6 +51,53 @@
         <message>
             <source>As of</source>
             <translation>截至</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::CrsDialog</name>
+        <message>
+            <source>Set CRS — %1</source>
+            <translation>设置坐标系 — %1</translation>
+        </message>
+        <message>
+            <source>%1 has no coordinate system (no .prj). Choose the one its coordinates are in; the choice is saved in the project file.</source>
+            <translation>%1 没有坐标系（缺少 .prj）。请选择其坐标所用的坐标系；所选将保存在项目文件中。</translation>
+        </message>
+        <message>
+            <source>%1 is read as %2. Choose another coordinate system only when its file declares the wrong one; the choice is saved in the project file.</source>
+            <translation>%1 按 %2 读取。仅当文件声明的坐标系有误时才另选；所选将保存在项目文件中。</translation>
+        </message>
+        <message>
+            <source>Its eastings carry the zone number %1 (%2-degree zone, central meridian %3°E): the codes of that zone are proposed first. Surveys before 2018 are often in Xi&apos;an 1980 or Beijing 1954.</source>
+            <translation>其横坐标带有带号 %1（%2 度带，中央经线 %3°E）：优先列出该带的坐标系。2018 年以前的测量成果常用西安 1980 或北京 1954 坐标系。</translation>
+        </message>
+        <message>
+            <source>Xi&apos;an 1980</source>
+            <translation>西安 1980</translation>
+        </message>
+        <message>
+            <source>Beijing 1954</source>
+            <translation>北京 1954</translation>
+        </message>
+        <message>
+            <source>EPSG:%1 — %2, %3-degree Gauss-Krüger zone %4 (proposed)</source>
+            <translation>EPSG:%1 — %2，%3 度带高斯-克吕格第 %4 带（建议）</translation>
+        </message>
+        <message>
+            <source>Search by EPSG code or name (4547, CGCS2000 114E, Xian 1980…)</source>
+            <translation>按 EPSG 代码或名称搜索（4547、CGCS2000 114E、Xian 1980…）</translation>
+        </message>
+        <message>
+            <source>Reading PROJ&apos;s list of coordinate systems…</source>
+            <translation>正在读取 PROJ 的坐标系列表…</translation>
+        </message>
+        <message>
+            <source>%1 found; the first %2 are listed: type more to narrow it.</source>
+            <translation>找到 %1 个，列出前 %2 个：请输入更多文字缩小范围。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n found</source>
+            <translation><numerusform>找到 %n 个</numerusform></translation>
         </message>
     </context>
     <context>
@@ -349,6 +400,14 @@
             <source>Editing of %1 goes on.</source>
             <translation>继续编辑 %1。</translation>
         </message>
+        <message>
+            <source>Conflicts of the edits (%1 is gone)</source>
+            <translation>编辑的冲突（%1 已不存在）</translation>
+        </message>
+        <message>
+            <source>a new feature</source>
+            <translation>新要素</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::ExportMapDialog</name>
@@ -459,6 +518,10 @@
         <message>
             <source>Writing %1…</source>
             <translation>正在写入 %1…</translation>
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation>……另有 %1 条</translation>
         </message>
     </context>
     <context>
@@ -744,6 +807,10 @@ Text encoding: %5</source>
 Classes by %1: %2</source>
             <translation>
 按 %1 分类：%2</translation>
+        </message>
+        <message>
+            <source>Set CRS…</source>
+            <translation>设置坐标系…</translation>
         </message>
     </context>
     <context>
@@ -1061,6 +1128,50 @@ Classes by %1: %2</source>
             <source>the source is not a local file, so there is no folder to keep a project file in</source>
             <translation>数据源不是本地文件，没有可存放工程文件的文件夹</translation>
         </message>
+        <message>
+            <source>The roles, field mappings and coordinate systems saved in %1 are used.</source>
+            <translation>已采用 %1 中保存的图层角色、字段映射和坐标系。</translation>
+        </message>
+        <message>
+            <source>%1 has no coordinate system and is not drawn yet: choose one in the Set CRS dialog.</source>
+            <translation>%1 没有坐标系，暂未绘制：请在“设置坐标系”对话框中选择。</translation>
+        </message>
+        <message>
+            <source>Its eastings propose EPSG:%1 (CGCS2000, zone %2).</source>
+            <translation>根据其横坐标建议 EPSG:%1（CGCS2000，第 %2 带）。</translation>
+        </message>
+        <message>
+            <source>%1 is read as %2</source>
+            <translation>%1 按 %2 读取</translation>
+        </message>
+        <message>
+            <source>The map&apos;s scale: type one (1:2000) or pick one</source>
+            <translation>地图比例尺：可直接输入（如 1:2000）或选择</translation>
+        </message>
+        <message>
+            <source>Find</source>
+            <translation>查找</translation>
+        </message>
+        <message>
+            <source>Find: plot number, owner, batch, road, or x, y / lon, lat</source>
+            <translation>查找：宗地编号、权利人、批次、道路，或 x, y / 经度, 纬度</translation>
+        </message>
+        <message>
+            <source>&amp;Find…</source>
+            <translation>查找(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Shown: %1, %2</source>
+            <translation>已定位：%1, %2</translation>
+        </message>
+        <message>
+            <source>Nothing found for “%1”</source>
+            <translation>未找到“%1”</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n found for “%1”</source>
+            <translation><numerusform>找到“%1” %n 处</numerusform></translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
@@ -1158,6 +1269,18 @@ Left out:
 
 未生成：
 %1</translation>
+        </message>
+        <message>
+            <source>The pack holds the idle-land audit (闲置土地认定). As of which date? (No date was set in the Idle Land Audit panel.)</source>
+            <translation>材料包含闲置土地认定。认定截至哪一天？（闲置土地审计面板中未设日期。）</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n warning(s) about the data; the first: %1</source>
+            <translation><numerusform>数据有 %n 条警告；第一条：%1</numerusform></translation>
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation>……另有 %1 条</translation>
         </message>
     </context>
     <context>

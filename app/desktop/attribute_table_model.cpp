@@ -1,11 +1,14 @@
 #include "app/desktop/attribute_table_model.h"
 
+#include "geo/measure/units.h"
+
 #include <QBrush>
 #include <QPalette>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace parkatlas::desktop {
@@ -26,7 +29,22 @@ bool isNumeric(geo::FieldType type)
            type == geo::FieldType::Date;
 }
 
+/// The ellipsoidal area of `feature` in 亩, -1 when it cannot be measured.
+double measureMu(geo::AreaCalculator& calculator, const geo::Layer& layer, std::size_t feature)
+{
+    try {
+        return geo::muFromM2(calculator.areaM2(layer.geometry, feature, layer.fids[feature]));
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
 } // namespace
+
+bool hasMuColumn(const geo::Layer& layer)
+{
+    return layer.geometry.kind() == geo::GeometryKind::Polygon && !layer.crs.isEmpty();
+}
 
 RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder order,
                          const std::string& filter, const std::atomic<bool>& cancel)
@@ -90,6 +108,25 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
         known.insert(known.end(), unknown.begin(), unknown.end());
         rows = std::move(known);
     }
+    if (column == fieldCount + 1 && hasMuColumn(layer)) {
+        // By area: each listed feature measured once (on the worker for a big layer).
+        std::vector<double> keys(count, -1);
+        try {
+            geo::AreaCalculator calculator(layer.crs);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if ((i & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+                    return {};
+                keys[rows[i]] = measureMu(calculator, layer, rows[i]);
+            }
+        } catch (const std::exception&) {
+        }
+        // Unmeasurable ones (-1) last either way.
+        std::stable_sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if ((keys[a] < 0) != (keys[b] < 0))
+                return keys[b] < 0;
+            return descending ? keys[a] > keys[b] : keys[a] < keys[b];
+        });
+    }
     if (cancel.load())
         return {};
     result.rowOfFeature.assign(count, -1);
@@ -124,6 +161,9 @@ void AttributeTableModel::setLayer(std::shared_ptr<const geo::Layer> layer)
     m_sortColumn = -1;
     m_sortOrder = Qt::AscendingOrder;
     m_filter.clear();
+    m_muCache.assign(m_layer && hasMuColumn(*m_layer) ? m_layer->featureCount() : 0,
+                     std::numeric_limits<double>::quiet_NaN());
+    m_calculator.reset();
     endResetModel();
 }
 
@@ -138,7 +178,15 @@ int AttributeTableModel::columnCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_layer)
         return 0;
-    return 1 + static_cast<int>(m_layer->attributes.fields().size());
+    return 1 + static_cast<int>(m_layer->attributes.fields().size()) +
+           (hasMuColumn(*m_layer) ? 1 : 0);
+}
+
+int AttributeTableModel::muColumn() const
+{
+    return m_layer && hasMuColumn(*m_layer)
+               ? 1 + static_cast<int>(m_layer->attributes.fields().size())
+               : -1;
 }
 
 std::size_t AttributeTableModel::featureAt(int row) const
@@ -159,6 +207,23 @@ QVariant AttributeTableModel::data(const QModelIndex& index, int role) const
         return {};
     const std::size_t feature = featureAt(index.row());
     const int field = index.column() - 1;
+    if (index.column() == muColumn()) {
+        if (role == Qt::TextAlignmentRole)
+            return QVariant::fromValue<int>(Qt::AlignRight | Qt::AlignVCenter);
+        if (role != Qt::DisplayRole)
+            return {};
+        double& mu = m_muCache[feature];
+        if (std::isnan(mu)) {
+            try {
+                if (!m_calculator)
+                    m_calculator = std::make_unique<geo::AreaCalculator>(m_layer->crs);
+                mu = measureMu(*m_calculator, *m_layer, feature);
+            } catch (const std::exception&) {
+                mu = -1;
+            }
+        }
+        return mu < 0 ? QString() : QString::fromStdString(geo::formatForDisplay(mu));
+    }
     const geo::AttributeTable& attributes = m_layer->attributes;
     switch (role) {
     case Qt::DisplayRole:
@@ -191,6 +256,8 @@ QVariant AttributeTableModel::headerData(int section, Qt::Orientation orientatio
         return section + 1;
     if (section == 0)
         return QStringLiteral("fid");
+    if (section == muColumn())
+        return tr("Area (mu)");
     return QString::fromStdString(m_layer->attributes.fields().at(section - 1).name);
 }
 

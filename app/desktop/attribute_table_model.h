@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/measure/area.h"
 #include "geo/model/layer.h"
 
 #include <QAbstractTableModel>
@@ -21,9 +22,13 @@ struct RowOrder {
     std::vector<std::int32_t> rowOfFeature;
 };
 
+/// True when the table of `layer` ends with a 亩 column: polygons in a known CRS.
+bool hasMuColumn(const geo::Layer& layer);
+
 /// Computes a RowOrder: the features whose text in any column (the fid included) contains
 /// `filter` (ASCII case-insensitive; "" keeps all), sorted by `column` (0: the fid; c > 0:
-/// field c − 1; -1: layer order) numerically for number and date fields and by UTF-8 text
+/// field c − 1; one past the last field: the ellipsoidal area in 亩 when hasMuColumn; -1: layer
+/// order) numerically for number and date fields and by UTF-8 text
 /// otherwise, unknown values last either way; ties keep layer order. Stops early (with an
 /// empty result) when `cancel` is raised. Thread-safe on a finished layer.
 RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder order,
@@ -66,6 +71,9 @@ public:
     std::size_t featureAt(int row) const;
     /// The row showing `feature`, or -1 when the filter hides it.
     int rowOf(std::size_t feature) const;
+    /// The 亩 column, or -1 when the layer has none.
+    int muColumn() const;
+
     /// True while a worker computes the next order.
     bool isOrdering() const { return m_watcher.isRunning(); }
 
@@ -83,6 +91,9 @@ private:
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     QString m_filter;
+    // The 亩 column's values, measured on demand (GUI thread) and kept: NaN not measured yet.
+    mutable std::vector<double> m_muCache;
+    mutable std::unique_ptr<geo::AreaCalculator> m_calculator;
     QFutureWatcher<RowOrder> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
 };

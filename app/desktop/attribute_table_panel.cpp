@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelection>
 #include <QLabel>
@@ -57,6 +58,13 @@ AttributeTablePanel::AttributeTablePanel(QWidget* parent)
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AttributeTablePanel::onViewSelectionChanged);
+    // One plain click on a row shows its feature on the map (Ctrl and Shift only select).
+    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        if (m_currentLayer >= 0 && index.isValid() &&
+            QGuiApplication::keyboardModifiers() == Qt::NoModifier)
+            emit featureActivated(static_cast<std::size_t>(m_currentLayer),
+                                  m_model->featureAt(index.row()));
+    });
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         if (m_currentLayer >= 0 && index.isValid())
             emit featureActivated(static_cast<std::size_t>(m_currentLayer),

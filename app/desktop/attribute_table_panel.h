@@ -43,7 +43,7 @@ public:
 signals:
     /// The user selected rows: the features of layer `layerIndex` now selected.
     void selectionEdited(std::size_t layerIndex, const std::vector<std::uint32_t>& features);
-    /// The user double-clicked a row: show that feature.
+    /// The user clicked (or double-clicked) a row: show that feature.
     void featureActivated(std::size_t layerIndex, std::size_t feature);
 
 private:

@@ -69,12 +69,18 @@ AuditPanel::AuditPanel(QWidget* parent) : FindingsPanel(parent), m_asOf(new QDat
     m_asOf->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     m_asOf->setDate(QDate::currentDate());
     m_asOf->setToolTip(tr("The date the audit speaks for"));
+    connect(m_asOf, &QDateEdit::dateChanged, this, [this] { m_asOfChosen = true; });
     auto* label = new QLabel(tr("As of"), this);
     label->setBuddy(m_asOf);
     controlsLayout()->insertWidget(0, label);
     controlsLayout()->insertWidget(1, m_asOf);
     setOverlayColour(QColor(235, 120, 0));
     setExportBaseName(QStringLiteral("audit"));
+}
+
+std::optional<QDate> AuditPanel::chosenAsOf() const
+{
+    return m_asOfChosen ? std::optional<QDate>(m_asOf->date()) : std::nullopt;
 }
 
 QFuture<FindingsRun> AuditPanel::startRun(const std::string& source, const geo::Crs& mapCrs)

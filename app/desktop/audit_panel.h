@@ -2,6 +2,10 @@
 
 #include "app/desktop/findings_panel.h"
 
+#include <QDate>
+
+#include <optional>
+
 class QDateEdit;
 
 namespace parkatlas::desktop {
@@ -15,12 +19,16 @@ public:
     explicit AuditPanel(QWidget* parent = nullptr);
 
     QDateEdit* asOfEdit() const { return m_asOf; }
+    /// The as-of date the user set in the panel; nullopt while it is still the default (today),
+    /// so that an export can ask instead of auditing as of today unsaid.
+    std::optional<QDate> chosenAsOf() const;
 
 protected:
     QFuture<FindingsRun> startRun(const std::string& source, const geo::Crs& mapCrs) override;
 
 private:
     QDateEdit* m_asOf;
+    bool m_asOfChosen = false;
 };
 
 } // namespace parkatlas::desktop

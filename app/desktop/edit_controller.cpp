@@ -418,9 +418,12 @@ void EditController::push(const QString& text, const State& after)
 void EditController::apply(const State& state)
 {
     m_lastEdited = 0;
-    for (const auto& [fid, feature] : state)
+    m_lastTouched.clear();
+    for (const auto& [fid, feature] : state) {
+        m_lastTouched.push_back(fid);
         if (feature && !feature->deleted && m_lastEdited == 0)
             m_lastEdited = fid;
+    }
     for (const auto& [fid, feature] : state) {
         if (feature)
             m_pending[fid] = *feature;
@@ -808,6 +811,13 @@ void EditController::check(std::int64_t fid)
                     run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
             promise.addResult(std::move(run));
         }));
+}
+
+void EditController::setPark(const QString& park)
+{
+    m_park = park;
+    if (isEditing())
+        loadCheckPark();
 }
 
 void EditController::loadCheckPark()

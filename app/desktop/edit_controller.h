@@ -96,6 +96,8 @@ public:
     const std::map<std::int64_t, PendingFeature>& pending() const { return m_pending; }
     /// The feature the last step (an edit, undo or redo) left changed, 0 when none.
     std::int64_t lastEdited() const { return m_lastEdited; }
+    /// Every feature the last step (an edit, undo or redo) touched, including those it removed.
+    const std::vector<std::int64_t>& lastTouched() const { return m_lastTouched; }
 
     // Edits: each one undoable step. They refuse (return false / -1, and say why in `why`)
     // what the layer cannot hold: invalid geometry, a multi-part result in a single-part layer.
@@ -124,6 +126,9 @@ public:
     /// the findings. The park is read on first use and kept while editing.
     void check(std::int64_t fid);
     bool isChecking() const { return m_checkWatcher.isRunning(); }
+    /// The conflict check reads `park` from now on (its project file changed: a field mapping
+    /// or a CRS); read again at once when editing.
+    void setPark(const QString& park);
 
     // Crash journal.
     /// Where journals live (QStandardPaths::AppDataLocation/journal).
@@ -184,6 +189,7 @@ private:
     std::map<std::int64_t, PendingFeature> m_pending;
     std::int64_t m_nextNewFid = -1;
     std::int64_t m_lastEdited = 0;
+    std::vector<std::int64_t> m_lastTouched;
     QUndoStack m_undo;
     QString m_journalPath;
     QString m_journalError;

@@ -48,6 +48,11 @@ EditingUi::EditingUi(MainWindow* window, MapCanvas* canvas, FeatureSelection* se
     connect(&m_controller, &EditController::checkFinished, this,
             [this](std::int64_t fid, const FindingsRun& run) {
                 const int row = m_controller.rowOf(fid);
+                if (row < 0) {
+                    // Undone or deleted while it was checked: its conflicts are no more.
+                    emit checked(fid);
+                    return;
+                }
                 QString name = fid < 0 ? tr("new feature") : tr("feature %1").arg(fid);
                 if (row >= 0 && m_controller.currentLayer())
                     name = QStringLiteral("%1 %2").arg(
@@ -65,6 +70,14 @@ EditingUi::EditingUi(MainWindow* window, MapCanvas* canvas, FeatureSelection* se
         const std::int64_t fid = m_controller.lastEdited();
         if (fid != 0 && m_controller.rowOf(fid) >= 0)
             m_controller.check(fid);
+        // A shape the step took away (an undone drawing, a deletion) takes its conflicts along.
+        if (m_controller.role())
+            for (const std::int64_t touched : m_controller.lastTouched())
+                if (m_controller.rowOf(touched) < 0)
+                    m_findings->dropFindingsOf(
+                        geo::toString(*m_controller.role()), touched,
+                        tr("Conflicts of the edits (%1 is gone)")
+                            .arg(touched < 0 ? tr("a new feature") : tr("feature %1").arg(touched)));
     });
     connect(m_window, &MainWindow::loadFinished, this, &EditingUi::onMapLoaded);
     updateActions();
@@ -431,6 +444,11 @@ void EditingUi::reloadAndEditAgain(std::optional<geo::EditJournal> restore)
     m_window->setEditedLayer(-1);
     setTool(Tool::None);
     m_window->reloadKeepingView();
+}
+
+void EditingUi::parkChanged()
+{
+    m_controller.setPark(m_window->parkSource());
 }
 
 void EditingUi::onMapLoaded()

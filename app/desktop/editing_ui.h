@@ -38,6 +38,9 @@ public:
     ~EditingUi() override;
 
     EditController* controller() { return &m_controller; }
+    /// The park's project file changed (a field mapping, a CRS): the conflict check reads the
+    /// park anew through it.
+    void parkChanged();
     DrawTool* drawTool() const { return m_draw; }
     VertexTool* vertexTool() const { return m_vertex; }
     Snapper* snapper() { return &m_snapper; }

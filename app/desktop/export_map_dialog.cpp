@@ -36,10 +36,35 @@ constexpr int kPreviewDelayMs = 250;
 
 } // namespace
 
+namespace {
+
+/// What a reader or the page said about the data, for the user (notes left out), at most
+/// `limit` lines and a count of the rest.
+QStringList issueTexts(const std::vector<geo::Issue>& issues, int limit = 20)
+{
+    QStringList texts;
+    int more = 0;
+    for (const geo::Issue& issue : issues) {
+        if (issue.severity == geo::Issue::Severity::Note)
+            continue;
+        if (texts.size() < limit)
+            texts.append(QString::fromStdString(geo::formatIssue(issue)));
+        else
+            ++more;
+    }
+    if (more > 0)
+        texts.append(ExportMapDialog::tr("… and %1 more").arg(more));
+    return texts;
+}
+
+} // namespace
+
 struct ExportMapDialog::ParkCache {
     std::string source;
     std::mutex mutex;
     std::shared_ptr<const geo::Park> park;
+    std::string projectPath; // the rules' settings, as `parkatlas map` reads them
+    std::vector<geo::Issue> issues; // what reading the park said (layers left out, bad features)
     std::string error;
 
     /// The park, read on the first call (on a worker); throws std::runtime_error with the
@@ -49,9 +74,11 @@ struct ExportMapDialog::ParkCache {
         std::lock_guard lock(mutex);
         if (!park && error.empty()) {
             try {
-                geo::NullIssueSink issues;
+                geo::IssueList list;
                 const geo::ParkDefinition definition = geo::discoverPark(source);
-                park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, issues));
+                projectPath = definition.projectPath;
+                park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, list));
+                issues = list.issues();
             } catch (const std::exception& failure) {
                 error = failure.what();
             }
@@ -65,22 +92,25 @@ struct ExportMapDialog::ParkCache {
 namespace {
 
 /// Lays the page out for the park and either draws it at `previewDpi` or writes it to `path`.
-PageJobResult runPageJob(const std::function<std::shared_ptr<const geo::Park>()>& loadPark,
+/// The notes are what reading the park and laying out the page said (layers left out, broken
+/// features, the page's own warnings).
+PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cache,
                          const render::PageLayout& layout, const QString& path, double dpi,
                          bool preview, const std::shared_ptr<std::atomic<bool>>& cancel)
 {
     PageJobResult result;
     try {
-        const std::shared_ptr<const geo::Park> park = loadPark();
+        const std::shared_ptr<const geo::Park> park = cache->get();
         if (cancel->load()) {
             result.cancelled = true;
             return result;
         }
         const render::RoleStyleBook book =
             render::RoleStyleBook::load(render::RoleStyleBook::defaultDirectory());
-        geo::NullIssueSink issues;
+        geo::IssueList issues;
         render::ParkPageOptions options;
         options.source = park->name;
+        options.projectPath = cache->projectPath; // the project's rules, as the panel and the CLI
         options.progress = [cancel](double) { return !cancel->load(); };
         const render::PageRenderer page = render::parkPage(park, layout, book, options, issues);
         render::PageExportResult exported;
@@ -94,7 +124,10 @@ PageJobResult runPageJob(const std::function<std::shared_ptr<const geo::Park>()>
             exported = page.exportTo(path, *format, dpi, *cancel);
         }
         result.cancelled = exported.cancelled;
-        result.notes = exported.warnings;
+        std::vector<geo::Issue> all = cache->issues;
+        for (const geo::Issue& issue : issues.issues())
+            all.push_back(issue);
+        result.notes = issueTexts(all) + exported.warnings;
     } catch (const geo::Cancelled&) {
         result.cancelled = true;
     } catch (const std::exception& failure) {
@@ -185,11 +218,13 @@ ExportMapDialog::ExportMapDialog(const QString& parkSource, const geo::Envelope&
         const PageJobResult result = m_exportWatcher.result();
         m_exportButton->setEnabled(true);
         const QString error = result.cancelled ? tr("The export was cancelled.") : result.error;
+        if (error.isEmpty())
+            m_notes = result.notes;
         m_status->setText(
             error.isEmpty() ? tr("Wrote %1.").arg(QDir::toNativeSeparators(m_exportPath)) +
                                   (result.notes.isEmpty()
                                        ? QString()
-                                       : QLatin1Char(' ') + result.notes.join(QLatin1String("; ")))
+                                       : QLatin1Char('\n') + result.notes.join(QLatin1Char('\n')))
                             : error);
         emit exportFinished(m_exportPath, error);
     });
@@ -275,7 +310,7 @@ void ExportMapDialog::startPreview()
     const double dpi = kPreviewWidthPx / (page.pageSizeMm().width() / 25.4);
     auto cache = m_parkCache;
     m_previewWatcher.setFuture(QtConcurrent::run([cache, page, dpi, cancel = m_previewCancel] {
-        return runPageJob([cache] { return cache->get(); }, page, QString(), dpi, true, cancel);
+        return runPageJob(cache, page, QString(), dpi, true, cancel);
     }));
 }
 
@@ -297,7 +332,8 @@ void ExportMapDialog::onPreviewFinished()
     m_preview->setPixmap(QPixmap::fromImage(result.image)
                              .scaled(m_preview->contentsRect().size(), Qt::KeepAspectRatio,
                                      Qt::SmoothTransformation));
-    m_status->setText(result.notes.join(QLatin1String("; ")));
+    m_notes = result.notes;
+    m_status->setText(result.notes.join(QLatin1Char('\n')));
     emit previewReady();
 }
 
@@ -328,7 +364,7 @@ void ExportMapDialog::exportTo(const QString& path)
     auto cache = m_parkCache;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_exportWatcher.setFuture(QtConcurrent::run([cache, page, path, dpi, cancel] {
-        return runPageJob([cache] { return cache->get(); }, page, path, dpi, false, cancel);
+        return runPageJob(cache, page, path, dpi, false, cancel);
     }));
 }
 

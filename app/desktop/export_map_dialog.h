@@ -63,6 +63,10 @@ public:
     /// The last finished preview (null before the first).
     const QImage& previewImage() const { return m_previewImage; }
 
+    /// What the last preview or export said about the data, shown under the preview: layers
+    /// left out, broken features, the rules' and the page's warnings.
+    const QStringList& warnings() const { return m_notes; }
+
     /// Writes the page to `path` (.pdf, .svg or .png) on a worker; exportFinished() follows.
     void exportTo(const QString& path);
 
@@ -96,13 +100,17 @@ private:
     QTimer* m_previewTimer;
     render::PageLayout m_templateLayout;
 
+public:
     struct ParkCache; // shared with the workers: the park, read once
+
+private:
     std::shared_ptr<ParkCache> m_parkCache;
     std::shared_ptr<std::atomic<bool>> m_previewCancel;
     QFutureWatcher<PageJobResult> m_previewWatcher;
     QFutureWatcher<PageJobResult> m_exportWatcher;
     QString m_exportPath;
     QImage m_previewImage;
+    QStringList m_notes;
     bool m_previewPending = false;
 };
 

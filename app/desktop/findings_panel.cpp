@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -417,6 +418,22 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
         emit messagesReported(messages);
     emit overlayChanged();
     emit runFinished();
+}
+
+void FindingsPanel::dropFindingsOf(const std::string& layer, std::int64_t fid,
+                                   const QString& title)
+{
+    if (!m_result)
+        return;
+    std::vector<geo::Finding> kept;
+    for (const geo::Finding& finding : m_result->findings)
+        if (finding.layer != layer ||
+            std::find(finding.fids.begin(), finding.fids.end(), fid) == finding.fids.end())
+            kept.push_back(finding);
+    if (kept.size() == m_result->findings.size())
+        return;
+    FindingsRun run = prepareFindings(std::move(kept), m_result->parkCrs, m_mapCrs);
+    showRun(run, title);
 }
 
 const std::vector<geo::Finding>& FindingsPanel::findings() const

@@ -98,6 +98,8 @@ public:
     void cancel();
     bool isRunning() const;
 
+    /// True when a run (or a conflict check) has given results that are shown.
+    bool hasResults() const { return m_result != nullptr; }
     /// The findings of the last finished run.
     const std::vector<geo::Finding>& findings() const;
     /// Envelope of finding `index` in the map CRS (empty when it has no geometry).
@@ -111,6 +113,11 @@ public:
     /// Shows the findings of a run made elsewhere (the conflict check of a drawn shape), as if
     /// Run had made them, with `title` before the count in the summary.
     void showRun(const FindingsRun& run, const QString& title);
+
+    /// Takes out the findings of feature `fid` of `layer` (a role name: a shape undone or deleted
+    /// while editing), from the list and the map, with `title` before the count. Nothing happens
+    /// when none concern it.
+    void dropFindingsOf(const std::string& layer, std::int64_t fid, const QString& title);
 
     /// Writes the findings to `path` on a worker: GeoPackage when it ends in .gpkg, else CSV.
     /// exported() tells the outcome.

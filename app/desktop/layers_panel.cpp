@@ -278,6 +278,8 @@ void LayersPanel::showContextMenu(const QPoint& position)
     menu.addAction(tr("Zoom to Layer"), this, &LayersPanel::zoomToPicked);
     menu.addAction(tr("Field Mapping…"), this,
                    [this] { emit fieldMappingRequested(pickedLayer()); });
+    menu.addAction(tr("Set CRS…"), this, [this] { emit crsRequested(pickedLayer()); })
+        ->setObjectName(QStringLiteral("setCrsAction"));
     menu.addSeparator();
     menu.addAction(tr("Move Up"), this, &LayersPanel::movePickedUp)
         ->setEnabled(m_list->row(item) > 0);

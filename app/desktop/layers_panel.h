@@ -65,6 +65,8 @@ signals:
     void zoomToLayerRequested(int index);
     /// The user asked to set layer `index`'s role and field mapping.
     void fieldMappingRequested(int index);
+    /// The user asked to set layer `index`'s coordinate system (Set CRS…).
+    void crsRequested(int index);
 
 private:
     void onItemChanged(QListWidgetItem* item);

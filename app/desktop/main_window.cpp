@@ -2,6 +2,7 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/crs_dialog.h"
 #include "app/desktop/editing_ui.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
@@ -17,6 +18,8 @@
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
+#include "geo/crs/gauss_kruger.h"
+#include "geo/crs/transform.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
 
@@ -24,23 +27,29 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QPromise>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -80,7 +89,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_selection(new FeatureSelection(this)), m_findingsPanel(new FindingsPanel(this)),
       m_auditPanel(new AuditPanel(this)), m_ledgerPanel(new LedgerPanel(this)),
       m_messageList(new QListWidget(this)), m_coordinatesLabel(new QLabel(this)),
-      m_scaleLabel(new QLabel(this)), m_selectionLabel(new QLabel(this)),
+      m_scaleBox(new QComboBox(this)), m_selectionLabel(new QLabel(this)),
       m_measureLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
 {
     setWindowTitle(tr("ParkAtlas"));
@@ -136,10 +145,15 @@ MainWindow::MainWindow(QWidget* parent)
     resizeDocks({messagesDock}, {150}, Qt::Vertical);
 
     m_coordinatesLabel->setObjectName(QStringLiteral("coordinatesLabel"));
-    m_scaleLabel->setObjectName(QStringLiteral("scaleLabel"));
+    m_scaleBox->setObjectName(QStringLiteral("scaleBox"));
+    m_scaleBox->setEditable(true);
+    m_scaleBox->setInsertPolicy(QComboBox::NoInsert);
+    m_scaleBox->setToolTip(tr("The map's scale: type one (1:2000) or pick one"));
+    for (const int denominator : {500, 1000, 2000, 5000, 10000, 25000, 50000, 100000})
+        m_scaleBox->addItem(QStringLiteral("1:%1").arg(denominator));
     m_progressBar->setObjectName(QStringLiteral("loadProgress"));
     m_coordinatesLabel->setMinimumWidth(260);
-    m_scaleLabel->setMinimumWidth(120);
+    m_scaleBox->setMinimumWidth(120);
     m_progressBar->setRange(0, kProgressSteps);
     m_progressBar->setMaximumWidth(180);
     m_progressBar->setVisible(false);
@@ -150,7 +164,10 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_selectionLabel);
     statusBar()->addPermanentWidget(m_progressBar);
     statusBar()->addPermanentWidget(m_coordinatesLabel);
-    statusBar()->addPermanentWidget(m_scaleLabel);
+    statusBar()->addPermanentWidget(m_scaleBox);
+    connect(m_scaleBox->lineEdit(), &QLineEdit::editingFinished, this,
+            &MainWindow::applyTypedScale);
+    connect(m_scaleBox, &QComboBox::activated, this, &MainWindow::applyTypedScale);
 
     createActions();
 
@@ -165,6 +182,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Dropped files are added to the open map (an orthophoto goes under the park), as in QGIS.
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, this,
             &MainWindow::addSources);
+    connect(m_layersPanel, &LayersPanel::crsRequested, this, &MainWindow::editLayerCrs);
     connect(m_layersPanel, &LayersPanel::fieldMappingRequested, this,
             &MainWindow::editFieldMapping);
     connect(this, &MainWindow::projectSaved, this,
@@ -261,7 +279,8 @@ void MainWindow::createActions()
     });
     exportMap->setObjectName(QStringLiteral("exportMapAction"));
     QAction* exportReport = fileMenu->addAction(tr("Export &Report…"), this, [this] {
-        ReportExporter::exportInteractively(this, m_ledgerPanel->source());
+        ReportExporter::exportInteractively(this, m_ledgerPanel->source(),
+                                            m_auditPanel->chosenAsOf());
     });
     exportReport->setObjectName(QStringLiteral("exportReportAction"));
     for (QAction* action : {exportMap, exportReport}) {
@@ -297,6 +316,20 @@ void MainWindow::createActions()
     QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
     QToolBar* toolBar = addToolBar(tr("Tools"));
     toolBar->setObjectName(QStringLiteral("toolsToolBar"));
+    QToolBar* findBar = addToolBar(tr("Find"));
+    findBar->setObjectName(QStringLiteral("findToolBar"));
+    m_locator = new QLineEdit(findBar);
+    m_locator->setObjectName(QStringLiteral("locatorEdit"));
+    m_locator->setClearButtonEnabled(true);
+    m_locator->setPlaceholderText(tr("Find: plot number, owner, batch, road, or x, y / lon, lat"));
+    m_locator->setMinimumWidth(280);
+    findBar->addWidget(m_locator);
+    connect(m_locator, &QLineEdit::returnPressed, this, [this] { locate(m_locator->text()); });
+    QAction* findAction = toolsMenu->addAction(tr("&Find…"), this, [this] {
+        m_locator->setFocus();
+        m_locator->selectAll();
+    });
+    findAction->setShortcut(QKeySequence::Find);
     auto* tools = new QActionGroup(this);
     const std::tuple<MapCanvas::Tool, QString, QKeySequence, const char*> toolChoices[] = {
         {MapCanvas::Tool::Identify, tr("&Identify and Select"), QKeySequence(Qt::Key_I),
@@ -451,12 +484,7 @@ void MainWindow::addSources(const QStringList& sources)
     for (const QString& source : sources)
         if (!all.contains(source))
             all.append(source);
-    const bool keepView = !m_openSources.isEmpty();
-    const geo::Envelope view = m_canvas->extent();
-    const std::string crs = m_canvas->crs().label();
-    openSources(all);
-    if (keepView)
-        m_keepView.emplace(view, crs);
+    startLoad(all, !m_openSources.isEmpty());
 }
 
 void MainWindow::openFolderDialog()
@@ -469,7 +497,17 @@ void MainWindow::openFolderDialog()
 
 void MainWindow::openSources(const QStringList& sources)
 {
+    // Another map: the CRS choices of this one do not apply (those saved stay in its project).
+    m_sessionOverrides.clear();
+    startLoad(sources, false);
+}
+
+void MainWindow::startLoad(const QStringList& sources, bool keepView)
+{
     m_keepView.reset();
+    if (keepView)
+        m_keepView.emplace(m_canvas->extent(), m_canvas->crs().label());
+    m_crsQueue.clear();
     // A load still running is told to stop; setFuture() below stops watching it, so its
     // result never arrives here.
     m_loadWatcher.cancel();
@@ -483,16 +521,20 @@ void MainWindow::openSources(const QStringList& sources)
     for (const QString& source : sources)
         paths.push_back(source.toStdString()); // UTF-8, as geo/ expects
     m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources) {
+        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources,
+           const std::vector<ProjectLayer>& overrides) {
             promise.setProgressRange(0, kProgressSteps);
-            LoadedMap map = loadMap(sources, [&](double share, const std::string& step) {
-                promise.setProgressValueAndText(static_cast<int>(share * kProgressSteps),
-                                                QString::fromStdString(step));
-                return !promise.isCanceled();
-            });
+            LoadedMap map = loadMap(
+                sources,
+                [&](double share, const std::string& step) {
+                    promise.setProgressValueAndText(static_cast<int>(share * kProgressSteps),
+                                                    QString::fromStdString(step));
+                    return !promise.isCanceled();
+                },
+                {}, overrides);
             promise.addResult(std::move(map));
         },
-        std::move(paths)));
+        std::move(paths), m_sessionOverrides));
 }
 
 bool MainWindow::isLoading() const
@@ -550,9 +592,12 @@ void MainWindow::onLoadFinished()
         m_canvas->setExtent(m_keepView->first);
     m_keepView.reset();
     m_openSources = m_loadingSources;
-    // The checks read the park themselves (discoverPark and loadPark on their worker).
-    QString park;
+    // The checks read the park themselves (discoverPark and loadPark on their worker): through
+    // the project file when there is one, so its field mappings and CRSs reach them too.
+    QString park = QString::fromStdString(report.projectPath);
     for (const QString& source : m_loadingSources) {
+        if (!park.isEmpty())
+            break;
         const bool raster =
             std::any_of(report.rasters.begin(), report.rasters.end(), [&](const auto& r) {
                 return QString::fromStdString(r->info.path) == source;
@@ -562,9 +607,7 @@ void MainWindow::onLoadFinished()
             break;
         }
     }
-    m_findingsPanel->setSource(park, report.mapCrs);
-    m_auditPanel->setSource(park, report.mapCrs);
-    m_ledgerPanel->setSource(park);
+    setAnalysisSource(park);
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
     for (const std::string& problem : map.styleProblems)
         addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));
@@ -587,6 +630,22 @@ void MainWindow::onLoadFinished()
     }
     if (notShown > 0)
         addMessage(tr("… and %1 more issues").arg(notShown));
+    if (report.projectBeside)
+        addMessage(tr("The roles, field mappings and coordinate systems saved in %1 are used.")
+                       .arg(QDir::toNativeSeparators(m_projectPath)));
+    for (const CrsNeeded& layer : report.crsNeeded) {
+        const QString name = QString::fromStdString(
+            layer.ref.layerName.empty() ? layer.ref.datasetPath : layer.ref.layerName);
+        QString text = tr("%1 has no coordinate system and is not drawn yet: choose one in the "
+                          "Set CRS dialog.")
+                           .arg(name);
+        if (layer.proposal)
+            text += QLatin1Char(' ') + tr("Its eastings propose EPSG:%1 (CGCS2000, zone %2).")
+                                           .arg(layer.proposal->epsgCgcs2000)
+                                           .arg(layer.proposal->zone);
+        addMessage(text);
+    }
+    m_crsQueue = report.crsNeeded;
     if (report.rawCoordinates)
         addMessage(tr("No layer has a coordinate system: they are drawn in their raw "
                       "coordinates, and the scale is unknown."));
@@ -595,7 +654,7 @@ void MainWindow::onLoadFinished()
     const QString crs =
         report.mapCrs.isEmpty() ? tr("no CRS") : QString::fromStdString(report.mapCrs.label());
     const int loaded = static_cast<int>(report.layers.size() + report.rasters.size());
-    const int skipped = static_cast<int>(report.problems.size());
+    const int skipped = static_cast<int>(report.problems.size() + report.crsNeeded.size());
     QString summary = tr("Layers loaded: %1; map CRS: %2").arg(loaded).arg(crs);
     if (skipped > 0)
         summary += tr("; not loaded: %1 (see Messages)").arg(skipped);
@@ -623,6 +682,7 @@ void MainWindow::onLoadFinished()
     emit loadFinished();
     if (!m_waitingForFirstRender)
         emit ready();
+    askForNextCrs();
 }
 
 void MainWindow::showCursorPosition(QPointF mapPoint)
@@ -639,12 +699,31 @@ void MainWindow::showCursorPosition(QPointF mapPoint)
 void MainWindow::showScale()
 {
     const double denominator = m_canvas->scaleDenominator();
+    const QSignalBlocker blocker(m_scaleBox);
+    m_scaleBox->setEnabled(denominator > 0);
     if (denominator <= 0) {
-        m_scaleLabel->setText(tr("Scale unknown"));
+        m_scaleBox->setEditText(tr("Scale unknown"));
         return;
     }
-    m_scaleLabel->setText(
+    m_scaleBox->setEditText(
         tr("1:%1").arg(QLocale().toString(static_cast<qlonglong>(std::llround(denominator)))));
+}
+
+void MainWindow::applyTypedScale()
+{
+    const double current = m_canvas->scaleDenominator();
+    if (current <= 0)
+        return;
+    // "1:2000", "1：2 000", "1:2,000" or "2000": the digits after the colon.
+    QString text = m_scaleBox->currentText();
+    text.replace(QChar(0xFF1A), QLatin1Char(':'));
+    text = text.section(QLatin1Char(':'), -1);
+    text.remove(QRegularExpression(QStringLiteral("[\\s,.\\x{00A0}\\x{2009}\\x{202F}']")));
+    bool ok = false;
+    const double wanted = text.toDouble(&ok);
+    if (ok && wanted >= 1 && std::abs(wanted - current) > 1e-6 * current)
+        m_canvas->zoomAt(current / wanted, QPointF(m_canvas->width() / 2.0, m_canvas->height() / 2.0));
+    showScale();
 }
 
 void MainWindow::addMessage(const QString& text)
@@ -915,18 +994,35 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
     m_canvas->replaceLayer(static_cast<std::size_t>(index), std::move(snapshot));
 
     // Saved in the project file, on a worker (write-then-rename).
+    saveProjectFile({});
+}
+
+void MainWindow::saveProjectFile(const std::vector<ProjectLayer>& extra,
+                                 const std::function<void(bool)>& then)
+{
     if (m_projectPath.isEmpty())
         m_projectPath = projectPathFor(m_loadingSources);
     if (m_projectPath.isEmpty()) {
         emit projectSaved({}, tr("the source is not a local file, so there is no folder to "
                                  "keep a project file in"));
+        if (then)
+            then(false);
         return;
     }
     std::vector<ProjectLayer> entries;
-    for (const auto& canvasLayer : layers)
+    for (const auto& canvasLayer : m_canvas->layers())
         if (const auto it = m_projectLayers.find(canvasLayer.snapshot.layer.get());
             it != m_projectLayers.end())
             entries.push_back(it->second);
+    for (const ProjectLayer& layer : extra) {
+        const auto same = std::find_if(entries.begin(), entries.end(), [&](const ProjectLayer& e) {
+            return sameLayer(e.ref, layer.ref);
+        });
+        if (same != entries.end())
+            *same = layer;
+        else
+            entries.push_back(layer);
+    }
     const QFileInfo project(m_projectPath);
     // A project's own name is kept; a new one is named after its file.
     const std::string name = project.exists()
@@ -936,9 +1032,14 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
     const geo::ParkDefinition definition = projectDefinition(name, crs, entries);
     const QString path = m_projectPath;
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        emit projectSaved(path, watcher->result());
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, then] {
+        const QString error = watcher->result();
         watcher->deleteLater();
+        if (error.isEmpty() && path == m_projectPath)
+            useProjectForAnalyses();
+        emit projectSaved(path, error);
+        if (then)
+            then(error.isEmpty());
     });
     watcher->setFuture(QtConcurrent::run([definition, path]() -> QString {
         try {
@@ -948,6 +1049,247 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
             return QString::fromStdString(error.what());
         }
     }));
+}
+
+void MainWindow::setAnalysisSource(const QString& park)
+{
+    m_findingsPanel->setSource(park, m_canvas->crs());
+    m_auditPanel->setSource(park, m_canvas->crs());
+    m_ledgerPanel->setSource(park);
+}
+
+void MainWindow::useProjectForAnalyses()
+{
+    if (m_projectPath.isEmpty())
+        return;
+    // What had results runs again on the park as the project now describes it.
+    const bool check = m_findingsPanel->hasResults();
+    const bool audit = m_auditPanel->hasResults();
+    const bool ledger = m_ledgerPanel->ledger() != nullptr;
+    setAnalysisSource(m_projectPath);
+    if (check)
+        m_findingsPanel->run();
+    if (audit)
+        m_auditPanel->run();
+    if (ledger)
+        m_ledgerPanel->run();
+    // The edit check reads the park when editing starts: a session on now restarts its park.
+    m_editing->parkChanged();
+}
+
+namespace {
+
+/// The contract fields the locator searches, by role.
+const std::map<geo::Role, std::vector<std::string>>& locatorFields()
+{
+    static const std::map<geo::Role, std::vector<std::string>> fields = {
+        {geo::Role::Parcels, {"parcel_id", "owner"}},
+        {geo::Role::Acquisition, {"batch_id", "name", "village"}},
+        {geo::Role::IdleLand, {"case_id", "parcel_id"}},
+        {geo::Role::PlanZones, {"zone_id"}},
+        {geo::Role::Roads, {"name", "lot"}},
+        {geo::Role::Pipelines, {"lot"}},
+        {geo::Role::Facilities, {"kind"}},
+        {geo::Role::Expansion, {"name"}},
+        {geo::Role::Boundary, {"name"}}};
+    return fields;
+}
+
+} // namespace
+
+void MainWindow::locate(const QString& text)
+{
+    const QString query = text.trimmed();
+    if (query.isEmpty())
+        return;
+    // Coordinates: two numbers. Degrees when they look like longitude and latitude and the map
+    // is projected; else the map CRS's own.
+    static const QRegularExpression pair(QStringLiteral(
+        "^\\s*(-?\\d+(?:\\.\\d+)?)\\s*[,，;\\s]\\s*(-?\\d+(?:\\.\\d+)?)\\s*$"));
+    if (const QRegularExpressionMatch match = pair.match(query); match.hasMatch()) {
+        double xy[2] = {match.captured(1).toDouble(), match.captured(2).toDouble()};
+        const geo::Crs& crs = m_canvas->crs();
+        const bool degrees = std::abs(xy[0]) <= 180 && std::abs(xy[1]) <= 90;
+        if (degrees && !crs.isEmpty() && crs.isProjected()) {
+            try {
+                geo::Transform(crs.geographic(), crs).forward(xy, 1);
+            } catch (const std::exception& error) {
+                statusBar()->showMessage(QString::fromStdString(error.what()), 8000);
+                emit locateFinished(0);
+                return;
+            }
+        }
+        const double halfM = (!crs.isEmpty() && crs.isGeographic()) ? 0.002 : 150;
+        m_canvas->setExtent({xy[0] - halfM, xy[1] - halfM, xy[0] + halfM, xy[1] + halfM});
+        identifyAt(QPointF(xy[0], xy[1]));
+        statusBar()->showMessage(tr("Shown: %1, %2").arg(xy[0], 0, 'f', 2).arg(xy[1], 0, 'f', 2),
+                                 8000);
+        emit locateFinished(static_cast<int>(m_selection->count()));
+        return;
+    }
+    // Text: the searched contract fields of every layer with a role, on a worker.
+    struct Target {
+        std::size_t index;
+        std::shared_ptr<const geo::Layer> layer;
+        std::vector<int> fields;
+    };
+    std::vector<Target> targets;
+    const auto& layers = m_canvas->layers();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const render::LayerSnapshot& snapshot = layers[i].snapshot;
+        const std::optional<geo::Role> role = roleOf(static_cast<int>(i));
+        if (snapshot.isRaster() || !role)
+            continue;
+        const auto wanted = locatorFields().find(*role);
+        if (wanted == locatorFields().end())
+            continue;
+        std::map<std::string, std::string> fieldMap;
+        if (const auto it = m_projectLayers.find(snapshot.layer.get()); it != m_projectLayers.end())
+            fieldMap = it->second.binding.fieldMap;
+        const std::vector<int> resolved =
+            geo::resolveContractFields(*role, snapshot.layer->attributes, fieldMap);
+        const auto& contract = geo::contractFields(*role);
+        Target target{i, snapshot.layer, {}};
+        for (std::size_t c = 0; c < contract.size() && c < resolved.size(); ++c)
+            if (resolved[c] >= 0 &&
+                std::find(wanted->second.begin(), wanted->second.end(), contract[c].name) !=
+                    wanted->second.end())
+                target.fields.push_back(resolved[c]);
+        if (!target.fields.empty())
+            targets.push_back(std::move(target));
+    }
+    m_locateWatcher.cancel();
+    m_locateWatcher.disconnect(this);
+    connect(&m_locateWatcher, &QFutureWatcher<BoxSelection>::finished, this, [this, query] {
+        if (m_locateWatcher.isCanceled() || m_locateWatcher.future().resultCount() == 0)
+            return;
+        const BoxSelection found = m_locateWatcher.result();
+        geo::Envelope extent;
+        std::size_t count = 0;
+        const auto& now = m_canvas->layers();
+        for (const auto& [layer, features] : found)
+            for (const std::uint32_t feature : features) {
+                if (layer >= now.size())
+                    continue;
+                const geo::Envelope envelope = now[layer].snapshot.layer->geometry.envelope(feature);
+                if (count++ == 0)
+                    extent = envelope;
+                else
+                    extent.expand(envelope);
+            }
+        if (count == 0) {
+            statusBar()->showMessage(tr("Nothing found for “%1”").arg(query), 8000);
+            emit locateFinished(0);
+            return;
+        }
+        m_selection->setSelection(found);
+        zoomTo(extent);
+        statusBar()->showMessage(tr("%n found for “%1”", nullptr, static_cast<int>(count)).arg(query),
+                                 8000);
+        emit locateFinished(static_cast<int>(count));
+    });
+    m_locateWatcher.setFuture(QtConcurrent::run([targets, needle = query.toStdString()] {
+        // Exact values first; only when none is exact, the values containing the text.
+        BoxSelection exact;
+        BoxSelection containing;
+        for (const Target& target : targets) {
+            const geo::AttributeTable& attributes = target.layer->attributes;
+            for (std::size_t feature = 0; feature < target.layer->featureCount(); ++feature)
+                for (const int field : target.fields) {
+                    if (attributes.isUnknown(feature, field))
+                        continue;
+                    const std::string value = attributes.text(feature, field);
+                    if (value == needle) {
+                        exact[target.index].push_back(static_cast<std::uint32_t>(feature));
+                        break;
+                    }
+                    if (value.find(needle) != std::string::npos) {
+                        containing[target.index].push_back(static_cast<std::uint32_t>(feature));
+                        break;
+                    }
+                }
+        }
+        return exact.empty() ? containing : exact;
+    }));
+}
+
+CrsDialog* MainWindow::crsDialog() const
+{
+    return m_crsDialog.data();
+}
+
+void MainWindow::askForNextCrs()
+{
+    if (m_crsDialog || m_crsQueue.empty())
+        return;
+    const CrsNeeded layer = m_crsQueue.front();
+    m_crsQueue.erase(m_crsQueue.begin());
+    const QString name = QString::fromStdString(
+        layer.ref.layerName.empty() ? layer.ref.datasetPath : layer.ref.layerName);
+    showCrsDialog(layer, name, {});
+}
+
+void MainWindow::editLayerCrs(int index)
+{
+    const auto& layers = m_canvas->layers();
+    if (index < 0 || static_cast<std::size_t>(index) >= layers.size() ||
+        layers[static_cast<std::size_t>(index)].snapshot.isRaster())
+        return;
+    const std::shared_ptr<const geo::Layer> layer = layers[static_cast<std::size_t>(index)].snapshot.layer;
+    CrsNeeded request;
+    request.ref = {layer->sourcePath, layer->name};
+    if (const auto it = m_projectLayers.find(layer.get()); it != m_projectLayers.end()) {
+        request.ref = it->second.ref;
+        request.open = it->second.open;
+        request.binding = it->second.binding;
+    } else {
+        request.binding = render::RoleBinding{roleOf(index), {}};
+    }
+    // Raw coordinates (no layer of the map has a CRS) may still name their zone.
+    if (layer->crs.isEmpty() && m_canvas->crs().isEmpty())
+        request.proposal = geo::proposeZoneFromExtent(layer->geometry.extent());
+    const QString current = layer->crs.isEmpty() ? QString()
+                                                 : QString::fromStdString(layer->crs.label());
+    showCrsDialog(request, QString::fromStdString(layer->name), current);
+}
+
+void MainWindow::showCrsDialog(const CrsNeeded& layer, const QString& layerName,
+                               const QString& current)
+{
+    if (m_crsDialog)
+        m_crsDialog->close();
+    auto* dialog = new CrsDialog(layerName, layer.proposal, QString::fromStdString(layer.hint),
+                                 current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_crsDialog = dialog;
+    connect(dialog, &QDialog::finished, this, [this, dialog, layer, layerName](int result) {
+        const QString definition = dialog->crsDefinition();
+        if (result != QDialog::Accepted || definition.isEmpty()) {
+            QTimer::singleShot(0, this, &MainWindow::askForNextCrs);
+            return;
+        }
+        ProjectLayer chosen;
+        chosen.ref = layer.ref;
+        chosen.open = layer.open;
+        chosen.open.sourceSrs = definition.toStdString();
+        chosen.binding = layer.binding ? *layer.binding : render::RoleBinding{};
+        if (!chosen.binding.role)
+            chosen.binding.role = geo::roleFromLayerName(
+                std::filesystem::path(layer.ref.layerName.empty() ? layer.ref.datasetPath
+                                                                   : layer.ref.layerName)
+                    .stem()
+                    .string());
+        m_sessionOverrides.push_back(chosen);
+        statusBar()->showMessage(tr("%1 is read as %2").arg(layerName, definition),
+                                 5000);
+        // Saved first, then read again: the reload finds the project as saved.
+        const QStringList sources = m_openSources;
+        saveProjectFile({chosen}, [this, sources](bool) {
+            if (m_openSources == sources)
+                startLoad(sources, true);
+        });
+    });
+    dialog->open();
 }
 
 } // namespace parkatlas::desktop

@@ -5,10 +5,12 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,7 +19,9 @@
 #include <vector>
 
 class QAction;
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QProgressBar;
 
@@ -25,6 +29,7 @@ namespace parkatlas::desktop {
 
 class AttributeTablePanel;
 class AuditPanel;
+class CrsDialog;
 class EditingUi;
 class FindingsPanel;
 class FeatureSelection;
@@ -91,6 +96,18 @@ public:
     /// choice in the park's project file (the one opened, else a new one beside the source;
     /// written on a worker, projectSaved tells how it went).
     void applyFieldMapping(int index, const render::RoleBinding& binding);
+    /// The locator (the toolbar's Find box): a plot number, owner, batch, zone, case or road name
+    /// (the contract's fields through each layer's field mapping; exact matches first, else the
+    /// values containing it), or coordinates "x, y" in the map CRS or "longitude, latitude" in
+    /// degrees. Zooms to what it finds and selects it; on a worker, locateFinished() follows.
+    void locate(const QString& text);
+    QLineEdit* locatorEdit() const { return m_locator; }
+
+    /// Set CRS (the Layers panel's menu): asks for the CRS of canvas layer `index` (non-modal;
+    /// returns at once); the choice is saved in the project file and the map read again with it.
+    void editLayerCrs(int index);
+    /// The Set CRS dialog showing now (a layer without a CRS, or Set CRS…), or null.
+    CrsDialog* crsDialog() const;
     /// The project file the map was opened from or last saved to ("" when none).
     const QString& projectPath() const { return m_projectPath; }
 
@@ -119,6 +136,8 @@ signals:
     /// A load ended and the map shows its first finished render (or there is nothing to draw):
     /// what a screenshot or a test waits for.
     void ready();
+    /// A locate() ended: `found` features selected (0: nothing found, or a coordinate shown).
+    void locateFinished(int found);
     /// The project file was written (`error` empty) or could not be (`error` says why).
     void projectSaved(const QString& path, const QString& error);
 
@@ -130,8 +149,28 @@ private:
     static QString sourceFilter();
     void openFolderDialog();
     void onLoadFinished();
+    /// Reads `sources` as the map with the CRS choices of this session; keeps the view when
+    /// `keepView` and the map CRS stays the same.
+    void startLoad(const QStringList& sources, bool keepView);
+    /// Asks for the CRS of the next layer loaded without one (CrsDialog), if any.
+    void askForNextCrs();
+    /// Opens the CrsDialog for `layer`; on OK, `definition` goes into its open options, the
+    /// project file is saved and the map read again.
+    void showCrsDialog(const CrsNeeded& layer, const QString& layerName, const QString& current);
+    /// Saves the project file (the layers' roles, mappings, encodings and CRSs, and `extra`
+    /// layers the map could not load) on a worker; projectSaved() follows, then `then(ok)`.
+    void saveProjectFile(const std::vector<ProjectLayer>& extra,
+                         const std::function<void(bool)>& then = {});
+    /// The analyses (plan check, audit, ledgers, the edit check) read the park through the
+    /// project file from now on, so the field mappings and CRSs saved in it reach them; those
+    /// that had results run again.
+    void useProjectForAnalyses();
+    void setAnalysisSource(const QString& park);
     void showCursorPosition(QPointF mapPoint);
     void showScale();
+    /// Goes to the scale typed in the scale box ("1:2000", "2000", "1：2 000"), about the
+    /// centre of the map; a text that is no scale is put back.
+    void applyTypedScale();
     void addMessage(const QString& text);
     void onSelectionChanged();
     void showMeasurement();
@@ -157,13 +196,15 @@ private:
     EditingUi* m_editing = nullptr;
     QListWidget* m_messageList;
     QLabel* m_coordinatesLabel;
-    QLabel* m_scaleLabel;
+    QComboBox* m_scaleBox; // editable: type 1:2000 to go to that scale
     QLabel* m_selectionLabel;
     QLabel* m_measureLabel;
     QProgressBar* m_progressBar;
     QFutureWatcher<LoadedMap> m_loadWatcher;
     using BoxSelection = std::map<std::size_t, std::vector<std::uint32_t>>;
     QFutureWatcher<BoxSelection> m_boxSelectWatcher;
+    QFutureWatcher<BoxSelection> m_locateWatcher;
+    QLineEdit* m_locator = nullptr;
     QStringList m_loadingSources;
     QStringList m_openSources; // what the map shows (the last load that finished)
     // The view to keep when the load that addSources() started finishes (same map CRS only).
@@ -175,6 +216,11 @@ private:
     std::shared_ptr<const render::RoleStyleBook> m_styleBook;
     std::map<const geo::Layer*, ProjectLayer> m_projectLayers;
     QString m_projectPath;
+    // CRSs chosen this session (also saved in the project file when there is one), applied on
+    // every reload; layers loaded without a CRS waiting to be asked about.
+    std::vector<ProjectLayer> m_sessionOverrides;
+    std::vector<CrsNeeded> m_crsQueue;
+    QPointer<CrsDialog> m_crsDialog;
 };
 
 } // namespace parkatlas::desktop

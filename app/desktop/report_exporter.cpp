@@ -6,13 +6,18 @@
 #include "geo/model/park.h"
 
 #include <QDate>
+#include <QDateEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMessageBox>
 #include <QMetaObject>
 #include <QPointer>
 #include <QProgressDialog>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
@@ -36,25 +41,25 @@ void ReportExporter::cancel()
     m_cancel->store(true);
 }
 
-void ReportExporter::start(const QString& parkSource, const QString& folder, bool replace)
+void ReportExporter::start(const QString& parkSource, const QString& folder, bool replace,
+                           const QDate& asOf)
 {
     if (m_watcher.isRunning())
         return;
     m_folder = folder;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
-    const QDate today = QDate::currentDate();
     QPointer<ReportExporter> self(this);
     m_watcher.setFuture(QtConcurrent::run([source = parkSource.toStdString(),
-                                           out = folder.toStdString(), replace, today,
+                                           out = folder.toStdString(), replace, asOf,
                                            cancel = m_cancel, self]() -> ReportOutcome {
         ReportOutcome outcome;
         try {
-            geo::NullIssueSink issues;
+            geo::IssueList issues;
             const geo::ParkDefinition definition = geo::discoverPark(source);
             auto park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, issues));
             render::CommitteePackOptions options;
-            options.asOf = geo::Date::fromYmd(today.year(), static_cast<unsigned>(today.month()),
-                                              static_cast<unsigned>(today.day()));
+            options.asOf = geo::Date::fromYmd(asOf.year(), static_cast<unsigned>(asOf.month()),
+                                              static_cast<unsigned>(asOf.day()));
             options.replace = replace;
             options.projectPath = definition.projectPath;
             options.source = QFileInfo(QString::fromStdString(source)).fileName().toStdString();
@@ -74,6 +79,18 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
                 outcome.contents.append(QString::fromStdString(line));
             for (const std::string& line : result.leftOut)
                 outcome.leftOut.append(QString::fromStdString(line));
+            constexpr int kMaxWarnings = 300;
+            int more = 0;
+            for (const geo::Issue& issue : issues.issues()) {
+                if (issue.severity == geo::Issue::Severity::Note)
+                    continue;
+                if (outcome.warnings.size() < kMaxWarnings)
+                    outcome.warnings.append(QString::fromStdString(geo::formatIssue(issue)));
+                else
+                    ++more;
+            }
+            if (more > 0)
+                outcome.warnings.append(tr("… and %1 more").arg(more));
         } catch (const geo::Cancelled&) {
             outcome.cancelled = true;
             outcome.error = tr("The report was cancelled; nothing was written.");
@@ -84,8 +101,38 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
     }));
 }
 
-void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSource)
+std::optional<QDate> ReportExporter::askAuditDate(QWidget* parent)
 {
+    QDialog dialog(parent);
+    dialog.setWindowTitle(tr("Export Report"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* label = new QLabel(tr("The pack holds the idle-land audit (闲置土地认定). As of which "
+                                "date? (No date was set in the Idle Land Audit panel.)"),
+                             &dialog);
+    label->setWordWrap(true);
+    layout->addWidget(label);
+    auto* date = new QDateEdit(QDate::currentDate(), &dialog);
+    date->setObjectName(QStringLiteral("reportAsOfEdit"));
+    date->setCalendarPopup(true);
+    date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    layout->addWidget(date);
+    auto* buttons =
+        new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, Qt::Horizontal, &dialog);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return date->date();
+}
+
+void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSource,
+                                         std::optional<QDate> asOf)
+{
+    if (!asOf)
+        asOf = askAuditDate(parent);
+    if (!asOf)
+        return;
     const QFileInfo park(parkSource);
     const QString proposed = park.absoluteDir().filePath(
         park.completeBaseName() +
@@ -125,9 +172,21 @@ void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSou
                                         outcome.contents.join(QLatin1Char('\n')));
                 if (!outcome.leftOut.isEmpty())
                     text += tr("\n\nLeft out:\n%1").arg(outcome.leftOut.join(QLatin1Char('\n')));
-                QMessageBox::information(parent, tr("Export Report"), text);
+                if (outcome.warnings.isEmpty()) {
+                    QMessageBox::information(parent, tr("Export Report"), text);
+                    return;
+                }
+                // Layers left out and broken features are said, never dropped silently.
+                QMessageBox box(QMessageBox::Warning, tr("Export Report"), text, QMessageBox::Ok,
+                                parent);
+                box.setInformativeText(
+                    tr("%n warning(s) about the data; the first: %1", nullptr,
+                       static_cast<int>(outcome.warnings.size()))
+                        .arg(outcome.warnings.front()));
+                box.setDetailedText(outcome.warnings.join(QLatin1Char('\n')));
+                box.exec();
             });
-    exporter->start(parkSource, folder, replace);
+    exporter->start(parkSource, folder, replace, *asOf);
 }
 
 } // namespace parkatlas::desktop

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDate>
 #include <QFutureWatcher>
 #include <QMetaType>
 #include <QObject>
@@ -8,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QWidget;
 
@@ -18,6 +20,9 @@ struct ReportOutcome {
     QString error; // empty: the pack is complete in its folder
     QStringList contents;
     QStringList leftOut;
+    /// What reading the park and writing the pack said: layers left out, broken features, the
+    /// rules' warnings (at most a few hundred lines).
+    QStringList warnings;
     bool cancelled = false;
 };
 
@@ -31,15 +36,20 @@ public:
     explicit ReportExporter(QObject* parent = nullptr);
     ~ReportExporter() override;
 
-    /// Starts writing the pack of `parkSource` into `folder`; finished() follows. Does nothing
-    /// while a pack is being written.
-    void start(const QString& parkSource, const QString& folder, bool replace);
+    /// Starts writing the pack of `parkSource` into `folder`, its idle-land audit as of `asOf`;
+    /// finished() follows. Does nothing while a pack is being written.
+    void start(const QString& parkSource, const QString& folder, bool replace, const QDate& asOf);
     void cancel();
     bool isRunning() const { return m_watcher.isRunning(); }
 
     /// Asks for a folder (proposing "<park>_委员会材料" in the park's folder), whether to replace
-    /// it when it is full, then starts; shows the outcome in a message box.
-    static void exportInteractively(QWidget* parent, const QString& parkSource);
+    /// it when it is full, then starts; shows the outcome in a message box. The audit is as of
+    /// `asOf` (the audit panel's date); nullopt asks for the date first.
+    static void exportInteractively(QWidget* parent, const QString& parkSource,
+                                    std::optional<QDate> asOf);
+    /// Asks the date the pack's idle-land audit speaks for (a dialog with a date field, today
+    /// proposed); nullopt when cancelled.
+    static std::optional<QDate> askAuditDate(QWidget* parent);
 
 signals:
     void progressed(double share);

@@ -20,9 +20,37 @@ struct Candidate {
     geo::Crs crs;
     geo::OpenOptions open;
     std::optional<render::RoleBinding> binding;
+    std::optional<geo::ZoneProposal> proposal;
+    std::string hint;
 };
 
+std::string canonicalPath(const std::string& path)
+{
+    std::error_code error;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
+    return error ? path : canonical.string();
+}
+
+/// The override for `ref`, or null.
+const ProjectLayer* overrideFor(const std::vector<ProjectLayer>& overrides,
+                                const geo::LayerRef& ref)
+{
+    // The last one given wins: the user's latest choice comes after the project file's.
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+        if (sameLayer(it->ref, ref))
+            return &*it;
+    return nullptr;
+}
+
 } // namespace
+
+bool sameLayer(const geo::LayerRef& a, const geo::LayerRef& b)
+{
+    if (!a.layerName.empty() && !b.layerName.empty() && a.layerName != b.layerName)
+        return false;
+    return a.datasetPath == b.datasetPath ||
+           canonicalPath(a.datasetPath) == canonicalPath(b.datasetPath);
+}
 
 bool isProjectFile(const std::string& path)
 {
@@ -36,7 +64,8 @@ namespace {
 
 } // namespace
 
-LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress)
+LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress,
+                       const std::vector<ProjectLayer>& userOverrides)
 {
     LoadReport report;
     auto keepGoing = [&](double share, const std::string& step) {
@@ -46,6 +75,30 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
         }
         return true;
     };
+
+    // 0. The project file the viewer keeps beside the sources: what the user said about their
+    // layers in an earlier session (roles, field mappings, encodings, CRSs).
+    std::vector<ProjectLayer> overrides;
+    if (std::none_of(sources.begin(), sources.end(), isProjectFile)) {
+        QStringList names;
+        for (const std::string& source : sources)
+            names.append(QString::fromStdString(source));
+        const std::string beside = projectPathFor(names).toStdString();
+        std::error_code missing;
+        if (!beside.empty() && std::filesystem::is_regular_file(beside, missing)) {
+            try {
+                const geo::ParkDefinition park = geo::discoverPark(beside);
+                for (const geo::ParkLayerSource& layer : park.layers)
+                    overrides.push_back(
+                        {layer.ref, layer.open, render::RoleBinding{layer.role, layer.fieldMap}});
+                report.projectPath = beside;
+                report.projectBeside = true;
+            } catch (const geo::Error& error) {
+                report.problems.push_back(error.what());
+            }
+        }
+    }
+    overrides.insert(overrides.end(), userOverrides.begin(), userOverrides.end());
 
     // 1. What layers are there, and which CRS does each declare (headers only, no features).
     std::vector<Candidate> candidates;
@@ -64,9 +117,15 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                     projectCrs = geo::Crs::fromUserInput(park.crs);
                 for (const geo::ParkLayerSource& layer : park.layers) {
                     try {
-                        geo::LayerInfo info = geo::describeLayer(layer.ref, layer.open);
-                        candidates.push_back({info.ref, info.crs.crs, layer.open,
-                                              render::RoleBinding{layer.role, layer.fieldMap}});
+                        geo::OpenOptions open = layer.open;
+                        render::RoleBinding binding{layer.role, layer.fieldMap};
+                        if (const ProjectLayer* chosen = overrideFor(overrides, layer.ref)) {
+                            open = chosen->open;
+                            binding = chosen->binding;
+                        }
+                        geo::LayerInfo info = geo::describeLayer(layer.ref, open);
+                        candidates.push_back({info.ref, info.crs.crs, open, binding,
+                                              info.crs.proposal, info.crs.hint});
                     } catch (const geo::Error& error) {
                         report.problems.push_back(error.what());
                     }
@@ -83,8 +142,15 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                 report.problems.push_back(std::move(failure));
             for (geo::LayerRef& ref : listing.layers) {
                 try {
-                    geo::LayerInfo info = geo::describeLayer(ref);
-                    candidates.push_back({std::move(ref), info.crs.crs, {}, std::nullopt});
+                    geo::OpenOptions open;
+                    std::optional<render::RoleBinding> binding;
+                    if (const ProjectLayer* chosen = overrideFor(overrides, ref)) {
+                        open = chosen->open;
+                        binding = chosen->binding;
+                    }
+                    geo::LayerInfo info = geo::describeLayer(ref, open);
+                    candidates.push_back({std::move(ref), info.crs.crs, open, binding,
+                                          info.crs.proposal, info.crs.hint});
                 } catch (const geo::Error& error) {
                     report.problems.push_back(error.what());
                 }
@@ -133,6 +199,12 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
         const std::string name = ref.layerName.empty() ? ref.datasetPath : ref.layerName;
         if (!keepGoing(base, name))
             return report;
+        if (candidates[i].crs.isEmpty() && !report.rawCoordinates) {
+            // Not read: the user is asked for its CRS, and it is read again with it.
+            report.crsNeeded.push_back({ref, candidates[i].open, candidates[i].binding,
+                                        candidates[i].proposal, candidates[i].hint});
+            continue;
+        }
         geo::ReadOptions options;
         options.open = candidates[i].open;
         options.targetCrs = report.mapCrs;
@@ -158,10 +230,10 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
 }
 
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress,
-                  const QString& stylesDirectory)
+                  const QString& stylesDirectory, const std::vector<ProjectLayer>& overrides)
 {
     LoadedMap map;
-    map.report = loadSources(sources, progress);
+    map.report = loadSources(sources, progress, overrides);
     if (map.report.cancelled)
         return map;
     const QString directory =

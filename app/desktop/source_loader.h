@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/desktop/park_project.h"
 #include "app/render/layer_snapshot.h"
 #include "app/render/role_style_book.h"
 #include "geo/crs/crs.h"
@@ -15,6 +16,16 @@
 
 namespace parkatlas::desktop {
 
+/// A layer left out because it has no coordinate system while the map has one: what the window
+/// needs to ask the user for one (CrsDialog) and read it again.
+struct CrsNeeded {
+    geo::LayerRef ref;
+    geo::OpenOptions open;
+    std::optional<render::RoleBinding> binding; // a project file's, if any
+    std::optional<geo::ZoneProposal> proposal;  // zone-prefixed eastings name their zone
+    std::string hint;                           // other advice (degrees, eastings without zone)
+};
+
 /// What loading a set of sources for the map gave: the layers to draw, all in one map CRS, and
 /// what was left out and why, in words a user can act on.
 struct LoadReport {
@@ -24,8 +35,14 @@ struct LoadReport {
     std::vector<std::optional<render::RoleBinding>> bindings;
     /// Per layer: the encoding and CRS overrides it was read with (a project file's).
     std::vector<geo::OpenOptions> openOptions;
-    /// The first project file (*.parkatlas.json) among the sources, "" when none.
+    /// The first project file (*.parkatlas.json) among the sources, else the one the viewer keeps
+    /// beside them (projectPathFor) when it exists; "" when none.
     std::string projectPath;
+    /// True when projectPath is that file beside the sources (its roles, field mappings, encodings
+    /// and CRSs were applied to the layers it names).
+    bool projectBeside = false;
+    /// Layers with no coordinate system while the map has one: left out, to be given one.
+    std::vector<CrsNeeded> crsNeeded;
     /// Orthophotos (GeoTIFF …), with their extents in the map CRS; drawn under the layers.
     std::vector<std::shared_ptr<const render::RasterLayer>> rasters;
     /// The map CRS: the first layer's (in the order the sources list them) that has one.
@@ -49,10 +66,19 @@ using LoadProgress = std::function<bool(double share, const std::string& step)>;
 /// not as vector data) is an orthophoto: its header is read (geo::describeRaster), its pixels
 /// only when drawn; it sets the map CRS only when no vector layer has one. A project file
 /// (*.parkatlas.json) stands for the layers it names, read with its encodings and CRSs, in its
-/// CRS, with their roles and field mappings (bindings). Never throws for bad input: every
-/// failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
+/// CRS, with their roles and field mappings (bindings). Without one among the sources, the project
+/// file the viewer keeps beside them (projectPathFor), when there is one, gives the layers it
+/// names their roles, field mappings, encodings and CRSs. `overrides` (what the user chose this
+/// session) go over both, layer by layer. A layer with no CRS while the map has one is left out
+/// and listed in `crsNeeded` (with the zone its eastings propose). Never throws for bad input:
+/// every failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
 /// Thread-safety: reentrant (each call opens its own datasets).
-LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {});
+LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {},
+                       const std::vector<ProjectLayer>& overrides = {});
+
+/// True when `a` and `b` name the same layer (the same file, however the path is written; a
+/// missing layer name matches any layer of the file).
+bool sameLayer(const geo::LayerRef& a, const geo::LayerRef& b);
 
 /// A load styled for the map: the report, and its layers styled by role
 /// (render::RoleStyleBook from styles/roles.json and styles/landuse.json) in drawing order.
@@ -72,6 +98,7 @@ bool isProjectFile(const std::string& path);
 /// `stylesDirectory` ("" finds them with RoleStyleBook::defaultDirectory()). Blocking: run it on a
 /// worker.
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress = {},
-                  const QString& stylesDirectory = {});
+                  const QString& stylesDirectory = {},
+                  const std::vector<ProjectLayer>& overrides = {});
 
 } // namespace parkatlas::desktop

@@ -18,6 +18,7 @@
 #include "geo/store/postgis_transfer.h"
 #include "tests/support/mouse_input.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -32,6 +33,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -269,6 +271,65 @@ private slots:
         }
         QVERIFY2(outside, "no outside_boundary finding");
         QVERIFY2(farmland, "no protected_overlap finding of the whole zone");
+        editing->stopEditing(true);
+    }
+
+    void undoAndRedoKeepTheConflictCheckInStep()
+    {
+        auto window = openPark();
+        QVERIFY(window);
+        QVERIFY(editExpansion(window.get(), {501400, 3377200, 501700, 3377500}));
+        EditingUi* editing = window->editing();
+        FindingsPanel* panel = window->findingsPanel();
+        QSignalSpy checked(editing, &EditingUi::checked);
+        // North of the approved boundary, on permanent farmland: conflicts, hatched on the map.
+        const std::int64_t fid = drawPolygon(
+            window.get(), {{501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}},
+            QStringLiteral("北扩方案二"));
+        QVERIFY(fid < 0);
+        QVERIFY(checked.wait(kTimeoutMs));
+        while (checked.wait(2000)) {
+        } // the attribute step is checked too
+        auto concernsDrawn = [&] {
+            int count = 0;
+            for (const geo::Finding& finding : panel->findings())
+                if (finding.layer == "expansion" &&
+                    std::find(finding.fids.begin(), finding.fids.end(), fid) != finding.fids.end())
+                    ++count;
+            return count;
+        };
+        auto hatched = [&] {
+            std::size_t features = 0;
+            for (const render::LayerSnapshot& snapshot : panel->overlay())
+                features += snapshot.features ? snapshot.features->size()
+                                              : snapshot.layer->featureCount();
+            return features;
+        };
+        const int conflicts = concernsDrawn();
+        QVERIFY(conflicts >= 2); // outside_boundary, protected_overlap
+        QVERIFY(hatched() > 0);
+
+        // Undo the form's values, then the drawing: the zone is gone, and so are its conflicts,
+        // from the list and from the map.
+        QAction* undo = editing->controller()->undoStack()->createUndoAction(this);
+        QAction* redo = editing->controller()->undoStack()->createRedoAction(this);
+        undo->trigger();
+        undo->trigger();
+        QVERIFY(editing->controller()->rowOf(fid) < 0);
+        QTRY_COMPARE_WITH_TIMEOUT(concernsDrawn(), 0, 5000);
+        QCOMPARE(hatched(), std::size_t(0));
+
+        // Redo: the zone is back and checked again.
+        checked.clear();
+        redo->trigger();
+        QVERIFY(editing->controller()->rowOf(fid) >= 0);
+        QVERIFY(checked.wait(kTimeoutMs));
+        QCOMPARE(concernsDrawn(), conflicts);
+        QVERIFY(hatched() > 0);
+
+        // Deleting it (a step that takes a shape away) drops its conflicts as well.
+        editing->controller()->deleteFeatures({fid});
+        QTRY_COMPARE_WITH_TIMEOUT(concernsDrawn(), 0, 5000);
         editing->stopEditing(true);
     }
 

@@ -1,10 +1,12 @@
 #include "geo/crs/crs.h"
+#include "geo/crs/crs_catalog.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -148,4 +150,26 @@ TEST(TransformTest, Xian1980ToCgcs2000IsABallpark)
     transform.forward(xy, 1);
     EXPECT_TRUE(std::isfinite(xy[0]));
     EXPECT_TRUE(transform.isBallpark()) << transform.description();
+}
+
+TEST(CrsTest, CatalogListsTheChineseZonesByCodeAndName)
+{
+    const std::vector<CrsCatalogEntry> catalog = crsCatalog();
+    ASSERT_GT(catalog.size(), 1000u);
+    auto find = [&](const std::string& code) {
+        return std::find_if(catalog.begin(), catalog.end(),
+                            [&](const CrsCatalogEntry& entry) { return entry.code == code; });
+    };
+    const auto cgcs = find("4526");
+    ASSERT_NE(cgcs, catalog.end());
+    EXPECT_EQ(cgcs->definition(), "EPSG:4526");
+    EXPECT_EQ(cgcs->name, "CGCS2000 / 3-degree Gauss-Kruger zone 38");
+    EXPECT_TRUE(cgcs->projected);
+    const auto geographic = find("4490");
+    ASSERT_NE(geographic, catalog.end());
+    EXPECT_FALSE(geographic->projected);
+    // In numeric order, each code once.
+    EXPECT_LT(geographic - catalog.begin(), cgcs - catalog.begin());
+    // Every entry opens as a Crs.
+    EXPECT_EQ(Crs::fromUserInput(cgcs->definition()).epsg(), 4526);
 }
