@@ -627,6 +627,7 @@ int runArea(const std::vector<std::string>& args)
                 "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
                 "geography; ellipsoidal or planar) and bring back only the numbers");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();

@@ -179,45 +179,48 @@ fs::path tempDir(const std::string& name)
 // ---------------------------------------------------------------------------------------------
 // Land-use classification
 
+// The sample park's layers: GB 50137 letter codes beside GTKJ-2023 numbers, as many 控规 are.
+const LandUseSystems kControlPlan = {kGb50137, kGtkj2023};
+
 TEST(LandUseClassificationTest, ChildCodesFitTheirParentsInBothSystems)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("M1", "M"));
-    EXPECT_TRUE(lu.fits("M1", "M1"));
-    EXPECT_TRUE(lu.fits("100101", "1001"));
-    EXPECT_TRUE(lu.fits("100101", "10"));
-    EXPECT_TRUE(lu.fits("110101", "1101"));
-    EXPECT_TRUE(lu.fits("090104", "0901"));
-    EXPECT_TRUE(lu.fits("U11", "U"));
-    EXPECT_FALSE(lu.fits("M", "M1")) << "a parent does not fit a child zone";
-    EXPECT_FALSE(lu.fits("M3", "M1"));
-    EXPECT_FALSE(lu.fits("0901", "100102"));
-    EXPECT_FALSE(lu.fits("100102", "1402"));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "M", kControlPlan));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "M1", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "1001", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "10", kControlPlan));
+    EXPECT_TRUE(lu.fits("110101", kControlPlan, "1101", kControlPlan));
+    EXPECT_TRUE(lu.fits("090104", kControlPlan, "0901", kControlPlan));
+    EXPECT_TRUE(lu.fits("U11", kControlPlan, "U", kControlPlan));
+    EXPECT_FALSE(lu.fits("M", kControlPlan, "M1", kControlPlan)) << "a parent does not fit a child zone";
+    EXPECT_FALSE(lu.fits("M3", kControlPlan, "M1", kControlPlan));
+    EXPECT_FALSE(lu.fits("0901", kControlPlan, "100102", kControlPlan));
+    EXPECT_FALSE(lu.fits("100102", kControlPlan, "1402", kControlPlan));
 }
 
 TEST(LandUseClassificationTest, CrossWalkAndCompatibilityTableApplyBothWays)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("M1", "100101"));
-    EXPECT_TRUE(lu.fits("100101", "M1"));
-    EXPECT_TRUE(lu.fits("100101", "M")) << "100101 ↔ M1, a child of M";
-    EXPECT_TRUE(lu.fits("M2", "1001")) << "M2 ↔ 100102, a child of 1001";
-    EXPECT_TRUE(lu.fits("B1", "09"));
-    EXPECT_TRUE(lu.fits("0701", "R")) << "07 ↔ R";
-    EXPECT_TRUE(lu.fits("W1", "M1")) << "compatibility table";
-    EXPECT_TRUE(lu.fits("110101", "100101")) << "compatibility through the cross-walk";
-    EXPECT_FALSE(lu.fits("W2", "M1"));
-    EXPECT_FALSE(lu.fits("G1", "M"));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "100101", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "M1", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "M", kControlPlan)) << "100101 ↔ M1, a child of M";
+    EXPECT_TRUE(lu.fits("M2", kControlPlan, "1001", kControlPlan)) << "M2 ↔ 100102, a child of 1001";
+    EXPECT_TRUE(lu.fits("B1", kControlPlan, "09", kControlPlan));
+    EXPECT_TRUE(lu.fits("0701", kControlPlan, "R", kControlPlan)) << "07 ↔ R";
+    EXPECT_TRUE(lu.fits("W1", kControlPlan, "M1", kControlPlan)) << "compatibility table";
+    EXPECT_TRUE(lu.fits("110101", kControlPlan, "100101", kControlPlan)) << "compatibility through the cross-walk";
+    EXPECT_FALSE(lu.fits("W2", kControlPlan, "M1", kControlPlan));
+    EXPECT_FALSE(lu.fits("G1", kControlPlan, "M", kControlPlan));
 }
 
 TEST(LandUseClassificationTest, UnlistedCodesMixedCodesAndSpellingsAreHandled)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("090199", "0901")) << "an unlisted 2023 code fits by structure";
-    EXPECT_TRUE(lu.fits(" m1 ", "M")) << "trimmed, case-insensitive";
-    EXPECT_TRUE(lu.fits("B1", "R2/B1")) << "a mixed zone takes any of its codes";
-    EXPECT_FALSE(lu.fits("B1/M1", "B1")) << "a mixed plot must fit with all its codes";
-    EXPECT_TRUE(lu.fits("B11/B12", "B1"));
+    EXPECT_TRUE(lu.fits("090199", kControlPlan, "0901", kControlPlan)) << "an unlisted 2023 code fits by structure";
+    EXPECT_TRUE(lu.fits(" m1 ", kControlPlan, "M", kControlPlan)) << "trimmed, case-insensitive";
+    EXPECT_TRUE(lu.fits("B1", kControlPlan, "R2/B1", kControlPlan)) << "a mixed zone takes any of its codes";
+    EXPECT_FALSE(lu.fits("B1/M1", kControlPlan, "B1", kControlPlan)) << "a mixed plot must fit with all its codes";
+    EXPECT_TRUE(lu.fits("B11/B12", kControlPlan, "B1", kControlPlan));
     EXPECT_EQ(lu.nameOf("100101"), "一类工业用地");
     EXPECT_EQ(lu.nameOf("M3"), "三类工业用地");
     ASSERT_NE(lu.find("1207"), nullptr);
