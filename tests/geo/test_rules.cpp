@@ -730,6 +730,151 @@ TEST(ComplianceSampleParkTest, GbkShapefileProjectGivesTheSameCases)
     expectPlantedCases(kSample + "/shp.parkatlas.json", 1);
 }
 
+namespace {
+
+/// The sample park with its parcels' codes recoded into GB/T 21010-2017 through the crosswalk:
+/// each code becomes the most specific GB/T 21010 class that holds it (M1, 100101 → 0601
+/// 工业用地; 0901 商业用地 → 05 商服用地; B2 → 0505; W1 → 0604), as a cadastre codes them.
+/// `declare` says the parcels' classification; else it is left to detection.
+Park sampleRecodedInto21010(bool declare, std::map<std::string, std::string>* recoding = nullptr)
+{
+    IssueList issues;
+    Park park = loadPark(discoverPark(kSample + "/park.gpkg"), {}, issues);
+    const LandUseClassification& table = LandUseClassification::standard();
+    const LandUseSystems from = {kGb50137, kGtkj2023};
+    ParkLayer* parcelLayer = nullptr;
+    for (ParkLayer& layer : park.layers)
+        if (layer.role == Role::Parcels)
+            parcelLayer = &layer;
+    EXPECT_NE(parcelLayer, nullptr);
+    const int field = parcelLayer->field("land_use");
+    const AttributeTable& old = parcelLayer->layer.attributes;
+    AttributeTable recoded;
+    recoded.setFields(old.fields());
+    for (std::size_t row = 0; row < old.rowCount(); ++row) {
+        for (std::size_t f = 0; f < old.fields().size(); ++f) {
+            const int i = static_cast<int>(f);
+            if (old.isUnknown(row, i)) {
+                recoded.setUnknown(i);
+                continue;
+            }
+            std::string value = old.text(row, i);
+            if (i == field && !isUnknownText(value)) {
+                std::string best;
+                for (const LandUseClass& c : table.classes())
+                    if (c.system == kGbt21010 && c.code.size() >= best.size() &&
+                        table.fits(value, from, c.code, {kGbt21010}))
+                        best = c.code;
+                EXPECT_FALSE(best.empty()) << value;
+                if (recoding)
+                    (*recoding)[value] = best;
+                value = best;
+            }
+            switch (old.fields()[f].type) {
+            case FieldType::Integer:
+                recoded.setInteger(i, *old.integer(row, i));
+                break;
+            case FieldType::Real:
+                recoded.setReal(i, *old.number(row, i));
+                break;
+            case FieldType::Date:
+                recoded.setDate(i, *old.date(row, i));
+                break;
+            case FieldType::String:
+                recoded.setText(i, value);
+                break;
+            }
+        }
+        recoded.commitRow();
+    }
+    parcelLayer->layer.attributes = std::move(recoded);
+    if (declare) {
+        parcelLayer->classification = kGbt21010;
+        parcelLayer->classificationOrigin = "in the test";
+    }
+    return park;
+}
+
+std::set<std::int64_t> fidsOf(const std::vector<Finding>& findings, const std::string& rule)
+{
+    std::set<std::int64_t> out;
+    for (const Finding& f : findings)
+        if (f.rule == rule && f.layer == "parcels")
+            out.insert(f.fids.begin(), f.fids.end());
+    return out;
+}
+
+} // namespace
+
+TEST(ComplianceSampleParkTest, ACadastreCodedInGbt21010FindsThePlantedMismatches)
+{
+    std::map<std::string, std::string> recoding;
+    const Park park = sampleRecodedInto21010(true, &recoding);
+    EXPECT_EQ(recoding["M1"], "0601");
+    EXPECT_EQ(recoding["100102"], "0601");
+    EXPECT_EQ(recoding["0901"], "05");
+    EXPECT_EQ(recoding["090104"], "0504");
+    EXPECT_EQ(recoding["B2"], "0505");
+    EXPECT_EQ(recoding["W1"], "0604");
+    IssueList issues;
+    const ComplianceResult result =
+        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    EXPECT_EQ(result.landUseSystems.at(Role::Parcels).systems, LandUseSystems{kGbt21010});
+    EXPECT_TRUE(result.landUseSystems.at(Role::Parcels).declared);
+    // The planted misfits: QL2020-009 (商业 in an industrial zone), QL2020-015 (industry in a
+    // green belt). QL2016-049 (M3 in an M1 zone) is one a cadastre cannot see: 0601 is just
+    // 工业用地, so it is too coarse for the M1 zone, not a misfit.
+    EXPECT_EQ(fidsOf(result.findings, "land_use_mismatch"), (std::set<std::int64_t>{170, 251}));
+    const std::set<std::int64_t> coarse = fidsOf(result.findings, kLandUseTooCoarse);
+    EXPECT_TRUE(coarse.count(408));
+    for (const Finding& f : result.findings) {
+        if (f.rule != kLandUseTooCoarse)
+            continue;
+        const std::string code = std::get<std::string>(*evidence(f, "land_use"));
+        EXPECT_TRUE(code == "0601" || code == "0604" || code == "05") << f.reasonEn;
+        EXPECT_FALSE(std::get<std::string>(*evidence(f, "required")).empty()) << f.reasonEn;
+        EXPECT_NE(f.reasonZh.find("应细分为"), std::string::npos) << f.reasonZh;
+    }
+    for (const Finding& f : result.findings)
+        if (f.rule == kLandUseTooCoarse && f.fids == std::vector<std::int64_t>{408}) {
+            EXPECT_EQ(std::get<std::string>(*evidence(f, "required")), "M1（一类工业用地）");
+            EXPECT_EQ(std::get<std::string>(*evidence(f, "land_use_classification")),
+                      kGbt21010);
+        }
+}
+
+TEST(ComplianceSampleParkTest, UndeclaredGbt21010CodesThatFit2023TooAreNeverGuessed)
+{
+    // 05, 0504, 0505, 0601, 0604 are all codes of the 2023 guide too (湿地, 沼泽地, 沿海滩涂,
+    // 乡村道路用地, 水产养殖设施建设用地): detection cannot tell. A code is judged only where
+    // both readings agree (05 商服 or 湿地, 0601 工业 or 乡村道路: neither belongs in a green belt
+    // or an industrial zone's …); where they differ (0601 in an M1 zone: too coarse as 工业用地,
+    // a misfit as 乡村道路用地) it is cannot_decide, never guessed.
+    const Park park = sampleRecodedInto21010(false);
+    IssueList issues;
+    const ComplianceResult result =
+        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    const LandUseDetection& parcels = result.landUseSystems.at(Role::Parcels);
+    EXPECT_EQ(parcels.systems, (LandUseSystems{kGbt21010, kGtkj2023}));
+    EXPECT_FALSE(parcels.declared);
+    EXPECT_NE(parcels.warning.find("0601"), std::string::npos) << parcels.warning;
+    EXPECT_EQ(fidsOf(result.findings, "land_use_mismatch"), (std::set<std::int64_t>{170, 251}));
+    EXPECT_TRUE(fidsOf(result.findings, kLandUseTooCoarse).empty());
+    const std::set<std::int64_t> undecided = fidsOf(result.findings, kCannotDecide);
+    EXPECT_TRUE(undecided.count(408));
+    for (const Finding& f : result.findings)
+        if (f.rule == kCannotDecide && f.fids == std::vector<std::int64_t>{408}) {
+            const std::string needs = std::get<std::string>(*evidence(f, "needs"));
+            EXPECT_NE(needs.find("工业用地 in GB/T 21010-2017"), std::string::npos) << needs;
+            EXPECT_NE(needs.find("乡村道路用地 in GTKJ-2023"), std::string::npos) << needs;
+        }
+    bool warned = false;
+    for (const Issue& issue : issues.issues())
+        warned = warned || issue.message.find("declare the layer's classification") !=
+                               std::string::npos;
+    EXPECT_TRUE(warned);
+}
+
 TEST(ComplianceSampleParkTest, ThePlanningRangeLeavesOnlyTheExpansionThatReachesPastIt)
 {
     IssueList issues;
