@@ -66,7 +66,8 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                     try {
                         geo::LayerInfo info = geo::describeLayer(layer.ref, layer.open);
                         candidates.push_back({info.ref, info.crs.crs, layer.open,
-                                              render::RoleBinding{layer.role, layer.fieldMap}});
+                                              render::RoleBinding{layer.role, layer.fieldMap,
+                                                                  layer.classification}});
                     } catch (const geo::Error& error) {
                         report.problems.push_back(error.what());
                     }
