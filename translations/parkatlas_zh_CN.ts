@@ -527,6 +527,22 @@
     <context>
         <name>parkatlas::desktop::FieldMappingDialog</name>
         <message>
+            <source>Detected</source>
+            <translation>自动识别</translation>
+        </message>
+        <message>
+            <source>Detected: %1</source>
+            <translation>自动识别：%1</translation>
+        </message>
+        <message>
+            <source>Land-use classification:</source>
+            <translation>用地分类：</translation>
+        </message>
+        <message>
+            <source>The classification the layer's land-use codes are in: GB/T 21010-2017 (cadastre, 三调), TDDC-3 (三调 working classes), GB 50137-2011 (控规), GTKJ-2023 (2023 用地用海). The same code means different things in different systems (0601: 工业用地 or 乡村道路用地).</source>
+            <translation>图层用地代码所用的分类：GB/T 21010-2017（地籍、三调）、TDDC-3（三调工作分类）、GB 50137-2011（控规）、GTKJ-2023（2023 用地用海分类）。同一代码在不同分类中含义不同（0601：工业用地或乡村道路用地）。</translation>
+        </message>
+        <message>
             <source>Field Mapping — %1</source>
             <translation>字段映射 — %1</translation>
         </message>
@@ -557,6 +573,10 @@
     </context>
     <context>
         <name>parkatlas::desktop::FindingsPanel</name>
+        <message>
+            <source>Land use read in: %1</source>
+            <translation>用地代码按以下分类判读：%1</translation>
+        </message>
         <message>
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>

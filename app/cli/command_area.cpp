@@ -14,6 +14,7 @@
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/rules/land_use_classification.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,8 @@ struct Target {
     geo::OpenOptions open;
     std::optional<geo::Role> role;
     std::map<std::string, std::string> fieldMap;
+    std::string classification; // declared land-use system ("" = detect)
+    std::string classificationOrigin;
 };
 
 struct Group {
@@ -49,6 +52,8 @@ struct Result {
     geo::LayerMeasure measure;
     int byField = -1;
     std::map<std::string, Group> groups; // by value
+    /// With --by land_use: the classification the codes are named in.
+    std::optional<geo::LandUseDetection> landUse;
 };
 
 const std::string kUnknownGroup = "(unknown)";
@@ -100,9 +105,10 @@ std::vector<Target> selectTargets(const std::string& source, const geo::OpenOpti
     unreadable = park.unreadable;
     std::vector<Target> targets;
     for (const geo::ParkLayerSource& layer : park.layers)
-        targets.push_back({layer.ref, layer.open, layer.role, layer.fieldMap});
+        targets.push_back({layer.ref, layer.open, layer.role, layer.fieldMap, layer.classification,
+                           layer.classificationOrigin});
     for (const geo::LayerRef& ref : park.unassigned)
-        targets.push_back({ref, open, std::nullopt, {}});
+        targets.push_back({ref, open, std::nullopt, {}, {}, {}});
     if (wanted.empty())
         return targets;
     std::vector<Target> chosen;
@@ -205,6 +211,43 @@ void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod metho
                      "warnings)\n";
 }
 
+/// With --by land_use (or one of its aliases): the system the codes are named in, declared
+/// (--classification, the project file) or detected from the layer's codes.
+void describeLandUse(Result& result, const Target& target, const std::string& by,
+                     const std::map<geo::Role, std::string>& declared)
+{
+    if (!target.role || result.byField < 0)
+        return;
+    bool isLandUse = by == "land_use";
+    for (const geo::ContractField& field : geo::contractFields(*target.role))
+        if (field.name == std::string("land_use"))
+            for (const char* alias : field.aliases)
+                isLandUse = isLandUse || geo::LandUseClassification::normalise(alias) ==
+                                             geo::LandUseClassification::normalise(by);
+    if (!isLandUse)
+        return;
+    geo::LandUseDetection detection;
+    if (const auto it = declared.find(*target.role); it != declared.end()) {
+        detection.systems = {it->second};
+        detection.declared = true;
+        detection.reason = "declared on the command line";
+    } else if (!target.classification.empty()) {
+        detection.systems = {target.classification};
+        detection.declared = true;
+        detection.reason = "declared " + target.classificationOrigin;
+    } else {
+        std::vector<std::string> codes;
+        for (const auto& [key, group] : result.groups)
+            if (key != kUnknownGroup)
+                codes.push_back(key);
+        detection = geo::LandUseClassification::standard().detect(
+            codes, result.layer.attributes.fields()[result.byField].name, target.role);
+        if (!detection.systems.empty())
+            detection.reason = "detected: " + detection.reason;
+    }
+    result.landUse = std::move(detection);
+}
+
 void printTable(const std::vector<Result>& results, const std::string& by, bool perFeature,
                 geo::AreaMethod method)
 {
@@ -230,6 +273,8 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
                 table.addColumn(by);
         } else if (r.byField >= 0) {
             table.addColumn(by);
+            if (r.landUse)
+                table.addColumn("名称 (name)");
         } else {
             table.addColumn("");
         }
@@ -260,6 +305,9 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
         } else if (r.byField >= 0) {
             for (const auto& [key, group] : r.groups) {
                 labels.push_back({key});
+                if (r.landUse)
+                    labels.back().push_back(
+                        geo::LandUseClassification::standard().nameOf(key, r.landUse->systems));
                 values.push_back(lines ? group.lengthM : group.areaM2);
                 counts.push_back(group.count);
             }
@@ -299,7 +347,7 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
             table.addRule();
         }
         std::vector<std::string> totalRow = {"total"};
-        if (perFeature && r.byField >= 0)
+        if ((perFeature && r.byField >= 0) || (!perFeature && r.landUse))
             totalRow.push_back("");
         totalRow.push_back(std::to_string(featureCount));
         if (lines) {
@@ -316,6 +364,16 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
             std::cout << r.measure.unknownCount
                       << " feature(s) could not be measured and are left out of the total "
                          "(see the warnings)\n";
+        if (r.landUse && !r.landUse->systems.empty()) {
+            std::cout << "land use named in " << r.landUse->label() << " (" << r.landUse->reason
+                      << ")\n";
+            if (r.landUse->systems.size() > 1)
+                std::cout << "note: this table mixes classifications ("
+                          << r.landUse->label()
+                          << "); each code is named in the system that has it\n";
+            if (!r.landUse->warning.empty())
+                std::cout << "warning: " << r.landUse->warning << "\n";
+        }
     }
 }
 
@@ -400,10 +458,28 @@ void writeJson(const std::string& source, geo::AreaMethod method,
         }
         json.field("unknown_count", r.measure.unknownCount);
         json.endObject();
+        if (r.landUse) {
+            json.key("land_use_classification").beginObject();
+            json.key("systems").beginArray();
+            for (const std::string& system : r.landUse->systems)
+                json.value(system);
+            json.endArray();
+            json.field("declared", r.landUse->declared);
+            json.field("reason", r.landUse->reason);
+            json.field("mixed", r.landUse->systems.size() > 1);
+            if (!r.landUse->warning.empty())
+                json.field("warning", r.landUse->warning);
+            json.endObject();
+        }
         if (r.byField >= 0) {
             json.key("by").beginObject();
             for (const auto& [key, group] : r.groups) {
                 json.key(key).beginObject();
+                if (r.landUse)
+                    if (const std::string name = geo::LandUseClassification::standard().nameOf(
+                            key, r.landUse->systems);
+                        !name.empty())
+                        json.field("name", name);
                 if (lines) {
                     json.field("length_m", group.lengthM);
                 } else {
@@ -627,6 +703,7 @@ int runArea(const std::vector<std::string>& args)
                 "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
                 "geography; ellipsoidal or planar) and bring back only the numbers");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -644,6 +721,7 @@ int runArea(const std::vector<std::string>& args)
     if (server && !geo::isPostgresSource(source))
         throw UsageError("--server needs a PostgreSQL SOURCE (postgresql://… or PG:service=…)");
 
+    const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
     IssuePrinter printer;
     DroppedGeometries issues(printer);
     std::vector<Result> results;
@@ -657,6 +735,7 @@ int runArea(const std::vector<std::string>& args)
                     measureTarget(target, method, by, !cli.value("layer").empty(), issues,
                                   server ? source : std::string())) {
                 result->name = result->layer.name;
+                describeLandUse(*result, target, by, declared);
                 for (int n = 2; std::find(names.begin(), names.end(), result->name) != names.end();
                      ++n)
                     result->name = result->layer.name + "_" + std::to_string(n);

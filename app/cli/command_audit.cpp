@@ -98,6 +98,7 @@ int runAudit(const std::vector<std::string>& args)
                 "server (indexed ST_Intersects, ST_Intersection, ST_UnaryUnion) instead of "
                 "reading the buildings; the rules then run locally on the parcels");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -120,7 +121,7 @@ int runAudit(const std::vector<std::string>& args)
     const geo::OpenOptions open = openOptionsFrom(cli);
     const std::string source = cli.positional("PARK");
     IssuePrinter issues;
-    const geo::ParkDefinition definition = geo::discoverPark(source, open);
+    const geo::ParkDefinition definition = discoverParkFrom(cli, source);
     geo::AuditOptions options;
     options.asOf = *asOf;
     options.areaMethod = method;

@@ -127,8 +127,26 @@ void writeJson(const geo::Park& park, const geo::ComplianceResult& result)
     };
     for (geo::ComplianceRule rule : result.rulesRun)
         writeSum(geo::toString(rule));
+    if (std::find(result.rulesRun.begin(), result.rulesRun.end(),
+                  geo::ComplianceRule::LandUseMismatch) != result.rulesRun.end())
+        writeSum(geo::kLandUseTooCoarse);
     if (sums.count(geo::kCannotDecide))
         writeSum(geo::kCannotDecide);
+    json.endObject();
+    // The classification each layer's land-use codes were read in, and why.
+    json.key("land_use_classification").beginObject();
+    for (const auto& [role, detection] : result.landUseSystems) {
+        json.key(geo::toString(role)).beginObject();
+        json.key("systems").beginArray();
+        for (const std::string& system : detection.systems)
+            json.value(system);
+        json.endArray();
+        json.field("declared", detection.declared);
+        json.field("reason", detection.reason);
+        if (!detection.warning.empty())
+            json.field("warning", detection.warning);
+        json.endObject();
+    }
     json.endObject();
     json.endObject();
 }
@@ -175,6 +193,7 @@ int runCheck(const std::vector<std::string>& args)
                 "outside_boundary, protected_overlap, invalid_geometry and duplicate_id in SQL and read only the features they can flag (the other rules "
                 "run locally); same findings as without it");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -200,8 +219,7 @@ int runCheck(const std::vector<std::string>& args)
             throw UsageError("--out must name a .gpkg file");
     }
 
-    const geo::OpenOptions open = openOptionsFrom(cli);
-    const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
+    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
     if (!out.empty() && isInput(definition, fs::absolute(out)))
         throw UsageError("--out " + out + " is one of the park's own files; choose another");
 
@@ -209,6 +227,14 @@ int runCheck(const std::vector<std::string>& args)
     geo::ComplianceOptions options;
     options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
     options.rules = rules;
+    // Declared classifications reach the server-side check too (it reads no project layers).
+    for (const auto& [role, system] : classificationsFrom(cli)) {
+        geo::LandUseDetection declared;
+        declared.systems = {system};
+        declared.declared = true;
+        declared.reason = "declared on the command line";
+        options.landUseSystems[role] = declared;
+    }
     std::vector<geo::ComplianceRule> chosen = rules;
     if (chosen.empty())
         for (geo::ComplianceRule rule : geo::allComplianceRules())
@@ -238,6 +264,8 @@ int runCheck(const std::vector<std::string>& args)
         bar.finish();
     }
     readFailures = readFailures || issues.count(geo::Issue::Severity::Error) > 0;
+    if (const std::string note = landUseSystemsNote(result.landUseSystems); !note.empty())
+        std::cerr << "parkatlas check: " << note << "\n";
 
     if (format == "json")
         writeJson(park, result);

@@ -66,6 +66,7 @@ int runIndicators(const std::vector<std::string>& args)
                   "(default 核准范围)");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -77,7 +78,7 @@ int runIndicators(const std::vector<std::string>& args)
     const geo::AreaMethod method = areaMethodFrom(cli);
     const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
-    const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
+    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
     const geo::Park park = readPark(definition, geo::indicatorRoles(), issues);
     geo::IndicatorOptions options;
     options.areaMethod = method;

@@ -8,6 +8,11 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/model/park.h"
+#include "geo/rules/land_use_classification.h"
+
+#include <map>
+#include <optional>
 
 #include <algorithm>
 #include <cstdio>
@@ -22,6 +27,9 @@ struct LayerReport {
     std::size_t featuresRead = 0;
     std::vector<std::pair<std::string, std::string>> firstFeature; // field → value
     std::vector<geo::Issue> issues;
+    /// The land-use classification of the layer's land_use codes (a layer with such a field).
+    std::optional<geo::LandUseDetection> landUse;
+    std::string landUseField;
 };
 
 std::string formatExtent(const geo::Envelope& e)
@@ -33,7 +41,30 @@ std::string formatExtent(const geo::Envelope& e)
     return buffer;
 }
 
-LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options)
+/// The systems of a layer's land-use codes, when it has a land_use field (by the role its name
+/// gives, else by the parcels' aliases: YDDM, DLBM …): declared with --classification for its
+/// role, else detected.
+void describeLandUse(LayerReport& report, geo::Layer& layer,
+                     const std::map<geo::Role, std::string>& declared)
+{
+    const auto named = geo::roleFromLayerName(report.info.ref.layerName);
+    geo::ParkLayer park;
+    park.role = named.value_or(geo::Role::Parcels);
+    park.fieldIndex = geo::resolveContractFields(park.role, layer.attributes);
+    const int field = park.field("land_use");
+    if (field < 0)
+        return;
+    if (const auto it = declared.find(park.role); named && it != declared.end()) {
+        park.classification = it->second;
+        park.classificationOrigin = "on the command line";
+    }
+    park.layer = std::move(layer);
+    report.landUseField = park.layer.attributes.fields()[field].name;
+    report.landUse = geo::landUseSystemsOf(park, geo::LandUseClassification::standard());
+}
+
+LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
+                    const std::map<geo::Role, std::string>& declared)
 {
     LayerReport report;
     report.info = geo::describeLayer(ref, options);
@@ -64,6 +95,7 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options)
             continue;
         report.issues.push_back(std::move(issue));
     }
+    describeLandUse(report, layer, declared);
     return report;
 }
 
@@ -97,6 +129,12 @@ void printText(const std::string& source, const std::vector<LayerReport>& report
         }
         std::cout << "  extent:    " << formatExtent(info.extent) << "\n";
         std::cout << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason << ")\n";
+        if (r.landUse && !r.landUse->systems.empty()) {
+            std::cout << "  land use:  " << r.landUse->label() << " (field " << r.landUseField
+                      << "; " << r.landUse->reason << ")\n";
+            if (!r.landUse->warning.empty())
+                std::cout << "  warning:   " << r.landUse->warning << "\n";
+        }
         std::cout << "  fields:    ";
         if (info.fields.empty())
             std::cout << "none";
@@ -172,6 +210,19 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
         json.field("origin", geo::toString(info.encoding.origin));
         json.field("reason", info.encoding.reason);
         json.endObject();
+        if (r.landUse) {
+            json.key("land_use_classification").beginObject();
+            json.field("field", r.landUseField);
+            json.key("systems").beginArray();
+            for (const std::string& system : r.landUse->systems)
+                json.value(system);
+            json.endArray();
+            json.field("declared", r.landUse->declared);
+            json.field("reason", r.landUse->reason);
+            if (!r.landUse->warning.empty())
+                json.field("warning", r.landUse->warning);
+            json.endObject();
+        }
         json.key("fields").beginArray();
         for (const geo::FieldInfo& field : info.fields) {
             json.beginObject().field("name", field.name).field("type", field.type);
@@ -214,6 +265,7 @@ int runInfo(const std::vector<std::string>& args)
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addFlag("json", "print one JSON object instead of text");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -222,6 +274,7 @@ int runInfo(const std::vector<std::string>& args)
     const std::string source = cli.positional("SOURCE");
     geo::OpenOptions options;
     options = openOptionsFrom(cli);
+    const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
 
     geo::LayerListing listing;
     try {
@@ -234,7 +287,7 @@ int runInfo(const std::vector<std::string>& args)
     std::vector<std::string> failures = listing.failures;
     for (const geo::LayerRef& ref : listing.layers) {
         try {
-            reports.push_back(inspect(ref, options));
+            reports.push_back(inspect(ref, options, declared));
         } catch (const geo::Error& error) {
             failures.push_back(error.what());
         }

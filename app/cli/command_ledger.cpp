@@ -37,6 +37,7 @@ int runLedger(const std::vector<std::string>& args)
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -61,7 +62,7 @@ int runLedger(const std::vector<std::string>& args)
 
     const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
-    const geo::ParkDefinition definition = geo::discoverPark(cli.positional("PARK"), open);
+    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
     const geo::Park park = readPark(definition, geo::rolesFor(*kind), issues);
     geo::LedgerOptions options;
     options.areaMethod = method;

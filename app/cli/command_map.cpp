@@ -178,6 +178,7 @@ int runMap(const std::vector<std::string>& args)
     cli.addFlag("overwrite", "replace --out when it exists");
     addMapOptions(cli);
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -199,7 +200,7 @@ int runMap(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const geo::ParkDefinition definition =
-        geo::discoverPark(cli.positional("PARK"), openOptionsFrom(cli));
+        discoverParkFrom(cli, cli.positional("PARK"));
     options.projectPath = definition.projectPath;
     options.source = cli.positional("PARK");
     auto park = std::make_shared<const geo::Park>(

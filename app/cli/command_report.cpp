@@ -61,6 +61,7 @@ int runReport(const std::vector<std::string>& args)
     cli.addOption("dpi", "N", "a finer grid than 600 DPI for the PDFs' map vertices");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
+    addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
@@ -98,7 +99,7 @@ int runReport(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const std::string source = cli.positional("PARK");
-    const geo::ParkDefinition definition = geo::discoverPark(source, openOptionsFrom(cli));
+    const geo::ParkDefinition definition = discoverParkFrom(cli, source);
     auto park = std::make_shared<const geo::Park>(readPark(definition, {}, issues));
     ensureGuiApplication();
 

@@ -3,6 +3,8 @@
 #include "app/cli/command_line.h"
 #include "app/cli/progress_bar.h"
 
+#include "geo/error.h"
+
 namespace parkatlas::cli {
 
 void addSourceOptions(CommandLine& cli)
@@ -17,6 +19,71 @@ geo::OpenOptions openOptionsFrom(const CommandLine& cli)
     open.encoding = cli.value("encoding");
     open.sourceSrs = cli.value("s-srs");
     return open;
+}
+
+void addClassificationOption(CommandLine& cli)
+{
+    std::string known;
+    for (const std::string& id : geo::landUseSystemIds())
+        known += (known.empty() ? "" : ", ") + id;
+    cli.addOption("classification", "ROLE=SYSTEM",
+                  "the land-use classification of a layer's codes (" + known +
+                      "); repeatable; else detected from the codes",
+                  true);
+}
+
+std::map<geo::Role, std::string> classificationsFrom(const CommandLine& cli)
+{
+    std::map<geo::Role, std::string> out;
+    for (const std::string& value : cli.values("classification")) {
+        const auto equals = value.find('=');
+        if (equals == std::string::npos)
+            throw UsageError("--classification takes ROLE=SYSTEM (parcels=GB/T 21010-2017), not \"" +
+                             value + "\"");
+        const std::string roleName = value.substr(0, equals);
+        const auto role = geo::roleFromLayerName(roleName);
+        if (!role)
+            throw UsageError("--classification: \"" + roleName + "\" is not a role");
+        try {
+            out[*role] = geo::landUseSystemFromString(value.substr(equals + 1));
+        } catch (const geo::Error& e) {
+            throw UsageError(std::string("--classification: ") + e.what());
+        }
+    }
+    return out;
+}
+
+geo::ParkDefinition discoverParkFrom(const CommandLine& cli, const std::string& source)
+{
+    const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
+    geo::ParkDefinition definition = geo::discoverPark(source, openOptionsFrom(cli));
+    for (const auto& [role, system] : declared) {
+        bool found = false;
+        for (geo::ParkLayerSource& layer : definition.layers)
+            if (layer.role == role) {
+                layer.classification = system;
+                layer.classificationOrigin = "on the command line";
+                found = true;
+            }
+        if (!found)
+            throw UsageError(std::string("--classification: the park has no ") +
+                             geo::toString(role) + " layer");
+    }
+    return definition;
+}
+
+std::string landUseSystemsNote(const std::map<geo::Role, geo::LandUseDetection>& systems)
+{
+    std::string out;
+    for (const auto& [role, detection] : systems) {
+        if (detection.systems.empty())
+            continue;
+        out += (out.empty() ? "" : "; ") + std::string(geo::toString(role)) + " " +
+               detection.label() + " (" + detection.reason + ")";
+        if (!detection.warning.empty())
+            out += " — warning: " + detection.warning;
+    }
+    return out.empty() ? out : "land use: " + out;
 }
 
 geo::AreaMethod areaMethodFrom(const CommandLine& cli)

@@ -3,6 +3,10 @@
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
+#include "geo/rules/land_use_classification.h"
+
+#include <map>
+#include <string>
 
 #include <vector>
 
@@ -18,6 +22,19 @@ class CommandLine;
 void addSourceOptions(CommandLine& cli);
 /// --encoding and --s-srs as the reader's options.
 geo::OpenOptions openOptionsFrom(const CommandLine& cli);
+
+/// --classification ROLE=SYSTEM (repeatable), for the commands that read land use.
+void addClassificationOption(CommandLine& cli);
+/// --classification as role → system id. UsageError for a role that is none, or a system
+/// that is none of the four (naming the known ones).
+std::map<geo::Role, std::string> classificationsFrom(const CommandLine& cli);
+/// geo::discoverPark(source, openOptionsFrom(cli)) with --classification applied to the roles
+/// it names (over the project file's "classification"). A role the park lacks is an error.
+geo::ParkDefinition discoverParkFrom(const CommandLine& cli, const std::string& source);
+/// Declared or detected: the land-use systems of each layer with a land_use field, as the
+/// note line `check` and `info` print ("land use: parcels GB/T 21010-2017 (declared on the
+/// command line); plan_zones GB 50137-2011 (detected: …)").
+std::string landUseSystemsNote(const std::map<geo::Role, geo::LandUseDetection>& systems);
 
 /// --method: ellipsoidal (the default), survey or planar; UsageError for anything else.
 geo::AreaMethod areaMethodFrom(const CommandLine& cli);

@@ -52,8 +52,11 @@ AttributeForm::AttributeForm(const geo::AttributeTable& table, std::optional<geo
             for (const std::string& choice : geo::allowedValues(*role, contractOf[f]))
                 choices.append(QString::fromStdString(choice));
             if (contractOf[f] == "land_use")
+                // The plan classifications' codes, as a planner draws them (the cadastre's GB/T
+                // 21010 codes would repeat 0101 … with other meanings).
                 for (const geo::LandUseClass& use : geo::LandUseClassification::standard().classes())
-                    choices.append(QString::fromStdString(use.code));
+                    if (use.system == geo::kGb50137 || use.system == geo::kGtkj2023)
+                        choices.append(QString::fromStdString(use.code));
         }
         QWidget* editor = nullptr;
         if (!choices.isEmpty()) {

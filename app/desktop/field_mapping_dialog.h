@@ -36,14 +36,22 @@ public:
     /// The list of source fields for `contractField` ("parcel_id"), or null when the picked
     /// role has no such field.
     QComboBox* fieldBox(const QString& contractField) const;
+    /// The land-use classification of the layer's codes: "detected" (data "") or one of the
+    /// four systems (data: the system id).
+    QComboBox* classificationBox() const { return m_classification; }
 
 private:
     void showFieldsOfRole();
+    /// The "detected" entry's text: the systems the layer's land_use codes show, and why.
+    void showDetectedClassification();
 
     std::string m_layerName;
     geo::AttributeTable m_attributes; // the fields only, no rows
     std::map<std::string, std::string> m_initialMap;
     QComboBox* m_role;
+    QComboBox* m_classification;
+    /// The layer's distinct land-use values per field index (for detection; read once).
+    std::map<int, std::vector<std::string>> m_codesOfField;
     QFormLayout* m_fields;
     QLabel* m_note;
     std::map<QString, QComboBox*> m_fieldBoxes;

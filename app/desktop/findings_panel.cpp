@@ -71,6 +71,17 @@ void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
         options.progress = reportProgress(0.3, 0.65);
         geo::ComplianceResult result = geo::checkCompliance(park, options, issues);
         run = prepareFindings(std::move(result.findings), park.crs, mapCrs);
+        for (const auto& [role, detection] : result.landUseSystems)
+            if (!detection.systems.empty())
+                run.landUseSystems.append(
+                    QStringLiteral("%1: %2 (%3)%4")
+                        .arg(QString::fromUtf8(geo::toString(role)),
+                             QString::fromStdString(detection.label()),
+                             QString::fromStdString(detection.reason),
+                             detection.warning.empty()
+                                 ? QString()
+                                 : QStringLiteral(" — ") +
+                                       QString::fromStdString(detection.warning)));
     } catch (const geo::Cancelled&) {
         return; // no result: the watcher sees a cancelled run
     } catch (const std::exception& error) {
@@ -405,6 +416,11 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
         const auto count = static_cast<int>(result->findings.size());
         showSummary(prefix + tr("%n finding(s), %1 mu", nullptr, count)
                                  .arg(QString::fromStdString(geo::formatForDisplay(totalMu))));
+        // Which classification each layer's land-use codes were read in, and why.
+        if (!result->landUseSystems.isEmpty())
+            m_summary->setToolTip(m_summary->text() + QLatin1Char('\n') +
+                                  tr("Land use read in: %1")
+                                      .arg(result->landUseSystems.join(QStringLiteral("; "))));
     }
     m_result = std::move(result);
     m_current = -1;

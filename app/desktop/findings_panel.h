@@ -46,6 +46,8 @@ struct FindingsRun {
     std::vector<FindingPlace> places;                               // per finding
     QStringList issues;
     QString error;
+    /// The land-use classification each judged layer was read in, and why (one line each).
+    QStringList landUseSystems;
 };
 
 /// Reads the findings' WKB (in `parkCrs`) into overlay layers in `mapCrs` (no reprojection when

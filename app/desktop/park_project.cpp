@@ -33,6 +33,7 @@ geo::ParkDefinition projectDefinition(const std::string& name, const std::string
         source.ref = layer.ref;
         source.open = layer.open;
         source.fieldMap = layer.binding.fieldMap;
+        source.classification = layer.binding.classification;
         definition.layers.push_back(std::move(source));
     }
     return definition;

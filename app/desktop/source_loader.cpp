@@ -118,7 +118,8 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                 for (const geo::ParkLayerSource& layer : park.layers) {
                     try {
                         geo::OpenOptions open = layer.open;
-                        render::RoleBinding binding{layer.role, layer.fieldMap};
+                        render::RoleBinding binding{layer.role, layer.fieldMap,
+                                                    layer.classification};
                         if (const ProjectLayer* chosen = overrideFor(overrides, layer.ref)) {
                             open = chosen->open;
                             binding = chosen->binding;

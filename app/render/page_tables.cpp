@@ -1,5 +1,8 @@
 #include "app/render/page_tables.h"
 
+#include "geo/error.h"
+#include "geo/rules/land_use_classification.h"
+
 #include "app/render/role_style_book.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/model/park.h"
@@ -33,6 +36,7 @@ const char* ruleChineseName(const std::string& rule)
 {
     static const std::map<std::string, const char*> kNames = {
         {"land_use_mismatch", "用地性质与规划不符"},
+        {"land_use_too_coarse", "用地分类粗于规划（待细分）"},
         {"outside_boundary", "超出园区边界"},
         {"road_red_line", "占用道路红线"},
         {"protected_overlap", "压占管控线"},
@@ -106,10 +110,22 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
         table.rows.push_back({code, name, sum.count, sum.areaM2 / kSquareMetresPerMu,
                               totalM2 > 0 ? 100.0 * sum.areaM2 / totalM2 : 0.0});
     };
+    // Names in the parcels' own classification (0601 is 工业用地 in a cadastre, 乡村道路用地 in
+    // the 2023 guide); the style book's first-match name only when the tables cannot be read.
+    const geo::LandUseClassification* classification = nullptr;
+    geo::LandUseDetection systems;
+    try {
+        classification = &geo::LandUseClassification::standard();
+        systems = geo::landUseSystemsOf(parcels, *classification);
+    } catch (const geo::Error&) {
+        classification = nullptr;
+    }
     for (const auto& [code, sum] : byCode)
         if (!code.empty()) {
-            const QString name = book.landUseName(code);
-            addRow(code, name.isEmpty() ? std::string("—") : name.toStdString(), sum);
+            std::string name = classification && !systems.systems.empty()
+                                   ? classification->nameOf(code, systems.systems)
+                                   : book.landUseName(code).toStdString();
+            addRow(code, name.empty() ? std::string("—") : name, sum);
         }
     if (const auto unknown = byCode.find(std::string()); unknown != byCode.end())
         addRow("—", "未知用地", unknown->second);
@@ -119,6 +135,13 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
                           "，1 亩 = 10000/15 m²");
     if (unmeasured > 0)
         table.notes.push_back(std::to_string(unmeasured) + " 宗坐标异常，面积未计入");
+    if (systems.systems.size() > 1)
+        table.notes.push_back("本表混用 " + systems.label() +
+                              " 用地分类，名称按各代码所属分类" +
+                              (systems.warning.empty() ? std::string()
+                                                       : "；部分代码分类不明，未定名称"));
+    else if (!systems.systems.empty())
+        table.notes.push_back("用地分类：" + systems.label());
     return table;
 }
 

@@ -1,6 +1,7 @@
 #include "app/render/role_style_book.h"
 
 #include "geo/error.h"
+#include "geo/rules/land_use_classification.h"
 #include "geo/rules/styles.h"
 
 #include "geo/model/park.h"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <filesystem>
 #include <limits>
 #include <unordered_map>
@@ -330,6 +332,40 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
             applySymbol(symbol, entry);
             listed.emplace_back(entry.value(QLatin1String("value")).toString(), symbol);
         }
+        // Land-use colours and names in the layer's own classification, detected from its
+        // whole set of codes (0601 is 工业用地 in a cadastre, 乡村道路用地 in the 2023 guide).
+        const geo::LandUseClassification* classification = nullptr;
+        geo::LandUseSystems systems;
+        if (byLandUse) {
+            try {
+                classification = &geo::LandUseClassification::standard();
+                std::set<std::string> codes;
+                for (std::size_t feature = 0; feature < layer.featureCount(); ++feature)
+                    if (!layer.attributes.isUnknown(feature, field))
+                        codes.insert(trimmed(layer.attributes.text(feature, field)));
+                systems = classification
+                              ->detect({codes.begin(), codes.end()},
+                                       layer.attributes.fields()[field].name, role)
+                              .systems;
+            } catch (const geo::Error&) {
+                classification = nullptr; // the style book's own table, first match
+            }
+        }
+        // Where the candidate systems colour a code differently (an ambiguous layer), the
+        // table's first match as before, named with both meanings.
+        auto landUseSymbol = [&](const std::string& value) -> std::pair<QColor, QString> {
+            if (!classification)
+                return {landUseColour(value), landUseName(value)};
+            std::set<std::string> colours;
+            for (const std::string& system : systems)
+                if (const std::string colour = classification->colourOf(value, system);
+                    !colour.empty())
+                    colours.insert(colour);
+            const QString name = QString::fromStdString(classification->nameOf(value, systems));
+            if (colours.size() == 1)
+                return {QColor(QString::fromStdString(*colours.begin())), name};
+            return {landUseColour(value), name.isEmpty() ? landUseName(value) : name};
+        };
         auto classes = std::make_shared<std::vector<std::uint16_t>>(layer.featureCount(),
                                                                     LayerStyle::kNoClass);
         std::unordered_map<std::string, std::uint16_t> classOfValue;
@@ -358,11 +394,10 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
                             break;
                         }
                 if (!symbol && byLandUse) {
-                    const QColor colour = landUseColour(value);
+                    const auto [colour, name] = landUseSymbol(value);
                     if (colour.isValid()) {
                         symbol = static_cast<const Symbol&>(style);
                         symbol->fill = withOpacity(colour, landUseOpacity);
-                        const QString name = landUseName(value);
                         symbol->label = name.isEmpty() ? text : text + QLatin1Char(' ') + name;
                     }
                 }

@@ -27,6 +27,9 @@ std::optional<geo::Role> roleOfLayer(const geo::Layer& layer);
 struct RoleBinding {
     std::optional<geo::Role> role;
     std::map<std::string, std::string> fieldMap; // contract field → source field
+    /// The declared land-use classification of its land_use codes ("GB/T 21010-2017" …);
+    /// "" = detected from the codes.
+    std::string classification;
 };
 
 /// How a park's layers look by role, from styles/roles.json (the symbol of each role, the field

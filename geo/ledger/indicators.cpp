@@ -6,6 +6,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit_coverage.h"
+#include "geo/rules/land_use_classification.h"
 
 #include <cmath>
 #include <limits>
@@ -60,6 +61,18 @@ bool isIndustrialLandUse(const std::string& code)
     if (code == "M" || code == "M1" || code == "M2" || code == "M3")
         return true;
     return code.size() >= 4 && code.compare(0, 4, "1001") == 0;
+}
+
+std::optional<bool> industrialLandUse(const std::string& code,
+                                      const std::vector<std::string>& systems)
+{
+    const LandUseJudgement j =
+        LandUseClassification::standard().judge(code, systems, "1001", {kGtkj2023});
+    if (j.verdict == LandUseVerdict::Fits)
+        return true;
+    if (j.verdict == LandUseVerdict::Mismatch)
+        return false;
+    return std::nullopt;
 }
 
 std::vector<Role> indicatorRoles()
@@ -162,7 +175,8 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
                               "已建成工业用地面积",
                               kNaN,
                               "亩",
-                              "parcels: built, land_use ∈ {M, M1–M3, 1001…}",
+                              "parcels: built, land_use industrial in its classification (M, M1–M3; "
+                              "1001… of GTKJ-2023; 0601 of GB/T 21010-2017)",
                               0,
                               0};
     PlotSum floorAll, floorIndustrial, investedIndustrial, taxIndustrial, taxAll, footprintAll;
@@ -186,6 +200,9 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
                 return std::nullopt;
             return trim(a.text(row, field));
         };
+        // The parcels' codes in their own classification (0601 is industry in a cadastre).
+        const LandUseSystems systems =
+            landUseSystemsOf(*parcels, LandUseClassification::standard()).systems;
         double suppliedM2 = 0, builtM2 = 0, industrialM2 = 0;
         for (std::size_t row = 0; row < areas.size(); ++row) {
             const double areaM2 = areas[row];
@@ -217,7 +234,13 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
                 ++industrial.unknownCount;
                 continue;
             }
-            if (!isIndustrialLandUse(*landUse))
+            const std::optional<bool> isIndustrial = industrialLandUse(*landUse, systems);
+            if (!isIndustrial) {
+                ++landUseUnknown;
+                ++industrial.unknownCount;
+                continue;
+            }
+            if (!*isIndustrial)
                 continue;
             industrialM2 += areaM2;
             ++industrial.count;
@@ -303,9 +326,11 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
          {industrial, built},
          landUseUnknown
              ? std::vector<std::string>{std::to_string(landUseUnknown) +
-                                        " 宗已建成宗地用途未知，未计入工业 / land use unknown"}
+                                        " 宗已建成宗地用途未知或无法判定（分类不明、地类过粗），"
+                                        "未计入工业 / land use unknown or undecidable"}
              : std::vector<std::string>{},
-         "工业用地 = M、M1–M3（GB 50137）或 1001 及其子类（2023 分类）"});
+         "工业用地 = M、M1–M3（GB 50137）、1001 及其子类（2023 分类）或 0601（GB/T 21010、"
+         "三调），按宗地图层的用地分类判读"});
     add({"floor_area_ratio",
          "综合容积率",
          "已建成城镇建设用地上的总建筑面积 / 已建成城镇建设用地面积",

@@ -4,6 +4,7 @@
 #include "geo/model/role.h"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,7 +70,15 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
                                   IssueSink& issues);
 
 /// True for industrial land-use codes: M, M1, M2, M3 (GB 50137-2011), 1001 and its children
-/// (100101 …, 2023 classification).
+/// (100101 …, 2023 classification). Reads numbers as GTKJ-2023 only: a caller that knows the
+/// layer's classification uses industrialLandUse().
 bool isIndustrialLandUse(const std::string& code);
+
+/// Whether a code read in `systems` is industrial (within GTKJ-2023's 1001 工业用地: 0601 of
+/// GB/T 21010-2017 is, its 1001 铁路用地 is not); nullopt when that cannot be said (a code in
+/// no class, coarser than 工业用地 such as 06 工矿仓储用地, or one whose meaning differs
+/// between the candidate systems).
+std::optional<bool> industrialLandUse(const std::string& code,
+                                      const std::vector<std::string>& systems);
 
 } // namespace parkatlas::geo

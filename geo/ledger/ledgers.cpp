@@ -1,5 +1,7 @@
 #include "geo/ledger/ledgers.h"
 
+#include "geo/rules/land_use_classification.h"
+
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
@@ -559,6 +561,7 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
     plots.columns = {{"parcel_id", "宗地代码", Kind::Text},
                      {"owner", "权利人", Kind::Text},
                      {"land_use", "用途", Kind::Text},
+                     {"land_use_name", "用途名称", Kind::Text},
                      {"supply_dt", "供地日期", Kind::Text},
                      {"status", "状态", Kind::Text},
                      {"area_mu", "面积（亩）", Kind::Amount, 2},
@@ -571,6 +574,29 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
                      {"far", "容积率", Kind::Ratio, 2},
                      {"coverage_pct", "建筑系数（%）", Kind::Ratio, 1},
                      {"built_area_m2", "已开发面积（m²）", Kind::Amount, 2}};
+    // Land-use names in the parcels' own classification (0601: 工业用地 in a cadastre).
+    const LandUseClassification* classification = nullptr;
+    LandUseDetection systems;
+    try {
+        classification = &LandUseClassification::standard();
+        systems = landUseSystemsOf(layer, *classification);
+    } catch (const Error& error) {
+        classification = nullptr;
+        issues.report({Issue::Severity::Warning, {}, {}, -1,
+                       std::string("land-use names left out: ") + error.what()});
+    }
+    if (!systems.systems.empty())
+        ledger.notes.push_back("用途名称按 " + systems.label() + " 用地分类（" + systems.reason +
+                               "）" +
+                               (systems.systems.size() > 1 ? "；本表混用多种分类" : "") +
+                               (systems.warning.empty() ? "" : "；" + systems.warning));
+    auto landUseName = [&](std::size_t row) -> LedgerCell {
+        const auto code = f.text(row, "land_use");
+        if (!code || !classification || systems.systems.empty())
+            return {};
+        const std::string name = classification->nameOf(*code, systems.systems);
+        return name.empty() ? LedgerCell{} : LedgerCell(name);
+    };
     Sum mu, investTot, invested, tax, floor, built;
     double investedMu = 0, taxMu = 0, floorM2Area = 0, coveredPlanar = 0, coverPlanar = 0;
     struct YearGroup {
@@ -591,7 +617,7 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
         const auto supply = f.date(row, "supply_dt");
         plots.rows.push_back(
             {cellOf(f.text(row, "parcel_id")), cellOf(f.text(row, "owner")),
-             cellOf(f.text(row, "land_use")),
+             cellOf(f.text(row, "land_use")), landUseName(row),
              supply ? LedgerCell(supply->toIso()) : LedgerCell(std::monostate{}),
              cellOf(f.text(row, "status")), cellOf(plotMu), cellOf(f.number(row, "invest_tot")),
              cellOf(vInvested), vInvested ? cellOf(safeRatio(*vInvested, plotMu)) : LedgerCell{},
@@ -629,6 +655,7 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
     plots.total = {std::string("合计 total"),
                    std::monostate{},
                    std::monostate{},
+                   std::monostate{}, // land_use_name
                    std::monostate{},
                    std::monostate{},
                    mu.amount(),

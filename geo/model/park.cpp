@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/issue.h"
+#include "geo/rules/land_use_classification.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
@@ -116,6 +117,17 @@ ParkDefinition readProject(const std::string& projectPath, const OpenOptions& de
             source.open.sourceSrs = entry.GetString("crs", defaults.sourceSrs);
             for (const CPLJSONObject& field : entry.GetObj("fields").GetChildren())
                 source.fieldMap[field.GetName()] = field.ToString();
+            if (const std::string system = entry.GetString("classification", "");
+                !system.empty()) {
+                try {
+                    source.classification = landUseSystemFromString(system);
+                } catch (const Error& e) {
+                    throw IoError(std::string(e.what()) + " in \"layers\"." + roleName +
+                                      ".classification",
+                                  {projectPath, {}, -1, {}});
+                }
+                source.classificationOrigin = "in the project file";
+            }
         }
         if (path.empty())
             throw IoError("role \"" + roleName + "\" has no \"source\"", {projectPath, {}, -1, {}});
@@ -248,6 +260,8 @@ void saveProject(const ParkDefinition& definition, const std::string& path)
                 fields.Set(contract, field);
             entry.Add("fields", fields);
         }
+        if (!source.classification.empty())
+            entry.Set("classification", source.classification);
         layers.Add(toString(source.role), entry);
     }
     root.Add("layers", layers);
@@ -349,6 +363,8 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
             layer.layer = readLayer(source.ref, read, issues);
             layer.fieldIndex =
                 resolveContractFields(source.role, layer.layer.attributes, source.fieldMap);
+            layer.classification = source.classification;
+            layer.classificationOrigin = source.classificationOrigin;
             park.layers.push_back(std::move(layer));
         } catch (const Error& error) {
             issues.report({Issue::Severity::Error, error.context().path, error.context().layer, -1,

@@ -19,6 +19,11 @@ struct ParkLayerSource {
     LayerRef ref;
     OpenOptions open;                            // encoding and CRS overrides
     std::map<std::string, std::string> fieldMap; // contract field → source field (explicit)
+    /// The land-use classification of the layer's land_use codes (one of landUseSystemIds():
+    /// "GB/T 21010-2017" …); "" = detect it from the codes.
+    std::string classification;
+    /// Where it was declared, for messages: "in the project file", "on the command line".
+    std::string classificationOrigin;
 };
 
 /// A park before reading: which layer plays which role. Made from a GeoPackage with the
@@ -43,7 +48,8 @@ struct ParkDefinition {
 ///   { "name": "…", "crs": "EPSG:4547",
 ///     "layers": { "parcels": { "source": "shp/parcels.shp", "layer": "parcels",
 ///                              "encoding": "GBK", "crs": "EPSG:4547",
-///                              "fields": { "parcel_id": "ZDDM" } }, … } }
+///                              "fields": { "parcel_id": "ZDDM" },
+///                              "classification": "GB/T 21010-2017" }, … } }
 /// with paths relative to the project file. Throws IoError naming the file when the source or
 /// the project file cannot be read.
 ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults = {});
@@ -51,7 +57,7 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
 /// Writes `definition` as the project file `path` (*.parkatlas.json, the format discoverPark
 /// reads): the name (an empty one keeps the file's), the CRS and, per role, the source (relative to
 /// the project's folder when it lies under it), the layer, the encoding and CRS overrides and the
-/// field mapping. When `path` exists, everything else in it (rule settings, thresholds …) is kept
+/// field mapping and the declared land-use classification. When `path` exists, everything else in it (rule settings, thresholds …) is kept
 /// as it was. Atomic: written beside `path` under a temporary name and renamed over it, so a failed
 /// save leaves the old file whole. Throws IoError naming the file.
 void saveProject(const ParkDefinition& definition, const std::string& path);
@@ -62,6 +68,9 @@ struct ParkLayer {
     Layer layer;
     /// Source field index of each contract field, in contractFields(role) order (-1: missing).
     std::vector<int> fieldIndex;
+    /// The declared land-use classification (ParkLayerSource::classification), "" = detect.
+    std::string classification;
+    std::string classificationOrigin;
 
     /// Source field index of a contract field ("parcel_id"), or -1 when the layer has none.
     int field(std::string_view contractName) const;

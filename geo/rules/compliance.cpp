@@ -225,19 +225,26 @@ public:
     std::vector<std::uint32_t> candidates;
     std::vector<Finding> findings;
 
-    /// Whether a parcel code fits a zone code, remembered per pair: a park has a few dozen
-    /// codes but a million parcels, and the classification's answer is pure.
-    bool fits(const LandUseClassification& landUse, const std::string& parcelCode,
-              const std::string& zoneCode)
+    /// How a parcel code stands to a zone code, remembered per pair (and the layers' systems):
+    /// a park has a few dozen codes but a million parcels, and the classification's answer is
+    /// pure.
+    const LandUseJudgement& judge(const LandUseClassification& landUse,
+                                  const std::string& parcelCode, const LandUseSystems& parcelSystems,
+                                  const std::string& zoneCode, const LandUseSystems& zoneSystems)
     {
         std::string key = parcelCode;
         key += '\x1f';
         key += zoneCode;
-        if (auto it = m_fits.find(key); it != m_fits.end())
+        for (const std::string& s : parcelSystems)
+            key += '\x1e' + s;
+        key += '\x1f';
+        for (const std::string& s : zoneSystems)
+            key += '\x1e' + s;
+        if (auto it = m_judged.find(key); it != m_judged.end())
             return it->second;
-        const bool answer = landUse.fits(parcelCode, zoneCode);
-        m_fits.emplace(std::move(key), answer);
-        return answer;
+        return m_judged
+            .emplace(std::move(key), landUse.judge(parcelCode, parcelSystems, zoneCode, zoneSystems))
+            .first->second;
     }
 
     using Builder = std::function<GeosGeomPtr(GeosContext&, std::size_t)>;
@@ -335,7 +342,7 @@ private:
     }
 
     std::unordered_map<const void*, std::vector<Entry>> m_cache;
-    std::unordered_map<std::string, bool> m_fits;
+    std::unordered_map<std::string, LandUseJudgement> m_judged;
     GeometryStore m_polygons{GeometryKind::Polygon};
     GeometryStore m_lines{GeometryKind::Line};
     double m_scratch = 0;
@@ -417,6 +424,7 @@ public:
             for (Finding& finding : worker->findings)
                 result.findings.push_back(std::move(finding));
         sortComplianceFindings(result.findings);
+        result.landUseSystems = m_systems;
         return result;
     }
 
@@ -430,6 +438,15 @@ private:
     {
         const auto it = m_views.find(role);
         return it == m_views.end() ? nullptr : &it->second;
+    }
+
+    /// The systems land_use_mismatch reads a layer's codes in (read by the workers: never
+    /// inserts).
+    const LandUseDetection& systemsOf(Role role) const
+    {
+        static const LandUseDetection none;
+        const auto it = m_systems.find(role);
+        return it == m_systems.end() ? none : it->second;
     }
 
     void warn(ComplianceRule rule, const std::string& message)
@@ -704,6 +721,23 @@ private:
                     std::find(judged.begin(), judged.end(), layer) == judged.end())
                     judged.push_back(layer);
             }
+        if (judge) {
+            m_systems.clear();
+            std::vector<const LayerView*> read = judged;
+            if (zones)
+                read.push_back(zones);
+            for (const LayerView* layer : read) {
+                const auto given = m_options.landUseSystems.find(layer->role);
+                LandUseDetection detection = given != m_options.landUseSystems.end()
+                                                 ? given->second
+                                                 : landUseSystemsOf(*layer->layer, *m_landUse);
+                if (!detection.warning.empty())
+                    m_issues.report({Issue::Severity::Warning, layer->layer->layer.sourcePath,
+                                     layer->layer->layer.name, -1,
+                                     "land_use_mismatch: " + detection.warning});
+                m_systems[layer->role] = std::move(detection);
+            }
+        }
         if (!zones || (judge && judged.empty() && !parcels)) {
             const std::string missing = !zones ? "plan_zones" : "parcels";
             if (judge)
@@ -807,8 +841,15 @@ private:
             cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i, {"land_use"});
             return;
         }
-        std::vector<GeosGeomPtr> misfits;
-        std::vector<std::string> zoneIds, zoneCodes, unknownZones;
+        const LandUseSystems& parcelSystems = systemsOf(layer.role).systems;
+        const LandUseSystems& zoneSystems = systemsOf(Role::PlanZones).systems;
+        // Per verdict: the overlapped pieces, the zones' ids and codes.
+        struct Outcome {
+            std::vector<GeosGeomPtr> pieces;
+            std::vector<std::string> zoneIds, zoneCodes, required;
+        };
+        Outcome misfit, coarse;
+        std::vector<std::string> unknownZones, undecided;
         for (Overlap& overlap : overlaps) {
             const auto zoneCode = zones->text(overlap.zone, zoneUse);
             const std::string id = zones->text(overlap.zone, zoneId)
@@ -817,53 +858,101 @@ private:
                 unknownZones.push_back(id);
                 continue;
             }
-            if (worker.fits(*m_landUse, *code, *zoneCode))
+            const LandUseJudgement& j =
+                worker.judge(*m_landUse, *code, parcelSystems, *zoneCode, zoneSystems);
+            if (j.verdict == LandUseVerdict::Fits)
                 continue;
-            addUnique(zoneIds, id);
-            addUnique(zoneCodes, *zoneCode);
-            misfits.push_back(overlap.piece ? std::move(overlap.piece)
-                                            : worker.geos.own(GEOSGeom_clone_r(h, plot.get())));
+            if (j.verdict == LandUseVerdict::CannotDecide) {
+                addUnique(undecided, j.reasonEn + " (zone " + id + ")");
+                continue;
+            }
+            Outcome& o = j.verdict == LandUseVerdict::TooCoarse ? coarse : misfit;
+            addUnique(o.zoneIds, id);
+            addUnique(o.zoneCodes, *zoneCode);
+            if (!j.required.empty())
+                addUnique(o.required, j.required);
+            o.pieces.push_back(overlap.piece ? std::move(overlap.piece)
+                                             : worker.geos.own(GEOSGeom_clone_r(h, plot.get())));
         }
         if (!unknownZones.empty())
             cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,
                          {"plan_zones.land_use (" + joined(unknownZones, ", ") + ")"});
-        if (misfits.empty())
-            return;
-        GeosGeomPtr misfit = worker.unionOf(misfits);
-        const double misfitM2 = worker.areaM2(misfit.get());
-        if (std::isnan(plotM2))
+        if (!undecided.empty())
+            cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,
+                         {"land_use " + *code + ": " + joined(undecided, "; ")});
+        if (std::isnan(plotM2) && (!misfit.pieces.empty() || !coarse.pieces.empty()))
             plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
+        if (!misfit.pieces.empty())
+            landUseFinding(worker, layer, i, isParcels, *code, misfit, plotM2, false);
+        if (!coarse.pieces.empty())
+            landUseFinding(worker, layer, i, isParcels, *code, coarse, plotM2, true);
+    }
+
+    /// The land_use_mismatch (or, coarse, land_use_too_coarse) finding of feature `i`.
+    template <class Outcome>
+    void landUseFinding(Worker& worker, const LayerView& layer, std::size_t i, bool isParcels,
+                        const std::string& code, Outcome& outcome, double plotM2, bool coarse)
+    {
+        GeosGeomPtr misfit = worker.unionOf(outcome.pieces);
+        const double misfitM2 = worker.areaM2(misfit.get());
         const double share = misfitM2 / plotM2;
         Finding f = finding(ComplianceRule::LandUseMismatch, layer, i);
+        if (coarse)
+            f.rule = kLandUseTooCoarse;
         f.areaMu = muFromM2(misfitM2);
         f.geometryWkb = worker.wkb(misfit.get());
-        auto named = [&](const std::string& c) {
-            const std::string name = m_landUse->nameOf(c);
+        const LandUseSystems& parcelSystems = systemsOf(layer.role).systems;
+        const LandUseSystems& zoneSystems = systemsOf(Role::PlanZones).systems;
+        auto named = [&](const std::string& c, const LandUseSystems& systems) {
+            const std::string name = m_landUse->nameOf(c, systems);
             return name.empty() ? c : c + "（" + name + "）";
         };
         std::vector<std::string> zoneNames;
-        for (const std::string& c : zoneCodes)
-            zoneNames.push_back(named(c));
+        for (const std::string& c : outcome.zoneCodes)
+            zoneNames.push_back(named(c, zoneSystems));
         const std::string whole = isParcels                       ? "plot"
                                   : layer.role == Role::Expansion ? "expansion zone"
                                                                   : "feature";
-        f.reasonZh = layer.describe(i) + " 用途 " + named(*code) + "与控规地块 " +
-                     joined(zoneIds, "、") + " 的用地性质 " + joined(zoneNames, "、") +
-                     "不符：不符部分 " + fixed(f.areaMu) + " 亩（占" + chineseName(layer.role) +
-                     " " + percent(share) + "）";
-        f.reasonEn = layer.describeEn(i) + ": land use " + *code + " does not fit plan zone " +
-                     joined(zoneIds, ", ") + " (" + joined(zoneCodes, ", ") + "); " +
-                     fixed(f.areaMu) + " mu (" + percent(share) + " of the " + whole +
-                     ") lie in zones it does not fit";
-        f.clause = "控制性详细规划；GB 50137-2011 / 国土空间调查、规划、用途管制用地用海分类指南";
+        const std::string parcelLabel = systemsOf(layer.role).label();
+        const std::string zoneLabel = systemsOf(Role::PlanZones).label();
+        if (coarse) {
+            f.reasonZh = layer.describe(i) + " 用途 " + named(code, parcelSystems) +
+                         "比控规地块 " + joined(outcome.zoneIds, "、") + " 的用地性质 " +
+                         joined(zoneNames, "、") + "粗，无法判定是否符合（应细分为 " +
+                         joined(outcome.required, "、") + "）：涉及 " + fixed(f.areaMu) +
+                         " 亩（占" + chineseName(layer.role) + " " + percent(share) + "）";
+            f.reasonEn = layer.describeEn(i) + ": land use " + code + " (" + parcelLabel +
+                         ") is broader than plan zone " + joined(outcome.zoneIds, ", ") + " (" +
+                         joined(outcome.zoneCodes, ", ") + ", " + zoneLabel +
+                         "): the data cannot say whether it is " +
+                         joined(outcome.required, ", ") + "; " + fixed(f.areaMu) + " mu (" +
+                         percent(share) + " of the " + whole + ")";
+        } else {
+            f.reasonZh = layer.describe(i) + " 用途 " + named(code, parcelSystems) +
+                         "与控规地块 " + joined(outcome.zoneIds, "、") + " 的用地性质 " +
+                         joined(zoneNames, "、") + "不符：不符部分 " + fixed(f.areaMu) +
+                         " 亩（占" + chineseName(layer.role) + " " + percent(share) + "）";
+            f.reasonEn = layer.describeEn(i) + ": land use " + code + " does not fit plan zone " +
+                         joined(outcome.zoneIds, ", ") + " (" + joined(outcome.zoneCodes, ", ") +
+                         "); " + fixed(f.areaMu) + " mu (" + percent(share) + " of the " + whole +
+                         ") lie in zones it does not fit";
+        }
+        f.clause = "控制性详细规划；GB 50137-2011 / 国土空间调查、规划、用途管制用地用海分类指南"
+                   " / GB/T 21010-2017";
         f.evidence = {
-            ev("land_use", code),
-            ev("zone_id", std::optional<std::string>(joined(zoneIds, ", "))),
-            ev("zone_land_use", std::optional<std::string>(joined(zoneCodes, ", "))),
+            ev("land_use", std::optional<std::string>(code)),
+            ev("land_use_classification", std::optional<std::string>(parcelLabel)),
+            ev("zone_id", std::optional<std::string>(joined(outcome.zoneIds, ", "))),
+            ev("zone_land_use", std::optional<std::string>(joined(outcome.zoneCodes, ", "))),
+            ev("zone_classification", std::optional<std::string>(zoneLabel)),
             ev("misfit_m2", std::optional<double>(misfitM2)),
             ev(isParcels ? std::string("parcel_m2") : std::string(toString(layer.role)) + "_m2",
                std::optional<double>(plotM2)),
             ev("misfit_share", std::optional<double>(share))};
+        if (coarse)
+            f.evidence.insert(f.evidence.begin() + 5,
+                              ev("required", std::optional<std::string>(
+                                                 joined(outcome.required, ", "))));
         worker.findings.push_back(std::move(f));
     }
 
@@ -1660,6 +1749,7 @@ private:
     const ComplianceSettings& m_settings;
     IssueSink& m_issues;
     const LandUseClassification* m_landUse; // loaded only when land_use_mismatch runs
+    std::map<Role, LandUseDetection> m_systems; // of the layers land_use_mismatch reads
     std::vector<std::unique_ptr<Worker>> m_workers;
     std::map<Role, LayerView> m_views;
     std::vector<ComplianceRule> m_rules;
@@ -1674,8 +1764,11 @@ private:
 void sortComplianceFindings(std::vector<Finding>& findings)
 {
     auto ruleRank = [](const std::string& rule) {
+        // land_use_too_coarse right after land_use_mismatch, which makes it.
+        if (rule == kLandUseTooCoarse)
+            return 2 * static_cast<int>(ComplianceRule::LandUseMismatch) + 1;
         const auto parsed = complianceRuleFromString(rule);
-        return parsed ? static_cast<int>(*parsed) : 1000;
+        return parsed ? 2 * static_cast<int>(*parsed) : 2000;
     };
     auto roleRank = [](const std::string& layer) {
         const auto role = roleFromLayerName(layer);

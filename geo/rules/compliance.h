@@ -3,6 +3,9 @@
 #include "geo/io/source.h"
 #include "geo/rules/compliance_settings.h"
 #include "geo/rules/finding.h"
+#include "geo/rules/land_use_classification.h"
+
+#include <map>
 
 #include <optional>
 #include <string>
@@ -41,6 +44,12 @@ bool isEnabled(ComplianceRule rule, const ComplianceSettings& settings);
 /// comma-separated), so the audit's cannot_decide findings read the same.
 inline constexpr const char* kCannotDecide = "cannot_decide";
 
+/// The rule id of findings land_use_mismatch makes when a parcel is coded more coarsely than the
+/// zone it lies in (1001 工业用地 of GTKJ-2023, or 0601 of GB/T 21010-2017, in an M3 zone): not
+/// a misfit, but the data cannot say which class of the zone's it is. Evidence names the zone's
+/// required class ("required").
+inline constexpr const char* kLandUseTooCoarse = "land_use_too_coarse";
+
 struct ComplianceOptions {
     ComplianceSettings settings;
     /// The rules to run; empty runs every rule the settings enable. A rule named here runs even
@@ -48,6 +57,10 @@ struct ComplianceOptions {
     std::vector<ComplianceRule> rules;
     /// Land-use classes; null takes LandUseClassification::standard().
     const LandUseClassification* landUse = nullptr;
+    /// Per role, the land-use systems its codes are read in, decided by the caller (declared,
+    /// or detected over a whole table of which the park holds only a part); a role not here
+    /// takes its layer's declared classification, else what its codes show (landUseSystemsOf).
+    std::map<Role, LandUseDetection> landUseSystems;
     /// Worker threads, each with its own GEOS context and area calculator; 0: one per core.
     unsigned threads = 0;
     ProgressCallback progress;
@@ -57,6 +70,9 @@ struct ComplianceResult {
     std::vector<ComplianceRule> rulesRun;
     /// Sorted by rule (in allComplianceRules() order, cannot_decide last), layer role, fids.
     std::vector<Finding> findings;
+    /// The land-use classification each judged layer's codes (and the plan zones') were read
+    /// in, declared or detected, with why (land_use_mismatch only).
+    std::map<Role, LandUseDetection> landUseSystems;
 };
 
 /// The order of ComplianceResult::findings: by rule (allComplianceRules() order, cannot_decide

@@ -1,5 +1,7 @@
 #include "geo/rules/feature_check.h"
 
+#include "geo/rules/land_use_classification.h"
+
 #include "geo/issue.h"
 #include "geo/model/park.h"
 
@@ -55,6 +57,8 @@ ParkLayer emptyLike(const ParkLayer& source)
     ParkLayer layer;
     layer.role = source.role;
     layer.fieldIndex = source.fieldIndex;
+    layer.classification = source.classification;
+    layer.classificationOrigin = source.classificationOrigin;
     layer.layer.name = source.layer.name;
     layer.layer.sourcePath = source.layer.sourcePath;
     layer.layer.crs = source.layer.crs;
@@ -114,6 +118,14 @@ void copyValue(const AttributeTable& from, std::size_t row, int field, Attribute
         to.setText(field, from.textView(row, field));
         return;
     }
+}
+
+/// Appends the values of row `row` of `from` (same fields) to `to`.
+void copyValueRow(const AttributeTable& from, std::size_t row, AttributeTable& to)
+{
+    for (std::size_t f = 0; f < from.fields().size(); ++f)
+        copyValue(from, row, static_cast<int>(f), to);
+    to.commitRow();
 }
 
 /// Appends row `row` of `from` (same fields) to `to`.
@@ -365,6 +377,31 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
 
     ComplianceOptions subOptions = options;
     subOptions.threads = 1;
+    // The land-use systems come from the whole layers (their declared classification, else
+    // their whole set of codes), never from the few features near the edit. The viewer may pass
+    // them once in options.landUseSystems; else they are found here (a pass over the codes).
+    const LandUseClassification& landUse =
+        options.landUse ? *options.landUse : LandUseClassification::standard();
+    for (const ParkLayer& layer : park.layers)
+        if (layer.role != feature.role && layer.field("land_use") >= 0 &&
+            !subOptions.landUseSystems.count(layer.role))
+            subOptions.landUseSystems[layer.role] = landUseSystemsOf(layer, landUse);
+    // The edited layer's codes as they will be once saved: the others', and the feature's own.
+    const ParkLayer& edited = sub.layers.back(); // `mine`, moved in above
+    if (const int field = edited.field("land_use");
+        field >= 0 && !subOptions.landUseSystems.count(feature.role)) {
+        ParkLayer asSaved = emptyLike(edited);
+        if (own)
+            for (std::size_t row = 0; row < own->layer.featureCount(); ++row) {
+                const std::int64_t fid = own->layer.fids[row];
+                if (fid != feature.fid && std::find(feature.removedFids.begin(),
+                                                    feature.removedFids.end(),
+                                                    fid) == feature.removedFids.end())
+                    copyValueRow(own->layer.attributes, row, asSaved.layer.attributes);
+            }
+        copyValueRow(single.attributes, 0, asSaved.layer.attributes);
+        subOptions.landUseSystems[feature.role] = landUseSystemsOf(asSaved, landUse);
+    }
     FeatureIssues featureIssues(issues, layerName, feature.fid);
     ComplianceResult result = checkCompliance(sub, subOptions, featureIssues);
     const std::string role = toString(feature.role);

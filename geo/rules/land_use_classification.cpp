@@ -2,13 +2,13 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
+#include "geo/model/park.h"
 #include "geo/rules/styles.h"
 
 #include <cpl_json.h>
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 namespace parkatlas::geo {
 
@@ -19,13 +19,91 @@ bool isAsciiSpace(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/// "B1/R2" → {"B1", "R2"}; separators / + , 、 ，.
-std::vector<std::string> splitMixed(std::string_view text)
+bool isDigit(char c)
+{
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+bool isUpper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+bool allDigits(std::string_view s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), isDigit);
+}
+
+/// Letters then nothing: "M", "M1", "B29" (a GB 50137 code).
+bool isLetterCode(std::string_view s)
+{
+    return !s.empty() && isUpper(s[0]) && s.size() <= 3 &&
+           std::all_of(s.begin() + 1, s.end(), isDigit);
+}
+
+/// Digits with an optional trailing 三调 letter: "0201K", "05H1", "08H2A", "1104A".
+bool isNumericCode(std::string_view s)
+{
+    return !s.empty() && isDigit(s[0]);
+}
+
+/// The 三调 codes whose letters are not a subdivision but part of the class: 05H1, 08H1, 08H2.
+std::size_t digitCount(std::string_view s)
+{
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), isDigit));
+}
+
+std::string joinedSystems(const LandUseSystems& systems, const char* separator = " + ")
+{
+    std::string out;
+    for (const std::string& s : systems)
+        out += (out.empty() ? "" : separator) + s;
+    return out;
+}
+
+int verdictRank(LandUseVerdict v)
+{
+    switch (v) {
+    case LandUseVerdict::Fits:
+        return 0;
+    case LandUseVerdict::TooCoarse:
+        return 1;
+    case LandUseVerdict::CannotDecide:
+        return 2;
+    case LandUseVerdict::Mismatch:
+        return 3;
+    }
+    return 2;
+}
+
+} // namespace
+
+const std::vector<std::string>& landUseSystemIds()
+{
+    static const std::vector<std::string> ids = {kGbt21010, kTddc3, kGb50137, kGtkj2023};
+    return ids;
+}
+
+std::string landUseSystemFromString(std::string_view name)
+{
+    for (const std::string& id : landUseSystemIds())
+        if (name == id)
+            return id;
+    throw Error("unknown land-use classification \"" + std::string(name) +
+                "\" (known: " + joinedSystems(landUseSystemIds(), ", ") + ")");
+}
+
+std::string LandUseDetection::label() const
+{
+    return joinedSystems(systems);
+}
+
+std::vector<std::string> LandUseClassification::splitMixed(std::string_view text)
 {
     std::vector<std::string> parts;
     std::string current;
     auto flush = [&]() {
-        std::string code = LandUseClassification::normalise(current);
+        std::string code = normalise(current);
         if (!code.empty())
             parts.push_back(code);
         current.clear();
@@ -45,8 +123,6 @@ std::vector<std::string> splitMixed(std::string_view text)
     return parts;
 }
 
-} // namespace
-
 std::string LandUseClassification::normalise(std::string_view code)
 {
     std::size_t begin = 0;
@@ -58,6 +134,26 @@ std::string LandUseClassification::normalise(std::string_view code)
     std::string out(code.substr(begin, end - begin));
     for (char& c : out)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string LandUseClassification::normalise(std::string_view code, std::string_view system)
+{
+    std::string out = normalise(code);
+    if (system != kGb50137 || out.size() < 2 || !isUpper(out[0]) || !isDigit(out[1]))
+        return out;
+    // 控规 suffixes: M1a, M1A, R2-1, B1(2). A GB 50137 code is one letter and one or two
+    // digits; what follows a letter-and-digits head is a local subdivision.
+    std::size_t end = 1;
+    while (end < out.size() && isDigit(out[end]))
+        ++end;
+    if (end < out.size() && end <= 3) {
+        const std::string_view rest = std::string_view(out).substr(end);
+        const bool letters = std::all_of(rest.begin(), rest.end(), isUpper);
+        const bool dashed = rest[0] == '-' || rest[0] == '(' || rest[0] == '_';
+        if (letters || dashed)
+            out.resize(end);
+    }
     return out;
 }
 
@@ -81,33 +177,61 @@ LandUseClassification LandUseClassification::load(const std::string& path)
     for (int i = 0; i < classes.Size(); ++i) {
         const CPLJSONObject entry = classes[i];
         LandUseClass c;
-        c.code = normalise(entry.GetString("code", ""));
         c.system = entry.GetString("system", "");
+        c.code = normalise(entry.GetString("code", ""));
         c.name = entry.GetString("name", "");
         c.parent = normalise(entry.GetString("parent", ""));
         c.colour = entry.GetString("colour", "");
+        c.attribute = entry.GetString("kind", "") == "attribute";
         if (c.code.empty())
             throw IoError("class " + std::to_string(i) + " has no \"code\"", {path, {}, -1, {}});
-        table.m_byCode[c.code] = table.m_classes.size();
+        if (std::find(landUseSystemIds().begin(), landUseSystemIds().end(), c.system) ==
+            landUseSystemIds().end())
+            throw IoError("class " + std::to_string(i) + " (" + c.code +
+                              ") has an unknown \"system\" \"" + c.system + "\" (known: " +
+                              joinedSystems(landUseSystemIds(), ", ") + ")",
+                          {path, {}, -1, {}});
+        const Key key{c.system, c.code};
+        if (!c.parent.empty())
+            table.m_children[{c.system, c.parent}].push_back(c.code);
+        table.m_firstByCode.emplace(c.code, table.m_classes.size());
+        table.m_byKey[key] = table.m_classes.size();
         table.m_classes.push_back(std::move(c));
     }
     const CPLJSONArray crosswalk = root.GetArray("crosswalk");
     for (int i = 0; crosswalk.IsValid() && i < crosswalk.Size(); ++i) {
-        const std::string a = normalise(crosswalk[i].GetString("gb50137", ""));
-        const std::string b = normalise(crosswalk[i].GetString("gtkj2023", ""));
-        if (a.empty() || b.empty())
+        const CPLJSONObject entry = crosswalk[i];
+        const std::string fromSystem = entry.GetString("from/system", "");
+        const std::string toSystem = entry.GetString("to/system", "");
+        const std::string relation = entry.GetString("relation", "");
+        if (relation != "same" && relation != "broader" && relation != "narrower" &&
+            relation != "overlapping")
+            throw IoError("crosswalk entry " + std::to_string(i) + " has relation \"" +
+                              relation + "\" (same, broader, narrower or overlapping)",
+                          {path, {}, -1, {}});
+        const std::string from = normalise(entry.GetString("from/code", ""), fromSystem);
+        const std::string to = normalise(entry.GetString("to/code", ""), toSystem);
+        if (from.empty() || to.empty())
             continue;
-        table.m_crosswalk.emplace(a, b);
-        table.m_crosswalk.emplace(b, a);
+        // Codes are compared in GTKJ-2023; a pair between two other systems is not used.
+        if (toSystem == kGtkj2023 && fromSystem != kGtkj2023) {
+            table.m_links[{fromSystem, from}].push_back({relation, to});
+        } else if (fromSystem == kGtkj2023 && toSystem != kGtkj2023) {
+            const std::string inverse = relation == "broader"    ? "narrower"
+                                        : relation == "narrower" ? "broader"
+                                                                 : relation;
+            table.m_links[{toSystem, to}].push_back({inverse, from});
+        }
     }
     const CPLJSONArray compatible = root.GetArray("compatible");
     for (int i = 0; compatible.IsValid() && i < compatible.Size(); ++i) {
-        const std::string zone = normalise(compatible[i].GetString("zone", ""));
+        const std::string system = compatible[i].GetString("system", kGb50137);
+        const std::string zone = normalise(compatible[i].GetString("zone", ""), system);
         const CPLJSONArray fits = compatible[i].GetArray("fits");
         for (int k = 0; fits.IsValid() && k < fits.Size(); ++k)
-            if (const std::string code = normalise(fits[k].ToString());
+            if (const std::string code = normalise(fits[k].ToString(), system);
                 !zone.empty() && !code.empty())
-                table.m_compatible.emplace(zone, code);
+                table.m_compatible.emplace(Key{system, zone}, Key{system, code});
     }
     return table;
 }
@@ -118,10 +242,51 @@ const LandUseClassification& LandUseClassification::standard()
     return table;
 }
 
+const LandUseClass* LandUseClassification::find(std::string_view code,
+                                                std::string_view system) const
+{
+    const auto it = m_byKey.find({std::string(system), normalise(code, system)});
+    return it == m_byKey.end() ? nullptr : &m_classes[it->second];
+}
+
 const LandUseClass* LandUseClassification::find(std::string_view code) const
 {
-    const auto it = m_byCode.find(normalise(code));
-    return it == m_byCode.end() ? nullptr : &m_classes[it->second];
+    const auto it = m_firstByCode.find(normalise(code));
+    if (it != m_firstByCode.end())
+        return &m_classes[it->second];
+    // A 控规 suffix (M1a) is only ever GB 50137.
+    return find(code, kGb50137);
+}
+
+std::string LandUseClassification::nameOf(std::string_view code, std::string_view system) const
+{
+    std::string names;
+    for (const std::string& part : splitMixed(code)) {
+        const LandUseClass* c = find(part, system);
+        if (!c)
+            return {};
+        names += (names.empty() ? "" : "/") + c->name;
+    }
+    return names;
+}
+
+std::string LandUseClassification::nameOf(std::string_view code,
+                                          const LandUseSystems& systems) const
+{
+    std::vector<std::pair<std::string, std::string>> found; // name, system
+    for (const std::string& system : systems)
+        if (std::string name = nameOf(code, system); !name.empty())
+            found.emplace_back(std::move(name), system);
+    if (found.empty())
+        return {};
+    const bool allSame = std::all_of(found.begin(), found.end(),
+                                     [&](const auto& f) { return f.first == found[0].first; });
+    if (allSame)
+        return found[0].first;
+    std::string out;
+    for (const auto& [name, system] : found)
+        out += (out.empty() ? "" : " / ") + name + " (" + system + ")";
+    return out;
 }
 
 std::string LandUseClassification::nameOf(std::string_view code) const
@@ -136,80 +301,494 @@ std::string LandUseClassification::nameOf(std::string_view code) const
     return names;
 }
 
-std::string LandUseClassification::parentOf(const std::string& code) const
+std::string LandUseClassification::colourOf(std::string_view code, std::string_view system) const
 {
-    if (const auto it = m_byCode.find(code); it != m_byCode.end())
-        return m_classes[it->second].parent;
-    const bool digits = std::all_of(code.begin(), code.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c));
-    });
-    if (digits)
-        return code.size() >= 4 && code.size() % 2 == 0 ? code.substr(0, code.size() - 2) : "";
-    const bool gbShape = !code.empty() && std::isalpha(static_cast<unsigned char>(code[0])) &&
-                         std::all_of(code.begin() + 1, code.end(), [](char c) {
-                             return std::isdigit(static_cast<unsigned char>(c));
-                         });
-    return gbShape && code.size() >= 2 ? code.substr(0, code.size() - 1) : "";
+    const std::string s(system);
+    for (const std::string& a : ancestorsOrSelf(normalise(code, system), s))
+        if (const LandUseClass* c = find(a, s); c && !c->colour.empty())
+            return c->colour;
+    return {};
 }
 
-std::vector<std::string> LandUseClassification::ancestorsOrSelf(const std::string& code) const
+bool LandUseClassification::hasShape(const std::string& code, const std::string& system) const
+{
+    if (system == kGb50137)
+        return isLetterCode(code);
+    if (!isNumericCode(code))
+        return false;
+    const std::size_t digits = digitCount(code);
+    if (system == kGtkj2023)
+        return allDigits(code) && digits % 2 == 0 && digits <= 6;
+    if (system == kGbt21010)
+        return allDigits(code) && digits % 2 == 0 && digits <= 4;
+    // TDDC-3: up to four digits and the 三调 letters (05H1, 08H2A, 0201K), or an attribute
+    // code (201, 203A).
+    return digits <= 4;
+}
+
+std::string LandUseClassification::structuralParent(const std::string& code,
+                                                    const std::string& system) const
+{
+    if (system == kGb50137)
+        return code.size() >= 2 ? code.substr(0, code.size() - 1) : "";
+    if (!code.empty() && isUpper(code.back()))
+        return code.substr(0, code.size() - 1); // 0201K → 0201, 08H2A → 08H2
+    if (allDigits(code) && code.size() >= 4 && code.size() % 2 == 0)
+        return code.substr(0, code.size() - 2);
+    return {};
+}
+
+std::string LandUseClassification::parentOf(const std::string& code,
+                                            const std::string& system) const
+{
+    if (const auto it = m_byKey.find({system, code}); it != m_byKey.end())
+        return m_classes[it->second].parent;
+    return structuralParent(code, system);
+}
+
+std::vector<std::string> LandUseClassification::ancestorsOrSelf(const std::string& code,
+                                                                const std::string& system) const
 {
     std::vector<std::string> out;
-    for (std::string c = code; !c.empty() && out.size() < 16; c = parentOf(c))
+    for (std::string c = code; !c.empty() && out.size() < 16; c = parentOf(c, system))
         out.push_back(c);
     return out;
 }
 
-bool LandUseClassification::fitsSingle(const std::string& parcelCode,
-                                       const std::string& zoneCode) const
+bool LandUseClassification::resolves(const std::string& code, const std::string& system) const
 {
-    if (parcelCode == zoneCode)
-        return true;
-    // What the parcel's code is: itself, its ancestors, and their equivalents in the other
-    // system with their ancestors (M1 → M, 100101, 1001, 10).
-    std::set<std::string> parcel;
-    std::vector<std::string> pending = {parcelCode};
-    while (!pending.empty()) {
-        const std::string code = pending.back();
-        pending.pop_back();
-        for (const std::string& a : ancestorsOrSelf(code)) {
-            if (!parcel.insert(a).second)
-                continue;
-            const auto [first, last] = m_crosswalk.equal_range(a);
-            for (auto it = first; it != last; ++it)
-                pending.push_back(it->second);
-        }
-    }
-    // What the zone takes: its code, its equivalents, and what the compatibility table lets
-    // either take, with their equivalents.
-    std::set<std::string> zone = {zoneCode};
-    const auto [cf, cl] = m_crosswalk.equal_range(zoneCode);
-    for (auto it = cf; it != cl; ++it)
-        zone.insert(it->second);
-    std::set<std::string> taken = zone;
-    for (const std::string& z : zone) {
-        const auto [first, last] = m_compatible.equal_range(z);
-        for (auto it = first; it != last; ++it) {
-            taken.insert(it->second);
-            const auto [xf, xl] = m_crosswalk.equal_range(it->second);
-            for (auto x = xf; x != xl; ++x)
-                taken.insert(x->second);
-        }
-    }
-    return std::any_of(taken.begin(), taken.end(),
-                       [&](const std::string& code) { return parcel.count(code) > 0; });
+    if (!hasShape(code, system))
+        return false;
+    for (const std::string& a : ancestorsOrSelf(code, system))
+        if (const auto it = m_byKey.find({system, a}); it != m_byKey.end())
+            return !m_classes[it->second].attribute || a == code;
+    return false;
 }
 
-bool LandUseClassification::fits(std::string_view parcelCode, std::string_view zoneCode) const
+bool LandUseClassification::isAncestorOrSelf(const std::string& ancestor, const std::string& code,
+                                             const std::string& system) const
 {
-    const std::vector<std::string> parcelCodes = splitMixed(parcelCode);
-    const std::vector<std::string> zoneCodes = splitMixed(zoneCode);
-    if (parcelCodes.empty() || zoneCodes.empty())
-        return false;
-    return std::all_of(parcelCodes.begin(), parcelCodes.end(), [&](const std::string& p) {
-        return std::any_of(zoneCodes.begin(), zoneCodes.end(),
-                           [&](const std::string& z) { return fitsSingle(p, z); });
-    });
+    const std::vector<std::string> chain = ancestorsOrSelf(code, system);
+    return std::find(chain.begin(), chain.end(), ancestor) != chain.end();
+}
+
+void LandUseClassification::descendantsOrSelf(const std::string& code, const std::string& system,
+                                              std::vector<std::string>& out) const
+{
+    if (out.size() > 512)
+        return;
+    out.push_back(code);
+    if (const auto it = m_children.find({system, code}); it != m_children.end())
+        for (const std::string& child : it->second)
+            descendantsOrSelf(child, system, out);
+}
+
+/// GTKJ-2023 classes that hold the whole of the code's class (the code is the same as or
+/// narrower than they, directly or through an ancestor).
+std::set<std::string> LandUseClassification::pivotUp(const std::string& code,
+                                                     const std::string& system) const
+{
+    std::set<std::string> out;
+    if (system == kGtkj2023) {
+        for (const std::string& a : ancestorsOrSelf(code, system))
+            out.insert(a);
+        return out;
+    }
+    for (const std::string& a : ancestorsOrSelf(code, system)) {
+        const auto it = m_links.find({system, a});
+        if (it == m_links.end())
+            continue;
+        for (const Link& link : it->second)
+            if (link.relation == "same" || link.relation == "narrower")
+                for (const std::string& up : ancestorsOrSelf(link.toCode, kGtkj2023))
+                    out.insert(up);
+    }
+    return out;
+}
+
+/// GTKJ-2023 classes wholly inside the code's class (the code or one of its descendants is
+/// the same as or broader than they).
+std::set<std::string> LandUseClassification::pivotIn(const std::string& code,
+                                                     const std::string& system) const
+{
+    std::set<std::string> out;
+    if (system == kGtkj2023) {
+        out.insert(code);
+        return out;
+    }
+    std::vector<std::string> family;
+    descendantsOrSelf(code, system, family);
+    for (const std::string& d : family) {
+        const auto it = m_links.find({system, d});
+        if (it == m_links.end())
+            continue;
+        for (const Link& link : it->second)
+            if (link.relation == "same" || link.relation == "broader")
+                out.insert(link.toCode);
+    }
+    // A GTKJ-2023 class all of whose children are inside is inside too (R holds 070101,
+    // 070102 and 070103, so it holds 0701).
+    for (bool grown = true; grown;) {
+        grown = false;
+        for (const std::string& code : std::set<std::string>(out)) {
+            const std::string parent = parentOf(code, kGtkj2023);
+            const auto children = m_children.find({kGtkj2023, parent});
+            if (parent.empty() || out.count(parent) || children == m_children.end())
+                continue;
+            const bool whole = std::all_of(
+                children->second.begin(), children->second.end(), [&](const std::string& child) {
+                    return std::any_of(out.begin(), out.end(), [&](const std::string& in) {
+                        return isAncestorOrSelf(in, child, kGtkj2023);
+                    });
+                });
+            if (whole && out.insert(parent).second)
+                grown = true;
+        }
+    }
+    return out;
+}
+
+/// Every GTKJ-2023 class the code's own class touches (its own links, whatever the relation):
+/// when each is disjoint from a zone, so is the code.
+std::set<std::string> LandUseClassification::pivotCover(const std::string& code,
+                                                        const std::string& system,
+                                                        bool& exact) const
+{
+    std::set<std::string> out;
+    exact = true;
+    if (system == kGtkj2023) {
+        out.insert(code);
+        return out;
+    }
+    if (const auto it = m_links.find({system, code}); it != m_links.end())
+        for (const Link& link : it->second) {
+            out.insert(link.toCode);
+            exact = exact && (link.relation == "same" || link.relation == "broader");
+        }
+    return out;
+}
+
+LandUseVerdict LandUseClassification::judgeOne(const std::string& p, const std::string& ps,
+                                               const std::string& z,
+                                               const std::string& zs) const
+{
+    if (ps == zs) {
+        if (isAncestorOrSelf(z, p, ps))
+            return LandUseVerdict::Fits;
+        if (isAncestorOrSelf(p, z, zs))
+            return LandUseVerdict::TooCoarse;
+        return LandUseVerdict::Mismatch;
+    }
+    const auto within = [&](const std::string& inner, const std::string& outer) {
+        return isAncestorOrSelf(outer, inner, kGtkj2023);
+    };
+    const auto disjoint = [&](const std::string& a, const std::string& b) {
+        return !within(a, b) && !within(b, a);
+    };
+    const std::set<std::string> parcelUp = pivotUp(p, ps);
+    const std::set<std::string> zoneIn = pivotIn(z, zs);
+    const auto inZone = [&](const std::string& code) {
+        return std::any_of(zoneIn.begin(), zoneIn.end(),
+                           [&](const std::string& i) { return within(code, i); });
+    };
+    if (std::any_of(parcelUp.begin(), parcelUp.end(), inZone))
+        return LandUseVerdict::Fits;
+    // A class that is exactly the union of GTKJ-2023 classes (设施农用地 = 0602 ∪ 0603 ∪ 0604)
+    // fits when each of them does.
+    bool exact = false;
+    const std::set<std::string> cover = pivotCover(p, ps, exact);
+    if (exact && !cover.empty() && std::all_of(cover.begin(), cover.end(), inZone))
+        return LandUseVerdict::Fits;
+    const std::set<std::string> zoneUp = pivotUp(z, zs);
+    const std::set<std::string> parcelIn = pivotIn(p, ps);
+    for (const std::string& i : parcelIn) {
+        // The zone lies within the parcel's class …
+        for (const std::string& u : zoneUp)
+            if (within(u, i))
+                return LandUseVerdict::TooCoarse;
+        // … or the parcel's class strictly holds a class the zone takes (城镇住宅用地 in an R2
+        // zone: it may be R21 or R11).
+        for (const std::string& zi : zoneIn)
+            if (zi != i && within(zi, i))
+                return LandUseVerdict::TooCoarse;
+    }
+    for (const std::string& u : parcelUp)
+        for (const std::string& v : zoneUp)
+            if (disjoint(u, v))
+                return LandUseVerdict::Mismatch;
+    if (!cover.empty() && !zoneUp.empty() &&
+        std::all_of(cover.begin(), cover.end(), [&](const std::string& c) {
+            return std::any_of(zoneUp.begin(), zoneUp.end(),
+                               [&](const std::string& v) { return disjoint(c, v); });
+        }))
+        return LandUseVerdict::Mismatch;
+    return LandUseVerdict::CannotDecide;
+}
+
+std::string LandUseClassification::described(const std::string& code,
+                                             const std::string& system) const
+{
+    const LandUseClass* c = find(code, system);
+    return c ? code + "（" + c->name + "）" : code;
+}
+
+LandUseJudgement LandUseClassification::judgePart(const std::string& p,
+                                                  const LandUseSystems& parcelSystems,
+                                                  const std::string& z,
+                                                  const LandUseSystems& zoneSystems) const
+{
+    LandUseJudgement out;
+    std::vector<std::pair<std::string, std::string>> parcelReadings, zoneReadings;
+    for (const std::string& s : parcelSystems)
+        if (const std::string code = normalise(p, s); resolves(code, s))
+            parcelReadings.emplace_back(code, s);
+    for (const std::string& s : zoneSystems)
+        if (const std::string code = normalise(z, s); resolves(code, s))
+            zoneReadings.emplace_back(code, s);
+    const auto noClass = [&](const std::string& code, const LandUseSystems& systems,
+                             const char* whose) {
+        const std::string list = systems.empty() ? "no classification" : joinedSystems(systems);
+        out.reasonEn = std::string(whose) + " code " + code + " is in no class of " + list;
+        out.reasonZh = std::string(whose[0] == 'p' ? "用地代码 " : "控规用地代码 ") + code +
+                       " 不属于 " + list + " 的任何地类";
+        return out;
+    };
+    if (parcelReadings.empty())
+        return noClass(p, parcelSystems, "parcel");
+    if (zoneReadings.empty())
+        return noClass(z, zoneSystems, "zone");
+    bool first = true;
+    for (const auto& [pc, ps] : parcelReadings)
+        for (const auto& [zc, zs] : zoneReadings) {
+            LandUseVerdict v = judgeOne(pc, ps, zc, zs);
+            // The compatibility table: the zone also takes these codes.
+            if (v != LandUseVerdict::Fits)
+                for (const auto& [zoneKey, taken] : m_compatible) {
+                    // The table's zone, or a zone of another system that is the same class.
+                    const bool sameZone = (zoneKey.first == zs && zoneKey.second == zc) ||
+                                          (zoneKey.first != zs && !pivotIn(zc, zs).empty() &&
+                                           pivotIn(zoneKey.second, zoneKey.first) ==
+                                               pivotIn(zc, zs));
+                    if (sameZone && judgeOne(pc, ps, taken.second, taken.first) ==
+                                        LandUseVerdict::Fits) {
+                        v = LandUseVerdict::Fits;
+                        break;
+                    }
+                }
+            if (first) {
+                out.verdict = v;
+                out.required = described(zc, zs);
+                first = false;
+            } else if (v != out.verdict) {
+                // Two readings of the code disagree: never guess.
+                std::string meaningsEn, meaningsZh;
+                for (const auto& [code, system] : parcelReadings) {
+                    const LandUseClass* c = find(code, system);
+                    meaningsEn += (meaningsEn.empty() ? "" : ", ") +
+                                  (c ? c->name : std::string("?")) + " in " + system;
+                    meaningsZh += (meaningsZh.empty() ? "" : "，") + system + " 中为" +
+                                  (c ? c->name : std::string("?"));
+                }
+                out.verdict = LandUseVerdict::CannotDecide;
+                out.required.clear();
+                out.reasonEn = "code " + p + " means " + meaningsEn +
+                               " and the layer's classification is not known; declare it "
+                               "(--classification ROLE=SYSTEM or \"classification\" in the "
+                               "project file)";
+                out.reasonZh = "代码 " + p + " 在不同分类中含义不同（" + meaningsZh +
+                               "），图层所用分类无法确定，请声明其分类";
+                return out;
+            }
+        }
+    if (out.verdict == LandUseVerdict::CannotDecide) {
+        const auto& [pc, ps] = parcelReadings.front();
+        const auto& [zc, zs] = zoneReadings.front();
+        out.reasonEn = "the crosswalk cannot say how " + pc + " (" + ps + ") stands to " + zc +
+                       " (" + zs + ")";
+        out.reasonZh = "对照表无法判定 " + described(pc, ps) + "（" + ps + "）与 " +
+                       described(zc, zs) + "（" + zs + "）的关系";
+    }
+    return out;
+}
+
+LandUseJudgement LandUseClassification::judge(std::string_view parcelCode,
+                                              const LandUseSystems& parcelSystems,
+                                              std::string_view zoneCode,
+                                              const LandUseSystems& zoneSystems) const
+{
+    const std::vector<std::string> parcelParts = splitMixed(parcelCode);
+    const std::vector<std::string> zoneParts = splitMixed(zoneCode);
+    LandUseJudgement worst;
+    if (parcelParts.empty() || zoneParts.empty()) {
+        worst.reasonEn = "no land-use code";
+        worst.reasonZh = "无用地代码";
+        return worst;
+    }
+    worst.verdict = LandUseVerdict::Fits;
+    for (const std::string& p : parcelParts) {
+        // A part is judged by the zone code that takes it best.
+        LandUseJudgement best;
+        best.verdict = LandUseVerdict::Mismatch;
+        bool any = false;
+        for (const std::string& z : zoneParts) {
+            LandUseJudgement j = judgePart(p, parcelSystems, z, zoneSystems);
+            if (!any || verdictRank(j.verdict) < verdictRank(best.verdict)) {
+                best = std::move(j);
+                any = true;
+            }
+        }
+        if (verdictRank(best.verdict) > verdictRank(worst.verdict) ||
+            (best.verdict == worst.verdict && worst.required.empty()))
+            worst = std::move(best);
+    }
+    return worst;
+}
+
+bool LandUseClassification::fits(std::string_view parcelCode,
+                                 const LandUseSystems& parcelSystems, std::string_view zoneCode,
+                                 const LandUseSystems& zoneSystems) const
+{
+    return judge(parcelCode, parcelSystems, zoneCode, zoneSystems).verdict == LandUseVerdict::Fits;
+}
+
+LandUseDetection LandUseClassification::detect(const std::vector<std::string>& codes,
+                                               std::string_view fieldName,
+                                               std::optional<Role> role) const
+{
+    LandUseDetection out;
+    std::set<std::string> letters, numbers;
+    for (const std::string& text : codes)
+        for (const std::string& part : splitMixed(text)) {
+            if (isUpper(part[0]))
+                letters.insert(part);
+            else if (isDigit(part[0]))
+                numbers.insert(part);
+            else
+                ++out.codesInNoSystem;
+        }
+    const std::string field = normalise(fieldName);
+    std::vector<std::string> why;
+    if (!letters.empty()) {
+        std::size_t known = 0;
+        for (const std::string& code : letters)
+            known += resolves(normalise(code, kGb50137), kGb50137) ? 1 : 0;
+        out.codesInNoSystem += letters.size() - known;
+        out.systems.push_back(kGb50137);
+        why.push_back(std::to_string(letters.size()) + " letter code" +
+                      (letters.size() == 1 ? " is" : "s are") + " GB 50137-2011");
+    }
+    if (!numbers.empty()) {
+        // How many distinct numeric codes each numeric system has, exactly.
+        auto count = [&](const char* system) {
+            std::size_t n = 0;
+            for (const std::string& code : numbers)
+                n += m_byKey.count({system, code}) ? 1 : 0;
+            return n;
+        };
+        const std::size_t gbt = count(kGbt21010), tddc = count(kTddc3), gtkj = count(kGtkj2023);
+        const std::size_t total = numbers.size();
+        const bool dlbm = field == "DLBM" || field == "DLDM" || field == "地类编码" ||
+                          field == "地类代码" || field == "TDYT" || field == "土地用途";
+        const bool gtkjField = field == "YDYHFLDM" || field == "YDYHDM" || field == "GHDLBM" ||
+                               field == "用地用海分类代码" || field == "用地用海代码";
+        // Plan zones and expansion zones are plans, drawn in a plan's classification.
+        const bool plan = role && (*role == Role::PlanZones || *role == Role::Expansion);
+        const std::size_t familyBest = std::max(gbt, tddc);
+        const char* family = tddc > gbt ? kTddc3 : kGbt21010;
+        const std::string fieldNote = field.empty() ? "" : " (field " + std::string(fieldName) + ")";
+        auto numbersWhy = [&](const std::string& system, std::size_t n, const std::string& more) {
+            return std::to_string(n) + " of " + std::to_string(total) + " numeric codes are " +
+                   system + more + fieldNote;
+        };
+        if (gtkj > familyBest) {
+            out.systems.push_back(kGtkj2023);
+            why.push_back(numbersWhy(kGtkj2023, gtkj,
+                                     gtkj > 0 && std::any_of(numbers.begin(), numbers.end(),
+                                                             [](const std::string& c) {
+                                                                 return c.size() == 6;
+                                                             })
+                                         ? " (six-digit codes are only GTKJ-2023)"
+                                         : ""));
+            out.codesInNoSystem += total - gtkj;
+        } else if (familyBest > gtkj) {
+            out.systems.push_back(family);
+            why.push_back(numbersWhy(family, familyBest,
+                                     tddc > gbt ? " (05H1, 08H2, K/A subdivisions are 三调 "
+                                                  "working classes)"
+                                                : ""));
+            out.codesInNoSystem += total - familyBest;
+        } else if (dlbm) {
+            out.systems.push_back(family);
+            why.push_back(numbersWhy(family, familyBest, " and GTKJ-2023 alike; the field is "
+                                                         "the 三调/cadastre DLBM"));
+            out.codesInNoSystem += total - familyBest;
+        } else if (gtkjField || plan) {
+            out.systems.push_back(kGtkj2023);
+            why.push_back(numbersWhy(kGtkj2023, gtkj,
+                                     gtkjField ? " and GB/T 21010-2017 alike; the field is the "
+                                                 "2023 用地用海 code"
+                                               : " and GB/T 21010-2017 alike; a " +
+                                                 std::string(toString(*role)) +
+                                                 " layer is a plan, and GB/T 21010 classifies "
+                                                 "present use"));
+            out.codesInNoSystem += total - gtkj;
+        } else {
+            // The same codes fit both: ambiguous when some of them mean different things.
+            std::vector<std::string> differing;
+            for (const std::string& code : numbers) {
+                const LandUseClass* a = find(code, family);
+                const LandUseClass* b = find(code, kGtkj2023);
+                if (a && b && a->name != b->name)
+                    differing.push_back(code);
+            }
+            out.systems.push_back(family);
+            out.systems.push_back(kGtkj2023);
+            why.push_back(numbersWhy(std::string(family) + " and GTKJ-2023", gtkj, ""));
+            out.codesInNoSystem += total - gtkj;
+            if (!differing.empty()) {
+                std::string list;
+                for (std::size_t i = 0; i < differing.size() && i < 8; ++i)
+                    list += (list.empty() ? "" : ", ") + differing[i];
+                if (differing.size() > 8)
+                    list += " …";
+                out.warning = "the codes fit " + std::string(family) +
+                              " and GTKJ-2023 alike, and " + std::to_string(differing.size()) +
+                              " of them mean different things in the two (" + list +
+                              "): those are not judged; declare the layer's classification";
+            }
+        }
+    }
+    for (const std::string& w : why)
+        out.reason += (out.reason.empty() ? "" : "; ") + w;
+    if (out.codesInNoSystem)
+        out.reason += "; " + std::to_string(out.codesInNoSystem) + " code" +
+                      (out.codesInNoSystem == 1 ? " is" : "s are") + " in no class";
+    return out;
+}
+
+LandUseDetection landUseSystemsOf(const ParkLayer& layer, const LandUseClassification& table)
+{
+    LandUseDetection out;
+    if (!layer.classification.empty()) {
+        out.systems = {layer.classification};
+        out.declared = true;
+        out.reason = layer.classificationOrigin.empty() ? std::string("declared")
+                                                        : "declared " + layer.classificationOrigin;
+        return out;
+    }
+    const int field = layer.field("land_use");
+    if (field < 0)
+        return out;
+    const AttributeTable& attributes = layer.layer.attributes;
+    std::set<std::string> distinct;
+    for (std::size_t row = 0; row < attributes.rowCount(); ++row)
+        if (!attributes.isUnknown(row, field))
+            distinct.insert(attributes.text(row, field));
+    out = table.detect({distinct.begin(), distinct.end()}, attributes.fields()[field].name,
+                       layer.role);
+    if (!out.systems.empty())
+        out.reason = "detected: " + out.reason;
+    return out;
 }
 
 } // namespace parkatlas::geo

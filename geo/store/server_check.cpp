@@ -116,7 +116,8 @@ struct ReadPlan {
 };
 
 ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& landUse,
-                             const ComplianceSettings& settings)
+                             const ComplianceSettings& settings, const ParkDefinition& definition,
+                             std::map<Role, LandUseDetection>& systems)
 {
     ReadPlan plan;
     plan.filters[Role::PlanZones] = ""; // a park has a few hundred zones: read them all
@@ -136,18 +137,39 @@ ReadPlan planLandUseMismatch(ServerPark& park, const LandUseClassification& land
             values.push_back(r.text(i, 0));
         return values;
     };
+    // The systems of each layer's codes: declared, else detected over the whole table (the
+    // local engine sees only the suspect rows, so it is told).
+    auto systemsOf = [&](Role role, const std::string& column) {
+        if (const auto it = systems.find(role); it != systems.end())
+            return it->second.systems;
+        LandUseDetection detection;
+        const ParkLayerSource* source = definition.find(role);
+        if (source && !source->classification.empty()) {
+            detection.systems = {source->classification};
+            detection.declared = true;
+            detection.reason = "declared " + source->classificationOrigin;
+        } else {
+            detection = landUse.detect(distinct(role, column), column, role);
+            if (!detection.systems.empty())
+                detection.reason = "detected: " + detection.reason;
+        }
+        systems[role] = detection;
+        return detection.systems;
+    };
     for (Role role : judged) {
         const std::string code = park.column(role, "land_use");
         if (code.empty() || zoneCode.empty() || !park.has(Role::PlanZones) || !park.has(role)) {
             plan.filters[role] = ""; // the local engine says what is missing
             continue;
         }
+        const LandUseSystems parcelSystems = systemsOf(role, code);
+        const LandUseSystems zoneSystems = systemsOf(Role::PlanZones, zoneCode);
         // Every pair of stored codes the local engine would not call a fit (or cannot judge).
         std::string pairs;
         for (const std::string& p : distinct(role, code))
             for (const std::string& z : distinct(Role::PlanZones, zoneCode)) {
                 const auto pc = judgedText(p), zc = judgedText(z);
-                if (pc && zc && landUse.fits(*pc, *zc))
+                if (pc && zc && landUse.fits(*pc, parcelSystems, *zc, zoneSystems))
                     continue;
                 pairs += (pairs.empty() ? "" : ", ") + std::string("(") + park.literal(p) + ", " +
                          park.literal(z) + ")";
@@ -301,6 +323,7 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
 
     ComplianceResult result;
     result.rulesRun = chosen;
+    std::map<Role, LandUseDetection> systems = options.landUseSystems;
     std::vector<ComplianceRule> local;
     std::size_t step = 0;
     const std::size_t steps = chosen.size();
@@ -331,7 +354,8 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         ReadPlan plan;
         switch (rule) {
         case ComplianceRule::LandUseMismatch:
-            plan = planLandUseMismatch(park, landUse, options.settings);
+            plan = planLandUseMismatch(park, landUse, options.settings, definition,
+                                       systems);
             break;
         case ComplianceRule::DuplicateId: plan = planDuplicateId(park); break;
         case ComplianceRule::InvalidGeometry: plan = planInvalidGeometry(park); break;
@@ -351,11 +375,13 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         }
         const Park reduced = loadPark(definition, load, issues);
         ComplianceOptions one = options;
+        one.landUseSystems = systems;
         one.rules = {rule};
         one.progress = {};
         ComplianceResult part = checkCompliance(reduced, one, issues);
         for (Finding& f : part.findings)
             result.findings.push_back(std::move(f));
+        result.landUseSystems.insert(part.landUseSystems.begin(), part.landUseSystems.end());
         ++step;
         if (options.progress && !options.progress(static_cast<double>(step) / steps))
             throw Cancelled();
@@ -369,6 +395,7 @@ ComplianceResult checkComplianceOnServer(const std::string& connection,
         ComplianceResult part = checkCompliance(whole, rest, issues);
         for (Finding& f : part.findings)
             result.findings.push_back(std::move(f));
+        result.landUseSystems.insert(part.landUseSystems.begin(), part.landUseSystems.end());
     }
     sortComplianceFindings(result.findings);
     return result;

@@ -2546,6 +2546,163 @@ def group_import(t):
     t.context = "import"
     t.check(snapshot(sample) == before, "data/sample is unchanged: " +
             diff_snapshots(before, snapshot(sample)))
+
+# The sample's parcel codes as a cadastre (GB/T 21010-2017) writes them: the most specific
+# GB/T 21010 class holding each, through styles/landuse.json's crosswalk (tests/geo checks the
+# same recoding against the table).
+CADASTRE_RECODING = {"M1": "0601", "M2": "0601", "M3": "0601", "100101": "0601",
+                     "100102": "0601", "0901": "05", "090104": "0504", "B1": "05", "B2": "0505",
+                     "W1": "0604", "110101": "0604"}
+
+
+def cadastre_variant(sample, folder):
+    """A copy of park.gpkg whose parcels are coded in GB/T 21010-2017, and a project file
+    declaring it (and nothing else)."""
+    os.makedirs(folder, exist_ok=True)
+    gpkg = os.path.join(folder, "park.gpkg")
+    shutil.copyfile(os.path.join(sample, "park.gpkg"), gpkg)
+    # Through GDAL: the GeoPackage's R-tree triggers call ST_ functions plain sqlite3 lacks.
+    cases = " ".join("WHEN '%s' THEN '%s'" % pair for pair in CADASTRE_RECODING.items())
+    subprocess.run(["ogrinfo", "-q", gpkg, "-sql",
+                    "UPDATE parcels SET land_use = CASE land_use %s ELSE land_use END" % cases],
+                   check=True, capture_output=True)
+    db = sqlite3.connect(gpkg)
+    tables = [r[0] for r in db.execute(
+        "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
+    db.close()
+    layers = {name: {"source": "park.gpkg", "layer": name} for name in tables}
+    layers["parcels"]["classification"] = "GB/T 21010-2017"
+    project = os.path.join(folder, "cadastre.parkatlas.json")
+    with open(project, "w", encoding="utf-8") as f:
+        json.dump({"name": "cadastre", "layers": layers}, f, ensure_ascii=False, indent=1)
+    return gpkg, project
+
+
+def group_classification(t):
+    """Land-use codes in four systems: `--classification ROLE=SYSTEM` and the project file's
+    "classification" on the sample park recoded into GB/T 21010 (same planted misfits; M3 in M1
+    is land_use_too_coarse), detection said on stderr and in JSON, `info` saying each layer's
+    system, unknown systems and an empty table file refused (exit 2, naming what is wrong)."""
+    sample = t.opts.sample
+    if not os.path.isfile(os.path.join(sample, "park.gpkg")):
+        print("SKIP: the sample park is not there")
+        return SKIP
+    before = snapshot(sample)
+    folder = os.path.join(t.opts.work, "classification")
+    shutil.rmtree(folder, ignore_errors=True)
+    gpkg, project = cadastre_variant(sample, folder)
+    known = ["GB/T 21010-2017", "TDDC-3", "GB 50137-2011", "GTKJ-2023"]
+
+    def parcel_fids(doc, rule):
+        return {fid for f in doc.get("findings", []) if f["rule"] == rule and
+                f["layer"] == "parcels" for fid in f["fids"]}
+
+    def expect_cadastre_findings(run, origin):
+        if not t.sane_exit(run, 0):
+            return
+        doc = run.json()
+        systems = doc.get("land_use_classification", {}).get("parcels", {})
+        t.check(systems.get("systems") == ["GB/T 21010-2017"] and systems.get("declared"),
+                "parcels read in GB/T 21010-2017, declared (got %s)" % systems, run)
+        t.check(parcel_fids(doc, "land_use_mismatch") == {170, 251},
+                "the planted misfits QL2020-009, QL2020-015 (got %s)"
+                % sorted(parcel_fids(doc, "land_use_mismatch")), run)
+        coarse = parcel_fids(doc, "land_use_too_coarse")
+        t.check(408 in coarse, "QL2016-049 (M3 in M1, 0601 to a cadastre) is too coarse", run)
+        t.check(doc.get("summary", {}).get("land_use_too_coarse", {}).get("count", 0) > 0,
+                "the summary counts land_use_too_coarse apart", run)
+        for f in doc.get("findings", []):
+            if f["rule"] == "land_use_too_coarse":
+                t.check(bool(f.get("evidence", {}).get("required")),
+                        "a too-coarse finding names the zone's required class (%s)" % f, run)
+                break
+        t.check("land use: parcels GB/T 21010-2017 (declared %s)" % origin in run.err,
+                "stderr says the parcels' system and why", run)
+
+    t.context = "check cadastre.parkatlas.json (classification in the project file)"
+    expect_cadastre_findings(t.run("check", project, "--format", "json"), "in the project file")
+    t.context = "check park.gpkg --classification parcels=GB/T 21010-2017"
+    expect_cadastre_findings(t.run("check", gpkg, "--classification",
+                                   "parcels=GB/T 21010-2017", "--format", "json"),
+                             "on the command line")
+
+    t.context = "check the GB/T 21010 park undeclared"
+    run = t.run("check", gpkg, "--rule", "land_use_mismatch", "--format", "json")
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        systems = doc.get("land_use_classification", {}).get("parcels", {})
+        t.check(systems.get("systems") == ["GB/T 21010-2017", "GTKJ-2023"]
+                and "warning" in systems, "detected as ambiguous, with a warning (%s)" % systems)
+        t.check("declare the layer's classification" in run.err, "stderr warns", run)
+        t.check(408 in parcel_fids(doc, "cannot_decide"),
+                "0601 in an M1 zone is cannot_decide, never guessed", run)
+
+    t.context = "check park.gpkg --format table"
+    run = t.run("check", gpkg, "--classification", "parcels=GB/T 21010-2017")
+    if t.sane_exit(run, 0):
+        t.check("land_use_too_coarse" in run.out, "the table lists land_use_too_coarse", run)
+
+    t.context = "the sample park's systems, detected"
+    run = t.run("check", os.path.join(sample, "park.gpkg"), "--rule", "land_use_mismatch",
+                "--format", "json")
+    if t.sane_exit(run, 0):
+        systems = run.json().get("land_use_classification", {})
+        t.check(systems.get("plan_zones", {}).get("systems") == ["GB 50137-2011", "GTKJ-2023"],
+                "plan_zones: GB 50137 letters beside GTKJ-2023 numbers (%s)" % systems, run)
+        t.check("detected" in systems.get("parcels", {}).get("reason", ""), "says detected", run)
+
+    t.context = "info --classification"
+    run = t.run("info", gpkg, "--classification", "parcels=GB/T 21010-2017")
+    if t.sane_exit(run, 0):
+        t.check("land use:  GB/T 21010-2017 (field land_use; declared on the command line)"
+                in run.out, "info says the parcels' system", run)
+    run = t.run("info", os.path.join(sample, "park.gpkg"), "--json")
+    if t.sane_exit(run, 0):
+        layers = {l["name"]: l for l in run.json()["layers"]}
+        got = layers.get("plan_zones", {}).get("land_use_classification", {})
+        t.check(got.get("systems") == ["GB 50137-2011", "GTKJ-2023"] and got.get("reason"),
+                "info --json gives plan_zones' systems and why (%s)" % got, run)
+
+    for bad in ["parcels=GB21010", "parcels=", "nosuchrole=TDDC-3", "parcels"]:
+        t.context = "check --classification %s" % bad
+        run = t.run("check", gpkg, "--classification", bad)
+        if t.sane_exit(run, 2):
+            t.check(run.out == "", "nothing on stdout", run)
+            if bad.startswith("parcels="):
+                t.check(all(k in run.err for k in known), "stderr lists the known systems", run)
+
+    t.context = "a project file with an unknown classification"
+    with open(project, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["layers"]["parcels"]["classification"] = "三调"
+    wrong = os.path.join(folder, "wrong.parkatlas.json")
+    with open(wrong, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+    run = t.run("check", wrong)
+    if t.sane_exit(run, 2):
+        t.check(wrong in run.err and "三调" in run.err and all(k in run.err for k in known),
+                "names the file, the value and the known systems", run)
+
+    t.context = "an empty classification table"
+    styles = os.path.join(folder, "styles")
+    shutil.copytree(os.path.join(os.path.dirname(sample.rstrip("/")), "..", "styles"), styles)
+    with open(os.path.join(styles, "landuse.json"), "w"):
+        pass
+    saved = os.environ.get("PARKATLAS_STYLES")
+    os.environ["PARKATLAS_STYLES"] = styles
+    try:
+        run = t.run("check", gpkg, "--rule", "land_use_mismatch")
+    finally:
+        if saved is None:
+            del os.environ["PARKATLAS_STYLES"]
+        else:
+            os.environ["PARKATLAS_STYLES"] = saved
+    if t.sane_exit(run, 2):
+        t.check(os.path.join(styles, "landuse.json") in run.err, "names the file", run)
+
+    t.context = "the sample folder"
+    t.check(diff_snapshots(before, snapshot(sample)) == "", "the sample is untouched: "
+            + diff_snapshots(before, snapshot(sample)))
     return None
 
 
@@ -2564,6 +2721,7 @@ GROUPS = {
     "import": group_import,
     "area": group_area,
     "check": group_check,
+    "classification": group_classification,
     "audit": group_audit,
     "ledger": group_ledger,
     "map": group_map,

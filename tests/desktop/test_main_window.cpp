@@ -584,6 +584,17 @@ private slots:
         QCOMPARE(dialog->fieldBox(QStringLiteral("land_use"))->currentText(),
                  QStringLiteral("YDDM"));
         QCOMPARE(dialog->fieldBox(QStringLiteral("owner"))->currentText(), QStringLiteral("QLR"));
+        // The land-use classification: detected from the YDDM codes (GB 50137 letters beside
+        // 2023 numbers), or one of the four systems; the cadastre's is declared here.
+        QComboBox* classification = dialog->classificationBox();
+        QVERIFY(classification);
+        QCOMPARE(classification->count(), 5);
+        QVERIFY2(classification->itemText(0).contains(QStringLiteral("GB 50137-2011 + GTKJ-2023")),
+                 qPrintable(classification->itemText(0)));
+        QVERIFY(!classification->itemData(0, Qt::ToolTipRole).toString().isEmpty());
+        classification->setCurrentIndex(
+            classification->findData(QStringLiteral("GB/T 21010-2017")));
+        QCOMPARE(classification->currentText(), QStringLiteral("GB/T 21010-2017"));
 
         QSignalSpy saved(window.get(), &MainWindow::projectSaved);
         auto* buttons = dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttons"));
@@ -609,6 +620,7 @@ private slots:
         QCOMPARE(QString::fromStdString(parcels->ref.datasetPath), shapefile);
         QCOMPARE(parcels->fieldMap.at("land_use"), std::string("YDDM"));
         QCOMPARE(parcels->fieldMap.at("parcel_id"), std::string("ZDDM"));
+        QCOMPARE(parcels->classification, std::string("GB/T 21010-2017"));
         auto reopened = openWindow({project});
         QVERIFY(reopened);
         const int again = reopened->layerIndex(QStringLiteral("dk2024"));

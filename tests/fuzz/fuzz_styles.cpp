@@ -27,16 +27,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const geo::LandUseClassification classes = geo::LandUseClassification::load(path);
         static const char* const kCodes[] = {"M1", "M", "100101", "1001", "B1/R2", "M1+W1",
                                              "r2 二类居住", "", "xx", "10"};
+        const geo::LandUseSystems all = geo::landUseSystemIds();
         for (const geo::LandUseClass& c : classes.classes()) {
             (void)classes.nameOf(c.code);
+            const geo::LandUseSystems own = {c.system};
+            (void)classes.nameOf(c.code, all);
             for (const char* code : kCodes) {
-                (void)classes.fits(c.code, code);
-                (void)classes.fits(code, c.code);
+                (void)classes.judge(c.code, own, code, all);
+                (void)classes.judge(code, all, c.code, own);
             }
             if (!c.parent.empty())
-                (void)classes.fits(c.code, c.parent);
+                (void)classes.judge(c.code, own, c.parent, own);
         }
-        (void)classes.fits(bytes.substr(0, 16), bytes.substr(size > 16 ? 16 : size, 16));
+        (void)classes.judge(bytes.substr(0, 16), all, bytes.substr(size > 16 ? 16 : size, 16),
+                            all);
+        std::vector<std::string> codes;
+        for (std::size_t i = 0; i + 4 <= size && codes.size() < 32; i += 4)
+            codes.emplace_back(bytes.substr(i, 4));
+        (void)classes.detect(codes, bytes.substr(0, 8), geo::Role::Parcels);
     } catch (const geo::Error&) {
     }
     (void)geo::LandUseClassification::normalise(bytes.substr(0, 64));

@@ -1,5 +1,6 @@
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
+#include "geo/rules/land_use_classification.h"
 #include "geo/model/park.h"
 
 #include <gtest/gtest.h>
@@ -37,6 +38,18 @@ TEST(IndicatorsTest, IndustrialCodesOfBothClassifications)
     EXPECT_FALSE(isIndustrialLandUse("W1"));
     EXPECT_FALSE(isIndustrialLandUse("1101"));
     EXPECT_FALSE(isIndustrialLandUse("0901"));
+}
+
+TEST(IndicatorsTest, IndustrialCodesAreReadInTheLayersClassification)
+{
+    const std::vector<std::string> cadastre = {kGbt21010}, plan = {kGtkj2023};
+    EXPECT_EQ(industrialLandUse("0601", cadastre), std::optional<bool>(true));
+    EXPECT_EQ(industrialLandUse("1001", cadastre), std::optional<bool>(false)) << "铁路用地";
+    EXPECT_EQ(industrialLandUse("1001", plan), std::optional<bool>(true));
+    EXPECT_EQ(industrialLandUse("0601", plan), std::optional<bool>(false)) << "乡村道路用地";
+    EXPECT_EQ(industrialLandUse("M2", {kGb50137}), std::optional<bool>(true));
+    EXPECT_EQ(industrialLandUse("06", cadastre), std::nullopt) << "工矿仓储用地: coarser";
+    EXPECT_EQ(industrialLandUse("0601", {kGbt21010, kGtkj2023}), std::nullopt) << "ambiguous";
 }
 
 TEST(IndicatorsTest, SampleParkHasEveryIndicatorWithFormulaAndInputs)

@@ -179,45 +179,48 @@ fs::path tempDir(const std::string& name)
 // ---------------------------------------------------------------------------------------------
 // Land-use classification
 
+// The sample park's layers: GB 50137 letter codes beside GTKJ-2023 numbers, as many 控规 are.
+const LandUseSystems kControlPlan = {kGb50137, kGtkj2023};
+
 TEST(LandUseClassificationTest, ChildCodesFitTheirParentsInBothSystems)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("M1", "M"));
-    EXPECT_TRUE(lu.fits("M1", "M1"));
-    EXPECT_TRUE(lu.fits("100101", "1001"));
-    EXPECT_TRUE(lu.fits("100101", "10"));
-    EXPECT_TRUE(lu.fits("110101", "1101"));
-    EXPECT_TRUE(lu.fits("090104", "0901"));
-    EXPECT_TRUE(lu.fits("U11", "U"));
-    EXPECT_FALSE(lu.fits("M", "M1")) << "a parent does not fit a child zone";
-    EXPECT_FALSE(lu.fits("M3", "M1"));
-    EXPECT_FALSE(lu.fits("0901", "100102"));
-    EXPECT_FALSE(lu.fits("100102", "1402"));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "M", kControlPlan));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "M1", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "1001", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "10", kControlPlan));
+    EXPECT_TRUE(lu.fits("110101", kControlPlan, "1101", kControlPlan));
+    EXPECT_TRUE(lu.fits("090104", kControlPlan, "0901", kControlPlan));
+    EXPECT_TRUE(lu.fits("U11", kControlPlan, "U", kControlPlan));
+    EXPECT_FALSE(lu.fits("M", kControlPlan, "M1", kControlPlan)) << "a parent does not fit a child zone";
+    EXPECT_FALSE(lu.fits("M3", kControlPlan, "M1", kControlPlan));
+    EXPECT_FALSE(lu.fits("0901", kControlPlan, "100102", kControlPlan));
+    EXPECT_FALSE(lu.fits("100102", kControlPlan, "1402", kControlPlan));
 }
 
 TEST(LandUseClassificationTest, CrossWalkAndCompatibilityTableApplyBothWays)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("M1", "100101"));
-    EXPECT_TRUE(lu.fits("100101", "M1"));
-    EXPECT_TRUE(lu.fits("100101", "M")) << "100101 ↔ M1, a child of M";
-    EXPECT_TRUE(lu.fits("M2", "1001")) << "M2 ↔ 100102, a child of 1001";
-    EXPECT_TRUE(lu.fits("B1", "09"));
-    EXPECT_TRUE(lu.fits("0701", "R")) << "07 ↔ R";
-    EXPECT_TRUE(lu.fits("W1", "M1")) << "compatibility table";
-    EXPECT_TRUE(lu.fits("110101", "100101")) << "compatibility through the cross-walk";
-    EXPECT_FALSE(lu.fits("W2", "M1"));
-    EXPECT_FALSE(lu.fits("G1", "M"));
+    EXPECT_TRUE(lu.fits("M1", kControlPlan, "100101", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "M1", kControlPlan));
+    EXPECT_TRUE(lu.fits("100101", kControlPlan, "M", kControlPlan)) << "100101 ↔ M1, a child of M";
+    EXPECT_TRUE(lu.fits("M2", kControlPlan, "1001", kControlPlan)) << "M2 ↔ 100102, a child of 1001";
+    EXPECT_TRUE(lu.fits("B1", kControlPlan, "09", kControlPlan));
+    EXPECT_TRUE(lu.fits("0701", kControlPlan, "R", kControlPlan)) << "07 ↔ R";
+    EXPECT_TRUE(lu.fits("W1", kControlPlan, "M1", kControlPlan)) << "compatibility table";
+    EXPECT_TRUE(lu.fits("110101", kControlPlan, "100101", kControlPlan)) << "compatibility through the cross-walk";
+    EXPECT_FALSE(lu.fits("W2", kControlPlan, "M1", kControlPlan));
+    EXPECT_FALSE(lu.fits("G1", kControlPlan, "M", kControlPlan));
 }
 
 TEST(LandUseClassificationTest, UnlistedCodesMixedCodesAndSpellingsAreHandled)
 {
     const LandUseClassification& lu = LandUseClassification::standard();
-    EXPECT_TRUE(lu.fits("090199", "0901")) << "an unlisted 2023 code fits by structure";
-    EXPECT_TRUE(lu.fits(" m1 ", "M")) << "trimmed, case-insensitive";
-    EXPECT_TRUE(lu.fits("B1", "R2/B1")) << "a mixed zone takes any of its codes";
-    EXPECT_FALSE(lu.fits("B1/M1", "B1")) << "a mixed plot must fit with all its codes";
-    EXPECT_TRUE(lu.fits("B11/B12", "B1"));
+    EXPECT_TRUE(lu.fits("090199", kControlPlan, "0901", kControlPlan)) << "an unlisted 2023 code fits by structure";
+    EXPECT_TRUE(lu.fits(" m1 ", kControlPlan, "M", kControlPlan)) << "trimmed, case-insensitive";
+    EXPECT_TRUE(lu.fits("B1", kControlPlan, "R2/B1", kControlPlan)) << "a mixed zone takes any of its codes";
+    EXPECT_FALSE(lu.fits("B1/M1", kControlPlan, "B1", kControlPlan)) << "a mixed plot must fit with all its codes";
+    EXPECT_TRUE(lu.fits("B11/B12", kControlPlan, "B1", kControlPlan));
     EXPECT_EQ(lu.nameOf("100101"), "一类工业用地");
     EXPECT_EQ(lu.nameOf("M3"), "三类工业用地");
     ASSERT_NE(lu.find("1207"), nullptr);
@@ -725,6 +728,151 @@ TEST(ComplianceSampleParkTest, GbkShapefileProjectGivesTheSameCases)
 {
     // Shapefile FIDs start at 0: GeoPackage fid = shapefile FID + 1.
     expectPlantedCases(kSample + "/shp.parkatlas.json", 1);
+}
+
+namespace {
+
+/// The sample park with its parcels' codes recoded into GB/T 21010-2017 through the crosswalk:
+/// each code becomes the most specific GB/T 21010 class that holds it (M1, 100101 → 0601
+/// 工业用地; 0901 商业用地 → 05 商服用地; B2 → 0505; W1 → 0604), as a cadastre codes them.
+/// `declare` says the parcels' classification; else it is left to detection.
+Park sampleRecodedInto21010(bool declare, std::map<std::string, std::string>* recoding = nullptr)
+{
+    IssueList issues;
+    Park park = loadPark(discoverPark(kSample + "/park.gpkg"), {}, issues);
+    const LandUseClassification& table = LandUseClassification::standard();
+    const LandUseSystems from = {kGb50137, kGtkj2023};
+    ParkLayer* parcelLayer = nullptr;
+    for (ParkLayer& layer : park.layers)
+        if (layer.role == Role::Parcels)
+            parcelLayer = &layer;
+    EXPECT_NE(parcelLayer, nullptr);
+    const int field = parcelLayer->field("land_use");
+    const AttributeTable& old = parcelLayer->layer.attributes;
+    AttributeTable recoded;
+    recoded.setFields(old.fields());
+    for (std::size_t row = 0; row < old.rowCount(); ++row) {
+        for (std::size_t f = 0; f < old.fields().size(); ++f) {
+            const int i = static_cast<int>(f);
+            if (old.isUnknown(row, i)) {
+                recoded.setUnknown(i);
+                continue;
+            }
+            std::string value = old.text(row, i);
+            if (i == field && !isUnknownText(value)) {
+                std::string best;
+                for (const LandUseClass& c : table.classes())
+                    if (c.system == kGbt21010 && c.code.size() >= best.size() &&
+                        table.fits(value, from, c.code, {kGbt21010}))
+                        best = c.code;
+                EXPECT_FALSE(best.empty()) << value;
+                if (recoding)
+                    (*recoding)[value] = best;
+                value = best;
+            }
+            switch (old.fields()[f].type) {
+            case FieldType::Integer:
+                recoded.setInteger(i, *old.integer(row, i));
+                break;
+            case FieldType::Real:
+                recoded.setReal(i, *old.number(row, i));
+                break;
+            case FieldType::Date:
+                recoded.setDate(i, *old.date(row, i));
+                break;
+            case FieldType::String:
+                recoded.setText(i, value);
+                break;
+            }
+        }
+        recoded.commitRow();
+    }
+    parcelLayer->layer.attributes = std::move(recoded);
+    if (declare) {
+        parcelLayer->classification = kGbt21010;
+        parcelLayer->classificationOrigin = "in the test";
+    }
+    return park;
+}
+
+std::set<std::int64_t> fidsOf(const std::vector<Finding>& findings, const std::string& rule)
+{
+    std::set<std::int64_t> out;
+    for (const Finding& f : findings)
+        if (f.rule == rule && f.layer == "parcels")
+            out.insert(f.fids.begin(), f.fids.end());
+    return out;
+}
+
+} // namespace
+
+TEST(ComplianceSampleParkTest, ACadastreCodedInGbt21010FindsThePlantedMismatches)
+{
+    std::map<std::string, std::string> recoding;
+    const Park park = sampleRecodedInto21010(true, &recoding);
+    EXPECT_EQ(recoding["M1"], "0601");
+    EXPECT_EQ(recoding["100102"], "0601");
+    EXPECT_EQ(recoding["0901"], "05");
+    EXPECT_EQ(recoding["090104"], "0504");
+    EXPECT_EQ(recoding["B2"], "0505");
+    EXPECT_EQ(recoding["W1"], "0604");
+    IssueList issues;
+    const ComplianceResult result =
+        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    EXPECT_EQ(result.landUseSystems.at(Role::Parcels).systems, LandUseSystems{kGbt21010});
+    EXPECT_TRUE(result.landUseSystems.at(Role::Parcels).declared);
+    // The planted misfits: QL2020-009 (商业 in an industrial zone), QL2020-015 (industry in a
+    // green belt). QL2016-049 (M3 in an M1 zone) is one a cadastre cannot see: 0601 is just
+    // 工业用地, so it is too coarse for the M1 zone, not a misfit.
+    EXPECT_EQ(fidsOf(result.findings, "land_use_mismatch"), (std::set<std::int64_t>{170, 251}));
+    const std::set<std::int64_t> coarse = fidsOf(result.findings, kLandUseTooCoarse);
+    EXPECT_TRUE(coarse.count(408));
+    for (const Finding& f : result.findings) {
+        if (f.rule != kLandUseTooCoarse)
+            continue;
+        const std::string code = std::get<std::string>(*evidence(f, "land_use"));
+        EXPECT_TRUE(code == "0601" || code == "0604" || code == "05") << f.reasonEn;
+        EXPECT_FALSE(std::get<std::string>(*evidence(f, "required")).empty()) << f.reasonEn;
+        EXPECT_NE(f.reasonZh.find("应细分为"), std::string::npos) << f.reasonZh;
+    }
+    for (const Finding& f : result.findings)
+        if (f.rule == kLandUseTooCoarse && f.fids == std::vector<std::int64_t>{408}) {
+            EXPECT_EQ(std::get<std::string>(*evidence(f, "required")), "M1（一类工业用地）");
+            EXPECT_EQ(std::get<std::string>(*evidence(f, "land_use_classification")),
+                      kGbt21010);
+        }
+}
+
+TEST(ComplianceSampleParkTest, UndeclaredGbt21010CodesThatFit2023TooAreNeverGuessed)
+{
+    // 05, 0504, 0505, 0601, 0604 are all codes of the 2023 guide too (湿地, 沼泽地, 沿海滩涂,
+    // 乡村道路用地, 水产养殖设施建设用地): detection cannot tell. A code is judged only where
+    // both readings agree (05 商服 or 湿地, 0601 工业 or 乡村道路: neither belongs in a green belt
+    // or an industrial zone's …); where they differ (0601 in an M1 zone: too coarse as 工业用地,
+    // a misfit as 乡村道路用地) it is cannot_decide, never guessed.
+    const Park park = sampleRecodedInto21010(false);
+    IssueList issues;
+    const ComplianceResult result =
+        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    const LandUseDetection& parcels = result.landUseSystems.at(Role::Parcels);
+    EXPECT_EQ(parcels.systems, (LandUseSystems{kGbt21010, kGtkj2023}));
+    EXPECT_FALSE(parcels.declared);
+    EXPECT_NE(parcels.warning.find("0601"), std::string::npos) << parcels.warning;
+    EXPECT_EQ(fidsOf(result.findings, "land_use_mismatch"), (std::set<std::int64_t>{170, 251}));
+    EXPECT_TRUE(fidsOf(result.findings, kLandUseTooCoarse).empty());
+    const std::set<std::int64_t> undecided = fidsOf(result.findings, kCannotDecide);
+    EXPECT_TRUE(undecided.count(408));
+    for (const Finding& f : result.findings)
+        if (f.rule == kCannotDecide && f.fids == std::vector<std::int64_t>{408}) {
+            const std::string needs = std::get<std::string>(*evidence(f, "needs"));
+            EXPECT_NE(needs.find("工业用地 in GB/T 21010-2017"), std::string::npos) << needs;
+            EXPECT_NE(needs.find("乡村道路用地 in GTKJ-2023"), std::string::npos) << needs;
+        }
+    bool warned = false;
+    for (const Issue& issue : issues.issues())
+        warned = warned || issue.message.find("declare the layer's classification") !=
+                               std::string::npos;
+    EXPECT_TRUE(warned);
 }
 
 TEST(ComplianceSampleParkTest, ThePlanningRangeLeavesOnlyTheExpansionThatReachesPastIt)
