@@ -223,6 +223,10 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
             if (!layer)
                 throw IoError("layer disappeared while converting",
                               {ref.datasetPath, ref.layerName, -1, {}});
+            for (Issue& issue : readerIssues(*input, ref.layerName)) {
+                issue.path = ref.datasetPath;
+                issues.report(std::move(issue));
+            }
             const bool hasCrs = layer->GetSpatialRef() != nullptr;
 
             std::string targetName = ref.layerName;

@@ -4,6 +4,7 @@
 #include "geo/error.h"
 #include "geo/io/gdal_open.h"
 #include "geo/io/shapefile_reader.h"
+#include "geo/io/vct_reader.h"
 #include "geo/issue.h"
 #include "geo/store/pg_connection.h"
 
@@ -28,6 +29,12 @@ std::string lowerExtension(const std::string& path)
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext;
+}
+
+/// A GB/T 17798 VCT file (not one of Idrisi's .vct, which GDAL reads).
+bool isVctPath(const std::string& path)
+{
+    return lowerExtension(path) == ".vct" && isVctFile(path);
 }
 
 bool isShapefilePath(const std::string& path)
@@ -125,6 +132,8 @@ EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOpti
         }
         return chooseDbfEncoding(dbf, options.encoding);
     }
+    if (isVctPath(datasetPath))
+        return chooseVctEncoding(datasetPath, options.encoding);
     const std::string ext = lowerExtension(datasetPath);
     if (ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".fgb" || ext == ".sqlite")
         return {"UTF-8", EncodingChoice::Origin::Format, "the format is always UTF-8"};
@@ -137,6 +146,34 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
                                        GdalErrorCapture& errors)
 {
     ensureGdal();
+    if (isVctPath(path)) {
+        // GDAL has no GB/T 17798 driver: ours reads it into memory. What it finds wrong with
+        // the data travels with the dataset (readerIssues) to whoever reads its layers.
+        IssueList issues;
+        GDALDatasetUniquePtr dataset = readVct(path, encoding, issues);
+        CPLStringList items;
+        int index = 0;
+        for (const Issue& issue : issues.issues())
+            // Numbered keys: GDAL keeps a domain's items sorted, and the order is the file's.
+            items.AddString((CPLSPrintf("%08d=", ++index) +
+                             std::to_string(static_cast<int>(issue.severity)) + "\t" +
+                             std::to_string(issue.fid) + "\t" + issue.layer + "\t" +
+                             issue.message)
+                                .c_str());
+        dataset->SetMetadata(items.List(), kReaderIssuesDomain);
+        return dataset;
+    }
+    if (lowerExtension(path) == ".vct")
+        // Not ours: GDAL's Idrisi driver may know it.
+        if (VSIStatBufL stat; VSIStatL(path.c_str(), &stat) == 0 && stat.st_size > 0) {
+            GDALDatasetUniquePtr idrisi(GDALDataset::Open(
+                path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+            if (!idrisi)
+                throw IoError("this is not a VCT file (GB/T 17798: its first line is not "
+                              "'HeadBegin') nor an Idrisi vector file",
+                              {path, {}, -1, {}});
+            return idrisi;
+        }
     CPLStringList openOptions;
     if (isShapefilePath(path) && !encoding.name.empty())
         openOptions.SetNameValue("ENCODING", encoding.name.c_str());
@@ -148,7 +185,41 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
     return dataset;
 }
 
+std::vector<Issue> readerIssues(GDALDataset& dataset, const std::string& layerName)
+{
+    std::vector<Issue> result;
+    const CPLStringList items(CSLDuplicate(dataset.GetMetadata(kReaderIssuesDomain)));
+    for (int i = 0; i < items.size(); ++i) {
+        std::string item = items[i];
+        item = item.substr(item.find('=') + 1);
+        const std::size_t a = item.find('\t');
+        const std::size_t b = a == std::string::npos ? a : item.find('\t', a + 1);
+        const std::size_t c = b == std::string::npos ? b : item.find('\t', b + 1);
+        if (c == std::string::npos)
+            continue;
+        Issue issue;
+        issue.severity = static_cast<Issue::Severity>(std::atoi(item.substr(0, a).c_str()));
+        issue.fid = std::atoll(item.substr(a + 1, b - a - 1).c_str());
+        issue.layer = item.substr(b + 1, c - b - 1);
+        issue.message = item.substr(c + 1);
+        issue.path = dataset.GetDescription();
+        // Issues of the file as a whole concern every layer.
+        if (!issue.layer.empty() && !EQUAL(issue.layer.c_str(), layerName.c_str()))
+            continue;
+        issue.layer = layerName;
+        result.push_back(std::move(issue));
+    }
+    return result;
+}
+
 namespace {
+
+std::string driverName(GDALDataset& dataset)
+{
+    if (const char* format = dataset.GetMetadataItem("PARKATLAS_FORMAT"))
+        return format;
+    return dataset.GetDriver() ? dataset.GetDriver()->GetDescription() : "";
+}
 
 GDALDatasetUniquePtr openVector(const std::string& path, const EncodingChoice& encoding,
                                 GdalErrorCapture& errors)
@@ -160,7 +231,7 @@ bool isVectorCandidate(const fs::path& path)
 {
     static const std::set<std::string> kExtensions = {
         ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml",
-        ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx"};
+        ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx", ".vct"};
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -440,7 +511,11 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, info.encoding, errors);
     OGRLayer& layer = layerByName(*dataset, ref);
     info.ref.layerName = layer.GetName();
-    info.driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    info.driver = driverName(*dataset);
+    for (Issue& issue : readerIssues(*dataset, info.ref.layerName)) {
+        issue.path = ref.datasetPath;
+        info.warnings.push_back(formatIssue(issue));
+    }
     info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
     info.kind = kindOf(layer.GetGeomType());
     info.featureCount = layer.GetFeatureCount(TRUE);
@@ -473,10 +548,14 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, result.encoding, errors);
     OGRLayer& layer = layerByName(*dataset, ref);
     result.name = layer.GetName();
-    const std::string driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    const std::string driver = driverName(*dataset);
     auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message) {
         issues.report({severity, ref.datasetPath, result.name, fid, std::move(message)});
     };
+    for (Issue& issue : readerIssues(*dataset, result.name)) {
+        issue.path = ref.datasetPath;
+        issues.report(std::move(issue));
+    }
     for (const auto& message : errors.take())
         report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
                message.text);
