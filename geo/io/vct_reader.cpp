@@ -354,6 +354,7 @@ private:
     std::unordered_map<std::int64_t, std::size_t> m_polygonIndex; // polygon OID → object
     std::map<std::string, std::map<std::int64_t, AttributeRow>> m_rows; // upper table → rows
     std::set<std::int64_t> m_referencedLines;
+    std::set<std::int64_t> m_ambiguousLines; // line OIDs that appear more than once
     std::string m_currentLayer; // the table of the object being read, for its issues
     std::size_t m_reportCount = 0;
     double m_offsetX = 0, m_offsetY = 0;
@@ -1010,11 +1011,9 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         if (!usable)
             object.dropped = true;
         if (kind == FeatureGeometry::Line) {
-            if (!m_lineIndex.emplace(object.oid, m_objects.size()).second) {
-                report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                       where(section, object.line) + ": line OID " + std::to_string(object.oid) +
-                           " appears twice; references use the first");
-            }
+            // OIDs may repeat across tables; that matters only where a polygon refers to one.
+            if (!m_lineIndex.emplace(object.oid, m_objects.size()).second)
+                m_ambiguousLines.insert(object.oid);
         }
         if (kind == FeatureGeometry::Polygon)
             m_polygonIndex.emplace(object.oid, m_objects.size());
@@ -1198,6 +1197,10 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         }
         const Object& line = m_objects[it->second];
         m_referencedLines.insert(oid);
+        if (m_ambiguousLines.count(oid))
+            report(Issue::Severity::Warning, layer, object.oid,
+                   at + " references line OID " + std::to_string(oid) +
+                       ", which LineBegin holds more than once; the first is used");
         if (line.dropped || line.parts.empty()) {
             report(Issue::Severity::Warning, layer, object.oid,
                    "geometry skipped: " + at + " references line OID " + std::to_string(oid) +
