@@ -586,7 +586,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         report(Issue::Severity::Warning, -1, noCrs + "; the layer has no coordinate system");
     for (const std::string& warning : crs.warnings)
         report(Issue::Severity::Warning, -1, warning);
-    if (crs.crs.isEmpty() && options.requireCrs) {
+    // A table without geometry (a VCT attribute-only table) has no coordinates to place.
+    const bool hasGeometry = layer.GetLayerDefn()->GetGeomFieldCount() > 0;
+    if (crs.crs.isEmpty() && options.requireCrs && hasGeometry) {
         std::string message = "the layer has no coordinate system (" + noCrs + ")";
         if (crs.proposal)
             message += "; " + crs.proposal->reason + ". Confirm it with --s-srs EPSG:" +
