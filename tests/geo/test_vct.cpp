@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 using namespace parkatlas::geo;
 
@@ -56,6 +57,15 @@ bool mentions(const IssueList& issues, const std::string& text, std::int64_t fid
         if (issue.message.find(text) != std::string::npos && (fid == -2 || issue.fid == fid))
             return true;
     return false;
+}
+
+/// UTF-8 text as the GBK bytes a VCT holds.
+std::string toUtf8ToGbkForTest(const std::string& utf8)
+{
+    char* gbk = CPLRecode(utf8.c_str(), CPL_ENC_UTF8, "CP936");
+    std::string out = gbk;
+    CPLFree(gbk);
+    return out;
 }
 
 std::string allIssues(const IssueList& issues)
@@ -367,4 +377,146 @@ TEST(VctTest, EveryPrefixOfAFileReadsWithoutCrashingOrHanging)
         }
     }
     std::filesystem::remove(path);
+}
+
+// ------------------------------------------------------------------------------------ writer
+
+#include "geo/io/vct_writer.h"
+#include "geo/model/park.h"
+#include "geo/model/role.h"
+
+namespace {
+
+std::string scratchPath(const std::string& name)
+{
+    return (std::filesystem::temp_directory_path() /
+            ("vct_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
+}
+
+std::string readBytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+} // namespace
+
+TEST(VctWriterTest, SampleParkRoundTripsWithTheSameFeaturesTextAndEllipsoidalAreas)
+{
+    const std::string gpkg = std::string(PARKATLAS_SAMPLE_DIR) + "/park.gpkg";
+    const std::string vct = scratchPath("park.vct");
+    IssueList issues;
+    const auto written = writeVct(listLayers(gpkg), vct, {}, issues);
+    EXPECT_EQ(issues.count(Issue::Severity::Warning), 0u) << allIssues(issues);
+    ASSERT_EQ(written.size(), listLayers(gpkg).size());
+    // GBK text, the head's parameters.
+    const std::string bytes = readBytes(vct);
+    EXPECT_NE(bytes.find("Parameters:114,1,500000,0,3,38"), std::string::npos);
+    EXPECT_NE(bytes.find(toUtf8ToGbkForTest("青鸾湖临港经济开发区")), std::string::npos);
+    EXPECT_FALSE(isValidUtf8(bytes));
+    // Written again without --overwrite: refused, unchanged.
+    EXPECT_THROW((void)writeVct(listLayers(gpkg), vct, {}, issues), IoError);
+
+    for (const LayerRef& ref : listLayers(gpkg)) {
+        IssueList readIssues;
+        const Layer original = readLayer(ref, {}, readIssues);
+        const Layer back = readLayer({vct, ref.layerName}, {}, readIssues);
+        EXPECT_EQ(readIssues.count(Issue::Severity::Warning), 0u) << allIssues(readIssues);
+        ASSERT_EQ(back.featureCount(), original.featureCount()) << ref.layerName;
+        EXPECT_EQ(back.fids, original.fids) << ref.layerName;
+        EXPECT_EQ(back.crs.epsg(), original.crs.epsg());
+        ASSERT_EQ(back.attributes.fields().size(), original.attributes.fields().size());
+        for (std::size_t row = 0; row < original.featureCount(); ++row)
+            for (std::size_t f = 0; f < original.attributes.fields().size(); ++f)
+                ASSERT_EQ(back.attributes.text(row, static_cast<int>(f)),
+                          original.attributes.text(row, static_cast<int>(f)))
+                    << ref.layerName << " row " << row << " field "
+                    << original.attributes.fields()[f].name;
+        if (original.geometry.kind() != GeometryKind::Polygon)
+            continue;
+        AreaCalculator calculator(original.crs);
+        for (std::size_t i = 0; i < original.featureCount(); ++i) {
+            const double a = calculator.areaM2(original.geometry, i);
+            const double b = calculator.areaM2(back.geometry, i);
+            EXPECT_NEAR(b, a, 1e-12 * std::max(1.0, a)) << ref.layerName << " fid "
+                                                        << original.fids[i];
+        }
+    }
+    std::filesystem::remove(vct);
+}
+
+TEST(VctWriterTest, CommasBecomeFullWidthDatesYyyymmddAndTablesWithoutGeometryStayTables)
+{
+    const std::string geojson = scratchPath("in.geojson");
+    {
+        std::ofstream out(geojson);
+        out << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4547"}},
+"features":[{"type":"Feature","properties":{"QLR":"张三,李四","DJSJ":"2024/06/30","N":3},
+"geometry":{"type":"Point","coordinates":[500000.5,3374000.25]}}]})";
+    }
+    const std::string vct = scratchPath("out.vct");
+    IssueList issues;
+    (void)writeVct(listLayers(geojson), vct, {}, issues);
+    const std::string bytes = readBytes(vct);
+    EXPECT_NE(bytes.find(toUtf8ToGbkForTest("张三，李四")), std::string::npos);
+    EXPECT_NE(bytes.find("500000.5,3374000.25"), std::string::npos);
+    auto opened = open(vct);
+    OGRLayer* layer = opened->dataset->GetLayer(0);
+    ASSERT_NE(layer, nullptr);
+    OGRFeatureUniquePtr feature(layer->GetNextFeature());
+    ASSERT_NE(feature, nullptr);
+    EXPECT_STREQ(feature->GetFieldAsString("QLR"), "张三，李四");
+    EXPECT_EQ(feature->GetFieldAsInteger("N"), 3);
+    std::filesystem::remove(vct);
+    std::filesystem::remove(geojson);
+
+    // A VCT with an attribute-only table and an annotation layer, written again as VCT.
+    const std::string again = scratchPath("again.vct");
+    (void)writeVct(listLayers(kVct + "direct_zone_prefix.vct"), again, {}, issues);
+    auto reread = open(again);
+    EXPECT_EQ(reread->head.crs.epsg(), 4526);
+    OGRLayer* table = reread->dataset->GetLayerByName("QSDWDMB");
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->GetGeomType(), wkbNone);
+    EXPECT_EQ(table->GetFeatureCount(), 2);
+    OGRLayer* dltb = reread->dataset->GetLayerByName("DLTB");
+    ASSERT_NE(dltb, nullptr);
+    EXPECT_STREQ(dltb->GetMetadataItem("VCT_FEATURE_CODE"), "1001000000");
+    OGRFeatureUniquePtr first(dltb->GetFeature(101));
+    int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
+    float ss = 0;
+    first->GetFieldAsDateTime(first->GetFieldIndex("GXSJ"), &y, &m, &d, &hh, &mm, &ss, &tz);
+    EXPECT_EQ(y * 10000 + m * 100 + d, 20240630);
+    EXPECT_NE(readBytes(again).find("20240630"), std::string::npos);
+    std::filesystem::remove(again);
+}
+
+TEST(VctFieldNamesTest, SurveyAndCadastreFieldsMapToTheContract)
+{
+    IssueList issues;
+    for (const auto& [path, layer, id, owner, landUse] :
+         std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>>{
+             {kVct + "indirect.vct", "ZD", "ZDDM", "QLR", "YT"},
+             {kVct + "direct_no_prefix.vct", "DLTB", "TBBH", "QSDWMC", "DLBM"}}) {
+        const Layer read = readLayer({path, layer}, {}, issues);
+        const std::vector<int> resolved =
+            resolveContractFields(Role::Parcels, read.attributes, {});
+        const auto& fields = contractFields(Role::Parcels);
+        auto resolvedName = [&](const std::string& contract) -> std::string {
+            for (std::size_t i = 0; i < fields.size(); ++i)
+                if (fields[i].name == contract && resolved[i] >= 0)
+                    return read.attributes.fields()[static_cast<std::size_t>(resolved[i])].name;
+            return "";
+        };
+        EXPECT_EQ(resolvedName("parcel_id"), id) << layer;
+        EXPECT_EQ(resolvedName("owner"), owner) << layer;
+        EXPECT_EQ(resolvedName("land_use"), landUse) << layer;
+    }
+    EXPECT_EQ(roleFromLayerName("ZD"), Role::Parcels);
+    EXPECT_EQ(roleFromLayerName("ZDJBXX"), Role::Parcels);
+    EXPECT_EQ(roleFromLayerName("YJJBNTBHTB"), Role::Protected);
+    EXPECT_EQ(roleFromLayerName("STBHHX"), Role::Protected);
+    EXPECT_EQ(roleFromLayerName("DLTB"), std::nullopt);
+    EXPECT_EQ(roleFromLayerName("JSYDGZQ"), std::nullopt);
 }
