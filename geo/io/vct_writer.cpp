@@ -295,7 +295,7 @@ std::vector<VctWrittenTable> writeVct(const std::vector<LayerRef>& layers,
 
     // Feature codes, tables, objects and rows.
     std::string featureCodes, tableStructures;
-    std::string points, lines, polygons, attributes;
+    std::string points, lines, polygons, annotations, attributes;
     Envelope extent;
     std::vector<VctWrittenTable> written;
     std::map<std::string, int> usedTables;
@@ -341,10 +341,17 @@ std::vector<VctWrittenTable> writeVct(const std::vector<LayerRef>& layers,
         done.table = table;
         done.sourceEncoding = source.encoding;
         done.crsLabel = target.isEmpty() ? std::string("none") : target.label();
+        // A point layer read from a VCT annotation section goes back there, with its text.
+        const char* vctGeometry = layer.GetMetadataItem("VCT_GEOMETRY");
+        const int textField = definition->GetFieldIndex("text");
+        const int angleField = definition->GetFieldIndex("angle");
+        const bool annotation = kind == Kind::Point && textField >= 0 && vctGeometry &&
+                                EQUAL(vctGeometry, "Annotation");
         if (kind != Kind::None) {
             done.featureCode = code;
             featureCodes += encode(safeName(code) + "," + safeText(codeName) + "," +
-                                   kindName(kind) + ",0,0,0," + table) +
+                                   (annotation ? "Annotation" : kindName(kind)) + ",0,0,0," +
+                                   table) +
                             "\r\n";
         }
         tableStructures += encode(table + "," + std::to_string(definition->GetFieldCount()) +
@@ -419,7 +426,18 @@ std::vector<VctWrittenTable> writeVct(const std::vector<LayerRef>& layers,
                 const OGRwkbGeometryType flat = wkbFlatten(geometry->getGeometryType());
                 const std::string header = oidText + "\r\n" + encode(safeName(code)) +
                                            "\r\nUnknown\r\n1\r\n";
-                if (kind == Kind::Point) {
+                if (annotation) {
+                    const OGRPoint* p = flat == wkbPoint
+                                            ? geometry->toPoint()
+                                            : geometry->toMultiPoint()->getGeometryRef(0);
+                    annotations += header;
+                    annotations += encode(safeText(feature->GetFieldAsString(textField))) + "\r\n";
+                    annotations += number(p->getX()) + "," + number(p->getY());
+                    if (angleField >= 0 && feature->IsFieldSetAndNotNull(angleField))
+                        annotations += "," + number(feature->GetFieldAsDouble(angleField));
+                    annotations += "\r\n0\r\n\r\n";
+                    extent.expand(p->getX(), p->getY());
+                } else if (kind == Kind::Point) {
                     std::vector<const OGRPoint*> parts;
                     if (flat == wkbPoint)
                         parts.push_back(geometry->toPoint());
@@ -571,7 +589,7 @@ std::vector<VctWrittenTable> writeVct(const std::vector<LayerRef>& layers,
         out << "PointBegin\r\n" << points << "PointEnd\r\n\r\n";
         out << "LineBegin\r\n" << lines << "LineEnd\r\n\r\n";
         out << "PolygonBegin\r\n" << polygons << "PolygonEnd\r\n\r\n";
-        out << "AnnotationBegin\r\nAnnotationEnd\r\n\r\n";
+        out << "AnnotationBegin\r\n" << annotations << "AnnotationEnd\r\n\r\n";
         out << "AttributeBegin\r\n" << attributes << "AttributeEnd\r\n";
     });
     return written;

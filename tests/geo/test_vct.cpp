@@ -489,6 +489,13 @@ TEST(VctWriterTest, CommasBecomeFullWidthDatesYyyymmddAndTablesWithoutGeometrySt
     first->GetFieldAsDateTime(first->GetFieldIndex("GXSJ"), &y, &m, &d, &hh, &mm, &ss, &tz);
     EXPECT_EQ(y * 10000 + m * 100 + d, 20240630);
     EXPECT_NE(readBytes(again).find("20240630"), std::string::npos);
+    OGRLayer* labels = reread->dataset->GetLayerByName("ZJ");
+    ASSERT_NE(labels, nullptr);
+    EXPECT_STREQ(labels->GetMetadataItem("VCT_GEOMETRY"), "Annotation");
+    OGRFeatureUniquePtr label(labels->GetFeature(401));
+    ASSERT_NE(label, nullptr);
+    EXPECT_STREQ(label->GetFieldAsString("text"), "光谷工业园");
+    EXPECT_DOUBLE_EQ(label->GetFieldAsDouble("angle"), 15.5);
     std::filesystem::remove(again);
 }
 
