@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 namespace parkatlas::geo {
@@ -114,6 +115,40 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
     return "no GDAL driver recognises it as vector data";
 }
 
+/// A copy of an in-memory dataset (layers, fields, features with their ids, metadata).
+GDALDatasetUniquePtr copyInMemory(GDALDataset& source)
+{
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("Memory");
+    if (!driver)
+        throw IoError("GDAL's in-memory vector driver is missing", {});
+    GDALDatasetUniquePtr copy(driver->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+    if (!copy)
+        throw IoError("cannot create an in-memory dataset", {});
+    copy->SetMetadata(source.GetMetadata());
+    copy->SetMetadata(source.GetMetadata(kReaderIssuesDomain), kReaderIssuesDomain);
+    for (OGRLayer* layer : source.GetLayers()) {
+        OGRFeatureDefn* definition = layer->GetLayerDefn();
+        OGRLayer* target = copy->CreateLayer(layer->GetName(), layer->GetSpatialRef(),
+                                             layer->GetGeomType(), nullptr);
+        if (!target)
+            throw IoError("cannot copy an in-memory layer", {{}, layer->GetName(), -1, {}});
+        target->SetMetadata(layer->GetMetadata());
+        for (int i = 0; i < definition->GetFieldCount(); ++i)
+            if (target->CreateField(definition->GetFieldDefn(i)) != OGRERR_NONE)
+                throw IoError("cannot copy an in-memory layer", {{}, layer->GetName(), -1, {}});
+        layer->ResetReading();
+        for (auto& feature : *layer) {
+            OGRFeatureUniquePtr copied(OGRFeature::CreateFeature(target->GetLayerDefn()));
+            copied->SetFrom(feature.get(), TRUE);
+            copied->SetFID(feature->GetFID());
+            if (target->CreateFeature(copied.get()) != OGRERR_NONE)
+                throw IoError("cannot copy an in-memory feature",
+                              {{}, layer->GetName(), feature->GetFID(), {}});
+        }
+    }
+    return copy;
+}
+
 } // namespace
 
 EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options)
@@ -149,8 +184,25 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
     if (isVctPath(path)) {
         // GDAL has no GB/T 17798 driver: ours reads it into memory. What it finds wrong with
         // the data travels with the dataset (readerIssues) to whoever reads its layers.
+        // Commands open a source once to list it and once per layer: the last file read is
+        // kept, and each open gets its own copy (a GDAL dataset serves one thread).
+        const EncodingChoice chosen = encoding.name.empty() ? chooseVctEncoding(path) : encoding;
+        VSIStatBufL stat;
+        const bool stated = VSIStatL(path.c_str(), &stat) == 0;
+        const std::string key = path + "\n" + chosen.name + "\n" +
+                                (stated ? std::to_string(stat.st_size) + "/" +
+                                              std::to_string(stat.st_mtime)
+                                        : std::string());
+        static std::mutex cacheMutex;
+        static std::string cachedKey;
+        static GDALDatasetUniquePtr cached;
+        if (stated) {
+            std::lock_guard<std::mutex> lock(cacheMutex);
+            if (cached && cachedKey == key)
+                return copyInMemory(*cached);
+        }
         IssueList issues;
-        GDALDatasetUniquePtr dataset = readVct(path, encoding, issues);
+        GDALDatasetUniquePtr dataset = readVct(path, chosen, issues);
         CPLStringList items;
         int index = 0;
         for (const Issue& issue : issues.issues())
@@ -161,6 +213,11 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
                              issue.message)
                                 .c_str());
         dataset->SetMetadata(items.List(), kReaderIssuesDomain);
+        if (stated) {
+            std::lock_guard<std::mutex> lock(cacheMutex);
+            cachedKey = key;
+            cached = copyInMemory(*dataset);
+        }
         return dataset;
     }
     if (lowerExtension(path) == ".vct")

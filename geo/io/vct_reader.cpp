@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace parkatlas::geo {
 
@@ -101,7 +102,8 @@ std::optional<std::int64_t> parseInteger(std::string_view text)
 /// The section keywords, so that a truncated object stops at the next section.
 bool isSectionKeyword(std::string_view line)
 {
-    if (line.size() < 7)
+    // Most lines are numbers or coordinates: reject them before any work.
+    if (line.size() < 7 || !std::isalpha(static_cast<unsigned char>(line[0])))
         return false;
     const std::string u = upper(line);
     auto endsWith = [&](std::string_view suffix) {
@@ -353,8 +355,8 @@ private:
     std::unordered_map<std::int64_t, std::size_t> m_lineIndex;    // line OID → object
     std::unordered_map<std::int64_t, std::size_t> m_polygonIndex; // polygon OID → object
     std::map<std::string, std::map<std::int64_t, AttributeRow>> m_rows; // upper table → rows
-    std::set<std::int64_t> m_referencedLines;
-    std::set<std::int64_t> m_ambiguousLines; // line OIDs that appear more than once
+    std::unordered_set<std::int64_t> m_referencedLines;
+    std::unordered_set<std::int64_t> m_ambiguousLines; // line OIDs that appear more than once
     std::string m_currentLayer; // the table of the object being read, for its issues
     std::size_t m_reportCount = 0;
     double m_offsetX = 0, m_offsetY = 0;
@@ -964,9 +966,9 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
     const std::string endKeyword = upper(endName);
     const std::size_t start = m_reader.lineNumber();
     while (auto line = m_reader.next()) {
-        if (upper(*line) == endKeyword)
-            return;
         if (isSectionKeyword(*line)) {
+            if (upper(*line) == endKeyword)
+                return;
             m_reader.pushBack(*line);
             break;
         }
@@ -1599,7 +1601,7 @@ GDALDatasetUniquePtr VctParser::buildDataset()
         auto rowsIt = m_rows.find(upper(layout.name));
         std::map<std::int64_t, AttributeRow> noRows;
         auto& rows = rowsIt == m_rows.end() ? noRows : rowsIt->second;
-        std::set<std::int64_t> written;
+        std::unordered_set<std::int64_t> written;
         std::size_t withoutRow = 0;
         auto fill = [&](OGRFeature& feature, const AttributeRow& row, std::int64_t oid) {
             for (std::size_t i = 0; i < row.values.size() && i < fields.size(); ++i) {
