@@ -15,6 +15,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -248,6 +249,13 @@ private:
 };
 
 using Path = std::vector<double>; // interleaved x,y
+
+/// The OID a reference names (a negative reference is the object reversed).
+std::int64_t referencedOid(std::int64_t reference)
+{
+    return reference == std::numeric_limits<std::int64_t>::min() ? reference
+                                                                  : std::llabs(reference);
+}
 
 enum class FeatureGeometry { Point, Line, Polygon, Annotation, None, Unsupported };
 
@@ -1157,25 +1165,36 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         return !rings.empty();
     }
     if (object.indirectType == 22) {
-        if (depth > 16) {
-            report(Issue::Severity::Warning, layer, object.oid,
-                   "geometry skipped: " + at +
-                       ": polygons built from polygons nest too deep (a cycle?)");
-            return false;
-        }
-        for (std::int64_t reference : object.references) {
-            if (reference == 0)
-                continue;
-            auto it = m_polygonIndex.find(std::llabs(reference));
-            if (it == m_polygonIndex.end()) {
-                report(Issue::Severity::Warning, layer, object.oid,
-                       "geometry skipped: " + at + " references polygon OID " +
-                           std::to_string(std::llabs(reference)) +
-                           ", which PolygonBegin does not hold");
-                return false;
+        // The polygons it is made of, each once however often and however deep it is named
+        // (so references that loop, or name the same polygons again and again, cost nothing).
+        const std::size_t self = static_cast<std::size_t>(&object - m_objects.data());
+        std::vector<std::size_t> pending{self}, parts;
+        std::unordered_set<std::size_t> seen{self};
+        while (!pending.empty()) {
+            const Object& current = m_objects[pending.back()];
+            pending.pop_back();
+            for (std::int64_t reference : current.references) {
+                if (reference == 0)
+                    continue;
+                auto it = m_polygonIndex.find(referencedOid(reference));
+                if (it == m_polygonIndex.end()) {
+                    report(Issue::Severity::Warning, layer, object.oid,
+                           "geometry skipped: " + at + " references polygon OID " +
+                               std::to_string(referencedOid(reference)) +
+                               ", which PolygonBegin does not hold");
+                    return false;
+                }
+                if (!seen.insert(it->second).second)
+                    continue;
+                if (m_objects[it->second].indirectType == 22)
+                    pending.push_back(it->second);
+                else
+                    parts.push_back(it->second);
             }
-            Object& part = m_objects[it->second];
-            if (&part == &object || part.dropped || !ringsOfPolygon(part, depth + 1, rings)) {
+        }
+        for (std::size_t index : parts) {
+            Object& part = m_objects[index];
+            if (part.dropped || !ringsOfPolygon(part, depth + 1, rings)) {
                 report(Issue::Severity::Warning, layer, object.oid,
                        "geometry skipped: " + at + " references polygon OID " +
                            std::to_string(part.oid) + ", which cannot be built");
@@ -1189,7 +1208,7 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
     for (std::int64_t reference : object.references) {
         if (reference == 0)
             continue; // separates rings; the stitching finds them itself
-        const std::int64_t oid = std::llabs(reference);
+        const std::int64_t oid = referencedOid(reference);
         auto it = m_lineIndex.find(oid);
         if (it == m_lineIndex.end()) {
             report(Issue::Severity::Warning, layer, object.oid,
@@ -1295,13 +1314,13 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
     if (object.indirectType == 100) {
         Path path;
         for (std::int64_t reference : object.references) {
-            auto it = m_lineIndex.find(std::llabs(reference));
+            auto it = m_lineIndex.find(referencedOid(reference));
             if (reference == 0 || it == m_lineIndex.end() ||
                 m_objects[it->second].indirectType == 100) {
                 report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
                        "geometry skipped: " + where(object.section, object.line) + ", OID " +
                            std::to_string(object.oid) + " references line OID " +
-                           std::to_string(std::llabs(reference)) +
+                           std::to_string(referencedOid(reference)) +
                            ", which LineBegin does not hold as a direct line");
                 return nullptr;
             }
@@ -1994,6 +2013,11 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
         return {};
     }
     double centralMeridian = p[0];
+    if (std::fabs(centralMeridian) >= 1e7) {
+        head.crsReason = "the central meridian " + head.parameters + " makes no sense";
+        warnings.push_back(head.crsReason + "; the layers have no coordinate system");
+        return {};
+    }
     if (centralMeridian >= 1000) { // DDDMMSS
         const double d = std::floor(centralMeridian / 10000);
         const double m = std::floor((centralMeridian - d * 10000) / 100);
@@ -2006,16 +2030,19 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
     const double scale = p.size() > k && std::isfinite(p[k]) && p[k] > 0.9 && p[k] <= 1.0
                              ? p[k]
                              : 1.0;
-    double falseEasting = p.size() > k + 1 && std::isfinite(p[k + 1]) ? p[k + 1] : 500000.0;
+    double falseEasting = p.size() > k + 1 && std::isfinite(p[k + 1]) && std::fabs(p[k + 1]) < 1e9
+                              ? p[k + 1]
+                              : 500000.0;
     const double falseNorthing = p.size() > k + 2 && std::isfinite(p[k + 2]) ? p[k + 2] : 0.0;
     int width = p.size() > k + 3 && (p[k + 3] == 3 || p[k + 3] == 6) ? static_cast<int>(p[k + 3])
                                                                       : 0;
-    const int zoneGiven =
-        p.size() > k + 4 && std::isfinite(p[k + 4]) ? static_cast<int>(p[k + 4]) : 0;
+    const int zoneGiven = p.size() > k + 4 && std::isfinite(p[k + 4]) && std::fabs(p[k + 4]) < 1000
+                              ? static_cast<int>(p[k + 4])
+                              : 0;
     // The zone number in the easting: the false easting says, the coordinates confirm.
     bool prefixed = falseEasting >= 1e6;
     int prefixZone = prefixed ? static_cast<int>(std::floor(falseEasting / 1e6)) : 0;
-    if (maxX > minX || minX != 0) {
+    if ((maxX > minX || minX != 0) && std::fabs(minX) < 1e9 && std::fabs(maxX) < 1e9) {
         const bool coordinatesPrefixed = minX >= 1e6 && maxX < 1e8;
         if (coordinatesPrefixed != prefixed) {
             const int zoneOfData = static_cast<int>(std::floor(minX / 1e6));

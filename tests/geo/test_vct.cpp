@@ -527,3 +527,38 @@ TEST(VctFieldNamesTest, SurveyAndCadastreFieldsMapToTheContract)
     EXPECT_EQ(roleFromLayerName("DLTB"), std::nullopt);
     EXPECT_EQ(roleFromLayerName("JSYDGZQ"), std::nullopt);
 }
+
+TEST(VctTest, PolygonsMadeOfPolygonsThatNameEachOtherOrRepeatEndQuickly)
+{
+    // 40 polygons, each made of the one before it named 50 times (and the first of the last):
+    // a walk that followed every name would never end.
+    std::string text = "HeadBegin\nDataMark:LANDUSE-VCT\nVersion:3.0\nCoordinateSystemType:C\n"
+                       "HeadEnd\nFeatureCodeBegin\n1,a,Polygon,0,0,0,T\nFeatureCodeEnd\n"
+                       "TableStructureBegin\nT,0\n0\nTableStructureEnd\nPolygonBegin\n"
+                       "1\n1\nx\n1\n5,5\n1\n11\n5\n0,0\n10,0\n10,10\n0,10\n0,0\n0\n";
+    for (int oid = 2; oid <= 40; ++oid) {
+        text += std::to_string(oid) + "\n1\nx\n100\n5,5\n22\n50\n";
+        for (int i = 0; i < 50; ++i)
+            text += std::to_string(oid - 1) + (i % 8 == 7 || i == 49 ? "\n" : ",");
+        text += "0\n";
+    }
+    text += "41\n1\nx\n100\n5,5\n22\n2\n42,40\n0\n42\n1\nx\n100\n5,5\n22\n1\n41\n0\nPolygonEnd\n";
+    const std::string path = scratchPath("cycle.vct");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+    }
+    auto opened = open(path);
+    OGRLayer* layer = opened->dataset->GetLayerByName("T");
+    ASSERT_NE(layer, nullptr);
+    OGRFeatureUniquePtr last(layer->GetFeature(40));
+    ASSERT_NE(last, nullptr);
+    ASSERT_NE(last->GetGeometryRef(), nullptr);
+    EXPECT_DOUBLE_EQ(OGR_G_Area(OGRGeometry::ToHandle(last->GetGeometryRef())), 100.0);
+    // 41 and 42 name each other (and 40): built from what they reach, each once.
+    OGRFeatureUniquePtr looping(layer->GetFeature(41));
+    ASSERT_NE(looping, nullptr);
+    ASSERT_NE(looping->GetGeometryRef(), nullptr);
+    EXPECT_DOUBLE_EQ(OGR_G_Area(OGRGeometry::ToHandle(looping->GetGeometryRef())), 100.0);
+    std::filesystem::remove(path);
+}
