@@ -191,7 +191,8 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
         const bool stated = VSIStatL(path.c_str(), &stat) == 0;
         const std::string key = path + "\n" + chosen.name + "\n" +
                                 (stated ? std::to_string(stat.st_size) + "/" +
-                                              std::to_string(stat.st_mtime)
+                                              std::to_string(stat.st_mtim.tv_sec) + "." +
+                                              std::to_string(stat.st_mtim.tv_nsec)
                                         : std::string());
         static std::mutex cacheMutex;
         static std::string cachedKey;
