@@ -1996,7 +1996,12 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
                              projection.find("TRANSVERSE") != std::string::npos ||
                              projection.find("横轴墨卡托") != std::string::npos ||
                              projection.find("TM") == 0 || projection.find("UTM") != std::string::npos;
-    if (!gaussKruger) {
+    // A name that did not decode (the wrong encoding) still has Gauss-Krüger's parameters.
+    const bool unreadable = head.projection.find("\xEF\xBF\xBD") != std::string::npos;
+    if (!gaussKruger && unreadable)
+        warnings.push_back("the projection's name cannot be read in this text encoding; its "
+                           "parameters are taken as Gauss-Krüger's");
+    if (!gaussKruger && !unreadable) {
         head.crsReason = "the projection '" + head.projection + "' is not Gauss-Krüger";
         warnings.push_back(head.crsReason + "; the layers have no coordinate system");
         return {};
