@@ -444,6 +444,17 @@ void VctParser::readHead()
                where("HeadBegin", headLine) + ": the head has no 'HeadEnd'");
     if (m_head.dataMark.empty())
         report(Issue::Severity::Note, {}, -1, "the head has no DataMark");
+    // The 1999 layout (CNSDTF-VCT 1.0, its topology flags and objects without a type line) and
+    // the early land variants' annotations (font, colour …) differ from the 2007 one read here.
+    const std::string mark = upper(m_head.dataMark);
+    const std::string version = upper(m_head.version);
+    const bool layout1999 = mark.rfind("CNSDTF", 0) == 0 && version.find("2007") == std::string::npos &&
+                            (version.empty() || version[0] == '1');
+    if (layout1999 || mark == "LANDUSE-DAT" || mark == "LANDUSE.VCT" || mark == "CADASTRE.VCT")
+        report(Issue::Severity::Warning, {}, -1,
+               "the head says " + m_head.dataMark + " " + m_head.version +
+                   ", an older layout than GB/T 17798-2007's, which is what is read here: "
+                   "objects may be misread (each is reported)");
 }
 
 // ----------------------------------------------------------------------------- structure
