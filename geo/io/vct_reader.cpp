@@ -1705,7 +1705,7 @@ GDALDatasetUniquePtr VctParser::buildDataset()
                 }
             }
         };
-        for (const Object& object : m_objects) {
+        for (Object& object : m_objects) {
             if (!codes.count(object.code))
                 continue;
             if (object.kind == FeatureGeometry::Line && !m_codes.count(object.code))
@@ -1721,7 +1721,8 @@ GDALDatasetUniquePtr VctParser::buildDataset()
             else
                 feature->SetFID(object.oid);
             if (object.geometry && type != wkbNone) {
-                OGRGeometry* geometry = object.geometry->clone();
+                // Each object goes to one layer: its geometry moves there.
+                OGRGeometry* geometry = object.geometry.release();
                 if (srs)
                     geometry->assignSpatialReference(srs);
                 if (multi && !OGR_GT_IsSubClassOf(geometry->getGeometryType(),
