@@ -15,16 +15,18 @@ int runConvert(const std::vector<std::string>& args)
 {
     CommandLine cli("convert",
                     "SOURCE DEST [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
-                    "[--overwrite]",
+                    "[--vct-encoding ENC] [--overwrite]",
                     "Converts every layer of SOURCE into DEST, decoding legacy text (GBK …) per "
                     "file and writing UTF-8. The format of DEST follows its extension (.gpkg, "
-                    ".geojson, .shp, .fgb, .kml, .csv, .dxf; no extension: a folder of "
-                    "shapefiles). DEST is written under a temporary name and renamed into "
+                    ".geojson, .shp, .fgb, .kml, .csv, .dxf, .vct (GB/T 17798 exchange file, "
+                    "GBK); no extension: a folder of shapefiles). DEST is written under a temporary name and renamed into "
                     "place when complete; it may never be the input.");
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addPositional("DEST", "the file or folder to write");
     addSourceOptions(cli);
     cli.addOption("t-srs", "CRS", "reproject into CRS (EPSG:4547, EPSG:4490 …)");
+    cli.addOption("vct-encoding", "ENC",
+                  "text encoding of a .vct DEST (default GBK; GB18030, UTF-8 …)");
     cli.addFlag("overwrite", "replace DEST if it exists");
     cli.parse(args);
     if (cli.helpRequested()) {
@@ -35,6 +37,7 @@ int runConvert(const std::vector<std::string>& args)
     options.open = openOptionsFrom(cli);
     options.targetSrs = cli.value("t-srs");
     options.overwrite = cli.has("overwrite");
+    options.vctEncoding = cli.value("vct-encoding");
     ProgressBar bar("converting");
     options.progress = [&bar](double done) { return bar.update(done); };
 

@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/gdal_open.h"
+#include "geo/io/vct_writer.h"
 #include "geo/issue.h"
 
 #include <gdal_utils.h>
@@ -44,11 +45,13 @@ OutputFormat formatFor(const fs::path& destination)
         {".fgb", {"FlatGeobuf", false, true}}, {".kml", {"KML", false, false}},
         {".csv", {"CSV", false, true}},        {".dxf", {"DXF", false, true}},
         {".sqlite", {"SQLite", false, false}},
+        {".vct", {"VCT", false, false}}, // ours: vct_writer.h
     };
     auto it = kFormats.find(ext);
     if (it == kFormats.end())
         throw IoError("cannot tell the output format from the extension '" + ext +
-                          "' (use .gpkg, .geojson, .shp, .fgb, .kml, .csv, .dxf, or a folder name)",
+                          "' (use .gpkg, .geojson, .shp, .fgb, .kml, .csv, .dxf, .vct, or a folder "
+                      "name)",
                       {destination.string(), {}, -1, {}});
     return it->second;
 }
@@ -186,6 +189,30 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec))
         throw IoError("the destination's folder does not exist", {destination, {}, -1, {}});
+    if (format.driver == "VCT") {
+        // GDAL writes no GB/T 17798: our writer does, atomically like the rest.
+        VctWriteOptions vct;
+        vct.open = options.open;
+        vct.targetSrs = options.targetSrs;
+        vct.overwrite = options.overwrite;
+        if (!options.vctEncoding.empty())
+            vct.encoding = options.vctEncoding;
+        if (!isKnownEncoding(vct.encoding))
+            throw IoError("unknown text encoding '" + vct.encoding + "' for the VCT file",
+                          {destination, {}, -1, {}});
+        std::vector<ConvertedLayer> converted;
+        for (const VctWrittenTable& table : writeVct(refs, destination, vct, issues)) {
+            ConvertedLayer done;
+            done.sourceDataset = table.sourceDataset;
+            done.sourceLayer = table.sourceLayer;
+            done.targetLayer = table.table;
+            done.featureCount = table.featureCount;
+            done.encoding = table.sourceEncoding;
+            done.crsLabel = table.crsLabel;
+            converted.push_back(std::move(done));
+        }
+        return converted;
+    }
     // Hidden, beside DEST (same file system, so the final rename is atomic). What killed runs
     // left under such names goes first.
     removeStaleTemporaries(dest);
@@ -223,6 +250,10 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
             if (!layer)
                 throw IoError("layer disappeared while converting",
                               {ref.datasetPath, ref.layerName, -1, {}});
+            for (Issue& issue : readerIssues(*input, ref.layerName)) {
+                issue.path = ref.datasetPath;
+                issues.report(std::move(issue));
+            }
             const bool hasCrs = layer->GetSpatialRef() != nullptr;
 
             std::string targetName = ref.layerName;

@@ -13,6 +13,7 @@ struct ConvertOptions {
     OpenOptions open;
     std::string targetSrs;  // --t-srs; empty keeps each layer's CRS
     bool overwrite = false; // replace an existing DEST (never an input)
+    std::string vctEncoding; // the text encoding of a .vct DEST (empty: GBK)
     ProgressCallback progress;
 };
 
@@ -26,8 +27,8 @@ struct ConvertedLayer {
 };
 
 /// Converts every layer of `source` (see listLayers) into `destination`, whose format follows
-/// its extension (.gpkg, .geojson, .shp, .fgb, .kml, .csv, .dxf; a name without extension is a
-/// folder of shapefiles). Text is decoded per source file as decided by encodingForDataset and
+/// its extension (.gpkg, .geojson, .shp, .fgb, .kml, .csv, .dxf, .vct (GB/T 17798, through
+/// writeVct); a name without extension is a folder of shapefiles). Text is decoded per source file as decided by encodingForDataset and
 /// written as UTF-8 (shapefiles get a .cpg saying so). Atomic: everything is written under a
 /// temporary name beside DEST and renamed into place only when complete, so an interrupted or
 /// failed run leaves DEST as it was. DEST may never be one of the inputs. Throws IoError,

@@ -4,6 +4,7 @@
 #include "geo/error.h"
 #include "geo/io/gdal_open.h"
 #include "geo/io/shapefile_reader.h"
+#include "geo/io/vct_reader.h"
 #include "geo/issue.h"
 #include "geo/store/pg_connection.h"
 
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 namespace parkatlas::geo {
@@ -28,6 +30,12 @@ std::string lowerExtension(const std::string& path)
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext;
+}
+
+/// A GB/T 17798 VCT file (not one of Idrisi's .vct, which GDAL reads).
+bool isVctPath(const std::string& path)
+{
+    return lowerExtension(path) == ".vct" && isVctFile(path);
 }
 
 bool isShapefilePath(const std::string& path)
@@ -107,6 +115,40 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
     return "no GDAL driver recognises it as vector data";
 }
 
+/// A copy of an in-memory dataset (layers, fields, features with their ids, metadata).
+GDALDatasetUniquePtr copyInMemory(GDALDataset& source)
+{
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("Memory");
+    if (!driver)
+        throw IoError("GDAL's in-memory vector driver is missing", {});
+    GDALDatasetUniquePtr copy(driver->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+    if (!copy)
+        throw IoError("cannot create an in-memory dataset", {});
+    copy->SetMetadata(source.GetMetadata());
+    copy->SetMetadata(source.GetMetadata(kReaderIssuesDomain), kReaderIssuesDomain);
+    for (OGRLayer* layer : source.GetLayers()) {
+        OGRFeatureDefn* definition = layer->GetLayerDefn();
+        OGRLayer* target = copy->CreateLayer(layer->GetName(), layer->GetSpatialRef(),
+                                             layer->GetGeomType(), nullptr);
+        if (!target)
+            throw IoError("cannot copy an in-memory layer", {{}, layer->GetName(), -1, {}});
+        target->SetMetadata(layer->GetMetadata());
+        for (int i = 0; i < definition->GetFieldCount(); ++i)
+            if (target->CreateField(definition->GetFieldDefn(i)) != OGRERR_NONE)
+                throw IoError("cannot copy an in-memory layer", {{}, layer->GetName(), -1, {}});
+        layer->ResetReading();
+        for (auto& feature : *layer) {
+            OGRFeatureUniquePtr copied(OGRFeature::CreateFeature(target->GetLayerDefn()));
+            copied->SetFrom(feature.get(), TRUE);
+            copied->SetFID(feature->GetFID());
+            if (target->CreateFeature(copied.get()) != OGRERR_NONE)
+                throw IoError("cannot copy an in-memory feature",
+                              {{}, layer->GetName(), feature->GetFID(), {}});
+        }
+    }
+    return copy;
+}
+
 } // namespace
 
 EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options)
@@ -125,6 +167,8 @@ EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOpti
         }
         return chooseDbfEncoding(dbf, options.encoding);
     }
+    if (isVctPath(datasetPath))
+        return chooseVctEncoding(datasetPath, options.encoding);
     const std::string ext = lowerExtension(datasetPath);
     if (ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".fgb" || ext == ".sqlite")
         return {"UTF-8", EncodingChoice::Origin::Format, "the format is always UTF-8"};
@@ -137,6 +181,57 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
                                        GdalErrorCapture& errors)
 {
     ensureGdal();
+    if (isVctPath(path)) {
+        // GDAL has no GB/T 17798 driver: ours reads it into memory. What it finds wrong with
+        // the data travels with the dataset (readerIssues) to whoever reads its layers.
+        // Commands open a source once to list it and once per layer: the last file read is
+        // kept, and each open gets its own copy (a GDAL dataset serves one thread).
+        const EncodingChoice chosen = encoding.name.empty() ? chooseVctEncoding(path) : encoding;
+        VSIStatBufL stat;
+        const bool stated = VSIStatL(path.c_str(), &stat) == 0;
+        const std::string key = path + "\n" + chosen.name + "\n" +
+                                (stated ? std::to_string(stat.st_size) + "/" +
+                                              std::to_string(stat.st_mtim.tv_sec) + "." +
+                                              std::to_string(stat.st_mtim.tv_nsec)
+                                        : std::string());
+        static std::mutex cacheMutex;
+        static std::string cachedKey;
+        static GDALDatasetUniquePtr cached;
+        if (stated) {
+            std::lock_guard<std::mutex> lock(cacheMutex);
+            if (cached && cachedKey == key)
+                return copyInMemory(*cached);
+        }
+        IssueList issues;
+        GDALDatasetUniquePtr dataset = readVct(path, chosen, issues);
+        CPLStringList items;
+        int index = 0;
+        for (const Issue& issue : issues.issues())
+            // Numbered keys: GDAL keeps a domain's items sorted, and the order is the file's.
+            items.AddString((CPLSPrintf("%08d=", ++index) +
+                             std::to_string(static_cast<int>(issue.severity)) + "\t" +
+                             std::to_string(issue.fid) + "\t" + issue.layer + "\t" +
+                             issue.message)
+                                .c_str());
+        dataset->SetMetadata(items.List(), kReaderIssuesDomain);
+        if (stated) {
+            std::lock_guard<std::mutex> lock(cacheMutex);
+            cachedKey = key;
+            cached = copyInMemory(*dataset);
+        }
+        return dataset;
+    }
+    if (lowerExtension(path) == ".vct")
+        // Not ours: GDAL's Idrisi driver may know it.
+        if (VSIStatBufL stat; VSIStatL(path.c_str(), &stat) == 0 && stat.st_size > 0) {
+            GDALDatasetUniquePtr idrisi(GDALDataset::Open(
+                path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+            if (!idrisi)
+                throw IoError("this is not a VCT file (GB/T 17798: its first line is not "
+                              "'HeadBegin') nor an Idrisi vector file",
+                              {path, {}, -1, {}});
+            return idrisi;
+        }
     CPLStringList openOptions;
     if (isShapefilePath(path) && !encoding.name.empty())
         openOptions.SetNameValue("ENCODING", encoding.name.c_str());
@@ -148,7 +243,41 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
     return dataset;
 }
 
+std::vector<Issue> readerIssues(GDALDataset& dataset, const std::string& layerName)
+{
+    std::vector<Issue> result;
+    const CPLStringList items(CSLDuplicate(dataset.GetMetadata(kReaderIssuesDomain)));
+    for (int i = 0; i < items.size(); ++i) {
+        std::string item = items[i];
+        item = item.substr(item.find('=') + 1);
+        const std::size_t a = item.find('\t');
+        const std::size_t b = a == std::string::npos ? a : item.find('\t', a + 1);
+        const std::size_t c = b == std::string::npos ? b : item.find('\t', b + 1);
+        if (c == std::string::npos)
+            continue;
+        Issue issue;
+        issue.severity = static_cast<Issue::Severity>(std::atoi(item.substr(0, a).c_str()));
+        issue.fid = std::atoll(item.substr(a + 1, b - a - 1).c_str());
+        issue.layer = item.substr(b + 1, c - b - 1);
+        issue.message = item.substr(c + 1);
+        issue.path = dataset.GetDescription();
+        // Issues of the file as a whole concern every layer.
+        if (!issue.layer.empty() && !EQUAL(issue.layer.c_str(), layerName.c_str()))
+            continue;
+        issue.layer = layerName;
+        result.push_back(std::move(issue));
+    }
+    return result;
+}
+
 namespace {
+
+std::string driverName(GDALDataset& dataset)
+{
+    if (const char* format = dataset.GetMetadataItem("PARKATLAS_FORMAT"))
+        return format;
+    return dataset.GetDriver() ? dataset.GetDriver()->GetDescription() : "";
+}
 
 GDALDatasetUniquePtr openVector(const std::string& path, const EncodingChoice& encoding,
                                 GdalErrorCapture& errors)
@@ -160,7 +289,7 @@ bool isVectorCandidate(const fs::path& path)
 {
     static const std::set<std::string> kExtensions = {
         ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml",
-        ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx"};
+        ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx", ".vct"};
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -440,7 +569,11 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, info.encoding, errors);
     OGRLayer& layer = layerByName(*dataset, ref);
     info.ref.layerName = layer.GetName();
-    info.driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    info.driver = driverName(*dataset);
+    for (Issue& issue : readerIssues(*dataset, info.ref.layerName)) {
+        issue.path = ref.datasetPath;
+        info.warnings.push_back(formatIssue(issue));
+    }
     info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
     info.kind = kindOf(layer.GetGeomType());
     info.featureCount = layer.GetFeatureCount(TRUE);
@@ -473,10 +606,14 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, result.encoding, errors);
     OGRLayer& layer = layerByName(*dataset, ref);
     result.name = layer.GetName();
-    const std::string driver = dataset->GetDriver() ? dataset->GetDriver()->GetDescription() : "";
+    const std::string driver = driverName(*dataset);
     auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message) {
         issues.report({severity, ref.datasetPath, result.name, fid, std::move(message)});
     };
+    for (Issue& issue : readerIssues(*dataset, result.name)) {
+        issue.path = ref.datasetPath;
+        issues.report(std::move(issue));
+    }
     for (const auto& message : errors.take())
         report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
                message.text);
@@ -507,7 +644,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         report(Issue::Severity::Warning, -1, noCrs + "; the layer has no coordinate system");
     for (const std::string& warning : crs.warnings)
         report(Issue::Severity::Warning, -1, warning);
-    if (crs.crs.isEmpty() && options.requireCrs) {
+    // A table without geometry (a VCT attribute-only table) has no coordinates to place.
+    const bool hasGeometry = layer.GetLayerDefn()->GetGeomFieldCount() > 0;
+    if (crs.crs.isEmpty() && options.requireCrs && hasGeometry) {
         std::string message = "the layer has no coordinate system (" + noCrs + ")";
         if (crs.proposal)
             message += "; " + crs.proposal->reason + ". Confirm it with --s-srs EPSG:" +

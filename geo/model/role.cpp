@@ -97,6 +97,14 @@ std::optional<Role> roleFromLayerName(std::string_view name)
         {"宗地", Role::Parcels},
         {"地块", Role::Parcels},
         {"zd", Role::Parcels},
+        // 不动产/地籍 database tables (宗地基本信息). 三调's DLTB (地类图斑) and JSYDGZQ
+        // (建设用地管制区) have no role by name: DLTB is land-use status, not the cadastre (a park
+        // with ZD would get two parcel layers), and a 管制区 layer mixes zones where building is
+        // allowed with zones where it is forbidden, so it is neither a plan nor a protected
+        // area; a project file or the import's mapping assigns them.
+        {"zdjbxx", Role::Parcels},
+        {"zd_jbxx", Role::Parcels},
+        {"宗地基本信息", Role::Parcels},
         {"plan_zones", Role::PlanZones},
         {"plan_zone", Role::PlanZones},
         {"planzones", Role::PlanZones},
@@ -130,6 +138,12 @@ std::optional<Role> roleFromLayerName(std::string_view name)
         {"房屋", Role::Buildings},
         {"protected", Role::Protected},
         {"管控线", Role::Protected},
+        {"yjjbnt", Role::Protected},     // 永久基本农田
+        {"yjjbntbhtb", Role::Protected}, // 永久基本农田保护图斑 (三调)
+        {"永久基本农田", Role::Protected},
+        {"基本农田", Role::Protected},
+        {"stbhhx", Role::Protected}, // 生态保护红线
+        {"生态保护红线", Role::Protected},
         {"expansion", Role::Expansion},
         {"扩区", Role::Expansion},
         {"扩区方案", Role::Expansion},
@@ -146,15 +160,21 @@ const std::vector<ContractField>& contractFields(Role role)
     // 国土调查 / 地籍调查 style) and the Chinese column names that real ledgers use.
     static const std::map<Role, std::vector<ContractField>> kFields = {
         {Role::Boundary,
-         {{"name", {"MC", "名称", "园区名称"}},
+         {{"name", {"MC", "KFQMC", "名称", "园区名称", "开发区名称"}},
           {"kind", {"类型", "范围类型", "LX"}},
           {"subpark", {"片区", "园中园", "分区", "期"}},
           {"valid_from", {"生效日期", "批准日期", "PZRQ"}}}},
         {Role::Parcels,
-         {{"parcel_id", {"ZDDM", "DKBH", "ZDBH", "宗地代码", "宗地编号", "地块编号", "地块编码"}},
+         // 不动产/地籍 ZD (ZDDM, BDCDYH, QLR, YT) and 三调 DLTB (TBBH, QSDWMC, DLBM) names.
+         {{"parcel_id",
+           {"ZDDM", "DKBH", "ZDBH", "宗地代码", "宗地编号", "地块编号", "地块编码", "BDCDYH",
+            "不动产单元号", "TBBH", "图斑编号"}},
           {"owner",
-           {"QLR", "QSDWMC", "权利人", "土地使用权人", "使用权人", "企业名称", "单位名称"}},
-          {"land_use", {"YDDM", "DLBM", "TDYT", "用地代码", "用地性质", "地类编码", "土地用途"}},
+           {"QLR", "QLRMC", "QSDWMC", "权利人", "权利人名称", "土地使用权人", "使用权人",
+            "权属单位名称", "企业名称", "单位名称"}},
+          {"land_use",
+           {"YDDM", "DLBM", "TDYT", "YT", "PZYT", "SJYT", "用地代码", "用地性质", "地类编码",
+            "土地用途", "用途", "批准用途"}},
           {"supply_dt", {"GDRQ", "供地日期", "供地时间"}},
           {"agr_start", {"YDDGRQ", "约定动工日期", "约定开工日期", "约定动工"}},
           {"agr_finish", {"YDJGRQ", "约定竣工日期", "约定竣工"}},
@@ -163,7 +183,7 @@ const std::vector<ContractField>& contractFields(Role role)
           {"invest_tot", {"YDZTZ", "约定总投资", "总投资", "计划投资"}},
           {"invested", {"YWCTZ", "已完成投资", "完成投资", "实际投资"}},
           {"built_area", {"YKFMJ", "已开发面积", "已开发建设用地面积", "已建面积"}},
-          {"floor_area", {"ZJZMJ", "总建筑面积", "建筑面积"}},
+          {"floor_area", {"ZJZMJ", "JZZMJ", "总建筑面积", "建筑总面积", "建筑面积"}},
           {"tax", {"NSS", "年税收", "税收"}},
           {"status", {"ZT", "状态", "现状"}},
           // The company's 18-character 统一社会信用代码, by which ledgers are keyed (credit_code
@@ -180,7 +200,7 @@ const std::vector<ContractField>& contractFields(Role role)
         {Role::Acquisition,
          {{"batch_id", {"PC", "PCH", "批次", "批次号"}},
           {"name", {"MC", "名称", "项目名称"}},
-          {"village", {"CUN", "村", "村名", "行政村"}},
+          {"village", {"CUN", "ZLDWMC", "村", "村名", "行政村", "坐落单位名称"}},
           {"vgroup", {"ZU", "组", "村民小组"}},
           {"stage", {"JD", "阶段", "进度阶段"}},
           {"households", {"HS", "户数", "户"}},

@@ -122,6 +122,12 @@ def expect_area(mu, count, unknown=0):
     return check
 
 
+def expect_area_of(layer_name, mu, count, unknown=0):
+    """expect_area for a layer not named after the file (a VCT's table)."""
+    check = expect_area(mu, count, unknown)
+    return lambda t, run, _layer: check(t, run, layer_name)
+
+
 def expect_finding(rule, fid):
     def check(t, run, _layer):
         try:
@@ -188,6 +194,30 @@ CASES = [
      (2, ["GeoJSON"], None), (2, [], None), (2, [], None), None),
     ("zero-byte GeoJSON", "zero.geojson",
      (2, ["empty"], None), (2, ["empty"], None), (2, ["empty"], None), None),
+    # VCT (GB/T 17798, written by tests/data/vct/make_vct.py): three 100 m parcels in table ZD.
+    ("VCT, three parcels from lines", "vct_good.vct",
+     (0, [], None), (0, [], expect_area_of("ZD", 3 * SQUARE_MU, 3)), (0, [], None),
+     (0, [], None)),
+    ("VCT polygon referring to a line that is not there", "vct_missing_line.vct",
+     (0, ["feature 13", "line OID 99"], None),
+     (0, ["feature 13", "line OID 99"], expect_area_of("ZD", 2 * SQUARE_MU, 3, unknown=1)),
+     (0, ["line OID 99"], None), (0, ["feature 13", "line OID 99"], None)),
+    ("VCT cut in the middle of a polygon", "vct_truncated.vct",
+     (0, ["feature 13", "truncated"], None),
+     (0, ["feature 13"], expect_area_of("ZD", 2 * SQUARE_MU, 3, unknown=1)),
+     (0, ["truncated"], None), (0, ["truncated"], None)),
+    ("VCT with a coordinate and a number that are not numbers", "vct_bad_numbers.vct",
+     (0, ["'abc,3374000.000' is not a coordinate pair", "'12x' is not a number"], None),
+     (0, ["feature 13"], expect_area_of("ZD", 2 * SQUARE_MU, 3, unknown=1)),
+     (0, [], None), (0, ["feature 12"], None)),
+    ("VCT with a UTF-8 byte-order mark before GBK text", "vct_lying_bom.vct",
+     (0, [], None), (0, [], expect_area_of("ZD", 3 * SQUARE_MU, 3)), (0, [], None),
+     (0, [], None)),
+    ("VCT with no head", "vct_no_head.vct",
+     (2, ["HeadBegin"], None), (2, ["HeadBegin"], None), (2, ["HeadBegin"], None),
+     (2, ["HeadBegin"], None)),
+    ("zero-byte VCT", "vct_empty.vct",
+     (2, ["empty"], None), (2, ["empty"], None), (2, ["empty"], None), (2, ["empty"], None)),
 ]
 
 

@@ -2703,6 +2703,115 @@ def group_classification(t):
     t.context = "the sample folder"
     t.check(diff_snapshots(before, snapshot(sample)) == "", "the sample is untouched: "
             + diff_snapshots(before, snapshot(sample)))
+
+
+# --------------------------------------------------------------------------------------------
+# Group: VCT (GB/T 17798) — the sample park handed back as VCT and read again
+
+
+def group_vct(t):
+    """`convert park.gpkg park.vct`, then every command on the VCT: the same layers, features,
+    Chinese text, ellipsoidal areas and check findings as the GeoPackage; the hand-made VCT files
+    of tests/data/vct converted and measured; DEST.vct that exists is refused."""
+    gpkg = os.path.join(t.opts.sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                         "data", "vct"))
+    work = tempfile.mkdtemp(prefix="vct-", dir=t.opts.work)
+    vct = os.path.join(work, "park.vct")
+
+    t.context = "convert park.gpkg park.vct"
+    run = t.run("convert", gpkg, vct)
+    if not t.sane_exit(run, 0):
+        return None
+    t.check(not partials(work), "no .partial- files left", run)
+    with open(vct, "rb") as f:
+        raw = f.read()
+    t.check(raw.startswith(b"HeadBegin\r\nDataMark:LANDUSE-VCT\r\nVersion:3.0"),
+            "starts with a LANDUSE-VCT 3.0 head")
+    t.check(b"Parameters:114,1,500000,0,3,38" in raw, "the head gives CM 114, FE 500000, "
+            "3-degree zone 38")
+    try:
+        text = raw.decode("gbk")
+        t.check("高斯-克吕格投影" in text and "青鸾湖临港经济开发区" in text,
+                "the text is GBK (projection name, park name)")
+    except UnicodeDecodeError as e:
+        t.check(False, "the file decodes as GBK (%s)" % e)
+
+    t.context = "info --json park.vct"
+    run = t.run("info", "--json", vct)
+    if t.sane_exit(run, 0):
+        layers = {l["name"]: l for l in run.json()["layers"]}
+        t.check(set(layers) == set(gpkg_tables(gpkg)), "the same layers as park.gpkg (%s)" %
+                sorted(layers), run)
+        parcels = layers.get("parcels", {})
+        t.check(parcels.get("encoding", {}).get("name") == "CP936", "read as GBK", run)
+        t.check(parcels.get("crs", {}).get("epsg") == 4547, "CRS EPSG:4547 from the head", run)
+        t.check(not text_problems(run.out), "no garbled text", run)
+
+    t.context = "area park.vct against park.gpkg"
+    a = t.run("area", vct, "--format", "json")
+    b = t.run("area", gpkg, "--format", "json")
+    if t.sane_exit(a, 0) and t.sane_exit(b, 0):
+        ours, theirs = a.json()["layers"], b.json()["layers"]
+        t.check(set(ours) == set(theirs), "the same layers measured", a)
+        for name in sorted(set(ours) & set(theirs)):
+            x, y = ours[name]["total"], theirs[name]["total"]
+            t.check(x.get("count") == y.get("count"), "%s: %s features" % (name, y.get("count")),
+                    a)
+            for key in ("area_m2", "length_m"):
+                if key in y:
+                    t.check(abs(x.get(key, 0) - y[key]) <= 1e-9 * max(1.0, abs(y[key])),
+                            "%s: %s %.9f (got %s)" % (name, key, y[key], x.get(key)), a)
+
+    t.context = "check park.vct against park.gpkg"
+    a = t.run("check", vct, "--format", "json")
+    b = t.run("check", gpkg, "--format", "json")
+    if t.sane_exit(a, 0) and t.sane_exit(b, 0):
+        ours, theirs = a.json().get("findings"), b.json().get("findings")
+        t.check(theirs and ours == theirs, "the same %d findings, ids, areas and reasons" %
+                len(theirs or []), a)
+
+    t.context = "convert park.vct back.gpkg"
+    back = os.path.join(work, "back.gpkg")
+    run = t.run("convert", vct, back)
+    if t.sane_exit(run, 0):
+        for table in ("parcels", "acquisition", "roads", "facilities"):
+            cols, rows = gpkg_rows(back, table)
+            ref_cols, ref_rows = gpkg_rows(gpkg, table)
+            t.check(len(rows) == len(ref_rows), "%s: %d rows" % (table, len(ref_rows)), run)
+            for name in ("owner", "name", "village", "kind"):
+                if name in cols and name in ref_cols:
+                    # VCT has no empty text apart from a missing value (both unknown).
+                    got = [r[cols.index(name)] or "" for r in rows]
+                    want = [r[ref_cols.index(name)] or "" for r in ref_rows]
+                    t.check(got == want, "%s.%s: the same Chinese text, row by row" % (
+                        table, name), run)
+
+    t.context = "convert park.gpkg park.vct again"
+    before = snapshot(work)
+    run = t.run("convert", gpkg, vct)
+    if t.sane_exit(run, 2):
+        t.check("--overwrite" in run.err, "says to pass --overwrite", run)
+        t.check(snapshot(work) == before, "nothing changed", run)
+
+    t.context = "the hand-made VCT files"
+    for name, layer, mu in (("indirect.vct", "ZD", 29.4), ("direct_zone_prefix.vct", "DLTB", 36.9),
+                            ("direct_no_prefix.vct", "DLTB", 36.9)):
+        run = t.run("area", os.path.join(data, name), "--format", "json")
+        if t.sane_exit(run, 0):
+            total = run.json()["layers"].get(layer, {}).get("total", {})
+            t.check(abs(total.get("area_mu", 0) - mu) < 1e-3, "%s: %s measures %.1f mu (got %s)"
+                    % (name, layer, mu, total.get("area_mu")), run)
+            t.check(not run.err.strip(), "no warnings", run)
+        out = os.path.join(work, name + ".gpkg")
+        run = t.run("convert", os.path.join(data, name), out)
+        if t.sane_exit(run, 0):
+            cols, rows = gpkg_rows(out, layer)
+            t.check(len(rows) == 3 if layer == "DLTB" else len(rows) == 2, "%s: %s converted" %
+                    (name, layer), run)
     return None
 
 
@@ -2726,6 +2835,7 @@ GROUPS = {
     "ledger": group_ledger,
     "map": group_map,
     "postgis": group_postgis,
+    "vct": group_vct,
     "bad": lambda t: __import__("bad_inputs").group_bad(t),
     "safe-writes": lambda t: __import__("safe_writes").group_safe_writes(t),
 }

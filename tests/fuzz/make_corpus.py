@@ -182,6 +182,25 @@ def main():
     for name, (kind, text) in wkts.items():
         write("fuzz_geometry", name, bytes([kind + 1]) + text.encode())
 
+    # fuzz_vct: the hand-made VCT files (GBK, UTF-8; direct and indirect polygons), the broken
+    # ones, and references that loop or count absurdly.
+    for folder, prefix in ((os.path.join(ROOT, "tests", "data", "vct"), "vct-"),
+                           (os.path.join(ROOT, "tests", "data", "bad"), "bad-")):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".vct"):
+                write("fuzz_vct", prefix + name, read(os.path.join(folder, name)))
+    head = b"HeadBegin\r\nDataMark:LANDUSE-VCT\r\nVersion:3.0\r\nCoordinateSystemType:P\r\n" \
+        b"Spheroid:CGCS2000,6378137,298.257222101\r\nParameters:114,1,500000,0,3,38\r\n" \
+        b"HeadEnd\r\nFeatureCodeBegin\r\n1,a,Polygon,T\r\nFeatureCodeEnd\r\n" \
+        b"TableStructureBegin\r\nT,1\r\nA,Char,4\r\n0\r\nTableStructureEnd\r\n"
+    write("fuzz_vct", "cycle.vct", head + b"PolygonBegin\r\n5\r\n1\r\nx\r\n100\r\n0,0\r\n"
+          b"22\r\n2\r\n6,5\r\n0\r\n6\r\n1\r\nx\r\n100\r\n0,0\r\n22\r\n1\r\n5\r\n0\r\n"
+          b"PolygonEnd\r\n")
+    write("fuzz_vct", "huge-counts.vct", head + b"LineBegin\r\n1\r\n1\r\nx\r\n1\r\n"
+          b"2147483647\r\n11\r\n9223372036854775807\r\n0,0\r\n1,1\r\n0\r\nLineEnd\r\n"
+          b"PolygonBegin\r\n2\r\n1\r\nx\r\n100\r\n0,0\r\n21\r\n99999999\r\n1,-1,0\r\n"
+          b"0\r\nPolygonEnd\r\nAttributeBegin\r\nT\r\n2,abcdefgh,extra\r\nTableEnd\r\n")
+
     # fuzz_command_line: argument lists, NUL-separated.
     arg_lists = [
         ["parcels.shp", "--by", "land_use", "--method", "survey"],
