@@ -10,13 +10,12 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
+#include "geo/rules/findings_total.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/server_check.h"
 
-#include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <set>
 
 namespace parkatlas::cli {
@@ -99,37 +98,10 @@ void writeJson(const geo::Park& park, const geo::ComplianceResult& result)
     json.endArray();
     json.key("findings");
     geo::writeFindingsJson(json, result.findings);
-    struct Sum {
-        std::size_t count = 0;
-        double areaMu = 0;
-        std::size_t unknownArea = 0;
-    };
-    std::map<std::string, Sum> sums;
+    std::vector<std::string> rulesRun;
     for (geo::ComplianceRule rule : result.rulesRun)
-        sums[geo::toString(rule)];
-    for (const geo::Finding& f : result.findings) {
-        Sum& sum = sums[f.rule];
-        ++sum.count;
-        if (std::isnan(f.areaMu))
-            ++sum.unknownArea;
-        else
-            sum.areaMu += f.areaMu;
-    }
-    json.key("summary").beginObject();
-    auto writeSum = [&](const std::string& rule) {
-        const Sum& sum = sums[rule];
-        json.key(rule).beginObject();
-        json.field("count", sum.count);
-        json.field("area_mu", sum.areaMu);
-        // Findings with no area of their own (lines, points, ids) are not in area_mu.
-        json.field("without_area", sum.unknownArea);
-        json.endObject();
-    };
-    for (geo::ComplianceRule rule : result.rulesRun)
-        writeSum(geo::toString(rule));
-    if (sums.count(geo::kCannotDecide))
-        writeSum(geo::kCannotDecide);
-    json.endObject();
+        rulesRun.push_back(geo::toString(rule));
+    geo::writeFindingsSummaryJson(json, geo::totalsOfFindings(result.findings, park.crs), rulesRun);
     json.endObject();
 }
 
@@ -246,7 +218,8 @@ int runCheck(const std::vector<std::string>& args)
     else {
         std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
                   << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
-        geo::writeFindingsTable(std::cout, result.findings);
+        geo::writeFindingsTable(std::cout, result.findings,
+                                geo::totalsOfFindings(result.findings, park.crs));
     }
     if (!out.empty())
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);

@@ -1417,6 +1417,18 @@ def group_audit(t):
             for key, value in f["evidence"].items():
                 t.check(value != 0, "cannot_decide never shows an unknown as 0 (%s)" % key)
 
+    for as_of in ("2026-12-04", "2028-06-30"):
+        t.context = "audit --as-of %s: totals count each plot once" % as_of
+        out_gpkg = os.path.join(t.opts.work, "audit-totals-%s.gpkg" % as_of)
+        run = t.run("audit", gpkg, "--as-of", as_of, "--format", "json", "--out", out_gpkg)
+        if t.sane_exit(run, 0):
+            union = independent_union(t, out_gpkg)
+            if union:
+                doc = run.json()
+                check_totals(t, doc, union)
+                t.check(doc.get("total", {}).get("counted_once", 0) > 0,
+                        "the sample has a plot under two rules (%s)" % doc.get("total"))
+
     t.context = "audit a year later: the recovery date has passed"
     run = t.run("audit", gpkg, "--as-of", "2026-10-08", "--format", "json")
     if t.sane_exit(run, 0):
@@ -1661,6 +1673,100 @@ def independent_expansion(t, gpkg):
     return {int(k): v for k, v in json.loads(run.stdout).items()}
 
 
+INDEPENDENT_UNION = r"""
+import json, math, sys
+from osgeo import ogr
+from pyproj import Geod, Transformer
+ogr.UseExceptions()
+geod = Geod(ellps="GRS80")
+to_ll = Transformer.from_crs("EPSG:4547", "EPSG:4490", always_xy=True)
+
+def ring_m2(ring):
+    pts = ring.GetPoints()
+    xs, ys = [], []
+    for (x0, y0, *_), (x1, y1, *_) in zip(pts, pts[1:]):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) // 10))
+        for k in range(n):
+            xs.append(x0 + (x1 - x0) * k / n)
+            ys.append(y0 + (y1 - y0) * k / n)
+    lon, lat = to_ll.transform(xs, ys)
+    return abs(geod.polygon_area_perimeter(lon, lat)[0])
+
+def m2(g):
+    t = ogr.GT_Flatten(g.GetGeometryType())
+    if t == ogr.wkbPolygon:
+        return ring_m2(g.GetGeometryRef(0)) - sum(
+            ring_m2(g.GetGeometryRef(k)) for k in range(1, g.GetGeometryCount()))
+    if t in (ogr.wkbMultiPolygon, ogr.wkbGeometryCollection):
+        return sum(m2(g.GetGeometryRef(k)) for k in range(g.GetGeometryCount()))
+    return 0.0
+
+groups = {}
+ds = ogr.Open(sys.argv[1])
+for f in ds.GetLayerByName("findings"):
+    g = f.GetGeometryRef()
+    if g is None or f.GetField("area_mu") is None:
+        continue
+    if ogr.GT_Flatten(g.GetGeometryType()) not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
+        continue
+    rule = f.GetField("rule")
+    for key in (rule, "_undecided" if rule == "cannot_decide" else "_total"):
+        # An invalid plot (the sample's bow-tie) lies apart from the others: its own area.
+        groups.setdefault(key, []).append(g.Clone() if g.IsValid() else f.GetField("area_mu"))
+out = {}
+for key, parts in groups.items():
+    apart = [p for p in parts if isinstance(p, float)]
+    parts = [p for p in parts if not isinstance(p, float)]
+    union = parts[0] if parts else None
+    for p in parts[1:]:
+        union = union.Union(p)
+    out[key] = (m2(union) * 15 / 10000 if union else 0.0) + sum(apart)
+print(json.dumps(out))
+"""
+
+
+def independent_union(t, findings_gpkg):
+    """{rule: mu of the union of its findings, "_total": every rule but cannot_decide,
+    "_undecided": cannot_decide} measured with OGR and pyproj, or None."""
+    run = subprocess.run(["/usr/bin/python3", "-c", INDEPENDENT_UNION, findings_gpkg],
+                         capture_output=True, text=True)
+    if not t.check(run.returncode == 0, "the independent union runs (/usr/bin/python3 with "
+                   "python3-gdal and python3-pyproj): " + _clip(run.stderr)):
+        return None
+    return json.loads(run.stdout)
+
+
+def check_totals(t, doc, union):
+    """The JSON summary of check/audit: per rule and in total, the union of the findings' land
+    (each plot once), cannot_decide apart and never in the total."""
+    findings = doc.get("findings", [])
+    measured = [f for f in findings if f["rule"] != "cannot_decide"]
+    undecided = [f for f in findings if f["rule"] == "cannot_decide"]
+    total = doc.get("total", {})
+    t.check(total.get("count") == len(measured),
+            "total counts every finding but cannot_decide (%s, want %d)"
+            % (total.get("count"), len(measured)))
+    t.check(abs(total.get("area_mu", -1) - union["_total"]) <= 1e-6 * union["_total"],
+            "total area_mu %s is the union of the findings' land %s"
+            % (total.get("area_mu"), union["_total"]))
+    summed = sum(f["area_mu"] or 0 for f in measured)
+    if total.get("counted_once", 0) > 0:
+        t.check(total.get("area_mu", summed) < summed,
+                "a plot under several rules counts once (%s < the plain sum %s)"
+                % (total.get("area_mu"), summed))
+    for rule, entry in doc.get("summary", {}).items():
+        if rule in union:
+            t.check(abs(entry["area_mu"] - union[rule]) <= 1e-6 * union[rule],
+                    "summary of %s: area_mu %s is the union %s" % (rule, entry["area_mu"],
+                                                                  union[rule]))
+    if undecided:
+        apart = doc.get("cannot_decide", {})
+        t.check(apart.get("count") == len(undecided), "cannot_decide apart (%s)" % apart)
+        if "_undecided" in union:
+            t.check(abs(apart.get("area_mu", -1) - union["_undecided"]) <= 1e-6 * union["_undecided"],
+                    "cannot_decide's own area %s (%s)" % (apart.get("area_mu"), union["_undecided"]))
+
+
 def group_check(t):
     """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
     CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
@@ -1720,6 +1826,20 @@ def group_check(t):
                 "the same findings as the GeoPackage (shapefile FID + 1 = GeoPackage fid)")
         t.check(not text_problems(run.out), "no garbled text", run)
 
+
+    t.context = "check park.gpkg: totals count each plot once"
+    out_gpkg = os.path.join(t.opts.work, "totals.gpkg")
+    run = t.run("check", gpkg, "--format", "json", "--out", out_gpkg)
+    if t.sane_exit(run, 0):
+        union = independent_union(t, out_gpkg)
+        if union:
+            check_totals(t, run.json(), union)
+    run = t.run("check", gpkg)
+    if t.sane_exit(run, 0):
+        t.check(re.search(r"^total\s+\d+\s+\d+\s+[\d.]+$", run.out, re.M) is not None,
+                "the table has a total row (findings, features, mu)", run)
+        t.check(re.search(r"^cannot_decide \(apart, not in the total\)", run.out, re.M)
+                is not None, "cannot_decide is apart from the total", run)
 
     t.context = "check --rule unacquired_land (the expansion zones)"
     measured = independent_expansion(t, gpkg)
