@@ -125,7 +125,7 @@ int runAudit(const std::vector<std::string>& args)
     geo::AuditOptions options;
     options.asOf = *asOf;
     options.areaMethod = method;
-    options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+    options.rules = geo::loadAuditRules(definition.projectPath, issues);
 
     const bool server = cli.has("server");
     if (server && !geo::isPostgresSource(source))

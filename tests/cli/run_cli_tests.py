@@ -1516,6 +1516,68 @@ def csv_tables(raw):
     return tables
 
 
+def group_styles(t):
+    """The styles lookup: an installed program (bin/parkatlas beside share/parkatlas/styles) reads
+    its own thresholds.json in `check`, `audit` and `report` alike, and says when it is missing
+    instead of going on silently with built-in defaults."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    source_styles = os.path.join(HERE, "..", "..", "styles")
+    prefix = os.path.join(t.opts.work, "prefix")
+    os.makedirs(os.path.join(prefix, "bin"))
+    installed = os.path.join(prefix, "bin", "parkatlas")
+    shutil.copy2(t.binary, installed)
+    styles = os.path.join(prefix, "share", "parkatlas", "styles")
+    shutil.copytree(source_styles, styles)
+    thresholds = os.path.join(styles, "thresholds.json")
+    with open(thresholds, encoding="utf-8") as f:
+        doc = json.load(f)
+    # The installed copy's own thresholds: a tax floor no plot reaches.
+    doc["rules"]["intensity_below_standard"]["tax_min_wan_per_mu"] = 9999.0
+    with open(thresholds, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+
+    binary = t.binary
+    env = dict(os.environ)
+    env.pop("PARKATLAS_STYLES", None)
+    os.environ.pop("PARKATLAS_STYLES", None)
+    try:
+        t.binary = installed
+        t.context = "installed audit --format json"
+        run = t.run("audit", gpkg, "--as-of", "2026-06-30", "--format", "json")
+        if t.sane_exit(run, 0):
+            rules = run.json().get("rules", {})
+            t.check(rules.get("low_efficiency", {}).get("tax_per_mu_min_wan") == 9999.0,
+                    "audit takes the installed thresholds.json (got %s)"
+                    % rules.get("low_efficiency"), run)
+            t.check(any(os.path.realpath(o) == os.path.realpath(thresholds)
+                        for o in rules.get("from", []) if os.path.exists(o)),
+                    "audit says it read %s (got %s)" % (thresholds, rules.get("from")), run)
+        t.context = "installed check --format json"
+        run = t.run("check", gpkg, "--rule", "intensity_below_standard", "--format", "json")
+        if t.sane_exit(run, 0):
+            floors = {f["evidence"]["tax_wan_per_mu_min"] for f in run.json()["findings"]
+                      if "tax_wan_per_mu_min" in f.get("evidence", {})}
+            t.check(floors == {9999.0}, "check takes the installed thresholds.json too (tax "
+                    "floors %s)" % sorted(floors), run)
+
+        os.remove(thresholds)
+        t.binary = installed
+        for args in (("check", gpkg), ("audit", gpkg, "--as-of", "2026-06-30"),
+                     ("report", gpkg, "--out", os.path.join(t.opts.work, "pack"),
+                      "--as-of", "2026-06-30")):
+            t.context = "installed %s without thresholds.json" % args[0]
+            run = t.run(*args, timeout=120)
+            t.sane_exit(run, 0)
+            t.check("thresholds.json" in run.err and "warning" in run.err,
+                    "warns that thresholds.json is missing", run)
+    finally:
+        t.binary = binary
+
+
 def group_ledger(t):
     """`parkatlas ledger` and `parkatlas indicators`: parts that add up to the totals as shown,
     CSV with BOM, the XLSX read back and compared with the CSV, JSON, usage."""
@@ -2466,6 +2528,7 @@ GROUPS = {
     "check": group_check,
     "audit": group_audit,
     "ledger": group_ledger,
+    "styles": group_styles,
     "map": group_map,
     "postgis": group_postgis,
     "bad": lambda t: __import__("bad_inputs").group_bad(t),

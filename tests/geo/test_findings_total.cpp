@@ -245,7 +245,7 @@ TEST(FindingsTotalTest, TheSampleAuditCountsAPlotOnceAndCannotDecideApart)
     for (const char* asOf : {"2026-12-04", "2028-06-30"}) {
         AuditOptions options;
         options.asOf = *Date::parse(asOf);
-        options.rules = loadAuditRules(defaultThresholdsPath(), definition.projectPath);
+        options.rules = loadAuditRules(definition.projectPath, issues);
         const AuditResult result = runAudit(park, options, issues);
         const FindingsTotals totals = totalsOfFindings(result.findings, park.crs);
 
