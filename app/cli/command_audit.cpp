@@ -154,6 +154,7 @@ int runAudit(const std::vector<std::string>& args)
         json.field("method", geo::toString(method));
         json.field("parcels", result.parcelCount);
         json.field("buildings", result.buildingsPresent);
+        writeBallparkTransformsJson(json, issues);
         writeRulesJson(json, options.rules);
         json.key("not_run").beginArray();
         for (const std::string& note : result.notRun)

@@ -86,12 +86,14 @@ std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
     return {roles.begin(), roles.end()};
 }
 
-void writeJson(const geo::Park& park, const geo::ComplianceResult& result)
+void writeJson(const geo::Park& park, const geo::ComplianceResult& result,
+               const geo::IssueList& issues)
 {
     geo::JsonWriter json(std::cout);
     json.beginObject();
     json.field("park", park.name);
     json.field("crs", park.crs.label());
+    writeBallparkTransformsJson(json, issues);
     json.key("rules").beginArray();
     for (geo::ComplianceRule rule : result.rulesRun)
         json.value(geo::toString(rule));
@@ -212,7 +214,7 @@ int runCheck(const std::vector<std::string>& args)
     readFailures = readFailures || issues.count(geo::Issue::Severity::Error) > 0;
 
     if (format == "json")
-        writeJson(park, result);
+        writeJson(park, result, issues);
     else if (format == "csv")
         geo::writeFindingsCsv(std::cout, result.findings);
     else {

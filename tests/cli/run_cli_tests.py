@@ -1829,6 +1829,38 @@ def check_totals(t, doc, union):
                     "cannot_decide's own area %s (%s)" % (apart.get("area_mu"), union["_undecided"]))
 
 
+def group_ballpark(t):
+    """A layer moved between datums by a ballpark operation (PROJ has no published shift between
+    Xi'an 1980 and CGCS2000): the sample's shapefile protected areas. `check` warns on stderr
+    naming the layer and lists it in its JSON; the GeoPackage form, all in CGCS2000, says
+    nothing of the kind."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    project = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(project):
+        print("SKIP: the sample park is not there (%s)" % project)
+        return SKIP
+    t.context = "check shp.parkatlas.json (protected.shp in Xi'an 1980)"
+    run = t.run("check", project, "--format", "json")
+    if t.sane_exit(run, 0):
+        warnings = [line for line in run.err.splitlines()
+                    if "warning" in line and "ballpark" in line]
+        t.check(len(warnings) == 1 and "protected" in warnings[0] and "EPSG:2383" in warnings[0]
+                and "tens of metres" in warnings[0],
+                "one warning on stderr names the layer, its CRS and what ballpark means", run)
+        listed = run.json().get("ballpark_transforms")
+        t.check(isinstance(listed, list) and [b.get("layer") for b in listed] == ["protected"] and
+                "EPSG:2383" in listed[0].get("warning", "") and
+                listed[0].get("path", "").endswith("protected.shp"),
+                "the JSON lists the layer (got %s)" % listed, run)
+    t.context = "check park.gpkg (all CGCS2000)"
+    run = t.run("check", gpkg, "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check("ballpark" not in run.err, "no ballpark warning", run)
+        t.check(run.json().get("ballpark_transforms") == [], "an empty ballpark_transforms", run)
+
+
+
 def group_check(t):
     """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
     CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
@@ -2526,6 +2558,7 @@ GROUPS = {
     "sample": group_sample,
     "area": group_area,
     "check": group_check,
+    "ballpark": group_ballpark,
     "audit": group_audit,
     "ledger": group_ledger,
     "styles": group_styles,
