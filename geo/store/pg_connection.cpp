@@ -1,5 +1,7 @@
 #include "geo/store/pg_connection.h"
 
+#include "geo/io/decimal_text.h"
+
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -112,7 +114,12 @@ double PgResult::number(int row, int column) const
 {
     if (isNull(row, column))
         return std::numeric_limits<double>::quiet_NaN();
-    return std::stod(text(row, column));
+    // The server writes '.' whatever our LC_NUMERIC says.
+    const auto value = parseDecimal(text(row, column));
+    if (!value)
+        throw PgError("not a number: '" + text(row, column) + "' in column " + columnName(column),
+                      "", {});
+    return *value;
 }
 std::int64_t PgResult::integer(int row, int column) const
 {

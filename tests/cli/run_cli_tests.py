@@ -1578,6 +1578,58 @@ def group_styles(t):
         t.binary = binary
 
 
+def group_locale(t):
+    """Numbers read and written the same under a decimal-comma locale (de_DE.UTF-8, which
+    scripts/setup generates): `check` and `report` on a park whose every field is text (so each
+    number is parsed from text) give the same output as under the C locale."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    locales = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
+    if not t.check("de_de.utf8" in locales, "the de_DE.UTF-8 locale is generated (scripts/setup "
+                   "does it)"):
+        return
+    strings = os.path.join(t.opts.work, "strings.gpkg")
+    made = subprocess.run(["ogr2ogr", "-f", "GPKG", "-fieldTypeToString", "All", strings, gpkg],
+                          capture_output=True, text=True)
+    if not t.check(made.returncode == 0, "ogr2ogr makes the all-text park: " + made.stderr):
+        return
+
+    def run_in(locale_name, *args):
+        env = dict(os.environ, LC_ALL=locale_name, LANG=locale_name)
+        proc = subprocess.run([t.binary] + list(args), capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=120)
+        return Run([t.binary] + list(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                   proc.stderr.decode("utf-8", "replace"), 0)
+
+    t.context = "check under de_DE.UTF-8"
+    c = run_in("C.UTF-8", "check", strings, "--format", "json")
+    de = run_in("de_DE.UTF-8", "check", strings, "--format", "json")
+    if t.sane_exit(c, 0) and t.sane_exit(de, 0):
+        t.check(c.out == de.out, "the same findings as under C", de)
+        t.check(any(f["rule"] == "intensity_below_standard" for f in c.json()["findings"]),
+                "numbers parsed from text reach the rules")
+
+    t.context = "report under de_DE.UTF-8"
+    outs = {}
+    for name in ("C.UTF-8", "de_DE.UTF-8"):
+        out = os.path.join(t.opts.work, "pack-" + name)
+        run = run_in(name, "report", strings, "--out", out, "--as-of", "2026-06-30",
+                     "--date", "2026年6月")
+        if t.sane_exit(run, 0):
+            outs[name] = out
+    if len(outs) == 2:
+        a, b = outs["C.UTF-8"], outs["de_DE.UTF-8"]
+        texts = sorted(n for n in os.listdir(a) if n.endswith((".csv", ".json", ".txt")))
+        t.check(texts and sorted(os.listdir(a)) == sorted(os.listdir(b)),
+                "the same files (%s)" % sorted(os.listdir(b)))
+        for name in texts:
+            with open(os.path.join(a, name), "rb") as fa, open(os.path.join(b, name), "rb") as fb:
+                t.check(fa.read() == fb.read(), "%s is the same under de_DE as under C" % name)
+
+
 def group_ledger(t):
     """`parkatlas ledger` and `parkatlas indicators`: parts that add up to the totals as shown,
     CSV with BOM, the XLSX read back and compared with the CSV, JSON, usage."""
@@ -2561,6 +2613,7 @@ GROUPS = {
     "ballpark": group_ballpark,
     "audit": group_audit,
     "ledger": group_ledger,
+    "locale": group_locale,
     "styles": group_styles,
     "map": group_map,
     "postgis": group_postgis,
