@@ -1123,6 +1123,17 @@ def group_convert_safety(t):
                 "(or the conversion refused), not silently left out", run)
 
     unchanged("convert (safety)")
+    t.context = "convert onto a folder of the destination's name"
+    blocked = os.path.join(work, "blocked.gpkg")
+    os.makedirs(os.path.join(blocked, "inner"))
+    run = t.run("convert", os.path.join(t.opts.sample, "park.gpkg"), blocked, "--overwrite")
+    if t.sane_exit(run, 2):
+        t.check("filesystem error" not in run.err and blocked in run.err and
+                "into place" in run.err,
+                "an error of ParkAtlas's own naming the destination, not a raw filesystem_error",
+                run)
+        t.check(os.path.isdir(os.path.join(blocked, "inner")), "the folder is left as it was")
+        t.check(not partials(work), "no partial file left (%s)" % partials(work))
     return None
 
 
