@@ -623,6 +623,12 @@
                 <numerusform>%n 个问题，%1 亩</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>; %n cannot be decided (not in the total)</source>
+            <translation>
+                <numerusform>；%n 个无法判定（不计入合计）</numerusform>
+            </translation>
+        </message>
         <message>
             <source>Export findings</source>
             <translation>导出问题</translation>
@@ -665,6 +671,10 @@
         <message>
             <source>Total mu of the rule's findings</source>
             <translation>该规则问题的总亩数</translation>
+        </message>
+        <message>
+            <source>Mu of the land the rule's findings concern, each plot counted once</source>
+            <translation>该规则问题所涉土地的亩数，每块地只计一次</translation>
         </message>
         <message>
             <source>These findings concern no area</source>

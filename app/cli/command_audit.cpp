@@ -11,6 +11,7 @@
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/findings_io.h"
+#include "geo/rules/findings_total.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/server_audit.h"
 
@@ -125,7 +126,7 @@ int runAudit(const std::vector<std::string>& args)
     geo::AuditOptions options;
     options.asOf = *asOf;
     options.areaMethod = method;
-    options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+    options.rules = geo::loadAuditRules(definition.projectPath, issues);
 
     const bool server = cli.has("server");
     if (server && !geo::isPostgresSource(source))
@@ -154,26 +155,14 @@ int runAudit(const std::vector<std::string>& args)
         json.field("method", geo::toString(method));
         json.field("parcels", result.parcelCount);
         json.field("buildings", result.buildingsPresent);
+        writeBallparkTransformsJson(json, issues);
         writeRulesJson(json, options.rules);
         json.key("not_run").beginArray();
         for (const std::string& note : result.notRun)
             json.value(note);
         json.endArray();
-        json.key("summary").beginObject();
-        std::map<std::string, std::pair<std::size_t, double>> summary;
-        for (const geo::Finding& f : result.findings) {
-            auto& [count, mu] = summary[f.rule];
-            ++count;
-            if (!std::isnan(f.areaMu))
-                mu += f.areaMu;
-        }
-        for (const auto& [rule, entry] : summary) {
-            json.key(rule).beginObject();
-            json.field("count", entry.first);
-            json.field("area_mu", entry.second);
-            json.endObject();
-        }
-        json.endObject();
+        geo::writeFindingsSummaryJson(json,
+                                      geo::totalsOfFindings(result.findings, park.crs, method));
         json.key("findings");
         geo::writeFindingsJson(json, result.findings);
         json.endObject();
@@ -197,7 +186,8 @@ int runAudit(const std::vector<std::string>& args)
         for (std::size_t i = 0; i < options.rules.origins.size(); ++i)
             std::cout << (i ? ", " : "") << options.rules.origins[i];
         std::cout << ")\n\n";
-        geo::writeFindingsTable(std::cout, result.findings);
+        geo::writeFindingsTable(std::cout, result.findings,
+                                geo::totalsOfFindings(result.findings, park.crs, method));
         for (const std::string& note : result.notRun)
             std::cout << "not run: " << note << "\n";
     }

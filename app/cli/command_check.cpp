@@ -10,13 +10,12 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
+#include "geo/rules/findings_total.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/server_check.h"
 
-#include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <set>
 
 namespace parkatlas::cli {
@@ -87,52 +86,28 @@ std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
     return {roles.begin(), roles.end()};
 }
 
-void writeJson(const geo::Park& park, const geo::ComplianceResult& result)
+void writeJson(const geo::Park& park, const geo::ComplianceResult& result,
+               const geo::IssueList& issues)
 {
     geo::JsonWriter json(std::cout);
     json.beginObject();
     json.field("park", park.name);
     json.field("crs", park.crs.label());
+    writeBallparkTransformsJson(json, issues);
     json.key("rules").beginArray();
     for (geo::ComplianceRule rule : result.rulesRun)
         json.value(geo::toString(rule));
     json.endArray();
     json.key("findings");
     geo::writeFindingsJson(json, result.findings);
-    struct Sum {
-        std::size_t count = 0;
-        double areaMu = 0;
-        std::size_t unknownArea = 0;
-    };
-    std::map<std::string, Sum> sums;
+    std::vector<std::string> rulesRun;
     for (geo::ComplianceRule rule : result.rulesRun)
-        sums[geo::toString(rule)];
-    for (const geo::Finding& f : result.findings) {
-        Sum& sum = sums[f.rule];
-        ++sum.count;
-        if (std::isnan(f.areaMu))
-            ++sum.unknownArea;
-        else
-            sum.areaMu += f.areaMu;
-    }
-    json.key("summary").beginObject();
-    auto writeSum = [&](const std::string& rule) {
-        const Sum& sum = sums[rule];
-        json.key(rule).beginObject();
-        json.field("count", sum.count);
-        json.field("area_mu", sum.areaMu);
-        // Findings with no area of their own (lines, points, ids) are not in area_mu.
-        json.field("without_area", sum.unknownArea);
-        json.endObject();
-    };
-    for (geo::ComplianceRule rule : result.rulesRun)
-        writeSum(geo::toString(rule));
+        rulesRun.push_back(geo::toString(rule));
+    // land_use_too_coarse is land_use_mismatch's second verdict: listed whenever that rule ran.
     if (std::find(result.rulesRun.begin(), result.rulesRun.end(),
                   geo::ComplianceRule::LandUseMismatch) != result.rulesRun.end())
-        writeSum(geo::kLandUseTooCoarse);
-    if (sums.count(geo::kCannotDecide))
-        writeSum(geo::kCannotDecide);
-    json.endObject();
+        rulesRun.push_back(geo::kLandUseTooCoarse);
+    geo::writeFindingsSummaryJson(json, geo::totalsOfFindings(result.findings, park.crs), rulesRun);
     // The classification each layer's land-use codes were read in, and why.
     json.key("land_use_classification").beginObject();
     for (const auto& [role, detection] : result.landUseSystems) {
@@ -268,13 +243,14 @@ int runCheck(const std::vector<std::string>& args)
         std::cerr << "parkatlas check: " << note << "\n";
 
     if (format == "json")
-        writeJson(park, result);
+        writeJson(park, result, issues);
     else if (format == "csv")
         geo::writeFindingsCsv(std::cout, result.findings);
     else {
         std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
                   << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
-        geo::writeFindingsTable(std::cout, result.findings);
+        geo::writeFindingsTable(std::cout, result.findings,
+                                geo::totalsOfFindings(result.findings, park.crs));
     }
     if (!out.empty())
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);

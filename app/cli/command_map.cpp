@@ -5,6 +5,7 @@
 #include "app/cli/park_options.h"
 #include "app/render/park_page.h"
 
+#include "geo/io/decimal_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/styles.h"
 
@@ -23,13 +24,8 @@ namespace {
 double positiveNumber(const CommandLine& cli, const char* name)
 {
     const std::string text = cli.value(name);
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(value) && value > 0)
-            return value;
-    } catch (const std::exception&) {
-    }
+    if (const auto value = geo::parseDecimal(text); value && std::isfinite(*value) && *value > 0)
+        return *value;
     throw UsageError(std::string("--") + name + " must be a number > 0 (got '" + text + "')");
 }
 
@@ -39,15 +35,12 @@ geo::Envelope extentFrom(const std::string& text)
     std::stringstream stream(text);
     std::string part;
     while (std::getline(stream, part, ',')) {
-        try {
-            std::size_t used = 0;
-            values.push_back(std::stod(part, &used));
-            if (used != part.size())
-                values.clear();
-        } catch (const std::exception&) {
+        const auto value = geo::parseDecimal(part);
+        if (!value) {
             values.clear();
             break;
         }
+        values.push_back(*value);
     }
     if (values.size() != 4 || !(values[0] < values[2]) || !(values[1] < values[3]))
         throw UsageError("--extent must be minx,miny,maxx,maxy with minx < maxx and miny < maxy "

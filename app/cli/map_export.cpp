@@ -10,6 +10,7 @@
 #include <QGuiApplication>
 #include <QString>
 
+#include <clocale>
 #include <optional>
 
 namespace parkatlas::cli {
@@ -35,6 +36,8 @@ void ensureGuiApplication()
     static char* argv[] = {name, nullptr};
     // Kept until the process ends (never destroyed: nothing in Qt may outlive it).
     new QGuiApplication(argc, argv);
+    // Qt set the C locale from the environment: keep numbers read and written with '.'.
+    std::setlocale(LC_NUMERIC, "C");
 }
 
 render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& park,

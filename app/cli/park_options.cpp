@@ -3,7 +3,10 @@
 #include "app/cli/command_line.h"
 #include "app/cli/progress_bar.h"
 
+#include "geo/crs/ballpark.h"
 #include "geo/error.h"
+#include "geo/io/json_writer.h"
+#include "geo/issue.h"
 
 namespace parkatlas::cli {
 
@@ -104,6 +107,21 @@ geo::Park readPark(const geo::ParkDefinition& definition, std::vector<geo::Role>
     geo::Park park = geo::loadPark(definition, load, issues);
     bar.finish();
     return park;
+}
+
+void writeBallparkTransformsJson(geo::JsonWriter& json, const geo::IssueList& issues)
+{
+    json.key("ballpark_transforms").beginArray();
+    for (const geo::Issue& issue : issues.issues()) {
+        if (!geo::isBallparkWarning(issue))
+            continue;
+        json.beginObject();
+        json.field("path", issue.path);
+        json.field("layer", issue.layer);
+        json.field("warning", issue.message);
+        json.endObject();
+    }
+    json.endArray();
 }
 
 } // namespace parkatlas::cli

@@ -14,6 +14,7 @@
 #include <QPixmap>
 #include <QTimer>
 
+#include <clocale>
 #include <cstdio>
 
 namespace parkatlas::desktop {
@@ -67,6 +68,9 @@ void installApplicationFonts()
 int runApplication(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    // Qt set the C locale from the environment; numbers in files and on the command line are
+    // written with '.', whatever the desktop's language (a decimal comma would read "1.5" as 1).
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setApplicationName(QStringLiteral("ParkAtlas"));
     QApplication::setOrganizationName(QStringLiteral("ParkAtlas"));
     QApplication::setApplicationVersion(QStringLiteral(PARKATLAS_VERSION));

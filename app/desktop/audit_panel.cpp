@@ -37,7 +37,7 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, cons
         const geo::ParkDefinition definition = geo::discoverPark(source);
         geo::AuditOptions options;
         options.asOf = asOf;
-        options.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+        options.rules = geo::loadAuditRules(definition.projectPath, issues);
         geo::ParkLoadOptions load;
         load.roles = {geo::Role::Parcels, geo::Role::Buildings};
         load.progress = reportProgress(0.0, 0.3);

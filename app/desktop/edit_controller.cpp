@@ -1,6 +1,7 @@
 #include "app/desktop/edit_controller.h"
 
 #include "geo/crs/transform.h"
+#include "geo/io/decimal_text.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
@@ -88,14 +89,9 @@ void setFromText(geo::AttributeTable& to, int field, const std::optional<std::st
         to.setUnknown(field);
         return;
     case geo::FieldType::Real:
-        try {
-            std::size_t used = 0;
-            const double number = std::stod(*value, &used);
-            if (used == value->size() && std::isfinite(number)) {
-                to.setReal(field, number);
-                return;
-            }
-        } catch (const std::exception&) {
+        if (const auto number = geo::parseDecimal(*value); number && std::isfinite(*number)) {
+            to.setReal(field, *number);
+            return;
         }
         to.setUnknown(field);
         return;

@@ -114,11 +114,12 @@ QString exportFindings(const QString& path, std::shared_ptr<const FindingsRun> r
 } // namespace
 
 FindingsRun prepareFindings(std::vector<geo::Finding> findings, const geo::Crs& parkCrs,
-                            const geo::Crs& mapCrs)
+                            const geo::Crs& mapCrs, geo::AreaMethod areaMethod)
 {
     FindingsRun run;
     run.findings = std::move(findings);
     run.parkCrs = parkCrs;
+    run.totals = geo::totalsOfFindings(run.findings, parkCrs, areaMethod);
     std::array<geo::Layer, 3> layers;
     for (std::size_t kind = 0; kind < layers.size(); ++kind) {
         layers[kind].name = "findings";
@@ -170,25 +171,29 @@ FindingsTree::FindingsTree(QWidget* parent) : QTreeWidget(parent)
             [this](QTreeWidgetItem* current) { emit findingActivated(findingIndex(current)); });
 }
 
-void FindingsTree::setFindings(const std::vector<geo::Finding>& findings)
+void FindingsTree::setFindings(const std::vector<geo::Finding>& findings,
+                               const geo::FindingsTotals& totals)
 {
     clear();
     const QLocale locale;
     QTreeWidgetItem* ruleItem = nullptr;
     QString ruleName;
     int count = 0;
-    int withArea = 0;
-    double totalMu = 0;
     auto finishRule = [&] {
         if (!ruleItem)
             return;
         ruleItem->setText(0, tr("%1 (%2)").arg(ruleName).arg(count));
         // A rule whose findings have no area (invalid geometry, duplicate ids) shows none,
-        // not 0.00 mu.
-        ruleItem->setText(1, withArea > 0 ? QString::fromStdString(geo::formatForDisplay(totalMu))
-                                          : QString());
-        ruleItem->setToolTip(1, withArea > 0 ? tr("Total mu of the rule's findings")
-                                             : tr("These findings concern no area"));
+        // not 0.00 mu. A plot the rule flags twice counts once.
+        const geo::FindingsTotal& total = totals.of(ruleName.toStdString());
+        ruleItem->setText(1, total.withArea > 0
+                                 ? QString::fromStdString(geo::formatForDisplay(total.areaMu))
+                                 : QString());
+        ruleItem->setToolTip(1, total.withArea == 0 ? tr("These findings concern no area")
+                                : total.hasOverlaps()
+                                    ? tr("Mu of the land the rule's findings concern, each plot "
+                                         "counted once")
+                                    : tr("Total mu of the rule's findings"));
     };
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const geo::Finding& finding = findings[i];
@@ -203,14 +208,8 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings)
             ruleItem->setFont(0, bold);
             ruleName = rule;
             count = 0;
-            withArea = 0;
-            totalMu = 0;
         }
         ++count;
-        if (!std::isnan(finding.areaMu)) {
-            totalMu += finding.areaMu;
-            ++withArea;
-        }
         auto* item = new QTreeWidgetItem(ruleItem);
         QString id = QString::fromStdString(finding.featureId);
         if (id.isEmpty()) {
@@ -409,13 +408,18 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
         showSummary(prefix + tr("The check failed: %1").arg(result->error));
         messages.append(m_summary->text());
     } else {
-        double totalMu = 0;
-        for (const geo::Finding& finding : result->findings)
-            if (!std::isnan(finding.areaMu))
-                totalMu += finding.areaMu;
-        const auto count = static_cast<int>(result->findings.size());
-        showSummary(prefix + tr("%n finding(s), %1 mu", nullptr, count)
-                                 .arg(QString::fromStdString(geo::formatForDisplay(totalMu))));
+        // The land the findings concern, each plot once however many rules flag it; the
+        // findings that could not decide are apart and never in the measured total.
+        const geo::FindingsTotal& measured = result->totals.measured;
+        const geo::FindingsTotal& undecided = result->totals.undecided;
+        const auto count = static_cast<int>(measured.findings);
+        QString summary = tr("%n finding(s), %1 mu", nullptr, count)
+                              .arg(QString::fromStdString(geo::formatForDisplay(
+                                  measured.withArea > 0 ? measured.areaMu : 0.0)));
+        if (undecided.findings > 0)
+            summary += tr("; %n cannot be decided (not in the total)", nullptr,
+                          static_cast<int>(undecided.findings));
+        showSummary(prefix + summary);
         // Which classification each layer's land-use codes were read in, and why.
         if (!result->landUseSystems.isEmpty())
             m_summary->setToolTip(m_summary->text() + QLatin1Char('\n') +
@@ -426,7 +430,7 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
     m_current = -1;
     {
         const QSignalBlocker blocker(m_tree);
-        m_tree->setFindings(m_result->findings);
+        m_tree->setFindings(m_result->findings, m_result->totals);
         m_tree->setFilterText(m_filter->text());
     }
     updateButtons();

@@ -4,6 +4,7 @@
 #include "geo/crs/crs.h"
 #include "geo/model/geometry_store.h"
 #include "geo/rules/finding.h"
+#include "geo/rules/findings_total.h"
 
 #include <QColor>
 #include <QFuture>
@@ -42,6 +43,8 @@ struct FindingPlace {
 struct FindingsRun {
     std::vector<geo::Finding> findings;
     geo::Crs parkCrs; // the CRS of the findings' WKB (the park's working CRS)
+    /// Per rule and overall, each plot counted once (geo::totalsOfFindings), made on the worker.
+    geo::FindingsTotals totals;
     std::array<std::shared_ptr<const geo::Layer>, 3> overlayLayers; // polygons, lines, points
     std::vector<FindingPlace> places;                               // per finding
     QStringList issues;
@@ -51,20 +54,25 @@ struct FindingsRun {
 };
 
 /// Reads the findings' WKB (in `parkCrs`) into overlay layers in `mapCrs` (no reprojection when
-/// either is empty or both are the same). Blocking: run it on the worker that made the findings.
+/// either is empty or both are the same) and totals them (geo::totalsOfFindings, areas by
+/// `areaMethod`, the method the findings were measured by). Blocking: run it on the worker that
+/// made the findings.
 FindingsRun prepareFindings(std::vector<geo::Finding> findings, const geo::Crs& parkCrs,
-                            const geo::Crs& mapCrs);
+                            const geo::Crs& mapCrs,
+                            geo::AreaMethod areaMethod = geo::AreaMethod::Ellipsoidal);
 
-/// Findings grouped by rule: a row per rule with its count and total 亩, under it a row per
-/// finding (id, 亩, Chinese reason; the English reason and the clause as tooltip). A filter hides
-/// findings whose rule, layer, id and reasons do not contain its text.
+/// Findings grouped by rule: a row per rule with its count and the 亩 of the land its findings
+/// concern (each plot once: geo::totalsOfFindings), under it a row per finding (id, 亩, Chinese
+/// reason; the English reason and the clause as tooltip). A filter hides findings whose rule,
+/// layer, id and reasons do not contain its text.
 class FindingsTree : public QTreeWidget {
     Q_OBJECT
 public:
     explicit FindingsTree(QWidget* parent = nullptr);
 
-    /// Replaces the rows. The findings are expected in rule order (as the engines give them).
-    void setFindings(const std::vector<geo::Finding>& findings);
+    /// Replaces the rows. The findings are expected in rule order (as the engines give them);
+    /// `totals` are theirs (geo::totalsOfFindings).
+    void setFindings(const std::vector<geo::Finding>& findings, const geo::FindingsTotals& totals);
     /// Shows only findings containing `text` (case-insensitive); empty shows all.
     void setFilterText(const QString& text);
     /// The row of finding `index` (index into the findings given), or null.

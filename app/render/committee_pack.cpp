@@ -122,7 +122,7 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
             geo::AuditOptions audit;
             audit.asOf = options.asOf;
             audit.areaMethod = options.areaMethod;
-            audit.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), options.projectPath);
+            audit.rules = geo::loadAuditRules(options.projectPath, issues);
             const geo::AuditResult audited = geo::runAudit(*park, audit, issues);
             std::ofstream csv(staging / "audit.csv", std::ios::binary);
             geo::writeFindingsCsv(csv, audited.findings);

@@ -5,7 +5,10 @@
 
 #include "app/render/role_style_book.h"
 #include "geo/measure/layer_measure.h"
+#include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/rules/compliance.h"
+#include "geo/rules/findings_total.h"
 
 #include <cmath>
 #include <map>
@@ -145,44 +148,45 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
     return table;
 }
 
-geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings)
+geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings, const geo::Crs& crs)
 {
-    struct Sum {
-        std::int64_t count = 0;
-        double areaMu = 0;
-        std::int64_t withoutArea = 0;
-    };
-    std::vector<std::string> order;
-    std::map<std::string, Sum> byRule;
-    for (const geo::Finding& finding : findings) {
-        if (!byRule.count(finding.rule))
-            order.push_back(finding.rule);
-        Sum& sum = byRule[finding.rule];
-        ++sum.count;
-        if (std::isnan(finding.areaMu))
-            ++sum.withoutArea;
-        else
-            sum.areaMu += finding.areaMu;
-    }
+    const geo::FindingsTotals totals = geo::totalsOfFindings(findings, crs);
     geo::LedgerTable table;
     table.id = "findings";
     table.title = "问题汇总表（按规则）";
     using Kind = geo::LedgerColumn::Kind;
     table.columns = {{"rule", "问题", Kind::Text, 0},
                      {"count", "处数", Kind::Count, 0},
-                     {"area_mu", "面积（亩）", Kind::Amount, 2}};
-    Sum total;
-    for (const std::string& rule : order) {
-        const Sum& sum = byRule[rule];
-        table.rows.push_back({std::string(ruleChineseName(rule)), sum.count, sum.areaMu});
-        total.count += sum.count;
-        total.areaMu += sum.areaMu;
-        total.withoutArea += sum.withoutArea;
+                     {"area_mu", "面积（亩）", Kind::Union, 2}};
+    auto areaCell = [](const geo::FindingsTotal& total) -> geo::LedgerCell {
+        return total.withArea > 0 ? geo::LedgerCell(total.areaMu) : geo::LedgerCell(0.0);
+    };
+    bool overlaps = totals.measured.hasOverlaps();
+    for (const geo::RuleTotal& entry : totals.byRule) {
+        if (entry.rule == geo::kCannotDecide)
+            continue;
+        overlaps |= entry.total.hasOverlaps();
+        table.rows.push_back({std::string(ruleChineseName(entry.rule)),
+                              static_cast<std::int64_t>(entry.total.findings),
+                              areaCell(entry.total)});
     }
-    table.total = {std::string("合计"), total.count, total.areaMu};
-    if (total.withoutArea > 0)
-        table.notes.push_back(std::to_string(total.withoutArea) +
+    table.total = {std::string("合计"), static_cast<std::int64_t>(totals.measured.findings),
+                   areaCell(totals.measured)};
+    if (overlaps)
+        table.notes.push_back("面积为问题所涉土地的并集：同一地块涉及多条规则只计一次，"
+                              "各行面积之和可大于合计");
+    if (totals.measured.withoutArea > 0)
+        table.notes.push_back(std::to_string(totals.measured.withoutArea) +
                               " 处无面积（线、点或编号问题），只计处数");
+    if (totals.undecided.findings > 0)
+        table.notes.push_back(
+            std::string(ruleChineseName(geo::kCannotDecide)) + " " +
+            std::to_string(totals.undecided.findings) + " 处（" +
+            std::to_string(totals.undecided.features) + " 宗" +
+            (totals.undecided.withArea > 0
+                 ? "，" + geo::formatForDisplay(totals.undecided.areaMu, 2) + " 亩"
+                 : std::string()) +
+            "）另列，不计入合计");
     return table;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/crs/crs.h"
 #include "geo/ledger/ledger_table.h"
 #include "geo/measure/area.h"
 #include "geo/model/geometry_store.h"
@@ -26,9 +27,13 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
                               const RoleStyleBook& book, geo::AreaMethod method,
                               geo::IssueSink& issues);
 
-/// Findings by rule: the rule's Chinese name, the count and the area in mu (findings without an
-/// area of their own are counted, not summed, and said so in the notes).
-geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings);
+/// Findings by rule: the rule's Chinese name, the count and the area in mu of the land the
+/// rule's findings concern, and a total whose area is that of every rule's land counted once
+/// (geo::totalsOfFindings: the rows can overlap, so their areas need not add up to it; the
+/// notes say so). cannot_decide findings are not a row: a note gives them apart, never in the
+/// total. Findings without an area of their own are counted, not measured, and said so. `crs`
+/// is the findings' (the park's working CRS). Blocking: unites overlapping findings.
+geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings, const geo::Crs& crs);
 
 /// "用地性质不符" for "land_use_mismatch"; the id itself for a rule it does not know.
 const char* ruleChineseName(const std::string& rule);

@@ -176,7 +176,7 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
             table = landUseTable(*parcels, page.frameExtent(), book, options.areaMethod, issues);
         break;
     case PageTableKind::Findings:
-        table = findingsTable(*findings);
+        table = findingsTable(*findings, park->crs);
         break;
     case PageTableKind::Acquisition:
         if (park->layer(geo::Role::Acquisition))

@@ -387,36 +387,42 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
         throw IoError(error.message(), {destination, {}, -1, {}});
     }
 
-    // Into place. A file is renamed over the old one atomically; a folder is swapped.
-    if (fs::exists(dest, ec)) {
-        if (format.folder) {
-            std::string oldName = ".";
-            oldName += dest.filename().string();
-            oldName += ".old-" + std::to_string(::getpid());
-            const fs::path old = parent / oldName;
-            fs::rename(dest, old);
-            fs::rename(temporary.path(), dest);
-            fs::remove_all(old, ec);
-            temporary.commit();
-            return converted;
+    // Into place. A file is renamed over the old one atomically; a folder is swapped. A failed
+    // rename (a folder where the file goes, a read-only folder) is an IoError naming the path.
+    try {
+        if (fs::exists(dest, ec)) {
+            if (format.folder) {
+                std::string oldName = ".";
+                oldName += dest.filename().string();
+                oldName += ".old-" + std::to_string(::getpid());
+                const fs::path old = parent / oldName;
+                fs::rename(dest, old);
+                fs::rename(temporary.path(), dest);
+                fs::remove_all(old, ec);
+                temporary.commit();
+                return converted;
+            }
         }
-    }
-    if (format.driver == "ESRI Shapefile") {
-        // A single shapefile is several files; the .shp goes last so a reader never sees a
-        // new .shp with an old .dbf. Parts the new output lacks are removed (--overwrite).
-        for (const char* ext : kShapefileParts) {
-            if (std::string(ext) == ".shp")
-                continue;
-            fs::path from = temporary.path();
-            from.replace_extension(ext);
-            const fs::path to = withExtensionLike(dest, ext);
-            if (fs::exists(from, ec))
-                fs::rename(from, to);
-            else
-                fs::remove(to, ec);
+        if (format.driver == "ESRI Shapefile") {
+            // A single shapefile is several files; the .shp goes last so a reader never sees a
+            // new .shp with an old .dbf. Parts the new output lacks are removed (--overwrite).
+            for (const char* ext : kShapefileParts) {
+                if (std::string(ext) == ".shp")
+                    continue;
+                fs::path from = temporary.path();
+                from.replace_extension(ext);
+                const fs::path to = withExtensionLike(dest, ext);
+                if (fs::exists(from, ec))
+                    fs::rename(from, to);
+                else
+                    fs::remove(to, ec);
+            }
         }
+        fs::rename(temporary.path(), dest);
+    } catch (const fs::filesystem_error& error) {
+        throw IoError("cannot move the converted output into place: " + error.code().message(),
+                      {destination, {}, -1, {}});
     }
-    fs::rename(temporary.path(), dest);
     temporary.commit();
     return converted;
 }

@@ -1,5 +1,7 @@
 #include "geo/io/source.h"
 
+#include "geo/crs/ballpark.h"
+
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/io/gdal_open.h"
@@ -906,6 +908,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             report(Issue::Severity::Warning, -1,
                    std::to_string(failed) + " vertices could not be transformed to " +
                        options.targetCrs.label());
+        if (transform.isBallpark())
+            report(Issue::Severity::Warning, -1, ballparkWarning(result.crs, options.targetCrs));
         result.crs = options.targetCrs;
     }
     if (options.progress)

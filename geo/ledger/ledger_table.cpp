@@ -61,7 +61,8 @@ std::vector<std::vector<LedgerCell>> LedgerTable::shownCells() const
             if (!total.empty() && !std::holds_alternative<std::monostate>(total[c]))
                 out.back()[c] = rows.empty() ? roundForDisplay(numberOf(total[c]), column.decimals)
                                              : rounded.total;
-        } else if (column.kind == LedgerColumn::Kind::Ratio) {
+        } else if (column.kind == LedgerColumn::Kind::Ratio ||
+                   column.kind == LedgerColumn::Kind::Union) {
             for (auto& row : out)
                 if (std::holds_alternative<double>(row[c]))
                     row[c] = roundForDisplay(std::get<double>(row[c]), column.decimals);

@@ -20,6 +20,8 @@ struct LedgerColumn {
         Count,  // whole numbers; summed
         Amount, // a quantity (亩, 万元, km); summed, shown with `decimals`, parts add up
         Ratio,  // a ratio or share (%, 万元/亩); never summed: the total row has its own
+        Union,  // an area whose rows can overlap (findings by rule): each row and the total
+                // measured on their own (the total is the union), rounded once, never summed
     };
     std::string key;    // machine name (JSON, first CSV header row): "area_mu"
     std::string header; // for people: "面积（亩）"

@@ -58,6 +58,26 @@ public:
         const int field = m_layer.field(name);
         return field < 0 ? std::nullopt : m_table.date(row, field);
     }
+    /// A yes/no field: a number (non-zero is yes) or the words ledgers use (是/否, 有/无,
+    /// Y/N, true/false); nullopt when unknown or something else.
+    std::optional<bool> flag(std::size_t row, std::string_view name) const
+    {
+        if (const auto value = number(row, name))
+            return *value != 0;
+        const auto word = text(row, name);
+        if (!word)
+            return std::nullopt;
+        std::string lower = *word;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        for (const char* yes : {"是", "有", "y", "yes", "true", "纠纷", "有纠纷"})
+            if (lower == yes)
+                return true;
+        for (const char* no : {"否", "无", "n", "no", "false", "无纠纷"})
+            if (lower == no)
+                return false;
+        return std::nullopt;
+    }
     std::string label(std::size_t row, std::string_view idField) const
     {
         if (auto id = text(row, idField))
@@ -229,11 +249,13 @@ Ledger acquisitionLedger(const Park& park, const LedgerOptions& options, IssueSi
     AcquisitionGroup all;
     std::map<std::string, AcquisitionGroup> villages, stages;
     std::vector<std::string> villageKeys, stageKeys;
-    Sum villageUnknown, stageUnknown;
+    Sum villageUnknown, stageUnknown, disputeUnknown;
     for (std::size_t row : order) {
         const std::string who = f.label(row, "batch_id");
-        const auto dispute = f.number(row, "dispute");
-        const bool disputed = dispute && *dispute != 0;
+        const auto dispute = f.flag(row, "dispute");
+        if (!dispute)
+            disputeUnknown.unknown.push_back(who);
+        const bool disputed = dispute.value_or(false);
         byBatch.rows.push_back({cellOf(f.text(row, "batch_id")), cellOf(f.text(row, "name")),
                                 cellOf(f.text(row, "village")), cellOf(f.text(row, "vgroup")),
                                 cellOf(f.text(row, "stage")),
@@ -271,6 +293,11 @@ Ledger acquisitionLedger(const Park& park, const LedgerOptions& options, IssueSi
     noteUnknown(byBatch.notes, "补偿款 compensation", all.compensate, n);
     noteUnknown(byBatch.notes, "村 village", villageUnknown, n);
     noteUnknown(byBatch.notes, "阶段 stage", stageUnknown, n);
+    if (layer.field("dispute") < 0)
+        byBatch.notes.push_back("无纠纷字段（dispute / 纠纷 / 是否纠纷），纠纷未知 / no dispute "
+                                "field: disputes unknown");
+    else
+        noteUnknown(byBatch.notes, "纠纷 dispute", disputeUnknown, n);
 
     auto groupTable = [&](const char* id, const char* title, const char* key, const char* header,
                           const std::map<std::string, AcquisitionGroup>& groups,

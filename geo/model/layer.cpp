@@ -1,5 +1,7 @@
 #include "geo/model/layer.h"
 
+#include "geo/io/decimal_text.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -212,9 +214,7 @@ void AttributeTable::setReal(int field, double value)
     } else if (c.type == FieldType::Integer) {
         setInteger(field, static_cast<std::int64_t>(std::llround(value)));
     } else {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.15g", value);
-        setText(field, buffer);
+        setText(field, formatReal15(value));
     }
 }
 
@@ -227,12 +227,10 @@ void AttributeTable::setText(int field, std::string_view utf8)
             if (auto date = Date::parse(utf8))
                 return setDate(field, *date);
         } else {
-            double value = 0;
-            std::string copy(utf8);
-            char* end = nullptr;
-            value = std::strtod(copy.c_str(), &end);
-            if (end && end != copy.c_str() && *end == 0)
-                return setReal(field, value);
+            // Not strtod: under a decimal-comma locale (Qt sets it from the environment) it
+            // would read "1.5" as 1.
+            if (const auto value = parseDecimal(utf8))
+                return setReal(field, *value);
         }
         return setUnknown(field);
     }
@@ -310,13 +308,8 @@ std::optional<double> AttributeTable::number(std::size_t row, int field) const
         text.erase(std::remove(text.begin(), text.end(), ','), text.end());
         if (!text.empty() && text.back() == '%')
             text.pop_back();
-        char* end = nullptr;
-        const double value = std::strtod(text.c_str(), &end);
-        if (end == text.c_str())
-            return std::nullopt;
-        while (*end == ' ')
-            ++end;
-        if (*end != 0 || !std::isfinite(value))
+        const auto value = parseDecimal(text);
+        if (!value || !std::isfinite(*value))
             return std::nullopt;
         return value;
     }
@@ -367,9 +360,7 @@ std::string AttributeTable::text(std::size_t row, int field) const
     case FieldType::Integer:
         return std::to_string(c.integers[row]);
     case FieldType::Real: {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.15g", c.reals[row]);
-        return buffer;
+        return formatReal15(c.reals[row]);
     }
     case FieldType::Date:
         return Date{c.dates[row]}.toIso();

@@ -203,6 +203,8 @@ const std::vector<ContractField>& contractFields(Role role)
           {"village", {"CUN", "ZLDWMC", "村", "村名", "行政村", "坐落单位名称"}},
           {"vgroup", {"ZU", "组", "村民小组"}},
           {"stage", {"JD", "阶段", "进度阶段"}},
+          // 纠纷: a flag (1/0, or 是/否 as ledgers write it), apart from the stage.
+          {"dispute", {"纠纷", "是否纠纷"}},
           {"households", {"HS", "户数", "户"}},
           {"persons", {"RS", "人数", "人口", "人"}},
           {"approved", {"PF", "批复", "批准文号", "是否批准"}},

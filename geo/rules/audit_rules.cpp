@@ -2,6 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
+#include "geo/rules/styles.h"
 
 #include <cpl_json.h>
 
@@ -148,11 +149,11 @@ void applyFile(AuditRules& rules, const std::string& path, bool wholeFileIsRules
 
 } // namespace
 
-std::string defaultThresholdsPath()
+AuditRules loadAuditRules(const std::string& projectPath, IssueSink& issues)
 {
-    if (const char* styles = std::getenv("PARKATLAS_STYLES"); styles && *styles)
-        return (std::filesystem::path(styles) / "thresholds.json").string();
-    return (std::filesystem::path(PARKATLAS_SOURCE_DIR) / "styles" / "thresholds.json").string();
+    return loadAuditRules(optionalStylePath("thresholds.json", issues,
+                                            "the audit uses its built-in defaults"),
+                          projectPath);
 }
 
 AuditRules loadAuditRules(const std::string& stylesThresholdsPath, const std::string& projectPath)

@@ -5,6 +5,8 @@
 
 namespace parkatlas::geo {
 
+class IssueSink;
+
 /// The audit's switches and thresholds. Thresholds are data: the values below are the built-in
 /// defaults (national rules and the sample park's assumptions, data/sample/README.md), used only
 /// where neither styles/thresholds.json nor the project file's "rules" says otherwise.
@@ -60,8 +62,9 @@ struct AuditRules {
 /// of the wrong type or out of range throws IoError naming the file and the key.
 AuditRules loadAuditRules(const std::string& stylesThresholdsPath, const std::string& projectPath);
 
-/// The shipped thresholds file: $PARKATLAS_STYLES/thresholds.json when that variable is set,
-/// else styles/thresholds.json of the source tree.
-std::string defaultThresholdsPath();
+/// The shipped thresholds (thresholds.json found by optionalStylePath, the lookup `check` uses;
+/// a missing file is reported to `issues` and the built-in defaults are used), then the project
+/// file's "rules" as above.
+AuditRules loadAuditRules(const std::string& projectPath, IssueSink& issues);
 
 } // namespace parkatlas::geo

@@ -274,9 +274,9 @@ ComplianceSettings ComplianceSettings::load(const std::string& projectPath, Issu
         }
         settings.apply(rules, path, issues);
     };
-    const std::string defaults = stylePath("thresholds.json");
-    std::error_code error;
-    if (std::filesystem::exists(defaults, error))
+    const std::string defaults =
+        optionalStylePath("thresholds.json", issues, "the plan check uses its built-in defaults");
+    if (!defaults.empty())
         rulesOf(defaults, true);
     if (!projectPath.empty())
         rulesOf(projectPath, true);

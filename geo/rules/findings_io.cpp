@@ -6,6 +6,7 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/measure/units.h"
+#include "geo/rules/compliance.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -116,38 +117,88 @@ void writeFindingsJson(JsonWriter& json, const std::vector<Finding>& findings)
     json.endArray();
 }
 
-void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings)
+void writeFindingsSummaryJson(JsonWriter& json, const FindingsTotals& totals,
+                              const std::vector<std::string>& rulesRun)
+{
+    auto writeTotal = [&json](const FindingsTotal& total) {
+        json.beginObject();
+        json.field("count", total.findings);
+        json.field("features", total.features);
+        // The union of the findings' land: a plot under several findings counts once.
+        json.field("area_mu", std::isnan(total.areaMu) ? 0.0 : total.areaMu);
+        // Findings with no area of their own (lines, points, ids) are not in area_mu.
+        json.field("without_area", total.withoutArea);
+        json.field("counted_once", total.countedOnce);
+        json.endObject();
+    };
+    json.key("summary").beginObject();
+    std::vector<std::string> rules = rulesRun;
+    for (const RuleTotal& entry : totals.byRule)
+        if (std::find(rules.begin(), rules.end(), entry.rule) == rules.end())
+            rules.push_back(entry.rule);
+    for (const std::string& rule : rules) {
+        json.key(rule);
+        writeTotal(totals.of(rule));
+    }
+    json.endObject();
+    json.key("total");
+    writeTotal(totals.measured);
+    if (totals.undecided.findings > 0) {
+        json.key(kCannotDecide);
+        writeTotal(totals.undecided);
+    }
+}
+
+void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
+                        const FindingsTotals& totals)
 {
     using Align = TextTable::Align;
     if (findings.empty()) {
         out << "No findings.\n";
         return;
     }
+    auto muText = [](const FindingsTotal& total) {
+        return total.withArea > 0 ? formatForDisplay(total.areaMu, 2) : std::string();
+    };
     const std::vector<std::string> rules = rulesInOrder(findings);
     TextTable summary;
     summary.addColumn("rule");
     summary.addColumn("findings", Align::Right);
+    summary.addColumn("features", Align::Right);
     summary.addColumn("亩 (mu)", Align::Right);
     std::map<std::string, std::vector<const Finding*>> byRule;
     for (const Finding& f : findings)
         byRule[f.rule].push_back(&f);
+    bool anyOverlap = totals.measured.hasOverlaps();
     for (const std::string& rule : rules) {
-        double sum = 0;
-        bool any = false;
-        for (const Finding* f : byRule[rule])
-            if (!std::isnan(f->areaMu)) {
-                sum += f->areaMu;
-                any = true;
-            }
-        summary.addRow({rule, std::to_string(byRule[rule].size()),
-                        any ? formatForDisplay(sum, 2) : std::string()});
+        if (rule == kCannotDecide)
+            continue;
+        const FindingsTotal& total = totals.of(rule);
+        anyOverlap |= total.hasOverlaps();
+        summary.addRow(
+            {rule, std::to_string(total.findings), std::to_string(total.features), muText(total)});
     }
+    if (totals.measured.findings > 0) {
+        summary.addRule();
+        summary.addRow({"total", std::to_string(totals.measured.findings),
+                        std::to_string(totals.measured.features), muText(totals.measured)});
+    }
+    if (totals.undecided.findings > 0)
+        summary.addRow({std::string(kCannotDecide) + " (apart, not in the total)",
+                        std::to_string(totals.undecided.findings),
+                        std::to_string(totals.undecided.features), muText(totals.undecided)});
     summary.render(out);
+    if (anyOverlap)
+        out << "亩: the land the findings concern, each plot counted once however many findings "
+               "it has (the union of their areas)\n";
     for (const std::string& rule : rules) {
         const auto& group = byRule[rule];
+        const FindingsTotal& total = totals.of(rule);
         std::vector<double> mu;
         for (const Finding* f : group)
             mu.push_back(f->areaMu);
+        // Without overlaps the shown parts add up to the total (largest remainder); with them
+        // each part is rounded on its own and the total is the union.
         const RoundedParts shown = roundPartsForDisplay(mu, 2);
         out << "\n" << rule << " (" << group.size() << ")\n";
         TextTable table;
@@ -159,11 +210,17 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings)
         for (std::size_t k = 0; k < group.size(); ++k) {
             const Finding& f = *group[k];
             table.addRow({f.layer, fidsText(f.fids, ","), f.featureId,
-                          formatForDisplay(shown.parts[k], 2), f.reasonZh});
+                          formatForDisplay(total.hasOverlaps() ? f.areaMu : shown.parts[k], 2),
+                          f.reasonZh});
         }
         if (shown.unknownCount < group.size()) {
             table.addRule();
-            table.addRow({"total", "", "", formatForDisplay(shown.total, 2), ""});
+            if (total.hasOverlaps())
+                table.addRow({"total (counted once)", "", "", formatForDisplay(total.areaMu, 2),
+                              std::to_string(total.countedOnce) +
+                                  " finding(s) on land another finding of the rule covers"});
+            else
+                table.addRow({"total", "", "", formatForDisplay(shown.total, 2), ""});
         }
         table.render(out);
     }

@@ -2,6 +2,7 @@
 
 #include "geo/crs/crs.h"
 #include "geo/rules/finding.h"
+#include "geo/rules/findings_total.h"
 
 #include <ostream>
 #include <string>
@@ -17,9 +18,20 @@ class JsonWriter;
 /// JSON key of its id ("parcels" → "parcel_id", "idle_land" → "case_id"; default "id").
 void writeFindingsJson(JsonWriter& json, const std::vector<Finding>& findings);
 
-/// Plain-text report: grouped by rule with a count and total mu per rule, then one line per
-/// finding (layer, id, mu, reason). Lines up with Chinese text.
-void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings);
+/// "summary": per rule (the rules of `rulesRun` first, even with no finding, then any other
+/// rule the findings have) count, features, area_mu (the union of the rule's findings, 0 when
+/// none has an area), without_area and counted_once; then "total": the same over every rule but
+/// cannot_decide, and "cannot_decide" apart when there are such findings (never in the total).
+/// `totals` is totalsOfFindings(findings, …).
+void writeFindingsSummaryJson(JsonWriter& json, const FindingsTotals& totals,
+                              const std::vector<std::string>& rulesRun = {});
+
+/// Plain-text report: grouped by rule with a count and the mu of the land each rule concerns
+/// (`totals`, from totalsOfFindings: a plot counted once however many findings it has), a total
+/// over every rule but cannot_decide, cannot_decide apart; then one line per finding (layer, id,
+/// mu, reason). Lines up with Chinese text.
+void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
+                        const FindingsTotals& totals);
 
 /// CSV, UTF-8 with BOM: rule, layer, fids, id, area_mu, reason, reason_en, clause, evidence.
 void writeFindingsCsv(std::ostream& out, const std::vector<Finding>& findings);

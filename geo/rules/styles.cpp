@@ -1,6 +1,7 @@
 #include "geo/rules/styles.h"
 
 #include "geo/error.h"
+#include "geo/issue.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -56,6 +57,26 @@ std::string stylesDirectory()
 std::string stylePath(const std::string& fileName)
 {
     return stylesDirectory() + "/" + fileName;
+}
+
+std::string optionalStylePath(const std::string& fileName, IssueSink& issues,
+                              const std::string& withoutIt)
+{
+    std::string directory;
+    try {
+        directory = stylesDirectory();
+    } catch (const IoError& error) {
+        issues.report({Issue::Severity::Warning, {}, {}, -1,
+                       fileName + " not found: " + error.message() + "; " + withoutIt});
+        return {};
+    }
+    const std::string path = directory + "/" + fileName;
+    std::error_code error;
+    if (fs::is_regular_file(path, error))
+        return path;
+    issues.report({Issue::Severity::Warning, path, {}, -1,
+                   fileName + " is missing from the styles folder " + directory + "; " + withoutIt});
+    return {};
 }
 
 } // namespace parkatlas::geo

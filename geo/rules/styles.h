@@ -4,6 +4,8 @@
 
 namespace parkatlas::geo {
 
+class IssueSink;
+
 /// The folder of style and rule data (landuse.json, thresholds.json): $PARKATLAS_STYLES when
 /// set, else next to the executable (../share/parkatlas/styles, ../../styles, ../styles), else
 /// the source tree's styles/ (PARKATLAS_SOURCE_DIR, for builds run in place). Throws IoError
@@ -12,5 +14,12 @@ std::string stylesDirectory();
 
 /// stylesDirectory() + "/" + fileName.
 std::string stylePath(const std::string& fileName);
+
+/// A style file a command can do without (thresholds.json): its path in stylesDirectory() when
+/// it is there. When it is not, or no styles folder is found, reports a warning to `issues`
+/// naming where it looked and `withoutIt` (what is used instead) and returns "". The one lookup
+/// for such files, so an installed program finds them where `check` does.
+std::string optionalStylePath(const std::string& fileName, IssueSink& issues,
+                              const std::string& withoutIt);
 
 } // namespace parkatlas::geo

@@ -1,5 +1,7 @@
 #include "geo/store/pg_connection.h"
 
+#include "geo/io/decimal_text.h"
+
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -112,7 +114,12 @@ double PgResult::number(int row, int column) const
 {
     if (isNull(row, column))
         return std::numeric_limits<double>::quiet_NaN();
-    return std::stod(text(row, column));
+    // The server writes '.' whatever our LC_NUMERIC says.
+    const auto value = parseDecimal(text(row, column));
+    if (!value)
+        throw PgError("not a number: '" + text(row, column) + "' in column " + columnName(column),
+                      "", {});
+    return *value;
 }
 std::int64_t PgResult::integer(int row, int column) const
 {
@@ -142,15 +149,23 @@ PgConnection::PgConnection(std::string_view source)
                        "service file)";
         throw IoError("cannot connect to PostgreSQL: " + message, {});
     }
-    // Text in and out is UTF-8 whatever the server's or the client's locale says.
-    PQsetClientEncoding(m_connection, "UTF8");
-    exec("SET client_min_messages = warning");
-    // A park's schema may be the whole search_path (options=-csearch_path=park1): PostGIS's
-    // functions and geometry_columns must still be found, wherever the extension lives.
-    exec("SELECT set_config('search_path', current_setting('search_path') || ', ' || "
-         "quote_ident(n.nspname), false) FROM pg_extension e JOIN pg_namespace n ON n.oid = "
-         "e.extnamespace WHERE e.extname = 'postgis' AND NOT n.nspname = ANY "
-         "(current_schemas(false))");
+    // The destructor does not run for an object whose constructor throws: a set-up statement
+    // failing below must close the connection here.
+    try {
+        // Text in and out is UTF-8 whatever the server's or the client's locale says.
+        PQsetClientEncoding(m_connection, "UTF8");
+        exec("SET client_min_messages = warning");
+        // A park's schema may be the whole search_path (options=-csearch_path=park1): PostGIS's
+        // functions and geometry_columns must still be found, wherever the extension lives.
+        exec("SELECT set_config('search_path', current_setting('search_path') || ', ' || "
+             "quote_ident(n.nspname), false) FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+             "e.extnamespace WHERE e.extname = 'postgis' AND NOT n.nspname = ANY "
+             "(current_schemas(false))");
+    } catch (...) {
+        PQfinish(m_connection);
+        m_connection = nullptr;
+        throw;
+    }
 }
 
 PgConnection::~PgConnection()

@@ -489,7 +489,10 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
     input.reset();
     if (options.overwrite)
         fs::remove(dest, ec);
-    fs::rename(temporary, dest);
+    fs::rename(temporary, dest, ec);
+    if (ec)
+        throw IoError("cannot move the pulled GeoPackage into place: " + ec.message(),
+                      {dest.string(), {}, -1, {}});
     cleanup.keep = true;
     return pulled;
 }

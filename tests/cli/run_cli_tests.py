@@ -1123,6 +1123,17 @@ def group_convert_safety(t):
                 "(or the conversion refused), not silently left out", run)
 
     unchanged("convert (safety)")
+    t.context = "convert onto a folder of the destination's name"
+    blocked = os.path.join(work, "blocked.gpkg")
+    os.makedirs(os.path.join(blocked, "inner"))
+    run = t.run("convert", os.path.join(t.opts.sample, "park.gpkg"), blocked, "--overwrite")
+    if t.sane_exit(run, 2):
+        t.check("filesystem error" not in run.err and blocked in run.err and
+                "into place" in run.err,
+                "an error of ParkAtlas's own naming the destination, not a raw filesystem_error",
+                run)
+        t.check(os.path.isdir(os.path.join(blocked, "inner")), "the folder is left as it was")
+        t.check(not partials(work), "no partial file left (%s)" % partials(work))
     return None
 
 
@@ -1417,6 +1428,18 @@ def group_audit(t):
             for key, value in f["evidence"].items():
                 t.check(value != 0, "cannot_decide never shows an unknown as 0 (%s)" % key)
 
+    for as_of in ("2026-12-04", "2028-06-30"):
+        t.context = "audit --as-of %s: totals count each plot once" % as_of
+        out_gpkg = os.path.join(t.opts.work, "audit-totals-%s.gpkg" % as_of)
+        run = t.run("audit", gpkg, "--as-of", as_of, "--format", "json", "--out", out_gpkg)
+        if t.sane_exit(run, 0):
+            union = independent_union(t, out_gpkg)
+            if union:
+                doc = run.json()
+                check_totals(t, doc, union)
+                t.check(doc.get("total", {}).get("counted_once", 0) > 0,
+                        "the sample has a plot under two rules (%s)" % doc.get("total"))
+
     t.context = "audit a year later: the recovery date has passed"
     run = t.run("audit", gpkg, "--as-of", "2026-10-08", "--format", "json")
     if t.sane_exit(run, 0):
@@ -1502,6 +1525,120 @@ def csv_tables(raw):
     if current:
         tables.append(current)
     return tables
+
+
+def group_styles(t):
+    """The styles lookup: an installed program (bin/parkatlas beside share/parkatlas/styles) reads
+    its own thresholds.json in `check`, `audit` and `report` alike, and says when it is missing
+    instead of going on silently with built-in defaults."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    source_styles = os.path.join(HERE, "..", "..", "styles")
+    prefix = os.path.join(t.opts.work, "prefix")
+    os.makedirs(os.path.join(prefix, "bin"))
+    installed = os.path.join(prefix, "bin", "parkatlas")
+    shutil.copy2(t.binary, installed)
+    styles = os.path.join(prefix, "share", "parkatlas", "styles")
+    shutil.copytree(source_styles, styles)
+    thresholds = os.path.join(styles, "thresholds.json")
+    with open(thresholds, encoding="utf-8") as f:
+        doc = json.load(f)
+    # The installed copy's own thresholds: a tax floor no plot reaches.
+    doc["rules"]["intensity_below_standard"]["tax_min_wan_per_mu"] = 9999.0
+    with open(thresholds, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+
+    binary = t.binary
+    env = dict(os.environ)
+    env.pop("PARKATLAS_STYLES", None)
+    os.environ.pop("PARKATLAS_STYLES", None)
+    try:
+        t.binary = installed
+        t.context = "installed audit --format json"
+        run = t.run("audit", gpkg, "--as-of", "2026-06-30", "--format", "json")
+        if t.sane_exit(run, 0):
+            rules = run.json().get("rules", {})
+            t.check(rules.get("low_efficiency", {}).get("tax_per_mu_min_wan") == 9999.0,
+                    "audit takes the installed thresholds.json (got %s)"
+                    % rules.get("low_efficiency"), run)
+            t.check(any(os.path.realpath(o) == os.path.realpath(thresholds)
+                        for o in rules.get("from", []) if os.path.exists(o)),
+                    "audit says it read %s (got %s)" % (thresholds, rules.get("from")), run)
+        t.context = "installed check --format json"
+        run = t.run("check", gpkg, "--rule", "intensity_below_standard", "--format", "json")
+        if t.sane_exit(run, 0):
+            floors = {f["evidence"]["tax_wan_per_mu_min"] for f in run.json()["findings"]
+                      if "tax_wan_per_mu_min" in f.get("evidence", {})}
+            t.check(floors == {9999.0}, "check takes the installed thresholds.json too (tax "
+                    "floors %s)" % sorted(floors), run)
+
+        os.remove(thresholds)
+        t.binary = installed
+        for args in (("check", gpkg), ("audit", gpkg, "--as-of", "2026-06-30"),
+                     ("report", gpkg, "--out", os.path.join(t.opts.work, "pack"),
+                      "--as-of", "2026-06-30")):
+            t.context = "installed %s without thresholds.json" % args[0]
+            run = t.run(*args, timeout=120)
+            t.sane_exit(run, 0)
+            t.check("thresholds.json" in run.err and "warning" in run.err,
+                    "warns that thresholds.json is missing", run)
+    finally:
+        t.binary = binary
+
+
+def group_locale(t):
+    """Numbers read and written the same under a decimal-comma locale (de_DE.UTF-8, which
+    scripts/setup generates): `check` and `report` on a park whose every field is text (so each
+    number is parsed from text) give the same output as under the C locale."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    locales = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
+    if not t.check("de_de.utf8" in locales, "the de_DE.UTF-8 locale is generated (scripts/setup "
+                   "does it)"):
+        return
+    strings = os.path.join(t.opts.work, "strings.gpkg")
+    made = subprocess.run(["ogr2ogr", "-f", "GPKG", "-fieldTypeToString", "All", strings, gpkg],
+                          capture_output=True, text=True)
+    if not t.check(made.returncode == 0, "ogr2ogr makes the all-text park: " + made.stderr):
+        return
+
+    def run_in(locale_name, *args):
+        env = dict(os.environ, LC_ALL=locale_name, LANG=locale_name)
+        proc = subprocess.run([t.binary] + list(args), capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=120)
+        return Run([t.binary] + list(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                   proc.stderr.decode("utf-8", "replace"), 0)
+
+    t.context = "check under de_DE.UTF-8"
+    c = run_in("C.UTF-8", "check", strings, "--format", "json")
+    de = run_in("de_DE.UTF-8", "check", strings, "--format", "json")
+    if t.sane_exit(c, 0) and t.sane_exit(de, 0):
+        t.check(c.out == de.out, "the same findings as under C", de)
+        t.check(any(f["rule"] == "intensity_below_standard" for f in c.json()["findings"]),
+                "numbers parsed from text reach the rules")
+
+    t.context = "report under de_DE.UTF-8"
+    outs = {}
+    for name in ("C.UTF-8", "de_DE.UTF-8"):
+        out = os.path.join(t.opts.work, "pack-" + name)
+        run = run_in(name, "report", strings, "--out", out, "--as-of", "2026-06-30",
+                     "--date", "2026年6月")
+        if t.sane_exit(run, 0):
+            outs[name] = out
+    if len(outs) == 2:
+        a, b = outs["C.UTF-8"], outs["de_DE.UTF-8"]
+        texts = sorted(n for n in os.listdir(a) if n.endswith((".csv", ".json", ".txt")))
+        t.check(texts and sorted(os.listdir(a)) == sorted(os.listdir(b)),
+                "the same files (%s)" % sorted(os.listdir(b)))
+        for name in texts:
+            with open(os.path.join(a, name), "rb") as fa, open(os.path.join(b, name), "rb") as fb:
+                t.check(fa.read() == fb.read(), "%s is the same under de_DE as under C" % name)
 
 
 def group_ledger(t):
@@ -1661,6 +1798,132 @@ def independent_expansion(t, gpkg):
     return {int(k): v for k, v in json.loads(run.stdout).items()}
 
 
+INDEPENDENT_UNION = r"""
+import json, math, sys
+from osgeo import ogr
+from pyproj import Geod, Transformer
+ogr.UseExceptions()
+geod = Geod(ellps="GRS80")
+to_ll = Transformer.from_crs("EPSG:4547", "EPSG:4490", always_xy=True)
+
+def ring_m2(ring):
+    pts = ring.GetPoints()
+    xs, ys = [], []
+    for (x0, y0, *_), (x1, y1, *_) in zip(pts, pts[1:]):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) // 10))
+        for k in range(n):
+            xs.append(x0 + (x1 - x0) * k / n)
+            ys.append(y0 + (y1 - y0) * k / n)
+    lon, lat = to_ll.transform(xs, ys)
+    return abs(geod.polygon_area_perimeter(lon, lat)[0])
+
+def m2(g):
+    t = ogr.GT_Flatten(g.GetGeometryType())
+    if t == ogr.wkbPolygon:
+        return ring_m2(g.GetGeometryRef(0)) - sum(
+            ring_m2(g.GetGeometryRef(k)) for k in range(1, g.GetGeometryCount()))
+    if t in (ogr.wkbMultiPolygon, ogr.wkbGeometryCollection):
+        return sum(m2(g.GetGeometryRef(k)) for k in range(g.GetGeometryCount()))
+    return 0.0
+
+groups = {}
+ds = ogr.Open(sys.argv[1])
+for f in ds.GetLayerByName("findings"):
+    g = f.GetGeometryRef()
+    if g is None or f.GetField("area_mu") is None:
+        continue
+    if ogr.GT_Flatten(g.GetGeometryType()) not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
+        continue
+    rule = f.GetField("rule")
+    for key in (rule, "_undecided" if rule == "cannot_decide" else "_total"):
+        # An invalid plot (the sample's bow-tie) lies apart from the others: its own area.
+        groups.setdefault(key, []).append(g.Clone() if g.IsValid() else f.GetField("area_mu"))
+out = {}
+for key, parts in groups.items():
+    apart = [p for p in parts if isinstance(p, float)]
+    parts = [p for p in parts if not isinstance(p, float)]
+    union = parts[0] if parts else None
+    for p in parts[1:]:
+        union = union.Union(p)
+    out[key] = (m2(union) * 15 / 10000 if union else 0.0) + sum(apart)
+print(json.dumps(out))
+"""
+
+
+def independent_union(t, findings_gpkg):
+    """{rule: mu of the union of its findings, "_total": every rule but cannot_decide,
+    "_undecided": cannot_decide} measured with OGR and pyproj, or None."""
+    run = subprocess.run(["/usr/bin/python3", "-c", INDEPENDENT_UNION, findings_gpkg],
+                         capture_output=True, text=True)
+    if not t.check(run.returncode == 0, "the independent union runs (/usr/bin/python3 with "
+                   "python3-gdal and python3-pyproj): " + _clip(run.stderr)):
+        return None
+    return json.loads(run.stdout)
+
+
+def check_totals(t, doc, union):
+    """The JSON summary of check/audit: per rule and in total, the union of the findings' land
+    (each plot once), cannot_decide apart and never in the total."""
+    findings = doc.get("findings", [])
+    measured = [f for f in findings if f["rule"] != "cannot_decide"]
+    undecided = [f for f in findings if f["rule"] == "cannot_decide"]
+    total = doc.get("total", {})
+    t.check(total.get("count") == len(measured),
+            "total counts every finding but cannot_decide (%s, want %d)"
+            % (total.get("count"), len(measured)))
+    t.check(abs(total.get("area_mu", -1) - union["_total"]) <= 1e-6 * union["_total"],
+            "total area_mu %s is the union of the findings' land %s"
+            % (total.get("area_mu"), union["_total"]))
+    summed = sum(f["area_mu"] or 0 for f in measured)
+    if total.get("counted_once", 0) > 0:
+        t.check(total.get("area_mu", summed) < summed,
+                "a plot under several rules counts once (%s < the plain sum %s)"
+                % (total.get("area_mu"), summed))
+    for rule, entry in doc.get("summary", {}).items():
+        if rule in union:
+            t.check(abs(entry["area_mu"] - union[rule]) <= 1e-6 * union[rule],
+                    "summary of %s: area_mu %s is the union %s" % (rule, entry["area_mu"],
+                                                                  union[rule]))
+    if undecided:
+        apart = doc.get("cannot_decide", {})
+        t.check(apart.get("count") == len(undecided), "cannot_decide apart (%s)" % apart)
+        if "_undecided" in union:
+            t.check(abs(apart.get("area_mu", -1) - union["_undecided"]) <= 1e-6 * union["_undecided"],
+                    "cannot_decide's own area %s (%s)" % (apart.get("area_mu"), union["_undecided"]))
+
+
+def group_ballpark(t):
+    """A layer moved between datums by a ballpark operation (PROJ has no published shift between
+    Xi'an 1980 and CGCS2000): the sample's shapefile protected areas. `check` warns on stderr
+    naming the layer and lists it in its JSON; the GeoPackage form, all in CGCS2000, says
+    nothing of the kind."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    project = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(project):
+        print("SKIP: the sample park is not there (%s)" % project)
+        return SKIP
+    t.context = "check shp.parkatlas.json (protected.shp in Xi'an 1980)"
+    run = t.run("check", project, "--format", "json")
+    if t.sane_exit(run, 0):
+        warnings = [line for line in run.err.splitlines()
+                    if "warning" in line and "ballpark" in line]
+        t.check(len(warnings) == 1 and "protected" in warnings[0] and "EPSG:2383" in warnings[0]
+                and "tens of metres" in warnings[0],
+                "one warning on stderr names the layer, its CRS and what ballpark means", run)
+        listed = run.json().get("ballpark_transforms")
+        t.check(isinstance(listed, list) and [b.get("layer") for b in listed] == ["protected"] and
+                "EPSG:2383" in listed[0].get("warning", "") and
+                listed[0].get("path", "").endswith("protected.shp"),
+                "the JSON lists the layer (got %s)" % listed, run)
+    t.context = "check park.gpkg (all CGCS2000)"
+    run = t.run("check", gpkg, "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check("ballpark" not in run.err, "no ballpark warning", run)
+        t.check(run.json().get("ballpark_transforms") == [], "an empty ballpark_transforms", run)
+
+
+
 def group_check(t):
     """`parkatlas check`: the sample park's planted compliance cases in JSON, exit codes, --rule,
     CSV and table forms, findings.gpkg readable with sqlite3 (and ogrinfo), inputs untouched."""
@@ -1720,6 +1983,20 @@ def group_check(t):
                 "the same findings as the GeoPackage (shapefile FID + 1 = GeoPackage fid)")
         t.check(not text_problems(run.out), "no garbled text", run)
 
+
+    t.context = "check park.gpkg: totals count each plot once"
+    out_gpkg = os.path.join(t.opts.work, "totals.gpkg")
+    run = t.run("check", gpkg, "--format", "json", "--out", out_gpkg)
+    if t.sane_exit(run, 0):
+        union = independent_union(t, out_gpkg)
+        if union:
+            check_totals(t, run.json(), union)
+    run = t.run("check", gpkg)
+    if t.sane_exit(run, 0):
+        t.check(re.search(r"^total\s+\d+\s+\d+\s+[\d.]+$", run.out, re.M) is not None,
+                "the table has a total row (findings, features, mu)", run)
+        t.check(re.search(r"^cannot_decide \(apart, not in the total\)", run.out, re.M)
+                is not None, "cannot_decide is apart from the total", run)
 
     t.context = "check --rule unacquired_land (the expansion zones)"
     measured = independent_expansion(t, gpkg)
@@ -2831,8 +3108,11 @@ GROUPS = {
     "area": group_area,
     "check": group_check,
     "classification": group_classification,
+    "ballpark": group_ballpark,
     "audit": group_audit,
     "ledger": group_ledger,
+    "locale": group_locale,
+    "styles": group_styles,
     "map": group_map,
     "postgis": group_postgis,
     "vct": group_vct,

@@ -958,21 +958,33 @@ private slots:
         QCOMPARE(panel->findings().size(), expected.findings.size());
         QCOMPARE(ruleCounts(panel->tree()), expectedCounts);
 
-        // A rule's row shows its findings' total mu; rules whose findings concern no area
-        // (invalid_geometry, duplicate_id in the sample) show none rather than 0.00.
+        // A rule's row shows the mu of the land its findings concern, each plot once (a parcel
+        // inside an expansion zone is outside the boundary once); rules whose findings concern
+        // no area (invalid_geometry, duplicate_id in the sample) show none rather than 0.00.
+        const geo::FindingsTotals totals = geo::totalsOfFindings(expected.findings, park.crs);
         for (int top = 0; top < panel->tree()->topLevelItemCount(); ++top) {
             const QTreeWidgetItem* ruleItem = panel->tree()->topLevelItem(top);
             const QString rule = ruleItem->text(0).section(QLatin1Char(' '), 0, 0);
-            double mu = 0;
-            bool anyArea = false;
-            for (const geo::Finding& finding : expected.findings)
-                if (QString::fromStdString(finding.rule) == rule && !std::isnan(finding.areaMu)) {
-                    mu += finding.areaMu;
-                    anyArea = true;
-                }
-            QCOMPARE(ruleItem->text(1), anyArea ? QString::fromStdString(geo::formatForDisplay(mu))
-                                                : QString());
+            const geo::FindingsTotal& total = totals.of(rule.toStdString());
+            QVERIFY(total.findings > 0);
+            QCOMPARE(ruleItem->text(1),
+                     total.withArea > 0
+                         ? QString::fromStdString(geo::formatForDisplay(total.areaMu))
+                         : QString());
         }
+        // The summary: every rule's land counted once, cannot_decide apart (the plain sum
+        // added the expansion zones once per rule).
+        const QString summary =
+            panel->findChild<QLabel*>(QStringLiteral("findingsSummary"))->text();
+        QVERIFY2(totals.measured.areaMu < totals.measured.summedMu - 1, "the sample overlaps");
+        QVERIFY2(
+            summary.contains(QString::fromStdString(geo::formatForDisplay(totals.measured.areaMu))),
+            qPrintable(summary));
+        QVERIFY2(summary.startsWith(QStringLiteral("%1 finding").arg(totals.measured.findings)),
+                 qPrintable(summary));
+        QVERIFY2(
+            summary.contains(QStringLiteral("%1 cannot be decided").arg(totals.undecided.findings)),
+            qPrintable(summary));
         QVERIFY(expectedCounts.count(QStringLiteral("invalid_geometry")) == 1);
 
         // Every finding with a place is drawn in the overlay.
@@ -1076,6 +1088,41 @@ private slots:
                 listed = listed || ruleItem->child(row)->text(0) == QLatin1String("QL2024-014");
         }
         QVERIFY2(listed, "idle_not_started lists QL2024-014");
+    }
+
+    void auditPanelCountsAPlotUnderTwoRulesOnceAndCannotDecideApart()
+    {
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        AuditPanel* panel = window->auditPanel();
+        // QL2024-014 is both not started and barely covered on this date.
+        panel->asOfEdit()->setDate(QDate(2026, 12, 4));
+        QVERIFY(runPanel(panel));
+        std::map<std::int64_t, double> plots;
+        std::size_t measured = 0, undecided = 0;
+        for (const geo::Finding& finding : panel->findings()) {
+            if (finding.rule == geo::kCannotDecide) {
+                ++undecided;
+                continue;
+            }
+            ++measured;
+            plots[finding.fids.front()] = finding.areaMu;
+        }
+        QVERIFY(plots.size() < measured);
+        QVERIFY(undecided > 0);
+        double once = 0;
+        for (const auto& [fid, mu] : plots)
+            once += mu;
+        const QString summary =
+            panel->findChild<QLabel*>(QStringLiteral("findingsSummary"))->text();
+        QVERIFY2(summary.startsWith(QStringLiteral("%1 finding(s), %2 mu")
+                                        .arg(measured)
+                                        .arg(QString::fromStdString(geo::formatForDisplay(once)))),
+                 qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("%1 cannot be decided").arg(undecided)),
+                 qPrintable(summary));
     }
 
     void ledgerPanelBuildsTheAcquisitionLedgerSortsAndExports()

@@ -3,6 +3,7 @@
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
+#include "geo/rules/styles.h"
 
 #include <gtest/gtest.h>
 
@@ -453,7 +454,7 @@ TEST(AuditLowEfficiencyTest, ThresholdsComeFromTheProjectFile)
 
 TEST(AuditLowEfficiencyTest, ShippedThresholdsKeepTheParkDefaults)
 {
-    const AuditRules rules = loadAuditRules(defaultThresholdsPath(), "");
+    const AuditRules rules = loadAuditRules(stylePath("thresholds.json"), "");
     EXPECT_DOUBLE_EQ(rules.taxPerMuMinWan, 15);
     EXPECT_DOUBLE_EQ(rules.investPerMuMinWan, 200);
 }
@@ -496,7 +497,7 @@ void expectSampleFindings(const std::string& source, int fidOffset)
         loadPark(discoverPark(source), {{Role::Parcels, Role::Buildings}, {}}, issues);
     AuditOptions options;
     options.asOf = day("2026-06-30");
-    options.rules = loadAuditRules(defaultThresholdsPath(), "");
+    options.rules = loadAuditRules(stylePath("thresholds.json"), "");
     const AuditResult result = runAudit(park, options, issues);
     std::map<std::string, std::string> got;
     for (const Finding& f : result.findings)

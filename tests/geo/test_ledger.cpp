@@ -1,11 +1,19 @@
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
+#include "geo/measure/area.h"
+#include "geo/measure/ellipsoid.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
 #include <cmath>
+#include <functional>
+#include <map>
+#include <set>
 
 using namespace parkatlas::geo;
 
@@ -76,6 +84,139 @@ std::size_t columnOf(const LedgerTable& table, const std::string& key)
         if (table.columns[c].key == key)
             return c;
     throw std::runtime_error("no column " + key);
+}
+
+/// Every column of every table has at least one row with a value: no column of the contract is
+/// lost on the way from the sample park to the ledger.
+void expectEveryColumnFilled(const Ledger& ledger)
+{
+    for (const LedgerTable& table : ledger.tables) {
+        ASSERT_FALSE(table.rows.empty()) << table.id;
+        for (std::size_t c = 0; c < table.columns.size(); ++c) {
+            bool filled = false;
+            for (const auto& row : table.rows)
+                filled |= !std::holds_alternative<std::monostate>(row[c]);
+            EXPECT_TRUE(filled) << ledger.kind << " / " << table.id << ": column "
+                                << table.columns[c].key << " (" << table.columns[c].header
+                                << ") is empty in every row";
+        }
+    }
+}
+
+double numberOf(const LedgerCell& cell)
+{
+    if (const double* d = std::get_if<double>(&cell))
+        return *d;
+    if (const std::int64_t* i = std::get_if<std::int64_t>(&cell))
+        return static_cast<double>(*i);
+    ADD_FAILURE() << "not a number";
+    return std::nan("");
+}
+
+/// The features of a layer of the sample GeoPackage read straight through OGR (not through the
+/// park loader): `visit` sees each feature with its geometry in lon/lat of CGCS2000.
+void forEachFeature(const std::string& layerName,
+                    const std::function<void(OGRFeature&, OGRGeometry*)>& visit)
+{
+    GDALAllRegister();
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open((std::string(PARKATLAS_SAMPLE_DIR) + "/park.gpkg").c_str(),
+                          GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(dataset);
+    OGRLayer* layer = dataset->GetLayerByName(layerName.c_str());
+    ASSERT_NE(layer, nullptr) << layerName;
+    OGRSpatialReference geographic;
+    geographic.importFromEPSG(4490);
+    geographic.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> toDegrees(
+        OGRCreateCoordinateTransformation(layer->GetSpatialRef(), &geographic));
+    ASSERT_TRUE(toDegrees);
+    for (auto& feature : *layer) {
+        OGRGeometry* geometry = feature->GetGeometryRef();
+        if (geometry) {
+            ASSERT_EQ(geometry->transform(toDegrees.get()), OGRERR_NONE);
+        }
+        visit(*feature, geometry);
+    }
+}
+
+std::optional<double> fieldNumber(const OGRFeature& feature, const char* name)
+{
+    const int i = feature.GetFieldIndex(name);
+    if (i < 0 || !feature.IsFieldSetAndNotNull(i))
+        return std::nullopt;
+    const char* text = feature.GetFieldAsString(i);
+    if (feature.GetFieldDefnRef(i)->GetType() == OFTString) {
+        // Masked text (xx, **) is unknown.
+        char* end = nullptr;
+        const double value = std::strtod(text, &end);
+        if (end == text || *end != '\0')
+            return std::nullopt;
+        return value;
+    }
+    return feature.GetFieldAsDouble(i);
+}
+
+/// Geodesic area in mu of a polygon given in CGCS2000 degrees (rings summed, holes negative).
+double geodesicMu(const OGRGeometry* geometry)
+{
+    double m2 = 0;
+    auto ringArea = [&](const OGRLinearRing* ring) {
+        std::vector<double> lonLat;
+        for (const OGRPoint& p : *ring) {
+            lonLat.push_back(p.getX());
+            lonLat.push_back(p.getY());
+        }
+        return std::fabs(geodesicRingAreaSignedM2(lonLat, Ellipsoid::cgcs2000()));
+    };
+    auto polygonArea = [&](const OGRPolygon* polygon) {
+        double area = ringArea(polygon->getExteriorRing());
+        for (int i = 0; i < polygon->getNumInteriorRings(); ++i)
+            area -= ringArea(polygon->getInteriorRing(i));
+        return area;
+    };
+    switch (wkbFlatten(geometry->getGeometryType())) {
+    case wkbPolygon:
+        m2 = polygonArea(geometry->toPolygon());
+        break;
+    case wkbMultiPolygon:
+        for (const OGRPolygon* part : *geometry->toMultiPolygon())
+            m2 += polygonArea(part);
+        break;
+    default:
+        ADD_FAILURE() << "not a polygon";
+    }
+    return muFromM2(m2);
+}
+
+/// Geodesic length in km of a line given in CGCS2000 degrees.
+double geodesicKm(const OGRGeometry* geometry)
+{
+    auto pathM = [](const OGRLineString* line) {
+        std::vector<double> lonLat;
+        for (const OGRPoint& p : *line) {
+            lonLat.push_back(p.getX());
+            lonLat.push_back(p.getY());
+        }
+        return geodesicPathLengthM(lonLat, Ellipsoid::cgcs2000());
+    };
+    double m = 0;
+    if (wkbFlatten(geometry->getGeometryType()) == wkbLineString)
+        m = pathM(geometry->toLineString());
+    else
+        for (const OGRLineString* part : *geometry->toMultiLineString())
+            m += pathM(part);
+    return m / 1000.0;
+}
+
+/// A total cell of `table` equals `expected` to 1e-9 relative (areas: 1e-7, the round-off of
+/// two ways to measure the same plots).
+void expectTotal(const LedgerTable& table, const std::string& key, double expected,
+                 double relative = 1e-9)
+{
+    const double total = numberOf(table.total[columnOf(table, key)]);
+    EXPECT_NEAR(total, expected, relative * std::max(1.0, std::fabs(expected)))
+        << table.id << " total of " << key;
 }
 
 } // namespace
@@ -195,4 +336,223 @@ TEST(LedgerTest, MissingLayerIsAnError)
     NullIssueSink issues;
     EXPECT_THROW(buildLedger(samplePark({Role::Parcels}), LedgerKind::Acquisition, {}, issues),
                  std::exception);
+}
+
+TEST(LedgerTest, AcquisitionFillsEveryColumnAndItsTotalsAreTheFeatures)
+{
+    const Ledger ledger = sampleLedger(LedgerKind::Acquisition);
+    expectEveryColumnFilled(ledger);
+    std::size_t batches = 0, disputes = 0;
+    double mu = 0, households = 0, persons = 0, compensate = 0;
+    std::map<std::string, std::size_t> disputesByVillage;
+    forEachFeature("acquisition", [&](OGRFeature& feature, OGRGeometry* geometry) {
+        ++batches;
+        mu += geodesicMu(geometry);
+        households += fieldNumber(feature, "households").value_or(0);
+        persons += fieldNumber(feature, "persons").value_or(0);
+        compensate += fieldNumber(feature, "compensate").value_or(0);
+        if (fieldNumber(feature, "dispute").value_or(0) != 0) {
+            ++disputes;
+            ++disputesByVillage[feature.GetFieldAsString("village")];
+        }
+    });
+    // data/sample: three batches in dispute.
+    EXPECT_EQ(disputes, 3u);
+    const LedgerTable& byBatch = tableOf(ledger, "by_batch");
+    std::size_t shownDisputes = 0;
+    const std::size_t dispute = columnOf(byBatch, "dispute");
+    for (const auto& row : byBatch.rows)
+        if (const auto* text = std::get_if<std::string>(&row[dispute]))
+            shownDisputes += *text == "是" ? 1 : 0;
+    EXPECT_EQ(shownDisputes, disputes);
+    for (const LedgerTable* table :
+         {&byBatch, &tableOf(ledger, "by_village"), &tableOf(ledger, "by_stage")}) {
+        expectTotal(*table, "area_mu", mu, 1e-7);
+        expectTotal(*table, "households", households);
+        expectTotal(*table, "persons", persons);
+        expectTotal(*table, "compensate_wan", compensate);
+        expectTotal(*table, table == &byBatch ? "dispute" : "disputes", double(disputes));
+    }
+    expectTotal(tableOf(ledger, "by_village"), "batches", double(batches));
+    const LedgerTable& villages = tableOf(ledger, "by_village");
+    for (const auto& row : villages.rows) {
+        const std::string village = std::get<std::string>(row[0]);
+        const auto it = disputesByVillage.find(village);
+        EXPECT_EQ(numberOf(row[columnOf(villages, "disputes")]),
+                  it == disputesByVillage.end() ? 0.0 : double(it->second))
+            << village;
+    }
+}
+
+TEST(LedgerTest, AcquisitionDisputeIsReadUnderItsChineseName)
+{
+    // shp/acquisition.dbf calls the field 纠纷 (GBK).
+    NullIssueSink issues;
+    const Park park = loadPark(discoverPark(std::string(PARKATLAS_SAMPLE_DIR) + "/shp"),
+                               {{Role::Acquisition}, {}}, issues);
+    const Ledger ledger = buildLedger(park, LedgerKind::Acquisition, {}, issues);
+    const LedgerTable& byBatch = tableOf(ledger, "by_batch");
+    EXPECT_EQ(numberOf(byBatch.total[columnOf(byBatch, "dispute")]), 3.0);
+}
+
+TEST(LedgerTest, IdleFillsEveryColumnAndItsTotalsAreTheFeatures)
+{
+    const Ledger ledger = sampleLedger(LedgerKind::Idle);
+    expectEveryColumnFilled(ledger);
+    const std::set<std::string> disposedStages = {"依法收回", "无偿收回", "协议收回", "收回",
+                                                  "盘活",     "已处置",   "处置完毕", "置换"};
+    std::size_t cases = 0, disposed = 0;
+    double mu = 0, disposedMu = 0, fee = 0;
+    forEachFeature("idle_land", [&](OGRFeature& feature, OGRGeometry* geometry) {
+        ++cases;
+        const double plotMu = geodesicMu(geometry);
+        mu += plotMu;
+        fee += fieldNumber(feature, "fee").value_or(0);
+        if (disposedStages.count(feature.GetFieldAsString("stage"))) {
+            ++disposed;
+            disposedMu += plotMu;
+        }
+    });
+    EXPECT_EQ(cases, 8u);
+    expectTotal(tableOf(ledger, "cases"), "area_mu", mu, 1e-7);
+    expectTotal(tableOf(ledger, "cases"), "fee_wan", fee);
+    for (const char* id : {"by_kind", "by_stage"}) {
+        const LedgerTable& table = tableOf(ledger, id);
+        expectTotal(table, "cases", double(cases));
+        expectTotal(table, "area_mu", mu, 1e-7);
+        expectTotal(table, "fee_wan", fee);
+    }
+    const LedgerTable& kinds = tableOf(ledger, "by_kind");
+    expectTotal(kinds, "disposed", double(disposed));
+    expectTotal(kinds, "disposed_mu", disposedMu, 1e-7);
+    expectTotal(kinds, "disposal_rate_pct", 100.0 * double(disposed) / double(cases));
+    expectTotal(kinds, "disposal_rate_area_pct", 100.0 * disposedMu / mu, 1e-7);
+}
+
+TEST(LedgerTest, WorksFillsEveryColumnAndItsTotalsAreTheFeatures)
+{
+    const Ledger ledger = sampleLedger(LedgerKind::Works);
+    expectEveryColumnFilled(ledger);
+    std::size_t features = 0;
+    double planned = 0, built = 0, contract = 0, weighted = 0, weight = 0;
+    for (const char* layer : {"roads", "pipelines"})
+        forEachFeature(layer, [&](OGRFeature& feature, OGRGeometry* geometry) {
+            ++features;
+            const double km = geodesicKm(geometry);
+            planned += km;
+            const std::string stage = feature.GetFieldAsString("stage");
+            std::optional<double> share;
+            if (auto progress = fieldNumber(feature, "progress"))
+                share = std::clamp(*progress / 100.0, 0.0, 1.0);
+            else if (stage == "竣工")
+                share = 1.0;
+            else if (stage == "规划" || stage == "设计" || stage == "图审" || stage == "招投标")
+                share = 0.0;
+            if (share)
+                built += km * *share;
+            const auto price = fieldNumber(feature, "contract");
+            contract += price.value_or(0);
+            if (share && price) {
+                weighted += *price * *share;
+                weight += *price;
+            }
+        });
+    for (const char* id : {"by_lot", "by_class"}) {
+        const LedgerTable& table = tableOf(ledger, id);
+        expectTotal(table, "features", double(features));
+        expectTotal(table, "km_planned", planned, 1e-7);
+        expectTotal(table, "km_built", built, 1e-7);
+        expectTotal(table, "built_pct", 100.0 * built / planned, 1e-7);
+        expectTotal(table, "contract_wan", contract);
+        expectTotal(table, "progress_pct", 100.0 * weighted / weight);
+    }
+}
+
+TEST(LedgerTest, SupplyFillsEveryColumnAndItsTotalsAreTheFeatures)
+{
+    const Ledger ledger = sampleLedger(LedgerKind::Supply);
+    expectEveryColumnFilled(ledger);
+    std::size_t plots = 0;
+    double mu = 0, investTot = 0, invested = 0, tax = 0, floor = 0, built = 0;
+    double investedMu = 0, taxMu = 0, floorMu = 0;
+    forEachFeature("parcels", [&](OGRFeature& feature, OGRGeometry* geometry) {
+        ++plots;
+        const double plotMu = geodesicMu(geometry);
+        mu += plotMu;
+        investTot += fieldNumber(feature, "invest_tot").value_or(0);
+        built += fieldNumber(feature, "built_area").value_or(0);
+        if (auto v = fieldNumber(feature, "invested")) {
+            invested += *v;
+            investedMu += plotMu;
+        }
+        if (auto v = fieldNumber(feature, "tax")) {
+            tax += *v;
+            taxMu += plotMu;
+        }
+        if (auto v = fieldNumber(feature, "floor_area")) {
+            floor += *v;
+            floorMu += plotMu;
+        }
+    });
+    const LedgerTable& byParcel = tableOf(ledger, "by_parcel");
+    EXPECT_EQ(byParcel.rows.size(), plots);
+    expectTotal(byParcel, "area_mu", mu, 1e-7);
+    expectTotal(byParcel, "invest_tot_wan", investTot);
+    expectTotal(byParcel, "invested_wan", invested);
+    expectTotal(byParcel, "tax_wan", tax);
+    expectTotal(byParcel, "floor_area_m2", floor);
+    expectTotal(byParcel, "built_area_m2", built);
+    expectTotal(byParcel, "invest_per_mu_wan", invested / investedMu, 1e-7);
+    expectTotal(byParcel, "tax_per_mu_wan", tax / taxMu, 1e-7);
+    expectTotal(byParcel, "far", floor / m2FromMu(floorMu), 1e-7);
+    const LedgerTable& byYear = tableOf(ledger, "by_year");
+    expectTotal(byYear, "plots", double(plots));
+    expectTotal(byYear, "area_mu", mu, 1e-7);
+    expectTotal(byYear, "invested_wan", invested);
+    expectTotal(byYear, "tax_wan", tax);
+}
+
+TEST(LedgerTest, AcquisitionDisputeWrittenAsWordsIsAFlag)
+{
+    // A ledger's 是否纠纷 column in words: 是 / 否, masked (xx) is unknown and said so.
+    ParkLayer acquisition;
+    acquisition.role = Role::Acquisition;
+    Layer& layer = acquisition.layer;
+    layer.name = "acquisition";
+    layer.crs = Crs::fromEpsg(4547);
+    layer.geometry.setKind(GeometryKind::Polygon);
+    layer.attributes.setFields({{"批次", FieldType::String}, {"是否纠纷", FieldType::String}});
+    const char* const rows[][2] = {{"P1", "是"}, {"P2", "否"}, {"P3", "xx"}, {"P4", "1"}};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const double x = 500000 + 200.0 * double(i), y = 3375000;
+        layer.geometry.beginFeature();
+        layer.geometry.beginPart();
+        layer.geometry.beginRing();
+        for (auto [dx, dy] : {std::pair{0, 0}, {100, 0}, {100, 100}, {0, 100}, {0, 0}})
+            layer.geometry.addVertex(x + dx, y + dy);
+        layer.geometry.endFeature();
+        layer.attributes.setText(0, rows[i][0]);
+        layer.attributes.setText(1, rows[i][1]);
+        layer.attributes.commitRow();
+        layer.fids.push_back(std::int64_t(i) + 1);
+    }
+    acquisition.fieldIndex = resolveContractFields(Role::Acquisition, layer.attributes);
+    Park park;
+    park.name = "test";
+    park.crs = layer.crs;
+    park.layers.push_back(std::move(acquisition));
+    NullIssueSink issues;
+    const Ledger ledger = buildLedger(park, LedgerKind::Acquisition, {}, issues);
+    const LedgerTable& byBatch = tableOf(ledger, "by_batch");
+    const std::size_t dispute = columnOf(byBatch, "dispute");
+    ASSERT_EQ(byBatch.rows.size(), 4u);
+    EXPECT_EQ(std::get<std::string>(byBatch.rows[0][dispute]), "是");
+    EXPECT_EQ(std::get<std::string>(byBatch.rows[1][dispute]), "否");
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(byBatch.rows[2][dispute]));
+    EXPECT_EQ(std::get<std::string>(byBatch.rows[3][dispute]), "是");
+    EXPECT_EQ(numberOf(byBatch.total[dispute]), 2.0);
+    bool noted = false;
+    for (const std::string& note : byBatch.notes)
+        noted |= note.rfind("纠纷 dispute", 0) == 0 && note.find("P3") != std::string::npos;
+    EXPECT_TRUE(noted);
 }

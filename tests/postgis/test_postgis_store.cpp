@@ -20,9 +20,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 using namespace parkatlas::geo;
 using parkatlas::test::PostgisCluster;
@@ -194,6 +196,29 @@ TEST(PostgisStoreTest, PasswordsInAConnectionAreRefusedWithWhereToPutThem)
     // The same person through the .pgpass logs in.
     PgConnection alice(PostgisCluster::uri("alice"));
     EXPECT_EQ(alice.currentUser(), "alice");
+}
+
+TEST(PostgisStoreTest, AConnectionWhoseSetUpFailsIsClosedNotLeaked)
+{
+    // The constructor's set-up statements fail for a role that may not call set_config: the
+    // constructor throws, so no destructor runs; the connection must be closed all the same
+    // (a leaked one stays open on the server, and ASan reports it).
+    PostgisCluster::psql("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) "
+                         "FROM PUBLIC");
+    auto open = [] {
+        return PostgisCluster::psql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'bob'");
+    };
+    EXPECT_THROW(PgConnection(PostgisCluster::uri("bob")), IoError);
+    PostgisCluster::psql("GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) "
+                         "TO PUBLIC");
+    std::string count = open();
+    for (int wait = 0; wait < 50 && count.rfind("0", 0) != 0; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        count = open();
+    }
+    EXPECT_EQ(count.substr(0, 1), "0") << "bob's connection is still open: " << count;
+    PgConnection bob(PostgisCluster::uri("bob"));
+    EXPECT_EQ(bob.currentUser(), "bob");
 }
 
 // -- server-side work ---------------------------------------------------------------------------

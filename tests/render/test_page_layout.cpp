@@ -7,7 +7,10 @@
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 #include "geo/issue.h"
+#include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/rules/compliance.h"
+#include "geo/rules/findings_total.h"
 
 #include <QDir>
 #include <QFile>
@@ -213,6 +216,51 @@ TEST(PageTablesTest, LandUseRowsAddUpToTheTotalAndTheTotalIsTheParcelsInTheFrame
     const geo::LedgerTable none = landUseTable(*parcels, geo::Envelope{0, 0, 1, 1}, book,
                                                geo::AreaMethod::Ellipsoidal, issues);
     EXPECT_TRUE(none.rows.empty());
+}
+
+TEST(PageTablesTest, FindingsTotalCountsAPlotUnderSeveralRulesOnceAndCannotDecideApart)
+{
+    if (!std::filesystem::exists(kSamplePark))
+        GTEST_SKIP() << "sample park not generated";
+    auto park = samplePark();
+    geo::IssueList issues;
+    geo::ComplianceOptions options;
+    options.settings = geo::ComplianceSettings::load({}, issues);
+    const std::vector<geo::Finding> findings =
+        geo::checkCompliance(*park, options, issues).findings;
+    const geo::LedgerTable table = findingsTable(findings, park->crs);
+    const geo::FindingsTotals totals = geo::totalsOfFindings(findings, park->crs);
+
+    // Rows: every rule but cannot_decide, each with the land its findings concern.
+    std::size_t undecided = 0;
+    for (const geo::Finding& f : findings)
+        undecided += f.rule == geo::kCannotDecide ? 1 : 0;
+    ASSERT_GT(undecided, 0u);
+    ASSERT_EQ(table.rows.size() + 1, totals.byRule.size());
+    std::int64_t count = 0;
+    double rowsMu = 0;
+    for (const auto& row : table.rows) {
+        EXPECT_NE(std::get<std::string>(row[0]), ruleChineseName(geo::kCannotDecide));
+        count += std::get<std::int64_t>(row[1]);
+        rowsMu += std::get<double>(row[2]);
+    }
+    // The total: the findings but cannot_decide, their land once (the expansion zones lie
+    // outside the boundary and on unacquired land: the rows add them twice).
+    EXPECT_EQ(count, std::get<std::int64_t>(table.total[1]));
+    EXPECT_EQ(static_cast<std::size_t>(count), findings.size() - undecided);
+    const double totalMu = std::get<double>(table.total[2]);
+    EXPECT_DOUBLE_EQ(totalMu, totals.measured.areaMu);
+    EXPECT_LT(totalMu, rowsMu - 1000.0);
+    // Shown: each cell rounded once, the total not forced to the rows' sum.
+    const auto shown = table.shown();
+    EXPECT_EQ(shown.back()[2], geo::formatForDisplay(totals.measured.areaMu, 2));
+    bool apart = false, once = false;
+    for (const std::string& note : table.notes) {
+        apart |= note.find("另列，不计入合计") != std::string::npos;
+        once |= note.find("只计一次") != std::string::npos;
+    }
+    EXPECT_TRUE(apart);
+    EXPECT_TRUE(once);
 }
 
 TEST(PageRendererTest, TheSampleParkPageMatchesTheControlImageWithinTolerance)

@@ -1,0 +1,28 @@
+#include "geo/crs/ballpark.h"
+
+#include "geo/issue.h"
+
+namespace parkatlas::geo {
+
+namespace {
+constexpr const char* kBallpark = ") by a ballpark operation: ";
+}
+
+std::string ballparkWarning(const Crs& from, const Crs& to)
+{
+    return "transformed from " + from.name() + " (" + from.label() + ", datum " +
+           from.datumName() + ") to " + to.name() + " (" + to.label() + ", datum " +
+           to.datumName() + kBallpark +
+           "PROJ has no published shift between the two datums, so positions may be off by tens "
+           "of metres (overlaps, distances and areas against the other layers are approximate); "
+           "give the layer in the working CRS for survey accuracy";
+}
+
+bool isBallparkWarning(const Issue& issue)
+{
+    return issue.severity == Issue::Severity::Warning &&
+           issue.message.rfind("transformed from ", 0) == 0 &&
+           issue.message.find(kBallpark) != std::string::npos;
+}
+
+} // namespace parkatlas::geo

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "geo/crs/crs.h"
+
+#include <string>
+
+namespace parkatlas::geo {
+
+struct Issue;
+
+/// The warning readLayer reports (to its IssueSink, naming the file and the layer) when it
+/// reprojects a layer by a ballpark operation (Transform::isBallpark: PROJ has no published
+/// shift between the two datums, so positions may be off by tens of metres): names both CRSs
+/// and their datums.
+std::string ballparkWarning(const Crs& from, const Crs& to);
+
+/// True when `issue` is that warning.
+bool isBallparkWarning(const Issue& issue);
+
+} // namespace parkatlas::geo

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "geo/crs/crs.h"
+#include "geo/measure/area.h"
+#include "geo/rules/finding.h"
+
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace parkatlas::geo {
+
+/// What a list of findings adds up to: how many, how many features, and the 亩 of the land they
+/// concern counted once. The one place every table, panel and page takes a findings total from.
+struct FindingsTotal {
+    std::size_t findings = 0;    // findings in the list
+    std::size_t features = 0;    // distinct features among them (layer and fid)
+    std::size_t withArea = 0;    // findings with an area of their own
+    std::size_t withoutArea = 0; // findings that concern no area (lines, points, ids)
+    /// The area of the union of the parts the findings concern, in mu: a plot flagged by three
+    /// rules counts once, two overlapping parts count their union. NaN when no finding has an
+    /// area.
+    double areaMu = std::numeric_limits<double>::quiet_NaN();
+    /// The plain sum of the findings' areas (NaN when none has one): areaMu when nothing is
+    /// counted twice, more when something is.
+    double summedMu = std::numeric_limits<double>::quiet_NaN();
+    /// Findings whose area lies (wholly or partly) on another's and was counted once with it.
+    std::size_t countedOnce = 0;
+
+    /// True when the union is smaller than the sum: some land is under several findings.
+    bool hasOverlaps() const { return countedOnce > 0; }
+};
+
+/// The total of the findings `which` (indices into `findings`), whatever their rules.
+///
+/// The area is that of the union of the findings' polygonal geometries (in `crs`, the park's
+/// working CRS the findings' WKB is in, measured by `method`): findings with the same geometry
+/// (one plot under several rules) count once, and findings whose parts overlap count the area
+/// of their union. A finding with an area but no polygonal geometry counts once per feature
+/// (layer and fids), with the largest area given for it, and not at all when a finding with a
+/// geometry names the same feature. A finding alone (overlapping no other) adds its own areaMu
+/// unchanged, so a list without overlaps totals exactly the sum of its areas.
+///
+/// Throws CrsError when overlapping findings have to be measured and `crs` is empty. Blocking;
+/// uses its own GEOS context and PROJ objects, so any thread may call it.
+FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
+                              std::span<const std::size_t> which, const Crs& crs,
+                              AreaMethod method = AreaMethod::Ellipsoidal);
+
+/// The total of one rule's findings.
+struct RuleTotal {
+    std::string rule;
+    FindingsTotal total;
+};
+
+/// The totals of a list of findings as every report shows them: per rule (cannot_decide
+/// included, as its own rule), the measured total over every rule but cannot_decide, and
+/// cannot_decide apart. A cannot_decide finding says a rule could not decide about a feature:
+/// its area is never added to a measured total.
+struct FindingsTotals {
+    std::vector<RuleTotal> byRule; // in the order the rules first appear in the findings
+    FindingsTotal measured;        // every finding but cannot_decide
+    FindingsTotal undecided;       // the cannot_decide findings alone
+
+    /// The total of `rule` (an empty total when no finding has that rule).
+    const FindingsTotal& of(const std::string& rule) const;
+};
+
+/// The totals of `findings` (see totalOfFindings for how each is counted).
+FindingsTotals totalsOfFindings(const std::vector<Finding>& findings, const Crs& crs,
+                                AreaMethod method = AreaMethod::Ellipsoidal);
+
+} // namespace parkatlas::geo
