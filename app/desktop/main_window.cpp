@@ -1243,7 +1243,7 @@ void MainWindow::editLayerCrs(int index)
         request.open = it->second.open;
         request.binding = it->second.binding;
     } else {
-        request.binding = render::RoleBinding{roleOf(index), {}};
+        request.binding = render::RoleBinding{roleOf(index), {}, {}};
     }
     // Raw coordinates (no layer of the map has a CRS) may still name their zone.
     if (layer->crs.isEmpty() && m_canvas->crs().isEmpty())

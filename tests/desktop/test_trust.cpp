@@ -436,7 +436,7 @@ private slots:
         QVERIFY(countRule(check->findings(), "land_use_mismatch") > 0);
         geo::AuditOptions auditOptions;
         auditOptions.asOf = geo::Date::fromYmd(2026, 6, 30);
-        auditOptions.rules = geo::loadAuditRules(geo::defaultThresholdsPath(), definition.projectPath);
+        auditOptions.rules = geo::loadAuditRules(definition.projectPath, issues);
         const geo::AuditResult expectedAudit = geo::runAudit(park, auditOptions, issues);
         QCOMPARE(countRule(audit->findings(), "idle_not_started"),
                  countRule(expectedAudit.findings, "idle_not_started"));
