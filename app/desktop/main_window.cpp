@@ -412,7 +412,8 @@ void MainWindow::replaceLayerData(int index, std::shared_ptr<const geo::Layer> l
     const render::RoleStyleBook& book = m_styleBook ? *m_styleBook : fallbackBook;
     render::LayerSnapshot snapshot = book.snapshotFor(layer, entry.binding.role,
                                                       entry.binding.fieldMap,
-                                                      static_cast<std::size_t>(index));
+                                                      static_cast<std::size_t>(index),
+                                                      entry.binding.classification);
     snapshot.index = std::make_shared<const geo::EnvelopeIndex>(
         layer->geometry, [](std::size_t) { return true; });
     m_projectLayers[layer.get()] = std::move(entry);
@@ -989,7 +990,8 @@ void MainWindow::applyFieldMapping(int index, const render::RoleBinding& binding
     const render::RoleStyleBook fallbackBook;
     const render::RoleStyleBook& book = m_styleBook ? *m_styleBook : fallbackBook;
     render::LayerSnapshot snapshot =
-        book.snapshotFor(layer, binding.role, binding.fieldMap, static_cast<std::size_t>(index));
+        book.snapshotFor(layer, binding.role, binding.fieldMap, static_cast<std::size_t>(index),
+                         binding.classification);
     m_layersPanel->updateLayer(index, snapshot);
     m_canvas->replaceLayer(static_cast<std::size_t>(index), std::move(snapshot));
 

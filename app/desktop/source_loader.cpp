@@ -89,8 +89,9 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
             try {
                 const geo::ParkDefinition park = geo::discoverPark(beside);
                 for (const geo::ParkLayerSource& layer : park.layers)
-                    overrides.push_back(
-                        {layer.ref, layer.open, render::RoleBinding{layer.role, layer.fieldMap}});
+                    overrides.push_back({layer.ref, layer.open,
+                                         render::RoleBinding{layer.role, layer.fieldMap,
+                                                             layer.classification}});
                 report.projectPath = beside;
                 report.projectBeside = true;
             } catch (const geo::Error& error) {

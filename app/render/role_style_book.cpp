@@ -294,13 +294,15 @@ LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer
 LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer,
                                          std::optional<geo::Role> role,
                                          const std::map<std::string, std::string>& fieldMap,
-                                         std::size_t fallbackIndex) const
+                                         std::size_t fallbackIndex,
+                                         const std::string& classification) const
 {
     LayerSnapshot snapshot;
     snapshot.role = role;
     const auto spec = snapshot.role ? m_roles.find(geo::toString(*snapshot.role)) : m_roles.end();
     if (spec != m_roles.end())
-        snapshot.style = roleStyle(*layer, *snapshot.role, spec->second, fieldMap);
+        snapshot.style =
+            roleStyle(*layer, *snapshot.role, spec->second, fieldMap, classification);
     else
         snapshot.style = LayerStyle::defaultFor(layer->geometry.kind(), fallbackIndex);
     snapshot.layer = std::move(layer);
@@ -309,7 +311,8 @@ LayerSnapshot RoleStyleBook::snapshotFor(std::shared_ptr<const geo::Layer> layer
 
 LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
                                     const QJsonObject& spec,
-                                    const std::map<std::string, std::string>& fieldMap) const
+                                    const std::map<std::string, std::string>& fieldMap,
+                                    const std::string& declaredClassification) const
 {
     LayerStyle style = LayerStyle::defaultFor(layer.geometry.kind(), 0);
     applySymbol(style, spec.value(QLatin1String("symbol")).toObject());
@@ -332,11 +335,19 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
             applySymbol(symbol, entry);
             listed.emplace_back(entry.value(QLatin1String("value")).toString(), symbol);
         }
-        // Land-use colours and names in the layer's own classification, detected from its
-        // whole set of codes (0601 is 工业用地 in a cadastre, 乡村道路用地 in the 2023 guide).
+        // Land-use colours and names in the layer's own classification: the declared one, else
+        // detected from its whole set of codes (0601 is 工业用地 in a cadastre, 乡村道路用地 in
+        // the 2023 guide).
         const geo::LandUseClassification* classification = nullptr;
         geo::LandUseSystems systems;
-        if (byLandUse) {
+        if (byLandUse && !declaredClassification.empty()) {
+            try {
+                classification = &geo::LandUseClassification::standard();
+                systems = {declaredClassification};
+            } catch (const geo::Error&) {
+                classification = nullptr; // the style book's own table, first match
+            }
+        } else if (byLandUse) {
             try {
                 classification = &geo::LandUseClassification::standard();
                 std::set<std::string> codes;
@@ -467,7 +478,8 @@ RoleStyleBook::styleLayers(const std::vector<std::shared_ptr<const geo::Layer>>&
             continue;
         LayerSnapshot snapshot =
             i < bindings.size() && bindings[i]
-                ? snapshotFor(layer, bindings[i]->role, bindings[i]->fieldMap, fallbackIndex)
+                ? snapshotFor(layer, bindings[i]->role, bindings[i]->fieldMap, fallbackIndex,
+                              bindings[i]->classification)
                 : snapshotFor(layer, fallbackIndex);
         if (!snapshot.role || !m_roles.count(geo::toString(*snapshot.role)))
             ++fallbackIndex;

@@ -63,11 +63,14 @@ public:
     LayerSnapshot snapshotFor(std::shared_ptr<const geo::Layer> layer,
                               std::size_t fallbackIndex = 0) const;
     /// The same in the role the user gave it (the field-mapping dialog, a project file; nullopt:
-    /// none), its contract fields found through `fieldMap` (contract field → source field) first.
+    /// none), its contract fields found through `fieldMap` (contract field → source field) first,
+    /// its land-use codes coloured and named in `classification` when declared ("GB/T
+    /// 21010-2017" …; "" = detected from the layer's codes, as `check` does).
     LayerSnapshot snapshotFor(std::shared_ptr<const geo::Layer> layer,
                               std::optional<geo::Role> role,
                               const std::map<std::string, std::string>& fieldMap,
-                              std::size_t fallbackIndex = 0) const;
+                              std::size_t fallbackIndex = 0,
+                              const std::string& classification = {}) const;
     /// Every layer styled, in drawing order (bottom first): the roles' order from roles.json,
     /// layers with no role among them by geometry (polygons above buildings, lines above
     /// pipelines, points above facilities), ties in the order given.
@@ -95,7 +98,8 @@ private:
     };
     const LandUse* findLandUse(std::string_view code) const;
     LayerStyle roleStyle(const geo::Layer& layer, geo::Role role, const QJsonObject& spec,
-                         const std::map<std::string, std::string>& fieldMap) const;
+                         const std::map<std::string, std::string>& fieldMap,
+                         const std::string& classification) const;
 
     std::map<std::string, QJsonObject> m_roles; // role name → its object in roles.json
     std::vector<std::string> m_order;           // role names, bottom first

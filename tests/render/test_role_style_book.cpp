@@ -118,6 +118,26 @@ TEST(RoleStyleBookTest, ParcelsAreFilledByLandUseWithAncestorsAndAFallback)
     EXPECT_EQ(style.symbolFor(3).fill.rgb(), book.landUseColour("1001").rgb());
 }
 
+TEST(RoleStyleBookTest, DeclaredClassificationNamesTheCodesInItsOwnSystem)
+{
+    const RoleStyleBook book = RoleStyleBook::load(kStyles);
+    // 0601 and 1001 mean different things in GB/T 21010-2017 and the 2023 guide: the legend
+    // follows what the layer is declared in, not the first table that lists the code.
+    auto labels = [&](const std::string& classification) {
+        const LayerSnapshot snapshot = book.snapshotFor(
+            layerWithValues("宗地", geo::GeometryKind::Polygon, "land_use", {"0601", "1001"}),
+            geo::Role::Parcels, {}, 0, classification);
+        return std::make_pair(snapshot.style.symbolFor(0).label, snapshot.style.symbolFor(1).label);
+    };
+    const auto [cadastre0601, cadastre1001] = labels("GB/T 21010-2017");
+    EXPECT_TRUE(cadastre0601.contains(QStringLiteral("工业用地"))) << cadastre0601.toStdString();
+    EXPECT_TRUE(cadastre1001.contains(QStringLiteral("铁路用地"))) << cadastre1001.toStdString();
+    const auto [plan0601, plan1001] = labels("GTKJ-2023");
+    EXPECT_TRUE(plan0601.contains(QStringLiteral("乡村道路用地"))) << plan0601.toStdString();
+    EXPECT_TRUE(plan1001.contains(QStringLiteral("工业用地"))) << plan1001.toStdString();
+    EXPECT_FALSE(plan1001.contains(QStringLiteral("铁路"))) << plan1001.toStdString();
+}
+
 TEST(RoleStyleBookTest, LayersAreOrderedByRolePlanZonesFirstBoundaryLast)
 {
     const RoleStyleBook book = RoleStyleBook::load(kStyles);
