@@ -1577,9 +1577,12 @@ def group_styles(t):
 
         os.remove(thresholds)
         t.binary = installed
-        for args in (("check", gpkg), ("audit", gpkg, "--as-of", "2026-06-30"),
-                     ("report", gpkg, "--out", os.path.join(t.opts.work, "pack"),
-                      "--as-of", "2026-06-30")):
+        commands = [("check", gpkg), ("audit", gpkg, "--as-of", "2026-06-30")]
+        # `report` draws pages: a build without the GUI (the sanitizer build) has no such command.
+        if t.run("report", "--help").rc == 0:
+            commands.append(("report", gpkg, "--out", os.path.join(t.opts.work, "pack"),
+                             "--as-of", "2026-06-30"))
+        for args in commands:
             t.context = "installed %s without thresholds.json" % args[0]
             run = t.run(*args, timeout=120)
             t.sane_exit(run, 0)
@@ -1625,6 +1628,9 @@ def group_locale(t):
 
     t.context = "report under de_DE.UTF-8"
     outs = {}
+    if t.run("report", "--help").rc != 0:
+        print("report: not in this build (PARKATLAS_BUILD_GUI=OFF), its part skipped")
+        return None
     for name in ("C.UTF-8", "de_DE.UTF-8"):
         out = os.path.join(t.opts.work, "pack-" + name)
         run = run_in(name, "report", strings, "--out", out, "--as-of", "2026-06-30",

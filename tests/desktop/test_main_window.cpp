@@ -22,6 +22,7 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "tests/support/mouse_input.h"
+#include "tests/support/window_session.h"
 #include "tests/support/test_orthophoto.h"
 
 #include <QAction>
@@ -119,17 +120,7 @@ private:
     /// A shown window that has loaded `sources` and drawn them once.
     std::unique_ptr<MainWindow> openWindow(const QStringList& sources)
     {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(900, 600);
-        window->canvas()->setRefreshDelay(10);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            return nullptr;
-        QSignalSpy ready(window.get(), &MainWindow::ready);
-        window->openSources(sources);
-        if (!ready.wait(kLoadTimeoutMs))
-            return nullptr;
-        return window;
+        return openMainWindow(sources, 900, 600, kLoadTimeoutMs);
     }
 
     /// Waits for the next finished render of `canvas`.
@@ -140,12 +131,7 @@ private:
     }
 
     /// Runs `panel` on the park the window opened and waits for the findings.
-    static bool runPanel(FindingsPanel* panel)
-    {
-        QSignalSpy finished(panel, &FindingsPanel::runFinished);
-        panel->run();
-        return finished.wait(kLoadTimeoutMs);
-    }
+    static bool runPanel(FindingsPanel* panel) { return runFindingsPanel(panel, kLoadTimeoutMs); }
 
     /// Rule → number of findings, as the panel's tree lists them.
     static std::map<QString, int> ruleCounts(const FindingsTree* tree)

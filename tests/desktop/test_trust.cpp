@@ -16,6 +16,7 @@
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
+#include "tests/support/window_session.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
@@ -114,25 +115,10 @@ class TrustTest : public QObject {
 private:
     std::unique_ptr<MainWindow> openWindow(const QStringList& sources)
     {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1000, 700);
-        window->canvas()->setRefreshDelay(10);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            return nullptr;
-        QSignalSpy ready(window.get(), &MainWindow::ready);
-        window->openSources(sources);
-        if (!ready.wait(kLoadTimeoutMs))
-            return nullptr;
-        return window;
+        return openMainWindow(sources, 1000, 700, kLoadTimeoutMs);
     }
 
-    static bool runPanel(FindingsPanel* panel)
-    {
-        QSignalSpy finished(panel, &FindingsPanel::runFinished);
-        panel->run();
-        return finished.wait(kLoadTimeoutMs);
-    }
+    static bool runPanel(FindingsPanel* panel) { return runFindingsPanel(panel, kLoadTimeoutMs); }
 
     /// Answers the modal dialogs Export Report puts up, as a user would: the date question with
     /// `askedDate`, the folder dialog with `folder`; the closing message box's text goes to
@@ -146,7 +132,13 @@ private:
             if (!modal)
                 return;
             if (auto* files = qobject_cast<QFileDialog*>(modal)) {
-                files->selectFile(folder);
+                // Typed into the name box as a user would (an absolute path): selectFile() of a
+                // path in another folder changes the folder first and, depending on when the
+                // folder's listing arrives, left the suggested name in the box.
+                if (auto* name = files->findChild<QLineEdit*>(QStringLiteral("fileNameEdit")))
+                    name->setText(folder);
+                else
+                    files->selectFile(folder);
                 static_cast<QDialog*>(files)->accept(); // QFileDialog::accept, virtual
             } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
                 *message = box->text();
@@ -470,7 +462,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!message.isEmpty(), kLoadTimeoutMs * 2);
         QVERIFY(!asked);
         QVERIFY2(message.contains(QStringLiteral("截至 2026-06-30")), qPrintable(message));
-        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("pack1/audit.csv"))));
+        QVERIFY2(QFile::exists(dir.filePath(QStringLiteral("pack1/audit.csv"))), qPrintable(message));
 
         // No date set in the panel: the export asks, and audits as of the answer.
         auto fresh = openWindow({kSampleDir + QStringLiteral("/park.gpkg")});
