@@ -1406,8 +1406,26 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
         throw IoError(why, {options.sources.front(), {}, -1, {}});
     }
 
-    // >>> The place where ledgers are joined (--join), on the finished park, before it is
-    // renamed into place. <<<
+    // A role filled from two files is most often the same thing twice (a plan from the
+    // GeoPackage and again from the drawing): the user decides with --mapping, we only say it.
+    std::map<std::string, std::map<std::string, std::int64_t>> filledFrom; // role → source → n
+    for (const ImportedLayer& layer : report.layers)
+        if (layer.role && layer.featuresOut > 0)
+            filledFrom[toString(*layer.role)][layer.source] += layer.featuresOut;
+    for (const auto& [role, sources] : filledFrom) {
+        if (sources.size() < 2)
+            continue;
+        std::string from;
+        for (const auto& [source, count] : sources)
+            from += (from.empty() ? "" : ", ") + source + " (" + std::to_string(count) + ")";
+        report.rolesFromSeveralSources.push_back(role);
+        issues.report({Issue::Severity::Warning, options.output, role, -1,
+                       role + " is filled from " + std::to_string(sources.size()) +
+                           " sources: " + from +
+                           "; if one repeats the other, leave it out with --mapping"});
+    }
+
+    // The ledgers are joined (--join) on the finished park, before it is renamed into place.
     if (options.beforeCommit)
         options.beforeCommit(*park, issues);
 
@@ -1523,6 +1541,10 @@ void writeImportReport(const ImportReport& report, JsonWriter& json,
     for (const auto& [role, count] : report.written)
         json.field(role, count);
     json.endObject();
+    json.key("roles_from_several_sources").beginArray();
+    for (const std::string& role : report.rolesFromSeveralSources)
+        json.value(role);
+    json.endArray();
     if (moreKeys)
         moreKeys(json);
     json.endObject();

@@ -121,6 +121,9 @@ struct ImportReport {
     std::vector<PlotProblem> plotProblems;
     std::int64_t plotsLabelled = 0; // plots that got at least one field from their texts
     std::map<std::string, std::int64_t> written; // role name → features
+    /// Roles filled from layers of more than one source file (park.gpkg's plan_zones and a
+    /// drawing's 控规地块): likely the same plan twice. Said, never resolved by a guess.
+    std::vector<std::string> rolesFromSeveralSources;
 };
 
 /// Builds a park GeoPackage with the data contract's layer and field names from any mix of

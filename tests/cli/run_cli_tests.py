@@ -2694,6 +2694,7 @@ def group_import(t):
     mixed = os.path.join(work, "mixed.gpkg")
     run = t.run("import", gpkg, dxf, "--s-srs", "EPSG:4547", "--mapping", mapping, "--out", mixed)
     if t.sane_exit(run, 0):
+        t.check("filled from" not in run.err, "no role filled twice once mapped", run)
         def findings(path):
             c = t.run("check", path, "--format", "json")
             if not t.sane_exit(c, 0):
@@ -2704,6 +2705,19 @@ def group_import(t):
         t.check(a is not None and a == b and len(b) > 10,
                 "check finds the same %d findings as on park.gpkg (got %s)" %
                 (len(b or []), len(a or [])), run)
+
+    # Without the mapping both files fill plan_zones and boundary: said, not merged silently.
+    t.context = "import park.gpkg + 控规.dxf without a mapping"
+    doubled_report = os.path.join(work, "doubled.json")
+    run = t.run("import", gpkg, dxf, "--s-srs", "EPSG:4547", "--out",
+                os.path.join(work, "doubled.gpkg"), "--report", doubled_report)
+    if t.sane_exit(run, 0):
+        t.check("plan_zones is filled from 2 sources" in run.err and "--mapping" in run.err,
+                "warns that plan_zones comes from two files and how to leave one out", run)
+        with open(doubled_report, encoding="utf-8") as fh:
+            doubled = json.load(fh).get("roles_from_several_sources")
+        t.check(doubled == ["boundary", "plan_zones"],
+                "the report names the doubled roles (got %s)" % doubled, run)
 
     t.context = "import over an existing park"
     stamp = os.path.getmtime(out) if os.path.exists(out) else None
