@@ -1,5 +1,6 @@
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -13,25 +14,10 @@
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
+using parkatlas::test::fileBytes;
+using parkatlas::test::scratch;
 
 namespace {
-
-fs::path scratch(const std::string& name)
-{
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string fileBytes(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
 
 void writeBytes(const fs::path& path, const std::string& bytes)
 {

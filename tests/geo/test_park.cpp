@@ -1,6 +1,7 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -9,19 +10,12 @@
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
+using parkatlas::test::scratch;
 
 namespace {
 const std::string kRealdata = PARKATLAS_REALDATA;
 const std::string kSample = PARKATLAS_SAMPLE_DIR;
 
-fs::path scratch(const std::string& name)
-{
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 } // namespace
 
 TEST(RoleTest, ConventionalAndChineseLayerNamesAreRecognised)

@@ -7,6 +7,7 @@
 #include "geo/io/park_import.h"
 #include "geo/issue.h"
 #include "tests/support/dxf_builder.h"
+#include "tests/support/scratch_dir.h"
 
 #include <cpl_string.h>
 
@@ -24,25 +25,10 @@
 using namespace parkatlas::geo;
 using parkatlas::test::DxfBuilder;
 namespace fs = std::filesystem;
+using parkatlas::test::fileBytes;
+using parkatlas::test::scratch;
 
 namespace {
-
-fs::path scratch(const std::string& name)
-{
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string fileBytes(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
 
 constexpr double kPi = 3.14159265358979323846;
 

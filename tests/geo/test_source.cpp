@@ -2,6 +2,7 @@
 #include "geo/io/convert.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,8 @@
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
+using parkatlas::test::fileBytes;
+using parkatlas::test::scratch;
 
 namespace {
 
@@ -19,23 +22,6 @@ const std::string kTown = kRealdata + "/china/arcgis-engine-practice/townshp.shp
 const std::string kShp = kRealdata + "/peer-shapefiles/gdal-autotest-2021/autotest/ogr/data/shp/";
 
 /// A fresh folder under the build tree for files a test writes.
-fs::path scratch(const std::string& name)
-{
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string fileBytes(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-}
-
 std::string messageOf(const std::function<void()>& action)
 {
     try {

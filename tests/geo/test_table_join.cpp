@@ -6,6 +6,7 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
+#include "tests/support/scratch_dir.h"
 
 #include <cpl_json.h>
 #include <cpl_string.h>
@@ -23,17 +24,9 @@
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
+using parkatlas::test::scratch;
 
 namespace {
-
-fs::path scratch(const std::string& name)
-{
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 /// A writable copy of the sample park.
 GDALDatasetUniquePtr parkCopy(const fs::path& dir)
