@@ -186,16 +186,26 @@ Converted polygonFromLine(const OGRLineString& line, double tolerance)
     return out;
 }
 
+/// `source` with its curves made straight (at the densification set for drawings) and in 2D;
+/// null when it is empty.
+OGRGeometryUniquePtr linearCopy(const OGRGeometry& source)
+{
+    OGRGeometryUniquePtr linear(source.hasCurveGeometry() ? source.getLinearGeometry()
+                                                          : source.clone());
+    if (!linear || linear->IsEmpty())
+        return nullptr;
+    linear->flattenTo2D();
+    return linear;
+}
+
 Converted toPolygonal(const OGRGeometry& source, double tolerance)
 {
     Converted out;
-    OGRGeometryUniquePtr linear(source.hasCurveGeometry() ? source.getLinearGeometry()
-                                                          : source.clone());
-    if (!linear || linear->IsEmpty()) {
+    OGRGeometryUniquePtr linear = linearCopy(source);
+    if (!linear) {
         out.reason = "empty geometry";
         return out;
     }
-    linear->flattenTo2D();
     const OGRwkbGeometryType type = wkbFlatten(linear->getGeometryType());
     if (type == wkbPolygon || type == wkbMultiPolygon) {
         out.geometry.reset(OGRGeometryFactory::forceToMultiPolygon(linear.release()));
@@ -231,13 +241,11 @@ Converted toPolygonal(const OGRGeometry& source, double tolerance)
 Converted toLinear(const OGRGeometry& source)
 {
     Converted out;
-    OGRGeometryUniquePtr linear(source.hasCurveGeometry() ? source.getLinearGeometry()
-                                                          : source.clone());
-    if (!linear || linear->IsEmpty()) {
+    OGRGeometryUniquePtr linear = linearCopy(source);
+    if (!linear) {
         out.reason = "empty geometry";
         return out;
     }
-    linear->flattenTo2D();
     const OGRwkbGeometryType type = wkbFlatten(linear->getGeometryType());
     if (type == wkbLineString || type == wkbMultiLineString) {
         out.geometry.reset(OGRGeometryFactory::forceToMultiLineString(linear.release()));
