@@ -842,6 +842,10 @@ Classes by %1: %2</source>
             <source>Set CRS…</source>
             <translation>设置坐标系…</translation>
         </message>
+        <message>
+            <source>Show Legend</source>
+            <translation>显示图例</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::LedgerPanel</name>
@@ -928,6 +932,18 @@ Classes by %1: %2</source>
     <message>
             <source>cannot write %1</source>
             <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <source>No such row.</source>
+            <translation>没有这一行。</translation>
+        </message>
+        <message>
+            <source>The rows of this table are not kept by a field of the layer: pick a row of another table to see it on the map.</source>
+            <translation>此表的行不对应图层的某个字段：请在其他表中点选一行以在地图上查看。</translation>
+        </message>
+        <message>
+            <source>No feature on the map holds this row.</source>
+            <translation>地图上没有属于这一行的要素。</translation>
         </message>
         </context>
     <context>
@@ -1202,6 +1218,24 @@ Classes by %1: %2</source>
             <source>%n found for “%1”</source>
             <translation><numerusform>找到“%1” %n 处</numerusform></translation>
         </message>
+        <message>
+            <source>&amp;Bookmarks…</source>
+            <translation>书签(&amp;B)…</translation>
+        </message>
+        <message>
+            <source>&amp;Scale Bar</source>
+            <translation>比例尺(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;North Arrow</source>
+            <translation>指北针(&amp;N)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n feature(s) on the map</source>
+            <translation>
+                <numerusform>地图上 %n 个要素</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
@@ -1377,6 +1411,77 @@ Left out:
         <message>
             <source>the load or the render did not finish within %1 s</source>
             <translation>加载或绘制未在 %1 秒内完成</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::BookmarksDialog</name>
+        <message>
+            <source>&amp;Add Current View…</source>
+            <translation>添加当前视图(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>&amp;Go To</source>
+            <translation>转到(&amp;G)</translation>
+        </message>
+        <message>
+            <source>&amp;Rename…</source>
+            <translation>重命名(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>&amp;Delete</source>
+            <translation>删除(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Bookmarks</source>
+            <translation>书签</translation>
+        </message>
+        <message>
+            <source>Bookmarks are kept in the park&apos;s project file, made beside the park when you add the first.</source>
+            <translation>书签保存在园区的项目文件中；添加第一个书签时会在园区数据旁创建该文件。</translation>
+        </message>
+        <message>
+            <source>Kept in %1</source>
+            <translation>保存在 %1</translation>
+        </message>
+        <message>
+            <source>Add Bookmark</source>
+            <translation>添加书签</translation>
+        </message>
+        <message>
+            <source>Name of this view:</source>
+            <translation>此视图的名称：</translation>
+        </message>
+        <message>
+            <source>Bookmark %1</source>
+            <translation>书签 %1</translation>
+        </message>
+        <message>
+            <source>No project file could be made: the bookmark is kept only until the park is closed.</source>
+            <translation>无法创建项目文件：书签仅保留到关闭园区为止。</translation>
+        </message>
+        <message>
+            <source>Cannot show “%1” in %2: %3</source>
+            <translation>无法在 %2 中显示“%1”：%3</translation>
+        </message>
+        <message>
+            <source>Shown: %1</source>
+            <translation>已显示：%1</translation>
+        </message>
+        <message>
+            <source>Rename Bookmark</source>
+            <translation>重命名书签</translation>
+        </message>
+        <message>
+            <source>New name:</source>
+            <translation>新名称：</translation>
+        </message>
+        <message>
+            <source>The bookmarks were not saved: %1</source>
+            <translation>书签未保存：%1</translation>
+        </message>
+        <message>
+            <source>raw coordinates</source>
+            <translation>原始坐标</translation>
         </message>
     </context>
 </TS>

@@ -11,6 +11,7 @@
 #include <QPixmap>
 #include <QSlider>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -60,7 +61,75 @@ QIcon styleIcon(const render::LayerSnapshot& snapshot)
     return QIcon(pixmap);
 }
 
+constexpr int kLegendRowPadding = 4;
+constexpr int kLegendIndent = 30;
+
 } // namespace
+
+/// Draws a layer's row as the list would, and its legend (swatch and name per class) under it;
+/// the check box and the selection answer to the layer's own row only.
+class LayerItemDelegate : public QStyledItemDelegate {
+public:
+    explicit LayerItemDelegate(LayersPanel* panel) : QStyledItemDelegate(panel), m_panel(panel) {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        if (const auto* legend = m_panel->shownLegend(index.data(kIndexRole).toInt()))
+            size.rheight() += static_cast<int>(legend->size()) * rowHeight(option);
+        return size;
+    }
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override
+    {
+        const auto* legend = m_panel->shownLegend(index.data(kIndexRole).toInt());
+        if (!legend || legend->empty()) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionViewItem own = option;
+        own.rect.setHeight(layerRowHeight(option, index));
+        QStyledItemDelegate::paint(painter, own, index);
+        const int row = rowHeight(option);
+        const double dpi = painter->device() ? painter->device()->logicalDpiX() : 96.0;
+        painter->save();
+        painter->setFont(option.font);
+        painter->setPen(option.palette.color(QPalette::Text));
+        int top = own.rect.bottom() + 1;
+        for (const render::LegendEntry& entry : *legend) {
+            const QRectF patch(option.rect.left() + kLegendIndent, top + 3, 18, row - 6);
+            render::drawLegendPatch(*painter, patch, entry, dpi);
+            const QRect text(static_cast<int>(patch.right()) + 6, top,
+                             option.rect.right() - static_cast<int>(patch.right()) - 6, row);
+            painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                              option.fontMetrics.elidedText(entry.label, Qt::ElideRight,
+                                                            text.width()));
+            top += row;
+        }
+        painter->restore();
+    }
+
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override
+    {
+        QStyleOptionViewItem own = option;
+        own.rect.setHeight(layerRowHeight(option, index));
+        return QStyledItemDelegate::editorEvent(event, model, own, index);
+    }
+
+private:
+    static int rowHeight(const QStyleOptionViewItem& option)
+    {
+        return option.fontMetrics.height() + kLegendRowPadding;
+    }
+    int layerRowHeight(const QStyleOptionViewItem& option, const QModelIndex& index) const
+    {
+        return QStyledItemDelegate::sizeHint(option, index).height();
+    }
+
+    LayersPanel* m_panel;
+};
 
 /// The list, taking drops of its own rows as moves: the dragged (picked) row takes the place
 /// of the row it is dropped on. Handled here rather than by InternalMove so that the drop is
@@ -127,6 +196,7 @@ LayersPanel::LayersPanel(QWidget* parent)
     m_list->setObjectName(QStringLiteral("layerList"));
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_list->setItemDelegate(new LayerItemDelegate(this));
 
     // The buttons and the slider never make the dock wider than the list needs: a narrow
     // window clips them rather than growing.
@@ -285,6 +355,15 @@ void LayersPanel::showContextMenu(const QPoint& position)
         ->setEnabled(m_list->row(item) > 0);
     menu.addAction(tr("Move Down"), this, &LayersPanel::movePickedDown)
         ->setEnabled(m_list->row(item) + 1 < m_list->count());
+    const int index = item->data(kIndexRole).toInt();
+    if (m_legends.count(index)) {
+        QAction* legend = menu.addAction(tr("Show Legend"));
+        legend->setObjectName(QStringLiteral("showLegendAction"));
+        legend->setCheckable(true);
+        legend->setChecked(!m_legendsHidden.count(index));
+        connect(legend, &QAction::toggled, this,
+                [this, index](bool shown) { setLegendShown(index, shown); });
+    }
     QMenu* opacity = menu.addMenu(tr("Opacity"));
     for (const int percent : {100, 75, 50, 25})
         opacity->addAction(QStringLiteral("%1 %").arg(percent), this,
@@ -320,6 +399,11 @@ void LayersPanel::setLayers(const std::vector<render::LayerSnapshot>& layers)
             m_list->addItem(item);
         }
     }
+    m_legends.clear();
+    m_legendsHidden.clear();
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        updateLegend(static_cast<int>(i), layers[i]);
+    m_list->doItemsLayout();
     updateControls();
 }
 
@@ -329,6 +413,59 @@ void LayersPanel::updateLayer(int index, const render::LayerSnapshot& snapshot)
     for (int row = 0; row < m_list->count(); ++row)
         if (m_list->item(row)->data(kIndexRole).toInt() == index)
             describe(m_list->item(row), snapshot);
+    updateLegend(index, snapshot);
+    m_list->doItemsLayout();
+}
+
+void LayersPanel::updateLegend(int index, const render::LayerSnapshot& snapshot)
+{
+    m_legends.erase(index);
+    if (snapshot.isRaster() || !snapshot.layer || snapshot.style.classes.empty())
+        return;
+    // The classes present anywhere in the layer, as its style names them: the classification
+    // declared for it, else the one detected from its codes.
+    std::vector<render::LegendEntry> entries =
+        render::legendEntries({snapshot}, snapshot.layer->geometry.extent());
+    // Under its layer, a class needs no "宗地：" before it.
+    for (render::LegendEntry& entry : entries) {
+        const QString prefix = entry.group + QStringLiteral("：");
+        if (!entry.group.isEmpty() && entry.label.startsWith(prefix) && entry.label != prefix)
+            entry.label.remove(0, prefix.size());
+    }
+    if (!entries.empty())
+        m_legends[index] = std::move(entries);
+}
+
+std::vector<render::LegendEntry> LayersPanel::legend(int index) const
+{
+    const auto* shown = shownLegend(index);
+    return shown ? *shown : std::vector<render::LegendEntry>{};
+}
+
+QStringList LayersPanel::legendLabels(int index) const
+{
+    QStringList labels;
+    for (const render::LegendEntry& entry : legend(index))
+        labels.append(entry.label);
+    return labels;
+}
+
+const std::vector<render::LegendEntry>* LayersPanel::shownLegend(int index) const
+{
+    if (m_legendsHidden.count(index))
+        return nullptr;
+    const auto it = m_legends.find(index);
+    return it == m_legends.end() ? nullptr : &it->second;
+}
+
+void LayersPanel::setLegendShown(int index, bool shown)
+{
+    if (shown)
+        m_legendsHidden.erase(index);
+    else
+        m_legendsHidden.insert(index);
+    m_list->doItemsLayout();
+    m_list->viewport()->update();
 }
 
 void LayersPanel::describe(QListWidgetItem* item, const render::LayerSnapshot& snapshot)

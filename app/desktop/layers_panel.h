@@ -1,10 +1,13 @@
 #pragma once
 
 #include "app/render/layer_snapshot.h"
+#include "app/render/legend.h"
 
 #include <QWidget>
 
 #include <cstddef>
+#include <map>
+#include <set>
 #include <vector>
 
 class QListWidget;
@@ -16,7 +19,10 @@ namespace parkatlas::desktop {
 
 /// The list of the map's layers, topmost first as in every GIS: the role's Chinese name with
 /// the layer's own, the feature count (a raster's size in pixels) and a visibility check box;
-/// the tooltip tells where the layer came from and in which CRS it was.
+/// the tooltip tells where the layer came from and in which CRS it was. Under a classified
+/// layer (land use, stages, kinds) its legend: the classes present in the layer with their
+/// swatches and names, as the layer's style (its declared or detected classification) draws
+/// them (render::legendEntries); Show Legend in the context menu hides or shows it.
 ///
 /// Layers are reordered by dragging them in the list or with Move Up / Move Down (buttons and
 /// context menu); the picked layer's opacity is set with the slider; Zoom to Layer (button,
@@ -45,6 +51,14 @@ public:
     void pickLayer(int index);
     /// The opacity set for layer `index` (1 when never changed).
     double layerOpacity(int index) const;
+    /// The legend listed under layer `index` (empty: a plain layer, or hidden).
+    std::vector<render::LegendEntry> legend(int index) const;
+    /// Their labels ("M1 一类工业用地" …), top down.
+    QStringList legendLabels(int index) const;
+    /// Shows or hides the legend under layer `index`.
+    void setLegendShown(int index, bool shown);
+    /// The legend under layer `index` as drawn, or null (the list's delegate).
+    const std::vector<render::LegendEntry>* shownLegend(int index) const;
 
 public slots:
     /// Moves the picked layer one place up (drawn above the next) or down.
@@ -74,6 +88,10 @@ private:
     void showContextMenu(const QPoint& position);
     void updateControls();
     void describe(QListWidgetItem* item, const render::LayerSnapshot& snapshot);
+    void updateLegend(int index, const render::LayerSnapshot& snapshot);
+
+    std::map<int, std::vector<render::LegendEntry>> m_legends; // classified layers only
+    std::set<int> m_legendsHidden;
 
     QListWidget* m_list;
     QSlider* m_opacity;

@@ -296,6 +296,11 @@ LedgerPanel::LedgerPanel(QWidget* parent)
     connect(m_cancelButton, &QPushButton::clicked, this, &LedgerPanel::cancel);
     connect(m_exportButton, &QPushButton::clicked, this, &LedgerPanel::exportDialog);
     connect(m_tables, &QComboBox::currentIndexChanged, this, &LedgerPanel::showTable);
+    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        const QModelIndex source = m_proxy->mapToSource(index);
+        if (source.isValid())
+            emit rowClicked(source.row());
+    });
     connect(&m_watcher, &QFutureWatcher<LedgerRun>::progressValueChanged, m_progress,
             &QProgressBar::setValue);
     connect(&m_watcher, &QFutureWatcher<LedgerRun>::finished, this, &LedgerPanel::onRunFinished);
@@ -416,6 +421,14 @@ void LedgerPanel::showTable(int index)
             notes.append(QString::fromStdString(note));
     m_notes->setPlainText(notes.join(QLatin1Char('\n')));
     m_view->resizeColumnsToContents();
+}
+
+geo::LedgerKind LedgerPanel::shownKind() const
+{
+    if (m_ledger)
+        if (const auto kind = geo::ledgerKindFromString(m_ledger->kind))
+            return *kind;
+    return kind();
 }
 
 void LedgerPanel::exportDialog()

@@ -102,6 +102,10 @@ public:
     std::shared_ptr<const geo::Ledger> ledger() const { return m_ledger; }
     /// Shows table `index` of the ledger.
     void showTable(int index);
+    /// The kind of the ledger shown (its own, not the kind picked for the next run).
+    geo::LedgerKind shownKind() const;
+    /// Says `text` under the table (what a click on a row found).
+    void showSummary(const QString& text);
 
     LedgerTableModel* model() const { return m_model; }
     LedgerSortProxy* proxy() const { return m_proxy; }
@@ -118,12 +122,14 @@ signals:
     void messagesReported(const QStringList& messages);
     /// An export ended; `error` is empty on success.
     void exported(const QString& path, const QString& error);
+    /// One click on row `row` of the table shown (the model's row: the ledger table's row, or
+    /// its rows' count for the total row): the window shows what it sums on the map.
+    void rowClicked(int row);
 
 private:
     void onRunFinished();
     void exportDialog();
     void updateButtons();
-    void showSummary(const QString& text);
 
     QComboBox* m_kind;
     QPushButton* m_runButton;

@@ -2,6 +2,7 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/bookmarks_dialog.h"
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/editing_ui.h"
 #include "app/desktop/export_map_dialog.h"
@@ -11,7 +12,9 @@
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/layers_panel.h"
+#include "app/desktop/ledger_locator.h"
 #include "app/desktop/ledger_panel.h"
+#include "app/desktop/locator_query.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/report_exporter.h"
 #include "app/desktop/recent_files.h"
@@ -221,6 +224,7 @@ MainWindow::MainWindow(QWidget* parent)
                 addMessage(text);
         });
     }
+    connect(m_ledgerPanel, &LedgerPanel::rowClicked, this, &MainWindow::showLedgerRow);
     connect(m_ledgerPanel, &LedgerPanel::messagesReported, this, [this](const QStringList& texts) {
         for (const QString& text : texts)
             addMessage(text);
@@ -296,6 +300,19 @@ void MainWindow::createActions()
     QAction* fullExtent =
         viewMenu->addAction(tr("&Full Extent"), m_canvas, &MapCanvas::zoomToFullExtent);
     fullExtent->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
+    QAction* bookmarks = viewMenu->addAction(tr("&Bookmarks…"), this, &MainWindow::showBookmarks);
+    bookmarks->setObjectName(QStringLiteral("bookmarksAction"));
+    bookmarks->setShortcut(Qt::CTRL | Qt::Key_B);
+    QAction* scaleBar = viewMenu->addAction(tr("&Scale Bar"));
+    scaleBar->setObjectName(QStringLiteral("scaleBarAction"));
+    QAction* northArrow = viewMenu->addAction(tr("&North Arrow"));
+    northArrow->setObjectName(QStringLiteral("northArrowAction"));
+    for (QAction* action : {scaleBar, northArrow}) {
+        action->setCheckable(true);
+        action->setChecked(true);
+    }
+    connect(scaleBar, &QAction::toggled, m_canvas, &MapCanvas::setScaleBarVisible);
+    connect(northArrow, &QAction::toggled, m_canvas, &MapCanvas::setNorthArrowVisible);
     viewMenu->addSeparator();
     QMenu* languageMenu = viewMenu->addMenu(tr("&Language"));
     auto* languages = new QActionGroup(this);
@@ -1104,15 +1121,11 @@ void MainWindow::locate(const QString& text)
     const QString query = text.trimmed();
     if (query.isEmpty())
         return;
-    // Coordinates: two numbers. Degrees when they look like longitude and latitude and the map
-    // is projected; else the map CRS's own.
-    static const QRegularExpression pair(QStringLiteral(
-        "^\\s*(-?\\d+(?:\\.\\d+)?)\\s*[,，;\\s]\\s*(-?\\d+(?:\\.\\d+)?)\\s*$"));
-    if (const QRegularExpressionMatch match = pair.match(query); match.hasMatch()) {
-        double xy[2] = {match.captured(1).toDouble(), match.captured(2).toDouble()};
-        const geo::Crs& crs = m_canvas->crs();
-        const bool degrees = std::abs(xy[0]) <= 180 && std::abs(xy[1]) <= 90;
-        if (degrees && !crs.isEmpty() && crs.isProjected()) {
+    // Coordinates: two numbers, in the map CRS or in degrees (parseLocatorCoordinates).
+    const geo::Crs& crs = m_canvas->crs();
+    if (const auto typed = parseLocatorCoordinates(query, !crs.isEmpty())) {
+        double xy[2] = {typed->x, typed->y};
+        if (typed->degrees && crs.isProjected()) {
             try {
                 geo::Transform(crs.geographic(), crs).forward(xy, 1);
             } catch (const std::exception& error) {
@@ -1190,8 +1203,16 @@ void MainWindow::locate(const QString& text)
                                  8000);
         emit locateFinished(static_cast<int>(count));
     });
-    m_locateWatcher.setFuture(QtConcurrent::run([targets, needle = query.toStdString()] {
-        // Exact values first; only when none is exact, the values containing the text.
+    m_locateWatcher.setFuture(QtConcurrent::run([targets, query] {
+        // Exact values first; only when none is exact, the values containing the text. Latin
+        // letters in either case (ql2019-037 finds QL2019-037).
+        const auto asciiLower = [](std::string text) {
+            for (char& c : text)
+                if (c >= 'A' && c <= 'Z')
+                    c = static_cast<char>(c - 'A' + 'a');
+            return text;
+        };
+        const std::string needle = asciiLower(query.toStdString());
         BoxSelection exact;
         BoxSelection containing;
         for (const Target& target : targets) {
@@ -1200,7 +1221,7 @@ void MainWindow::locate(const QString& text)
                 for (const int field : target.fields) {
                     if (attributes.isUnknown(feature, field))
                         continue;
-                    const std::string value = attributes.text(feature, field);
+                    const std::string value = asciiLower(attributes.text(feature, field));
                     if (value == needle) {
                         exact[target.index].push_back(static_cast<std::uint32_t>(feature));
                         break;
@@ -1213,6 +1234,58 @@ void MainWindow::locate(const QString& text)
         }
         return exact.empty() ? containing : exact;
     }));
+}
+
+void MainWindow::showBookmarks()
+{
+    if (!m_bookmarksDialog) {
+        // A park without a project file gets one (its layers as they are) at the first bookmark.
+        auto makeProject = [this](std::function<void(const QString&)> done) {
+            saveProjectFile({}, [this, done](bool saved) { done(saved ? m_projectPath : QString()); });
+        };
+        m_bookmarksDialog = new BookmarksDialog(m_canvas, m_projectPath, makeProject, this);
+        connect(this, &MainWindow::loadFinished, m_bookmarksDialog,
+                [this] { m_bookmarksDialog->setProjectPath(m_projectPath); });
+    }
+    m_bookmarksDialog->show();
+    m_bookmarksDialog->raise();
+    m_bookmarksDialog->activateWindow();
+}
+
+BookmarksDialog* MainWindow::bookmarksDialog() const
+{
+    return m_bookmarksDialog.data();
+}
+
+void MainWindow::showLedgerRow(int row)
+{
+    const geo::LedgerTable* table = m_ledgerPanel->model()->table();
+    if (!table || row < 0)
+        return;
+    std::vector<LocatableLayer> layers;
+    const auto& canvasLayers = m_canvas->layers();
+    for (std::size_t i = 0; i < canvasLayers.size(); ++i) {
+        const render::LayerSnapshot& snapshot = canvasLayers[i].snapshot;
+        const std::optional<geo::Role> role = roleOf(static_cast<int>(i));
+        if (snapshot.isRaster() || !role)
+            continue;
+        LocatableLayer layer{i, snapshot.layer, *role, {}};
+        if (const auto it = m_projectLayers.find(snapshot.layer.get()); it != m_projectLayers.end())
+            layer.fieldMap = it->second.binding.fieldMap;
+        layers.push_back(std::move(layer));
+    }
+    LedgerRowFeatures found = ledgerRowFeatures(*table, static_cast<std::size_t>(row),
+                                                m_ledgerPanel->shownKind(), layers);
+    if (found.features.empty()) {
+        m_ledgerPanel->showSummary(found.problem);
+        return;
+    }
+    std::size_t count = 0;
+    for (const auto& [layer, features] : found.features)
+        count += features.size();
+    m_selection->setSelection(std::move(found.features));
+    zoomTo(found.extent);
+    m_ledgerPanel->showSummary(tr("%n feature(s) on the map", nullptr, static_cast<int>(count)));
 }
 
 CrsDialog* MainWindow::crsDialog() const

@@ -29,6 +29,7 @@ namespace parkatlas::desktop {
 
 class AttributeTablePanel;
 class AuditPanel;
+class BookmarksDialog;
 class CrsDialog;
 class EditingUi;
 class FindingsPanel;
@@ -108,6 +109,13 @@ public:
     void editLayerCrs(int index);
     /// The Set CRS dialog showing now (a layer without a CRS, or Set CRS…), or null.
     CrsDialog* crsDialog() const;
+    /// View > Bookmarks: the named views kept in the project file (non-modal; made on first use).
+    void showBookmarks();
+    /// The Bookmarks dialog, or null before it was first shown.
+    BookmarksDialog* bookmarksDialog() const;
+    /// A click on row `row` of the ledger shown: selects the features it sums and zooms to them.
+    void showLedgerRow(int row);
+
     /// The project file the map was opened from or last saved to ("" when none).
     const QString& projectPath() const { return m_projectPath; }
 
@@ -221,6 +229,7 @@ private:
     std::vector<ProjectLayer> m_sessionOverrides;
     std::vector<CrsNeeded> m_crsQueue;
     QPointer<CrsDialog> m_crsDialog;
+    QPointer<BookmarksDialog> m_bookmarksDialog;
 };
 
 } // namespace parkatlas::desktop

@@ -69,6 +69,7 @@ void MapCanvas::setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs cr
         m_layers.push_back({std::move(snapshot), true});
     }
     m_crs = std::move(crs);
+    m_decorations.setCrs(m_crs);
     m_measureTool->setCrs(m_crs);
     m_overlay.clear();
     cancelOverlayRender();
@@ -175,6 +176,23 @@ double MapCanvas::scaleDenominator() const
     }
     const double metresPerInch = 0.0254;
     return m_view.mapUnitsPerPixel() * metresPerUnit * logicalDpiX() / metresPerInch;
+}
+
+void MapCanvas::setScaleBarVisible(bool visible)
+{
+    m_showScaleBar = visible;
+    update();
+}
+
+void MapCanvas::setNorthArrowVisible(bool visible)
+{
+    m_showNorthArrow = visible;
+    update();
+}
+
+std::optional<MapDecorationLayout> MapCanvas::decorationLayout() const
+{
+    return m_decorations.layout(m_view);
 }
 
 bool MapCanvas::isRendering() const
@@ -401,6 +419,9 @@ void MapCanvas::paintEvent(QPaintEvent*)
         painter.setBrush(QColor(0, 120, 215, 40));
         painter.drawRect(box);
     }
+    if ((m_showScaleBar || m_showNorthArrow) && !m_layers.empty())
+        if (const auto layout = decorationLayout())
+            MapDecorations::paint(painter, *layout, m_showScaleBar, m_showNorthArrow);
     drawMeasurement(painter);
     if (m_canvasTool) {
         painter.save();

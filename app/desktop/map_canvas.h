@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/desktop/canvas_tool.h"
+#include "app/desktop/map_decorations.h"
 #include "app/desktop/measure_tool.h"
 #include "app/render/layer_snapshot.h"
 #include "app/render/map_renderer.h"
@@ -14,6 +15,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 namespace parkatlas::render {
@@ -104,6 +106,15 @@ public:
     const QImage& overlayImage() const { return m_overlayImage; }
     bool isRenderingOverlay() const;
 
+    /// The scale bar (bottom left) and the north arrow (top right), drawn over the map and
+    /// following every change of view (View menu; both shown by default).
+    void setScaleBarVisible(bool visible);
+    bool isScaleBarVisible() const { return m_showScaleBar; }
+    void setNorthArrowVisible(bool visible);
+    bool isNorthArrowVisible() const { return m_showNorthArrow; }
+    /// Where they are drawn now and what the bar says (nullopt: nothing to draw, no CRS).
+    std::optional<MapDecorationLayout> decorationLayout() const;
+
     /// Milliseconds between the last change and the render it asks for (default 150).
     void setRefreshDelay(int milliseconds) { m_refreshTimer.setInterval(milliseconds); }
 
@@ -177,6 +188,9 @@ private:
     QImage m_overlayImage;
     geo::Envelope m_overlayExtent;
     QPointer<render::RenderJob> m_overlayJob;
+    MapDecorations m_decorations;
+    bool m_showScaleBar = true;
+    bool m_showNorthArrow = true;
 };
 
 } // namespace parkatlas::desktop

@@ -30,4 +30,26 @@ QString projectPathFor(const QStringList& sources);
 geo::ParkDefinition projectDefinition(const std::string& name, const std::string& crs,
                                       const std::vector<ProjectLayer>& layers);
 
+/// A named view of the map (View > Bookmarks): what it shows, in the map CRS named by `crs`
+/// (its label, "EPSG:4547"; "" for raw coordinates).
+struct Bookmark {
+    QString name;
+    geo::Envelope extent;
+    QString crs;
+};
+
+/// The bookmarks of the project file `projectPath` (its "bookmarks" array:
+///   "bookmarks": [ { "name": "东区", "crs": "EPSG:4547",
+///                    "extent": [minX, minY, maxX, maxY] }, … ]),
+/// in their order; none when the file or the key is not there. An entry with no name or no
+/// four finite numbers is skipped and named in `problems`. Throws IoError naming the file when
+/// it exists but is not a JSON object.
+std::vector<Bookmark> readBookmarks(const QString& projectPath, QStringList* problems = nullptr);
+
+/// Writes `bookmarks` as the "bookmarks" array of the project file `projectPath`, keeping every
+/// other key as it is (the layers, the rules …; an empty list removes the key). Atomic
+/// (geo::writeFileAtomically). Throws IoError naming the file when it cannot be read as a JSON
+/// object or written. GUI thread: the file is small.
+void saveBookmarks(const QString& projectPath, const std::vector<Bookmark>& bookmarks);
+
 } // namespace parkatlas::desktop
