@@ -26,8 +26,13 @@ std::vector<geo::Role> subjectRoles(geo::LedgerKind kind)
     return {};
 }
 
-/// What the ledger writes for an unknown group (geo/ledger: kUnknown).
+/// What the ledger writes for an unknown group (geo/ledger: kUnknown), a lot left empty and a
+/// lot masked ("（标段未知：xx）").
 const std::string kUnknownGroup = "（未知）";
+const std::string kNoLot = "（未分标段）";
+const std::string kMaskedLot = "（标段未知：";
+
+enum class Match { Value, Unknown, Empty };
 
 std::string trimmed(std::string text)
 {
@@ -55,44 +60,75 @@ LedgerRowFeatures ledgerRowFeatures(const geo::LedgerTable& table, std::size_t r
     }
     const std::string key = table.columns.front().key;
     std::string value;
-    bool unknown = false;
-    if (!total) {
-        const geo::LedgerCell& cell = table.rows[row].front();
-        if (const std::string* text = std::get_if<std::string>(&cell))
+    if (!total)
+        if (const std::string* text = std::get_if<std::string>(&table.rows[row].front()))
             value = trimmed(*text);
-        unknown = value.empty() || value == kUnknownGroup;
-    }
     bool keyed = false; // some layer holds the key as a contract field
     for (const LocatableLayer& target : layers) {
         if (!target.layer || std::find(roles.begin(), roles.end(), target.role) == roles.end())
             continue;
+        // What the row's key is in this layer: a contract field and the value it holds there.
+        std::string field = key;
+        std::string wanted = value;
+        if (kind == geo::LedgerKind::Works && key == "class") {
+            // "道路·主干路", "管网·雨水": the layer, then its class field's value.
+            const std::string road = "道路·";
+            const std::string pipe = "管网·";
+            const bool isRoad = target.role == geo::Role::Roads;
+            const std::string& prefix = isRoad ? road : pipe;
+            if (!total && value.rfind(prefix, 0) != 0)
+                continue;
+            field = isRoad ? "road_class" : "kind";
+            wanted = total ? std::string() : value.substr(prefix.size());
+            if (wanted == "未知")
+                wanted = kUnknownGroup;
+        }
+        Match match = Match::Value;
+        if (wanted.empty() || wanted == kUnknownGroup) {
+            match = Match::Unknown;
+        } else if (wanted == kNoLot) {
+            match = Match::Empty;
+        } else if (wanted.rfind(kMaskedLot, 0) == 0 && wanted.size() > kMaskedLot.size() + 3) {
+            // "（标段未知：xx）": the lot as written.
+            wanted = wanted.substr(kMaskedLot.size(), wanted.size() - kMaskedLot.size() - 3);
+        }
         const geo::AttributeTable& attributes = target.layer->attributes;
-        int field = -1;
+        int column = -1;
         if (!total) {
             const auto& contract = geo::contractFields(target.role);
-            const std::vector<int> resolved =
-                geo::resolveContractFields(target.role, attributes, target.fieldMap);
-            for (std::size_t c = 0; c < contract.size() && c < resolved.size(); ++c)
-                if (contract[c].name == key)
-                    field = resolved[c];
             const bool isContractField =
                 std::any_of(contract.begin(), contract.end(),
-                            [&](const geo::ContractField& f) { return f.name == key; });
+                            [&](const geo::ContractField& f) { return field == f.name; });
             if (!isContractField)
                 continue;
             keyed = true;
-            if (field < 0 && !unknown)
+            const std::vector<int> resolved =
+                geo::resolveContractFields(target.role, attributes, target.fieldMap);
+            for (std::size_t c = 0; c < contract.size() && c < resolved.size(); ++c)
+                if (field == contract[c].name)
+                    column = resolved[c];
+            if (column < 0 && match == Match::Value)
                 continue;
         }
         std::vector<std::uint32_t>& features = found.features[target.index];
         for (std::size_t feature = 0; feature < target.layer->featureCount(); ++feature) {
-            bool match = total;
+            bool hit = total;
             if (!total) {
-                const bool isUnknown = field < 0 || attributes.isUnknown(feature, field);
-                match = unknown ? isUnknown
-                                : !isUnknown && trimmed(attributes.text(feature, field)) == value;
+                const std::string text =
+                    column < 0 ? std::string() : trimmed(attributes.text(feature, column));
+                switch (match) {
+                case Match::Unknown:
+                    hit = column < 0 || attributes.isUnknown(feature, column);
+                    break;
+                case Match::Empty:
+                    hit = text.empty();
+                    break;
+                case Match::Value:
+                    hit = text == wanted;
+                    break;
+                }
             }
-            if (!match || target.layer->geometry.isEmpty(feature))
+            if (!hit || target.layer->geometry.isEmpty(feature))
                 continue;
             features.push_back(static_cast<std::uint32_t>(feature));
             found.extent.expand(target.layer->geometry.envelope(feature));

@@ -35,10 +35,12 @@ struct LedgerRowFeatures {
 /// The features ledger row `row` of `table` (a ledger of `kind`) sums: those of the ledger's
 /// layers (acquisition batches; idle-land cases; roads and pipelines; parcels) whose contract
 /// field named by the table's first column (batch_id, village, stage, case_id, kind, lot,
-/// parcel_id) holds the row's value, through each layer's field mapping; an unknown value
-/// ("（未知）") finds the features where the field is empty or unknown. `row` ==
-/// table.rows.size() is the total row: every feature of those layers. A table grouped by
-/// something no field holds (years, road classes) finds nothing and says so in `problem`.
+/// parcel_id; a works class "道路·主干路" is road_class of the roads, "管网·雨水" kind of the
+/// pipelines) holds the row's value, through each layer's field mapping; an unknown value
+/// ("（未知）") finds the features where the field is empty or unknown, "（未分标段）" those with
+/// no lot, "（标段未知：xx）" those whose lot is written xx. `row` == table.rows.size() is the
+/// total row: every feature of those layers. A table grouped by something no field holds
+/// (years of supply) finds nothing and says so in `problem`.
 /// O(features of the ledger's layers); GUI thread.
 LedgerRowFeatures ledgerRowFeatures(const geo::LedgerTable& table, std::size_t row,
                                     geo::LedgerKind kind,

@@ -499,6 +499,57 @@ private slots:
         view->sortByColumn(0, Qt::DescendingOrder);
         click(batchRow);
         QCOMPARE(window->selection()->features(acquisition), expected);
+
+        // Every row of every table of the other ledgers: a row that counts its features
+        // (段数, 案件数, 宗数) selects that many; a row of one case or plot selects it. The total
+        // row selects them all.
+        std::map<std::string, int> checked; // rows checked against their count, by table
+        for (const geo::LedgerKind kind :
+             {geo::LedgerKind::Works, geo::LedgerKind::Idle, geo::LedgerKind::Supply}) {
+            panel->setKind(kind);
+            QSignalSpy ran(panel, &LedgerPanel::runFinished);
+            panel->run();
+            QVERIFY(ran.wait(kLoadTimeoutMs));
+            QVERIFY(panel->ledger());
+            for (int table = 0; table < static_cast<int>(panel->ledger()->tables.size()); ++table) {
+                panel->showTable(table);
+                LedgerTableModel* model = panel->model();
+                const std::string id = model->table()->id;
+                if (id == "by_year") { // years of supply: no field holds them
+                    window->selection()->clear();
+                    click(0);
+                    QVERIFY(window->selection()->isEmpty());
+                    continue;
+                }
+                int counted = -1;
+                for (const char* key : {"features", "cases", "plots"})
+                    counted = counted >= 0 ? counted : model->columnOf(key);
+                for (int row = 0; row < model->rowCount(); ++row) {
+                    window->selection()->clear();
+                    click(row);
+                    const std::size_t selected = window->selection()->count();
+                    const QString what = QString::fromStdString(id) + " row " +
+                                         QString::number(row) + " " +
+                                         model->index(row, 0).data().toString();
+                    if (counted >= 0)
+                        ++checked[id];
+                    if (counted >= 0)
+                        QVERIFY2(selected == static_cast<std::size_t>(model->index(row, counted)
+                                                                          .data(LedgerTableModel::SortRole)
+                                                                          .toInt()),
+                                 qPrintable(what + ": " + QString::number(selected)));
+                    else if (!model->isTotalRow(row))
+                        QVERIFY2(selected >= 1, qPrintable(what));
+                }
+            }
+        }
+        // Lots, works classes (roads and pipelines), idle-land kinds and stages were all there.
+        QString tables;
+        for (const auto& [id, rows] : checked)
+            tables += QStringLiteral("%1: %2 ").arg(QString::fromStdString(id)).arg(rows);
+        QVERIFY2(checked["by_lot"] >= 3 && checked["by_class"] >= 3 && checked["by_kind"] >= 2 &&
+                     checked["by_stage"] >= 2,
+                 qPrintable(tables));
     }
 
     void findTakesCoordinatesAndPlotNumbersAsTheyAreTyped()
