@@ -1483,5 +1483,9 @@ Left out:
             <source>raw coordinates</source>
             <translation>原始坐标</translation>
         </message>
+        <message>
+            <source>Open a park first: a bookmark keeps a view of its map.</source>
+            <translation>请先打开园区：书签保存的是园区地图的视图。</translation>
+        </message>
     </context>
 </TS>

@@ -94,6 +94,10 @@ void BookmarksDialog::setProjectPath(const QString& projectPath)
 
 void BookmarksDialog::addCurrentView(const QString& name)
 {
+    if (m_canvas->layers().empty() || m_canvas->extent().isEmpty()) {
+        m_status->setText(tr("Open a park first: a bookmark keeps a view of its map."));
+        return;
+    }
     QString chosen = name.trimmed();
     if (chosen.isEmpty()) {
         chosen = QInputDialog::getText(this, tr("Add Bookmark"), tr("Name of this view:"),

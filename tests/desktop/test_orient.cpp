@@ -184,6 +184,21 @@ private slots:
             const QJsonArray extent = marks.at(1).toObject().value("extent").toArray();
             QCOMPARE(extent.at(0).toDouble(), kept[1].minX);
             QCOMPARE(extent.at(3).toDouble(), kept[1].maxY);
+
+            // The project's other writer (Field Mapping, Set CRS) keeps them.
+            const int parcels = window->layerIndex(QStringLiteral("parcels"));
+            render::RoleBinding binding;
+            binding.role = geo::Role::Parcels;
+            binding.fieldMap = {{"owner", "owner"}};
+            QSignalSpy projectSaved(window.get(), &MainWindow::projectSaved);
+            window->applyFieldMapping(parcels, binding);
+            QVERIFY(projectSaved.count() > 0 || projectSaved.wait(kLoadTimeoutMs));
+            QCOMPARE(projectSaved.at(0).at(1).toString(), QString());
+            const QJsonObject after = readJson(project);
+            QCOMPARE(after.value("bookmarks").toArray(), marks);
+            QCOMPARE(after.value("layers").toObject().value("parcels").toObject()
+                         .value("fields").toObject().value("owner").toString(),
+                     QStringLiteral("owner"));
         }
 
         // Closed and opened again: the bookmarks are there and show their views.
