@@ -76,21 +76,23 @@ std::optional<MapDecorationLayout> MapDecorations::layout(const render::MapToPix
         return std::nullopt;
     const QSize size = view.outputSize();
     MapDecorationLayout layout;
-    // The bar's row and a probe along it as long as the bar may be: its geodesic length gives
-    // the metres per pixel there.
+    // The metres per pixel at the bar, from the geodesic length of a short probe along its row
+    // (short: a long one along a parallel would cut poleward of it at national scales).
     const double barY = size.height() - kMargin - kBarHeight;
     const double left = kMargin;
-    const double probePx = std::min(kMaxBarWidth, std::max(1.0, size.width() - 2 * kMargin));
-    const QPointF a = view.toMap({left, barY + kBarHeight / 2});
-    const QPointF b = view.toMap({left + probePx, barY + kBarHeight / 2});
+    const double maxWidthPx = std::min(kMaxBarWidth, std::max(1.0, size.width() - 2 * kMargin));
+    constexpr double kProbePx = 10;
+    const double probeX = left + maxWidthPx / 2;
+    const QPointF a = view.toMap({probeX - kProbePx / 2, barY + kBarHeight / 2});
+    const QPointF b = view.toMap({probeX + kProbePx / 2, barY + kBarHeight / 2});
     std::array<double, 4> lonLat = {a.x(), a.y(), b.x(), b.y()};
     if (!toDegrees(&lonLat[0]) || !toDegrees(&lonLat[2]))
         return std::nullopt;
     const double probeM = geo::geodesicPathLengthM(lonLat, geo::Ellipsoid::of(m_crs));
     if (!(probeM > 0) || !std::isfinite(probeM))
         return std::nullopt;
-    const double metresPerPixel = probeM / probePx;
-    layout.lengthM = roundScaleBarLengthM(probeM);
+    const double metresPerPixel = probeM / kProbePx;
+    layout.lengthM = roundScaleBarLengthM(metresPerPixel * maxWidthPx);
     layout.lengthPx = layout.lengthM / metresPerPixel;
     layout.label = scaleBarLabel(layout.lengthM);
     layout.scaleBar = QRectF(left, barY, layout.lengthPx, kBarHeight);

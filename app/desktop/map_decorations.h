@@ -39,8 +39,9 @@ struct MapDecorationLayout {
 };
 
 /// The scale bar and north arrow drawn over the map canvas (not into the map image): the bar at
-/// the bottom left, a round length (roundScaleBarLengthM) measured along the geodesic at the
-/// bar's place on the datum's ellipsoid (the same in a projected and in a geographic CRS), and
+/// the bottom left, a round length (roundScaleBarLengthM) at the metres per pixel of the bar's
+/// place, measured along a short geodesic on the datum's ellipsoid (the same way in a projected
+/// and in a geographic CRS, where the scale changes with latitude), and
 /// an arrow to true north at the top right. Keeps one PROJ transform to degrees for the map CRS
 /// (made when the CRS changes, not on every paint). GUI thread.
 class MapDecorations {
