@@ -499,7 +499,12 @@ private slots:
         QVERIFY(shown.minX <= box.minX && shown.maxX >= box.maxX && shown.minY <= box.minY &&
                 shown.maxY >= box.maxY);
         QVERIFY(shown.width() < full.width() / 2);
-        shoot(window.get(), "ledger_row.png");
+        if (qEnvironmentVariableIsSet("PARKATLAS_TEST_SHOTS")) {
+            QSignalSpy drawn(canvas, &MapCanvas::renderFinished);
+            drawn.wait(5000);
+            QTest::qWait(300); // the selection's overlay
+            shoot(window.get(), "ledger_row.png");
+        }
 
         // By village and by stage: as many batches selected as the row counts; the total row
         // selects every batch.
@@ -608,6 +613,26 @@ private slots:
         QVERIFY(std::abs(canvas->toMap(centre).x() - 500100) < 1e-6);
         // A plot number in lower case.
         QCOMPARE(findText(QStringLiteral("ql2019-037")), 1);
+        // The other cases: an acquisition batch, a plan zone, an idle-land case; each
+        // selects the features of its layer holding that value (counted here from the layer).
+        const std::pair<const char*, std::pair<const char*, const char*>> cases[] = {
+            {"acquisition", {"batch_id", "QLZD2012-03"}},
+            {"plan_zones", {"zone_id", "A0100"}},
+            {"idle_land", {"case_id", "XZ2026-001"}}};
+        for (const auto& [layerName, wanted] : cases) {
+            const auto index =
+                static_cast<std::size_t>(window->layerIndex(QString::fromLatin1(layerName)));
+            const geo::Layer& layer = *canvas->layers().at(index).snapshot.layer;
+            const int field = layer.attributes.fieldIndex(wanted.first);
+            std::vector<std::uint32_t> holding;
+            for (std::size_t f = 0; f < layer.featureCount(); ++f)
+                if (layer.attributes.text(f, field) == wanted.second)
+                    holding.push_back(static_cast<std::uint32_t>(f));
+            QVERIFY2(!holding.empty(), layerName);
+            QCOMPARE(findText(QString::fromLatin1(wanted.second).toLower()),
+                     static_cast<int>(holding.size()));
+            QCOMPARE(window->selection()->features(index), holding);
+        }
         QCOMPARE(findText(QStringLiteral("W1 ")), 0); // a code is no coordinate
     }
 };
