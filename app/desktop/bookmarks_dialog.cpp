@@ -28,9 +28,9 @@ QString crsLabel(const geo::Crs& crs)
 
 } // namespace
 
-BookmarksDialog::BookmarksDialog(MapCanvas* canvas, QString projectPath,
-                                 std::function<void(std::function<void(const QString&)>)> makeProject,
-                                 QWidget* parent)
+BookmarksDialog::BookmarksDialog(
+    MapCanvas* canvas, QString projectPath,
+    std::function<void(std::function<void(const QString&)>)> makeProject, QWidget* parent)
     : QDialog(parent), m_canvas(canvas), m_makeProject(std::move(makeProject)),
       m_list(new QListWidget(this)), m_status(new QLabel(this)),
       m_addButton(new QPushButton(tr("&Add Current View…"), this)),
@@ -100,10 +100,10 @@ void BookmarksDialog::addCurrentView(const QString& name)
     }
     QString chosen = name.trimmed();
     if (chosen.isEmpty()) {
-        chosen = QInputDialog::getText(this, tr("Add Bookmark"), tr("Name of this view:"),
-                                       QLineEdit::Normal,
-                                       tr("Bookmark %1").arg(m_bookmarks.size() + 1))
-                     .trimmed();
+        chosen =
+            QInputDialog::getText(this, tr("Add Bookmark"), tr("Name of this view:"),
+                                  QLineEdit::Normal, tr("Bookmark %1").arg(m_bookmarks.size() + 1))
+                .trimmed();
         if (chosen.isEmpty())
             return;
     }
@@ -151,9 +151,9 @@ void BookmarksDialog::goTo(int row)
             for (int i = 0; i < 4; ++i)
                 extent.expand(corners[2 * i], corners[2 * i + 1]);
         } catch (const std::exception& error) {
-            m_status->setText(tr("Cannot show “%1” in %2: %3")
-                                  .arg(bookmark.name, crsLabel(mapCrs),
-                                       QString::fromStdString(error.what())));
+            m_status->setText(
+                tr("Cannot show “%1” in %2: %3")
+                    .arg(bookmark.name, crsLabel(mapCrs), QString::fromStdString(error.what())));
             return;
         }
     }
@@ -198,8 +198,8 @@ void BookmarksDialog::save()
         m_status->setText(tr("Kept in %1").arg(m_projectPath));
         emit saved(m_projectPath, {});
     } catch (const std::exception& error) {
-        m_status->setText(tr("The bookmarks were not saved: %1")
-                              .arg(QString::fromStdString(error.what())));
+        m_status->setText(
+            tr("The bookmarks were not saved: %1").arg(QString::fromStdString(error.what())));
         emit saved(m_projectPath, m_status->text());
     }
 }
@@ -210,13 +210,13 @@ void BookmarksDialog::showList()
     m_list->clear();
     for (const Bookmark& bookmark : m_bookmarks) {
         auto* item = new QListWidgetItem(bookmark.name, m_list);
-        item->setToolTip(QStringLiteral("%1\n%2: %3, %4 – %5, %6")
-                             .arg(bookmark.name, bookmark.crs.isEmpty() ? tr("raw coordinates")
-                                                                        : bookmark.crs)
-                             .arg(bookmark.extent.minX, 0, 'f', 1)
-                             .arg(bookmark.extent.minY, 0, 'f', 1)
-                             .arg(bookmark.extent.maxX, 0, 'f', 1)
-                             .arg(bookmark.extent.maxY, 0, 'f', 1));
+        item->setToolTip(
+            QStringLiteral("%1\n%2: %3, %4 – %5, %6")
+                .arg(bookmark.name, bookmark.crs.isEmpty() ? tr("raw coordinates") : bookmark.crs)
+                .arg(bookmark.extent.minX, 0, 'f', 1)
+                .arg(bookmark.extent.minY, 0, 'f', 1)
+                .arg(bookmark.extent.maxX, 0, 'f', 1)
+                .arg(bookmark.extent.maxY, 0, 'f', 1));
     }
     if (current >= 0 && current < m_list->count())
         m_list->setCurrentRow(current);

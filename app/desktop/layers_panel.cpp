@@ -102,9 +102,9 @@ public:
             render::drawLegendPatch(*painter, patch, entry, dpi);
             const QRect text(static_cast<int>(patch.right()) + 6, top,
                              option.rect.right() - static_cast<int>(patch.right()) - 6, row);
-            painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
-                              option.fontMetrics.elidedText(entry.label, Qt::ElideRight,
-                                                            text.width()));
+            painter->drawText(
+                text, Qt::AlignLeft | Qt::AlignVCenter,
+                option.fontMetrics.elidedText(entry.label, Qt::ElideRight, text.width()));
             top += row;
         }
         painter->restore();

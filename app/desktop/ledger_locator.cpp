@@ -48,14 +48,14 @@ std::string trimmed(std::string text)
 } // namespace
 
 LedgerRowFeatures ledgerRowFeatures(const geo::LedgerTable& table, std::size_t row,
-                                    geo::LedgerKind kind,
-                                    const std::vector<LocatableLayer>& layers)
+                                    geo::LedgerKind kind, const std::vector<LocatableLayer>& layers)
 {
     LedgerRowFeatures found;
     const std::vector<geo::Role> roles = subjectRoles(kind);
     const bool total = row == table.rows.size();
     if (row > table.rows.size() || table.columns.empty()) {
-        found.problem = QCoreApplication::translate("parkatlas::desktop::LedgerPanel", "No such row.");
+        found.problem =
+            QCoreApplication::translate("parkatlas::desktop::LedgerPanel", "No such row.");
         return found;
     }
     const std::string key = table.columns.front().key;
@@ -138,9 +138,12 @@ LedgerRowFeatures ledgerRowFeatures(const geo::LedgerTable& table, std::size_t r
     }
     if (found.features.empty())
         found.problem = !total && !keyed
-                            ? QCoreApplication::translate("parkatlas::desktop::LedgerPanel", "The rows of this table are not kept by a field of the layer: "
-                                 "pick a row of another table to see it on the map.")
-                            : QCoreApplication::translate("parkatlas::desktop::LedgerPanel", "No feature on the map holds this row.");
+                            ? QCoreApplication::translate(
+                                  "parkatlas::desktop::LedgerPanel",
+                                  "The rows of this table are not kept by a field of the layer: "
+                                  "pick a row of another table to see it on the map.")
+                            : QCoreApplication::translate("parkatlas::desktop::LedgerPanel",
+                                                          "No feature on the map holds this row.");
     return found;
 }
 

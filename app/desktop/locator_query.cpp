@@ -11,11 +11,11 @@ namespace {
 
 /// One coordinate: an optional hemisphere before (N, E, 北纬, 东经 …), a number or degrees with
 /// minutes and seconds, an optional hemisphere after.
-const QString kCoordinate = QStringLiteral(
-    "(东经|西经|北纬|南纬|[NSEW])?\\s*"
-    "([-+]?\\d+(?:\\.\\d+)?)"
-    "(?:\\s*(°|度)\\s*(?:(\\d+(?:\\.\\d+)?)\\s*(?:'|′|分)\\s*)?(?:(\\d+(?:\\.\\d+)?)\\s*(?:\"|″|'')\\s*)?)?"
-    "\\s*(东经|西经|北纬|南纬|[NSEW])?");
+const QString kCoordinate = QStringLiteral("(东经|西经|北纬|南纬|[NSEW])?\\s*"
+                                           "([-+]?\\d+(?:\\.\\d+)?)"
+                                           "(?:\\s*(°|度)\\s*(?:(\\d+(?:\\.\\d+)?)\\s*(?:'|′|分)"
+                                           "\\s*)?(?:(\\d+(?:\\.\\d+)?)\\s*(?:\"|″|'')\\s*)?)?"
+                                           "\\s*(东经|西经|北纬|南纬|[NSEW])?");
 
 struct Coordinate {
     double value = 0;
@@ -70,8 +70,8 @@ std::optional<LocatorCoordinates> parseLocatorCoordinates(const QString& text, b
 {
     // Full-width digits, commas and letters as their ASCII selves (NFKC).
     const QString query = text.normalized(QString::NormalizationForm_KC).trimmed().toUpper();
-    static const QRegularExpression pair(QStringLiteral("^\\s*%1\\s*(?:[,;，；/]|\\s)\\s*%1\\s*$")
-                                             .arg(kCoordinate));
+    static const QRegularExpression pair(
+        QStringLiteral("^\\s*%1\\s*(?:[,;，；/]|\\s)\\s*%1\\s*$").arg(kCoordinate));
     const QRegularExpressionMatch match = pair.match(query);
     if (!match.hasMatch())
         return std::nullopt;
@@ -87,7 +87,8 @@ std::optional<LocatorCoordinates> parseLocatorCoordinates(const QString& text, b
         if (isLatitude(first->hemisphere) && isLatitude(second->hemisphere))
             return std::nullopt;
         const bool bothLongitude = !first->hemisphere.isNull() && !second->hemisphere.isNull() &&
-                                   !isLatitude(first->hemisphere) && !isLatitude(second->hemisphere);
+                                   !isLatitude(first->hemisphere) &&
+                                   !isLatitude(second->hemisphere);
         if (bothLongitude)
             return std::nullopt;
         if (isLatitude(first->hemisphere) ||

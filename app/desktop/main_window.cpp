@@ -1241,7 +1241,8 @@ void MainWindow::showBookmarks()
     if (!m_bookmarksDialog) {
         // A park without a project file gets one (its layers as they are) at the first bookmark.
         auto makeProject = [this](std::function<void(const QString&)> done) {
-            saveProjectFile({}, [this, done](bool saved) { done(saved ? m_projectPath : QString()); });
+            saveProjectFile({},
+                            [this, done](bool saved) { done(saved ? m_projectPath : QString()); });
         };
         m_bookmarksDialog = new BookmarksDialog(m_canvas, m_projectPath, makeProject, this);
         connect(this, &MainWindow::loadFinished, m_bookmarksDialog,

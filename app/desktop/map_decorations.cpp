@@ -18,11 +18,11 @@ namespace parkatlas::desktop {
 
 namespace {
 
-constexpr double kMargin = 12;          // from the canvas's edges, in pixels
-constexpr double kMaxBarWidth = 160;    // the longest the bar may be, in pixels
+constexpr double kMargin = 12;       // from the canvas's edges, in pixels
+constexpr double kMaxBarWidth = 160; // the longest the bar may be, in pixels
 constexpr double kBarHeight = 6;
 constexpr double kArrowWidth = 22;
-constexpr double kArrowHeight = 44;     // the arrow and its N
+constexpr double kArrowHeight = 44; // the arrow and its N
 
 } // namespace
 
@@ -98,8 +98,8 @@ std::optional<MapDecorationLayout> MapDecorations::layout(const render::MapToPix
     layout.scaleBar = QRectF(left, barY, layout.lengthPx, kBarHeight);
 
     // True north at the arrow: a step north in degrees, back into the map.
-    layout.northArrow = QRectF(size.width() - kMargin - kArrowWidth, kMargin, kArrowWidth,
-                               kArrowHeight);
+    layout.northArrow =
+        QRectF(size.width() - kMargin - kArrowWidth, kMargin, kArrowWidth, kArrowHeight);
     const QPointF centre = layout.northArrow.center();
     const QPointF here = view.toMap(centre);
     double point[2] = {here.x(), here.y()};
@@ -116,8 +116,8 @@ std::optional<MapDecorationLayout> MapDecorations::layout(const render::MapToPix
     return layout;
 }
 
-void MapDecorations::paint(QPainter& painter, const MapDecorationLayout& layout,
-                           bool showScaleBar, bool showNorthArrow)
+void MapDecorations::paint(QPainter& painter, const MapDecorationLayout& layout, bool showScaleBar,
+                           bool showNorthArrow)
 {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false);
@@ -135,8 +135,7 @@ void MapDecorations::paint(QPainter& painter, const MapDecorationLayout& layout,
         painter.fillRect(text.united(bar).adjusted(-4, -2, 4, 3), QColor(255, 255, 255, 200));
         // Two halves, black then white, outlined: the bar's ends are its length.
         const QRectF first(bar.left(), bar.top(), bar.width() / 2, bar.height());
-        const QRectF second(bar.left() + bar.width() / 2, bar.top(), bar.width() / 2,
-                            bar.height());
+        const QRectF second(bar.left() + bar.width() / 2, bar.top(), bar.width() / 2, bar.height());
         painter.fillRect(first, ink);
         painter.fillRect(second, Qt::white);
         painter.setPen(QPen(ink, 1));

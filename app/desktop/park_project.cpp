@@ -78,11 +78,13 @@ std::vector<Bookmark> readBookmarks(const QString& projectPath, QStringList* pro
     std::vector<Bookmark> bookmarks;
     if (projectPath.isEmpty())
         return bookmarks;
-    const QJsonArray entries = readProjectObject(projectPath).value(QStringLiteral("bookmarks")).toArray();
+    const QJsonArray entries =
+        readProjectObject(projectPath).value(QStringLiteral("bookmarks")).toArray();
     for (qsizetype i = 0; i < entries.size(); ++i) {
         const QJsonObject entry = entries.at(i).toObject();
         const QJsonArray extent = entry.value(QStringLiteral("extent")).toArray();
-        Bookmark bookmark{entry.value(QStringLiteral("name")).toString().trimmed(), {},
+        Bookmark bookmark{entry.value(QStringLiteral("name")).toString().trimmed(),
+                          {},
                           entry.value(QStringLiteral("crs")).toString()};
         bool finite = extent.size() == 4;
         double values[4] = {0, 0, 0, 0};
@@ -123,9 +125,8 @@ void saveBookmarks(const QString& projectPath, const std::vector<Bookmark>& book
     else
         root.insert(QStringLiteral("bookmarks"), entries);
     const QByteArray text = QJsonDocument(root).toJson(QJsonDocument::Indented);
-    geo::writeFileAtomically(projectPath.toStdString(), [&](std::ostream& out) {
-        out.write(text.constData(), text.size());
-    });
+    geo::writeFileAtomically(projectPath.toStdString(),
+                             [&](std::ostream& out) { out.write(text.constData(), text.size()); });
 }
 
 } // namespace parkatlas::desktop

@@ -9,10 +9,10 @@
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/map_decorations.h"
-#include "tests/support/window_session.h"
 #include "geo/crs/transform.h"
 #include "geo/measure/ellipsoid.h"
 #include "geo/model/park.h"
+#include "tests/support/window_session.h"
 
 #include <QAction>
 #include <QFile>
@@ -197,8 +197,14 @@ private slots:
             QCOMPARE(projectSaved.at(0).at(1).toString(), QString());
             const QJsonObject after = readJson(project);
             QCOMPARE(after.value("bookmarks").toArray(), marks);
-            QCOMPARE(after.value("layers").toObject().value("parcels").toObject()
-                         .value("fields").toObject().value("owner").toString(),
+            QCOMPARE(after.value("layers")
+                         .toObject()
+                         .value("parcels")
+                         .toObject()
+                         .value("fields")
+                         .toObject()
+                         .value("owner")
+                         .toString(),
                      QStringLiteral("owner"));
         }
 
@@ -219,11 +225,14 @@ private slots:
             const geo::Envelope view = canvas->extent();
             const geo::Envelope& want = kept[static_cast<std::size_t>(row)];
             // The same view: the canvas is the same size, so the same extent to a millimetre.
-            QVERIFY2(std::abs(view.minX - want.minX) < 1e-3 && std::abs(view.maxX - want.maxX) < 1e-3 &&
+            QVERIFY2(std::abs(view.minX - want.minX) < 1e-3 &&
+                         std::abs(view.maxX - want.maxX) < 1e-3 &&
                          std::abs(view.minY - want.minY) < 1e-3 &&
                          std::abs(view.maxY - want.maxY) < 1e-3,
-                     qPrintable(QStringLiteral("%1 %2 %3 %4").arg(view.minX, 0, 'f', 3)
-                                    .arg(view.minY, 0, 'f', 3).arg(view.maxX, 0, 'f', 3)
+                     qPrintable(QStringLiteral("%1 %2 %3 %4")
+                                    .arg(view.minX, 0, 'f', 3)
+                                    .arg(view.minY, 0, 'f', 3)
+                                    .arg(view.maxX, 0, 'f', 3)
                                     .arg(view.maxY, 0, 'f', 3)));
         }
 
@@ -260,19 +269,24 @@ private slots:
             // Its length on the screen against the map's scale (the status bar's 1:N): the
             // grid and the ground differ by the projection's scale factor near the central
             // meridian, under 1/1000 here.
-            const double byScale = layout->lengthPx / canvas->logicalDpiX() * 0.0254 *
-                                   canvas->scaleDenominator();
+            const double byScale =
+                layout->lengthPx / canvas->logicalDpiX() * 0.0254 * canvas->scaleDenominator();
             QVERIFY2(std::abs(byScale - layout->lengthM) / layout->lengthM < 1e-3,
                      qPrintable(QStringLiteral("%1 m drawn %2 px, the scale says %3 m")
-                                    .arg(layout->lengthM).arg(layout->lengthPx).arg(byScale)));
+                                    .arg(layout->lengthM)
+                                    .arg(layout->lengthPx)
+                                    .arg(byScale)));
             // In pixels: the bar's outline is a dark run as long as the bar.
             QTest::qWait(50);
             const QImage image = canvas->grab().toImage();
             const int top = static_cast<int>(layout->scaleBar.top());
-            const auto [from, to] = darkRun(image, top, static_cast<int>(layout->scaleBar.left()) - 2,
-                                            static_cast<int>(layout->scaleBar.left()) + 2);
+            const auto [from, to] =
+                darkRun(image, top, static_cast<int>(layout->scaleBar.left()) - 2,
+                        static_cast<int>(layout->scaleBar.left()) + 2);
             QVERIFY2(std::abs((to - from + 1) - layout->lengthPx) <= 1.5,
-                     qPrintable(QStringLiteral("run %1…%2, bar %3 px").arg(from).arg(to)
+                     qPrintable(QStringLiteral("run %1…%2, bar %3 px")
+                                    .arg(from)
+                                    .arg(to)
                                     .arg(layout->lengthPx)));
             QVERIFY(darkPixels(image, layout->northArrow.toRect()) > 40);
             if (zoom == 7.0)
@@ -294,11 +308,13 @@ private slots:
         const double centralMeridian = *canvas->crs().centralMeridianDeg();
         const double gamma =
             std::atan(std::tan((lonLat[0] - centralMeridian) * std::numbers::pi / 180) *
-                      std::sin(lonLat[1] * std::numbers::pi / 180)) * 180 / std::numbers::pi;
+                      std::sin(lonLat[1] * std::numbers::pi / 180)) *
+            180 / std::numbers::pi;
         QVERIFY(gamma > 0.3);
-        QVERIFY2(std::abs(layout->northDeg + gamma) < 2e-3,
-                 qPrintable(QStringLiteral("arrow %1°, convergence %2°").arg(layout->northDeg)
-                                .arg(gamma)));
+        QVERIFY2(
+            std::abs(layout->northDeg + gamma) < 2e-3,
+            qPrintable(
+                QStringLiteral("arrow %1°, convergence %2°").arg(layout->northDeg).arg(gamma)));
         shoot(canvas, "north_arrow.png");
 
         // Off from the View menu: neither is drawn.
@@ -345,19 +361,22 @@ private slots:
             const QPointF middle = canvas->toMap(layout->scaleBar.center());
             const geo::Ellipsoid cgcs2000 = geo::Ellipsoid::cgcs2000();
             const double phi = middle.y() * std::numbers::pi / 180;
-            const double primeVertical = cgcs2000.semiMajorM /
-                                         std::sqrt(1 - cgcs2000.eccentricitySquared() *
-                                                           std::sin(phi) * std::sin(phi));
+            const double primeVertical =
+                cgcs2000.semiMajorM /
+                std::sqrt(1 - cgcs2000.eccentricitySquared() * std::sin(phi) * std::sin(phi));
             const double metresPerPixel = primeVertical * std::cos(phi) *
                                           canvas->view().mapUnitsPerPixel() * std::numbers::pi /
                                           180;
             QVERIFY2(std::abs(layout->lengthPx * metresPerPixel - layout->lengthM) /
-                             layout->lengthM < 1e-5,
-                     qPrintable(QStringLiteral("%1 px × %2 m/px for %3 m").arg(layout->lengthPx)
-                                    .arg(metresPerPixel).arg(layout->lengthM)));
+                             layout->lengthM <
+                         1e-5,
+                     qPrintable(QStringLiteral("%1 px × %2 m/px for %3 m")
+                                    .arg(layout->lengthPx)
+                                    .arg(metresPerPixel)
+                                    .arg(layout->lengthM)));
         }
         QVERIFY(layout->lengthM >= 100000); // hundreds of km at the country's scale
-        QCOMPARE(layout->northDeg, 0.0); // meridians are the map's verticals
+        QCOMPARE(layout->northDeg, 0.0);    // meridians are the map's verticals
         QTest::qWait(50);
         const QImage image = canvas->grab().toImage();
         const auto [from, to] = darkRun(image, static_cast<int>(layout->scaleBar.top()),
@@ -396,8 +415,8 @@ private slots:
         // features of no class.
         QStringList unexplained = labels;
         for (const QString& code : codes) {
-            const QStringList matching = labels.filter(QRegularExpression(
-                QStringLiteral("^%1\\s").arg(QRegularExpression::escape(code))));
+            const QStringList matching = labels.filter(
+                QRegularExpression(QStringLiteral("^%1\\s").arg(QRegularExpression::escape(code))));
             QVERIFY2(matching.size() == 1, qPrintable(code + ": " + labels.join(" | ")));
             unexplained.removeAll(matching.front());
         }
@@ -424,13 +443,14 @@ private slots:
         const QColor symbol = entries.front().symbol.fill;
         const QColor base = list->palette().color(QPalette::Base);
         const auto over = [&](int colour, int background) {
-            return static_cast<int>(std::lround(colour * symbol.alphaF() +
-                                                background * (1 - symbol.alphaF())));
+            return static_cast<int>(
+                std::lround(colour * symbol.alphaF() + background * (1 - symbol.alphaF())));
         };
         const QColor fill(over(symbol.red(), base.red()), over(symbol.green(), base.green()),
                           over(symbol.blue(), base.blue()));
         QVERIFY2(std::abs(swatch.red() - fill.red()) + std::abs(swatch.green() - fill.green()) +
-                         std::abs(swatch.blue() - fill.blue()) < 30,
+                         std::abs(swatch.blue() - fill.blue()) <
+                     30,
                  qPrintable(swatch.name() + " drawn for " + fill.name()));
         shoot(panel, "layers_legend.png");
 
@@ -473,9 +493,11 @@ private slots:
         const geo::Envelope full = canvas->fullExtent();
         QTableView* view = panel->view();
         auto click = [&](int sourceRow) {
-            const QModelIndex index = panel->proxy()->mapFromSource(panel->model()->index(sourceRow, 0));
+            const QModelIndex index =
+                panel->proxy()->mapFromSource(panel->model()->index(sourceRow, 0));
             view->scrollTo(index);
-            QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                              view->visualRect(index).center());
         };
 
         // By batch: one batch, the features of that batch id (read here from the layer).
@@ -516,7 +538,8 @@ private slots:
             for (int row = 0; row < model->rowCount(); ++row) {
                 click(row);
                 QCOMPARE(window->selection()->count(),
-                         static_cast<std::size_t>(model->index(row, batches).data(LedgerTableModel::SortRole).toInt()));
+                         static_cast<std::size_t>(
+                             model->index(row, batches).data(LedgerTableModel::SortRole).toInt()));
             }
             QVERIFY(model->isTotalRow(model->rowCount() - 1));
         }
@@ -562,9 +585,10 @@ private slots:
                     if (counted >= 0)
                         ++checked[id];
                     if (counted >= 0)
-                        QVERIFY2(selected == static_cast<std::size_t>(model->index(row, counted)
-                                                                          .data(LedgerTableModel::SortRole)
-                                                                          .toInt()),
+                        QVERIFY2(selected ==
+                                     static_cast<std::size_t>(model->index(row, counted)
+                                                                  .data(LedgerTableModel::SortRole)
+                                                                  .toInt()),
                                  qPrintable(what + ": " + QString::number(selected)));
                     else if (!model->isTotalRow(row))
                         QVERIFY2(selected >= 1, qPrintable(what));
@@ -604,9 +628,11 @@ private slots:
             canvas->zoomToFullExtent();
             findText(typed);
             const QPointF shown = canvas->toMap(centre);
-            QVERIFY2(std::abs(shown.x() - plain.x()) < 1e-6 && std::abs(shown.y() - plain.y()) < 1e-6,
-                     qPrintable(typed + QStringLiteral(": %1, %2").arg(shown.x(), 0, 'f', 2)
-                                           .arg(shown.y(), 0, 'f', 2)));
+            QVERIFY2(std::abs(shown.x() - plain.x()) < 1e-6 &&
+                         std::abs(shown.y() - plain.y()) < 1e-6,
+                     qPrintable(typed + QStringLiteral(": %1, %2")
+                                            .arg(shown.x(), 0, 'f', 2)
+                                            .arg(shown.y(), 0, 'f', 2)));
         }
         // Map coordinates stay map coordinates.
         findText(QStringLiteral("500100，3375100"));
