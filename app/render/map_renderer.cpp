@@ -395,8 +395,8 @@ private:
                     else
                         m_painter.drawPath(markerPath(symbol.pointShape, centre, radius));
                     // No label may cover a marker.
-                    keepClear(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius,
-                                     2 * radius));
+                    keepClear(
+                        QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius));
                 }
             }
     }
@@ -465,12 +465,10 @@ private:
                 const double gap = symbol.pointDiameter * m_scale / 2 + 3 * m_scale;
                 candidates[candidateCount++] =
                     QRectF(at.x() + gap, at.y() - blockHeight / 2, blockWidth, blockHeight);
-                candidates[candidateCount++] = QRectF(at.x() - gap - blockWidth,
-                                                      at.y() - blockHeight / 2, blockWidth,
-                                                      blockHeight);
-                candidates[candidateCount++] = QRectF(at.x() - blockWidth / 2,
-                                                      at.y() - gap - blockHeight, blockWidth,
-                                                      blockHeight);
+                candidates[candidateCount++] = QRectF(
+                    at.x() - gap - blockWidth, at.y() - blockHeight / 2, blockWidth, blockHeight);
+                candidates[candidateCount++] = QRectF(
+                    at.x() - blockWidth / 2, at.y() - gap - blockHeight, blockWidth, blockHeight);
                 candidates[candidateCount++] =
                     QRectF(at.x() - blockWidth / 2, at.y() + gap, blockWidth, blockHeight);
             } else {

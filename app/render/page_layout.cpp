@@ -1,12 +1,12 @@
 #include "app/render/page_layout.h"
 
+#include "geo/model/role.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-
-#include "geo/model/role.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -139,10 +139,9 @@ QSizeF PageLayout::pageSizeMm() const
 PageLayout PageLayout::fromJson(const QJsonObject& json, const QString& origin)
 {
     static const QStringList kKeys = {
-        "about",    "name",         "paper",       "orientation", "margin_mm", "title",
-        "subtitle", "organisation", "date",        "scale",       "extent",    "layers",
-        "legend",   "scale_bar",    "north_arrow", "grid",        "table",     "footnote",
-        "focus"};
+        "about",        "name", "paper", "orientation", "margin_mm", "title",  "subtitle",
+        "organisation", "date", "scale", "extent",      "layers",    "legend", "scale_bar",
+        "north_arrow",  "grid", "table", "footnote",    "focus"};
     for (auto it = json.begin(); it != json.end(); ++it)
         if (!kKeys.contains(it.key()))
             fail(origin, QStringLiteral("unknown key \"%1\" (known: %2)")

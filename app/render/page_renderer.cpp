@@ -248,8 +248,8 @@ LegendLayout layOutLegend(const std::vector<LegendEntry>& entries, const QRectF&
                     }
                     const double at =
                         layout.cells.empty() ? area.top() : layout.cells.back().bottom();
-                    layout.moreCell = QRectF(area.left() + (columns - 1) * columnWidth + 1 * u,
-                                             at, columnWidth, rowHeight);
+                    layout.moreCell = QRectF(area.left() + (columns - 1) * columnWidth + 1 * u, at,
+                                             columnWidth, rowHeight);
                     layout.usedHeightMm = area.height();
                     return std::optional<LegendLayout>(layout);
                 }
@@ -572,8 +572,8 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
         m_layout.legend ? legendEntries(m_layers, m_frameExtent) : std::vector<LegendEntry>{};
     const double legendHeadingMm = 8 * u;
     const auto legendFor = [&](const QRectF& area) {
-        return layOutLegend(entries, area.adjusted(0, legendHeadingMm, 0, 0), u,
-                            painter.device(), page.px(1.0));
+        return layOutLegend(entries, area.adjusted(0, legendHeadingMm, 0, 0), u, painter.device(),
+                            page.px(1.0));
     };
     QRectF legendArea, tableArea, scaleArea, blockArea;
     {
@@ -629,17 +629,16 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
         const double patchWidth = 9 * u, patchHeight = 4.4 * u * legend.scale;
         for (std::size_t i = 0; i < legend.shown; ++i) {
             const QRectF& cell = legend.cells[i];
-            const QRectF patch(cell.left() + 1 * u,
-                               cell.top() + (std::min(cell.height(), 5.6 * u * legend.scale) -
-                                             patchHeight) /
-                                                2,
-                               patchWidth, patchHeight);
+            const QRectF patch(
+                cell.left() + 1 * u,
+                cell.top() + (std::min(cell.height(), 5.6 * u * legend.scale) - patchHeight) / 2,
+                patchWidth, patchHeight);
             drawLegendPatch(painter, page.px(patch), entries[i], dpi);
             // Wrapped, never cut: the cell is as tall as the label's lines.
-            const QRectF label(patch.right() + 2 * u, cell.top(),
-                               cell.width() - patchWidth - 4 * u, cell.height());
-            page.text(label, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
-                      entries[i].label, font);
+            const QRectF label(patch.right() + 2 * u, cell.top(), cell.width() - patchWidth - 4 * u,
+                               cell.height());
+            page.text(label, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, entries[i].label,
+                      font);
         }
         if (legend.shown < entries.size())
             page.text(legend.moreCell, Qt::AlignLeft | Qt::AlignVCenter,
@@ -848,8 +847,7 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
         QFont font = page.font(points);
         const auto heightMm = [&](const QFont& candidate) {
             return page.mm(QFontMetricsF(candidate, painter.device())
-                               .boundingRect(page.px(QRectF(0, 0, area.width(), 1000)), flags,
-                                             text)
+                               .boundingRect(page.px(QRectF(0, 0, area.width(), 1000)), flags, text)
                                .height());
         };
         while (heightMm(font) > area.height() && points > 4.5 * u) {
@@ -857,7 +855,8 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
             font = page.font(points);
         }
         if (heightMm(font) > area.height())
-            result.warnings.append(QStringLiteral("footnote: longer than its band; the end is cut"));
+            result.warnings.append(
+                QStringLiteral("footnote: longer than its band; the end is cut"));
         page.text(area, flags, text, font, kFineInk);
     }
     return !cancel.load();
@@ -967,8 +966,8 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
                                        .arg(dpi));
         painted = !result.cancelled;
         if (painted && !image.save(&file, "PNG"))
-            throw writeError(path, QStringLiteral("the PNG writer failed (%1)")
-                                       .arg(file.errorString()));
+            throw writeError(path,
+                             QStringLiteral("the PNG writer failed (%1)").arg(file.errorString()));
         break;
     }
     }

@@ -165,11 +165,10 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
     if (unmeasured > 0)
         table.notes.push_back(std::to_string(unmeasured) + " 宗坐标异常，面积未计入");
     if (systems.systems.size() > 1)
-        table.notes.push_back("本表混用 " + systems.label() +
-                              " 用地分类，名称按各代码所属分类" +
-                              (merged ? "，同类两码合一行" : "") +
-                              (systems.warning.empty() ? std::string()
-                                                       : "；部分代码分类不明，未定名称"));
+        table.notes.push_back(
+            "本表混用 " + systems.label() + " 用地分类，名称按各代码所属分类" +
+            (merged ? "，同类两码合一行" : "") +
+            (systems.warning.empty() ? std::string() : "；部分代码分类不明，未定名称"));
     else if (!systems.systems.empty())
         table.notes.push_back("用地分类：" + systems.label());
     return table;

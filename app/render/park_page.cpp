@@ -3,9 +3,9 @@
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 
+#include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
-#include "geo/error.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/land_use_classification.h"
 
@@ -103,9 +103,11 @@ QString classificationNote(const geo::Park& park, const std::set<QString>& wante
     try {
         table = &geo::LandUseClassification::standard();
     } catch (const geo::Error& error) {
-        issues.report({geo::Issue::Severity::Warning, error.context().path, {}, -1,
-                       std::string("the map's footnote names no classification: ") +
-                           error.what()});
+        issues.report({geo::Issue::Severity::Warning,
+                       error.context().path,
+                       {},
+                       -1,
+                       std::string("the map's footnote names no classification: ") + error.what()});
         return {};
     }
     static const std::map<std::string, const char*> kShortNames = {

@@ -96,9 +96,9 @@ TEST(LabelTest, LabelsOfAllLayersShareTheSpace)
     // A third plot there, too small to hold its label anywhere but its centre: left out.
     auto third = labelledLayer({{{square(45, 135, 55, 145)}}}, {"宗地丁"});
     const RenderResult crowded =
-        MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
-                                {{first, labelStyle()}, {second, labelStyle()},
-                                 {third, labelStyle()}}))
+        MapRenderer(
+            MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
+                        {{first, labelStyle()}, {second, labelStyle()}, {third, labelStyle()}}))
             .render();
     EXPECT_EQ(crowded.labelsDrawn, 2U);
 }

@@ -84,7 +84,8 @@ std::shared_ptr<const geo::Park> twoSystemPark()
 QString compactPdfText(const QString& pdf)
 {
     QProcess process;
-    process.start(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+    process.start(QStringLiteral("pdftotext"),
+                  {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
     if (!process.waitForFinished(30000) || process.exitCode() != 0)
         return {};
     return QString::fromUtf8(process.readAllStandardOutput())
@@ -149,9 +150,9 @@ TEST(MapPagesTest, AClassOfTwoSystemsIsOneLegendEntryNamingBothCodes)
     const auto park = twoSystemPark();
     std::vector<LayerSnapshot> snapshots;
     for (const geo::ParkLayer& parkLayer : park->layers)
-        snapshots.push_back(book.snapshotFor(
-            std::shared_ptr<const geo::Layer>(park, &parkLayer.layer), parkLayer.role, {}, 0,
-            parkLayer.classification));
+        snapshots.push_back(
+            book.snapshotFor(std::shared_ptr<const geo::Layer>(park, &parkLayer.layer),
+                             parkLayer.role, {}, 0, parkLayer.classification));
     const std::vector<LegendEntry> entries = legendEntries(snapshots, combinedExtent(snapshots));
     std::map<QString, int> byLabel;
     for (const LegendEntry& entry : entries)
@@ -227,9 +228,8 @@ TEST(MapPagesTest, TheSampleTableSumsCodesOfOneClassIntoOneRow)
     for (std::size_t r = 0; r < table.rows.size(); ++r)
         rowOf[std::get<std::string>(table.rows[r][0])] = r;
     // M1 (GB 50137) is 100101 (GTKJ-2023); B1 is 0901: one row each, never the codes alone.
-    for (const auto& [merged, parts] :
-         std::map<std::string, std::vector<std::string>>{{"100101 / M1", {"100101", "M1"}},
-                                                         {"0901 / B1", {"0901", "B1"}}}) {
+    for (const auto& [merged, parts] : std::map<std::string, std::vector<std::string>>{
+             {"100101 / M1", {"100101", "M1"}}, {"0901 / B1", {"0901", "B1"}}}) {
         ASSERT_TRUE(rowOf.count(merged)) << merged;
         const auto& row = table.rows[rowOf[merged]];
         double expectedMu = 0;
@@ -302,8 +302,8 @@ TEST(MapPagesTest, AFarLayerOutsideTheFocusDoesNotShrinkThePark)
     const geo::Crs crs = geo::Crs::fromEpsg(4547);
     std::const_pointer_cast<geo::Layer>(parcels)->crs = crs;
     std::const_pointer_cast<geo::Layer>(farAway)->crs = crs;
-    const std::vector<LayerSnapshot> layers = {
-        {parcels, LayerStyle(), geo::Role::Parcels}, {farAway, LayerStyle(), geo::Role::Protected}};
+    const std::vector<LayerSnapshot> layers = {{parcels, LayerStyle(), geo::Role::Parcels},
+                                               {farAway, LayerStyle(), geo::Role::Protected}};
     PageLayout layout;
     const PageRenderer everything(layout, layers, crs, QStringLiteral("园"));
     layout.focus = {QStringLiteral("parcels")};
@@ -364,10 +364,11 @@ TEST(MapPagesTest, LongLegendEntriesAreWrappedNeverCut)
 {
     if (!hasPdftotext())
         GTEST_SKIP() << "pdftotext (poppler-utils) is missing";
-    auto layer = std::make_shared<geo::Layer>(*makeLayer(
-        "规划方案", geo::GeometryKind::Polygon,
-        {{{square(500000, 3300000, 500100, 3300100)}}, {{square(500200, 3300000, 500300, 3300100)}},
-         {{square(500400, 3300000, 500500, 3300100)}}}));
+    auto layer =
+        std::make_shared<geo::Layer>(*makeLayer("规划方案", geo::GeometryKind::Polygon,
+                                                {{{square(500000, 3300000, 500100, 3300100)}},
+                                                 {{square(500200, 3300000, 500300, 3300100)}},
+                                                 {{square(500400, 3300000, 500500, 3300100)}}}));
     layer->crs = geo::Crs::fromEpsg(4547);
     LayerStyle style;
     const QStringList labels = {
@@ -380,8 +381,8 @@ TEST(MapPagesTest, LongLegendEntriesAreWrappedNeverCut)
         symbol.label = label;
         style.classes.push_back(symbol);
     }
-    style.featureClass = std::make_shared<const std::vector<std::uint16_t>>(
-        std::vector<std::uint16_t>{0, 1, 2});
+    style.featureClass =
+        std::make_shared<const std::vector<std::uint16_t>>(std::vector<std::uint16_t>{0, 1, 2});
     PageLayout layout;
     layout.paper = QStringLiteral("A4");
     layout.landscape = false; // the narrowest legend of all
@@ -395,7 +396,8 @@ TEST(MapPagesTest, LongLegendEntriesAreWrappedNeverCut)
     ASSERT_FALSE(text.isEmpty());
     for (const QString& label : labels)
         EXPECT_TRUE(text.contains(compact(QStringLiteral("规划方案：") + label)))
-            << label.toStdString() << "\n" << text.toStdString();
+            << label.toStdString() << "\n"
+            << text.toStdString();
     EXPECT_FALSE(text.contains(QStringLiteral("…")));
 }
 
@@ -403,10 +405,10 @@ TEST(LabelPlacementTest, LabelsAreDrawnOverTheFillsOfEveryLayerAbove)
 {
     // A labelled plot under a grey building that covers it whole: the label shows over the
     // building, as it does over its own plot.
-    auto parcels = labelledLayer(geo::GeometryKind::Polygon, {{{square(20, 60, 180, 140)}}},
-                                 {"宗地甲一号"});
-    auto buildings = makeLayer("buildings", geo::GeometryKind::Polygon,
-                               {{{square(10, 50, 190, 150)}}});
+    auto parcels =
+        labelledLayer(geo::GeometryKind::Polygon, {{{square(20, 60, 180, 140)}}}, {"宗地甲一号"});
+    auto buildings =
+        makeLayer("buildings", geo::GeometryKind::Polygon, {{{square(10, 50, 190, 150)}}});
     LayerStyle grey;
     grey.fill = QColor(160, 160, 160);
     grey.strokeWidth = 0;
@@ -424,20 +426,19 @@ TEST(LabelPlacementTest, ALabelThatWouldCrossTheFrameIsMovedOrLeftOut)
 {
     // A plot at the right edge: its label, centred, would be cut by the frame, and the plot is
     // too narrow to hold it elsewhere: left out. A point at the right edge: labelled on the left.
-    auto plot = labelledLayer(geo::GeometryKind::Polygon, {{{square(185, 90, 199, 110)}}},
-                              {"宗地乙二号"});
-    const RenderResult cut = MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200},
-                                                     QSize(200, 200), 96, Qt::white,
-                                                     {{plot, labelStyle()}}))
+    auto plot =
+        labelledLayer(geo::GeometryKind::Polygon, {{{square(185, 90, 199, 110)}}}, {"宗地乙二号"});
+    const RenderResult cut = MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200),
+                                                     96, Qt::white, {{plot, labelStyle()}}))
                                  .render();
     EXPECT_EQ(cut.labelsDrawn, 0U);
     EXPECT_EQ(darkPixels(cut.image, QRect(150, 80, 50, 40)), 0);
 
     auto point = labelledLayer(geo::GeometryKind::Point, {{{{{190, 100}}}}}, {"泵站"});
-    const RenderResult moved = MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200},
-                                                       QSize(200, 200), 96, Qt::white,
-                                                       {{point, labelStyle()}}))
-                                   .render();
+    const RenderResult moved =
+        MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
+                                {{point, labelStyle()}}))
+            .render();
     EXPECT_EQ(moved.labelsDrawn, 1U);
     EXPECT_GT(darkPixels(moved.image, QRect(140, 90, 45, 20)), 10); // left of the marker
 }
@@ -466,8 +467,8 @@ TEST(LabelPlacementTest, ALabelNeverCoversAnotherPointsMarker)
 
 TEST(LabelPlacementTest, LabelsKeepClearOfWhatThePageDrawsOverTheMap)
 {
-    auto plot = labelledLayer(geo::GeometryKind::Polygon, {{{square(80, 90, 120, 110)}}},
-                              {"宗地丙三号"});
+    auto plot =
+        labelledLayer(geo::GeometryKind::Polygon, {{{square(80, 90, 120, 110)}}}, {"宗地丙三号"});
     const MapSettings settings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
                                {{plot, labelStyle()}});
     EXPECT_EQ(MapRenderer(settings).render().labelsDrawn, 1U);
@@ -485,8 +486,8 @@ TEST(PageExportTest, AFolderThatCannotBeWrittenIsAnIoErrorNamingTheFile)
                             QStringLiteral("园"));
     QTemporaryDir directory;
     for (const char* name : {"page.pdf", "page.svg", "page.png"}) {
-        const QString path = directory.filePath(QStringLiteral("no such folder/") +
-                                                QString::fromLatin1(name));
+        const QString path =
+            directory.filePath(QStringLiteral("no such folder/") + QString::fromLatin1(name));
         try {
             page.exportTo(path, *pageFormatFromPath(path), 100);
             ADD_FAILURE() << "no error for " << path.toStdString();
