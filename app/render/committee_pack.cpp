@@ -178,8 +178,13 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
                                          "图层 / no " + geo::toString(*role) + " layer");
                 continue;
             }
-            PageLayout layout =
-                PageLayout::loadTemplate(QString::fromStdString(templateName), styles);
+            PageLayout layout;
+            try {
+                layout = PageLayout::loadTemplate(QString::fromStdString(templateName), styles);
+            } catch (const std::runtime_error& error) {
+                // The message names the template's file.
+                throw geo::IoError(error.what());
+            }
             if (!options.organisation.isEmpty())
                 layout.organisation = options.organisation;
             if (!options.date.isEmpty())

@@ -30,6 +30,10 @@ struct Symbol {
     PointShape pointShape = PointShape::Circle;
     /// What the symbol stands for, for the legend ("给水", "M2 二类工业用地"); may be empty.
     QString label;
+    /// For a land-use class: the class it is across classification systems
+    /// (LandUseClassification::sameClassKey: M1 of GB 50137-2011 and 100101 of GTKJ-2023 are
+    /// one), so the legend shows it once; empty: the label says what it is.
+    QString classKey;
 };
 
 /// How one layer is drawn: a symbol for every feature, or one per class of an attribute

@@ -14,6 +14,16 @@ namespace {
 
 constexpr double kStyleDpi = 96.0;
 
+LegendEntry makeEntry(QString label, const Symbol& symbol, geo::GeometryKind kind, QString group)
+{
+    LegendEntry entry;
+    entry.label = std::move(label);
+    entry.symbol = symbol;
+    entry.kind = kind;
+    entry.group = std::move(group);
+    return entry;
+}
+
 bool startsWithCode(const QString& label)
 {
     return !label.isEmpty() && label.front().unicode() < 128 && label.front().isLetterOrNumber();
@@ -60,7 +70,7 @@ std::vector<LegendEntry> legendEntries(const std::vector<LayerSnapshot>& layers,
             continue;
         const geo::GeometryKind kind = store.kind();
         if (classCount == 0) {
-            entries.push_back({group, style, kind, group});
+            entries.push_back(makeEntry(group, style, kind, group));
             continue;
         }
         std::vector<std::size_t> present;
@@ -76,24 +86,43 @@ std::vector<LegendEntry> legendEntries(const std::vector<LayerSnapshot>& layers,
             return firstSeen[a] < firstSeen[b];
         });
         for (const std::size_t index : present) {
-            // A land-use class already listed for a layer above (plan zones under parcels) is
-            // the same colour: once is enough.
-            if (byCode && std::any_of(entries.begin(), entries.end(), [&](const LegendEntry& e) {
-                    return e.label == style.classes[index].label;
-                }))
-                continue;
             const Symbol& symbol = style.classes[index];
-            // Land use reads alone ("M2 二类工业用地"); a stage or kind needs its layer
-            // ("道路工程：在建").
-            const QString label = symbol.label.isEmpty() ? group
-                                  : byCode               ? symbol.label
-                                           : group + QStringLiteral("：") + symbol.label;
-            entries.push_back({label, symbol, kind, group});
+            if (byCode) {
+                // One class, one entry: M1 (GB 50137) and 100101 (GTKJ-2023) by the
+                // crosswalk, or a class a layer above already lists (plan zones under
+                // parcels). The entry keeps the first symbol and names every code.
+                const QString key = symbol.classKey.isEmpty() ? symbol.label : symbol.classKey;
+                const QString code = symbol.label.section(QLatin1Char(' '), 0, 0);
+                const auto same =
+                    std::find_if(entries.begin(), entries.end(),
+                                 [&](const LegendEntry& e) { return e.classKey == key; });
+                if (same != entries.end()) {
+                    if (!same->codes.contains(code)) {
+                        const QString name =
+                            same->label.mid(same->codes.join(QStringLiteral(" / ")).size())
+                                .trimmed();
+                        same->codes.append(code);
+                        same->label = same->codes.join(QStringLiteral(" / ")) +
+                                      (name.isEmpty() ? QString() : QLatin1Char(' ') + name);
+                    }
+                    continue;
+                }
+                LegendEntry entry =
+                    makeEntry(symbol.label.isEmpty() ? group : symbol.label, symbol, kind, group);
+                entry.codes = {code};
+                entry.classKey = key;
+                entries.push_back(std::move(entry));
+                continue;
+            }
+            // A stage or kind needs its layer ("道路工程：在建").
+            const QString label =
+                symbol.label.isEmpty() ? group : group + QStringLiteral("：") + symbol.label;
+            entries.push_back(makeEntry(label, symbol, kind, group));
         }
         if (firstSeen[classCount] != SIZE_MAX) {
             const QString label =
                 style.label.isEmpty() ? group + QStringLiteral("（其他）") : style.label;
-            entries.push_back({label, style, kind, group});
+            entries.push_back(makeEntry(label, style, kind, group));
         }
     }
     return entries;

@@ -4,6 +4,7 @@
 #include "geo/model/geometry_store.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -19,12 +20,18 @@ struct LegendEntry {
     geo::GeometryKind kind = geo::GeometryKind::Polygon;
     /// The layer it belongs to ("宗地"), for a heading above a layer's classes.
     QString group;
+    /// A land-use class: the codes it has in the page's layers, in the order met ("M1",
+    /// "100101": one class in two systems), and the key they share (Symbol::classKey).
+    QStringList codes;
+    QString classKey;
 };
 
 /// The legend of `layers` (bottom first, as drawn) within `extent` (map CRS), top layer first:
 /// a classified layer lists only the classes of the features whose envelope meets `extent`
 /// (classes whose labels start with a code, as land use does, sorted by it; others in order of
-/// first appearance), plus its base symbol
+/// first appearance; a land-use class that is one class in two systems, by the crosswalk, or
+/// that a layer above already lists, is one entry naming every code: "M1 / 100101 一类工业用地"),
+/// plus its base symbol
 /// when some feature there falls in no class; a plain layer is one entry named after its role.
 /// Layers with no feature in `extent` are left out. O(features); any thread.
 std::vector<LegendEntry> legendEntries(const std::vector<LayerSnapshot>& layers,

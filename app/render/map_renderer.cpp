@@ -115,7 +115,7 @@ public:
         const bool labels = (!style.labelFields.empty() || style.labelAreaMu) &&
                             (style.labelMaxMapUnitsPerPixel <= 0 ||
                              unitsPerPixel * m_scale <= style.labelMaxMapUnitsPerPixel);
-        m_labels.clear();
+        std::vector<std::size_t> labelled;
         m_small.clear();
         m_smallPoints.clear();
         m_current = nullptr;
@@ -160,13 +160,41 @@ public:
                 continue;
             }
             if (labels)
-                m_labels.push_back(feature);
+                labelled.push_back(feature);
             ++featuresDrawn;
         }
         flushSmallPolygons();
-        if (labels)
-            drawLabels(snapshot, cancel);
+        if (!labelled.empty())
+            m_pending.push_back({&snapshot, std::move(labelled)});
         return true;
+    }
+
+    /// Takes the labels `other` collected (a layer drawn on a picture of its own), to be drawn
+    /// with this painter's.
+    void takeLabels(LayerPainter& other)
+    {
+        for (PendingLabels& pending : other.m_pending)
+            m_pending.push_back(std::move(pending));
+        other.m_pending.clear();
+        for (const QRectF& marker : other.m_placedLabels)
+            keepClear(marker);
+    }
+
+    /// Draws the labels of every layer drawn so far, in drawing order, over all of them (a
+    /// parcel's label is never under a building footprint) and clear of every point's marker.
+    /// Returns false when cancelled.
+    bool drawLabels(const std::atomic<bool>& cancel)
+    {
+        for (PendingLabels& pending : m_pending) {
+            if (cancel.load(std::memory_order_relaxed))
+                return false;
+            m_painter.save();
+            m_painter.setOpacity(1.0);
+            drawLabels(*pending.snapshot, pending.features, cancel);
+            m_painter.restore();
+        }
+        m_pending.clear();
+        return !cancel.load(std::memory_order_relaxed);
     }
 
 private:
@@ -366,22 +394,28 @@ private:
                         m_painter.drawEllipse(centre, radius, radius);
                     else
                         m_painter.drawPath(markerPath(symbol.pointShape, centre, radius));
+                    // No label may cover a marker.
+                    keepClear(
+                        QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius));
                 }
             }
     }
 
-    /// Labels after all the layer's features, with a white halo: points right of the marker,
-    /// others centred on the envelope's centre, one line per field (and the area in mu). The
-    /// larger features first; a label whose box overlaps one already placed in this render is
-    /// left out, so labels never cover each other.
-    void drawLabels(const LayerSnapshot& snapshot, const std::atomic<bool>& cancel)
+    /// One layer's labels, with a white halo, one line per field (and the area in mu): a
+    /// point's right of its marker, else left, above or below it; a polygon's or line's on the
+    /// centre of its envelope, else just above or below it where that stays within the
+    /// envelope. The larger features first; a label is left out when no place is free: its box
+    /// would overlap one already placed in this render, leave the output (a page's map frame)
+    /// or cover what MapSettings::labelObstacles keeps clear. Labels never cover each other.
+    void drawLabels(const LayerSnapshot& snapshot, std::vector<std::size_t>& features,
+                    const std::atomic<bool>& cancel)
     {
         const geo::Layer& layer = *snapshot.layer;
         const LayerStyle& style = snapshot.style;
         const geo::GeometryStore& store = layer.geometry;
         const bool isPoint = store.kind() == geo::GeometryKind::Point;
         if (!isPoint)
-            std::stable_sort(m_labels.begin(), m_labels.end(), [&](std::size_t a, std::size_t b) {
+            std::stable_sort(features.begin(), features.end(), [&](std::size_t a, std::size_t b) {
                 const geo::Envelope& ea = store.envelope(a);
                 const geo::Envelope& eb = store.envelope(b);
                 return ea.width() * ea.height() > eb.width() * eb.height();
@@ -400,7 +434,7 @@ private:
             area.emplace(layer.crs, geo::AreaMethod::Ellipsoidal);
         QStringList lines;
         std::vector<QPointF> textAt;
-        for (const std::size_t feature : m_labels) {
+        for (const std::size_t feature : features) {
             if (cancel.load(std::memory_order_relaxed))
                 return;
             lines.clear();
@@ -421,21 +455,50 @@ private:
             for (const QString& line : lines)
                 blockWidth = std::max(blockWidth, metrics.horizontalAdvance(line));
             const double blockHeight = lineHeight * static_cast<double>(lines.size());
-            QRectF box;
+            // Candidate places, best first.
+            QRectF candidates[4];
+            int candidateCount = 0;
             if (isPoint) {
                 const geo::RingView point = store.ring(feature, 0, 0);
                 const Symbol& symbol = style.symbolFor(feature);
                 const QPointF at = m_toPixel.toPixel(point.x(0), point.y(0));
-                box = QRectF(at.x() + symbol.pointDiameter * m_scale / 2 + 3 * m_scale,
-                             at.y() - blockHeight / 2, blockWidth, blockHeight);
+                const double gap = symbol.pointDiameter * m_scale / 2 + 3 * m_scale;
+                candidates[candidateCount++] =
+                    QRectF(at.x() + gap, at.y() - blockHeight / 2, blockWidth, blockHeight);
+                candidates[candidateCount++] = QRectF(
+                    at.x() - gap - blockWidth, at.y() - blockHeight / 2, blockWidth, blockHeight);
+                candidates[candidateCount++] = QRectF(
+                    at.x() - blockWidth / 2, at.y() - gap - blockHeight, blockWidth, blockHeight);
+                candidates[candidateCount++] =
+                    QRectF(at.x() - blockWidth / 2, at.y() + gap, blockWidth, blockHeight);
             } else {
                 const geo::Envelope& envelope = store.envelope(feature);
                 const QPointF centre = m_toPixel.toPixel((envelope.minX + envelope.maxX) / 2,
                                                          (envelope.minY + envelope.maxY) / 2);
-                box = QRectF(centre.x() - blockWidth / 2, centre.y() - blockHeight / 2, blockWidth,
-                             blockHeight);
+                const QRectF centred(centre.x() - blockWidth / 2, centre.y() - blockHeight / 2,
+                                     blockWidth, blockHeight);
+                candidates[candidateCount++] = centred;
+                // Just above and just below the centre, where the plot is tall enough to hold
+                // the label there too.
+                const QPointF corner = m_toPixel.toPixel(envelope.minX, envelope.maxY);
+                const QPointF opposite = m_toPixel.toPixel(envelope.maxX, envelope.minY);
+                const QRectF within = QRectF(corner, opposite).normalized();
+                // A block's height and the labels' air away: clear of a neighbour's centred
+                // label.
+                for (const double shift : {-(blockHeight + 3), blockHeight + 3}) {
+                    const QRectF moved = centred.translated(0, shift);
+                    if (within.contains(moved))
+                        candidates[candidateCount++] = moved;
+                }
             }
-            if (!placeLabel(box))
+            QRectF box;
+            bool placed = false;
+            for (int c = 0; c < candidateCount && !placed; ++c)
+                if (placeLabel(candidates[c])) {
+                    box = candidates[c];
+                    placed = true;
+                }
+            if (!placed)
                 continue;
             // The halo is an outline; the label itself stays text, so a PDF or SVG of the map
             // can be searched and copied from.
@@ -457,12 +520,18 @@ private:
         }
     }
 
-    /// Takes `box` (pixels) for a label unless it overlaps one taken before; a grid of 64-pixel
-    /// cells keeps the look-up short however many labels there are.
+    /// Takes `box` (pixels) for a label unless it overlaps one taken before, leaves the output
+    /// or covers an obstacle; a grid of 64-pixel cells keeps the look-up short however many
+    /// labels there are.
     bool placeLabel(const QRectF& box)
     {
         constexpr double kCell = 64.0;
         const QRectF padded = box.adjusted(-1, -1, 1, 1); // a hair of air between labels
+        if (!m_inside.contains(padded))
+            return false;
+        for (const QRectF& obstacle : m_obstacles)
+            if (obstacle.intersects(padded))
+                return false;
         const int x0 = static_cast<int>(std::floor(padded.left() / kCell));
         const int x1 = static_cast<int>(std::floor(padded.right() / kCell));
         const int y0 = static_cast<int>(std::floor(padded.top() / kCell));
@@ -473,11 +542,23 @@ private:
                     for (const std::size_t index : cell->second)
                         if (m_placedLabels[index].intersects(padded))
                             return false;
-        m_placedLabels.push_back(padded);
+        keepClear(padded);
+        return true;
+    }
+
+    /// Marks `box` (pixels) as taken: a placed label, or a point's marker that labels must not
+    /// cover.
+    void keepClear(const QRectF& box)
+    {
+        constexpr double kCell = 64.0;
+        m_placedLabels.push_back(box);
+        const int x0 = static_cast<int>(std::floor(box.left() / kCell));
+        const int x1 = static_cast<int>(std::floor(box.right() / kCell));
+        const int y0 = static_cast<int>(std::floor(box.top() / kCell));
+        const int y1 = static_cast<int>(std::floor(box.bottom() / kCell));
         for (int x = x0; x <= x1; ++x)
             for (int y = y0; y <= y1; ++y)
                 m_labelGrid[cellKey(x, y)].push_back(m_placedLabels.size() - 1);
-        return true;
     }
 
     static std::int64_t cellKey(int x, int y)
@@ -487,6 +568,13 @@ private:
 
 public:
     std::size_t labelsDrawn() const { return m_labelsDrawn; }
+    /// Labels go within `inside` (pixels: the output, a page's map frame) and clear of
+    /// `obstacles`.
+    void setLabelBounds(const QRectF& inside, std::vector<QRectF> obstacles)
+    {
+        m_inside = inside;
+        m_obstacles = std::move(obstacles);
+    }
 
 private:
     QPainter& m_painter;
@@ -499,7 +587,13 @@ private:
     QPolygonF m_buffer;
     QPen m_pen;
     const Symbol* m_current = nullptr;
-    std::vector<std::size_t> m_labels;
+    struct PendingLabels {
+        const LayerSnapshot* snapshot;
+        std::vector<std::size_t> features;
+    };
+    std::vector<PendingLabels> m_pending; // labels of the layers drawn, drawn last
+    QRectF m_inside;                      // where labels may go: the output
+    std::vector<QRectF> m_obstacles;      // and not here
     struct SmallPolygon {
         const Symbol* symbol;
         std::uint32_t first; // in m_smallPoints
@@ -556,6 +650,8 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
 {
     painter.setRenderHint(QPainter::Antialiasing, true);
     LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi());
+    layerPainter.setLabelBounds(QRectF(QPointF(0, 0), QSizeF(m_settings.outputSize())),
+                                m_settings.labelObstacles());
     std::size_t drawn = 0;
     bool finished = true;
     for (const LayerSnapshot& snapshot : m_settings.layers()) {
@@ -581,6 +677,7 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
                     LayerPainter alone(layerPainterDevice, m_settings.mapToPixel(),
                                        m_settings.dpi());
                     done = alone.draw(snapshot, cancel, drawn);
+                    layerPainter.takeLabels(alone);
                 }
                 painter.setOpacity(snapshot.opacity);
                 painter.drawImage(QPoint(0, 0), layerImage);
@@ -596,6 +693,14 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
         if (!done) {
             finished = false;
             break;
+        }
+    }
+    // Labels over every layer's features, each in its layer's place in the list.
+    if (finished) {
+        try {
+            finished = layerPainter.drawLabels(cancel);
+        } catch (const std::exception& error) {
+            errors.push_back(std::string("labels: ") + error.what());
         }
     }
     if (featuresDrawn)

@@ -12,20 +12,33 @@ MapSettings::MapSettings(geo::Envelope extent, QSize outputSize, double dpi, QCo
 
 MapSettings MapSettings::withExtent(const geo::Envelope& extent) const
 {
-    return MapSettings(extent, m_outputSize, m_dpi, m_background, m_layers, m_crs,
-                       m_devicePixelRatio);
+    MapSettings changed(extent, m_outputSize, m_dpi, m_background, m_layers, m_crs,
+                        m_devicePixelRatio);
+    changed.m_labelObstacles = m_labelObstacles;
+    return changed;
 }
 
 MapSettings MapSettings::withOutputSize(QSize outputSize) const
 {
-    return MapSettings(m_extent, outputSize, m_dpi, m_background, m_layers, m_crs,
-                       m_devicePixelRatio);
+    MapSettings changed(m_extent, outputSize, m_dpi, m_background, m_layers, m_crs,
+                        m_devicePixelRatio);
+    changed.m_labelObstacles = m_labelObstacles;
+    return changed;
 }
 
 MapSettings MapSettings::withLayers(std::vector<LayerSnapshot> layers) const
 {
-    return MapSettings(m_extent, m_outputSize, m_dpi, m_background, std::move(layers), m_crs,
-                       m_devicePixelRatio);
+    MapSettings changed(m_extent, m_outputSize, m_dpi, m_background, std::move(layers), m_crs,
+                        m_devicePixelRatio);
+    changed.m_labelObstacles = m_labelObstacles;
+    return changed;
+}
+
+MapSettings MapSettings::withLabelObstacles(std::vector<QRectF> obstacles) const
+{
+    MapSettings changed = *this;
+    changed.m_labelObstacles = std::move(obstacles);
+    return changed;
 }
 
 geo::Envelope combinedExtent(const std::vector<LayerSnapshot>& layers)

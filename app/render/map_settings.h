@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QMetaType>
+#include <QRectF>
 #include <QSize>
 
 #include <vector>
@@ -49,6 +50,10 @@ public:
     MapSettings withExtent(const geo::Envelope& extent) const;
     MapSettings withOutputSize(QSize outputSize) const;
     MapSettings withLayers(std::vector<LayerSnapshot> layers) const;
+    /// Rectangles of the output (pixels) that labels keep clear of: what a page draws over its
+    /// map (the north arrow). Labels also stay within the output.
+    const std::vector<QRectF>& labelObstacles() const { return m_labelObstacles; }
+    MapSettings withLabelObstacles(std::vector<QRectF> obstacles) const;
 
 private:
     geo::Envelope m_extent;
@@ -59,6 +64,7 @@ private:
     std::vector<LayerSnapshot> m_layers;
     geo::Crs m_crs;
     MapToPixel m_mapToPixel;
+    std::vector<QRectF> m_labelObstacles;
 };
 
 /// The extent of all the snapshots' layers (empty when none has geometry).

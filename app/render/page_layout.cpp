@@ -1,5 +1,7 @@
 #include "app/render/page_layout.h"
 
+#include "geo/model/role.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -120,7 +122,9 @@ double roundScaleUp(double denominator)
     if (!(denominator > 0) || !std::isfinite(denominator))
         return 1;
     const double decade = std::pow(10.0, std::floor(std::log10(denominator)));
-    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0})
+    // The scales of Chinese planning and survey maps: 1:1000, 1:1500, 1:2000, 1:2500, 1:3000,
+    // 1:4000, 1:5000, 1:6000, 1:8000, 1:10 000 … 1:25 000, 1:30 000, 1:40 000, 1:50 000.
+    for (const double step : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
         if (decade * step >= denominator * (1 - 1e-9))
             return decade * step;
     return decade * 10;
@@ -135,9 +139,9 @@ QSizeF PageLayout::pageSizeMm() const
 PageLayout PageLayout::fromJson(const QJsonObject& json, const QString& origin)
 {
     static const QStringList kKeys = {
-        "about",    "name",         "paper",       "orientation", "margin_mm", "title",
-        "subtitle", "organisation", "date",        "scale",       "extent",    "layers",
-        "legend",   "scale_bar",    "north_arrow", "grid",        "table",     "footnote"};
+        "about",        "name", "paper", "orientation", "margin_mm", "title",  "subtitle",
+        "organisation", "date", "scale", "extent",      "layers",    "legend", "scale_bar",
+        "north_arrow",  "grid", "table", "footnote",    "focus"};
     for (auto it = json.begin(); it != json.end(); ++it)
         if (!kKeys.contains(it.key()))
             fail(origin, QStringLiteral("unknown key \"%1\" (known: %2)")
@@ -170,6 +174,11 @@ PageLayout PageLayout::fromJson(const QJsonObject& json, const QString& origin)
     }
     for (const QJsonValue& value : json.value(QLatin1String("layers")).toArray())
         layout.layers.append(value.toString());
+    for (const QJsonValue& value : json.value(QLatin1String("focus")).toArray()) {
+        if (!geo::roleFromLayerName(value.toString().toStdString()))
+            fail(origin, QStringLiteral("focus: \"%1\" is not a layer role").arg(value.toString()));
+        layout.focus.append(value.toString());
+    }
     layout.legend = boolOf(json, "legend", origin, true);
     layout.scaleBar = boolOf(json, "scale_bar", origin, true);
     layout.northArrow = boolOf(json, "north_arrow", origin, true);
@@ -202,6 +211,8 @@ QJsonObject PageLayout::toJson() const
         json.insert(QStringLiteral("extent"),
                     QJsonArray{extent->minX, extent->minY, extent->maxX, extent->maxY});
     json.insert(QStringLiteral("layers"), QJsonArray::fromStringList(layers));
+    if (!focus.isEmpty())
+        json.insert(QStringLiteral("focus"), QJsonArray::fromStringList(focus));
     json.insert(QStringLiteral("legend"), legend);
     json.insert(QStringLiteral("scale_bar"), scaleBar);
     json.insert(QStringLiteral("north_arrow"), northArrow);

@@ -30,6 +30,7 @@ std::optional<PageTableKind> pageTableKindFromString(const QString& text);
 ///   { "name": "用地现状图", "paper": "A3", "orientation": "landscape", "margin_mm": 10,
 ///     "title": "{park}用地现状图", "subtitle": "…", "organisation": "…", "date": "",
 ///     "scale": 0, "extent": [minx, miny, maxx, maxy], "layers": ["boundary", "parcels"],
+///     "focus": ["boundary", "parcels"],
 ///     "legend": true, "scale_bar": true, "north_arrow": true, "grid": false,
 ///     "table": "landuse|findings|acquisition|idle|works|none", "footnote": "…" }
 ///
@@ -44,12 +45,16 @@ struct PageLayout {
     QString subtitle;
     QString organisation;
     QString date;
-    /// The map's scale 1:N; 0 fits the extent (or every layer) into the frame at the next round
-    /// scale (1:2000, 1:2500, 1:5000, 1:10000 …).
+    /// The map's scale 1:N; 0 fits the extent (or the focus) into the frame at the next round
+    /// scale (roundScaleUp: … 1:25 000, 1:30 000, 1:40 000, 1:50 000 …).
     double scaleDenominator = 0;
     std::optional<geo::Envelope> extent; // map CRS; none: the layers' extent
     /// Role or layer names to draw, bottom-to-top order decided by the style book; empty: all.
     QStringList layers;
+    /// The roles the frame is fitted to when no extent is given ("boundary", "parcels"): what
+    /// the map is about, so a distant protected area or road does not shrink the park on the
+    /// page. Empty (or none of them on the page): every layer.
+    QStringList focus;
     bool legend = true;
     bool scaleBar = true;
     bool northArrow = true;
@@ -76,7 +81,8 @@ struct PageLayout {
 /// Paper sizes in millimetres, portrait: A0–A4; empty for anything else.
 QSizeF paperSizeMm(const QString& paper);
 
-/// The next round scale denominator at or above `denominator`: 1, 2, 2.5, 5 × 10^k.
+/// The next round scale denominator at or above `denominator`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8
+/// × 10^k (1:25 000, 1:30 000, 1:40 000, 1:50 000 …), the scales of Chinese planning maps.
 double roundScaleUp(double denominator);
 
 } // namespace parkatlas::render

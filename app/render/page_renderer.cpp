@@ -4,6 +4,8 @@
 #include "app/render/map_renderer.h"
 #include "app/render/map_settings.h"
 
+#include "geo/error.h"
+
 #include <QBuffer>
 #include <QDate>
 #include <QElapsedTimer>
@@ -173,6 +175,115 @@ void fixToUnicodeMaps(QByteArray& pdf)
     }
 }
 
+/// What the frame is fitted to: the layers whose role the layout's focus names, else (no focus,
+/// or none of its layers on the page) every layer.
+geo::Envelope focusExtent(const PageLayout& layout, const std::vector<LayerSnapshot>& layers)
+{
+    const auto extentOf = [&layers](const std::vector<geo::Role>& roles) {
+        std::vector<LayerSnapshot> chosen;
+        for (const LayerSnapshot& snapshot : layers)
+            if (snapshot.role &&
+                std::find(roles.begin(), roles.end(), *snapshot.role) != roles.end())
+                chosen.push_back(snapshot);
+        return combinedExtent(chosen);
+    };
+    std::vector<geo::Role> focus;
+    for (const QString& name : layout.focus)
+        if (const auto role = geo::roleFromLayerName(name.toStdString()))
+            focus.push_back(*role);
+    if (!focus.empty())
+        if (const geo::Envelope extent = extentOf(focus); !extent.isEmpty())
+            return extent;
+    return combinedExtent(layers);
+}
+
+constexpr double kLegendPoints = 7.5; // the legend's text at full size (A3), points
+
+/// Where each legend entry goes: a cell per entry (mm), the entries that fit, the size factor
+/// of the text (0.7–1) and the cell of the "… 另有 N 类" line when some are left out.
+struct LegendLayout {
+    std::vector<QRectF> cells;
+    std::size_t shown = 0;
+    double scale = 1;
+    QRectF moreCell;
+    double usedHeightMm = 0; // of the tallest column
+};
+
+/// Lays the legend out in `area` (mm, below its heading) on `device`'s fonts: every label wrapped
+/// to its column's width, so none is cut; one column, else two where the area is wide, at full
+/// size, else set closer and smaller step by step down to 70 %; only what still does not fit is
+/// left out (the last entries, with a line saying how many).
+LegendLayout layOutLegend(const std::vector<LegendEntry>& entries, const QRectF& area, double u,
+                          QPaintDevice* device, double pxPerMm)
+{
+    const int maxColumns = area.width() >= 70 * u ? 2 : 1;
+    const auto attempt = [&](double scale, int columns, bool partial) {
+        LegendLayout layout;
+        layout.scale = scale;
+        const QFont font(pageFont(kLegendPoints * u * scale), device);
+        const QFontMetricsF metrics(font, device);
+        const double columnWidth = area.width() / columns;
+        const double rowHeight = 5.6 * u * scale;
+        const double labelWidth = columnWidth - 9 * u - 4 * u;
+        int column = 0;
+        double y = area.top();
+        double used = 0;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const double textMm =
+                metrics
+                    .boundingRect(QRectF(0, 0, labelWidth * pxPerMm, 1e6),
+                                  Qt::AlignLeft | Qt::TextWordWrap, entries[i].label)
+                    .height() /
+                pxPerMm;
+            const double height = std::max(rowHeight, textMm + 1.2 * u * scale);
+            if (y + height > area.bottom() + 1e-9) {
+                if (++column >= columns) {
+                    if (!partial)
+                        return std::optional<LegendLayout>();
+                    // Make room for the "… 另有 N 类" line in the last column.
+                    while (layout.shown > 0 &&
+                           layout.cells.back().bottom() + rowHeight > area.bottom() + 1e-9) {
+                        layout.cells.pop_back();
+                        --layout.shown;
+                    }
+                    const double at =
+                        layout.cells.empty() ? area.top() : layout.cells.back().bottom();
+                    layout.moreCell = QRectF(area.left() + (columns - 1) * columnWidth + 1 * u, at,
+                                             columnWidth, rowHeight);
+                    layout.usedHeightMm = area.height();
+                    return std::optional<LegendLayout>(layout);
+                }
+                y = area.top();
+            }
+            layout.cells.emplace_back(area.left() + column * columnWidth, y, columnWidth, height);
+            ++layout.shown;
+            y += height;
+            used = std::max(used, y - area.top());
+        }
+        layout.usedHeightMm = used;
+        return std::optional<LegendLayout>(layout);
+    };
+    for (double scale = 1.0; scale > 0.69; scale -= 0.05)
+        for (int columns = 1; columns <= maxColumns; ++columns)
+            if (const auto layout = attempt(scale, columns, false))
+                return *layout;
+    return *attempt(0.7, maxColumns, true);
+}
+
+/// The height the area table needs (mm): its title, header, rows, total and notes.
+double tableHeightMm(const geo::LedgerTable& table, double u)
+{
+    const std::size_t rows = table.rows.size() + 1 + (table.total.empty() ? 0 : 1);
+    return 6.5 * u + 4.6 * u * static_cast<double>(rows) + 3.6 * u * table.notes.size() + 1 * u;
+}
+
+/// The error of a page that cannot be written, naming the file.
+geo::IoError writeError(const QString& path, const QString& why)
+{
+    return geo::IoError("cannot write the page: " + why.toStdString(),
+                        {path.toStdString(), {}, -1, {}});
+}
+
 /// Paints in millimetres on a device of any resolution: positions, line widths and fonts are
 /// physical, so every format gives the same page.
 class PagePainter {
@@ -283,7 +394,7 @@ PageRenderer::PageRenderer(PageLayout layout, std::vector<LayerSnapshot> layers,
     const double gridBand = m_layout.grid ? 4 * u : 0;
     m_frameMm = mapArea.adjusted(inset + gridBand, inset + gridBand, -inset, -inset);
 
-    geo::Envelope data = m_layout.extent ? *m_layout.extent : combinedExtent(m_layers);
+    geo::Envelope data = m_layout.extent ? *m_layout.extent : focusExtent(m_layout, m_layers);
     if (data.isEmpty())
         data = geo::Envelope{0, 0, 1, 1};
     const double centreX = (data.minX + data.maxX) / 2;
@@ -294,7 +405,8 @@ PageRenderer::PageRenderer(PageLayout layout, std::vector<LayerSnapshot> layers,
     if (metresPerUnit > 0) {
         m_scale = m_layout.scaleDenominator;
         if (m_scale <= 0) {
-            // A little room around the data, then the next round scale.
+            // A little room around the data (the boundary's heavy line), then the next round
+            // scale: the finest of the series that holds it, so the map fills the frame.
             const double needed =
                 std::max(data.width() / m_frameMm.width(), data.height() / m_frameMm.height()) *
                 1.04 * metresPerUnit * 1000;
@@ -313,6 +425,12 @@ PageRenderer::PageRenderer(PageLayout layout, std::vector<LayerSnapshot> layers,
                                   centreY + halfHeight};
     if (m_layout.grid)
         m_gridStep = roundStepDown(m_frameExtent.width() / 5);
+}
+
+QRectF PageRenderer::northArrowCard() const
+{
+    const double u = m_unit;
+    return {m_frameMm.right() - 16 * u, m_frameMm.top() + 3 * u, 13 * u, 22 * u};
 }
 
 QString PageRenderer::fill(const QString& text) const
@@ -364,7 +482,11 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
                                    centreY - size.height() * unitsPerPixel / 2,
                                    centreX + size.width() * unitsPerPixel / 2,
                                    centreY + size.height() * unitsPerPixel / 2};
-        const MapSettings settings(extent, size, dpi, Qt::white, m_layers, m_crs);
+        std::vector<QRectF> obstacles;
+        if (m_layout.northArrow)
+            obstacles.push_back(page.px(northArrowCard().translated(-m_frameMm.topLeft())));
+        const MapSettings settings = MapSettings(extent, size, dpi, Qt::white, m_layers, m_crs)
+                                         .withLabelObstacles(std::move(obstacles));
         painter.save();
         painter.translate(framePx.topLeft());
         painter.setClipRect(QRectF(0, 0, size.width(), size.height()));
@@ -429,7 +551,7 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
 
     // North arrow in the map's top-right corner, on a white card.
     if (m_layout.northArrow) {
-        const QRectF card(m_frameMm.right() - 16 * u, m_frameMm.top() + 3 * u, 13 * u, 22 * u);
+        const QRectF card = northArrowCard();
         page.rect(card, 0.15 * u, kFineInk, Qt::white);
         page.text(QRectF(card.left(), card.top() + 0.8 * u, card.width(), 5 * u), Qt::AlignCenter,
                   QStringLiteral("北"), page.font(9 * u, true));
@@ -446,6 +568,13 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
     }
 
     // The panel: legend, table, scale bar and title block.
+    const std::vector<LegendEntry> entries =
+        m_layout.legend ? legendEntries(m_layers, m_frameExtent) : std::vector<LegendEntry>{};
+    const double legendHeadingMm = 8 * u;
+    const auto legendFor = [&](const QRectF& area) {
+        return layOutLegend(entries, area.adjusted(0, legendHeadingMm, 0, 0), u, painter.device(),
+                            page.px(1.0));
+    };
     QRectF legendArea, tableArea, scaleArea, blockArea;
     {
         const QRectF panel = m_panelMm.adjusted(3 * u, 3 * u, -3 * u, -3 * u);
@@ -457,8 +586,21 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
             scaleArea = QRectF(panel.left(), blockArea.top() - scaleHeight - 2 * u, panel.width(),
                                scaleHeight);
             const double free = scaleArea.top() - 2 * u - panel.top();
-            const double legendShare = m_table ? 0.55 : 1.0;
-            legendArea = QRectF(panel.left(), panel.top(), panel.width(), free * legendShare);
+            // The legend takes what it needs at full size when the table leaves room for it,
+            // else at least 55 % (then it is set closer and smaller, or in two columns).
+            double legendHeight = m_table ? free * 0.55 : free;
+            if (m_table && m_layout.legend) {
+                const double tableNeeds = tableHeightMm(*m_table, u);
+                const LegendLayout natural =
+                    legendFor(QRectF(panel.left(), panel.top(), panel.width(), 1e6));
+                const double legendNeeds = natural.usedHeightMm + legendHeadingMm;
+                if (legendNeeds + 2 * u + tableNeeds <= free)
+                    legendHeight = legendNeeds;
+                else
+                    legendHeight = std::max(free * 0.55, free - 2 * u - tableNeeds);
+                legendHeight = std::min(legendHeight, free - 2 * u - 13 * u);
+            }
+            legendArea = QRectF(panel.left(), panel.top(), panel.width(), legendHeight);
             tableArea = QRectF(panel.left(), legendArea.bottom() + 2 * u, panel.width(),
                                free - legendArea.height() - 2 * u);
         } else {
@@ -474,52 +616,33 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
     }
 
     if (m_layout.legend) {
-        std::vector<LegendEntry> entries = legendEntries(m_layers, m_frameExtent);
         const QFont heading = page.font(11 * u, true);
         page.text(QRectF(legendArea.left(), legendArea.top(), legendArea.width(), 7 * u),
                   Qt::AlignCenter, QStringLiteral("图  例"), heading);
-        const QRectF rows = legendArea.adjusted(0, 8 * u, 0, 0);
-        const int columns = rows.width() >= 70 * u ? 2 : 1;
-        // A long legend is set closer and smaller, down to 70 %, before anything is left out.
-        const double rowsNeeded = std::ceil(static_cast<double>(entries.size()) / columns);
-        const double tighter =
-            std::clamp(rows.height() / (5.6 * u * std::max(rowsNeeded, 1.0)), 0.7, 1.0);
-        const QFont font = page.font(7.5 * u * tighter);
-        const double rowHeight = 5.6 * u * tighter;
-        const int perColumn = std::max(1, static_cast<int>(rows.height() / rowHeight));
-        const std::size_t capacity = static_cast<std::size_t>(perColumn) * columns;
-        std::size_t shown = entries.size();
-        if (entries.size() > capacity) {
-            shown = capacity - 1;
+        const LegendLayout legend = legendFor(legendArea);
+        if (legend.shown < entries.size())
             result.warnings.append(QStringLiteral("legend: %1 of %2 classes fit; the others are "
                                                   "left out")
-                                       .arg(shown)
+                                       .arg(legend.shown)
                                        .arg(entries.size()));
-        }
-        const double columnWidth = rows.width() / columns;
-        const double patchWidth = 9 * u, patchHeight = 4.4 * u * tighter;
-        for (std::size_t i = 0; i < shown; ++i) {
-            const int column = static_cast<int>(i) / perColumn;
-            const int row = static_cast<int>(i) % perColumn;
-            const QPointF at(rows.left() + column * columnWidth, rows.top() + row * rowHeight);
-            const QRectF patch(at.x() + 1 * u, at.y() + (rowHeight - patchHeight) / 2, patchWidth,
-                               patchHeight);
+        const QFont font = page.font(kLegendPoints * u * legend.scale);
+        const double patchWidth = 9 * u, patchHeight = 4.4 * u * legend.scale;
+        for (std::size_t i = 0; i < legend.shown; ++i) {
+            const QRectF& cell = legend.cells[i];
+            const QRectF patch(
+                cell.left() + 1 * u,
+                cell.top() + (std::min(cell.height(), 5.6 * u * legend.scale) - patchHeight) / 2,
+                patchWidth, patchHeight);
             drawLegendPatch(painter, page.px(patch), entries[i], dpi);
-            const QRectF label(patch.right() + 2 * u, at.y(), columnWidth - patchWidth - 4 * u,
-                               rowHeight);
-            const QString text =
-                QFontMetricsF(font, painter.device())
-                    .elidedText(entries[i].label, Qt::ElideRight, page.px(label.width()));
-            page.text(label, Qt::AlignLeft | Qt::AlignVCenter, text, font);
+            // Wrapped, never cut: the cell is as tall as the label's lines.
+            const QRectF label(patch.right() + 2 * u, cell.top(), cell.width() - patchWidth - 4 * u,
+                               cell.height());
+            page.text(label, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, entries[i].label,
+                      font);
         }
-        if (shown < entries.size()) {
-            const int column = static_cast<int>(shown) / perColumn;
-            const int row = static_cast<int>(shown) % perColumn;
-            page.text(QRectF(rows.left() + column * columnWidth + 1 * u,
-                             rows.top() + row * rowHeight, columnWidth, rowHeight),
-                      Qt::AlignLeft | Qt::AlignVCenter,
-                      QStringLiteral("… 另有 %1 类").arg(entries.size() - shown), font);
-        }
+        if (legend.shown < entries.size())
+            page.text(legend.moreCell, Qt::AlignLeft | Qt::AlignVCenter,
+                      QStringLiteral("… 另有 %1 类").arg(entries.size() - legend.shown), font);
     }
 
     if (m_table && tableArea.height() > 12 * u) {
@@ -614,14 +737,29 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
             page.line({x, bodyTop}, {x, y}, 0.1 * u, kFineInk);
         }
         const QFont noteFont = page.font(5.5 * u);
+        const QFontMetricsF noteMetrics(noteFont, painter.device());
         for (const std::string& note : table.notes) {
+            // Wrapped when long; elided only where the panel ends.
+            const QString text = QString::fromStdString(note);
+            const int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+            const double height =
+                std::max(3.4 * u, page.mm(noteMetrics
+                                              .boundingRect(QRectF(0, 0, page.px(tableArea.width()),
+                                                                   page.px(100 * u)),
+                                                            flags, text)
+                                              .height()));
+            if (y + 0.4 * u + height <= tableArea.bottom()) {
+                page.text(QRectF(tableArea.left(), y + 0.4 * u, tableArea.width(), height), flags,
+                          text, noteFont, kFineInk);
+                y += height + 0.2 * u;
+                continue;
+            }
             if (y + 3.6 * u > tableArea.bottom())
                 break;
-            const QString text = QFontMetricsF(noteFont, painter.device())
-                                     .elidedText(QString::fromStdString(note), Qt::ElideRight,
-                                                 page.px(tableArea.width()));
             page.text(QRectF(tableArea.left(), y + 0.4 * u, tableArea.width(), 3.4 * u),
-                      Qt::AlignLeft | Qt::AlignVCenter, text, noteFont, kFineInk);
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      noteMetrics.elidedText(text, Qt::ElideRight, page.px(tableArea.width())),
+                      noteFont, kFineInk);
             y += 3.6 * u;
         }
     }
@@ -700,10 +838,26 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
                                   QString::fromStdString(m_crs.label())));
         if (!m_layout.footnote.isEmpty())
             lines.append(fill(m_layout.footnote));
-        page.text(m_footMm.adjusted(2 * u, 0.5 * u, -2 * u, -0.5 * u),
-                  Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
-                  QStringLiteral("注：") + lines.join(QStringLiteral("；")), page.font(6.5 * u),
-                  kFineInk);
+        // Smaller as it grows (the sources, the classifications, a ballpark transform …), so
+        // every line stays on the page.
+        const QRectF area = m_footMm.adjusted(2 * u, 0.5 * u, -2 * u, -0.5 * u);
+        const QString text = QStringLiteral("注：") + lines.join(QStringLiteral("；"));
+        const int flags = Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap;
+        double points = 6.5 * u;
+        QFont font = page.font(points);
+        const auto heightMm = [&](const QFont& candidate) {
+            return page.mm(QFontMetricsF(candidate, painter.device())
+                               .boundingRect(page.px(QRectF(0, 0, area.width(), 1000)), flags, text)
+                               .height());
+        };
+        while (heightMm(font) > area.height() && points > 4.5 * u) {
+            points -= 0.25 * u;
+            font = page.font(points);
+        }
+        if (heightMm(font) > area.height())
+            result.warnings.append(
+                QStringLiteral("footnote: longer than its band; the end is cut"));
+        page.text(area, flags, text, font, kFineInk);
     }
     return !cancel.load();
 }
@@ -714,6 +868,8 @@ QImage PageRenderer::renderImage(double dpi, const std::atomic<bool>& cancel,
     const QSize size(static_cast<int>(std::lround(m_pageMm.width() / kMmPerInch * dpi)),
                      static_cast<int>(std::lround(m_pageMm.height() / kMmPerInch * dpi)));
     QImage image(size, QImage::Format_RGB32);
+    if (image.isNull())
+        return image; // too large to hold
     const int dotsPerMetre = static_cast<int>(std::lround(dpi / 0.0254));
     image.setDotsPerMeterX(dotsPerMetre);
     image.setDotsPerMeterY(dotsPerMetre);
@@ -740,8 +896,7 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
     PageExportResult result;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        throw std::runtime_error(
-            QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()).toStdString());
+        throw writeError(path, file.errorString());
     bool painted = true;
     if (format != PageFormat::Png)
         dpi = std::max(dpi, kVectorDpi);
@@ -761,16 +916,16 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
                             QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter));
             writer.setTitle(title());
             writer.setCreator(QStringLiteral("ParkAtlas"));
-            QPainter painter(&writer);
+            QPainter painter;
+            if (!painter.begin(&writer))
+                throw writeError(path, QStringLiteral("Qt's PDF writer could not start the page"));
             painted = paint(painter, dpi, cancel, result);
             painter.end();
         }
         QByteArray pdf = buffer.buffer();
         fixToUnicodeMaps(pdf);
         if (painted && file.write(pdf) != pdf.size())
-            throw std::runtime_error(QStringLiteral("%1: cannot write (%2)")
-                                         .arg(path, file.errorString())
-                                         .toStdString());
+            throw writeError(path, file.errorString());
         break;
     }
     case PageFormat::Svg: {
@@ -795,17 +950,24 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
         generator.setResolution(static_cast<int>(std::lround(dpi)));
         generator.setTitle(title());
         generator.setDescription(QStringLiteral("ParkAtlas"));
-        QPainter painter(&generator);
+        QPainter painter;
+        if (!painter.begin(&generator))
+            throw writeError(path, QStringLiteral("Qt's SVG writer could not start the page"));
         painted = paint(painter, dpi, cancel, result);
         painter.end();
         break;
     }
     case PageFormat::Png: {
         const QImage image = renderImage(dpi, cancel, &result);
+        if (image.isNull())
+            throw writeError(path, QStringLiteral("no memory for a page of %1 × %2 mm at %3 dpi")
+                                       .arg(m_pageMm.width())
+                                       .arg(m_pageMm.height())
+                                       .arg(dpi));
         painted = !result.cancelled;
         if (painted && !image.save(&file, "PNG"))
-            throw std::runtime_error(
-                QStringLiteral("%1: cannot write the PNG").arg(path).toStdString());
+            throw writeError(path,
+                             QStringLiteral("the PNG writer failed (%1)").arg(file.errorString()));
         break;
     }
     }
@@ -815,8 +977,7 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
         return result;
     }
     if (!file.commit())
-        throw std::runtime_error(
-            QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()).toStdString());
+        throw writeError(path, file.errorString());
     result.elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return result;
 }

@@ -83,7 +83,8 @@ public:
     /// at `dpi`. PDF and SVG are drawn on a grid of kVectorDpi (map vertices rounded to 1/600
     /// inch, ±0.02 mm: whole numbers in the file, a third of the bytes of Qt's five decimals), or
     /// of `dpi` when that is finer. Written to a temporary file renamed into place when complete.
-    /// Throws std::runtime_error naming the path when it cannot be written.
+    /// Throws geo::IoError naming the path when it cannot be written (a folder that is not
+    /// there or not writable, a writer that fails, a page too large for memory).
     PageExportResult exportTo(const QString& path, PageFormat format, double dpi,
                               const std::atomic<bool>& cancel) const;
     PageExportResult exportTo(const QString& path, PageFormat format, double dpi) const;
@@ -94,6 +95,8 @@ public:
 
 private:
     QString fill(const QString& text) const;
+    /// The north arrow's card in the map's top-right corner (mm).
+    QRectF northArrowCard() const;
 
     PageLayout m_layout;
     std::vector<LayerSnapshot> m_layers;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace parkatlas::render {
 
@@ -123,13 +124,38 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
     } catch (const geo::Error&) {
         classification = nullptr;
     }
-    for (const auto& [code, sum] : byCode)
-        if (!code.empty()) {
-            std::string name = classification && !systems.systems.empty()
-                                   ? classification->nameOf(code, systems.systems)
-                                   : book.landUseName(code).toStdString();
-            addRow(code, name.empty() ? std::string("—") : name, sum);
+    // One row a class: codes of two systems that the crosswalk makes one class (M1 and 100101,
+    // B1 and 0901) are summed into one row naming both. Each parcel is in one row only.
+    struct Row {
+        std::string codes;
+        std::string name;
+        Sum sum;
+    };
+    std::vector<Row> rows;
+    std::map<std::string, std::size_t> rowOfClass;
+    bool merged = false;
+    for (const auto& [code, sum] : byCode) {
+        if (code.empty())
+            continue;
+        const bool known = classification && !systems.systems.empty();
+        const std::string key =
+            known ? classification->sameClassKey(code, systems.systems) : "? " + code;
+        if (const auto found = rowOfClass.find(key); found != rowOfClass.end()) {
+            Row& row = rows[found->second];
+            row.codes += " / " + code;
+            row.sum.count += sum.count;
+            row.sum.areaM2 += sum.areaM2;
+            row.sum.unmeasured += sum.unmeasured;
+            merged = true;
+            continue;
         }
+        std::string name = known ? classification->nameOf(code, systems.systems)
+                                 : book.landUseName(code).toStdString();
+        rowOfClass.emplace(key, rows.size());
+        rows.push_back({code, name.empty() ? std::string("—") : name, sum});
+    }
+    for (const Row& row : rows)
+        addRow(row.codes, row.name, row.sum);
     if (const auto unknown = byCode.find(std::string()); unknown != byCode.end())
         addRow("—", "未知用地", unknown->second);
     table.total = {std::string("合计"), std::string(), totalCount, totalM2 / kSquareMetresPerMu,
@@ -139,10 +165,10 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
     if (unmeasured > 0)
         table.notes.push_back(std::to_string(unmeasured) + " 宗坐标异常，面积未计入");
     if (systems.systems.size() > 1)
-        table.notes.push_back("本表混用 " + systems.label() +
-                              " 用地分类，名称按各代码所属分类" +
-                              (systems.warning.empty() ? std::string()
-                                                       : "；部分代码分类不明，未定名称"));
+        table.notes.push_back(
+            "本表混用 " + systems.label() + " 用地分类，名称按各代码所属分类" +
+            (merged ? "，同类两码合一行" : "") +
+            (systems.warning.empty() ? std::string() : "；部分代码分类不明，未定名称"));
     else if (!systems.systems.empty())
         table.notes.push_back("用地分类：" + systems.label());
     return table;

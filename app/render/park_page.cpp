@@ -3,15 +3,19 @@
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 
+#include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/rules/compliance.h"
+#include "geo/rules/land_use_classification.h"
 
 #include <QFileInfo>
 #include <QString>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace parkatlas::render {
@@ -80,6 +84,77 @@ std::shared_ptr<const geo::Layer> findingsLayer(const std::vector<geo::Finding>&
     return layer;
 }
 
+/// Whether the layout draws `parkLayer`: it names its role (English or Chinese) or its layer
+/// name, or names none.
+bool isOnPage(const geo::ParkLayer& parkLayer, const std::set<QString>& wanted)
+{
+    return wanted.empty() || wanted.count(QString::fromUtf8(geo::toString(parkLayer.role))) ||
+           wanted.count(QString::fromUtf8(geo::chineseName(parkLayer.role))) ||
+           wanted.count(QString::fromStdString(parkLayer.layer.name));
+}
+
+/// "用地分类：宗地 GB 50137-2011 城市用地分类 + GTKJ-2023 用地用海分类指南；控规地块 …": the
+/// classification of every land-use layer on the page, declared or detected as the check
+/// reads it. "" when no layer on the page has land-use codes or the tables cannot be read.
+QString classificationNote(const geo::Park& park, const std::set<QString>& wanted,
+                           geo::IssueSink& issues)
+{
+    const geo::LandUseClassification* table = nullptr;
+    try {
+        table = &geo::LandUseClassification::standard();
+    } catch (const geo::Error& error) {
+        issues.report({geo::Issue::Severity::Warning,
+                       error.context().path,
+                       {},
+                       -1,
+                       std::string("the map's footnote names no classification: ") + error.what()});
+        return {};
+    }
+    static const std::map<std::string, const char*> kShortNames = {
+        {geo::kGbt21010, "土地利用现状分类"},
+        {geo::kTddc3, "三调工作分类"},
+        {geo::kGb50137, "城市用地分类"},
+        {geo::kGtkj2023, "用地用海分类指南"}};
+    QStringList parts;
+    for (const geo::ParkLayer& parkLayer : park.layers) {
+        if (!isOnPage(parkLayer, wanted) || parkLayer.field("land_use") < 0)
+            continue;
+        const geo::LandUseDetection detection = geo::landUseSystemsOf(parkLayer, *table);
+        if (detection.systems.empty())
+            continue;
+        QStringList systems;
+        for (const std::string& system : detection.systems) {
+            const auto name = kShortNames.find(system);
+            systems.append(QString::fromStdString(system) +
+                           (name == kShortNames.end()
+                                ? QString()
+                                : QLatin1Char(' ') + QString::fromUtf8(name->second)));
+        }
+        parts.append(QString::fromUtf8(geo::chineseName(parkLayer.role)) + QLatin1Char(' ') +
+                     systems.join(QStringLiteral(" + ")) +
+                     (detection.declared ? QString() : QStringLiteral("（按代码识别）")));
+    }
+    if (parts.isEmpty())
+        return {};
+    return QStringLiteral("用地分类：") + parts.join(QStringLiteral("，"));
+}
+
+/// What a park layer is, for the style book: its role, the source field of each contract field
+/// as the park read them (a project file's mapping included) and its declared classification.
+RoleBinding bindingOf(const geo::ParkLayer& parkLayer)
+{
+    RoleBinding binding;
+    binding.role = parkLayer.role;
+    const std::vector<geo::ContractField>& contract = geo::contractFields(parkLayer.role);
+    const auto& fields = parkLayer.layer.attributes.fields();
+    for (std::size_t i = 0; i < contract.size() && i < parkLayer.fieldIndex.size(); ++i)
+        if (const int index = parkLayer.fieldIndex[i];
+            index >= 0 && static_cast<std::size_t>(index) < fields.size())
+            binding.fieldMap[contract[i].name] = fields[static_cast<std::size_t>(index)].name;
+    binding.classification = parkLayer.classification;
+    return binding;
+}
+
 } // namespace
 
 std::vector<geo::Role> rolesForPage(const PageLayout& layout)
@@ -121,20 +196,20 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
                       geo::IssueSink& issues)
 {
 
-    // The page's layers, sharing the park's data (no copy).
+    // The page's layers, sharing the park's data (no copy), each styled as what the park says
+    // it is: its role, its contract fields as read, and its declared land-use classification.
     std::vector<std::shared_ptr<const geo::Layer>> layers;
+    std::vector<std::optional<RoleBinding>> bindings;
     const std::set<QString> wanted(layout.layers.begin(), layout.layers.end());
     std::set<QString> missingNames = wanted;
     for (const geo::ParkLayer& parkLayer : park->layers) {
-        const QString role = QString::fromUtf8(geo::toString(parkLayer.role));
-        const QString chinese = QString::fromUtf8(geo::chineseName(parkLayer.role));
-        const QString name = QString::fromStdString(parkLayer.layer.name);
-        if (!wanted.empty() && !wanted.count(role) && !wanted.count(chinese) && !wanted.count(name))
+        if (!isOnPage(parkLayer, wanted))
             continue;
-        missingNames.erase(role);
-        missingNames.erase(chinese);
-        missingNames.erase(name);
+        missingNames.erase(QString::fromUtf8(geo::toString(parkLayer.role)));
+        missingNames.erase(QString::fromUtf8(geo::chineseName(parkLayer.role)));
+        missingNames.erase(QString::fromStdString(parkLayer.layer.name));
         layers.emplace_back(park, &parkLayer.layer);
+        bindings.push_back(bindingOf(parkLayer));
     }
     if (!missingNames.empty()) {
         QStringList missing(missingNames.begin(), missingNames.end());
@@ -145,7 +220,7 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
                        "the map asks for layer(s) " + missing.join(", ").toStdString() +
                            " that the park does not have; left out"});
     }
-    std::vector<LayerSnapshot> snapshots = book.styleLayers(layers);
+    std::vector<LayerSnapshot> snapshots = book.styleLayers(layers, bindings);
 
     std::vector<geo::Finding> ownFindings;
     const std::vector<geo::Finding>* findings = options.findings;
@@ -216,6 +291,18 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
                                                                          : "椭球面积";
     footnotes.append(
         QStringLiteral("面积：%1，1 亩 = 10000/15 平方米").arg(QString::fromUtf8(method)));
+    if (const QString systems = classificationNote(*park, wanted, issues); !systems.isEmpty())
+        footnotes.append(systems);
+    QStringList ballpark;
+    for (const geo::ParkLayer& parkLayer : park->layers)
+        if (!parkLayer.ballparkFrom.empty() && isOnPage(parkLayer, wanted))
+            ballpark.append(QStringLiteral("%1由 %2 转换")
+                                .arg(QString::fromUtf8(geo::chineseName(parkLayer.role)),
+                                     QString::fromStdString(parkLayer.ballparkFrom)));
+    if (!ballpark.isEmpty())
+        footnotes.append(QStringLiteral("近似坐标转换（ballpark，两基准间无公布的转换参数，位置"
+                                        "可偏差数十米）：%1")
+                             .arg(ballpark.join(QStringLiteral("，"))));
     page.setFootnotes(footnotes);
     return page;
 }

@@ -365,7 +365,7 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
         // Where the candidate systems colour a code differently (an ambiguous layer), the
         // table's first match as before, named with both meanings.
         auto landUseSymbol = [&](const std::string& value) -> std::pair<QColor, QString> {
-            if (!classification)
+            if (!classification || systems.empty())
                 return {landUseColour(value), landUseName(value)};
             std::set<std::string> colours;
             for (const std::string& system : systems)
@@ -410,6 +410,9 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
                         symbol = static_cast<const Symbol&>(style);
                         symbol->fill = withOpacity(colour, landUseOpacity);
                         symbol->label = name.isEmpty() ? text : text + QLatin1Char(' ') + name;
+                        if (classification && !systems.empty())
+                            symbol->classKey = QString::fromStdString(
+                                classification->sameClassKey(value, systems));
                     }
                 }
                 if (symbol) {

@@ -2,11 +2,15 @@
 
 #include "geo/issue.h"
 
+#include <string_view>
+
 namespace parkatlas::geo {
 
 namespace {
 constexpr const char* kBallpark = ") by a ballpark operation: ";
-}
+constexpr std::string_view kFrom = "transformed from ";
+constexpr std::string_view kDatum = ", datum ";
+} // namespace
 
 std::string ballparkWarning(const Crs& from, const Crs& to)
 {
@@ -23,6 +27,16 @@ bool isBallparkWarning(const Issue& issue)
     return issue.severity == Issue::Severity::Warning &&
            issue.message.rfind("transformed from ", 0) == 0 &&
            issue.message.find(kBallpark) != std::string::npos;
+}
+
+std::string ballparkSource(const Issue& issue)
+{
+    if (!isBallparkWarning(issue))
+        return {};
+    const std::size_t end = issue.message.find(kDatum, kFrom.size());
+    if (end == std::string::npos)
+        return {};
+    return issue.message.substr(kFrom.size(), end - kFrom.size()) + ")";
 }
 
 } // namespace parkatlas::geo

@@ -17,4 +17,8 @@ std::string ballparkWarning(const Crs& from, const Crs& to);
 /// True when `issue` is that warning.
 bool isBallparkWarning(const Issue& issue);
 
+/// The CRS that warning says the layer came from, as "name (label)" ("Xian 1980 / 3-degree
+/// Gauss-Kruger CM 114E (EPSG:2383)"); "" when `issue` is not that warning.
+std::string ballparkSource(const Issue& issue);
+
 } // namespace parkatlas::geo

@@ -1,5 +1,6 @@
 #include "geo/model/park.h"
 
+#include "geo/crs/ballpark.h"
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/issue.h"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 namespace parkatlas::geo {
 
@@ -293,6 +295,34 @@ void saveProject(const ParkDefinition& definition, const std::string& path)
     }
 }
 
+namespace {
+
+/// Passes every issue on and keeps the source CRS of a ballpark-transform warning.
+class BallparkNoticer : public IssueSink {
+public:
+    explicit BallparkNoticer(IssueSink& next) : m_next(next) {}
+    void report(Issue issue) override
+    {
+        if (isBallparkWarning(issue)) {
+            std::lock_guard lock(m_mutex);
+            m_from = ballparkSource(issue);
+        }
+        m_next.report(std::move(issue));
+    }
+    std::string from() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_from;
+    }
+
+private:
+    IssueSink& m_next;
+    mutable std::mutex m_mutex;
+    std::string m_from;
+};
+
+} // namespace
+
 Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues)
 {
     Park park;
@@ -360,7 +390,9 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
         try {
             ParkLayer layer;
             layer.role = source.role;
-            layer.layer = readLayer(source.ref, read, issues);
+            BallparkNoticer noticing(issues);
+            layer.layer = readLayer(source.ref, read, noticing);
+            layer.ballparkFrom = noticing.from();
             layer.fieldIndex =
                 resolveContractFields(source.role, layer.layer.attributes, source.fieldMap);
             layer.classification = source.classification;

@@ -71,6 +71,10 @@ struct ParkLayer {
     /// The declared land-use classification (ParkLayerSource::classification), "" = detect.
     std::string classification;
     std::string classificationOrigin;
+    /// The CRS the layer was transformed from into the park's by a ballpark operation (no
+    /// published datum shift: positions may be off by tens of metres), as "name (label)"; ""
+    /// when it needed none or an exact one. Maps name it in their footnote.
+    std::string ballparkFrom;
 
     /// Source field index of a contract field ("parcel_id"), or -1 when the layer has none.
     int field(std::string_view contractName) const;

@@ -301,6 +301,36 @@ std::string LandUseClassification::nameOf(std::string_view code) const
     return names;
 }
 
+std::string LandUseClassification::sameClassKey(std::string_view code,
+                                                const LandUseSystems& systems) const
+{
+    const std::vector<std::string> parts = splitMixed(code);
+    if (parts.size() != 1)
+        return "? " + std::string(code);
+    const std::string alone = "? " + parts.front();
+    std::set<std::string> keys;
+    for (const std::string& system : systems) {
+        const std::string normal = normalise(parts.front(), system);
+        if (!find(normal, system))
+            continue;
+        std::string key = system + " " + normal;
+        if (system == kGtkj2023) {
+            key = std::string(kGtkj2023) + " " + normal;
+        } else if (const auto it = m_links.find({system, normal}); it != m_links.end()) {
+            // Only a single `same` link makes the two one class; broader, narrower or
+            // overlapping ones leave the code a class of its own system.
+            std::vector<std::string> same;
+            for (const Link& link : it->second)
+                if (link.relation == "same")
+                    same.push_back(link.toCode);
+            if (same.size() == 1 && it->second.size() == 1)
+                key = std::string(kGtkj2023) + " " + same.front();
+        }
+        keys.insert(std::move(key));
+    }
+    return keys.size() == 1 ? *keys.begin() : alone;
+}
+
 std::string LandUseClassification::colourOf(std::string_view code, std::string_view system) const
 {
     const std::string s(system);

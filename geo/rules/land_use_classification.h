@@ -104,6 +104,15 @@ public:
     /// The colour of a code or of its nearest ancestor in `system`, "" when none.
     std::string colourOf(std::string_view code, std::string_view system) const;
 
+    /// One key per class across systems, so that a legend or a table shows a class once: the
+    /// GTKJ-2023 code the crosswalk says `code` of `system` is the `same` class as ("GTKJ-2023
+    /// 100101" for M1 of GB 50137-2011 and for 100101 itself; "GTKJ-2023 1001" for 0601 of
+    /// GB/T 21010-2017 and for M), else the code in its own system ("GB/T 21010-2017 1202").
+    /// Of `systems`, the ones that have the code decide; a code that none has, a mixed code
+    /// ("B1/R2"), or one that two of them have as different classes keeps a key of its own
+    /// that matches no other code ("? 0601").
+    std::string sameClassKey(std::string_view code, const LandUseSystems& systems) const;
+
     /// How a parcel coded `parcelCode` (in `parcelSystems`) stands to a plan zone coded
     /// `zoneCode` (in `zoneSystems`). In one system, by the hierarchy (M1 fits M; M fits no M3:
     /// too coarse). Across systems, through the crosswalk into GTKJ-2023 (0601 of GB/T 21010 is

@@ -2281,10 +2281,14 @@ def group_map(t):
         t.check("用地汇总表" in flat and "合计" in flat, "the area table")
         scale = re.search(r"比例尺1:(\d+)", flat)
         t.check(scale is not None and int(scale.group(1)) > 0 and
-                re.fullmatch(r"(1|2|25|5)0*", scale.group(1)) is not None,
+                re.fullmatch(r"(1|15|2|25|3|4|5|6|8)0*", scale.group(1)) is not None,
                 "a round scale is printed (got %s)" % (scale.group(1) if scale else None))
         t.check("米" in flat, "the scale bar has its unit")
         t.check("EPSG:4547" in flat, "the coordinate system note")
+        t.check("用地分类：宗地GB50137-2011" in flat and "GTKJ-2023" in flat,
+                "the footnote names the parcels' classification systems")
+        t.check(re.search(r"(?<![/\d])M1一类工业用地", flat) is None,
+                "M1 and 100101 (one class in two systems) are one legend entry and table row")
         # The legend names the land-use classes of the parcels (their codes as the styles
         # spell them), the total is the parcels' area as `area` measures it.
         area = t.run("area", gpkg, "--layer", "parcels", "--by", "land_use", "--format", "json")
@@ -2366,6 +2370,23 @@ def group_map(t):
     t.sane_exit(t.run("map", gpkg, "--out", os.path.join(work, "y.pdf"), "--layers", "nope"), 2)
     t.sane_exit(t.run("map", gpkg, "--out", os.path.join(work, "y.pdf"), "--extent", "1,2,3"), 2)
     t.check(not os.path.exists(os.path.join(work, "y.pdf")), "nothing written on bad usage")
+
+    t.context = "map of a park with a layer read by a ballpark transform"
+    project = os.path.join(sample, "shp.parkatlas.json")
+    ballpark_pdf = os.path.join(work, "compliance_shp.pdf")
+    run = t.run("map", project, "--out", ballpark_pdf, "--template", "规划符合性分析图",
+                timeout=120)
+    if t.sane_exit(run, 0) and t.check(os.path.isfile(ballpark_pdf), "the PDF is there", run):
+        text = subprocess.run(["pdftotext", "-layout", ballpark_pdf, "-"], capture_output=True,
+                              text=True).stdout
+        flat = re.sub(r"\s+", "", text)
+        t.check("近似坐标转换" in flat and "管控线由Xian1980" in flat,
+                "the footnote names the protected areas read from Xi'an 1980 by a ballpark "
+                "transform", run)
+        scale = re.search(r"比例尺 *1:(\d+)", text)
+        t.check(scale is not None and int(scale.group(1)) < 50000,
+                "the compliance map is framed on the park, not on the far protected area "
+                "(1:%s)" % (scale.group(1) if scale else None))
 
     t.context = "report"
     pack = os.path.join(work, "pack")

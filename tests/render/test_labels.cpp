@@ -80,13 +80,27 @@ TEST(LabelTest, ALabelThatWouldOverlapAPlacedOneIsLeftOut)
 
 TEST(LabelTest, LabelsOfAllLayersShareTheSpace)
 {
+    // Two plots with the same centre, in two layers: the upper layer's label cannot take the
+    // centre the first one took, and moves just above it, within its plot (before, it was left
+    // out: one candidate place only).
     auto first = labelledLayer({{{square(10, 100, 90, 180)}}}, {"宗地甲一号"});
-    auto second = labelledLayer({{{square(20, 110, 80, 170)}}}, {"控规地块"});
+    auto second = labelledLayer({{{square(20, 100, 80, 180)}}}, {"控规地块"});
     const RenderResult result =
         MapRenderer(MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
                                 {{first, labelStyle()}, {second, labelStyle()}}))
             .render();
-    EXPECT_EQ(result.labelsDrawn, 1U);
+    EXPECT_EQ(result.labelsDrawn, 2U);
+    // Centred on pixel (50, 60): the first label; above it, over y 30–50: the second.
+    EXPECT_GT(darkPixels(result.image, QRect(20, 54, 60, 12)), 20);
+    EXPECT_GT(darkPixels(result.image, QRect(20, 32, 60, 14)), 20);
+    // A third plot there, too small to hold its label anywhere but its centre: left out.
+    auto third = labelledLayer({{{square(45, 135, 55, 145)}}}, {"宗地丁"});
+    const RenderResult crowded =
+        MapRenderer(
+            MapSettings(geo::Envelope{0, 0, 200, 200}, QSize(200, 200), 96, Qt::white,
+                        {{first, labelStyle()}, {second, labelStyle()}, {third, labelStyle()}}))
+            .render();
+    EXPECT_EQ(crowded.labelsDrawn, 2U);
 }
 
 TEST(LabelTest, ParcelsAreLabelledWithIdOwnerAndMu)

@@ -52,14 +52,19 @@ layersOf(const std::shared_ptr<const geo::Park>& park, const QStringList& roles)
 
 } // namespace
 
-TEST(PageLayoutTest, RoundScalesAreOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen)
+TEST(PageLayoutTest, RoundScalesAreTheSeriesOfChinesePlanningMaps)
 {
     EXPECT_EQ(roundScaleUp(1000), 1000);
-    EXPECT_EQ(roundScaleUp(1001), 2000);
+    EXPECT_EQ(roundScaleUp(1001), 1500);
     EXPECT_EQ(roundScaleUp(2100), 2500);
-    EXPECT_EQ(roundScaleUp(3001), 5000);
-    EXPECT_EQ(roundScaleUp(7400), 10000);
-    EXPECT_EQ(roundScaleUp(12000), 20000);
+    EXPECT_EQ(roundScaleUp(3001), 4000);
+    EXPECT_EQ(roundScaleUp(7400), 8000);
+    EXPECT_EQ(roundScaleUp(12000), 15000);
+    // Between 1:25 000 and 1:50 000, the steps the decimal series skipped.
+    EXPECT_EQ(roundScaleUp(25001), 30000);
+    EXPECT_EQ(roundScaleUp(30001), 40000);
+    EXPECT_EQ(roundScaleUp(40001), 50000);
+    EXPECT_EQ(roundScaleUp(80001), 100000);
 }
 
 TEST(PageLayoutTest, TheFiveCommitteeTemplatesLoadByName)
