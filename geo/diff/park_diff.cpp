@@ -46,7 +46,9 @@ const char* toString(ChangeKind kind)
 
 std::string DiffItem::label() const
 {
-    for (const auto* ids : {&newIds, &oldIds})
+    // A split is named after the plot that was cut; anything else after what it is now.
+    const bool split = relation == "split";
+    for (const auto* ids : {split ? &oldIds : &newIds, split ? &newIds : &oldIds})
         for (const std::string& id : *ids)
             if (!id.empty())
                 return id;

@@ -52,7 +52,7 @@ struct DiffItem {
     /// with the missing side unknown.
     std::vector<FieldChange> fields;
 
-    /// The id a person reads: the new id, else the old one, else "fid N".
+    /// The id a person reads: the new id (the old one of a split), else the other, else "fid N".
     std::string label() const;
 };
 

@@ -183,6 +183,13 @@ Targets readXlsxTargets(const std::string& path)
     targets.path = path;
     const char* drivers[] = {"XLSX", nullptr};
     const char* options[] = {"HEADERS=FORCE", "FIELD_TYPES=AUTO", nullptr};
+    // The first row is the header even when every cell below is text too (GDAL 3.6 reads the
+    // configuration option; later versions the open option).
+    // The sheet is parsed when first read, so the option stays set until the end.
+    struct HeadersForced {
+        HeadersForced() { CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE"); }
+        ~HeadersForced() { CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr); }
+    } headersForced;
     GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                                    drivers, options, nullptr));
     if (!dataset || dataset->GetLayerCount() == 0)
@@ -430,6 +437,14 @@ Ledger buildWorkSummary(const Park& park, const Period& period, const Park* prev
             return std::monostate{};
         return *v;
     };
+    // Counts (宗, 个, 户, 人) as whole numbers where they are whole.
+    auto countOrCell = [&](const SummaryIndicatorDef& def, std::optional<double> v) -> LedgerCell {
+        const std::string unit = def.unit;
+        if (v && (unit == "宗" || unit == "个" || unit == "户" || unit == "人") &&
+            *v == std::floor(*v) && std::fabs(*v) < 1e15)
+            return static_cast<std::int64_t>(*v);
+        return cell(v);
+    };
     for (const SummaryIndicatorDef& def : summaryIndicators()) {
         std::optional<double> value, yearToDate, target, lastYearValue;
         std::vector<std::string> ids;
@@ -458,8 +473,9 @@ Ledger buildWorkSummary(const Park& park, const Period& period, const Park* prev
         for (const std::string& id : ids)
             idText += (idText.empty() ? "" : "、") + id;
         table.rows.push_back({std::string(def.id), std::string(def.name), std::string(def.unit),
-                              cell(value), cell(yearToDate), cell(target), cell(completion),
-                              cell(lastYearValue), cell(yoy), idText});
+                              countOrCell(def, value), countOrCell(def, yearToDate),
+                              countOrCell(def, target), cell(completion),
+                              countOrCell(def, lastYearValue), cell(yoy), idText});
     }
     table.notes.push_back("完成率 = 年累计 / 年度目标；同比 = (本期 − 上年同期) / 上年同期；"
                           "空白为未知（缺期初数据或历史）/ blank: unknown");
