@@ -150,6 +150,22 @@ def group_diff(t):
                     "the same changes as in one CRS (%d changed, %d unchanged)"
                     % (len(parcels["changed"]), parcels["counts"]["unchanged"]), run)
 
+    t.context = "map --template 变化图 --previous"
+    if t.run("map", "--help").rc == 0:  # the build has maps (not the sanitizer build)
+        png = os.path.join(t.opts.work, "change.png")
+        run = t.run("map", new, "--previous", old, "--template", "变化图", "--out", png,
+                    "--dpi", "60")
+        if t.sane_exit(run, 0):
+            with open(png, "rb") as fh:
+                t.check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "a PNG", run)
+        run = t.run("map", new, "--template", "变化图", "--out", png + "2.png")
+        t.sane_exit(run, 2)
+        t.check("--previous" in run.err and not os.path.exists(png + "2.png"),
+                "a change map without --previous says what it needs, writes nothing", run)
+        run = t.run("map", new, "--previous", old, "--out", png + "3.png")
+        t.sane_exit(run, 2)
+        t.check("change map" in run.err, "--previous without a change map is refused", run)
+
     t.context = "diff usage"
     run = t.run("diff", old)
     t.sane_exit(run, 2)
