@@ -2,6 +2,7 @@
 #include "geo/error.h"
 #include "geo/diff/diff_progress.h"
 #include "geo/diff/park_diff.h"
+#include "geo/diff/work_summary.h"
 #include "geo/issue.h"
 #include "geo/io/json_writer.h"
 #include "geo/model/park.h"
@@ -13,6 +14,7 @@
 #include <ogrsf_frmts.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -500,4 +502,80 @@ TEST(ParkDiffTest, ChangesGeoPackageHoldsEachChangeWithItsKind)
     EXPECT_EQ(kinds["变更"], 6);
     EXPECT_NEAR(removedArea, 10000.0, 1e-6); // P6's old square
     EXPECT_THROW(writeChangesGeoPackage(path, before, after, diff, false), IoError);
+}
+
+TEST(WorkSummaryTest, PeriodsParseAsHalfYearsQuartersAndMonths)
+{
+    const auto h2 = Period::parse("2026H2");
+    ASSERT_TRUE(h2);
+    EXPECT_EQ(h2->from.toIso(), "2026-07-01");
+    EXPECT_EQ(h2->to.toIso(), "2026-12-31");
+    EXPECT_EQ(h2->yearToDate().from.toIso(), "2026-01-01");
+    EXPECT_EQ(h2->yearBefore().from.toIso(), "2025-07-01");
+    const auto q1 = Period::parse("2024q1");
+    ASSERT_TRUE(q1);
+    EXPECT_EQ(q1->label, "2024Q1");
+    EXPECT_EQ(q1->to.toIso(), "2024-03-31");
+    EXPECT_EQ(q1->yearBefore().to.toIso(), "2023-03-31");
+    const auto february = Period::parse("2024-02");
+    ASSERT_TRUE(february);
+    EXPECT_EQ(february->to.toIso(), "2024-02-29");
+    EXPECT_EQ(february->yearBefore().to.toIso(), "2023-02-28");
+    for (const char* bad : {"2026H3", "2026Q5", "2026-13", "2026-00", "H2", "2026", "26H2",
+                            "2026-1", "2026 H2", ""})
+        EXPECT_FALSE(Period::parse(bad)) << bad;
+}
+
+TEST(WorkSummaryTest, FiguresAreTheHandComputedSumsOfTheirFeatures)
+{
+    const ParkPair pair = makePair("summary_sums");
+    const Park before = readPark(pair.oldPath);
+    Park after = readPark(pair.newPath);
+    NullIssueSink issues;
+    const ParkDiff diff = diffParks(before, after, planar(), issues);
+    SummaryOptions options;
+    options.areaMethod = AreaMethod::Planar;
+    Targets targets;
+    targets.year = 2026;
+    targets.values = {{"supplied_mu", 60.0}, {"settled_households", 30.0}};
+    const Ledger summary = buildWorkSummary(after, *Period::parse("2026H2"), &before, &diff,
+                                            &targets, options, issues);
+    const LedgerTable& table = tableOf(summary, "summary");
+    // Supplied in 2026H2: P7 (2026-09-01), 15 mu; the year to date the same; 完成率 25 %.
+    EXPECT_NEAR(number(table, "supplied_mu", "period"), 15.0, 1e-9);
+    EXPECT_NEAR(number(table, "supplied_mu", "completion_pct"), 25.0, 1e-9);
+    EXPECT_EQ(text(table, "supplied_mu", "ids"), "P7");
+    // 2025H2 supplied nothing, so no 同比 (a change on zero is no percentage).
+    EXPECT_NEAR(number(table, "supplied_mu", "same_period_last_year"), 0.0, 1e-12);
+    EXPECT_TRUE(std::isnan(number(table, "supplied_mu", "yoy_pct")));
+    EXPECT_EQ(number(table, "started_projects", "period"), 1); // P1, 2026-08-01
+    EXPECT_EQ(number(table, "stopped_projects", "period"), 1); // P10, 2026-10-15
+    EXPECT_EQ(number(table, "settled_households", "period"), 15); // B1 10 + B3 5
+    EXPECT_TRUE(std::isnan(number(table, "settled_households", "year_to_date")));
+    EXPECT_NEAR(number(table, "road_km_built", "period"), 0.6, 1e-9);
+    EXPECT_NEAR(number(table, "idle_disposed_mu", "period"), 15.0, 1e-9);
+    EXPECT_EQ(text(table, "idle_disposed_mu", "ids"), "C2");
+
+    Targets wrongYear = targets;
+    wrongYear.year = 2025;
+    EXPECT_THROW(buildWorkSummary(after, *Period::parse("2026H2"), &before, &diff, &wrongYear,
+                                  options, issues),
+                 IoError);
+}
+
+TEST(WorkSummaryTest, ATargetsFileWithAnUnknownIndicatorNamesIt)
+{
+    const auto dir = parkatlas::test::scratch("summary_targets");
+    const std::string path = (dir / "targets.json").string();
+    std::ofstream(path) << R"({"year": 2026, "targets": {"supplied_mu": 10, "gdp": 7}})";
+    try {
+        readTargets(path);
+        FAIL() << "no error";
+    } catch (const IoError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("\"gdp\""), std::string::npos) << message;
+        EXPECT_NE(message.find("targets.json"), std::string::npos) << message;
+    }
+    std::ofstream(path) << R"({"year": 2026, "targets": {"supplied_mu": 1200.5}})";
+    EXPECT_DOUBLE_EQ(readTargets(path).values.at("supplied_mu"), 1200.5);
 }
