@@ -166,6 +166,23 @@ def group_diff(t):
         t.sane_exit(run, 2)
         t.check("change map" in run.err, "--previous without a change map is refused", run)
 
+    t.context = "report --period --previous"
+    if t.run("report", "--help").rc == 0:
+        pack = os.path.join(t.opts.work, "pack")
+        run = t.run("report", new, "--out", pack, "--period", "2026H2", "--previous", old,
+                    "--as-of", "2026-12-31")
+        if t.sane_exit(run, 0):
+            names = sorted(os.listdir(pack))
+            t.check("06_变化图.pdf" in names and "summary_2026H2.csv" in names
+                    and "summary_2026H2.xlsx" in names,
+                    "the pack has the change map and the summary (%r)" % names, run)
+            with open(os.path.join(pack, "summary_2026H2.csv"), encoding="utf-8-sig") as fh:
+                t.check("QL2026-101" in fh.read(), "the summary traces land supplied", run)
+        run = t.run("report", new, "--out", pack + "2", "--previous", old)
+        t.sane_exit(run, 2)
+        t.check("--period" in run.err and not os.path.exists(pack + "2"),
+                "--previous without --period is refused, nothing written", run)
+
     t.context = "diff usage"
     run = t.run("diff", old)
     t.sane_exit(run, 2)
