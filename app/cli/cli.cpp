@@ -29,6 +29,9 @@ const std::vector<Command>& commands()
 #endif
         {"push", "publish a park into a PostgreSQL + PostGIS schema", runPush},
         {"pull", "bring a park published in PostGIS back into a GeoPackage", runPull},
+        {"diff", "what changed between two parks, and the period's work (进展)", runDiff},
+        {"summary", "the work summary's numbers for a period, with targets, 完成率 and 同比",
+         runSummary},
     };
     return list;
 }

@@ -5,6 +5,7 @@
 #include "app/cli/park_options.h"
 #include "app/render/park_page.h"
 
+#include "geo/diff/park_diff.h"
 #include "geo/io/decimal_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/styles.h"
@@ -64,7 +65,7 @@ void addMapOptions(CommandLine& cli)
 {
     cli.addOption("template", "T",
                   "a layout template: a name in styles/layouts/ (用地现状图, 规划符合性分析图, "
-                  "闲置土地分布图, 征地进度图, 道路管网工程进度图) or a path to your own JSON");
+                  "闲置土地分布图, 征地进度图, 道路管网工程进度图, 变化图) or a path to your own JSON");
     cli.addOption("title", "T",
                   "the title (default: the template's, \"{park}\" is the park's name)");
     cli.addOption("subtitle", "S", "a line under the title");
@@ -81,8 +82,11 @@ void addMapOptions(CommandLine& cli)
     cli.addOption("layers", "a,b,...", "only these layers (roles: parcels, roads …)");
     cli.addFlag("grid", "draw a coordinate grid with labels");
     cli.addOption("table", "K",
-                  "the area table: landuse, findings, acquisition, idle, works, none");
+                  "the area table: landuse, findings, acquisition, idle, works, changes, none");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    cli.addOption("previous", "OLD",
+                  "the park at the start of the period, for a change map (--template 变化图, "
+                  "--table changes)");
 }
 
 render::PageLayout pageLayoutFrom(const CommandLine& cli)
@@ -137,7 +141,7 @@ render::PageLayout pageLayoutFrom(const CommandLine& cli)
         const auto kind =
             render::pageTableKindFromString(QString::fromStdString(cli.value("table")));
         if (!kind)
-            throw UsageError("--table must be landuse, findings, acquisition, idle, works or none");
+            throw UsageError("--table must be landuse, findings, acquisition, idle, works, changes or none");
         layout.table = *kind;
     }
     return layout;
@@ -159,7 +163,7 @@ int runMap(const std::vector<std::string>& args)
         "map",
         "PARK --out FILE.pdf|.svg|.png [--template T] [--title T] [--subtitle S] [--org O] "
         "[--paper A4|A3|A2|A1|A0] [--portrait] [--dpi N] [--scale N] [--layers a,b,...] "
-        "[--extent minx,miny,maxx,maxy] [--grid] [--table K] [--overwrite]",
+        "[--extent minx,miny,maxx,maxy] [--grid] [--table K] [--previous OLD] [--overwrite]",
         "A map page for the committee (规委会, 区长办公会): title, the map frame at a round "
         "scale, the legend of the classes in the frame, scale bar, north arrow, coordinate "
         "system, an area table in mu and a footnote with the sources and the area method. PDF "
@@ -196,8 +200,28 @@ int runMap(const std::vector<std::string>& args)
         discoverParkFrom(cli, cli.positional("PARK"));
     options.projectPath = definition.projectPath;
     options.source = cli.positional("PARK");
-    auto park = std::make_shared<const geo::Park>(
-        readPark(definition, render::rolesForPage(layout), issues));
+    const bool changeMap = layout.table == render::PageTableKind::Changes;
+    if (changeMap != cli.has("previous"))
+        throw UsageError(changeMap ? "a change map (变化图) needs --previous OLD, the park to compare "
+                                     "with"
+                                   : "--previous is for a change map (--template 变化图 or "
+                                     "--table changes)");
+    geo::Park current = readPark(definition, render::rolesForPage(layout), issues);
+    std::shared_ptr<const geo::Park> previous;
+    geo::ParkDiff diff;
+    if (changeMap) {
+        previous = std::make_shared<const geo::Park>(
+            readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
+        // The new park goes into the previous one's CRS when they differ (said in diff.notes).
+        geo::DiffOptions diffOptions;
+        diffOptions.areaMethod = options.areaMethod;
+        diff = geo::diffParks(*previous, current, diffOptions, issues);
+        for (const std::string& note : diff.notes)
+            std::cerr << "parkatlas map: " << note << "\n";
+        options.previous = previous;
+        options.diff = &diff;
+    }
+    auto park = std::make_shared<const geo::Park>(std::move(current));
     const render::PageExportResult result =
         exportParkMap(park, layout, out, *format, options, issues);
     for (const QString& warning : result.warnings)

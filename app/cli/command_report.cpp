@@ -13,6 +13,7 @@
 #include <QString>
 
 #include <chrono>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 
@@ -41,7 +42,7 @@ int runReport(const std::vector<std::string>& args)
     CommandLine cli(
         "report",
         "PARK --out DIR [--force] [--as-of YYYY-MM-DD] [--org O] [--date D] [--paper A4|A3|...] "
-        "[--dpi N] [--method ellipsoidal|survey|planar]",
+        "[--dpi N] [--method ellipsoidal|survey|planar] [--period P [--previous OLD] [--targets F]]",
         "The committee pack (规委会、区长办公会) in one folder: the template maps as PDF "
         "(用地现状图, 规划符合性分析图, 闲置土地分布图, 征地进度图, 道路管网工程进度图; a map "
         "whose "
@@ -60,6 +61,12 @@ int runReport(const std::vector<std::string>& args)
     cli.addOption("paper", "P", "A4, A3 (default), A2, A1 or A0");
     cli.addOption("dpi", "N", "a finer grid than 600 DPI for the PDFs' map vertices");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    cli.addOption("period", "P",
+                  "add the work summary of this period (2026H2, 2026Q3, 2026-10) to the pack");
+    cli.addOption("previous", "OLD",
+                  "the park at the start of the period: the summary's compared figures and the "
+                  "change map 变化图 (with --period)");
+    cli.addOption("targets", "FILE", "yearly targets for the summary, JSON or XLSX");
     addSourceOptions(cli);
     addClassificationOption(cli);
     cli.parse(args);
@@ -97,10 +104,39 @@ int runReport(const std::vector<std::string>& args)
             throw UsageError("--paper must be A4, A3, A2, A1 or A0");
     }
 
+    std::optional<geo::Period> period;
+    if (cli.has("period")) {
+        period = geo::Period::parse(cli.value("period"));
+        if (!period)
+            throw UsageError("--period '" + cli.value("period") +
+                             "' is not a period: write 2026H1 / 2026H2, 2026Q1 … 2026Q4 or "
+                             "2026-01 … 2026-12");
+        if (asOf < period->from)
+            throw UsageError("--period " + period->label + " starts on " +
+                             period->from.toIso() + ", after " + asOf.toIso());
+    } else if (cli.has("previous") || cli.has("targets")) {
+        throw UsageError("--previous and --targets go with --period");
+    }
+    std::optional<geo::Targets> targets;
+    if (cli.has("targets"))
+        targets = geo::readTargets(cli.value("targets"));
+
     IssuePrinter issues;
     const std::string source = cli.positional("PARK");
     const geo::ParkDefinition definition = discoverParkFrom(cli, source);
-    auto park = std::make_shared<const geo::Park>(readPark(definition, {}, issues));
+    geo::Park current = readPark(definition, {}, issues);
+    std::shared_ptr<const geo::Park> previous;
+    geo::ParkDiff diff;
+    if (cli.has("previous")) {
+        previous = std::make_shared<const geo::Park>(
+            readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
+        geo::DiffOptions diffOptions;
+        diffOptions.areaMethod = method;
+        diff = geo::diffParks(*previous, current, diffOptions, issues);
+        for (const std::string& note : diff.notes)
+            std::cerr << "parkatlas report: " << note << "\n";
+    }
+    auto park = std::make_shared<const geo::Park>(std::move(current));
     ensureGuiApplication();
 
     render::CommitteePackOptions options;
@@ -115,6 +151,10 @@ int runReport(const std::vector<std::string>& args)
     options.replace = cli.has("force");
     options.projectPath = definition.projectPath;
     options.source = source;
+    options.period = period ? &*period : nullptr;
+    options.targets = targets ? &*targets : nullptr;
+    options.previous = previous;
+    options.diff = previous ? &diff : nullptr;
     render::CommitteePackResult result;
     {
         ProgressBar bar("writing the pack");

@@ -35,6 +35,8 @@ int runReport(const std::vector<std::string>& args);
 #endif
 int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);
+int runDiff(const std::vector<std::string>& args);
+int runSummary(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

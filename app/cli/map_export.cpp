@@ -53,6 +53,8 @@ render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& p
     render::ParkPageOptions page;
     page.areaMethod = options.areaMethod;
     page.findings = options.findings;
+    page.previous = options.previous;
+    page.diff = options.diff;
     page.projectPath = options.projectPath;
     page.source = options.source;
     std::optional<ProgressBar> bar;

@@ -12,6 +12,7 @@
 namespace parkatlas::geo {
 class IssueSink;
 struct Finding;
+struct ParkDiff;
 } // namespace parkatlas::geo
 
 namespace parkatlas::cli {
@@ -38,6 +39,10 @@ struct ParkMapOptions {
     /// Findings of the plan check, when the caller already has them (report); else the
     /// findings table runs the check.
     const std::vector<geo::Finding>* findings = nullptr;
+    /// A change map (变化图, table "changes"): the park at the start of the period and the
+    /// changes since (both from `map --previous`).
+    std::shared_ptr<const geo::Park> previous;
+    const geo::ParkDiff* diff = nullptr;
     std::string projectPath; // for the check's settings
     std::string source;      // the park as the user named it, for the footnote
 };

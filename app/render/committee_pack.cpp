@@ -162,6 +162,23 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
             result.contents.push_back(name + ".csv / " + name + ".xlsx — " + ledger.title);
         }
 
+        if (options.period) {
+            geo::SummaryOptions summaryOptions;
+            summaryOptions.areaMethod = options.areaMethod;
+            const geo::Ledger summary = geo::buildWorkSummary(
+                *park, *options.period, options.previous.get(), options.diff, options.targets,
+                summaryOptions, issues);
+            const std::string name = "summary_" + options.period->label;
+            std::ofstream csv(staging / (name + ".csv"), std::ios::binary);
+            geo::writeLedgerCsv(csv, summary);
+            csv.close();
+            if (!csv)
+                throw geo::IoError("cannot write",
+                                   {pathText(staging / (name + ".csv")), {}, -1, {}});
+            geo::writeLedgerXlsx(pathText(staging / (name + ".xlsx")), summary);
+            result.contents.push_back(name + ".csv / " + name + ".xlsx — " + summary.title);
+        }
+
         ParkPageOptions pageOptions;
         pageOptions.areaMethod = options.areaMethod;
         pageOptions.findings = &compliance.findings;
@@ -169,10 +186,17 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
         pageOptions.source = options.source;
         const QString styles = RoleStyleBook::defaultDirectory();
         int number = 0;
-        const std::size_t mapCount = committeeTemplates().size();
+        std::vector<std::string> templates(committeeTemplates().begin(),
+                                           committeeTemplates().end());
+        if (options.period && options.previous && options.diff) {
+            templates.push_back("变化图");
+            pageOptions.previous = options.previous;
+            pageOptions.diff = options.diff;
+        }
+        const std::size_t mapCount = templates.size();
         for (std::size_t i = 0; i < mapCount; ++i) {
             check(options.progress, 0.5 + 0.5 * static_cast<double>(i) / mapCount);
-            const std::string templateName = committeeTemplates()[i];
+            const std::string templateName = templates[i];
             if (const auto role = roleNeeded(templateName); role && !park->layer(*role)) {
                 result.leftOut.push_back(templateName + "：园区无" + geo::chineseName(*role) +
                                          "图层 / no " + geo::toString(*role) + " layer");

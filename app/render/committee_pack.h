@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/diff/park_diff.h"
+#include "geo/diff/work_summary.h"
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
@@ -29,6 +31,13 @@ struct CommitteePackOptions {
     std::string projectPath;        // the check's and the audit's settings
     std::string source;             // the park as the user named it
     geo::ProgressCallback progress; // 0..1 over the whole pack; false cancels
+    /// `report --period`: the work summary of the period (summary_PERIOD.csv/.xlsx) and, with
+    /// `previous` and `diff` (diffParks(*previous, *park)), the change map 变化图 after the
+    /// other maps. Null period: neither.
+    const geo::Period* period = nullptr;
+    const geo::Targets* targets = nullptr;
+    std::shared_ptr<const geo::Park> previous;
+    const geo::ParkDiff* diff = nullptr;
 };
 
 struct CommitteePackResult {

@@ -23,6 +23,7 @@ constexpr TableName kTableNames[] = {
     {PageTableKind::None, "none"},         {PageTableKind::LandUse, "landuse"},
     {PageTableKind::Findings, "findings"}, {PageTableKind::Acquisition, "acquisition"},
     {PageTableKind::Idle, "idle"},         {PageTableKind::Works, "works"},
+    {PageTableKind::Changes, "changes"},
 };
 
 [[noreturn]] void fail(const QString& origin, const QString& what)

@@ -19,6 +19,7 @@ enum class PageTableKind {
     Acquisition, // acquisition (征地) by stage
     Idle,        // idle-land cases by kind
     Works,       // roads and pipelines by lot
+    Changes,     // 变化图: what was added, changed and removed since the previous park
 };
 
 const char* toString(PageTableKind kind);

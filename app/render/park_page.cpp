@@ -1,5 +1,6 @@
 #include "app/render/park_page.h"
 
+#include "app/render/change_map.h"
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 
@@ -160,8 +161,8 @@ RoleBinding bindingOf(const geo::ParkLayer& parkLayer)
 std::vector<geo::Role> rolesForPage(const PageLayout& layout)
 {
     using geo::Role;
-    if (layout.table == PageTableKind::Findings)
-        return {}; // the check reads nearly every layer
+    if (layout.table == PageTableKind::Findings || layout.table == PageTableKind::Changes)
+        return {}; // the check reads nearly every layer; a change map compares them all
     std::set<Role> roles;
     if (layout.layers.isEmpty())
         return {};
@@ -185,6 +186,7 @@ std::vector<geo::Role> rolesForPage(const PageLayout& layout)
             roles.insert(role);
         break;
     case PageTableKind::Findings:
+    case PageTableKind::Changes:
     case PageTableKind::None:
         break;
     }
@@ -243,6 +245,19 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
         }
     }
 
+    if (layout.table == PageTableKind::Changes) {
+        if (!options.diff || !options.previous)
+            throw std::runtime_error("a change map (变化图) needs the previous park to compare "
+                                     "with (--previous)");
+        std::vector<geo::Role> shown;
+        for (const QString& name : layout.layers)
+            if (const auto role = geo::roleFromLayerName(name.toStdString()))
+                shown.push_back(*role);
+        for (LayerSnapshot& overlay :
+             changeOverlays(*park, *options.previous, *options.diff, shown))
+            snapshots.push_back(std::move(overlay));
+    }
+
     PageRenderer page(layout, std::move(snapshots), park->crs, QString::fromStdString(park->name));
     std::optional<geo::LedgerTable> table;
     switch (layout.table) {
@@ -270,6 +285,9 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
             table =
                 ledgerTable(*park, geo::LedgerKind::Works, "by_class",
                             {"km_planned", "km_built", "progress_pct"}, options.areaMethod, issues);
+        break;
+    case PageTableKind::Changes:
+        table = changesTable(*options.diff);
         break;
     case PageTableKind::None:
         break;

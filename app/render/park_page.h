@@ -2,6 +2,7 @@
 
 #include "app/render/page_layout.h"
 #include "app/render/page_renderer.h"
+#include "geo/diff/park_diff.h"
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
@@ -29,6 +30,10 @@ struct ParkPageOptions {
     /// Findings of the plan check, when the caller has them; else a findings page runs the
     /// check (with the project file's settings).
     const std::vector<geo::Finding>* findings = nullptr;
+    /// A change map (table "changes"): the park at the start of the period and what changed
+    /// since (diffParks(*previous, park)); both needed for that page.
+    std::shared_ptr<const geo::Park> previous;
+    const geo::ParkDiff* diff = nullptr;
     std::string projectPath;
     std::string source;             // the park as the user named it, for the footnote
     geo::ProgressCallback progress; // of the plan check, when it runs

@@ -3159,6 +3159,8 @@ GROUPS = {
     "vct": group_vct,
     "bad": lambda t: __import__("bad_inputs").group_bad(t),
     "safe-writes": lambda t: __import__("safe_writes").group_safe_writes(t),
+    "diff": lambda t: __import__("diff_summary").group_diff(t),
+    "summary": lambda t: __import__("diff_summary").group_summary(t),
 }
 
 
