@@ -29,6 +29,8 @@ const std::vector<Command>& commands()
 #endif
         {"push", "publish a park into a PostgreSQL + PostGIS schema", runPush},
         {"pull", "bring a park published in PostGIS back into a GeoPackage", runPull},
+        {"history", "what was changed in a park, when, by whom and by which command",
+         runHistory},
     };
     return list;
 }

@@ -35,6 +35,7 @@ int runReport(const std::vector<std::string>& args);
 #endif
 int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);
+int runHistory(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.
