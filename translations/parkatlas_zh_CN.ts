@@ -118,6 +118,10 @@
             <translation>未选择图层。</translation>
         </message>
         <message>
+            <source>The park is shown as of %1: only the park as it is now can be edited (View &gt; As Of… &gt; As It Is Now).</source>
+            <translation>园区当前显示的是 %1 的状态：只能编辑现状（视图 &gt; 历史日期… &gt; 现状）。</translation>
+        </message>
+        <message>
             <source>%1 is not a GeoPackage or PostGIS layer: only those are edited in place (save a GeoPackage copy first).</source>
             <translation>%1 不是 GeoPackage 或 PostGIS 图层：只有这两种可以直接编辑（请先另存为 GeoPackage 副本）。</translation>
         </message>
@@ -949,6 +953,10 @@ Classes by %1: %2</source>
     <context>
         <name>parkatlas::desktop::MainWindow</name>
         <message>
+            <source>&amp;As Of…</source>
+            <translation>历史日期(&amp;A)…</translation>
+        </message>
+        <message>
             <source>ParkAtlas</source>
             <translation>ParkAtlas 园区图集</translation>
         </message>
@@ -1486,6 +1494,21 @@ Left out:
         <message>
             <source>Open a park first: a bookmark keeps a view of its map.</source>
             <translation>请先打开园区：书签保存的是园区地图的视图。</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ParkDate</name>
+        <message>
+            <source>As Of</source>
+            <translation>历史日期</translation>
+        </message>
+        <message>
+            <source>Show the park as it was at the end of a day, from the history it keeps (a park without history is shown as it is).</source>
+            <translation>按园区保存的历史，显示某日结束时的园区状态（没有历史的园区按现状显示）。</translation>
+        </message>
+        <message>
+            <source>As It Is Now</source>
+            <translation>现状</translation>
         </message>
     </context>
 </TS>

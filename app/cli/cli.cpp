@@ -32,6 +32,8 @@ const std::vector<Command>& commands()
         {"diff", "what changed between two parks, and the period's work (进展)", runDiff},
         {"summary", "the work summary's numbers for a period, with targets, 完成率 and 同比",
          runSummary},
+        {"history", "what was changed in a park, when, by whom and by which command",
+         runHistory},
     };
     return list;
 }

@@ -168,6 +168,7 @@ int runCheck(const std::vector<std::string>& args)
                 "outside_boundary, protected_overlap, invalid_geometry and duplicate_id in SQL and read only the features they can flag (the other rules "
                 "run locally); same findings as without it");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {

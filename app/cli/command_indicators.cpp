@@ -66,6 +66,7 @@ int runIndicators(const std::vector<std::string>& args)
                   "(default 核准范围)");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {

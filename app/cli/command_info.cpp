@@ -47,6 +47,9 @@ std::string formatExtent(const geo::Envelope& e)
 void describeLandUse(LayerReport& report, geo::Layer& layer,
                      const std::map<geo::Role, std::string>& declared)
 {
+    // A role's kept history (parcels_history) holds old rows, not the park's land use now.
+    if (geo::isHistoryLayerName(report.info.ref.layerName))
+        return;
     const auto named = geo::roleFromLayerName(report.info.ref.layerName);
     geo::ParkLayer park;
     park.role = named.value_or(geo::Role::Parcels);

@@ -37,6 +37,7 @@ int runLedger(const std::vector<std::string>& args)
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {

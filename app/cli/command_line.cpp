@@ -34,6 +34,12 @@ void CommandLine::addRepeatedPositional(std::string name, std::string help)
     m_positionals.push_back({std::move(name), std::move(help), true, true});
 }
 
+std::string CommandLine::optionHelp(std::string_view name) const
+{
+    const Spec* spec = find(name);
+    return spec ? spec->help : std::string();
+}
+
 const CommandLine::Spec* CommandLine::find(std::string_view name) const
 {
     for (const Spec& spec : m_specs)

@@ -34,6 +34,8 @@ public:
     std::string help() const;
 
     bool has(std::string_view name) const;
+    /// The help text an option was declared with, "" when the command has no such option.
+    std::string optionHelp(std::string_view name) const;
     std::string value(std::string_view name, std::string fallback = {}) const;
     std::vector<std::string> values(std::string_view name) const;
     std::string positional(std::string_view name) const;

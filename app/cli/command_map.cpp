@@ -175,6 +175,7 @@ int runMap(const std::vector<std::string>& args)
     cli.addFlag("overwrite", "replace --out when it exists");
     addMapOptions(cli);
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {

@@ -6,6 +6,7 @@
 
 #include "geo/issue.h"
 #include "geo/model/park.h"
+#include "geo/store/history.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <iostream>
@@ -34,6 +35,9 @@ int runPush(const std::vector<std::string>& args)
         std::cout << cli.help();
         return kExitOk;
     }
+    if (!geo::splitParkDate(cli.positional("PARK")).second.empty())
+        throw UsageError("push publishes the park as it is now, not as of a date: name it "
+                         "without @DATE");
     const geo::ParkDefinition park = geo::discoverPark(cli.positional("PARK"), openOptionsFrom(cli));
     geo::PushOptions options;
     options.schema = cli.value("schema");

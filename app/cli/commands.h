@@ -37,6 +37,7 @@ int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);
 int runDiff(const std::vector<std::string>& args);
 int runSummary(const std::vector<std::string>& args);
+int runHistory(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

@@ -16,11 +16,24 @@ void addSourceOptions(CommandLine& cli)
     cli.addOption("s-srs", "CRS", "the source's CRS, where it has none or a wrong one");
 }
 
+namespace {
+constexpr const char* kAsOfHelp =
+    "read the park as it was at the end of that day (YYYY-MM-DD), from the history it keeps; "
+    "PARK@YYYY-MM-DD says the same";
+} // namespace
+
+void addAsOfOption(CommandLine& cli)
+{
+    cli.addOption("as-of", "DATE", kAsOfHelp);
+}
+
 geo::OpenOptions openOptionsFrom(const CommandLine& cli)
 {
     geo::OpenOptions open;
     open.encoding = cli.value("encoding");
     open.sourceSrs = cli.value("s-srs");
+    if (cli.optionHelp("as-of") == kAsOfHelp)
+        open.asOf = cli.value("as-of");
     return open;
 }
 

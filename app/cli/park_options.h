@@ -22,8 +22,11 @@ class CommandLine;
 
 /// The options every command that reads data shares: --encoding and --s-srs.
 void addSourceOptions(CommandLine& cli);
-/// --encoding and --s-srs as the reader's options.
+/// --encoding and --s-srs as the reader's options, and --as-of where addAsOfOption declared it.
 geo::OpenOptions openOptionsFrom(const CommandLine& cli);
+/// --as-of YYYY-MM-DD: read the park as it was on that day (PARK@YYYY-MM-DD says the same), for
+/// the commands that read a park. (audit and report keep their own --as-of: the audit date.)
+void addAsOfOption(CommandLine& cli);
 
 /// --classification ROLE=SYSTEM (repeatable), for the commands that read land use.
 void addClassificationOption(CommandLine& cli);

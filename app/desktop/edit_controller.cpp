@@ -1,4 +1,5 @@
 #include "app/desktop/edit_controller.h"
+#include "app/desktop/park_date_dialog.h"
 
 #include "geo/crs/transform.h"
 #include "geo/io/decimal_text.h"
@@ -234,6 +235,10 @@ QString EditController::start(std::shared_ptr<const geo::Layer> layer,
     stop();
     if (!layer)
         return tr("No layer is chosen.");
+    if (const QDate shown = parkDateOf(sources); shown.isValid())
+        return tr("The park is shown as of %1: only the park as it is now can be edited (View > "
+                  "As Of… > As It Is Now).")
+            .arg(shown.toString(Qt::ISODate));
     const std::string& store = layer->sourcePath;
     if (!isGeoPackage(store) && !isConnection(store))
         return tr("%1 is not a GeoPackage or PostGIS layer: only those are edited in place "

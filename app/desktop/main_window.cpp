@@ -16,6 +16,7 @@
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/locator_query.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/park_date_dialog.h"
 #include "app/desktop/report_exporter.h"
 #include "app/desktop/recent_files.h"
 #include "app/desktop/translation.h"
@@ -313,6 +314,13 @@ void MainWindow::createActions()
     }
     connect(scaleBar, &QAction::toggled, m_canvas, &MapCanvas::setScaleBarVisible);
     connect(northArrow, &QAction::toggled, m_canvas, &MapCanvas::setNorthArrowVisible);
+    // The park as of a day, from the history it keeps: the sources named PARK@YYYY-MM-DD.
+    QAction* asOf = viewMenu->addAction(tr("&As Of…"), this, [this] {
+        if (const auto date = askParkDate(this, parkDateOf(m_openSources));
+            date && !m_openSources.isEmpty())
+            startLoad(withParkDate(m_openSources, *date), true);
+    });
+    asOf->setObjectName(QStringLiteral("asOfAction"));
     viewMenu->addSeparator();
     QMenu* languageMenu = viewMenu->addMenu(tr("&Language"));
     auto* languages = new QActionGroup(this);

@@ -5,6 +5,7 @@
 #include "geo/io/raster.h"
 #include "geo/io/source.h"
 #include "geo/model/park.h"
+#include "geo/store/history.h"
 
 #include <algorithm>
 #include <cctype>
@@ -139,10 +140,26 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                 rasters.push_back(geo::describeRaster(source));
                 continue;
             }
-            geo::LayerListing listing = geo::listSourceLayers(source);
+            // PARK@YYYY-MM-DD (View > As of…): the park as it was, from the history it keeps.
+            // discoverPark checks the date (an error stops this source) and says what it
+            // cannot honour.
+            const auto [plain, dated] = geo::splitParkDate(source);
+            std::vector<std::string> withHistory;
+            if (!dated.empty()) {
+                const geo::ParkDefinition park = geo::discoverPark(source);
+                report.problems.insert(report.problems.end(), park.warnings.begin(),
+                                       park.warnings.end());
+                for (const geo::ParkLayerSource& layer : park.layers)
+                    if (!layer.open.asOf.empty())
+                        withHistory.push_back(layer.ref.layerName);
+            }
+            geo::LayerListing listing = geo::listSourceLayers(plain);
             for (std::string& failure : listing.failures)
                 report.problems.push_back(std::move(failure));
             for (geo::LayerRef& ref : listing.layers) {
+                // A role's kept history is read through a date, never shown as a layer.
+                if (geo::isHistoryLayerName(ref.layerName))
+                    continue;
                 try {
                     geo::OpenOptions open;
                     std::optional<render::RoleBinding> binding;
@@ -150,6 +167,9 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                         open = chosen->open;
                         binding = chosen->binding;
                     }
+                    if (std::find(withHistory.begin(), withHistory.end(), ref.layerName) !=
+                        withHistory.end())
+                        open.asOf = dated;
                     geo::LayerInfo info = geo::describeLayer(ref, open);
                     candidates.push_back({std::move(ref), info.crs.crs, open, binding,
                                           info.crs.proposal, info.crs.hint});

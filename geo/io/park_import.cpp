@@ -9,6 +9,7 @@
 #include "geo/io/gdal_open.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
+#include "geo/store/history.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>
@@ -483,6 +484,13 @@ public:
     const std::map<std::string, std::int64_t>& written() const { return m_written; }
     bool hasCrs() const { return m_srs != nullptr; }
 
+    /// Each role layer's history starts with its creation by this import (geo/store/history.h).
+    void recordCreation()
+    {
+        for (const auto& [role, layer] : m_layers)
+            GeoPackageHistory(m_dataset, *layer, HistoryStamp{"import", {}}).recordCreation();
+    }
+
 private:
     GDALDataset& m_dataset;
     SpatialRefPtr m_srs{nullptr, &OGRSpatialReference::DestroySpatialReference};
@@ -596,6 +604,13 @@ Importer::RoleChoice Importer::chooseRole(const std::string& source, const std::
                                           bool cad) const
 {
     RoleChoice choice;
+    if (isHistoryLayerName(layer)) {
+        // A park's kept history (parcels_history …) is no role's data: the import writes a
+        // new park whose history starts now.
+        choice.skip = true;
+        choice.reason = "the history of a role layer (not imported)";
+        return choice;
+    }
     if (const ImportMapping::LayerRule* rule = m_options.mapping.find(source, layer)) {
         choice.rule = rule;
         choice.skip = rule->skip;
@@ -1397,6 +1412,7 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
         else
             importer.importGisSource(source, start, start + share);
     }
+    writer.recordCreation();
     if (park->CommitTransaction() != OGRERR_NONE)
         throw IoError("cannot write the park: " + std::string(CPLGetLastErrorMsg()),
                       {options.output, {}, -1, {}});

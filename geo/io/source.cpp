@@ -8,6 +8,7 @@
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/vct_reader.h"
 #include "geo/issue.h"
+#include "geo/store/history.h"
 #include "geo/store/pg_connection.h"
 
 #include <gdal_priv.h>
@@ -606,12 +607,37 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     result.sourcePath = ref.datasetPath;
     result.encoding = encodingForDataset(ref.datasetPath, options.open);
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, result.encoding, errors);
-    OGRLayer& layer = layerByName(*dataset, ref);
-    result.name = layer.GetName();
+    OGRLayer* stored = &layerByName(*dataset, ref);
+    result.name = stored->GetName();
     const std::string driver = driverName(*dataset);
     auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message) {
         issues.report({severity, ref.datasetPath, result.name, fid, std::move(message)});
     };
+    // --as-of: the layer as it was, from the history it keeps (released before the dataset).
+    struct AsOfLayer {
+        GDALDataset* dataset = nullptr;
+        OGRLayer* layer = nullptr;
+        ~AsOfLayer()
+        {
+            if (layer)
+                dataset->ReleaseResultSet(layer);
+        }
+    } asOf;
+    if (!options.open.asOf.empty()) {
+        const auto day = Date::parse(options.open.asOf);
+        if (!day)
+            throw IoError("--as-of '" + options.open.asOf + "' is not a date (YYYY-MM-DD)",
+                          {ref.datasetPath, result.name, -1, {}});
+        asOf.dataset = dataset.get();
+        asOf.layer = openLayerAsOf(*dataset, *stored, parkDateCutoff(*day));
+        if (asOf.layer)
+            stored = asOf.layer;
+        else
+            report(Issue::Severity::Warning, -1,
+                   "the layer keeps no history (no " + historyLayerName(result.name) +
+                       "): read as it is now, not as of " + options.open.asOf);
+    }
+    OGRLayer& layer = *stored;
     for (Issue& issue : readerIssues(*dataset, result.name)) {
         issue.path = ref.datasetPath;
         issues.report(std::move(issue));

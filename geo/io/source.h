@@ -22,6 +22,11 @@ struct Issue;
 struct OpenOptions {
     std::string encoding;  // overrides every encoding guess (iconv name), "" to decide per file
     std::string sourceSrs; // the CRS to assume (--s-srs); overrides the file's own
+    /// YYYY-MM-DD (--as-of, PARK@DATE): read the layer as it was at the end of that day, from
+    /// its kept history (geo/store/history.h); "" = as it is now. A layer without history is
+    /// read as it is, with a warning. discoverPark checks the date and clears it on the layers
+    /// that keep no history.
+    std::string asOf;
 };
 
 /// One layer of a source: the dataset to open and the layer's name in it.

@@ -5,10 +5,12 @@
 #include "geo/io/gdal_session.h"
 #include "geo/issue.h"
 #include "geo/rules/land_use_classification.h"
+#include "geo/store/history.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <cpl_json.h>
+#include <gdal_priv.h>
 
 #include <unistd.h>
 
@@ -177,7 +179,83 @@ std::string withoutEscapedSlashes(const std::string& json)
 
 } // namespace
 
+namespace {
+
+ParkDefinition discoverParkNow(const std::string& source, const OpenOptions& defaults);
+
+/// Checks the park date against the history each layer keeps (DESIGN.md: --as-of).
+void applyParkDate(ParkDefinition& definition, const std::string& given, const std::string& dateText)
+{
+    const Date date = parseParkDate(dateText, given);
+    const std::string cutoff = parkDateCutoff(date);
+    std::map<std::string, GDALDatasetUniquePtr> datasets;
+    std::optional<std::string> first;
+    std::string without;
+    std::size_t kept = 0;
+    for (ParkLayerSource& layer : definition.layers) {
+        auto it = datasets.find(layer.ref.datasetPath);
+        if (it == datasets.end()) {
+            GdalErrorCapture quiet;
+            it = datasets
+                     .emplace(layer.ref.datasetPath,
+                              GDALDatasetUniquePtr(GDALDataset::Open(
+                                  layer.ref.datasetPath.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                  nullptr, nullptr, nullptr)))
+                     .first;
+        }
+        const std::string name = layer.ref.layerName.empty() ? stemOf(layer.ref.datasetPath)
+                                                             : layer.ref.layerName;
+        std::optional<std::string> since;
+        if (it->second)
+            since = firstHistoryTime(*it->second, name);
+        if (!since) {
+            layer.open.asOf.clear();
+            without += (without.empty() ? "" : ", ") + std::string(toString(layer.role));
+            continue;
+        }
+        ++kept;
+        layer.open.asOf = date.toIso();
+        if (!first || *since < *first)
+            first = since;
+    }
+    if (kept == 0) {
+        definition.warnings.push_back(
+            definition.source + " keeps no history (no <role>_history layer): read as it is now, "
+                                "not as of " + date.toIso());
+        return;
+    }
+    if (!without.empty())
+        definition.warnings.push_back("the layers " + without + " of " + definition.source +
+                                      " keep no history: read as they are now, not as of " +
+                                      date.toIso());
+    if (*first >= cutoff)
+        throw Error(given + ": " + date.toIso() +
+                        " is before the park's first recorded history (" + *first +
+                        "): how it was then is not known",
+                    {definition.source, {}, -1, {}});
+}
+
+} // namespace
+
 ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults)
+{
+    const auto [path, dated] = splitParkDate(source);
+    if (dated.empty() && defaults.asOf.empty())
+        return discoverParkNow(source, defaults);
+    if (!dated.empty() && !defaults.asOf.empty() && dated != defaults.asOf)
+        throw Error("the park is named as of " + dated + " and --as-of says " + defaults.asOf +
+                        ": give one date",
+                    {source, {}, -1, {}});
+    OpenOptions plain = defaults;
+    plain.asOf.clear();
+    ParkDefinition definition = discoverParkNow(path, plain);
+    applyParkDate(definition, dated.empty() ? "--as-of" : source, dated.empty() ? defaults.asOf : dated);
+    return definition;
+}
+
+namespace {
+
+ParkDefinition discoverParkNow(const std::string& source, const OpenOptions& defaults)
 {
     ensureGdal();
     std::string lower = source;
@@ -201,6 +279,8 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
     const LayerListing listing = listSourceLayers(layerSource);
     definition.unreadable = listing.failures;
     for (const LayerRef& ref : listing.layers) {
+        if (isHistoryLayerName(ref.layerName) || isHistoryLayerName(stemOf(ref.datasetPath)))
+            continue; // a role's kept history: read through --as-of, never a layer of its own
         auto role = roleFromLayerName(ref.layerName);
         if (!role)
             role = roleFromLayerName(stemOf(ref.datasetPath));
@@ -216,6 +296,8 @@ ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaul
     }
     return definition;
 }
+
+} // namespace
 
 void saveProject(const ParkDefinition& definition, const std::string& path)
 {
@@ -336,6 +418,8 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
 
     for (const std::string& failure : definition.unreadable)
         issues.report({Issue::Severity::Error, {}, {}, -1, failure + " (left out)"});
+    for (const std::string& warning : definition.warnings)
+        issues.report({Issue::Severity::Warning, definition.source, {}, -1, warning});
 
     // The working CRS: the project's, else the parcels', else the first layer's that has one.
     if (!definition.crs.empty()) {

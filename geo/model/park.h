@@ -39,6 +39,9 @@ struct ParkDefinition {
     /// silently left out (loadPark reports them as errors).
     std::vector<std::string> unreadable;
     std::string projectPath;          // the project file, when there is one
+    /// What discovery has to say about reading the park (an --as-of on a park that keeps no
+    /// history …): loadPark reports them as warnings.
+    std::vector<std::string> warnings;
 
     const ParkLayerSource* find(Role role) const;
 };
@@ -52,6 +55,11 @@ struct ParkDefinition {
 ///                              "classification": "GB/T 21010-2017" }, … } }
 /// with paths relative to the project file. Throws IoError naming the file when the source or
 /// the project file cannot be read.
+/// `source` may end in @YYYY-MM-DD (park.gpkg@2026-06-30), as may defaults.asOf say: the park
+/// is then read as it was at the end of that day (every layer's open.asOf), from the history it
+/// keeps (`<role>_history`, geo/store/history.h). Throws Error for a date that does not parse,
+/// lies in the future, differs between the two, or falls before the park's first recorded
+/// history; a park (or layer) that keeps no history is read as it is, said in `warnings`.
 ParkDefinition discoverPark(const std::string& source, const OpenOptions& defaults = {});
 
 /// Writes `definition` as the project file `path` (*.parkatlas.json, the format discoverPark

@@ -1,6 +1,7 @@
 #include "geo/model/role.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace parkatlas::geo {
@@ -152,6 +153,18 @@ std::optional<Role> roleFromLayerName(std::string_view name)
     if (it == kNames.end())
         return std::nullopt;
     return it->second;
+}
+
+bool isHistoryLayerName(std::string_view name)
+{
+    constexpr std::string_view kSuffix = "_history";
+    if (name.size() <= kSuffix.size())
+        return false;
+    std::string lower(name);
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.compare(lower.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
+           roleFromLayerName(std::string_view(name).substr(0, name.size() - kSuffix.size()));
 }
 
 const std::vector<ContractField>& contractFields(Role role)

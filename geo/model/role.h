@@ -35,6 +35,10 @@ const char* chineseName(Role role);
 /// case-insensitively on the whole name. nullopt for anything else.
 std::optional<Role> roleFromLayerName(std::string_view name);
 
+/// True for a role layer's kept history ("parcels_history", geo/store/history.h): never a role,
+/// whatever the file it lies in is called.
+bool isHistoryLayerName(std::string_view name);
+
 /// A field of the data contract with its aliases (survey codes and Chinese names).
 struct ContractField {
     const char* name;                 // conventional: "parcel_id"

@@ -1,6 +1,7 @@
 #include "geo/store/edit_session.h"
 
 #include "geo/io/gdal_session.h"
+#include "geo/store/history.h"
 #include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 
 namespace parkatlas::geo {
 
@@ -112,6 +114,8 @@ public:
         std::vector<std::int64_t> inserted;
         try {
             PgTransaction transaction(m_pg);
+            // The table's history trigger records every change under this command.
+            setPostgisHistoryCommand(m_pg, m_stamp.command);
             for (const FeatureChange& change : changes)
                 apply(change, inserted);
             transaction.commit();
@@ -238,6 +242,27 @@ std::string fieldText(OGRFeature& feature, int index)
         std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", y, m, d);
         return buffer;
     }
+    if (field->GetType() == OFTDateTime) {
+        // ISO 8601, in UTC when the value carries its zone (PostgreSQL's timestamptz).
+        int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
+        float ss = 0;
+        feature.GetFieldAsDateTime(index, &y, &m, &d, &hh, &mm, &ss, &tz);
+        std::tm parts{};
+        parts.tm_year = y - 1900;
+        parts.tm_mon = m - 1;
+        parts.tm_mday = d;
+        parts.tm_hour = hh;
+        parts.tm_min = mm;
+        parts.tm_sec = static_cast<int>(ss);
+        std::time_t seconds = timegm(&parts);
+        if (tz > 1)
+            seconds -= (tz - 100) * 15 * 60;
+        gmtime_r(&seconds, &parts);
+        char buffer[32];
+        std::strftime(buffer, sizeof buffer, tz > 1 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S",
+                      &parts);
+        return buffer;
+    }
     return feature.GetFieldAsString(index);
 }
 
@@ -299,13 +324,15 @@ public:
     std::vector<std::int64_t> commit(const std::vector<FeatureChange>& changes) override
     {
         GdalErrorCapture errors;
+        seeHistoryMadeSinceOpened();
         if (m_dataset->StartTransaction() != OGRERR_NONE)
             throw IoError("cannot start a transaction: " + errors.lastFailure(),
                           {m_path, m_layer, -1, {}});
         std::vector<std::int64_t> inserted;
         try {
+            GeoPackageHistory history(*m_dataset, *m_ogrLayer, m_stamp);
             for (const FeatureChange& change : changes)
-                apply(change, inserted, errors);
+                apply(change, inserted, errors, history);
         } catch (...) {
             m_dataset->RollbackTransaction();
             throw;
@@ -317,16 +344,38 @@ public:
     }
 
 private:
+    /// GDAL lists a GeoPackage's layers when it opens it: a history layer another session made
+    /// since is not seen (and creating it again would fail). Open the file again then.
+    void seeHistoryMadeSinceOpened()
+    {
+        const std::string history = historyLayerName(m_layer);
+        if (m_dataset->GetLayerByName(history.c_str()))
+            return;
+        OGRLayer* found = m_dataset->ExecuteSQL(
+            ("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + history + "'")
+                .c_str(),
+            nullptr, nullptr);
+        bool exists = false;
+        if (found) {
+            exists = OGRFeatureUniquePtr(found->GetNextFeature()) != nullptr;
+            m_dataset->ReleaseResultSet(found);
+        }
+        if (!exists)
+            return;
+        GdalErrorCapture errors;
+        m_dataset.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
+                                          nullptr, nullptr, nullptr));
+        m_ogrLayer = m_dataset ? m_dataset->GetLayerByName(m_layer.c_str()) : nullptr;
+        if (!m_ogrLayer)
+            throw IoError("cannot open for editing again: " + errors.lastFailure(),
+                          {m_path, m_layer, -1, {}});
+    }
+
     EditableFeature toEditable(OGRFeature& feature) const
     {
         EditableFeature out;
         out.fid = feature.GetFID();
-        for (int i = 0; i < feature.GetFieldCount(); ++i) {
-            const std::string name = feature.GetFieldDefnRef(i)->GetNameRef();
-            out.values[name] = feature.IsFieldSetAndNotNull(i)
-                                   ? std::optional<std::string>(fieldText(feature, i))
-                                   : std::nullopt;
-        }
+        out.values = fieldValuesOf(feature);
         if (const OGRGeometry* g = feature.GetGeometryRef()) {
             out.geometryWkb.resize(static_cast<std::size_t>(g->WkbSize()));
             g->exportToWkb(wkbNDR, out.geometryWkb.data(), wkbVariantIso);
@@ -358,7 +407,7 @@ private:
     }
 
     void apply(const FeatureChange& change, std::vector<std::int64_t>& inserted,
-               GdalErrorCapture& errors)
+               GdalErrorCapture& errors, GeoPackageHistory& history)
     {
         if (change.kind == FeatureChange::Kind::Insert) {
             OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(m_ogrLayer->GetLayerDefn()));
@@ -368,6 +417,7 @@ private:
                                   "; nothing was saved",
                               {m_path, m_layer, -1, {}});
             inserted.push_back(feature->GetFID());
+            history.recordInsert(feature->GetFID());
             return;
         }
         OGRFeatureUniquePtr current(m_ogrLayer->GetFeature(change.fid));
@@ -381,11 +431,13 @@ private:
                                       "was saved: reload it and make your change again",
                                {m_path, m_layer, change.fid, {}});
         if (change.kind == FeatureChange::Kind::Delete) {
+            history.recordDelete(*current);
             if (m_ogrLayer->DeleteFeature(change.fid) != OGRERR_NONE)
                 throw IoError("cannot delete: " + errors.lastFailure() + "; nothing was saved",
                               {m_path, m_layer, change.fid, {}});
             return;
         }
+        history.recordUpdate(*current);
         setValues(*current, change);
         if (m_ogrLayer->SetFeature(current.get()) != OGRERR_NONE)
             throw IoError("cannot save: " + errors.lastFailure() + "; nothing was saved",
@@ -398,6 +450,18 @@ private:
 };
 
 } // namespace
+
+FieldValues fieldValuesOf(OGRFeature& feature)
+{
+    FieldValues values;
+    for (int i = 0; i < feature.GetFieldCount(); ++i) {
+        const std::string name = feature.GetFieldDefnRef(i)->GetNameRef();
+        values[name] = feature.IsFieldSetAndNotNull(i)
+                           ? std::optional<std::string>(fieldText(feature, i))
+                           : std::nullopt;
+    }
+    return values;
+}
 
 std::unique_ptr<EditSession> EditSession::open(const std::string& store, const std::string& layer,
                                                const std::string& schema)

@@ -9,10 +9,23 @@
 #include <string>
 #include <vector>
 
+class OGRFeature;
+
 namespace parkatlas::geo {
 
 /// A field's value as text (ISO dates, shortest round-trip reals), nullopt for null.
 using FieldValues = std::map<std::string, std::optional<std::string>>;
+
+/// Every field of an OGR feature as FieldValues (as EditSession::read gives them).
+FieldValues fieldValuesOf(OGRFeature& feature);
+
+/// Who and which command a saved change is recorded under in the layer's history
+/// (geo/store/history.h).
+struct HistoryStamp {
+    std::string command = "edit";
+    /// GeoPackage: "" = the OS user (historyUser()). PostGIS always records the login role.
+    std::string who;
+};
 
 /// One feature as an editor reads it: its values, its geometry and the version it had.
 struct EditableFeature {
@@ -48,7 +61,8 @@ public:
 
 /// An edit session on one layer of a store (a GeoPackage, or a PostGIS park published with
 /// pushPark): read features with their versions, then commit a list of changes in one
-/// transaction. Optimistic locking: a change whose feature's version is no longer the one the
+/// transaction, which also records what it changed in the layer's history (`<layer>_history`:
+/// the old rows, when, who, which command). Optimistic locking: a change whose feature's version is no longer the one the
 /// editor read makes commit() throw EditConflict naming the layer and the feature, and the
 /// whole transaction is rolled back, so nothing anyone saved is overwritten. Not thread-safe:
 /// one session per thread (each holds its own connection).
@@ -71,10 +85,14 @@ public:
     virtual std::vector<std::int64_t> commit(const std::vector<FeatureChange>& changes) = 0;
 
     const std::string& layer() const { return m_layer; }
+    /// Who and which command the next commits are recorded under in `<layer>_history` (every
+    /// commit records what it changed there, in its transaction). Default: the OS user, "edit".
+    void setHistoryStamp(HistoryStamp stamp) { m_stamp = std::move(stamp); }
 
 protected:
     explicit EditSession(std::string layer) : m_layer(std::move(layer)) {}
     std::string m_layer;
+    HistoryStamp m_stamp;
 };
 
 } // namespace parkatlas::geo

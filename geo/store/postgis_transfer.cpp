@@ -5,6 +5,7 @@
 #include "geo/io/encoding.h"
 #include "geo/io/gdal_open.h"
 #include "geo/issue.h"
+#include "geo/store/history.h"
 #include "geo/store/pg_connection.h"
 
 #include <libpq-fe.h>
@@ -280,6 +281,8 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
                 throw IoError("schema '" + schema + "' already has a table '" + table +
                                   "'; pass --replace to publish over it",
                               {pg.describe(), table, -1, {}});
+            // The rows replaced stay readable in the table's history (as of an earlier day).
+            archivePostgisTable(pg, schema, table, "push");
             pg.exec("DROP TABLE " + qualified + " CASCADE");
         }
 
@@ -366,6 +369,7 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
                 {qualified});
         pg.exec("CREATE INDEX " + pg.quoteIdentifier(table + "_geom_gist") + " ON " + qualified +
                 " USING GIST (" + pg.quoteIdentifier(kGeometryColumn) + ")");
+        installPostgisHistory(pg, schema, table, "push");
         pg.exec("ANALYZE " + qualified);
         published.push_back(std::move(done));
     }

@@ -3133,6 +3133,155 @@ def group_vct(t):
     return None
 
 
+
+def gpkg_simulated_edit(path, fid, values, who, day):
+    """An edit save as geo::EditSession makes it, by hand in SQL: the old row of parcel `fid`
+    into parcels_history (op update, `who`, noon UTC of `day`), then the new values."""
+    con = sqlite3.connect(path)
+    try:
+        # The GeoPackage's R-tree triggers name these functions; they do not fire for an
+        # attribute update but SQLite wants them to exist.
+        for name, arity in (("ST_IsEmpty", 1), ("ST_MinX", 1), ("ST_MaxX", 1), ("ST_MinY", 1),
+                            ("ST_MaxY", 1)):
+            con.create_function(name, arity, lambda *a: 0)
+        fields = [r[1] for r in con.execute('PRAGMA table_info("parcels")') if r[1] != "fid"]
+        cols = ", ".join('"%s"' % f for f in fields)
+        since = con.execute("SELECT max(hist_valid_to) FROM parcels_history WHERE hist_fid = ? "
+                            "OR hist_fid IS NULL", (fid,)).fetchone()[0]
+        con.execute('INSERT INTO parcels_history (hist_fid, hist_op, hist_valid_from, '
+                    'hist_valid_to, hist_by, hist_command, %s) SELECT fid, \'update\', ?, ?, ?, '
+                    '\'edit\', %s FROM parcels WHERE fid = ?' % (cols, cols),
+                    (since, day + "T12:00:00Z", who, fid))
+        for field, value in values.items():
+            con.execute('UPDATE parcels SET "%s" = ? WHERE fid = ?' % field, (value, fid))
+        con.commit()
+    finally:
+        con.close()
+
+
+def group_history(t):
+    """history kept by import, `parkatlas history` in its three formats, check PARK@DATE and
+    --as-of against a hand-made later edit, bad dates, a shapefile folder with --as-of."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    before = snapshot(sample)
+    work = tempfile.mkdtemp(prefix="history-", dir=t.opts.work)
+    park = os.path.join(work, "park.gpkg")
+
+    t.context = "import records each layer's creation"
+    run = t.run("import", gpkg, "--out", park)
+    if not t.sane_exit(run, 0):
+        return 1
+    tables = gpkg_tables(park)
+    t.check("parcels_history" in tables and "plan_zones_history" in tables,
+            "the new park has a history per role (%s)" % tables, run)
+    run = t.run("history", park, "--format", "json")
+    if t.sane_exit(run, 0):
+        changes = run.json()["changes"]
+        roles = sorted(c["role"] for c in changes)
+        t.check(len(changes) > 5 and all(c["operation"] == "create" and c["command"] == "import"
+                                         and c["fid"] is None for c in changes),
+                "one create row per role, by import (%s)" % roles, run)
+        t.check(len(set(roles)) == len(roles), "each role once", run)
+
+    # The creation moved to 2026-03-10; then bob changes a parcel on 2026-06-20.
+    con = sqlite3.connect(park)
+    for table in [x for x in tables if x.endswith("_history")]:
+        con.execute('UPDATE "%s" SET hist_valid_to = \'2026-03-10T12:00:00Z\'' % table)
+    con.commit()
+    fid, parcel_id, land_use = con.execute(
+        "SELECT fid, parcel_id, land_use FROM parcels WHERE land_use LIKE 'M%' ORDER BY fid "
+        "LIMIT 1").fetchone()
+    con.close()
+
+    t.context = "check before the edit"
+    run = t.run("check", park, "--format", "json")
+    mismatched_before = set()
+    if t.sane_exit(run, 0):
+        mismatched_before = {f.get("parcel_id") for f in run.json()["findings"]
+                             if f["rule"] == "land_use_mismatch"}
+    gpkg_simulated_edit(park, fid, {"land_use": "R2", "owner": "乙公司"}, "bob", "2026-06-20")
+
+    t.context = "history after the edit"
+    run = t.run("history", park, "--role", "parcels", "--id", parcel_id, "--format", "json")
+    if t.sane_exit(run, 0):
+        changes = run.json()["changes"]
+        t.check(len(changes) == 1, "one change of %s (%d)" % (parcel_id, len(changes)), run)
+        if changes:
+            c = changes[0]
+            t.check(c["who"] == "bob" and c["operation"] == "update" and c["id"] == parcel_id
+                    and c["time"] == "2026-06-20T12:00:00Z"
+                    and c["valid_from"] == "2026-03-10T12:00:00Z",
+                    "who, what, when and since when", run)
+            t.check(c["fields"].get("land_use") == [land_use, "R2"]
+                    and c["fields"].get("owner", [None, None])[1] == "乙公司"
+                    and not c["geometry_changed"], "the fields changed, old and new", run)
+    run = t.run("history", park, "--role", "parcels")
+    if t.sane_exit(run, 0):
+        t.check("bob" in run.out and "land_use: %s → R2" % land_use in run.out
+                and "import" in run.out, "the table names who, the change and the import", run)
+    run = t.run("history", park, "--format", "csv")
+    if t.sane_exit(run, 0):
+        rows = list(csv.reader(io.StringIO(run.out.lstrip("\ufeff"))))
+        t.check(rows[0][:3] == ["time (UTC)", "who", "command"] and
+                any(r[1] == "bob" for r in rows[1:]), "CSV with a header row", run)
+
+    t.context = "check PARK@DATE"
+    run = t.run("check", park, "--format", "json")
+    now = set()
+    if t.sane_exit(run, 0):
+        now = {f.get("parcel_id") for f in run.json()["findings"]
+               if f["rule"] == "land_use_mismatch"}
+        t.check(parcel_id in now and parcel_id not in mismatched_before,
+                "now: the edited parcel (R2 in an industrial zone) is a land-use mismatch", run)
+    for day in ("2026-03-10", "2026-06-19"):
+        run = t.run("check", park + "@" + day, "--format", "json")
+        if t.sane_exit(run, 0):
+            then = {f.get("parcel_id") for f in run.json()["findings"]
+                    if f["rule"] == "land_use_mismatch"}
+            t.check(then == mismatched_before,
+                    "as of %s: the findings from before the edit" % day, run)
+    run = t.run("check", park, "--as-of", "2026-06-20", "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check(parcel_id in {f.get("parcel_id") for f in run.json()["findings"]},
+                "--as-of the edit's day: the edit is in", run)
+    run = t.run("ledger", park + "@2026-06-19", "--kind", "supply", "--format", "json")
+    t.sane_exit(run, 0)
+
+    t.context = "bad dates"
+    for arg, words in (("@2026-13-45", "not a date"), ("@2099-01-01", "in the future"),
+                       ("@2026-03-09", "before the park's first recorded history")):
+        run = t.run("check", park + arg)
+        if t.sane_exit(run, 2):
+            t.check(words in run.err, "%s: says %s" % (arg, words), run)
+    run = t.run("check", park, "--as-of", "yesterday")
+    if t.sane_exit(run, 2):
+        t.check("not a date" in run.err and "YYYY-MM-DD" in run.err, "--as-of yesterday", run)
+    run = t.run("check", park + "@2026-06-19", "--as-of", "2026-06-20")
+    if t.sane_exit(run, 2):
+        t.check("give one date" in run.err, "two different dates are refused", run)
+
+    t.context = "a folder of shapefiles with --as-of"
+    shp = os.path.join(sample, "shp")
+    if os.path.isdir(shp):
+        plain = t.run("check", shp, "--format", "json")
+        run = t.run("check", shp, "--as-of", "2026-06-30", "--format", "json")
+        # (The sample folder has a planted unreadable layer: exit 2 with or without --as-of.)
+        if t.sane_exit(run, plain.rc):
+            t.check("keeps no history" in run.err, "says the folder keeps no history", run)
+            t.check(len(run.json()["findings"]) == len(plain.json()["findings"]),
+                    "and reads it as it is", run)
+        run = t.run("history", shp)
+        if t.sane_exit(run, 0):
+            t.check("keeps no history" in run.err, "history on a folder says so", run)
+
+    t.context = "the history layers are no roles"
+    run = t.run("check", park, "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check("_history" not in run.err, "check does not mention them", run)
+    t.check(diff_snapshots(before, snapshot(sample)) == "", "the sample is left as it was")
+    return 0
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -3161,6 +3310,7 @@ GROUPS = {
     "safe-writes": lambda t: __import__("safe_writes").group_safe_writes(t),
     "diff": lambda t: __import__("diff_summary").group_diff(t),
     "summary": lambda t: __import__("diff_summary").group_summary(t),
+    "history": group_history,
 }
 
 
