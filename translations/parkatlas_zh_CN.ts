@@ -193,6 +193,10 @@
     <context>
         <name>parkatlas::desktop::EditingUi</name>
         <message>
+            <source>The new feature was removed (its attributes were cancelled).</source>
+            <translation>已取消属性录入，新要素已移除。</translation>
+        </message>
+        <message>
             <source>new feature</source>
             <translation>新要素</translation>
         </message>

@@ -187,7 +187,8 @@ int runAudit(const std::vector<std::string>& args)
             std::cout << (i ? ", " : "") << options.rules.origins[i];
         std::cout << ")\n\n";
         geo::writeFindingsTable(std::cout, result.findings,
-                                geo::totalsOfFindings(result.findings, park.crs, method));
+                                geo::totalsOfFindings(result.findings, park.crs, method),
+                                geo::languageFromEnvironment());
         for (const std::string& note : result.notRun)
             std::cout << "not run: " << note << "\n";
     }

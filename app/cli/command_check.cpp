@@ -248,10 +248,15 @@ int runCheck(const std::vector<std::string>& args)
     else if (format == "csv")
         geo::writeFindingsCsv(std::cout, result.findings);
     else {
-        std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
-                  << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
+        if (geo::languageFromEnvironment() == geo::Language::Chinese)
+            std::cout << park.name << "（" << park.crs.label() << "）：" << result.rulesRun.size()
+                      << " 条规则，" << result.findings.size() << " 处问题\n\n";
+        else
+            std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
+                      << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
         geo::writeFindingsTable(std::cout, result.findings,
-                                geo::totalsOfFindings(result.findings, park.crs));
+                                geo::totalsOfFindings(result.findings, park.crs),
+                                geo::languageFromEnvironment());
     }
     if (!out.empty())
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);

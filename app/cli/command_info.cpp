@@ -30,6 +30,10 @@ struct LayerReport {
     /// The land-use classification of the layer's land_use codes (a layer with such a field).
     std::optional<geo::LandUseDetection> landUse;
     std::string landUseField;
+    /// The role the layer's name gives, and for each of its contract fields the source field
+    /// taken for it (by name or alias), in the contract's order; "" where none was found.
+    std::optional<geo::Role> role;
+    std::vector<std::pair<std::string, std::string>> contractFields;
 };
 
 std::string formatExtent(const geo::Envelope& e)
@@ -98,6 +102,15 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
             continue;
         report.issues.push_back(std::move(issue));
     }
+    if ((report.role = geo::roleFromLayerName(report.info.ref.layerName))) {
+        const auto& contract = geo::contractFields(*report.role);
+        const std::vector<int> taken = geo::resolveContractFields(*report.role, layer.attributes);
+        for (std::size_t c = 0; c < contract.size() && c < taken.size(); ++c)
+            report.contractFields.emplace_back(
+                contract[c].name,
+                taken[c] < 0 ? std::string()
+                             : layer.attributes.fields()[static_cast<std::size_t>(taken[c])].name);
+    }
     describeLandUse(report, layer, declared);
     return report;
 }
@@ -137,6 +150,21 @@ void printText(const std::string& source, const std::vector<LayerReport>& report
                       << "; " << r.landUse->reason << ")\n";
             if (!r.landUse->warning.empty())
                 std::cout << "  warning:   " << r.landUse->warning << "\n";
+        }
+        if (r.role) {
+            std::cout << "  role:      " << geo::toString(*r.role) << " "
+                      << geo::chineseName(*r.role) << " (from the layer name)\n";
+            std::string taken, missing;
+            for (const auto& [contract, field] : r.contractFields) {
+                if (field.empty())
+                    missing += (missing.empty() ? "" : ", ") + contract;
+                else
+                    taken += (taken.empty() ? "" : ", ") + contract + " ← " + field;
+            }
+            std::cout << "  contract:  " << (taken.empty() ? "no contract field found" : taken)
+                      << "\n";
+            if (!missing.empty())
+                std::cout << "  missing:   " << missing << "\n";
         }
         std::cout << "  fields:    ";
         if (info.fields.empty())
@@ -224,6 +252,18 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
             json.field("reason", r.landUse->reason);
             if (!r.landUse->warning.empty())
                 json.field("warning", r.landUse->warning);
+            json.endObject();
+        }
+        if (r.role) {
+            json.field("role", geo::toString(*r.role));
+            json.key("contract_fields").beginObject();
+            for (const auto& [contract, field] : r.contractFields) {
+                json.key(contract);
+                if (field.empty())
+                    json.null();
+                else
+                    json.value(field);
+            }
             json.endObject();
         }
         json.key("fields").beginArray();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 
 #include <iostream>
 #include <map>
@@ -18,19 +19,26 @@ public:
 
     ~IssuePrinter() override
     {
+        const geo::Language language = geo::languageFromEnvironment();
         std::map<std::pair<std::string, std::string>, std::size_t> shown, hidden;
-        for (const geo::Issue& issue : issues()) {
+        // A warning about one feature is said once per run, however many steps (the check,
+        // the audit, each map of a pack) meet the same feature.
+        for (const geo::Issue& issue : geo::distinctIssues(issues())) {
             const auto key = std::make_pair(issue.path, issue.layer);
             if (shown[key] < kShownPerLayer) {
                 ++shown[key];
-                std::cerr << geo::formatIssue(issue) << "\n";
+                std::cerr << geo::formatIssue(issue, language) << "\n";
             } else {
                 ++hidden[key];
             }
         }
         for (const auto& [key, count] : hidden)
-            std::cerr << "… and " << count << " more issue(s) in file '" << key.first
-                      << "', layer '" << key.second << "'\n";
+            if (language == geo::Language::Chinese)
+                std::cerr << "… 另有 " << count << " 条问题，文件 '" << key.first << "'，图层 '"
+                          << key.second << "'\n";
+            else
+                std::cerr << "… and " << count << " more issue(s) in file '" << key.first
+                          << "', layer '" << key.second << "'\n";
     }
 };
 

@@ -1,5 +1,7 @@
 #include "app/desktop/attribute_form.h"
 
+#include "app/desktop/translation.h"
+
 #include "geo/model/field_domains.h"
 #include "geo/model/park.h"
 #include "geo/rules/land_use_classification.h"
@@ -74,9 +76,16 @@ AttributeForm::AttributeForm(const geo::AttributeTable& table, std::optional<geo
                 row.line->setPlaceholderText(QStringLiteral("YYYY-MM-DD"));
             editor = row.line;
         }
+        // A contract field by its name in the user's language (宗地代码), the source field in
+        // brackets where it is spelled otherwise (ZDDM); the ids stay in the tooltip.
         QString label = QString::fromStdString(def.name);
-        if (!contractOf[f].empty() && contractOf[f] != def.name)
-            label += QStringLiteral(" (%1)").arg(QString::fromStdString(contractOf[f]));
+        if (!contractOf[f].empty()) {
+            label = uiName(geo::NameGroup::Field, contractOf[f], geo::toString(*role));
+            if (contractOf[f] != def.name)
+                label += QStringLiteral(" (%1)").arg(QString::fromStdString(def.name));
+            editor->setToolTip(QString::fromStdString(
+                contractOf[f] == def.name ? def.name : def.name + " → " + contractOf[f]));
+        }
         form->addRow(label, editor);
         m_rows.push_back(row);
     }

@@ -1,7 +1,10 @@
 #include "app/desktop/audit_panel.h"
 
+#include "app/desktop/translation.h"
+
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 
@@ -53,9 +56,9 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, cons
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
     }
-    for (const geo::Issue& issue : issues.issues())
+    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
         if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
     promise.addResult(std::move(run));
 }

@@ -1,9 +1,12 @@
 #include "app/desktop/edit_controller.h"
 #include "app/desktop/park_date_dialog.h"
 
+#include "app/desktop/translation.h"
+
 #include "geo/crs/transform.h"
 #include "geo/io/decimal_text.h"
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/feature_check.h"
@@ -182,12 +185,29 @@ public:
     {
     }
     void redo() override { m_controller->apply(m_after); }
-    void undo() override { m_controller->apply(m_before); }
+    void undo() override
+    {
+        m_controller->apply(m_before);
+        // Marked obsolete after it is undone, QUndoStack drops the step (no Redo).
+        if (m_dropWhenUndone)
+            setObsolete(true);
+    }
+    /// The next undo takes the step off the stack for good.
+    void dropWhenUndone() { m_dropWhenUndone = true; }
+    /// Whether this step is the drawing of the new feature `fid`.
+    bool adds(std::int64_t fid) const
+    {
+        const auto before = m_before.find(fid);
+        const auto after = m_after.find(fid);
+        return m_before.size() == 1 && before != m_before.end() && !before->second &&
+               after != m_after.end() && after->second && !after->second->deleted;
+    }
 
 private:
     EditController* m_controller;
     EditController::State m_before;
     EditController::State m_after;
+    bool m_dropWhenUndone = false;
 };
 
 EditController::EditController(QObject* parent) : QObject(parent)
@@ -448,6 +468,22 @@ std::int64_t EditController::addFeature(geo::EditGeometry geometry, geo::FieldVa
     const std::int64_t fid = feature.fid;
     push(tr("Add feature"), {{fid, feature}});
     return fid;
+}
+
+bool EditController::discardAddedFeature(std::int64_t fid)
+{
+    const int index = m_undo.index();
+    if (index == 0 || index != m_undo.count())
+        return false;
+    // The stack owns its commands; the top one is this controller's own EditCommand.
+    auto* step = dynamic_cast<EditCommand*>(const_cast<QUndoCommand*>(m_undo.command(index - 1)));
+    if (!step || !step->adds(fid))
+        return false;
+    // Undone and then dropped from the stack: no Redo brings the feature back, and the stack
+    // is as it was before the drawing (clean if it was).
+    step->dropWhenUndone();
+    m_undo.undo();
+    return true;
 }
 
 bool EditController::changeGeometry(std::int64_t fid, geo::EditGeometry geometry,
@@ -807,9 +843,10 @@ void EditController::check(std::int64_t fid)
             } catch (const std::exception& error) {
                 run.error = QString::fromStdString(error.what());
             }
-            for (const geo::Issue& issue : issues.issues())
+            for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
                 if (issue.severity == geo::Issue::Severity::Error)
-                    run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+                    run.issues.append(
+                        QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
             promise.addResult(std::move(run));
         }));
 }
@@ -838,9 +875,10 @@ void EditController::loadCheckPark()
         } catch (const std::exception& error) {
             loaded->error = QString::fromStdString(error.what());
         }
-        for (const geo::Issue& issue : issues.issues())
+        for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
             if (issue.severity == geo::Issue::Severity::Error)
-                loaded->issues.append(QString::fromStdString(geo::formatIssue(issue)));
+                loaded->issues.append(
+                    QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
         return std::shared_ptr<const CheckPark>(loaded);
     });
 }

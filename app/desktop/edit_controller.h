@@ -103,6 +103,10 @@ public:
     // what the layer cannot hold: invalid geometry, a multi-part result in a single-part layer.
     std::int64_t addFeature(geo::EditGeometry geometry, geo::FieldValues values,
                             QString* why = nullptr);
+    /// Takes back the new feature `fid` when drawing it was the last step (its attribute form
+    /// was cancelled, as QGIS does): the step is undone and leaves the undo stack, so Redo does
+    /// not bring the feature back. False (nothing done) when the last step is another.
+    bool discardAddedFeature(std::int64_t fid);
     bool changeGeometry(std::int64_t fid, geo::EditGeometry geometry, const QString& text,
                         QString* why = nullptr);
     void changeValues(std::int64_t fid, const geo::FieldValues& values);

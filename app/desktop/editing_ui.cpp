@@ -321,10 +321,10 @@ void EditingUi::onShapeFinished(const geo::EditGeometry& shape)
     if (row >= 0)
         m_selection->setLayerSelection(static_cast<std::size_t>(m_layerIndex),
                                        {static_cast<std::uint32_t>(row)});
-    editAttributes(fid);
+    editAttributes(fid, true);
 }
 
-void EditingUi::editAttributes(std::int64_t fid)
+void EditingUi::editAttributes(std::int64_t fid, bool newFeature)
 {
     const auto& layer = m_controller.currentLayer();
     if (!layer || m_controller.rowOf(fid) < 0)
@@ -338,6 +338,12 @@ void EditingUi::editAttributes(std::int64_t fid)
         if (form)
             m_controller.changeValues(fid, form->values());
     });
+    if (newFeature)
+        // Esc, Cancel or closing the form of a feature just drawn takes the feature back.
+        connect(m_form, &QDialog::rejected, this, [this, fid] {
+            if (m_controller.discardAddedFeature(fid))
+                say(tr("The new feature was removed (its attributes were cancelled)."));
+        });
     m_form->open();
 }
 

@@ -60,8 +60,9 @@ public:
 
     /// The attribute form open for a feature, or null.
     AttributeForm* attributeForm() const { return m_form; }
-    /// Opens the attribute form of `fid` (non-modal); OK applies it as one step.
-    void editAttributes(std::int64_t fid);
+    /// Opens the attribute form of `fid` (non-modal); OK applies it as one step. For a feature
+    /// just drawn (`newFeature`), Esc or Cancel removes the feature (discardAddedFeature).
+    void editAttributes(std::int64_t fid, bool newFeature = false);
     /// The selected features of the edited layer, as fids.
     std::vector<std::int64_t> selectedFids() const;
     /// Saves; the outcome is shown (a conflict asks what to do).

@@ -1,11 +1,13 @@
 #include "app/desktop/export_map_dialog.h"
 
 #include "app/desktop/save_dialog.h"
+#include "app/desktop/translation.h"
 #include "app/render/page_renderer.h"
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
 
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -44,11 +46,11 @@ QStringList issueTexts(const std::vector<geo::Issue>& issues, int limit = 20)
 {
     QStringList texts;
     int more = 0;
-    for (const geo::Issue& issue : issues) {
+    for (const geo::Issue& issue : geo::distinctIssues(issues)) {
         if (issue.severity == geo::Issue::Severity::Note)
             continue;
         if (texts.size() < limit)
-            texts.append(QString::fromStdString(geo::formatIssue(issue)));
+            texts.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
         else
             ++more;
     }

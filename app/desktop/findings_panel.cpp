@@ -1,12 +1,14 @@
 #include "app/desktop/findings_panel.h"
 
 #include "app/desktop/save_dialog.h"
+#include "app/desktop/translation.h"
 
 #include "app/render/layer_style.h"
 #include "geo/crs/transform.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
@@ -87,9 +89,9 @@ void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
     }
-    for (const geo::Issue& issue : issues.issues())
+    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
         if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
     promise.addResult(std::move(run));
 }
@@ -182,7 +184,9 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings,
     auto finishRule = [&] {
         if (!ruleItem)
             return;
-        ruleItem->setText(0, tr("%1 (%2)").arg(ruleName).arg(count));
+        ruleItem->setText(
+            0, tr("%1 (%2)").arg(uiName(geo::NameGroup::Rule, ruleName.toStdString())).arg(count));
+        ruleItem->setToolTip(0, ruleName); // the id, as the CLI and the JSON name the rule
         // A rule whose findings have no area (invalid geometry, duplicate ids) shows none,
         // not 0.00 mu. A plot the rule flags twice counts once.
         const geo::FindingsTotal& total = totals.of(ruleName.toStdString());
@@ -216,7 +220,7 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings,
             QStringList fids;
             for (const std::int64_t fid : finding.fids)
                 fids.append(locale.toString(static_cast<qlonglong>(fid)));
-            id = tr("%1 #%2").arg(QString::fromStdString(finding.layer),
+            id = tr("%1 #%2").arg(uiName(geo::NameGroup::Role, finding.layer),
                                   fids.join(QLatin1Char('/')));
         }
         item->setText(0, id);
@@ -227,10 +231,11 @@ void FindingsTree::setFindings(const std::vector<geo::Finding>& findings,
         if (!finding.clause.empty())
             tip += QLatin1Char('\n') + QString::fromStdString(finding.clause);
         item->setToolTip(2, tip);
-        item->setToolTip(0, tr("Layer: %1").arg(QString::fromStdString(finding.layer)));
+        item->setToolTip(0, tr("Layer: %1").arg(uiName(geo::NameGroup::Role, finding.layer)));
         // What the filter looks in.
         item->setData(2, kFindingRole,
-                      QStringList{rule, QString::fromStdString(finding.layer), id,
+                      QStringList{rule, uiName(geo::NameGroup::Rule, finding.rule),
+                                  QString::fromStdString(finding.layer), id,
                                   QString::fromStdString(finding.reasonZh),
                                   QString::fromStdString(finding.reasonEn)}
                           .join(QLatin1Char('\n')));

@@ -93,8 +93,11 @@ void IdentifyPanel::setResults(std::vector<IdentifyResult> results)
         }
         if (!measurement.problem.empty())
             addRow(tr("Note"), QString::fromStdString(measurement.problem));
-        for (const auto& [field, value] : result.attributes) {
+        for (std::size_t a = 0; a < result.attributes.size(); ++a) {
+            const auto& [field, value] = result.attributes[a];
             QTreeWidgetItem* item = addRow(field, value.isEmpty() ? tr("(unknown)") : value);
+            if (a < static_cast<std::size_t>(result.attributeSources.size()))
+                item->setToolTip(0, result.attributeSources[static_cast<int>(a)]);
             if (value.isEmpty())
                 item->setForeground(1, palette().color(QPalette::PlaceholderText));
         }

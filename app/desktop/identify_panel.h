@@ -26,6 +26,8 @@ struct IdentifyResult {
     /// Every attribute, field names as the source has them (Chinese included); unknown values
     /// are empty strings.
     std::vector<std::pair<QString, QString>> attributes;
+    /// The source's field name of each attribute (the contract fields are shown by name).
+    QStringList attributeSources;
     FeatureMeasurement measurement;
 };
 

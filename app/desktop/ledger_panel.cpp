@@ -1,10 +1,12 @@
 #include "app/desktop/ledger_panel.h"
 
 #include "app/desktop/save_dialog.h"
+#include "app/desktop/translation.h"
 
 #include "geo/io/atomic_file.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/model/park.h"
 
 #include <QComboBox>
@@ -59,9 +61,9 @@ void runLedgerJob(QPromise<LedgerRun>& promise, const std::string& source, geo::
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
     }
-    for (const geo::Issue& issue : issues.issues())
+    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
         if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue)));
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
     promise.addResult(std::move(run));
 }

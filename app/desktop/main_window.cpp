@@ -25,6 +25,7 @@
 #include "geo/crs/gauss_kruger.h"
 #include "geo/crs/transform.h"
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/measure/units.h"
 
 #include <QAction>
@@ -644,11 +645,11 @@ void MainWindow::onLoadFinished()
     constexpr int kMaxIssueMessages = 300;
     int shown = 0;
     int notShown = 0;
-    for (const geo::Issue& issue : report.issues) {
+    for (const geo::Issue& issue : geo::distinctIssues(report.issues)) {
         if (issue.severity == geo::Issue::Severity::Note)
             continue;
         if (shown < kMaxIssueMessages) {
-            addMessage(QString::fromStdString(geo::formatIssue(issue)));
+            addMessage(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
             ++shown;
         } else {
             ++notShown;
@@ -842,10 +843,26 @@ void MainWindow::identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers)
                 QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(*snapshot.role)),
                                             QString::fromUtf8(geo::toString(*snapshot.role)));
         result.crsLabel = crs;
-        for (std::size_t field = 0; field < layer.attributes.fields().size(); ++field)
+        // Contract fields by their names in the user's language; the source's name as tooltip.
+        std::vector<std::string> contractOf(layer.attributes.fields().size());
+        if (snapshot.role) {
+            const std::vector<int> resolved =
+                geo::resolveContractFields(*snapshot.role, layer.attributes);
+            const auto& contract = geo::contractFields(*snapshot.role);
+            for (std::size_t c = 0; c < contract.size() && c < resolved.size(); ++c)
+                if (resolved[c] >= 0)
+                    contractOf[static_cast<std::size_t>(resolved[c])] = contract[c].name;
+        }
+        for (std::size_t field = 0; field < layer.attributes.fields().size(); ++field) {
+            const std::string& name = layer.attributes.fields()[field].name;
             result.attributes.emplace_back(
-                QString::fromStdString(layer.attributes.fields()[field].name),
+                contractOf[field].empty()
+                    ? QString::fromStdString(name)
+                    : uiName(geo::NameGroup::Field, contractOf[field],
+                             geo::toString(*snapshot.role)),
                 QString::fromStdString(layer.attributes.text(feature, static_cast<int>(field))));
+            result.attributeSources.append(QString::fromStdString(name));
+        }
         result.measurement = measureFeature(layer, feature);
         results.push_back(std::move(result));
     }

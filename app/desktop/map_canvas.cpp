@@ -163,19 +163,7 @@ void MapCanvas::panByPixels(QPointF pixels)
 
 double MapCanvas::scaleDenominator() const
 {
-    if (m_crs.isEmpty() || !m_view.isValid())
-        return 0;
-    double metresPerUnit = 1;
-    if (m_crs.isGeographic()) {
-        // Along the parallel through the centre of the view, on the datum's sphere of
-        // equal equator: what a scale bar in the middle of the map would say.
-        const double latitude = m_view.centerY() * std::numbers::pi / 180.0;
-        metresPerUnit = m_crs.semiMajorM() * std::numbers::pi / 180.0 * std::cos(latitude);
-    } else {
-        metresPerUnit = m_crs.linearUnitM();
-    }
-    const double metresPerInch = 0.0254;
-    return m_view.mapUnitsPerPixel() * metresPerUnit * logicalDpiX() / metresPerInch;
+    return render::scaleDenominator(m_view, m_crs, logicalDpiX());
 }
 
 void MapCanvas::setScaleBarVisible(bool visible)

@@ -1,8 +1,11 @@
 #include "app/desktop/report_exporter.h"
 
+#include "app/desktop/translation.h"
+
 #include "app/render/committee_pack.h"
 
 #include "geo/issue.h"
+#include "geo/issue_text.h"
 #include "geo/model/park.h"
 
 #include <QDate>
@@ -81,11 +84,12 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
                 outcome.leftOut.append(QString::fromStdString(line));
             constexpr int kMaxWarnings = 300;
             int more = 0;
-            for (const geo::Issue& issue : issues.issues()) {
+            for (const geo::Issue& issue : geo::distinctIssues(issues.issues())) {
                 if (issue.severity == geo::Issue::Severity::Note)
                     continue;
                 if (outcome.warnings.size() < kMaxWarnings)
-                    outcome.warnings.append(QString::fromStdString(geo::formatIssue(issue)));
+                    outcome.warnings.append(
+                        QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
                 else
                     ++more;
             }

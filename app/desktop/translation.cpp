@@ -68,4 +68,14 @@ bool installTranslations(const QString& language)
     return true;
 }
 
+geo::Language uiLanguage()
+{
+    return translators().installed ? geo::Language::Chinese : geo::Language::English;
+}
+
+QString uiName(geo::NameGroup group, std::string_view id, std::string_view role)
+{
+    return QString::fromStdString(geo::displayName(group, id, uiLanguage(), role));
+}
+
 } // namespace parkatlas::desktop

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "geo/model/display_names.h"
+
 #include <QString>
+
+#include <string_view>
 
 class QCoreApplication;
 
@@ -22,5 +26,14 @@ QString resolveLanguage(const QString& setting);
 /// installed) on the application; "en" removes them. Returns false when ParkAtlas's translation
 /// could not be loaded. Call on the GUI thread before creating windows.
 bool installTranslations(const QString& language);
+
+/// The language of the installed translation: Chinese once installTranslations("zh_CN") has
+/// run, else English.
+geo::Language uiLanguage();
+
+/// geo::displayName in the interface's language: what a panel, form or table shows for a rule
+/// id, a contract field, a role or a column key (the id itself when styles/names.json does not
+/// know it). GUI thread or any: it only reads.
+QString uiName(geo::NameGroup group, std::string_view id, std::string_view role = {});
 
 } // namespace parkatlas::desktop

@@ -6,6 +6,7 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
@@ -13,6 +14,7 @@
 #include "geo/rules/findings_io.h"
 #include "geo/rules/styles.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,41 @@
 namespace parkatlas::render {
 
 namespace {
+
+/// The TD/T 1029 indicators as a one-table ledger: name, value, unit, 万元/亩, formula, what was
+/// unknown and how the standard was read (an unknown value is an empty cell, never 0).
+geo::Ledger indicatorLedger(const geo::IndicatorReport& report)
+{
+    geo::Ledger ledger;
+    ledger.kind = "indicators";
+    ledger.title = "TD/T 1029 开发区土地集约利用评价指标";
+    ledger.park = report.park;
+    ledger.notes = report.notes;
+    ledger.notes.push_back(std::string("面积方法 area method: ") +
+                           geo::toString(report.areaMethod));
+    geo::LedgerTable table;
+    table.id = "indicators";
+    table.title = ledger.title;
+    using Kind = geo::LedgerColumn::Kind;
+    table.columns = {
+        {"indicator", "指标", Kind::Text, 0}, {"value", "值", Kind::Ratio, 2},
+        {"unit", "单位", Kind::Text, 0},      {"value_per_mu", "万元/亩", Kind::Ratio, 2},
+        {"formula", "公式", Kind::Text, 0},   {"unknowns", "未知", Kind::Text, 0},
+        {"reading", "口径", Kind::Text, 0}};
+    auto number = [](double value) {
+        return std::isnan(value) ? geo::LedgerCell() : geo::LedgerCell(value);
+    };
+    for (const geo::Indicator& indicator : report.indicators) {
+        std::string unknowns;
+        for (const std::string& unknown : indicator.unknowns)
+            unknowns += (unknowns.empty() ? "" : "；") + unknown;
+        table.rows.push_back({indicator.nameZh, number(indicator.value), indicator.unit,
+                              number(indicator.valuePerMu), indicator.formula, unknowns,
+                              indicator.reading});
+    }
+    ledger.tables.push_back(std::move(table));
+    return ledger;
+}
 
 namespace fs = std::filesystem;
 
@@ -177,6 +214,21 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
                                    {pathText(staging / (name + ".csv")), {}, -1, {}});
             geo::writeLedgerXlsx(pathText(staging / (name + ".xlsx")), summary);
             result.contents.push_back(name + ".csv / " + name + ".xlsx — " + summary.title);
+        }
+        {
+            // TD/T 1029 开发区土地集约利用评价: the indicators as a table beside the ledgers.
+            geo::IndicatorOptions indicatorOptions;
+            indicatorOptions.areaMethod = options.areaMethod;
+            const geo::Ledger indicators =
+                indicatorLedger(geo::computeIndicators(*park, indicatorOptions, issues));
+            std::ofstream csv(staging / "indicators.csv", std::ios::binary);
+            geo::writeLedgerCsv(csv, indicators);
+            csv.close();
+            if (!csv)
+                throw geo::IoError("cannot write",
+                                   {pathText(staging / "indicators.csv"), {}, -1, {}});
+            geo::writeLedgerXlsx(pathText(staging / "indicators.xlsx"), indicators);
+            result.contents.push_back("indicators.csv / indicators.xlsx — " + indicators.title);
         }
 
         ParkPageOptions pageOptions;

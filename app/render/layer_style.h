@@ -69,6 +69,12 @@ struct LayerStyle : Symbol {
     QColor labelColour{30, 30, 30};
     double labelMaxMapUnitsPerPixel = 0;
 
+    /// Scale limits, as N of 1:N (0: none). At scales smaller than 1:maxScaleDenominator the
+    /// layer is not drawn; at scales smaller than 1:fillMaxScaleDenominator only its outlines are
+    /// (so buildings do not cover the land-use colours of a park-wide map).
+    double maxScaleDenominator = 0;
+    double fillMaxScaleDenominator = 0;
+
     /// The symbol of `feature`.
     const Symbol& symbolFor(std::size_t feature) const
     {

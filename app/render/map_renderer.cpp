@@ -654,9 +654,26 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
                                 m_settings.labelObstacles());
     std::size_t drawn = 0;
     bool finished = true;
-    for (const LayerSnapshot& snapshot : m_settings.layers()) {
-        if (!snapshot.layer || snapshot.opacity <= 0)
+    // The scale, less a hair: a page set at exactly 1:25 000 computes it from rounded pixel
+    // sizes and must count as 1:25 000, not beyond it.
+    const double scale = m_settings.scaleDenominator() * (1 - 1e-3);
+    for (const LayerSnapshot& styled : m_settings.layers()) {
+        if (!styled.layer || styled.opacity <= 0)
             continue;
+        // The style's scale limits (0 or an unknown scale: none).
+        if (scale > 0 && styled.style.maxScaleDenominator > 0 &&
+            scale > styled.style.maxScaleDenominator)
+            continue;
+        LayerSnapshot outlined;
+        const bool outlinesOnly = scale > 0 && styled.style.fillMaxScaleDenominator > 0 &&
+                                  scale > styled.style.fillMaxScaleDenominator;
+        if (outlinesOnly) {
+            outlined = styled;
+            outlined.style.fill = Qt::transparent;
+            for (Symbol& symbol : outlined.style.classes)
+                symbol.fill = Qt::transparent;
+        }
+        const LayerSnapshot& snapshot = outlinesOnly ? outlined : styled;
         painter.save();
         bool done = true;
         try {

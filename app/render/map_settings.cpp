@@ -1,5 +1,8 @@
 #include "app/render/map_settings.h"
 
+#include <cmath>
+#include <numbers>
+
 namespace parkatlas::render {
 
 MapSettings::MapSettings(geo::Envelope extent, QSize outputSize, double dpi, QColor background,
@@ -39,6 +42,19 @@ MapSettings MapSettings::withLabelObstacles(std::vector<QRectF> obstacles) const
     MapSettings changed = *this;
     changed.m_labelObstacles = std::move(obstacles);
     return changed;
+}
+
+double scaleDenominator(const MapToPixel& view, const geo::Crs& crs, double dpi)
+{
+    if (crs.isEmpty() || !view.isValid())
+        return 0;
+    double metresPerUnit = crs.linearUnitM();
+    if (crs.isGeographic()) {
+        const double latitude = view.centerY() * std::numbers::pi / 180.0;
+        metresPerUnit = crs.semiMajorM() * std::numbers::pi / 180.0 * std::cos(latitude);
+    }
+    const double metresPerInch = 0.0254;
+    return view.mapUnitsPerPixel() * metresPerUnit * dpi / metresPerInch;
 }
 
 geo::Envelope combinedExtent(const std::vector<LayerSnapshot>& layers)

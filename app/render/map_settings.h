@@ -13,6 +13,12 @@
 
 namespace parkatlas::render {
 
+/// The scale denominator N of 1:N at which `view` shows the map on a device of `dpi` dots per
+/// inch: metres on the ground per metre on the device. In a geographic `crs`, measured along
+/// the parallel through the view's centre on the datum's sphere (what a scale bar in the
+/// middle would say); 0 when `crs` is empty or the view is not valid.
+double scaleDenominator(const MapToPixel& view, const geo::Crs& crs, double dpi);
+
 /// Everything one render needs, fixed when the render is asked for: what part of the map (in
 /// the map CRS), the output size in device pixels and its DPI, the background, and the layers
 /// to draw, bottom first. Immutable once built: the `with…` functions return changed copies.
@@ -42,6 +48,11 @@ public:
     const MapToPixel& mapToPixel() const { return m_mapToPixel; }
     /// What the output shows: extent() widened to the output's aspect ratio.
     geo::Envelope visibleExtent() const { return m_mapToPixel.visibleExtent(); }
+    /// N of the map's 1:N (render::scaleDenominator of this view, CRS and DPI); 0 when unknown.
+    double scaleDenominator() const
+    {
+        return render::scaleDenominator(m_mapToPixel, m_crs, m_dpi);
+    }
     bool isValid() const
     {
         return !m_outputSize.isEmpty() && !m_extent.isEmpty() && m_mapToPixel.isValid();

@@ -6,6 +6,7 @@
 #include "app/render/role_style_book.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
@@ -35,30 +36,6 @@ const char* methodChineseName(geo::AreaMethod method)
 }
 
 } // namespace
-
-const char* ruleChineseName(const std::string& rule)
-{
-    static const std::map<std::string, const char*> kNames = {
-        {"land_use_mismatch", "用地性质与规划不符"},
-        {"land_use_too_coarse", "用地分类粗于规划（待细分）"},
-        {"outside_boundary", "超出园区边界"},
-        {"road_red_line", "占用道路红线"},
-        {"protected_overlap", "压占管控线"},
-        {"intensity_below_standard", "用地强度不达标"},
-        {"invalid_geometry", "图形无效"},
-        {"overlapping_parcels", "宗地重叠"},
-        {"duplicate_id", "编号重复"},
-        {"works_on_unacquired_land", "未征先建"},
-        {"unacquired_land", "征地未完成"},
-        {"idle_not_started", "未动工满一年"},
-        {"idle_stalled", "已动工但中止满一年"},
-        {"idle_low_coverage", "建筑覆盖过低"},
-        {"low_efficiency", "低效用地"},
-        {"cannot_decide", "数据不足无法判定"},
-    };
-    const auto found = kNames.find(rule);
-    return found == kNames.end() ? rule.c_str() : found->second;
-}
 
 geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope& frame,
                               const RoleStyleBook& book, geo::AreaMethod method,
@@ -192,9 +169,9 @@ geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings, const 
         if (entry.rule == geo::kCannotDecide)
             continue;
         overlaps |= entry.total.hasOverlaps();
-        table.rows.push_back({std::string(ruleChineseName(entry.rule)),
-                              static_cast<std::int64_t>(entry.total.findings),
-                              areaCell(entry.total)});
+        table.rows.push_back(
+            {geo::displayName(geo::NameGroup::Rule, entry.rule, geo::Language::Chinese),
+             static_cast<std::int64_t>(entry.total.findings), areaCell(entry.total)});
     }
     table.total = {std::string("合计"), static_cast<std::int64_t>(totals.measured.findings),
                    areaCell(totals.measured)};
@@ -206,8 +183,8 @@ geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings, const 
                               " 处无面积（线、点或编号问题），只计处数");
     if (totals.undecided.findings > 0)
         table.notes.push_back(
-            std::string(ruleChineseName(geo::kCannotDecide)) + " " +
-            std::to_string(totals.undecided.findings) + " 处（" +
+            geo::displayName(geo::NameGroup::Rule, geo::kCannotDecide, geo::Language::Chinese) +
+            " " + std::to_string(totals.undecided.findings) + " 处（" +
             std::to_string(totals.undecided.features) + " 宗" +
             (totals.undecided.withArea > 0
                  ? "，" + geo::formatForDisplay(totals.undecided.areaMu, 2) + " 亩"

@@ -35,7 +35,4 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
 /// is the findings' (the park's working CRS). Blocking: unites overlapping findings.
 geo::LedgerTable findingsTable(const std::vector<geo::Finding>& findings, const geo::Crs& crs);
 
-/// "用地性质不符" for "land_use_mismatch"; the id itself for a rule it does not know.
-const char* ruleChineseName(const std::string& rule);
-
 } // namespace parkatlas::render

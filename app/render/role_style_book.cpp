@@ -460,6 +460,8 @@ LayerStyle RoleStyleBook::roleStyle(const geo::Layer& layer, geo::Role role,
         style.labelMaxMapUnitsPerPixel =
             label.value(QLatin1String("max_map_units_per_pixel")).toDouble(0.0);
     }
+    style.maxScaleDenominator = spec.value(QLatin1String("max_scale")).toDouble(0.0);
+    style.fillMaxScaleDenominator = spec.value(QLatin1String("fill_max_scale")).toDouble(0.0);
     return style;
 }
 

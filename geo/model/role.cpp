@@ -167,11 +167,116 @@ bool isHistoryLayerName(std::string_view name)
            roleFromLayerName(std::string_view(name).substr(0, name.size() - kSuffix.size()));
 }
 
+namespace {
+
+/// Spellings of a contract field that data hands over under any role: the name run together or
+/// in other English words (`landuse`, `LandUse`, `land_use_code`), and Chinese and survey names
+/// common to every role. Added after each role's own aliases, and never where the spelling is
+/// already a name or alias of another field of the role.
+const std::map<std::string, std::vector<const char*>>& commonSpellings()
+{
+    static const std::map<std::string, std::vector<const char*>> kSpellings = {
+        {"name", {"title", "mingcheng"}},
+        {"kind", {"type", "category", "leixing"}},
+        {"subpark", {"sub_park", "subzone", "片区名称"}},
+        {"valid_from", {"validfrom", "valid_date", "生效时间"}},
+        {"parcel_id",
+         {"parcelid", "parcel_no", "parcel_code", "plot_id", "plotid", "land_id", "DKDM", "宗地号",
+          "地块号", "地块代码"}},
+        {"owner",
+         {"owner_name", "holder", "company", "enterprise", "QYMC", "用地单位", "使用权单位",
+          "企业"}},
+        {"land_use",
+         {"landuse", "land_use_code", "landuse_code", "LUCODE", "YDXZ", "YDDM", "DLBM", "YDLX",
+          "用地性质", "地类编码", "用地代码", "用地类型", "用地分类", "地类代码", "规划用地性质"}},
+        {"supply_dt", {"supplydt", "supply_date", "supplydate", "GDSJ", "出让日期"}},
+        {"agr_start", {"agrstart", "agreed_start", "约定动工时间", "约定开工时间"}},
+        {"agr_finish", {"agrfinish", "agreed_finish", "约定竣工时间"}},
+        {"act_start",
+         {"actstart", "actual_start", "start_date", "实际动工时间", "实际开工时间", "开工日期",
+          "动工日期"}},
+        {"stopped", {"stop_date", "stopped_on", "停工时间"}},
+        {"invest_tot",
+         {"investtot", "invest_total", "total_invest", "investment", "约定投资", "协议投资"}},
+        {"invested", {"invest_done", "已投资", "累计投资"}},
+        {"built_area", {"builtarea", "built_m2", "已建设面积"}},
+        {"floor_area", {"floorarea", "gfa", "floor_m2"}},
+        {"tax", {"tax_wan", "annual_tax", "taxes", "纳税", "年纳税"}},
+        {"status", {"state", "建设状态", "建设情况"}},
+        {"zone_id", {"zoneid", "zone_no", "plan_id", "规划地块编号"}},
+        {"far_min", {"farmin", "min_far"}},
+        {"far_max", {"farmax", "max_far", "far"}},
+        {"cover_min", {"covermin", "coverage", "density", "建筑密度下限"}},
+        {"green_max", {"greenmax", "green_ratio", "绿地率上限"}},
+        {"batch_id", {"batchid", "batch", "batch_no", "征地批次"}},
+        {"village", {"village_name", "村庄", "所在村"}},
+        {"vgroup", {"v_group", "village_group", "组别"}},
+        {"stage", {"phase", "jieduan"}},
+        {"dispute", {"disputed", "有无纠纷"}},
+        {"households", {"household", "hh"}},
+        {"persons", {"population", "people"}},
+        {"approved", {"approval", "批复文号"}},
+        {"compensate", {"compensation", "补偿费", "补偿金"}},
+        {"resettle", {"resettlement", "安置地点"}},
+        {"case_id", {"caseid", "case_no", "案件号"}},
+        {"fee", {"idle_fee", "闲置土地费", "土地闲置费"}},
+        {"road_class", {"roadclass", "grade", "道路级别"}},
+        {"width_m", {"width", "red_width", "道路宽度", "规划红线宽度"}},
+        {"lot", {"section", "标段号"}},
+        {"contract", {"contract_price", "合同价款", "合同额"}},
+        {"progress", {"percent", "完成进度", "形象进度"}},
+        {"plan_year", {"planyear", "year", "建设年度"}},
+        {"diam_mm", {"diameter", "DN", "管径mm"}},
+        {"volt_kv", {"voltage", "电压等级"}},
+        {"capacity", {"scale", "设计规模"}},
+        {"floors", {"storeys", "stories", "JZCS", "建筑层数"}},
+        {"height_m", {"height", "建筑高度"}},
+        {"note", {"remark", "remarks", "comment", "说明"}},
+    };
+    return kSpellings;
+}
+
+bool sameName(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+/// `fields` with the common spellings added to each field, leaving out any spelling that is a
+/// name or alias of the role already (so `far` stays far_max's and never becomes two fields').
+std::vector<ContractField> withCommonSpellings(std::vector<ContractField> fields)
+{
+    auto taken = [&fields](const char* spelling) {
+        for (const ContractField& field : fields) {
+            if (sameName(field.name, spelling))
+                return true;
+            for (const char* alias : field.aliases)
+                if (sameName(alias, spelling))
+                    return true;
+        }
+        return false;
+    };
+    for (ContractField& field : fields) {
+        const auto found = commonSpellings().find(field.name);
+        if (found == commonSpellings().end())
+            continue;
+        for (const char* spelling : found->second)
+            if (!taken(spelling))
+                field.aliases.push_back(spelling);
+    }
+    return fields;
+}
+
+} // namespace
+
 const std::vector<ContractField>& contractFields(Role role)
 {
     // The conventional names fit a DBF's 10 characters; aliases are the survey codes (第三次
-    // 国土调查 / 地籍调查 style) and the Chinese column names that real ledgers use.
-    static const std::map<Role, std::vector<ContractField>> kFields = {
+    // 国土调查 / 地籍调查 style) and the Chinese column names that real ledgers use, then the
+    // common spellings of commonSpellings().
+    static const std::map<Role, std::vector<ContractField>> kOwnFields = {
         {Role::Boundary,
          {{"name", {"MC", "KFQMC", "名称", "园区名称", "开发区名称"}},
           {"kind", {"类型", "范围类型", "LX"}},
@@ -260,6 +365,12 @@ const std::vector<ContractField>& contractFields(Role role)
           {"land_use", {"YDDM", "用地性质", "用地代码"}},
           {"note", {"BZ", "备注"}}}},
     };
+    static const std::map<Role, std::vector<ContractField>> kFields = [] {
+        std::map<Role, std::vector<ContractField>> fields;
+        for (const auto& [role, own] : kOwnFields)
+            fields[role] = withCommonSpellings(own);
+        return fields;
+    }();
     return kFields.at(role);
 }
 

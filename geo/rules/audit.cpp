@@ -4,6 +4,7 @@
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit_coverage.h"
 
@@ -633,13 +634,20 @@ private:
         const std::vector<std::pair<std::string, std::vector<std::string>>>& undecided) const
     {
         Finding f = base("cannot_decide");
-        std::string needs, zh, en, clauses;
+        std::string needs, needsZh, zh, en, clauses;
         std::vector<std::string> fields;
+        auto fieldZh = [](const std::string& field) {
+            return displayName(NameGroup::Field, field, Language::Chinese, "parcels");
+        };
         for (const auto& [rule, ruleNeeds] : undecided) {
-            std::string list;
-            for (const std::string& need : ruleNeeds)
+            std::string list, listZh;
+            for (const std::string& need : ruleNeeds) {
                 list += (list.empty() ? "" : ", ") + need;
+                listZh += (listZh.empty() ? "" : "、") + fieldZh(need);
+            }
             needs += (needs.empty() ? "" : "; ") + rule + " needs " + list;
+            needsZh += (needsZh.empty() ? "" : "；") +
+                       displayName(NameGroup::Rule, rule, Language::Chinese) + "需" + listZh;
             mergeNeeds(fields, ruleNeeds);
             const std::string clause =
                 rule == "idle_not_started" ? kClauseDefinition1
@@ -659,11 +667,11 @@ private:
             const std::string shownValue = std::holds_alternative<std::string>(value)
                                                ? "'" + std::get<std::string>(value) + "'"
                                                : std::string("空");
-            zh += (zh.empty() ? "" : "，") + field + " 为 " + shownValue;
+            zh += (zh.empty() ? "" : "，") + fieldZh(field) + " 为 " + shownValue;
             en += (en.empty() ? "" : ", ") + field + " is " +
                   (std::holds_alternative<std::string>(value) ? shownValue : "empty");
         }
-        f.reasonZh = label(f) + "：无法判定（" + needs + "）：" + zh + "，该值未知，不作零处理" +
+        f.reasonZh = label(f) + "：无法判定（" + needsZh + "）：" + zh + "，该值未知，不作零处理" +
                      coverageNoteZh();
         f.reasonEn = label(f) + ": cannot decide (" + needs + "): " + en +
                      ", an unknown value, never taken as zero" + coverageNoteEn();

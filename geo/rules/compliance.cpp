@@ -3,6 +3,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/envelope_index.h"
 #include "geo/rules/geos_context.h"
@@ -565,8 +566,13 @@ private:
         Finding f = finding(rule, layer, row);
         f.rule = kCannotDecide;
         const std::string list = joined(needs, ", ");
-        f.reasonZh =
-            layer.describe(row) + "：" + toString(rule) + " 无法判定，缺少 " + list + "（值未知）";
+        std::vector<std::string> needsZh;
+        for (const std::string& need : needs)
+            needsZh.push_back(
+                displayName(NameGroup::Field, need, Language::Chinese, toString(layer.role)));
+        f.reasonZh = layer.describe(row) + "：" +
+                     displayName(NameGroup::Rule, toString(rule), Language::Chinese) +
+                     "无法判定，缺少" + joined(needsZh, "、") + "（值未知）";
         f.reasonEn =
             layer.describeEn(row) + ": " + toString(rule) + " cannot decide: " + list + " unknown";
         f.evidence = {ev("rule", toString(rule)), ev("needs", std::optional<std::string>(list))};

@@ -150,22 +150,42 @@ void writeFindingsSummaryJson(JsonWriter& json, const FindingsTotals& totals,
 }
 
 void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
-                        const FindingsTotals& totals)
+                        const FindingsTotals& totals, Language language)
 {
     using Align = TextTable::Align;
+    const bool zh = language == Language::Chinese;
     if (findings.empty()) {
-        out << "No findings.\n";
+        out << (zh ? "无问题。\n" : "No findings.\n");
         return;
     }
+    auto column = [language](const char* key) {
+        return displayName(NameGroup::Column, key, language);
+    };
+    // In Chinese the rule's name leads and its id follows in a column of its own, so what a
+    // person reads and what --rule, the CSV and the JSON take are side by side.
+    auto ruleName = [&](const std::string& rule) {
+        return zh ? displayName(NameGroup::Rule, rule, language) : rule;
+    };
     auto muText = [](const FindingsTotal& total) {
         return total.withArea > 0 ? formatForDisplay(total.areaMu, 2) : std::string();
     };
     const std::vector<std::string> rules = rulesInOrder(findings);
     TextTable summary;
-    summary.addColumn("rule");
-    summary.addColumn("findings", Align::Right);
-    summary.addColumn("features", Align::Right);
-    summary.addColumn("亩 (mu)", Align::Right);
+    summary.addColumn(zh ? column("rule_name") : "rule");
+    if (zh)
+        summary.addColumn(column("rule"));
+    summary.addColumn(zh ? column("findings") : "findings", Align::Right);
+    summary.addColumn(zh ? column("features") : "features", Align::Right);
+    summary.addColumn(zh ? column("area_mu") : "亩 (mu)", Align::Right);
+    auto summaryRow = [&](std::string name, const std::string& id, const FindingsTotal& total) {
+        std::vector<std::string> row = {std::move(name)};
+        if (zh)
+            row.push_back(id);
+        for (std::string cell :
+             {std::to_string(total.findings), std::to_string(total.features), muText(total)})
+            row.push_back(std::move(cell));
+        summary.addRow(row);
+    };
     std::map<std::string, std::vector<const Finding*>> byRule;
     for (const Finding& f : findings)
         byRule[f.rule].push_back(&f);
@@ -175,22 +195,21 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
             continue;
         const FindingsTotal& total = totals.of(rule);
         anyOverlap |= total.hasOverlaps();
-        summary.addRow(
-            {rule, std::to_string(total.findings), std::to_string(total.features), muText(total)});
+        summaryRow(ruleName(rule), rule, total);
     }
     if (totals.measured.findings > 0) {
         summary.addRule();
-        summary.addRow({"total", std::to_string(totals.measured.findings),
-                        std::to_string(totals.measured.features), muText(totals.measured)});
+        summaryRow(zh ? column("total") : "total", "", totals.measured);
     }
     if (totals.undecided.findings > 0)
-        summary.addRow({std::string(kCannotDecide) + " (apart, not in the total)",
-                        std::to_string(totals.undecided.findings),
-                        std::to_string(totals.undecided.features), muText(totals.undecided)});
+        summaryRow(zh ? ruleName(kCannotDecide) + "（另列，不计入合计）"
+                      : std::string(kCannotDecide) + " (apart, not in the total)",
+                   kCannotDecide, totals.undecided);
     summary.render(out);
     if (anyOverlap)
-        out << "亩: the land the findings concern, each plot counted once however many findings "
-               "it has (the union of their areas)\n";
+        out << (zh ? "亩：问题所涉土地的面积，同一地块涉及多处问题只计一次（面积之并）\n"
+                   : "亩: the land the findings concern, each plot counted once however many "
+                     "findings it has (the union of their areas)\n");
     for (const std::string& rule : rules) {
         const auto& group = byRule[rule];
         const FindingsTotal& total = totals.of(rule);
@@ -200,27 +219,31 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
         // Without overlaps the shown parts add up to the total (largest remainder); with them
         // each part is rounded on its own and the total is the union.
         const RoundedParts shown = roundPartsForDisplay(mu, 2);
-        out << "\n" << rule << " (" << group.size() << ")\n";
+        out << "\n" << (zh ? ruleName(rule) + " " + rule : rule) << " (" << group.size() << ")\n";
         TextTable table;
-        table.addColumn("layer");
-        table.addColumn("fid", Align::Right);
-        table.addColumn("id");
-        table.addColumn("亩 (mu)", Align::Right);
-        table.addColumn("reason");
+        table.addColumn(zh ? column("layer") : "layer");
+        table.addColumn(zh ? column("fids") : "fid", Align::Right);
+        table.addColumn(zh ? column("id") : "id");
+        table.addColumn(zh ? column("area_mu") : "亩 (mu)", Align::Right);
+        table.addColumn(zh ? column("reason") : "reason");
         for (std::size_t k = 0; k < group.size(); ++k) {
             const Finding& f = *group[k];
-            table.addRow({f.layer, fidsText(f.fids, ","), f.featureId,
+            table.addRow({zh ? displayName(NameGroup::Role, f.layer, language) : f.layer,
+                          fidsText(f.fids, ","), f.featureId,
                           formatForDisplay(total.hasOverlaps() ? f.areaMu : shown.parts[k], 2),
                           f.reasonZh});
         }
         if (shown.unknownCount < group.size()) {
             table.addRule();
             if (total.hasOverlaps())
-                table.addRow({"total (counted once)", "", "", formatForDisplay(total.areaMu, 2),
-                              std::to_string(total.countedOnce) +
-                                  " finding(s) on land another finding of the rule covers"});
+                table.addRow({zh ? column("total") + "（只计一次）" : "total (counted once)", "",
+                              "", formatForDisplay(total.areaMu, 2),
+                              zh ? std::to_string(total.countedOnce) + " 处与本规则其他问题重叠"
+                                 : std::to_string(total.countedOnce) +
+                                       " finding(s) on land another finding of the rule covers"});
             else
-                table.addRow({"total", "", "", formatForDisplay(shown.total, 2), ""});
+                table.addRow(
+                    {zh ? column("total") : "total", "", "", formatForDisplay(shown.total, 2), ""});
         }
         table.render(out);
     }

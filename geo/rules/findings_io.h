@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/crs/crs.h"
+#include "geo/model/display_names.h"
 #include "geo/rules/finding.h"
 #include "geo/rules/findings_total.h"
 
@@ -29,9 +30,10 @@ void writeFindingsSummaryJson(JsonWriter& json, const FindingsTotals& totals,
 /// Plain-text report: grouped by rule with a count and the mu of the land each rule concerns
 /// (`totals`, from totalsOfFindings: a plot counted once however many findings it has), a total
 /// over every rule but cannot_decide, cannot_decide apart; then one line per finding (layer, id,
-/// mu, reason). Lines up with Chinese text.
+/// mu, reason). Lines up with Chinese text. In Chinese (`language`) the rules, roles and
+/// headers are named from styles/names.json, each rule's id kept in a column beside its name.
 void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
-                        const FindingsTotals& totals);
+                        const FindingsTotals& totals, Language language = Language::English);
 
 /// CSV, UTF-8 with BOM: rule, layer, fids, id, area_mu, reason, reason_en, clause, evidence.
 void writeFindingsCsv(std::ostream& out, const std::vector<Finding>& findings);

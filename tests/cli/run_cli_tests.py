@@ -3282,6 +3282,121 @@ def group_history(t):
     t.check(diff_snapshots(before, snapshot(sample)) == "", "the sample is left as it was")
     return 0
 
+
+def group_names(t):
+    """What a user reads, in their language (issue 23): a warning is said once per feature per
+    run (`report` used to print the same warning twice); under a zh_CN locale the findings table
+    names rules, roles and columns in Chinese and keeps each rule's id in a column, stderr says
+    警告 with the file, layer and feature kept, while JSON keeps the ids; `info` says which
+    source field was taken for which contract field, common spellings (LANDUSE) included; the
+    committee pack holds the TD/T 1029 indicators table."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+
+    def run_in(locale_name, *args):
+        env = dict(os.environ, LC_ALL=locale_name, LANG=locale_name)
+        started = time.monotonic()
+        proc = subprocess.run([t.binary] + [str(a) for a in args], capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=180)
+        return Run([t.binary] + list(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                   proc.stderr.decode("utf-8", "replace"), time.monotonic() - started)
+
+    def repeated(lines):
+        seen, twice = set(), []
+        for line in lines:
+            if line in seen:
+                twice.append(line)
+            seen.add(line)
+        return twice
+
+    t.context = "check, English"
+    en = run_in("C.UTF-8", "check", gpkg)
+    t.context = "check, zh_CN"
+    zh = run_in("zh_CN.UTF-8", "check", gpkg)
+    if t.sane_exit(en, 0) and t.sane_exit(zh, 0):
+        t.check("\nland_use_mismatch (" in en.out and "\n用地性质不符" not in en.out and
+                re.search(r"^rule +findings", en.out, re.M) is not None,
+                "English: rules by id, as before", en)
+        t.check("用地性质不符" in zh.out and "问题" in zh.out and "面积（亩）" in zh.out,
+                "zh_CN: rules and columns named in Chinese", zh)
+        t.check("用地性质不符 land_use_mismatch (" in zh.out,
+                "zh_CN: each rule's section gives its name and its id", zh)
+        # Every summary row that names a rule id carries its Chinese name on the same line.
+        ids = sorted(set(re.findall(r"\b([a-z]+(?:_[a-z]+)+)\b", en.out)))
+        for line in zh.out.splitlines():
+            for rule_id in re.findall(r"\b([a-z]+(?:_[a-z]+)+)\b", line):
+                t.check(re.search(r"[\u4e00-\u9fff]", line) is not None,
+                        "the id %s is never shown without a Chinese name: %r" % (rule_id, line))
+        t.check(ids, "the English table names rule ids (%s)" % ids, en)
+        t.check("\nparcels " not in zh.out and "宗地" in zh.out, "zh_CN: layers by role name", zh)
+    t.context = "check --format json, zh_CN"
+    js = run_in("zh_CN.UTF-8", "check", gpkg, "--format", "json")
+    if t.sane_exit(js, 0):
+        rules = {f["rule"] for f in js.json()["findings"]}
+        t.check("land_use_mismatch" in rules and not any(re.search(r"[\u4e00-\u9fff]", r)
+                                                          for r in rules),
+                "JSON keeps the rule ids (%s)" % sorted(rules), js)
+
+    if t.run("report", "--help").rc != 0:
+        print("report: not in this build (PARKATLAS_BUILD_GUI=OFF), its part skipped")
+        return None
+    t.context = "report, English"
+    out = os.path.join(t.opts.work, "pack-en")
+    run = run_in("C.UTF-8", "report", gpkg, "--out", out, "--as-of", "2026-06-30")
+    if t.sane_exit(run, 0):
+        lines = [l for l in run.err.splitlines() if l.startswith(("warning:", "error:"))]
+        t.check(lines, "the sample park has warnings to say (%d)" % len(lines), run)
+        t.check(not repeated(lines), "each warning once per run (repeated: %s)"
+                % repeated(lines), run)
+        files = os.listdir(out)
+        t.check("indicators.xlsx" in files and "indicators.csv" in files,
+                "the pack holds the TD/T 1029 indicators table (%s)" % sorted(files))
+        if "indicators.csv" in files:
+            with open(os.path.join(out, "indicators.csv"), encoding="utf-8-sig") as f:
+                text = f.read()
+            for name in ("土地开发率", "土地供应率", "综合容积率", "工业用地地均税收"):
+                t.check(name in text, "indicators.csv has %s" % name)
+    t.context = "report, zh_CN"
+    out = os.path.join(t.opts.work, "pack-zh")
+    run = run_in("zh_CN.UTF-8", "report", gpkg, "--out", out, "--as-of", "2026-06-30")
+    if t.sane_exit(run, 0):
+        lines = [l for l in run.err.splitlines() if l.startswith(("警告", "错误"))]
+        t.check(lines and not any(l.startswith(("warning:", "error:")) for l in run.err.splitlines()),
+                "stderr says 警告 / 错误, not warning / error", run)
+        t.check(any("文件 '" in l and "图层 '" in l and "要素 " in l for l in lines),
+                "the file, layer and feature are kept in Chinese", run)
+        t.check(not repeated(lines), "each warning once per run", run)
+
+    t.context = "info names the fields it took"
+    folder = os.path.join(t.opts.work, "spellings")
+    os.makedirs(folder)
+    path = os.path.join(folder, "parcels.geojson")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": [{
+            "type": "Feature",
+            "properties": {"ParcelID": "A-1", "LANDUSE": "M1", "用地单位": "甲公司", "misc": "x"},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [100, 0], [100, 100],
+                                                             [0, 100], [0, 0]]]}}]},
+            f, ensure_ascii=False)
+    run = run_in("C.UTF-8", "info", path)
+    if t.sane_exit(run, 0):
+        t.check("role:      parcels" in run.out, "the role the name gives", run)
+        t.check("land_use ← LANDUSE" in run.out and "parcel_id ← ParcelID" in run.out
+                and "owner ← 用地单位" in run.out, "which field was taken for which", run)
+        t.check("missing:" in run.out and "agr_start" in run.out, "what was not found", run)
+    run = run_in("C.UTF-8", "info", path, "--json")
+    if t.sane_exit(run, 0):
+        layer = run.json()["layers"][0]
+        t.check(layer.get("role") == "parcels" and
+                layer.get("contract_fields", {}).get("land_use") == "LANDUSE" and
+                layer["contract_fields"].get("agr_start") is None,
+                "JSON: contract_fields (got %s)" % layer.get("contract_fields"), run)
+    return None
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -3311,6 +3426,7 @@ GROUPS = {
     "diff": lambda t: __import__("diff_summary").group_diff(t),
     "summary": lambda t: __import__("diff_summary").group_summary(t),
     "history": group_history,
+    "names": group_names,
 }
 
 

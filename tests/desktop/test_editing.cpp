@@ -21,17 +21,20 @@
 #include <QAction>
 #include <QApplication>
 #include <QCryptographicHash>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUndoStack>
 
 #include <algorithm>
 #include <cmath>
@@ -271,6 +274,67 @@ private slots:
         }
         QVERIFY2(outside, "no outside_boundary finding");
         QVERIFY2(farmland, "no protected_overlap finding of the whole zone");
+        editing->stopEditing(true);
+    }
+
+    void escInTheFormOfANewFeatureRemovesItAndLeavesTheUndoStackAsItWas()
+    {
+        auto window = openPark();
+        QVERIFY(window);
+        QVERIFY(editExpansion(window.get(), {501400, 3377200, 501700, 3377500}));
+        EditingUi* editing = window->editing();
+        EditController* controller = editing->controller();
+        QUndoStack* undo = controller->undoStack();
+        const std::size_t before = controller->currentLayer()->featureCount();
+        const int stepsBefore = undo->count();
+        QVERIFY(!controller->isDirty());
+
+        // Drawn, then Esc in its form (as QGIS does): the feature is gone, no step is left to
+        // undo or redo, and nothing is there to save.
+        editing->setTool(EditingUi::Tool::Draw);
+        MapCanvas* canvas = window->canvas();
+        const std::vector<geo::EditPoint> corners = {
+            {501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}};
+        for (const geo::EditPoint& corner : corners)
+            click(canvas, pixel(window.get(), corner.x, corner.y));
+        QTest::keyClick(canvas, Qt::Key_Return);
+        QCOMPARE(controller->currentLayer()->featureCount(), before + 1);
+        QPointer<AttributeForm> form = editing->attributeForm();
+        QVERIFY(form);
+        QVERIFY(QTest::qWaitForWindowExposed(form.data()));
+        QTest::keyClick(form.data(), Qt::Key_Escape);
+        QTRY_VERIFY(!form || !form->isVisible());
+        QCOMPARE(controller->currentLayer()->featureCount(), before);
+        QVERIFY(controller->pending().empty());
+        QCOMPARE(undo->count(), stepsBefore);
+        QVERIFY(!undo->canRedo());
+        QVERIFY(!controller->isDirty());
+
+        // Drawn again and its form cancelled with the Cancel button: the same.
+        for (const geo::EditPoint& corner : corners)
+            click(canvas, pixel(window.get(), corner.x, corner.y));
+        QTest::keyClick(canvas, Qt::Key_Return);
+        form = editing->attributeForm();
+        QVERIFY(form);
+        auto* buttons = form->findChild<QDialogButtonBox*>();
+        QVERIFY(buttons);
+        QTest::mouseClick(buttons->button(QDialogButtonBox::Cancel), Qt::LeftButton);
+        QCOMPARE(controller->currentLayer()->featureCount(), before);
+        QCOMPARE(undo->count(), stepsBefore);
+        QVERIFY(!controller->isDirty());
+
+        // A feature whose form is accepted stays, and its drawing and its values are two steps
+        // that undo back to the start.
+        const std::int64_t kept = drawPolygon(window.get(), corners, QStringLiteral("北扩方案三"));
+        QVERIFY(kept < 0);
+        QCOMPARE(controller->currentLayer()->featureCount(), before + 1);
+        QCOMPARE(undo->count(), stepsBefore + 2);
+        undo->undo();
+        undo->undo();
+        QCOMPARE(controller->currentLayer()->featureCount(), before);
+        QVERIFY(!controller->isDirty());
+        undo->redo();
+        QCOMPARE(controller->currentLayer()->featureCount(), before + 1);
         editing->stopEditing(true);
     }
 

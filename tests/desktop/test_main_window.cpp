@@ -1,4 +1,5 @@
 #include "app/desktop/application.h"
+#include "app/desktop/attribute_form.h"
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
@@ -21,6 +22,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
+#include "app/render/legend.h"
 #include "tests/support/mouse_input.h"
 #include "tests/support/window_session.h"
 #include "tests/support/test_orthophoto.h"
@@ -46,6 +48,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QRawFont>
 #include <QSet>
 #include <QSettings>
@@ -62,8 +65,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 using namespace parkatlas;
 using namespace parkatlas::desktop;
@@ -139,7 +144,7 @@ private:
         std::map<QString, int> counts;
         for (int top = 0; top < tree->topLevelItemCount(); ++top) {
             const QTreeWidgetItem* ruleItem = tree->topLevelItem(top);
-            const QString rule = ruleItem->text(0).section(QLatin1Char(' '), 0, 0);
+            const QString rule = ruleItem->toolTip(0); // the id; the text is the rule's name
             counts[rule] = ruleItem->childCount();
         }
         return counts;
@@ -709,10 +714,13 @@ private slots:
         });
         QVERIFY2(parcel != results.end(), "no parcel under the click");
         QCOMPARE(parcel->fid, std::int64_t(1));
-        QVERIFY(
-            std::find(parcel->attributes.begin(), parcel->attributes.end(),
-                      std::make_pair(QStringLiteral("parcel_id"), QStringLiteral("QL2011-001"))) !=
-            parcel->attributes.end());
+        // Contract fields are shown by name (宗地代码 / Parcel id), the source's field kept.
+        const qsizetype parcelId = parcel->attributeSources.indexOf(QStringLiteral("parcel_id"));
+        QVERIFY(parcelId >= 0);
+        QCOMPARE(parcel->attributes[static_cast<std::size_t>(parcelId)].second,
+                 QStringLiteral("QL2011-001"));
+        QCOMPARE(parcel->attributes[static_cast<std::size_t>(parcelId)].first,
+                 uiName(geo::NameGroup::Field, "parcel_id", "parcels"));
         // The expectation: the same plot read on its own and measured as `parkatlas area
         // --per-feature` does (AreaCalculator, ellipsoidal and planar, in EPSG:4547).
         const geo::Layer parcels = readSampleLayer("parcels");
@@ -920,6 +928,123 @@ private slots:
         QCOMPARE(resolveLanguage(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
     }
 
+    void chineseUiNamesRulesAndFieldsNeverByTheirIds()
+    {
+        // Issue 23: in the Chinese UI, every string the panels, the attribute form, the
+        // identify panel, the legend and the message log show for the sample park names rules
+        // and contract fields in Chinese. An ASCII-only word that is a rule id or a contract
+        // field name is a leak (the id may stay in a tooltip).
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        QVERIFY(installTranslations(QStringLiteral("zh_CN")));
+        struct English {
+            ~English() { installTranslations(QStringLiteral("en")); }
+        } restore;
+        std::set<QString> forbidden;
+        for (const geo::ComplianceRule rule : geo::allComplianceRules())
+            forbidden.insert(QString::fromUtf8(geo::toString(rule)));
+        for (const char* rule : {"land_use_too_coarse", "idle_not_started", "idle_stalled",
+                                 "idle_low_coverage", "low_efficiency", geo::kCannotDecide})
+            forbidden.insert(QString::fromUtf8(rule));
+        for (const geo::Role role : geo::allRoles())
+            for (const geo::ContractField& field : geo::contractFields(role))
+                forbidden.insert(QString::fromUtf8(field.name));
+
+        QStringList shown; // "where: text"
+        auto walkTree = [&](const QString& where, const QTreeWidget* tree) {
+            for (int c = 0; c < tree->columnCount(); ++c)
+                shown.append(where + " header: " + tree->headerItem()->text(c));
+            std::function<void(const QTreeWidgetItem*)> walk = [&](const QTreeWidgetItem* item) {
+                for (int c = 0; c < item->columnCount(); ++c)
+                    shown.append(where + ": " + item->text(c));
+                for (int i = 0; i < item->childCount(); ++i)
+                    walk(item->child(i));
+            };
+            for (int i = 0; i < tree->topLevelItemCount(); ++i)
+                walk(tree->topLevelItem(i));
+        };
+        auto walkLabels = [&](const QString& where, const QWidget* widget) {
+            for (const QLabel* label : widget->findChildren<QLabel*>())
+                shown.append(where + " label: " + label->text());
+        };
+
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        FindingsPanel* check = window->findingsPanel();
+        QVERIFY(runPanel(check));
+        QVERIFY(check->tree()->topLevelItemCount() > 0);
+        walkTree(QStringLiteral("plan check"), check->tree());
+        walkLabels(QStringLiteral("plan check"), check);
+        AuditPanel* audit = window->auditPanel();
+        audit->asOfEdit()->setDate(QDate(2026, 6, 30));
+        QVERIFY(runPanel(audit));
+        QVERIFY(audit->tree()->topLevelItemCount() > 0);
+        walkTree(QStringLiteral("audit"), audit->tree());
+        walkLabels(QStringLiteral("audit"), audit);
+        // A rule's name leads; its id stays reachable as the tooltip.
+        bool named = false;
+        for (int i = 0; i < check->tree()->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem* item = check->tree()->topLevelItem(i);
+            if (item->toolTip(0) == QLatin1String("land_use_mismatch"))
+                named = item->text(0).startsWith(QStringLiteral("用地性质不符"));
+        }
+        QVERIFY2(named, "land_use_mismatch is listed as 用地性质不符");
+
+        LedgerPanel* ledgers = window->ledgerPanel();
+        for (const geo::LedgerKind kind : {geo::LedgerKind::Acquisition, geo::LedgerKind::Idle,
+                                           geo::LedgerKind::Works, geo::LedgerKind::Supply}) {
+            ledgers->setKind(kind);
+            QSignalSpy finished(ledgers, &LedgerPanel::runFinished);
+            ledgers->run();
+            QVERIFY(finished.wait(kLoadTimeoutMs));
+            const LedgerTableModel* model = ledgers->model();
+            for (int c = 0; c < model->columnCount(); ++c)
+                shown.append(QStringLiteral("ledger %1 header: ").arg(geo::toString(kind)) +
+                             model->headerData(c, Qt::Horizontal).toString());
+            walkLabels(QStringLiteral("ledger"), ledgers);
+        }
+
+        // The attribute form of a parcel and the identify panel on one.
+        const geo::Layer parcels = readSampleLayer("parcels");
+        {
+            AttributeForm form(parcels.attributes, geo::Role::Parcels, {});
+            walkLabels(QStringLiteral("attribute form"), &form);
+            bool parcelId = false;
+            for (const QLabel* label : form.findChildren<QLabel*>())
+                parcelId = parcelId || label->text() == QStringLiteral("宗地代码");
+            QVERIFY2(parcelId, "the form asks for 宗地代码");
+        }
+        MapCanvas* canvas = window->canvas();
+        click(canvas, canvas->view().toPixel(497580, 3373140));
+        QVERIFY(!window->identifyPanel()->results().empty());
+        walkTree(QStringLiteral("identify"),
+                 window->identifyPanel()->findChild<QTreeWidget*>(QStringLiteral("identifyTree")));
+
+        // The legend of what the map shows, and the message log.
+        std::vector<render::LayerSnapshot> snapshots;
+        for (const auto& layer : canvas->layers())
+            snapshots.push_back(layer.snapshot);
+        for (const render::LegendEntry& entry :
+             render::legendEntries(snapshots, render::combinedExtent(snapshots)))
+            shown.append(QStringLiteral("legend: ") + entry.label);
+        const auto* log = window->findChild<QListWidget*>(QStringLiteral("messageList"));
+        for (int i = 0; i < log->count(); ++i)
+            shown.append(QStringLiteral("log: ") + log->item(i)->text());
+
+        QStringList leaks;
+        static const QRegularExpression word(QStringLiteral("[A-Za-z0-9_]+"));
+        for (const QString& text : shown) {
+            const QString what = text.section(QStringLiteral(": "), 1);
+            for (auto match = word.globalMatch(what); match.hasNext();) {
+                const QString token = match.next().captured();
+                if (forbidden.count(token))
+                    leaks.append(QStringLiteral("%1 [%2]").arg(text, token));
+            }
+        }
+        QVERIFY2(shown.size() > 100, qPrintable(QString::number(shown.size())));
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QLatin1Char('\n'))));
+    }
+
     void planCheckListsTheEngineFindingsByRule()
     {
         if (!QFile::exists(kSamplePark))
@@ -950,7 +1075,7 @@ private slots:
         const geo::FindingsTotals totals = geo::totalsOfFindings(expected.findings, park.crs);
         for (int top = 0; top < panel->tree()->topLevelItemCount(); ++top) {
             const QTreeWidgetItem* ruleItem = panel->tree()->topLevelItem(top);
-            const QString rule = ruleItem->text(0).section(QLatin1Char(' '), 0, 0);
+            const QString rule = ruleItem->toolTip(0);
             const geo::FindingsTotal& total = totals.of(rule.toStdString());
             QVERIFY(total.findings > 0);
             QCOMPARE(ruleItem->text(1),
@@ -1068,7 +1193,7 @@ private slots:
         bool listed = false;
         for (int top = 0; top < tree->topLevelItemCount(); ++top) {
             const QTreeWidgetItem* ruleItem = tree->topLevelItem(top);
-            if (!ruleItem->text(0).startsWith(QLatin1String("idle_not_started ")))
+            if (ruleItem->toolTip(0) != QLatin1String("idle_not_started"))
                 continue;
             for (int row = 0; row < ruleItem->childCount(); ++row)
                 listed = listed || ruleItem->child(row)->text(0) == QLatin1String("QL2024-014");

@@ -1,10 +1,13 @@
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
+#include "geo/rules/compliance.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -54,6 +57,97 @@ TEST(RoleTest, SurveyAliasesResolveCaseInsensitively)
     EXPECT_EQ(layer.field("land_use"), 2);
     EXPECT_EQ(layer.field("tax"), 3);
     EXPECT_EQ(layer.field("invested"), -1);
+}
+
+TEST(RoleTest, CommonSpellingsOfLandUseResolveUnderEveryRoleThatHasIt)
+{
+    // The spellings parks hand over, one field per table, each next to a field of another kind
+    // that must not be taken for land use.
+    for (const char* spelling : {"landuse", "land_use", "LANDUSE", "LandUse", "land_use_code",
+                                 "YDXZ", "用地性质", "地类编码", "DLBM", "YDDM", "用地代码"}) {
+        for (Role role : {Role::Parcels, Role::PlanZones, Role::Expansion}) {
+            AttributeTable table;
+            table.setFields({{"REMARK_X", FieldType::String}, {spelling, FieldType::String}});
+            ParkLayer layer;
+            layer.role = role;
+            layer.fieldIndex = resolveContractFields(role, table);
+            EXPECT_EQ(layer.field("land_use"), 1) << spelling << " as " << toString(role);
+        }
+    }
+}
+
+TEST(RoleTest, EveryContractFieldHasASpellingBesideItsOwnName)
+{
+    for (Role role : allRoles())
+        for (const ContractField& field : contractFields(role))
+            EXPECT_FALSE(field.aliases.empty()) << toString(role) << "." << field.name;
+}
+
+TEST(RoleTest, CommonEnglishSpellingsResolveToTheirFields)
+{
+    AttributeTable table;
+    table.setFields({{"ParcelID", FieldType::String},
+                     {"Owner_Name", FieldType::String},
+                     {"SUPPLY_DATE", FieldType::String},
+                     {"agreed_start", FieldType::String},
+                     {"Investment", FieldType::Real},
+                     {"FloorArea", FieldType::Real},
+                     {"annual_tax", FieldType::Real}});
+    ParkLayer layer;
+    layer.role = Role::Parcels;
+    layer.fieldIndex = resolveContractFields(Role::Parcels, table);
+    EXPECT_EQ(layer.field("parcel_id"), 0);
+    EXPECT_EQ(layer.field("owner"), 1);
+    EXPECT_EQ(layer.field("supply_dt"), 2);
+    EXPECT_EQ(layer.field("agr_start"), 3);
+    EXPECT_EQ(layer.field("invest_tot"), 4);
+    EXPECT_EQ(layer.field("floor_area"), 5);
+    EXPECT_EQ(layer.field("tax"), 6);
+    EXPECT_EQ(layer.field("land_use"), -1);
+}
+
+TEST(RoleTest, ASpellingIsNeverTakenFromAnotherFieldOfTheRole)
+{
+    // "far" is far_max's alias in plan zones; a table with far_max and far keeps them apart.
+    AttributeTable table;
+    table.setFields({{"FAR", FieldType::Real}, {"far_min", FieldType::Real}});
+    ParkLayer layer;
+    layer.role = Role::PlanZones;
+    layer.fieldIndex = resolveContractFields(Role::PlanZones, table);
+    EXPECT_EQ(layer.field("far_max"), 0);
+    EXPECT_EQ(layer.field("far_min"), 1);
+}
+
+TEST(DisplayNamesTest, RulesFieldsAndRolesHaveChineseAndEnglishNames)
+{
+    EXPECT_EQ(displayName(NameGroup::Rule, "land_use_mismatch", Language::Chinese), "用地性质不符");
+    EXPECT_EQ(displayName(NameGroup::Rule, "cannot_decide", Language::Chinese), "无法判定");
+    EXPECT_EQ(displayName(NameGroup::Field, "parcel_id", Language::Chinese), "宗地代码");
+    EXPECT_EQ(displayName(NameGroup::Field, "kind", Language::Chinese, "idle_land"), "闲置类型");
+    EXPECT_EQ(displayName(NameGroup::Field, "kind", Language::Chinese, "parcels"), "类型");
+    EXPECT_EQ(displayName(NameGroup::Role, "parcels", Language::Chinese), "宗地");
+    EXPECT_EQ(displayName(NameGroup::Rule, "land_use_mismatch", Language::English),
+              "Land use does not fit the plan");
+    // What the table does not know is shown as it is, never hidden.
+    EXPECT_EQ(displayName(NameGroup::Rule, "no_such_rule", Language::Chinese), "no_such_rule");
+}
+
+TEST(DisplayNamesTest, EveryRuleAndContractFieldIsNamedInChinese)
+{
+    auto hasChinese = [](const std::string& text) {
+        return std::any_of(text.begin(), text.end(), [](char c) { return (c & 0x80) != 0; });
+    };
+    for (Role role : allRoles())
+        for (const ContractField& field : contractFields(role))
+            EXPECT_TRUE(hasChinese(
+                displayName(NameGroup::Field, field.name, Language::Chinese, toString(role))))
+                << toString(role) << "." << field.name;
+    std::vector<std::string> rules = {"land_use_too_coarse", "idle_not_started", "idle_stalled",
+                                      "idle_low_coverage",   "low_efficiency",   kCannotDecide};
+    for (ComplianceRule rule : allComplianceRules())
+        rules.push_back(toString(rule));
+    for (const std::string& rule : rules)
+        EXPECT_TRUE(hasChinese(displayName(NameGroup::Rule, rule, Language::Chinese))) << rule;
 }
 
 TEST(ParkTest, ProjectFileMapsRolesFieldsAndOverridesOnRealData)

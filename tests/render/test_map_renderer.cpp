@@ -184,3 +184,38 @@ TEST(MapRendererTest, DrawsTheTownshipsOfARealShapefile)
     EXPECT_GT(covered, 0.2);
     EXPECT_LT(covered, 0.8);
 }
+
+TEST(MapRendererTest, AStyleScaleLimitsDrawOutlinesOnlyThenNothing)
+{
+    // A 100 m square in EPSG:4547 drawn red with a black outline, outlines only beyond
+    // 1:10 000 and not at all beyond 1:25 000 (the buildings' defaults in styles/roles.json).
+    const double x0 = 500000, y0 = 3375000;
+    auto layer = makeLayer("buildings", geo::GeometryKind::Polygon,
+                           {{{square(x0, y0, x0 + 100, y0 + 100)}}});
+    LayerStyle style = LayerStyle::defaultFor(geo::GeometryKind::Polygon, 0);
+    style.fill = QColor(255, 0, 0);
+    style.stroke = QColor(0, 0, 0);
+    style.strokeWidth = 1;
+    style.fillMaxScaleDenominator = 10000;
+    style.maxScaleDenominator = 25000;
+    const geo::Crs crs = geo::Crs::fromEpsg(4547);
+    auto renderAt = [&](double scale) {
+        // 200 px at 96 DPI showing the square's centre at 1:scale.
+        const double half = 100 * scale * 0.0254 / 96;
+        const double cx = x0 + 50, cy = y0 + 50;
+        const MapSettings settings(envelope(cx - half, cy - half, cx + half, cy + half),
+                                   QSize(200, 200), 96, kBackground, {LayerSnapshot(layer, style)},
+                                   crs);
+        EXPECT_NEAR(settings.scaleDenominator(), scale, scale * 1e-6);
+        return MapRenderer(settings).render().image;
+    };
+    const QImage near = renderAt(5000);
+    EXPECT_EQ(near.pixel(100, 100), qRgb(255, 0, 0)) << "filled at 1:5 000";
+    const QImage middle = renderAt(20000);
+    EXPECT_EQ(middle.pixel(100, 100), kBackground.rgb()) << "no fill at 1:20 000";
+    EXPECT_GT(nonBackgroundShare(middle, kBackground.rgb()), 0.0) << "but its outline";
+    EXPECT_EQ(nonBackgroundShare(renderAt(25000), kBackground.rgb()) > 0, true)
+        << "1:25 000 itself is drawn";
+    EXPECT_EQ(nonBackgroundShare(renderAt(50000), kBackground.rgb()), 0.0)
+        << "nothing beyond 1:25 000";
+}

@@ -8,6 +8,7 @@
 #include "app/render/role_style_book.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
@@ -245,7 +246,9 @@ TEST(PageTablesTest, FindingsTotalCountsAPlotUnderSeveralRulesOnceAndCannotDecid
     std::int64_t count = 0;
     double rowsMu = 0;
     for (const auto& row : table.rows) {
-        EXPECT_NE(std::get<std::string>(row[0]), ruleChineseName(geo::kCannotDecide));
+        EXPECT_NE(
+            std::get<std::string>(row[0]),
+            geo::displayName(geo::NameGroup::Rule, geo::kCannotDecide, geo::Language::Chinese));
         count += std::get<std::int64_t>(row[1]);
         rowsMu += std::get<double>(row[2]);
     }

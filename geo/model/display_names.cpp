@@ -1,0 +1,123 @@
+#include "geo/model/display_names.h"
+
+#include "geo/error.h"
+#include "geo/model/role.h"
+#include "geo/rules/styles.h"
+
+#include <cpl_error.h>
+#include <cpl_json.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace parkatlas::geo {
+
+namespace {
+
+struct Names {
+    // group name → id → {zh, en}
+    std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>, std::less<>>
+        groups;
+};
+
+std::shared_ptr<const Names> loadNames(const std::string& path)
+{
+    auto names = std::make_shared<Names>();
+    CPLJSONDocument document;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    const bool loaded = document.Load(path);
+    CPLPopErrorHandler();
+    if (!loaded)
+        return names;
+    for (const char* group : {"rules", "fields", "columns", "kinds"}) {
+        auto& table = names->groups[group];
+        for (const CPLJSONObject& entry : document.GetRoot().GetObj(group).GetChildren())
+            table[entry.GetName()] = {entry.GetString("zh", entry.GetName()),
+                                      entry.GetString("en", entry.GetName())};
+    }
+    return names;
+}
+
+/// The table of the current styles folder; empty when there is none. Looked up once per value
+/// of $PARKATLAS_STYLES (the folder stylesDirectory() finds depends on nothing else), so a
+/// name costs a map lookup, not a walk of the file system: reasons are named per finding.
+std::shared_ptr<const Names> names()
+{
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const Names>> byEnvironment;
+    const char* env = std::getenv("PARKATLAS_STYLES");
+    const std::string key = env ? env : "";
+    std::lock_guard lock(mutex);
+    auto& cached = byEnvironment[key];
+    if (!cached) {
+        std::string path;
+        try {
+            path = stylePath("names.json");
+        } catch (const Error&) {
+            path.clear();
+        }
+        cached = path.empty() ? std::make_shared<Names>() : loadNames(path);
+    }
+    return cached;
+}
+
+const char* groupName(NameGroup group)
+{
+    switch (group) {
+    case NameGroup::Rule:
+        return "rules";
+    case NameGroup::Field:
+        return "fields";
+    case NameGroup::Column:
+        return "columns";
+    case NameGroup::Kind:
+        return "kinds";
+    case NameGroup::Role:
+        return "roles";
+    }
+    return "";
+}
+
+} // namespace
+
+std::string displayName(NameGroup group, std::string_view id, Language language,
+                        std::string_view role)
+{
+    if (group == NameGroup::Role) {
+        const auto found = roleFromLayerName(id);
+        if (!found || toString(*found) != id)
+            return std::string(id);
+        return language == Language::Chinese ? chineseName(*found) : toString(*found);
+    }
+    const std::shared_ptr<const Names> table = names();
+    const auto groupIt = table->groups.find(groupName(group));
+    if (groupIt == table->groups.end())
+        return std::string(id);
+    auto pick = [&](const std::string& key) -> const std::pair<std::string, std::string>* {
+        const auto it = groupIt->second.find(key);
+        return it == groupIt->second.end() ? nullptr : &it->second;
+    };
+    const std::pair<std::string, std::string>* entry = nullptr;
+    if (group == NameGroup::Field && !role.empty())
+        entry = pick(std::string(role) + "." + std::string(id));
+    if (!entry)
+        entry = pick(std::string(id));
+    if (!entry)
+        return std::string(id);
+    return language == Language::Chinese ? entry->first : entry->second;
+}
+
+Language languageFromEnvironment()
+{
+    for (const char* variable : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(variable);
+        if (value && *value)
+            return std::string_view(value).substr(0, 2) == "zh" ? Language::Chinese
+                                                                : Language::English;
+    }
+    return Language::English;
+}
+
+} // namespace parkatlas::geo

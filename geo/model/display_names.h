@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace parkatlas::geo {
+
+/// The language a name is shown in.
+enum class Language { Chinese, English };
+
+/// What kind of id a name is looked up for (the groups of styles/names.json).
+enum class NameGroup {
+    Rule,   // "land_use_mismatch" → 用地性质不符
+    Field,  // a contract field: "parcel_id" → 宗地代码; "idle_land.kind" → 闲置类型
+    Role,   // "parcels" → 宗地 (from geo::chineseName, the one table of role names)
+    Column, // a table column: "area_mu" → 面积（亩）
+    Kind,   // ledger kinds, area methods, message levels: "acquisition" → 征地台账
+};
+
+/// The name a user reads for `id`, from styles/names.json (roles: geo::chineseName /
+/// toString). A field is looked up as "ROLE.FIELD" when `role` is given, then as "FIELD".
+/// An id the table does not know comes back unchanged, so nothing is ever hidden; so does
+/// every id when the table cannot be read (no styles folder). The table is read once per
+/// styles folder. Thread-safe.
+std::string displayName(NameGroup group, std::string_view id, Language language,
+                        std::string_view role = {});
+
+/// The language of the process's locale as gettext reads it (LC_ALL, else LC_MESSAGES, else
+/// LANG): Chinese for zh*, else English. For the CLI's tables and messages.
+Language languageFromEnvironment();
+
+} // namespace parkatlas::geo
