@@ -22,6 +22,9 @@ struct Issue;
 struct OpenOptions {
     std::string encoding;  // overrides every encoding guess (iconv name), "" to decide per file
     std::string sourceSrs; // the CRS to assume (--s-srs); overrides the file's own
+
+    /// Same options (a ParkSession keeps a layer only when it was read with the same ones).
+    bool operator==(const OpenOptions&) const = default;
 };
 
 /// One layer of a source: the dataset to open and the layer's name in it.
