@@ -192,12 +192,10 @@ int runMap(const std::vector<std::string>& args)
     options.areaMethod = areaMethodFrom(cli);
 
     IssuePrinter issues;
-    const geo::ParkDefinition definition =
-        discoverParkFrom(cli, cli.positional("PARK"));
-    options.projectPath = definition.projectPath;
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    options.session = session.get();
     options.source = cli.positional("PARK");
-    auto park = std::make_shared<const geo::Park>(
-        readPark(definition, render::rolesForPage(layout), issues));
+    const auto park = readPark(*session, render::rolesForPage(layout), issues);
     const render::PageExportResult result =
         exportParkMap(park, layout, out, *format, options, issues);
     for (const QString& warning : result.warnings)

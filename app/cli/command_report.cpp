@@ -99,8 +99,8 @@ int runReport(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const std::string source = cli.positional("PARK");
-    const geo::ParkDefinition definition = discoverParkFrom(cli, source);
-    auto park = std::make_shared<const geo::Park>(readPark(definition, {}, issues));
+    const auto session = openSessionFrom(cli, source);
+    readPark(*session, {}, issues);
     ensureGuiApplication();
 
     render::CommitteePackOptions options;
@@ -113,13 +113,12 @@ int runReport(const std::vector<std::string>& args)
     if (!cli.has("paper"))
         options.paper.clear();
     options.replace = cli.has("force");
-    options.projectPath = definition.projectPath;
     options.source = source;
     render::CommitteePackResult result;
     {
         ProgressBar bar("writing the pack");
         options.progress = [&bar](double done) { return bar.update(done); };
-        result = render::writeCommitteePack(park, outText, options, issues);
+        result = render::writeCommitteePack(*session, outText, options, issues);
         bar.finish();
     }
     for (const std::string& warning : result.warnings)

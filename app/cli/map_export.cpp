@@ -53,7 +53,7 @@ render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& p
     render::ParkPageOptions page;
     page.areaMethod = options.areaMethod;
     page.findings = options.findings;
-    page.projectPath = options.projectPath;
+    page.session = options.session;
     page.source = options.source;
     std::optional<ProgressBar> bar;
     if (layout.table == render::PageTableKind::Findings && !options.findings) {

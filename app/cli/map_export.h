@@ -11,6 +11,7 @@
 
 namespace parkatlas::geo {
 class IssueSink;
+class ParkSession;
 struct Finding;
 } // namespace parkatlas::geo
 
@@ -38,7 +39,7 @@ struct ParkMapOptions {
     /// Findings of the plan check, when the caller already has them (report); else the
     /// findings table runs the check.
     const std::vector<geo::Finding>* findings = nullptr;
-    std::string projectPath; // for the check's settings
+    geo::ParkSession* session = nullptr; // the park's: the findings table's check runs on it
     std::string source;      // the park as the user named it, for the footnote
 };
 

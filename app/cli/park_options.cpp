@@ -97,14 +97,16 @@ geo::AreaMethod areaMethodFrom(const CommandLine& cli)
     return *method;
 }
 
-geo::Park readPark(const geo::ParkDefinition& definition, std::vector<geo::Role> roles,
-                   geo::IssueSink& issues)
+std::shared_ptr<geo::ParkSession> openSessionFrom(const CommandLine& cli, const std::string& source)
 {
-    ProgressBar bar("reading " + definition.name);
-    geo::ParkLoadOptions load;
-    load.roles = std::move(roles);
-    load.progress = [&bar](double done) { return bar.update(done); };
-    geo::Park park = geo::loadPark(definition, load, issues);
+    return std::make_shared<geo::ParkSession>(discoverParkFrom(cli, source));
+}
+
+std::shared_ptr<const geo::Park>
+readPark(geo::ParkSession& session, const std::vector<geo::Role>& roles, geo::IssueSink& issues)
+{
+    ProgressBar bar("reading " + session.definition().name);
+    auto park = session.park(roles, issues, [&bar](double done) { return bar.update(done); });
     bar.finish();
     return park;
 }

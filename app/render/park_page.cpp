@@ -3,9 +3,11 @@
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 
+#include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/rules/compliance.h"
+#include "geo/session/park_session.h"
 
 #include <QFileInfo>
 #include <QString>
@@ -150,10 +152,11 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
     std::vector<geo::Finding> ownFindings;
     const std::vector<geo::Finding>* findings = options.findings;
     if (layout.table == PageTableKind::Findings && !findings) {
+        if (!options.session)
+            throw geo::Error("a findings page needs the park's findings or its session");
         geo::ComplianceOptions check;
-        check.settings = geo::ComplianceSettings::load(options.projectPath, issues);
         check.progress = options.progress;
-        ownFindings = geo::checkCompliance(*park, check, issues).findings;
+        ownFindings = options.session->check(check, issues).value.findings;
         findings = &ownFindings;
     }
     if (layout.table == PageTableKind::Findings && findings) {

@@ -928,8 +928,8 @@ bool issueDropsGeometry(const Issue& issue)
 {
     // Feature-level errors (GDAL could not read the record; the direct reader found it corrupt)
     // and the warnings that drop a geometry (Issue::Kind::GeometrySkipped) all name the feature.
-    return issue.fid >= 0 && (issue.severity == Issue::Severity::Error ||
-                              issue.kind == Issue::Kind::GeometrySkipped);
+    return issue.fid >= 0 &&
+           (issue.severity == Issue::Severity::Error || issue.kind == Issue::Kind::GeometrySkipped);
 }
 
 } // namespace parkatlas::geo

@@ -729,8 +729,8 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
         auto declared = parseInteger(*line);
         if (!declared || *declared < 0) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": expected a point count, got '" + *line + "'");
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": expected a point count, got '" + *line + "'");
             return false;
         }
         count = static_cast<std::size_t>(*declared);
@@ -739,16 +739,16 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
         auto pointLine = data();
         if (!pointLine) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": the object ends after " + std::to_string(i) +
-                       " of its " + std::to_string(count) + " points (truncated)");
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": the object ends after " + std::to_string(i) + " of its " +
+                             std::to_string(count) + " points (truncated)");
             return false;
         }
         auto xy = coordinate(*pointLine);
         if (!xy) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": '" + *pointLine + "' is not a coordinate pair");
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": '" + *pointLine + "' is not a coordinate pair");
             // It may be the object's end: let the caller resynchronise on it.
             m_reader.pushBack(*pointLine);
             return false;
@@ -768,8 +768,8 @@ bool VctParser::readObject(Object& object, const char* section)
     auto typeLine = style ? data() : std::nullopt;
     if (!typeLine) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-               where(section, m_reader.lineNumber()) + ", OID " +
-                   oidText + ": the object is truncated before its geometry");
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                         ": the object is truncated before its geometry");
         return false;
     }
     object.code = *code;
@@ -800,8 +800,8 @@ bool VctParser::readObject(Object& object, const char* section)
     auto type = parseInteger(*typeLine);
     if (!type) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-               where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                   ": '" + *typeLine + "' is not a geometry type number");
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
+                         *typeLine + "' is not a geometry type number");
         return false;
     }
     if (object.kind == FeatureGeometry::Point) {
@@ -822,8 +822,8 @@ bool VctParser::readObject(Object& object, const char* section)
             auto segmentCount = segments ? parseInteger(*segments) : std::nullopt;
             if (!segmentCount || *segmentCount < 0) {
                 skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                       where(section, m_reader.lineNumber()) + ", OID " +
-                           oidText + ": expected the number of segments");
+                             where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                 ": expected the number of segments");
                 return false;
             }
             Path path;
@@ -834,9 +834,8 @@ bool VctParser::readObject(Object& object, const char* section)
                 auto kind = parseInteger(*segmentType);
                 if (!kind) {
                     skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                           where(section, m_reader.lineNumber()) +
-                               ", OID " + oidText + ": '" + *segmentType +
-                               "' is not a segment type");
+                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                     ": '" + *segmentType + "' is not a segment type");
                     return false;
                 }
                 Path points;
@@ -872,9 +871,8 @@ bool VctParser::readObject(Object& object, const char* section)
     if (object.kind == FeatureGeometry::Polygon) {
         if (*type != 1 && *type != 100) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": unknown polygon type " + *typeLine +
-                       " (1 direct, 100 indirect)");
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": unknown polygon type " + *typeLine + " (1 direct, 100 indirect)");
             return false;
         }
         // The label point, then for a direct polygon the ring count, for an indirect one the
@@ -890,10 +888,10 @@ bool VctParser::readObject(Object& object, const char* section)
         auto number = parseInteger(*line);
         if (!number || *number < 0) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": expected " +
-                       (*type == 1 ? "the number of rings" : "the sub-type 21 or 22") + ", got '" +
-                       *line + "'");
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": expected " +
+                             (*type == 1 ? "the number of rings" : "the sub-type 21 or 22") +
+                             ", got '" + *line + "'");
             return false;
         }
         if (*type == 1) {
@@ -905,8 +903,8 @@ bool VctParser::readObject(Object& object, const char* section)
                 Path points;
                 if (!kind) {
                     skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                           where(section, m_reader.lineNumber()) +
-                               ", OID " + oidText + ": '" + *ringType + "' is not a ring type");
+                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                     ": '" + *ringType + "' is not a ring type");
                     return false;
                 }
                 if (*kind == 13) { // circle: centre and radius
@@ -939,9 +937,9 @@ bool VctParser::readObject(Object& object, const char* section)
         object.indirectType = static_cast<int>(*number);
         if (object.indirectType != 21 && object.indirectType != 22) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": indirect polygon sub-type " + *line +
-                       " is neither 21 (lines) nor 22 (polygons)");
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": indirect polygon sub-type " + *line +
+                             " is neither 21 (lines) nor 22 (polygons)");
             return false;
         }
     }
@@ -950,18 +948,18 @@ bool VctParser::readObject(Object& object, const char* section)
     auto count = countLine ? parseInteger(*countLine) : std::nullopt;
     if (!count || *count < 0) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-               where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                   ": expected the number of referenced OIDs");
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                         ": expected the number of referenced OIDs");
         return false;
     }
     while (static_cast<std::int64_t>(object.references.size()) < *count) {
         auto line = data();
         if (!line) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": the list of referenced OIDs is truncated (" +
-                       std::to_string(object.references.size()) + " of " +
-                       std::to_string(*count) + ")");
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": the list of referenced OIDs is truncated (" +
+                             std::to_string(object.references.size()) + " of " +
+                             std::to_string(*count) + ")");
             return false;
         }
         for (std::string_view token : split(*line, m_head.separator)) {
@@ -970,8 +968,8 @@ bool VctParser::readObject(Object& object, const char* section)
             auto reference = parseInteger(token);
             if (!reference) {
                 skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                       where(section, m_reader.lineNumber()) + ", OID " +
-                           oidText + ": '" + std::string(token) + "' is not an OID");
+                             where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
+                                 std::string(token) + "' is not an OID");
                 return false;
             }
             object.references.push_back(*reference);
@@ -1017,8 +1015,8 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         const bool usable = readObject(object, section);
         if (!usable && m_reportCount == reportedBefore)
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                   where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(object.oid) + ": the object is truncated");
+                         where(section, m_reader.lineNumber()) + ", OID " +
+                             std::to_string(object.oid) + ": the object is truncated");
         // The object's end: a line "0".
         auto end = m_reader.next();
         if (end && *end != "0") {
@@ -1197,9 +1195,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                 auto it = m_polygonIndex.find(referencedOid(reference));
                 if (it == m_polygonIndex.end()) {
                     skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                           at + " references polygon OID " +
-                               std::to_string(referencedOid(reference)) +
-                               ", which PolygonBegin does not hold");
+                                 at + " references polygon OID " +
+                                     std::to_string(referencedOid(reference)) +
+                                     ", which PolygonBegin does not hold");
                     return false;
                 }
                 if (!seen.insert(it->second).second)
@@ -1214,8 +1212,8 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
             Object& part = m_objects[index];
             if (part.dropped || !ringsOfPolygon(part, depth + 1, rings)) {
                 skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                       at + " references polygon OID " +
-                           std::to_string(part.oid) + ", which cannot be built");
+                             at + " references polygon OID " + std::to_string(part.oid) +
+                                 ", which cannot be built");
                 return false;
             }
         }
@@ -1230,8 +1228,8 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         auto it = m_lineIndex.find(oid);
         if (it == m_lineIndex.end()) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                   at + " references line OID " + std::to_string(oid) +
-                       ", which LineBegin does not hold");
+                         at + " references line OID " + std::to_string(oid) +
+                             ", which LineBegin does not hold");
             return false;
         }
         const Object& line = m_objects[it->second];
@@ -1242,8 +1240,8 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                        ", which LineBegin holds more than once; the first is used");
         if (line.dropped || line.parts.empty()) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                   at + " references line OID " + std::to_string(oid) +
-                       ", which could not be read");
+                         at + " references line OID " + std::to_string(oid) +
+                             ", which could not be read");
             return false;
         }
         Path piece;
@@ -1300,8 +1298,8 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         }
         if (!samePoint(&ring[0], &ring[ring.size() - 2])) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                   at + ": its lines do not close a ring (a gap of " +
-                       std::to_string(ringGap(ring)) + " between the ends)");
+                         at + ": its lines do not close a ring (a gap of " +
+                             std::to_string(ringGap(ring)) + " between the ends)");
             ok = false;
             continue;
         }
@@ -1319,8 +1317,8 @@ std::unique_ptr<OGRGeometry> VctParser::buildPolygon(Object& object, int depth)
     if (!ringsOfPolygon(object, depth, rings)) {
         if (object.indirectType == 0 && rings.empty())
             skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                   where(object.section, object.line) + ", OID " +
-                       std::to_string(object.oid) + ": the polygon has no usable ring");
+                         where(object.section, object.line) + ", OID " +
+                             std::to_string(object.oid) + ": the polygon has no usable ring");
         return nullptr;
     }
     return organize(rings);
@@ -1336,10 +1334,10 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
             if (reference == 0 || it == m_lineIndex.end() ||
                 m_objects[it->second].indirectType == 100) {
                 skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                       where(object.section, object.line) + ", OID " +
-                           std::to_string(object.oid) + " references line OID " +
-                           std::to_string(referencedOid(reference)) +
-                           ", which LineBegin does not hold as a direct line");
+                             where(object.section, object.line) + ", OID " +
+                                 std::to_string(object.oid) + " references line OID " +
+                                 std::to_string(referencedOid(reference)) +
+                                 ", which LineBegin does not hold as a direct line");
                 return nullptr;
             }
             Path piece;
@@ -1372,8 +1370,8 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
     }
     if (lines.empty()) {
         skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-               where(object.section, object.line) + ", OID " +
-                   std::to_string(object.oid) + ": the line has fewer than 2 points");
+                     where(object.section, object.line) + ", OID " + std::to_string(object.oid) +
+                         ": the line has fewer than 2 points");
         return nullptr;
     }
     if (lines.size() == 1)

@@ -145,28 +145,30 @@ std::shared_ptr<const Park> ParkSession::park(const std::vector<Role>& roles, Is
 
     std::vector<ParkLayer> fresh;
     try {
-    for (std::size_t i = 0; i < missing.size(); ++i) {
-        const ParkLayerSource& source = *missing[i];
-        ParkDefinition one = m_definition;
-        one.unreadable.clear();
-        ParkLoadOptions load;
-        load.roles = {source.role};
-        load.workingCrs = m_workingCrs;
-        if (progress) {
-            const double begin = static_cast<double>(i) / static_cast<double>(missing.size());
-            const double span = 1.0 / static_cast<double>(missing.size());
-            load.progress = [&, begin, span](double done) { return progress(begin + span * done); };
+        for (std::size_t i = 0; i < missing.size(); ++i) {
+            const ParkLayerSource& source = *missing[i];
+            ParkDefinition one = m_definition;
+            one.unreadable.clear();
+            ParkLoadOptions load;
+            load.roles = {source.role};
+            load.workingCrs = m_workingCrs;
+            if (progress) {
+                const double begin = static_cast<double>(i) / static_cast<double>(missing.size());
+                const double span = 1.0 / static_cast<double>(missing.size());
+                load.progress = [&, begin, span](double done) {
+                    return progress(begin + span * done);
+                };
+            }
+            KeepingSink kept(issues);
+            Park part = loadPark(one, load, kept); // Cancelled: nothing of this layer is kept
+            ReadLayer read;
+            read.issues = kept.take();
+            read.failed = part.layers.empty();
+            if (!read.failed)
+                fresh.push_back(std::move(part.layers.front()));
+            m_read[source.role] = std::move(read);
+            ++m_readCount[source.role];
         }
-        KeepingSink kept(issues);
-        Park part = loadPark(one, load, kept); // Cancelled: nothing of this layer is kept
-        ReadLayer read;
-        read.issues = kept.take();
-        read.failed = part.layers.empty();
-        if (!read.failed)
-            fresh.push_back(std::move(part.layers.front()));
-        m_read[source.role] = std::move(read);
-        ++m_readCount[source.role];
-    }
     } catch (...) {
         // Cancelled (or worse): what was read before is kept, the rest is read next time.
         rebuildSnapshot(std::move(fresh));
@@ -200,6 +202,8 @@ bool ParkSession::adopt(const LayerRef& ref, const OpenOptions& open, const Laye
     ParkLayer parkLayer;
     parkLayer.role = source->role;
     parkLayer.layer = layer;
+    // Its own spatial reference, not the map's (which the render jobs read meanwhile).
+    parkLayer.layer.crs = Crs::fromOgr(layer.crs.ogr());
     parkLayer.fieldIndex =
         resolveContractFields(source->role, parkLayer.layer.attributes, source->fieldMap);
     parkLayer.classification = source->classification;
@@ -242,8 +246,8 @@ void ParkSession::redefine(ParkDefinition definition)
     for (auto it = m_read.begin(); it != m_read.end();) {
         const ParkLayerSource* before = old.find(it->first);
         const ParkLayerSource* after = m_definition.find(it->first);
-        const bool same = before && after && before->open == after->open &&
-                          sameSource(before->ref, after->ref);
+        const bool same =
+            before && after && before->open == after->open && sameSource(before->ref, after->ref);
         it = same ? std::next(it) : m_read.erase(it);
     }
     if (m_park)
@@ -300,7 +304,12 @@ JobResult<ComplianceResult> ParkSession::check(ComplianceOptions options, IssueS
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<ComplianceResult> result;
-    result.value = checkCompliance(*snapshot, options, own);
+    {
+        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
+        // every copy, and GDAL does not promise that two threads may read it at once.
+        std::lock_guard job(m_jobMutex);
+        result.value = checkCompliance(*snapshot, options, own);
+    }
     result.issues = readIssues(roles);
     {
         std::lock_guard lock(m_mutex);
@@ -319,7 +328,12 @@ JobResult<AuditResult> ParkSession::audit(AuditOptions options, IssueSink& issue
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<AuditResult> result;
-    result.value = runAudit(*snapshot, options, own);
+    {
+        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
+        // every copy, and GDAL does not promise that two threads may read it at once.
+        std::lock_guard job(m_jobMutex);
+        result.value = runAudit(*snapshot, options, own);
+    }
     result.issues = readIssues(roles);
     {
         std::lock_guard lock(m_mutex);
@@ -336,7 +350,12 @@ JobResult<Ledger> ParkSession::ledger(LedgerKind kind, const LedgerOptions& opti
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<Ledger> result;
-    result.value = buildLedger(*snapshot, kind, options, own);
+    {
+        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
+        // every copy, and GDAL does not promise that two threads may read it at once.
+        std::lock_guard job(m_jobMutex);
+        result.value = buildLedger(*snapshot, kind, options, own);
+    }
     result.issues = readIssues(roles);
     append(result.issues, own.take());
     return result;
@@ -349,7 +368,12 @@ JobResult<IndicatorReport> ParkSession::indicators(const IndicatorOptions& optio
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<IndicatorReport> result;
-    result.value = computeIndicators(*snapshot, options, own);
+    {
+        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
+        // every copy, and GDAL does not promise that two threads may read it at once.
+        std::lock_guard job(m_jobMutex);
+        result.value = computeIndicators(*snapshot, options, own);
+    }
     result.issues = readIssues(roles);
     append(result.issues, own.take());
     return result;

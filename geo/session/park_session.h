@@ -21,8 +21,7 @@ namespace parkatlas::geo {
 /// issues of the layers it used (whether they were read for it or before) and its own. The
 /// same issues went, as they came, to the sink the job was given, except the reading issues of
 /// layers read before (they went to the sink of the job that read them).
-template <class T>
-struct JobResult {
+template <class T> struct JobResult {
     T value;
     std::vector<Issue> issues;
 };
@@ -114,6 +113,7 @@ private:
     void rebuildSnapshot(std::vector<ParkLayer> fresh);
 
     mutable std::mutex m_mutex;
+    std::mutex m_jobMutex; // the analyses, one at a time (see check())
     ParkDefinition m_definition;
     Crs m_workingCrs; // empty until first needed
     bool m_unreadableReported = false;

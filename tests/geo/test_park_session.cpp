@@ -40,8 +40,8 @@ std::string writeProject(const fs::path& dir, const std::string& parcelFields)
 {
     std::ofstream out(dir / "park.parkatlas.json");
     out << "{ \"name\": \"青鸾湖临港经济开发区\", \"layers\": {\n";
-    const char* roles[] = {"boundary", "parcels",   "plan_zones", "acquisition",
-                           "idle_land", "roads",    "pipelines",  "facilities",
+    const char* roles[] = {"boundary",  "parcels",   "plan_zones", "acquisition",
+                           "idle_land", "roads",     "pipelines",  "facilities",
                            "buildings", "protected", "expansion"};
     bool first = true;
     for (const char* role : roles) {
@@ -61,8 +61,8 @@ void renameParcelFields(const std::string& path,
                         const std::vector<std::pair<std::string, std::string>>& names)
 {
     ensureGdal();
-    GDALDatasetUniquePtr dataset(
-        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
+                                                   nullptr, nullptr, nullptr));
     ASSERT_TRUE(dataset);
     OGRLayer* layer = dataset->GetLayerByName("parcels");
     ASSERT_NE(layer, nullptr);
@@ -115,8 +115,8 @@ TEST(ParkSessionTest, EveryAnalysisOfAReportReadsEachLayerOnce)
     AuditOptions audit;
     audit.asOf = *Date::parse("2026-06-30");
     const auto audited = session->audit(audit, issues);
-    for (LedgerKind kind : {LedgerKind::Acquisition, LedgerKind::Idle, LedgerKind::Works,
-                            LedgerKind::Supply})
+    for (LedgerKind kind :
+         {LedgerKind::Acquisition, LedgerKind::Idle, LedgerKind::Works, LedgerKind::Supply})
         session->ledger(kind, {}, issues);
     session->indicators({}, issues);
     const auto whole = session->park({}, issues);
@@ -131,7 +131,8 @@ TEST(ParkSessionTest, EveryAnalysisOfAReportReadsEachLayerOnce)
     const Park park = loadPark(definition, {}, direct);
     ComplianceOptions options;
     options.settings = ComplianceSettings::load(definition.projectPath, direct);
-    EXPECT_EQ(keysOf(checked.value.findings), keysOf(checkCompliance(park, options, direct).findings));
+    EXPECT_EQ(keysOf(checked.value.findings),
+              keysOf(checkCompliance(park, options, direct).findings));
     audit.rules = loadAuditRules(definition.projectPath, direct);
     EXPECT_EQ(keysOf(audited.value.findings), keysOf(runAudit(park, audit, direct).findings));
     EXPECT_EQ(whole->name, park.name);
