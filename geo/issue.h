@@ -11,11 +11,22 @@ namespace parkatlas::geo {
 /// read, an encoding guess. The run goes on; the CLI prints issues, the GUI lists them.
 struct Issue {
     enum class Severity { Note, Warning, Error };
+    /// What the issue is, for code that acts on it (the message is for people: never parse it).
+    enum class Kind {
+        General,
+        /// readLayer reprojected the layer by a ballpark operation (geo/crs/ballpark.h): no
+        /// published datum shift, positions may be tens of metres off.
+        BallparkTransform,
+        /// The feature `fid` names was kept without its geometry (a corrupt or unreadable
+        /// record, NaN or infinite coordinates): its area or length is unknown, not 0.
+        GeometrySkipped,
+    };
     Severity severity = Severity::Warning;
     std::string path;
     std::string layer;
     std::int64_t fid = -1;
     std::string message;
+    Kind kind = Kind::General;
 };
 
 /// "warning: file 'a.shp', layer 'a', feature 3: ring is not closed".

@@ -122,11 +122,11 @@ int runAudit(const std::vector<std::string>& args)
     const geo::OpenOptions open = openOptionsFrom(cli);
     const std::string source = cli.positional("PARK");
     IssuePrinter issues;
-    const geo::ParkDefinition definition = discoverParkFrom(cli, source);
+    const auto session = openSessionFrom(cli, source);
     geo::AuditOptions options;
     options.asOf = *asOf;
     options.areaMethod = method;
-    options.rules = geo::loadAuditRules(definition.projectPath, issues);
+    options.rules = session->auditRules(issues);
 
     const bool server = cli.has("server");
     if (server && !geo::isPostgresSource(source))
@@ -134,13 +134,14 @@ int runAudit(const std::vector<std::string>& args)
     std::vector<geo::Role> roles = {geo::Role::Parcels};
     if (!server)
         roles.push_back(geo::Role::Buildings);
-    const geo::Park park = readPark(definition, roles, issues);
+    const std::shared_ptr<const geo::Park> read = readPark(*session, roles, issues);
+    const geo::Park& park = *read;
     if (server && park.layer(geo::Role::Parcels) && geo::serverHasTable(source, "buildings"))
         options.coverage =
             geo::coverageOnServer(source, park.layer(geo::Role::Parcels)->layer, issues);
     ProgressBar auditing("auditing");
     options.progress = [&auditing](double done) { return auditing.update(done); };
-    const geo::AuditResult result = geo::runAudit(park, options, issues);
+    const geo::AuditResult result = session->audit(options, issues).value;
     auditing.finish();
 
     if (!out.empty())

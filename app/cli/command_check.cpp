@@ -32,60 +32,6 @@ std::string ruleList()
     return names;
 }
 
-/// The layers the chosen rules read (the others are not loaded).
-std::vector<geo::Role> rolesFor(const std::vector<geo::ComplianceRule>& rules,
-                                const geo::ComplianceSettings& settings)
-{
-    using geo::ComplianceRule;
-    using geo::Role;
-    std::set<Role> roles;
-    auto addNamed = [&](const std::vector<std::string>& names) {
-        for (const std::string& name : names)
-            if (const auto role = geo::roleFromLayerName(name))
-                roles.insert(*role);
-    };
-    for (ComplianceRule rule : rules) {
-        switch (rule) {
-        case ComplianceRule::LandUseMismatch:
-            roles.insert({Role::Parcels, Role::PlanZones});
-            addNamed(settings.landUseMismatch.layers);
-            break;
-        case ComplianceRule::OutsideBoundary:
-            roles.insert(Role::Boundary);
-            addNamed(settings.outsideBoundary.layers);
-            break;
-        case ComplianceRule::RoadRedLine:
-            roles.insert({Role::Parcels, Role::Roads});
-            break;
-        case ComplianceRule::ProtectedOverlap:
-            roles.insert(Role::Protected);
-            addNamed(settings.protectedOverlap.layers);
-            break;
-        case ComplianceRule::IntensityBelowStandard:
-            roles.insert({Role::Parcels, Role::PlanZones});
-            if (settings.intensityBelowStandard.coverageFromBuildings)
-                roles.insert(Role::Buildings);
-            break;
-        case ComplianceRule::InvalidGeometry:
-            for (Role role : geo::allRoles())
-                roles.insert(role);
-            break;
-        case ComplianceRule::OverlappingParcels:
-        case ComplianceRule::DuplicateId:
-            roles.insert(Role::Parcels);
-            break;
-        case ComplianceRule::WorksOnUnacquiredLand:
-            roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});
-            break;
-        case ComplianceRule::UnacquiredLand:
-            roles.insert(Role::Acquisition);
-            addNamed(settings.unacquiredLand.layers);
-            break;
-        }
-    }
-    return {roles.begin(), roles.end()};
-}
-
 void writeJson(const geo::Park& park, const geo::ComplianceResult& result,
                const geo::IssueList& issues)
 {
@@ -195,13 +141,14 @@ int runCheck(const std::vector<std::string>& args)
             throw UsageError("--out must name a .gpkg file");
     }
 
-    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    const geo::ParkDefinition definition = session->definition();
     if (!out.empty() && isInput(definition, fs::absolute(out)))
         throw UsageError("--out " + out + " is one of the park's own files; choose another");
 
     IssuePrinter issues;
     geo::ComplianceOptions options;
-    options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
+    options.settings = session->complianceSettings(issues);
     options.rules = rules;
     // Declared classifications reach the server-side check too (it reads no project layers).
     for (const auto& [role, system] : classificationsFrom(cli)) {
@@ -211,24 +158,23 @@ int runCheck(const std::vector<std::string>& args)
         declared.reason = "declared on the command line";
         options.landUseSystems[role] = declared;
     }
-    std::vector<geo::ComplianceRule> chosen = rules;
-    if (chosen.empty())
-        for (geo::ComplianceRule rule : geo::allComplianceRules())
-            if (geo::isEnabled(rule, options.settings))
-                chosen.push_back(rule);
+    const std::vector<geo::ComplianceRule> chosen = geo::rulesToRun(rules, options.settings);
 
     const bool server = cli.has("server");
     if (server && !geo::isPostgresSource(cli.positional("PARK")))
         throw UsageError("--server needs a PostgreSQL PARK (postgresql://… or PG:service=…)");
-    geo::Park park;
+    std::shared_ptr<const geo::Park> read;
     if (server) {
         // Only the name and the working CRS here: the server-side check reads what it needs.
-        park.name = definition.name;
+        auto named = std::make_shared<geo::Park>();
+        named->name = definition.name;
         if (const geo::ParkLayerSource* parcels = definition.find(geo::Role::Parcels))
-            park.crs = geo::describeLayer(parcels->ref, parcels->open).crs.crs;
+            named->crs = geo::describeLayer(parcels->ref, parcels->open).crs.crs;
+        read = std::move(named);
     } else {
-        park = readPark(definition, rolesFor(chosen, options.settings), issues);
+        read = readPark(*session, geo::rolesForRules(chosen, options.settings), issues);
     }
+    const geo::Park& park = *read;
     bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
 
     geo::ComplianceResult result;
@@ -236,7 +182,7 @@ int runCheck(const std::vector<std::string>& args)
         ProgressBar bar("checking");
         options.progress = [&bar](double done) { return bar.update(done); };
         result = server ? geo::checkComplianceOnServer(cli.positional("PARK"), options, issues)
-                        : geo::checkCompliance(park, options, issues);
+                        : session->check(options, issues).value;
         bar.finish();
     }
     readFailures = readFailures || issues.count(geo::Issue::Severity::Error) > 0;

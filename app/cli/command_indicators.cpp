@@ -79,12 +79,12 @@ int runIndicators(const std::vector<std::string>& args)
     const geo::AreaMethod method = areaMethodFrom(cli);
     const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
-    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
-    const geo::Park park = readPark(definition, geo::indicatorRoles(), issues);
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    readPark(*session, geo::indicatorRoles(), issues);
     geo::IndicatorOptions options;
     options.areaMethod = method;
     options.boundaryKind = cli.value("boundary-kind", "核准范围");
-    const geo::IndicatorReport report = geo::computeIndicators(park, options, issues);
+    const geo::IndicatorReport report = session->indicators(options, issues).value;
 
     if (format == "json") {
         geo::JsonWriter json(std::cout);

@@ -63,11 +63,11 @@ int runLedger(const std::vector<std::string>& args)
 
     const geo::OpenOptions open = openOptionsFrom(cli);
     IssuePrinter issues;
-    const geo::ParkDefinition definition = discoverParkFrom(cli, cli.positional("PARK"));
-    const geo::Park park = readPark(definition, geo::rolesFor(*kind), issues);
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    readPark(*session, geo::rolesFor(*kind), issues);
     geo::LedgerOptions options;
     options.areaMethod = method;
-    const geo::Ledger ledger = geo::buildLedger(park, *kind, options, issues);
+    const geo::Ledger ledger = session->ledger(*kind, options, issues).value;
 
     if (format == "xlsx") {
         geo::writeLedgerXlsx(out, ledger);

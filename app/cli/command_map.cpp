@@ -197,9 +197,8 @@ int runMap(const std::vector<std::string>& args)
     options.areaMethod = areaMethodFrom(cli);
 
     IssuePrinter issues;
-    const geo::ParkDefinition definition =
-        discoverParkFrom(cli, cli.positional("PARK"));
-    options.projectPath = definition.projectPath;
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    options.session = session.get();
     options.source = cli.positional("PARK");
     const bool changeMap = layout.table == render::PageTableKind::Changes;
     if (changeMap != cli.has("previous"))
@@ -207,13 +206,15 @@ int runMap(const std::vector<std::string>& args)
                                      "with"
                                    : "--previous is for a change map (--template 变化图 or "
                                      "--table changes)");
-    geo::Park current = readPark(definition, render::rolesForPage(layout), issues);
+    std::shared_ptr<const geo::Park> park = readPark(*session, render::rolesForPage(layout), issues);
     std::shared_ptr<const geo::Park> previous;
     geo::ParkDiff diff;
     if (changeMap) {
         previous = std::make_shared<const geo::Park>(
             readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
-        // The new park goes into the previous one's CRS when they differ (said in diff.notes).
+        // The new park goes into the previous one's CRS when they differ (said in diff.notes):
+        // a copy, the session's park stays as it was read.
+        geo::Park current = *park;
         geo::DiffOptions diffOptions;
         diffOptions.areaMethod = options.areaMethod;
         diff = geo::diffParks(*previous, current, diffOptions, issues);
@@ -221,8 +222,8 @@ int runMap(const std::vector<std::string>& args)
             std::cerr << "parkatlas map: " << note << "\n";
         options.previous = previous;
         options.diff = &diff;
+        park = std::make_shared<const geo::Park>(std::move(current));
     }
-    auto park = std::make_shared<const geo::Park>(std::move(current));
     const render::PageExportResult result =
         exportParkMap(park, layout, out, *format, options, issues);
     for (const QString& warning : result.warnings)

@@ -123,20 +123,20 @@ int runReport(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const std::string source = cli.positional("PARK");
-    const geo::ParkDefinition definition = discoverParkFrom(cli, source);
-    geo::Park current = readPark(definition, {}, issues);
+    const auto session = openSessionFrom(cli, source);
+    const std::shared_ptr<const geo::Park> park = readPark(*session, {}, issues);
     std::shared_ptr<const geo::Park> previous;
     geo::ParkDiff diff;
     if (cli.has("previous")) {
         previous = std::make_shared<const geo::Park>(
             readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
+        geo::Park current = *park; // diffParks may move it into the previous park's CRS
         geo::DiffOptions diffOptions;
         diffOptions.areaMethod = method;
         diff = geo::diffParks(*previous, current, diffOptions, issues);
         for (const std::string& note : diff.notes)
             std::cerr << "parkatlas report: " << note << "\n";
     }
-    auto park = std::make_shared<const geo::Park>(std::move(current));
     ensureGuiApplication();
 
     render::CommitteePackOptions options;
@@ -149,7 +149,6 @@ int runReport(const std::vector<std::string>& args)
     if (!cli.has("paper"))
         options.paper.clear();
     options.replace = cli.has("force");
-    options.projectPath = definition.projectPath;
     options.source = source;
     options.period = period ? &*period : nullptr;
     options.targets = targets ? &*targets : nullptr;
@@ -159,7 +158,7 @@ int runReport(const std::vector<std::string>& args)
     {
         ProgressBar bar("writing the pack");
         options.progress = [&bar](double done) { return bar.update(done); };
-        result = render::writeCommitteePack(park, outText, options, issues);
+        result = render::writeCommitteePack(*session, outText, options, issues);
         bar.finish();
     }
     for (const std::string& warning : result.warnings)

@@ -55,7 +55,7 @@ render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& p
     page.findings = options.findings;
     page.previous = options.previous;
     page.diff = options.diff;
-    page.projectPath = options.projectPath;
+    page.session = options.session;
     page.source = options.source;
     std::optional<ProgressBar> bar;
     if (layout.table == render::PageTableKind::Findings && !options.findings) {

@@ -11,6 +11,7 @@
 
 namespace parkatlas::geo {
 class IssueSink;
+class ParkSession;
 struct Finding;
 struct ParkDiff;
 } // namespace parkatlas::geo
@@ -43,7 +44,7 @@ struct ParkMapOptions {
     /// changes since (both from `map --previous`).
     std::shared_ptr<const geo::Park> previous;
     const geo::ParkDiff* diff = nullptr;
-    std::string projectPath; // for the check's settings
+    geo::ParkSession* session = nullptr; // the park's: the findings table's check runs on it
     std::string source;      // the park as the user named it, for the footnote
 };
 

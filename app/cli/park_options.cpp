@@ -110,6 +110,20 @@ geo::AreaMethod areaMethodFrom(const CommandLine& cli)
     return *method;
 }
 
+std::shared_ptr<geo::ParkSession> openSessionFrom(const CommandLine& cli, const std::string& source)
+{
+    return std::make_shared<geo::ParkSession>(discoverParkFrom(cli, source));
+}
+
+std::shared_ptr<const geo::Park>
+readPark(geo::ParkSession& session, const std::vector<geo::Role>& roles, geo::IssueSink& issues)
+{
+    ProgressBar bar("reading " + session.definition().name);
+    auto park = session.park(roles, issues, [&bar](double done) { return bar.update(done); });
+    bar.finish();
+    return park;
+}
+
 geo::Park readPark(const geo::ParkDefinition& definition, std::vector<geo::Role> roles,
                    geo::IssueSink& issues)
 {

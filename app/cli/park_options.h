@@ -4,10 +4,11 @@
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
 #include "geo/rules/land_use_classification.h"
+#include "geo/session/park_session.h"
 
 #include <map>
+#include <memory>
 #include <string>
-
 #include <vector>
 
 namespace parkatlas::geo {
@@ -44,7 +45,17 @@ std::string landUseSystemsNote(const std::map<geo::Role, geo::LandUseDetection>&
 /// --method: ellipsoidal (the default), survey or planar; UsageError for anything else.
 geo::AreaMethod areaMethodFrom(const CommandLine& cli);
 
-/// Reads the given roles of a park (all when empty), with a progress bar on a terminal.
+/// The session every analysis of PARK runs on: discoverParkFrom(cli, source), read once.
+std::shared_ptr<geo::ParkSession> openSessionFrom(const CommandLine& cli,
+                                                  const std::string& source);
+
+/// Reads the given roles of the session's park (all when empty) that are not read yet, with a
+/// progress bar on a terminal.
+std::shared_ptr<const geo::Park>
+readPark(geo::ParkSession& session, const std::vector<geo::Role>& roles, geo::IssueSink& issues);
+
+/// Reads the given roles of a park of its own (all when empty), with a progress bar on a
+/// terminal: for the park a command compares with its session's (diff, summary, --previous).
 geo::Park readPark(const geo::ParkDefinition& definition, std::vector<geo::Role> roles,
                    geo::IssueSink& issues);
 

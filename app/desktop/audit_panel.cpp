@@ -7,6 +7,7 @@
 #include "geo/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
+#include "geo/session/park_session.h"
 
 #include <QBoxLayout>
 #include <QDate>
@@ -24,8 +25,8 @@ namespace {
 constexpr int kProgressSteps = 1000;
 
 /// The audit on the worker: reads parcels and buildings (30 % of the progress), then audits.
-void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, const geo::Crs& mapCrs,
-                 geo::Date asOf)
+void runAuditJob(QPromise<FindingsRun>& promise, const std::shared_ptr<geo::ParkSession>& session,
+                 const geo::Crs& mapCrs, geo::Date asOf)
 {
     promise.setProgressRange(0, kProgressSteps);
     auto reportProgress = [&promise](double begin, double span) {
@@ -34,20 +35,20 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, cons
             return !promise.isCanceled();
         };
     };
-    geo::IssueList issues;
+    // The job's issues come back with its result (see runComplianceJob).
+    geo::NullIssueSink streamed;
+    std::vector<geo::Issue> issues;
     FindingsRun run;
     try {
-        const geo::ParkDefinition definition = geo::discoverPark(source);
         geo::AuditOptions options;
         options.asOf = asOf;
-        options.rules = geo::loadAuditRules(definition.projectPath, issues);
-        geo::ParkLoadOptions load;
-        load.roles = {geo::Role::Parcels, geo::Role::Buildings};
-        load.progress = reportProgress(0.0, 0.3);
-        const geo::Park park = geo::loadPark(definition, load, issues);
+        const auto park = session->park({geo::Role::Parcels, geo::Role::Buildings}, streamed,
+                                        reportProgress(0.0, 0.3));
         options.progress = reportProgress(0.3, 0.65);
-        geo::AuditResult result = geo::runAudit(park, options, issues);
-        run = prepareFindings(std::move(result.findings), park.crs, mapCrs);
+        auto audited = session->audit(options, streamed);
+        issues = std::move(audited.issues);
+        geo::AuditResult& result = audited.value;
+        run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
         for (const std::string& note : result.notRun)
             run.issues.append(
                 AuditPanel::tr("Audit rule not run: %1").arg(QString::fromStdString(note)));
@@ -55,8 +56,9 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::string& source, cons
         return;
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
+        issues = session->readIssues({geo::Role::Parcels, geo::Role::Buildings});
     }
-    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
+    for (const geo::Issue& issue : geo::distinctIssues(issues))
         if (issue.severity != geo::Issue::Severity::Note)
             run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
@@ -86,12 +88,13 @@ std::optional<QDate> AuditPanel::chosenAsOf() const
     return m_asOfChosen ? std::optional<QDate>(m_asOf->date()) : std::nullopt;
 }
 
-QFuture<FindingsRun> AuditPanel::startRun(const std::string& source, const geo::Crs& mapCrs)
+QFuture<FindingsRun> AuditPanel::startRun(std::shared_ptr<geo::ParkSession> session,
+                                          const geo::Crs& mapCrs)
 {
     const QDate date = m_asOf->date();
     const geo::Date asOf = geo::Date::fromYmd(date.year(), static_cast<unsigned>(date.month()),
                                               static_cast<unsigned>(date.day()));
-    return QtConcurrent::run(runAuditJob, source, mapCrs, asOf);
+    return QtConcurrent::run(runAuditJob, std::move(session), mapCrs, asOf);
 }
 
 } // namespace parkatlas::desktop

@@ -24,7 +24,8 @@ public:
     std::optional<QDate> chosenAsOf() const;
 
 protected:
-    QFuture<FindingsRun> startRun(const std::string& source, const geo::Crs& mapCrs) override;
+    QFuture<FindingsRun> startRun(std::shared_ptr<geo::ParkSession> session,
+                                  const geo::Crs& mapCrs) override;
 
 private:
     QDateEdit* m_asOf;

@@ -2,6 +2,7 @@
 #include "app/desktop/park_date_dialog.h"
 
 #include "app/desktop/translation.h"
+#include "geo/session/park_session.h"
 
 #include "geo/crs/transform.h"
 #include "geo/io/decimal_text.h"
@@ -250,7 +251,7 @@ geo::GeometryKind EditController::kind() const
 
 QString EditController::start(std::shared_ptr<const geo::Layer> layer,
                               std::optional<geo::Role> role, const QStringList& sources,
-                              const QString& park)
+                              std::shared_ptr<geo::ParkSession> park)
 {
     stop();
     if (!layer)
@@ -294,7 +295,7 @@ QString EditController::start(std::shared_ptr<const geo::Layer> layer,
     m_store = store;
     m_layerName = m_base->name;
     m_sources = sources;
-    m_park = park;
+    m_park = std::move(park);
     m_baseRows.clear();
     for (std::size_t row = 0; row < m_base->featureCount(); ++row)
         m_baseRows[m_base->fids[row]] = row;
@@ -759,7 +760,10 @@ void EditController::onSaveFinished()
     if (outcome.error.isEmpty()) {
         QFile::remove(m_journalPath);
         m_changedOnDisk = false;
-        loadCheckPark(); // the saved features are now part of the park
+        // The saved features are now part of the park: its layer is read again.
+        if (m_park && m_role)
+            m_park->forget({*m_role});
+        loadCheckPark();
     }
     emit saveFinished(outcome);
 }
@@ -851,31 +855,31 @@ void EditController::check(std::int64_t fid)
         }));
 }
 
-void EditController::setPark(const QString& park)
+void EditController::setPark(std::shared_ptr<geo::ParkSession> park)
 {
-    m_park = park;
+    m_park = std::move(park);
     if (isEditing())
         loadCheckPark();
 }
 
 void EditController::loadCheckPark()
 {
-    m_checkPark = QtConcurrent::run([source = m_park.toStdString()] {
+    m_checkPark = QtConcurrent::run([session = m_park] {
         auto loaded = std::make_shared<CheckPark>();
-        if (source.empty()) {
+        if (!session) {
             loaded->error = EditController::tr("No park is open: the conflict check needs one.");
             return std::shared_ptr<const CheckPark>(loaded);
         }
-        geo::IssueList issues;
+        // The window's session: the park as the map and the panels have it (its mapping, its
+        // rules), every layer read once for all of them.
+        geo::NullIssueSink kept; // the session keeps them: readIssues
         try {
-            const geo::ParkDefinition definition = geo::discoverPark(source);
-            loaded->settings = geo::ComplianceSettings::load(definition.projectPath, issues);
-            loaded->park = std::make_shared<const geo::Park>(
-                geo::loadPark(definition, geo::ParkLoadOptions{}, issues));
+            loaded->settings = session->complianceSettings(kept);
+            loaded->park = session->park({}, kept);
         } catch (const std::exception& error) {
             loaded->error = QString::fromStdString(error.what());
         }
-        for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
+        for (const geo::Issue& issue : geo::distinctIssues(session->readIssues({})))
             if (issue.severity == geo::Issue::Severity::Error)
                 loaded->issues.append(
                     QString::fromStdString(geo::formatIssue(issue, uiLanguage())));

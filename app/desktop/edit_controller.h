@@ -22,8 +22,9 @@
 #include <vector>
 
 namespace parkatlas::geo {
+class ParkSession;
 struct Park;
-}
+} // namespace parkatlas::geo
 
 namespace parkatlas::desktop {
 
@@ -66,9 +67,9 @@ public:
     /// Starts editing `layer` (as the map shows it, from `sources`; `role` when it has one).
     /// Returns "" or why it cannot: not a GeoPackage or PostGIS layer (a shapefile is offered a
     /// GeoPackage copy by the window), not polygons or lines, or drawn reprojected. `park` is the
-    /// park source the conflict check reads ("" for none).
+    /// session of the park the conflict check runs on (the window's; null for none).
     QString start(std::shared_ptr<const geo::Layer> layer, std::optional<geo::Role> role,
-                  const QStringList& sources, const QString& park);
+                  const QStringList& sources, std::shared_ptr<geo::ParkSession> park);
     /// Ends the session, forgetting unsaved edits and their journal (the window asks first).
     void stop();
     bool isEditing() const { return m_base != nullptr; }
@@ -130,9 +131,9 @@ public:
     /// the findings. The park is read on first use and kept while editing.
     void check(std::int64_t fid);
     bool isChecking() const { return m_checkWatcher.isRunning(); }
-    /// The conflict check reads `park` from now on (its project file changed: a field mapping
-    /// or a CRS); read again at once when editing.
-    void setPark(const QString& park);
+    /// The conflict check runs on `park` from now on (another park, or its project file
+    /// changed: a field mapping or a CRS); taken again at once when editing.
+    void setPark(std::shared_ptr<geo::ParkSession> park);
 
     // Crash journal.
     /// Where journals live (QStandardPaths::AppDataLocation/journal).
@@ -188,7 +189,7 @@ private:
     std::string m_store;
     std::string m_layerName;
     QStringList m_sources;
-    QString m_park;
+    std::shared_ptr<geo::ParkSession> m_park;
     std::unique_ptr<geo::EditSession> m_session; // GUI thread: versions of touched features
     std::map<std::int64_t, PendingFeature> m_pending;
     std::int64_t m_nextNewFid = -1;

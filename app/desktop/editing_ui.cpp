@@ -215,7 +215,7 @@ QString EditingUi::startEditing(int index, bool quiet)
                 .arg(QString::fromStdString(path));
         }
         why = m_controller.start(snapshot.layer, m_window->roleOf(index), m_window->openedSources(),
-                                 m_window->parkSource());
+                                 m_window->parkSession());
     }
     if (!why.isEmpty()) {
         if (!quiet)
@@ -454,7 +454,7 @@ void EditingUi::reloadAndEditAgain(std::optional<geo::EditJournal> restore)
 
 void EditingUi::parkChanged()
 {
-    m_controller.setPark(m_window->parkSource());
+    m_controller.setPark(m_window->parkSession());
 }
 
 void EditingUi::onMapLoaded()

@@ -8,6 +8,7 @@
 
 #include "geo/issue.h"
 #include "geo/issue_text.h"
+#include "geo/session/park_session.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -64,23 +65,25 @@ QStringList issueTexts(const std::vector<geo::Issue>& issues, int limit = 20)
 struct ExportMapDialog::ParkCache {
     std::string source;
     std::mutex mutex;
+    /// The window's session (the map's and the panels' park, with the project's rules), else
+    /// one opened on `source` the first time.
+    std::shared_ptr<geo::ParkSession> session;
     std::shared_ptr<const geo::Park> park;
-    std::string projectPath; // the rules' settings, as `parkatlas map` reads them
     std::vector<geo::Issue> issues; // what reading the park said (layers left out, bad features)
     std::string error;
 
-    /// The park, read on the first call (on a worker); throws std::runtime_error with the
-    /// reader's message when it cannot be read.
+    /// The park, every layer read (once for the session: on the first call, on a worker);
+    /// throws std::runtime_error with the reader's message when it cannot be read.
     std::shared_ptr<const geo::Park> get()
     {
         std::lock_guard lock(mutex);
         if (!park && error.empty()) {
             try {
-                geo::IssueList list;
-                const geo::ParkDefinition definition = geo::discoverPark(source);
-                projectPath = definition.projectPath;
-                park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, list));
-                issues = list.issues();
+                if (!session)
+                    session = geo::ParkSession::open(source);
+                geo::NullIssueSink kept; // the session keeps them: readIssues
+                park = session->park({}, kept);
+                issues = session->readIssues({});
             } catch (const std::exception& failure) {
                 error = failure.what();
             }
@@ -112,7 +115,7 @@ PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cach
         geo::IssueList issues;
         render::ParkPageOptions options;
         options.source = park->name;
-        options.projectPath = cache->projectPath; // the project's rules, as the panel and the CLI
+        options.session = cache->session.get(); // the project's rules, as the panel and the CLI
         options.progress = [cancel](double) { return !cancel->load(); };
         const render::PageRenderer page = render::parkPage(park, layout, book, options, issues);
         render::PageExportResult exported;
@@ -139,6 +142,15 @@ PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cach
 }
 
 } // namespace
+
+ExportMapDialog::ExportMapDialog(std::shared_ptr<geo::ParkSession> session,
+                                 const geo::Envelope& view, QWidget* parent)
+    : ExportMapDialog(
+          QString::fromStdString(session ? session->definition().source : std::string()), view,
+          parent)
+{
+    m_parkCache->session = std::move(session);
+}
 
 ExportMapDialog::ExportMapDialog(const QString& parkSource, const geo::Envelope& view,
                                  QWidget* parent)

@@ -21,6 +21,10 @@ class QPushButton;
 class QSpinBox;
 class QTimer;
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 /// What a worker of the dialog gives back: a preview image or the outcome of an export.
@@ -45,6 +49,10 @@ public:
     /// `parkSource` as the window opened it (GeoPackage, folder or project file); `view` the
     /// canvas's visible extent in the park's CRS (empty: none).
     ExportMapDialog(const QString& parkSource, const geo::Envelope& view,
+                    QWidget* parent = nullptr);
+    /// On the window's session of the park: its layers are read once for the map, the panels
+    /// and this dialog, and the findings page checks with the project's rules.
+    ExportMapDialog(std::shared_ptr<geo::ParkSession> session, const geo::Envelope& view,
                     QWidget* parent = nullptr);
     ~ExportMapDialog() override;
 

@@ -13,6 +13,7 @@
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
+#include "geo/session/park_session.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -51,8 +52,8 @@ QString muText(double areaMu)
 
 /// The plan check on the worker: reads the park (30 % of the progress), then runs every rule
 /// the settings enable.
-void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
-                      const geo::Crs& mapCrs)
+void runComplianceJob(QPromise<FindingsRun>& promise,
+                      const std::shared_ptr<geo::ParkSession>& session, const geo::Crs& mapCrs)
 {
     promise.setProgressRange(0, kProgressSteps);
     auto reportProgress = [&promise](double begin, double span) {
@@ -61,18 +62,23 @@ void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
             return !promise.isCanceled();
         };
     };
-    geo::IssueList issues;
+    // The job's issues come back with its result (those of the layers it used too, whichever
+    // job read them): nothing to collect as they come.
+    geo::NullIssueSink streamed;
+    std::vector<geo::Issue> issues;
     FindingsRun run;
     try {
-        const geo::ParkDefinition definition = geo::discoverPark(source);
+        // The layers the rules need, read once for every panel (30 % of the progress).
         geo::ComplianceOptions options;
-        options.settings = geo::ComplianceSettings::load(definition.projectPath, issues);
-        geo::ParkLoadOptions load;
-        load.progress = reportProgress(0.0, 0.3);
-        const geo::Park park = geo::loadPark(definition, load, issues);
+        options.settings = session->complianceSettings(streamed);
+        const auto park = session->park(
+            geo::rolesForRules(geo::rulesToRun(options.rules, options.settings), options.settings),
+            streamed, reportProgress(0.0, 0.3));
         options.progress = reportProgress(0.3, 0.65);
-        geo::ComplianceResult result = geo::checkCompliance(park, options, issues);
-        run = prepareFindings(std::move(result.findings), park.crs, mapCrs);
+        auto checked = session->check(options, streamed);
+        issues = std::move(checked.issues);
+        geo::ComplianceResult& result = checked.value;
+        run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
         for (const auto& [role, detection] : result.landUseSystems)
             if (!detection.systems.empty())
                 run.landUseSystems.append(
@@ -88,8 +94,9 @@ void runComplianceJob(QPromise<FindingsRun>& promise, const std::string& source,
         return; // no result: the watcher sees a cancelled run
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
+        issues = session->readIssues({});
     }
-    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
+    for (const geo::Issue& issue : geo::distinctIssues(issues))
         if (issue.severity != geo::Issue::Severity::Note)
             run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
@@ -343,34 +350,36 @@ FindingsPanel::~FindingsPanel()
     m_watcher.cancel();
 }
 
-void FindingsPanel::setSource(const QString& source, const geo::Crs& mapCrs)
+void FindingsPanel::setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs)
 {
     m_watcher.cancel();
-    m_source = source;
+    m_source = session ? QString::fromStdString(session->definition().source) : QString();
+    m_session = std::move(session);
     m_mapCrs = mapCrs;
     m_result.reset();
     m_current = -1;
     m_tree->clear();
     m_progress->setVisible(false);
-    showSummary(source.isEmpty() ? tr("Open a park first.") : QString());
+    showSummary(m_source.isEmpty() ? tr("Open a park first.") : QString());
     updateButtons();
     emit overlayChanged();
 }
 
-QFuture<FindingsRun> FindingsPanel::startRun(const std::string& source, const geo::Crs& mapCrs)
+QFuture<FindingsRun> FindingsPanel::startRun(std::shared_ptr<geo::ParkSession> session,
+                                             const geo::Crs& mapCrs)
 {
-    return QtConcurrent::run(runComplianceJob, source, mapCrs);
+    return QtConcurrent::run(runComplianceJob, std::move(session), mapCrs);
 }
 
 void FindingsPanel::run()
 {
-    if (m_source.isEmpty())
+    if (!m_session)
         return;
     m_watcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
     showSummary(tr("Checking %1…").arg(QFileInfo(m_source).fileName()));
-    m_watcher.setFuture(startRun(m_source.toStdString(), m_mapCrs));
+    m_watcher.setFuture(startRun(m_session, m_mapCrs));
     updateButtons();
 }
 
@@ -551,7 +560,7 @@ void FindingsPanel::showSummary(const QString& text)
 void FindingsPanel::updateButtons()
 {
     const bool running = m_watcher.isRunning();
-    m_runButton->setEnabled(!m_source.isEmpty() && !running);
+    m_runButton->setEnabled(m_session && !running);
     m_cancelButton->setEnabled(running);
     m_exportButton->setEnabled(m_result && !m_result->findings.empty() &&
                                !m_exportWatcher.isRunning());

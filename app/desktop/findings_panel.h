@@ -26,6 +26,10 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 /// Where a finding's geometry lies on the map: which of the overlay layers holds it, its index
@@ -98,10 +102,13 @@ public:
     explicit FindingsPanel(QWidget* parent = nullptr);
     ~FindingsPanel() override;
 
-    /// The park to check (a GeoPackage, folder or project file; "" when none) and the map CRS
-    /// the findings are drawn in. Forgets the findings of another park, cancelling a run.
-    void setSource(const QString& source, const geo::Crs& mapCrs);
+    /// The park to check (its session, shared with the map and the other panels; null when
+    /// none) and the map CRS the findings are drawn in. Forgets the findings of another park,
+    /// cancelling a run.
+    void setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs);
+    /// The park as the window opened it (GeoPackage, folder or project file; "" when none).
     QString source() const { return m_source; }
+    std::shared_ptr<geo::ParkSession> session() const { return m_session; }
 
     /// Starts a run on a worker (cancelling one still running). Returns at once.
     void run();
@@ -145,9 +152,10 @@ signals:
     void exported(const QString& path, const QString& error);
 
 protected:
-    /// Starts the job on a worker (QtConcurrent) for `source`, with `mapCrs` for the overlay.
+    /// Starts the job on a worker (QtConcurrent) on `session`, with `mapCrs` for the overlay.
     /// The job reports progress 0..1000 and stops when cancelled.
-    virtual QFuture<FindingsRun> startRun(const std::string& source, const geo::Crs& mapCrs);
+    virtual QFuture<FindingsRun> startRun(std::shared_ptr<geo::ParkSession> session,
+                                          const geo::Crs& mapCrs);
     /// The row of the Run button: a subclass inserts its own controls before it.
     QBoxLayout* controlsLayout() const { return m_controls; }
     void setOverlayColour(const QColor& colour) { m_overlayColour = colour; }
@@ -173,6 +181,7 @@ private:
     QFutureWatcher<QString> m_exportWatcher;
     QString m_exportPath;
     QString m_source;
+    std::shared_ptr<geo::ParkSession> m_session;
     geo::Crs m_mapCrs;
     std::shared_ptr<const FindingsRun> m_result;
     int m_current = -1;

@@ -8,6 +8,7 @@
 #include "geo/issue.h"
 #include "geo/issue_text.h"
 #include "geo/model/park.h"
+#include "geo/session/park_session.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -36,32 +37,33 @@ constexpr int kProgressSteps = 1000;
 constexpr int kMaxIssueMessages = 300;
 
 /// The ledger on the worker: reads the layers it needs (90 % of the progress), then builds it.
-void runLedgerJob(QPromise<LedgerRun>& promise, const std::string& source, geo::LedgerKind kind)
+void runLedgerJob(QPromise<LedgerRun>& promise, const std::shared_ptr<geo::ParkSession>& session,
+                  geo::LedgerKind kind)
 {
     promise.setProgressRange(0, kProgressSteps);
-    geo::IssueList issues;
+    // The job's issues come back with its result (those of the layers it used too).
+    geo::NullIssueSink streamed;
+    std::vector<geo::Issue> issues;
     LedgerRun run;
     try {
-        const geo::ParkDefinition definition = geo::discoverPark(source);
-        geo::ParkLoadOptions load;
-        load.roles = geo::rolesFor(kind);
-        load.progress = [&promise](double done) {
+        session->park(geo::rolesFor(kind), streamed, [&promise](double done) {
             promise.setProgressValue(static_cast<int>(0.9 * done * kProgressSteps));
             return !promise.isCanceled();
-        };
-        const geo::Park park = geo::loadPark(definition, load, issues);
+        });
         if (promise.isCanceled())
             return;
-        run.ledger = std::make_shared<const geo::Ledger>(
-            geo::buildLedger(park, kind, geo::LedgerOptions{}, issues));
+        auto built = session->ledger(kind, geo::LedgerOptions{}, streamed);
+        issues = std::move(built.issues);
+        run.ledger = std::make_shared<const geo::Ledger>(std::move(built.value));
         if (promise.isCanceled())
             return;
     } catch (const geo::Cancelled&) {
         return; // no result: the watcher sees a cancelled run
     } catch (const std::exception& error) {
         run.error = QString::fromStdString(error.what());
+        issues = session->readIssues(geo::rolesFor(kind));
     }
-    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
+    for (const geo::Issue& issue : geo::distinctIssues(issues))
         if (issue.severity != geo::Issue::Severity::Note)
             run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
     promise.setProgressValue(kProgressSteps);
@@ -322,10 +324,13 @@ LedgerPanel::~LedgerPanel()
     m_watcher.cancel();
 }
 
-void LedgerPanel::setSource(const QString& source)
+void LedgerPanel::setSource(std::shared_ptr<geo::ParkSession> session)
 {
     m_watcher.cancel();
+    const QString source =
+        session ? QString::fromStdString(session->definition().source) : QString();
     m_source = source;
+    m_session = std::move(session);
     m_ledger.reset();
     {
         const QSignalBlocker blocker(m_tables);
@@ -350,14 +355,14 @@ geo::LedgerKind LedgerPanel::kind() const
 
 void LedgerPanel::run()
 {
-    if (m_source.isEmpty())
+    if (!m_session)
         return;
     m_watcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
     showSummary(tr("Building the %1 ledger of %2…")
                     .arg(m_kind->currentText(), QFileInfo(m_source).fileName()));
-    m_watcher.setFuture(QtConcurrent::run(runLedgerJob, m_source.toStdString(), kind()));
+    m_watcher.setFuture(QtConcurrent::run(runLedgerJob, m_session, kind()));
     updateButtons();
 }
 
@@ -465,7 +470,7 @@ void LedgerPanel::showSummary(const QString& text)
 void LedgerPanel::updateButtons()
 {
     const bool running = m_watcher.isRunning();
-    m_runButton->setEnabled(!m_source.isEmpty() && !running);
+    m_runButton->setEnabled(m_session && !running);
     m_cancelButton->setEnabled(running);
     m_kind->setEnabled(!running);
     m_exportButton->setEnabled(m_ledger && !m_exportWatcher.isRunning());

@@ -20,6 +20,10 @@ class QProgressBar;
 class QPushButton;
 class QTableView;
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 /// One table of a ledger (geo::LedgerTable) for a QTableView: the rows as shown (Amount columns
@@ -84,10 +88,12 @@ public:
     explicit LedgerPanel(QWidget* parent = nullptr);
     ~LedgerPanel() override;
 
-    /// The park (a GeoPackage, folder or project file; "" when none). Forgets the ledger of
-    /// another park, cancelling a run.
-    void setSource(const QString& source);
+    /// The park (its session, shared with the map and the other panels; null when none).
+    /// Forgets the ledger of another park, cancelling a run.
+    void setSource(std::shared_ptr<geo::ParkSession> session);
+    /// The park as the window opened it (GeoPackage, folder or project file; "" when none).
     QString source() const { return m_source; }
+    std::shared_ptr<geo::ParkSession> session() const { return m_session; }
 
     /// The kind Run builds.
     void setKind(geo::LedgerKind kind);
@@ -146,6 +152,7 @@ private:
     QFutureWatcher<QString> m_exportWatcher;
     QString m_exportPath;
     QString m_source;
+    std::shared_ptr<geo::ParkSession> m_session;
     std::shared_ptr<const geo::Ledger> m_ledger;
 };
 

@@ -27,6 +27,7 @@
 #include "geo/issue.h"
 #include "geo/issue_text.h"
 #include "geo/measure/units.h"
+#include "geo/session/park_session.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -279,14 +280,13 @@ void MainWindow::createActions()
     fileMenu->addSeparator();
     // Maps and the committee pack of the opened park (the ledger panel knows which one).
     QAction* exportMap = fileMenu->addAction(tr("Export &Map…"), this, [this] {
-        auto* dialog = new ExportMapDialog(m_ledgerPanel->source(), m_canvas->extent(), this);
+        auto* dialog = new ExportMapDialog(m_parkSession, m_canvas->extent(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
     exportMap->setObjectName(QStringLiteral("exportMapAction"));
     QAction* exportReport = fileMenu->addAction(tr("Export &Report…"), this, [this] {
-        ReportExporter::exportInteractively(this, m_ledgerPanel->source(),
-                                            m_auditPanel->chosenAsOf());
+        ReportExporter::exportInteractively(this, m_parkSession, m_auditPanel->chosenAsOf());
     });
     exportReport->setObjectName(QStringLiteral("exportReportAction"));
     for (QAction* action : {exportMap, exportReport}) {
@@ -619,22 +619,11 @@ void MainWindow::onLoadFinished()
         m_canvas->setExtent(m_keepView->first);
     m_keepView.reset();
     m_openSources = m_loadingSources;
-    // The checks read the park themselves (discoverPark and loadPark on their worker): through
-    // the project file when there is one, so its field mappings and CRSs reach them too.
-    QString park = QString::fromStdString(report.projectPath);
-    for (const QString& source : m_loadingSources) {
-        if (!park.isEmpty())
-            break;
-        const bool raster =
-            std::any_of(report.rasters.begin(), report.rasters.end(), [&](const auto& r) {
-                return QString::fromStdString(r->info.path) == source;
-            });
-        if (!raster && !report.layers.empty()) {
-            park = source;
-            break;
-        }
-    }
-    setAnalysisSource(park);
+    // The analyses run on the park's session, made with the map (through the project file when
+    // there is one, so its field mappings and CRSs reach them too; the map's layers in it).
+    setAnalysisSession(map.session);
+    if (!map.sessionError.empty())
+        addMessage(tr("Not loaded: %1").arg(QString::fromStdString(map.sessionError)));
     m_canvas->setFocus(); // arrow keys, +/- and Home go to the map
     for (const std::string& problem : map.styleProblems)
         addMessage(tr("Styles: %1").arg(QString::fromStdString(problem)));
@@ -1075,31 +1064,47 @@ void MainWindow::saveProjectFile(const std::vector<ProjectLayer>& extra,
     const std::string crs = m_canvas->crs().isEmpty() ? std::string() : m_canvas->crs().label();
     const geo::ParkDefinition definition = projectDefinition(name, crs, entries);
     const QString path = m_projectPath;
+    // The park's session takes the saved project as its definition (on the worker: it reads
+    // the file back), so the new mapping reaches every analysis without reading a layer again.
+    auto session = std::make_shared<std::shared_ptr<geo::ParkSession>>(m_parkSession);
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, then] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (error.isEmpty() && path == m_projectPath)
-            useProjectForAnalyses();
-        emit projectSaved(path, error);
-        if (then)
-            then(error.isEmpty());
-    });
-    watcher->setFuture(QtConcurrent::run([definition, path]() -> QString {
+    connect(watcher, &QFutureWatcher<QString>::finished, this,
+            [this, watcher, path, then, session] {
+                const QString error = watcher->result();
+                watcher->deleteLater();
+                if (error.isEmpty() && path == m_projectPath) {
+                    m_parkSession = *session;
+                    useProjectForAnalyses();
+                }
+                emit projectSaved(path, error);
+                if (then)
+                    then(error.isEmpty());
+            });
+    watcher->setFuture(QtConcurrent::run([definition, path, session]() -> QString {
         try {
             geo::saveProject(definition, path.toStdString());
-            return {};
         } catch (const std::exception& error) {
             return QString::fromStdString(error.what());
         }
+        try {
+            geo::ParkDefinition saved = geo::discoverPark(path.toStdString());
+            if (*session)
+                (*session)->redefine(std::move(saved));
+            else
+                *session = std::make_shared<geo::ParkSession>(std::move(saved));
+        } catch (const std::exception&) {
+            // Just written, so readable; should it not be, the analyses keep the park as it was.
+        }
+        return {};
     }));
 }
 
-void MainWindow::setAnalysisSource(const QString& park)
+void MainWindow::setAnalysisSession(std::shared_ptr<geo::ParkSession> session)
 {
-    m_findingsPanel->setSource(park, m_canvas->crs());
-    m_auditPanel->setSource(park, m_canvas->crs());
-    m_ledgerPanel->setSource(park);
+    m_parkSession = std::move(session);
+    m_findingsPanel->setSource(m_parkSession, m_canvas->crs());
+    m_auditPanel->setSource(m_parkSession, m_canvas->crs());
+    m_ledgerPanel->setSource(m_parkSession);
 }
 
 void MainWindow::useProjectForAnalyses()
@@ -1110,7 +1115,7 @@ void MainWindow::useProjectForAnalyses()
     const bool check = m_findingsPanel->hasResults();
     const bool audit = m_auditPanel->hasResults();
     const bool ledger = m_ledgerPanel->ledger() != nullptr;
-    setAnalysisSource(m_projectPath);
+    setAnalysisSession(m_parkSession);
     if (check)
         m_findingsPanel->run();
     if (audit)

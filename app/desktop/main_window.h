@@ -25,6 +25,10 @@ class QLineEdit;
 class QListWidget;
 class QProgressBar;
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 class AttributeTablePanel;
@@ -125,6 +129,9 @@ public:
     const QStringList& openedSources() const { return m_openSources; }
     /// The park the checks read ("" when none is open).
     QString parkSource() const;
+    /// The session of that park (null when none is open): the map's park layers, read once,
+    /// shared by the panels, the exports and the edit check.
+    std::shared_ptr<geo::ParkSession> parkSession() const { return m_parkSession; }
     /// The role of canvas layer `index` (the user's field mapping, else its name's).
     std::optional<geo::Role> roleOf(int index) const;
     /// Shows `layer` (the same layer, edited) as canvas layer `index`, styled as before; the
@@ -173,7 +180,7 @@ private:
     /// project file from now on, so the field mappings and CRSs saved in it reach them; those
     /// that had results run again.
     void useProjectForAnalyses();
-    void setAnalysisSource(const QString& park);
+    void setAnalysisSession(std::shared_ptr<geo::ParkSession> session);
     void showCursorPosition(QPointF mapPoint);
     void showScale();
     /// Goes to the scale typed in the scale box ("1:2000", "2000", "1：2 000"), about the
@@ -224,6 +231,8 @@ private:
     std::shared_ptr<const render::RoleStyleBook> m_styleBook;
     std::map<const geo::Layer*, ProjectLayer> m_projectLayers;
     QString m_projectPath;
+    // The park every analysis runs on (made with the map, on the loader's worker).
+    std::shared_ptr<geo::ParkSession> m_parkSession;
     // CRSs chosen this session (also saved in the project file when there is one), applied on
     // every reload; layers loaded without a CRS waiting to be asked about.
     std::vector<ProjectLayer> m_sessionOverrides;

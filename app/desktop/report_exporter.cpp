@@ -7,6 +7,7 @@
 #include "geo/issue.h"
 #include "geo/issue_text.h"
 #include "geo/model/park.h"
+#include "geo/session/park_session.h"
 
 #include <QDate>
 #include <QDateEdit>
@@ -47,24 +48,43 @@ void ReportExporter::cancel()
 void ReportExporter::start(const QString& parkSource, const QString& folder, bool replace,
                            const QDate& asOf)
 {
+    start(std::shared_ptr<geo::ParkSession>(), parkSource, folder, replace, asOf);
+}
+
+void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QString& folder,
+                           bool replace, const QDate& asOf)
+{
+    const QString source =
+        session ? QString::fromStdString(session->definition().source) : QString();
+    start(std::move(session), source, folder, replace, asOf);
+}
+
+void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QString& parkSource,
+                           const QString& folder, bool replace, const QDate& asOf)
+{
     if (m_watcher.isRunning())
         return;
     m_folder = folder;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     QPointer<ReportExporter> self(this);
-    m_watcher.setFuture(QtConcurrent::run([source = parkSource.toStdString(),
+    m_watcher.setFuture(QtConcurrent::run([session, source = parkSource.toStdString(),
                                            out = folder.toStdString(), replace, asOf,
-                                           cancel = m_cancel, self]() -> ReportOutcome {
+                                           cancel = m_cancel, self]() mutable -> ReportOutcome {
         ReportOutcome outcome;
         try {
+            if (!session)
+                session = geo::ParkSession::open(source);
+            // Every layer (read once for the session; the panels may have read some), and what
+            // reading them said, whichever job read them.
+            geo::NullIssueSink kept; // the session keeps them: readIssues
+            session->park({}, kept);
             geo::IssueList issues;
-            const geo::ParkDefinition definition = geo::discoverPark(source);
-            auto park = std::make_shared<const geo::Park>(geo::loadPark(definition, {}, issues));
+            for (geo::Issue& issue : session->readIssues({}))
+                issues.report(std::move(issue));
             render::CommitteePackOptions options;
             options.asOf = geo::Date::fromYmd(asOf.year(), static_cast<unsigned>(asOf.month()),
                                               static_cast<unsigned>(asOf.day()));
             options.replace = replace;
-            options.projectPath = definition.projectPath;
             options.source = QFileInfo(QString::fromStdString(source)).fileName().toStdString();
             options.progress = [cancel, self](double done) {
                 QMetaObject::invokeMethod(
@@ -77,7 +97,7 @@ void ReportExporter::start(const QString& parkSource, const QString& folder, boo
                 return !cancel->load();
             };
             const render::CommitteePackResult result =
-                render::writeCommitteePack(park, out, options, issues);
+                render::writeCommitteePack(*session, out, options, issues);
             for (const std::string& line : result.contents)
                 outcome.contents.append(QString::fromStdString(line));
             for (const std::string& line : result.leftOut)
@@ -130,9 +150,12 @@ std::optional<QDate> ReportExporter::askAuditDate(QWidget* parent)
     return date->date();
 }
 
-void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSource,
+void ReportExporter::exportInteractively(QWidget* parent, std::shared_ptr<geo::ParkSession> session,
                                          std::optional<QDate> asOf)
 {
+    if (!session)
+        return;
+    const QString parkSource = QString::fromStdString(session->definition().source);
     if (!asOf)
         asOf = askAuditDate(parent);
     if (!asOf)
@@ -190,7 +213,7 @@ void ReportExporter::exportInteractively(QWidget* parent, const QString& parkSou
                 box.setDetailedText(outcome.warnings.join(QLatin1Char('\n')));
                 box.exec();
             });
-    exporter->start(parkSource, folder, replace, *asOf);
+    exporter->start(std::move(session), folder, replace, *asOf);
 }
 
 } // namespace parkatlas::desktop

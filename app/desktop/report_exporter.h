@@ -13,6 +13,10 @@
 
 class QWidget;
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 /// What writing a committee pack gave.
@@ -39,13 +43,16 @@ public:
     /// Starts writing the pack of `parkSource` into `folder`, its idle-land audit as of `asOf`;
     /// finished() follows. Does nothing while a pack is being written.
     void start(const QString& parkSource, const QString& folder, bool replace, const QDate& asOf);
+    /// The same on the window's session of the park (its layers read once, its rules).
+    void start(std::shared_ptr<geo::ParkSession> session, const QString& folder, bool replace,
+               const QDate& asOf);
     void cancel();
     bool isRunning() const { return m_watcher.isRunning(); }
 
     /// Asks for a folder (proposing "<park>_委员会材料" in the park's folder), whether to replace
     /// it when it is full, then starts; shows the outcome in a message box. The audit is as of
     /// `asOf` (the audit panel's date); nullopt asks for the date first.
-    static void exportInteractively(QWidget* parent, const QString& parkSource,
+    static void exportInteractively(QWidget* parent, std::shared_ptr<geo::ParkSession> session,
                                     std::optional<QDate> asOf);
     /// Asks the date the pack's idle-land audit speaks for (a dialog with a date field, today
     /// proposed); nullopt when cancelled.
@@ -56,6 +63,10 @@ signals:
     void finished(const QString& folder, const parkatlas::desktop::ReportOutcome& outcome);
 
 private:
+    /// On `session`, else on a session opened on `parkSource` (on the worker).
+    void start(std::shared_ptr<geo::ParkSession> session, const QString& parkSource,
+               const QString& folder, bool replace, const QDate& asOf);
+
     QFutureWatcher<ReportOutcome> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     QString m_folder;

@@ -6,6 +6,7 @@
 #include "geo/io/source.h"
 #include "geo/model/park.h"
 #include "geo/store/history.h"
+#include "geo/session/park_session.h"
 
 #include <algorithm>
 #include <cctype>
@@ -251,6 +252,52 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
     return report;
 }
 
+namespace {
+
+/// The park of the window's analyses: the project file when there is one, else the first source
+/// that is not an orthophoto, once some layer was loaded.
+std::string parkSourceOf(const LoadReport& report, const std::vector<std::string>& sources)
+{
+    if (!report.projectPath.empty())
+        return report.projectPath;
+    for (const std::string& source : sources) {
+        const bool raster = std::any_of(report.rasters.begin(), report.rasters.end(),
+                                        [&](const auto& r) { return r->info.path == source; });
+        if (!raster && !report.layers.empty())
+            return source;
+    }
+    return {};
+}
+
+void openSession(LoadedMap& map, const std::vector<std::string>& sources)
+{
+    const LoadReport& report = map.report;
+    const std::string park = parkSourceOf(report, sources);
+    if (park.empty())
+        return;
+    try {
+        map.session = geo::ParkSession::open(park);
+    } catch (const std::exception& error) {
+        map.sessionError = error.what();
+        return;
+    }
+    // The map's layers are the park's where they were read the same way: read once.
+    for (std::size_t i = 0; i < report.layers.size(); ++i) {
+        const geo::Layer& layer = *report.layers[i];
+        std::vector<geo::Issue> issues;
+        for (const geo::Issue& issue : report.issues)
+            if (issue.path == layer.sourcePath &&
+                (issue.layer.empty() || issue.layer == layer.name))
+                issues.push_back(issue);
+        map.session->adopt({layer.sourcePath, layer.name},
+                           i < report.openOptions.size() ? report.openOptions[i]
+                                                         : geo::OpenOptions{},
+                           layer, std::move(issues));
+    }
+}
+
+} // namespace
+
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress,
                   const QString& stylesDirectory, const std::vector<ProjectLayer>& overrides)
 {
@@ -287,6 +334,7 @@ LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& p
         rasters.push_back(std::move(snapshot));
     }
     map.layers.insert(map.layers.begin(), rasters.begin(), rasters.end());
+    openSession(map, sources);
     return map;
 }
 

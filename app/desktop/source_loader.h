@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace parkatlas::geo {
+class ParkSession;
+}
+
 namespace parkatlas::desktop {
 
 /// A layer left out because it has no coordinate system while the map has one: what the window
@@ -89,14 +93,22 @@ struct LoadedMap {
     std::shared_ptr<const render::RoleStyleBook> styleBook;
     /// Style files that could not be read (the layers then use default styles).
     std::vector<std::string> styleProblems;
+    /// The park every analysis of the window runs on (check, audit, ledgers, pages, the report,
+    /// the edit check): the project file among the sources or beside them, else the first
+    /// source that gave layers; null when there is none. The layers of the map that are the
+    /// park's (same source, same encoding and CRS override, in the park's working CRS) are
+    /// handed to it, so they are not read again.
+    std::shared_ptr<geo::ParkSession> session;
+    /// Why the park cannot be opened for analysis ("" when it can or there is none).
+    std::string sessionError;
 };
 
 /// True for a project file name (*.parkatlas.json).
 bool isProjectFile(const std::string& path);
 
 /// loadSources, then the styles (orthophotos first, at the bottom): reads the style files of
-/// `stylesDirectory` ("" finds them with RoleStyleBook::defaultDirectory()). Blocking: run it on a
-/// worker.
+/// `stylesDirectory` ("" finds them with RoleStyleBook::defaultDirectory()), then opens the
+/// park's session (LoadedMap::session). Blocking: run it on a worker.
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress = {},
                   const QString& stylesDirectory = {},
                   const std::vector<ProjectLayer>& overrides = {});

@@ -13,6 +13,7 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
 #include "geo/rules/styles.h"
+#include "geo/session/park_session.h"
 
 #include <cmath>
 #include <cstdio>
@@ -116,8 +117,7 @@ bool isFreeForPack(const std::string& out)
     return !fs::exists(path, error) || isEmptyDirectory(path);
 }
 
-CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& park,
-                                       const std::string& outText,
+CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::string& outText,
                                        const CommitteePackOptions& options, geo::IssueSink& issues)
 {
     const fs::path out = fs::absolute(utf8Path(outText)).lexically_normal();
@@ -138,14 +138,15 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
 
     CommitteePackResult result;
     try {
+        // The whole park (read already, when the caller read it first).
+        const std::shared_ptr<const geo::Park> park = session.park({}, issues);
         const RoleStyleBook book = RoleStyleBook::load(RoleStyleBook::defaultDirectory());
         // Findings first: the compliance map draws them.
         check(options.progress, 0.0);
         geo::ComplianceOptions checkOptions;
-        checkOptions.settings = geo::ComplianceSettings::load(options.projectPath, issues);
         if (options.progress)
             checkOptions.progress = [&](double done) { return options.progress(0.3 * done); };
-        const geo::ComplianceResult compliance = geo::checkCompliance(*park, checkOptions, issues);
+        const geo::ComplianceResult compliance = session.check(checkOptions, issues).value;
         {
             std::ofstream csv(staging / "findings.csv", std::ios::binary);
             geo::writeFindingsCsv(csv, compliance.findings);
@@ -159,8 +160,7 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
             geo::AuditOptions audit;
             audit.asOf = options.asOf;
             audit.areaMethod = options.areaMethod;
-            audit.rules = geo::loadAuditRules(options.projectPath, issues);
-            const geo::AuditResult audited = geo::runAudit(*park, audit, issues);
+            const geo::AuditResult audited = session.audit(audit, issues).value;
             std::ofstream csv(staging / "audit.csv", std::ios::binary);
             geo::writeFindingsCsv(csv, audited.findings);
             geo::writeFindingsGeoPackage(pathText(staging / "audit.gpkg"), audited.findings,
@@ -184,7 +184,7 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
             ledgerOptions.areaMethod = options.areaMethod;
             geo::Ledger ledger;
             try {
-                ledger = geo::buildLedger(*park, kind, ledgerOptions, issues);
+                ledger = session.ledger(kind, ledgerOptions, issues).value;
             } catch (const geo::IoError& missing) {
                 result.leftOut.push_back(name + "：" + missing.what());
                 continue;
@@ -234,7 +234,7 @@ CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& p
         ParkPageOptions pageOptions;
         pageOptions.areaMethod = options.areaMethod;
         pageOptions.findings = &compliance.findings;
-        pageOptions.projectPath = options.projectPath;
+        pageOptions.session = &session;
         pageOptions.source = options.source;
         const QString styles = RoleStyleBook::defaultDirectory();
         int number = 0;

@@ -15,7 +15,8 @@
 
 namespace parkatlas::geo {
 class IssueSink;
-}
+class ParkSession;
+} // namespace parkatlas::geo
 
 namespace parkatlas::render {
 
@@ -28,7 +29,6 @@ struct CommitteePackOptions {
     QString paper;        // "": the templates' (A3)
     /// Replace `out` when it exists and is not empty (else that is an error).
     bool replace = false;
-    std::string projectPath;        // the check's and the audit's settings
     std::string source;             // the park as the user named it
     geo::ProgressCallback progress; // 0..1 over the whole pack; false cancels
     /// `report --period`: the work summary of the period (summary_PERIOD.csv/.xlsx) and, with
@@ -53,16 +53,16 @@ const std::vector<const char*>& committeeTemplates();
 /// True when `out` may be written without `replace`: it does not exist or is an empty folder.
 bool isFreeForPack(const std::string& out);
 
-/// Writes the committee pack of `park` into the folder `out` (UTF-8 path): the template maps as
-/// PDF (a map whose layer the park lacks is left out, and said so), the ledgers as CSV (UTF-8
-/// with BOM) and XLSX, the plan check's findings and the idle-land audit as CSV and GeoPackage,
-/// and 清单.txt listing them. Everything is written into a fresh folder beside `out`, renamed to
-/// `out` when complete; a full `out` is refused unless options.replace, which moves it aside
-/// and removes it only once the new pack is in place. On any error or cancel nothing of the
-/// new pack remains and `out` is as it was. Throws geo::IoError naming the folder,
+/// Writes the committee pack of the session's park (every layer; the check, the audit and the
+/// ledgers run on the session, with its project file's rules) into the folder `out` (UTF-8 path):
+/// the template maps as PDF (a map whose layer the park lacks is left out, and said so), the
+/// ledgers as CSV (UTF-8 with BOM) and XLSX, the plan check's findings and the idle-land audit as
+/// CSV and GeoPackage, and 清单.txt listing them. Everything is written into a fresh folder beside
+/// `out`, renamed to `out` when complete; a full `out` is refused unless options.replace, which
+/// moves it aside and removes it only once the new pack is in place. On any error or cancel nothing
+/// of the new pack remains and `out` is as it was. Throws geo::IoError naming the folder,
 /// geo::Cancelled. Needs a QGuiApplication (fonts). Blocking: call it on a worker.
-CommitteePackResult writeCommitteePack(const std::shared_ptr<const geo::Park>& park,
-                                       const std::string& out, const CommitteePackOptions& options,
-                                       geo::IssueSink& issues);
+CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::string& out,
+                                       const CommitteePackOptions& options, geo::IssueSink& issues);
 
 } // namespace parkatlas::render

@@ -9,6 +9,7 @@
 #include "geo/ledger/ledgers.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/land_use_classification.h"
+#include "geo/session/park_session.h"
 
 #include <QFileInfo>
 #include <QString>
@@ -227,10 +228,11 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
     std::vector<geo::Finding> ownFindings;
     const std::vector<geo::Finding>* findings = options.findings;
     if (layout.table == PageTableKind::Findings && !findings) {
+        if (!options.session)
+            throw geo::Error("a findings page needs the park's findings or its session");
         geo::ComplianceOptions check;
-        check.settings = geo::ComplianceSettings::load(options.projectPath, issues);
         check.progress = options.progress;
-        ownFindings = geo::checkCompliance(*park, check, issues).findings;
+        ownFindings = options.session->check(check, issues).value.findings;
         findings = &ownFindings;
     }
     if (layout.table == PageTableKind::Findings && findings) {

@@ -14,7 +14,8 @@
 
 namespace parkatlas::geo {
 class IssueSink;
-}
+class ParkSession;
+} // namespace parkatlas::geo
 
 namespace parkatlas::render {
 
@@ -28,13 +29,14 @@ std::vector<geo::Role> rolesForPage(const PageLayout& layout);
 struct ParkPageOptions {
     geo::AreaMethod areaMethod = geo::AreaMethod::Ellipsoidal;
     /// Findings of the plan check, when the caller has them; else a findings page runs the
-    /// check (with the project file's settings).
+    /// check on `session` (the park's, with its project file's rules).
     const std::vector<geo::Finding>* findings = nullptr;
     /// A change map (table "changes"): the park at the start of the period and what changed
     /// since (diffParks(*previous, park)); both needed for that page.
     std::shared_ptr<const geo::Park> previous;
     const geo::ParkDiff* diff = nullptr;
-    std::string projectPath;
+    /// The session the park comes from; needed only by a findings page without `findings`.
+    geo::ParkSession* session = nullptr;
     std::string source;             // the park as the user named it, for the footnote
     geo::ProgressCallback progress; // of the plan check, when it runs
 };

@@ -24,9 +24,7 @@ std::string ballparkWarning(const Crs& from, const Crs& to)
 
 bool isBallparkWarning(const Issue& issue)
 {
-    return issue.severity == Issue::Severity::Warning &&
-           issue.message.rfind("transformed from ", 0) == 0 &&
-           issue.message.find(kBallpark) != std::string::npos;
+    return issue.kind == Issue::Kind::BallparkTransform;
 }
 
 std::string ballparkSource(const Issue& issue)

@@ -14,7 +14,7 @@ struct Issue;
 /// and their datums.
 std::string ballparkWarning(const Crs& from, const Crs& to);
 
-/// True when `issue` is that warning.
+/// True when `issue` is that warning (its kind is Issue::Kind::BallparkTransform).
 bool isBallparkWarning(const Issue& issue);
 
 /// The CRS that warning says the layer came from, as "name (label)" ("Xian 1980 / 3-degree

@@ -302,7 +302,8 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                                 {},
                                 record.fid,
                                 "geometry skipped: coordinates are NaN, infinite or absurdly "
-                                "large"});
+                                "large",
+                                Issue::Kind::GeometrySkipped});
             continue;
         }
         switch (view.family) {

@@ -213,8 +213,9 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
             // Numbered keys: GDAL keeps a domain's items sorted, and the order is the file's.
             items.AddString((CPLSPrintf("%08d=", ++index) +
                              std::to_string(static_cast<int>(issue.severity)) + "\t" +
-                             std::to_string(issue.fid) + "\t" + issue.layer + "\t" +
-                             issue.message)
+                             std::to_string(issue.fid) + "\t" +
+                             std::to_string(static_cast<int>(issue.kind)) + "\t" + issue.layer +
+                             "\t" + issue.message)
                                 .c_str());
         dataset->SetMetadata(items.List(), kReaderIssuesDomain);
         if (stated) {
@@ -256,13 +257,15 @@ std::vector<Issue> readerIssues(GDALDataset& dataset, const std::string& layerNa
         const std::size_t a = item.find('\t');
         const std::size_t b = a == std::string::npos ? a : item.find('\t', a + 1);
         const std::size_t c = b == std::string::npos ? b : item.find('\t', b + 1);
-        if (c == std::string::npos)
+        const std::size_t d = c == std::string::npos ? c : item.find('\t', c + 1);
+        if (d == std::string::npos)
             continue;
         Issue issue;
         issue.severity = static_cast<Issue::Severity>(std::atoi(item.substr(0, a).c_str()));
         issue.fid = std::atoll(item.substr(a + 1, b - a - 1).c_str());
-        issue.layer = item.substr(b + 1, c - b - 1);
-        issue.message = item.substr(c + 1);
+        issue.kind = static_cast<Issue::Kind>(std::atoi(item.substr(b + 1, c - b - 1).c_str()));
+        issue.layer = item.substr(c + 1, d - c - 1);
+        issue.message = item.substr(d + 1);
         issue.path = dataset.GetDescription();
         // Issues of the file as a whole concern every layer.
         if (!issue.layer.empty() && !EQUAL(issue.layer.c_str(), layerName.c_str()))
@@ -610,8 +613,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     OGRLayer* stored = &layerByName(*dataset, ref);
     result.name = stored->GetName();
     const std::string driver = driverName(*dataset);
-    auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message) {
-        issues.report({severity, ref.datasetPath, result.name, fid, std::move(message)});
+    auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message,
+                      Issue::Kind kind = Issue::Kind::General) {
+        issues.report({severity, ref.datasetPath, result.name, fid, std::move(message), kind});
     };
     // --as-of: the layer as it was, from the history it keeps (released before the dataset).
     struct AsOfLayer {
@@ -832,7 +836,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             geometry->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
             const char* problem = nullptr;
             if (!result.geometry.appendWkb(wkb.data(), size, &problem)) {
-                report(Issue::Severity::Warning, fid, std::string("geometry skipped: ") + problem);
+                report(Issue::Severity::Warning, fid, std::string("geometry skipped: ") + problem,
+                       Issue::Kind::GeometrySkipped);
             } else {
                 const std::size_t last = result.geometry.featureCount() - 1;
                 const Envelope& e = result.geometry.envelope(last);
@@ -849,7 +854,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                     result.geometry.popFeature();
                     result.geometry.appendEmpty();
                     report(Issue::Severity::Warning, fid,
-                           "geometry skipped: coordinates are NaN, infinite or absurdly large");
+                           "geometry skipped: coordinates are NaN, infinite or absurdly large",
+                           Issue::Kind::GeometrySkipped);
                 }
             }
         }
@@ -935,7 +941,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                    std::to_string(failed) + " vertices could not be transformed to " +
                        options.targetCrs.label());
         if (transform.isBallpark())
-            report(Issue::Severity::Warning, -1, ballparkWarning(result.crs, options.targetCrs));
+            report(Issue::Severity::Warning, -1, ballparkWarning(result.crs, options.targetCrs),
+                   Issue::Kind::BallparkTransform);
         result.crs = options.targetCrs;
     }
     if (options.progress)
@@ -946,10 +953,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
 bool issueDropsGeometry(const Issue& issue)
 {
     // Feature-level errors (GDAL could not read the record; the direct reader found it corrupt)
-    // and the warnings above that drop a geometry all name the feature.
-    constexpr std::string_view kSkipped = "geometry skipped";
-    return issue.fid >= 0 && (issue.severity == Issue::Severity::Error ||
-                              std::string_view(issue.message).substr(0, kSkipped.size()) == kSkipped);
+    // and the warnings that drop a geometry (Issue::Kind::GeometrySkipped) all name the feature.
+    return issue.fid >= 0 &&
+           (issue.severity == Issue::Severity::Error || issue.kind == Issue::Kind::GeometrySkipped);
 }
 
 } // namespace parkatlas::geo

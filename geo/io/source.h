@@ -27,6 +27,9 @@ struct OpenOptions {
     /// read as it is, with a warning. discoverPark checks the date and clears it on the layers
     /// that keep no history.
     std::string asOf;
+
+    /// Same options (a ParkSession keeps a layer only when it was read with the same ones).
+    bool operator==(const OpenOptions&) const = default;
 };
 
 /// One layer of a source: the dataset to open and the layer's name in it.

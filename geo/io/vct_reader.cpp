@@ -317,8 +317,15 @@ private:
                 const std::string& message)
     {
         ++m_reportCount;
-        m_issues.report(
-            {severity, m_path, layer.empty() ? m_currentLayer : layer, oid, message});
+        m_issues.report({severity, m_path, layer.empty() ? m_currentLayer : layer, oid, message});
+    }
+    /// The feature `oid` is kept without its geometry: "geometry skipped: " + `detail`.
+    void skipGeometry(Issue::Severity severity, const std::string& layer, std::int64_t oid,
+                      const std::string& detail)
+    {
+        ++m_reportCount;
+        m_issues.report({severity, m_path, layer.empty() ? m_currentLayer : layer, oid,
+                         "geometry skipped: " + detail, Issue::Kind::GeometrySkipped});
     }
     std::string where(const char* section, std::size_t line) const
     {
@@ -721,9 +728,9 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
     } else {
         auto declared = parseInteger(*line);
         if (!declared || *declared < 0) {
-            report(Issue::Severity::Warning, {}, oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": expected a point count, got '" + *line + "'");
+            skipGeometry(Issue::Severity::Warning, {}, oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": expected a point count, got '" + *line + "'");
             return false;
         }
         count = static_cast<std::size_t>(*declared);
@@ -731,17 +738,17 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
     for (std::size_t i = 0; i < count; ++i) {
         auto pointLine = data();
         if (!pointLine) {
-            report(Issue::Severity::Warning, {}, oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": the object ends after " + std::to_string(i) +
-                       " of its " + std::to_string(count) + " points (truncated)");
+            skipGeometry(Issue::Severity::Warning, {}, oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": the object ends after " + std::to_string(i) + " of its " +
+                             std::to_string(count) + " points (truncated)");
             return false;
         }
         auto xy = coordinate(*pointLine);
         if (!xy) {
-            report(Issue::Severity::Warning, {}, oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(oid) + ": '" + *pointLine + "' is not a coordinate pair");
+            skipGeometry(Issue::Severity::Warning, {}, oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
+                             ": '" + *pointLine + "' is not a coordinate pair");
             // It may be the object's end: let the caller resynchronise on it.
             m_reader.pushBack(*pointLine);
             return false;
@@ -760,9 +767,9 @@ bool VctParser::readObject(Object& object, const char* section)
     auto style = code ? data() : std::nullopt;
     auto typeLine = style ? data() : std::nullopt;
     if (!typeLine) {
-        report(Issue::Severity::Warning, {}, object.oid,
-               "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                   oidText + ": the object is truncated before its geometry");
+        skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                         ": the object is truncated before its geometry");
         return false;
     }
     object.code = *code;
@@ -792,9 +799,9 @@ bool VctParser::readObject(Object& object, const char* section)
     }
     auto type = parseInteger(*typeLine);
     if (!type) {
-        report(Issue::Severity::Warning, {}, object.oid,
-               "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                   ": '" + *typeLine + "' is not a geometry type number");
+        skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
+                         *typeLine + "' is not a geometry type number");
         return false;
     }
     if (object.kind == FeatureGeometry::Point) {
@@ -814,9 +821,9 @@ bool VctParser::readObject(Object& object, const char* section)
             auto segments = data();
             auto segmentCount = segments ? parseInteger(*segments) : std::nullopt;
             if (!segmentCount || *segmentCount < 0) {
-                report(Issue::Severity::Warning, {}, object.oid,
-                       "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                           oidText + ": expected the number of segments");
+                skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                             where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                 ": expected the number of segments");
                 return false;
             }
             Path path;
@@ -826,10 +833,9 @@ bool VctParser::readObject(Object& object, const char* section)
                     return false;
                 auto kind = parseInteger(*segmentType);
                 if (!kind) {
-                    report(Issue::Severity::Warning, {}, object.oid,
-                           "geometry skipped: " + where(section, m_reader.lineNumber()) +
-                               ", OID " + oidText + ": '" + *segmentType +
-                               "' is not a segment type");
+                    skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                     ": '" + *segmentType + "' is not a segment type");
                     return false;
                 }
                 Path points;
@@ -864,10 +870,9 @@ bool VctParser::readObject(Object& object, const char* section)
     }
     if (object.kind == FeatureGeometry::Polygon) {
         if (*type != 1 && *type != 100) {
-            report(Issue::Severity::Warning, {}, object.oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": unknown polygon type " + *typeLine +
-                       " (1 direct, 100 indirect)");
+            skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": unknown polygon type " + *typeLine + " (1 direct, 100 indirect)");
             return false;
         }
         // The label point, then for a direct polygon the ring count, for an indirect one the
@@ -882,11 +887,11 @@ bool VctParser::readObject(Object& object, const char* section)
         }
         auto number = parseInteger(*line);
         if (!number || *number < 0) {
-            report(Issue::Severity::Warning, {}, object.oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": expected " +
-                       (*type == 1 ? "the number of rings" : "the sub-type 21 or 22") + ", got '" +
-                       *line + "'");
+            skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": expected " +
+                             (*type == 1 ? "the number of rings" : "the sub-type 21 or 22") +
+                             ", got '" + *line + "'");
             return false;
         }
         if (*type == 1) {
@@ -897,9 +902,9 @@ bool VctParser::readObject(Object& object, const char* section)
                 auto kind = parseInteger(*ringType);
                 Path points;
                 if (!kind) {
-                    report(Issue::Severity::Warning, {}, object.oid,
-                           "geometry skipped: " + where(section, m_reader.lineNumber()) +
-                               ", OID " + oidText + ": '" + *ringType + "' is not a ring type");
+                    skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                                     ": '" + *ringType + "' is not a ring type");
                     return false;
                 }
                 if (*kind == 13) { // circle: centre and radius
@@ -931,10 +936,10 @@ bool VctParser::readObject(Object& object, const char* section)
         }
         object.indirectType = static_cast<int>(*number);
         if (object.indirectType != 21 && object.indirectType != 22) {
-            report(Issue::Severity::Warning, {}, object.oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": indirect polygon sub-type " + *line +
-                       " is neither 21 (lines) nor 22 (polygons)");
+            skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": indirect polygon sub-type " + *line +
+                             " is neither 21 (lines) nor 22 (polygons)");
             return false;
         }
     }
@@ -942,19 +947,19 @@ bool VctParser::readObject(Object& object, const char* section)
     auto countLine = data();
     auto count = countLine ? parseInteger(*countLine) : std::nullopt;
     if (!count || *count < 0) {
-        report(Issue::Severity::Warning, {}, object.oid,
-               "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                   ": expected the number of referenced OIDs");
+        skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                         ": expected the number of referenced OIDs");
         return false;
     }
     while (static_cast<std::int64_t>(object.references.size()) < *count) {
         auto line = data();
         if (!line) {
-            report(Issue::Severity::Warning, {}, object.oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       oidText + ": the list of referenced OIDs is truncated (" +
-                       std::to_string(object.references.size()) + " of " +
-                       std::to_string(*count) + ")");
+            skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
+                             ": the list of referenced OIDs is truncated (" +
+                             std::to_string(object.references.size()) + " of " +
+                             std::to_string(*count) + ")");
             return false;
         }
         for (std::string_view token : split(*line, m_head.separator)) {
@@ -962,9 +967,9 @@ bool VctParser::readObject(Object& object, const char* section)
                 continue;
             auto reference = parseInteger(token);
             if (!reference) {
-                report(Issue::Severity::Warning, {}, object.oid,
-                       "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                           oidText + ": '" + std::string(token) + "' is not an OID");
+                skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                             where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
+                                 std::string(token) + "' is not an OID");
                 return false;
             }
             object.references.push_back(*reference);
@@ -1009,9 +1014,9 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         const std::size_t reportedBefore = m_reportCount;
         const bool usable = readObject(object, section);
         if (!usable && m_reportCount == reportedBefore)
-            report(Issue::Severity::Warning, {}, object.oid,
-                   "geometry skipped: " + where(section, m_reader.lineNumber()) + ", OID " +
-                       std::to_string(object.oid) + ": the object is truncated");
+            skipGeometry(Issue::Severity::Warning, {}, object.oid,
+                         where(section, m_reader.lineNumber()) + ", OID " +
+                             std::to_string(object.oid) + ": the object is truncated");
         // The object's end: a line "0".
         auto end = m_reader.next();
         if (end && *end != "0") {
@@ -1189,10 +1194,10 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                     continue;
                 auto it = m_polygonIndex.find(referencedOid(reference));
                 if (it == m_polygonIndex.end()) {
-                    report(Issue::Severity::Warning, layer, object.oid,
-                           "geometry skipped: " + at + " references polygon OID " +
-                               std::to_string(referencedOid(reference)) +
-                               ", which PolygonBegin does not hold");
+                    skipGeometry(Issue::Severity::Warning, layer, object.oid,
+                                 at + " references polygon OID " +
+                                     std::to_string(referencedOid(reference)) +
+                                     ", which PolygonBegin does not hold");
                     return false;
                 }
                 if (!seen.insert(it->second).second)
@@ -1206,9 +1211,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         for (std::size_t index : parts) {
             Object& part = m_objects[index];
             if (part.dropped || !ringsOfPolygon(part, depth + 1, rings)) {
-                report(Issue::Severity::Warning, layer, object.oid,
-                       "geometry skipped: " + at + " references polygon OID " +
-                           std::to_string(part.oid) + ", which cannot be built");
+                skipGeometry(Issue::Severity::Warning, layer, object.oid,
+                             at + " references polygon OID " + std::to_string(part.oid) +
+                                 ", which cannot be built");
                 return false;
             }
         }
@@ -1222,9 +1227,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         const std::int64_t oid = referencedOid(reference);
         auto it = m_lineIndex.find(oid);
         if (it == m_lineIndex.end()) {
-            report(Issue::Severity::Warning, layer, object.oid,
-                   "geometry skipped: " + at + " references line OID " + std::to_string(oid) +
-                       ", which LineBegin does not hold");
+            skipGeometry(Issue::Severity::Warning, layer, object.oid,
+                         at + " references line OID " + std::to_string(oid) +
+                             ", which LineBegin does not hold");
             return false;
         }
         const Object& line = m_objects[it->second];
@@ -1234,9 +1239,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                    at + " references line OID " + std::to_string(oid) +
                        ", which LineBegin holds more than once; the first is used");
         if (line.dropped || line.parts.empty()) {
-            report(Issue::Severity::Warning, layer, object.oid,
-                   "geometry skipped: " + at + " references line OID " + std::to_string(oid) +
-                       ", which could not be read");
+            skipGeometry(Issue::Severity::Warning, layer, object.oid,
+                         at + " references line OID " + std::to_string(oid) +
+                             ", which could not be read");
             return false;
         }
         Path piece;
@@ -1292,9 +1297,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                 }
         }
         if (!samePoint(&ring[0], &ring[ring.size() - 2])) {
-            report(Issue::Severity::Warning, layer, object.oid,
-                   "geometry skipped: " + at + ": its lines do not close a ring (a gap of " +
-                       std::to_string(ringGap(ring)) + " between the ends)");
+            skipGeometry(Issue::Severity::Warning, layer, object.oid,
+                         at + ": its lines do not close a ring (a gap of " +
+                             std::to_string(ringGap(ring)) + " between the ends)");
             ok = false;
             continue;
         }
@@ -1311,9 +1316,9 @@ std::unique_ptr<OGRGeometry> VctParser::buildPolygon(Object& object, int depth)
     std::vector<Path> rings;
     if (!ringsOfPolygon(object, depth, rings)) {
         if (object.indirectType == 0 && rings.empty())
-            report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                   "geometry skipped: " + where(object.section, object.line) + ", OID " +
-                       std::to_string(object.oid) + ": the polygon has no usable ring");
+            skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
+                         where(object.section, object.line) + ", OID " +
+                             std::to_string(object.oid) + ": the polygon has no usable ring");
         return nullptr;
     }
     return organize(rings);
@@ -1328,11 +1333,11 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
             auto it = m_lineIndex.find(referencedOid(reference));
             if (reference == 0 || it == m_lineIndex.end() ||
                 m_objects[it->second].indirectType == 100) {
-                report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                       "geometry skipped: " + where(object.section, object.line) + ", OID " +
-                           std::to_string(object.oid) + " references line OID " +
-                           std::to_string(referencedOid(reference)) +
-                           ", which LineBegin does not hold as a direct line");
+                skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
+                             where(object.section, object.line) + ", OID " +
+                                 std::to_string(object.oid) + " references line OID " +
+                                 std::to_string(referencedOid(reference)) +
+                                 ", which LineBegin does not hold as a direct line");
                 return nullptr;
             }
             Path piece;
@@ -1364,9 +1369,9 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
         lines.push_back(std::move(line));
     }
     if (lines.empty()) {
-        report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-               "geometry skipped: " + where(object.section, object.line) + ", OID " +
-                   std::to_string(object.oid) + ": the line has fewer than 2 points");
+        skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
+                     where(object.section, object.line) + ", OID " + std::to_string(object.oid) +
+                         ": the line has fewer than 2 points");
         return nullptr;
     }
     if (lines.size() == 1)

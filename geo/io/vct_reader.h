@@ -49,10 +49,11 @@ struct VctHead {
 ///
 /// Bad data (a reference to a line that is not there, an unclosed ring, a bad number, a
 /// truncated section …) goes to `issues` naming the file, the section, the line number and the
-/// OID, and the rest is still read; an issue whose message starts "geometry skipped" means its
-/// feature was kept without geometry. Throws IoError naming the file when it cannot be read, is
-/// not a VCT file or has no head. Loops are bounded by the file's length whatever its counts say.
-/// `head`, when given, receives what the head says. Thread-safety: any number of files at once.
+/// OID, and the rest is still read; an issue of kind Issue::Kind::GeometrySkipped (its message
+/// starts "geometry skipped") means its feature was kept without geometry. Throws IoError naming
+/// the file when it cannot be read, is not a VCT file or has no head. Loops are bounded by the
+/// file's length whatever its counts say. `head`, when given, receives what the head says.
+/// Thread-safety: any number of files at once.
 GDALDatasetUniquePtr readVct(const std::string& path, const EncodingChoice& encoding,
                              IssueSink& issues, VctHead* head = nullptr);
 

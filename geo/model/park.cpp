@@ -404,6 +404,45 @@ private:
 };
 
 } // namespace
+Crs parkWorkingCrs(const ParkDefinition& definition)
+{
+    // The project's, else the parcels', else the first layer's that has one.
+    if (!definition.crs.empty())
+        return Crs::fromUserInput(definition.crs);
+    Crs crs;
+    {
+        std::vector<const ParkLayerSource*> candidates;
+        if (const ParkLayerSource* parcels = definition.find(Role::Parcels))
+            candidates.push_back(parcels);
+        for (const ParkLayerSource& source : definition.layers)
+            candidates.push_back(&source);
+        std::string looked;   // the files without one, for the message
+        std::string failure;  // the first layer that cannot be read at all, and why
+        for (const ParkLayerSource* source : candidates) {
+            try {
+                const LayerInfo info = describeLayer(source->ref, source->open);
+                if (!info.crs.crs.isEmpty()) {
+                    crs = info.crs.crs;
+                    break;
+                }
+                const std::string name = fs::path(source->ref.datasetPath).filename().string();
+                if (looked.find(name) == std::string::npos)
+                    looked += (looked.empty() ? "" : ", ") + name;
+            } catch (const Error& error) {
+                if (failure.empty())
+                    failure = error.what();
+            }
+        }
+        if (crs.isEmpty())
+            throw CrsError("no layer of the park has a coordinate system" +
+                               (looked.empty() ? std::string() : " (none in " + looked + ")") +
+                               "; give one with --s-srs or \"crs\" in the project file" +
+                               (failure.empty() ? std::string()
+                                                : ". And a layer cannot be read: " + failure),
+                           {definition.source, {}, -1, {}});
+    }
+    return crs;
+}
 
 Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, IssueSink& issues)
 {
@@ -421,40 +460,7 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
     for (const std::string& warning : definition.warnings)
         issues.report({Issue::Severity::Warning, definition.source, {}, -1, warning});
 
-    // The working CRS: the project's, else the parcels', else the first layer's that has one.
-    if (!definition.crs.empty()) {
-        park.crs = Crs::fromUserInput(definition.crs);
-    } else {
-        std::vector<const ParkLayerSource*> candidates;
-        if (const ParkLayerSource* parcels = definition.find(Role::Parcels))
-            candidates.push_back(parcels);
-        for (const ParkLayerSource& source : definition.layers)
-            candidates.push_back(&source);
-        std::string looked;   // the files without one, for the message
-        std::string failure;  // the first layer that cannot be read at all, and why
-        for (const ParkLayerSource* source : candidates) {
-            try {
-                const LayerInfo info = describeLayer(source->ref, source->open);
-                if (!info.crs.crs.isEmpty()) {
-                    park.crs = info.crs.crs;
-                    break;
-                }
-                const std::string name = fs::path(source->ref.datasetPath).filename().string();
-                if (looked.find(name) == std::string::npos)
-                    looked += (looked.empty() ? "" : ", ") + name;
-            } catch (const Error& error) {
-                if (failure.empty())
-                    failure = error.what();
-            }
-        }
-        if (park.crs.isEmpty())
-            throw CrsError("no layer of the park has a coordinate system" +
-                               (looked.empty() ? std::string() : " (none in " + looked + ")") +
-                               "; give one with --s-srs or \"crs\" in the project file" +
-                               (failure.empty() ? std::string()
-                                                : ". And a layer cannot be read: " + failure),
-                           {definition.source, {}, -1, {}});
-    }
+    park.crs = options.workingCrs.isEmpty() ? parkWorkingCrs(definition) : options.workingCrs;
 
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const ParkLayerSource& source = *wanted[i];
@@ -490,23 +496,27 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
     }
     // A park handed over as a GeoPackage or folder is called by its boundary's name (the
     // approved range's first), not by the file's ("park").
-    if (const ParkLayer* boundary = park.layer(Role::Boundary); boundary && !definition.nameGiven) {
-        const AttributeTable& table = boundary->layer.attributes;
-        const int name = boundary->field("name"), kind = boundary->field("kind");
-        std::string best;
-        for (std::size_t row = 0; row < table.rowCount(); ++row) {
-            if (name < 0 || table.isUnknown(row, name))
-                continue;
-            const bool approved = kind >= 0 && table.text(row, kind) == "核准范围";
-            if (best.empty() || approved)
-                best = table.text(row, name);
-            if (approved)
-                break;
-        }
-        if (!best.empty())
-            park.name = best;
-    }
+    if (const ParkLayer* boundary = park.layer(Role::Boundary); boundary && !definition.nameGiven)
+        if (std::string best = boundaryParkName(*boundary); !best.empty())
+            park.name = std::move(best);
     return park;
+}
+
+std::string boundaryParkName(const ParkLayer& boundary)
+{
+    const AttributeTable& table = boundary.layer.attributes;
+    const int name = boundary.field("name"), kind = boundary.field("kind");
+    std::string best;
+    for (std::size_t row = 0; row < table.rowCount(); ++row) {
+        if (name < 0 || table.isUnknown(row, name))
+            continue;
+        const bool approved = kind >= 0 && table.text(row, kind) == "核准范围";
+        if (best.empty() || approved)
+            best = table.text(row, name);
+        if (approved)
+            break;
+    }
+    return best;
 }
 
 } // namespace parkatlas::geo

@@ -103,7 +103,19 @@ struct ParkLoadOptions {
     ProgressCallback progress;
     /// Per role, only the features this filter selects (ReadOptions::attributeFilter).
     std::map<Role, std::string> attributeFilters = {};
+    /// The working CRS when the caller has it already (parkWorkingCrs, or a park read before:
+    /// a ParkSession reading more of its roles); empty: found by parkWorkingCrs.
+    Crs workingCrs = {};
 };
+
+/// The working CRS of a park: the project's, else the parcels', else the first layer's that has
+/// one (read from the layers' headers, no features). Throws CrsError naming the source when no
+/// layer has one (and the first failure to read a layer, if any).
+Crs parkWorkingCrs(const ParkDefinition& definition);
+
+/// The name a boundary layer gives its park: the `name` of its approved range (kind 核准范围)
+/// first, else its first named feature; "" when it names none.
+std::string boundaryParkName(const ParkLayer& boundary);
 
 /// Reads the park. Its name is the project file's, else the `name` of its boundary (核准范围
 /// first), else the source's stem. A layer that cannot be read (no CRS, broken file) is reported to `issues`

@@ -105,6 +105,69 @@ bool isEnabled(ComplianceRule rule, const ComplianceSettings& s)
     return false;
 }
 
+std::vector<ComplianceRule> rulesToRun(const std::vector<ComplianceRule>& rules,
+                                       const ComplianceSettings& settings)
+{
+    if (!rules.empty())
+        return rules;
+    std::vector<ComplianceRule> chosen;
+    for (ComplianceRule rule : allComplianceRules())
+        if (isEnabled(rule, settings))
+            chosen.push_back(rule);
+    return chosen;
+}
+
+std::vector<Role> rolesForRules(const std::vector<ComplianceRule>& rules,
+                                const ComplianceSettings& settings)
+{
+    std::set<Role> roles;
+    auto addNamed = [&](const std::vector<std::string>& names) {
+        for (const std::string& name : names)
+            if (const auto role = roleFromLayerName(name))
+                roles.insert(*role);
+    };
+    for (ComplianceRule rule : rules) {
+        switch (rule) {
+        case ComplianceRule::LandUseMismatch:
+            roles.insert({Role::Parcels, Role::PlanZones});
+            addNamed(settings.landUseMismatch.layers);
+            break;
+        case ComplianceRule::OutsideBoundary:
+            roles.insert(Role::Boundary);
+            addNamed(settings.outsideBoundary.layers);
+            break;
+        case ComplianceRule::RoadRedLine:
+            roles.insert({Role::Parcels, Role::Roads});
+            break;
+        case ComplianceRule::ProtectedOverlap:
+            roles.insert(Role::Protected);
+            addNamed(settings.protectedOverlap.layers);
+            break;
+        case ComplianceRule::IntensityBelowStandard:
+            roles.insert({Role::Parcels, Role::PlanZones});
+            if (settings.intensityBelowStandard.coverageFromBuildings)
+                roles.insert(Role::Buildings);
+            break;
+        case ComplianceRule::InvalidGeometry:
+            for (Role role : allRoles())
+                roles.insert(role);
+            break;
+        case ComplianceRule::OverlappingParcels:
+        case ComplianceRule::DuplicateId:
+            roles.insert(Role::Parcels);
+            break;
+        case ComplianceRule::WorksOnUnacquiredLand:
+            roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});
+            break;
+        case ComplianceRule::UnacquiredLand:
+            roles.insert(Role::Acquisition);
+            addNamed(settings.unacquiredLand.layers);
+            break;
+        }
+    }
+    return {roles.begin(), roles.end()};
+}
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

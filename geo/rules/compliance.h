@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/io/source.h"
+#include "geo/model/role.h"
 #include "geo/rules/compliance_settings.h"
 #include "geo/rules/finding.h"
 #include "geo/rules/land_use_classification.h"
@@ -38,6 +39,13 @@ const char* toString(ComplianceRule rule);
 std::optional<ComplianceRule> complianceRuleFromString(std::string_view name);
 /// Whether the settings switch the rule on.
 bool isEnabled(ComplianceRule rule, const ComplianceSettings& settings);
+/// The layers the rules read (with the layers the settings name for them), in Role order: what
+/// a check needs read and nothing more.
+std::vector<Role> rolesForRules(const std::vector<ComplianceRule>& rules,
+                                const ComplianceSettings& settings);
+/// `rules` when not empty, else every rule the settings switch on (what checkCompliance runs).
+std::vector<ComplianceRule> rulesToRun(const std::vector<ComplianceRule>& rules,
+                                       const ComplianceSettings& settings);
 
 /// The rule id of findings that say a rule could not decide because a value it needs is
 /// unknown (null, empty, "xx", "**"). Evidence: "rule" (which rule) and "needs" (the fields,

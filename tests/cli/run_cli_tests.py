@@ -3397,6 +3397,89 @@ def group_names(t):
     return None
 
 
+def rename_dbf_field(dbf, old, new):
+    """Renames field `old` of a DBF to `new` (at most 10 bytes) in its header."""
+    with open(dbf, "r+b") as f:
+        header = f.read(32 * 64)
+        at = 32
+        while at + 32 <= len(header) and header[at] != 0x0D:
+            if header[at:at + 11].split(b"\0")[0] == old:
+                f.seek(at)
+                f.write(new[:10].ljust(11, b"\0"))
+                return True
+            at += 32
+    return False
+
+
+def group_session(t):
+    """One park session per command: a field mapping saved in the project file reaches `check`,
+    `audit`, `ledger` and `map` (the findings page). The sample's shapefiles with the parcels'
+    id and land use under names no alias knows: without the mapping the analyses cannot see
+    them; with it they give what the sample's own project gives."""
+    sample = t.opts.sample
+    original = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(original):
+        print("SKIP: the sample park is not there (%s)" % original)
+        return SKIP
+    work = tempfile.mkdtemp(prefix="session-", dir=t.opts.work)
+    shutil.copytree(os.path.join(sample, "shp"), os.path.join(work, "shp"))
+    for old, new in ((b"ZDDM", b"BH_X"), (b"YDDM", b"YTBM")):
+        t.check(rename_dbf_field(os.path.join(work, "shp", "parcels.dbf"), old, new),
+                "renamed %s" % old.decode())
+    with open(original, encoding="utf-8") as f:
+        project = json.load(f)
+    project["layers"]["parcels"]["fields"] = {"owner": "QLR"}
+    unmapped = os.path.join(work, "unmapped.parkatlas.json")
+    with open(unmapped, "w", encoding="utf-8") as f:
+        json.dump(project, f, ensure_ascii=False)
+    project["layers"]["parcels"]["fields"] = {"parcel_id": "BH_X", "owner": "QLR",
+                                              "land_use": "YTBM"}
+    mapped = os.path.join(work, "mapped.parkatlas.json")
+    with open(mapped, "w", encoding="utf-8") as f:
+        json.dump(project, f, ensure_ascii=False)
+
+    def findings(park, *args):
+        run = t.run(*args[:1], park, *args[1:], "--format", "json")
+        if not t.sane_exit(run, 0):
+            return None
+        return sorted((f.get("rule"), tuple(f.get("fids", [])), f.get("parcel_id", ""))
+                      for f in run.json().get("findings", []))
+
+    def ledger(park):
+        run = t.run("ledger", park, "--kind", "supply", "--format", "csv")
+        return run.out if t.sane_exit(run, 0) else None
+
+    def page_total(park, name):
+        out = os.path.join(work, name)
+        run = t.run("map", park, "--template", "规划符合性分析图", "--out", out)
+        if not t.sane_exit(run, 0):
+            return None
+        text = subprocess.run(["pdftotext", "-layout", out, "-"], capture_output=True)
+        match = re.search(r"合计\s+(\d+)\s", text.stdout.decode("utf-8", "replace"))
+        return match.group(1) if match else None
+
+    t.context = "session: the sample's own project"
+    expected = (findings(original, "check"), findings(original, "audit", "--as-of", "2026-06-30"),
+                ledger(original))
+    t.check(expected[0] and any(r == "land_use_mismatch" for r, _, _ in expected[0]),
+            "the sample has land_use_mismatch findings")
+    t.context = "session: renamed fields, no mapping"
+    blind = (findings(unmapped, "check"), findings(unmapped, "audit", "--as-of", "2026-06-30"),
+             ledger(unmapped))
+    t.check(blind[0] != expected[0], "check cannot see the land use")
+    t.check(blind[2] != expected[2], "the supply ledger cannot see the plot ids")
+    t.context = "session: renamed fields, mapping in the project file"
+    got = (findings(mapped, "check"), findings(mapped, "audit", "--as-of", "2026-06-30"),
+           ledger(mapped))
+    t.check(got[0] == expected[0], "check gives the sample's findings")
+    t.check(got[1] == expected[1], "audit gives the sample's findings")
+    t.check(got[2] == expected[2], "the supply ledger is the sample's")
+    total = page_total(original, "original.pdf")
+    t.check(total is not None and page_total(mapped, "mapped.pdf") == total and
+            page_total(unmapped, "unmapped.pdf") != total,
+            "the findings page counts what the sample's does (%s)" % total)
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -3427,6 +3510,7 @@ GROUPS = {
     "summary": lambda t: __import__("diff_summary").group_summary(t),
     "history": group_history,
     "names": group_names,
+    "session": group_session,
 }
 
 

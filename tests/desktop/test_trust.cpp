@@ -4,19 +4,18 @@
 #include "app/desktop/application.h"
 #include "app/desktop/attribute_table_model.h"
 #include "app/desktop/attribute_table_panel.h"
-#include "app/desktop/feature_measurement.h"
-#include "app/desktop/feature_selection.h"
 #include "app/desktop/audit_panel.h"
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/export_map_dialog.h"
-#include "app/desktop/report_exporter.h"
+#include "app/desktop/feature_measurement.h"
+#include "app/desktop/feature_selection.h"
 #include "app/desktop/field_mapping_dialog.h"
-#include "app/desktop/ledger_panel.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/layers_panel.h"
+#include "app/desktop/ledger_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
-#include "tests/support/window_session.h"
+#include "app/desktop/report_exporter.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
@@ -24,6 +23,8 @@
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
+#include "geo/session/park_session.h"
+#include "tests/support/window_session.h"
 
 #include <QAction>
 #include <QDateEdit>
@@ -573,6 +574,103 @@ private slots:
         QVERIFY(again->layerIndex(QStringLiteral("buildings")) >= 0);
         QVERIFY(!again->crsDialog());
         QCOMPARE(again->findingsPanel()->source(), project);
+    }
+
+    void panelsShareOneSessionReadingEachLayerOnceAndMappingReachesThemAll()
+    {
+        // The sample's parcels with their id and land use under names no alias knows.
+        QTemporaryDir dir;
+        const QString folder = copySampleShapefiles(dir, {QStringLiteral("buildings")});
+        QVERIFY(!folder.isEmpty());
+        QVERIFY(renameDbfField(folder + "/parcels.dbf", "ZDDM", "BH_X"));
+        QVERIFY(renameDbfField(folder + "/parcels.dbf", "YDDM", "YTBM"));
+        auto window = openWindow({folder});
+        QVERIFY(window);
+        const std::shared_ptr<geo::ParkSession> session = window->parkSession();
+        QVERIFY(session);
+        FindingsPanel* check = window->findingsPanel();
+        AuditPanel* audit = window->auditPanel();
+        LedgerPanel* ledger = window->ledgerPanel();
+        audit->asOfEdit()->setDate(QDate(2026, 6, 30));
+        ledger->setKind(geo::LedgerKind::Supply);
+        auto runLedger = [ledger] {
+            QSignalSpy finished(ledger, &LedgerPanel::runFinished);
+            ledger->run();
+            return finished.wait(kLoadTimeoutMs) && ledger->ledger();
+        };
+        QVERIFY(runPanel(check));
+        QVERIFY(runPanel(audit));
+        QVERIFY(runLedger());
+        QCOMPARE(countRule(check->findings(), "land_use_mismatch"), 0);
+
+        // The map read every layer; the three panels read none again.
+        const geo::ParkDefinition opened = session->definition();
+        QVERIFY(opened.layers.size() >= 10);
+        for (const geo::ParkLayerSource& source : opened.layers)
+            QVERIFY2(session->readCount(source.role) == 1, geo::toString(source.role));
+        // Without the mapping the supply ledger has no plot ids.
+        auto firstId = [](const geo::Ledger& built) {
+            const auto rows = built.tables.front().shown();
+            return rows.empty() ? std::string() : rows.front().front();
+        };
+        QCOMPARE(firstId(*ledger->ledger()), std::string());
+
+        // Field Mapping: parcel_id ← BH_X, land_use ← YTBM; saved in the project file.
+        const int parcels = window->layerIndex(QStringLiteral("parcels"));
+        QVERIFY(parcels >= 0);
+        window->editFieldMapping(parcels);
+        auto* dialog = window->findChild<FieldMappingDialog*>();
+        QVERIFY(dialog && dialog->isVisible());
+        dialog->fieldBox(QStringLiteral("parcel_id"))->setCurrentText(QStringLiteral("BH_X"));
+        dialog->fieldBox(QStringLiteral("land_use"))->setCurrentText(QStringLiteral("YTBM"));
+        QSignalSpy saved(window.get(), &MainWindow::projectSaved);
+        QSignalSpy checked(check, &FindingsPanel::runFinished);
+        QSignalSpy audited(audit, &FindingsPanel::runFinished);
+        QSignalSpy ledgered(ledger, &LedgerPanel::runFinished);
+        auto* buttons = dialog->findChild<QDialogButtonBox*>(QStringLiteral("buttons"));
+        QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QVERIFY(saved.wait(kLoadTimeoutMs));
+        const QString project = saved.front().at(0).toString();
+        QVERIFY(checked.count() > 0 || checked.wait(kLoadTimeoutMs));
+        QVERIFY(audited.count() > 0 || audited.wait(kLoadTimeoutMs));
+        QVERIFY(ledgered.count() > 0 || ledgered.wait(kLoadTimeoutMs));
+
+        // The same session, now on the project, and still no layer read twice.
+        QVERIFY(window->parkSession() == session);
+        QCOMPARE(check->source(), project);
+        for (const geo::ParkLayerSource& source : session->definition().layers)
+            QVERIFY2(session->readCount(source.role) == 1, geo::toString(source.role));
+
+        // Every analysis sees the mapping: what the engines give on the project read afresh.
+        const auto expected = geo::ParkSession::open(project.toStdString());
+        geo::IssueList issues;
+        const auto expectedCheck = expected->check({}, issues).value;
+        QVERIFY(countRule(expectedCheck.findings, "land_use_mismatch") > 0);
+        QCOMPARE(check->findings().size(), expectedCheck.findings.size());
+        QCOMPARE(countRule(check->findings(), "land_use_mismatch"),
+                 countRule(expectedCheck.findings, "land_use_mismatch"));
+        geo::AuditOptions auditOptions;
+        auditOptions.asOf = geo::Date::fromYmd(2026, 6, 30);
+        QCOMPARE(audit->findings().size(),
+                 expected->audit(auditOptions, issues).value.findings.size());
+        const geo::Ledger expectedLedger =
+            expected->ledger(geo::LedgerKind::Supply, {}, issues).value;
+        QVERIFY(!firstId(expectedLedger).empty());
+        QCOMPARE(firstId(*ledger->ledger()), firstId(expectedLedger));
+
+        // The edit check and the pages take the park from the same session: mapped too.
+        const auto park = session->park({}, issues);
+        QVERIFY(park->layer(geo::Role::Parcels)->field("parcel_id") >= 0);
+        QVERIFY(park->layer(geo::Role::Parcels)->field("land_use") >= 0);
+        window->findChild<QAction*>(QStringLiteral("exportMapAction"))->trigger();
+        auto* exportDialog = window->findChild<ExportMapDialog*>();
+        QVERIFY(exportDialog);
+        QSignalSpy previews(exportDialog, &ExportMapDialog::previewReady);
+        exportDialog->templateBox()->setCurrentIndex(
+            exportDialog->templateBox()->findData(QStringLiteral("规划符合性分析图")));
+        QVERIFY(previews.wait(kLoadTimeoutMs));
+        for (const geo::ParkLayerSource& source : session->definition().layers)
+            QVERIFY2(session->readCount(source.role) == 1, geo::toString(source.role));
     }
 };
 
