@@ -901,6 +901,8 @@ void Importer::assignTexts(const std::string& path, std::vector<CadEntity>& enti
             recordText(path, text, textIndex, nullptr, entities,
                        "on a layer going to " + std::string(toString(*layer.role)) +
                            ", whose texts are not plot labels");
+            if (m_plan)
+                m_plan->texts.back().label = false;
             continue;
         }
         const OGRPoint* point = text.geometry->toPoint();

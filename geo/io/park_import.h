@@ -180,6 +180,9 @@ struct PlannedText {
     std::string source, layer, entity, text;
     double x = 0, y = 0; // in the drawing's coordinates
     bool assigned = false;
+    /// False for a text on a layer whose role takes no labels (a road name on a road layer):
+    /// never a plot's label.
+    bool label = true;
     /// Assigned: the plot layer and entity it labels (the smallest plot holding it, per role;
     /// the first of them when it labels plots of two roles).
     std::string plotLayer, plotEntity;

@@ -196,6 +196,8 @@ TEST(ImportPlanTest, EachTextSaysWhichPlotItLabelsOrWhyNone)
     EXPECT_EQ(byText.at("孤立文字")->reason, "outside every plot");
     EXPECT_DOUBLE_EQ(byText.at("孤立文字")->x, 500);
     EXPECT_FALSE(byText.at("临港大道")->assigned);
+    EXPECT_FALSE(byText.at("临港大道")->label);
+    EXPECT_TRUE(byText.at("孤立文字")->label);
     EXPECT_NE(byText.at("临港大道")->reason.find("roads"), std::string::npos);
     // The report's counts agree with the list.
     EXPECT_EQ(plan.report.textsAssigned, 2);
