@@ -6,6 +6,7 @@
 #include "app/desktop/import_dialog.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/translation.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
@@ -127,6 +128,12 @@ class ImportDialogTest : public QObject {
     Q_OBJECT
 
 private slots:
+    /// PARKATLAS_TEST_LANGUAGE=zh_CN runs the tests in Chinese (for a screenshot to look at).
+    void initTestCase()
+    {
+        if (qgetenv("PARKATLAS_TEST_LANGUAGE") == "zh_CN")
+            QVERIFY(installTranslations(QStringLiteral("zh_CN")));
+    }
     void buildsWhatTheCommandLineBuildsForTheSameChoice();
     void cancelledBuildLeavesNoPark();
     void anExistingParkIsReplacedOnlyWhenTheUserSaysSo();
