@@ -1248,6 +1248,10 @@ Classes by %1: %2</source>
                 <numerusform>地图上 %n 个要素</numerusform>
             </translation>
         </message>
+        <message>
+            <source>&amp;Import Park…</source>
+            <translation>导入园区(&amp;I)…</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
@@ -1513,6 +1517,369 @@ Left out:
         <message>
             <source>As It Is Now</source>
             <translation>现状</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ImportDialog</name>
+        <message>
+            <source>&amp;Build</source>
+            <translation>构建(&amp;B)</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>&amp;Save Report…</source>
+            <translation>保存报告(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>&amp;Open in Viewer</source>
+            <translation>在查看器中打开(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Import Park</source>
+            <translation>导入园区</translation>
+        </message>
+        <message>
+            <source>Add &amp;Files…</source>
+            <translation>添加文件(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Add F&amp;older…</source>
+            <translation>添加文件夹(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>移除(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Drawings (.dxf, .dwg R2000), GeoPackages, shapefiles, Personal Geodatabases (.mdb), VCT exchange files (.vct) and whatever GDAL opens</source>
+            <translation>图纸（.dxf、R2000 格式的 .dwg）、GeoPackage、Shapefile、个人地理数据库（.mdb）、VCT 交换文件（.vct）及 GDAL 能打开的其他数据</translation>
+        </message>
+        <message>
+            <source>A folder of shapefiles, or a File Geodatabase (.gdb)</source>
+            <translation>Shapefile 文件夹，或文件地理数据库（.gdb）</translation>
+        </message>
+        <message>
+            <source>Sources</source>
+            <translation>数据源</translation>
+        </message>
+        <message>
+            <source>Table</source>
+            <translation>表格</translation>
+        </message>
+        <message>
+            <source>Key</source>
+            <translation>关联键</translation>
+        </message>
+        <message>
+            <source>Key column</source>
+            <translation>关联列</translation>
+        </message>
+        <message>
+            <source>Joined onto</source>
+            <translation>关联到</translation>
+        </message>
+        <message>
+            <source>Ledgers (XLSX, XLS, CSV) joined onto the built park by a key, as --join TABLE --on KEY[=COLUMN]: the key column is found by the key's Chinese names when left empty</source>
+            <translation>按关联键挂接到所建园区的台账（XLSX、XLS、CSV），同 --join TABLE --on KEY[=COLUMN]：关联列留空时按关联键的中文名称查找</translation>
+        </message>
+        <message>
+            <source>Add &amp;Table…</source>
+            <translation>添加表格(&amp;T)…</translation>
+        </message>
+        <message>
+            <source>Remove Ta&amp;ble</source>
+            <translation>移除表格(&amp;B)</translation>
+        </message>
+        <message>
+            <source>Ledgers to join</source>
+            <translation>要挂接的台账</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Layer</source>
+            <translation>图层</translation>
+        </message>
+        <message>
+            <source>Features in → out</source>
+            <translation>要素 读入 → 写出</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>依据</translation>
+        </message>
+        <message>
+            <source>Fields</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <source>Texts</source>
+            <translation>文字</translation>
+        </message>
+        <message>
+            <source>Edit &amp;Fields…</source>
+            <translation>编辑字段(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Source layers and their roles in the park</source>
+            <translation>源图层及其在园区中的角色</translation>
+        </message>
+        <message>
+            <source>Pick a role, or leave a layer out; double-click its fields to map them.</source>
+            <translation>为图层选择角色，或不导入；双击字段列可映射字段。</translation>
+        </message>
+        <message>
+            <source>Text</source>
+            <translation>文字</translation>
+        </message>
+        <message>
+            <source>X</source>
+            <translation>X</translation>
+        </message>
+        <message>
+            <source>Y</source>
+            <translation>Y</translation>
+        </message>
+        <message>
+            <source>Assigned to</source>
+            <translation>归属</translation>
+        </message>
+        <message>
+            <source>Texts in drawings</source>
+            <translation>图纸中的文字</translation>
+        </message>
+        <message>
+            <source>Messages</source>
+            <translation>消息</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>报告</translation>
+        </message>
+        <message>
+            <source>The park as it would be built</source>
+            <translation>将要构建的园区</translation>
+        </message>
+        <message>
+            <source>EPSG:4547</source>
+            <translation>EPSG:4547</translation>
+        </message>
+        <message>
+            <source>The coordinate system of sources that have none (every drawing), as --s-srs</source>
+            <translation>没有坐标系的数据源（所有图纸）所用的坐标系，同 --s-srs</translation>
+        </message>
+        <message>
+            <source>&amp;Choose…</source>
+            <translation>选择(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>park.gpkg</source>
+            <translation>park.gpkg</translation>
+        </message>
+        <message>
+            <source>Bro&amp;wse…</source>
+            <translation>浏览(&amp;W)…</translation>
+        </message>
+        <message>
+            <source>Coordinate system of drawings:</source>
+            <translation>图纸坐标系：</translation>
+        </message>
+        <message>
+            <source>Park to write:</source>
+            <translation>写出园区：</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Save Import Report</source>
+            <translation>保存导入报告</translation>
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation>JSON (*.json)</translation>
+        </message>
+        <message>
+            <source>The park is being built. Stop the build and close? Nothing will be written.</source>
+            <translation>正在构建园区。停止构建并关闭？将不写出任何内容。</translation>
+        </message>
+        <message>
+            <source>Add Sources</source>
+            <translation>添加数据源</translation>
+        </message>
+        <message>
+            <source>Drawings and GIS data (*.dxf *.dwg *.gpkg *.shp *.mdb *.vct *.geojson *.json *.sqlite *.tab *.kml);;All files (*)</source>
+            <translation>图纸和 GIS 数据 (*.dxf *.dwg *.gpkg *.shp *.mdb *.vct *.geojson *.json *.sqlite *.tab *.kml);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Add a Folder of Shapefiles or a File Geodatabase (.gdb)</source>
+            <translation>添加 Shapefile 文件夹或文件地理数据库（.gdb）</translation>
+        </message>
+        <message>
+            <source>The table's key column as its header says it; empty: found by the key's names (宗地代码, 地块编号 …)</source>
+            <translation>表格中关联列的表头名称；留空则按关联键的名称查找（宗地代码、地块编号 …）</translation>
+        </message>
+        <message>
+            <source>The layer holding the key</source>
+            <translation>含有该关联键的图层</translation>
+        </message>
+        <message>
+            <source>Add Ledgers to Join</source>
+            <translation>添加要挂接的台账</translation>
+        </message>
+        <message>
+            <source>Ledgers (*.xlsx *.xlsm *.xls *.csv);;All files (*)</source>
+            <translation>台账 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>the drawings</source>
+            <translation>图纸</translation>
+        </message>
+        <message>
+            <source>Park to Write</source>
+            <translation>写出园区</translation>
+        </message>
+        <message>
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <source>Reading the sources…</source>
+            <translation>正在读取数据源…</translation>
+        </message>
+        <message>
+            <source>CAD layer</source>
+            <translation>CAD 图层</translation>
+        </message>
+        <message>
+            <source>(leave out)</source>
+            <translation>（不导入）</translation>
+        </message>
+        <message>
+            <source> (kind %1)</source>
+            <translation>（类型 %1）</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n dropped: %1</source>
+            <translation><numerusform>舍弃 %n 个：%1</numerusform></translation>
+        </message>
+        <message>
+            <source>from the texts inside its plots</source>
+            <translation>取自地块内的文字</translation>
+        </message>
+        <message>
+            <source>%1 dropped</source>
+            <translation>%1 舍弃</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n kept as named</source>
+            <translation><numerusform>%n 个保持原名</numerusform></translation>
+        </message>
+        <message>
+            <source>A plot's number, land-use code, FAR, density and green ratio are read from the texts inside it</source>
+            <translation>地块编号、用地代码、容积率、建筑密度和绿地率取自地块内的文字</translation>
+        </message>
+        <message>
+            <source>Double-click to map the fields</source>
+            <translation>双击以映射字段</translation>
+        </message>
+        <message>
+            <source>%1 has no coordinate system: choose one.</source>
+            <translation>%1 没有坐标系：请选择一个。</translation>
+        </message>
+        <message>
+            <source>Its eastings carry zone %1: EPSG:%2 is proposed.</source>
+            <translation>其东坐标带有带号 %1：建议 EPSG:%2。</translation>
+        </message>
+        <message>
+            <source>The other sources are in %1.</source>
+            <translation>其他数据源为 %1。</translation>
+        </message>
+        <message>
+            <source>Sources without a coordinate system are read in %1; the park is in %2.</source>
+            <translation>没有坐标系的数据源按 %1 读取；园区坐标系为 %2。</translation>
+        </message>
+        <message>
+            <source>Every source has its coordinate system; the park is in %1.</source>
+            <translation>每个数据源都有坐标系；园区坐标系为 %1。</translation>
+        </message>
+        <message>
+            <source>Add the drawings, databases and folders the park comes from.</source>
+            <translation>添加园区数据所在的图纸、数据库和文件夹。</translation>
+        </message>
+        <message>
+            <source>The sources could not be read: see Messages.</source>
+            <translation>无法读取数据源：见“消息”。</translation>
+        </message>
+        <message>
+            <source>Nothing would be imported: no layer gives a feature to a role.</source>
+            <translation>没有可导入的内容：没有图层为任何角色提供要素。</translation>
+        </message>
+        <message>
+            <source>Would write: %1.</source>
+            <translation>将写出：%1。</translation>
+        </message>
+        <message>
+            <source>%1 comes from several sources: leave one out if it repeats the other.</source>
+            <translation>%1 来自多个数据源：若彼此重复，请不导入其中一个。</translation>
+        </message>
+        <message>
+            <source>%1 on %2</source>
+            <translation>%2 上的 %1</translation>
+        </message>
+        <message>
+            <source>not assigned: %1</source>
+            <translation>未归属：%1</translation>
+        </message>
+        <message>
+            <source>Texts in drawings (%1, %2 not assigned)</source>
+            <translation>图纸中的文字（%1 条，%2 条未归属）</translation>
+        </message>
+        <message>
+            <source>Messages (%1)</source>
+            <translation>消息（%1）</translation>
+        </message>
+        <message>
+            <source>Replace the Park?</source>
+            <translation>替换园区？</translation>
+        </message>
+        <message>
+            <source>%1 exists. Replace it with the park built now?</source>
+            <translation>%1 已存在。用现在构建的园区替换它？</translation>
+        </message>
+        <message>
+            <source>Building %1…</source>
+            <translation>正在构建 %1…</translation>
+        </message>
+        <message>
+            <source>The build had finished before it could be cancelled: %1 was written.</source>
+            <translation>取消前构建已完成：已写出 %1。</translation>
+        </message>
+        <message>
+            <source>Build cancelled; nothing was written.</source>
+            <translation>已取消构建；未写出任何内容。</translation>
+        </message>
+        <message>
+            <source>Built %1. Open it in the viewer, or save the report.</source>
+            <translation>已构建 %1。可在查看器中打开，或保存报告。</translation>
+        </message>
+        <message>
+            <source>The park could not be built: %1</source>
+            <translation>无法构建园区：%1</translation>
+        </message>
+        <message>
+            <source>Report saved to %1.</source>
+            <translation>报告已保存到 %1。</translation>
         </message>
     </context>
 </TS>

@@ -5,28 +5,20 @@
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
+#include "geo/io/import_summary.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/park_import.h"
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
 
-#include <algorithm>
 #include <iostream>
-#include <map>
-
 
 namespace parkatlas::cli {
 
 namespace {
 
 /// The --join TABLE --on KEY[=COLUMN] pairs, in the order given.
-struct JoinRequest {
-    std::string table;
-    std::string key;    // the contract field of the park
-    std::string column; // the table's column ("" : found from the key's name and aliases)
-};
-
-std::vector<JoinRequest> joinRequestsFrom(const CommandLine& cli)
+std::vector<geo::JoinSpec> joinSpecsFrom(const CommandLine& cli)
 {
     const std::vector<std::string> tables = cli.values("join");
     const std::vector<std::string> keys = cli.values("on");
@@ -34,135 +26,19 @@ std::vector<JoinRequest> joinRequestsFrom(const CommandLine& cli)
         throw UsageError("give one --on KEY[=COLUMN] for each --join TABLE (" +
                          std::to_string(tables.size()) + " --join, " + std::to_string(keys.size()) +
                          " --on)");
-    std::vector<JoinRequest> requests;
+    std::vector<geo::JoinSpec> specs;
     for (std::size_t i = 0; i < tables.size(); ++i) {
-        JoinRequest request;
-        request.table = tables[i];
+        geo::JoinSpec spec;
+        spec.tablePath = tables[i];
         const std::size_t equals = keys[i].find('=');
-        request.key = keys[i].substr(0, equals);
+        spec.key = keys[i].substr(0, equals);
         if (equals != std::string::npos)
-            request.column = keys[i].substr(equals + 1);
-        if (request.key.empty() || (equals != std::string::npos && request.column.empty()))
+            spec.column = keys[i].substr(equals + 1);
+        if (spec.key.empty() || (equals != std::string::npos && spec.column.empty()))
             throw UsageError("--on '" + keys[i] + "': give KEY or KEY=COLUMN (parcel_id=地块编号)");
-        requests.push_back(std::move(request));
+        specs.push_back(std::move(spec));
     }
-    return requests;
-}
-
-/// One join in a few lines: what matched, and what did not (the whole lists are in --report).
-void printJoinReport(const geo::JoinReport& join, std::ostream& out)
-{
-    constexpr std::size_t kShown = 5;
-    out << "\njoin " << join.tablePath << " [" << join.sheet << "] on " << join.key << " = '"
-        << join.keyColumn << "': " << join.rows << " rows, " << join.matched << " matched\n";
-    out << "  columns:";
-    for (const geo::JoinColumn& column : join.columns)
-        out << " " << column.header << "→" << column.field;
-    out << "\n";
-    for (std::size_t i = 0; i < join.unmatchedKeys.size() && i < kShown; ++i)
-        out << "  row " << join.unmatchedKeys[i].row << ": key '" << join.unmatchedKeys[i].key
-            << "' matches no feature\n";
-    if (join.unmatchedKeys.size() > kShown)
-        out << "  … " << join.unmatchedKeys.size() - kShown << " more rows match no feature\n";
-    if (!join.featuresWithoutRow.empty())
-        out << "  " << join.featuresWithoutRow.size() << " features have no row in the table\n";
-    for (const geo::JoinDuplicateKey& duplicate : join.duplicateKeys)
-        out << "  key '" << duplicate.key << "' is held by " << duplicate.rowsOrFids.size()
-            << (duplicate.side == "table" ? " rows" : " features") << ": not written\n";
-    for (std::size_t i = 0; i < join.unparseable.size() && i < kShown; ++i) {
-        const geo::JoinCellProblem& cell = join.unparseable[i];
-        out << "  row " << cell.row << ", '" << cell.column << "': '" << cell.text
-            << "' " << cell.why << "\n";
-    }
-    if (join.unparseable.size() > kShown)
-        out << "  … " << join.unparseable.size() - kShown << " more cells could not be read\n";
-    for (const std::string& note : join.notes)
-        out << "  note: " << note << "\n";
-}
-
-void printReport(const geo::ImportReport& report, std::ostream& out, bool written)
-{
-    constexpr std::size_t kShown = 10;
-    for (const geo::ImportedSource& source : report.sources) {
-        out << source.path << "  (" << source.kind;
-        if (!source.cadVersion.empty())
-            out << " " << source.cadVersion;
-        out << "; text " << source.encoding.name << ": " << source.encoding.reason << ")\n";
-    }
-    out << "\n";
-    for (const geo::ImportedLayer& layer : report.layers) {
-        out << "  " << layer.layer << " → " << (layer.role ? geo::toString(*layer.role) : "(none)")
-            << "  [" << layer.roleReason << "]";
-        if (!layer.kind.empty())
-            out << " kind " << layer.kind;
-        out << "\n    " << layer.featuresIn << " in, " << layer.featuresOut << " out";
-        if (layer.cad)
-            out << ", " << layer.texts << " texts";
-        out << "\n";
-        const bool renamed = std::any_of(layer.fields.begin(), layer.fields.end(),
-                                         [](const auto& f) { return f.first != f.second; });
-        if (renamed) {
-            out << "    fields:";
-            for (const auto& [from, to] : layer.fields) {
-                if (to.empty())
-                    out << " " << from << "→(dropped)";
-                else if (from != to)
-                    out << " " << from << "→" << to;
-            }
-            out << "\n";
-        }
-        // The reasons, each with a count and its first entities.
-        std::map<std::string, std::vector<std::string>> byReason;
-        for (const geo::DroppedFeature& dropped : layer.dropped)
-            byReason[dropped.reason].push_back(dropped.entity);
-        for (const auto& [reason, entities] : byReason) {
-            out << "    dropped";
-            if (!(entities.size() == 1 && entities.front() == "all")) {
-                out << " " << entities.size() << " (";
-                for (std::size_t i = 0; i < entities.size() && i < 3; ++i)
-                    out << (i ? ", " : "") << entities[i];
-                out << (entities.size() > 3 ? ", …" : "") << ")";
-            } else {
-                out << " all";
-            }
-            out << ": " << reason << "\n";
-        }
-    }
-    const bool anyCad = std::any_of(report.layers.begin(), report.layers.end(),
-                                    [](const geo::ImportedLayer& l) { return l.cad; });
-    if (anyCad) {
-        out << "\ntexts: " << report.textsAssigned << " assigned to plots, "
-            << report.unassignedTexts.size() << " unassigned, " << report.textsNotLabels
-            << " on line/boundary layers (not labels); " << report.plotsLabelled
-            << " plots labelled\n";
-        for (std::size_t i = 0; i < report.unassignedTexts.size() && i < kShown; ++i) {
-            const geo::UnassignedText& text = report.unassignedTexts[i];
-            out << "  unassigned '" << text.text << "' (" << text.entity << ", layer '"
-                << text.layer << "' at " << geo::shortestDecimal(text.x) << ", "
-                << geo::shortestDecimal(text.y) << "): " << text.reason << "\n";
-        }
-        if (report.unassignedTexts.size() > kShown)
-            out << "  … and " << report.unassignedTexts.size() - kShown << " more (see --report)\n";
-        for (std::size_t i = 0; i < report.plotProblems.size() && i < kShown; ++i) {
-            const geo::PlotProblem& problem = report.plotProblems[i];
-            out << "  plot " << problem.entity << " on layer '" << problem.layer << "' → "
-                << problem.role << " fid " << problem.fid
-                << (problem.plotId.empty() ? "" : " (" + problem.plotId + ")") << ": "
-                << problem.problem << "\n";
-        }
-        if (report.plotProblems.size() > kShown)
-            out << "  … and " << report.plotProblems.size() - kShown
-                << " more plot problems (see --report)\n";
-    }
-    if (!written) {
-        out << "\nnothing written\n";
-        return;
-    }
-    out << "\nwrote " << report.output << " (CRS " << report.crs << " from " << report.crsOrigin
-        << "):";
-    for (const auto& [role, count] : report.written)
-        out << " " << role << " " << count;
-    out << "\n";
+    return specs;
 }
 
 } // namespace
@@ -214,23 +90,9 @@ int runImport(const std::vector<std::string>& args)
     options.overwrite = cli.has("overwrite");
     if (cli.has("mapping"))
         options.mapping = geo::ImportMapping::load(cli.value("mapping"));
-    const std::vector<JoinRequest> joins = joinRequestsFrom(cli);
-
     // The ledgers are joined onto the finished park before it is renamed into place, so a join
     // that fails leaves no half-joined park behind.
-    std::vector<geo::JoinReport> joinReports;
-    if (!joins.empty()) {
-        options.beforeCommit = [&](GDALDataset& park, geo::IssueSink& sink) {
-            for (const JoinRequest& request : joins) {
-                geo::JoinSpec spec;
-                spec.tablePath = request.table;
-                spec.key = request.key;
-                spec.column = request.column;
-                spec.encoding = options.encoding;
-                joinReports.push_back(geo::joinTable(park, spec, sink));
-            }
-        };
-    }
+    options.joins = joinSpecsFrom(cli);
 
     ProgressBar bar("importing");
     options.progress = [&bar](double done) { return bar.update(done); };
@@ -242,12 +104,7 @@ int runImport(const std::vector<std::string>& args)
         geo::writeFileAtomically(cli.value("report"), [&](std::ostream& out) {
             geo::JsonWriter json(out);
             // The ledger joins go into the same object: "joins": [ … ] (empty without --join).
-            geo::writeImportReport(report, json, [&](geo::JsonWriter& more) {
-                more.key("joins").beginArray();
-                for (const geo::JoinReport& join : joinReports)
-                    geo::writeJoinReport(join, more);
-                more.endArray();
-            });
+            geo::writeImportReport(report, json);
             out << "\n";
         });
         std::cout << "report: " << cli.value("report") << "\n";
@@ -258,15 +115,13 @@ int runImport(const std::vector<std::string>& args)
         // What was learnt before the failure is worth a report too (why nothing was built).
         bar.finish();
         if (!report.layers.empty()) {
-            printReport(report, std::cout, false);
+            geo::writeImportSummary(report, std::cout, false);
             writeReport();
         }
         throw;
     }
     bar.finish();
-    printReport(report, std::cout, true);
-    for (const geo::JoinReport& join : joinReports)
-        printJoinReport(join, std::cout);
+    geo::writeImportSummary(report, std::cout, true);
     writeReport();
     return kExitOk;
 }

@@ -11,6 +11,7 @@
 #include "app/desktop/file_drop_filter.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
+#include "app/desktop/import_dialog.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/ledger_locator.h"
 #include "app/desktop/ledger_panel.h"
@@ -263,6 +264,15 @@ MainWindow::~MainWindow()
     m_canvas->setCanvasTool(nullptr); // the editing tools go with their owner
 }
 
+void MainWindow::importParkDialog()
+{
+    auto* dialog = new ImportDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::openParkRequested, this,
+            [this](const QString& park) { openSources({park}); });
+    dialog->show();
+}
+
 void MainWindow::createActions()
 {
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
@@ -273,6 +283,9 @@ void MainWindow::createActions()
         fileMenu->addAction(tr("&Add Layers…"), this, &MainWindow::addFilesDialog);
     addFiles->setObjectName(QStringLiteral("addLayersAction"));
     addFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* importPark =
+        fileMenu->addAction(tr("&Import Park…"), this, &MainWindow::importParkDialog);
+    importPark->setObjectName(QStringLiteral("importParkAction"));
     QMenu* recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     recentMenu->setObjectName(QStringLiteral("recentFilesMenu"));
     m_recentFiles = new RecentFiles(recentMenu, this);

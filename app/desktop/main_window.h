@@ -163,6 +163,8 @@ private:
     /// The file dialogs' filter: the vector formats and orthophotos the viewer opens.
     static QString sourceFilter();
     void openFolderDialog();
+    /// File > Import Park…: the Import dialog (non-modal); the park it builds can be opened here.
+    void importParkDialog();
     void onLoadFinished();
     /// Reads `sources` as the map with the CRS choices of this session; keeps the view when
     /// `keepView` and the map CRS stays the same.

@@ -17,6 +17,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -105,10 +106,6 @@ std::string idFieldOf(Role role)
     }
 }
 
-bool takesLabels(Role role)
-{
-    return !idFieldOf(role).empty();
-}
 
 bool hasLandUse(Role role)
 {
@@ -566,8 +563,11 @@ struct PlotRecord {
 
 class Importer {
 public:
-    Importer(const ImportOptions& options, IssueSink& issues, ImportReport& report, ParkWriter& writer)
-        : m_options(options), m_issues(issues), m_report(report), m_writer(writer)
+    /// `plan` set: planning (planImport): a source without a CRS is a question, not an error,
+    /// and every text is recorded with what became of it.
+    Importer(const ImportOptions& options, IssueSink& issues, ImportReport& report,
+             ParkWriter& writer, ImportPlan* plan = nullptr)
+        : m_options(options), m_issues(issues), m_report(report), m_writer(writer), m_plan(plan)
     {
     }
 
@@ -592,12 +592,54 @@ private:
                      std::vector<PlotRecord>& plots, const std::vector<std::size_t>& texts,
                      const std::map<std::string, std::size_t>& layerReports);
     void writePlots(const std::string& path, std::vector<CadEntity>& entities,
-                    std::vector<PlotRecord>& plots, const OGRSpatialReference& srs);
+                    std::vector<PlotRecord>& plots, const OGRSpatialReference* srs);
+
+    void recordText(const std::string& path, const CadEntity& text, std::size_t index,
+                    const PlotRecord* plot, const std::vector<CadEntity>& entities,
+                    const std::string& reason)
+    {
+        if (!m_plan)
+            return;
+        PlannedText planned;
+        planned.source = path;
+        planned.layer = text.layer;
+        planned.entity = entityName(text, static_cast<std::int64_t>(index));
+        planned.text = text.text;
+        const OGRPoint* point = text.geometry->toPoint();
+        planned.x = point->getX();
+        planned.y = point->getY();
+        planned.assigned = plot != nullptr;
+        if (plot) {
+            planned.plotLayer = entities[plot->entity].layer;
+            planned.plotEntity =
+                entityName(entities[plot->entity], static_cast<std::int64_t>(plot->entity));
+        }
+        planned.reason = reason;
+        m_plan->texts.push_back(std::move(planned));
+    }
+    /// No CRS and none given: the build stops with the message, the plan asks it.
+    void noCrs(const std::string& path, const std::string& layer, const std::string& what,
+               const OGREnvelope& extent)
+    {
+        const std::string message = noCrsMessage(what, extent);
+        if (!m_plan)
+            throw CrsError(message, {path, layer, -1, {}});
+        CrsQuestion question;
+        question.path = path;
+        question.layer = layer;
+        question.extent.expand(extent.MinX, extent.MinY);
+        question.extent.expand(extent.MaxX, extent.MaxY);
+        question.proposal = proposeZoneFromExtent(question.extent);
+        question.hint = crsHintFromExtent(question.extent);
+        question.message = message;
+        m_plan->crsQuestions.push_back(std::move(question));
+    }
 
     const ImportOptions& m_options;
     IssueSink& m_issues;
     ImportReport& m_report;
     ParkWriter& m_writer;
+    ImportPlan* m_plan;
 };
 
 Importer::RoleChoice Importer::chooseRole(const std::string& source, const std::string& layer,
@@ -616,7 +658,7 @@ Importer::RoleChoice Importer::chooseRole(const std::string& source, const std::
         choice.skip = rule->skip;
         choice.role = rule->role;
         choice.kind = rule->kind;
-        choice.reason = rule->skip ? "skipped by --mapping" : "--mapping";
+        choice.reason = rule->skip ? "skipped by " + rule->origin : rule->origin;
         return choice;
     }
     if (auto role = roleFromLayerName(layer)) {
@@ -754,10 +796,12 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         srs = cloneSrs(dataset->GetLayer(0)->GetSpatialRef());
     if (!srs) {
         if (m_options.sourceSrs.empty())
-            throw CrsError(noCrsMessage("the drawing", extent), {path, {}, -1, {}});
-        srs = srsFromUser(m_options.sourceSrs);
+            noCrs(path, {}, "the drawing", extent);
+        else
+            srs = srsFromUser(m_options.sourceSrs);
     }
-    m_writer.adoptCrs(*srs, m_options.sourceSrs.empty() ? path : "--s-srs", m_report);
+    if (srs)
+        m_writer.adoptCrs(*srs, m_options.sourceSrs.empty() ? path : "--s-srs", m_report);
 
     // Layers, in order of appearance.
     std::map<std::string, std::size_t> layerReports;
@@ -773,6 +817,8 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         report.role = choice.skip ? std::nullopt : choice.role;
         report.roleReason = choice.reason;
         report.kind = choice.kind;
+        report.geometryType = "CAD entities";
+        report.sourceCrs = srs ? srsLabel(*srs) : std::string();
         layerReports[entity.layer] = m_report.layers.size();
         m_report.layers.push_back(std::move(report));
         choices[entity.layer] = std::move(choice);
@@ -837,7 +883,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
     progress(progressStart + (progressEnd - progressStart) * 0.7);
     assignTexts(path, entities, plots, texts, layerReports);
     progress(progressStart + (progressEnd - progressStart) * 0.8);
-    writePlots(path, entities, plots, *srs);
+    writePlots(path, entities, plots, srs.get());
     for (auto& [name, index] : layerReports) {
         ImportedLayer& layer = m_report.layers[index];
         if (layer.featuresIn > 0 && !layer.role)
@@ -854,7 +900,7 @@ void Importer::assignTexts(const std::string& path, std::vector<CadEntity>& enti
     std::vector<std::size_t> labelled; // plot indices
     std::vector<OGREnvelope> envelopes;
     for (std::size_t k = 0; k < plots.size(); ++k)
-        if (takesLabels(plots[k].role) && shapeOf(plots[k].role) == Shape::Polygon) {
+        if (takesCadLabels(plots[k].role) && shapeOf(plots[k].role) == Shape::Polygon) {
             labelled.push_back(k);
             envelopes.push_back(plots[k].envelope);
         }
@@ -865,8 +911,13 @@ void Importer::assignTexts(const std::string& path, std::vector<CadEntity>& enti
     for (std::size_t textIndex : texts) {
         CadEntity& text = entities[textIndex];
         const ImportedLayer& layer = m_report.layers[layerReports.at(text.layer)];
-        if (layer.role && !takesLabels(*layer.role)) {
+        if (layer.role && !takesCadLabels(*layer.role)) {
             ++m_report.textsNotLabels; // road names on a road layer …
+            recordText(path, text, textIndex, nullptr, entities,
+                       "on a layer going to " + std::string(toString(*layer.role)) +
+                           ", whose texts are not plot labels");
+            if (m_plan)
+                m_plan->texts.back().label = false;
             continue;
         }
         const OGRPoint* point = text.geometry->toPoint();
@@ -890,6 +941,7 @@ void Importer::assignTexts(const std::string& path, std::vector<CadEntity>& enti
             for (auto& [role, hit] : best)
                 plots[hit.second].texts.push_back(textIndex);
             ++m_report.textsAssigned;
+            recordText(path, text, textIndex, &plots[best.begin()->second.second], entities, {});
             continue;
         }
         UnassignedText unassigned;
@@ -909,14 +961,17 @@ void Importer::assignTexts(const std::string& path, std::vector<CadEntity>& enti
         } else {
             unassigned.reason = "outside every plot";
         }
+        recordText(path, text, textIndex, nullptr, entities, unassigned.reason);
         m_report.unassignedTexts.push_back(std::move(unassigned));
     }
 }
 
 void Importer::writePlots(const std::string& path, std::vector<CadEntity>& entities,
-                          std::vector<PlotRecord>& plots, const OGRSpatialReference& srs)
+                          std::vector<PlotRecord>& plots, const OGRSpatialReference* srs)
 {
-    const auto transform = m_writer.transformFrom(srs, {path, {}, -1, {}});
+    // No CRS (a plan without --s-srs): the raw coordinates, not transformed.
+    const auto transform =
+        srs ? m_writer.transformFrom(*srs, {path, {}, -1, {}}) : nullptr;
     const LandUseCodeTest isCode = standardLandUseCodeTest();
     for (PlotRecord& plot : plots) {
         CadEntity& entity = entities[plot.entity];
@@ -928,7 +983,7 @@ void Importer::writePlots(const std::string& path, std::vector<CadEntity>& entit
         std::vector<std::pair<int, double>> numberValues;
         std::vector<std::string> problems;
         std::string plotId;
-        if (takesLabels(role)) {
+        if (takesCadLabels(role)) {
             PlotLabel merged;
             std::string allTexts;
             for (std::size_t t : plot.texts) {
@@ -1116,6 +1171,22 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
         report.roleReason = choice.reason;
         report.kind = choice.kind;
         report.featuresIn = layer->GetFeatureCount(TRUE);
+        report.geometryType = OGRGeometryTypeToName(layer->GetGeomType());
+        if (const OGRSpatialReference* own = layer->GetSpatialRef())
+            report.sourceCrs = srsLabel(*own);
+        for (int f = 0; f < layer->GetLayerDefn()->GetFieldCount(); ++f) {
+            const OGRFieldDefn* field = layer->GetLayerDefn()->GetFieldDefn(f);
+            FieldDef def;
+            def.name = field->GetNameRef();
+            def.type = field->GetType() == OFTInteger || field->GetType() == OFTInteger64
+                           ? FieldType::Integer
+                       : field->GetType() == OFTReal ? FieldType::Real
+                       : field->GetType() == OFTDate ? FieldType::Date
+                                                     : FieldType::String;
+            def.width = field->GetWidth();
+            def.precision = field->GetPrecision();
+            report.sourceFields.push_back(std::move(def));
+        }
         if (!report.role) {
             if (report.featuresIn > 0 && !choice.skip)
                 m_issues.report({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1,
@@ -1135,15 +1206,18 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
                 OGREnvelope extent;
                 if (layer->GetExtent(&extent, TRUE) != OGRERR_NONE)
                     extent = OGREnvelope();
-                throw CrsError(noCrsMessage("the layer", extent), {ref.datasetPath, ref.layerName, -1, {}});
+                noCrs(ref.datasetPath, ref.layerName, "the layer", extent);
+            } else {
+                srs = srsFromUser(m_options.sourceSrs);
             }
-            srs = srsFromUser(m_options.sourceSrs);
         }
-        m_writer.adoptCrs(*srs, m_options.sourceSrs.empty() || layer->GetSpatialRef()
-                                    ? ref.datasetPath + " (" + ref.layerName + ")"
-                                    : "--s-srs",
-                          m_report);
-        const auto transform = m_writer.transformFrom(*srs, {ref.datasetPath, ref.layerName, -1, {}});
+        if (srs)
+            m_writer.adoptCrs(*srs, m_options.sourceSrs.empty() || layer->GetSpatialRef()
+                                        ? ref.datasetPath + " (" + ref.layerName + ")"
+                                        : "--s-srs",
+                              m_report);
+        const auto transform =
+            srs ? m_writer.transformFrom(*srs, {ref.datasetPath, ref.layerName, -1, {}}) : nullptr;
 
         // Fields: the mapping, then the contract's names and aliases; others kept as they are.
         OGRLayer& target = m_writer.layer(role);
@@ -1353,6 +1427,8 @@ ImportMapping ImportMapping::load(const std::string& path)
 const ImportMapping::LayerRule* ImportMapping::find(const std::string& sourcePath,
                                                    const std::string& layerName) const
 {
+    if (auto it = exact.find({sourcePath, layerName}); it != exact.end())
+        return &it->second;
     const std::string file = lower(fs::path(sourcePath).filename().string());
     if (auto it = layers.find(file + ":" + lower(layerName)); it != layers.end())
         return &it->second;
@@ -1360,6 +1436,72 @@ const ImportMapping::LayerRule* ImportMapping::find(const std::string& sourcePat
         return &it->second;
     return nullptr;
 }
+
+namespace {
+
+/// Reads every source into `park` (open, empty) as the options say, filling `report`. With
+/// `plan`, a source without a CRS is a question and a park with nothing in it is said in the
+/// plan; without, both throw.
+void importInto(GDALDataset& park, const ImportOptions& options, IssueSink& issues,
+                ImportReport& report, ImportPlan* plan)
+{
+    report = ImportReport();
+    report.output = options.output;
+    ParkWriter writer(park);
+    Importer importer(options, issues, report, writer, plan);
+    const double share = 1.0 / static_cast<double>(options.sources.size());
+    park.StartTransaction();
+    for (std::size_t i = 0; i < options.sources.size(); ++i) {
+        const std::string& source = options.sources[i];
+        const std::string ext = extensionOf(source);
+        const double start = share * static_cast<double>(i);
+        if (ext == ".dxf" || ext == ".dwg")
+            importer.importDrawing(source, start, start + share);
+        else
+            importer.importGisSource(source, start, start + share);
+    }
+    if (!plan) // a plan is read back and thrown away: no history to keep
+        writer.recordCreation();
+    if (park.CommitTransaction() != OGRERR_NONE)
+        throw IoError("cannot write the park: " + std::string(CPLGetLastErrorMsg()),
+                      {options.output, {}, -1, {}});
+    report.written = writer.written();
+    std::int64_t total = 0;
+    for (const auto& [role, count] : report.written)
+        total += count;
+    if (total == 0) {
+        std::string why = "nothing could be imported: no source layer gave a feature to a role";
+        std::int64_t dropped = 0;
+        for (const ImportedLayer& layer : report.layers)
+            dropped += static_cast<std::int64_t>(layer.dropped.size());
+        if (dropped > 0)
+            why += " (" + std::to_string(dropped) + " features or layers dropped, as said above)";
+        if (!plan)
+            throw IoError(why, {options.sources.front(), {}, -1, {}});
+        plan->nothingToBuild = why;
+    }
+
+    // A role filled from two files is most often the same thing twice (a plan from the
+    // GeoPackage and again from the drawing): the user decides with --mapping, we only say it.
+    std::map<std::string, std::map<std::string, std::int64_t>> filledFrom; // role → source → n
+    for (const ImportedLayer& layer : report.layers)
+        if (layer.role && layer.featuresOut > 0)
+            filledFrom[toString(*layer.role)][layer.source] += layer.featuresOut;
+    for (const auto& [role, sources] : filledFrom) {
+        if (sources.size() < 2)
+            continue;
+        std::string from;
+        for (const auto& [source, count] : sources)
+            from += (from.empty() ? "" : ", ") + source + " (" + std::to_string(count) + ")";
+        report.rolesFromSeveralSources.push_back(role);
+        issues.report({Issue::Severity::Warning, options.output, role, -1,
+                       role + " is filled from " + std::to_string(sources.size()) +
+                           " sources: " + from +
+                           "; if one repeats the other, leave it out with --mapping"});
+    }
+}
+
+} // namespace
 
 ImportReport importPark(const ImportOptions& options, IssueSink& issues)
 {
@@ -1397,59 +1539,14 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
         throw IoError("cannot create the GeoPackage: " + std::string(CPLGetLastErrorMsg()),
                       {options.output, {}, -1, {}});
 
-    report = ImportReport();
-    report.output = options.output;
-    ParkWriter writer(*park);
-    Importer importer(options, issues, report, writer);
-    const double share = 1.0 / static_cast<double>(options.sources.size());
-    park->StartTransaction();
-    for (std::size_t i = 0; i < options.sources.size(); ++i) {
-        const std::string& source = options.sources[i];
-        const std::string ext = extensionOf(source);
-        const double start = share * static_cast<double>(i);
-        if (ext == ".dxf" || ext == ".dwg")
-            importer.importDrawing(source, start, start + share);
-        else
-            importer.importGisSource(source, start, start + share);
-    }
-    writer.recordCreation();
-    if (park->CommitTransaction() != OGRERR_NONE)
-        throw IoError("cannot write the park: " + std::string(CPLGetLastErrorMsg()),
-                      {options.output, {}, -1, {}});
-    report.written = writer.written();
-    std::int64_t total = 0;
-    for (const auto& [role, count] : report.written)
-        total += count;
-    if (total == 0) {
-        std::string why = "nothing could be imported: no source layer gave a feature to a role";
-        std::int64_t dropped = 0;
-        for (const ImportedLayer& layer : report.layers)
-            dropped += static_cast<std::int64_t>(layer.dropped.size());
-        if (dropped > 0)
-            why += " (" + std::to_string(dropped) + " features or layers dropped, as said above)";
-        throw IoError(why, {options.sources.front(), {}, -1, {}});
-    }
-
-    // A role filled from two files is most often the same thing twice (a plan from the
-    // GeoPackage and again from the drawing): the user decides with --mapping, we only say it.
-    std::map<std::string, std::map<std::string, std::int64_t>> filledFrom; // role → source → n
-    for (const ImportedLayer& layer : report.layers)
-        if (layer.role && layer.featuresOut > 0)
-            filledFrom[toString(*layer.role)][layer.source] += layer.featuresOut;
-    for (const auto& [role, sources] : filledFrom) {
-        if (sources.size() < 2)
-            continue;
-        std::string from;
-        for (const auto& [source, count] : sources)
-            from += (from.empty() ? "" : ", ") + source + " (" + std::to_string(count) + ")";
-        report.rolesFromSeveralSources.push_back(role);
-        issues.report({Issue::Severity::Warning, options.output, role, -1,
-                       role + " is filled from " + std::to_string(sources.size()) +
-                           " sources: " + from +
-                           "; if one repeats the other, leave it out with --mapping"});
-    }
+    importInto(*park, options, issues, report, nullptr);
 
     // The ledgers are joined (--join) on the finished park, before it is renamed into place.
+    for (JoinSpec spec : options.joins) {
+        if (spec.encoding.empty())
+            spec.encoding = options.encoding;
+        report.joins.push_back(joinTable(*park, spec, issues));
+    }
     if (options.beforeCommit)
         options.beforeCommit(*park, issues);
 
@@ -1469,8 +1566,65 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
     temporary.commit();
 }
 
-void writeImportReport(const ImportReport& report, JsonWriter& json,
-                       const std::function<void(JsonWriter&)>& moreKeys)
+ImportPlan planImport(const ImportOptions& options, IssueSink& issues)
+{
+    ensureGdal();
+    if (options.sources.empty())
+        throw IoError("nothing to import: give one or more sources");
+    // The park is built in memory, as the build would write it, then read back for the preview.
+    static std::atomic<unsigned> counter{0};
+    const std::string path = "/vsimem/parkatlas-plan-" + std::to_string(++counter) + "-" +
+                             std::to_string(reinterpret_cast<std::uintptr_t>(&options)) + ".gpkg";
+    struct Unlink {
+        std::string path;
+        ~Unlink()
+        {
+            VSIUnlink(path.c_str());
+            for (const char* suffix : {"-journal", "-wal", "-shm"})
+                VSIUnlink((path + suffix).c_str());
+        }
+    } unlink{path};
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    GDALDatasetUniquePtr park(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!park)
+        throw IoError("cannot create the park in memory: " + std::string(CPLGetLastErrorMsg()));
+    ImportPlan plan;
+    importInto(*park, options, issues, plan.report, &plan);
+    park.reset();
+    NullIssueSink quiet; // what the preview read says was said by the plan already
+    for (const auto& [role, count] : plan.report.written) {
+        ReadOptions read;
+        read.requireCrs = false;
+        read.directShapefileGeometry = false;
+        Layer layer = readLayer({path, role}, read, quiet);
+        layer.sourcePath.clear();
+        plan.preview.push_back(std::move(layer));
+    }
+    return plan;
+}
+
+bool takesCadLabels(Role role)
+{
+    return !idFieldOf(role).empty();
+}
+
+ImportMapping::LayerRule ruleFor(const ImportedLayer& layer, std::optional<Role> role,
+                                 const std::vector<std::pair<std::string, std::string>>& fields,
+                                 const std::string& origin)
+{
+    ImportMapping::LayerRule rule;
+    rule.origin = origin;
+    rule.skip = !role;
+    rule.role = role;
+    if (role && layer.role == role)
+        rule.kind = layer.kind;
+    for (const auto& [from, to] : fields)
+        rule.fields[lower(from)] =
+            to.empty() ? std::nullopt : std::optional<std::string>(to);
+    return rule;
+}
+
+void writeImportReport(const ImportReport& report, JsonWriter& json)
 {
     json.beginObject();
     json.field("output", report.output);
@@ -1569,8 +1723,10 @@ void writeImportReport(const ImportReport& report, JsonWriter& json,
     for (const std::string& role : report.rolesFromSeveralSources)
         json.value(role);
     json.endArray();
-    if (moreKeys)
-        moreKeys(json);
+    json.key("joins").beginArray();
+    for (const JoinReport& join : report.joins)
+        writeJoinReport(join, json);
+    json.endArray();
     json.endObject();
 }
 
