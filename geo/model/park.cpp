@@ -2,10 +2,9 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/rules/land_use_classification.h"
-#include "geo/store/pg_connection.h"
-#include "geo/store/postgis_transfer.h"
 
 #include <cpl_json.h>
 

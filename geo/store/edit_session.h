@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/error.h"
+#include "geo/model/field_values.h"
 
 #include <cstdint>
 #include <map>
@@ -12,7 +13,6 @@
 namespace parkatlas::geo {
 
 /// A field's value as text (ISO dates, shortest round-trip reals), nullopt for null.
-using FieldValues = std::map<std::string, std::optional<std::string>>;
 
 /// One feature as an editor reads it: its values, its geometry and the version it had.
 struct EditableFeature {
