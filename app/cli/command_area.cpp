@@ -6,8 +6,7 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
-#include "geo/store/pg_connection.h"
-#include "geo/store/server_measure.h"
+#include "geo/io/pg_connection.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/text_table.h"
 #include "geo/issue.h"
@@ -15,6 +14,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/land_use_classification.h"
+#include "geo/store/server_measure.h"
 
 #include <algorithm>
 #include <cmath>

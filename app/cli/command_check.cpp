@@ -6,12 +6,12 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
 #include "geo/rules/findings_total.h"
-#include "geo/store/pg_connection.h"
 #include "geo/store/server_check.h"
 
 #include <filesystem>

@@ -5,9 +5,9 @@
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/import_summary.h"
+#include "geo/store/import_summary.h"
 #include "geo/io/json_writer.h"
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 
 #include <iostream>
 #include <map>

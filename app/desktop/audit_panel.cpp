@@ -4,7 +4,7 @@
 
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/session/park_session.h"

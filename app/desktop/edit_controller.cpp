@@ -7,7 +7,7 @@
 #include "geo/crs/transform.h"
 #include "geo/io/decimal_text.h"
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/feature_check.h"
@@ -784,8 +784,7 @@ void EditController::check(std::int64_t fid)
 {
     if (!isEditing() || !m_role || rowOf(fid) < 0)
         return;
-    // One check at a time: they share the park, whose spatial reference GDAL does not let two
-    // threads read at once. The latest request waits for the running one.
+    // One check at a time: the latest request waits for the running one.
     if (m_checkWatcher.isRunning()) {
         m_queuedCheck = fid;
         return;
@@ -803,7 +802,7 @@ void EditController::check(std::int64_t fid)
             feature.removedFids.push_back(pendingFid);
     m_checkWatcher.setFuture(QtConcurrent::run(
         [parkFuture = m_checkPark, feature = std::move(feature), geometry,
-         mapCrs = geo::Crs::fromOgr(m_base->crs.ogr())](QPromise<FindingsRun>& promise) mutable {
+         mapCrs = m_base->crs](QPromise<FindingsRun>& promise) mutable {
             FindingsRun run;
             const std::shared_ptr<const CheckPark> loaded = parkFuture.result();
             run.issues = loaded->issues;

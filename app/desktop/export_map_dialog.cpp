@@ -7,7 +7,7 @@
 #include "app/render/role_style_book.h"
 
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/session/park_session.h"
 
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 #include "geo/issue.h"
 #include "app/render/layer_snapshot.h"
 

@@ -6,7 +6,7 @@
 #include "geo/io/atomic_file.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/session/park_session.h"
 

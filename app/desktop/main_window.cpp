@@ -26,7 +26,7 @@
 #include "geo/crs/gauss_kruger.h"
 #include "geo/crs/transform.h"
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/measure/units.h"
 #include "geo/session/park_session.h"
 

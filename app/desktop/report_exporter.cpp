@@ -5,7 +5,7 @@
 #include "app/render/committee_pack.h"
 
 #include "geo/issue.h"
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/session/park_session.h"
 

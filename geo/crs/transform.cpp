@@ -2,7 +2,6 @@
 
 #include "geo/error.h"
 
-#include <ogr_spatialref.h>
 #include <proj.h>
 
 #include <cmath>
@@ -23,12 +22,12 @@ using PjPtr = std::unique_ptr<PJ, PjDeleter>;
 
 PjPtr crsToPj(PJ_CONTEXT* context, const Crs& crs)
 {
-    // PROJJSON keeps everything PROJ needs, ESRI-born definitions included.
-    char* json = nullptr;
-    if (crs.ogr()->exportToPROJJSON(&json, nullptr) != OGRERR_NONE || !json)
+    // PROJJSON keeps everything PROJ needs, ESRI-born definitions included. It is one of the
+    // Crs's immutable facts: no OGR object is touched here, so any thread may make a Transform.
+    const std::string json = crs.projJson();
+    if (json.empty())
         throw CrsError("cannot export '" + crs.name() + "' for PROJ");
-    PjPtr pj(proj_create(context, json));
-    CPLFree(json);
+    PjPtr pj(proj_create(context, json.c_str()));
     if (!pj)
         throw CrsError("PROJ cannot use '" + crs.name() +
                        "': " + proj_context_errno_string(context, proj_context_errno(context)));

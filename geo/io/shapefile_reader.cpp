@@ -531,6 +531,9 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
 
 unsigned readerThreads(std::size_t records)
 {
+    // Reading is bound by memory bandwidth: two workers at most, unless a count is asked for.
+    if (const unsigned asked = requestedWorkerCount())
+        return static_cast<unsigned>(std::clamp<std::size_t>(records, 1, asked));
     return records >= 50000 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency())) : 1;
 }
 

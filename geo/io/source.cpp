@@ -5,11 +5,11 @@
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/io/gdal_open.h"
+#include "geo/io/pg_connection.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/vct_reader.h"
 #include "geo/issue.h"
-#include "geo/store/history.h"
-#include "geo/store/pg_connection.h"
+#include "geo/io/history_read.h"
 
 #include <gdal_priv.h>
 #include <ogr_geometry.h>

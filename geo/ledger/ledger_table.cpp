@@ -213,9 +213,11 @@ std::string sheetName(const std::string& title, std::vector<std::string>& used)
 
 } // namespace
 
-void writeLedgerXlsx(const std::string& path, const Ledger& ledger)
+void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t maxRowsPerSheet)
 {
     namespace fs = std::filesystem;
+    // Title, headers, one line of body and the "continued on" line at the least.
+    maxRowsPerSheet = std::clamp<std::size_t>(maxRowsPerSheet, 4, kXlsxMaxRowsPerSheet);
     const fs::path dest = fs::absolute(path);
     // Hidden, beside the destination (same file system, so the rename is atomic).
     removeStaleTemporaries(dest);
@@ -235,37 +237,68 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger)
     }
     std::vector<std::string> used;
     for (const LedgerTable& table : ledger.tables) {
-        lxw_worksheet* sheet =
-            workbook_add_worksheet(workbook, sheetName(table.title, used).c_str());
-        worksheet_write_string(sheet, 0, 0, table.title.c_str(), bold);
-        for (std::size_t c = 0; c < table.columns.size(); ++c) {
-            worksheet_write_string(sheet, 1, static_cast<lxw_col_t>(c),
-                                   table.columns[c].header.c_str(), bold);
-            worksheet_set_column(sheet, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                                 table.columns[c].kind == LedgerColumn::Kind::Text ? 16 : 12,
-                                 nullptr);
-        }
+        // The body: the rows as shown (the total last), then the notes. Each sheet holds the
+        // title, the headers and as much body as fits, keeping a line for "continued on".
         const auto rows = table.shownCells();
-        lxw_row_t r = 2;
-        for (const auto& row : rows) {
+        const std::size_t bodyLines = rows.size() + table.notes.size();
+        const std::size_t perSheet = maxRowsPerSheet - 3;
+        const std::size_t sheets =
+            bodyLines + 2 <= maxRowsPerSheet ? 1 : (bodyLines + perSheet - 1) / perSheet;
+        std::vector<std::string> names;
+        for (std::size_t part = 0; part < sheets; ++part)
+            names.push_back(sheetName(
+                part == 0 ? table.title : table.title + "（续" + std::to_string(part + 1) + "）",
+                used));
+        std::size_t line = 0; // next body line
+        for (std::size_t part = 0; part < sheets; ++part) {
+            lxw_worksheet* sheet = workbook_add_worksheet(workbook, names[part].c_str());
+            const std::size_t first = line;
+            const std::size_t last = std::min(bodyLines, line + (sheets == 1 ? bodyLines : perSheet));
+            std::string title = table.title;
+            if (sheets > 1)
+                title += "（" + std::to_string(part + 1) + "/" + std::to_string(sheets) +
+                         "，第 " + std::to_string(first + 1) + "–" + std::to_string(last) +
+                         " 行，共 " + std::to_string(bodyLines) + " 行 / part " +
+                         std::to_string(part + 1) + " of " + std::to_string(sheets) +
+                         ", lines " + std::to_string(first + 1) + "–" + std::to_string(last) +
+                         " of " + std::to_string(bodyLines) + "）";
+            worksheet_write_string(sheet, 0, 0, title.c_str(), bold);
             for (std::size_t c = 0; c < table.columns.size(); ++c) {
-                const auto col = static_cast<lxw_col_t>(c);
-                const LedgerColumn& column = table.columns[c];
-                const int decimals = column.kind == LedgerColumn::Kind::Count
-                                         ? 0
-                                         : std::clamp(column.decimals, 0, 6);
-                if (const std::string* s = std::get_if<std::string>(&row[c]))
-                    worksheet_write_string(sheet, r, col, s->c_str(), nullptr);
-                else if (std::holds_alternative<std::monostate>(row[c]))
-                    continue; // unknown: an empty cell, never 0
-                else
-                    worksheet_write_number(sheet, r, col, numberOf(row[c]),
-                                           decimalsFormat[static_cast<std::size_t>(decimals)]);
+                worksheet_write_string(sheet, 1, static_cast<lxw_col_t>(c),
+                                       table.columns[c].header.c_str(), bold);
+                worksheet_set_column(sheet, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                                     table.columns[c].kind == LedgerColumn::Kind::Text ? 16 : 12,
+                                     nullptr);
             }
-            ++r;
+            lxw_row_t r = 2;
+            for (; line < last; ++line, ++r) {
+                if (line >= rows.size()) {
+                    worksheet_write_string(sheet, r, 0, table.notes[line - rows.size()].c_str(),
+                                           nullptr);
+                    continue;
+                }
+                const auto& row = rows[line];
+                for (std::size_t c = 0; c < table.columns.size(); ++c) {
+                    const auto col = static_cast<lxw_col_t>(c);
+                    const LedgerColumn& column = table.columns[c];
+                    const int decimals = column.kind == LedgerColumn::Kind::Count
+                                             ? 0
+                                             : std::clamp(column.decimals, 0, 6);
+                    if (const std::string* s = std::get_if<std::string>(&row[c]))
+                        worksheet_write_string(sheet, r, col, s->c_str(), nullptr);
+                    else if (std::holds_alternative<std::monostate>(row[c]))
+                        continue; // unknown: an empty cell, never 0
+                    else
+                        worksheet_write_number(sheet, r, col, numberOf(row[c]),
+                                               decimalsFormat[static_cast<std::size_t>(decimals)]);
+                }
+            }
+            if (part + 1 < sheets) {
+                const std::string next = "续见工作表「" + names[part + 1] +
+                                         "」 / continued on sheet \"" + names[part + 1] + "\"";
+                worksheet_write_string(sheet, r, 0, next.c_str(), bold);
+            }
         }
-        for (const std::string& note : table.notes)
-            worksheet_write_string(sheet, r++, 0, note.c_str(), nullptr);
     }
     const lxw_error status = workbook_close(workbook);
     if (status != LXW_NO_ERROR) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -64,9 +65,18 @@ void writeLedgerCsv(std::ostream& out, const Ledger& ledger);
 /// One JSON object: kind, title, park, notes, tables (id, title, columns, rows and total as
 /// objects with unrounded values, unknown as null, notes).
 void writeLedgerJson(JsonWriter& json, const Ledger& ledger);
+/// The rows of one Excel worksheet (2^20): Excel opens no more, and libxlsxwriter refuses
+/// a row past it.
+constexpr std::size_t kXlsxMaxRowsPerSheet = 1048576;
+
 /// An .xlsx workbook, one sheet per table (the title in row 1, headers in row 2, numbers as
 /// numbers as shown), written to `path` under a temporary name and renamed when complete.
+/// A table longer than a sheet (`maxRowsPerSheet` rows, title, headers and notes included: a
+/// supply ledger of a million parcels) goes on over further sheets, each with the title
+/// marked as continued and the headers again; the last row of every sheet but the last names
+/// the sheet it goes on in, and the total and notes close the last. No row is left out.
 /// Throws IoError naming the path.
-void writeLedgerXlsx(const std::string& path, const Ledger& ledger);
+void writeLedgerXlsx(const std::string& path, const Ledger& ledger,
+                     std::size_t maxRowsPerSheet = kXlsxMaxRowsPerSheet);
 
 } // namespace parkatlas::geo

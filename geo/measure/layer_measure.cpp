@@ -38,7 +38,8 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
     result.measure.method = method;
     IssueList problems;
     std::vector<double>* values = nullptr;
-    std::vector<std::optional<AreaCalculator>> calculators(2);
+    // One calculator per reader worker: two, or as many as PARKATLAS_THREADS asks for.
+    std::vector<std::optional<AreaCalculator>> calculators(std::max(2u, requestedWorkerCount()));
     std::atomic<std::size_t> empty{0};
     const LengthMethod lengthMethod =
         method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;

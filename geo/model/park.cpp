@@ -3,11 +3,10 @@
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/rules/land_use_classification.h"
-#include "geo/store/history.h"
-#include "geo/store/pg_connection.h"
-#include "geo/store/postgis_transfer.h"
+#include "geo/io/history_read.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>

@@ -5,6 +5,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
+#include "geo/parallel.h"
 #include "geo/rules/envelope_index.h"
 #include "geo/rules/geos_context.h"
 #include "geo/rules/interior_disjoint.h"
@@ -431,7 +432,7 @@ public:
         : m_park(park), m_options(options), m_settings(options.settings), m_issues(issues),
           m_landUse(options.landUse)
     {
-        unsigned threads = options.threads;
+        unsigned threads = requestedWorkerCount(options.threads);
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());
         for (unsigned t = 0; t < threads; ++t)
@@ -531,6 +532,10 @@ private:
     template <typename Work> void parallel(std::size_t count, Work&& work)
     {
         std::atomic<std::size_t> next{0}, done{0};
+        // Chunks of kChunk items, smaller when there are few items, so that every worker asked
+        // for takes part even on a small park (the results do not depend on who did what).
+        const std::size_t chunk =
+            std::clamp<std::size_t>(count / (4 * m_workers.size()), 1, kChunk);
         std::exception_ptr failure;
         std::mutex failureMutex;
         auto body = [&](Worker& worker, bool reporter) {
@@ -538,10 +543,10 @@ private:
                 for (;;) {
                     if (m_cancelled)
                         return;
-                    const std::size_t begin = next.fetch_add(kChunk);
+                    const std::size_t begin = next.fetch_add(chunk);
                     if (begin >= count)
                         return;
-                    const std::size_t end = std::min(count, begin + kChunk);
+                    const std::size_t end = std::min(count, begin + chunk);
                     for (std::size_t i = begin; i < end; ++i)
                         work(worker, i);
                     const std::size_t finished = done.fetch_add(end - begin) + (end - begin);
@@ -556,7 +561,7 @@ private:
             }
         };
         std::vector<std::thread> threads;
-        const std::size_t helpers = std::min(m_workers.size(), (count + kChunk - 1) / kChunk);
+        const std::size_t helpers = std::min(m_workers.size(), (count + chunk - 1) / chunk);
         for (std::size_t t = 1; t < helpers; ++t)
             threads.emplace_back(body, std::ref(*m_workers[t]), false);
         body(*m_workers[0], true);

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "geo/model/field_values.h"
 #include "geo/model/role.h"
 #include "geo/rules/compliance.h"
-#include "geo/store/edit_session.h"
 
 #include <cstdint>
 #include <vector>

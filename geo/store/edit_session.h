@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/error.h"
+#include "geo/model/field_values.h"
 
 #include <cstdint>
 #include <map>
@@ -14,7 +15,6 @@ class OGRFeature;
 namespace parkatlas::geo {
 
 /// A field's value as text (ISO dates, shortest round-trip reals), nullopt for null.
-using FieldValues = std::map<std::string, std::optional<std::string>>;
 
 /// Every field of an OGR feature as FieldValues (as EditSession::read gives them).
 FieldValues fieldValuesOf(OGRFeature& feature);

@@ -2,7 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
-#include "geo/store/pg_connection.h"
+#include "geo/io/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <gdal_priv.h>
@@ -24,81 +24,14 @@ namespace {
 constexpr const char* kMetaFields[] = {"hist_fid",      "hist_op", "hist_valid_from",
                                        "hist_valid_to", "hist_by", "hist_command"};
 
-std::string sqlIdentifier(std::string_view name)
-{
-    std::string out = "\"";
-    for (char c : name) {
-        out += c;
-        if (c == '"')
-            out += '"';
-    }
-    return out + "\"";
-}
-
-std::string sqlLiteral(std::string_view text)
-{
-    std::string out = "'";
-    for (char c : text) {
-        out += c;
-        if (c == '\'')
-            out += '\'';
-    }
-    return out + "'";
-}
-
-bool isPostgres(GDALDataset& dataset)
-{
-    const GDALDriver* driver = dataset.GetDriver();
-    return driver && std::string_view(driver->GetDescription()) == "PostgreSQL";
-}
-
-struct ResultSet {
-    GDALDataset& dataset;
-    OGRLayer* layer;
-    ~ResultSet()
-    {
-        if (layer)
-            dataset.ReleaseResultSet(layer);
-    }
-};
-
-/// The first value of the first row of a query, as text; nullopt when there is none or it is null.
-std::optional<std::string> scalar(GDALDataset& dataset, const std::string& sql)
-{
-    GdalErrorCapture errors;
-    ResultSet result{dataset, dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr)};
-    if (!result.layer)
-        throw IoError("the history query was refused: " + errors.lastFailure(),
-                      {dataset.GetDescription(), {}, -1, {}});
-    OGRFeatureUniquePtr row(result.layer->GetNextFeature());
-    if (!row || row->GetFieldCount() == 0 || !row->IsFieldSetAndNotNull(0))
-        return std::nullopt;
-    return fieldValuesOf(*row).begin()->second;
-}
-
-std::string isoUtc(std::time_t seconds)
-{
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-    return buffer;
-}
-
-/// The time expression of a history column as ISO UTC text, in the dataset's SQL.
-std::string isoColumn(GDALDataset& dataset, const std::string& column)
-{
-    if (isPostgres(dataset))
-        return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-    return column;
-}
+using history_sql::identifier;
+using history_sql::isoColumn;
+using history_sql::isoUtc;
+using history_sql::isPostgres;
+using history_sql::literal;
+using history_sql::scalar;
 
 } // namespace
-
-std::string historyLayerName(std::string_view layer)
-{
-    return std::string(layer) + kHistorySuffix;
-}
 
 std::string historyUser()
 {
@@ -112,48 +45,6 @@ std::string historyUser()
 std::string historyTimestamp()
 {
     return isoUtc(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
-}
-
-Date parseParkDate(std::string_view text, const std::string& what)
-{
-    const auto date = Date::parse(text);
-    if (!date || text.size() != 10)
-        throw Error(what + ": '" + std::string(text) +
-                        "' is not a date; give the day as YYYY-MM-DD (2026-06-30)",
-                    {});
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    const Date today = Date::fromYmd(local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
-                                     static_cast<unsigned>(local.tm_mday));
-    if (*date > today)
-        throw Error(what + ": " + date->toIso() + " is in the future (today is " + today.toIso() +
-                        "); a park can only be read as it was",
-                    {});
-    return *date;
-}
-
-std::string parkDateCutoff(Date day)
-{
-    const Date next{day.daysSinceEpoch + 1};
-    std::tm parts{};
-    parts.tm_year = next.year() - 1900;
-    parts.tm_mon = static_cast<int>(next.month()) - 1;
-    parts.tm_mday = static_cast<int>(next.day());
-    parts.tm_isdst = -1;
-    return isoUtc(std::mktime(&parts));
-}
-
-std::pair<std::string, std::string> splitParkDate(const std::string& source)
-{
-    static const std::regex kDated(R"((.+)@(\d[\d-]*)$)");
-    std::smatch match;
-    if (!std::regex_match(source, match, kDated))
-        return {source, ""};
-    std::error_code ec;
-    if (std::filesystem::exists(source, ec))
-        return {source, ""};
-    return {match[1].str(), match[2].str()};
 }
 
 // -- GeoPackage -----------------------------------------------------------------------------
@@ -217,7 +108,7 @@ void GeoPackageHistory::setStamp(OGRFeature& row, const char* operation)
 std::optional<std::string> GeoPackageHistory::validFrom(std::int64_t fid)
 {
     return scalar(m_dataset, "SELECT max(hist_valid_to) FROM " +
-                                 sqlIdentifier(m_history->GetName()) + " WHERE hist_fid = " +
+                                 identifier(m_history->GetName()) + " WHERE hist_fid = " +
                                  std::to_string(fid) + " OR hist_fid IS NULL");
 }
 
@@ -401,69 +292,6 @@ void installPostgisHistory(PgConnection& pg, const std::string& schema, const st
 }
 
 // -- reading --------------------------------------------------------------------------------
-
-bool hasHistory(GDALDataset& dataset, std::string_view layer)
-{
-    GdalErrorCapture quiet;
-    return dataset.GetLayerByName(historyLayerName(layer).c_str()) != nullptr;
-}
-
-std::optional<std::string> firstHistoryTime(GDALDataset& dataset, std::string_view layer)
-{
-    if (!hasHistory(dataset, layer))
-        return std::nullopt;
-    return scalar(dataset, "SELECT " + isoColumn(dataset, "min(hist_valid_to)") + " FROM " +
-                               sqlIdentifier(historyLayerName(layer)));
-}
-
-OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff)
-{
-    const std::string name = layer.GetName();
-    if (!hasHistory(dataset, name))
-        return nullptr;
-    OGRLayer& historyLayer = *dataset.GetLayerByName(historyLayerName(name).c_str());
-    OGRFeatureDefn* kept = historyLayer.GetLayerDefn();
-    const bool postgres = isPostgres(dataset);
-    const std::string fidColumn = layer.GetFIDColumn() && *layer.GetFIDColumn()
-                                      ? layer.GetFIDColumn()
-                                      : std::string(kFidColumn);
-    // GDAL takes a result column for the FID by its name: the table's own FID column in a
-    // GeoPackage, ogc_fid from PostgreSQL.
-    const std::string fidAlias = postgres ? "ogc_fid" : fidColumn;
-    std::string current = "t." + sqlIdentifier(fidColumn) + " AS " + sqlIdentifier(fidAlias);
-    std::string old = "h.hist_fid AS " + sqlIdentifier(fidAlias);
-    OGRFeatureDefn* definition = layer.GetLayerDefn();
-    for (int i = 0; i < definition->GetGeomFieldCount(); ++i) {
-        const std::string geometry = definition->GetGeomFieldDefn(i)->GetNameRef();
-        current += ", t." + sqlIdentifier(geometry);
-        old += kept->GetGeomFieldIndex(geometry.c_str()) >= 0 ? ", h." + sqlIdentifier(geometry)
-                                                                : ", NULL AS " + sqlIdentifier(geometry);
-    }
-    for (int i = 0; i < definition->GetFieldCount(); ++i) {
-        const std::string field = definition->GetFieldDefn(i)->GetNameRef();
-        current += ", t." + sqlIdentifier(field);
-        old += kept->GetFieldIndex(field.c_str()) >= 0 ? ", h." + sqlIdentifier(field)
-                                                         : ", NULL AS " + sqlIdentifier(field);
-    }
-    const std::string table = sqlIdentifier(name);
-    const std::string history = sqlIdentifier(historyLayerName(name));
-    const std::string after = sqlLiteral(cutoff);
-    const std::string sql =
-        "SELECT " + current + " FROM " + table + " t WHERE NOT EXISTS (SELECT 1 FROM " + history +
-        " e WHERE e.hist_valid_to >= " + after + " AND (e.hist_fid = t." + sqlIdentifier(fidColumn) +
-        " OR e.hist_fid IS NULL)) UNION ALL SELECT " + old + " FROM " + history +
-        " h WHERE h.hist_op IN ('update', 'delete') AND h.hist_valid_to >= " + after +
-        " AND NOT EXISTS (SELECT 1 FROM " + history +
-        " e WHERE e.hist_fid = h.hist_fid AND e.hist_valid_to >= " + after +
-        " AND e.hist_id < h.hist_id)";
-    GdalErrorCapture errors;
-    OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-    if (!result)
-        throw IoError("cannot read the layer as of " + cutoff + " from its history: " +
-                          errors.lastFailure(),
-                      {dataset.GetDescription(), name, -1, {}});
-    return result;
-}
 
 std::vector<HistoryEntry> readHistory(const std::string& source,
                                       const std::vector<std::pair<std::string, std::string>>& layers,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/io/history_read.h"
 #include "geo/model/layer.h"
 #include "geo/store/edit_session.h"
 
@@ -33,26 +34,11 @@ class PgConnection;
 /// Times are ISO 8601 UTC text in a GeoPackage ("2026-06-30T08:15:00Z"), timestamptz in PostGIS.
 /// A park read "as of" a day is its current rows that no change after that day touched, plus
 /// for each feature changed after that day the old row of its first such change.
-inline constexpr const char* kHistorySuffix = "_history";
-
-/// "parcels" → "parcels_history".
-std::string historyLayerName(std::string_view layer);
 
 /// The OS user running the program ($USER, else the password database), "unknown" when neither.
 std::string historyUser();
 /// Now as ISO 8601 UTC text, to the second.
 std::string historyTimestamp();
-
-/// A park date (--as-of, PARK@DATE): YYYY-MM-DD, not after today. Throws Error naming `what`
-/// (the option or the park) when it does not parse or lies in the future.
-Date parseParkDate(std::string_view text, const std::string& what);
-/// The instant `day` ends in the local time zone (the next day's 00:00), as ISO UTC text: the
-/// changes saved before it are part of the park as of `day`.
-std::string parkDateCutoff(Date day);
-/// "park.gpkg@2026-06-30" → {"park.gpkg", "2026-06-30"}; a source without a trailing
-/// @YYYY-MM-DD (or one that exists under that very name) → {source, ""}. A trailing @ followed
-/// by something that looks like a date but is none is returned as the date (so it is refused).
-std::pair<std::string, std::string> splitParkDate(const std::string& source);
 
 // -- writing --------------------------------------------------------------------------------
 
@@ -97,16 +83,6 @@ void archivePostgisTable(PgConnection& connection, const std::string& schema,
 void setPostgisHistoryCommand(PgConnection& connection, const std::string& command);
 
 // -- reading --------------------------------------------------------------------------------
-
-/// True when `dataset` has `<layer>_history`.
-bool hasHistory(GDALDataset& dataset, std::string_view layer);
-/// The earliest change recorded for `layer` (ISO UTC), nullopt when it has none.
-std::optional<std::string> firstHistoryTime(GDALDataset& dataset, std::string_view layer);
-
-/// A result layer holding `layer` as it was before `cutoff` (parkDateCutoff), with the current
-/// layer's fields, FIDs, geometry column and CRS; null when the dataset keeps no history of it.
-/// Release it with dataset.ReleaseResultSet. Throws IoError when the SQL is refused.
-OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff);
 
 /// One row of a history, as `parkatlas history` lists it.
 struct HistoryEntry {

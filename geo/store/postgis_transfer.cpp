@@ -4,9 +4,9 @@
 #include "geo/error.h"
 #include "geo/io/encoding.h"
 #include "geo/io/gdal_open.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/store/history.h"
-#include "geo/store/pg_connection.h"
 
 #include <libpq-fe.h>
 #include <ogrsf_frmts.h>
@@ -158,53 +158,12 @@ void appendGeometry(std::string& out, const OGRGeometry* geometry, int srid,
     }
 }
 
-/// libpq key=value form of any connection string (URI or key=value), for GDAL's PG: prefix.
-std::string keyValueForm(const std::string& conninfo)
-{
-    char* error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
-    if (!options) {
-        std::string message = error ? error : "not a connection string";
-        if (error)
-            PQfreemem(error);
-        throw IoError("cannot read the PostgreSQL connection string: " + message, {});
-    }
-    std::string out;
-    for (PQconninfoOption* option = options; option->keyword; ++option) {
-        if (!option->val || !*option->val)
-            continue;
-        out += out.empty() ? "" : " ";
-        out += option->keyword;
-        out += "='";
-        for (const char* c = option->val; *c; ++c) {
-            if (*c == '\'' || *c == '\\')
-                out += '\\';
-            out += *c;
-        }
-        out += "'";
-    }
-    PQconninfoFree(options);
-    return out;
-}
-
 std::string schemaOf(PgConnection& connection, const std::string& requested)
 {
     return requested.empty() ? connection.currentSchema() : requested;
 }
 
 } // namespace
-
-std::string gdalSourceForSchema(const std::string& connection, const std::string& schema)
-{
-    // GDAL reads schemas= up to the next space: a schema it cannot name that way is refused
-    // rather than misread.
-    if (schema.find_first_of(" '\\\"") != std::string::npos)
-        throw IoError("the schema name '" + schema +
-                          "' holds a space, quote or backslash; GDAL's PostgreSQL driver cannot "
-                          "open it (rename the schema)",
-                      {});
-    return "PG:" + keyValueForm(libpqConnectionString(connection)) + " schemas=" + schema;
-}
 
 void grantParkRoles(PgConnection& connection, const std::string& schema)
 {

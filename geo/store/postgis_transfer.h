@@ -70,8 +70,4 @@ inline constexpr const char* kAdministratorRole = "parkatlas_administrator";
 /// the park's tables in `schema`. Throws PgError when the session may not.
 void grantParkRoles(class PgConnection& connection, const std::string& schema);
 
-/// The source of a PostgreSQL park as GDAL opens it, restricted to `schema` (the layer names
-/// are then the bare table names).
-std::string gdalSourceForSchema(const std::string& connection, const std::string& schema);
-
 } // namespace parkatlas::geo

@@ -1,9 +1,9 @@
 #include "geo/store/server_audit.h"
 
 #include "geo/error.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/model/layer.h"
-#include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <limits>

@@ -1,10 +1,10 @@
 #include "geo/store/server_check.h"
 
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/model/layer.h"
 #include "geo/model/park.h"
 #include "geo/rules/land_use_classification.h"
-#include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "geo/store/server_measure.h"
 
 #include "geo/error.h"
-#include "geo/store/pg_connection.h"
+#include "geo/io/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <ogr_spatialref.h>

@@ -5,9 +5,9 @@
 // as the same choice in a --mapping file.
 
 #include "geo/error.h"
-#include "geo/io/import_summary.h"
+#include "geo/store/import_summary.h"
 #include "geo/io/json_writer.h"
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "tests/support/dxf_builder.h"

@@ -4,6 +4,7 @@
 #include "geo/measure/ellipsoid.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -555,4 +556,103 @@ TEST(LedgerTest, AcquisitionDisputeWrittenAsWordsIsAFlag)
     for (const std::string& note : byBatch.notes)
         noted |= note.rfind("纠纷 dispute", 0) == 0 && note.find("P3") != std::string::npos;
     EXPECT_TRUE(noted);
+}
+
+namespace {
+
+using SheetRows = std::vector<std::vector<std::string>>;
+
+/// Every sheet of an .xlsx (name, rows of cells as text, "" for an empty cell), read back
+/// through GDAL's XLSX driver with no header row taken out.
+std::vector<std::pair<std::string, SheetRows>> readWorkbook(const std::string& path)
+{
+    const char* options[] = {"HEADERS=DISABLE", "FIELD_TYPES=STRING", nullptr};
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options));
+    EXPECT_TRUE(dataset) << path;
+    std::vector<std::pair<std::string, SheetRows>> sheets;
+    if (!dataset)
+        return sheets;
+    for (OGRLayer* layer : dataset->GetLayers()) {
+        SheetRows rows;
+        for (const auto& feature : *layer) {
+            std::vector<std::string> cells;
+            for (int i = 0; i < feature->GetFieldCount(); ++i)
+                cells.push_back(feature->IsFieldSetAndNotNull(i) ? feature->GetFieldAsString(i)
+                                                                 : "");
+            rows.push_back(std::move(cells));
+        }
+        sheets.emplace_back(layer->GetName(), std::move(rows));
+    }
+    return sheets;
+}
+
+} // namespace
+
+TEST(LedgerTest, XlsxTableLongerThanASheetGoesOnOverFurtherSheetsWithNoRowLost)
+{
+    // A million parcels pass Excel's 1,048,576 rows; the same split is shown here with a
+    // sheet of 100 rows on the sample's 498 parcels.
+    const Ledger ledger = sampleLedger(LedgerKind::Supply);
+    const LedgerTable& plots = tableOf(ledger, "by_parcel");
+    ASSERT_EQ(plots.rows.size(), 498u);
+    const auto dir = parkatlas::test::scratch("ledger_xlsx_split");
+    const std::string whole = (dir / "whole.xlsx").string();
+    const std::string split = (dir / "split.xlsx").string();
+    writeLedgerXlsx(whole, ledger);
+    writeLedgerXlsx(split, ledger, 100);
+    const auto wholeSheets = readWorkbook(whole);
+    const auto splitSheets = readWorkbook(split);
+    ASSERT_EQ(wholeSheets.size(), ledger.tables.size());
+
+    // The parcel table, one sheet: title, headers, 498 rows, total, notes.
+    const std::size_t bodyLines = plots.rows.size() + 1 + plots.notes.size();
+    const SheetRows* wholePlots = nullptr;
+    for (const auto& [name, rows] : wholeSheets)
+        if (!rows.empty() && rows[0][0] == plots.title)
+            wholePlots = &rows;
+    ASSERT_TRUE(wholePlots);
+    ASSERT_EQ(wholePlots->size(), 2 + bodyLines);
+
+    // Split: 97 lines of body a sheet (title, headers and the "continued on" line take 3).
+    const std::size_t parts = (bodyLines + 96) / 97;
+    ASSERT_EQ(splitSheets.size(), wholeSheets.size() - 1 + parts);
+    SheetRows joined;
+    std::size_t partsSeen = 0;
+    for (std::size_t s = 0; s < splitSheets.size(); ++s) {
+        const auto& [name, rows] = splitSheets[s];
+        ASSERT_FALSE(rows.empty()) << name;
+        if (rows[0][0].rfind(plots.title, 0) != 0 || rows[0][0] == plots.title)
+            continue;
+        ++partsSeen;
+        EXPECT_LE(rows.size(), 100u) << name;
+        EXPECT_NE(rows[0][0].find("part " + std::to_string(partsSeen) + " of " +
+                                  std::to_string(parts)),
+                  std::string::npos)
+            << rows[0][0];
+        EXPECT_EQ(rows[1], (*wholePlots)[1]) << name << ": the headers again";
+        const bool last = partsSeen == parts;
+        for (std::size_t r = 2; r < rows.size() - (last ? 0 : 1); ++r)
+            joined.push_back(rows[r]);
+        if (!last) {
+            ASSERT_LT(s + 1, splitSheets.size());
+            EXPECT_NE(rows.back()[0].find("continued on sheet \"" + splitSheets[s + 1].first),
+                      std::string::npos)
+                << rows.back()[0];
+        }
+    }
+    EXPECT_EQ(partsSeen, parts);
+    // Every row, the total and the notes, in order, nothing lost or doubled.
+    const SheetRows wholeBody(wholePlots->begin() + 2, wholePlots->end());
+    EXPECT_EQ(joined, wholeBody);
+
+    // Tables that fit are written as before.
+    for (const auto& [name, rows] : wholeSheets) {
+        if (&rows == wholePlots)
+            continue;
+        bool found = false;
+        for (const auto& [splitName, splitRows] : splitSheets)
+            found = found || (splitName == name && splitRows == rows);
+        EXPECT_TRUE(found) << name;
+    }
 }

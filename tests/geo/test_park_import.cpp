@@ -4,7 +4,7 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 #include "geo/issue.h"
 #include "tests/support/dxf_builder.h"
 #include "tests/support/scratch_dir.h"

@@ -1,10 +1,10 @@
 #include "postgis_cluster.h"
 
 #include "geo/error.h"
+#include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"
-#include "geo/store/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <gtest/gtest.h>

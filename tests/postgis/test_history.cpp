@@ -9,7 +9,7 @@
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/history.h"
-#include "geo/store/pg_connection.h"
+#include "geo/io/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 
 #include <gtest/gtest.h>

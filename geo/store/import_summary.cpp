@@ -1,7 +1,7 @@
-#include "geo/io/import_summary.h"
+#include "geo/store/import_summary.h"
 
 #include "geo/io/json_writer.h"
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 #include "geo/io/table_join.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "geo/io/park_import.h"
+#include "geo/store/park_import.h"
 
 #include "geo/crs/gauss_kruger.h"
 #include "geo/error.h"

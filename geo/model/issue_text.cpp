@@ -1,4 +1,4 @@
-#include "geo/issue_text.h"
+#include "geo/model/issue_text.h"
 
 #include <set>
 #include <string_view>

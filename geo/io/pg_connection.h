@@ -30,6 +30,10 @@ bool carriesPassword(std::string_view source);
 /// Throws IoError when `source` carries a password, saying where to put it instead.
 void refusePassword(std::string_view source, const std::string& where);
 
+/// The source of a PostgreSQL park as GDAL opens it, restricted to `schema` (the layer names
+/// are then the bare table names).
+std::string gdalSourceForSchema(const std::string& connection, const std::string& schema);
+
 /// A PostgreSQL error: the server's message and its SQLSTATE ("42501" permission denied …).
 class PgError : public IoError {
 public:

@@ -1,0 +1,33 @@
+# cmake -DMODULE=name -DFOLDERS=a|b -DALLOWED=a|b|c -DROOT=geo-dir -DSTAMP=file -P this
+# Fails, naming the file, the line and the module, when a file of the module's folders includes
+# a geo/ header from a folder the module does not depend on (geo/CMakeLists.txt).
+cmake_minimum_required(VERSION 3.22)
+string(REPLACE "|" ";" folders "${FOLDERS}")
+string(REPLACE "|" ";" allowed "${ALLOWED}")
+set(problems "")
+foreach(folder IN LISTS folders)
+    file(GLOB files ${ROOT}/${folder}/*.h ${ROOT}/${folder}/*.cpp)
+    foreach(file IN LISTS files)
+        file(STRINGS ${file} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"geo/")
+        foreach(line IN LISTS lines)
+            string(REGEX REPLACE "^[^\"]*\"geo/([^\"]*)\".*$" "\\1" header "${line}")
+            if(header MATCHES "/")
+                string(REGEX REPLACE "/.*$" "" target "${header}")
+            else()
+                set(target ".")
+            endif()
+            if(NOT target IN_LIST allowed)
+                file(RELATIVE_PATH shown ${ROOT}/.. ${file})
+                string(APPEND problems "\n  ${shown}: #include \"geo/${header}\"")
+            endif()
+        endforeach()
+    endforeach()
+endforeach()
+if(problems)
+    message(FATAL_ERROR "geo module '${MODULE}' (folders ${FOLDERS}) may include only its own "
+                        "headers and those of the modules it depends on (${ALLOWED}); these "
+                        "files include others:${problems}\nDeclare the dependency in "
+                        "geo/CMakeLists.txt if it does not close a cycle, or move the code to "
+                        "the module it belongs to.")
+endif()
+file(TOUCH ${STAMP})
