@@ -1367,6 +1367,16 @@ private slots:
         QCOMPARE(pdf.read(5), QByteArray("%PDF-"));
         // Nothing left under a temporary name.
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 1);
+
+        // A folder that is not there: the error names the file, and nothing is written.
+        const QString nowhere = directory.filePath(QStringLiteral("没有的文件夹/图.pdf"));
+        dialog.exportTo(nowhere);
+        QVERIFY(exported.wait(kLoadTimeoutMs));
+        QCOMPARE(exported.at(1).at(0).toString(), nowhere);
+        const QString error = exported.at(1).at(1).toString();
+        QVERIFY2(error.contains(nowhere) && error.contains(QStringLiteral("cannot write the page")),
+                 qPrintable(error));
+        QVERIFY(!QFileInfo::exists(directory.filePath(QStringLiteral("没有的文件夹"))));
     }
 
     void exportReportWritesTheCommitteePackAndNeverOverwritesAFullFolder()
