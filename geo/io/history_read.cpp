@@ -143,8 +143,9 @@ std::optional<std::string> firstHistoryTime(GDALDataset& dataset, std::string_vi
 {
     if (!hasHistory(dataset, layer))
         return std::nullopt;
-    return history_sql::scalar(dataset, "SELECT " + history_sql::isoColumn(dataset, "min(hist_valid_to)") + " FROM " +
-                               history_sql::identifier(historyLayerName(layer)));
+    return history_sql::scalar(dataset,
+                               "SELECT " + history_sql::isoColumn(dataset, "min(hist_valid_to)") +
+                                   " FROM " + history_sql::identifier(historyLayerName(layer)));
 }
 
 OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff)
@@ -155,34 +156,39 @@ OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string
     OGRLayer& historyLayer = *dataset.GetLayerByName(historyLayerName(name).c_str());
     OGRFeatureDefn* kept = historyLayer.GetLayerDefn();
     const bool postgres = history_sql::isPostgres(dataset);
-    const std::string fidColumn = layer.GetFIDColumn() && *layer.GetFIDColumn()
-                                      ? layer.GetFIDColumn()
-                                      : std::string("fid"); // the FID column ParkAtlas writes (postgis_transfer.h kFidColumn)
+    const std::string fidColumn =
+        layer.GetFIDColumn() && *layer.GetFIDColumn()
+            ? layer.GetFIDColumn()
+            : std::string("fid"); // the FID column ParkAtlas writes (postgis_transfer.h kFidColumn)
     // GDAL takes a result column for the FID by its name: the table's own FID column in a
     // GeoPackage, ogc_fid from PostgreSQL.
     const std::string fidAlias = postgres ? "ogc_fid" : fidColumn;
-    std::string current = "t." + history_sql::identifier(fidColumn) + " AS " + history_sql::identifier(fidAlias);
+    std::string current =
+        "t." + history_sql::identifier(fidColumn) + " AS " + history_sql::identifier(fidAlias);
     std::string old = "h.hist_fid AS " + history_sql::identifier(fidAlias);
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     for (int i = 0; i < definition->GetGeomFieldCount(); ++i) {
         const std::string geometry = definition->GetGeomFieldDefn(i)->GetNameRef();
         current += ", t." + history_sql::identifier(geometry);
-        old += kept->GetGeomFieldIndex(geometry.c_str()) >= 0 ? ", h." + history_sql::identifier(geometry)
-                                                                : ", NULL AS " + history_sql::identifier(geometry);
+        old += kept->GetGeomFieldIndex(geometry.c_str()) >= 0
+                   ? ", h." + history_sql::identifier(geometry)
+                   : ", NULL AS " + history_sql::identifier(geometry);
     }
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
         const std::string field = definition->GetFieldDefn(i)->GetNameRef();
         current += ", t." + history_sql::identifier(field);
-        old += kept->GetFieldIndex(field.c_str()) >= 0 ? ", h." + history_sql::identifier(field)
-                                                         : ", NULL AS " + history_sql::identifier(field);
+        old += kept->GetFieldIndex(field.c_str()) >= 0
+                   ? ", h." + history_sql::identifier(field)
+                   : ", NULL AS " + history_sql::identifier(field);
     }
     const std::string table = history_sql::identifier(name);
     const std::string history = history_sql::identifier(historyLayerName(name));
     const std::string after = history_sql::literal(cutoff);
     const std::string sql =
         "SELECT " + current + " FROM " + table + " t WHERE NOT EXISTS (SELECT 1 FROM " + history +
-        " e WHERE e.hist_valid_to >= " + after + " AND (e.hist_fid = t." + history_sql::identifier(fidColumn) +
-        " OR e.hist_fid IS NULL)) UNION ALL SELECT " + old + " FROM " + history +
+        " e WHERE e.hist_valid_to >= " + after + " AND (e.hist_fid = t." +
+        history_sql::identifier(fidColumn) + " OR e.hist_fid IS NULL)) UNION ALL SELECT " + old +
+        " FROM " + history +
         " h WHERE h.hist_op IN ('update', 'delete') AND h.hist_valid_to >= " + after +
         " AND NOT EXISTS (SELECT 1 FROM " + history +
         " e WHERE e.hist_fid = h.hist_fid AND e.hist_valid_to >= " + after +
@@ -190,8 +196,8 @@ OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string
     GdalErrorCapture errors;
     OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (!result)
-        throw IoError("cannot read the layer as of " + cutoff + " from its history: " +
-                          errors.lastFailure(),
+        throw IoError("cannot read the layer as of " + cutoff +
+                          " from its history: " + errors.lastFailure(),
                       {dataset.GetDescription(), name, -1, {}});
     return result;
 }

@@ -19,7 +19,6 @@ inline constexpr const char* kHistorySuffix = "_history";
 /// "parcels" → "parcels_history".
 std::string historyLayerName(std::string_view layer);
 
-
 /// A park date (--as-of, PARK@DATE): YYYY-MM-DD, not after today. Throws Error naming `what`
 /// (the option or the park) when it does not parse or lies in the future.
 Date parseParkDate(std::string_view text, const std::string& what);

@@ -58,8 +58,8 @@ GeoPackageHistory::GeoPackageHistory(GDALDataset& dataset, OGRLayer& layer, Hist
 
 void GeoPackageHistory::ensureLayer()
 {
-    const ErrorContext where{m_dataset.GetDescription(), historyLayerName(m_layer.GetName()), -1,
-                             {}};
+    const ErrorContext where{
+        m_dataset.GetDescription(), historyLayerName(m_layer.GetName()), -1, {}};
     OGRFeatureDefn* source = m_layer.GetLayerDefn();
     GdalErrorCapture errors;
     if (!m_history)
@@ -70,14 +70,15 @@ void GeoPackageHistory::ensureLayer()
         if (const char* geometry = m_layer.GetGeometryColumn(); geometry && *geometry)
             options.SetNameValue("GEOMETRY_NAME", geometry);
         options.SetNameValue("SPATIAL_INDEX", "NO");
-        options.SetNameValue("DESCRIPTION", ("history of " + std::string(m_layer.GetName())).c_str());
+        options.SetNameValue("DESCRIPTION",
+                             ("history of " + std::string(m_layer.GetName())).c_str());
         m_history = m_dataset.CreateLayer(where.layer.c_str(), m_layer.GetSpatialRef(),
                                           m_layer.GetGeomType(), options.List());
         if (!m_history)
             throw IoError("cannot create the history layer: " + errors.lastFailure(), where);
         for (const char* name : kMetaFields) {
-            OGRFieldDefn field(name, std::string_view(name) == "hist_fid" ? OFTInteger64
-                                                                           : OFTString);
+            OGRFieldDefn field(name,
+                               std::string_view(name) == "hist_fid" ? OFTInteger64 : OFTString);
             if (m_history->CreateField(&field) != OGRERR_NONE)
                 throw IoError("cannot create the history field: " + errors.lastFailure(),
                               {where.path, where.layer, -1, name});
@@ -107,9 +108,9 @@ void GeoPackageHistory::setStamp(OGRFeature& row, const char* operation)
 
 std::optional<std::string> GeoPackageHistory::validFrom(std::int64_t fid)
 {
-    return scalar(m_dataset, "SELECT max(hist_valid_to) FROM " +
-                                 identifier(m_history->GetName()) + " WHERE hist_fid = " +
-                                 std::to_string(fid) + " OR hist_fid IS NULL");
+    return scalar(m_dataset, "SELECT max(hist_valid_to) FROM " + identifier(m_history->GetName()) +
+                                 " WHERE hist_fid = " + std::to_string(fid) +
+                                 " OR hist_fid IS NULL");
 }
 
 void GeoPackageHistory::recordOld(OGRFeature& old, const char* operation)
@@ -154,8 +155,7 @@ void GeoPackageHistory::recordCreation()
     setStamp(*row, "create");
     GdalErrorCapture errors;
     if (m_history->CreateFeature(row.get()) != OGRERR_NONE)
-        throw IoError("cannot record the layer's creation in its history: " +
-                          errors.lastFailure(),
+        throw IoError("cannot record the layer's creation in its history: " + errors.lastFailure(),
                       {m_dataset.GetDescription(), m_history->GetName(), -1, {}});
 }
 
@@ -164,9 +164,8 @@ void GeoPackageHistory::recordCreation()
 namespace {
 
 /// The columns of a table in order, with their SQL types.
-std::vector<std::pair<std::string, std::string>> tableColumns(PgConnection& pg,
-                                                              const std::string& schema,
-                                                              const std::string& table)
+std::vector<std::pair<std::string, std::string>>
+tableColumns(PgConnection& pg, const std::string& schema, const std::string& table)
 {
     PgResult result = pg.exec(
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN "
@@ -236,11 +235,12 @@ void archivePostgisTable(PgConnection& pg, const std::string& schema, const std:
         values += ", t." + pg.quoteIdentifier(column);
     }
     pg.exec("INSERT INTO " + history +
-            " (hist_fid, hist_op, hist_valid_from, hist_valid_to, hist_by, hist_command" + names +
-            ") SELECT t." + pg.quoteIdentifier(kFidColumn) +
-            ", 'delete', (SELECT max(x.hist_valid_to) FROM " + history + " x WHERE x.hist_fid = t." +
-            pg.quoteIdentifier(kFidColumn) + " OR x.hist_fid IS NULL), now(), session_user, $1" +
-            values + " FROM " + pg.qualified(schema, table) + " t",
+                " (hist_fid, hist_op, hist_valid_from, hist_valid_to, hist_by, hist_command" +
+                names + ") SELECT t." + pg.quoteIdentifier(kFidColumn) +
+                ", 'delete', (SELECT max(x.hist_valid_to) FROM " + history +
+                " x WHERE x.hist_fid = t." + pg.quoteIdentifier(kFidColumn) +
+                " OR x.hist_fid IS NULL), now(), session_user, $1" + values + " FROM " +
+                pg.qualified(schema, table) + " t",
             {command});
 }
 
@@ -256,29 +256,34 @@ void installPostgisHistory(PgConnection& pg, const std::string& schema, const st
         olds += ", OLD." + pg.quoteIdentifier(column);
     }
     const std::string function = pg.qualified(schema, historyLayerName(table) + "_record");
-    pg.exec(
-        "CREATE OR REPLACE FUNCTION " + function +
-        "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, "
-        "public AS $parkatlas$\n"
-        "DECLARE\n"
-        "  command text := coalesce(nullif(current_setting('parkatlas.command', true), ''), "
-        "'sql');\n"
-        "  since timestamptz;\n"
-        "BEGIN\n"
-        "  IF TG_OP = 'INSERT' THEN\n"
-        "    INSERT INTO " + history + " (hist_fid, hist_op, hist_valid_to, hist_by, hist_command) "
-        "VALUES (NEW." + fid + ", 'insert', now(), session_user, command);\n"
-        "    RETURN NULL;\n"
-        "  END IF;\n"
-        "  SELECT max(hist_valid_to) INTO since FROM " + history + " WHERE hist_fid = OLD." + fid +
-        " OR hist_fid IS NULL;\n"
-        "  INSERT INTO " + history +
-        " (hist_fid, hist_op, hist_valid_from, hist_valid_to, hist_by, hist_command" + names +
-        ") VALUES (OLD." + fid + ", lower(TG_OP), since, now(), session_user, command" + olds +
-        ");\n"
-        "  RETURN NULL;\n"
-        "END\n"
-        "$parkatlas$");
+    pg.exec("CREATE OR REPLACE FUNCTION " + function +
+            "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, "
+            "public AS $parkatlas$\n"
+            "DECLARE\n"
+            "  command text := coalesce(nullif(current_setting('parkatlas.command', true), ''), "
+            "'sql');\n"
+            "  since timestamptz;\n"
+            "BEGIN\n"
+            "  IF TG_OP = 'INSERT' THEN\n"
+            "    INSERT INTO " +
+            history +
+            " (hist_fid, hist_op, hist_valid_to, hist_by, hist_command) "
+            "VALUES (NEW." +
+            fid +
+            ", 'insert', now(), session_user, command);\n"
+            "    RETURN NULL;\n"
+            "  END IF;\n"
+            "  SELECT max(hist_valid_to) INTO since FROM " +
+            history + " WHERE hist_fid = OLD." + fid +
+            " OR hist_fid IS NULL;\n"
+            "  INSERT INTO " +
+            history + " (hist_fid, hist_op, hist_valid_from, hist_valid_to, hist_by, hist_command" +
+            names + ") VALUES (OLD." + fid + ", lower(TG_OP), since, now(), session_user, command" +
+            olds +
+            ");\n"
+            "  RETURN NULL;\n"
+            "END\n"
+            "$parkatlas$");
     // Nobody calls it but the trigger.
     pg.exec("REVOKE ALL ON FUNCTION " + function + "() FROM PUBLIC");
     const std::string qualifiedTable = pg.qualified(schema, table);
@@ -293,15 +298,15 @@ void installPostgisHistory(PgConnection& pg, const std::string& schema, const st
 
 // -- reading --------------------------------------------------------------------------------
 
-std::vector<HistoryEntry> readHistory(const std::string& source,
-                                      const std::vector<std::pair<std::string, std::string>>& layers,
-                                      const std::string& idFilter)
+std::vector<HistoryEntry>
+readHistory(const std::string& source,
+            const std::vector<std::pair<std::string, std::string>>& layers,
+            const std::string& idFilter)
 {
     ensureGdal();
     GdalErrorCapture errors;
-    GDALDatasetUniquePtr dataset(
-        GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                          nullptr));
+    GDALDatasetUniquePtr dataset(GDALDataset::Open(
+        source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!dataset)
         throw IoError("cannot open: " + errors.lastFailure(), {source, {}, -1, {}});
     std::vector<HistoryEntry> all;
@@ -365,7 +370,8 @@ std::vector<HistoryEntry> readHistory(const std::string& source,
             auto found = next.find(*entry.fid);
             if (found == next.end()) {
                 Version now;
-                if (OGRFeatureUniquePtr feature(current ? current->GetFeature(*entry.fid) : nullptr);
+                if (OGRFeatureUniquePtr feature(current ? current->GetFeature(*entry.fid)
+                                                        : nullptr);
                     feature) {
                     now = versionOf(*feature);
                     now.values.erase(kVersionColumn);

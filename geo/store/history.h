@@ -86,7 +86,7 @@ void setPostgisHistoryCommand(PgConnection& connection, const std::string& comma
 
 /// One row of a history, as `parkatlas history` lists it.
 struct HistoryEntry {
-    std::string role;      // the layer ("parcels")
+    std::string role; // the layer ("parcels")
     std::int64_t historyId = 0;
     std::optional<std::int64_t> fid;
     std::string operation; // create, insert, update, delete
@@ -96,8 +96,8 @@ struct HistoryEntry {
     std::string command;
     std::string id; // the feature's key (parcel_id …) as it was or became, "" when none
     /// update: the fields that changed, old and new (nullopt = null); delete: none.
-    std::vector<std::pair<std::string, std::pair<std::optional<std::string>,
-                                                 std::optional<std::string>>>>
+    std::vector<
+        std::pair<std::string, std::pair<std::optional<std::string>, std::optional<std::string>>>>
         changedFields;
     bool geometryChanged = false;
 };
@@ -106,8 +106,9 @@ struct HistoryEntry {
 /// GeoPackage or GDAL's PG: source), oldest first, each update with what it changed (against
 /// the next version: a later history row or the current row). `keyField` per layer names the
 /// id field ("parcel_id"); `idFilter` keeps the rows whose fid or key equals it ("" = all).
-std::vector<HistoryEntry> readHistory(const std::string& source,
-                                      const std::vector<std::pair<std::string, std::string>>& layers,
-                                      const std::string& idFilter);
+std::vector<HistoryEntry>
+readHistory(const std::string& source,
+            const std::vector<std::pair<std::string, std::string>>& layers,
+            const std::string& idFilter);
 
 } // namespace parkatlas::geo

@@ -55,8 +55,9 @@ TEST(BallparkTest, TheWarningNamesTheSourceCrsAndLoadParkRecordsItOnTheLayer)
 {
     const Crs xian = Crs::fromEpsg(2383);
     const Crs cgcs = Crs::fromEpsg(4547);
-    const Issue issue{Issue::Severity::Warning, "protected.shp", "protected", -1,
-                      ballparkWarning(xian, cgcs)};
+    Issue issue{Issue::Severity::Warning, "protected.shp", "protected", -1,
+                ballparkWarning(xian, cgcs)};
+    issue.kind = Issue::Kind::BallparkTransform; // as readLayer makes it
     ASSERT_TRUE(isBallparkWarning(issue));
     EXPECT_EQ(ballparkSource(issue), xian.name() + " (" + xian.label() + ")");
     EXPECT_EQ(ballparkSource({Issue::Severity::Warning, {}, {}, -1, "ring is not closed"}), "");
