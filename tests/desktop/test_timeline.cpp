@@ -179,6 +179,9 @@ private slots:
         // PARKATLAS_TEST_SHOT=file.png keeps a picture of the panel (to look at it).
         if (const QString shot = qEnvironmentVariable("PARKATLAS_TEST_SHOT"); !shot.isEmpty()) {
             QWidget* panel = window->identifyPanel();
+            window->identifyPanel()->tree()->collapseAll();
+            branch->parent()->setExpanded(true);
+            branch->setExpanded(true);
             panel->parentWidget()->show();
             panel->resize(420, 640);
             panel->grab().save(shot);
