@@ -100,7 +100,8 @@ TEST(PlotTimelineTest, StoppedFromTheStatusChangeWhenNoStoppedDate)
     TimelineFeature parcel;
     parcel.fields = {{"status", "停工"}};
     parcel.history = {update("2025-11-03T02:00:00Z", "wang", "status", "在建", "停工")};
-    const TimelineStep* stopped = find(buildPlotTimeline({parcel}), TimelineStage::Stopped);
+    const std::vector<TimelineStep> before = buildPlotTimeline({parcel});
+    const TimelineStep* stopped = find(before, TimelineStage::Stopped);
     ASSERT_NE(stopped, nullptr);
     EXPECT_EQ(stopped->date, "2025-11-03");
     // With a stopped date the field dates it, once.
