@@ -761,6 +761,74 @@
                 <numerusform>此处共 %n 个要素，最上层的在前。面积在地图坐标系 %1 中量算（加载时各图层已投影到该坐标系）：椭球面积按其基准的椭球计算，平面面积按其投影平面计算。</numerusform>
             </translation>
         </message>
+        <message>
+            <source>Acquisition</source>
+            <translation>征地</translation>
+        </message>
+        <message>
+            <source>Land supplied</source>
+            <translation>供地</translation>
+        </message>
+        <message>
+            <source>Agreed start</source>
+            <translation>约定动工</translation>
+        </message>
+        <message>
+            <source>Actual start</source>
+            <translation>实际动工</translation>
+        </message>
+        <message>
+            <source>Stopped</source>
+            <translation>停工</translation>
+        </message>
+        <message>
+            <source>Agreed completion</source>
+            <translation>约定竣工</translation>
+        </message>
+        <message>
+            <source>Completed</source>
+            <translation>竣工</translation>
+        </message>
+        <message>
+            <source>Found idle</source>
+            <translation>闲置认定</translation>
+        </message>
+        <message>
+            <source>Disposal</source>
+            <translation>处置</translation>
+        </message>
+        <message>
+            <source>Timeline</source>
+            <translation>时间线</translation>
+        </message>
+        <message>
+            <source>date unknown</source>
+            <translation>日期不详</translation>
+        </message>
+        <message>
+            <source>Date from the field %1</source>
+            <translation>日期取自字段 %1</translation>
+        </message>
+        <message>
+            <source>Change recorded %1 by %2 (%3)</source>
+            <translation>变更记录于 %1，由 %2（%3）</translation>
+        </message>
+        <message>
+            <source>Nothing records when this happened.</source>
+            <translation>没有记录说明这一步发生的时间。</translation>
+        </message>
+        <message>
+            <source>no step recorded</source>
+            <translation>没有记录的步骤</translation>
+        </message>
+        <message>
+            <source>from the fields only: history not read</source>
+            <translation>仅据字段：未能读取历史</translation>
+        </message>
+        <message>
+            <source>History not read: %1</source>
+            <translation>未能读取历史：%1</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::LayersPanel</name>

@@ -23,6 +23,22 @@ QString number(double value, int decimals)
 
 } // namespace
 
+QString IdentifyPanel::stageName(geo::TimelineStage stage)
+{
+    switch (stage) {
+    case geo::TimelineStage::Acquisition: return tr("Acquisition");
+    case geo::TimelineStage::Supply: return tr("Land supplied");
+    case geo::TimelineStage::AgreedStart: return tr("Agreed start");
+    case geo::TimelineStage::ActualStart: return tr("Actual start");
+    case geo::TimelineStage::Stopped: return tr("Stopped");
+    case geo::TimelineStage::AgreedFinish: return tr("Agreed completion");
+    case geo::TimelineStage::Completion: return tr("Completed");
+    case geo::TimelineStage::IdleFinding: return tr("Found idle");
+    case geo::TimelineStage::Disposal: return tr("Disposal");
+    }
+    return {};
+}
+
 IdentifyPanel::IdentifyPanel(QWidget* parent)
     : QWidget(parent), m_tree(new QTreeWidget(this)), m_note(new QLabel(this))
 {
@@ -93,6 +109,40 @@ void IdentifyPanel::setResults(std::vector<IdentifyResult> results)
         }
         if (!measurement.problem.empty())
             addRow(tr("Note"), QString::fromStdString(measurement.problem));
+        if (result.hasTimeline) {
+            QTreeWidgetItem* branch = addRow(tr("Timeline"), {});
+            branch->setData(0, Qt::UserRole, QStringLiteral("timeline"));
+            for (const geo::TimelineStep& step : result.timeline) {
+                QString value = step.date.empty() ? tr("date unknown")
+                                                  : QString::fromStdString(step.date);
+                if (!step.value.empty())
+                    value += QStringLiteral(" · ") + QString::fromStdString(step.value);
+                auto* item = new QTreeWidgetItem(branch);
+                item->setText(0, stageName(step.stage));
+                item->setText(1, value);
+                item->setData(0, Qt::UserRole, QString::fromUtf8(geo::toString(step.stage)));
+                QStringList tip;
+                if (!step.field.empty())
+                    tip << tr("Date from the field %1").arg(QString::fromStdString(step.field));
+                if (!step.changedAt.empty())
+                    tip << tr("Change recorded %1 by %2 (%3)")
+                               .arg(QString::fromStdString(step.changedAt),
+                                    QString::fromStdString(step.changedBy),
+                                    QString::fromStdString(step.command));
+                if (step.date.empty()) {
+                    tip << tr("Nothing records when this happened.");
+                    item->setForeground(1, palette().color(QPalette::PlaceholderText));
+                }
+                item->setToolTip(1, tip.join(QLatin1Char('\n')));
+            }
+            if (result.timeline.empty())
+                branch->setText(1, tr("no step recorded"));
+            if (!result.timelineProblem.isEmpty()) {
+                branch->setText(1, tr("from the fields only: history not read"));
+                branch->setToolTip(1, tr("History not read: %1").arg(result.timelineProblem));
+            }
+            branch->setExpanded(true);
+        }
         for (std::size_t a = 0; a < result.attributes.size(); ++a) {
             const auto& [field, value] = result.attributes[a];
             QTreeWidgetItem* item = addRow(field, value.isEmpty() ? tr("(unknown)") : value);

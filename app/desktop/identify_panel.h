@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/desktop/feature_measurement.h"
+#include "geo/diff/plot_timeline.h"
 
 #include <QString>
 #include <QWidget>
@@ -29,11 +30,17 @@ struct IdentifyResult {
     /// The source's field name of each attribute (the contract fields are shown by name).
     QStringList attributeSources;
     FeatureMeasurement measurement;
+    /// A parcel's, acquisition batch's or idle-land case's timeline (征地 → 供地 → 动工 → 竣工 →
+    /// 闲置认定 → 处置), from its fields and its history; shown when hasTimeline.
+    bool hasTimeline = false;
+    std::vector<geo::TimelineStep> timeline;
+    QString timelineProblem; // why the history could not be read
 };
 
 /// The Identify results: one branch per feature found (the topmost first, expanded), with its
 /// area in mu by the ellipsoidal and the planar method (polygons) or its length (lines), and
-/// then all its attributes.
+/// then its timeline (a parcel, batch or idle case: one row per step, an unknown date shown
+/// as unknown) and all its attributes.
 class IdentifyPanel : public QWidget {
     Q_OBJECT
 public:
@@ -44,6 +51,8 @@ public:
     void clear();
     const std::vector<IdentifyResult>& results() const { return m_results; }
     QTreeWidget* tree() const { return m_tree; }
+    /// A timeline step's name in the user's language ("供地").
+    static QString stageName(geo::TimelineStage stage);
 
 private:
     std::vector<IdentifyResult> m_results;

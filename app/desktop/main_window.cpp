@@ -11,6 +11,7 @@
 #include "app/desktop/file_drop_filter.h"
 #include "app/desktop/findings_panel.h"
 #include "app/desktop/identify_panel.h"
+#include "app/desktop/plot_timeline_source.h"
 #include "app/desktop/import_dialog.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/ledger_locator.h"
@@ -866,6 +867,13 @@ void MainWindow::identifyAt(QPointF mapPoint, Qt::KeyboardModifiers modifiers)
             result.attributeSources.append(QString::fromStdString(name));
         }
         result.measurement = measureFeature(layer, feature);
+        const QDate parkDate = parkDateOf(m_openSources);
+        const PlotTimeline timeline = plotTimelineOf(
+            layers, layerIndex, feature,
+            parkDate.isValid() ? parkDate.toString(Qt::ISODate).toStdString() : std::string());
+        result.hasTimeline = timeline.applies;
+        result.timeline = timeline.steps;
+        result.timelineProblem = QString::fromStdString(timeline.problem);
         results.push_back(std::move(result));
     }
     m_identifyPanel->setResults(std::move(results));
