@@ -78,9 +78,20 @@ std::optional<int> epsgOf(const OGRSpatialReference& srs)
 /// This thread's own spatial reference for `facts`, made on first use. One per distinct
 /// definition for the life of the thread (a process meets a handful of CRSs), so the pointer
 /// stays valid for the thread's life. Destroyed at thread exit, before GDAL's own per-thread
-/// PROJ context is (C++ thread_local destructors run before pthread key destructors).
+/// PROJ context: GDAL 3.6 keeps that context in a C++ thread_local too, and thread_locals die in
+/// the reverse order of their construction, so GDAL's is made first (a spatial reference that
+/// reads the PROJ database) and outlives the cache. Made after it, it died first, and each
+/// reference destroyed at thread exit made a new context that nothing freed (LeakSanitizer).
 const OGRSpatialReference* threadSpatialReference(const Crs::Facts& facts)
 {
+    thread_local const bool gdalContextFirst = [] {
+        OGRSpatialReference warm;
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        warm.importFromEPSG(4326);
+        CPLPopErrorHandler();
+        return true;
+    }();
+    (void)gdalContextFirst;
     thread_local std::unordered_map<std::string, std::unique_ptr<OGRSpatialReference>> cache;
     if (auto it = cache.find(facts.key); it != cache.end())
         return it->second.get();
