@@ -74,22 +74,7 @@ int runLedger(const std::vector<std::string>& args)
         std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
         return kExitOk;
     }
-    // Text formats: to stdout, or written under a hidden name and renamed when complete.
-    auto write = [&](std::ostream& stream) {
-        if (format == "json") {
-            geo::JsonWriter json(stream);
-            geo::writeLedgerJson(json, ledger);
-            stream << "\n";
-        } else if (format == "csv") {
-            geo::writeLedgerCsv(stream, ledger);
-        } else {
-            geo::writeLedgerText(stream, ledger);
-        }
-    };
-    if (out.empty())
-        write(std::cout);
-    else
-        geo::writeFileAtomically(out, write);
+    geo::writeLedgerTextFormat(out, ledger, format);
     return kExitOk;
 }
 

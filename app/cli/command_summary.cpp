@@ -88,30 +88,15 @@ int runSummary(const std::vector<std::string>& args)
     }
     geo::SummaryOptions options;
     options.areaMethod = method;
-    const geo::Ledger summary =
-        geo::buildWorkSummary(park, *period, previous ? &*previous : nullptr,
-                              diff ? &*diff : nullptr, targets ? &*targets : nullptr, options,
-                              issues);
+    const geo::Ledger summary = geo::buildWorkSummary(
+        park, *period, previous ? &*previous : nullptr, diff ? &*diff : nullptr,
+        targets ? &*targets : nullptr, options, issues);
     if (format == "xlsx") {
         geo::writeLedgerXlsx(out, summary);
         std::cerr << "wrote the summary to " << out << "\n";
         return kExitOk;
     }
-    auto write = [&](std::ostream& stream) {
-        if (format == "json") {
-            geo::JsonWriter json(stream);
-            geo::writeLedgerJson(json, summary);
-            stream << "\n";
-        } else if (format == "csv") {
-            geo::writeLedgerCsv(stream, summary);
-        } else {
-            geo::writeLedgerText(stream, summary);
-        }
-    };
-    if (out.empty())
-        write(std::cout);
-    else
-        geo::writeFileAtomically(out, write);
+    geo::writeLedgerTextFormat(out, summary, format);
     return kExitOk;
 }
 

@@ -219,7 +219,8 @@ void writeDiffText(std::ostream& out, const ParkDiff& diff, const Ledger* progre
         std::size_t counts[3] = {0, 0, 0};
         for (const DiffItem& item : layer.items)
             ++counts[static_cast<int>(item.kind)];
-        out << "\n" << toString(layer.role) << " " << chineseName(layer.role) << " (matched by "
+        out << "\n"
+            << toString(layer.role) << " " << chineseName(layer.role) << " (matched by "
             << layer.matchedBy << "): " << counts[0] << " 新增 added, " << counts[1]
             << " 灭失 removed, " << counts[2] << " 变更 changed, " << layer.unchangedCount
             << " unchanged\n";
@@ -263,11 +264,11 @@ void writeDiffCsv(std::ostream& out, const ParkDiff& diff, const Ledger* progres
     for (const LayerDiff& layer : diff.layers)
         for (const DiffItem& item : layer.items)
             rows.push_back({toString(layer.role), toString(item.kind), chineseName(item.kind),
-                            item.relation, item.label(), joined(item.oldIds),
-                            joined(item.newIds), joinedFids(item.oldFids),
-                            joinedFids(item.newFids), fixed(item.oldAreaMu, 4),
-                            fixed(item.newAreaMu, 4), fixed(item.oldLengthKm, 4),
-                            fixed(item.newLengthKm, 4), item.geometryChanged ? "1" : "0",
+                            item.relation, item.label(), joined(item.oldIds), joined(item.newIds),
+                            joinedFids(item.oldFids), joinedFids(item.newFids),
+                            fixed(item.oldAreaMu, 4), fixed(item.newAreaMu, 4),
+                            fixed(item.oldLengthKm, 4), fixed(item.newLengthKm, 4),
+                            item.geometryChanged ? "1" : "0",
                             item.kind == ChangeKind::Changed ? fieldChangesText(item) : ""});
     writeCsv(out, rows, true);
     if (progress) {
@@ -291,18 +292,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
         throw IoError("the file exists (not overwritten)", {path, {}, -1, {}});
     removeStaleTemporaries(dest);
     const fs::path temporary = temporaryPathFor(dest);
-    struct Cleanup {
-        fs::path path;
-        bool armed = true;
-        ~Cleanup()
-        {
-            if (!armed)
-                return;
-            std::error_code ignored;
-            fs::remove(path, ignored);
-            fs::remove(path.string() + "-journal", ignored);
-        }
-    } cleanup{temporary};
+    TemporaryDatasetGuard cleanup(temporary);
     GdalErrorCapture errors;
     auto fail = [&](const std::string& what, const std::string& layer = {}) {
         const std::string gdal = errors.lastFailure();
@@ -330,8 +320,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
                                             : kind == GeometryKind::Line  ? wkbMultiLineString
                                             : kind == GeometryKind::Point ? wkbMultiPoint
                                                                           : wkbUnknown;
-            OGRSpatialReference* srs =
-                oldPark.crs.isEmpty() ? nullptr : oldPark.crs.ogr()->Clone();
+            OGRSpatialReference* srs = oldPark.crs.isEmpty() ? nullptr : oldPark.crs.ogr()->Clone();
             if (srs)
                 srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
             char** options = CSLSetNameValue(nullptr, "GEOMETRY_NAME", "geom");
@@ -342,13 +331,20 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
             if (!layer)
                 fail("cannot create the layer", name);
             const std::pair<const char*, OGRFieldType> fields[] = {
-                {"kind", OFTString},          {"change", OFTString},
-                {"relation", OFTString},      {"id", OFTString},
-                {"old_ids", OFTString},       {"new_ids", OFTString},
-                {"old_fids", OFTString},      {"new_fids", OFTString},
-                {"area_mu_old", OFTReal},     {"area_mu_new", OFTReal},
-                {"length_km_old", OFTReal},   {"length_km_new", OFTReal},
-                {"geometry_changed", OFTInteger}, {"fields", OFTString},
+                {"kind", OFTString},
+                {"change", OFTString},
+                {"relation", OFTString},
+                {"id", OFTString},
+                {"old_ids", OFTString},
+                {"new_ids", OFTString},
+                {"old_fids", OFTString},
+                {"new_fids", OFTString},
+                {"area_mu_old", OFTReal},
+                {"area_mu_new", OFTReal},
+                {"length_km_old", OFTReal},
+                {"length_km_new", OFTReal},
+                {"geometry_changed", OFTInteger},
+                {"fields", OFTString},
             };
             for (const auto& [fieldName, fieldType] : fields) {
                 OGRFieldDefn field(fieldName, fieldType);
@@ -405,11 +401,12 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
                         continue;
                     const std::vector<unsigned char> wkb = geos.toWkb(g.get());
                     OGRGeometry* part = nullptr;
-                    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &part,
-                                                          wkb.size()) != OGRERR_NONE ||
+                    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &part, wkb.size()) !=
+                            OGRERR_NONE ||
                         !part)
                         continue;
-                    OGRGeometry* multi = type == wkbMultiPolygon ? OGRGeometryFactory::forceToMultiPolygon(part)
+                    OGRGeometry* multi = type == wkbMultiPolygon
+                                             ? OGRGeometryFactory::forceToMultiPolygon(part)
                                          : type == wkbMultiLineString
                                              ? OGRGeometryFactory::forceToMultiLineString(part)
                                              : OGRGeometryFactory::forceToMultiPoint(part);
@@ -440,7 +437,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
     if (error)
         throw IoError("cannot move the finished file into place: " + error.message(),
                       {path, {}, -1, {}});
-    cleanup.armed = false;
+    cleanup.release();
 }
 
 } // namespace parkatlas::geo

@@ -164,4 +164,13 @@ void writeFileAtomically(const std::string& destination,
     }
 }
 
+TemporaryDatasetGuard::~TemporaryDatasetGuard()
+{
+    if (!m_armed)
+        return;
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+        std::filesystem::remove(std::filesystem::path(m_path.string() + suffix), ignored);
+}
+
 } // namespace parkatlas::geo

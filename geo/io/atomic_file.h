@@ -29,6 +29,21 @@ void syncToDisk(const std::filesystem::path& path);
 /// probe of 1 MB beside it fails so, else "". The probe is removed.
 std::string diskProblemAt(const std::filesystem::path& destination);
 
+/// Removes a temporary SQLite/GeoPackage file and its -journal, -wal and -shm companions when it
+/// goes out of scope, unless release() was called (the file was renamed into place).
+class TemporaryDatasetGuard {
+public:
+    explicit TemporaryDatasetGuard(std::filesystem::path path) : m_path(std::move(path)) {}
+    TemporaryDatasetGuard(const TemporaryDatasetGuard&) = delete;
+    TemporaryDatasetGuard& operator=(const TemporaryDatasetGuard&) = delete;
+    ~TemporaryDatasetGuard();
+    void release() { m_armed = false; }
+
+private:
+    std::filesystem::path m_path;
+    bool m_armed = true;
+};
+
 /// Writes `destination` through `write` (text or binary, into a stream) under
 /// temporaryPathFor(), flushes it to disk and renames it into place. On any error (a full disk,
 /// a file too large, an exception from `write`) the temporary is removed, the old

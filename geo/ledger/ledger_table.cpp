@@ -5,12 +5,14 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/measure/units.h"
+#include <iostream>
 
 #include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <limits>
 #include <unistd.h>
 
@@ -253,15 +255,15 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
         for (std::size_t part = 0; part < sheets; ++part) {
             lxw_worksheet* sheet = workbook_add_worksheet(workbook, names[part].c_str());
             const std::size_t first = line;
-            const std::size_t last = std::min(bodyLines, line + (sheets == 1 ? bodyLines : perSheet));
+            const std::size_t last =
+                std::min(bodyLines, line + (sheets == 1 ? bodyLines : perSheet));
             std::string title = table.title;
             if (sheets > 1)
-                title += "（" + std::to_string(part + 1) + "/" + std::to_string(sheets) +
-                         "，第 " + std::to_string(first + 1) + "–" + std::to_string(last) +
-                         " 行，共 " + std::to_string(bodyLines) + " 行 / part " +
-                         std::to_string(part + 1) + " of " + std::to_string(sheets) +
-                         ", lines " + std::to_string(first + 1) + "–" + std::to_string(last) +
-                         " of " + std::to_string(bodyLines) + "）";
+                title += "（" + std::to_string(part + 1) + "/" + std::to_string(sheets) + "，第 " +
+                         std::to_string(first + 1) + "–" + std::to_string(last) + " 行，共 " +
+                         std::to_string(bodyLines) + " 行 / part " + std::to_string(part + 1) +
+                         " of " + std::to_string(sheets) + ", lines " + std::to_string(first + 1) +
+                         "–" + std::to_string(last) + " of " + std::to_string(bodyLines) + "）";
             worksheet_write_string(sheet, 0, 0, title.c_str(), bold);
             for (std::size_t c = 0; c < table.columns.size(); ++c) {
                 worksheet_write_string(sheet, 1, static_cast<lxw_col_t>(c),
@@ -323,6 +325,25 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
         throw IoError("cannot move the workbook into place: " + error.message(),
                       {path, {}, -1, {}});
     }
+}
+
+void writeLedgerTextFormat(const std::string& out, const Ledger& ledger, const std::string& format)
+{
+    auto write = [&](std::ostream& stream) {
+        if (format == "json") {
+            JsonWriter json(stream);
+            writeLedgerJson(json, ledger);
+            stream << "\n";
+        } else if (format == "csv") {
+            writeLedgerCsv(stream, ledger);
+        } else {
+            writeLedgerText(stream, ledger);
+        }
+    };
+    if (out.empty())
+        write(std::cout);
+    else
+        writeFileAtomically(out, write);
 }
 
 } // namespace parkatlas::geo

@@ -274,20 +274,7 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
     // Hidden, beside the destination (same file system, so the rename is atomic).
     removeStaleTemporaries(dest);
     const fs::path temporary = temporaryPathFor(dest);
-    struct Cleanup {
-        fs::path path;
-        bool armed = true;
-        ~Cleanup()
-        {
-            if (!armed)
-                return;
-            std::error_code ignored;
-            fs::remove(path, ignored);
-            fs::remove(path.string() + "-journal", ignored);
-            fs::remove(path.string() + "-wal", ignored);
-            fs::remove(path.string() + "-shm", ignored);
-        }
-    } cleanup{temporary};
+    TemporaryDatasetGuard cleanup(temporary);
 
     GdalErrorCapture errors;
     auto fail = [&](const std::string& what) {
@@ -370,7 +357,7 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
     if (error)
         throw IoError("cannot move the finished file into place: " + error.message(),
                       {path, {}, -1, {}});
-    cleanup.armed = false;
+    cleanup.release();
 }
 
 } // namespace parkatlas::geo

@@ -2,6 +2,7 @@
 
 #include "geo/crs/crs.h"
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/encoding.h"
 #include "geo/io/gdal_open.h"
 #include "geo/io/pg_connection.h"
@@ -120,19 +121,44 @@ std::string postgisTypeName(OGRwkbGeometryType type)
 {
     std::string name;
     switch (wkbFlatten(type)) {
-    case wkbPoint: name = "Point"; break;
-    case wkbLineString: name = "LineString"; break;
-    case wkbPolygon: name = "Polygon"; break;
-    case wkbMultiPoint: name = "MultiPoint"; break;
-    case wkbMultiLineString: name = "MultiLineString"; break;
-    case wkbMultiPolygon: name = "MultiPolygon"; break;
-    case wkbGeometryCollection: name = "GeometryCollection"; break;
-    case wkbCircularString: name = "CircularString"; break;
-    case wkbCompoundCurve: name = "CompoundCurve"; break;
-    case wkbCurvePolygon: name = "CurvePolygon"; break;
-    case wkbMultiCurve: name = "MultiCurve"; break;
-    case wkbMultiSurface: name = "MultiSurface"; break;
-    default: return "Geometry";
+    case wkbPoint:
+        name = "Point";
+        break;
+    case wkbLineString:
+        name = "LineString";
+        break;
+    case wkbPolygon:
+        name = "Polygon";
+        break;
+    case wkbMultiPoint:
+        name = "MultiPoint";
+        break;
+    case wkbMultiLineString:
+        name = "MultiLineString";
+        break;
+    case wkbMultiPolygon:
+        name = "MultiPolygon";
+        break;
+    case wkbGeometryCollection:
+        name = "GeometryCollection";
+        break;
+    case wkbCircularString:
+        name = "CircularString";
+        break;
+    case wkbCompoundCurve:
+        name = "CompoundCurve";
+        break;
+    case wkbCurvePolygon:
+        name = "CurvePolygon";
+        break;
+    case wkbMultiCurve:
+        name = "MultiCurve";
+        break;
+    case wkbMultiSurface:
+        name = "MultiSurface";
+        break;
+    default:
+        return "Geometry";
     }
     if (OGR_GT_HasZ(type))
         name += "Z";
@@ -213,17 +239,15 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
         const ErrorContext where{source.ref.datasetPath, source.ref.layerName, -1, {}};
         GdalErrorCapture errors;
         const EncodingChoice encoding = encodingForDataset(source.ref.datasetPath, source.open);
-        GDALDatasetUniquePtr dataset =
-            openVectorDataset(source.ref.datasetPath, encoding, errors);
+        GDALDatasetUniquePtr dataset = openVectorDataset(source.ref.datasetPath, encoding, errors);
         OGRLayer* layer = source.ref.layerName.empty()
                               ? dataset->GetLayer(0)
                               : dataset->GetLayerByName(source.ref.layerName.c_str());
         if (!layer)
             throw IoError("no such layer in this source", where);
 
-        const Crs crs = !source.open.sourceSrs.empty()
-                            ? Crs::fromUserInput(source.open.sourceSrs)
-                            : Crs::fromOgr(layer->GetSpatialRef());
+        const Crs crs = !source.open.sourceSrs.empty() ? Crs::fromUserInput(source.open.sourceSrs)
+                                                       : Crs::fromOgr(layer->GetSpatialRef());
         if (crs.isEmpty())
             throw CrsError("the layer has no coordinate system; give one with --s-srs", where);
         const std::optional<int> srid = crs.epsg();
@@ -268,15 +292,16 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
 
         std::string columns = pg.quoteIdentifier(kFidColumn);
         for (int i = 0; i < definition->GetFieldCount(); ++i)
-            columns += ", " + pg.quoteIdentifier(sanitizeUtf8(definition->GetFieldDefn(i)->GetNameRef()));
+            columns +=
+                ", " + pg.quoteIdentifier(sanitizeUtf8(definition->GetFieldDefn(i)->GetNameRef()));
         columns += ", " + pg.quoteIdentifier(kGeometryColumn);
         pg.beginCopy("COPY " + qualified + " (" + columns + ") FROM STDIN");
 
         TransferredLayer done;
         done.layer = table;
-        done.source = source.ref.datasetPath + (source.ref.layerName.empty()
-                                                    ? std::string()
-                                                    : " (" + source.ref.layerName + ")");
+        done.source =
+            source.ref.datasetPath +
+            (source.ref.layerName.empty() ? std::string() : " (" + source.ref.layerName + ")");
         done.srid = *srid;
         std::set<std::string> types;
         std::string buffer;
@@ -324,7 +349,8 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
                     pg.quoteIdentifier(kGeometryColumn) + " TYPE geometry(" + done.geometryType +
                     ", " + std::to_string(*srid) + ")");
         pg.exec("SELECT setval(pg_get_serial_sequence($1, 'fid'), "
-                "GREATEST((SELECT max(fid) FROM " + qualified + "), 0) + 1, false)",
+                "GREATEST((SELECT max(fid) FROM " +
+                    qualified + "), 0) + 1, false)",
                 {qualified});
         pg.exec("CREATE INDEX " + pg.quoteIdentifier(table + "_geom_gist") + " ON " + qualified +
                 " USING GIST (" + pg.quoteIdentifier(kGeometryColumn) + ")");
@@ -339,7 +365,10 @@ std::vector<TransferredLayer> pushPark(const ParkDefinition& park, const std::st
         pg.exec("RELEASE SAVEPOINT roles");
     } catch (const PgError& error) {
         pg.exec("ROLLBACK TO SAVEPOINT roles");
-        issues.report({Issue::Severity::Warning, pg.describe(), {}, -1,
+        issues.report({Issue::Severity::Warning,
+                       pg.describe(),
+                       {},
+                       -1,
                        "the roles parkatlas_auditor, parkatlas_planner and "
                        "parkatlas_administrator were not granted (" +
                            error.message() + "); an administrator can grant them later"});
@@ -367,17 +396,7 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     const fs::path temporary =
         parent / ("." + dest.stem().string() + ".partial-" + std::to_string(::getpid()) + ".gpkg");
-    struct Cleanup {
-        fs::path path;
-        bool keep = false;
-        ~Cleanup()
-        {
-            std::error_code ec;
-            if (!keep)
-                for (const char* suffix : {"", "-journal", "-wal", "-shm"})
-                    fs::remove(fs::path(path.string() + suffix), ec);
-        }
-    } cleanup{temporary};
+    TemporaryDatasetGuard cleanup(temporary);
 
     GdalErrorCapture errors;
     const std::string gdalSource = gdalSourceForSchema(connection, schema);
@@ -443,8 +462,9 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
         pulled.push_back(std::move(done));
     }
     if (pulled.empty())
-        throw IoError("schema '" + schema + "' has no table with a conventional layer name "
-                      "(parcels, plan_zones …)",
+        throw IoError("schema '" + schema +
+                          "' has no table with a conventional layer name "
+                          "(parcels, plan_zones …)",
                       {"schema " + schema, {}, -1, {}});
     for (const auto& message : errors.take())
         issues.report({Issue::Severity::Warning, "schema " + schema, {}, -1, message.text});
@@ -456,7 +476,7 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
     if (ec)
         throw IoError("cannot move the pulled GeoPackage into place: " + ec.message(),
                       {dest.string(), {}, -1, {}});
-    cleanup.keep = true;
+    cleanup.release();
     return pulled;
 }
 
