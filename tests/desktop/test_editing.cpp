@@ -16,6 +16,7 @@
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/postgis_transfer.h"
+#include "tests/desktop/answer_modal.h"
 #include "tests/support/mouse_input.h"
 
 #include <QAction>
@@ -87,23 +88,19 @@ QByteArray fileHash(const QString& path)
 /// Clicks the button named `buttonName` of the next modal message box named `boxName`.
 void answerNextBox(const QString& boxName, const QString& buttonName, bool* seen = nullptr)
 {
-    auto attempt = std::make_shared<std::function<void(int)>>();
-    *attempt = [=](int left) {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (box && box->objectName() == boxName) {
-            if (seen)
-                *seen = true;
-            if (auto* button = buttonName.isEmpty() ? nullptr
-                                                    : box->findChild<QPushButton*>(buttonName))
-                button->click();
-            else
-                box->reject();
-            return;
-        }
-        if (left > 0)
-            QTimer::singleShot(20, [attempt, left] { (*attempt)(left - 1); });
-    };
-    QTimer::singleShot(20, [attempt] { (*attempt)(250); });
+    parkatlas::testing::answerModal([=](QWidget* modal) {
+        auto* box = qobject_cast<QMessageBox*>(modal);
+        if (!box || box->objectName() != boxName)
+            return false;
+        if (seen)
+            *seen = true;
+        if (auto* button =
+                buttonName.isEmpty() ? nullptr : box->findChild<QPushButton*>(buttonName))
+            button->click();
+        else
+            box->reject();
+        return true;
+    });
 }
 
 } // namespace
@@ -139,7 +136,8 @@ private:
             for (const auto& layer : window->canvas()->layers())
                 names.append(QString::fromStdString(layer.snapshot.layer->name + " " +
                                                     layer.snapshot.layer->sourcePath));
-            return QStringLiteral("no expansion layer on the map: ") + names.join(QLatin1String(", "));
+            return QStringLiteral("no expansion layer on the map: ") +
+                   names.join(QLatin1String(", "));
         }
         const QString why = window->editing()->startEditing(index, true);
         if (why.isEmpty())
@@ -193,7 +191,8 @@ private slots:
         QFile::remove(m_park);
         QVERIFY(QFile::copy(kSamplePark, m_park));
         QFile::setPermissions(m_park, QFile::ReadOwner | QFile::WriteOwner);
-        const QString data = m_dir.filePath(QStringLiteral("xdg-%1").arg(QTest::currentTestFunction()));
+        const QString data =
+            m_dir.filePath(QStringLiteral("xdg-%1").arg(QTest::currentTestFunction()));
         QDir(data).removeRecursively();
         QDir().mkpath(data);
         qputenv("XDG_DATA_HOME", data.toLocal8Bit());
@@ -247,8 +246,8 @@ private slots:
         QVERIFY(editing->attributeForm());
         QVERIFY(editing->attributeForm()->setValue(QStringLiteral("name"),
                                                    QStringLiteral("北扩方案一")));
-        QVERIFY(editing->attributeForm()->setValue(QStringLiteral("land_use"),
-                                                   QStringLiteral("M1")));
+        QVERIFY(
+            editing->attributeForm()->setValue(QStringLiteral("land_use"), QStringLiteral("M1")));
         editing->attributeForm()->accept();
         QCOMPARE(controller->valuesOf(fid).at("name").value_or(""), std::string("北扩方案一"));
 
@@ -348,7 +347,8 @@ private slots:
         QSignalSpy checked(editing, &EditingUi::checked);
         // North of the approved boundary, on permanent farmland: conflicts, hatched on the map.
         const std::int64_t fid = drawPolygon(
-            window.get(), {{501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}},
+            window.get(),
+            {{501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}},
             QStringLiteral("北扩方案二"));
         QVERIFY(fid < 0);
         QVERIFY(checked.wait(kTimeoutMs));
@@ -365,8 +365,8 @@ private slots:
         auto hatched = [&] {
             std::size_t features = 0;
             for (const render::LayerSnapshot& snapshot : panel->overlay())
-                features += snapshot.features ? snapshot.features->size()
-                                              : snapshot.layer->featureCount();
+                features +=
+                    snapshot.features ? snapshot.features->size() : snapshot.layer->featureCount();
             return features;
         };
         const int conflicts = concernsDrawn();
@@ -439,8 +439,8 @@ private slots:
         EditingUi* editing = window->editing();
         editing->setTool(EditingUi::Tool::Draw);
         MapCanvas* canvas = window->canvas();
-        // Click 6 px beside the parcel's ring vertex 0, then beside vertex 2: snapped exactly onto both, and
-        // tracing puts vertex 1 between them.
+        // Click 6 px beside the parcel's ring vertex 0, then beside vertex 2: snapped exactly onto
+        // both, and tracing puts vertex 1 between them.
         const QPointF off(4, -4);
         click(canvas, pixel(window.get(), ring.x(0), ring.y(0)) + off);
         click(canvas, pixel(window.get(), ring.x(2), ring.y(2)) + off);
@@ -600,9 +600,9 @@ private slots:
         QVERIFY(editExpansion(window.get(), {501400, 3377200, 501700, 3377500}));
         EditingUi* editing = window->editing();
         EditController* controller = editing->controller();
-        const std::int64_t fid = drawPolygon(
-            window.get(), {{501500, 3377300}, {501600, 3377300}, {501550, 3377380}},
-            QStringLiteral("三角方案"));
+        const std::int64_t fid =
+            drawPolygon(window.get(), {{501500, 3377300}, {501600, 3377300}, {501550, 3377380}},
+                        QStringLiteral("三角方案"));
         QVERIFY(fid < 0);
         controller->changeValues(1, {{"note", std::string("已与规划局沟通")}});
 
@@ -638,7 +638,8 @@ private slots:
         saved.clear();
         editing->save();
         QVERIFY(saved.wait(kTimeoutMs));
-        while (!saved.isEmpty() && !saved.last().first().toString().isEmpty() && saved.wait(kTimeoutMs)) {
+        while (!saved.isEmpty() && !saved.last().first().toString().isEmpty() &&
+               saved.wait(kTimeoutMs)) {
         }
         QVERIFY2(saved.last().first().toString().isEmpty(),
                  qPrintable(saved.last().first().toString()));
@@ -652,7 +653,8 @@ private slots:
                 QCOMPARE(stored.attributes.text(row, note), std::string("他人修改"));
             if (stored.attributes.text(row, name) == "三角方案") {
                 found = true;
-                const geo::EditGeometry geometry = geo::EditGeometry::fromStore(stored.geometry, row);
+                const geo::EditGeometry geometry =
+                    geo::EditGeometry::fromStore(stored.geometry, row);
                 QCOMPARE(geometry.polygons[0].rings[0].size(), std::size_t(3));
             }
         }
@@ -812,10 +814,9 @@ private slots:
         environment.insert(QStringLiteral("PARKATLAS_CLUSTER_OWNER"),
                            QString::number(QCoreApplication::applicationPid()));
         start.setProcessEnvironment(environment);
-        QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner |
-                                                QFile::ExeOwner | QFile::ReadOther |
-                                                QFile::ExeOther | QFile::ReadGroup |
-                                                QFile::ExeGroup);
+        QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                                QFile::ReadOther | QFile::ExeOther |
+                                                QFile::ReadGroup | QFile::ExeGroup);
         start.start(QStringLiteral("bash"),
                     {QStringLiteral(PARKATLAS_CLUSTER_SCRIPT), QStringLiteral("start"), cluster,
                      QStringLiteral("parkatlas"), QStringLiteral("--"), QStringLiteral("-c"),
@@ -824,13 +825,14 @@ private slots:
         const QString out = QString::fromUtf8(start.readAllStandardOutput()).trimmed();
         QVERIFY2(start.exitCode() == 0, qPrintable(out + start.readAllStandardError()));
         const QString port = out.section(QLatin1Char('\n'), -1);
-        const QString uri = QStringLiteral("postgresql://postgres@127.0.0.1:%1/parkatlas").arg(port);
+        const QString uri =
+            QStringLiteral("postgresql://postgres@127.0.0.1:%1/parkatlas").arg(port);
         struct Stop {
             QString cluster;
             ~Stop()
             {
                 QProcess::execute(QStringLiteral("bash"), {QStringLiteral(PARKATLAS_CLUSTER_SCRIPT),
-                                                          QStringLiteral("stop"), cluster});
+                                                           QStringLiteral("stop"), cluster});
             }
         } stop{cluster};
         geo::IssueList issues;
@@ -882,10 +884,9 @@ public:
             return 3;
         if (!editExpansion(&window, {501400, 3377200, 501700, 3377500}))
             return 4;
-        const std::int64_t fid =
-            drawPolygon(&window,
-                        {{501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}},
-                        QStringLiteral("断电前的方案"));
+        const std::int64_t fid = drawPolygon(
+            &window, {{501500, 3377300}, {501600, 3377300}, {501600, 3377400}, {501500, 3377400}},
+            QStringLiteral("断电前的方案"));
         if (fid == 0)
             return 5;
         const QString journal = window.editing()->controller()->journalPath();

@@ -11,6 +11,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/model/role.h"
+#include "tests/desktop/answer_modal.h"
 
 #include <QAction>
 #include <QApplication>
@@ -94,17 +95,14 @@ QComboBox* roleBoxOf(ImportDialog& dialog, const QString& source, const QString&
 /// Answers the next message box with `button`, once it shows.
 void answerNextBox(QMessageBox::StandardButton button, bool* seen)
 {
-    auto attempt = std::make_shared<std::function<void(int)>>();
-    *attempt = [=](int left) {
-        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-            *seen = true;
-            box->button(button)->click();
-            return;
-        }
-        if (left > 0)
-            QTimer::singleShot(20, [attempt, left] { (*attempt)(left - 1); });
-    };
-    QTimer::singleShot(20, [attempt] { (*attempt)(250); });
+    parkatlas::testing::answerModal([=](QWidget* modal) {
+        auto* box = qobject_cast<QMessageBox*>(modal);
+        if (!box)
+            return false;
+        *seen = true;
+        box->button(button)->click();
+        return true;
+    });
 }
 
 /// A dialog showing the sample's drawing and shapefiles read in EPSG:4547, planned.

@@ -12,6 +12,7 @@
 #include "geo/crs/transform.h"
 #include "geo/measure/ellipsoid.h"
 #include "geo/model/park.h"
+#include "tests/desktop/answer_modal.h"
 #include "tests/support/window_session.h"
 
 #include <QAction>
@@ -90,15 +91,14 @@ std::pair<int, int> darkRun(const QImage& image, int y, int from, int to)
 /// Answers the next QInputDialog with `text`.
 void answerInputDialog(const QString& text)
 {
-    auto* timer = new QTimer;
-    QObject::connect(timer, &QTimer::timeout, timer, [=] {
-        if (auto* input = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
-            input->setTextValue(text);
-            input->accept();
-            timer->deleteLater();
-        }
+    parkatlas::testing::answerModal([=](QWidget* modal) {
+        auto* input = qobject_cast<QInputDialog*>(modal);
+        if (!input)
+            return false;
+        input->setTextValue(text);
+        input->accept();
+        return true;
     });
-    timer->start(20);
 }
 
 QJsonObject readJson(const QString& path)
