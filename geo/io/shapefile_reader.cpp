@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -24,10 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A read-only memory map of a whole file.
+/// A read-only memory map of a whole file. `populate`: map every page now, in one call, for a
+/// file that will be read whole (a page fault per 16 pages costs more than the reading itself
+/// on a big .shp).
 class MappedFile {
 public:
-    explicit MappedFile(const std::string& path)
+    explicit MappedFile(const std::string& path, bool populate = false)
     {
         m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (m_fd < 0)
@@ -36,7 +39,8 @@ public:
         if (::fstat(m_fd, &st) != 0 || st.st_size == 0)
             return;
         m_size = static_cast<std::size_t>(st.st_size);
-        void* address = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, m_fd, 0);
+        void* address =
+            ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), m_fd, 0);
         if (address == MAP_FAILED) {
             m_size = 0;
             return;
@@ -279,17 +283,20 @@ bool organisePolygon(const RecordView& view, GeometryStore& scratch,
 }
 
 /// Pass 1 over records [begin, end): the layout of each (and the problems).
+/// layouts[r - layoutBase] is record r's.
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                    const std::vector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
-                   std::vector<Issue>& problems, bool& unclosedReported)
+                   std::vector<Issue>& problems, bool& unclosedReported,
+                   std::size_t layoutBase = 0)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
     for (std::size_t r = begin; r < end; ++r) {
         const Record& record = records[r];
         const RecordView view = viewRecord(shp, shpSize, record, kind);
-        RecordLayout& layout = layouts[r];
+        RecordLayout& layout = layouts[r - layoutBase];
+        layout = {};
         if (view.problem) {
             problems.push_back({Issue::Severity::Error, {}, {}, record.fid, view.problem});
             continue;
@@ -365,12 +372,13 @@ struct Offsets {
 void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vector<Record>& records,
                  std::size_t begin, std::size_t end, GeometryKind kind,
                  const std::vector<RecordLayout>& layouts, Offsets at,
-                 const GeometryStore::BulkArrays& out, std::size_t firstRecord = 0)
+                 const GeometryStore::BulkArrays& out, std::size_t firstRecord = 0,
+                 std::size_t layoutBase = 0)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
     for (std::size_t r = begin; r < end; ++r) {
-        const RecordLayout& layout = layouts[r];
+        const RecordLayout& layout = layouts[r - layoutBase];
         Envelope envelope;
         if (layout.vertices > 0) {
             const RecordView view = viewRecord(shp, shpSize, records[r], kind);
@@ -435,10 +443,18 @@ bool canReadShapefileGeometry(const std::string& shpPath)
 
 namespace {
 
+unsigned readerThreads(std::size_t records)
+{
+    // Reading is bound by memory bandwidth: two workers at most, unless a count is asked for.
+    if (const unsigned asked = requestedWorkerCount())
+        return static_cast<unsigned>(std::clamp<std::size_t>(records, 1, asked));
+    return records >= 50000 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency())) : 1;
+}
+
 /// A shapefile opened for direct reading: the mapped .shp and its records, in the order and
 /// with the lengths GDAL would use.
 struct OpenShapefile {
-    explicit OpenShapefile(const std::string& path) : shp(path) {}
+    explicit OpenShapefile(const std::string& path) : shp(path, true) {}
     MappedFile shp;
     GeometryKind kind = GeometryKind::None;
     std::vector<Record> records;
@@ -459,38 +475,9 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
     const std::string shxPath = sibling(shpPath, ".shx");
     if (shxPath.empty())
         throw IoError("the .shx index beside this .shp is missing", {shpPath, {}, -1, {}});
-    MappedFile shx(shxPath);
+    MappedFile shx(shxPath, true);
     if (!shx.isOpen() || shx.size() < 100)
         throw IoError("the .shx index is empty or unreadable", {shxPath, {}, -1, {}});
-
-    // Deleted DBF rows are skipped, as GDAL skips them, so fids and attribute rows line up.
-    std::vector<bool> deleted;
-    if (const std::string dbfPath = sibling(shpPath, ".dbf"); !dbfPath.empty()) {
-        try {
-            const DbfHeader header = readDbfHeader(dbfPath);
-            MappedFile dbf(dbfPath);
-            if (dbf.isOpen()) {
-                // The header's count can lie (0xFFFFFF00 for three rows): believe the bytes.
-                const std::size_t rows =
-                    std::min<std::size_t>(header.recordCount,
-                                          dbf.size() > header.headerLength
-                                              ? (dbf.size() - header.headerLength) /
-                                                        header.recordLength +
-                                                    1
-                                              : 0);
-                deleted.assign(rows, false);
-                for (std::size_t r = 0; r < rows; ++r) {
-                    const std::size_t at =
-                        header.headerLength + static_cast<std::size_t>(r) * header.recordLength;
-                    if (at >= dbf.size())
-                        break;
-                    deleted[r] = dbf.data()[at] == '*';
-                }
-            }
-        } catch (const IoError&) {
-            // GDAL reports a broken .dbf when it reads the attributes.
-        }
-    }
 
     // As GDAL does, the .shx header's file length (in 16-bit words) says how many records
     // there are; bytes past it are not records.
@@ -500,11 +487,49 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
         (std::min(declaredBytes, shx.size()) -
          std::min<std::size_t>(100, std::min(declaredBytes, shx.size()))) /
         8;
-    std::vector<Record>& records = opened->records;
-    records.reserve(recordCount);
-    for (std::size_t r = 0; r < recordCount; ++r) {
-        if (r < deleted.size() && deleted[r])
-            continue;
+    // Both scans below touch every record once: split over the reader's workers.
+    const unsigned threads = readerThreads(recordCount);
+
+    // Deleted DBF rows are skipped, as GDAL skips them, so fids and attribute rows line up.
+    // (Usually there are none: `deleted` stays empty then.)
+    std::vector<unsigned char> deleted;
+    if (const std::string dbfPath = sibling(shpPath, ".dbf"); !dbfPath.empty()) {
+        try {
+            const DbfHeader header = readDbfHeader(dbfPath);
+            MappedFile dbf(dbfPath, true);
+            if (dbf.isOpen()) {
+                // The header's count can lie (0xFFFFFF00 for three rows): believe the bytes.
+                const std::size_t rows =
+                    std::min<std::size_t>(header.recordCount,
+                                          dbf.size() > header.headerLength
+                                              ? (dbf.size() - header.headerLength) /
+                                                        header.recordLength +
+                                                    1
+                                              : 0);
+                deleted.assign(rows, 0);
+                std::atomic<bool> anyDeleted{false};
+                forEachChunk(rows, threads, [&](unsigned, std::size_t begin, std::size_t end) {
+                    bool found = false;
+                    for (std::size_t r = begin; r < end; ++r) {
+                        const std::size_t at =
+                            header.headerLength + static_cast<std::size_t>(r) * header.recordLength;
+                        if (at >= dbf.size())
+                            break;
+                        deleted[r] = dbf.data()[at] == '*';
+                        found = found || deleted[r];
+                    }
+                    if (found)
+                        anyDeleted = true;
+                });
+                if (!anyDeleted)
+                    deleted.clear();
+            }
+        } catch (const IoError&) {
+            // GDAL reports a broken .dbf when it reads the attributes.
+        }
+    }
+
+    auto recordAt = [&](std::size_t r) {
         const unsigned char* entry = shx.data() + 100 + 8 * r;
         const std::int64_t offsetWords = bigEndian32(entry);
         const std::int64_t lengthWords = bigEndian32(entry + 4);
@@ -523,18 +548,24 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
                     record.length = static_cast<std::size_t>(ownWords) * 2;
             }
         }
-        records.push_back(record);
+        return record;
+    };
+    std::vector<Record>& records = opened->records;
+    if (deleted.empty()) {
+        // Record r is the r-th entry: each worker fills its own range.
+        records.resize(recordCount);
+        forEachChunk(recordCount, threads, [&](unsigned, std::size_t begin, std::size_t end) {
+            for (std::size_t r = begin; r < end; ++r)
+                records[r] = recordAt(r);
+        });
+    } else {
+        records.reserve(recordCount);
+        for (std::size_t r = 0; r < recordCount; ++r)
+            if (r >= deleted.size() || !deleted[r])
+                records.push_back(recordAt(r));
     }
     opened->kind = kindOf(family);
     return opened;
-}
-
-unsigned readerThreads(std::size_t records)
-{
-    // Reading is bound by memory bandwidth: two workers at most, unless a count is asked for.
-    if (const unsigned asked = requestedWorkerCount())
-        return static_cast<unsigned>(std::clamp<std::size_t>(records, 1, asked));
-    return records >= 50000 ? std::max(1u, std::min(2u, std::thread::hardware_concurrency())) : 1;
 }
 
 void reportProblems(std::vector<std::vector<Issue>>& problems, const std::string& shpPath,
@@ -623,19 +654,20 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
         onRecords(kind, fids);
     }
     const unsigned threads = readerThreads(records.size());
-    std::vector<RecordLayout> layouts(records.size());
     std::vector<std::vector<Issue>> problems(threads);
-    // Each worker refills one small store: it stays in cache and its memory is touched once.
-    constexpr std::size_t kChunk = 8192;
+    // Each worker refills one small store (and the layouts of its chunk): they stay in cache and
+    // the memory is touched once.
+    constexpr std::size_t kChunk = 2048;
     forEachChunk(records.size(), threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
         GeometryStore chunk(kind);
+        std::vector<RecordLayout> layouts(std::min(kChunk, end - begin));
         bool unclosedReported = false;
         for (std::size_t first = begin; first < end; first += kChunk) {
             const std::size_t last = std::min(end, first + kChunk);
             layoutRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
-                          problems[worker], unclosedReported);
+                          problems[worker], unclosedReported, first);
             Offsets total{0, 0, 0};
-            for (std::size_t r = first; r < last; ++r) {
+            for (std::size_t r = 0; r < last - first; ++r) {
                 total.part += layouts[r].parts;
                 total.ring += layouts[r].rings;
                 total.vertex += layouts[r].vertices;
@@ -643,7 +675,7 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
             const GeometryStore::BulkArrays arrays =
                 chunk.beginBulk(last - first, total.part, total.ring, total.vertex);
             fillRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
-                        Offsets{0, 0, 0}, arrays, first);
+                        Offsets{0, 0, 0}, arrays, first, first);
             chunk.finishBulk();
             visit(worker, chunk, first);
         }

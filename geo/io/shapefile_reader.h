@@ -35,9 +35,9 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
 using ChunkVisitor =
     std::function<void(unsigned worker, const GeometryStore& chunk, std::size_t firstRecord)>;
 
-/// Called once before the chunks with the layer's kind and the fids of all its records.
-using RecordsVisitor =
-    std::function<void(GeometryKind kind, const std::vector<std::int64_t>& fids)>;
+/// Called once before the chunks with the layer's kind and the fids of all its records (the
+/// visitor may move them away: the reader does not use them afterwards).
+using RecordsVisitor = std::function<void(GeometryKind kind, std::vector<std::int64_t>& fids)>;
 
 /// The same records as readShapefileGeometry, visited a few thousand at a time on both cores
 /// without keeping the whole layer: for work that needs each feature once (a total area).

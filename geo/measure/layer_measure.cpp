@@ -45,15 +45,15 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
         method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;
     visitShapefileGeometry(
         shpPath, problems,
-        [&](GeometryKind kind, const std::vector<std::int64_t>& fids) {
+        [&](GeometryKind kind, std::vector<std::int64_t>& fids) {
             result.kind = kind;
-            result.fids = fids;
+            result.fids = std::move(fids);
             if (kind == GeometryKind::Polygon)
                 values = &result.measure.areaM2;
             else if (kind == GeometryKind::Line)
                 values = &result.measure.lengthM;
             if (values)
-                values->assign(fids.size(), 0.0);
+                values->assign(result.fids.size(), 0.0);
         },
         [&](unsigned worker, const GeometryStore& chunk, std::size_t first) {
             if (!values)
