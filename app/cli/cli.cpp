@@ -5,9 +5,66 @@
 #include "geo/error.h"
 #include "geo/io/source.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <stdexcept>
+
+#include <unistd.h>
 
 namespace parkatlas::cli {
+
+namespace {
+
+CommandFunction g_mapCommand = nullptr;
+CommandFunction g_reportCommand = nullptr;
+
+/// Replaces this process with parkatlas-maps (beside this program) running `name` with `args`.
+/// Returns only by throwing.
+[[noreturn]] void execMapsProgram(const char* name, const std::vector<std::string>& args)
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const fs::path self = fs::read_symlink("/proc/self/exe", error);
+    const fs::path helper = self.parent_path() / "parkatlas-maps";
+    if (error || !fs::exists(helper))
+        throw std::runtime_error("the map commands are in parkatlas-maps, which is not beside "
+                                 "this program (looked for " +
+                                 helper.string() + ")");
+    std::vector<std::string> words{helper.string(), name};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    std::cout.flush();
+    std::cerr.flush();
+    ::execv(helper.c_str(), argv.data());
+    throw std::runtime_error("could not start " + helper.string() + ": " + std::strerror(errno));
+}
+
+[[maybe_unused]] int runMapCommand(const std::vector<std::string>& args)
+{
+    if (g_mapCommand)
+        return g_mapCommand(args);
+    execMapsProgram("map", args);
+}
+
+[[maybe_unused]] int runReportCommand(const std::vector<std::string>& args)
+{
+    if (g_reportCommand)
+        return g_reportCommand(args);
+    execMapsProgram("report", args);
+}
+
+} // namespace
+
+void registerMapCommands(CommandFunction map, CommandFunction report)
+{
+    g_mapCommand = map;
+    g_reportCommand = report;
+}
 
 const std::vector<Command>& commands()
 {
@@ -23,9 +80,10 @@ const std::vector<Command>& commands()
         {"import", "build a park from CAD drawings (DXF), geodatabases and other sources",
          runImport},
 #ifdef PARKATLAS_WITH_MAPS
-        {"map", "a map page (PDF, SVG, PNG) for the committee: legend, scale, table in mu", runMap},
+        {"map", "a map page (PDF, SVG, PNG) for the committee: legend, scale, table in mu",
+         runMapCommand},
         {"report", "the committee pack: template maps, ledgers and findings in one folder",
-         runReport},
+         runReportCommand},
 #endif
         {"push", "publish a park into a PostgreSQL + PostGIS schema", runPush},
         {"pull", "bring a park published in PostGIS back into a GeoPackage", runPull},

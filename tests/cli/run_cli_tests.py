@@ -2259,6 +2259,14 @@ def group_map(t):
     if t.run("map", "--help").rc != 0:
         print("SKIP: this parkatlas has no map command (built with PARKATLAS_BUILD_GUI=OFF)")
         return SKIP
+    # The commands that draw are in parkatlas-maps, which `parkatlas map|report` hands over to:
+    # parkatlas itself loads no Qt, so every other command starts as fast as GDAL allows.
+    t.context = "parkatlas without Qt"
+    linked = subprocess.run(["ldd", t.opts.binary], capture_output=True, text=True).stdout
+    t.check("libQt6" not in linked, "parkatlas links no Qt library (ldd: %s)" %
+            ", ".join(re.findall(r"libQt6\w+", linked)))
+    helper = os.path.join(os.path.dirname(t.opts.binary), "parkatlas-maps")
+    t.check(os.access(helper, os.X_OK), "parkatlas-maps is beside parkatlas")
     for tool in ("pdftotext", "pdffonts", "pdftoppm"):
         if shutil.which(tool) is None:
             print("SKIP: %s is not installed (poppler-utils; scripts/setup installs it)" % tool)

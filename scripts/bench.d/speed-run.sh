@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# speed-run.sh: `scripts/bench --speed` (issue 21): each headline beside its anchor, in one run,
+# as paired runs (ours and the anchor interleaved, un-niced) whose medians are compared, with
+# the 1-minute load average written next to every pair, since the machine is shared:
+#   area      parkatlas area 1M.shp --method ellipsoidal --format json   vs  shp_floor 1M.shp
+#             (the floor: a single-threaded mmap shoelace over the same file, whole process)
+#   startup   parkatlas info ONE.shp (a one-feature copy of the cadastre)  vs  ogrinfo -so ONE.shp
+#   check     parkatlas check PARK.parkatlas.json --format json (every rule), peak RSS from
+#             /usr/bin/time -v; anchor: --before's binary when given, else none
+#   viewer    parkatlas-gui --screenshot (offscreen, 1920x1080) on the 1M parcels.shp
+#             (only with --gui PATH)
+# Wall clock and CPU (user + system) of each process, and its peak RSS. With --before PATH (an
+# older parkatlas) its area and check outputs must be byte for byte the same as ours, and its
+# times are printed too, so a change is measured in the same minutes as its reference.
+#
+# Usage: scripts/bench --speed [--size 1m] [--pairs N] [--parkatlas PATH] [--before PATH]
+#                              [--gui PATH] [--only area,startup,check,viewer]
+# Data: build-bench/data/SIZE (scripts/bench and scripts/bench --check make and cache it).
+# Writes build-bench/speed-results.md and the raw runs to build-bench/speed-results.tsv.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+helpers="$root/scripts/bench.d"
+bench=${PARKATLAS_BENCH_DIR:-$root/build-bench}
+
+size=1m
+pairs=7
+parkatlas=""
+before=""
+gui=""
+only="area,startup,check,viewer"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --size) size=$2; shift 2 ;;
+        --pairs) pairs=$2; shift 2 ;;
+        --parkatlas) parkatlas=$(realpath "$2"); shift 2 ;;
+        --before) before=$(realpath "$2"); shift 2 ;;
+        --gui) gui=$(realpath "$2"); shift 2 ;;
+        --only) only=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "scripts/bench --speed: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
+say() { echo "bench --speed: $*" >&2; }
+
+mkdir -p "$bench"
+bench=$(realpath "$bench")
+build="$bench/build"
+if [ ! -f "$build/build.ninja" ]; then
+    cmake -S "$helpers" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DPARKATLAS_ROOT="$root" >/dev/null
+fi
+cmake --build "$build" -j2 --target shp_floor >/dev/null
+if [ -z "$parkatlas" ]; then
+    say "building parkatlas (Release, no GUI) in $build"
+    cmake --build "$build" -j2 --target parkatlas >/dev/null
+    parkatlas="$build/parkatlas/app/cli/parkatlas"
+fi
+shp="$bench/data/$size/parcels.shp"
+park="$bench/data/$size/park/park.parkatlas.json"
+if [ ! -f "$shp" ]; then
+    say "no $shp: run scripts/bench --sizes $size --peers floor first (it makes and caches it)"
+    exit 2
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tsv="$bench/speed-results.tsv"
+stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+[ -f "$tsv" ] || printf 'started\ttask\tlabel\tpair\twall_s\tcpu_s\tpeak_rss_kb\tload1\texit\n' > "$tsv"
+
+# once TASK LABEL OUT CMD...: one whole-process run; appends "wall cpu rss load" to
+# $tmp/TASK.LABEL and the TSV; stdout to OUT.
+once() {
+    local task=$1 label=$2 out=$3 status=0 t0 t1
+    shift 3
+    t0=$EPOCHREALTIME
+    /usr/bin/time -v -o "$tmp/time" "$@" >"$out" 2>"$tmp/err" || status=$?
+    t1=$EPOCHREALTIME
+    local wall cpu rss load
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.3f", s }' "$tmp/time")
+    rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time")
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n' "$stamp" "$task" "$label" "${PAIR:-1}" "$wall" \
+        "$cpu" "$rss" "$load" "$status" >> "$tsv"
+    [ "$status" = 0 ] || say "$task $label: exit $status: $(tail -3 "$tmp/err")"
+    echo "$wall $cpu $rss $load" >> "$tmp/$task.$label"
+}
+
+# pairs TASK LABEL:CMD... (each a string): $pairs rounds, each running every command once in
+# turn (interleaved, so they share the same minutes of load).
+paired() {
+    local task=$1 i spec label
+    shift
+    for ((i = 1; i <= pairs; i++)); do
+        for spec in "$@"; do
+            label=${spec%%:*}
+            PAIR=$i once "$task" "$label" "$tmp/$task.$label.out" bash -c "${spec#*:}"
+        done
+    done
+}
+
+# median FILE COLUMN
+median() { sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+row() { # row TASK LABEL: "wall (cpu) rss load-range"
+    local f="$tmp/$1.$2"
+    printf '%s s (CPU %s s), %s MB, load %s–%s' "$(median "$f" 1)" "$(median "$f" 2)" \
+        "$(( $(median "$f" 3) / 1024 ))" "$(sort -n -k4 "$f" | head -1 | cut -d' ' -f4)" \
+        "$(sort -n -k4 "$f" | tail -1 | cut -d' ' -f4)"
+}
+ratio() { awk -v a="$(median "$tmp/$1.$2" "$4")" -v b="$(median "$tmp/$1.$3" "$4")" \
+    'BEGIN { printf "%.1f×", a / b }'; }
+
+report="$bench/speed-results.md"
+{
+    echo "# scripts/bench --speed ($stamp, $(git -C "$root" describe --always --dirty 2>/dev/null))"
+    echo
+    echo "Medians of $pairs paired runs (interleaved, un-niced); load = 1-minute load average"
+    echo "over the runs; $(nproc) cores."
+    echo
+} > "$report"
+
+if wants area; then
+    say "area: parkatlas vs the floor ($pairs pairs)"
+    specs=("floor:'$build/bench/shp_floor' '$shp'"
+           "parkatlas:'$parkatlas' area '$shp' --method ellipsoidal --format json")
+    [ -n "$before" ] && specs+=("before:'$before' area '$shp' --method ellipsoidal --format json")
+    paired area "${specs[@]}"
+    {
+        echo "## area, $size parcels"
+        echo
+        echo "- floor: $(row area floor)"
+        echo "- parkatlas: $(row area parkatlas): $(ratio area parkatlas floor 1) the floor" \
+             "by wall clock, $(ratio area parkatlas floor 2) by CPU"
+        if [ -n "$before" ]; then
+            echo "- before ($before): $(row area before)"
+            if cmp -s "$tmp/area.parkatlas.out" "$tmp/area.before.out"; then
+                echo "- outputs: identical (byte for byte)"
+            else
+                echo "- outputs: DIFFER"
+            fi
+        fi
+        echo "- total: $(grep -m1 '"area_m2"' "$tmp/area.parkatlas.out" | tr -d ' ,')"
+        echo
+    } >> "$report"
+fi
+
+if wants startup; then
+    one="$tmp/one/one.shp"
+    mkdir -p "$tmp/one"
+    ogr2ogr -f "ESRI Shapefile" "$one" "$shp" -where "FID = 0" 2>/dev/null
+    say "startup: parkatlas info vs ogrinfo -so on a one-feature shapefile ($pairs pairs)"
+    specs=("ogrinfo:ogrinfo -so '$one' one" "parkatlas:'$parkatlas' info '$one'")
+    [ -n "$before" ] && specs+=("before:'$before' info '$one'")
+    paired startup "${specs[@]}"
+    {
+        echo "## startup: info on a one-feature shapefile"
+        echo
+        echo "- ogrinfo -so: $(row startup ogrinfo)"
+        echo "- parkatlas info: $(row startup parkatlas): $(ratio startup parkatlas ogrinfo 1)" \
+             "ogrinfo by wall clock, $(ratio startup parkatlas ogrinfo 2) by CPU"
+        [ -n "$before" ] && echo "- before: $(row startup before)"
+        echo
+    } >> "$report"
+fi
+
+if wants check && [ -f "$park" ]; then
+    n=$(( pairs < 3 ? pairs : 3 ))
+    say "check: the whole check of the $size park ($n pairs)"
+    specs=("parkatlas:'$parkatlas' check '$park' --format json")
+    [ -n "$before" ] && specs+=("before:'$before' check '$park' --format json")
+    saved=$pairs
+    pairs=$n
+    paired check "${specs[@]}"
+    pairs=$saved
+    {
+        echo "## check, the $size park (every rule its layers allow)"
+        echo
+        echo "- parkatlas: $(row check parkatlas)"
+        if [ -n "$before" ]; then
+            echo "- before: $(row check before)"
+            if cmp -s "$tmp/check.parkatlas.out" "$tmp/check.before.out"; then
+                echo "- outputs: identical (byte for byte)"
+            else
+                echo "- outputs: DIFFER"
+            fi
+        fi
+        echo
+    } >> "$report"
+elif wants check; then
+    say "check: no $park (scripts/bench --check --sizes $size makes it); skipped"
+fi
+
+if wants viewer && [ -n "$gui" ]; then
+    n=$(( pairs < 3 ? pairs : 3 ))
+    say "viewer: parkatlas-gui --screenshot on $shp ($n runs)"
+    saved=$pairs
+    pairs=$n
+    paired viewer "gui:QT_QPA_PLATFORM=offscreen '$gui' --screenshot '$tmp/shot.png' --size 1920x1080 '$shp'"
+    pairs=$saved
+    cp "$tmp/shot.png" "$bench/speed-viewer.png" 2>/dev/null || true
+    {
+        echo "## viewer: open and draw the $size parcels (parkatlas-gui --screenshot, offscreen, 1920×1080)"
+        echo
+        echo "- parkatlas-gui: $(row viewer gui) (picture: build-bench/speed-viewer.png)"
+        echo
+    } >> "$report"
+fi
+
+cat "$report"
+say "wrote $report (raw runs: $tsv)"
