@@ -1,13 +1,20 @@
+#include "geo/io/gdal_session.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
+#include "geo/measure/layer_measure.h"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
@@ -114,4 +121,90 @@ TEST(ShapefileReaderTest, SampleParcelsReadTheSameBothWays)
     ASSERT_EQ(a.featureCount(), b.featureCount());
     EXPECT_EQ(a.geometry.coordinates().size(), b.geometry.coordinates().size());
     EXPECT_EQ(a.attributes.text(10, 1), b.attributes.text(10, 1));
+}
+
+TEST(ShapefileReaderTest, DeletedRowsOfABigFileAreSkippedAsGdalSkipsThemOnBothWorkers)
+{
+    // 60 000 squares (enough for the reader's two workers), three of whose DBF rows are marked
+    // deleted (no repack): the streamed reader and measureShapefile must skip exactly those, as
+    // GDAL does, and give the fids and areas that GDAL's features give.
+    const char* base = std::getenv("PARKATLAS_TEST_TMP");
+    const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) /
+                         "shapefile_reader_deleted";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string path = (dir / "squares.shp").string();
+    ensureGdal();
+    const std::set<std::int64_t> deleted = {0, 31000, 59999};
+    constexpr int kCount = 60000;
+    {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+        ASSERT_NE(driver, nullptr);
+        GDALDatasetUniquePtr dataset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        ASSERT_TRUE(dataset);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4547);
+        OGRLayer* layer = dataset->CreateLayer("squares", &srs, wkbPolygon, nullptr);
+        ASSERT_NE(layer, nullptr);
+        OGRFieldDefn id("id", OFTInteger);
+        ASSERT_EQ(layer->CreateField(&id), OGRERR_NONE);
+        for (int i = 0; i < kCount; ++i) {
+            const double x = 500000 + (i % 300) * 50.0, y = 3375000 + (i / 300) * 50.0;
+            const double side = 10 + (i % 7);
+            OGRLinearRing ring;
+            ring.addPoint(x, y);
+            ring.addPoint(x, y + side);
+            ring.addPoint(x + side, y + side);
+            ring.addPoint(x + side, y);
+            ring.addPoint(x, y);
+            OGRPolygon polygon;
+            polygon.addRing(&ring);
+            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+            feature->SetField(0, i);
+            feature->SetGeometry(&polygon);
+            ASSERT_EQ(layer->CreateFeature(feature.get()), OGRERR_NONE);
+        }
+    }
+    {
+        const char* options[] = {"AUTO_REPACK=NO", nullptr};
+        GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
+                                                       nullptr, options, nullptr));
+        ASSERT_TRUE(dataset);
+        for (const std::int64_t fid : deleted)
+            ASSERT_EQ(dataset->GetLayer(0)->DeleteFeature(fid), OGRERR_NONE);
+    }
+    std::vector<std::int64_t> gdalFids;
+    {
+        GDALDatasetUniquePtr dataset(
+            GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+        ASSERT_TRUE(dataset);
+        for (const auto& feature : *dataset->GetLayer(0))
+            gdalFids.push_back(feature->GetFID());
+    }
+    ASSERT_EQ(gdalFids.size(), kCount - deleted.size());
+
+    IssueList issues;
+    std::vector<std::int64_t> visitedFids;
+    std::size_t visitedFeatures = 0;
+    std::mutex mutex;
+    visitShapefileGeometry(
+        path, issues,
+        [&](GeometryKind, std::vector<std::int64_t>& fids) { visitedFids = fids; },
+        [&](unsigned, const GeometryStore& chunk, std::size_t) {
+            std::lock_guard lock(mutex);
+            visitedFeatures += chunk.featureCount();
+        });
+    EXPECT_EQ(visitedFids, gdalFids);
+    EXPECT_EQ(visitedFeatures, gdalFids.size());
+    EXPECT_EQ(readShapefileGeometry(path, issues).fids, gdalFids);
+
+    const auto streamed = measureShapefile(path, Crs::fromEpsg(4547), AreaMethod::Planar, issues);
+    ASSERT_TRUE(streamed);
+    EXPECT_EQ(streamed->fids, gdalFids);
+    ASSERT_EQ(streamed->measure.areaM2.size(), gdalFids.size());
+    for (std::size_t f = 0; f < gdalFids.size(); ++f) {
+        const double side = 10 + static_cast<double>(gdalFids[f] % 7);
+        EXPECT_EQ(streamed->measure.areaM2[f], side * side) << "fid " << gdalFids[f];
+    }
+    EXPECT_EQ(issues.count(Issue::Severity::Error), 0u);
 }
