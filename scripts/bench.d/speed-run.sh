@@ -14,7 +14,8 @@
 # times are printed too, so a change is measured in the same minutes as its reference.
 #
 # Usage: scripts/bench --speed [--size 1m] [--pairs N] [--parkatlas PATH] [--before PATH]
-#                              [--gui PATH] [--only area,startup,check,viewer]
+#                              [--gui PATH] [--only area,startup,check,viewer] [--slow-pairs N]
+# (--slow-pairs: rounds for check and the viewer, which take minutes at 1M; default 3)
 # Data: build-bench/data/SIZE (scripts/bench and scripts/bench --check make and cache it).
 # Writes build-bench/speed-results.md and the raw runs to build-bench/speed-results.tsv.
 set -euo pipefail
@@ -28,6 +29,7 @@ parkatlas=""
 before=""
 gui=""
 only="area,startup,check,viewer"
+slow_pairs=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) size=$2; shift 2 ;;
@@ -36,7 +38,8 @@ while [ $# -gt 0 ]; do
         --before) before=$(realpath "$2"); shift 2 ;;
         --gui) gui=$(realpath "$2"); shift 2 ;;
         --only) only=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --slow-pairs) slow_pairs=$2; shift 2 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "scripts/bench --speed: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -166,7 +169,7 @@ if wants startup; then
 fi
 
 if wants check && [ -f "$park" ]; then
-    n=$(( pairs < 3 ? pairs : 3 ))
+    n=$slow_pairs
     say "check: the whole check of the $size park ($n pairs)"
     specs=("parkatlas:'$parkatlas' check '$park' --format json")
     [ -n "$before" ] && specs+=("before:'$before' check '$park' --format json")
@@ -193,7 +196,7 @@ elif wants check; then
 fi
 
 if wants viewer && [ -n "$gui" ]; then
-    n=$(( pairs < 3 ? pairs : 3 ))
+    n=$slow_pairs
     say "viewer: parkatlas-gui --screenshot on $shp ($n runs)"
     saved=$pairs
     pairs=$n
