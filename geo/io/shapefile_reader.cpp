@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 namespace parkatlas::geo {
 
@@ -283,12 +284,16 @@ bool organisePolygon(const RecordView& view, GeometryStore& scratch,
 }
 
 /// Pass 1 over records [begin, end): the layout of each (and the problems).
+/// Polygon records of several rings as organisePolygon made them in the first pass (record
+/// index, one-feature store), in record order, so the second pass need not organise them again.
+using OrganisedRecords = std::vector<std::pair<std::size_t, GeometryStore>>;
+
 /// layouts[r - layoutBase] is record r's.
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                    const std::vector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
                    std::vector<Issue>& problems, bool& unclosedReported,
-                   std::size_t layoutBase = 0)
+                   std::size_t layoutBase = 0, OrganisedRecords* organised = nullptr)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
@@ -350,6 +355,8 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                 layout = {static_cast<std::uint32_t>(scratch.partCount(0)),
                           static_cast<std::uint32_t>(scratch.totalRingCount()),
                           static_cast<std::uint32_t>(scratch.totalVertexCount())};
+                if (organised)
+                    organised->emplace_back(r, std::move(scratch));
             } else {
                 problems.push_back({Issue::Severity::Error,
                                     {},
@@ -373,10 +380,11 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vecto
                  std::size_t begin, std::size_t end, GeometryKind kind,
                  const std::vector<RecordLayout>& layouts, Offsets at,
                  const GeometryStore::BulkArrays& out, std::size_t firstRecord = 0,
-                 std::size_t layoutBase = 0)
+                 std::size_t layoutBase = 0, const OrganisedRecords* organised = nullptr)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
+    std::size_t nextOrganised = 0;
     for (std::size_t r = begin; r < end; ++r) {
         const RecordLayout& layout = layouts[r - layoutBase];
         Envelope envelope;
@@ -384,15 +392,28 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vecto
             const RecordView view = viewRecord(shp, shpSize, records[r], kind);
             double* xy = out.xy + 2 * at.vertex;
             if (view.family == Family::Polygon && view.numParts > 1) {
-                organisePolygon(view, scratch, wkb);
-                const auto coordinates = scratch.coordinates();
+                const GeometryStore* store = nullptr;
+                if (organised) {
+                    while (nextOrganised < organised->size() &&
+                           (*organised)[nextOrganised].first < r)
+                        ++nextOrganised;
+                    if (nextOrganised < organised->size() &&
+                        (*organised)[nextOrganised].first == r)
+                        store = &(*organised)[nextOrganised].second;
+                }
+                if (!store) {
+                    organisePolygon(view, scratch, wkb);
+                    store = &scratch;
+                }
+                const GeometryStore& organisedStore = *store;
+                const auto coordinates = organisedStore.coordinates();
                 std::memcpy(xy, coordinates.data(), coordinates.size() * sizeof(double));
                 for (std::size_t p = 0; p < layout.parts; ++p) {
                     out.partEnds[at.part + p] =
-                        static_cast<std::uint32_t>(at.ring + scratch.firstRing(p + 1));
+                        static_cast<std::uint32_t>(at.ring + organisedStore.firstRing(p + 1));
                 }
                 for (std::size_t g = 0; g < layout.rings; ++g) {
-                    const RingView ring = scratch.ringAt(g);
+                    const RingView ring = organisedStore.ringAt(g);
                     const std::size_t end = static_cast<std::size_t>(
                         ring.xy.data() + ring.xy.size() - coordinates.data());
                     out.ringEnds[at.ring + g] = static_cast<std::uint32_t>(at.vertex + end / 2);
@@ -661,11 +682,13 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
     forEachChunk(records.size(), threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
         GeometryStore chunk(kind);
         std::vector<RecordLayout> layouts(std::min(kChunk, end - begin));
+        OrganisedRecords organised;
         bool unclosedReported = false;
         for (std::size_t first = begin; first < end; first += kChunk) {
             const std::size_t last = std::min(end, first + kChunk);
+            organised.clear();
             layoutRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
-                          problems[worker], unclosedReported, first);
+                          problems[worker], unclosedReported, first, &organised);
             Offsets total{0, 0, 0};
             for (std::size_t r = 0; r < last - first; ++r) {
                 total.part += layouts[r].parts;
@@ -675,7 +698,7 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
             const GeometryStore::BulkArrays arrays =
                 chunk.beginBulk(last - first, total.part, total.ring, total.vertex);
             fillRecords(shp.data(), shp.size(), records, first, last, kind, layouts,
-                        Offsets{0, 0, 0}, arrays, first, first);
+                        Offsets{0, 0, 0}, arrays, first, first, &organised);
             chunk.finishBulk();
             visit(worker, chunk, first);
         }
