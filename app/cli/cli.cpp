@@ -34,6 +34,10 @@ const std::vector<Command>& commands()
          runSummary},
         {"history", "what was changed in a park, when, by whom and by which command",
          runHistory},
+#ifdef PARKATLAS_WITH_MAPS
+        {"sheet", "parcel sheets (宗地图, 界址点成果表), one per plot, in one PDF or a folder",
+         runSheet},
+#endif
     };
     return list;
 }

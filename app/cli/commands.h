@@ -32,6 +32,7 @@ int runIndicators(const std::vector<std::string>& args);
 #ifdef PARKATLAS_WITH_MAPS
 int runMap(const std::vector<std::string>& args);
 int runReport(const std::vector<std::string>& args);
+int runSheet(const std::vector<std::string>& args);
 #endif
 int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);

@@ -68,18 +68,6 @@ double nearestCrossing(const GeometryStore& store, std::size_t feature, double s
     return best;
 }
 
-Side sideOf(double nx, double ny)
-{
-    const double degrees = std::atan2(ny, nx) * 180 / M_PI;
-    if (degrees >= -45 && degrees < 45)
-        return Side::East;
-    if (degrees >= 45 && degrees < 135)
-        return Side::North;
-    if (degrees >= -135 && degrees < -45)
-        return Side::South;
-    return Side::West;
-}
-
 } // namespace
 
 const char* chineseName(Side side)
@@ -137,12 +125,16 @@ FourSides FourSidesFinder::find(std::size_t plot, const BoundaryPoints& points) 
                 continue;
             // Clockwise ring: the plot lies to the right, outward is to the left.
             const double nx = -dy / length, ny = dx / length;
-            const Side side = sideOf(nx, ny);
-            const auto s = static_cast<std::size_t>(side);
+            // An edge faces the sides its normal points to, shared by the squares of the
+            // normal's components (a 45° corner cut counts half south, half west).
+            const std::array<double, 4> share = {
+                nx > 0 ? nx * nx : 0, ny < 0 ? ny * ny : 0, nx < 0 ? nx * nx : 0,
+                ny > 0 ? ny * ny : 0}; // Side order: east, south, west, north
             const int samples =
                 std::clamp(static_cast<int>(std::ceil(length / step)), 1, 64);
             const double weightM = length * m_unitM / samples;
-            result.sideLengthM[s] += length * m_unitM;
+            for (std::size_t s = 0; s < 4; ++s)
+                result.sideLengthM[s] += share[s] * length * m_unitM;
             // Every candidate near this edge's probes at once.
             Envelope reachBox;
             reachBox.expand(ax, ay);
@@ -181,15 +173,20 @@ FourSides FourSidesFinder::find(std::size_t plot, const BoundaryPoints& points) 
                         bestIsRoad = true;
                     }
                 }
-                if (!(bestDistance <= reach)) {
-                    result.facingNothingM[s] += weightM;
-                } else if (bestIsRoad) {
-                    auto& entry = roadLengths[s][m_roadNames[bestFeature]];
-                    if (entry.second == 0)
-                        entry.first = bestFeature;
-                    entry.second += weightM;
-                } else {
-                    plotLengths[s][bestFeature] += weightM;
+                for (std::size_t s = 0; s < 4; ++s) {
+                    if (share[s] == 0)
+                        continue;
+                    const double w = share[s] * weightM;
+                    if (!(bestDistance <= reach)) {
+                        result.facingNothingM[s] += w;
+                    } else if (bestIsRoad) {
+                        auto& entry = roadLengths[s][m_roadNames[bestFeature]];
+                        if (entry.second == 0)
+                            entry.first = bestFeature;
+                        entry.second += w;
+                    } else {
+                        plotLengths[s][bestFeature] += w;
+                    }
                 }
             }
         }

@@ -50,8 +50,10 @@ struct FourSidesOptions {
 /// Finds the 四至 of plots: from each exterior edge of a plot, probes along the outward normal
 /// (the boundary runs clockwise, so outward is to its left) and takes the first thing met: a
 /// plot of the same layer the probe starts in or crosses into, or a road centre line it
-/// crosses, within reach. Each probe counts for the boundary length it stands for, on the side
-/// its normal points to (east: within 45° of due east, and so on). Holes are not looked out of.
+/// crosses, within reach. Each probe counts for the boundary length it stands for, shared
+/// between the sides its normal points to by the squares of the normal's components (an edge
+/// facing due east counts wholly east, a 45° corner cut half south and half west, so a cut
+/// corner does not list the road round the corner). Holes are not looked out of.
 ///
 /// Owns nothing but its indexes and names: `plots` and `roads` must outlive it. Any number of
 /// threads may call find() on one finder.

@@ -3514,6 +3514,7 @@ GROUPS = {
     "history": group_history,
     "names": group_names,
     "session": group_session,
+    "sheet": lambda t: __import__("parcel_sheets").group_sheet(t),
 }
 
 

@@ -286,3 +286,29 @@ TEST(FourSidesTest, ASideFacingNothingWithinReachListsNothing)
               std::vector<std::string>{"北邻"});
     EXPECT_EQ(finder.plotsNear(park.plots.envelope(0), 0).size(), 2u); // east and south touch
 }
+
+TEST(FourSidesTest, ACutCornerDoesNotListTheRoadRoundTheCorner)
+{
+    // A 100 m plot with its south-west corner cut by 10 m, a road 15 m west and one 15 m south.
+    GeometryStore plots(GeometryKind::Polygon);
+    addPolygon(plots, {{{{10, 0}, {100, 0}, {100, 100}, {0, 100}, {0, 10}, {10, 0}}}});
+    GeometryStore roads(GeometryKind::Line);
+    for (const auto& [from, to] : {std::pair{std::pair{-15.0, -200.0}, std::pair{-15.0, 300.0}},
+                                   std::pair{std::pair{-200.0, -15.0}, std::pair{300.0, -15.0}}}) {
+        roads.beginFeature();
+        roads.beginPart();
+        roads.beginRing();
+        roads.addVertex(kE + from.first, kN + from.second);
+        roads.addVertex(kE + to.first, kN + to.second);
+        roads.endFeature();
+    }
+    const FourSidesFinder finder(plots, {"宗地"}, &roads, {"经一路", "沿江大道"}, 1);
+    const FourSides sides = finder.find(0, boundaryPoints(plots, 0));
+    EXPECT_EQ(namesOf(sides.sides[static_cast<int>(Side::South)]),
+              std::vector<std::string>{"沿江大道"});
+    EXPECT_EQ(namesOf(sides.sides[static_cast<int>(Side::West)]),
+              std::vector<std::string>{"经一路"});
+    // The cut (14.14 m) counts half south, half west.
+    EXPECT_NEAR(sides.sideLengthM[static_cast<int>(Side::South)], 90 + std::sqrt(200.0) / 2,
+                1e-9);
+}
