@@ -742,8 +742,14 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
     {
         const QRectF headingBox(tableArea.left(), tableArea.top() + 1 * u, tableArea.width(),
                                 7 * u);
+        // A CRS in feet keeps its coordinates in feet; the lengths are metres all the same.
+        const QString units = m_unitM == 1
+                                  ? QStringLiteral("单位：米")
+                                  : QStringLiteral("坐标单位：%1 米；边长单位：米")
+                                        .arg(QString::number(m_unitM, 'g', 10));
         mm.text(headingBox, Qt::AlignCenter,
-                QStringLiteral("界址点成果表（X 为纵坐标，向北；Y 为横坐标，向东；单位：米）"),
+                QStringLiteral("界址点成果表（X 为纵坐标，向北；Y 为横坐标，向东；") + units +
+                    QStringLiteral("）"),
                 8.5 * u, true);
         const double blockGap = 3 * u;
         const double blockW = (tableArea.width() - blockGap) / 2;

@@ -237,6 +237,24 @@ def group_sheet(t):
     t.check(not any(n.startswith(".") or not n.endswith(".pdf") for n in os.listdir(many)),
             "no temporary file is left behind")
 
+    # -- a park in degrees: the sheet proposes the plots' Gauss-Krüger zone and says so
+    t.context = "sheet of a park in degrees (EPSG:4490)"
+    degrees = os.path.join(work, "degrees")
+    os.makedirs(degrees)
+    made = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4490", "-where",
+                           "parcel_id LIKE 'QL2011-00%'",
+                           os.path.join(degrees, "parcels.geojson"), gpkg, "parcels"],
+                          capture_output=True, text=True)
+    if t.check(made.returncode == 0, "ogr2ogr writes the plots in degrees: " + made.stderr):
+        out = os.path.join(work, "degrees.pdf")
+        run = t.run("sheet", degrees, "--id", SAMPLE_ID, "--out", out, timeout=60)
+        if t.sane_exit(run, 0):
+            t.check("EPSG:4547" in run.err and "degrees" in run.err,
+                    "the proposed zone is said on stderr", run)
+            text = pdf_text(out)
+            t.check(re.search(r"J1\s+3373255\.000\s+497512\.000\s+130\.50", text) is not None,
+                    "the coordinates come back in the zone to the millimetre", run)
+
     # -- real data: the Buena Vista parcels (US survey feet)
     real = os.path.join(t.opts.realdata, "parcels", "rockbridge-zoning", "buena-vista",
                         "Parcel20211201.shp")
