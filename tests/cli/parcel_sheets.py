@@ -213,6 +213,38 @@ def group_sheet(t):
                 "every point is in the table, J2000 too")
         t.check("第1页/共%d页" % pages in text, "pages are numbered")
 
+    # -- an invalid plot (a bow tie) and one with a hole: drawn, the problem printed on it
+    t.context = "sheet of an invalid plot and a plot with a hole"
+    odd = os.path.join(work, "odd")
+    os.makedirs(odd)
+    e0, n0 = 500000, 3375000
+    bow = [[e0, n0], [e0 + 100, n0 + 100], [e0 + 100, n0], [e0, n0 + 100], [e0, n0]]
+    outer = [[e0 + 300, n0], [e0 + 400, n0], [e0 + 400, n0 + 100], [e0 + 300, n0 + 100],
+             [e0 + 300, n0]]
+    hole = [[e0 + 340, n0 + 40], [e0 + 340, n0 + 60], [e0 + 360, n0 + 60], [e0 + 360, n0 + 40],
+            [e0 + 340, n0 + 40]]
+    with open(os.path.join(odd, "parcels.geojson"), "w") as fh:
+        json.dump({"type": "FeatureCollection",
+                   "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}},
+                   "features": [
+                       {"type": "Feature", "properties": {"parcel_id": "BOW", "owner": "甲"},
+                        "geometry": {"type": "Polygon", "coordinates": [bow]}},
+                       {"type": "Feature", "properties": {"parcel_id": "HOLE", "owner": "乙"},
+                        "geometry": {"type": "Polygon", "coordinates": [outer, hole]}}]}, fh)
+    out = os.path.join(work, "odd.pdf")
+    run = t.run("sheet", odd, "--out", out, timeout=60)
+    if t.sane_exit(run, 0):
+        text = pdf_text(out)
+        flat = re.sub(r"\s+", "", text)
+        t.check("图形问题" in flat and "Self-intersection" in flat,
+                "the bow tie's sheet says what is wrong with it", run)
+        # The hole's points follow the exterior's: J5 at the hole's north-west corner, clockwise.
+        t.check(re.search(r"J5\s+3375060\.000\s+500340\.000\s+20\.00", text) is not None and
+                re.search(r"J6\s+3375060\.000\s+500360\.000", text) is not None,
+                "the hole is numbered on from J5, clockwise from its north-west corner", run)
+        t.check("内环" in flat, "the table marks the hole's ring")
+        t.check(pdf_pages(out) == 2, "one page a sheet")
+
     # -- every plot, cancelled part way (Ctrl-C)
     t.context = "sheet of every plot, interrupted"
     many = os.path.join(work, "many") + "/"
