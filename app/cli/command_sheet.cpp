@@ -10,6 +10,8 @@
 #include "geo/error.h"
 #include "geo/io/decimal_text.h"
 #include "geo/io/source.h"
+#include "geo/ledger/ledger_table.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/styles.h"
 #include "geo/session/park_session.h"
@@ -17,6 +19,8 @@
 #include <QString>
 
 #include <chrono>
+#include <cstdio>
+#include <functional>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -88,6 +92,53 @@ void proposePlaneCrs(geo::ParkDefinition& definition, const geo::ParkLayerSource
               << centralMeridian << "°E); set \"crs\" in a project file to choose another\n";
 }
 
+/// The 界址点成果表 of the plots alone, as a ledger (one table a plot): point, X (north), Y
+/// (east) to the millimetre, the length of the edge to the next point, and the area in a note.
+geo::Ledger coordinateLedger(const render::ParcelSheetBook& book,
+                             const std::vector<std::size_t>& plots, geo::AreaMethod method,
+                             const std::function<bool(double)>& progress)
+{
+    geo::Ledger ledger;
+    ledger.kind = "boundary_points";
+    ledger.title = "界址点成果表";
+    ledger.park = book.park().name;
+    const std::string axes = ("X 为纵坐标（向北），Y 为横坐标（向东），坐标系 " +
+                           book.park().crs.label() + "；边长为到下一点的距离（米）；面积计算方法：" +
+                           geo::displayName(geo::NameGroup::Kind, geo::toString(method),
+                                            geo::Language::Chinese));
+    ledger.notes.push_back(axes);
+    using Kind = geo::LedgerColumn::Kind;
+    for (std::size_t k = 0; k < plots.size(); ++k) {
+        const render::ParcelSheet sheet = book.sheet(plots[k]);
+        geo::LedgerTable table;
+        table.id = sheet.plotId.toStdString();
+        table.title = "界址点成果表 " + sheet.plotId.toStdString() +
+                      (sheet.owner.isEmpty() ? std::string() : "（" + sheet.owner.toStdString() + "）");
+        table.columns = {{"point", "点号", Kind::Text, 0},
+                         {"x_north", "X（北）", Kind::Ratio, 3},
+                         {"y_east", "Y（东）", Kind::Ratio, 3},
+                         {"edge_m", "边长（米）", Kind::Ratio, 2}};
+        for (const geo::BoundaryRing& ring : sheet.points.rings)
+            for (std::size_t i = 0; i <= ring.pointCount(); ++i) {
+                const std::size_t p = i % ring.pointCount();
+                table.rows.push_back({ring.pointName(p), ring.y(p), ring.x(p),
+                                      i < ring.pointCount() ? geo::LedgerCell(ring.edgeLengthM[p])
+                                                            : geo::LedgerCell()});
+            }
+        char area[96];
+        std::snprintf(area, sizeof area, "宗地面积 %.2f m²（%.4f 亩）", sheet.areaM2,
+                      sheet.areaMu());
+        table.notes.push_back(std::isfinite(sheet.areaM2) ? area : "宗地面积无法量算");
+        table.notes.push_back(axes);
+        for (const QString& problem : sheet.problems)
+            table.notes.push_back("图形问题：" + problem.toStdString());
+        ledger.tables.push_back(std::move(table));
+        if (progress && !progress(static_cast<double>(k + 1) / plots.size()))
+            throw geo::Cancelled();
+    }
+    return ledger;
+}
+
 } // namespace
 
 int runSheet(const std::vector<std::string>& args)
@@ -125,6 +176,9 @@ int runSheet(const std::vector<std::string>& args)
     cli.addOption("date", "D", "the date on the sheets (default: today)");
     cli.addOption("scale", "N", "the map at 1:N (default: the next round scale that fits)");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    cli.addOption("format", "F",
+                  "pdf (default: the sheets), or csv or xlsx: the 界址点成果表 alone, one table "
+                  "a plot, into --out FILE");
     cli.addFlag("overwrite", "replace --out (or the folder's files) when they exist");
     addSourceOptions(cli);
     addAsOfOption(cli);
@@ -137,10 +191,16 @@ int runSheet(const std::vector<std::string>& args)
     const std::string out = cli.value("out");
     if (out.empty())
         throw UsageError("--out FILE.pdf or --out DIR/ is required");
+    const std::string format = cli.value("format", "pdf");
+    if (format != "pdf" && format != "csv" && format != "xlsx")
+        throw UsageError("--format must be pdf, csv or xlsx (got '" + format + "')");
     std::error_code error;
     const bool folder = out.back() == '/' || std::filesystem::is_directory(out, error);
-    if (!folder && QString::fromStdString(out).endsWith(QStringLiteral(".pdf"),
-                                                         Qt::CaseInsensitive) == false)
+    if (format != "pdf" && folder)
+        throw UsageError("--format " + format + " writes one file: --out FILE." + format);
+    if (format == "pdf" && !folder &&
+        QString::fromStdString(out).endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive) ==
+            false)
         throw UsageError("--out must end in .pdf (one PDF) or / (a folder, one PDF per plot); "
                          "got '" + out + "'");
     if (!folder && std::filesystem::exists(out, error) && !cli.has("overwrite"))
@@ -263,6 +323,16 @@ int runSheet(const std::vector<std::string>& args)
     ProgressBar bar("parcel sheets");
     const auto progress = [&bar](double done) { return bar.update(done) && !g_interrupted; };
     std::size_t pages = 0;
+    if (format != "pdf") {
+        const geo::Ledger ledger = coordinateLedger(book, plots, options.areaMethod, progress);
+        bar.finish();
+        if (format == "xlsx")
+            geo::writeLedgerXlsx(out, ledger);
+        else
+            geo::writeLedgerTextFormat(out, ledger, format);
+        std::cerr << "wrote " << out << " (" << plots.size() << " table(s))\n";
+        return kExitOk;
+    }
     if (!folder) {
         const auto written = book.writePdf(QString::fromStdString(out), plots, progress);
         if (!written)

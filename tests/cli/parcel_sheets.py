@@ -156,6 +156,30 @@ def group_sheet(t):
                         "the rendered sheet matches the control image (%s of 8×8 blocks "
                         "differ; at most 1 %%)" % difference)
 
+    # -- the coordinate table alone, as CSV and XLSX
+    t.context = "sheet --format csv|xlsx"
+    csv_path = os.path.join(work, "table.csv")
+    run = t.run("sheet", gpkg, "--id", SAMPLE_ID, "--format", "csv", "--out", csv_path)
+    if t.sane_exit(run, 0):
+        with open(csv_path, encoding="utf-8-sig") as fh:
+            lines = fh.read().splitlines()
+        rings, _ = plot_rings(gpkg, "parcels", "parcel_id = '%s'" % SAMPLE_ID)
+        points = clockwise_from_north_west(rings[0])
+        expected = ["J%d,%.3f,%.3f,%.2f" % (i + 1, y, x, math.hypot(
+            points[(i + 1) % len(points)][0] - x, points[(i + 1) % len(points)][1] - y))
+            for i, (x, y) in enumerate(points)]
+        expected.append("J1,%.3f,%.3f," % (points[0][1], points[0][0]))
+        rows = [line for line in lines if line.startswith("J")]
+        t.check(rows == expected, "the CSV rows are the points, clockwise from the north-west "
+                "(got %s, expected %s)" % (rows, expected), run)
+        t.check(any("EPSG:4547" in line for line in lines), "the CSV names the CRS")
+    xlsx_path = os.path.join(work, "table.xlsx")
+    run = t.run("sheet", gpkg, "--where", "parcel_id LIKE 'QL2011-00%'", "--format", "xlsx",
+                "--out", xlsx_path)
+    if t.sane_exit(run, 0):
+        sheets = cli.xlsx_sheets(xlsx_path)
+        t.check(len(sheets) == 9, "one worksheet a plot (got %d)" % len(sheets), run)
+
     # -- bad input
     t.context = "sheet bad input"
     run = t.run("sheet", gpkg, "--id", "NO-SUCH-PLOT", "--out", os.path.join(work, "x.pdf"))
