@@ -665,6 +665,8 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         // North arrow (top right of the frame).
         {
             const QPointF tip(frame.right() - 9 * u, frame.top() + 5 * u);
+            // On a white card, so a neighbour's label under it does not run through it.
+            mm.rect(QRectF(tip.x() - 5 * u, tip.y() - 2 * u, 10 * u, 23 * u), 0, Qt::white);
             QPainterPath arrow;
             arrow.moveTo(mm.px(tip));
             arrow.lineTo(mm.px(tip + QPointF(3 * u, 11 * u)));
