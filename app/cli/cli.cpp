@@ -19,6 +19,7 @@ namespace {
 
 CommandFunction g_mapCommand = nullptr;
 CommandFunction g_reportCommand = nullptr;
+CommandFunction g_sheetCommand = nullptr;
 
 /// Replaces this process with parkatlas-maps (beside this program) running `name` with `args`.
 /// Returns only by throwing.
@@ -58,12 +59,20 @@ CommandFunction g_reportCommand = nullptr;
     execMapsProgram("report", args);
 }
 
+[[maybe_unused]] int runSheetCommand(const std::vector<std::string>& args)
+{
+    if (g_sheetCommand)
+        return g_sheetCommand(args);
+    execMapsProgram("sheet", args);
+}
+
 } // namespace
 
-void registerMapCommands(CommandFunction map, CommandFunction report)
+void registerMapCommands(CommandFunction map, CommandFunction report, CommandFunction sheet)
 {
     g_mapCommand = map;
     g_reportCommand = report;
+    g_sheetCommand = sheet;
 }
 
 const std::vector<Command>& commands()
@@ -92,6 +101,10 @@ const std::vector<Command>& commands()
          runSummary},
         {"history", "what was changed in a park, when, by whom and by which command",
          runHistory},
+#ifdef PARKATLAS_WITH_MAPS
+        {"sheet", "parcel sheets (宗地图, 界址点成果表), one per plot, in one PDF or a folder",
+         runSheetCommand},
+#endif
     };
     return list;
 }

@@ -30,14 +30,15 @@ int runAudit(const std::vector<std::string>& args);
 int runLedger(const std::vector<std::string>& args);
 int runIndicators(const std::vector<std::string>& args);
 #ifdef PARKATLAS_WITH_MAPS
-/// In parkatlas-maps only (they need Qt); parkatlas hands `map` and `report` over to it.
+/// In parkatlas-maps only (they need Qt); parkatlas hands `map`, `report` and `sheet` over to it.
 int runMap(const std::vector<std::string>& args);
 int runReport(const std::vector<std::string>& args);
+int runSheet(const std::vector<std::string>& args);
 #endif
 using CommandFunction = int (*)(const std::vector<std::string>& args);
-/// parkatlas-maps registers its map and report commands before run(); without them `map` and
-/// `report` exec parkatlas-maps beside this program with the same arguments.
-void registerMapCommands(CommandFunction map, CommandFunction report);
+/// parkatlas-maps registers its drawing commands (map, report, sheet) before run(); without
+/// them those commands exec parkatlas-maps beside this program with the same arguments.
+void registerMapCommands(CommandFunction map, CommandFunction report, CommandFunction sheet);
 int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);
 int runDiff(const std::vector<std::string>& args);

@@ -62,6 +62,8 @@ QString lengthText(double metres)
     return QString::number(metres, 'g', 6) + QStringLiteral(" 米");
 }
 
+} // namespace
+
 /// Page text: Latin letters and digits from DejaVu Sans (there with fontconfig everywhere), CJK
 /// from Noto Sans CJK. Not Noto Sans CJK alone: its digits are shaped to glyphs that Qt's PDF
 /// writer leaves out of the ToUnicode map, so "1:5000" would not be found in the PDF.
@@ -73,6 +75,8 @@ QFont pageFont(double points)
     font.setFamilies(families);
     return font;
 }
+
+namespace {
 
 /// The unified ideograph (U+4E00…U+9FFF) that shares its glyph with a CJK radical (U+2E80…
 /// U+2FDF) in the page's CJK font, or 0. The Kangxi radicals also decompose by NFKC, but most of
@@ -112,6 +116,8 @@ uint ideographSharingGlyph(uint radical)
 /// are written uncompressed; this rewrites each such code point in place (same length, so no
 /// offset moves) to the ideograph with the same glyph (else its NFKC form), and the tab Qt maps
 /// the space glyph to back to a space.
+} // namespace
+
 void fixToUnicodeMaps(QByteArray& pdf)
 {
     const auto rewrite = [&pdf](qsizetype at) { // at: the '<' of a 4-digit destination
@@ -174,6 +180,8 @@ void fixToUnicodeMaps(QByteArray& pdf)
         from = end;
     }
 }
+
+namespace {
 
 /// What the frame is fitted to: the layers whose role the layout's focus names, else (no focus,
 /// or none of its layers on the page) every layer.

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+class QFont;
 class QPainter;
 
 namespace parkatlas::render {
@@ -22,6 +23,14 @@ enum class PageFormat { Pdf, Svg, Png };
 
 /// The resolution PDF and SVG pages are drawn at, at least: map vertices are rounded to it.
 constexpr double kVectorDpi = 600;
+
+/// The font of page text in points: Latin letters and digits from DejaVu Sans, CJK from the CJK
+/// font (cjkFont), so digits stay findable text in a PDF. For every page drawn with QPainter.
+QFont pageFont(double points);
+/// Rewrites the ToUnicode maps of a PDF written by Qt's PDF writer in place, so that text
+/// extraction gives ideographs (用, not the radical ⽤ sharing its glyph) and spaces: for every
+/// PDF a page writes.
+void fixToUnicodeMaps(QByteArray& pdf);
 
 /// The format a file name asks for (.pdf, .svg, .png, case-insensitive); nullopt otherwise.
 std::optional<PageFormat> pageFormatFromPath(const QString& path);

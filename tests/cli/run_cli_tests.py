@@ -3522,6 +3522,7 @@ GROUPS = {
     "history": group_history,
     "names": group_names,
     "session": group_session,
+    "sheet": lambda t: __import__("parcel_sheets").group_sheet(t),
 }
 
 
