@@ -3514,6 +3514,7 @@ GROUPS = {
     "history": group_history,
     "names": group_names,
     "session": group_session,
+    "changes": lambda t: __import__("changes_cli").group_changes(t),
 }
 
 
