@@ -12,6 +12,7 @@
 #include "geo/store/history.h"
 #include "tests/support/window_session.h"
 
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
@@ -239,6 +240,8 @@ private slots:
         // PARKATLAS_TEST_SHOT=file.png keeps a picture of the window (to look at it).
         if (const QString shot = qEnvironmentVariable("PARKATLAS_TEST_SHOT"); !shot.isEmpty()) {
             panel->tree()->setCurrentItem(split);
+            if (auto* dock = window->findChild<QDockWidget*>(QStringLiteral("changesDock")))
+                dock->raise();
             QTest::qWait(1500);
             window->grab().save(shot);
         }
