@@ -1320,6 +1320,10 @@ Classes by %1: %2</source>
             <source>&amp;Import Park…</source>
             <translation>导入园区(&amp;I)…</translation>
         </message>
+        <message>
+            <source>Changes</source>
+            <translation>变化</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
@@ -1948,6 +1952,161 @@ Left out:
         <message>
             <source>Report saved to %1.</source>
             <translation>报告已保存到 %1。</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ChangesPanel</name>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>%1 was transformed from %2 to be compared</source>
+            <translation>%1 已从 %2 转换坐标后比较</translation>
+        </message>
+        <message>
+            <source>%1 → %2: %3 added, %4 changed, %5 removed</source>
+            <translation>%1 → %2：新增 %3 处，变更 %4 处，灭失 %5 处</translation>
+        </message>
+        <message>
+            <source>&amp;Compare</source>
+            <translation>比较(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Added</source>
+            <translation>新增</translation>
+        </message>
+        <message>
+            <source>Another park (GeoPackage, folder, project)…</source>
+            <translation>另一个园区（GeoPackage、文件夹、工程文件）…</translation>
+        </message>
+        <message>
+            <source>Between two dates</source>
+            <translation>两个日期之间</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>变化</translation>
+        </message>
+        <message>
+            <source>Changed</source>
+            <translation>变更</translation>
+        </message>
+        <message>
+            <source>Compare with park</source>
+            <translation>与园区比较</translation>
+        </message>
+        <message>
+            <source>Compare with the park as it is now</source>
+            <translation>与园区现状比较</translation>
+        </message>
+        <message>
+            <source>Comparing…</source>
+            <translation>正在比较…</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <source>Id</source>
+            <translation>编号</translation>
+        </message>
+        <message>
+            <source>Matched by %1</source>
+            <translation>按 %1 匹配</translation>
+        </message>
+        <message>
+            <source>Mu after</source>
+            <translation>变化后（亩）</translation>
+        </message>
+        <message>
+            <source>Mu before</source>
+            <translation>变化前（亩）</translation>
+        </message>
+        <message>
+            <source>Now</source>
+            <translation>现状</translation>
+        </message>
+        <message>
+            <source>Open a park first.</source>
+            <translation>请先打开一个园区。</translation>
+        </message>
+        <message>
+            <source>Parks (*.gpkg *.parkatlas.json);;All files (*)</source>
+            <translation>园区 (*.gpkg *.parkatlas.json);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Removed</source>
+            <translation>灭失</translation>
+        </message>
+        <message>
+            <source>The comparison failed: %1</source>
+            <translation>比较失败：%1</translation>
+        </message>
+        <message>
+            <source>What changed</source>
+            <translation>变化内容</translation>
+        </message>
+        <message>
+            <source>Whether the other park is the earlier or the later one</source>
+            <translation>另一个园区是较早的还是较晚的</translation>
+        </message>
+        <message>
+            <source>With another park file</source>
+            <translation>与另一个园区文件</translation>
+        </message>
+        <message>
+            <source>is newer</source>
+            <translation>较新</translation>
+        </message>
+        <message>
+            <source>is older</source>
+            <translation>较旧</translation>
+        </message>
+        <message>
+            <source>merge</source>
+            <translation>合并</translation>
+        </message>
+        <message>
+            <source>now</source>
+            <translation>现状</translation>
+        </message>
+        <message>
+            <source>shape</source>
+            <translation>图形</translation>
+        </message>
+        <message>
+            <source>split and merge</source>
+            <translation>分割合并</translation>
+        </message>
+        <message>
+            <source>split</source>
+            <translation>分割</translation>
+        </message>
+        <message>
+            <source>to</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>Compare the open park as it was on two days (from the history it keeps), or with another park file</source>
+            <translation>比较当前园区在两个日期的状况（依据其保存的历史），或与另一个园区文件比较</translation>
         </message>
     </context>
 </TS>

@@ -103,6 +103,9 @@ std::vector<Target> selectTargets(const std::string& source, const geo::OpenOpti
 {
     const geo::ParkDefinition park = geo::discoverPark(source, open);
     unreadable = park.unreadable;
+    // What a date cannot be honoured on (a folder of shapefiles keeps no history) is said.
+    for (const std::string& warning : park.warnings)
+        std::cerr << "parkatlas area: warning: " << warning << "\n";
     std::vector<Target> targets;
     for (const geo::ParkLayerSource& layer : park.layers)
         targets.push_back({layer.ref, layer.open, layer.role, layer.fieldMap, layer.classification,
@@ -685,7 +688,8 @@ int runArea(const std::vector<std::string>& args)
 {
     CommandLine cli("area",
                     "SOURCE [--layer L] [--by FIELD] [--method ellipsoidal|survey|planar] "
-                    "[--per-feature] [--format table|csv|json] [--encoding ENC] [--s-srs CRS]",
+                    "[--per-feature] [--format table|csv|json] [--as-of YYYY-MM-DD] [--encoding ENC] "
+                    "[--s-srs CRS]",
                     "Areas in m², mu (亩 = 10000/15 m²) and ha of every polygon layer of SOURCE "
                     "(lengths of line layers), each in its own CRS on its own datum's ellipsoid. "
                     "SOURCE is any source, or a park (GeoPackage, folder, *.parkatlas.json) whose "
@@ -703,6 +707,7 @@ int runArea(const std::vector<std::string>& args)
                 "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
                 "geography; ellipsoidal or planar) and bring back only the numbers");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {

@@ -14,7 +14,7 @@ namespace parkatlas::cli {
 int runConvert(const std::vector<std::string>& args)
 {
     CommandLine cli("convert",
-                    "SOURCE DEST [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
+                    "SOURCE DEST [--as-of YYYY-MM-DD] [--encoding ENC] [--s-srs CRS] [--t-srs CRS] "
                     "[--vct-encoding ENC] [--overwrite]",
                     "Converts every layer of SOURCE into DEST, decoding legacy text (GBK …) per "
                     "file and writing UTF-8. The format of DEST follows its extension (.gpkg, "
@@ -24,6 +24,7 @@ int runConvert(const std::vector<std::string>& args)
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addPositional("DEST", "the file or folder to write");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     cli.addOption("t-srs", "CRS", "reproject into CRS (EPSG:4547, EPSG:4490 …)");
     cli.addOption("vct-encoding", "ENC",
                   "text encoding of a .vct DEST (default GBK; GB18030, UTF-8 …)");
@@ -34,7 +35,9 @@ int runConvert(const std::vector<std::string>& args)
         return kExitOk;
     }
     geo::ConvertOptions options;
-    options.open = openOptionsFrom(cli);
+    // SOURCE@DATE or --as-of: each layer as it was that day (convertSource reads it so).
+    const DatedSource dated = datedSourceFrom(cli, cli.positional("SOURCE"));
+    options.open = dated.open;
     options.targetSrs = cli.value("t-srs");
     options.overwrite = cli.has("overwrite");
     options.vctEncoding = cli.value("vct-encoding");
@@ -43,7 +46,7 @@ int runConvert(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const auto converted =
-        geo::convertSource(cli.positional("SOURCE"), cli.positional("DEST"), options, issues);
+        geo::convertSource(dated.source, cli.positional("DEST"), options, issues);
     bar.finish();
     for (const geo::ConvertedLayer& layer : converted)
         std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": " << layer.featureCount

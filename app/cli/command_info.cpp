@@ -9,6 +9,7 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
+#include "geo/model/role.h"
 #include "geo/rules/land_use_classification.h"
 
 #include <map>
@@ -300,7 +301,7 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
 
 int runInfo(const std::vector<std::string>& args)
 {
-    CommandLine cli("info", "SOURCE [--json] [--encoding ENC] [--s-srs CRS]",
+    CommandLine cli("info", "SOURCE [--json] [--as-of YYYY-MM-DD] [--encoding ENC] [--s-srs CRS]",
                     "Describes every layer of SOURCE (a file OGR opens, a folder of files, or a "
                     "connection): geometry, feature count, CRS and where it came from, extent, "
                     "text encoding and why, fields, and the first feature's values. Every "
@@ -308,20 +309,26 @@ int runInfo(const std::vector<std::string>& args)
     cli.addPositional("SOURCE", "file, folder or connection string");
     cli.addFlag("json", "print one JSON object instead of text");
     addSourceOptions(cli);
+    addAsOfOption(cli);
     addClassificationOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
         return kExitOk;
     }
-    const std::string source = cli.positional("SOURCE");
-    geo::OpenOptions options;
-    options = openOptionsFrom(cli);
+    // SOURCE@DATE or --as-of: every layer as it was that day, the history tables not listed.
+    const DatedSource dated = datedSourceFrom(cli, cli.positional("SOURCE"));
+    const std::string& source = dated.source;
+    const geo::OpenOptions& options = dated.open;
     const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
 
     geo::LayerListing listing;
     try {
         listing = geo::listSourceLayers(source);
+        if (dated.dated)
+            std::erase_if(listing.layers, [](const geo::LayerRef& ref) {
+                return geo::isHistoryLayerName(ref.layerName);
+            });
     } catch (const geo::Error& error) {
         // Nothing opens: still one JSON object on stdout when asked, the message on stderr.
         listing.failures.push_back(error.what());

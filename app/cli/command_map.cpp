@@ -210,19 +210,13 @@ int runMap(const std::vector<std::string>& args)
     std::shared_ptr<const geo::Park> previous;
     geo::ParkDiff diff;
     if (changeMap) {
-        previous = std::make_shared<const geo::Park>(
-            readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
-        // The new park goes into the previous one's CRS when they differ (said in diff.notes):
-        // a copy, the session's park stays as it was read.
-        geo::Park current = *park;
-        geo::DiffOptions diffOptions;
-        diffOptions.areaMethod = options.areaMethod;
-        diff = geo::diffParks(*previous, current, diffOptions, issues);
-        for (const std::string& note : diff.notes)
-            std::cerr << "parkatlas map: " << note << "\n";
+        // Drawn in the session park's CRS: the previous park goes into it (said on stderr).
+        ChangesSince since =
+            changesSince(cli, cli.value("previous"), *park, options.areaMethod, issues, "map");
+        previous = std::move(since.previous);
+        diff = std::move(since.diff);
         options.previous = previous;
         options.diff = &diff;
-        park = std::make_shared<const geo::Park>(std::move(current));
     }
     const render::PageExportResult result =
         exportParkMap(park, layout, out, *format, options, issues);

@@ -128,14 +128,11 @@ int runReport(const std::vector<std::string>& args)
     std::shared_ptr<const geo::Park> previous;
     geo::ParkDiff diff;
     if (cli.has("previous")) {
-        previous = std::make_shared<const geo::Park>(
-            readPark(discoverParkFrom(cli, cli.value("previous")), {}, issues));
-        geo::Park current = *park; // diffParks may move it into the previous park's CRS
-        geo::DiffOptions diffOptions;
-        diffOptions.areaMethod = method;
-        diff = geo::diffParks(*previous, current, diffOptions, issues);
-        for (const std::string& note : diff.notes)
-            std::cerr << "parkatlas report: " << note << "\n";
+        // The pages draw the session's park: the previous one goes into its CRS.
+        ChangesSince since = changesSince(cli, cli.value("previous"), *park, method, issues,
+                                          "report");
+        previous = std::move(since.previous);
+        diff = std::move(since.diff);
     }
     ensureGuiApplication();
 

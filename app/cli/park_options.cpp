@@ -5,8 +5,14 @@
 
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
+#include "geo/io/gdal_session.h"
+#include "geo/io/history_read.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
+
+#include <gdal_priv.h>
+
+#include <iostream>
 
 namespace parkatlas::cli {
 
@@ -35,6 +41,70 @@ geo::OpenOptions openOptionsFrom(const CommandLine& cli)
     if (cli.optionHelp("as-of") == kAsOfHelp)
         open.asOf = cli.value("as-of");
     return open;
+}
+
+DatedSource datedSourceFrom(const CommandLine& cli, const std::string& source)
+{
+    DatedSource out;
+    out.open = openOptionsFrom(cli);
+    const auto [plain, dated] = geo::splitParkDate(source);
+    out.source = plain;
+    if (!dated.empty() && !out.open.asOf.empty() && dated != out.open.asOf)
+        throw UsageError("the source is named as of " + dated + " and --as-of says " +
+                         out.open.asOf + ": give one date");
+    const std::string given = dated.empty() ? std::string("--as-of") : source;
+    if (!dated.empty())
+        out.open.asOf = dated;
+    if (out.open.asOf.empty())
+        return out;
+    out.dated = true;
+    const geo::Date day = geo::parseParkDate(out.open.asOf, given);
+    const std::string cutoff = geo::parkDateCutoff(day);
+    // Before the first change any layer recorded, how the source was is not known.
+    std::map<std::string, GDALDatasetUniquePtr> datasets;
+    for (const geo::LayerRef& ref : geo::listSourceLayers(plain).layers) {
+        auto it = datasets.find(ref.datasetPath);
+        if (it == datasets.end()) {
+            geo::ensureGdal();
+            geo::GdalErrorCapture quiet;
+            it = datasets
+                     .emplace(ref.datasetPath,
+                              GDALDatasetUniquePtr(GDALDataset::Open(
+                                  ref.datasetPath.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                  nullptr, nullptr, nullptr)))
+                     .first;
+        }
+        if (!it->second)
+            continue;
+        if (const auto first = geo::firstHistoryTime(*it->second, ref.layerName);
+            first && *first >= cutoff)
+            throw geo::Error(given + ": " + day.toIso() +
+                                 " is before the first recorded history of layer " +
+                                 ref.layerName + " (" + *first + "): how it was then is not known",
+                             {plain, ref.layerName, -1, {}});
+    }
+    return out;
+}
+
+ChangesSince changesSince(const CommandLine& cli, const std::string& previousSource,
+                          const geo::Park& park, geo::AreaMethod method, geo::IssueSink& issues,
+                          const std::string& command)
+{
+    geo::Park previous = readPark(discoverParkFrom(cli, previousSource), {}, issues);
+    const std::string transformed = geo::transformPark(previous, park.crs, issues);
+    geo::DiffOptions options;
+    options.areaMethod = method;
+    ChangesSince out;
+    out.diff = geo::diffParks(previous, park, options, issues);
+    if (!transformed.empty())
+        out.diff.notes.insert(out.diff.notes.begin(),
+                              "the parks are in different CRSs: the previous park was "
+                              "transformed from " +
+                                  transformed + " to be compared and drawn with this one");
+    for (const std::string& note : out.diff.notes)
+        std::cerr << "parkatlas " << command << ": " << note << "\n";
+    out.previous = std::make_shared<const geo::Park>(std::move(previous));
+    return out;
 }
 
 void addClassificationOption(CommandLine& cli)

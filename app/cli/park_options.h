@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/diff/park_diff.h"
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
@@ -28,6 +29,18 @@ geo::OpenOptions openOptionsFrom(const CommandLine& cli);
 /// --as-of YYYY-MM-DD: read the park as it was on that day (PARK@YYYY-MM-DD says the same), for
 /// the commands that read a park. (audit and report keep their own --as-of: the audit date.)
 void addAsOfOption(CommandLine& cli);
+
+/// SOURCE@YYYY-MM-DD or --as-of, for the commands that read a SOURCE layer by layer (info,
+/// convert): the source without its date, the open options with the date (checked as
+/// discoverPark checks a park's: it parses, is not in the future, is the same in both places,
+/// and is not before the first history any layer of the source keeps), and whether a date was
+/// given. Throws UsageError or geo::Error naming what is wrong.
+struct DatedSource {
+    std::string source;
+    geo::OpenOptions open;
+    bool dated = false;
+};
+DatedSource datedSourceFrom(const CommandLine& cli, const std::string& source);
 
 /// --classification ROLE=SYSTEM (repeatable), for the commands that read land use.
 void addClassificationOption(CommandLine& cli);
@@ -58,6 +71,18 @@ readPark(geo::ParkSession& session, const std::vector<geo::Role>& roles, geo::Is
 /// terminal: for the park a command compares with its session's (diff, summary, --previous).
 geo::Park readPark(const geo::ParkDefinition& definition, std::vector<geo::Role> roles,
                    geo::IssueSink& issues);
+
+/// What changed since a previous park (map and report --previous): that park, read into the
+/// CRS of `park` (transformed when it is in another: the change map is drawn in the session
+/// park's CRS, the overlays with it), and diffParks(previous, park). The notes (the transform
+/// among them) are said on stderr after "parkatlas COMMAND: ".
+struct ChangesSince {
+    std::shared_ptr<const geo::Park> previous;
+    geo::ParkDiff diff;
+};
+ChangesSince changesSince(const CommandLine& cli, const std::string& previousSource,
+                          const geo::Park& park, geo::AreaMethod method, geo::IssueSink& issues,
+                          const std::string& command);
 
 /// "ballpark_transforms": the layers read into the working CRS by a ballpark operation (no
 /// published datum shift: tens of metres off at worst), as readLayer warned about them in

@@ -2,6 +2,7 @@
 
 #include "app/desktop/attribute_table_panel.h"
 #include "app/desktop/audit_panel.h"
+#include "app/desktop/changes_panel.h"
 #include "app/desktop/bookmarks_dialog.h"
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/editing_ui.h"
@@ -96,6 +97,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_identifyPanel(new IdentifyPanel(this)), m_attributePanel(new AttributeTablePanel(this)),
       m_selection(new FeatureSelection(this)), m_findingsPanel(new FindingsPanel(this)),
       m_auditPanel(new AuditPanel(this)), m_ledgerPanel(new LedgerPanel(this)),
+      m_changesPanel(new ChangesPanel(this)),
       m_messageList(new QListWidget(this)), m_coordinatesLabel(new QLabel(this)),
       m_scaleBox(new QComboBox(this)), m_selectionLabel(new QLabel(this)),
       m_measureLabel(new QLabel(this)), m_progressBar(new QProgressBar(this))
@@ -147,6 +149,13 @@ MainWindow::MainWindow(QWidget* parent)
     ledgerDock->setWidget(m_ledgerPanel);
     addDockWidget(Qt::RightDockWidgetArea, ledgerDock);
     tabifyDockWidget(auditDock, ledgerDock);
+    // The changes between two dates or two parks (变化), beside the ledgers.
+    auto* changesDock = new QDockWidget(tr("Changes"), this);
+    changesDock->setObjectName(QStringLiteral("changesDock"));
+    m_changesPanel->setObjectName(QStringLiteral("changesPanel"));
+    changesDock->setWidget(m_changesPanel);
+    addDockWidget(Qt::RightDockWidgetArea, changesDock);
+    tabifyDockWidget(ledgerDock, changesDock);
     identifyDock->raise();
     messagesDock->raise();
     resizeDocks({layersDock, identifyDock}, {260, 280}, Qt::Horizontal);
@@ -229,6 +238,13 @@ MainWindow::MainWindow(QWidget* parent)
                 addMessage(text);
         });
     }
+    connect(m_changesPanel, &ChangesPanel::overlayChanged, this, &MainWindow::updateOverlay);
+    connect(m_changesPanel, &ChangesPanel::zoomRequested, this, &MainWindow::zoomTo);
+    connect(m_changesPanel, &ChangesPanel::messagesReported, this,
+            [this](const QStringList& texts) {
+                for (const QString& text : texts)
+                    addMessage(text);
+            });
     connect(m_ledgerPanel, &LedgerPanel::rowClicked, this, &MainWindow::showLedgerRow);
     connect(m_ledgerPanel, &LedgerPanel::messagesReported, this, [this](const QStringList& texts) {
         for (const QString& text : texts)
@@ -941,7 +957,9 @@ double MainWindow::selectedAreaM2() const
 
 void MainWindow::updateOverlay()
 {
-    std::vector<render::LayerSnapshot> overlay = m_auditPanel->overlay();
+    std::vector<render::LayerSnapshot> overlay = m_changesPanel->overlay();
+    for (render::LayerSnapshot& snapshot : m_auditPanel->overlay())
+        overlay.push_back(std::move(snapshot));
     for (render::LayerSnapshot& snapshot : m_findingsPanel->overlay())
         overlay.push_back(std::move(snapshot));
     const auto& layers = m_canvas->layers();
@@ -1126,6 +1144,7 @@ void MainWindow::setAnalysisSession(std::shared_ptr<geo::ParkSession> session)
     m_findingsPanel->setSource(m_parkSession, m_canvas->crs());
     m_auditPanel->setSource(m_parkSession, m_canvas->crs());
     m_ledgerPanel->setSource(m_parkSession);
+    m_changesPanel->setSource(m_parkSession, m_canvas->crs());
 }
 
 void MainWindow::useProjectForAnalyses()

@@ -33,6 +33,7 @@ namespace parkatlas::desktop {
 
 class AttributeTablePanel;
 class AuditPanel;
+class ChangesPanel;
 class BookmarksDialog;
 class CrsDialog;
 class EditingUi;
@@ -76,6 +77,8 @@ public:
     AuditPanel* auditPanel() const { return m_auditPanel; }
     /// The ledgers (台账) of the opened park, in a dock beside the audit.
     LedgerPanel* ledgerPanel() const { return m_ledgerPanel; }
+    /// The changes of the opened park between two dates or against another park (变化).
+    ChangesPanel* changesPanel() const { return m_changesPanel; }
     /// File > Open Recent: the sources of the last successful opens.
     RecentFiles* recentFiles() const { return m_recentFiles; }
     /// Every message shown in the messages panel since the last load began.
@@ -209,6 +212,7 @@ private:
     FindingsPanel* m_findingsPanel;
     AuditPanel* m_auditPanel;
     LedgerPanel* m_ledgerPanel;
+    ChangesPanel* m_changesPanel;
     RecentFiles* m_recentFiles = nullptr;
     EditingUi* m_editing = nullptr;
     QListWidget* m_messageList;

@@ -39,8 +39,14 @@ std::shared_ptr<geo::Layer> newLayer(const char* name, const geo::Crs& crs, geo:
 
 std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park& previous,
                                           const geo::ParkDiff& diff,
-                                          const std::vector<geo::Role>& roles)
+                                          const std::vector<geo::Role>& roles,
+                                          std::vector<std::vector<ChangePlace>>* places)
 {
+    if (places) {
+        places->assign(diff.layers.size(), {});
+        for (std::size_t l = 0; l < diff.layers.size(); ++l)
+            (*places)[l].resize(diff.layers[l].items.size());
+    }
     // In the order drawn: removed first (under), then changed, then added.
     const geo::ChangeKind order[] = {geo::ChangeKind::Removed, geo::ChangeKind::Changed,
                                      geo::ChangeKind::Added};
@@ -50,7 +56,10 @@ std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park
         auto polygons = newLayer(geo::chineseName(kind), park.crs, geo::GeometryKind::Polygon);
         auto lines =
             newLayer((label + "（线）").c_str(), park.crs, geo::GeometryKind::Line);
-        for (const geo::LayerDiff& layerDiff : diff.layers) {
+        // The places filled in this kind, by the layer they went to (0 polygons, 1 lines).
+        std::vector<std::pair<int, ChangePlace*>> placed;
+        for (std::size_t l = 0; l < diff.layers.size(); ++l) {
+            const geo::LayerDiff& layerDiff = diff.layers[l];
             if (!roles.empty() &&
                 std::find(roles.begin(), roles.end(), layerDiff.role) == roles.end())
                 continue;
@@ -62,15 +71,23 @@ std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park
             if (geometryKind != geo::GeometryKind::Polygon && geometryKind != geo::GeometryKind::Line)
                 continue;
             auto& target = geometryKind == geo::GeometryKind::Polygon ? polygons : lines;
-            for (const geo::DiffItem& item : layerDiff.items) {
+            for (std::size_t i = 0; i < layerDiff.items.size(); ++i) {
+                const geo::DiffItem& item = layerDiff.items[i];
                 if (item.kind != kind)
                     continue;
+                ChangePlace* place = places ? &(*places)[l][i] : nullptr;
+                if (place)
+                    placed.emplace_back(geometryKind == geo::GeometryKind::Line ? 1 : 0, place);
                 for (std::size_t row : fromOld ? item.oldRows : item.newRows) {
+                    if (place)
+                        place->features.push_back(
+                            static_cast<std::uint32_t>(target->geometry.featureCount()));
                     copyFeature(source->layer.geometry, row, target->geometry);
                     target->fids.push_back(source->layer.fids[row]);
                 }
             }
         }
+        int snapshotOf[2] = {-1, -1};
         LayerStyle style;
         switch (kind) {
         case geo::ChangeKind::Added:
@@ -96,8 +113,11 @@ std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park
             if ((*layer)->geometry.kind() == geo::GeometryKind::Line)
                 own.strokeWidth = 3.0;
             own.label = QString::fromStdString((*layer)->name);
+            snapshotOf[layer == &polygons ? 0 : 1] = static_cast<int>(out.size());
             out.emplace_back(std::shared_ptr<const geo::Layer>(*layer), own);
         }
+        for (auto& [which, place] : placed)
+            place->snapshot = snapshotOf[which];
     }
     return out;
 }

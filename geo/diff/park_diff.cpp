@@ -15,6 +15,7 @@
 #include <functional>
 #include <numeric>
 #include <unordered_map>
+#include <utility>
 
 namespace parkatlas::geo {
 
@@ -192,6 +193,52 @@ std::size_t geometryHash(const GeometryStore& store, std::size_t feature, double
     return hash;
 }
 
+/// The comparison's progress: each role's layer has its span of the whole (by its features), and
+/// each phase of it a part of that span. Calls the callback every `every` rows, throws Cancelled
+/// when it says so.
+class DiffProgressReporter {
+public:
+    explicit DiffProgressReporter(const ProgressCallback& callback) : m_callback(callback) {}
+
+    void setLayerSpan(double begin, double span)
+    {
+        m_begin = begin;
+        m_span = span;
+    }
+    /// Row `row` of `rows` of the phase that covers [phaseBegin, phaseBegin + phaseSpan) of the
+    /// layer's span.
+    void row(double phaseBegin, double phaseSpan, std::size_t row, std::size_t rows,
+             std::size_t every = 4096) const
+    {
+        if (!m_callback || row % every != 0)
+            return;
+        report(phaseBegin + phaseSpan * (rows ? static_cast<double>(row) / rows : 1.0));
+    }
+    /// The layer's span done to `share` (0..1).
+    void report(double share) const
+    {
+        if (!m_callback)
+            return;
+        // Never backwards (a layer's end and the next one's start differ by rounding).
+        m_last = std::max(m_last, std::min(1.0, m_begin + m_span * std::clamp(share, 0.0, 1.0)));
+        if (!m_callback(m_last))
+            throw Cancelled();
+    }
+
+private:
+    const ProgressCallback& m_callback;
+    double m_begin = 0, m_span = 1;
+    mutable double m_last = 0;
+};
+
+// The phases of one layer, as shares of its span.
+constexpr double kMatchBegin = 0.0, kMatchSpan = 0.3;    // keys
+constexpr double kGeometryBegin = 0.3, kGeometrySpan = 0.15; // geometry fallback
+constexpr double kCompareBegin = 0.45, kCompareSpan = 0.25;  // one to one
+constexpr double kGroupBegin = 0.7, kGroupSpan = 0.15;       // splits and merges
+constexpr double kMeasureBegin = 0.85, kMeasureSpan = 0.15;  // areas and lengths
+constexpr std::size_t kGeosEvery = 64; // rows between checks in the GEOS loops
+
 /// Disjoint sets over the old rows (0..oldCount) then the new rows.
 struct UnionFind {
     std::vector<std::size_t> parent;
@@ -208,9 +255,10 @@ struct UnionFind {
 class LayerComparer {
 public:
     LayerComparer(Role role, const ParkLayer* oldLayer, const ParkLayer* newLayer,
-                  const DiffOptions& options, double tolerance, IssueSink& issues)
+                  const DiffOptions& options, double tolerance, IssueSink& issues,
+                  const DiffProgressReporter& progress)
         : m_role(role), m_old(oldLayer), m_new(newLayer), m_options(options),
-          m_tolerance(tolerance), m_issues(issues)
+          m_tolerance(tolerance), m_issues(issues), m_progress(progress)
     {
     }
 
@@ -276,6 +324,7 @@ private:
             for (std::size_t row = 0; row < out.oldCount; ++row)
                 byFid.emplace(m_old->layer.fids[row], row);
             for (std::size_t row = 0; row < out.newCount; ++row) {
+                m_progress.row(kMatchBegin, kMatchSpan, row, out.newCount);
                 const auto it = byFid.find(m_new->layer.fids[row]);
                 if (it != byFid.end() && m_oldMatch[it->second] == kNone) {
                     m_oldMatch[it->second] = row;
@@ -305,7 +354,9 @@ private:
         keyRows.reserve(out.oldCount + out.newCount);
         keyCounts.reserve(out.oldCount + out.newCount);
         std::vector<std::int64_t> unknownOld, unknownNew;
+        const std::size_t keyRowsTotal = 2 * (out.oldCount + out.newCount);
         for (std::size_t row = 0; row < out.oldCount; ++row) {
+            m_progress.row(kMatchBegin, kMatchSpan, row, keyRowsTotal);
             oldKeyOf[row] = keyOf(*m_old, oldKeys, row);
             if (!oldKeyOf[row]) {
                 unknownOld.push_back(m_old->layer.fids[row]);
@@ -316,6 +367,7 @@ private:
                 keyRows[*oldKeyOf[row]].first = row;
         }
         for (std::size_t row = 0; row < out.newCount; ++row) {
+            m_progress.row(kMatchBegin, kMatchSpan, out.oldCount + row, keyRowsTotal);
             newKeyOf[row] = keyOf(*m_new, newKeys, row);
             if (!newKeyOf[row]) {
                 unknownNew.push_back(m_new->layer.fids[row]);
@@ -346,6 +398,8 @@ private:
                                 ": matched by geometry");
         std::vector<std::string> duplicated;
         for (std::size_t row = 0; row < out.oldCount; ++row) {
+            m_progress.row(kMatchBegin, kMatchSpan, out.oldCount + out.newCount + row,
+                           keyRowsTotal);
             if (!oldKeyOf[row]) {
                 oldPool.push_back(row);
                 continue;
@@ -364,6 +418,8 @@ private:
             }
         }
         for (std::size_t row = 0; row < out.newCount; ++row) {
+            m_progress.row(kMatchBegin, kMatchSpan, 2 * out.oldCount + out.newCount + row,
+                           keyRowsTotal);
             if (!newKeyOf[row]) {
                 newPool.push_back(row);
                 continue;
@@ -409,7 +465,9 @@ private:
         for (std::size_t row : oldPool)
             byHash.emplace(geometryHash(oldStore, row, m_tolerance * 4), row);
         std::vector<std::size_t> newLeft;
-        for (std::size_t row : newPool) {
+        for (std::size_t i = 0; i < newPool.size(); ++i) {
+            const std::size_t row = newPool[i];
+            m_progress.row(kGeometryBegin, kGeometrySpan / 2, i, newPool.size());
             bool found = false;
             auto [begin, end] = byHash.equal_range(geometryHash(newStore, row, m_tolerance * 4));
             for (auto it = begin; it != end && !found; ++it)
@@ -431,7 +489,10 @@ private:
         const EnvelopeIndex index(envelopes);
         GeosContext geos;
         std::vector<std::uint32_t> candidates;
-        for (std::size_t row : newLeft) {
+        for (std::size_t i = 0; i < newLeft.size(); ++i) {
+            const std::size_t row = newLeft[i];
+            m_progress.row(kGeometryBegin + kGeometrySpan / 2, kGeometrySpan / 2, i,
+                           newLeft.size(), kGeosEvery);
             const GeosGeomPtr newGeometry = geos.fromStore(newStore, row);
             if (!newGeometry)
                 continue;
@@ -537,6 +598,7 @@ private:
         std::vector<DiffItem> items;
         std::vector<bool> geometryChanged(out.newCount, false);
         for (std::size_t row = 0; row < out.newCount; ++row) {
+            m_progress.row(kCompareBegin, kCompareSpan, row, out.newCount + out.oldCount);
             const std::size_t oldRow = m_newMatch[row];
             if (oldRow == kNone) {
                 DiffItem item = makeItem(ChangeKind::Added, {}, {row});
@@ -567,6 +629,8 @@ private:
             items.push_back(std::move(item));
         }
         for (std::size_t row = 0; row < out.oldCount; ++row) {
+            m_progress.row(kCompareBegin, kCompareSpan, out.newCount + row,
+                           out.newCount + out.oldCount);
             if (m_oldMatch[row] != kNone)
                 continue;
             DiffItem item = makeItem(ChangeKind::Removed, {row}, {});
@@ -580,8 +644,11 @@ private:
         if (m_old && m_new && m_old->layer.geometry.kind() == GeometryKind::Polygon &&
             m_new->layer.geometry.kind() == GeometryKind::Polygon)
             groupSplitsAndMerges(items);
-        for (DiffItem& item : items)
-            measureItem(item);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            m_progress.row(kMeasureBegin, kMeasureSpan, i, items.size(), 256);
+            measureItem(items[i]);
+        }
+        m_progress.report(1.0);
         out.items = std::move(items);
     }
 
@@ -627,7 +694,9 @@ private:
             return it->second;
         };
         std::vector<std::uint32_t> candidates;
-        for (std::size_t oldRow : oldRows) {
+        for (std::size_t i = 0; i < oldRows.size(); ++i) {
+            const std::size_t oldRow = oldRows[i];
+            m_progress.row(kGroupBegin, kGroupSpan, i, oldRows.size(), kGeosEvery);
             const GeosGeomPtr oldGeometry = geos.fromStore(oldStore, oldRow);
             if (!oldGeometry)
                 continue;
@@ -700,6 +769,7 @@ private:
     const DiffOptions& m_options;
     double m_tolerance;
     IssueSink& m_issues;
+    const DiffProgressReporter& m_progress;
     std::vector<FieldPair> m_fields;
     std::vector<std::size_t> m_oldMatch, m_newMatch;
     std::unique_ptr<AreaCalculator> m_oldCalculator, m_newCalculator;
@@ -707,43 +777,60 @@ private:
 
 } // namespace
 
+std::string transformPark(Park& park, const Crs& crs, IssueSink& issues)
+{
+    if (park.crs.isEmpty() || crs.isEmpty() || park.crs.isSameAs(crs))
+        return {};
+    const std::string from = park.crs.label();
+    std::string operation;
+    for (ParkLayer& layer : park.layers) {
+        if (layer.layer.crs.isEmpty() || layer.layer.crs.isSameAs(crs))
+            continue;
+        const Transform transform(layer.layer.crs, crs);
+        std::size_t failed = 0;
+        layer.layer.geometry.transformAll(
+            [&](double* xy, std::size_t count) { failed += transform.forward(xy, count); });
+        if (failed)
+            issues.report({Issue::Severity::Error, layer.layer.sourcePath, layer.layer.name, -1,
+                           std::to_string(failed) + " vertices could not be transformed to " +
+                               crs.label()});
+        layer.layer.crs = crs;
+        operation = transform.description() +
+                    (transform.isBallpark() ? " (ballpark: datum shift ignored)" : "");
+    }
+    park.crs = crs;
+    return from + " to " + crs.label() + (operation.empty() ? "" : " (" + operation + ")");
+}
+
 ParkDiff diffParks(const Park& oldPark, Park& newPark, const DiffOptions& options,
                    IssueSink& issues)
 {
+    const std::string transformed = transformPark(newPark, oldPark.crs, issues);
+    ParkDiff diff = diffParks(oldPark, std::as_const(newPark), options, issues);
+    if (!transformed.empty())
+        diff.notes.insert(diff.notes.begin(),
+                          "the parks are in different CRSs: the new park was transformed from " +
+                              transformed +
+                              " to be compared; areas are measured in each park's own layers");
+    return diff;
+}
+
+ParkDiff diffParks(const Park& oldPark, const Park& newPark, const DiffOptions& options,
+                   IssueSink& issues)
+{
+    if (!oldPark.crs.isEmpty() && !newPark.crs.isEmpty() && !oldPark.crs.isSameAs(newPark.crs))
+        throw CrsError("the parks to compare are in different CRSs (" + oldPark.crs.label() +
+                       ", " + newPark.crs.label() + "): transform one first");
     ParkDiff diff;
     diff.oldName = oldPark.name;
     diff.newName = newPark.name;
     diff.crs = oldPark.crs.label();
-    if (!oldPark.crs.isEmpty() && !newPark.crs.isEmpty() && !oldPark.crs.isSameAs(newPark.crs)) {
-        const std::string from = newPark.crs.label();
-        std::string operation;
-        for (ParkLayer& layer : newPark.layers) {
-            if (layer.layer.crs.isEmpty() || layer.layer.crs.isSameAs(oldPark.crs))
-                continue;
-            const Transform transform(layer.layer.crs, oldPark.crs);
-            std::size_t failed = 0;
-            layer.layer.geometry.transformAll(
-                [&](double* xy, std::size_t count) { failed += transform.forward(xy, count); });
-            if (failed)
-                issues.report({Issue::Severity::Error, layer.layer.sourcePath, layer.layer.name,
-                               -1,
-                               std::to_string(failed) + " vertices could not be transformed to " +
-                                   oldPark.crs.label()});
-            layer.layer.crs = oldPark.crs;
-            operation = transform.description() + (transform.isBallpark() ? " (ballpark: "
-                                                                             "datum shift "
-                                                                             "ignored)"
-                                                                           : "");
-        }
-        newPark.crs = oldPark.crs;
-        diff.notes.push_back("the parks are in different CRSs: the new park was transformed from " +
-                             from + " to " + oldPark.crs.label() +
-                             (operation.empty() ? "" : " (" + operation + ")") +
-                             " to be compared; areas are measured in each park's own layers");
-    }
     double tolerance = options.tolerance;
     if (tolerance <= 0)
         tolerance = oldPark.crs.isGeographic() ? 1e-8 : 0.001;
+    // Each role's span of the progress, by its features.
+    std::vector<Role> roles;
+    double totalFeatures = 0;
     for (Role role : allRoles()) {
         if (!options.roles.empty() &&
             std::find(options.roles.begin(), options.roles.end(), role) == options.roles.end())
@@ -752,8 +839,22 @@ ParkDiff diffParks(const Park& oldPark, Park& newPark, const DiffOptions& option
         const ParkLayer* newLayer = newPark.layer(role);
         if (!oldLayer && !newLayer)
             continue;
-        LayerComparer comparer(role, oldLayer, newLayer, options, tolerance, issues);
+        roles.push_back(role);
+        totalFeatures += 1.0 + (oldLayer ? oldLayer->layer.featureCount() : 0) +
+                         (newLayer ? newLayer->layer.featureCount() : 0);
+    }
+    DiffProgressReporter progress(options.progress);
+    double done = 0;
+    for (Role role : roles) {
+        const ParkLayer* oldLayer = oldPark.layer(role);
+        const ParkLayer* newLayer = newPark.layer(role);
+        const double features = 1.0 + (oldLayer ? oldLayer->layer.featureCount() : 0) +
+                                (newLayer ? newLayer->layer.featureCount() : 0);
+        progress.setLayerSpan(done / totalFeatures, features / totalFeatures);
+        progress.report(0.0);
+        LayerComparer comparer(role, oldLayer, newLayer, options, tolerance, issues, progress);
         diff.layers.push_back(comparer.run());
+        done += features;
         if (!oldLayer || !newLayer)
             diff.notes.push_back(std::string(toString(role)) + ": only the " +
                                  (oldLayer ? "old" : "new") + " park has this layer");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/io/source.h"
 #include "geo/ledger/ledger_table.h"
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
@@ -75,6 +76,9 @@ struct DiffOptions {
     double tolerance = 0;
     /// Roles to compare; empty: every role either park has.
     std::vector<Role> roles;
+    /// Called with the share done (0..1) as the comparison goes (the roles weighted by their
+    /// features); returning false cancels it: diffParks throws Cancelled. Empty: not called.
+    ProgressCallback progress;
 };
 
 /// What changed between two parks.
@@ -92,6 +96,12 @@ struct ParkDiff {
 /// idle_land case_id, roads and pipelines lot + name; empty for the roles matched by fid.
 std::vector<const char*> diffKeyFields(Role role);
 
+/// Transforms every layer of `park` into `crs`, in place (vertices that cannot be transformed are
+/// reported to `issues` naming the layer), and sets park.crs. Returns what was done for a note
+/// ("EPSG:4326 (WGS 84) to EPSG:4547 (…) (operation)"), "" when the park was in `crs` already
+/// or either CRS is empty. Throws CrsError when no transform exists.
+std::string transformPark(Park& park, const Crs& crs, IssueSink& issues);
+
 /// Compares two parks. When their working CRSs differ, `newPark`'s layers are transformed into
 /// `oldPark`'s CRS (in place, which is why it is taken by value) and a note says so.
 /// Matching per role (DESIGN.md): by the role's key where a feature's key is known and unique in
@@ -99,8 +109,12 @@ std::vector<const char*> diffKeyFields(Role role);
 /// features that fell back; roles without a key match by fid. Polygon features that were cut or
 /// joined (an old feature mostly covering several new ones, or the other way round) become one
 /// split / merge item. Areas in mu by `options.areaMethod`; lengths geodesic. Throws CrsError
-/// when no transform between the parks' CRSs exists.
+/// when no transform between the parks' CRSs exists, Cancelled when options.progress says so.
 ParkDiff diffParks(const Park& oldPark, Park& newPark, const DiffOptions& options,
+                   IssueSink& issues);
+/// The same on two parks in one CRS (transformPark() one of them first when they are not):
+/// nothing is transformed. Throws CrsError when the CRSs differ.
+ParkDiff diffParks(const Park& oldPark, const Park& newPark, const DiffOptions& options,
                    IssueSink& issues);
 
 /// The value of field `field` of row `row` as a diff shows it.

@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/gdal_open.h"
+#include "geo/io/history_read.h"
 #include "geo/io/vct_writer.h"
 #include "geo/issue.h"
 
@@ -154,7 +155,18 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
         issues.report({Issue::Severity::Error, source, {}, -1, failure + " (not converted)"});
     if (listing.layers.empty())
         throw IoError("nothing in the source could be opened", {source, {}, -1, {}});
-    const std::vector<LayerRef>& refs = listing.layers;
+    std::vector<LayerRef> refs = listing.layers;
+    // As of a day (open.asOf): each layer as its history says it was; the history tables are
+    // not part of the park on that day.
+    std::string cutoff;
+    if (!options.open.asOf.empty()) {
+        cutoff = parkDateCutoff(parseParkDate(options.open.asOf, "--as-of"));
+        std::erase_if(refs, [](const LayerRef& ref) {
+            return std::string_view(ref.layerName).ends_with(kHistorySuffix);
+        });
+        if (refs.empty())
+            throw IoError("nothing in the source but history", {source, {}, -1, {}});
+    }
 
     // DEST may never be an input, nor share a shapefile's name with one (a shapefile is
     // several files, and readers find the parts in any letter case), nor (for a folder) hold
@@ -291,7 +303,18 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
                 argv.AddString("-gt");
                 argv.AddString("65536");
             }
-            argv.AddString(ref.layerName.c_str());
+            const std::string asOf =
+                cutoff.empty() ? std::string() : layerAsOfSql(*input, *layer, cutoff);
+            if (!asOf.empty()) {
+                argv.AddString("-sql");
+                argv.AddString(asOf.c_str());
+            } else {
+                if (!cutoff.empty())
+                    issues.report({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1,
+                                   "the layer keeps no history: converted as it is now, not as "
+                                   "of " + options.open.asOf});
+                argv.AddString(ref.layerName.c_str());
+            }
 
             GDALVectorTranslateOptions* translateOptions =
                 GDALVectorTranslateOptionsNew(argv.List(), nullptr);
@@ -354,6 +377,11 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
             done.sourceLayer = ref.layerName;
             done.targetLayer = targetName;
             done.featureCount = layer->GetFeatureCount(TRUE);
+            if (!asOf.empty())
+                if (OGRLayer* then = input->ExecuteSQL(asOf.c_str(), nullptr, nullptr)) {
+                    done.featureCount = then->GetFeatureCount(TRUE);
+                    input->ReleaseResultSet(then);
+                }
             done.encoding = encoding;
             const char* targetSrs = options.targetSrs.empty() ? nullptr : options.targetSrs.c_str();
             if (targetSrs)

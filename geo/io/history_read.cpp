@@ -148,11 +148,11 @@ std::optional<std::string> firstHistoryTime(GDALDataset& dataset, std::string_vi
                                    " FROM " + history_sql::identifier(historyLayerName(layer)));
 }
 
-OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff)
+std::string layerAsOfSql(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff)
 {
     const std::string name = layer.GetName();
     if (!hasHistory(dataset, name))
-        return nullptr;
+        return {};
     OGRLayer& historyLayer = *dataset.GetLayerByName(historyLayerName(name).c_str());
     OGRFeatureDefn* kept = historyLayer.GetLayerDefn();
     const bool postgres = history_sql::isPostgres(dataset);
@@ -193,6 +193,15 @@ OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string
         " AND NOT EXISTS (SELECT 1 FROM " + history +
         " e WHERE e.hist_fid = h.hist_fid AND e.hist_valid_to >= " + after +
         " AND e.hist_id < h.hist_id)";
+    return sql;
+}
+
+OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff)
+{
+    const std::string sql = layerAsOfSql(dataset, layer, cutoff);
+    if (sql.empty())
+        return nullptr;
+    const std::string name = layer.GetName();
     GdalErrorCapture errors;
     OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (!result)

@@ -39,6 +39,9 @@ std::optional<std::string> firstHistoryTime(GDALDataset& dataset, std::string_vi
 /// layer's fields, FIDs, geometry column and CRS; null when the dataset keeps no history of it.
 /// Release it with dataset.ReleaseResultSet. Throws IoError when the SQL is refused.
 OGRLayer* openLayerAsOf(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff);
+/// The SQL (in the dataset's own dialect) that openLayerAsOf runs; "" when the dataset keeps no
+/// history of the layer. For a caller that hands it on (convert: ogr2ogr's -sql).
+std::string layerAsOfSql(GDALDataset& dataset, OGRLayer& layer, const std::string& cutoff);
 
 namespace history_sql {
 /// "name" quoted as an SQL identifier, 'text' as a literal.

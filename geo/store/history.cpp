@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <pwd.h>
 #include <regex>
 #include <unistd.h>
@@ -298,6 +299,49 @@ void installPostgisHistory(PgConnection& pg, const std::string& schema, const st
 
 // -- reading --------------------------------------------------------------------------------
 
+namespace {
+
+/// The features whose history rows `readHistory` keeps for `id`: `id` itself when it is a fid,
+/// the current features whose key is `id`, and the features whose history rows hold `id` as
+/// their key (an old row with it, or the row before a change that gave it). Read by attribute
+/// filters, so the database (GeoPackage's SQLite, PostgreSQL) does the search.
+std::set<std::int64_t> historyFidsOf(const std::string& source, OGRLayer* current,
+                                     OGRLayer& history, const std::string& keyField,
+                                     const std::string& id)
+{
+    std::set<std::int64_t> fids;
+    if (!id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 19)
+        fids.insert(std::stoll(id));
+    if (keyField.empty())
+        return fids;
+    const std::string byKey =
+        history_sql::identifier(keyField) + " = " + history_sql::literal(id);
+    auto collect = [&](OGRLayer& layer, const char* fidColumn) {
+        if (layer.GetLayerDefn()->GetFieldIndex(keyField.c_str()) < 0)
+            return;
+        GdalErrorCapture errors;
+        if (layer.SetAttributeFilter(byKey.c_str()) != OGRERR_NONE)
+            throw IoError("cannot filter by " + keyField + ": " + errors.lastFailure(),
+                          {source, layer.GetName(), -1, {}});
+        const int fidField = fidColumn ? layer.GetLayerDefn()->GetFieldIndex(fidColumn) : -1;
+        layer.ResetReading();
+        for (OGRFeatureUniquePtr feature(layer.GetNextFeature()); feature;
+             feature.reset(layer.GetNextFeature())) {
+            if (!fidColumn)
+                fids.insert(feature->GetFID());
+            else if (fidField >= 0 && feature->IsFieldSetAndNotNull(fidField))
+                fids.insert(feature->GetFieldAsInteger64(fidField));
+        }
+        layer.SetAttributeFilter(nullptr);
+    };
+    if (current)
+        collect(*current, nullptr);
+    collect(history, "hist_fid");
+    return fids;
+}
+
+} // namespace
+
 std::vector<HistoryEntry>
 readHistory(const std::string& source,
             const std::vector<std::pair<std::string, std::string>>& layers,
@@ -315,6 +359,23 @@ readHistory(const std::string& source,
             continue;
         OGRLayer* current = dataset->GetLayerByName(layerName.c_str());
         OGRLayer* history = dataset->GetLayerByName(historyLayerName(layerName).c_str());
+        // One feature asked for (an identify click): the database reads only its rows.
+        const std::optional<std::set<std::int64_t>> fids =
+            idFilter.empty() ? std::nullopt
+                             : std::optional(historyFidsOf(source, current, *history, keyField,
+                                                           idFilter));
+        if (fids && fids->empty())
+            continue;
+        if (fids) {
+            std::string list;
+            for (const std::int64_t fid : *fids)
+                list += (list.empty() ? "" : ", ") + std::to_string(fid);
+            if (history->SetAttributeFilter(
+                    (history_sql::identifier("hist_fid") + " IN (" + list + ")").c_str()) !=
+                OGRERR_NONE)
+                throw IoError("cannot filter the history by fid: " + errors.lastFailure(),
+                              {source, historyLayerName(layerName), -1, {}});
+        }
         struct Version {
             FieldValues values;
             std::vector<unsigned char> wkb;

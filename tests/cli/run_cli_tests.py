@@ -3523,6 +3523,7 @@ GROUPS = {
     "names": group_names,
     "session": group_session,
     "sheet": lambda t: __import__("parcel_sheets").group_sheet(t),
+    "changes": lambda t: __import__("changes_cli").group_changes(t),
 }
 
 

@@ -12,7 +12,9 @@
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
+#include <chrono>
 #include <filesystem>
 
 using namespace parkatlas::geo;
@@ -224,4 +226,112 @@ TEST(HistoryTest, HistoryLayersAreNeverTakenForRoles)
     EXPECT_FALSE(isHistoryLayerName("parcels"));
     EXPECT_FALSE(isHistoryLayerName("my_history"));
     EXPECT_FALSE(roleFromLayerName("parcels_history"));
+}
+
+namespace {
+
+std::vector<std::int64_t> historyIds(const std::vector<HistoryEntry>& entries)
+{
+    std::vector<std::int64_t> ids;
+    for (const HistoryEntry& entry : entries)
+        ids.push_back(entry.historyId);
+    return ids;
+}
+
+} // namespace
+
+TEST(HistoryTest, OneFeaturesHistoryIsFilteredByTheDatabaseNotReadWhole)
+{
+    const std::string path = (parkatlas::test::scratch("history_filter") / "park.gpkg").string();
+    fs::copy_file(kSample + "/park.gpkg", path);
+    IssueList issues;
+    const Park before = read(path, issues);
+    const Layer& parcels = before.layer(Role::Parcels)->layer;
+    const std::int64_t renamed = parcels.fids[0], removed = parcels.fids[1];
+    const std::string oldId =
+        parcels.attributes.text(0, before.layer(Role::Parcels)->field("parcel_id"));
+    // A day of edits: every parcel's owner, one parcel renumbered; then another owner, a parcel
+    // deleted and one drawn.
+    {
+        auto session = EditSession::open(path, "parcels");
+        session->setHistoryStamp({"edit", "alice"});
+        std::vector<FeatureChange> changes;
+        for (std::size_t row = 0; row < parcels.featureCount(); ++row) {
+            FieldValues values{{"owner", "业主" + std::to_string(row)}};
+            if (row == 0)
+                values["parcel_id"] = std::string("RENAMED-1");
+            changes.push_back(update(session->read(parcels.fids[row]), std::move(values)));
+        }
+        session->commit(changes);
+    }
+    {
+        auto session = EditSession::open(path, "parcels");
+        session->setHistoryStamp({"edit", "bob"});
+        FeatureChange remove;
+        remove.kind = FeatureChange::Kind::Delete;
+        remove.fid = removed;
+        remove.baseVersion = session->read(removed).version;
+        FeatureChange insert;
+        insert.kind = FeatureChange::Kind::Insert;
+        insert.values = {{"parcel_id", std::string("NEW-2")}};
+        insert.geometryWkb = session->read(removed).geometryWkb;
+        session->commit({update(session->read(renamed), {{"owner", std::string("乙公司")}}),
+                         remove, insert});
+    }
+    // Years of edits: the history grown 32 times over by copies of its rows for other features.
+    {
+        ensureGdal();
+        GDALDatasetUniquePtr dataset(GDALDataset::Open(
+            path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+        ASSERT_TRUE(dataset);
+        OGRLayer* history = dataset->GetLayerByName("parcels_history");
+        ASSERT_TRUE(history);
+        std::string columns = "\"" + std::string(history->GetGeometryColumn()) + "\"";
+        std::string values = columns;
+        for (int i = 0; i < history->GetLayerDefn()->GetFieldCount(); ++i) {
+            const std::string name = history->GetLayerDefn()->GetFieldDefn(i)->GetNameRef();
+            columns += ", \"" + name + "\"";
+            values += name == "hist_fid"    ? ", hist_fid + 1000000"
+                      : name == "parcel_id" ? ", 'copy-' || parcel_id"
+                                            : ", \"" + name + "\"";
+        }
+        for (int round = 0; round < 5; ++round)
+            dataset->ExecuteSQL(("INSERT INTO parcels_history (" + columns + ") SELECT " +
+                                 values + " FROM parcels_history")
+                                    .c_str(),
+                                nullptr, nullptr);
+        ASSERT_GT(history->GetFeatureCount(), 15000);
+    }
+
+    const std::vector<std::pair<std::string, std::string>> layers = {{"parcels", "parcel_id"}};
+    auto started = std::chrono::steady_clock::now();
+    const std::vector<HistoryEntry> all = readHistory(path, layers, "");
+    const auto wholeTime = std::chrono::steady_clock::now() - started;
+    ASSERT_GT(all.size(), 15000u);
+    // By the old id, the new one, a fid, an inserted feature's id, an unknown id: the rows of
+    // the whole history that concern it, and only those.
+    std::chrono::steady_clock::duration filteredTime{};
+    for (const std::string& id : {oldId, std::string("RENAMED-1"), std::to_string(renamed),
+                                  std::to_string(removed), std::string("NEW-2"),
+                                  std::string("no-such-plot")}) {
+        std::vector<HistoryEntry> expected;
+        for (const HistoryEntry& entry : all)
+            if (entry.id == id || (entry.fid && std::to_string(*entry.fid) == id))
+                expected.push_back(entry);
+        started = std::chrono::steady_clock::now();
+        const std::vector<HistoryEntry> filtered = readHistory(path, layers, id);
+        filteredTime += std::chrono::steady_clock::now() - started;
+        EXPECT_EQ(historyIds(filtered), historyIds(expected)) << id;
+        for (std::size_t i = 0; i < filtered.size() && i < expected.size(); ++i) {
+            EXPECT_EQ(filtered[i].changedFields, expected[i].changedFields) << id;
+            EXPECT_EQ(filtered[i].geometryChanged, expected[i].geometryChanged) << id;
+        }
+    }
+    EXPECT_EQ(readHistory(path, layers, oldId).size(), 1u); // the renumbering
+    EXPECT_EQ(readHistory(path, layers, std::to_string(renamed)).size(), 2u);
+    EXPECT_EQ(readHistory(path, layers, "NEW-2").size(), 1u);
+    // Six filtered reads together take a fraction of one whole read (which reads every row).
+    EXPECT_LT(filteredTime * 3, wholeTime)
+        << "filtered " << std::chrono::duration<double>(filteredTime).count() << " s, whole "
+        << std::chrono::duration<double>(wholeTime).count() << " s";
 }

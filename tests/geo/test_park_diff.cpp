@@ -13,10 +13,12 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <utility>
 
 using namespace parkatlas::geo;
 
@@ -578,4 +580,54 @@ TEST(WorkSummaryTest, ATargetsFileWithAnUnknownIndicatorNamesIt)
     }
     std::ofstream(path) << R"({"year": 2026, "targets": {"supplied_mu": 1200.5}})";
     EXPECT_DOUBLE_EQ(readTargets(path).values.at("supplied_mu"), 1200.5);
+}
+
+TEST(ParkDiffTest, ProgressRisesToTheEndAndACancelStopsTheComparison)
+{
+    const std::string sample = std::string(PARKATLAS_SOURCE_DIR) + "/data/sample/";
+    const Park before = readPark(sample + "park.gpkg");
+    const Park after = readPark(sample + "park-2026H2.gpkg");
+    NullIssueSink issues;
+    const ParkDiff plain = diffParks(before, after, DiffOptions{}, issues);
+
+    std::vector<double> shares;
+    DiffOptions options;
+    options.progress = [&shares](double done) {
+        shares.push_back(done);
+        return true;
+    };
+    const ParkDiff reported = diffParks(before, after, options, issues);
+    ASSERT_GE(shares.size(), 2 * reported.layers.size()); // at least each layer's start and end
+    EXPECT_TRUE(std::is_sorted(shares.begin(), shares.end()));
+    EXPECT_GE(shares.front(), 0.0);
+    EXPECT_NEAR(shares.back(), 1.0, 1e-9);
+    // Watching changes nothing.
+    ASSERT_EQ(reported.layers.size(), plain.layers.size());
+    for (std::size_t i = 0; i < plain.layers.size(); ++i)
+        EXPECT_EQ(reported.layers[i].items.size(), plain.layers[i].items.size());
+
+    // Cancelled part way (after the first layers): Cancelled, nothing returned.
+    std::size_t calls = 0;
+    options.progress = [&calls](double) { return ++calls < 3; };
+    EXPECT_THROW(diffParks(before, after, options, issues), Cancelled);
+    EXPECT_EQ(calls, 3u);
+}
+
+TEST(ParkDiffTest, ParksInOneCrsAreComparedAsTheyAreAndTwoCrssAreRefusedUntilTransformed)
+{
+    const ParkPair pair = makePair("diff_const_crs", 4326);
+    const Park before = readPark(pair.oldPath);
+    Park after = readPark(pair.newPath);
+    NullIssueSink issues;
+    EXPECT_THROW(diffParks(before, std::as_const(after), DiffOptions{}, issues), CrsError);
+    // The other way round: the old park into the new one's CRS, the new one untouched.
+    Park beforeMoved = before;
+    const std::string done = transformPark(beforeMoved, after.crs, issues);
+    EXPECT_NE(done.find("EPSG:4547 to EPSG:4326"), std::string::npos) << done;
+    EXPECT_EQ(transformPark(beforeMoved, after.crs, issues), ""); // already there
+    const ParkDiff diff = diffParks(beforeMoved, std::as_const(after), DiffOptions{}, issues);
+    EXPECT_EQ(diff.crs, after.crs.label());
+    const LayerDiff* parcels = diff.layer(Role::Parcels);
+    EXPECT_EQ(parcels->items.size(), 8u);
+    EXPECT_FALSE(itemOf(*parcels, "P1")->geometryChanged);
 }

@@ -148,6 +148,24 @@ TEST(PostgisHistoryTest, TwoEditorsOneAfterTheOtherAreReadBackAsOfEachDay)
             EXPECT_EQ(entry.changedFields[0].second.second, std::optional<std::string>("甲公司"));
         }
     EXPECT_TRUE(sawCarolsUpdate);
+    // One feature's history (an identify click) is filtered by the server, and is the same rows
+    // as the whole history filtered here: by key, by fid, and nothing for an unknown id.
+    for (const HistoryEntry& entry : entries) {
+        for (const std::string& id :
+             {entry.id, entry.fid ? std::to_string(*entry.fid) : std::string(), std::string("?")}) {
+            if (id.empty())
+                continue;
+            std::vector<std::int64_t> expected, got;
+            for (const HistoryEntry& e : entries)
+                if (e.id == id || (e.fid && std::to_string(*e.fid) == id))
+                    expected.push_back(e.historyId);
+            for (const HistoryEntry& e :
+                 readHistory(gdalSourceForSchema(PostgisCluster::uri(), kSchema),
+                             {{"parcels", "parcel_id"}, {"expansion", "name"}}, id))
+                got.push_back(e.historyId);
+            EXPECT_EQ(got, expected) << id;
+        }
+    }
 
     // Publishing again over it keeps the old rows readable.
     pushPark(discoverPark(kSample + "/park.gpkg"), PostgisCluster::uri(), options, quiet);

@@ -1,0 +1,556 @@
+#include "app/desktop/changes_panel.h"
+
+#include "app/desktop/translation.h"
+
+#include "app/render/layer_style.h"
+#include "geo/crs/transform.h"
+#include "geo/io/history_read.h"
+#include "geo/io/source.h"
+#include "geo/issue.h"
+#include "geo/measure/units.h"
+#include "geo/model/issue_text.h"
+#include "geo/model/park.h"
+#include "geo/session/park_session.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDateEdit>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+#include <exception>
+
+namespace parkatlas::desktop {
+
+namespace {
+
+constexpr int kProgressSteps = 1000;
+constexpr int kMaxIssueMessages = 300;
+constexpr int kLayerRole = Qt::UserRole;
+constexpr int kItemRole = Qt::UserRole + 1;
+
+/// What to compare, taken on the GUI thread.
+struct ChangesRequest {
+    std::shared_ptr<geo::ParkSession> session;
+    ChangesPanel::Mode mode = ChangesPanel::Mode::Dates;
+    std::string parkSource; // the open park, without a date
+    std::string from, to;   // YYYY-MM-DD; to "" = as it is now
+    std::string otherPath;
+    bool otherIsOlder = true;
+    QString nowLabel; // "now", translated on the GUI thread
+};
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("parkatlas::desktop::ChangesPanel", text);
+}
+
+/// The comparison on the worker: reads the two parks (70 % of the progress), then compares them.
+void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
+                   const geo::Crs& mapCrs)
+{
+    promise.setProgressRange(0, kProgressSteps);
+    auto part = [&promise](double begin, double span) {
+        return [&promise, begin, span](double done) {
+            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
+            return !promise.isCanceled();
+        };
+    };
+    geo::IssueList issues;
+    ChangesRun run;
+    auto readPark = [&](const std::string& source, double begin, double span) {
+        const geo::ParkDefinition definition = geo::discoverPark(source);
+        for (const std::string& warning : definition.warnings)
+            run.issues.append(QString::fromStdString(warning));
+        geo::ParkLoadOptions options;
+        options.progress = part(begin, span);
+        return geo::loadPark(definition, options, issues);
+    };
+    try {
+        geo::Park oldOwned, newOwned;
+        std::shared_ptr<const geo::Park> sessionPark;
+        const geo::Park* oldPark = &oldOwned;
+        const geo::Park* newPark = &newOwned;
+        if (request.mode == ChangesPanel::Mode::Dates) {
+            oldOwned = readPark(request.parkSource + "@" + request.from, 0.0, 0.35);
+            newOwned = readPark(request.to.empty() ? request.parkSource
+                                                   : request.parkSource + "@" + request.to,
+                                0.35, 0.35);
+            geo::transformPark(newOwned, oldOwned.crs, issues);
+            run.oldLabel = QString::fromStdString(request.from);
+            run.newLabel =
+                request.to.empty() ? request.nowLabel : QString::fromStdString(request.to);
+        } else {
+            sessionPark = request.session->park({}, issues, part(0.0, 0.35));
+            geo::Park other = readPark(request.otherPath, 0.35, 0.35);
+            const std::string moved = geo::transformPark(other, sessionPark->crs, issues);
+            if (!moved.empty())
+                run.issues.append(tr("%1 was transformed from %2 to be compared")
+                                      .arg(QString::fromStdString(request.otherPath),
+                                           QString::fromStdString(moved)));
+            const QString otherLabel = QFileInfo(QString::fromStdString(request.otherPath)).fileName();
+            const QString openLabel =
+                QFileInfo(QString::fromStdString(request.parkSource)).fileName();
+            if (request.otherIsOlder) {
+                oldOwned = std::move(other);
+                newPark = sessionPark.get();
+                run.oldLabel = otherLabel;
+                run.newLabel = openLabel;
+            } else {
+                newOwned = std::move(other);
+                oldPark = sessionPark.get();
+                run.oldLabel = openLabel;
+                run.newLabel = otherLabel;
+            }
+        }
+        geo::DiffOptions options;
+        options.progress = part(0.7, 0.28);
+        run.diff = geo::diffParks(*oldPark, *newPark, options, issues);
+        run.overlays = render::changeOverlays(*newPark, *oldPark, run.diff, {}, &run.places);
+        // Drawn in the map's CRS.
+        const geo::Crs& parkCrs = oldPark->crs;
+        if (!parkCrs.isEmpty() && !mapCrs.isEmpty() && !parkCrs.isSameAs(mapCrs)) {
+            const geo::Transform transform(parkCrs, mapCrs);
+            for (render::LayerSnapshot& snapshot : run.overlays) {
+                auto moved = std::make_shared<geo::Layer>(*snapshot.layer);
+                moved->geometry.transformAll(
+                    [&transform](double* xy, std::size_t count) { transform.forward(xy, count); });
+                moved->crs = mapCrs;
+                snapshot.layer = std::move(moved);
+            }
+        }
+        run.envelopes.resize(run.places.size());
+        for (std::size_t l = 0; l < run.places.size(); ++l)
+            for (const render::ChangePlace& place : run.places[l]) {
+                geo::Envelope envelope;
+                if (place.snapshot >= 0)
+                    for (std::uint32_t feature : place.features)
+                        envelope.expand(run.overlays[static_cast<std::size_t>(place.snapshot)]
+                                            .layer->geometry.envelope(feature));
+                run.envelopes[l].push_back(envelope);
+            }
+        for (const std::string& note : run.diff.notes)
+            run.issues.append(QString::fromStdString(note));
+        for (const geo::LayerDiff& layer : run.diff.layers)
+            for (const std::string& note : layer.notes)
+                run.issues.append(QString::fromStdString(note));
+    } catch (const geo::Cancelled&) {
+        return; // no result: the watcher sees a cancelled run
+    } catch (const std::exception& error) {
+        run.error = QString::fromStdString(error.what());
+    }
+    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
+        if (issue.severity != geo::Issue::Severity::Note)
+            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
+    promise.setProgressValue(kProgressSteps);
+    promise.addResult(std::move(run));
+}
+
+QString sizeText(const geo::DiffItem& item, bool old)
+{
+    const double mu = old ? item.oldAreaMu : item.newAreaMu;
+    if (std::isfinite(mu))
+        return QString::fromStdString(geo::formatForDisplay(mu));
+    const double km = old ? item.oldLengthKm : item.newLengthKm;
+    if (std::isfinite(km))
+        return QStringLiteral("%1 km").arg(km, 0, 'f', 3);
+    return {};
+}
+
+QString kindText(const geo::DiffItem& item)
+{
+    QString kind = item.kind == geo::ChangeKind::Added     ? tr("Added")
+                   : item.kind == geo::ChangeKind::Removed ? tr("Removed")
+                                                           : tr("Changed");
+    if (item.relation == "split")
+        kind += QStringLiteral(" · ") + tr("split");
+    else if (item.relation == "merge")
+        kind += QStringLiteral(" · ") + tr("merge");
+    else if (!item.relation.empty())
+        kind += QStringLiteral(" · ") + tr("split and merge");
+    return kind;
+}
+
+QString idsText(const std::vector<std::string>& ids)
+{
+    QStringList out;
+    for (const std::string& id : ids)
+        if (!id.empty())
+            out.append(QString::fromStdString(id));
+    return out.join(QStringLiteral("、"));
+}
+
+QString itemIdText(const geo::DiffItem& item)
+{
+    if (item.relation.empty())
+        return QString::fromStdString(item.label());
+    return idsText(item.oldIds) + QStringLiteral(" → ") + idsText(item.newIds);
+}
+
+QString fieldsText(const geo::DiffItem& item, geo::Role role)
+{
+    if (item.kind != geo::ChangeKind::Changed)
+        return {};
+    QStringList out;
+    if (item.geometryChanged)
+        out.append(tr("shape"));
+    for (const geo::FieldChange& field : item.fields) {
+        const QString before = QString::fromStdString(geo::diffValueText(field.oldValue));
+        const QString after = QString::fromStdString(geo::diffValueText(field.newValue));
+        out.append(QStringLiteral("%1: %2 → %3")
+                       .arg(uiName(geo::NameGroup::Field, field.name, geo::toString(role)),
+                            before.isEmpty() ? tr("unknown") : before,
+                            after.isEmpty() ? tr("unknown") : after));
+    }
+    return out.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+ChangesPanel::ChangesPanel(QWidget* parent)
+    : QWidget(parent), m_mode(new QComboBox(this)), m_modePages(new QStackedWidget(this)),
+      m_from(new QDateEdit(this)), m_to(new QDateEdit(this)),
+      m_toNow(new QPushButton(tr("Now"), this)), m_otherPath(new QLineEdit(this)),
+      m_direction(new QComboBox(this)), m_runButton(new QPushButton(tr("&Compare"), this)),
+      m_cancelButton(new QPushButton(tr("Cancel"), this)), m_progress(new QProgressBar(this)),
+      m_summary(new QLabel(this)), m_tree(new QTreeWidget(this))
+{
+    m_mode->setObjectName(QStringLiteral("changesMode"));
+    m_from->setObjectName(QStringLiteral("changesFrom"));
+    m_to->setObjectName(QStringLiteral("changesTo"));
+    m_otherPath->setObjectName(QStringLiteral("changesOtherPark"));
+    m_direction->setObjectName(QStringLiteral("changesDirection"));
+    m_runButton->setObjectName(QStringLiteral("compareButton"));
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_progress->setObjectName(QStringLiteral("changesProgress"));
+    m_summary->setObjectName(QStringLiteral("changesSummary"));
+    m_tree->setObjectName(QStringLiteral("changesTree"));
+
+    m_mode->addItem(tr("Between two dates"));
+    m_mode->addItem(tr("With another park file"));
+    m_mode->setToolTip(tr("Compare the open park as it was on two days (from the history it "
+                          "keeps), or with another park file"));
+    const QDate today = QDate::currentDate();
+    for (QDateEdit* edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        edit->setMaximumDate(today);
+    }
+    m_from->setDate(QDate(today.year(), today.month() <= 6 ? 1 : 7, 1).addDays(-1));
+    m_to->setDate(today);
+    m_to->setSpecialValueText(QString());
+    m_toNow->setToolTip(tr("Compare with the park as it is now"));
+    m_toNow->setCheckable(true);
+    m_toNow->setChecked(true);
+    auto* datesPage = new QWidget(m_modePages);
+    auto* datesRow = new QHBoxLayout(datesPage);
+    datesRow->setContentsMargins(0, 0, 0, 0);
+    datesRow->addWidget(new QLabel(tr("From"), datesPage));
+    datesRow->addWidget(m_from);
+    datesRow->addWidget(new QLabel(tr("to"), datesPage));
+    datesRow->addWidget(m_to);
+    datesRow->addWidget(m_toNow);
+    auto* filePage = new QWidget(m_modePages);
+    auto* fileRow = new QHBoxLayout(filePage);
+    fileRow->setContentsMargins(0, 0, 0, 0);
+    m_otherPath->setPlaceholderText(tr("Another park (GeoPackage, folder, project)…"));
+    auto* browseButton = new QPushButton(tr("Browse…"), filePage);
+    m_direction->addItem(tr("is older"));
+    m_direction->addItem(tr("is newer"));
+    m_direction->setToolTip(tr("Whether the other park is the earlier or the later one"));
+    fileRow->addWidget(m_otherPath, 1);
+    fileRow->addWidget(browseButton);
+    fileRow->addWidget(m_direction);
+    m_modePages->addWidget(datesPage);
+    m_modePages->addWidget(filePage);
+
+    m_progress->setRange(0, kProgressSteps);
+    m_progress->setVisible(false);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->setWordWrap(true);
+    m_tree->setColumnCount(5);
+    m_tree->setHeaderLabels(
+        {tr("Change"), tr("Id"), tr("Mu before"), tr("Mu after"), tr("What changed")});
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->setMinimumHeight(40);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_runButton);
+    controls->addWidget(m_cancelButton);
+    controls->addWidget(m_progress, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_mode);
+    layout->addWidget(m_modePages);
+    layout->addLayout(controls);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_tree, 1);
+
+    connect(m_mode, &QComboBox::currentIndexChanged, m_modePages,
+            &QStackedWidget::setCurrentIndex);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &ChangesPanel::updateButtons);
+    connect(m_otherPath, &QLineEdit::textChanged, this, &ChangesPanel::updateButtons);
+    connect(m_toNow, &QPushButton::toggled, this, [this](bool now) {
+        m_toIsNow = now;
+        m_to->setEnabled(!now);
+    });
+    m_to->setEnabled(false);
+    connect(browseButton, &QPushButton::clicked, this, &ChangesPanel::browse);
+    connect(m_runButton, &QPushButton::clicked, this, &ChangesPanel::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &ChangesPanel::cancel);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* current) {
+        if (current && current->data(0, kItemRole).isValid())
+            activateItem(current->data(0, kLayerRole).toInt(), current->data(0, kItemRole).toInt());
+        else
+            activateItem(-1, -1);
+    });
+    connect(&m_watcher, &QFutureWatcher<ChangesRun>::progressValueChanged, m_progress,
+            &QProgressBar::setValue);
+    connect(&m_watcher, &QFutureWatcher<ChangesRun>::finished, this, &ChangesPanel::onRunFinished);
+    updateButtons();
+}
+
+ChangesPanel::~ChangesPanel()
+{
+    // The job holds no pointer to the panel; let it finish on its own.
+    m_watcher.cancel();
+}
+
+void ChangesPanel::setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs)
+{
+    m_watcher.cancel();
+    m_session = std::move(session);
+    m_mapCrs = mapCrs;
+    m_result.reset();
+    m_currentLayer = m_currentItem = -1;
+    m_tree->clear();
+    m_progress->setVisible(false);
+    m_summary->setText(m_session ? QString() : tr("Open a park first."));
+    updateButtons();
+    emit overlayChanged();
+}
+
+void ChangesPanel::setDates(const QDate& from, const QDate& to)
+{
+    m_mode->setCurrentIndex(static_cast<int>(Mode::Dates));
+    m_from->setDate(from);
+    m_toNow->setChecked(!to.isValid());
+    if (to.isValid())
+        m_to->setDate(to);
+}
+
+void ChangesPanel::setOtherPark(const QString& path, bool otherIsOlder)
+{
+    m_mode->setCurrentIndex(static_cast<int>(Mode::File));
+    m_otherPath->setText(path);
+    m_direction->setCurrentIndex(otherIsOlder ? 0 : 1);
+}
+
+ChangesPanel::Mode ChangesPanel::mode() const
+{
+    return static_cast<Mode>(m_mode->currentIndex());
+}
+
+void ChangesPanel::browse()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Compare with park"), QFileInfo(m_otherPath->text()).path(),
+        tr("Parks (*.gpkg *.parkatlas.json);;All files (*)"));
+    if (!path.isEmpty())
+        m_otherPath->setText(path);
+}
+
+void ChangesPanel::run()
+{
+    if (!m_session)
+        return;
+    ChangesRequest request;
+    request.session = m_session;
+    request.mode = mode();
+    request.parkSource = geo::splitParkDate(m_session->definition().source).first;
+    request.from = m_from->date().toString(Qt::ISODate).toStdString();
+    if (!m_toIsNow && m_to->date() < QDate::currentDate())
+        request.to = m_to->date().toString(Qt::ISODate).toStdString();
+    request.otherPath = m_otherPath->text().trimmed().toStdString();
+    request.otherIsOlder = m_direction->currentIndex() == 0;
+    request.nowLabel = tr("now");
+    if (request.mode == Mode::File && request.otherPath.empty())
+        return;
+    m_watcher.cancel();
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    m_summary->setText(tr("Comparing…"));
+    m_watcher.setFuture(QtConcurrent::run(runChangesJob, std::move(request), m_mapCrs));
+    updateButtons();
+}
+
+void ChangesPanel::cancel()
+{
+    m_watcher.cancel();
+}
+
+bool ChangesPanel::isRunning() const
+{
+    return m_watcher.isRunning();
+}
+
+void ChangesPanel::onRunFinished()
+{
+    m_progress->setVisible(false);
+    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
+        m_summary->setText(tr("Cancelled"));
+        updateButtons();
+        emit runFinished();
+        return;
+    }
+    m_result = std::make_shared<const ChangesRun>(m_watcher.result());
+    m_currentLayer = m_currentItem = -1;
+    QStringList messages;
+    for (int i = 0; i < m_result->issues.size() && i < kMaxIssueMessages; ++i)
+        messages.append(m_result->issues[i]);
+    if (!m_result->error.isEmpty()) {
+        m_summary->setText(tr("The comparison failed: %1").arg(m_result->error));
+        messages.append(m_summary->text());
+    } else {
+        int counts[3] = {0, 0, 0};
+        for (const geo::LayerDiff& layer : m_result->diff.layers)
+            for (const geo::DiffItem& item : layer.items)
+                ++counts[static_cast<int>(item.kind)];
+        m_summary->setText(tr("%1 → %2: %3 added, %4 changed, %5 removed")
+                               .arg(m_result->oldLabel, m_result->newLabel)
+                               .arg(counts[static_cast<int>(geo::ChangeKind::Added)])
+                               .arg(counts[static_cast<int>(geo::ChangeKind::Changed)])
+                               .arg(counts[static_cast<int>(geo::ChangeKind::Removed)]));
+    }
+    m_summary->setToolTip(messages.join(QLatin1Char('\n')));
+    {
+        const QSignalBlocker blocker(m_tree);
+        fillTree();
+    }
+    updateButtons();
+    if (!messages.isEmpty())
+        emit messagesReported(messages);
+    emit overlayChanged();
+    emit runFinished();
+}
+
+void ChangesPanel::fillTree()
+{
+    m_tree->clear();
+    if (!m_result)
+        return;
+    const std::vector<geo::LayerDiff>& layers = m_result->diff.layers;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const geo::LayerDiff& layer = layers[l];
+        if (layer.items.empty())
+            continue;
+        auto* roleItem = new QTreeWidgetItem(m_tree);
+        roleItem->setText(0, tr("%1 (%2)")
+                                 .arg(uiName(geo::NameGroup::Role, geo::toString(layer.role)))
+                                 .arg(layer.items.size()));
+        roleItem->setFirstColumnSpanned(true);
+        QFont bold = roleItem->font(0);
+        bold.setBold(true);
+        roleItem->setFont(0, bold);
+        roleItem->setToolTip(0, tr("Matched by %1").arg(QString::fromStdString(layer.matchedBy)));
+        for (std::size_t i = 0; i < layer.items.size(); ++i) {
+            const geo::DiffItem& item = layer.items[i];
+            auto* row = new QTreeWidgetItem(roleItem);
+            row->setText(0, kindText(item));
+            row->setText(1, itemIdText(item));
+            row->setText(2, sizeText(item, true));
+            row->setText(3, sizeText(item, false));
+            row->setText(4, fieldsText(item, layer.role));
+            row->setToolTip(4, row->text(4));
+            row->setData(0, kLayerRole, static_cast<int>(l));
+            row->setData(0, kItemRole, static_cast<int>(i));
+            const QColor colour = item.kind == geo::ChangeKind::Added     ? QColor(26, 152, 80)
+                                  : item.kind == geo::ChangeKind::Removed ? QColor(215, 25, 28)
+                                                                          : QColor(230, 120, 0);
+            row->setForeground(0, colour);
+        }
+    }
+    m_tree->expandAll();
+    for (int column = 0; column < 4; ++column)
+        m_tree->resizeColumnToContents(column);
+}
+
+QTreeWidgetItem* ChangesPanel::rowOf(int layer, int item) const
+{
+    for (int top = 0; top < m_tree->topLevelItemCount(); ++top) {
+        QTreeWidgetItem* roleItem = m_tree->topLevelItem(top);
+        for (int row = 0; row < roleItem->childCount(); ++row) {
+            QTreeWidgetItem* child = roleItem->child(row);
+            if (child->data(0, kLayerRole).toInt() == layer &&
+                child->data(0, kItemRole).toInt() == item)
+                return child;
+        }
+    }
+    return nullptr;
+}
+
+void ChangesPanel::activateItem(int layer, int item)
+{
+    if (m_currentLayer == layer && m_currentItem == item)
+        return;
+    m_currentLayer = layer;
+    m_currentItem = item;
+    if (QTreeWidgetItem* row = layer >= 0 ? rowOf(layer, item) : nullptr;
+        row && m_tree->currentItem() != row) {
+        const QSignalBlocker blocker(m_tree);
+        m_tree->setCurrentItem(row);
+    }
+    emit overlayChanged();
+    if (m_result && layer >= 0 && static_cast<std::size_t>(layer) < m_result->envelopes.size() &&
+        item >= 0 &&
+        static_cast<std::size_t>(item) < m_result->envelopes[static_cast<std::size_t>(layer)].size()) {
+        const geo::Envelope& envelope =
+            m_result->envelopes[static_cast<std::size_t>(layer)][static_cast<std::size_t>(item)];
+        if (!envelope.isEmpty())
+            emit zoomRequested(envelope);
+    }
+}
+
+std::vector<render::LayerSnapshot> ChangesPanel::overlay() const
+{
+    if (!m_result)
+        return {};
+    std::vector<render::LayerSnapshot> snapshots = m_result->overlays;
+    if (m_currentLayer < 0 || m_currentItem < 0)
+        return snapshots;
+    const auto& places = m_result->places[static_cast<std::size_t>(m_currentLayer)];
+    const render::ChangePlace& place = places[static_cast<std::size_t>(m_currentItem)];
+    if (place.snapshot < 0)
+        return snapshots;
+    const render::LayerSnapshot& drawn = m_result->overlays[static_cast<std::size_t>(place.snapshot)];
+    snapshots.emplace_back(drawn.layer,
+                           render::LayerStyle::selectionFor(drawn.layer->geometry.kind()),
+                           std::nullopt,
+                           std::make_shared<const std::vector<std::uint32_t>>(place.features));
+    return snapshots;
+}
+
+void ChangesPanel::updateButtons()
+{
+    const bool running = m_watcher.isRunning();
+    m_runButton->setEnabled(m_session && !running &&
+                            (mode() == Mode::Dates || !m_otherPath->text().trimmed().isEmpty()));
+    m_cancelButton->setEnabled(running);
+}
+
+} // namespace parkatlas::desktop
