@@ -4,6 +4,13 @@
 
 #include "geo/error.h"
 #include "geo/io/source.h"
+#include "geo/rules/styles.h"
+
+#include "parkatlas_version.h"
+
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
 
 #include <cerrno>
 #include <cstring>
@@ -124,6 +131,28 @@ void printOverview(std::ostream& out)
     out << "\nExit codes: 0 success, 1 findings (with --fail-on-findings), 2 bad input or usage.\n";
 }
 
+/// The version, the libraries' versions and where the style files come from: what a bug report
+/// needs, and how a user sees which styles an installed program reads.
+void printVersion(std::ostream& out)
+{
+    out << "parkatlas " << PARKATLAS_VERSION << "\n"
+        << "GDAL " << GDALVersionInfo("RELEASE_NAME") << ", GEOS " << GEOSversion() << ", PROJ "
+        << proj_info().version << "\n";
+    std::string styles;
+    try {
+        styles = geo::stylesDirectory();
+    } catch (const geo::Error& error) {
+        styles = std::string("none found: ") + error.what();
+    }
+    out << "styles: " << styles << "\n";
+    const std::string own = geo::userDataDirectory();
+    std::error_code error;
+    if (!own.empty() && std::filesystem::is_directory(own + "/styles", error))
+        out << "your styles (replace the installed ones file by file): " << own << "/styles\n";
+    if (!own.empty() && std::filesystem::is_directory(own + "/layouts", error))
+        out << "your page templates: " << own << "/layouts\n";
+}
+
 } // namespace
 
 int run(int argc, char** argv)
@@ -139,8 +168,8 @@ int run(int argc, char** argv)
         printOverview(std::cout);
         return kExitOk;
     }
-    if (name == "--version") {
-        std::cout << "parkatlas " << PARKATLAS_VERSION << "\n";
+    if (name == "--version" || name == "-V") {
+        printVersion(std::cout);
         return kExitOk;
     }
     args.erase(args.begin());

@@ -129,6 +129,13 @@ std::string wrap(const std::string& text, std::size_t width, std::size_t indent,
     return out;
 }
 
+/// What goes between an option (or argument) and its help so the help starts at column 24: a
+/// term too long for that puts its help on the next line, so the two never run together.
+std::string helpColumn(const std::string& term)
+{
+    return term.size() < 22 ? std::string(22 - term.size(), ' ') : "\n" + std::string(24, ' ');
+}
+
 } // namespace
 
 std::string CommandLine::help() const
@@ -141,14 +148,12 @@ std::string CommandLine::help() const
     if (!m_positionals.empty()) {
         out << "\narguments:\n";
         for (const Positional& p : m_positionals)
-            out << "  " << p.name << std::string(p.name.size() < 22 ? 22 - p.name.size() : 1, ' ')
-                << p.help << "\n";
+            out << "  " << p.name << helpColumn(p.name) << wrap(p.help, 96, 24, 24) << "\n";
     }
     out << "\noptions:\n";
     for (const Spec& spec : m_specs) {
         std::string left = "--" + spec.name + (spec.metavar.empty() ? "" : " " + spec.metavar);
-        out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
-            << wrap(spec.help, 96, 24, 24) << "\n";
+        out << "  " << left << helpColumn(left) << wrap(spec.help, 96, 24, 24) << "\n";
     }
     out << "  --help                show this help\n";
     return out.str();

@@ -8,6 +8,8 @@
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 
+#include "parkatlas_version.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFontDatabase>
@@ -16,6 +18,8 @@
 
 #include <clocale>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 namespace parkatlas::desktop {
 
@@ -65,8 +69,41 @@ void installApplicationFonts()
     QApplication::setFont(font);
 }
 
+namespace {
+
+/// Without a display Qt would abort with a message about the xcb plugin. --help and --version
+/// need none, so they run offscreen; anything else is told how to run without a display.
+bool checkDisplay(int argc, char** argv)
+{
+    const auto set = [](const char* name) {
+        const char* value = std::getenv(name);
+        return value && *value;
+    };
+    if (set("QT_QPA_PLATFORM") || set("DISPLAY") || set("WAYLAND_DISPLAY"))
+        return true;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v") {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            return true;
+        }
+    }
+    std::fprintf(stderr,
+                 "parkatlas-gui: no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                 "  To draw a park without one: QT_QPA_PLATFORM=offscreen parkatlas-gui "
+                 "--screenshot OUT.png PARK\n"
+                 "  For everything else there is the command line: parkatlas --help\n"
+                 "parkatlas-gui：没有显示器（未设置 DISPLAY 或 WAYLAND_DISPLAY）。无显示器时出图：\n"
+                 "  QT_QPA_PLATFORM=offscreen parkatlas-gui --screenshot 输出.png 园区\n");
+    return false;
+}
+
+} // namespace
+
 int runApplication(int argc, char** argv)
 {
+    if (!checkDisplay(argc, argv))
+        return 2;
     QApplication app(argc, argv);
     // Qt set the C locale from the environment; numbers in files and on the command line are
     // written with '.', whatever the desktop's language (a decimal comma would read "1.5" as 1).

@@ -67,6 +67,28 @@ QString layoutsDirectory(const QString& stylesDirectory)
     return stylesDirectory + QStringLiteral("/layouts");
 }
 
+/// The user's own templates: $XDG_DATA_HOME/ParkAtlas/layouts (~/.local/share/ParkAtlas/layouts),
+/// the folder geo::userDataDirectory() names. Searched before the installed ones, so a user's
+/// template of the same name replaces the installed one.
+QString userLayoutsDirectory()
+{
+    const QString data = qEnvironmentVariable("XDG_DATA_HOME");
+    if (!data.isEmpty())
+        return data + QStringLiteral("/ParkAtlas/layouts");
+    const QString home = qEnvironmentVariable("HOME");
+    return home.isEmpty() ? QString() : home + QStringLiteral("/.local/share/ParkAtlas/layouts");
+}
+
+/// The folders templates come from, the user's first.
+QStringList layoutsDirectories(const QString& stylesDirectory)
+{
+    QStringList folders;
+    if (const QString own = userLayoutsDirectory(); !own.isEmpty() && QDir(own).exists())
+        folders.append(own);
+    folders.append(layoutsDirectory(stylesDirectory));
+    return folders;
+}
+
 PageLayout readFile(const QString& path)
 {
     QFile file(path);
@@ -226,10 +248,11 @@ QJsonObject PageLayout::toJson() const
 QStringList PageLayout::templateNames(const QString& stylesDirectory)
 {
     QStringList names;
-    const QDir directory(layoutsDirectory(stylesDirectory));
-    for (const QFileInfo& info :
-         directory.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
-        names.append(info.completeBaseName());
+    for (const QString& folder : layoutsDirectories(stylesDirectory))
+        for (const QFileInfo& info :
+             QDir(folder).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+            if (!names.contains(info.completeBaseName()))
+                names.append(info.completeBaseName());
     return names;
 }
 
@@ -239,19 +262,25 @@ PageLayout PageLayout::loadTemplate(const QString& nameOrPath, const QString& st
         nameOrPath.endsWith(QLatin1String(".json"), Qt::CaseInsensitive) ||
         QFileInfo::exists(nameOrPath))
         return readFile(nameOrPath);
-    const QString directory = layoutsDirectory(stylesDirectory);
-    const QString path = directory + QLatin1Char('/') + nameOrPath + QStringLiteral(".json");
-    if (QFileInfo::exists(path))
-        return readFile(path);
-    const QStringList names = templateNames(stylesDirectory);
-    for (const QString& name : names) {
-        PageLayout layout = readFile(directory + QLatin1Char('/') + name + QStringLiteral(".json"));
-        if (layout.name == nameOrPath)
-            return layout;
+    const QStringList folders = layoutsDirectories(stylesDirectory);
+    for (const QString& folder : folders) {
+        const QString path = folder + QLatin1Char('/') + nameOrPath + QStringLiteral(".json");
+        if (QFileInfo::exists(path))
+            return readFile(path);
     }
+    const QStringList names = templateNames(stylesDirectory);
+    for (const QString& folder : folders)
+        for (const QString& name : names) {
+            const QString path = folder + QLatin1Char('/') + name + QStringLiteral(".json");
+            if (!QFileInfo::exists(path))
+                continue;
+            PageLayout layout = readFile(path);
+            if (layout.name == nameOrPath)
+                return layout;
+        }
     throw std::runtime_error(
         QStringLiteral("no layout template \"%1\" (in %2: %3)")
-            .arg(nameOrPath, directory,
+            .arg(nameOrPath, folders.join(QStringLiteral(", ")),
                  names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", ")))
             .toStdString());
 }

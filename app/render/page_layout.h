@@ -72,10 +72,11 @@ struct PageLayout {
     QJsonObject toJson() const;
 
     /// The template named `nameOrPath`: a path to a JSON file (anything with a '/' or ending in
-    /// .json), else the file styles/layouts/<name>.json, else the template whose "name" is it.
-    /// Throws std::runtime_error naming the file or listing the templates there are.
+    /// .json), else the file <name>.json in the user's own templates
+    /// (~/.local/share/ParkAtlas/layouts) or styles/layouts/, else the template whose "name" is
+    /// it. Throws std::runtime_error naming the folders or listing the templates there are.
     static PageLayout loadTemplate(const QString& nameOrPath, const QString& stylesDirectory);
-    /// The names of the templates in styles/layouts/, sorted.
+    /// The names of the user's own templates, then those in styles/layouts/ not among them.
     static QStringList templateNames(const QString& stylesDirectory);
 };
 

@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -21,7 +22,43 @@ fs::path executableDirectory()
     return error ? fs::path() : self.parent_path();
 }
 
+#if defined(PARKATLAS_SOURCE_DIR) && defined(PARKATLAS_BINARY_DIR)
+/// True when the running program lies inside the build folder it was built in (or where it
+/// lies is unknown, as for a test under a wrapper that hides /proc).
+bool runFromBuildFolder()
+{
+    const fs::path exe = executableDirectory();
+    if (exe.empty())
+        return true;
+    std::error_code error;
+    const fs::path build = fs::weakly_canonical(PARKATLAS_BINARY_DIR, error);
+    const fs::path here = fs::weakly_canonical(exe, error);
+    const auto [end, ignored] = std::mismatch(build.begin(), build.end(), here.begin(), here.end());
+    return end == build.end();
+}
+#endif
+
+/// The user's copy of a style file, or "".
+std::string userStyleFile(const std::string& fileName)
+{
+    const std::string home = userDataDirectory();
+    if (home.empty())
+        return {};
+    const fs::path path = fs::path(home) / "styles" / fileName;
+    std::error_code error;
+    return fs::is_regular_file(path, error) ? path.string() : std::string();
+}
+
 } // namespace
+
+std::string userDataDirectory()
+{
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
+        return (fs::path(data) / "ParkAtlas").string();
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".local" / "share" / "ParkAtlas").string();
+    return {};
+}
 
 std::string stylesDirectory()
 {
@@ -39,8 +76,11 @@ std::string stylesDirectory()
         candidates.push_back(exe / ".." / ".." / "styles");
         candidates.push_back(exe / ".." / "styles");
     }
-#ifdef PARKATLAS_SOURCE_DIR
-    candidates.push_back(fs::path(PARKATLAS_SOURCE_DIR) / "styles");
+#if defined(PARKATLAS_SOURCE_DIR) && defined(PARKATLAS_BINARY_DIR)
+    // The source tree only for a program run from its build folder (tests, scripts/demo): an
+    // installed copy of the same binary never reads a source tree that happens to be there.
+    if (runFromBuildFolder())
+        candidates.push_back(fs::path(PARKATLAS_SOURCE_DIR) / "styles");
 #endif
     std::string looked;
     for (const fs::path& candidate : candidates) {
@@ -56,12 +96,16 @@ std::string stylesDirectory()
 
 std::string stylePath(const std::string& fileName)
 {
+    if (std::string own = userStyleFile(fileName); !own.empty())
+        return own;
     return stylesDirectory() + "/" + fileName;
 }
 
 std::string optionalStylePath(const std::string& fileName, IssueSink& issues,
                               const std::string& withoutIt)
 {
+    if (std::string own = userStyleFile(fileName); !own.empty())
+        return own;
     std::string directory;
     try {
         directory = stylesDirectory();

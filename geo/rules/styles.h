@@ -7,11 +7,17 @@ namespace parkatlas::geo {
 class IssueSink;
 
 /// The folder of style and rule data (landuse.json, thresholds.json): $PARKATLAS_STYLES when
-/// set, else next to the executable (../share/parkatlas/styles, ../../styles, ../styles), else
-/// the source tree's styles/ (PARKATLAS_SOURCE_DIR, for builds run in place). Throws IoError
+/// set, else next to the executable (../share/parkatlas/styles, ../../styles, ../styles), else,
+/// for a program run from its build folder only, the source tree's styles/. Throws IoError
 /// naming the places it looked when none holds landuse.json. Thread-safe.
 std::string stylesDirectory();
 
+/// The user's own folder, $XDG_DATA_HOME/ParkAtlas (by default ~/.local/share/ParkAtlas): its
+/// styles/ holds style and rule files that replace the installed ones file by file, its
+/// layouts/ the user's own page templates. "" when neither variable names a home.
+std::string userDataDirectory();
+
+/// The user's copy of `fileName` (userDataDirectory()/styles/fileName) when there is one, else
 /// stylesDirectory() + "/" + fileName.
 std::string stylePath(const std::string& fileName);
 
