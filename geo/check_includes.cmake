@@ -1,6 +1,7 @@
-# cmake -DMODULE=name -DFOLDERS=a|b -DALLOWED=a|b|c -DROOT=geo-dir -DSTAMP=file -P this
-# Fails, naming the file, the line and the module, when a file of the module's folders includes
-# a geo/ header from a folder the module does not depend on (geo/CMakeLists.txt).
+# cmake -DMODULE=name -DFOLDERS=a|b -DALLOWED=a|b|c -DROOT=dir -DSTAMP=file [-DHINT=text] -P this
+# Fails, naming the file, the line and the module, when a file of the module's folders (below
+# ROOT) includes a geo/ header from a folder the module does not depend on (geo/CMakeLists.txt).
+# An ALLOWED entry is a folder of geo/ ("." for geo/ itself) or one header ("rules/finding.h").
 cmake_minimum_required(VERSION 3.22)
 string(REPLACE "|" ";" folders "${FOLDERS}")
 string(REPLACE "|" ";" allowed "${ALLOWED}")
@@ -16,7 +17,7 @@ foreach(folder IN LISTS folders)
             else()
                 set(target ".")
             endif()
-            if(NOT target IN_LIST allowed)
+            if(NOT target IN_LIST allowed AND NOT header IN_LIST allowed)
                 file(RELATIVE_PATH shown ${ROOT}/.. ${file})
                 string(APPEND problems "\n  ${shown}: #include \"geo/${header}\"")
             endif()
@@ -24,10 +25,12 @@ foreach(folder IN LISTS folders)
     endforeach()
 endforeach()
 if(problems)
-    message(FATAL_ERROR "geo module '${MODULE}' (folders ${FOLDERS}) may include only its own "
-                        "headers and those of the modules it depends on (${ALLOWED}); these "
-                        "files include others:${problems}\nDeclare the dependency in "
-                        "geo/CMakeLists.txt if it does not close a cycle, or move the code to "
-                        "the module it belongs to.")
+    if(NOT HINT)
+        set(HINT "Declare the dependency in geo/CMakeLists.txt if it does not close a cycle, or "
+                 "move the code to the module it belongs to.")
+    endif()
+    message(FATAL_ERROR "'${MODULE}' (folders ${FOLDERS}) may include only its own headers and "
+                        "those of the modules it depends on (${ALLOWED}); these files include "
+                        "others:${problems}\n${HINT}")
 endif()
 file(TOUCH ${STAMP})

@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
@@ -167,7 +168,8 @@ std::string fixed(double value, int decimals)
 
 /// Without --by and --per-feature: one table of polygon layers and one of line layers, a row
 /// each. Layers overlap (parcels lie inside the boundary), so there is no grand total.
-void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod method)
+void printLayerSummary(std::ostream& out, const std::vector<Result>& results,
+                       geo::AreaMethod method)
 {
     using Align = geo::TextTable::Align;
     geo::TextTable areas;
@@ -200,18 +202,18 @@ void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod metho
         }
     }
     if (anyArea) {
-        std::cout << "Areas (" << geo::toString(method) << ")\n";
-        areas.render(std::cout);
+        out << "Areas (" << geo::toString(method) << ")\n";
+        areas.render(out);
     }
     if (anyLength) {
-        std::cout << (anyArea ? "\n" : "") << "Lengths ("
-                  << (method == geo::AreaMethod::Planar ? "planar" : "geodesic") << ")\n";
-        lengths.render(std::cout);
+        out << (anyArea ? "\n" : "") << "Lengths ("
+            << (method == geo::AreaMethod::Planar ? "planar" : "geodesic") << ")\n";
+        lengths.render(out);
     }
     if (unknown > 0)
-        std::cout << unknown
-                  << " feature(s) could not be measured and are left out of the totals (see the "
-                     "warnings)\n";
+        out << unknown
+            << " feature(s) could not be measured and are left out of the totals (see the "
+               "warnings)\n";
 }
 
 /// With --by land_use (or one of its aliases): the system the codes are named in, declared
@@ -251,23 +253,22 @@ void describeLandUse(Result& result, const Target& target, const std::string& by
     result.landUse = std::move(detection);
 }
 
-void printTable(const std::vector<Result>& results, const std::string& by, bool perFeature,
-                geo::AreaMethod method)
+void printTable(std::ostream& out, const std::vector<Result>& results, const std::string& by,
+                bool perFeature, geo::AreaMethod method)
 {
     if (by.empty() && !perFeature)
-        return printLayerSummary(results, method);
+        return printLayerSummary(out, results, method);
     bool first = true;
     for (const Result& r : results) {
         if (!first)
-            std::cout << "\n";
+            out << "\n";
         first = false;
         const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
-        std::cout << r.name << "  (" << r.layer.crs.label() << ", "
-                  << (lines ? std::string(r.measure.method == geo::AreaMethod::Planar
-                                              ? "planar length"
-                                              : "geodesic length")
-                            : std::string(geo::toString(method)) + " area")
-                  << ")\n";
+        out << r.name << "  (" << r.layer.crs.label() << ", "
+            << (lines ? std::string(r.measure.method == geo::AreaMethod::Planar ? "planar length"
+                                                                                : "geodesic length")
+                      : std::string(geo::toString(method)) + " area")
+            << ")\n";
         geo::TextTable table;
         using Align = geo::TextTable::Align;
         if (perFeature) {
@@ -362,25 +363,24 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
             totalRow.push_back(fixed(geo::hectaresFromM2(total), 4));
         }
         table.addRow(totalRow);
-        table.render(std::cout);
+        table.render(out);
         if (r.measure.unknownCount > 0)
-            std::cout << r.measure.unknownCount
-                      << " feature(s) could not be measured and are left out of the total "
-                         "(see the warnings)\n";
+            out << r.measure.unknownCount
+                << " feature(s) could not be measured and are left out of the total "
+                   "(see the warnings)\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            std::cout << "land use named in " << r.landUse->label() << " (" << r.landUse->reason
-                      << ")\n";
+            out << "land use named in " << r.landUse->label() << " (" << r.landUse->reason << ")\n";
             if (r.landUse->systems.size() > 1)
-                std::cout << "note: this table mixes classifications ("
-                          << r.landUse->label()
-                          << "); each code is named in the system that has it\n";
+                out << "note: this table mixes classifications (" << r.landUse->label()
+                    << "); each code is named in the system that has it\n";
             if (!r.landUse->warning.empty())
-                std::cout << "warning: " << r.landUse->warning << "\n";
+                out << "warning: " << r.landUse->warning << "\n";
         }
     }
 }
 
-void writeCsv(const std::vector<Result>& results, const std::string& by, bool perFeature)
+void writeCsv(std::ostream& out, const std::vector<Result>& results, const std::string& by,
+              bool perFeature)
 {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header = {"layer"};
@@ -432,13 +432,12 @@ void writeCsv(const std::vector<Result>& results, const std::string& by, bool pe
             lead = {};
         add(lead, r.layer.featureCount(), total);
     }
-    geo::writeCsv(std::cout, rows, true);
+    geo::writeCsv(out, rows, true);
 }
 
-void writeJson(const std::string& source, geo::AreaMethod method,
+void writeJson(geo::JsonWriter& json, const std::string& source, geo::AreaMethod method,
                const std::vector<Result>& results, const std::string& by, bool perFeature)
 {
-    geo::JsonWriter json(std::cout);
     json.beginObject();
     json.field("source", source);
     json.field("method", geo::toString(method));
@@ -463,10 +462,7 @@ void writeJson(const std::string& source, geo::AreaMethod method,
         json.endObject();
         if (r.landUse) {
             json.key("land_use_classification").beginObject();
-            json.key("systems").beginArray();
-            for (const std::string& system : r.landUse->systems)
-                json.value(system);
-            json.endArray();
+            json.field("systems", r.landUse->systems);
             json.field("declared", r.landUse->declared);
             json.field("reason", r.landUse->reason);
             json.field("mixed", r.landUse->systems.size() > 1);
@@ -702,7 +698,7 @@ int runArea(const std::vector<std::string>& args)
                   "ellipsoidal (default), survey (三调椭球面积: the 2008 trapezoid series, "
                   "edges split to 30 m as for ellipsoidal) or planar (projected CRS only)");
     cli.addFlag("per-feature", "one row per feature");
-    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    ResultWriter::addFormatOption(cli);
     cli.addFlag("server",
                 "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
                 "geography; ellipsoidal or planar) and bring back only the numbers");
@@ -715,9 +711,7 @@ int runArea(const std::vector<std::string>& args)
         return kExitOk;
     }
     const geo::AreaMethod method = areaMethodFrom(cli);
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError("--format must be table, csv or json");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli);
     const std::string source = cli.positional("SOURCE");
     const std::string by = cli.value("by");
     const bool perFeature = cli.has("per-feature");
@@ -758,12 +752,14 @@ int runArea(const std::vector<std::string>& args)
     if (results.empty())
         throw geo::IoError("no polygon or line layer to measure", {source, {}, -1, {}});
 
-    if (format == "json")
-        writeJson(source, method, results, by, perFeature);
-    else if (format == "csv")
-        writeCsv(results, by, perFeature);
-    else
-        printTable(results, by, perFeature, method);
+    writer.write({
+        .table = [&](std::ostream& out) { printTable(out, results, by, perFeature, method); },
+        .csv = [&](std::ostream& out) { writeCsv(out, results, by, perFeature); },
+        .json =
+            [&](geo::JsonWriter& json) {
+                writeJson(json, source, method, results, by, perFeature);
+            },
+    });
     // Measured, but a feature could not be read: the input was not all good (as info and
     // convert say it).
     return failures.empty() && printer.count(geo::Issue::Severity::Error) == 0 ? kExitOk

@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
@@ -50,18 +51,12 @@ void writeRulesJson(geo::JsonWriter& json, const geo::AuditRules& rules)
     json.field("enabled", rules.lowEfficiencyEnabled);
     json.field("tax_per_mu_min_wan", rules.taxPerMuMinWan);
     json.field("invest_per_mu_min_wan", rules.investPerMuMinWan);
-    json.key("statuses").beginArray();
-    for (const std::string& status : rules.productionStatuses)
-        json.value(status);
-    json.endArray();
+    json.field("statuses", rules.productionStatuses);
     json.endObject();
     json.key("cannot_decide").beginObject();
     json.field("enabled", rules.cannotDecideEnabled);
     json.endObject();
-    json.key("from").beginArray();
-    for (const std::string& origin : rules.origins)
-        json.value(origin);
-    json.endArray();
+    json.field("from", rules.origins);
     json.endObject();
 }
 
@@ -88,7 +83,7 @@ int runAudit(const std::vector<std::string>& args)
         "Thresholds: styles/thresholds.json, then the project file's \"rules\".");
     cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
     cli.addOption("as-of", "DATE", "the audit date, YYYY-MM-DD (required)");
-    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    ResultWriter::addFormatOption(cli);
     cli.addOption("out", "FILE.gpkg", "also write the findings as a GeoPackage layer");
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M",
@@ -111,9 +106,7 @@ int runAudit(const std::vector<std::string>& args)
     const auto asOf = geo::Date::parse(asOfText);
     if (!asOf)
         throw UsageError("--as-of '" + asOfText + "' is not a date (YYYY-MM-DD)");
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError("--format must be table, csv or json");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli);
     const geo::AreaMethod method = areaMethodFrom(cli);
     const std::string out = cli.value("out");
     if (!out.empty() && std::filesystem::path(out).extension() != ".gpkg")
@@ -147,52 +140,51 @@ int runAudit(const std::vector<std::string>& args)
     if (!out.empty())
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, cli.has("overwrite"));
 
-    if (format == "json") {
-        geo::JsonWriter json(std::cout);
-        json.beginObject();
-        json.field("source", source);
-        json.field("park", park.name);
-        json.field("as_of", result.asOf);
-        json.field("method", geo::toString(method));
-        json.field("parcels", result.parcelCount);
-        json.field("buildings", result.buildingsPresent);
-        writeBallparkTransformsJson(json, issues);
-        writeRulesJson(json, options.rules);
-        json.key("not_run").beginArray();
-        for (const std::string& note : result.notRun)
-            json.value(note);
-        json.endArray();
-        geo::writeFindingsSummaryJson(json,
-                                      geo::totalsOfFindings(result.findings, park.crs, method));
-        json.key("findings");
-        geo::writeFindingsJson(json, result.findings);
-        json.endObject();
-        std::cout << "\n";
-    } else if (format == "csv") {
-        geo::writeFindingsCsv(std::cout, result.findings);
-    } else {
-        std::cout << "闲置土地认定 / idle-land audit of " << park.name << " as of " << result.asOf
-                  << " (" << result.parcelCount << " plots, " << geo::toString(method)
-                  << " areas; 闲置土地处置办法, 国土资源部令第53号)\n"
-                  << "thresholds: stalled built < "
-                  << geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)
-                  << "%, invested < "
-                  << geo::formatForDisplay(options.rules.stalledInvestShareMax * 100, 1)
-                  << "%; low coverage < "
-                  << geo::formatForDisplay(options.rules.lowCoverageShareMin * 100, 1) << "% "
-                  << options.rules.lowCoverageYears << " years after supply; tax ≥ "
-                  << geo::formatForDisplay(options.rules.taxPerMuMinWan)
-                  << " 万元/亩, investment ≥ "
-                  << geo::formatForDisplay(options.rules.investPerMuMinWan) << " 万元/亩 (from ";
-        for (std::size_t i = 0; i < options.rules.origins.size(); ++i)
-            std::cout << (i ? ", " : "") << options.rules.origins[i];
-        std::cout << ")\n\n";
-        geo::writeFindingsTable(std::cout, result.findings,
-                                geo::totalsOfFindings(result.findings, park.crs, method),
-                                geo::languageFromEnvironment());
-        for (const std::string& note : result.notRun)
-            std::cout << "not run: " << note << "\n";
-    }
+    writer.write({
+        .table =
+            [&](std::ostream& out) {
+                out << "闲置土地认定 / idle-land audit of " << park.name << " as of " << result.asOf
+                    << " (" << result.parcelCount << " plots, " << geo::toString(method)
+                    << " areas; 闲置土地处置办法, 国土资源部令第53号)\n"
+                    << "thresholds: stalled built < "
+                    << geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)
+                    << "%, invested < "
+                    << geo::formatForDisplay(options.rules.stalledInvestShareMax * 100, 1)
+                    << "%; low coverage < "
+                    << geo::formatForDisplay(options.rules.lowCoverageShareMin * 100, 1) << "% "
+                    << options.rules.lowCoverageYears << " years after supply; tax ≥ "
+                    << geo::formatForDisplay(options.rules.taxPerMuMinWan)
+                    << " 万元/亩, investment ≥ "
+                    << geo::formatForDisplay(options.rules.investPerMuMinWan) << " 万元/亩 (from ";
+                for (std::size_t i = 0; i < options.rules.origins.size(); ++i)
+                    out << (i ? ", " : "") << options.rules.origins[i];
+                out << ")\n\n";
+                geo::writeFindingsTable(out, result.findings,
+                                        geo::totalsOfFindings(result.findings, park.crs, method),
+                                        geo::languageFromEnvironment());
+                for (const std::string& note : result.notRun)
+                    out << "not run: " << note << "\n";
+            },
+        .csv = [&](std::ostream& out) { geo::writeFindingsCsv(out, result.findings); },
+        .json =
+            [&](geo::JsonWriter& json) {
+                json.beginObject();
+                json.field("source", source);
+                json.field("park", park.name);
+                json.field("as_of", result.asOf);
+                json.field("method", geo::toString(method));
+                json.field("parcels", result.parcelCount);
+                json.field("buildings", result.buildingsPresent);
+                writeBallparkTransformsJson(json, issues);
+                writeRulesJson(json, options.rules);
+                json.field("not_run", result.notRun);
+                geo::writeFindingsSummaryJson(
+                    json, geo::totalsOfFindings(result.findings, park.crs, method));
+                json.key("findings");
+                geo::writeFindingsJson(json, result.findings);
+                json.endObject();
+            },
+    });
     if (!out.empty())
         std::cerr << "wrote " << result.findings.size() << " finding(s) to " << out << "\n";
     return cli.has("fail-on-findings") && !result.findings.empty() ? kExitFindings : kExitOk;

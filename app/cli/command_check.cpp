@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
@@ -32,10 +33,9 @@ std::string ruleList()
     return names;
 }
 
-void writeJson(const geo::Park& park, const geo::ComplianceResult& result,
+void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::ComplianceResult& result,
                const geo::IssueList& issues)
 {
-    geo::JsonWriter json(std::cout);
     json.beginObject();
     json.field("park", park.name);
     json.field("crs", park.crs.label());
@@ -58,10 +58,7 @@ void writeJson(const geo::Park& park, const geo::ComplianceResult& result,
     json.key("land_use_classification").beginObject();
     for (const auto& [role, detection] : result.landUseSystems) {
         json.key(geo::toString(role)).beginObject();
-        json.key("systems").beginArray();
-        for (const std::string& system : detection.systems)
-            json.value(system);
-        json.endArray();
+        json.field("systems", detection.systems);
         json.field("declared", detection.declared);
         json.field("reason", detection.reason);
         if (!detection.warning.empty())
@@ -104,7 +101,7 @@ int runCheck(const std::vector<std::string>& args)
                     "value the data leaves unknown says so in a cannot_decide finding.");
     cli.addPositional("PARK", "GeoPackage, folder or project file");
     cli.addOption("rule", "R", "only this rule (repeatable): " + ruleList(), true);
-    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    ResultWriter::addFormatOption(cli);
     cli.addOption("out", "FILE.gpkg",
                   "also write the findings with their geometry as a GeoPackage layer "
                   "\"findings\" (replaced atomically; never one of the park's own files)");
@@ -121,9 +118,7 @@ int runCheck(const std::vector<std::string>& args)
         std::cout << cli.help();
         return kExitOk;
     }
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError("--format must be table, csv or json");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli);
     std::vector<geo::ComplianceRule> rules;
     for (const std::string& name : cli.values("rule")) {
         const auto rule = geo::complianceRuleFromString(name);
@@ -189,21 +184,22 @@ int runCheck(const std::vector<std::string>& args)
     if (const std::string note = landUseSystemsNote(result.landUseSystems); !note.empty())
         std::cerr << "parkatlas check: " << note << "\n";
 
-    if (format == "json")
-        writeJson(park, result, issues);
-    else if (format == "csv")
-        geo::writeFindingsCsv(std::cout, result.findings);
-    else {
-        if (geo::languageFromEnvironment() == geo::Language::Chinese)
-            std::cout << park.name << "（" << park.crs.label() << "）：" << result.rulesRun.size()
-                      << " 条规则，" << result.findings.size() << " 处问题\n\n";
-        else
-            std::cout << park.name << " (" << park.crs.label() << "): " << result.findings.size()
-                      << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
-        geo::writeFindingsTable(std::cout, result.findings,
-                                geo::totalsOfFindings(result.findings, park.crs),
-                                geo::languageFromEnvironment());
-    }
+    writer.write({
+        .table =
+            [&](std::ostream& out) {
+                if (geo::languageFromEnvironment() == geo::Language::Chinese)
+                    out << park.name << "（" << park.crs.label() << "）：" << result.rulesRun.size()
+                        << " 条规则，" << result.findings.size() << " 处问题\n\n";
+                else
+                    out << park.name << " (" << park.crs.label() << "): " << result.findings.size()
+                        << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
+                geo::writeFindingsTable(out, result.findings,
+                                        geo::totalsOfFindings(result.findings, park.crs),
+                                        geo::languageFromEnvironment());
+            },
+        .csv = [&](std::ostream& out) { geo::writeFindingsCsv(out, result.findings); },
+        .json = [&](geo::JsonWriter& json) { writeJson(json, park, result, issues); },
+    });
     if (!out.empty())
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);
 

@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/diff/diff_io.h"
 #include "geo/diff/diff_progress.h"
@@ -48,7 +49,7 @@ int runDiff(const std::vector<std::string>& args)
         "in different CRSs are compared after transforming NEW into OLD's.");
     cli.addPositional("OLD", "the park at the start of the period (GeoPackage, folder, project)");
     cli.addPositional("NEW", "the park at its end");
-    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    ResultWriter::addFormatOption(cli);
     cli.addOption("out", "CHANGES.gpkg",
                   "write the changed geometries with their kind (新增/变更/灭失) to a GeoPackage");
     cli.addFlag("overwrite", "replace --out when it exists");
@@ -63,9 +64,7 @@ int runDiff(const std::vector<std::string>& args)
         std::cout << cli.help();
         return kExitOk;
     }
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError("--format must be table, csv or json");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli);
     const std::string out = cli.value("out");
     if (!out.empty() && std::filesystem::path(out).extension() != ".gpkg")
         throw UsageError("--out must name a .gpkg file");
@@ -93,7 +92,7 @@ int runDiff(const std::vector<std::string>& args)
     ProgressBar comparing("comparing");
     const geo::ParkDiff diff = geo::diffParks(oldPark, newPark, options, issues);
     comparing.finish();
-    if (format == "csv") { // the table and the JSON carry the notes themselves
+    if (writer.format() == ResultFormat::Csv) { // the table and the JSON carry the notes
         for (const std::string& note : diff.notes)
             std::cerr << "note: " << note << "\n";
         for (const geo::LayerDiff& layer : diff.layers)
@@ -119,15 +118,11 @@ int runDiff(const std::vector<std::string>& args)
             items += layer.items.size();
         std::cerr << "wrote " << items << " change(s) to " << out << "\n";
     }
-    if (format == "json") {
-        geo::JsonWriter json(std::cout);
-        geo::writeDiffJson(json, diff, &progress);
-        std::cout << "\n";
-    } else if (format == "csv") {
-        geo::writeDiffCsv(std::cout, diff, &progress);
-    } else {
-        geo::writeDiffText(std::cout, diff, &progress);
-    }
+    writer.write({
+        .table = [&](std::ostream& out) { geo::writeDiffText(out, diff, &progress); },
+        .csv = [&](std::ostream& out) { geo::writeDiffCsv(out, diff, &progress); },
+        .json = [&](geo::JsonWriter& json) { geo::writeDiffJson(json, diff, &progress); },
+    });
     return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/cli/park_options.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
@@ -54,15 +55,13 @@ int runHistory(const std::vector<std::string>& args)
     cli.addPositional("PARK", "GeoPackage or PostgreSQL park (postgresql://… or PG:service=…)");
     cli.addOption("role", "R", "only this layer (parcels, plan_zones …)");
     cli.addOption("id", "ID", "only this feature: its id (parcel_id …) or its fid");
-    cli.addOption("format", "F", "table (default), csv (UTF-8 with BOM) or json");
+    ResultWriter::addFormatOption(cli);
     cli.parse(args);
     if (cli.helpRequested()) {
         std::cout << cli.help();
         return kExitOk;
     }
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError("--format must be table, csv or json");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli);
     const std::string source = cli.positional("PARK");
     if (!geo::splitParkDate(source).second.empty())
         throw UsageError("history lists every change; name the park without @DATE");
@@ -101,50 +100,6 @@ int runHistory(const std::vector<std::string>& args)
                                             : " keeps no history (no <role>_history layer)")
                   << "\n";
 
-    if (format == "json") {
-        geo::JsonWriter json(std::cout);
-        json.beginObject();
-        json.field("park", definition.source);
-        json.key("changes").beginArray();
-        for (const geo::HistoryEntry& entry : entries) {
-            json.beginObject();
-            json.field("time", entry.validTo);
-            json.field("who", entry.who);
-            json.field("command", entry.command);
-            json.field("role", entry.role);
-            json.field("operation", entry.operation);
-            json.key("fid");
-            if (entry.fid)
-                json.value(*entry.fid);
-            else
-                json.null();
-            json.key("id");
-            if (entry.id.empty())
-                json.null();
-            else
-                json.value(entry.id);
-            json.key("valid_from");
-            if (entry.validFrom.empty())
-                json.null();
-            else
-                json.value(entry.validFrom);
-            json.field("valid_to", entry.validTo);
-            json.key("fields").beginObject();
-            for (const auto& [field, values] : entry.changedFields) {
-                json.key(field).beginArray();
-                jsonValue(json, values.first);
-                jsonValue(json, values.second);
-                json.endArray();
-            }
-            json.endObject();
-            json.field("geometry_changed", entry.geometryChanged);
-            json.endObject();
-        }
-        json.endArray();
-        json.endObject();
-        std::cout << "\n";
-        return kExitOk;
-    }
     const std::vector<std::string> header = {"time (UTC)", "who",      "command", "role",
                                              "operation",  "fid",      "id",      "valid_from",
                                              "changes"};
@@ -153,18 +108,65 @@ int runHistory(const std::vector<std::string>& args)
         rows.push_back({entry.validTo, entry.who, entry.command, entry.role, entry.operation,
                         entry.fid ? std::to_string(*entry.fid) : std::string(), entry.id,
                         entry.validFrom, changesText(entry)});
-    if (format == "csv") {
-        rows.insert(rows.begin(), header);
-        geo::writeCsv(std::cout, rows, true);
-        return kExitOk;
-    }
-    geo::TextTable table;
-    for (const std::string& column : header)
-        table.addColumn(column, column == "fid" ? geo::TextTable::Align::Right
-                                                : geo::TextTable::Align::Left);
-    for (auto& row : rows)
-        table.addRow(std::move(row));
-    table.render(std::cout);
+    writer.write({
+        .table =
+            [&](std::ostream& out) {
+                geo::TextTable table;
+                for (const std::string& column : header)
+                    table.addColumn(column, column == "fid" ? geo::TextTable::Align::Right
+                                                            : geo::TextTable::Align::Left);
+                for (auto& row : rows)
+                    table.addRow(std::move(row));
+                table.render(out);
+            },
+        .csv =
+            [&](std::ostream& out) {
+                rows.insert(rows.begin(), header);
+                geo::writeCsv(out, rows, true);
+            },
+        .json =
+            [&](geo::JsonWriter& json) {
+                json.beginObject();
+                json.field("park", definition.source);
+                json.key("changes").beginArray();
+                for (const geo::HistoryEntry& entry : entries) {
+                    json.beginObject();
+                    json.field("time", entry.validTo);
+                    json.field("who", entry.who);
+                    json.field("command", entry.command);
+                    json.field("role", entry.role);
+                    json.field("operation", entry.operation);
+                    json.key("fid");
+                    if (entry.fid)
+                        json.value(*entry.fid);
+                    else
+                        json.null();
+                    json.key("id");
+                    if (entry.id.empty())
+                        json.null();
+                    else
+                        json.value(entry.id);
+                    json.key("valid_from");
+                    if (entry.validFrom.empty())
+                        json.null();
+                    else
+                        json.value(entry.validFrom);
+                    json.field("valid_to", entry.validTo);
+                    json.key("fields").beginObject();
+                    for (const auto& [field, values] : entry.changedFields) {
+                        json.key(field).beginArray();
+                        jsonValue(json, values.first);
+                        jsonValue(json, values.second);
+                        json.endArray();
+                    }
+                    json.endObject();
+                    json.field("geometry_changed", entry.geometryChanged);
+                    json.endObject();
+                }
+                json.endArray();
+                json.endObject();
+            },
+    });
     return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
@@ -116,45 +117,45 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
     return report;
 }
 
-void printText(const std::string& source, const std::vector<LayerReport>& reports)
+void printText(std::ostream& out, const std::string& source,
+               const std::vector<LayerReport>& reports)
 {
-    std::cout << source << "\n";
+    out << source << "\n";
     for (const LayerReport& r : reports) {
         const geo::LayerInfo& info = r.info;
-        std::cout << "\nlayer " << info.ref.layerName << "  (" << info.ref.datasetPath << ", "
-                  << info.driver << ")\n";
-        std::cout << "  geometry:  " << info.geometryType << "\n";
-        std::cout << "  features:  " << info.featureCount;
+        out << "\nlayer " << info.ref.layerName << "  (" << info.ref.datasetPath << ", "
+            << info.driver << ")\n";
+        out << "  geometry:  " << info.geometryType << "\n";
+        out << "  features:  " << info.featureCount;
         if (static_cast<std::int64_t>(r.featuresRead) != info.featureCount)
-            std::cout << " in the header, " << r.featuresRead << " readable";
-        std::cout << "\n";
+            out << " in the header, " << r.featuresRead << " readable";
+        out << "\n";
         const geo::CrsResolution& crs = info.crs;
         if (!crs.crs.isEmpty()) {
-            std::cout << "  CRS:       " << crs.crs.label();
+            out << "  CRS:       " << crs.crs.label();
             if (crs.crs.label() != crs.crs.name())
-                std::cout << " " << crs.crs.name();
-            std::cout << " (from " << crs.origin << ")\n";
+                out << " " << crs.crs.name();
+            out << " (from " << crs.origin << ")\n";
         } else {
-            std::cout << "  CRS:       none";
+            out << "  CRS:       none";
             if (crs.proposal)
-                std::cout << "; " << crs.proposal->reason
-                          << ". Not assumed: confirm with --s-srs EPSG:"
-                          << crs.proposal->epsgCgcs2000;
+                out << "; " << crs.proposal->reason
+                    << ". Not assumed: confirm with --s-srs EPSG:" << crs.proposal->epsgCgcs2000;
             else if (!crs.hint.empty())
-                std::cout << "; " << crs.hint;
-            std::cout << "\n";
+                out << "; " << crs.hint;
+            out << "\n";
         }
-        std::cout << "  extent:    " << formatExtent(info.extent) << "\n";
-        std::cout << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason << ")\n";
+        out << "  extent:    " << formatExtent(info.extent) << "\n";
+        out << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason << ")\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            std::cout << "  land use:  " << r.landUse->label() << " (field " << r.landUseField
-                      << "; " << r.landUse->reason << ")\n";
+            out << "  land use:  " << r.landUse->label() << " (field " << r.landUseField << "; "
+                << r.landUse->reason << ")\n";
             if (!r.landUse->warning.empty())
-                std::cout << "  warning:   " << r.landUse->warning << "\n";
+                out << "  warning:   " << r.landUse->warning << "\n";
         }
         if (r.role) {
-            std::cout << "  role:      " << geo::toString(*r.role) << " "
-                      << geo::chineseName(*r.role) << " (from the layer name)\n";
+            out << "  role:      " << geo::toString(*r.role) << " " << geo::chineseName(*r.role)
+                << " (from the layer name)\n";
             std::string taken, missing;
             for (const auto& [contract, field] : r.contractFields) {
                 if (field.empty())
@@ -162,35 +163,33 @@ void printText(const std::string& source, const std::vector<LayerReport>& report
                 else
                     taken += (taken.empty() ? "" : ", ") + contract + " ← " + field;
             }
-            std::cout << "  contract:  " << (taken.empty() ? "no contract field found" : taken)
-                      << "\n";
+            out << "  contract:  " << (taken.empty() ? "no contract field found" : taken) << "\n";
             if (!missing.empty())
-                std::cout << "  missing:   " << missing << "\n";
+                out << "  missing:   " << missing << "\n";
         }
-        std::cout << "  fields:    ";
+        out << "  fields:    ";
         if (info.fields.empty())
-            std::cout << "none";
+            out << "none";
         for (std::size_t i = 0; i < info.fields.size(); ++i)
-            std::cout << (i ? ", " : "") << info.fields[i].name << " " << info.fields[i].type;
-        std::cout << "\n";
+            out << (i ? ", " : "") << info.fields[i].name << " " << info.fields[i].type;
+        out << "\n";
         if (!r.firstFeature.empty()) {
-            std::cout << "  first:     ";
+            out << "  first:     ";
             for (std::size_t i = 0; i < r.firstFeature.size(); ++i)
-                std::cout << (i ? ", " : "") << r.firstFeature[i].first << "="
-                          << r.firstFeature[i].second;
-            std::cout << "\n";
+                out << (i ? ", " : "") << r.firstFeature[i].first << "="
+                    << r.firstFeature[i].second;
+            out << "\n";
         }
         for (const std::string& warning : crs.warnings)
-            std::cout << "  warning:   " << warning << "\n";
+            out << "  warning:   " << warning << "\n";
         for (const std::string& warning : info.warnings)
-            std::cout << "  warning:   " << warning << "\n";
+            out << "  warning:   " << warning << "\n";
     }
 }
 
-void writeJson(const std::string& source, const std::vector<LayerReport>& reports,
-               const std::vector<std::string>& failures)
+void writeJson(geo::JsonWriter& json, const std::string& source,
+               const std::vector<LayerReport>& reports, const std::vector<std::string>& failures)
 {
-    geo::JsonWriter json(std::cout);
     json.beginObject();
     json.field("source", source);
     json.key("layers").beginArray();
@@ -245,10 +244,7 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
         if (r.landUse) {
             json.key("land_use_classification").beginObject();
             json.field("field", r.landUseField);
-            json.key("systems").beginArray();
-            for (const std::string& system : r.landUse->systems)
-                json.value(system);
-            json.endArray();
+            json.field("systems", r.landUse->systems);
             json.field("declared", r.landUse->declared);
             json.field("reason", r.landUse->reason);
             if (!r.landUse->warning.empty())
@@ -290,10 +286,7 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
         json.endObject();
     }
     json.endArray();
-    json.key("errors").beginArray();
-    for (const std::string& failure : failures)
-        json.value(failure);
-    json.endArray();
+    json.field("errors", failures);
     json.endObject();
 }
 
@@ -342,10 +335,11 @@ int runInfo(const std::vector<std::string>& args)
             failures.push_back(error.what());
         }
     }
-    if (cli.has("json"))
-        writeJson(source, reports, failures);
-    else
-        printText(source, reports);
+    ResultWriter(cli.has("json") ? ResultFormat::Json : ResultFormat::Table)
+        .write({
+            .table = [&](std::ostream& out) { printText(out, source, reports); },
+            .json = [&](geo::JsonWriter& json) { writeJson(json, source, reports, failures); },
+        });
     {
         // The problems go to stderr in both forms (the JSON carries them too).
         std::cout.flush();

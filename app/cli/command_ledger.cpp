@@ -3,6 +3,7 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
@@ -31,8 +32,7 @@ int runLedger(const std::vector<std::string>& args)
         "are left out of the sums and counted in the notes.");
     cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
     cli.addOption("kind", "K", "acquisition, idle, works or supply (required)");
-    cli.addOption("format", "F",
-                  "table (default), csv (UTF-8 with BOM), xlsx (needs --out) or json");
+    ResultWriter::addFormatOption(cli, ResultFormats::WithXlsx);
     cli.addOption("out", "FILE", "write to FILE instead of stdout");
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
@@ -49,13 +49,8 @@ int runLedger(const std::vector<std::string>& args)
     const auto kind = geo::ledgerKindFromString(cli.value("kind"));
     if (!kind)
         throw UsageError("--kind must be acquisition, idle, works or supply");
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json" && format != "xlsx")
-        throw UsageError("--format must be table, csv, xlsx or json");
     const std::string out = cli.value("out");
-    if (format == "xlsx" && out.empty())
-        throw UsageError("--format xlsx needs --out FILE.xlsx (a workbook is not written to a "
-                         "terminal)");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli, ResultFormats::WithXlsx, out);
     std::error_code error;
     if (!out.empty() && std::filesystem::exists(out, error) && !cli.has("overwrite"))
         throw UsageError("'" + out + "' exists; add --overwrite to replace it");
@@ -69,12 +64,9 @@ int runLedger(const std::vector<std::string>& args)
     options.areaMethod = method;
     const geo::Ledger ledger = session->ledger(*kind, options, issues).value;
 
-    if (format == "xlsx") {
-        geo::writeLedgerXlsx(out, ledger);
+    writer.write(ledgerParts(ledger, [&] {
         std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
-        return kExitOk;
-    }
-    geo::writeLedgerTextFormat(out, ledger, format);
+    }));
     return kExitOk;
 }
 

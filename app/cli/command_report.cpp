@@ -5,7 +5,7 @@
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
-#include "app/render/committee_pack.h"
+#include "app/report/committee_pack.h"
 
 #include "geo/error.h"
 #include "geo/model/park.h"
@@ -136,7 +136,7 @@ int runReport(const std::vector<std::string>& args)
     }
     ensureGuiApplication();
 
-    render::CommitteePackOptions options;
+    report::CommitteePackOptions options;
     options.asOf = asOf;
     options.areaMethod = method;
     options.dpi = dpi;
@@ -151,11 +151,11 @@ int runReport(const std::vector<std::string>& args)
     options.targets = targets ? &*targets : nullptr;
     options.previous = previous;
     options.diff = previous ? &diff : nullptr;
-    render::CommitteePackResult result;
+    report::CommitteePackResult result;
     {
         ProgressBar bar("writing the pack");
         options.progress = [&bar](double done) { return bar.update(done); };
-        result = render::writeCommitteePack(*session, outText, options, issues);
+        result = report::writeCommitteePack(*session, outText, options, issues);
         bar.finish();
     }
     for (const std::string& warning : result.warnings)

@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
+#include "app/cli/result_writer.h"
 
 #include "geo/diff/park_diff.h"
 #include "geo/diff/work_summary.h"
@@ -35,7 +36,7 @@ int runSummary(const std::vector<std::string>& args)
     cli.addOption("period", "P", "2026H1/2026H2 (half-year), 2026Q1…Q4 or 2026-01…12 (required)");
     cli.addOption("previous", "OLD", "the park at the start of the period");
     cli.addOption("targets", "FILE", "yearly targets, JSON or XLSX");
-    cli.addOption("format", "F", "table (default), csv, xlsx (needs --out) or json");
+    ResultWriter::addFormatOption(cli, ResultFormats::WithXlsx);
     cli.addOption("out", "FILE", "write to FILE instead of stdout");
     cli.addFlag("overwrite", "replace --out when it exists");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
@@ -58,12 +59,8 @@ int runSummary(const std::vector<std::string>& args)
     if (now < period->from)
         throw UsageError("--period " + period->label + " starts on " + period->from.toIso() +
                          ", after today (" + now.toIso() + "): nothing has happened in it yet");
-    const std::string format = cli.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json" && format != "xlsx")
-        throw UsageError("--format must be table, csv, xlsx or json");
     const std::string out = cli.value("out");
-    if (format == "xlsx" && out.empty())
-        throw UsageError("--format xlsx needs --out FILE.xlsx");
+    const ResultWriter writer = ResultWriter::fromCommandLine(cli, ResultFormats::WithXlsx, out);
     std::error_code error;
     if (!out.empty() && std::filesystem::exists(out, error) && !cli.has("overwrite"))
         throw UsageError("'" + out + "' exists; add --overwrite to replace it");
@@ -91,12 +88,8 @@ int runSummary(const std::vector<std::string>& args)
     const geo::Ledger summary = geo::buildWorkSummary(
         park, *period, previous ? &*previous : nullptr, diff ? &*diff : nullptr,
         targets ? &*targets : nullptr, options, issues);
-    if (format == "xlsx") {
-        geo::writeLedgerXlsx(out, summary);
-        std::cerr << "wrote the summary to " << out << "\n";
-        return kExitOk;
-    }
-    geo::writeLedgerTextFormat(out, summary, format);
+    writer.write(
+        ledgerParts(summary, [&] { std::cerr << "wrote the summary to " << out << "\n"; }));
     return kExitOk;
 }
 

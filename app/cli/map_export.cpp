@@ -4,6 +4,7 @@
 #include "app/cli/progress_bar.h"
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
+#include "app/report/session_page.h"
 
 #include "geo/issue.h"
 
@@ -55,14 +56,17 @@ render::PageExportResult exportParkMap(const std::shared_ptr<const geo::Park>& p
     page.findings = options.findings;
     page.previous = options.previous;
     page.diff = options.diff;
-    page.session = options.session;
     page.source = options.source;
     std::optional<ProgressBar> bar;
+    geo::ProgressCallback checkProgress;
     if (layout.table == render::PageTableKind::Findings && !options.findings) {
         bar.emplace("checking");
-        page.progress = [&bar](double done) { return bar->update(done); };
+        checkProgress = [&bar](double done) { return bar->update(done); };
     }
-    const render::PageRenderer renderer = render::parkPage(park, layout, book, page, issues);
+    const render::PageRenderer renderer =
+        options.session
+            ? report::sessionPage(*options.session, park, layout, book, page, checkProgress, issues)
+            : render::parkPage(park, layout, book, page, issues);
     if (bar)
         bar->finish();
     return renderer.exportTo(QString::fromStdString(out), format, options.dpi);

@@ -44,7 +44,7 @@ struct ParkMapOptions {
     /// changes since (both from `map --previous`).
     std::shared_ptr<const geo::Park> previous;
     const geo::ParkDiff* diff = nullptr;
-    geo::ParkSession* session = nullptr; // the park's: the findings table's check runs on it
+    geo::ParkSession* session = nullptr; // the park's: a findings page's check runs on it
     std::string source;      // the park as the user named it, for the footnote
 };
 

@@ -5,6 +5,7 @@
 #include "app/render/page_renderer.h"
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
+#include "app/report/session_page.h"
 
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
@@ -115,9 +116,10 @@ PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cach
         geo::IssueList issues;
         render::ParkPageOptions options;
         options.source = park->name;
-        options.session = cache->session.get(); // the project's rules, as the panel and the CLI
-        options.progress = [cancel](double) { return !cancel->load(); };
-        const render::PageRenderer page = render::parkPage(park, layout, book, options, issues);
+        // A findings page: the check with the project's rules, as the panel and the CLI.
+        const render::PageRenderer page = report::sessionPage(
+            *cache->session, park, layout, book, options,
+            [cancel](double) { return !cancel->load(); }, issues);
         render::PageExportResult exported;
         if (preview) {
             result.image = page.renderImage(dpi, *cancel, &exported);

@@ -2,7 +2,7 @@
 
 #include "app/desktop/translation.h"
 
-#include "app/render/committee_pack.h"
+#include "app/report/committee_pack.h"
 
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
@@ -81,7 +81,7 @@ void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QStr
             geo::IssueList issues;
             for (geo::Issue& issue : session->readIssues({}))
                 issues.report(std::move(issue));
-            render::CommitteePackOptions options;
+            report::CommitteePackOptions options;
             options.asOf = geo::Date::fromYmd(asOf.year(), static_cast<unsigned>(asOf.month()),
                                               static_cast<unsigned>(asOf.day()));
             options.replace = replace;
@@ -96,8 +96,8 @@ void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QStr
                     Qt::QueuedConnection);
                 return !cancel->load();
             };
-            const render::CommitteePackResult result =
-                render::writeCommitteePack(*session, out, options, issues);
+            const report::CommitteePackResult result =
+                report::writeCommitteePack(*session, out, options, issues);
             for (const std::string& line : result.contents)
                 outcome.contents.append(QString::fromStdString(line));
             for (const std::string& line : result.leftOut)
@@ -170,7 +170,7 @@ void ReportExporter::exportInteractively(QWidget* parent, std::shared_ptr<geo::P
     if (folder.isEmpty())
         return;
     bool replace = false;
-    if (!render::isFreeForPack(folder.toStdString())) {
+    if (!report::isFreeForPack(folder.toStdString())) {
         if (QMessageBox::question(parent, tr("Export Report"),
                                   tr("%1 exists and is not empty. Replace it with the new pack? "
                                      "(It is removed only once the new pack is complete.)")

@@ -30,7 +30,7 @@ struct ReportOutcome {
     bool cancelled = false;
 };
 
-/// File > Export Report…: the committee pack of a park (render::writeCommitteePack: the template
+/// File > Export Report…: the committee pack of a park (report::writeCommitteePack: the template
 /// maps as PDF, the ledgers, the findings and the audit) written on a worker into a new folder,
 /// which replaces an existing full folder only when asked to. Lives on the GUI thread, which
 /// never waits for it.

@@ -8,7 +8,6 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
 
 #include <cmath>

@@ -7,9 +7,7 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
-#include "geo/rules/compliance.h"
 #include "geo/rules/land_use_classification.h"
-#include "geo/session/park_session.h"
 
 #include <QFileInfo>
 #include <QString>
@@ -225,16 +223,9 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
     }
     std::vector<LayerSnapshot> snapshots = book.styleLayers(layers, bindings);
 
-    std::vector<geo::Finding> ownFindings;
     const std::vector<geo::Finding>* findings = options.findings;
-    if (layout.table == PageTableKind::Findings && !findings) {
-        if (!options.session)
-            throw geo::Error("a findings page needs the park's findings or its session");
-        geo::ComplianceOptions check;
-        check.progress = options.progress;
-        ownFindings = options.session->check(check, issues).value.findings;
-        findings = &ownFindings;
-    }
+    if (layout.table == PageTableKind::Findings && !findings)
+        throw geo::Error("a findings page needs the plan check's findings");
     if (layout.table == PageTableKind::Findings && findings) {
         auto overlay = findingsLayer(*findings, park->crs);
         if (overlay->featureCount() > 0) {

@@ -174,19 +174,13 @@ void writeDiffJson(JsonWriter& json, const ParkDiff& diff, const Ledger* progres
     json.field("old", diff.oldName);
     json.field("new", diff.newName);
     json.field("crs", diff.crs);
-    json.key("notes").beginArray();
-    for (const std::string& note : diff.notes)
-        json.value(note);
-    json.endArray();
+    json.field("notes", diff.notes);
     json.key("layers").beginObject();
     for (const LayerDiff& layer : diff.layers) {
         const bool lines = isLineRole(layer);
         json.key(toString(layer.role)).beginObject();
         json.field("matched_by", layer.matchedBy);
-        json.key("notes").beginArray();
-        for (const std::string& note : layer.notes)
-            json.value(note);
-        json.endArray();
+        json.field("notes", layer.notes);
         json.key("counts").beginObject();
         json.field("old", layer.oldCount);
         json.field("new", layer.newCount);

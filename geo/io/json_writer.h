@@ -29,6 +29,14 @@ public:
     JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(std::size_t number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(bool flag);
+    /// An array of the items, each written as value(item) writes it: `field("notes", notes)`.
+    template <typename T> JsonWriter& value(const std::vector<T>& items)
+    {
+        beginArray();
+        for (const T& item : items)
+            value(item);
+        return endArray();
+    }
     JsonWriter& null();
 
     template <typename T> JsonWriter& field(std::string_view name, const T& v)

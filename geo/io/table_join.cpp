@@ -1237,19 +1237,13 @@ void writeJoinReport(const JoinReport& report, JsonWriter& json)
     }
     json.endArray();
     json.field("features_without_key", report.featuresWithoutKey);
-    json.key("rows_without_key").beginArray();
-    for (int row : report.rowsWithoutKey)
-        json.value(row);
-    json.endArray();
+    json.field("rows_without_key", report.rowsWithoutKey);
     json.key("duplicate_keys").beginArray();
     for (const JoinDuplicateKey& duplicate : report.duplicateKeys) {
         json.beginObject();
         json.field("key", duplicate.key);
         json.field("side", duplicate.side);
-        json.key(duplicate.side == "table" ? "rows" : "fids").beginArray();
-        for (std::int64_t where : duplicate.rowsOrFids)
-            json.value(where);
-        json.endArray();
+        json.field(duplicate.side == "table" ? "rows" : "fids", duplicate.rowsOrFids);
         json.endObject();
     }
     json.endArray();
@@ -1263,10 +1257,7 @@ void writeJoinReport(const JoinReport& report, JsonWriter& json)
         json.endObject();
     }
     json.endArray();
-    json.key("notes").beginArray();
-    for (const std::string& note : report.notes)
-        json.value(note);
-    json.endArray();
+    json.field("notes", report.notes);
     json.endObject();
 }
 

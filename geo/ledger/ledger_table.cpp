@@ -5,7 +5,6 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/measure/units.h"
-#include <iostream>
 
 #include <xlsxwriter.h>
 
@@ -151,10 +150,7 @@ void writeLedgerJson(JsonWriter& json, const Ledger& ledger)
     json.field("kind", ledger.kind);
     json.field("title", ledger.title);
     json.field("park", ledger.park);
-    json.key("notes").beginArray();
-    for (const std::string& note : ledger.notes)
-        json.value(note);
-    json.endArray();
+    json.field("notes", ledger.notes);
     json.key("tables").beginArray();
     for (const LedgerTable& table : ledger.tables) {
         json.beginObject();
@@ -179,10 +175,7 @@ void writeLedgerJson(JsonWriter& json, const Ledger& ledger)
             json.null();
         else
             row(table, table.total);
-        json.key("notes").beginArray();
-        for (const std::string& note : table.notes)
-            json.value(note);
-        json.endArray();
+        json.field("notes", table.notes);
         json.endObject();
     }
     json.endArray();
@@ -325,25 +318,6 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
         throw IoError("cannot move the workbook into place: " + error.message(),
                       {path, {}, -1, {}});
     }
-}
-
-void writeLedgerTextFormat(const std::string& out, const Ledger& ledger, const std::string& format)
-{
-    auto write = [&](std::ostream& stream) {
-        if (format == "json") {
-            JsonWriter json(stream);
-            writeLedgerJson(json, ledger);
-            stream << "\n";
-        } else if (format == "csv") {
-            writeLedgerCsv(stream, ledger);
-        } else {
-            writeLedgerText(stream, ledger);
-        }
-    };
-    if (out.empty())
-        write(std::cout);
-    else
-        writeFileAtomically(out, write);
 }
 
 } // namespace parkatlas::geo

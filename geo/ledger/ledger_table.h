@@ -65,9 +65,6 @@ void writeLedgerCsv(std::ostream& out, const Ledger& ledger);
 /// One JSON object: kind, title, park, notes, tables (id, title, columns, rows and total as
 /// objects with unrounded values, unknown as null, notes).
 void writeLedgerJson(JsonWriter& json, const Ledger& ledger);
-/// The ledger as `format` ("json", "csv", anything else the text table) to standard output when
-/// `out` is empty, else to `out` under a hidden name renamed when complete (writeFileAtomically).
-void writeLedgerTextFormat(const std::string& out, const Ledger& ledger, const std::string& format);
 /// The rows of one Excel worksheet (2^20): Excel opens no more, and libxlsxwriter refuses
 /// a row past it.
 constexpr std::size_t kXlsxMaxRowsPerSheet = 1048576;

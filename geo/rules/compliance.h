@@ -47,11 +47,6 @@ std::vector<Role> rolesForRules(const std::vector<ComplianceRule>& rules,
 std::vector<ComplianceRule> rulesToRun(const std::vector<ComplianceRule>& rules,
                                        const ComplianceSettings& settings);
 
-/// The rule id of findings that say a rule could not decide because a value it needs is
-/// unknown (null, empty, "xx", "**"). Evidence: "rule" (which rule) and "needs" (the fields,
-/// comma-separated), so the audit's cannot_decide findings read the same.
-inline constexpr const char* kCannotDecide = "cannot_decide";
-
 /// The rule id of findings land_use_mismatch makes when a parcel is coded more coarsely than the
 /// zone it lies in (1001 工业用地 of GTKJ-2023, or 0601 of GB/T 21010-2017, in an M3 zone): not
 /// a misfit, but the data cannot say which class of the zone's it is. Evidence names the zone's

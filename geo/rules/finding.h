@@ -10,6 +10,11 @@
 
 namespace parkatlas::geo {
 
+/// The rule id of findings that say a rule could not decide because a value it needs is
+/// unknown (null, empty, "xx", "**"). Evidence: "rule" (which rule) and "needs" (the fields,
+/// comma-separated), so the audit's cannot_decide findings read the same.
+inline constexpr const char* kCannotDecide = "cannot_decide";
+
 /// A number, a text or unknown: the value of one piece of evidence.
 using EvidenceValue = std::variant<std::monostate, double, std::string>;
 

@@ -233,10 +233,7 @@ void writeJournal(const std::string& path, const EditJournal& journal)
         json.field("store", journal.store);
         json.field("layer", journal.layer);
         json.field("schema", journal.schema);
-        json.key("sources").beginArray();
-        for (const std::string& source : journal.sources)
-            json.value(source);
-        json.endArray();
+        json.field("sources", journal.sources);
         json.field("written", journal.written);
         json.key("changes").beginArray();
         for (const FeatureChange& change : journal.changes) {

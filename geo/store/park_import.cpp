@@ -196,16 +196,39 @@ OGRGeometryUniquePtr linearCopy(const OGRGeometry& source)
     return linear;
 }
 
-Converted toPolygonal(const OGRGeometry& source, double tolerance)
+/// `source` in the shape its role takes, curves made straight and in 2D: a multi-polygon (a
+/// polyline whose ends meet within `tolerance` closed into one), a multi-line string, or for a
+/// role of any shape a point as it is and anything else as an area; else the reason it cannot be.
+Converted toRoleShape(Role role, const OGRGeometry& source, double tolerance)
 {
+    const Shape shape = shapeOf(role);
     Converted out;
+    if (shape == Shape::Any) {
+        const OGRwkbGeometryType type = wkbFlatten(source.getGeometryType());
+        if (type == wkbPoint || type == wkbMultiPoint) {
+            out.geometry.reset(source.clone());
+            out.geometry->flattenTo2D();
+            return out;
+        }
+    }
     OGRGeometryUniquePtr linear = linearCopy(source);
     if (!linear) {
         out.reason = "empty geometry";
         return out;
     }
     const OGRwkbGeometryType type = wkbFlatten(linear->getGeometryType());
-    if (type == wkbPolygon || type == wkbMultiPolygon) {
+    const bool polygonal = type == wkbPolygon || type == wkbMultiPolygon;
+    const bool lineal = type == wkbLineString || type == wkbMultiLineString;
+    if (shape == Shape::Line) {
+        if (lineal)
+            out.geometry.reset(OGRGeometryFactory::forceToMultiLineString(linear.release()));
+        else if (polygonal)
+            out.reason = "an area (a hatch or polygon) on a line layer";
+        else
+            out.reason = std::string("a ") + OGRGeometryTypeToName(type) + " is not a line";
+        return out;
+    }
+    if (polygonal) {
         out.geometry.reset(OGRGeometryFactory::forceToMultiPolygon(linear.release()));
         return out;
     }
@@ -228,54 +251,11 @@ Converted toPolygonal(const OGRGeometry& source, double tolerance)
         out.geometry.reset(multi.release());
         return out;
     }
-    if (type == wkbPoint || type == wkbMultiPoint) {
+    if (type == wkbPoint || type == wkbMultiPoint)
         out.reason = "a point (or a block with no shape), not an area";
-        return out;
-    }
-    out.reason = std::string("a ") + OGRGeometryTypeToName(type) + " cannot be an area";
+    else
+        out.reason = std::string("a ") + OGRGeometryTypeToName(type) + " cannot be an area";
     return out;
-}
-
-Converted toLinear(const OGRGeometry& source)
-{
-    Converted out;
-    OGRGeometryUniquePtr linear = linearCopy(source);
-    if (!linear) {
-        out.reason = "empty geometry";
-        return out;
-    }
-    const OGRwkbGeometryType type = wkbFlatten(linear->getGeometryType());
-    if (type == wkbLineString || type == wkbMultiLineString) {
-        out.geometry.reset(OGRGeometryFactory::forceToMultiLineString(linear.release()));
-        return out;
-    }
-    if (type == wkbPolygon || type == wkbMultiPolygon) {
-        out.reason = "an area (a hatch or polygon) on a line layer";
-        return out;
-    }
-    out.reason = std::string("a ") + OGRGeometryTypeToName(type) + " is not a line";
-    return out;
-}
-
-Converted toRoleShape(Role role, const OGRGeometry& source, double tolerance)
-{
-    switch (shapeOf(role)) {
-    case Shape::Polygon:
-        return toPolygonal(source, tolerance);
-    case Shape::Line:
-        return toLinear(source);
-    case Shape::Any: {
-        const OGRwkbGeometryType type = wkbFlatten(source.getGeometryType());
-        if (type == wkbPoint || type == wkbMultiPoint) {
-            Converted out;
-            out.geometry.reset(source.clone());
-            out.geometry->flattenTo2D();
-            return out;
-        }
-        return toPolygonal(source, tolerance);
-    }
-    }
-    return {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1642,10 +1622,7 @@ void writeImportReport(const ImportReport& report, JsonWriter& json)
         json.field("origin", toString(source.encoding.origin));
         json.field("reason", source.encoding.reason);
         json.endObject();
-        json.key("warnings").beginArray();
-        for (const std::string& warning : source.warnings)
-            json.value(warning);
-        json.endArray();
+        json.field("warnings", source.warnings);
         json.endObject();
     }
     json.endArray();
@@ -1719,10 +1696,7 @@ void writeImportReport(const ImportReport& report, JsonWriter& json)
     for (const auto& [role, count] : report.written)
         json.field(role, count);
     json.endObject();
-    json.key("roles_from_several_sources").beginArray();
-    for (const std::string& role : report.rolesFromSeveralSources)
-        json.value(role);
-    json.endArray();
+    json.field("roles_from_several_sources", report.rolesFromSeveralSources);
     json.key("joins").beginArray();
     for (const JoinReport& join : report.joins)
         writeJoinReport(join, json);

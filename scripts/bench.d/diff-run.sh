@@ -8,42 +8,12 @@
 #
 # Usage: scripts/bench --diff [--sizes 100k,1m] [--runs N] [--parkatlas PATH]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-helpers="$root/scripts/bench.d"
-bench=${PARKATLAS_BENCH_DIR:-$root/build-bench}
+bench_name=diff
 sizes="1m"
-runs=1
-parkatlas=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --sizes) sizes=$2; shift 2 ;;
-        --runs) runs=$2; shift 2 ;;
-        --parkatlas) parkatlas=$(realpath "$2"); shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "scripts/bench --diff: unknown argument $1 (see --help)" >&2; exit 2 ;;
-    esac
-done
-say() { echo "bench --diff: $*" >&2; }
-count_of() {
-    case "$1" in
-        *k) echo $(( ${1%k} * 1000 )) ;;
-        *m|*M) echo $(( ${1%[mM]} * 1000000 )) ;;
-        *) echo "$1" ;;
-    esac
-}
-mkdir -p "$bench/diff-results.d"
-bench=$(realpath "$bench")
-build="$bench/build"
-if [ ! -f "$build/build.ninja" ]; then
-    cmake -S "$helpers" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DPARKATLAS_ROOT="$root" >/dev/null
-fi
-cmake --build "$build" -j2 --target gen_cadastre >/dev/null
-if [ -z "$parkatlas" ]; then
-    say "building parkatlas (Release, no GUI) in $build"
-    cmake --build "$build" -j2 --target parkatlas >/dev/null
-    parkatlas="$build/parkatlas/app/cli/parkatlas"
-fi
+help_lines='2,10p'
+source "$(dirname "$0")/prelude.sh"
+build_bench_target gen_cadastre
+build_parkatlas_unless_given
 stamp=$(cat "$root/tests/bench/gen_cadastre.cpp" "$helpers/gen_changes.py" | sha256sum | cut -c1-16)
 timed() { # timed OUT_TIME CMD...: runs CMD, stdout to /dev/null, "wall rss_kb user sys" in OUT
     local out=$1; shift

@@ -16,41 +16,11 @@
 # Usage: scripts/bench --import [--sizes 100k] [--runs N] [--parkatlas PATH]
 #        (without --parkatlas: a Release parkatlas built without the GUI in build-bench/build)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-helpers="$root/scripts/bench.d"
-bench=${PARKATLAS_BENCH_DIR:-$root/build-bench}
+bench_name=import
 sizes="100k"
-runs=1
-parkatlas=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --sizes) sizes=$2; shift 2 ;;
-        --runs) runs=$2; shift 2 ;;
-        --parkatlas) parkatlas=$(realpath "$2"); shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-        *) echo "scripts/bench --import: unknown argument $1 (see --help)" >&2; exit 2 ;;
-    esac
-done
-say() { echo "bench --import: $*" >&2; }
-count_of() {
-    case "$1" in
-        *k) echo $(( ${1%k} * 1000 )) ;;
-        *m|*M) echo $(( ${1%[mM]} * 1000000 )) ;;
-        *) echo "$1" ;;
-    esac
-}
-mkdir -p "$bench/import-results.d"
-bench=$(realpath "$bench")
-if [ -z "$parkatlas" ]; then
-    build="$bench/build"
-    if [ ! -f "$build/build.ninja" ]; then
-        cmake -S "$helpers" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-            -DPARKATLAS_ROOT="$root" >/dev/null
-    fi
-    say "building parkatlas (Release, no GUI) in $build"
-    cmake --build "$build" -j2 --target parkatlas >/dev/null
-    parkatlas="$build/parkatlas/app/cli/parkatlas"
-fi
+help_lines='2,19p'
+source "$(dirname "$0")/prelude.sh"
+build_parkatlas_unless_given
 revision=$(git -C "$root" describe --always --dirty 2>/dev/null || echo "?")
 stamp=$(cat "$helpers/gen_plan_dxf.py" "$0" | sha256sum | cut -c1-16)
 

@@ -18,7 +18,7 @@ class IssueSink;
 class ParkSession;
 } // namespace parkatlas::geo
 
-namespace parkatlas::render {
+namespace parkatlas::report {
 
 struct CommitteePackOptions {
     geo::Date asOf; // of the idle-land audit
@@ -65,4 +65,4 @@ bool isFreeForPack(const std::string& out);
 CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::string& out,
                                        const CommitteePackOptions& options, geo::IssueSink& issues);
 
-} // namespace parkatlas::render
+} // namespace parkatlas::report

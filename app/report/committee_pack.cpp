@@ -1,10 +1,11 @@
-#include "app/render/committee_pack.h"
+#include "app/report/committee_pack.h"
 
 #include "app/render/page_layout.h"
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
@@ -18,11 +19,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <random>
 
-namespace parkatlas::render {
+namespace parkatlas::report {
 
 namespace {
 
@@ -95,6 +95,27 @@ std::optional<geo::Role> roleNeeded(const std::string& templateName)
     return std::nullopt;
 }
 
+/// `ledger` as NAME.csv (UTF-8 with BOM) and NAME.xlsx in `folder`; its line in the listing.
+std::string writeLedgerFiles(const fs::path& folder, const std::string& name,
+                             const geo::Ledger& ledger)
+{
+    geo::writeFileAtomically(pathText(folder / utf8Path(name + ".csv")),
+                             [&](std::ostream& csv) { geo::writeLedgerCsv(csv, ledger); });
+    geo::writeLedgerXlsx(pathText(folder / utf8Path(name + ".xlsx")), ledger);
+    return name + ".csv / " + name + ".xlsx — " + ledger.title;
+}
+
+/// `findings` as NAME.csv (UTF-8 with BOM) and NAME.gpkg in `folder`; the start of their line in
+/// the listing ("NAME.csv / NAME.gpkg — ").
+std::string writeFindingsFiles(const fs::path& folder, const std::string& name,
+                               const std::vector<geo::Finding>& findings, const geo::Crs& crs)
+{
+    geo::writeFileAtomically(pathText(folder / utf8Path(name + ".csv")),
+                             [&](std::ostream& csv) { geo::writeFindingsCsv(csv, findings); });
+    geo::writeFindingsGeoPackage(pathText(folder / utf8Path(name + ".gpkg")), findings, crs, false);
+    return name + ".csv / " + name + ".gpkg — ";
+}
+
 void check(const geo::ProgressCallback& progress, double done)
 {
     if (progress && !progress(done))
@@ -140,34 +161,27 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
     try {
         // The whole park (read already, when the caller read it first).
         const std::shared_ptr<const geo::Park> park = session.park({}, issues);
-        const RoleStyleBook book = RoleStyleBook::load(RoleStyleBook::defaultDirectory());
+        const render::RoleStyleBook book =
+            render::RoleStyleBook::load(render::RoleStyleBook::defaultDirectory());
         // Findings first: the compliance map draws them.
         check(options.progress, 0.0);
         geo::ComplianceOptions checkOptions;
         if (options.progress)
             checkOptions.progress = [&](double done) { return options.progress(0.3 * done); };
         const geo::ComplianceResult compliance = session.check(checkOptions, issues).value;
-        {
-            std::ofstream csv(staging / "findings.csv", std::ios::binary);
-            geo::writeFindingsCsv(csv, compliance.findings);
-            geo::writeFindingsGeoPackage(pathText(staging / "findings.gpkg"), compliance.findings,
-                                         park->crs, false);
-            result.contents.push_back("findings.csv / findings.gpkg — 规划符合性检查（" +
-                                      std::to_string(compliance.findings.size()) + " 处）");
-        }
+        result.contents.push_back(
+            writeFindingsFiles(staging, "findings", compliance.findings, park->crs) +
+            "规划符合性检查（" + std::to_string(compliance.findings.size()) + " 处）");
         check(options.progress, 0.35);
         if (park->layer(geo::Role::Parcels)) {
             geo::AuditOptions audit;
             audit.asOf = options.asOf;
             audit.areaMethod = options.areaMethod;
             const geo::AuditResult audited = session.audit(audit, issues).value;
-            std::ofstream csv(staging / "audit.csv", std::ios::binary);
-            geo::writeFindingsCsv(csv, audited.findings);
-            geo::writeFindingsGeoPackage(pathText(staging / "audit.gpkg"), audited.findings,
-                                         park->crs, false);
-            result.contents.push_back("audit.csv / audit.gpkg — 闲置土地认定，截至 " +
-                                      options.asOf.toIso() + "（" +
-                                      std::to_string(audited.findings.size()) + " 处）");
+            result.contents.push_back(
+                writeFindingsFiles(staging, "audit", audited.findings, park->crs) +
+                "闲置土地认定，截至 " + options.asOf.toIso() + "（" +
+                std::to_string(audited.findings.size()) + " 处）");
         }
         check(options.progress, 0.45);
         for (const geo::LedgerKind kind : {geo::LedgerKind::Acquisition, geo::LedgerKind::Idle,
@@ -189,31 +203,17 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
                 result.leftOut.push_back(name + "：" + missing.what());
                 continue;
             }
-            std::ofstream csv(staging / (name + ".csv"), std::ios::binary);
-            geo::writeLedgerCsv(csv, ledger);
-            csv.close();
-            if (!csv)
-                throw geo::IoError("cannot write",
-                                   {pathText(staging / (name + ".csv")), {}, -1, {}});
-            geo::writeLedgerXlsx(pathText(staging / (name + ".xlsx")), ledger);
-            result.contents.push_back(name + ".csv / " + name + ".xlsx — " + ledger.title);
+            result.contents.push_back(writeLedgerFiles(staging, name, ledger));
         }
 
         if (options.period) {
             geo::SummaryOptions summaryOptions;
             summaryOptions.areaMethod = options.areaMethod;
-            const geo::Ledger summary = geo::buildWorkSummary(
-                *park, *options.period, options.previous.get(), options.diff, options.targets,
-                summaryOptions, issues);
+            const geo::Ledger summary =
+                geo::buildWorkSummary(*park, *options.period, options.previous.get(), options.diff,
+                                      options.targets, summaryOptions, issues);
             const std::string name = "summary_" + options.period->label;
-            std::ofstream csv(staging / (name + ".csv"), std::ios::binary);
-            geo::writeLedgerCsv(csv, summary);
-            csv.close();
-            if (!csv)
-                throw geo::IoError("cannot write",
-                                   {pathText(staging / (name + ".csv")), {}, -1, {}});
-            geo::writeLedgerXlsx(pathText(staging / (name + ".xlsx")), summary);
-            result.contents.push_back(name + ".csv / " + name + ".xlsx — " + summary.title);
+            result.contents.push_back(writeLedgerFiles(staging, name, summary));
         }
         {
             // TD/T 1029 开发区土地集约利用评价: the indicators as a table beside the ledgers.
@@ -221,22 +221,14 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             indicatorOptions.areaMethod = options.areaMethod;
             const geo::Ledger indicators =
                 indicatorLedger(geo::computeIndicators(*park, indicatorOptions, issues));
-            std::ofstream csv(staging / "indicators.csv", std::ios::binary);
-            geo::writeLedgerCsv(csv, indicators);
-            csv.close();
-            if (!csv)
-                throw geo::IoError("cannot write",
-                                   {pathText(staging / "indicators.csv"), {}, -1, {}});
-            geo::writeLedgerXlsx(pathText(staging / "indicators.xlsx"), indicators);
-            result.contents.push_back("indicators.csv / indicators.xlsx — " + indicators.title);
+            result.contents.push_back(writeLedgerFiles(staging, "indicators", indicators));
         }
 
-        ParkPageOptions pageOptions;
+        render::ParkPageOptions pageOptions;
         pageOptions.areaMethod = options.areaMethod;
         pageOptions.findings = &compliance.findings;
-        pageOptions.session = &session;
         pageOptions.source = options.source;
-        const QString styles = RoleStyleBook::defaultDirectory();
+        const QString styles = render::RoleStyleBook::defaultDirectory();
         int number = 0;
         std::vector<std::string> templates(committeeTemplates().begin(),
                                            committeeTemplates().end());
@@ -254,9 +246,10 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
                                          "图层 / no " + geo::toString(*role) + " layer");
                 continue;
             }
-            PageLayout layout;
+            render::PageLayout layout;
             try {
-                layout = PageLayout::loadTemplate(QString::fromStdString(templateName), styles);
+                layout =
+                    render::PageLayout::loadTemplate(QString::fromStdString(templateName), styles);
             } catch (const std::runtime_error& error) {
                 // The message names the template's file.
                 throw geo::IoError(error.what());
@@ -271,10 +264,11 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             char prefix[16];
             std::snprintf(prefix, sizeof prefix, "%02d_", number);
             const std::string file = prefix + templateName + ".pdf";
-            const PageRenderer page = parkPage(park, layout, book, pageOptions, issues);
-            const PageExportResult exported =
+            const render::PageRenderer page =
+                render::parkPage(park, layout, book, pageOptions, issues);
+            const render::PageExportResult exported =
                 page.exportTo(QString::fromStdString(pathText(staging / utf8Path(file))),
-                              PageFormat::Pdf, options.dpi);
+                              render::PageFormat::Pdf, options.dpi);
             for (const QString& warning : exported.warnings)
                 result.warnings.push_back(file + ": " + warning.toStdString());
             result.contents.push_back(file + " — " + page.title().toStdString());
@@ -290,12 +284,8 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             for (const std::string& line : result.leftOut)
                 index += line + "\r\n";
         }
-        std::ofstream listing(staging / utf8Path("清单.txt"), std::ios::binary);
-        listing << index;
-        listing.close();
-        if (!listing)
-            throw geo::IoError("cannot write",
-                               {pathText(staging / utf8Path("清单.txt")), {}, -1, {}});
+        geo::writeFileAtomically(pathText(staging / utf8Path("清单.txt")),
+                                 [&](std::ostream& listing) { listing << index; });
         check(options.progress, 1.0);
     } catch (...) {
         fs::remove_all(staging, error);
@@ -333,4 +323,4 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
     return result;
 }
 
-} // namespace parkatlas::render
+} // namespace parkatlas::report
