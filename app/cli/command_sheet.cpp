@@ -8,6 +8,7 @@
 
 #include "geo/crs/gauss_kruger.h"
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/decimal_text.h"
 #include "geo/io/source.h"
 #include "geo/ledger/ledger_table.h"
@@ -329,7 +330,8 @@ int runSheet(const std::vector<std::string>& args)
         if (format == "xlsx")
             geo::writeLedgerXlsx(out, ledger);
         else
-            geo::writeLedgerTextFormat(out, ledger, format);
+            geo::writeFileAtomically(
+                out, [&ledger](std::ostream& file) { geo::writeLedgerCsv(file, ledger); });
         std::cerr << "wrote " << out << " (" << plots.size() << " table(s))\n";
         return kExitOk;
     }
