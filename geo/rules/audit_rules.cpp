@@ -8,10 +8,55 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <variant>
 
 namespace parkatlas::geo {
 
 namespace {
+
+/// How a key's value is read, and what it must be.
+enum class Kind { Flag, Years, Share, Amount, Texts };
+
+/// One key of an object of "rules": the object, the key, how it is read and the field it sets.
+struct AuditSetting {
+    const char* object;
+    const char* key;
+    Kind kind;
+    std::variant<bool AuditRules::*, int AuditRules::*, double AuditRules::*,
+                 std::vector<std::string> AuditRules::*>
+        field;
+};
+
+// In the order they apply: low_efficiency judges tax and investment per mu as
+// intensity_below_standard (parkatlas check) does, so its thresholds follow that rule's unless it
+// names its own.
+const AuditSetting kSettings[] = {
+    {"idle_not_started", "enabled", Kind::Flag, &AuditRules::notStartedEnabled},
+    {"idle_not_started", "years", Kind::Years, &AuditRules::notStartedYears},
+    {"idle_stalled", "enabled", Kind::Flag, &AuditRules::stalledEnabled},
+    {"idle_stalled", "years", Kind::Years, &AuditRules::stalledYears},
+    {"idle_stalled", "built_share_max", Kind::Share, &AuditRules::stalledBuiltShareMax},
+    {"idle_stalled", "invest_share_max", Kind::Share, &AuditRules::stalledInvestShareMax},
+    {"idle_fee", "rate", Kind::Share, &AuditRules::idleFeeRate},
+    {"idle_fee", "recovery_years", Kind::Years, &AuditRules::recoveryYears},
+    {"idle_low_coverage", "enabled", Kind::Flag, &AuditRules::lowCoverageEnabled},
+    {"idle_low_coverage", "cover_share_min", Kind::Share, &AuditRules::lowCoverageShareMin},
+    {"idle_low_coverage", "years_after_supply", Kind::Years, &AuditRules::lowCoverageYears},
+    {"intensity_below_standard", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan},
+    {"intensity_below_standard", "investment_min_wan_per_mu", Kind::Amount,
+     &AuditRules::investPerMuMinWan},
+    {"intensity_below_standard", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan},
+    {"intensity_below_standard", "invest_per_mu_min_wan", Kind::Amount,
+     &AuditRules::investPerMuMinWan},
+    {"intensity_below_standard", "statuses", Kind::Texts, &AuditRules::productionStatuses},
+    {"low_efficiency", "enabled", Kind::Flag, &AuditRules::lowEfficiencyEnabled},
+    {"low_efficiency", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan},
+    {"low_efficiency", "investment_min_wan_per_mu", Kind::Amount, &AuditRules::investPerMuMinWan},
+    {"low_efficiency", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan},
+    {"low_efficiency", "invest_per_mu_min_wan", Kind::Amount, &AuditRules::investPerMuMinWan},
+    {"low_efficiency", "statuses", Kind::Texts, &AuditRules::productionStatuses},
+    {"cannot_decide", "enabled", Kind::Flag, &AuditRules::cannotDecideEnabled},
+};
 
 class RulesReader {
 public:
@@ -19,47 +64,20 @@ public:
 
     void apply(const CPLJSONObject& rulesObject)
     {
-        if (const CPLJSONObject o = object(rulesObject, "idle_not_started"); o.IsValid()) {
-            flag(o, "enabled", m_rules.notStartedEnabled);
-            years(o, "years", m_rules.notStartedYears);
-        }
-        if (const CPLJSONObject o = object(rulesObject, "idle_stalled"); o.IsValid()) {
-            flag(o, "enabled", m_rules.stalledEnabled);
-            years(o, "years", m_rules.stalledYears);
-            share(o, "built_share_max", m_rules.stalledBuiltShareMax);
-            share(o, "invest_share_max", m_rules.stalledInvestShareMax);
-        }
-        if (const CPLJSONObject o = object(rulesObject, "idle_fee"); o.IsValid()) {
-            share(o, "rate", m_rules.idleFeeRate);
-            years(o, "recovery_years", m_rules.recoveryYears);
-        }
-        if (const CPLJSONObject o = object(rulesObject, "idle_low_coverage"); o.IsValid()) {
-            flag(o, "enabled", m_rules.lowCoverageEnabled);
-            share(o, "cover_share_min", m_rules.lowCoverageShareMin);
-            years(o, "years_after_supply", m_rules.lowCoverageYears);
-        }
-        // low_efficiency judges tax and investment per mu as intensity_below_standard (parkatlas
-        // check) does: its thresholds follow that rule's unless it names its own.
-        for (const char* name : {"intensity_below_standard", "low_efficiency"}) {
-            const CPLJSONObject o = object(rulesObject, name);
+        std::string current;
+        CPLJSONObject o;
+        for (const AuditSetting& setting : kSettings) {
+            if (current != setting.object) {
+                current = setting.object;
+                o = object(rulesObject, setting.object);
+            }
             if (!o.IsValid())
                 continue;
-            if (std::string(name) == "low_efficiency")
-                flag(o, "enabled", m_rules.lowEfficiencyEnabled);
-            amount(o, "tax_min_wan_per_mu", m_rules.taxPerMuMinWan);
-            amount(o, "investment_min_wan_per_mu", m_rules.investPerMuMinWan);
-            amount(o, "tax_per_mu_min_wan", m_rules.taxPerMuMinWan);
-            amount(o, "invest_per_mu_min_wan", m_rules.investPerMuMinWan);
-            if (const CPLJSONObject list = o.GetObj("statuses"); list.IsValid()) {
-                if (list.GetType() != CPLJSONObject::Type::Array)
-                    fail(std::string(name) + ".statuses must be a list of texts");
-                m_rules.productionStatuses.clear();
-                for (const CPLJSONObject& item : list.ToArray())
-                    m_rules.productionStatuses.push_back(item.ToString());
-            }
+            const CPLJSONObject value = o.GetObj(setting.key);
+            if (!value.IsValid())
+                continue;
+            std::visit([&](auto field) { read(setting, value, m_rules.*field); }, setting.field);
         }
-        if (const CPLJSONObject o = object(rulesObject, "cannot_decide"); o.IsValid())
-            flag(o, "enabled", m_rules.cannotDecideEnabled);
     }
 
 private:
@@ -80,42 +98,36 @@ private:
         return type == CPLJSONObject::Type::Integer || type == CPLJSONObject::Type::Long ||
                type == CPLJSONObject::Type::Double;
     }
-    void flag(const CPLJSONObject& o, const char* key, bool& out) const
+    void read(const AuditSetting& setting, const CPLJSONObject& value, bool& out) const
     {
-        const CPLJSONObject value = o.GetObj(key);
-        if (!value.IsValid())
-            return;
         if (value.GetType() != CPLJSONObject::Type::Boolean)
-            fail(std::string(key) + " must be true or false");
+            fail(std::string(setting.key) + " must be true or false");
         out = value.ToBool();
     }
-    void years(const CPLJSONObject& o, const char* key, int& out) const
+    void read(const AuditSetting& setting, const CPLJSONObject& value, int& out) const
     {
-        const CPLJSONObject value = o.GetObj(key);
-        if (!value.IsValid())
-            return;
         if (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 100 ||
             value.ToDouble() != static_cast<double>(value.ToInteger()))
-            fail(std::string(key) + " must be a whole number of years");
+            fail(std::string(setting.key) + " must be a whole number of years");
         out = value.ToInteger();
     }
-    void share(const CPLJSONObject& o, const char* key, double& out) const
+    void read(const AuditSetting& setting, const CPLJSONObject& value, double& out) const
     {
-        const CPLJSONObject value = o.GetObj(key);
-        if (!value.IsValid())
-            return;
-        if (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 1)
-            fail(std::string(key) + " must be a share between 0 and 1");
+        if (setting.kind == Kind::Share &&
+            (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 1))
+            fail(std::string(setting.key) + " must be a share between 0 and 1");
+        if (setting.kind == Kind::Amount && (!isNumber(value) || value.ToDouble() < 0))
+            fail(std::string(setting.key) + " must be a number ≥ 0 (万元 per mu)");
         out = value.ToDouble();
     }
-    void amount(const CPLJSONObject& o, const char* key, double& out) const
+    void read(const AuditSetting& setting, const CPLJSONObject& value,
+              std::vector<std::string>& out) const
     {
-        const CPLJSONObject value = o.GetObj(key);
-        if (!value.IsValid())
-            return;
-        if (!isNumber(value) || value.ToDouble() < 0)
-            fail(std::string(key) + " must be a number ≥ 0 (万元 per mu)");
-        out = value.ToDouble();
+        if (value.GetType() != CPLJSONObject::Type::Array)
+            fail(std::string(setting.object) + "." + setting.key + " must be a list of texts");
+        out.clear();
+        for (const CPLJSONObject& item : value.ToArray())
+            out.push_back(item.ToString());
     }
 
     AuditRules& m_rules;
@@ -151,9 +163,9 @@ void applyFile(AuditRules& rules, const std::string& path, bool wholeFileIsRules
 
 AuditRules loadAuditRules(const std::string& projectPath, IssueSink& issues)
 {
-    return loadAuditRules(optionalStylePath("thresholds.json", issues,
-                                            "the audit uses its built-in defaults"),
-                          projectPath);
+    return loadAuditRules(
+        optionalStylePath("thresholds.json", issues, "the audit uses its built-in defaults"),
+        projectPath);
 }
 
 AuditRules loadAuditRules(const std::string& stylesThresholdsPath, const std::string& projectPath)

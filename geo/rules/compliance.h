@@ -20,6 +20,8 @@ class LandUseClassification;
 struct Park;
 
 /// The plan-compliance rules (对照规划), in the order the CLI, the JSON and the GUI list them.
+/// Each lives in its own file named after its id (geo/rules/road_red_line.cpp), listed in
+/// compliance.cpp's registry (compliance_rule.h).
 enum class ComplianceRule {
     LandUseMismatch,
     OutsideBoundary,

@@ -5,11 +5,13 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
+#include "geo/rules/compliance_rule.h"
 #include "geo/rules/land_use_classification.h"
 
 #include <cpl_json.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -897,4 +899,78 @@ TEST(ComplianceSampleParkTest, CancelStopsTheRun)
     ComplianceOptions options;
     options.progress = [](double) { return false; };
     EXPECT_THROW(checkCompliance(park, options, issues), Cancelled);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry: one definition per rule, each reading its own keys
+
+TEST(ComplianceRegistryTest, EveryRuleHasOneDefinitionUnderItsOwnIdAndRunsOnce)
+{
+    const auto& runOrder = complianceRuleRunOrder();
+    ASSERT_EQ(runOrder.size(), allComplianceRules().size());
+    for (ComplianceRule rule : allComplianceRules()) {
+        const ComplianceRuleDefinition& definition = complianceRuleDefinition(rule);
+        EXPECT_EQ(definition.rule, rule);
+        EXPECT_STREQ(definition.id, toString(rule));
+        EXPECT_EQ(complianceRuleFromString(definition.id), rule) << definition.id;
+        EXPECT_EQ(std::count(runOrder.begin(), runOrder.end(), &definition), 1) << definition.id;
+        EXPECT_TRUE(definition.enabled && definition.readSettings && definition.roles &&
+                    definition.run)
+            << definition.id;
+    }
+    EXPECT_EQ(runOrder.front()->rule, ComplianceRule::InvalidGeometry)
+        << "validity runs first: the geometric rules use only valid features";
+    EXPECT_FALSE(complianceRuleFromString("idle_stalled").has_value());
+}
+
+TEST(ComplianceSettingsTest, EveryRuleIsSwitchedOffByItsOwnKeyAndWarnsOfItsOwnWrongValues)
+{
+    std::string off = "{", wrong = "{";
+    for (ComplianceRule rule : allComplianceRules()) {
+        const std::string comma = off.size() > 1 ? "," : "";
+        off += comma + "\"" + toString(rule) + "\": {\"enabled\": false}";
+        wrong += comma + "\"" + toString(rule) + "\": {\"enabled\": 1}";
+    }
+    off += "}";
+    wrong += "}";
+    CPLJSONDocument document;
+    ASSERT_TRUE(document.LoadMemory(off));
+    IssueList issues;
+    ComplianceSettings settings;
+    settings.apply(document.GetRoot(), "off.json", issues);
+    EXPECT_EQ(issues.count(Issue::Severity::Warning), 0u);
+    for (ComplianceRule rule : allComplianceRules())
+        EXPECT_FALSE(isEnabled(rule, settings)) << toString(rule);
+    EXPECT_TRUE(rulesToRun({}, settings).empty());
+
+    ASSERT_TRUE(document.LoadMemory(wrong));
+    IssueList wrongIssues;
+    ComplianceSettings defaults;
+    defaults.apply(document.GetRoot(), "wrong.json", wrongIssues);
+    EXPECT_EQ(wrongIssues.count(Issue::Severity::Warning), allComplianceRules().size());
+    const std::vector<Issue> reported = wrongIssues.issues();
+    for (ComplianceRule rule : allComplianceRules()) {
+        EXPECT_TRUE(isEnabled(rule, defaults)) << toString(rule) << ": the wrong value is ignored";
+        const std::string expected =
+            std::string("rules.") + toString(rule) + ".enabled should be true or false (ignored)";
+        EXPECT_TRUE(std::any_of(reported.begin(), reported.end(), [&](const Issue& issue) {
+            return issue.message == expected;
+        })) << expected;
+    }
+
+    ASSERT_TRUE(document.LoadMemory(R"({"intensity_below_standard": {"coverage_source": "sky"},
+        "road_red_line": {"buffer_quadrant_segments": 8, "road_stages": ["在建"]},
+        "intensity_below_standard ": {}})"));
+    IssueList choiceIssues;
+    ComplianceSettings chosen;
+    chosen.apply(document.GetRoot(), "choice.json", choiceIssues);
+    EXPECT_TRUE(chosen.intensityBelowStandard.coverageFromBuildings) << "unchanged";
+    EXPECT_EQ(chosen.roadRedLine.quadrantSegments, 8);
+    EXPECT_EQ(chosen.roadRedLine.roadStages, (std::vector<std::string>{"在建"}));
+    const std::vector<Issue> choices = choiceIssues.issues();
+    ASSERT_EQ(choices.size(), 2u);
+    EXPECT_EQ(choices[0].message,
+              "rules.intensity_below_standard.coverage_source should be \"buildings\" or "
+              "\"built_area\" (ignored)");
+    EXPECT_EQ(choices[1].message, "rules: unknown rule \"intensity_below_standard \" (ignored)");
 }

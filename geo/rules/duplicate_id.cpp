@@ -1,0 +1,103 @@
+// duplicate_id: two or more plots with the same parcel_id.
+
+#include "geo/rules/compliance_engine.h"
+
+#include "geo/rules/compliance_rule.h"
+#include "geo/rules/server_park.h"
+#include <map>
+
+namespace parkatlas::geo {
+
+using namespace compliance;
+
+namespace {
+
+class DuplicateIdCheck : public RuleStep {
+public:
+    using RuleStep::RuleStep;
+
+    void checkDuplicateIds()
+    {
+        const LayerView* parcels = view(Role::Parcels);
+        if (!parcels) {
+            warn(ComplianceRule::DuplicateId, "the park has no parcels layer; not checked");
+            return;
+        }
+        if (parcels->idField < 0) {
+            warn(ComplianceRule::DuplicateId, "the parcels have no parcel_id field; not checked");
+            return;
+        }
+        std::map<std::string, std::vector<std::size_t>> byId;
+        for (std::size_t i = 0; i < parcels->count(); ++i)
+            if (const auto id = parcels->text(i, parcels->idField); id && !id->empty())
+                byId[*id].push_back(i);
+        Worker& worker = *m_workers[0];
+        for (const auto& [id, rows] : byId) {
+            if (rows.size() < 2)
+                continue;
+            Finding f = finding(ComplianceRule::DuplicateId, *parcels, rows.front());
+            f.fids.clear();
+            std::vector<std::string> fidTexts;
+            std::vector<GeosGeomPtr> parts;
+            for (std::size_t row : rows) {
+                f.fids.push_back(parcels->fid(row));
+                fidTexts.push_back(std::to_string(parcels->fid(row)));
+                if (GeosGeomPtr g = worker.geos.fromStore(parcels->store(), row))
+                    parts.push_back(std::move(g));
+            }
+            // The plots themselves, to show where they are (no union: they may be invalid).
+            std::vector<GEOSGeometry*> raw;
+            for (GeosGeomPtr& part : parts)
+                raw.push_back(part.release());
+            GeosGeomPtr all = worker.geos.own(
+                GEOSGeom_createCollection_r(worker.geos.handle(), GEOS_GEOMETRYCOLLECTION,
+                                            raw.data(), static_cast<unsigned>(raw.size())));
+            f.geometryWkb = worker.wkb(all.get());
+            f.reasonZh = "宗地编号 " + id + " 重复：" + std::to_string(rows.size()) +
+                         " 个宗地（fid " + joined(fidTexts, "、") + "）";
+            f.reasonEn = "parcel_id " + id + " is used by " + std::to_string(rows.size()) +
+                         " plots (fid " + joined(fidTexts, ", ") + ")";
+            f.evidence = {ev("parcel_id", std::optional<std::string>(id)),
+                          ev("count", std::optional<double>(static_cast<double>(rows.size())))};
+            worker.findings.push_back(std::move(f));
+        }
+    }
+};
+
+ReadPlan planDuplicateId(ServerPark& park)
+{
+    ReadPlan plan;
+    const std::string id = park.column(Role::Parcels, "parcel_id");
+    if (id.empty()) {
+        plan.filters[Role::Parcels] = "";
+        return plan;
+    }
+    const std::string trimmed = "btrim(" + id + "::text, E' \\t')";
+    plan.filters[Role::Parcels] = "SELECT fid FROM " + park.table(Role::Parcels) + " WHERE " +
+                                  trimmed + " IN (SELECT " + trimmed + " FROM " +
+                                  park.table(Role::Parcels) + " GROUP BY 1 HAVING count(*) > 1)";
+    return plan;
+}
+
+const SettingKey<ComplianceSettings::DuplicateId> kSettingKeys[] = {
+    {"enabled", &ComplianceSettings::DuplicateId::enabled},
+};
+
+} // namespace
+
+extern const ComplianceRuleDefinition kDuplicateIdRule = {
+    ComplianceRule::DuplicateId,
+    "duplicate_id",
+    [](const ComplianceSettings& settings) { return settings.duplicateId.enabled; },
+    [](ComplianceSettings& settings, RuleReader& reader) {
+        reader.read(settings.duplicateId, kSettingKeys);
+    },
+    nullptr,
+    [](const ComplianceSettings&, std::set<Role>& roles) { roles.insert(Role::Parcels); },
+    nullptr,
+    [](Engine& engine) { DuplicateIdCheck(engine).checkDuplicateIds(); },
+    [](ServerPark& park, ServerPlanContext&) { return planDuplicateId(park); },
+    [](const ComplianceSettings&, const ServerPark&) { return std::vector<Role>{Role::Parcels}; },
+};
+
+} // namespace parkatlas::geo
