@@ -34,6 +34,8 @@ const std::vector<Command>& commands()
          runSummary},
         {"history", "what was changed in a park, when, by whom and by which command",
          runHistory},
+        {"publish", "the park as a static web map (vector tiles, MapLibre) for tablets and sites",
+         runPublish},
     };
     return list;
 }

@@ -3514,6 +3514,7 @@ GROUPS = {
     "history": group_history,
     "names": group_names,
     "session": group_session,
+    "publish": lambda t: __import__("publish_site").group_publish(t),
 }
 
 
