@@ -28,6 +28,13 @@ def _site(folder):
         return json.load(f)
 
 
+def _top_tiles(folder, info):
+    """The tiles at the site's smallest zoom: together they hold the whole park."""
+    top = os.path.join(folder, "tiles", str(info["minzoom"]))
+    return sorted(os.path.join(root, name) for root, _dirs, names in os.walk(top)
+                  for name in names if name.endswith(".pbf"))
+
+
 def group_publish(t):
     sample = t.opts.sample
     gpkg = os.path.join(sample, "park.gpkg")
@@ -81,10 +88,11 @@ def group_publish(t):
     on_disk = {name[len("tiles/"):-len(".pbf")] for name in files
                if name.startswith("tiles/") and name.endswith(".pbf")}
     t.check(listed == on_disk and len(listed) > 10, "tiles.json lists the %d tiles" % len(on_disk))
-    tiles_info = subprocess.run(["ogrinfo", "-ro", "-so", "-q", os.path.join(site, "tiles")],
-                                capture_output=True, text=True)
-    t.check("parcels" in tiles_info.stdout and "findings" in tiles_info.stdout,
-            "ogrinfo reads the tile folder's layers")
+    top = _top_tiles(site, info)
+    tiles_info = "".join(subprocess.run(["ogrinfo", "-ro", "-so", "-q", tile], capture_output=True,
+                                        text=True).stdout for tile in top)
+    t.check(top and "parcels" in tiles_info and "findings" in tiles_info,
+            "ogrinfo reads the layers of the whole-park tiles at zoom %d" % info["minzoom"])
 
     # Every plot's area is the engine's.
     t.context = "areas in the site"
@@ -141,13 +149,14 @@ def group_publish(t):
         t.check(available is not None and available["count"] == 1,
                 "the levelled batch is the one plot available for supply", run)
         t.check("1 plot(s) available for supply" in run.err, "stderr says so", run)
-        tiles_json = subprocess.run(
-            ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", os.path.join(public, "tiles"),
-             "available"], capture_output=True, text=True)
         feature = None
-        if tiles_json.returncode == 0 and tiles_json.stdout.strip():
-            collection = json.loads(tiles_json.stdout)
-            feature = collection["features"][0]["properties"] if collection["features"] else None
+        for tile in _top_tiles(public, info):
+            tiles_json = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", tile,
+                                         "available"], capture_output=True, text=True)
+            if tiles_json.returncode == 0 and tiles_json.stdout.strip():
+                collection = json.loads(tiles_json.stdout)
+                if collection["features"]:
+                    feature = collection["features"][0]["properties"]
         t.check(feature is not None and feature.get("batch_id") == batch[1] and
                 feature.get("plan_land_use") and feature.get("area_mu"),
                 "the available plot carries its batch, plan land use and area (%s)" % feature)
