@@ -154,6 +154,8 @@
     if (site.audit_date) lines.push(t('auditDate') + ': ' + site.audit_date);
     lines.push(t('source'));
     about.innerHTML = lines.map(escapeHtml).join('<br>');
+    document.getElementById('stamp').textContent =
+      (site.profile === 'public' ? t('public') + ' · ' : '') + t('published') + ' ' + site.published;
     document.title = site.title + ' — ParkAtlas';
   }
 

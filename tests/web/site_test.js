@@ -270,8 +270,10 @@ async function main() {
     check('public map draws on a phone', phonePixels > 2000, phonePixels + ' pixels');
     const drawer = await phone.evaluate(() => getComputedStyle(document.getElementById('panel-toggle')).display);
     check('phone: the layer panel is a drawer behind a button', drawer !== 'none', drawer);
-    const publicAbout = await phone.$eval('#about', (node) => node.textContent);
-    check('public page says when it was published', /\d{4}-\d{2}-\d{2}/.test(publicAbout), publicAbout);
+    const stamp = await phone.$eval('#stamp', (node) => ({ text: node.textContent,
+      shown: node.getBoundingClientRect().width > 0 && getComputedStyle(node).visibility === 'visible' }));
+    check('public page shows on the map when it was published',
+      stamp.shown && /\d{4}-\d{2}-\d{2}/.test(stamp.text), JSON.stringify(stamp));
     check('public page: no console error, failed request or HTTP error', seenPhone.problems.length === 0,
       seenPhone.problems.slice(0, 5).join('; '));
     check('public page: nothing fetched from outside the site', seenPhone.outside.length === 0,
