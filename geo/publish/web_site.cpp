@@ -816,8 +816,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                       {park->name, {}, -1, {}});
     reportProgress(progress, 0.7);
 
-    // Zooms: the whole park in about 1000 pixels four levels up from minZoom, plots down to
-    // a pixel of 0.15 m at maxZoom (MapLibre overzooms beyond it).
+    // Zooms: the whole park in about 1000 pixels four levels above minZoom (a phone sees it
+    // whole too), plots down to a unit of 0.15–0.6 m at maxZoom (MapLibre overzooms beyond it).
     const auto bounds = lonLat.bounds(parkExtent);
     const double pi = 3.14159265358979323846;
     auto mercatorY = [pi](double latitude) {
@@ -828,7 +828,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
          mercatorY(bounds[3]) - mercatorY(bounds[1]), 100.0});
     const double fitZoom = std::log2(1000.0 * 40075016.686 / (512.0 * widthM));
     result.minZoom = std::clamp(static_cast<int>(std::floor(fitZoom)) - 4, 0, 14);
-    result.maxZoom = std::clamp(static_cast<int>(std::floor(fitZoom)) + 3, result.minZoom + 1, 16);
+    // At least zoom 14 (a tile 2.4 km wide at the equator, 0.6 m a unit), whatever the park's
+    // size, so a plot keeps its shape; MapLibre draws closer views from those tiles.
+    result.maxZoom = std::clamp(std::max(static_cast<int>(std::floor(fitZoom)) + 3, 14),
+                                result.minZoom + 1, 16);
 
     // Into a hidden folder beside `out`, renamed into place when complete.
     removeStaleTemporaries(out);
