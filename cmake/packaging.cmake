@@ -18,6 +18,14 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/styles/
     DESTINATION ${CMAKE_INSTALL_DATADIR}/parkatlas/styles)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/sample/
     DESTINATION ${CMAKE_INSTALL_DATADIR}/parkatlas/sample)
+# The web map's page and MapLibre GL JS (npm ci in web/ by scripts/setup), which `publish`
+# copies into every site (geo/publish/web_site.cpp finds ../share/parkatlas/web).
+install(FILES ${PROJECT_SOURCE_DIR}/web/index.html ${PROJECT_SOURCE_DIR}/web/app.js
+    ${PROJECT_SOURCE_DIR}/web/app.css DESTINATION ${CMAKE_INSTALL_DATADIR}/parkatlas/web)
+install(FILES ${PROJECT_SOURCE_DIR}/web/node_modules/maplibre-gl/dist/maplibre-gl.js
+    ${PROJECT_SOURCE_DIR}/web/node_modules/maplibre-gl/dist/maplibre-gl.css
+    ${PROJECT_SOURCE_DIR}/web/node_modules/maplibre-gl/LICENSE.txt
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/parkatlas/web/node_modules/maplibre-gl/dist OPTIONAL)
 
 if(TARGET parkatlas-gui)
     install(TARGETS parkatlas-gui RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

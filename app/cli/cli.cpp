@@ -112,6 +112,8 @@ const std::vector<Command>& commands()
         {"sheet", "parcel sheets (宗地图, 界址点成果表), one per plot, in one PDF or a folder",
          runSheetCommand},
 #endif
+        {"publish", "the park as a static web map (vector tiles, MapLibre) for tablets and sites",
+         runPublish},
     };
     return list;
 }

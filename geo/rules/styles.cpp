@@ -51,6 +51,15 @@ std::string userStyleFile(const std::string& fileName)
 
 } // namespace
 
+std::string sourceTreeDirectory()
+{
+#if defined(PARKATLAS_SOURCE_DIR) && defined(PARKATLAS_BINARY_DIR)
+    if (runFromBuildFolder())
+        return PARKATLAS_SOURCE_DIR;
+#endif
+    return {};
+}
+
 std::string userDataDirectory()
 {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
@@ -76,12 +85,10 @@ std::string stylesDirectory()
         candidates.push_back(exe / ".." / ".." / "styles");
         candidates.push_back(exe / ".." / "styles");
     }
-#if defined(PARKATLAS_SOURCE_DIR) && defined(PARKATLAS_BINARY_DIR)
-    // The source tree only for a program run from its build folder (tests, scripts/demo): an
+    // The source tree only for a program run from its build folder (tests, scripts/run): an
     // installed copy of the same binary never reads a source tree that happens to be there.
-    if (runFromBuildFolder())
-        candidates.push_back(fs::path(PARKATLAS_SOURCE_DIR) / "styles");
-#endif
+    if (const std::string source = sourceTreeDirectory(); !source.empty())
+        candidates.push_back(fs::path(source) / "styles");
     std::string looked;
     for (const fs::path& candidate : candidates) {
         std::error_code error;

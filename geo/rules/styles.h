@@ -18,6 +18,10 @@ std::string stylesDirectory();
 std::string userDataDirectory();
 
 /// The user's copy of `fileName` (userDataDirectory()/styles/fileName) when there is one, else
+/// The source tree this program was built from, for a program run from its build folder (tests,
+/// scripts/run); "" for an installed program, which never reads a source tree.
+std::string sourceTreeDirectory();
+
 /// stylesDirectory() + "/" + fileName.
 std::string stylePath(const std::string& fileName);
 

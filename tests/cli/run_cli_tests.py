@@ -3524,6 +3524,7 @@ GROUPS = {
     "session": group_session,
     "sheet": lambda t: __import__("parcel_sheets").group_sheet(t),
     "changes": lambda t: __import__("changes_cli").group_changes(t),
+    "publish": lambda t: __import__("publish_site").group_publish(t),
 }
 
 

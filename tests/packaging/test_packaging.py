@@ -84,6 +84,14 @@ def main():
                      env={"HOME": scratch})
         check(result.returncode == 0 and json.loads(result.stdout)["findings"],
               "parkatlas check on the installed sample park finds what it should")
+        # publish copies the installed page and MapLibre GL JS (share/parkatlas/web).
+        site = os.path.join(scratch, "site")
+        result = run([installed, "publish", sample, "--out", site], env={"HOME": scratch})
+        check(result.returncode == 0 and os.path.exists(os.path.join(site, "index.html")) and
+              any(name.endswith(".js") for _, _, files in os.walk(os.path.join(site, "lib"))
+                  for name in files),
+              "publish from the installed program writes the page and the map library: " +
+              result.stderr[-300:])
         # Moved away from its share/ folder, it says where it looked instead of reading the
         # source tree.
         lonely = os.path.join(scratch, "lonely")

@@ -1,0 +1,144 @@
+#include "app/cli/command_line.h"
+#include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
+#include "app/cli/park_options.h"
+#include "app/cli/progress_bar.h"
+
+#include "geo/publish/web_site.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace parkatlas::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool isEmptyDirectory(const fs::path& path)
+{
+    std::error_code error;
+    return fs::is_directory(path, error) &&
+           fs::directory_iterator(path, error) == fs::directory_iterator();
+}
+
+std::string nowUtc()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+    return text;
+}
+
+} // namespace
+
+int runPublish(const std::vector<std::string>& args)
+{
+    CommandLine cli(
+        "publish",
+        "PARK --out DIR [--profile internal|public] [--title T] [--layers a,b,...] "
+        "[--as-of YYYY-MM-DD] [--method ellipsoidal|survey|planar] [--force]",
+        "The park as a static web map in DIR, for tablets, phones and the park's website: "
+        "index.html with MapLibre GL JS (no CDN: the site works offline once served), the layers "
+        "as vector tiles in Web Mercator with overviews down to the whole park, each layer in "
+        "the colours of styles/, a layer switcher, a legend of the classes present, click to "
+        "identify (area in mu measured here, and the plot's fields), search by plot number or "
+        "owner, the plan-check and idle-land findings with their reasons, a scale bar, Chinese "
+        "with English one click away. --profile public (the investment page) leaves out owners, "
+        "tax, investment, households, persons and compensation, the idle-land layer and the "
+        "findings, and shows the plots available for supply (acquired to 场平, not supplied "
+        "yet) with their area, plan land use and FAR. Serve DIR with any static web server. "
+        "The site is written into a hidden folder beside DIR and renamed to DIR when complete; an "
+        "existing DIR that is not empty is refused unless --force.");
+    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
+    cli.addOption("out", "DIR", "the folder of the site (required)");
+    cli.addOption("profile", "P", "internal (default: everything) or public (investment page)");
+    cli.addOption("title", "T", "the page's title (default: the park's name)");
+    cli.addOption("layers", "a,b,...", "only these layers (roles: parcels, roads …)");
+    cli.addOption("as-of", "DATE",
+                  "the idle-land audit's date for the findings, YYYY-MM-DD (default: today)");
+    cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
+    cli.addFlag("force", "replace DIR when it exists and is not empty");
+    addSourceOptions(cli);
+    addClassificationOption(cli);
+    cli.parse(args);
+    if (cli.helpRequested()) {
+        std::cout << cli.help();
+        return kExitOk;
+    }
+    const std::string outText = cli.value("out");
+    if (outText.empty())
+        throw UsageError("--out DIR is required");
+    const fs::path out = fs::absolute(fs::path(std::u8string(outText.begin(), outText.end())));
+    std::error_code error;
+    const bool exists = fs::exists(out, error);
+    if (exists && !fs::is_directory(out, error))
+        throw UsageError("--out " + outText + " exists and is not a folder");
+    if (exists && !isEmptyDirectory(out) && !cli.has("force"))
+        throw UsageError("--out " + outText + " exists and is not empty; add --force to replace it");
+
+    geo::WebSiteOptions options;
+    const std::string profile = cli.value("profile", "internal");
+    if (profile == "internal")
+        options.profile = geo::WebProfile::Internal;
+    else if (profile == "public")
+        options.profile = geo::WebProfile::Public;
+    else
+        throw UsageError("--profile must be internal or public, not '" + profile + "'");
+    options.title = cli.value("title");
+    if (cli.has("layers")) {
+        std::stringstream names(cli.value("layers"));
+        std::string name;
+        while (std::getline(names, name, ',')) {
+            if (name.empty())
+                continue;
+            const auto role = geo::roleFromLayerName(name);
+            if (!role)
+                throw UsageError("--layers: '" + name +
+                                 "' is not a layer role (boundary, parcels, plan_zones, "
+                                 "acquisition, idle_land, roads, pipelines, facilities, "
+                                 "buildings, protected, expansion)");
+            options.roles.push_back(*role);
+        }
+    }
+    if (cli.has("as-of")) {
+        const auto parsed = geo::Date::parse(cli.value("as-of"));
+        if (!parsed)
+            throw UsageError("--as-of '" + cli.value("as-of") + "' is not a date (YYYY-MM-DD)");
+        options.auditDate = *parsed;
+    } else {
+        const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+        options.auditDate.daysSinceEpoch =
+            static_cast<std::int32_t>(today.time_since_epoch().count());
+    }
+    options.areaMethod = areaMethodFrom(cli);
+    options.publishedAt = nowUtc();
+    options.replace = cli.has("force");
+    options.pageDirectory = geo::webPageDirectory();
+
+    IssuePrinter issues;
+    const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    geo::WebSiteResult result;
+    {
+        ProgressBar bar("publishing");
+        options.progress = [&bar](double done) { return bar.update(done); };
+        result = geo::publishWebSite(*session, outText, options, issues);
+        bar.finish();
+    }
+    for (const std::string& note : result.notes)
+        std::cerr << "parkatlas publish: " << note << "\n";
+    std::cerr << "wrote " << outText << " (" << geo::toString(options.profile) << "): "
+              << result.features << " feature(s), " << result.findings << " finding(s), "
+              << result.available << " plot(s) available for supply, " << result.tiles
+              << " tile(s) at zoom " << result.minZoom << "–" << result.maxZoom << ", "
+              << (result.bytes + 512 * 1024) / (1024 * 1024) << " MB\n";
+    return kExitOk;
+}
+
+} // namespace parkatlas::cli

@@ -1,0 +1,1066 @@
+#include "geo/publish/web_site.h"
+
+#include "geo/error.h"
+#include "geo/io/atomic_file.h"
+#include "geo/io/json_writer.h"
+#include "geo/issue.h"
+#include "geo/measure/layer_measure.h"
+#include "geo/measure/units.h"
+#include "geo/model/display_names.h"
+#include "geo/model/park.h"
+#include "geo/rules/audit_coverage.h"
+#include "geo/rules/land_use_classification.h"
+#include "geo/rules/styles.h"
+#include "geo/session/park_session.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_json.h>
+#include <cpl_string.h>
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+#include <ogr_geometry.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace parkatlas::geo {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path utf8Path(const std::string& text)
+{
+    return fs::path(std::u8string(text.begin(), text.end()));
+}
+
+std::string pathText(const fs::path& path)
+{
+    const std::u8string text = path.u8string();
+    return std::string(text.begin(), text.end());
+}
+
+bool isEmptyDirectory(const fs::path& path)
+{
+    std::error_code error;
+    return fs::is_directory(path, error) &&
+           fs::directory_iterator(path, error) == fs::directory_iterator();
+}
+
+/// "12.35": the one place an area becomes text, rounded once, at the end.
+std::string muText(double areaMu)
+{
+    if (!std::isfinite(areaMu))
+        return {};
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f", areaMu);
+    return text;
+}
+
+void reportProgress(const ProgressCallback& progress, double done)
+{
+    if (progress && !progress(done))
+        throw Cancelled();
+}
+
+// ---- the look of each role, from styles/roles.json and styles/landuse.json -----------------
+
+struct Symbol {
+    std::string fill;   // "" = none
+    std::string stroke; // "" = none
+    double fillOpacity = 1.0;
+    double strokeWidth = 1.0;
+    std::string label;
+};
+
+struct ClassSymbol {
+    std::string value;
+    Symbol symbol;
+};
+
+struct RoleLook {
+    Symbol symbol;
+    std::string strokeStyle = "solid";
+    std::string classifyField;
+    bool landUseColours = false;
+    std::vector<ClassSymbol> classes;
+    double minScaleZoom = 0; // from max_scale: not drawn below this zoom
+};
+
+std::string colourOf(const CPLJSONObject& object, const char* key, const std::string& fallback)
+{
+    const std::string value = object.GetString(key, fallback);
+    if (value == "none")
+        return {};
+    return value;
+}
+
+Symbol symbolFrom(const CPLJSONObject& object, const Symbol& base)
+{
+    Symbol symbol = base;
+    symbol.fill = colourOf(object, "fill", base.fill);
+    symbol.stroke = colourOf(object, "stroke", base.stroke);
+    symbol.fillOpacity = object.GetDouble("fill_opacity", base.fillOpacity);
+    symbol.strokeWidth = object.GetDouble("stroke_width", base.strokeWidth);
+    symbol.label = object.GetString("label", base.label);
+    return symbol;
+}
+
+/// Web Mercator zoom (512-pixel tiles, as MapLibre counts them) at which a map of 1:scale is
+/// drawn at 96 DPI on the equator; close enough for "not drawn below".
+double zoomOfScale(double scale)
+{
+    const double metresPerPixel = scale * 0.0254 / 96.0;
+    return std::log2(40075016.686 / (512.0 * metresPerPixel));
+}
+
+std::map<std::string, RoleLook> readRoleLooks(std::vector<std::string>& order, IssueSink& issues)
+{
+    std::map<std::string, RoleLook> looks;
+    const std::string path = optionalStylePath("roles.json", issues, "one colour a layer");
+    if (path.empty())
+        return looks;
+    CPLJSONDocument document;
+    if (!document.Load(path)) {
+        issues.report({Issue::Severity::Warning, path, {}, -1,
+                       "cannot be read (" + std::string(CPLGetLastErrorMsg()) +
+                           "): one colour a layer"});
+        return looks;
+    }
+    const CPLJSONObject root = document.GetRoot();
+    for (const CPLJSONObject& name : root.GetArray("order"))
+        order.push_back(name.ToString());
+    for (const CPLJSONObject& role : root.GetObj("roles").GetChildren()) {
+        RoleLook look;
+        look.symbol = symbolFrom(role.GetObj("symbol"), Symbol{"", "#4d4d4d", 1.0, 1.0, ""});
+        look.strokeStyle = role.GetObj("symbol").GetString("stroke_style", "solid");
+        if (role.GetObj("max_scale").IsValid())
+            look.minScaleZoom = zoomOfScale(role.GetDouble("max_scale", 0));
+        const CPLJSONObject classify = role.GetObj("classify");
+        if (classify.IsValid()) {
+            look.classifyField = classify.GetString("field", "");
+            look.landUseColours = classify.GetString("colours", "") == "landuse";
+            Symbol classBase = look.symbol;
+            classBase.fillOpacity = classify.GetDouble("fill_opacity", classBase.fillOpacity);
+            if (look.landUseColours)
+                look.symbol.fillOpacity = classBase.fillOpacity;
+            for (const CPLJSONObject& entry : classify.GetArray("classes"))
+                look.classes.push_back({entry.GetString("value", ""),
+                                        symbolFrom(entry, classBase)});
+        }
+        looks[role.GetName()] = std::move(look);
+    }
+    return looks;
+}
+
+/// The symbol of one feature and the legend class it is counted in.
+struct FeatureLook {
+    Symbol symbol;
+    std::string legendLabel;
+};
+
+class RoleStyler {
+public:
+    RoleStyler(const ParkLayer& layer, const RoleLook* look, const LandUseClassification& table)
+        : m_layer(layer), m_look(look), m_table(table)
+    {
+        if (!look || look->classifyField.empty())
+            return;
+        m_field = layer.field(look->classifyField);
+        if (m_field < 0)
+            m_field = layer.layer.attributes.fieldIndex(look->classifyField);
+        if (look->landUseColours && m_field >= 0)
+            m_systems = landUseSystemsOf(layer, table).systems;
+    }
+
+    FeatureLook lookOf(std::size_t row) const
+    {
+        FeatureLook result;
+        if (!m_look) {
+            result.symbol = {"#9e9e9e", "#4d4d4d", 0.6, 1.0, ""};
+            result.legendLabel = chineseName(m_layer.role);
+            return result;
+        }
+        result.symbol = m_look->symbol;
+        result.legendLabel = m_look->symbol.label.empty() ? chineseName(m_layer.role)
+                                                          : m_look->symbol.label;
+        if (m_field < 0 || m_layer.layer.attributes.isUnknown(row, m_field))
+            return result;
+        const std::string value = m_layer.layer.attributes.text(row, m_field);
+        for (const ClassSymbol& entry : m_look->classes)
+            if (entry.value == value) {
+                result.symbol = entry.symbol;
+                result.legendLabel = value;
+                return result;
+            }
+        for (const ClassSymbol& entry : m_look->classes)
+            if (!entry.value.empty() && value.find(entry.value) != std::string::npos) {
+                result.symbol = entry.symbol;
+                result.legendLabel = entry.value;
+                return result;
+            }
+        if (m_look->landUseColours) {
+            for (const std::string& system : m_systems) {
+                const std::string colour = m_table.colourOf(value, system);
+                if (colour.empty())
+                    continue;
+                result.symbol.fill = colour;
+                const std::string name = m_table.nameOf(value, m_systems);
+                result.legendLabel = LandUseClassification::normalise(value) +
+                                     (name.empty() ? "" : " " + name);
+                return result;
+            }
+        }
+        return result;
+    }
+
+private:
+    const ParkLayer& m_layer;
+    const RoleLook* m_look;
+    const LandUseClassification& m_table;
+    int m_field = -1;
+    LandUseSystems m_systems;
+};
+
+// ---- which fields a profile publishes ------------------------------------------------------
+
+/// The contract fields the public profile keeps: what a plot is, how big, at what stage, never
+/// who holds it, what it pays or who lived there.
+const std::set<std::string>& publicFields()
+{
+    static const std::set<std::string> fields = {
+        "name",     "kind",      "subpark",   "parcel_id", "zone_id",   "land_use", "status",
+        "far_min",  "far_max",   "cover_min", "green_max", "batch_id",  "stage",    "road_class",
+        "width_m",  "progress",  "plan_year", "diam_mm",   "volt_kv",   "capacity", "floors",
+        "height_m", "supply_dt", "valid_from"};
+    return fields;
+}
+
+/// A layer's published columns: the key the page sees (the contract name where the field is
+/// one, else the source's) and the source field index.
+std::vector<std::pair<std::string, int>> publishedColumns(const ParkLayer& layer,
+                                                          WebProfile profile)
+{
+    std::vector<std::pair<std::string, int>> columns;
+    std::set<int> contractIndices;
+    const std::vector<ContractField>& contract = contractFields(layer.role);
+    for (std::size_t i = 0; i < contract.size() && i < layer.fieldIndex.size(); ++i) {
+        const int index = layer.fieldIndex[i];
+        if (index < 0)
+            continue;
+        contractIndices.insert(index);
+        if (profile == WebProfile::Public && !publicFields().count(contract[i].name))
+            continue;
+        columns.emplace_back(contract[i].name, index);
+    }
+    if (profile == WebProfile::Internal) {
+        const std::vector<FieldDef>& fields = layer.layer.attributes.fields();
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (!contractIndices.count(static_cast<int>(i)) && !fields[i].name.empty() &&
+                fields[i].name[0] != '_')
+                columns.emplace_back(fields[i].name, static_cast<int>(i));
+    }
+    return columns;
+}
+
+// ---- the memory dataset the tiles are cut from ----------------------------------------------
+
+struct GdalDatasetCloser {
+    void operator()(GDALDataset* dataset) const noexcept { GDALClose(dataset); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
+
+OGRLayer* createLayer(GDALDataset& dataset, const std::string& name,
+                      const OGRSpatialReference& srs, const std::vector<std::string>& textFields,
+                      const std::vector<std::string>& realFields)
+{
+    OGRSpatialReference copy(srs);
+    OGRLayer* layer = dataset.CreateLayer(name.c_str(), &copy, wkbUnknown, nullptr);
+    if (!layer)
+        throw IoError("cannot make the layer for the tiles: " + std::string(CPLGetLastErrorMsg()),
+                      {{}, name, -1, {}});
+    for (const std::string& field : textFields) {
+        OGRFieldDefn definition(field.c_str(), OFTString);
+        layer->CreateField(&definition);
+    }
+    for (const std::string& field : realFields) {
+        OGRFieldDefn definition(field.c_str(), OFTReal);
+        layer->CreateField(&definition);
+    }
+    return layer;
+}
+
+OGRGeometry* geometryFromWkb(const std::vector<unsigned char>& wkb)
+{
+    if (wkb.empty())
+        return nullptr;
+    OGRGeometry* geometry = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &geometry, wkb.size()) !=
+        OGRERR_NONE)
+        return nullptr;
+    return geometry;
+}
+
+void setIfNotEmpty(OGRFeature& feature, const char* field, const std::string& value)
+{
+    if (!value.empty())
+        feature.SetField(field, value.c_str());
+}
+
+struct LegendEntry {
+    std::string role;
+    std::string label;
+    std::string fill;
+    std::string stroke;
+    std::size_t count = 0;
+    double areaMu = 0;
+    bool hasArea = false;
+};
+
+struct SearchEntry {
+    std::string id;
+    std::string owner;
+    std::string areaMu;
+    std::string landUse;
+    Envelope extent; // working CRS
+};
+
+/// Transforms envelopes of the working CRS into longitude/latitude.
+class LonLat {
+public:
+    explicit LonLat(const Crs& crs)
+    {
+        m_target.importFromEPSG(4326);
+        m_target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        OGRSpatialReference source(*crs.ogr());
+        source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        m_transform.reset(OGRCreateCoordinateTransformation(&source, &m_target));
+        if (!m_transform)
+            throw CrsError("no transformation to longitude/latitude: " +
+                           std::string(CPLGetLastErrorMsg()));
+    }
+    /// minLon, minLat, maxLon, maxLat of the envelope's corners.
+    std::array<double, 4> bounds(const Envelope& extent) const
+    {
+        double x[4] = {extent.minX, extent.maxX, extent.maxX, extent.minX};
+        double y[4] = {extent.minY, extent.minY, extent.maxY, extent.maxY};
+        m_transform->Transform(4, x, y);
+        return {*std::min_element(x, x + 4), *std::min_element(y, y + 4),
+                *std::max_element(x, x + 4), *std::max_element(y, y + 4)};
+    }
+
+private:
+    OGRSpatialReference m_target;
+    std::unique_ptr<OGRCoordinateTransformation> m_transform;
+};
+
+std::string strokeDash(const std::string& style)
+{
+    if (style == "dash")
+        return "[4,2]";
+    if (style == "dot")
+        return "[1,2]";
+    if (style == "dashdot" || style == "dashdotdot")
+        return "[4,2,1,2]";
+    return "";
+}
+
+const char* geometryKindName(GeometryKind kind)
+{
+    switch (kind) {
+    case GeometryKind::Point:
+        return "point";
+    case GeometryKind::Line:
+        return "line";
+    case GeometryKind::Polygon:
+        return "polygon";
+    case GeometryKind::None:
+        break;
+    }
+    return "none";
+}
+
+/// The stage names of acquisition, in order, from 场平 on: land acquired and levelled and not
+/// supplied yet is 场平 itself (已供地 is supplied).
+bool availableForSupply(const std::string& stage)
+{
+    return stage.find("场平") != std::string::npos && stage.find("纠纷") == std::string::npos;
+}
+
+void copyFile(const fs::path& from, const fs::path& to)
+{
+    std::error_code error;
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
+    if (error)
+        throw IoError("cannot copy into the site: " + error.message(), {pathText(from), {}, -1, {}});
+}
+
+void writeText(const fs::path& path, const std::function<void(std::ostream&)>& write)
+{
+    std::ofstream out(path, std::ios::binary);
+    write(out);
+    out.close();
+    if (!out)
+        throw IoError("cannot write", {pathText(path), {}, -1, {}});
+}
+
+/// "Plan zones" for "plan_zones".
+std::string englishRoleName(std::string name)
+{
+    std::replace(name.begin(), name.end(), '_', ' ');
+    if (!name.empty() && name[0] >= 'a' && name[0] <= 'z')
+        name[0] = static_cast<char>(name[0] - 'a' + 'A');
+    return name;
+}
+
+} // namespace
+
+const char* toString(WebProfile profile)
+{
+    return profile == WebProfile::Public ? "public" : "internal";
+}
+
+std::string webPageDirectory()
+{
+    std::vector<std::string> tried;
+    auto holdsPage = [&tried](const std::string& directory) {
+        tried.push_back(directory);
+        std::error_code error;
+        return fs::exists(utf8Path(directory) / "index.html", error);
+    };
+    if (const char* env = std::getenv("PARKATLAS_WEB"); env && *env) {
+        if (holdsPage(env))
+            return env;
+    }
+    std::error_code error;
+    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        for (const char* relative : {"../share/parkatlas/web", "../../web", "../web"}) {
+            const fs::path candidate = (executable.parent_path() / relative).lexically_normal();
+            if (holdsPage(pathText(candidate)))
+                return pathText(candidate);
+        }
+    }
+    if (const std::string source = sourceTreeDirectory(); !source.empty())
+        if (holdsPage(source + "/web"))
+            return source + "/web";
+    std::string places;
+    for (const std::string& place : tried)
+        places += (places.empty() ? "" : ", ") + place;
+    throw IoError("no web page folder (index.html) found; looked in " + places +
+                  " (set PARKATLAS_WEB)");
+}
+
+WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
+                             const WebSiteOptions& options, IssueSink& issues)
+{
+    const fs::path out = fs::absolute(utf8Path(outDir)).lexically_normal();
+    std::error_code error;
+    if (fs::exists(out, error) && !fs::is_directory(out, error))
+        throw IoError("exists and is not a folder", {outDir, {}, -1, {}});
+    if (fs::exists(out, error) && !isEmptyDirectory(out) && !options.replace)
+        throw IoError("exists and is not empty (replace it with --force)", {outDir, {}, -1, {}});
+
+    const fs::path page = utf8Path(options.pageDirectory.empty() ? webPageDirectory()
+                                                                 : options.pageDirectory);
+    const fs::path library = page / "node_modules" / "maplibre-gl" / "dist";
+    for (const fs::path& needed :
+         {page / "index.html", page / "app.js", page / "app.css", library / "maplibre-gl.js",
+          library / "maplibre-gl.css"})
+        if (!fs::exists(needed, error))
+            throw IoError("missing: the web page and MapLibre GL JS are installed by "
+                          "scripts/setup (npm ci in web/)",
+                          {pathText(needed), {}, -1, {}});
+
+    WebSiteResult result;
+    const ProgressCallback& progress = options.progress;
+    auto part = [&progress](double from, double to) -> ProgressCallback {
+        if (!progress)
+            return {};
+        return [&progress, from, to](double done) { return progress(from + (to - from) * done); };
+    };
+
+    // The park, and the findings of the internal profile.
+    const std::shared_ptr<const Park> park = session.park(options.roles, issues, part(0, 0.3));
+    if (park->crs.isEmpty())
+        throw CrsError("the park has no coordinate system: it cannot be placed on a web map",
+                       {park->name, {}, -1, {}});
+    std::vector<Finding> findings;
+    if (options.profile == WebProfile::Internal) {
+        ComplianceOptions check;
+        check.progress = part(0.3, 0.4);
+        findings = session.check(check, issues).value.findings;
+        if (park->layer(Role::Parcels)) {
+            AuditOptions audit;
+            audit.asOf = options.auditDate;
+            audit.areaMethod = options.areaMethod;
+            audit.progress = part(0.4, 0.45);
+            const AuditResult audited = session.audit(audit, issues).value;
+            findings.insert(findings.end(), audited.findings.begin(), audited.findings.end());
+        }
+    }
+    reportProgress(progress, 0.45);
+
+    std::vector<std::string> order;
+    const std::map<std::string, RoleLook> looks = readRoleLooks(order, issues);
+    const LandUseClassification& table = LandUseClassification::standard();
+
+    // The layers to publish, in drawing order (bottom first).
+    std::vector<const ParkLayer*> layers;
+    for (const std::string& name : order)
+        for (const ParkLayer& layer : park->layers)
+            if (toString(layer.role) == name)
+                layers.push_back(&layer);
+    for (const ParkLayer& layer : park->layers)
+        if (std::find(layers.begin(), layers.end(), &layer) == layers.end())
+            layers.push_back(&layer);
+    if (!options.roles.empty())
+        std::erase_if(layers, [&options](const ParkLayer* layer) {
+            return std::find(options.roles.begin(), options.roles.end(), layer->role) ==
+                   options.roles.end();
+        });
+    if (options.profile == WebProfile::Public)
+        std::erase_if(layers, [&result](const ParkLayer* layer) {
+            if (layer->role != Role::IdleLand)
+                return false;
+            result.notes.push_back("public profile: the idle-land layer (闲置土地) is left out");
+            return true;
+        });
+
+    GDALDriver* memoryDriver = GetGDALDriverManager()->GetDriverByName("Memory");
+    if (!memoryDriver)
+        throw IoError("GDAL has no Memory driver");
+    DatasetPtr memory(memoryDriver->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+    const OGRSpatialReference& srs = *park->crs.ogr();
+    const LonLat lonLat(park->crs);
+
+    std::vector<LegendEntry> legend;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t>
+        legendIndex;
+    std::vector<SearchEntry> search;
+    Envelope parkExtent;
+    auto grow = [&parkExtent](const Envelope& extent) {
+        if (!extent.isEmpty() && std::isfinite(extent.minX) && std::isfinite(extent.maxY))
+            parkExtent.expand(extent);
+    };
+
+    struct PublishedLayer {
+        std::string id;
+        std::string role;
+        GeometryKind kind = GeometryKind::None;
+        const RoleLook* look = nullptr;
+        std::size_t count = 0;
+        std::vector<std::string> fields;
+    };
+    std::vector<PublishedLayer> published;
+
+    const double layerShare = 0.25 / std::max<std::size_t>(layers.size(), 1);
+    for (std::size_t layerNumber = 0; layerNumber < layers.size(); ++layerNumber) {
+        const ParkLayer& parkLayer = *layers[layerNumber];
+        const Layer& layer = parkLayer.layer;
+        const std::string role = toString(parkLayer.role);
+        const GeometryKind kind = layer.geometry.kind();
+        std::vector<double> areasM2;
+        if (kind == GeometryKind::Polygon)
+            areasM2 = measureLayer(layer, options.areaMethod, issues,
+                                   part(0.45 + layerShare * layerNumber,
+                                        0.45 + layerShare * (layerNumber + 0.5)))
+                          .areaM2;
+        const auto columns = publishedColumns(parkLayer, options.profile);
+        std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
+        for (const auto& [key, index] : columns)
+            if (std::find(textFields.begin(), textFields.end(), key) == textFields.end())
+                textFields.push_back(key);
+        OGRLayer* target = createLayer(*memory, role, srs, textFields, {"_fo", "_sw", "_fid"});
+        const auto lookIt = looks.find(role);
+        const RoleLook* look = lookIt == looks.end() ? nullptr : &lookIt->second;
+        const RoleStyler styler(parkLayer, look, table);
+        const int idField = parkLayer.role == Role::Parcels ? parkLayer.field("parcel_id") : -1;
+        const int ownerField = parkLayer.role == Role::Parcels &&
+                                       options.profile == WebProfile::Internal
+                                   ? parkLayer.field("owner")
+                                   : -1;
+        const int landUseField = parkLayer.field("land_use");
+
+        PublishedLayer entry{role, role, kind, look, 0, {}};
+        for (const auto& [key, index] : columns)
+            entry.fields.push_back(key);
+        for (std::size_t row = 0; row < layer.featureCount(); ++row) {
+            if (row % 4096 == 0)
+                reportProgress(progress, 0.45 + layerShare * (layerNumber + 0.5 +
+                                                              0.5 * row / layer.featureCount()));
+            OGRGeometry* geometry = geometryFromWkb(featureWkb(layer.geometry, row));
+            if (!geometry)
+                continue;
+            OGRFeature feature(target->GetLayerDefn());
+            feature.SetGeometryDirectly(geometry);
+            for (const auto& [key, index] : columns)
+                if (!layer.attributes.isUnknown(row, index))
+                    feature.SetField(key.c_str(), layer.attributes.text(row, index).c_str());
+            std::string areaText;
+            double areaMu = std::nan("");
+            if (row < areasM2.size() && std::isfinite(areasM2[row])) {
+                areaMu = areasM2[row] / kSquareMetresPerMu;
+                areaText = muText(areaMu);
+                feature.SetField("area_mu", areaText.c_str());
+            }
+            const FeatureLook featureLook = styler.lookOf(row);
+            setIfNotEmpty(feature, "_fill", featureLook.symbol.fill);
+            setIfNotEmpty(feature, "_stroke", featureLook.symbol.stroke);
+            feature.SetField("_class", featureLook.legendLabel.c_str());
+            feature.SetField("_fo", featureLook.symbol.fillOpacity);
+            feature.SetField("_sw", featureLook.symbol.strokeWidth);
+            feature.SetField("_fid", static_cast<GIntBig>(layer.fids[row]));
+            if (target->CreateFeature(&feature) != OGRERR_NONE)
+                throw IoError("cannot add a feature to the tiles: " +
+                                  std::string(CPLGetLastErrorMsg()),
+                              {layer.sourcePath, layer.name, layer.fids[row], {}});
+            ++entry.count;
+            grow(layer.geometry.envelope(row));
+
+            const auto key = std::make_tuple(role, featureLook.legendLabel,
+                                             featureLook.symbol.fill, featureLook.symbol.stroke);
+            auto [legendIt, added] = legendIndex.emplace(key, legend.size());
+            if (added)
+                legend.push_back({role, featureLook.legendLabel, featureLook.symbol.fill,
+                                  featureLook.symbol.stroke});
+            LegendEntry& legendEntry = legend[legendIt->second];
+            ++legendEntry.count;
+            if (std::isfinite(areaMu)) {
+                legendEntry.areaMu += areaMu; // summed unrounded, rounded once when written
+                legendEntry.hasArea = true;
+            }
+
+            if (idField >= 0 || ownerField >= 0) {
+                SearchEntry hit;
+                auto known = [&layer, row](int field) {
+                    return field >= 0 && !layer.attributes.isUnknown(row, field)
+                               ? layer.attributes.text(row, field)
+                               : std::string();
+                };
+                hit.id = known(idField);
+                hit.owner = known(ownerField);
+                hit.landUse = known(landUseField);
+                hit.areaMu = areaText;
+                hit.extent = layer.geometry.envelope(row);
+                if (!hit.id.empty() || !hit.owner.empty())
+                    search.push_back(std::move(hit));
+            }
+        }
+        result.features += entry.count;
+        published.push_back(std::move(entry));
+    }
+
+    // The plots available for supply: acquired to 场平, not supplied yet, with the plan's land
+    // use and FAR of the zone they overlap most.
+    const ParkLayer* acquisition = park->layer(Role::Acquisition);
+    if (acquisition && acquisition->field("stage") >= 0) {
+        const Layer& layer = acquisition->layer;
+        const int stageField = acquisition->field("stage");
+        const int batchField = acquisition->field("batch_id");
+        const ParkLayer* zones = park->layer(Role::PlanZones);
+        std::vector<std::unique_ptr<OGRGeometry>> zoneGeometries;
+        if (zones)
+            for (std::size_t row = 0; row < zones->layer.featureCount(); ++row)
+                zoneGeometries.emplace_back(
+                    geometryFromWkb(featureWkb(zones->layer.geometry, row)));
+        std::vector<double> areasM2;
+        bool any = false;
+        for (std::size_t row = 0; row < layer.featureCount() && !any; ++row)
+            any = availableForSupply(layer.attributes.text(row, stageField));
+        if (any)
+            areasM2 = measureLayer(layer, options.areaMethod, issues).areaM2;
+        OGRLayer* target = createLayer(
+            *memory, "available", srs,
+            {"area_mu", "batch_id", "stage", "plan_land_use", "plan_land_use_name", "far_min",
+             "far_max", "_fill", "_stroke", "_class"},
+            {"_fo", "_sw", "_fid"});
+        PublishedLayer entry{"available", "available", GeometryKind::Polygon, nullptr, 0,
+                             {"batch_id", "stage", "plan_land_use", "plan_land_use_name",
+                              "far_min", "far_max"}};
+        const LandUseSystems zoneSystems =
+            zones ? landUseSystemsOf(*zones, table).systems : LandUseSystems{};
+        for (std::size_t row = 0; row < layer.featureCount(); ++row) {
+            const std::string stage = layer.attributes.text(row, stageField);
+            if (!availableForSupply(stage))
+                continue;
+            OGRGeometry* geometry = geometryFromWkb(featureWkb(layer.geometry, row));
+            if (!geometry)
+                continue;
+            OGRFeature feature(target->GetLayerDefn());
+            std::string planCode;
+            std::string farMin;
+            std::string farMax;
+            double bestOverlap = 0;
+            const Envelope extent = layer.geometry.envelope(row);
+            for (std::size_t zone = 0; zone < zoneGeometries.size(); ++zone) {
+                const Envelope zoneExtent = zones->layer.geometry.envelope(zone);
+                if (!zoneGeometries[zone] || !zoneExtent.intersects(extent))
+                    continue;
+                std::unique_ptr<OGRGeometry> overlap(
+                    geometry->Intersection(zoneGeometries[zone].get()));
+                const OGRSurface* surface =
+                    overlap ? dynamic_cast<const OGRSurface*>(overlap.get()) : nullptr;
+                const OGRMultiSurface* surfaces =
+                    overlap ? dynamic_cast<const OGRMultiSurface*>(overlap.get()) : nullptr;
+                const double overlapArea =
+                    surface ? surface->get_Area() : surfaces ? surfaces->get_Area() : 0.0;
+                if (overlapArea <= bestOverlap)
+                    continue;
+                bestOverlap = overlapArea;
+                const AttributeTable& zoneTable = zones->layer.attributes;
+                const int landUse = zones->field("land_use");
+                const int minField = zones->field("far_min");
+                const int maxField = zones->field("far_max");
+                planCode = landUse >= 0 ? zoneTable.text(zone, landUse) : "";
+                farMin = minField >= 0 ? zoneTable.text(zone, minField) : "";
+                farMax = maxField >= 0 ? zoneTable.text(zone, maxField) : "";
+            }
+            feature.SetGeometryDirectly(geometry);
+            if (row < areasM2.size() && std::isfinite(areasM2[row]))
+                feature.SetField("area_mu", muText(areasM2[row] / kSquareMetresPerMu).c_str());
+            if (batchField >= 0)
+                setIfNotEmpty(feature, "batch_id", layer.attributes.text(row, batchField));
+            feature.SetField("stage", stage.c_str());
+            setIfNotEmpty(feature, "plan_land_use", planCode);
+            if (!planCode.empty())
+                setIfNotEmpty(feature, "plan_land_use_name", table.nameOf(planCode, zoneSystems));
+            setIfNotEmpty(feature, "far_min", farMin);
+            setIfNotEmpty(feature, "far_max", farMax);
+            feature.SetField("_fill", "#1a9850");
+            feature.SetField("_stroke", "#006837");
+            feature.SetField("_class", "可供地块");
+            feature.SetField("_fo", 0.55);
+            feature.SetField("_sw", 2.0);
+            feature.SetField("_fid", static_cast<GIntBig>(layer.fids[row]));
+            if (target->CreateFeature(&feature) != OGRERR_NONE)
+                throw IoError("cannot add a feature to the tiles: " +
+                                  std::string(CPLGetLastErrorMsg()),
+                              {layer.sourcePath, layer.name, layer.fids[row], {}});
+            ++entry.count;
+            grow(extent);
+        }
+        result.available = entry.count;
+        if (entry.count > 0)
+            published.push_back(std::move(entry));
+    }
+
+    // The findings, each where it is (its own geometry, else its feature's).
+    if (options.profile == WebProfile::Internal && !findings.empty()) {
+        OGRLayer* target = createLayer(
+            *memory, "findings", srs,
+            {"rule", "rule_zh", "rule_en", "layer", "id", "area_mu", "reason", "reason_en",
+             "clause", "_class"},
+            {});
+        std::map<std::string, std::map<std::int64_t, std::size_t>> rowOfFid;
+        std::size_t withoutPlace = 0;
+        for (const Finding& finding : findings) {
+            OGRGeometry* geometry = geometryFromWkb(finding.geometryWkb);
+            if (!geometry && !finding.fids.empty()) {
+                for (const ParkLayer& layer : park->layers) {
+                    if (toString(layer.role) != finding.layer)
+                        continue;
+                    auto& rows = rowOfFid[finding.layer];
+                    if (rows.empty())
+                        for (std::size_t row = 0; row < layer.layer.featureCount(); ++row)
+                            rows[layer.layer.fids[row]] = row;
+                    if (const auto it = rows.find(finding.fids.front()); it != rows.end())
+                        geometry = geometryFromWkb(featureWkb(layer.layer.geometry, it->second));
+                }
+            }
+            if (!geometry) {
+                ++withoutPlace;
+                continue;
+            }
+            OGRFeature feature(target->GetLayerDefn());
+            feature.SetGeometryDirectly(geometry);
+            feature.SetField("rule", finding.rule.c_str());
+            feature.SetField("rule_zh",
+                             displayName(NameGroup::Rule, finding.rule, Language::Chinese).c_str());
+            feature.SetField("rule_en",
+                             displayName(NameGroup::Rule, finding.rule, Language::English).c_str());
+            feature.SetField("layer", finding.layer.c_str());
+            setIfNotEmpty(feature, "id", finding.featureId);
+            setIfNotEmpty(feature, "area_mu", muText(finding.areaMu));
+            setIfNotEmpty(feature, "reason", finding.reasonZh);
+            setIfNotEmpty(feature, "reason_en", finding.reasonEn);
+            setIfNotEmpty(feature, "clause", finding.clause);
+            feature.SetField("_class", finding.rule.c_str());
+            if (target->CreateFeature(&feature) != OGRERR_NONE)
+                throw IoError("cannot add a finding to the tiles: " +
+                              std::string(CPLGetLastErrorMsg()));
+            ++result.findings;
+        }
+        if (withoutPlace > 0)
+            result.notes.push_back(std::to_string(withoutPlace) +
+                                   " finding(s) with no place on the map are not in the layer");
+        published.push_back({"findings", "findings", GeometryKind::None, nullptr,
+                             result.findings,
+                             {"rule_zh", "rule_en", "layer", "id", "area_mu", "reason",
+                              "reason_en", "clause"}});
+    }
+    if (parkExtent.isEmpty())
+        throw IoError("the park has nothing to show on a map (no feature with a geometry)",
+                      {park->name, {}, -1, {}});
+    reportProgress(progress, 0.7);
+
+    // Zooms: the whole park in about 1000 pixels four levels above minZoom (a phone sees it
+    // whole too), plots down to a unit of 0.15–0.6 m at maxZoom (MapLibre overzooms beyond it).
+    const auto bounds = lonLat.bounds(parkExtent);
+    const double pi = 3.14159265358979323846;
+    auto mercatorY = [pi](double latitude) {
+        return 6378137.0 * std::log(std::tan(pi / 4 + latitude * pi / 360));
+    };
+    const double widthM = std::max(
+        {(bounds[2] - bounds[0]) * pi / 180 * 6378137.0,
+         mercatorY(bounds[3]) - mercatorY(bounds[1]), 100.0});
+    const double fitZoom = std::log2(1000.0 * 40075016.686 / (512.0 * widthM));
+    result.minZoom = std::clamp(static_cast<int>(std::floor(fitZoom)) - 4, 0, 14);
+    // At least zoom 14 (a tile 2.4 km wide at the equator, 0.6 m a unit), whatever the park's
+    // size, so a plot keeps its shape; MapLibre draws closer views from those tiles.
+    result.maxZoom = std::clamp(std::max(static_cast<int>(std::floor(fitZoom)) + 3, 14),
+                                result.minZoom + 1, 16);
+
+    // Into a hidden folder beside `out`, renamed into place when complete.
+    removeStaleTemporaries(out);
+    const fs::path staging = temporaryPathFor(out);
+    fs::remove_all(staging, error);
+    try {
+        fs::create_directories(staging / "data", error);
+        fs::create_directories(staging / "lib", error);
+        if (error)
+            throw IoError("cannot make the folder: " + error.message(),
+                          {pathText(staging), {}, -1, {}});
+
+        std::string conf = "{";
+        for (const PublishedLayer& layer : published) {
+            const double minZoom = layer.look && layer.look->minScaleZoom > 0
+                                       ? std::floor(layer.look->minScaleZoom)
+                                       : result.minZoom;
+            conf += (conf.size() > 1 ? "," : "") + jsonQuote(layer.id) + ":{\"minzoom\":" +
+                    std::to_string(std::clamp(static_cast<int>(minZoom), result.minZoom,
+                                              result.maxZoom)) +
+                    "}";
+        }
+        conf += "}";
+        CPLStringList arguments;
+        for (const char* argument : {"-f", "MVT", "-dsco", "FORMAT=DIRECTORY", "-dsco",
+                                     "COMPRESS=NO", "-dsco", "TILE_EXTENSION=pbf"})
+            arguments.AddString(argument);
+        arguments.AddString("-dsco");
+        arguments.AddString(("MINZOOM=" + std::to_string(result.minZoom)).c_str());
+        arguments.AddString("-dsco");
+        arguments.AddString(("MAXZOOM=" + std::to_string(result.maxZoom)).c_str());
+        arguments.AddString("-dsco");
+        arguments.AddString(("CONF=" + conf).c_str());
+        GDALVectorTranslateOptions* translateOptions =
+            GDALVectorTranslateOptionsNew(arguments.List(), nullptr);
+        struct ProgressBridge {
+            const ProgressCallback* progress;
+            static int call(double done, const char*, void* data)
+            {
+                const auto* bridge = static_cast<ProgressBridge*>(data);
+                return !*bridge->progress || (*bridge->progress)(0.7 + 0.25 * done);
+            }
+        } bridge{&progress};
+        GDALVectorTranslateOptionsSetProgress(translateOptions, &ProgressBridge::call, &bridge);
+        GDALDatasetH source = GDALDataset::ToHandle(memory.get());
+        int usageError = 0;
+        const std::string tilesPath = pathText(staging / "tiles");
+        GDALDatasetH tiles =
+            GDALVectorTranslate(tilesPath.c_str(), nullptr, 1, &source, translateOptions,
+                                &usageError);
+        GDALVectorTranslateOptionsFree(translateOptions);
+        if (!tiles) {
+            if (progress && !progress(0.95))
+                throw Cancelled();
+            const std::string disk = diskProblemAt(out);
+            throw IoError("cannot write the vector tiles: " +
+                              (disk.empty() ? std::string(CPLGetLastErrorMsg()) : disk),
+                          {tilesPath, {}, -1, {}});
+        }
+        GDALClose(tiles);
+        memory.reset();
+
+        // The tiles there are (the page asks for no other: no 404 for an empty corner).
+        std::vector<std::string> tileNames;
+        for (const auto& entry : fs::recursive_directory_iterator(staging / "tiles", error)) {
+            if (!entry.is_regular_file() || entry.path().extension() != ".pbf")
+                continue;
+            const fs::path relative = fs::relative(entry.path(), staging / "tiles");
+            std::string name = pathText(relative);
+            name.resize(name.size() - 4);
+            tileNames.push_back(name);
+        }
+        std::sort(tileNames.begin(), tileNames.end());
+        result.tiles = tileNames.size();
+        writeText(staging / "data" / "tiles.json", [&tileNames](std::ostream& stream) {
+            JsonWriter json(stream, false);
+            json.beginArray();
+            for (const std::string& name : tileNames)
+                json.value(name);
+            json.endArray();
+        });
+
+        writeText(staging / "data" / "search.json", [&](std::ostream& stream) {
+            JsonWriter json(stream, false);
+            json.beginArray();
+            for (const SearchEntry& hit : search) {
+                const auto box = lonLat.bounds(hit.extent);
+                json.beginArray();
+                json.value(hit.id).value(hit.owner).value(hit.areaMu).value(hit.landUse);
+                for (double value : box)
+                    json.value(std::round(value * 1e7) / 1e7);
+                json.endArray();
+            }
+            json.endArray();
+        });
+
+        writeText(staging / "data" / "site.json", [&](std::ostream& stream) {
+            JsonWriter json(stream, true);
+            json.beginObject();
+            json.field("title", options.title.empty() ? park->name : options.title);
+            json.field("park", park->name);
+            json.field("profile", std::string(toString(options.profile)));
+            json.field("published", options.publishedAt);
+            json.field("area_method", std::string(toString(options.areaMethod)));
+            if (options.profile == WebProfile::Internal)
+                json.field("audit_date", options.auditDate.toIso());
+            json.field("minzoom", result.minZoom);
+            json.field("maxzoom", result.maxZoom);
+            json.key("bounds").beginArray();
+            for (double value : bounds)
+                json.value(value);
+            json.endArray();
+            json.key("layers").beginArray();
+            for (const PublishedLayer& layer : published) {
+                json.beginObject();
+                json.field("id", layer.id);
+                json.field("zh", layer.id == "available" ? std::string("可供地块")
+                                 : layer.id == "findings"
+                                     ? std::string("问题（规划核查与闲置土地）")
+                                     : std::string(chineseName(*roleFromLayerName(layer.role))));
+                json.field("en", layer.id == "available" ? std::string("Plots available for supply")
+                                 : layer.id == "findings"
+                                     ? std::string("Findings (plan check and idle-land audit)")
+                                     : englishRoleName(layer.role));
+                json.field("geometry", std::string(geometryKindName(layer.kind)));
+                json.field("count", layer.count);
+                const bool dashed = layer.look && !strokeDash(layer.look->strokeStyle).empty();
+                if (dashed) {
+                    json.key("dash").beginArray();
+                    const std::string dash = strokeDash(layer.look->strokeStyle);
+                    for (char c : dash)
+                        if (c >= '0' && c <= '9')
+                            json.value(c - '0');
+                    json.endArray();
+                }
+                json.key("fields").beginArray();
+                for (const std::string& field : layer.fields)
+                    json.value(field);
+                json.endArray();
+                json.endObject();
+            }
+            json.endArray();
+            json.key("legend").beginArray();
+            for (const LegendEntry& entry : legend) {
+                json.beginObject();
+                json.field("layer", entry.role);
+                json.field("label", entry.label);
+                json.field("fill", entry.fill);
+                json.field("stroke", entry.stroke);
+                json.field("count", entry.count);
+                if (entry.hasArea)
+                    json.field("area_mu", muText(entry.areaMu));
+                json.endObject();
+            }
+            json.endArray();
+            // What the page calls each field, in both languages (styles/names.json).
+            json.key("names").beginObject();
+            std::set<std::string> named;
+            for (const PublishedLayer& layer : published)
+                for (const std::string& field : layer.fields) {
+                    const std::string key = layer.role + "." + field;
+                    if (!named.insert(key).second)
+                        continue;
+                    const bool isRole = roleFromLayerName(layer.role).has_value();
+                    json.key(key).beginObject();
+                    json.field("zh", displayName(NameGroup::Field, field, Language::Chinese,
+                                                 isRole ? layer.role : std::string_view{}));
+                    json.field("en", displayName(NameGroup::Field, field, Language::English,
+                                                 isRole ? layer.role : std::string_view{}));
+                    json.endObject();
+                }
+            json.endObject();
+            json.key("notes").beginArray();
+            for (const std::string& note : result.notes)
+                json.value(note);
+            json.endArray();
+            json.endObject();
+        });
+
+        copyFile(page / "index.html", staging / "index.html");
+        copyFile(page / "app.js", staging / "app.js");
+        copyFile(page / "app.css", staging / "app.css");
+        copyFile(library / "maplibre-gl.js", staging / "lib" / "maplibre-gl.js");
+        copyFile(library / "maplibre-gl.css", staging / "lib" / "maplibre-gl.css");
+        if (fs::exists(library / "LICENSE.txt", error))
+            copyFile(library / "LICENSE.txt", staging / "lib" / "LICENSE.txt");
+        else if (fs::exists(library.parent_path() / "LICENSE.txt", error))
+            copyFile(library.parent_path() / "LICENSE.txt", staging / "lib" / "LICENSE.txt");
+
+        for (const auto& entry : fs::recursive_directory_iterator(staging, error))
+            if (entry.is_regular_file())
+                result.bytes += entry.file_size();
+        syncToDisk(staging);
+        reportProgress(progress, 0.98);
+    } catch (...) {
+        fs::remove_all(staging, error);
+        throw;
+    }
+
+    // Into place: an empty folder is replaced outright; a full one is moved aside first and
+    // removed only once the new site is in place.
+    fs::path aside;
+    if (fs::exists(out, error)) {
+        if (isEmptyDirectory(out)) {
+            fs::remove(out, error);
+        } else {
+            std::random_device random;
+            aside = out.parent_path() /
+                    utf8Path("." + pathText(out.filename()) + ".old-" + std::to_string(random()));
+            fs::rename(out, aside, error);
+            if (error) {
+                const std::string message = error.message();
+                fs::remove_all(staging, error);
+                throw IoError("cannot move the old site aside: " + message, {outDir, {}, -1, {}});
+            }
+        }
+    }
+    fs::rename(staging, out, error);
+    if (error) {
+        const std::string message = error.message();
+        if (!aside.empty())
+            fs::rename(aside, out, error);
+        fs::remove_all(staging, error);
+        throw IoError("cannot move the site into place: " + message, {outDir, {}, -1, {}});
+    }
+    if (!aside.empty())
+        fs::remove_all(aside, error);
+    reportProgress(progress, 1.0);
+    return result;
+}
+
+} // namespace parkatlas::geo

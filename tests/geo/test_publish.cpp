@@ -1,0 +1,126 @@
+#include "geo/error.h"
+#include "geo/issue.h"
+#include "geo/measure/layer_measure.h"
+#include "geo/measure/units.h"
+#include "geo/publish/web_site.h"
+#include "geo/session/park_session.h"
+
+#include "tests/support/scratch_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace parkatlas::geo {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSample = std::string(PARKATLAS_SAMPLE_DIR) + "/park.gpkg";
+
+/// The web page's folder, with MapLibre installed (scripts/setup); "" when it is not.
+std::string pageWithLibrary()
+{
+    const std::string page = webPageDirectory();
+    if (!fs::exists(fs::path(page) / "node_modules" / "maplibre-gl" / "dist" / "maplibre-gl.js"))
+        return {};
+    return page;
+}
+
+WebSiteOptions optionsFor(WebProfile profile, const std::string& page)
+{
+    WebSiteOptions options;
+    options.profile = profile;
+    options.pageDirectory = page;
+    options.auditDate = Date::fromYmd(2026, 6, 30);
+    options.publishedAt = "2026-12-04 12:00 UTC";
+    return options;
+}
+
+TEST(PublishTest, SampleParkBecomesACompleteSiteWithTheEnginesAreas)
+{
+    const std::string page = pageWithLibrary();
+    if (page.empty())
+        GTEST_SKIP() << "MapLibre GL JS is not installed in web/node_modules (scripts/setup)";
+    const fs::path out = test::scratch("publish-internal") / "site";
+    auto session = ParkSession::open(kSample);
+    IssueList issues;
+    const WebSiteResult result =
+        publishWebSite(*session, out.string(), optionsFor(WebProfile::Internal, page), issues);
+
+    EXPECT_GT(result.features, 2000u);
+    EXPECT_GT(result.findings, 0u);
+    EXPECT_GT(result.tiles, 10u);
+    EXPECT_LT(result.minZoom, result.maxZoom);
+    for (const char* file : {"index.html", "app.js", "lib/maplibre-gl.js", "data/site.json",
+                             "data/search.json", "data/tiles.json", "tiles/metadata.json"})
+        EXPECT_TRUE(fs::exists(out / file)) << file;
+
+    // The search index's area of the first parcel is measureLayer's, rounded to 2 decimals.
+    const auto park = session->park({Role::Parcels}, issues);
+    const ParkLayer* parcels = park->layer(Role::Parcels);
+    ASSERT_NE(parcels, nullptr);
+    const LayerMeasure measured = measureLayer(parcels->layer, AreaMethod::Ellipsoidal, issues);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "\"%s\",\"%s\",\"%.2f\"",
+                  parcels->layer.attributes.text(0, parcels->field("parcel_id")).c_str(),
+                  parcels->layer.attributes.text(0, parcels->field("owner")).c_str(),
+                  measured.areaM2[0] / kSquareMetresPerMu);
+    EXPECT_NE(test::fileBytes(out / "data" / "search.json").find(expected), std::string::npos)
+        << expected;
+    // No hidden temporary is left beside the site.
+    for (const auto& entry : fs::directory_iterator(out.parent_path()))
+        EXPECT_EQ(entry.path().filename(), "site");
+}
+
+TEST(PublishTest, PublicProfileCarriesNoOwnerAndNoFindings)
+{
+    const std::string page = pageWithLibrary();
+    if (page.empty())
+        GTEST_SKIP() << "MapLibre GL JS is not installed in web/node_modules (scripts/setup)";
+    const fs::path out = test::scratch("publish-public") / "site";
+    auto session = ParkSession::open(kSample);
+    IssueList issues;
+    const WebSiteResult result =
+        publishWebSite(*session, out.string(), optionsFor(WebProfile::Public, page), issues);
+    EXPECT_EQ(result.findings, 0u);
+    const std::string site = test::fileBytes(out / "data" / "site.json");
+    EXPECT_EQ(site.find("\"owner\""), std::string::npos);
+    EXPECT_EQ(site.find("\"tax\""), std::string::npos);
+    EXPECT_EQ(site.find("\"findings\""), std::string::npos);
+    // One owner of the sample, in no file of the site.
+    const std::string owner = "武汉天通机电设备有限公司";
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+        if (entry.is_regular_file() && entry.path().parent_path().filename() != "lib") {
+            EXPECT_EQ(test::fileBytes(entry.path()).find(owner), std::string::npos)
+                << entry.path();
+        }
+    }
+}
+
+TEST(PublishTest, FolderThatIsNotEmptyIsRefusedAndKept)
+{
+    const std::string page = pageWithLibrary();
+    if (page.empty())
+        GTEST_SKIP() << "MapLibre GL JS is not installed in web/node_modules (scripts/setup)";
+    const fs::path out = test::scratch("publish-full");
+    {
+        std::FILE* file = std::fopen((out / "mine.txt").c_str(), "w");
+        ASSERT_NE(file, nullptr);
+        std::fputs("mine", file);
+        std::fclose(file);
+    }
+    auto session = ParkSession::open(kSample);
+    IssueList issues;
+    EXPECT_THROW(publishWebSite(*session, out.string(), optionsFor(WebProfile::Public, page),
+                                issues),
+                 IoError);
+    EXPECT_EQ(test::fileBytes(out / "mine.txt"), "mine");
+    EXPECT_FALSE(fs::exists(out / "index.html"));
+}
+
+} // namespace
+} // namespace parkatlas::geo

@@ -1,0 +1,361 @@
+// The page of a site written by `parkatlas publish`. Everything it shows comes from data/
+// (site.json, search.json, tiles.json) and tiles/, written by the engine: colours from styles/,
+// areas in mu measured and rounded there. This script computes no area and fetches nothing
+// outside its folder.
+'use strict';
+
+(function () {
+  const TEXT = {
+    zh: {
+      layers: '图层', legend: '图例', search: '搜索地块编号或权利人', noHit: '没有找到',
+      area: '面积', mu: '亩', published: '发布时间', profile: '版本', internal: '内部版',
+      public: '招商公开版', method: '面积算法', auditDate: '闲置土地认定日期',
+      unknown: '未知', findings: '问题', features: '个', language: 'EN',
+      reason: '原因', rule: '问题', loadError: '无法加载地图数据', panel: '图层',
+      source: '本图由 ParkAtlas 生成，面积由程序按椭球面计算。',
+    },
+    en: {
+      layers: 'Layers', legend: 'Legend', search: 'Search plot number or owner', noHit: 'Nothing found',
+      area: 'Area', mu: 'mu', published: 'Published', profile: 'Edition', internal: 'internal',
+      public: 'public (investment)', method: 'Area method', auditDate: 'Idle-land audit as of',
+      unknown: 'unknown', findings: 'Findings', features: '', language: '中文',
+      reason: 'Reason', rule: 'Finding', loadError: 'The map data cannot be loaded', panel: 'Layers',
+      source: 'Made with ParkAtlas; areas measured by the program on the ellipsoid.',
+    },
+  };
+  const params = new URLSearchParams(location.search);
+  let language = params.get('lang') === 'en' ? 'en'
+    : (params.get('lang') === 'zh' ? 'zh' : (localStorage.getItem('parkatlas.lang') || 'zh'));
+  const state = { site: null, search: [], tiles: new Set(), map: null, ready: false, popup: null };
+  window.parkatlas = state; // for the browser tests and for anyone debugging the page
+
+  const t = (key) => TEXT[language][key] || key;
+  const base = location.href.replace(/[?#].*$/, '').replace(/[^/]*$/, '');
+
+  function showMessage(text) {
+    const box = document.getElementById('message');
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({
+      '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+    }[c]));
+  }
+
+  async function loadJson(path) {
+    const response = await fetch(base + path);
+    if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
+    return response.json();
+  }
+
+  // Tiles come through this protocol so that a tile the engine did not write (an empty corner
+  // of the park) is an empty tile, not a request that fails.
+  function addTileProtocol() {
+    maplibregl.addProtocol('parkatlas', async (params, abortController) => {
+      const key = params.url.replace('parkatlas://', '');
+      if (!state.tiles.has(key)) return { data: new ArrayBuffer(0) };
+      const response = await fetch(base + 'tiles/' + key + '.pbf',
+        { signal: abortController.signal });
+      if (!response.ok) throw new Error('tile ' + key + ': HTTP ' + response.status);
+      return { data: await response.arrayBuffer() };
+    });
+  }
+
+  function layerName(layer) { return language === 'en' ? layer.en : layer.zh; }
+
+  function fieldName(role, field) {
+    const names = state.site.names[role + '.' + field];
+    return names ? names[language] : field;
+  }
+
+  function mapLayers(site) {
+    const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f1ec' } }];
+    for (const layer of site.layers) {
+      const common = { source: 'park', 'source-layer': layer.id };
+      const dash = layer.dash ? { 'line-dasharray': layer.dash } : {};
+      if (layer.id === 'findings') {
+        layers.push({ ...common, id: 'findings-fill', type: 'fill',
+          filter: ['==', ['geometry-type'], 'Polygon'],
+          paint: { 'fill-color': '#e31a1c', 'fill-opacity': 0.25 } });
+        layers.push({ ...common, id: 'findings-line', type: 'line',
+          filter: ['!=', ['geometry-type'], 'Point'],
+          paint: { 'line-color': '#e31a1c', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
+        layers.push({ ...common, id: 'findings-point', type: 'circle',
+          filter: ['==', ['geometry-type'], 'Point'],
+          paint: { 'circle-color': '#e31a1c', 'circle-radius': 7, 'circle-stroke-color': '#fff',
+            'circle-stroke-width': 1.5 } });
+      } else if (layer.geometry === 'polygon') {
+        layers.push({ ...common, id: layer.id + '-fill', type: 'fill', filter: ['has', '_fill'],
+          paint: { 'fill-color': ['get', '_fill'], 'fill-opacity': ['coalesce', ['get', '_fo'], 0.6] } });
+        layers.push({ ...common, id: layer.id + '-line', type: 'line', filter: ['has', '_stroke'],
+          paint: { 'line-color': ['get', '_stroke'], 'line-width': ['coalesce', ['get', '_sw'], 1], ...dash } });
+      } else if (layer.geometry === 'line') {
+        layers.push({ ...common, id: layer.id + '-line', type: 'line',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: { 'line-color': ['coalesce', ['get', '_stroke'], '#525252'],
+            'line-width': ['*', 1.5, ['coalesce', ['get', '_sw'], 1]], ...dash } });
+      } else if (layer.geometry === 'point') {
+        layers.push({ ...common, id: layer.id + '-point', type: 'circle',
+          paint: { 'circle-color': ['coalesce', ['get', '_fill'], '#969696'], 'circle-radius': 6,
+            'circle-stroke-color': ['coalesce', ['get', '_stroke'], '#252525'], 'circle-stroke-width': 1 } });
+      }
+    }
+    layers.push({ id: 'selection', type: 'line', source: 'selection',
+      paint: { 'line-color': '#00bcd4', 'line-width': 4 } });
+    return layers;
+  }
+
+  function styleLayerIds(layerId) {
+    return state.map.getStyle().layers.map((l) => l.id).filter((id) => id.startsWith(layerId + '-'));
+  }
+
+  function renderPanel() {
+    const site = state.site;
+    document.documentElement.lang = language === 'en' ? 'en' : 'zh-CN';
+    document.getElementById('language').textContent = t('language');
+    document.getElementById('search').placeholder = t('search');
+    document.getElementById('panel-toggle').title = t('panel');
+    for (const node of document.querySelectorAll('[data-text]')) node.textContent = t(node.dataset.text);
+
+    const list = document.getElementById('layer-list');
+    list.replaceChildren();
+    for (const layer of [...site.layers].reverse()) {
+      const item = document.createElement('li');
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.dataset.layer = layer.id;
+      box.checked = state.visible[layer.id] !== false;
+      box.addEventListener('change', () => {
+        state.visible[layer.id] = box.checked;
+        for (const id of styleLayerIds(layer.id))
+          state.map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+        renderLegend();
+      });
+      const name = document.createElement('span');
+      name.textContent = layerName(layer);
+      const count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = layer.count;
+      label.append(box, name, count);
+      item.append(label);
+      list.append(item);
+    }
+    renderLegend();
+
+    const about = document.getElementById('about');
+    const lines = [
+      t('published') + ': ' + site.published,
+      t('profile') + ': ' + t(site.profile),
+      t('method') + ': ' + site.area_method,
+    ];
+    if (site.audit_date) lines.push(t('auditDate') + ': ' + site.audit_date);
+    lines.push(t('source'));
+    about.innerHTML = lines.map(escapeHtml).join('<br>');
+    document.getElementById('stamp').textContent =
+      (site.profile === 'public' ? t('public') + ' · ' : '') + t('published') + ' ' + site.published;
+    document.title = site.title + ' — ParkAtlas';
+  }
+
+  function renderLegend() {
+    const site = state.site;
+    const legend = document.getElementById('legend');
+    legend.replaceChildren();
+    for (const layer of [...site.layers].reverse()) {
+      if (state.visible[layer.id] === false) continue;
+      const entries = site.legend.filter((entry) => entry.layer === layer.id);
+      if (layer.id === 'findings') {
+        entries.push({ label: layerName(layer), fill: '#e31a1c', stroke: '#e31a1c', count: layer.count });
+      }
+      if (!entries.length) continue;
+      const group = document.createElement('li');
+      group.className = 'group';
+      group.textContent = layerName(layer);
+      legend.append(group);
+      for (const entry of entries) {
+        const item = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = entry.fill || 'transparent';
+        swatch.style.borderColor = entry.stroke || entry.fill || '#999';
+        const label = document.createElement('span');
+        label.textContent = entry.label;
+        const figures = document.createElement('span');
+        figures.className = 'figures';
+        figures.textContent = entry.area_mu !== undefined
+          ? entry.area_mu + ' ' + t('mu') : entry.count + (t('features') ? ' ' + t('features') : '');
+        item.append(swatch, label, figures);
+        legend.append(item);
+      }
+    }
+  }
+
+  function identifyHtml(feature) {
+    const role = feature.sourceLayer;
+    const layer = state.site.layers.find((l) => l.id === role);
+    const p = feature.properties;
+    let html = '<h3>' + escapeHtml(layer ? layerName(layer) : role) + '</h3>';
+    if (role === 'findings') {
+      html += '<div class="reason">' + escapeHtml(language === 'en' ? p.rule_en : p.rule_zh) + '</div>';
+      if (p.area_mu !== undefined)
+        html += '<div class="area" data-area-mu="' + escapeHtml(p.area_mu) + '">' + t('area') + ' ' +
+          escapeHtml(p.area_mu) + ' ' + t('mu') + '</div>';
+      html += '<div>' + escapeHtml((language === 'en' ? p.reason_en : p.reason) || '') + '</div>';
+      if (p.clause) html += '<small>' + escapeHtml(p.clause) + '</small>';
+      return html;
+    }
+    if (p.area_mu !== undefined)
+      html += '<div class="area" data-area-mu="' + escapeHtml(p.area_mu) + '">' + t('area') + ' ' +
+        escapeHtml(p.area_mu) + ' ' + t('mu') + '</div>';
+    html += '<table>';
+    for (const field of (layer ? layer.fields : [])) {
+      const value = p[field];
+      html += '<tr><th>' + escapeHtml(fieldName(role, field)) + '</th><td>' +
+        escapeHtml(value === undefined || value === '' ? t('unknown') : value) + '</td></tr>';
+    }
+    return html + '</table>';
+  }
+
+  function identify(point, lngLat) {
+    const ids = state.map.getStyle().layers.map((l) => l.id)
+      .filter((id) => id !== 'background' && id !== 'selection');
+    const box = [[point.x - 4, point.y - 4], [point.x + 4, point.y + 4]];
+    const seen = new Set();
+    const features = state.map.queryRenderedFeatures(box, { layers: ids }).filter((f) => {
+      const key = f.sourceLayer + ':' + f.properties._fid + ':' + (f.properties.rule || '');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }).slice(0, 6);
+    if (state.popup) state.popup.remove();
+    if (!features.length) {
+      state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
+      return;
+    }
+    state.map.getSource('selection').setData({ type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: features[0].geometry, properties: {} }] });
+    state.popup = new maplibregl.Popup({ maxWidth: '340px' }).setLngLat(lngLat)
+      .setHTML('<div class="identify">' + features.map(identifyHtml).join('<hr>') + '</div>')
+      .addTo(state.map);
+  }
+
+  function runSearch(query) {
+    const list = document.getElementById('search-results');
+    list.replaceChildren();
+    const text = query.trim().toLowerCase();
+    if (!text) { list.hidden = true; return []; }
+    const hits = [];
+    for (const entry of state.search) {
+      if (entry[0].toLowerCase().includes(text) || entry[1].toLowerCase().includes(text)) {
+        hits.push(entry);
+        if (hits.length >= 30) break;
+      }
+    }
+    if (!hits.length) {
+      const item = document.createElement('li');
+      item.textContent = t('noHit');
+      list.append(item);
+    }
+    for (const hit of hits) {
+      const item = document.createElement('li');
+      item.setAttribute('role', 'option');
+      item.dataset.id = hit[0];
+      item.innerHTML = escapeHtml(hit[0]) + '<small>' + escapeHtml([hit[1], hit[3],
+        hit[2] ? hit[2] + ' ' + t('mu') : ''].filter(Boolean).join(' · ')) + '</small>';
+      item.addEventListener('click', () => goTo(hit));
+      list.append(item);
+    }
+    list.hidden = false;
+    return hits;
+  }
+
+  function goTo(hit) {
+    document.getElementById('search-results').hidden = true;
+    document.body.classList.remove('panel-open');
+    const bounds = [[hit[4], hit[5]], [hit[6], hit[7]]];
+    state.lastSearch = hit;
+    state.map.fitBounds(bounds, { padding: 60, maxZoom: 18, duration: 0 });
+    state.map.once('idle', () => {
+      const center = state.map.project([(hit[4] + hit[6]) / 2, (hit[5] + hit[7]) / 2]);
+      identify(center, state.map.unproject(center));
+    });
+  }
+
+  async function start() {
+    try {
+      const [site, tiles, search] = await Promise.all([
+        loadJson('data/site.json'), loadJson('data/tiles.json'), loadJson('data/search.json')]);
+      state.site = site;
+      state.tiles = new Set(tiles);
+      state.search = search;
+    } catch (error) {
+      showMessage(t('loadError') + ': ' + error.message);
+      throw error;
+    }
+    const site = state.site;
+    state.visible = {};
+    document.getElementById('title').textContent = site.title;
+    addTileProtocol();
+    const bounds = [[site.bounds[0], site.bounds[1]], [site.bounds[2], site.bounds[3]]];
+    const map = new maplibregl.Map({
+      container: 'map',
+      style: {
+        version: 8,
+        sources: {
+          park: { type: 'vector', tiles: ['parkatlas://{z}/{x}/{y}'], minzoom: site.minzoom,
+            maxzoom: site.maxzoom, bounds: site.bounds },
+          selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+        },
+        layers: [],
+      },
+      bounds, fitBoundsOptions: { padding: 20 },
+      minZoom: Math.max(0, site.minzoom - 1), maxZoom: 20,
+      attributionControl: false, dragRotate: false, pitchWithRotate: false,
+    });
+    state.map = map;
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+    map.on('load', () => {
+      for (const layer of mapLayers(site)) if (layer.id !== 'background' || !map.getLayer('background')) map.addLayer(layer);
+      map.once('idle', () => { state.ready = true; });
+    });
+    map.on('error', (event) => {
+      console.error('map: ' + (event.error && event.error.message ? event.error.message : event.error));
+    });
+    map.on('click', (event) => identify(event.point, event.lngLat));
+    map.on('mousemove', (event) => {
+      const ids = map.getStyle().layers.map((l) => l.id).filter((id) => id !== 'background' && id !== 'selection');
+      map.getCanvas().style.cursor = map.queryRenderedFeatures(event.point, { layers: ids }).length ? 'pointer' : '';
+    });
+    renderPanel();
+
+    const input = document.getElementById('search');
+    input.addEventListener('input', () => runSearch(input.value));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        const hits = runSearch(input.value);
+        if (hits.length) goTo(hits[0]);
+      } else if (event.key === 'Escape') {
+        document.getElementById('search-results').hidden = true;
+      }
+    });
+    document.getElementById('language').addEventListener('click', () => {
+      language = language === 'zh' ? 'en' : 'zh';
+      localStorage.setItem('parkatlas.lang', language);
+      renderPanel();
+      if (state.popup) state.popup.remove();
+      if (input.value) runSearch(input.value);
+    });
+    document.getElementById('panel-toggle').addEventListener('click', (event) => {
+      const open = document.body.classList.toggle('panel-open');
+      event.currentTarget.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
+
+  state.runSearch = runSearch;
+  state.goTo = goTo;
+  start();
+})();
