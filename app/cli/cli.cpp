@@ -4,6 +4,7 @@
 
 #include "geo/error.h"
 #include "geo/io/source.h"
+#include "geo/progress.h"
 
 #include <iostream>
 

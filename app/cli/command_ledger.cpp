@@ -70,8 +70,8 @@ int runLedger(const std::vector<std::string>& args)
     const geo::Ledger ledger = session->ledger(*kind, options, issues).value;
 
     if (format == "xlsx") {
-        geo::writeLedgerXlsx(out, ledger);
-        std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
+        const std::size_t sheets = geo::writeLedgerXlsx(out, ledger);
+        std::cerr << "wrote " << sheets << " sheet(s) to " << out << "\n";
         return kExitOk;
     }
     geo::writeLedgerTextFormat(out, ledger, format);

@@ -8,14 +8,20 @@
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 
+#include "geo/error.h"
+#include "geo/io/atomic_file.h"
+
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QPixmap>
 #include <QTimer>
 
 #include <clocale>
 #include <cstdio>
+#include <ostream>
 
 namespace parkatlas::desktop {
 
@@ -146,7 +152,21 @@ int runApplication(int argc, char** argv)
                 printError(QApplication::translate("main", "not loaded: %1")
                                .arg(QString::fromStdString(problem)));
             const QPixmap picture = window.grab();
-            if (!picture.save(out)) {
+            // Encoded in memory (the format by the name's suffix), then written atomically.
+            QByteArray bytes;
+            QBuffer buffer(&bytes);
+            buffer.open(QIODevice::WriteOnly);
+            bool saved = picture.save(&buffer, QFileInfo(out).suffix().toLatin1().constData());
+            if (saved) {
+                try {
+                    geo::writeFileAtomically(out.toStdString(), [&](std::ostream& file) {
+                        file.write(bytes.constData(), bytes.size());
+                    });
+                } catch (const geo::Error&) {
+                    saved = false;
+                }
+            }
+            if (!saved) {
                 printError(QApplication::translate("main", "cannot write %1").arg(out));
                 app.exit(2);
                 return;

@@ -6,6 +6,7 @@
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/finding.h"
 
 #include <memory>

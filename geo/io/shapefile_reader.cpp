@@ -568,20 +568,14 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     const unsigned threads = readerThreads(records.size());
     std::vector<RecordLayout> layouts(records.size());
     std::vector<std::vector<Issue>> problems(threads);
-    auto runSplit = [&](auto&& job) {
-        if (threads == 1)
-            return job(0u);
-        std::vector<std::thread> pool;
-        for (unsigned t = 0; t < threads; ++t)
-            pool.emplace_back(job, t);
-        for (std::thread& thread : pool)
-            thread.join();
-    };
+    // One range per worker (parallelFor's static split), known in advance: the second pass
+    // writes each range at the offsets the first pass summed for it.
+    ParallelOptions split;
+    split.threads = threads;
     auto rangeOf = [&](unsigned t) {
         return std::make_pair(records.size() * t / threads, records.size() * (t + 1) / threads);
     };
-    runSplit([&](unsigned t) {
-        const auto [begin, end] = rangeOf(t);
+    parallelFor(records.size(), split, [&](unsigned t, std::size_t begin, std::size_t end) {
         bool unclosedReported = false;
         layoutRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, problems[t],
                       unclosedReported);
@@ -599,8 +593,7 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     }
     const GeometryStore::BulkArrays arrays =
         result.geometry.beginBulk(records.size(), total.part, total.ring, total.vertex);
-    runSplit([&](unsigned t) {
-        const auto [begin, end] = rangeOf(t);
+    parallelFor(records.size(), split, [&](unsigned t, std::size_t begin, std::size_t end) {
         fillRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, starts[t], arrays);
     });
     result.geometry.finishBulk();
@@ -627,7 +620,9 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
     std::vector<std::vector<Issue>> problems(threads);
     // Each worker refills one small store: it stays in cache and its memory is touched once.
     constexpr std::size_t kChunk = 8192;
-    forEachChunk(records.size(), threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+    ParallelOptions split;
+    split.threads = threads;
+    parallelFor(records.size(), split, [&](unsigned worker, std::size_t begin, std::size_t end) {
         GeometryStore chunk(kind);
         bool unclosedReported = false;
         for (std::size_t first = begin; first < end; first += kChunk) {

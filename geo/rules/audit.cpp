@@ -2,11 +2,11 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/rules/audit_coverage.h"
 
 #include <algorithm>
 #include <chrono>
