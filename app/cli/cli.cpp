@@ -4,6 +4,7 @@
 
 #include "geo/error.h"
 #include "geo/io/source.h"
+#include "geo/progress.h"
 #include "geo/rules/styles.h"
 
 #include "parkatlas_version.h"
@@ -106,8 +107,7 @@ const std::vector<Command>& commands()
         {"diff", "what changed between two parks, and the period's work (进展)", runDiff},
         {"summary", "the work summary's numbers for a period, with targets, 完成率 and 同比",
          runSummary},
-        {"history", "what was changed in a park, when, by whom and by which command",
-         runHistory},
+        {"history", "what was changed in a park, when, by whom and by which command", runHistory},
 #ifdef PARKATLAS_WITH_MAPS
         {"sheet", "parcel sheets (宗地图, 界址点成果表), one per plot, in one PDF or a folder",
          runSheetCommand},

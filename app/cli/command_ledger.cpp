@@ -64,8 +64,8 @@ int runLedger(const std::vector<std::string>& args)
     options.areaMethod = method;
     const geo::Ledger ledger = session->ledger(*kind, options, issues).value;
 
-    writer.write(ledgerParts(ledger, [&] {
-        std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
+    writer.write(ledgerParts(ledger, [&](std::size_t sheets) {
+        std::cerr << "wrote " << sheets << " sheet(s) to " << out << "\n";
     }));
     return kExitOk;
 }

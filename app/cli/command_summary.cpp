@@ -89,7 +89,7 @@ int runSummary(const std::vector<std::string>& args)
         park, *period, previous ? &*previous : nullptr, diff ? &*diff : nullptr,
         targets ? &*targets : nullptr, options, issues);
     writer.write(
-        ledgerParts(summary, [&] { std::cerr << "wrote the summary to " << out << "\n"; }));
+        ledgerParts(summary, [&](std::size_t) { std::cerr << "wrote the summary to " << out << "\n"; }));
     return kExitOk;
 }
 

@@ -8,6 +8,8 @@ namespace parkatlas::cli {
 
 /// Set by SIGINT/SIGTERM; every progress callback checks it so long work stops cleanly (and
 /// temporary files are removed by their owners) instead of dying mid-write.
+/// A plain atomic, not a geo::CancelFlag: a signal handler may only touch a lock-free atomic
+/// object of static storage, not one reached through a shared pointer.
 extern std::atomic<bool> g_interrupted;
 void installInterruptHandler();
 

@@ -69,17 +69,15 @@ void ResultWriter::write(const ResultParts& parts) const
         geo::writeFileAtomically(m_out, write);
 }
 
-ResultParts ledgerParts(const geo::Ledger& ledger, std::function<void()> wroteWorkbook)
+ResultParts ledgerParts(const geo::Ledger& ledger,
+                        std::function<void(std::size_t sheets)> wroteWorkbook)
 {
     return {
         .table = [&ledger](std::ostream& out) { geo::writeLedgerText(out, ledger); },
         .csv = [&ledger](std::ostream& out) { geo::writeLedgerCsv(out, ledger); },
         .json = [&ledger](geo::JsonWriter& json) { geo::writeLedgerJson(json, ledger); },
-        .xlsx =
-            [&ledger, wroteWorkbook = std::move(wroteWorkbook)](const std::string& path) {
-                geo::writeLedgerXlsx(path, ledger);
-                wroteWorkbook();
-            },
+        .xlsx = [&ledger, wroteWorkbook = std::move(wroteWorkbook)](
+                    const std::string& path) { wroteWorkbook(geo::writeLedgerXlsx(path, ledger)); },
     };
 }
 

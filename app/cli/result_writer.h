@@ -56,7 +56,9 @@ private:
 };
 
 /// The parts of a ledger-shaped result (a 台账, the work summary): geo's text table, CSV, JSON and
-/// XLSX writers; `wroteWorkbook` then says on stderr what went into the workbook.
-ResultParts ledgerParts(const geo::Ledger& ledger, std::function<void()> wroteWorkbook);
+/// XLSX writers; `wroteWorkbook` then says on stderr what went into the workbook (it is given the
+/// number of sheets written: a table past XLSX's row limit continues on further sheets).
+ResultParts ledgerParts(const geo::Ledger& ledger,
+                        std::function<void(std::size_t sheets)> wroteWorkbook);
 
 } // namespace parkatlas::cli

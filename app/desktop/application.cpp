@@ -8,10 +8,14 @@
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/translation.h"
 
+#include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "parkatlas_version.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QPixmap>
 #include <QTimer>
@@ -19,6 +23,7 @@
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
+#include <ostream>
 #include <string_view>
 
 namespace parkatlas::desktop {
@@ -88,13 +93,13 @@ bool checkDisplay(int argc, char** argv)
             return true;
         }
     }
-    std::fprintf(stderr,
-                 "parkatlas-gui: no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
-                 "  To draw a park without one: QT_QPA_PLATFORM=offscreen parkatlas-gui "
-                 "--screenshot OUT.png PARK\n"
-                 "  For everything else there is the command line: parkatlas --help\n"
-                 "parkatlas-gui：没有显示器（未设置 DISPLAY 或 WAYLAND_DISPLAY）。无显示器时出图：\n"
-                 "  QT_QPA_PLATFORM=offscreen parkatlas-gui --screenshot 输出.png 园区\n");
+    std::fprintf(
+        stderr, "parkatlas-gui: no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                "  To draw a park without one: QT_QPA_PLATFORM=offscreen parkatlas-gui "
+                "--screenshot OUT.png PARK\n"
+                "  For everything else there is the command line: parkatlas --help\n"
+                "parkatlas-gui：没有显示器（未设置 DISPLAY 或 WAYLAND_DISPLAY）。无显示器时出图：\n"
+                "  QT_QPA_PLATFORM=offscreen parkatlas-gui --screenshot 输出.png 园区\n");
     return false;
 }
 
@@ -183,7 +188,21 @@ int runApplication(int argc, char** argv)
                 printError(QApplication::translate("main", "not loaded: %1")
                                .arg(QString::fromStdString(problem)));
             const QPixmap picture = window.grab();
-            if (!picture.save(out)) {
+            // Encoded in memory (the format by the name's suffix), then written atomically.
+            QByteArray bytes;
+            QBuffer buffer(&bytes);
+            buffer.open(QIODevice::WriteOnly);
+            bool saved = picture.save(&buffer, QFileInfo(out).suffix().toLatin1().constData());
+            if (saved) {
+                try {
+                    geo::writeFileAtomically(out.toStdString(), [&](std::ostream& file) {
+                        file.write(bytes.constData(), bytes.size());
+                    });
+                } catch (const geo::Error&) {
+                    saved = false;
+                }
+            }
+            if (!saved) {
                 printError(QApplication::translate("main", "cannot write %1").arg(out));
                 app.exit(2);
                 return;

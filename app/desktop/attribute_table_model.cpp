@@ -47,7 +47,7 @@ bool hasMuColumn(const geo::Layer& layer)
 }
 
 RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder order,
-                         const std::string& filter, const std::atomic<bool>& cancel)
+                         const std::string& filter, const geo::CancelFlag& cancel)
 {
     RowOrder result;
     const std::size_t count = layer.featureCount();
@@ -58,7 +58,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
     const std::string needle = asciiLower(filter);
     for (std::size_t feature = 0; feature < count; ++feature) {
         if (!needle.empty()) {
-            if ((feature & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+            if ((feature & 0xfff) == 0 && cancel.isCancelled())
                 return {};
             bool match = std::to_string(layer.fids[feature]).find(needle) != std::string::npos;
             for (int field = 0; !match && field < fieldCount; ++field)
@@ -69,7 +69,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
         }
         rows.push_back(static_cast<std::uint32_t>(feature));
     }
-    if (cancel.load())
+    if (cancel.isCancelled())
         return {};
 
     const bool descending = order == Qt::DescendingOrder;
@@ -99,7 +99,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
             std::vector<std::string> keys(count);
             for (const std::uint32_t row : known)
                 keys[row] = attributes.text(row, field);
-            if (cancel.load())
+            if (cancel.isCancelled())
                 return {};
             std::stable_sort(known.begin(), known.end(), [&](std::uint32_t a, std::uint32_t b) {
                 return descending ? keys[a] > keys[b] : keys[a] < keys[b];
@@ -114,7 +114,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
         try {
             geo::AreaCalculator calculator(layer.crs);
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                if ((i & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+                if ((i & 0xfff) == 0 && cancel.isCancelled())
                     return {};
                 keys[rows[i]] = measureMu(calculator, layer, rows[i]);
             }
@@ -127,7 +127,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
             return descending ? keys[a] > keys[b] : keys[a] < keys[b];
         });
     }
-    if (cancel.load())
+    if (cancel.isCancelled())
         return {};
     result.rowOfFeature.assign(count, -1);
     for (std::size_t row = 0; row < rows.size(); ++row)
@@ -136,7 +136,7 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
 }
 
 AttributeTableModel::AttributeTableModel(QObject* parent)
-    : QAbstractTableModel(parent), m_cancel(std::make_shared<std::atomic<bool>>(false))
+    : QAbstractTableModel(parent)
 {
     connect(&m_watcher, &QFutureWatcher<RowOrder>::finished, this, [this] {
         if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0)
@@ -147,13 +147,13 @@ AttributeTableModel::AttributeTableModel(QObject* parent)
 
 AttributeTableModel::~AttributeTableModel()
 {
-    m_cancel->store(true); // the worker holds its own copy of the layer and of the flag
+    m_cancel.cancel(); // the worker holds its own copy of the layer and of the flag
 }
 
 void AttributeTableModel::setLayer(std::shared_ptr<const geo::Layer> layer)
 {
-    m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel.cancel();
+    m_cancel = geo::CancelFlag();
     beginResetModel();
     m_layer = std::move(layer);
     m_identity = true;
@@ -280,21 +280,21 @@ void AttributeTableModel::reorder()
 {
     if (!m_layer)
         return;
-    m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel.cancel();
+    m_cancel = geo::CancelFlag();
     if (m_sortColumn < 0 && m_filter.isEmpty()) {
         applyOrder({});
         return;
     }
     const std::string filter = m_filter.toStdString();
     if (m_layer->featureCount() <= kSynchronousRowLimit) {
-        applyOrder(computeRowOrder(*m_layer, m_sortColumn, m_sortOrder, filter, *m_cancel));
+        applyOrder(computeRowOrder(*m_layer, m_sortColumn, m_sortOrder, filter, m_cancel));
         return;
     }
     emit orderingStarted();
     m_watcher.setFuture(QtConcurrent::run(
         [layer = m_layer, column = m_sortColumn, order = m_sortOrder, filter, cancel = m_cancel]() {
-            return computeRowOrder(*layer, column, order, filter, *cancel);
+            return computeRowOrder(*layer, column, order, filter, cancel);
         }));
 }
 

@@ -2,12 +2,12 @@
 
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
+#include "geo/progress.h"
 
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
 #include <QString>
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,7 +32,7 @@ bool hasMuColumn(const geo::Layer& layer);
 /// otherwise, unknown values last either way; ties keep layer order. Stops early (with an
 /// empty result) when `cancel` is raised. Thread-safe on a finished layer.
 RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder order,
-                         const std::string& filter, const std::atomic<bool>& cancel);
+                         const std::string& filter, const geo::CancelFlag& cancel);
 
 /// A table over a layer's AttributeTable as it is in memory: no copy of the values, data()
 /// reads one cell on demand, so a layer of a million rows opens at once. Column 0 is the fid,
@@ -95,7 +95,7 @@ private:
     mutable std::vector<double> m_muCache;
     mutable std::unique_ptr<geo::AreaCalculator> m_calculator;
     QFutureWatcher<RowOrder> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    geo::CancelFlag m_cancel;
 };
 
 } // namespace parkatlas::desktop

@@ -6,6 +6,7 @@
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/audit.h"
 #include "geo/session/park_session.h"
 

@@ -2,6 +2,7 @@
 #include "app/desktop/park_date_dialog.h"
 
 #include "app/desktop/translation.h"
+#include "geo/progress.h"
 #include "geo/session/park_session.h"
 
 #include "geo/crs/transform.h"

@@ -9,6 +9,7 @@
 
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
+#include "geo/progress.h"
 #include "geo/session/park_session.h"
 
 #include <QCheckBox>
@@ -102,12 +103,12 @@ namespace {
 /// features, the page's own warnings).
 PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cache,
                          const render::PageLayout& layout, const QString& path, double dpi,
-                         bool preview, const std::shared_ptr<std::atomic<bool>>& cancel)
+                         bool preview, const geo::CancelFlag& cancel)
 {
     PageJobResult result;
     try {
         const std::shared_ptr<const geo::Park> park = cache->get();
-        if (cancel->load()) {
+        if (cancel.isCancelled()) {
             result.cancelled = true;
             return result;
         }
@@ -119,16 +120,16 @@ PageJobResult runPageJob(const std::shared_ptr<ExportMapDialog::ParkCache>& cach
         // A findings page: the check with the project's rules, as the panel and the CLI.
         const render::PageRenderer page = report::sessionPage(
             *cache->session, park, layout, book, options,
-            [cancel](double) { return !cancel->load(); }, issues);
+            cancel.asProgress(), issues);
         render::PageExportResult exported;
         if (preview) {
-            result.image = page.renderImage(dpi, *cancel, &exported);
+            result.image = page.renderImage(dpi, cancel, &exported);
         } else {
             const auto format = render::pageFormatFromPath(path);
             if (!format)
                 throw std::runtime_error(
                     ExportMapDialog::tr("%1: not a .pdf, .svg or .png file").arg(path).toStdString());
-            exported = page.exportTo(path, *format, dpi, *cancel);
+            exported = page.exportTo(path, *format, dpi, cancel);
         }
         result.cancelled = exported.cancelled;
         std::vector<geo::Issue> all = cache->issues;
@@ -262,8 +263,7 @@ ExportMapDialog::ExportMapDialog(const QString& parkSource, const geo::Envelope&
 ExportMapDialog::~ExportMapDialog()
 {
     // Workers hold what they need; never wait for them here.
-    if (m_previewCancel)
-        m_previewCancel->store(true);
+    m_previewCancel.cancel();
 }
 
 void ExportMapDialog::applyTemplate()
@@ -316,12 +316,12 @@ void ExportMapDialog::startPreview()
 {
     if (m_previewWatcher.isRunning()) {
         // One preview at a time: the running one stops, and this one follows it.
-        m_previewCancel->store(true);
+        m_previewCancel.cancel();
         m_previewPending = true;
         return;
     }
     m_previewPending = false;
-    m_previewCancel = std::make_shared<std::atomic<bool>>(false);
+    m_previewCancel = geo::CancelFlag();
     const render::PageLayout page = layout();
     const double dpi = kPreviewWidthPx / (page.pageSizeMm().width() / 25.4);
     auto cache = m_parkCache;
@@ -378,7 +378,7 @@ void ExportMapDialog::exportTo(const QString& path)
     const render::PageLayout page = layout();
     const double dpi = m_dpi->value();
     auto cache = m_parkCache;
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    const geo::CancelFlag cancel;
     m_exportWatcher.setFuture(QtConcurrent::run([cache, page, path, dpi, cancel] {
         return runPageJob(cache, page, path, dpi, false, cancel);
     }));

@@ -3,13 +3,13 @@
 #include "app/render/page_layout.h"
 #include "geo/model/geometry_store.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
 #include <QImage>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -113,7 +113,7 @@ public:
 
 private:
     std::shared_ptr<ParkCache> m_parkCache;
-    std::shared_ptr<std::atomic<bool>> m_previewCancel;
+    geo::CancelFlag m_previewCancel;
     QFutureWatcher<PageJobResult> m_previewWatcher;
     QFutureWatcher<PageJobResult> m_exportWatcher;
     QString m_exportPath;

@@ -6,6 +6,7 @@
 #include "app/render/role_style_book.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
+#include "geo/progress.h"
 #include "geo/store/import_summary.h"
 #include "geo/io/json_writer.h"
 #include "geo/model/role.h"

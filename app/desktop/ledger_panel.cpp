@@ -8,6 +8,7 @@
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/session/park_session.h"
 
 #include <QComboBox>

@@ -7,6 +7,7 @@
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/session/park_session.h"
 
 #include <QDate>
@@ -29,7 +30,7 @@
 namespace parkatlas::desktop {
 
 ReportExporter::ReportExporter(QObject* parent)
-    : QObject(parent), m_cancel(std::make_shared<std::atomic<bool>>(false))
+    : QObject(parent)
 {
     connect(&m_watcher, &QFutureWatcher<ReportOutcome>::finished, this,
             [this] { emit finished(m_folder, m_watcher.result()); });
@@ -37,12 +38,12 @@ ReportExporter::ReportExporter(QObject* parent)
 
 ReportExporter::~ReportExporter()
 {
-    m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 void ReportExporter::cancel()
 {
-    m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 void ReportExporter::start(const QString& parkSource, const QString& folder, bool replace,
@@ -65,7 +66,7 @@ void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QStr
     if (m_watcher.isRunning())
         return;
     m_folder = folder;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = geo::CancelFlag();
     QPointer<ReportExporter> self(this);
     m_watcher.setFuture(QtConcurrent::run([session, source = parkSource.toStdString(),
                                            out = folder.toStdString(), replace, asOf,
@@ -94,7 +95,7 @@ void ReportExporter::start(std::shared_ptr<geo::ParkSession> session, const QStr
                             emit self->progressed(done);
                     },
                     Qt::QueuedConnection);
-                return !cancel->load();
+                return !cancel.isCancelled();
             };
             const report::CommitteePackResult result =
                 report::writeCommitteePack(*session, out, options, issues);

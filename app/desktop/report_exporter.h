@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/progress.h"
+
 #include <QDate>
 #include <QFutureWatcher>
 #include <QMetaType>
@@ -7,7 +9,6 @@
 #include <QString>
 #include <QStringList>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -68,7 +69,7 @@ private:
                const QString& folder, bool replace, const QDate& asOf);
 
     QFutureWatcher<ReportOutcome> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    geo::CancelFlag m_cancel;
     QString m_folder;
 };
 

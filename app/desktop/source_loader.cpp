@@ -5,6 +5,7 @@
 #include "geo/io/raster.h"
 #include "geo/io/source.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/store/history.h"
 #include "geo/session/park_session.h"
 

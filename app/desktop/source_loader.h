@@ -60,7 +60,9 @@ struct LoadReport {
     bool cancelled = false;
 };
 
-/// Called with the share done (0..1) and what is being read; return false to cancel.
+/// Called with the share done (0..1) and what is being read; return false to cancel. A
+/// geo::ProgressCallback with the step's name for the status bar (each read's own progress is
+/// a geo::ProgressCallback that forwards here).
 using LoadProgress = std::function<bool(double share, const std::string& step)>;
 
 /// Reads every layer of every source (a file, a folder, a connection string) into memory for

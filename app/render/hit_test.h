@@ -1,7 +1,7 @@
 #pragma once
 
+#include "geo/model/envelope_index.h"
 #include "geo/model/geometry_store.h"
-#include "geo/rules/envelope_index.h"
 
 #include <cstddef>
 #include <vector>

@@ -2,9 +2,9 @@
 
 #include "app/render/layer_style.h"
 #include "geo/io/raster.h"
+#include "geo/model/envelope_index.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
-#include "geo/rules/envelope_index.h"
 
 #include <cstdint>
 #include <memory>

@@ -87,7 +87,7 @@ public:
     }
 
     /// Draws one layer; returns false when cancelled.
-    bool draw(const LayerSnapshot& snapshot, const std::atomic<bool>& cancel,
+    bool draw(const LayerSnapshot& snapshot, const geo::CancelFlag& cancel,
               std::size_t& featuresDrawn)
     {
         const geo::GeometryStore& store = snapshot.layer->geometry;
@@ -124,7 +124,7 @@ public:
         const std::size_t featureCount =
             snapshot.features ? snapshot.features->size() : store.featureCount();
         for (std::size_t i = 0; i < featureCount; ++i) {
-            if (cancel.load(std::memory_order_relaxed))
+            if (cancel.isCancelled())
                 return false;
             const std::size_t feature = snapshot.features ? (*snapshot.features)[i] : i;
             if (feature >= store.featureCount() || store.isEmpty(feature))
@@ -183,10 +183,10 @@ public:
     /// Draws the labels of every layer drawn so far, in drawing order, over all of them (a
     /// parcel's label is never under a building footprint) and clear of every point's marker.
     /// Returns false when cancelled.
-    bool drawLabels(const std::atomic<bool>& cancel)
+    bool drawLabels(const geo::CancelFlag& cancel)
     {
         for (PendingLabels& pending : m_pending) {
-            if (cancel.load(std::memory_order_relaxed))
+            if (cancel.isCancelled())
                 return false;
             m_painter.save();
             m_painter.setOpacity(1.0);
@@ -194,7 +194,7 @@ public:
             m_painter.restore();
         }
         m_pending.clear();
-        return !cancel.load(std::memory_order_relaxed);
+        return !cancel.isCancelled();
     }
 
 private:
@@ -408,7 +408,7 @@ private:
     /// would overlap one already placed in this render, leave the output (a page's map frame)
     /// or cover what MapSettings::labelObstacles keeps clear. Labels never cover each other.
     void drawLabels(const LayerSnapshot& snapshot, std::vector<std::size_t>& features,
-                    const std::atomic<bool>& cancel)
+                    const geo::CancelFlag& cancel)
     {
         const geo::Layer& layer = *snapshot.layer;
         const LayerStyle& style = snapshot.style;
@@ -435,7 +435,7 @@ private:
         QStringList lines;
         std::vector<QPointF> textAt;
         for (const std::size_t feature : features) {
-            if (cancel.load(std::memory_order_relaxed))
+            if (cancel.isCancelled())
                 return;
             lines.clear();
             for (const int field : style.labelFields)
@@ -614,11 +614,11 @@ MapRenderer::MapRenderer(MapSettings settings) : m_settings(std::move(settings))
 
 RenderResult MapRenderer::render() const
 {
-    const std::atomic<bool> never{false};
+    const geo::CancelFlag never;
     return render(never);
 }
 
-RenderResult MapRenderer::render(const std::atomic<bool>& cancel) const
+RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
 {
     QElapsedTimer timer;
     timer.start();
@@ -644,7 +644,7 @@ RenderResult MapRenderer::render(const std::atomic<bool>& cancel) const
     return result;
 }
 
-bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
+bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                         std::vector<std::string>& errors, std::size_t* featuresDrawn,
                         std::size_t* labelsDrawn) const
 {
@@ -728,7 +728,7 @@ bool MapRenderer::paint(QPainter& painter, const std::atomic<bool>& cancel,
 }
 
 bool MapRenderer::drawRaster(QPainter& painter, const RasterLayer& raster,
-                             const std::atomic<bool>& cancel) const
+                             const geo::CancelFlag& cancel) const
 {
     const MapToPixel& toPixel = m_settings.mapToPixel();
     const geo::Envelope visible = toPixel.visibleExtent();
@@ -754,7 +754,7 @@ bool MapRenderer::drawRaster(QPainter& painter, const RasterLayer& raster,
                                mapTopLeft.y()};
     const geo::RasterImage pixels =
         geo::readRaster(raster.info, window, right - left, bottom - top, m_settings.crs(), &cancel);
-    if (cancel.load(std::memory_order_relaxed))
+    if (cancel.isCancelled())
         return false;
     if (pixels.isEmpty())
         return true;

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "app/render/map_settings.h"
+#include "geo/progress.h"
 
 #include <QImage>
 #include <QMetaType>
 
-#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -41,13 +41,13 @@ public:
     explicit MapRenderer(MapSettings settings);
 
     /// Renders into a new image of settings().outputSize(), filled with the background first.
-    RenderResult render(const std::atomic<bool>& cancel) const;
+    RenderResult render(const geo::CancelFlag& cancel) const;
     RenderResult render() const;
 
     /// Paints the layers (not the background) onto `painter`, whose device must be at least
     /// outputSize() pixels; for a page layout, set the painter's transform first. Returns false
     /// when cancelled. Layers that fail are appended to `errors` and skipped.
-    bool paint(QPainter& painter, const std::atomic<bool>& cancel, std::vector<std::string>& errors,
+    bool paint(QPainter& painter, const geo::CancelFlag& cancel, std::vector<std::string>& errors,
                std::size_t* featuresDrawn = nullptr, std::size_t* labelsDrawn = nullptr) const;
 
     const MapSettings& settings() const { return m_settings; }
@@ -55,7 +55,7 @@ public:
 private:
     /// Draws an orthophoto read at the output's resolution; returns false when cancelled.
     bool drawRaster(QPainter& painter, const RasterLayer& raster,
-                    const std::atomic<bool>& cancel) const;
+                    const geo::CancelFlag& cancel) const;
 
     MapSettings m_settings;
 };

@@ -5,10 +5,12 @@
 #include "app/render/map_settings.h"
 
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 
 #include <QBuffer>
 #include <QDate>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QFontMetricsF>
 #include <QImage>
@@ -19,11 +21,11 @@
 #include <QHash>
 #include <QPdfWriter>
 #include <QRawFont>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 
 namespace parkatlas::render {
@@ -468,7 +470,7 @@ QString PageRenderer::date() const
     return QStringLiteral("%1年%2月").arg(today.year()).arg(today.month());
 }
 
-bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>& cancel,
+bool PageRenderer::paint(QPainter& painter, double dpi, const geo::CancelFlag& cancel,
                          PageExportResult& result) const
 {
     PagePainter page(painter, dpi);
@@ -867,10 +869,10 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const std::atomic<bool>&
                 QStringLiteral("footnote: longer than its band; the end is cut"));
         page.text(area, flags, text, font, kFineInk);
     }
-    return !cancel.load();
+    return !cancel.isCancelled();
 }
 
-QImage PageRenderer::renderImage(double dpi, const std::atomic<bool>& cancel,
+QImage PageRenderer::renderImage(double dpi, const geo::CancelFlag& cancel,
                                  PageExportResult* result) const
 {
     const QSize size(static_cast<int>(std::lround(m_pageMm.width() / kMmPerInch * dpi)),
@@ -892,17 +894,19 @@ QImage PageRenderer::renderImage(double dpi, const std::atomic<bool>& cancel,
 
 PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, double dpi) const
 {
-    const std::atomic<bool> never{false};
+    const geo::CancelFlag never;
     return exportTo(path, format, dpi, never);
 }
 
 PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, double dpi,
-                                        const std::atomic<bool>& cancel) const
+                                        const geo::CancelFlag& cancel) const
 {
     QElapsedTimer timer;
     timer.start();
     PageExportResult result;
-    QSaveFile file(path);
+    // Written under a hidden name beside PATH and moved into place when complete.
+    geo::AtomicOutput output{std::filesystem::path(path.toStdString())};
+    QFile file(QString::fromStdString(output.path().string()));
     if (!file.open(QIODevice::WriteOnly))
         throw writeError(path, file.errorString());
     bool painted = true;
@@ -980,12 +984,16 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
     }
     }
     result.cancelled = !painted;
-    if (!painted) {
-        file.cancelWriting();
-        return result;
-    }
-    if (!file.commit())
+    if (!painted)
+        return result; // the hidden file goes with `output`
+    file.close();
+    if (file.error() != QFileDevice::NoError)
         throw writeError(path, file.errorString());
+    try {
+        output.commit();
+    } catch (const geo::IoError& failure) {
+        throw writeError(path, QString::fromStdString(failure.message()));
+    }
     result.elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return result;
 }

@@ -4,12 +4,12 @@
 #include "app/render/page_layout.h"
 #include "geo/crs/crs.h"
 #include "geo/ledger/ledger_table.h"
+#include "geo/progress.h"
 
 #include <QRectF>
 #include <QString>
 #include <QStringList>
 
-#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,7 +85,7 @@ public:
 
     /// Paints the page onto `painter`, whose device is `dpi` dots per inch and at least the page
     /// size; white page first. Returns false when cancelled.
-    bool paint(QPainter& painter, double dpi, const std::atomic<bool>& cancel,
+    bool paint(QPainter& painter, double dpi, const geo::CancelFlag& cancel,
                PageExportResult& result) const;
 
     /// Writes the page: vector PDF (fonts embedded as subsets, text stays text), SVG, or PNG
@@ -95,11 +95,11 @@ public:
     /// Throws geo::IoError naming the path when it cannot be written (a folder that is not
     /// there or not writable, a writer that fails, a page too large for memory).
     PageExportResult exportTo(const QString& path, PageFormat format, double dpi,
-                              const std::atomic<bool>& cancel) const;
+                              const geo::CancelFlag& cancel) const;
     PageExportResult exportTo(const QString& path, PageFormat format, double dpi) const;
 
     /// The page as an image at `dpi` (a preview, or the PNG).
-    QImage renderImage(double dpi, const std::atomic<bool>& cancel,
+    QImage renderImage(double dpi, const geo::CancelFlag& cancel,
                        PageExportResult* result = nullptr) const;
 
 private:

@@ -5,6 +5,7 @@
 #include "geo/diff/park_diff.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/finding.h"
 
 #include <memory>

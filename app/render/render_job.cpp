@@ -23,12 +23,11 @@ QThreadPool& renderThreadPool()
 }
 
 RenderJob::RenderJob(MapSettings settings, QObject* parent)
-    : QObject(parent), m_settings(std::move(settings)),
-      m_cancel(std::make_shared<std::atomic<bool>>(false))
+    : QObject(parent), m_settings(std::move(settings))
 {
     connect(&m_watcher, &QFutureWatcher<RenderResult>::finished, this, [this] {
         RenderResult result = m_watcher.result();
-        result.cancelled = result.cancelled || m_cancel->load();
+        result.cancelled = result.cancelled || m_cancel.isCancelled();
         emit finished(result);
     });
 }
@@ -36,7 +35,7 @@ RenderJob::RenderJob(MapSettings settings, QObject* parent)
 RenderJob::~RenderJob()
 {
     // Never wait: the worker owns what it needs and its result is simply dropped.
-    m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 void RenderJob::start()
@@ -46,13 +45,13 @@ void RenderJob::start()
     m_started = true;
     m_watcher.setFuture(QtConcurrent::run(
         &renderThreadPool(), [settings = m_settings, cancel = m_cancel]() -> RenderResult {
-            return MapRenderer(settings).render(*cancel);
+            return MapRenderer(settings).render(cancel);
         }));
 }
 
 void RenderJob::cancel()
 {
-    m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 bool RenderJob::isActive() const
@@ -62,7 +61,7 @@ bool RenderJob::isActive() const
 
 bool RenderJob::isCancelled() const
 {
-    return m_cancel->load();
+    return m_cancel.isCancelled();
 }
 
 RenderResult RenderJob::waitForResult()
@@ -70,7 +69,7 @@ RenderResult RenderJob::waitForResult()
     start();
     m_watcher.waitForFinished();
     RenderResult result = m_watcher.result();
-    result.cancelled = result.cancelled || m_cancel->load();
+    result.cancelled = result.cancelled || m_cancel.isCancelled();
     return result;
 }
 

@@ -2,11 +2,11 @@
 
 #include "app/render/map_renderer.h"
 #include "app/render/map_settings.h"
+#include "geo/progress.h"
 
 #include <QFutureWatcher>
 #include <QObject>
 
-#include <atomic>
 #include <memory>
 
 class QThreadPool;
@@ -46,7 +46,7 @@ signals:
 
 private:
     MapSettings m_settings;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    geo::CancelFlag m_cancel;
     QFutureWatcher<RenderResult> m_watcher;
     bool m_started = false;
 };

@@ -20,7 +20,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <random>
 
 namespace parkatlas::report {
 
@@ -150,15 +149,12 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
                            {outText, {}, -1, {}});
 
     fs::create_directories(out.parent_path(), error);
-    std::random_device random;
-    const fs::path staging = out.parent_path() / utf8Path(pathText(out.filename()) + ".partial-" +
-                                                          std::to_string(random()));
-    if (!fs::create_directory(staging, error) || error)
-        throw geo::IoError("cannot create a folder: " + error.message(),
-                           {pathText(staging), {}, -1, {}});
+    // Written whole beside OUT, then swapped in: the old pack stays until the new one is done.
+    geo::AtomicOutput pack(out, geo::AtomicOutput::Kind::Folder);
+    const fs::path& staging = pack.path();
 
     CommitteePackResult result;
-    try {
+    {
         // The whole park (read already, when the caller read it first).
         const std::shared_ptr<const geo::Park> park = session.park({}, issues);
         const render::RoleStyleBook book =
@@ -287,39 +283,13 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
         geo::writeFileAtomically(pathText(staging / utf8Path("清单.txt")),
                                  [&](std::ostream& listing) { listing << index; });
         check(options.progress, 1.0);
-    } catch (...) {
-        fs::remove_all(staging, error);
-        throw;
     }
 
-    // Into place: an empty folder is replaced outright; a full one is moved aside first and
-    // removed only once the new pack is in place.
-    fs::path aside;
-    if (fs::exists(out, error)) {
-        if (isEmptyDirectory(out)) {
-            fs::remove(out, error);
-        } else {
-            aside = out.parent_path() /
-                    utf8Path(pathText(out.filename()) + ".old-" + std::to_string(random()));
-            fs::rename(out, aside, error);
-            if (error) {
-                const std::string message = error.message();
-                fs::remove_all(staging, error);
-                throw geo::IoError("cannot move the old folder aside: " + message,
-                                   {outText, {}, -1, {}});
-            }
-        }
+    try {
+        pack.commit();
+    } catch (const geo::IoError& failure) {
+        throw geo::IoError(failure.message(), {outText, {}, -1, {}});
     }
-    fs::rename(staging, out, error);
-    if (error) {
-        const std::string message = error.message();
-        if (!aside.empty())
-            fs::rename(aside, out, error);
-        fs::remove_all(staging, error);
-        throw geo::IoError("cannot move the pack into place: " + message, {outText, {}, -1, {}});
-    }
-    if (!aside.empty())
-        fs::remove_all(aside, error);
     return result;
 }
 

@@ -6,6 +6,7 @@
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 
 #include <QString>
 

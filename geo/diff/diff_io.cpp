@@ -284,9 +284,8 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
     std::error_code error;
     if (fs::exists(dest, error) && !overwrite)
         throw IoError("the file exists (not overwritten)", {path, {}, -1, {}});
-    removeStaleTemporaries(dest);
-    const fs::path temporary = temporaryPathFor(dest);
-    TemporaryDatasetGuard cleanup(temporary);
+    AtomicOutput output{fs::path(path)};
+    const fs::path& temporary = output.path();
     GdalErrorCapture errors;
     auto fail = [&](const std::string& what, const std::string& layer = {}) {
         const std::string gdal = errors.lastFailure();
@@ -422,16 +421,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
             if (message.failure)
                 fail("cannot close the GeoPackage");
     }
-    try {
-        syncToDisk(temporary);
-    } catch (const IoError& failure) {
-        throw IoError(failure.message(), {path, {}, -1, {}});
-    }
-    fs::rename(temporary, dest, error);
-    if (error)
-        throw IoError("cannot move the finished file into place: " + error.message(),
-                      {path, {}, -1, {}});
-    cleanup.release();
+    output.commit();
 }
 
 } // namespace parkatlas::geo

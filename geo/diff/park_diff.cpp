@@ -4,8 +4,8 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/units.h"
+#include "geo/model/envelope_index.h"
 #include "geo/model/park.h"
-#include "geo/rules/envelope_index.h"
 #include "geo/rules/geos_context.h"
 
 #include <geos_c.h>

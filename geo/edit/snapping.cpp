@@ -1,6 +1,6 @@
 #include "geo/edit/snapping.h"
 
-#include "geo/rules/envelope_index.h"
+#include "geo/model/envelope_index.h"
 
 #include <algorithm>
 #include <cmath>

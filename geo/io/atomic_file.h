@@ -29,19 +29,48 @@ void syncToDisk(const std::filesystem::path& path);
 /// probe of 1 MB beside it fails so, else "". The probe is removed.
 std::string diskProblemAt(const std::filesystem::path& destination);
 
-/// Removes a temporary SQLite/GeoPackage file and its -journal, -wal and -shm companions when it
-/// goes out of scope, unless release() was called (the file was renamed into place).
-class TemporaryDatasetGuard {
+/// The one way an output reaches its final name, a file or a whole folder: it is written in
+/// full under temporaryPathFor(destination) (hidden, beside it, on the same file system), then
+/// commit() flushes it to the disk and moves it into place. Until commit() the old output, if
+/// any, is untouched and whole; when commit() is not reached (an exception, a cancel) or fails,
+/// the temporary and everything a library wrote beside it (SQLite's -journal, -wal and -shm, a
+/// shapefile's other parts) are removed. A run that is killed leaves at most hidden names that
+/// the next run writing the same destination removes (removeStaleTemporaries, called here).
+///
+/// Writers that write by path (GDAL, libxlsxwriter, Qt's PDF writer) write to path(); a folder
+/// is created, empty, by the constructor, and may hold anything. Not thread-safe; one per output.
+class AtomicOutput {
 public:
-    explicit TemporaryDatasetGuard(std::filesystem::path path) : m_path(std::move(path)) {}
-    TemporaryDatasetGuard(const TemporaryDatasetGuard&) = delete;
-    TemporaryDatasetGuard& operator=(const TemporaryDatasetGuard&) = delete;
-    ~TemporaryDatasetGuard();
-    void release() { m_armed = false; }
+    enum class Kind { File, Folder };
+
+    /// `temporaryExtension` replaces the destination's on the temporary where a library picks
+    /// its driver or warns by it (".gpkg" for a GeoPackage named otherwise, a lower-case one).
+    explicit AtomicOutput(std::filesystem::path destination, Kind kind = Kind::File,
+                          const std::string& temporaryExtension = {});
+    ~AtomicOutput();
+    AtomicOutput(const AtomicOutput&) = delete;
+    AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+    /// Where to write: the temporary.
+    const std::filesystem::path& path() const { return m_path; }
+    const std::filesystem::path& destination() const { return m_destination; }
+
+    /// Flushes the temporary (every file of a folder) to the disk, then moves it into place:
+    /// a file by one rename over the old one (a shapefile's parts first, its .shp last, and
+    /// parts the new one lacks removed); a folder by swapping it with the old one in one step
+    /// (renameat2 RENAME_EXCHANGE; where the file system cannot, the old folder is moved aside
+    /// first and back again if the new one cannot follow), the old one removed afterwards.
+    /// Throws IoError naming the destination with the system's reason; the temporary is
+    /// removed then and the old output stays as it was.
+    void commit();
 
 private:
+    void removeTemporary() noexcept;
+
+    std::filesystem::path m_destination;
     std::filesystem::path m_path;
-    bool m_armed = true;
+    Kind m_kind;
+    bool m_committed = false;
 };
 
 /// Writes `destination` through `write` (text or binary, into a stream) under

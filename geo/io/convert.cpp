@@ -57,38 +57,6 @@ OutputFormat formatFor(const fs::path& destination)
     return it->second;
 }
 
-/// Removes a temporary output on every way out except success.
-class TemporaryOutput {
-public:
-    explicit TemporaryOutput(fs::path path) : m_path(std::move(path)) {}
-    ~TemporaryOutput()
-    {
-        if (!m_committed) {
-            std::error_code ec;
-            fs::remove_all(m_path, ec);
-            // GDAL may leave sidecars (shapefile parts, SQLite journals) beside a file.
-            if (m_path.has_extension()) {
-                for (const char* suffix : {"-journal", "-wal", "-shm"}) {
-                    fs::path sidecar = m_path;
-                    sidecar += suffix;
-                    fs::remove(sidecar, ec);
-                }
-                for (const char* ext : {".shx", ".dbf", ".prj", ".cpg", ".qix"}) {
-                    fs::path sidecar = m_path;
-                    sidecar.replace_extension(ext);
-                    fs::remove(sidecar, ec);
-                }
-            }
-        }
-    }
-    const fs::path& path() const { return m_path; }
-    void commit() { m_committed = true; }
-
-private:
-    fs::path m_path;
-    bool m_committed = false;
-};
-
 bool sameFile(const fs::path& a, const fs::path& b)
 {
     std::error_code ec;
@@ -225,14 +193,11 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
         }
         return converted;
     }
-    // Hidden, beside DEST (same file system, so the final rename is atomic). What killed runs
-    // left under such names goes first.
-    removeStaleTemporaries(dest);
-    fs::path temporaryPath = temporaryPathFor(dest);
-    temporaryPath.replace_extension(lower(dest.extension().string()));
-    TemporaryOutput temporary(temporaryPath);
-    if (format.folder)
-        fs::create_directory(temporary.path());
+    // Written under a hidden name beside DEST and moved into place when complete (GDAL picks
+    // the driver by the extension: a lower-case one).
+    AtomicOutput temporary(dest,
+                           format.folder ? AtomicOutput::Kind::Folder : AtomicOutput::Kind::File,
+                           format.folder ? std::string() : lower(dest.extension().string()));
 
     std::vector<ConvertedLayer> converted;
     std::set<std::string> usedNames;
@@ -401,56 +366,8 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
         }
         throw;
     }
-    // On the disk before it gets its final name (a full disk can also surface only here).
-    try {
-        syncToDisk(temporary.path());
-        if (format.driver == "ESRI Shapefile" && !format.folder)
-            for (const char* ext : kShapefileParts) {
-                fs::path part = temporary.path();
-                part.replace_extension(ext);
-                if (fs::exists(part, ec))
-                    syncToDisk(part);
-            }
-    } catch (const IoError& error) {
-        throw IoError(error.message(), {destination, {}, -1, {}});
-    }
-
-    // Into place. A file is renamed over the old one atomically; a folder is swapped. A failed
-    // rename (a folder where the file goes, a read-only folder) is an IoError naming the path.
-    try {
-        if (fs::exists(dest, ec)) {
-            if (format.folder) {
-                std::string oldName = ".";
-                oldName += dest.filename().string();
-                oldName += ".old-" + std::to_string(::getpid());
-                const fs::path old = parent / oldName;
-                fs::rename(dest, old);
-                fs::rename(temporary.path(), dest);
-                fs::remove_all(old, ec);
-                temporary.commit();
-                return converted;
-            }
-        }
-        if (format.driver == "ESRI Shapefile") {
-            // A single shapefile is several files; the .shp goes last so a reader never sees a
-            // new .shp with an old .dbf. Parts the new output lacks are removed (--overwrite).
-            for (const char* ext : kShapefileParts) {
-                if (std::string(ext) == ".shp")
-                    continue;
-                fs::path from = temporary.path();
-                from.replace_extension(ext);
-                const fs::path to = withExtensionLike(dest, ext);
-                if (fs::exists(from, ec))
-                    fs::rename(from, to);
-                else
-                    fs::remove(to, ec);
-            }
-        }
-        fs::rename(temporary.path(), dest);
-    } catch (const fs::filesystem_error& error) {
-        throw IoError("cannot move the converted output into place: " + error.code().message(),
-                      {destination, {}, -1, {}});
-    }
+    // On the disk, then into place (a shapefile's .shp last; a folder swapped whole). A failed
+    // move (a folder where the file goes, a read-only folder) is an IoError naming DEST.
     temporary.commit();
     return converted;
 }

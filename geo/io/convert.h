@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/io/source.h"
+#include "geo/progress.h"
 
 #include <string>
 #include <vector>

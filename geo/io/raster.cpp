@@ -39,8 +39,8 @@ struct WarpOptionsDeleter {
 
 int CPL_STDCALL keepGoing(double, const char*, void* data)
 {
-    const auto* cancel = static_cast<const std::atomic<bool>*>(data);
-    return cancel && cancel->load(std::memory_order_relaxed) ? FALSE : TRUE;
+    const auto* cancel = static_cast<const CancelFlag*>(data);
+    return cancel && cancel->isCancelled() ? FALSE : TRUE;
 }
 
 std::string formatNumber(double value)
@@ -148,7 +148,7 @@ Envelope rasterExtentIn(const RasterInfo& info, const Crs& target)
 }
 
 RasterImage readRaster(const RasterInfo& info, const Envelope& window, int width, int height,
-                       const Crs& target, const std::atomic<bool>* cancel)
+                       const Crs& target, const CancelFlag* cancel)
 {
     RasterImage image;
     if (width <= 0 || height <= 0 || window.isEmpty())
@@ -201,12 +201,12 @@ RasterImage readRaster(const RasterInfo& info, const Envelope& window, int width
     if (!options)
         throw IoError("cannot set up the raster read: " + errors.lastFailure(),
                       {info.path, {}, -1, {}});
-    GDALWarpAppOptionsSetProgress(options.get(), keepGoing, const_cast<std::atomic<bool>*>(cancel));
+    GDALWarpAppOptionsSetProgress(options.get(), keepGoing, const_cast<CancelFlag*>(cancel));
     GDALDatasetH sourceHandle = GDALDataset::ToHandle(source.get());
     int usageError = FALSE;
     GDALDatasetUniquePtr warped(GDALDataset::FromHandle(
         GDALWarp("", nullptr, 1, &sourceHandle, options.get(), &usageError)));
-    if (cancel && cancel->load())
+    if (cancel && cancel->isCancelled())
         return RasterImage{};
     if (!warped)
         throw IoError("cannot read the raster: " + errors.lastFailure(), {info.path, {}, -1, {}});

@@ -2,9 +2,9 @@
 
 #include "geo/crs/crs.h"
 #include "geo/model/geometry_store.h"
+#include "geo/progress.h"
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,6 +71,6 @@ struct RasterImage {
 /// empty image. Throws IoError naming the file when it cannot be read, CrsError when the CRS
 /// cannot be transformed.
 RasterImage readRaster(const RasterInfo& info, const Envelope& window, int width, int height,
-                       const Crs& target, const std::atomic<bool>* cancel = nullptr);
+                       const Crs& target, const CancelFlag* cancel = nullptr);
 
 } // namespace parkatlas::geo

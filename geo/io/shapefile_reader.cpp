@@ -40,8 +40,8 @@ public:
         if (::fstat(m_fd, &st) != 0 || st.st_size == 0)
             return;
         m_size = static_cast<std::size_t>(st.st_size);
-        void* address =
-            ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), m_fd, 0);
+        void* address = ::mmap(nullptr, m_size, PROT_READ,
+                               MAP_PRIVATE | (populate ? MAP_POPULATE : 0), m_fd, 0);
         if (address == MAP_FAILED) {
             m_size = 0;
             return;
@@ -292,8 +292,8 @@ using OrganisedRecords = std::vector<std::pair<std::size_t, GeometryStore>>;
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                    const std::vector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
-                   std::vector<Issue>& problems, bool& unclosedReported,
-                   std::size_t layoutBase = 0, OrganisedRecords* organised = nullptr)
+                   std::vector<Issue>& problems, bool& unclosedReported, std::size_t layoutBase = 0,
+                   OrganisedRecords* organised = nullptr)
 {
     GeometryStore scratch;
     std::vector<unsigned char> wkb;
@@ -397,8 +397,7 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vecto
                     while (nextOrganised < organised->size() &&
                            (*organised)[nextOrganised].first < r)
                         ++nextOrganised;
-                    if (nextOrganised < organised->size() &&
-                        (*organised)[nextOrganised].first == r)
+                    if (nextOrganised < organised->size() && (*organised)[nextOrganised].first == r)
                         store = &(*organised)[nextOrganised].second;
                 }
                 if (!store) {
@@ -520,28 +519,28 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
             MappedFile dbf(dbfPath, true);
             if (dbf.isOpen()) {
                 // The header's count can lie (0xFFFFFF00 for three rows): believe the bytes.
-                const std::size_t rows =
-                    std::min<std::size_t>(header.recordCount,
-                                          dbf.size() > header.headerLength
-                                              ? (dbf.size() - header.headerLength) /
-                                                        header.recordLength +
-                                                    1
-                                              : 0);
+                const std::size_t rows = std::min<std::size_t>(
+                    header.recordCount,
+                    dbf.size() > header.headerLength
+                        ? (dbf.size() - header.headerLength) / header.recordLength + 1
+                        : 0);
                 deleted.assign(rows, 0);
                 std::atomic<bool> anyDeleted{false};
-                forEachChunk(rows, threads, [&](unsigned, std::size_t begin, std::size_t end) {
-                    bool found = false;
-                    for (std::size_t r = begin; r < end; ++r) {
-                        const std::size_t at =
-                            header.headerLength + static_cast<std::size_t>(r) * header.recordLength;
-                        if (at >= dbf.size())
-                            break;
-                        deleted[r] = dbf.data()[at] == '*';
-                        found = found || deleted[r];
-                    }
-                    if (found)
-                        anyDeleted = true;
-                });
+                parallelFor(rows, ParallelOptions{.threads = threads},
+                            [&](unsigned, std::size_t begin, std::size_t end) {
+                                bool found = false;
+                                for (std::size_t r = begin; r < end; ++r) {
+                                    const std::size_t at =
+                                        header.headerLength +
+                                        static_cast<std::size_t>(r) * header.recordLength;
+                                    if (at >= dbf.size())
+                                        break;
+                                    deleted[r] = dbf.data()[at] == '*';
+                                    found = found || deleted[r];
+                                }
+                                if (found)
+                                    anyDeleted = true;
+                            });
                 if (!anyDeleted)
                     deleted.clear();
             }
@@ -575,10 +574,11 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
     if (deleted.empty()) {
         // Record r is the r-th entry: each worker fills its own range.
         records.resize(recordCount);
-        forEachChunk(recordCount, threads, [&](unsigned, std::size_t begin, std::size_t end) {
-            for (std::size_t r = begin; r < end; ++r)
-                records[r] = recordAt(r);
-        });
+        parallelFor(recordCount, ParallelOptions{.threads = threads},
+                    [&](unsigned, std::size_t begin, std::size_t end) {
+                        for (std::size_t r = begin; r < end; ++r)
+                            records[r] = recordAt(r);
+                    });
     } else {
         records.reserve(recordCount);
         for (std::size_t r = 0; r < recordCount; ++r)
@@ -620,20 +620,14 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     const unsigned threads = readerThreads(records.size());
     std::vector<RecordLayout> layouts(records.size());
     std::vector<std::vector<Issue>> problems(threads);
-    auto runSplit = [&](auto&& job) {
-        if (threads == 1)
-            return job(0u);
-        std::vector<std::thread> pool;
-        for (unsigned t = 0; t < threads; ++t)
-            pool.emplace_back(job, t);
-        for (std::thread& thread : pool)
-            thread.join();
-    };
+    // One range per worker (parallelFor's static split), known in advance: the second pass
+    // writes each range at the offsets the first pass summed for it.
+    ParallelOptions split;
+    split.threads = threads;
     auto rangeOf = [&](unsigned t) {
         return std::make_pair(records.size() * t / threads, records.size() * (t + 1) / threads);
     };
-    runSplit([&](unsigned t) {
-        const auto [begin, end] = rangeOf(t);
+    parallelFor(records.size(), split, [&](unsigned t, std::size_t begin, std::size_t end) {
         bool unclosedReported = false;
         layoutRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, problems[t],
                       unclosedReported);
@@ -651,8 +645,7 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
     }
     const GeometryStore::BulkArrays arrays =
         result.geometry.beginBulk(records.size(), total.part, total.ring, total.vertex);
-    runSplit([&](unsigned t) {
-        const auto [begin, end] = rangeOf(t);
+    parallelFor(records.size(), split, [&](unsigned t, std::size_t begin, std::size_t end) {
         fillRecords(shp.data(), shp.size(), records, begin, end, kind, layouts, starts[t], arrays);
     });
     result.geometry.finishBulk();
@@ -679,7 +672,9 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
     // Each worker refills one small store (and the layouts of its chunk): they stay in cache and
     // the memory is touched once.
     constexpr std::size_t kChunk = 2048;
-    forEachChunk(records.size(), threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+    ParallelOptions split;
+    split.threads = threads;
+    parallelFor(records.size(), split, [&](unsigned worker, std::size_t begin, std::size_t end) {
         GeometryStore chunk(kind);
         std::vector<RecordLayout> layouts(std::min(kChunk, end - begin));
         OrganisedRecords organised;

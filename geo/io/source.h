@@ -5,6 +5,7 @@
 #include "geo/io/encoding.h"
 #include "geo/model/geometry_store.h"
 #include "geo/model/layer.h"
+#include "geo/progress.h"
 
 #include <atomic>
 #include <cstdint>
@@ -83,15 +84,6 @@ struct LayerInfo {
 /// Opens a layer and describes it (reads the header, the extent and the text encoding; reads no
 /// features unless the format must scan for the extent). Throws IoError naming the file.
 LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options = {});
-
-/// Called with the share done (0..1); return false to cancel.
-using ProgressCallback = std::function<bool(double)>;
-
-/// Reading cancelled by the progress callback.
-class Cancelled : public std::exception {
-public:
-    const char* what() const noexcept override { return "cancelled"; }
-};
 
 struct ReadOptions {
     OpenOptions open;

@@ -2,10 +2,10 @@
 
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
+#include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
-#include "geo/rules/audit_coverage.h"
 #include "geo/rules/land_use_classification.h"
 
 #include <cmath>

@@ -208,15 +208,15 @@ std::string sheetName(const std::string& title, std::vector<std::string>& used)
 
 } // namespace
 
-void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t maxRowsPerSheet)
+std::size_t writeLedgerXlsx(const std::string& path, const Ledger& ledger,
+                            std::size_t maxRowsPerSheet)
 {
     namespace fs = std::filesystem;
     // Title, headers, one line of body and the "continued on" line at the least.
     maxRowsPerSheet = std::clamp<std::size_t>(maxRowsPerSheet, 4, kXlsxMaxRowsPerSheet);
     const fs::path dest = fs::absolute(path);
-    // Hidden, beside the destination (same file system, so the rename is atomic).
-    removeStaleTemporaries(dest);
-    const fs::path temporary = temporaryPathFor(dest);
+    AtomicOutput output(dest);
+    const fs::path& temporary = output.path();
     lxw_workbook* workbook = workbook_new(temporary.c_str());
     if (!workbook)
         throw IoError("cannot create the workbook", {path, {}, -1, {}});
@@ -231,6 +231,7 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
         decimalsFormat.push_back(format);
     }
     std::vector<std::string> used;
+    std::size_t sheetsWritten = 0;
     for (const LedgerTable& table : ledger.tables) {
         // The body: the rows as shown (the total last), then the notes. Each sheet holds the
         // title, the headers and as much body as fits, keeping a line for "continued on".
@@ -247,6 +248,7 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
         std::size_t line = 0; // next body line
         for (std::size_t part = 0; part < sheets; ++part) {
             lxw_worksheet* sheet = workbook_add_worksheet(workbook, names[part].c_str());
+            ++sheetsWritten;
             const std::size_t first = line;
             const std::size_t last =
                 std::min(bodyLines, line + (sheets == 1 ? bodyLines : perSheet));
@@ -297,27 +299,17 @@ void writeLedgerXlsx(const std::string& path, const Ledger& ledger, std::size_t 
     }
     const lxw_error status = workbook_close(workbook);
     if (status != LXW_NO_ERROR) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
         const std::string disk = diskProblemAt(dest);
         throw IoError("cannot write the workbook: " + (disk.empty() ? "" : disk + ": ") +
                           lxw_strerror(status),
                       {path, {}, -1, {}});
     }
     try {
-        syncToDisk(temporary);
+        output.commit();
     } catch (const IoError& failure) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
         throw IoError(failure.message(), {path, {}, -1, {}});
     }
-    std::error_code error;
-    fs::rename(temporary, dest, error);
-    if (error) {
-        fs::remove(temporary, error);
-        throw IoError("cannot move the workbook into place: " + error.message(),
-                      {path, {}, -1, {}});
-    }
+    return sheetsWritten;
 }
 
 } // namespace parkatlas::geo

@@ -75,8 +75,8 @@ constexpr std::size_t kXlsxMaxRowsPerSheet = 1048576;
 /// supply ledger of a million parcels) goes on over further sheets, each with the title
 /// marked as continued and the headers again; the last row of every sheet but the last names
 /// the sheet it goes on in, and the total and notes close the last. No row is left out.
-/// Throws IoError naming the path.
-void writeLedgerXlsx(const std::string& path, const Ledger& ledger,
-                     std::size_t maxRowsPerSheet = kXlsxMaxRowsPerSheet);
+/// Returns the number of sheets written. Throws IoError naming the path.
+std::size_t writeLedgerXlsx(const std::string& path, const Ledger& ledger,
+                            std::size_t maxRowsPerSheet = kXlsxMaxRowsPerSheet);
 
 } // namespace parkatlas::geo

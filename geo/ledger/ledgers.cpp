@@ -4,10 +4,10 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
-#include "geo/rules/audit_coverage.h"
 
 #include <algorithm>
 #include <cmath>

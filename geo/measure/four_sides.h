@@ -2,7 +2,7 @@
 
 #include "geo/measure/boundary_points.h"
 #include "geo/model/geometry_store.h"
-#include "geo/rules/envelope_index.h"
+#include "geo/model/envelope_index.h"
 
 #include <array>
 #include <cstddef>

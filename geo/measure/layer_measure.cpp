@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 namespace parkatlas::geo {
 
@@ -104,30 +106,25 @@ LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issu
     // Fail early (planar on degrees) on this thread, not inside a worker.
     AreaCalculator probe(layer.crs, method);
 
-    threads = workerCount(count, threads, 20000);
-    std::atomic<std::size_t> done{0};
-    std::atomic<bool> cancelled{false};
+    ParallelOptions parallel;
+    parallel.threads = workerCount(count, threads, 20000);
+    parallel.chunk = 4096;
+    parallel.progress = progress;
     const LengthMethod lengthMethod =
         method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;
 
-    forEachChunk(count, threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
-        AreaCalculator calculator(layer.crs, method);
-        calculator.setIssueSink(&issues, layer.sourcePath, layer.name);
-        for (std::size_t f = begin; f < end; ++f) {
-            if (cancelled)
-                return;
-            values[f] = polygons ? calculator.areaM2(store, f, layer.fids[f])
-                                 : calculator.lengthM(store, f, lengthMethod, layer.fids[f]);
-            if (((f - begin) & 4095) == 4095) {
-                const std::size_t total = done += 4096;
-                if (worker == 0 && progress &&
-                    !progress(static_cast<double>(total) / static_cast<double>(count)))
-                    cancelled = true;
-            }
+    // One calculator per worker (its PROJ objects are the worker's own).
+    std::vector<std::optional<AreaCalculator>> calculators(parallel.threads);
+    parallelFor(count, parallel, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        std::optional<AreaCalculator>& calculator = calculators[worker];
+        if (!calculator) {
+            calculator.emplace(layer.crs, method);
+            calculator->setIssueSink(&issues, layer.sourcePath, layer.name);
         }
+        for (std::size_t f = begin; f < end; ++f)
+            values[f] = polygons ? calculator->areaM2(store, f, layer.fids[f])
+                                 : calculator->lengthM(store, f, lengthMethod, layer.fids[f]);
     });
-    if (cancelled)
-        throw Cancelled();
 
     sumUp(&store, result, values, polygons ? result.totalAreaM2 : result.totalLengthM);
     return result;

@@ -3,6 +3,7 @@
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
 #include "geo/model/layer.h"
+#include "geo/progress.h"
 
 #include <cstddef>
 #include <optional>

@@ -465,4 +465,87 @@ bool GeometryStore::appendWkb(const unsigned char* wkb, std::size_t size, const 
     return true;
 }
 
+namespace {
+
+void putU8(std::vector<unsigned char>& out, unsigned char v)
+{
+    out.push_back(v);
+}
+void putU32(std::vector<unsigned char>& out, std::uint32_t v)
+{
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<unsigned char>(v >> (8 * i)));
+}
+void putDouble(std::vector<unsigned char>& out, double v)
+{
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    for (int i = 0; i < 8; ++i)
+        out.push_back(static_cast<unsigned char>(bits >> (8 * i)));
+}
+void putPoints(std::vector<unsigned char>& out, RingView ring, bool close)
+{
+    const std::size_t n = ring.vertexCount();
+    const bool needsClosing =
+        close && n > 0 && (ring.x(0) != ring.x(n - 1) || ring.y(0) != ring.y(n - 1));
+    putU32(out, static_cast<std::uint32_t>(n + (needsClosing ? 1 : 0)));
+    for (std::size_t i = 0; i < n; ++i) {
+        putDouble(out, ring.x(i));
+        putDouble(out, ring.y(i));
+    }
+    if (needsClosing) {
+        putDouble(out, ring.x(0));
+        putDouble(out, ring.y(0));
+    }
+}
+
+} // namespace
+
+std::vector<unsigned char> featureWkb(const GeometryStore& store, std::size_t feature)
+{
+    std::vector<unsigned char> out;
+    if (store.isEmpty(feature))
+        return out;
+    const std::size_t parts = store.partCount(feature);
+    putU8(out, 1);
+    switch (store.kind()) {
+    case GeometryKind::Polygon:
+        putU32(out, 6);
+        putU32(out, static_cast<std::uint32_t>(parts));
+        for (std::size_t part = 0; part < parts; ++part) {
+            putU8(out, 1);
+            putU32(out, 3);
+            const std::size_t rings = store.ringCount(feature, part);
+            putU32(out, static_cast<std::uint32_t>(rings));
+            for (std::size_t r = 0; r < rings; ++r)
+                putPoints(out, store.ring(feature, part, r), true);
+        }
+        break;
+    case GeometryKind::Line:
+        putU32(out, 5);
+        putU32(out, static_cast<std::uint32_t>(parts));
+        for (std::size_t part = 0; part < parts; ++part) {
+            putU8(out, 1);
+            putU32(out, 2);
+            putPoints(out, store.ring(feature, part, 0), false);
+        }
+        break;
+    case GeometryKind::Point:
+        putU32(out, 4);
+        putU32(out, static_cast<std::uint32_t>(parts));
+        for (std::size_t part = 0; part < parts; ++part) {
+            const RingView point = store.ring(feature, part, 0);
+            putU8(out, 1);
+            putU32(out, 1);
+            putDouble(out, point.x(0));
+            putDouble(out, point.y(0));
+        }
+        break;
+    case GeometryKind::None:
+        out.clear();
+        break;
+    }
+    return out;
+}
+
 } // namespace parkatlas::geo

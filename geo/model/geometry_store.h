@@ -157,4 +157,8 @@ private:
     bool m_featureOpen = false;
 };
 
+/// Feature `feature` of a polygon or line store as ISO WKB (MultiPolygon, MultiLineString or
+/// MultiPoint, little-endian), rings closed; empty for an empty feature.
+std::vector<unsigned char> featureWkb(const GeometryStore& store, std::size_t feature);
+
 } // namespace parkatlas::geo

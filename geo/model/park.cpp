@@ -2,6 +2,7 @@
 
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
+#include "geo/io/atomic_file.h"
 #include "geo/io/gdal_session.h"
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"
@@ -351,29 +352,7 @@ void saveProject(const ParkDefinition& definition, const std::string& path)
     const std::string text =
         withoutEscapedSlashes(root.Format(CPLJSONObject::PrettyFormat::Pretty)) + "\n";
 
-    // Hidden, beside the destination (same file system, so the rename is atomic).
-    std::string hidden = ".";
-    hidden += dest.filename().string();
-    hidden += ".partial-" + std::to_string(::getpid());
-    const fs::path temporary = base / hidden;
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            throw IoError("cannot write the project file", {path, {}, -1, {}});
-        }
-    }
-    std::error_code error;
-    fs::rename(temporary, dest, error);
-    if (error) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
-        throw IoError("cannot move the project file into place: " + error.message(),
-                      {path, {}, -1, {}});
-    }
+    writeFileAtomically(path, [&](std::ostream& out) { out << text; });
 }
 
 namespace {

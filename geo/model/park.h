@@ -3,6 +3,7 @@
 #include "geo/io/source.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
+#include "geo/progress.h"
 
 #include <map>
 #include <string>

@@ -8,7 +8,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/rules/audit_coverage.h"
+#include "geo/measure/coverage.h"
 #include "geo/rules/land_use_classification.h"
 #include "geo/rules/styles.h"
 #include "geo/session/park_session.h"

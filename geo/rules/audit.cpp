@@ -6,7 +6,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/rules/audit_coverage.h"
+#include "geo/measure/coverage.h"
 #include "geo/rules/audit_rule.h"
 
 #include <algorithm>

@@ -2,8 +2,9 @@
 
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
+#include "geo/measure/coverage.h"
 #include "geo/model/layer.h"
-#include "geo/rules/audit_coverage.h"
+#include "geo/progress.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/finding.h"
 

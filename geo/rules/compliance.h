@@ -2,6 +2,7 @@
 
 #include "geo/io/source.h"
 #include "geo/model/role.h"
+#include "geo/progress.h"
 #include "geo/rules/compliance_settings.h"
 #include "geo/rules/finding.h"
 #include "geo/rules/land_use_classification.h"

@@ -10,10 +10,10 @@
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
+#include "geo/model/envelope_index.h"
 #include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/compliance.h"
-#include "geo/rules/envelope_index.h"
 #include "geo/rules/geos_context.h"
 #include "geo/rules/land_use_classification.h"
 
@@ -336,46 +336,26 @@ public:
     /// reports progress. The first exception stops the others and is rethrown here.
     template <typename Work> void parallel(std::size_t count, Work&& work)
     {
-        std::atomic<std::size_t> next{0}, done{0};
-        // Chunks of kChunk items, smaller when there are few items, so that every worker asked
-        // for takes part even on a small park (the results do not depend on who did what).
-        const std::size_t chunk =
-            std::clamp<std::size_t>(count / (4 * m_workers.size()), 1, kChunk);
-        std::exception_ptr failure;
-        std::mutex failureMutex;
-        auto body = [&](Worker& worker, bool reporter) {
-            try {
-                for (;;) {
-                    if (m_cancelled)
-                        return;
-                    const std::size_t begin = next.fetch_add(chunk);
-                    if (begin >= count)
-                        return;
-                    const std::size_t end = std::min(count, begin + chunk);
-                    for (std::size_t i = begin; i < end; ++i)
-                        work(worker, i);
-                    const std::size_t finished = done.fetch_add(end - begin) + (end - begin);
-                    if (reporter)
-                        report(static_cast<double>(finished) / static_cast<double>(count));
-                }
-            } catch (...) {
-                std::lock_guard lock(failureMutex);
-                if (!failure)
-                    failure = std::current_exception();
-                m_cancelled = true;
-            }
-        };
-        std::vector<std::thread> threads;
-        const std::size_t helpers = std::min(m_workers.size(), (count + chunk - 1) / chunk);
-        for (std::size_t t = 1; t < helpers; ++t)
-            threads.emplace_back(body, std::ref(*m_workers[t]), false);
-        body(*m_workers[0], true);
-        for (std::thread& thread : threads)
-            thread.join();
-        if (failure)
-            std::rethrow_exception(failure);
         if (m_cancelled)
             throw Cancelled();
+        ParallelOptions options;
+        options.threads = static_cast<unsigned>(m_workers.size());
+        // Chunks of kChunk items, smaller when there are few items, so that every worker asked
+        // for takes part even on a small park (the results do not depend on who did what).
+        options.chunk = kChunk;
+        options.progress = [&](double fraction) {
+            report(fraction);
+            return !m_cancelled;
+        };
+        try {
+            parallelFor(count, options, [&](unsigned worker, std::size_t begin, std::size_t end) {
+                for (std::size_t i = begin; i < end; ++i)
+                    work(*m_workers[worker], i);
+            });
+        } catch (...) {
+            m_cancelled = true;
+            throw;
+        }
     }
 
     /// The layers a rule's `layers` setting names (unknown names warned about and left out),

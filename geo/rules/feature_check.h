@@ -2,6 +2,7 @@
 
 #include "geo/model/field_values.h"
 #include "geo/model/role.h"
+#include "geo/progress.h"
 #include "geo/rules/compliance.h"
 
 #include <cstdint>

@@ -271,10 +271,8 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
         throw IoError("the file exists (not overwritten)", {path, {}, -1, {}});
     if (fs::exists(dest, error) && !fs::is_regular_file(dest, error))
         throw IoError("not a file", {path, {}, -1, {}});
-    // Hidden, beside the destination (same file system, so the rename is atomic).
-    removeStaleTemporaries(dest);
-    const fs::path temporary = temporaryPathFor(dest);
-    TemporaryDatasetGuard cleanup(temporary);
+    AtomicOutput output{fs::path(path)};
+    const fs::path& temporary = output.path();
 
     GdalErrorCapture errors;
     auto fail = [&](const std::string& what) {
@@ -348,16 +346,7 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
             if (message.failure)
                 fail("cannot close the GeoPackage");
     }
-    try {
-        syncToDisk(temporary);
-    } catch (const IoError& failure) {
-        throw IoError(failure.message(), {path, "findings", -1, {}});
-    }
-    fs::rename(temporary, dest, error);
-    if (error)
-        throw IoError("cannot move the finished file into place: " + error.message(),
-                      {path, {}, -1, {}});
-    cleanup.release();
+    output.commit();
 }
 
 } // namespace parkatlas::geo

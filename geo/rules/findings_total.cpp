@@ -2,9 +2,9 @@
 
 #include "geo/error.h"
 #include "geo/measure/units.h"
+#include "geo/model/envelope_index.h"
 #include "geo/model/geometry_store.h"
 #include "geo/rules/compliance.h"
-#include "geo/rules/envelope_index.h"
 #include "geo/rules/geos_context.h"
 
 #include <algorithm>

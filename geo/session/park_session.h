@@ -4,6 +4,7 @@
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"

@@ -1299,30 +1299,6 @@ bool sameFile(const fs::path& a, const fs::path& b)
     return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
-/// Removes the temporary park on every way out but success.
-class TemporaryPark {
-public:
-    explicit TemporaryPark(fs::path path) : m_path(std::move(path)) {}
-    ~TemporaryPark()
-    {
-        if (m_committed)
-            return;
-        std::error_code ec;
-        fs::remove(m_path, ec);
-        for (const char* suffix : {"-journal", "-wal", "-shm"}) {
-            fs::path sidecar = m_path;
-            sidecar += suffix;
-            fs::remove(sidecar, ec);
-        }
-    }
-    const fs::path& path() const { return m_path; }
-    void commit() { m_committed = true; }
-
-private:
-    fs::path m_path;
-    bool m_committed = false;
-};
-
 } // namespace
 
 ImportMapping ImportMapping::load(const std::string& path)
@@ -1509,8 +1485,7 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec))
         throw IoError("the output's folder does not exist", {options.output, {}, -1, {}});
-    removeStaleTemporaries(dest);
-    TemporaryPark temporary(temporaryPathFor(dest));
+    AtomicOutput temporary(dest);
 
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr park(driver->Create(temporary.path().string().c_str(), 0, 0, 0,
@@ -1541,8 +1516,6 @@ void importPark(const ImportOptions& options, IssueSink& issues, ImportReport& r
     }
     if (options.progress && !options.progress(1.0))
         throw Cancelled();
-    syncToDisk(temporary.path());
-    fs::rename(temporary.path(), dest);
     temporary.commit();
 }
 

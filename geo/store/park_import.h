@@ -6,6 +6,7 @@
 #include "geo/io/table_join.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
+#include "geo/progress.h"
 
 #include <cstdint>
 #include <functional>

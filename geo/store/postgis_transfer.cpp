@@ -393,10 +393,9 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
     if (fs::exists(dest, ec) && !options.overwrite)
         throw IoError("the destination exists; pass --overwrite to replace it",
                       {destination, {}, -1, {}});
-    const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
-    const fs::path temporary =
-        parent / ("." + dest.stem().string() + ".partial-" + std::to_string(::getpid()) + ".gpkg");
-    TemporaryDatasetGuard cleanup(temporary);
+    // GDAL's GeoPackage driver wants its extension on the file it creates.
+    AtomicOutput pulledPark(dest, AtomicOutput::Kind::File, ".gpkg");
+    const fs::path& temporary = pulledPark.path();
 
     GdalErrorCapture errors;
     const std::string gdalSource = gdalSourceForSchema(connection, schema);
@@ -470,13 +469,7 @@ std::vector<TransferredLayer> pullPark(const std::string& connection,
         issues.report({Issue::Severity::Warning, "schema " + schema, {}, -1, message.text});
     output.reset();
     input.reset();
-    if (options.overwrite)
-        fs::remove(dest, ec);
-    fs::rename(temporary, dest, ec);
-    if (ec)
-        throw IoError("cannot move the pulled GeoPackage into place: " + ec.message(),
-                      {dest.string(), {}, -1, {}});
-    cleanup.release();
+    pulledPark.commit();
     return pulled;
 }
 

@@ -2,6 +2,7 @@
 
 #include "geo/io/source.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "geo/rules/audit_coverage.h"
+#include "geo/measure/coverage.h"
 
 #include <string>
 #include <vector>

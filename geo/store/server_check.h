@@ -1,5 +1,6 @@
 #pragma once
 
+#include "geo/progress.h"
 #include "geo/rules/compliance.h"
 
 #include <string>

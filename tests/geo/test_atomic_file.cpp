@@ -124,3 +124,116 @@ TEST(AtomicFileTest, StaleTemporariesOfDeadProcessesAreRemovedOthersKept)
     EXPECT_EQ(namesIn(dir),
               (std::vector<std::string>{alive, ".y.partial-999999999.gpkg", "x.gpkg"}));
 }
+
+TEST(AtomicFileTest, AFolderIsSwappedInWholeAndTheOldOneStaysUntilThen)
+{
+    const fs::path dir = scratch("atomic-folder");
+    fs::create_directory(dir / "pack");
+    writeBytes(dir / "pack" / "old.csv", "old");
+    writeBytes(dir / "pack" / "kept-name.csv", "old");
+    {
+        AtomicOutput pack(dir / "pack", AtomicOutput::Kind::Folder);
+        EXPECT_EQ(pack.path().parent_path(), dir);
+        EXPECT_EQ(pack.path().filename().string().rfind(".pack.partial-", 0), 0u);
+        writeBytes(pack.path() / "kept-name.csv", "new");
+        fs::create_directory(pack.path() / "maps");
+        writeBytes(pack.path() / "maps" / "01.pdf", "new map");
+        // Not committed yet: the old folder is whole.
+        EXPECT_EQ(namesIn(dir / "pack"), (std::vector<std::string>{"kept-name.csv", "old.csv"}));
+        EXPECT_EQ(fileBytes(dir / "pack" / "kept-name.csv"), "old");
+        pack.commit();
+    }
+    EXPECT_EQ(namesIn(dir / "pack"), (std::vector<std::string>{"kept-name.csv", "maps"}));
+    EXPECT_EQ(fileBytes(dir / "pack" / "kept-name.csv"), "new");
+    EXPECT_EQ(fileBytes(dir / "pack" / "maps" / "01.pdf"), "new map");
+    EXPECT_EQ(namesIn(dir), std::vector<std::string>{"pack"});
+
+    // Into a folder that does not exist yet, and over an empty one.
+    {
+        AtomicOutput fresh(dir / "fresh", AtomicOutput::Kind::Folder);
+        writeBytes(fresh.path() / "a.txt", "a");
+        fresh.commit();
+    }
+    fs::create_directory(dir / "empty");
+    {
+        AtomicOutput empty(dir / "empty", AtomicOutput::Kind::Folder);
+        writeBytes(empty.path() / "b.txt", "b");
+        empty.commit();
+    }
+    EXPECT_EQ(fileBytes(dir / "fresh" / "a.txt"), "a");
+    EXPECT_EQ(fileBytes(dir / "empty" / "b.txt"), "b");
+    EXPECT_EQ(namesIn(dir), (std::vector<std::string>{"empty", "fresh", "pack"}));
+}
+
+TEST(AtomicFileTest, AFolderWhoseWriteFailsMidwayLeavesTheOldFolderAndNoTemporary)
+{
+    const fs::path dir = scratch("atomic-folder-fail");
+    fs::create_directory(dir / "pack");
+    writeBytes(dir / "pack" / "findings.csv", "old findings");
+    std::string message;
+    try {
+        AtomicOutput pack(dir / "pack", AtomicOutput::Kind::Folder);
+        writeFileAtomically((pack.path() / "findings.csv").string(),
+                            [](std::ostream& out) { out << "new findings"; });
+        // The second file meets a full disk (the size limit stands in for it).
+        FileSizeLimit limit(1024);
+        writeFileAtomically((pack.path() / "ledger.csv").string(),
+                            [](std::ostream& out) { out << std::string(4096, 'x'); });
+        pack.commit();
+    } catch (const IoError& error) {
+        message = error.what();
+    }
+    EXPECT_NE(message.find("ledger.csv"), std::string::npos) << message;
+    EXPECT_NE(message.find("too large"), std::string::npos) << message;
+    EXPECT_EQ(namesIn(dir), std::vector<std::string>{"pack"});
+    EXPECT_EQ(namesIn(dir / "pack"), std::vector<std::string>{"findings.csv"});
+    EXPECT_EQ(fileBytes(dir / "pack" / "findings.csv"), "old findings");
+}
+
+TEST(AtomicFileTest, AFileWrittenByPathIsPlacedOnCommitAndRemovedWithItsCompanionsOtherwise)
+{
+    const fs::path dir = scratch("atomic-by-path");
+    writeBytes(dir / "x.gpkg", "old");
+    {
+        AtomicOutput output(dir / "x.gpkg");
+        EXPECT_EQ(output.path().extension(), ".gpkg");
+        writeBytes(output.path(), "half a database");
+        writeBytes(output.path().string() + "-wal", "its log");
+        writeBytes(output.path().string() + "-journal", "its journal");
+        // No commit: an exception went past.
+    }
+    EXPECT_EQ(namesIn(dir), std::vector<std::string>{"x.gpkg"});
+    EXPECT_EQ(fileBytes(dir / "x.gpkg"), "old");
+
+    // A shapefile's parts move with it; a part the new one lacks is removed.
+    writeBytes(dir / "roads.shp", "old shp");
+    writeBytes(dir / "roads.dbf", "old dbf");
+    writeBytes(dir / "roads.cpg", "old cpg");
+    {
+        AtomicOutput output(dir / "roads.shp");
+        fs::path part = output.path();
+        writeBytes(part, "new shp");
+        writeBytes(part.replace_extension(".dbf"), "new dbf");
+        writeBytes(part.replace_extension(".shx"), "new shx");
+        output.commit();
+    }
+    EXPECT_EQ(namesIn(dir),
+              (std::vector<std::string>{"roads.dbf", "roads.shp", "roads.shx", "x.gpkg"}));
+    EXPECT_EQ(fileBytes(dir / "roads.shp"), "new shp");
+    EXPECT_EQ(fileBytes(dir / "roads.dbf"), "new dbf");
+
+    // A file cannot take the place of a folder: an error naming it, the folder as it was.
+    fs::create_directories(dir / "blocked.gpkg" / "inner");
+    try {
+        AtomicOutput output(dir / "blocked.gpkg");
+        writeBytes(output.path(), "data");
+        output.commit();
+        ADD_FAILURE() << "no error";
+    } catch (const IoError& error) {
+        EXPECT_NE(std::string(error.what()).find("blocked.gpkg"), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("into place"), std::string::npos);
+    }
+    EXPECT_TRUE(fs::is_directory(dir / "blocked.gpkg" / "inner"));
+    EXPECT_EQ(namesIn(dir), (std::vector<std::string>{"blocked.gpkg", "roads.dbf", "roads.shp",
+                                                      "roads.shx", "x.gpkg"}));
+}

@@ -599,10 +599,13 @@ TEST(LedgerTest, XlsxTableLongerThanASheetGoesOnOverFurtherSheetsWithNoRowLost)
     const auto dir = parkatlas::test::scratch("ledger_xlsx_split");
     const std::string whole = (dir / "whole.xlsx").string();
     const std::string split = (dir / "split.xlsx").string();
-    writeLedgerXlsx(whole, ledger);
-    writeLedgerXlsx(split, ledger, 100);
+    const std::size_t wholeWritten = writeLedgerXlsx(whole, ledger);
+    const std::size_t splitWritten = writeLedgerXlsx(split, ledger, 100);
     const auto wholeSheets = readWorkbook(whole);
     const auto splitSheets = readWorkbook(split);
+    // What it says it wrote (the CLI prints it) is what the workbook holds.
+    EXPECT_EQ(wholeWritten, wholeSheets.size());
+    EXPECT_EQ(splitWritten, splitSheets.size());
     ASSERT_EQ(wholeSheets.size(), ledger.tables.size());
 
     // The parcel table, one sheet: title, headers, 498 rows, total, notes.

@@ -1,5 +1,6 @@
 #include "geo/error.h"
 #include "geo/io/raster.h"
+#include "geo/progress.h"
 #include "tests/support/test_orthophoto.h"
 
 #include <gtest/gtest.h>
@@ -128,7 +129,8 @@ TEST_F(RasterTest, ReprojectsIntoTheMapCrs)
 TEST_F(RasterTest, ACancelledReadGivesNothing)
 {
     const RasterInfo info = describeRaster(s_path);
-    const std::atomic<bool> cancelled{true};
+    const CancelFlag cancelled;
+    cancelled.cancel();
     EXPECT_TRUE(readRaster(info, info.extent, 512, 512, {}, &cancelled).isEmpty());
 }
 

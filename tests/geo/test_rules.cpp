@@ -4,6 +4,7 @@
 #include "geo/issue.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/land_use_classification.h"

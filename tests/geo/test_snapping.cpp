@@ -3,7 +3,7 @@
 #include "geo/edit/snapping.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/rules/envelope_index.h"
+#include "geo/model/envelope_index.h"
 
 #include <gtest/gtest.h>
 

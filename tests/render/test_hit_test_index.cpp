@@ -1,7 +1,7 @@
 #include "render_test_support.h"
 
 #include "app/render/hit_test.h"
-#include "geo/rules/envelope_index.h"
+#include "geo/model/envelope_index.h"
 
 #include <gtest/gtest.h>
 

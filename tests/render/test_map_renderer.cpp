@@ -3,6 +3,7 @@
 #include "app/render/map_renderer.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/progress.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -149,7 +150,8 @@ TEST(MapRendererTest, MatchesTheControlImageWithinTolerance)
 
 TEST(MapRendererTest, ACancelledRenderStopsBeforeTheFirstFeature)
 {
-    std::atomic<bool> cancel{true};
+    const geo::CancelFlag cancel;
+    cancel.cancel();
     const RenderResult result = MapRenderer(settingsFor(controlScene())).render(cancel);
     EXPECT_TRUE(result.cancelled);
     EXPECT_EQ(result.featuresDrawn, 0u);

@@ -10,6 +10,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
+#include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
 
@@ -291,7 +292,7 @@ TEST(PageRendererTest, TheSampleParkPageMatchesTheControlImageWithinTolerance)
     page.setTable(landUseTable(*park->layer(geo::Role::Parcels), page.frameExtent(), book,
                                geo::AreaMethod::Ellipsoidal, issues));
     page.setFootnotes({QStringLiteral("数据来源：样例园区")});
-    const std::atomic<bool> never{false};
+    const geo::CancelFlag never;
     PageExportResult result;
     const QImage image = page.renderImage(60, never, &result);
     // A3 landscape at 60 dpi.

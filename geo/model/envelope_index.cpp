@@ -1,4 +1,4 @@
-#include "geo/rules/envelope_index.h"
+#include "geo/model/envelope_index.h"
 
 // Boost 1.74's rtree pulls in a header it has itself deprecated; the notice is not ours to fix.
 #ifndef BOOST_ALLOW_DEPRECATED_HEADERS

@@ -1,10 +1,8 @@
 #pragma once
 
-#include "geo/io/source.h"
-#include "geo/model/geometry_store.h"
+#include "geo/progress.h"
 
 #include <cstddef>
-#include <cstdint>
 #include <vector>
 
 namespace parkatlas::geo {
@@ -35,9 +33,5 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
 
 /// Only the validity of each plot (GEOS isValid), for when there is no buildings layer.
 std::vector<bool> plotValidity(const Layer& plots, IssueSink& issues);
-
-/// Feature `feature` of a polygon or line store as ISO WKB (MultiPolygon, MultiLineString or
-/// MultiPoint, little-endian), rings closed; empty for an empty feature.
-std::vector<unsigned char> featureWkb(const GeometryStore& store, std::size_t feature);
 
 } // namespace parkatlas::geo

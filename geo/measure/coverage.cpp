@@ -1,40 +1,25 @@
-#include "geo/rules/audit_coverage.h"
+#include "geo/measure/coverage.h"
 
 #include "geo/issue.h"
+#include "geo/model/envelope_index.h"
 #include "geo/model/layer.h"
 #include "geo/parallel.h"
 #include "geo/rules/geos_context.h"
 
 #include <geos_c.h>
 
-// Boost 1.74 marks a header that Boost.Geometry itself includes as deprecated.
-#define BOOST_ALLOW_DEPRECATED_HEADERS
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-
 #include <atomic>
 #include <cmath>
-#include <cstring>
-#include <exception>
+#include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
+#include <vector>
 
 namespace parkatlas::geo {
 
 namespace {
-
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BoxPoint = bg::model::d2::point_xy<double>;
-using Box = bg::model::box<BoxPoint>;
-using IndexEntry = std::pair<Box, std::size_t>;
-
-Box boxOf(const Envelope& e)
-{
-    return Box(BoxPoint(e.minX, e.minY), BoxPoint(e.maxX, e.maxY));
-}
 
 std::string invalidReason(GEOSContextHandle_t ctx, const GEOSGeometry* geometry)
 {
@@ -61,26 +46,25 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
     if (plots.geometry.kind() != GeometryKind::Polygon)
         return result;
 
-    std::vector<IndexEntry> entries;
-    if (buildings.geometry.kind() == GeometryKind::Polygon)
-        for (std::size_t b = 0; b < buildings.featureCount(); ++b)
-            if (!buildings.geometry.isEmpty(b))
-                entries.emplace_back(boxOf(buildings.geometry.envelope(b)), b);
-    const bgi::rtree<IndexEntry, bgi::quadratic<16>> index(entries.begin(), entries.end());
+    const bool footprints = buildings.geometry.kind() == GeometryKind::Polygon;
+    const EnvelopeIndex index(buildings.geometry, [&](std::size_t) { return footprints; });
     // A footprint may touch several plots; each worker repairs it on its own, but it is
     // reported once.
     std::vector<std::atomic<bool>> footprintReported(buildings.featureCount());
 
-    threads = workerCount(count, threads, 2000);
-    std::atomic<bool> cancelled{false};
-    std::atomic<std::size_t> done{0};
+    ParallelOptions parallel;
+    parallel.threads = workerCount(count, threads, 2000);
+    parallel.chunk = 256;
+    parallel.progress = progress;
+    // One GEOS context per worker.
+    std::vector<std::optional<GeosContext>> contexts(parallel.threads);
 
-    forEachChunk(count, threads, [&](unsigned worker, std::size_t begin, std::size_t end) {
+    parallelFor(count, parallel, [&](unsigned worker, std::size_t begin, std::size_t end) {
         {
-            GeosContext context;
+            GeosContext& context = contexts[worker] ? *contexts[worker] : contexts[worker].emplace();
             GEOSContextHandle_t ctx = context.handle();
-            std::vector<IndexEntry> hits;
-            for (std::size_t p = begin; p < end && !cancelled; ++p) {
+            std::vector<std::uint32_t> hits;
+            for (std::size_t p = begin; p < end; ++p) {
                 PlotCoverage& out = result[p];
                 GeosGeomPtr plot = context.fromStore(plots.geometry, p);
                 if (!plot) {
@@ -105,11 +89,9 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                 double plotArea = 0;
                 GEOSArea_r(ctx, plot.get(), &plotArea);
                 out.plotPlanarArea = plotArea;
-                hits.clear();
-                index.query(bgi::intersects(boxOf(plots.geometry.envelope(p))),
-                            std::back_inserter(hits));
+                index.query(plots.geometry.envelope(p), hits);
                 std::vector<GEOSGeometry*> pieces;
-                for (const auto& [box, b] : hits) {
+                for (const std::uint32_t b : hits) {
                     GeosGeomPtr footprint = context.fromStore(buildings.geometry, b);
                     if (!footprint)
                         continue;
@@ -143,15 +125,9 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                 out.coveredPlanarArea = covered;
                 out.share =
                     plotArea > 0 ? covered / plotArea : std::numeric_limits<double>::quiet_NaN();
-                const std::size_t total = ++done;
-                if (worker == 0 && progress && (total & 255) == 0 &&
-                    !progress(static_cast<double>(total) / static_cast<double>(count)))
-                    cancelled = true;
             }
         }
     });
-    if (cancelled)
-        throw Cancelled();
     return result;
 }
 
@@ -175,89 +151,6 @@ std::vector<bool> plotValidity(const Layer& plots, IssueSink& issues)
         }
     }
     return valid;
-}
-
-namespace {
-
-void putU8(std::vector<unsigned char>& out, unsigned char v)
-{
-    out.push_back(v);
-}
-void putU32(std::vector<unsigned char>& out, std::uint32_t v)
-{
-    for (int i = 0; i < 4; ++i)
-        out.push_back(static_cast<unsigned char>(v >> (8 * i)));
-}
-void putDouble(std::vector<unsigned char>& out, double v)
-{
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &v, sizeof bits);
-    for (int i = 0; i < 8; ++i)
-        out.push_back(static_cast<unsigned char>(bits >> (8 * i)));
-}
-void putPoints(std::vector<unsigned char>& out, RingView ring, bool close)
-{
-    const std::size_t n = ring.vertexCount();
-    const bool needsClosing =
-        close && n > 0 && (ring.x(0) != ring.x(n - 1) || ring.y(0) != ring.y(n - 1));
-    putU32(out, static_cast<std::uint32_t>(n + (needsClosing ? 1 : 0)));
-    for (std::size_t i = 0; i < n; ++i) {
-        putDouble(out, ring.x(i));
-        putDouble(out, ring.y(i));
-    }
-    if (needsClosing) {
-        putDouble(out, ring.x(0));
-        putDouble(out, ring.y(0));
-    }
-}
-
-} // namespace
-
-std::vector<unsigned char> featureWkb(const GeometryStore& store, std::size_t feature)
-{
-    std::vector<unsigned char> out;
-    if (store.isEmpty(feature))
-        return out;
-    const std::size_t parts = store.partCount(feature);
-    putU8(out, 1);
-    switch (store.kind()) {
-    case GeometryKind::Polygon:
-        putU32(out, 6);
-        putU32(out, static_cast<std::uint32_t>(parts));
-        for (std::size_t part = 0; part < parts; ++part) {
-            putU8(out, 1);
-            putU32(out, 3);
-            const std::size_t rings = store.ringCount(feature, part);
-            putU32(out, static_cast<std::uint32_t>(rings));
-            for (std::size_t r = 0; r < rings; ++r)
-                putPoints(out, store.ring(feature, part, r), true);
-        }
-        break;
-    case GeometryKind::Line:
-        putU32(out, 5);
-        putU32(out, static_cast<std::uint32_t>(parts));
-        for (std::size_t part = 0; part < parts; ++part) {
-            putU8(out, 1);
-            putU32(out, 2);
-            putPoints(out, store.ring(feature, part, 0), false);
-        }
-        break;
-    case GeometryKind::Point:
-        putU32(out, 4);
-        putU32(out, static_cast<std::uint32_t>(parts));
-        for (std::size_t part = 0; part < parts; ++part) {
-            const RingView point = store.ring(feature, part, 0);
-            putU8(out, 1);
-            putU32(out, 1);
-            putDouble(out, point.x(0));
-            putDouble(out, point.y(0));
-        }
-        break;
-    case GeometryKind::None:
-        out.clear();
-        break;
-    }
-    return out;
 }
 
 } // namespace parkatlas::geo
