@@ -162,24 +162,34 @@ std::string fixed(double value, int decimals)
     return geo::formatForDisplay(value, decimals);
 }
 
+/// A table column's header: `english` as it has always been printed, or under a Chinese locale
+/// the column's name in styles/names.json (geo::displayName).
+std::string header(const char* id, const char* english)
+{
+    const geo::Language language = geo::languageFromEnvironment();
+    return language == geo::Language::English ? english
+                                              : geo::displayName(geo::NameGroup::Column, id,
+                                                                 language);
+}
+
 /// Without --by and --per-feature: one table of polygon layers and one of line layers, a row
 /// each. Layers overlap (parcels lie inside the boundary), so there is no grand total.
 void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod method)
 {
     using Align = geo::TextTable::Align;
     geo::TextTable areas;
-    areas.addColumn("layer");
-    areas.addColumn("CRS");
-    areas.addColumn("features", Align::Right);
-    areas.addColumn("m²", Align::Right);
-    areas.addColumn("亩 (mu)", Align::Right);
-    areas.addColumn("ha", Align::Right);
+    areas.addColumn(header("layer", "layer"));
+    areas.addColumn(header("crs", "CRS"));
+    areas.addColumn(header("features", "features"), Align::Right);
+    areas.addColumn(header("area_m2", "m²"), Align::Right);
+    areas.addColumn(header("area_mu", "亩 (mu)"), Align::Right);
+    areas.addColumn(header("area_ha", "ha"), Align::Right);
     geo::TextTable lengths;
-    lengths.addColumn("layer");
-    lengths.addColumn("CRS");
-    lengths.addColumn("features", Align::Right);
-    lengths.addColumn("m", Align::Right);
-    lengths.addColumn("km", Align::Right);
+    lengths.addColumn(header("layer", "layer"));
+    lengths.addColumn(header("crs", "CRS"));
+    lengths.addColumn(header("features", "features"), Align::Right);
+    lengths.addColumn(header("length_m", "m"), Align::Right);
+    lengths.addColumn(header("length_km", "km"), Align::Right);
     bool anyArea = false, anyLength = false;
     std::size_t unknown = 0;
     for (const Result& r : results) {
@@ -197,18 +207,26 @@ void printLayerSummary(const std::vector<Result>& results, geo::AreaMethod metho
         }
     }
     if (anyArea) {
-        std::cout << "Areas (" << geo::toString(method) << ")\n";
+        std::cout << say(geo::message("areas_title", "Areas ({method})",
+                                      {{"method", geo::toString(method)}}))
+                  << "\n";
         areas.render(std::cout);
     }
     if (anyLength) {
-        std::cout << (anyArea ? "\n" : "") << "Lengths ("
-                  << (method == geo::AreaMethod::Planar ? "planar" : "geodesic") << ")\n";
+        std::cout << (anyArea ? "\n" : "")
+                  << say(geo::message(method == geo::AreaMethod::Planar ? "lengths_planar"
+                                                                        : "lengths_geodesic",
+                                      method == geo::AreaMethod::Planar ? "Lengths (planar)"
+                                                                        : "Lengths (geodesic)"))
+                  << "\n";
         lengths.render(std::cout);
     }
     if (unknown > 0)
-        std::cout << unknown
-                  << " feature(s) could not be measured and are left out of the totals (see the "
-                     "warnings)\n";
+        std::cout << say(geo::message("unmeasured_totals",
+                                      "{count} feature(s) could not be measured and are left out "
+                                      "of the totals (see the warnings)",
+                                      {{"count", std::to_string(unknown)}}))
+                  << "\n";
 }
 
 /// With --by land_use (or one of its aliases): the system the codes are named in, declared
@@ -259,33 +277,47 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
             std::cout << "\n";
         first = false;
         const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
-        std::cout << r.name << "  (" << r.layer.crs.label() << ", "
-                  << (lines ? std::string(r.measure.method == geo::AreaMethod::Planar
-                                              ? "planar length"
-                                              : "geodesic length")
-                            : std::string(geo::toString(method)) + " area")
-                  << ")\n";
+        std::cout << say(geo::message(
+                         lines ? (r.measure.method == geo::AreaMethod::Planar ? "table_title_planar"
+                                                                              : "table_title_geodesic")
+                               : "table_title_area",
+                         lines ? (r.measure.method == geo::AreaMethod::Planar
+                                      ? "{layer}  ({crs}, planar length)"
+                                      : "{layer}  ({crs}, geodesic length)")
+                               : "{layer}  ({crs}, {method} area)",
+                         {{"layer", r.name},
+                          {"crs", r.layer.crs.label()},
+                          {"method", geo::toString(method)}}))
+                  << "\n";
         geo::TextTable table;
         using Align = geo::TextTable::Align;
+        // The --by field by its name (用地性质), as the user typed it in English.
+        const std::string byHeader =
+            geo::languageFromEnvironment() == geo::Language::English
+                ? by
+                : geo::displayName(geo::NameGroup::Field, by, geo::Language::Chinese,
+                                   geo::roleFromLayerName(r.layer.name)
+                                       ? geo::toString(*geo::roleFromLayerName(r.layer.name))
+                                       : std::string_view());
         if (perFeature) {
-            table.addColumn("fid", Align::Right);
+            table.addColumn(header("fid", "fid"), Align::Right);
             if (r.byField >= 0)
-                table.addColumn(by);
+                table.addColumn(byHeader);
         } else if (r.byField >= 0) {
-            table.addColumn(by);
+            table.addColumn(byHeader);
             if (r.landUse)
-                table.addColumn("名称 (name)");
+                table.addColumn(header("land_use_name", "名称 (name)"));
         } else {
             table.addColumn("");
         }
-        table.addColumn("features", Align::Right);
+        table.addColumn(header("features", "features"), Align::Right);
         if (lines) {
-            table.addColumn("m", Align::Right);
-            table.addColumn("km", Align::Right);
+            table.addColumn(header("length_m", "m"), Align::Right);
+            table.addColumn(header("length_km", "km"), Align::Right);
         } else {
-            table.addColumn("m²", Align::Right);
-            table.addColumn("亩 (mu)", Align::Right);
-            table.addColumn("ha", Align::Right);
+            table.addColumn(header("area_m2", "m²"), Align::Right);
+            table.addColumn(header("area_mu", "亩 (mu)"), Align::Right);
+            table.addColumn(header("area_ha", "ha"), Align::Right);
         }
 
         // Rows, then the total; the shown mu/m² of the rows add up to the shown total.
@@ -346,7 +378,7 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
             }
             table.addRule();
         }
-        std::vector<std::string> totalRow = {"total"};
+        std::vector<std::string> totalRow = {header("total", "total")};
         if ((perFeature && r.byField >= 0) || (!perFeature && r.landUse))
             totalRow.push_back("");
         totalRow.push_back(std::to_string(featureCount));
@@ -361,18 +393,27 @@ void printTable(const std::vector<Result>& results, const std::string& by, bool 
         table.addRow(totalRow);
         table.render(std::cout);
         if (r.measure.unknownCount > 0)
-            std::cout << r.measure.unknownCount
-                      << " feature(s) could not be measured and are left out of the total "
-                         "(see the warnings)\n";
+            std::cout << say(geo::message("unmeasured_total",
+                                          "{count} feature(s) could not be measured and are left "
+                                          "out of the total (see the warnings)",
+                                          {{"count", std::to_string(r.measure.unknownCount)}}))
+                      << "\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            std::cout << "land use named in " << r.landUse->label() << " (" << r.landUse->reason
-                      << ")\n";
+            // The detection's reason is English detail: said in English only.
+            std::cout << say(geo::message("land_use_named_in", "land use named in {systems} ({reason})",
+                                          {{"systems", r.landUse->label()},
+                                           {"reason", r.landUse->reason}}))
+                      << "\n";
             if (r.landUse->systems.size() > 1)
-                std::cout << "note: this table mixes classifications ("
-                          << r.landUse->label()
-                          << "); each code is named in the system that has it\n";
+                std::cout << say(geo::message("mixed_classifications",
+                                              "note: this table mixes classifications ({systems}); "
+                                              "each code is named in the system that has it",
+                                              {{"systems", r.landUse->label()}}))
+                          << "\n";
             if (!r.landUse->warning.empty())
-                std::cout << "warning: " << r.landUse->warning << "\n";
+                std::cout << say(geo::message("ambiguous_codes", "warning: {warning}",
+                                              {{"warning", r.landUse->warning}}))
+                          << "\n";
         }
     }
 }
@@ -539,9 +580,10 @@ std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMeth
     auto streamed = geo::measureShapefile(target.ref.datasetPath, info.crs.crs, method, issues);
     if (!streamed)
         return std::nullopt;
-    for (const std::string& warning : info.crs.warnings)
-        issues.report({geo::Issue::Severity::Warning, target.ref.datasetPath, info.ref.layerName,
-                       -1, warning});
+    for (const geo::Message& warning : info.crs.warnings)
+        issues.report(geo::withMessage(
+            {geo::Issue::Severity::Warning, target.ref.datasetPath, info.ref.layerName, -1},
+            warning));
     Result result;
     result.layer.name = info.ref.layerName;
     result.layer.sourcePath = target.ref.datasetPath;
@@ -743,15 +785,16 @@ int runArea(const std::vector<std::string>& args)
                 results.push_back(std::move(*result));
             }
         } catch (const geo::Error& error) {
-            failures.push_back(error.what());
+            failures.push_back(errorText(error));
         }
     }
     for (const std::string& failure : failures)
-        std::cerr << "parkatlas area: error: " << failure << "\n";
+        std::cerr << "parkatlas area: " << failure << "\n";
     if (results.empty() && !failures.empty())
         return kExitBadInput;
     if (results.empty())
-        throw geo::IoError("no polygon or line layer to measure", {source, {}, -1, {}});
+        throw geo::IoError(geo::message("nothing_to_measure", "no polygon or line layer to measure"),
+                           {source, {}, -1, {}});
 
     if (format == "json")
         writeJson(source, method, results, by, perFeature);

@@ -97,7 +97,8 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
     for (geo::Issue& issue : issues.issues()) {
         const auto& known = report.info.crs.warnings;
         const auto& gdal = report.info.warnings;
-        if (issue.fid < 0 && (std::find(known.begin(), known.end(), issue.message) != known.end() ||
+        const auto sameText = [&](const geo::Message& m) { return m.english == issue.message; };
+        if (issue.fid < 0 && (std::find_if(known.begin(), known.end(), sameText) != known.end() ||
                               std::find(gdal.begin(), gdal.end(), issue.message) != gdal.end()))
             continue;
         report.issues.push_back(std::move(issue));
@@ -179,8 +180,8 @@ void printText(const std::string& source, const std::vector<LayerReport>& report
                           << r.firstFeature[i].second;
             std::cout << "\n";
         }
-        for (const std::string& warning : crs.warnings)
-            std::cout << "  warning:   " << warning << "\n";
+        for (const geo::Message& warning : crs.warnings)
+            std::cout << "  warning:   " << warning.english << "\n";
         for (const std::string& warning : info.warnings)
             std::cout << "  warning:   " << warning << "\n";
     }
@@ -277,8 +278,8 @@ void writeJson(const std::string& source, const std::vector<LayerReport>& report
             json.field(name, value);
         json.endObject();
         json.key("warnings").beginArray();
-        for (const std::string& warning : info.crs.warnings)
-            json.value(warning);
+        for (const geo::Message& warning : info.crs.warnings)
+            json.value(warning.english);
         for (const std::string& warning : info.warnings)
             json.value(warning);
         json.endArray();
@@ -320,11 +321,13 @@ int runInfo(const std::vector<std::string>& args)
     const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
 
     geo::LayerListing listing;
+    std::vector<std::string> failuresSaid; // the failures that were errors, as errorText says them
     try {
         listing = geo::listSourceLayers(source);
     } catch (const geo::Error& error) {
         // Nothing opens: still one JSON object on stdout when asked, the message on stderr.
         listing.failures.push_back(error.what());
+        failuresSaid.push_back(errorText(error));
     }
     std::vector<LayerReport> reports;
     std::vector<std::string> failures = listing.failures;
@@ -333,6 +336,7 @@ int runInfo(const std::vector<std::string>& args)
             reports.push_back(inspect(ref, options, declared));
         } catch (const geo::Error& error) {
             failures.push_back(error.what());
+            failuresSaid.push_back(errorText(error));
         }
     }
     if (cli.has("json"))
@@ -347,8 +351,13 @@ int runInfo(const std::vector<std::string>& args)
             for (const geo::Issue& issue : r.issues)
                 printer.report(issue);
     }
-    for (const std::string& failure : failures)
-        std::cerr << "parkatlas info: error: " << failure << "\n";
+    // On stderr in the user's language (the JSON keeps the English).
+    for (std::size_t i = 0; i < failures.size(); ++i)
+        std::cerr << "parkatlas info: "
+                  << (i + failuresSaid.size() >= failures.size()
+                          ? failuresSaid[i + failuresSaid.size() - failures.size()]
+                          : "error: " + failures[i])
+                  << "\n";
     // A layer that opens but has records that cannot be read is bad input too: say so in the
     // exit code, after showing everything that could be read.
     bool brokenRecords = false;

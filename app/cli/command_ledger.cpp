@@ -71,7 +71,10 @@ int runLedger(const std::vector<std::string>& args)
 
     if (format == "xlsx") {
         geo::writeLedgerXlsx(out, ledger);
-        std::cerr << "wrote " << ledger.tables.size() << " sheet(s) to " << out << "\n";
+        std::cerr << say(geo::message("wrote_sheets", "wrote {count} sheet(s) to {path}",
+                                      {{"count", std::to_string(ledger.tables.size())},
+                                       {"path", out}}))
+                  << "\n";
         return kExitOk;
     }
     geo::writeLedgerTextFormat(out, ledger, format);

@@ -93,7 +93,9 @@ int runSummary(const std::vector<std::string>& args)
         targets ? &*targets : nullptr, options, issues);
     if (format == "xlsx") {
         geo::writeLedgerXlsx(out, summary);
-        std::cerr << "wrote the summary to " << out << "\n";
+        std::cerr << say(geo::message("wrote_summary", "wrote the summary to {path}",
+                                      {{"path", out}}))
+                  << "\n";
         return kExitOk;
     }
     geo::writeLedgerTextFormat(out, summary, format);

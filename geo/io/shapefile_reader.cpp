@@ -291,19 +291,19 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
         const RecordView view = viewRecord(shp, shpSize, record, kind);
         RecordLayout& layout = layouts[r];
         if (view.problem) {
-            problems.push_back({Issue::Severity::Error, {}, {}, record.fid, view.problem});
+            problems.push_back(withMessage({Issue::Severity::Error, {}, {}, record.fid},
+                                           message("corrupt_record", "{problem}",
+                                                   {{"problem", view.problem}})));
             continue;
         }
         if (view.isNull || view.numPoints == 0)
             continue;
         if (!finiteCoordinates(view.points, view.numPoints)) {
-            problems.push_back({Issue::Severity::Warning,
-                                {},
-                                {},
-                                record.fid,
-                                "geometry skipped: coordinates are NaN, infinite or absurdly "
-                                "large",
-                                Issue::Kind::GeometrySkipped});
+            problems.push_back(withMessage(
+                {Issue::Severity::Warning, {}, {}, record.fid},
+                message("geometry_skipped", "geometry skipped: {problem}",
+                        {{"problem", "coordinates are NaN, infinite or absurdly large"}}),
+                Issue::Kind::GeometrySkipped));
             continue;
         }
         switch (view.family) {
@@ -328,12 +328,10 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                 const auto [from, to] = view.ring(part);
                 if (to - from >= 2 &&
                     std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
-                    problems.push_back({Issue::Severity::Warning,
-                                        {},
-                                        {},
-                                        record.fid,
-                                        "a ring is not closed (its last vertex is not its "
-                                        "first); it is read as if it were"});
+                    problems.push_back(withMessage(
+                        {Issue::Severity::Warning, {}, {}, record.fid},
+                        message("ring_not_closed", "a ring is not closed (its last vertex is not "
+                                                   "its first); it is read as if it were")));
                     unclosedReported = true; // once per reader: a whole file is usually so
                 }
             }
@@ -344,11 +342,10 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                           static_cast<std::uint32_t>(scratch.totalRingCount()),
                           static_cast<std::uint32_t>(scratch.totalVertexCount())};
             } else {
-                problems.push_back({Issue::Severity::Error,
-                                    {},
-                                    {},
-                                    record.fid,
-                                    "corrupt record: its rings do not make polygons"});
+                problems.push_back(withMessage(
+                    {Issue::Severity::Error, {}, {}, record.fid},
+                    message("corrupt_record", "{problem}",
+                            {{"problem", "corrupt record: its rings do not make polygons"}})));
             }
             break;
         case Family::Unsupported:
