@@ -35,4 +35,11 @@ Error::Error(std::string message, ErrorContext context)
 {
 }
 
+Error::Error(Message said, ErrorContext context)
+    : Error(std::move(said.english), std::move(context))
+{
+    m_messageId = std::move(said.id);
+    m_messageParts = std::move(said.parts);
+}
+
 } // namespace parkatlas::geo

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/message.h"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -23,13 +25,21 @@ std::string describeContext(const ErrorContext& context);
 class Error : public std::runtime_error {
 public:
     explicit Error(std::string message, ErrorContext context = {});
+    /// The message by id and parts (geo/message.h), so that it can be said in the user's
+    /// language (geo::errorMessage); message() is its English.
+    explicit Error(Message said, ErrorContext context = {});
 
     const std::string& message() const noexcept { return m_message; }
     const ErrorContext& context() const noexcept { return m_context; }
+    /// The message's id and parts; an empty id when the error was made from text alone.
+    const std::string& messageId() const noexcept { return m_messageId; }
+    const std::vector<MessagePart>& messageParts() const noexcept { return m_messageParts; }
 
 private:
     std::string m_message;
     ErrorContext m_context;
+    std::string m_messageId;
+    std::vector<MessagePart> m_messageParts;
 };
 
 /// A file cannot be opened, read or written (carries GDAL's own message where there is one).

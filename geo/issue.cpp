@@ -4,6 +4,20 @@
 
 namespace parkatlas::geo {
 
+void Issue::setMessage(Message said)
+{
+    message = std::move(said.english);
+    messageId = std::move(said.id);
+    messageParts = std::move(said.parts);
+}
+
+Issue withMessage(Issue issue, Message said, Issue::Kind kind)
+{
+    issue.setMessage(std::move(said));
+    issue.kind = kind;
+    return issue;
+}
+
 std::string formatIssue(const Issue& issue)
 {
     const char* level = "note";

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/message.h"
+
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -25,9 +27,21 @@ struct Issue {
     std::string path;
     std::string layer;
     std::int64_t fid = -1;
-    std::string message;
+    /// In English. Also what JSON output says.
+    std::string message = {};
     Kind kind = Kind::General;
+    /// The message's id and parts (see Message), so that it can be said in the user's language;
+    /// empty for a message that has none, which is then said as `message` in every language.
+    std::string messageId = {};
+    std::vector<MessagePart> messageParts = {};
+
+    /// Sets message, messageId and messageParts from `said`.
+    void setMessage(Message said);
 };
+
+/// `issue` with its message set from `said`: issues.report(withMessage({Issue::Severity::Warning,
+/// path, layer, fid}, message("invalid_plot", "invalid plot ({reason})", {{"reason", why}}))).
+Issue withMessage(Issue issue, Message said, Issue::Kind kind = Issue::Kind::General);
 
 /// "warning: file 'a.shp', layer 'a', feature 3: ring is not closed".
 std::string formatIssue(const Issue& issue);

@@ -1,5 +1,6 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
 #include "app/cli/progress_bar.h"
 
 #include "geo/error.h"
@@ -185,10 +186,12 @@ int run(int argc, char** argv)
                       << "(see parkatlas " << name << " --help)\n";
             return kExitBadInput;
         } catch (const geo::Cancelled&) {
-            std::cerr << "parkatlas " << name << ": interrupted; nothing was written\n";
+            std::cerr << "parkatlas " << name << ": "
+                      << say(geo::message("interrupted", "interrupted; nothing was written"))
+                      << "\n";
             return kExitInterrupted;
         } catch (const geo::Error& error) {
-            std::cerr << "parkatlas " << name << ": error: " << error.what() << "\n";
+            std::cerr << "parkatlas " << name << ": " << errorText(error) << "\n";
             return kExitBadInput;
         } catch (const std::exception& error) {
             std::cerr << "parkatlas " << name << ": error: " << error.what() << "\n";

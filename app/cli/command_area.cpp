@@ -81,8 +81,7 @@ public:
         for (std::vector<double>* values : {&measure.areaM2, &measure.lengthM}) {
             double& total = values == &measure.areaM2 ? measure.totalAreaM2 : measure.totalLengthM;
             for (std::size_t f = 0; f < values->size() && f < layer.fids.size(); ++f) {
-                if (std::isnan((*values)[f]) ||
-                    !m_dropped.count({layer.sourcePath, layer.fids[f]}))
+                if (std::isnan((*values)[f]) || !m_dropped.count({layer.sourcePath, layer.fids[f]}))
                     continue;
                 total -= (*values)[f];
                 (*values)[f] = std::nan("");
@@ -166,6 +165,16 @@ std::string fixed(double value, int decimals)
     return geo::formatForDisplay(value, decimals);
 }
 
+/// A table column's header: `english` as it has always been printed, or under a Chinese locale
+/// the column's name in styles/names.json (geo::displayName).
+std::string header(const char* id, const char* english)
+{
+    const geo::Language language = geo::languageFromEnvironment();
+    return language == geo::Language::English
+               ? english
+               : geo::displayName(geo::NameGroup::Column, id, language);
+}
+
 /// Without --by and --per-feature: one table of polygon layers and one of line layers, a row
 /// each. Layers overlap (parcels lie inside the boundary), so there is no grand total.
 void printLayerSummary(std::ostream& out, const std::vector<Result>& results,
@@ -173,18 +182,18 @@ void printLayerSummary(std::ostream& out, const std::vector<Result>& results,
 {
     using Align = geo::TextTable::Align;
     geo::TextTable areas;
-    areas.addColumn("layer");
-    areas.addColumn("CRS");
-    areas.addColumn("features", Align::Right);
-    areas.addColumn("m²", Align::Right);
-    areas.addColumn("亩 (mu)", Align::Right);
-    areas.addColumn("ha", Align::Right);
+    areas.addColumn(header("layer", "layer"));
+    areas.addColumn(header("crs", "CRS"));
+    areas.addColumn(header("features", "features"), Align::Right);
+    areas.addColumn(header("area_m2", "m²"), Align::Right);
+    areas.addColumn(header("area_mu", "亩 (mu)"), Align::Right);
+    areas.addColumn(header("area_ha", "ha"), Align::Right);
     geo::TextTable lengths;
-    lengths.addColumn("layer");
-    lengths.addColumn("CRS");
-    lengths.addColumn("features", Align::Right);
-    lengths.addColumn("m", Align::Right);
-    lengths.addColumn("km", Align::Right);
+    lengths.addColumn(header("layer", "layer"));
+    lengths.addColumn(header("crs", "CRS"));
+    lengths.addColumn(header("features", "features"), Align::Right);
+    lengths.addColumn(header("length_m", "m"), Align::Right);
+    lengths.addColumn(header("length_km", "km"), Align::Right);
     bool anyArea = false, anyLength = false;
     std::size_t unknown = 0;
     for (const Result& r : results) {
@@ -202,18 +211,25 @@ void printLayerSummary(std::ostream& out, const std::vector<Result>& results,
         }
     }
     if (anyArea) {
-        out << "Areas (" << geo::toString(method) << ")\n";
+        out << say(geo::message("areas_title", "Areas ({method})",
+                                {{"method", geo::toString(method)}}))
+            << "\n";
         areas.render(out);
     }
     if (anyLength) {
-        out << (anyArea ? "\n" : "") << "Lengths ("
-            << (method == geo::AreaMethod::Planar ? "planar" : "geodesic") << ")\n";
+        out << (anyArea ? "\n" : "")
+            << say(geo::message(
+                   method == geo::AreaMethod::Planar ? "lengths_planar" : "lengths_geodesic",
+                   method == geo::AreaMethod::Planar ? "Lengths (planar)" : "Lengths (geodesic)"))
+            << "\n";
         lengths.render(out);
     }
     if (unknown > 0)
-        out << unknown
-            << " feature(s) could not be measured and are left out of the totals (see the "
-               "warnings)\n";
+        out << say(geo::message("unmeasured_totals",
+                                "{count} feature(s) could not be measured and are left out "
+                                "of the totals (see the warnings)",
+                                {{"count", std::to_string(unknown)}}))
+            << "\n";
 }
 
 /// With --by land_use (or one of its aliases): the system the codes are named in, declared
@@ -264,32 +280,47 @@ void printTable(std::ostream& out, const std::vector<Result>& results, const std
             out << "\n";
         first = false;
         const bool lines = r.layer.geometry.kind() == geo::GeometryKind::Line;
-        out << r.name << "  (" << r.layer.crs.label() << ", "
-            << (lines ? std::string(r.measure.method == geo::AreaMethod::Planar ? "planar length"
-                                                                                : "geodesic length")
-                      : std::string(geo::toString(method)) + " area")
-            << ")\n";
+        out << say(geo::message(lines ? (r.measure.method == geo::AreaMethod::Planar
+                                             ? "table_title_planar"
+                                             : "table_title_geodesic")
+                                      : "table_title_area",
+                                lines ? (r.measure.method == geo::AreaMethod::Planar
+                                             ? "{layer}  ({crs}, planar length)"
+                                             : "{layer}  ({crs}, geodesic length)")
+                                      : "{layer}  ({crs}, {method} area)",
+                                {{"layer", r.name},
+                                 {"crs", r.layer.crs.label()},
+                                 {"method", geo::toString(method)}}))
+            << "\n";
         geo::TextTable table;
         using Align = geo::TextTable::Align;
+        // The --by field by its name (用地性质), as the user typed it in English.
+        const std::string byHeader =
+            geo::languageFromEnvironment() == geo::Language::English
+                ? by
+                : geo::displayName(geo::NameGroup::Field, by, geo::Language::Chinese,
+                                   geo::roleFromLayerName(r.layer.name)
+                                       ? geo::toString(*geo::roleFromLayerName(r.layer.name))
+                                       : std::string_view());
         if (perFeature) {
-            table.addColumn("fid", Align::Right);
+            table.addColumn(header("fid", "fid"), Align::Right);
             if (r.byField >= 0)
-                table.addColumn(by);
+                table.addColumn(byHeader);
         } else if (r.byField >= 0) {
-            table.addColumn(by);
+            table.addColumn(byHeader);
             if (r.landUse)
-                table.addColumn("名称 (name)");
+                table.addColumn(header("land_use_name", "名称 (name)"));
         } else {
             table.addColumn("");
         }
-        table.addColumn("features", Align::Right);
+        table.addColumn(header("features", "features"), Align::Right);
         if (lines) {
-            table.addColumn("m", Align::Right);
-            table.addColumn("km", Align::Right);
+            table.addColumn(header("length_m", "m"), Align::Right);
+            table.addColumn(header("length_km", "km"), Align::Right);
         } else {
-            table.addColumn("m²", Align::Right);
-            table.addColumn("亩 (mu)", Align::Right);
-            table.addColumn("ha", Align::Right);
+            table.addColumn(header("area_m2", "m²"), Align::Right);
+            table.addColumn(header("area_mu", "亩 (mu)"), Align::Right);
+            table.addColumn(header("area_ha", "ha"), Align::Right);
         }
 
         // Rows, then the total; the shown mu/m² of the rows add up to the shown total.
@@ -350,7 +381,7 @@ void printTable(std::ostream& out, const std::vector<Result>& results, const std
             }
             table.addRule();
         }
-        std::vector<std::string> totalRow = {"total"};
+        std::vector<std::string> totalRow = {header("total", "total")};
         if ((perFeature && r.byField >= 0) || (!perFeature && r.landUse))
             totalRow.push_back("");
         totalRow.push_back(std::to_string(featureCount));
@@ -365,16 +396,27 @@ void printTable(std::ostream& out, const std::vector<Result>& results, const std
         table.addRow(totalRow);
         table.render(out);
         if (r.measure.unknownCount > 0)
-            out << r.measure.unknownCount
-                << " feature(s) could not be measured and are left out of the total "
-                   "(see the warnings)\n";
+            out << say(geo::message("unmeasured_total",
+                                    "{count} feature(s) could not be measured and are left "
+                                    "out of the total (see the warnings)",
+                                    {{"count", std::to_string(r.measure.unknownCount)}}))
+                << "\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            out << "land use named in " << r.landUse->label() << " (" << r.landUse->reason << ")\n";
+            // The detection's reason is English detail: said in English only.
+            out << say(geo::message(
+                       "land_use_named_in", "land use named in {systems} ({reason})",
+                       {{"systems", r.landUse->label()}, {"reason", r.landUse->reason}}))
+                << "\n";
             if (r.landUse->systems.size() > 1)
-                out << "note: this table mixes classifications (" << r.landUse->label()
-                    << "); each code is named in the system that has it\n";
+                out << say(geo::message("mixed_classifications",
+                                        "note: this table mixes classifications ({systems}); "
+                                        "each code is named in the system that has it",
+                                        {{"systems", r.landUse->label()}}))
+                    << "\n";
             if (!r.landUse->warning.empty())
-                out << "warning: " << r.landUse->warning << "\n";
+                out << say(geo::message("ambiguous_codes", "warning: {warning}",
+                                        {{"warning", r.landUse->warning}}))
+                    << "\n";
         }
     }
 }
@@ -475,8 +517,8 @@ void writeJson(geo::JsonWriter& json, const std::string& source, geo::AreaMethod
             for (const auto& [key, group] : r.groups) {
                 json.key(key).beginObject();
                 if (r.landUse)
-                    if (const std::string name = geo::LandUseClassification::standard().nameOf(
-                            key, r.landUse->systems);
+                    if (const std::string name =
+                            geo::LandUseClassification::standard().nameOf(key, r.landUse->systems);
                         !name.empty())
                         json.field("name", name);
                 if (lines) {
@@ -538,9 +580,10 @@ std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMeth
     auto streamed = geo::measureShapefile(target.ref.datasetPath, info.crs.crs, method, issues);
     if (!streamed)
         return std::nullopt;
-    for (const std::string& warning : info.crs.warnings)
-        issues.report({geo::Issue::Severity::Warning, target.ref.datasetPath, info.ref.layerName,
-                       -1, warning});
+    for (const geo::Message& warning : info.crs.warnings)
+        issues.report(geo::withMessage(
+            {geo::Issue::Severity::Warning, target.ref.datasetPath, info.ref.layerName, -1},
+            warning));
     Result result;
     result.layer.name = info.ref.layerName;
     result.layer.sourcePath = target.ref.datasetPath;
@@ -603,8 +646,8 @@ Result measureTargetOnServer(const std::string& connection, const Target& target
 }
 
 std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method,
-                                    const std::string& by, bool layerNamed, DroppedGeometries& issues,
-                                    const std::string& serverConnection)
+                                    const std::string& by, bool layerNamed,
+                                    DroppedGeometries& issues, const std::string& serverConnection)
 {
     if (!serverConnection.empty()) {
         Result result = measureTargetOnServer(serverConnection, target, method, by);
@@ -682,15 +725,16 @@ std::optional<Result> measureTarget(const Target& target, geo::AreaMethod method
 
 int runArea(const std::vector<std::string>& args)
 {
-    CommandLine cli("area",
-                    "SOURCE [--layer L] [--by FIELD] [--method ellipsoidal|survey|planar] "
-                    "[--per-feature] [--format table|csv|json] [--as-of YYYY-MM-DD] [--encoding ENC] "
-                    "[--s-srs CRS]",
-                    "Areas in m², mu (亩 = 10000/15 m²) and ha of every polygon layer of SOURCE "
-                    "(lengths of line layers), each in its own CRS on its own datum's ellipsoid. "
-                    "SOURCE is any source, or a park (GeoPackage, folder, *.parkatlas.json) whose "
-                    "layers can be named by role (--layer parcels). Totals are summed unrounded "
-                    "and rounded once; the shown rows add up to the shown total.");
+    CommandLine cli(
+        "area",
+        "SOURCE [--layer L] [--by FIELD] [--method ellipsoidal|survey|planar] "
+        "[--per-feature] [--format table|csv|json] [--as-of YYYY-MM-DD] [--encoding ENC] "
+        "[--s-srs CRS]",
+        "Areas in m², mu (亩 = 10000/15 m²) and ha of every polygon layer of SOURCE "
+        "(lengths of line layers), each in its own CRS on its own datum's ellipsoid. "
+        "SOURCE is any source, or a park (GeoPackage, folder, *.parkatlas.json) whose "
+        "layers can be named by role (--layer parcels). Totals are summed unrounded "
+        "and rounded once; the shown rows add up to the shown total.");
     cli.addPositional("SOURCE", "file, folder, project file or connection string");
     cli.addOption("layer", "L", "only this layer (its name, or a role: parcels, 征地 …)");
     cli.addOption("by", "FIELD", "subtotals by this field (a contract name finds its aliases)");
@@ -699,9 +743,8 @@ int runArea(const std::vector<std::string>& args)
                   "edges split to 30 m as for ellipsoidal) or planar (projected CRS only)");
     cli.addFlag("per-feature", "one row per feature");
     ResultWriter::addFormatOption(cli);
-    cli.addFlag("server",
-                "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
-                "geography; ellipsoidal or planar) and bring back only the numbers");
+    cli.addFlag("server", "SOURCE is a PostGIS park: measure on the server (ST_Area / ST_Length on "
+                          "geography; ellipsoidal or planar) and bring back only the numbers");
     addSourceOptions(cli);
     addAsOfOption(cli);
     addClassificationOption(cli);
@@ -730,9 +773,8 @@ int runArea(const std::vector<std::string>& args)
         // One layer that cannot be measured (no CRS, broken file) does not stop the others;
         // it is reported and the exit code says the input was not all good.
         try {
-            if (auto result =
-                    measureTarget(target, method, by, !cli.value("layer").empty(), issues,
-                                  server ? source : std::string())) {
+            if (auto result = measureTarget(target, method, by, !cli.value("layer").empty(), issues,
+                                            server ? source : std::string())) {
                 result->name = result->layer.name;
                 describeLandUse(*result, target, by, declared);
                 for (int n = 2; std::find(names.begin(), names.end(), result->name) != names.end();
@@ -742,15 +784,17 @@ int runArea(const std::vector<std::string>& args)
                 results.push_back(std::move(*result));
             }
         } catch (const geo::Error& error) {
-            failures.push_back(error.what());
+            failures.push_back(errorText(error));
         }
     }
     for (const std::string& failure : failures)
-        std::cerr << "parkatlas area: error: " << failure << "\n";
+        std::cerr << "parkatlas area: " << failure << "\n";
     if (results.empty() && !failures.empty())
         return kExitBadInput;
     if (results.empty())
-        throw geo::IoError("no polygon or line layer to measure", {source, {}, -1, {}});
+        throw geo::IoError(
+            geo::message("nothing_to_measure", "no polygon or line layer to measure"),
+            {source, {}, -1, {}});
 
     writer.write({
         .table = [&](std::ostream& out) { printTable(out, results, by, perFeature, method); },
@@ -763,7 +807,7 @@ int runArea(const std::vector<std::string>& args)
     // Measured, but a feature could not be read: the input was not all good (as info and
     // convert say it).
     return failures.empty() && printer.count(geo::Issue::Severity::Error) == 0 ? kExitOk
-                                                                                : kExitBadInput;
+                                                                               : kExitBadInput;
 }
 
 } // namespace parkatlas::cli

@@ -186,7 +186,10 @@ int runAudit(const std::vector<std::string>& args)
             },
     });
     if (!out.empty())
-        std::cerr << "wrote " << result.findings.size() << " finding(s) to " << out << "\n";
+        std::cerr << say(geo::message("wrote_findings", "wrote {count} finding(s) to {path}",
+                                      {{"count", std::to_string(result.findings.size())},
+                                       {"path", out}}))
+                  << "\n";
     return cli.has("fail-on-findings") && !result.findings.empty() ? kExitFindings : kExitOk;
 }
 

@@ -204,8 +204,11 @@ int runCheck(const std::vector<std::string>& args)
         geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);
 
     if (readFailures) {
-        std::cerr << "parkatlas check: some layers could not be read (see the errors); their rules "
-                     "are incomplete\n";
+        std::cerr << "parkatlas check: "
+                  << say(geo::message("rules_incomplete",
+                                      "some layers could not be read (see the errors); their "
+                                      "rules are incomplete"))
+                  << "\n";
         return kExitBadInput;
     }
     if (cli.has("fail-on-findings") && !result.findings.empty())

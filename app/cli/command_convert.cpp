@@ -52,7 +52,8 @@ int runConvert(const std::vector<std::string>& args)
         std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": " << layer.featureCount
                   << " features, text " << layer.encoding.name << " (" << layer.encoding.reason
                   << "), CRS " << layer.crsLabel << "\n";
-    std::cout << "wrote " << cli.positional("DEST") << "\n";
+    std::cout << say(geo::message("wrote", "wrote {path}", {{"path", cli.positional("DEST")}}))
+              << "\n";
     // Written, but not everything could be: the input was not all good.
     return issues.count(geo::Issue::Severity::Error) > 0 ? kExitBadInput : kExitOk;
 }

@@ -116,7 +116,9 @@ int runDiff(const std::vector<std::string>& args)
         std::size_t items = 0;
         for (const geo::LayerDiff& layer : diff.layers)
             items += layer.items.size();
-        std::cerr << "wrote " << items << " change(s) to " << out << "\n";
+        std::cerr << say(geo::message("wrote_changes", "wrote {count} change(s) to {path}",
+                                      {{"count", std::to_string(items)}, {"path", out}}))
+                  << "\n";
     }
     writer.write({
         .table = [&](std::ostream& out) { geo::writeDiffText(out, diff, &progress); },

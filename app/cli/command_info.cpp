@@ -99,7 +99,8 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
     for (geo::Issue& issue : issues.issues()) {
         const auto& known = report.info.crs.warnings;
         const auto& gdal = report.info.warnings;
-        if (issue.fid < 0 && (std::find(known.begin(), known.end(), issue.message) != known.end() ||
+        const auto sameText = [&](const geo::Message& m) { return m.english == issue.message; };
+        if (issue.fid < 0 && (std::find_if(known.begin(), known.end(), sameText) != known.end() ||
                               std::find(gdal.begin(), gdal.end(), issue.message) != gdal.end()))
             continue;
         report.issues.push_back(std::move(issue));
@@ -180,8 +181,8 @@ void printText(std::ostream& out, const std::string& source,
                     << r.firstFeature[i].second;
             out << "\n";
         }
-        for (const std::string& warning : crs.warnings)
-            out << "  warning:   " << warning << "\n";
+        for (const geo::Message& warning : crs.warnings)
+            out << "  warning:   " << warning.english << "\n";
         for (const std::string& warning : info.warnings)
             out << "  warning:   " << warning << "\n";
     }
@@ -274,8 +275,8 @@ void writeJson(geo::JsonWriter& json, const std::string& source,
             json.field(name, value);
         json.endObject();
         json.key("warnings").beginArray();
-        for (const std::string& warning : info.crs.warnings)
-            json.value(warning);
+        for (const geo::Message& warning : info.crs.warnings)
+            json.value(warning.english);
         for (const std::string& warning : info.warnings)
             json.value(warning);
         json.endArray();
@@ -316,6 +317,7 @@ int runInfo(const std::vector<std::string>& args)
     const std::map<geo::Role, std::string> declared = classificationsFrom(cli);
 
     geo::LayerListing listing;
+    std::vector<std::string> failuresSaid; // the failures that were errors, as errorText says them
     try {
         listing = geo::listSourceLayers(source);
         if (dated.dated)
@@ -325,6 +327,7 @@ int runInfo(const std::vector<std::string>& args)
     } catch (const geo::Error& error) {
         // Nothing opens: still one JSON object on stdout when asked, the message on stderr.
         listing.failures.push_back(error.what());
+        failuresSaid.push_back(errorText(error));
     }
     std::vector<LayerReport> reports;
     std::vector<std::string> failures = listing.failures;
@@ -333,6 +336,7 @@ int runInfo(const std::vector<std::string>& args)
             reports.push_back(inspect(ref, options, declared));
         } catch (const geo::Error& error) {
             failures.push_back(error.what());
+            failuresSaid.push_back(errorText(error));
         }
     }
     ResultWriter(cli.has("json") ? ResultFormat::Json : ResultFormat::Table)
@@ -348,8 +352,13 @@ int runInfo(const std::vector<std::string>& args)
             for (const geo::Issue& issue : r.issues)
                 printer.report(issue);
     }
-    for (const std::string& failure : failures)
-        std::cerr << "parkatlas info: error: " << failure << "\n";
+    // On stderr in the user's language (the JSON keeps the English).
+    for (std::size_t i = 0; i < failures.size(); ++i)
+        std::cerr << "parkatlas info: "
+                  << (i + failuresSaid.size() >= failures.size()
+                          ? failuresSaid[i + failuresSaid.size() - failures.size()]
+                          : "error: " + failures[i])
+                  << "\n";
     // A layer that opens but has records that cannot be read is bad input too: say so in the
     // exit code, after showing everything that could be read.
     bool brokenRecords = false;

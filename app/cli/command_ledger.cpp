@@ -65,7 +65,9 @@ int runLedger(const std::vector<std::string>& args)
     const geo::Ledger ledger = session->ledger(*kind, options, issues).value;
 
     writer.write(ledgerParts(ledger, [&](std::size_t sheets) {
-        std::cerr << "wrote " << sheets << " sheet(s) to " << out << "\n";
+        std::cerr << say(geo::message("wrote_sheets", "wrote {count} sheet(s) to {path}",
+                                      {{"count", std::to_string(sheets)}, {"path", out}}))
+                  << "\n";
     }));
     return kExitOk;
 }

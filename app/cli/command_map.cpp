@@ -222,8 +222,12 @@ int runMap(const std::vector<std::string>& args)
         exportParkMap(park, layout, out, *format, options, issues);
     for (const QString& warning : result.warnings)
         std::cerr << "parkatlas map: " << warning.toStdString() << "\n";
-    std::cerr << "wrote " << out << " (" << result.featuresDrawn << " features, "
-              << static_cast<long long>(std::lround(result.elapsedMs)) << " ms)\n";
+    std::cerr << say(geo::message(
+                     "wrote_map", "wrote {path} ({count} features, {ms} ms)",
+                     {{"path", out},
+                      {"count", std::to_string(result.featuresDrawn)},
+                      {"ms", std::to_string(static_cast<long long>(std::lround(result.elapsedMs)))}}))
+              << "\n";
     return kExitOk;
 }
 

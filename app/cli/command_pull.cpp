@@ -34,7 +34,8 @@ int runPull(const std::vector<std::string>& args)
     for (const geo::TransferredLayer& layer : layers)
         std::cout << layer.source << " -> " << layer.layer << ": " << layer.featureCount
                   << " features\n";
-    std::cout << "wrote " << cli.positional("DEST") << "\n";
+    std::cout << say(geo::message("wrote", "wrote {path}", {{"path", cli.positional("DEST")}}))
+              << "\n";
     return kExitOk;
 }
 

@@ -163,8 +163,11 @@ int runReport(const std::vector<std::string>& args)
     const std::vector<std::string>& leftOut = result.leftOut;
     const std::vector<std::string>& contents = result.contents;
     for (const std::string& line : leftOut)
-        std::cerr << "parkatlas report: left out " << line << "\n";
-    std::cerr << "wrote " << contents.size() << " item(s) to " << outText << "\n";
+        std::cerr << "parkatlas report: "
+                  << say(geo::message("left_out", "left out {what}", {{"what", line}})) << "\n";
+    std::cerr << say(geo::message("wrote_items", "wrote {count} item(s) to {path}",
+                                  {{"count", std::to_string(contents.size())}, {"path", outText}}))
+              << "\n";
     return kExitOk;
 }
 

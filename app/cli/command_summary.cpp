@@ -88,8 +88,11 @@ int runSummary(const std::vector<std::string>& args)
     const geo::Ledger summary = geo::buildWorkSummary(
         park, *period, previous ? &*previous : nullptr, diff ? &*diff : nullptr,
         targets ? &*targets : nullptr, options, issues);
-    writer.write(
-        ledgerParts(summary, [&](std::size_t) { std::cerr << "wrote the summary to " << out << "\n"; }));
+    writer.write(ledgerParts(summary, [&](std::size_t) {
+        std::cerr << say(geo::message("wrote_summary", "wrote the summary to {path}",
+                                      {{"path", out}}))
+                  << "\n";
+    }));
     return kExitOk;
 }
 

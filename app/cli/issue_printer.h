@@ -10,6 +10,22 @@
 
 namespace parkatlas::cli {
 
+/// `said` in the language of the locale (geo::messageText): the CLI's one-line notes.
+inline std::string say(const geo::Message& said)
+{
+    return geo::messageText(said, geo::languageFromEnvironment());
+}
+
+/// "error: file 'a.shp': …", or under a Chinese locale "错误：文件 'a.shp'：…" (geo::formatError).
+inline std::string errorText(const geo::Error& error)
+{
+    const geo::Language language = geo::languageFromEnvironment();
+    if (language == geo::Language::English)
+        return std::string("error: ") + error.what();
+    return geo::displayName(geo::NameGroup::Kind, "error", language) + "：" +
+           geo::formatError(error, language);
+}
+
 /// Collects the data issues of a command and prints them on stderr when the command ends, also
 /// when it ends with an error (the issues then explain the error). A layer with many issues
 /// shows its first few and a count of the rest, so one bad layer cannot bury the output.

@@ -9,6 +9,8 @@
 #include "geo/io/history_read.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
+#include "geo/model/display_names.h"
+#include "geo/model/role.h"
 
 #include <gdal_priv.h>
 
@@ -161,6 +163,23 @@ geo::ParkDefinition discoverParkFrom(const CommandLine& cli, const std::string& 
 std::string landUseSystemsNote(const std::map<geo::Role, geo::LandUseDetection>& systems)
 {
     std::string out;
+    if (geo::languageFromEnvironment() == geo::Language::Chinese) {
+        // The systems and how they were found; the English detail of the detection is for
+        // --format json (land_use_systems).
+        for (const auto& [role, detection] : systems) {
+            if (detection.systems.empty())
+                continue;
+            out += std::string(out.empty() ? "" : "；") + geo::chineseName(role) + " " +
+                   detection.label() +
+                   (detection.declared ? "（已声明" : "（按代码识别");
+            if (detection.codesInNoSystem > 0)
+                out += "，" + std::to_string(detection.codesInNoSystem) + " 个代码不属于任何分类";
+            out += "）";
+            if (!detection.warning.empty())
+                out += "——警告：部分代码在两种分类中含义不同，未作判定；请声明该图层的用地分类";
+        }
+        return out.empty() ? out : "用地分类：" + out;
+    }
     for (const auto& [role, detection] : systems) {
         if (detection.systems.empty())
             continue;

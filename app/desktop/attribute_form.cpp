@@ -24,14 +24,7 @@ AttributeForm::AttributeForm(const geo::AttributeTable& table, std::optional<geo
     setWindowTitle(tr("Feature Attributes"));
     auto* form = new QFormLayout;
     // The contract field each source field stands for, when the layer has a role.
-    std::vector<std::string> contractOf(table.fields().size());
-    if (role) {
-        const std::vector<int> indices = geo::resolveContractFields(*role, table);
-        const auto& contract = geo::contractFields(*role);
-        for (std::size_t c = 0; c < contract.size() && c < indices.size(); ++c)
-            if (indices[c] >= 0)
-                contractOf[static_cast<std::size_t>(indices[c])] = contract[c].name;
-    }
+    const std::vector<std::string> contractOf = contractFieldsOf(table, role);
     std::vector<std::size_t> order;
     for (std::size_t f = 0; f < table.fields().size(); ++f)
         if (!contractOf[f].empty())
@@ -80,9 +73,7 @@ AttributeForm::AttributeForm(const geo::AttributeTable& table, std::optional<geo
         // brackets where it is spelled otherwise (ZDDM); the ids stay in the tooltip.
         QString label = QString::fromStdString(def.name);
         if (!contractOf[f].empty()) {
-            label = uiName(geo::NameGroup::Field, contractOf[f], geo::toString(*role));
-            if (contractOf[f] != def.name)
-                label += QStringLiteral(" (%1)").arg(QString::fromStdString(def.name));
+            label = uiFieldName(def.name, contractOf[f], role);
             editor->setToolTip(QString::fromStdString(
                 contractOf[f] == def.name ? def.name : def.name + " → " + contractOf[f]));
         }

@@ -1,6 +1,8 @@
 #include "app/desktop/attribute_table_model.h"
 
+#include "app/desktop/translation.h"
 #include "geo/measure/units.h"
+#include "geo/model/role.h"
 
 #include <QBrush>
 #include <QPalette>
@@ -164,6 +166,21 @@ void AttributeTableModel::setLayer(std::shared_ptr<const geo::Layer> layer)
     m_muCache.assign(m_layer && hasMuColumn(*m_layer) ? m_layer->featureCount() : 0,
                      std::numeric_limits<double>::quiet_NaN());
     m_calculator.reset();
+    // Column headers in the interface's language, as the attribute form names the fields.
+    m_headers.clear();
+    m_headerTips.clear();
+    if (m_layer) {
+        const std::optional<geo::Role> layerRole = geo::roleFromLayerName(m_layer->name);
+        const std::vector<std::string> contractOf =
+            contractFieldsOf(m_layer->attributes, layerRole);
+        for (std::size_t f = 0; f < contractOf.size(); ++f) {
+            const std::string& name = m_layer->attributes.fields()[f].name;
+            m_headers.push_back(uiFieldName(name, contractOf[f], layerRole));
+            m_headerTips.push_back(QString::fromStdString(
+                contractOf[f].empty() || contractOf[f] == name ? name
+                                                               : name + " → " + contractOf[f]));
+        }
+    }
     endResetModel();
 }
 
@@ -250,6 +267,10 @@ QVariant AttributeTableModel::data(const QModelIndex& index, int role) const
 
 QVariant AttributeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // The field's own name (and the contract field it stands for) in the tooltip.
+    if (role == Qt::ToolTipRole && m_layer && orientation == Qt::Horizontal && section > 0 &&
+        section != muColumn())
+        return m_headerTips.at(static_cast<std::size_t>(section - 1));
     if (role != Qt::DisplayRole || !m_layer)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (orientation == Qt::Vertical)
@@ -258,7 +279,7 @@ QVariant AttributeTableModel::headerData(int section, Qt::Orientation orientatio
         return QStringLiteral("fid");
     if (section == muColumn())
         return tr("Area (mu)");
-    return QString::fromStdString(m_layer->attributes.fields().at(section - 1).name);
+    return m_headers.at(static_cast<std::size_t>(section - 1));
 }
 
 void AttributeTableModel::sort(int column, Qt::SortOrder order)

@@ -7,6 +7,7 @@
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <memory>
@@ -91,6 +92,9 @@ private:
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     QString m_filter;
+    // Each field's header (uiFieldName) and tooltip (its own name), made when the layer is set.
+    QStringList m_headers;
+    QStringList m_headerTips;
     // The 亩 column's values, measured on demand (GUI thread) and kept: NaN not measured yet.
     mutable std::vector<double> m_muCache;
     mutable std::unique_ptr<geo::AreaCalculator> m_calculator;

@@ -56,7 +56,7 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::shared_ptr<geo::Park
     } catch (const geo::Cancelled&) {
         return;
     } catch (const std::exception& error) {
-        run.error = QString::fromStdString(error.what());
+        run.error = uiErrorText(error);
         issues = session->readIssues({geo::Role::Parcels, geo::Role::Buildings});
     }
     for (const geo::Issue& issue : geo::distinctIssues(issues))

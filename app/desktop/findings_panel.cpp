@@ -94,7 +94,7 @@ void runComplianceJob(QPromise<FindingsRun>& promise,
     } catch (const geo::Cancelled&) {
         return; // no result: the watcher sees a cancelled run
     } catch (const std::exception& error) {
-        run.error = QString::fromStdString(error.what());
+        run.error = uiErrorText(error);
         issues = session->readIssues({});
     }
     for (const geo::Issue& issue : geo::distinctIssues(issues))

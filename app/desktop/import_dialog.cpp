@@ -3,12 +3,14 @@
 #include "app/desktop/crs_dialog.h"
 #include "app/desktop/field_mapping_dialog.h"
 #include "app/desktop/map_canvas.h"
+#include "app/desktop/translation.h"
 #include "app/render/role_style_book.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/progress.h"
 #include "geo/store/import_summary.h"
 #include "geo/io/json_writer.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/role.h"
 
 #include <QCloseEvent>
@@ -978,7 +980,7 @@ void ImportDialog::showMessages(const std::vector<geo::Issue>& issues, const QSt
         for (const geo::CrsQuestion& question : m_plan->crsQuestions)
             new QListWidgetItem(fromUtf8(question.message), m_messages);
     for (const geo::Issue& issue : issues)
-        new QListWidgetItem(fromUtf8(geo::formatIssue(issue)), m_messages);
+        new QListWidgetItem(fromUtf8(geo::formatIssue(issue, uiLanguage())), m_messages);
     m_tabs->setTabText(1, tr("Messages (%1)").arg(m_messages->count()));
     if (!error.isEmpty())
         m_tabs->setCurrentWidget(m_messages);

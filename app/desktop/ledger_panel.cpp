@@ -61,7 +61,7 @@ void runLedgerJob(QPromise<LedgerRun>& promise, const std::shared_ptr<geo::ParkS
     } catch (const geo::Cancelled&) {
         return; // no result: the watcher sees a cancelled run
     } catch (const std::exception& error) {
-        run.error = QString::fromStdString(error.what());
+        run.error = uiErrorText(error);
         issues = session->readIssues(geo::rolesFor(kind));
     }
     for (const geo::Issue& issue : geo::distinctIssues(issues))

@@ -1,6 +1,8 @@
 #include "app/desktop/source_loader.h"
 
+#include "app/desktop/translation.h"
 #include "app/render/role_style_book.h"
+#include "geo/model/issue_text.h"
 #include "geo/error.h"
 #include "geo/io/raster.h"
 #include "geo/io/source.h"
@@ -98,7 +100,7 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                 report.projectPath = beside;
                 report.projectBeside = true;
             } catch (const geo::Error& error) {
-                report.problems.push_back(error.what());
+                report.problems.push_back(geo::formatError(error, uiLanguage()));
             }
         }
     }
@@ -132,7 +134,7 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                         candidates.push_back({info.ref, info.crs.crs, open, binding,
                                               info.crs.proposal, info.crs.hint});
                     } catch (const geo::Error& error) {
-                        report.problems.push_back(error.what());
+                        report.problems.push_back(geo::formatError(error, uiLanguage()));
                     }
                 }
                 continue;
@@ -176,11 +178,11 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                     candidates.push_back({std::move(ref), info.crs.crs, open, binding,
                                           info.crs.proposal, info.crs.hint});
                 } catch (const geo::Error& error) {
-                    report.problems.push_back(error.what());
+                    report.problems.push_back(geo::formatError(error, uiLanguage()));
                 }
             }
         } catch (const geo::Error& error) {
-            report.problems.push_back(error.what());
+            report.problems.push_back(geo::formatError(error, uiLanguage()));
         } catch (const std::exception& error) {
             report.problems.push_back(source + ": " + error.what());
         }
@@ -243,7 +245,7 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
             report.cancelled = true;
             return report;
         } catch (const geo::Error& error) {
-            report.problems.push_back(error.what());
+            report.problems.push_back(geo::formatError(error, uiLanguage()));
         } catch (const std::exception& error) {
             report.problems.push_back(ref.datasetPath + ": " + error.what());
         }

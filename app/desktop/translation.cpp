@@ -1,5 +1,9 @@
 #include "app/desktop/translation.h"
 
+#include "geo/error.h"
+#include "geo/model/issue_text.h"
+#include "geo/model/park.h"
+
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -76,6 +80,38 @@ geo::Language uiLanguage()
 QString uiName(geo::NameGroup group, std::string_view id, std::string_view role)
 {
     return QString::fromStdString(geo::displayName(group, id, uiLanguage(), role));
+}
+
+QString uiErrorText(const std::exception& error)
+{
+    if (const auto* said = dynamic_cast<const geo::Error*>(&error))
+        return QString::fromStdString(geo::formatError(*said, uiLanguage()));
+    return QString::fromStdString(error.what());
+}
+
+std::vector<std::string> contractFieldsOf(const geo::AttributeTable& table,
+                                          std::optional<geo::Role> role)
+{
+    std::vector<std::string> contractOf(table.fields().size());
+    if (!role)
+        return contractOf;
+    const std::vector<int> indices = geo::resolveContractFields(*role, table);
+    const auto& contract = geo::contractFields(*role);
+    for (std::size_t c = 0; c < contract.size() && c < indices.size(); ++c)
+        if (indices[c] >= 0)
+            contractOf[static_cast<std::size_t>(indices[c])] = contract[c].name;
+    return contractOf;
+}
+
+QString uiFieldName(const std::string& field, const std::string& contract,
+                    std::optional<geo::Role> role)
+{
+    if (contract.empty())
+        return uiName(geo::NameGroup::Field, field);
+    QString label = uiName(geo::NameGroup::Field, contract, role ? geo::toString(*role) : "");
+    if (contract != field)
+        label += QStringLiteral(" (%1)").arg(QString::fromStdString(field));
+    return label;
 }
 
 } // namespace parkatlas::desktop

@@ -1,12 +1,21 @@
 #pragma once
 
 #include "geo/model/display_names.h"
+#include "geo/model/role.h"
 
 #include <QString>
 
+#include <exception>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 class QCoreApplication;
+
+namespace parkatlas::geo {
+class AttributeTable;
+}
 
 namespace parkatlas::desktop {
 
@@ -35,5 +44,21 @@ geo::Language uiLanguage();
 /// id, a contract field, a role or a column key (the id itself when styles/names.json does not
 /// know it). GUI thread or any: it only reads.
 QString uiName(geo::NameGroup group, std::string_view id, std::string_view role = {});
+
+/// What `error` says in the interface's language: a geo::Error by geo::formatError (the file,
+/// layer and feature kept), another exception by what().
+QString uiErrorText(const std::exception& error);
+
+/// The contract field each field of `table` stands for under `role` (geo::resolveContractFields:
+/// "land_use" for a field spelled YDXZ), "" for a field that stands for none or without a role.
+std::vector<std::string> contractFieldsOf(const geo::AttributeTable& table,
+                                          std::optional<geo::Role> role);
+
+/// What a form or a table header calls the field `field` that stands for the contract field
+/// `contract` ("" for none) of `role`: the contract field's name in the interface's language,
+/// the source field in brackets where it is spelled otherwise ("宗地代码 (ZDDM)"); a field that
+/// stands for none by its name in styles/names.json, else as it is.
+QString uiFieldName(const std::string& field, const std::string& contract,
+                    std::optional<geo::Role> role);
 
 } // namespace parkatlas::desktop

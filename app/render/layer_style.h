@@ -75,6 +75,28 @@ struct LayerStyle : Symbol {
     double maxScaleDenominator = 0;
     double fillMaxScaleDenominator = 0;
 
+    /// Whether the layer is drawn at 1:`scaleDenominator` (0 or less: an unknown scale, no limits).
+    bool shownAtScale(double scaleDenominator) const
+    {
+        return scaleDenominator <= 0 || maxScaleDenominator <= 0 ||
+               scaleDenominator <= maxScaleDenominator;
+    }
+    /// Whether only its outlines are drawn at 1:`scaleDenominator` (when it is drawn at all).
+    bool outlinesOnlyAtScale(double scaleDenominator) const
+    {
+        return scaleDenominator > 0 && fillMaxScaleDenominator > 0 &&
+               scaleDenominator > fillMaxScaleDenominator;
+    }
+    /// This style with every fill cleared, as it is drawn where only outlines are.
+    LayerStyle outlinesOnly() const
+    {
+        LayerStyle outlined = *this;
+        outlined.fill = Qt::transparent;
+        for (Symbol& symbol : outlined.classes)
+            symbol.fill = Qt::transparent;
+        return outlined;
+    }
+
     /// The symbol of `feature`.
     const Symbol& symbolFor(std::size_t feature) const
     {

@@ -39,15 +39,19 @@ QString layerDisplayName(const LayerSnapshot& snapshot)
 }
 
 std::vector<LegendEntry> legendEntries(const std::vector<LayerSnapshot>& layers,
-                                       const geo::Envelope& extent)
+                                       const geo::Envelope& extent, double scaleDenominator)
 {
     std::vector<LegendEntry> entries;
     for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
         const LayerSnapshot& snapshot = *it;
-        if (!snapshot.layer || snapshot.features)
+        if (!snapshot.layer || snapshot.features || !snapshot.style.shownAtScale(scaleDenominator))
             continue;
         const geo::GeometryStore& store = snapshot.layer->geometry;
-        const LayerStyle& style = snapshot.style;
+        const LayerStyle outlined = snapshot.style.outlinesOnlyAtScale(scaleDenominator)
+                                        ? snapshot.style.outlinesOnly()
+                                        : LayerStyle();
+        const LayerStyle& style =
+            snapshot.style.outlinesOnlyAtScale(scaleDenominator) ? outlined : snapshot.style;
         const QString group = layerDisplayName(snapshot);
         const std::size_t classCount = style.classes.size();
         std::vector<std::size_t> firstSeen(classCount + 1, SIZE_MAX); // last: no class

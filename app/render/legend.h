@@ -33,9 +33,11 @@ struct LegendEntry {
 /// that a layer above already lists, is one entry naming every code: "M1 / 100101 一类工业用地"),
 /// plus its base symbol
 /// when some feature there falls in no class; a plain layer is one entry named after its role.
-/// Layers with no feature in `extent` are left out. O(features); any thread.
+/// Layers with no feature in `extent` are left out, and so are layers the map does not draw at
+/// 1:`scaleDenominator` (their style's scale limits; 0: an unknown scale, none); a layer drawn
+/// there as outlines only is shown so, without fill. O(features); any thread.
 std::vector<LegendEntry> legendEntries(const std::vector<LayerSnapshot>& layers,
-                                       const geo::Envelope& extent);
+                                       const geo::Envelope& extent, double scaleDenominator = 0);
 
 /// Draws the symbol of `entry` into `patch` (device units; `dpi` scales the style's widths as
 /// the map does): a filled and outlined box for polygons, a line across for lines, the marker

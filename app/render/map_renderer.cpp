@@ -661,17 +661,13 @@ bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
         if (!styled.layer || styled.opacity <= 0)
             continue;
         // The style's scale limits (0 or an unknown scale: none).
-        if (scale > 0 && styled.style.maxScaleDenominator > 0 &&
-            scale > styled.style.maxScaleDenominator)
+        if (!styled.style.shownAtScale(scale))
             continue;
         LayerSnapshot outlined;
-        const bool outlinesOnly = scale > 0 && styled.style.fillMaxScaleDenominator > 0 &&
-                                  scale > styled.style.fillMaxScaleDenominator;
+        const bool outlinesOnly = styled.style.outlinesOnlyAtScale(scale);
         if (outlinesOnly) {
             outlined = styled;
-            outlined.style.fill = Qt::transparent;
-            for (Symbol& symbol : outlined.style.classes)
-                symbol.fill = Qt::transparent;
+            outlined.style = styled.style.outlinesOnly();
         }
         const LayerSnapshot& snapshot = outlinesOnly ? outlined : styled;
         painter.save();

@@ -579,7 +579,8 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const geo::CancelFlag& c
 
     // The panel: legend, table, scale bar and title block.
     const std::vector<LegendEntry> entries =
-        m_layout.legend ? legendEntries(m_layers, m_frameExtent) : std::vector<LegendEntry>{};
+        m_layout.legend ? legendEntries(m_layers, m_frameExtent, m_scale)
+                        : std::vector<LegendEntry>{};
     const double legendHeadingMm = 8 * u;
     const auto legendFor = [&](const QRectF& area) {
         return layOutLegend(entries, area.adjusted(0, legendHeadingMm, 0, 0), u, painter.device(),

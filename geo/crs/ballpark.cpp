@@ -12,14 +12,28 @@ constexpr std::string_view kFrom = "transformed from ";
 constexpr std::string_view kDatum = ", datum ";
 } // namespace
 
+Message ballparkMessage(const Crs& from, const Crs& to)
+{
+    return message("ballpark_transform",
+                   std::string(kFrom) +
+                       "{from} ({from_label}, datum {from_datum}) to {to} ({to_label}, datum "
+                       "{to_datum}" +
+                       kBallpark +
+                       "PROJ has no published shift between the two datums, so positions may "
+                       "be off by tens of metres (overlaps, distances and areas against the "
+                       "other layers are approximate); give the layer in the working CRS for "
+                       "survey accuracy",
+                   {{"from", from.name()},
+                    {"from_label", from.label()},
+                    {"from_datum", from.datumName()},
+                    {"to", to.name()},
+                    {"to_label", to.label()},
+                    {"to_datum", to.datumName()}});
+}
+
 std::string ballparkWarning(const Crs& from, const Crs& to)
 {
-    return "transformed from " + from.name() + " (" + from.label() + ", datum " +
-           from.datumName() + ") to " + to.name() + " (" + to.label() + ", datum " +
-           to.datumName() + kBallpark +
-           "PROJ has no published shift between the two datums, so positions may be off by tens "
-           "of metres (overlaps, distances and areas against the other layers are approximate); "
-           "give the layer in the working CRS for survey accuracy";
+    return ballparkMessage(from, to).english;
 }
 
 bool isBallparkWarning(const Issue& issue)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/crs/crs.h"
+#include "geo/message.h"
 
 #include <string>
 
@@ -13,6 +14,9 @@ struct Issue;
 /// shift between the two datums, so positions may be off by tens of metres): names both CRSs
 /// and their datums.
 std::string ballparkWarning(const Crs& from, const Crs& to);
+/// The same warning as a message with its parts (from, from_label, from_datum, to, to_label,
+/// to_datum), to be said in the user's language; its English is ballparkWarning's.
+Message ballparkMessage(const Crs& from, const Crs& to);
 
 /// True when `issue` is that warning (its kind is Issue::Kind::BallparkTransform).
 bool isBallparkWarning(const Issue& issue);

@@ -303,19 +303,19 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
         RecordLayout& layout = layouts[r - layoutBase];
         layout = {};
         if (view.problem) {
-            problems.push_back({Issue::Severity::Error, {}, {}, record.fid, view.problem});
+            problems.push_back(withMessage({Issue::Severity::Error, {}, {}, record.fid},
+                                           message("corrupt_record", "{problem}",
+                                                   {{"problem", view.problem}})));
             continue;
         }
         if (view.isNull || view.numPoints == 0)
             continue;
         if (!finiteCoordinates(view.points, view.numPoints)) {
-            problems.push_back({Issue::Severity::Warning,
-                                {},
-                                {},
-                                record.fid,
-                                "geometry skipped: coordinates are NaN, infinite or absurdly "
-                                "large",
-                                Issue::Kind::GeometrySkipped});
+            problems.push_back(withMessage(
+                {Issue::Severity::Warning, {}, {}, record.fid},
+                message("geometry_skipped", "geometry skipped: {problem}",
+                        {{"problem", "coordinates are NaN, infinite or absurdly large"}}),
+                Issue::Kind::GeometrySkipped));
             continue;
         }
         switch (view.family) {
@@ -340,12 +340,10 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                 const auto [from, to] = view.ring(part);
                 if (to - from >= 2 &&
                     std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
-                    problems.push_back({Issue::Severity::Warning,
-                                        {},
-                                        {},
-                                        record.fid,
-                                        "a ring is not closed (its last vertex is not its "
-                                        "first); it is read as if it were"});
+                    problems.push_back(withMessage(
+                        {Issue::Severity::Warning, {}, {}, record.fid},
+                        message("ring_not_closed", "a ring is not closed (its last vertex is not "
+                                                   "its first); it is read as if it were")));
                     unclosedReported = true; // once per reader: a whole file is usually so
                 }
             }
@@ -358,11 +356,10 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                 if (organised)
                     organised->emplace_back(r, std::move(scratch));
             } else {
-                problems.push_back({Issue::Severity::Error,
-                                    {},
-                                    {},
-                                    record.fid,
-                                    "corrupt record: its rings do not make polygons"});
+                problems.push_back(withMessage(
+                    {Issue::Severity::Error, {}, {}, record.fid},
+                    message("corrupt_record", "{problem}",
+                            {{"problem", "corrupt record: its rings do not make polygons"}})));
             }
             break;
         case Family::Unsupported:

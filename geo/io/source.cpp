@@ -243,7 +243,9 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
         GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                           nullptr, openOptions.List(), nullptr));
     if (!dataset)
-        throw IoError(diagnoseOpenFailure(path, errors.lastFailure()), {path, {}, -1, {}});
+        throw IoError(message("cannot_open", "{reason}",
+                              {{"reason", diagnoseOpenFailure(path, errors.lastFailure())}}),
+                      {path, {}, -1, {}});
     return dataset;
 }
 
@@ -346,20 +348,21 @@ Envelope toEnvelope(const OGREnvelope& e)
 }
 
 /// Whether coordinates in `extent` can be in `crs`: inside its area of use (with slack).
-std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
+std::optional<Message> misfit(const Crs& crs, const Envelope& extent)
 {
     if (crs.isEmpty() || extent.isEmpty())
         return std::nullopt;
     if (!std::isfinite(extent.minX) || !std::isfinite(extent.maxX) || !std::isfinite(extent.minY) ||
         !std::isfinite(extent.maxY))
-        return "the layer's extent is not finite";
+        return message("extent_not_finite", "the layer's extent is not finite");
     double west = 0, south = 0, east = 0, north = 0;
     const char* areaName = nullptr;
     if (!crs.ogr()->GetAreaOfUse(&west, &south, &east, &north, &areaName) || west == -1000)
         return std::nullopt;
     if (crs.isGeographic()) {
         if (extent.minX < -181 || extent.maxX > 361 || extent.minY < -91 || extent.maxY > 91)
-            return "the CRS is geographic (degrees) but the coordinates are not degrees";
+            return message("geographic_not_degrees",
+                           "the CRS is geographic (degrees) but the coordinates are not degrees");
         return std::nullopt;
     }
     double xy[10] = {extent.minX,
@@ -391,11 +394,15 @@ std::optional<std::string> misfit(const Crs& crs, const Envelope& extent)
                 std::snprintf(buffer, sizeof buffer, "%.3f", v);
                 return std::string(buffer);
             };
-            return "the coordinates (x " + number(extent.minX) + "–" + number(extent.maxX) +
-                   ", y " + number(extent.minY) + "–" + number(extent.maxY) +
-                   ") lie outside the area where the declared CRS is used (" +
-                   std::string(areaName ? areaName : "its area of use") +
-                   "): the .prj may be wrong";
+            return message("crs_misfit",
+                           "the coordinates (x {min_x}–{max_x}, y {min_y}–{max_y}) lie outside "
+                           "the area where the declared CRS is used ({area}): the .prj may be "
+                           "wrong",
+                           {{"min_x", number(extent.minX)},
+                            {"max_x", number(extent.maxX)},
+                            {"min_y", number(extent.minY)},
+                            {"max_y", number(extent.maxY)},
+                            {"area", areaName ? areaName : "its area of use"}});
         }
     }
     return std::nullopt;
@@ -410,8 +417,9 @@ CrsResolution resolveCrs(OGRLayer& layer, const std::string& driver, const Envel
         result.crs = Crs::fromUserInput(options.sourceSrs);
         result.origin = "--s-srs";
         if (!own.isEmpty() && !own.isSameAs(result.crs))
-            result.warnings.push_back("the file says " + own.label() + "; using " +
-                                      result.crs.label() + " as given");
+            result.warnings.push_back(message("crs_overridden",
+                                              "the file says {own}; using {given} as given",
+                                              {{"own", own.label()}, {"given", result.crs.label()}}));
     } else if (!own.isEmpty()) {
         result.crs = own;
         result.origin = driver == "ESRI Shapefile" ? ".prj" : driver;
@@ -613,9 +621,13 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     OGRLayer* stored = &layerByName(*dataset, ref);
     result.name = stored->GetName();
     const std::string driver = driverName(*dataset);
-    auto report = [&](Issue::Severity severity, std::int64_t fid, std::string message,
+    auto report = [&](Issue::Severity severity, std::int64_t fid, Message said,
                       Issue::Kind kind = Issue::Kind::General) {
-        issues.report({severity, ref.datasetPath, result.name, fid, std::move(message), kind});
+        issues.report(withMessage({severity, ref.datasetPath, result.name, fid}, std::move(said), kind));
+    };
+    // What GDAL says itself is quoted in the user's language ("GDAL: …").
+    auto gdalSays = [](const std::string& text) {
+        return message("gdal_says", "{text}", {{"text", text}});
     };
     // --as-of: the layer as it was, from the history it keeps (released before the dataset).
     struct AsOfLayer {
@@ -638,21 +650,26 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             stored = asOf.layer;
         else
             report(Issue::Severity::Warning, -1,
-                   "the layer keeps no history (no " + historyLayerName(result.name) +
-                       "): read as it is now, not as of " + options.open.asOf);
+                   message("no_history",
+                           "the layer keeps no history (no {history}): read as it is now, not as "
+                           "of {date}",
+                           {{"history", historyLayerName(result.name)},
+                            {"date", options.open.asOf}}));
     }
     OGRLayer& layer = *stored;
     for (Issue& issue : readerIssues(*dataset, result.name)) {
         issue.path = ref.datasetPath;
         issues.report(std::move(issue));
     }
-    for (const auto& message : errors.take())
-        report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
-               message.text);
+    for (const auto& said : errors.take())
+        report(said.failure ? Issue::Severity::Error : Issue::Severity::Warning, -1,
+               gdalSays(said.text));
     if (result.encoding.uncertain)
         report(Issue::Severity::Warning, -1,
-               "the text encoding is a guess (" + result.encoding.name + ": " +
-                   result.encoding.reason + "); if names look wrong, give --encoding");
+               message("encoding_guess",
+                       "the text encoding is a guess ({encoding}: {reason}); if names look wrong, "
+                       "give --encoding",
+                       {{"encoding", result.encoding.name}, {"reason", result.encoding.reason}}));
 
     OGREnvelope layerEnvelope;
     Envelope extent;
@@ -663,8 +680,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
     CrsResolution crs = resolveCrs(layer, driver, extent, options.open);
     // A .prj GDAL cannot make sense of complains here, not at the first feature.
     std::string prjProblem;
-    for (const auto& message : errors.take())
-        prjProblem = message.text;
+    for (const auto& said : errors.take())
+        prjProblem = said.text;
     const bool unreadablePrj = crs.crs.isEmpty() && driver == "ESRI Shapefile" &&
                                (fs::exists(fs::path(ref.datasetPath).replace_extension(".prj")) ||
                                 fs::exists(fs::path(ref.datasetPath).replace_extension(".PRJ")));
@@ -673,21 +690,37 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                             (prjProblem.empty() ? std::string() : " (" + prjProblem + ")")
                       : "no .prj";
     if (unreadablePrj && !options.requireCrs)
-        report(Issue::Severity::Warning, -1, noCrs + "; the layer has no coordinate system");
-    for (const std::string& warning : crs.warnings)
+        report(Issue::Severity::Warning, -1,
+               message("unreadable_prj", "{why}; the layer has no coordinate system",
+                       {{"why", noCrs}}));
+    for (const Message& warning : crs.warnings)
         report(Issue::Severity::Warning, -1, warning);
     // A table without geometry (a VCT attribute-only table) has no coordinates to place.
     const bool hasGeometry = layer.GetLayerDefn()->GetGeomFieldCount() > 0;
     if (crs.crs.isEmpty() && options.requireCrs && hasGeometry) {
-        std::string message = "the layer has no coordinate system (" + noCrs + ")";
         if (crs.proposal)
-            message += "; " + crs.proposal->reason + ". Confirm it with --s-srs EPSG:" +
-                       std::to_string(crs.proposal->epsgCgcs2000);
-        else if (!crs.hint.empty())
-            message += "; " + crs.hint + ". Give one with --s-srs";
-        else
-            message += ". Give one with --s-srs";
-        throw CrsError(message, {ref.datasetPath, result.name, -1, {}});
+            throw CrsError(
+                message("no_crs_zone",
+                        "the layer has no coordinate system ({why}); {proposal}. Confirm it with "
+                        "--s-srs EPSG:{epsg}",
+                        {{"why", noCrs},
+                         {"proposal", crs.proposal->reason},
+                         {"epsg", std::to_string(crs.proposal->epsgCgcs2000)},
+                         {"width", std::to_string(crs.proposal->zoneWidthDeg)},
+                         {"meridian", std::to_string(crs.proposal->centralMeridianDeg)},
+                         {"xian", std::to_string(crs.proposal->epsgXian1980)},
+                         {"beijing", std::to_string(crs.proposal->epsgBeijing1954)}}),
+                {ref.datasetPath, result.name, -1, {}});
+        if (!crs.hint.empty())
+            throw CrsError(message("no_crs_hint",
+                                   "the layer has no coordinate system ({why}); {hint}. Give one "
+                                   "with --s-srs",
+                                   {{"why", noCrs}, {"hint", crs.hint}}),
+                           {ref.datasetPath, result.name, -1, {}});
+        throw CrsError(message("no_crs",
+                               "the layer has no coordinate system ({why}). Give one with --s-srs",
+                               {{"why", noCrs}}),
+                       {ref.datasetPath, result.name, -1, {}});
     }
     result.crs = crs.crs;
     result.crsOrigin = crs.origin;
@@ -792,13 +825,15 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             const std::string failure = errors.lastFailure();
             if (!failure.empty())
                 report(Issue::Severity::Error, -1,
-                       "reading stopped after " + std::to_string(index) + " features: " + failure +
-                           "; the features before it are kept");
+                       message("reading_stopped",
+                               "reading stopped after {count} features: {failure}; the features "
+                               "before it are kept",
+                               {{"count", std::to_string(index)}, {"failure", failure}}));
             break;
         }
-        for (const auto& message : errors.take())
-            report(message.failure ? Issue::Severity::Error : Issue::Severity::Warning,
-                   feature->GetFID(), message.text);
+        for (const auto& said : errors.take())
+            report(said.failure ? Issue::Severity::Error : Issue::Severity::Warning,
+                   feature->GetFID(), gdalSays(said.text));
         const std::int64_t fid = feature->GetFID();
         result.fids.push_back(fid);
 
@@ -836,7 +871,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             geometry->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
             const char* problem = nullptr;
             if (!result.geometry.appendWkb(wkb.data(), size, &problem)) {
-                report(Issue::Severity::Warning, fid, std::string("geometry skipped: ") + problem,
+                report(Issue::Severity::Warning, fid,
+                       message("geometry_skipped", "geometry skipped: {problem}",
+                               {{"problem", problem}}),
                        Issue::Kind::GeometrySkipped);
             } else {
                 const std::size_t last = result.geometry.featureCount() - 1;
@@ -854,7 +891,8 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                     result.geometry.popFeature();
                     result.geometry.appendEmpty();
                     report(Issue::Severity::Warning, fid,
-                           "geometry skipped: coordinates are NaN, infinite or absurdly large",
+                           message("geometry_skipped", "geometry skipped: {problem}",
+                                   {{"problem", "coordinates are NaN, infinite or absurdly large"}}),
                            Issue::Kind::GeometrySkipped);
                 }
             }
@@ -893,10 +931,13 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                 if (!isValidUtf8(view)) {
                     if (!reportedBadText) {
                         report(Issue::Severity::Warning, fid,
-                               "text in field '" + fields[column].name +
-                                   "' is not valid after decoding as " + result.encoding.name +
-                                   " (" + result.encoding.reason +
-                                   "); broken bytes are shown as \xEF\xBF\xBD. Try --encoding");
+                               message("broken_text",
+                                       "text in field '{field}' is not valid after decoding as "
+                                       "{encoding} ({reason}); broken bytes are shown as "
+                                       "\xEF\xBF\xBD. Try --encoding",
+                                       {{"field", fields[column].name},
+                                        {"encoding", result.encoding.name},
+                                        {"reason", result.encoding.reason}}));
                         reportedBadText = true;
                     }
                     result.attributes.setText(column, sanitizeUtf8(view));
@@ -938,10 +979,12 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
             [&](double* xy, std::size_t count) { failed = transform.forward(xy, count); });
         if (failed > 0)
             report(Issue::Severity::Warning, -1,
-                   std::to_string(failed) + " vertices could not be transformed to " +
-                       options.targetCrs.label());
+                   message("vertices_not_transformed",
+                           "{count} vertices could not be transformed to {crs}",
+                           {{"count", std::to_string(failed)},
+                            {"crs", options.targetCrs.label()}}));
         if (transform.isBallpark())
-            report(Issue::Severity::Warning, -1, ballparkWarning(result.crs, options.targetCrs),
+            report(Issue::Severity::Warning, -1, ballparkMessage(result.crs, options.targetCrs),
                    Issue::Kind::BallparkTransform);
         result.crs = options.targetCrs;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/crs/crs.h"
+#include "geo/message.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/io/encoding.h"
 #include "geo/model/geometry_store.h"
@@ -59,7 +60,7 @@ struct CrsResolution {
     std::string origin;                   // ".prj", "GeoPackage", "--s-srs", "" …
     std::optional<ZoneProposal> proposal; // when there is no CRS but the eastings name a zone
     std::string hint;                     // other advice when there is no CRS
-    std::vector<std::string> warnings;    // "coordinates do not fit the declared CRS" …
+    std::vector<Message> warnings;        // "coordinates do not fit the declared CRS" …
 };
 
 struct FieldInfo {

@@ -426,10 +426,12 @@ struct AreaCalculator::Impl {
         issue.path = path;
         issue.layer = layer;
         issue.fid = fid;
-        issue.message = std::string(finite ? "a vertex could not be converted to longitude/"
-                                             "latitude by PROJ"
-                                           : "coordinates include NaN or infinity") +
-                        ": " + what + " unknown (feature index " + std::to_string(feature) + ")";
+        issue.setMessage(message(finite ? "vertex_not_geographic" : "coordinates_not_finite",
+                                 std::string(finite ? "a vertex could not be converted to "
+                                                      "longitude/latitude by PROJ"
+                                                    : "coordinates include NaN or infinity") +
+                                     ": {what} unknown (feature index {index})",
+                                 {{"what", what}, {"index", std::to_string(feature)}}));
         issues->report(std::move(issue));
     }
 };

@@ -30,9 +30,11 @@ std::string invalidReason(GEOSContextHandle_t ctx, const GEOSGeometry* geometry)
     return text;
 }
 
-void reportInvalid(IssueSink& issues, const Layer& layer, std::size_t row, const std::string& what)
+void reportInvalid(IssueSink& issues, const Layer& layer, std::size_t row, Message what)
 {
-    issues.report({Issue::Severity::Warning, layer.sourcePath, layer.name, layer.fids[row], what});
+    issues.report(withMessage({Issue::Severity::Warning, layer.sourcePath, layer.name,
+                               layer.fids[row]},
+                              std::move(what)));
 }
 
 } // namespace
@@ -73,8 +75,9 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                     out.validPlot = false;
                     if (!plots.geometry.isEmpty(p))
                         reportInvalid(issues, plots, p,
-                                      "plot has a ring of fewer than 3 distinct vertices; left "
-                                      "out of the coverage rules");
+                                      message("short_ring_plot",
+                                              "plot has a ring of fewer than 3 distinct "
+                                              "vertices; left out of the coverage rules"));
                     continue;
                 }
                 if (GEOSisValid_r(ctx, plot.get()) != 1) {
@@ -82,8 +85,10 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                         std::numeric_limits<double>::quiet_NaN();
                     out.validPlot = false;
                     reportInvalid(issues, plots, p,
-                                  "invalid plot (" + invalidReason(ctx, plot.get()) +
-                                      "): no covered share, left out of the coverage rules");
+                                  message("invalid_plot_coverage",
+                                          "invalid plot ({reason}): no covered share, left out "
+                                          "of the coverage rules",
+                                          {{"reason", invalidReason(ctx, plot.get())}}));
                     continue;
                 }
                 double plotArea = 0;
@@ -98,9 +103,10 @@ std::vector<PlotCoverage> plotCoverage(const Layer& plots, const Layer& building
                     if (GEOSisValid_r(ctx, footprint.get()) != 1) {
                         if (!footprintReported[b].exchange(true))
                             reportInvalid(issues, buildings, b,
-                                          "invalid footprint (" +
-                                              invalidReason(ctx, footprint.get()) +
-                                              "): repaired with MakeValid for the coverage");
+                                          message("invalid_footprint",
+                                                  "invalid footprint ({reason}): repaired with "
+                                                  "MakeValid for the coverage",
+                                                  {{"reason", invalidReason(ctx, footprint.get())}}));
                         footprint.reset(GEOSMakeValid_r(ctx, footprint.get()));
                         if (!footprint)
                             continue;
@@ -145,9 +151,9 @@ std::vector<bool> plotValidity(const Layer& plots, IssueSink& issues)
         if (!plot || GEOSisValid_r(ctx, plot.get()) != 1) {
             valid[p] = false;
             reportInvalid(issues, plots, p,
-                          "invalid plot (" +
-                              (plot ? invalidReason(ctx, plot.get()) : std::string("short ring")) +
-                              ")");
+                          message("invalid_plot", "invalid plot ({reason})",
+                                  {{"reason", plot ? invalidReason(ctx, plot.get())
+                                                   : std::string("short ring")}}));
         }
     }
     return valid;

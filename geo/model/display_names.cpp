@@ -8,6 +8,7 @@
 #include <cpl_json.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,22 +23,21 @@ struct Names {
         groups;
 };
 
-std::shared_ptr<const Names> loadNames(const std::string& path)
+/// Adds the `groups` of the table at `path` (nothing when it cannot be read) to `names`.
+void loadNames(Names& names, const std::string& path, std::initializer_list<const char*> groups)
 {
-    auto names = std::make_shared<Names>();
     CPLJSONDocument document;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     const bool loaded = document.Load(path);
     CPLPopErrorHandler();
     if (!loaded)
-        return names;
-    for (const char* group : {"rules", "fields", "columns", "kinds"}) {
-        auto& table = names->groups[group];
+        return;
+    for (const char* group : groups) {
+        auto& table = names.groups[group];
         for (const CPLJSONObject& entry : document.GetRoot().GetObj(group).GetChildren())
             table[entry.GetName()] = {entry.GetString("zh", entry.GetName()),
                                       entry.GetString("en", entry.GetName())};
     }
-    return names;
 }
 
 /// The table of the current styles folder; empty when there is none. Looked up once per value
@@ -52,13 +52,15 @@ std::shared_ptr<const Names> names()
     std::lock_guard lock(mutex);
     auto& cached = byEnvironment[key];
     if (!cached) {
-        std::string path;
+        auto table = std::make_shared<Names>();
+        // The messages' templates live beside the names (styles/messages.json).
         try {
-            path = stylePath("names.json");
+            loadNames(*table, stylePath("names.json"), {"rules", "fields", "columns", "kinds"});
+            loadNames(*table, stylePath("messages.json"), {"messages", "phrases"});
         } catch (const Error&) {
-            path.clear();
+            // No styles folder: every id is said as it is.
         }
-        cached = path.empty() ? std::make_shared<Names>() : loadNames(path);
+        cached = std::move(table);
     }
     return cached;
 }
@@ -76,6 +78,10 @@ const char* groupName(NameGroup group)
         return "kinds";
     case NameGroup::Role:
         return "roles";
+    case NameGroup::Message:
+        return "messages";
+    case NameGroup::Phrase:
+        return "phrases";
     }
     return "";
 }

@@ -15,9 +15,16 @@ enum class NameGroup {
     Role,   // "parcels" → 宗地 (from geo::chineseName, the one table of role names)
     Column, // a table column: "area_mu" → 面积（亩）
     Kind,   // ledger kinds, area methods, message levels: "acquisition" → 征地台账
+    /// A message's template by its id (styles/messages.json "messages"), filled from the
+    /// message's parts by geo/model/issue_text.h: "invalid_plot" → "宗地图形无效（{reason}）".
+    Message,
+    /// A library's or the reader's own English phrase that a message part may be
+    /// (styles/messages.json "phrases"): "Self-intersection" → 自相交.
+    Phrase,
 };
 
-/// The name a user reads for `id`, from styles/names.json (roles: geo::chineseName /
+/// The name a user reads for `id`, from styles/names.json (messages and phrases: from
+/// styles/messages.json beside it; roles: geo::chineseName /
 /// toString). A field is looked up as "ROLE.FIELD" when `role` is given, then as "FIELD".
 /// An id the table does not know comes back unchanged, so nothing is ever hidden; so does
 /// every id when the table cannot be read (no styles folder). The table is read once per

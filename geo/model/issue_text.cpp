@@ -1,10 +1,108 @@
 #include "geo/model/issue_text.h"
 
+#include <algorithm>
 #include <set>
 #include <string_view>
 #include <tuple>
 
 namespace parkatlas::geo {
+
+std::string messagePartText(const std::string& value, Language language)
+{
+    if (language == Language::English || value.empty())
+        return value;
+    const std::string whole = displayName(NameGroup::Phrase, value, language);
+    if (whole != value)
+        return whole;
+    const std::size_t cut = value.find_first_of("[:(");
+    if (cut == std::string::npos || cut == 0)
+        return value;
+    std::size_t end = cut;
+    while (end > 0 && value[end - 1] == ' ')
+        --end;
+    const std::string head = value.substr(0, end);
+    const std::string said = displayName(NameGroup::Phrase, head, language);
+    return said == head ? value : said + value.substr(end);
+}
+
+namespace {
+
+/// A part's value in `language`: a part that is a phrase of the program or a library (a reason,
+/// a problem, a hint …) is said in Chinese where the catalogue has it, a role by its name; a
+/// part that is data (a file, a field, a value, a CRS) stays as it is, even when it happens to
+/// spell a phrase (a field called "date").
+std::string sayPart(const MessagePart& part, Language language)
+{
+    static const std::set<std::string, std::less<>> kPhraseParts = {
+        "reason", "problem", "why", "hint", "what", "type", "method", "failure", "text", "area"};
+    if (part.name == "role")
+        return displayName(NameGroup::Role, part.value, language);
+    return kPhraseParts.count(part.name) ? messagePartText(part.value, language) : part.value;
+}
+
+/// A message by `id` and `parts` in `language`; `english` when it cannot be said otherwise.
+std::string say(const std::string& id, const std::vector<MessagePart>& parts,
+                const std::string& english, Language language)
+{
+    if (language == Language::English || id.empty())
+        return english;
+    const std::string text = displayName(NameGroup::Message, id, language);
+    if (text == id)
+        return english;
+    std::vector<MessagePart> said;
+    for (const MessagePart& part : parts) {
+        if (part.name.find('.') != std::string::npos)
+            continue; // a nested message's own part (geo::withNested)
+        const auto nestedId = std::find_if(parts.begin(), parts.end(), [&](const MessagePart& p) {
+            return p.name == part.name + "_id";
+        });
+        if (nestedId == parts.end()) {
+            said.push_back({part.name, sayPart(part, language)});
+            continue;
+        }
+        std::vector<MessagePart> inner;
+        const std::string prefix = part.name + ".";
+        for (const MessagePart& p : parts)
+            if (p.name.rfind(prefix, 0) == 0)
+                inner.push_back({p.name.substr(prefix.size()), p.value});
+        said.push_back({part.name, say(nestedId->value, inner, part.value, language)});
+    }
+    return fillTemplate(text, said).value_or(english);
+}
+
+/// describeContext in Chinese: "文件 'a.shp'，图层 'a'，要素 3，字段 'QLR'".
+std::string chineseContext(const ErrorContext& context)
+{
+    auto name = [](const char* id) {
+        return displayName(NameGroup::Column, id, Language::Chinese);
+    };
+    std::string where;
+    auto append = [&where](const std::string& part) {
+        where += (where.empty() ? "" : "，") + part;
+    };
+    if (!context.path.empty())
+        append(name("file") + " '" + context.path + "'");
+    if (!context.layer.empty())
+        append(name("layer") + " '" + context.layer + "'");
+    if (context.fid >= 0)
+        append(name("feature") + " " + std::to_string(context.fid));
+    if (!context.field.empty())
+        append(displayName(NameGroup::Column, "field", Language::Chinese) + " '" + context.field +
+               "'");
+    return where;
+}
+
+} // namespace
+
+std::string messageText(const Message& said, Language language)
+{
+    return say(said.id, said.parts, said.english, language);
+}
+
+std::string issueMessage(const Issue& issue, Language language)
+{
+    return say(issue.messageId, issue.messageParts, issue.message, language);
+}
 
 std::string formatIssue(const Issue& issue, Language language)
 {
@@ -13,21 +111,22 @@ std::string formatIssue(const Issue& issue, Language language)
     const char* level = issue.severity == Issue::Severity::Error     ? "error"
                         : issue.severity == Issue::Severity::Warning ? "warning"
                                                                      : "note";
-    auto name = [](const char* id) {
-        return displayName(NameGroup::Column, id, Language::Chinese);
-    };
-    std::string where;
-    auto append = [&where](const std::string& part) {
-        where += (where.empty() ? "" : "，") + part;
-    };
-    if (!issue.path.empty())
-        append(name("file") + " '" + issue.path + "'");
-    if (!issue.layer.empty())
-        append(name("layer") + " '" + issue.layer + "'");
-    if (issue.fid >= 0)
-        append(name("feature") + " " + std::to_string(issue.fid));
+    const std::string where = chineseContext({issue.path, issue.layer, issue.fid, {}});
     return displayName(NameGroup::Kind, level, Language::Chinese) + "：" +
-           (where.empty() ? "" : where + "：") + issue.message;
+           (where.empty() ? "" : where + "：") + issueMessage(issue, language);
+}
+
+std::string errorMessage(const Error& error, Language language)
+{
+    return say(error.messageId(), error.messageParts(), error.message(), language);
+}
+
+std::string formatError(const Error& error, Language language)
+{
+    if (language == Language::English)
+        return error.what();
+    const std::string where = chineseContext(error.context());
+    return (where.empty() ? "" : where + "：") + errorMessage(error, language);
 }
 
 std::vector<Issue> distinctIssues(const std::vector<Issue>& issues)

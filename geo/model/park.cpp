@@ -412,12 +412,15 @@ Crs parkWorkingCrs(const ParkDefinition& definition)
             }
         }
         if (crs.isEmpty())
-            throw CrsError("no layer of the park has a coordinate system" +
-                               (looked.empty() ? std::string() : " (none in " + looked + ")") +
-                               "; give one with --s-srs or \"crs\" in the project file" +
-                               (failure.empty() ? std::string()
-                                                : ". And a layer cannot be read: " + failure),
-                           {definition.source, {}, -1, {}});
+            throw CrsError(
+                message(std::string("park_without_crs") + (looked.empty() ? "" : "_in") +
+                            (failure.empty() ? "" : "_unreadable"),
+                        std::string("no layer of the park has a coordinate system") +
+                            (looked.empty() ? "" : " (none in {looked})") +
+                            "; give one with --s-srs or \"crs\" in the project file" +
+                            (failure.empty() ? "" : ". And a layer cannot be read: {failure}"),
+                        {{"looked", looked}, {"failure", failure}}),
+                {definition.source, {}, -1, {}});
     }
     return crs;
 }
@@ -434,7 +437,9 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
             wanted.push_back(&source);
 
     for (const std::string& failure : definition.unreadable)
-        issues.report({Issue::Severity::Error, {}, {}, -1, failure + " (left out)"});
+        issues.report(withMessage({Issue::Severity::Error, {}, {}, -1},
+                                  message("source_left_out", "{failure} (left out)",
+                                          {{"failure", failure}})));
     for (const std::string& warning : definition.warnings)
         issues.report({Issue::Severity::Warning, definition.source, {}, -1, warning});
 
@@ -467,9 +472,11 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
             layer.classificationOrigin = source.classificationOrigin;
             park.layers.push_back(std::move(layer));
         } catch (const Error& error) {
-            issues.report({Issue::Severity::Error, error.context().path, error.context().layer, -1,
-                           error.message() + " (the " + std::string(toString(source.role)) +
-                               " layer is left out)"});
+            issues.report(withMessage(
+                {Issue::Severity::Error, error.context().path, error.context().layer, -1},
+                message("layer_left_out", "{error} (the {role} layer is left out)",
+                        withNested({{"role", std::string(toString(source.role))}}, "error",
+                                   error.message(), error.messageId(), error.messageParts()))));
         }
     }
     // A park handed over as a GeoPackage or folder is called by its boundary's name (the

@@ -257,9 +257,10 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
             single.geometry.appendEmpty();
         } else if (!single.geometry.appendWkb(feature.geometryWkb.data(),
                                               feature.geometryWkb.size(), &problem)) {
-            issues.report({Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid,
-                           std::string("the drawn geometry cannot be checked (") +
-                               (problem ? problem : "unreadable WKB") + ")"});
+            issues.report(withMessage(
+                {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
+                message("drawn_geometry_unreadable", "the drawn geometry cannot be checked ({problem})",
+                        {{"problem", problem ? problem : "unreadable WKB"}})));
         }
         AttributeTable& table = single.attributes;
         const int fieldCount = static_cast<int>(table.fields().size());
@@ -270,9 +271,11 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
             if (field < 0)
                 field = table.fieldIndex(name);
             if (field < 0) {
-                issues.report({Issue::Severity::Warning, mine.layer.sourcePath, layerName,
-                               feature.fid,
-                               "no field \"" + name + "\" in the layer; its value is not checked"});
+                issues.report(withMessage(
+                    {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
+                    message("missing_field",
+                            "no field \"{field}\" in the layer; its value is not checked",
+                            {{"field", name}})));
                 continue;
             }
             given[static_cast<std::size_t>(field)] = 1;
@@ -288,12 +291,14 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         }
         for (const auto& [field, value] : values)
             if (!setFromText(table, field, *value))
-                issues.report({Issue::Severity::Warning, mine.layer.sourcePath, layerName,
-                               feature.fid,
-                               "field \"" + table.fields()[static_cast<std::size_t>(field)].name +
-                                   "\": \"" + **value + "\" is not a " +
-                                   toString(table.fields()[static_cast<std::size_t>(field)].type) +
-                                   "; taken as unknown"});
+                issues.report(withMessage(
+                    {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
+                    message("field_value_wrong_type",
+                            "field \"{field}\": \"{value}\" is not a {type}; taken as unknown",
+                            {{"field", table.fields()[static_cast<std::size_t>(field)].name},
+                             {"value", **value},
+                             {"type",
+                              toString(table.fields()[static_cast<std::size_t>(field)].type)}})));
         table.commitRow();
         single.fids.push_back(feature.fid);
     }

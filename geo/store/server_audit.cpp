@@ -56,10 +56,12 @@ std::vector<PlotCoverage> coverageOnServer(const std::string& connection, const 
         if (rows.text(r, 1) != "t") {
             out.share = out.plotPlanarArea = out.coveredPlanarArea = kNaN;
             out.validPlot = false;
-            issues.report({Issue::Severity::Warning, parcels.sourcePath, parcels.name,
-                           rows.integer(r, 0),
-                           "invalid plot (" + rows.text(r, 4) +
-                               "): no covered share, left out of the coverage rules"});
+            issues.report(withMessage({Issue::Severity::Warning, parcels.sourcePath, parcels.name,
+                                       rows.integer(r, 0)},
+                                      message("invalid_plot_coverage",
+                                              "invalid plot ({reason}): no covered share, left "
+                                              "out of the coverage rules",
+                                              {{"reason", rows.text(r, 4)}})));
             continue;
         }
         out.validPlot = true;

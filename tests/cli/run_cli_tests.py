@@ -3491,6 +3491,109 @@ def group_session(t):
             "the findings page counts what the sample's does (%s)" % total)
 
 
+def group_messages(t):
+    """Message bodies in the user's language (issue 23): under zh_CN.UTF-8 every warning and
+    error that `check` and `area` print on the sample park and on real files (no coordinate
+    system, a ballpark transform, coordinates outside the CRS's area, corrupt records, unclosed
+    rings, a file that is not there, nothing to measure) is said in Chinese with the file, layer
+    and feature kept, and so are the one-line notes; under C.UTF-8 the same runs say what they
+    always said, and JSON keeps the English."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    project = os.path.join(sample, "shp.parkatlas.json")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    shp = os.path.join(t.opts.realdata, "peer-shapefiles", "gdal-autotest-2021", "autotest", "ogr",
+                       "data", "shp")
+    town = os.path.join(t.opts.realdata, "china", "arcgis-engine-practice", "townshp.shp")
+
+    def run_in(locale_name, *args):
+        env = dict(os.environ, LC_ALL=locale_name, LANG=locale_name)
+        proc = subprocess.run([t.binary] + [str(a) for a in args], capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=180)
+        return Run([t.binary] + list(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                   proc.stderr.decode("utf-8", "replace"), 0)
+
+    def english_prose(line):
+        """Two English words in a row, once names are taken out: quoted files and layers, CRS
+        names with their EPSG codes, a CRS's area of use, and what GDAL says after its own
+        phrase ("Corrupted .shp file : shape 0, nPoints=16")."""
+        text = re.sub(r"^parkatlas [a-z]+: ", "", line)
+        text = re.sub(r"'[^']*'", "", text)
+        text = re.sub(r"[A-Za-z0-9 /\-.]+（EPSG:[^）]*）", "", text)
+        text = re.sub(r"使用范围（[^）]*）", "", text)
+        text = re.sub(r"GDAL 报告：.*", "", text)
+        match = re.search(r"[A-Za-z]{3,}[ ,;:]+[A-Za-z]{3,}", text)
+        return match.group(0) if match else ""
+
+    runs = [
+        ("check", gpkg),
+        ("check", project),
+        ("area", town),
+        ("area", os.path.join(shp, "buggymultipoly.shp")),
+        ("area", os.path.join(shp, "buggymultipoly.shp"), "--s-srs", "EPSG:4547"),
+        ("area", os.path.join(shp, "polygonm_without_m.shp"), "--s-srs", "EPSG:4547"),
+        ("area", os.path.join(shp, "chinese.dbf")),
+        ("area", os.path.join(shp, "nowhere.shp")),
+        ("check", os.path.join(shp, "buggymultipoly.shp")),
+    ]
+    said = 0
+    for args in runs:
+        t.context = "zh_CN: " + " ".join(os.path.basename(str(a)) for a in args)
+        zh = run_in("zh_CN.UTF-8", *args)
+        en = run_in("C.UTF-8", *args)
+        t.check(zh.rc == en.rc, "the same exit code in both languages (%d, %d)" % (zh.rc, en.rc), zh)
+        lines = [l for l in zh.err.splitlines() if l.strip() and not l.startswith("Warning 1:")]
+        t.check(len(lines) == len([l for l in en.err.splitlines()
+                                   if l.strip() and not l.startswith("Warning 1:")]),
+                "as many lines on stderr as in English", zh)
+        for line in lines:
+            said += 1
+            t.check(re.search(r"[\u4e00-\u9fff]", line) is not None, "in Chinese: %r" % line, zh)
+            t.check(english_prose(line) == "", "no English body (%r) in %r"
+                    % (english_prose(line), line), zh)
+            t.check(not re.search(r"\b(warning|error|note): ", line),
+                    "no English level in %r" % line, zh)
+    t.check(said >= 9, "the runs said something to check (%d lines)" % said)
+
+    # The file, layer and feature are kept; English says exactly what it said.
+    t.context = "area buggymultipoly.shp"
+    zh = run_in("zh_CN.UTF-8", "area", os.path.join(shp, "buggymultipoly.shp"))
+    en = run_in("C.UTF-8", "area", os.path.join(shp, "buggymultipoly.shp"))
+    t.check("错误：文件 '%s'，图层 'buggymultipoly'：该图层没有坐标系（没有 .prj 文件）；"
+            % os.path.join(shp, "buggymultipoly.shp") in zh.err, "zh_CN: the missing CRS", zh)
+    t.check("error: file '%s', layer 'buggymultipoly': the layer has no coordinate system "
+            "(no .prj); the coordinates could be longitude/latitude degrees, or local units. "
+            "Give one with --s-srs" % os.path.join(shp, "buggymultipoly.shp") in en.err,
+            "English: as it always was", en)
+    t.context = "check shp.parkatlas.json"
+    zh = run_in("zh_CN.UTF-8", "check", project)
+    en = run_in("C.UTF-8", "check", project)
+    t.check("已用近似转换" in zh.err and "protected.shp'，图层 'protected'：" in zh.err,
+            "zh_CN: the ballpark transform", zh)
+    t.check("用地分类：宗地 " in zh.err, "zh_CN: the land-use note", zh)
+    t.check("layer 'protected': transformed from Xian 1980 / 3-degree Gauss-Kruger CM 114E "
+            "(EPSG:2383, datum Xian 1980) to CGCS2000 / 3-degree Gauss-Kruger CM 114E "
+            "(EPSG:4547, datum China 2000) by a ballpark operation: PROJ has no published shift"
+            in en.err and "parkatlas check: land use: parcels " in en.err,
+            "English: as it always was", en)
+    js = run_in("zh_CN.UTF-8", "check", project, "--format", "json")
+    if t.sane_exit(js, 0):
+        text = json.dumps(js.json().get("ballpark_transforms", []), ensure_ascii=False)
+        t.check("by a ballpark operation" in text and "近似" not in text,
+                "JSON keeps the English", js)
+    t.context = "area --by land_use, zh_CN"
+    zh = run_in("zh_CN.UTF-8", "area", gpkg, "--layer", "parcels", "--by", "land_use")
+    en = run_in("C.UTF-8", "area", gpkg, "--layer", "parcels", "--by", "land_use")
+    if t.sane_exit(zh, 0) and t.sane_exit(en, 0):
+        t.check(re.search(r"^用地性质 +用地名称 +要素数 +面积（m²） +面积（亩） +面积（公顷）", zh.out,
+                          re.M) is not None, "zh_CN: the table's headers", zh)
+        t.check(re.search(r"^land_use +名称 \(name\) +features +m² +亩 \(mu\) +ha", en.out, re.M)
+                is not None, "English: the headers as before", en)
+    return None
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -3525,6 +3628,7 @@ GROUPS = {
     "sheet": lambda t: __import__("parcel_sheets").group_sheet(t),
     "changes": lambda t: __import__("changes_cli").group_changes(t),
     "publish": lambda t: __import__("publish_site").group_publish(t),
+    "messages": group_messages,
 }
 
 

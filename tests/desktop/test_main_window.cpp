@@ -821,7 +821,10 @@ private slots:
         // The fid, the fields, and the area in 亩 (polygons).
         QCOMPARE(model->columnCount(), 2 + static_cast<int>(layer.attributes.fields().size()));
         const int idColumn = 1 + layer.attributes.fieldIndex("parcel_id");
+        // A contract field by its name (geo::displayName), its id in the tooltip.
         QCOMPARE(model->headerData(idColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Parcel id"));
+        QCOMPARE(model->headerData(idColumn, Qt::Horizontal, Qt::ToolTipRole).toString(),
                  QStringLiteral("parcel_id"));
         // Sort by parcel_id, descending: the rows come in descending order.
         panel->view()->sortByColumn(idColumn, Qt::DescendingOrder);
@@ -1002,6 +1005,16 @@ private slots:
                 shown.append(QStringLiteral("ledger %1 header: ").arg(geo::toString(kind)) +
                              model->headerData(c, Qt::Horizontal).toString());
             walkLabels(QStringLiteral("ledger"), ledgers);
+        }
+
+        // The attribute table's column headers (issue 23: by their names, as the form).
+        {
+            AttributeTablePanel* table = window->attributeTablePanel();
+            table->showLayer(static_cast<std::size_t>(window->layerIndex("parcels")));
+            const AttributeTableModel* model = table->model();
+            for (int c = 1; c < model->columnCount(); ++c)
+                shown.append(QStringLiteral("attribute table header: ") +
+                             model->headerData(c, Qt::Horizontal).toString());
         }
 
         // The attribute form of a parcel and the identify panel on one.

@@ -25,9 +25,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 using namespace parkatlas;
 using namespace parkatlas::render;
@@ -497,4 +499,46 @@ TEST(PageExportTest, AFolderThatCannotBeWrittenIsAnIoErrorNamingTheFile)
         }
     }
     EXPECT_FALSE(QFileInfo::exists(directory.filePath(QStringLiteral("no such folder"))));
+}
+
+TEST(MapPagesTest, TheLegendLeavesOutALayerTheMapHidesAtItsScaleAndShowsOutlinesUnfilled)
+{
+    if (!std::filesystem::exists(kSampleGpkg))
+        GTEST_SKIP() << "sample park not generated";
+    const RoleStyleBook book = RoleStyleBook::load(kStyles);
+    geo::IssueList issues;
+    const auto park = std::make_shared<const geo::Park>(
+        geo::loadPark(geo::discoverPark(kSampleGpkg), {}, issues));
+    ASSERT_NE(park->layer(geo::Role::Buildings), nullptr);
+    std::vector<LayerSnapshot> snapshots;
+    for (const geo::ParkLayer& parkLayer : park->layers)
+        snapshots.push_back(
+            book.snapshotFor(std::shared_ptr<const geo::Layer>(park, &parkLayer.layer),
+                             parkLayer.role, {}, 0, parkLayer.classification));
+    const QString buildings = QString::fromUtf8(geo::chineseName(geo::Role::Buildings));
+    auto buildingsEntry = [&](double scale) -> std::optional<LegendEntry> {
+        for (const LegendEntry& entry :
+             legendEntries(snapshots, combinedExtent(snapshots), scale))
+            if (entry.group == buildings)
+                return entry;
+        return std::nullopt;
+    };
+    // roles.json: buildings filled to 1:10 000, outlined to 1:25 000, hidden beyond.
+    const auto near = buildingsEntry(5000);
+    ASSERT_TRUE(near.has_value());
+    EXPECT_GT(near->symbol.fill.alpha(), 0);
+    const auto middle = buildingsEntry(20000);
+    ASSERT_TRUE(middle.has_value());
+    EXPECT_EQ(middle->symbol.fill.alpha(), 0);
+    EXPECT_GT(middle->symbol.stroke.alpha(), 0);
+    ASSERT_TRUE(buildingsEntry(25000).has_value()); // exactly at the limit: still drawn
+    EXPECT_FALSE(buildingsEntry(50000).has_value());
+    EXPECT_TRUE(buildingsEntry(0).has_value()); // no scale known: no limits
+    // The land-use classes stay at every scale.
+    for (const double scale : {5000.0, 50000.0}) {
+        const auto entries = legendEntries(snapshots, combinedExtent(snapshots), scale);
+        EXPECT_TRUE(std::any_of(entries.begin(), entries.end(), [](const LegendEntry& e) {
+            return e.label.contains(QStringLiteral("工业用地"));
+        })) << scale;
+    }
 }
