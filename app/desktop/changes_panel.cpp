@@ -53,11 +53,6 @@ struct ChangesRequest {
     QString nowLabel; // "now", translated on the GUI thread
 };
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("parkatlas::desktop::ChangesPanel", text);
-}
-
 /// The comparison on the worker: reads the two parks (70 % of the progress), then compares them.
 void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
                    const geo::Crs& mapCrs)
@@ -98,10 +93,11 @@ void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
             geo::Park other = readPark(request.otherPath, 0.35, 0.35);
             const std::string moved = geo::transformPark(other, sessionPark->crs, issues);
             if (!moved.empty())
-                run.issues.append(tr("%1 was transformed from %2 to be compared")
+                run.issues.append(ChangesPanel::tr("%1 was transformed from %2 to be compared")
                                       .arg(QString::fromStdString(request.otherPath),
                                            QString::fromStdString(moved)));
-            const QString otherLabel = QFileInfo(QString::fromStdString(request.otherPath)).fileName();
+            const QString otherLabel =
+                QFileInfo(QString::fromStdString(request.otherPath)).fileName();
             const QString openLabel =
                 QFileInfo(QString::fromStdString(request.parkSource)).fileName();
             if (request.otherIsOlder) {
@@ -172,15 +168,15 @@ QString sizeText(const geo::DiffItem& item, bool old)
 
 QString kindText(const geo::DiffItem& item)
 {
-    QString kind = item.kind == geo::ChangeKind::Added     ? tr("Added")
-                   : item.kind == geo::ChangeKind::Removed ? tr("Removed")
-                                                           : tr("Changed");
+    QString kind = item.kind == geo::ChangeKind::Added     ? ChangesPanel::tr("Added")
+                   : item.kind == geo::ChangeKind::Removed ? ChangesPanel::tr("Removed")
+                                                           : ChangesPanel::tr("Changed");
     if (item.relation == "split")
-        kind += QStringLiteral(" · ") + tr("split");
+        kind += QStringLiteral(" · ") + ChangesPanel::tr("split");
     else if (item.relation == "merge")
-        kind += QStringLiteral(" · ") + tr("merge");
+        kind += QStringLiteral(" · ") + ChangesPanel::tr("merge");
     else if (!item.relation.empty())
-        kind += QStringLiteral(" · ") + tr("split and merge");
+        kind += QStringLiteral(" · ") + ChangesPanel::tr("split and merge");
     return kind;
 }
 
@@ -206,14 +202,14 @@ QString fieldsText(const geo::DiffItem& item, geo::Role role)
         return {};
     QStringList out;
     if (item.geometryChanged)
-        out.append(tr("shape"));
+        out.append(ChangesPanel::tr("shape"));
     for (const geo::FieldChange& field : item.fields) {
         const QString before = QString::fromStdString(geo::diffValueText(field.oldValue));
         const QString after = QString::fromStdString(geo::diffValueText(field.newValue));
         out.append(QStringLiteral("%1: %2 → %3")
                        .arg(uiName(geo::NameGroup::Field, field.name, geo::toString(role)),
-                            before.isEmpty() ? tr("unknown") : before,
-                            after.isEmpty() ? tr("unknown") : after));
+                            before.isEmpty() ? ChangesPanel::tr("unknown") : before,
+                            after.isEmpty() ? ChangesPanel::tr("unknown") : after));
     }
     return out.join(QStringLiteral("; "));
 }
@@ -223,10 +219,11 @@ QString fieldsText(const geo::DiffItem& item, geo::Role role)
 ChangesPanel::ChangesPanel(QWidget* parent)
     : QWidget(parent), m_mode(new QComboBox(this)), m_modePages(new QStackedWidget(this)),
       m_from(new QDateEdit(this)), m_to(new QDateEdit(this)),
-      m_toNow(new QPushButton(tr("Now"), this)), m_otherPath(new QLineEdit(this)),
-      m_direction(new QComboBox(this)), m_runButton(new QPushButton(tr("&Compare"), this)),
-      m_cancelButton(new QPushButton(tr("Cancel"), this)), m_progress(new QProgressBar(this)),
-      m_summary(new QLabel(this)), m_tree(new QTreeWidget(this))
+      m_toNow(new QPushButton(ChangesPanel::tr("Now"), this)), m_otherPath(new QLineEdit(this)),
+      m_direction(new QComboBox(this)),
+      m_runButton(new QPushButton(ChangesPanel::tr("&Compare"), this)),
+      m_cancelButton(new QPushButton(ChangesPanel::tr("Cancel"), this)),
+      m_progress(new QProgressBar(this)), m_summary(new QLabel(this)), m_tree(new QTreeWidget(this))
 {
     m_mode->setObjectName(QStringLiteral("changesMode"));
     m_from->setObjectName(QStringLiteral("changesFrom"));
@@ -239,10 +236,11 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     m_summary->setObjectName(QStringLiteral("changesSummary"));
     m_tree->setObjectName(QStringLiteral("changesTree"));
 
-    m_mode->addItem(tr("Between two dates"));
-    m_mode->addItem(tr("With another park file"));
-    m_mode->setToolTip(tr("Compare the open park as it was on two days (from the history it "
-                          "keeps), or with another park file"));
+    m_mode->addItem(ChangesPanel::tr("Between two dates"));
+    m_mode->addItem(ChangesPanel::tr("With another park file"));
+    m_mode->setToolTip(
+        ChangesPanel::tr("Compare the open park as it was on two days (from the history it "
+                         "keeps), or with another park file"));
     const QDate today = QDate::currentDate();
     for (QDateEdit* edit : {m_from, m_to}) {
         edit->setCalendarPopup(true);
@@ -252,25 +250,27 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     m_from->setDate(QDate(today.year(), today.month() <= 6 ? 1 : 7, 1).addDays(-1));
     m_to->setDate(today);
     m_to->setSpecialValueText(QString());
-    m_toNow->setToolTip(tr("Compare with the park as it is now"));
+    m_toNow->setToolTip(ChangesPanel::tr("Compare with the park as it is now"));
     m_toNow->setCheckable(true);
     m_toNow->setChecked(true);
     auto* datesPage = new QWidget(m_modePages);
     auto* datesRow = new QHBoxLayout(datesPage);
     datesRow->setContentsMargins(0, 0, 0, 0);
-    datesRow->addWidget(new QLabel(tr("From"), datesPage));
+    datesRow->addWidget(new QLabel(ChangesPanel::tr("From"), datesPage));
     datesRow->addWidget(m_from);
-    datesRow->addWidget(new QLabel(tr("to"), datesPage));
+    datesRow->addWidget(new QLabel(ChangesPanel::tr("to"), datesPage));
     datesRow->addWidget(m_to);
     datesRow->addWidget(m_toNow);
     auto* filePage = new QWidget(m_modePages);
     auto* fileRow = new QHBoxLayout(filePage);
     fileRow->setContentsMargins(0, 0, 0, 0);
-    m_otherPath->setPlaceholderText(tr("Another park (GeoPackage, folder, project)…"));
-    auto* browseButton = new QPushButton(tr("Browse…"), filePage);
-    m_direction->addItem(tr("is older"));
-    m_direction->addItem(tr("is newer"));
-    m_direction->setToolTip(tr("Whether the other park is the earlier or the later one"));
+    m_otherPath->setPlaceholderText(
+        ChangesPanel::tr("Another park (GeoPackage, folder, project)…"));
+    auto* browseButton = new QPushButton(ChangesPanel::tr("Browse…"), filePage);
+    m_direction->addItem(ChangesPanel::tr("is older"));
+    m_direction->addItem(ChangesPanel::tr("is newer"));
+    m_direction->setToolTip(
+        ChangesPanel::tr("Whether the other park is the earlier or the later one"));
     fileRow->addWidget(m_otherPath, 1);
     fileRow->addWidget(browseButton);
     fileRow->addWidget(m_direction);
@@ -282,8 +282,9 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_summary->setWordWrap(true);
     m_tree->setColumnCount(5);
-    m_tree->setHeaderLabels(
-        {tr("Change"), tr("Id"), tr("Mu before"), tr("Mu after"), tr("What changed")});
+    m_tree->setHeaderLabels({ChangesPanel::tr("Change"), ChangesPanel::tr("Id"),
+                             ChangesPanel::tr("Mu before"), ChangesPanel::tr("Mu after"),
+                             ChangesPanel::tr("What changed")});
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(true);
@@ -301,8 +302,7 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_tree, 1);
 
-    connect(m_mode, &QComboBox::currentIndexChanged, m_modePages,
-            &QStackedWidget::setCurrentIndex);
+    connect(m_mode, &QComboBox::currentIndexChanged, m_modePages, &QStackedWidget::setCurrentIndex);
     connect(m_mode, &QComboBox::currentIndexChanged, this, &ChangesPanel::updateButtons);
     connect(m_otherPath, &QLineEdit::textChanged, this, &ChangesPanel::updateButtons);
     connect(m_toNow, &QPushButton::toggled, this, [this](bool now) {
@@ -340,7 +340,7 @@ void ChangesPanel::setSource(std::shared_ptr<geo::ParkSession> session, const ge
     m_currentLayer = m_currentItem = -1;
     m_tree->clear();
     m_progress->setVisible(false);
-    m_summary->setText(m_session ? QString() : tr("Open a park first."));
+    m_summary->setText(m_session ? QString() : ChangesPanel::tr("Open a park first."));
     updateButtons();
     emit overlayChanged();
 }
@@ -369,8 +369,8 @@ ChangesPanel::Mode ChangesPanel::mode() const
 void ChangesPanel::browse()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Compare with park"), QFileInfo(m_otherPath->text()).path(),
-        tr("Parks (*.gpkg *.parkatlas.json);;All files (*)"));
+        this, ChangesPanel::tr("Compare with park"), QFileInfo(m_otherPath->text()).path(),
+        ChangesPanel::tr("Parks (*.gpkg *.parkatlas.json);;All files (*)"));
     if (!path.isEmpty())
         m_otherPath->setText(path);
 }
@@ -388,13 +388,13 @@ void ChangesPanel::run()
         request.to = m_to->date().toString(Qt::ISODate).toStdString();
     request.otherPath = m_otherPath->text().trimmed().toStdString();
     request.otherIsOlder = m_direction->currentIndex() == 0;
-    request.nowLabel = tr("now");
+    request.nowLabel = ChangesPanel::tr("now");
     if (request.mode == Mode::File && request.otherPath.empty())
         return;
     m_watcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
-    m_summary->setText(tr("Comparing…"));
+    m_summary->setText(ChangesPanel::tr("Comparing…"));
     m_watcher.setFuture(QtConcurrent::run(runChangesJob, std::move(request), m_mapCrs));
     updateButtons();
 }
@@ -413,7 +413,7 @@ void ChangesPanel::onRunFinished()
 {
     m_progress->setVisible(false);
     if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
-        m_summary->setText(tr("Cancelled"));
+        m_summary->setText(ChangesPanel::tr("Cancelled"));
         updateButtons();
         emit runFinished();
         return;
@@ -424,14 +424,14 @@ void ChangesPanel::onRunFinished()
     for (int i = 0; i < m_result->issues.size() && i < kMaxIssueMessages; ++i)
         messages.append(m_result->issues[i]);
     if (!m_result->error.isEmpty()) {
-        m_summary->setText(tr("The comparison failed: %1").arg(m_result->error));
+        m_summary->setText(ChangesPanel::tr("The comparison failed: %1").arg(m_result->error));
         messages.append(m_summary->text());
     } else {
         int counts[3] = {0, 0, 0};
         for (const geo::LayerDiff& layer : m_result->diff.layers)
             for (const geo::DiffItem& item : layer.items)
                 ++counts[static_cast<int>(item.kind)];
-        m_summary->setText(tr("%1 → %2: %3 added, %4 changed, %5 removed")
+        m_summary->setText(ChangesPanel::tr("%1 → %2: %3 added, %4 changed, %5 removed")
                                .arg(m_result->oldLabel, m_result->newLabel)
                                .arg(counts[static_cast<int>(geo::ChangeKind::Added)])
                                .arg(counts[static_cast<int>(geo::ChangeKind::Changed)])
@@ -460,14 +460,15 @@ void ChangesPanel::fillTree()
         if (layer.items.empty())
             continue;
         auto* roleItem = new QTreeWidgetItem(m_tree);
-        roleItem->setText(0, tr("%1 (%2)")
+        roleItem->setText(0, ChangesPanel::tr("%1 (%2)")
                                  .arg(uiName(geo::NameGroup::Role, geo::toString(layer.role)))
                                  .arg(layer.items.size()));
         roleItem->setFirstColumnSpanned(true);
         QFont bold = roleItem->font(0);
         bold.setBold(true);
         roleItem->setFont(0, bold);
-        roleItem->setToolTip(0, tr("Matched by %1").arg(QString::fromStdString(layer.matchedBy)));
+        roleItem->setToolTip(
+            0, ChangesPanel::tr("Matched by %1").arg(QString::fromStdString(layer.matchedBy)));
         for (std::size_t i = 0; i < layer.items.size(); ++i) {
             const geo::DiffItem& item = layer.items[i];
             auto* row = new QTreeWidgetItem(roleItem);
@@ -518,7 +519,8 @@ void ChangesPanel::activateItem(int layer, int item)
     emit overlayChanged();
     if (m_result && layer >= 0 && static_cast<std::size_t>(layer) < m_result->envelopes.size() &&
         item >= 0 &&
-        static_cast<std::size_t>(item) < m_result->envelopes[static_cast<std::size_t>(layer)].size()) {
+        static_cast<std::size_t>(item) <
+            m_result->envelopes[static_cast<std::size_t>(layer)].size()) {
         const geo::Envelope& envelope =
             m_result->envelopes[static_cast<std::size_t>(layer)][static_cast<std::size_t>(item)];
         if (!envelope.isEmpty())
@@ -537,11 +539,11 @@ std::vector<render::LayerSnapshot> ChangesPanel::overlay() const
     const render::ChangePlace& place = places[static_cast<std::size_t>(m_currentItem)];
     if (place.snapshot < 0)
         return snapshots;
-    const render::LayerSnapshot& drawn = m_result->overlays[static_cast<std::size_t>(place.snapshot)];
-    snapshots.emplace_back(drawn.layer,
-                           render::LayerStyle::selectionFor(drawn.layer->geometry.kind()),
-                           std::nullopt,
-                           std::make_shared<const std::vector<std::uint32_t>>(place.features));
+    const render::LayerSnapshot& drawn =
+        m_result->overlays[static_cast<std::size_t>(place.snapshot)];
+    snapshots.emplace_back(
+        drawn.layer, render::LayerStyle::selectionFor(drawn.layer->geometry.kind()), std::nullopt,
+        std::make_shared<const std::vector<std::uint32_t>>(place.features));
     return snapshots;
 }
 
