@@ -4,6 +4,7 @@
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
+#include "geo/file_paths.h"
 #include "geo/publish/web_site.h"
 
 #include <chrono>
@@ -18,13 +19,7 @@ namespace parkatlas::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool isEmptyDirectory(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_directory(path, error) &&
-           fs::directory_iterator(path, error) == fs::directory_iterator();
-}
+using geo::isEmptyDirectory;
 
 std::string nowUtc()
 {
@@ -75,7 +70,7 @@ int runPublish(const std::vector<std::string>& args)
     const std::string outText = cli.value("out");
     if (outText.empty())
         throw UsageError("--out DIR is required");
-    const fs::path out = fs::absolute(fs::path(std::u8string(outText.begin(), outText.end())));
+    const fs::path out = fs::absolute(geo::utf8Path(outText));
     std::error_code error;
     const bool exists = fs::exists(out, error);
     if (exists && !fs::is_directory(out, error))

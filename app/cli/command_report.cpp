@@ -8,6 +8,7 @@
 #include "app/report/committee_pack.h"
 
 #include "geo/error.h"
+#include "geo/file_paths.h"
 #include "geo/model/park.h"
 
 #include <QString>
@@ -22,18 +23,8 @@ namespace parkatlas::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool isEmptyDirectory(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_directory(path, error) &&
-           fs::directory_iterator(path, error) == fs::directory_iterator();
-}
-
-fs::path utf8Path(const std::string& text)
-{
-    return fs::path(std::u8string(text.begin(), text.end()));
-}
+using geo::isEmptyDirectory;
+using geo::utf8Path;
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "app/render/role_style_book.h"
 
 #include "geo/error.h"
+#include "geo/file_paths.h"
 #include "geo/io/atomic_file.h"
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
@@ -61,24 +62,9 @@ geo::Ledger indicatorLedger(const geo::IndicatorReport& report)
 }
 
 namespace fs = std::filesystem;
-
-fs::path utf8Path(const std::string& text)
-{
-    return fs::path(std::u8string(text.begin(), text.end()));
-}
-
-std::string pathText(const fs::path& path)
-{
-    const std::u8string text = path.u8string();
-    return std::string(text.begin(), text.end());
-}
-
-bool isEmptyDirectory(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_directory(path, error) &&
-           fs::directory_iterator(path, error) == fs::directory_iterator();
-}
+using geo::isEmptyDirectory;
+using geo::utf8Path;
+using geo::pathText;
 
 /// The layer a map cannot do without (none: always drawn).
 std::optional<geo::Role> roleNeeded(const std::string& templateName)

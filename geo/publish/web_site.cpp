@@ -1,6 +1,7 @@
 #include "geo/publish/web_site.h"
 
 #include "geo/error.h"
+#include "geo/file_paths.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
@@ -40,24 +41,6 @@ namespace parkatlas::geo {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path utf8Path(const std::string& text)
-{
-    return fs::path(std::u8string(text.begin(), text.end()));
-}
-
-std::string pathText(const fs::path& path)
-{
-    const std::u8string text = path.u8string();
-    return std::string(text.begin(), text.end());
-}
-
-bool isEmptyDirectory(const fs::path& path)
-{
-    std::error_code error;
-    return fs::is_directory(path, error) &&
-           fs::directory_iterator(path, error) == fs::directory_iterator();
-}
 
 /// "12.35": the one place an area becomes text, rounded once, at the end.
 std::string muText(double areaMu)
