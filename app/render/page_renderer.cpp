@@ -3,6 +3,7 @@
 #include "app/render/legend.h"
 #include "app/render/map_renderer.h"
 #include "app/render/map_settings.h"
+#include "app/render/page_painter.h"
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
@@ -13,12 +14,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QImage>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPainter>
 #include <QPainterPath>
-#include <QHash>
 #include <QPdfWriter>
 #include <QRawFont>
 #include <QSvgGenerator>
@@ -32,8 +33,6 @@ namespace parkatlas::render {
 
 namespace {
 
-constexpr double kMmPerInch = 25.4;
-const QColor kInk(20, 20, 20);
 const QColor kFineInk(90, 90, 90);
 
 /// 1, 2 or 5 × 10^k at or below `value`.
@@ -294,63 +293,6 @@ geo::IoError writeError(const QString& path, const QString& why)
                         {path.toStdString(), {}, -1, {}});
 }
 
-/// Paints in millimetres on a device of any resolution: positions, line widths and fonts are
-/// physical, so every format gives the same page.
-class PagePainter {
-public:
-    PagePainter(QPainter& painter, double dpi) : m_painter(painter), m_pxPerMm(dpi / kMmPerInch) {}
-
-    double px(double mm) const { return mm * m_pxPerMm; }
-    double mm(double px) const { return px / m_pxPerMm; }
-    QPointF px(QPointF mm) const { return mm * m_pxPerMm; }
-    QRectF px(const QRectF& mm) const
-    {
-        return {mm.x() * m_pxPerMm, mm.y() * m_pxPerMm, mm.width() * m_pxPerMm,
-                mm.height() * m_pxPerMm};
-    }
-
-    QFont font(double points, bool bold = false) const
-    {
-        QFont font = pageFont(points);
-        if (bold)
-            font.setWeight(QFont::Bold);
-        return QFont(font, m_painter.device());
-    }
-    /// Width of `text` in millimetres.
-    double textWidth(const QFont& font, const QString& text) const
-    {
-        return mm(QFontMetricsF(font, m_painter.device()).horizontalAdvance(text));
-    }
-
-    void line(QPointF from, QPointF to, double widthMm, const QColor& colour = kInk)
-    {
-        m_painter.setPen(QPen(colour, px(widthMm), Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
-        m_painter.drawLine(px(from), px(to));
-    }
-    void rect(const QRectF& mm, double widthMm, const QColor& colour = kInk,
-              const QBrush& brush = Qt::NoBrush)
-    {
-        m_painter.setPen(
-            widthMm > 0 ? QPen(colour, px(widthMm), Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin)
-                        : QPen(Qt::NoPen));
-        m_painter.setBrush(brush);
-        m_painter.drawRect(px(mm));
-    }
-    void text(const QRectF& mm, int flags, const QString& text, const QFont& font,
-              const QColor& colour = kInk)
-    {
-        m_painter.setFont(font);
-        m_painter.setPen(colour);
-        m_painter.drawText(px(mm), flags, text);
-    }
-
-    QPainter& painter() { return m_painter; }
-
-private:
-    QPainter& m_painter;
-    double m_pxPerMm;
-};
-
 } // namespace
 
 std::optional<PageFormat> pageFormatFromPath(const QString& path)
@@ -578,9 +520,9 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const geo::CancelFlag& c
     }
 
     // The panel: legend, table, scale bar and title block.
-    const std::vector<LegendEntry> entries =
-        m_layout.legend ? legendEntries(m_layers, m_frameExtent, m_scale)
-                        : std::vector<LegendEntry>{};
+    const std::vector<LegendEntry> entries = m_layout.legend
+                                                 ? legendEntries(m_layers, m_frameExtent, m_scale)
+                                                 : std::vector<LegendEntry>{};
     const double legendHeadingMm = 8 * u;
     const auto legendFor = [&](const QRectF& area) {
         return layOutLegend(entries, area.adjusted(0, legendHeadingMm, 0, 0), u, painter.device(),

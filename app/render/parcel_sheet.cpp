@@ -1,5 +1,6 @@
 #include "app/render/parcel_sheet.h"
 
+#include "app/render/page_painter.h"
 #include "app/render/page_renderer.h"
 
 #include "geo/error.h"
@@ -25,8 +26,6 @@ namespace parkatlas::render {
 
 namespace {
 
-constexpr double kMmPerInch = 25.4;
-const QColor kInk(20, 20, 20);
 const QColor kNeighbourInk(150, 150, 150);
 const QColor kRoadInk(120, 120, 120);
 const QColor kProblemInk(200, 30, 30);
@@ -71,38 +70,12 @@ double roundStepDown(double value)
     return decade;
 }
 
-/// Drawing in millimetres on a device of any resolution.
-class Mm {
+/// The page painter, with the sheet's text that shrinks to fit its box.
+class Mm : public PagePainter {
 public:
-    Mm(QPainter& painter, double dpi) : m_painter(painter), m_k(dpi / kMmPerInch) {}
-    double px(double mm) const { return mm * m_k; }
-    QPointF px(QPointF mm) const { return mm * m_k; }
-    QRectF px(const QRectF& r) const { return {r.x() * m_k, r.y() * m_k, r.width() * m_k, r.height() * m_k}; }
-    double mm(double px) const { return px / m_k; }
-    QFont font(double points, bool bold = false) const
-    {
-        QFont font = pageFont(points);
-        if (bold)
-            font.setWeight(QFont::Bold);
-        return QFont(font, m_painter.device());
-    }
-    double textWidth(const QFont& font, const QString& text) const
-    {
-        return mm(QFontMetricsF(font, m_painter.device()).horizontalAdvance(text));
-    }
-    void line(QPointF a, QPointF b, double widthMm, const QColor& colour = kInk)
-    {
-        m_painter.setPen(QPen(colour, px(widthMm), Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
-        m_painter.drawLine(px(a), px(b));
-    }
-    void rect(const QRectF& r, double widthMm, const QBrush& brush = Qt::NoBrush)
-    {
-        m_painter.setPen(widthMm > 0 ? QPen(kInk, px(widthMm), Qt::SolidLine, Qt::SquareCap,
-                                            Qt::MiterJoin)
-                                     : QPen(Qt::NoPen));
-        m_painter.setBrush(brush);
-        m_painter.drawRect(px(r));
-    }
+    using PagePainter::PagePainter;
+    using PagePainter::text;
+
     /// Text in a box; shrinks the font (down to 60 %) until it fits the box's width, then elides.
     void text(const QRectF& r, int flags, const QString& text, double points, bool bold = false,
               const QColor& colour = kInk)
@@ -115,17 +88,10 @@ public:
         }
         QString shown = text;
         if (textWidth(f, text) > r.width() - 1 && !(flags & Qt::TextWordWrap))
-            shown = QFontMetricsF(f, m_painter.device())
+            shown = QFontMetricsF(f, painter().device())
                         .elidedText(text, Qt::ElideRight, px(r.width() - 1));
-        m_painter.setFont(f);
-        m_painter.setPen(colour);
-        m_painter.drawText(px(r), flags, shown);
+        PagePainter::text(r, flags, shown, f, colour);
     }
-    QPainter& painter() { return m_painter; }
-
-private:
-    QPainter& m_painter;
-    double m_k;
 };
 
 /// Map CRS → page millimetres for the sheet's map frame.
@@ -234,8 +200,7 @@ ParcelSheetBook::ParcelSheetBook(std::shared_ptr<const geo::Park> park, geo::Rol
                                  {layer.sourcePath, layer.name, -1, {}});
     if (!m_park->crs.isProjected())
         throw geo::CrsError(
-            "a parcel sheet gives plane coordinates, and the park's CRS (" +
-                m_park->crs.label() +
+            "a parcel sheet gives plane coordinates, and the park's CRS (" + m_park->crs.label() +
                 ") is not projected; read the park in its Gauss-Krüger zone (the project file's "
                 "\"crs\", for instance EPSG:4527 for CGCS2000 zone 39)",
             {layer.sourcePath, layer.name, -1, {}});
@@ -405,8 +370,8 @@ FirstPage firstPageLayout(QSizeF page)
 {
     const double u = unitOf(page);
     FirstPage p;
-    p.inner = QRectF(kMarginMm, kMarginMm, page.width() - 2 * kMarginMm,
-                     page.height() - 2 * kMarginMm);
+    p.inner =
+        QRectF(kMarginMm, kMarginMm, page.width() - 2 * kMarginMm, page.height() - 2 * kMarginMm);
     double y = p.inner.top();
     p.title = QRectF(p.inner.left(), y, p.inner.width(), 13 * u);
     y = p.title.bottom();
@@ -424,7 +389,8 @@ FirstPage firstPageLayout(QSizeF page)
 /// Table rows that fit `height` (mm) after the heading and the column header, per column block.
 int rowsIn(double height, double u)
 {
-    return std::max(1, static_cast<int>(std::floor((height - 2 * kRowMm * u - 12 * u) / (kRowMm * u))));
+    return std::max(
+        1, static_cast<int>(std::floor((height - 2 * kRowMm * u - 12 * u) / (kRowMm * u))));
 }
 
 } // namespace
@@ -467,8 +433,7 @@ double ParcelSheetBook::scaleDenominator(const ParcelSheet& sheet) const
     return roundScaleUp(std::max(denominator, 100.0));
 }
 
-void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sheet,
-                            int page) const
+void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sheet, int page) const
 {
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
@@ -534,7 +499,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
                 const double x = p.info.left() + c * half;
                 const double y = p.info.top() + r * rowH;
                 const QRectF label(x, y, labelW, rowH), value(x + labelW, y, half - labelW, rowH);
-                mm.rect(label, 0.2 * u, QColor(242, 242, 242));
+                mm.rect(label, 0.2 * u, kInk, QColor(242, 242, 242));
                 mm.rect(value, 0.2 * u);
                 mm.text(label, Qt::AlignCenter, cells[r][2 * c], 8 * u, true);
                 mm.text(value.adjusted(1.5 * u, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
@@ -571,7 +536,8 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
                 for (std::size_t part = 0; part < roads.partCount(road); ++part) {
                     const geo::RingView path = roads.ring(road, part, 0);
                     for (std::size_t i = 0; i + 1 < path.vertexCount(); ++i) {
-                        QPointF from = t(path.x(i), path.y(i)), to = t(path.x(i + 1), path.y(i + 1));
+                        QPointF from = t(path.x(i), path.y(i)),
+                                to = t(path.x(i + 1), path.y(i + 1));
                         const QLineF clipped(from, to);
                         // Keep the part of the segment inside the frame (sampled).
                         QPointF first, last;
@@ -666,7 +632,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         {
             const QPointF tip(frame.right() - 9 * u, frame.top() + 5 * u);
             // On a white card, so a neighbour's label under it does not run through it.
-            mm.rect(QRectF(tip.x() - 5 * u, tip.y() - 2 * u, 10 * u, 23 * u), 0, Qt::white);
+            mm.rect(QRectF(tip.x() - 5 * u, tip.y() - 2 * u, 10 * u, 23 * u), 0, kInk, Qt::white);
             QPainterPath arrow;
             arrow.moveTo(mm.px(tip));
             arrow.lineTo(mm.px(tip + QPointF(3 * u, 11 * u)));
@@ -692,8 +658,8 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
             const double barMm = lengthM / metresPerMm;
             const QPointF origin(frame.left() + 5 * u, frame.bottom() - 6 * u);
             for (int k = 0; k < 2; ++k)
-                mm.rect(QRectF(origin.x() + k * barMm / 2, origin.y(), barMm / 2, 1.2 * u),
-                        0.2 * u, k == 0 ? QBrush(kInk) : QBrush(Qt::white));
+                mm.rect(QRectF(origin.x() + k * barMm / 2, origin.y(), barMm / 2, 1.2 * u), 0.2 * u,
+                        kInk, k == 0 ? QBrush(kInk) : QBrush(Qt::white));
             mm.text(QRectF(origin.x() - 5 * u, origin.y() - 5 * u, 10 * u, 4.5 * u),
                     Qt::AlignCenter, QStringLiteral("0"), 6.5 * u);
             mm.text(QRectF(origin.x() + barMm - 10 * u, origin.y() - 5 * u, 20 * u, 4.5 * u),
@@ -701,16 +667,16 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
                     6.5 * u);
             mm.text(QRectF(origin.x() + barMm + 8 * u, origin.y() - 2 * u, 30 * u, 5 * u),
                     Qt::AlignLeft | Qt::AlignVCenter,
-                    QStringLiteral("1:%1").arg(static_cast<long long>(std::llround(scale))),
-                    8 * u, true);
+                    QStringLiteral("1:%1").arg(static_cast<long long>(std::llround(scale))), 8 * u,
+                    true);
         }
         // Problems, on the map where they cannot be missed.
         if (!sheet.problems.isEmpty())
-            mm.text(QRectF(frame.left() + 2 * u, frame.top() + 1.5 * u, frame.width() - 24 * u,
-                           12 * u),
-                    Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                    QStringLiteral("图形问题：") + sheet.problems.join(QStringLiteral("；")),
-                    7 * u, true, kProblemInk);
+            mm.text(
+                QRectF(frame.left() + 2 * u, frame.top() + 1.5 * u, frame.width() - 24 * u, 12 * u),
+                Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                QStringLiteral("图形问题：") + sheet.problems.join(QStringLiteral("；")), 7 * u,
+                true, kProblemInk);
 
         // 四至.
         const double sideH = p.sides.height() / 2;
@@ -722,7 +688,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
             const double y = p.sides.top() + (k / 2) * sideH;
             const QRectF label(x, y, 16 * u, sideH);
             const QRectF value(x + 16 * u, y, p.sides.width() / 2 - 16 * u, sideH);
-            mm.rect(label, 0.2 * u, QColor(242, 242, 242));
+            mm.rect(label, 0.2 * u, kInk, QColor(242, 242, 242));
             mm.rect(value, 0.2 * u);
             mm.text(label, Qt::AlignCenter, QString::fromUtf8(geo::chineseName(order[k])), 8 * u,
                     true);
@@ -736,8 +702,8 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         }
     } else {
         mm.text(QRectF(p.inner.left() + 2 * u, p.title.top(), 80 * u, p.title.height()),
-                Qt::AlignLeft | Qt::AlignVCenter,
-                QStringLiteral("宗地代码 ") + sheet.plotId, 8 * u);
+                Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("宗地代码 ") + sheet.plotId,
+                8 * u);
     }
 
     // 界址点成果表.
@@ -745,10 +711,9 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         const QRectF headingBox(tableArea.left(), tableArea.top() + 1 * u, tableArea.width(),
                                 7 * u);
         // A CRS in feet keeps its coordinates in feet; the lengths are metres all the same.
-        const QString units = m_unitM == 1
-                                  ? QStringLiteral("单位：米")
-                                  : QStringLiteral("坐标单位：%1 米；边长单位：米")
-                                        .arg(QString::number(m_unitM, 'g', 10));
+        const QString units = m_unitM == 1 ? QStringLiteral("单位：米")
+                                           : QStringLiteral("坐标单位：%1 米；边长单位：米")
+                                                 .arg(QString::number(m_unitM, 'g', 10));
         mm.text(headingBox, Qt::AlignCenter,
                 QStringLiteral("界址点成果表（X 为纵坐标，向北；Y 为横坐标，向东；") + units +
                     QStringLiteral("）"),
@@ -767,7 +732,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
             double x = left;
             for (int c = 0; c < 4; ++c) {
                 const QRectF cell(x, top, blockW * widths[c], rowH);
-                mm.rect(cell, 0.2 * u, QColor(242, 242, 242));
+                mm.rect(cell, 0.2 * u, kInk, QColor(242, 242, 242));
                 mm.text(cell, Qt::AlignCenter, header[c], 7 * u, true);
                 x += blockW * widths[c];
             }
@@ -798,7 +763,8 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         if (page == pages - 1) {
             const double tableBottom =
                 top + rowH * (1 + std::min<int>(perBlock, static_cast<int>(rowCount)));
-            const QRectF total(tableArea.left() + 2 * u, tableBottom + 0.5 * u, tableArea.width() - 4 * u, rowH + u);
+            const QRectF total(tableArea.left() + 2 * u, tableBottom + 0.5 * u,
+                               tableArea.width() - 4 * u, rowH + u);
             mm.text(total, Qt::AlignLeft | Qt::AlignVCenter,
                     QStringLiteral("界址点数 %1　宗地面积 %2　面积计算方法：%3")
                         .arg(sheet.points.pointCount())
@@ -819,14 +785,15 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
                     QStringLiteral("）　比例尺 1:%1")
                         .arg(static_cast<long long>(std::llround(scaleDenominator(sheet)))),
                 7 * u);
-        mm.text(QRectF(foot.left() + 2 * u, foot.top() + lineH, foot.width() - 4 * u, lineH),
-                Qt::AlignLeft | Qt::AlignVCenter,
-                QStringLiteral("制图单位：") +
-                    (layout.organisation.isEmpty() ? QStringLiteral("　　　　　　　　")
-                                                   : layout.organisation) +
-                    QStringLiteral("　　制图日期：") + date +
-                    (layout.footnote.isEmpty() ? QString() : QStringLiteral("　") + layout.footnote),
-                7 * u);
+        mm.text(
+            QRectF(foot.left() + 2 * u, foot.top() + lineH, foot.width() - 4 * u, lineH),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            QStringLiteral("制图单位：") +
+                (layout.organisation.isEmpty() ? QStringLiteral("　　　　　　　　")
+                                               : layout.organisation) +
+                QStringLiteral("　　制图日期：") + date +
+                (layout.footnote.isEmpty() ? QString() : QStringLiteral("　") + layout.footnote),
+            7 * u);
         mm.text(QRectF(foot.left() + 2 * u, foot.top() + 2 * lineH, foot.width() - 4 * u, lineH),
                 Qt::AlignLeft | Qt::AlignVCenter,
                 QStringLiteral("制图：＿＿＿＿＿＿＿＿　　审核：＿＿＿＿＿＿＿＿　　宗地代码：") +
@@ -851,8 +818,9 @@ QImage ParcelSheetBook::renderImage(const ParcelSheet& sheet, int page, double d
     return image;
 }
 
-std::optional<std::size_t> ParcelSheetBook::writePdf(const QString& path, const std::vector<std::size_t>& features,
-                               const geo::ProgressCallback& progress) const
+std::optional<std::size_t> ParcelSheetBook::writePdf(const QString& path,
+                                                     const std::vector<std::size_t>& features,
+                                                     const geo::ProgressCallback& progress) const
 {
     const auto fail = [&path](const QString& why) {
         return geo::IoError("cannot write the parcel sheets: " + why.toStdString(),
