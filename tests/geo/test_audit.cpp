@@ -4,6 +4,7 @@
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/styles.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -431,8 +432,7 @@ TEST(AuditLowEfficiencyTest, UnknownTaxIsNamedUnlessInvestmentDecides)
 
 TEST(AuditLowEfficiencyTest, ThresholdsComeFromTheProjectFile)
 {
-    const auto dir = std::filesystem::temp_directory_path() / "parkatlas_audit_rules";
-    std::filesystem::create_directories(dir);
+    const auto dir = parkatlas::test::scratch("audit_rules");
     const auto project = dir / "p.parkatlas.json";
     std::ofstream(project) << R"({"layers": {}, "rules": {"low_efficiency":
         {"tax_per_mu_min_wan": 25, "invest_per_mu_min_wan": 100},

@@ -3,6 +3,7 @@
 #include "geo/edit/edit_geometry.h"
 #include "geo/error.h"
 #include "geo/store/edit_journal.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -19,11 +20,7 @@ namespace {
 
 fs::path freshDir(const std::string& name)
 {
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return parkatlas::test::scratch(name);
 }
 
 std::string readText(const fs::path& path)

@@ -4,6 +4,7 @@
 
 #include "geo/error.h"
 #include "geo/rules/land_use_classification.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -44,11 +45,7 @@ std::size_t countOf(const std::string& system, bool topLevel)
 
 fs::path tempDir(const std::string& name)
 {
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return parkatlas::test::scratch(name);
 }
 
 } // namespace

@@ -85,12 +85,13 @@ TEST(ParallelTest, StaticSplitGivesEachWorkerOneContiguousRangeInOrder)
 
 TEST(ParallelTest, AWorkersExceptionIsRethrownOnTheCallerOnceEveryWorkerHasJoined)
 {
-    // Worker 1 (a thread of its own) fails at once; worker 0, on the caller, is still busy with
-    // its range then. The caller gets worker 1's exception only after worker 0 ended.
+    // Worker 1 (a thread of its own) fails as soon as worker 0, on the caller, has started its
+    // range (had it failed earlier, worker 0 would rightly not start at all). The caller gets
+    // worker 1's exception only after worker 0 ended.
     ParallelOptions options;
     options.threads = 2;
     std::atomic<int> inside{0};
-    std::atomic<bool> workerZeroFinished{false};
+    std::atomic<bool> workerZeroStarted{false}, workerZeroFinished{false};
     const std::thread::id caller = std::this_thread::get_id();
     std::thread::id thrower;         // written by worker 1 before `thrown`
     std::atomic<bool> thrown{false};
@@ -98,12 +99,16 @@ TEST(ParallelTest, AWorkersExceptionIsRethrownOnTheCallerOnceEveryWorkerHasJoine
         parallelFor(2, options, [&](unsigned worker, std::size_t, std::size_t) {
             ++inside;
             if (worker == 1) {
+                // Up to a minute, for a loaded machine.
+                for (int i = 0; i < 60000 && !workerZeroStarted.load(); ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 thrower = std::this_thread::get_id();
                 thrown.store(true, std::memory_order_release);
                 --inside;
                 throw std::runtime_error("worker 1 failed");
             }
-            // Wait (up to a minute, for a loaded machine) until worker 1 has thrown.
+            workerZeroStarted = true;
+            // Wait (up to a minute) until worker 1 has thrown.
             for (int i = 0; i < 60000 && !thrown.load(std::memory_order_acquire); ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -8,6 +8,7 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/land_use_classification.h"
+#include "tests/support/scratch_dir.h"
 
 #include <cpl_json.h>
 #include <gtest/gtest.h>
@@ -170,11 +171,7 @@ LayerBuilder zones()
 
 fs::path tempDir(const std::string& name)
 {
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return parkatlas::test::scratch(name);
 }
 
 } // namespace

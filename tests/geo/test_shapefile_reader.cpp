@@ -4,6 +4,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/layer_measure.h"
+#include "tests/support/scratch_dir.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -128,11 +129,7 @@ TEST(ShapefileReaderTest, DeletedRowsOfABigFileAreSkippedAsGdalSkipsThemOnBothWo
     // 60 000 squares (enough for the reader's two workers), three of whose DBF rows are marked
     // deleted (no repack): the streamed reader and measureShapefile must skip exactly those, as
     // GDAL does, and give the fids and areas that GDAL's features give.
-    const char* base = std::getenv("PARKATLAS_TEST_TMP");
-    const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) /
-                         "shapefile_reader_deleted";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = parkatlas::test::scratch("shapefile_reader_deleted");
     const std::string path = (dir / "squares.shp").string();
     ensureGdal();
     const std::set<std::int64_t> deleted = {0, 31000, 59999};
