@@ -6,6 +6,7 @@
 #include "geo/session/park_session.h"
 
 #include "geo/crs/transform.h"
+#include "geo/file_paths.h"
 #include "geo/io/decimal_text.h"
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
@@ -231,7 +232,7 @@ EditController::EditController(QObject* parent) : QObject(parent)
         // editors replace files, so watch again.
         if (!m_fileWatcher.files().contains(path) && QFileInfo::exists(path))
             m_fileWatcher.addPath(path);
-        if (m_ownSave || !isEditing())
+        if (m_ownSave || !isEditing() || storeStamp() == m_knownStamp)
             return;
         m_changedOnDisk = true;
         emit storeChanged();
@@ -344,6 +345,31 @@ void EditController::watchStore()
     const QString wal = QString::fromStdString(m_store) + QStringLiteral("-wal");
     if (QFileInfo::exists(wal))
         m_fileWatcher.addPath(wal);
+    m_knownStamp = storeStamp();
+}
+
+std::string EditController::storeStamp() const
+{
+    std::string stamp;
+    for (const std::string& name : {m_store, m_store + "-wal"}) {
+        const std::filesystem::path path = geo::utf8Path(name);
+        std::error_code error;
+        const auto time = std::filesystem::last_write_time(path, error);
+        if (error) {
+            stamp += "-;";
+            continue;
+        }
+        const auto size = std::filesystem::file_size(path, error);
+        stamp += std::to_string(time.time_since_epoch().count()) + ',' +
+                 std::to_string(error ? 0 : size) + ';';
+    }
+    return stamp;
+}
+
+void EditController::acknowledgeStoreChange()
+{
+    m_changedOnDisk = false;
+    m_knownStamp = storeStamp();
 }
 
 int EditController::rowOf(std::int64_t fid) const
@@ -756,8 +782,11 @@ void EditController::save(bool overwrite)
 void EditController::onSaveFinished()
 {
     const SaveOutcome outcome = m_saveWatcher.result();
-    // The file watcher reports our own write a little later: ignore it for a moment.
-    QTimer::singleShot(500, this, [this] { m_ownSave = false; });
+    // The store now holds our write, or what the save found and reports as a conflict: the
+    // watcher's reports of either (they may come much later) are not news.
+    if (outcome.error.isEmpty() || outcome.conflict)
+        m_knownStamp = storeStamp();
+    m_ownSave = false;
     if (outcome.error.isEmpty()) {
         QFile::remove(m_journalPath);
         m_changedOnDisk = false;

@@ -154,7 +154,7 @@ public:
 
     /// The store file changed on disk while editing, and not by this editor's save.
     bool storeChangedOnDisk() const { return m_changedOnDisk; }
-    void acknowledgeStoreChange() { m_changedOnDisk = false; }
+    void acknowledgeStoreChange();
 
 signals:
     /// currentLayer() was rebuilt (an edit, an undo, a redo).
@@ -178,6 +178,9 @@ private:
     bool geometryAcceptable(const geo::EditGeometry& geometry, QString* why) const;
     void onSaveFinished();
     void watchStore();
+    /// What the store file and its -wal look like on disk now (times to the nanosecond and
+    /// sizes): a write by anyone changes it.
+    std::string storeStamp() const;
     void loadCheckPark();
 
     std::shared_ptr<const geo::Layer> m_base;
@@ -202,7 +205,12 @@ private:
     std::vector<geo::FeatureChange> m_saving;
     QFileSystemWatcher m_fileWatcher;
     bool m_changedOnDisk = false;
+    /// From save() until its outcome is handled: what the watcher reports meanwhile is ours.
     bool m_ownSave = false;
+    /// storeStamp() when this editor last knew what the store holds (its start, its last save,
+    /// the user's answer about a change): a watcher report of that same state is not news,
+    /// however late it comes on a loaded machine.
+    std::string m_knownStamp;
     QFutureWatcher<FindingsRun> m_checkWatcher;
     std::int64_t m_checkFid = 0;
     std::int64_t m_queuedCheck = 0; // asked for while a check ran
