@@ -42,6 +42,8 @@ ComplianceResult Engine::run()
         m_progressBase = static_cast<double>(s) / static_cast<double>(steps.size());
         m_progressSpan = 1.0 / static_cast<double>(steps.size());
         steps[s]->run(*this);
+        for (auto& worker : m_workers)
+            worker->forgetCached();
         report(1.0);
     }
     for (auto& worker : m_workers)
