@@ -42,8 +42,6 @@ ComplianceResult Engine::run()
         m_progressBase = static_cast<double>(s) / static_cast<double>(steps.size());
         m_progressSpan = 1.0 / static_cast<double>(steps.size());
         steps[s]->run(*this);
-        for (auto& worker : m_workers)
-            worker->forgetCached();
         report(1.0);
     }
     std::size_t count = 0;

@@ -209,10 +209,6 @@ public:
     }
     std::vector<unsigned char> wkb(const GEOSGeometry* geometry) { return geos.toWkb(geometry); }
 
-    /// Drops the reference geometries built so far (a step's road buffers, zones, prepared
-    /// plots): the next step builds what it needs again, and a check holds one step's at a time.
-    void forgetCached() { m_cache.clear(); }
-
     /// The union of clones of `parts` (null when there are none or GEOS fails).
     GeosGeomPtr unionOf(std::vector<GeosGeomPtr>& parts)
     {
