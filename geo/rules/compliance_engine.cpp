@@ -44,9 +44,15 @@ ComplianceResult Engine::run()
         steps[s]->run(*this);
         report(1.0);
     }
-    for (auto& worker : m_workers)
+    std::size_t count = 0;
+    for (const auto& worker : m_workers)
+        count += worker->findings.size();
+    result.findings.reserve(count);
+    for (auto& worker : m_workers) {
         for (Finding& finding : worker->findings)
             result.findings.push_back(std::move(finding));
+        std::vector<Finding>().swap(worker->findings); // the moved-from shells, freed
+    }
     sortComplianceFindings(result.findings);
     result.landUseSystems = m_systems;
     return result;

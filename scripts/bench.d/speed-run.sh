@@ -124,6 +124,21 @@ report="$bench/speed-results.md"
     echo
 } > "$report"
 
+# A binary outside this tree (--before, a copy under /tmp) finds the styles of this one.
+export PARKATLAS_STYLES=${PARKATLAS_STYLES:-$root/styles}
+
+# same OUT1 OUT2: the comparison line (both must have written something: two failed runs have
+# two empty outputs, which are not "the same findings").
+same() {
+    if [ ! -s "$1" ] || [ ! -s "$2" ]; then
+        echo "- outputs: MISSING (a run failed; see its error above)"
+    elif cmp -s "$1" "$2"; then
+        echo "- outputs: identical (byte for byte)"
+    else
+        echo "- outputs: DIFFER"
+    fi
+}
+
 if wants area; then
     say "area: parkatlas vs the floor ($pairs pairs)"
     specs=("floor:'$build/bench/shp_floor' '$shp'"
@@ -138,11 +153,7 @@ if wants area; then
              "by wall clock, $(ratio area parkatlas floor 2) by CPU"
         if [ -n "$before" ]; then
             echo "- before ($before): $(row area before)"
-            if cmp -s "$tmp/area.parkatlas.out" "$tmp/area.before.out"; then
-                echo "- outputs: identical (byte for byte)"
-            else
-                echo "- outputs: DIFFER"
-            fi
+            same "$tmp/area.parkatlas.out" "$tmp/area.before.out"
         fi
         echo "- total: $(grep -m1 '"area_m2"' "$tmp/area.parkatlas.out" | tr -d ' ,')"
         echo
@@ -183,11 +194,7 @@ if wants check && [ -f "$park" ]; then
         echo "- parkatlas: $(row check parkatlas)"
         if [ -n "$before" ]; then
             echo "- before: $(row check before)"
-            if cmp -s "$tmp/check.parkatlas.out" "$tmp/check.before.out"; then
-                echo "- outputs: identical (byte for byte)"
-            else
-                echo "- outputs: DIFFER"
-            fi
+            same "$tmp/check.parkatlas.out" "$tmp/check.before.out"
         fi
         echo
     } >> "$report"

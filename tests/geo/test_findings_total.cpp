@@ -2,6 +2,7 @@
 #include "geo/measure/area.h"
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/parallel.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
@@ -11,7 +12,9 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -269,4 +272,99 @@ TEST(FindingsTotalTest, TheSampleAuditCountsAPlotOnceAndCannotDecideApart)
         EXPECT_FALSE(undecided.empty());
         EXPECT_EQ(totals.undecided.features, undecided.size()) << asOf;
     }
+}
+
+namespace {
+
+/// Sets PARKATLAS_THREADS for the life of the guard (each case runs in a process of its own).
+class ThreadsGuard {
+public:
+    explicit ThreadsGuard(const char* value) { ::setenv(kThreadsVariable, value, 1); }
+    ~ThreadsGuard() { ::unsetenv(kThreadsVariable); }
+};
+
+/// Every figure of two totals, exactly.
+void expectSameTotal(const FindingsTotal& a, const FindingsTotal& b, const std::string& what)
+{
+    EXPECT_EQ(a.findings, b.findings) << what;
+    EXPECT_EQ(a.features, b.features) << what;
+    EXPECT_EQ(a.withArea, b.withArea) << what;
+    EXPECT_EQ(a.withoutArea, b.withoutArea) << what;
+    EXPECT_EQ(a.countedOnce, b.countedOnce) << what;
+    if (std::isnan(a.areaMu) || std::isnan(b.areaMu)) {
+        EXPECT_EQ(std::isnan(a.areaMu), std::isnan(b.areaMu)) << what;
+    } else {
+        EXPECT_EQ(a.areaMu, b.areaMu) << what; // to the last digit
+        EXPECT_EQ(a.summedMu, b.summedMu) << what;
+    }
+}
+
+/// totalsOfFindings (its totals side by side on two workers) against each total taken alone,
+/// one after another, on one thread: the reference.
+void expectTotalsAreTheOneByOneTotals(const std::vector<Finding>& findings, const Crs& crs)
+{
+    FindingsTotals sideBySide;
+    {
+        const ThreadsGuard twoWorkers("2");
+        sideBySide = totalsOfFindings(findings, crs);
+    }
+    std::vector<std::string> rules;
+    std::vector<std::size_t> measured;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (std::find(rules.begin(), rules.end(), findings[i].rule) == rules.end())
+            rules.push_back(findings[i].rule);
+        if (findings[i].rule != kCannotDecide)
+            measured.push_back(i);
+    }
+    ASSERT_EQ(sideBySide.byRule.size(), rules.size());
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+        EXPECT_EQ(sideBySide.byRule[r].rule, rules[r]);
+        std::vector<std::size_t> ofRule;
+        for (std::size_t i = 0; i < findings.size(); ++i)
+            if (findings[i].rule == rules[r])
+                ofRule.push_back(i);
+        expectSameTotal(sideBySide.byRule[r].total, totalOfFindings(findings, ofRule, crs),
+                        rules[r]);
+    }
+    expectSameTotal(sideBySide.measured, totalOfFindings(findings, measured, crs), "measured");
+    expectSameTotal(sideBySide.undecided, sideBySide.of(kCannotDecide), "cannot_decide");
+}
+
+} // namespace
+
+TEST(FindingsTotalTest, TotalsSideBySideAreTheOneByOneTotalsOnTheSampleAndASyntheticGrid)
+{
+    IssueList issues;
+    const ParkDefinition definition =
+        discoverPark(std::string(PARKATLAS_SAMPLE_DIR) + "/park.gpkg");
+    const Park park = loadPark(definition, {}, issues);
+    ComplianceOptions options;
+    options.settings = ComplianceSettings::load(definition.projectPath, issues);
+    const ComplianceResult checked = checkCompliance(park, options, issues);
+    ASSERT_GT(checked.findings.size(), 10u);
+    expectTotalsAreTheOneByOneTotals(checked.findings, park.crs);
+
+    AuditOptions audit;
+    audit.asOf = *Date::parse("2028-06-30");
+    audit.rules = loadAuditRules(definition.projectPath, issues);
+    expectTotalsAreTheOneByOneTotals(runAudit(park, audit, issues).findings, park.crs);
+
+    // A grid of plots under three rules, each rule's parts overlapping the others' and their
+    // neighbours', with features without geometry and cannot_decide among them.
+    std::vector<Finding> grid;
+    for (int row = 0; row < 12; ++row)
+        for (int column = 0; column < 12; ++column) {
+            const double x = column * 50.0, y = row * 50.0;
+            const std::int64_t fid = row * 12 + column;
+            grid.push_back(finding("land_use_mismatch", fid, x, y, x + 50, y + 50));
+            grid.push_back(finding("road_red_line", fid, x + 30, y, x + 60, y + 20));
+            if ((row + column) % 3 == 0)
+                grid.push_back(finding(kCannotDecide, fid, x, y, x + 50, y + 50));
+            if ((row * column) % 5 == 1) {
+                Finding noGeometry = finding("outside_boundary", fid, x, y, x + 10, y + 10);
+                noGeometry.geometryWkb.clear();
+                grid.push_back(std::move(noGeometry));
+            }
+        }
+    expectTotalsAreTheOneByOneTotals(grid, Crs::fromEpsg(4547));
 }
