@@ -1324,6 +1324,10 @@ Classes by %1: %2</source>
             <source>Changes</source>
             <translation>变化</translation>
         </message>
+        <message>
+            <source>Standard-land contracts</source>
+            <translation>标准地履约</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>
