@@ -954,6 +954,10 @@ Classes by %1: %2</source>
             <translation>供地</translation>
         </message>
         <message>
+            <source>Standard-land contracts</source>
+            <translation>标准地履约</translation>
+        </message>
+        <message>
             <source>The ledger to build</source>
             <translation>要生成的台账</translation>
         </message>

@@ -53,6 +53,18 @@ void writeRulesJson(geo::JsonWriter& json, const geo::AuditRules& rules)
     json.field("invest_per_mu_min_wan", rules.investPerMuMinWan);
     json.field("statuses", rules.productionStatuses);
     json.endObject();
+    json.key("standard_land_shortfall").beginObject();
+    json.field("enabled", rules.standardLandEnabled);
+    if (rules.standardLandPeriodYears > 0)
+        json.field("period_years", rules.standardLandPeriodYears);
+    json.field("period_from", rules.standardLandPeriodFrom);
+    json.endObject();
+    json.key("approved_not_supplied").beginObject();
+    json.field("enabled", rules.approvedNotSuppliedEnabled);
+    json.field("years", rules.approvedNotSuppliedYears);
+    json.field("stages", rules.approvedStages);
+    json.field("sliver_m2", rules.approvedNotSuppliedSliverM2);
+    json.endObject();
     json.key("cannot_decide").beginObject();
     json.field("enabled", rules.cannotDecideEnabled);
     json.endObject();
@@ -76,7 +88,11 @@ int runAudit(const std::vector<std::string>& args)
         "after agr_start), idle_stalled (第二条第二款: built under 1/3 or invested under 25 %, "
         "stopped one full year), idle_low_coverage (almost no building footprint two years "
         "after supply, whatever the ledger says), low_efficiency (tax or investment per mu under "
-        "the park's thresholds) and cannot_decide (a rule needs a value that is unknown). Each "
+        "the park's thresholds), standard_land_shortfall (标准地: a contract plot past its initial "
+        "operating period that misses a contract target: 浙政办发〔2018〕73号, DB33/T "
+        "2172-2018), approved_not_supplied (批而未供: an approved acquisition batch not covered "
+        "by supplied parcels two years after appr_date, 自然资规〔2018〕1号) and cannot_decide (a "
+        "rule needs a value that is unknown). Each "
         "finding names its clause, the numbers that triggered it and what follows as of the date "
         "(第十四条: 土地闲置费 after one year, 无偿收回 after two). \"One full year\" ends on the "
         "same calendar date a year later; from 29 February, on 28 February (民法典 第二百零二条). "
@@ -127,6 +143,8 @@ int runAudit(const std::vector<std::string>& args)
     std::vector<geo::Role> roles = {geo::Role::Parcels};
     if (!server)
         roles.push_back(geo::Role::Buildings);
+    if (options.rules.approvedNotSuppliedEnabled)
+        roles.push_back(geo::Role::Acquisition);
     const std::shared_ptr<const geo::Park> read = readPark(*session, roles, issues);
     const geo::Park& park = *read;
     if (server && park.layer(geo::Role::Parcels) && geo::serverHasTable(source, "buildings"))

@@ -21,6 +21,7 @@ std::vector<geo::Role> subjectRoles(geo::LedgerKind kind)
     case geo::LedgerKind::Works:
         return {geo::Role::Roads, geo::Role::Pipelines};
     case geo::LedgerKind::Supply:
+    case geo::LedgerKind::StandardLand:
         return {geo::Role::Parcels};
     }
     return {};

@@ -253,7 +253,8 @@ LedgerPanel::LedgerPanel(QWidget* parent)
         {geo::LedgerKind::Acquisition, tr("Land acquisition")},
         {geo::LedgerKind::Idle, tr("Idle land")},
         {geo::LedgerKind::Works, tr("Works")},
-        {geo::LedgerKind::Supply, tr("Land supply")}};
+        {geo::LedgerKind::Supply, tr("Land supply")},
+        {geo::LedgerKind::StandardLand, tr("Standard-land contracts")}};
     for (const auto& [kind, name] : kinds)
         m_kind->addItem(name, static_cast<int>(kind));
     m_kind->setToolTip(tr("The ledger to build"));

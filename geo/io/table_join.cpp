@@ -332,18 +332,26 @@ LedgerValue parseLedgerNumber(std::string_view cell, bool areaM2, double headerF
 
 namespace {
 
-enum class FieldKind { Text, Date, Money, Area, Number };
+// Quantity: a 标准地 target (geo/rules/standard_land.h), kept as written with the header's unit
+// added to a bare number, so the audit reads the unit and never guesses it.
+enum class FieldKind { Text, Date, Money, Area, Number, Quantity };
 
 FieldKind kindOf(std::string_view field)
 {
     static const std::set<std::string_view> kDates = {"supply_dt", "agr_start", "agr_finish",
                                                       "act_start", "stopped",   "valid_from"};
     static const std::set<std::string_view> kMoney = {"invest_tot", "invested", "tax",
-                                                      "compensate", "contract", "fee"};
+                                                      "compensate", "contract", "fee",
+                                                      "value_add"};
+    static const std::set<std::string_view> kQuantities = {
+        "sl_invest", "sl_far", "sl_tax", "sl_value", "sl_energy", "sl_rd", "op_years"};
+    if (kQuantities.count(field))
+        return FieldKind::Quantity;
     static const std::set<std::string_view> kAreas = {"built_area", "floor_area"};
     static const std::set<std::string_view> kNumbers = {
         "far_min", "far_max",    "cover_min", "green_max", "households", "persons", "width_m",
-        "progress", "plan_year", "diam_mm",   "volt_kv",   "floors",     "height_m"};
+        "progress", "plan_year", "diam_mm",   "volt_kv",   "floors",     "height_m",
+        "energy_tce", "rd_share"};
     if (kDates.count(field))
         return FieldKind::Date;
     if (kMoney.count(field))
@@ -811,6 +819,7 @@ struct Target {
     std::size_t tableColumn = 0;
     FieldKind kind = FieldKind::Text;
     double headerFactor = 1.0; // money: 万元 per unit; areas: m² per unit
+    std::string headerUnit;    // quantities: the unit the header names
     int layerField = -1;
     std::size_t reportColumn = 0;
 };
@@ -949,7 +958,9 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
             fieldName = target.layerField >= 0
                             ? definition.GetFieldDefn(target.layerField)->GetNameRef()
                             : field.name;
-            if (target.kind == FieldKind::Money) {
+            if (target.kind == FieldKind::Quantity) {
+                target.headerUnit = column.name.unit;
+            } else if (target.kind == FieldKind::Money) {
                 const double unit = moneyUnitOfHeader(column.name.unit);
                 target.headerFactor = unit > 0 ? unit : 1.0;
             } else if (target.kind == FieldKind::Area && !column.name.unit.empty()) {
@@ -1119,6 +1130,18 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
                 else
                     value = known(0, std::string(trimView(cell)));
                 break;
+            case FieldKind::Quantity:
+                if (isMasked(cell)) {
+                    value = {};
+                } else {
+                    std::string text(trimView(cell));
+                    if (!target.headerUnit.empty() &&
+                        parseLedgerNumber(text).state == LedgerValue::State::Known &&
+                        text.find('%') == std::string::npos)
+                        text += target.headerUnit;
+                    value = known(0, text);
+                }
+                break;
             }
             const int index = target.layerField;
             if (value.state != LedgerValue::State::Known) {
@@ -1148,7 +1171,7 @@ JoinReport joinTable(GDALDataset& park, const JoinSpec& spec, IssueSink& issues)
                 } else {
                     feature->SetField(index, value.text.c_str());
                 }
-            } else if (target.kind == FieldKind::Text) {
+            } else if (target.kind == FieldKind::Text || target.kind == FieldKind::Quantity) {
                 feature->SetField(index, value.text.c_str());
             } else if (type == OFTString) {
                 feature->SetField(index, shortestDecimal(value.number).c_str());

@@ -1,15 +1,18 @@
 #include "geo/ledger/ledgers.h"
 
 #include "geo/rules/land_use_classification.h"
+#include "geo/rules/standard_land.h"
 
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
+#include "geo/model/display_names.h"
 #include "geo/model/park.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -720,6 +723,160 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
     return ledger;
 }
 
+// ---- 标准地 contracts ------------------------------------------------------------------------
+
+Ledger standardLandLedger(const Park& park, const LedgerOptions& options, IssueSink& issues)
+{
+    const ParkLayer& layer = requireLayer(park, Role::Parcels);
+    const Fields f(layer);
+    const std::size_t n = layer.layer.featureCount();
+    const LayerMeasure measure =
+        measureLayer(layer.layer, options.areaMethod, issues, {}, options.threads);
+    Date asOf;
+    if (options.asOf) {
+        asOf = *options.asOf;
+    } else {
+        using namespace std::chrono;
+        asOf.daysSinceEpoch = static_cast<std::int32_t>(
+            floor<days>(system_clock::now()).time_since_epoch().count());
+    }
+    const AuditRules& rules = options.rules;
+    Ledger ledger{"standard_land", "标准地履约台账 / standard-land contracts", park.name, {}, {}};
+    ledger.notes.push_back(methodNote(options));
+    ledger.notes.push_back(
+        "截至 " + asOf.toIso() + "；初始运营期自" +
+        displayName(NameGroup::Field, rules.standardLandPeriodFrom, Language::Chinese, "parcels") +
+        "（" + rules.standardLandPeriodFrom + "）起算" +
+        (rules.standardLandPeriodYears > 0
+             ? "，宗地未载明的按项目文件默认 " + formatForDisplay(rules.standardLandPeriodYears, 1) +
+                   " 年"
+             : std::string()) +
+        "；期满后逐项核查合同约定指标（浙政办发〔2018〕73号，DB33/T 2172-2018）。实际值：投资强度 = "
+        "已完成投资 / 亩数，容积率 = 总建筑面积 / 宗地面积，亩均税收 = 年税收 / 亩数，亩均增加值 = "
+        "年增加值 / 亩数，单位增加值能耗 = 年综合能耗 / 年增加值，研发投入占比 = rd_share；未知值"
+        "不作零处理");
+
+    LedgerTable plots{"by_parcel", "标准地履约（按宗地）", {}, {}, {}, {}};
+    plots.columns = {{"parcel_id", "宗地代码", Kind::Text},
+                     {"owner", "权利人", Kind::Text},
+                     {"area_mu", "面积（亩）", Kind::Amount, 2},
+                     {"period_from", "运营期起算日", Kind::Text},
+                     {"period_years", "初始运营期（年）", Kind::Ratio, 1},
+                     {"period_end", "运营期届满日", Kind::Text},
+                     {"period", "运营期", Kind::Text},
+                     {"result", "核查结论", Kind::Text}};
+    for (const StandardLandTarget& t : standardLandTargets()) {
+        const std::string unit = *t.unit ? std::string("（") + t.unit + "）" : std::string();
+        plots.columns.push_back({std::string(t.key) + "_contract",
+                                 std::string(t.nameZh) + "·合同" + unit, Kind::Ratio, 2});
+        plots.columns.push_back({std::string(t.key) + "_actual",
+                                 std::string(t.nameZh) + "·实际" + unit, Kind::Ratio, 2});
+        plots.columns.push_back(
+            {std::string(t.key) + "_state", std::string(t.nameZh) + "·结论", Kind::Text});
+    }
+    struct StateGroup {
+        std::size_t plots = 0;
+        Sum mu;
+    };
+    const std::vector<std::string> stateOrder = {"已满·全部达标", "已满·未达标", "已满·无法判定",
+                                                 "初始运营期内", "运营期不详"};
+    std::map<std::string, StateGroup> byState;
+    Sum mu;
+    std::size_t contracts = 0;
+    for (std::size_t row = 0; row < n; ++row) {
+        const double areaM2 = measure.areaM2[row];
+        const StandardLandPlot plot = standardLandPlot(layer, row, areaM2, asOf, rules, &issues);
+        if (!plot.contract)
+            continue;
+        ++contracts;
+        const std::string who = f.label(row, "parcel_id");
+        std::size_t missed = 0, unknown = 0;
+        for (const StandardLandCheck& check : plot.checks) {
+            missed += check.state == StandardLandCheck::State::Missed;
+            unknown += check.state != StandardLandCheck::State::Missed &&
+                       check.state != StandardLandCheck::State::Met;
+        }
+        std::string result, state;
+        switch (plot.period) {
+        case StandardLandPlot::Period::Inside:
+            result = state = "初始运营期内";
+            break;
+        case StandardLandPlot::Period::Unknown:
+            result = state = "运营期不详";
+            break;
+        case StandardLandPlot::Period::Past:
+            if (missed > 0) {
+                state = "已满·未达标";
+                result = "未达标（" + std::to_string(missed) + " 项）";
+            } else if (unknown > 0) {
+                state = "已满·无法判定";
+                result = "无法判定（" + std::to_string(unknown) + " 项未知）";
+            } else {
+                result = state = "已满·全部达标";
+                result = "全部达标";
+            }
+            break;
+        }
+        std::vector<LedgerCell> cells = {
+            cellOf(f.text(row, "parcel_id")),
+            cellOf(f.text(row, "owner")),
+            cellOf(muFromM2(areaM2)),
+            plot.periodStart ? LedgerCell(plot.periodStart->toIso()) : LedgerCell{},
+            cellOf(plot.periodYears),
+            plot.periodEnd ? LedgerCell(plot.periodEnd->toIso()) : LedgerCell{},
+            LedgerCell(std::string(periodStateZh(plot.period))),
+            LedgerCell(result)};
+        for (const StandardLandTarget& t : standardLandTargets()) {
+            const auto check = std::find_if(plot.checks.begin(), plot.checks.end(),
+                                            [&](const StandardLandCheck& c) { return c.target == &t; });
+            if (check == plot.checks.end()) {
+                cells.insert(cells.end(), {LedgerCell{}, LedgerCell{}, LedgerCell{}});
+                continue;
+            }
+            if (check->state == StandardLandCheck::State::UnknownTarget ||
+                check->state == StandardLandCheck::State::UnknownUnit)
+                cells.emplace_back(check->written);
+            else
+                cells.push_back(cellOf(check->contract));
+            cells.push_back(cellOf(check->actual));
+            // Inside the period a target is listed, not judged.
+            const bool judged = plot.period == StandardLandPlot::Period::Past ||
+                                check->state == StandardLandCheck::State::UnknownUnit ||
+                                check->state == StandardLandCheck::State::UnknownTarget;
+            std::string stateText = judged ? checkStateZh(check->state) : "—";
+            cells.emplace_back(std::move(stateText));
+        }
+        plots.rows.push_back(std::move(cells));
+        mu.add(muFromM2(areaM2), who);
+        StateGroup& g = byState[state];
+        ++g.plots;
+        g.mu.add(muFromM2(areaM2), who);
+    }
+    plots.total = {std::string("合计 total"), std::monostate{}, mu.amount()};
+    plots.total.resize(plots.columns.size());
+    plots.notes.push_back(std::to_string(contracts) + " 宗标准地 / contract plots（共 " +
+                          std::to_string(n) + " 宗 / of all plots）");
+    if (contracts == 0)
+        plots.notes.push_back("宗地图层无标准地合同指标字段或值（sl_invest、sl_far、sl_tax、"
+                              "sl_value、sl_energy、sl_rd、op_years；可用 parkatlas import --join "
+                              "合同表 --on parcel_id 连接）");
+
+    LedgerTable states{"by_state", "标准地履约（按核查结论）", {}, {}, {}, {}};
+    states.columns = {{"state", "核查结论", Kind::Text},
+                      {"plots", "宗数", Kind::Count},
+                      {"area_mu", "面积（亩）", Kind::Amount, 2}};
+    for (const std::string& key : stateOrder) {
+        const auto found = byState.find(key);
+        if (found == byState.end())
+            continue;
+        states.rows.push_back({key, countCell(found->second.plots), found->second.mu.amount()});
+    }
+    states.total = {std::string("合计 total"), countCell(contracts), mu.amount()};
+    ledger.tables.push_back(std::move(plots));
+    ledger.tables.push_back(std::move(states));
+    return ledger;
+}
+
 } // namespace
 
 const char* toString(LedgerKind kind)
@@ -733,6 +890,8 @@ const char* toString(LedgerKind kind)
         return "works";
     case LedgerKind::Supply:
         return "supply";
+    case LedgerKind::StandardLand:
+        return "standard_land";
     }
     return "";
 }
@@ -740,7 +899,8 @@ const char* toString(LedgerKind kind)
 std::optional<LedgerKind> ledgerKindFromString(std::string_view text)
 {
     for (LedgerKind kind :
-         {LedgerKind::Acquisition, LedgerKind::Idle, LedgerKind::Works, LedgerKind::Supply})
+         {LedgerKind::Acquisition, LedgerKind::Idle, LedgerKind::Works, LedgerKind::Supply,
+          LedgerKind::StandardLand})
         if (text == toString(kind))
             return kind;
     return std::nullopt;
@@ -757,6 +917,8 @@ std::vector<Role> rolesFor(LedgerKind kind)
         return {Role::Roads, Role::Pipelines};
     case LedgerKind::Supply:
         return {Role::Parcels, Role::Buildings};
+    case LedgerKind::StandardLand:
+        return {Role::Parcels};
     }
     return {};
 }
@@ -790,6 +952,8 @@ Ledger buildLedger(const Park& park, LedgerKind kind, const LedgerOptions& optio
         return worksLedger(park, options, issues);
     case LedgerKind::Supply:
         return supplyLedger(park, options, issues);
+    case LedgerKind::StandardLand:
+        return standardLandLedger(park, options, issues);
     }
     throw IoError("unknown ledger kind", {park.name, {}, -1, {}});
 }

@@ -2,7 +2,9 @@
 
 #include "geo/ledger/ledger_table.h"
 #include "geo/measure/area.h"
+#include "geo/model/layer.h"
 #include "geo/model/role.h"
+#include "geo/rules/audit_rules.h"
 
 #include <optional>
 #include <string>
@@ -15,7 +17,7 @@ class IssueSink;
 struct Park;
 
 /// The ledgers (台账) of DESIGN.md, "Outputs".
-enum class LedgerKind { Acquisition, Idle, Works, Supply };
+enum class LedgerKind { Acquisition, Idle, Works, Supply, StandardLand };
 
 const char* toString(LedgerKind kind);
 std::optional<LedgerKind> ledgerKindFromString(std::string_view text);
@@ -25,6 +27,10 @@ std::vector<Role> rolesFor(LedgerKind kind);
 struct LedgerOptions {
     AreaMethod areaMethod = AreaMethod::Ellipsoidal; // areas in mu from geometry
     unsigned threads = 0;
+    /// standard_land: the date the initial operating periods are counted to (nullopt: today),
+    /// and the audit's settings (the period's default and the field it is counted from).
+    std::optional<Date> asOf = std::nullopt;
+    AuditRules rules = {};
 };
 
 /// Builds a ledger from the park's layers. Every area is from geometry (AreaCalculator, in each
@@ -43,6 +49,10 @@ struct LedgerOptions {
 ///   separate rows.
 /// - supply: per plot (亩, 投资, 亩均投资, 税收, 亩均税收, FAR = floor_area / plot area, building
 ///   coverage from footprints when there is a buildings layer), and by year of supply.
+/// - standard_land (标准地履约台账): every 标准地 contract plot (a plot naming a target or its
+///   initial operating period, geo/rules/standard_land.h) with its period (from, years, end,
+///   inside or past as of options.asOf) and per target the contract value, the actual figure
+///   and met / missed / unknown; and the plots by where they stand.
 /// Throws IoError when the park lacks the layer the ledger is about.
 Ledger buildLedger(const Park& park, LedgerKind kind, const LedgerOptions& options,
                    IssueSink& issues);

@@ -307,7 +307,23 @@ const std::vector<ContractField>& contractFields(Role role)
           // The company's 18-character 统一社会信用代码, by which ledgers are keyed (credit_code
           // does not fit a DBF; `--on credit_code` names it).
           {"credit_cd",
-           {"credit_code", "credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}}}},
+           {"credit_code", "credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}},
+          // 标准地 (浙政办发〔2018〕73号, DB33/T 2172-2018): the contract's targets per plot, in
+          // the units the names say unless the value names its own (geo/rules/standard_land.h),
+          // and the length of the initial operating period (初始运营期 / 达产期, years).
+          {"sl_invest", {"投资强度", "约定投资强度", "合同投资强度", "固定资产投资强度"}},
+          {"sl_far", {"约定容积率", "合同容积率", "容积率指标", "标准地容积率"}},
+          {"sl_tax", {"亩均税收", "约定亩均税收", "合同亩均税收", "亩均税收指标"}},
+          {"sl_value", {"亩均增加值", "约定亩均增加值", "合同亩均增加值", "亩均增加值指标"}},
+          {"sl_energy",
+           {"单位能耗", "能耗指标", "单位增加值能耗", "约定能耗", "合同能耗", "单位能耗增加值"}},
+          {"sl_rd", {"研发投入占比", "研发经费占比", "R&D占比", "约定研发投入占比", "研发投入强度"}},
+          {"op_years", {"初始运营期", "达产期", "运营期", "约定达产期", "初始运营期限"}},
+          // The plot's actual figures the 标准地 targets are checked against (tax, invested and
+          // floor_area above are the others).
+          {"value_add", {"增加值", "年增加值", "工业增加值", "实际增加值"}},
+          {"energy_tce", {"综合能耗", "年综合能耗", "能源消费量", "实际能耗"}},
+          {"rd_share", {"研发占比", "实际研发投入占比", "R&D投入占比", "研发费用占比"}}}},
         {Role::PlanZones,
          {{"zone_id", {"DKBH", "地块编号", "控规编号"}},
           {"land_use", {"YDDM", "YDXZ", "用地代码", "用地性质"}},
@@ -326,6 +342,8 @@ const std::vector<ContractField>& contractFields(Role role)
           {"households", {"HS", "户数", "户"}},
           {"persons", {"RS", "人数", "人口", "人"}},
           {"approved", {"PF", "批复", "批准文号", "是否批准"}},
+          // The date of the approval (批而未供 counts its period from it).
+          {"appr_date", {"PZRQ", "批准日期", "批复日期", "批准时间", "批复时间"}},
           {"compensate", {"BCK", "补偿款", "补偿金额"}},
           {"resettle", {"AZD", "安置点"}}}},
         {Role::IdleLand,

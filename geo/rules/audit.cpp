@@ -37,17 +37,19 @@ extern const AuditRuleDefinition kIdleNotStartedRule;
 extern const AuditRuleDefinition kIdleStalledRule;
 extern const AuditRuleDefinition kIdleLowCoverageRule;
 extern const AuditRuleDefinition kLowEfficiencyRule;
+extern const AuditRuleDefinition kStandardLandShortfallRule;
 
 const std::vector<const AuditRuleDefinition*>& auditRuleDefinitions()
 {
     static const std::vector<const AuditRuleDefinition*> rules = {
-        &kIdleNotStartedRule, &kIdleStalledRule, &kIdleLowCoverageRule, &kLowEfficiencyRule};
+        &kIdleNotStartedRule, &kIdleStalledRule, &kIdleLowCoverageRule, &kLowEfficiencyRule,
+        &kStandardLandShortfallRule};
     return rules;
 }
 
 bool isAuditRuleId(std::string_view id)
 {
-    if (id == "cannot_decide")
+    if (id == "cannot_decide" || id == "approved_not_supplied")
         return true;
     for (const AuditRuleDefinition* rule : auditRuleDefinitions())
         if (id == rule->id)
@@ -193,6 +195,14 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
             judging.push_back(rule);
     }
 
+    // 标准地: where each plot stands, read once (its unit problems reported once).
+    if (rules.standardLandEnabled) {
+        result.standardLand.reserve(result.parcelCount);
+        for (std::size_t row = 0; row < result.parcelCount; ++row)
+            result.standardLand.push_back(standardLandPlot(
+                *parcels, row, result.parcels[row].areaM2, options.asOf, rules, &issues));
+    }
+
     std::map<std::string, std::vector<Finding>> byRule;
     ParcelAudit audit(*parcels, options, result, hasBuildings);
     for (std::size_t row = 0; row < result.parcelCount; ++row) {
@@ -208,11 +218,18 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
         if (rules.cannotDecideEnabled && !undecided.empty())
             byRule["cannot_decide"].push_back(CannotDecide(audit).cannotDecideFinding(undecided));
     }
+    std::vector<Finding> notSupplied, notSuppliedUndecided;
+    auditApprovedNotSupplied(park, options, result, notSupplied, notSuppliedUndecided, issues);
     for (const AuditRuleDefinition* rule : auditRuleDefinitions())
         for (Finding& finding : byRule[rule->id])
             result.findings.push_back(std::move(finding));
+    for (Finding& finding : notSupplied)
+        result.findings.push_back(std::move(finding));
     for (Finding& finding : byRule["cannot_decide"])
         result.findings.push_back(std::move(finding));
+    if (rules.cannotDecideEnabled)
+        for (Finding& finding : notSuppliedUndecided)
+            result.findings.push_back(std::move(finding));
     if (options.progress && !options.progress(1.0))
         throw Cancelled();
     return result;

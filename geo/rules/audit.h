@@ -7,6 +7,7 @@
 #include "geo/progress.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/finding.h"
+#include "geo/rules/standard_land.h"
 
 #include <optional>
 #include <string>
@@ -19,7 +20,10 @@ struct Park;
 
 /// The idle-land audit (闲置土地认定) of DESIGN.md, "Findings", as of a date the user gives.
 ///
-/// Rule ids: idle_not_started, idle_stalled, idle_low_coverage, low_efficiency, cannot_decide.
+/// Rule ids: idle_not_started, idle_stalled, idle_low_coverage, low_efficiency,
+/// standard_land_shortfall (标准地 targets missed after the initial operating period),
+/// approved_not_supplied (批而未供: approved batches not supplied within the period; reads the
+/// acquisition layer when the park has one), cannot_decide.
 /// Each finding names its clause of the 闲置土地处置办法 (国土资源部令第53号, 2012) or of the
 /// intensity standard, the numbers that triggered it (evidence), and what follows as of the date
 /// (第十四条: 征缴土地闲置费 after one full year, 无偿收回 after two).
@@ -74,6 +78,9 @@ struct AuditResult {
     std::size_t parcelCount = 0;
     /// Rules that could not run at all (a field the layer lacks), with why.
     std::vector<std::string> notRun;
+    /// Per parcel row, where it stands as a 标准地 contract plot (empty when
+    /// standard_land_shortfall did not run).
+    std::vector<StandardLandPlot> standardLand;
 };
 
 /// Runs the enabled rules on the park's parcels (and buildings, when the park has them). Throws

@@ -402,6 +402,15 @@ const std::vector<const AuditRuleDefinition*>& auditRuleDefinitions();
 /// Whether `id` names an audit rule (cannot_decide included).
 bool isAuditRuleId(std::string_view id);
 
+/// approved_not_supplied (批而未供, geo/rules/approved_not_supplied.cpp): a rule over the
+/// acquisition batches rather than the plots, run once after the plot rules. Its findings go to
+/// `findings`, its cannot_decide findings (an approved batch with no approval date) to
+/// `undecided`, why it cannot run at all to result.notRun. Nothing when the park has no
+/// acquisition layer.
+void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, AuditResult& result,
+                              std::vector<Finding>& findings, std::vector<Finding>& undecided,
+                              IssueSink& issues);
+
 /// "idle_not_started: the parcels layer has no field agr_start (约定动工日期)" when the parcels
 /// lack the field, for AuditRuleDefinition::cannotRun.
 std::optional<std::string> lacksField(const ParkLayer& parcels, const char* rule, const char* field,

@@ -15,7 +15,7 @@ namespace parkatlas::geo {
 namespace {
 
 /// How a key's value is read, and what it must be.
-enum class Kind { Flag, Years, Share, Amount, Texts };
+enum class Kind { Flag, Years, Share, Amount, Texts, Period, Field, Area };
 
 /// One key of an object of "rules": the object, the key, how it is read and the field it sets.
 struct AuditSetting {
@@ -23,7 +23,7 @@ struct AuditSetting {
     const char* key;
     Kind kind;
     std::variant<bool AuditRules::*, int AuditRules::*, double AuditRules::*,
-                 std::vector<std::string> AuditRules::*>
+                 std::vector<std::string> AuditRules::*, std::string AuditRules::*>
         field;
 };
 
@@ -55,6 +55,13 @@ const AuditSetting kSettings[] = {
     {"low_efficiency", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan},
     {"low_efficiency", "invest_per_mu_min_wan", Kind::Amount, &AuditRules::investPerMuMinWan},
     {"low_efficiency", "statuses", Kind::Texts, &AuditRules::productionStatuses},
+    {"standard_land_shortfall", "enabled", Kind::Flag, &AuditRules::standardLandEnabled},
+    {"standard_land_shortfall", "period_years", Kind::Period, &AuditRules::standardLandPeriodYears},
+    {"standard_land_shortfall", "period_from", Kind::Field, &AuditRules::standardLandPeriodFrom},
+    {"approved_not_supplied", "enabled", Kind::Flag, &AuditRules::approvedNotSuppliedEnabled},
+    {"approved_not_supplied", "years", Kind::Years, &AuditRules::approvedNotSuppliedYears},
+    {"approved_not_supplied", "stages", Kind::Texts, &AuditRules::approvedStages},
+    {"approved_not_supplied", "sliver_m2", Kind::Area, &AuditRules::approvedNotSuppliedSliverM2},
     {"cannot_decide", "enabled", Kind::Flag, &AuditRules::cannotDecideEnabled},
 };
 
@@ -118,7 +125,28 @@ private:
             fail(std::string(setting.key) + " must be a share between 0 and 1");
         if (setting.kind == Kind::Amount && (!isNumber(value) || value.ToDouble() < 0))
             fail(std::string(setting.key) + " must be a number ≥ 0 (万元 per mu)");
+        if (setting.kind == Kind::Period &&
+            (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 100))
+            fail(std::string(setting.object) + "." + setting.key +
+                 " must be a number of years between 0 and 100");
+        if (setting.kind == Kind::Area && (!isNumber(value) || value.ToDouble() < 0))
+            fail(std::string(setting.object) + "." + setting.key + " must be a number ≥ 0 (m²)");
         out = value.ToDouble();
+    }
+    void read(const AuditSetting& setting, const CPLJSONObject& value, std::string& out) const
+    {
+        // Kind::Field: a date field of the parcels the period may be counted from.
+        static const char* const kDateFields[] = {"agr_finish", "agr_start", "act_start",
+                                                  "supply_dt"};
+        const std::string text =
+            value.GetType() == CPLJSONObject::Type::String ? value.ToString() : std::string();
+        bool known = false;
+        for (const char* field : kDateFields)
+            known = known || text == field;
+        if (!known)
+            fail(std::string(setting.object) + "." + setting.key +
+                 " must be one of agr_finish, agr_start, act_start, supply_dt");
+        out = text;
     }
     void read(const AuditSetting& setting, const CPLJSONObject& value,
               std::vector<std::string>& out) const

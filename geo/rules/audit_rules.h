@@ -38,6 +38,21 @@ struct AuditRules {
     /// The statuses of plots in production, the only ones judged on tax and investment.
     std::vector<std::string> productionStatuses = {"已投产", "投产", "达产", "已达产"};
 
+    // standard_land_shortfall (标准地: 浙政办发〔2018〕73号, DB33/T 2172-2018): a contract plot
+    // past its initial operating period (初始运营期 / 达产期) checked target by target.
+    bool standardLandEnabled = true;
+    /// The period when a plot's op_years names none; 0: none (the plot's period is unknown).
+    double standardLandPeriodYears = 0;
+    /// The parcels' date field the period is counted from (约定竣工日期 by default).
+    std::string standardLandPeriodFrom = "agr_finish";
+
+    // approved_not_supplied (批而未供): approved batches not supplied within this many years of
+    // their approval (appr_date), counted at the stages below (approved, not yet 已供地).
+    bool approvedNotSuppliedEnabled = true;
+    int approvedNotSuppliedYears = 2;
+    std::vector<std::string> approvedStages = {"已批", "签约", "补偿", "拆迁", "场平"};
+    double approvedNotSuppliedSliverM2 = 1.0; // unsupplied parts up to this are slivers
+
     bool cannotDecideEnabled = true;
 
     /// Where the values came from, in the order applied: "built-in defaults",
@@ -54,6 +69,11 @@ struct AuditRules {
 ///                "idle_low_coverage": { "cover_share_min": 0.05, "years_after_supply": 2 },
 ///                "low_efficiency": { "tax_per_mu_min_wan": 15, "invest_per_mu_min_wan": 200,
 ///                                    "statuses": ["已投产"] },
+///                "standard_land_shortfall": { "enabled": true, "period_years": 3,
+///                                             "period_from": "agr_finish" },
+///                "approved_not_supplied": { "enabled": true, "years": 2,
+///                                           "stages": ["已批", "签约", "补偿", "拆迁", "场平"],
+///                                           "sliver_m2": 1 },
 ///                "cannot_decide": { "enabled": true } } }
 /// low_efficiency takes its thresholds and statuses from "intensity_below_standard"
 /// (tax_min_wan_per_mu, investment_min_wan_per_mu, statuses: the keys parkatlas check reads)

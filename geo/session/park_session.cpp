@@ -323,6 +323,8 @@ JobResult<AuditResult> ParkSession::audit(AuditOptions options, IssueSink& issue
 {
     options.rules = auditRules(issues);
     std::vector<Role> roles = {Role::Parcels};
+    if (options.rules.approvedNotSuppliedEnabled)
+        roles.push_back(Role::Acquisition); // approved_not_supplied (批而未供)
     if (!options.coverage)
         roles.push_back(Role::Buildings);
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
@@ -354,7 +356,14 @@ JobResult<Ledger> ParkSession::ledger(LedgerKind kind, const LedgerOptions& opti
         // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
         // every copy, and GDAL does not promise that two threads may read it at once.
         std::lock_guard job(m_jobMutex);
-        result.value = buildLedger(*snapshot, kind, options, own);
+        if (kind == LedgerKind::StandardLand) {
+            // The 标准地 periods follow the audit's settings (the project file's "rules").
+            LedgerOptions withRules = options;
+            withRules.rules = auditRules(own);
+            result.value = buildLedger(*snapshot, kind, withRules, own);
+        } else {
+            result.value = buildLedger(*snapshot, kind, options, own);
+        }
     }
     result.issues = readIssues(roles);
     append(result.issues, own.take());

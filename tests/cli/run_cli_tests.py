@@ -3594,6 +3594,119 @@ def group_messages(t):
     return None
 
 
+def group_standard_land(t):
+    """标准地 and 批而未供 (issue 26, item 4): a contract table joined onto the sample park with
+    `import --join`, then `audit` (standard_land_shortfall for the plot that misses one target,
+    cannot_decide for an unknown actual and a target in an unknown unit, approved_not_supplied at
+    the edge of its period) and `ledger --kind standard_land` in csv and json."""
+    sample = t.opts.sample
+    gpkg = os.path.join(sample, "park.gpkg")
+    if not os.path.isfile(gpkg):
+        print("SKIP: the sample park is not there (%s)" % gpkg)
+        return SKIP
+    contracts = os.path.join(t.opts.work, "标准地合同.csv")
+    with open(contracts, "w", encoding="utf-8-sig", newline="") as f:
+        f.write("宗地编号,投资强度（万元/亩）,约定容积率,亩均税收（万元/亩）,亩均增加值（万元/亩）,"
+                "初始运营期（年）,增加值（万元）\r\n")
+        # QL2011-001 meets every target; QL2011-002 misses 亩均税收 only (60.90 < 70);
+        # QL2011-003 has no added value (unknown, never 0); QL2011-004 writes its tax target in
+        # 美元; QL2023-001 is still inside its period (agr_finish 2026-03-24).
+        f.write("QL2011-001,400,0.8,23.08,116.5,3,6000\r\n")
+        f.write("QL2011-002,400,0.8,70,116.5,3,6000\r\n")
+        f.write("QL2011-003,200,0.8,23.08,116.5,3,\r\n")
+        f.write("QL2011-004,200,0.8,23.08美元/亩,116.5,3,6000\r\n")
+        f.write("QL2023-001,400,1.2,30,150,3,\r\n")
+    park = os.path.join(t.opts.work, "standard-land.gpkg")
+    if os.path.exists(park):
+        os.remove(park)
+    t.context = "import the sample with --join 标准地合同.csv --on parcel_id"
+    run = t.run("import", gpkg, "--out", park, "--join", contracts, "--on", "parcel_id")
+    if not t.sane_exit(run, 0) or not os.path.isfile(park):
+        return
+    # Approval dates on the acquisition batches: QLZD2024-01's two years end on 2026-06-30.
+    con = sqlite3.connect(park)
+    # The GeoPackage's R-tree triggers name these (they do not fire for an attribute update).
+    for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+        con.create_function(name, 1, lambda *a: 0)
+    con.execute("ALTER TABLE acquisition ADD COLUMN appr_date TEXT")
+    con.execute("UPDATE acquisition SET appr_date = '2024-06-30' WHERE batch_id = 'QLZD2024-01'")
+    con.execute("UPDATE acquisition SET appr_date = '2025-06-01' WHERE appr_date IS NULL")
+    con.commit()
+    con.close()
+
+    t.context = "audit the joined park --as-of 2026-06-30 --format json"
+    run = t.run("audit", park, "--as-of", "2026-06-30", "--format", "json")
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        findings = doc.get("findings", [])
+        short = [f for f in findings if f["rule"] == "standard_land_shortfall"]
+        t.check([f.get("parcel_id") for f in short] == ["QL2011-002"],
+                "one shortfall, the plot that misses one target (%s)" % short, run)
+        if short:
+            reason = short[0]["reason"]
+            t.check("亩均税收 60.90 万元/亩 < 合同 70.00 万元/亩" in reason and
+                    "投资强度" not in reason, "names the missed target only: %s" % reason)
+            t.check("浙政办发〔2018〕73号" in short[0]["clause"], "cites 浙政办发〔2018〕73号")
+        undecided = {f.get("parcel_id"): f["evidence"].get("needs", "") for f in findings
+                     if f["rule"] == "cannot_decide" and "standard_land" in
+                     f["evidence"].get("needs", "")}
+        t.check("value_add" in undecided.get("QL2011-003", ""),
+                "an unknown added value is named, never 0 (%s)" % undecided)
+        t.check("sl_tax" in undecided.get("QL2011-004", ""),
+                "a target in 美元 is named, never converted (%s)" % undecided)
+        t.check("QL2023-001" not in undecided and
+                not [f for f in short if f.get("parcel_id") == "QL2023-001"],
+                "a plot inside its operating period is no finding")
+        t.check(re.search(r"parcels.*sl_tax.*美元/亩", run.err) is not None,
+                "the unknown unit is named with its layer and field on stderr", run)
+        batches = [f for f in findings if f["rule"] == "approved_not_supplied"]
+        t.check(len(batches) == 1 and batches[0].get("layer") == "acquisition" and
+                batches[0]["evidence"].get("period_end") == "2026-06-30" and
+                batches[0].get("area_mu", 0) > 0,
+                "QLZD2024-01 is approved but not supplied on the day its period ends (%s)"
+                % batches, run)
+    t.context = "audit --as-of 2026-06-29: the batch's period is not over"
+    run = t.run("audit", park, "--as-of", "2026-06-29", "--format", "json")
+    if t.sane_exit(run, 0):
+        t.check(not [f for f in run.json().get("findings", [])
+                     if f["rule"] == "approved_not_supplied"], "no 批而未供 the day before")
+
+    t.context = "ledger --kind standard_land --format csv"
+    run = t.run("ledger", park, "--kind", "standard_land", "--format", "csv", "--date",
+                "2026-06-30")
+    if t.sane_exit(run, 0):
+        t.check(run.raw_out.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM")
+        tables = csv_tables(run.raw_out)
+        t.check(len(tables) == 2, "two tables (by plot, by state)", run)
+        if tables:
+            header = tables[0][1]
+            rows = {r[0]: dict(zip(header, r)) for r in tables[0][2:] if len(r) == len(header)}
+            t.check(sorted(k for k in rows if k.startswith("QL")) ==
+                    ["QL2011-001", "QL2011-002", "QL2011-003", "QL2011-004", "QL2023-001"],
+                    "every contract plot and no other (%s)" % sorted(rows))
+            t.check(rows.get("QL2011-001", {}).get("核查结论") == "全部达标", "QL2011-001 meets")
+            t.check(rows.get("QL2011-002", {}).get("亩均税收·结论") == "未达标",
+                    "QL2011-002 misses 亩均税收")
+            t.check(rows.get("QL2023-001", {}).get("运营期") == "初始运营期内",
+                    "QL2023-001 is inside its period")
+    t.context = "ledger --kind standard_land --format json"
+    run = t.run("ledger", park, "--kind", "standard_land", "--format", "json", "--date",
+                "2026-06-30")
+    if t.sane_exit(run, 0):
+        doc = run.json()
+        t.check(doc.get("kind") == "standard_land", "kind standard_land", run)
+        t.check(any("截至 2026-06-30" in n for n in doc.get("notes", [])), "says its date", run)
+        plots = [tb for tb in doc.get("tables", []) if tb["id"] == "by_parcel"]
+        rows = plots[0]["rows"] if plots else []
+        missed = [r for r in rows if r.get("parcel_id") == "QL2011-002"]
+        t.check(missed and abs(missed[0]["tax_per_mu_actual"] - 60.90) < 0.01 and
+                missed[0]["tax_per_mu_contract"] == 70 and missed[0]["value_per_mu_actual"] > 0,
+                "JSON keeps the unrounded figures (%s)" % missed)
+        unknown = [r for r in rows if r.get("parcel_id") == "QL2011-003"]
+        t.check(unknown and unknown[0]["value_per_mu_actual"] is None,
+                "an unknown actual is null in JSON, not 0")
+
+
 GROUPS = {
     "usage": group_usage,
     "realdata-coverage": group_realdata_coverage,
@@ -3629,6 +3742,7 @@ GROUPS = {
     "changes": lambda t: __import__("changes_cli").group_changes(t),
     "publish": lambda t: __import__("publish_site").group_publish(t),
     "messages": group_messages,
+    "standard-land": group_standard_land,
 }
 
 
