@@ -73,7 +73,7 @@ struct AuditResult {
     bool buildingsPresent = false;
     std::size_t parcelCount = 0;
     /// Rules that could not run at all (a field the layer lacks), with why.
-    std::vector<std::string> notRun;
+    std::vector<Message> notRun;
 };
 
 /// Runs the enabled rules on the park's parcels (and buildings, when the park has them). Throws
