@@ -180,8 +180,11 @@ int runAudit(const std::vector<std::string>& args)
                 geo::writeFindingsTable(out, result.findings,
                                         geo::totalsOfFindings(result.findings, park.crs, method),
                                         geo::languageFromEnvironment());
-                for (const std::string& note : result.notRun)
-                    out << "not run: " << note << "\n";
+                for (const geo::Message& note : result.notRun)
+                    out << say(geo::message("not_run", "not run: {note}",
+                                            geo::withNested({}, "note", note.english, note.id,
+                                                            note.parts)))
+                        << "\n";
             },
         .csv = [&](std::ostream& out) { geo::writeFindingsCsv(out, result.findings); },
         .json =
@@ -195,7 +198,10 @@ int runAudit(const std::vector<std::string>& args)
                 json.field("buildings", result.buildingsPresent);
                 writeBallparkTransformsJson(json, issues);
                 writeRulesJson(json, options.rules);
-                json.field("not_run", result.notRun);
+                std::vector<std::string> notRun;
+                for (const geo::Message& note : result.notRun)
+                    notRun.push_back(note.english);
+                json.field("not_run", notRun);
                 geo::writeFindingsSummaryJson(
                     json, geo::totalsOfFindings(result.findings, park.crs, method));
                 json.key("findings");

@@ -1,5 +1,6 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/result_writer.h"
 
@@ -95,9 +96,14 @@ int runHistory(const std::vector<std::string>& args)
                          return a.validTo < b.validTo;
                      });
     if (entries.empty())
-        std::cerr << "parkatlas: " << source
-                  << (cli.has("id") || only ? ": no change recorded for what was asked"
-                                            : " keeps no history (no <role>_history layer)")
+        std::cerr << "parkatlas: "
+                  << (cli.has("id") || only
+                          ? say(geo::message("no_change_recorded",
+                                             "{source}: no change recorded for what was asked",
+                                             {{"source", source}}))
+                          : say(geo::message("keeps_no_history",
+                                             "{source} keeps no history (no <role>_history layer)",
+                                             {{"source", source}})))
                   << "\n";
 
     const std::vector<std::string> header = {"time (UTC)", "who",      "command", "role",

@@ -115,13 +115,13 @@ int runImport(const std::vector<std::string>& args)
         // What was learnt before the failure is worth a report too (why nothing was built).
         bar.finish();
         if (!report.layers.empty()) {
-            geo::writeImportSummary(report, std::cout, false);
+            geo::writeImportSummary(report, std::cout, false, geo::languageFromEnvironment());
             writeReport();
         }
         throw;
     }
     bar.finish();
-    geo::writeImportSummary(report, std::cout, true);
+    geo::writeImportSummary(report, std::cout, true, geo::languageFromEnvironment());
     writeReport();
     return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
+#include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/model/role.h"
 #include "geo/rules/land_use_classification.h"
@@ -118,25 +119,46 @@ LayerReport inspect(const geo::LayerRef& ref, const geo::OpenOptions& options,
     return report;
 }
 
+/// A line's label ("  geometry:  "), or under a Chinese locale its Chinese ("  几何类型：").
+std::string label(const char* english, const char* chinese)
+{
+    if (geo::languageFromEnvironment() == geo::Language::English)
+        return english;
+    return std::string("  ") + chinese + "：";
+}
+
 void printText(std::ostream& out, const std::string& source,
                const std::vector<LayerReport>& reports)
 {
+    const bool zh = geo::languageFromEnvironment() == geo::Language::Chinese;
     out << source << "\n";
     for (const LayerReport& r : reports) {
         const geo::LayerInfo& info = r.info;
-        out << "\nlayer " << info.ref.layerName << "  (" << info.ref.datasetPath << ", "
-            << info.driver << ")\n";
-        out << "  geometry:  " << info.geometryType << "\n";
-        out << "  features:  " << info.featureCount;
+        out << (zh ? "\n图层 " : "\nlayer ") << info.ref.layerName << "  (" << info.ref.datasetPath
+            << ", " << info.driver << ")\n";
+        out << label("  geometry:  ", "几何类型") << info.geometryType << "\n";
+        out << label("  features:  ", "要素数") << info.featureCount;
         if (static_cast<std::int64_t>(r.featuresRead) != info.featureCount)
-            out << " in the header, " << r.featuresRead << " readable";
+            out << (zh ? "（文件头所记），可读 " : " in the header, ") << r.featuresRead
+                << (zh ? "" : " readable");
         out << "\n";
         const geo::CrsResolution& crs = info.crs;
         if (!crs.crs.isEmpty()) {
-            out << "  CRS:       " << crs.crs.label();
+            out << label("  CRS:       ", "坐标系") << crs.crs.label();
             if (crs.crs.label() != crs.crs.name())
                 out << " " << crs.crs.name();
-            out << " (from " << crs.origin << ")\n";
+            out << (zh ? "（来自 " : " (from ") << crs.origin << (zh ? "）\n" : ")\n");
+        } else if (zh) {
+            out << label("", "坐标系") << "无";
+            if (crs.proposal)
+                out << "；东坐标带有 " << crs.proposal->zoneWidthDeg << " 度带高斯-克吕格投影带号 "
+                    << crs.proposal->zone << "（中央经线 " << crs.proposal->centralMeridianDeg
+                    << "°E），建议 EPSG:" << crs.proposal->epsgCgcs2000
+                    << "（CGCS2000）。不会默认采用：请用 --s-srs EPSG:"
+                    << crs.proposal->epsgCgcs2000 << " 确认";
+            else if (!crs.hint.empty())
+                out << "；" << geo::messagePartText(crs.hint, geo::Language::Chinese);
+            out << "\n";
         } else {
             out << "  CRS:       none";
             if (crs.proposal)
@@ -146,17 +168,29 @@ void printText(std::ostream& out, const std::string& source,
                 out << "; " << crs.hint;
             out << "\n";
         }
-        out << "  extent:    " << formatExtent(info.extent) << "\n";
-        out << "  encoding:  " << info.encoding.name << " (" << info.encoding.reason << ")\n";
+        out << label("  extent:    ", "范围") << formatExtent(info.extent) << "\n";
+        // The encoding's reason is English detail (as in area's note): said in English only.
+        out << label("  encoding:  ", "编码") << info.encoding.name;
+        if (!zh)
+            out << " (" << info.encoding.reason << ")";
+        out << "\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            out << "  land use:  " << r.landUse->label() << " (field " << r.landUseField << "; "
-                << r.landUse->reason << ")\n";
+            out << label("  land use:  ", "用地分类") << r.landUse->label()
+                << (zh ? "（字段 " : " (field ") << r.landUseField;
+            if (zh)
+                out << "）\n";
+            else
+                out << "; " << r.landUse->reason << ")\n";
             if (!r.landUse->warning.empty())
-                out << "  warning:   " << r.landUse->warning << "\n";
+                out << label("  warning:   ", "警告")
+                    << (zh ? "这些代码同时符合多种分类，且部分代码在各分类中含义不同：这些代码不作判定；"
+                             "请声明该图层的分类"
+                           : r.landUse->warning)
+                    << "\n";
         }
         if (r.role) {
-            out << "  role:      " << geo::toString(*r.role) << " " << geo::chineseName(*r.role)
-                << " (from the layer name)\n";
+            out << label("  role:      ", "角色") << geo::toString(*r.role) << " "
+                << geo::chineseName(*r.role) << (zh ? "（按图层名）\n" : " (from the layer name)\n");
             std::string taken, missing;
             for (const auto& [contract, field] : r.contractFields) {
                 if (field.empty())
@@ -164,27 +198,39 @@ void printText(std::ostream& out, const std::string& source,
                 else
                     taken += (taken.empty() ? "" : ", ") + contract + " ← " + field;
             }
-            out << "  contract:  " << (taken.empty() ? "no contract field found" : taken) << "\n";
+            out << label("  contract:  ", "约定字段")
+                << (taken.empty() ? (zh ? "未找到约定字段" : "no contract field found") : taken)
+                << "\n";
             if (!missing.empty())
-                out << "  missing:   " << missing << "\n";
+                out << label("  missing:   ", "缺少") << missing << "\n";
         }
-        out << "  fields:    ";
+        out << label("  fields:    ", "字段");
         if (info.fields.empty())
-            out << "none";
+            out << (zh ? "无" : "none");
         for (std::size_t i = 0; i < info.fields.size(); ++i)
             out << (i ? ", " : "") << info.fields[i].name << " " << info.fields[i].type;
         out << "\n";
         if (!r.firstFeature.empty()) {
-            out << "  first:     ";
+            out << label("  first:     ", "首个要素");
             for (std::size_t i = 0; i < r.firstFeature.size(); ++i)
                 out << (i ? ", " : "") << r.firstFeature[i].first << "="
                     << r.firstFeature[i].second;
             out << "\n";
         }
         for (const geo::Message& warning : crs.warnings)
-            out << "  warning:   " << warning.english << "\n";
-        for (const std::string& warning : info.warnings)
-            out << "  warning:   " << warning << "\n";
+            out << label("  warning:   ", "警告") << cli::say(warning) << "\n";
+        for (const std::string& warning : info.warnings) {
+            // The reader's own issues (a VCT's), read again by readLayer: said in the user's
+            // language where the same issue is among the run's.
+            const auto same = std::find_if(r.issues.begin(), r.issues.end(), [&](const geo::Issue& i) {
+                return geo::formatIssue(i) == warning;
+            });
+            out << label("  warning:   ", "警告")
+                << (zh && same != r.issues.end()
+                        ? geo::formatIssue(*same, geo::Language::Chinese)
+                        : warning)
+                << "\n";
+        }
     }
 }
 

@@ -285,8 +285,14 @@ int runSheet(const std::vector<std::string>& args)
                                      ")",
                                  {layer.sourcePath, layer.name, -1, {}});
             if (rows.size() > 1)
-                std::cerr << "parkatlas sheet: " << rows.size() << " plots have the id '" << id
-                          << "' in " << layer.sourcePath << ": a sheet for each\n";
+                std::cerr << "parkatlas sheet: "
+                          << say(geo::message("plots_share_id",
+                                              "{count} plots have the id '{id}' in {path}: a sheet "
+                                              "for each",
+                                              {{"count", std::to_string(rows.size())},
+                                               {"id", id},
+                                               {"path", layer.sourcePath}}))
+                          << "\n";
             for (const std::size_t row : rows)
                 if (seen.insert(row).second)
                     plots.push_back(row);

@@ -50,9 +50,9 @@ void runAuditJob(QPromise<FindingsRun>& promise, const std::shared_ptr<geo::Park
         issues = std::move(audited.issues);
         geo::AuditResult& result = audited.value;
         run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
-        for (const std::string& note : result.notRun)
-            run.issues.append(
-                AuditPanel::tr("Audit rule not run: %1").arg(QString::fromStdString(note)));
+        for (const geo::Message& note : result.notRun)
+            run.issues.append(AuditPanel::tr("Audit rule not run: %1")
+                                  .arg(QString::fromStdString(geo::messageText(note, uiLanguage()))));
     } catch (const geo::Cancelled&) {
         return;
     } catch (const std::exception& error) {

@@ -1084,7 +1084,7 @@ void ImportDialog::onBuildFinished()
     }
     std::ostringstream text;
     if (!outcome.report.layers.empty())
-        geo::writeImportSummary(outcome.report, text, outcome.written);
+        geo::writeImportSummary(outcome.report, text, outcome.written, uiLanguage());
     m_reportView->setPlainText(QString::fromStdString(text.str()));
     if (!outcome.report.layers.empty())
         m_lastReport = std::move(outcome.report);

@@ -434,20 +434,26 @@ private:
         if (!duplicated.empty()) {
             std::sort(duplicated.begin(), duplicated.end());
             duplicated.erase(std::unique(duplicated.begin(), duplicated.end()), duplicated.end());
-            std::string list;
+            std::string list, listZh;
             for (std::size_t i = 0; i < duplicated.size() && i < 10; ++i) {
                 const auto& counts = keyCounts[duplicated[i]];
                 list += (i ? ", " : "") + duplicated[i] + " (" + std::to_string(counts.first) +
                         " old, " + std::to_string(counts.second) + " new)";
+                listZh += (i ? "、" : "") + duplicated[i] + "（旧 " + std::to_string(counts.first) +
+                          " 个，新 " + std::to_string(counts.second) + " 个）";
             }
-            if (duplicated.size() > 10)
+            if (duplicated.size() > 10) {
                 list += " … (" + std::to_string(duplicated.size()) + " keys in all)";
+                listZh += " …（共 " + std::to_string(duplicated.size()) + " 个编号）";
+            }
             out.notes.push_back(std::string(roleName()) + ": " + keyName +
                                 " not unique: " + list + ": matched by geometry");
-            m_issues.report({Issue::Severity::Warning, m_new->layer.sourcePath,
-                             m_new->layer.name, -1,
-                             keyName + " collides (" + list + "): those features matched by "
-                                       "geometry"});
+            m_issues.report(withMessage({Issue::Severity::Warning, m_new->layer.sourcePath,
+                                         m_new->layer.name, -1},
+                                        message("key_collides",
+                                                "{key} collides ({list}): those features matched "
+                                                "by geometry",
+                                                {{"key", keyName}, {"list", list}, {"list_zh", listZh}})));
         }
         matchByGeometry(oldPool, newPool);
     }

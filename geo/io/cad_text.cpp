@@ -161,6 +161,16 @@ std::string autocadRelease(const std::string& acadVersion)
 EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& userEncoding,
                                  std::vector<std::string>& warnings)
 {
+    std::vector<Message> said;
+    EncodingChoice choice = chooseDxfEncoding(header, userEncoding, said);
+    for (const Message& warning : said)
+        warnings.push_back(warning.english);
+    return choice;
+}
+
+EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& userEncoding,
+                                 std::vector<Message>& warnings)
+{
     if (!userEncoding.empty())
         return {userEncoding, EncodingChoice::Origin::User, "given with --encoding"};
     const std::string& text = header.highByteText;
@@ -176,10 +186,13 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
             return {"UTF-8", EncodingChoice::Origin::Format, why};
         // An R2007+ label on text that is not UTF-8: the label lies; trust the bytes.
         EncodingChoice detected = detectEncoding(text);
-        warnings.push_back("the drawing says it is " + header.acadVersion +
-                           " (UTF-8 text) but its text is not valid UTF-8; decoded as " +
-                           detected.name + " (" + detected.reason +
-                           "); give --encoding if that is wrong");
+        warnings.push_back(message("dxf_not_utf8",
+                                   "the drawing says it is {version} (UTF-8 text) but its text is "
+                                   "not valid UTF-8; decoded as {encoding} ({detail}); give "
+                                   "--encoding if that is wrong",
+                                   {{"version", header.acadVersion},
+                                    {"encoding", detected.name},
+                                    {"detail", detected.reason}}));
         detected.reason = "the text is not UTF-8 as " + header.acadVersion + " requires; " +
                           detected.reason;
         return detected;
@@ -191,8 +204,12 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
     if (declared.empty()) {
         EncodingChoice detected = detectEncoding(text);
         if (!header.codePage.empty())
-            warnings.push_back("unknown $DWGCODEPAGE '" + header.codePage + "'; decoded as " +
-                               detected.name + " (" + detected.reason + ")");
+            warnings.push_back(message("dxf_unknown_code_page",
+                                       "unknown $DWGCODEPAGE '{code_page}'; decoded as {encoding} "
+                                       "({detail})",
+                                       {{"code_page", header.codePage},
+                                        {"encoding", detected.name},
+                                        {"detail", detected.reason}}));
         detected.reason = (header.codePage.empty() ? std::string("no $DWGCODEPAGE; ")
                                                    : "unknown $DWGCODEPAGE '" + header.codePage +
                                                          "'; ") +
@@ -203,15 +220,19 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
         if (utf8)
             return {"UTF-8", EncodingChoice::Origin::Format, "$DWGCODEPAGE says UTF-8"};
         EncodingChoice detected = detectEncoding(text);
-        warnings.push_back("$DWGCODEPAGE says UTF-8 but the text is not valid UTF-8; decoded as " +
-                           detected.name + "; give --encoding if that is wrong");
+        warnings.push_back(message("dxf_utf8_code_page_lies",
+                                   "$DWGCODEPAGE says UTF-8 but the text is not valid UTF-8; "
+                                   "decoded as {encoding}; give --encoding if that is wrong",
+                                   {{"encoding", detected.name}}));
         return detected;
     }
     if (utf8) {
         // Multi-byte UTF-8 is almost never valid GBK or Latin text read the other way round.
-        warnings.push_back("$DWGCODEPAGE says " + header.codePage +
-                           " but the text is valid UTF-8 (the code page lies); decoded as UTF-8; "
-                           "give --encoding " + declared + " if that is wrong");
+        warnings.push_back(message("dxf_text_is_utf8",
+                                   "$DWGCODEPAGE says {code_page} but the text is valid UTF-8 (the "
+                                   "code page lies); decoded as UTF-8; give --encoding {declared} "
+                                   "if that is wrong",
+                                   {{"code_page", header.codePage}, {"declared", declared}}));
         return {"UTF-8", EncodingChoice::Origin::Detected,
                 "$DWGCODEPAGE " + header.codePage + " lies: the text is valid UTF-8"};
     }
@@ -221,10 +242,14 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
     const bool detectedChinese = detected.name == "CP936" || detected.name == "GB18030" ||
                                  detected.name == "CP950";
     if (declaredSingleByte && detectedChinese && !detected.uncertain) {
-        warnings.push_back("$DWGCODEPAGE says " + header.codePage + " but the text reads as " +
-                           detected.name + " (" + detected.reason + "); decoded as " +
-                           detected.name + "; give --encoding " + declared +
-                           " if that is wrong");
+        warnings.push_back(message("dxf_code_page_lies",
+                                   "$DWGCODEPAGE says {code_page} but the text reads as {encoding} "
+                                   "({detail}); decoded as {encoding}; give --encoding {declared} "
+                                   "if that is wrong",
+                                   {{"code_page", header.codePage},
+                                    {"encoding", detected.name},
+                                    {"detail", detected.reason},
+                                    {"declared", declared}}));
         return {detected.name, EncodingChoice::Origin::Detected,
                 "$DWGCODEPAGE " + header.codePage + " lies: " + detected.reason};
     }

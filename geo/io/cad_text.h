@@ -1,6 +1,7 @@
 #pragma once
 
 #include "geo/io/encoding.h"
+#include "geo/message.h"
 
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ std::string autocadRelease(const std::string& acadVersion);
 /// given; UTF-8 from R2007 on (GDAL 3.6 would decode such a file again per $DWGCODEPAGE); else
 /// the code page, unless the bytes show that it lies (valid multi-byte UTF-8 under a legacy
 /// code page, or clear GBK under a single-byte Western one), which `warnings` then says.
+EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& userEncoding,
+                                 std::vector<Message>& warnings);
+/// The same, with the warnings in English.
 EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& userEncoding,
                                  std::vector<std::string>& warnings);
 

@@ -27,6 +27,48 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// An issue's message id and parts in one line of a GDAL metadata item (the VCT reader's issues
+/// travel with its dataset): "ID\x1eNAME\x1fVALUE\x1e…", tabs and separators in values as
+/// spaces. unpackMessage sets them back on `issue`; an empty or unreadable text sets nothing.
+std::string packMessage(const Issue& issue)
+{
+    auto clean = [](std::string text) {
+        for (char& c : text)
+            if (c == '\t' || c == '\x1e' || c == '\x1f' || c == '\n' || c == '\r')
+                c = ' ';
+        return text;
+    };
+    if (issue.messageId.empty())
+        return {};
+    std::string out = clean(issue.messageId);
+    for (const MessagePart& part : issue.messageParts)
+        out += "\x1e" + clean(part.name) + "\x1f" + clean(part.value);
+    return out;
+}
+
+void unpackMessage(const std::string& text, Issue& issue)
+{
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = text.find('\x1e', start);
+        fields.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    if (fields.empty() || fields.front().empty())
+        return;
+    issue.messageId = fields.front();
+    for (std::size_t i = 1; i < fields.size(); ++i) {
+        const std::size_t cut = fields[i].find('\x1f');
+        if (cut == std::string::npos)
+            continue;
+        issue.messageParts.push_back({fields[i].substr(0, cut), fields[i].substr(cut + 1)});
+    }
+}
+
+
 std::string lowerExtension(const std::string& path)
 {
     std::string ext = fs::path(path).extension().string();
@@ -211,11 +253,12 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
         int index = 0;
         for (const Issue& issue : issues.issues())
             // Numbered keys: GDAL keeps a domain's items sorted, and the order is the file's.
+            // The message's id and parts travel too (so that it is said in the user's language).
             items.AddString((CPLSPrintf("%08d=", ++index) +
                              std::to_string(static_cast<int>(issue.severity)) + "\t" +
                              std::to_string(issue.fid) + "\t" +
                              std::to_string(static_cast<int>(issue.kind)) + "\t" + issue.layer +
-                             "\t" + issue.message)
+                             "\t" + packMessage(issue) + "\t" + issue.message)
                                 .c_str());
         dataset->SetMetadata(items.List(), kReaderIssuesDomain);
         if (stated) {
@@ -231,8 +274,9 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingCh
             GDALDatasetUniquePtr idrisi(GDALDataset::Open(
                 path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
             if (!idrisi)
-                throw IoError("this is not a VCT file (GB/T 17798: its first line is not "
-                              "'HeadBegin') nor an Idrisi vector file",
+                throw IoError(message("vct_nor_idrisi",
+                                      "this is not a VCT file (GB/T 17798: its first line is not "
+                                      "'HeadBegin') nor an Idrisi vector file"),
                               {path, {}, -1, {}});
             return idrisi;
         }
@@ -267,7 +311,11 @@ std::vector<Issue> readerIssues(GDALDataset& dataset, const std::string& layerNa
         issue.fid = std::atoll(item.substr(a + 1, b - a - 1).c_str());
         issue.kind = static_cast<Issue::Kind>(std::atoi(item.substr(b + 1, c - b - 1).c_str()));
         issue.layer = item.substr(c + 1, d - c - 1);
-        issue.message = item.substr(d + 1);
+        const std::size_t e = item.find('\t', d + 1);
+        if (e == std::string::npos)
+            continue;
+        unpackMessage(item.substr(d + 1, e - d - 1), issue);
+        issue.message = item.substr(e + 1);
         issue.path = dataset.GetDescription();
         // Issues of the file as a whole concern every layer.
         if (!issue.layer.empty() && !EQUAL(issue.layer.c_str(), layerName.c_str()))

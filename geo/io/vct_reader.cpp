@@ -319,6 +319,20 @@ private:
         ++m_reportCount;
         m_issues.report({severity, m_path, layer.empty() ? m_currentLayer : layer, oid, message});
     }
+    /// The same, said in the user's language (geo/message.h).
+    void report(Issue::Severity severity, const std::string& layer, std::int64_t oid, Message said)
+    {
+        ++m_reportCount;
+        m_issues.report(withMessage({severity, m_path, layer.empty() ? m_currentLayer : layer, oid},
+                                    std::move(said)));
+    }
+    /// The parts naming a place in the file ("{section} section, line {line}"), then `more`.
+    static std::vector<MessagePart> place(const std::string& section, std::size_t line,
+                                          std::vector<MessagePart> more = {})
+    {
+        more.insert(more.begin(), {{"section", section}, {"line", std::to_string(line)}});
+        return more;
+    }
     /// The feature `oid` is kept without its geometry: "geometry skipped: " + `detail`.
     void skipGeometry(Issue::Severity severity, const std::string& layer, std::int64_t oid,
                       const std::string& detail)
@@ -327,9 +341,16 @@ private:
         m_issues.report({severity, m_path, layer.empty() ? m_currentLayer : layer, oid,
                          "geometry skipped: " + detail, Issue::Kind::GeometrySkipped});
     }
-    std::string where(const char* section, std::size_t line) const
+    /// The same, said in the user's language.
+    void skipGeometry(Issue::Severity severity, const std::string& layer, std::int64_t oid,
+                      const Message& detail)
     {
-        return std::string(section) + " section, line " + std::to_string(line);
+        ++m_reportCount;
+        m_issues.report(withMessage(
+            {severity, m_path, layer.empty() ? m_currentLayer : layer, oid},
+            message("geometry_skipped", "geometry skipped: {problem}",
+                    withNested({}, "problem", detail.english, detail.id, detail.parts)),
+            Issue::Kind::GeometrySkipped));
     }
     std::string layerOfCode(const std::string& code) const
     {
@@ -385,7 +406,8 @@ void VctParser::readHead()
 {
     auto first = m_reader.next();
     if (!first || !equalsNoCase(*first, "HeadBegin"))
-        throw IoError("this is not a VCT file (GB/T 17798): its first line is not 'HeadBegin'",
+        throw IoError(message("vct_not_vct",
+                              "this is not a VCT file (GB/T 17798): its first line is not 'HeadBegin'"),
                       {m_path, {}, -1, {}});
     std::size_t headLine = m_reader.lineNumber();
     bool ended = false;
@@ -407,8 +429,9 @@ void VctParser::readHead()
         }
         if (colon == std::string::npos) {
             report(Issue::Severity::Warning, {}, -1,
-                   where("HeadBegin", m_reader.lineNumber()) + ": '" + *line +
-                       "' is not a 'Key:Value' line; ignored");
+                   message("vct_not_key_value",
+                           "{section} section, line {line}: '{text}' is not a 'Key:Value' line; ignored",
+                           place("HeadBegin", m_reader.lineNumber(), {{"text", *line}})));
             continue;
         }
         const std::string key = upper(trim(std::string_view(*line).substr(0, colon)));
@@ -436,8 +459,9 @@ void VctParser::readHead()
                 m_head.separator = value[0];
             else if (!value.empty())
                 report(Issue::Severity::Warning, {}, -1,
-                       where("HeadBegin", m_reader.lineNumber()) + ": the separator '" + value +
-                           "' is not one character; using ','");
+                       message("vct_bad_separator",
+                               "{section} section, line {line}: the separator '{separator}' is not one character; using ','",
+                               place("HeadBegin", m_reader.lineNumber(), {{"separator", value}})));
         } else if (key == "OFFSET") {
             const auto parts = split(value, ',');
             if (parts.size() >= 2) {
@@ -448,9 +472,11 @@ void VctParser::readHead()
     }
     if (!ended)
         report(Issue::Severity::Warning, {}, -1,
-               where("HeadBegin", headLine) + ": the head has no 'HeadEnd'");
+               message("vct_no_head_end", "{section} section, line {line}: the head has no 'HeadEnd'",
+                       place("HeadBegin", headLine)));
     if (m_head.dataMark.empty())
-        report(Issue::Severity::Note, {}, -1, "the head has no DataMark");
+        report(Issue::Severity::Note, {}, -1,
+               message("vct_no_datamark", "the head has no DataMark"));
     // The 1999 layout (CNSDTF-VCT 1.0, its topology flags and objects without a type line) and
     // the early land variants' annotations (font, colour …) differ from the 2007 one read here.
     const std::string mark = upper(m_head.dataMark);
@@ -459,9 +485,10 @@ void VctParser::readHead()
                             (version.empty() || version[0] == '1');
     if (layout1999 || mark == "LANDUSE-DAT" || mark == "LANDUSE.VCT" || mark == "CADASTRE.VCT")
         report(Issue::Severity::Warning, {}, -1,
-               "the head says " + m_head.dataMark + " " + m_head.version +
-                   ", an older layout than GB/T 17798-2007's, which is what is read here: "
-                   "objects may be misread (each is reported)");
+               message("vct_older_layout",
+                       "the head says {mark} {version}, an older layout than GB/T 17798-2007's, "
+                       "which is what is read here: objects may be misread (each is reported)",
+                       {{"mark", m_head.dataMark}, {"version", m_head.version}}));
 }
 
 // ----------------------------------------------------------------------------- structure
@@ -495,8 +522,9 @@ void VctParser::readFeatureCodes()
         const auto parts = split(*line, m_head.separator);
         if (parts.size() < 3 || parts[0].empty()) {
             report(Issue::Severity::Warning, {}, -1,
-                   where("FeatureCodeBegin", m_reader.lineNumber()) +
-                       ": expected 'code,name,geometry type,…,table', got '" + *line + "'");
+                   message("vct_bad_feature_code",
+                           "{section} section, line {line}: expected 'code,name,geometry type,…,table', got '{text}'",
+                           place("FeatureCodeBegin", m_reader.lineNumber(), {{"text", *line}})));
             continue;
         }
         FeatureCode code;
@@ -517,20 +545,25 @@ void VctParser::readFeatureCodes()
             code.table = code.name.empty() ? code.code : code.name;
         if (code.geometry == FeatureGeometry::Unsupported)
             report(Issue::Severity::Warning, code.table, -1,
-                   where("FeatureCodeBegin", m_reader.lineNumber()) + ": feature code " +
-                       code.code + " has geometry type '" + code.geometryText +
-                       "', which is not read (only points, lines, polygons and annotations)");
+                   message("vct_geometry_type_not_read",
+                           "{section} section, line {line}: feature code {code} has geometry type "
+                           "'{type_name}', which is not read (only points, lines, polygons and annotations)",
+                           place("FeatureCodeBegin", m_reader.lineNumber(),
+                                 {{"code", code.code}, {"type_name", code.geometryText}})));
         if (m_codes.count(code.code))
             report(Issue::Severity::Warning, code.table, -1,
-                   where("FeatureCodeBegin", m_reader.lineNumber()) + ": feature code " +
-                       code.code + " is declared twice; the first is used");
+                   message("vct_code_twice",
+                           "{section} section, line {line}: feature code {code} is declared twice; the first is used",
+                           place("FeatureCodeBegin", m_reader.lineNumber(), {{"code", code.code}})));
         else {
             m_codeOrder.push_back(code.code);
             m_codes.emplace(code.code, std::move(code));
         }
     }
     report(Issue::Severity::Warning, {}, -1,
-           where("FeatureCodeBegin", start) + ": the section has no 'FeatureCodeEnd'");
+           message("vct_section_no_end_named",
+                   "{section} section, line {line}: the section has no '{end}'",
+                   place("FeatureCodeBegin", start, {{"end", "FeatureCodeEnd"}})));
 }
 
 FieldKind fieldKindFromText(std::string_view text, bool& known)
@@ -584,8 +617,9 @@ void VctParser::readTableStructures()
                 table.noGeometry = true;
         if (!declared || *declared < 0) {
             report(Issue::Severity::Warning, table.name, -1,
-                   where("TableStructureBegin", table.line) + ": table '" + table.name +
-                       "' has no field count; reading its fields up to the line '0'");
+                   message("vct_no_field_count",
+                           "{section} section, line {line}: table '{table}' has no field count; reading its fields up to the line '0'",
+                           place("TableStructureBegin", table.line, {{"table", table.name}})));
             declared.reset();
         }
         // Fields: as many as declared, then the terminating "0" if present.
@@ -609,11 +643,14 @@ void VctParser::readTableStructures()
             field.kind = f.size() >= 2 ? fieldKindFromText(f[1], known) : FieldKind::Text;
             if (f.size() < 2 || !known)
                 report(Issue::Severity::Warning, table.name, -1,
-                       where("TableStructureBegin", m_reader.lineNumber()) + ": field '" +
-                           field.name + "' has " +
-                           (f.size() < 2 ? std::string("no type")
-                                         : "the unknown type '" + std::string(f[1]) + "'") +
-                           "; read as text");
+                       f.size() < 2
+                           ? message("vct_field_no_type",
+                                     "{section} section, line {line}: field '{field}' has no type; read as text",
+                                     place("TableStructureBegin", m_reader.lineNumber(), {{"field", field.name}}))
+                           : message("vct_field_unknown_type",
+                                     "{section} section, line {line}: field '{field}' has the unknown type '{type_name}'; read as text",
+                                     place("TableStructureBegin", m_reader.lineNumber(),
+                                           {{"field", field.name}, {"type_name", std::string(f[1])}})));
             if (f.size() >= 3)
                 field.width = static_cast<int>(std::clamp<std::int64_t>(
                     parseInteger(f[2]).value_or(0), 0, 65535));
@@ -622,18 +659,21 @@ void VctParser::readTableStructures()
                     parseInteger(f[3]).value_or(0), 0, 64));
             if (field.name.empty()) {
                 report(Issue::Severity::Warning, table.name, -1,
-                       where("TableStructureBegin", m_reader.lineNumber()) +
-                           ": a field with no name; named FIELD" +
-                           std::to_string(table.fields.size() + 1));
+                       message("vct_field_no_name",
+                               "{section} section, line {line}: a field with no name; named {name}",
+                               place("TableStructureBegin", m_reader.lineNumber(),
+                                     {{"name", "FIELD" + std::to_string(table.fields.size() + 1)}})));
                 field.name = "FIELD" + std::to_string(table.fields.size() + 1);
             }
             table.fields.push_back(std::move(field));
         }
         if (declared && static_cast<std::int64_t>(table.fields.size()) < *declared)
             report(Issue::Severity::Warning, table.name, -1,
-                   where("TableStructureBegin", table.line) + ": table '" + table.name +
-                       "' declares " + std::to_string(*declared) + " fields but has " +
-                       std::to_string(table.fields.size()));
+                   message("vct_fewer_fields",
+                           "{section} section, line {line}: table '{table}' declares {declared} fields but has {count}",
+                           place("TableStructureBegin", table.line,
+                                 {{"table", table.name}, {"declared", std::to_string(*declared)},
+                                  {"count", std::to_string(table.fields.size())}})));
         if (declared && !terminated) {
             if (auto after = m_reader.next()) {
                 if (*after != "0")
@@ -645,13 +685,16 @@ void VctParser::readTableStructures()
             duplicate = duplicate || equalsNoCase(other.name, table.name);
         if (duplicate)
             report(Issue::Severity::Warning, table.name, -1,
-                   where("TableStructureBegin", table.line) + ": table '" + table.name +
-                       "' is declared twice; the first is used");
+                   message("vct_table_twice",
+                           "{section} section, line {line}: table '{table}' is declared twice; the first is used",
+                           place("TableStructureBegin", table.line, {{"table", table.name}})));
         else
             m_tables.push_back(std::move(table));
     }
     report(Issue::Severity::Warning, {}, -1,
-           where("TableStructureBegin", start) + ": the section has no 'TableStructureEnd'");
+           message("vct_section_no_end_named",
+                   "{section} section, line {line}: the section has no '{end}'",
+                   place("TableStructureBegin", start, {{"end", "TableStructureEnd"}})));
 }
 
 void VctParser::skipSection(const std::string& name)
@@ -668,7 +711,8 @@ void VctParser::skipSection(const std::string& name)
         }
     }
     report(Issue::Severity::Warning, {}, -1,
-           where(name.c_str(), start) + ": the section has no end line");
+           message("vct_section_no_end", "{section} section, line {line}: the section has no end line",
+                   place(name, start)));
 }
 
 // ------------------------------------------------------------------------------- objects
@@ -729,8 +773,8 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
         auto declared = parseInteger(*line);
         if (!declared || *declared < 0) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
-                             ": expected a point count, got '" + *line + "'");
+message("vct_expected_point_count", "{section} section, line {line}, OID {oid}: expected a point count, got '{text}'",
+                                 place(section, m_reader.lineNumber(), {{"oid", std::to_string(oid)}, {"text", *line}})));
             return false;
         }
         count = static_cast<std::size_t>(*declared);
@@ -739,16 +783,15 @@ bool VctParser::readPoints(Path& points, const char* section, std::int64_t oid,
         auto pointLine = data();
         if (!pointLine) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
-                             ": the object ends after " + std::to_string(i) + " of its " +
-                             std::to_string(count) + " points (truncated)");
+message("vct_points_truncated", "{section} section, line {line}, OID {oid}: the object ends after {done} of its {count} points (truncated)",
+                                 place(section, m_reader.lineNumber(), {{"oid", std::to_string(oid)}, {"done", std::to_string(i)}, {"count", std::to_string(count)}})));
             return false;
         }
         auto xy = coordinate(*pointLine);
         if (!xy) {
             skipGeometry(Issue::Severity::Warning, {}, oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + std::to_string(oid) +
-                             ": '" + *pointLine + "' is not a coordinate pair");
+message("vct_not_coordinate_pair", "{section} section, line {line}, OID {oid}: '{text}' is not a coordinate pair",
+                                 place(section, m_reader.lineNumber(), {{"oid", std::to_string(oid)}, {"text", *pointLine}})));
             // It may be the object's end: let the caller resynchronise on it.
             m_reader.pushBack(*pointLine);
             return false;
@@ -768,8 +811,8 @@ bool VctParser::readObject(Object& object, const char* section)
     auto typeLine = style ? data() : std::nullopt;
     if (!typeLine) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                         ": the object is truncated before its geometry");
+                     message("vct_object_problem", "{section} section, line {line}, OID {oid}: {problem}",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"problem", "the object is truncated before its geometry"}})));
         return false;
     }
     object.code = *code;
@@ -800,8 +843,8 @@ bool VctParser::readObject(Object& object, const char* section)
     auto type = parseInteger(*typeLine);
     if (!type) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                     where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
-                         *typeLine + "' is not a geometry type number");
+message("vct_not_geometry_type", "{section} section, line {line}, OID {oid}: '{text}' is not a geometry type number",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", *typeLine}})));
         return false;
     }
     if (object.kind == FeatureGeometry::Point) {
@@ -822,8 +865,8 @@ bool VctParser::readObject(Object& object, const char* section)
             auto segmentCount = segments ? parseInteger(*segments) : std::nullopt;
             if (!segmentCount || *segmentCount < 0) {
                 skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                             where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                                 ": expected the number of segments");
+                             message("vct_object_problem", "{section} section, line {line}, OID {oid}: {problem}",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"problem", "expected the number of segments"}})));
                 return false;
             }
             Path path;
@@ -834,8 +877,8 @@ bool VctParser::readObject(Object& object, const char* section)
                 auto kind = parseInteger(*segmentType);
                 if (!kind) {
                     skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                                     ": '" + *segmentType + "' is not a segment type");
+message("vct_not_segment_type", "{section} section, line {line}, OID {oid}: '{text}' is not a segment type",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", *segmentType}})));
                     return false;
                 }
                 Path points;
@@ -871,8 +914,8 @@ bool VctParser::readObject(Object& object, const char* section)
     if (object.kind == FeatureGeometry::Polygon) {
         if (*type != 1 && *type != 100) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                             ": unknown polygon type " + *typeLine + " (1 direct, 100 indirect)");
+message("vct_unknown_polygon_type", "{section} section, line {line}, OID {oid}: unknown polygon type {text} (1 direct, 100 indirect)",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", *typeLine}})));
             return false;
         }
         // The label point, then for a direct polygon the ring count, for an indirect one the
@@ -888,10 +931,8 @@ bool VctParser::readObject(Object& object, const char* section)
         auto number = parseInteger(*line);
         if (!number || *number < 0) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                             ": expected " +
-                             (*type == 1 ? "the number of rings" : "the sub-type 21 or 22") +
-                             ", got '" + *line + "'");
+message("vct_expected_got", "{section} section, line {line}, OID {oid}: expected {what}, got '{text}'",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"what", *type == 1 ? "the number of rings" : "the sub-type 21 or 22"}, {"text", *line}})));
             return false;
         }
         if (*type == 1) {
@@ -903,8 +944,8 @@ bool VctParser::readObject(Object& object, const char* section)
                 Path points;
                 if (!kind) {
                     skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                                 where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                                     ": '" + *ringType + "' is not a ring type");
+message("vct_not_ring_type", "{section} section, line {line}, OID {oid}: '{text}' is not a ring type",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", *ringType}})));
                     return false;
                 }
                 if (*kind == 13) { // circle: centre and radius
@@ -926,9 +967,10 @@ bool VctParser::readObject(Object& object, const char* section)
                         return false;
                     if (*kind != 11)
                         report(Issue::Severity::Note, {}, object.oid,
-                               where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                                   ": ring type " + *ringType +
-                                   " is read as the polygon through its points");
+                               message("vct_ring_type_as_polygon",
+                                       "{section} section, line {line}, OID {oid}: ring type {ring_type} is read as the polygon through its points",
+                                       place(section, m_reader.lineNumber(),
+                                             {{"oid", oidText}, {"ring_type", *ringType}})));
                 }
                 object.parts.push_back(std::move(points));
             }
@@ -937,9 +979,8 @@ bool VctParser::readObject(Object& object, const char* section)
         object.indirectType = static_cast<int>(*number);
         if (object.indirectType != 21 && object.indirectType != 22) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                             ": indirect polygon sub-type " + *line +
-                             " is neither 21 (lines) nor 22 (polygons)");
+message("vct_bad_sub_type", "{section} section, line {line}, OID {oid}: indirect polygon sub-type {text} is neither 21 (lines) nor 22 (polygons)",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", *line}})));
             return false;
         }
     }
@@ -948,18 +989,16 @@ bool VctParser::readObject(Object& object, const char* section)
     auto count = countLine ? parseInteger(*countLine) : std::nullopt;
     if (!count || *count < 0) {
         skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                     where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                         ": expected the number of referenced OIDs");
+                     message("vct_object_problem", "{section} section, line {line}, OID {oid}: {problem}",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"problem", "expected the number of referenced OIDs"}})));
         return false;
     }
     while (static_cast<std::int64_t>(object.references.size()) < *count) {
         auto line = data();
         if (!line) {
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                         where(section, m_reader.lineNumber()) + ", OID " + oidText +
-                             ": the list of referenced OIDs is truncated (" +
-                             std::to_string(object.references.size()) + " of " +
-                             std::to_string(*count) + ")");
+message("vct_references_truncated", "{section} section, line {line}, OID {oid}: the list of referenced OIDs is truncated ({done} of {count})",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"done", std::to_string(object.references.size())}, {"count", std::to_string(*count)}})));
             return false;
         }
         for (std::string_view token : split(*line, m_head.separator)) {
@@ -968,8 +1007,8 @@ bool VctParser::readObject(Object& object, const char* section)
             auto reference = parseInteger(token);
             if (!reference) {
                 skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                             where(section, m_reader.lineNumber()) + ", OID " + oidText + ": '" +
-                                 std::string(token) + "' is not an OID");
+message("vct_not_oid", "{section} section, line {line}, OID {oid}: '{text}' is not an OID",
+                                 place(section, m_reader.lineNumber(), {{"oid", oidText}, {"text", std::string(token)}})));
                 return false;
             }
             object.references.push_back(*reference);
@@ -977,9 +1016,11 @@ bool VctParser::readObject(Object& object, const char* section)
     }
     if (static_cast<std::int64_t>(object.references.size()) > *count)
         report(Issue::Severity::Warning, {}, object.oid,
-               where(section, m_reader.lineNumber()) + ", OID " + oidText + ": " +
-                   std::to_string(object.references.size()) + " OIDs listed where " +
-                   std::to_string(*count) + " were announced; all are used");
+               message("vct_more_references",
+                       "{section} section, line {line}, OID {oid}: {count} OIDs listed where {announced} were announced; all are used",
+                       place(section, m_reader.lineNumber(),
+                             {{"oid", oidText}, {"count", std::to_string(object.references.size())},
+                              {"announced", std::to_string(*count)}})));
     return true;
 }
 
@@ -1003,8 +1044,9 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         auto oid = parseInteger(*line);
         if (!oid) {
             report(Issue::Severity::Warning, {}, -1,
-                   where(section, object.line) + ": expected an object's OID, got '" + *line +
-                       "'; skipped to the object's end");
+                   message("vct_expected_oid",
+                           "{section} section, line {line}: expected an object's OID, got '{text}'; skipped to the object's end",
+                           place(section, object.line, {{"text", *line}})));
             if (*line != "0")
                 skipToObjectEnd();
             continue;
@@ -1015,21 +1057,26 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         const bool usable = readObject(object, section);
         if (!usable && m_reportCount == reportedBefore)
             skipGeometry(Issue::Severity::Warning, {}, object.oid,
-                         where(section, m_reader.lineNumber()) + ", OID " +
-                             std::to_string(object.oid) + ": the object is truncated");
+                         message("vct_object_truncated",
+                                 "{section} section, line {line}, OID {oid}: the object is truncated",
+                                 place(section, m_reader.lineNumber(),
+                                       {{"oid", std::to_string(object.oid)}})));
         // The object's end: a line "0".
         auto end = m_reader.next();
         if (end && *end != "0") {
             if (isSectionKeyword(*end)) {
                 m_reader.pushBack(*end);
                 report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                       where(section, m_reader.lineNumber()) + ", OID " +
-                           std::to_string(object.oid) + ": the object has no end line '0'");
+                       message("vct_object_no_end",
+                               "{section} section, line {line}, OID {oid}: the object has no end line '0'",
+                               place(section, m_reader.lineNumber(),
+                                     {{"oid", std::to_string(object.oid)}})));
             } else {
                 report(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                       where(section, m_reader.lineNumber()) + ", OID " +
-                           std::to_string(object.oid) + ": unexpected '" + *end +
-                           "' where the object should end with '0'; skipped to its end");
+                       message("vct_object_bad_end",
+                               "{section} section, line {line}, OID {oid}: unexpected '{text}' where the object should end with '0'; skipped to its end",
+                               place(section, m_reader.lineNumber(),
+                                     {{"oid", std::to_string(object.oid)}, {"text", *end}})));
                 skipToObjectEnd();
             }
         }
@@ -1046,7 +1093,9 @@ void VctParser::readObjects(const char* section, FeatureGeometry kind)
         m_objects.push_back(std::move(object));
     }
     report(Issue::Severity::Warning, {}, -1,
-           where(section, start) + ": the section is truncated (no '" + endName + "' line)");
+           message("vct_section_truncated",
+                   "{section} section, line {line}: the section is truncated (no '{end}' line)",
+                   place(section, start, {{"end", endName}})));
 }
 
 // ---------------------------------------------------------------------------- attributes
@@ -1069,8 +1118,9 @@ void VctParser::readAttributes()
                 table = &t;
         if (!table)
             report(Issue::Severity::Warning, tableName, -1,
-                   where("AttributeBegin", tableLine) + ": table '" + tableName +
-                       "' is not in TableStructureBegin; its rows are left out");
+                   message("vct_table_not_declared",
+                           "{section} section, line {line}: table '{table}' is not in TableStructureBegin; its rows are left out",
+                           place("AttributeBegin", tableLine, {{"table", tableName}})));
         auto& rows = m_rows[upper(tableName)];
         bool ended = false;
         while (auto row = m_reader.next()) {
@@ -1088,37 +1138,44 @@ void VctParser::readAttributes()
             auto oid = parseInteger(values[0]);
             if (!oid) {
                 report(Issue::Severity::Warning, table->name, -1,
-                       where("AttributeBegin", m_reader.lineNumber()) + ", table " +
-                           table->name + ": the row does not start with an OID ('" +
-                           std::string(values[0]) + "'); left out");
+                       message("vct_row_no_oid",
+                               "{section} section, line {line}, table {table}: the row does not start with an OID ('{text}'); left out",
+                               place("AttributeBegin", m_reader.lineNumber(),
+                                     {{"table", table->name}, {"text", std::string(values[0])}})));
                 continue;
             }
             if (values.size() - 1 != table->fields.size())
                 report(Issue::Severity::Warning, table->name, *oid,
-                       where("AttributeBegin", m_reader.lineNumber()) + ", table " +
-                           table->name + ", OID " + std::to_string(*oid) + ": the row has " +
-                           std::to_string(values.size() - 1) + " values for " +
-                           std::to_string(table->fields.size()) + " fields" +
-                           (values.size() - 1 < table->fields.size()
-                                ? "; the missing ones are unknown"
-                                : "; the extra ones are left out"));
+                       message(values.size() - 1 < table->fields.size() ? "vct_row_fewer_values"
+                                                                         : "vct_row_more_values",
+                               values.size() - 1 < table->fields.size()
+                                   ? "{section} section, line {line}, table {table}, OID {oid}: the row has {count} values for {fields} fields; the missing ones are unknown"
+                                   : "{section} section, line {line}, table {table}, OID {oid}: the row has {count} values for {fields} fields; the extra ones are left out",
+                               place("AttributeBegin", m_reader.lineNumber(),
+                                     {{"table", table->name}, {"oid", std::to_string(*oid)},
+                                      {"count", std::to_string(values.size() - 1)},
+                                      {"fields", std::to_string(table->fields.size())}})));
             AttributeRow parsed;
             parsed.line = m_reader.lineNumber();
             for (std::size_t i = 1; i < values.size() && i <= table->fields.size(); ++i)
                 parsed.values.emplace_back(values[i]);
             if (!rows.emplace(*oid, std::move(parsed)).second)
                 report(Issue::Severity::Warning, table->name, *oid,
-                       where("AttributeBegin", m_reader.lineNumber()) + ", table " +
-                           table->name + ": OID " + std::to_string(*oid) +
-                           " has a second row; the first is used");
+                       message("vct_row_twice",
+                               "{section} section, line {line}, table {table}: OID {oid} has a second row; the first is used",
+                               place("AttributeBegin", m_reader.lineNumber(),
+                                     {{"table", table->name}, {"oid", std::to_string(*oid)}})));
         }
         if (!ended)
             report(Issue::Severity::Warning, tableName, -1,
-                   where("AttributeBegin", tableLine) + ", table " + tableName +
-                       ": the table is truncated (no 'TableEnd')");
+                   message("vct_table_truncated",
+                           "{section} section, line {line}, table {table}: the table is truncated (no 'TableEnd')",
+                           place("AttributeBegin", tableLine, {{"table", tableName}})));
     }
     report(Issue::Severity::Warning, {}, -1,
-           where("AttributeBegin", start) + ": the section is truncated (no 'AttributeEnd')");
+           message("vct_section_truncated",
+                   "{section} section, line {line}: the section is truncated (no '{end}' line)",
+                   place("AttributeBegin", start, {{"end", "AttributeEnd"}})));
 }
 
 // ------------------------------------------------------------------------------ geometry
@@ -1160,19 +1217,26 @@ std::unique_ptr<OGRGeometry> VctParser::organize(std::vector<Path>& rings)
 bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rings)
 {
     const std::string layer = layerOfCode(object.code);
-    const std::string at = where(object.section, object.line) + ", OID " +
-                           std::to_string(object.oid);
+    auto here = [&](std::vector<MessagePart> more) {
+        more.insert(more.begin(), {{"section", object.section},
+                                   {"line", std::to_string(object.line)},
+                                   {"oid", std::to_string(object.oid)}});
+        return more;
+    };
     if (object.indirectType == 0) {
         for (Path& ring : object.parts) {
             if (ring.size() < 6) {
                 report(Issue::Severity::Warning, layer, object.oid,
-                       at + ": a ring of fewer than 3 points is left out");
+                       message("vct_short_ring",
+                               "{section} section, line {line}, OID {oid}: a ring of fewer than 3 points is left out",
+                               here({})));
                 continue;
             }
             if (!samePoint(&ring[0], &ring[ring.size() - 2])) {
                 report(Issue::Severity::Warning, layer, object.oid,
-                       at + ": ring is not closed (a gap of " + std::to_string(ringGap(ring)) +
-                           "); read as closed");
+                       message("vct_ring_not_closed",
+                               "{section} section, line {line}, OID {oid}: ring is not closed (a gap of {gap}); read as closed",
+                               here({{"gap", std::to_string(ringGap(ring))}})));
                 ring.push_back(ring[0]);
                 ring.push_back(ring[1]);
             }
@@ -1195,9 +1259,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
                 auto it = m_polygonIndex.find(referencedOid(reference));
                 if (it == m_polygonIndex.end()) {
                     skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                                 at + " references polygon OID " +
-                                     std::to_string(referencedOid(reference)) +
-                                     ", which PolygonBegin does not hold");
+                                 message("vct_missing_polygon",
+                                         "{section} section, line {line}, OID {oid} references polygon OID {ref}, which PolygonBegin does not hold",
+                                         here({{"ref", std::to_string(referencedOid(reference))}})));
                     return false;
                 }
                 if (!seen.insert(it->second).second)
@@ -1212,8 +1276,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
             Object& part = m_objects[index];
             if (part.dropped || !ringsOfPolygon(part, depth + 1, rings)) {
                 skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                             at + " references polygon OID " + std::to_string(part.oid) +
-                                 ", which cannot be built");
+                             message("vct_polygon_unbuilt",
+                                     "{section} section, line {line}, OID {oid} references polygon OID {ref}, which cannot be built",
+                                     here({{"ref", std::to_string(part.oid)}})));
                 return false;
             }
         }
@@ -1228,20 +1293,23 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         auto it = m_lineIndex.find(oid);
         if (it == m_lineIndex.end()) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                         at + " references line OID " + std::to_string(oid) +
-                             ", which LineBegin does not hold");
+                         message("vct_missing_line",
+                                 "{section} section, line {line}, OID {oid} references line OID {ref}, which LineBegin does not hold",
+                                 here({{"ref", std::to_string(oid)}})));
             return false;
         }
         const Object& line = m_objects[it->second];
         m_referencedLines.insert(oid);
         if (m_ambiguousLines.count(oid))
             report(Issue::Severity::Warning, layer, object.oid,
-                   at + " references line OID " + std::to_string(oid) +
-                       ", which LineBegin holds more than once; the first is used");
+                   message("vct_line_twice",
+                           "{section} section, line {line}, OID {oid} references line OID {ref}, which LineBegin holds more than once; the first is used",
+                           here({{"ref", std::to_string(oid)}})));
         if (line.dropped || line.parts.empty()) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                         at + " references line OID " + std::to_string(oid) +
-                             ", which could not be read");
+                         message("vct_line_unread",
+                                 "{section} section, line {line}, OID {oid} references line OID {ref}, which could not be read",
+                                 here({{"ref", std::to_string(oid)}})));
             return false;
         }
         Path piece;
@@ -1298,8 +1366,9 @@ bool VctParser::ringsOfPolygon(Object& object, int depth, std::vector<Path>& rin
         }
         if (!samePoint(&ring[0], &ring[ring.size() - 2])) {
             skipGeometry(Issue::Severity::Warning, layer, object.oid,
-                         at + ": its lines do not close a ring (a gap of " +
-                             std::to_string(ringGap(ring)) + " between the ends)");
+                         message("vct_lines_not_closed",
+                                 "{section} section, line {line}, OID {oid}: its lines do not close a ring (a gap of {gap} between the ends)",
+                                 here({{"gap", std::to_string(ringGap(ring))}})));
             ok = false;
             continue;
         }
@@ -1317,8 +1386,8 @@ std::unique_ptr<OGRGeometry> VctParser::buildPolygon(Object& object, int depth)
     if (!ringsOfPolygon(object, depth, rings)) {
         if (object.indirectType == 0 && rings.empty())
             skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                         where(object.section, object.line) + ", OID " +
-                             std::to_string(object.oid) + ": the polygon has no usable ring");
+                         message("vct_object_problem", "{section} section, line {line}, OID {oid}: {problem}",
+                                 place(object.section, object.line, {{"oid", std::to_string(object.oid)}, {"problem", "the polygon has no usable ring"}})));
         return nullptr;
     }
     return organize(rings);
@@ -1334,10 +1403,11 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
             if (reference == 0 || it == m_lineIndex.end() ||
                 m_objects[it->second].indirectType == 100) {
                 skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                             where(object.section, object.line) + ", OID " +
-                                 std::to_string(object.oid) + " references line OID " +
-                                 std::to_string(referencedOid(reference)) +
-                                 ", which LineBegin does not hold as a direct line");
+                             message("vct_missing_direct_line",
+                                     "{section} section, line {line}, OID {oid} references line OID {ref}, which LineBegin does not hold as a direct line",
+                                     place(object.section, object.line,
+                                           {{"oid", std::to_string(object.oid)},
+                                            {"ref", std::to_string(referencedOid(reference))}})));
                 return nullptr;
             }
             Path piece;
@@ -1370,8 +1440,8 @@ std::unique_ptr<OGRGeometry> VctParser::buildLine(const Object& object)
     }
     if (lines.empty()) {
         skipGeometry(Issue::Severity::Warning, layerOfCode(object.code), object.oid,
-                     where(object.section, object.line) + ", OID " + std::to_string(object.oid) +
-                         ": the line has fewer than 2 points");
+                     message("vct_object_problem", "{section} section, line {line}, OID {oid}: {problem}",
+                                 place(object.section, object.line, {{"oid", std::to_string(object.oid)}, {"problem", "the line has fewer than 2 points"}})));
         return nullptr;
     }
     if (lines.size() == 1)
@@ -1478,16 +1548,17 @@ GDALDatasetUniquePtr VctParser::buildDataset()
             layout.geometry = fc.geometry;
         if (fc.geometry != FeatureGeometry::None && fc.geometry != layout.geometry) {
             report(Issue::Severity::Warning, layout.name, -1,
-                   "feature codes of table '" + layout.name +
-                       "' declare different geometry types; its features of code " + code +
-                       " are left out");
+                   message("vct_mixed_geometry_types",
+                           "feature codes of table '{table}' declare different geometry types; its features of code {code} are left out",
+                           {{"table", layout.name}, {"code", code}}));
             continue;
         }
         layout.codes.push_back(code);
         if (!layout.table)
             report(Issue::Severity::Warning, layout.name, -1,
-                   "feature code " + code + " names table '" + fc.table +
-                       "', which TableStructureBegin does not declare: the layer has no fields");
+                   message("vct_code_table_missing",
+                           "feature code {code} names table '{table}', which TableStructureBegin does not declare: the layer has no fields",
+                           {{"code", code}, {"table", fc.table}}));
     }
     // Undeclared feature codes: lines that only bound polygons are expected; anything else is
     // kept in a layer named after its code.
@@ -1504,9 +1575,9 @@ GDALDatasetUniquePtr VctParser::buildDataset()
         fc.table = code.empty() ? std::string("unnamed") : code;
         fc.geometry = kind;
         report(Issue::Severity::Warning, fc.table, -1,
-               std::to_string(count) + " objects have feature code '" + code +
-                   "', which FeatureCodeBegin does not declare; kept in a layer '" + fc.table +
-                   "' without fields");
+               message("vct_code_undeclared",
+                       "{count} objects have feature code '{code}', which FeatureCodeBegin does not declare; kept in a layer '{table}' without fields",
+                       {{"count", std::to_string(count)}, {"code", code}, {"table", fc.table}}));
         m_codes.emplace(code, fc);
         Layout& layout = layoutOf(fc.table);
         layout.codes.push_back(code);
@@ -1529,7 +1600,8 @@ GDALDatasetUniquePtr VctParser::buildDataset()
     m_head.crs = crsFromVctHead(m_head, extent.isEmpty() ? 0 : extent.minX,
                                 extent.isEmpty() ? 0 : extent.maxX, crsWarnings);
     for (const std::string& warning : crsWarnings)
-        report(Issue::Severity::Warning, {}, -1, "the head: " + warning);
+        report(Issue::Severity::Warning, {}, -1,
+               message("vct_head_says", "the head: {text}", {{"text", warning}}));
     OGRSpatialReference* srs = nullptr;
     if (!m_head.crs.isEmpty()) {
         srs = m_head.crs.ogr()->Clone();
@@ -1647,9 +1719,11 @@ GDALDatasetUniquePtr VctParser::buildDataset()
                 const int index = static_cast<int>(i);
                 auto bad = [&](const char* what) {
                     report(Issue::Severity::Warning, layout.name, oid,
-                           where("AttributeBegin", row.line) + ", table " + layout.name +
-                               ", OID " + std::to_string(oid) + ", field " + field.name +
-                               ": '" + value + "' is not " + what + "; the value is unknown");
+                           message("vct_bad_value",
+                                   "{section} section, line {line}, table {table}, OID {oid}, field {field}: '{value}' is not {what}; the value is unknown",
+                                   place("AttributeBegin", row.line,
+                                         {{"table", layout.name}, {"oid", std::to_string(oid)},
+                                          {"field", field.name}, {"value", value}, {"what", what}})));
                 };
                 switch (field.kind) {
                 case FieldKind::Integer:
@@ -1719,10 +1793,10 @@ GDALDatasetUniquePtr VctParser::buildDataset()
             const bool duplicate = !written.insert(object.oid).second;
             if (duplicate)
                 report(Issue::Severity::Warning, layout.name, object.oid,
-                       where(object.section, object.line) + ": OID " +
-                           std::to_string(object.oid) + " is used twice in table " +
-                           layout.name + "; the second one gets a new feature id and no "
-                                         "attributes");
+                       message("vct_oid_twice",
+                               "{section} section, line {line}: OID {oid} is used twice in table {table}; the second one gets a new feature id and no attributes",
+                               place(object.section, object.line,
+                                     {{"oid", std::to_string(object.oid)}, {"table", layout.name}})));
             else
                 feature->SetFID(object.oid);
             if (object.geometry && type != wkbNone) {
@@ -1751,7 +1825,8 @@ GDALDatasetUniquePtr VctParser::buildDataset()
             }
             if (layer->CreateFeature(feature.get()) != OGRERR_NONE)
                 report(Issue::Severity::Error, layout.name, object.oid,
-                       "cannot keep the feature: " + std::string(CPLGetLastErrorMsg()));
+                       message("vct_cannot_keep_feature", "cannot keep the feature: {reason}",
+                               {{"reason", std::string(CPLGetLastErrorMsg())}}));
         }
         // Rows with no geometry: the features of an attribute-only table, or rows whose object
         // is missing (kept, with no geometry, and said).
@@ -1767,17 +1842,20 @@ GDALDatasetUniquePtr VctParser::buildDataset()
             fill(*feature, row, oid);
             if (layer->CreateFeature(feature.get()) != OGRERR_NONE)
                 report(Issue::Severity::Error, layout.name, oid,
-                       "cannot keep the row: " + std::string(CPLGetLastErrorMsg()));
+                       message("vct_cannot_keep_row", "cannot keep the row: {reason}",
+                               {{"reason", std::string(CPLGetLastErrorMsg())}}));
         }
         if (orphans > 0)
             report(Issue::Severity::Warning, layout.name, firstOrphan,
-                   std::to_string(orphans) + " attribute rows of table " + layout.name +
-                       " (the first OID " + std::to_string(firstOrphan) +
-                       ") have no geometry object; kept without geometry");
+                   message("vct_rows_without_object",
+                           "{count} attribute rows of table {table} (the first OID {oid}) have no geometry object; kept without geometry",
+                           {{"count", std::to_string(orphans)}, {"table", layout.name},
+                            {"oid", std::to_string(firstOrphan)}}));
         if (withoutRow > 0)
             report(Issue::Severity::Warning, layout.name, -1,
-                   std::to_string(withoutRow) + " features of table " + layout.name +
-                       " have no attribute row; their fields are unknown");
+                   message("vct_features_without_row",
+                           "{count} features of table {table} have no attribute row; their fields are unknown",
+                           {{"count", std::to_string(withoutRow)}, {"table", layout.name}}));
     }
     if (srs)
         srs->Release();
@@ -1807,23 +1885,28 @@ GDALDatasetUniquePtr VctParser::run(VctHead* headOut)
                  keyword.compare(keyword.size() - 5, 5, "BEGIN") == 0) {
             if (keyword != "STYLEBEGIN" && keyword != "TOPOLOGYBEGIN")
                 report(Issue::Severity::Note, {}, -1,
-                       where(line->c_str(), m_reader.lineNumber()) +
-                           ": this section is not read");
+                       message("vct_section_not_read",
+                               "{section} section, line {line}: this section is not read",
+                               place(*line, m_reader.lineNumber())));
             skipSection(*line);
         } else {
             report(Issue::Severity::Warning, {}, -1,
-                   "line " + std::to_string(m_reader.lineNumber()) + ": '" +
-                       line->substr(0, 60) + "' stands outside any section; ignored");
+                   message("vct_outside_section",
+                           "line {line}: '{text}' stands outside any section; ignored",
+                           {{"line", std::to_string(m_reader.lineNumber())},
+                            {"text", line->substr(0, 60)}}));
         }
     }
     if (m_reader.sawBadText())
         report(Issue::Severity::Warning, {}, -1,
-               "line " + std::to_string(m_reader.badTextLine()) +
-                   " (and maybe others): text that is not valid in the chosen encoding; broken "
-                   "bytes are shown as \xEF\xBF\xBD. Try --encoding");
+               message("vct_bad_text",
+                       "line {line} (and maybe others): text that is not valid in the chosen "
+                       "encoding; broken bytes are shown as \xEF\xBF\xBD. Try --encoding",
+                       {{"line", std::to_string(m_reader.badTextLine())}}));
     if (m_codes.empty() && m_tables.empty() && m_objects.empty())
         report(Issue::Severity::Warning, {}, -1,
-               "the file has a head but no feature codes, tables or objects");
+               message("vct_nothing_in_file",
+                       "the file has a head but no feature codes, tables or objects"));
     buildGeometries();
     GDALDatasetUniquePtr dataset = buildDataset();
     if (headOut)

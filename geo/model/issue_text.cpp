@@ -37,6 +37,9 @@ std::string sayPart(const MessagePart& part, Language language)
         "reason", "problem", "why", "hint", "what", "type", "method", "failure", "text", "area"};
     if (part.name == "role")
         return displayName(NameGroup::Role, part.value, language);
+    // A rule id (geo/rules/rule_message.h) is said by the rule's name.
+    if (part.name == "rule")
+        return displayName(NameGroup::Rule, part.value, language);
     return kPhraseParts.count(part.name) ? messagePartText(part.value, language) : part.value;
 }
 

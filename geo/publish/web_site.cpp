@@ -463,8 +463,9 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
          {page / "index.html", page / "app.js", page / "app.css", library / "maplibre-gl.js",
           library / "maplibre-gl.css"})
         if (!fs::exists(needed, error))
-            throw IoError("missing: the web page and MapLibre GL JS are installed by "
-                          "scripts/setup (npm ci in web/)",
+            throw IoError(message("web_page_missing",
+                                  "missing: the web page and MapLibre GL JS are installed by "
+                                  "scripts/setup (npm ci in web/)"),
                           {pathText(needed), {}, -1, {}});
 
     WebSiteResult result;

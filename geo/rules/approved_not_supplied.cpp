@@ -3,6 +3,7 @@
 // approval (appr_date) is over.
 
 #include "geo/rules/audit_rule.h"
+#include "geo/rules/rule_message.h"
 
 #include "geo/issue.h"
 #include "geo/measure/area.h"
@@ -39,16 +40,19 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
         return;
     const Layer& batches = acquisition->layer;
     if (batches.geometry.kind() != GeometryKind::Polygon) {
-        result.notRun.push_back("approved_not_supplied: the acquisition layer does not hold "
-                                "polygons");
+        result.notRun.push_back(ruleMessage(
+            "approved_not_supplied",
+            message("acquisition_not_polygons", "the acquisition layer does not hold polygons")));
         return;
     }
     for (const auto& [field, zh] : {std::pair<const char*, const char*>{"stage", "阶段"},
                                     {"appr_date", "批准日期"}}) {
         if (acquisition->field(field) < 0) {
-            result.notRun.push_back(std::string("approved_not_supplied: the acquisition layer has "
-                                                "no field ") +
-                                    field + " (" + zh + ")");
+            result.notRun.push_back(ruleMessage(
+                "approved_not_supplied",
+                message("acquisition_lacks_field",
+                        "the acquisition layer has no field {field} ({field_zh})",
+                        {{"field", field}, {"field_zh", zh}})));
             return;
         }
     }

@@ -57,12 +57,14 @@ bool isAuditRuleId(std::string_view id)
     return false;
 }
 
-std::optional<std::string> lacksField(const ParkLayer& parcels, const char* rule, const char* field,
-                                      const char* zh)
+std::optional<Message> lacksField(const ParkLayer& parcels, const char* rule, const char* field,
+                                  const char* zh)
 {
     if (parcels.field(field) >= 0)
         return std::nullopt;
-    return std::string(rule) + ": the parcels layer has no field " + field + " (" + zh + ")";
+    return ruleMessage(rule, message("parcels_lack_field",
+                                     "the parcels layer has no field {field} ({field_zh})",
+                                     {{"field", field}, {"field_zh", zh}}));
 }
 
 namespace {
@@ -133,10 +135,12 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
 {
     const ParkLayer* parcels = park.layer(Role::Parcels);
     if (!parcels)
-        throw IoError("the park has no parcels layer (宗地): nothing to audit",
+        throw IoError(message("nothing_to_audit", "the park has no {role} layer (宗地): nothing to audit",
+                              {{"role", "parcels"}}),
                       {park.name, {}, -1, {}});
     if (parcels->layer.geometry.kind() != GeometryKind::Polygon)
-        throw GeometryError("the parcels layer does not hold polygons",
+        throw GeometryError(message("parcels_not_polygons", "the {role} layer does not hold polygons",
+                                    {{"role", "parcels"}}),
                             {parcels->layer.sourcePath, parcels->layer.name, -1, {}});
     const ParkLayer* buildings = park.layer(Role::Buildings);
     const AuditRules& rules = options.rules;
@@ -146,9 +150,10 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
     result.parcelCount = parcels->layer.featureCount();
     const bool coverageGiven = options.coverage.has_value();
     if (coverageGiven && options.coverage->size() != parcels->layer.featureCount())
-        throw IoError("the coverage given has " + std::to_string(options.coverage->size()) +
-                          " entries for " + std::to_string(parcels->layer.featureCount()) +
-                          " parcels",
+        throw IoError(message("coverage_count_mismatch",
+                              "the coverage given has {entries} entries for {parcels} parcels",
+                              {{"entries", std::to_string(options.coverage->size())},
+                               {"parcels", std::to_string(parcels->layer.featureCount())}}),
                       {parcels->layer.sourcePath, parcels->layer.name, -1, {}});
     const bool hasBuildings = buildings != nullptr || coverageGiven;
     result.buildingsPresent = hasBuildings;

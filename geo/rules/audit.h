@@ -77,7 +77,7 @@ struct AuditResult {
     bool buildingsPresent = false;
     std::size_t parcelCount = 0;
     /// Rules that could not run at all (a field the layer lacks), with why.
-    std::vector<std::string> notRun;
+    std::vector<Message> notRun;
     /// Per parcel row, where it stands as a 标准地 contract plot (empty when
     /// standard_land_shortfall did not run).
     std::vector<StandardLandPlot> standardLand;

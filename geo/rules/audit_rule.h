@@ -11,6 +11,7 @@
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
+#include "geo/rules/rule_message.h"
 
 #include <algorithm>
 #include <cmath>
@@ -391,7 +392,7 @@ struct AuditRuleDefinition {
     bool (*enabled)(const AuditRules& rules);
     /// Why it cannot judge this park's plots at all (a field the parcels lack, no buildings);
     /// nullopt when it can.
-    std::optional<std::string> (*cannotRun)(const ParkLayer& parcels, bool buildingsPresent);
+    std::optional<Message> (*cannotRun)(const ParkLayer& parcels, bool buildingsPresent);
     audit::Verdict (*verdict)(const audit::ParcelAudit& plot);
     Finding (*finding)(const audit::ParcelAudit& plot);
 };
@@ -413,7 +414,7 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
 
 /// "idle_not_started: the parcels layer has no field agr_start (约定动工日期)" when the parcels
 /// lack the field, for AuditRuleDefinition::cannotRun.
-std::optional<std::string> lacksField(const ParkLayer& parcels, const char* rule, const char* field,
-                                      const char* zh);
+std::optional<Message> lacksField(const ParkLayer& parcels, const char* rule, const char* field,
+                                  const char* zh);
 
 } // namespace parkatlas::geo

@@ -88,15 +88,18 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(const std::string& message) const
+    /// "\"rules\": KEY must be WHAT": `what` is said in the user's language where known.
+    [[noreturn]] void fail(const std::string& key, const char* what) const
     {
-        throw IoError("\"rules\": " + message, {m_path, {}, -1, {}});
+        throw IoError(message("rules_setting_invalid", "\"rules\": {setting} must be {what}",
+                              {{"setting", key}, {"what", what}}),
+                      {m_path, {}, -1, {}});
     }
     CPLJSONObject object(const CPLJSONObject& parent, const char* name) const
     {
         CPLJSONObject child = parent.GetObj(name);
         if (child.IsValid() && child.GetType() != CPLJSONObject::Type::Object)
-            fail(std::string(name) + " must be an object");
+            fail(name, "an object");
         return child;
     }
     static bool isNumber(const CPLJSONObject& value)
@@ -108,29 +111,29 @@ private:
     void read(const AuditSetting& setting, const CPLJSONObject& value, bool& out) const
     {
         if (value.GetType() != CPLJSONObject::Type::Boolean)
-            fail(std::string(setting.key) + " must be true or false");
+            fail(setting.key, "true or false");
         out = value.ToBool();
     }
     void read(const AuditSetting& setting, const CPLJSONObject& value, int& out) const
     {
         if (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 100 ||
             value.ToDouble() != static_cast<double>(value.ToInteger()))
-            fail(std::string(setting.key) + " must be a whole number of years");
+            fail(setting.key, "a whole number of years");
         out = value.ToInteger();
     }
     void read(const AuditSetting& setting, const CPLJSONObject& value, double& out) const
     {
         if (setting.kind == Kind::Share &&
             (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 1))
-            fail(std::string(setting.key) + " must be a share between 0 and 1");
+            fail(setting.key, "a share between 0 and 1");
         if (setting.kind == Kind::Amount && (!isNumber(value) || value.ToDouble() < 0))
-            fail(std::string(setting.key) + " must be a number ≥ 0 (万元 per mu)");
+            fail(setting.key, "a number ≥ 0 (万元 per mu)");
         if (setting.kind == Kind::Period &&
             (!isNumber(value) || value.ToDouble() < 0 || value.ToDouble() > 100))
-            fail(std::string(setting.object) + "." + setting.key +
-                 " must be a number of years between 0 and 100");
+            fail(std::string(setting.object) + "." + setting.key,
+                 "a number of years between 0 and 100");
         if (setting.kind == Kind::Area && (!isNumber(value) || value.ToDouble() < 0))
-            fail(std::string(setting.object) + "." + setting.key + " must be a number ≥ 0 (m²)");
+            fail(std::string(setting.object) + "." + setting.key, "a number ≥ 0 (m²)");
         out = value.ToDouble();
     }
     void read(const AuditSetting& setting, const CPLJSONObject& value, std::string& out) const
@@ -144,15 +147,15 @@ private:
         for (const char* field : kDateFields)
             known = known || text == field;
         if (!known)
-            fail(std::string(setting.object) + "." + setting.key +
-                 " must be one of agr_finish, agr_start, act_start, supply_dt");
+            fail(std::string(setting.object) + "." + setting.key,
+                 "one of agr_finish, agr_start, act_start, supply_dt");
         out = text;
     }
     void read(const AuditSetting& setting, const CPLJSONObject& value,
               std::vector<std::string>& out) const
     {
         if (value.GetType() != CPLJSONObject::Type::Array)
-            fail(std::string(setting.object) + "." + setting.key + " must be a list of texts");
+            fail(std::string(setting.object) + "." + setting.key, "a list of texts");
         out.clear();
         for (const CPLJSONObject& item : value.ToArray())
             out.push_back(item.ToString());
@@ -169,9 +172,10 @@ void applyFile(AuditRules& rules, const std::string& path, bool wholeFileIsRules
     {
         GdalErrorCapture errors;
         if (!document.Load(path))
-            throw IoError("cannot read: " + (errors.lastFailure().empty()
-                                                 ? std::string("not valid JSON")
-                                                 : errors.lastFailure()),
+            throw IoError(message("cannot_read", "cannot read: {reason}",
+                                  {{"reason", errors.lastFailure().empty()
+                                                  ? std::string("not valid JSON")
+                                                  : errors.lastFailure()}}),
                           {path, {}, -1, {}});
     }
     const CPLJSONObject root = document.GetRoot();
@@ -182,7 +186,7 @@ void applyFile(AuditRules& rules, const std::string& path, bool wholeFileIsRules
         rulesObject = root;
     }
     if (rulesObject.GetType() != CPLJSONObject::Type::Object)
-        throw IoError("\"rules\" must be an object", {path, {}, -1, {}});
+        throw IoError(message("rules_not_object", "\"rules\" must be an object"), {path, {}, -1, {}});
     RulesReader(rules, path).apply(rulesObject);
     rules.origins.push_back(origin);
 }

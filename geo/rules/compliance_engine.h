@@ -16,6 +16,7 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/geos_context.h"
 #include "geo/rules/land_use_classification.h"
+#include "geo/rules/rule_message.h"
 
 #include <algorithm>
 #include <atomic>
@@ -324,6 +325,12 @@ public:
         m_issues.report(
             {Issue::Severity::Warning, {}, {}, -1, std::string(toString(rule)) + ": " + message});
     }
+    /// "RULE: DETAIL", said in the user's language ("宗地重叠：园区没有宗地图层，未检查").
+    void warn(ComplianceRule rule, const Message& detail)
+    {
+        m_issues.report(withMessage({Issue::Severity::Warning, {}, {}, -1},
+                                    ruleMessage(toString(rule), detail)));
+    }
 
     void report(double fraction)
     {
@@ -368,7 +375,8 @@ public:
         for (const std::string& name : names) {
             const auto role = roleFromLayerName(name);
             if (!role) {
-                warn(rule, "unknown layer \"" + name + "\" (ignored)");
+                warn(rule, geo::message("unknown_layer_ignored", "unknown layer \"{layer}\" (ignored)",
+                                        {{"layer", name}}));
                 continue;
             }
             const LayerView* layer = view(*role);
@@ -412,19 +420,23 @@ public:
         return f;
     }
 
+    /// A cannot_decide finding: the rule needed `needs` (contract fields, said in Chinese by their
+    /// names, or what else it needed, in English); `needsZh`, when given, says them in Chinese.
     void cannotDecide(Worker& worker, ComplianceRule rule, const LayerView& layer, std::size_t row,
-                      const std::vector<std::string>& needs)
+                      const std::vector<std::string>& needs,
+                      const std::vector<std::string>& needsZh = {})
     {
         Finding f = finding(rule, layer, row);
         f.rule = kCannotDecide;
         const std::string list = joined(needs, ", ");
-        std::vector<std::string> needsZh;
+        std::vector<std::string> needsZh0;
         for (const std::string& need : needs)
-            needsZh.push_back(
+            needsZh0.push_back(
                 displayName(NameGroup::Field, need, Language::Chinese, toString(layer.role)));
         f.reasonZh = layer.describe(row) + "：" +
                      displayName(NameGroup::Rule, toString(rule), Language::Chinese) +
-                     "无法判定，缺少" + joined(needsZh, "、") + "（值未知）";
+                     "无法判定，缺少" + joined(needsZh.empty() ? needsZh0 : needsZh, "、") +
+                     "（值未知）";
         f.reasonEn =
             layer.describeEn(row) + ": " + toString(rule) + " cannot decide: " + list + " unknown";
         f.evidence = {ev("rule", toString(rule)), ev("needs", std::optional<std::string>(list))};
@@ -433,9 +445,11 @@ public:
 
     void overlayProblem(const LayerView& layer, std::size_t row, const std::string& message)
     {
-        m_issues.report({Issue::Severity::Warning, layer.layer->layer.sourcePath,
-                         layer.layer->layer.name, layer.fid(row),
-                         "overlay failed (" + message + "); this pair is not judged"});
+        m_issues.report(withMessage({Issue::Severity::Warning, layer.layer->layer.sourcePath,
+                                     layer.layer->layer.name, layer.fid(row)},
+                                    geo::message("overlay_failed",
+                                                 "overlay failed ({reason}); this pair is not judged",
+                                                 {{"reason", message}})));
     }
 
     const Park& m_park;
@@ -471,6 +485,7 @@ protected:
     const LayerView* view(Role role) const { return m_engine.view(role); }
     const LandUseDetection& systemsOf(Role role) const { return m_engine.systemsOf(role); }
     void warn(ComplianceRule rule, const std::string& message) { m_engine.warn(rule, message); }
+    void warn(ComplianceRule rule, const Message& detail) { m_engine.warn(rule, detail); }
     template <typename Work> void parallel(std::size_t count, Work&& work)
     {
         m_engine.parallel(count, std::forward<Work>(work));
@@ -492,9 +507,10 @@ protected:
         return m_engine.finding(rule, layer, row);
     }
     void cannotDecide(Worker& worker, ComplianceRule rule, const LayerView& layer, std::size_t row,
-                      const std::vector<std::string>& needs)
+                      const std::vector<std::string>& needs,
+                      const std::vector<std::string>& needsZh = {})
     {
-        m_engine.cannotDecide(worker, rule, layer, row, needs);
+        m_engine.cannotDecide(worker, rule, layer, row, needs, needsZh);
     }
     void overlayProblem(const LayerView& layer, std::size_t row, const std::string& message)
     {

@@ -100,33 +100,30 @@ void RuleReader::choice(const char* key, bool& target, const char* whenTrue, con
     if (chosen == whenTrue || chosen == whenFalse)
         target = chosen == whenTrue;
     else
-        m_issues.report({Issue::Severity::Warning,
-                         m_origin,
-                         {},
-                         -1,
-                         "rules." + m_rule + "." + key + " should be \"" + whenTrue + "\" or \"" +
-                             whenFalse + "\" (ignored)"});
+        m_issues.report(withMessage({Issue::Severity::Warning, m_origin, {}, -1},
+                                    message("setting_not_choice",
+                                            "{setting} should be \"{first}\" or \"{second}\" (ignored)",
+                                            {{"setting", "rules." + m_rule + "." + key},
+                                             {"first", whenTrue},
+                                             {"second", whenFalse}})));
 }
 
 void RuleReader::reportUnknownKeys()
 {
     for (const CPLJSONObject& child : m_object.GetChildren())
         if (std::find(m_known.begin(), m_known.end(), child.GetName()) == m_known.end())
-            m_issues.report(
-                {Issue::Severity::Warning,
-                 m_origin,
-                 {},
-                 -1,
-                 "rules." + m_rule + ": unknown key \"" + child.GetName() + "\" (ignored)"});
+            m_issues.report(withMessage(
+                {Issue::Severity::Warning, m_origin, {}, -1},
+                message("setting_unknown_key", "{setting}: unknown key \"{key}\" (ignored)",
+                        {{"setting", "rules." + m_rule}, {"key", child.GetName()}})));
 }
 
 void RuleReader::wrongType(const char* key, const char* expected)
 {
-    m_issues.report({Issue::Severity::Warning,
-                     m_origin,
-                     {},
-                     -1,
-                     "rules." + m_rule + "." + key + " should be " + expected + " (ignored)"});
+    m_issues.report(withMessage({Issue::Severity::Warning, m_origin, {}, -1},
+                                message("setting_wrong_type", "{setting} should be {what} (ignored)",
+                                        {{"setting", "rules." + m_rule + "." + key},
+                                         {"what", expected}})));
 }
 
 void ComplianceSettings::apply(const CPLJSONObject& rules, const std::string& origin,
@@ -137,19 +134,17 @@ void ComplianceSettings::apply(const CPLJSONObject& rules, const std::string& or
         if (!rule) {
             // The idle-land audit's rules live in the same object; they are not ours to judge.
             if (!isAuditRuleId(child.GetName()))
-                issues.report({Issue::Severity::Warning,
-                               origin,
-                               {},
-                               -1,
-                               "rules: unknown rule \"" + child.GetName() + "\" (ignored)"});
+                issues.report(withMessage({Issue::Severity::Warning, origin, {}, -1},
+                                          message("setting_unknown_rule",
+                                                  "rules: unknown rule \"{name}\" (ignored)",
+                                                  {{"name", child.GetName()}})));
             continue;
         }
         if (child.GetType() != Type::Object) {
-            issues.report({Issue::Severity::Warning,
-                           origin,
-                           {},
-                           -1,
-                           "rules." + child.GetName() + " should be an object (ignored)"});
+            issues.report(withMessage({Issue::Severity::Warning, origin, {}, -1},
+                                      message("setting_not_object",
+                                              "{setting} should be an object (ignored)",
+                                              {{"setting", "rules." + child.GetName()}})));
             continue;
         }
         RuleReader reader(child, origin, child.GetName(), issues);
@@ -170,9 +165,11 @@ ComplianceSettings ComplianceSettings::load(const std::string& projectPath, Issu
         GdalErrorCapture errors;
         if (!document.Load(path)) {
             if (required)
-                throw IoError("cannot read the rule thresholds: " +
-                                  (errors.lastFailure().empty() ? std::string("not valid JSON")
-                                                                : errors.lastFailure()),
+                throw IoError(message("thresholds_unreadable",
+                                      "cannot read the rule thresholds: {reason}",
+                                      {{"reason", errors.lastFailure().empty()
+                                                      ? std::string("not valid JSON")
+                                                      : errors.lastFailure()}}),
                               {path, {}, -1, {}});
             return;
         }
@@ -180,11 +177,10 @@ ComplianceSettings ComplianceSettings::load(const std::string& projectPath, Issu
         if (!rules.IsValid())
             return;
         if (rules.GetType() != Type::Object) {
-            issues.report({Issue::Severity::Warning,
-                           path,
-                           {},
-                           -1,
-                           "\"rules\" should be an object (ignored)"});
+            issues.report(withMessage({Issue::Severity::Warning, path, {}, -1},
+                                      message("setting_not_object",
+                                              "{setting} should be an object (ignored)",
+                                              {{"setting", "\"rules\""}})));
             return;
         }
         settings.apply(rules, path, issues);

@@ -20,11 +20,11 @@ public:
     {
         const LayerView* parcels = view(Role::Parcels);
         if (!parcels) {
-            warn(ComplianceRule::DuplicateId, "the park has no parcels layer; not checked");
+            warn(ComplianceRule::DuplicateId, message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", "parcels"}}));
             return;
         }
         if (parcels->idField < 0) {
-            warn(ComplianceRule::DuplicateId, "the parcels have no parcel_id field; not checked");
+            warn(ComplianceRule::DuplicateId, message("rule_no_field", "the {role} have no {field} field; not checked", {{"role", "parcels"}, {"field", "parcel_id"}}));
             return;
         }
         std::map<std::string, std::vector<std::size_t>> byId;

@@ -67,8 +67,9 @@ extern const AuditRuleDefinition kIdleLowCoverageRule = {
     [](const AuditRules& rules) { return rules.lowCoverageEnabled; },
     [](const ParkLayer& parcels, bool buildingsPresent) {
         if (!buildingsPresent)
-            return std::optional<std::string>(
-                "idle_low_coverage: the park has no buildings layer (建筑物)");
+            return std::optional<Message>(ruleMessage(
+                "idle_low_coverage", message("no_buildings_layer", "the park has no {role} layer (建筑物)",
+                                             {{"role", "buildings"}})));
         return lacksField(parcels, "idle_low_coverage", "supply_dt", "供地日期");
     },
     [](const ParcelAudit& plot) { return LowCoverage(plot).lowCoverage(); },

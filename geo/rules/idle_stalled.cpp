@@ -110,7 +110,7 @@ extern const AuditRuleDefinition kIdleStalledRule = {
     "idle_stalled",
     kClauseDefinition2,
     [](const AuditRules& rules) { return rules.stalledEnabled; },
-    [](const ParkLayer&, bool) { return std::optional<std::string>(); },
+    [](const ParkLayer&, bool) { return std::optional<Message>(); },
     [](const ParcelAudit& plot) { return Stalled(plot).stalled(); },
     [](const ParcelAudit& plot) { return Stalled(plot).stalledFinding(); },
 };

@@ -21,14 +21,14 @@ public:
         const auto& s = m_settings.intensityBelowStandard;
         const LayerView* parcels = view(Role::Parcels);
         if (!parcels) {
-            warn(ComplianceRule::IntensityBelowStandard, "the park has no parcels layer");
+            warn(ComplianceRule::IntensityBelowStandard, message("rule_no_layer_only", "the park has no {role} layer", {{"role", "parcels"}}));
             return;
         }
         const LayerView* zones = view(Role::PlanZones);
         const LayerView* buildings = view(Role::Buildings);
         if (s.coverageFromBuildings && !buildings)
             warn(ComplianceRule::IntensityBelowStandard,
-                 "the park has no buildings layer: building coverage cannot be judged");
+                 message("no_buildings_coverage", "the park has no {role} layer: building coverage cannot be judged", {{"role", "buildings"}}));
         std::optional<EnvelopeIndex> buildingIndex;
         if (s.coverageFromBuildings && buildings)
             buildingIndex.emplace(buildings->store(),

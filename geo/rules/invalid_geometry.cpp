@@ -2,6 +2,7 @@
 // use only the features it finds valid.
 
 #include "geo/rules/compliance_engine.h"
+#include "geo/model/issue_text.h"
 
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"
@@ -77,7 +78,8 @@ public:
             location ? "，位置 (" + fixed(x, 2) + ", " + fixed(y, 2) + ")" : std::string();
         const std::string whereEn =
             location ? " at (" + fixed(x, 2) + ", " + fixed(y, 2) + ")" : std::string();
-        f.reasonZh = layer.describe(row) + " 几何无效：" + problem + where +
+        f.reasonZh = layer.describe(row) + " 几何无效：" +
+                     messagePartText(problem, Language::Chinese) + where +
                      "；不参与其他空间规则（未修复）";
         f.reasonEn = layer.describeEn(row) + " has an invalid geometry: " + problem + whereEn +
                      "; left out of the other geometric rules (not repaired)";

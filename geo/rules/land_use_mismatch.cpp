@@ -32,7 +32,7 @@ public:
                 const auto role = roleFromLayerName(name);
                 if (!role) {
                     warn(ComplianceRule::LandUseMismatch,
-                         "unknown layer \"" + name + "\" (ignored)");
+                         message("unknown_layer_ignored", "unknown layer \"{layer}\" (ignored)", {{"layer", name}}));
                     continue;
                 }
                 const LayerView* layer = view(*role);
@@ -61,11 +61,10 @@ public:
             const std::string missing = !zones ? "plan_zones" : "parcels";
             if (judge)
                 warn(ComplianceRule::LandUseMismatch,
-                     "the park has no " + missing + " layer; not checked");
+                     message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", missing}}));
             if (runs(ComplianceRule::IntensityBelowStandard) && parcels)
                 warn(ComplianceRule::IntensityBelowStandard,
-                     "the park has no plan_zones layer: the zones' far_min and cover_min are "
-                     "not used");
+                     message("no_zones_thresholds", "the park has no {role} layer: the zones' far_min and cover_min are not used", {{"role", "plan_zones"}}));
             return;
         }
         // Parcels first (their dominant zone serves intensity, judged or not), then the others.
@@ -168,7 +167,7 @@ public:
             std::vector<std::string> zoneIds, zoneCodes, required;
         };
         Outcome misfit, coarse;
-        std::vector<std::string> unknownZones, undecided;
+        std::vector<std::string> unknownZones, undecided, undecidedZh;
         for (Overlap& overlap : overlaps) {
             const auto zoneCode = zones->text(overlap.zone, zoneUse);
             const std::string id = zones->text(overlap.zone, zoneId)
@@ -183,6 +182,7 @@ public:
                 continue;
             if (j.verdict == LandUseVerdict::CannotDecide) {
                 addUnique(undecided, j.reasonEn + " (zone " + id + ")");
+                addUnique(undecidedZh, j.reasonZh + "（控规地块 " + id + "）");
                 continue;
             }
             Outcome& o = j.verdict == LandUseVerdict::TooCoarse ? coarse : misfit;
@@ -195,10 +195,13 @@ public:
         }
         if (!unknownZones.empty())
             cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,
-                         {"plan_zones.land_use (" + joined(unknownZones, ", ") + ")"});
+                         {"plan_zones.land_use (" + joined(unknownZones, ", ") + ")"},
+                         {displayName(NameGroup::Field, "land_use", Language::Chinese, "plan_zones") +
+                          "（控规地块 " + joined(unknownZones, "、") + "）"});
         if (!undecided.empty())
             cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,
-                         {"land_use " + *code + ": " + joined(undecided, "; ")});
+                         {"land_use " + *code + ": " + joined(undecided, "; ")},
+                         {"用地性质 " + *code + "：" + joined(undecidedZh, "；")});
         if (std::isnan(plotM2) && (!misfit.pieces.empty() || !coarse.pieces.empty()))
             plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
         if (!misfit.pieces.empty())

@@ -21,7 +21,7 @@ public:
         const auto& s = m_settings.outsideBoundary;
         const LayerView* boundary = view(Role::Boundary);
         if (!boundary) {
-            warn(ComplianceRule::OutsideBoundary, "the park has no boundary layer; not checked");
+            warn(ComplianceRule::OutsideBoundary, message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", "boundary"}}));
             return;
         }
         const int kindField = boundary->fieldIndex("kind");
@@ -31,7 +31,7 @@ public:
                 chosen.push_back(b);
         if (chosen.empty()) {
             warn(ComplianceRule::OutsideBoundary,
-                 "no valid boundary of kind \"" + s.boundaryKind + "\"; not checked");
+                 message("no_boundary_of_kind", "no valid boundary of kind \"{kind}\"; not checked", {{"kind", s.boundaryKind}}));
             return;
         }
         // The union of the chosen boundaries, made once and shared as WKB (each worker reads
@@ -45,7 +45,7 @@ public:
             GeosGeomPtr all = worker.unionOf(parts);
             if (!all) {
                 warn(ComplianceRule::OutsideBoundary,
-                     "the boundaries cannot be merged (" + worker.geos.takeLastError() + ")");
+                     message("boundaries_not_merged", "the boundaries cannot be merged ({reason})", {{"reason", worker.geos.takeLastError()}}));
                 return;
             }
             unionWkb = worker.wkb(all.get());

@@ -20,7 +20,7 @@ public:
     {
         const LayerView* parcels = view(Role::Parcels);
         if (!parcels) {
-            warn(ComplianceRule::OverlappingParcels, "the park has no parcels layer; not checked");
+            warn(ComplianceRule::OverlappingParcels, message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", "parcels"}}));
             return;
         }
         const double sliverM2 = m_settings.overlappingParcels.sliverM2;

@@ -20,7 +20,7 @@ public:
         const auto& s = m_settings.protectedOverlap;
         const LayerView* protectedAreas = view(Role::Protected);
         if (!protectedAreas) {
-            warn(ComplianceRule::ProtectedOverlap, "the park has no protected layer; not checked");
+            warn(ComplianceRule::ProtectedOverlap, message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", "protected"}}));
             return;
         }
         const int kindField = protectedAreas->fieldIndex("kind");

@@ -22,15 +22,12 @@ public:
         const LayerView* parcels = view(Role::Parcels);
         const LayerView* roads = view(Role::Roads);
         if (!parcels || !roads) {
-            warn(ComplianceRule::RoadRedLine, std::string("the park has no ") +
-                                                  (!parcels ? "parcels" : "roads") +
-                                                  " layer; not checked");
+            warn(ComplianceRule::RoadRedLine, message("rule_no_layer", "the park has no {role} layer; not checked", {{"role", !parcels ? "parcels" : "roads"}}));
             return;
         }
         if (m_park.crs.isGeographic()) {
             warn(ComplianceRule::RoadRedLine,
-                 "the working CRS is geographic: red lines (metres) cannot be drawn in degrees; "
-                 "give the park a projected \"crs\"; not checked");
+                 message("red_lines_in_degrees", "the working CRS is geographic: red lines (metres) cannot be drawn in degrees; give the park a projected \"crs\"; not checked"));
             return;
         }
         const double unitM = m_park.crs.linearUnitM() > 0 ? m_park.crs.linearUnitM() : 1.0;

@@ -106,7 +106,7 @@ extern const AuditRuleDefinition kStandardLandShortfallRule = {
     kClauseStandardLand,
     [](const AuditRules& rules) { return rules.standardLandEnabled; },
     // A park with no 标准地 fields has no contract plots: nothing to judge, nothing missing.
-    [](const ParkLayer&, bool) { return std::optional<std::string>(); },
+    [](const ParkLayer&, bool) { return std::optional<Message>(); },
     [](const ParcelAudit& plot) { return Shortfall(plot).shortfall(); },
     [](const ParcelAudit& plot) { return Shortfall(plot).shortfallFinding(); },
 };

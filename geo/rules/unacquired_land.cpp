@@ -27,8 +27,7 @@ public:
             return;
         if (!acquisition)
             warn(ComplianceRule::UnacquiredLand,
-                 "the park has no acquisition layer: all the land of every " +
-                     joined(s.layers, "/") + " feature counts as unacquired");
+                 message("no_acquisition_all_unacquired", "the park has no {role} layer: all the land of every {layers} feature counts as unacquired", {{"role", "acquisition"}, {"layers", joined(s.layers, "/")}}));
         const auto acquiredFrom =
             std::find(stages.stageOrder.begin(), stages.stageOrder.end(), stages.acquiredFromStage);
         const int stageField = acquisition ? acquisition->fieldIndex("stage") : -1;

@@ -22,8 +22,7 @@ public:
         const LayerView* acquisition = view(Role::Acquisition);
         if (!acquisition)
             warn(ComplianceRule::WorksOnUnacquiredLand,
-                 "the park has no acquisition layer: every active works counts as on "
-                 "unacquired land");
+                 message("no_acquisition_works", "the park has no {role} layer: every active works counts as on unacquired land", {{"role", "acquisition"}}));
         const auto acquiredFrom =
             std::find(s.stageOrder.begin(), s.stageOrder.end(), s.acquiredFromStage);
         const int stageField = acquisition ? acquisition->fieldIndex("stage") : -1;
@@ -201,13 +200,10 @@ extern const ComplianceRuleDefinition kWorksOnUnacquiredLandRule = {
         const auto& order = worksOnUnacquiredLand.stageOrder;
         if (std::find(order.begin(), order.end(), worksOnUnacquiredLand.acquiredFromStage) ==
             order.end())
-            issues.report({Issue::Severity::Warning,
-                           origin,
-                           {},
-                           -1,
-                           "rules.works_on_unacquired_land.acquired_from_stage \"" +
-                               worksOnUnacquiredLand.acquiredFromStage +
-                               "\" is not in stage_order: no batch counts as acquired"});
+            issues.report(withMessage({Issue::Severity::Warning, origin, {}, -1},
+                                      message("stage_not_in_order",
+                                              "{setting} \"{stage}\" is not in stage_order: no batch counts as acquired",
+                                              {{"setting", "rules.works_on_unacquired_land.acquired_from_stage"}, {"stage", worksOnUnacquiredLand.acquiredFromStage}})));
     },
     [](const ComplianceSettings&, std::set<Role>& roles) {
         roles.insert({Role::Roads, Role::Pipelines, Role::Acquisition});

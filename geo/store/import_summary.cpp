@@ -1,6 +1,7 @@
 #include "geo/store/import_summary.h"
 
 #include "geo/io/json_writer.h"
+#include "geo/model/issue_text.h"
 #include "geo/store/park_import.h"
 #include "geo/io/table_join.h"
 
@@ -42,30 +43,43 @@ void writeJoinSummary(const JoinReport& join, std::ostream& out)
 
 void writeImportSummary(const ImportReport& report, std::ostream& out, bool written)
 {
+    writeImportSummary(report, out, written, Language::English);
+}
+
+void writeImportSummary(const ImportReport& report, std::ostream& out, bool written,
+                        Language language)
+{
+    const bool zh = language == Language::Chinese;
+    // English, or under Chinese its Chinese; a reason said as messagePartText says it.
+    const auto said = [&](const char* english, const char* chinese) { return zh ? chinese : english; };
+    const auto reasonText = [&](const std::string& reason) { return messagePartText(reason, language); };
     constexpr std::size_t kShown = 10;
     for (const ImportedSource& source : report.sources) {
         out << source.path << "  (" << source.kind;
         if (!source.cadVersion.empty())
             out << " " << source.cadVersion;
-        out << "; text " << source.encoding.name << ": " << source.encoding.reason << ")\n";
+        out << said("; text ", "；文字编码 ") << source.encoding.name;
+        if (!zh)
+            out << ": " << source.encoding.reason;
+        out << ")\n";
     }
     out << "\n";
     for (const ImportedLayer& layer : report.layers) {
-        out << "  " << layer.layer << " → " << (layer.role ? toString(*layer.role) : "(none)")
-            << "  [" << layer.roleReason << "]";
+        out << "  " << layer.layer << " → " << (layer.role ? (zh ? displayName(NameGroup::Role, toString(*layer.role), language) + " " + toString(*layer.role) : std::string(toString(*layer.role))) : std::string(said("(none)", "（无）")))
+            << "  [" << reasonText(layer.roleReason) << "]";
         if (!layer.kind.empty())
-            out << " kind " << layer.kind;
-        out << "\n    " << layer.featuresIn << " in, " << layer.featuresOut << " out";
+            out << said(" kind ", " 类型 ") << layer.kind;
+        out << "\n    " << said("", "读入 ") << layer.featuresIn << said(" in, ", "，写出 ") << layer.featuresOut << said(" out", "");
         if (layer.cad)
-            out << ", " << layer.texts << " texts";
+            out << said(", ", "，文字 ") << layer.texts << said(" texts", " 个");
         out << "\n";
         const bool renamed = std::any_of(layer.fields.begin(), layer.fields.end(),
                                          [](const auto& f) { return f.first != f.second; });
         if (renamed) {
-            out << "    fields:";
+            out << said("    fields:", "    字段：");
             for (const auto& [from, to] : layer.fields) {
                 if (to.empty())
-                    out << " " << from << "→(dropped)";
+                    out << " " << from << said("→(dropped)", "→（舍弃）");
                 else if (from != to)
                     out << " " << from << "→" << to;
             }
@@ -76,52 +90,60 @@ void writeImportSummary(const ImportReport& report, std::ostream& out, bool writ
         for (const DroppedFeature& dropped : layer.dropped)
             byReason[dropped.reason].push_back(dropped.entity);
         for (const auto& [reason, entities] : byReason) {
-            out << "    dropped";
+            out << said("    dropped", "    舍弃");
             if (!(entities.size() == 1 && entities.front() == "all")) {
                 out << " " << entities.size() << " (";
                 for (std::size_t i = 0; i < entities.size() && i < 3; ++i)
                     out << (i ? ", " : "") << entities[i];
                 out << (entities.size() > 3 ? ", …" : "") << ")";
             } else {
-                out << " all";
+                out << said(" all", " 全部");
             }
-            out << ": " << reason << "\n";
+            out << said(": ", "：") << reasonText(reason) << "\n";
         }
     }
     const bool anyCad = std::any_of(report.layers.begin(), report.layers.end(),
                                     [](const ImportedLayer& l) { return l.cad; });
     if (anyCad) {
-        out << "\ntexts: " << report.textsAssigned << " assigned to plots, "
-            << report.unassignedTexts.size() << " unassigned, " << report.textsNotLabels
-            << " on line/boundary layers (not labels); " << report.plotsLabelled
-            << " plots labelled\n";
+        if (zh)
+            out << "\n文字：" << report.textsAssigned << " 个已归入地块，"
+                << report.unassignedTexts.size() << " 个未归入，" << report.textsNotLabels
+                << " 个在线/边界图层上（不是标注）；" << report.plotsLabelled << " 个地块有标注\n";
+        else
+            out << "\ntexts: " << report.textsAssigned << " assigned to plots, "
+                << report.unassignedTexts.size() << " unassigned, " << report.textsNotLabels
+                << " on line/boundary layers (not labels); " << report.plotsLabelled
+                << " plots labelled\n";
         for (std::size_t i = 0; i < report.unassignedTexts.size() && i < kShown; ++i) {
             const UnassignedText& text = report.unassignedTexts[i];
-            out << "  unassigned '" << text.text << "' (" << text.entity << ", layer '"
-                << text.layer << "' at " << shortestDecimal(text.x) << ", "
-                << shortestDecimal(text.y) << "): " << text.reason << "\n";
+            out << said("  unassigned '", "  未归入 '") << text.text << "' (" << text.entity
+                << said(", layer '", "，图层 '") << text.layer << said("' at ", "'，位置 ")
+                << shortestDecimal(text.x) << ", " << shortestDecimal(text.y) << "): "
+                << reasonText(text.reason) << "\n";
         }
         if (report.unassignedTexts.size() > kShown)
-            out << "  … and " << report.unassignedTexts.size() - kShown << " more (see --report)\n";
+            out << said("  … and ", "  … 另有 ") << report.unassignedTexts.size() - kShown
+                << said(" more (see --report)\n", " 个（见 --report）\n");
         for (std::size_t i = 0; i < report.plotProblems.size() && i < kShown; ++i) {
             const PlotProblem& problem = report.plotProblems[i];
-            out << "  plot " << problem.entity << " on layer '" << problem.layer << "' → "
+            out << said("  plot ", "  地块 ") << problem.entity << said(" on layer '", "，图层 '")
+                << problem.layer << "' → "
                 << problem.role << " fid " << problem.fid
                 << (problem.plotId.empty() ? "" : " (" + problem.plotId + ")") << ": "
                 << problem.problem << "\n";
         }
         if (report.plotProblems.size() > kShown)
-            out << "  … and " << report.plotProblems.size() - kShown
-                << " more plot problems (see --report)\n";
+            out << said("  … and ", "  … 另有 ") << report.plotProblems.size() - kShown
+                << said(" more plot problems (see --report)\n", " 个地块问题（见 --report）\n");
     }
     if (!written) {
-        out << "\nnothing written\n";
+        out << said("\nnothing written\n", "\n未写入任何内容\n");
         return;
     }
-    out << "\nwrote " << report.output << " (CRS " << report.crs << " from " << report.crsOrigin
-        << "):";
+    out << said("\nwrote ", "\n已写入 ") << report.output << said(" (CRS ", "（坐标系 ") << report.crs
+        << said(" from ", "，来自 ") << report.crsOrigin << said("):", "）：");
     for (const auto& [role, count] : report.written)
-        out << " " << role << " " << count;
+        out << " " << (zh ? displayName(NameGroup::Role, role, language) : role) << " " << count;
     out << "\n";
     for (const JoinReport& join : report.joins)
         writeJoinSummary(join, out);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/model/display_names.h"
+
 #include <iosfwd>
 
 namespace parkatlas::geo {
@@ -13,6 +15,10 @@ struct JoinReport;
 /// (the first ten of each list, the rest are in the JSON report); then, when `written`, what was
 /// written where and each ledger join, else "nothing written".
 void writeImportSummary(const ImportReport& report, std::ostream& out, bool written);
+/// The same in `language`: under Chinese the labels, roles and the reasons the catalogue knows
+/// (styles/messages.json phrases) in Chinese; names, codes and the encoding's reason as they are.
+void writeImportSummary(const ImportReport& report, std::ostream& out, bool written,
+                        Language language);
 
 /// One ledger join in a few lines: what matched, and what did not (the first five of each
 /// list; the whole lists are in the JSON report).

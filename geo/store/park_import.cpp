@@ -476,32 +476,66 @@ private:
 };
 
 /// The message when a source has no CRS and the user gave none: what the coordinates suggest.
-std::string noCrsMessage(const std::string& what, const OGREnvelope& extent)
+/// `value` as printf's %.0f writes it (as proposeZoneFromExtent's reason does).
+std::string wholeNumber(double value)
 {
-    std::string message = what + " has no coordinate system; give it with --s-srs";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    return buffer;
+}
+
+/// `what` ("drawing" or "layer") has no CRS: what its coordinates suggest, as a message.
+Message noCrsMessage(const std::string& what, const OGREnvelope& extent)
+{
     Envelope e;
     e.expand(extent.MinX, extent.MinY);
     e.expand(extent.MaxX, extent.MaxY);
     if (auto proposal = proposeZoneFromExtent(e)) {
-        message += ". " + proposal->reason + ": --s-srs EPSG:" +
-                   std::to_string(proposal->epsgCgcs2000) + " (CGCS2000; Xi'an 1980 EPSG:" +
-                   std::to_string(proposal->epsgXian1980) + ", Beijing 1954 EPSG:" +
-                   std::to_string(proposal->epsgBeijing1954) + "). Not assumed";
-        return message;
+        return message("import_no_crs_zone",
+                       "the {what} has no coordinate system; give it with --s-srs. eastings "
+                       "{min_x}–{max_x} carry the {width}-degree Gauss-Krüger zone number {zone} "
+                       "(central meridian {meridian}E); proposed EPSG:{epsg} (CGCS2000), or "
+                       "EPSG:{xian} (Xi'an 1980) / EPSG:{beijing} (Beijing 1954) for older "
+                       "surveys: --s-srs EPSG:{epsg} (CGCS2000; Xi'an 1980 EPSG:{xian}, Beijing "
+                       "1954 EPSG:{beijing}). Not assumed",
+                       {{"what", what},
+                        {"min_x", wholeNumber(e.minX)},
+                        {"max_x", wholeNumber(e.maxX)},
+                        {"width", std::to_string(proposal->zoneWidthDeg)},
+                        {"zone", std::to_string(proposal->zone)},
+                        {"meridian", std::to_string(proposal->centralMeridianDeg)},
+                        {"epsg", std::to_string(proposal->epsgCgcs2000)},
+                        {"xian", std::to_string(proposal->epsgXian1980)},
+                        {"beijing", std::to_string(proposal->epsgBeijing1954)}});
     }
+    const std::vector<MessagePart> extentParts = {{"what", what},
+                                                  {"min_x", formatNumber(extent.MinX)},
+                                                  {"min_y", formatNumber(extent.MinY)},
+                                                  {"max_x", formatNumber(extent.MaxX)},
+                                                  {"max_y", formatNumber(extent.MaxY)}};
     const std::string hint = crsHintFromExtent(e);
-    if (!hint.empty()) {
-        message += ". " + hint;
-        message[message.size() - hint.size()] = static_cast<char>(
-            std::toupper(static_cast<unsigned char>(message[message.size() - hint.size()])));
-        if (hint.find("without a zone number") != std::string::npos)
-            message += ": CGCS2000 3-degree zones without the prefix are EPSG:4534 (CM 75E) to "
+    if (hint.empty())
+        return message("import_no_crs",
+                       "the {what} has no coordinate system; give it with --s-srs. Extent "
+                       "{min_x}, {min_y} – {max_x}, {max_y}",
+                       extentParts);
+    std::string capital = hint;
+    capital[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capital[0])));
+    std::vector<MessagePart> parts = extentParts;
+    parts.push_back({"hint", hint});
+    parts.push_back({"hint_capital", capital});
+    if (hint.find("without a zone number") != std::string::npos)
+        return message("import_no_crs_no_zone",
+                       "the {what} has no coordinate system; give it with --s-srs. {hint_capital}: "
+                       "CGCS2000 3-degree zones without the prefix are EPSG:4534 (CM 75E) to "
                        "EPSG:4554 (CM 135E), one per 3 degrees; take the one whose central "
-                       "meridian is nearest the park (CM 114E, as for Wuhan: EPSG:4547)";
-    }
-    message += ". Extent " + formatNumber(extent.MinX) + ", " + formatNumber(extent.MinY) + " – " +
-               formatNumber(extent.MaxX) + ", " + formatNumber(extent.MaxY);
-    return message;
+                       "meridian is nearest the park (CM 114E, as for Wuhan: EPSG:4547). Extent "
+                       "{min_x}, {min_y} – {max_x}, {max_y}",
+                       parts);
+    return message("import_no_crs_hint",
+                   "the {what} has no coordinate system; give it with --s-srs. {hint_capital}. "
+                   "Extent {min_x}, {min_y} – {max_x}, {max_y}",
+                   parts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -601,9 +635,9 @@ private:
     void noCrs(const std::string& path, const std::string& layer, const std::string& what,
                const OGREnvelope& extent)
     {
-        const std::string message = noCrsMessage(what, extent);
+        const Message said = noCrsMessage(what, extent);
         if (!m_plan)
-            throw CrsError(message, {path, layer, -1, {}});
+            throw CrsError(said, {path, layer, -1, {}});
         CrsQuestion question;
         question.path = path;
         question.layer = layer;
@@ -611,7 +645,7 @@ private:
         question.extent.expand(extent.MaxX, extent.MaxY);
         question.proposal = proposeZoneFromExtent(question.extent);
         question.hint = crsHintFromExtent(question.extent);
-        question.message = message;
+        question.message = said.english;
         m_plan->crsQuestions.push_back(std::move(question));
     }
 
@@ -676,6 +710,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
     source.path = path;
     const bool dwg = extensionOf(path) == ".dwg";
     bool entitiesOnly = false;
+    std::vector<Message> encodingWarnings;
     source.kind = dwg ? "DWG" : "DXF";
     ThreadConfig config;
     config.set("OGR_ARC_STEPSIZE", formatNumber(kArcStepDeg, 6));
@@ -705,11 +740,13 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         source.cadVersion = header.acadVersion;
         if (const std::string release = autocadRelease(header.acadVersion); !release.empty())
             source.cadVersion += " (" + release + ")";
-        source.encoding = chooseDxfEncoding(header, m_options.encoding, source.warnings);
+        source.encoding = chooseDxfEncoding(header, m_options.encoding, encodingWarnings);
+        for (const Message& warning : encodingWarnings)
+            source.warnings.push_back(warning.english);
         config.set("DXF_ENCODING", source.encoding.name);
     }
-    for (const std::string& warning : source.warnings)
-        m_issues.report({Issue::Severity::Warning, path, {}, -1, warning});
+    for (const Message& warning : encodingWarnings)
+        m_issues.report(withMessage({Issue::Severity::Warning, path, {}, -1}, warning));
 
     // GDAL 3.6 decodes a drawing of nothing but an ENTITIES section as ISO-8859-1 whatever
     // DXF_ENCODING says: its text is taken back to the file's bytes and decoded as decided.
@@ -776,7 +813,7 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         srs = cloneSrs(dataset->GetLayer(0)->GetSpatialRef());
     if (!srs) {
         if (m_options.sourceSrs.empty())
-            noCrs(path, {}, "the drawing", extent);
+            noCrs(path, {}, "drawing", extent);
         else
             srs = srsFromUser(m_options.sourceSrs);
     }
@@ -827,13 +864,17 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
         Converted converted = toRoleShape(role, *entity.geometry, m_options.mapping.closeToleranceM);
         if (!converted.geometry) {
             layer.dropped.push_back({entityName(entity, fid), converted.reason});
-            m_issues.report({Issue::Severity::Warning, path, entity.layer, fid,
-                             entityName(entity, fid) + " not imported: " + converted.reason});
+            m_issues.report(withMessage({Issue::Severity::Warning, path, entity.layer, fid},
+                                        message("entity_not_imported", "{entity} not imported: {reason}",
+                                                {{"entity", entityName(entity, fid)},
+                                                 {"reason", converted.reason}})));
             continue;
         }
         if (!converted.note.empty())
-            m_issues.report({Issue::Severity::Note, path, entity.layer, fid,
-                             entityName(entity, fid) + ": " + converted.note});
+            m_issues.report(withMessage({Issue::Severity::Note, path, entity.layer, fid},
+                                        message("entity_note", "{entity}: {what}",
+                                                {{"entity", entityName(entity, fid)},
+                                                 {"what", converted.note}})));
         PlotRecord plot;
         plot.entity = index;
         plot.role = role;
@@ -867,9 +908,11 @@ void Importer::importDrawing(const std::string& path, double progressStart, doub
     for (auto& [name, index] : layerReports) {
         ImportedLayer& layer = m_report.layers[index];
         if (layer.featuresIn > 0 && !layer.role)
-            m_issues.report({Issue::Severity::Warning, path, name, -1,
-                             std::to_string(layer.featuresIn) +
-                                 " entities not imported: " + layer.roleReason});
+            m_issues.report(withMessage({Issue::Severity::Warning, path, name, -1},
+                                        message("entities_not_imported",
+                                                "{count} entities not imported: {reason}",
+                                                {{"count", std::to_string(layer.featuresIn)},
+                                                 {"reason", layer.roleReason}})));
     }
 }
 
@@ -1120,7 +1163,9 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
         throw;
     }
     for (const std::string& failure : listing.failures)
-        m_issues.report({Issue::Severity::Error, path, {}, -1, failure + " (not imported)"});
+        m_issues.report(withMessage({Issue::Severity::Error, path, {}, -1},
+                                    message("source_layer_not_imported", "{reason} (not imported)",
+                                            {{"reason", failure}})));
     OpenOptions open;
     open.encoding = m_options.encoding;
     ImportedSource source;
@@ -1169,9 +1214,11 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
         }
         if (!report.role) {
             if (report.featuresIn > 0 && !choice.skip)
-                m_issues.report({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1,
-                                 std::to_string(report.featuresIn) +
-                                     " features not imported: " + choice.reason});
+                m_issues.report(withMessage({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1},
+                                            message("features_not_imported",
+                                                    "{count} features not imported: {reason}",
+                                                    {{"count", std::to_string(report.featuresIn)},
+                                                     {"reason", choice.reason}})));
             if (report.featuresIn > 0)
                 report.dropped.push_back({"all", "the layer goes to no role (" + choice.reason + ")"});
             m_report.layers.push_back(std::move(report));
@@ -1186,7 +1233,7 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
                 OGREnvelope extent;
                 if (layer->GetExtent(&extent, TRUE) != OGRERR_NONE)
                     extent = OGREnvelope();
-                noCrs(ref.datasetPath, ref.layerName, "the layer", extent);
+                noCrs(ref.datasetPath, ref.layerName, "layer", extent);
             } else {
                 srs = srsFromUser(m_options.sourceSrs);
             }
@@ -1225,9 +1272,10 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
             if (!dropped && (lower(targetName) == "fid" || lower(targetName) == "geom"))
                 targetName = "source_" + lower(targetName);
             if (!dropped && used.count(lower(targetName))) {
-                m_issues.report({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1,
-                                 "field '" + name + "' would also become '" + targetName +
-                                     "'; kept under its own name"});
+                m_issues.report(withMessage({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1},
+                                            message("field_name_taken",
+                                                    "field '{field}' would also become '{target}'; kept under its own name",
+                                                    {{"field", name}, {"target", targetName}})));
                 targetName = name;
                 if (used.count(lower(targetName)))
                     dropped = true;
@@ -1426,15 +1474,20 @@ void importInto(GDALDataset& park, const ImportOptions& options, IssueSink& issu
     for (const auto& [role, count] : report.written)
         total += count;
     if (total == 0) {
-        std::string why = "nothing could be imported: no source layer gave a feature to a role";
         std::int64_t dropped = 0;
         for (const ImportedLayer& layer : report.layers)
             dropped += static_cast<std::int64_t>(layer.dropped.size());
-        if (dropped > 0)
-            why += " (" + std::to_string(dropped) + " features or layers dropped, as said above)";
+        const Message why =
+            dropped > 0
+                ? message("nothing_imported_dropped",
+                          "nothing could be imported: no source layer gave a feature to a role "
+                          "({count} features or layers dropped, as said above)",
+                          {{"count", std::to_string(dropped)}})
+                : message("nothing_imported",
+                          "nothing could be imported: no source layer gave a feature to a role");
         if (!plan)
             throw IoError(why, {options.sources.front(), {}, -1, {}});
-        plan->nothingToBuild = why;
+        plan->nothingToBuild = why.english;
     }
 
     // A role filled from two files is most often the same thing twice (a plan from the
@@ -1450,10 +1503,13 @@ void importInto(GDALDataset& park, const ImportOptions& options, IssueSink& issu
         for (const auto& [source, count] : sources)
             from += (from.empty() ? "" : ", ") + source + " (" + std::to_string(count) + ")";
         report.rolesFromSeveralSources.push_back(role);
-        issues.report({Issue::Severity::Warning, options.output, role, -1,
-                       role + " is filled from " + std::to_string(sources.size()) +
-                           " sources: " + from +
-                           "; if one repeats the other, leave it out with --mapping"});
+        issues.report(withMessage({Issue::Severity::Warning, options.output, role, -1},
+                                  message("role_from_several_sources",
+                                          "{role} is filled from {count} sources: {from}; if one "
+                                          "repeats the other, leave it out with --mapping",
+                                          {{"role", role},
+                                           {"count", std::to_string(sources.size())},
+                                           {"from", from}})));
     }
 }
 

@@ -3539,10 +3539,12 @@ def group_messages(t):
         ("check", os.path.join(shp, "buggymultipoly.shp")),
     ]
     said = 0
+    done = {}
     for args in runs:
         t.context = "zh_CN: " + " ".join(os.path.basename(str(a)) for a in args)
         zh = run_in("zh_CN.UTF-8", *args)
         en = run_in("C.UTF-8", *args)
+        done[args] = (zh, en)
         t.check(zh.rc == en.rc, "the same exit code in both languages (%d, %d)" % (zh.rc, en.rc), zh)
         lines = [l for l in zh.err.splitlines() if l.strip() and not l.startswith("Warning 1:")]
         t.check(len(lines) == len([l for l in en.err.splitlines()
@@ -3705,6 +3707,124 @@ def group_standard_land(t):
         unknown = [r for r in rows if r.get("parcel_id") == "QL2011-003"]
         t.check(unknown and unknown[0]["value_per_mu_actual"] is None,
                 "an unknown actual is null in JSON, not 0")
+def group_messages_zh(t):
+    """Every message in the user's language (issue 23, the second half): under zh_CN.UTF-8 what
+    the rules say about their run (a layer or field the park lacks, a setting ignored, an audit
+    rule not run), the VCT reader's warnings, a drawing's import and its missing CRS, and broken
+    shapefiles are said in Chinese, with no English sentence left beyond codes, file and layer
+    names, formats and CRS names; under C.UTF-8 the same runs print as many lines, in English."""
+    sample = t.opts.sample
+    here = os.path.dirname(os.path.abspath(__file__))
+    data = os.path.join(here, "..", "data")
+    bad = os.path.join(data, "bad")
+    vct = os.path.join(data, "vct")
+    dxf = os.path.join(sample, "控规.dxf")
+    if not os.path.isfile(dxf) or not os.path.isdir(vct):
+        print("SKIP: the sample drawing or tests/data/vct is not there")
+        return SKIP
+    out = os.path.join(t.opts.work, "messages-zh")
+    os.makedirs(out, exist_ok=True)
+    rules = os.path.join(out, "rules.parkatlas.json")
+    with open(rules, "w", encoding="utf-8") as fh:
+        json.dump({"layers": {"parcels": os.path.join(sample, "shp", "parcels.shp")},
+                   "rules": {"outside_boundary": {"boundary_kind": 3, "colour": "red"},
+                             "no_such_rule": {}, "duplicate_id": "on"}}, fh)
+    # A park of parcels without the fields the idle-land rules read.
+    plain = os.path.join(out, "plain.parkatlas.json")
+    with open(plain, "w", encoding="utf-8") as fh:
+        json.dump({"crs": "EPSG:4547", "layers": {"parcels": os.path.join(bad, "good_parcels.shp")}},
+                  fh)
+
+    def run_in(locale_name, *args):
+        env = dict(os.environ, LC_ALL=locale_name, LANG=locale_name)
+        start = time.time()
+        proc = subprocess.run([t.binary] + [str(a) for a in args], capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=180)
+        return Run([t.binary] + [str(a) for a in args], proc.returncode,
+                   proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"),
+                   time.time() - start)
+
+    def english_prose(line):
+        """Two English words in a row once names are taken out: quoted names, CRS names with
+        their EPSG codes, file paths, what GDAL or an encoding guess says in brackets."""
+        text = re.sub(r"^parkatlas [a-z]+: ", "", line)
+        text = re.sub(r"'[^']*'", "", text)
+        text = re.sub(r"\"[^\"]*\"", "", text)
+        text = re.sub(r"“[^”]*”", "", text)
+        text = re.sub(r"[A-Za-z0-9 /\-.]+（EPSG:[^）]*）", "", text)
+        text = re.sub(r"GDAL 报告：.*", "", text)
+        text = re.sub(r"(/[^\s，：；]+)+", "", text)
+        match = re.search(r"[A-Za-z]{3,}[ ,;:]+[A-Za-z]{3,}", text)
+        return match.group(0) if match else ""
+
+    shp = os.path.join(sample, "shp")
+    runs = [
+        # The rules on a park of parcels only: each rule says what it lacks; settings ignored.
+        ("check", rules),
+        ("audit", plain, "--as-of", "2026-06-30"),
+        # The VCT reader on every broken and good file, info and import.
+        ("info", os.path.join(bad, "vct_truncated.vct")),
+        ("info", os.path.join(bad, "vct_bad_numbers.vct")),
+        ("info", os.path.join(bad, "vct_missing_line.vct")),
+        ("info", os.path.join(bad, "vct_no_head.vct")),
+        ("import", os.path.join(vct, "indirect.vct"), "--out", os.path.join(out, "vct.gpkg"),
+         "--overwrite"),
+        # A drawing: with no CRS (the error proposes one), then imported.
+        ("import", dxf, "--out", os.path.join(out, "none.gpkg")),
+        ("import", dxf, "--s-srs", "EPSG:4547", "--out", os.path.join(out, "dxf.gpkg"),
+         "--overwrite"),
+        # Broken shapefiles.
+        ("area", os.path.join(bad, "self_intersecting.shp")),
+        ("area", os.path.join(bad, "nan_coords.shp")),
+        ("check", os.path.join(bad, "self_intersecting.shp")),
+    ]
+    said = 0
+    done = {}
+    for args in runs:
+        t.context = "zh_CN: " + " ".join(os.path.basename(str(a)) for a in args)
+        zh = run_in("zh_CN.UTF-8", *args)
+        en = run_in("C.UTF-8", *args)
+        done[args] = (zh, en)
+        t.check(zh.rc == en.rc, "the same exit code in both languages (%d, %d)" % (zh.rc, en.rc),
+                zh)
+        lines = [l for l in zh.err.splitlines() if l.strip() and not l.startswith("Warning 1:")]
+        english = [l for l in en.err.splitlines() if l.strip() and not l.startswith("Warning 1:")]
+        t.check(len(lines) == len(english), "as many lines on stderr as in English", zh)
+        # What the run says on stdout about rules not run counts too.
+        lines += [l for l in zh.out.splitlines() if "未运行" in l]
+        for line in lines:
+            said += 1
+            t.check(re.search(r"[\u4e00-\u9fff]", line) is not None, "in Chinese: %r" % line, zh)
+            prose = english_prose(line)
+            t.check(prose == "", "no English (%r) in %r" % (prose, line), zh)
+    t.check(said >= 30, "the runs said something to check (%d lines)" % said)
+
+    # The rules' own words, and the English beside them as it always was.
+    t.context = "check rules.parkatlas.json"
+    zh, en = done[("check", rules)]
+    t.check("宗地重叠" not in zh.err and "压占道路红线：园区没有道路工程图层，未检查" in zh.err,
+            "zh_CN: road_red_line says which layer it lacks, by the rule's name", zh)
+    t.check("rules: unknown rule" not in zh.err and "未知规则" in zh.err, "zh_CN: the settings", zh)
+    t.check("road_red_line: the park has no roads layer; not checked" in en.err
+            and "rules: unknown rule \"no_such_rule\" (ignored)" in en.err,
+            "English: as it always was", en)
+    t.context = "audit plain.parkatlas.json"
+    zh, en = done[("audit", plain, "--as-of", "2026-06-30")]
+    t.check("未运行：未动工满一年：宗地图层没有字段 agr_start（约定动工日期）" in zh.out,
+            "zh_CN: the audit rule not run", zh)
+    t.check("not run: idle_not_started: the parcels layer has no field agr_start (约定动工日期)"
+            in en.out, "English: as it always was", en)
+    js = run_in("zh_CN.UTF-8", "audit", plain, "--as-of", "2026-06-30", "--format", "json")
+    if t.sane_exit(js, 0):
+        t.check("idle_not_started: the parcels layer has no field agr_start (约定动工日期)"
+                in js.json().get("not_run", []), "JSON keeps the English", js)
+    t.context = "import 控规.dxf without a CRS"
+    zh = done[("import", dxf, "--out", os.path.join(out, "none.gpkg"))][0]
+    t.check(zh.rc == 2 and "图纸没有坐标系，请用 --s-srs 指定" in zh.err, "zh_CN: the missing CRS", zh)
+    t.context = "info vct_truncated.vct"
+    zh = done[("info", os.path.join(bad, "vct_truncated.vct"))][0]
+    t.check(re.search(r"段第 \d+ 行", zh.err) is not None, "zh_CN: the VCT reader's place", zh)
+    return None
 
 
 GROUPS = {
@@ -3743,6 +3863,7 @@ GROUPS = {
     "publish": lambda t: __import__("publish_site").group_publish(t),
     "messages": group_messages,
     "standard-land": group_standard_land,
+    "messages-zh": group_messages_zh,
 }
 
 

@@ -391,7 +391,7 @@ TEST(AuditLowCoverageTest, CoveredShareIsEvidenceOnEveryFinding)
     ASSERT_EQ(noBuildings.findings.size(), 1u);
     EXPECT_EQ(evidenceOf(noBuildings.findings[0], "covered_share"), nullptr);
     ASSERT_EQ(noBuildings.notRun.size(), 1u);
-    EXPECT_NE(noBuildings.notRun[0].find("idle_low_coverage"), std::string::npos);
+    EXPECT_NE(noBuildings.notRun[0].english.find("idle_low_coverage"), std::string::npos);
 }
 
 // ---- low_efficiency -------------------------------------------------------------------------
