@@ -586,40 +586,12 @@
             <translation>用地代码按以下分类判读：%1</translation>
         </message>
         <message>
-            <source>&amp;Run</source>
-            <translation>运行(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Export…</source>
-            <translation>导出…</translation>
-        </message>
-        <message>
             <source>Filter findings…</source>
             <translation>筛选问题…</translation>
         </message>
         <message>
-            <source>Exported to %1</source>
-            <translation>已导出到 %1</translation>
-        </message>
-        <message>
-            <source>Export failed: %1</source>
-            <translation>导出失败：%1</translation>
-        </message>
-        <message>
-            <source>Open a park first.</source>
-            <translation>请先打开园区。</translation>
-        </message>
-        <message>
             <source>Checking %1…</source>
             <translation>正在检查 %1…</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>已取消</translation>
         </message>
         <message>
             <source>The check failed: %1</source>
@@ -648,10 +620,6 @@
         <message>
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
-        </message>
-        <message>
-            <source>Exporting to %1…</source>
-            <translation>正在导出到 %1…</translation>
         </message>
     <message>
             <source>cannot write %1</source>
@@ -926,18 +894,6 @@ Classes by %1: %2</source>
     <context>
         <name>parkatlas::desktop::LedgerPanel</name>
         <message>
-            <source>&amp;Run</source>
-            <translation>运行(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Export…</source>
-            <translation>导出…</translation>
-        </message>
-        <message>
             <source>Land acquisition</source>
             <translation>征地</translation>
         </message>
@@ -966,24 +922,8 @@ Classes by %1: %2</source>
             <translation>显示的台账表格</translation>
         </message>
         <message>
-            <source>Exported to %1</source>
-            <translation>已导出到 %1</translation>
-        </message>
-        <message>
-            <source>Export failed: %1</source>
-            <translation>导出失败：%1</translation>
-        </message>
-        <message>
-            <source>Open a park first.</source>
-            <translation>请先打开园区。</translation>
-        </message>
-        <message>
             <source>Building the %1 ledger of %2…</source>
             <translation>正在生成 %2 的%1台账…</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>已取消</translation>
         </message>
         <message>
             <source>The ledger failed: %1</source>
@@ -1004,10 +944,6 @@ Classes by %1: %2</source>
         <message>
             <source>Excel workbook (*.xlsx)</source>
             <translation>Excel 工作簿 (*.xlsx)</translation>
-        </message>
-        <message>
-            <source>Exporting to %1…</source>
-            <translation>正在导出到 %1…</translation>
         </message>
     <message>
             <source>cannot write %1</source>
@@ -1993,14 +1929,6 @@ Left out:
             <translation>浏览…</translation>
         </message>
         <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>已取消</translation>
-        </message>
-        <message>
             <source>Change</source>
             <translation>变化</translation>
         </message>
@@ -2043,10 +1971,6 @@ Left out:
         <message>
             <source>Now</source>
             <translation>现状</translation>
-        </message>
-        <message>
-            <source>Open a park first.</source>
-            <translation>请先打开一个园区。</translation>
         </message>
         <message>
             <source>Parks (*.gpkg *.parkatlas.json);;All files (*)</source>
@@ -2111,6 +2035,41 @@ Left out:
         <message>
             <source>Compare the open park as it was on two days (from the history it keeps), or with another park file</source>
             <translation>比较当前园区在两个日期的状况（依据其保存的历史），或与另一个园区文件比较</translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::AnalysisPanel</name>
+        <message>
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation>已导出到 %1</translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败：%1</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Open a park first.</source>
+            <translation>请先打开园区。</translation>
+        </message>
+        <message>
+            <source>Exporting to %1…</source>
+            <translation>正在导出到 %1…</translation>
         </message>
     </context>
 </TS>

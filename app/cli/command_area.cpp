@@ -5,6 +5,7 @@
 #include "app/cli/progress_bar.h"
 #include "app/cli/result_writer.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/pg_connection.h"
@@ -569,9 +570,8 @@ void writeJson(geo::JsonWriter& json, const std::string& source, geo::AreaMethod
 std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMethod method,
                                              geo::IssueSink& issues)
 {
-    std::string extension = std::filesystem::path(target.ref.datasetPath).extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string extension =
+        geo::lowerAscii(std::filesystem::path(target.ref.datasetPath).extension().string());
     if (extension != ".shp" || !geo::canReadShapefileGeometry(target.ref.datasetPath))
         return std::nullopt;
     const geo::LayerInfo info = geo::describeLayer(target.ref, target.open);

@@ -5,6 +5,7 @@
 #include "app/cli/progress_bar.h"
 #include "app/cli/result_writer.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/pg_connection.h"
@@ -129,10 +130,7 @@ int runCheck(const std::vector<std::string>& args)
     }
     const std::string out = cli.value("out");
     if (cli.has("out")) {
-        std::string extension = fs::path(out).extension().string();
-        for (char& c : extension)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (extension != ".gpkg")
+        if (geo::lowerAscii(fs::path(out).extension().string()) != ".gpkg")
             throw UsageError("--out must name a .gpkg file");
     }
 

@@ -23,47 +23,30 @@ namespace parkatlas::desktop {
 
 namespace {
 
-constexpr int kProgressSteps = 1000;
-
 /// The audit on the worker: reads parcels and buildings (30 % of the progress), then audits.
 void runAuditJob(QPromise<FindingsRun>& promise, const std::shared_ptr<geo::ParkSession>& session,
                  const geo::Crs& mapCrs, geo::Date asOf)
 {
-    promise.setProgressRange(0, kProgressSteps);
-    auto reportProgress = [&promise](double begin, double span) {
-        return [&promise, begin, span](double done) {
-            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
-            return !promise.isCanceled();
-        };
-    };
-    // The job's issues come back with its result (see runComplianceJob).
-    geo::NullIssueSink streamed;
-    std::vector<geo::Issue> issues;
-    FindingsRun run;
-    try {
-        geo::AuditOptions options;
-        options.asOf = asOf;
-        const auto park = session->park({geo::Role::Parcels, geo::Role::Buildings}, streamed,
-                                        reportProgress(0.0, 0.3));
-        options.progress = reportProgress(0.3, 0.65);
-        auto audited = session->audit(options, streamed);
-        issues = std::move(audited.issues);
-        geo::AuditResult& result = audited.value;
-        run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
-        for (const geo::Message& note : result.notRun)
-            run.issues.append(AuditPanel::tr("Audit rule not run: %1")
-                                  .arg(QString::fromStdString(geo::messageText(note, uiLanguage()))));
-    } catch (const geo::Cancelled&) {
-        return;
-    } catch (const std::exception& error) {
-        run.error = uiErrorText(error);
-        issues = session->readIssues({geo::Role::Parcels, geo::Role::Buildings});
-    }
-    for (const geo::Issue& issue : geo::distinctIssues(issues))
-        if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
-    promise.setProgressValue(kProgressSteps);
-    promise.addResult(std::move(run));
+    runAnalysisJob(
+        promise,
+        [&](FindingsRun& run) {
+            // The job's issues come back with its result (see runComplianceJob).
+            geo::NullIssueSink streamed;
+            geo::AuditOptions options;
+            options.asOf = asOf;
+            const auto park = session->park({geo::Role::Parcels, geo::Role::Buildings}, streamed,
+                                            analysisProgress(promise, 0.0, 0.3));
+            options.progress = analysisProgress(promise, 0.3, 0.65);
+            auto audited = session->audit(options, streamed);
+            geo::AuditResult& result = audited.value;
+            run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
+            for (const geo::Message& note : result.notRun)
+                run.issues.append(AuditPanel::tr("Audit rule not run: %1")
+                                      .arg(QString::fromStdString(
+                                          geo::messageText(note, uiLanguage()))));
+            return std::move(audited.issues);
+        },
+        [&] { return session->readIssues({geo::Role::Parcels, geo::Role::Buildings}); });
 }
 
 } // namespace

@@ -37,8 +37,6 @@ namespace parkatlas::desktop {
 
 namespace {
 
-constexpr int kProgressSteps = 1000;
-constexpr int kMaxIssueMessages = 300;
 constexpr int kLayerRole = Qt::UserRole;
 constexpr int kItemRole = Qt::UserRole + 1;
 
@@ -57,31 +55,24 @@ struct ChangesRequest {
 void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
                    const geo::Crs& mapCrs)
 {
-    promise.setProgressRange(0, kProgressSteps);
-    auto part = [&promise](double begin, double span) {
-        return [&promise, begin, span](double done) {
-            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
-            return !promise.isCanceled();
-        };
-    };
+    // The problems met so far come back with the run, also when it fails.
     geo::IssueList issues;
-    ChangesRun run;
-    auto readPark = [&](const std::string& source, double begin, double span) {
+    auto readPark = [&](ChangesRun& run, const std::string& source, double begin, double span) {
         const geo::ParkDefinition definition = geo::discoverPark(source);
         for (const std::string& warning : definition.warnings)
             run.issues.append(QString::fromStdString(warning));
         geo::ParkLoadOptions options;
-        options.progress = part(begin, span);
+        options.progress = analysisProgress(promise, begin, span);
         return geo::loadPark(definition, options, issues);
     };
-    try {
+    auto compare = [&](ChangesRun& run) {
         geo::Park oldOwned, newOwned;
         std::shared_ptr<const geo::Park> sessionPark;
         const geo::Park* oldPark = &oldOwned;
         const geo::Park* newPark = &newOwned;
         if (request.mode == ChangesPanel::Mode::Dates) {
-            oldOwned = readPark(request.parkSource + "@" + request.from, 0.0, 0.35);
-            newOwned = readPark(request.to.empty() ? request.parkSource
+            oldOwned = readPark(run, request.parkSource + "@" + request.from, 0.0, 0.35);
+            newOwned = readPark(run, request.to.empty() ? request.parkSource
                                                    : request.parkSource + "@" + request.to,
                                 0.35, 0.35);
             geo::transformPark(newOwned, oldOwned.crs, issues);
@@ -89,8 +80,8 @@ void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
             run.newLabel =
                 request.to.empty() ? request.nowLabel : QString::fromStdString(request.to);
         } else {
-            sessionPark = request.session->park({}, issues, part(0.0, 0.35));
-            geo::Park other = readPark(request.otherPath, 0.35, 0.35);
+            sessionPark = request.session->park({}, issues, analysisProgress(promise, 0.0, 0.35));
+            geo::Park other = readPark(run, request.otherPath, 0.35, 0.35);
             const std::string moved = geo::transformPark(other, sessionPark->crs, issues);
             if (!moved.empty())
                 run.issues.append(ChangesPanel::tr("%1 was transformed from %2 to be compared")
@@ -113,7 +104,7 @@ void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
             }
         }
         geo::DiffOptions options;
-        options.progress = part(0.7, 0.28);
+        options.progress = analysisProgress(promise, 0.7, 0.28);
         run.diff = geo::diffParks(*oldPark, *newPark, options, issues);
         run.overlays = render::changeOverlays(*newPark, *oldPark, run.diff, {}, &run.places);
         // Drawn in the map's CRS.
@@ -143,16 +134,9 @@ void runChangesJob(QPromise<ChangesRun>& promise, const ChangesRequest& request,
         for (const geo::LayerDiff& layer : run.diff.layers)
             for (const std::string& note : layer.notes)
                 run.issues.append(QString::fromStdString(note));
-    } catch (const geo::Cancelled&) {
-        return; // no result: the watcher sees a cancelled run
-    } catch (const std::exception& error) {
-        run.error = QString::fromStdString(error.what());
-    }
-    for (const geo::Issue& issue : geo::distinctIssues(issues.issues()))
-        if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
-    promise.setProgressValue(kProgressSteps);
-    promise.addResult(std::move(run));
+        return issues.issues();
+    };
+    runAnalysisJob(promise, compare, [&] { return issues.issues(); });
 }
 
 QString sizeText(const geo::DiffItem& item, bool old)
@@ -217,23 +201,20 @@ QString fieldsText(const geo::DiffItem& item, geo::Role role)
 } // namespace
 
 ChangesPanel::ChangesPanel(QWidget* parent)
-    : QWidget(parent), m_mode(new QComboBox(this)), m_modePages(new QStackedWidget(this)),
-      m_from(new QDateEdit(this)), m_to(new QDateEdit(this)),
-      m_toNow(new QPushButton(ChangesPanel::tr("Now"), this)), m_otherPath(new QLineEdit(this)),
-      m_direction(new QComboBox(this)),
-      m_runButton(new QPushButton(ChangesPanel::tr("&Compare"), this)),
-      m_cancelButton(new QPushButton(ChangesPanel::tr("Cancel"), this)),
-      m_progress(new QProgressBar(this)), m_summary(new QLabel(this)), m_tree(new QTreeWidget(this))
+    : AnalysisPanel(false, parent), m_mode(new QComboBox(this)),
+      m_modePages(new QStackedWidget(this)), m_from(new QDateEdit(this)),
+      m_to(new QDateEdit(this)), m_toNow(new QPushButton(ChangesPanel::tr("Now"), this)),
+      m_otherPath(new QLineEdit(this)), m_direction(new QComboBox(this)),
+      m_tree(new QTreeWidget(this))
 {
+    runButton()->setText(ChangesPanel::tr("&Compare"));
+    nameControls(QStringLiteral("compareButton"), QStringLiteral("cancelButton"), QString(),
+                 QStringLiteral("changesProgress"), QStringLiteral("changesSummary"));
     m_mode->setObjectName(QStringLiteral("changesMode"));
     m_from->setObjectName(QStringLiteral("changesFrom"));
     m_to->setObjectName(QStringLiteral("changesTo"));
     m_otherPath->setObjectName(QStringLiteral("changesOtherPark"));
     m_direction->setObjectName(QStringLiteral("changesDirection"));
-    m_runButton->setObjectName(QStringLiteral("compareButton"));
-    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
-    m_progress->setObjectName(QStringLiteral("changesProgress"));
-    m_summary->setObjectName(QStringLiteral("changesSummary"));
     m_tree->setObjectName(QStringLiteral("changesTree"));
 
     m_mode->addItem(ChangesPanel::tr("Between two dates"));
@@ -277,10 +258,7 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     m_modePages->addWidget(datesPage);
     m_modePages->addWidget(filePage);
 
-    m_progress->setRange(0, kProgressSteps);
-    m_progress->setVisible(false);
-    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_summary->setWordWrap(true);
+    summaryLabel()->setWordWrap(true);
     m_tree->setColumnCount(5);
     m_tree->setHeaderLabels({ChangesPanel::tr("Change"), ChangesPanel::tr("Id"),
                              ChangesPanel::tr("Mu before"), ChangesPanel::tr("Mu after"),
@@ -290,59 +268,44 @@ ChangesPanel::ChangesPanel(QWidget* parent)
     m_tree->header()->setStretchLastSection(true);
     m_tree->setMinimumHeight(40);
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(m_runButton);
-    controls->addWidget(m_cancelButton);
-    controls->addWidget(m_progress, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_mode);
     layout->addWidget(m_modePages);
-    layout->addLayout(controls);
-    layout->addWidget(m_summary);
+    layout->addLayout(controlsLayout());
+    layout->addWidget(summaryLabel());
     layout->addWidget(m_tree, 1);
 
     connect(m_mode, &QComboBox::currentIndexChanged, m_modePages, &QStackedWidget::setCurrentIndex);
-    connect(m_mode, &QComboBox::currentIndexChanged, this, &ChangesPanel::updateButtons);
-    connect(m_otherPath, &QLineEdit::textChanged, this, &ChangesPanel::updateButtons);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] { updateButtons(); });
+    connect(m_otherPath, &QLineEdit::textChanged, this, [this] { updateButtons(); });
     connect(m_toNow, &QPushButton::toggled, this, [this](bool now) {
         m_toIsNow = now;
         m_to->setEnabled(!now);
     });
     m_to->setEnabled(false);
     connect(browseButton, &QPushButton::clicked, this, &ChangesPanel::browse);
-    connect(m_runButton, &QPushButton::clicked, this, &ChangesPanel::run);
-    connect(m_cancelButton, &QPushButton::clicked, this, &ChangesPanel::cancel);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* current) {
         if (current && current->data(0, kItemRole).isValid())
             activateItem(current->data(0, kLayerRole).toInt(), current->data(0, kItemRole).toInt());
         else
             activateItem(-1, -1);
     });
-    connect(&m_watcher, &QFutureWatcher<ChangesRun>::progressValueChanged, m_progress,
-            &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcher<ChangesRun>::finished, this, &ChangesPanel::onRunFinished);
     updateButtons();
-}
-
-ChangesPanel::~ChangesPanel()
-{
-    // The job holds no pointer to the panel; let it finish on its own.
-    m_watcher.cancel();
 }
 
 void ChangesPanel::setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs)
 {
-    m_watcher.cancel();
-    m_session = std::move(session);
     m_mapCrs = mapCrs;
+    setSession(std::move(session));
+    emit overlayChanged();
+}
+
+void ChangesPanel::clearResult()
+{
     m_result.reset();
     m_currentLayer = m_currentItem = -1;
     m_tree->clear();
-    m_progress->setVisible(false);
-    m_summary->setText(m_session ? QString() : ChangesPanel::tr("Open a park first."));
-    updateButtons();
-    emit overlayChanged();
 }
 
 void ChangesPanel::setDates(const QDate& from, const QDate& to)
@@ -375,78 +338,58 @@ void ChangesPanel::browse()
         m_otherPath->setText(path);
 }
 
-void ChangesPanel::run()
+bool ChangesPanel::canRun() const
 {
-    if (!m_session)
-        return;
+    return mode() == Mode::Dates || !m_otherPath->text().trimmed().isEmpty();
+}
+
+QFuture<void> ChangesPanel::startJob()
+{
     ChangesRequest request;
-    request.session = m_session;
+    request.session = session();
     request.mode = mode();
-    request.parkSource = geo::splitParkDate(m_session->definition().source).first;
+    request.parkSource = geo::splitParkDate(session()->definition().source).first;
     request.from = m_from->date().toString(Qt::ISODate).toStdString();
     if (!m_toIsNow && m_to->date() < QDate::currentDate())
         request.to = m_to->date().toString(Qt::ISODate).toStdString();
     request.otherPath = m_otherPath->text().trimmed().toStdString();
     request.otherIsOlder = m_direction->currentIndex() == 0;
     request.nowLabel = ChangesPanel::tr("now");
-    if (request.mode == Mode::File && request.otherPath.empty())
-        return;
-    m_watcher.cancel();
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    m_summary->setText(ChangesPanel::tr("Comparing…"));
-    m_watcher.setFuture(QtConcurrent::run(runChangesJob, std::move(request), m_mapCrs));
-    updateButtons();
+    m_job = QtConcurrent::run(runChangesJob, std::move(request), m_mapCrs);
+    return QFuture<void>(m_job);
 }
 
-void ChangesPanel::cancel()
+QString ChangesPanel::runningText() const
 {
-    m_watcher.cancel();
+    return ChangesPanel::tr("Comparing…");
 }
 
-bool ChangesPanel::isRunning() const
+void ChangesPanel::acceptResult()
 {
-    return m_watcher.isRunning();
-}
-
-void ChangesPanel::onRunFinished()
-{
-    m_progress->setVisible(false);
-    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
-        m_summary->setText(ChangesPanel::tr("Cancelled"));
-        updateButtons();
-        emit runFinished();
-        return;
-    }
-    m_result = std::make_shared<const ChangesRun>(m_watcher.result());
+    m_result = std::make_shared<const ChangesRun>(m_job.result());
     m_currentLayer = m_currentItem = -1;
-    QStringList messages;
-    for (int i = 0; i < m_result->issues.size() && i < kMaxIssueMessages; ++i)
-        messages.append(m_result->issues[i]);
-    if (!m_result->error.isEmpty()) {
-        m_summary->setText(ChangesPanel::tr("The comparison failed: %1").arg(m_result->error));
-        messages.append(m_summary->text());
+    const bool failed = !m_result->error.isEmpty();
+    if (failed) {
+        showSummary(ChangesPanel::tr("The comparison failed: %1").arg(m_result->error));
     } else {
         int counts[3] = {0, 0, 0};
         for (const geo::LayerDiff& layer : m_result->diff.layers)
             for (const geo::DiffItem& item : layer.items)
                 ++counts[static_cast<int>(item.kind)];
-        m_summary->setText(ChangesPanel::tr("%1 → %2: %3 added, %4 changed, %5 removed")
-                               .arg(m_result->oldLabel, m_result->newLabel)
-                               .arg(counts[static_cast<int>(geo::ChangeKind::Added)])
-                               .arg(counts[static_cast<int>(geo::ChangeKind::Changed)])
-                               .arg(counts[static_cast<int>(geo::ChangeKind::Removed)]));
+        showSummary(ChangesPanel::tr("%1 → %2: %3 added, %4 changed, %5 removed")
+                        .arg(m_result->oldLabel, m_result->newLabel)
+                        .arg(counts[static_cast<int>(geo::ChangeKind::Added)])
+                        .arg(counts[static_cast<int>(geo::ChangeKind::Changed)])
+                        .arg(counts[static_cast<int>(geo::ChangeKind::Removed)]));
     }
-    m_summary->setToolTip(messages.join(QLatin1Char('\n')));
+    // The summary is shown whole (word-wrapped): its tooltip lists what the run reported.
+    const QStringList messages = runMessages(m_result->issues, failed);
+    summaryLabel()->setToolTip(messages.join(QLatin1Char('\n')));
     {
         const QSignalBlocker blocker(m_tree);
         fillTree();
     }
-    updateButtons();
-    if (!messages.isEmpty())
-        emit messagesReported(messages);
-    emit overlayChanged();
-    emit runFinished();
+    endRun(messages);
 }
 
 void ChangesPanel::fillTree()
@@ -511,21 +454,14 @@ void ChangesPanel::activateItem(int layer, int item)
         return;
     m_currentLayer = layer;
     m_currentItem = item;
-    if (QTreeWidgetItem* row = layer >= 0 ? rowOf(layer, item) : nullptr;
-        row && m_tree->currentItem() != row) {
-        const QSignalBlocker blocker(m_tree);
-        m_tree->setCurrentItem(row);
-    }
-    emit overlayChanged();
+    geo::Envelope envelope;
     if (m_result && layer >= 0 && static_cast<std::size_t>(layer) < m_result->envelopes.size() &&
         item >= 0 &&
         static_cast<std::size_t>(item) <
-            m_result->envelopes[static_cast<std::size_t>(layer)].size()) {
-        const geo::Envelope& envelope =
+            m_result->envelopes[static_cast<std::size_t>(layer)].size())
+        envelope =
             m_result->envelopes[static_cast<std::size_t>(layer)][static_cast<std::size_t>(item)];
-        if (!envelope.isEmpty())
-            emit zoomRequested(envelope);
-    }
+    showChosen(m_tree, layer >= 0 ? rowOf(layer, item) : nullptr, envelope);
 }
 
 std::vector<render::LayerSnapshot> ChangesPanel::overlay() const
@@ -545,14 +481,6 @@ std::vector<render::LayerSnapshot> ChangesPanel::overlay() const
         drawn.layer, render::LayerStyle::selectionFor(drawn.layer->geometry.kind()), std::nullopt,
         std::make_shared<const std::vector<std::uint32_t>>(place.features));
     return snapshots;
-}
-
-void ChangesPanel::updateButtons()
-{
-    const bool running = m_watcher.isRunning();
-    m_runButton->setEnabled(m_session && !running &&
-                            (mode() == Mode::Dates || !m_otherPath->text().trimmed().isEmpty()));
-    m_cancelButton->setEnabled(running);
 }
 
 } // namespace parkatlas::desktop

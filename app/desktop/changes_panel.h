@@ -1,12 +1,13 @@
 #pragma once
 
+#include "app/desktop/analysis_panel.h"
 #include "app/render/change_map.h"
 #include "app/render/layer_snapshot.h"
 #include "geo/crs/crs.h"
 #include "geo/diff/park_diff.h"
 
 #include <QDate>
-#include <QFutureWatcher>
+#include <QFuture>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -16,9 +17,7 @@
 
 class QComboBox;
 class QDateEdit;
-class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTreeWidget;
@@ -50,13 +49,12 @@ struct ChangesRun {
 /// listed by role (新增 / 变更 / 灭失, splits and merges as one row naming every id, the mu
 /// then and now, the fields changed) and drawn over the map in the change map's colours; a row
 /// zooms to its plots and highlights them.
-class ChangesPanel : public QWidget {
+class ChangesPanel : public AnalysisPanel {
     Q_OBJECT
 public:
     enum class Mode { Dates, File };
 
     explicit ChangesPanel(QWidget* parent = nullptr);
-    ~ChangesPanel() override;
 
     /// The open park (its session, null when none) and the map CRS the changes are drawn in.
     /// Forgets the changes shown, cancelling a run.
@@ -68,11 +66,6 @@ public:
     void setOtherPark(const QString& path, bool otherIsOlder);
     Mode mode() const;
 
-    /// Starts the comparison on a worker (cancelling one still running). Returns at once.
-    void run();
-    void cancel();
-    bool isRunning() const;
-
     /// The changes of the last finished comparison (null before one).
     const ChangesRun* result() const { return m_result.get(); }
     QTreeWidget* tree() const { return m_tree; }
@@ -83,17 +76,15 @@ public:
     /// What the map draws: every change in its colour, the chosen one highlighted.
     std::vector<render::LayerSnapshot> overlay() const;
 
-signals:
-    /// A comparison ended (finished, failed or cancelled).
-    void runFinished();
-    void overlayChanged();
-    void zoomRequested(const geo::Envelope& extent);
-    void messagesReported(const QStringList& messages);
+protected:
+    QFuture<void> startJob() override;
+    QString runningText() const override;
+    void acceptResult() override;
+    void clearResult() override;
+    bool canRun() const override;
 
 private:
-    void onRunFinished();
     void fillTree();
-    void updateButtons();
     void browse();
 
     QComboBox* m_mode;
@@ -104,13 +95,8 @@ private:
     bool m_toIsNow = true;
     QLineEdit* m_otherPath;
     QComboBox* m_direction;
-    QPushButton* m_runButton;
-    QPushButton* m_cancelButton;
-    QProgressBar* m_progress;
-    QLabel* m_summary;
     QTreeWidget* m_tree;
-    QFutureWatcher<ChangesRun> m_watcher;
-    std::shared_ptr<geo::ParkSession> m_session;
+    QFuture<ChangesRun> m_job;
     geo::Crs m_mapCrs;
     std::shared_ptr<const ChangesRun> m_result;
     int m_currentLayer = -1, m_currentItem = -1;

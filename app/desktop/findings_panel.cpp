@@ -39,8 +39,6 @@ namespace parkatlas::desktop {
 
 namespace {
 
-constexpr int kProgressSteps = 1000;
-constexpr int kMaxIssueMessages = 300;
 constexpr int kFindingRole = Qt::UserRole;
 
 constexpr geo::GeometryKind kOverlayKinds[] = {geo::GeometryKind::Polygon, geo::GeometryKind::Line,
@@ -56,52 +54,37 @@ QString muText(double areaMu)
 void runComplianceJob(QPromise<FindingsRun>& promise,
                       const std::shared_ptr<geo::ParkSession>& session, const geo::Crs& mapCrs)
 {
-    promise.setProgressRange(0, kProgressSteps);
-    auto reportProgress = [&promise](double begin, double span) {
-        return [&promise, begin, span](double done) {
-            promise.setProgressValue(static_cast<int>((begin + span * done) * kProgressSteps));
-            return !promise.isCanceled();
-        };
-    };
-    // The job's issues come back with its result (those of the layers it used too, whichever
-    // job read them): nothing to collect as they come.
-    geo::NullIssueSink streamed;
-    std::vector<geo::Issue> issues;
-    FindingsRun run;
-    try {
-        // The layers the rules need, read once for every panel (30 % of the progress).
-        geo::ComplianceOptions options;
-        options.settings = session->complianceSettings(streamed);
-        const auto park = session->park(
-            geo::rolesForRules(geo::rulesToRun(options.rules, options.settings), options.settings),
-            streamed, reportProgress(0.0, 0.3));
-        options.progress = reportProgress(0.3, 0.65);
-        auto checked = session->check(options, streamed);
-        issues = std::move(checked.issues);
-        geo::ComplianceResult& result = checked.value;
-        run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
-        for (const auto& [role, detection] : result.landUseSystems)
-            if (!detection.systems.empty())
-                run.landUseSystems.append(
-                    QStringLiteral("%1: %2 (%3)%4")
-                        .arg(QString::fromUtf8(geo::toString(role)),
-                             QString::fromStdString(detection.label()),
-                             QString::fromStdString(detection.reason),
-                             detection.warning.empty()
-                                 ? QString()
-                                 : QStringLiteral(" — ") +
-                                       QString::fromStdString(detection.warning)));
-    } catch (const geo::Cancelled&) {
-        return; // no result: the watcher sees a cancelled run
-    } catch (const std::exception& error) {
-        run.error = uiErrorText(error);
-        issues = session->readIssues({});
-    }
-    for (const geo::Issue& issue : geo::distinctIssues(issues))
-        if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
-    promise.setProgressValue(kProgressSteps);
-    promise.addResult(std::move(run));
+    runAnalysisJob(
+        promise,
+        [&](FindingsRun& run) {
+            // The job's issues come back with its result (those of the layers it used too,
+            // whichever job read them): nothing to collect as they come.
+            geo::NullIssueSink streamed;
+            // The layers the rules need, read once for every panel (30 % of the progress).
+            geo::ComplianceOptions options;
+            options.settings = session->complianceSettings(streamed);
+            const auto park = session->park(geo::rolesForRules(geo::rulesToRun(options.rules,
+                                                                                options.settings),
+                                                               options.settings),
+                                            streamed, analysisProgress(promise, 0.0, 0.3));
+            options.progress = analysisProgress(promise, 0.3, 0.65);
+            auto checked = session->check(options, streamed);
+            geo::ComplianceResult& result = checked.value;
+            run = prepareFindings(std::move(result.findings), park->crs, mapCrs);
+            for (const auto& [role, detection] : result.landUseSystems)
+                if (!detection.systems.empty())
+                    run.landUseSystems.append(
+                        QStringLiteral("%1: %2 (%3)%4")
+                            .arg(QString::fromUtf8(geo::toString(role)),
+                                 QString::fromStdString(detection.label()),
+                                 QString::fromStdString(detection.reason),
+                                 detection.warning.empty()
+                                     ? QString()
+                                     : QStringLiteral(" — ") +
+                                           QString::fromStdString(detection.warning)));
+            return std::move(checked.issues);
+        },
+        [&] { return session->readIssues({}); });
 }
 
 QString exportFindings(const QString& path, std::shared_ptr<const FindingsRun> run)
@@ -290,80 +273,35 @@ int FindingsTree::findingIndex(const QTreeWidgetItem* item)
 // FindingsPanel
 
 FindingsPanel::FindingsPanel(QWidget* parent)
-    : QWidget(parent), m_controls(new QHBoxLayout), m_runButton(new QPushButton(tr("&Run"), this)),
-      m_cancelButton(new QPushButton(tr("Cancel"), this)),
-      m_exportButton(new QPushButton(tr("Export…"), this)), m_progress(new QProgressBar(this)),
-      m_summary(new QLabel(this)), m_filter(new QLineEdit(this)), m_tree(new FindingsTree(this))
+    : AnalysisPanel(true, parent), m_filter(new QLineEdit(this)), m_tree(new FindingsTree(this))
 {
-    m_runButton->setObjectName(QStringLiteral("runButton"));
-    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
-    m_exportButton->setObjectName(QStringLiteral("exportButton"));
-    m_progress->setObjectName(QStringLiteral("runProgress"));
-    m_summary->setObjectName(QStringLiteral("findingsSummary"));
+    nameControls(QStringLiteral("runButton"), QStringLiteral("cancelButton"),
+                 QStringLiteral("exportButton"), QStringLiteral("runProgress"),
+                 QStringLiteral("findingsSummary"));
     m_filter->setObjectName(QStringLiteral("findingsFilter"));
     m_tree->setObjectName(QStringLiteral("findingsTree"));
-    m_progress->setRange(0, kProgressSteps);
-    m_progress->setVisible(false);
     m_tree->setMinimumHeight(40);
-    // A long path in the summary must not widen the dock: the full text is the tooltip.
-    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_filter->setPlaceholderText(tr("Filter findings…"));
     m_filter->setClearButtonEnabled(true);
+    arrange(m_filter, m_tree);
 
-    // Two short rows over the tree: the panel shares the right dock area with Identify and must
-    // not make the window taller than Identify does.
-    m_controls->addWidget(m_runButton);
-    m_controls->addWidget(m_cancelButton);
-    m_controls->addWidget(m_progress, 1);
-    m_controls->addStretch(1);
-    m_controls->addWidget(m_exportButton);
-    auto* filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_filter, 2);
-    filterRow->addWidget(m_summary, 3);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(m_controls);
-    layout->addLayout(filterRow);
-    layout->addWidget(m_tree, 1);
-
-    connect(m_runButton, &QPushButton::clicked, this, &FindingsPanel::run);
-    connect(m_cancelButton, &QPushButton::clicked, this, &FindingsPanel::cancel);
-    connect(m_exportButton, &QPushButton::clicked, this, &FindingsPanel::exportDialog);
     connect(m_filter, &QLineEdit::textChanged, m_tree, &FindingsTree::setFilterText);
     connect(m_tree, &FindingsTree::findingActivated, this, &FindingsPanel::activateFinding);
-    connect(&m_watcher, &QFutureWatcher<FindingsRun>::progressValueChanged, m_progress,
-            &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcher<FindingsRun>::finished, this,
-            &FindingsPanel::onRunFinished);
-    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString error = m_exportWatcher.result();
-        showSummary(error.isEmpty() ? tr("Exported to %1").arg(m_exportPath)
-                                    : tr("Export failed: %1").arg(error));
-        updateButtons();
-        emit exported(m_exportPath, error);
-    });
     updateButtons();
-}
-
-FindingsPanel::~FindingsPanel()
-{
-    // The jobs hold no pointer to the panel; let them finish on their own.
-    m_watcher.cancel();
 }
 
 void FindingsPanel::setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs)
 {
-    m_watcher.cancel();
-    m_source = session ? QString::fromStdString(session->definition().source) : QString();
-    m_session = std::move(session);
     m_mapCrs = mapCrs;
+    setSession(std::move(session));
+    emit overlayChanged();
+}
+
+void FindingsPanel::clearResult()
+{
     m_result.reset();
     m_current = -1;
     m_tree->clear();
-    m_progress->setVisible(false);
-    showSummary(m_source.isEmpty() ? tr("Open a park first.") : QString());
-    updateButtons();
-    emit overlayChanged();
 }
 
 QFuture<FindingsRun> FindingsPanel::startRun(std::shared_ptr<geo::ParkSession> session,
@@ -372,56 +310,35 @@ QFuture<FindingsRun> FindingsPanel::startRun(std::shared_ptr<geo::ParkSession> s
     return QtConcurrent::run(runComplianceJob, std::move(session), mapCrs);
 }
 
-void FindingsPanel::run()
+QFuture<void> FindingsPanel::startJob()
 {
-    if (!m_session)
-        return;
-    m_watcher.cancel();
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    showSummary(tr("Checking %1…").arg(QFileInfo(m_source).fileName()));
-    m_watcher.setFuture(startRun(m_session, m_mapCrs));
-    updateButtons();
+    m_job = startRun(session(), m_mapCrs);
+    return QFuture<void>(m_job);
 }
 
-void FindingsPanel::cancel()
+QString FindingsPanel::runningText() const
 {
-    m_watcher.cancel();
+    return tr("Checking %1…").arg(QFileInfo(source()).fileName());
 }
 
-bool FindingsPanel::isRunning() const
+void FindingsPanel::acceptResult()
 {
-    return m_watcher.isRunning();
-}
-
-void FindingsPanel::onRunFinished()
-{
-    m_progress->setVisible(false);
-    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
-        showSummary(tr("Cancelled"));
-        updateButtons();
-        emit runFinished();
-        return;
-    }
-    acceptRun(std::make_shared<const FindingsRun>(m_watcher.result()), {});
+    acceptRun(std::make_shared<const FindingsRun>(m_job.result()), {});
 }
 
 void FindingsPanel::showRun(const FindingsRun& run, const QString& title)
 {
-    m_watcher.cancel();
-    m_progress->setVisible(false);
+    cancel();
+    progressBar()->setVisible(false);
     acceptRun(std::make_shared<const FindingsRun>(run), title);
 }
 
 void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const QString& title)
 {
-    QStringList messages;
-    for (int i = 0; i < result->issues.size() && i < kMaxIssueMessages; ++i)
-        messages.append(result->issues[i]);
     const QString prefix = title.isEmpty() ? QString() : title + QStringLiteral(": ");
-    if (!result->error.isEmpty()) {
+    const bool failed = !result->error.isEmpty();
+    if (failed) {
         showSummary(prefix + tr("The check failed: %1").arg(result->error));
-        messages.append(m_summary->text());
     } else {
         // The land the findings concern, each plot once however many rules flag it; the
         // findings that could not decide are apart and never in the measured total.
@@ -437,10 +354,11 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
         showSummary(prefix + summary);
         // Which classification each layer's land-use codes were read in, and why.
         if (!result->landUseSystems.isEmpty())
-            m_summary->setToolTip(m_summary->text() + QLatin1Char('\n') +
-                                  tr("Land use read in: %1")
-                                      .arg(result->landUseSystems.join(QStringLiteral("; "))));
+            summaryLabel()->setToolTip(summaryLabel()->text() + QLatin1Char('\n') +
+                                       tr("Land use read in: %1")
+                                           .arg(result->landUseSystems.join(QStringLiteral("; "))));
     }
+    const QStringList messages = runMessages(result->issues, failed);
     m_result = std::move(result);
     m_current = -1;
     {
@@ -448,11 +366,7 @@ void FindingsPanel::acceptRun(std::shared_ptr<const FindingsRun> result, const Q
         m_tree->setFindings(m_result->findings, m_result->totals);
         m_tree->setFilterText(m_filter->text());
     }
-    updateButtons();
-    if (!messages.isEmpty())
-        emit messagesReported(messages);
-    emit overlayChanged();
-    emit runFinished();
+    endRun(messages);
 }
 
 void FindingsPanel::dropFindingsOf(const std::string& layer, std::int64_t fid,
@@ -520,17 +434,7 @@ void FindingsPanel::activateFinding(int index)
     if (m_current == index)
         return;
     m_current = index;
-    if (index >= 0) {
-        QTreeWidgetItem* item = m_tree->itemForFinding(index);
-        if (item && m_tree->currentItem() != item) {
-            const QSignalBlocker blocker(m_tree);
-            m_tree->setCurrentItem(item);
-        }
-    }
-    emit overlayChanged();
-    const geo::Envelope envelope = envelopeOf(index);
-    if (!envelope.isEmpty())
-        emit zoomRequested(envelope);
+    showChosen(m_tree, index >= 0 ? m_tree->itemForFinding(index) : nullptr, envelopeOf(index));
 }
 
 void FindingsPanel::exportDialog()
@@ -542,29 +446,14 @@ void FindingsPanel::exportDialog()
         exportTo(path);
 }
 
-void FindingsPanel::exportTo(const QString& path)
+bool FindingsPanel::canExport() const
 {
-    if (!m_result || m_exportWatcher.isRunning())
-        return;
-    m_exportPath = path;
-    showSummary(tr("Exporting to %1…").arg(path));
-    m_exportWatcher.setFuture(QtConcurrent::run(exportFindings, path, m_result));
-    updateButtons();
+    return m_result && !m_result->findings.empty();
 }
 
-void FindingsPanel::showSummary(const QString& text)
+QFuture<QString> FindingsPanel::startExport(const QString& path)
 {
-    m_summary->setText(text);
-    m_summary->setToolTip(text);
-}
-
-void FindingsPanel::updateButtons()
-{
-    const bool running = m_watcher.isRunning();
-    m_runButton->setEnabled(m_session && !running);
-    m_cancelButton->setEnabled(running);
-    m_exportButton->setEnabled(m_result && !m_result->findings.empty() &&
-                               !m_exportWatcher.isRunning());
+    return QtConcurrent::run(exportFindings, path, m_result);
 }
 
 } // namespace parkatlas::desktop

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/desktop/analysis_panel.h"
 #include "app/render/layer_snapshot.h"
 #include "geo/crs/crs.h"
 #include "geo/model/geometry_store.h"
@@ -8,7 +9,6 @@
 
 #include <QColor>
 #include <QFuture>
-#include <QFutureWatcher>
 #include <QString>
 #include <QStringList>
 #include <QTreeWidget>
@@ -20,11 +20,7 @@
 #include <string>
 #include <vector>
 
-class QBoxLayout;
-class QLabel;
 class QLineEdit;
-class QProgressBar;
-class QPushButton;
 
 namespace parkatlas::geo {
 class ParkSession;
@@ -96,24 +92,15 @@ signals:
 ///
 /// The idle-land audit (AuditPanel) is the same panel with another job: subclasses override
 /// startRun().
-class FindingsPanel : public QWidget {
+class FindingsPanel : public AnalysisPanel {
     Q_OBJECT
 public:
     explicit FindingsPanel(QWidget* parent = nullptr);
-    ~FindingsPanel() override;
 
     /// The park to check (its session, shared with the map and the other panels; null when
     /// none) and the map CRS the findings are drawn in. Forgets the findings of another park,
     /// cancelling a run.
     void setSource(std::shared_ptr<geo::ParkSession> session, const geo::Crs& mapCrs);
-    /// The park as the window opened it (GeoPackage, folder or project file; "" when none).
-    QString source() const { return m_source; }
-    std::shared_ptr<geo::ParkSession> session() const { return m_session; }
-
-    /// Starts a run on a worker (cancelling one still running). Returns at once.
-    void run();
-    void cancel();
-    bool isRunning() const;
 
     /// True when a run (or a conflict check) has given results that are shown.
     bool hasResults() const { return m_result != nullptr; }
@@ -136,52 +123,29 @@ public:
     /// when none concern it.
     void dropFindingsOf(const std::string& layer, std::int64_t fid, const QString& title);
 
-    /// Writes the findings to `path` on a worker: GeoPackage when it ends in .gpkg, else CSV.
-    /// exported() tells the outcome.
-    void exportTo(const QString& path);
-
-signals:
-    /// A run ended (finished, failed or cancelled) and its findings, if any, are listed.
-    void runFinished();
-    void overlayChanged();
-    /// Show at least this extent (map CRS).
-    void zoomRequested(const geo::Envelope& extent);
-    /// Data problems met by a run, and errors, for the messages panel.
-    void messagesReported(const QStringList& messages);
-    /// An export ended; `error` is empty on success.
-    void exported(const QString& path, const QString& error);
-
 protected:
     /// Starts the job on a worker (QtConcurrent) on `session`, with `mapCrs` for the overlay.
-    /// The job reports progress 0..1000 and stops when cancelled.
+    /// The job reports progress 0..kAnalysisProgressSteps and stops when cancelled.
     virtual QFuture<FindingsRun> startRun(std::shared_ptr<geo::ParkSession> session,
                                           const geo::Crs& mapCrs);
-    /// The row of the Run button: a subclass inserts its own controls before it.
-    QBoxLayout* controlsLayout() const { return m_controls; }
     void setOverlayColour(const QColor& colour) { m_overlayColour = colour; }
     /// The file name suggested by Export….
     void setExportBaseName(const QString& name) { m_exportBaseName = name; }
 
-private:
-    void onRunFinished();
-    void acceptRun(std::shared_ptr<const FindingsRun> result, const QString& title);
-    void exportDialog();
-    void updateButtons();
-    void showSummary(const QString& text);
+    QFuture<void> startJob() override;
+    QString runningText() const override;
+    void acceptResult() override;
+    void clearResult() override;
+    bool canExport() const override;
+    void exportDialog() override;
+    QFuture<QString> startExport(const QString& path) override;
 
-    QBoxLayout* m_controls;
-    QPushButton* m_runButton;
-    QPushButton* m_cancelButton;
-    QPushButton* m_exportButton;
-    QProgressBar* m_progress;
-    QLabel* m_summary;
+private:
+    void acceptRun(std::shared_ptr<const FindingsRun> result, const QString& title);
+
     QLineEdit* m_filter;
     FindingsTree* m_tree;
-    QFutureWatcher<FindingsRun> m_watcher;
-    QFutureWatcher<QString> m_exportWatcher;
-    QString m_exportPath;
-    QString m_source;
-    std::shared_ptr<geo::ParkSession> m_session;
+    QFuture<FindingsRun> m_job;
     geo::Crs m_mapCrs;
     std::shared_ptr<const FindingsRun> m_result;
     int m_current = -1;

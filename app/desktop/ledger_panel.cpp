@@ -34,41 +34,25 @@ namespace parkatlas::desktop {
 
 namespace {
 
-constexpr int kProgressSteps = 1000;
-constexpr int kMaxIssueMessages = 300;
-
 /// The ledger on the worker: reads the layers it needs (90 % of the progress), then builds it.
 void runLedgerJob(QPromise<LedgerRun>& promise, const std::shared_ptr<geo::ParkSession>& session,
                   geo::LedgerKind kind)
 {
-    promise.setProgressRange(0, kProgressSteps);
-    // The job's issues come back with its result (those of the layers it used too).
-    geo::NullIssueSink streamed;
-    std::vector<geo::Issue> issues;
-    LedgerRun run;
-    try {
-        session->park(geo::rolesFor(kind), streamed, [&promise](double done) {
-            promise.setProgressValue(static_cast<int>(0.9 * done * kProgressSteps));
-            return !promise.isCanceled();
-        });
-        if (promise.isCanceled())
-            return;
-        auto built = session->ledger(kind, geo::LedgerOptions{}, streamed);
-        issues = std::move(built.issues);
-        run.ledger = std::make_shared<const geo::Ledger>(std::move(built.value));
-        if (promise.isCanceled())
-            return;
-    } catch (const geo::Cancelled&) {
-        return; // no result: the watcher sees a cancelled run
-    } catch (const std::exception& error) {
-        run.error = uiErrorText(error);
-        issues = session->readIssues(geo::rolesFor(kind));
-    }
-    for (const geo::Issue& issue : geo::distinctIssues(issues))
-        if (issue.severity != geo::Issue::Severity::Note)
-            run.issues.append(QString::fromStdString(geo::formatIssue(issue, uiLanguage())));
-    promise.setProgressValue(kProgressSteps);
-    promise.addResult(std::move(run));
+    runAnalysisJob(
+        promise,
+        [&](LedgerRun& run) {
+            // The job's issues come back with its result (those of the layers it used too).
+            geo::NullIssueSink streamed;
+            session->park(geo::rolesFor(kind), streamed, analysisProgress(promise, 0.0, 0.9));
+            if (promise.isCanceled())
+                throw geo::Cancelled();
+            auto built = session->ledger(kind, geo::LedgerOptions{}, streamed);
+            run.ledger = std::make_shared<const geo::Ledger>(std::move(built.value));
+            if (promise.isCanceled())
+                throw geo::Cancelled();
+            return std::move(built.issues);
+        },
+        [&] { return session->readIssues(geo::rolesFor(kind)); });
 }
 
 QString exportLedger(const QString& path, std::shared_ptr<const geo::Ledger> ledger)
@@ -232,20 +216,15 @@ bool LedgerSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right
 // LedgerPanel
 
 LedgerPanel::LedgerPanel(QWidget* parent)
-    : QWidget(parent), m_kind(new QComboBox(this)), m_runButton(new QPushButton(tr("&Run"), this)),
-      m_cancelButton(new QPushButton(tr("Cancel"), this)),
-      m_exportButton(new QPushButton(tr("Export…"), this)), m_progress(new QProgressBar(this)),
-      m_tables(new QComboBox(this)), m_summary(new QLabel(this)), m_view(new QTableView(this)),
-      m_notes(new QPlainTextEdit(this)), m_model(new LedgerTableModel(this)),
-      m_proxy(new LedgerSortProxy(this))
+    : AnalysisPanel(true, parent), m_kind(new QComboBox(this)), m_tables(new QComboBox(this)),
+      m_view(new QTableView(this)), m_notes(new QPlainTextEdit(this)),
+      m_model(new LedgerTableModel(this)), m_proxy(new LedgerSortProxy(this))
 {
     m_kind->setObjectName(QStringLiteral("ledgerKind"));
-    m_runButton->setObjectName(QStringLiteral("ledgerRunButton"));
-    m_cancelButton->setObjectName(QStringLiteral("ledgerCancelButton"));
-    m_exportButton->setObjectName(QStringLiteral("ledgerExportButton"));
-    m_progress->setObjectName(QStringLiteral("ledgerProgress"));
+    nameControls(QStringLiteral("ledgerRunButton"), QStringLiteral("ledgerCancelButton"),
+                 QStringLiteral("ledgerExportButton"), QStringLiteral("ledgerProgress"),
+                 QStringLiteral("ledgerSummary"));
     m_tables->setObjectName(QStringLiteral("ledgerTables"));
-    m_summary->setObjectName(QStringLiteral("ledgerSummary"));
     m_view->setObjectName(QStringLiteral("ledgerView"));
     m_notes->setObjectName(QStringLiteral("ledgerNotes"));
 
@@ -261,9 +240,6 @@ LedgerPanel::LedgerPanel(QWidget* parent)
     m_tables->setToolTip(tr("The table of the ledger shown"));
     m_tables->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_tables->setMinimumContentsLength(12);
-    m_progress->setRange(0, kProgressSteps);
-    m_progress->setVisible(false);
-    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     // A few lines under the table, scrolled when there are more: a word-wrapped label would
     // make the dock (and the window) as tall as its text.
     m_notes->setReadOnly(true);
@@ -281,58 +257,25 @@ LedgerPanel::LedgerPanel(QWidget* parent)
     m_view->verticalHeader()->setVisible(false);
     m_view->setMinimumHeight(40);
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(m_kind);
-    controls->addWidget(m_runButton);
-    controls->addWidget(m_cancelButton);
-    controls->addWidget(m_progress, 1);
-    controls->addStretch(1);
-    controls->addWidget(m_exportButton);
-    auto* tableRow = new QHBoxLayout;
-    tableRow->addWidget(m_tables, 2);
-    tableRow->addWidget(m_summary, 3);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(controls);
-    layout->addLayout(tableRow);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(m_notes);
+    controlsLayout()->insertWidget(0, m_kind);
+    arrange(m_tables, m_view)->addWidget(m_notes);
 
-    connect(m_runButton, &QPushButton::clicked, this, &LedgerPanel::run);
-    connect(m_cancelButton, &QPushButton::clicked, this, &LedgerPanel::cancel);
-    connect(m_exportButton, &QPushButton::clicked, this, &LedgerPanel::exportDialog);
     connect(m_tables, &QComboBox::currentIndexChanged, this, &LedgerPanel::showTable);
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) {
         const QModelIndex source = m_proxy->mapToSource(index);
         if (source.isValid())
             emit rowClicked(source.row());
     });
-    connect(&m_watcher, &QFutureWatcher<LedgerRun>::progressValueChanged, m_progress,
-            &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcher<LedgerRun>::finished, this, &LedgerPanel::onRunFinished);
-    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString error = m_exportWatcher.result();
-        showSummary(error.isEmpty() ? tr("Exported to %1").arg(m_exportPath)
-                                    : tr("Export failed: %1").arg(error));
-        updateButtons();
-        emit exported(m_exportPath, error);
-    });
     updateButtons();
-}
-
-LedgerPanel::~LedgerPanel()
-{
-    // The jobs hold no pointer to the panel; let them finish on their own.
-    m_watcher.cancel();
 }
 
 void LedgerPanel::setSource(std::shared_ptr<geo::ParkSession> session)
 {
-    m_watcher.cancel();
-    const QString source =
-        session ? QString::fromStdString(session->definition().source) : QString();
-    m_source = source;
-    m_session = std::move(session);
+    setSession(std::move(session));
+}
+
+void LedgerPanel::clearResult()
+{
     m_ledger.reset();
     {
         const QSignalBlocker blocker(m_tables);
@@ -340,9 +283,6 @@ void LedgerPanel::setSource(std::shared_ptr<geo::ParkSession> session)
     }
     m_model->setTable(nullptr, -1);
     m_notes->clear();
-    m_progress->setVisible(false);
-    showSummary(source.isEmpty() ? tr("Open a park first.") : QString());
-    updateButtons();
 }
 
 void LedgerPanel::setKind(geo::LedgerKind kind)
@@ -355,42 +295,21 @@ geo::LedgerKind LedgerPanel::kind() const
     return static_cast<geo::LedgerKind>(m_kind->currentData().toInt());
 }
 
-void LedgerPanel::run()
+QFuture<void> LedgerPanel::startJob()
 {
-    if (!m_session)
-        return;
-    m_watcher.cancel();
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    showSummary(tr("Building the %1 ledger of %2…")
-                    .arg(m_kind->currentText(), QFileInfo(m_source).fileName()));
-    m_watcher.setFuture(QtConcurrent::run(runLedgerJob, m_session, kind()));
-    updateButtons();
+    m_job = QtConcurrent::run(runLedgerJob, session(), kind());
+    return QFuture<void>(m_job);
 }
 
-void LedgerPanel::cancel()
+QString LedgerPanel::runningText() const
 {
-    m_watcher.cancel();
+    return tr("Building the %1 ledger of %2…")
+        .arg(m_kind->currentText(), QFileInfo(source()).fileName());
 }
 
-bool LedgerPanel::isRunning() const
+void LedgerPanel::acceptResult()
 {
-    return m_watcher.isRunning();
-}
-
-void LedgerPanel::onRunFinished()
-{
-    m_progress->setVisible(false);
-    if (m_watcher.isCanceled() || m_watcher.future().resultCount() == 0) {
-        showSummary(tr("Cancelled"));
-        updateButtons();
-        emit runFinished();
-        return;
-    }
-    const LedgerRun result = m_watcher.result();
-    QStringList messages;
-    for (int i = 0; i < result.issues.size() && i < kMaxIssueMessages; ++i)
-        messages.append(result.issues[i]);
+    const LedgerRun result = m_job.result();
     m_ledger = result.ledger;
     {
         const QSignalBlocker blocker(m_tables);
@@ -400,17 +319,14 @@ void LedgerPanel::onRunFinished()
                 m_tables->addItem(QString::fromStdString(table.title));
     }
     showTable(m_ledger && !m_ledger->tables.empty() ? 0 : -1);
-    if (!result.error.isEmpty()) {
+    const bool failed = !result.error.isEmpty();
+    if (failed) {
         showSummary(tr("The ledger failed: %1").arg(result.error));
-        messages.append(m_summary->text());
     } else if (m_ledger) {
         showSummary(tr("%1 — %2").arg(QString::fromStdString(m_ledger->title),
                                       QString::fromStdString(m_ledger->park)));
     }
-    updateButtons();
-    if (!messages.isEmpty())
-        emit messagesReported(messages);
-    emit runFinished();
+    endRun(runMessages(result.issues, failed));
 }
 
 void LedgerPanel::showTable(int index)
@@ -453,29 +369,15 @@ void LedgerPanel::exportDialog()
         exportTo(path);
 }
 
-void LedgerPanel::exportTo(const QString& path)
+QFuture<QString> LedgerPanel::startExport(const QString& path)
 {
-    if (!m_ledger || m_exportWatcher.isRunning())
-        return;
-    m_exportPath = path;
-    showSummary(tr("Exporting to %1…").arg(path));
-    m_exportWatcher.setFuture(QtConcurrent::run(exportLedger, path, m_ledger));
-    updateButtons();
-}
-
-void LedgerPanel::showSummary(const QString& text)
-{
-    m_summary->setText(text);
-    m_summary->setToolTip(text);
+    return QtConcurrent::run(exportLedger, path, m_ledger);
 }
 
 void LedgerPanel::updateButtons()
 {
-    const bool running = m_watcher.isRunning();
-    m_runButton->setEnabled(m_session && !running);
-    m_cancelButton->setEnabled(running);
-    m_kind->setEnabled(!running);
-    m_exportButton->setEnabled(m_ledger && !m_exportWatcher.isRunning());
+    AnalysisPanel::updateButtons();
+    m_kind->setEnabled(!isRunning());
 }
 
 } // namespace parkatlas::desktop

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "app/desktop/analysis_panel.h"
 #include "geo/ledger/ledgers.h"
 
 #include <QAbstractTableModel>
-#include <QFutureWatcher>
+#include <QFuture>
 #include <QSortFilterProxyModel>
 #include <QString>
 #include <QStringList>
@@ -14,10 +15,7 @@
 #include <vector>
 
 class QComboBox;
-class QLabel;
 class QPlainTextEdit;
-class QProgressBar;
-class QPushButton;
 class QTableView;
 
 namespace parkatlas::geo {
@@ -82,27 +80,18 @@ struct LedgerRun {
 /// layers the ledger needs and builds it on a worker (progress, Cancel); a table of the ledger is
 /// shown sortable, with its notes (what was unknown) under it. Export… writes the whole ledger
 /// as CSV (UTF-8 with BOM) or XLSX through the ledger engine's writers, on a worker.
-class LedgerPanel : public QWidget {
+class LedgerPanel : public AnalysisPanel {
     Q_OBJECT
 public:
     explicit LedgerPanel(QWidget* parent = nullptr);
-    ~LedgerPanel() override;
 
     /// The park (its session, shared with the map and the other panels; null when none).
     /// Forgets the ledger of another park, cancelling a run.
     void setSource(std::shared_ptr<geo::ParkSession> session);
-    /// The park as the window opened it (GeoPackage, folder or project file; "" when none).
-    QString source() const { return m_source; }
-    std::shared_ptr<geo::ParkSession> session() const { return m_session; }
 
     /// The kind Run builds.
     void setKind(geo::LedgerKind kind);
     geo::LedgerKind kind() const;
-
-    /// Starts a run on a worker (cancelling one still running). Returns at once.
-    void run();
-    void cancel();
-    bool isRunning() const;
 
     /// The ledger of the last finished run, or null.
     std::shared_ptr<const geo::Ledger> ledger() const { return m_ledger; }
@@ -110,49 +99,34 @@ public:
     void showTable(int index);
     /// The kind of the ledger shown (its own, not the kind picked for the next run).
     geo::LedgerKind shownKind() const;
-    /// Says `text` under the table (what a click on a row found).
-    void showSummary(const QString& text);
 
     LedgerTableModel* model() const { return m_model; }
     LedgerSortProxy* proxy() const { return m_proxy; }
     QTableView* view() const { return m_view; }
 
-    /// Writes the ledger to `path` on a worker: XLSX when it ends in .xlsx, else CSV.
-    /// exported() tells the outcome.
-    void exportTo(const QString& path);
-
 signals:
-    /// A run ended (finished, failed or cancelled).
-    void runFinished();
-    /// Data problems met by a run, and errors, for the messages panel.
-    void messagesReported(const QStringList& messages);
-    /// An export ended; `error` is empty on success.
-    void exported(const QString& path, const QString& error);
     /// One click on row `row` of the table shown (the model's row: the ledger table's row, or
     /// its rows' count for the total row): the window shows what it sums on the map.
     void rowClicked(int row);
 
-private:
-    void onRunFinished();
-    void exportDialog();
-    void updateButtons();
+protected:
+    QFuture<void> startJob() override;
+    QString runningText() const override;
+    void acceptResult() override;
+    void clearResult() override;
+    bool canExport() const override { return m_ledger != nullptr; }
+    void exportDialog() override;
+    QFuture<QString> startExport(const QString& path) override;
+    void updateButtons() override;
 
+private:
     QComboBox* m_kind;
-    QPushButton* m_runButton;
-    QPushButton* m_cancelButton;
-    QPushButton* m_exportButton;
-    QProgressBar* m_progress;
     QComboBox* m_tables;
-    QLabel* m_summary;
     QTableView* m_view;
     QPlainTextEdit* m_notes;
     LedgerTableModel* m_model;
     LedgerSortProxy* m_proxy;
-    QFutureWatcher<LedgerRun> m_watcher;
-    QFutureWatcher<QString> m_exportWatcher;
-    QString m_exportPath;
-    QString m_source;
-    std::shared_ptr<geo::ParkSession> m_session;
+    QFuture<LedgerRun> m_job;
     std::shared_ptr<const geo::Ledger> m_ledger;
 };
 

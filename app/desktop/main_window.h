@@ -42,6 +42,7 @@ class FeatureSelection;
 class IdentifyPanel;
 class LedgerPanel;
 class LayersPanel;
+struct LocatableLayer;
 class MapCanvas;
 class RecentFiles;
 
@@ -160,6 +161,9 @@ signals:
     void projectSaved(const QString& path, const QString& error);
 
 private:
+    /// A load reports its progress from 0 to this.
+    static constexpr int kLoadProgressSteps = 1000;
+
     void createActions();
     void openFilesDialog();
     void addFilesDialog();
@@ -203,6 +207,9 @@ private:
     std::vector<std::size_t> selectionTargets() const;
     /// Visible features at the point, topmost first: (layer, feature).
     std::vector<std::pair<std::size_t, std::size_t>> hitsAt(QPointF mapPoint) const;
+    /// The canvas layers with a role (not rasters), with their field mappings: what the locator
+    /// and a ledger row search.
+    std::vector<LocatableLayer> locatableLayers() const;
 
     MapCanvas* m_canvas;
     LayersPanel* m_layersPanel;

@@ -2,6 +2,7 @@
 
 #include "app/desktop/translation.h"
 #include "app/render/role_style_book.h"
+#include "geo/ascii.h"
 #include "geo/model/issue_text.h"
 #include "geo/error.h"
 #include "geo/io/raster.h"
@@ -59,9 +60,7 @@ bool sameLayer(const geo::LayerRef& a, const geo::LayerRef& b)
 
 bool isProjectFile(const std::string& path)
 {
-    std::string lower = path;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = geo::lowerAscii(path);
     return lower.size() > 15 && lower.ends_with(".parkatlas.json");
 }
 

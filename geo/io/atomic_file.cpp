@@ -1,5 +1,6 @@
 #include "geo/io/atomic_file.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 
 #include <fcntl.h>
@@ -134,10 +135,7 @@ constexpr const char* kShapefileSidecars[] = {".shx", ".dbf", ".prj", ".cpg", ".
 
 bool isShapefile(const fs::path& path)
 {
-    std::string ext = path.extension().string();
-    for (char& c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return ext == ".shp";
+    return lowerAscii(path.extension().string()) == ".shp";
 }
 
 /// `path` with extension `lowerExt`, in the letter case of path's own extension.

@@ -1,5 +1,6 @@
 #include "geo/io/convert.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/gdal_open.h"
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 struct OutputFormat {
     std::string driver;
     bool folder = false;      // a folder of shapefiles
@@ -37,7 +31,7 @@ struct OutputFormat {
 
 OutputFormat formatFor(const fs::path& destination)
 {
-    const std::string ext = lower(destination.extension().string());
+    const std::string ext = lowerAscii(destination.extension().string());
     if (ext.empty())
         return {"ESRI Shapefile", true, false};
     static const std::map<std::string, OutputFormat> kFormats = {
@@ -71,7 +65,7 @@ bool sameBaseName(const fs::path& a, const fs::path& b)
     std::error_code ec;
     const fs::path folderA = fs::weakly_canonical(fs::absolute(a).parent_path(), ec);
     const fs::path folderB = fs::weakly_canonical(fs::absolute(b).parent_path(), ec);
-    return folderA == folderB && lower(a.stem().string()) == lower(b.stem().string());
+    return folderA == folderB && lowerAscii(a.stem().string()) == lowerAscii(b.stem().string());
 }
 
 const char* const kShapefileParts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
@@ -141,8 +135,8 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
     // one.
     for (const LayerRef& ref : refs) {
         const bool inputIsShapefile =
-            lower(fs::path(ref.datasetPath).extension().string()) == ".shp" ||
-            lower(fs::path(ref.datasetPath).extension().string()) == ".dbf";
+            lowerAscii(fs::path(ref.datasetPath).extension().string()) == ".shp" ||
+            lowerAscii(fs::path(ref.datasetPath).extension().string()) == ".dbf";
         const bool destIsShapefile = format.driver == "ESRI Shapefile" && !format.folder;
         if (sameFile(dest, ref.datasetPath) || sameFile(dest, source) ||
             (inputIsShapefile && destIsShapefile && sameBaseName(dest, ref.datasetPath)))
@@ -197,7 +191,7 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
     // the driver by the extension: a lower-case one).
     AtomicOutput temporary(dest,
                            format.folder ? AtomicOutput::Kind::Folder : AtomicOutput::Kind::File,
-                           format.folder ? std::string() : lower(dest.extension().string()));
+                           format.folder ? std::string() : lowerAscii(dest.extension().string()));
 
     std::vector<ConvertedLayer> converted;
     std::set<std::string> usedNames;
@@ -234,9 +228,9 @@ std::vector<ConvertedLayer> convertSource(const std::string& source, const std::
             const bool hasCrs = layer->GetSpatialRef() != nullptr;
 
             std::string targetName = ref.layerName;
-            for (int n = 2; usedNames.count(lower(targetName)); ++n)
+            for (int n = 2; usedNames.count(lowerAscii(targetName)); ++n)
                 targetName = ref.layerName + "_" + std::to_string(n);
-            usedNames.insert(lower(targetName));
+            usedNames.insert(lowerAscii(targetName));
 
             CPLStringList argv;
             argv.AddString("-f");

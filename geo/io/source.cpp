@@ -1,5 +1,6 @@
 #include "geo/io/source.h"
 
+#include "geo/ascii.h"
 #include "geo/crs/ballpark.h"
 
 #include "geo/crs/transform.h"
@@ -71,10 +72,7 @@ void unpackMessage(const std::string& text, Issue& issue)
 
 std::string lowerExtension(const std::string& path)
 {
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
+    return lowerAscii(fs::path(path).extension().string());
 }
 
 /// A GB/T 17798 VCT file (not one of Idrisi's .vct, which GDAL reads).
@@ -346,10 +344,7 @@ bool isVectorCandidate(const fs::path& path)
     static const std::set<std::string> kExtensions = {
         ".shp", ".gpkg", ".geojson", ".json", ".dxf", ".kml", ".gml",
         ".tab", ".mif",  ".sqlite",  ".fgb",  ".gdb", ".zip", ".gpx", ".vct"};
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return kExtensions.count(ext) > 0;
+    return kExtensions.count(lowerAscii(path.extension().string())) > 0;
 }
 
 GeometryKind kindOf(OGRwkbGeometryType type)

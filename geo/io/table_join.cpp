@@ -1,5 +1,6 @@
 #include "geo/io/table_join.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/encoding.h"
 #include "geo/io/gdal_session.h"
@@ -43,15 +44,6 @@ std::string_view trimView(std::string_view s)
     while (!s.empty() && isBlank(s.back()))
         s.remove_suffix(1);
     return s;
-}
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 bool startsWith(std::string_view s, std::string_view p)

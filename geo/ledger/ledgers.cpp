@@ -1,5 +1,6 @@
 #include "geo/ledger/ledgers.h"
 
+#include "geo/ascii.h"
 #include "geo/rules/land_use_classification.h"
 #include "geo/rules/standard_land.h"
 
@@ -70,9 +71,7 @@ public:
         const auto word = text(row, name);
         if (!word)
             return std::nullopt;
-        std::string lower = *word;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string lower = lowerAscii(*word);
         for (const char* yes : {"是", "有", "y", "yes", "true", "纠纷", "有纠纷"})
             if (lower == yes)
                 return true;

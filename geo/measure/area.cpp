@@ -1,5 +1,6 @@
 #include "geo/measure/area.h"
 
+#include "geo/ascii.h"
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/issue.h"
@@ -19,14 +20,6 @@ namespace parkatlas::geo {
 namespace {
 
 constexpr double kDegree = std::numbers::pi / 180.0;
-
-std::string lowerAscii(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 /// Vertex count of a ring without its repeated closing vertex.
 std::size_t openVertexCount(std::span<const double> xy)

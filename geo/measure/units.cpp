@@ -1,5 +1,7 @@
 #include "geo/measure/units.h"
 
+#include "geo/ascii.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -10,15 +12,6 @@
 namespace parkatlas::geo {
 
 namespace {
-
-std::string lowerAscii(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 constexpr int kMaxDecimals = 15;
 

@@ -1,5 +1,6 @@
 #include "geo/model/park.h"
 
+#include "geo/ascii.h"
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
@@ -258,9 +259,7 @@ namespace {
 ParkDefinition discoverParkNow(const std::string& source, const OpenOptions& defaults)
 {
     ensureGdal();
-    std::string lower = source;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = lowerAscii(source);
     if (lower.size() > 5 && lower.compare(lower.size() - 5, 5, ".json") == 0 &&
         lower.find(".parkatlas.") != std::string::npos)
         return readProject(source, defaults);

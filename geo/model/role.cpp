@@ -1,5 +1,7 @@
 #include "geo/model/role.h"
 
+#include "geo/ascii.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -72,16 +74,6 @@ const char* chineseName(Role role)
     }
     return "";
 }
-
-namespace {
-std::string lowerAscii(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-} // namespace
 
 std::optional<Role> roleFromLayerName(std::string_view name)
 {
@@ -160,9 +152,7 @@ bool isHistoryLayerName(std::string_view name)
     constexpr std::string_view kSuffix = "_history";
     if (name.size() <= kSuffix.size())
         return false;
-    std::string lower(name);
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = lowerAscii(name);
     return lower.compare(lower.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0 &&
            roleFromLayerName(std::string_view(name).substr(0, name.size() - kSuffix.size()));
 }

@@ -1,21 +1,11 @@
 #include "geo/rules/server_park.h"
 
+#include "geo/ascii.h"
 #include "geo/io/pg_connection.h"
 
 #include <algorithm>
 
 namespace parkatlas::geo {
-
-namespace {
-
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-} // namespace
 
 ServerPark::ServerPark(PgConnection& pg, std::string schema) : m_pg(pg), m_schema(std::move(schema))
 {
@@ -40,7 +30,7 @@ std::string ServerPark::column(Role role, const std::string& contractName) const
         return {};
     auto find = [&](const std::string& name) -> std::string {
         for (const std::string& c : it->second)
-            if (lower(c) == lower(name))
+            if (lowerAscii(c) == lowerAscii(name))
                 return m_pg.quoteIdentifier(c);
         return {};
     };

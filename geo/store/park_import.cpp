@@ -1,5 +1,6 @@
 #include "geo/store/park_import.h"
 
+#include "geo/ascii.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
@@ -32,16 +33,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string extensionOf(const std::string& path)
 {
-    return lower(fs::path(path).extension().string());
+    return lowerAscii(fs::path(path).extension().string());
 }
 
 std::string formatNumber(double value, int decimals = 3)
@@ -106,7 +100,6 @@ std::string idFieldOf(Role role)
     }
 }
 
-
 bool hasLandUse(Role role)
 {
     return role == Role::PlanZones || role == Role::Parcels || role == Role::Expansion;
@@ -123,12 +116,12 @@ bool hasKindField(Role role)
 /// The contract field a source field name stands for (its name or an alias, any letter case).
 std::string contractFieldFor(Role role, const std::string& sourceName)
 {
-    const std::string wanted = lower(sourceName);
+    const std::string wanted = lowerAscii(sourceName);
     for (const ContractField& field : contractFields(role)) {
-        if (lower(field.name) == wanted)
+        if (lowerAscii(field.name) == wanted)
             return field.name;
         for (const char* alias : field.aliases)
-            if (lower(alias) == wanted)
+            if (lowerAscii(alias) == wanted)
                 return field.name;
     }
     return {};
@@ -1258,7 +1251,7 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
             std::string targetName;
             bool dropped = false;
             if (choice.rule) {
-                auto it = choice.rule->fields.find(lower(name));
+                auto it = choice.rule->fields.find(lowerAscii(name));
                 if (it != choice.rule->fields.end()) {
                     dropped = !it->second;
                     targetName = it->second.value_or("");
@@ -1269,21 +1262,21 @@ void Importer::importGisSource(const std::string& path, double progressStart, do
             if (!dropped && targetName.empty())
                 targetName = name;
             // The GeoPackage's own columns: a source field of that name is kept under another.
-            if (!dropped && (lower(targetName) == "fid" || lower(targetName) == "geom"))
-                targetName = "source_" + lower(targetName);
-            if (!dropped && used.count(lower(targetName))) {
+            if (!dropped && (lowerAscii(targetName) == "fid" || lowerAscii(targetName) == "geom"))
+                targetName = "source_" + lowerAscii(targetName);
+            if (!dropped && used.count(lowerAscii(targetName))) {
                 m_issues.report(withMessage({Issue::Severity::Warning, ref.datasetPath, ref.layerName, -1},
                                             message("field_name_taken",
                                                     "field '{field}' would also become '{target}'; kept under its own name",
                                                     {{"field", name}, {"target", targetName}})));
                 targetName = name;
-                if (used.count(lower(targetName)))
+                if (used.count(lowerAscii(targetName)))
                     dropped = true;
             }
             report.fields.emplace_back(name, dropped ? std::string() : targetName);
             if (dropped)
                 continue;
-            used.insert(lower(targetName));
+            used.insert(lowerAscii(targetName));
             targetIndex[static_cast<std::size_t>(f)] =
                 m_writer.field(role, targetName, field->GetType(), field->GetSubType());
             const OGRFieldDefn* created = target.GetLayerDefn()->GetFieldDefn(targetIndex[static_cast<std::size_t>(f)]);
@@ -1408,9 +1401,9 @@ ImportMapping ImportMapping::load(const std::string& path)
             if (fields.IsValid()) {
                 for (const CPLJSONObject& field : fields.GetChildren()) {
                     if (field.GetType() == CPLJSONObject::Type::Null)
-                        rule.fields[lower(field.GetName())] = std::nullopt;
+                        rule.fields[lowerAscii(field.GetName())] = std::nullopt;
                     else if (field.GetType() == CPLJSONObject::Type::String)
-                        rule.fields[lower(field.GetName())] = field.ToString();
+                        rule.fields[lowerAscii(field.GetName())] = field.ToString();
                     else
                         throw IoError("layer '" + key + "', field '" + field.GetName() +
                                           "': give a field name or null",
@@ -1423,7 +1416,7 @@ ImportMapping ImportMapping::load(const std::string& path)
             throw IoError("layer '" + key + "': give a role name, null, or an object with \"role\"",
                           {path, {}, -1, {}});
         }
-        mapping.layers[lower(key)] = std::move(rule);
+        mapping.layers[lowerAscii(key)] = std::move(rule);
     }
     return mapping;
 }
@@ -1433,10 +1426,10 @@ const ImportMapping::LayerRule* ImportMapping::find(const std::string& sourcePat
 {
     if (auto it = exact.find({sourcePath, layerName}); it != exact.end())
         return &it->second;
-    const std::string file = lower(fs::path(sourcePath).filename().string());
-    if (auto it = layers.find(file + ":" + lower(layerName)); it != layers.end())
+    const std::string file = lowerAscii(fs::path(sourcePath).filename().string());
+    if (auto it = layers.find(file + ":" + lowerAscii(layerName)); it != layers.end())
         return &it->second;
-    if (auto it = layers.find(lower(layerName)); it != layers.end())
+    if (auto it = layers.find(lowerAscii(layerName)); it != layers.end())
         return &it->second;
     return nullptr;
 }
@@ -1628,7 +1621,7 @@ ImportMapping::LayerRule ruleFor(const ImportedLayer& layer, std::optional<Role>
     if (role && layer.role == role)
         rule.kind = layer.kind;
     for (const auto& [from, to] : fields)
-        rule.fields[lower(from)] =
+        rule.fields[lowerAscii(from)] =
             to.empty() ? std::nullopt : std::optional<std::string>(to);
     return rule;
 }

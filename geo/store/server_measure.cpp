@@ -1,5 +1,6 @@
 #include "geo/store/server_measure.h"
 
+#include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
@@ -9,17 +10,6 @@
 #include <algorithm>
 
 namespace parkatlas::geo {
-
-namespace {
-
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-} // namespace
 
 ServerMeasure measureOnServer(const std::string& connection, const std::string& table,
                               AreaMethod method, const std::vector<std::string>& byColumns)
@@ -38,7 +28,7 @@ ServerMeasure measureOnServer(const std::string& connection, const std::string& 
     if (column.rows() == 0)
         throw IoError("no such table with a geom column in the schema", where);
     ServerMeasure result;
-    const std::string type = lower(column.text(0, 0));
+    const std::string type = lowerAscii(column.text(0, 0));
     const int srid = static_cast<int>(column.integer(0, 1));
     if (type.find("polygon") != std::string::npos || type.find("surface") != std::string::npos)
         result.kind = GeometryKind::Polygon;
@@ -80,7 +70,7 @@ ServerMeasure measureOnServer(const std::string& connection, const std::string& 
                                {schema, table});
     for (const std::string& wanted : byColumns) {
         for (int r = 0; r < columns.rows() && result.byColumn.empty(); ++r)
-            if (lower(columns.text(r, 0)) == lower(wanted))
+            if (lowerAscii(columns.text(r, 0)) == lowerAscii(wanted))
                 result.byColumn = columns.text(r, 0);
         if (!result.byColumn.empty())
             break;

@@ -1,3 +1,4 @@
+#include "geo/ascii.h"
 #include "geo/io/dbf.h"
 #include "geo/io/encoding.h"
 
@@ -161,4 +162,15 @@ TEST(EncodingTest, UnknownEncodingNamesAreRefused)
     EXPECT_TRUE(isKnownEncoding("CP936"));
     EXPECT_TRUE(isKnownEncoding("GB18030"));
     EXPECT_FALSE(isKnownEncoding("NOPE"));
+}
+
+TEST(EncodingTest, LowerAsciiLowersOnlyTheAsciiLettersWhateverTheLocale)
+{
+    EXPECT_EQ(lowerAscii("Parcels.SHP"), "parcels.shp");
+    EXPECT_EQ(lowerAscii("ZDDM_宗地代码"), "zddm_宗地代码");
+    // GBK bytes (志远) and a Latin-1 capital (Ä) are bytes of other encodings, never letters.
+    const std::string gbk = "\xD6\xBE\xD4\xB6";
+    EXPECT_EQ(lowerAscii(gbk + "AB"), gbk + "ab");
+    EXPECT_EQ(lowerAscii("\xC4"), "\xC4");
+    EXPECT_EQ(lowerAscii(""), "");
 }
