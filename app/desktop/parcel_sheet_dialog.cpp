@@ -529,8 +529,7 @@ void ParcelSheetLauncher::open(int layer, const std::vector<std::uint32_t>& feat
     for (const std::uint32_t feature : features)
         if (feature < data.fids.size())
             fids.push_back(data.fids[feature]);
-    if (m_dialog)
-        m_dialog->close();
+    // A dialog still open (perhaps saving) stays: each is on its own plots.
     m_dialog = new ParcelSheetDialog(m_window->parkSession(), *role, std::move(fids), m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog->show();

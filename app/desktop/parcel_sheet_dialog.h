@@ -147,7 +147,7 @@ public:
     /// that has a role in the park; false (and nothing opens) when there is none.
     bool openForSelection();
     QAction* action() const { return m_action; }
-    /// The dialog opened last (null when none is open).
+    /// The dialog opened last (null once it is closed).
     ParcelSheetDialog* dialog() const { return m_dialog; }
 
 private:
