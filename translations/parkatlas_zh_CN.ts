@@ -2072,4 +2072,138 @@ Left out:
             <translation>正在导出到 %1…</translation>
         </message>
     </context>
+    <context>
+        <name>parkatlas::desktop::ParcelSheetDialog</name>
+        <message>
+            <source>no park is open</source>
+            <translation>未打开园区</translation>
+        </message>
+        <message>
+            <source>the park has no %1 layer</source>
+            <translation>园区没有 %1 图层</translation>
+        </message>
+        <message>
+            <source>FID %1 is not in the park&apos;s %2 layer (left out)</source>
+            <translation>FID %1 不在园区的 %2 图层中（已略去）</translation>
+        </message>
+        <message>
+            <source>none of the plots is in the park&apos;s %1 layer</source>
+            <translation>所选宗地均不在园区的 %1 图层中</translation>
+        </message>
+        <message>
+            <source>Parcel Sheet</source>
+            <translation>宗地图</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>the drawing organisation (制图单位)</source>
+            <translation>制图单位</translation>
+        </message>
+        <message>
+            <source>today</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>fit (round scale)</source>
+            <translation>自动（取整比例尺）</translation>
+        </message>
+        <message>
+            <source>Template</source>
+            <translation>模板</translation>
+        </message>
+        <message>
+            <source>Title</source>
+            <translation>标题</translation>
+        </message>
+        <message>
+            <source>Paper</source>
+            <translation>纸张</translation>
+        </message>
+        <message>
+            <source>Organisation</source>
+            <translation>制图单位</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <source>Scale</source>
+            <translation>比例尺</translation>
+        </message>
+        <message>
+            <source>Preview of</source>
+            <translation>预览宗地</translation>
+        </message>
+        <message>
+            <source>Page</source>
+            <translation>页</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n plot(s): one sheet each, in one PDF</source>
+            <translation><numerusform>%n 宗地：每宗一张宗地图，合为一个 PDF</numerusform></translation>
+        </message>
+        <message>
+            <source>Preparing the preview…</source>
+            <translation>正在准备预览…</translation>
+        </message>
+        <message>
+            <source>&amp;Save PDF…</source>
+            <translation>保存 PDF(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Cancel Saving</source>
+            <translation>取消保存</translation>
+        </message>
+        <message>
+            <source>No plot chosen.</source>
+            <translation>未选择宗地。</translation>
+        </message>
+        <message>
+            <source>No preview: %1</source>
+            <translation>无法预览：%1</translation>
+        </message>
+        <message>
+            <source>Save Parcel Sheets</source>
+            <translation>保存宗地图</translation>
+        </message>
+        <message>
+            <source>PDF (*.pdf)</source>
+            <translation>PDF (*.pdf)</translation>
+        </message>
+        <message numerus="yes">
+            <source>Writing %n sheet(s) to %1…</source>
+            <translation><numerusform>正在将 %n 张宗地图写入 %1…</numerusform></translation>
+        </message>
+        <message>
+            <source>Cancelled: nothing was written.</source>
+            <translation>已取消：未写入任何文件。</translation>
+        </message>
+        <message numerus="yes">
+            <source>Wrote %1 (%n page(s)).</source>
+            <translation><numerusform>已写入 %1（%n 页）。</numerusform></translation>
+        </message>
+    </context>
+    <context>
+        <name>parkatlas::desktop::ParcelSheetLauncher</name>
+        <message>
+            <source>&amp;Parcel Sheet…</source>
+            <translation>宗地图(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>宗地图 and 界址点成果表 of the selected plots</source>
+            <translation>所选宗地的宗地图和界址点成果表</translation>
+        </message>
+        <message numerus="yes">
+            <source>&amp;Parcel Sheet (%n plot(s))…</source>
+            <translation><numerusform>宗地图(&amp;P)（%n 宗）…</numerusform></translation>
+        </message>
+        <message numerus="yes">
+            <source>Parcel &amp;Sheet (%n plot(s))…</source>
+            <translation><numerusform>宗地图(&amp;S)（%n 宗）…</numerusform></translation>
+        </message>
+    </context>
 </TS>

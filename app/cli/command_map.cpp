@@ -99,6 +99,10 @@ render::PageLayout pageLayoutFrom(const CommandLine& cli)
         } catch (const std::runtime_error& error) {
             throw UsageError(std::string("--template: ") + error.what());
         }
+        if (layout.kind != render::PageKind::Map)
+            throw UsageError("--template: '" + cli.value("template") +
+                             "' lays out a parcel sheet: parkatlas sheet --template " +
+                             cli.value("template"));
     }
     if (cli.has("title"))
         layout.title = QString::fromStdString(cli.value("title"));

@@ -169,8 +169,9 @@ int runSheet(const std::vector<std::string>& args)
                   "the layer whose plots get sheets: parcels (default), plan_zones, "
                   "acquisition, idle_land, expansion …");
     cli.addOption("template", "T",
-                  "a layout template (JSON: title, paper, organisation, date, scale, footnote), "
-                  "a name in styles/layouts/ or a path");
+                  "a sheet template (JSON with \"kind\": \"parcel_sheet\": title, paper, "
+                  "organisation, date, scale, footnote): a name in styles/layouts/ (宗地图) or "
+                  "a path");
     cli.addOption("title", "T", "the title (default 宗地图)");
     cli.addOption("paper", "P", "A4 (default) or A3");
     cli.addOption("org", "O", "the drawing organisation (制图单位)");
@@ -230,6 +231,14 @@ int runSheet(const std::vector<std::string>& args)
         } catch (const std::runtime_error& problem) {
             throw UsageError(std::string("--template: ") + problem.what());
         }
+        if (options.layout.kind != render::PageKind::ParcelSheet)
+            throw UsageError("--template: '" + cli.value("template") +
+                             "' lays out a map page, not a parcel sheet (the sheets' templates: " +
+                             render::PageLayout::templateNames(stylesFolder(),
+                                                               render::PageKind::ParcelSheet)
+                                 .join(QStringLiteral(", "))
+                                 .toStdString() +
+                             ")");
         if (options.layout.title.isEmpty())
             options.layout.title = QStringLiteral("宗地图");
         if (!cli.has("paper") && options.layout.paper != QLatin1String("A3"))

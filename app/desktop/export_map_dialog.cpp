@@ -166,7 +166,7 @@ ExportMapDialog::ExportMapDialog(const QString& parkSource, const geo::Envelope&
 
     m_template = new QComboBox(this);
     m_template->addItem(tr("(none)"), QString());
-    for (const QString& name : render::PageLayout::templateNames(styles))
+    for (const QString& name : render::PageLayout::templateNames(styles, render::PageKind::Map))
         m_template->addItem(name, name);
     m_title = new QLineEdit(this);
     m_title->setPlaceholderText(tr("{park} is the park's name"));

@@ -6,6 +6,7 @@
 #include "app/desktop/editing_ui.h"
 #include "app/desktop/export_map_dialog.h"
 #include "app/desktop/feature_selection.h"
+#include "app/desktop/parcel_sheet_dialog.h"
 #include "app/desktop/field_mapping_dialog.h"
 #include "app/desktop/file_drop_filter.h"
 #include "app/desktop/findings_panel.h"
@@ -341,6 +342,7 @@ void MainWindow::createActions()
         toolsMenu->addAction(tr("&Clear Selection"), m_selection, &FeatureSelection::clear);
     clearSelection->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_A);
     toolBar->addAction(clearSelection);
+    new ParcelSheetLauncher(this, toolsMenu); // Parcel Sheet…, and the canvas's context menu
 
     // Editing: its own menu, its tools on the same toolbar.
     QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));

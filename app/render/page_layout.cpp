@@ -116,6 +116,11 @@ const char* toString(PageTableKind kind)
     return "none";
 }
 
+const char* toString(PageKind kind)
+{
+    return kind == PageKind::ParcelSheet ? "parcel_sheet" : "map";
+}
+
 std::optional<PageTableKind> pageTableKindFromString(const QString& text)
 {
     for (const TableName& entry : kTableNames)
@@ -164,13 +169,17 @@ PageLayout PageLayout::fromJson(const QJsonObject& json, const QString& origin)
     static const QStringList kKeys = {
         "about",        "name", "paper", "orientation", "margin_mm", "title",  "subtitle",
         "organisation", "date", "scale", "extent",      "layers",    "legend", "scale_bar",
-        "north_arrow",  "grid", "table", "footnote",    "focus"};
+        "north_arrow",  "grid", "table", "footnote",    "focus",     "kind"};
     for (auto it = json.begin(); it != json.end(); ++it)
         if (!kKeys.contains(it.key()))
             fail(origin, QStringLiteral("unknown key \"%1\" (known: %2)")
                              .arg(it.key(), kKeys.join(QStringLiteral(", "))));
 
     PageLayout layout;
+    const QString pageKind = stringOf(json, "kind", origin, QStringLiteral("map"));
+    if (pageKind != QLatin1String("map") && pageKind != QLatin1String("parcel_sheet"))
+        fail(origin, QStringLiteral("kind \"%1\" is not map or parcel_sheet").arg(pageKind));
+    layout.kind = pageKind == QLatin1String("map") ? PageKind::Map : PageKind::ParcelSheet;
     layout.name = stringOf(json, "name", origin, {});
     layout.paper = stringOf(json, "paper", origin, layout.paper).toUpper();
     if (paperSizeMm(layout.paper).isEmpty())
@@ -220,6 +229,7 @@ PageLayout PageLayout::fromJson(const QJsonObject& json, const QString& origin)
 QJsonObject PageLayout::toJson() const
 {
     QJsonObject json;
+    json.insert(QStringLiteral("kind"), QString::fromLatin1(toString(kind)));
     json.insert(QStringLiteral("name"), name);
     json.insert(QStringLiteral("paper"), paper);
     json.insert(QStringLiteral("orientation"),
@@ -253,6 +263,18 @@ QStringList PageLayout::templateNames(const QString& stylesDirectory)
              QDir(folder).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
             if (!names.contains(info.completeBaseName()))
                 names.append(info.completeBaseName());
+    return names;
+}
+
+QStringList PageLayout::templateNames(const QString& stylesDirectory, PageKind kind)
+{
+    QStringList names;
+    for (const QString& name : templateNames(stylesDirectory))
+        try {
+            if (loadTemplate(name, stylesDirectory).kind == kind)
+                names.append(name);
+        } catch (const std::runtime_error&) {
+        }
     return names;
 }
 

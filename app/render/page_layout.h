@@ -25,10 +25,15 @@ enum class PageTableKind {
 const char* toString(PageTableKind kind);
 std::optional<PageTableKind> pageTableKindFromString(const QString& text);
 
+/// What a template lays out: a map page (parkatlas map, the committee pack, Export Map) or a
+/// parcel sheet (parkatlas sheet, Parcel Sheet…: only the paper, texts and scale apply).
+enum class PageKind { Map, ParcelSheet };
+const char* toString(PageKind kind);
+
 /// A page layout: the paper, the map frame's scale or extent, the texts and which page elements
 /// are shown. A template (styles/layouts/*.json, or a user's own file) is one of these as JSON:
 ///
-///   { "name": "用地现状图", "paper": "A3", "orientation": "landscape", "margin_mm": 10,
+///   { "kind": "map|parcel_sheet", "name": "用地现状图", "paper": "A3", "orientation": "landscape", "margin_mm": 10,
 ///     "title": "{park}用地现状图", "subtitle": "…", "organisation": "…", "date": "",
 ///     "scale": 0, "extent": [minx, miny, maxx, maxy], "layers": ["boundary", "parcels"],
 ///     "focus": ["boundary", "parcels"],
@@ -38,6 +43,7 @@ std::optional<PageTableKind> pageTableKindFromString(const QString& text);
 /// Every key is optional. "{park}" in a text is replaced by the park's name; an empty date is
 /// today's month ("2026年11月"). A plain value, safe to copy across threads.
 struct PageLayout {
+    PageKind kind = PageKind::Map;
     QString name;
     QString paper = QStringLiteral("A3"); // A4, A3, A2, A1, A0
     bool landscape = true;
@@ -78,6 +84,9 @@ struct PageLayout {
     static PageLayout loadTemplate(const QString& nameOrPath, const QString& stylesDirectory);
     /// The names of the user's own templates, then those in styles/layouts/ not among them.
     static QStringList templateNames(const QString& stylesDirectory);
+    /// Those of them that lay out a `kind` of page (a template that cannot be read is left
+    /// out: loadTemplate says what is wrong with it).
+    static QStringList templateNames(const QString& stylesDirectory, PageKind kind);
 };
 
 /// Paper sizes in millimetres, portrait: A0–A4; empty for anything else.

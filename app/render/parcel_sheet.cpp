@@ -15,6 +15,7 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPolygonF>
 #include <QPdfWriter>
 #include <QSaveFile>
 
@@ -31,8 +32,9 @@ const QColor kRoadInk(120, 120, 120);
 const QColor kProblemInk(200, 30, 30);
 const QColor kPlotFill(255, 244, 214);
 
-/// The contract field that names a plot of each role.
-const char* idFieldOf(geo::Role role)
+} // namespace
+
+const char* plotIdFieldOf(geo::Role role)
 {
     switch (role) {
     case geo::Role::Parcels:
@@ -47,6 +49,8 @@ const char* idFieldOf(geo::Role role)
         return "name";
     }
 }
+
+namespace {
 
 QString coordinateText(double value)
 {
@@ -207,7 +211,7 @@ ParcelSheetBook::ParcelSheetBook(std::shared_ptr<const geo::Park> park, geo::Rol
     m_unitM = m_park->crs.linearUnitM();
     if (!(m_unitM > 0))
         m_unitM = 1;
-    m_idField = m_layer->field(idFieldOf(role));
+    m_idField = m_layer->field(plotIdFieldOf(role));
     m_ownerField = m_layer->field("owner");
     m_landUseField = m_layer->field("land_use");
     try {
@@ -395,6 +399,178 @@ int rowsIn(double height, double u)
 
 } // namespace
 
+namespace {
+
+QRectF mapFrameOf(const FirstPage& p, double u)
+{
+    return p.map.adjusted(0, 1.5 * u, 0, -1.5 * u);
+}
+
+MapTransform transformOf(const QRectF& frame, const geo::Envelope& envelope, double scale,
+                         double unitM)
+{
+    MapTransform t;
+    t.frame = frame;
+    t.cx = envelope.isEmpty() ? 0 : (envelope.minX + envelope.maxX) / 2;
+    t.cy = envelope.isEmpty() ? 0 : (envelope.minY + envelope.maxY) / 2;
+    t.mmPerUnit = 1000.0 * unitM / scale;
+    return t;
+}
+
+/// Measures text in millimetres as the pages draw it (on a device of the vector grid).
+class TextMeasure {
+public:
+    TextMeasure() : m_device(1, 1, QImage::Format_RGB32)
+    {
+        const int dotsPerMetre = static_cast<int>(std::lround(kVectorDpi / 0.0254));
+        m_device.setDotsPerMeterX(dotsPerMetre);
+        m_device.setDotsPerMeterY(dotsPerMetre);
+    }
+    /// The box of `lines` (mm): the widest line, and a line height each.
+    QSizeF size(const QStringList& lines, double points) const
+    {
+        const QFontMetricsF metrics(QFont(pageFont(points), &m_device), &m_device);
+        double width = 0;
+        for (const QString& line : lines)
+            width = std::max(width, metrics.horizontalAdvance(line));
+        const double perMm = kVectorDpi / kMmPerInch;
+        return {width / perMm, metrics.height() * static_cast<double>(lines.size()) / perMm};
+    }
+
+private:
+    QImage m_device;
+};
+
+} // namespace
+
+std::vector<ParcelSheetBook::NeighbourLabel>
+ParcelSheetBook::neighbourLabels(const ParcelSheet& sheet) const
+{
+    std::vector<NeighbourLabel> placed;
+    const geo::Layer& layer = m_layer->layer;
+    if (layer.geometry.isEmpty(sheet.feature))
+        return placed;
+    const double u = unitOf(m_pageMm);
+    const QRectF frame = mapFrameOf(firstPageLayout(m_pageMm), u);
+    const MapTransform t = transformOf(frame, layer.geometry.envelope(sheet.feature),
+                                       scaleDenominator(sheet), m_unitM);
+    const geo::Envelope extent = t.extent();
+
+    // What a label may not cover: the plot with room for its point and edge labels, the north
+    // arrow's card, the scale bar and the scale, the problems note.
+    // A plot on the page (mm): its outer rings only, or all its rings (holes are outside).
+    const auto pagePath = [&](std::size_t feature, bool holes) {
+        QPainterPath path;
+        path.setFillRule(holes ? Qt::OddEvenFill : Qt::WindingFill);
+        for (std::size_t part = 0; part < layer.geometry.partCount(feature); ++part)
+            for (std::size_t r = 0; r < (holes ? layer.geometry.ringCount(feature, part) : 1);
+                 ++r) {
+                const geo::RingView ring = layer.geometry.ring(feature, part, r);
+                QPolygonF polygon;
+                for (std::size_t i = 0; i < ring.vertexCount(); ++i)
+                    polygon.append(t(ring.x(i), ring.y(i)));
+                path.addPolygon(polygon);
+            }
+        return path;
+    };
+    const QPainterPath plot = pagePath(sheet.feature, false);
+    const double plotMargin = 5.5 * u; // J labels sit 3.2 mm out, half their height on
+    std::vector<QRectF> obstacles = {
+        QRectF(frame.right() - 15 * u, frame.top() + 2 * u, 12 * u, 25 * u),
+        QRectF(frame.left(), frame.bottom() - 13 * u, 90 * u, 13 * u)};
+    if (!sheet.problems.isEmpty())
+        obstacles.emplace_back(frame.left(), frame.top(), frame.width() - 22 * u, 14 * u);
+    const QRectF inside = frame.adjusted(1 * u, 1 * u, -1 * u, -1 * u);
+    const auto isFree = [&](const QRectF& box) {
+        if (!inside.contains(box))
+            return false;
+        if (plot.intersects(box.adjusted(-plotMargin, -plotMargin, plotMargin, plotMargin)))
+            return false;
+        for (const QRectF& obstacle : obstacles)
+            if (obstacle.intersects(box))
+                return false;
+        for (const NeighbourLabel& label : placed)
+            // Apart enough that each reads as its own plot's.
+            if (label.boxMm.adjusted(-2.5 * u, -1.5 * u, 2.5 * u, 1.5 * u).intersects(box))
+                return false;
+        return true;
+    };
+
+    // Which first: the neighbours of the 四至 by how long they face the plot, then the rest by
+    // how much of them is on the map.
+    struct Candidate {
+        std::uint32_t feature;
+        double facingM;
+        double shownArea;
+        geo::Envelope shown;
+    };
+    std::vector<Candidate> candidates;
+    for (const std::uint32_t other : m_finder->plotsNear(extent, sheet.feature)) {
+        const geo::Envelope& e = layer.geometry.envelope(other);
+        const geo::Envelope shown{std::max(e.minX, extent.minX), std::max(e.minY, extent.minY),
+                                  std::min(e.maxX, extent.maxX), std::min(e.maxY, extent.maxY)};
+        if (shown.isEmpty() || !(shown.maxX > shown.minX) || !(shown.maxY > shown.minY))
+            continue;
+        double facingM = 0;
+        for (const auto& side : sheet.sides.sides)
+            for (const geo::SideNeighbour& n : side)
+                if (n.kind == geo::SideNeighbour::Kind::Plot && n.feature == other)
+                    facingM += n.facingLengthM;
+        candidates.push_back({other, facingM, shown.width() * shown.height(), shown});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                         if ((a.facingM > 0) != (b.facingM > 0))
+                             return a.facingM > 0;
+                         if (a.facingM != b.facingM)
+                             return a.facingM > b.facingM;
+                         return a.shownArea > b.shownArea;
+                     });
+
+    const TextMeasure measure;
+    const double points = 6 * u;
+    for (const Candidate& c : candidates) {
+        QStringList lines = {plotId(c.feature)};
+        if (m_ownerField >= 0 && !layer.attributes.isUnknown(c.feature, m_ownerField))
+            lines.append(QString::fromStdString(layer.attributes.text(c.feature, m_ownerField)));
+        // Places inside the visible part of the neighbour: its centre, then a grid of points
+        // nearest the centre first.
+        const QPointF centre = t((c.shown.minX + c.shown.maxX) / 2, (c.shown.minY + c.shown.maxY) / 2);
+        std::vector<QPointF> spots = {centre};
+        constexpr int kGrid = 7;
+        for (int i = 0; i < kGrid; ++i)
+            for (int j = 0; j < kGrid; ++j)
+                spots.push_back(t(c.shown.minX + c.shown.width() * (i + 0.5) / kGrid,
+                                  c.shown.minY + c.shown.height() * (j + 0.5) / kGrid));
+        std::stable_sort(spots.begin() + 1, spots.end(), [&](QPointF a, QPointF b) {
+            return QLineF(a, centre).length() < QLineF(b, centre).length();
+        });
+        // Wholly inside the plot (no boundary through the text) in the full font, then in a
+        // smaller one, then only its centre inside, in either.
+        const QPainterPath own = pagePath(c.feature, true);
+        bool done = false;
+        for (const auto& [size, wholly] : {std::pair{points, true}, std::pair{points * 0.8, true},
+                                           std::pair{points, false},
+                                           std::pair{points * 0.8, false}}) {
+            const QSizeF box = measure.size(lines, size) + QSizeF(1 * u, 0.4 * u);
+            for (const QPointF spot : spots) {
+                const QRectF rect(spot.x() - box.width() / 2, spot.y() - box.height() / 2,
+                                  box.width(), box.height());
+                if (wholly ? !own.contains(rect) : !own.contains(spot))
+                    continue;
+                if (!isFree(rect))
+                    continue;
+                placed.push_back({c.feature, lines.join(QLatin1Char('\n')), rect, size});
+                done = true;
+                break;
+            }
+            if (done)
+                break;
+        }
+    }
+    return placed;
+}
+
 int ParcelSheetBook::rowsOnFirstPage() const
 {
     return 2 * rowsIn(firstPageLayout(m_pageMm).table.height(), unitOf(m_pageMm));
@@ -507,16 +683,12 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
             }
 
         // The map.
-        const QRectF frame = p.map.adjusted(0, 1.5 * u, 0, -1.5 * u);
+        const QRectF frame = mapFrameOf(p, u);
         mm.rect(frame, 0.3 * u);
         const double scale = scaleDenominator(sheet);
         const geo::Layer& layer = m_layer->layer;
-        const geo::Envelope& envelope = layer.geometry.envelope(sheet.feature);
-        MapTransform t;
-        t.frame = frame;
-        t.cx = envelope.isEmpty() ? 0 : (envelope.minX + envelope.maxX) / 2;
-        t.cy = envelope.isEmpty() ? 0 : (envelope.minY + envelope.maxY) / 2;
-        t.mmPerUnit = 1000.0 * m_unitM / scale;
+        const MapTransform t =
+            transformOf(frame, layer.geometry.envelope(sheet.feature), scale, m_unitM);
         const geo::Envelope extent = t.extent();
         painter.save();
         painter.setClipRect(mm.px(frame));
@@ -562,24 +734,15 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
                     rotatedText(mm, (a + b) / 2, uprightAngle(a, b), name, 7 * u, kRoadInk);
             }
         }
-        // Neighbouring plots, lighter, with their numbers and owners.
+        // Neighbouring plots, lighter, with their numbers and owners (placed apart).
         for (const std::uint32_t other : m_finder->plotsNear(extent, sheet.feature)) {
             painter.setPen(QPen(kNeighbourInk, mm.px(0.2 * u)));
             painter.setBrush(Qt::NoBrush);
             painter.drawPath(pathOf(layer.geometry, other, t, mm));
-            const geo::Envelope& e = layer.geometry.envelope(other);
-            const geo::Envelope shown{std::max(e.minX, extent.minX), std::max(e.minY, extent.minY),
-                                      std::min(e.maxX, extent.maxX), std::min(e.maxY, extent.maxY)};
-            if (shown.isEmpty())
-                continue;
-            const QPointF centre = t((shown.minX + shown.maxX) / 2, (shown.minY + shown.maxY) / 2);
-            const QRectF box(centre.x() - 20 * u, centre.y() - 4 * u, 40 * u, 8 * u);
-            QString text = plotId(other);
-            if (m_ownerField >= 0 && !layer.attributes.isUnknown(other, m_ownerField))
-                text += QLatin1Char('\n') +
-                        QString::fromStdString(layer.attributes.text(other, m_ownerField));
-            mm.text(box, Qt::AlignCenter, text, 6 * u, false, kNeighbourInk);
         }
+        for (const NeighbourLabel& label : neighbourLabels(sheet))
+            mm.text(label.boxMm, Qt::AlignCenter, label.text, mm.font(label.points),
+                    kNeighbourInk);
         // The plot.
         painter.setPen(QPen(kInk, mm.px(0.45 * u), Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
         painter.setBrush(kPlotFill);

@@ -9,6 +9,7 @@
 #include "geo/rules/land_use_classification.h"
 
 #include <QImage>
+#include <QRectF>
 #include <QString>
 #include <QStringList>
 
@@ -50,6 +51,10 @@ struct ParcelSheetOptions {
     geo::FourSidesOptions fourSides;
 };
 
+/// The contract field that numbers the plots of `role`: parcel_id, zone_id, batch_id, case_id,
+/// else name.
+const char* plotIdFieldOf(geo::Role role);
+
 /// The default sheet layout: A4 portrait, title 宗地图.
 PageLayout defaultParcelSheetLayout();
 
@@ -82,6 +87,20 @@ public:
     QSizeF pageSizeMm() const { return m_pageMm; }
     /// The map's scale 1:N for the sheet.
     double scaleDenominator(const ParcelSheet& sheet) const;
+
+    /// A neighbouring plot's label on the map of a sheet's first page: its number and owner.
+    struct NeighbourLabel {
+        std::size_t feature = 0;
+        QString text;  // lines: the plot's number, its owner when known
+        QRectF boxMm;  // where it is drawn, on the page (mm)
+        double points = 0; // the font size
+    };
+    /// The neighbours' labels on the sheet's map, placed so that none overlaps another, the
+    /// plot and its boundary-point and edge labels, the north arrow, the scale bar or the
+    /// problems note: those in the 四至 first (the longest facing first), then the others by
+    /// how much of them shows. Each goes to its visible part's centre, else to another free
+    /// place inside it, else in a smaller font, else it is left out.
+    std::vector<NeighbourLabel> neighbourLabels(const ParcelSheet& sheet) const;
 
     /// Paints page `page` (0-based) of `sheet` on a device of `dpi` at least the page's size.
     void paint(QPainter& painter, double dpi, const ParcelSheet& sheet, int page) const;

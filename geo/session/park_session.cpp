@@ -130,6 +130,13 @@ std::shared_ptr<const Park> ParkSession::park(const std::vector<Role>& roles, Is
             m_sessionIssues.push_back(issue);
             issues.report(std::move(issue));
         }
+        // What the definition says of the whole park (a date it keeps no history for): once,
+        // not once for each layer read.
+        for (const std::string& warning : m_definition.warnings) {
+            Issue issue{Issue::Severity::Warning, m_definition.source, {}, -1, warning};
+            m_sessionIssues.push_back(issue);
+            issues.report(std::move(issue));
+        }
         m_unreadableReported = true;
     }
     if (m_workingCrs.isEmpty())
@@ -149,6 +156,7 @@ std::shared_ptr<const Park> ParkSession::park(const std::vector<Role>& roles, Is
             const ParkLayerSource& source = *missing[i];
             ParkDefinition one = m_definition;
             one.unreadable.clear();
+            one.warnings.clear(); // said once, above
             ParkLoadOptions load;
             load.roles = {source.role};
             load.workingCrs = m_workingCrs;

@@ -327,6 +327,34 @@ def group_sheet(t):
             t.check("EPSG:2284" in text and "J1" in text and "m²" in text,
                     "the CRS, the points and the area", run)
 
+    # -- the shipped sheet template, by name; a map's template is refused, and the other way
+    t.context = "sheet --template 宗地图"
+    out = os.path.join(work, "template.pdf")
+    run = t.run("sheet", gpkg, "--id", SAMPLE_ID, "--template", "宗地图", "--out", out,
+                timeout=60)
+    if t.sane_exit(run, 0):
+        flat = re.sub(r"\s+", "", pdf_text(out))
+        t.check("宗地图" in flat and SAMPLE_ID in flat and "以不动产登记成果为准" in flat,
+                "the template's title and footnote are on the sheet", run)
+    run = t.run("sheet", gpkg, "--id", SAMPLE_ID, "--template", "用地现状图", "--out",
+                os.path.join(work, "x.pdf"))
+    t.sane_exit(run, 2)
+    t.check("用地现状图" in run.err and "宗地图" in run.err,
+            "a map's template is refused, naming the sheets' templates", run)
+    run = t.run("map", gpkg, "--template", "宗地图", "--out", os.path.join(work, "x.pdf"))
+    t.sane_exit(run, 2)
+    t.check("parkatlas sheet" in run.err, "map refuses the sheet's template", run)
+    t.check(not os.path.exists(os.path.join(work, "x.pdf")), "nothing is written")
+
+    # -- a park without history asked for a date: said once, not once per layer read
+    t.context = "sheet PARK@DATE without history"
+    out = os.path.join(work, "dated.pdf")
+    run = t.run("sheet", os.path.join(sample, "shp") + "@2026-06-30", "--id", SAMPLE_ID,
+                "--out", out, timeout=60)
+    if t.sane_exit(run, 0):
+        t.check(run.err.count("keeps no history") == 1,
+                "the warning once (got %d)" % run.err.count("keeps no history"), run)
+
     t.context = "inputs"
     t.check(cli.snapshot(sample) == before, "the sample park is untouched")
     return None

@@ -233,3 +233,24 @@ TEST(ParkSessionTest, AdoptedLayerIsNotReadAgainAndAForeignOneIsRefused)
     EXPECT_GE(park->layer(Role::Parcels)->field("parcel_id"), 0); // ZDDM, by the mapping
     EXPECT_EQ(session.readCount(Role::Parcels), 1u);
 }
+
+TEST(ParkSessionTest, APartOfTheParkWithoutHistoryIsSaidOnceNotOncePerLayer)
+{
+    // A folder of shapefiles asked for a date keeps no history: the warning is the park's, so
+    // reading two layers (as `parkatlas sheet` reads the plots and the roads) says it once.
+    const auto session = ParkSession::open(kSample + "/shp@2026-06-30");
+    IssueList issues;
+    session->park({Role::Parcels, Role::Roads}, issues);
+    session->park({Role::PlanZones}, issues);
+    std::size_t said = 0;
+    for (const Issue& issue : issues.issues())
+        if (issue.message.find("keeps no history") != std::string::npos)
+            ++said;
+    EXPECT_EQ(said, 1u);
+    // It stays among what the session read, for a caller that shows the issues again.
+    std::size_t kept = 0;
+    for (const Issue& issue : session->readIssues({}))
+        if (issue.message.find("keeps no history") != std::string::npos)
+            ++kept;
+    EXPECT_EQ(kept, 1u);
+}

@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -353,4 +354,32 @@ TEST(PageRendererTest, ExportsWriteCompleteFilesOfTheRequestedKind)
     EXPECT_TRUE(svgFile.readAll().contains("<svg"));
     // Nothing left under a temporary name.
     EXPECT_EQ(QDir(directory.path()).entryList(QDir::Files).size(), 3);
+}
+
+TEST(PageLayoutTest, TheSheetTemplateIsFoundByNameAndKeptApartFromTheMaps)
+{
+    const PageLayout sheet = PageLayout::loadTemplate(QStringLiteral("宗地图"), kStyles);
+    EXPECT_EQ(sheet.kind, PageKind::ParcelSheet);
+    EXPECT_EQ(sheet.paper, QStringLiteral("A4"));
+    EXPECT_FALSE(sheet.landscape);
+    EXPECT_FALSE(sheet.footnote.isEmpty());
+    const QStringList sheets = PageLayout::templateNames(kStyles, PageKind::ParcelSheet);
+    const QStringList maps = PageLayout::templateNames(kStyles, PageKind::Map);
+    EXPECT_TRUE(sheets.contains(QStringLiteral("宗地图")));
+    EXPECT_FALSE(sheets.contains(QStringLiteral("用地现状图")));
+    EXPECT_TRUE(maps.contains(QStringLiteral("用地现状图")));
+    EXPECT_FALSE(maps.contains(QStringLiteral("宗地图")));
+    EXPECT_EQ(PageLayout::loadTemplate(QStringLiteral("用地现状图"), kStyles).kind, PageKind::Map);
+    // The kind survives a round trip, and a wrong one is an error naming the file.
+    EXPECT_EQ(PageLayout::fromJson(sheet.toJson(), QStringLiteral("x")).kind,
+              PageKind::ParcelSheet);
+    QJsonObject wrong = sheet.toJson();
+    wrong.insert(QStringLiteral("kind"), QStringLiteral("poster"));
+    try {
+        PageLayout::fromJson(wrong, QStringLiteral("mine.json"));
+        ADD_FAILURE() << "a kind that is not map or parcel_sheet was taken";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("mine.json"), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("poster"), std::string::npos);
+    }
 }
