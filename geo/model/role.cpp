@@ -307,7 +307,13 @@ const std::vector<ContractField>& contractFields(Role role)
           // The company's 18-character 统一社会信用代码, by which ledgers are keyed (credit_code
           // does not fit a DBF; `--on credit_code` names it).
           {"credit_cd",
-           {"credit_code", "credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}}}},
+           {"credit_code", "credit_cod", "USCC", "TYSHXYDM", "统一社会信用代码", "信用代码"}},
+          // 开发区土地集约利用监测统计 (parkatlas monitor): 供地方式 (划拨 / 出让 / 租赁 / 作价出资),
+          // the paid term's end (土地使用权终止日期), and a monitoring class set by hand
+          // (A2, B11, D21, G … : overrides what is derived from the layers).
+          {"supply_tp", {"GDFS", "供地方式", "供应方式", "土地使用权类型", "SYQLX"}},
+          {"term_end", {"ZZRQ", "终止日期", "使用权终止日期", "土地使用终止日期", "到期日期"}},
+          {"mon_class", {"JCDL", "监测地类", "监测分类"}}}},
         {Role::PlanZones,
          {{"zone_id", {"DKBH", "地块编号", "控规编号"}},
           {"land_use", {"YDDM", "YDXZ", "用地代码", "用地性质"}},
