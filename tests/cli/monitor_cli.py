@@ -119,6 +119,14 @@ def group_monitor(t):
     t.check(proc.returncode == 0 and "已建成城镇建设用地" in out and "面积（亩）" in out
             and "表一 土地利用状况" in out, "Chinese headers and class names:\n" + out[:400])
 
+    t.context = "map --template 监测统计图"
+    png = os.path.join(t.opts.work, "监测统计图.png")
+    run = t.run("map", park, "--template", "监测统计图", "--out", png, "--dpi", "50",
+                timeout=120)
+    if t.sane_exit(run, 0):
+        with open(png, "rb") as fh:
+            t.check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "a PNG is written", run)
+
     t.context = "monitor usage"
     for args, what in ((["monitor", park], "--year is required"),
                        (["monitor", park, "--year", "20x6"], "a year that does not parse"),
