@@ -115,6 +115,8 @@ const std::vector<Command>& commands()
 #endif
         {"publish", "the park as a static web map (vector tiles, MapLibre) for tablets and sites",
          runPublish},
+        {"monitor", "the annual 开发区土地集约利用监测统计: land classes, indicators, zone type",
+         runMonitor},
     };
     return list;
 }

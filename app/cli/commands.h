@@ -45,6 +45,7 @@ int runDiff(const std::vector<std::string>& args);
 int runSummary(const std::vector<std::string>& args);
 int runHistory(const std::vector<std::string>& args);
 int runPublish(const std::vector<std::string>& args);
+int runMonitor(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

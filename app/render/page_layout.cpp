@@ -24,6 +24,7 @@ constexpr TableName kTableNames[] = {
     {PageTableKind::Findings, "findings"}, {PageTableKind::Acquisition, "acquisition"},
     {PageTableKind::Idle, "idle"},         {PageTableKind::Works, "works"},
     {PageTableKind::Changes, "changes"},
+    {PageTableKind::Monitoring, "monitor"},
 };
 
 [[noreturn]] void fail(const QString& origin, const QString& what)

@@ -20,6 +20,7 @@ enum class PageTableKind {
     Idle,        // idle-land cases by kind
     Works,       // roads and pipelines by lot
     Changes,     // 变化图: what was added, changed and removed since the previous park
+    Monitoring,  // 监测统计: every piece of the approved area by monitoring class (表一)
 };
 
 const char* toString(PageTableKind kind);

@@ -7,12 +7,14 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
+#include "geo/ledger/monitoring.h"
 #include "geo/rules/land_use_classification.h"
 
 #include <QFileInfo>
 #include <QString>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -155,6 +157,77 @@ RoleBinding bindingOf(const geo::ParkLayer& parkLayer)
     return binding;
 }
 
+/// The 监测统计 map's overlay: every piece of the approved area coloured by its land class (B by
+/// B11, B21, B22), and G hatched over it.
+std::vector<LayerSnapshot> monitoringOverlays(const geo::MonitoringReport& report,
+                                              const geo::Crs& crs)
+{
+    struct ClassColour {
+        const char* code;
+        QColor fill;
+    };
+    static const ClassColour kColours[] = {
+        {"A1", QColor(255, 230, 80)},   {"A2", QColor(187, 140, 110)},
+        {"A3", QColor(240, 60, 60)},    {"A4", QColor(255, 150, 200)},
+        {"A5", QColor(160, 160, 160)},  {"A6", QColor(225, 200, 160)},
+        {"A", QColor(200, 175, 150)},   {"B11", QColor(255, 185, 110)},
+        {"B21", QColor(255, 240, 190)}, {"B22", QColor(236, 236, 236)},
+        {"B", QColor(250, 250, 250)},   {"C1", QColor(120, 180, 240)},
+        {"C2", QColor(90, 180, 100)},   {"C3", QColor(185, 205, 130)},
+    };
+    auto layer = std::make_shared<geo::Layer>();
+    layer->name = "监测统计地类";
+    layer->crs = crs;
+    layer->geometry = report.geometry;
+    LayerStyle style;
+    style.stroke = QColor(90, 90, 90);
+    style.strokeWidth = 0.3;
+    style.fill = QColor(0, 0, 0, 0);
+    style.label = QStringLiteral("地类未能判定");
+    style.classField = QStringLiteral("监测地类");
+    for (const ClassColour& colour : kColours) {
+        Symbol symbol;
+        symbol.stroke = QColor(90, 90, 90);
+        symbol.strokeWidth = 0.3;
+        symbol.fill = colour.fill;
+        const geo::MonitoringClassDef* def = geo::monitoringClass(colour.code);
+        symbol.label = QString::fromUtf8(colour.code) + QLatin1Char(' ') +
+                       QString::fromUtf8(def ? def->nameZh : "");
+        if (std::string(colour.code) == "A")
+            symbol.label = QStringLiteral("A 已建成（用途未定）");
+        style.classes.push_back(symbol);
+    }
+    auto classes = std::make_shared<std::vector<std::uint16_t>>();
+    auto idle = std::make_shared<std::vector<std::uint32_t>>();
+    for (std::size_t i = 0; i < report.plots.size(); ++i) {
+        const geo::MonitoringPlot& plot = report.plots[i];
+        std::string key = plot.landClass;
+        if (key == "B")
+            key = plot.b1 == "B11" ? "B11" : plot.b2.empty() ? "B" : plot.b2;
+        std::uint16_t index = LayerStyle::kNoClass;
+        for (std::size_t c = 0; c < std::size(kColours); ++c)
+            if (key == kColours[c].code)
+                index = static_cast<std::uint16_t>(c);
+        classes->push_back(index);
+        layer->fids.push_back(plot.fid);
+        if (plot.idle)
+            idle->push_back(static_cast<std::uint32_t>(i));
+    }
+    style.featureClass = classes;
+    std::vector<LayerSnapshot> out;
+    out.emplace_back(layer, style);
+    if (!idle->empty()) {
+        LayerStyle hatch;
+        hatch.stroke = QColor(227, 26, 28);
+        hatch.strokeWidth = 1.0;
+        hatch.fill = QColor(227, 26, 28);
+        hatch.fillPattern = Qt::FDiagPattern;
+        hatch.label = QStringLiteral("G 闲置土地");
+        out.emplace_back(layer, hatch, std::nullopt, idle);
+    }
+    return out;
+}
+
 } // namespace
 
 std::vector<geo::Role> rolesForPage(const PageLayout& layout)
@@ -182,6 +255,10 @@ std::vector<geo::Role> rolesForPage(const PageLayout& layout)
         break;
     case PageTableKind::Works:
         for (Role role : geo::rolesFor(geo::LedgerKind::Works))
+            roles.insert(role);
+        break;
+    case PageTableKind::Monitoring:
+        for (Role role : geo::monitoringRoles())
             roles.insert(role);
         break;
     case PageTableKind::Findings:
@@ -251,6 +328,24 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
             snapshots.push_back(std::move(overlay));
     }
 
+    std::optional<geo::MonitoringReport> monitoring;
+    if (layout.table == PageTableKind::Monitoring) {
+        // As of today, in the current year (parkatlas monitor --year for another one).
+        const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+        geo::MonitoringOptions monitoringOptions;
+        monitoringOptions.areaMethod = options.areaMethod;
+        monitoringOptions.statisticsDate =
+            geo::Date{static_cast<std::int32_t>(days.time_since_epoch().count())};
+        monitoring = geo::computeMonitoring(*park, monitoringOptions.statisticsDate.year(),
+                                            monitoringOptions, {}, issues);
+        // Under the boundary and the roads the layout draws, over anything else.
+        std::vector<LayerSnapshot> overlays = monitoringOverlays(*monitoring, park->crs);
+        auto firstOnTop = std::find_if(snapshots.begin(), snapshots.end(), [](const auto& s) {
+            return s.role == geo::Role::Boundary || s.role == geo::Role::Roads;
+        });
+        snapshots.insert(firstOnTop, overlays.begin(), overlays.end());
+    }
+
     PageRenderer page(layout, std::move(snapshots), park->crs, QString::fromStdString(park->name));
     std::optional<geo::LedgerTable> table;
     switch (layout.table) {
@@ -281,6 +376,9 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
         break;
     case PageTableKind::Changes:
         table = changesTable(*options.diff);
+        break;
+    case PageTableKind::Monitoring:
+        table = geo::monitoringLedger(*monitoring, false, true).tables.front();
         break;
     case PageTableKind::None:
         break;

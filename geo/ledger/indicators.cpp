@@ -39,12 +39,6 @@ struct PlotSum {
     }
 };
 
-bool isBuiltStatus(const std::string& status)
-{
-    return status == "已投产" || status == "竣工" || status == "已建成" || status == "投产" ||
-           status == "达产";
-}
-
 std::string trim(std::string text)
 {
     while (!text.empty() && text.back() == ' ')
@@ -235,6 +229,12 @@ Indicator indicatorOf(const IndicatorRow& row, const Inputs& in)
 }
 
 } // namespace
+
+bool isBuiltStatus(const std::string& status)
+{
+    return status == "已投产" || status == "竣工" || status == "已建成" || status == "投产" ||
+           status == "达产";
+}
 
 bool isIndustrialLandUse(const std::string& code)
 {

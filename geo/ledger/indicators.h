@@ -69,6 +69,9 @@ std::vector<Role> indicatorRoles();
 IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& options,
                                   IssueSink& issues);
 
+/// True for a plot status that means built (已投产, 竣工, 已建成, 投产, 达产): 已建成城镇建设用地.
+bool isBuiltStatus(const std::string& status);
+
 /// True for industrial land-use codes: M, M1, M2, M3 (GB 50137-2011), 1001 and its children
 /// (100101 …, 2023 classification). Reads numbers as GTKJ-2023 only: a caller that knows the
 /// layer's classification uses industrialLandUse().

@@ -313,7 +313,13 @@ const std::vector<ContractField>& contractFields(Role role)
           // floor_area above are the others).
           {"value_add", {"增加值", "年增加值", "工业增加值", "实际增加值"}},
           {"energy_tce", {"综合能耗", "年综合能耗", "能源消费量", "实际能耗"}},
-          {"rd_share", {"研发占比", "实际研发投入占比", "R&D投入占比", "研发费用占比"}}}},
+          {"rd_share", {"研发占比", "实际研发投入占比", "R&D投入占比", "研发费用占比"}},
+          // 开发区土地集约利用监测统计 (parkatlas monitor): 供地方式 (划拨 / 出让 / 租赁 / 作价出资),
+          // the paid term's end (土地使用权终止日期), and a monitoring class set by hand
+          // (A2, B11, D21, G … : overrides what is derived from the layers).
+          {"supply_tp", {"GDFS", "供地方式", "供应方式", "土地使用权类型", "SYQLX"}},
+          {"term_end", {"ZZRQ", "终止日期", "使用权终止日期", "土地使用终止日期", "到期日期"}},
+          {"mon_class", {"JCDL", "监测地类", "监测分类"}}}},
         {Role::PlanZones,
          {{"zone_id", {"DKBH", "地块编号", "控规编号"}},
           {"land_use", {"YDDM", "YDXZ", "用地代码", "用地性质"}},

@@ -3864,6 +3864,7 @@ GROUPS = {
     "messages": group_messages,
     "standard-land": group_standard_land,
     "messages-zh": group_messages_zh,
+    "monitor": lambda t: __import__("monitor_cli").group_monitor(t),
 }
 
 
