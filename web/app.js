@@ -13,6 +13,7 @@
       unknown: '未知', findings: '问题', features: '个', language: 'EN',
       reason: '原因', rule: '问题', loadError: '无法加载地图数据', panel: '图层',
       source: '本图由 ParkAtlas 生成，面积由程序按椭球面计算。',
+      reports: '报告',
     },
     en: {
       layers: 'Layers', legend: 'Legend', search: 'Search plot number or owner', noHit: 'Nothing found',
@@ -21,6 +22,7 @@
       unknown: 'unknown', findings: 'Findings', features: '', language: '中文',
       reason: 'Reason', rule: 'Finding', loadError: 'The map data cannot be loaded', panel: 'Layers',
       source: 'Made with ParkAtlas; areas measured by the program on the ellipsoid.',
+      reports: 'Reports',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -144,6 +146,7 @@
       list.append(item);
     }
     renderLegend();
+    renderReports();
 
     const about = document.getElementById('about');
     const lines = [
@@ -189,6 +192,29 @@
         item.append(swatch, label, figures);
         legend.append(item);
       }
+    }
+  }
+
+  // The committee maps of `parkatlas report` (internal sites published with --reports), as
+  // PDFs in reports/, each opened in a new tab.
+  function renderReports() {
+    const reports = state.site.reports || [];
+    document.getElementById('reports-menu').hidden = reports.length === 0;
+    const list = document.getElementById('report-list');
+    list.replaceChildren();
+    for (const report of reports) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = base + report.file.split('/').map(encodeURIComponent).join('/');
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.type = 'application/pdf';
+      link.textContent = language === 'en' ? report.en : report.zh;
+      const size = document.createElement('small');
+      size.textContent = 'PDF ' + (report.bytes / 1048576).toFixed(1) + ' MB';
+      link.append(size);
+      item.append(link);
+      list.append(item);
     }
   }
 
@@ -348,6 +374,19 @@
       renderPanel();
       if (state.popup) state.popup.remove();
       if (input.value) runSearch(input.value);
+    });
+    const reportsButton = document.getElementById('reports');
+    reportsButton.addEventListener('click', (event) => {
+      event.stopPropagation();
+      const list = document.getElementById('report-list');
+      list.hidden = !list.hidden;
+      reportsButton.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+    });
+    document.addEventListener('click', (event) => {
+      if (!event.target.closest('#reports-menu')) {
+        document.getElementById('report-list').hidden = true;
+        reportsButton.setAttribute('aria-expanded', 'false');
+      }
     });
     document.getElementById('panel-toggle').addEventListener('click', (event) => {
       const open = document.body.classList.toggle('panel-open');

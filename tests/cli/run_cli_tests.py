@@ -3629,6 +3629,7 @@ GROUPS = {
     "changes": lambda t: __import__("changes_cli").group_changes(t),
     "publish": lambda t: __import__("publish_site").group_publish(t),
     "messages": group_messages,
+    "serve": lambda t: __import__("serve_site").group_serve(t),
 }
 
 
