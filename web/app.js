@@ -28,7 +28,8 @@
   const params = new URLSearchParams(location.search);
   let language = params.get('lang') === 'en' ? 'en'
     : (params.get('lang') === 'zh' ? 'zh' : (localStorage.getItem('parkatlas.lang') || 'zh'));
-  const state = { site: null, search: [], tiles: new Set(), map: null, ready: false, popup: null };
+  const state = { site: null, search: [], tiles: new Set(), map: null, ready: false, popup: null,
+    identified: 0 };
   window.parkatlas = state; // for the browser tests and for anyone debugging the page
 
   const t = (key) => TEXT[language][key] || key;
@@ -218,10 +219,27 @@
     }
   }
 
-  function identifyHtml(feature) {
+  // A role layer's fields are not in its tiles: data/attributes/LAYER/N.json holds them for
+  // the features whose _fid / 1000 is N (written by the engine, fetched once each).
+  const attributeChunks = new Map();
+  async function propertiesOf(feature) {
+    const layer = state.site.layers.find((l) => l.id === feature.sourceLayer);
+    const p = feature.properties;
+    if (!layer || !layer.attributes || p._fid === undefined) return p;
+    const fid = Number(p._fid);
+    const key = layer.id + '/' + (fid >= 0 ? Math.floor(fid / 1000) : -1);
+    if (!attributeChunks.has(key))
+      attributeChunks.set(key, loadJson('data/attributes/' + key + '.json'));
+    const values = (await attributeChunks.get(key))[String(fid)];
+    if (!values) return p;
+    const merged = { ...p };
+    layer.fields.forEach((field, i) => { if (values[i] !== null) merged[field] = values[i]; });
+    return merged;
+  }
+
+  function identifyHtml(feature, p) {
     const role = feature.sourceLayer;
     const layer = state.site.layers.find((l) => l.id === role);
-    const p = feature.properties;
     let html = '<h3>' + escapeHtml(layer ? layerName(layer) : role) + '</h3>';
     if (role === 'findings') {
       html += '<div class="reason">' + escapeHtml(language === 'en' ? p.rule_en : p.rule_zh) + '</div>';
@@ -244,7 +262,7 @@
     return html + '</table>';
   }
 
-  function identify(point, lngLat) {
+  async function identify(point, lngLat) {
     const ids = state.map.getStyle().layers.map((l) => l.id)
       .filter((id) => id !== 'background' && id !== 'selection');
     const box = [[point.x - 4, point.y - 4], [point.x + 4, point.y + 4]];
@@ -256,14 +274,24 @@
       return true;
     }).slice(0, 6);
     if (state.popup) state.popup.remove();
+    const asked = ++state.identified;
     if (!features.length) {
       state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
       return;
     }
     state.map.getSource('selection').setData({ type: 'FeatureCollection',
       features: [{ type: 'Feature', geometry: features[0].geometry, properties: {} }] });
+    let properties;
+    try {
+      properties = await Promise.all(features.map(propertiesOf));
+    } catch (error) {
+      showMessage(t('loadError') + ': ' + error.message);
+      return;
+    }
+    if (asked !== state.identified) return; // a later click won
     state.popup = new maplibregl.Popup({ maxWidth: '340px' }).setLngLat(lngLat)
-      .setHTML('<div class="identify">' + features.map(identifyHtml).join('<hr>') + '</div>')
+      .setHTML('<div class="identify">' +
+        features.map((feature, i) => identifyHtml(feature, properties[i])).join('<hr>') + '</div>')
       .addTo(state.map);
   }
 

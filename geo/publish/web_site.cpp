@@ -36,6 +36,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <set>
@@ -691,6 +692,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         const RoleLook* look = nullptr;
         std::size_t count = 0;
         std::vector<std::string> fields;
+        /// The fields' values by feature (_fid), for data/attributes/: a role layer's fields
+        /// are not in its tiles (see below). Empty for the layers whose tiles carry them.
+        std::vector<std::pair<std::int64_t, std::vector<std::optional<std::string>>>> rows;
+        bool attributesApart = false;
     };
     std::vector<PublishedLayer> published;
 
@@ -707,10 +712,11 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                         0.45 + layerShare * (layerNumber + 0.5)))
                           .areaM2;
         const auto columns = publishedColumns(parkLayer, options.profile);
-        std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
-        for (const auto& [key, index] : columns)
-            if (std::find(textFields.begin(), textFields.end(), key) == textFields.end())
-                textFields.push_back(key);
+        // The tiles carry what draws a feature and its area; its fields go to
+        // data/attributes/ and the page reads them when the feature is identified. Every value
+        // in a tile is cut, encoded and indexed again at every zoom: with a plot's two dozen
+        // fields in them, GDAL spent most of its time on the attributes (scripts/bench --speed).
+        const std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
         TileLayer* target =
             createLayer(tileLayers, role, toMercator, textFields, {"_fo", "_sw", "_fid"});
         const auto lookIt = looks.find(role);
@@ -723,9 +729,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                    : -1;
         const int landUseField = parkLayer.field("land_use");
 
-        PublishedLayer entry{role, role, kind, look, 0, {}};
+        PublishedLayer entry{role, role, kind, look, 0, {}, {}, true};
         for (const auto& [key, index] : columns)
             entry.fields.push_back(key);
+        entry.rows.reserve(layer.featureCount());
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
             if (row % 4096 == 0)
                 reportProgress(progress, 0.45 + layerShare * (layerNumber + 0.5 +
@@ -735,9 +742,12 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 continue;
             OGRFeature feature(target->GetLayerDefn());
             feature.SetGeometryDirectly(geometry);
+            std::vector<std::optional<std::string>> values;
+            values.reserve(columns.size());
             for (const auto& [key, index] : columns)
-                if (!layer.attributes.isUnknown(row, index))
-                    feature.SetField(key.c_str(), layer.attributes.text(row, index).c_str());
+                values.push_back(layer.attributes.isUnknown(row, index)
+                                     ? std::nullopt
+                                     : std::optional<std::string>(layer.attributes.text(row, index)));
             std::string areaText;
             double areaMu = std::nan("");
             if (row < areasM2.size() && std::isfinite(areasM2[row])) {
@@ -756,6 +766,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 throw IoError("cannot add a feature to the tiles: " +
                                   std::string(CPLGetLastErrorMsg()),
                               {layer.sourcePath, layer.name, layer.fids[row], {}});
+            entry.rows.emplace_back(layer.fids[row], std::move(values));
             ++entry.count;
             grow(layer.geometry.envelope(row));
 
@@ -818,7 +829,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             {"_fo", "_sw", "_fid"});
         PublishedLayer entry{"available", "available", GeometryKind::Polygon, nullptr, 0,
                              {"batch_id", "stage", "plan_land_use", "plan_land_use_name",
-                              "far_min", "far_max"}};
+                              "far_min", "far_max"},
+                             {}, false};
         const LandUseSystems zoneSystems =
             zones ? landUseSystemsOf(*zones, table).systems : LandUseSystems{};
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
@@ -938,7 +950,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         published.push_back({"findings", "findings", GeometryKind::None, nullptr,
                              result.findings,
                              {"rule_zh", "rule_en", "layer", "id", "area_mu", "reason",
-                              "reason_en", "clause"}});
+                              "reason_en", "clause"},
+                             {}, false});
     }
     if (parkExtent.isEmpty())
         throw IoError("the park has nothing to show on a map (no feature with a geometry)",
@@ -1111,6 +1124,37 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             fs::remove_all(part, error);
         tileLayers.clear();
 
+        // Each role layer's fields, by feature: data/attributes/LAYER/N.json holds the
+        // features whose _fid / 1000 is N, as {"_fid": [value or null, …]} in the order of
+        // the layer's "fields" in site.json.
+        for (PublishedLayer& layer : published) {
+            if (!layer.attributesApart)
+                continue;
+            const fs::path folder = staging / "data" / "attributes" / utf8Path(layer.id);
+            fs::create_directories(folder, error);
+            std::map<std::int64_t, std::vector<std::size_t>> chunks;
+            for (std::size_t i = 0; i < layer.rows.size(); ++i)
+                chunks[layer.rows[i].first >= 0 ? layer.rows[i].first / 1000 : -1].push_back(i);
+            for (const auto& [chunk, members] : chunks)
+                writeText(folder / (std::to_string(chunk) + ".json"), [&](std::ostream& stream) {
+                    JsonWriter json(stream, false);
+                    json.beginObject();
+                    for (std::size_t i : members) {
+                        json.key(std::to_string(layer.rows[i].first)).beginArray();
+                        for (const auto& value : layer.rows[i].second) {
+                            if (value)
+                                json.value(*value);
+                            else
+                                json.null();
+                        }
+                        json.endArray();
+                    }
+                    json.endObject();
+                });
+            layer.rows.clear();
+            layer.rows.shrink_to_fit();
+        }
+
         // The tiles there are (the page asks for no other: no 404 for an empty corner).
         std::vector<std::string> tileNames;
         for (const auto& entry : fs::recursive_directory_iterator(staging / "tiles", error)) {
@@ -1175,6 +1219,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                      : englishRoleName(layer.role));
                 json.field("geometry", std::string(geometryKindName(layer.kind)));
                 json.field("count", layer.count);
+                json.field("attributes", layer.attributesApart);
                 const bool dashed = layer.look && !strokeDash(layer.look->strokeStyle).empty();
                 if (dashed) {
                     json.key("dash").beginArray();
