@@ -17,8 +17,8 @@ public:
     explicit TemporaryFolder(const std::string& prefix)
     {
         std::error_code error;
-        std::string pattern = geo::pathText(std::filesystem::temp_directory_path(error) /
-                                            (prefix + "-XXXXXX"));
+        std::string pattern =
+            geo::pathText(std::filesystem::temp_directory_path(error) / (prefix + "-XXXXXX"));
         if (!::mkdtemp(pattern.data()))
             throw std::runtime_error("cannot make a temporary folder (" + pattern + ")");
         m_path = pattern;

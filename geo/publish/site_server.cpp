@@ -172,8 +172,8 @@ struct Request {
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;   // an error page or an inflated tile
-    int file = -1;      // or the file to send (owned by the caller)
+    std::string body; // an error page or an inflated tile
+    int file = -1;    // or the file to send (owned by the caller)
     std::size_t fileSize = 0;
     bool close = false;
 };
@@ -271,8 +271,8 @@ SiteServer::SiteServer(const std::string& root, const SiteServerOptions& options
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> addresses(found, ::freeaddrinfo);
     std::string failure;
     for (const addrinfo* address = found; address; address = address->ai_next) {
-        const int listener = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC,
-                                      address->ai_protocol);
+        const int listener =
+            ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
         if (listener < 0) {
             failure = std::strerror(errno);
             continue;
@@ -411,36 +411,35 @@ void SiteServer::serveConnection(int socketFd)
             log(std::to_string(response.status) + " " +
                 (request ? request->method + " " + request->target : std::string("(no request)")));
             if (response.body.empty())
-                response.body = std::to_string(response.status) + " " +
-                                reasonOf(response.status) + "\n";
+                response.body =
+                    std::to_string(response.status) + " " + reasonOf(response.status) + "\n";
             response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
         }
-        std::string head_;
-        head_ += "HTTP/1.1 " + std::to_string(response.status) + " " + reasonOf(response.status) +
+        std::string text;
+        text += "HTTP/1.1 " + std::to_string(response.status) + " " + reasonOf(response.status) +
                  "\r\n";
-        head_ += "Date: " + httpDate(std::time(nullptr)) + "\r\n";
-        head_ += "Server: parkatlas\r\n";
-        head_ += "X-Content-Type-Options: nosniff\r\n";
+        text += "Date: " + httpDate(std::time(nullptr)) + "\r\n";
+        text += "Server: parkatlas\r\n";
+        text += "X-Content-Type-Options: nosniff\r\n";
         for (const auto& [name, value] : response.headers)
-            head_ += name + ": " + value + "\r\n";
-        const std::size_t length =
-            response.file >= 0 ? response.fileSize : response.body.size();
+            text += name + ": " + value + "\r\n";
+        const std::size_t length = response.file >= 0 ? response.fileSize : response.body.size();
         if (response.status != 304)
-            head_ += "Content-Length: " + std::to_string(length) + "\r\n";
-        head_ += response.close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
-        head_ += "\r\n";
+            text += "Content-Length: " + std::to_string(length) + "\r\n";
+        text += response.close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+        text += "\r\n";
         if (!head && response.status != 304 && response.file < 0)
-            head_ += response.body;
-        if (!sendAll(socketFd, head_.data(), head_.size(), m_stopping, sendTimeout))
+            text += response.body;
+        if (!sendAll(socketFd, text.data(), text.size(), m_stopping, sendTimeout))
             return false;
         if (head || response.status == 304 || response.file < 0)
             return true;
         std::vector<char> chunk(kChunk);
         std::size_t offset = 0;
         while (offset < response.fileSize) {
-            const ssize_t got = ::pread(response.file, chunk.data(),
-                                        std::min(kChunk, response.fileSize - offset),
-                                        static_cast<off_t>(offset));
+            const ssize_t got =
+                ::pread(response.file, chunk.data(), std::min(kChunk, response.fileSize - offset),
+                        static_cast<off_t>(offset));
             if (got <= 0)
                 return false; // the file shrank: the client sees a short body and retries
             if (!sendAll(socketFd, chunk.data(), static_cast<std::size_t>(got), m_stopping,
@@ -467,8 +466,8 @@ void SiteServer::serveConnection(int socketFd)
         while (end == std::string::npos) {
             if (buffer.size() > kMaxRequestHead) {
                 const std::size_t lineEnd = buffer.find("\r\n");
-                fail(nullptr, lineEnd == std::string::npos || lineEnd > kMaxRequestHead ? 414
-                                                                                         : 431);
+                fail(nullptr,
+                     lineEnd == std::string::npos || lineEnd > kMaxRequestHead ? 414 : 431);
                 return;
             }
             if (m_stopping)
@@ -522,13 +521,11 @@ void SiteServer::serveConnection(int socketFd)
         }
         while (lineEnd != std::string::npos) {
             const std::size_t next = head.find("\r\n", lineEnd + 2);
-            const std::string field = head.substr(lineEnd + 2, next == std::string::npos
-                                                                   ? std::string::npos
-                                                                   : next - lineEnd - 2);
+            const std::string field = head.substr(
+                lineEnd + 2, next == std::string::npos ? std::string::npos : next - lineEnd - 2);
             lineEnd = next;
             const std::size_t colon = field.find(':');
-            if (colon == std::string::npos || colon == 0 ||
-                field.find_first_of(" \t") < colon) {
+            if (colon == std::string::npos || colon == 0 || field.find_first_of(" \t") < colon) {
                 fail(&request, 400);
                 return;
             }
@@ -635,15 +632,15 @@ void SiteServer::serveConnection(int socketFd)
             continue;
         }
         ::fstat(file.get(), &info);
-        const std::string etag = "\"" + std::to_string(static_cast<long long>(info.st_size)) +
-                                 "-" + std::to_string(static_cast<long long>(info.st_mtim.tv_sec)) +
+        const std::string etag = "\"" + std::to_string(static_cast<long long>(info.st_size)) + "-" +
+                                 std::to_string(static_cast<long long>(info.st_mtim.tv_sec)) +
                                  std::to_string(info.st_mtim.tv_nsec) + "\"";
         response.headers.emplace_back("Content-Type", mimeTypeOf(path));
         response.headers.emplace_back("Cache-Control", "no-cache");
         response.headers.emplace_back("ETag", etag);
         response.headers.emplace_back("Last-Modified", httpDate(info.st_mtim.tv_sec));
-        const bool compressed = mimeTypeOf(path) == "application/x-protobuf" &&
-                                info.st_size > 2 && isGzipFile(file.get());
+        const bool compressed = mimeTypeOf(path) == "application/x-protobuf" && info.st_size > 2 &&
+                                isGzipFile(file.get());
         if (compressed)
             response.headers.emplace_back("Vary", "Accept-Encoding");
         if (header("if-none-match") == etag) {

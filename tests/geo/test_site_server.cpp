@@ -131,8 +131,7 @@ TEST_F(SiteServerTest, ServesTheSitesFilesWithTheirTypesAndCachingHeaders)
     EXPECT_NE(page.find("Cache-Control: no-cache"), std::string::npos);
     EXPECT_EQ(body(page), "<!DOCTYPE html><title>园区</title>");
     EXPECT_NE(get("/app.js").find("Content-Type: text/javascript"), std::string::npos);
-    EXPECT_NE(get("/data/site.json?v=1").find("Content-Type: application/json"),
-              std::string::npos);
+    EXPECT_NE(get("/data/site.json?v=1").find("Content-Type: application/json"), std::string::npos);
     const std::string tile = get("/tiles/3/1/2.pbf");
     EXPECT_NE(tile.find("Content-Type: application/x-protobuf"), std::string::npos);
     EXPECT_EQ(tile.find("Content-Encoding"), std::string::npos) << "an uncompressed tile";
@@ -176,8 +175,8 @@ TEST_F(SiteServerTest, NothingOutsideTheFolderNoListingNoHiddenFiles)
                                "/empty/", "/no-such-file.js"})
         EXPECT_EQ(statusLine(get(target)), "HTTP/1.1 404 Not Found") << target;
     EXPECT_EQ(statusLine(get("/empty")), "HTTP/1.1 301 Moved Permanently");
-    for (const char* target : {"http://example.com/etc/passwd", "secret.txt", "/a%zz", "/a%00b",
-                               "/a\\..\\secret.txt"})
+    for (const char* target :
+         {"http://example.com/etc/passwd", "secret.txt", "/a%zz", "/a%00b", "/a\\..\\secret.txt"})
         EXPECT_EQ(statusLine(get(target)), "HTTP/1.1 400 Bad Request") << target;
     for (const std::string& answer : {get("/../secret.txt"), get("/escape/secret.txt")})
         EXPECT_EQ(answer.find("SECRET"), std::string::npos);
@@ -197,9 +196,9 @@ TEST_F(SiteServerTest, MalformedHugeOrWritingRequestsGetA4xx)
     EXPECT_EQ(statusLine(exchange("GET / SPDY/9\r\n\r\n")), "HTTP/1.1 400 Bad Request");
     EXPECT_EQ(statusLine(exchange("GET /" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n")),
               "HTTP/1.1 414 URI Too Long");
-    EXPECT_EQ(statusLine(exchange("GET / HTTP/1.1\r\nX-Big: " + std::string(20000, 'b') +
-                                  "\r\n\r\n")),
-              "HTTP/1.1 431 Request Header Fields Too Large");
+    EXPECT_EQ(
+        statusLine(exchange("GET / HTTP/1.1\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n")),
+        "HTTP/1.1 431 Request Header Fields Too Large");
     // Still serving after all that.
     EXPECT_EQ(statusLine(get("/")), "HTTP/1.1 200 OK");
 }
