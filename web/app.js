@@ -13,6 +13,7 @@
       unknown: '未知', findings: '问题', features: '个', language: 'EN',
       reason: '原因', rule: '问题', loadError: '无法加载地图数据', panel: '图层',
       source: '本图由 ParkAtlas 生成，面积由程序按椭球面计算。',
+      reports: '报告',
     },
     en: {
       layers: 'Layers', legend: 'Legend', search: 'Search plot number or owner', noHit: 'Nothing found',
@@ -21,12 +22,14 @@
       unknown: 'unknown', findings: 'Findings', features: '', language: '中文',
       reason: 'Reason', rule: 'Finding', loadError: 'The map data cannot be loaded', panel: 'Layers',
       source: 'Made with ParkAtlas; areas measured by the program on the ellipsoid.',
+      reports: 'Reports',
     },
   };
   const params = new URLSearchParams(location.search);
   let language = params.get('lang') === 'en' ? 'en'
     : (params.get('lang') === 'zh' ? 'zh' : (localStorage.getItem('parkatlas.lang') || 'zh'));
-  const state = { site: null, search: [], tiles: new Set(), map: null, ready: false, popup: null };
+  const state = { site: null, search: [], tiles: new Set(), map: null, ready: false, popup: null,
+    identified: 0 };
   window.parkatlas = state; // for the browser tests and for anyone debugging the page
 
   const t = (key) => TEXT[language][key] || key;
@@ -144,6 +147,7 @@
       list.append(item);
     }
     renderLegend();
+    renderReports();
 
     const about = document.getElementById('about');
     const lines = [
@@ -192,10 +196,50 @@
     }
   }
 
-  function identifyHtml(feature) {
+  // The committee maps of `parkatlas report` (internal sites published with --reports), as
+  // PDFs in reports/, each opened in a new tab.
+  function renderReports() {
+    const reports = state.site.reports || [];
+    document.getElementById('reports-menu').hidden = reports.length === 0;
+    const list = document.getElementById('report-list');
+    list.replaceChildren();
+    for (const report of reports) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = base + report.file.split('/').map(encodeURIComponent).join('/');
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.type = 'application/pdf';
+      link.textContent = language === 'en' ? report.en : report.zh;
+      const size = document.createElement('small');
+      size.textContent = 'PDF ' + (report.bytes / 1048576).toFixed(1) + ' MB';
+      link.append(size);
+      item.append(link);
+      list.append(item);
+    }
+  }
+
+  // A role layer's fields are not in its tiles: data/attributes/LAYER/N.json holds them for
+  // the features whose _fid / 1000 is N (written by the engine, fetched once each).
+  const attributeChunks = new Map();
+  async function propertiesOf(feature) {
+    const layer = state.site.layers.find((l) => l.id === feature.sourceLayer);
+    const p = feature.properties;
+    if (!layer || !layer.attributes || p._fid === undefined) return p;
+    const fid = Number(p._fid);
+    const key = layer.id + '/' + (fid >= 0 ? Math.floor(fid / 1000) : -1);
+    if (!attributeChunks.has(key))
+      attributeChunks.set(key, loadJson('data/attributes/' + key + '.json'));
+    const values = (await attributeChunks.get(key))[String(fid)];
+    if (!values) return p;
+    const merged = { ...p };
+    layer.fields.forEach((field, i) => { if (values[i] !== null) merged[field] = values[i]; });
+    return merged;
+  }
+
+  function identifyHtml(feature, p) {
     const role = feature.sourceLayer;
     const layer = state.site.layers.find((l) => l.id === role);
-    const p = feature.properties;
     let html = '<h3>' + escapeHtml(layer ? layerName(layer) : role) + '</h3>';
     if (role === 'findings') {
       html += '<div class="reason">' + escapeHtml(language === 'en' ? p.rule_en : p.rule_zh) + '</div>';
@@ -218,7 +262,7 @@
     return html + '</table>';
   }
 
-  function identify(point, lngLat) {
+  async function identify(point, lngLat) {
     const ids = state.map.getStyle().layers.map((l) => l.id)
       .filter((id) => id !== 'background' && id !== 'selection');
     const box = [[point.x - 4, point.y - 4], [point.x + 4, point.y + 4]];
@@ -230,14 +274,24 @@
       return true;
     }).slice(0, 6);
     if (state.popup) state.popup.remove();
+    const asked = ++state.identified;
     if (!features.length) {
       state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
       return;
     }
     state.map.getSource('selection').setData({ type: 'FeatureCollection',
       features: [{ type: 'Feature', geometry: features[0].geometry, properties: {} }] });
+    let properties;
+    try {
+      properties = await Promise.all(features.map(propertiesOf));
+    } catch (error) {
+      showMessage(t('loadError') + ': ' + error.message);
+      return;
+    }
+    if (asked !== state.identified) return; // a later click won
     state.popup = new maplibregl.Popup({ maxWidth: '340px' }).setLngLat(lngLat)
-      .setHTML('<div class="identify">' + features.map(identifyHtml).join('<hr>') + '</div>')
+      .setHTML('<div class="identify">' +
+        features.map((feature, i) => identifyHtml(feature, properties[i])).join('<hr>') + '</div>')
       .addTo(state.map);
   }
 
@@ -348,6 +402,19 @@
       renderPanel();
       if (state.popup) state.popup.remove();
       if (input.value) runSearch(input.value);
+    });
+    const reportsButton = document.getElementById('reports');
+    reportsButton.addEventListener('click', (event) => {
+      event.stopPropagation();
+      const list = document.getElementById('report-list');
+      list.hidden = !list.hidden;
+      reportsButton.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+    });
+    document.addEventListener('click', (event) => {
+      if (!event.target.closest('#reports-menu')) {
+        document.getElementById('report-list').hidden = true;
+        reportsButton.setAttribute('aria-expanded', 'false');
+      }
     });
     document.getElementById('panel-toggle').addEventListener('click', (event) => {
       const open = document.body.classList.toggle('panel-open');

@@ -20,7 +20,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <csignal>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace parkatlas::cli {
 
@@ -30,9 +35,8 @@ CommandFunction g_mapCommand = nullptr;
 CommandFunction g_reportCommand = nullptr;
 CommandFunction g_sheetCommand = nullptr;
 
-/// Replaces this process with parkatlas-maps (beside this program) running `name` with `args`.
-/// Returns only by throwing.
-[[noreturn]] void execMapsProgram(const char* name, const std::vector<std::string>& args)
+/// parkatlas-maps beside this program; throws when it is not there.
+std::filesystem::path mapsProgram()
 {
     namespace fs = std::filesystem;
     std::error_code error;
@@ -42,12 +46,27 @@ CommandFunction g_sheetCommand = nullptr;
         throw std::runtime_error("the map commands are in parkatlas-maps, which is not beside "
                                  "this program (looked for " +
                                  helper.string() + ")");
-    std::vector<std::string> words{helper.string(), name};
-    words.insert(words.end(), args.begin(), args.end());
+    return helper;
+}
+
+/// argv for parkatlas-maps NAME ARGS...; `words` keeps the strings.
+std::vector<char*> mapsArgv(std::vector<std::string>& words)
+{
     std::vector<char*> argv;
     for (std::string& word : words)
         argv.push_back(word.data());
     argv.push_back(nullptr);
+    return argv;
+}
+
+/// Replaces this process with parkatlas-maps (beside this program) running `name` with `args`.
+/// Returns only by throwing.
+[[noreturn]] void execMapsProgram(const char* name, const std::vector<std::string>& args)
+{
+    const std::filesystem::path helper = mapsProgram();
+    std::vector<std::string> words{helper.string(), name};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv = mapsArgv(words);
     std::cout.flush();
     std::cerr.flush();
     ::execv(helper.c_str(), argv.data());
@@ -76,6 +95,30 @@ CommandFunction g_sheetCommand = nullptr;
 }
 
 } // namespace
+
+int runMapsProgram(const char* name, const std::vector<std::string>& args)
+{
+    const std::filesystem::path helper = mapsProgram();
+    std::vector<std::string> words{helper.string(), name};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv = mapsArgv(words);
+    std::cout.flush();
+    std::cerr.flush();
+    pid_t child = -1;
+    if (const int failed = ::posix_spawn(&child, helper.c_str(), nullptr, nullptr, argv.data(),
+                                         environ))
+        throw std::runtime_error("could not start " + helper.string() + ": " +
+                                 std::strerror(failed));
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0)
+        if (errno != EINTR)
+            throw std::runtime_error("lost " + helper.string() + ": " + std::strerror(errno));
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)
+               ? kExitInterrupted
+               : kExitBadInput;
+}
 
 void registerMapCommands(CommandFunction map, CommandFunction report, CommandFunction sheet)
 {
@@ -117,6 +160,8 @@ const std::vector<Command>& commands()
          runPublish},
         {"monitor", "the annual 开发区土地集约利用监测统计: land classes, indicators, zone type",
          runMonitor},
+        {"serve", "serve a published site (or publish a park and serve it) on 127.0.0.1",
+         runServe},
     };
     return list;
 }

@@ -3,10 +3,13 @@
 #include "app/cli/issue_printer.h"
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/temporary_folder.h"
 
+#include "geo/error.h"
 #include "geo/file_paths.h"
 #include "geo/publish/web_site.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -48,7 +51,7 @@ int runPublish(const std::vector<std::string>& args)
         "with English one click away. --profile public (the investment page) leaves out owners, "
         "tax, investment, households, persons and compensation, the idle-land layer and the "
         "findings, and shows the plots available for supply (acquired to 场平, not supplied "
-        "yet) with their area, plan land use and FAR. Serve DIR with any static web server. "
+        "yet) with their area, plan land use and FAR. Serve DIR with `parkatlas serve DIR` (or any static web server). "
         "The site is written into a hidden folder beside DIR and renamed to DIR when complete; an "
         "existing DIR that is not empty is refused unless --force.");
     cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
@@ -60,6 +63,10 @@ int runPublish(const std::vector<std::string>& args)
                   "the idle-land audit's date for the findings, YYYY-MM-DD (default: today)");
     cli.addOption("method", "M", "area method: ellipsoidal (default), survey or planar");
     cli.addFlag("force", "replace DIR when it exists and is not empty");
+    cli.addFlag("reports",
+                "also the committee maps of `parkatlas report` (用地现状图, 规划符合性分析图 …) as "
+                "PDFs in DIR/reports, linked from the page's 报告 / Reports menu (internal "
+                "profile only: they show owners and findings)");
     addSourceOptions(cli);
     addClassificationOption(cli);
     cli.parse(args);
@@ -86,6 +93,9 @@ int runPublish(const std::vector<std::string>& args)
         options.profile = geo::WebProfile::Public;
     else
         throw UsageError("--profile must be internal or public, not '" + profile + "'");
+    if (cli.has("reports") && options.profile == geo::WebProfile::Public)
+        throw UsageError("--reports goes with the internal profile only: the committee maps "
+                         "show owners and findings, which the public profile leaves out");
     options.title = cli.value("title");
     if (cli.has("layers")) {
         std::stringstream names(cli.value("layers"));
@@ -119,6 +129,44 @@ int runPublish(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const auto session = openSessionFrom(cli, cli.positional("PARK"));
+    // The committee maps: `parkatlas report` in parkatlas-maps (it draws with Qt, which this
+    // program does not load), into a temporary folder; the site takes its PDFs.
+    std::unique_ptr<TemporaryFolder> pack;
+    if (cli.has("reports")) {
+#ifdef PARKATLAS_WITH_MAPS
+        pack = std::make_unique<TemporaryFolder>("parkatlas-publish-reports");
+        const std::string packDir = pack->path() + "/pack";
+        std::vector<std::string> report = {cli.positional("PARK"), "--out", packDir, "--as-of",
+                                           options.auditDate.toIso(), "--method",
+                                           std::string(geo::toString(options.areaMethod))};
+        for (const char* option : {"encoding", "s-srs"})
+            if (cli.has(option)) {
+                report.push_back(std::string("--") + option);
+                report.push_back(cli.value(option));
+            }
+        for (const std::string& value : cli.values("classification")) {
+            report.push_back("--classification");
+            report.push_back(value);
+        }
+        std::cerr << "parkatlas publish: drawing the committee maps (parkatlas report)\n";
+        const int status = runMapsProgram("report", report);
+        if (status == kExitInterrupted || g_interrupted)
+            throw geo::Cancelled();
+        if (status != kExitOk)
+            throw geo::IoError("the committee maps could not be drawn (parkatlas report exited " +
+                               std::to_string(status) + ", its message is above); nothing was "
+                               "published");
+        std::error_code error;
+        for (const auto& entry : fs::directory_iterator(geo::utf8Path(packDir), error))
+            if (entry.is_regular_file() && entry.path().extension() == ".pdf")
+                options.reportFiles.push_back(geo::pathText(entry.path()));
+        std::sort(options.reportFiles.begin(), options.reportFiles.end());
+#else
+        throw UsageError("--reports needs parkatlas-maps, which this build does not have (it "
+                         "comes with the GUI build)");
+#endif
+    }
+
     geo::WebSiteResult result;
     {
         ProgressBar bar("publishing");
@@ -130,7 +178,9 @@ int runPublish(const std::vector<std::string>& args)
         std::cerr << "parkatlas publish: " << note << "\n";
     std::cerr << "wrote " << outText << " (" << geo::toString(options.profile) << "): "
               << result.features << " feature(s), " << result.findings << " finding(s), "
-              << result.available << " plot(s) available for supply, " << result.tiles
+              << result.available << " plot(s) available for supply, "
+              << (result.reports ? std::to_string(result.reports) + " committee map(s), " : "")
+              << result.tiles
               << " tile(s) at zoom " << result.minZoom << "–" << result.maxZoom << ", "
               << (result.bytes + 512 * 1024) / (1024 * 1024) << " MB\n";
     return kExitOk;

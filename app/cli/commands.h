@@ -39,6 +39,10 @@ using CommandFunction = int (*)(const std::vector<std::string>& args);
 /// parkatlas-maps registers its drawing commands (map, report, sheet) before run(); without
 /// them those commands exec parkatlas-maps beside this program with the same arguments.
 void registerMapCommands(CommandFunction map, CommandFunction report, CommandFunction sheet);
+/// Runs parkatlas-maps (beside this program) as a child: `parkatlas-maps NAME ARGS...`, its
+/// output on ours; returns its exit code (kExitInterrupted when a signal stopped it). Throws
+/// when parkatlas-maps is not there or cannot be started.
+int runMapsProgram(const char* name, const std::vector<std::string>& args);
 int runPush(const std::vector<std::string>& args);
 int runPull(const std::vector<std::string>& args);
 int runDiff(const std::vector<std::string>& args);
@@ -46,6 +50,7 @@ int runSummary(const std::vector<std::string>& args);
 int runHistory(const std::vector<std::string>& args);
 int runPublish(const std::vector<std::string>& args);
 int runMonitor(const std::vector<std::string>& args);
+int runServe(const std::vector<std::string>& args);
 
 /// The whole program: parses argv, runs the subcommand, maps exceptions to exit codes and
 /// messages on stderr.

@@ -9,6 +9,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
+#include "geo/parallel.h"
 #include "geo/measure/coverage.h"
 #include "geo/rules/land_use_classification.h"
 #include "geo/rules/styles.h"
@@ -26,15 +27,21 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace parkatlas::geo {
 
@@ -258,31 +265,128 @@ std::vector<std::pair<std::string, int>> publishedColumns(const ParkLayer& layer
     return columns;
 }
 
-// ---- the memory dataset the tiles are cut from ----------------------------------------------
+// ---- the features the tiles are cut from ----------------------------------------------------
 
 struct GdalDatasetCloser {
     void operator()(GDALDataset* dataset) const noexcept { GDALClose(dataset); }
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
 
-OGRLayer* createLayer(GDALDataset& dataset, const std::string& name,
-                      const OGRSpatialReference& srs, const std::vector<std::string>& textFields,
-                      const std::vector<std::string>& realFields)
+/// One layer of the tiles: its fields and its features, in Web Mercator, built once on the
+/// calling thread and then only read, by every tile writer at once (the MVT writer leaves a
+/// feature in its own CRS untouched: it clones the geometry it cuts).
+class TileLayer {
+public:
+    TileLayer(std::string name, const std::vector<std::string>& textFields,
+              const std::vector<std::string>& realFields,
+              std::shared_ptr<OGRCoordinateTransformation> toMercator)
+        : m_name(std::move(name)), m_definition(new OGRFeatureDefn(m_name.c_str())),
+          m_toMercator(std::move(toMercator))
+    {
+        m_definition->Reference();
+        for (const std::string& field : textFields) {
+            OGRFieldDefn definition(field.c_str(), OFTString);
+            m_definition->AddFieldDefn(&definition);
+        }
+        for (const std::string& field : realFields) {
+            OGRFieldDefn definition(field.c_str(), OFTReal);
+            m_definition->AddFieldDefn(&definition);
+        }
+    }
+    ~TileLayer() { m_definition->Release(); }
+    TileLayer(const TileLayer&) = delete;
+    TileLayer& operator=(const TileLayer&) = delete;
+
+    const std::string& name() const { return m_name; }
+    OGRFeatureDefn* GetLayerDefn() { return m_definition; }
+    const std::vector<OGRFeatureUniquePtr>& features() const { return m_features; }
+
+    /// Keeps a copy of `feature` with its geometry in Web Mercator; a geometry that cannot be
+    /// transformed is an error.
+    OGRErr CreateFeature(const OGRFeature* feature)
+    {
+        OGRFeatureUniquePtr copy(feature->Clone());
+        if (OGRGeometry* geometry = copy->GetGeometryRef()) {
+            if (geometry->transform(m_toMercator.get()) != OGRERR_NONE)
+                return OGRERR_FAILURE;
+            OGREnvelope extent;
+            geometry->getEnvelope(&extent);
+            m_extents.push_back(std::max(extent.MaxX - extent.MinX, extent.MaxY - extent.MinY));
+        } else {
+            m_extents.push_back(0);
+        }
+        m_features.push_back(std::move(copy));
+        return OGRERR_NONE;
+    }
+    /// The larger side of feature i's envelope, in Web Mercator metres.
+    double sizeOf(std::size_t i) const { return m_extents[i]; }
+
+private:
+    std::string m_name;
+    OGRFeatureDefn* m_definition;
+    std::shared_ptr<OGRCoordinateTransformation> m_toMercator;
+    std::vector<OGRFeatureUniquePtr> m_features;
+    std::vector<double> m_extents;
+};
+
+TileLayer* createLayer(std::vector<std::unique_ptr<TileLayer>>& layers, const std::string& name,
+                       const std::shared_ptr<OGRCoordinateTransformation>& toMercator,
+                       const std::vector<std::string>& textFields,
+                       const std::vector<std::string>& realFields)
 {
-    OGRSpatialReference copy(srs);
-    OGRLayer* layer = dataset.CreateLayer(name.c_str(), &copy, wkbUnknown, nullptr);
-    if (!layer)
-        throw IoError("cannot make the layer for the tiles: " + std::string(CPLGetLastErrorMsg()),
-                      {{}, name, -1, {}});
-    for (const std::string& field : textFields) {
-        OGRFieldDefn definition(field.c_str(), OFTString);
-        layer->CreateField(&definition);
+    layers.push_back(std::make_unique<TileLayer>(name, textFields, realFields, toMercator));
+    return layers.back().get();
+}
+
+/// Merges the metadata.json of the tile sets written zoom by zoom into one for `tiles`: zooms
+/// minZoom–maxZoom, each layer's fields and its zooms over all of them (GDAL's MVT reader takes
+/// the fields' types from it).
+void mergeTileMetadata(const std::vector<fs::path>& parts, const fs::path& tiles, int minZoom,
+                       int maxZoom)
+{
+    CPLJSONDocument merged;
+    std::map<std::string, CPLJSONObject> layers;
+    std::vector<std::string> order;
+    CPLJSONDocument mergedInner;
+    for (const fs::path& part : parts) {
+        CPLJSONDocument document;
+        if (!document.Load(pathText(part / "metadata.json")))
+            continue;
+        if (!merged.GetRoot().IsValid() || merged.GetRoot().GetChildren().empty())
+            merged.LoadMemory(document.SaveAsString());
+        CPLJSONDocument inner;
+        if (!inner.LoadMemory(document.GetRoot().GetString("json", "")))
+            continue;
+        if (mergedInner.GetRoot().GetChildren().empty())
+            mergedInner.LoadMemory(inner.SaveAsString());
+        for (CPLJSONObject layer : inner.GetRoot().GetArray("vector_layers")) {
+            const std::string id = layer.GetString("id", "");
+            auto it = layers.find(id);
+            if (it == layers.end()) {
+                CPLJSONDocument copy;
+                copy.LoadMemory(layer.Format(CPLJSONObject::PrettyFormat::Plain));
+                layers.emplace(id, copy.GetRoot());
+                order.push_back(id);
+                continue;
+            }
+            it->second.Set("minzoom", std::min(it->second.GetInteger("minzoom", maxZoom),
+                                               layer.GetInteger("minzoom", maxZoom)));
+            it->second.Set("maxzoom", std::max(it->second.GetInteger("maxzoom", minZoom),
+                                               layer.GetInteger("maxzoom", minZoom)));
+        }
     }
-    for (const std::string& field : realFields) {
-        OGRFieldDefn definition(field.c_str(), OFTReal);
-        layer->CreateField(&definition);
-    }
-    return layer;
+    CPLJSONObject root = merged.GetRoot();
+    root.Set("minzoom", minZoom);
+    root.Set("maxzoom", maxZoom);
+    CPLJSONArray vectorLayers;
+    for (const std::string& id : order)
+        vectorLayers.Add(layers[id]);
+    CPLJSONObject innerRoot = mergedInner.GetRoot();
+    innerRoot.Delete("vector_layers");
+    innerRoot.Add("vector_layers", vectorLayers);
+    root.Set("json", mergedInner.SaveAsString());
+    if (!merged.Save(pathText(tiles / "metadata.json")))
+        throw IoError("cannot write", {pathText(tiles / "metadata.json"), {}, -1, {}});
 }
 
 OGRGeometry* geometryFromWkb(const std::vector<unsigned char>& wkb)
@@ -408,6 +512,32 @@ std::string englishRoleName(std::string name)
     return name;
 }
 
+/// What the page calls a committee map: "01_用地现状图.pdf" → 用地现状图 and the English name its
+/// page template gives in its "about" ("Land use as it is (用地现状图): …" → "Land use as it is").
+std::pair<std::string, std::string> reportNames(const fs::path& file)
+{
+    std::string name = pathText(file.stem());
+    if (name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+        std::isdigit(static_cast<unsigned char>(name[1])) && name[2] == '_')
+        name.erase(0, 3);
+    std::string english = name;
+    try {
+        CPLJSONDocument layout;
+        const std::string path = stylePath("layouts/" + name + ".json");
+        const CPLErrorStateBackuper keepLastError;
+        const CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);
+        if (fs::exists(utf8Path(path)) && layout.Load(path)) {
+            const std::string about = layout.GetRoot().GetString("about", "");
+            const std::size_t bracket = about.find(" (");
+            if (bracket != std::string::npos && bracket > 0)
+                english = about.substr(0, bracket);
+        }
+    } catch (const Error&) {
+        // No styles folder: the Chinese name serves in both languages.
+    }
+    return {name, english};
+}
+
 } // namespace
 
 const char* toString(WebProfile profile)
@@ -468,6 +598,14 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                   "scripts/setup (npm ci in web/)"),
                           {pathText(needed), {}, -1, {}});
 
+    if (options.profile == WebProfile::Public && !options.reportFiles.empty())
+        throw IoError("the committee maps carry owners and findings: they go into the internal "
+                      "profile only",
+                      {outDir, {}, -1, {}});
+    for (const std::string& file : options.reportFiles)
+        if (!fs::is_regular_file(utf8Path(file), error))
+            throw IoError("the committee map to publish is not there", {file, {}, -1, {}});
+
     WebSiteResult result;
     const ProgressCallback& progress = options.progress;
     auto part = [&progress](double from, double to) -> ProgressCallback {
@@ -523,11 +661,19 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             return true;
         });
 
-    GDALDriver* memoryDriver = GetGDALDriverManager()->GetDriverByName("Memory");
-    if (!memoryDriver)
-        throw IoError("GDAL has no Memory driver");
-    DatasetPtr memory(memoryDriver->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-    const OGRSpatialReference& srs = *park->crs.ogr();
+    std::vector<std::unique_ptr<TileLayer>> tileLayers;
+    std::shared_ptr<OGRCoordinateTransformation> toMercator;
+    {
+        OGRSpatialReference source(*park->crs.ogr());
+        source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        OGRSpatialReference mercator;
+        mercator.importFromEPSG(3857);
+        mercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        toMercator.reset(OGRCreateCoordinateTransformation(&source, &mercator));
+        if (!toMercator)
+            throw CrsError("no transformation to Web Mercator: " +
+                           std::string(CPLGetLastErrorMsg()));
+    }
     const LonLat lonLat(park->crs);
 
     std::vector<LegendEntry> legend;
@@ -547,6 +693,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         const RoleLook* look = nullptr;
         std::size_t count = 0;
         std::vector<std::string> fields;
+        /// The fields' values by feature (_fid), for data/attributes/: a role layer's fields
+        /// are not in its tiles (see below). Empty for the layers whose tiles carry them.
+        std::vector<std::pair<std::int64_t, std::vector<std::optional<std::string>>>> rows;
+        bool attributesApart = false;
     };
     std::vector<PublishedLayer> published;
 
@@ -563,11 +713,13 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                         0.45 + layerShare * (layerNumber + 0.5)))
                           .areaM2;
         const auto columns = publishedColumns(parkLayer, options.profile);
-        std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
-        for (const auto& [key, index] : columns)
-            if (std::find(textFields.begin(), textFields.end(), key) == textFields.end())
-                textFields.push_back(key);
-        OGRLayer* target = createLayer(*memory, role, srs, textFields, {"_fo", "_sw", "_fid"});
+        // The tiles carry what draws a feature and its area; its fields go to
+        // data/attributes/ and the page reads them when the feature is identified. Every value
+        // in a tile is cut, encoded and indexed again at every zoom: with a plot's two dozen
+        // fields in them, GDAL spent most of its time on the attributes (scripts/bench --speed).
+        const std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
+        TileLayer* target =
+            createLayer(tileLayers, role, toMercator, textFields, {"_fo", "_sw", "_fid"});
         const auto lookIt = looks.find(role);
         const RoleLook* look = lookIt == looks.end() ? nullptr : &lookIt->second;
         const RoleStyler styler(parkLayer, look, table);
@@ -578,9 +730,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                    : -1;
         const int landUseField = parkLayer.field("land_use");
 
-        PublishedLayer entry{role, role, kind, look, 0, {}};
+        PublishedLayer entry{role, role, kind, look, 0, {}, {}, true};
         for (const auto& [key, index] : columns)
             entry.fields.push_back(key);
+        entry.rows.reserve(layer.featureCount());
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
             if (row % 4096 == 0)
                 reportProgress(progress, 0.45 + layerShare * (layerNumber + 0.5 +
@@ -590,9 +743,12 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 continue;
             OGRFeature feature(target->GetLayerDefn());
             feature.SetGeometryDirectly(geometry);
+            std::vector<std::optional<std::string>> values;
+            values.reserve(columns.size());
             for (const auto& [key, index] : columns)
-                if (!layer.attributes.isUnknown(row, index))
-                    feature.SetField(key.c_str(), layer.attributes.text(row, index).c_str());
+                values.push_back(layer.attributes.isUnknown(row, index)
+                                     ? std::nullopt
+                                     : std::optional<std::string>(layer.attributes.text(row, index)));
             std::string areaText;
             double areaMu = std::nan("");
             if (row < areasM2.size() && std::isfinite(areasM2[row])) {
@@ -611,6 +767,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 throw IoError("cannot add a feature to the tiles: " +
                                   std::string(CPLGetLastErrorMsg()),
                               {layer.sourcePath, layer.name, layer.fids[row], {}});
+            entry.rows.emplace_back(layer.fids[row], std::move(values));
             ++entry.count;
             grow(layer.geometry.envelope(row));
 
@@ -666,14 +823,15 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             any = availableForSupply(layer.attributes.text(row, stageField));
         if (any)
             areasM2 = measureLayer(layer, options.areaMethod, issues).areaM2;
-        OGRLayer* target = createLayer(
-            *memory, "available", srs,
+        TileLayer* target = createLayer(
+            tileLayers, "available", toMercator,
             {"area_mu", "batch_id", "stage", "plan_land_use", "plan_land_use_name", "far_min",
              "far_max", "_fill", "_stroke", "_class"},
             {"_fo", "_sw", "_fid"});
         PublishedLayer entry{"available", "available", GeometryKind::Polygon, nullptr, 0,
                              {"batch_id", "stage", "plan_land_use", "plan_land_use_name",
-                              "far_min", "far_max"}};
+                              "far_min", "far_max"},
+                             {}, false};
         const LandUseSystems zoneSystems =
             zones ? landUseSystemsOf(*zones, table).systems : LandUseSystems{};
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
@@ -743,8 +901,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
 
     // The findings, each where it is (its own geometry, else its feature's).
     if (options.profile == WebProfile::Internal && !findings.empty()) {
-        OGRLayer* target = createLayer(
-            *memory, "findings", srs,
+        TileLayer* target = createLayer(
+            tileLayers, "findings", toMercator,
             {"rule", "rule_zh", "rule_en", "layer", "id", "area_mu", "reason", "reason_en",
              "clause", "_class"},
             {});
@@ -793,7 +951,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         published.push_back({"findings", "findings", GeometryKind::None, nullptr,
                              result.findings,
                              {"rule_zh", "rule_en", "layer", "id", "area_mu", "reason",
-                              "reason_en", "clause"}});
+                              "reason_en", "clause"},
+                             {}, false});
     }
     if (parkExtent.isEmpty())
         throw IoError("the park has nothing to show on a map (no feature with a geometry)",
@@ -828,55 +987,174 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             throw IoError("cannot make the folder: " + error.message(),
                           {pathText(staging), {}, -1, {}});
 
-        std::string conf = "{";
+        // The tiles, one GDAL MVT tile set per zoom level written side by side by the workers
+        // (GDAL's writer assembles a tile set's tiles on one thread: one set a zoom puts every
+        // core to work), each zoom then moved into tiles/. A layer starts at the zoom its style
+        // draws it from; a feature smaller than one tile unit at a zoom (it would be drawn as a
+        // speck, and costs GDAL a clip and a validity check) is left out of that zoom.
+        std::map<std::string, int> layerMinZoom;
         for (const PublishedLayer& layer : published) {
             const double minZoom = layer.look && layer.look->minScaleZoom > 0
                                        ? std::floor(layer.look->minScaleZoom)
                                        : result.minZoom;
-            conf += (conf.size() > 1 ? "," : "") + jsonQuote(layer.id) + ":{\"minzoom\":" +
-                    std::to_string(std::clamp(static_cast<int>(minZoom), result.minZoom,
-                                              result.maxZoom)) +
-                    "}";
+            layerMinZoom[layer.id] =
+                std::clamp(static_cast<int>(minZoom), result.minZoom, result.maxZoom);
         }
-        conf += "}";
-        CPLStringList arguments;
-        for (const char* argument : {"-f", "MVT", "-dsco", "FORMAT=DIRECTORY", "-dsco",
-                                     "COMPRESS=NO", "-dsco", "TILE_EXTENSION=pbf"})
-            arguments.AddString(argument);
-        arguments.AddString("-dsco");
-        arguments.AddString(("MINZOOM=" + std::to_string(result.minZoom)).c_str());
-        arguments.AddString("-dsco");
-        arguments.AddString(("MAXZOOM=" + std::to_string(result.maxZoom)).c_str());
-        arguments.AddString("-dsco");
-        arguments.AddString(("CONF=" + conf).c_str());
-        GDALVectorTranslateOptions* translateOptions =
-            GDALVectorTranslateOptionsNew(arguments.List(), nullptr);
-        struct ProgressBridge {
-            const ProgressCallback* progress;
-            static int call(double done, const char*, void* data)
-            {
-                const auto* bridge = static_cast<ProgressBridge*>(data);
-                return !*bridge->progress || (*bridge->progress)(0.7 + 0.25 * done);
+        const fs::path tilesDir = staging / "tiles";
+        fs::create_directories(tilesDir, error);
+        std::vector<int> zooms;
+        for (int zoom = result.maxZoom; zoom >= result.minZoom; --zoom)
+            zooms.push_back(zoom);
+        std::vector<fs::path> parts;
+        for (int zoom = result.minZoom; zoom <= result.maxZoom; ++zoom)
+            parts.push_back(staging / ("tiles.z" + std::to_string(zoom)));
+        std::atomic<std::size_t> nextZoom{0};
+        std::atomic<std::size_t> zoomsDone{0};
+        std::atomic<bool> cancelled{false};
+        std::mutex failureMutex;
+        std::string failure;
+        GDALDriver* mvtDriver = GetGDALDriverManager()->GetDriverByName("MVT");
+        if (!mvtDriver)
+            throw IoError("GDAL has no MVT driver (vector tiles)");
+        OGRSpatialReference mercator;
+        mercator.importFromEPSG(3857);
+        mercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        auto writeZoom = [&](int zoom) {
+            const fs::path part = staging / ("tiles.z" + std::to_string(zoom));
+            CPLStringList creation;
+            creation.SetNameValue("FORMAT", "DIRECTORY");
+            creation.SetNameValue("COMPRESS", "NO");
+            creation.SetNameValue("TILE_EXTENSION", "pbf");
+            creation.SetNameValue("MINZOOM", std::to_string(zoom).c_str());
+            creation.SetNameValue("MAXZOOM", std::to_string(zoom).c_str());
+            creation.SetNameValue("NAME", "tiles");
+            // GDAL keeps every cut feature in a temporary SQLite database before it assembles
+            // the tiles; on disk, through GDAL's file layer, its page reads were a quarter of
+            // the time (seek, read and stat calls). In memory: one zoom's features at a time.
+            static std::atomic<unsigned> temporaryNumber{0};
+            creation.SetNameValue(
+                "TEMPORARY_DB",
+                ("/vsimem/parkatlas-publish-tiles-" + std::to_string(++temporaryNumber) + ".db")
+                    .c_str());
+            DatasetPtr dataset(
+                mvtDriver->Create(pathText(part).c_str(), 0, 0, 0, GDT_Unknown, creation.List()));
+            if (!dataset)
+                throw IoError("cannot write the vector tiles: " +
+                                  std::string(CPLGetLastErrorMsg()),
+                              {pathText(part), {}, -1, {}});
+            // One unit of a 4096-unit tile at this zoom, in Web Mercator metres.
+            const double unitM = 40075016.686 / std::ldexp(1.0, zoom) / 4096.0;
+            for (const auto& tileLayer : tileLayers) {
+                if (layerMinZoom.count(tileLayer->name()) && layerMinZoom[tileLayer->name()] > zoom)
+                    continue;
+                OGRLayer* target = dataset->CreateLayer(tileLayer->name().c_str(), &mercator,
+                                                        wkbUnknown, nullptr);
+                if (!target)
+                    throw IoError("cannot make the tiles' layer: " +
+                                      std::string(CPLGetLastErrorMsg()),
+                                  {pathText(part), tileLayer->name(), -1, {}});
+                OGRFeatureDefn* definition = tileLayer->GetLayerDefn();
+                for (int field = 0; field < definition->GetFieldCount(); ++field)
+                    target->CreateField(definition->GetFieldDefn(field));
+                const auto& features = tileLayer->features();
+                for (std::size_t i = 0; i < features.size(); ++i) {
+                    if (cancelled)
+                        return;
+                    // Points have no size and are always kept.
+                    const double size = tileLayer->sizeOf(i);
+                    if (size > 0 && size < unitM)
+                        continue;
+                    if (target->CreateFeature(features[i].get()) != OGRERR_NONE)
+                        throw IoError("cannot add a feature to the tiles: " +
+                                          std::string(CPLGetLastErrorMsg()),
+                                      {pathText(part), tileLayer->name(), static_cast<std::int64_t>(i), {}});
+                }
             }
-        } bridge{&progress};
-        GDALVectorTranslateOptionsSetProgress(translateOptions, &ProgressBridge::call, &bridge);
-        GDALDatasetH source = GDALDataset::ToHandle(memory.get());
-        int usageError = 0;
-        const std::string tilesPath = pathText(staging / "tiles");
-        GDALDatasetH tiles =
-            GDALVectorTranslate(tilesPath.c_str(), nullptr, 1, &source, translateOptions,
-                                &usageError);
-        GDALVectorTranslateOptionsFree(translateOptions);
-        if (!tiles) {
-            if (progress && !progress(0.95))
-                throw Cancelled();
-            const std::string disk = diskProblemAt(out);
-            throw IoError("cannot write the vector tiles: " +
-                              (disk.empty() ? std::string(CPLGetLastErrorMsg()) : disk),
-                          {tilesPath, {}, -1, {}});
+            dataset.reset(); // GDAL assembles and writes the tiles here
+        };
+        const unsigned workers =
+            std::min<unsigned>(workerCount(zooms.size(), 0, 1), static_cast<unsigned>(zooms.size()));
+        std::atomic<unsigned> running{workers};
+        auto work = [&]() {
+            try {
+                while (!cancelled) {
+                    const std::size_t index = nextZoom++;
+                    if (index >= zooms.size())
+                        break;
+                    writeZoom(zooms[index]);
+                    ++zoomsDone;
+                }
+            } catch (const std::exception& caught) {
+                const std::lock_guard<std::mutex> lock(failureMutex);
+                if (failure.empty())
+                    failure = caught.what();
+                cancelled = true;
+            }
+            --running;
+        };
+        std::vector<std::thread> threads;
+        for (unsigned worker = 0; worker < workers; ++worker)
+            threads.emplace_back(work);
+        // This thread reports progress and passes a cancel on.
+        while (running > 0) {
+            if (progress && !cancelled &&
+                !progress(0.7 + 0.25 * static_cast<double>(zoomsDone) /
+                                    static_cast<double>(zooms.size())))
+                cancelled = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
-        GDALClose(tiles);
-        memory.reset();
+        for (std::thread& thread : threads)
+            thread.join();
+        if (!failure.empty()) {
+            const std::string disk = diskProblemAt(out);
+            throw IoError(disk.empty() ? failure : "cannot write the vector tiles: " + disk,
+                          {pathText(tilesDir), {}, -1, {}});
+        }
+        if (cancelled)
+            throw Cancelled();
+        for (int zoom = result.minZoom; zoom <= result.maxZoom; ++zoom) {
+            const fs::path part = staging / ("tiles.z" + std::to_string(zoom));
+            if (fs::exists(part / std::to_string(zoom), error))
+                fs::rename(part / std::to_string(zoom), tilesDir / std::to_string(zoom), error);
+            if (error)
+                throw IoError("cannot move the tiles into place: " + error.message(),
+                              {pathText(part), {}, -1, {}});
+        }
+        mergeTileMetadata(parts, tilesDir, result.minZoom, result.maxZoom);
+        for (const fs::path& part : parts)
+            fs::remove_all(part, error);
+        tileLayers.clear();
+
+        // Each role layer's fields, by feature: data/attributes/LAYER/N.json holds the
+        // features whose _fid / 1000 is N, as {"_fid": [value or null, …]} in the order of
+        // the layer's "fields" in site.json.
+        for (PublishedLayer& layer : published) {
+            if (!layer.attributesApart)
+                continue;
+            const fs::path folder = staging / "data" / "attributes" / utf8Path(layer.id);
+            fs::create_directories(folder, error);
+            std::map<std::int64_t, std::vector<std::size_t>> chunks;
+            for (std::size_t i = 0; i < layer.rows.size(); ++i)
+                chunks[layer.rows[i].first >= 0 ? layer.rows[i].first / 1000 : -1].push_back(i);
+            for (const auto& [chunk, members] : chunks)
+                writeText(folder / (std::to_string(chunk) + ".json"), [&](std::ostream& stream) {
+                    JsonWriter json(stream, false);
+                    json.beginObject();
+                    for (std::size_t i : members) {
+                        json.key(std::to_string(layer.rows[i].first)).beginArray();
+                        for (const auto& value : layer.rows[i].second) {
+                            if (value)
+                                json.value(*value);
+                            else
+                                json.null();
+                        }
+                        json.endArray();
+                    }
+                    json.endObject();
+                });
+            layer.rows.clear();
+            layer.rows.shrink_to_fit();
+        }
 
         // The tiles there are (the page asks for no other: no 404 for an empty corner).
         std::vector<std::string> tileNames;
@@ -942,6 +1220,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                                      : englishRoleName(layer.role));
                 json.field("geometry", std::string(geometryKindName(layer.kind)));
                 json.field("count", layer.count);
+                json.field("attributes", layer.attributesApart);
                 const bool dashed = layer.look && !strokeDash(layer.look->strokeStyle).empty();
                 if (dashed) {
                     json.key("dash").beginArray();
@@ -988,6 +1267,18 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                     json.endObject();
                 }
             json.endObject();
+            json.key("reports").beginArray();
+            for (const std::string& file : options.reportFiles) {
+                const fs::path source = utf8Path(file);
+                const auto [chinese, english] = reportNames(source);
+                json.beginObject();
+                json.field("file", "reports/" + pathText(source.filename()));
+                json.field("zh", chinese);
+                json.field("en", english);
+                json.field("bytes", static_cast<std::size_t>(fs::file_size(source, error)));
+                json.endObject();
+            }
+            json.endArray();
             json.key("notes").beginArray();
             for (const std::string& note : result.notes)
                 json.value(note);
@@ -995,6 +1286,12 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             json.endObject();
         });
 
+        if (!options.reportFiles.empty()) {
+            fs::create_directories(staging / "reports", error);
+            for (const std::string& file : options.reportFiles)
+                copyFile(utf8Path(file), staging / "reports" / utf8Path(file).filename());
+            result.reports = options.reportFiles.size();
+        }
         copyFile(page / "index.html", staging / "index.html");
         copyFile(page / "app.js", staging / "app.js");
         copyFile(page / "app.css", staging / "app.css");

@@ -34,6 +34,10 @@ struct WebSiteOptions {
     /// The page's folder: index.html, app.js, app.css and node_modules/maplibre-gl/dist
     /// (webPageDirectory()).
     std::string pageDirectory;
+    /// The committee maps (PDFs written by `parkatlas report`) to put in the site's reports/
+    /// and list in site.json, for the page's 报告 / Reports menu. Internal profile only: they
+    /// carry owners and findings (publishWebSite refuses them with the public profile).
+    std::vector<std::string> reportFiles;
     /// Replace an `out` folder that exists and is not empty (the old one is removed only after
     /// the new one is in place).
     bool replace = false;
@@ -45,6 +49,7 @@ struct WebSiteResult {
     std::size_t findings = 0;  // findings written (internal)
     std::size_t available = 0; // plots available for supply
     std::size_t tiles = 0;     // vector tiles written
+    std::size_t reports = 0;   // committee maps (PDF) in reports/
     std::uintmax_t bytes = 0;  // size of the whole site
     int minZoom = 0;
     int maxZoom = 0;

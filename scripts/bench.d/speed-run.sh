@@ -9,13 +9,19 @@
 #             /usr/bin/time -v; anchor: --before's binary when given, else none
 #   viewer    parkatlas-gui --screenshot (offscreen, 1920x1080) on the 1M parcels.shp
 #             (only with --gui PATH)
+#   publish   parkatlas publish PARK.parkatlas.json --out SITE (the whole site: every layer's
+#             tiles, the check and the audit as a layer, search and legend)  vs  ogr2ogr -f MVT
+#             of the park's shapefiles (the same layers, no attributes of ours) at the zooms our
+#             site.json says, COMPRESS=NO as ours: GDAL's own tiler on the same data
 # Wall clock and CPU (user + system) of each process, and its peak RSS. With --before PATH (an
 # older parkatlas) its area and check outputs must be byte for byte the same as ours, and its
 # times are printed too, so a change is measured in the same minutes as its reference.
 #
 # Usage: scripts/bench --speed [--size 1m] [--pairs N] [--parkatlas PATH] [--before PATH]
-#                              [--gui PATH] [--only area,startup,check,viewer] [--slow-pairs N]
-# (--slow-pairs: rounds for check and the viewer, which take minutes at 1M; default 3)
+#                              [--gui PATH] [--only area,startup,check,viewer,publish]
+#                              [--slow-pairs N] [--publish-pairs N]
+# (--slow-pairs: rounds for check and the viewer, which take minutes at 1M; default 3;
+#  --publish-pairs: rounds for publish and its anchor, default 1)
 # Data: build-bench/data/SIZE (scripts/bench and scripts/bench --check make and cache it).
 # Writes build-bench/speed-results.md and the raw runs to build-bench/speed-results.tsv.
 set -euo pipefail
@@ -28,8 +34,9 @@ pairs=7
 parkatlas=""
 before=""
 gui=""
-only="area,startup,check,viewer"
+only="area,startup,check,viewer,publish"
 slow_pairs=3
+publish_pairs=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) size=$2; shift 2 ;;
@@ -39,7 +46,8 @@ while [ $# -gt 0 ]; do
         --gui) gui=$(realpath "$2"); shift 2 ;;
         --only) only=$2; shift 2 ;;
         --slow-pairs) slow_pairs=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --publish-pairs) publish_pairs=$2; shift 2 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "scripts/bench --speed: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -216,6 +224,35 @@ if wants viewer && [ -n "$gui" ]; then
         echo "- parkatlas-gui: $(row viewer gui) (picture: build-bench/speed-viewer.png)"
         echo
     } >> "$report"
+fi
+
+if wants publish && [ -f "$park" ]; then
+    n=$publish_pairs
+    parkdir=$(dirname "$park")
+    say "publish: parkatlas publish vs ogr2ogr -f MVT on the $size park ($n pairs)"
+    # ogr2ogr runs right after ours in each round, at the zooms our site.json says (the same
+    # tile pyramid).
+    zooms="python3 -c \"import json; d = json.load(open('$tmp/site/data/site.json')); print('-dsco MINZOOM=%d -dsco MAXZOOM=%d' % (d['minzoom'], d['maxzoom']))\""
+    saved=$pairs
+    pairs=$n
+    paired publish \
+        "parkatlas:rm -rf '$tmp/site'; '$parkatlas' publish '$park' --out '$tmp/site' --as-of 2026-06-30" \
+        "ogr2ogr:rm -rf '$tmp/mvt'; ogr2ogr -f MVT '$tmp/mvt' '$parkdir' \$($zooms) -dsco COMPRESS=NO"
+    pairs=$saved
+    tiles_ours=$(find "$tmp/site/tiles" -name '*.pbf' | wc -l)
+    tiles_gdal=$(find "$tmp/mvt" -name '*.pbf' | wc -l)
+    {
+        echo "## publish, the $size park (zooms $(eval "$zooms" | tr -dc '0-9 ' | xargs | tr ' ' '-'))"
+        echo
+        echo "- ogr2ogr -f MVT of the park's shapefiles: $(row publish ogr2ogr), $tiles_gdal tiles," \
+             "$(du -sm "$tmp/mvt" | cut -f1) MB"
+        echo "- parkatlas publish (the whole site): $(row publish parkatlas): $(ratio publish parkatlas ogr2ogr 1)" \
+             "ogr2ogr by wall clock, $(ratio publish parkatlas ogr2ogr 2) by CPU, $tiles_ours tiles," \
+             "$(du -sm "$tmp/site" | cut -f1) MB"
+        echo
+    } >> "$report"
+elif wants publish; then
+    say "publish: no $park (scripts/bench --check --sizes $size makes it); skipped"
 fi
 
 cat "$report"

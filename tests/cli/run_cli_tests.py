@@ -3865,6 +3865,7 @@ GROUPS = {
     "standard-land": group_standard_land,
     "messages-zh": group_messages_zh,
     "monitor": lambda t: __import__("monitor_cli").group_monitor(t),
+    "serve": lambda t: __import__("serve_site").group_serve(t),
 }
 
 

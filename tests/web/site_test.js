@@ -1,5 +1,5 @@
-// Real-browser tests of `parkatlas publish`: the sample park published (internal and public),
-// served over http://127.0.0.1 by python3 -m http.server, loaded in Debian's chromium
+// Real-browser tests of `parkatlas publish`: the sample park published (internal with its
+// committee maps, and public), each served over http://127.0.0.1 by `parkatlas serve`, loaded in Debian's chromium
 // (headless, SwiftShader WebGL) through puppeteer-core from web/node_modules. Nothing is
 // downloaded at test time.
 //
@@ -64,22 +64,36 @@ function freePort() {
   });
 }
 
-async function serve(directory) {
-  const port = await freePort();
-  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1',
-    '--directory', directory], { stdio: ['ignore', 'ignore', 'pipe'] });
-  // Poll until it answers (the CI machine is loaded: generous, not fixed).
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
+// `parkatlas serve DIR --port 0`: the address it prints on stdout once it listens.
+function serve(directory) {
+  return new Promise((resolve, reject) => {
+    const server = spawn(args.parkatlas, ['serve', directory, '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    // Generous, not fixed: the CI machine is loaded.
+    const timer = setTimeout(() => { server.kill(); reject(new Error('serve did not start: ' + err)); }, 60000);
+    server.stderr.on('data', (chunk) => { err += chunk; });
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)\//m);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ server, origin: match[1] });
+      }
     });
-    if (up) return { server, origin: 'http://127.0.0.1:' + port };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  server.kill();
-  throw new Error('http.server did not start on port ' + port);
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error('serve exited ' + code + ': ' + err)); });
+  });
+}
+
+// Ctrl-C, as a user stops it; resolves with its exit code.
+function stopServer(server) {
+  return new Promise((resolve) => {
+    if (server.exitCode !== null) { resolve(server.exitCode); return; }
+    server.removeAllListeners('exit');
+    server.on('exit', (code) => resolve(code));
+    server.kill('SIGINT');
+  });
 }
 
 // Watches a page: console errors, page errors, failed requests, HTTP errors and any request
@@ -152,7 +166,8 @@ async function main() {
   const internal = path.join(work, 'site-internal');
   const publicSite = path.join(work, 'site-public');
   const started = Date.now();
-  run(args.parkatlas, ['publish', park, '--out', internal, '--title', '示例园区', '--as-of', '2026-06-30']);
+  run(args.parkatlas, ['publish', park, '--out', internal, '--title', '示例园区', '--as-of', '2026-06-30',
+    '--reports']);
   run(args.parkatlas, ['publish', park, '--out', publicSite, '--profile', 'public']);
   console.log('published both profiles in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 
@@ -165,7 +180,10 @@ async function main() {
   const site = JSON.parse(fs.readFileSync(path.join(internal, 'data', 'site.json'), 'utf8'));
   const industrial = site.legend.find((entry) => entry.layer === 'parcels' && /^M/.test(entry.label));
 
-  const { server, origin } = await serve(work);
+  const served = await serve(internal);
+  const origin = served.origin;
+  const servedPublic = await serve(publicSite);
+  const publicOrigin = servedPublic.origin;
   const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
@@ -179,7 +197,7 @@ async function main() {
     await page.setViewport({ width: 1280, height: 800 });
     const seen = watch(page, origin);
     const navigated = Date.now();
-    await page.goto(origin + '/site-internal/index.html?lang=zh', { waitUntil: 'load', timeout: 60000 });
+    await page.goto(origin + '/index.html?lang=zh', { waitUntil: 'load', timeout: 60000 });
     await waitReady(page);
     console.log('first full-extent frame ' + (Date.now() - navigated) + ' ms after navigation');
     const shot = await page.screenshot({ encoding: 'base64' });
@@ -242,6 +260,26 @@ async function main() {
     });
     check('findings layer carries its reasons', findingReason.length > 0, 'no finding with a reason');
 
+    // The committee maps: the 报告 menu links each PDF, and the server hands it over as a PDF.
+    await page.click('#reports');
+    const links = await page.$$eval('#report-list a', (anchors) => anchors.map((a) => ({
+      href: a.href, text: a.textContent, shown: a.getBoundingClientRect().height > 0 })));
+    check('the 报告 menu links the committee maps',
+      links.length >= 3 && links.every((l) => l.shown) && links.some((l) => l.text.includes('用地现状图')),
+      JSON.stringify(links).slice(0, 300));
+    if (links.length) {
+      const pdf = await page.evaluate(async (href) => {
+        const response = await fetch(href);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        return { status: response.status, type: response.headers.get('content-type'),
+          magic: String.fromCharCode(...bytes.slice(0, 5)) };
+      }, links[0].href);
+      check('a committee map is served as a PDF', pdf.status === 200 &&
+        pdf.type === 'application/pdf' && pdf.magic === '%PDF-', JSON.stringify(pdf));
+    }
+    await page.screenshot({ path: path.join(work, 'internal-reports.png') });
+    await page.click('#title');
+
     // English one click away.
     await page.click('#language');
     const english = await page.evaluate(() => ({
@@ -261,8 +299,8 @@ async function main() {
     // 2. The public site on a phone.
     const phone = await browser.newPage();
     await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    const seenPhone = watch(phone, origin);
-    await phone.goto(origin + '/site-public/index.html', { waitUntil: 'load', timeout: 60000 });
+    const seenPhone = watch(phone, publicOrigin);
+    await phone.goto(publicOrigin + '/index.html', { waitUntil: 'load', timeout: 60000 });
     await waitReady(phone);
     const phoneShot = await phone.screenshot({ encoding: 'base64' });
     fs.writeFileSync(path.join(work, 'public-phone.png'), Buffer.from(phoneShot, 'base64'));
@@ -272,6 +310,10 @@ async function main() {
     check('phone: the layer panel is a drawer behind a button', drawer !== 'none', drawer);
     const stamp = await phone.$eval('#stamp', (node) => ({ text: node.textContent,
       shown: node.getBoundingClientRect().width > 0 && getComputedStyle(node).visibility === 'visible' }));
+    const publicReports = await phone.evaluate(() => document.getElementById('reports-menu').hidden);
+    check('public page has no 报告 menu', publicReports === true);
+    check('public site has no committee map', !fs.existsSync(path.join(publicSite, 'reports')) &&
+      !allFiles(publicSite).some((file) => file.endsWith('.pdf')));
     check('public page shows on the map when it was published',
       stamp.shown && /\d{4}-\d{2}-\d{2}/.test(stamp.text), JSON.stringify(stamp));
     check('public page: no console error, failed request or HTTP error', seenPhone.problems.length === 0,
@@ -281,7 +323,8 @@ async function main() {
     await phone.close();
   } finally {
     await browser.close();
-    server.kill();
+    const codes = [await stopServer(served.server), await stopServer(servedPublic.server)];
+    check('serve stops cleanly on Ctrl-C', codes.every((code) => code === 0), codes.join(','));
   }
 
   // 3. The public site holds no owner name anywhere: tiles and data, byte for byte.
@@ -297,9 +340,11 @@ async function main() {
       if (bytes.includes(Buffer.from(owner, 'utf8'))) leaks.push(path.relative(publicSite, file) + ': ' + owner);
   }
   check('public site (tiles and data) contains no owner name', leaks.length === 0, leaks.slice(0, 5).join('; '));
-  const internalTiles = allFiles(path.join(internal, 'tiles'));
-  check('internal tiles do carry owner names (the grep finds them where they are)',
-    internalTiles.some((file) => fs.readFileSync(file).includes(Buffer.from(owners[0], 'utf8'))));
+  // The internal site's plots carry their owners in data/attributes/ (the tiles carry what
+  // draws a plot and its area).
+  const internalData = allFiles(path.join(internal, 'data', 'attributes'));
+  check('internal site does carry owner names (the grep finds them where they are)',
+    internalData.some((file) => fs.readFileSync(file).includes(Buffer.from(owners[0], 'utf8'))));
 }
 
 main().then(() => {
