@@ -237,6 +237,10 @@ LedgerPanel::LedgerPanel(QWidget* parent)
     for (const auto& [kind, name] : kinds)
         m_kind->addItem(name, static_cast<int>(kind));
     m_kind->setToolTip(tr("The ledger to build"));
+    // The longest kind's name must not widen the dock (and narrow the map): the box shows what
+    // fits, the list shows every name in full.
+    m_kind->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_kind->setMinimumContentsLength(10);
     m_tables->setToolTip(tr("The table of the ledger shown"));
     m_tables->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_tables->setMinimumContentsLength(12);
