@@ -34,6 +34,41 @@ std::string withoutDate(const std::string& source)
 
 } // namespace
 
+int monitoringYear(const CommandLine& cli)
+{
+    const std::string yearText = cli.value("year");
+    int year = 0;
+    try {
+        std::size_t used = 0;
+        year = std::stoi(yearText, &used);
+        if (used != yearText.size())
+            throw std::invalid_argument(yearText);
+    } catch (const std::exception&) {
+        throw UsageError("--year must be a year (2026), not '" + yearText + "'");
+    }
+    const geo::Date now = today();
+    if (year < 1980 || year > now.year())
+        throw UsageError("--year " + yearText + " is not a year that has ended or is running (" +
+                         std::to_string(now.year()) + " is the current one)");
+    return year;
+}
+
+geo::Economy monitoringEconomy(const CommandLine& cli, int year, geo::IssueSink& issues)
+{
+    geo::Economy economy;
+    if (cli.has("economy")) {
+        economy = geo::readEconomy(cli.value("economy"), issues);
+        if (economy.year && *economy.year != year)
+            issues.report(geo::withMessage(
+                {geo::Issue::Severity::Warning, economy.path, "year", -1},
+                geo::message("economy_other_year",
+                             "the economy file is for {file_year}, the statistics for {year}",
+                             {{"file_year", std::to_string(*economy.year)},
+                              {"year", std::to_string(year)}})));
+    }
+    return economy;
+}
+
 int runMonitor(const std::vector<std::string>& args)
 {
     CommandLine cli(
@@ -70,20 +105,8 @@ int runMonitor(const std::vector<std::string>& args)
     }
     if (!cli.has("year"))
         throw UsageError("--year YYYY is required");
-    const std::string yearText = cli.value("year");
-    int year = 0;
-    try {
-        std::size_t used = 0;
-        year = std::stoi(yearText, &used);
-        if (used != yearText.size())
-            throw std::invalid_argument(yearText);
-    } catch (const std::exception&) {
-        throw UsageError("--year must be a year (2026), not '" + yearText + "'");
-    }
+    const int year = monitoringYear(cli);
     const geo::Date now = today();
-    if (year < 1980 || year > now.year())
-        throw UsageError("--year " + yearText + " is not a year that has ended or is running (" +
-                         std::to_string(now.year()) + " is the current one)");
     const std::string out = cli.value("out");
     const ResultWriter writer = ResultWriter::fromCommandLine(cli, ResultFormats::WithXlsx, out);
     std::error_code error;
@@ -97,17 +120,7 @@ int runMonitor(const std::vector<std::string>& args)
     const geo::Date yearEnd = geo::Date::fromYmd(year, 12, 31);
     options.statisticsDate = yearEnd < now ? yearEnd : now;
 
-    geo::Economy economy;
-    if (cli.has("economy")) {
-        economy = geo::readEconomy(cli.value("economy"), issues);
-        if (economy.year && *economy.year != year)
-            issues.report(geo::withMessage(
-                {geo::Issue::Severity::Warning, economy.path, "year", -1},
-                geo::message("economy_other_year",
-                             "the economy file is for {file_year}, the statistics for {year}",
-                             {{"file_year", std::to_string(*economy.year)},
-                              {"year", std::to_string(year)}})));
-    }
+    const geo::Economy economy = monitoringEconomy(cli, year, issues);
 
     // The park at the statistical date (a past year: as of its 31 December).
     const std::string source = withoutDate(cli.positional("PARK"));

@@ -9,6 +9,7 @@
 
 #include "geo/error.h"
 #include "geo/file_paths.h"
+#include "geo/ledger/monitoring.h"
 #include "geo/model/park.h"
 
 #include <QString>
@@ -33,7 +34,8 @@ int runReport(const std::vector<std::string>& args)
     CommandLine cli(
         "report",
         "PARK --out DIR [--force] [--as-of YYYY-MM-DD] [--org O] [--date D] [--paper A4|A3|...] "
-        "[--dpi N] [--method ellipsoidal|survey|planar] [--period P [--previous OLD] [--targets F]]",
+        "[--dpi N] [--method ellipsoidal|survey|planar] [--period P [--previous OLD] [--targets F]] "
+        "[--year YYYY [--economy F]]",
         "The committee pack (规委会、区长办公会) in one folder: the template maps as PDF "
         "(用地现状图, 规划符合性分析图, 闲置土地分布图, 征地进度图, 道路管网工程进度图; a map "
         "whose "
@@ -58,6 +60,10 @@ int runReport(const std::vector<std::string>& args)
                   "the park at the start of the period: the summary's compared figures and the "
                   "change map 变化图 (with --period)");
     cli.addOption("targets", "FILE", "yearly targets for the summary, JSON or XLSX");
+    cli.addOption("year", "YYYY",
+                  "add the 开发区土地集约利用监测统计 of this year (see parkatlas monitor): its "
+                  "tables and the map 监测统计图, for the park as of --as-of");
+    cli.addOption("economy", "FILE", "the zone's economic figures for --year: JSON or XLSX");
     addSourceOptions(cli);
     addClassificationOption(cli);
     cli.parse(args);
@@ -125,6 +131,21 @@ int runReport(const std::vector<std::string>& args)
         previous = std::move(since.previous);
         diff = std::move(since.diff);
     }
+    std::optional<geo::MonitoringReport> monitoring;
+    if (cli.has("year")) {
+        const int year = monitoringYear(cli);
+        if (year > asOf.year())
+            throw UsageError("--year " + std::to_string(year) + " is after --as-of " +
+                             asOf.toIso());
+        geo::MonitoringOptions monitoringOptions;
+        monitoringOptions.areaMethod = method;
+        const geo::Date yearEnd = geo::Date::fromYmd(year, 12, 31);
+        monitoringOptions.statisticsDate = yearEnd < asOf ? yearEnd : asOf;
+        monitoring = geo::computeMonitoring(*park, year, monitoringOptions,
+                                            monitoringEconomy(cli, year, issues), issues);
+    } else if (cli.has("economy")) {
+        throw UsageError("--economy goes with --year");
+    }
     ensureGuiApplication();
 
     report::CommitteePackOptions options;
@@ -142,6 +163,7 @@ int runReport(const std::vector<std::string>& args)
     options.targets = targets ? &*targets : nullptr;
     options.previous = previous;
     options.diff = previous ? &diff : nullptr;
+    options.monitoring = monitoring ? &*monitoring : nullptr;
     report::CommitteePackResult result;
     {
         ProgressBar bar("writing the pack");

@@ -13,6 +13,7 @@
 #include <vector>
 
 namespace parkatlas::geo {
+struct Economy;
 class IssueList;
 class IssueSink;
 class JsonWriter;
@@ -88,5 +89,11 @@ ChangesSince changesSince(const CommandLine& cli, const std::string& previousSou
 /// published datum shift: tens of metres off at worst), as readLayer warned about them in
 /// `issues`: each with its path, layer and the warning; an empty array when there are none.
 void writeBallparkTransformsJson(geo::JsonWriter& json, const geo::IssueList& issues);
+
+/// `--year YYYY` of monitor and report: a year that has ended or is running. Throws UsageError.
+int monitoringYear(const CommandLine& cli);
+/// `--economy FILE` of monitor and report, read (an empty Economy without the option); a file
+/// for another year than `year` is said to `issues`.
+geo::Economy monitoringEconomy(const CommandLine& cli, int year, geo::IssueSink& issues);
 
 } // namespace parkatlas::cli

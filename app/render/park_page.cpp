@@ -329,7 +329,9 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
     }
 
     std::optional<geo::MonitoringReport> monitoring;
-    if (layout.table == PageTableKind::Monitoring) {
+    if (layout.table == PageTableKind::Monitoring && options.monitoring) {
+        monitoring = *options.monitoring;
+    } else if (layout.table == PageTableKind::Monitoring) {
         // As of today, in the current year (parkatlas monitor --year for another one).
         const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
         geo::MonitoringOptions monitoringOptions;
@@ -338,6 +340,8 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
             geo::Date{static_cast<std::int32_t>(days.time_since_epoch().count())};
         monitoring = geo::computeMonitoring(*park, monitoringOptions.statisticsDate.year(),
                                             monitoringOptions, {}, issues);
+    }
+    if (monitoring) {
         // Under the boundary and the roads the layout draws, over anything else.
         std::vector<LayerSnapshot> overlays = monitoringOverlays(*monitoring, park->crs);
         auto firstOnTop = std::find_if(snapshots.begin(), snapshots.end(), [](const auto& s) {

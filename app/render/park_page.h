@@ -13,6 +13,7 @@
 #include <vector>
 
 namespace parkatlas::geo {
+struct MonitoringReport;
 class IssueSink;
 } // namespace parkatlas::geo
 
@@ -35,6 +36,8 @@ struct ParkPageOptions {
     std::shared_ptr<const geo::Park> previous;
     const geo::ParkDiff* diff = nullptr;
     std::string source; // the park as the user named it, for the footnote
+    /// The 监测统计图's figures (report --year); null: computed for the current year.
+    const geo::MonitoringReport* monitoring = nullptr;
 };
 
 /// A page of the park: its layers (the layout's, styled by role with `book`, sharing the park's

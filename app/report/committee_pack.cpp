@@ -10,6 +10,7 @@
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
+#include "geo/ledger/monitoring.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
@@ -197,6 +198,12 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             const std::string name = "summary_" + options.period->label;
             result.contents.push_back(writeLedgerFiles(staging, name, summary));
         }
+        if (options.monitoring) {
+            const std::string name =
+                "monitor_" + std::to_string(options.monitoring->year);
+            result.contents.push_back(writeLedgerFiles(
+                staging, name, geo::monitoringLedger(*options.monitoring, true, true)));
+        }
         {
             // TD/T 1029 开发区土地集约利用评价: the indicators as a table beside the ledgers.
             geo::IndicatorOptions indicatorOptions;
@@ -218,6 +225,10 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             templates.push_back("变化图");
             pageOptions.previous = options.previous;
             pageOptions.diff = options.diff;
+        }
+        if (options.monitoring) {
+            templates.push_back("监测统计图");
+            pageOptions.monitoring = options.monitoring;
         }
         const std::size_t mapCount = templates.size();
         for (std::size_t i = 0; i < mapCount; ++i) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 namespace parkatlas::geo {
+struct MonitoringReport;
 class IssueSink;
 class ParkSession;
 } // namespace parkatlas::geo
@@ -39,6 +40,9 @@ struct CommitteePackOptions {
     const geo::Targets* targets = nullptr;
     std::shared_ptr<const geo::Park> previous;
     const geo::ParkDiff* diff = nullptr;
+    /// `report --year`: the 开发区土地集约利用监测统计 tables (monitor_YEAR.csv/.xlsx, with the
+    /// plots one by one) and the map 监测统计图 after the other maps. Null: neither.
+    const geo::MonitoringReport* monitoring = nullptr;
 };
 
 struct CommitteePackResult {

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 
@@ -126,6 +127,27 @@ def group_monitor(t):
     if t.sane_exit(run, 0):
         with open(png, "rb") as fh:
             t.check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "a PNG is written", run)
+
+    t.context = "report --year 2026: the monitoring tables and map in the committee pack"
+    # The pack is in Chinese; both as of today (in 2026, the year running or ended).
+    csv_run = subprocess.run([t.binary, "monitor", park, "--year", "2026", "--format", "csv",
+                              "--plots"], capture_output=True, env=env,
+                             stdin=subprocess.DEVNULL, timeout=cli.TIMEOUT)
+    pack = os.path.join(t.opts.work, "monitor_pack")
+    shutil.rmtree(pack, ignore_errors=True)
+    run = t.run("report", park, "--out", pack, "--year", "2026", "--paper", "A4", timeout=300)
+    t.check(csv_run.returncode == 0, "monitor --format csv --plots under zh_CN", run)
+    if t.sane_exit(run, 0) and csv_run.returncode == 0:
+        names = sorted(os.listdir(pack))
+        t.check("06_监测统计图.pdf" in names, "the map 监测统计图 after the five maps: %s" % names, run)
+        with open(os.path.join(pack, "06_监测统计图.pdf"), "rb") as fh:
+            t.check(fh.read(5) == b"%PDF-", "a PDF", run)
+        with open(os.path.join(pack, "monitor_2026.csv"), "rb") as fh:
+            t.check(fh.read() == csv_run.stdout,
+                    "monitor_2026.csv is what monitor --plots --format csv prints", run)
+        t.check("monitor_2026.xlsx" in names, "and its workbook", run)
+    run = t.run("report", park, "--out", pack + "2", "--economy", "x.json")
+    t.check(run.rc == 2 and "--economy goes with --year" in run.err, "--economy needs --year", run)
 
     t.context = "monitor usage"
     for args, what in ((["monitor", park], "--year is required"),
