@@ -659,6 +659,27 @@ struct Builder {
     void zoneOfParcels(const ParkLayer& parcels);
     void addPiece(MonitoringPlot plot, const GEOSGeometry* geometry);
     void splitByZones(const MonitoringPlot& base, GeosGeomPtr piece);
+
+    /// Each polygon of `layer` (none when it is not a polygon layer), in row order, takes its
+    /// share of `rest`: take(row, part) gets the areal part of `rest` it covers, and that part
+    /// is no longer in `rest`.
+    template <typename Take>
+    void carve(const ParkLayer* layer, GeosGeomPtr& rest, Take take)
+    {
+        if (!layer || layer->layer.geometry.kind() != GeometryKind::Polygon)
+            return;
+        for (std::size_t row = 0; row < layer->layer.featureCount(); ++row) {
+            GeosGeomPtr area = validPolygon(geos, layer->layer.geometry, row);
+            if (!area || !hasArea(geos, rest.get()))
+                continue;
+            GeosGeomPtr part = geos.componentsOfDimension(
+                geos.own(GEOSIntersection_r(geos.handle(), rest.get(), area.get())).get(), 2);
+            if (!hasArea(geos, part.get()))
+                continue;
+            take(row, std::move(part));
+            rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), area.get()));
+        }
+    }
 };
 
 void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& areas)
@@ -921,61 +942,41 @@ void Builder::classRest(const ParkLayer* parcels)
         out.notes.push_back("GEOS: " + geos.takeLastError());
         return;
     }
-    if (const ParkLayer* protectedAreas = park.layer(Role::Protected);
-        protectedAreas && protectedAreas->layer.geometry.kind() == GeometryKind::Polygon) {
-        for (std::size_t row = 0; row < protectedAreas->layer.featureCount(); ++row) {
-            GeosGeomPtr area = validPolygon(geos, protectedAreas->layer.geometry, row);
-            if (!area || !hasArea(geos, rest.get()))
-                continue;
-            GeosGeomPtr part = geos.componentsOfDimension(
-                geos.own(GEOSIntersection_r(geos.handle(), rest.get(), area.get())).get(), 2);
-            if (!hasArea(geos, part.get()))
-                continue;
-            MonitoringPlot plot;
-            plot.source = Role::Protected;
-            plot.row = row;
-            plot.fid = protectedAreas->layer.fids[row];
-            const auto kind = textOf(*protectedAreas, row, "kind");
-            plot.id = kind.value_or("");
-            plot.landClass = protectedClassOf(kind.value_or(""));
-            plot.supplyClass = "F";
-            plot.farMax = kNaN;
-            plot.floorAreaM2 = plot.footprintM2 = kNaN;
-            addPiece(std::move(plot), part.get());
-            rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), area.get()));
+    const ParkLayer* protectedAreas = park.layer(Role::Protected);
+    carve(protectedAreas, rest, [&](std::size_t row, GeosGeomPtr part) {
+        MonitoringPlot plot;
+        plot.source = Role::Protected;
+        plot.row = row;
+        plot.fid = protectedAreas->layer.fids[row];
+        const auto kind = textOf(*protectedAreas, row, "kind");
+        plot.id = kind.value_or("");
+        plot.landClass = protectedClassOf(kind.value_or(""));
+        plot.supplyClass = "F";
+        plot.farMax = kNaN;
+        plot.floorAreaM2 = plot.footprintM2 = kNaN;
+        addPiece(std::move(plot), part.get());
+    });
+    const ParkLayer* acquisition = park.layer(Role::Acquisition);
+    carve(acquisition, rest, [&](std::size_t row, GeosGeomPtr part) {
+        MonitoringPlot plot;
+        plot.source = Role::Acquisition;
+        plot.row = row;
+        plot.fid = acquisition->layer.fids[row];
+        plot.id = textOf(*acquisition, row, "batch_id").value_or("");
+        plot.landClass = "B";
+        plot.b1 = "B12";
+        plot.floorAreaM2 = plot.footprintM2 = kNaN;
+        const auto stage = textOf(*acquisition, row, "stage");
+        if (!stage) {
+            plot.why.push_back(message("monitor_stage_unknown",
+                                       "acquisition stage unknown: whether the land is ready "
+                                       "for supply (B21/B22) cannot be said"));
+            report(issues, acquisition, plot.fid, plot.why.back());
+        } else {
+            plot.b2 = (*stage == "场平" || *stage == "已供地") ? "B21" : "B22";
         }
-    }
-    if (const ParkLayer* acquisition = park.layer(Role::Acquisition);
-        acquisition && acquisition->layer.geometry.kind() == GeometryKind::Polygon) {
-        for (std::size_t row = 0; row < acquisition->layer.featureCount(); ++row) {
-            GeosGeomPtr batch = validPolygon(geos, acquisition->layer.geometry, row);
-            if (!batch || !hasArea(geos, rest.get()))
-                continue;
-            GeosGeomPtr part = geos.componentsOfDimension(
-                geos.own(GEOSIntersection_r(geos.handle(), rest.get(), batch.get())).get(), 2);
-            if (!hasArea(geos, part.get()))
-                continue;
-            MonitoringPlot plot;
-            plot.source = Role::Acquisition;
-            plot.row = row;
-            plot.fid = acquisition->layer.fids[row];
-            plot.id = textOf(*acquisition, row, "batch_id").value_or("");
-            plot.landClass = "B";
-            plot.b1 = "B12";
-            plot.floorAreaM2 = plot.footprintM2 = kNaN;
-            const auto stage = textOf(*acquisition, row, "stage");
-            if (!stage) {
-                plot.why.push_back(message("monitor_stage_unknown",
-                                           "acquisition stage unknown: whether the land is ready "
-                                           "for supply (B21/B22) cannot be said"));
-                report(issues, acquisition, plot.fid, plot.why.back());
-            } else {
-                plot.b2 = (*stage == "场平" || *stage == "已供地") ? "B21" : "B22";
-            }
-            splitByZones(plot, std::move(part));
-            rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), batch.get()));
-        }
-    }
+        splitByZones(plot, std::move(part));
+    });
     if (hasArea(geos, rest.get())) {
         MonitoringPlot plot;
         plot.source = Role::Boundary;
