@@ -1440,6 +1440,10 @@ Left out:
             <source>the load or the render did not finish within %1 s</source>
             <translation>加载或绘制未在 %1 秒内完成</translation>
         </message>
+        <message>
+            <source>Load SOURCE, then time the first picture, pans, zooms and table sorts; print one &quot;name milliseconds&quot; line each and exit (for scripts/bench --speed).</source>
+            <translation>加载 SOURCE，然后计时首幅画面、平移、缩放和属性表排序；每项打印一行“名称 毫秒”后退出（供 scripts/bench --speed 使用）。</translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::BookmarksDialog</name>

@@ -3,6 +3,7 @@
 #include "app/desktop/editing_ui.h"
 
 #include "app/desktop/findings_panel.h"
+#include "app/desktop/interaction_bench.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
@@ -147,6 +148,13 @@ int runApplication(int argc, char** argv)
     parser.addOption(printLayersOption);
     parser.addOption(sizeOption);
     parser.addOption(runCheckOption);
+    const QCommandLineOption benchOption(
+        QStringLiteral("bench-interactions"),
+        QApplication::translate("main",
+                                "Load SOURCE, then time the first picture, pans, zooms and table "
+                                "sorts; print one \"name milliseconds\" line each and exit "
+                                "(for scripts/bench --speed)."));
+    parser.addOption(benchOption);
     parser.addPositionalArgument(
         QStringLiteral("source"),
         QApplication::translate("main", "GeoPackage, shapefile, folder of shapefiles …"),
@@ -156,7 +164,8 @@ int runApplication(int argc, char** argv)
     const QStringList sources = parser.positionalArguments();
     const bool screenshot = parser.isSet(screenshotOption);
     const QSize size = parseSize(parser.value(sizeOption));
-    if (screenshot && sources.isEmpty()) {
+    const bool bench = parser.isSet(benchOption);
+    if ((screenshot || bench) && sources.isEmpty()) {
         printError(QApplication::translate("main", "--screenshot needs a SOURCE"));
         return 2;
     }
@@ -166,8 +175,16 @@ int runApplication(int argc, char** argv)
     }
 
     MainWindow window;
-    window.resize(screenshot ? size : QSize(1280, 800));
+    window.resize(screenshot || bench ? size : QSize(1280, 800));
     window.show();
+
+    if (bench) {
+        auto* timing = new InteractionBench(window, &window);
+        QObject::connect(window.canvas(), &MapCanvas::pictureShown, timing,
+                         &InteractionBench::noteFirstPicture);
+        QObject::connect(&window, &MainWindow::ready, timing, &InteractionBench::run,
+                         Qt::SingleShotConnection);
+    }
 
     if (screenshot) {
         const QString out = parser.value(screenshotOption);
@@ -241,7 +258,7 @@ int runApplication(int argc, char** argv)
         window.openSources(sources);
     // Unsaved edits of a session that crashed or was killed: offered back once the window is
     // up (not when making a screenshot).
-    if (!screenshot && !EditController::pendingJournals().isEmpty())
+    if (!screenshot && !bench && !EditController::pendingJournals().isEmpty())
         QTimer::singleShot(0, &window, [&window] { window.editing()->offerRecovery(); });
     return app.exec();
 }

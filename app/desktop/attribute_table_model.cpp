@@ -3,6 +3,7 @@
 #include "app/desktop/translation.h"
 #include "geo/measure/units.h"
 #include "geo/model/role.h"
+#include "geo/parallel.h"
 
 #include <QBrush>
 #include <QPalette>
@@ -12,6 +13,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
+#include <string_view>
 
 namespace parkatlas::desktop {
 
@@ -48,6 +51,80 @@ bool hasMuColumn(const geo::Layer& layer)
     return layer.geometry.kind() == geo::GeometryKind::Polygon && !layer.crs.isEmpty();
 }
 
+namespace {
+
+/// A row and its sort key.
+template <typename Key> struct Keyed {
+    Key key;
+    std::uint32_t row;
+};
+
+/// Sorts `keyed` by key (descending when asked), ties in row order, on both cores: each
+/// worker sorts a contiguous share, then the shares are merged. Equal to a stable sort of the
+/// rows by their keys.
+template <typename Key>
+void sortKeyed(std::vector<Keyed<Key>>& keyed, bool descending, const geo::CancelFlag& cancel)
+{
+    const auto less = [descending](const Keyed<Key>& a, const Keyed<Key>& b) {
+        if (a.key < b.key)
+            return !descending;
+        if (b.key < a.key)
+            return descending;
+        return a.row < b.row;
+    };
+    const unsigned threads = geo::workerCount(keyed.size(), 0, 50000);
+    std::vector<std::size_t> bounds;
+    for (unsigned t = 0; t <= threads; ++t)
+        bounds.push_back(keyed.size() * t / threads);
+    geo::ParallelOptions options;
+    options.threads = threads;
+    options.chunk = 1;
+    options.cancel = cancel;
+    geo::parallelFor(threads, options, [&](unsigned, std::size_t begin, std::size_t end) {
+        for (std::size_t part = begin; part < end; ++part)
+            std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(bounds[part]),
+                      keyed.begin() + static_cast<std::ptrdiff_t>(bounds[part + 1]), less);
+    });
+    // Merge neighbouring shares until one is left.
+    for (std::size_t width = 1; width < threads; width *= 2)
+        for (std::size_t part = 0; part + width < threads; part += 2 * width) {
+            const std::size_t last = std::min<std::size_t>(part + 2 * width, threads);
+            std::inplace_merge(keyed.begin() + static_cast<std::ptrdiff_t>(bounds[part]),
+                               keyed.begin() + static_cast<std::ptrdiff_t>(bounds[part + width]),
+                               keyed.begin() + static_cast<std::ptrdiff_t>(bounds[last]), less);
+        }
+}
+
+/// `rows` sorted by key(row) (nullopt: unknown, last either way), ties in layer order.
+template <typename Key, typename KeyOf>
+bool sortRowsBy(std::vector<std::uint32_t>& rows, bool descending, const geo::CancelFlag& cancel,
+                KeyOf&& keyOf)
+{
+    std::vector<Keyed<Key>> keyed;
+    keyed.reserve(rows.size());
+    std::vector<std::uint32_t> unknown;
+    for (const std::uint32_t row : rows) {
+        if (std::optional<Key> key = keyOf(row))
+            keyed.push_back({std::move(*key), row});
+        else
+            unknown.push_back(row);
+    }
+    if (cancel.isCancelled())
+        return false;
+    try {
+        sortKeyed(keyed, descending, cancel);
+    } catch (const geo::Cancelled&) {
+        return false;
+    }
+    rows.clear();
+    for (const Keyed<Key>& entry : keyed)
+        rows.push_back(entry.row);
+    rows.insert(rows.end(), unknown.begin(), unknown.end());
+    return true;
+}
+
+} // namespace
+
 RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder order,
                          const std::string& filter, const geo::CancelFlag& cancel)
 {
@@ -74,62 +151,83 @@ RowOrder computeRowOrder(const geo::Layer& layer, int column, Qt::SortOrder orde
     if (cancel.isCancelled())
         return {};
 
+    // Typed keys (integers, reals, day numbers, views on the stored text), read once a row and
+    // sorted with their rows: no string is copied and no QVariant made.
     const bool descending = order == Qt::DescendingOrder;
+    bool sorted = true;
     if (column == 0) {
-        std::stable_sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-            return descending ? layer.fids[a] > layer.fids[b] : layer.fids[a] < layer.fids[b];
+        sorted = sortRowsBy<std::int64_t>(rows, descending, cancel, [&](std::uint32_t row) {
+            return std::optional<std::int64_t>(layer.fids[row]);
         });
     } else if (column > 0 && column <= fieldCount) {
         const int field = column - 1;
-        // Keys first (one read a row), then a sort on them; unknown values go last.
-        std::vector<std::uint32_t> known;
-        std::vector<std::uint32_t> unknown;
-        for (const std::uint32_t row : rows)
-            (attributes.isUnknown(row, field) ? unknown : known).push_back(row);
-        if (isNumeric(attributes.fields()[field].type)) {
-            std::vector<double> keys(count, 0.0);
-            for (const std::uint32_t row : known) {
-                if (attributes.fields()[field].type == geo::FieldType::Date)
-                    keys[row] = attributes.date(row, field)->daysSinceEpoch;
-                else
-                    keys[row] = attributes.number(row, field).value_or(0.0);
-            }
-            std::stable_sort(known.begin(), known.end(), [&](std::uint32_t a, std::uint32_t b) {
-                return descending ? keys[a] > keys[b] : keys[a] < keys[b];
+        switch (attributes.fields()[field].type) {
+        case geo::FieldType::Integer:
+            sorted = sortRowsBy<std::int64_t>(rows, descending, cancel, [&](std::uint32_t row) {
+                return attributes.integer(row, field);
             });
-        } else {
-            std::vector<std::string> keys(count);
-            for (const std::uint32_t row : known)
-                keys[row] = attributes.text(row, field);
-            if (cancel.isCancelled())
-                return {};
-            std::stable_sort(known.begin(), known.end(), [&](std::uint32_t a, std::uint32_t b) {
-                return descending ? keys[a] > keys[b] : keys[a] < keys[b];
-            });
+            break;
+        case geo::FieldType::Real:
+            sorted = sortRowsBy<double>(rows, descending, cancel,
+                                        [&](std::uint32_t row) -> std::optional<double> {
+                                            const auto value = attributes.number(row, field);
+                                            if (!value || std::isnan(*value))
+                                                return std::nullopt;
+                                            return value;
+                                        });
+            break;
+        case geo::FieldType::Date:
+            sorted = sortRowsBy<std::int32_t>(rows, descending, cancel,
+                                              [&](std::uint32_t row) -> std::optional<std::int32_t> {
+                                                  if (attributes.isUnknown(row, field))
+                                                      return std::nullopt;
+                                                  const auto date = attributes.date(row, field);
+                                                  if (!date)
+                                                      return std::nullopt;
+                                                  return date->daysSinceEpoch;
+                                              });
+            break;
+        case geo::FieldType::String:
+            sorted = sortRowsBy<std::string_view>(
+                rows, descending, cancel, [&](std::uint32_t row) -> std::optional<std::string_view> {
+                    if (attributes.isUnknown(row, field))
+                        return std::nullopt;
+                    return attributes.textView(row, field);
+                });
+            break;
         }
-        known.insert(known.end(), unknown.begin(), unknown.end());
-        rows = std::move(known);
-    }
-    if (column == fieldCount + 1 && hasMuColumn(layer)) {
-        // By area: each listed feature measured once (on the worker for a big layer).
+    } else if (column == fieldCount + 1 && hasMuColumn(layer)) {
+        // By area: each listed feature measured once, on both cores (a calculator, and so a
+        // PROJ context, per worker); unmeasurable ones (-1) last either way.
         std::vector<double> keys(count, -1);
+        const unsigned threads = geo::workerCount(rows.size(), 0, 20000);
+        geo::ParallelOptions options;
+        options.threads = threads;
+        options.chunk = 4096;
+        options.cancel = cancel;
+        std::vector<std::unique_ptr<geo::AreaCalculator>> calculators(threads);
         try {
-            geo::AreaCalculator calculator(layer.crs);
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                if ((i & 0xfff) == 0 && cancel.isCancelled())
-                    return {};
-                keys[rows[i]] = measureMu(calculator, layer, rows[i]);
-            }
+            geo::parallelFor(rows.size(), options,
+                             [&](unsigned worker, std::size_t begin, std::size_t end) {
+                                 std::unique_ptr<geo::AreaCalculator>& calculator =
+                                     calculators[worker];
+                                 if (!calculator)
+                                     calculator = std::make_unique<geo::AreaCalculator>(layer.crs);
+                                 for (std::size_t i = begin; i < end; ++i)
+                                     keys[rows[i]] = measureMu(*calculator, layer, rows[i]);
+                             });
+        } catch (const geo::Cancelled&) {
+            return {};
         } catch (const std::exception&) {
         }
-        // Unmeasurable ones (-1) last either way.
-        std::stable_sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-            if ((keys[a] < 0) != (keys[b] < 0))
-                return keys[b] < 0;
-            return descending ? keys[a] > keys[b] : keys[a] < keys[b];
-        });
+        sorted = sortRowsBy<double>(rows, descending, cancel,
+                                    [&](std::uint32_t row) -> std::optional<double> {
+                                        if (!(keys[row] >= 0))
+                                            return std::nullopt;
+                                        return keys[row];
+                                    });
     }
-    if (cancel.isCancelled())
+    if (!sorted || cancel.isCancelled())
         return {};
     result.rowOfFeature.assign(count, -1);
     for (std::size_t row = 0; row < rows.size(); ++row)

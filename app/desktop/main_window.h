@@ -239,6 +239,9 @@ private:
     std::optional<std::pair<geo::Envelope, std::string>> m_keepView;
     LoadReport m_lastLoad;
     bool m_waitingForFirstRender = false;
+    // Counts the loads started: a big layer's geometry, shown before the load finishes, is
+    // shown only while its load is still the latest.
+    quint64 m_loadGeneration = 0;
     // Field mapping: the styles of the last load, what each layer is and where it comes from,
     // and the project file the choices are saved in.
     std::shared_ptr<const render::RoleStyleBook> m_styleBook;

@@ -6,6 +6,7 @@
 #include "app/desktop/feature_selection.h"
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/import_dialog.h"
+#include "app/desktop/interaction_bench.h"
 #include "app/desktop/layers_panel.h"
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/recent_files.h"
@@ -117,9 +118,24 @@ void MainWindow::startLoad(const QStringList& sources, bool keepView)
     std::vector<std::string> paths;
     for (const QString& source : sources)
         paths.push_back(source.toStdString()); // UTF-8, as geo/ expects
+    // A big layer's geometry is drawn as soon as it is read, while its attributes still are (a
+    // new map only: a layer added to one keeps the map as it is until the load finishes).
+    const quint64 generation = ++m_loadGeneration;
+    std::function<void(std::vector<render::LayerSnapshot>, geo::Crs)> early;
+    if (!keepView && !viewerFullDetailRequested())
+        early = [this, generation](std::vector<render::LayerSnapshot> layers, geo::Crs crs) {
+            // From the loading thread to the window's; dropped if the window has gone.
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, layers = std::move(layers), crs = std::move(crs)]() mutable {
+                    if (generation == m_loadGeneration && isLoading())
+                        m_canvas->setLayers(std::move(layers), std::move(crs));
+                },
+                Qt::QueuedConnection);
+        };
     m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources,
-           const std::vector<ProjectLayer>& overrides) {
+        [early](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources,
+                const std::vector<ProjectLayer>& overrides) {
             promise.setProgressRange(0, kLoadProgressSteps);
             LoadedMap map = loadMap(
                 sources,
@@ -128,7 +144,7 @@ void MainWindow::startLoad(const QStringList& sources, bool keepView)
                                                     QString::fromStdString(step));
                     return !promise.isCanceled();
                 },
-                {}, overrides);
+                {}, overrides, early);
             promise.addResult(std::move(map));
         },
         std::move(paths), m_sessionOverrides));

@@ -1,5 +1,7 @@
 #include "app/desktop/map_canvas.h"
 
+#include "app/desktop/interaction_bench.h"
+
 #include "app/render/map_settings.h"
 #include "app/render/render_job.h"
 
@@ -273,8 +275,10 @@ render::MapSettings MapCanvas::settingsFor(std::vector<render::LayerSnapshot> la
     const double ratio = devicePixelRatioF();
     const QSize deviceSize(static_cast<int>(std::lround(width() * ratio)),
                            static_cast<int>(std::lround(height() * ratio)));
+    // The screen's level of detail: a picture the same to a level or two, much faster.
     return render::MapSettings(m_view.visibleExtent(), deviceSize, logicalDpiX() * ratio,
-                               std::move(background), std::move(layers), m_crs, ratio);
+                               std::move(background), std::move(layers), m_crs, ratio)
+        .withLevelOfDetail(!viewerFullDetailRequested());
 }
 
 void MapCanvas::startOverlayRender()
@@ -346,8 +350,11 @@ void MapCanvas::onRenderFinished(render::RenderJob* job, const render::RenderRes
         m_image = result.image;
         m_imageExtent = result.settings.visibleExtent();
         update();
+        if (!result.settings.layers().empty())
+            emit pictureShown(); // a picture of something, not the blank of an empty map
     }
     emit renderFinished(errors);
+    emit pictureComplete();
 }
 
 void MapCanvas::drawPlacedImage(QPainter& painter, const QImage& image, const geo::Envelope& extent)

@@ -131,6 +131,12 @@ signals:
     void renderStarted();
     /// A render finished and its image is now shown; `errors` are per layer.
     void renderFinished(const QStringList& errors);
+    /// The canvas now shows a complete picture of its current view (a finished render, or one
+    /// put together from the picture cache).
+    void pictureComplete();
+    /// A picture of the layers is shown, complete or not (a layer still being read shows what
+    /// has been read so far).
+    void pictureShown();
     /// The overlay's render finished and is shown.
     void overlayRenderFinished();
     /// Identify tool: a click at `mapPoint` with `modifiers` (Ctrl: add to the selection).

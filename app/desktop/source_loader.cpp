@@ -6,6 +6,7 @@
 #include "geo/model/issue_text.h"
 #include "geo/error.h"
 #include "geo/io/raster.h"
+#include "geo/io/shapefile_reader.h"
 #include "geo/io/source.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"
@@ -66,10 +67,47 @@ bool isProjectFile(const std::string& path)
 
 namespace {
 
+/// For a big shapefile in the map CRS: its geometry read straight from the .shp (a fraction of
+/// the whole read, which spends most of its time on the attributes through GDAL), handed to
+/// `early` as a layer without fields. Anything odd (a problem in the file, another CRS, an
+/// override of its encoding or CRS, an as-of date) and nothing is shown early: the full read
+/// says what is wrong.
+void showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::OpenOptions& open,
+                       const std::optional<render::RoleBinding>& binding, const LoadReport& report,
+                       const EarlyGeometry& early)
+{
+    std::error_code error;
+    const std::filesystem::path path(ref.datasetPath);
+    if (geo::lowerAscii(path.extension().string()) != ".shp" || !open.asOf.empty() ||
+        !open.sourceSrs.empty() || crs.isEmpty() || report.mapCrs.isEmpty() ||
+        !report.mapCrs.isSameAs(crs))
+        return;
+    const std::uintmax_t bytes = std::filesystem::file_size(path, error);
+    if (error || bytes < kEarlyGeometryBytes || !geo::canReadShapefileGeometry(ref.datasetPath))
+        return;
+    try {
+        geo::IssueList issues;
+        geo::ShapefileGeometry read = geo::readShapefileGeometry(ref.datasetPath, issues);
+        if (issues.count(geo::Issue::Severity::Error) > 0)
+            return;
+        auto layer = std::make_shared<geo::Layer>();
+        layer->name = ref.layerName.empty() ? path.stem().string() : ref.layerName;
+        layer->sourcePath = ref.datasetPath;
+        layer->crs = crs;
+        layer->geometry = std::move(read.geometry);
+        layer->fids = std::move(read.fids);
+        for (std::size_t i = 0; i < layer->fids.size(); ++i)
+            layer->attributes.commitRow();
+        early(std::move(layer), binding, report.mapCrs);
+    } catch (const std::exception&) {
+        // The full read below meets the same problem and reports it.
+    }
+}
+
 } // namespace
 
 LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress,
-                       const std::vector<ProjectLayer>& userOverrides)
+                       const std::vector<ProjectLayer>& userOverrides, const EarlyGeometry& early)
 {
     LoadReport report;
     auto keepGoing = [&](double share, const std::string& step) {
@@ -230,6 +268,9 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                                         candidates[i].proposal, candidates[i].hint});
             continue;
         }
+        if (early)
+            showEarlyGeometry(candidates[i].ref, candidates[i].crs, candidates[i].open,
+                              candidates[i].binding, report, early);
         geo::ReadOptions options;
         options.open = candidates[i].open;
         options.targetCrs = report.mapCrs;
@@ -301,12 +342,12 @@ void openSession(LoadedMap& map, const std::vector<std::string>& sources)
 } // namespace
 
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress,
-                  const QString& stylesDirectory, const std::vector<ProjectLayer>& overrides)
+                  const QString& stylesDirectory, const std::vector<ProjectLayer>& overrides,
+                  const std::function<void(std::vector<render::LayerSnapshot> layers,
+                                           geo::Crs mapCrs)>& early)
 {
     LoadedMap map;
-    map.report = loadSources(sources, progress, overrides);
-    if (map.report.cancelled)
-        return map;
+    // The styles first: a layer shown before its attributes are read is styled by them too.
     const QString directory =
         stylesDirectory.isEmpty() ? render::RoleStyleBook::defaultDirectory() : stylesDirectory;
     auto styleBook = std::make_shared<render::RoleStyleBook>();
@@ -317,6 +358,16 @@ LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& p
             "no styles folder with roles.json found (set PARKATLAS_STYLES): default styles");
     else
         book = render::RoleStyleBook::load(directory);
+    EarlyGeometry styledEarly;
+    if (early)
+        styledEarly = [&](std::shared_ptr<const geo::Layer> layer,
+                          const std::optional<render::RoleBinding>& binding,
+                          const geo::Crs& mapCrs) {
+            early(book.styleLayers({std::move(layer)}, {binding}), mapCrs);
+        };
+    map.report = loadSources(sources, progress, overrides, styledEarly);
+    if (map.report.cancelled)
+        return map;
     for (const QString& problem : book.problems())
         map.styleProblems.push_back(problem.toStdString());
     map.layers = book.styleLayers(map.report.layers, map.report.bindings);

@@ -8,6 +8,7 @@
 #include "geo/issue.h"
 #include "geo/model/layer.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -79,8 +80,20 @@ using LoadProgress = std::function<bool(double share, const std::string& step)>;
 /// and listed in `crsNeeded` (with the zone its eastings propose). Never throws for bad input:
 /// every failure ends up in `problems`. Blocking: run it on a worker, never on the GUI thread.
 /// Thread-safety: reentrant (each call opens its own datasets).
+/// A big layer's geometry, read before its attributes, for the map to show while they are read:
+/// the layer has its features' geometry and ids and no fields yet, in the map CRS; `binding` as
+/// loadSources would give it. Called on the loading thread.
+using EarlyGeometry = std::function<void(std::shared_ptr<const geo::Layer> layer,
+                                         const std::optional<render::RoleBinding>& binding,
+                                         const geo::Crs& mapCrs)>;
+
+/// Shapefiles of at least this many bytes (.shp) have their geometry shown before their
+/// attributes are read (loadSources' `early`): about 30 000 plots.
+constexpr std::uintmax_t kEarlyGeometryBytes = 8u << 20;
+
 LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgress& progress = {},
-                       const std::vector<ProjectLayer>& overrides = {});
+                       const std::vector<ProjectLayer>& overrides = {},
+                       const EarlyGeometry& early = {});
 
 /// True when `a` and `b` name the same layer (the same file, however the path is written; a
 /// missing layer name matches any layer of the file).
@@ -111,8 +124,14 @@ bool isProjectFile(const std::string& path);
 /// loadSources, then the styles (orthophotos first, at the bottom): reads the style files of
 /// `stylesDirectory` ("" finds them with RoleStyleBook::defaultDirectory()), then opens the
 /// park's session (LoadedMap::session). Blocking: run it on a worker.
+///
+/// `early`, when given, is called (on the loading thread) with a big shapefile's layer styled
+/// for the map as soon as its geometry is read (see EarlyGeometry), before its attributes: the
+/// first picture of a million plots need not wait for their attribute table.
 LoadedMap loadMap(const std::vector<std::string>& sources, const LoadProgress& progress = {},
                   const QString& stylesDirectory = {},
-                  const std::vector<ProjectLayer>& overrides = {});
+                  const std::vector<ProjectLayer>& overrides = {},
+                  const std::function<void(std::vector<render::LayerSnapshot> layers,
+                                           geo::Crs mapCrs)>& early = {});
 
 } // namespace parkatlas::desktop

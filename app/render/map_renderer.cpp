@@ -73,12 +73,21 @@ void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF&
 
 class LayerPainter {
 public:
-    LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi)
+    LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi,
+                 bool levelOfDetail = false)
         : m_painter(painter), m_toPixel(toPixel), m_scale(dpi / kStyleDpi),
           m_rasterImage(painter.paintEngine() &&
                         painter.paintEngine()->type() == QPaintEngine::Raster &&
                         painter.transform().isIdentity())
     {
+        // The level of detail writes tiny polygons straight into the image's pixels: only on a
+        // premultiplied ARGB image the painter draws on untransformed.
+        if (levelOfDetail && m_rasterImage && painter.device() &&
+            painter.device()->devType() == QInternal::Image) {
+            auto* image = static_cast<QImage*>(painter.device());
+            if (image->format() == QImage::Format_ARGB32_Premultiplied)
+                m_image = image;
+        }
         // Vector devices write every coordinate as text; rasters keep sub-pixel positions for
         // their antialiasing.
         const QPaintEngine* engine = painter.paintEngine();
@@ -120,6 +129,16 @@ public:
         m_smallPoints.clear();
         m_current = nullptr;
 
+        // Blending straight into the pixels is right only where the painter would blend plainly
+        // (source over, opaque, unclipped) - then its picture is the same to a level or two.
+        const bool direct = m_image && m_painter.opacity() == 1.0 &&
+                            m_painter.compositionMode() == QPainter::CompositionMode_SourceOver &&
+                            !m_painter.hasClipping();
+        if (direct) {
+            m_bits = m_image->bits();
+            m_bytesPerLine = m_image->bytesPerLine();
+        }
+
         const geo::GeometryKind kind = store.kind();
         const std::size_t featureCount =
             snapshot.features ? snapshot.features->size() : store.featureCount();
@@ -136,6 +155,15 @@ public:
                 envelope.height() < minSize)
                 continue;
             const Symbol& symbol = style.symbolFor(feature);
+            if (direct && kind == geo::GeometryKind::Polygon && envelope.width() < tinySize &&
+                envelope.height() < tinySize) {
+                // No pen or brush to set: the painter is not used.
+                blendTinyPolygon(envelope, symbol);
+                if (labels)
+                    labelled.push_back(feature);
+                ++featuresDrawn;
+                continue;
+            }
             use(symbol);
             switch (kind) {
             case geo::GeometryKind::Polygon:
@@ -304,6 +332,77 @@ private:
         const QRectF rect = QRectF(topLeft, bottomRight)
                                 .adjusted(-strokePx / 2, -strokePx / 2, strokePx / 2, strokePx / 2);
         m_painter.fillRect(rect, tinyColour(symbol, rect.width(), rect.height(), strokePx));
+    }
+
+    /// drawTinyPolygon without the painter: the same rectangle and colour, each pixel it
+    /// touches blended (source over) by the share of the pixel it covers, as an antialiased
+    /// fill covers it. The colour is made once per symbol and size class, not per feature.
+    void blendTinyPolygon(const geo::Envelope& envelope, const Symbol& symbol)
+    {
+        const QPointF topLeft = m_toPixel.toPixel(envelope.minX, envelope.maxY);
+        const QPointF bottomRight = m_toPixel.toPixel(envelope.maxX, envelope.minY);
+        const bool hasStroke =
+            symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 && symbol.strokeStyle != Qt::NoPen;
+        const double strokePx = hasStroke ? symbol.strokeWidth * m_scale : 0;
+        const double left = topLeft.x() - strokePx / 2;
+        const double top = topLeft.y() - strokePx / 2;
+        const double right = bottomRight.x() + strokePx / 2;
+        const double bottom = bottomRight.y() + strokePx / 2;
+        // The mix of outline and fill depends on the size: sizes in steps of 1/16 pixel share
+        // one colour (the mix changes by well under a level within a step).
+        const int widthStep = static_cast<int>((right - left) * 16);
+        const int heightStep = static_cast<int>((bottom - top) * 16);
+        const TinyKey key{&symbol, widthStep, heightStep};
+        // A small direct-mapped cache: a slot per hash, the last colour that fell in it.
+        TinySlot& slot = m_tinyColours[TinyKeyHash()(key) % m_tinyColours.size()];
+        if (!slot.filled || !(slot.key == key)) {
+            slot.key = key;
+            slot.filled = true;
+            slot.colour = qPremultiply(
+                tinyColour(symbol, (widthStep + 0.5) / 16, (heightStep + 0.5) / 16, strokePx)
+                    .rgba());
+        }
+        const QRgb colour = slot.colour;
+        if (qAlpha(colour) > 0)
+            blendRect(left, top, right, bottom, colour);
+    }
+
+    /// Source-over of a premultiplied colour on the pixels of [left, right) × [top, bottom)
+    /// (pixels, fractional), each by the share of it the rectangle covers.
+    void blendRect(double left, double top, double right, double bottom, QRgb colour)
+    {
+        const int width = m_image->width();
+        const int height = m_image->height();
+        left = std::max(left, 0.0);
+        top = std::max(top, 0.0);
+        right = std::min(right, static_cast<double>(width));
+        bottom = std::min(bottom, static_cast<double>(height));
+        if (right <= left || bottom <= top)
+            return;
+        const int x0 = static_cast<int>(left);
+        const int y0 = static_cast<int>(top);
+        const int x1 = std::min(width, static_cast<int>(std::ceil(right)));
+        const int y1 = std::min(height, static_cast<int>(std::ceil(bottom)));
+        const float alpha = static_cast<float>(qAlpha(colour));
+        const float red = static_cast<float>(qRed(colour));
+        const float green = static_cast<float>(qGreen(colour));
+        const float blue = static_cast<float>(qBlue(colour));
+        for (int y = y0; y < y1; ++y) {
+            const double coverY = std::min(bottom, y + 1.0) - std::max(top, static_cast<double>(y));
+            auto* line = reinterpret_cast<QRgb*>(m_bits + static_cast<qsizetype>(y) * m_bytesPerLine);
+            for (int x = x0; x < x1; ++x) {
+                const float cover = static_cast<float>(
+                    coverY * (std::min(right, x + 1.0) - std::max(left, static_cast<double>(x))));
+                const float keep = 1.0f - alpha * cover / 255.0f;
+                const QRgb under = line[x];
+                const auto mix = [&](float source, int destination) {
+                    return static_cast<int>(source * cover + static_cast<float>(destination) * keep +
+                                            0.5f);
+                };
+                line[x] = qRgba(mix(red, qRed(under)), mix(green, qGreen(under)),
+                                mix(blue, qBlue(under)), mix(alpha, qAlpha(under)));
+            }
+        }
     }
 
     /// The colour of a polygon whose outline, `strokePx` wide, grows it to w × h pixels: the
@@ -585,6 +684,31 @@ private:
     // Not for vector output (PDF, SVG) or a page layout, which get the exact geometry.
     bool m_rasterImage;
     QPolygonF m_buffer;
+    // The level of detail's image (null: everything through the painter), its pixels while a
+    // layer is drawn, and the tiny polygons' colours of the current symbol by size class.
+    QImage* m_image = nullptr;
+    uchar* m_bits = nullptr;
+    qsizetype m_bytesPerLine = 0;
+    struct TinyKey {
+        const Symbol* symbol;
+        int widthStep;
+        int heightStep;
+        bool operator==(const TinyKey&) const = default;
+    };
+    struct TinyKeyHash {
+        std::size_t operator()(const TinyKey& key) const noexcept
+        {
+            return std::hash<const void*>()(key.symbol) ^
+                   (static_cast<std::size_t>(key.widthStep) * 0x9E3779B97F4A7C15ull) ^
+                   (static_cast<std::size_t>(key.heightStep) * 0xC2B2AE3D27D4EB4Full);
+        }
+    };
+    struct TinySlot {
+        TinyKey key{nullptr, 0, 0};
+        QRgb colour = 0;
+        bool filled = false;
+    };
+    std::vector<TinySlot> m_tinyColours = std::vector<TinySlot>(1024);
     QPen m_pen;
     const Symbol* m_current = nullptr;
     struct PendingLabels {
@@ -649,7 +773,8 @@ bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                         std::size_t* labelsDrawn) const
 {
     painter.setRenderHint(QPainter::Antialiasing, true);
-    LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi());
+    LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi(),
+                              m_settings.levelOfDetail());
     layerPainter.setLabelBounds(QRectF(QPointF(0, 0), QSizeF(m_settings.outputSize())),
                                 m_settings.labelObstacles());
     std::size_t drawn = 0;
@@ -688,7 +813,7 @@ bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                     QPainter layerPainterDevice(&layerImage);
                     layerPainterDevice.setRenderHint(QPainter::Antialiasing, true);
                     LayerPainter alone(layerPainterDevice, m_settings.mapToPixel(),
-                                       m_settings.dpi());
+                                       m_settings.dpi(), m_settings.levelOfDetail());
                     done = alone.draw(snapshot, cancel, drawn);
                     layerPainter.takeLabels(alone);
                 }

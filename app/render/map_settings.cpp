@@ -18,6 +18,7 @@ MapSettings MapSettings::withExtent(const geo::Envelope& extent) const
     MapSettings changed(extent, m_outputSize, m_dpi, m_background, m_layers, m_crs,
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
+    changed.m_levelOfDetail = m_levelOfDetail;
     return changed;
 }
 
@@ -26,6 +27,7 @@ MapSettings MapSettings::withOutputSize(QSize outputSize) const
     MapSettings changed(m_extent, outputSize, m_dpi, m_background, m_layers, m_crs,
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
+    changed.m_levelOfDetail = m_levelOfDetail;
     return changed;
 }
 
@@ -34,6 +36,7 @@ MapSettings MapSettings::withLayers(std::vector<LayerSnapshot> layers) const
     MapSettings changed(m_extent, m_outputSize, m_dpi, m_background, std::move(layers), m_crs,
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
+    changed.m_levelOfDetail = m_levelOfDetail;
     return changed;
 }
 
@@ -41,6 +44,13 @@ MapSettings MapSettings::withLabelObstacles(std::vector<QRectF> obstacles) const
 {
     MapSettings changed = *this;
     changed.m_labelObstacles = std::move(obstacles);
+    return changed;
+}
+
+MapSettings MapSettings::withLevelOfDetail(bool on) const
+{
+    MapSettings changed = *this;
+    changed.m_levelOfDetail = on;
     return changed;
 }
 

@@ -9,6 +9,8 @@
 #             /usr/bin/time -v; anchor: --before's binary when given, else none
 #   viewer    parkatlas-gui --screenshot (offscreen, 1920x1080) on the 1M parcels.shp
 #             (only with --gui PATH)
+#   interactions  parkatlas-gui --bench-interactions (with --gui PATH): first picture, pan and
+#             zoom redraws at the full extent and at 1:10 000, attribute table sorts
 #   publish   parkatlas publish PARK.parkatlas.json --out SITE (the whole site: every layer's
 #             tiles, the check and the audit as a layer, search and legend)  vs  ogr2ogr -f MVT
 #             of the park's shapefiles (the same layers, no attributes of ours) at the zooms our
@@ -47,7 +49,7 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift 2 ;;
         --slow-pairs) slow_pairs=$2; shift 2 ;;
         --publish-pairs) publish_pairs=$2; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "scripts/bench --speed: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -253,6 +255,62 @@ if wants publish && [ -f "$park" ]; then
     } >> "$report"
 elif wants publish; then
     say "publish: no $park (scripts/bench --check --sizes $size makes it); skipped"
+fi
+
+# interactions (with --gui PATH, and --only viewer or interactions): parkatlas-gui
+# --bench-interactions on the parcels at 1920x1080, offscreen: from the start of the process to
+# the first picture (drawn while the layer is still read) and to the complete one; a pan and a
+# zoom at the full extent and at 1:10 000 (from the change of view to the complete picture of the
+# new one); the attribute table sorted by each column. Medians over the runs, wall clock and the
+# CPU the process used over the same span (the machine is shared: CPU is what carries over).
+if { wants viewer || wants interactions; } && [ -n "$gui" ]; then
+    n=$slow_pairs
+    say "interactions: parkatlas-gui --bench-interactions on $shp ($n runs)"
+    # Each round also runs the same binary with PARKATLAS_VIEWER_FULL_DETAIL=1 (every picture at
+    # full detail, nothing shown before the layer is wholly read: the viewer as it was), so the
+    # two share the same minutes of load.
+    rm -f "$tmp/interactions.all" "$tmp/interactions-full.all"
+    for ((i = 1; i <= n; i++)); do
+        PAIR=$i once interactions gui "$tmp/interactions.$i.out" env QT_QPA_PLATFORM=offscreen \
+            "$gui" --bench-interactions --size 1920x1080 "$shp"
+        cat "$tmp/interactions.$i.out" >> "$tmp/interactions.all"
+        PAIR=$i once interactions full "$tmp/interactions-full.$i.out" env QT_QPA_PLATFORM=offscreen \
+            PARKATLAS_VIEWER_FULL_DETAIL=1 "$gui" --bench-interactions --size 1920x1080 "$shp"
+        cat "$tmp/interactions-full.$i.out" >> "$tmp/interactions-full.all"
+    done
+    # interaction_stat NAME-REGEX: "median ms (max ms; CPU median ms)" of the matching lines over every run:
+    # wall clock from the change to the complete picture, and the CPU the process used then.
+    interaction_stat() {
+        awk -v re="^($1)\$" '
+            function median(a, n,   i, j, t) {
+                for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                return a[int((n + 1) / 2)]
+            }
+            $1 ~ re { w[++n] = $2; c[n] = ($3 == "cpu") ? $4 : -1; if ($2 > top) top = $2 }
+            END {
+                if (n == 0) { printf "n/a"; exit }
+                printf "%.0f ms (max %.0f; CPU %.0f ms)", median(w, n), top, median(c, n) }' \
+            "${2:-$tmp/interactions.all}"
+    }
+    full_detail() { interaction_stat "$1" "$tmp/interactions-full.all"; }
+    {
+        echo "## viewer interactions, the $size parcels (parkatlas-gui --bench-interactions, offscreen, 1920×1080)"
+        echo
+        echo "- whole process (level of detail, early geometry): $(row interactions gui)"
+        echo "- first picture (from the start of the process): $(interaction_stat first_picture)"
+        echo "- complete picture: $(interaction_stat complete_picture)"
+        echo "- pan at the full extent: $(interaction_stat pan_full); zoom: $(interaction_stat zoom_full)"
+        echo "- zoom to 1:10 000: $(interaction_stat zoom_to_10000); pan there: $(interaction_stat pan_10000);" \
+             "zoom: $(interaction_stat zoom_10000); back to the full extent: $(interaction_stat zoom_to_full)"
+        echo "- attribute table sorted by a column (every column): $(interaction_stat 'sort_column_[0-9]+')"
+        echo "- the same binary at full detail (PARKATLAS_VIEWER_FULL_DETAIL=1, as before), same rounds:" \
+             "$(row interactions full); first picture $(full_detail first_picture); pan at the full" \
+             "extent $(full_detail pan_full); zoom $(full_detail zoom_full); pan at 1:10 000" \
+             "$(full_detail pan_10000); zoom $(full_detail zoom_10000)"
+        echo "  ($(awk '$1 ~ /^sort_column_/ { printf "%s%s %.0f", sep, substr($1, 13), $2; sep = ", " }' \
+              "$tmp/interactions.1.out") ms by column (0 the fid, the last the area in mu), first run)"
+        echo
+    } >> "$report"
 fi
 
 cat "$report"
