@@ -17,6 +17,7 @@
 #include "geo/store/server_check.h"
 
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -46,6 +47,10 @@ void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::Complian
     for (geo::ComplianceRule rule : result.rulesRun)
         json.value(geo::toString(rule));
     json.endArray();
+    // The summary's totals (GEOS unions, on workers of their own) are made while the findings
+    // are written: both only read the findings.
+    std::future<geo::FindingsTotals> totals = std::async(
+        std::launch::async, [&] { return geo::totalsOfFindings(findings, park.crs); });
     json.key("findings");
     geo::writeFindingsJson(json, findings);
     std::vector<std::string> rulesRun;
@@ -55,7 +60,7 @@ void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::Complian
     if (std::find(result.rulesRun.begin(), result.rulesRun.end(),
                   geo::ComplianceRule::LandUseMismatch) != result.rulesRun.end())
         rulesRun.push_back(geo::kLandUseTooCoarse);
-    geo::writeFindingsSummaryJson(json, geo::totalsOfFindings(findings, park.crs), rulesRun);
+    geo::writeFindingsSummaryJson(json, totals.get(), rulesRun);
     // The classification each layer's land-use codes were read in, and why.
     json.key("land_use_classification").beginObject();
     for (const auto& [role, detection] : result.landUseSystems) {
