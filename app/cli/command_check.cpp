@@ -17,7 +17,9 @@
 #include "geo/store/server_check.h"
 
 #include <filesystem>
+#include <future>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace parkatlas::cli {
@@ -35,7 +37,7 @@ std::string ruleList()
 }
 
 void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::ComplianceResult& result,
-               const geo::IssueList& issues)
+               const geo::FindingSource& findings, const geo::IssueList& issues)
 {
     json.beginObject();
     json.field("park", park.name);
@@ -45,8 +47,12 @@ void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::Complian
     for (geo::ComplianceRule rule : result.rulesRun)
         json.value(geo::toString(rule));
     json.endArray();
+    // The summary's totals (GEOS unions, on workers of their own) are made while the findings
+    // are written: both only read the findings.
+    std::future<geo::FindingsTotals> totals = std::async(
+        std::launch::async, [&] { return geo::totalsOfFindings(findings, park.crs); });
     json.key("findings");
-    geo::writeFindingsJson(json, result.findings);
+    geo::writeFindingsJson(json, findings);
     std::vector<std::string> rulesRun;
     for (geo::ComplianceRule rule : result.rulesRun)
         rulesRun.push_back(geo::toString(rule));
@@ -54,7 +60,7 @@ void writeJson(geo::JsonWriter& json, const geo::Park& park, const geo::Complian
     if (std::find(result.rulesRun.begin(), result.rulesRun.end(),
                   geo::ComplianceRule::LandUseMismatch) != result.rulesRun.end())
         rulesRun.push_back(geo::kLandUseTooCoarse);
-    geo::writeFindingsSummaryJson(json, geo::totalsOfFindings(result.findings, park.crs), rulesRun);
+    geo::writeFindingsSummaryJson(json, totals.get(), rulesRun);
     // The classification each layer's land-use codes were read in, and why.
     json.key("land_use_classification").beginObject();
     for (const auto& [role, detection] : result.landUseSystems) {
@@ -171,6 +177,13 @@ int runCheck(const std::vector<std::string>& args)
     bool readFailures = issues.count(geo::Issue::Severity::Error) > 0;
 
     geo::ComplianceResult result;
+    // The findings go to a temporary file as they are made and are written from it, so memory
+    // does not grow with their number (the server-side check merges its parts in memory).
+    std::optional<geo::FindingSpill> spill;
+    if (!server) {
+        spill.emplace();
+        options.spill = &*spill;
+    }
     {
         ProgressBar bar("checking");
         options.progress = [&bar](double done) { return bar.update(done); };
@@ -182,24 +195,26 @@ int runCheck(const std::vector<std::string>& args)
     if (const std::string note = landUseSystemsNote(result.landUseSystems); !note.empty())
         std::cerr << "parkatlas check: " << note << "\n";
 
+    const geo::FindingList listed(result.findings);
+    const geo::FindingSource& findings =
+        spill ? static_cast<const geo::FindingSource&>(*spill) : listed;
     writer.write({
         .table =
             [&](std::ostream& out) {
                 if (geo::languageFromEnvironment() == geo::Language::Chinese)
                     out << park.name << "（" << park.crs.label() << "）：" << result.rulesRun.size()
-                        << " 条规则，" << result.findings.size() << " 处问题\n\n";
+                        << " 条规则，" << findings.size() << " 处问题\n\n";
                 else
-                    out << park.name << " (" << park.crs.label() << "): " << result.findings.size()
+                    out << park.name << " (" << park.crs.label() << "): " << findings.size()
                         << " finding(s) from " << result.rulesRun.size() << " rule(s)\n\n";
-                geo::writeFindingsTable(out, result.findings,
-                                        geo::totalsOfFindings(result.findings, park.crs),
+                geo::writeFindingsTable(out, findings, geo::totalsOfFindings(findings, park.crs),
                                         geo::languageFromEnvironment());
             },
-        .csv = [&](std::ostream& out) { geo::writeFindingsCsv(out, result.findings); },
-        .json = [&](geo::JsonWriter& json) { writeJson(json, park, result, issues); },
+        .csv = [&](std::ostream& out) { geo::writeFindingsCsv(out, findings); },
+        .json = [&](geo::JsonWriter& json) { writeJson(json, park, result, findings, issues); },
     });
     if (!out.empty())
-        geo::writeFindingsGeoPackage(out, result.findings, park.crs, true);
+        geo::writeFindingsGeoPackage(out, findings, park.crs, true);
 
     if (readFailures) {
         std::cerr << "parkatlas check: "
@@ -209,7 +224,7 @@ int runCheck(const std::vector<std::string>& args)
                   << "\n";
         return kExitBadInput;
     }
-    if (cli.has("fail-on-findings") && !result.findings.empty())
+    if (cli.has("fail-on-findings") && findings.size() > 0)
         return kExitFindings;
     return kExitOk;
 }

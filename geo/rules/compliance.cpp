@@ -123,24 +123,28 @@ std::vector<Role> rolesForRules(const std::vector<ComplianceRule>& rules,
     return {roles.begin(), roles.end()};
 }
 
+int complianceRuleRank(const std::string& rule)
+{
+    // land_use_too_coarse right after land_use_mismatch, which makes it.
+    if (rule == kLandUseTooCoarse)
+        return 2 * static_cast<int>(ComplianceRule::LandUseMismatch) + 1;
+    const auto parsed = complianceRuleFromString(rule);
+    return parsed ? 2 * static_cast<int>(*parsed) : 2000;
+}
+
+int complianceLayerRank(const std::string& layer)
+{
+    const auto role = roleFromLayerName(layer);
+    return role ? static_cast<int>(*role) : 1000;
+}
+
 void sortComplianceFindings(std::vector<Finding>& findings)
 {
-    auto ruleRank = [](const std::string& rule) {
-        // land_use_too_coarse right after land_use_mismatch, which makes it.
-        if (rule == kLandUseTooCoarse)
-            return 2 * static_cast<int>(ComplianceRule::LandUseMismatch) + 1;
-        const auto parsed = complianceRuleFromString(rule);
-        return parsed ? 2 * static_cast<int>(*parsed) : 2000;
-    };
-    auto roleRank = [](const std::string& layer) {
-        const auto role = roleFromLayerName(layer);
-        return role ? static_cast<int>(*role) : 1000;
-    };
     std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-        return std::make_tuple(ruleRank(a.rule), roleRank(a.layer), std::cref(a.fids),
-                               std::cref(a.reasonEn)) <
-               std::make_tuple(ruleRank(b.rule), roleRank(b.layer), std::cref(b.fids),
-                               std::cref(b.reasonEn));
+        return std::make_tuple(complianceRuleRank(a.rule), complianceLayerRank(a.layer),
+                               std::cref(a.fids), std::cref(a.reasonEn)) <
+               std::make_tuple(complianceRuleRank(b.rule), complianceLayerRank(b.layer),
+                               std::cref(b.fids), std::cref(b.reasonEn));
     });
 }
 

@@ -16,6 +16,7 @@
 
 namespace parkatlas::geo {
 
+class FindingSpill;
 class IssueSink;
 class LandUseClassification;
 struct Park;
@@ -70,6 +71,10 @@ struct ComplianceOptions {
     /// Worker threads, each with its own GEOS context and area calculator; 0: one per core.
     unsigned threads = 0;
     ProgressCallback progress;
+    /// Where the findings go as they are made, when not null: ComplianceResult::findings is then
+    /// left empty and the spill holds them, sorted (FindingSpill::sortForCompliance), so a check
+    /// with a million findings never holds them with their geometries in memory.
+    FindingSpill* spill = nullptr;
 };
 
 struct ComplianceResult {
@@ -85,6 +90,11 @@ struct ComplianceResult {
 /// and unknown rules last), layer role, fids, English reason; stable. The server-side check
 /// sorts with it too, so both engines list the same findings in the same order.
 void sortComplianceFindings(std::vector<Finding>& findings);
+/// The first two keys of that order: a rule's rank (land_use_too_coarse right after
+/// land_use_mismatch; cannot_decide and unknown rules last) and a layer's (by role, unknown
+/// last).
+int complianceRuleRank(const std::string& rule);
+int complianceLayerRank(const std::string& layer);
 
 /// Runs the plan-compliance rules on a park whose layers are in one working CRS (loadPark).
 /// Areas in findings (area_mu) are ellipsoidal, measured with AreaCalculator in the park's CRS.

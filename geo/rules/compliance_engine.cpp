@@ -43,6 +43,14 @@ ComplianceResult Engine::run()
         m_progressSpan = 1.0 / static_cast<double>(steps.size());
         steps[s]->run(*this);
         report(1.0);
+        // Rules that make findings outside parallel() (duplicate_id) hand them over here.
+        for (auto& worker : m_workers)
+            spill(*worker, 1);
+    }
+    if (m_options.spill) {
+        m_options.spill->sortForCompliance();
+        result.landUseSystems = m_systems;
+        return result;
     }
     std::size_t count = 0;
     for (const auto& worker : m_workers)

@@ -14,6 +14,7 @@
 #include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/compliance.h"
+#include "geo/rules/finding_spill.h"
 #include "geo/rules/geos_context.h"
 #include "geo/rules/land_use_classification.h"
 #include "geo/rules/rule_message.h"
@@ -356,14 +357,25 @@ public:
         };
         try {
             parallelFor(count, options, [&](unsigned worker, std::size_t begin, std::size_t end) {
+                Worker& own = *m_workers[worker];
                 for (std::size_t i = begin; i < end; ++i)
-                    work(*m_workers[worker], i);
+                    work(own, i);
+                spill(own, kSpillAt);
             });
         } catch (...) {
             m_cancelled = true;
             throw;
         }
     }
+
+    /// Hands a worker's findings to the spill (ComplianceOptions::spill) once it holds
+    /// `atLeast`, so that no more than a few chunks' findings are ever in memory.
+    void spill(Worker& worker, std::size_t atLeast)
+    {
+        if (m_options.spill && worker.findings.size() >= atLeast)
+            m_options.spill->add(worker.findings);
+    }
+    static constexpr std::size_t kSpillAt = 256;
 
     /// The layers a rule's `layers` setting names (unknown names warned about and left out),
     /// never `except` (the rule's reference layer), only polygon layers when `polygonsOnly`.

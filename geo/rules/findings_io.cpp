@@ -78,22 +78,39 @@ std::string fidsText(const std::vector<std::int64_t>& fids, const char* separato
     return out;
 }
 
-/// Rules in the order they first appear (the findings come sorted by rule).
-std::vector<std::string> rulesInOrder(const std::vector<Finding>& findings)
+/// Rules in the order they first appear (the findings come sorted by rule), with the indices of
+/// each rule's findings.
+std::vector<std::pair<std::string, std::vector<std::size_t>>> groupsByRule(
+    const FindingSource& findings)
 {
-    std::vector<std::string> rules;
-    for (const Finding& f : findings)
-        if (std::find(rules.begin(), rules.end(), f.rule) == rules.end())
-            rules.push_back(f.rule);
-    return rules;
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> groups;
+    Finding scratch;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const std::string& rule = findings.at(i, scratch).rule;
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const auto& group) { return group.first == rule; });
+        if (it == groups.end()) {
+            groups.push_back({rule, {}});
+            it = groups.end() - 1;
+        }
+        it->second.push_back(i);
+    }
+    return groups;
 }
 
 } // namespace
 
 void writeFindingsJson(JsonWriter& json, const std::vector<Finding>& findings)
 {
+    writeFindingsJson(json, FindingList(findings));
+}
+
+void writeFindingsJson(JsonWriter& json, const FindingSource& findings)
+{
     json.beginArray();
-    for (const Finding& f : findings) {
+    Finding scratch;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings.at(i, scratch);
         json.beginObject();
         json.field("rule", f.rule);
         json.field("layer", f.layer);
@@ -152,9 +169,15 @@ void writeFindingsSummaryJson(JsonWriter& json, const FindingsTotals& totals,
 void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
                         const FindingsTotals& totals, Language language)
 {
+    writeFindingsTable(out, FindingList(findings), totals, language);
+}
+
+void writeFindingsTable(std::ostream& out, const FindingSource& findings,
+                        const FindingsTotals& totals, Language language)
+{
     using Align = TextTable::Align;
     const bool zh = language == Language::Chinese;
-    if (findings.empty()) {
+    if (findings.size() == 0) {
         out << (zh ? "无问题。\n" : "No findings.\n");
         return;
     }
@@ -169,7 +192,8 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
     auto muText = [](const FindingsTotal& total) {
         return total.withArea > 0 ? formatForDisplay(total.areaMu, 2) : std::string();
     };
-    const std::vector<std::string> rules = rulesInOrder(findings);
+    // Only indices per rule stay in memory, and one rule's rows at a time.
+    const auto groups = groupsByRule(findings);
     TextTable summary;
     summary.addColumn(zh ? column("rule_name") : "rule");
     if (zh)
@@ -186,11 +210,8 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
             row.push_back(std::move(cell));
         summary.addRow(row);
     };
-    std::map<std::string, std::vector<const Finding*>> byRule;
-    for (const Finding& f : findings)
-        byRule[f.rule].push_back(&f);
     bool anyOverlap = totals.measured.hasOverlaps();
-    for (const std::string& rule : rules) {
+    for (const auto& [rule, group] : groups) {
         if (rule == kCannotDecide)
             continue;
         const FindingsTotal& total = totals.of(rule);
@@ -210,12 +231,12 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
         out << (zh ? "亩：问题所涉土地的面积，同一地块涉及多处问题只计一次（面积之并）\n"
                    : "亩: the land the findings concern, each plot counted once however many "
                      "findings it has (the union of their areas)\n");
-    for (const std::string& rule : rules) {
-        const auto& group = byRule[rule];
+    Finding scratch;
+    for (const auto& [rule, group] : groups) {
         const FindingsTotal& total = totals.of(rule);
         std::vector<double> mu;
-        for (const Finding* f : group)
-            mu.push_back(f->areaMu);
+        for (std::size_t index : group)
+            mu.push_back(findings.at(index, scratch).areaMu);
         // Without overlaps the shown parts add up to the total (largest remainder); with them
         // each part is rounded on its own and the total is the union.
         const RoundedParts shown = roundPartsForDisplay(mu, 2);
@@ -227,7 +248,7 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
         table.addColumn(zh ? column("area_mu") : "亩 (mu)", Align::Right);
         table.addColumn(zh ? column("reason") : "reason");
         for (std::size_t k = 0; k < group.size(); ++k) {
-            const Finding& f = *group[k];
+            const Finding& f = findings.at(group[k], scratch);
             table.addRow({zh ? displayName(NameGroup::Role, f.layer, language) : f.layer,
                           fidsText(f.fids, ","), f.featureId,
                           formatForDisplay(total.hasOverlaps() ? f.areaMu : shown.parts[k], 2),
@@ -251,17 +272,41 @@ void writeFindingsTable(std::ostream& out, const std::vector<Finding>& findings,
 
 void writeFindingsCsv(std::ostream& out, const std::vector<Finding>& findings)
 {
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back(
-        {"rule", "layer", "fids", "id", "area_mu", "reason", "reason_en", "clause", "evidence"});
-    for (const Finding& f : findings)
-        rows.push_back({f.rule, f.layer, fidsText(f.fids, ";"), f.featureId,
-                        std::isnan(f.areaMu) ? std::string() : shortestDecimal(f.areaMu),
-                        f.reasonZh, f.reasonEn, f.clause, evidenceJson(f.evidence)});
-    writeCsv(out, rows, true);
+    writeFindingsCsv(out, FindingList(findings));
+}
+
+void writeFindingsCsv(std::ostream& out, const FindingSource& findings)
+{
+    // Row by row (writeCsv's format: BOM, quoted where needed, CRLF), so no more than one
+    // finding is in memory.
+    auto row = [&out](std::initializer_list<std::string_view> cells) {
+        bool first = true;
+        for (std::string_view cell : cells) {
+            if (!first)
+                out << ',';
+            first = false;
+            out << csvField(cell);
+        }
+        out << "\r\n";
+    };
+    out << "\xEF\xBB\xBF";
+    row({"rule", "layer", "fids", "id", "area_mu", "reason", "reason_en", "clause", "evidence"});
+    Finding scratch;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings.at(i, scratch);
+        row({f.rule, f.layer, fidsText(f.fids, ";"), f.featureId,
+             std::isnan(f.areaMu) ? std::string() : shortestDecimal(f.areaMu), f.reasonZh,
+             f.reasonEn, f.clause, evidenceJson(f.evidence)});
+    }
 }
 
 void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>& findings,
+                             const Crs& crs, bool overwrite)
+{
+    writeFindingsGeoPackage(path, FindingList(findings), crs, overwrite);
+}
+
+void writeFindingsGeoPackage(const std::string& path, const FindingSource& findings,
                              const Crs& crs, bool overwrite)
 {
     ensureGdal();
@@ -313,7 +358,9 @@ void writeFindingsGeoPackage(const std::string& path, const std::vector<Finding>
         }
         if (dataset->StartTransaction() != OGRERR_NONE)
             fail("cannot start a transaction");
-        for (const Finding& f : findings) {
+        Finding scratch;
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            const Finding& f = findings.at(i, scratch);
             OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
             feature->SetField("rule", f.rule.c_str());
             feature->SetField("layer", f.layer.c_str());

@@ -6,7 +6,9 @@
 #include "geo/model/geometry_store.h"
 #include "geo/parallel.h"
 #include "geo/rules/compliance.h"
+#include "geo/rules/finding_spill.h"
 #include "geo/rules/geos_context.h"
+#include "geo/rules/interior_disjoint.h"
 
 #include <algorithm>
 #include <cmath>
@@ -71,6 +73,10 @@ public:
     /// True when the interiors of geometries a and b intersect (not when they only touch).
     bool overlap(std::size_t a, std::size_t b)
     {
+        // Parts of neighbouring plots share edges vertex for vertex: proven apart without GEOS
+        // (exact or silent, so the clusters are the ones the relate below makes).
+        if (provesInteriorsDisjoint(m_store, a, m_store, b))
+            return false;
         const GEOSGeometry* ga = geometry(a);
         const GEOSGeometry* gb = geometry(b);
         if (!ga || !gb)
@@ -159,22 +165,44 @@ private:
 FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
                               std::span<const std::size_t> which, const Crs& crs, AreaMethod method)
 {
+    for (std::size_t index : which)
+        (void)findings.at(index); // out of range throws, as it always did
+    return totalOfFindings(FindingList(findings), which, crs, method);
+}
+
+FindingsTotal totalOfFindings(const FindingSource& findings, std::span<const std::size_t> which,
+                              const Crs& crs, AreaMethod method)
+{
     FindingsTotal total;
     total.findings = which.size();
     std::set<std::pair<std::string, std::int64_t>> features;
 
     // The distinct polygonal geometries (identical WKB is one plot under several rules), each
-    // with the largest area a finding gives it.
+    // with the largest area a finding gives it. Found by a hash of the WKB, then compared byte
+    // for byte with the finding that brought the geometry (read back from the source), so only
+    // the hash and an index stay in memory per geometry.
     GeometryStore store;
     store.setKind(GeometryKind::Polygon);
     std::vector<double> geometryMu;
     std::vector<std::size_t> geometryFindings; // findings per distinct geometry
-    std::unordered_map<std::string_view, std::size_t> byWkb;
+    std::vector<std::size_t> geometryFirst;    // the finding that brought each geometry
+    std::unordered_multimap<std::size_t, std::size_t> byWkb; // hash of the WKB → geometry
     std::set<FeatureKey> measuredFeatures;
     std::map<FeatureKey, std::pair<double, std::size_t>> withoutGeometry; // largest mu, findings
     double summed = 0;
+    Finding scratch, earlierScratch;
+    auto sameGeometryAs = [&](const std::vector<unsigned char>& wkb,
+                              std::size_t hash) -> std::optional<std::size_t> {
+        const auto [begin, end] = byWkb.equal_range(hash);
+        for (auto it = begin; it != end; ++it) {
+            const Finding& earlier = findings.at(geometryFirst[it->second], earlierScratch);
+            if (earlier.geometryWkb == wkb)
+                return it->second;
+        }
+        return std::nullopt;
+    };
     for (std::size_t index : which) {
-        const Finding& finding = findings.at(index);
+        const Finding& finding = findings.at(index, scratch);
         for (std::int64_t fid : finding.fids)
             features.insert({finding.layer, fid});
         if (std::isnan(finding.areaMu)) {
@@ -185,17 +213,19 @@ FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
         summed += finding.areaMu;
         const std::vector<unsigned char>& wkb = finding.geometryWkb;
         if (!wkb.empty()) {
-            const std::string_view bytes(reinterpret_cast<const char*>(wkb.data()), wkb.size());
-            if (const auto it = byWkb.find(bytes); it != byWkb.end()) {
-                geometryMu[it->second] = std::max(geometryMu[it->second], finding.areaMu);
-                ++geometryFindings[it->second];
+            const std::size_t hash = std::hash<std::string_view>()(
+                std::string_view(reinterpret_cast<const char*>(wkb.data()), wkb.size()));
+            if (const auto same = sameGeometryAs(wkb, hash)) {
+                geometryMu[*same] = std::max(geometryMu[*same], finding.areaMu);
+                ++geometryFindings[*same];
                 measuredFeatures.insert(keyOf(finding));
                 continue;
             }
             if (store.appendWkb(wkb.data(), wkb.size())) {
-                byWkb.emplace(bytes, geometryMu.size());
+                byWkb.emplace(hash, geometryMu.size());
                 geometryMu.push_back(finding.areaMu);
                 geometryFindings.push_back(1);
+                geometryFirst.push_back(index);
                 measuredFeatures.insert(keyOf(finding));
                 continue;
             }
@@ -273,11 +303,17 @@ const FindingsTotal& FindingsTotals::of(const std::string& rule) const
 FindingsTotals totalsOfFindings(const std::vector<Finding>& findings, const Crs& crs,
                                 AreaMethod method)
 {
+    return totalsOfFindings(FindingList(findings), crs, method);
+}
+
+FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, AreaMethod method)
+{
     std::vector<std::string> rules;
     std::map<std::string, std::vector<std::size_t>> byRule;
     std::vector<std::size_t> measured;
+    Finding scratch;
     for (std::size_t i = 0; i < findings.size(); ++i) {
-        const std::string& rule = findings[i].rule;
+        const std::string& rule = findings.at(i, scratch).rule;
         if (!byRule.count(rule))
             rules.push_back(rule);
         byRule[rule].push_back(i);

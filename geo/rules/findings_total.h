@@ -12,6 +12,8 @@
 
 namespace parkatlas::geo {
 
+class FindingSource;
+
 /// What a list of findings adds up to: how many, how many features, and the 亩 of the land they
 /// concern counted once. The one place every table, panel and page takes a findings total from.
 struct FindingsTotal {
@@ -49,6 +51,11 @@ FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
                               std::span<const std::size_t> which, const Crs& crs,
                               AreaMethod method = AreaMethod::Ellipsoidal);
 
+/// The same over findings read one at a time (a spill on disk, findings_spill.h): only a hash
+/// and an index per distinct geometry stay in memory besides the geometries being measured.
+FindingsTotal totalOfFindings(const FindingSource& findings, std::span<const std::size_t> which,
+                              const Crs& crs, AreaMethod method = AreaMethod::Ellipsoidal);
+
 /// The total of one rule's findings.
 struct RuleTotal {
     std::string rule;
@@ -70,6 +77,8 @@ struct FindingsTotals {
 
 /// The totals of `findings` (see totalOfFindings for how each is counted).
 FindingsTotals totalsOfFindings(const std::vector<Finding>& findings, const Crs& crs,
+                                AreaMethod method = AreaMethod::Ellipsoidal);
+FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs,
                                 AreaMethod method = AreaMethod::Ellipsoidal);
 
 } // namespace parkatlas::geo
