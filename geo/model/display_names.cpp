@@ -54,7 +54,7 @@ void compilePhrasePatterns(Names& names)
             const std::string literal = key.substr(at, it->position() - at);
             if (pattern.names.empty())
                 pattern.literalHead = literal;
-            expression += std::regex_replace(literal, special, R"(\$&)") + "(.+?)";
+            expression += std::regex_replace(literal, special, R"(\$&)") + "([\\s\\S]+?)";
             pattern.names.push_back((*it)[1].str());
             at = it->position() + it->length();
         }

@@ -3914,6 +3914,10 @@ def group_messages_zh(t):
         t.context = "push with a password"
         zh, en = done[("push", park, "postgresql://planner:secret@127.0.0.1:9/none")]
         t.check(zh.rc == 2 and "目标的 PostgreSQL 连接带有密码" in zh.err, "zh_CN", zh)
+        t.context = "pull from a server that does not answer"
+        zh = run_in("zh_CN.UTF-8", "pull", "postgresql://127.0.0.1:9/none", taken)
+        t.check(zh.rc == 2 and "错误：无法连接 PostgreSQL：" in zh.err,
+                "zh_CN: ours in Chinese, libpq's own reason (over two lines) kept", zh)
         t.context = "import --mapping with a role that is none"
         zh, _ = done[("import", dxf, "--s-srs", "EPSG:4547", "--mapping", mapping, "--out",
                       os.path.join(out, "mapped.gpkg"))]
