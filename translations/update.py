@@ -68,11 +68,13 @@ def messages(path):
     return found
 
 
-def scan(lupdate):
+def scan(lupdate, folder=os.path.join(ROOT, 'app', 'desktop')):
+    """[(short context, source, translation, numerus)] of the tr() texts under `folder`: the
+    context is the class whose member calls tr(), whatever file defines it."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = os.path.join(tmp, 'fresh.ts')
         subprocess.run([lupdate, '-silent', '-no-obsolete', '-locations', 'none',
-                        '-target-language', 'zh_CN', os.path.join(ROOT, 'app', 'desktop'),
+                        '-target-language', 'zh_CN', folder,
                         '-ts', fresh], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         return messages(fresh)
@@ -103,8 +105,11 @@ def add(text, new):
     for context, source, numerus in new:
         by_context.setdefault(context, []).append(message_xml(source, numerus))
     for context, entries in by_context.items():
+        # The context's own end: the first </context> after its name, however it is indented
+        # (a context closed by "        </context>" must not send its new texts to the next
+        # context's end, as it once sent LedgerPanel's to MainWindow's).
         name = re.escape(f'<name>{xml_text(full(context))}</name>')
-        match = re.search(name + r'.*?\n(    </context>)', text, re.S)
+        match = re.search(name + r'.*?^([ \t]*</context>)', text, re.S | re.M)
         if match:
             at = match.start(1)
             text = text[:at] + ''.join(entries) + text[at:]

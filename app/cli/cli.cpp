@@ -170,6 +170,18 @@ namespace {
 
 void printOverview(std::ostream& out)
 {
+    if (geo::languageFromEnvironment() == geo::Language::Chinese) {
+        out << "parkatlas —— 产业园区（开发区 / 工业园区）的地图、亩面积与核查\n\n"
+               "用法：parkatlas 命令 [参数]（各命令的说明：parkatlas 命令 --help）\n\n"
+               "命令：\n";
+        for (const Command& command : commands()) {
+            std::string name = command.name;
+            out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
+                << geo::messagePartText(command.summary, geo::Language::Chinese) << "\n";
+        }
+        out << "\n退出码：0 成功，1 有问题（配合 --fail-on-findings），2 输入或用法有误。\n";
+        return;
+    }
     out << "parkatlas — maps, areas in mu and audits for industrial parks (开发区 / 工业园区)\n\n"
            "usage: parkatlas COMMAND [ARGS] (parkatlas COMMAND --help for each)\n\n"
            "commands:\n";
@@ -229,8 +241,12 @@ int run(int argc, char** argv)
         try {
             return command.run(args);
         } catch (const UsageError& error) {
-            std::cerr << "parkatlas " << name << ": " << error.what() << "\n"
-                      << "(see parkatlas " << name << " --help)\n";
+            // Said as a phrase of styles/messages.json where it has one (under a zh locale).
+            std::cerr << "parkatlas " << name << ": " << say(geo::Message{{}, {}, error.what()})
+                      << "\n"
+                      << say(geo::message("see_help", "(see parkatlas {command} --help)",
+                                          {{"command", name}}))
+                      << "\n";
             return kExitBadInput;
         } catch (const geo::Cancelled&) {
             std::cerr << "parkatlas " << name << ": "
@@ -241,11 +257,17 @@ int run(int argc, char** argv)
             std::cerr << "parkatlas " << name << ": " << errorText(error) << "\n";
             return kExitBadInput;
         } catch (const std::exception& error) {
-            std::cerr << "parkatlas " << name << ": error: " << error.what() << "\n";
+            std::cerr << "parkatlas " << name << ": "
+                      << say(geo::message("error_says", "error: {text}",
+                                          {{"text", error.what()}}))
+                      << "\n";
             return kExitBadInput;
         }
     }
-    std::cerr << "parkatlas: unknown command '" << name << "'\n\n";
+    std::cerr << "parkatlas: "
+              << say(geo::message("unknown_command", "unknown command '{command}'",
+                                  {{"command", name}}))
+              << "\n\n";
     printOverview(std::cerr);
     return kExitBadInput;
 }

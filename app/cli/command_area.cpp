@@ -250,13 +250,9 @@ void describeLandUse(Result& result, const Target& target, const std::string& by
         return;
     geo::LandUseDetection detection;
     if (const auto it = declared.find(*target.role); it != declared.end()) {
-        detection.systems = {it->second};
-        detection.declared = true;
-        detection.reason = "declared on the command line";
+        detection.setDeclared(it->second, "on the command line");
     } else if (!target.classification.empty()) {
-        detection.systems = {target.classification};
-        detection.declared = true;
-        detection.reason = "declared " + target.classificationOrigin;
+        detection.setDeclared(target.classification, target.classificationOrigin);
     } else {
         std::vector<std::string> codes;
         for (const auto& [key, group] : result.groups)
@@ -264,8 +260,7 @@ void describeLandUse(Result& result, const Target& target, const std::string& by
                 codes.push_back(key);
         detection = geo::LandUseClassification::standard().detect(
             codes, result.layer.attributes.fields()[result.byField].name, target.role);
-        if (!detection.systems.empty())
-            detection.reason = "detected: " + detection.reason;
+        detection.markDetected();
     }
     result.landUse = std::move(detection);
 }
@@ -403,10 +398,10 @@ void printTable(std::ostream& out, const std::vector<Result>& results, const std
                                     {{"count", std::to_string(r.measure.unknownCount)}}))
                 << "\n";
         if (r.landUse && !r.landUse->systems.empty()) {
-            // The detection's reason is English detail: said in English only.
-            out << say(geo::message(
-                       "land_use_named_in", "land use named in {systems} ({reason})",
-                       {{"systems", r.landUse->label()}, {"reason", r.landUse->reason}}))
+            const geo::Language language = geo::languageFromEnvironment();
+            out << say(geo::message("land_use_named_in", "land use named in {systems} ({reason})",
+                                    {{"systems", r.landUse->label()},
+                                     {"reason", r.landUse->reasonText(language)}}))
                 << "\n";
             if (r.landUse->systems.size() > 1)
                 out << say(geo::message("mixed_classifications",
@@ -416,7 +411,7 @@ void printTable(std::ostream& out, const std::vector<Result>& results, const std
                     << "\n";
             if (!r.landUse->warning.empty())
                 out << say(geo::message("ambiguous_codes", "warning: {warning}",
-                                        {{"warning", r.landUse->warning}}))
+                                        {{"warning", r.landUse->warningText(language)}}))
                     << "\n";
         }
     }

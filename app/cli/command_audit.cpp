@@ -161,22 +161,34 @@ int runAudit(const std::vector<std::string>& args)
     writer.write({
         .table =
             [&](std::ostream& out) {
-                out << "闲置土地认定 / idle-land audit of " << park.name << " as of " << result.asOf
-                    << " (" << result.parcelCount << " plots, " << geo::toString(method)
-                    << " areas; 闲置土地处置办法, 国土资源部令第53号)\n"
-                    << "thresholds: stalled built < "
-                    << geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)
-                    << "%, invested < "
-                    << geo::formatForDisplay(options.rules.stalledInvestShareMax * 100, 1)
-                    << "%; low coverage < "
-                    << geo::formatForDisplay(options.rules.lowCoverageShareMin * 100, 1) << "% "
-                    << options.rules.lowCoverageYears << " years after supply; tax ≥ "
-                    << geo::formatForDisplay(options.rules.taxPerMuMinWan)
-                    << " 万元/亩, investment ≥ "
-                    << geo::formatForDisplay(options.rules.investPerMuMinWan) << " 万元/亩 (from ";
+                std::string origins;
                 for (std::size_t i = 0; i < options.rules.origins.size(); ++i)
-                    out << (i ? ", " : "") << options.rules.origins[i];
-                out << ")\n\n";
+                    origins += (i ? ", " : "") + options.rules.origins[i];
+                out << say(geo::message(
+                           "audit_heading",
+                           "闲置土地认定 / idle-land audit of {park} as of {date} ({count} plots, "
+                           "{method} areas; 闲置土地处置办法, 国土资源部令第53号)",
+                           {{"park", park.name},
+                            {"date", result.asOf},
+                            {"count", std::to_string(result.parcelCount)},
+                            {"method", geo::toString(method)}}))
+                    << "\n"
+                    << say(geo::message(
+                           "audit_thresholds",
+                           "thresholds: stalled built < {built}%, invested < {invested}%; low "
+                           "coverage < {coverage}% {years} years after supply; tax ≥ {tax} "
+                           "万元/亩, investment ≥ {investment} 万元/亩 (from {origins})",
+                           {{"built",
+                             geo::formatForDisplay(options.rules.stalledBuiltShareMax * 100, 1)},
+                            {"invested",
+                             geo::formatForDisplay(options.rules.stalledInvestShareMax * 100, 1)},
+                            {"coverage",
+                             geo::formatForDisplay(options.rules.lowCoverageShareMin * 100, 1)},
+                            {"years", std::to_string(options.rules.lowCoverageYears)},
+                            {"tax", geo::formatForDisplay(options.rules.taxPerMuMinWan)},
+                            {"investment", geo::formatForDisplay(options.rules.investPerMuMinWan)},
+                            {"origins", origins}}))
+                    << "\n\n";
                 geo::writeFindingsTable(out, result.findings,
                                         geo::totalsOfFindings(result.findings, park.crs, method),
                                         geo::languageFromEnvironment());

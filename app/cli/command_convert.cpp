@@ -49,9 +49,19 @@ int runConvert(const std::vector<std::string>& args)
         geo::convertSource(dated.source, cli.positional("DEST"), options, issues);
     bar.finish();
     for (const geo::ConvertedLayer& layer : converted)
-        std::cout << layer.sourceLayer << " -> " << layer.targetLayer << ": " << layer.featureCount
-                  << " features, text " << layer.encoding.name << " (" << layer.encoding.reason
-                  << "), CRS " << layer.crsLabel << "\n";
+        std::cout << say(geo::message(
+                         "converted_layer",
+                         "{source} -> {target}: {count} features, text {encoding} ({reason}), CRS "
+                         "{crs}",
+                         geo::withNested({{"source", layer.sourceLayer},
+                                          {"target", layer.targetLayer},
+                                          {"count", std::to_string(layer.featureCount)},
+                                          {"encoding", layer.encoding.name},
+                                          {"crs", layer.crsLabel}},
+                                         "reason", layer.encoding.reason,
+                                         layer.encoding.reasonMessage().id,
+                                         layer.encoding.reasonMessage().parts)))
+                  << "\n";
     std::cout << say(geo::message("wrote", "wrote {path}", {{"path", cli.positional("DEST")}}))
               << "\n";
     // Written, but not everything could be: the input was not all good.

@@ -118,9 +118,15 @@ int runHistory(const std::vector<std::string>& args)
         .table =
             [&](std::ostream& out) {
                 geo::TextTable table;
-                for (const std::string& column : header)
-                    table.addColumn(column, column == "fid" ? geo::TextTable::Align::Right
-                                                            : geo::TextTable::Align::Left);
+                // The table's headers in the user's language (CSV and JSON keep the ids).
+                const bool zh = geo::languageFromEnvironment() == geo::Language::Chinese;
+                static const char* const kChinese[] = {"时间（UTC）", "操作人", "命令",
+                                                       "角色",        "操作",   "fid",
+                                                       "编号",        "valid_from", "变更"};
+                for (std::size_t c = 0; c < header.size(); ++c)
+                    table.addColumn(zh ? std::string(kChinese[c]) : header[c],
+                                    header[c] == "fid" ? geo::TextTable::Align::Right
+                                                       : geo::TextTable::Align::Left);
                 for (auto& row : rows)
                     table.addRow(std::move(row));
                 table.render(out);

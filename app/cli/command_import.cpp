@@ -107,7 +107,9 @@ int runImport(const std::vector<std::string>& args)
             geo::writeImportReport(report, json);
             out << "\n";
         });
-        std::cout << "report: " << cli.value("report") << "\n";
+        std::cout << say(geo::message("import_report_written", "report: {path}",
+                                      {{"path", cli.value("report")}}))
+                  << "\n";
     };
     try {
         geo::importPark(options, issues, report);

@@ -136,7 +136,10 @@ void printText(std::ostream& out, const std::string& source,
         const geo::LayerInfo& info = r.info;
         out << (zh ? "\n图层 " : "\nlayer ") << info.ref.layerName << "  (" << info.ref.datasetPath
             << ", " << info.driver << ")\n";
-        out << label("  geometry:  ", "几何类型") << info.geometryType << "\n";
+        out << label("  geometry:  ", "几何类型")
+            << (zh ? geo::messagePartText(info.geometryType, geo::Language::Chinese)
+                   : info.geometryType)
+            << "\n";
         out << label("  features:  ", "要素数") << info.featureCount;
         if (static_cast<std::int64_t>(r.featuresRead) != info.featureCount)
             out << (zh ? "（文件头所记），可读 " : " in the header, ") << r.featuresRead
@@ -169,24 +172,18 @@ void printText(std::ostream& out, const std::string& source,
             out << "\n";
         }
         out << label("  extent:    ", "范围") << formatExtent(info.extent) << "\n";
-        // The encoding's reason is English detail (as in area's note): said in English only.
-        out << label("  encoding:  ", "编码") << info.encoding.name;
-        if (!zh)
-            out << " (" << info.encoding.reason << ")";
+        out << label("  encoding:  ", "编码") << info.encoding.name
+            << (zh ? "（" : " (")
+            << info.encoding.reasonText(zh ? geo::Language::Chinese : geo::Language::English)
+            << (zh ? "）" : ")");
         out << "\n";
         if (r.landUse && !r.landUse->systems.empty()) {
             out << label("  land use:  ", "用地分类") << r.landUse->label()
                 << (zh ? "（字段 " : " (field ") << r.landUseField;
-            if (zh)
-                out << "）\n";
-            else
-                out << "; " << r.landUse->reason << ")\n";
+            const geo::Language language = zh ? geo::Language::Chinese : geo::Language::English;
+            out << (zh ? "；" : "; ") << r.landUse->reasonText(language) << (zh ? "）\n" : ")\n");
             if (!r.landUse->warning.empty())
-                out << label("  warning:   ", "警告")
-                    << (zh ? "这些代码同时符合多种分类，且部分代码在各分类中含义不同：这些代码不作判定；"
-                             "请声明该图层的分类"
-                           : r.landUse->warning)
-                    << "\n";
+                out << label("  warning:   ", "警告") << r.landUse->warningText(language) << "\n";
         }
         if (r.role) {
             out << label("  role:      ", "角色") << geo::toString(*r.role) << " "

@@ -1,6 +1,8 @@
 #include "app/cli/command_line.h"
 
 #include "geo/io/text_table.h"
+#include "geo/model/display_names.h"
+#include "geo/model/issue_text.h"
 
 #include <algorithm>
 #include <sstream>
@@ -129,6 +131,59 @@ std::string wrap(const std::string& text, std::size_t width, std::size_t indent,
     return out;
 }
 
+/// Wraps Chinese `text` to `width` display columns as wrap() does English: a line may also
+/// break before or after any wide (CJK) character, never before closing punctuation.
+std::string wrapWide(const std::string& text, std::size_t width, std::size_t indent,
+                     std::size_t startColumn = 0)
+{
+    struct Token {
+        std::string text;
+        bool spaceBefore = false;
+    };
+    std::vector<Token> tokens;
+    bool space = false, inWord = false;
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const std::size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        const std::string character = text.substr(i, length);
+        i += length;
+        if (character == " " || character == "\n" || character == "\t") {
+            space = true;
+            inWord = false;
+            continue;
+        }
+        const bool wide = geo::displayWidth(character) > 1;
+        static const std::string kClosing = "，。；：、）」』”！？》";
+        const bool closing = wide && kClosing.find(character) != std::string::npos;
+        if (!tokens.empty() && !space && (closing || (inWord && !wide))) {
+            tokens.back().text += character;
+        } else {
+            tokens.push_back({character, space});
+        }
+        inWord = !wide;
+        space = false;
+    }
+    std::string out;
+    std::size_t column = startColumn;
+    bool first = true;
+    for (const Token& token : tokens) {
+        const std::size_t length = geo::displayWidth(token.text);
+        const std::size_t gap = token.spaceBefore && !first ? 1 : 0;
+        if (!first && column + gap + length > width) {
+            out += '\n';
+            out.append(indent, ' ');
+            column = indent;
+        } else if (gap) {
+            out += ' ';
+            ++column;
+        }
+        out += token.text;
+        column += length;
+        first = false;
+    }
+    return out;
+}
+
 /// What goes between an option (or argument) and its help so the help starts at column 24: a
 /// term too long for that puts its help on the next line, so the two never run together.
 std::string helpColumn(const std::string& term)
@@ -140,6 +195,8 @@ std::string helpColumn(const std::string& term)
 
 std::string CommandLine::help() const
 {
+    if (geo::languageFromEnvironment() == geo::Language::Chinese)
+        return chineseHelp();
     std::ostringstream out;
     const std::size_t usageIndent = std::string("usage: parkatlas  ").size() + m_command.size();
     out << "usage: parkatlas " << m_command << " " << wrap(m_synopsis, 96, usageIndent, usageIndent)
@@ -156,6 +213,32 @@ std::string CommandLine::help() const
         out << "  " << left << helpColumn(left) << wrap(spec.help, 96, 24, 24) << "\n";
     }
     out << "  --help                show this help\n";
+    return out.str();
+}
+
+std::string CommandLine::chineseHelp() const
+{
+    // The help texts are phrases of styles/cli_help.json; one it lacks stays in English.
+    const auto said = [](const std::string& english) {
+        return geo::messagePartText(english, geo::Language::Chinese);
+    };
+    std::ostringstream out;
+    const std::size_t usageIndent = geo::displayWidth("用法：parkatlas ") + m_command.size() + 1;
+    out << "用法：parkatlas " << m_command << " " << wrap(m_synopsis, 96, usageIndent, usageIndent)
+        << "\n\n"
+        << wrapWide(said(m_description), 96, 0) << "\n";
+    if (!m_positionals.empty()) {
+        out << "\n参数：\n";
+        for (const Positional& p : m_positionals)
+            out << "  " << p.name << helpColumn(p.name) << wrapWide(said(p.help), 96, 24, 24)
+                << "\n";
+    }
+    out << "\n选项：\n";
+    for (const Spec& spec : m_specs) {
+        std::string left = "--" + spec.name + (spec.metavar.empty() ? "" : " " + spec.metavar);
+        out << "  " << left << helpColumn(left) << wrapWide(said(spec.help), 96, 24, 24) << "\n";
+    }
+    out << "  --help                显示本帮助\n";
     return out.str();
 }
 

@@ -31,6 +31,8 @@ public:
     void parse(const std::vector<std::string>& args);
 
     bool helpRequested() const { return m_help; }
+    /// The help, in Chinese under a zh locale (the texts from styles/cli_help.json; option
+    /// names, metavariables and the synopsis as they are), else in English.
     std::string help() const;
 
     bool has(std::string_view name) const;
@@ -56,6 +58,7 @@ private:
         bool repeated = false;
     };
     const Spec* find(std::string_view name) const;
+    std::string chineseHelp() const;
 
     std::string m_command, m_synopsis, m_description;
     std::vector<Spec> m_specs;

@@ -148,7 +148,10 @@ int runPublish(const std::vector<std::string>& args)
             report.push_back("--classification");
             report.push_back(value);
         }
-        std::cerr << "parkatlas publish: drawing the committee maps (parkatlas report)\n";
+        std::cerr << "parkatlas publish: "
+                  << say(geo::message("publish_drawing_maps",
+                                      "drawing the committee maps (parkatlas report)"))
+                  << "\n";
         const int status = runMapsProgram("report", report);
         if (status == kExitInterrupted || g_interrupted)
             throw geo::Cancelled();
@@ -176,13 +179,27 @@ int runPublish(const std::vector<std::string>& args)
     }
     for (const std::string& note : result.notes)
         std::cerr << "parkatlas publish: " << note << "\n";
-    std::cerr << "wrote " << outText << " (" << geo::toString(options.profile) << "): "
-              << result.features << " feature(s), " << result.findings << " finding(s), "
-              << result.available << " plot(s) available for supply, "
-              << (result.reports ? std::to_string(result.reports) + " committee map(s), " : "")
-              << result.tiles
-              << " tile(s) at zoom " << result.minZoom << "–" << result.maxZoom << ", "
-              << (result.bytes + 512 * 1024) / (1024 * 1024) << " MB\n";
+    const geo::Message maps =
+        result.reports ? geo::message("published_maps", "{count} committee map(s), ",
+                                      {{"count", std::to_string(result.reports)}})
+                       : geo::Message{};
+    std::cerr << say(geo::message(
+                     "published_site",
+                     "wrote {path} ({profile}): {features} feature(s), {findings} finding(s), "
+                     "{available} plot(s) available for supply, {maps}{tiles} tile(s) at zoom "
+                     "{min}–{max}, {megabytes} MB",
+                     geo::withNested({{"path", outText},
+                                      {"profile", geo::toString(options.profile)},
+                                      {"features", std::to_string(result.features)},
+                                      {"findings", std::to_string(result.findings)},
+                                      {"available", std::to_string(result.available)},
+                                      {"tiles", std::to_string(result.tiles)},
+                                      {"min", std::to_string(result.minZoom)},
+                                      {"max", std::to_string(result.maxZoom)},
+                                      {"megabytes",
+                                       std::to_string((result.bytes + 512 * 1024) / (1024 * 1024))}},
+                                     "maps", maps.english, maps.id, maps.parts)))
+              << "\n";
     return kExitOk;
 }
 

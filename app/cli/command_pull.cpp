@@ -32,8 +32,11 @@ int runPull(const std::vector<std::string>& args)
     const auto layers =
         geo::pullPark(cli.positional("CONNECTION"), cli.positional("DEST"), options, issues);
     for (const geo::TransferredLayer& layer : layers)
-        std::cout << layer.source << " -> " << layer.layer << ": " << layer.featureCount
-                  << " features\n";
+        std::cout << say(geo::message("pulled_layer", "{source} -> {layer}: {count} features",
+                                      {{"source", layer.source},
+                                       {"layer", layer.layer},
+                                       {"count", std::to_string(layer.featureCount)}}))
+                  << "\n";
     std::cout << say(geo::message("wrote", "wrote {path}", {{"path", cli.positional("DEST")}}))
               << "\n";
     return kExitOk;

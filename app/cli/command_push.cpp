@@ -48,9 +48,18 @@ int runPush(const std::vector<std::string>& args)
     const auto layers = geo::pushPark(park, cli.positional("CONNECTION"), options, issues);
     bar.finish();
     for (const geo::TransferredLayer& layer : layers)
-        std::cout << layer.source << " -> " << layer.layer << ": " << layer.featureCount
-                  << " features, geometry(" << layer.geometryType << ", " << layer.srid << ")\n";
-    std::cout << "published " << layers.size() << " layers\n";
+        std::cout << say(geo::message("pushed_layer",
+                                      "{source} -> {layer}: {count} features, geometry({type}, "
+                                      "{srid})",
+                                      {{"source", layer.source},
+                                       {"layer", layer.layer},
+                                       {"count", std::to_string(layer.featureCount)},
+                                       {"type", layer.geometryType},
+                                       {"srid", std::to_string(layer.srid)}}))
+                  << "\n";
+    std::cout << say(geo::message("published_layers", "published {count} layers",
+                                  {{"count", std::to_string(layers.size())}}))
+              << "\n";
     return kExitOk;
 }
 

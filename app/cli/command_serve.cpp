@@ -1,5 +1,6 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
+#include "app/cli/issue_printer.h"
 #include "app/cli/progress_bar.h"
 #include "app/cli/temporary_folder.h"
 
@@ -81,8 +82,12 @@ int runServe(const std::vector<std::string>& args)
                 publish.push_back(std::string("--") + option);
                 publish.push_back(cli.value(option));
             }
-        std::cerr << "parkatlas serve: " << given
-                  << " is not a published site (no index.html): publishing it first\n";
+        std::cerr << "parkatlas serve: "
+                  << say(geo::message("serve_publishing_first",
+                                      "{path} is not a published site (no index.html): "
+                                      "publishing it first",
+                                      {{"path", given}}))
+                  << "\n";
         const int published = runPublish(publish);
         if (published != kExitOk)
             return published;
@@ -95,15 +100,30 @@ int runServe(const std::vector<std::string>& args)
     geo::SiteServer server(root, options);
     // The address on stdout (a script reads it, with --port 0 too); the rest on stderr.
     std::cout << server.url() << std::endl;
-    std::cerr << "parkatlas serve: serving " << root << " at " << server.url()
-              << " (Ctrl-C stops)\n";
+    std::cerr << "parkatlas serve: "
+              << say(geo::message("serve_serving", "serving {path} at {url} (Ctrl-C stops)",
+                                  {{"path", root}, {"url", server.url()}}))
+              << "\n";
     if (options.bindAddress != "127.0.0.1" && options.bindAddress != "::1" &&
         options.bindAddress != "localhost")
-        std::cerr << "parkatlas serve: listening on " << options.bindAddress
-                  << ": other machines that reach this one can read the site\n";
+        std::cerr << "parkatlas serve: "
+                  << say(geo::message("serve_listening",
+                                      "listening on {address}: other machines that reach this "
+                                      "one can read the site",
+                                      {{"address", options.bindAddress}}))
+                  << "\n";
     server.run([] { return g_interrupted.load(); });
-    std::cerr << "parkatlas serve: stopped after " << server.requestsServed() << " request(s)"
-              << (temporary ? "; the temporary site is removed" : "") << "\n";
+    const std::string requests = std::to_string(server.requestsServed());
+    std::cerr << "parkatlas serve: ";
+    if (temporary)
+        std::cerr << say(geo::message("serve_stopped_removed",
+                                      "stopped after {count} request(s); the temporary site is "
+                                      "removed",
+                                      {{"count", requests}}));
+    else
+        std::cerr << say(geo::message("serve_stopped", "stopped after {count} request(s)",
+                                      {{"count", requests}}));
+    std::cerr << "\n";
     return kExitOk;
 }
 

@@ -347,7 +347,9 @@ int runSheet(const std::vector<std::string>& args)
         else
             geo::writeFileAtomically(
                 out, [&ledger](std::ostream& file) { geo::writeLedgerCsv(file, ledger); });
-        std::cerr << "wrote " << out << " (" << plots.size() << " table(s))\n";
+        std::cerr << say(geo::message("wrote_tables", "wrote {path} ({count} table(s))",
+                                      {{"path", out}, {"count", std::to_string(plots.size())}}))
+                  << "\n";
         return kExitOk;
     }
     if (!folder) {
@@ -381,8 +383,13 @@ int runSheet(const std::vector<std::string>& args)
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cerr << "wrote " << out << " (" << plots.size() << " sheet(s), " << pages
-              << " page(s), " << std::llround(seconds * 1000) << " ms)\n";
+    std::cerr << say(geo::message("wrote_parcel_sheets",
+                                  "wrote {path} ({count} sheet(s), {pages} page(s), {ms} ms)",
+                                  {{"path", out},
+                                   {"count", std::to_string(plots.size())},
+                                   {"pages", std::to_string(pages)},
+                                   {"ms", std::to_string(std::llround(seconds * 1000))}}))
+              << "\n";
     return kExitOk;
 }
 

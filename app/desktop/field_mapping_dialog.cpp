@@ -1,4 +1,5 @@
 #include "app/desktop/field_mapping_dialog.h"
+#include "app/desktop/translation.h"
 
 #include "geo/error.h"
 #include "geo/model/park.h"
@@ -95,10 +96,11 @@ void FieldMappingDialog::showDetectedClassification()
                 text = tr("Detected: %1").arg(QString::fromStdString(detection.label()));
                 m_classification->setItemData(0,
                                               QString::fromStdString(
-                                                  detection.reason +
+                                                  detection.reasonText(uiLanguage()) +
                                                   (detection.warning.empty()
                                                        ? std::string()
-                                                       : " — " + detection.warning)),
+                                                       : " — " + detection.warningText(
+                                                                     uiLanguage()))),
                                               Qt::ToolTipRole);
             }
         } catch (const geo::Error&) {

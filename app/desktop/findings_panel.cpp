@@ -75,13 +75,14 @@ void runComplianceJob(QPromise<FindingsRun>& promise,
                 if (!detection.systems.empty())
                     run.landUseSystems.append(
                         QStringLiteral("%1: %2 (%3)%4")
-                            .arg(QString::fromUtf8(geo::toString(role)),
+                            .arg(uiName(geo::NameGroup::Role, geo::toString(role)),
                                  QString::fromStdString(detection.label()),
-                                 QString::fromStdString(detection.reason),
+                                 QString::fromStdString(detection.reasonText(uiLanguage())),
                                  detection.warning.empty()
                                      ? QString()
                                      : QStringLiteral(" — ") +
-                                           QString::fromStdString(detection.warning)));
+                                           QString::fromStdString(
+                                               detection.warningText(uiLanguage()))));
             return std::move(checked.issues);
         },
         [&] { return session->readIssues({}); });

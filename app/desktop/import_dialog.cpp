@@ -71,6 +71,12 @@ QString fromUtf8(const std::string& text)
     return QString::fromStdString(text);
 }
 
+/// An importer's reason (English, as the report's JSON keeps it) in the UI's language.
+QString saidReason(const std::string& reason)
+{
+    return fromUtf8(geo::messagePartText(reason, uiLanguage()));
+}
+
 QString roleText(geo::Role role)
 {
     return QStringLiteral("%1 %2").arg(QString::fromUtf8(geo::chineseName(role)),
@@ -801,7 +807,7 @@ void ImportDialog::showPlan()
             });
             m_layersTable->setCellWidget(row, kRoleColumn, roleBox);
             // Why, and what was dropped.
-            auto* reason = new QTableWidgetItem(fromUtf8(layer.roleReason) +
+            auto* reason = new QTableWidgetItem(saidReason(layer.roleReason) +
                                                 (layer.kind.empty()
                                                      ? QString()
                                                      : tr(" (kind %1)").arg(fromUtf8(layer.kind))));
@@ -811,7 +817,7 @@ void ImportDialog::showPlan()
                 ++byReason[feature.reason];
             for (const auto& [why, count] : byReason)
                 dropped.append(tr("%n dropped: %1", nullptr, static_cast<int>(count))
-                                   .arg(fromUtf8(why)));
+                                   .arg(saidReason(why)));
             reason->setToolTip(dropped.isEmpty() ? reason->text()
                                                  : dropped.join(QLatin1Char('\n')));
             if (!dropped.isEmpty())
@@ -954,7 +960,7 @@ void ImportDialog::showTexts()
                               new QTableWidgetItem(QString::number(text.y, 'f', 2)));
         auto* status = new QTableWidgetItem(
             text.assigned ? tr("%1 on %2").arg(fromUtf8(text.plotEntity), fromUtf8(text.plotLayer))
-                          : tr("not assigned: %1").arg(fromUtf8(text.reason)));
+                          : tr("not assigned: %1").arg(saidReason(text.reason)));
         if (!text.assigned)
             status->setForeground(QColor(0xb0, 0x30, 0x20));
         m_textsTable->setItem(row, kStatusColumn, status);

@@ -179,22 +179,32 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
     const std::string declared = encodingFromDxfCodePage(header.codePage);
     const std::string release = autocadRelease(header.acadVersion);
     if (isUtf8DxfVersion(header.acadVersion)) {
-        const std::string why = "the drawing is " + (release.empty() ? header.acadVersion : release) +
-                                " ($ACADVER " + header.acadVersion +
-                                "), whose DXF text is UTF-8 whatever $DWGCODEPAGE says";
-        if (ascii || utf8)
-            return {"UTF-8", EncodingChoice::Origin::Format, why};
+        const Message why = message("dxf_always_utf8",
+                                    "the drawing is {release} ($ACADVER {version}), whose DXF text "
+                                    "is UTF-8 whatever $DWGCODEPAGE says",
+                                    {{"release", release.empty() ? header.acadVersion : release},
+                                     {"version", header.acadVersion}});
+        if (ascii || utf8) {
+            EncodingChoice format{"UTF-8", EncodingChoice::Origin::Format, {}};
+            format.setReason(why);
+            return format;
+        }
         // An R2007+ label on text that is not UTF-8: the label lies; trust the bytes.
         EncodingChoice detected = detectEncoding(text);
         warnings.push_back(message("dxf_not_utf8",
                                    "the drawing says it is {version} (UTF-8 text) but its text is "
                                    "not valid UTF-8; decoded as {encoding} ({detail}); give "
                                    "--encoding if that is wrong",
-                                   {{"version", header.acadVersion},
-                                    {"encoding", detected.name},
-                                    {"detail", detected.reason}}));
-        detected.reason = "the text is not UTF-8 as " + header.acadVersion + " requires; " +
-                          detected.reason;
+                                   withNested({{"version", header.acadVersion},
+                                               {"encoding", detected.name}},
+                                              "detail", detected.reason,
+                                              detected.reasonMessage().id,
+                                              detected.reasonMessage().parts)));
+        detected.setReason(message("dxf_reason_not_utf8",
+                                   "the text is not UTF-8 as {version} requires; {detail}",
+                                   withNested({{"version", header.acadVersion}}, "detail",
+                                              detected.reason, detected.reasonMessage().id,
+                                              detected.reasonMessage().parts)));
         return detected;
     }
     if (ascii) {
@@ -207,13 +217,18 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
             warnings.push_back(message("dxf_unknown_code_page",
                                        "unknown $DWGCODEPAGE '{code_page}'; decoded as {encoding} "
                                        "({detail})",
-                                       {{"code_page", header.codePage},
-                                        {"encoding", detected.name},
-                                        {"detail", detected.reason}}));
-        detected.reason = (header.codePage.empty() ? std::string("no $DWGCODEPAGE; ")
-                                                   : "unknown $DWGCODEPAGE '" + header.codePage +
-                                                         "'; ") +
-                          detected.reason;
+                                       withNested({{"code_page", header.codePage},
+                                                   {"encoding", detected.name}},
+                                                  "detail", detected.reason,
+                                                  detected.reasonMessage().id,
+                                                  detected.reasonMessage().parts)));
+        const std::vector<MessagePart> parts =
+            withNested({{"code_page", header.codePage}}, "detail", detected.reason,
+                       detected.reasonMessage().id, detected.reasonMessage().parts);
+        detected.setReason(header.codePage.empty()
+                               ? message("dxf_no_code_page", "no $DWGCODEPAGE; {detail}", parts)
+                               : message("dxf_reason_unknown_code_page",
+                                         "unknown $DWGCODEPAGE '{code_page}'; {detail}", parts));
         return detected;
     }
     if (declared == "UTF-8") {
@@ -233,8 +248,11 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
                                    "code page lies); decoded as UTF-8; give --encoding {declared} "
                                    "if that is wrong",
                                    {{"code_page", header.codePage}, {"declared", declared}}));
-        return {"UTF-8", EncodingChoice::Origin::Detected,
-                "$DWGCODEPAGE " + header.codePage + " lies: the text is valid UTF-8"};
+        EncodingChoice utf8Text{"UTF-8", EncodingChoice::Origin::Detected, {}};
+        utf8Text.setReason(message("dxf_code_page_lies_utf8",
+                                   "$DWGCODEPAGE {code_page} lies: the text is valid UTF-8",
+                                   {{"code_page", header.codePage}}));
+        return utf8Text;
     }
     const EncodingChoice detected = detectEncoding(text);
     const bool declaredSingleByte = declared.rfind("CP125", 0) == 0 || declared == "CP437" ||
@@ -246,17 +264,31 @@ EncodingChoice chooseDxfEncoding(const DxfHeader& header, const std::string& use
                                    "$DWGCODEPAGE says {code_page} but the text reads as {encoding} "
                                    "({detail}); decoded as {encoding}; give --encoding {declared} "
                                    "if that is wrong",
-                                   {{"code_page", header.codePage},
-                                    {"encoding", detected.name},
-                                    {"detail", detected.reason},
-                                    {"declared", declared}}));
-        return {detected.name, EncodingChoice::Origin::Detected,
-                "$DWGCODEPAGE " + header.codePage + " lies: " + detected.reason};
+                                   withNested({{"code_page", header.codePage},
+                                               {"encoding", detected.name},
+                                               {"declared", declared}},
+                                              "detail", detected.reason,
+                                              detected.reasonMessage().id,
+                                              detected.reasonMessage().parts)));
+        EncodingChoice lies{detected.name, EncodingChoice::Origin::Detected, {}};
+        lies.setReason(message("dxf_reason_code_page_lies", "$DWGCODEPAGE {code_page} lies: {detail}",
+                               withNested({{"code_page", header.codePage}}, "detail",
+                                          detected.reason, detected.reasonMessage().id,
+                                          detected.reasonMessage().parts)));
+        return lies;
     }
-    if (declared == "CP936" && detected.name == "GB18030")
-        return {"GB18030", EncodingChoice::Origin::Detected,
-                "$DWGCODEPAGE " + header.codePage + ", with GB18030 four-byte sequences"};
-    return {declared, EncodingChoice::Origin::Format, "$DWGCODEPAGE " + header.codePage};
+    EncodingChoice byPage{declared, EncodingChoice::Origin::Format, {}};
+    if (declared == "CP936" && detected.name == "GB18030") {
+        byPage.name = "GB18030";
+        byPage.origin = EncodingChoice::Origin::Detected;
+        byPage.setReason(message("dxf_code_page_gb18030",
+                                 "$DWGCODEPAGE {code_page}, with GB18030 four-byte sequences",
+                                 {{"code_page", header.codePage}}));
+        return byPage;
+    }
+    byPage.setReason(message("dxf_code_page", "$DWGCODEPAGE {code_page}",
+                             {{"code_page", header.codePage}}));
+    return byPage;
 }
 
 std::string decodeMifEscapes(std::string_view text)

@@ -1,5 +1,7 @@
 #include "geo/io/encoding.h"
 
+#include "geo/model/issue_text.h"
+
 #include "geo/error.h"
 #include "geo/io/dbf.h"
 
@@ -23,6 +25,23 @@ bool EncodingChoice::isUtf8() const
     std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::toupper(c); });
     n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
     return n == "UTF8";
+}
+
+void EncodingChoice::setReason(Message why)
+{
+    reason = why.english;
+    said = std::move(why);
+}
+
+Message EncodingChoice::reasonMessage() const
+{
+    return said.id.empty() ? Message{{}, {}, reason} : said;
+}
+
+std::string EncodingChoice::reasonText(Language language) const
+{
+    // A fixed phrase ("all text is ASCII") is said through the catalogue's phrases.
+    return said.id.empty() ? messagePartText(reason, language) : messageText(said, language);
 }
 
 const char* toString(EncodingChoice::Origin origin)
@@ -385,6 +404,13 @@ std::string percent(double value)
 
 } // namespace
 
+/// `parts` with `said` as the nested message `name` (geo::withNested).
+static std::vector<MessagePart> nested(std::vector<MessagePart> parts, const std::string& name,
+                                       const Message& said)
+{
+    return withNested(std::move(parts), name, said.english, said.id, said.parts);
+}
+
 EncodingChoice detectEncoding(std::string_view bytes)
 {
     EncodingChoice choice;
@@ -410,22 +436,26 @@ EncodingChoice detectEncoding(std::string_view bytes)
     // Japanese first: kana are unmistakable, and Shift-JIS breaks the even runs tested next.
     if (sjis.invalid == 0 && sjisScore >= 0.8 && share(sjis.kana, sjis.characters) >= 0.15) {
         choice.name = "CP932";
-        choice.reason = "the text is not UTF-8; it reads as Shift-JIS, " +
-                        percent(share(sjis.kana, sjis.characters)) + " of it kana";
+        choice.setReason(message("encoding_shift_jis",
+                                 "the text is not UTF-8; it reads as Shift-JIS, {share} of it kana",
+                                 {{"share", percent(share(sjis.kana, sjis.characters))}}));
         return choice;
     }
     if (gbk.invalid == 0 && share(gbk.kana, gbk.characters) >= 0.2) {
         choice.name = "EUC-JP";
-        choice.reason = "the text is not UTF-8; " + percent(share(gbk.kana, gbk.characters)) +
-                        " of its characters are kana, as in EUC-JP";
+        choice.setReason(message("encoding_euc_jp",
+                                 "the text is not UTF-8; {share} of its characters are kana, as "
+                                 "in EUC-JP",
+                                 {{"share", percent(share(gbk.kana, gbk.characters))}}));
         return choice;
     }
     // Big5 trail bytes may be ASCII letters, which also breaks the even runs tested next.
     if (big5.invalid == 0 && big5Score >= 0.8 && big5Score > gbkScore + 0.1) {
         choice.name = "CP950";
-        choice.reason = "the text is not UTF-8; " + percent(big5Score) +
-                        " of its characters are common Big5 against " + percent(gbkScore) +
-                        " common GBK";
+        choice.setReason(message("encoding_big5",
+                                 "the text is not UTF-8; {big5} of its characters are common Big5 "
+                                 "against {gbk} common GBK",
+                                 {{"big5", percent(big5Score)}, {"gbk", percent(gbkScore)}}));
         return choice;
     }
     const double odd = oddRunShare(bytes);
@@ -433,28 +463,42 @@ EncodingChoice detectEncoding(std::string_view bytes)
     if (odd > 0.2 || notCjk) {
         choice.name = "CP1252";
         choice.uncertain = true;
-        choice.reason = (notCjk ? "the text is not UTF-8, nor common GBK or Big5"
-                                : "the text is not UTF-8, and " + percent(odd) +
-                                      " of its runs of high bytes have odd length, as in a "
-                                      "single-byte code page, not GBK or Big5") +
-                        std::string("; guessed Windows-1252 (Western): for Greek, Cyrillic or "
-                                    "another script give --encoding (CP1253, CP1251 …)");
+        choice.setReason(
+            notCjk ? message("encoding_single_byte",
+                             "the text is not UTF-8, nor common GBK or Big5; guessed "
+                             "Windows-1252 (Western): for Greek, Cyrillic or another script give "
+                             "--encoding (CP1253, CP1251 …)")
+                   : message("encoding_odd_runs",
+                             "the text is not UTF-8, and {share} of its runs of high bytes have "
+                             "odd length, as in a single-byte code page, not GBK or Big5; guessed "
+                             "Windows-1252 (Western): for Greek, Cyrillic or another script give "
+                             "--encoding (CP1253, CP1251 …)",
+                             {{"share", percent(odd)}}));
         return choice;
     }
     if (big5Score > gbkScore + 0.1) {
         choice.name = "CP950";
         choice.uncertain = big5Score < 0.6;
-        choice.reason = "the text is not UTF-8; " + percent(big5Score) +
-                        " of its characters are common Big5 against " + percent(gbkScore) +
-                        " common GBK";
+        choice.setReason(message("encoding_big5",
+                                 "the text is not UTF-8; {big5} of its characters are common Big5 "
+                                 "against {gbk} common GBK",
+                                 {{"big5", percent(big5Score)}, {"gbk", percent(gbkScore)}}));
         return choice;
     }
     choice.name = gbk.fourByte > 0 ? "GB18030" : "CP936";
     choice.uncertain = gbkScore < 0.6 && gbk.fourByte == 0;
-    choice.reason = "the text is not UTF-8; " + percent(gbkScore) +
-                    " of its characters are common GB2312 (against " + percent(big5Score) +
-                    " common Big5)" +
-                    (gbk.fourByte > 0 ? ", with GB18030 four-byte sequences" : "");
+    const std::vector<MessagePart> scores = {{"gbk", percent(gbkScore)},
+                                             {"big5", percent(big5Score)}};
+    choice.setReason(gbk.fourByte > 0
+                         ? message("encoding_gb18030",
+                                   "the text is not UTF-8; {gbk} of its characters are common "
+                                   "GB2312 (against {big5} common Big5), with GB18030 four-byte "
+                                   "sequences",
+                                   scores)
+                         : message("encoding_gbk",
+                                   "the text is not UTF-8; {gbk} of its characters are common "
+                                   "GB2312 (against {big5} common Big5)",
+                                   scores));
     return choice;
 }
 
@@ -491,17 +535,25 @@ bool isGbkFamily(const std::string& name)
 
 /// Checks a declared encoding against the bytes; returns the choice to use.
 EncodingChoice verifyDeclared(const std::string& declared, EncodingChoice::Origin origin,
-                              const std::string& how, std::string_view sample)
+                              const Message& how, std::string_view sample)
 {
-    EncodingChoice choice{declared, origin, how};
+    EncodingChoice choice{declared, origin, how.english};
+    choice.said = how;
     if (declared == "UTF-8" && !isValidUtf8(sample)) {
         EncodingChoice detected = detectEncoding(sample);
-        detected.reason = how + ", but the text is not valid UTF-8; " + detected.reason;
+        detected.setReason(message("encoding_declared_not_utf8",
+                                   "{how}, but the text is not valid UTF-8; {detail}",
+                                   nested(nested({}, "how", how), "detail",
+                                          detected.reasonMessage())));
         return detected;
     }
     if (isGbkFamily(declared) && isValidUtf8(sample)) {
-        return {"UTF-8", EncodingChoice::Origin::Detected,
-                how + ", but the text is valid multi-byte UTF-8 (GBK text almost never is)"};
+        EncodingChoice utf8{"UTF-8", EncodingChoice::Origin::Detected, {}};
+        utf8.setReason(message("encoding_declared_is_utf8",
+                               "{how}, but the text is valid multi-byte UTF-8 (GBK text almost "
+                               "never is)",
+                               nested({}, "how", how)));
+        return utf8;
     }
     return choice;
 }
@@ -563,24 +615,36 @@ EncodingChoice chooseDbfEncoding(const std::string& dbfPath, const std::string& 
     const std::string cpgShown = sanitizeUtf8(cpgText.substr(0, cpgText.find_first_of("\r\n")));
     if (cpgEncoding && *cpgEncoding != "UTF-16LE")
         return verifyDeclared(*cpgEncoding, EncodingChoice::Origin::Cpg,
-                              "the .cpg says '" + cpgShown + "'", sample);
+                              message("encoding_cpg_says", "the .cpg says '{cpg}'",
+                                      {{"cpg", cpgShown}}),
+                              sample);
 
-    std::string prefix;
+    Message prefix;
     if (cpgEncoding) // UTF-16: a DBF's fixed-width byte fields cannot hold it
-        prefix = "the .cpg says '" + cpgShown + "', which DBF text cannot be in; ";
+        prefix = message("encoding_cpg_not_dbf",
+                         "the .cpg says '{cpg}', which DBF text cannot be in; ",
+                         {{"cpg", cpgShown}});
     else if (!cpgText.empty())
-        prefix = "the .cpg ('" + cpgShown.substr(0, 40) + "') names no encoding we know; ";
+        prefix = message("encoding_cpg_unknown", "the .cpg ('{cpg}') names no encoding we know; ",
+                         {{"cpg", cpgShown.substr(0, 40)}});
     if (ldidEncoding)
         return verifyDeclared(*ldidEncoding, EncodingChoice::Origin::Ldid,
-                              prefix + "the DBF language driver id " +
-                                  hexByte(header.languageDriverId) + " means " + *ldidEncoding,
+                              message("encoding_ldid",
+                                      "{prefix}the DBF language driver id {ldid} means {encoding}",
+                                      nested({{"ldid", hexByte(header.languageDriverId)},
+                                              {"encoding", *ldidEncoding}},
+                                             "prefix", prefix)),
                               sample);
 
     EncodingChoice detected = detectEncoding(sample);
-    detected.reason =
-        prefix +
-        (cpgText.empty() ? "no .cpg and no language driver id; " : "no language driver id; ") +
-        detected.reason;
+    const std::vector<MessagePart> parts =
+        nested(nested({}, "prefix", prefix), "detail", detected.reasonMessage());
+    detected.setReason(cpgText.empty() ? message("encoding_no_cpg_no_ldid",
+                                                 "{prefix}no .cpg and no language driver id; "
+                                                 "{detail}",
+                                                 parts)
+                                       : message("encoding_no_ldid",
+                                                 "{prefix}no language driver id; {detail}", parts));
     return detected;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "geo/message.h"
+#include "geo/model/display_names.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,8 +27,19 @@ struct EncodingChoice {
     /// A guess from the bytes that could well be wrong (a single-byte code page, or too little
     /// text to tell): readers warn and suggest --encoding.
     bool uncertain = false;
+    /// `reason` as a message, so that it can be said in the user's language; an empty id when
+    /// `reason` is a fixed phrase ("all text is ASCII", said through styles/messages.json's
+    /// phrases).
+    Message said = {};
 
     bool isUtf8() const;
+    /// Sets `reason` and `said` from `why`.
+    void setReason(Message why);
+    /// `reason` as a message: `said`, or for a fixed phrase a message without an id (nested in
+    /// another as a part named reason or detail, it is said as a phrase).
+    Message reasonMessage() const;
+    /// `reason` in `language`.
+    std::string reasonText(Language language) const;
 };
 
 const char* toString(EncodingChoice::Origin origin);

@@ -712,7 +712,9 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                message("encoding_guess",
                        "the text encoding is a guess ({encoding}: {reason}); if names look wrong, "
                        "give --encoding",
-                       {{"encoding", result.encoding.name}, {"reason", result.encoding.reason}}));
+                       withNested({{"encoding", result.encoding.name}}, "reason",
+                                  result.encoding.reason, result.encoding.reasonMessage().id,
+                                  result.encoding.reasonMessage().parts)));
 
     OGREnvelope layerEnvelope;
     Envelope extent;
@@ -978,9 +980,11 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
                                        "text in field '{field}' is not valid after decoding as "
                                        "{encoding} ({reason}); broken bytes are shown as "
                                        "\xEF\xBF\xBD. Try --encoding",
-                                       {{"field", fields[column].name},
-                                        {"encoding", result.encoding.name},
-                                        {"reason", result.encoding.reason}}));
+                                       withNested({{"field", fields[column].name},
+                                                   {"encoding", result.encoding.name}},
+                                                  "reason", result.encoding.reason,
+                                                  result.encoding.reasonMessage().id,
+                                                  result.encoding.reasonMessage().parts)));
                         reportedBadText = true;
                     }
                     result.attributes.setText(column, sanitizeUtf8(view));

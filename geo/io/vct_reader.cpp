@@ -1591,7 +1591,7 @@ GDALDatasetUniquePtr VctParser::buildDataset()
                              std::to_string(static_cast<int>(FeatureGeometry::Line))))
             object.geometry = buildLine(object);
 
-    std::vector<std::string> crsWarnings;
+    std::vector<Message> crsWarnings;
     Envelope extent;
     for (const Object& object : m_objects)
         for (const Path& part : object.parts)
@@ -1599,9 +1599,10 @@ GDALDatasetUniquePtr VctParser::buildDataset()
                 extent.expand(part[i], part[i + 1]);
     m_head.crs = crsFromVctHead(m_head, extent.isEmpty() ? 0 : extent.minX,
                                 extent.isEmpty() ? 0 : extent.maxX, crsWarnings);
-    for (const std::string& warning : crsWarnings)
+    for (const Message& warning : crsWarnings)
         report(Issue::Severity::Warning, {}, -1,
-               message("vct_head_says", "the head: {text}", {{"text", warning}}));
+               message("vct_head_says", "the head: {text}",
+                       withNested({}, "text", warning.english, warning.id, warning.parts)));
     OGRSpatialReference* srs = nullptr;
     if (!m_head.crs.isEmpty()) {
         srs = m_head.crs.ogr()->Clone();
@@ -1972,18 +1973,24 @@ EncodingChoice chooseVctEncoding(const std::string& path, const std::string& use
                 bom ? "the file starts with a UTF-8 byte-order mark"
                     : "the text is valid multi-byte UTF-8 (GBK text almost never is)"};
     EncodingChoice detected = detectEncoding(sample);
+    const Message bomSaid = bom ? message("vct_bom_not_utf8",
+                                          "a UTF-8 byte-order mark, but the text is not UTF-8; ")
+                                : Message{};
+    const Message detail = detected.reasonMessage();
+    std::vector<MessagePart> parts = withNested({}, "bom", bomSaid.english, bomSaid.id,
+                                                bomSaid.parts);
+    parts = withNested(std::move(parts), "detail", detail.english, detail.id, detail.parts);
     if (detected.name == "CP936" || detected.name == "GB18030") {
-        detected.reason = std::string(bom ? "a UTF-8 byte-order mark, but the text is not "
-                                            "UTF-8; "
-                                          : "") +
-                          "VCT files are written in GBK; " + detected.reason;
+        detected.setReason(
+            message("vct_written_in_gbk", "{bom}VCT files are written in GBK; {detail}", parts));
         return detected;
     }
-    EncodingChoice gbk{"CP936", EncodingChoice::Origin::Detected,
-                       std::string(bom ? "a UTF-8 byte-order mark, but the text is not UTF-8; "
-                                       : "") +
-                           "VCT files are written in GBK (the bytes alone suggest " +
-                           detected.name + ": " + detected.reason + ")"};
+    parts.push_back({"encoding", detected.name});
+    EncodingChoice gbk{"CP936", EncodingChoice::Origin::Detected, {}};
+    gbk.setReason(message("vct_gbk_not_detected",
+                          "{bom}VCT files are written in GBK (the bytes alone suggest "
+                          "{encoding}: {detail})",
+                          parts));
     gbk.uncertain = true;
     return gbk;
 }
@@ -2058,7 +2065,7 @@ int geographicEpsg(ChineseDatum datum)
 
 } // namespace
 
-Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::string>& warnings)
+Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<Message>& warnings)
 {
     head.crsReason.clear();
     if (head.coordinateSystemType == 'C') {
@@ -2067,8 +2074,11 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
     }
     const DatumGuess datum = datumOf(head.spheroid);
     if (!datum.datum && datum.semiMajor <= 0) {
+        warnings.push_back(message("vct_head_no_spheroid",
+                                   "the head names no spheroid we know ('{spheroid}'); the "
+                                   "layers have no coordinate system",
+                                   {{"spheroid", head.spheroid}}));
         head.crsReason = "the head names no spheroid we know ('" + head.spheroid + "')";
-        warnings.push_back(head.crsReason + "; the layers have no coordinate system");
         return {};
     }
     auto customGeographic = [&]() {
@@ -2099,11 +2109,15 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
     // A name that did not decode (the wrong encoding) still has Gauss-Krüger's parameters.
     const bool unreadable = head.projection.find("\xEF\xBF\xBD") != std::string::npos;
     if (!gaussKruger && unreadable)
-        warnings.push_back("the projection's name cannot be read in this text encoding; its "
-                           "parameters are taken as Gauss-Krüger's");
+        warnings.push_back(message("vct_head_projection_unreadable",
+                                   "the projection's name cannot be read in this text encoding; "
+                                   "its parameters are taken as Gauss-Krüger's"));
     if (!gaussKruger && !unreadable) {
         head.crsReason = "the projection '" + head.projection + "' is not Gauss-Krüger";
-        warnings.push_back(head.crsReason + "; the layers have no coordinate system");
+        warnings.push_back(message("vct_head_not_gauss_kruger",
+                                   "the projection '{projection}' is not Gauss-Krüger; the layers "
+                                   "have no coordinate system",
+                                   {{"projection", head.projection}}));
         return {};
     }
     std::vector<double> p;
@@ -2114,13 +2128,19 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
             p.push_back(std::nan(""));
     if (p.empty() || !std::isfinite(p[0])) {
         head.crsReason = "the head gives no central meridian (Parameters:'" + head.parameters + "')";
-        warnings.push_back(head.crsReason + "; the layers have no coordinate system");
+        warnings.push_back(message("vct_head_no_central_meridian",
+                                   "the head gives no central meridian (Parameters:'{parameters}'); "
+                                   "the layers have no coordinate system",
+                                   {{"parameters", head.parameters}}));
         return {};
     }
     double centralMeridian = p[0];
     if (std::fabs(centralMeridian) >= 1e7) {
         head.crsReason = "the central meridian " + head.parameters + " makes no sense";
-        warnings.push_back(head.crsReason + "; the layers have no coordinate system");
+        warnings.push_back(message("vct_head_bad_central_meridian",
+                                   "the central meridian {parameters} makes no sense; the layers "
+                                   "have no coordinate system",
+                                   {{"parameters", head.parameters}}));
         return {};
     }
     if (centralMeridian >= 1000) { // DDDMMSS
@@ -2151,12 +2171,19 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
         const bool coordinatesPrefixed = minX >= 1e6 && maxX < 1e8;
         if (coordinatesPrefixed != prefixed) {
             const int zoneOfData = static_cast<int>(std::floor(minX / 1e6));
-            warnings.push_back(
-                std::string("the false easting ") + std::to_string(falseEasting) +
-                (prefixed ? " carries a zone number but the eastings do not"
-                          : " has no zone number but the eastings carry one (" +
-                                std::to_string(zoneOfData) + ")") +
-                "; the coordinates decide");
+            const std::string easting = std::to_string(falseEasting);
+            if (prefixed)
+                warnings.push_back(message("vct_false_easting_zone_unused",
+                                           "the false easting {easting} carries a zone number "
+                                           "but the eastings do not; the coordinates decide",
+                                           {{"easting", easting}}));
+            else
+                warnings.push_back(message("vct_false_easting_no_zone",
+                                           "the false easting {easting} has no zone number but "
+                                           "the eastings carry one ({zone}); the coordinates "
+                                           "decide",
+                                           {{"easting", easting},
+                                            {"zone", std::to_string(zoneOfData)}}));
             prefixed = coordinatesPrefixed;
             prefixZone = prefixed ? zoneOfData : 0;
             falseEasting = prefixed ? prefixZone * 1e6 + 500000.0 : 500000.0;
@@ -2179,9 +2206,11 @@ Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::str
     if (prefixed) {
         const int expectedZone = width == 3 ? cm / 3 : (cm + 3) / 6;
         if (prefixZone != expectedZone)
-            warnings.push_back("the zone number in the false easting (" +
-                               std::to_string(prefixZone) + ") does not fit the central meridian " +
-                               std::to_string(cm) + "°");
+            warnings.push_back(message("vct_zone_misfit",
+                                       "the zone number in the false easting ({zone}) does not "
+                                       "fit the central meridian {meridian}°",
+                                       {{"zone", std::to_string(prefixZone)},
+                                        {"meridian", std::to_string(cm)}}));
     }
     if (datum.datum && std::fabs(centralMeridian - cm) < 1e-9 && scale == 1.0 &&
         falseNorthing == 0.0) {

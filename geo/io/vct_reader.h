@@ -2,6 +2,7 @@
 
 #include "geo/crs/crs.h"
 #include "geo/io/encoding.h"
+#include "geo/message.h"
 
 #include <gdal_priv.h>
 
@@ -62,6 +63,6 @@ GDALDatasetUniquePtr readVct(const std::string& path, const EncodingChoice& enco
 /// easting (then the EPSG CRS, see gaussKrugerEpsg), other central meridians as a custom
 /// transverse Mercator. `dataExtent` (may be empty) settles a false easting that contradicts the
 /// coordinates; `warnings` receives what the head got wrong. Empty when there is none.
-Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<std::string>& warnings);
+Crs crsFromVctHead(VctHead& head, double minX, double maxX, std::vector<Message>& warnings);
 
 } // namespace parkatlas::geo

@@ -615,10 +615,12 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
                        std::string("land-use names left out: ") + error.what()});
     }
     if (!systems.systems.empty())
-        ledger.notes.push_back("用途名称按 " + systems.label() + " 用地分类（" + systems.reason +
-                               "）" +
+        ledger.notes.push_back("用途名称按 " + systems.label() + " 用地分类（" +
+                               systems.reasonText(Language::Chinese) + "）" +
                                (systems.systems.size() > 1 ? "；本表混用多种分类" : "") +
-                               (systems.warning.empty() ? "" : "；" + systems.warning));
+                               (systems.warning.empty()
+                                    ? ""
+                                    : "；" + systems.warningText(Language::Chinese)));
     auto landUseName = [&](std::size_t row) -> LedgerCell {
         const auto code = f.text(row, "land_use");
         if (!code || !classification || systems.systems.empty())

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace parkatlas::geo {
 
@@ -31,6 +34,17 @@ enum class NameGroup {
 /// styles folder. Thread-safe.
 std::string displayName(NameGroup group, std::string_view id, Language language,
                         std::string_view role = {});
+
+/// A phrase of styles/messages.json with named parts ("a line of {count} points cannot be a
+/// shape") that a whole text matches: its template in the language asked for, and the parts'
+/// values as the text has them ("count" → "2").
+struct PhraseMatch {
+    std::string text;
+    std::vector<std::pair<std::string, std::string>> parts;
+};
+/// The first phrase with {name} parts that `text` matches as a whole (the parts match anything
+/// non-empty, the rest literally), in `language`; nullopt when none does. Thread-safe.
+std::optional<PhraseMatch> matchPhrase(std::string_view text, Language language);
 
 /// The language of the process's locale as gettext reads it (LC_ALL, else LC_MESSAGES, else
 /// LANG): Chinese for zh*, else English. For the CLI's tables and messages.

@@ -1,19 +1,46 @@
 #include "geo/model/issue_text.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
 
 namespace parkatlas::geo {
 
+namespace {
+
+/// The parts that are phrases of the program or a library (a reason, a problem, a hint …);
+/// other parts are data (a file, a field, a value, a command's name) and stay as they are.
+const std::set<std::string, std::less<>> kPhraseParts = {
+    "reason", "problem", "why", "hint", "what", "type", "method", "failure", "text", "area",
+    "detail"};
+
+/// `value` in `language` when it is a phrase of the catalogue as a whole, with or without named
+/// parts ("a line of 2 points cannot be a shape": its phrase parts said as phrases too).
+std::optional<std::string> wholePhrase(const std::string& value, Language language)
+{
+    const std::string whole = displayName(NameGroup::Phrase, value, language);
+    if (whole != value)
+        return whole;
+    if (const auto match = matchPhrase(value, language)) {
+        std::vector<MessagePart> parts;
+        for (const auto& [name, text] : match->parts)
+            parts.push_back(
+                {name, kPhraseParts.count(name) ? messagePartText(text, language) : text});
+        return fillTemplate(match->text, parts);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::string messagePartText(const std::string& value, Language language)
 {
     if (language == Language::English || value.empty())
         return value;
-    const std::string whole = displayName(NameGroup::Phrase, value, language);
-    if (whole != value)
-        return whole;
+    if (auto said = wholePhrase(value, language))
+        return *said;
     const std::size_t cut = value.find_first_of("[:(");
     if (cut == std::string::npos || cut == 0)
         return value;
@@ -33,8 +60,6 @@ namespace {
 /// spell a phrase (a field called "date").
 std::string sayPart(const MessagePart& part, Language language)
 {
-    static const std::set<std::string, std::less<>> kPhraseParts = {
-        "reason", "problem", "why", "hint", "what", "type", "method", "failure", "text", "area"};
     if (part.name == "role")
         return displayName(NameGroup::Role, part.value, language);
     // A rule id (geo/rules/rule_message.h) is said by the rule's name.
@@ -47,8 +72,12 @@ std::string sayPart(const MessagePart& part, Language language)
 std::string say(const std::string& id, const std::vector<MessagePart>& parts,
                 const std::string& english, Language language)
 {
-    if (language == Language::English || id.empty())
+    if (language == Language::English)
         return english;
+    // A message without an id (an error thrown as plain text): said as a phrase where the
+    // catalogue has it, with or without named parts; else in English.
+    if (id.empty())
+        return wholePhrase(english, language).value_or(english);
     const std::string text = displayName(NameGroup::Message, id, language);
     if (text == id)
         return english;

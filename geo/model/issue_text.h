@@ -12,7 +12,7 @@ namespace parkatlas::geo {
 /// What `issue` says, in `language`. English: Issue::message. Chinese: the template of its
 /// message id in styles/messages.json filled from its parts, a part that is a known English
 /// phrase ("Self-intersection[3 4]", why a file cannot be opened) said in Chinese too (phrases:
-/// only parts named reason, problem, why, hint, what, type, method, failure, text or area; a
+/// only parts named reason, problem, why, hint, what, type, method, failure, text, area or detail; a
 /// part named role by the role's name; other parts are data and stay as they are); the
 /// English message when the issue has no id, the catalogue lacks it, or the template names a
 /// part the issue has not (so nothing is ever lost).
@@ -34,9 +34,11 @@ std::string errorMessage(const Error& error, Language language);
 /// formatIssue names them, and the message is errorMessage's.
 std::string formatError(const Error& error, Language language);
 
-/// A part's value in `language`: in Chinese, the phrase it is (styles/messages.json "phrases"),
-/// else the phrase its text up to a '[' or ':' is, followed by the rest ("Self-intersection[3
-/// 4]" → "自相交[3 4]"); else the value as it is.
+/// A part's value in `language`: in Chinese, the phrase it is (styles/messages.json "phrases",
+/// styles/cli_help.json), or a phrase with named parts it matches as a whole ("a line of
+/// {count} points cannot be a shape", its parts said as phrases in turn), else the phrase its
+/// text up to a '[' or ':' is, followed by the rest ("Self-intersection[3 4]" → "自相交[3 4]");
+/// else the value as it is. A message or error without an id is said as a whole phrase too.
 std::string messagePartText(const std::string& value, Language language);
 
 /// `issues` in order, each said once: a repeat of an earlier issue (same level, file, layer,

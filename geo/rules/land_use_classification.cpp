@@ -1,5 +1,7 @@
 #include "geo/rules/land_use_classification.h"
 
+#include "geo/model/issue_text.h"
+
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/model/park.h"
@@ -96,6 +98,44 @@ std::string landUseSystemFromString(std::string_view name)
 std::string LandUseDetection::label() const
 {
     return joinedSystems(systems);
+}
+
+std::string LandUseDetection::reasonText(Language language) const
+{
+    if (reasons.empty())
+        return reason;
+    std::string out;
+    for (const Message& said : reasons)
+        out += (out.empty() ? "" : language == Language::Chinese ? "；" : "; ") +
+               messageText(said, language);
+    return out;
+}
+
+std::string LandUseDetection::warningText(Language language) const
+{
+    if (warning.empty() || warningMessage.id.empty())
+        return warning;
+    return messageText(warningMessage, language);
+}
+
+void LandUseDetection::setDeclared(const std::string& system, const std::string& origin)
+{
+    systems = {system};
+    declared = true;
+    reasons = {origin.empty() ? message("landuse_declared", "declared")
+                              : message("landuse_declared_how", "declared {what}",
+                                        {{"what", origin}})};
+    reason = reasons.front().english;
+}
+
+void LandUseDetection::markDetected()
+{
+    if (systems.empty() || reasons.empty())
+        return;
+    const Message first = reasons.front();
+    reasons.front() = message("landuse_detected", "detected: {why}",
+                              withNested({}, "why", first.english, first.id, first.parts));
+    reason = "detected: " + reason;
 }
 
 std::vector<std::string> LandUseClassification::splitMixed(std::string_view text)
@@ -580,7 +620,8 @@ LandUseJudgement LandUseClassification::judgePart(const std::string& p,
         const std::string list = systems.empty() ? "no classification" : joinedSystems(systems);
         out.reasonEn = std::string(whose) + " code " + code + " is in no class of " + list;
         out.reasonZh = std::string(whose[0] == 'p' ? "用地代码 " : "控规用地代码 ") + code +
-                       " 不属于 " + list + " 的任何地类";
+                       (systems.empty() ? std::string(" 不属于任何已知的用地分类")
+                                        : " 不属于 " + list + " 的任何地类");
         return out;
     };
     if (parcelReadings.empty())
@@ -697,15 +738,17 @@ LandUseDetection LandUseClassification::detect(const std::vector<std::string>& c
                 ++out.codesInNoSystem;
         }
     const std::string field = normalise(fieldName);
-    std::vector<std::string> why;
+    std::vector<Message> why;
     if (!letters.empty()) {
         std::size_t known = 0;
         for (const std::string& code : letters)
             known += resolves(normalise(code, kGb50137), kGb50137) ? 1 : 0;
         out.codesInNoSystem += letters.size() - known;
         out.systems.push_back(kGb50137);
-        why.push_back(std::to_string(letters.size()) + " letter code" +
-                      (letters.size() == 1 ? " is" : "s are") + " GB 50137-2011");
+        why.push_back(message("landuse_letter_codes",
+                              letters.size() == 1 ? "{count} letter code is {system}"
+                                                  : "{count} letter codes are {system}",
+                              {{"count", std::to_string(letters.size())}, {"system", kGb50137}}));
     }
     if (!numbers.empty()) {
         // How many distinct numeric codes each numeric system has, exactly.
@@ -725,42 +768,59 @@ LandUseDetection LandUseClassification::detect(const std::vector<std::string>& c
         const bool plan = role && (*role == Role::PlanZones || *role == Role::Expansion);
         const std::size_t familyBest = std::max(gbt, tddc);
         const char* family = tddc > gbt ? kTddc3 : kGbt21010;
-        const std::string fieldNote = field.empty() ? "" : " (field " + std::string(fieldName) + ")";
-        auto numbersWhy = [&](const std::string& system, std::size_t n, const std::string& more) {
-            return std::to_string(n) + " of " + std::to_string(total) + " numeric codes are " +
-                   system + more + fieldNote;
+        const Message fieldNote = field.empty() ? Message{}
+                                                : message("landuse_field_note", " (field {field})",
+                                                          {{"field", std::string(fieldName)}});
+        // "N of M numeric codes are SYSTEM", `more` and the field after it.
+        auto numbersParts = [&](const std::string& system, std::size_t n, const Message& more) {
+            std::vector<MessagePart> parts = {{"count", std::to_string(n)},
+                                              {"total", std::to_string(total)},
+                                              {"system", system}};
+            parts = withNested(std::move(parts), "more", more.english, more.id, more.parts);
+            return withNested(std::move(parts), "field_note", fieldNote.english, fieldNote.id,
+                              fieldNote.parts);
+        };
+        auto numbersWhy = [&](const std::string& system, std::size_t n,
+                              const Message& more) {
+            return message("landuse_numeric_codes",
+                           "{count} of {total} numeric codes are {system}{more}{field_note}",
+                           numbersParts(system, n, more));
         };
         if (gtkj > familyBest) {
             out.systems.push_back(kGtkj2023);
-            why.push_back(numbersWhy(kGtkj2023, gtkj,
-                                     gtkj > 0 && std::any_of(numbers.begin(), numbers.end(),
-                                                             [](const std::string& c) {
-                                                                 return c.size() == 6;
-                                                             })
-                                         ? " (six-digit codes are only GTKJ-2023)"
-                                         : ""));
+            why.push_back(numbersWhy(
+                kGtkj2023, gtkj,
+                gtkj > 0 && std::any_of(numbers.begin(), numbers.end(),
+                                        [](const std::string& c) { return c.size() == 6; })
+                    ? message("landuse_six_digit", " (six-digit codes are only GTKJ-2023)")
+                    : Message{}));
             out.codesInNoSystem += total - gtkj;
         } else if (familyBest > gtkj) {
             out.systems.push_back(family);
-            why.push_back(numbersWhy(family, familyBest,
-                                     tddc > gbt ? " (05H1, 08H2, K/A subdivisions are 三调 "
-                                                  "working classes)"
-                                                : ""));
+            why.push_back(numbersWhy(
+                family, familyBest,
+                tddc > gbt ? message("landuse_tddc_working",
+                                     " (05H1, 08H2, K/A subdivisions are 三调 working classes)")
+                           : Message{}));
             out.codesInNoSystem += total - familyBest;
         } else if (dlbm) {
             out.systems.push_back(family);
-            why.push_back(numbersWhy(family, familyBest, " and GTKJ-2023 alike; the field is "
-                                                         "the 三调/cadastre DLBM"));
+            why.push_back(numbersWhy(family, familyBest,
+                                     message("landuse_field_dlbm",
+                                             " and GTKJ-2023 alike; the field is the 三调/cadastre "
+                                             "DLBM")));
             out.codesInNoSystem += total - familyBest;
         } else if (gtkjField || plan) {
             out.systems.push_back(kGtkj2023);
-            why.push_back(numbersWhy(kGtkj2023, gtkj,
-                                     gtkjField ? " and GB/T 21010-2017 alike; the field is the "
-                                                 "2023 用地用海 code"
-                                               : " and GB/T 21010-2017 alike; a " +
-                                                 std::string(toString(*role)) +
-                                                 " layer is a plan, and GB/T 21010 classifies "
-                                                 "present use"));
+            why.push_back(numbersWhy(
+                kGtkj2023, gtkj,
+                gtkjField ? message("landuse_field_gtkj",
+                                    " and GB/T 21010-2017 alike; the field is the 2023 用地用海 "
+                                    "code")
+                          : message("landuse_plan_layer",
+                                    " and GB/T 21010-2017 alike; a {role} layer is a plan, and "
+                                    "GB/T 21010 classifies present use",
+                                    {{"role", std::string(toString(*role))}})));
             out.codesInNoSystem += total - gtkj;
         } else {
             // The same codes fit both: ambiguous when some of them mean different things.
@@ -773,7 +833,10 @@ LandUseDetection LandUseClassification::detect(const std::vector<std::string>& c
             }
             out.systems.push_back(family);
             out.systems.push_back(kGtkj2023);
-            why.push_back(numbersWhy(std::string(family) + " and GTKJ-2023", gtkj, ""));
+            why.push_back(message("landuse_numeric_codes_both",
+                                  "{count} of {total} numeric codes are {system} and "
+                                  "GTKJ-2023{more}{field_note}",
+                                  numbersParts(family, gtkj, Message{})));
             out.codesInNoSystem += total - gtkj;
             if (!differing.empty()) {
                 std::string list;
@@ -781,18 +844,26 @@ LandUseDetection LandUseClassification::detect(const std::vector<std::string>& c
                     list += (list.empty() ? "" : ", ") + differing[i];
                 if (differing.size() > 8)
                     list += " …";
-                out.warning = "the codes fit " + std::string(family) +
-                              " and GTKJ-2023 alike, and " + std::to_string(differing.size()) +
-                              " of them mean different things in the two (" + list +
-                              "): those are not judged; declare the layer's classification";
+                out.warningMessage = message(
+                    "landuse_ambiguous_codes",
+                    "the codes fit {system} and GTKJ-2023 alike, and {count} of them mean "
+                    "different things in the two ({codes}): those are not judged; declare the "
+                    "layer's classification",
+                    {{"system", family},
+                     {"count", std::to_string(differing.size())},
+                     {"codes", list}});
+                out.warning = out.warningMessage.english;
             }
         }
     }
-    for (const std::string& w : why)
-        out.reason += (out.reason.empty() ? "" : "; ") + w;
     if (out.codesInNoSystem)
-        out.reason += "; " + std::to_string(out.codesInNoSystem) + " code" +
-                      (out.codesInNoSystem == 1 ? " is" : "s are") + " in no class";
+        why.push_back(message("landuse_codes_in_no_class",
+                              out.codesInNoSystem == 1 ? "{count} code is in no class"
+                                                       : "{count} codes are in no class",
+                              {{"count", std::to_string(out.codesInNoSystem)}}));
+    for (const Message& w : why)
+        out.reason += (out.reason.empty() ? "" : "; ") + w.english;
+    out.reasons = std::move(why);
     return out;
 }
 
@@ -800,10 +871,7 @@ LandUseDetection landUseSystemsOf(const ParkLayer& layer, const LandUseClassific
 {
     LandUseDetection out;
     if (!layer.classification.empty()) {
-        out.systems = {layer.classification};
-        out.declared = true;
-        out.reason = layer.classificationOrigin.empty() ? std::string("declared")
-                                                        : "declared " + layer.classificationOrigin;
+        out.setDeclared(layer.classification, layer.classificationOrigin);
         return out;
     }
     const int field = layer.field("land_use");
@@ -816,8 +884,7 @@ LandUseDetection landUseSystemsOf(const ParkLayer& layer, const LandUseClassific
             distinct.insert(attributes.text(row, field));
     out = table.detect({distinct.begin(), distinct.end()}, attributes.fields()[field].name,
                        layer.role);
-    if (!out.systems.empty())
-        out.reason = "detected: " + out.reason;
+    out.markDetected();
     return out;
 }
 

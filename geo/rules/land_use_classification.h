@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/message.h"
+#include "geo/model/display_names.h"
 #include "geo/model/role.h"
 
 #include <map>
@@ -53,8 +55,22 @@ struct LandUseDetection {
     std::string reason;      // why, in English: "declared on the command line", "DLBM codes …"
     std::string warning;     // non-empty when the codes fit two systems whose meanings differ
     std::size_t codesInNoSystem = 0; // distinct codes no candidate system has
+    /// `reason` as messages (geo/message.h), one per clause, so that it can be said in the
+    /// user's language; their English joined by "; " is `reason`.
+    std::vector<Message> reasons;
+    /// `warning` as a message (empty id when there is no warning).
+    Message warningMessage;
     /// "GB/T 21010-2017", "GB 50137-2011 + GTKJ-2023"; "" when there are no systems.
     std::string label() const;
+    /// `reason` in `language` ("按代码识别：6 个数字代码中有 6 个属于 GB/T 21010-2017（字段 DLBM）").
+    std::string reasonText(Language language) const;
+    /// `warning` in `language`; "" when there is none.
+    std::string warningText(Language language) const;
+    /// Declared: the one `system`, the reason "declared " + `origin` ("on the command line",
+    /// "in the project file"; said in Chinese through styles/messages.json's phrases).
+    void setDeclared(const std::string& system, const std::string& origin);
+    /// Marks a detection's reason as detected ("detected: …"), when it found systems.
+    void markDetected();
 };
 
 /// How a parcel's code stands to the code of the plan zone it lies in.

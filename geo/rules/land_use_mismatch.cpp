@@ -51,9 +51,11 @@ public:
                                                  ? given->second
                                                  : landUseSystemsOf(*layer->layer, *m_landUse);
                 if (!detection.warning.empty())
-                    m_issues.report({Issue::Severity::Warning, layer->layer->layer.sourcePath,
-                                     layer->layer->layer.name, -1,
-                                     "land_use_mismatch: " + detection.warning});
+                    m_issues.report(withMessage({Issue::Severity::Warning,
+                                                 layer->layer->layer.sourcePath,
+                                                 layer->layer->layer.name, -1},
+                                                ruleMessage("land_use_mismatch",
+                                                            detection.warningMessage)));
                 m_systems[layer->role] = std::move(detection);
             }
         }
@@ -321,13 +323,10 @@ ReadPlan planLandUseMismatch(ServerPark& park, ServerPlanContext& context)
         LandUseDetection detection;
         const ParkLayerSource* source = definition.find(role);
         if (source && !source->classification.empty()) {
-            detection.systems = {source->classification};
-            detection.declared = true;
-            detection.reason = "declared " + source->classificationOrigin;
+            detection.setDeclared(source->classification, source->classificationOrigin);
         } else {
             detection = landUse.detect(distinct(role, column), column, role);
-            if (!detection.systems.empty())
-                detection.reason = "detected: " + detection.reason;
+            detection.markDetected();
         }
         systems[role] = detection;
         return detection.systems;

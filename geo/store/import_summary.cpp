@@ -11,34 +11,64 @@
 
 namespace parkatlas::geo {
 
-void writeJoinSummary(const JoinReport& join, std::ostream& out)
+namespace {
+
+/// writeJoinSummary in `language` (the table's own names, keys and cells as they are).
+void writeJoinSummaryIn(const JoinReport& join, std::ostream& out, Language language)
 {
     constexpr std::size_t kShown = 5;
-    out << "\njoin " << join.tablePath << " [" << join.sheet << "] on " << join.key << " = '"
-        << join.keyColumn << "': " << join.rows << " rows, " << join.matched << " matched\n";
-    out << "  columns:";
+    const bool zh = language == Language::Chinese;
+    if (zh)
+        out << "\n连接 " << join.tablePath << " [" << join.sheet << "]，按 " << join.key << " = '"
+            << join.keyColumn << "'：" << join.rows << " 行，" << join.matched << " 行匹配\n";
+    else
+        out << "\njoin " << join.tablePath << " [" << join.sheet << "] on " << join.key << " = '"
+            << join.keyColumn << "': " << join.rows << " rows, " << join.matched << " matched\n";
+    out << (zh ? "  列：" : "  columns:");
     for (const JoinColumn& column : join.columns)
         out << " " << column.header << "→" << column.field;
     out << "\n";
     for (std::size_t i = 0; i < join.unmatchedKeys.size() && i < kShown; ++i)
-        out << "  row " << join.unmatchedKeys[i].row << ": key '" << join.unmatchedKeys[i].key
-            << "' matches no feature\n";
+        if (zh)
+            out << "  第 " << join.unmatchedKeys[i].row << " 行：键 '" << join.unmatchedKeys[i].key
+                << "' 没有对应的要素\n";
+        else
+            out << "  row " << join.unmatchedKeys[i].row << ": key '" << join.unmatchedKeys[i].key
+                << "' matches no feature\n";
     if (join.unmatchedKeys.size() > kShown)
-        out << "  … " << join.unmatchedKeys.size() - kShown << " more rows match no feature\n";
+        out << (zh ? "  … 另有 " : "  … ") << join.unmatchedKeys.size() - kShown
+            << (zh ? " 行没有对应的要素\n" : " more rows match no feature\n");
     if (!join.featuresWithoutRow.empty())
-        out << "  " << join.featuresWithoutRow.size() << " features have no row in the table\n";
+        out << "  " << join.featuresWithoutRow.size()
+            << (zh ? " 个要素在表中没有对应的行\n" : " features have no row in the table\n");
     for (const JoinDuplicateKey& duplicate : join.duplicateKeys)
-        out << "  key '" << duplicate.key << "' is held by " << duplicate.rowsOrFids.size()
-            << (duplicate.side == "table" ? " rows" : " features") << ": not written\n";
+        if (zh)
+            out << "  键 '" << duplicate.key << "' 对应 " << duplicate.rowsOrFids.size()
+                << (duplicate.side == "table" ? " 行" : " 个要素") << "：未写入\n";
+        else
+            out << "  key '" << duplicate.key << "' is held by " << duplicate.rowsOrFids.size()
+                << (duplicate.side == "table" ? " rows" : " features") << ": not written\n";
     for (std::size_t i = 0; i < join.unparseable.size() && i < kShown; ++i) {
         const JoinCellProblem& cell = join.unparseable[i];
-        out << "  row " << cell.row << ", '" << cell.column << "': '" << cell.text << "' "
-            << cell.why << "\n";
+        if (zh)
+            out << "  第 " << cell.row << " 行，'" << cell.column << "'：'" << cell.text << "' "
+                << messagePartText(cell.why, language) << "\n";
+        else
+            out << "  row " << cell.row << ", '" << cell.column << "': '" << cell.text << "' "
+                << cell.why << "\n";
     }
     if (join.unparseable.size() > kShown)
-        out << "  … " << join.unparseable.size() - kShown << " more cells could not be read\n";
+        out << (zh ? "  … 另有 " : "  … ") << join.unparseable.size() - kShown
+            << (zh ? " 个单元格无法读取\n" : " more cells could not be read\n");
     for (const std::string& note : join.notes)
-        out << "  note: " << note << "\n";
+        out << (zh ? "  说明：" : "  note: ") << messagePartText(note, language) << "\n";
+}
+
+} // namespace
+
+void writeJoinSummary(const JoinReport& join, std::ostream& out)
+{
+    writeJoinSummaryIn(join, out, Language::English);
 }
 
 void writeImportSummary(const ImportReport& report, std::ostream& out, bool written)
@@ -59,8 +89,7 @@ void writeImportSummary(const ImportReport& report, std::ostream& out, bool writ
         if (!source.cadVersion.empty())
             out << " " << source.cadVersion;
         out << said("; text ", "；文字编码 ") << source.encoding.name;
-        if (!zh)
-            out << ": " << source.encoding.reason;
+        out << (zh ? "：" : ": ") << source.encoding.reasonText(language);
         out << ")\n";
     }
     out << "\n";
@@ -146,7 +175,7 @@ void writeImportSummary(const ImportReport& report, std::ostream& out, bool writ
         out << " " << (zh ? displayName(NameGroup::Role, role, language) : role) << " " << count;
     out << "\n";
     for (const JoinReport& join : report.joins)
-        writeJoinSummary(join, out);
+        writeJoinSummaryIn(join, out, language);
 }
 
 } // namespace parkatlas::geo

@@ -3755,6 +3755,9 @@ def group_messages_zh(t):
         text = re.sub(r"[A-Za-z0-9 /\-.]+（EPSG:[^）]*）", "", text)
         text = re.sub(r"GDAL 报告：.*", "", text)
         text = re.sub(r"(/[^\s，：；]+)+", "", text)
+        # A command quoted in backticks, an option with its value (--format xlsx).
+        text = re.sub(r"`[^`]*`", "", text)
+        text = re.sub(r"--[a-z-]+[ =][A-Za-z0-9_.|*\-]+", "", text)
         match = re.search(r"[A-Za-z]{3,}[ ,;:]+[A-Za-z]{3,}", text)
         return match.group(0) if match else ""
 
@@ -3825,6 +3828,142 @@ def group_messages_zh(t):
     t.context = "info vct_truncated.vct"
     zh = done[("info", os.path.join(bad, "vct_truncated.vct"))][0]
     t.check(re.search(r"段第 \d+ 行", zh.err) is not None, "zh_CN: the VCT reader's place", zh)
+
+    # The rest of issue 23: land-use classification (the warning, the detection's reasons),
+    # encoding reasons, import reasons, usage errors, push/pull, join and mapping errors, said
+    # in Chinese (stderr and the text on stdout), the same runs in English as they were.
+    park = os.path.join(sample, "park.gpkg")
+    if os.path.isfile(park):
+        cadastre, _ = cadastre_variant(sample, os.path.join(out, "cadastre"))
+        mapping = os.path.join(out, "bad_mapping.json")
+        with open(mapping, "w", encoding="utf-8") as fh:
+            json.dump({"layers": {"控规地块": "nonsense"}}, fh)
+        ledger = os.path.join(out, "no_key.csv")
+        with open(ledger, "w", encoding="utf-8") as fh:
+            fh.write("name,tax\nA,1\n")
+        taken = os.path.join(out, "taken.gpkg")
+        shutil.copyfile(park, taken)
+        more = [
+            ("check", cadastre, "--rule", "land_use_mismatch"),
+            ("info", cadastre),
+            ("area", cadastre, "--layer", "parcels", "--by", "land_use"),
+            ("info", os.path.join(shp, "parcels.shp")),
+            ("convert", os.path.join(shp, "parcels.shp"), os.path.join(out, "converted.gpkg"),
+             "--overwrite"),
+            ("import", dxf, "--s-srs", "EPSG:4547", "--mapping", mapping, "--out",
+             os.path.join(out, "mapped.gpkg")),
+            ("import", dxf, "--s-srs", "EPSG:4547", "--join", os.path.join(out, "none.xlsx"),
+             "--on", "parcel_id", "--out", os.path.join(out, "joined.gpkg")),
+            ("import", dxf, "--s-srs", "EPSG:4547", "--join", ledger, "--on", "parcel_id",
+             "--out", os.path.join(out, "joined.gpkg")),
+            ("push", park, "postgresql://planner:secret@127.0.0.1:9/none"),
+            ("pull", "postgresql://planner:secret@127.0.0.1:9/none", taken),
+            # Usage errors.
+            ("area",),
+            ("area", park, "--no-such-option"),
+            ("area", park, "--method"),
+            ("check", park, "--rule", "no_such_rule"),
+            ("ledger", park, "--kind", "nonsense"),
+            ("audit", park, "--as-of", "someday"),
+            ("summary", park, "--period", "2026H9"),
+            ("no-such-command",),
+        ]
+        for args in more:
+            t.context = "zh_CN: " + " ".join(os.path.basename(str(a)) for a in args)
+            zh = run_in("zh_CN.UTF-8", *args)
+            en = run_in("C.UTF-8", *args)
+            done[args] = (zh, en)
+            t.check(zh.rc == en.rc, "the same exit code in both languages (%d, %d)"
+                    % (zh.rc, en.rc), zh)
+            # Every line but the data info lists as it is (fields with their OGR types, the
+            # first feature's values).
+            lines = [l for l in zh.err.splitlines() + zh.out.splitlines()
+                     if l.strip() and not l.startswith("Warning 1:")
+                     and not re.match(r"^\s*(字段|首个要素)", l)]
+            english = [l for l in en.err.splitlines() if l.strip()
+                       and not l.startswith("Warning 1:")]
+            t.check(len([l for l in zh.err.splitlines() if l.strip()
+                         and not l.startswith("Warning 1:")]) == len(english),
+                    "as many lines on stderr as in English", zh)
+            for line in lines:
+                # Data stays as it is: ids and field names (with an underscore), lists of role
+                # ids, CRS names, drivers, table rows and paths.
+                text = re.sub(r"[A-Za-z0-9]*_[A-Za-z0-9_]*", "", line)
+                text = re.sub(r"（[a-z_, ]+）", "", text)
+                text = re.sub(r"EPSG:\d+ [^（]*（", "（", text)
+                text = re.sub(r"ESRI Shapefile", "", text)
+                text = re.sub(r"连接键列（[^；]*；", "连接键列（；", text)  # the key's aliases
+                if re.match(r"^\s*(约定字段|缺少)：", line):
+                    continue  # which field was taken for which: field names
+                if not re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[a-z]{3,} [a-z]{3,}", text):
+                    continue  # figures, codes, paths and table rows only
+                said += 1
+                prose = english_prose(text)
+                t.check(prose == "", "no English (%r) in %r" % (prose, line), zh)
+        t.context = "check cadastre: the classification warning"
+        zh, en = done[("check", cadastre, "--rule", "land_use_mismatch")]
+        t.check("这些代码同样符合 GB/T 21010-2017 和 GTKJ-2023" in zh.err
+                and "用地性质不符" in zh.err, "zh_CN: the ambiguous codes, by the rule's name", zh)
+        t.check("land_use_mismatch: the codes fit GB/T 21010-2017 and GTKJ-2023 alike" in en.err,
+                "English: as it always was", en)
+        t.context = "info cadastre: the detection's reason"
+        zh, en = done[("info", cadastre)]
+        t.check("按代码识别：" in zh.out and "个数字代码中有" in zh.out,
+                "zh_CN: why the codes are read in that system", zh)
+        t.check("detected: " in en.out and "numeric codes are" in en.out, "English", en)
+        t.context = "push with a password"
+        zh, en = done[("push", park, "postgresql://planner:secret@127.0.0.1:9/none")]
+        t.check(zh.rc == 2 and "目标的 PostgreSQL 连接带有密码" in zh.err, "zh_CN", zh)
+        t.context = "pull from a server that does not answer"
+        zh = run_in("zh_CN.UTF-8", "pull", "postgresql://127.0.0.1:9/none", taken)
+        t.check(zh.rc == 2 and "错误：无法连接 PostgreSQL：" in zh.err,
+                "zh_CN: ours in Chinese, libpq's own reason (over two lines) kept", zh)
+        t.context = "import --mapping with a role that is none"
+        zh, _ = done[("import", dxf, "--s-srs", "EPSG:4547", "--mapping", mapping, "--out",
+                      os.path.join(out, "mapped.gpkg"))]
+        t.check(zh.rc == 2 and "'nonsense' 不是图层角色" in zh.err, "zh_CN", zh)
+        t.context = "area --method (no value)"
+        zh, en = done[("area", park, "--method")]
+        t.check("--method 需要一个值（M）" in zh.err and "（参见 `parkatlas area --help`）" in zh.err,
+                "zh_CN: the usage error and where to look", zh)
+        t.check("--method needs a value (M)" in en.err and "(see parkatlas area --help)" in en.err,
+                "English: as it always was", en)
+        # The JSON keeps the ids and the English.
+        js = run_in("zh_CN.UTF-8", "check", cadastre, "--rule", "land_use_mismatch", "--format",
+                    "json")
+        if t.sane_exit(js, 0):
+            systems = js.json().get("land_use_classification", {}).get("parcels", {})
+            t.check(systems.get("reason", "").startswith("detected: ")
+                    and "mean different things" in systems.get("warning", ""),
+                    "JSON keeps the English reason and warning (%s)" % systems, js)
+
+    # --help of every command in Chinese under zh_CN (option names, metavariables and the
+    # synopsis as they are), in English otherwise.
+    t.context = "parkatlas --help"
+    overview = run_in("zh_CN.UTF-8", "--help")
+    commands = re.findall(r"^  ([a-z]+) ", overview.out, re.M)
+    t.check(len(commands) >= 10 and "命令：" in overview.out, "the overview in Chinese", overview)
+    t.check("commands:" in run_in("C.UTF-8", "--help").out, "the overview in English")
+    for line in overview.out.splitlines():
+        t.check(english_prose(line) == "", "no English in %r" % line, overview)
+    for command in commands:
+        t.context = "parkatlas %s --help" % command
+        zh = run_in("zh_CN.UTF-8", command, "--help")
+        en = run_in("C.UTF-8", command, "--help")
+        t.check(zh.rc == 0 and zh.out.startswith("用法：parkatlas " + command),
+                "the usage line in Chinese", zh)
+        t.check(en.out.startswith("usage: parkatlas " + command) and "options:" in en.out,
+                "English otherwise", en)
+        options_zh = re.findall(r"^  (--[a-z-]+)", zh.out, re.M)
+        options_en = re.findall(r"^  (--[a-z-]+)", en.out, re.M)
+        t.check(options_zh == options_en, "the same options by their names", zh)
+        body = zh.out.split("\n\n", 1)[1] if "\n\n" in zh.out else ""
+        for line in body.splitlines():
+            text = line[24:] if line.startswith("  ") else line
+            text = re.sub(r"[A-Za-z0-9]*_[A-Za-z0-9_]*", "", text)  # rule ids and fields
+            said += 1
+            prose = english_prose(text)
+            t.check(prose == "", "no English (%r) in %r" % (prose, line), zh)
     return None
 
 

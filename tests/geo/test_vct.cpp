@@ -238,7 +238,7 @@ TEST(VctTest, MapsHeadsToEpsgCodes)
         head.coordinateSystemType = c.type;
         head.projection = "高斯-克吕格投影";
         head.parameters = c.parameters;
-        std::vector<std::string> warnings;
+        std::vector<Message> warnings;
         const Crs crs = crsFromVctHead(head, 0, 0, warnings);
         EXPECT_EQ(crs.epsg(), c.epsg) << c.spheroid << " " << c.parameters << ": "
                                       << head.crsReason;
@@ -249,7 +249,7 @@ TEST(VctTest, MapsHeadsToEpsgCodes)
     head.coordinateSystemType = 'P';
     head.projection = "高斯-克吕格投影";
     head.parameters = "114,1,500000,0,3,38";
-    std::vector<std::string> warnings;
+    std::vector<Message> warnings;
     EXPECT_EQ(crsFromVctHead(head, 38500000, 38500300, warnings).epsg(), 4526);
     ASSERT_EQ(warnings.size(), 1u);
     // An off-grid central meridian: a transverse Mercator of its own, still measurable.
