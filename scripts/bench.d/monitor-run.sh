@@ -76,17 +76,20 @@ def times(tool):
     return out
 ours, anchor = times("parkatlas"), times("anchor")
 doc = json.load(open(r + "/monitor.json"))
-land = {row["code"]: row for row in next(t for t in doc["tables"] if t["id"] == "land")["rows"]}
+land = {}
+for row in next(t for t in doc["tables"] if t["id"] == "land")["rows"]:
+    land.setdefault(row["code"], row)  # the class rows; "A, kind unknown" repeats the code A
 total = next(t for t in doc["tables"] if t["id"] == "land")["total"]
 text = open(r + "/anchor.txt").read()
 anchor_sums = {k: float(v) for k, v in re.findall(r"(\w+_m2) \(Real\) = ([0-9.eE+-]+)", text)}
-plots_a = sum(row["area_m2"] for code, row in land.items() if code == "A") - land["A5"]["area_m2"]
+# A holds the built plots and the built roads' pieces (A5, with the built plots of transport use).
 result = {
     "size": size, "revision": revision, "load_start": load_start, "load_end": load_end,
     "parkatlas": ours, "anchor": anchor,
     "best_wall_ratio": min(o["wall_s"] for o in ours) / min(a["wall_s"] for a in anchor),
     "sums": {
-        "A_plots_m2": plots_a, "anchor_built_m2": anchor_sums.get("built_m2"),
+        "A_m2": land["A"]["area_m2"], "anchor_built_plots_m2": anchor_sums.get("built_m2"),
+        "A_less_built_plots_m2": land["A"]["area_m2"] - (anchor_sums.get("built_m2") or 0),
         "A5_m2": land["A5"]["area_m2"],
         "total_m2": total["area_m2"],
         "anchor_approved_rest_plus_plots_m2":
