@@ -7,11 +7,13 @@
 #include "geo/error.h"
 #include "geo/ledger/monitoring.h"
 #include "geo/model/display_names.h"
+#include "geo/io/history_read.h"
 #include "geo/model/park.h"
 
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 namespace parkatlas::cli {
 
@@ -21,15 +23,6 @@ geo::Date today()
 {
     const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
     return geo::Date{static_cast<std::int32_t>(days.time_since_epoch().count())};
-}
-
-/// PARK without a trailing @YYYY-MM-DD.
-std::string withoutDate(const std::string& source)
-{
-    const auto at = source.rfind('@');
-    if (at != std::string::npos && source.size() - at == 11 && geo::Date::parse(source.substr(at + 1)))
-        return source.substr(0, at);
-    return source;
 }
 
 } // namespace
@@ -69,12 +62,68 @@ geo::Economy monitoringEconomy(const CommandLine& cli, int year, geo::IssueSink&
     return economy;
 }
 
+geo::Date sameDayYearBefore(geo::Date day)
+{
+    const unsigned d = day.month() == 2 && day.day() == 29 ? 28 : day.day();
+    return geo::Date::fromYmd(day.year() - 1, day.month(), d);
+}
+
+geo::MonitoringReport runMonitoring(const CommandLine& cli, const std::string& source, const geo::Park& park,
+                            int year, const geo::MonitoringOptions& options,
+                            const geo::Economy& economy, geo::IssueSink& issues)
+{
+    // The year before: the park as of the same day a year earlier, where the park keeps history.
+    std::optional<geo::MonitoringReport> previous;
+    std::string previousNote;
+    const geo::Date before = sameDayYearBefore(options.statisticsDate);
+    const std::string noHistory = "上年同期（" + before.toIso() + "）无历史：同比未知 / no history for " +
+                                  before.toIso() + ": no year-on-year change";
+    try {
+        geo::ParkDefinition definition = discoverParkFrom(cli, source + "@" + before.toIso());
+        if (!definition.warnings.empty()) {
+            previousNote = noHistory;
+        } else {
+            geo::NullIssueSink quiet; // the year before's issues are last year's
+            const geo::Park earlier = readPark(definition, geo::monitoringRoles(), quiet);
+            geo::MonitoringOptions earlierOptions = options;
+            earlierOptions.statisticsDate = before;
+            // The economic figures of the year before come from their own file; without one,
+            // a figure this year takes from --economy has no comparable value last year.
+            geo::Economy earlierEconomy;
+            if (cli.has("previous-economy"))
+                earlierEconomy = geo::readEconomy(cli.value("previous-economy"), issues);
+            previous = geo::computeMonitoring(earlier, before.year(), earlierOptions,
+                                              earlierEconomy, quiet);
+            previousNote = "上年同期按 " + before.toIso() + " 的园区计算 / the year before from the "
+                                                           "park as of " +
+                           before.toIso();
+            if (!economy.path.empty() && earlierEconomy.path.empty())
+                previousNote += "；经济指标上年未知（未给 --previous-economy）/ economic figures: "
+                                "no --previous-economy, last year unknown";
+        }
+    } catch (const geo::Error& why) {
+        previousNote = noHistory + " (" + why.what() + ")";
+    }
+    geo::MonitoringReport report = geo::computeMonitoring(park, year, options, economy, issues,
+                                                          previous ? &*previous : nullptr);
+    if (previous && !economy.path.empty() && previous->economy.path.empty()) {
+        // This year's money figures come from the economy file, last year's would come from the
+        // plots' fields: not the same quantity, so no change is said.
+        for (geo::MonitoringFigure& f : report.figures)
+            if (f.inputs.find(economy.path) != std::string::npos)
+                f.previous = f.change = std::numeric_limits<double>::quiet_NaN();
+    }
+    report.notes.push_back(previousNote);
+    return report;
+}
+
 int runMonitor(const std::vector<std::string>& args)
 {
     CommandLine cli(
         "monitor",
-        "PARK --year YYYY [--economy ECONOMY.json|xlsx] [--plots] [--format table|csv|xlsx|json] "
-        "[--out FILE] [--overwrite] [--boundary-kind KIND] [--method ellipsoidal|survey|planar] "
+        "PARK --year YYYY [--as-of YYYY-MM-DD] [--economy ECONOMY.json|xlsx] "
+        "[--previous-economy FILE] [--plots] [--format table|csv|xlsx|json] [--out FILE] "
+        "[--overwrite] [--boundary-kind KIND] [--method ellipsoidal|survey|planar] "
         "[--encoding ENC] [--s-srs CRS]",
         "The annual 开发区土地集约利用监测统计 (land-use monitoring of the development zone) from the "
         "park's layers: every piece of the approved area (核准范围) in the ministry's land classes "
@@ -82,13 +131,22 @@ int runMonitor(const std::vector<std::string>& args)
         "D21, D22, E1, E21, E22, F; G 闲置土地), the tables in the report's order (area by class, "
         "supply, buildings, economy, indicators, potential), the zone type (工业主导型 / 产城融合型 "
         "/ 其他) and the ministry's indicators with their inputs and what was unknown, and the "
-        "change from the year before where the park keeps history. The economy file (固定资产投资, "
-        "税收 by sector, 常住人口) is described in the README. How each class is derived: "
-        "styles/README.md, 监测统计.");
-    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file");
-    cli.addOption("year", "YYYY", "the statistical year (required): the park as of 31 December "
-                                  "of it, or today in the current year");
+        "change from the same day a year before where the park keeps history. The statistical "
+        "date (统计时点) is 31 December of --year, today in the current year, or --as-of. The "
+        "economy file (固定资产投资, 税收 by sector, 常住人口) is described in the README. How each "
+        "class is derived: styles/README.md, 监测统计.");
+    cli.addPositional("PARK", "GeoPackage, folder or *.parkatlas.json project file "
+                              "(PARK@YYYY-MM-DD: as --as-of)");
+    cli.addOption("year", "YYYY", "the statistical year: the park as of 31 December of it, or "
+                                  "today in the current year (required unless --as-of)");
+    cli.addOption("as-of", "DATE",
+                  "the statistical date (YYYY-MM-DD, within --year when both are given): the park "
+                  "as it was at the end of that day, read from the history it keeps; expiries "
+                  "and idle cases as of that day");
     cli.addOption("economy", "FILE", "the zone's economic figures: JSON or XLSX (see README)");
+    cli.addOption("previous-economy", "FILE",
+                  "last year's economic figures, for the year-on-year change of the figures "
+                  "--economy gives");
     cli.addFlag("plots", "add the table of every piece of land with its classes");
     ResultWriter::addFormatOption(cli, ResultFormats::WithXlsx);
     cli.addOption("out", "FILE", "write to FILE instead of stdout");
@@ -103,10 +161,31 @@ int runMonitor(const std::vector<std::string>& args)
         std::cout << cli.help();
         return kExitOk;
     }
-    if (!cli.has("year"))
-        throw UsageError("--year YYYY is required");
-    const int year = monitoringYear(cli);
     const geo::Date now = today();
+    // The statistical date: --as-of or PARK@DATE (one date), else the end of --year (today in
+    // the current year).
+    const auto [source, datedText] = geo::splitParkDate(cli.positional("PARK"));
+    std::string asOfText = cli.value("as-of");
+    if (!datedText.empty() && !asOfText.empty() && datedText != asOfText)
+        throw UsageError("the park is named as of " + datedText + " and --as-of says " +
+                         asOfText + ": give one date");
+    if (asOfText.empty())
+        asOfText = datedText;
+    std::optional<geo::Date> asOf;
+    if (!asOfText.empty()) {
+        asOf = geo::Date::parse(asOfText);
+        if (!asOf)
+            throw UsageError("--as-of '" + asOfText + "' is not a date (YYYY-MM-DD)");
+        if (now < *asOf)
+            throw UsageError("--as-of " + asOfText + " is in the future (today is " +
+                             now.toIso() + ")");
+    }
+    if (!cli.has("year") && !asOf)
+        throw UsageError("--year YYYY (or --as-of YYYY-MM-DD) is required");
+    const int year = cli.has("year") ? monitoringYear(cli) : asOf->year();
+    if (asOf && asOf->year() != year)
+        throw UsageError("--as-of " + asOf->toIso() + " is not in --year " +
+                         std::to_string(year));
     const std::string out = cli.value("out");
     const ResultWriter writer = ResultWriter::fromCommandLine(cli, ResultFormats::WithXlsx, out);
     std::error_code error;
@@ -118,48 +197,18 @@ int runMonitor(const std::vector<std::string>& args)
     options.areaMethod = areaMethodFrom(cli);
     options.boundaryKind = cli.value("boundary-kind", "核准范围");
     const geo::Date yearEnd = geo::Date::fromYmd(year, 12, 31);
-    options.statisticsDate = yearEnd < now ? yearEnd : now;
+    options.statisticsDate = asOf ? *asOf : (yearEnd < now ? yearEnd : now);
 
     const geo::Economy economy = monitoringEconomy(cli, year, issues);
 
-    // The park at the statistical date (a past year: as of its 31 December).
-    const std::string source = withoutDate(cli.positional("PARK"));
+    // The park at the statistical date (a day before today: read from its history).
     const std::string dated =
         options.statisticsDate < now ? source + "@" + options.statisticsDate.toIso() : source;
     const auto session = openSessionFrom(cli, dated);
     const auto park = readPark(*session, geo::monitoringRoles(), issues);
 
-    // The year before, where the park keeps history.
-    std::optional<geo::MonitoringReport> previous;
-    std::string previousNote;
-    {
-        const geo::Date before = geo::Date::fromYmd(year - 1, 12, 31);
-        try {
-            geo::ParkDefinition definition =
-                discoverParkFrom(cli, source + "@" + before.toIso());
-            if (!definition.warnings.empty()) {
-                previousNote = "上年（" + before.toIso() + "）无历史：同比未知 / no history for " +
-                               before.toIso() + ": no year-on-year change";
-            } else {
-                geo::NullIssueSink quiet; // the year before's issues are last year's
-                const geo::Park earlier = readPark(definition, geo::monitoringRoles(), quiet);
-                geo::MonitoringOptions earlierOptions = options;
-                earlierOptions.statisticsDate = before;
-                previous = geo::computeMonitoring(earlier, year - 1, earlierOptions, geo::Economy{},
-                                                  quiet);
-                previousNote = "上年按 " + before.toIso() + " 的园区计算（经济数据未给出）/ the year "
-                                                            "before from the park as of " +
-                               before.toIso();
-            }
-        } catch (const geo::Error& why) {
-            previousNote = "上年（" + before.toIso() + "）无历史：同比未知 / no history for " +
-                           before.toIso() + " (" + why.what() + ")";
-        }
-    }
-
-    geo::MonitoringReport report = geo::computeMonitoring(*park, year, options, economy, issues,
-                                                          previous ? &*previous : nullptr);
-    report.notes.push_back(previousNote);
+    const geo::MonitoringReport report =
+        runMonitoring(cli, source, *park, year, options, economy, issues);
     const bool chinese = geo::languageFromEnvironment() == geo::Language::Chinese;
     const geo::Ledger ledger = geo::monitoringLedger(report, cli.has("plots"), chinese);
     writer.write(ledgerParts(ledger, [&](std::size_t sheets) {

@@ -8,6 +8,7 @@
 #include "app/report/committee_pack.h"
 
 #include "geo/error.h"
+#include "geo/io/history_read.h"
 #include "geo/file_paths.h"
 #include "geo/ledger/monitoring.h"
 #include "geo/model/park.h"
@@ -141,8 +142,9 @@ int runReport(const std::vector<std::string>& args)
         monitoringOptions.areaMethod = method;
         const geo::Date yearEnd = geo::Date::fromYmd(year, 12, 31);
         monitoringOptions.statisticsDate = yearEnd < asOf ? yearEnd : asOf;
-        monitoring = geo::computeMonitoring(*park, year, monitoringOptions,
-                                            monitoringEconomy(cli, year, issues), issues);
+        monitoring = runMonitoring(cli, geo::splitParkDate(source).first, *park, year,
+                                   monitoringOptions, monitoringEconomy(cli, year, issues),
+                                   issues);
     } else if (cli.has("economy")) {
         throw UsageError("--economy goes with --year");
     }

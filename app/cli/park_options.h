@@ -2,6 +2,7 @@
 
 #include "geo/diff/park_diff.h"
 #include "geo/io/source.h"
+#include "geo/ledger/monitoring.h"
 #include "geo/measure/area.h"
 #include "geo/model/park.h"
 #include "geo/rules/land_use_classification.h"
@@ -95,5 +96,11 @@ int monitoringYear(const CommandLine& cli);
 /// `--economy FILE` of monitor and report, read (an empty Economy without the option); a file
 /// for another year than `year` is said to `issues`.
 geo::Economy monitoringEconomy(const CommandLine& cli, int year, geo::IssueSink& issues);
+/// The monitoring of `park` (read as of options.statisticsDate) with the year before: the park
+/// `source` (without a date) as of the same day a year earlier, where it keeps history, its
+/// economy from --previous-economy when the command has that option; a note says which.
+geo::MonitoringReport runMonitoring(const CommandLine& cli, const std::string& source, const geo::Park& park,
+                            int year, const geo::MonitoringOptions& options,
+                            const geo::Economy& economy, geo::IssueSink& issues);
 
 } // namespace parkatlas::cli

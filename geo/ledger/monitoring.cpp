@@ -11,6 +11,7 @@
 #include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/park.h"
+#include "geo/parallel.h"
 #include "geo/rules/geos_context.h"
 #include "geo/rules/land_use_classification.h"
 
@@ -22,7 +23,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <set>
 
 namespace parkatlas::geo {
@@ -176,43 +179,6 @@ std::string protectedClassOf(const std::string& kind)
 }
 
 // --- GEOS ---------------------------------------------------------------------------------------
-
-/// Appends the polygons of `geometry` (any dimension mix) as one feature of `store`.
-void appendPolygonal(GEOSContextHandle_t h, const GEOSGeometry* geometry, GeometryStore& store)
-{
-    store.beginFeature();
-    auto addRing = [&](const GEOSGeometry* ring) {
-        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
-        unsigned size = 0;
-        GEOSCoordSeq_getSize_r(h, seq, &size);
-        store.beginRing();
-        for (unsigned i = 0; i < size; ++i) {
-            double x = 0, y = 0;
-            GEOSCoordSeq_getXY_r(h, seq, i, &x, &y);
-            store.addVertex(x, y);
-        }
-    };
-    std::vector<const GEOSGeometry*> stack{geometry};
-    while (!stack.empty()) {
-        const GEOSGeometry* g = stack.back();
-        stack.pop_back();
-        const int type = GEOSGeomTypeId_r(h, g);
-        if (type == GEOS_POLYGON) {
-            if (GEOSisEmpty_r(h, g))
-                continue;
-            store.beginPart();
-            addRing(GEOSGetExteriorRing_r(h, g));
-            const int holes = GEOSGetNumInteriorRings_r(h, g);
-            for (int i = 0; i < holes; ++i)
-                addRing(GEOSGetInteriorRingN_r(h, g, i));
-        } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-            const int n = GEOSGetNumGeometries_r(h, g);
-            for (int i = n - 1; i >= 0; --i)
-                stack.push_back(GEOSGetGeometryN_r(h, g, i));
-        }
-    }
-    store.endFeature();
-}
 
 /// A valid GEOS polygon of feature `row` (repaired with MakeValid when GEOS finds it invalid),
 /// or null for an empty feature or one GEOS cannot build.
@@ -585,7 +551,7 @@ double MonitoringReport::areaM2(const std::string& code) const
 std::vector<Role> monitoringRoles()
 {
     return {Role::Boundary,  Role::Parcels,   Role::PlanZones, Role::Acquisition,
-            Role::IdleLand,  Role::Buildings, Role::Protected};
+            Role::IdleLand,  Role::Buildings, Role::Protected, Role::Roads};
 }
 
 // --- the classes ------------------------------------------------------------------------------------
@@ -639,6 +605,361 @@ void applyOverride(MonitoringPlot& plot, const std::string& value, const ParkLay
     }
 }
 
+/// What a road's stage says of its land: built (竣工 …) → A5 交通运输, under construction → B
+/// (supplied, ready); any earlier stage (规划 … 招投标): nothing, the land is left to the
+/// acquisition and the plan. Public roads are supplied by 划拨 (《划拨用地目录》, 城市基础设施用地),
+/// so a road that is built or being built is D1.
+enum class RoadState { None, Built, Building };
+RoadState roadStateOf(const std::string& stage)
+{
+    for (const char* built : {"竣工", "完工", "已建成", "建成", "通车", "验收"})
+        if (stage.find(built) != std::string::npos)
+            return RoadState::Built;
+    if (stage.find("在建") != std::string::npos || stage.find("施工") != std::string::npos)
+        return RoadState::Building;
+    return RoadState::None;
+}
+
+/// The land that no plot covers, in the order the pieces take it: roads built or being built,
+/// protected areas, acquisition batches (each in layer order: where two overlap, the earlier row
+/// takes the land), then the rest. A piece of a layer is its feature within the approved area,
+/// less the plots and the features before it that touch it: computed feature by feature from
+/// the neighbours an envelope index finds, so that the work splits across threads and no union
+/// of the whole park is ever built. Batches and the rest are then cut by the plan zones (in
+/// zone order, the earlier zone taking an overlap).
+struct Overlay {
+    /// One layer that takes land: its features' geometry (built in the caller's context) and
+    /// envelopes; a feature that takes nothing has an empty envelope.
+    struct Source {
+        std::vector<Envelope> envelopes;
+        std::function<GeosGeomPtr(GeosContext&, std::size_t)> build;
+        EnvelopeIndex index;
+    };
+    /// A piece found by a worker, as WKB (the worker's GEOS context is its own).
+    struct Found {
+        MonitoringPlot plot;
+        std::vector<unsigned char> wkb;
+    };
+    struct Worker {
+        GeosContext geos;
+        GeosGeomPtr approved;
+        GeosPreparedPtr preparedApproved;
+        std::vector<std::uint32_t> candidates;
+    };
+
+    explicit Overlay(const Park& forPark) : park(forPark) {}
+
+    const Park& park;
+    unsigned threads = 1;
+    std::vector<unsigned char> approvedWkb;
+    std::vector<Source> sources; // in the order they take land: plots first
+    const ParkLayer* zones = nullptr;
+    Source zoneSource;
+    LandUseSystems zoneSystems;
+    std::vector<std::unique_ptr<Worker>> workers;
+
+    Worker& worker(unsigned index)
+    {
+        Worker& w = *workers[index];
+        if (!w.approved) {
+            w.approved = w.geos.fromWkb(approvedWkb);
+            if (w.approved)
+                w.preparedApproved = w.geos.prepare(w.approved.get());
+        }
+        return w;
+    }
+
+    static Source makeSource(std::vector<Envelope> envelopes,
+                             std::function<GeosGeomPtr(GeosContext&, std::size_t)> build)
+    {
+        Source source;
+        source.index = EnvelopeIndex(envelopes);
+        source.envelopes = std::move(envelopes);
+        source.build = std::move(build);
+        return source;
+    }
+
+    /// `g` within the approved area.
+    GeosGeomPtr clip(Worker& w, GeosGeomPtr g)
+    {
+        if (!g || GEOSPreparedContains_r(w.geos.handle(), w.preparedApproved.get(), g.get()) == 1)
+            return g;
+        if (GEOSPreparedIntersects_r(w.geos.handle(), w.preparedApproved.get(), g.get()) != 1)
+            return nullptr;
+        return w.geos.componentsOfDimension(
+            w.geos.own(GEOSIntersection_r(w.geos.handle(), g.get(), w.approved.get())).get(), 2);
+    }
+
+    /// `g` less the features of sources [0, sourceCount) that touch `envelope`, and of source
+    /// `sourceCount` its rows before `before` (when sourceCount is a source).
+    GeosGeomPtr subtract(Worker& w, GeosGeomPtr g, const Envelope& envelope,
+                         std::size_t sourceCount, std::size_t before)
+    {
+        if (!g)
+            return g;
+        GEOSContextHandle_t h = w.geos.handle();
+        std::vector<GEOSGeometry*> cutters;
+        for (std::size_t s = 0; s <= sourceCount && s < sources.size(); ++s) {
+            w.candidates.clear();
+            sources[s].index.query(envelope, w.candidates);
+            for (std::uint32_t row : w.candidates) {
+                if (s == sourceCount && row >= before)
+                    continue;
+                if (GeosGeomPtr cutter = sources[s].build(w.geos, row);
+                    cutter && GEOSIntersects_r(h, cutter.get(), g.get()) == 1)
+                    cutters.push_back(cutter.release());
+            }
+        }
+        if (cutters.empty())
+            return g;
+        GeosGeomPtr all = w.geos.own(GEOSGeom_createCollection_r(
+            h, GEOS_GEOMETRYCOLLECTION, cutters.data(), static_cast<unsigned>(cutters.size())));
+        GeosGeomPtr cut = w.geos.own(GEOSUnaryUnion_r(h, all.get()));
+        if (!cut)
+            return nullptr;
+        return w.geos.componentsOfDimension(
+            w.geos.own(GEOSDifference_r(h, g.get(), cut.get())).get(), 2);
+    }
+
+    /// The pieces of `piece` by plan zone (each zone's part, in zone order, then what lies in no
+    /// zone), each finished as B land still to supply (E1/E21/E22 by the zone's use) or, where
+    /// the plan does not build, C1/C3 and F.
+    void splitByZones(Worker& w, const MonitoringPlot& base, GeosGeomPtr piece,
+                      std::vector<Found>& out)
+    {
+        auto finish = [&](MonitoringPlot plot, const GEOSGeometry* g,
+                          const std::string& planClass) {
+            if (plot.landClass == "B") {
+                if (planClass == "C1" || planClass == "C3") {
+                    plot.landClass = planClass;
+                    plot.b1.clear();
+                    plot.b2.clear();
+                    plot.supplyClass = "F";
+                } else {
+                    plot.supplyClass = planClass.empty() ? "E" : planClass;
+                }
+            }
+            out.push_back({std::move(plot), w.geos.toWkb(g)});
+        };
+        if (zones && hasArea(w.geos, piece.get())) {
+            const Envelope envelope = envelopeOf(w, piece.get());
+            std::vector<std::uint32_t> near;
+            zoneSource.index.query(envelope, near);
+            std::sort(near.begin(), near.end());
+            for (std::uint32_t z : near) {
+                if (!hasArea(w.geos, piece.get()))
+                    break;
+                GeosGeomPtr zone = zoneSource.build(w.geos, z);
+                if (!zone || GEOSIntersects_r(w.geos.handle(), zone.get(), piece.get()) != 1)
+                    continue;
+                GeosGeomPtr part = w.geos.componentsOfDimension(
+                    w.geos.own(GEOSIntersection_r(w.geos.handle(), piece.get(), zone.get()))
+                        .get(),
+                    2);
+                if (!hasArea(w.geos, part.get()))
+                    continue;
+                MonitoringPlot plot = base;
+                fillZone(plot, z);
+                const std::string planClass = planClassOfZone(plot, z);
+                finish(std::move(plot), part.get(), planClass);
+                piece = w.geos.own(GEOSDifference_r(w.geos.handle(), piece.get(), zone.get()));
+            }
+        }
+        if (hasArea(w.geos, piece.get())) {
+            MonitoringPlot plot = base;
+            plot.farMax = kNaN;
+            if (plot.landClass == "B")
+                plot.why.push_back(message("monitor_no_plan_zone",
+                                           "no plan zone: the kind of land still to supply "
+                                           "(E1/E21/E22) is unknown"));
+            finish(std::move(plot), w.geos.componentsOfDimension(piece.get(), 2).get(), "");
+        }
+    }
+
+    void fillZone(MonitoringPlot& plot, std::size_t z) const
+    {
+        plot.zoneId = textOf(*zones, z, "zone_id").value_or("");
+        plot.farMax = numberOf(*zones, z, "far_max").value_or(kNaN);
+        plot.landUse = textOf(*zones, z, "land_use").value_or("");
+    }
+
+    std::string planClassOfZone(MonitoringPlot& plot, std::size_t z) const
+    {
+        const auto use = textOf(*zones, z, "land_use");
+        const std::string planClass = use ? planClassOf(*use, zoneSystems) : "";
+        if (planClass.empty() && plot.landClass == "B")
+            plot.why.push_back(message("monitor_plan_use_unknown",
+                                       "plan zone {zone} use \"{code}\" unknown: the kind of "
+                                       "land still to supply (E1/E21/E22) is unknown",
+                                       {{"zone", plot.zoneId}, {"code", plot.landUse}}));
+        return planClass;
+    }
+
+    static Envelope envelopeOf(Worker& w, const GEOSGeometry* g)
+    {
+        Envelope e;
+        double minX = 0, minY = 0, maxX = 0, maxY = 0;
+        if (g && GEOSGeom_getXMin_r(w.geos.handle(), g, &minX) == 1 &&
+            GEOSGeom_getYMin_r(w.geos.handle(), g, &minY) == 1 &&
+            GEOSGeom_getXMax_r(w.geos.handle(), g, &maxX) == 1 &&
+            GEOSGeom_getYMax_r(w.geos.handle(), g, &maxY) == 1) {
+            e.expand(minX, minY);
+            e.expand(maxX, maxY);
+        }
+        return e;
+    }
+
+    /// Runs take(worker, row, out) for every row of `count` on the workers, and returns the
+    /// pieces in row order.
+    template <typename Take>
+    std::vector<Found> perRow(std::size_t count, Take take)
+    {
+        std::vector<std::vector<Found>> found(count);
+        ParallelOptions parallel;
+        parallel.threads = threads;
+        parallel.chunk = 64;
+        parallelFor(count, parallel, [&](unsigned index, std::size_t begin, std::size_t end) {
+            Worker& w = worker(index);
+            for (std::size_t row = begin; row < end; ++row)
+                take(w, row, found[row]);
+        });
+        std::vector<Found> all;
+        for (std::vector<Found>& pieces : found)
+            for (Found& f : pieces)
+                all.push_back(std::move(f));
+        return all;
+    }
+
+    /// The pieces source `s` takes: each feature within the approved area less the plots and
+    /// what the sources before it (and its own earlier rows) took; classed by `base`, and cut
+    /// by the plan zones when `byZones`.
+    template <typename Base>
+    std::vector<Found> take(std::size_t s, bool byZones, Base base)
+    {
+        return perRow(sources[s].envelopes.size(),
+                      [&](Worker& w, std::size_t row, std::vector<Found>& out) {
+                          const Envelope& envelope = sources[s].envelopes[row];
+                          if (envelope.isEmpty())
+                              return;
+                          GeosGeomPtr piece = clip(w, sources[s].build(w.geos, row));
+                          piece = subtract(w, std::move(piece), envelope, s, row);
+                          if (!hasArea(w.geos, piece.get()))
+                              return;
+                          MonitoringPlot plot = base(row);
+                          if (byZones)
+                              splitByZones(w, plot, std::move(piece), out);
+                          else
+                              out.push_back({std::move(plot), w.geos.toWkb(piece.get())});
+                      });
+    }
+
+    /// The rest of the approved area (taken by no source), classed by `base` and cut by the plan
+    /// zones: zone by zone, then what lies in no zone as one piece.
+    std::vector<Found> rest(const MonitoringPlot& base, std::vector<Found>& outside)
+    {
+        std::vector<Found> inZones;
+        if (zones)
+            inZones = perRow(zoneSource.envelopes.size(), [&](Worker& w, std::size_t z,
+                                                              std::vector<Found>& out) {
+                const Envelope& envelope = zoneSource.envelopes[z];
+                if (envelope.isEmpty())
+                    return;
+                GeosGeomPtr piece = clip(w, zoneSource.build(w.geos, z));
+                piece = subtract(w, std::move(piece), envelope, sources.size(), 0);
+                if (!piece || !hasArea(w.geos, piece.get()))
+                    return;
+                // The earlier zones that overlap this one took their share.
+                std::vector<std::uint32_t> near;
+                zoneSource.index.query(envelope, near);
+                for (std::uint32_t other : near) {
+                    if (other >= z || !hasArea(w.geos, piece.get()))
+                        continue;
+                    if (GeosGeomPtr earlier = zoneSource.build(w.geos, other);
+                        earlier && GEOSIntersects_r(w.geos.handle(), earlier.get(), piece.get()) == 1)
+                        piece = w.geos.componentsOfDimension(
+                            w.geos.own(GEOSDifference_r(w.geos.handle(), piece.get(),
+                                                        earlier.get()))
+                                .get(),
+                            2);
+                }
+                if (!hasArea(w.geos, piece.get()))
+                    return;
+                MonitoringPlot plot = base;
+                fillZone(plot, z);
+                const std::string planClass = planClassOfZone(plot, z);
+                if (planClass == "C1" || planClass == "C3") {
+                    plot.landClass = planClass;
+                    plot.b1.clear();
+                    plot.b2.clear();
+                    plot.supplyClass = "F";
+                } else {
+                    plot.supplyClass = planClass.empty() ? "E" : planClass;
+                }
+                out.push_back({std::move(plot), w.geos.toWkb(piece.get())});
+            });
+        // What lies in no zone: the approved area less every zone, then, part by part, less
+        // what the sources took there.
+        Worker& w = worker(0);
+        GeosGeomPtr noZone = w.geos.own(GEOSGeom_clone_r(w.geos.handle(), w.approved.get()));
+        if (zones) {
+            std::vector<std::uint32_t> all;
+            zoneSource.index.query(envelopeOf(w, noZone.get()), all);
+            std::vector<GEOSGeometry*> parts;
+            for (std::uint32_t z : all)
+                if (GeosGeomPtr zone = zoneSource.build(w.geos, z))
+                    parts.push_back(zone.release());
+            if (!parts.empty()) {
+                GeosGeomPtr collection = w.geos.own(GEOSGeom_createCollection_r(
+                    w.geos.handle(), GEOS_GEOMETRYCOLLECTION, parts.data(),
+                    static_cast<unsigned>(parts.size())));
+                GeosGeomPtr covered = w.geos.own(GEOSUnaryUnion_r(w.geos.handle(), collection.get()));
+                if (covered)
+                    noZone = w.geos.componentsOfDimension(
+                        w.geos.own(GEOSDifference_r(w.geos.handle(), noZone.get(), covered.get()))
+                            .get(),
+                        2);
+            }
+        }
+        if (!hasArea(w.geos, noZone.get()))
+            return inZones;
+        const int partCount = GEOSGetNumGeometries_r(w.geos.handle(), noZone.get());
+        std::vector<std::vector<unsigned char>> partWkb(static_cast<std::size_t>(partCount));
+        for (int i = 0; i < partCount; ++i)
+            partWkb[static_cast<std::size_t>(i)] =
+                w.geos.toWkb(GEOSGetGeometryN_r(w.geos.handle(), noZone.get(), i));
+        std::vector<Found> left = perRow(partWkb.size(), [&](Worker& pw, std::size_t i,
+                                                             std::vector<Found>& out) {
+            GeosGeomPtr part = pw.geos.fromWkb(partWkb[i]);
+            part = subtract(pw, std::move(part), envelopeOf(pw, part.get()), sources.size(), 0);
+            if (hasArea(pw.geos, part.get()))
+                out.push_back({base, pw.geos.toWkb(part.get())});
+        });
+        if (!left.empty()) {
+            // One piece, as before the split: its parts are disjoint.
+            std::vector<GEOSGeometry*> polygons;
+            for (const Found& f : left) {
+                GeosGeomPtr g = w.geos.fromWkb(f.wkb);
+                const int n = g ? GEOSGetNumGeometries_r(w.geos.handle(), g.get()) : 0;
+                for (int i = 0; i < n; ++i)
+                    polygons.push_back(
+                        GEOSGeom_clone_r(w.geos.handle(), GEOSGetGeometryN_r(w.geos.handle(), g.get(), i)));
+            }
+            GeosGeomPtr merged = w.geos.own(GEOSGeom_createCollection_r(
+                w.geos.handle(), GEOS_MULTIPOLYGON, polygons.data(),
+                static_cast<unsigned>(polygons.size())));
+            MonitoringPlot plot = base;
+            plot.farMax = kNaN;
+            if (zones || true)
+                plot.why.push_back(message("monitor_no_plan_zone",
+                                           "no plan zone: the kind of land still to supply "
+                                           "(E1/E21/E22) is unknown"));
+            plot.supplyClass = "E";
+            outside.push_back({std::move(plot), w.geos.toWkb(merged.get())});
+        }
+        return inZones;
+    }
+};
+
 struct Builder {
     const Park& park;
     const MonitoringOptions& options;
@@ -657,29 +978,6 @@ struct Builder {
     void classParcels(const ParkLayer& parcels, const std::vector<double>& areas);
     void classRest(const ParkLayer* parcels);
     void zoneOfParcels(const ParkLayer& parcels);
-    void addPiece(MonitoringPlot plot, const GEOSGeometry* geometry);
-    void splitByZones(const MonitoringPlot& base, GeosGeomPtr piece);
-
-    /// Each polygon of `layer` (none when it is not a polygon layer), in row order, takes its
-    /// share of `rest`: take(row, part) gets the areal part of `rest` it covers, and that part
-    /// is no longer in `rest`.
-    template <typename Take>
-    void carve(const ParkLayer* layer, GeosGeomPtr& rest, Take take)
-    {
-        if (!layer || layer->layer.geometry.kind() != GeometryKind::Polygon)
-            return;
-        for (std::size_t row = 0; row < layer->layer.featureCount(); ++row) {
-            GeosGeomPtr area = validPolygon(geos, layer->layer.geometry, row);
-            if (!area || !hasArea(geos, rest.get()))
-                continue;
-            GeosGeomPtr part = geos.componentsOfDimension(
-                geos.own(GEOSIntersection_r(geos.handle(), rest.get(), area.get())).get(), 2);
-            if (!hasArea(geos, part.get()))
-                continue;
-            take(row, std::move(part));
-            rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), area.get()));
-        }
-    }
 };
 
 void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& areas)
@@ -687,6 +985,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
     const Layer& layer = parcels.layer;
     const LandUseSystems systems =
         landUseSystemsOf(parcels, LandUseClassification::standard()).systems;
+    std::map<std::string, std::string> builtClasses;
     // Idle cases: 认定 and not disposed, by the plot they name.
     std::set<std::string> idleIds;
     if (const ParkLayer* idle = park.layer(Role::IdleLand)) {
@@ -741,7 +1040,15 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
             plot.why.push_back(message("monitor_status_unknown",
                                        "status unknown: cannot tell built (A) from not built (B)"));
         } else if (isBuiltStatus(*status)) {
-            plot.landClass = landUse ? builtClassOf(*landUse, systems) : "";
+            if (landUse) {
+                // Plots share a few codes: each judged once.
+                auto known = builtClasses.find(*landUse);
+                if (known == builtClasses.end())
+                    known = builtClasses.emplace(*landUse, builtClassOf(*landUse, systems)).first;
+                plot.landClass = known->second;
+            } else {
+                plot.landClass.clear();
+            }
             if (plot.landClass.empty()) {
                 plot.landClass = "A";
                 plot.why.push_back(message(
@@ -788,11 +1095,8 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
         for (const Message& said : plot.why)
             report(issues, &parcels, plot.fid, said);
         out.plots.push_back(std::move(plot));
-        if (GeosGeomPtr g = geos.fromStore(layer.geometry, row))
-            appendPolygonal(geos.handle(), g.get(), out.geometry);
-        else
-            out.geometry.appendEmpty();
     }
+    out.geometry.append(layer.geometry);
     if (!hasSupplyType && layer.featureCount() > 0)
         out.notes.push_back(
             "宗地图层无供地方式字段 supply_tp：已供应土地不分划拨（D1）与有偿（D2）/ parcels have "
@@ -808,109 +1112,65 @@ void Builder::zoneOfParcels(const ParkLayer& parcels)
     if (!zones || zones->layer.geometry.kind() != GeometryKind::Polygon)
         return;
     const GeometryStore& zoneStore = zones->layer.geometry;
+    const GeometryStore& store = parcels.layer.geometry;
     EnvelopeIndex index(zoneStore, [](std::size_t) { return true; });
-    std::vector<GeosGeomPtr> zoneGeometry(zoneStore.featureCount());
-    std::vector<std::uint32_t> candidates;
-    for (MonitoringPlot& plot : out.plots) {
-        if (plot.source != Role::Parcels)
-            continue;
-        const GeometryStore& store = parcels.layer.geometry;
-        if (store.featureCount() <= plot.row || store.envelope(plot.row).isEmpty())
-            continue;
-        GeosGeomPtr g = validPolygon(geos, store, plot.row);
-        if (!g)
-            continue;
-        candidates.clear();
-        index.query(store.envelope(plot.row), candidates);
-        double best = 0;
-        std::optional<std::uint32_t> bestZone;
-        for (std::uint32_t z : candidates) {
-            if (!zoneGeometry[z])
-                zoneGeometry[z] = validPolygon(geos, zoneStore, z);
-            if (!zoneGeometry[z])
-                continue;
-            GeosGeomPtr common =
-                geos.own(GEOSIntersection_r(geos.handle(), g.get(), zoneGeometry[z].get()));
-            double area = 0;
-            if (common && GEOSArea_r(geos.handle(), common.get(), &area) == 1 && area > best) {
-                best = area;
-                bestZone = z;
-            }
-        }
-        if (!bestZone)
-            continue;
-        plot.zoneId = textOf(*zones, *bestZone, "zone_id").value_or("");
-        plot.farMax = numberOf(*zones, *bestZone, "far_max").value_or(kNaN);
-    }
-}
-
-void Builder::addPiece(MonitoringPlot plot, const GEOSGeometry* geometry)
-{
-    appendPolygonal(geos.handle(), geometry, out.geometry);
-    plot.areaM2 = measure(out.geometry.featureCount() - 1);
-    out.plots.push_back(std::move(plot));
-}
-
-/// Cuts `piece` by the plan zones: each part takes its zone's use (E1/E21/E22, or C1/C3 where the
-/// plan does not build) and far_max; the part outside every zone keeps `base`.
-void Builder::splitByZones(const MonitoringPlot& base, GeosGeomPtr piece)
-{
-    const ParkLayer* zones = park.layer(Role::PlanZones);
-    auto finish = [&](MonitoringPlot plot, const GEOSGeometry* g, const std::string& planClass) {
-        if (plot.landClass == "B") {
-            if (planClass == "C1" || planClass == "C3") {
-                plot.landClass = planClass;
-                plot.b1.clear();
-                plot.b2.clear();
-                plot.supplyClass = "F";
-            } else {
-                plot.supplyClass = planClass.empty() ? "E" : planClass;
-            }
-        }
-        addPiece(std::move(plot), g);
+    // Each plot's zone (largest overlap), plot by plot on the workers; each worker builds the
+    // zones it meets once.
+    std::vector<std::int64_t> zoneOf(out.plots.size(), -1);
+    ParallelOptions parallel;
+    parallel.threads = workerCount(out.plots.size(), options.threads, 2000);
+    parallel.chunk = 256;
+    struct ZoneWorker {
+        GeosContext geos;
+        std::vector<GeosGeomPtr> zones;
+        std::vector<std::uint32_t> candidates;
     };
-    if (zones && zones->layer.geometry.kind() == GeometryKind::Polygon) {
-        const GeometryStore& zoneStore = zones->layer.geometry;
-        const LandUseSystems systems =
-            landUseSystemsOf(*zones, LandUseClassification::standard()).systems;
-        for (std::size_t z = 0; z < zoneStore.featureCount() && hasArea(geos, piece.get()); ++z) {
-            GeosGeomPtr zone = validPolygon(geos, zoneStore, z);
-            if (!zone)
+    std::vector<std::unique_ptr<ZoneWorker>> workers;
+    for (unsigned i = 0; i < std::max(1u, parallel.threads); ++i)
+        workers.push_back(std::make_unique<ZoneWorker>());
+    parallelFor(out.plots.size(), parallel, [&](unsigned w, std::size_t begin, std::size_t end) {
+        ZoneWorker& worker = *workers[w];
+        if (worker.zones.empty())
+            worker.zones.resize(zoneStore.featureCount());
+        for (std::size_t i = begin; i < end; ++i) {
+            const MonitoringPlot& plot = out.plots[i];
+            if (plot.source != Role::Parcels || store.featureCount() <= plot.row ||
+                store.envelope(plot.row).isEmpty())
                 continue;
-            if (GEOSIntersects_r(geos.handle(), zone.get(), piece.get()) != 1)
+            GeosGeomPtr g = validPolygon(worker.geos, store, plot.row);
+            if (!g)
                 continue;
-            GeosGeomPtr part = geos.componentsOfDimension(
-                geos.own(GEOSIntersection_r(geos.handle(), piece.get(), zone.get())).get(), 2);
-            if (!hasArea(geos, part.get()))
-                continue;
-            MonitoringPlot plot = base;
-            plot.zoneId = textOf(*zones, z, "zone_id").value_or("");
-            plot.farMax = numberOf(*zones, z, "far_max").value_or(kNaN);
-            const auto use = textOf(*zones, z, "land_use");
-            plot.landUse = use.value_or("");
-            const std::string planClass = use ? planClassOf(*use, systems) : "";
-            if (planClass.empty() && plot.landClass == "B")
-                plot.why.push_back(message("monitor_plan_use_unknown",
-                                           "plan zone {zone} use \"{code}\" unknown: the kind of "
-                                           "land still to supply (E1/E21/E22) is unknown",
-                                           {{"zone", plot.zoneId}, {"code", plot.landUse}}));
-            finish(std::move(plot), part.get(), planClass);
-            piece = geos.own(GEOSDifference_r(geos.handle(), piece.get(), zone.get()));
+            worker.candidates.clear();
+            index.query(store.envelope(plot.row), worker.candidates);
+            double best = 0;
+            for (std::uint32_t z : worker.candidates) {
+                if (!worker.zones[z])
+                    worker.zones[z] = validPolygon(worker.geos, zoneStore, z);
+                if (!worker.zones[z])
+                    continue;
+                GeosGeomPtr common = worker.geos.own(
+                    GEOSIntersection_r(worker.geos.handle(), g.get(), worker.zones[z].get()));
+                double area = 0;
+                if (common && GEOSArea_r(worker.geos.handle(), common.get(), &area) == 1 &&
+                    area > best) {
+                    best = area;
+                    zoneOf[i] = z;
+                }
+            }
         }
-    }
-    if (hasArea(geos, piece.get())) {
-        MonitoringPlot plot = base;
-        plot.farMax = kNaN;
-        if (plot.landClass == "B")
-            plot.why.push_back(message("monitor_no_plan_zone",
-                                       "no plan zone: the kind of land still to supply "
-                                       "(E1/E21/E22) is unknown"));
-        finish(std::move(plot), geos.componentsOfDimension(piece.get(), 2).get(), "");
+    });
+    for (std::size_t i = 0; i < out.plots.size(); ++i) {
+        if (zoneOf[i] < 0)
+            continue;
+        const auto z = static_cast<std::size_t>(zoneOf[i]);
+        out.plots[i].zoneId = textOf(*zones, z, "zone_id").value_or("");
+        out.plots[i].farMax = numberOf(*zones, z, "far_max").value_or(kNaN);
     }
 }
 
-/// The approved area no plot covers: protected areas (C), acquisition batches (B, ready by
-/// stage), the rest (B22); then cut by the plan zones.
+/// The approved area no plot covers: roads built or being built (A5, B), protected areas (C),
+/// acquisition batches (B, ready by stage), the rest (B22); batches and the rest cut by the plan
+/// zones. See Overlay.
 void Builder::classRest(const ParkLayer* parcels)
 {
     const ParkLayer* boundary = park.layer(Role::Boundary);
@@ -929,21 +1189,133 @@ void Builder::classRest(const ParkLayer* parcels)
                             "classed");
         return;
     }
-    GeosGeomPtr rest = unionOf(geos, std::move(approvedParts));
-    if (parcels) {
-        std::vector<GeosGeomPtr> plots;
-        for (std::size_t row = 0; row < parcels->layer.featureCount(); ++row)
-            plots.push_back(validPolygon(geos, parcels->layer.geometry, row));
-        GeosGeomPtr covered = unionOf(geos, std::move(plots));
-        if (covered)
-            rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), covered.get()));
-    }
-    if (!rest) {
+    GeosGeomPtr approved = unionOf(geos, std::move(approvedParts));
+    if (!approved) {
         out.notes.push_back("GEOS: " + geos.takeLastError());
         return;
     }
+
+    Overlay overlay(park);
+    overlay.threads = workerCount(parcels ? parcels->layer.featureCount() : 0, options.threads,
+                                  2000);
+    for (unsigned i = 0; i < std::max(1u, overlay.threads); ++i)
+        overlay.workers.push_back(std::make_unique<Overlay::Worker>());
+    overlay.approvedWkb = geos.toWkb(approved.get());
+    auto polygonSource = [&](const ParkLayer* layer, auto&& takes) {
+        std::vector<Envelope> envelopes;
+        if (layer && layer->layer.geometry.kind() == GeometryKind::Polygon)
+            for (std::size_t row = 0; row < layer->layer.featureCount(); ++row)
+                envelopes.push_back(takes(row) ? layer->layer.geometry.envelope(row) : Envelope{});
+        const GeometryStore* store = layer ? &layer->layer.geometry : nullptr;
+        return Overlay::makeSource(std::move(envelopes), [store](GeosContext& g, std::size_t row) {
+            return validPolygon(g, *store, row);
+        });
+    };
+    auto everyRow = [](std::size_t) { return true; };
+    overlay.sources.push_back(polygonSource(parcels, everyRow));
+
+    // Roads: the red line (the centre line buffered by half of width_m; a polygon as drawn);
+    // the built ones take their land first (a junction of a built road and one being built is
+    // built), then those being built.
+    const ParkLayer* roads = park.layer(Role::Roads);
+    std::vector<RoadState> roadStates;
+    std::vector<Envelope> builtEnvelopes, buildingEnvelopes;
+    if (roads) {
+        const Layer& layer = roads->layer;
+        roadStates.assign(layer.featureCount(), RoadState::None);
+        const bool lines = layer.geometry.kind() == GeometryKind::Line;
+        const bool polygons = layer.geometry.kind() == GeometryKind::Polygon;
+        const double unitM = park.crs.linearUnitM() > 0 ? park.crs.linearUnitM() : 1.0;
+        std::vector<double> halfWidth(layer.featureCount(), 0);
+        builtEnvelopes.resize(layer.featureCount());
+        buildingEnvelopes.resize(layer.featureCount());
+        if (roads->field("stage") < 0) {
+            out.notes.push_back("道路图层无 stage 字段：道路未计入 A5 / the roads layer has no stage: "
+                                "roads are not classed A5");
+        } else if (lines && park.crs.isGeographic()) {
+            out.notes.push_back("工作坐标系为地理坐标，道路红线（米）无法生成：道路未计入 A5 / a "
+                                "geographic CRS: road red lines are not drawn");
+        } else if (lines || polygons) {
+            for (std::size_t row = 0; row < layer.featureCount(); ++row) {
+                const RoadState state = roadStateOf(textOf(*roads, row, "stage").value_or(""));
+                if (state == RoadState::None || layer.geometry.isEmpty(row))
+                    continue;
+                Envelope e = layer.geometry.envelope(row);
+                if (lines) {
+                    const auto width = numberOf(*roads, row, "width_m");
+                    if (!width || !std::isfinite(*width) || *width <= 0) {
+                        report(issues, roads, layer.fids[row],
+                               message("monitor_road_width_unknown",
+                                       "road width_m unknown: its red line cannot be drawn, its "
+                                       "land is not classed as a road (A5)"));
+                        continue;
+                    }
+                    halfWidth[row] = *width / 2 / unitM;
+                    e.minX -= halfWidth[row];
+                    e.minY -= halfWidth[row];
+                    e.maxX += halfWidth[row];
+                    e.maxY += halfWidth[row];
+                }
+                roadStates[row] = state;
+                (state == RoadState::Built ? builtEnvelopes : buildingEnvelopes)[row] = e;
+            }
+        }
+        auto build = [store = &layer.geometry, lines,
+                      halfWidth = std::move(halfWidth)](GeosContext& g, std::size_t row) {
+            if (!lines)
+                return validPolygon(g, *store, row);
+            GeosGeomPtr line = g.fromStore(*store, row);
+            if (!line)
+                return line;
+            return g.own(GEOSBuffer_r(g.handle(), line.get(), halfWidth[row], 8));
+        };
+        overlay.sources.push_back(Overlay::makeSource(std::move(builtEnvelopes), build));
+        overlay.sources.push_back(Overlay::makeSource(std::move(buildingEnvelopes), build));
+    } else {
+        overlay.sources.push_back(Overlay::makeSource({}, {}));
+        overlay.sources.push_back(Overlay::makeSource({}, {}));
+    }
     const ParkLayer* protectedAreas = park.layer(Role::Protected);
-    carve(protectedAreas, rest, [&](std::size_t row, GeosGeomPtr part) {
+    overlay.sources.push_back(polygonSource(protectedAreas, everyRow));
+    const ParkLayer* acquisition = park.layer(Role::Acquisition);
+    overlay.sources.push_back(polygonSource(acquisition, everyRow));
+    overlay.zones = park.layer(Role::PlanZones);
+    if (overlay.zones && overlay.zones->layer.geometry.kind() != GeometryKind::Polygon)
+        overlay.zones = nullptr;
+    if (overlay.zones) {
+        overlay.zoneSource = polygonSource(overlay.zones, everyRow);
+        overlay.zoneSystems =
+            landUseSystemsOf(*overlay.zones, LandUseClassification::standard()).systems;
+    }
+
+    auto roadPiece = [&](std::size_t row) {
+        MonitoringPlot plot;
+        plot.source = Role::Roads;
+        plot.row = row;
+        plot.fid = roads->layer.fids[row];
+        plot.id = textOf(*roads, row, "name").value_or("");
+        plot.landUse = textOf(*roads, row, "stage").value_or("");
+        plot.farMax = kNaN;
+        // A road carries no floor area and no building.
+        plot.floorAreaM2 = plot.footprintM2 = 0;
+        plot.supplyClass = "D1";
+        if (roadStates[row] == RoadState::Built) {
+            plot.landClass = "A5";
+        } else {
+            plot.landClass = "B";
+            plot.b1 = "B11";
+            plot.b2 = "B21";
+        }
+        return plot;
+    };
+    std::vector<Overlay::Found> pieces = overlay.take(1, false, roadPiece);
+    auto append = [&](std::vector<Overlay::Found>& more) {
+        for (Overlay::Found& f : more)
+            pieces.push_back(std::move(f));
+    };
+    std::vector<Overlay::Found> more = overlay.take(2, false, roadPiece);
+    append(more);
+    more = overlay.take(3, false, [&](std::size_t row) {
         MonitoringPlot plot;
         plot.source = Role::Protected;
         plot.row = row;
@@ -954,10 +1326,11 @@ void Builder::classRest(const ParkLayer* parcels)
         plot.supplyClass = "F";
         plot.farMax = kNaN;
         plot.floorAreaM2 = plot.footprintM2 = kNaN;
-        addPiece(std::move(plot), part.get());
+        return plot;
     });
-    const ParkLayer* acquisition = park.layer(Role::Acquisition);
-    carve(acquisition, rest, [&](std::size_t row, GeosGeomPtr part) {
+    append(more);
+    std::vector<char> stageReported(acquisition ? acquisition->layer.featureCount() : 0, 0);
+    more = overlay.take(4, true, [&](std::size_t row) {
         MonitoringPlot plot;
         plot.source = Role::Acquisition;
         plot.row = row;
@@ -967,25 +1340,37 @@ void Builder::classRest(const ParkLayer* parcels)
         plot.b1 = "B12";
         plot.floorAreaM2 = plot.footprintM2 = kNaN;
         const auto stage = textOf(*acquisition, row, "stage");
-        if (!stage) {
+        if (!stage)
             plot.why.push_back(message("monitor_stage_unknown",
                                        "acquisition stage unknown: whether the land is ready "
                                        "for supply (B21/B22) cannot be said"));
-            report(issues, acquisition, plot.fid, plot.why.back());
-        } else {
+        else
             plot.b2 = (*stage == "场平" || *stage == "已供地") ? "B21" : "B22";
-        }
-        splitByZones(plot, std::move(part));
+        return plot;
     });
-    if (hasArea(geos, rest.get())) {
-        MonitoringPlot plot;
-        plot.source = Role::Boundary;
-        plot.id = "";
-        plot.landClass = "B";
-        plot.b1 = "B12";
-        plot.b2 = "B22"; // no acquisition: not acquired, so not ready for supply
-        plot.floorAreaM2 = plot.footprintM2 = kNaN;
-        splitByZones(plot, std::move(rest));
+    for (const Overlay::Found& f : more)
+        if (f.plot.b2.empty() && !stageReported[f.plot.row]) {
+            stageReported[f.plot.row] = 1;
+            report(issues, acquisition, f.plot.fid, f.plot.why.front());
+        }
+    append(more);
+    MonitoringPlot restBase;
+    restBase.source = Role::Boundary;
+    restBase.landClass = "B";
+    restBase.b1 = "B12";
+    restBase.b2 = "B22"; // no acquisition: not acquired, so not ready for supply
+    restBase.floorAreaM2 = restBase.footprintM2 = kNaN;
+    std::vector<Overlay::Found> outside;
+    more = overlay.rest(restBase, outside);
+    append(more);
+    append(outside);
+
+    for (Overlay::Found& f : pieces) {
+        const char* problem = nullptr;
+        if (!out.geometry.appendWkb(f.wkb.data(), f.wkb.size(), &problem))
+            out.geometry.appendEmpty();
+        f.plot.areaM2 = measure(out.geometry.featureCount() - 1);
+        out.plots.push_back(std::move(f.plot));
     }
 }
 
@@ -1093,7 +1478,8 @@ MonitoringReport computeMonitoring(const Park& park, int year, const MonitoringO
         }
         // What the plot could still take: supplied plots and unsupplied ready land (B21) at the
         // zone's far_max, less what is built.
-        const bool counts = plot.source == Role::Parcels || plot.b2 == "B21";
+        const bool counts = plot.source == Role::Parcels ||
+                            (plot.b2 == "B21" && plot.source != Role::Roads);
         if (counts && !plot.landClass.empty() && plot.landClass[0] != 'C') {
             const double built = plot.source == Role::Parcels ? plot.floorAreaM2 : 0.0;
             if (std::isnan(plot.farMax) || std::isnan(built)) {
@@ -1239,7 +1625,14 @@ MonitoringReport computeMonitoring(const Park& park, int year, const MonitoringO
                 const bool in = classCode == "A" ? !plot.landClass.empty() &&
                                                        plot.landClass[0] == 'A'
                                                  : plot.landClass == classCode;
-                if (!in || plot.source != Role::Parcels || std::isnan(plot.areaM2))
+                if (!in || std::isnan(plot.areaM2))
+                    continue;
+                if (plot.source == Role::Roads) {
+                    // A road pays no tax and holds no investment: its land counts, with 0.
+                    sum.areaM2 += plot.areaM2;
+                    continue;
+                }
+                if (plot.source != Role::Parcels)
                     continue;
                 const auto v = numberOf(*parcels, plot.row, plotField);
                 if (!v) {

@@ -17,8 +17,9 @@ using namespace audit;
 namespace {
 
 const char* const kClauseApprovedNotSupplied =
-    "《自然资源部关于健全建设用地“增存挂钩”机制的通知》（自然资规〔2018〕1号）：批准后满两年"
-    "未完成供地的为批而未供土地，应予处置并与新增建设用地计划挂钩";
+    "《自然资源部关于健全建设用地“增存挂钩”机制的通知》（自然资规〔2018〕1号）：批而未供土地"
+    "应予处置，新增建设用地计划与存量土地处置挂钩；批准后多久未供即列为批而未供，按项目文件所设期限"
+    "（默认两年）";
 
 std::string joinTexts(const std::vector<std::string>& parts, const char* separator)
 {

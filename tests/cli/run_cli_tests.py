@@ -3143,9 +3143,9 @@ def group_vct(t):
 
 
 
-def gpkg_simulated_edit(path, fid, values, who, day):
-    """An edit save as geo::EditSession makes it, by hand in SQL: the old row of parcel `fid`
-    into parcels_history (op update, `who`, noon UTC of `day`), then the new values."""
+def gpkg_simulated_edit(path, fid, values, who, day, table="parcels"):
+    """An edit save as geo::EditSession makes it, by hand in SQL: the old row of feature `fid`
+    of `table` into TABLE_history (op update, `who`, noon UTC of `day`), then the new values."""
     con = sqlite3.connect(path)
     try:
         # The GeoPackage's R-tree triggers name these functions; they do not fire for an
@@ -3153,16 +3153,16 @@ def gpkg_simulated_edit(path, fid, values, who, day):
         for name, arity in (("ST_IsEmpty", 1), ("ST_MinX", 1), ("ST_MaxX", 1), ("ST_MinY", 1),
                             ("ST_MaxY", 1)):
             con.create_function(name, arity, lambda *a: 0)
-        fields = [r[1] for r in con.execute('PRAGMA table_info("parcels")') if r[1] != "fid"]
+        fields = [r[1] for r in con.execute('PRAGMA table_info("%s")' % table) if r[1] != "fid"]
         cols = ", ".join('"%s"' % f for f in fields)
-        since = con.execute("SELECT max(hist_valid_to) FROM parcels_history WHERE hist_fid = ? "
-                            "OR hist_fid IS NULL", (fid,)).fetchone()[0]
-        con.execute('INSERT INTO parcels_history (hist_fid, hist_op, hist_valid_from, '
+        since = con.execute('SELECT max(hist_valid_to) FROM "%s_history" WHERE hist_fid = ? '
+                            'OR hist_fid IS NULL' % table, (fid,)).fetchone()[0]
+        con.execute('INSERT INTO "%s_history" (hist_fid, hist_op, hist_valid_from, '
                     'hist_valid_to, hist_by, hist_command, %s) SELECT fid, \'update\', ?, ?, ?, '
-                    '\'edit\', %s FROM parcels WHERE fid = ?' % (cols, cols),
+                    '\'edit\', %s FROM "%s" WHERE fid = ?' % (table, cols, cols, table),
                     (since, day + "T12:00:00Z", who, fid))
         for field, value in values.items():
-            con.execute('UPDATE parcels SET "%s" = ? WHERE fid = ?' % field, (value, fid))
+            con.execute('UPDATE "%s" SET "%s" = ? WHERE fid = ?' % (table, field), (value, fid))
         con.commit()
     finally:
         con.close()
@@ -4006,6 +4006,7 @@ GROUPS = {
     "messages-zh": group_messages_zh,
     "monitor": lambda t: __import__("monitor_cli").group_monitor(t),
     "serve": lambda t: __import__("serve_site").group_serve(t),
+    "monitor-history": lambda t: __import__("monitor_cli").group_monitor_history(t),
 }
 
 
