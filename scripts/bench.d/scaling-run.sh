@@ -119,8 +119,9 @@ for size in "${size_list[@]}"; do
         pdf)
             [ -f "$dir/parcels.shp" ] || { say "no $dir/parcels.shp: pdf $size skipped"; continue; }
             say "$size: pdf"
+            rm -f "$tmp/map.pdf" "$results/pdf-$size.bytes"
             timed pdf "$size" "$parkatlas" map "$dir" --out "$tmp/map.pdf" --layers parcels \
-                --table none --title "合成开发区现状图"
+                --table none --title "合成开发区现状图" --overwrite
             [ -f "$tmp/map.pdf" ] && stat -c %s "$tmp/map.pdf" > "$results/pdf-$size.bytes"
             ;;
         esac
