@@ -4,7 +4,9 @@
 
 #include <cpl_vsi.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace parkatlas::geo {
 
@@ -79,26 +81,42 @@ std::string readDbfTextSample(const std::string& path, const DbfHeader& header,
     FilePtr file = openForReading(path);
     if (VSIFSeekL(file.get(), header.headerLength, SEEK_SET) != 0)
         return sample;
-    std::string record(header.recordLength, '\0');
+    // Whole records, many at a time (one read per record costs more than the scan at 1M rows);
+    // a short last block ends the sample where a record is cut, as reading one by one did.
+    const std::size_t recordLength = header.recordLength;
+    const std::size_t perBlock = std::max<std::size_t>(1, (256u << 10) / recordLength);
+    std::vector<char> block(perBlock * recordLength);
     std::size_t bytesRead = 0;
-    for (std::uint32_t r = 0; r < header.recordCount && bytesRead < maxBytes; ++r) {
-        if (VSIFReadL(record.data(), 1, record.size(), file.get()) != record.size())
-            break;
-        bytesRead += record.size();
-        for (const auto& field : header.fields) {
-            if (field.type != 'C' || field.offset + field.length > header.recordLength)
-                continue;
-            std::size_t begin = field.offset;
-            std::size_t end = field.offset + field.length;
-            while (end > begin && (record[end - 1] == ' ' || record[end - 1] == '\0'))
-                --end;
-            while (begin < end && record[begin] == ' ')
-                ++begin;
-            if (end > begin) {
-                sample.append(record, begin, end - begin);
-                sample += '\n';
+    std::uint32_t r = 0;
+    while (r < header.recordCount && bytesRead < maxBytes) {
+        // No more records than the header counts, nor than the byte budget lets in (the
+        // budget is checked before each record, so the last one may run past it).
+        const std::size_t budgetRecords = (maxBytes - bytesRead + recordLength - 1) / recordLength;
+        const std::size_t wanted = std::min<std::size_t>(
+            {perBlock, static_cast<std::size_t>(header.recordCount - r), budgetRecords});
+        const std::size_t got =
+            VSIFReadL(block.data(), 1, wanted * recordLength, file.get()) / recordLength;
+        for (std::size_t i = 0; i < got; ++i) {
+            const char* record = block.data() + i * recordLength;
+            bytesRead += recordLength;
+            for (const auto& field : header.fields) {
+                if (field.type != 'C' || field.offset + field.length > header.recordLength)
+                    continue;
+                std::size_t begin = field.offset;
+                std::size_t end = field.offset + field.length;
+                while (end > begin && (record[end - 1] == ' ' || record[end - 1] == '\0'))
+                    --end;
+                while (begin < end && record[begin] == ' ')
+                    ++begin;
+                if (end > begin) {
+                    sample.append(record + begin, end - begin);
+                    sample += '\n';
+                }
             }
         }
+        r += static_cast<std::uint32_t>(got);
+        if (got < wanted)
+            break; // truncated file
     }
     return sample;
 }

@@ -290,7 +290,7 @@ using OrganisedRecords = std::vector<std::pair<std::size_t, GeometryStore>>;
 
 /// layouts[r - layoutBase] is record r's.
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
-                   const std::vector<Record>& records, std::size_t begin, std::size_t end,
+                   const UninitVector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
                    std::vector<Issue>& problems, bool& unclosedReported, std::size_t layoutBase = 0,
                    OrganisedRecords* organised = nullptr)
@@ -373,7 +373,7 @@ struct Offsets {
     std::size_t part, ring, vertex;
 };
 
-void fillRecords(const unsigned char* shp, std::size_t shpSize, const std::vector<Record>& records,
+void fillRecords(const unsigned char* shp, std::size_t shpSize, const UninitVector<Record>& records,
                  std::size_t begin, std::size_t end, GeometryKind kind,
                  const std::vector<RecordLayout>& layouts, Offsets at,
                  const GeometryStore::BulkArrays& out, std::size_t firstRecord = 0,
@@ -474,7 +474,7 @@ struct OpenShapefile {
     explicit OpenShapefile(const std::string& path) : shp(path, true) {}
     MappedFile shp;
     GeometryKind kind = GeometryKind::None;
-    std::vector<Record> records;
+    UninitVector<Record> records;
 };
 
 std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
@@ -567,7 +567,7 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
         }
         return record;
     };
-    std::vector<Record>& records = opened->records;
+    UninitVector<Record>& records = opened->records;
     if (deleted.empty()) {
         // Record r is the r-th entry: each worker fills its own range.
         records.resize(recordCount);
@@ -603,7 +603,7 @@ ShapefileGeometry readShapefileGeometry(const std::string& shpPath, IssueSink& i
 {
     const std::unique_ptr<OpenShapefile> opened = openShapefile(shpPath);
     const MappedFile& shp = opened->shp;
-    const std::vector<Record>& records = opened->records;
+    const UninitVector<Record>& records = opened->records;
     const GeometryKind kind = opened->kind;
 
     ShapefileGeometry result;
@@ -655,7 +655,7 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
 {
     const std::unique_ptr<OpenShapefile> opened = openShapefile(shpPath);
     const MappedFile& shp = opened->shp;
-    const std::vector<Record>& records = opened->records;
+    const UninitVector<Record>& records = opened->records;
     const GeometryKind kind = opened->kind;
     {
         std::vector<std::int64_t> fids;

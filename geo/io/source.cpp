@@ -5,6 +5,7 @@
 
 #include "geo/crs/transform.h"
 #include "geo/error.h"
+#include "geo/io/dbf.h"
 #include "geo/io/gdal_open.h"
 #include "geo/io/pg_connection.h"
 #include "geo/io/shapefile_reader.h"
@@ -543,6 +544,45 @@ std::vector<std::string> datasetsInZip(const std::string& zipPath)
     return datasets;
 }
 
+/// A local shapefile whose .shp, .shx and .dbf headers are sound is one layer named after the
+/// file (GDAL names it so): it is listed without opening it through GDAL, which would read the
+/// whole .shx (8 MB at a million records) only to list it, before the reader opens it again.
+/// Anything else is left to GDAL and its diagnosis.
+bool listsWithoutGdal(const std::string& path)
+{
+    if (lowerExtension(path) != ".shp" || path.rfind("/vsi", 0) == 0 ||
+        !canReadShapefileGeometry(path))
+        return false;
+    const std::string shx = sidecarBeside(path, ".shx");
+    const std::string dbf = dbfBeside(path);
+    if (shx.empty() || dbf.empty())
+        return false;
+    VSILFILE* file = VSIFOpenL(shx.c_str(), "rb");
+    if (!file)
+        return false;
+    unsigned char head[100];
+    const bool whole = VSIFReadL(head, 1, sizeof head, file) == sizeof head;
+    VSIStatBufL stat;
+    const bool stated = VSIStatL(shx.c_str(), &stat) == 0;
+    VSIFCloseL(file);
+    auto bigEndian = [&head](int at) {
+        return static_cast<std::uint32_t>(head[at]) << 24 |
+               static_cast<std::uint32_t>(head[at + 1]) << 16 |
+               static_cast<std::uint32_t>(head[at + 2]) << 8 | head[at + 3];
+    };
+    // The file code, and a declared length (16-bit words) that the file holds whole: shapelib
+    // refuses an .shx shorter than its header says.
+    if (!whole || !stated || bigEndian(0) != 9994 ||
+        static_cast<std::uint64_t>(bigEndian(24)) * 2 > static_cast<std::uint64_t>(stat.st_size))
+        return false;
+    try {
+        readDbfHeader(dbf);
+    } catch (const IoError&) {
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 LayerListing listSourceLayers(const std::string& source)
@@ -589,6 +629,10 @@ LayerListing listSourceLayers(const std::string& source)
         }
     }
     for (const std::string& path : expanded) {
+        if (listsWithoutGdal(path)) {
+            listing.layers.push_back({path, fs::path(path).stem().string()});
+            continue;
+        }
         GdalErrorCapture errors;
         try {
             GDALDatasetUniquePtr dataset =

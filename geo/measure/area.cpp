@@ -451,6 +451,24 @@ AreaCalculator::AreaCalculator(const Crs& crs, AreaMethod method, AreaOptions op
             d.tm.emplace(*tm);
 }
 
+AreaCalculator::AreaCalculator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+AreaCalculator AreaCalculator::clone() const
+{
+    const Impl& d = *m_impl;
+    auto copy = std::make_unique<Impl>();
+    copy->crs = d.crs;
+    copy->method = d.method;
+    copy->options = d.options;
+    copy->ellipsoid = d.ellipsoid;
+    copy->geographic = d.geographic;
+    copy->unitM = d.unitM;
+    copy->geodesic = d.geodesic;
+    copy->survey = d.survey;
+    copy->tm = d.tm;
+    return AreaCalculator(std::move(copy));
+}
+
 AreaCalculator::~AreaCalculator() = default;
 AreaCalculator::AreaCalculator(AreaCalculator&&) noexcept = default;
 AreaCalculator& AreaCalculator::operator=(AreaCalculator&&) noexcept = default;

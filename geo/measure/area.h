@@ -95,6 +95,11 @@ public:
     AreaCalculator(const AreaCalculator&) = delete;
     AreaCalculator& operator=(const AreaCalculator&) = delete;
 
+    /// A calculator like this one (CRS, method, options; no issue sink) for another thread,
+    /// made without reading the CRS again (that costs a WKT export a time); its PROJ objects
+    /// are its own, made on first need.
+    AreaCalculator clone() const;
+
     AreaMethod method() const;
     const Crs& crs() const;
     /// The ellipsoid the ellipsoidal, survey and geodesic measures use (the CRS's datum's).
@@ -125,6 +130,7 @@ public:
 
 private:
     struct Impl;
+    explicit AreaCalculator(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -62,7 +62,7 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
                 return;
             std::optional<AreaCalculator>& calculator = calculators.at(worker);
             if (!calculator) {
-                calculator.emplace(crs, method);
+                calculator.emplace(probe.clone());
                 calculator->setIssueSink(&issues, shpPath, {});
             }
             std::size_t emptyHere = 0;
@@ -118,7 +118,7 @@ LayerMeasure measureLayer(const Layer& layer, AreaMethod method, IssueSink& issu
     parallelFor(count, parallel, [&](unsigned worker, std::size_t begin, std::size_t end) {
         std::optional<AreaCalculator>& calculator = calculators[worker];
         if (!calculator) {
-            calculator.emplace(layer.crs, method);
+            calculator.emplace(probe.clone());
             calculator->setIssueSink(&issues, layer.sourcePath, layer.name);
         }
         for (std::size_t f = begin; f < end; ++f)

@@ -1,3 +1,5 @@
+#include "geo/error.h"
+#include "geo/io/dbf.h"
 #include "geo/io/gdal_session.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/source.h"
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -204,4 +207,142 @@ TEST(ShapefileReaderTest, DeletedRowsOfABigFileAreSkippedAsGdalSkipsThemOnBothWo
         EXPECT_EQ(streamed->measure.areaM2[f], side * side) << "fid " << gdalFids[f];
     }
     EXPECT_EQ(issues.count(Issue::Severity::Error), 0u);
+}
+
+namespace {
+
+/// Every .shp of the real data and of tests/data (the broken ones included).
+std::vector<std::string> everyShapefile()
+{
+    std::vector<std::string> paths = realShapefiles();
+    for (const auto& entry : fs::recursive_directory_iterator(PARKATLAS_TEST_DATA)) {
+        std::string ext = entry.path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+        if (ext == ".shp")
+            paths.push_back(entry.path().string());
+    }
+    return paths;
+}
+
+} // namespace
+
+TEST(ShapefileReaderTest, ListingWithoutGdalNamesTheLayersGdalOpens)
+{
+    // listSourceLayers lists a shapefile with sound headers without opening it through GDAL:
+    // whatever it lists so, GDAL must open, with the same layer names.
+    ensureGdal();
+    std::size_t listed = 0;
+    for (const std::string& path : everyShapefile()) {
+        LayerListing listing;
+        try {
+            listing = listSourceLayers(path);
+        } catch (const IoError&) {
+            continue; // refused: GDAL's diagnosis, as before
+        }
+        GdalErrorCapture quiet;
+        GDALDatasetUniquePtr dataset(
+            GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                              nullptr));
+        ASSERT_TRUE(dataset) << path << " was listed, but GDAL cannot open it";
+        std::vector<std::string> names;
+        for (OGRLayer* layer : dataset->GetLayers())
+            names.push_back(layer->GetName());
+        std::vector<std::string> ours;
+        for (const LayerRef& ref : listing.layers) {
+            EXPECT_EQ(ref.datasetPath, path);
+            ours.push_back(ref.layerName);
+        }
+        EXPECT_EQ(ours, names) << path;
+        ++listed;
+    }
+    EXPECT_GT(listed, 5u);
+}
+
+TEST(ShapefileReaderTest, ClonedCalculatorMeasuresBitForBitAsANewOne)
+{
+    // Workers measure with clones of one calculator (the CRS is read once): every real
+    // shapefile's areas must be the same to the last bit as a calculator made from the CRS.
+    std::size_t compared = 0;
+    for (const std::string& path : realShapefiles()) {
+        IssueList issues;
+        Layer layer;
+        try {
+            layer = readLayer({path, ""}, {}, issues);
+        } catch (const std::exception&) {
+            continue; // no CRS, or GDAL cannot read it
+        }
+        if (layer.geometry.kind() != GeometryKind::Polygon)
+            continue;
+        for (const AreaMethod method :
+             {AreaMethod::Ellipsoidal, AreaMethod::Survey, AreaMethod::Planar}) {
+            std::optional<AreaCalculator> fresh;
+            try {
+                fresh.emplace(layer.crs, method);
+            } catch (const GeometryError&) {
+                continue; // planar on degrees
+            }
+            AreaCalculator clone = fresh->clone();
+            for (std::size_t f = 0; f < layer.featureCount(); ++f) {
+                const double a = fresh->areaM2(layer.geometry, f);
+                const double b = clone.areaM2(layer.geometry, f);
+                if (std::isnan(a))
+                    EXPECT_TRUE(std::isnan(b)) << path << " feature " << f;
+                else
+                    EXPECT_EQ(a, b) << path << " feature " << f;
+                ++compared;
+            }
+        }
+    }
+    EXPECT_GT(compared, 100u);
+}
+
+TEST(ShapefileReaderTest, DbfTextSampleReadInBlocksIsTheRecordByRecordSample)
+{
+    // readDbfTextSample reads many records at a time: its sample must be the one a read of one
+    // record at a time gives, for every real .dbf and for budgets that end inside a record.
+    std::size_t compared = 0;
+    for (const std::string& shp : everyShapefile()) {
+        const std::string dbf = fs::path(shp).replace_extension(".dbf").string();
+        if (!fs::exists(dbf))
+            continue;
+        DbfHeader header;
+        try {
+            header = readDbfHeader(dbf);
+        } catch (const IoError&) {
+            continue;
+        }
+        for (const std::size_t budget : {std::size_t{1}, std::size_t{header.recordLength} + 1,
+                                         std::size_t{1000}, std::size_t{4} << 20}) {
+            std::string expected;
+            bool anyText = false;
+            for (const auto& field : header.fields) {
+                expected += field.rawName + "\n";
+                anyText = anyText || field.type == 'C';
+            }
+            std::ifstream in(dbf, std::ios::binary);
+            in.seekg(header.headerLength);
+            std::string record(header.recordLength, '\0');
+            std::size_t read = 0;
+            for (std::uint32_t r = 0; anyText && r < header.recordCount && read < budget; ++r) {
+                if (!in.read(record.data(), static_cast<std::streamsize>(record.size())))
+                    break;
+                read += record.size();
+                for (const auto& field : header.fields) {
+                    if (field.type != 'C' || field.offset + field.length > header.recordLength)
+                        continue;
+                    std::string value = record.substr(field.offset, field.length);
+                    while (!value.empty() && (value.back() == ' ' || value.back() == '\0'))
+                        value.pop_back();
+                    value.erase(0, value.find_first_not_of(' ') == std::string::npos
+                                       ? value.size()
+                                       : value.find_first_not_of(' '));
+                    if (!value.empty())
+                        expected += value + "\n";
+                }
+            }
+            EXPECT_EQ(readDbfTextSample(dbf, header, budget), expected) << dbf << " " << budget;
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 20u);
 }
