@@ -3,8 +3,8 @@
 #include "geo/diff/park_diff.h"
 #include "geo/io/source.h"
 #include "geo/measure/area.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 #include "geo/session/park_session.h"
 
 #include <map>

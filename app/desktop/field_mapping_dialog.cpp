@@ -1,9 +1,9 @@
 #include "app/desktop/field_mapping_dialog.h"
 
 #include "geo/error.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/model/role.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,7 @@
 #include "geo/ledger/monitoring.h"
 
 #include "geo/error.h"
+#include "geo/io/decimal_text.h"
 #include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
@@ -10,9 +11,9 @@
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
+#include "geo/model/geos_context.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/geos_context.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>
@@ -58,32 +59,32 @@ double ratio(double numerator, double denominator)
 std::optional<std::string> textOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    if (field < 0 || layer.layer.attributes.isUnknown(row, field))
+    if (field < 0 || layer.layer->attributes.isUnknown(row, field))
         return std::nullopt;
-    return trim(layer.layer.attributes.text(row, field));
+    return trim(layer.layer->attributes.text(row, field));
 }
 
 std::optional<double> numberOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    return field < 0 ? std::nullopt : layer.layer.attributes.number(row, field);
+    return field < 0 ? std::nullopt : layer.layer->attributes.number(row, field);
 }
 
 std::optional<Date> dateOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    if (field < 0 || layer.layer.attributes.isUnknown(row, field))
+    if (field < 0 || layer.layer->attributes.isUnknown(row, field))
         return std::nullopt;
-    if (auto date = layer.layer.attributes.date(row, field))
+    if (auto date = layer.layer->attributes.date(row, field))
         return date;
-    return Date::parse(layer.layer.attributes.text(row, field));
+    return Date::parse(layer.layer->attributes.text(row, field));
 }
 
 void report(IssueSink& issues, const ParkLayer* layer, std::int64_t fid, Message said,
             Issue::Severity severity = Issue::Severity::Warning)
 {
-    issues.report(withMessage({severity, layer ? layer->layer.sourcePath : std::string(),
-                               layer ? layer->layer.name : std::string(), fid},
+    issues.report(withMessage({severity, layer ? layer->layer->sourcePath : std::string(),
+                               layer ? layer->layer->name : std::string(), fid},
                               std::move(said)));
 }
 
@@ -410,14 +411,8 @@ void addEconomyFigure(Economy& economy, const std::string& where, const std::str
 /// A text that is a plain number (no unit, no thousands separators), or nullopt.
 std::optional<double> plainNumber(const std::string& text)
 {
-    const std::string t = trim(text);
-    if (t.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() || *end != '\0')
-        return std::nullopt;
-    return value;
+    // Whatever LC_NUMERIC says (strtod would read "1.5" as 1 under a decimal-comma locale).
+    return parseDecimal(text);
 }
 
 void readJsonEconomy(Economy& economy, IssueSink& issues)
@@ -611,7 +606,7 @@ void applyOverride(MonitoringPlot& plot, const std::string& value, const ParkLay
         const MonitoringClassDef* def = monitoringClass(code);
         const bool settable = def && code != "B1" && code != "B2" && code != "E2" && code != "C";
         if (!settable) {
-            report(issues, &parcels, parcels.layer.fids[plot.row],
+            report(issues, &parcels, parcels.layer->fids[plot.row],
                    message("monitor_override_unknown",
                            "mon_class \"{value}\" names \"{code}\", which is no monitoring "
                            "class (A1–A6, B11, B12, B21, B22, C1–C3, D1, D21, D22, E1, E21, E22, "
@@ -666,10 +661,10 @@ struct Builder {
     template <typename Take>
     void carve(const ParkLayer* layer, GeosGeomPtr& rest, Take take)
     {
-        if (!layer || layer->layer.geometry.kind() != GeometryKind::Polygon)
+        if (!layer || layer->layer->geometry.kind() != GeometryKind::Polygon)
             return;
-        for (std::size_t row = 0; row < layer->layer.featureCount(); ++row) {
-            GeosGeomPtr area = validPolygon(geos, layer->layer.geometry, row);
+        for (std::size_t row = 0; row < layer->layer->featureCount(); ++row) {
+            GeosGeomPtr area = validPolygon(geos, layer->layer->geometry, row);
             if (!area || !hasArea(geos, rest.get()))
                 continue;
             GeosGeomPtr part = geos.componentsOfDimension(
@@ -684,7 +679,7 @@ struct Builder {
 
 void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& areas)
 {
-    const Layer& layer = parcels.layer;
+    const Layer& layer = *parcels.layer;
     const LandUseSystems systems =
         landUseSystemsOf(parcels, LandUseClassification::standard()).systems;
     // Idle cases: 认定 and not disposed, by the plot they name.
@@ -694,7 +689,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
         for (std::size_t row = 0; row < layer.featureCount(); ++row)
             if (auto id = textOf(parcels, row, "parcel_id"))
                 parcelIds.insert(*id);
-        for (std::size_t row = 0; row < idle->layer.featureCount(); ++row) {
+        for (std::size_t row = 0; row < idle->layer->featureCount(); ++row) {
             const auto kind = textOf(*idle, row, "kind");
             if (!kind || (*kind != "供而未用" && *kind != "供多建少"))
                 continue;
@@ -703,7 +698,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
                 continue;
             const auto id = textOf(*idle, row, "parcel_id");
             if (!id || !parcelIds.count(*id)) {
-                report(issues, idle, idle->layer.fids[row],
+                report(issues, idle, idle->layer->fids[row],
                        message("monitor_idle_no_plot",
                                "idle case names plot \"{parcel_id}\", which is not in the "
                                "parcels layer: not counted in G (闲置土地)",
@@ -717,7 +712,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
     const bool hasTermEnd = parcels.field("term_end") >= 0;
     std::vector<PlotCoverage> coverage;
     if (const ParkLayer* buildings = park.layer(Role::Buildings))
-        coverage = plotCoverage(layer, buildings->layer, issues, options.threads);
+        coverage = plotCoverage(layer, *buildings->layer, issues, options.threads);
     for (std::size_t row = 0; row < layer.featureCount(); ++row) {
         MonitoringPlot plot;
         plot.source = Role::Parcels;
@@ -805,16 +800,16 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
 void Builder::zoneOfParcels(const ParkLayer& parcels)
 {
     const ParkLayer* zones = park.layer(Role::PlanZones);
-    if (!zones || zones->layer.geometry.kind() != GeometryKind::Polygon)
+    if (!zones || zones->layer->geometry.kind() != GeometryKind::Polygon)
         return;
-    const GeometryStore& zoneStore = zones->layer.geometry;
+    const GeometryStore& zoneStore = zones->layer->geometry;
     EnvelopeIndex index(zoneStore, [](std::size_t) { return true; });
     std::vector<GeosGeomPtr> zoneGeometry(zoneStore.featureCount());
     std::vector<std::uint32_t> candidates;
     for (MonitoringPlot& plot : out.plots) {
         if (plot.source != Role::Parcels)
             continue;
-        const GeometryStore& store = parcels.layer.geometry;
+        const GeometryStore& store = parcels.layer->geometry;
         if (store.featureCount() <= plot.row || store.envelope(plot.row).isEmpty())
             continue;
         GeosGeomPtr g = validPolygon(geos, store, plot.row);
@@ -869,8 +864,8 @@ void Builder::splitByZones(const MonitoringPlot& base, GeosGeomPtr piece)
         }
         addPiece(std::move(plot), g);
     };
-    if (zones && zones->layer.geometry.kind() == GeometryKind::Polygon) {
-        const GeometryStore& zoneStore = zones->layer.geometry;
+    if (zones && zones->layer->geometry.kind() == GeometryKind::Polygon) {
+        const GeometryStore& zoneStore = zones->layer->geometry;
         const LandUseSystems systems =
             landUseSystemsOf(*zones, LandUseClassification::standard()).systems;
         for (std::size_t z = 0; z < zoneStore.featureCount() && hasArea(geos, piece.get()); ++z) {
@@ -914,15 +909,15 @@ void Builder::splitByZones(const MonitoringPlot& base, GeosGeomPtr piece)
 void Builder::classRest(const ParkLayer* parcels)
 {
     const ParkLayer* boundary = park.layer(Role::Boundary);
-    if (!boundary || boundary->layer.geometry.kind() != GeometryKind::Polygon) {
+    if (!boundary || boundary->layer->geometry.kind() != GeometryKind::Polygon) {
         out.notes.push_back("无边界图层：只计宗地，未覆盖宗地的土地未知 / no boundary layer: "
                             "only the plots are classed");
         return;
     }
     std::vector<GeosGeomPtr> approvedParts;
-    for (std::size_t row = 0; row < boundary->layer.featureCount(); ++row)
+    for (std::size_t row = 0; row < boundary->layer->featureCount(); ++row)
         if (textOf(*boundary, row, "kind").value_or("") == options.boundaryKind)
-            approvedParts.push_back(validPolygon(geos, boundary->layer.geometry, row));
+            approvedParts.push_back(validPolygon(geos, boundary->layer->geometry, row));
     if (approvedParts.empty()) {
         out.notes.push_back("边界图层无 " + options.boundaryKind +
                             " 范围：只计宗地 / no boundary of that kind: only the plots are "
@@ -932,8 +927,8 @@ void Builder::classRest(const ParkLayer* parcels)
     GeosGeomPtr rest = unionOf(geos, std::move(approvedParts));
     if (parcels) {
         std::vector<GeosGeomPtr> plots;
-        for (std::size_t row = 0; row < parcels->layer.featureCount(); ++row)
-            plots.push_back(validPolygon(geos, parcels->layer.geometry, row));
+        for (std::size_t row = 0; row < parcels->layer->featureCount(); ++row)
+            plots.push_back(validPolygon(geos, parcels->layer->geometry, row));
         GeosGeomPtr covered = unionOf(geos, std::move(plots));
         if (covered)
             rest = geos.own(GEOSDifference_r(geos.handle(), rest.get(), covered.get()));
@@ -947,7 +942,7 @@ void Builder::classRest(const ParkLayer* parcels)
         MonitoringPlot plot;
         plot.source = Role::Protected;
         plot.row = row;
-        plot.fid = protectedAreas->layer.fids[row];
+        plot.fid = protectedAreas->layer->fids[row];
         const auto kind = textOf(*protectedAreas, row, "kind");
         plot.id = kind.value_or("");
         plot.landClass = protectedClassOf(kind.value_or(""));
@@ -961,7 +956,7 @@ void Builder::classRest(const ParkLayer* parcels)
         MonitoringPlot plot;
         plot.source = Role::Acquisition;
         plot.row = row;
-        plot.fid = acquisition->layer.fids[row];
+        plot.fid = acquisition->layer->fids[row];
         plot.id = textOf(*acquisition, row, "batch_id").value_or("");
         plot.landClass = "B";
         plot.b1 = "B12";
@@ -1023,11 +1018,11 @@ MonitoringReport computeMonitoring(const Park& park, int year, const MonitoringO
     if (!park.crs.isEmpty())
         builder.calculator.emplace(park.crs, options.areaMethod);
     const ParkLayer* parcels = park.layer(Role::Parcels);
-    if (parcels && parcels->layer.geometry.kind() != GeometryKind::Polygon)
+    if (parcels && parcels->layer->geometry.kind() != GeometryKind::Polygon)
         parcels = nullptr;
     if (parcels) {
         const LayerMeasure measured =
-            measureLayer(parcels->layer, options.areaMethod, issues, {}, options.threads);
+            measureLayer(*parcels->layer, options.areaMethod, issues, {}, options.threads);
         builder.classParcels(*parcels, measured.areaM2);
         builder.zoneOfParcels(*parcels);
     } else {

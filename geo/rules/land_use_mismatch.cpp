@@ -51,8 +51,8 @@ public:
                                                  ? given->second
                                                  : landUseSystemsOf(*layer->layer, *m_landUse);
                 if (!detection.warning.empty())
-                    m_issues.report({Issue::Severity::Warning, layer->layer->layer.sourcePath,
-                                     layer->layer->layer.name, -1,
+                    m_issues.report({Issue::Severity::Warning, layer->layer->layer->sourcePath,
+                                     layer->layer->layer->name, -1,
                                      "land_use_mismatch: " + detection.warning});
                 m_systems[layer->role] = std::move(detection);
             }
