@@ -787,7 +787,9 @@ Park sampleRecodedInto21010(bool declare, std::map<std::string, std::string>* re
         }
         recoded.commitRow();
     }
-    parcelLayer->layer->attributes = std::move(recoded);
+    Layer layer = *parcelLayer->layer; // the park's layers are shared: change a copy
+    layer.attributes = std::move(recoded);
+    parcelLayer->layer = std::make_shared<const Layer>(std::move(layer));
     if (declare) {
         parcelLayer->classification = kGbt21010;
         parcelLayer->classificationOrigin = "in the test";
