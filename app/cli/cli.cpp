@@ -6,7 +6,7 @@
 #include "geo/error.h"
 #include "geo/io/source.h"
 #include "geo/progress.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include "parkatlas_version.h"
 

@@ -14,8 +14,8 @@
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 #include "geo/store/server_measure.h"
 
 #include <algorithm>

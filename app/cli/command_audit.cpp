@@ -23,57 +23,6 @@
 
 namespace parkatlas::cli {
 
-namespace {
-
-void writeRulesJson(geo::JsonWriter& json, const geo::AuditRules& rules)
-{
-    json.key("rules").beginObject();
-    json.key("idle_not_started").beginObject();
-    json.field("enabled", rules.notStartedEnabled);
-    json.field("years", rules.notStartedYears);
-    json.endObject();
-    json.key("idle_stalled").beginObject();
-    json.field("enabled", rules.stalledEnabled);
-    json.field("years", rules.stalledYears);
-    json.field("built_share_max", rules.stalledBuiltShareMax);
-    json.field("invest_share_max", rules.stalledInvestShareMax);
-    json.endObject();
-    json.key("idle_fee").beginObject();
-    json.field("rate", rules.idleFeeRate);
-    json.field("recovery_years", rules.recoveryYears);
-    json.endObject();
-    json.key("idle_low_coverage").beginObject();
-    json.field("enabled", rules.lowCoverageEnabled);
-    json.field("cover_share_min", rules.lowCoverageShareMin);
-    json.field("years_after_supply", rules.lowCoverageYears);
-    json.endObject();
-    json.key("low_efficiency").beginObject();
-    json.field("enabled", rules.lowEfficiencyEnabled);
-    json.field("tax_per_mu_min_wan", rules.taxPerMuMinWan);
-    json.field("invest_per_mu_min_wan", rules.investPerMuMinWan);
-    json.field("statuses", rules.productionStatuses);
-    json.endObject();
-    json.key("standard_land_shortfall").beginObject();
-    json.field("enabled", rules.standardLandEnabled);
-    if (rules.standardLandPeriodYears > 0)
-        json.field("period_years", rules.standardLandPeriodYears);
-    json.field("period_from", rules.standardLandPeriodFrom);
-    json.endObject();
-    json.key("approved_not_supplied").beginObject();
-    json.field("enabled", rules.approvedNotSuppliedEnabled);
-    json.field("years", rules.approvedNotSuppliedYears);
-    json.field("stages", rules.approvedStages);
-    json.field("sliver_m2", rules.approvedNotSuppliedSliverM2);
-    json.endObject();
-    json.key("cannot_decide").beginObject();
-    json.field("enabled", rules.cannotDecideEnabled);
-    json.endObject();
-    json.field("from", rules.origins);
-    json.endObject();
-}
-
-} // namespace
-
 int runAudit(const std::vector<std::string>& args)
 {
     CommandLine cli(
@@ -150,7 +99,7 @@ int runAudit(const std::vector<std::string>& args)
     const geo::Park& park = *read;
     if (server && park.layer(geo::Role::Parcels) && geo::serverHasTable(source, "buildings"))
         options.coverage =
-            geo::coverageOnServer(source, park.layer(geo::Role::Parcels)->layer, issues);
+            geo::coverageOnServer(source, *park.layer(geo::Role::Parcels)->layer, issues);
     ProgressBar auditing("auditing");
     options.progress = [&auditing](double done) { return auditing.update(done); };
     const geo::AuditResult result = session->audit(options, issues).value;
@@ -210,7 +159,7 @@ int runAudit(const std::vector<std::string>& args)
                 json.field("parcels", result.parcelCount);
                 json.field("buildings", result.buildingsPresent);
                 writeBallparkTransformsJson(json, issues);
-                writeRulesJson(json, options.rules);
+                geo::writeAuditRulesJson(json, options.rules);
                 std::vector<std::string> notRun;
                 for (const geo::Message& note : result.notRun)
                     notRun.push_back(note.english);

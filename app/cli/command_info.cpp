@@ -10,9 +10,9 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/model/role.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <map>
 #include <optional>
@@ -68,8 +68,8 @@ void describeLandUse(LayerReport& report, geo::Layer& layer,
         park.classification = it->second;
         park.classificationOrigin = "on the command line";
     }
-    park.layer = std::move(layer);
-    report.landUseField = park.layer.attributes.fields()[field].name;
+    park.layer = std::make_shared<const geo::Layer>(std::move(layer));
+    report.landUseField = park.layer->attributes.fields()[field].name;
     report.landUse = geo::landUseSystemsOf(park, geo::LandUseClassification::standard());
 }
 

@@ -8,7 +8,7 @@
 #include "geo/diff/park_diff.h"
 #include "geo/io/decimal_text.h"
 #include "geo/model/park.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include <QString>
 #include <QStringList>

@@ -14,8 +14,8 @@
 #include "geo/ledger/ledger_table.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/rules/styles.h"
 #include "geo/session/park_session.h"
+#include "geo/styles.h"
 
 #include <QString>
 
@@ -278,7 +278,7 @@ int runSheet(const std::vector<std::string>& args)
     std::vector<geo::Role> roles = {role, geo::Role::Roads};
     const std::shared_ptr<const geo::Park> park = readPark(*session, roles, issues);
     const render::ParcelSheetBook book(park, role, options);
-    const geo::Layer& layer = book.layer().layer;
+    const geo::Layer& layer = *book.layer().layer;
 
     // Which plots.
     std::vector<std::size_t> plots;

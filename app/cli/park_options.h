@@ -4,8 +4,8 @@
 #include "geo/io/source.h"
 #include "geo/ledger/monitoring.h"
 #include "geo/measure/area.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 #include "geo/session/park_session.h"
 
 #include <map>

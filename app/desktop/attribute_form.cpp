@@ -3,8 +3,8 @@
 #include "app/desktop/translation.h"
 
 #include "geo/model/field_domains.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

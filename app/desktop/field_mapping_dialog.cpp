@@ -2,9 +2,9 @@
 #include "app/desktop/translation.h"
 
 #include "geo/error.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/model/role.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -77,7 +77,7 @@ struct ParcelSheetDialog::BookCache {
                                                  .arg(QString::fromUtf8(geo::toString(role)))
                                                  .toStdString());
                 std::unordered_map<std::int64_t, std::size_t> rowOf;
-                const std::vector<std::int64_t>& all = layer->layer.fids;
+                const std::vector<std::int64_t>& all = layer->layer->fids;
                 rowOf.reserve(all.size());
                 for (std::size_t i = 0; i < all.size(); ++i)
                     rowOf.emplace(all[i], i);
@@ -290,10 +290,10 @@ ParcelSheetDialog::ParcelSheetDialog(std::shared_ptr<geo::ParkSession> session, 
                 const geo::ParkLayer& layer = *loaded.park->layer(cache->role);
                 const int idField = layer.field(render::plotIdFieldOf(cache->role));
                 for (const std::size_t row : loaded.rows)
-                    ids.append(idField >= 0 && !layer.layer.attributes.isUnknown(row, idField)
-                                   ? QString::fromStdString(
-                                         layer.layer.attributes.text(row, idField))
-                                   : QStringLiteral("FID %1").arg(layer.layer.fids[row]));
+                    ids.append(
+                        idField >= 0 && !layer.layer->attributes.isUnknown(row, idField)
+                            ? QString::fromStdString(layer.layer->attributes.text(row, idField))
+                            : QStringLiteral("FID %1").arg(layer.layer->fids[row]));
             } catch (const std::exception&) {
                 // The preview says why.
             }

@@ -335,7 +335,7 @@ void openSession(LoadedMap& map, const std::vector<std::string>& sources)
         map.session->adopt({layer.sourcePath, layer.name},
                            i < report.openOptions.size() ? report.openOptions[i]
                                                          : geo::OpenOptions{},
-                           layer, std::move(issues));
+                           report.layers[i], std::move(issues));
     }
 }
 

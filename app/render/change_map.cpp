@@ -67,7 +67,7 @@ std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park
             const geo::ParkLayer* source = (fromOld ? previous : park).layer(layerDiff.role);
             if (!source)
                 continue;
-            const geo::GeometryKind geometryKind = source->layer.geometry.kind();
+            const geo::GeometryKind geometryKind = source->layer->geometry.kind();
             if (geometryKind != geo::GeometryKind::Polygon && geometryKind != geo::GeometryKind::Line)
                 continue;
             auto& target = geometryKind == geo::GeometryKind::Polygon ? polygons : lines;
@@ -82,8 +82,8 @@ std::vector<LayerSnapshot> changeOverlays(const geo::Park& park, const geo::Park
                     if (place)
                         place->features.push_back(
                             static_cast<std::uint32_t>(target->geometry.featureCount()));
-                    copyFeature(source->layer.geometry, row, target->geometry);
-                    target->fids.push_back(source->layer.fids[row]);
+                    copyFeature(source->layer->geometry, row, target->geometry);
+                    target->fids.push_back(source->layer->fids[row]);
                 }
             }
         }

@@ -1,7 +1,7 @@
 #include "app/render/page_tables.h"
 
 #include "geo/error.h"
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 
 #include "app/render/role_style_book.h"
 #include "geo/measure/layer_measure.h"
@@ -40,7 +40,7 @@ geo::LedgerTable landUseTable(const geo::ParkLayer& parcels, const geo::Envelope
                               const RoleStyleBook& book, geo::AreaMethod method,
                               geo::IssueSink& issues)
 {
-    const geo::Layer& layer = parcels.layer;
+    const geo::Layer& layer = *parcels.layer;
     const int field = parcels.field("land_use");
     const geo::LayerMeasure measure = geo::measureLayer(layer, method, issues);
 

@@ -6,7 +6,7 @@
 #include "geo/error.h"
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 
 #include <QBuffer>
 #include <QDate>
@@ -196,7 +196,7 @@ ParcelSheetBook::ParcelSheetBook(std::shared_ptr<const geo::Park> park, geo::Rol
     if (!m_layer)
         throw geo::Error(std::string("the park has no ") + geo::toString(role) + " layer (" +
                          geo::chineseName(role) + ") to draw sheets of");
-    const geo::Layer& layer = m_layer->layer;
+    const geo::Layer& layer = *m_layer->layer;
     if (layer.geometry.kind() != geo::GeometryKind::Polygon)
         throw geo::GeometryError(std::string("the ") + geo::toString(role) + " layer holds " +
                                      geo::toString(layer.geometry.kind()) +
@@ -229,18 +229,18 @@ ParcelSheetBook::ParcelSheetBook(std::shared_ptr<const geo::Park> park, geo::Rol
         plotNames[i] = owner.empty() ? id : owner + "（" + id + "）";
     }
     m_roads = m_park->layer(geo::Role::Roads);
-    if (m_roads && m_roads->layer.geometry.kind() != geo::GeometryKind::Line)
+    if (m_roads && m_roads->layer->geometry.kind() != geo::GeometryKind::Line)
         m_roads = nullptr;
     std::vector<std::string> roadNames;
     if (m_roads) {
         m_roadNameField = m_roads->field("name");
-        roadNames.resize(m_roads->layer.featureCount());
+        roadNames.resize(m_roads->layer->featureCount());
         if (m_roadNameField >= 0)
             for (std::size_t i = 0; i < roadNames.size(); ++i)
-                roadNames[i] = m_roads->layer.attributes.text(i, m_roadNameField);
+                roadNames[i] = m_roads->layer->attributes.text(i, m_roadNameField);
     }
     m_finder = std::make_unique<geo::FourSidesFinder>(
-        layer.geometry, std::move(plotNames), m_roads ? &m_roads->layer.geometry : nullptr,
+        layer.geometry, std::move(plotNames), m_roads ? &m_roads->layer->geometry : nullptr,
         std::move(roadNames), m_unitM, m_options.fourSides);
     m_options.layout.landscape = false;
     m_pageMm = paperSizeMm(m_options.layout.paper);
@@ -252,7 +252,7 @@ ParcelSheetBook::~ParcelSheetBook() = default;
 
 QString ParcelSheetBook::plotId(std::size_t feature) const
 {
-    const geo::Layer& layer = m_layer->layer;
+    const geo::Layer& layer = *m_layer->layer;
     if (m_idField >= 0 && !layer.attributes.isUnknown(feature, m_idField))
         return QString::fromStdString(layer.attributes.text(feature, m_idField));
     return QStringLiteral("FID %1").arg(layer.fids[feature]);
@@ -261,7 +261,7 @@ QString ParcelSheetBook::plotId(std::size_t feature) const
 std::vector<std::size_t> ParcelSheetBook::find(const std::string& id) const
 {
     std::vector<std::size_t> rows;
-    const geo::Layer& layer = m_layer->layer;
+    const geo::Layer& layer = *m_layer->layer;
     const QString wanted = QString::fromStdString(id).trimmed();
     for (std::size_t i = 0; i < layer.featureCount(); ++i)
         if (plotId(i) == wanted)
@@ -282,7 +282,7 @@ std::vector<std::size_t> ParcelSheetBook::find(const std::string& id) const
 
 ParcelSheet ParcelSheetBook::sheet(std::size_t feature) const
 {
-    const geo::Layer& layer = m_layer->layer;
+    const geo::Layer& layer = *m_layer->layer;
     ParcelSheet sheet;
     sheet.feature = feature;
     sheet.plotId = plotId(feature);
@@ -447,7 +447,7 @@ std::vector<ParcelSheetBook::NeighbourLabel>
 ParcelSheetBook::neighbourLabels(const ParcelSheet& sheet) const
 {
     std::vector<NeighbourLabel> placed;
-    const geo::Layer& layer = m_layer->layer;
+    const geo::Layer& layer = *m_layer->layer;
     if (layer.geometry.isEmpty(sheet.feature))
         return placed;
     const double u = unitOf(m_pageMm);
@@ -597,7 +597,7 @@ double ParcelSheetBook::scaleDenominator(const ParcelSheet& sheet) const
 {
     if (m_options.layout.scaleDenominator > 0)
         return m_options.layout.scaleDenominator;
-    const geo::Envelope& envelope = m_layer->layer.geometry.envelope(sheet.feature);
+    const geo::Envelope& envelope = m_layer->layer->geometry.envelope(sheet.feature);
     const QRectF frame = firstPageLayout(m_pageMm).map;
     if (envelope.isEmpty())
         return 500;
@@ -686,7 +686,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         const QRectF frame = mapFrameOf(p, u);
         mm.rect(frame, 0.3 * u);
         const double scale = scaleDenominator(sheet);
-        const geo::Layer& layer = m_layer->layer;
+        const geo::Layer& layer = *m_layer->layer;
         const MapTransform t =
             transformOf(frame, layer.geometry.envelope(sheet.feature), scale, m_unitM);
         const geo::Envelope extent = t.extent();
@@ -694,7 +694,7 @@ void ParcelSheetBook::paint(QPainter& painter, double dpi, const ParcelSheet& sh
         painter.setClipRect(mm.px(frame));
         // Roads: centre lines with their names along them.
         if (m_roads) {
-            const geo::GeometryStore& roads = m_roads->layer.geometry;
+            const geo::GeometryStore& roads = m_roads->layer->geometry;
             for (const std::uint32_t road : m_finder->roadsNear(extent)) {
                 painter.setPen(QPen(kRoadInk, mm.px(0.25 * u), Qt::DashDotLine, Qt::FlatCap));
                 painter.setBrush(Qt::NoBrush);

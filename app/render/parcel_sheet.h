@@ -5,8 +5,8 @@
 #include "geo/measure/area.h"
 #include "geo/measure/boundary_points.h"
 #include "geo/measure/four_sides.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <QImage>
 #include <QRectF>

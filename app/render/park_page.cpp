@@ -8,7 +8,7 @@
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/ledger/monitoring.h"
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 
 #include <QFileInfo>
 #include <QString>
@@ -92,7 +92,7 @@ bool isOnPage(const geo::ParkLayer& parkLayer, const std::set<QString>& wanted)
 {
     return wanted.empty() || wanted.count(QString::fromUtf8(geo::toString(parkLayer.role))) ||
            wanted.count(QString::fromUtf8(geo::chineseName(parkLayer.role))) ||
-           wanted.count(QString::fromStdString(parkLayer.layer.name));
+           wanted.count(QString::fromStdString(parkLayer.layer->name));
 }
 
 /// "用地分类：宗地 GB 50137-2011 城市用地分类 + GTKJ-2023 用地用海分类指南；控规地块 …": the
@@ -148,7 +148,7 @@ RoleBinding bindingOf(const geo::ParkLayer& parkLayer)
     RoleBinding binding;
     binding.role = parkLayer.role;
     const std::vector<geo::ContractField>& contract = geo::contractFields(parkLayer.role);
-    const auto& fields = parkLayer.layer.attributes.fields();
+    const auto& fields = parkLayer.layer->attributes.fields();
     for (std::size_t i = 0; i < contract.size() && i < parkLayer.fieldIndex.size(); ++i)
         if (const int index = parkLayer.fieldIndex[i];
             index >= 0 && static_cast<std::size_t>(index) < fields.size())
@@ -285,8 +285,8 @@ PageRenderer parkPage(const std::shared_ptr<const geo::Park>& park, const PageLa
             continue;
         missingNames.erase(QString::fromUtf8(geo::toString(parkLayer.role)));
         missingNames.erase(QString::fromUtf8(geo::chineseName(parkLayer.role)));
-        missingNames.erase(QString::fromStdString(parkLayer.layer.name));
-        layers.emplace_back(park, &parkLayer.layer);
+        missingNames.erase(QString::fromStdString(parkLayer.layer->name));
+        layers.push_back(parkLayer.layer);
         bindings.push_back(bindingOf(parkLayer));
     }
     if (!missingNames.empty()) {

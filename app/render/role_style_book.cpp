@@ -1,8 +1,8 @@
 #include "app/render/role_style_book.h"
 
 #include "geo/error.h"
-#include "geo/rules/land_use_classification.h"
-#include "geo/rules/styles.h"
+#include "geo/model/land_use_classification.h"
+#include "geo/styles.h"
 
 #include "geo/model/park.h"
 

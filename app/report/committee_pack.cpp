@@ -15,8 +15,8 @@
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
-#include "geo/rules/styles.h"
 #include "geo/session/park_session.h"
+#include "geo/styles.h"
 
 #include <cmath>
 #include <cstdio>

@@ -5,8 +5,8 @@
 #include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
+#include "geo/model/geos_context.h"
 #include "geo/model/park.h"
-#include "geo/rules/geos_context.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -308,7 +308,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
             const char* name = toString(layerDiff.role);
             const ParkLayer* oldLayer = oldPark.layer(layerDiff.role);
             const ParkLayer* newLayer = newPark.layer(layerDiff.role);
-            const GeometryKind kind = (newLayer ? newLayer : oldLayer)->layer.geometry.kind();
+            const GeometryKind kind = (newLayer ? newLayer : oldLayer)->layer->geometry.kind();
             const OGRwkbGeometryType type = kind == GeometryKind::Polygon ? wkbMultiPolygon
                                             : kind == GeometryKind::Line  ? wkbMultiLineString
                                             : kind == GeometryKind::Point ? wkbMultiPoint
@@ -389,7 +389,7 @@ void writeChangesGeoPackage(const std::string& path, const Park& oldPark, const 
                 const auto& rows = useNew ? item.newRows : item.oldRows;
                 OGRGeometry* collection = OGRGeometryFactory::createGeometry(type);
                 for (std::size_t row : rows) {
-                    const GeosGeomPtr g = geos.fromStore(side->layer.geometry, row);
+                    const GeosGeomPtr g = geos.fromStore(side->layer->geometry, row);
                     if (!g)
                         continue;
                     const std::vector<unsigned char> wkb = geos.toWkb(g.get());

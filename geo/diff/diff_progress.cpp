@@ -28,9 +28,9 @@ std::optional<std::string> textOf(const ParkLayer* layer, std::size_t row, const
     if (!layer)
         return std::nullopt;
     const int index = layer->field(field);
-    if (index < 0 || layer->layer.attributes.isUnknown(row, index))
+    if (index < 0 || layer->layer->attributes.isUnknown(row, index))
         return std::nullopt;
-    return layer->layer.attributes.text(row, index);
+    return layer->layer->attributes.text(row, index);
 }
 
 std::optional<double> numberOf(const ParkLayer* layer, std::size_t row, const char* field)
@@ -40,7 +40,7 @@ std::optional<double> numberOf(const ParkLayer* layer, std::size_t row, const ch
     const int index = layer->field(field);
     if (index < 0)
         return std::nullopt;
-    return layer->layer.attributes.number(row, index);
+    return layer->layer->attributes.number(row, index);
 }
 
 std::optional<Date> dateOf(const ParkLayer* layer, std::size_t row, const char* field)
@@ -50,7 +50,7 @@ std::optional<Date> dateOf(const ParkLayer* layer, std::size_t row, const char* 
     const int index = layer->field(field);
     if (index < 0)
         return std::nullopt;
-    if (auto date = layer->layer.attributes.date(row, index))
+    if (auto date = layer->layer->attributes.date(row, index))
         return date;
     if (auto text = textOf(layer, row, field))
         return Date::parse(*text);
@@ -66,13 +66,13 @@ public:
     }
     double mu(std::size_t row)
     {
-        if (!m_layer || m_layer->layer.geometry.kind() != GeometryKind::Polygon)
+        if (!m_layer || m_layer->layer->geometry.kind() != GeometryKind::Polygon)
             return std::nan("");
         if (!m_calculator) {
-            m_calculator = std::make_unique<AreaCalculator>(m_layer->layer.crs, m_method);
-            m_calculator->setIssueSink(&m_issues, m_layer->layer.sourcePath, m_layer->layer.name);
+            m_calculator = std::make_unique<AreaCalculator>(m_layer->layer->crs, m_method);
+            m_calculator->setIssueSink(&m_issues, m_layer->layer->sourcePath, m_layer->layer->name);
         }
-        return m_calculator->areaM2(m_layer->layer.geometry, row, m_layer->layer.fids[row]) /
+        return m_calculator->areaM2(m_layer->layer->geometry, row, m_layer->layer->fids[row]) /
                kSquareMetresPerMu;
     }
 
@@ -112,7 +112,7 @@ std::string rowId(const ParkLayer* layer, std::size_t row, const char* keyField)
 {
     if (auto id = textOf(layer, row, keyField))
         return *id;
-    return "fid " + std::to_string(layer->layer.fids[row]);
+    return "fid " + std::to_string(layer->layer->fids[row]);
 }
 
 const LedgerTable* tableOf(const Ledger& ledger, const std::string& id)

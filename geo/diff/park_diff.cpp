@@ -5,8 +5,8 @@
 #include "geo/issue.h"
 #include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
+#include "geo/model/geos_context.h"
 #include "geo/model/park.h"
-#include "geo/rules/geos_context.h"
 
 #include <geos_c.h>
 
@@ -266,9 +266,10 @@ public:
     {
         LayerDiff out;
         out.role = m_role;
-        out.oldCount = m_old ? m_old->layer.featureCount() : 0;
-        out.newCount = m_new ? m_new->layer.featureCount() : 0;
-        m_fields = pairFields(m_old ? &m_old->layer : nullptr, m_new ? &m_new->layer : nullptr);
+        out.oldCount = m_old ? m_old->layer->featureCount() : 0;
+        out.newCount = m_new ? m_new->layer->featureCount() : 0;
+        m_fields =
+            pairFields(m_old ? m_old->layer.get() : nullptr, m_new ? m_new->layer.get() : nullptr);
         m_oldMatch.assign(out.oldCount, kNone);
         m_newMatch.assign(out.newCount, kNone);
         if (m_old && m_new)
@@ -290,11 +291,11 @@ private:
     {
         std::string key;
         for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (layer.layer.attributes.isUnknown(row, fields[i]))
+            if (layer.layer->attributes.isUnknown(row, fields[i]))
                 return std::nullopt;
             if (i)
                 key += " · ";
-            key += layer.layer.attributes.text(row, fields[i]);
+            key += layer.layer->attributes.text(row, fields[i]);
         }
         return key;
     }
@@ -322,10 +323,10 @@ private:
             out.matchedBy = "fid";
             std::unordered_map<std::int64_t, std::size_t> byFid;
             for (std::size_t row = 0; row < out.oldCount; ++row)
-                byFid.emplace(m_old->layer.fids[row], row);
+                byFid.emplace(m_old->layer->fids[row], row);
             for (std::size_t row = 0; row < out.newCount; ++row) {
                 m_progress.row(kMatchBegin, kMatchSpan, row, out.newCount);
-                const auto it = byFid.find(m_new->layer.fids[row]);
+                const auto it = byFid.find(m_new->layer->fids[row]);
                 if (it != byFid.end() && m_oldMatch[it->second] == kNone) {
                     m_oldMatch[it->second] = row;
                     m_newMatch[row] = it->second;
@@ -359,7 +360,7 @@ private:
             m_progress.row(kMatchBegin, kMatchSpan, row, keyRowsTotal);
             oldKeyOf[row] = keyOf(*m_old, oldKeys, row);
             if (!oldKeyOf[row]) {
-                unknownOld.push_back(m_old->layer.fids[row]);
+                unknownOld.push_back(m_old->layer->fids[row]);
                 continue;
             }
             auto& counts = keyCounts[*oldKeyOf[row]];
@@ -370,7 +371,7 @@ private:
             m_progress.row(kMatchBegin, kMatchSpan, out.oldCount + row, keyRowsTotal);
             newKeyOf[row] = keyOf(*m_new, newKeys, row);
             if (!newKeyOf[row]) {
-                unknownNew.push_back(m_new->layer.fids[row]);
+                unknownNew.push_back(m_new->layer->fids[row]);
                 continue;
             }
             auto& counts = keyCounts[*newKeyOf[row]];
@@ -448,12 +449,12 @@ private:
             }
             out.notes.push_back(std::string(roleName()) + ": " + keyName +
                                 " not unique: " + list + ": matched by geometry");
-            m_issues.report(withMessage({Issue::Severity::Warning, m_new->layer.sourcePath,
-                                         m_new->layer.name, -1},
-                                        message("key_collides",
-                                                "{key} collides ({list}): those features matched "
-                                                "by geometry",
-                                                {{"key", keyName}, {"list", list}, {"list_zh", listZh}})));
+            m_issues.report(withMessage(
+                {Issue::Severity::Warning, m_new->layer->sourcePath, m_new->layer->name, -1},
+                message("key_collides",
+                        "{key} collides ({list}): those features matched "
+                        "by geometry",
+                        {{"key", keyName}, {"list", list}, {"list_zh", listZh}})));
         }
         matchByGeometry(oldPool, newPool);
     }
@@ -465,8 +466,8 @@ private:
     {
         if (oldPool.empty() || newPool.empty())
             return;
-        const GeometryStore& oldStore = m_old->layer.geometry;
-        const GeometryStore& newStore = m_new->layer.geometry;
+        const GeometryStore& oldStore = m_old->layer->geometry;
+        const GeometryStore& newStore = m_new->layer->geometry;
         std::unordered_multimap<std::size_t, std::size_t> byHash;
         for (std::size_t row : oldPool)
             byHash.emplace(geometryHash(oldStore, row, m_tolerance * 4), row);
@@ -538,24 +539,23 @@ private:
                    std::size_t row, bool length)
     {
         if (!calculator) {
-            calculator = std::make_unique<AreaCalculator>(layer.layer.crs, m_options.areaMethod);
-            calculator->setIssueSink(&m_issues, layer.layer.sourcePath, layer.layer.name);
+            calculator = std::make_unique<AreaCalculator>(layer.layer->crs, m_options.areaMethod);
+            calculator->setIssueSink(&m_issues, layer.layer->sourcePath, layer.layer->name);
         }
-        const GeometryStore& store = layer.layer.geometry;
+        const GeometryStore& store = layer.layer->geometry;
         if (length)
             return calculator->lengthM(store, row,
                                        m_options.areaMethod == AreaMethod::Planar
                                            ? LengthMethod::Planar
                                            : LengthMethod::Geodesic,
-                                       layer.layer.fids[row]) /
+                                       layer.layer->fids[row]) /
                    1000.0;
-        return calculator->areaM2(store, row, layer.layer.fids[row]) / kSquareMetresPerMu;
+        return calculator->areaM2(store, row, layer.layer->fids[row]) / kSquareMetresPerMu;
     }
 
     void measureItem(DiffItem& item)
     {
-        const GeometryKind kind =
-            (m_new ? m_new->layer.geometry : m_old->layer.geometry).kind();
+        const GeometryKind kind = (m_new ? m_new->layer->geometry : m_old->layer->geometry).kind();
         if (kind != GeometryKind::Polygon && kind != GeometryKind::Line)
             return;
         const bool line = kind == GeometryKind::Line;
@@ -588,11 +588,11 @@ private:
         item.oldRows = std::move(oldRows);
         item.newRows = std::move(newRows);
         for (std::size_t row : item.oldRows) {
-            item.oldFids.push_back(m_old->layer.fids[row]);
+            item.oldFids.push_back(m_old->layer->fids[row]);
             item.oldIds.push_back(idOf(*m_old, row));
         }
         for (std::size_t row : item.newRows) {
-            item.newFids.push_back(m_new->layer.fids[row]);
+            item.newFids.push_back(m_new->layer->fids[row]);
             item.newIds.push_back(idOf(*m_new, row));
         }
         return item;
@@ -612,18 +612,18 @@ private:
                 for (const FieldPair& f : m_fields)
                     if (f.newIndex >= 0)
                         item.fields.push_back(
-                            {f.name, {}, diffValueOf(m_new->layer.attributes, row, f.newIndex)});
+                            {f.name, {}, diffValueOf(m_new->layer->attributes, row, f.newIndex)});
                 items.push_back(std::move(item));
                 continue;
             }
             std::vector<FieldChange> changes;
             for (const FieldPair& f : m_fields)
-                if (!sameValue(m_old->layer.attributes, oldRow, f.oldIndex,
-                               m_new->layer.attributes, row, f.newIndex))
+                if (!sameValue(m_old->layer->attributes, oldRow, f.oldIndex,
+                               m_new->layer->attributes, row, f.newIndex))
                     changes.push_back({f.name,
-                                       diffValueOf(m_old->layer.attributes, oldRow, f.oldIndex),
-                                       diffValueOf(m_new->layer.attributes, row, f.newIndex)});
-            const bool moved = !sameGeometry(m_old->layer.geometry, oldRow, m_new->layer.geometry,
+                                       diffValueOf(m_old->layer->attributes, oldRow, f.oldIndex),
+                                       diffValueOf(m_new->layer->attributes, row, f.newIndex)});
+            const bool moved = !sameGeometry(m_old->layer->geometry, oldRow, m_new->layer->geometry,
                                              row, m_tolerance);
             if (changes.empty() && !moved) {
                 ++out.unchangedCount;
@@ -644,11 +644,11 @@ private:
             for (const FieldPair& f : m_fields)
                 if (f.oldIndex >= 0)
                     item.fields.push_back(
-                        {f.name, diffValueOf(m_old->layer.attributes, row, f.oldIndex), {}});
+                        {f.name, diffValueOf(m_old->layer->attributes, row, f.oldIndex), {}});
             items.push_back(std::move(item));
         }
-        if (m_old && m_new && m_old->layer.geometry.kind() == GeometryKind::Polygon &&
-            m_new->layer.geometry.kind() == GeometryKind::Polygon)
+        if (m_old && m_new && m_old->layer->geometry.kind() == GeometryKind::Polygon &&
+            m_new->layer->geometry.kind() == GeometryKind::Polygon)
             groupSplitsAndMerges(items);
         for (std::size_t i = 0; i < items.size(); ++i) {
             m_progress.row(kMeasureBegin, kMeasureSpan, i, items.size(), 256);
@@ -675,8 +675,8 @@ private:
         }
         if (!anyAddedOrRemoved || oldRows.empty() || newRows.empty())
             return;
-        const GeometryStore& oldStore = m_old->layer.geometry;
-        const GeometryStore& newStore = m_new->layer.geometry;
+        const GeometryStore& oldStore = m_old->layer->geometry;
+        const GeometryStore& newStore = m_new->layer->geometry;
         const std::size_t oldCount = oldStore.featureCount();
         UnionFind sets(oldCount + newStore.featureCount());
         for (const DiffItem& item : items)
@@ -789,18 +789,20 @@ std::string transformPark(Park& park, const Crs& crs, IssueSink& issues)
         return {};
     const std::string from = park.crs.label();
     std::string operation;
-    for (ParkLayer& layer : park.layers) {
-        if (layer.layer.crs.isEmpty() || layer.layer.crs.isSameAs(crs))
+    for (ParkLayer& parkLayer : park.layers) {
+        if (parkLayer.layer->crs.isEmpty() || parkLayer.layer->crs.isSameAs(crs))
             continue;
-        const Transform transform(layer.layer.crs, crs);
+        const Transform transform(parkLayer.layer->crs, crs);
+        Layer layer = *parkLayer.layer; // the park's layers are shared: transform a copy
         std::size_t failed = 0;
-        layer.layer.geometry.transformAll(
+        layer.geometry.transformAll(
             [&](double* xy, std::size_t count) { failed += transform.forward(xy, count); });
         if (failed)
-            issues.report({Issue::Severity::Error, layer.layer.sourcePath, layer.layer.name, -1,
-                           std::to_string(failed) + " vertices could not be transformed to " +
-                               crs.label()});
-        layer.layer.crs = crs;
+            issues.report(
+                {Issue::Severity::Error, layer.sourcePath, layer.name, -1,
+                 std::to_string(failed) + " vertices could not be transformed to " + crs.label()});
+        layer.crs = crs;
+        parkLayer.layer = std::make_shared<const Layer>(std::move(layer));
         operation = transform.description() +
                     (transform.isBallpark() ? " (ballpark: datum shift ignored)" : "");
     }
@@ -846,16 +848,16 @@ ParkDiff diffParks(const Park& oldPark, const Park& newPark, const DiffOptions& 
         if (!oldLayer && !newLayer)
             continue;
         roles.push_back(role);
-        totalFeatures += 1.0 + (oldLayer ? oldLayer->layer.featureCount() : 0) +
-                         (newLayer ? newLayer->layer.featureCount() : 0);
+        totalFeatures += 1.0 + (oldLayer ? oldLayer->layer->featureCount() : 0) +
+                         (newLayer ? newLayer->layer->featureCount() : 0);
     }
     DiffProgressReporter progress(options.progress);
     double done = 0;
     for (Role role : roles) {
         const ParkLayer* oldLayer = oldPark.layer(role);
         const ParkLayer* newLayer = newPark.layer(role);
-        const double features = 1.0 + (oldLayer ? oldLayer->layer.featureCount() : 0) +
-                                (newLayer ? newLayer->layer.featureCount() : 0);
+        const double features = 1.0 + (oldLayer ? oldLayer->layer->featureCount() : 0) +
+                                (newLayer ? newLayer->layer->featureCount() : 0);
         progress.setLayerSpan(done / totalFeatures, features / totalFeatures);
         progress.report(0.0);
         LayerComparer comparer(role, oldLayer, newLayer, options, tolerance, issues, progress);

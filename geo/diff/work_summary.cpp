@@ -1,6 +1,7 @@
 #include "geo/diff/work_summary.h"
 
 #include "geo/error.h"
+#include "geo/io/decimal_text.h"
 #include "geo/io/gdal_session.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
@@ -214,11 +215,8 @@ Targets readXlsxTargets(const std::string& path)
         const std::string id = feature->GetFieldAsString(indicator);
         std::optional<double> value;
         if (feature->IsFieldSetAndNotNull(target)) {
-            const char* text = feature->GetFieldAsString(target);
-            char* end = nullptr;
-            const double number = std::strtod(text, &end);
-            if (end != text && *end == '\0')
-                value = number;
+            // Whatever LC_NUMERIC says (strtod reads "1.5" as 1 under a decimal-comma locale).
+            value = parseDecimal(feature->GetFieldAsString(target));
         }
         addTarget(targets, id, value,
                   " (sheet " + std::string(sheet->GetName()) + ", row " +
@@ -265,7 +263,7 @@ DateFigures dateFigures(const ParkLayer* parcels, const std::vector<double>& are
     DateFigures out;
     if (!parcels)
         return out;
-    const Layer& layer = parcels->layer;
+    const Layer& layer = *parcels->layer;
     const int idField = parcels->field("parcel_id");
     auto dateOf = [&](std::size_t row, const char* field) -> std::optional<Date> {
         const int index = parcels->field(field);
@@ -374,7 +372,7 @@ Ledger buildWorkSummary(const Park& park, const Period& period, const Park* prev
     const ParkLayer* parcels = park.layer(Role::Parcels);
     std::vector<double> areaM2;
     if (parcels)
-        areaM2 = measureLayer(parcels->layer, options.areaMethod, issues).areaM2;
+        areaM2 = measureLayer(*parcels->layer, options.areaMethod, issues).areaM2;
     const DateFigures now = dateFigures(parcels, areaM2, period);
     const DateFigures ytd = dateFigures(parcels, areaM2, period.yearToDate());
     const DateFigures lastYear = dateFigures(parcels, areaM2, period.yearBefore());

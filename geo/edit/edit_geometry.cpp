@@ -2,7 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,6 +1,6 @@
 #include "geo/io/cad_label.h"
 
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 
 #include <algorithm>
 #include <cctype>

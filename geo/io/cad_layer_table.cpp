@@ -2,7 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include <cpl_json.h>
 

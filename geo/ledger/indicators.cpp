@@ -5,8 +5,8 @@
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <cmath>
 #include <limits>
@@ -271,14 +271,15 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
 
     auto measure = [&](Role role) -> std::pair<const ParkLayer*, std::vector<double>> {
         const ParkLayer* layer = park.layer(role);
-        if (!layer || layer->layer.geometry.kind() != GeometryKind::Polygon) {
+        if (!layer || layer->layer->geometry.kind() != GeometryKind::Polygon) {
             if (!layer)
                 report.notes.push_back(std::string("no ") + toString(role) + " layer (" +
                                        chineseName(role) + "): what needs it is unknown");
             return {nullptr, {}};
         }
-        return {layer,
-                measureLayer(layer->layer, options.areaMethod, issues, {}, options.threads).areaM2};
+        return {
+            layer,
+            measureLayer(*layer->layer, options.areaMethod, issues, {}, options.threads).areaM2};
     };
 
     // 开发区土地总面积
@@ -293,8 +294,8 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
         const int kind = layer->field("kind");
         double sum = 0;
         for (std::size_t row = 0; row < areas.size(); ++row) {
-            if (kind < 0 || layer->layer.attributes.isUnknown(row, kind) ||
-                trim(layer->layer.attributes.text(row, kind)) != options.boundaryKind)
+            if (kind < 0 || layer->layer->attributes.isUnknown(row, kind) ||
+                trim(layer->layer->attributes.text(row, kind)) != options.boundaryKind)
                 continue;
             if (std::isnan(areas[row])) {
                 ++total.unknownCount;
@@ -319,11 +320,11 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
         const int stage = layer->field("stage");
         double sum = 0;
         for (std::size_t row = 0; row < areas.size(); ++row) {
-            if (stage < 0 || layer->layer.attributes.isUnknown(row, stage)) {
+            if (stage < 0 || layer->layer->attributes.isUnknown(row, stage)) {
                 ++ready.unknownCount;
                 continue;
             }
-            const std::string s = trim(layer->layer.attributes.text(row, stage));
+            const std::string s = trim(layer->layer->attributes.text(row, stage));
             if (s != "场平" && s != "已供地")
                 continue;
             if (std::isnan(areas[row])) {
@@ -366,8 +367,8 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
     if (auto [layer, areas] = measure(Role::Parcels); layer) {
         std::vector<PlotCoverage> coverage;
         if (buildings)
-            coverage = plotCoverage(layer->layer, buildings->layer, issues, options.threads);
-        const AttributeTable& a = layer->layer.attributes;
+            coverage = plotCoverage(*layer->layer, *buildings->layer, issues, options.threads);
+        const AttributeTable& a = layer->layer->attributes;
         // A plain pointer for the lambdas: clang 14 (the fuzz build) cannot capture a
         // structured binding.
         const ParkLayer* parcels = layer;
@@ -451,7 +452,7 @@ IndicatorReport computeIndicators(const Park& park, const IndicatorOptions& opti
                                 0};
     std::size_t kindUnknown = 0;
     if (auto [layer, areas] = measure(Role::IdleLand); layer) {
-        const AttributeTable& a = layer->layer.attributes;
+        const AttributeTable& a = layer->layer->attributes;
         const int kind = layer->field("kind");
         const int stage = layer->field("stage");
         double all = 0, disposed = 0;

@@ -1,7 +1,7 @@
 #include "geo/ledger/ledgers.h"
 
 #include "geo/ascii.h"
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/rules/standard_land.h"
 
 #include "geo/error.h"
@@ -30,7 +30,7 @@ const std::string kUnknown = "（未知）";
 /// Contract fields of one layer, unknown values as nullopt.
 class Fields {
 public:
-    explicit Fields(const ParkLayer& layer) : m_layer(layer), m_table(layer.layer.attributes) {}
+    explicit Fields(const ParkLayer& layer) : m_layer(layer), m_table(layer.layer->attributes) {}
 
     std::optional<std::string> text(std::size_t row, std::string_view name) const
     {
@@ -84,7 +84,7 @@ public:
     {
         if (auto id = text(row, idField))
             return *id;
-        return "fid " + std::to_string(m_layer.layer.fids[row]);
+        return "fid " + std::to_string(m_layer.layer->fids[row]);
     }
 
 private:
@@ -198,7 +198,7 @@ const ParkLayer& requireLayer(const Park& park, Role role)
 std::vector<double> areasMu(const ParkLayer& layer, const LedgerOptions& options, IssueSink& issues)
 {
     const LayerMeasure measure =
-        measureLayer(layer.layer, options.areaMethod, issues, {}, options.threads);
+        measureLayer(*layer.layer, options.areaMethod, issues, {}, options.threads);
     std::vector<double> mu;
     for (double m2 : measure.areaM2)
         mu.push_back(muFromM2(m2));
@@ -225,7 +225,7 @@ Ledger acquisitionLedger(const Park& park, const LedgerOptions& options, IssueSi
     const ParkLayer& layer = requireLayer(park, Role::Acquisition);
     const Fields f(layer);
     const std::vector<double> mu = areasMu(layer, options, issues);
-    const std::size_t n = layer.layer.featureCount();
+    const std::size_t n = layer.layer->featureCount();
     Ledger ledger{"acquisition", "征地台账 / land acquisition ledger", park.name, {}, {}};
     ledger.notes.push_back(methodNote(options));
 
@@ -348,7 +348,7 @@ Ledger idleLedger(const Park& park, const LedgerOptions& options, IssueSink& iss
     const ParkLayer& layer = requireLayer(park, Role::IdleLand);
     const Fields f(layer);
     const std::vector<double> mu = areasMu(layer, options, issues);
-    const std::size_t n = layer.layer.featureCount();
+    const std::size_t n = layer.layer->featureCount();
     Ledger ledger{"idle", "闲置土地处置台账 / idle-land cases", park.name, {}, {}};
     ledger.notes.push_back(methodNote(options));
     ledger.notes.push_back(
@@ -476,11 +476,11 @@ Ledger worksLedger(const Park& park, const LedgerOptions& options, IssueSink& is
         const std::string layerName = isRoad ? "道路" : "管网";
         const Fields f(*layer);
         const LayerMeasure measure =
-            measureLayer(layer->layer, options.areaMethod, issues, {}, options.threads);
-        for (std::size_t row = 0; row < layer->layer.featureCount(); ++row) {
+            measureLayer(*layer->layer, options.areaMethod, issues, {}, options.threads);
+        for (std::size_t row = 0; row < layer->layer->featureCount(); ++row) {
             ++features;
             const std::string who = layerName + " " + f.label(row, "name") + " (fid " +
-                                    std::to_string(layer->layer.fids[row]) + ")";
+                                    std::to_string(layer->layer->fids[row]) + ")";
             const double lengthKm = measure.lengthM.empty() ? kNaN : measure.lengthM[row] / 1000.0;
             const std::string lotRaw = f.raw(row, "lot");
             const std::string lot = lotRaw.empty()        ? std::string("（未分标段）")
@@ -570,12 +570,12 @@ Ledger supplyLedger(const Park& park, const LedgerOptions& options, IssueSink& i
     const ParkLayer& layer = requireLayer(park, Role::Parcels);
     const ParkLayer* buildings = park.layer(Role::Buildings);
     const Fields f(layer);
-    const std::size_t n = layer.layer.featureCount();
+    const std::size_t n = layer.layer->featureCount();
     const LayerMeasure measure =
-        measureLayer(layer.layer, options.areaMethod, issues, {}, options.threads);
+        measureLayer(*layer.layer, options.areaMethod, issues, {}, options.threads);
     std::vector<PlotCoverage> coverage;
     if (buildings)
-        coverage = plotCoverage(layer.layer, buildings->layer, issues, options.threads);
+        coverage = plotCoverage(*layer.layer, *buildings->layer, issues, options.threads);
     Ledger ledger{
         "supply", "土地供应与集约利用台账 / land supply and intensity", park.name, {}, {}};
     ledger.notes.push_back(methodNote(options));
@@ -730,9 +730,9 @@ Ledger standardLandLedger(const Park& park, const LedgerOptions& options, IssueS
 {
     const ParkLayer& layer = requireLayer(park, Role::Parcels);
     const Fields f(layer);
-    const std::size_t n = layer.layer.featureCount();
+    const std::size_t n = layer.layer->featureCount();
     const LayerMeasure measure =
-        measureLayer(layer.layer, options.areaMethod, issues, {}, options.threads);
+        measureLayer(*layer.layer, options.areaMethod, issues, {}, options.threads);
     Date asOf;
     if (options.asOf) {
         asOf = *options.asOf;

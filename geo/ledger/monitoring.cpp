@@ -1,6 +1,7 @@
 #include "geo/ledger/monitoring.h"
 
 #include "geo/error.h"
+#include "geo/io/decimal_text.h"
 #include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
@@ -11,9 +12,9 @@
 #include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/park.h"
+#include "geo/model/geos_context.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/parallel.h"
-#include "geo/rules/geos_context.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>
@@ -61,32 +62,32 @@ double ratio(double numerator, double denominator)
 std::optional<std::string> textOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    if (field < 0 || layer.layer.attributes.isUnknown(row, field))
+    if (field < 0 || layer.layer->attributes.isUnknown(row, field))
         return std::nullopt;
-    return trim(layer.layer.attributes.text(row, field));
+    return trim(layer.layer->attributes.text(row, field));
 }
 
 std::optional<double> numberOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    return field < 0 ? std::nullopt : layer.layer.attributes.number(row, field);
+    return field < 0 ? std::nullopt : layer.layer->attributes.number(row, field);
 }
 
 std::optional<Date> dateOf(const ParkLayer& layer, std::size_t row, const char* name)
 {
     const int field = layer.field(name);
-    if (field < 0 || layer.layer.attributes.isUnknown(row, field))
+    if (field < 0 || layer.layer->attributes.isUnknown(row, field))
         return std::nullopt;
-    if (auto date = layer.layer.attributes.date(row, field))
+    if (auto date = layer.layer->attributes.date(row, field))
         return date;
-    return Date::parse(layer.layer.attributes.text(row, field));
+    return Date::parse(layer.layer->attributes.text(row, field));
 }
 
 void report(IssueSink& issues, const ParkLayer* layer, std::int64_t fid, Message said,
             Issue::Severity severity = Issue::Severity::Warning)
 {
-    issues.report(withMessage({severity, layer ? layer->layer.sourcePath : std::string(),
-                               layer ? layer->layer.name : std::string(), fid},
+    issues.report(withMessage({severity, layer ? layer->layer->sourcePath : std::string(),
+                               layer ? layer->layer->name : std::string(), fid},
                               std::move(said)));
 }
 
@@ -376,14 +377,8 @@ void addEconomyFigure(Economy& economy, const std::string& where, const std::str
 /// A text that is a plain number (no unit, no thousands separators), or nullopt.
 std::optional<double> plainNumber(const std::string& text)
 {
-    const std::string t = trim(text);
-    if (t.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() || *end != '\0')
-        return std::nullopt;
-    return value;
+    // Whatever LC_NUMERIC says (strtod would read "1.5" as 1 under a decimal-comma locale).
+    return parseDecimal(text);
 }
 
 void readJsonEconomy(Economy& economy, IssueSink& issues)
@@ -577,7 +572,7 @@ void applyOverride(MonitoringPlot& plot, const std::string& value, const ParkLay
         const MonitoringClassDef* def = monitoringClass(code);
         const bool settable = def && code != "B1" && code != "B2" && code != "E2" && code != "C";
         if (!settable) {
-            report(issues, &parcels, parcels.layer.fids[plot.row],
+            report(issues, &parcels, parcels.layer->fids[plot.row],
                    message("monitor_override_unknown",
                            "mon_class \"{value}\" names \"{code}\", which is no monitoring "
                            "class (A1–A6, B11, B12, B21, B22, C1–C3, D1, D21, D22, E1, E21, E22, "
@@ -982,7 +977,7 @@ struct Builder {
 
 void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& areas)
 {
-    const Layer& layer = parcels.layer;
+    const Layer& layer = *parcels.layer;
     const LandUseSystems systems =
         landUseSystemsOf(parcels, LandUseClassification::standard()).systems;
     std::map<std::string, std::string> builtClasses;
@@ -993,7 +988,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
         for (std::size_t row = 0; row < layer.featureCount(); ++row)
             if (auto id = textOf(parcels, row, "parcel_id"))
                 parcelIds.insert(*id);
-        for (std::size_t row = 0; row < idle->layer.featureCount(); ++row) {
+        for (std::size_t row = 0; row < idle->layer->featureCount(); ++row) {
             const auto kind = textOf(*idle, row, "kind");
             if (!kind || (*kind != "供而未用" && *kind != "供多建少"))
                 continue;
@@ -1002,7 +997,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
                 continue;
             const auto id = textOf(*idle, row, "parcel_id");
             if (!id || !parcelIds.count(*id)) {
-                report(issues, idle, idle->layer.fids[row],
+                report(issues, idle, idle->layer->fids[row],
                        message("monitor_idle_no_plot",
                                "idle case names plot \"{parcel_id}\", which is not in the "
                                "parcels layer: not counted in G (闲置土地)",
@@ -1016,7 +1011,7 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
     const bool hasTermEnd = parcels.field("term_end") >= 0;
     std::vector<PlotCoverage> coverage;
     if (const ParkLayer* buildings = park.layer(Role::Buildings))
-        coverage = plotCoverage(layer, buildings->layer, issues, options.threads);
+        coverage = plotCoverage(layer, *buildings->layer, issues, options.threads);
     for (std::size_t row = 0; row < layer.featureCount(); ++row) {
         MonitoringPlot plot;
         plot.source = Role::Parcels;
@@ -1109,10 +1104,10 @@ void Builder::classParcels(const ParkLayer& parcels, const std::vector<double>& 
 void Builder::zoneOfParcels(const ParkLayer& parcels)
 {
     const ParkLayer* zones = park.layer(Role::PlanZones);
-    if (!zones || zones->layer.geometry.kind() != GeometryKind::Polygon)
+    if (!zones || zones->layer->geometry.kind() != GeometryKind::Polygon)
         return;
-    const GeometryStore& zoneStore = zones->layer.geometry;
-    const GeometryStore& store = parcels.layer.geometry;
+    const GeometryStore& zoneStore = zones->layer->geometry;
+    const GeometryStore& store = parcels.layer->geometry;
     EnvelopeIndex index(zoneStore, [](std::size_t) { return true; });
     // Each plot's zone (largest overlap), plot by plot on the workers; each worker builds the
     // zones it meets once.
@@ -1174,15 +1169,15 @@ void Builder::zoneOfParcels(const ParkLayer& parcels)
 void Builder::classRest(const ParkLayer* parcels)
 {
     const ParkLayer* boundary = park.layer(Role::Boundary);
-    if (!boundary || boundary->layer.geometry.kind() != GeometryKind::Polygon) {
+    if (!boundary || boundary->layer->geometry.kind() != GeometryKind::Polygon) {
         out.notes.push_back("无边界图层：只计宗地，未覆盖宗地的土地未知 / no boundary layer: "
                             "only the plots are classed");
         return;
     }
     std::vector<GeosGeomPtr> approvedParts;
-    for (std::size_t row = 0; row < boundary->layer.featureCount(); ++row)
+    for (std::size_t row = 0; row < boundary->layer->featureCount(); ++row)
         if (textOf(*boundary, row, "kind").value_or("") == options.boundaryKind)
-            approvedParts.push_back(validPolygon(geos, boundary->layer.geometry, row));
+            approvedParts.push_back(validPolygon(geos, boundary->layer->geometry, row));
     if (approvedParts.empty()) {
         out.notes.push_back("边界图层无 " + options.boundaryKind +
                             " 范围：只计宗地 / no boundary of that kind: only the plots are "
@@ -1196,17 +1191,17 @@ void Builder::classRest(const ParkLayer* parcels)
     }
 
     Overlay overlay(park);
-    overlay.threads = workerCount(parcels ? parcels->layer.featureCount() : 0, options.threads,
+    overlay.threads = workerCount(parcels ? parcels->layer->featureCount() : 0, options.threads,
                                   2000);
     for (unsigned i = 0; i < std::max(1u, overlay.threads); ++i)
         overlay.workers.push_back(std::make_unique<Overlay::Worker>());
     overlay.approvedWkb = geos.toWkb(approved.get());
     auto polygonSource = [&](const ParkLayer* layer, auto&& takes) {
         std::vector<Envelope> envelopes;
-        if (layer && layer->layer.geometry.kind() == GeometryKind::Polygon)
-            for (std::size_t row = 0; row < layer->layer.featureCount(); ++row)
-                envelopes.push_back(takes(row) ? layer->layer.geometry.envelope(row) : Envelope{});
-        const GeometryStore* store = layer ? &layer->layer.geometry : nullptr;
+        if (layer && layer->layer->geometry.kind() == GeometryKind::Polygon)
+            for (std::size_t row = 0; row < layer->layer->featureCount(); ++row)
+                envelopes.push_back(takes(row) ? layer->layer->geometry.envelope(row) : Envelope{});
+        const GeometryStore* store = layer ? &layer->layer->geometry : nullptr;
         return Overlay::makeSource(std::move(envelopes), [store](GeosContext& g, std::size_t row) {
             return validPolygon(g, *store, row);
         });
@@ -1221,7 +1216,7 @@ void Builder::classRest(const ParkLayer* parcels)
     std::vector<RoadState> roadStates;
     std::vector<Envelope> builtEnvelopes, buildingEnvelopes;
     if (roads) {
-        const Layer& layer = roads->layer;
+        const Layer& layer = *roads->layer;
         roadStates.assign(layer.featureCount(), RoadState::None);
         const bool lines = layer.geometry.kind() == GeometryKind::Line;
         const bool polygons = layer.geometry.kind() == GeometryKind::Polygon;
@@ -1280,7 +1275,7 @@ void Builder::classRest(const ParkLayer* parcels)
     const ParkLayer* acquisition = park.layer(Role::Acquisition);
     overlay.sources.push_back(polygonSource(acquisition, everyRow));
     overlay.zones = park.layer(Role::PlanZones);
-    if (overlay.zones && overlay.zones->layer.geometry.kind() != GeometryKind::Polygon)
+    if (overlay.zones && overlay.zones->layer->geometry.kind() != GeometryKind::Polygon)
         overlay.zones = nullptr;
     if (overlay.zones) {
         overlay.zoneSource = polygonSource(overlay.zones, everyRow);
@@ -1292,7 +1287,7 @@ void Builder::classRest(const ParkLayer* parcels)
         MonitoringPlot plot;
         plot.source = Role::Roads;
         plot.row = row;
-        plot.fid = roads->layer.fids[row];
+        plot.fid = roads->layer->fids[row];
         plot.id = textOf(*roads, row, "name").value_or("");
         plot.landUse = textOf(*roads, row, "stage").value_or("");
         plot.farMax = kNaN;
@@ -1319,7 +1314,7 @@ void Builder::classRest(const ParkLayer* parcels)
         MonitoringPlot plot;
         plot.source = Role::Protected;
         plot.row = row;
-        plot.fid = protectedAreas->layer.fids[row];
+        plot.fid = protectedAreas->layer->fids[row];
         const auto kind = textOf(*protectedAreas, row, "kind");
         plot.id = kind.value_or("");
         plot.landClass = protectedClassOf(kind.value_or(""));
@@ -1329,12 +1324,12 @@ void Builder::classRest(const ParkLayer* parcels)
         return plot;
     });
     append(more);
-    std::vector<char> stageReported(acquisition ? acquisition->layer.featureCount() : 0, 0);
+    std::vector<char> stageReported(acquisition ? acquisition->layer->featureCount() : 0, 0);
     more = overlay.take(4, true, [&](std::size_t row) {
         MonitoringPlot plot;
         plot.source = Role::Acquisition;
         plot.row = row;
-        plot.fid = acquisition->layer.fids[row];
+        plot.fid = acquisition->layer->fids[row];
         plot.id = textOf(*acquisition, row, "batch_id").value_or("");
         plot.landClass = "B";
         plot.b1 = "B12";
@@ -1408,11 +1403,11 @@ MonitoringReport computeMonitoring(const Park& park, int year, const MonitoringO
     if (!park.crs.isEmpty())
         builder.calculator.emplace(park.crs, options.areaMethod);
     const ParkLayer* parcels = park.layer(Role::Parcels);
-    if (parcels && parcels->layer.geometry.kind() != GeometryKind::Polygon)
+    if (parcels && parcels->layer->geometry.kind() != GeometryKind::Polygon)
         parcels = nullptr;
     if (parcels) {
         const LayerMeasure measured =
-            measureLayer(parcels->layer, options.areaMethod, issues, {}, options.threads);
+            measureLayer(*parcels->layer, options.areaMethod, issues, {}, options.threads);
         builder.classParcels(*parcels, measured.areaM2);
         builder.zoneOfParcels(*parcels);
     } else {

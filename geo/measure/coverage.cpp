@@ -2,9 +2,9 @@
 
 #include "geo/issue.h"
 #include "geo/model/envelope_index.h"
+#include "geo/model/geos_context.h"
 #include "geo/model/layer.h"
 #include "geo/parallel.h"
-#include "geo/rules/geos_context.h"
 
 #include <geos_c.h>
 

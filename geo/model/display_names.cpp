@@ -2,7 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/model/role.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include <cpl_error.h>
 #include <cpl_json.h>

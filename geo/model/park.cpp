@@ -5,10 +5,10 @@
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/gdal_session.h"
+#include "geo/io/history_read.h"
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"
-#include "geo/rules/land_use_classification.h"
-#include "geo/io/history_read.h"
+#include "geo/model/land_use_classification.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>
@@ -463,10 +463,10 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
             ParkLayer layer;
             layer.role = source.role;
             BallparkNoticer noticing(issues);
-            layer.layer = readLayer(source.ref, read, noticing);
+            layer.layer = std::make_shared<const Layer>(readLayer(source.ref, read, noticing));
             layer.ballparkFrom = noticing.from();
             layer.fieldIndex =
-                resolveContractFields(source.role, layer.layer.attributes, source.fieldMap);
+                resolveContractFields(source.role, layer.layer->attributes, source.fieldMap);
             layer.classification = source.classification;
             layer.classificationOrigin = source.classificationOrigin;
             park.layers.push_back(std::move(layer));
@@ -488,7 +488,7 @@ Park loadPark(const ParkDefinition& definition, const ParkLoadOptions& options, 
 
 std::string boundaryParkName(const ParkLayer& boundary)
 {
-    const AttributeTable& table = boundary.layer.attributes;
+    const AttributeTable& table = boundary.layer->attributes;
     const int name = boundary.field("name"), kind = boundary.field("kind");
     std::string best;
     for (std::size_t row = 0; row < table.rowCount(); ++row) {

@@ -6,6 +6,7 @@
 #include "geo/progress.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,7 +75,11 @@ void saveProject(const ParkDefinition& definition, const std::string& path);
 /// A layer read into a park, with its contract fields resolved.
 struct ParkLayer {
     Role role = Role::Parcels;
-    Layer layer;
+    /// The features, shared and never changed once in a park: every snapshot of a ParkSession,
+    /// every job on it and the viewer's map that the layer was read for hold the same Layer, so
+    /// a layer is read once and never copied (copying a ParkLayer copies the pointer). Never
+    /// null (an empty layer by default); to build one, fill a Layer and make_shared it.
+    std::shared_ptr<const Layer> layer = std::make_shared<const Layer>();
     /// Source field index of each contract field, in contractFields(role) order (-1: missing).
     std::vector<int> fieldIndex;
     /// The declared land-use classification (ParkLayerSource::classification), "" = detect.

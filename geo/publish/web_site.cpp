@@ -5,15 +5,15 @@
 #include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
+#include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/parallel.h"
-#include "geo/measure/coverage.h"
-#include "geo/rules/land_use_classification.h"
-#include "geo/rules/styles.h"
 #include "geo/session/park_session.h"
+#include "geo/styles.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -28,17 +28,16 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <mutex>
-#include <random>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -170,7 +169,7 @@ public:
             return;
         m_field = layer.field(look->classifyField);
         if (m_field < 0)
-            m_field = layer.layer.attributes.fieldIndex(look->classifyField);
+            m_field = layer.layer->attributes.fieldIndex(look->classifyField);
         if (look->landUseColours && m_field >= 0)
             m_systems = landUseSystemsOf(layer, table).systems;
     }
@@ -186,9 +185,9 @@ public:
         result.symbol = m_look->symbol;
         result.legendLabel = m_look->symbol.label.empty() ? chineseName(m_layer.role)
                                                           : m_look->symbol.label;
-        if (m_field < 0 || m_layer.layer.attributes.isUnknown(row, m_field))
+        if (m_field < 0 || m_layer.layer->attributes.isUnknown(row, m_field))
             return result;
-        const std::string value = m_layer.layer.attributes.text(row, m_field);
+        const std::string value = m_layer.layer->attributes.text(row, m_field);
         for (const ClassSymbol& entry : m_look->classes)
             if (entry.value == value) {
                 result.symbol = entry.symbol;
@@ -256,7 +255,7 @@ std::vector<std::pair<std::string, int>> publishedColumns(const ParkLayer& layer
         columns.emplace_back(contract[i].name, index);
     }
     if (profile == WebProfile::Internal) {
-        const std::vector<FieldDef>& fields = layer.layer.attributes.fields();
+        const std::vector<FieldDef>& fields = layer.layer->attributes.fields();
         for (std::size_t i = 0; i < fields.size(); ++i)
             if (!contractIndices.count(static_cast<int>(i)) && !fields[i].name.empty() &&
                 fields[i].name[0] != '_')
@@ -703,7 +702,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     const double layerShare = 0.25 / std::max<std::size_t>(layers.size(), 1);
     for (std::size_t layerNumber = 0; layerNumber < layers.size(); ++layerNumber) {
         const ParkLayer& parkLayer = *layers[layerNumber];
-        const Layer& layer = parkLayer.layer;
+        const Layer& layer = *parkLayer.layer;
         const std::string role = toString(parkLayer.role);
         const GeometryKind kind = layer.geometry.kind();
         std::vector<double> areasM2;
@@ -808,15 +807,15 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     // use and FAR of the zone they overlap most.
     const ParkLayer* acquisition = park->layer(Role::Acquisition);
     if (acquisition && acquisition->field("stage") >= 0) {
-        const Layer& layer = acquisition->layer;
+        const Layer& layer = *acquisition->layer;
         const int stageField = acquisition->field("stage");
         const int batchField = acquisition->field("batch_id");
         const ParkLayer* zones = park->layer(Role::PlanZones);
         std::vector<std::unique_ptr<OGRGeometry>> zoneGeometries;
         if (zones)
-            for (std::size_t row = 0; row < zones->layer.featureCount(); ++row)
+            for (std::size_t row = 0; row < zones->layer->featureCount(); ++row)
                 zoneGeometries.emplace_back(
-                    geometryFromWkb(featureWkb(zones->layer.geometry, row)));
+                    geometryFromWkb(featureWkb(zones->layer->geometry, row)));
         std::vector<double> areasM2;
         bool any = false;
         for (std::size_t row = 0; row < layer.featureCount() && !any; ++row)
@@ -848,7 +847,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             double bestOverlap = 0;
             const Envelope extent = layer.geometry.envelope(row);
             for (std::size_t zone = 0; zone < zoneGeometries.size(); ++zone) {
-                const Envelope zoneExtent = zones->layer.geometry.envelope(zone);
+                const Envelope zoneExtent = zones->layer->geometry.envelope(zone);
                 if (!zoneGeometries[zone] || !zoneExtent.intersects(extent))
                     continue;
                 std::unique_ptr<OGRGeometry> overlap(
@@ -862,7 +861,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 if (overlapArea <= bestOverlap)
                     continue;
                 bestOverlap = overlapArea;
-                const AttributeTable& zoneTable = zones->layer.attributes;
+                const AttributeTable& zoneTable = zones->layer->attributes;
                 const int landUse = zones->field("land_use");
                 const int minField = zones->field("far_min");
                 const int maxField = zones->field("far_max");
@@ -916,10 +915,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                         continue;
                     auto& rows = rowOfFid[finding.layer];
                     if (rows.empty())
-                        for (std::size_t row = 0; row < layer.layer.featureCount(); ++row)
-                            rows[layer.layer.fids[row]] = row;
+                        for (std::size_t row = 0; row < layer.layer->featureCount(); ++row)
+                            rows[layer.layer->fids[row]] = row;
                     if (const auto it = rows.find(finding.fids.front()); it != rows.end())
-                        geometry = geometryFromWkb(featureWkb(layer.layer.geometry, it->second));
+                        geometry = geometryFromWkb(featureWkb(layer.layer->geometry, it->second));
                 }
             }
             if (!geometry) {
@@ -976,11 +975,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     result.maxZoom = std::clamp(std::max(static_cast<int>(std::floor(fitZoom)) + 3, 14),
                                 result.minZoom + 1, 16);
 
-    // Into a hidden folder beside `out`, renamed into place when complete.
-    removeStaleTemporaries(out);
-    const fs::path staging = temporaryPathFor(out);
-    fs::remove_all(staging, error);
-    try {
+    // Into a hidden folder beside `out`, moved into place when complete (and removed when not).
+    AtomicOutput output(out, AtomicOutput::Kind::Folder);
+    const fs::path& staging = output.path();
+    {
         fs::create_directories(staging / "data", error);
         fs::create_directories(staging / "lib", error);
         if (error)
@@ -1305,41 +1303,12 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         for (const auto& entry : fs::recursive_directory_iterator(staging, error))
             if (entry.is_regular_file())
                 result.bytes += entry.file_size();
-        syncToDisk(staging);
         reportProgress(progress, 0.98);
-    } catch (...) {
-        fs::remove_all(staging, error);
-        throw;
     }
 
-    // Into place: an empty folder is replaced outright; a full one is moved aside first and
-    // removed only once the new site is in place.
-    fs::path aside;
-    if (fs::exists(out, error)) {
-        if (isEmptyDirectory(out)) {
-            fs::remove(out, error);
-        } else {
-            std::random_device random;
-            aside = out.parent_path() /
-                    utf8Path("." + pathText(out.filename()) + ".old-" + std::to_string(random()));
-            fs::rename(out, aside, error);
-            if (error) {
-                const std::string message = error.message();
-                fs::remove_all(staging, error);
-                throw IoError("cannot move the old site aside: " + message, {outDir, {}, -1, {}});
-            }
-        }
-    }
-    fs::rename(staging, out, error);
-    if (error) {
-        const std::string message = error.message();
-        if (!aside.empty())
-            fs::rename(aside, out, error);
-        fs::remove_all(staging, error);
-        throw IoError("cannot move the site into place: " + message, {outDir, {}, -1, {}});
-    }
-    if (!aside.empty())
-        fs::remove_all(aside, error);
+    // Into place: flushed to the disk, then swapped with the old site in one step (the old one
+    // removed after), or renamed where there was none or an empty folder.
+    output.commit();
     reportProgress(progress, 1.0);
     return result;
 }

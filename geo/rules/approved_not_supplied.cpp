@@ -8,7 +8,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/model/envelope_index.h"
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 
 namespace parkatlas::geo {
 
@@ -39,7 +39,7 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
     const ParkLayer* acquisition = park.layer(Role::Acquisition);
     if (!rules.approvedNotSuppliedEnabled || !acquisition)
         return;
-    const Layer& batches = acquisition->layer;
+    const Layer& batches = *acquisition->layer;
     if (batches.geometry.kind() != GeometryKind::Polygon) {
         result.notRun.push_back(ruleMessage(
             "approved_not_supplied",
@@ -68,17 +68,16 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
     enum : char { kNotSupplied = 0, kSupplied = 1, kSupplyUnknown = 2 };
     std::vector<char> supply;
     if (parcels) {
-        supply.assign(parcels->layer.featureCount(), kNotSupplied);
+        supply.assign(parcels->layer->featureCount(), kNotSupplied);
         const int supplyField = parcels->field("supply_dt");
         for (std::size_t i = 0; i < supply.size(); ++i) {
-            const auto date = supplyField >= 0
-                                  ? parcels->layer.attributes.date(i, supplyField)
-                                  : std::optional<Date>();
+            const auto date = supplyField >= 0 ? parcels->layer->attributes.date(i, supplyField)
+                                               : std::optional<Date>();
             supply[i] = date ? (*date <= options.asOf ? kSupplied : kNotSupplied) : kSupplyUnknown;
         }
     }
     const EnvelopeIndex index =
-        parcels ? EnvelopeIndex(parcels->layer.geometry,
+        parcels ? EnvelopeIndex(parcels->layer->geometry,
                                 [&](std::size_t i) { return supply[i] != kNotSupplied; })
                 : EnvelopeIndex();
 
@@ -163,7 +162,7 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
             index.query(batches.geometry.envelope(a), candidates);
             std::sort(candidates.begin(), candidates.end());
             for (std::uint32_t p : candidates) {
-                GeosGeomPtr plot = geos.fromStore(parcels->layer.geometry, p);
+                GeosGeomPtr plot = geos.fromStore(parcels->layer->geometry, p);
                 if (!plot || GEOSIntersects_r(h, plot.get(), batch.get()) != 1)
                     continue;
                 if (supply[p] == kSupplied) {
@@ -171,9 +170,9 @@ void auditApprovedNotSupplied(const Park& park, const AuditOptions& options, Aud
                 } else {
                     const int idField = parcels->field("parcel_id");
                     unknownIds.push_back(idField >= 0 &&
-                                                 !parcels->layer.attributes.isUnknown(p, idField)
-                                             ? parcels->layer.attributes.text(p, idField)
-                                             : "fid " + std::to_string(parcels->layer.fids[p]));
+                                                 !parcels->layer->attributes.isUnknown(p, idField)
+                                             ? parcels->layer->attributes.text(p, idField)
+                                             : "fid " + std::to_string(parcels->layer->fids[p]));
                     unknown.push_back(std::move(plot));
                 }
             }

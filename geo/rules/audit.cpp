@@ -138,23 +138,24 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
         throw IoError(message("nothing_to_audit", "the park has no {role} layer (宗地): nothing to audit",
                               {{"role", "parcels"}}),
                       {park.name, {}, -1, {}});
-    if (parcels->layer.geometry.kind() != GeometryKind::Polygon)
-        throw GeometryError(message("parcels_not_polygons", "the {role} layer does not hold polygons",
+    if (parcels->layer->geometry.kind() != GeometryKind::Polygon)
+        throw GeometryError(message("parcels_not_polygons",
+                                    "the {role} layer does not hold polygons",
                                     {{"role", "parcels"}}),
-                            {parcels->layer.sourcePath, parcels->layer.name, -1, {}});
+                            {parcels->layer->sourcePath, parcels->layer->name, -1, {}});
     const ParkLayer* buildings = park.layer(Role::Buildings);
     const AuditRules& rules = options.rules;
 
     AuditResult result;
     result.asOf = options.asOf.toIso();
-    result.parcelCount = parcels->layer.featureCount();
+    result.parcelCount = parcels->layer->featureCount();
     const bool coverageGiven = options.coverage.has_value();
-    if (coverageGiven && options.coverage->size() != parcels->layer.featureCount())
+    if (coverageGiven && options.coverage->size() != parcels->layer->featureCount())
         throw IoError(message("coverage_count_mismatch",
                               "the coverage given has {entries} entries for {parcels} parcels",
                               {{"entries", std::to_string(options.coverage->size())},
-                               {"parcels", std::to_string(parcels->layer.featureCount())}}),
-                      {parcels->layer.sourcePath, parcels->layer.name, -1, {}});
+                               {"parcels", std::to_string(parcels->layer->featureCount())}}),
+                      {parcels->layer->sourcePath, parcels->layer->name, -1, {}});
     const bool hasBuildings = buildings != nullptr || coverageGiven;
     result.buildingsPresent = hasBuildings;
 
@@ -165,7 +166,7 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
             [&options, begin, span](double done) { return options.progress(begin + span * done); };
     };
     const LayerMeasure measure =
-        measureLayer(parcels->layer, options.areaMethod, issues, step(0, 0.3), options.threads);
+        measureLayer(*parcels->layer, options.areaMethod, issues, step(0, 0.3), options.threads);
     result.parcels.resize(result.parcelCount);
     for (std::size_t row = 0; row < result.parcelCount; ++row)
         result.parcels[row].areaM2 = measure.areaM2[row];
@@ -173,8 +174,8 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
     if (hasBuildings) {
         const std::vector<PlotCoverage> coverage =
             coverageGiven ? *options.coverage
-                          : plotCoverage(parcels->layer, buildings->layer, issues, options.threads,
-                                         step(0.3, 0.6));
+                          : plotCoverage(*parcels->layer, *buildings->layer, issues,
+                                         options.threads, step(0.3, 0.6));
         for (std::size_t row = 0; row < result.parcelCount; ++row) {
             ParcelMeasure& m = result.parcels[row];
             m.validGeometry = coverage[row].validPlot;
@@ -182,7 +183,7 @@ AuditResult runAudit(const Park& park, const AuditOptions& options, IssueSink& i
             m.footprintM2 = coverage[row].share * m.areaM2;
         }
     } else {
-        const std::vector<bool> valid = plotValidity(parcels->layer, issues);
+        const std::vector<bool> valid = plotValidity(*parcels->layer, issues);
         for (std::size_t row = 0; row < result.parcelCount; ++row) {
             result.parcels[row].validGeometry = valid[row];
             result.parcels[row].coveredShare = result.parcels[row].footprintM2 = kNaN;

@@ -104,7 +104,7 @@ struct DateField {
 
 class ParcelFields {
 public:
-    explicit ParcelFields(const ParkLayer& layer) : m_layer(layer), m_table(layer.layer.attributes)
+    explicit ParcelFields(const ParkLayer& layer) : m_layer(layer), m_table(layer.layer->attributes)
     {
         static const char* const kPriceFields[] = {"land_price", "price_wan", "出让价款",
                                                    "土地价款",   "划拨价款",  "出让金",
@@ -278,11 +278,11 @@ public:
         Finding f;
         f.rule = rule;
         f.layer = "parcels";
-        f.fids = {m_parcels.layer.fids[m_row]};
+        f.fids = {m_parcels.layer->fids[m_row]};
         if (!m_fields.isUnknown(m_row, "parcel_id"))
             f.featureId = m_fields.text(m_row, "parcel_id");
         f.areaMu = areaMu();
-        f.geometryWkb = featureWkb(m_parcels.layer.geometry, m_row);
+        f.geometryWkb = featureWkb(m_parcels.layer->geometry, m_row);
         return f;
     }
 

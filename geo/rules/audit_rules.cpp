@@ -2,12 +2,14 @@
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
-#include "geo/rules/styles.h"
+#include "geo/io/json_writer.h"
+#include "geo/styles.h"
 
 #include <cpl_json.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <variant>
 
 namespace parkatlas::geo {
@@ -18,6 +20,7 @@ namespace {
 enum class Kind { Flag, Years, Share, Amount, Texts, Period, Field, Area };
 
 /// One key of an object of "rules": the object, the key, how it is read and the field it sets.
+/// An alias is read only: writeAuditRulesJson writes each field once, under its own key.
 struct AuditSetting {
     const char* object;
     const char* key;
@@ -25,6 +28,7 @@ struct AuditSetting {
     std::variant<bool AuditRules::*, int AuditRules::*, double AuditRules::*,
                  std::vector<std::string> AuditRules::*, std::string AuditRules::*>
         field;
+    bool alias = false;
 };
 
 // In the order they apply: low_efficiency judges tax and investment per mu as
@@ -42,16 +46,19 @@ const AuditSetting kSettings[] = {
     {"idle_low_coverage", "enabled", Kind::Flag, &AuditRules::lowCoverageEnabled},
     {"idle_low_coverage", "cover_share_min", Kind::Share, &AuditRules::lowCoverageShareMin},
     {"idle_low_coverage", "years_after_supply", Kind::Years, &AuditRules::lowCoverageYears},
-    {"intensity_below_standard", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan},
+    {"intensity_below_standard", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan,
+     true},
     {"intensity_below_standard", "investment_min_wan_per_mu", Kind::Amount,
-     &AuditRules::investPerMuMinWan},
-    {"intensity_below_standard", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan},
+     &AuditRules::investPerMuMinWan, true},
+    {"intensity_below_standard", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan,
+     true},
     {"intensity_below_standard", "invest_per_mu_min_wan", Kind::Amount,
-     &AuditRules::investPerMuMinWan},
-    {"intensity_below_standard", "statuses", Kind::Texts, &AuditRules::productionStatuses},
+     &AuditRules::investPerMuMinWan, true},
+    {"intensity_below_standard", "statuses", Kind::Texts, &AuditRules::productionStatuses, true},
     {"low_efficiency", "enabled", Kind::Flag, &AuditRules::lowEfficiencyEnabled},
-    {"low_efficiency", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan},
-    {"low_efficiency", "investment_min_wan_per_mu", Kind::Amount, &AuditRules::investPerMuMinWan},
+    {"low_efficiency", "tax_min_wan_per_mu", Kind::Amount, &AuditRules::taxPerMuMinWan, true},
+    {"low_efficiency", "investment_min_wan_per_mu", Kind::Amount, &AuditRules::investPerMuMinWan,
+     true},
     {"low_efficiency", "tax_per_mu_min_wan", Kind::Amount, &AuditRules::taxPerMuMinWan},
     {"low_efficiency", "invest_per_mu_min_wan", Kind::Amount, &AuditRules::investPerMuMinWan},
     {"low_efficiency", "statuses", Kind::Texts, &AuditRules::productionStatuses},
@@ -211,6 +218,31 @@ AuditRules loadAuditRules(const std::string& stylesThresholdsPath, const std::st
     if (!projectPath.empty())
         applyFile(rules, projectPath, false, "project file " + projectPath);
     return rules;
+}
+
+void writeAuditRulesJson(JsonWriter& json, const AuditRules& rules)
+{
+    json.key("rules").beginObject();
+    const char* current = nullptr;
+    for (const AuditSetting& setting : kSettings) {
+        if (setting.alias)
+            continue;
+        if (!current || std::string_view(current) != setting.object) {
+            if (current)
+                json.endObject();
+            current = setting.object;
+            json.key(current).beginObject();
+        }
+        // A period of 0 is none: the key is left out, as the project file leaves it out.
+        if (setting.kind == Kind::Period &&
+            !(rules.*std::get<double AuditRules::*>(setting.field) > 0))
+            continue;
+        std::visit([&](auto field) { json.field(setting.key, rules.*field); }, setting.field);
+    }
+    if (current)
+        json.endObject();
+    json.field("from", rules.origins);
+    json.endObject();
 }
 
 } // namespace parkatlas::geo

@@ -6,6 +6,7 @@
 namespace parkatlas::geo {
 
 class IssueSink;
+class JsonWriter;
 
 /// The audit's switches and thresholds. Thresholds are data: the values below are the built-in
 /// defaults (national rules and the sample park's assumptions, data/sample/README.md), used only
@@ -86,5 +87,10 @@ AuditRules loadAuditRules(const std::string& stylesThresholdsPath, const std::st
 /// a missing file is reported to `issues` and the built-in defaults are used), then the project
 /// file's "rules" as above.
 AuditRules loadAuditRules(const std::string& projectPath, IssueSink& issues);
+
+/// `"rules": {…}` as `audit --format json` gives it: per rule object its settings in the order
+/// loadAuditRules reads them, each field once under its own key (no aliases; a standard-land
+/// period of 0 left out), then "from" (rules.origins).
+void writeAuditRulesJson(JsonWriter& json, const AuditRules& rules);
 
 } // namespace parkatlas::geo

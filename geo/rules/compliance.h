@@ -1,11 +1,11 @@
 #pragma once
 
 #include "geo/io/source.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/role.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance_settings.h"
 #include "geo/rules/finding.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <map>
 

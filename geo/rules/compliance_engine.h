@@ -11,12 +11,12 @@
 #include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/envelope_index.h"
+#include "geo/model/geos_context.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/finding_spill.h"
-#include "geo/rules/geos_context.h"
-#include "geo/rules/land_use_classification.h"
 #include "geo/rules/rule_message.h"
 
 #include <algorithm>
@@ -72,9 +72,9 @@ struct LayerView {
     std::vector<char> usable; // 1: a valid, non-empty geometry the geometric rules may use
     int idField = -1;
 
-    const GeometryStore& store() const { return layer->layer.geometry; }
-    std::size_t count() const { return layer->layer.featureCount(); }
-    std::int64_t fid(std::size_t row) const { return layer->layer.fids[row]; }
+    const GeometryStore& store() const { return layer->layer->geometry; }
+    std::size_t count() const { return layer->layer->featureCount(); }
+    std::int64_t fid(std::size_t row) const { return layer->layer->fids[row]; }
     GeometryKind kind() const { return store().kind(); }
 
     /// A contract field, or (for fields the contract does not name for this role, such as a
@@ -82,14 +82,14 @@ struct LayerView {
     int fieldIndex(const char* name) const
     {
         const int index = layer->field(name);
-        return index >= 0 ? index : layer->layer.attributes.fieldIndex(name);
+        return index >= 0 ? index : layer->layer->attributes.fieldIndex(name);
     }
     /// The value as text; nullopt when unknown (or the layer has no such field).
     std::optional<std::string> text(std::size_t row, int field) const
     {
         if (field < 0)
             return std::nullopt;
-        const AttributeTable& attributes = layer->layer.attributes;
+        const AttributeTable& attributes = layer->layer->attributes;
         if (attributes.isUnknown(row, field))
             return std::nullopt;
         std::string value = attributes.text(row, field);
@@ -103,7 +103,7 @@ struct LayerView {
     {
         if (field < 0)
             return std::nullopt;
-        const auto value = layer->layer.attributes.number(row, field);
+        const auto value = layer->layer->attributes.number(row, field);
         if (value && !std::isfinite(*value))
             return std::nullopt;
         return value;
@@ -457,11 +457,11 @@ public:
 
     void overlayProblem(const LayerView& layer, std::size_t row, const std::string& message)
     {
-        m_issues.report(withMessage({Issue::Severity::Warning, layer.layer->layer.sourcePath,
-                                     layer.layer->layer.name, layer.fid(row)},
-                                    geo::message("overlay_failed",
-                                                 "overlay failed ({reason}); this pair is not judged",
-                                                 {{"reason", message}})));
+        m_issues.report(withMessage(
+            {Issue::Severity::Warning, layer.layer->layer->sourcePath, layer.layer->layer->name,
+             layer.fid(row)},
+            geo::message("overlay_failed", "overlay failed ({reason}); this pair is not judged",
+                         {{"reason", message}})));
     }
 
     const Park& m_park;

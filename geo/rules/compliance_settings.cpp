@@ -5,7 +5,7 @@
 #include "geo/issue.h"
 #include "geo/rules/audit_rule.h"
 #include "geo/rules/compliance_rule.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include <cpl_json.h>
 

@@ -1,6 +1,6 @@
 #include "geo/rules/feature_check.h"
 
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 
 #include "geo/issue.h"
 #include "geo/model/park.h"
@@ -51,22 +51,30 @@ std::optional<std::string> idText(const AttributeTable& attributes, std::size_t 
     return std::string(trimmed(value));
 }
 
-/// A layer like `source` (name, path, CRS, fields, contract mapping) with no features.
-ParkLayer emptyLike(const ParkLayer& source)
+/// A layer like `source` (name, path, CRS, fields) with no features.
+Layer emptyLike(const Layer& source)
 {
-    ParkLayer layer;
-    layer.role = source.role;
-    layer.fieldIndex = source.fieldIndex;
-    layer.classification = source.classification;
-    layer.classificationOrigin = source.classificationOrigin;
-    layer.layer.name = source.layer.name;
-    layer.layer.sourcePath = source.layer.sourcePath;
-    layer.layer.crs = source.layer.crs;
-    layer.layer.crsOrigin = source.layer.crsOrigin;
-    layer.layer.encoding = source.layer.encoding;
-    layer.layer.geometry.setKind(source.layer.geometry.kind());
-    layer.layer.attributes.setFields(source.layer.attributes.fields());
+    Layer layer;
+    layer.name = source.name;
+    layer.sourcePath = source.sourcePath;
+    layer.crs = source.crs;
+    layer.crsOrigin = source.crsOrigin;
+    layer.encoding = source.encoding;
+    layer.geometry.setKind(source.geometry.kind());
+    layer.attributes.setFields(source.attributes.fields());
     return layer;
+}
+
+/// A park layer like `source` (its role, contract mapping and classification) holding `layer`.
+ParkLayer likeWith(const ParkLayer& source, Layer layer)
+{
+    ParkLayer out;
+    out.role = source.role;
+    out.fieldIndex = source.fieldIndex;
+    out.classification = source.classification;
+    out.classificationOrigin = source.classificationOrigin;
+    out.layer = std::make_shared<const Layer>(std::move(layer));
+    return out;
 }
 
 void copyGeometry(const GeometryStore& from, std::size_t feature, GeometryStore& to)
@@ -218,14 +226,16 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
     // The role's layer: the park's, or one with the contract's fields when the park has none
     // yet (the first expansion zone of a park).
     const ParkLayer* own = park.layer(feature.role);
-    ParkLayer mine;
+    ParkLayer mine;  // the role, contract mapping and classification
+    Layer mineLayer; // its features, filled below and put into `mine` at the end
     if (own) {
-        mine = emptyLike(*own);
+        mineLayer = emptyLike(*own->layer);
+        mine = likeWith(*own, mineLayer);
     } else {
         mine.role = feature.role;
-        mine.layer.name = toString(feature.role);
-        mine.layer.crs = park.crs;
-        mine.layer.geometry.setKind(kindOf(feature.role));
+        mineLayer.name = toString(feature.role);
+        mineLayer.crs = park.crs;
+        mineLayer.geometry.setKind(kindOf(feature.role));
         std::vector<FieldDef> fields;
         std::set<std::string> names;
         for (const ContractField& field : contractFields(feature.role)) {
@@ -235,19 +245,18 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         for (const auto& [name, value] : feature.values)
             if (names.insert(name).second)
                 fields.push_back({name, FieldType::String});
-        mine.layer.attributes.setFields(std::move(fields));
-        mine.fieldIndex = resolveContractFields(feature.role, mine.layer.attributes);
+        mineLayer.attributes.setFields(std::move(fields));
+        mine.fieldIndex = resolveContractFields(feature.role, mineLayer.attributes);
     }
-    const std::string layerName =
-        mine.layer.name.empty() ? toString(feature.role) : mine.layer.name;
+    const std::string layerName = mineLayer.name.empty() ? toString(feature.role) : mineLayer.name;
 
     // The feature as a one-row layer: its geometry, and its values over the edited feature's
     // (or unknown for a new one).
-    Layer single = emptyLike(mine).layer;
+    Layer single = emptyLike(mineLayer);
     std::optional<std::size_t> editedRow;
     if (own)
-        for (std::size_t row = 0; row < own->layer.featureCount(); ++row)
-            if (own->layer.fids[row] == feature.fid) {
+        for (std::size_t row = 0; row < own->layer->featureCount(); ++row)
+            if (own->layer->fids[row] == feature.fid) {
                 editedRow = row;
                 break;
             }
@@ -258,8 +267,9 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         } else if (!single.geometry.appendWkb(feature.geometryWkb.data(),
                                               feature.geometryWkb.size(), &problem)) {
             issues.report(withMessage(
-                {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
-                message("drawn_geometry_unreadable", "the drawn geometry cannot be checked ({problem})",
+                {Issue::Severity::Warning, mineLayer.sourcePath, layerName, feature.fid},
+                message("drawn_geometry_unreadable",
+                        "the drawn geometry cannot be checked ({problem})",
                         {{"problem", problem ? problem : "unreadable WKB"}})));
         }
         AttributeTable& table = single.attributes;
@@ -272,7 +282,7 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
                 field = table.fieldIndex(name);
             if (field < 0) {
                 issues.report(withMessage(
-                    {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
+                    {Issue::Severity::Warning, mineLayer.sourcePath, layerName, feature.fid},
                     message("missing_field",
                             "no field \"{field}\" in the layer; its value is not checked",
                             {{"field", name}})));
@@ -285,14 +295,14 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
             if (given[static_cast<std::size_t>(field)])
                 continue;
             if (editedRow)
-                copyValue(own->layer.attributes, *editedRow, field, table);
+                copyValue(own->layer->attributes, *editedRow, field, table);
             else
                 table.setUnknown(field);
         }
         for (const auto& [field, value] : values)
             if (!setFromText(table, field, *value))
                 issues.report(withMessage(
-                    {Issue::Severity::Warning, mine.layer.sourcePath, layerName, feature.fid},
+                    {Issue::Severity::Warning, mineLayer.sourcePath, layerName, feature.fid},
                     message("field_value_wrong_type",
                             "field \"{field}\": \"{value}\" is not a {type}; taken as unknown",
                             {{"field", table.fields()[static_cast<std::size_t>(field)].name},
@@ -325,10 +335,10 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         reach.maxY += grow;
     }
     auto near = [&](const ParkLayer& layer, std::size_t row) {
-        if (reach.isEmpty() || layer.layer.geometry.isEmpty(row))
+        if (reach.isEmpty() || layer.layer->geometry.isEmpty(row))
             return false;
-        Envelope e = layer.layer.geometry.envelope(row);
-        const double grow = halfWidth(layer, layer.layer.attributes, row);
+        Envelope e = layer.layer->geometry.envelope(row);
+        const double grow = halfWidth(layer, layer.layer->attributes, row);
         e.minX -= grow;
         e.minY -= grow;
         e.maxX += grow;
@@ -356,28 +366,29 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
         if (layer.role == feature.role) {
             const std::set<std::int64_t> removed(feature.removedFids.begin(),
                                                  feature.removedFids.end());
-            for (std::size_t row = 0; row < layer.layer.featureCount(); ++row) {
-                const std::int64_t fid = layer.layer.fids[row];
+            for (std::size_t row = 0; row < layer.layer->featureCount(); ++row) {
+                const std::int64_t fid = layer.layer->fids[row];
                 if (fid == feature.fid) {
-                    copyRow(single, 0, mine.layer);
+                    copyRow(single, 0, mineLayer);
                     placed = true;
                     continue;
                 }
                 if (removed.count(fid))
                     continue;
-                if (near(layer, row) || (id && sameId(layer.layer.attributes, row)))
-                    copyRow(layer.layer, row, mine.layer);
+                if (near(layer, row) || (id && sameId(layer.layer->attributes, row)))
+                    copyRow(*layer.layer, row, mineLayer);
             }
             continue;
         }
-        ParkLayer copy = emptyLike(layer);
-        for (std::size_t row = 0; row < layer.layer.featureCount(); ++row)
+        Layer copy = emptyLike(*layer.layer);
+        for (std::size_t row = 0; row < layer.layer->featureCount(); ++row)
             if (layer.role == Role::Boundary || near(layer, row))
-                copyRow(layer.layer, row, copy.layer);
-        sub.layers.push_back(std::move(copy));
+                copyRow(*layer.layer, row, copy);
+        sub.layers.push_back(likeWith(layer, std::move(copy)));
     }
     if (!placed)
-        copyRow(single, 0, mine.layer);
+        copyRow(single, 0, mineLayer);
+    mine.layer = std::make_shared<const Layer>(std::move(mineLayer));
     sub.layers.push_back(std::move(mine));
 
     ComplianceOptions subOptions = options;
@@ -395,17 +406,18 @@ ComplianceResult checkFeature(const Park& park, const CheckedFeature& feature,
     const ParkLayer& edited = sub.layers.back(); // `mine`, moved in above
     if (const int field = edited.field("land_use");
         field >= 0 && !subOptions.landUseSystems.count(feature.role)) {
-        ParkLayer asSaved = emptyLike(edited);
+        Layer asSavedLayer = emptyLike(*edited.layer);
         if (own)
-            for (std::size_t row = 0; row < own->layer.featureCount(); ++row) {
-                const std::int64_t fid = own->layer.fids[row];
+            for (std::size_t row = 0; row < own->layer->featureCount(); ++row) {
+                const std::int64_t fid = own->layer->fids[row];
                 if (fid != feature.fid && std::find(feature.removedFids.begin(),
                                                     feature.removedFids.end(),
                                                     fid) == feature.removedFids.end())
-                    copyValueRow(own->layer.attributes, row, asSaved.layer.attributes);
+                    copyValueRow(own->layer->attributes, row, asSavedLayer.attributes);
             }
-        copyValueRow(single.attributes, 0, asSaved.layer.attributes);
-        subOptions.landUseSystems[feature.role] = landUseSystemsOf(asSaved, landUse);
+        copyValueRow(single.attributes, 0, asSavedLayer.attributes);
+        subOptions.landUseSystems[feature.role] =
+            landUseSystemsOf(likeWith(edited, std::move(asSavedLayer)), landUse);
     }
     FeatureIssues featureIssues(issues, layerName, feature.fid);
     ComplianceResult result = checkCompliance(sub, subOptions, featureIssues);

@@ -4,10 +4,10 @@
 #include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geometry_store.h"
+#include "geo/model/geos_context.h"
 #include "geo/parallel.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/finding_spill.h"
-#include "geo/rules/geos_context.h"
 #include "geo/rules/interior_disjoint.h"
 
 #include <algorithm>

@@ -52,8 +52,8 @@ public:
                                                  : landUseSystemsOf(*layer->layer, *m_landUse);
                 if (!detection.warning.empty())
                     m_issues.report(withMessage({Issue::Severity::Warning,
-                                                 layer->layer->layer.sourcePath,
-                                                 layer->layer->layer.name, -1},
+                                                 layer->layer->layer->sourcePath,
+                                                 layer->layer->layer->name, -1},
                                                 ruleMessage("land_use_mismatch",
                                                             detection.warningMessage)));
                 m_systems[layer->role] = std::move(detection);

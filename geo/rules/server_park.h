@@ -1,7 +1,7 @@
 #pragma once
 
+#include "geo/model/land_use_classification.h"
 #include "geo/model/role.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <map>
 #include <string>

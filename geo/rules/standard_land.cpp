@@ -84,7 +84,7 @@ ReadValue readTarget(const ParkLayer& parcels, std::size_t row, std::string_view
     const int field = parcels.field(contractName);
     if (field < 0)
         return out;
-    const AttributeTable& table = parcels.layer.attributes;
+    const AttributeTable& table = parcels.layer->attributes;
     if (const auto number = table.number(row, field)) {
         out.state = ReadValue::State::Known;
         out.value = *number;
@@ -131,11 +131,11 @@ void reportBadUnit(IssueSink* issues, const ParkLayer& parcels, std::size_t row,
         return;
     const int field = parcels.field(contractName);
     const std::string sourceField =
-        field >= 0 ? parcels.layer.attributes.fields()[static_cast<std::size_t>(field)].name
+        field >= 0 ? parcels.layer->attributes.fields()[static_cast<std::size_t>(field)].name
                    : std::string(contractName);
     issues->report(withMessage(
-        {Issue::Severity::Warning, parcels.layer.sourcePath, parcels.layer.name,
-         parcels.layer.fids[row]},
+        {Issue::Severity::Warning, parcels.layer->sourcePath, parcels.layer->name,
+         parcels.layer->fids[row]},
         message("standard_land_unknown_unit",
                 "field {field} ({target}): '{value}' is in a unit the 标准地 check does not know "
                 "({unit}; expected {expected}): the target is not read, never guessed",
@@ -191,7 +191,7 @@ StandardLandPlot standardLandPlot(const ParkLayer& parcels, std::size_t row, dou
                                   Date asOf, const AuditRules& rules, IssueSink* issues)
 {
     StandardLandPlot plot;
-    const AttributeTable& table = parcels.layer.attributes;
+    const AttributeTable& table = parcels.layer->attributes;
     auto number = [&](const char* field) -> std::optional<double> {
         const int index = parcels.field(field);
         if (index < 0)

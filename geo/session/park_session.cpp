@@ -78,15 +78,11 @@ std::size_t ParkSession::readCount(Role role) const
 
 void ParkSession::rebuildSnapshot(std::vector<ParkLayer> fresh)
 {
-    // The layers of the old snapshot are moved when nobody else holds it, else copied (a job
-    // still running on it keeps its own).
+    // The old snapshot's layers, shared with it (a job still running on it keeps it whole):
+    // copying a ParkLayer copies a pointer to its Layer, never the features.
     std::vector<ParkLayer> old;
-    if (m_park) {
-        if (m_park.use_count() == 1)
-            old = std::move(m_park->layers);
-        else
-            old = m_park->layers;
-    }
+    if (m_park)
+        old = m_park->layers;
     auto park = std::make_shared<Park>();
     park->name = m_definition.name;
     park->crs = m_workingCrs;
@@ -108,7 +104,7 @@ void ParkSession::rebuildSnapshot(std::vector<ParkLayer> fresh)
         // The contract fields and classification as the definition says now (cheap: names).
         ParkLayer& layer = park->layers.back();
         layer.fieldIndex =
-            resolveContractFields(layer.role, layer.layer.attributes, source.fieldMap);
+            resolveContractFields(layer.role, layer.layer->attributes, source.fieldMap);
         layer.classification = source.classification;
         layer.classificationOrigin = source.classificationOrigin;
     }
@@ -186,8 +182,8 @@ std::shared_ptr<const Park> ParkSession::park(const std::vector<Role>& roles, Is
     return m_park;
 }
 
-bool ParkSession::adopt(const LayerRef& ref, const OpenOptions& open, const Layer& layer,
-                        std::vector<Issue> issues)
+bool ParkSession::adopt(const LayerRef& ref, const OpenOptions& open,
+                        std::shared_ptr<const Layer> layer, std::vector<Issue> issues)
 {
     std::lock_guard lock(m_mutex);
     const ParkLayerSource* source = nullptr;
@@ -205,15 +201,15 @@ bool ParkSession::adopt(const LayerRef& ref, const OpenOptions& open, const Laye
             return false;
         }
     }
-    if (layer.crs.isEmpty() || !layer.crs.isSameAs(m_workingCrs))
+    if (!layer || layer->crs.isEmpty() || !layer->crs.isSameAs(m_workingCrs))
         return false;
+    // The caller's layer itself, not a copy: the map draws the same features the jobs read (a
+    // Crs holds immutable facts only, so sharing it between threads is safe).
     ParkLayer parkLayer;
     parkLayer.role = source->role;
-    parkLayer.layer = layer;
-    // Its own spatial reference, not the map's (which the render jobs read meanwhile).
-    parkLayer.layer.crs = Crs::fromOgr(layer.crs.ogr());
+    parkLayer.layer = std::move(layer);
     parkLayer.fieldIndex =
-        resolveContractFields(source->role, parkLayer.layer.attributes, source->fieldMap);
+        resolveContractFields(source->role, parkLayer.layer->attributes, source->fieldMap);
     parkLayer.classification = source->classification;
     parkLayer.classificationOrigin = source->classificationOrigin;
     ReadLayer read;

@@ -62,9 +62,11 @@ public:
 
     /// Takes a layer the caller read itself (the viewer's map) as the layer of the role whose
     /// source is `ref` read with `open`, so it is not read again; `issues` are what reading
-    /// it reported. Refused (false) when no role of the definition has that source and those
-    /// options, the role is read already, or the layer is not in the park's working CRS.
-    bool adopt(const LayerRef& ref, const OpenOptions& open, const Layer& layer,
+    /// it reported. The session shares the caller's Layer (never copies it): every snapshot and
+    /// job holds that same object. Refused (false) when no role of the definition has that
+    /// source and those options, the role is read already, or the layer is null or not in the
+    /// park's working CRS.
+    bool adopt(const LayerRef& ref, const OpenOptions& open, std::shared_ptr<const Layer> layer,
                std::vector<Issue> issues);
 
     /// Replaces the definition (a field mapping, classification or CRS changed in the project

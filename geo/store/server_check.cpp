@@ -2,10 +2,10 @@
 
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/layer.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance_rule.h"
-#include "geo/rules/land_use_classification.h"
 #include "geo/rules/server_park.h"
 #include "geo/store/postgis_transfer.h"
 

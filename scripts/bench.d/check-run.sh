@@ -44,29 +44,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 has_peer() { [[ ",$peers," == *",$1,"* ]]; }
-say() { echo "bench --check: $*" >&2; }
 
-mkdir -p "$bench"
-bench=$(realpath "$bench")
-build="$bench/build"
-if [ ! -f "$build/build.ninja" ]; then
-    cmake -S "$helpers" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DPARKATLAS_ROOT="$root" >/dev/null
-fi
-cmake --build "$build" -j2 --target gen_cadastre >/dev/null
-if [ -z "$parkatlas" ]; then
-    say "building parkatlas (Release, no GUI) in $build"
-    cmake --build "$build" -j2 --target parkatlas >/dev/null
-    parkatlas="$build/parkatlas/app/cli/parkatlas"
-fi
-
-count_of() {
-    case "$1" in
-        *k) echo $(( ${1%k} * 1000 )) ;;
-        *m|*M) echo $(( ${1%[mM]} * 1000000 )) ;;
-        *) echo "$1" ;;
-    esac
-}
+bench_name=check
+bench_own_arguments=1
+source "$helpers/prelude.sh"
+build_bench_target gen_cadastre
+build_parkatlas_unless_given
 generator_stamp=$(cat "$root/tests/bench/gen_cadastre.cpp" "$helpers/gen_park.py" | sha256sum | cut -c1-16)
 IFS=, read -r -a size_list <<< "$sizes"
 for size in "${size_list[@]}"; do

@@ -56,19 +56,11 @@ done
 wants() { [[ ",$only," == *",$1,"* ]]; }
 say() { echo "bench --speed: $*" >&2; }
 
-mkdir -p "$bench"
-bench=$(realpath "$bench")
-build="$bench/build"
-if [ ! -f "$build/build.ninja" ]; then
-    cmake -S "$helpers" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DPARKATLAS_ROOT="$root" >/dev/null
-fi
-cmake --build "$build" -j2 --target shp_floor >/dev/null
-if [ -z "$parkatlas" ]; then
-    say "building parkatlas (Release, no GUI) in $build"
-    cmake --build "$build" -j2 --target parkatlas >/dev/null
-    parkatlas="$build/parkatlas/app/cli/parkatlas"
-fi
+bench_name=speed
+bench_own_arguments=1
+source "$helpers/prelude.sh"
+build_bench_target shp_floor
+build_parkatlas_unless_given
 shp="$bench/data/$size/parcels.shp"
 park="$bench/data/$size/park/park.parkatlas.json"
 if [ ! -f "$shp" ]; then

@@ -63,26 +63,26 @@ int main(int argc, char** argv)
     const Park park = loadPark(definition, {}, issues);
     const double readS = since(start);
     const ParkLayer* parcels = park.layer(Role::Parcels);
-    if (!parcels || parcels->layer.featureCount() == 0) {
+    if (!parcels || parcels->layer->featureCount() == 0) {
         std::fprintf(stderr, "feature_check_bench: the park has no parcels\n");
         return 1;
     }
     options.threads = 1; // as the viewer runs it
     std::vector<double> parcelMs;
     std::size_t findings = 0;
-    const std::size_t count = parcels->layer.featureCount();
+    const std::size_t count = parcels->layer->featureCount();
     for (std::size_t k = 0; k < samples; ++k) {
         const std::size_t row = k * count / samples;
         CheckedFeature feature;
         feature.role = Role::Parcels;
-        feature.fid = parcels->layer.fids[row];
-        feature.geometryWkb = EditGeometry::fromStore(parcels->layer.geometry, row).toWkb();
+        feature.fid = parcels->layer->fids[row];
+        feature.geometryWkb = EditGeometry::fromStore(parcels->layer->geometry, row).toWkb();
         start = Clock::now();
         findings += checkFeature(park, feature, options, issues).findings.size();
         parcelMs.push_back(since(start) * 1000);
     }
     // A new zone of 1 km² at the centre of the parcels.
-    const Envelope extent = parcels->layer.geometry.extent();
+    const Envelope extent = parcels->layer->geometry.extent();
     const double cx = (extent.minX + extent.maxX) / 2, cy = (extent.minY + extent.maxY) / 2;
     EditGeometry zone;
     zone.kind = GeometryKind::Polygon;

@@ -16,28 +16,6 @@ def _md5(path):
         return hashlib.md5(fh.read()).hexdigest()
 
 
-def _simulated_delete(path, fid, who, day):
-    """A deletion saved as geo::EditSession saves it, by hand in SQL: the old row of parcel `fid`
-    into parcels_history (op delete, `who`, noon UTC of `day`), then the row deleted."""
-    con = sqlite3.connect(path)
-    try:
-        for name, arity in (("ST_IsEmpty", 1), ("ST_MinX", 1), ("ST_MaxX", 1), ("ST_MinY", 1),
-                            ("ST_MaxY", 1)):
-            con.create_function(name, arity, lambda *a: 0)
-        fields = [r[1] for r in con.execute('PRAGMA table_info("parcels")') if r[1] != "fid"]
-        cols = ", ".join('"%s"' % f for f in fields)
-        since = con.execute("SELECT max(hist_valid_to) FROM parcels_history WHERE hist_fid = ? "
-                            "OR hist_fid IS NULL", (fid,)).fetchone()[0]
-        con.execute('INSERT INTO parcels_history (hist_fid, hist_op, hist_valid_from, '
-                    'hist_valid_to, hist_by, hist_command, %s) SELECT fid, \'delete\', ?, ?, ?, '
-                    '\'edit\', %s FROM parcels WHERE fid = ?' % (cols, cols),
-                    (since, day + "T12:00:00Z", who, fid))
-        con.execute("DELETE FROM parcels WHERE fid = ?", (fid,))
-        con.commit()
-    finally:
-        con.close()
-
-
 def _count(path, table):
     con = sqlite3.connect(path)
     try:
@@ -52,22 +30,18 @@ def group_changes(t):
     second = os.path.join(sample, "park-2026H2.gpkg")
     before = cli.snapshot(sample)
     work = tempfile.mkdtemp(prefix="changes-", dir=t.opts.work)
-    park = os.path.join(work, "park.gpkg")
 
     # A park with history: imported on 2026-03-10, a parcel deleted on 2026-06-20.
     t.context = "a park with history"
-    run = t.run("import", gpkg, "--out", park)
-    if not t.sane_exit(run, 0):
+    park = cli.park_with_history(t, gpkg, work)
+    if not park:
         return 1
     con = sqlite3.connect(park)
-    for table in [x for x in cli.gpkg_tables(park) if x.endswith("_history")]:
-        con.execute('UPDATE "%s" SET hist_valid_to = \'2026-03-10T12:00:00Z\'' % table)
-    con.commit()
     fid = con.execute("SELECT fid FROM parcels ORDER BY fid LIMIT 1").fetchone()[0]
     con.close()
     run = t.run("area", park, "--layer", "parcels", "--format", "json")
     full = run if t.sane_exit(run, 0) else None
-    _simulated_delete(park, fid, "bob", "2026-06-20")
+    cli.gpkg_simulated_edit(park, fid, None, "bob", "2026-06-20", delete=True)
     park_md5 = _md5(park)
 
     t.context = "area --as-of and PARK@DATE"

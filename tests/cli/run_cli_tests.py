@@ -3143,9 +3143,27 @@ def group_vct(t):
 
 
 
-def gpkg_simulated_edit(path, fid, values, who, day, table="parcels"):
+def park_with_history(t, gpkg, work, created="2026-03-10"):
+    """A park that keeps history: `import` of `gpkg` into WORK/park.gpkg, every role's creation
+    dated noon UTC of `created`. Its path, or None when the import failed (reported)."""
+    park = os.path.join(work, "park.gpkg")
+    run = t.run("import", gpkg, "--out", park)
+    if not t.sane_exit(run, 0):
+        return None
+    con = sqlite3.connect(park)
+    try:
+        for table in [x for x in gpkg_tables(park) if x.endswith("_history")]:
+            con.execute('UPDATE "%s" SET hist_valid_to = ?' % table, (created + "T12:00:00Z",))
+        con.commit()
+    finally:
+        con.close()
+    return park
+
+
+def gpkg_simulated_edit(path, fid, values, who, day, table="parcels", delete=False):
     """An edit save as geo::EditSession makes it, by hand in SQL: the old row of feature `fid`
-    of `table` into TABLE_history (op update, `who`, noon UTC of `day`), then the new values."""
+    of `table` into TABLE_history (op update, or delete with `delete`, `who`, noon UTC of `day`),
+    then the new values (or the row deleted)."""
     con = sqlite3.connect(path)
     try:
         # The GeoPackage's R-tree triggers name these functions; they do not fire for an
@@ -3158,10 +3176,12 @@ def gpkg_simulated_edit(path, fid, values, who, day, table="parcels"):
         since = con.execute('SELECT max(hist_valid_to) FROM "%s_history" WHERE hist_fid = ? '
                             'OR hist_fid IS NULL' % table, (fid,)).fetchone()[0]
         con.execute('INSERT INTO "%s_history" (hist_fid, hist_op, hist_valid_from, '
-                    'hist_valid_to, hist_by, hist_command, %s) SELECT fid, \'update\', ?, ?, ?, '
+                    'hist_valid_to, hist_by, hist_command, %s) SELECT fid, ?, ?, ?, ?, '
                     '\'edit\', %s FROM "%s" WHERE fid = ?' % (table, cols, cols, table),
-                    (since, day + "T12:00:00Z", who, fid))
-        for field, value in values.items():
+                    ("delete" if delete else "update", since, day + "T12:00:00Z", who, fid))
+        if delete:
+            con.execute('DELETE FROM "%s" WHERE fid = ?' % table, (fid,))
+        for field, value in (values or {}).items():
             con.execute('UPDATE "%s" SET "%s" = ? WHERE fid = ?' % (table, field), (value, fid))
         con.commit()
     finally:
@@ -3175,15 +3195,15 @@ def group_history(t):
     gpkg = os.path.join(sample, "park.gpkg")
     before = snapshot(sample)
     work = tempfile.mkdtemp(prefix="history-", dir=t.opts.work)
-    park = os.path.join(work, "park.gpkg")
 
+    # The creation dated 2026-03-10; then bob changes a parcel on 2026-06-20.
     t.context = "import records each layer's creation"
-    run = t.run("import", gpkg, "--out", park)
-    if not t.sane_exit(run, 0):
+    park = park_with_history(t, gpkg, work)
+    if not park:
         return 1
     tables = gpkg_tables(park)
     t.check("parcels_history" in tables and "plan_zones_history" in tables,
-            "the new park has a history per role (%s)" % tables, run)
+            "the new park has a history per role (%s)" % tables)
     run = t.run("history", park, "--format", "json")
     if t.sane_exit(run, 0):
         changes = run.json()["changes"]
@@ -3193,11 +3213,7 @@ def group_history(t):
                 "one create row per role, by import (%s)" % roles, run)
         t.check(len(set(roles)) == len(roles), "each role once", run)
 
-    # The creation moved to 2026-03-10; then bob changes a parcel on 2026-06-20.
     con = sqlite3.connect(park)
-    for table in [x for x in tables if x.endswith("_history")]:
-        con.execute('UPDATE "%s" SET hist_valid_to = \'2026-03-10T12:00:00Z\'' % table)
-    con.commit()
     fid, parcel_id, land_use = con.execute(
         "SELECT fid, parcel_id, land_use FROM parcels WHERE land_use LIKE 'M%' ORDER BY fid "
         "LIMIT 1").fetchone()

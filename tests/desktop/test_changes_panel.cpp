@@ -176,7 +176,7 @@ private slots:
         const int parcels = window->layerIndex(QStringLiteral("parcels"));
         QVERIFY(parcels >= 0);
         const geo::Layer& drawn = *canvas->layers()[static_cast<std::size_t>(parcels)].snapshot.layer;
-        const geo::Layer* afterParcels = &after.layer(geo::Role::Parcels)->layer;
+        const geo::Layer* afterParcels = after.layer(geo::Role::Parcels)->layer.get();
         geo::Envelope addedPlot;
         for (std::size_t row = 0; row < afterParcels->featureCount(); ++row)
             if (afterParcels->attributes.text(row, afterParcels->attributes.fieldIndex("parcel_id")) ==

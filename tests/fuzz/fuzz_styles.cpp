@@ -6,8 +6,8 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/rules/compliance_settings.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <cpl_conv.h>
 

@@ -1,9 +1,10 @@
 #include "geo/error.h"
+#include "geo/io/json_writer.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 using namespace parkatlas::geo;
 
@@ -56,44 +58,48 @@ Park makePark(const std::vector<Plot>& plots, bool withBuildings = true)
     park.crs = Crs::fromEpsg(4547);
     ParkLayer parcels;
     parcels.role = Role::Parcels;
-    parcels.layer.name = "parcels";
-    parcels.layer.crs = park.crs;
-    parcels.layer.geometry.setKind(GeometryKind::Polygon);
+    const auto parcelsLayer = std::make_shared<Layer>(); // filled here, shared by the park
+    parcels.layer = parcelsLayer;
+    parcelsLayer->name = "parcels";
+    parcelsLayer->crs = park.crs;
+    parcelsLayer->geometry.setKind(GeometryKind::Polygon);
     std::vector<FieldDef> defs;
     for (const std::string& name : kParcelFields)
         defs.push_back({name, FieldType::String});
-    parcels.layer.attributes.setFields(defs);
+    parcelsLayer->attributes.setFields(defs);
     ParkLayer buildings;
     buildings.role = Role::Buildings;
-    buildings.layer.name = "buildings";
-    buildings.layer.crs = park.crs;
-    buildings.layer.geometry.setKind(GeometryKind::Polygon);
-    buildings.layer.attributes.setFields({{"floors", FieldType::Integer}});
+    const auto buildingsLayer = std::make_shared<Layer>();
+    buildings.layer = buildingsLayer;
+    buildingsLayer->name = "buildings";
+    buildingsLayer->crs = park.crs;
+    buildingsLayer->geometry.setKind(GeometryKind::Polygon);
+    buildingsLayer->attributes.setFields({{"floors", FieldType::Integer}});
     for (std::size_t i = 0; i < plots.size(); ++i) {
         const double x = 500000 + 200.0 * static_cast<double>(i), y = 3375000;
-        addRectangle(parcels.layer.geometry, x, y, 100, 300);
-        parcels.layer.fids.push_back(static_cast<std::int64_t>(i + 1));
+        addRectangle(parcelsLayer->geometry, x, y, 100, 300);
+        parcelsLayer->fids.push_back(static_cast<std::int64_t>(i + 1));
         for (std::size_t f = 0; f < kParcelFields.size(); ++f) {
             const auto it = plots[i].fields.find(kParcelFields[f]);
-            parcels.layer.attributes.setText(static_cast<int>(f),
+            parcelsLayer->attributes.setText(static_cast<int>(f),
                                              it == plots[i].fields.end() ? "" : it->second);
         }
-        parcels.layer.attributes.commitRow();
+        parcelsLayer->attributes.commitRow();
         if (plots[i].coveredShare > 0) {
             // A footprint 100 m wide, as tall as the share asks, plus a part outside the plot
             // that must not count.
-            addRectangle(buildings.layer.geometry, x, y, 100, 300 * plots[i].coveredShare);
-            buildings.layer.fids.push_back(static_cast<std::int64_t>(i + 1));
-            buildings.layer.attributes.setInteger(0, 1);
-            buildings.layer.attributes.commitRow();
-            addRectangle(buildings.layer.geometry, x + 100, y, 50, 50);
-            buildings.layer.fids.push_back(static_cast<std::int64_t>(1000 + i));
-            buildings.layer.attributes.setInteger(0, 1);
-            buildings.layer.attributes.commitRow();
+            addRectangle(buildingsLayer->geometry, x, y, 100, 300 * plots[i].coveredShare);
+            buildingsLayer->fids.push_back(static_cast<std::int64_t>(i + 1));
+            buildingsLayer->attributes.setInteger(0, 1);
+            buildingsLayer->attributes.commitRow();
+            addRectangle(buildingsLayer->geometry, x + 100, y, 50, 50);
+            buildingsLayer->fids.push_back(static_cast<std::int64_t>(1000 + i));
+            buildingsLayer->attributes.setInteger(0, 1);
+            buildingsLayer->attributes.commitRow();
         }
     }
-    parcels.fieldIndex = resolveContractFields(Role::Parcels, parcels.layer.attributes);
-    buildings.fieldIndex = resolveContractFields(Role::Buildings, buildings.layer.attributes);
+    parcels.fieldIndex = resolveContractFields(Role::Parcels, parcels.layer->attributes);
+    buildings.fieldIndex = resolveContractFields(Role::Buildings, buildings.layer->attributes);
     park.layers.push_back(std::move(parcels));
     if (withBuildings)
         park.layers.push_back(std::move(buildings));
@@ -449,6 +455,88 @@ TEST(AuditLowEfficiencyTest, ThresholdsComeFromTheProjectFile)
     std::ofstream(project)
         << R"({"layers": {}, "rules": {"low_efficiency": {"tax_per_mu_min_wan": "x"}}})";
     EXPECT_THROW(loadAuditRules("", project.string()), IoError);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(AuditRulesJsonTest, WhatAuditWritesReadsBackAsTheSameRules)
+{
+    // Every setting changed from its default: the JSON `audit --format json` writes, given back
+    // as a project file's "rules", must give the same rules (so no setting is written under a
+    // key loadAuditRules does not read, and none is missing).
+    AuditRules changed;
+    changed.notStartedEnabled = false;
+    changed.notStartedYears = 3;
+    changed.stalledEnabled = false;
+    changed.stalledYears = 4;
+    changed.stalledBuiltShareMax = 0.5;
+    changed.stalledInvestShareMax = 0.125;
+    changed.recoveryYears = 5;
+    changed.idleFeeRate = 0.375;
+    changed.lowCoverageEnabled = false;
+    changed.lowCoverageShareMin = 0.0625;
+    changed.lowCoverageYears = 6;
+    changed.lowEfficiencyEnabled = false;
+    changed.taxPerMuMinWan = 17.5;
+    changed.investPerMuMinWan = 250;
+    changed.productionStatuses = {"投产"};
+    changed.standardLandEnabled = false;
+    changed.standardLandPeriodYears = 2.5;
+    changed.standardLandPeriodFrom = "supply_dt";
+    changed.approvedNotSuppliedEnabled = false;
+    changed.approvedNotSuppliedYears = 7;
+    changed.approvedStages = {"已批"};
+    changed.approvedNotSuppliedSliverM2 = 3;
+    changed.cannotDecideEnabled = false;
+    std::ostringstream text;
+    {
+        JsonWriter json(text);
+        json.beginObject();
+        writeAuditRulesJson(json, changed);
+        json.endObject();
+    }
+    const auto dir = parkatlas::test::scratch("audit_rules_json");
+    const auto project = dir / "p.parkatlas.json";
+    std::ofstream(project) << text.str();
+    const AuditRules read = loadAuditRules("", project.string());
+    EXPECT_EQ(read.notStartedEnabled, changed.notStartedEnabled);
+    EXPECT_EQ(read.notStartedYears, changed.notStartedYears);
+    EXPECT_EQ(read.stalledEnabled, changed.stalledEnabled);
+    EXPECT_EQ(read.stalledYears, changed.stalledYears);
+    EXPECT_EQ(read.stalledBuiltShareMax, changed.stalledBuiltShareMax);
+    EXPECT_EQ(read.stalledInvestShareMax, changed.stalledInvestShareMax);
+    EXPECT_EQ(read.recoveryYears, changed.recoveryYears);
+    EXPECT_EQ(read.idleFeeRate, changed.idleFeeRate);
+    EXPECT_EQ(read.lowCoverageEnabled, changed.lowCoverageEnabled);
+    EXPECT_EQ(read.lowCoverageShareMin, changed.lowCoverageShareMin);
+    EXPECT_EQ(read.lowCoverageYears, changed.lowCoverageYears);
+    EXPECT_EQ(read.lowEfficiencyEnabled, changed.lowEfficiencyEnabled);
+    EXPECT_EQ(read.taxPerMuMinWan, changed.taxPerMuMinWan);
+    EXPECT_EQ(read.investPerMuMinWan, changed.investPerMuMinWan);
+    EXPECT_EQ(read.productionStatuses, changed.productionStatuses);
+    EXPECT_EQ(read.standardLandEnabled, changed.standardLandEnabled);
+    EXPECT_EQ(read.standardLandPeriodYears, changed.standardLandPeriodYears);
+    EXPECT_EQ(read.standardLandPeriodFrom, changed.standardLandPeriodFrom);
+    EXPECT_EQ(read.approvedNotSuppliedEnabled, changed.approvedNotSuppliedEnabled);
+    EXPECT_EQ(read.approvedNotSuppliedYears, changed.approvedNotSuppliedYears);
+    EXPECT_EQ(read.approvedStages, changed.approvedStages);
+    EXPECT_EQ(read.approvedNotSuppliedSliverM2, changed.approvedNotSuppliedSliverM2);
+    EXPECT_EQ(read.cannotDecideEnabled, changed.cannotDecideEnabled);
+    // Each key once, in the order loadAuditRules reads them; the aliases are not written.
+    const std::string written = text.str();
+    EXPECT_EQ(written.find("intensity_below_standard"), std::string::npos);
+    EXPECT_EQ(written.find("tax_min_wan_per_mu"), std::string::npos);
+    EXPECT_LT(written.find("\"idle_not_started\""), written.find("\"idle_stalled\""));
+    EXPECT_LT(written.find("\"approved_not_supplied\""), written.find("\"cannot_decide\""));
+    // A period of 0 (none) is left out, as a project file leaves it out.
+    std::ostringstream none;
+    {
+        JsonWriter json(none);
+        json.beginObject();
+        writeAuditRulesJson(json, AuditRules{});
+        json.endObject();
+    }
+    EXPECT_EQ(none.str().find("period_years"), std::string::npos);
+    EXPECT_NE(none.str().find("period_from"), std::string::npos);
     std::filesystem::remove_all(dir);
 }
 

@@ -1,5 +1,6 @@
 #include "geo/io/decimal_text.h"
 #include "geo/model/layer.h"
+#include "tests/support/decimal_comma_locale.h"
 
 #include <gtest/gtest.h>
 
@@ -9,28 +10,7 @@
 
 using namespace parkatlas::geo;
 
-namespace {
-
-/// LC_NUMERIC set to a decimal-comma locale for the test's duration (what Qt does from the
-/// environment), the C locale after.
-class DecimalCommaLocale {
-public:
-    DecimalCommaLocale()
-    {
-        for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"})
-            if (std::setlocale(LC_NUMERIC, name)) {
-                m_active = true;
-                break;
-            }
-    }
-    ~DecimalCommaLocale() { std::setlocale(LC_NUMERIC, "C"); }
-    bool active() const { return m_active; }
-
-private:
-    bool m_active = false;
-};
-
-} // namespace
+using parkatlas::test::DecimalCommaLocale;
 
 TEST(DecimalTextTest, NumbersInTextReadTheSameUnderADecimalCommaLocale)
 {

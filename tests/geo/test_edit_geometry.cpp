@@ -5,7 +5,7 @@
 #include "geo/error.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 
 #include <gtest/gtest.h>
 #include <ogr_geometry.h>

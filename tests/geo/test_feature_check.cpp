@@ -4,10 +4,10 @@
 // features, deletions and a park with no expansion layer yet.
 
 #include "geo/issue.h"
+#include "geo/model/geos_context.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/feature_check.h"
-#include "geo/rules/geos_context.h"
 
 #include <cpl_json.h>
 #include <gtest/gtest.h>
@@ -41,16 +41,16 @@ const ParkLayer& layerOf(const Park& park, Role role)
 
 std::size_t rowOf(const ParkLayer& layer, std::int64_t fid)
 {
-    const auto& fids = layer.layer.fids;
+    const auto& fids = layer.layer->fids;
     const auto it = std::find(fids.begin(), fids.end(), fid);
-    EXPECT_NE(it, fids.end()) << layer.layer.name << " fid " << fid;
+    EXPECT_NE(it, fids.end()) << layer.layer->name << " fid " << fid;
     return static_cast<std::size_t>(it - fids.begin());
 }
 
 std::vector<unsigned char> wkbOf(const ParkLayer& layer, std::size_t row)
 {
     GeosContext geos;
-    GeosGeomPtr g = geos.fromStore(layer.layer.geometry, row);
+    GeosGeomPtr g = geos.fromStore(layer.layer->geometry, row);
     return geos.toWkb(g.get());
 }
 
@@ -96,37 +96,39 @@ Park withFeature(const Park& park, const CheckedFeature& feature)
         if (layer.role != feature.role)
             out.layers.push_back(layer);
     ParkLayer edited;
+    const auto editedLayer = std::make_shared<Layer>(); // filled here, shared by `out`
+    edited.layer = editedLayer;
     if (own) {
         edited.role = own->role;
         edited.fieldIndex = own->fieldIndex;
-        edited.layer.name = own->layer.name;
-        edited.layer.sourcePath = own->layer.sourcePath;
-        edited.layer.crs = own->layer.crs;
-        edited.layer.geometry.setKind(own->layer.geometry.kind());
-        edited.layer.attributes.setFields(own->layer.attributes.fields());
+        editedLayer->name = own->layer->name;
+        editedLayer->sourcePath = own->layer->sourcePath;
+        editedLayer->crs = own->layer->crs;
+        editedLayer->geometry.setKind(own->layer->geometry.kind());
+        editedLayer->attributes.setFields(own->layer->attributes.fields());
     } else {
         // As checkFeature makes it: the role's contract fields, as text.
         edited.role = feature.role;
-        edited.layer.name = toString(feature.role);
-        edited.layer.crs = park.crs;
-        edited.layer.geometry.setKind(GeometryKind::Polygon);
+        editedLayer->name = toString(feature.role);
+        editedLayer->crs = park.crs;
+        editedLayer->geometry.setKind(GeometryKind::Polygon);
         std::vector<FieldDef> fields;
         for (const ContractField& field : contractFields(feature.role))
             fields.push_back({field.name, FieldType::String});
-        edited.layer.attributes.setFields(fields);
-        edited.fieldIndex = resolveContractFields(feature.role, edited.layer.attributes);
+        editedLayer->attributes.setFields(fields);
+        edited.fieldIndex = resolveContractFields(feature.role, edited.layer->attributes);
     }
-    AttributeTable& table = edited.layer.attributes;
+    AttributeTable& table = editedLayer->attributes;
     auto addOwn = [&](std::size_t row, const CheckedFeature* replacement) {
         if (replacement) {
             const auto& wkb = replacement->geometryWkb;
-            edited.layer.geometry.appendWkb(wkb.data(), wkb.size());
+            editedLayer->geometry.appendWkb(wkb.data(), wkb.size());
         } else {
             const auto wkb = wkbOf(*own, row);
             if (wkb.empty())
-                edited.layer.geometry.appendEmpty();
+                editedLayer->geometry.appendEmpty();
             else
-                edited.layer.geometry.appendWkb(wkb.data(), wkb.size());
+                editedLayer->geometry.appendWkb(wkb.data(), wkb.size());
         }
         for (std::size_t f = 0; f < table.fields().size(); ++f) {
             const int field = static_cast<int>(f);
@@ -144,11 +146,11 @@ Park withFeature(const Park& park, const CheckedFeature& feature)
                 continue;
             }
             if (!own || row == static_cast<std::size_t>(-1) ||
-                own->layer.attributes.isUnknown(row, field)) {
+                own->layer->attributes.isUnknown(row, field)) {
                 table.setUnknown(field);
                 continue;
             }
-            const AttributeTable& from = own->layer.attributes;
+            const AttributeTable& from = own->layer->attributes;
             switch (table.fields()[f].type) {
             case FieldType::Integer:
                 table.setInteger(field, *from.integer(row, field));
@@ -165,12 +167,12 @@ Park withFeature(const Park& park, const CheckedFeature& feature)
             }
         }
         table.commitRow();
-        edited.layer.fids.push_back(replacement ? replacement->fid : own->layer.fids[row]);
+        editedLayer->fids.push_back(replacement ? replacement->fid : own->layer->fids[row]);
     };
     bool placed = false;
     if (own)
-        for (std::size_t row = 0; row < own->layer.featureCount(); ++row) {
-            const std::int64_t fid = own->layer.fids[row];
+        for (std::size_t row = 0; row < own->layer->featureCount(); ++row) {
+            const std::int64_t fid = own->layer->fids[row];
             if (fid == feature.fid) {
                 addOwn(row, &feature);
                 placed = true;

@@ -61,9 +61,9 @@ struct Row {
 Row parcel(const Park& park, std::int64_t fid)
 {
     const ParkLayer* parcels = park.layer(Role::Parcels);
-    for (std::size_t row = 0; row < parcels->layer.featureCount(); ++row)
-        if (parcels->layer.fids[row] == fid)
-            return {true, parcels->layer.attributes.text(row, parcels->field("owner"))};
+    for (std::size_t row = 0; row < parcels->layer->featureCount(); ++row)
+        if (parcels->layer->fids[row] == fid)
+            return {true, parcels->layer->attributes.text(row, parcels->field("owner"))};
     return {};
 }
 
@@ -80,9 +80,9 @@ TEST(HistoryTest, TwoEditorsOneAfterTheOtherAreReadBackAsOfEachDay)
     fs::copy_file(kSample + "/park.gpkg", path);
     IssueList issues;
     const Park before = read(path, issues);
-    const std::size_t parcelCount = before.layer(Role::Parcels)->layer.featureCount();
-    const std::int64_t changed = before.layer(Role::Parcels)->layer.fids[0];
-    const std::int64_t removed = before.layer(Role::Parcels)->layer.fids[1];
+    const std::size_t parcelCount = before.layer(Role::Parcels)->layer->featureCount();
+    const std::int64_t changed = before.layer(Role::Parcels)->layer->fids[0];
+    const std::int64_t removed = before.layer(Role::Parcels)->layer->fids[1];
     const std::string originalOwner = parcel(before, changed).owner;
 
     // Alice, on 2026-03-10: a new owner.
@@ -124,7 +124,7 @@ TEST(HistoryTest, TwoEditorsOneAfterTheOtherAreReadBackAsOfEachDay)
         EXPECT_EQ(parcel(then, changed).owner, "甲公司") << day;
         EXPECT_TRUE(parcel(then, removed).present) << day;
         EXPECT_FALSE(parcel(then, added).present) << day;
-        EXPECT_EQ(then.layer(Role::Parcels)->layer.featureCount(), parcelCount) << day;
+        EXPECT_EQ(then.layer(Role::Parcels)->layer->featureCount(), parcelCount) << day;
         // The history's rows come back with the layer's CRS and geometry.
         EXPECT_EQ(then.crs.epsg(), before.crs.epsg());
         // The layers that keep no history (all but parcels) are read as they are, and it is said.
@@ -246,7 +246,7 @@ TEST(HistoryTest, OneFeaturesHistoryIsFilteredByTheDatabaseNotReadWhole)
     fs::copy_file(kSample + "/park.gpkg", path);
     IssueList issues;
     const Park before = read(path, issues);
-    const Layer& parcels = before.layer(Role::Parcels)->layer;
+    const Layer& parcels = *before.layer(Role::Parcels)->layer;
     const std::int64_t renamed = parcels.fids[0], removed = parcels.fids[1];
     const std::string oldId =
         parcels.attributes.text(0, before.layer(Role::Parcels)->field("parcel_id"));

@@ -1,6 +1,6 @@
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // never call overlapping plots apart. Hand-made cases, then a sweep of grid-snapped polygons
 // (shared edges, collinear overlaps, T-junctions, containment, equal plots) judged against GEOS.
 #include "geo/model/geometry_store.h"
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 #include "geo/rules/interior_disjoint.h"
 
 #include <geos_c.h>

@@ -1,9 +1,9 @@
-// Land-use classifications (geo/rules/land_use_classification.h): the four systems' tables, the
+// Land-use classifications (geo/model/land_use_classification.h): the four systems' tables, the
 // codes that collide between them judged in each declared system, the crosswalk, detection on
 // real code sets, and the bad inputs (unknown system, empty table file).
 
 #include "geo/error.h"
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>

@@ -518,7 +518,7 @@ TEST(LedgerTest, AcquisitionDisputeWrittenAsWordsIsAFlag)
     // A ledger's 是否纠纷 column in words: 是 / 否, masked (xx) is unknown and said so.
     ParkLayer acquisition;
     acquisition.role = Role::Acquisition;
-    Layer& layer = acquisition.layer;
+    Layer layer;
     layer.name = "acquisition";
     layer.crs = Crs::fromEpsg(4547);
     layer.geometry.setKind(GeometryKind::Polygon);
@@ -537,6 +537,7 @@ TEST(LedgerTest, AcquisitionDisputeWrittenAsWordsIsAFlag)
         layer.attributes.commitRow();
         layer.fids.push_back(std::int64_t(i) + 1);
     }
+    acquisition.layer = std::make_shared<const Layer>(layer);
     acquisition.fieldIndex = resolveContractFields(Role::Acquisition, layer.attributes);
     Park park;
     park.name = "test";

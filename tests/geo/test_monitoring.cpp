@@ -3,7 +3,9 @@
 #include "geo/measure/units.h"
 #include "geo/model/park.h"
 
+#include "tests/support/decimal_comma_locale.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/text_workbook.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -42,33 +44,35 @@ void addLayer(Park& park, Role role, const std::vector<std::string>& fields,
 {
     ParkLayer layer;
     layer.role = role;
-    layer.layer.name = toString(role);
-    layer.layer.sourcePath = "hand-made";
-    layer.layer.crs = park.crs;
-    layer.layer.geometry.setKind(GeometryKind::Polygon);
+    const auto built = std::make_shared<Layer>(); // filled here, shared by the park layer
+    layer.layer = built;
+    built->name = toString(role);
+    built->sourcePath = "hand-made";
+    built->crs = park.crs;
+    built->geometry.setKind(GeometryKind::Polygon);
     std::vector<FieldDef> defs;
     for (const std::string& name : fields)
         defs.push_back({name, name == "far_max" || name == "floor_area" || name == "tax" ||
                                       name == "invested"
                                   ? FieldType::Real
                                   : FieldType::String});
-    layer.layer.attributes.setFields(defs);
+    built->attributes.setFields(defs);
     for (std::size_t i = 0; i < features.size(); ++i) {
         const Feature& f = features[i];
-        addRectangle(layer.layer.geometry, f.x, f.y, f.w, f.h);
-        layer.layer.fids.push_back(static_cast<std::int64_t>(i + 1));
+        addRectangle(built->geometry, f.x, f.y, f.w, f.h);
+        built->fids.push_back(static_cast<std::int64_t>(i + 1));
         for (std::size_t c = 0; c < fields.size(); ++c) {
             const auto it = f.fields.find(fields[c]);
             if (it == f.fields.end() || it->second.empty())
-                layer.layer.attributes.setUnknown(static_cast<int>(c));
+                built->attributes.setUnknown(static_cast<int>(c));
             else if (defs[c].type == FieldType::Real)
-                layer.layer.attributes.setReal(static_cast<int>(c), std::stod(it->second));
+                built->attributes.setReal(static_cast<int>(c), std::stod(it->second));
             else
-                layer.layer.attributes.setText(static_cast<int>(c), it->second);
+                built->attributes.setText(static_cast<int>(c), it->second);
         }
-        layer.layer.attributes.commitRow();
+        built->attributes.commitRow();
     }
-    layer.fieldIndex = resolveContractFields(role, layer.layer.attributes);
+    layer.fieldIndex = resolveContractFields(role, layer.layer->attributes);
     park.layers.push_back(std::move(layer));
 }
 
@@ -388,25 +392,9 @@ TEST(MonitoringEconomyTest, WorkbookWithKeyAndValueColumns)
 {
     const auto dir = parkatlas::test::scratch("monitoring_economy_xlsx");
     const std::string path = (dir / "economy.xlsx").string();
-    GDALAllRegister();
-    {
-        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("XLSX");
-        ASSERT_NE(driver, nullptr);
-        GDALDatasetUniquePtr book(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        ASSERT_TRUE(book);
-        OGRLayer* sheet = book->CreateLayer("economy", nullptr, wkbNone, nullptr);
-        OGRFieldDefn key("项目", OFTString), value("数值", OFTString);
-        sheet->CreateField(&key);
-        sheet->CreateField(&value);
-        const std::pair<const char*, const char*> rows[] = {
-            {"常住人口", "41000"}, {"tax_industry", "**"}, {"year", "2026"}, {"人均", "3"}};
-        for (const auto& [k, v] : rows) {
-            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(sheet->GetLayerDefn()));
-            feature->SetField(0, k);
-            feature->SetField(1, v);
-            ASSERT_EQ(sheet->CreateFeature(feature.get()), OGRERR_NONE);
-        }
-    }
+    ASSERT_NO_FATAL_FAILURE(parkatlas::test::writeTextWorkbook(
+        path, "economy", {"项目", "数值"},
+        {{"常住人口", "41000"}, {"tax_industry", "**"}, {"year", "2026"}, {"人均", "3"}}));
     IssueList issues;
     const Economy economy = readEconomy(path, issues);
     EXPECT_DOUBLE_EQ(economy.value("population"), 41000);
@@ -414,6 +402,23 @@ TEST(MonitoringEconomyTest, WorkbookWithKeyAndValueColumns)
     EXPECT_EQ(economy.year, std::optional<int>(2026));
     EXPECT_TRUE(hasMessage(issues, "economy_masked"));
     EXPECT_TRUE(hasMessage(issues, "economy_unknown_key"));
+}
+
+TEST(MonitoringEconomyTest, WorkbookFiguresReadTheSameUnderADecimalCommaLocale)
+{
+    // A workbook's cells come as text ("41000.5"): under a decimal-comma LC_NUMERIC (what Qt
+    // sets from the environment) strtod read that as 41000 and "unknown"; from_chars does not.
+    const auto dir = parkatlas::test::scratch("monitoring_economy_locale");
+    const std::string path = (dir / "economy.xlsx").string();
+    ASSERT_NO_FATAL_FAILURE(parkatlas::test::writeTextWorkbook(
+        path, "economy", {"项目", "数值"}, {{"常住人口", "41000.5"}, {"year", "2026"}}));
+    const parkatlas::test::DecimalCommaLocale locale;
+    ASSERT_TRUE(locale.active()) << "no decimal-comma locale: run scripts/setup";
+    IssueList issues;
+    const Economy economy = readEconomy(path, issues);
+    EXPECT_DOUBLE_EQ(economy.value("population"), 41000.5);
+    EXPECT_EQ(economy.year, std::optional<int>(2026));
+    EXPECT_FALSE(hasMessage(issues, "economy_not_number"));
 }
 
 TEST(MonitoringTest, LedgerHasTheReportsTablesInOrder)

@@ -173,11 +173,11 @@ TEST(ParkTest, ProjectFileMapsRolesFieldsAndOverridesOnRealData)
     ASSERT_EQ(park.layers.size(), 2u);
     const ParkLayer* boundary = park.layer(Role::Boundary);
     ASSERT_NE(boundary, nullptr);
-    EXPECT_EQ(boundary->layer.attributes.text(0, boundary->field("name")), "志远县");
+    EXPECT_EQ(boundary->layer->attributes.text(0, boundary->field("name")), "志远县");
     const ParkLayer* roads = park.layer(Role::Roads);
     ASSERT_NE(roads, nullptr);
-    EXPECT_EQ(roads->layer.encoding.origin, EncodingChoice::Origin::User);
-    EXPECT_EQ(roads->layer.featureCount(), 211u);
+    EXPECT_EQ(roads->layer->encoding.origin, EncodingChoice::Origin::User);
+    EXPECT_EQ(roads->layer->featureCount(), 211u);
     EXPECT_GE(roads->field("name"), 0);
 }
 

@@ -1,12 +1,14 @@
 #include "geo/diff/diff_io.h"
-#include "geo/error.h"
 #include "geo/diff/diff_progress.h"
 #include "geo/diff/park_diff.h"
 #include "geo/diff/work_summary.h"
-#include "geo/issue.h"
+#include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/issue.h"
 #include "geo/model/park.h"
+#include "tests/support/decimal_comma_locale.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/text_workbook.h"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -579,6 +581,17 @@ TEST(WorkSummaryTest, ATargetsFileWithAnUnknownIndicatorNamesIt)
         EXPECT_NE(message.find("targets.json"), std::string::npos) << message;
     }
     std::ofstream(path) << R"({"year": 2026, "targets": {"supplied_mu": 1200.5}})";
+    EXPECT_DOUBLE_EQ(readTargets(path).values.at("supplied_mu"), 1200.5);
+}
+
+TEST(WorkSummaryTest, AWorkbooksTargetsReadTheSameUnderADecimalCommaLocale)
+{
+    const auto dir = parkatlas::test::scratch("summary_targets_locale");
+    const std::string path = (dir / "targets.xlsx").string();
+    ASSERT_NO_FATAL_FAILURE(parkatlas::test::writeTextWorkbook(path, "targets", {"指标", "目标"},
+                                                               {{"supplied_mu", "1200.5"}}));
+    const parkatlas::test::DecimalCommaLocale locale;
+    ASSERT_TRUE(locale.active()) << "no decimal-comma locale: run scripts/setup";
     EXPECT_DOUBLE_EQ(readTargets(path).values.at("supplied_mu"), 1200.5);
 }
 

@@ -104,6 +104,16 @@ Everything runEverything(ParkSession& session)
     return out;
 }
 
+/// The layer of `source` read into `crs` and held as the viewer's map holds it.
+std::shared_ptr<const Layer> readAsTheMapDoes(const ParkLayerSource& source, const Crs& crs,
+                                              IssueList& issues)
+{
+    ReadOptions read;
+    read.open = source.open;
+    read.targetCrs = crs;
+    return std::make_shared<const Layer>(readLayer(source.ref, read, issues));
+}
+
 } // namespace
 
 TEST(ParkSessionTest, EveryAnalysisOfAReportReadsEachLayerOnce)
@@ -214,24 +224,52 @@ TEST(ParkSessionTest, AdoptedLayerIsNotReadAgainAndAForeignOneIsRefused)
     const ParkDefinition definition = discoverPark(kSample + "/shp.parkatlas.json");
     const ParkLayerSource* parcels = definition.find(Role::Parcels);
     ASSERT_NE(parcels, nullptr);
-    ReadOptions read;
-    read.open = parcels->open;
-    read.targetCrs = Crs::fromUserInput("EPSG:4547");
     IssueList issues;
-    const Layer layer = readLayer(parcels->ref, read, issues);
+    const auto layer = readAsTheMapDoes(*parcels, Crs::fromUserInput("EPSG:4547"), issues);
 
     ParkSession session(definition);
     // Another encoding is another reading: refused.
     OpenOptions other = parcels->open;
     other.encoding = "UTF-8";
     EXPECT_FALSE(session.adopt(parcels->ref, other, layer, {}));
+    EXPECT_FALSE(session.adopt(parcels->ref, parcels->open, nullptr, {}));
     EXPECT_TRUE(session.adopt(parcels->ref, parcels->open, layer, issues.issues()));
     EXPECT_FALSE(session.adopt(parcels->ref, parcels->open, layer, {})); // read already
     const auto park = session.park({Role::Parcels}, issues);
     ASSERT_NE(park->layer(Role::Parcels), nullptr);
-    EXPECT_EQ(park->layer(Role::Parcels)->layer.featureCount(), layer.featureCount());
+    EXPECT_EQ(park->layer(Role::Parcels)->layer->featureCount(), layer->featureCount());
     EXPECT_GE(park->layer(Role::Parcels)->field("parcel_id"), 0); // ZDDM, by the mapping
     EXPECT_EQ(session.readCount(Role::Parcels), 1u);
+}
+
+TEST(ParkSessionTest, TheMapsLayerIsTheOneEveryAnalysisReadsNeverACopy)
+{
+    const ParkDefinition definition = discoverPark(kSample + "/shp.parkatlas.json");
+    const ParkLayerSource* parcels = definition.find(Role::Parcels);
+    ASSERT_NE(parcels, nullptr);
+    IssueList issues;
+    const auto mapLayer = readAsTheMapDoes(*parcels, parkWorkingCrs(definition), issues);
+
+    ParkSession session(definition);
+    ASSERT_TRUE(session.adopt(parcels->ref, parcels->open, mapLayer, {}));
+    // A job holds the snapshot while the session reads more roles for the next ones: the
+    // parcels stay the map's Layer object in every snapshot (before, a held snapshot was copied
+    // whole, features and all, whenever another layer was read).
+    const std::shared_ptr<const Park> held = session.park({Role::Parcels}, issues);
+    EXPECT_EQ(held->layer(Role::Parcels)->layer.get(), mapLayer.get());
+    const Everything everything = runEverything(session); // check, audit, ledger, indicators
+    EXPECT_FALSE(everything.check.empty());
+    EXPECT_FALSE(everything.audit.empty());
+    EXPECT_GT(everything.supplyRows, 0u);
+    const std::shared_ptr<const Park> after = session.park({}, issues);
+    EXPECT_GT(after->layers.size(), held->layers.size());
+    EXPECT_EQ(after->layer(Role::Parcels)->layer.get(), mapLayer.get());
+    EXPECT_EQ(held->layer(Role::Parcels)->layer.get(), mapLayer.get());
+    // Every other layer too is one object across the snapshots, and each was read once.
+    for (const ParkLayer& layer : held->layers)
+        EXPECT_EQ(after->layer(layer.role)->layer.get(), layer.layer.get()) << toString(layer.role);
+    for (const ParkLayerSource& source : definition.layers)
+        EXPECT_EQ(session.readCount(source.role), 1u) << toString(source.role);
 }
 
 TEST(ParkSessionTest, APartOfTheParkWithoutHistoryIsSaidOnceNotOncePerLayer)

@@ -63,11 +63,11 @@ TEST(PublishTest, SampleParkBecomesACompleteSiteWithTheEnginesAreas)
     const auto park = session->park({Role::Parcels}, issues);
     const ParkLayer* parcels = park->layer(Role::Parcels);
     ASSERT_NE(parcels, nullptr);
-    const LayerMeasure measured = measureLayer(parcels->layer, AreaMethod::Ellipsoidal, issues);
+    const LayerMeasure measured = measureLayer(*parcels->layer, AreaMethod::Ellipsoidal, issues);
     char expected[64];
     std::snprintf(expected, sizeof expected, "\"%s\",\"%s\",\"%.2f\"",
-                  parcels->layer.attributes.text(0, parcels->field("parcel_id")).c_str(),
-                  parcels->layer.attributes.text(0, parcels->field("owner")).c_str(),
+                  parcels->layer->attributes.text(0, parcels->field("parcel_id")).c_str(),
+                  parcels->layer->attributes.text(0, parcels->field("owner")).c_str(),
                   measured.areaM2[0] / kSquareMetresPerMu);
     EXPECT_NE(test::fileBytes(out / "data" / "search.json").find(expected), std::string::npos)
         << expected;

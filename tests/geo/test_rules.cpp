@@ -3,11 +3,11 @@
 
 #include "geo/issue.h"
 #include "geo/measure/units.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/compliance_rule.h"
-#include "geo/rules/land_use_classification.h"
 #include "tests/support/scratch_dir.h"
 
 #include <cpl_json.h>
@@ -100,8 +100,8 @@ public:
     {
         ParkLayer layer;
         layer.role = m_role;
-        layer.layer = m_layer;
-        layer.fieldIndex = resolveContractFields(m_role, layer.layer.attributes);
+        layer.layer = std::make_shared<const Layer>(m_layer);
+        layer.fieldIndex = resolveContractFields(m_role, layer.layer->attributes);
         return layer;
     }
 
@@ -748,7 +748,7 @@ Park sampleRecodedInto21010(bool declare, std::map<std::string, std::string>* re
             parcelLayer = &layer;
     EXPECT_NE(parcelLayer, nullptr);
     const int field = parcelLayer->field("land_use");
-    const AttributeTable& old = parcelLayer->layer.attributes;
+    const AttributeTable& old = parcelLayer->layer->attributes;
     AttributeTable recoded;
     recoded.setFields(old.fields());
     for (std::size_t row = 0; row < old.rowCount(); ++row) {
@@ -787,7 +787,9 @@ Park sampleRecodedInto21010(bool declare, std::map<std::string, std::string>* re
         }
         recoded.commitRow();
     }
-    parcelLayer->layer.attributes = std::move(recoded);
+    Layer layer = *parcelLayer->layer; // the park's layers are shared: change a copy
+    layer.attributes = std::move(recoded);
+    parcelLayer->layer = std::make_shared<const Layer>(std::move(layer));
     if (declare) {
         parcelLayer->classification = kGbt21010;
         parcelLayer->classificationOrigin = "in the test";

@@ -5,8 +5,8 @@
 #include "geo/crs/ballpark.h"
 #include "geo/crs/crs.h"
 #include "geo/issue.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <gtest/gtest.h>
 

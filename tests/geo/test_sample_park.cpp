@@ -59,17 +59,17 @@ TEST(SampleParkTest, GeoPackageAndShapefileFolderAgree)
     const ParkLayer* a = fromGpkg.layer(Role::Parcels);
     const ParkLayer* b = fromShp.layer(Role::Parcels);
     ASSERT_TRUE(a && b);
-    ASSERT_EQ(a->layer.featureCount(), b->layer.featureCount());
+    ASSERT_EQ(a->layer->featureCount(), b->layer->featureCount());
     for (const char* field : {"parcel_id", "owner", "land_use", "status"}) {
         ASSERT_GE(a->field(field), 0) << field;
         ASSERT_GE(b->field(field), 0) << field;
-        for (std::size_t row = 0; row < a->layer.featureCount(); ++row)
-            ASSERT_EQ(a->layer.attributes.text(row, a->field(field)),
-                      b->layer.attributes.text(row, b->field(field)))
+        for (std::size_t row = 0; row < a->layer->featureCount(); ++row)
+            ASSERT_EQ(a->layer->attributes.text(row, a->field(field)),
+                      b->layer->attributes.text(row, b->field(field)))
                 << field << " row " << row;
     }
-    const double areaA = measureLayer(a->layer, AreaMethod::Ellipsoidal, issues).totalAreaM2;
-    const double areaB = measureLayer(b->layer, AreaMethod::Ellipsoidal, issues).totalAreaM2;
+    const double areaA = measureLayer(*a->layer, AreaMethod::Ellipsoidal, issues).totalAreaM2;
+    const double areaB = measureLayer(*b->layer, AreaMethod::Ellipsoidal, issues).totalAreaM2;
     EXPECT_NEAR(areaA, areaB, 1e-6);
 }
 

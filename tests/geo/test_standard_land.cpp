@@ -48,25 +48,26 @@ ParkLayer makeLayer(Role role, const std::vector<std::string>& names,
 {
     ParkLayer layer;
     layer.role = role;
-    layer.layer.name = toString(role);
-    layer.layer.sourcePath = std::string("test/") + toString(role) + ".gpkg";
-    layer.layer.crs = Crs::fromEpsg(4547);
-    layer.layer.geometry.setKind(GeometryKind::Polygon);
+    const auto built = std::make_shared<Layer>(); // filled here, shared by the park layer
+    layer.layer = built;
+    built->name = toString(role);
+    built->sourcePath = std::string("test/") + toString(role) + ".gpkg";
+    built->crs = Crs::fromEpsg(4547);
+    built->geometry.setKind(GeometryKind::Polygon);
     std::vector<FieldDef> defs;
     for (const std::string& name : names)
         defs.push_back({name, FieldType::String});
-    layer.layer.attributes.setFields(defs);
+    built->attributes.setFields(defs);
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        addRectangle(layer.layer.geometry, boxes[i][0], boxes[i][1], boxes[i][2], boxes[i][3]);
-        layer.layer.fids.push_back(static_cast<std::int64_t>(i + 1));
+        addRectangle(built->geometry, boxes[i][0], boxes[i][1], boxes[i][2], boxes[i][3]);
+        built->fids.push_back(static_cast<std::int64_t>(i + 1));
         for (std::size_t f = 0; f < names.size(); ++f) {
             const auto it = rows[i].find(names[f]);
-            layer.layer.attributes.setText(static_cast<int>(f),
-                                           it == rows[i].end() ? "" : it->second);
+            built->attributes.setText(static_cast<int>(f), it == rows[i].end() ? "" : it->second);
         }
-        layer.layer.attributes.commitRow();
+        built->attributes.commitRow();
     }
-    layer.fieldIndex = resolveContractFields(role, layer.layer.attributes);
+    layer.fieldIndex = resolveContractFields(role, layer.layer->attributes);
     return layer;
 }
 

@@ -327,7 +327,7 @@ TEST(ThreadsTest, SampleParkAuditAndAreasAreTheSameOnOneThreadAndOnSeveral)
     EXPECT_EQ(one.findings, many.findings);
     EXPECT_EQ(one.issues, many.issues);
     for (const ParkLayer& layer : park.layers)
-        EXPECT_EQ(areas(layer.layer, 1), areas(layer.layer, kManyThreads)) << layer.layer.name;
+        EXPECT_EQ(areas(*layer.layer, 1), areas(*layer.layer, kManyThreads)) << layer.layer->name;
 }
 
 TEST(ThreadsTest, SyntheticParkCheckAuditAndAreasAreTheSameOnOneThreadAndOnSeveral)
@@ -335,7 +335,7 @@ TEST(ThreadsTest, SyntheticParkCheckAuditAndAreasAreTheSameOnOneThreadAndOnSever
     const Park park = loadWhole(syntheticPark().string());
     const ParkLayer* parcels = park.layer(Role::Parcels);
     ASSERT_TRUE(parcels);
-    ASSERT_EQ(parcels->layer.featureCount(), static_cast<std::size_t>(kGrid * kGrid));
+    ASSERT_EQ(parcels->layer->featureCount(), static_cast<std::size_t>(kGrid * kGrid));
     const CheckRun one = check(park, 1);
     // The park is built to trip every kind of plan finding; say which ones it did.
     std::set<std::string> rules;
@@ -351,12 +351,12 @@ TEST(ThreadsTest, SyntheticParkCheckAuditAndAreasAreTheSameOnOneThreadAndOnSever
         EXPECT_EQ(one.issues, many.issues) << threads << " threads";
     }
     const CheckRun auditOne = audit(park, 1);
-    ASSERT_GT(auditOne.findings.size(), park.layer(Role::Parcels)->layer.featureCount());
+    ASSERT_GT(auditOne.findings.size(), park.layer(Role::Parcels)->layer->featureCount());
     const CheckRun auditMany = audit(park, kManyThreads);
     EXPECT_EQ(auditOne.findings, auditMany.findings);
     EXPECT_EQ(auditOne.issues, auditMany.issues);
     for (const ParkLayer& layer : park.layers)
-        EXPECT_EQ(areas(layer.layer, 1), areas(layer.layer, kManyThreads)) << layer.layer.name;
+        EXPECT_EQ(areas(*layer.layer, 1), areas(*layer.layer, kManyThreads)) << layer.layer->name;
 }
 
 TEST(ThreadsTest, EnvironmentVariableSetsTheWorkersOfTheCheckAndTheStreamedReader)

@@ -53,10 +53,10 @@ std::optional<std::string> valueOf(const Park& park, Role role, std::int64_t fid
     const ParkLayer* layer = park.layer(role);
     if (!layer)
         return std::nullopt;
-    const int index = layer->layer.attributes.fieldIndex(field);
-    for (std::size_t row = 0; row < layer->layer.featureCount(); ++row)
-        if (layer->layer.fids[row] == fid)
-            return layer->layer.attributes.text(row, index);
+    const int index = layer->layer->attributes.fieldIndex(field);
+    for (std::size_t row = 0; row < layer->layer->featureCount(); ++row)
+        if (layer->layer->fids[row] == fid)
+            return layer->layer->attributes.text(row, index);
     return std::nullopt;
 }
 
@@ -117,7 +117,7 @@ TEST(PostgisHistoryTest, TwoEditorsOneAfterTheOtherAreReadBackAsOfEachDay)
     EXPECT_EQ(valueOf(day1, Role::Parcels, changed, "owner"), std::optional<std::string>("甲公司"));
     EXPECT_TRUE(valueOf(day1, Role::Parcels, removed, "owner"));
     EXPECT_EQ(valueOf(day1, Role::Expansion, zone, "note"), originalNote.value_or(""));
-    EXPECT_EQ(day1.layer(Role::Parcels)->layer.featureCount(), parcels.size());
+    EXPECT_EQ(day1.layer(Role::Parcels)->layer->featureCount(), parcels.size());
     EXPECT_EQ(day1.crs.epsg(), std::optional<int>(4547));
 
     const Park day2 = loadPark(discoverPark(park + "@2026-06-20"), {}, issues);

@@ -157,8 +157,8 @@ TEST(PostgisStoreTest, APostgisParkLoadsWithItsConventionalLayerNamesAndTheSameA
     const Park server = loadPark(fromServer, {{Role::Parcels}, {}}, issues);
     const Park local = loadPark(discoverPark(kSample + "/park.gpkg"), {{Role::Parcels}, {}}, issues);
     ASSERT_NE(server.layer(Role::Parcels), nullptr);
-    const Layer& a = local.layer(Role::Parcels)->layer;
-    const Layer& b = server.layer(Role::Parcels)->layer;
+    const Layer& a = *local.layer(Role::Parcels)->layer;
+    const Layer& b = *server.layer(Role::Parcels)->layer;
     ASSERT_EQ(a.featureCount(), b.featureCount());
     EXPECT_EQ(a.fids, b.fids);
     const double localM2 = measureLayer(a, AreaMethod::Ellipsoidal, issues).totalAreaM2;
@@ -300,9 +300,9 @@ TEST(ServerSideTest, BuildingCoverageMeasuredByTheServerIsTheLocalOne)
     const std::string uri = PostgisCluster::uri() + "?options=-csearch_path%3Dsample";
     const Park server = loadPark(discoverPark(uri), {{Role::Parcels}, {}}, issues);
     const std::vector<PlotCoverage> expected = plotCoverage(
-        local.layer(Role::Parcels)->layer, local.layer(Role::Buildings)->layer, issues);
+        *local.layer(Role::Parcels)->layer, *local.layer(Role::Buildings)->layer, issues);
     const std::vector<PlotCoverage> got =
-        coverageOnServer(uri, server.layer(Role::Parcels)->layer, issues);
+        coverageOnServer(uri, *server.layer(Role::Parcels)->layer, issues);
     ASSERT_EQ(got.size(), expected.size());
     std::size_t covered = 0;
     for (std::size_t i = 0; i < got.size(); ++i) {

@@ -15,9 +15,9 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
+#include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/rules/finding.h"
-#include "geo/rules/land_use_classification.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -53,14 +53,14 @@ geo::ParkLayer landUseLayer(geo::Role role, const std::vector<std::string>& code
     }
     geo::ParkLayer parkLayer;
     parkLayer.role = role;
-    parkLayer.layer = *makeLayer(geo::toString(role), geo::GeometryKind::Polygon, features);
-    parkLayer.layer.crs = geo::Crs::fromEpsg(4547);
-    parkLayer.layer.attributes.setFields({{"land_use", geo::FieldType::String, 20, 0}});
+    parkLayer.layer = makeLayer(geo::toString(role), geo::GeometryKind::Polygon, features);
+    parkLayer.layer->crs = geo::Crs::fromEpsg(4547);
+    parkLayer.layer->attributes.setFields({{"land_use", geo::FieldType::String, 20, 0}});
     for (const std::string& code : codes) {
-        parkLayer.layer.attributes.setText(0, code);
-        parkLayer.layer.attributes.commitRow();
+        parkLayer.layer->attributes.setText(0, code);
+        parkLayer.layer->attributes.commitRow();
     }
-    parkLayer.fieldIndex = geo::resolveContractFields(role, parkLayer.layer.attributes);
+    parkLayer.fieldIndex = geo::resolveContractFields(role, parkLayer.layer->attributes);
     parkLayer.classification = classification;
     parkLayer.classificationOrigin = "in the test";
     return parkLayer;
@@ -153,8 +153,7 @@ TEST(MapPagesTest, AClassOfTwoSystemsIsOneLegendEntryNamingBothCodes)
     std::vector<LayerSnapshot> snapshots;
     for (const geo::ParkLayer& parkLayer : park->layers)
         snapshots.push_back(
-            book.snapshotFor(std::shared_ptr<const geo::Layer>(park, &parkLayer.layer),
-                             parkLayer.role, {}, 0, parkLayer.classification));
+            book.snapshotFor(parkLayer.layer, parkLayer.role, {}, 0, parkLayer.classification));
     const std::vector<LegendEntry> entries = legendEntries(snapshots, combinedExtent(snapshots));
     std::map<QString, int> byLabel;
     for (const LegendEntry& entry : entries)
@@ -209,18 +208,18 @@ TEST(MapPagesTest, TheSampleTableSumsCodesOfOneClassIntoOneRow)
         geo::loadPark(geo::discoverPark(kSampleGpkg), {}, issues));
     const geo::ParkLayer* parcels = park->layer(geo::Role::Parcels);
     ASSERT_NE(parcels, nullptr);
-    const geo::LedgerTable table = landUseTable(*parcels, parcels->layer.geometry.extent(), book,
+    const geo::LedgerTable table = landUseTable(*parcels, parcels->layer->geometry.extent(), book,
                                                 geo::AreaMethod::Ellipsoidal, issues);
     // By hand: the parcels of each code, measured one by one.
     const geo::LayerMeasure measure =
-        geo::measureLayer(parcels->layer, geo::AreaMethod::Ellipsoidal, issues);
+        geo::measureLayer(*parcels->layer, geo::AreaMethod::Ellipsoidal, issues);
     const int field = parcels->field("land_use");
     std::map<std::string, double> areaM2;
     std::map<std::string, std::int64_t> count;
-    for (std::size_t f = 0; f < parcels->layer.featureCount(); ++f) {
-        if (parcels->layer.attributes.isUnknown(f, field))
+    for (std::size_t f = 0; f < parcels->layer->featureCount(); ++f) {
+        if (parcels->layer->attributes.isUnknown(f, field))
             continue;
-        const std::string code = parcels->layer.attributes.text(f, field);
+        const std::string code = parcels->layer->attributes.text(f, field);
         areaM2[code] += measure.areaM2[f];
         ++count[code];
     }
@@ -250,7 +249,7 @@ TEST(MapPagesTest, TheSampleTableSumsCodesOfOneClassIntoOneRow)
         rowsMu += std::get<double>(row[3]);
     EXPECT_NEAR(rowsMu, std::get<double>(table.total[3]), 1e-9 * rowsMu);
     EXPECT_EQ(std::get<std::int64_t>(table.total[2]),
-              static_cast<std::int64_t>(parcels->layer.featureCount()));
+              static_cast<std::int64_t>(parcels->layer->featureCount()));
 }
 
 TEST(MapPagesTest, TheComplianceMapIsFramedOnTheParkAtTheFinestRoundScaleThatHoldsIt)
@@ -272,7 +271,7 @@ TEST(MapPagesTest, TheComplianceMapIsFramedOnTheParkAtTheFinestRoundScaleThatHol
     geo::Envelope parkExtent;
     for (const geo::ParkLayer& parkLayer : park->layers)
         if (layout.focus.contains(QString::fromUtf8(geo::toString(parkLayer.role))))
-            parkExtent.expand(parkLayer.layer.geometry.extent());
+            parkExtent.expand(parkLayer.layer->geometry.extent());
     const geo::Envelope& frame = page.frameExtent();
     EXPECT_LE(frame.minX, parkExtent.minX);
     EXPECT_GE(frame.maxX, parkExtent.maxX);
@@ -513,8 +512,7 @@ TEST(MapPagesTest, TheLegendLeavesOutALayerTheMapHidesAtItsScaleAndShowsOutlines
     std::vector<LayerSnapshot> snapshots;
     for (const geo::ParkLayer& parkLayer : park->layers)
         snapshots.push_back(
-            book.snapshotFor(std::shared_ptr<const geo::Layer>(park, &parkLayer.layer),
-                             parkLayer.role, {}, 0, parkLayer.classification));
+            book.snapshotFor(parkLayer.layer, parkLayer.role, {}, 0, parkLayer.classification));
     const QString buildings = QString::fromUtf8(geo::chineseName(geo::Role::Buildings));
     auto buildingsEntry = [&](double scale) -> std::optional<LegendEntry> {
         for (const LegendEntry& entry :

@@ -49,7 +49,7 @@ layersOf(const std::shared_ptr<const geo::Park>& park, const QStringList& roles)
     std::vector<std::shared_ptr<const geo::Layer>> layers;
     for (const geo::ParkLayer& layer : park->layers)
         if (roles.isEmpty() || roles.contains(QString::fromUtf8(geo::toString(layer.role))))
-            layers.emplace_back(park, &layer.layer);
+            layers.push_back(layer.layer);
     return layers;
 }
 
@@ -202,7 +202,7 @@ TEST(PageTablesTest, LandUseRowsAddUpToTheTotalAndTheTotalIsTheParcelsInTheFrame
     const geo::ParkLayer* parcels = park->layer(geo::Role::Parcels);
     ASSERT_NE(parcels, nullptr);
     geo::NullIssueSink issues;
-    const geo::LedgerTable table = landUseTable(*parcels, parcels->layer.geometry.extent(), book,
+    const geo::LedgerTable table = landUseTable(*parcels, parcels->layer->geometry.extent(), book,
                                                 geo::AreaMethod::Ellipsoidal, issues);
     ASSERT_FALSE(table.rows.empty());
     std::int64_t count = 0;

@@ -34,16 +34,16 @@ std::shared_ptr<const geo::Park> gridPark(double cellM, double reachM)
         }
     geo::ParkLayer parcels;
     parcels.role = geo::Role::Parcels;
-    parcels.layer = *makeLayer("parcels", geo::GeometryKind::Polygon, features);
-    parcels.layer.crs = geo::Crs::fromEpsg(4547);
-    parcels.layer.attributes.setFields({{"parcel_id", geo::FieldType::String, 20, 0},
-                                        {"owner", geo::FieldType::String, 60, 0}});
+    parcels.layer = makeLayer("parcels", geo::GeometryKind::Polygon, features);
+    parcels.layer->crs = geo::Crs::fromEpsg(4547);
+    parcels.layer->attributes.setFields(
+        {{"parcel_id", geo::FieldType::String, 20, 0}, {"owner", geo::FieldType::String, 60, 0}});
     for (const auto& [id, owner] : attributes) {
-        parcels.layer.attributes.setText(0, id);
-        parcels.layer.attributes.setText(1, owner);
-        parcels.layer.attributes.commitRow();
+        parcels.layer->attributes.setText(0, id);
+        parcels.layer->attributes.setText(1, owner);
+        parcels.layer->attributes.commitRow();
     }
-    parcels.fieldIndex = geo::resolveContractFields(geo::Role::Parcels, parcels.layer.attributes);
+    parcels.fieldIndex = geo::resolveContractFields(geo::Role::Parcels, parcels.layer->attributes);
     auto park = std::make_shared<geo::Park>();
     park->name = "标注测试园";
     park->crs = geo::Crs::fromEpsg(4547);
@@ -84,7 +84,7 @@ TEST(ParcelSheetLabelsTest, DenseNeighboursAreLabelledWithoutOverlapAndTheRestDr
                 << labels[i].text.toStdString() << " and " << labels[j].text.toStdString();
 
     // Many are shown, far from all: the rest found no room and were left out.
-    const std::size_t neighbours = park->layers[0].layer.featureCount() - 1;
+    const std::size_t neighbours = park->layers[0].layer->featureCount() - 1;
     EXPECT_GE(labels.size(), 10u);
     EXPECT_LT(labels.size(), neighbours / 4);
 
@@ -128,7 +128,7 @@ TEST(ParcelSheetLabelsTest, WithRoomEveryPlotOfTheFourSidesIsLabelledInFull)
     const auto labels = book.neighbourLabels(sheet);
     std::size_t sides = 0;
     for (const auto& label : labels) {
-        const geo::Envelope& e = park->layers[0].layer.geometry.envelope(label.feature);
+        const geo::Envelope& e = park->layers[0].layer->geometry.envelope(label.feature);
         const bool besideThePlot = (e.minX == kX0 && e.maxX == kX0 + 40) ||
                                    (e.minY == kY0 && e.maxY == kY0 + 40);
         if (besideThePlot) {

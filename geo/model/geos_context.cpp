@@ -1,4 +1,4 @@
-#include "geo/rules/geos_context.h"
+#include "geo/model/geos_context.h"
 
 namespace parkatlas::geo {
 

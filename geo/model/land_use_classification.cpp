@@ -1,11 +1,11 @@
-#include "geo/rules/land_use_classification.h"
+#include "geo/model/land_use_classification.h"
 
 #include "geo/model/issue_text.h"
 
 #include "geo/error.h"
 #include "geo/io/gdal_session.h"
 #include "geo/model/park.h"
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include <cpl_json.h>
 
@@ -877,7 +877,7 @@ LandUseDetection landUseSystemsOf(const ParkLayer& layer, const LandUseClassific
     const int field = layer.field("land_use");
     if (field < 0)
         return out;
-    const AttributeTable& attributes = layer.layer.attributes;
+    const AttributeTable& attributes = layer.layer->attributes;
     std::set<std::string> distinct;
     for (std::size_t row = 0; row < attributes.rowCount(); ++row)
         if (!attributes.isUnknown(row, field))

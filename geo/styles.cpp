@@ -1,4 +1,4 @@
-#include "geo/rules/styles.h"
+#include "geo/styles.h"
 
 #include "geo/error.h"
 #include "geo/issue.h"
