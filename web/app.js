@@ -339,15 +339,17 @@
 
   async function start() {
     try {
-      const [site, tiles, search] = await Promise.all([
-        loadJson('data/site.json'), loadJson('data/tiles.json'), loadJson('data/search.json')]);
+      const [site, tiles] = await Promise.all([loadJson('data/site.json'), loadJson('data/tiles.json')]);
       state.site = site;
       state.tiles = new Set(tiles);
-      state.search = search;
     } catch (error) {
       showMessage(t('loadError') + ': ' + error.message);
       throw error;
     }
+    // The search index (a line a plot: megabytes for a big park) loads beside the map, not
+    // before it; a search waits for it.
+    state.searchLoaded = loadJson('data/search.json').then((search) => { state.search = search; })
+      .catch((error) => { showMessage(t('loadError') + ': ' + error.message); throw error; });
     const site = state.site;
     state.visible = {};
     document.getElementById('title').textContent = site.title;
@@ -387,9 +389,13 @@
     renderPanel();
 
     const input = document.getElementById('search');
-    input.addEventListener('input', () => runSearch(input.value));
-    input.addEventListener('keydown', (event) => {
+    input.addEventListener('input', async () => {
+      await state.searchLoaded;
+      runSearch(input.value);
+    });
+    input.addEventListener('keydown', async (event) => {
       if (event.key === 'Enter') {
+        await state.searchLoaded;
         const hits = runSearch(input.value);
         if (hits.length) goTo(hits[0]);
       } else if (event.key === 'Escape') {

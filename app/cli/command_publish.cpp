@@ -129,8 +129,9 @@ int runPublish(const std::vector<std::string>& args)
 
     IssuePrinter issues;
     const auto session = openSessionFrom(cli, cli.positional("PARK"));
-    // The committee maps: `parkatlas report` in parkatlas-maps (it draws with Qt, which this
-    // program does not load), into a temporary folder; the site takes its PDFs.
+    // The committee maps: `parkatlas report --maps-only` in parkatlas-maps (it draws with Qt,
+    // which this program does not load; no ledgers or tables), into a temporary folder; the
+    // site takes its PDFs.
     std::unique_ptr<TemporaryFolder> pack;
     if (cli.has("reports")) {
 #ifdef PARKATLAS_WITH_MAPS
@@ -138,7 +139,8 @@ int runPublish(const std::vector<std::string>& args)
         const std::string packDir = pack->path() + "/pack";
         std::vector<std::string> report = {cli.positional("PARK"), "--out", packDir, "--as-of",
                                            options.auditDate.toIso(), "--method",
-                                           std::string(geo::toString(options.areaMethod))};
+                                           std::string(geo::toString(options.areaMethod)),
+                                           "--maps-only"};
         for (const char* option : {"encoding", "s-srs"})
             if (cli.has(option)) {
                 report.push_back(std::string("--") + option);
@@ -150,7 +152,7 @@ int runPublish(const std::vector<std::string>& args)
         }
         std::cerr << "parkatlas publish: "
                   << say(geo::message("publish_drawing_maps",
-                                      "drawing the committee maps (parkatlas report)"))
+                                      "drawing the committee maps (parkatlas report --maps-only)"))
                   << "\n";
         const int status = runMapsProgram("report", report);
         if (status == kExitInterrupted || g_interrupted)

@@ -36,7 +36,7 @@ int runReport(const std::vector<std::string>& args)
         "report",
         "PARK --out DIR [--force] [--as-of YYYY-MM-DD] [--org O] [--date D] [--paper A4|A3|...] "
         "[--dpi N] [--method ellipsoidal|survey|planar] [--period P [--previous OLD] [--targets F]] "
-        "[--year YYYY [--economy F]]",
+        "[--year YYYY [--economy F]] [--maps-only]",
         "The committee pack (规委会、区长办公会) in one folder: the template maps as PDF "
         "(用地现状图, 规划符合性分析图, 闲置土地分布图, 征地进度图, 道路管网工程进度图; a map "
         "whose "
@@ -65,6 +65,8 @@ int runReport(const std::vector<std::string>& args)
                   "add the 开发区土地集约利用监测统计 of this year (see parkatlas monitor): its "
                   "tables and the map 监测统计图, for the park as of --as-of");
     cli.addOption("economy", "FILE", "the zone's economic figures for --year: JSON or XLSX");
+    cli.addFlag("maps-only",
+                "only the maps (PDF) and 清单.txt: no ledgers, tables, findings or indicators");
     addSourceOptions(cli);
     addClassificationOption(cli);
     cli.parse(args);
@@ -166,6 +168,7 @@ int runReport(const std::vector<std::string>& args)
     options.previous = previous;
     options.diff = previous ? &diff : nullptr;
     options.monitoring = monitoring ? &*monitoring : nullptr;
+    options.mapsOnly = cli.has("maps-only");
     report::CommitteePackResult result;
     {
         ProgressBar bar("writing the pack");

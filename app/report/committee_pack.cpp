@@ -152,11 +152,12 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
         if (options.progress)
             checkOptions.progress = [&](double done) { return options.progress(0.3 * done); };
         const geo::ComplianceResult compliance = session.check(checkOptions, issues).value;
-        result.contents.push_back(
-            writeFindingsFiles(staging, "findings", compliance.findings, park->crs) +
-            "规划符合性检查（" + std::to_string(compliance.findings.size()) + " 处）");
+        if (!options.mapsOnly)
+            result.contents.push_back(
+                writeFindingsFiles(staging, "findings", compliance.findings, park->crs) +
+                "规划符合性检查（" + std::to_string(compliance.findings.size()) + " 处）");
         check(options.progress, 0.35);
-        if (park->layer(geo::Role::Parcels)) {
+        if (park->layer(geo::Role::Parcels) && !options.mapsOnly) {
             geo::AuditOptions audit;
             audit.asOf = options.asOf;
             audit.areaMethod = options.areaMethod;
@@ -169,6 +170,8 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
         check(options.progress, 0.45);
         for (const geo::LedgerKind kind : {geo::LedgerKind::Acquisition, geo::LedgerKind::Idle,
                                            geo::LedgerKind::Works, geo::LedgerKind::Supply}) {
+            if (options.mapsOnly)
+                break;
             const std::string name = std::string("ledger_") + geo::toString(kind);
             bool present = false;
             for (const geo::Role role : geo::rolesFor(kind))
@@ -189,7 +192,7 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             result.contents.push_back(writeLedgerFiles(staging, name, ledger));
         }
 
-        if (options.period) {
+        if (options.period && !options.mapsOnly) {
             geo::SummaryOptions summaryOptions;
             summaryOptions.areaMethod = options.areaMethod;
             const geo::Ledger summary =
@@ -198,13 +201,13 @@ CommitteePackResult writeCommitteePack(geo::ParkSession& session, const std::str
             const std::string name = "summary_" + options.period->label;
             result.contents.push_back(writeLedgerFiles(staging, name, summary));
         }
-        if (options.monitoring) {
+        if (options.monitoring && !options.mapsOnly) {
             const std::string name =
                 "monitor_" + std::to_string(options.monitoring->year);
             result.contents.push_back(writeLedgerFiles(
                 staging, name, geo::monitoringLedger(*options.monitoring, true, true)));
         }
-        {
+        if (!options.mapsOnly) {
             // TD/T 1029 开发区土地集约利用评价: the indicators as a table beside the ledgers.
             geo::IndicatorOptions indicatorOptions;
             indicatorOptions.areaMethod = options.areaMethod;

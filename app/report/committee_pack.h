@@ -43,6 +43,10 @@ struct CommitteePackOptions {
     /// `report --year`: the 开发区土地集约利用监测统计 tables (monitor_YEAR.csv/.xlsx, with the
     /// plots one by one) and the map 监测统计图 after the other maps. Null: neither.
     const geo::MonitoringReport* monitoring = nullptr;
+    /// Only the maps (PDF) and 清单.txt: no findings files, audit, ledgers, summary, monitoring
+    /// tables or indicators (`report --maps-only`, which `publish --reports` runs). The plan
+    /// check still runs: the compliance map draws its findings.
+    bool mapsOnly = false;
 };
 
 struct CommitteePackResult {

@@ -19,6 +19,7 @@
 #include <cpl_error.h>
 #include <cpl_json.h>
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 #include <ogr_geometry.h>
@@ -35,12 +36,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace parkatlas::geo {
 
@@ -123,9 +130,12 @@ std::map<std::string, RoleLook> readRoleLooks(std::vector<std::string>& order, I
         return looks;
     CPLJSONDocument document;
     if (!document.Load(path)) {
-        issues.report({Issue::Severity::Warning, path, {}, -1,
-                       "cannot be read (" + std::string(CPLGetLastErrorMsg()) +
-                           "): one colour a layer"});
+        issues.report(
+            {Issue::Severity::Warning,
+             path,
+             {},
+             -1,
+             "cannot be read (" + std::string(CPLGetLastErrorMsg()) + "): one colour a layer"});
         return looks;
     }
     const CPLJSONObject root = document.GetRoot();
@@ -146,8 +156,8 @@ std::map<std::string, RoleLook> readRoleLooks(std::vector<std::string>& order, I
             if (look.landUseColours)
                 look.symbol.fillOpacity = classBase.fillOpacity;
             for (const CPLJSONObject& entry : classify.GetArray("classes"))
-                look.classes.push_back({entry.GetString("value", ""),
-                                        symbolFrom(entry, classBase)});
+                look.classes.push_back(
+                    {entry.GetString("value", ""), symbolFrom(entry, classBase)});
         }
         looks[role.GetName()] = std::move(look);
     }
@@ -183,8 +193,8 @@ public:
             return result;
         }
         result.symbol = m_look->symbol;
-        result.legendLabel = m_look->symbol.label.empty() ? chineseName(m_layer.role)
-                                                          : m_look->symbol.label;
+        result.legendLabel =
+            m_look->symbol.label.empty() ? chineseName(m_layer.role) : m_look->symbol.label;
         if (m_field < 0 || m_layer.layer->attributes.isUnknown(row, m_field))
             return result;
         const std::string value = m_layer.layer->attributes.text(row, m_field);
@@ -207,8 +217,8 @@ public:
                     continue;
                 result.symbol.fill = colour;
                 const std::string name = m_table.nameOf(value, m_systems);
-                result.legendLabel = LandUseClassification::normalise(value) +
-                                     (name.empty() ? "" : " " + name);
+                result.legendLabel =
+                    LandUseClassification::normalise(value) + (name.empty() ? "" : " " + name);
                 return result;
             }
         }
@@ -230,10 +240,10 @@ private:
 const std::set<std::string>& publicFields()
 {
     static const std::set<std::string> fields = {
-        "name",     "kind",      "subpark",   "parcel_id", "zone_id",   "land_use", "status",
-        "far_min",  "far_max",   "cover_min", "green_max", "batch_id",  "stage",    "road_class",
-        "width_m",  "progress",  "plan_year", "diam_mm",   "volt_kv",   "capacity", "floors",
-        "height_m", "supply_dt", "valid_from"};
+        "name",    "kind",       "subpark", "parcel_id", "zone_id",   "land_use",
+        "status",  "far_min",    "far_max", "cover_min", "green_max", "batch_id",
+        "stage",   "road_class", "width_m", "progress",  "plan_year", "diam_mm",
+        "volt_kv", "capacity",   "floors",  "height_m",  "supply_dt", "valid_from"};
     return fields;
 }
 
@@ -271,16 +281,30 @@ struct GdalDatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
 
-/// One layer of the tiles: its fields and its features, in Web Mercator, built once on the
-/// calling thread and then only read, by every tile writer at once (the MVT writer leaves a
-/// feature in its own CRS untouched: it clones the geometry it cuts).
+/// One feature of a tile layer: where it comes from (a row of the park's layer, a finding, a
+/// plot available for supply) and what its tiles show of it.
+struct TileFeature {
+    std::uint32_t source = 0; // the row, finding or available plot
+    std::uint32_t look = 0;   // the index of its look in the layer's looks (role layers)
+    double areaMu = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// One layer of the tiles: its fields and, per feature, only what is needed to choose the
+/// tiles it falls in (its extent in Web Mercator) and to make it again when a band of tiles is
+/// cut: the geometry comes from the park's flat arrays and the fields from the layer's values
+/// each time (`geometryOf`, `fieldsOf`), so no GDAL feature of the whole park is ever held.
+/// Built on the calling thread, then only read by every tile writer at once.
 class TileLayer {
 public:
+    /// Feature f's geometry in the park's CRS; nullptr when it has none. Thread-safe.
+    using GeometryOf = std::function<OGRGeometry*(const TileFeature&)>;
+    /// Sets feature f's fields. Thread-safe.
+    using FieldsOf = std::function<void(const TileFeature&, OGRFeature&)>;
+
     TileLayer(std::string name, const std::vector<std::string>& textFields,
-              const std::vector<std::string>& realFields,
-              std::shared_ptr<OGRCoordinateTransformation> toMercator)
+              const std::vector<std::string>& realFields, GeometryOf geometryOf, FieldsOf fieldsOf)
         : m_name(std::move(name)), m_definition(new OGRFeatureDefn(m_name.c_str())),
-          m_toMercator(std::move(toMercator))
+          m_geometryOf(std::move(geometryOf)), m_fieldsOf(std::move(fieldsOf))
     {
         m_definition->Reference();
         for (const std::string& field : textFields) {
@@ -297,46 +321,71 @@ public:
     TileLayer& operator=(const TileLayer&) = delete;
 
     const std::string& name() const { return m_name; }
-    OGRFeatureDefn* GetLayerDefn() { return m_definition; }
-    const std::vector<OGRFeatureUniquePtr>& features() const { return m_features; }
-
-    /// Keeps a copy of `feature` with its geometry in Web Mercator; a geometry that cannot be
-    /// transformed is an error.
-    OGRErr CreateFeature(const OGRFeature* feature)
-    {
-        OGRFeatureUniquePtr copy(feature->Clone());
-        if (OGRGeometry* geometry = copy->GetGeometryRef()) {
-            if (geometry->transform(m_toMercator.get()) != OGRERR_NONE)
-                return OGRERR_FAILURE;
-            OGREnvelope extent;
-            geometry->getEnvelope(&extent);
-            m_extents.push_back(std::max(extent.MaxX - extent.MinX, extent.MaxY - extent.MinY));
-        } else {
-            m_extents.push_back(0);
-        }
-        m_features.push_back(std::move(copy));
-        return OGRERR_NONE;
-    }
+    OGRFeatureDefn* GetLayerDefn() const { return m_definition; }
+    std::size_t size() const { return m_features.size(); }
+    const TileFeature& feature(std::size_t i) const { return m_features[i]; }
+    /// Feature i's extent in Web Mercator metres (empty for a feature with no geometry).
+    const OGREnvelope& extentOf(std::size_t i) const { return m_extents[i]; }
     /// The larger side of feature i's envelope, in Web Mercator metres.
-    double sizeOf(std::size_t i) const { return m_extents[i]; }
+    double sizeOf(std::size_t i) const
+    {
+        const OGREnvelope& extent = m_extents[i];
+        return extent.IsInit() ? std::max(extent.MaxX - extent.MinX, extent.MaxY - extent.MinY)
+                               : 0.0;
+    }
+
+    /// Adds `feature`: measures its extent in Web Mercator. False when it has no geometry (it
+    /// is not added); throws IoError when its geometry cannot be transformed.
+    bool add(const TileFeature& feature, OGRCoordinateTransformation& toMercator,
+             const ErrorContext& where)
+    {
+        std::unique_ptr<OGRGeometry> geometry(m_geometryOf(feature));
+        if (!geometry)
+            return false;
+        if (geometry->transform(&toMercator) != OGRERR_NONE)
+            throw IoError("cannot add a feature to the tiles: " + std::string(CPLGetLastErrorMsg()),
+                          where);
+        OGREnvelope extent;
+        geometry->getEnvelope(&extent);
+        m_features.push_back(feature);
+        m_extents.push_back(extent);
+        return true;
+    }
+
+    /// Feature i with its fields and its geometry in Web Mercator, for a tile writer; `toMercator`
+    /// is the writer's own (a transformation is not shared between threads). nullptr when the
+    /// geometry cannot be made again.
+    OGRFeatureUniquePtr make(std::size_t i, OGRCoordinateTransformation& toMercator) const
+    {
+        OGRFeatureUniquePtr made(new OGRFeature(m_definition));
+        OGRGeometry* geometry = m_geometryOf(m_features[i]);
+        if (!geometry || geometry->transform(&toMercator) != OGRERR_NONE) {
+            delete geometry;
+            return nullptr;
+        }
+        made->SetGeometryDirectly(geometry);
+        m_fieldsOf(m_features[i], *made);
+        return made;
+    }
 
 private:
     std::string m_name;
     OGRFeatureDefn* m_definition;
-    std::shared_ptr<OGRCoordinateTransformation> m_toMercator;
-    std::vector<OGRFeatureUniquePtr> m_features;
-    std::vector<double> m_extents;
+    GeometryOf m_geometryOf;
+    FieldsOf m_fieldsOf;
+    std::vector<TileFeature> m_features;
+    std::vector<OGREnvelope> m_extents;
 };
 
 TileLayer* createLayer(std::vector<std::unique_ptr<TileLayer>>& layers, const std::string& name,
-                       const std::shared_ptr<OGRCoordinateTransformation>& toMercator,
                        const std::vector<std::string>& textFields,
-                       const std::vector<std::string>& realFields)
+                       const std::vector<std::string>& realFields, TileLayer::GeometryOf geometryOf,
+                       TileLayer::FieldsOf fieldsOf)
 {
-    layers.push_back(std::make_unique<TileLayer>(name, textFields, realFields, toMercator));
+    layers.push_back(std::make_unique<TileLayer>(name, textFields, realFields,
+                                                 std::move(geometryOf), std::move(fieldsOf)));
     return layers.back().get();
 }
-
 /// Merges the metadata.json of the tile sets written zoom by zoom into one for `tiles`: zooms
 /// minZoom–maxZoom, each layer's fields and its zooms over all of them (GDAL's MVT reader takes
 /// the fields' types from it).
@@ -415,14 +464,6 @@ struct LegendEntry {
     bool hasArea = false;
 };
 
-struct SearchEntry {
-    std::string id;
-    std::string owner;
-    std::string areaMu;
-    std::string landUse;
-    Envelope extent; // working CRS
-};
-
 /// Transforms envelopes of the working CRS into longitude/latitude.
 class LonLat {
 public:
@@ -490,7 +531,8 @@ void copyFile(const fs::path& from, const fs::path& to)
     std::error_code error;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
     if (error)
-        throw IoError("cannot copy into the site: " + error.message(), {pathText(from), {}, -1, {}});
+        throw IoError("cannot copy into the site: " + error.message(),
+                      {pathText(from), {}, -1, {}});
 }
 
 void writeText(const fs::path& path, const std::function<void(std::ostream&)>& write)
@@ -535,6 +577,329 @@ std::pair<std::string, std::string> reportNames(const fs::path& file)
         // No styles folder: the Chinese name serves in both languages.
     }
     return {name, english};
+}
+
+// ---- cutting the tiles, band by band ---------------------------------------------------------
+
+constexpr double kWorldM = 40075016.685578488; // the Web Mercator world's width, 2π × 6378137 m
+/// How far beyond a band's tiles its features are taken, in tiles: more than GDAL's MVT buffer
+/// (80 units of 4096) around a tile, so every feature GDAL cuts into a tile of the band is fed.
+constexpr double kBandMargin = 0.05;
+
+/// A block of tiles at one zoom written by one GDAL MVT writer: rows and columns inclusive.
+struct TileBand {
+    int zoom = 0;
+    long rowFrom = 0;
+    long rowTo = 0;
+    long columnFrom = 0;
+    long columnTo = 0;
+};
+
+double tileSizeM(int zoom)
+{
+    return kWorldM / std::ldexp(1.0, zoom);
+}
+
+long tileColumn(double x, double tileM, long tiles)
+{
+    return std::clamp(static_cast<long>(std::floor((x + kWorldM / 2) / tileM)), 0L, tiles - 1);
+}
+
+long tileRow(double y, double tileM, long tiles)
+{
+    return std::clamp(static_cast<long>(std::floor((kWorldM / 2 - y) / tileM)), 0L, tiles - 1);
+}
+
+/// Whether feature i is drawn at a zoom whose tile unit is `unitM`: a feature smaller than one
+/// unit would be a speck (GDAL cuts it, checks it and drops it); points are always kept.
+bool keptAt(const TileLayer& layer, std::size_t i, double unitM)
+{
+    const double size = layer.sizeOf(i);
+    return !(size > 0 && size < unitM);
+}
+
+struct ZoomedLayer {
+    const TileLayer* layer;
+    int minZoom;
+};
+
+/// Cuts `zoom`'s tiles into bands of whole tile rows (a row too full alone: of columns) holding
+/// at most about `limit` features each, counting a feature once in every row it reaches.
+std::vector<TileBand> planBands(const std::vector<ZoomedLayer>& layers, int zoom, std::size_t limit)
+{
+    const double tileM = tileSizeM(zoom);
+    const double unitM = tileM / 4096.0;
+    const double marginM = tileM * kBandMargin;
+    const long tiles = 1L << zoom;
+    // The rows (and columns) each kept feature reaches, margin included.
+    auto span = [&](const OGREnvelope& extent) {
+        return std::array<long, 4>{tileRow(extent.MaxY + marginM, tileM, tiles),
+                                   tileRow(extent.MinY - marginM, tileM, tiles),
+                                   tileColumn(extent.MinX - marginM, tileM, tiles),
+                                   tileColumn(extent.MaxX + marginM, tileM, tiles)};
+    };
+    long firstRow = tiles;
+    long lastRow = -1;
+    for (const ZoomedLayer& zoomed : layers) {
+        if (zoomed.minZoom > zoom)
+            continue;
+        for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
+            if (keptAt(*zoomed.layer, i, unitM)) {
+                const auto reach = span(zoomed.layer->extentOf(i));
+                firstRow = std::min(firstRow, reach[0]);
+                lastRow = std::max(lastRow, reach[1]);
+            }
+    }
+    std::vector<TileBand> bands;
+    if (lastRow < firstRow)
+        return bands;
+    std::vector<std::size_t> perRow(static_cast<std::size_t>(lastRow - firstRow + 1), 0);
+    for (const ZoomedLayer& zoomed : layers) {
+        if (zoomed.minZoom > zoom)
+            continue;
+        for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
+            if (keptAt(*zoomed.layer, i, unitM)) {
+                const auto reach = span(zoomed.layer->extentOf(i));
+                for (long row = reach[0]; row <= reach[1]; ++row)
+                    ++perRow[static_cast<std::size_t>(row - firstRow)];
+            }
+    }
+    // The columns of one row, grouped likewise.
+    auto splitRow = [&](long row) {
+        std::map<long, std::size_t> perColumn;
+        for (const ZoomedLayer& zoomed : layers) {
+            if (zoomed.minZoom > zoom)
+                continue;
+            for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
+                if (keptAt(*zoomed.layer, i, unitM)) {
+                    const auto reach = span(zoomed.layer->extentOf(i));
+                    if (reach[0] <= row && row <= reach[1])
+                        for (long column = reach[2]; column <= reach[3]; ++column)
+                            ++perColumn[column];
+                }
+        }
+        std::size_t count = 0;
+        for (const auto& [column, features] : perColumn) {
+            if (!bands.empty() && bands.back().rowFrom == row && count + features <= limit &&
+                bands.back().columnTo == column - 1) {
+                bands.back().columnTo = column;
+                count += features;
+                continue;
+            }
+            bands.push_back({zoom, row, row, column, column});
+            count = features;
+        }
+    };
+    std::size_t count = 0;
+    bool open = false;
+    for (long row = firstRow; row <= lastRow; ++row) {
+        const std::size_t features = perRow[static_cast<std::size_t>(row - firstRow)];
+        if (features == 0) {
+            open = false;
+            continue;
+        }
+        if (features > limit) {
+            splitRow(row);
+            open = false;
+            continue;
+        }
+        if (open && count + features <= limit) {
+            bands.back().rowTo = row;
+            count += features;
+            continue;
+        }
+        bands.push_back({zoom, row, row, 0, tiles - 1});
+        count = features;
+        open = true;
+    }
+    return bands;
+}
+
+/// Writes the tile layers as Mapbox vector tiles into `tilesDir` (tiles/{z}/{x}/{y}.pbf and
+/// metadata.json), zooms minZoom–maxZoom, with GDAL's MVT driver. A zoom is cut in bands of
+/// tiles (planBands), each band written by its own GDAL writer, side by side on the workers:
+/// GDAL's writer keeps every feature it is given until it assembles the tiles, so a writer is
+/// given only the features that reach its band (made again from the park's arrays: no feature
+/// of the whole park is held), and keeps only the tiles inside its band (those it cut outside
+/// it lack the features beyond the band, and are another band's). The tiles are those one
+/// writer per zoom would make. Returns the number of bands written.
+std::size_t writeTiles(const std::vector<ZoomedLayer>& layers, int minZoom, int maxZoom,
+                       std::size_t bandLimit, const OGRCoordinateTransformation& toMercator,
+                       const fs::path& staging, const fs::path& tilesDir,
+                       const ProgressCallback& progress, double progressFrom, double progressTo)
+{
+    GDALDriver* mvtDriver = GetGDALDriverManager()->GetDriverByName("MVT");
+    if (!mvtDriver)
+        throw IoError("GDAL has no MVT driver (vector tiles)");
+    std::error_code error;
+    fs::create_directories(tilesDir, error);
+    if (error)
+        throw IoError("cannot make the folder: " + error.message(),
+                      {pathText(tilesDir), {}, -1, {}});
+    std::vector<TileBand> bands;
+    for (int zoom = maxZoom; zoom >= minZoom; --zoom) {
+        const std::vector<TileBand> zoomBands = planBands(layers, zoom, bandLimit);
+        bands.insert(bands.end(), zoomBands.begin(), zoomBands.end());
+    }
+    std::vector<fs::path> parts;
+    for (std::size_t number = 0; number < bands.size(); ++number)
+        parts.push_back(staging / ("tiles.band" + std::to_string(number)));
+
+    OGRSpatialReference mercator;
+    mercator.importFromEPSG(3857);
+    mercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::atomic<std::size_t> nextBand{0};
+    std::atomic<std::size_t> bandsDone{0};
+    std::atomic<bool> cancelled{false};
+    std::mutex failureMutex;
+    std::mutex folderMutex;
+    std::string failure;
+    auto writeBand = [&](std::size_t number) {
+        const TileBand& band = bands[number];
+        const fs::path& part = parts[number];
+        CPLStringList creation;
+        creation.SetNameValue("FORMAT", "DIRECTORY");
+        creation.SetNameValue("COMPRESS", "NO");
+        creation.SetNameValue("TILE_EXTENSION", "pbf");
+        creation.SetNameValue("MINZOOM", std::to_string(band.zoom).c_str());
+        creation.SetNameValue("MAXZOOM", std::to_string(band.zoom).c_str());
+        creation.SetNameValue("NAME", "tiles");
+        // GDAL keeps every cut feature in a temporary SQLite database before it assembles the
+        // tiles; on disk, through GDAL's file layer, its page reads were a quarter of the time
+        // (seek, read and stat calls). In memory: one band's features at a time.
+        static std::atomic<unsigned> temporaryNumber{0};
+        const std::string temporary =
+            "/vsimem/parkatlas-publish-tiles-" + std::to_string(++temporaryNumber) + ".db";
+        creation.SetNameValue("TEMPORARY_DB", temporary.c_str());
+        DatasetPtr dataset(
+            mvtDriver->Create(pathText(part).c_str(), 0, 0, 0, GDT_Unknown, creation.List()));
+        if (!dataset)
+            throw IoError("cannot write the vector tiles: " + std::string(CPLGetLastErrorMsg()),
+                          {pathText(part), {}, -1, {}});
+        const std::unique_ptr<OGRCoordinateTransformation> transform(toMercator.Clone());
+        if (!transform)
+            throw CrsError("no transformation to Web Mercator: " +
+                           std::string(CPLGetLastErrorMsg()));
+        const double tileM = tileSizeM(band.zoom);
+        const double unitM = tileM / 4096.0;
+        const double marginM = tileM * kBandMargin;
+        OGREnvelope reach;
+        reach.MinX = -kWorldM / 2 + band.columnFrom * tileM - marginM;
+        reach.MaxX = -kWorldM / 2 + (band.columnTo + 1) * tileM + marginM;
+        reach.MaxY = kWorldM / 2 - band.rowFrom * tileM + marginM;
+        reach.MinY = kWorldM / 2 - (band.rowTo + 1) * tileM - marginM;
+        for (const ZoomedLayer& zoomed : layers) {
+            if (zoomed.minZoom > band.zoom)
+                continue;
+            const TileLayer& tileLayer = *zoomed.layer;
+            OGRLayer* target =
+                dataset->CreateLayer(tileLayer.name().c_str(), &mercator, wkbUnknown, nullptr);
+            if (!target)
+                throw IoError("cannot make the tiles' layer: " + std::string(CPLGetLastErrorMsg()),
+                              {pathText(part), tileLayer.name(), -1, {}});
+            OGRFeatureDefn* definition = tileLayer.GetLayerDefn();
+            for (int field = 0; field < definition->GetFieldCount(); ++field)
+                target->CreateField(definition->GetFieldDefn(field));
+            for (std::size_t i = 0; i < tileLayer.size(); ++i) {
+                if (cancelled)
+                    return;
+                if (!keptAt(tileLayer, i, unitM) || !tileLayer.extentOf(i).Intersects(reach))
+                    continue;
+                const OGRFeatureUniquePtr feature = tileLayer.make(i, *transform);
+                if (!feature || target->CreateFeature(feature.get()) != OGRERR_NONE)
+                    throw IoError(
+                        "cannot add a feature to the tiles: " + std::string(CPLGetLastErrorMsg()),
+                        {pathText(part), tileLayer.name(), static_cast<std::int64_t>(i), {}});
+            }
+        }
+        dataset.reset(); // GDAL assembles and writes the band's tiles here
+        {
+            // The temporary database, whether or not GDAL removed it; the band's memory back
+            // to the system before the next band (each worker's heap would keep it).
+            const CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);
+            VSIUnlink(temporary.c_str());
+        }
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+        // The band's own tiles into place.
+        std::error_code moved;
+        const fs::path zoomDir = part / std::to_string(band.zoom);
+        for (const auto& column : fs::directory_iterator(zoomDir, moved)) {
+            const long x = std::strtol(pathText(column.path().filename()).c_str(), nullptr, 10);
+            if (x < band.columnFrom || x > band.columnTo)
+                continue;
+            for (const auto& tile : fs::directory_iterator(column.path(), moved)) {
+                const long y = std::strtol(pathText(tile.path().stem()).c_str(), nullptr, 10);
+                if (y < band.rowFrom || y > band.rowTo)
+                    continue;
+                const fs::path folder = tilesDir / std::to_string(band.zoom) / std::to_string(x);
+                {
+                    const std::lock_guard<std::mutex> lock(folderMutex);
+                    fs::create_directories(folder, moved);
+                }
+                if (!moved)
+                    fs::rename(tile.path(), folder / tile.path().filename(), moved);
+                if (moved)
+                    throw IoError("cannot move the tiles into place: " + moved.message(),
+                                  {pathText(tile.path()), {}, -1, {}});
+            }
+        }
+        if (moved)
+            throw IoError("cannot read the tiles written: " + moved.message(),
+                          {pathText(zoomDir), {}, -1, {}});
+        fs::remove_all(zoomDir, moved); // what was cut beyond the band
+    };
+    const unsigned workers =
+        std::min<unsigned>(workerCount(bands.size(), 0, 1),
+                           static_cast<unsigned>(std::max<std::size_t>(bands.size(), 1)));
+    std::atomic<unsigned> running{workers};
+    auto work = [&]() {
+        try {
+            while (!cancelled) {
+                const std::size_t number = nextBand++;
+                if (number >= bands.size())
+                    break;
+                writeBand(number);
+                ++bandsDone;
+            }
+        } catch (const std::exception& caught) {
+            const std::lock_guard<std::mutex> lock(failureMutex);
+            if (failure.empty())
+                failure = caught.what();
+            cancelled = true;
+        }
+        --running;
+    };
+    std::vector<std::thread> threads;
+    for (unsigned worker = 0; worker < workers; ++worker)
+        threads.emplace_back(work);
+    // This thread reports progress and passes a cancel on.
+    while (running > 0) {
+        if (progress && !cancelled &&
+            !progress(progressFrom +
+                      (progressTo - progressFrom) * static_cast<double>(bandsDone) /
+                          static_cast<double>(std::max<std::size_t>(bands.size(), 1))))
+            cancelled = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    if (!failure.empty())
+        throw IoError(failure);
+    if (cancelled)
+        throw Cancelled();
+    // The metadata of the lowest zoom first (its centre and statistics lead, as with one
+    // writer a zoom).
+    std::vector<fs::path> lowFirst;
+    for (int zoom = minZoom; zoom <= maxZoom; ++zoom)
+        for (std::size_t number = 0; number < bands.size(); ++number)
+            if (bands[number].zoom == zoom)
+                lowFirst.push_back(parts[number]);
+    mergeTileMetadata(lowFirst, tilesDir, minZoom, maxZoom);
+    for (const fs::path& part : parts)
+        fs::remove_all(part, error);
+    return bands.size();
 }
 
 } // namespace
@@ -585,12 +950,11 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     if (fs::exists(out, error) && !isEmptyDirectory(out) && !options.replace)
         throw IoError("exists and is not empty (replace it with --force)", {outDir, {}, -1, {}});
 
-    const fs::path page = utf8Path(options.pageDirectory.empty() ? webPageDirectory()
-                                                                 : options.pageDirectory);
+    const fs::path page =
+        utf8Path(options.pageDirectory.empty() ? webPageDirectory() : options.pageDirectory);
     const fs::path library = page / "node_modules" / "maplibre-gl" / "dist";
-    for (const fs::path& needed :
-         {page / "index.html", page / "app.js", page / "app.css", library / "maplibre-gl.js",
-          library / "maplibre-gl.css"})
+    for (const fs::path& needed : {page / "index.html", page / "app.js", page / "app.css",
+                                   library / "maplibre-gl.js", library / "maplibre-gl.css"})
         if (!fs::exists(needed, error))
             throw IoError(message("web_page_missing",
                                   "missing: the web page and MapLibre GL JS are installed by "
@@ -678,7 +1042,6 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     std::vector<LegendEntry> legend;
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t>
         legendIndex;
-    std::vector<SearchEntry> search;
     Envelope parkExtent;
     auto grow = [&parkExtent](const Envelope& extent) {
         if (!extent.isEmpty() && std::isfinite(extent.minX) && std::isfinite(extent.maxY))
@@ -692,12 +1055,25 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         const RoleLook* look = nullptr;
         std::size_t count = 0;
         std::vector<std::string> fields;
-        /// The fields' values by feature (_fid), for data/attributes/: a role layer's fields
-        /// are not in its tiles (see below). Empty for the layers whose tiles carry them.
-        std::vector<std::pair<std::int64_t, std::vector<std::optional<std::string>>>> rows;
+        /// A role layer's fields are not in its tiles (see below): they go to
+        /// data/attributes/, read from its park layer (`source`, field indices `columns` in
+        /// the order of `fields`) for the features of its tile layer when the site is written.
         bool attributesApart = false;
+        const ParkLayer* source = nullptr;
+        const TileLayer* tiles = nullptr;
+        std::vector<int> columns;
     };
     std::vector<PublishedLayer> published;
+    // What search finds (plot number, owner where the profile keeps it): read from the parcels'
+    // layer for the features of its tile layer when data/search.json is written.
+    struct SearchSource {
+        const ParkLayer* layer = nullptr;
+        const TileLayer* tiles = nullptr;
+        int id = -1;
+        int owner = -1;
+        int landUse = -1;
+    };
+    SearchSource searchSource;
 
     const double layerShare = 0.25 / std::max<std::size_t>(layers.size(), 1);
     for (std::size_t layerNumber = 0; layerNumber < layers.size(); ++layerNumber) {
@@ -716,87 +1092,78 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         // data/attributes/ and the page reads them when the feature is identified. Every value
         // in a tile is cut, encoded and indexed again at every zoom: with a plot's two dozen
         // fields in them, GDAL spent most of its time on the attributes (scripts/bench --speed).
-        const std::vector<std::string> textFields = {"area_mu", "_fill", "_stroke", "_class"};
-        TileLayer* target =
-            createLayer(tileLayers, role, toMercator, textFields, {"_fo", "_sw", "_fid"});
+        // A feature's look is one of the layer's few (kept once, by index).
+        auto featureLooks = std::make_shared<std::vector<FeatureLook>>();
+        std::map<std::tuple<std::string, std::string, std::string, double, double>, std::uint32_t>
+            lookIndex;
+        const Layer* source = &layer;
+        TileLayer* target = createLayer(
+            tileLayers, role, {"area_mu", "_fill", "_stroke", "_class"}, {"_fo", "_sw", "_fid"},
+            [source](const TileFeature& feature) {
+                return geometryFromWkb(featureWkb(source->geometry, feature.source));
+            },
+            [source, featureLooks](const TileFeature& tileFeature, OGRFeature& feature) {
+                if (std::isfinite(tileFeature.areaMu))
+                    feature.SetField("area_mu", muText(tileFeature.areaMu).c_str());
+                const FeatureLook& look = (*featureLooks)[tileFeature.look];
+                setIfNotEmpty(feature, "_fill", look.symbol.fill);
+                setIfNotEmpty(feature, "_stroke", look.symbol.stroke);
+                feature.SetField("_class", look.legendLabel.c_str());
+                feature.SetField("_fo", look.symbol.fillOpacity);
+                feature.SetField("_sw", look.symbol.strokeWidth);
+                feature.SetField("_fid", static_cast<GIntBig>(source->fids[tileFeature.source]));
+            });
         const auto lookIt = looks.find(role);
         const RoleLook* look = lookIt == looks.end() ? nullptr : &lookIt->second;
         const RoleStyler styler(parkLayer, look, table);
-        const int idField = parkLayer.role == Role::Parcels ? parkLayer.field("parcel_id") : -1;
-        const int ownerField = parkLayer.role == Role::Parcels &&
-                                       options.profile == WebProfile::Internal
-                                   ? parkLayer.field("owner")
-                                   : -1;
-        const int landUseField = parkLayer.field("land_use");
+        if (parkLayer.role == Role::Parcels) {
+            searchSource.layer = &parkLayer;
+            searchSource.tiles = target;
+            searchSource.id = parkLayer.field("parcel_id");
+            searchSource.owner =
+                options.profile == WebProfile::Internal ? parkLayer.field("owner") : -1;
+            searchSource.landUse = parkLayer.field("land_use");
+        }
 
-        PublishedLayer entry{role, role, kind, look, 0, {}, {}, true};
-        for (const auto& [key, index] : columns)
+        PublishedLayer entry{role, role, kind, look, 0, {}, true, &parkLayer, target, {}};
+        for (const auto& [key, index] : columns) {
             entry.fields.push_back(key);
-        entry.rows.reserve(layer.featureCount());
+            entry.columns.push_back(index);
+        }
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
             if (row % 4096 == 0)
                 reportProgress(progress, 0.45 + layerShare * (layerNumber + 0.5 +
                                                               0.5 * row / layer.featureCount()));
-            OGRGeometry* geometry = geometryFromWkb(featureWkb(layer.geometry, row));
-            if (!geometry)
-                continue;
-            OGRFeature feature(target->GetLayerDefn());
-            feature.SetGeometryDirectly(geometry);
-            std::vector<std::optional<std::string>> values;
-            values.reserve(columns.size());
-            for (const auto& [key, index] : columns)
-                values.push_back(layer.attributes.isUnknown(row, index)
-                                     ? std::nullopt
-                                     : std::optional<std::string>(layer.attributes.text(row, index)));
-            std::string areaText;
-            double areaMu = std::nan("");
-            if (row < areasM2.size() && std::isfinite(areasM2[row])) {
-                areaMu = areasM2[row] / kSquareMetresPerMu;
-                areaText = muText(areaMu);
-                feature.SetField("area_mu", areaText.c_str());
-            }
+            TileFeature tileFeature;
+            tileFeature.source = static_cast<std::uint32_t>(row);
+            if (row < areasM2.size() && std::isfinite(areasM2[row]))
+                tileFeature.areaMu = areasM2[row] / kSquareMetresPerMu;
             const FeatureLook featureLook = styler.lookOf(row);
-            setIfNotEmpty(feature, "_fill", featureLook.symbol.fill);
-            setIfNotEmpty(feature, "_stroke", featureLook.symbol.stroke);
-            feature.SetField("_class", featureLook.legendLabel.c_str());
-            feature.SetField("_fo", featureLook.symbol.fillOpacity);
-            feature.SetField("_sw", featureLook.symbol.strokeWidth);
-            feature.SetField("_fid", static_cast<GIntBig>(layer.fids[row]));
-            if (target->CreateFeature(&feature) != OGRERR_NONE)
-                throw IoError("cannot add a feature to the tiles: " +
-                                  std::string(CPLGetLastErrorMsg()),
-                              {layer.sourcePath, layer.name, layer.fids[row], {}});
-            entry.rows.emplace_back(layer.fids[row], std::move(values));
+            const auto [lookAt, newLook] = lookIndex.emplace(
+                std::make_tuple(featureLook.legendLabel, featureLook.symbol.fill,
+                                featureLook.symbol.stroke, featureLook.symbol.fillOpacity,
+                                featureLook.symbol.strokeWidth),
+                static_cast<std::uint32_t>(featureLooks->size()));
+            if (newLook)
+                featureLooks->push_back(featureLook);
+            tileFeature.look = lookAt->second;
+            if (!target->add(tileFeature, *toMercator,
+                             {layer.sourcePath, layer.name, layer.fids[row], {}}))
+                continue;
             ++entry.count;
             grow(layer.geometry.envelope(row));
 
-            const auto key = std::make_tuple(role, featureLook.legendLabel,
-                                             featureLook.symbol.fill, featureLook.symbol.stroke);
+            const auto key = std::make_tuple(role, featureLook.legendLabel, featureLook.symbol.fill,
+                                             featureLook.symbol.stroke);
             auto [legendIt, added] = legendIndex.emplace(key, legend.size());
             if (added)
                 legend.push_back({role, featureLook.legendLabel, featureLook.symbol.fill,
                                   featureLook.symbol.stroke});
             LegendEntry& legendEntry = legend[legendIt->second];
             ++legendEntry.count;
-            if (std::isfinite(areaMu)) {
-                legendEntry.areaMu += areaMu; // summed unrounded, rounded once when written
+            if (std::isfinite(tileFeature.areaMu)) {
+                legendEntry.areaMu += tileFeature.areaMu; // summed unrounded, rounded once
                 legendEntry.hasArea = true;
-            }
-
-            if (idField >= 0 || ownerField >= 0) {
-                SearchEntry hit;
-                auto known = [&layer, row](int field) {
-                    return field >= 0 && !layer.attributes.isUnknown(row, field)
-                               ? layer.attributes.text(row, field)
-                               : std::string();
-                };
-                hit.id = known(idField);
-                hit.owner = known(ownerField);
-                hit.landUse = known(landUseField);
-                hit.areaMu = areaText;
-                hit.extent = layer.geometry.envelope(row);
-                if (!hit.id.empty() || !hit.owner.empty())
-                    search.push_back(std::move(hit));
             }
         }
         result.features += entry.count;
@@ -822,28 +1189,65 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             any = availableForSupply(layer.attributes.text(row, stageField));
         if (any)
             areasM2 = measureLayer(layer, options.areaMethod, issues).areaM2;
+        struct AvailablePlot {
+            std::size_t row = 0;
+            std::string batch;
+            std::string stage;
+            std::string planCode;
+            std::string planName;
+            std::string farMin;
+            std::string farMax;
+        };
+        auto plots = std::make_shared<std::vector<AvailablePlot>>();
+        const Layer* source = &layer;
         TileLayer* target = createLayer(
-            tileLayers, "available", toMercator,
+            tileLayers, "available",
             {"area_mu", "batch_id", "stage", "plan_land_use", "plan_land_use_name", "far_min",
              "far_max", "_fill", "_stroke", "_class"},
-            {"_fo", "_sw", "_fid"});
-        PublishedLayer entry{"available", "available", GeometryKind::Polygon, nullptr, 0,
-                             {"batch_id", "stage", "plan_land_use", "plan_land_use_name",
-                              "far_min", "far_max"},
-                             {}, false};
+            {"_fo", "_sw", "_fid"},
+            [source, plots](const TileFeature& feature) {
+                return geometryFromWkb(featureWkb(source->geometry, (*plots)[feature.source].row));
+            },
+            [source, plots](const TileFeature& tileFeature, OGRFeature& feature) {
+                const AvailablePlot& plot = (*plots)[tileFeature.source];
+                if (std::isfinite(tileFeature.areaMu))
+                    feature.SetField("area_mu", muText(tileFeature.areaMu).c_str());
+                setIfNotEmpty(feature, "batch_id", plot.batch);
+                feature.SetField("stage", plot.stage.c_str());
+                setIfNotEmpty(feature, "plan_land_use", plot.planCode);
+                setIfNotEmpty(feature, "plan_land_use_name", plot.planName);
+                setIfNotEmpty(feature, "far_min", plot.farMin);
+                setIfNotEmpty(feature, "far_max", plot.farMax);
+                feature.SetField("_fill", "#1a9850");
+                feature.SetField("_stroke", "#006837");
+                feature.SetField("_class", "可供地块");
+                feature.SetField("_fo", 0.55);
+                feature.SetField("_sw", 2.0);
+                feature.SetField("_fid", static_cast<GIntBig>(source->fids[plot.row]));
+            });
+        PublishedLayer entry{
+            "available",
+            "available",
+            GeometryKind::Polygon,
+            nullptr,
+            0,
+            {"batch_id", "stage", "plan_land_use", "plan_land_use_name", "far_min", "far_max"},
+            false,
+            nullptr,
+            nullptr,
+            {}};
         const LandUseSystems zoneSystems =
             zones ? landUseSystemsOf(*zones, table).systems : LandUseSystems{};
         for (std::size_t row = 0; row < layer.featureCount(); ++row) {
             const std::string stage = layer.attributes.text(row, stageField);
             if (!availableForSupply(stage))
                 continue;
-            OGRGeometry* geometry = geometryFromWkb(featureWkb(layer.geometry, row));
+            const std::unique_ptr<OGRGeometry> geometry(
+                geometryFromWkb(featureWkb(layer.geometry, row)));
             if (!geometry)
                 continue;
-            OGRFeature feature(target->GetLayerDefn());
-            std::string planCode;
-            std::string farMin;
-            std::string farMax;
+            AvailablePlot plot;
+            plot.row = row;
             double bestOverlap = 0;
             const Envelope extent = layer.geometry.envelope(row);
             for (std::size_t zone = 0; zone < zoneGeometries.size(); ++zone) {
@@ -856,8 +1260,9 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                     overlap ? dynamic_cast<const OGRSurface*>(overlap.get()) : nullptr;
                 const OGRMultiSurface* surfaces =
                     overlap ? dynamic_cast<const OGRMultiSurface*>(overlap.get()) : nullptr;
-                const double overlapArea =
-                    surface ? surface->get_Area() : surfaces ? surfaces->get_Area() : 0.0;
+                const double overlapArea = surface    ? surface->get_Area()
+                                           : surfaces ? surfaces->get_Area()
+                                                      : 0.0;
                 if (overlapArea <= bestOverlap)
                     continue;
                 bestOverlap = overlapArea;
@@ -865,31 +1270,25 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 const int landUse = zones->field("land_use");
                 const int minField = zones->field("far_min");
                 const int maxField = zones->field("far_max");
-                planCode = landUse >= 0 ? zoneTable.text(zone, landUse) : "";
-                farMin = minField >= 0 ? zoneTable.text(zone, minField) : "";
-                farMax = maxField >= 0 ? zoneTable.text(zone, maxField) : "";
+                plot.planCode = landUse >= 0 ? zoneTable.text(zone, landUse) : "";
+                plot.farMin = minField >= 0 ? zoneTable.text(zone, minField) : "";
+                plot.farMax = maxField >= 0 ? zoneTable.text(zone, maxField) : "";
             }
-            feature.SetGeometryDirectly(geometry);
-            if (row < areasM2.size() && std::isfinite(areasM2[row]))
-                feature.SetField("area_mu", muText(areasM2[row] / kSquareMetresPerMu).c_str());
             if (batchField >= 0)
-                setIfNotEmpty(feature, "batch_id", layer.attributes.text(row, batchField));
-            feature.SetField("stage", stage.c_str());
-            setIfNotEmpty(feature, "plan_land_use", planCode);
-            if (!planCode.empty())
-                setIfNotEmpty(feature, "plan_land_use_name", table.nameOf(planCode, zoneSystems));
-            setIfNotEmpty(feature, "far_min", farMin);
-            setIfNotEmpty(feature, "far_max", farMax);
-            feature.SetField("_fill", "#1a9850");
-            feature.SetField("_stroke", "#006837");
-            feature.SetField("_class", "可供地块");
-            feature.SetField("_fo", 0.55);
-            feature.SetField("_sw", 2.0);
-            feature.SetField("_fid", static_cast<GIntBig>(layer.fids[row]));
-            if (target->CreateFeature(&feature) != OGRERR_NONE)
-                throw IoError("cannot add a feature to the tiles: " +
-                                  std::string(CPLGetLastErrorMsg()),
-                              {layer.sourcePath, layer.name, layer.fids[row], {}});
+                plot.batch = layer.attributes.text(row, batchField);
+            plot.stage = stage;
+            if (!plot.planCode.empty())
+                plot.planName = table.nameOf(plot.planCode, zoneSystems);
+            TileFeature tileFeature;
+            tileFeature.source = static_cast<std::uint32_t>(plots->size());
+            if (row < areasM2.size() && std::isfinite(areasM2[row]))
+                tileFeature.areaMu = areasM2[row] / kSquareMetresPerMu;
+            plots->push_back(std::move(plot));
+            if (!target->add(tileFeature, *toMercator,
+                             {layer.sourcePath, layer.name, layer.fids[row], {}})) {
+                plots->pop_back();
+                continue;
+            }
             ++entry.count;
             grow(extent);
         }
@@ -900,16 +1299,50 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
 
     // The findings, each where it is (its own geometry, else its feature's).
     if (options.profile == WebProfile::Internal && !findings.empty()) {
+        struct FindingPlace {
+            std::size_t finding = 0;
+            const Layer* layer = nullptr; // the feature's layer when the finding has no geometry
+            std::size_t row = 0;
+        };
+        auto places = std::make_shared<std::vector<FindingPlace>>();
+        const std::vector<Finding>* all = &findings;
         TileLayer* target = createLayer(
-            tileLayers, "findings", toMercator,
+            tileLayers, "findings",
             {"rule", "rule_zh", "rule_en", "layer", "id", "area_mu", "reason", "reason_en",
              "clause", "_class"},
-            {});
+            {},
+            [all, places](const TileFeature& feature) {
+                const FindingPlace& place = (*places)[feature.source];
+                return place.layer ? geometryFromWkb(featureWkb(place.layer->geometry, place.row))
+                                   : geometryFromWkb((*all)[place.finding].geometryWkb);
+            },
+            [all, places](const TileFeature& tileFeature, OGRFeature& feature) {
+                const Finding& finding = (*all)[(*places)[tileFeature.source].finding];
+                feature.SetField("rule", finding.rule.c_str());
+                feature.SetField(
+                    "rule_zh",
+                    displayName(NameGroup::Rule, finding.rule, Language::Chinese).c_str());
+                feature.SetField(
+                    "rule_en",
+                    displayName(NameGroup::Rule, finding.rule, Language::English).c_str());
+                feature.SetField("layer", finding.layer.c_str());
+                setIfNotEmpty(feature, "id", finding.featureId);
+                setIfNotEmpty(feature, "area_mu", muText(finding.areaMu));
+                setIfNotEmpty(feature, "reason", finding.reasonZh);
+                setIfNotEmpty(feature, "reason_en", finding.reasonEn);
+                setIfNotEmpty(feature, "clause", finding.clause);
+                feature.SetField("_class", finding.rule.c_str());
+            });
         std::map<std::string, std::map<std::int64_t, std::size_t>> rowOfFid;
         std::size_t withoutPlace = 0;
-        for (const Finding& finding : findings) {
-            OGRGeometry* geometry = geometryFromWkb(finding.geometryWkb);
-            if (!geometry && !finding.fids.empty()) {
+        for (std::size_t number = 0; number < findings.size(); ++number) {
+            const Finding& finding = findings[number];
+            TileFeature tileFeature;
+            tileFeature.source = static_cast<std::uint32_t>(places->size());
+            places->push_back({number, nullptr, 0});
+            const ErrorContext where{park->name, finding.layer, -1, {}};
+            bool added = target->add(tileFeature, *toMercator, where);
+            if (!added && !finding.fids.empty()) {
                 for (const ParkLayer& layer : park->layers) {
                     if (toString(layer.role) != finding.layer)
                         continue;
@@ -917,41 +1350,35 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                     if (rows.empty())
                         for (std::size_t row = 0; row < layer.layer->featureCount(); ++row)
                             rows[layer.layer->fids[row]] = row;
-                    if (const auto it = rows.find(finding.fids.front()); it != rows.end())
-                        geometry = geometryFromWkb(featureWkb(layer.layer->geometry, it->second));
+                    if (const auto it = rows.find(finding.fids.front()); it != rows.end()) {
+                        places->back().layer = layer.layer.get();
+                        places->back().row = it->second;
+                        added = target->add(tileFeature, *toMercator, where);
+                        break;
+                    }
                 }
             }
-            if (!geometry) {
+            if (!added) {
+                places->pop_back();
                 ++withoutPlace;
                 continue;
             }
-            OGRFeature feature(target->GetLayerDefn());
-            feature.SetGeometryDirectly(geometry);
-            feature.SetField("rule", finding.rule.c_str());
-            feature.SetField("rule_zh",
-                             displayName(NameGroup::Rule, finding.rule, Language::Chinese).c_str());
-            feature.SetField("rule_en",
-                             displayName(NameGroup::Rule, finding.rule, Language::English).c_str());
-            feature.SetField("layer", finding.layer.c_str());
-            setIfNotEmpty(feature, "id", finding.featureId);
-            setIfNotEmpty(feature, "area_mu", muText(finding.areaMu));
-            setIfNotEmpty(feature, "reason", finding.reasonZh);
-            setIfNotEmpty(feature, "reason_en", finding.reasonEn);
-            setIfNotEmpty(feature, "clause", finding.clause);
-            feature.SetField("_class", finding.rule.c_str());
-            if (target->CreateFeature(&feature) != OGRERR_NONE)
-                throw IoError("cannot add a finding to the tiles: " +
-                              std::string(CPLGetLastErrorMsg()));
             ++result.findings;
         }
         if (withoutPlace > 0)
             result.notes.push_back(std::to_string(withoutPlace) +
                                    " finding(s) with no place on the map are not in the layer");
-        published.push_back({"findings", "findings", GeometryKind::None, nullptr,
-                             result.findings,
-                             {"rule_zh", "rule_en", "layer", "id", "area_mu", "reason",
-                              "reason_en", "clause"},
-                             {}, false});
+        published.push_back(
+            {"findings",
+             "findings",
+             GeometryKind::None,
+             nullptr,
+             result.findings,
+             {"rule_zh", "rule_en", "layer", "id", "area_mu", "reason", "reason_en", "clause"},
+             false,
+             nullptr,
+             nullptr,
+             {}});
     }
     if (parkExtent.isEmpty())
         throw IoError("the park has nothing to show on a map (no feature with a geometry)",
@@ -965,15 +1392,14 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     auto mercatorY = [pi](double latitude) {
         return 6378137.0 * std::log(std::tan(pi / 4 + latitude * pi / 360));
     };
-    const double widthM = std::max(
-        {(bounds[2] - bounds[0]) * pi / 180 * 6378137.0,
-         mercatorY(bounds[3]) - mercatorY(bounds[1]), 100.0});
+    const double widthM = std::max({(bounds[2] - bounds[0]) * pi / 180 * 6378137.0,
+                                    mercatorY(bounds[3]) - mercatorY(bounds[1]), 100.0});
     const double fitZoom = std::log2(1000.0 * 40075016.686 / (512.0 * widthM));
     result.minZoom = std::clamp(static_cast<int>(std::floor(fitZoom)) - 4, 0, 14);
     // At least zoom 14 (a tile 2.4 km wide at the equator, 0.6 m a unit), whatever the park's
     // size, so a plot keeps its shape; MapLibre draws closer views from those tiles.
-    result.maxZoom = std::clamp(std::max(static_cast<int>(std::floor(fitZoom)) + 3, 14),
-                                result.minZoom + 1, 16);
+    result.maxZoom =
+        std::clamp(std::max(static_cast<int>(std::floor(fitZoom)) + 3, 14), result.minZoom + 1, 16);
 
     // Into a hidden folder beside `out`, moved into place when complete (and removed when not).
     AtomicOutput output(out, AtomicOutput::Kind::Folder);
@@ -985,174 +1411,62 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             throw IoError("cannot make the folder: " + error.message(),
                           {pathText(staging), {}, -1, {}});
 
-        // The tiles, one GDAL MVT tile set per zoom level written side by side by the workers
-        // (GDAL's writer assembles a tile set's tiles on one thread: one set a zoom puts every
-        // core to work), each zoom then moved into tiles/. A layer starts at the zoom its style
-        // draws it from; a feature smaller than one tile unit at a zoom (it would be drawn as a
-        // speck, and costs GDAL a clip and a validity check) is left out of that zoom.
-        std::map<std::string, int> layerMinZoom;
-        for (const PublishedLayer& layer : published) {
-            const double minZoom = layer.look && layer.look->minScaleZoom > 0
-                                       ? std::floor(layer.look->minScaleZoom)
-                                       : result.minZoom;
-            layerMinZoom[layer.id] =
-                std::clamp(static_cast<int>(minZoom), result.minZoom, result.maxZoom);
+        // The tiles (writeTiles). A layer starts at the zoom its style draws it from.
+        std::vector<ZoomedLayer> zoomedLayers;
+        for (const auto& tileLayer : tileLayers) {
+            int minZoom = result.minZoom;
+            for (const PublishedLayer& layer : published)
+                if (layer.id == tileLayer->name() && layer.look && layer.look->minScaleZoom > 0)
+                    minZoom = std::clamp(static_cast<int>(std::floor(layer.look->minScaleZoom)),
+                                         result.minZoom, result.maxZoom);
+            zoomedLayers.push_back({tileLayer.get(), minZoom});
         }
         const fs::path tilesDir = staging / "tiles";
-        fs::create_directories(tilesDir, error);
-        std::vector<int> zooms;
-        for (int zoom = result.maxZoom; zoom >= result.minZoom; --zoom)
-            zooms.push_back(zoom);
-        std::vector<fs::path> parts;
-        for (int zoom = result.minZoom; zoom <= result.maxZoom; ++zoom)
-            parts.push_back(staging / ("tiles.z" + std::to_string(zoom)));
-        std::atomic<std::size_t> nextZoom{0};
-        std::atomic<std::size_t> zoomsDone{0};
-        std::atomic<bool> cancelled{false};
-        std::mutex failureMutex;
-        std::string failure;
-        GDALDriver* mvtDriver = GetGDALDriverManager()->GetDriverByName("MVT");
-        if (!mvtDriver)
-            throw IoError("GDAL has no MVT driver (vector tiles)");
-        OGRSpatialReference mercator;
-        mercator.importFromEPSG(3857);
-        mercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        auto writeZoom = [&](int zoom) {
-            const fs::path part = staging / ("tiles.z" + std::to_string(zoom));
-            CPLStringList creation;
-            creation.SetNameValue("FORMAT", "DIRECTORY");
-            creation.SetNameValue("COMPRESS", "NO");
-            creation.SetNameValue("TILE_EXTENSION", "pbf");
-            creation.SetNameValue("MINZOOM", std::to_string(zoom).c_str());
-            creation.SetNameValue("MAXZOOM", std::to_string(zoom).c_str());
-            creation.SetNameValue("NAME", "tiles");
-            // GDAL keeps every cut feature in a temporary SQLite database before it assembles
-            // the tiles; on disk, through GDAL's file layer, its page reads were a quarter of
-            // the time (seek, read and stat calls). In memory: one zoom's features at a time.
-            static std::atomic<unsigned> temporaryNumber{0};
-            creation.SetNameValue(
-                "TEMPORARY_DB",
-                ("/vsimem/parkatlas-publish-tiles-" + std::to_string(++temporaryNumber) + ".db")
-                    .c_str());
-            DatasetPtr dataset(
-                mvtDriver->Create(pathText(part).c_str(), 0, 0, 0, GDT_Unknown, creation.List()));
-            if (!dataset)
-                throw IoError("cannot write the vector tiles: " +
-                                  std::string(CPLGetLastErrorMsg()),
-                              {pathText(part), {}, -1, {}});
-            // One unit of a 4096-unit tile at this zoom, in Web Mercator metres.
-            const double unitM = 40075016.686 / std::ldexp(1.0, zoom) / 4096.0;
-            for (const auto& tileLayer : tileLayers) {
-                if (layerMinZoom.count(tileLayer->name()) && layerMinZoom[tileLayer->name()] > zoom)
-                    continue;
-                OGRLayer* target = dataset->CreateLayer(tileLayer->name().c_str(), &mercator,
-                                                        wkbUnknown, nullptr);
-                if (!target)
-                    throw IoError("cannot make the tiles' layer: " +
-                                      std::string(CPLGetLastErrorMsg()),
-                                  {pathText(part), tileLayer->name(), -1, {}});
-                OGRFeatureDefn* definition = tileLayer->GetLayerDefn();
-                for (int field = 0; field < definition->GetFieldCount(); ++field)
-                    target->CreateField(definition->GetFieldDefn(field));
-                const auto& features = tileLayer->features();
-                for (std::size_t i = 0; i < features.size(); ++i) {
-                    if (cancelled)
-                        return;
-                    // Points have no size and are always kept.
-                    const double size = tileLayer->sizeOf(i);
-                    if (size > 0 && size < unitM)
-                        continue;
-                    if (target->CreateFeature(features[i].get()) != OGRERR_NONE)
-                        throw IoError("cannot add a feature to the tiles: " +
-                                          std::string(CPLGetLastErrorMsg()),
-                                      {pathText(part), tileLayer->name(), static_cast<std::int64_t>(i), {}});
-                }
-            }
-            dataset.reset(); // GDAL assembles and writes the tiles here
-        };
-        const unsigned workers =
-            std::min<unsigned>(workerCount(zooms.size(), 0, 1), static_cast<unsigned>(zooms.size()));
-        std::atomic<unsigned> running{workers};
-        auto work = [&]() {
-            try {
-                while (!cancelled) {
-                    const std::size_t index = nextZoom++;
-                    if (index >= zooms.size())
-                        break;
-                    writeZoom(zooms[index]);
-                    ++zoomsDone;
-                }
-            } catch (const std::exception& caught) {
-                const std::lock_guard<std::mutex> lock(failureMutex);
-                if (failure.empty())
-                    failure = caught.what();
-                cancelled = true;
-            }
-            --running;
-        };
-        std::vector<std::thread> threads;
-        for (unsigned worker = 0; worker < workers; ++worker)
-            threads.emplace_back(work);
-        // This thread reports progress and passes a cancel on.
-        while (running > 0) {
-            if (progress && !cancelled &&
-                !progress(0.7 + 0.25 * static_cast<double>(zoomsDone) /
-                                    static_cast<double>(zooms.size())))
-                cancelled = true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        for (std::thread& thread : threads)
-            thread.join();
-        if (!failure.empty()) {
+        try {
+            result.tileBands =
+                writeTiles(zoomedLayers, result.minZoom, result.maxZoom,
+                           options.tileBandFeatures > 0 ? options.tileBandFeatures : 100000,
+                           *toMercator, staging, tilesDir, progress, 0.7, 0.9);
+        } catch (const IoError&) {
             const std::string disk = diskProblemAt(out);
-            throw IoError(disk.empty() ? failure : "cannot write the vector tiles: " + disk,
+            if (disk.empty())
+                throw;
+            throw IoError("cannot write the vector tiles: " + disk,
                           {pathText(tilesDir), {}, -1, {}});
         }
-        if (cancelled)
-            throw Cancelled();
-        for (int zoom = result.minZoom; zoom <= result.maxZoom; ++zoom) {
-            const fs::path part = staging / ("tiles.z" + std::to_string(zoom));
-            if (fs::exists(part / std::to_string(zoom), error))
-                fs::rename(part / std::to_string(zoom), tilesDir / std::to_string(zoom), error);
-            if (error)
-                throw IoError("cannot move the tiles into place: " + error.message(),
-                              {pathText(part), {}, -1, {}});
-        }
-        mergeTileMetadata(parts, tilesDir, result.minZoom, result.maxZoom);
-        for (const fs::path& part : parts)
-            fs::remove_all(part, error);
-        tileLayers.clear();
 
         // Each role layer's fields, by feature: data/attributes/LAYER/N.json holds the
         // features whose _fid / 1000 is N, as {"_fid": [value or null, …]} in the order of
-        // the layer's "fields" in site.json.
-        for (PublishedLayer& layer : published) {
+        // the layer's "fields" in site.json; read from the park's layer as they are written.
+        for (const PublishedLayer& layer : published) {
             if (!layer.attributesApart)
                 continue;
             const fs::path folder = staging / "data" / "attributes" / utf8Path(layer.id);
             fs::create_directories(folder, error);
-            std::map<std::int64_t, std::vector<std::size_t>> chunks;
-            for (std::size_t i = 0; i < layer.rows.size(); ++i)
-                chunks[layer.rows[i].first >= 0 ? layer.rows[i].first / 1000 : -1].push_back(i);
-            for (const auto& [chunk, members] : chunks)
+            const Layer& source = layer.source->layer;
+            std::map<std::int64_t, std::vector<std::uint32_t>> chunks;
+            for (std::size_t i = 0; i < layer.tiles->size(); ++i) {
+                const std::uint32_t row = layer.tiles->feature(i).source;
+                chunks[source.fids[row] >= 0 ? source.fids[row] / 1000 : -1].push_back(row);
+            }
+            for (const auto& [chunk, rows] : chunks)
                 writeText(folder / (std::to_string(chunk) + ".json"), [&](std::ostream& stream) {
                     JsonWriter json(stream, false);
                     json.beginObject();
-                    for (std::size_t i : members) {
-                        json.key(std::to_string(layer.rows[i].first)).beginArray();
-                        for (const auto& value : layer.rows[i].second) {
-                            if (value)
-                                json.value(*value);
-                            else
+                    for (const std::uint32_t row : rows) {
+                        json.key(std::to_string(source.fids[row])).beginArray();
+                        for (const int index : layer.columns) {
+                            if (source.attributes.isUnknown(row, index))
                                 json.null();
+                            else
+                                json.value(source.attributes.text(row, index));
                         }
                         json.endArray();
                     }
                     json.endObject();
                 });
-            layer.rows.clear();
-            layer.rows.shrink_to_fit();
         }
+        reportProgress(progress, 0.93);
 
         // The tiles there are (the page asks for no other: no 404 for an empty corner).
         std::vector<std::string> tileNames;
@@ -1174,19 +1488,35 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             json.endArray();
         });
 
+        // The plots search finds: plot number, owner (internal), area, land use, extent.
         writeText(staging / "data" / "search.json", [&](std::ostream& stream) {
             JsonWriter json(stream, false);
             json.beginArray();
-            for (const SearchEntry& hit : search) {
-                const auto box = lonLat.bounds(hit.extent);
-                json.beginArray();
-                json.value(hit.id).value(hit.owner).value(hit.areaMu).value(hit.landUse);
-                for (double value : box)
-                    json.value(std::round(value * 1e7) / 1e7);
-                json.endArray();
+            if (searchSource.tiles && (searchSource.id >= 0 || searchSource.owner >= 0)) {
+                const Layer& source = *searchSource.layer->layer;
+                auto known = [&source](std::size_t row, int field) {
+                    return field >= 0 && !source.attributes.isUnknown(row, field)
+                               ? source.attributes.text(row, field)
+                               : std::string();
+                };
+                for (std::size_t i = 0; i < searchSource.tiles->size(); ++i) {
+                    const TileFeature& feature = searchSource.tiles->feature(i);
+                    const std::string id = known(feature.source, searchSource.id);
+                    const std::string owner = known(feature.source, searchSource.owner);
+                    if (id.empty() && owner.empty())
+                        continue;
+                    const auto box = lonLat.bounds(source.geometry.envelope(feature.source));
+                    json.beginArray();
+                    json.value(id).value(owner).value(muText(feature.areaMu));
+                    json.value(known(feature.source, searchSource.landUse));
+                    for (double value : box)
+                        json.value(std::round(value * 1e7) / 1e7);
+                    json.endArray();
+                }
             }
             json.endArray();
         });
+        tileLayers.clear();
 
         writeText(staging / "data" / "site.json", [&](std::ostream& stream) {
             JsonWriter json(stream, true);

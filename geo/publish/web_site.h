@@ -26,10 +26,10 @@ const char* toString(WebProfile profile);
 
 struct WebSiteOptions {
     WebProfile profile = WebProfile::Internal;
-    std::string title;      // the page's title; "" = the park's name
+    std::string title;       // the page's title; "" = the park's name
     std::vector<Role> roles; // the layers to publish; empty = every role the park has
     Date auditDate = Date::fromYmd(1970, 1, 1); // the idle-land audit's date (internal)
-    std::string publishedAt; // shown on the page ("2026-12-04 20:15 UTC")
+    std::string publishedAt;                    // shown on the page ("2026-12-04 20:15 UTC")
     AreaMethod areaMethod = AreaMethod::Ellipsoidal;
     /// The page's folder: index.html, app.js, app.css and node_modules/maplibre-gl/dist
     /// (webPageDirectory()).
@@ -41,6 +41,10 @@ struct WebSiteOptions {
     /// Replace an `out` folder that exists and is not empty (the old one is removed only after
     /// the new one is in place).
     bool replace = false;
+    /// The tiles of a zoom are cut in bands holding about this many features each, one GDAL
+    /// writer a band (GDAL's writer holds every feature it is given): 0 = 100000. The tiles
+    /// are the same whatever the number (a test publishes with 1 band a zoom and with many).
+    std::size_t tileBandFeatures = 0;
     ProgressCallback progress;
 };
 
@@ -49,6 +53,7 @@ struct WebSiteResult {
     std::size_t findings = 0;  // findings written (internal)
     std::size_t available = 0; // plots available for supply
     std::size_t tiles = 0;     // vector tiles written
+    std::size_t tileBands = 0; // GDAL tile writers run (bands of tiles, WebSiteOptions)
     std::size_t reports = 0;   // committee maps (PDF) in reports/
     std::uintmax_t bytes = 0;  // size of the whole site
     int minZoom = 0;

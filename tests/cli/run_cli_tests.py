@@ -2424,11 +2424,14 @@ def group_map(t):
         t.sane_exit(run, 2)
         t.check("--force" in run.err, "a full folder needs --force", run)
         t.check(os.path.getmtime(marker) == stamp, "the pack is untouched without --force")
+        # --maps-only (what publish --reports runs): the maps and 清单.txt, nothing else.
         run = t.run("report", gpkg, "--out", pack, "--force", "--as-of", "2025-06-30",
-                    timeout=120)
+                    "--maps-only", timeout=120)
         t.sane_exit(run, 0)
         t.check(len([n for n in os.listdir(pack) if n.endswith(".pdf")]) == 5,
                 "--force replaces the pack with a complete one")
+        others = [n for n in os.listdir(pack) if not n.endswith(".pdf") and n != "清单.txt"]
+        t.check(not others, "--maps-only writes the maps alone (found %s)" % others)
     t.check(snapshot(sample) == before, "data/sample is unchanged: " +
             diff_snapshots(before, snapshot(sample)))
     return None

@@ -9,10 +9,18 @@
 
 #include <gtest/gtest.h>
 
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace parkatlas::geo {
 namespace {
@@ -95,8 +103,7 @@ TEST(PublishTest, PublicProfileCarriesNoOwnerAndNoFindings)
     const std::string owner = "武汉天通机电设备有限公司";
     for (const auto& entry : fs::recursive_directory_iterator(out)) {
         if (entry.is_regular_file() && entry.path().parent_path().filename() != "lib") {
-            EXPECT_EQ(test::fileBytes(entry.path()).find(owner), std::string::npos)
-                << entry.path();
+            EXPECT_EQ(test::fileBytes(entry.path()).find(owner), std::string::npos) << entry.path();
         }
     }
 }
@@ -115,11 +122,101 @@ TEST(PublishTest, FolderThatIsNotEmptyIsRefusedAndKept)
     }
     auto session = ParkSession::open(kSample);
     IssueList issues;
-    EXPECT_THROW(publishWebSite(*session, out.string(), optionsFor(WebProfile::Public, page),
-                                issues),
-                 IoError);
+    EXPECT_THROW(
+        publishWebSite(*session, out.string(), optionsFor(WebProfile::Public, page), issues),
+        IoError);
     EXPECT_EQ(test::fileBytes(out / "mine.txt"), "mine");
     EXPECT_FALSE(fs::exists(out / "index.html"));
+}
+
+} // namespace
+} // namespace parkatlas::geo
+
+namespace parkatlas::geo {
+namespace {
+
+/// Every feature of every tile under `tiles` (z/x/y.pbf), read back with GDAL's MVT reader: per
+/// tile name, the sorted texts "layer|field=value|…|WKT" of its features (in Web Mercator).
+std::map<std::string, std::vector<std::string>> tileFeatures(const fs::path& tiles)
+{
+    std::map<std::string, std::vector<std::string>> features;
+    for (const auto& entry : fs::recursive_directory_iterator(tiles)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".pbf")
+            continue;
+        const std::string name = fs::relative(entry.path(), tiles).string();
+        std::vector<std::string>& texts = features[name];
+        // The tile as it is, not as the tile set's metadata.json describes its layers.
+        const char* const noMetadata[] = {"METADATA_FILE=", nullptr};
+        GDALDataset* dataset =
+            GDALDataset::Open(entry.path().c_str(), GDAL_OF_VECTOR, nullptr, noMetadata);
+        EXPECT_NE(dataset, nullptr) << name;
+        if (!dataset)
+            continue;
+        for (OGRLayer* layer : dataset->GetLayers()) {
+            for (const auto& feature : *layer) {
+                std::string text = layer->GetName();
+                for (int field = 0; field < feature->GetFieldCount(); ++field)
+                    if (feature->IsFieldSetAndNotNull(field))
+                        text += std::string("|") + feature->GetFieldDefnRef(field)->GetNameRef() +
+                                "=" + feature->GetFieldAsString(field);
+                if (const OGRGeometry* geometry = feature->GetGeometryRef())
+                    text += "|" + geometry->exportToWkt();
+                texts.push_back(std::move(text));
+            }
+        }
+        GDALClose(dataset);
+        std::sort(texts.begin(), texts.end());
+    }
+    return features;
+}
+
+TEST(PublishTest, TilesCutInBandsHoldTheSameFeaturesAsOneWriterAZoom)
+{
+    const std::string page = pageWithLibrary();
+    if (page.empty())
+        GTEST_SKIP() << "MapLibre GL JS is not installed in web/node_modules (scripts/setup)";
+    const fs::path folder = test::scratch("publish-bands");
+    auto session = ParkSession::open(kSample);
+    IssueList issues;
+    // One GDAL writer a zoom, given every feature (how publish cut the tiles before bands) …
+    WebSiteOptions whole = optionsFor(WebProfile::Internal, page);
+    whole.tileBandFeatures = std::numeric_limits<std::size_t>::max();
+    const WebSiteResult one = publishWebSite(*session, (folder / "whole").string(), whole, issues);
+    // … and many writers a zoom, each given the features of a band of a few hundred.
+    WebSiteOptions banded = optionsFor(WebProfile::Internal, page);
+    banded.tileBandFeatures = 300;
+    const WebSiteResult many =
+        publishWebSite(*session, (folder / "banded").string(), banded, issues);
+
+    EXPECT_EQ(one.tileBands, static_cast<std::size_t>(one.maxZoom - one.minZoom + 1));
+    EXPECT_GT(many.tileBands, 3 * one.tileBands);
+    EXPECT_EQ(many.tiles, one.tiles);
+    EXPECT_EQ(many.features, one.features);
+    const auto expected = tileFeatures(folder / "whole" / "tiles");
+    const auto actual = tileFeatures(folder / "banded" / "tiles");
+    ASSERT_EQ(expected.size(), one.tiles);
+    std::size_t features = 0;
+    std::set<std::string> layers;
+    for (const auto& [tile, texts] : expected) {
+        const auto it = actual.find(tile);
+        ASSERT_NE(it, actual.end()) << "tile " << tile << " is missing from the banded site";
+        EXPECT_EQ(it->second, texts) << "tile " << tile;
+        features += texts.size();
+        for (const std::string& text : texts)
+            layers.insert(text.substr(0, text.find('|')));
+    }
+    EXPECT_EQ(actual.size(), expected.size());
+    // The comparison covered the park's layers, the findings and the plots available for supply.
+    EXPECT_GT(features, one.features);
+    EXPECT_TRUE(layers.count("parcels") && layers.count("findings") && layers.count("roads"))
+        << layers.size();
+    EXPECT_EQ(test::fileBytes(folder / "banded" / "data" / "search.json"),
+              test::fileBytes(folder / "whole" / "data" / "search.json"));
+    EXPECT_EQ(test::fileBytes(folder / "banded" / "data" / "tiles.json"),
+              test::fileBytes(folder / "whole" / "data" / "tiles.json"));
+    // No band's folder is left in the site.
+    for (const auto& entry : fs::directory_iterator(folder / "banded"))
+        EXPECT_EQ(entry.path().filename().string().find("tiles.band"), std::string::npos);
 }
 
 } // namespace

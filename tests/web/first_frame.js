@@ -1,57 +1,110 @@
 // Time from navigation to the first full-extent frame of a published site, in Debian's chromium
-// (headless, SwiftShader WebGL): the page's `ready` flag is set on MapLibre's first `idle` after
-// its layers were added, when every tile of the view is drawn.
+// (headless, SwiftShader WebGL), the site served by `parkatlas serve` as a user serves it: the
+// page's `ready` flag is set on MapLibre's first `idle` after its layers were added, when every
+// tile of the view is drawn. Each run is a fresh browser page with an empty cache.
 //
-//   node tests/web/first_frame.js SITE_DIR [RUNS] [--chromium PATH]
+//   node tests/web/first_frame.js SITE_DIR [RUNS] [--parkatlas BIN] [--chromium PATH]
+//                                 [--screenshot FILE.png]
 //
-// Prints one line per run and the best, in milliseconds.
+// Prints one line per run (navigation to `ready`, when the page had loaded, the tiles fetched and
+// the CPU time chromium and the server spent meanwhile) and the best, in milliseconds.
 'use strict';
 
 const { spawn } = require('child_process');
-const net = require('net');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
 const puppeteer = require(path.join(repo, 'web', 'node_modules', 'puppeteer-core'));
-const site = path.resolve(process.argv[2]);
-const runs = Number(process.argv[3] || 3);
-const chromiumAt = process.argv.indexOf('--chromium');
-const chromium = chromiumAt > 0 ? process.argv[chromiumAt + 1] : '/usr/bin/chromium';
+const positional = [];
+const options = {};
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i].startsWith('--')) options[process.argv[i].slice(2)] = process.argv[++i];
+  else positional.push(process.argv[i]);
+}
+const site = path.resolve(positional[0]);
+const runs = Number(positional[1] || 3);
+const chromium = options.chromium || '/usr/bin/chromium';
+const parkatlas = options.parkatlas || path.join(repo, 'build', 'app', 'cli', 'parkatlas');
+
+// `parkatlas serve SITE --port 0`: the address it prints on stdout once it listens.
+function serve(directory) {
+  return new Promise((resolve, reject) => {
+    const server = spawn(parkatlas, ['serve', directory, '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { server.kill(); reject(new Error('serve did not start: ' + err)); }, 60000);
+    server.stderr.on('data', (chunk) => { err += chunk; });
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)\//m);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ server, origin: match[1] });
+      }
+    });
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error('serve exited ' + code + ': ' + err)); });
+  });
+}
+
+// CPU seconds (user + system) used so far by the process `root` and its descendants, from /proc:
+// on a loaded machine the wall clock says how busy the machine was, this says what the frame
+// cost.
+function cpuSeconds(root) {
+  const fs = require('fs');
+  const parent = new Map();
+  const ticks = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync('/proc/' + entry + '/stat', 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch (error) { /* gone meanwhile */ }
+  }
+  let total = 0;
+  for (const [pid, used] of ticks) {
+    for (let p = pid; p > 1; p = parent.get(p) || 0) {
+      if (p === root) { total += used; break; }
+    }
+  }
+  return total / 100; // USER_HZ
+}
 
 async function main() {
-  const port = await new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => { const p = server.address().port; server.close(() => resolve(p)); });
-  });
-  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1',
-    '--directory', site], { stdio: 'ignore' });
-  for (let i = 0; i < 300; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const served = await serve(site);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
       '--disable-dev-shm-usage'] });
   const times = [];
   try {
     for (let run = 0; run < runs; run++) {
-      const page = await browser.newPage();
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
       await page.setViewport({ width: 1280, height: 800 });
+      const failed = [];
+      page.on('requestfailed', (request) => failed.push(request.url()));
+      page.on('response', (response) => { if (response.status() >= 400) failed.push(response.status() + ' ' + response.url()); });
+      const cpuBefore = cpuSeconds(browser.process().pid) + cpuSeconds(served.server.pid);
       const started = Date.now();
-      await page.goto('http://127.0.0.1:' + port + '/index.html', { waitUntil: 'load', timeout: 120000 });
+      await page.goto(served.origin + '/index.html', { waitUntil: 'load', timeout: 120000 });
+      const loaded = Date.now() - started;
       await page.waitForFunction(() => window.parkatlas && window.parkatlas.ready === true,
-        { timeout: 120000, polling: 50 });
-      times.push(Date.now() - started);
-      console.log('run ' + (run + 1) + ': ' + times[run] + ' ms');
-      await page.close();
+        { timeout: 120000, polling: 20 });
+      const ready = Date.now() - started;
+      const cpu = cpuSeconds(browser.process().pid) + cpuSeconds(served.server.pid) - cpuBefore;
+      times.push(ready);
+      const tiles = await page.evaluate(() => performance.getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/tiles/')).length);
+      console.log('run ' + (run + 1) + ': ' + ready + ' ms (page loaded at ' + loaded + ' ms, ' +
+        tiles + ' tiles fetched, ' + cpu.toFixed(2) + ' s of CPU in chromium and serve' + (failed.length ? ', FAILED: ' + failed.join(' ') : '') + ')');
+      if (options.screenshot && run === 0) await page.screenshot({ path: options.screenshot });
+      await context.close();
     }
   } finally {
     await browser.close();
-    server.kill();
+    served.server.kill('SIGINT');
   }
   console.log('best: ' + Math.min(...times) + ' ms');
 }
