@@ -1443,7 +1443,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 continue;
             const fs::path folder = staging / "data" / "attributes" / utf8Path(layer.id);
             fs::create_directories(folder, error);
-            const Layer& source = layer.source->layer;
+            const Layer& source = *layer.source->layer;
             std::map<std::int64_t, std::vector<std::uint32_t>> chunks;
             for (std::size_t i = 0; i < layer.tiles->size(); ++i) {
                 const std::uint32_t row = layer.tiles->feature(i).source;

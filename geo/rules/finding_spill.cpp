@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <tuple>
@@ -141,13 +142,35 @@ void decodeFinding(const char* bytes, std::size_t size, Finding& f)
         throw IoError("a spilled finding has bytes after its end");
 }
 
+namespace {
+
+/// Where the findings are spilled: $TMPDIR, else /tmp.
+std::string spillFolder()
+{
+    const char* dir = std::getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+} // namespace
+
 FindingSpill::FindingSpill()
 {
-    // tmpfile(): in P_tmpdir, unlinked at once, so nothing is left behind even on a crash.
-    m_file = std::tmpfile();
-    if (!m_file)
+    // In $TMPDIR (else /tmp), unlinked at once, so nothing is left behind even on a crash;
+    // std::tmpfile() would ignore $TMPDIR, which is where a user with a small /tmp points
+    // a check that spills a million findings.
+    std::string pattern = spillFolder() + "/parkatlas-findings-XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw IoError("cannot make a temporary file for the findings in '" + spillFolder() +
+                      "' (set TMPDIR to use another folder): " + std::strerror(errno));
+    ::unlink(pattern.c_str());
+    m_file = ::fdopen(fd, "w+b");
+    if (!m_file) {
+        const int error = errno;
+        ::close(fd);
         throw IoError(std::string("cannot make a temporary file for the findings: ") +
-                      std::strerror(errno));
+                      std::strerror(error));
+    }
     std::setvbuf(m_file, nullptr, _IOFBF, 1 << 20);
 }
 
@@ -181,7 +204,8 @@ void FindingSpill::append(const std::string& record, Key key)
 {
     std::lock_guard lock(m_mutex);
     if (std::fwrite(record.data(), 1, record.size(), m_file) != record.size())
-        throw IoError(std::string("cannot write the findings' temporary file: ") +
+        throw IoError("cannot write the findings' temporary file in '" + spillFolder() +
+                      "' (is the disk full? set TMPDIR to use another folder): " +
                       std::strerror(errno));
     key.offset = m_written;
     key.length = static_cast<std::uint32_t>(record.size());
@@ -197,7 +221,8 @@ void FindingSpill::flush() const
     if (m_flushed)
         return;
     if (std::fflush(m_file) != 0)
-        throw IoError(std::string("cannot write the findings' temporary file: ") +
+        throw IoError("cannot write the findings' temporary file in '" + spillFolder() +
+                      "' (is the disk full? set TMPDIR to use another folder): " +
                       std::strerror(errno));
     m_flushed = true;
 }

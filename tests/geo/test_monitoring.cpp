@@ -449,30 +449,32 @@ void addRoads(Park& park, const std::vector<Road>& roads)
 {
     ParkLayer layer;
     layer.role = Role::Roads;
-    layer.layer.name = "roads";
-    layer.layer.sourcePath = "hand-made";
-    layer.layer.crs = park.crs;
-    layer.layer.geometry.setKind(GeometryKind::Line);
-    layer.layer.attributes.setFields(
+    const auto roadsLayer = std::make_shared<Layer>(); // filled here, shared by the park
+    layer.layer = roadsLayer;
+    roadsLayer->name = "roads";
+    roadsLayer->sourcePath = "hand-made";
+    roadsLayer->crs = park.crs;
+    roadsLayer->geometry.setKind(GeometryKind::Line);
+    roadsLayer->attributes.setFields(
         {{"name", FieldType::String}, {"stage", FieldType::String}, {"width_m", FieldType::Real}});
     for (std::size_t i = 0; i < roads.size(); ++i) {
         const Road& r = roads[i];
-        layer.layer.geometry.beginFeature();
-        layer.layer.geometry.beginPart();
-        layer.layer.geometry.beginRing();
-        layer.layer.geometry.addVertex(r.x0, r.y0);
-        layer.layer.geometry.addVertex(r.x1, r.y1);
-        layer.layer.geometry.endFeature();
-        layer.layer.fids.push_back(static_cast<std::int64_t>(i + 1));
-        layer.layer.attributes.setText(0, r.name);
-        layer.layer.attributes.setText(1, r.stage);
+        roadsLayer->geometry.beginFeature();
+        roadsLayer->geometry.beginPart();
+        roadsLayer->geometry.beginRing();
+        roadsLayer->geometry.addVertex(r.x0, r.y0);
+        roadsLayer->geometry.addVertex(r.x1, r.y1);
+        roadsLayer->geometry.endFeature();
+        roadsLayer->fids.push_back(static_cast<std::int64_t>(i + 1));
+        roadsLayer->attributes.setText(0, r.name);
+        roadsLayer->attributes.setText(1, r.stage);
         if (r.width.empty())
-            layer.layer.attributes.setUnknown(2);
+            roadsLayer->attributes.setUnknown(2);
         else
-            layer.layer.attributes.setReal(2, std::stod(r.width));
-        layer.layer.attributes.commitRow();
+            roadsLayer->attributes.setReal(2, std::stod(r.width));
+        roadsLayer->attributes.commitRow();
     }
-    layer.fieldIndex = resolveContractFields(Role::Roads, layer.layer.attributes);
+    layer.fieldIndex = resolveContractFields(Role::Roads, roadsLayer->attributes);
     park.layers.push_back(std::move(layer));
 }
 

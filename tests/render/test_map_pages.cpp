@@ -53,13 +53,15 @@ geo::ParkLayer landUseLayer(geo::Role role, const std::vector<std::string>& code
     }
     geo::ParkLayer parkLayer;
     parkLayer.role = role;
-    parkLayer.layer = makeLayer(geo::toString(role), geo::GeometryKind::Polygon, features);
-    parkLayer.layer->crs = geo::Crs::fromEpsg(4547);
-    parkLayer.layer->attributes.setFields({{"land_use", geo::FieldType::String, 20, 0}});
+    auto layer = std::make_shared<geo::Layer>(
+        *makeLayer(geo::toString(role), geo::GeometryKind::Polygon, features));
+    layer->crs = geo::Crs::fromEpsg(4547);
+    layer->attributes.setFields({{"land_use", geo::FieldType::String, 20, 0}});
     for (const std::string& code : codes) {
-        parkLayer.layer->attributes.setText(0, code);
-        parkLayer.layer->attributes.commitRow();
+        layer->attributes.setText(0, code);
+        layer->attributes.commitRow();
     }
+    parkLayer.layer = layer;
     parkLayer.fieldIndex = geo::resolveContractFields(role, parkLayer.layer->attributes);
     parkLayer.classification = classification;
     parkLayer.classificationOrigin = "in the test";

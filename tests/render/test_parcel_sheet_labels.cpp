@@ -34,15 +34,17 @@ std::shared_ptr<const geo::Park> gridPark(double cellM, double reachM)
         }
     geo::ParkLayer parcels;
     parcels.role = geo::Role::Parcels;
-    parcels.layer = makeLayer("parcels", geo::GeometryKind::Polygon, features);
-    parcels.layer->crs = geo::Crs::fromEpsg(4547);
-    parcels.layer->attributes.setFields(
+    auto layer = std::make_shared<geo::Layer>(
+        *makeLayer("parcels", geo::GeometryKind::Polygon, features));
+    layer->crs = geo::Crs::fromEpsg(4547);
+    layer->attributes.setFields(
         {{"parcel_id", geo::FieldType::String, 20, 0}, {"owner", geo::FieldType::String, 60, 0}});
     for (const auto& [id, owner] : attributes) {
-        parcels.layer->attributes.setText(0, id);
-        parcels.layer->attributes.setText(1, owner);
-        parcels.layer->attributes.commitRow();
+        layer->attributes.setText(0, id);
+        layer->attributes.setText(1, owner);
+        layer->attributes.commitRow();
     }
+    parcels.layer = layer;
     parcels.fieldIndex = geo::resolveContractFields(geo::Role::Parcels, parcels.layer->attributes);
     auto park = std::make_shared<geo::Park>();
     park->name = "标注测试园";
