@@ -716,6 +716,21 @@ struct Overlay {
             w.geos.own(GEOSDifference_r(h, g.get(), cut.get())).get(), 2);
     }
 
+    /// Unbuilt land settled by its plan class: where the plan does not build (C1, C3) it is that
+    /// class and cannot be supplied (F); else it is land still to supply (E, or E1/E21/E22 by
+    /// the zone's use).
+    static void classByPlan(MonitoringPlot& plot, const std::string& planClass)
+    {
+        if (planClass == "C1" || planClass == "C3") {
+            plot.landClass = planClass;
+            plot.b1.clear();
+            plot.b2.clear();
+            plot.supplyClass = "F";
+        } else {
+            plot.supplyClass = planClass.empty() ? "E" : planClass;
+        }
+    }
+
     /// The pieces of `piece` by plan zone (each zone's part, in zone order, then what lies in no
     /// zone), each finished as B land still to supply (E1/E21/E22 by the zone's use) or, where
     /// the plan does not build, C1/C3 and F.
@@ -724,16 +739,8 @@ struct Overlay {
     {
         auto finish = [&](MonitoringPlot plot, const GEOSGeometry* g,
                           const std::string& planClass) {
-            if (plot.landClass == "B") {
-                if (planClass == "C1" || planClass == "C3") {
-                    plot.landClass = planClass;
-                    plot.b1.clear();
-                    plot.b2.clear();
-                    plot.supplyClass = "F";
-                } else {
-                    plot.supplyClass = planClass.empty() ? "E" : planClass;
-                }
-            }
+            if (plot.landClass == "B")
+                classByPlan(plot, planClass);
             out.push_back({std::move(plot), w.geos.toWkb(g)});
         };
         if (zones && hasArea(w.geos, piece.get())) {
@@ -881,15 +888,7 @@ struct Overlay {
                     return;
                 MonitoringPlot plot = base;
                 fillZone(plot, z);
-                const std::string planClass = planClassOfZone(plot, z);
-                if (planClass == "C1" || planClass == "C3") {
-                    plot.landClass = planClass;
-                    plot.b1.clear();
-                    plot.b2.clear();
-                    plot.supplyClass = "F";
-                } else {
-                    plot.supplyClass = planClass.empty() ? "E" : planClass;
-                }
+                classByPlan(plot, planClassOfZone(plot, z));
                 out.push_back({std::move(plot), w.geos.toWkb(piece.get())});
             });
         // What lies in no zone: the approved area less every zone, then, part by part, less
