@@ -640,44 +640,36 @@ std::vector<TileBand> planBands(const std::vector<ZoomedLayer>& layers, int zoom
     };
     long firstRow = tiles;
     long lastRow = -1;
-    for (const ZoomedLayer& zoomed : layers) {
-        if (zoomed.minZoom > zoom)
-            continue;
-        for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
-            if (keptAt(*zoomed.layer, i, unitM)) {
-                const auto reach = span(zoomed.layer->extentOf(i));
-                firstRow = std::min(firstRow, reach[0]);
-                lastRow = std::max(lastRow, reach[1]);
-            }
-    }
-    std::vector<TileBand> bands;
-    if (lastRow < firstRow)
-        return bands;
-    std::vector<std::size_t> perRow(static_cast<std::size_t>(lastRow - firstRow + 1), 0);
-    for (const ZoomedLayer& zoomed : layers) {
-        if (zoomed.minZoom > zoom)
-            continue;
-        for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
-            if (keptAt(*zoomed.layer, i, unitM)) {
-                const auto reach = span(zoomed.layer->extentOf(i));
-                for (long row = reach[0]; row <= reach[1]; ++row)
-                    ++perRow[static_cast<std::size_t>(row - firstRow)];
-            }
-    }
-    // The columns of one row, grouped likewise.
-    auto splitRow = [&](long row) {
-        std::map<long, std::size_t> perColumn;
+    // The tile span of every feature kept at this zoom, handed to `use`.
+    auto eachReach = [&](auto&& use) {
         for (const ZoomedLayer& zoomed : layers) {
             if (zoomed.minZoom > zoom)
                 continue;
             for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
-                if (keptAt(*zoomed.layer, i, unitM)) {
-                    const auto reach = span(zoomed.layer->extentOf(i));
-                    if (reach[0] <= row && row <= reach[1])
-                        for (long column = reach[2]; column <= reach[3]; ++column)
-                            ++perColumn[column];
-                }
+                if (keptAt(*zoomed.layer, i, unitM))
+                    use(span(zoomed.layer->extentOf(i)));
         }
+    };
+    eachReach([&](const auto& reach) {
+        firstRow = std::min(firstRow, reach[0]);
+        lastRow = std::max(lastRow, reach[1]);
+    });
+    std::vector<TileBand> bands;
+    if (lastRow < firstRow)
+        return bands;
+    std::vector<std::size_t> perRow(static_cast<std::size_t>(lastRow - firstRow + 1), 0);
+    eachReach([&](const auto& reach) {
+        for (long row = reach[0]; row <= reach[1]; ++row)
+            ++perRow[static_cast<std::size_t>(row - firstRow)];
+    });
+    // The columns of one row, grouped likewise.
+    auto splitRow = [&](long row) {
+        std::map<long, std::size_t> perColumn;
+        eachReach([&](const auto& reach) {
+            if (reach[0] <= row && row <= reach[1])
+                for (long column = reach[2]; column <= reach[3]; ++column)
+                    ++perColumn[column];
+        });
         std::size_t count = 0;
         for (const auto& [column, features] : perColumn) {
             if (!bands.empty() && bands.back().rowFrom == row && count + features <= limit &&
