@@ -13,21 +13,10 @@
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance_settings.h"
 
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 
 namespace parkatlas::cli {
-
-namespace {
-
-geo::Date today()
-{
-    const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    return geo::Date{static_cast<std::int32_t>(now.time_since_epoch().count())};
-}
-
-} // namespace
 
 int runDiff(const std::vector<std::string>& args)
 {

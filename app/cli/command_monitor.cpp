@@ -17,15 +17,11 @@
 
 namespace parkatlas::cli {
 
-namespace {
-
 geo::Date today()
 {
     const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
     return geo::Date{static_cast<std::int32_t>(days.time_since_epoch().count())};
 }
-
-} // namespace
 
 int monitoringYear(const CommandLine& cli)
 {

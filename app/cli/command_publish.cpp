@@ -10,7 +10,6 @@
 #include "geo/publish/web_site.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -118,9 +117,7 @@ int runPublish(const std::vector<std::string>& args)
             throw UsageError("--as-of '" + cli.value("as-of") + "' is not a date (YYYY-MM-DD)");
         options.auditDate = *parsed;
     } else {
-        const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-        options.auditDate.daysSinceEpoch =
-            static_cast<std::int32_t>(today.time_since_epoch().count());
+        options.auditDate = today();
     }
     options.areaMethod = areaMethodFrom(cli);
     options.publishedAt = nowUtc();

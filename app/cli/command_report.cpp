@@ -15,7 +15,6 @@
 
 #include <QString>
 
-#include <chrono>
 #include <optional>
 #include <filesystem>
 #include <iostream>
@@ -85,15 +84,12 @@ int runReport(const std::vector<std::string>& args)
     if (exists && !isEmptyDirectory(out) && !cli.has("force"))
         throw UsageError("--out " + outText +
                          " exists and is not empty; add --force to replace it");
-    geo::Date asOf = geo::Date::fromYmd(1970, 1, 1);
+    geo::Date asOf = today();
     if (cli.has("as-of")) {
         const auto parsed = geo::Date::parse(cli.value("as-of"));
         if (!parsed)
             throw UsageError("--as-of '" + cli.value("as-of") + "' is not a date (YYYY-MM-DD)");
         asOf = *parsed;
-    } else {
-        const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-        asOf.daysSinceEpoch = static_cast<std::int32_t>(today.time_since_epoch().count());
     }
     const double dpi = dpiFrom(cli);
     const geo::AreaMethod method = areaMethodFrom(cli);
@@ -144,9 +140,17 @@ int runReport(const std::vector<std::string>& args)
         monitoringOptions.areaMethod = method;
         const geo::Date yearEnd = geo::Date::fromYmd(year, 12, 31);
         monitoringOptions.statisticsDate = yearEnd < asOf ? yearEnd : asOf;
-        monitoring = runMonitoring(cli, geo::splitParkDate(source).first, *park, year,
-                                   monitoringOptions, monitoringEconomy(cli, year, issues),
-                                   issues);
+        // A year that has ended is counted on the park as it was on 31 December (or --as-of),
+        // read from its history as `monitor` reads it; today's park only for today.
+        const std::string undated = geo::splitParkDate(source).first;
+        std::shared_ptr<const geo::Park> monitored = park;
+        if (monitoringOptions.statisticsDate < today()) {
+            const auto dated = openSessionFrom(
+                cli, undated + "@" + monitoringOptions.statisticsDate.toIso());
+            monitored = readPark(*dated, geo::monitoringRoles(), issues);
+        }
+        monitoring = runMonitoring(cli, undated, *monitored, year, monitoringOptions,
+                                   monitoringEconomy(cli, year, issues), issues);
     } else if (cli.has("economy")) {
         throw UsageError("--economy goes with --year");
     }

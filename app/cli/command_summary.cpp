@@ -11,7 +11,6 @@
 #include "geo/io/json_writer.h"
 #include "geo/model/park.h"
 
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -54,8 +53,7 @@ int runSummary(const std::vector<std::string>& args)
         throw UsageError("--period '" + cli.value("period") +
                          "' is not a period: write a half-year 2026H1 / 2026H2, a quarter "
                          "2026Q1 … 2026Q4 or a month 2026-01 … 2026-12");
-    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    const geo::Date now{static_cast<std::int32_t>(today.time_since_epoch().count())};
+    const geo::Date now = today();
     if (now < period->from)
         throw UsageError("--period " + period->label + " starts on " + period->from.toIso() +
                          ", after today (" + now.toIso() + "): nothing has happened in it yet");

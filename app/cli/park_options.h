@@ -91,6 +91,9 @@ ChangesSince changesSince(const CommandLine& cli, const std::string& previousSou
 /// `issues`: each with its path, layer and the warning; an empty array when there are none.
 void writeBallparkTransformsJson(geo::JsonWriter& json, const geo::IssueList& issues);
 
+/// Today's date (UTC), the default of every command's date options.
+geo::Date today();
+
 /// `--year YYYY` of monitor and report: a year that has ended or is running. Throws UsageError.
 int monitoringYear(const CommandLine& cli);
 /// `--economy FILE` of monitor and report, read (an empty Economy without the option); a file

@@ -261,6 +261,29 @@ def group_monitor_history(t):
                 t.check(abs(r["previous"] - last_year[r["key"]]) < 1e-9,
                         "%s: previous is monitor --year 2025's figure" % r["key"], now)
 
+    t.context = "report --year 2025: a year that has ended is counted on the park of its end"
+    pack = os.path.join(os.path.dirname(park), "report-2025")
+    run = t.run("report", park, "--out", pack, "--year", "2025")
+    if t.sane_exit(run, 0) and before.rc == 0:
+        # The first table of monitor_2025.csv (表一, by land class, to its 合计): code → 亩.
+        with open(os.path.join(pack, "monitor_2025.csv"), encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))[2:]
+        in_pack = {}
+        for row in rows:
+            if len(row) < 3 or row[0] == "合计":
+                break
+            in_pack.setdefault(row[0], float(row[2]))
+        land = _table(before.json(), "land")
+        first = land["columns"][0]["key"]
+        by_monitor = {}
+        for r in land["rows"]:
+            by_monitor.setdefault(r[first], r["area_mu"])
+        t.check(in_pack and all(abs(in_pack[k] - by_monitor[k]) < 0.005 for k in in_pack),
+                "the pack's 2025 tables are monitor --year 2025's (A2 %s against %s)" %
+                (in_pack.get("A2"), by_monitor.get("A2")), run)
+        t.check(abs(in_pack.get("A2", 0) - _row(_table(now.json(), "land"), "A2")["area_mu"])
+                > 0.005, "and not today's park (the plot finished in 2026 is not A2)", run)
+
     t.context = "monitor --as-of: the statistical date inside the year"
     run = t.run("monitor", park, "--as-of", "2026-05-01", "--format", "json", "--plots")
     dated = t.run("monitor", park + "@2026-05-01", "--year", "2026", "--format", "json",
