@@ -13,11 +13,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace parkatlas::geo {
 
@@ -60,25 +63,28 @@ bool envelopesOverlap(const Envelope& a, const Envelope& b)
            std::min(a.maxY, b.maxY) > std::max(a.minY, b.minY);
 }
 
-/// Measures the unions of overlapping geometries: GEOS for the overlay, the area calculator
-/// of the park's CRS for the area (made on first need).
+/// Measures for one worker: whether two geometries of a store overlap, and the area of the
+/// union of several (GEOS for the overlay, the area calculator of the park's CRS for the area,
+/// made on first need). Each worker of totalsOfFindings has its own (GEOS context, PROJ objects).
 class UnionMeasure {
 public:
-    UnionMeasure(const GeometryStore& store, const Crs& crs, AreaMethod method)
-        : m_store(store), m_crs(crs), m_method(method), m_geometries(store.featureCount())
+    UnionMeasure(const Crs& crs, AreaMethod method) : m_crs(crs), m_method(method)
     {
         m_scratch.setKind(GeometryKind::Polygon);
     }
 
+    /// GEOS geometries of a store's features, made on first use (one cache per store).
+    using Cache = std::vector<GeosGeomPtr>;
+
     /// True when the interiors of geometries a and b intersect (not when they only touch).
-    bool overlap(std::size_t a, std::size_t b)
+    bool overlap(const GeometryStore& store, Cache& cache, std::size_t a, std::size_t b)
     {
         // Parts of neighbouring plots share edges vertex for vertex: proven apart without GEOS
         // (exact or silent, so the clusters are the ones the relate below makes).
-        if (provesInteriorsDisjoint(m_store, a, m_store, b))
+        if (provesInteriorsDisjoint(store, a, store, b))
             return false;
-        const GEOSGeometry* ga = geometry(a);
-        const GEOSGeometry* gb = geometry(b);
+        const GEOSGeometry* ga = geometry(store, cache, a);
+        const GEOSGeometry* gb = geometry(store, cache, b);
         if (!ga || !gb)
             return false;
         // Interiors intersect: DE-9IM "T********". A GEOS failure (an invalid ring) is taken as
@@ -87,18 +93,22 @@ public:
     }
 
     /// The area in mu of the union of `members`; nullopt when GEOS cannot make it.
-    std::optional<double> unionMu(const std::vector<std::size_t>& members)
+    std::optional<double> unionMu(const GeometryStore& store,
+                                  const std::vector<std::size_t>& members)
     {
         std::vector<GEOSGeometry*> parts;
+        std::vector<GeosGeomPtr> made;
         for (std::size_t member : members)
-            if (const GEOSGeometry* g = geometry(member))
-                parts.push_back(GEOSGeom_clone_r(m_geos.handle(), g));
+            made.push_back(m_geos.fromStore(store, member));
+        for (const GeosGeomPtr& g : made)
+            if (g)
+                parts.push_back(GEOSGeom_clone_r(m_geos.handle(), g.get()));
         GeosGeomPtr united = unite(parts);
         if (!united) {
             // Invalid parts (a bow-tie plot) make the overlay fail: repair, then try again.
-            for (std::size_t member : members)
-                if (const GEOSGeometry* g = geometry(member))
-                    parts.push_back(GEOSMakeValid_r(m_geos.handle(), g));
+            for (const GeosGeomPtr& g : made)
+                if (g)
+                    parts.push_back(GEOSMakeValid_r(m_geos.handle(), g.get()));
             united = unite(parts);
         }
         if (!united)
@@ -117,11 +127,13 @@ public:
     }
 
 private:
-    const GEOSGeometry* geometry(std::size_t i)
+    const GEOSGeometry* geometry(const GeometryStore& store, Cache& cache, std::size_t i)
     {
-        if (!m_geometries[i])
-            m_geometries[i] = m_geos.fromStore(m_store, i);
-        return m_geometries[i].get();
+        if (cache.size() < store.featureCount())
+            cache.resize(store.featureCount());
+        if (!cache[i])
+            cache[i] = m_geos.fromStore(store, i);
+        return cache[i].get();
     }
 
     GeosGeomPtr unite(std::vector<GEOSGeometry*>& parts)
@@ -151,14 +163,320 @@ private:
         return *m_area;
     }
 
-    const GeometryStore& m_store;
     const Crs& m_crs;
     AreaMethod m_method;
     GeosContext m_geos;
-    std::vector<GeosGeomPtr> m_geometries;
     GeometryStore m_scratch;
     std::optional<AreaCalculator> m_area;
 };
+
+/// One total being made: fed the findings it counts one at a time, in index order (add), then
+/// its clusters of overlapping geometries found (relate) and their unions measured (by the
+/// caller, on every worker), then summed (finish) in the order the clusters' roots come.
+class TotalBuilder {
+public:
+    explicit TotalBuilder(std::size_t findings)
+    {
+        m_total.findings = findings;
+        m_store.setKind(GeometryKind::Polygon);
+    }
+
+    void add(const Finding& finding)
+    {
+        const std::uint32_t layer = layerId(finding.layer);
+        for (std::int64_t fid : finding.fids)
+            m_features.insert({layer, fid});
+        if (std::isnan(finding.areaMu)) {
+            ++m_total.withoutArea;
+            return;
+        }
+        ++m_total.withArea;
+        m_summed += finding.areaMu;
+        const std::vector<unsigned char>& wkb = finding.geometryWkb;
+        if (!wkb.empty()) {
+            const std::string_view bytes(reinterpret_cast<const char*>(wkb.data()), wkb.size());
+            const std::size_t hash = std::hash<std::string_view>()(bytes);
+            // Identical WKB is one plot under several rules: compared byte for byte with the
+            // geometry's own WKB, kept as it came.
+            const auto [begin, end] = m_byWkb.equal_range(hash);
+            for (auto it = begin; it != end; ++it) {
+                const std::size_t same = it->second;
+                if (wkbOf(same) == bytes) {
+                    m_geometryMu[same] = std::max(m_geometryMu[same], finding.areaMu);
+                    m_measuredFeatures.insert(flatKey(layer, finding.fids));
+                    return;
+                }
+            }
+            if (m_store.appendWkb(wkb.data(), wkb.size())) {
+                m_byWkb.emplace(hash, m_geometryMu.size());
+                m_geometryMu.push_back(finding.areaMu);
+                m_wkbEnds.push_back(m_wkb.size() + wkb.size());
+                m_wkb.insert(m_wkb.end(), wkb.begin(), wkb.end());
+                m_measuredFeatures.insert(flatKey(layer, finding.fids));
+                return;
+            }
+            m_store.popFeature(); // a line or a point: no polygonal place of its own
+        }
+        auto& [largest, count] = m_withoutGeometry[keyOf(finding)];
+        largest = count == 0 ? finding.areaMu : std::max(largest, finding.areaMu);
+        ++count;
+    }
+
+    /// The clusters of geometries whose interiors overlap, found on `threads` workers with the
+    /// same joins, in the same order, as one worker testing the pairs one after another: each
+    /// worker tests the pairs of its own ranges, skipping a pair that its own joins already
+    /// connect (then the joins of every earlier geometry connect it too); the joins are then
+    /// made in order from the answers.
+    void relate(std::vector<std::unique_ptr<UnionMeasure>>& measures, unsigned threads)
+    {
+        const std::size_t count = m_store.featureCount();
+        enum : char { kUntested = 0, kApart = 1, kOverlap = 2 };
+        struct Pair {
+            std::uint32_t b;
+            char answer;
+        };
+        std::vector<std::vector<Pair>> pairs(count);
+        const EnvelopeIndex index(m_store, [](std::size_t) { return true; });
+        std::vector<Clusters> own;
+        std::vector<UnionMeasure::Cache> caches(measures.size());
+        std::vector<std::vector<std::uint32_t>> candidates(measures.size());
+        for (std::size_t w = 0; w < measures.size(); ++w)
+            own.emplace_back(count);
+        ParallelOptions options;
+        options.threads = threads;
+        options.chunk = 256;
+        parallelFor(count, options, [&](unsigned w, std::size_t begin, std::size_t end) {
+            Clusters& joined = own[w];
+            for (std::size_t a = begin; a < end; ++a) {
+                candidates[w].clear();
+                index.query(m_store.envelope(a), candidates[w]);
+                std::sort(candidates[w].begin(), candidates[w].end());
+                for (std::uint32_t b : candidates[w]) {
+                    if (b <= a || !envelopesOverlap(m_store.envelope(a), m_store.envelope(b)))
+                        continue;
+                    char answer = kUntested;
+                    if (joined.root(a) != joined.root(b)) {
+                        answer = measures[w]->overlap(m_store, caches[w], a, b) ? kOverlap : kApart;
+                        if (answer == kOverlap)
+                            joined.join(a, b);
+                    }
+                    pairs[a].push_back({b, answer});
+                }
+            }
+        });
+        caches.clear();
+        // The joins in order. A pair a worker left untested was connected by joins of geometries
+        // before `a` alone, so it is connected here too and skipped: no answer is missing.
+        Clusters clusters(count);
+        for (std::size_t a = 0; a < count; ++a) {
+            for (const Pair& pair : pairs[a]) {
+                if (clusters.root(a) == clusters.root(pair.b))
+                    continue;
+                if (pair.answer == kUntested)
+                    throw std::logic_error("totalOfFindings: a pair of findings left untested");
+                if (pair.answer == kOverlap)
+                    clusters.join(a, pair.b);
+            }
+            std::vector<Pair>().swap(pairs[a]);
+        }
+        std::map<std::size_t, std::vector<std::size_t>> members;
+        for (std::size_t i = 0; i < count; ++i)
+            members[clusters.root(i)].push_back(i);
+        for (auto& [root, group] : members)
+            m_clusters.push_back(std::move(group));
+        m_unitedMu.assign(m_clusters.size(), std::nullopt);
+    }
+
+    const GeometryStore& store() const { return m_store; }
+    const std::vector<std::vector<std::size_t>>& clusters() const { return m_clusters; }
+    void setUnitedMu(std::size_t cluster, std::optional<double> mu) { m_unitedMu[cluster] = mu; }
+
+    FindingsTotal finish()
+    {
+        FindingsTotal total = m_total;
+        total.features = m_features.size();
+        if (total.withArea == 0)
+            return total;
+        total.summedMu = m_summed;
+        double areaMu = 0;
+        std::size_t places = 0; // what the area is made of: features and clusters of geometries
+        for (const auto& [key, entry] : m_withoutGeometry) {
+            if (m_measuredFeatures.count(flatKey(layerId(key.first), key.second)))
+                continue; // the feature is measured through a finding that has its geometry
+            areaMu += entry.first;
+            ++places;
+        }
+        for (std::size_t c = 0; c < m_clusters.size(); ++c) {
+            const std::vector<std::size_t>& group = m_clusters[c];
+            ++places;
+            if (group.size() == 1) {
+                areaMu += m_geometryMu[group.front()];
+                continue;
+            }
+            if (m_unitedMu[c]) {
+                areaMu += *m_unitedMu[c];
+            } else {
+                // GEOS could not unite them even repaired: their sum, the most they can cover.
+                for (std::size_t i : group)
+                    areaMu += m_geometryMu[i];
+            }
+        }
+        total.areaMu = areaMu;
+        total.countedOnce = total.withArea - places;
+        return total;
+    }
+
+private:
+    /// A small number per layer name (a park has a dozen layers).
+    std::uint32_t layerId(const std::string& layer)
+    {
+        const auto at = std::find(m_layers.begin(), m_layers.end(), layer);
+        if (at != m_layers.end())
+            return static_cast<std::uint32_t>(at - m_layers.begin());
+        m_layers.push_back(layer);
+        return static_cast<std::uint32_t>(m_layers.size() - 1);
+    }
+
+    /// A feature's key (its layer and sorted fids) as bytes: short enough for the string's own
+    /// buffer for a finding about one or two features.
+    static std::string flatKey(std::uint32_t layer, const std::vector<std::int64_t>& fids)
+    {
+        std::string key(reinterpret_cast<const char*>(&layer), sizeof layer);
+        if (fids.size() == 1) {
+            key.append(reinterpret_cast<const char*>(fids.data()), sizeof(std::int64_t));
+            return key;
+        }
+        std::vector<std::int64_t> sorted = fids;
+        std::sort(sorted.begin(), sorted.end());
+        key.append(reinterpret_cast<const char*>(sorted.data()),
+                   sorted.size() * sizeof(std::int64_t));
+        return key;
+    }
+
+    struct FeatureHash {
+        std::size_t operator()(const std::pair<std::uint32_t, std::int64_t>& key) const
+        {
+            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(key.second) *
+                                                  0x9E3779B97F4A7C15ull ^
+                                              key.first);
+        }
+    };
+
+    std::string_view wkbOf(std::size_t geometry) const
+    {
+        const std::size_t begin = geometry == 0 ? 0 : m_wkbEnds[geometry - 1];
+        return {reinterpret_cast<const char*>(m_wkb.data()) + begin,
+                m_wkbEnds[geometry] - begin};
+    }
+
+    FindingsTotal m_total;
+    std::vector<std::string> m_layers;
+    std::unordered_set<std::pair<std::uint32_t, std::int64_t>, FeatureHash> m_features;
+
+    // The distinct polygonal geometries, each with the largest area a finding gives it and its
+    // WKB (to tell an identical geometry from one whose hash is the same).
+    GeometryStore m_store;
+    std::vector<double> m_geometryMu;
+    std::vector<unsigned char> m_wkb;
+    std::vector<std::size_t> m_wkbEnds;
+    std::unordered_multimap<std::size_t, std::size_t> m_byWkb; // hash of the WKB → geometry
+    std::unordered_set<std::string> m_measuredFeatures; // flatKey of features with a geometry
+    std::map<FeatureKey, std::pair<double, std::size_t>> m_withoutGeometry; // largest mu, findings
+    double m_summed = 0;
+    std::vector<std::vector<std::size_t>> m_clusters; // in the order of their roots
+    std::vector<std::optional<double>> m_unitedMu;    // per cluster of several geometries
+};
+
+/// Every total of `builders` made: each fed its findings (`which[b]`, indices in increasing
+/// order into `findings`) from one read of the findings, then related and united on `threads`
+/// workers. The same figures, to the last bit, as making them one by one on one thread.
+std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
+                                      const std::vector<std::span<const std::size_t>>& which,
+                                      const Crs& crs, AreaMethod method, unsigned threads)
+{
+    threads = std::max(1u, threads);
+    std::vector<TotalBuilder> builders;
+    for (std::span<const std::size_t> list : which)
+        builders.emplace_back(list.size());
+
+    // Read: the findings a block at a time (decoded on every worker), each block then fed to
+    // every total that counts some of it (the totals side by side). A list not in increasing
+    // order (never one totalsOfFindings makes) is fed one finding at a time in its order.
+    bool increasing = true;
+    for (std::span<const std::size_t> list : which)
+        increasing = increasing && std::is_sorted(list.begin(), list.end());
+    if (!increasing) {
+        Finding scratch;
+        for (std::size_t b = 0; b < which.size(); ++b)
+            for (std::size_t index : which[b])
+                builders[b].add(findings.at(index, scratch));
+    }
+    std::vector<std::size_t> at(which.size(), 0); // next position in which[b]
+    constexpr std::size_t kBlock = 4096;
+    std::vector<Finding> scratch;
+    std::vector<const Finding*> block;
+    for (std::size_t first = 0; increasing && first < findings.size(); first += kBlock) {
+        const std::size_t size = std::min(kBlock, findings.size() - first);
+        bool wanted = false;
+        for (std::size_t b = 0; b < which.size(); ++b)
+            wanted = wanted || (at[b] < which[b].size() && which[b][at[b]] < first + size);
+        if (!wanted)
+            continue;
+        scratch.resize(size);
+        block.assign(size, nullptr);
+        ParallelOptions decode;
+        decode.threads = threads;
+        decode.chunk = 256;
+        parallelFor(size, decode, [&](unsigned, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                block[i] = &findings.at(first + i, scratch[i]);
+        });
+        ParallelOptions feed;
+        feed.threads = threads;
+        feed.chunk = 1;
+        parallelFor(builders.size(), feed, [&](unsigned, std::size_t begin, std::size_t end) {
+            for (std::size_t b = begin; b < end; ++b)
+                for (; at[b] < which[b].size() && which[b][at[b]] < first + size; ++at[b])
+                    builders[b].add(*block[which[b][at[b]] - first]);
+        });
+    }
+    std::vector<Finding>().swap(scratch);
+
+    // Relate: each total's clusters on every worker, the largest total first.
+    std::vector<std::unique_ptr<UnionMeasure>> measures;
+    for (unsigned t = 0; t < threads; ++t)
+        measures.push_back(std::make_unique<UnionMeasure>(crs, method));
+    for (TotalBuilder& builder : builders)
+        builder.relate(measures, threads);
+
+    // Unite: every cluster of several geometries of every total, the largest first, each on
+    // whichever worker is free.
+    std::vector<std::pair<std::size_t, std::size_t>> unions; // total, cluster
+    for (std::size_t b = 0; b < builders.size(); ++b)
+        for (std::size_t c = 0; c < builders[b].clusters().size(); ++c)
+            if (builders[b].clusters()[c].size() > 1)
+                unions.push_back({b, c});
+    std::stable_sort(unions.begin(), unions.end(), [&](const auto& x, const auto& y) {
+        return builders[x.first].clusters()[x.second].size() >
+               builders[y.first].clusters()[y.second].size();
+    });
+    ParallelOptions unite;
+    unite.threads = threads;
+    unite.chunk = 1;
+    parallelFor(unions.size(), unite, [&](unsigned w, std::size_t begin, std::size_t end) {
+        for (std::size_t u = begin; u < end; ++u) {
+            TotalBuilder& builder = builders[unions[u].first];
+            builder.setUnitedMu(unions[u].second,
+                                measures[w]->unionMu(builder.store(),
+                                                    builder.clusters()[unions[u].second]));
+        }
+    });
+
+    std::vector<FindingsTotal> totals;
+    for (TotalBuilder& builder : builders)
+        totals.push_back(builder.finish());
+    return totals;
+}
 
 } // namespace
 
@@ -173,122 +491,7 @@ FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
 FindingsTotal totalOfFindings(const FindingSource& findings, std::span<const std::size_t> which,
                               const Crs& crs, AreaMethod method)
 {
-    FindingsTotal total;
-    total.findings = which.size();
-    std::set<std::pair<std::string, std::int64_t>> features;
-
-    // The distinct polygonal geometries (identical WKB is one plot under several rules), each
-    // with the largest area a finding gives it. Found by a hash of the WKB, then compared byte
-    // for byte with the finding that brought the geometry (read back from the source), so only
-    // the hash and an index stay in memory per geometry.
-    GeometryStore store;
-    store.setKind(GeometryKind::Polygon);
-    std::vector<double> geometryMu;
-    std::vector<std::size_t> geometryFindings; // findings per distinct geometry
-    std::vector<std::size_t> geometryFirst;    // the finding that brought each geometry
-    std::unordered_multimap<std::size_t, std::size_t> byWkb; // hash of the WKB → geometry
-    std::set<FeatureKey> measuredFeatures;
-    std::map<FeatureKey, std::pair<double, std::size_t>> withoutGeometry; // largest mu, findings
-    double summed = 0;
-    Finding scratch, earlierScratch;
-    auto sameGeometryAs = [&](const std::vector<unsigned char>& wkb,
-                              std::size_t hash) -> std::optional<std::size_t> {
-        const auto [begin, end] = byWkb.equal_range(hash);
-        for (auto it = begin; it != end; ++it) {
-            const Finding& earlier = findings.at(geometryFirst[it->second], earlierScratch);
-            if (earlier.geometryWkb == wkb)
-                return it->second;
-        }
-        return std::nullopt;
-    };
-    for (std::size_t index : which) {
-        const Finding& finding = findings.at(index, scratch);
-        for (std::int64_t fid : finding.fids)
-            features.insert({finding.layer, fid});
-        if (std::isnan(finding.areaMu)) {
-            ++total.withoutArea;
-            continue;
-        }
-        ++total.withArea;
-        summed += finding.areaMu;
-        const std::vector<unsigned char>& wkb = finding.geometryWkb;
-        if (!wkb.empty()) {
-            const std::size_t hash = std::hash<std::string_view>()(
-                std::string_view(reinterpret_cast<const char*>(wkb.data()), wkb.size()));
-            if (const auto same = sameGeometryAs(wkb, hash)) {
-                geometryMu[*same] = std::max(geometryMu[*same], finding.areaMu);
-                ++geometryFindings[*same];
-                measuredFeatures.insert(keyOf(finding));
-                continue;
-            }
-            if (store.appendWkb(wkb.data(), wkb.size())) {
-                byWkb.emplace(hash, geometryMu.size());
-                geometryMu.push_back(finding.areaMu);
-                geometryFindings.push_back(1);
-                geometryFirst.push_back(index);
-                measuredFeatures.insert(keyOf(finding));
-                continue;
-            }
-            store.popFeature(); // a line or a point: no polygonal place of its own
-        }
-        auto& [largest, count] = withoutGeometry[keyOf(finding)];
-        largest = count == 0 ? finding.areaMu : std::max(largest, finding.areaMu);
-        ++count;
-    }
-    total.features = features.size();
-    if (total.withArea == 0)
-        return total;
-    total.summedMu = summed;
-
-    double areaMu = 0;
-    std::size_t places = 0; // what the area is made of: features and clusters of geometries
-    for (const auto& [key, entry] : withoutGeometry) {
-        if (measuredFeatures.count(key))
-            continue; // the feature is measured through a finding that has its geometry
-        areaMu += entry.first;
-        ++places;
-    }
-
-    // Clusters of geometries whose interiors overlap; a geometry alone keeps its own area.
-    const std::size_t count = store.featureCount();
-    Clusters clusters(count);
-    UnionMeasure unionMeasure(store, crs, method);
-    {
-        const EnvelopeIndex index(store, [](std::size_t) { return true; });
-        std::vector<std::uint32_t> candidates;
-        for (std::size_t a = 0; a < count; ++a) {
-            candidates.clear();
-            index.query(store.envelope(a), candidates);
-            std::sort(candidates.begin(), candidates.end());
-            for (std::uint32_t b : candidates) {
-                if (b <= a || clusters.root(a) == clusters.root(b) ||
-                    !envelopesOverlap(store.envelope(a), store.envelope(b)))
-                    continue;
-                if (unionMeasure.overlap(a, b))
-                    clusters.join(a, b);
-            }
-        }
-    }
-    std::map<std::size_t, std::vector<std::size_t>> members;
-    for (std::size_t i = 0; i < count; ++i)
-        members[clusters.root(i)].push_back(i);
-    for (const auto& [root, group] : members) {
-        ++places;
-        if (group.size() == 1) {
-            areaMu += geometryMu[group.front()];
-            continue;
-        }
-        if (const auto united = unionMeasure.unionMu(group)) {
-            areaMu += *united;
-        } else {
-            // GEOS could not unite them even repaired: their sum, the most they can cover.
-            for (std::size_t i : group)
-                areaMu += geometryMu[i];
-        }
-    }
-    total.areaMu = areaMu;
-    total.countedOnce = total.withArea - places;
-    return total;
+    return makeTotals(findings, {which}, crs, method, 1).front();
 }
 
 const FindingsTotal& FindingsTotals::of(const std::string& rule) const
@@ -323,23 +526,17 @@ FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, A
     FindingsTotals totals;
     for (const std::string& rule : rules)
         totals.byRule.push_back({rule, {}});
-    // Each total is independent (its own GEOS context and PROJ objects): they run side by side,
-    // the largest first (the measured total, over every rule), each on whichever worker is free.
-    // The same figures as one after another, whatever the number of threads.
-    std::vector<std::pair<const std::vector<std::size_t>*, FindingsTotal*>> jobs;
-    jobs.push_back({&measured, &totals.measured});
+    // Made together: the findings read once for every total, each total's overlaps and unions
+    // on every worker. The same figures as one total after another, whatever the threads.
+    std::vector<std::span<const std::size_t>> which;
+    which.push_back(measured);
     for (RuleTotal& entry : totals.byRule)
-        jobs.push_back({&byRule[entry.rule], &entry.total});
-    std::stable_sort(jobs.begin() + 1, jobs.end(), [](const auto& a, const auto& b) {
-        return a.first->size() > b.first->size();
-    });
-    ParallelOptions options;
-    options.threads = workerCount(findings.size(), 0, 2000);
-    options.chunk = 1;
-    parallelFor(jobs.size(), options, [&](unsigned, std::size_t begin, std::size_t end) {
-        for (std::size_t j = begin; j < end; ++j)
-            *jobs[j].second = totalOfFindings(findings, *jobs[j].first, crs, method);
-    });
+        which.push_back(byRule[entry.rule]);
+    const std::vector<FindingsTotal> made =
+        makeTotals(findings, which, crs, method, workerCount(findings.size(), 0, 2000));
+    totals.measured = made[0];
+    for (std::size_t r = 0; r < totals.byRule.size(); ++r)
+        totals.byRule[r].total = made[r + 1];
     totals.undecided = totals.of(kCannotDecide);
     return totals;
 }

@@ -1,6 +1,8 @@
 #include "geo/rules/interior_disjoint.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -108,14 +110,48 @@ Where locate(const Point& m, const std::vector<Edge>& edges)
     return inside ? Where::Inside : Where::Outside;
 }
 
-/// True when every edge of `from` not shared with `against` lies outside `against`.
+/// The box of a list of edges.
+struct Box {
+    double minX, minY, maxX, maxY;
+};
+Box boxOf(const std::vector<Edge>& edges)
+{
+    Box box{edges.front().minX, edges.front().minY, edges.front().maxX, edges.front().maxY};
+    for (const Edge& e : edges) {
+        box.minX = std::min(box.minX, e.minX);
+        box.minY = std::min(box.minY, e.minY);
+        box.maxX = std::max(box.maxX, e.maxX);
+        box.maxY = std::max(box.maxY, e.maxY);
+    }
+    return box;
+}
+
+/// The edges of `edges` whose boxes meet `box` (edges and box closed).
+void edgesMeeting(const std::vector<Edge>& edges, const Box& box, std::vector<std::uint32_t>& out)
+{
+    out.clear();
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+        const Edge& e = edges[k];
+        if (!(box.maxX < e.minX || box.minX > e.maxX || box.maxY < e.minY || box.minY > e.maxY))
+            out.push_back(static_cast<std::uint32_t>(k));
+    }
+}
+
+/// True when every edge of `from` not shared with `against` lies outside `against` (whose
+/// box is `box`).
 bool edgesStayOutside(const std::vector<Edge>& from, const std::vector<char>& shared,
-                      const std::vector<Edge>& against)
+                      const std::vector<Edge>& against, const Box& box)
 {
     for (std::size_t k = 0; k < from.size(); ++k) {
         if (shared[k])
             continue;
         const Point m{(from[k].p.x + from[k].q.x) / 2, (from[k].p.y + from[k].q.y) / 2};
+        // Farther from the box than locate's tolerance: no edge of `against` is near m and the
+        // ray crosses its closed rings an even number of times, so locate would say Outside.
+        const double tolerance = 8 * kEpsilon * (std::abs(m.x) + std::abs(m.y));
+        if (m.x < box.minX - tolerance || m.x > box.maxX + tolerance ||
+            m.y < box.minY - tolerance || m.y > box.maxY + tolerance)
+            continue;
         if (locate(m, against) != Where::Outside)
             return false;
     }
@@ -138,9 +174,15 @@ bool provesInteriorsDisjoint(const GeometryStore& a, std::size_t featureA, const
         return false;
     sharedA.assign(edgesA.size(), 0);
     sharedB.assign(edgesB.size(), 0);
-    for (std::size_t k = 0; k < edgesA.size(); ++k) {
+    // Only edges whose boxes meet the other polygon's box can meet one of its edges (the pairs
+    // the loop below would skip on their boxes anyway).
+    const Box boxA = boxOf(edgesA), boxB = boxOf(edgesB);
+    thread_local std::vector<std::uint32_t> nearA, nearB;
+    edgesMeeting(edgesA, boxB, nearA);
+    edgesMeeting(edgesB, boxA, nearB);
+    for (const std::uint32_t k : nearA) {
         const Edge& ea = edgesA[k];
-        for (std::size_t l = 0; l < edgesB.size(); ++l) {
+        for (const std::uint32_t l : nearB) {
             const Edge& eb = edgesB[l];
             if (eb.maxX < ea.minX || eb.minX > ea.maxX || eb.maxY < ea.minY || eb.minY > ea.maxY)
                 continue;
@@ -175,7 +217,8 @@ bool provesInteriorsDisjoint(const GeometryStore& a, std::size_t featureA, const
             // Otherwise they do not meet.
         }
     }
-    return edgesStayOutside(edgesA, sharedA, edgesB) && edgesStayOutside(edgesB, sharedB, edgesA);
+    return edgesStayOutside(edgesA, sharedA, edgesB, boxB) &&
+           edgesStayOutside(edgesB, sharedB, edgesA, boxA);
 }
 
 } // namespace parkatlas::geo

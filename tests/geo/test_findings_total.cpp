@@ -368,3 +368,61 @@ TEST(FindingsTotalTest, TotalsSideBySideAreTheOneByOneTotalsOnTheSampleAndASynth
         }
     expectTotalsAreTheOneByOneTotals(grid, Crs::fromEpsg(4547));
 }
+
+// The totals find their clusters on several workers, each testing the pairs of its own ranges,
+// and replay the joins in order: long strips over rows and columns of plots chain clusters
+// across every worker's ranges (as the works strips and red-line pieces of the 1M park do). On
+// four workers the figures must be those of one, to the last bit.
+TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
+{
+    // One area calculator for every rectangle (finding() makes one each: slow for hundreds).
+    AreaCalculator area(Crs::fromEpsg(4547));
+    auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
+                         double y1) {
+        Finding f;
+        f.rule = rule;
+        f.layer = "parcels";
+        f.fids = {id};
+        f.geometryWkb = rectangleWkb(x0, y0, x1, y1);
+        GeometryStore store(GeometryKind::Polygon);
+        EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
+        f.areaMu = muFromM2(area.areaM2(store, 0));
+        return f;
+    };
+    std::vector<Finding> findings;
+    std::int64_t fid = 0;
+    for (int row = 0; row < 16; ++row)
+        for (int column = 0; column < 16; ++column) {
+            const double x = kX + column * 40.0, y = kY + row * 40.0;
+            if ((row + column) % 4 != 1)
+                findings.push_back(rectangle("land_use_mismatch", fid, x, y, x + 40, y + 40));
+            findings.push_back(rectangle("road_red_line", fid, x + 5, y + 30, x + 35, y + 45));
+            ++fid;
+        }
+    // Strips along every fifth row and column, each overlapping a run of plots.
+    for (int k = 0; k < 16; k += 5) {
+        const double at = k * 40.0 + 18;
+        findings.push_back(rectangle("works_on_unacquired_land", fid++, kX + 10, kY + at,
+                                   kX + 16 * 40.0 - 10, kY + at + 6));
+        findings.push_back(rectangle("works_on_unacquired_land", fid++, kX + at, kY + 10,
+                                   kX + at + 6, kY + 16 * 40.0 - 10));
+    }
+    const Crs crs = Crs::fromEpsg(4547);
+    FindingsTotals one, four;
+    {
+        const ThreadsGuard guard("1");
+        one = totalsOfFindings(findings, crs);
+    }
+    {
+        const ThreadsGuard guard("4");
+        four = totalsOfFindings(findings, crs);
+    }
+    expectSameTotal(four.measured, one.measured, "measured");
+    ASSERT_EQ(four.byRule.size(), one.byRule.size());
+    for (std::size_t r = 0; r < one.byRule.size(); ++r)
+        expectSameTotal(four.byRule[r].total, one.byRule[r].total, one.byRule[r].rule);
+    // Some clusters span far more plots than a worker's range holds.
+    EXPECT_GT(one.measured.countedOnce, 200u);
+    EXPECT_TRUE(one.of("works_on_unacquired_land").hasOverlaps());
+    EXPECT_LT(one.measured.areaMu, one.measured.summedMu);
+}
