@@ -71,6 +71,41 @@ void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF&
     }
 }
 
+/// A polygon ring on a vector page's grid (appendRing with gridPx > 0) without the vertices
+/// that change nothing drawn: the closing repeat of the first vertex (the path is closed with
+/// "h" anyway), repeats, and vertices lying straight on, and between, their neighbours (the
+/// rounded outline of a plot has many: a third of a 1M-parcel cadastre's "l" operators, half
+/// with the repeats). Both the fill and the stroke are the same: a straight join is invisible
+/// and a dash pattern runs on along the subpath's length. The first vertex stays first (a
+/// dashed outline starts there).
+void dropStraightVertices(QPolygonF& ring)
+{
+    qsizetype n = ring.size();
+    if (n > 1 && ring.front() == ring.back())
+        --n;
+    if (n < 3)
+        return;
+    // Whole numbers of grid steps (kVectorGridPx is 1): the products below are exact.
+    static_assert(kVectorGridPx == 1.0);
+    // b between a and c on one straight line (or b repeats a or c).
+    const auto straight = [](const QPointF& a, const QPointF& b, const QPointF& c) {
+        const double abx = b.x() - a.x(), aby = b.y() - a.y();
+        const double bcx = c.x() - b.x(), bcy = c.y() - b.y();
+        if ((abx == 0 && aby == 0) || (bcx == 0 && bcy == 0))
+            return true;
+        return abx * bcy - aby * bcx == 0 && abx * bcx + aby * bcy > 0;
+    };
+    qsizetype kept = 1; // ring[0] is never dropped
+    for (qsizetype i = 1; i < n; ++i) {
+        while (kept >= 2 && straight(ring[kept - 2], ring[kept - 1], ring[i]))
+            --kept;
+        ring[kept++] = ring[i];
+    }
+    while (kept >= 3 && straight(ring[kept - 2], ring[kept - 1], ring[0]))
+        --kept;
+    ring.resize(kept);
+}
+
 class LayerPainter {
 public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi,
@@ -91,8 +126,12 @@ public:
         // Vector devices write every coordinate as text; rasters keep sub-pixel positions for
         // their antialiasing.
         const QPaintEngine* engine = painter.paintEngine();
-        if (engine && (engine->type() == QPaintEngine::Pdf || engine->type() == QPaintEngine::SVG))
+        if (engine && (engine->type() == QPaintEngine::Pdf || engine->type() == QPaintEngine::SVG)) {
             m_gridPx = kVectorGridPx;
+            // PARKATLAS_PDF_EVERY_VERTEX=1 writes every vertex as before (a switch for the test
+            // and the benchmark that compare the two pages).
+            m_dropStraight = !qEnvironmentVariableIsSet("PARKATLAS_PDF_EVERY_VERTEX");
+        }
     }
 
     /// Draws one layer; returns false when cancelled.
@@ -434,6 +473,8 @@ private:
         // Most plots are one ring: drawn straight as a polygon, without building a path.
         if (store.partCount(feature) == 1 && store.ringCount(feature, 0) == 1) {
             appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
+            if (m_dropStraight)
+                dropStraightVertices(m_buffer);
             if (m_buffer.size() >= 2)
                 m_painter.drawPolygon(m_buffer, Qt::OddEvenFill);
             return;
@@ -443,6 +484,8 @@ private:
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
                 appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
+                if (m_dropStraight)
+                    dropStraightVertices(m_buffer);
                 if (m_buffer.size() < 2)
                     continue;
                 path.addPolygon(m_buffer);
@@ -680,6 +723,7 @@ private:
     const MapToPixel& m_toPixel;
     double m_scale;
     double m_gridPx = 0;
+    bool m_dropStraight = false; // on the vector grid: see dropStraightVertices
     // Drawing on a raster image untransformed (the screen, a PNG): sub-pixel shortcuts apply.
     // Not for vector output (PDF, SVG) or a page layout, which get the exact geometry.
     bool m_rasterImage;

@@ -9,6 +9,13 @@ namespace parkatlas::geo {
 /// relies on. Every entry point into geo/io calls it; calling it again costs nothing.
 void ensureGdal();
 
+/// ensureGdal() for a command that opens `source` only: a shapefile (a file named .shp or .dbf)
+/// needs GDAL's Shapefile driver alone, and registering just that one spares a short command
+/// the start-up of GDAL's ~200 drivers (issue 21: `info` on a small file). Anything else, and
+/// any later ensureGdal(), registers them all (the Shapefile driver is then first in GDAL's
+/// list, as it is first of GDAL's vector drivers anyway).
+void ensureGdalFor(const std::string& source);
+
 /// Collects GDAL's errors and warnings raised on this thread while alive, instead of letting
 /// GDAL print them to stderr, so they can be reported with the file, layer and feature.
 class GdalErrorCapture {

@@ -162,6 +162,7 @@ std::string diagnoseOpenFailure(const std::string& path, const std::string& gdal
 /// A copy of an in-memory dataset (layers, fields, features with their ids, metadata).
 GDALDatasetUniquePtr copyInMemory(GDALDataset& source)
 {
+    ensureGdal(); // the source may have been opened with the Shapefile driver alone
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("Memory");
     if (!driver)
         throw IoError("GDAL's in-memory vector driver is missing", {});
@@ -197,7 +198,7 @@ GDALDatasetUniquePtr copyInMemory(GDALDataset& source)
 
 EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOptions& options)
 {
-    ensureGdal();
+    ensureGdalFor(datasetPath);
     if (!options.encoding.empty() && !isKnownEncoding(options.encoding))
         throw IoError("unknown text encoding '" + options.encoding +
                           "' (try GBK, GB18030, UTF-8, BIG5, CP1252 …)",
@@ -224,7 +225,7 @@ EncodingChoice encodingForDataset(const std::string& datasetPath, const OpenOpti
 GDALDatasetUniquePtr openVectorDataset(const std::string& path, const EncodingChoice& encoding,
                                        GdalErrorCapture& errors)
 {
-    ensureGdal();
+    ensureGdalFor(path);
     if (isVctPath(path)) {
         // GDAL has no GB/T 17798 driver: ours reads it into memory. What it finds wrong with
         // the data travels with the dataset (readerIssues) to whoever reads its layers.
@@ -587,7 +588,7 @@ bool listsWithoutGdal(const std::string& path)
 
 LayerListing listSourceLayers(const std::string& source)
 {
-    ensureGdal();
+    ensureGdalFor(source);
     std::error_code ec;
     std::vector<std::string> datasets;
     const bool folder = fs::is_directory(source, ec) && lowerExtension(source) != ".gdb";
@@ -662,7 +663,7 @@ std::vector<LayerRef> listLayers(const std::string& source)
 
 LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
 {
-    ensureGdal();
+    ensureGdalFor(ref.datasetPath);
     GdalErrorCapture errors;
     LayerInfo info;
     info.ref = ref;
@@ -699,7 +700,7 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
 
 Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issues)
 {
-    ensureGdal();
+    ensureGdalFor(ref.datasetPath);
     GdalErrorCapture errors;
     Layer result;
     result.sourcePath = ref.datasetPath;

@@ -199,7 +199,8 @@ std::string LandUseClassification::normalise(std::string_view code, std::string_
 
 LandUseClassification LandUseClassification::load(const std::string& path)
 {
-    ensureGdal();
+    // CPLJSONDocument needs no GDAL driver: no ensureGdal() (it would register them all for
+    // `info` on one shapefile).
     CPLJSONDocument document;
     {
         GdalErrorCapture errors;

@@ -258,7 +258,7 @@ namespace {
 
 ParkDefinition discoverParkNow(const std::string& source, const OpenOptions& defaults)
 {
-    ensureGdal();
+    ensureGdalFor(source);
     const std::string lower = lowerAscii(source);
     if (lower.size() > 5 && lower.compare(lower.size() - 5, 5, ".json") == 0 &&
         lower.find(".parkatlas.") != std::string::npos)

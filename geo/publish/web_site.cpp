@@ -3,6 +3,7 @@
 #include "geo/error.h"
 #include "geo/file_paths.h"
 #include "geo/io/atomic_file.h"
+#include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
 #include "geo/measure/coverage.h"
@@ -720,6 +721,7 @@ std::size_t writeTiles(const std::vector<ZoomedLayer>& layers, int minZoom, int 
                        const fs::path& staging, const fs::path& tilesDir,
                        const ProgressCallback& progress, double progressFrom, double progressTo)
 {
+    ensureGdal(); // a park of shapefiles alone may have registered only their driver
     GDALDriver* mvtDriver = GetGDALDriverManager()->GetDriverByName("MVT");
     if (!mvtDriver)
         throw IoError("GDAL has no MVT driver (vector tiles)");

@@ -15,6 +15,8 @@ import re
 import subprocess
 import sys
 
+from bench_table import count_label, table_head
+
 
 def read(path):
     try:
@@ -123,16 +125,6 @@ def command_output(args):
         return ""
 
 
-def count_label(n):
-    if n is None:
-        return "?"
-    if n % 1000000 == 0:
-        return f"{n // 1000000}M"
-    if n % 1000 == 0:
-        return f"{n // 1000}k"
-    return str(n)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
@@ -157,9 +149,9 @@ def main():
       f"{args.runs} (floor and parkatlas: best of {max(int(args.runs), 5)}), page cache warm; "
       "peak RSS from `/usr/bin/time`.")
     w("")
-    w("| size | floor s | parkatlas s (× floor) | SpatiaLite s (parkatlas / SpatiaLite) "
-      "| PostGIS load s | PostGIS query s (parkatlas / PostGIS) | parkatlas peak RSS MB |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+    lines += table_head(["size", "floor s:", "parkatlas s (× floor):",
+                         "SpatiaLite s (parkatlas / SpatiaLite):", "PostGIS load s:",
+                         "PostGIS query s (parkatlas / PostGIS):", "parkatlas peak RSS MB:"])
     rows = {}
     for size in sizes:
         features, vertices = floor_counts(args.results, size)
@@ -216,9 +208,9 @@ def main():
       "here), the same SQL as SpatiaLite's through GDAL (`ogrinfo -dialect sqlite`), and the "
       "peers' peak memory.")
     w("")
-    w("| size | parcels | vertices | prototype s (× floor) | prototype peak MB "
-      "| SpatiaLite CLI s | SpatiaLite via ogrinfo s | SpatiaLite CLI peak MB | ogrinfo peak MB |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lines += table_head(["size", "parcels:", "vertices:", "prototype s (× floor):",
+                         "prototype peak MB:", "SpatiaLite CLI s:", "SpatiaLite via ogrinfo s:",
+                         "SpatiaLite CLI peak MB:", "ogrinfo peak MB:"])
     for size in sizes:
         r = rows[size]
         w(f"| {count_label(r['features']) if r['features'] else size} | {r['features'] or '?'} "
@@ -229,9 +221,9 @@ def main():
 
     w("Totals (m²) and how far each is from PostGIS `ST_Area(geography)` (relative):")
     w("")
-    w("| size | parkatlas m² | parkatlas mu | vs PostGIS | SpatiaLite vs PostGIS "
-      "| ogrinfo vs PostGIS | prototype vs PostGIS | planar (floor) vs ellipsoidal |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines += table_head(["size", "parkatlas m²:", "parkatlas mu:", "vs PostGIS:",
+                         "SpatiaLite vs PostGIS:", "ogrinfo vs PostGIS:", "prototype vs PostGIS:",
+                         "planar (floor) vs ellipsoidal:"])
     agreement = {}
     for size in sizes:
         ours = total_of(args.results, size, "parkatlas")
@@ -281,8 +273,7 @@ def main():
             s = p["seconds"]
             w(f"## Where parkatlas spends its time at {big_label} (`area_phases`, best of {p['repeat']})")
             w("")
-            w("| phase | s | what |")
-            w("|---|---:|---|")
+            lines += table_head(["phase", "s:", "what"])
             what = {
                 "read_layer": "geo::readLayer as `area` calls it: no fields, geometry straight "
                               "from the .shp",

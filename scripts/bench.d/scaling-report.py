@@ -6,21 +6,14 @@ import argparse
 import math
 import os
 
+from bench_table import count_of, table_head
+
 LABELS = {
     "area": "area (ellipsoidal, open to total)",
     "check": "check (every rule of the park)",
     "render": "render (viewer: open + full extent, 1920×1080)",
     "pdf": "PDF (committee map, A3)",
 }
-
-
-def count_of(size):
-    size = size.lower()
-    if size.endswith("k"):
-        return int(size[:-1]) * 1000
-    if size.endswith("m"):
-        return int(size[:-1]) * 1000000
-    return int(size)
 
 
 def read(results, task, size):
@@ -74,8 +67,7 @@ def main():
         " linear, b > 1.1). Commands: scripts/bench.d/scaling-run.sh.",
         "",
     ]
-    head = "| task | " + " | ".join(sizes) + " | b wall | b CPU | b RSS |"
-    lines += [head, "|" + "---|" * (4 + len(sizes))]
+    lines += table_head(["task"] + sizes + ["b wall", "b CPU", "b RSS"])
     for task in tasks:
         rows = {s: read(a.results, task, s) for s in sizes}
         cells = []

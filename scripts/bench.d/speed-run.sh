@@ -15,13 +15,18 @@
 #             tiles, the check and the audit as a layer, search and legend)  vs  ogr2ogr -f MVT
 #             of the park's shapefiles (the same layers, no attributes of ours) at the zooms our
 #             site.json says, COMPRESS=NO as ours: GDAL's own tiler on the same data
+#   pdf       parkatlas map DIR --layers parcels --table none (the committee map of --map, A3,
+#             1M parcels)  vs  the same binary with PARKATLAS_PDF_EVERY_VERTEX=1 (every vertex
+#             written, as before) and --before's map when given; needs parkatlas-maps beside
+#             --parkatlas (a build with the GUI). Both pages are drawn by pdftoppm at their
+#             600 DPI and compared byte for byte (--pdf-check-dpi N, 0 skips it).
 # Wall clock and CPU (user + system) of each process, and its peak RSS. With --before PATH (an
 # older parkatlas) its area and check outputs must be byte for byte the same as ours, and its
 # times are printed too, so a change is measured in the same minutes as its reference.
 #
 # Usage: scripts/bench --speed [--size 1m] [--pairs N] [--parkatlas PATH] [--before PATH]
 #                              [--gui PATH] [--only area,startup,check,viewer,publish]
-#                              [--slow-pairs N] [--publish-pairs N]
+#                              [--slow-pairs N] [--publish-pairs N] [--pdf-check-dpi N]
 # (--slow-pairs: rounds for check and the viewer, which take minutes at 1M; default 3;
 #  --publish-pairs: rounds for publish and its anchor, default 1)
 # Data: build-bench/data/SIZE (scripts/bench and scripts/bench --check make and cache it).
@@ -36,7 +41,8 @@ pairs=7
 parkatlas=""
 before=""
 gui=""
-only="area,startup,check,viewer,publish"
+only="area,startup,check,viewer,publish,pdf"
+pdf_check_dpi=600
 slow_pairs=3
 publish_pairs=1
 while [ $# -gt 0 ]; do
@@ -49,7 +55,8 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift 2 ;;
         --slow-pairs) slow_pairs=$2; shift 2 ;;
         --publish-pairs) publish_pairs=$2; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        --pdf-check-dpi) pdf_check_dpi=$2; shift 2 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         *) echo "scripts/bench --speed: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -177,6 +184,42 @@ if wants startup; then
         echo "- parkatlas info: $(row startup parkatlas): $(ratio startup parkatlas ogrinfo 1)" \
              "ogrinfo by wall clock, $(ratio startup parkatlas ogrinfo 2) by CPU"
         [ -n "$before" ] && echo "- before: $(row startup before)"
+        echo
+    } >> "$report"
+fi
+
+if wants pdf && [ ! -x "$(dirname "$parkatlas")/parkatlas-maps" ]; then
+    say "pdf: no parkatlas-maps beside $parkatlas (give --parkatlas of a build with the GUI); skipped"
+elif wants pdf; then
+    n=$slow_pairs
+    dir=$(dirname "$shp")
+    map_args="--layers parcels --table none --overwrite"
+    say "pdf: parkatlas map of the $size parcels (the committee map), $n pairs"
+    specs=("parkatlas:'$parkatlas' map '$dir' --out '$tmp/pdf.ours.pdf' $map_args"
+           "every:PARKATLAS_PDF_EVERY_VERTEX=1 '$parkatlas' map '$dir' --out '$tmp/pdf.every.pdf' $map_args")
+    [ -n "$before" ] && specs+=("before:'$before' map '$dir' --out '$tmp/pdf.before.pdf' $map_args")
+    saved=$pairs
+    pairs=$n
+    paired pdf "${specs[@]}"
+    pairs=$saved
+    mb() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
+    {
+        echo "## pdf: the $size committee map (parkatlas map --layers parcels --table none, A3)"
+        echo
+        echo "- every vertex (PARKATLAS_PDF_EVERY_VERTEX=1, as before): $(row pdf every), $(mb "$tmp/pdf.every.pdf")"
+        [ -n "$before" ] && echo "- before ($before): $(row pdf before), $(mb "$tmp/pdf.before.pdf")"
+        echo "- parkatlas: $(row pdf parkatlas), $(mb "$tmp/pdf.ours.pdf"): $(ratio pdf parkatlas every 1)" \
+             "every vertex's wall clock, $(ratio pdf parkatlas every 2) its CPU"
+        if [ "$pdf_check_dpi" != 0 ]; then
+            pdftoppm -r "$pdf_check_dpi" -singlefile "$tmp/pdf.ours.pdf" "$tmp/pdf.ours" &&
+                pdftoppm -r "$pdf_check_dpi" -singlefile "$tmp/pdf.every.pdf" "$tmp/pdf.every" &&
+                if cmp -s "$tmp/pdf.ours.ppm" "$tmp/pdf.every.ppm"; then
+                    echo "- drawn by pdftoppm at $pdf_check_dpi DPI: the same picture, byte for byte"
+                else
+                    echo "- drawn by pdftoppm at $pdf_check_dpi DPI: $(cmp -l "$tmp/pdf.ours.ppm" "$tmp/pdf.every.ppm" | wc -l) bytes DIFFER"
+                fi
+            rm -f "$tmp"/pdf.*.ppm
+        fi
         echo
     } >> "$report"
 fi
