@@ -84,8 +84,9 @@
         layers.push({ ...common, id: 'findings-fill', type: 'fill',
           filter: ['==', ['geometry-type'], 'Polygon'],
           paint: { 'fill-color': '#e31a1c', 'fill-opacity': 0.25 } });
+        // A finding's outline; not around the findings dissolved at a low zoom (no rule).
         layers.push({ ...common, id: 'findings-line', type: 'line',
-          filter: ['!=', ['geometry-type'], 'Point'],
+          filter: ['all', ['!=', ['geometry-type'], 'Point'], ['has', 'rule']],
           paint: { 'line-color': '#e31a1c', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
         layers.push({ ...common, id: 'findings-point', type: 'circle',
           filter: ['==', ['geometry-type'], 'Point'],

@@ -751,13 +751,12 @@ constexpr double kMaxDissolveCells = 64e6;
 /// wide at each of `zooms`, over `extent` (the park's CRS, `unitsPerMercatorM` of its units to a
 /// Web Mercator metre there), and each grid's cells of one look made polygons again, simplified
 /// by most of a cell (GDAL's rasterize and polygonize: whatever the features, overlapping or
-/// not, the pieces are as many as the map shows). A cell takes the look of the last feature
-/// over its centre; with `allTouched`, of the last feature that touches it (lines and points
-/// too). Per zoom of `zooms`, its pieces.
+/// not, the pieces are as many as the map shows). A cell takes the look of the last polygon over
+/// its centre, or of the last line or point that touches it. Per zoom of `zooms`, its pieces.
 std::vector<std::vector<DissolvedPiece>>
 dissolveByLook(const TileLayer& layer, const std::vector<int>& zooms,
                const std::function<std::uint32_t(std::size_t)>& lookOf, const Envelope& extent,
-               double unitsPerMercatorM, bool allTouched, const ProgressCallback& progress)
+               double unitsPerMercatorM, const ProgressCallback& progress)
 {
     GDALDriver* rasterDriver = GetGDALDriverManager()->GetDriverByName("MEM");
     GDALDriver* vectorDriver = GetGDALDriverManager()->GetDriverByName("Memory");
@@ -788,30 +787,41 @@ dissolveByLook(const TileLayer& layer, const std::vector<int>& zooms,
     const int bandList[] = {1};
     constexpr std::size_t kChunk = 16384;
     std::vector<std::unique_ptr<OGRGeometry>> owned;
-    std::vector<OGRGeometryH> handles;
-    std::vector<double> burn;
+    // Polygons, then lines and points (every cell they touch: a cell's centre is rarely on one).
+    std::array<std::vector<OGRGeometryH>, 2> handles;
+    std::array<std::vector<double>, 2> burn;
     for (std::size_t first = 0; first < layer.size(); first += kChunk) {
         reportProgress(progress, 0.8 * static_cast<double>(first) / layer.size());
         owned.clear();
-        handles.clear();
-        burn.clear();
+        for (std::size_t kind = 0; kind < 2; ++kind) {
+            handles[kind].clear();
+            burn[kind].clear();
+        }
         for (std::size_t i = first; i < std::min(first + kChunk, layer.size()); ++i) {
             std::unique_ptr<OGRGeometry> geometry = layer.geometry(i);
             if (!geometry)
                 continue;
-            handles.push_back(OGRGeometry::ToHandle(geometry.get()));
-            burn.push_back(static_cast<double>(lookOf(i) + 1));
+            const std::size_t kind =
+                OGR_GT_IsSubClassOf(wkbFlatten(geometry->getGeometryType()), wkbCurvePolygon) ||
+                        OGR_GT_IsSubClassOf(wkbFlatten(geometry->getGeometryType()),
+                                            wkbMultiSurface)
+                    ? 0
+                    : 1;
+            handles[kind].push_back(OGRGeometry::ToHandle(geometry.get()));
+            burn[kind].push_back(static_cast<double>(lookOf(i) + 1));
             owned.push_back(std::move(geometry));
         }
         for (Grid& grid : grids)
-            if (!handles.empty() &&
-                GDALRasterizeGeometries(GDALDataset::ToHandle(grid.dataset.get()), 1, bandList,
-                                        static_cast<int>(handles.size()), handles.data(), nullptr,
-                                        nullptr, burn.data(), allTouched ? touched : nullptr,
-                                        nullptr, nullptr) != CE_None)
-                throw IoError("cannot dissolve the low zooms: " +
-                              std::string(CPLGetLastErrorMsg()),
-                              {{}, layer.name(), -1, {}});
+            for (std::size_t kind = 0; kind < 2; ++kind)
+                if (!handles[kind].empty() &&
+                    GDALRasterizeGeometries(GDALDataset::ToHandle(grid.dataset.get()), 1,
+                                            bandList, static_cast<int>(handles[kind].size()),
+                                            handles[kind].data(), nullptr, nullptr,
+                                            burn[kind].data(), kind == 1 ? touched : nullptr,
+                                            nullptr, nullptr) != CE_None)
+                    throw IoError("cannot dissolve the low zooms: " +
+                                      std::string(CPLGetLastErrorMsg()),
+                                  {{}, layer.name(), -1, {}});
     }
     owned.clear();
     std::vector<std::vector<DissolvedPiece>> pieces(grids.size());
@@ -1199,13 +1209,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
     };
     std::vector<PublishedLayer> published;
     // The tile layers that may be dissolved at the low zooms (polygons with a fill, and the
-    // findings): each feature's look, and whether a cell takes the look of every feature
-    // touching it (the findings: lines and points too) or only of the one over its centre.
-    struct Dissolvable {
-        std::shared_ptr<const std::vector<FeatureLook>> looks;
-        bool allTouched = false;
-    };
-    std::map<const TileLayer*, Dissolvable> dissolvable;
+    // findings): each feature's look.
+    std::map<const TileLayer*, std::shared_ptr<const std::vector<FeatureLook>>> dissolvable;
     // What search finds (plot number, owner where the profile keeps it): read from the parcels'
     // layer for the features of its tile layer when data/search.json is written.
     struct SearchSource {
@@ -1313,7 +1318,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         if (kind == GeometryKind::Polygon && featureLooks->size() < 65535 &&
             std::any_of(featureLooks->begin(), featureLooks->end(),
                         [](const FeatureLook& one) { return !one.symbol.fill.empty(); }))
-            dissolvable[target] = {featureLooks, false};
+            dissolvable[target] = featureLooks;
     }
 
     // The plots available for supply: acquired to 场平, not supplied yet, with the plan's land
@@ -1511,9 +1516,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             }
             ++result.findings;
         }
-        dissolvable[target] = {std::make_shared<const std::vector<FeatureLook>>(
-                                   1, FeatureLook{{"#e31a1c", "#e31a1c", 0.25, 1.0, ""}, "findings"}),
-                               true};
+        dissolvable[target] = std::make_shared<const std::vector<FeatureLook>>(
+            1, FeatureLook{{"#e31a1c", "#e31a1c", 0.25, 1.0, ""}, "findings"});
         if (withoutPlace > 0)
             result.notes.push_back(std::to_string(withoutPlace) +
                                    " finding(s) with no place on the map are not in the layer");
@@ -1603,8 +1607,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 auto pieces = std::make_shared<const std::vector<std::vector<DissolvedPiece>>>(
                     dissolveByLook(
                         source, zooms, [&source](std::size_t i) { return source.feature(i).look; },
-                        parkExtent, unitsPerMercatorM, dissolveIt->second.allTouched,
-                        part(0.7, 0.72)));
+                        parkExtent, unitsPerMercatorM, part(0.7, 0.72)));
                 std::vector<std::string> textFields;
                 std::vector<std::string> realFields;
                 OGRFeatureDefn* definition = source.GetLayerDefn();
@@ -1612,8 +1615,7 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                     (definition->GetFieldDefn(field)->GetType() == OFTReal ? realFields
                                                                            : textFields)
                         .push_back(definition->GetFieldDefn(field)->GetNameRef());
-                const std::shared_ptr<const std::vector<FeatureLook>> looksOf =
-                    dissolveIt->second.looks;
+                const std::shared_ptr<const std::vector<FeatureLook>> looksOf = dissolveIt->second;
                 for (std::size_t number = 0; number < zooms.size(); ++number) {
                     const std::vector<DissolvedPiece>* zoomPieces = &(*pieces)[number];
                     dissolvedLayers.push_back(std::make_unique<TileLayer>(
