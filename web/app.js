@@ -13,7 +13,8 @@
       unknown: '未知', findings: '问题', features: '个', language: 'EN',
       reason: '原因', rule: '问题', loadError: '无法加载地图数据', panel: '图层',
       source: '本图由 ParkAtlas 生成，面积由程序按椭球面计算。',
-      reports: '报告',
+      reports: '报告', classTotal: '该类合计', zoomIn: '放大查看单个地块',
+      dissolvedHint: '此比例尺下按类别合并显示；放大后可点选单个要素。',
     },
     en: {
       layers: 'Layers', legend: 'Legend', search: 'Search plot number or owner', noHit: 'Nothing found',
@@ -22,7 +23,8 @@
       unknown: 'unknown', findings: 'Findings', features: '', language: '中文',
       reason: 'Reason', rule: 'Finding', loadError: 'The map data cannot be loaded', panel: 'Layers',
       source: 'Made with ParkAtlas; areas measured by the program on the ellipsoid.',
-      reports: 'Reports',
+      reports: 'Reports', classTotal: 'Class total', zoomIn: 'Zoom in to the plots',
+      dissolvedHint: 'At this scale the layer is drawn by class; zoom in to pick a single feature.',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -82,8 +84,9 @@
         layers.push({ ...common, id: 'findings-fill', type: 'fill',
           filter: ['==', ['geometry-type'], 'Polygon'],
           paint: { 'fill-color': '#e31a1c', 'fill-opacity': 0.25 } });
+        // A finding's outline; not around the findings dissolved at a low zoom (no rule).
         layers.push({ ...common, id: 'findings-line', type: 'line',
-          filter: ['!=', ['geometry-type'], 'Point'],
+          filter: ['all', ['!=', ['geometry-type'], 'Point'], ['has', 'rule']],
           paint: { 'line-color': '#e31a1c', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
         layers.push({ ...common, id: 'findings-point', type: 'circle',
           filter: ['==', ['geometry-type'], 'Point'],
@@ -225,7 +228,7 @@
   async function propertiesOf(feature) {
     const layer = state.site.layers.find((l) => l.id === feature.sourceLayer);
     const p = feature.properties;
-    if (!layer || !layer.attributes || p._fid === undefined) return p;
+    if (!layer || !layer.attributes || p._fid === undefined) return p; // also a dissolved piece
     const fid = Number(p._fid);
     const key = layer.id + '/' + (fid >= 0 ? Math.floor(fid / 1000) : -1);
     if (!attributeChunks.has(key))
@@ -237,7 +240,38 @@
     return merged;
   }
 
+  // A piece of a layer dissolved at a low zoom (no feature id, no finding rule: site.json's
+  // "detail_minzoom" says from which zoom its features are in the tiles): the class it shows,
+  // the class's total from the legend, and a button to zoom in to the features.
+  function isDissolved(feature) {
+    const p = feature.properties;
+    return p._fid === undefined && p.rule === undefined;
+  }
+
+  function dissolvedHtml(feature) {
+    const role = feature.sourceLayer;
+    const layer = state.site.layers.find((l) => l.id === role);
+    const p = feature.properties;
+    let html = '<h3>' + escapeHtml(layer ? layerName(layer) : role) + '</h3>';
+    const entry = role === 'findings' ? null
+      : state.site.legend.find((e) => e.layer === role && e.label === p._class);
+    if (entry) {
+      html += '<div class="class">' + escapeHtml(entry.label) + '</div>';
+      html += '<div class="class-total">' + t('classTotal') + ' ' +
+        escapeHtml(entry.area_mu !== undefined ? entry.area_mu + ' ' + t('mu') : String(entry.count)) +
+        ' · ' + entry.count + (t('features') ? ' ' + t('features') : '') + '</div>';
+    } else if (layer) {
+      html += '<div class="class-total">' + layer.count + (t('features') ? ' ' + t('features') : '') + '</div>';
+    }
+    html += '<p class="hint">' + escapeHtml(t('dissolvedHint')) + '</p>';
+    if (layer && layer.detail_minzoom !== undefined)
+      html += '<button type="button" class="zoom-in" data-zoom="' + layer.detail_minzoom + '">' +
+        escapeHtml(t('zoomIn')) + '</button>';
+    return html;
+  }
+
   function identifyHtml(feature, p) {
+    if (isDissolved(feature)) return dissolvedHtml(feature);
     const role = feature.sourceLayer;
     const layer = state.site.layers.find((l) => l.id === role);
     let html = '<h3>' + escapeHtml(layer ? layerName(layer) : role) + '</h3>';
@@ -267,7 +301,10 @@
       .filter((id) => id !== 'background' && id !== 'selection');
     const box = [[point.x - 4, point.y - 4], [point.x + 4, point.y + 4]];
     const seen = new Set();
-    const features = state.map.queryRenderedFeatures(box, { layers: ids }).filter((f) => {
+    // What is under the point first (the plot clicked on), then what is near it (a pipe, a
+    // point), at most six.
+    const features = [...state.map.queryRenderedFeatures(point, { layers: ids }),
+      ...state.map.queryRenderedFeatures(box, { layers: ids })].filter((f) => {
       const key = f.sourceLayer + ':' + f.properties._fid + ':' + (f.properties.rule || '');
       if (seen.has(key)) return false;
       seen.add(key);
@@ -279,8 +316,10 @@
       state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
       return;
     }
+    // A dissolved piece is not a thing to select (it may be half the park).
+    const picked = features.find((feature) => !isDissolved(feature));
     state.map.getSource('selection').setData({ type: 'FeatureCollection',
-      features: [{ type: 'Feature', geometry: features[0].geometry, properties: {} }] });
+      features: picked ? [{ type: 'Feature', geometry: picked.geometry, properties: {} }] : [] });
     let properties;
     try {
       properties = await Promise.all(features.map(propertiesOf));
@@ -293,6 +332,12 @@
       .setHTML('<div class="identify">' +
         features.map((feature, i) => identifyHtml(feature, properties[i])).join('<hr>') + '</div>')
       .addTo(state.map);
+    const zoomIn = state.popup.getElement().querySelector('.zoom-in');
+    if (zoomIn)
+      zoomIn.addEventListener('click', () => {
+        state.popup.remove();
+        state.map.easeTo({ center: lngLat, zoom: Math.max(state.map.getZoom(), Number(zoomIn.dataset.zoom) + 0.5) });
+      });
   }
 
   function runSearch(query) {
@@ -364,7 +409,9 @@
             maxzoom: site.maxzoom, bounds: site.bounds },
           selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
-        layers: [],
+        // The layers in the style from the start: added after 'load' they made the workers
+        // parse every tile of the first view a second time.
+        layers: mapLayers(site),
       },
       bounds, fitBoundsOptions: { padding: 20 },
       minZoom: Math.max(0, site.minzoom - 1), maxZoom: 20,
@@ -374,10 +421,8 @@
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-    map.on('load', () => {
-      for (const layer of mapLayers(site)) if (layer.id !== 'background' || !map.getLayer('background')) map.addLayer(layer);
-      map.once('idle', () => { state.ready = true; });
-    });
+    // Ready (for the tests and the benchmark): the first frame with every tile of the view drawn.
+    map.once('idle', () => { state.ready = true; });
     map.on('error', (event) => {
       console.error('map: ' + (event.error && event.error.message ? event.error.message : event.error));
     });

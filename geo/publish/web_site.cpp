@@ -21,6 +21,7 @@
 #include <cpl_json.h>
 #include <cpl_string.h>
 #include <cpl_vsi.h>
+#include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 #include <ogr_geometry.h>
@@ -325,6 +326,11 @@ public:
     OGRFeatureDefn* GetLayerDefn() const { return m_definition; }
     std::size_t size() const { return m_features.size(); }
     const TileFeature& feature(std::size_t i) const { return m_features[i]; }
+    /// Feature i's geometry in the park's CRS (nullptr when it cannot be made). Thread-safe.
+    std::unique_ptr<OGRGeometry> geometry(std::size_t i) const
+    {
+        return std::unique_ptr<OGRGeometry>(m_geometryOf(m_features[i]));
+    }
     /// Feature i's extent in Web Mercator metres (empty for a feature with no geometry).
     const OGREnvelope& extentOf(std::size_t i) const { return m_extents[i]; }
     /// The larger side of feature i's envelope, in Web Mercator metres.
@@ -619,9 +625,12 @@ bool keptAt(const TileLayer& layer, std::size_t i, double unitM)
     return !(size > 0 && size < unitM);
 }
 
+/// A tile layer and the zooms whose tiles carry it (inclusive).
 struct ZoomedLayer {
     const TileLayer* layer;
     int minZoom;
+    int maxZoom;
+    bool at(int zoom) const { return minZoom <= zoom && zoom <= maxZoom; }
 };
 
 /// Cuts `zoom`'s tiles into bands of whole tile rows (a row too full alone: of columns) holding
@@ -644,7 +653,7 @@ std::vector<TileBand> planBands(const std::vector<ZoomedLayer>& layers, int zoom
     // The tile span of every feature kept at this zoom, handed to `use`.
     auto eachReach = [&](auto&& use) {
         for (const ZoomedLayer& zoomed : layers) {
-            if (zoomed.minZoom > zoom)
+            if (!zoomed.at(zoom))
                 continue;
             for (std::size_t i = 0; i < zoomed.layer->size(); ++i)
                 if (keptAt(*zoomed.layer, i, unitM))
@@ -706,6 +715,149 @@ std::vector<TileBand> planBands(const std::vector<ZoomedLayer>& layers, int zoom
         open = true;
     }
     return bands;
+}
+
+// ---- the low zooms: a layer of small features as its classes, dissolved ---------------------
+
+/// The lowest zoom in [from, to] at which the median feature of `layer` (the larger side of
+/// its extent) is at least `pixels` screen pixels across, 512 to a tile as MapLibre draws
+/// vector tiles; `to` when none is (the features are always in the deepest tiles).
+int detailZoomOf(const TileLayer& layer, int from, int to, double pixels)
+{
+    std::vector<double> sizes;
+    sizes.reserve(layer.size());
+    for (std::size_t i = 0; i < layer.size(); ++i)
+        if (const double size = layer.sizeOf(i); size > 0)
+            sizes.push_back(size);
+    if (sizes.empty())
+        return from;
+    const auto middle = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
+    std::nth_element(sizes.begin(), middle, sizes.end());
+    for (int zoom = from; zoom < to; ++zoom)
+        if (*middle >= pixels * tileSizeM(zoom) / 512.0)
+            return zoom;
+    return to;
+}
+
+/// A piece of a dissolved layer: a polygon (WKB, in the park's CRS) of the cells of one look.
+struct DissolvedPiece {
+    std::vector<unsigned char> wkb;
+    std::uint32_t look = 0;
+};
+
+/// The most cells a dissolving grid has (2 bytes each); a larger park gets coarser cells.
+constexpr double kMaxDissolveCells = 64e6;
+
+/// `layer`'s features burnt by look (`lookOf(i)` < 65535) into a grid of cells one screen pixel
+/// wide at each of `zooms`, over `extent` (the park's CRS, `unitsPerMercatorM` of its units to a
+/// Web Mercator metre there), and each grid's cells of one look made polygons again, simplified
+/// by most of a cell (GDAL's rasterize and polygonize: whatever the features, overlapping or
+/// not, the pieces are as many as the map shows). A cell takes the look of the last polygon over
+/// its centre, or of the last line or point that touches it. Per zoom of `zooms`, its pieces.
+std::vector<std::vector<DissolvedPiece>>
+dissolveByLook(const TileLayer& layer, const std::vector<int>& zooms,
+               const std::function<std::uint32_t(std::size_t)>& lookOf, const Envelope& extent,
+               double unitsPerMercatorM, const ProgressCallback& progress)
+{
+    GDALDriver* rasterDriver = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDriver* vectorDriver = GetGDALDriverManager()->GetDriverByName("Memory");
+    if (!rasterDriver || !vectorDriver)
+        throw IoError("GDAL has no MEM or Memory driver (to dissolve the low zooms)");
+    struct Grid {
+        DatasetPtr dataset;
+        double cell = 0;
+    };
+    std::vector<Grid> grids;
+    const double width = extent.maxX - extent.minX;
+    const double height = extent.maxY - extent.minY;
+    for (const int zoom : zooms) {
+        double cell = tileSizeM(zoom) / 512.0 * unitsPerMercatorM;
+        cell = std::max(cell, std::sqrt(std::max(width * height, 1e-12) / kMaxDissolveCells));
+        const int columns = static_cast<int>(std::ceil(width / cell)) + 2;
+        const int rows = static_cast<int>(std::ceil(height / cell)) + 2;
+        DatasetPtr dataset(rasterDriver->Create("", columns, rows, 1, GDT_UInt16, nullptr));
+        if (!dataset)
+            throw IoError("cannot make a grid to dissolve the low zooms: " +
+                          std::string(CPLGetLastErrorMsg()));
+        double transform[6] = {extent.minX - cell, cell, 0, extent.maxY + cell, 0, -cell};
+        dataset->SetGeoTransform(transform);
+        dataset->GetRasterBand(1)->SetNoDataValue(0);
+        grids.push_back({std::move(dataset), cell});
+    }
+    const char* const touched[] = {"ALL_TOUCHED=TRUE", nullptr};
+    const int bandList[] = {1};
+    constexpr std::size_t kChunk = 16384;
+    std::vector<std::unique_ptr<OGRGeometry>> owned;
+    // Polygons, then lines and points (every cell they touch: a cell's centre is rarely on one).
+    std::array<std::vector<OGRGeometryH>, 2> handles;
+    std::array<std::vector<double>, 2> burn;
+    for (std::size_t first = 0; first < layer.size(); first += kChunk) {
+        reportProgress(progress, 0.8 * static_cast<double>(first) / layer.size());
+        owned.clear();
+        for (std::size_t kind = 0; kind < 2; ++kind) {
+            handles[kind].clear();
+            burn[kind].clear();
+        }
+        for (std::size_t i = first; i < std::min(first + kChunk, layer.size()); ++i) {
+            std::unique_ptr<OGRGeometry> geometry = layer.geometry(i);
+            if (!geometry)
+                continue;
+            const std::size_t kind =
+                OGR_GT_IsSubClassOf(wkbFlatten(geometry->getGeometryType()), wkbCurvePolygon) ||
+                        OGR_GT_IsSubClassOf(wkbFlatten(geometry->getGeometryType()),
+                                            wkbMultiSurface)
+                    ? 0
+                    : 1;
+            handles[kind].push_back(OGRGeometry::ToHandle(geometry.get()));
+            burn[kind].push_back(static_cast<double>(lookOf(i) + 1));
+            owned.push_back(std::move(geometry));
+        }
+        for (Grid& grid : grids)
+            for (std::size_t kind = 0; kind < 2; ++kind)
+                if (!handles[kind].empty() &&
+                    GDALRasterizeGeometries(GDALDataset::ToHandle(grid.dataset.get()), 1,
+                                            bandList, static_cast<int>(handles[kind].size()),
+                                            handles[kind].data(), nullptr, nullptr,
+                                            burn[kind].data(), kind == 1 ? touched : nullptr,
+                                            nullptr, nullptr) != CE_None)
+                    throw IoError("cannot dissolve the low zooms: " +
+                                      std::string(CPLGetLastErrorMsg()),
+                                  {{}, layer.name(), -1, {}});
+    }
+    owned.clear();
+    std::vector<std::vector<DissolvedPiece>> pieces(grids.size());
+    for (std::size_t number = 0; number < grids.size(); ++number) {
+        reportProgress(progress, 0.8 + 0.2 * static_cast<double>(number) / grids.size());
+        DatasetPtr vectors(vectorDriver->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+        OGRLayer* cells = vectors ? vectors->CreateLayer("pieces", nullptr, wkbPolygon, nullptr)
+                                  : nullptr;
+        OGRFieldDefn lookField("look", OFTInteger);
+        if (!cells || cells->CreateField(&lookField) != OGRERR_NONE)
+            throw IoError("cannot dissolve the low zooms: " + std::string(CPLGetLastErrorMsg()));
+        GDALRasterBand* band = grids[number].dataset->GetRasterBand(1);
+        if (GDALPolygonize(GDALRasterBand::ToHandle(band),
+                           GDALRasterBand::ToHandle(band->GetMaskBand()),
+                           OGRLayer::ToHandle(cells), 0, nullptr, nullptr, nullptr) != CE_None)
+            throw IoError("cannot dissolve the low zooms: " + std::string(CPLGetLastErrorMsg()),
+                          {{}, layer.name(), -1, {}});
+        grids[number].dataset.reset();
+        for (const auto& feature : *cells) {
+            const OGRGeometry* geometry = feature->GetGeometryRef();
+            const int look = feature->GetFieldAsInteger(0);
+            if (!geometry || look <= 0)
+                continue;
+            // The stairs of the cells' edges, most of a cell high, become slopes.
+            std::unique_ptr<OGRGeometry> simple(
+                geometry->SimplifyPreserveTopology(0.75 * grids[number].cell));
+            const OGRGeometry* kept = simple && !simple->IsEmpty() ? simple.get() : geometry;
+            DissolvedPiece piece;
+            piece.look = static_cast<std::uint32_t>(look - 1);
+            piece.wkb.resize(kept->WkbSize());
+            kept->exportToWkb(wkbNDR, piece.wkb.data(), wkbVariantIso);
+            pieces[number].push_back(std::move(piece));
+        }
+    }
+    return pieces;
 }
 
 /// Writes the tile layers as Mapbox vector tiles into `tilesDir` (tiles/{z}/{x}/{y}.pbf and
@@ -783,7 +935,7 @@ std::size_t writeTiles(const std::vector<ZoomedLayer>& layers, int minZoom, int 
         reach.MaxY = kWorldM / 2 - band.rowFrom * tileM + marginM;
         reach.MinY = kWorldM / 2 - (band.rowTo + 1) * tileM - marginM;
         for (const ZoomedLayer& zoomed : layers) {
-            if (zoomed.minZoom > band.zoom)
+            if (!zoomed.at(band.zoom))
                 continue;
             const TileLayer& tileLayer = *zoomed.layer;
             OGRLayer* target =
@@ -1058,6 +1210,9 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         std::vector<int> columns;
     };
     std::vector<PublishedLayer> published;
+    // The tile layers that may be dissolved at the low zooms (polygons with a fill, and the
+    // findings): each feature's look.
+    std::map<const TileLayer*, std::shared_ptr<const std::vector<FeatureLook>>> dissolvable;
     // What search finds (plot number, owner where the profile keeps it): read from the parcels'
     // layer for the features of its tile layer when data/search.json is written.
     struct SearchSource {
@@ -1162,6 +1317,10 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
         }
         result.features += entry.count;
         published.push_back(std::move(entry));
+        if (kind == GeometryKind::Polygon && featureLooks->size() < 65535 &&
+            std::any_of(featureLooks->begin(), featureLooks->end(),
+                        [](const FeatureLook& one) { return !one.symbol.fill.empty(); }))
+            dissolvable[target] = featureLooks;
     }
 
     // The plots available for supply: acquired to 场平, not supplied yet, with the plan's land
@@ -1359,6 +1518,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             }
             ++result.findings;
         }
+        dissolvable[target] = std::make_shared<const std::vector<FeatureLook>>(
+            1, FeatureLook{{"#e31a1c", "#e31a1c", 0.25, 1.0, ""}, "findings"});
         if (withoutPlace > 0)
             result.notes.push_back(std::to_string(withoutPlace) +
                                    " finding(s) with no place on the map are not in the layer");
@@ -1405,22 +1566,94 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
             throw IoError("cannot make the folder: " + error.message(),
                           {pathText(staging), {}, -1, {}});
 
-        // The tiles (writeTiles). A layer starts at the zoom its style draws it from.
+        // The tiles (writeTiles). A layer starts at the zoom its style draws it from. Where the
+        // median feature of a layer of polygons (or of the findings) is narrower than
+        // options.dissolveBelowPixels, its tiles carry its classes dissolved instead
+        // (dissolveByLook: a piece a patch of one class, no outline, no field but the class);
+        // its features start at the zoom where they are that wide (its "detail_minzoom" in
+        // site.json). At the whole park's extent a big park's plots are a pixel or two: drawn
+        // one by one with their outlines they are a grey haze that costs the browser seconds.
         std::vector<ZoomedLayer> zoomedLayers;
+        std::vector<std::unique_ptr<TileLayer>> dissolvedLayers;
+        std::map<std::string, int> detailZooms;
+        double unitsPerMercatorM = 1;
+        {
+            double x[4] = {parkExtent.minX, parkExtent.maxX, parkExtent.maxX, parkExtent.minX};
+            double y[4] = {parkExtent.minY, parkExtent.minY, parkExtent.maxY, parkExtent.maxY};
+            if (toMercator->Transform(4, x, y)) {
+                const double mercatorArea =
+                    (*std::max_element(x, x + 4) - *std::min_element(x, x + 4)) *
+                    (*std::max_element(y, y + 4) - *std::min_element(y, y + 4));
+                const double parkArea = (parkExtent.maxX - parkExtent.minX) *
+                                        (parkExtent.maxY - parkExtent.minY);
+                if (mercatorArea > 0 && parkArea > 0)
+                    unitsPerMercatorM = std::sqrt(parkArea / mercatorArea);
+            }
+        }
         for (const auto& tileLayer : tileLayers) {
             int minZoom = result.minZoom;
             for (const PublishedLayer& layer : published)
                 if (layer.id == tileLayer->name() && layer.look && layer.look->minScaleZoom > 0)
                     minZoom = std::clamp(static_cast<int>(std::floor(layer.look->minScaleZoom)),
                                          result.minZoom, result.maxZoom);
-            zoomedLayers.push_back({tileLayer.get(), minZoom});
+            const auto dissolveIt = dissolvable.find(tileLayer.get());
+            const int detail =
+                options.dissolveBelowPixels > 0 && dissolveIt != dissolvable.end()
+                    ? detailZoomOf(*tileLayer, minZoom, result.maxZoom, options.dissolveBelowPixels)
+                    : minZoom;
+            if (detail > minZoom) {
+                std::vector<int> zooms;
+                for (int zoom = minZoom; zoom < detail; ++zoom)
+                    zooms.push_back(zoom);
+                const TileLayer& source = *tileLayer;
+                auto pieces = std::make_shared<const std::vector<std::vector<DissolvedPiece>>>(
+                    dissolveByLook(
+                        source, zooms, [&source](std::size_t i) { return source.feature(i).look; },
+                        parkExtent, unitsPerMercatorM, part(0.7, 0.72)));
+                std::vector<std::string> textFields;
+                std::vector<std::string> realFields;
+                OGRFeatureDefn* definition = source.GetLayerDefn();
+                for (int field = 0; field < definition->GetFieldCount(); ++field)
+                    (definition->GetFieldDefn(field)->GetType() == OFTReal ? realFields
+                                                                           : textFields)
+                        .push_back(definition->GetFieldDefn(field)->GetNameRef());
+                const std::shared_ptr<const std::vector<FeatureLook>> looksOf = dissolveIt->second;
+                for (std::size_t number = 0; number < zooms.size(); ++number) {
+                    const std::vector<DissolvedPiece>* zoomPieces = &(*pieces)[number];
+                    dissolvedLayers.push_back(std::make_unique<TileLayer>(
+                        source.name(), textFields, realFields,
+                        [pieces, zoomPieces](const TileFeature& feature) {
+                            return geometryFromWkb((*zoomPieces)[feature.source].wkb);
+                        },
+                        [looksOf](const TileFeature& tileFeature, OGRFeature& feature) {
+                            const FeatureLook& look = (*looksOf)[tileFeature.look];
+                            if (feature.GetFieldIndex("_fill") >= 0)
+                                setIfNotEmpty(feature, "_fill", look.symbol.fill);
+                            if (feature.GetFieldIndex("_fo") >= 0)
+                                feature.SetField("_fo", look.symbol.fillOpacity);
+                            feature.SetField("_class", look.legendLabel.c_str());
+                        }));
+                    TileLayer& dissolved = *dissolvedLayers.back();
+                    for (std::size_t piece = 0; piece < zoomPieces->size(); ++piece) {
+                        TileFeature feature;
+                        feature.source = static_cast<std::uint32_t>(piece);
+                        feature.look = (*zoomPieces)[piece].look;
+                        dissolved.add(feature, *toMercator, {park->name, source.name(), -1, {}});
+                    }
+                    zoomedLayers.push_back({&dissolved, zooms[number], zooms[number]});
+                }
+                detailZooms[source.name()] = detail;
+                minZoom = detail;
+            }
+            zoomedLayers.push_back({tileLayer.get(), minZoom, result.maxZoom});
         }
         const fs::path tilesDir = staging / "tiles";
         try {
             result.tileBands =
                 writeTiles(zoomedLayers, result.minZoom, result.maxZoom,
                            options.tileBandFeatures > 0 ? options.tileBandFeatures : 100000,
-                           *toMercator, staging, tilesDir, progress, 0.7, 0.9);
+                           *toMercator, staging, tilesDir, progress, 0.72, 0.9);
+            dissolvedLayers.clear();
         } catch (const IoError&) {
             const std::string disk = diskProblemAt(out);
             if (disk.empty())
@@ -1543,6 +1776,8 @@ WebSiteResult publishWebSite(ParkSession& session, const std::string& outDir,
                 json.field("geometry", std::string(geometryKindName(layer.kind)));
                 json.field("count", layer.count);
                 json.field("attributes", layer.attributesApart);
+                if (const auto detail = detailZooms.find(layer.id); detail != detailZooms.end())
+                    json.field("detail_minzoom", detail->second);
                 const bool dashed = layer.look && !strokeDash(layer.look->strokeStyle).empty();
                 if (dashed) {
                     json.key("dash").beginArray();

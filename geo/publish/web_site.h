@@ -45,6 +45,11 @@ struct WebSiteOptions {
     /// writer a band (GDAL's writer holds every feature it is given): 0 = 100000. The tiles
     /// are the same whatever the number (a test publishes with 1 band a zoom and with many).
     std::size_t tileBandFeatures = 0;
+    /// A layer of polygons (and the findings) whose median feature is narrower than this many
+    /// screen pixels at a zoom is drawn there as its classes dissolved (a patch a class, no
+    /// outline; its features from the zoom where they are this wide: "detail_minzoom" in
+    /// site.json). 0 = never: every feature at every zoom.
+    double dissolveBelowPixels = 6;
     ProgressCallback progress;
 };
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cpl_json.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -217,6 +218,141 @@ TEST(PublishTest, TilesCutInBandsHoldTheSameFeaturesAsOneWriterAZoom)
     // No band's folder is left in the site.
     for (const auto& entry : fs::directory_iterator(folder / "banded"))
         EXPECT_EQ(entry.path().filename().string().find("tiles.band"), std::string::npos);
+}
+
+} // namespace
+} // namespace parkatlas::geo
+
+namespace parkatlas::geo {
+namespace {
+
+/// One feature read back from a tile: its layer, its zoom, its fields, its area in the tile's
+/// Web Mercator (0 for a line or a point).
+struct TileRecord {
+    std::string layer;
+    int zoom = 0;
+    std::map<std::string, std::string> fields;
+    double area = 0;
+};
+
+std::vector<TileRecord> tileRecords(const fs::path& tiles)
+{
+    std::vector<TileRecord> records;
+    for (const auto& entry : fs::recursive_directory_iterator(tiles)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".pbf")
+            continue;
+        const int zoom = std::stoi(entry.path().parent_path().parent_path().filename().string());
+        const char* const noMetadata[] = {"METADATA_FILE=", nullptr};
+        GDALDataset* dataset =
+            GDALDataset::Open(entry.path().c_str(), GDAL_OF_VECTOR, nullptr, noMetadata);
+        EXPECT_NE(dataset, nullptr) << entry.path();
+        if (!dataset)
+            continue;
+        for (OGRLayer* layer : dataset->GetLayers())
+            for (const auto& feature : *layer) {
+                TileRecord record{layer->GetName(), zoom, {}, 0};
+                for (int field = 0; field < feature->GetFieldCount(); ++field)
+                    if (feature->IsFieldSetAndNotNull(field))
+                        record.fields[feature->GetFieldDefnRef(field)->GetNameRef()] =
+                            feature->GetFieldAsString(field);
+                if (const OGRGeometry* geometry = feature->GetGeometryRef())
+                    if (const auto* surface = dynamic_cast<const OGRSurface*>(geometry))
+                        record.area = surface->get_Area();
+                    else if (const auto* surfaces = dynamic_cast<const OGRMultiSurface*>(geometry))
+                        record.area = surfaces->get_Area();
+                records.push_back(std::move(record));
+            }
+        GDALClose(dataset);
+    }
+    return records;
+}
+
+TEST(PublishTest, SmallFeaturesAreTheirClassesDissolvedBelowTheirDetailZoom)
+{
+    const std::string page = pageWithLibrary();
+    if (page.empty())
+        GTEST_SKIP() << "MapLibre GL JS is not installed in web/node_modules (scripts/setup)";
+    const fs::path folder = test::scratch("publish-dissolve");
+    auto session = ParkSession::open(kSample);
+    IssueList issues;
+    const WebSiteResult dissolved = publishWebSite(
+        *session, (folder / "dissolved").string(), optionsFor(WebProfile::Internal, page), issues);
+    WebSiteOptions everyFeature = optionsFor(WebProfile::Internal, page);
+    everyFeature.dissolveBelowPixels = 0;
+    const WebSiteResult whole =
+        publishWebSite(*session, (folder / "whole").string(), everyFeature, issues);
+    EXPECT_EQ(dissolved.features, whole.features);
+
+    // site.json says from which zoom the sample's plots (hundreds of metres) are in the tiles:
+    // below the zoom that shows the whole park, above the site's lowest.
+    CPLJSONDocument site;
+    ASSERT_TRUE(site.Load((folder / "dissolved" / "data" / "site.json").string()));
+    int detail = -1;
+    for (const CPLJSONObject& layer : site.GetRoot().GetArray("layers"))
+        if (layer.GetString("id") == "parcels")
+            detail = layer.GetInteger("detail_minzoom", -1);
+    ASSERT_GT(detail, dissolved.minZoom);
+    EXPECT_LT(detail, dissolved.maxZoom - 3);
+    EXPECT_EQ(test::fileBytes(folder / "whole" / "data" / "site.json").find("detail_minzoom"),
+              std::string::npos);
+
+    // The classes' share of the area at the zoom below: the legend's (the engine's areas in mu),
+    // within a few per cent (the cells are one screen pixel, 8 tile units).
+    std::map<std::string, double> legendMu;
+    double legendTotal = 0;
+    for (const CPLJSONObject& entry : site.GetRoot().GetArray("legend"))
+        if (entry.GetString("layer") == "parcels") {
+            legendMu[entry.GetString("label")] += std::stod(entry.GetString("area_mu", "0"));
+            legendTotal += std::stod(entry.GetString("area_mu", "0"));
+        }
+    std::map<std::string, double> pieceArea;
+    double pieceTotal = 0;
+    std::map<int, std::size_t> parcelsAt;
+    std::map<int, std::size_t> wholeParcelsAt;
+    for (const TileRecord& record : tileRecords(folder / "dissolved" / "tiles")) {
+        if (record.layer == "parcels")
+            ++parcelsAt[record.zoom];
+        if (record.zoom >= detail || (record.layer != "parcels" && record.layer != "findings"))
+            continue;
+        // A piece: its class, its fill, no outline, no feature id, no area, no rule.
+        EXPECT_TRUE(record.fields.count("_class")) << record.layer;
+        EXPECT_FALSE(record.fields.count("_fid") || record.fields.count("_stroke") ||
+                     record.fields.count("area_mu") || record.fields.count("rule"))
+            << record.layer << " at zoom " << record.zoom;
+        if (record.layer == "parcels") {
+            EXPECT_TRUE(legendMu.count(record.fields.at("_class"))) << record.fields.at("_class");
+            EXPECT_TRUE(record.fields.count("_fill"));
+            if (record.zoom == detail - 1) {
+                pieceArea[record.fields.at("_class")] += record.area;
+                pieceTotal += record.area;
+            }
+        }
+    }
+    ASSERT_GT(pieceTotal, 0);
+    for (const auto& [label, mu] : legendMu)
+        EXPECT_NEAR(pieceArea[label] / pieceTotal, mu / legendTotal, 0.03) << label;
+    for (const TileRecord& record : tileRecords(folder / "whole" / "tiles"))
+        if (record.layer == "parcels")
+            ++wholeParcelsAt[record.zoom];
+    // Fewer features to draw below the detail zoom (the sample's 498 plots in a few dozen
+    // patches), the same from it on.
+    for (int zoom = dissolved.minZoom; zoom < detail; ++zoom)
+        EXPECT_LT(parcelsAt[zoom] * 4, wholeParcelsAt[zoom]) << "zoom " << zoom;
+    const auto expected = tileFeatures(folder / "whole" / "tiles");
+    const auto actual = tileFeatures(folder / "dissolved" / "tiles");
+    int deepest = detail;
+    for (const CPLJSONObject& layer : site.GetRoot().GetArray("layers"))
+        deepest = std::max(deepest, layer.GetInteger("detail_minzoom", -1));
+    std::size_t compared = 0;
+    for (const auto& [tile, texts] : expected) {
+        if (std::stoi(tile.substr(0, tile.find('/'))) < deepest)
+            continue;
+        const auto it = actual.find(tile);
+        ASSERT_NE(it, actual.end()) << tile;
+        EXPECT_EQ(it->second, texts) << "tile " << tile;
+        ++compared;
+    }
+    EXPECT_GT(compared, 100u);
 }
 
 } // namespace

@@ -10,8 +10,8 @@
 // the CPU time chromium and the server spent meanwhile) and the best, in milliseconds.
 'use strict';
 
-const { spawn } = require('child_process');
 const path = require('path');
+const { serve, stopServer } = require('./serve');
 
 const repo = path.resolve(__dirname, '..', '..');
 const puppeteer = require(path.join(repo, 'web', 'node_modules', 'puppeteer-core'));
@@ -25,27 +25,6 @@ const site = path.resolve(positional[0]);
 const runs = Number(positional[1] || 3);
 const chromium = options.chromium || '/usr/bin/chromium';
 const parkatlas = options.parkatlas || path.join(repo, 'build', 'app', 'cli', 'parkatlas');
-
-// `parkatlas serve SITE --port 0`: the address it prints on stdout once it listens.
-function serve(directory) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(parkatlas, ['serve', directory, '--port', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => { server.kill(); reject(new Error('serve did not start: ' + err)); }, 60000);
-    server.stderr.on('data', (chunk) => { err += chunk; });
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)\//m);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ server, origin: match[1] });
-      }
-    });
-    server.on('exit', (code) => { clearTimeout(timer); reject(new Error('serve exited ' + code + ': ' + err)); });
-  });
-}
 
 // CPU seconds (user + system) used so far by the process `root` and its descendants, from /proc:
 // on a loaded machine the wall clock says how busy the machine was, this says what the frame
@@ -73,7 +52,7 @@ function cpuSeconds(root) {
 }
 
 async function main() {
-  const served = await serve(site);
+  const served = await serve(parkatlas, site);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
       '--disable-dev-shm-usage'] });
@@ -104,7 +83,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    served.server.kill('SIGINT');
+    await stopServer(served.server);
   }
   console.log('best: ' + Math.min(...times) + ' ms');
 }

@@ -9,10 +9,10 @@
 // Exit 0 when all passed, 1 otherwise, 77 when chromium or web/node_modules is missing.
 'use strict';
 
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
+const { serve, stopServer } = require('./serve');
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
@@ -51,49 +51,6 @@ function run(command, commandArgs) {
     throw new Error(command + ' ' + commandArgs.join(' ') + ' exited ' + result.status + ':\n' +
       result.stderr);
   return result;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = server.address().port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-// `parkatlas serve DIR --port 0`: the address it prints on stdout once it listens.
-function serve(directory) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(args.parkatlas, ['serve', directory, '--port', '0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    // Generous, not fixed: the CI machine is loaded.
-    const timer = setTimeout(() => { server.kill(); reject(new Error('serve did not start: ' + err)); }, 60000);
-    server.stderr.on('data', (chunk) => { err += chunk; });
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)\//m);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ server, origin: match[1] });
-      }
-    });
-    server.on('exit', (code) => { clearTimeout(timer); reject(new Error('serve exited ' + code + ': ' + err)); });
-  });
-}
-
-// Ctrl-C, as a user stops it; resolves with its exit code.
-function stopServer(server) {
-  return new Promise((resolve) => {
-    if (server.exitCode !== null) { resolve(server.exitCode); return; }
-    server.removeAllListeners('exit');
-    server.on('exit', (code) => resolve(code));
-    server.kill('SIGINT');
-  });
 }
 
 // Watches a page: console errors, page errors, failed requests, HTTP errors and any request
@@ -180,9 +137,9 @@ async function main() {
   const site = JSON.parse(fs.readFileSync(path.join(internal, 'data', 'site.json'), 'utf8'));
   const industrial = site.legend.find((entry) => entry.layer === 'parcels' && /^M/.test(entry.label));
 
-  const served = await serve(internal);
+  const served = await serve(args.parkatlas, internal);
   const origin = served.origin;
-  const servedPublic = await serve(publicSite);
+  const servedPublic = await serve(args.parkatlas, publicSite);
   const publicOrigin = servedPublic.origin;
   const browser = await puppeteer.launch({
     executablePath: chromium,
@@ -233,6 +190,47 @@ async function main() {
     check('identify shows the owner in the internal profile', popup.text.includes('武汉天通机电设备有限公司'),
       popup.text.slice(0, 200));
     await page.screenshot({ path: path.join(work, 'internal-identify.png') });
+
+    // Zoomed out below the zoom from which the plots are in the tiles (site.json's
+    // detail_minzoom), the plots are their classes dissolved: a click there names the class and
+    // its total, and offers to zoom in; zoomed in, the same click identifies the plot.
+    const parcelsLayer = site.layers.find((layer) => layer.id === 'parcels');
+    check('site.json says from which zoom the plots are drawn one by one',
+      parcelsLayer.detail_minzoom > site.minzoom, JSON.stringify(parcelsLayer.detail_minzoom));
+    await page.evaluate(() => { if (window.parkatlas.popup) window.parkatlas.popup.remove(); });
+    await page.evaluate((hit, zoom) => new Promise((resolve) => {
+      const map = window.parkatlas.map;
+      map.once('idle', resolve);
+      map.jumpTo({ center: [(hit[4] + hit[6]) / 2, (hit[5] + hit[7]) / 2], zoom });
+    }), hit, parcelsLayer.detail_minzoom - 0.5);
+    const centre = await page.evaluate(() => {
+      const box = document.getElementById('map').getBoundingClientRect();
+      return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    });
+    await page.mouse.click(centre.x, centre.y);
+    await page.waitForSelector('.identify .zoom-in', { timeout: 20000 });
+    const classPopup = await page.$eval('.identify', (node) => node.textContent);
+    const plotClass = site.legend.find((entry) => entry.layer === 'parcels' &&
+      classPopup.includes(entry.label) && classPopup.includes(entry.area_mu));
+    check('a click below the detail zoom names the class and its total in mu', Boolean(plotClass),
+      classPopup.slice(0, 200));
+    await page.screenshot({ path: path.join(work, 'internal-dissolved.png') });
+    await page.evaluate(() => new Promise((resolve) => {
+      window.parkatlas.map.once('idle', resolve);
+      document.querySelector('.identify .zoom-in').click();
+    }));
+    const zoomedIn = await page.evaluate(() => window.parkatlas.map.getZoom());
+    check('its button zooms in to the plots', zoomedIn >= parcelsLayer.detail_minzoom, String(zoomedIn));
+    await page.mouse.click(centre.x, centre.y);
+    await page.waitForFunction(() => {
+      const popup = document.querySelector('.identify');
+      return popup && !popup.querySelector('.zoom-in');
+    }, { timeout: 20000, polling: 100 });
+    const plotPopup = await page.$eval('.identify', (node) => ({ text: node.textContent,
+      areas: [...node.querySelectorAll('.area')].map((a) => a.dataset.areaMu) }));
+    check('zoomed in, the same click identifies the plot with its mu',
+      plotPopup.text.includes('QL2011-001') && plotPopup.areas.includes(expectedMu),
+      plotPopup.text.slice(0, 200));
 
     // Search a plot number: the view moves there and the plot is identified.
     const target = JSON.parse(fs.readFileSync(path.join(internal, 'data', 'search.json'), 'utf8'))
