@@ -422,6 +422,11 @@ void MapCanvas::startRender()
     emit renderStarted();
     if (m_cacheEnabled && reusable(settings) && showFromCache(settings))
         return;
+    startFullRender(std::move(settings));
+}
+
+void MapCanvas::startFullRender(render::MapSettings settings)
+{
     auto* job = new render::RenderJob(std::move(settings), this);
     connect(job, &render::RenderJob::finished, this,
             [this, job](const render::RenderResult& result) { onRenderFinished(job, result); });
@@ -542,8 +547,14 @@ void MapCanvas::onStripFinished(render::RenderJob* job, const render::RenderResu
     if (found == composition.jobs.end())
         return;
     job->deleteLater();
-    if (result.cancelled || result.image.isNull())
-        return; // a cancelled composition was dropped with its jobs; nothing else cancels
+    if (result.cancelled || result.image.isNull()) {
+        // Nothing else cancels a strip (a cancelled composition is dropped with its jobs): a
+        // strip that could not be drawn leaves the whole view to a full render.
+        const render::MapSettings settings = composition.settings;
+        cancelRender();
+        startFullRender(settings);
+        return;
+    }
     const auto index = static_cast<std::size_t>(found - composition.jobs.begin());
     copyPixels(result.image, composition.within[index], composition.image,
                composition.strips[index].topLeft());

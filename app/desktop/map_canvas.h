@@ -189,6 +189,8 @@ private:
     /// Shows `settings`' view from the cache when it can (the same view, or one shifted by whole
     /// pixels with its strips rendered); false when a full render is needed.
     bool showFromCache(const render::MapSettings& settings);
+    /// Renders the whole of `settings` on a worker (the picture cache could not help).
+    void startFullRender(render::MapSettings settings);
     void onStripFinished(render::RenderJob* job, const render::RenderResult& result);
     /// Shows a complete picture of the current view and says so (pictureShown, renderFinished,
     /// pictureComplete); keeps it when `keep`.
