@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
@@ -46,6 +47,12 @@ double processCpuSeconds()
     timespec used{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
     return static_cast<double>(used.tv_sec) + static_cast<double>(used.tv_nsec) / 1e9;
+}
+
+/// A quarter of the map's width in whole pixels, as an arrow key moves it.
+double quarter(const MapCanvas* canvas)
+{
+    return std::round(0.25 * canvas->width());
 }
 
 double secondsSinceBoot()
@@ -117,6 +124,14 @@ void InteractionBench::timeRedraw(const QString& name, const std::function<void(
     canvas->refreshNow(); // no debounce: the user's pause is not the drawing's time
 }
 
+void InteractionBench::repeat(const QString& name, const std::function<void()>& change)
+{
+    for (int i = 0; i < kRepeats; ++i)
+        m_steps.push_back([this, name, change](std::function<void()> next) {
+            timeRedraw(name, change, std::move(next));
+        });
+}
+
 void InteractionBench::timeSort(int column, Qt::SortOrder order, std::function<void()> next)
 {
     AttributeTableModel* model = m_window.attributeTablePanel()->model();
@@ -141,28 +156,26 @@ void InteractionBench::run()
           processCpuSeconds() * 1000);
     MapCanvas* canvas = m_window.canvas();
     const auto centre = [canvas] { return QPointF(canvas->width() / 2.0, canvas->height() / 2.0); };
-    const auto pans = [this, canvas](const QString& where) {
-        for (int i = 0; i < kRepeats; ++i)
-            m_steps.push_back([this, canvas, where, i](std::function<void()> next) {
-                // A quarter of the view right, then left, then right: every picture drawn anew
-                // (the canvas keeps no cache of earlier pictures).
-                const double dx = (i % 2 == 0 ? -0.25 : 0.25) * canvas->width();
-                timeRedraw(QStringLiteral("pan_") + where,
-                           [canvas, dx] { canvas->panByPixels(QPointF(dx, 0)); }, std::move(next));
-            });
+    const auto moves = [this, canvas, centre](const QString& where) {
+        // A quarter of the view to the left, each time: every picture shows a strip not seen
+        // before (the picture cache shifts the last one and renders that strip).
+        repeat(QStringLiteral("pan_") + where,
+               [canvas] { canvas->panByPixels(QPointF(-quarter(canvas), 0)); });
+        // Back where the pans started, in one move: a view drawn before.
+        m_steps.push_back([this, canvas, where](std::function<void()> next) {
+            timeRedraw(
+                QStringLiteral("pan_back_") + where,
+                [canvas] { canvas->panByPixels(QPointF(kRepeats * quarter(canvas), 0)); },
+                std::move(next));
+        });
+        // One wheel notch in, each time: a scale not drawn before, rendered anew.
+        repeat(QStringLiteral("zoom_") + where,
+               [canvas, centre] { canvas->zoomAt(1.25, centre()); });
+        // And out again: each back to a view drawn before (from the picture cache).
+        repeat(QStringLiteral("zoom_back_") + where,
+               [canvas, centre] { canvas->zoomAt(1 / 1.25, centre()); });
     };
-    const auto zooms = [this, canvas, centre](const QString& where) {
-        for (int i = 0; i < kRepeats; ++i)
-            m_steps.push_back([this, canvas, centre, where, i](std::function<void()> next) {
-                // In, out, in: one wheel notch each, every picture drawn anew.
-                const double factor = i % 2 == 0 ? 1.25 : 1 / 1.25;
-                timeRedraw(QStringLiteral("zoom_") + where,
-                           [canvas, centre, factor] { canvas->zoomAt(factor, centre()); },
-                           std::move(next));
-            });
-    };
-    pans(QStringLiteral("full"));
-    zooms(QStringLiteral("full"));
+    moves(QStringLiteral("full"));
     m_steps.push_back([this, canvas, centre](std::function<void()> next) {
         canvas->zoomToFullExtent();
         const double scale = canvas->scaleDenominator();
@@ -174,8 +187,7 @@ void InteractionBench::run()
             },
             std::move(next));
     });
-    pans(QStringLiteral("10000"));
-    zooms(QStringLiteral("10000"));
+    moves(QStringLiteral("10000"));
     m_steps.push_back([this, canvas](std::function<void()> next) {
         timeRedraw(
             QStringLiteral("zoom_to_full"), [canvas] { canvas->zoomToFullExtent(); },

@@ -22,8 +22,8 @@ double millisecondsSinceProcessStart();
 
 /// What `parkatlas-gui --bench-interactions` measures, once the window has drawn the loaded
 /// map: the time from the start of the process to the first picture and to the complete one,
-/// then a pan and a zoom of the map at the full extent and at 1:10 000 (each from the change of
-/// view to the complete picture of the new view on screen), and a sort of the attribute table
+/// then pans, zooms in and zooms back out of the map at the full extent and at 1:10 000 (each
+/// from the change of view to the complete picture of the new view on screen), and a sort of the attribute table
 /// of the top layer by every column (from the click to the new order shown). Prints one line
 /// per measurement, "name milliseconds cpu milliseconds" (wall clock, then the CPU the process
 /// used over the same span), on stdout, then quits the application with 0.
@@ -45,6 +45,8 @@ private:
     void print(const QString& name, double milliseconds, double cpuMilliseconds = -1);
     void timeRedraw(const QString& name, const std::function<void()>& change,
                     std::function<void()> next);
+    /// kRepeats steps, each timing the redraw after `change` (a pan or a zoom) as `name`.
+    void repeat(const QString& name, const std::function<void()>& change);
     void timeSort(int column, Qt::SortOrder order, std::function<void()> next);
     void runSteps(std::size_t from);
 

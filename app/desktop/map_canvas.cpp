@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <numbers>
 
 namespace parkatlas::desktop {
@@ -24,6 +26,9 @@ constexpr double kWheelZoomPerStep = 1.25; // one wheel notch (120 eighths of a 
 constexpr double kKeyPanShare = 0.25;      // an arrow key moves a quarter of the view
 constexpr double kFullExtentMargin = 0.03; // a little air around the full extent
 constexpr double kClickRadiusPx = 4.0;     // a press and release closer than this is a click
+constexpr std::size_t kCachedPictures = 4; // complete pictures kept for reuse (8 MB at 1080p)
+constexpr double kWholePixel = 1e-3; // a shift this close to whole device pixels counts as whole
+constexpr double kStyleDpi = 96.0;   // the renderer's: style widths are given at this DPI
 
 geo::Envelope withMargin(geo::Envelope extent, double share)
 {
@@ -36,6 +41,56 @@ geo::Envelope withMargin(geo::Envelope extent, double share)
     extent.minY -= dy;
     extent.maxY += dy;
     return extent;
+}
+
+/// True for a dashed or dotted outline or a hatched fill: Qt's dasher starts the pattern where
+/// it clips the line, and a hatch is aligned to the picture's corner, so either falls elsewhere
+/// in a picture of another extent.
+bool patterned(const render::Symbol& symbol)
+{
+    return (symbol.strokeStyle != Qt::SolidLine && symbol.strokeStyle != Qt::NoPen &&
+            symbol.strokeWidth > 0 && symbol.stroke.alpha() > 0) ||
+           (symbol.fillPattern != Qt::SolidPattern && symbol.fillPattern != Qt::NoBrush &&
+            symbol.fill.alpha() > 0);
+}
+
+/// True when a picture of `settings` shows the same pixels as a picture of another view would
+/// where the two overlap (to a level of antialiasing): no orthophoto (resampled for the whole
+/// view), no layer labelled at this scale (labels are placed for the whole view, away from each
+/// other), no dashed outline or hatch (see patterned).
+bool reusable(const render::MapSettings& settings)
+{
+    const double unitsPerPixel =
+        settings.mapToPixel().mapUnitsPerPixel() * settings.dpi() / kStyleDpi;
+    for (const render::LayerSnapshot& layer : settings.layers()) {
+        if (layer.raster)
+            return false;
+        const render::LayerStyle& style = layer.style;
+        if (patterned(style) ||
+            std::any_of(style.classes.begin(), style.classes.end(), patterned))
+            return false;
+        // The renderer's test for labels, with a hair to spare.
+        if ((!style.labelFields.empty() || style.labelAreaMu) &&
+            (style.labelMaxMapUnitsPerPixel <= 0 ||
+             unitsPerPixel * (1 - 1e-6) <= style.labelMaxMapUnitsPerPixel))
+            return false;
+    }
+    return true;
+}
+
+/// Copies the pixels of `source` (a rectangle of `from`) to `to` at `at`; both images in
+/// ARGB32_Premultiplied (the renderer's format), the rectangle within both.
+void copyPixels(const QImage& from, const QRect& source, QImage& to, QPoint at)
+{
+    const QImage converted = from.format() == QImage::Format_ARGB32_Premultiplied
+                                 ? from
+                                 : from.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    const auto rowBytes = static_cast<std::size_t>(source.width()) * 4;
+    for (int row = 0; row < source.height(); ++row)
+        std::memcpy(to.scanLine(at.y() + row) + static_cast<qsizetype>(at.x()) * 4,
+                    converted.constScanLine(source.y() + row) +
+                        static_cast<qsizetype>(source.x()) * 4,
+                    rowBytes);
 }
 
 } // namespace
@@ -51,6 +106,7 @@ MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent), m_measureTool(new Measu
     m_refreshTimer.setInterval(150);
     connect(&m_refreshTimer, &QTimer::timeout, this, &MapCanvas::refreshNow);
     m_view = render::MapToPixel::fitting({}, size());
+    m_cacheEnabled = !viewerFullDetailRequested();
 }
 
 MapCanvas::~MapCanvas()
@@ -81,9 +137,12 @@ void MapCanvas::setLayers(std::vector<render::LayerSnapshot> layers, geo::Crs cr
         all.push_back(layer.snapshot);
     m_fullExtent = render::combinedExtent(all);
     cancelRender(); // its image would show the old layers
+    forgetPictures();
     m_image = QImage();
     m_imageExtent = {};
     zoomToFullExtent();
+    // Nothing to wait for: a new map is drawn at once (the debounce is for a moving view).
+    refreshNow();
 }
 
 void MapCanvas::setLayerVisible(std::size_t index, bool visible)
@@ -91,6 +150,7 @@ void MapCanvas::setLayerVisible(std::size_t index, bool visible)
     if (index >= m_layers.size() || m_layers[index].visible == visible)
         return;
     m_layers[index].visible = visible;
+    forgetPictures();
     refresh();
 }
 
@@ -104,6 +164,7 @@ void MapCanvas::setDrawingOrder(std::vector<std::size_t> order)
     if (sorted.size() != m_layers.size() || order == m_drawingOrder)
         return;
     m_drawingOrder = std::move(order);
+    forgetPictures();
     refresh();
 }
 
@@ -113,6 +174,7 @@ void MapCanvas::setLayerOpacity(std::size_t index, double opacity)
     if (index >= m_layers.size() || m_layers[index].snapshot.opacity == opacity)
         return;
     m_layers[index].snapshot.opacity = opacity;
+    forgetPictures();
     refresh();
 }
 
@@ -124,6 +186,7 @@ void MapCanvas::replaceLayer(std::size_t index, render::LayerSnapshot snapshot)
     if (!snapshot.index && snapshot.layer == m_layers[index].snapshot.layer)
         snapshot.index = m_layers[index].snapshot.index;
     m_layers[index].snapshot = std::move(snapshot);
+    forgetPictures();
     refresh();
 }
 
@@ -187,7 +250,19 @@ std::optional<MapDecorationLayout> MapCanvas::decorationLayout() const
 
 bool MapCanvas::isRendering() const
 {
-    return m_job && m_job->isActive();
+    return (m_job && m_job->isActive()) || m_composition.has_value();
+}
+
+void MapCanvas::setPictureCacheEnabled(bool enabled)
+{
+    m_cacheEnabled = enabled;
+    if (!enabled)
+        forgetPictures();
+}
+
+void MapCanvas::forgetPictures()
+{
+    m_pictures.clear();
 }
 
 bool MapCanvas::isRenderingOverlay() const
@@ -250,13 +325,20 @@ void MapCanvas::setView(const render::MapToPixel& view)
 
 void MapCanvas::cancelRender()
 {
-    if (!m_job)
-        return;
     // Do not wait: the worker sees the flag within one feature and its image is dropped.
-    m_job->cancel();
-    m_job->disconnect(this);
-    m_job->deleteLater();
+    const auto drop = [this](render::RenderJob* job) {
+        job->cancel();
+        job->disconnect(this);
+        job->deleteLater();
+    };
+    if (m_job)
+        drop(m_job);
     m_job = nullptr;
+    if (m_composition)
+        for (const QPointer<render::RenderJob>& job : m_composition->jobs)
+            if (job)
+                drop(job);
+    m_composition.reset();
 }
 
 void MapCanvas::cancelOverlayRender()
@@ -270,14 +352,20 @@ void MapCanvas::cancelOverlayRender()
 }
 
 render::MapSettings MapCanvas::settingsFor(std::vector<render::LayerSnapshot> layers,
-                                           QColor background) const
+                                           QColor background, int margin) const
 {
     const double ratio = devicePixelRatioF();
-    const QSize deviceSize(static_cast<int>(std::lround(width() * ratio)),
-                           static_cast<int>(std::lround(height() * ratio)));
+    const QSize deviceSize(static_cast<int>(std::lround(width() * ratio)) + 2 * margin,
+                           static_cast<int>(std::lround(height() * ratio)) + 2 * margin);
+    geo::Envelope extent = m_view.visibleExtent();
+    const double widen = margin * m_view.mapUnitsPerPixel() / ratio;
+    extent.minX -= widen;
+    extent.minY -= widen;
+    extent.maxX += widen;
+    extent.maxY += widen;
     // The screen's level of detail: a picture the same to a level or two, much faster.
-    return render::MapSettings(m_view.visibleExtent(), deviceSize, logicalDpiX() * ratio,
-                               std::move(background), std::move(layers), m_crs, ratio)
+    return render::MapSettings(extent, deviceSize, logicalDpiX() * ratio, std::move(background),
+                               std::move(layers), m_crs, ratio)
         .withLevelOfDetail(!viewerFullDetailRequested());
 }
 
@@ -319,6 +407,7 @@ void MapCanvas::onOverlayRenderFinished(render::RenderJob* job, const render::Re
 void MapCanvas::startRender()
 {
     cancelRender();
+    ++m_renderRequest;
     if (width() <= 0 || height() <= 0)
         return;
     std::vector<render::LayerSnapshot> visible;
@@ -327,12 +416,186 @@ void MapCanvas::startRender()
             visible.push_back(m_layers[index].snapshot);
     if (!m_overlay.empty())
         startOverlayRender();
-    auto* job = new render::RenderJob(settingsFor(std::move(visible), Qt::white), this);
+    // With a margin: what the renderer does at the edges of its picture (clipping, dashes) falls
+    // outside the view, so a picture shifted by a pan shows what a fresh one would.
+    render::MapSettings settings = settingsFor(std::move(visible), Qt::white, kPictureMarginPx);
+    emit renderStarted();
+    if (m_cacheEnabled && reusable(settings) && showFromCache(settings))
+        return;
+    startFullRender(std::move(settings));
+}
+
+void MapCanvas::startFullRender(render::MapSettings settings)
+{
+    auto* job = new render::RenderJob(std::move(settings), this);
     connect(job, &render::RenderJob::finished, this,
             [this, job](const render::RenderResult& result) { onRenderFinished(job, result); });
     m_job = job;
-    emit renderStarted();
     job->start();
+}
+
+bool MapCanvas::showFromCache(const render::MapSettings& settings)
+{
+    const render::MapToPixel& view = settings.mapToPixel();
+    const QSize size = settings.outputSize();
+    const qint64 area = static_cast<qint64>(size.width()) * size.height();
+    // The kept picture that leaves the least to render: the same scale and DPI, shifted by
+    // whole pixels.
+    std::size_t best = m_pictures.size();
+    QPoint shift;
+    qint64 leastRevealed = std::numeric_limits<qint64>::max();
+    for (std::size_t i = 0; i < m_pictures.size(); ++i) {
+        const CachedPicture& picture = m_pictures[i];
+        const double unitsPerPixel = picture.deviceView.mapUnitsPerPixel();
+        if (picture.image.size() != size || picture.dpi != settings.dpi() ||
+            std::abs(unitsPerPixel - view.mapUnitsPerPixel()) > 1e-9 * unitsPerPixel)
+            continue;
+        // Where the picture's top left corner falls in the new view.
+        const QPointF cornerMap = picture.deviceView.toMap(QPointF(0, 0));
+        const QPointF corner = view.toPixel(cornerMap.x(), cornerMap.y());
+        const QPoint whole(static_cast<int>(std::lround(corner.x())),
+                           static_cast<int>(std::lround(corner.y())));
+        if (std::abs(corner.x() - whole.x()) > kWholePixel ||
+            std::abs(corner.y() - whole.y()) > kWholePixel ||
+            std::abs(whole.x()) >= size.width() || std::abs(whole.y()) >= size.height())
+            continue;
+        const qint64 revealed = area - static_cast<qint64>(size.width() - std::abs(whole.x())) *
+                                           (size.height() - std::abs(whole.y()));
+        if (revealed < leastRevealed) {
+            leastRevealed = revealed;
+            best = i;
+            shift = whole;
+        }
+    }
+    if (best == m_pictures.size())
+        return false;
+    // The most recently used first.
+    std::rotate(m_pictures.begin(), m_pictures.begin() + static_cast<std::ptrdiff_t>(best),
+                m_pictures.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    const QImage& kept = m_pictures.front().image;
+
+    if (leastRevealed == 0) {
+        // The same view again: shown through the event loop, as a render's end would be,
+        // unless another view is asked for first.
+        const quint64 request = m_renderRequest;
+        QMetaObject::invokeMethod(
+            this,
+            [this, request, image = kept, settings] {
+                if (request == m_renderRequest)
+                    showPicture(image, settings, {}, false, PictureSource::Cached);
+            },
+            Qt::QueuedConnection);
+        return true;
+    }
+
+    // The kept picture moved into place, and the strips beside it rendered on workers: columns
+    // the full height left or right of it, rows above or below it between them.
+    Composition composition;
+    composition.settings = settings;
+    composition.image = QImage(size, QImage::Format_ARGB32_Premultiplied);
+    composition.image.setDotsPerMeterX(kept.dotsPerMeterX());
+    composition.image.setDotsPerMeterY(kept.dotsPerMeterY());
+    const QRect whole(QPoint(0, 0), size);
+    const QRect placed = QRect(shift, size).intersected(whole);
+    copyPixels(kept, placed.translated(-shift), composition.image, placed.topLeft());
+    std::vector<QRect> strips;
+    if (placed.left() > 0)
+        strips.emplace_back(0, 0, placed.left(), size.height());
+    if (placed.right() < whole.right())
+        strips.emplace_back(placed.right() + 1, 0, whole.right() - placed.right(), size.height());
+    if (placed.top() > 0)
+        strips.emplace_back(placed.left(), 0, placed.width(), placed.top());
+    if (placed.bottom() < whole.bottom())
+        strips.emplace_back(placed.left(), placed.bottom() + 1, placed.width(),
+                            whole.bottom() - placed.bottom());
+    for (const QRect& strip : strips) {
+        // Rendered a margin wider (into the kept picture too), of which only the strip is
+        // taken: the seams show no edge of a render either.
+        const QRect rendered = strip.adjusted(-kPictureMarginPx, -kPictureMarginPx,
+                                              kPictureMarginPx, kPictureMarginPx)
+                                   .intersected(whole);
+        const QPointF topLeft = view.toMap(QPointF(rendered.topLeft()));
+        const QPointF bottomRight = view.toMap(
+            QPointF(rendered.x() + rendered.width(), rendered.y() + rendered.height()));
+        geo::Envelope extent;
+        extent.expand(topLeft.x(), topLeft.y());
+        extent.expand(bottomRight.x(), bottomRight.y());
+        render::MapSettings part =
+            render::MapSettings(extent, rendered.size(), settings.dpi(), settings.background(),
+                                settings.layers(), settings.crs(), settings.devicePixelRatio())
+                .withLevelOfDetail(settings.levelOfDetail());
+        auto* job = new render::RenderJob(std::move(part), this);
+        connect(job, &render::RenderJob::finished, this,
+                [this, job](const render::RenderResult& result) { onStripFinished(job, result); });
+        composition.jobs.emplace_back(job);
+        composition.strips.push_back(strip);
+        composition.within.push_back(strip.translated(-rendered.topLeft()));
+    }
+    composition.remaining = composition.jobs.size();
+    m_composition = std::move(composition);
+    for (const QPointer<render::RenderJob>& job : m_composition->jobs)
+        job->start();
+    return true;
+}
+
+void MapCanvas::onStripFinished(render::RenderJob* job, const render::RenderResult& result)
+{
+    if (!m_composition)
+        return;
+    Composition& composition = *m_composition;
+    const auto found = std::find(composition.jobs.begin(), composition.jobs.end(), job);
+    if (found == composition.jobs.end())
+        return;
+    job->deleteLater();
+    if (result.cancelled || result.image.isNull()) {
+        // Nothing else cancels a strip (a cancelled composition is dropped with its jobs): a
+        // strip that could not be drawn leaves the whole view to a full render.
+        const render::MapSettings settings = composition.settings;
+        cancelRender();
+        startFullRender(settings);
+        return;
+    }
+    const auto index = static_cast<std::size_t>(found - composition.jobs.begin());
+    copyPixels(result.image, composition.within[index], composition.image,
+               composition.strips[index].topLeft());
+    for (const std::string& error : result.errors)
+        if (!composition.errors.contains(QString::fromStdString(error)))
+            composition.errors.append(QString::fromStdString(error));
+    if (--composition.remaining > 0)
+        return;
+    Composition done = std::move(composition);
+    m_composition.reset();
+    showPicture(done.image, done.settings, done.errors, done.errors.isEmpty(),
+                PictureSource::Shifted);
+}
+
+void MapCanvas::showPicture(const QImage& image, const render::MapSettings& settings,
+                            const QStringList& errors, bool keep, PictureSource source)
+{
+    // The view's part of the picture, without the margin around it.
+    const QRect inner = QRect(QPoint(0, 0), image.size())
+                            .adjusted(kPictureMarginPx, kPictureMarginPx, -kPictureMarginPx,
+                                      -kPictureMarginPx);
+    m_image = inner.isValid() ? image.copy(inner) : image;
+    m_image.setDevicePixelRatio(settings.devicePixelRatio());
+    const render::MapToPixel& view = settings.mapToPixel();
+    const QPointF topLeft = view.toMap(QPointF(inner.topLeft()));
+    const QPointF bottomRight =
+        view.toMap(QPointF(inner.x() + inner.width(), inner.y() + inner.height()));
+    m_imageExtent = {};
+    m_imageExtent.expand(topLeft.x(), topLeft.y());
+    m_imageExtent.expand(bottomRight.x(), bottomRight.y());
+    m_lastSource = source;
+    if (keep && m_cacheEnabled && reusable(settings)) {
+        m_pictures.insert(m_pictures.begin(), {image, view, settings.dpi()});
+        if (m_pictures.size() > kCachedPictures)
+            m_pictures.pop_back();
+    }
+    update();
+    if (!settings.layers().empty())
+        emit pictureShown(); // a picture of something, not the blank of an empty map
+    emit renderFinished(errors);
+    emit pictureComplete();
 }
 
 void MapCanvas::onRenderFinished(render::RenderJob* job, const render::RenderResult& result)
@@ -347,11 +610,9 @@ void MapCanvas::onRenderFinished(render::RenderJob* job, const render::RenderRes
     for (const std::string& error : result.errors)
         errors.append(QString::fromStdString(error));
     if (!result.image.isNull()) {
-        m_image = result.image;
-        m_imageExtent = result.settings.visibleExtent();
-        update();
-        if (!result.settings.layers().empty())
-            emit pictureShown(); // a picture of something, not the blank of an empty map
+        showPicture(result.image, result.settings, errors, errors.isEmpty(),
+                    PictureSource::Rendered);
+        return;
     }
     emit renderFinished(errors);
     emit pictureComplete();
@@ -576,8 +837,9 @@ void MapCanvas::wheelEvent(QWheelEvent* event)
 
 void MapCanvas::keyPressEvent(QKeyEvent* event)
 {
-    const double dx = width() * kKeyPanShare;
-    const double dy = height() * kKeyPanShare;
+    // Whole pixels, so that the picture cache can shift the last picture.
+    const double dx = std::round(width() * kKeyPanShare);
+    const double dy = std::round(height() * kKeyPanShare);
     const QPointF centre(width() / 2.0, height() / 2.0);
     if (m_canvasTool && m_canvasTool->key(event->key(), event->modifiers())) {
         event->accept();

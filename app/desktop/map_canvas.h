@@ -90,6 +90,15 @@ public:
     const QImage& image() const { return m_image; }
     geo::Envelope imageExtent() const { return m_imageExtent; }
     bool isRendering() const;
+    /// The pictures kept for reuse (see the class comment), newest first; for tests.
+    std::size_t cachedPictureCount() const { return m_pictures.size(); }
+    /// How the last complete picture was made (for tests and the bench).
+    enum class PictureSource { Rendered, Cached, Shifted };
+    PictureSource lastPictureSource() const { return m_lastSource; }
+    /// Device pixels rendered around the view on every side (the picture cache's margin).
+    static constexpr int kPictureMarginPx = 8;
+    /// Whether pictures are kept and reused (default on; off with PARKATLAS_VIEWER_FULL_DETAIL=1).
+    void setPictureCacheEnabled(bool enabled);
 
     void setTool(Tool tool);
     Tool tool() const { return m_tool; }
@@ -157,15 +166,45 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    /// A complete picture kept for reuse: its pixels and the device-pixel view they show.
+    struct CachedPicture {
+        QImage image;
+        render::MapToPixel deviceView;
+        double dpi = 96;
+    };
+    /// A picture being put together from a cached one shifted and the strips it lacks.
+    struct Composition {
+        QImage image;
+        render::MapSettings settings; // of the whole view
+        std::vector<QPointer<render::RenderJob>> jobs;
+        std::vector<QRect> strips; // where each job's strip goes in the picture
+        std::vector<QRect> within; // and where it lies in the job's image (a margin wider)
+        std::size_t remaining = 0;
+        QStringList errors;
+    };
+
     void setView(const render::MapToPixel& view);
+    /// Drops the kept pictures (what is drawn changed).
+    void forgetPictures();
+    /// Shows `settings`' view from the cache when it can (the same view, or one shifted by whole
+    /// pixels with its strips rendered); false when a full render is needed.
+    bool showFromCache(const render::MapSettings& settings);
+    /// Renders the whole of `settings` on a worker (the picture cache could not help).
+    void startFullRender(render::MapSettings settings);
+    void onStripFinished(render::RenderJob* job, const render::RenderResult& result);
+    /// Shows a complete picture of the current view and says so (pictureShown, renderFinished,
+    /// pictureComplete); keeps it when `keep`.
+    void showPicture(const QImage& image, const render::MapSettings& settings,
+                     const QStringList& errors, bool keep, PictureSource source);
     void startRender();
     void startOverlayRender();
     void cancelRender();
     void cancelOverlayRender();
     void onRenderFinished(render::RenderJob* job, const render::RenderResult& result);
     void onOverlayRenderFinished(render::RenderJob* job, const render::RenderResult& result);
+    /// The current view with `margin` device pixels more on every side.
     render::MapSettings settingsFor(std::vector<render::LayerSnapshot> layers,
-                                    QColor background) const;
+                                    QColor background, int margin = 0) const;
     void drawPlacedImage(QPainter& painter, const QImage& image, const geo::Envelope& extent);
     void drawMeasurement(QPainter& painter);
 
@@ -177,6 +216,11 @@ private:
     QImage m_image;
     geo::Envelope m_imageExtent;
     QPointer<render::RenderJob> m_job;
+    std::vector<CachedPicture> m_pictures; // newest first
+    std::optional<Composition> m_composition;
+    bool m_cacheEnabled = true;
+    quint64 m_renderRequest = 0; // counts startRender calls (a queued cache hit checks it)
+    PictureSource m_lastSource = PictureSource::Rendered;
     QTimer m_refreshTimer;
     bool m_showingFullExtent = true;
     bool m_dragging = false;

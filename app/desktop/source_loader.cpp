@@ -71,25 +71,26 @@ namespace {
 /// the whole read, which spends most of its time on the attributes through GDAL), handed to
 /// `early` as a layer without fields. Anything odd (a problem in the file, another CRS, an
 /// override of its encoding or CRS, an as-of date) and nothing is shown early: the full read
-/// says what is wrong.
-void showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::OpenOptions& open,
-                       const std::optional<render::RoleBinding>& binding, const LoadReport& report,
-                       const EarlyGeometry& early)
+/// says what is wrong. Returns the layer shown (null when none), whose geometry the full read
+/// takes rather than reading the .shp again, with the issues its read reported in `issues`.
+std::shared_ptr<const geo::Layer>
+showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::OpenOptions& open,
+                  const std::optional<render::RoleBinding>& binding, const LoadReport& report,
+                  const EarlyGeometry& early, geo::IssueList& issues)
 {
     std::error_code error;
     const std::filesystem::path path(ref.datasetPath);
     if (geo::lowerAscii(path.extension().string()) != ".shp" || !open.asOf.empty() ||
         !open.sourceSrs.empty() || crs.isEmpty() || report.mapCrs.isEmpty() ||
         !report.mapCrs.isSameAs(crs))
-        return;
+        return nullptr;
     const std::uintmax_t bytes = std::filesystem::file_size(path, error);
     if (error || bytes < kEarlyGeometryBytes || !geo::canReadShapefileGeometry(ref.datasetPath))
-        return;
+        return nullptr;
     try {
-        geo::IssueList issues;
         geo::ShapefileGeometry read = geo::readShapefileGeometry(ref.datasetPath, issues);
         if (issues.count(geo::Issue::Severity::Error) > 0)
-            return;
+            return nullptr;
         auto layer = std::make_shared<geo::Layer>();
         layer->name = ref.layerName.empty() ? path.stem().string() : ref.layerName;
         layer->sourcePath = ref.datasetPath;
@@ -98,9 +99,11 @@ void showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo:
         layer->fids = std::move(read.fids);
         for (std::size_t i = 0; i < layer->fids.size(); ++i)
             layer->attributes.commitRow();
-        early(std::move(layer), binding, report.mapCrs);
+        early(layer, binding, report.mapCrs);
+        return layer;
     } catch (const std::exception&) {
         // The full read below meets the same problem and reports it.
+        return nullptr;
     }
 }
 
@@ -268,17 +271,23 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                                         candidates[i].proposal, candidates[i].hint});
             continue;
         }
-        if (early)
-            showEarlyGeometry(candidates[i].ref, candidates[i].crs, candidates[i].open,
-                              candidates[i].binding, report, early);
+        geo::IssueList earlyIssues;
+        const std::shared_ptr<const geo::Layer> shown =
+            early ? showEarlyGeometry(candidates[i].ref, candidates[i].crs, candidates[i].open,
+                                      candidates[i].binding, report, early, earlyIssues)
+                  : nullptr;
         geo::ReadOptions options;
         options.open = candidates[i].open;
         options.targetCrs = report.mapCrs;
         options.requireCrs = !report.rawCoordinates;
         options.progress = [&](double share) { return keepGoing(base + share * step, name); };
         try {
-            report.layers.push_back(
-                std::make_shared<const geo::Layer>(geo::readLayer(ref, options, issues)));
+            // The geometry shown early is the .shp's: read once, its attributes through GDAL.
+            report.layers.push_back(std::make_shared<const geo::Layer>(
+                shown ? geo::readLayerWithShapefileGeometry(ref, options, shown->geometry,
+                                                            shown->fids, earlyIssues.issues(),
+                                                            issues)
+                      : geo::readLayer(ref, options, issues)));
             report.bindings.push_back(candidates[i].binding);
             report.openOptions.push_back(candidates[i].open);
         } catch (const geo::Cancelled&) {

@@ -296,7 +296,8 @@ fi
 # --bench-interactions on the parcels at 1920x1080, offscreen: from the start of the process to
 # the first picture (drawn while the layer is still read) and to the complete one; a pan and a
 # zoom at the full extent and at 1:10 000 (from the change of view to the complete picture of the
-# new one); the attribute table sorted by each column. Medians over the runs, wall clock and the
+# new one; pans of a quarter of the view one way, zooms in a notch, then back out to views drawn
+# before); the attribute table sorted by each column. Medians over the runs, wall clock and the
 # CPU the process used over the same span (the machine is shared: CPU is what carries over).
 if { wants viewer || wants interactions; } && [ -n "$gui" ]; then
     n=$slow_pairs
@@ -334,9 +335,12 @@ if { wants viewer || wants interactions; } && [ -n "$gui" ]; then
         echo "- whole process (level of detail, early geometry): $(row interactions gui)"
         echo "- first picture (from the start of the process): $(interaction_stat first_picture)"
         echo "- complete picture: $(interaction_stat complete_picture)"
-        echo "- pan at the full extent: $(interaction_stat pan_full); zoom: $(interaction_stat zoom_full)"
+        echo "- pan at the full extent: $(interaction_stat pan_full); zoom: $(interaction_stat zoom_full);" \
+             "pan back (a view drawn before): $(interaction_stat pan_back_full);" \
+             "zoom back out: $(interaction_stat zoom_back_full)"
         echo "- zoom to 1:10 000: $(interaction_stat zoom_to_10000); pan there: $(interaction_stat pan_10000);" \
-             "zoom: $(interaction_stat zoom_10000); back to the full extent: $(interaction_stat zoom_to_full)"
+             "zoom: $(interaction_stat zoom_10000); zoom back out: $(interaction_stat zoom_back_10000);" \
+             "back to the full extent: $(interaction_stat zoom_to_full)"
         echo "- attribute table sorted by a column (every column): $(interaction_stat 'sort_column_[0-9]+')"
         echo "- the same binary at full detail (PARKATLAS_VIEWER_FULL_DETAIL=1, as before), same rounds:" \
              "$(row interactions full); first picture $(full_detail first_picture); pan at the full" \
