@@ -13,7 +13,7 @@
 #include "geo/io/text_table.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/store/server_measure.h"

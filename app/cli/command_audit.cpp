@@ -8,7 +8,7 @@
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/pg_connection.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"

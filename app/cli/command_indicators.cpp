@@ -8,7 +8,7 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/ledger/indicators.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 
 #include <cmath>

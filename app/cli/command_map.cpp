@@ -6,7 +6,7 @@
 #include "app/render/park_page.h"
 
 #include "geo/diff/park_diff.h"
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 #include "geo/model/park.h"
 #include "geo/styles.h"
 

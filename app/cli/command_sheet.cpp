@@ -9,7 +9,7 @@
 #include "geo/crs/gauss_kruger.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 #include "geo/io/source.h"
 #include "geo/ledger/ledger_table.h"
 #include "geo/model/display_names.h"

@@ -1,7 +1,7 @@
 #include "app/desktop/attribute_table_model.h"
 
 #include "app/desktop/translation.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/role.h"
 #include "geo/parallel.h"
 

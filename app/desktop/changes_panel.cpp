@@ -7,7 +7,7 @@
 #include "geo/io/history_read.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/issue_text.h"
 #include "geo/model/park.h"
 #include "geo/session/park_session.h"

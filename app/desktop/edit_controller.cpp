@@ -2,7 +2,7 @@
 
 #include "app/desktop/park_date_dialog.h"
 #include "geo/file_paths.h"
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 
 #include <QDateTime>
 #include <QFileInfo>

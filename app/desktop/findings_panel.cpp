@@ -9,7 +9,7 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"

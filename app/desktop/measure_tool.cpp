@@ -1,7 +1,7 @@
 #include "app/desktop/measure_tool.h"
 
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/geometry_store.h"
 
 #include <cmath>

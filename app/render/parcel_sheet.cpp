@@ -4,7 +4,7 @@
 #include "app/render/page_renderer.h"
 
 #include "geo/error.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/geos_context.h"
 

@@ -2,7 +2,7 @@
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/model/geos_context.h"

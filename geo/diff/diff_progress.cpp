@@ -2,7 +2,7 @@
 
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/compliance.h"

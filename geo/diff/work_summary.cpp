@@ -1,10 +1,10 @@
 #include "geo/diff/work_summary.h"
 
 #include "geo/error.h"
-#include "geo/io/decimal_text.h"
-#include "geo/io/gdal_session.h"
+#include "geo/decimal_text.h"
+#include "geo/gdal_session.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 
 #include <gdal_priv.h>

@@ -3,10 +3,10 @@
 #include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/encoding.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
 

@@ -4,7 +4,7 @@
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/history_read.h"
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"

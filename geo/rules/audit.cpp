@@ -3,7 +3,7 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/measure/coverage.h"

@@ -8,7 +8,7 @@
 
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geos_context.h"

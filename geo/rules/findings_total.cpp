@@ -1,7 +1,7 @@
 #include "geo/rules/findings_total.h"
 
 #include "geo/error.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geometry_store.h"
 #include "geo/model/geos_context.h"

@@ -2,7 +2,7 @@
 
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit_rule.h"

@@ -12,7 +12,7 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/postgis_transfer.h"

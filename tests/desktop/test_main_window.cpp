@@ -19,7 +19,7 @@
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "app/render/legend.h"

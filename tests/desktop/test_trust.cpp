@@ -18,7 +18,7 @@
 #include "app/desktop/report_exporter.h"
 #include "geo/crs/gauss_kruger.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"

@@ -4,7 +4,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/transverse_mercator.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/geometry_store.h"
 
 #include <gdal_priv.h>

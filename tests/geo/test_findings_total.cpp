@@ -1,6 +1,6 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/audit.h"

@@ -2,7 +2,7 @@
 // the other, then the park is read as of each day.
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 #include "geo/store/edit_session.h"

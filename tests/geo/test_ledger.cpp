@@ -2,7 +2,7 @@
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
 #include "geo/measure/ellipsoid.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 #include "tests/support/scratch_dir.h"
 

@@ -1,6 +1,6 @@
 #include "geo/issue.h"
 #include "geo/ledger/monitoring.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 
 #include "tests/support/decimal_comma_locale.h"

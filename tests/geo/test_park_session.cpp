@@ -1,5 +1,5 @@
 #include "geo/crs/ballpark.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
 #include "geo/session/park_session.h"
 #include "tests/support/scratch_dir.h"

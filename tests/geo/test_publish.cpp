@@ -1,7 +1,7 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/publish/web_site.h"
 #include "geo/session/park_session.h"
 

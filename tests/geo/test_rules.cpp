@@ -2,7 +2,7 @@
 // classification, settings from a project file, and the sample park against its planted cases.
 
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"

@@ -1,7 +1,7 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/park.h"
 
 #include <gtest/gtest.h>

@@ -7,7 +7,7 @@
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"
