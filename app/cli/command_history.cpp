@@ -6,7 +6,7 @@
 
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
-#include "geo/model/park.h"
+#include "geo/io/park_source.h"
 #include "geo/rules/findings_io.h"
 #include "geo/store/history.h"
 

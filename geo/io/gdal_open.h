@@ -1,7 +1,7 @@
 #pragma once
 
-#include "geo/io/encoding.h"
 #include "geo/gdal_session.h"
+#include "geo/io/encoding.h"
 #include "geo/issue.h"
 
 #include <gdal_priv.h>

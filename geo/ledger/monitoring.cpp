@@ -1,7 +1,7 @@
 #include "geo/ledger/monitoring.h"
 
-#include "geo/error.h"
 #include "geo/decimal_text.h"
+#include "geo/error.h"
 #include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
@@ -9,12 +9,12 @@
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/units.h"
 #include "geo/model/envelope_index.h"
-#include "geo/model/park.h"
 #include "geo/model/geos_context.h"
 #include "geo/model/land_use_classification.h"
+#include "geo/model/park.h"
 #include "geo/parallel.h"
+#include "geo/units.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>

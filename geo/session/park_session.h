@@ -3,7 +3,7 @@
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
-#include "geo/model/park.h"
+#include "geo/io/park_source.h"
 #include "geo/progress.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"

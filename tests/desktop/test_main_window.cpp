@@ -20,7 +20,7 @@
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
 #include "geo/units.h"
-#include "geo/model/park.h"
+#include "geo/io/park_source.h"
 #include "geo/rules/compliance.h"
 #include "app/render/legend.h"
 #include "tests/support/mouse_input.h"

@@ -3,8 +3,8 @@
 
 #include "geo/error.h"
 #include "geo/gdal_session.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/history.h"
 

@@ -4,8 +4,8 @@
 
 #include "geo/error.h"
 #include "geo/gdal_session.h"
-#include "geo/store/park_import.h"
 #include "geo/issue.h"
+#include "geo/store/park_import.h"
 #include "tests/support/dxf_builder.h"
 #include "tests/support/scratch_dir.h"
 
