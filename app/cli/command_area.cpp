@@ -8,15 +8,15 @@
 #include "geo/ascii.h"
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/io/park_source.h"
 #include "geo/io/pg_connection.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/text_table.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 #include "geo/store/server_measure.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <cmath>

@@ -8,13 +8,13 @@
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/pg_connection.h"
-#include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/findings_io.h"
 #include "geo/rules/findings_total.h"
 #include "geo/store/server_audit.h"
+#include "geo/units.h"
 
 #include <cmath>
 #include <filesystem>

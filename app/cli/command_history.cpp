@@ -5,8 +5,8 @@
 #include "app/cli/result_writer.h"
 
 #include "geo/io/json_writer.h"
+#include "geo/io/park_source.h"
 #include "geo/io/text_table.h"
-#include "geo/model/park.h"
 #include "geo/rules/findings_io.h"
 #include "geo/store/history.h"
 
@@ -95,16 +95,21 @@ int runHistory(const std::vector<std::string>& args)
                      [](const geo::HistoryEntry& a, const geo::HistoryEntry& b) {
                          return a.validTo < b.validTo;
                      });
-    if (entries.empty())
-        std::cerr << "parkatlas: "
-                  << (cli.has("id") || only
-                          ? say(geo::message("no_change_recorded",
-                                             "{source}: no change recorded for what was asked",
-                                             {{"source", source}}))
-                          : say(geo::message("keeps_no_history",
-                                             "{source} keeps no history (no <role>_history layer)",
-                                             {{"source", source}})))
-                  << "\n";
+    if (entries.empty()) {
+        // One message a branch, not a conditional expression: GCC 12 takes the temporaries
+        // made in one arm of it for ones that may be destroyed uninitialised
+        // (-Wmaybe-uninitialized).
+        geo::Message nothing;
+        if (cli.has("id") || only)
+            nothing = geo::message("no_change_recorded",
+                                   "{source}: no change recorded for what was asked",
+                                   {{"source", source}});
+        else
+            nothing = geo::message("keeps_no_history",
+                                   "{source} keeps no history (no <role>_history layer)",
+                                   {{"source", source}});
+        std::cerr << "parkatlas: " << say(nothing) << "\n";
+    }
 
     const std::vector<std::string> header = {"time (UTC)", "who",      "command", "role",
                                              "operation",  "fid",      "id",      "valid_from",

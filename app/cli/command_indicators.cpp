@@ -8,8 +8,8 @@
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/ledger/indicators.h"
-#include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <cmath>
 #include <iostream>

@@ -5,8 +5,8 @@
 #include "app/cli/park_options.h"
 #include "app/render/park_page.h"
 
+#include "geo/decimal_text.h"
 #include "geo/diff/park_diff.h"
-#include "geo/io/decimal_text.h"
 #include "geo/model/park.h"
 #include "geo/styles.h"
 

@@ -5,10 +5,10 @@
 #include "app/cli/result_writer.h"
 
 #include "geo/error.h"
+#include "geo/io/history_read.h"
+#include "geo/io/park_source.h"
 #include "geo/ledger/monitoring.h"
 #include "geo/model/display_names.h"
-#include "geo/io/history_read.h"
-#include "geo/model/park.h"
 
 #include <chrono>
 #include <filesystem>

@@ -4,8 +4,8 @@
 #include "app/cli/park_options.h"
 #include "app/cli/progress_bar.h"
 
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/store/history.h"
 #include "geo/store/postgis_transfer.h"
 

@@ -7,13 +7,13 @@
 #include "app/render/parcel_sheet.h"
 
 #include "geo/crs/gauss_kruger.h"
+#include "geo/decimal_text.h"
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/decimal_text.h"
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
 #include "geo/ledger/ledger_table.h"
 #include "geo/model/display_names.h"
-#include "geo/model/park.h"
 #include "geo/session/park_session.h"
 #include "geo/styles.h"
 

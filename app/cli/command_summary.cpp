@@ -9,7 +9,7 @@
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
-#include "geo/model/park.h"
+#include "geo/io/park_source.h"
 
 #include <filesystem>
 #include <iostream>

@@ -5,7 +5,7 @@
 
 #include "geo/crs/ballpark.h"
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/history_read.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"

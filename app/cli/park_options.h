@@ -1,11 +1,11 @@
 #pragma once
 
 #include "geo/diff/park_diff.h"
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
 #include "geo/ledger/monitoring.h"
 #include "geo/measure/area.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 #include "geo/session/park_session.h"
 
 #include <map>

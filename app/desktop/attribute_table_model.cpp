@@ -1,9 +1,9 @@
 #include "app/desktop/attribute_table_model.h"
 
 #include "app/desktop/translation.h"
-#include "geo/measure/units.h"
 #include "geo/model/role.h"
 #include "geo/parallel.h"
+#include "geo/units.h"
 
 #include <QBrush>
 #include <QPalette>

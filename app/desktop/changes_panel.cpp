@@ -5,12 +5,12 @@
 #include "app/render/layer_style.h"
 #include "geo/crs/transform.h"
 #include "geo/io/history_read.h"
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/issue_text.h"
-#include "geo/model/park.h"
 #include "geo/session/park_session.h"
+#include "geo/units.h"
 
 #include <QComboBox>
 #include <QCoreApplication>

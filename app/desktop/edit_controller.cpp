@@ -1,8 +1,8 @@
 #include "app/desktop/edit_controller.h"
 
 #include "app/desktop/park_date_dialog.h"
+#include "geo/decimal_text.h"
 #include "geo/file_paths.h"
-#include "geo/io/decimal_text.h"
 
 #include <QDateTime>
 #include <QFileInfo>

@@ -9,12 +9,12 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
-#include "geo/measure/units.h"
 #include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_io.h"
 #include "geo/session/park_session.h"
+#include "geo/units.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #include "app/desktop/identify_panel.h"
 
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <QHeaderView>
 #include <QLabel>

@@ -15,7 +15,7 @@
 #include "app/desktop/translation.h"
 #include "app/render/hit_test.h"
 #include "app/render/layer_style.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <QComboBox>
 #include <QLabel>

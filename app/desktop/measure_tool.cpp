@@ -1,8 +1,8 @@
 #include "app/desktop/measure_tool.h"
 
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
 #include "geo/model/geometry_store.h"
+#include "geo/units.h"
 
 #include <cmath>
 #include <exception>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "app/render/role_style_book.h"
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
-#include "geo/model/park.h"
 
 #include <QString>
 #include <QStringList>

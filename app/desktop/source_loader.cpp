@@ -3,15 +3,15 @@
 #include "app/desktop/translation.h"
 #include "app/render/role_style_book.h"
 #include "geo/ascii.h"
-#include "geo/model/issue_text.h"
 #include "geo/error.h"
+#include "geo/io/park_source.h"
 #include "geo/io/raster.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/source.h"
-#include "geo/model/park.h"
+#include "geo/model/issue_text.h"
 #include "geo/progress.h"
-#include "geo/store/history.h"
 #include "geo/session/park_session.h"
+#include "geo/store/history.h"
 
 #include <algorithm>
 #include <cctype>

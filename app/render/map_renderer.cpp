@@ -11,7 +11,7 @@
 #include <QString>
 
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <QStringList>
 

@@ -5,10 +5,10 @@
 
 #include "app/render/role_style_book.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/findings_total.h"
+#include "geo/units.h"
 
 #include <cmath>
 #include <map>

@@ -4,9 +4,9 @@
 #include "app/render/page_renderer.h"
 
 #include "geo/error.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/geos_context.h"
+#include "geo/units.h"
 
 #include <QBuffer>
 #include <QDate>

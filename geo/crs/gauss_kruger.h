@@ -1,6 +1,6 @@
 #pragma once
 
-#include "geo/model/geometry_store.h"
+#include "geo/envelope.h"
 
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 #include "geo/diff/diff_io.h"
 
 #include "geo/error.h"
+#include "geo/gdal_session.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
 #include "geo/model/geos_context.h"

@@ -3,10 +3,10 @@
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geos_context.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <geos_c.h>
 

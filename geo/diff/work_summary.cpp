@@ -1,11 +1,11 @@
 #include "geo/diff/work_summary.h"
 
+#include "geo/decimal_text.h"
 #include "geo/error.h"
-#include "geo/io/decimal_text.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

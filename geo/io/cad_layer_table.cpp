@@ -1,7 +1,7 @@
 #include "geo/io/cad_layer_table.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/styles.h"
 
 #include <cpl_json.h>

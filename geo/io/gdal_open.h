@@ -1,7 +1,7 @@
 #pragma once
 
+#include "geo/gdal_session.h"
 #include "geo/io/encoding.h"
-#include "geo/io/gdal_session.h"
 #include "geo/issue.h"
 
 #include <gdal_priv.h>

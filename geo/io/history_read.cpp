@@ -1,7 +1,7 @@
 #include "geo/io/history_read.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

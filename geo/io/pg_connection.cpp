@@ -1,6 +1,6 @@
 #include "geo/io/pg_connection.h"
 
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 
 #include <libpq-fe.h>
 

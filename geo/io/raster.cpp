@@ -2,7 +2,7 @@
 
 #include "geo/crs/transform.h"
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 
 #include <cpl_string.h>
 #include <gdal_priv.h>

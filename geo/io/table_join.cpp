@@ -2,13 +2,13 @@
 
 #include "geo/ascii.h"
 #include "geo/error.h"
+#include "geo/gdal_session.h"
 #include "geo/io/encoding.h"
-#include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/layer.h"
 #include "geo/model/role.h"
+#include "geo/units.h"
 
 #include <cpl_conv.h>
 #include <cpl_csv.h>

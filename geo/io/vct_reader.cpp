@@ -2,7 +2,7 @@
 
 #include "geo/crs/gauss_kruger.h"
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
 
 #include <cpl_vsi.h>

@@ -4,9 +4,9 @@
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <cmath>
 #include <limits>

@@ -4,7 +4,7 @@
 #include "geo/io/atomic_file.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <xlsxwriter.h>
 

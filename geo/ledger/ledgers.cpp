@@ -8,9 +8,9 @@
 #include "geo/issue.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <chrono>

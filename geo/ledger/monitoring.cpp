@@ -1,20 +1,20 @@
 #include "geo/ledger/monitoring.h"
 
+#include "geo/decimal_text.h"
 #include "geo/error.h"
-#include "geo/io/decimal_text.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
-#include "geo/model/park.h"
 #include "geo/model/geos_context.h"
 #include "geo/model/land_use_classification.h"
+#include "geo/model/park.h"
 #include "geo/parallel.h"
+#include "geo/units.h"
 
 #include <cpl_json.h>
 #include <gdal_priv.h>

@@ -23,20 +23,6 @@ const char* toString(GeometryKind kind)
     return "none";
 }
 
-void Envelope::expand(const Envelope& other)
-{
-    if (other.isEmpty())
-        return;
-    expand(other.minX, other.minY);
-    expand(other.maxX, other.maxY);
-}
-
-bool Envelope::intersects(const Envelope& other) const
-{
-    return !isEmpty() && !other.isEmpty() && minX <= other.maxX && other.minX <= maxX &&
-           minY <= other.maxY && other.minY <= maxY;
-}
-
 std::size_t GeometryStore::ringCount(std::size_t feature, std::size_t part) const
 {
     const std::size_t globalPart = m_featureParts[feature] + part;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geo/envelope.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,27 +16,6 @@ namespace parkatlas::geo {
 enum class GeometryKind { None, Point, Line, Polygon };
 
 const char* toString(GeometryKind kind);
-
-struct Envelope {
-    double minX = 0, minY = 0, maxX = -1, maxY = -1; // empty when maxX < minX
-    bool isEmpty() const { return maxX < minX; }
-    void expand(double x, double y)
-    {
-        if (maxX < minX) {
-            minX = maxX = x;
-            minY = maxY = y;
-            return;
-        }
-        minX = x < minX ? x : minX;
-        maxX = x > maxX ? x : maxX;
-        minY = y < minY ? y : minY;
-        maxY = y > maxY ? y : maxY;
-    }
-    void expand(const Envelope& other);
-    bool intersects(const Envelope& other) const;
-    double width() const { return isEmpty() ? 0 : maxX - minX; }
-    double height() const { return isEmpty() ? 0 : maxY - minY; }
-};
 
 /// One ring (polygon) or path (line) or single point: interleaved x,y.
 struct RingView {

@@ -3,7 +3,7 @@
 #include "geo/model/issue_text.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/model/park.h"
 #include "geo/styles.h"
 

@@ -1,6 +1,6 @@
 #include "geo/model/layer.h"
 
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "geo/crs/crs.h"
-#include "geo/io/encoding.h"
+#include "geo/model/encoding_choice.h"
 #include "geo/model/geometry_store.h"
 
 #include <cstdint>

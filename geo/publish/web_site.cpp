@@ -3,18 +3,18 @@
 #include "geo/error.h"
 #include "geo/file_paths.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
 #include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/land_use_classification.h"
 #include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/session/park_session.h"
 #include "geo/styles.h"
+#include "geo/units.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

@@ -2,12 +2,12 @@
 
 #include "geo/error.h"
 #include "geo/issue.h"
+#include "geo/measure/coverage.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
-#include "geo/measure/coverage.h"
 #include "geo/rules/audit_rule.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <chrono>

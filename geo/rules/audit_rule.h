@@ -7,11 +7,11 @@
 // cannot_decide findings. To add a rule: its file, its thresholds in AuditRules (audit_rules.h,
 // with their rows in audit_rules.cpp's table) and a line in audit.cpp's list.
 
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/rule_message.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "geo/rules/audit_rules.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/styles.h"
 

@@ -8,7 +8,6 @@
 
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geos_context.h"
@@ -18,6 +17,7 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/finding_spill.h"
 #include "geo/rules/rule_message.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <atomic>

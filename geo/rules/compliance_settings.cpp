@@ -1,7 +1,7 @@
 #include "geo/rules/compliance_settings.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
 #include "geo/rules/audit_rule.h"
 #include "geo/rules/compliance_rule.h"

@@ -1,12 +1,12 @@
 #include "geo/rules/findings_io.h"
 
 #include "geo/error.h"
+#include "geo/gdal_session.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/text_table.h"
-#include "geo/measure/units.h"
 #include "geo/rules/compliance.h"
+#include "geo/units.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

@@ -1,7 +1,6 @@
 #include "geo/rules/findings_total.h"
 
 #include "geo/error.h"
-#include "geo/measure/units.h"
 #include "geo/model/envelope_index.h"
 #include "geo/model/geometry_store.h"
 #include "geo/model/geos_context.h"
@@ -9,6 +8,7 @@
 #include "geo/rules/compliance.h"
 #include "geo/rules/finding_spill.h"
 #include "geo/rules/interior_disjoint.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,6 +3,7 @@
 
 #include "geo/rules/compliance_engine.h"
 
+#include "geo/io/park_source.h"
 #include "geo/io/pg_connection.h"
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"

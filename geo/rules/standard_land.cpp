@@ -2,11 +2,11 @@
 
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
 #include "geo/model/park.h"
 #include "geo/rules/audit_rule.h"
 #include "geo/rules/audit_rules.h"
+#include "geo/units.h"
 
 #include <algorithm>
 #include <chrono>

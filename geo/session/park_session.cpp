@@ -308,12 +308,7 @@ JobResult<ComplianceResult> ParkSession::check(ComplianceOptions options, IssueS
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<ComplianceResult> result;
-    {
-        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
-        // every copy, and GDAL does not promise that two threads may read it at once.
-        std::lock_guard job(m_jobMutex);
-        result.value = checkCompliance(*snapshot, options, own);
-    }
+    result.value = checkCompliance(*snapshot, options, own);
     result.issues = readIssues(roles);
     {
         std::lock_guard lock(m_mutex);
@@ -334,12 +329,7 @@ JobResult<AuditResult> ParkSession::audit(AuditOptions options, IssueSink& issue
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<AuditResult> result;
-    {
-        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
-        // every copy, and GDAL does not promise that two threads may read it at once.
-        std::lock_guard job(m_jobMutex);
-        result.value = runAudit(*snapshot, options, own);
-    }
+    result.value = runAudit(*snapshot, options, own);
     result.issues = readIssues(roles);
     {
         std::lock_guard lock(m_mutex);
@@ -356,18 +346,13 @@ JobResult<Ledger> ParkSession::ledger(LedgerKind kind, const LedgerOptions& opti
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<Ledger> result;
-    {
-        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
-        // every copy, and GDAL does not promise that two threads may read it at once.
-        std::lock_guard job(m_jobMutex);
-        if (kind == LedgerKind::StandardLand) {
-            // The 标准地 periods follow the audit's settings (the project file's "rules").
-            LedgerOptions withRules = options;
-            withRules.rules = auditRules(own);
-            result.value = buildLedger(*snapshot, kind, withRules, own);
-        } else {
-            result.value = buildLedger(*snapshot, kind, options, own);
-        }
+    if (kind == LedgerKind::StandardLand) {
+        // The 标准地 periods follow the audit's settings (the project file's "rules").
+        LedgerOptions withRules = options;
+        withRules.rules = auditRules(own);
+        result.value = buildLedger(*snapshot, kind, withRules, own);
+    } else {
+        result.value = buildLedger(*snapshot, kind, options, own);
     }
     result.issues = readIssues(roles);
     append(result.issues, own.take());
@@ -381,12 +366,7 @@ JobResult<IndicatorReport> ParkSession::indicators(const IndicatorOptions& optio
     const std::shared_ptr<const Park> snapshot = park(roles, issues);
     KeepingSink own(issues);
     JobResult<IndicatorReport> result;
-    {
-        // One job at a time on the shared park: its CRS's OGRSpatialReference is shared by
-        // every copy, and GDAL does not promise that two threads may read it at once.
-        std::lock_guard job(m_jobMutex);
-        result.value = computeIndicators(*snapshot, options, own);
-    }
+    result.value = computeIndicators(*snapshot, options, own);
     result.issues = readIssues(roles);
     append(result.issues, own.take());
     return result;

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/ledger/ledgers.h"
-#include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
@@ -37,7 +37,9 @@ template <class T> struct JobResult {
 ///
 /// Thread-safety: every member may be called from several threads at once (the viewer's panels
 /// run their jobs on workers). Reading holds a lock, so two jobs that need the same layer read
-/// it once; the jobs themselves run without it, on an immutable snapshot of the park.
+/// it once; the jobs themselves run without it and at the same time, on an immutable snapshot
+/// of the park: its layers are never changed once read, its Crs holds facts only (each thread
+/// builds its own OGR/PROJ objects), and every job makes its own GEOS contexts and caches.
 class ParkSession {
 public:
     /// A session on a park already discovered. Reads nothing.
@@ -116,7 +118,6 @@ private:
     void rebuildSnapshot(std::vector<ParkLayer> fresh);
 
     mutable std::mutex m_mutex;
-    std::mutex m_jobMutex; // the analyses, one at a time (see check())
     ParkDefinition m_definition;
     Crs m_workingCrs; // empty until first needed
     bool m_unreadableReported = false;

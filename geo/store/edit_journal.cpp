@@ -1,7 +1,7 @@
 #include "geo/store/edit_journal.h"
 
+#include "geo/gdal_session.h"
 #include "geo/io/atomic_file.h"
-#include "geo/io/gdal_session.h"
 #include "geo/io/json_writer.h"
 
 #include <cpl_json.h>

@@ -1,6 +1,6 @@
 #include "geo/store/edit_session.h"
 
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/pg_connection.h"
 #include "geo/store/history.h"
 #include "geo/store/postgis_transfer.h"

@@ -1,7 +1,7 @@
 #include "geo/store/history.h"
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/pg_connection.h"
 #include "geo/store/postgis_transfer.h"
 

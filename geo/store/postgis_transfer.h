@@ -1,7 +1,7 @@
 #pragma once
 
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
-#include "geo/model/park.h"
 #include "geo/progress.h"
 
 #include <cstdint>

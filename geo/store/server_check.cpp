@@ -1,10 +1,10 @@
 #include "geo/store/server_check.h"
 
+#include "geo/io/park_source.h"
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"
 #include "geo/model/land_use_classification.h"
 #include "geo/model/layer.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"
 #include "geo/store/postgis_transfer.h"

@@ -10,8 +10,8 @@
 // the per-feature times (median, 90th percentile, max, in ms), and the whole check's seconds.
 
 #include "geo/edit/edit_geometry.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/feature_check.h"
 

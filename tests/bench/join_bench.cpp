@@ -9,7 +9,7 @@
 // Run `join` under /usr/bin/time for the peak memory of the join alone; it also prints its own
 // peak RSS (getrusage) and the wall time of joinTable.
 
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/table_join.h"
 #include "geo/issue.h"
 

@@ -4,7 +4,7 @@
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <QTest>
 

@@ -5,11 +5,11 @@
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
 #include "geo/diff/park_diff.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
-#include "geo/model/park.h"
 #include "geo/store/history.h"
+#include "geo/units.h"
 #include "tests/support/window_session.h"
 
 #include <QDockWidget>

@@ -8,7 +8,7 @@
 #include "app/desktop/parcel_sheet_dialog.h"
 #include "app/render/hit_test.h"
 #include "geo/measure/boundary_points.h"
-#include "geo/measure/units.h"
+#include "geo/units.h"
 #include "tests/support/window_session.h"
 
 #include <QAction>

@@ -4,7 +4,7 @@
 // window, offscreen.
 #include "app/desktop/identify_panel.h"
 #include "app/desktop/main_window.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/store/history.h"
 #include "tests/support/window_session.h"
 

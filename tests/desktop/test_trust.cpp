@@ -17,13 +17,13 @@
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/report_exporter.h"
 #include "geo/crs/gauss_kruger.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
-#include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
 #include "geo/session/park_session.h"
+#include "geo/units.h"
 #include "tests/support/window_session.h"
 
 #include <QAction>

@@ -5,8 +5,8 @@
 #include "fuzz_support.h"
 
 #include "geo/error.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance_settings.h"
 
 #include <cpl_conv.h>

@@ -4,8 +4,8 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/transverse_mercator.h"
-#include "geo/measure/units.h"
 #include "geo/model/geometry_store.h"
+#include "geo/units.h"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

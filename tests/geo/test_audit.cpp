@@ -1,7 +1,7 @@
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/styles.h"

@@ -1,4 +1,4 @@
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 #include "geo/model/layer.h"
 #include "tests/support/decimal_comma_locale.h"
 

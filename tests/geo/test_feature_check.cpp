@@ -3,9 +3,9 @@
 // the whole park with the feature in it, for existing parcels and expansion zones, edits, new
 // features, deletions and a park with no expansion layer yet.
 
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/model/geos_context.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/feature_check.h"
 

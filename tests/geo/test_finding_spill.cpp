@@ -4,8 +4,8 @@
 
 #include "geo/error.h"
 #include "geo/io/json_writer.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/finding_spill.h"
 #include "geo/rules/findings_io.h"

@@ -1,12 +1,12 @@
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"
-#include "geo/measure/units.h"
-#include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/audit_rules.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
+#include "geo/units.h"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>

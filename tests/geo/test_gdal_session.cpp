@@ -2,7 +2,7 @@
 // (issue 21: `info` on a small file starts as fast as ogrinfo), reads it as with every driver,
 // and the rest of GDAL's drivers come when anything else asks for them.
 
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 

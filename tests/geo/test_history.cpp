@@ -2,9 +2,9 @@
 // the other, then the park is read as of each day.
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/history.h"
 

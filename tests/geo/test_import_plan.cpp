@@ -5,7 +5,7 @@
 // as the same choice in a --mapping file.
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/issue.h"
 #include "geo/measure/area.h"

@@ -1,7 +1,7 @@
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/ledger/indicators.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 
 #include <gtest/gtest.h>
 

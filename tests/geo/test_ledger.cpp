@@ -1,9 +1,9 @@
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
 #include "geo/measure/ellipsoid.h"
-#include "geo/measure/units.h"
-#include "geo/model/park.h"
+#include "geo/units.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gdal_priv.h>

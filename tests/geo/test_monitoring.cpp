@@ -1,7 +1,7 @@
 #include "geo/issue.h"
 #include "geo/ledger/monitoring.h"
-#include "geo/measure/units.h"
 #include "geo/model/park.h"
+#include "geo/units.h"
 
 #include "tests/support/decimal_comma_locale.h"
 #include "tests/support/scratch_dir.h"

@@ -1,7 +1,7 @@
 #include "geo/error.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/model/display_names.h"
-#include "geo/model/park.h"
 #include "geo/rules/compliance.h"
 #include "tests/support/scratch_dir.h"
 

@@ -3,9 +3,9 @@
 // by GDAL, and the bad inputs.
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
-#include "geo/store/park_import.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
+#include "geo/store/park_import.h"
 #include "tests/support/dxf_builder.h"
 #include "tests/support/scratch_dir.h"
 

@@ -1,5 +1,5 @@
 #include "geo/crs/ballpark.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/issue.h"
 #include "geo/session/park_session.h"
 #include "tests/support/scratch_dir.h"
@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <set>
+#include <thread>
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
@@ -291,4 +294,75 @@ TEST(ParkSessionTest, APartOfTheParkWithoutHistoryIsSaidOnceNotOncePerLayer)
         if (issue.message.find("keeps no history") != std::string::npos)
             ++kept;
     EXPECT_EQ(kept, 1u);
+}
+
+namespace {
+
+/// The rows of the supply ledger as shown, and its findings, for two runs to compare.
+std::vector<std::vector<std::string>> supplyRows(const Ledger& ledger)
+{
+    return ledger.tables.empty() ? std::vector<std::vector<std::string>>{}
+                                 : ledger.tables.front().shown();
+}
+
+} // namespace
+
+TEST(ParkSessionConcurrentTest, CheckAuditAndLedgerAtOnceOnOneSessionMatchOneAtATime)
+{
+    // The viewer's panels run their jobs on workers: on one session, the plan check, the audit
+    // and the supply ledger started together (each reading the layers it needs, sharing those
+    // another job read) give what they give one after the other. scripts/test --tsan runs this.
+    AuditOptions audit;
+    audit.asOf = *Date::parse("2026-06-30");
+    const std::string project = kSample + "/shp.parkatlas.json";
+
+    const auto alone = ParkSession::open(project);
+    IssueList aloneIssues;
+    const auto check = alone->check({}, aloneIssues);
+    const auto audited = alone->audit(audit, aloneIssues);
+    const auto supply = alone->ledger(LedgerKind::Supply, {}, aloneIssues);
+
+    const auto shared = ParkSession::open(project);
+    JobResult<ComplianceResult> checkAtOnce;
+    JobResult<AuditResult> auditAtOnce;
+    JobResult<Ledger> supplyAtOnce;
+    IssueList checkIssues, auditIssues, supplyIssues;
+    std::latch start(3);
+    {
+        std::vector<std::jthread> jobs;
+        jobs.emplace_back([&] {
+            start.arrive_and_wait();
+            checkAtOnce = shared->check({}, checkIssues);
+        });
+        jobs.emplace_back([&] {
+            start.arrive_and_wait();
+            auditAtOnce = shared->audit(audit, auditIssues);
+        });
+        jobs.emplace_back([&] {
+            start.arrive_and_wait();
+            supplyAtOnce = shared->ledger(LedgerKind::Supply, {}, supplyIssues);
+        });
+    }
+
+    ASSERT_FALSE(check.value.findings.empty());
+    ASSERT_FALSE(audited.value.findings.empty());
+    ASSERT_FALSE(supplyRows(supply.value).empty());
+    EXPECT_EQ(keysOf(checkAtOnce.value.findings), keysOf(check.value.findings));
+    EXPECT_EQ(keysOf(auditAtOnce.value.findings), keysOf(audited.value.findings));
+    EXPECT_EQ(supplyRows(supplyAtOnce.value), supplyRows(supply.value));
+    // Each area the audit measured, to the last bit.
+    ASSERT_EQ(auditAtOnce.value.parcels.size(), audited.value.parcels.size());
+    for (std::size_t i = 0; i < audited.value.parcels.size(); ++i) {
+        const double once = auditAtOnce.value.parcels[i].areaM2;
+        const double apart = audited.value.parcels[i].areaM2;
+        EXPECT_TRUE(once == apart || (std::isnan(once) && std::isnan(apart))) << i;
+    }
+    // Every layer was still read once, whichever job asked first.
+    for (const ParkLayerSource& source : shared->definition().layers)
+        EXPECT_LE(shared->readCount(source.role), 1u) << toString(source.role);
+    // And each job says what reading its layers said (the ballpark transform of the protected
+    // areas, for the check that reads them), as it does alone.
+    EXPECT_EQ(checkAtOnce.issues.size(), check.issues.size());
+    EXPECT_EQ(auditAtOnce.issues.size(), audited.issues.size());
+    EXPECT_EQ(supplyAtOnce.issues.size(), supply.issues.size());
 }

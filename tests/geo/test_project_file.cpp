@@ -1,5 +1,5 @@
 #include "geo/error.h"
-#include "geo/model/park.h"
+#include "geo/io/park_source.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gtest/gtest.h>

@@ -1,9 +1,9 @@
 #include "geo/error.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
 #include "geo/publish/web_site.h"
 #include "geo/session/park_session.h"
+#include "geo/units.h"
 
 #include "tests/support/scratch_dir.h"
 

@@ -1,13 +1,13 @@
 // Plan-compliance rules (geo/rules/compliance.h): hand-made parks for every rule, the land-use
 // classification, settings from a project file, and the sample park against its planted cases.
 
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/compliance_rule.h"
+#include "geo/units.h"
 #include "tests/support/scratch_dir.h"
 
 #include <cpl_json.h>

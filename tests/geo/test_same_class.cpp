@@ -4,9 +4,9 @@
 
 #include "geo/crs/ballpark.h"
 #include "geo/crs/crs.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/measure/units.h"
-#include "geo/model/park.h"
+#include "geo/units.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include "geo/error.h"
+#include "geo/gdal_session.h"
 #include "geo/io/dbf.h"
-#include "geo/io/gdal_session.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"

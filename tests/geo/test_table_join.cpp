@@ -2,7 +2,7 @@
 // the sample park: the values written, and the report's contents.
 
 #include "geo/error.h"
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 #include "geo/io/json_writer.h"
 #include "geo/io/table_join.h"
 #include "geo/issue.h"

@@ -5,9 +5,9 @@
 
 #include "geo/crs/crs.h"
 #include "geo/crs/transform.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
-#include "geo/model/park.h"
 #include "geo/parallel.h"
 #include "geo/rules/audit.h"
 #include "geo/rules/compliance.h"

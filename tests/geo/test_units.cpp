@@ -1,4 +1,4 @@
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include <gtest/gtest.h>
 

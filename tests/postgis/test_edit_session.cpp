@@ -1,9 +1,9 @@
 #include "postgis_cluster.h"
 
 #include "geo/error.h"
+#include "geo/io/park_source.h"
 #include "geo/io/pg_connection.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 #include "geo/store/edit_session.h"
 #include "geo/store/postgis_transfer.h"
 

@@ -6,8 +6,8 @@
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
 #include "geo/diff/park_diff.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/model/park.h"
 
 #include <gtest/gtest.h>
 

@@ -13,10 +13,10 @@
 #include "app/render/park_page.h"
 #include "app/render/role_style_book.h"
 #include "geo/error.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/measure/layer_measure.h"
 #include "geo/model/land_use_classification.h"
-#include "geo/model/park.h"
 #include "geo/rules/finding.h"
 
 #include <QProcess>

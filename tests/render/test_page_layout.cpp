@@ -6,13 +6,13 @@
 #include "app/render/page_renderer.h"
 #include "app/render/page_tables.h"
 #include "app/render/role_style_book.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
-#include "geo/measure/units.h"
 #include "geo/model/display_names.h"
-#include "geo/model/park.h"
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/findings_total.h"
+#include "geo/units.h"
 
 #include <QDir>
 #include <QFile>

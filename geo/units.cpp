@@ -1,4 +1,4 @@
-#include "geo/measure/units.h"
+#include "geo/units.h"
 
 #include "geo/ascii.h"
 

@@ -1,4 +1,4 @@
-#include "geo/io/gdal_session.h"
+#include "geo/gdal_session.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

@@ -1,4 +1,4 @@
-#include "geo/io/decimal_text.h"
+#include "geo/decimal_text.h"
 
 #include <charconv>
 #include <system_error>
