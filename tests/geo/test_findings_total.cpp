@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 
 using namespace parkatlas::geo;
@@ -173,7 +174,9 @@ namespace {
 
 /// The union of the polygonal findings' geometries measured by OGR in the plane (EPSG:4547 is
 /// within ~1e-6 of the ellipsoid here, data/sample/README.md).
-double ogrUnionMu(const std::vector<Finding>& findings, const std::string& skipRule)
+/// The union of the polygonal findings' geometries (not of `skipRule`), made by OGR.
+std::unique_ptr<OGRGeometry> ogrUnion(const std::vector<Finding>& findings,
+                                      const std::string& skipRule)
 {
     OGRMultiPolygon parts;
     for (const Finding& f : findings) {
@@ -193,8 +196,12 @@ double ogrUnionMu(const std::vector<Finding>& findings, const std::string& skipR
         } else
             delete geometry;
     }
-    std::unique_ptr<OGRGeometry> united(parts.UnionCascaded());
-    return muFromM2(united->toMultiPolygon()->get_Area());
+    return std::unique_ptr<OGRGeometry>(parts.UnionCascaded());
+}
+
+double ogrUnionMu(const std::vector<Finding>& findings, const std::string& skipRule)
+{
+    return muFromM2(ogrUnion(findings, skipRule)->toMultiPolygon()->get_Area());
 }
 
 } // namespace
@@ -393,7 +400,8 @@ TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
     std::int64_t fid = 0;
     for (int row = 0; row < 16; ++row)
         for (int column = 0; column < 16; ++column) {
-            const double x = kX + column * 40.0, y = kY + row * 40.0;
+            // Corners from (kX, kY), which rectangleWkb adds: near the central meridian.
+            const double x = column * 40.0, y = row * 40.0;
             if ((row + column) % 4 != 1)
                 findings.push_back(rectangle("land_use_mismatch", fid, x, y, x + 40, y + 40));
             findings.push_back(rectangle("road_red_line", fid, x + 5, y + 30, x + 35, y + 45));
@@ -402,10 +410,10 @@ TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
     // Strips along every fifth row and column, each overlapping a run of plots.
     for (int k = 0; k < 16; k += 5) {
         const double at = k * 40.0 + 18;
-        findings.push_back(rectangle("works_on_unacquired_land", fid++, kX + 10, kY + at,
-                                   kX + 16 * 40.0 - 10, kY + at + 6));
-        findings.push_back(rectangle("works_on_unacquired_land", fid++, kX + at, kY + 10,
-                                   kX + at + 6, kY + 16 * 40.0 - 10));
+        findings.push_back(rectangle("works_on_unacquired_land", fid++, 10, at,
+                                   16 * 40.0 - 10, at + 6));
+        findings.push_back(rectangle("works_on_unacquired_land", fid++, at, 10, at + 6,
+                                   16 * 40.0 - 10));
     }
     const Crs crs = Crs::fromEpsg(4547);
     FindingsTotals one, four;
@@ -425,4 +433,112 @@ TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
     EXPECT_GT(one.measured.countedOnce, 200u);
     EXPECT_TRUE(one.of("works_on_unacquired_land").hasOverlaps());
     EXPECT_LT(one.measured.areaMu, one.measured.summedMu);
+}
+
+namespace {
+
+/// The area in m² of `geometry` (EPSG:4547, easting first) on the CGCS2000 ellipsoid, measured
+/// without the code under test: OGR/PROJ move it into a Lambert azimuthal equal-area projection
+/// centred on it (equal-area on the ellipsoid) and OGR takes its plane area there.
+double ogrEllipsoidalM2(const OGRGeometry& geometry)
+{
+    OGRSpatialReference plane, geographic, laea;
+    plane.importFromEPSG(4547);
+    geographic.importFromEPSG(4490);
+    for (OGRSpatialReference* srs : {&plane, &geographic})
+        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRPoint centre;
+    EXPECT_EQ(geometry.Centroid(&centre), OGRERR_NONE);
+    std::unique_ptr<OGRCoordinateTransformation> toLonLat(
+        OGRCreateCoordinateTransformation(&plane, &geographic));
+    EXPECT_EQ(centre.transform(toLonLat.get()), OGRERR_NONE);
+    laea.SetProjCS("LAEA on CGCS2000");
+    laea.SetLAEA(centre.getY(), centre.getX(), 0, 0);
+    laea.CopyGeogCSFrom(&geographic);
+    laea.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> toLaea(
+        OGRCreateCoordinateTransformation(&plane, &laea));
+    std::unique_ptr<OGRGeometry> moved(geometry.clone());
+    // Straight edges of the projection stay (nearly) straight in the other: 1 m steps first.
+    moved->segmentize(1.0);
+    EXPECT_EQ(moved->transform(toLaea.get()), OGRERR_NONE);
+    return OGR_G_Area(OGRGeometry::ToHandle(moved.get()));
+}
+
+/// Four clusters of the chained test's pattern (a 40 m plot, a red-line piece over its north
+/// edge, a strip over a run of plots), `dx`, `dy` metres from (kX, kY).
+std::vector<Finding> clusteredGrid(double dx, double dy)
+{
+    AreaCalculator area(Crs::fromEpsg(4547));
+    auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
+                         double y1) {
+        Finding f;
+        f.rule = rule;
+        f.layer = "parcels";
+        f.fids = {id};
+        f.geometryWkb = rectangleWkb(dx + x0, dy + y0, dx + x1, dy + y1);
+        GeometryStore store(GeometryKind::Polygon);
+        EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
+        f.areaMu = muFromM2(area.areaM2(store, 0));
+        return f;
+    };
+    std::vector<Finding> findings;
+    std::int64_t fid = 0;
+    for (int row = 0; row < 4; ++row)
+        for (int column = 0; column < 4; ++column) {
+            const double x = column * 40.0, y = row * 40.0;
+            if ((row + column) % 4 != 1)
+                findings.push_back(rectangle("land_use_mismatch", fid, x, y, x + 40, y + 40));
+            findings.push_back(rectangle("road_red_line", fid, x + 5, y + 30, x + 35, y + 45));
+            ++fid;
+        }
+    findings.push_back(rectangle("works_on_unacquired_land", fid++, 10, 18, 150, 24));
+    findings.push_back(rectangle("works_on_unacquired_land", fid++, 98, 10, 104, 150));
+    return findings;
+}
+
+} // namespace
+
+// Reported: the measured total of the chained test's grid (1147.99 mu) is 0.6 % below the
+// plane union of its rectangles (1155.05 mu). That grid lay at x ≈ 1 000 000, y ≈ 6 750 000
+// (its corners were kX + …, and rectangleWkb adds kX again): 60.5° N, 123.1° E, 9° east of
+// the zone's central meridian (114° E), where Gauss-Krüger scales lengths by ~1.0031 and areas
+// by ~1.0062. The total is the ellipsoidal area of the union, as every area of the engine is;
+// the plane figure is not the land's area there. Near the central meridian the two agree.
+TEST(FindingsTotalTest, MeasuredTotalIsTheEllipsoidalAreaOfTheUnionAlsoFarFromTheMeridian)
+{
+    const Crs crs = Crs::fromEpsg(4547);
+    struct Place {
+        const char* name;
+        double dx, dy;
+    };
+    for (const Place& place : {Place{"central meridian", 0, 0}, Place{"9 degrees east", kX, kY}}) {
+        SCOPED_TRACE(place.name);
+        const std::vector<Finding> findings = clusteredGrid(place.dx, place.dy);
+        const FindingsTotals totals = totalsOfFindings(findings, crs);
+        ASSERT_TRUE(totals.measured.hasOverlaps());
+        ASSERT_LT(totals.measured.areaMu + 1.0, totals.measured.summedMu);
+
+        const std::unique_ptr<OGRGeometry> united = ogrUnion(findings, kCannotDecide);
+        const double planeMu = muFromM2(OGR_G_Area(OGRGeometry::ToHandle(united.get())));
+        const double groundMu = muFromM2(ogrEllipsoidalM2(*united));
+        // The total is the union's area on the ellipsoid, measured independently.
+        EXPECT_NEAR(totals.measured.areaMu, groundMu, 1e-6 * groundMu);
+        // So is each rule's (the plots and red-line pieces lie apart, the strips cross).
+        ASSERT_EQ(totals.byRule.size(), 3u);
+        for (const RuleTotal& rule : totals.byRule) {
+            std::vector<Finding> ofRule;
+            for (const Finding& f : findings)
+                if (f.rule == rule.rule)
+                    ofRule.push_back(f);
+            const double ruleMu = muFromM2(ogrEllipsoidalM2(*ogrUnion(ofRule, kCannotDecide)));
+            EXPECT_NEAR(rule.total.areaMu, ruleMu, 1e-6 * ruleMu) << rule.rule;
+        }
+        if (place.dx == 0) {
+            EXPECT_NEAR(totals.measured.areaMu, planeMu, 1e-5 * planeMu);
+        } else {
+            // Far east the plane overstates the land by k² ≈ 1.0062 (the reported 0.6 %).
+            EXPECT_NEAR(planeMu / totals.measured.areaMu, 1.00615, 0.0003);
+        }
+    }
 }
