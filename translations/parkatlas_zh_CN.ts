@@ -1264,6 +1264,10 @@ Classes by %1: %2</source>
             <source>Changes</source>
             <translation>变化</translation>
         </message>
+        <message numerus="yes">
+            <source>; %n layer(s) transformed approximately (ballpark: off by up to tens of metres, see Messages)</source>
+            <translation><numerusform>；%n 个图层经近似转换（ballpark，位置可能偏差数十米，见消息）</numerusform></translation>
+        </message>
     </context>
     <context>
         <name>parkatlas::desktop::MapCanvas</name>

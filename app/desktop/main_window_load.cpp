@@ -11,6 +11,7 @@
 #include "app/desktop/map_canvas.h"
 #include "app/desktop/recent_files.h"
 #include "app/desktop/translation.h"
+#include "geo/crs/ballpark.h"
 #include "geo/issue.h"
 #include "geo/model/issue_text.h"
 
@@ -252,6 +253,16 @@ void MainWindow::onLoadFinished()
     QString summary = tr("Layers loaded: %1; map CRS: %2").arg(loaded).arg(crs);
     if (skipped > 0)
         summary += tr("; not loaded: %1 (see Messages)").arg(skipped);
+    // A layer moved between datums with no published shift (Xi'an 1980 into CGCS2000) is drawn
+    // tens of metres off, and its areas and overlaps are approximate: said where the eye is too.
+    int ballpark = 0;
+    for (const geo::Issue& issue : geo::distinctIssues(report.issues))
+        if (geo::isBallparkWarning(issue))
+            ++ballpark;
+    if (ballpark > 0)
+        summary += tr("; %n layer(s) transformed approximately (ballpark: off by up to tens of "
+                      "metres, see Messages)",
+                      nullptr, ballpark);
     statusBar()->showMessage(summary);
     showScale();
 

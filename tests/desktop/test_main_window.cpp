@@ -12,20 +12,20 @@
 #include "app/desktop/ledger_panel.h"
 #include "app/desktop/main_window.h"
 #include "app/desktop/map_canvas.h"
-#include "app/desktop/report_exporter.h"
 #include "app/desktop/recent_files.h"
+#include "app/desktop/report_exporter.h"
 #include "app/desktop/translation.h"
+#include "app/render/legend.h"
+#include "geo/io/park_source.h"
 #include "geo/io/source.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
 #include "geo/measure/area.h"
-#include "geo/units.h"
-#include "geo/io/park_source.h"
 #include "geo/rules/compliance.h"
-#include "app/render/legend.h"
+#include "geo/units.h"
 #include "tests/support/mouse_input.h"
-#include "tests/support/window_session.h"
 #include "tests/support/test_orthophoto.h"
+#include "tests/support/window_session.h"
 
 #include <QAction>
 #include <QApplication>
@@ -52,6 +52,7 @@
 #include <QRawFont>
 #include <QSet>
 #include <QSettings>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -1519,6 +1520,53 @@ private slots:
         gui.start(QStringLiteral(PARKATLAS_GUI_EXECUTABLE), {"--screenshot", out});
         QVERIFY(gui.waitForFinished(30000));
         QCOMPARE(gui.exitCode(), 2);
+    }
+
+    void aBallparkTransformIsToldInTheMessagesAndTheStatusBar()
+    {
+        // The sample's protected areas are in Xi'an 1980 and the map in CGCS2000: PROJ has no
+        // published shift between the two, so the viewer draws them tens of metres off at worst
+        // and must say so, as `check` and the map footnote do, in the user's language.
+        if (!QFile::exists(kSamplePark))
+            QSKIP("data/sample/park.gpkg is not generated yet");
+        const auto told = [](MainWindow& window, const QString& word) {
+            QStringList said;
+            for (const QString& text : window.messages())
+                if (text.contains(word))
+                    said.append(text);
+            return said;
+        };
+        {
+            auto window = openWindow({kSamplePark});
+            QVERIFY(window);
+            const QStringList said = told(*window, QStringLiteral("ballpark"));
+            QVERIFY2(said.size() == 1, qPrintable(window->messages().join('\n')));
+            QVERIFY2(said.front().contains(QStringLiteral("protected")) &&
+                         said.front().contains(QStringLiteral("Xian 1980")),
+                     qPrintable(said.front()));
+            const QString status = window->statusBar()->currentMessage();
+            QVERIFY2(status.contains(QStringLiteral("1 layer(s) transformed approximately")),
+                     qPrintable(status));
+        }
+        // Layers read in the map's own CRS say nothing of the kind.
+        {
+            auto window = openWindow({QStringLiteral(PARKATLAS_SAMPLE_DIR "/shp/parcels.shp"),
+                                      QStringLiteral(PARKATLAS_SAMPLE_DIR "/shp/roads.shp")});
+            QVERIFY(window);
+            QVERIFY2(told(*window, QStringLiteral("ballpark")).isEmpty(),
+                     qPrintable(window->messages().join('\n')));
+            QVERIFY(!window->statusBar()->currentMessage().contains(QStringLiteral("approximately")));
+        }
+        QVERIFY(installTranslations(QStringLiteral("zh_CN")));
+        struct English {
+            ~English() { installTranslations(QStringLiteral("en")); }
+        } restore;
+        auto window = openWindow({kSamplePark});
+        QVERIFY(window);
+        QVERIFY2(told(*window, QStringLiteral("近似转换")).size() == 1,
+                 qPrintable(window->messages().join('\n')));
+        const QString status = window->statusBar()->currentMessage();
+        QVERIFY2(status.contains(QStringLiteral("近似转换")), qPrintable(status));
     }
 };
 
