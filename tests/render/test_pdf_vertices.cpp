@@ -11,6 +11,7 @@
 #include "app/render/role_style_book.h"
 #include "geo/progress.h"
 #include "geo/io/source.h"
+#include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/model/park.h"
 
