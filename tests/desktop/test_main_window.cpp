@@ -1524,11 +1524,10 @@ private slots:
 
     void aBallparkTransformIsToldInTheMessagesAndTheStatusBar()
     {
-        // The sample's protected areas are in Xi'an 1980 and the map in CGCS2000: PROJ has no
+        // The sample's GBK shapefiles (shp.parkatlas.json): their protected areas are in Xi'an 1980 and the map in CGCS2000: PROJ has no
         // published shift between the two, so the viewer draws them tens of metres off at worst
         // and must say so, as `check` and the map footnote do, in the user's language.
-        if (!QFile::exists(kSamplePark))
-            QSKIP("data/sample/park.gpkg is not generated yet");
+        const QString project = QStringLiteral(PARKATLAS_SAMPLE_DIR "/shp.parkatlas.json");
         const auto told = [](MainWindow& window, const QString& word) {
             QStringList said;
             for (const QString& text : window.messages())
@@ -1537,7 +1536,7 @@ private slots:
             return said;
         };
         {
-            auto window = openWindow({kSamplePark});
+            auto window = openWindow({project});
             QVERIFY(window);
             const QStringList said = told(*window, QStringLiteral("ballpark"));
             QVERIFY2(said.size() == 1, qPrintable(window->messages().join('\n')));
@@ -1561,7 +1560,7 @@ private slots:
         struct English {
             ~English() { installTranslations(QStringLiteral("en")); }
         } restore;
-        auto window = openWindow({kSamplePark});
+        auto window = openWindow({project});
         QVERIFY(window);
         QVERIFY2(told(*window, QStringLiteral("近似转换")).size() == 1,
                  qPrintable(window->messages().join('\n')));
