@@ -64,6 +64,14 @@ geo::Date sameDayYearBefore(geo::Date day)
     return geo::Date::fromYmd(day.year() - 1, day.month(), d);
 }
 
+std::shared_ptr<const geo::Park> monitoredPark(const CommandLine& cli, const std::string& source,
+                                               geo::Date date, geo::IssueSink& issues)
+{
+    const std::string dated = date < today() ? source + "@" + date.toIso() : source;
+    const auto session = openSessionFrom(cli, dated);
+    return readPark(*session, geo::monitoringRoles(), issues);
+}
+
 geo::MonitoringReport runMonitoring(const CommandLine& cli, const std::string& source, const geo::Park& park,
                             int year, const geo::MonitoringOptions& options,
                             const geo::Economy& economy, geo::IssueSink& issues)
@@ -197,11 +205,7 @@ int runMonitor(const std::vector<std::string>& args)
 
     const geo::Economy economy = monitoringEconomy(cli, year, issues);
 
-    // The park at the statistical date (a day before today: read from its history).
-    const std::string dated =
-        options.statisticsDate < now ? source + "@" + options.statisticsDate.toIso() : source;
-    const auto session = openSessionFrom(cli, dated);
-    const auto park = readPark(*session, geo::monitoringRoles(), issues);
+    const auto park = monitoredPark(cli, source, options.statisticsDate, issues);
 
     const geo::MonitoringReport report =
         runMonitoring(cli, source, *park, year, options, economy, issues);

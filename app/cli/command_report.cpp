@@ -143,12 +143,10 @@ int runReport(const std::vector<std::string>& args)
         // A year that has ended is counted on the park as it was on 31 December (or --as-of),
         // read from its history as `monitor` reads it; today's park only for today.
         const std::string undated = geo::splitParkDate(source).first;
-        std::shared_ptr<const geo::Park> monitored = park;
-        if (monitoringOptions.statisticsDate < today()) {
-            const auto dated = openSessionFrom(
-                cli, undated + "@" + monitoringOptions.statisticsDate.toIso());
-            monitored = readPark(*dated, geo::monitoringRoles(), issues);
-        }
+        const std::shared_ptr<const geo::Park> monitored =
+            monitoringOptions.statisticsDate < today()
+                ? monitoredPark(cli, undated, monitoringOptions.statisticsDate, issues)
+                : park;
         monitoring = runMonitoring(cli, undated, *monitored, year, monitoringOptions,
                                    monitoringEconomy(cli, year, issues), issues);
     } else if (cli.has("economy")) {

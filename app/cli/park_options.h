@@ -99,6 +99,11 @@ int monitoringYear(const CommandLine& cli);
 /// `--economy FILE` of monitor and report, read (an empty Economy without the option); a file
 /// for another year than `year` is said to `issues`.
 geo::Economy monitoringEconomy(const CommandLine& cli, int year, geo::IssueSink& issues);
+/// The park `source` (without a date) as monitoring counts it on `date`: its monitoring roles
+/// read from its history when `date` is before today (a park without history says so), else
+/// as it is now.
+std::shared_ptr<const geo::Park> monitoredPark(const CommandLine& cli, const std::string& source,
+                                               geo::Date date, geo::IssueSink& issues);
 /// The monitoring of `park` (read as of options.statisticsDate) with the year before: the park
 /// `source` (without a date) as of the same day a year earlier, where it keeps history, its
 /// economy from --previous-economy when the command has that option; a note says which.
