@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -341,6 +342,24 @@ GDALDatasetUniquePtr openVector(const std::string& path, const EncodingChoice& e
     return openVectorDataset(path, encoding, errors);
 }
 
+// A folder's .json may be anything a park folder keeps beside its layers: a ParkAtlas project
+// file, expected results, settings. Only GeoJSON, Esri JSON and TopoJSON are layers, and each
+// names its kind near the top ("FeatureCollection"/"Feature", "features"/"geometryType",
+// "Topology"); the rest is left out of the folder's layers, without an error.
+bool isGeoJsonLike(const fs::path& path)
+{
+    if (lowerAscii(path.filename().string()).find(".parkatlas.") != std::string::npos)
+        return false;
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    for (const char* marker : {"\"Feature", "\"features\"", "\"geometryType\"", "\"Topology\""})
+        if (head.find(marker) != std::string::npos)
+            return true;
+    return false;
+}
+
 bool isVectorCandidate(const fs::path& path)
 {
     static const std::set<std::string> kExtensions = {
@@ -596,6 +615,9 @@ LayerListing listSourceLayers(const std::string& source)
         std::vector<fs::path> entries;
         for (const auto& entry : fs::directory_iterator(source, ec)) {
             if (isVectorCandidate(entry.path())) {
+                if (lowerExtension(entry.path().string()) == ".json" &&
+                    !isGeoJsonLike(entry.path()))
+                    continue; // a project file, settings or results: not a layer
                 entries.push_back(entry.path());
             } else if (lowerExtension(entry.path().string()) == ".dbf" &&
                        sidecarBeside(entry.path().string(), ".shp").empty()) {

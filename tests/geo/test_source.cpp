@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace parkatlas::geo;
@@ -114,6 +115,30 @@ TEST(SourceTest, FolderListsEveryFileAndKeepsGoingPastBrokenOnes)
     EXPECT_FALSE(listing.failures.empty()); // bad.shp, htmlprj.shp … each named
     for (const std::string& failure : listing.failures)
         EXPECT_NE(failure.find("file '"), std::string::npos) << failure;
+}
+
+TEST(SourceTest, FolderLeavesOutJsonThatIsNotGeodataButStillNamesABrokenGeoJson)
+{
+    // A park folder keeps its project file and other JSON (settings, expected results) beside
+    // its layers; only GeoJSON is a layer, and a broken GeoJSON is still an error.
+    const fs::path dir = scratch("folder-json");
+    for (const char* ext : {".shp", ".shx", ".dbf", ".prj"})
+        fs::copy_file(kRealdata + "/china/arcgis-engine-practice/townshp" + std::string(ext),
+                      dir / (std::string("townshp") + ext));
+    std::ofstream(dir / "park.parkatlas.json") << R"({"layers": {"parcels": "townshp.shp"}})";
+    std::ofstream(dir / "expected_findings.json") << R"([{"rule": "x", "count": 3}])";
+    std::ofstream(dir / "roads.json")
+        << R"({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},)"
+           R"( "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}]})";
+    std::ofstream(dir / "zoning.json") << R"({"type": "FeatureCollection", "features": [{"ty)";
+
+    const LayerListing listing = listSourceLayers(dir.string());
+    std::set<std::string> files;
+    for (const LayerRef& ref : listing.layers)
+        files.insert(fs::path(ref.datasetPath).filename().string());
+    EXPECT_EQ(files, (std::set<std::string>{"roads.json", "townshp.shp"}));
+    ASSERT_EQ(listing.failures.size(), 1u);
+    EXPECT_NE(listing.failures[0].find("zoning.json"), std::string::npos) << listing.failures[0];
 }
 
 TEST(ConvertTest, GbkFolderBecomesUtf8GeoPackageAndInputsAreUntouched)
