@@ -382,6 +382,25 @@
     });
   }
 
+  // The first view is painted when every tile of it is loaded, not once a tile as they arrive:
+  // each of those frames drew again every tile loaded so far, and with a software WebGL (no
+  // GPU: headless chromium's SwiftShader) they took most of the time to the first full-extent
+  // frame of a big park (tests/web/first_frame.js). The map's very first frame (before any
+  // tile) is painted: without it the canvas stayed blank. Once the first full frame is drawn
+  // (state.ready) the map paints as usual. The painter is MapLibre's own (pinned in
+  // web/package.json); without one the map paints as usual.
+  function holdFirstFrame(map) {
+    const painter = map.painter;
+    if (!painter || typeof painter.render !== 'function') return;
+    const render = painter.render;
+    let painted = false;
+    painter.render = function (...args) {
+      if (painted && !state.ready && !map.areTilesLoaded()) return undefined;
+      painted = true;
+      return render.apply(this, args);
+    };
+  }
+
   async function start() {
     try {
       const [site, tiles] = await Promise.all([loadJson('data/site.json'), loadJson('data/tiles.json')]);
@@ -424,6 +443,7 @@
       attributionControl: false, dragRotate: false, pitchWithRotate: false,
     });
     state.map = map;
+    holdFirstFrame(map);
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
