@@ -108,8 +108,6 @@
             'circle-stroke-color': ['coalesce', ['get', '_stroke'], '#252525'], 'circle-stroke-width': 1 } });
       }
     }
-    layers.push({ id: 'selection', type: 'line', source: 'selection',
-      paint: { 'line-color': '#00bcd4', 'line-width': 4 } });
     return layers;
   }
 
@@ -296,6 +294,20 @@
     return html + '</table>';
   }
 
+  // The outline of the feature identified: its source and layer are added at the first click
+  // (in the first style, the empty source's tiles were cut by MapLibre's worker beside the
+  // park's first tiles: tests/web/first_frame.js).
+  function select(features) {
+    const map = state.map;
+    const data = { type: 'FeatureCollection', features };
+    const source = map.getSource('selection');
+    if (source) { source.setData(data); return; }
+    if (!features.length) return;
+    map.addSource('selection', { type: 'geojson', data });
+    map.addLayer({ id: 'selection', type: 'line', source: 'selection',
+      paint: { 'line-color': '#00bcd4', 'line-width': 4 } });
+  }
+
   async function identify(point, lngLat) {
     const ids = state.map.getStyle().layers.map((l) => l.id)
       .filter((id) => id !== 'background' && id !== 'selection');
@@ -313,13 +325,12 @@
     if (state.popup) state.popup.remove();
     const asked = ++state.identified;
     if (!features.length) {
-      state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
+      select([]);
       return;
     }
     // A dissolved piece is not a thing to select (it may be half the park).
     const picked = features.find((feature) => !isDissolved(feature));
-    state.map.getSource('selection').setData({ type: 'FeatureCollection',
-      features: picked ? [{ type: 'Feature', geometry: picked.geometry, properties: {} }] : [] });
+    select(picked ? [{ type: 'Feature', geometry: picked.geometry, properties: {} }] : []);
     let properties;
     try {
       properties = await Promise.all(features.map(propertiesOf));
@@ -432,7 +443,6 @@
         sources: {
           park: { type: 'vector', tiles: ['parkatlas://{z}/{x}/{y}'], minzoom: site.minzoom,
             maxzoom: site.maxzoom, bounds: site.bounds },
-          selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // The layers in the style from the start: added after 'load' they made the workers
         // parse every tile of the first view a second time.
