@@ -108,8 +108,6 @@
             'circle-stroke-color': ['coalesce', ['get', '_stroke'], '#252525'], 'circle-stroke-width': 1 } });
       }
     }
-    layers.push({ id: 'selection', type: 'line', source: 'selection',
-      paint: { 'line-color': '#00bcd4', 'line-width': 4 } });
     return layers;
   }
 
@@ -296,6 +294,20 @@
     return html + '</table>';
   }
 
+  // The outline of the feature identified: its source and layer are added at the first click
+  // (in the first style, the empty source's tiles were cut by MapLibre's worker beside the
+  // park's first tiles: tests/web/first_frame.js).
+  function select(features) {
+    const map = state.map;
+    const data = { type: 'FeatureCollection', features };
+    const source = map.getSource('selection');
+    if (source) { source.setData(data); return; }
+    if (!features.length) return;
+    map.addSource('selection', { type: 'geojson', data });
+    map.addLayer({ id: 'selection', type: 'line', source: 'selection',
+      paint: { 'line-color': '#00bcd4', 'line-width': 4 } });
+  }
+
   async function identify(point, lngLat) {
     const ids = state.map.getStyle().layers.map((l) => l.id)
       .filter((id) => id !== 'background' && id !== 'selection');
@@ -313,13 +325,12 @@
     if (state.popup) state.popup.remove();
     const asked = ++state.identified;
     if (!features.length) {
-      state.map.getSource('selection').setData({ type: 'FeatureCollection', features: [] });
+      select([]);
       return;
     }
     // A dissolved piece is not a thing to select (it may be half the park).
     const picked = features.find((feature) => !isDissolved(feature));
-    state.map.getSource('selection').setData({ type: 'FeatureCollection',
-      features: picked ? [{ type: 'Feature', geometry: picked.geometry, properties: {} }] : [] });
+    select(picked ? [{ type: 'Feature', geometry: picked.geometry, properties: {} }] : []);
     let properties;
     try {
       properties = await Promise.all(features.map(propertiesOf));
@@ -382,6 +393,25 @@
     });
   }
 
+  // The first view is painted when every tile of it is loaded, not once a tile as they arrive:
+  // each of those frames drew again every tile loaded so far, and with a software WebGL (no
+  // GPU: headless chromium's SwiftShader) they took most of the time to the first full-extent
+  // frame of a big park (tests/web/first_frame.js). The map's very first frame (before any
+  // tile) is painted: without it the canvas stayed blank. Once the first full frame is drawn
+  // (state.ready) the map paints as usual. The painter is MapLibre's own (pinned in
+  // web/package.json); without one the map paints as usual.
+  function holdFirstFrame(map) {
+    const painter = map.painter;
+    if (!painter || typeof painter.render !== 'function') return;
+    const render = painter.render;
+    let painted = false;
+    painter.render = function (...args) {
+      if (painted && !state.ready && !map.areTilesLoaded()) return undefined;
+      painted = true;
+      return render.apply(this, args);
+    };
+  }
+
   async function start() {
     try {
       const [site, tiles] = await Promise.all([loadJson('data/site.json'), loadJson('data/tiles.json')]);
@@ -391,10 +421,16 @@
       showMessage(t('loadError') + ': ' + error.message);
       throw error;
     }
-    // The search index (a line a plot: megabytes for a big park) loads beside the map, not
-    // before it; a search waits for it.
-    state.searchLoaded = loadJson('data/search.json').then((search) => { state.search = search; })
-      .catch((error) => { showMessage(t('loadError') + ': ' + error.message); throw error; });
+    // The search index (a line a plot: 8 MB for a 100k park) loads once the first view is
+    // drawn, or when the search box is used first: parsed beside the map it held the main
+    // thread, which hands MapLibre's workers their tiles, for a second (tests/web/first_frame.js).
+    let searchLoading = null;
+    const loadSearch = () => {
+      if (!searchLoading)
+        searchLoading = loadJson('data/search.json').then((search) => { state.search = search; })
+          .catch((error) => { showMessage(t('loadError') + ': ' + error.message); throw error; });
+      return searchLoading;
+    };
     const site = state.site;
     state.visible = {};
     document.getElementById('title').textContent = site.title;
@@ -407,7 +443,6 @@
         sources: {
           park: { type: 'vector', tiles: ['parkatlas://{z}/{x}/{y}'], minzoom: site.minzoom,
             maxzoom: site.maxzoom, bounds: site.bounds },
-          selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // The layers in the style from the start: added after 'load' they made the workers
         // parse every tile of the first view a second time.
@@ -418,11 +453,12 @@
       attributionControl: false, dragRotate: false, pitchWithRotate: false,
     });
     state.map = map;
+    holdFirstFrame(map);
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
     // Ready (for the tests and the benchmark): the first frame with every tile of the view drawn.
-    map.once('idle', () => { state.ready = true; });
+    map.once('idle', () => { state.ready = true; loadSearch(); });
     map.on('error', (event) => {
       console.error('map: ' + (event.error && event.error.message ? event.error.message : event.error));
     });
@@ -434,13 +470,14 @@
     renderPanel();
 
     const input = document.getElementById('search');
+    input.addEventListener('focus', loadSearch);
     input.addEventListener('input', async () => {
-      await state.searchLoaded;
+      await loadSearch();
       runSearch(input.value);
     });
     input.addEventListener('keydown', async (event) => {
       if (event.key === 'Enter') {
-        await state.searchLoaded;
+        await loadSearch();
         const hits = runSearch(input.value);
         if (hits.length) goTo(hits[0]);
       } else if (event.key === 'Escape') {

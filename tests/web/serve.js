@@ -37,4 +37,10 @@ function stopServer(server) {
   });
 }
 
-module.exports = { serve, stopServer };
+// Chromium's flag that stops headless chromium building the omnibox popup (WebUI pages in a
+// renderer of their own) for every new window: CPU spent beside the page, for a popup headless
+// never shows (first_frame.js, site_test.js).
+const noOmniboxPopup =
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup';
+
+module.exports = { serve, stopServer, noOmniboxPopup };

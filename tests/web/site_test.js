@@ -12,7 +12,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { serve, stopServer } = require('./serve');
+const { serve, stopServer, noOmniboxPopup } = require('./serve');
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
@@ -146,7 +146,7 @@ async function main() {
     headless: true,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
       '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
-      '--disable-background-networking', '--disable-component-update'],
+      '--disable-background-networking', '--disable-component-update', noOmniboxPopup],
   });
   try {
     // 1. The internal site on a 10-inch tablet in landscape.
