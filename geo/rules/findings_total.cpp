@@ -92,14 +92,38 @@ public:
         return GEOSRelatePattern_r(m_geos.handle(), ga, gb, "T********") != 0;
     }
 
-    /// The area in mu of the union of `members`; nullopt when GEOS cannot make it.
+    /// The area in mu of the union of `members`, or of their parts inside `tile` (cut by
+    /// GEOSClipByRect) when one is given, leaving out first the parts another covers when
+    /// `dropCovered` (UnionPath::Fast); nullopt when GEOS cannot make it.
     std::optional<double> unionMu(const GeometryStore& store,
-                                  const std::vector<std::size_t>& members)
+                                  const std::vector<std::size_t>& members,
+                                  const Envelope* tile = nullptr, bool dropCovered = false)
     {
         std::vector<GEOSGeometry*> parts;
         std::vector<GeosGeomPtr> made;
-        for (std::size_t member : members)
-            made.push_back(m_geos.fromStore(store, member));
+        for (std::size_t member : members) {
+            GeosGeomPtr whole = m_geos.fromStore(store, member);
+            const Envelope& envelope = store.envelope(member);
+            if (!whole || !tile ||
+                (envelope.minX >= tile->minX && envelope.maxX <= tile->maxX &&
+                 envelope.minY >= tile->minY && envelope.maxY <= tile->maxY)) {
+                made.push_back(std::move(whole)); // wholly in the tile: nothing to cut
+                continue;
+            }
+            GeosGeomPtr cut = m_geos.own(GEOSClipByRect_r(m_geos.handle(), whole.get(),
+                                                          tile->minX, tile->minY, tile->maxX,
+                                                          tile->maxY));
+            if (!cut) {
+                m_geos.takeLastError();
+                return std::nullopt;
+            }
+            if (GEOSisEmpty_r(m_geos.handle(), cut.get()) != 1)
+                made.push_back(std::move(cut));
+        }
+        if (tile && made.empty())
+            return 0.0; // no member reaches into the tile's interior
+        if (dropCovered)
+            dropCoveredParts(made);
         for (const GeosGeomPtr& g : made)
             if (g)
                 parts.push_back(GEOSGeom_clone_r(m_geos.handle(), g.get()));
@@ -127,6 +151,70 @@ public:
     }
 
 private:
+    /// Leaves out of `made` every part that another part covers (GEOSPreparedCovers_r, an
+    /// exact predicate): it adds no land to their union. Larger parts are tried as covers
+    /// first, and only those whose envelope holds the part's.
+    void dropCoveredParts(std::vector<GeosGeomPtr>& made)
+    {
+        GEOSContextHandle_t h = m_geos.handle();
+        struct Part {
+            double area = 0;
+            Envelope envelope;
+            std::size_t index = 0;
+        };
+        std::vector<Part> parts;
+        for (std::size_t i = 0; i < made.size(); ++i) {
+            if (!made[i])
+                continue;
+            Part part;
+            part.index = i;
+            if (GEOSArea_r(h, made[i].get(), &part.area) != 1 ||
+                GEOSGeom_getXMin_r(h, made[i].get(), &part.envelope.minX) != 1 ||
+                GEOSGeom_getYMin_r(h, made[i].get(), &part.envelope.minY) != 1 ||
+                GEOSGeom_getXMax_r(h, made[i].get(), &part.envelope.maxX) != 1 ||
+                GEOSGeom_getYMax_r(h, made[i].get(), &part.envelope.maxY) != 1)
+                return; // an empty or broken part: leave them all to the union
+            parts.push_back(part);
+        }
+        if (parts.size() < 2)
+            return;
+        std::stable_sort(parts.begin(), parts.end(),
+                         [](const Part& a, const Part& b) { return a.area > b.area; });
+        std::vector<char> keep(made.size(), 0);
+        {
+            std::vector<GeosPreparedPtr> prepared(made.size());
+            std::vector<const Part*> covers;
+            for (const Part& part : parts) {
+                bool covered = false;
+                for (const Part* cover : covers) {
+                    const Envelope& c = cover->envelope;
+                    const Envelope& e = part.envelope;
+                    if (c.minX > e.minX || c.maxX < e.maxX || c.minY > e.minY || c.maxY < e.maxY)
+                        continue;
+                    if (!prepared[cover->index])
+                        prepared[cover->index] = m_geos.prepare(made[cover->index].get());
+                    if (prepared[cover->index] &&
+                        GEOSPreparedCovers_r(h, prepared[cover->index].get(),
+                                             made[part.index].get()) == 1) {
+                        covered = true;
+                        break;
+                    }
+                }
+                if (!covered) {
+                    covers.push_back(&part);
+                    keep[part.index] = 1;
+                }
+            }
+        }
+        std::size_t out = 0;
+        for (std::size_t i = 0; i < made.size(); ++i) {
+            if (made[i] && !keep[i])
+                continue;
+            made[out++] = std::move(made[i]);
+        }
+        made.resize(out);
+    }
+
     const GEOSGeometry* geometry(const GeometryStore& store, Cache& cache, std::size_t i)
     {
         if (cache.size() < store.featureCount())
@@ -387,12 +475,18 @@ private:
     std::vector<std::optional<double>> m_unitedMu;    // per cluster of several geometries
 };
 
+/// UnionPath::Fast: a cluster of at least kTiledFrom geometries is cut into tiles of about
+/// kMembersPerTile (by envelope).
+constexpr std::size_t kTiledFrom = 512;
+constexpr std::size_t kMembersPerTile = 256;
+
 /// Every total of `builders` made: each fed its findings (`which[b]`, indices in increasing
 /// order into `findings`) from one read of the findings, then related and united on `threads`
 /// workers. The same figures, to the last bit, as making them one by one on one thread.
 std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
                                       const std::vector<std::span<const std::size_t>>& which,
-                                      const Crs& crs, AreaMethod method, unsigned threads)
+                                      const Crs& crs, AreaMethod method, unsigned threads,
+                                      UnionPath path)
 {
     threads = std::max(1u, threads);
     std::vector<TotalBuilder> builders;
@@ -449,28 +543,109 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     for (TotalBuilder& builder : builders)
         builder.relate(measures, threads);
 
-    // Unite: every cluster of several geometries of every total, the largest first, each on
-    // whichever worker is free.
-    std::vector<std::pair<std::size_t, std::size_t>> unions; // total, cluster
-    for (std::size_t b = 0; b < builders.size(); ++b)
-        for (std::size_t c = 0; c < builders[b].clusters().size(); ++c)
-            if (builders[b].clusters()[c].size() > 1)
-                unions.push_back({b, c});
-    std::stable_sort(unions.begin(), unions.end(), [&](const auto& x, const auto& y) {
-        return builders[x.first].clusters()[x.second].size() >
-               builders[y.first].clusters()[y.second].size();
-    });
-    ParallelOptions unite;
-    unite.threads = threads;
-    unite.chunk = 1;
-    parallelFor(unions.size(), unite, [&](unsigned w, std::size_t begin, std::size_t end) {
-        for (std::size_t u = begin; u < end; ++u) {
-            TotalBuilder& builder = builders[unions[u].first];
-            builder.setUnitedMu(unions[u].second,
-                                measures[w]->unionMu(builder.store(),
-                                                    builder.clusters()[unions[u].second]));
+    // Unite: every cluster of several geometries of every total (UnionPath::Fast: a large
+    // cluster as its tiles), the largest job first, each on whichever worker is free.
+    struct UnionJob {
+        std::size_t builder = 0, cluster = 0;
+        std::vector<std::size_t> members; // the cluster's, or those reaching into the tile
+        std::optional<Envelope> tile;     // nullopt: the cluster whole
+        std::optional<double> mu;
+    };
+    std::vector<UnionJob> jobs;
+    auto addWhole = [&](std::size_t b, std::size_t c) {
+        jobs.push_back({b, c, builders[b].clusters()[c], std::nullopt, std::nullopt});
+    };
+    for (std::size_t b = 0; b < builders.size(); ++b) {
+        const GeometryStore& store = builders[b].store();
+        for (std::size_t c = 0; c < builders[b].clusters().size(); ++c) {
+            const std::vector<std::size_t>& group = builders[b].clusters()[c];
+            if (group.size() <= 1)
+                continue;
+            if (path == UnionPath::Reference || group.size() < kTiledFrom) {
+                addWhole(b, c);
+                continue;
+            }
+            // A square grid of about kMembersPerTile geometries a tile; the tiles' edges are
+            // the same doubles on both sides, so the tiles cut the land without gap or overlap.
+            Envelope extent;
+            for (std::size_t i : group)
+                extent.expand(store.envelope(i));
+            const std::size_t side = static_cast<std::size_t>(std::ceil(
+                std::sqrt(static_cast<double>(group.size()) / double(kMembersPerTile))));
+            std::vector<double> xs(side + 1), ys(side + 1);
+            for (std::size_t k = 0; k <= side; ++k) {
+                xs[k] = k == side ? extent.maxX
+                                  : extent.minX + (extent.maxX - extent.minX) * double(k) /
+                                                      double(side);
+                ys[k] = k == side ? extent.maxY
+                                  : extent.minY + (extent.maxY - extent.minY) * double(k) /
+                                                      double(side);
+            }
+            std::vector<std::vector<std::size_t>> inTile(side * side);
+            for (std::size_t i : group) {
+                const Envelope& e = store.envelope(i);
+                for (std::size_t tx = 0; tx < side; ++tx) {
+                    if (!(e.maxX > xs[tx] && e.minX < xs[tx + 1]))
+                        continue;
+                    for (std::size_t ty = 0; ty < side; ++ty)
+                        if (e.maxY > ys[ty] && e.minY < ys[ty + 1])
+                            inTile[tx * side + ty].push_back(i);
+                }
+            }
+            for (std::size_t t = 0; t < inTile.size(); ++t) {
+                if (inTile[t].empty())
+                    continue;
+                Envelope tile;
+                tile.minX = xs[t / side];
+                tile.maxX = xs[t / side + 1];
+                tile.minY = ys[t % side];
+                tile.maxY = ys[t % side + 1];
+                jobs.push_back({b, c, std::move(inTile[t]), tile, std::nullopt});
+            }
         }
-    });
+    }
+    auto runJobs = [&](std::vector<UnionJob>& list) {
+        std::vector<std::size_t> order(list.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            return list[x].members.size() > list[y].members.size();
+        });
+        ParallelOptions unite;
+        unite.threads = threads;
+        unite.chunk = 1;
+        parallelFor(order.size(), unite, [&](unsigned w, std::size_t begin, std::size_t end) {
+            for (std::size_t o = begin; o < end; ++o) {
+                UnionJob& job = list[order[o]];
+                job.mu = measures[w]->unionMu(builders[job.builder].store(), job.members,
+                                              job.tile ? &*job.tile : nullptr,
+                                              path == UnionPath::Fast);
+            }
+        });
+    };
+    runJobs(jobs);
+    // Each cluster's area: its one job's, or its tiles' summed in tile order (the same figure
+    // whatever the threads). A cluster with a tile GEOS could not unite is united whole.
+    std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> unitedMu;
+    std::set<std::pair<std::size_t, std::size_t>> failedTiles;
+    for (const UnionJob& job : jobs) {
+        const std::pair<std::size_t, std::size_t> key{job.builder, job.cluster};
+        if (!job.tile) {
+            unitedMu[key] = job.mu;
+        } else if (!job.mu) {
+            failedTiles.insert(key);
+        } else {
+            std::optional<double>& sum = unitedMu[key];
+            sum = sum.value_or(0.0) + *job.mu;
+        }
+    }
+    std::vector<UnionJob> again;
+    for (const auto& [b, c] : failedTiles)
+        again.push_back({b, c, builders[b].clusters()[c], std::nullopt, std::nullopt});
+    runJobs(again);
+    for (const UnionJob& job : again)
+        unitedMu[{job.builder, job.cluster}] = job.mu;
+    for (const auto& [key, mu] : unitedMu)
+        builders[key.first].setUnitedMu(key.second, mu);
 
     std::vector<FindingsTotal> totals;
     for (TotalBuilder& builder : builders)
@@ -481,17 +656,18 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
 } // namespace
 
 FindingsTotal totalOfFindings(const std::vector<Finding>& findings,
-                              std::span<const std::size_t> which, const Crs& crs, AreaMethod method)
+                              std::span<const std::size_t> which, const Crs& crs, AreaMethod method,
+                              UnionPath path)
 {
     for (std::size_t index : which)
         (void)findings.at(index); // out of range throws, as it always did
-    return totalOfFindings(FindingList(findings), which, crs, method);
+    return totalOfFindings(FindingList(findings), which, crs, method, path);
 }
 
 FindingsTotal totalOfFindings(const FindingSource& findings, std::span<const std::size_t> which,
-                              const Crs& crs, AreaMethod method)
+                              const Crs& crs, AreaMethod method, UnionPath path)
 {
-    return makeTotals(findings, {which}, crs, method, 1).front();
+    return makeTotals(findings, {which}, crs, method, 1, path).front();
 }
 
 const FindingsTotal& FindingsTotals::of(const std::string& rule) const
@@ -504,12 +680,13 @@ const FindingsTotal& FindingsTotals::of(const std::string& rule) const
 }
 
 FindingsTotals totalsOfFindings(const std::vector<Finding>& findings, const Crs& crs,
-                                AreaMethod method)
+                                AreaMethod method, UnionPath path)
 {
-    return totalsOfFindings(FindingList(findings), crs, method);
+    return totalsOfFindings(FindingList(findings), crs, method, path);
 }
 
-FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, AreaMethod method)
+FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, AreaMethod method,
+                                UnionPath path)
 {
     std::vector<std::string> rules;
     std::map<std::string, std::vector<std::size_t>> byRule;
@@ -533,7 +710,7 @@ FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, A
     for (RuleTotal& entry : totals.byRule)
         which.push_back(byRule[entry.rule]);
     const std::vector<FindingsTotal> made =
-        makeTotals(findings, which, crs, method, workerCount(findings.size(), 0, 2000));
+        makeTotals(findings, which, crs, method, workerCount(findings.size(), 0, 2000), path);
     totals.measured = made[0];
     for (std::size_t r = 0; r < totals.byRule.size(); ++r)
         totals.byRule[r].total = made[r + 1];

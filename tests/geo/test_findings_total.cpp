@@ -542,3 +542,157 @@ TEST(FindingsTotalTest, MeasuredTotalIsTheEllipsoidalAreaOfTheUnionAlsoFarFromTh
         }
     }
 }
+
+namespace {
+
+/// UnionPath::Fast (covered parts left out, large clusters cut into tiles) against the
+/// reference (every cluster united whole): the same counts, and every area within 1e-9
+/// relative and the same at the shown 0.01 亩. Returns how many totals had overlaps to unite.
+std::size_t expectFastTotalsAreTheReference(const std::vector<Finding>& findings, const Crs& crs)
+{
+    const FindingsTotals fast = totalsOfFindings(findings, crs);
+    const FindingsTotals reference =
+        totalsOfFindings(findings, crs, AreaMethod::Ellipsoidal, UnionPath::Reference);
+    std::size_t withOverlaps = 0;
+    auto same = [&](const FindingsTotal& a, const FindingsTotal& b, const std::string& what) {
+        EXPECT_EQ(a.findings, b.findings) << what;
+        EXPECT_EQ(a.features, b.features) << what;
+        EXPECT_EQ(a.withArea, b.withArea) << what;
+        EXPECT_EQ(a.withoutArea, b.withoutArea) << what;
+        EXPECT_EQ(a.countedOnce, b.countedOnce) << what;
+        if (std::isnan(a.areaMu) || std::isnan(b.areaMu)) {
+            EXPECT_EQ(std::isnan(a.areaMu), std::isnan(b.areaMu)) << what;
+            return;
+        }
+        EXPECT_EQ(a.summedMu, b.summedMu) << what;
+        EXPECT_NEAR(a.areaMu, b.areaMu, 1e-9 * std::fabs(b.areaMu)) << what;
+        EXPECT_EQ(formatForDisplay(a.areaMu, 2), formatForDisplay(b.areaMu, 2)) << what;
+        if (a.hasOverlaps())
+            ++withOverlaps;
+    };
+    same(fast.measured, reference.measured, "measured");
+    same(fast.undecided, reference.undecided, "cannot_decide");
+    EXPECT_EQ(fast.byRule.size(), reference.byRule.size());
+    for (std::size_t r = 0; r < std::min(fast.byRule.size(), reference.byRule.size()); ++r) {
+        EXPECT_EQ(fast.byRule[r].rule, reference.byRule[r].rule);
+        same(fast.byRule[r].total, reference.byRule[r].total, reference.byRule[r].rule);
+    }
+    return withOverlaps;
+}
+
+/// ISO WKB of an OGR geometry.
+std::vector<unsigned char> wkbOf(const OGRGeometry& geometry)
+{
+    std::vector<unsigned char> wkb(geometry.WkbSize());
+    geometry.exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    return wkb;
+}
+
+} // namespace
+
+// The check's totals unite overlapping findings by the fast path; the reference path (each
+// cluster whole) is kept for this test. On the sample's check and audit, on real 地类图斑 with
+// real roads (ae102devedemo, Xi'an 1980: each patch flagged whole, its part under a 30 m road
+// strip flagged again, the strips themselves flagged: the check's pattern of pieces inside
+// plots and strips across them), and on a synthetic grid whose strips chain every plot into
+// one cluster large enough to be cut into tiles.
+TEST(FindingsTotalTest, FastUnionTotalsAreTheReferenceTotalsOnTheSampleRealDataAndAGrid)
+{
+    {
+        SCOPED_TRACE("sample");
+        IssueList issues;
+        const ParkDefinition definition =
+            discoverPark(std::string(PARKATLAS_SAMPLE_DIR) + "/park.gpkg");
+        const Park park = loadPark(definition, {}, issues);
+        ComplianceOptions options;
+        options.settings = ComplianceSettings::load(definition.projectPath, issues);
+        EXPECT_GT(expectFastTotalsAreTheReference(checkCompliance(park, options, issues).findings,
+                                                  park.crs),
+                  0u);
+        AuditOptions audit;
+        audit.asOf = *Date::parse("2028-06-30");
+        audit.rules = loadAuditRules(definition.projectPath, issues);
+        expectFastTotalsAreTheReference(runAudit(park, audit, issues).findings, park.crs);
+    }
+    {
+        SCOPED_TRACE("realdata DLTB and roads");
+        const std::string folder = std::string(PARKATLAS_REALDATA) + "/china/ae102devedemo/";
+        GDALAllRegister();
+        GDALDatasetUniquePtr patches(GDALDataset::Open((folder + "DLTB.shp").c_str(),
+                                                       GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        GDALDatasetUniquePtr roads(GDALDataset::Open((folder + "Road.shp").c_str(),
+                                                     GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        ASSERT_TRUE(patches && roads);
+        const Crs crs = Crs::fromOgr(patches->GetLayer(0)->GetSpatialRef());
+        AreaCalculator area(crs);
+        std::vector<Finding> findings;
+        auto add = [&](const char* rule, const char* layer, std::int64_t fid,
+                       const OGRGeometry& geometry) {
+            Finding f;
+            f.rule = rule;
+            f.layer = layer;
+            f.fids = {fid};
+            f.geometryWkb = wkbOf(geometry);
+            GeometryStore store(GeometryKind::Polygon);
+            if (!store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()))
+                return;
+            f.areaMu = muFromM2(area.areaM2(store, 0));
+            findings.push_back(std::move(f));
+        };
+        std::vector<std::unique_ptr<OGRGeometry>> strips;
+        for (const auto& road : *roads->GetLayer(0)) {
+            strips.emplace_back(road->GetGeometryRef()->Buffer(15.0, 8));
+            add("works_on_unacquired_land", "roads", road->GetFID(), *strips.back());
+        }
+        for (const auto& patch : *patches->GetLayer(0)) {
+            const OGRGeometry* plot = patch->GetGeometryRef();
+            add("land_use_mismatch", "parcels", patch->GetFID(), *plot);
+            for (const auto& strip : strips)
+                if (plot->Intersects(strip.get())) {
+                    std::unique_ptr<OGRGeometry> piece(plot->Intersection(strip.get()));
+                    if (piece && !piece->IsEmpty())
+                        add("road_red_line", "parcels", patch->GetFID(), *piece);
+                }
+        }
+        ASSERT_GT(findings.size(), 20u);
+        EXPECT_GE(expectFastTotalsAreTheReference(findings, crs), 2u);
+    }
+    {
+        SCOPED_TRACE("synthetic grid, one cluster of over a thousand parts");
+        AreaCalculator area(Crs::fromEpsg(4547));
+        std::vector<Finding> findings;
+        std::int64_t fid = 0;
+        auto rectangle = [&](const char* rule, double x0, double y0, double x1, double y1) {
+            Finding f;
+            f.rule = rule;
+            f.layer = "parcels";
+            f.fids = {fid};
+            f.geometryWkb = rectangleWkb(x0, y0, x1, y1);
+            GeometryStore store(GeometryKind::Polygon);
+            EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
+            f.areaMu = muFromM2(area.areaM2(store, 0));
+            findings.push_back(std::move(f));
+        };
+        for (int row = 0; row < 24; ++row)
+            for (int column = 0; column < 24; ++column, ++fid) {
+                const double x = column * 40.0, y = row * 40.0;
+                if ((row + column) % 4 != 1)
+                    rectangle("land_use_mismatch", x, y, x + 40, y + 40);
+                // Over the plot's north edge into the next row's: the rows chain.
+                rectangle("road_red_line", x + 5, y + 30, x + 35, y + 45);
+                // Inside the plot: covered by it, left out of the union.
+                rectangle("protected_overlap", x + 8, y + 4, x + 20, y + 16);
+            }
+        for (int k = 0; k < 24; k += 5) {
+            const double at = k * 40.0 + 18;
+            rectangle("works_on_unacquired_land", 10, at, 24 * 40.0 - 10, at + 6);
+            ++fid;
+            rectangle("works_on_unacquired_land", at, 10, at + 6, 24 * 40.0 - 10);
+            ++fid;
+        }
+        const FindingsTotals totals = totalsOfFindings(findings, Crs::fromEpsg(4547));
+        // Well over the 512 parts from which a cluster is cut into tiles.
+        EXPECT_GT(totals.measured.countedOnce, 1000u);
+        EXPECT_GE(expectFastTotalsAreTheReference(findings, Crs::fromEpsg(4547)), 2u);
+    }
+}
