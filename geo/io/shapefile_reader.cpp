@@ -289,6 +289,78 @@ bool organisePolygon(const RecordView& view, GeometryStore& scratch,
 using OrganisedRecords = std::vector<std::pair<std::size_t, GeometryStore>>;
 
 /// layouts[r - layoutBase] is record r's.
+/// One record's layout (and its problems, added to `problems`). A polygon of several rings is
+/// organised into `scratch`: returns true then.
+bool layoutRecord(const RecordView& view, std::int64_t fid, RecordLayout& layout,
+                  std::vector<Issue>& problems, bool& unclosedReported, GeometryStore& scratch,
+                  std::vector<unsigned char>& wkb)
+{
+    layout = {};
+    if (view.problem) {
+        problems.push_back(
+            withMessage({Issue::Severity::Error, {}, {}, fid},
+                        message("corrupt_record", "{problem}", {{"problem", view.problem}})));
+        return false;
+    }
+    if (view.isNull || view.numPoints == 0)
+        return false;
+    if (!finiteCoordinates(view.points, view.numPoints)) {
+        problems.push_back(
+            withMessage({Issue::Severity::Warning, {}, {}, fid},
+                        message("geometry_skipped", "geometry skipped: {problem}",
+                                {{"problem", "coordinates are NaN, infinite or absurdly large"}}),
+                        Issue::Kind::GeometrySkipped));
+        return false;
+    }
+    switch (view.family) {
+    case Family::Point:
+    case Family::MultiPoint:
+        layout = {static_cast<std::uint32_t>(view.numPoints),
+                  static_cast<std::uint32_t>(view.numPoints),
+                  static_cast<std::uint32_t>(view.numPoints)};
+        break;
+    case Family::Line:
+        for (std::int32_t part = 0; part < view.numParts; ++part) {
+            const auto [from, to] = view.ring(part);
+            if (to > from) {
+                ++layout.parts;
+                ++layout.rings;
+                layout.vertices += static_cast<std::uint32_t>(to - from);
+            }
+        }
+        break;
+    case Family::Polygon:
+        for (std::int32_t part = 0; part < view.numParts && !unclosedReported; ++part) {
+            const auto [from, to] = view.ring(part);
+            if (to - from >= 2 &&
+                std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
+                problems.push_back(withMessage(
+                    {Issue::Severity::Warning, {}, {}, fid},
+                    message("ring_not_closed", "a ring is not closed (its last vertex is not "
+                                               "its first); it is read as if it were")));
+                unclosedReported = true; // once per reader: a whole file is usually so
+            }
+        }
+        if (view.numParts <= 1) {
+            layout = {1, 1, static_cast<std::uint32_t>(view.numPoints)};
+        } else if (organisePolygon(view, scratch, wkb)) {
+            layout = {static_cast<std::uint32_t>(scratch.partCount(0)),
+                      static_cast<std::uint32_t>(scratch.totalRingCount()),
+                      static_cast<std::uint32_t>(scratch.totalVertexCount())};
+            return true;
+        } else {
+            problems.push_back(withMessage(
+                {Issue::Severity::Error, {}, {}, fid},
+                message("corrupt_record", "{problem}",
+                        {{"problem", "corrupt record: its rings do not make polygons"}})));
+        }
+        break;
+    case Family::Unsupported:
+        break;
+    }
+    return false;
+}
+
 void layoutRecords(const unsigned char* shp, std::size_t shpSize,
                    const UninitVector<Record>& records, std::size_t begin, std::size_t end,
                    GeometryKind kind, std::vector<RecordLayout>& layouts,
@@ -300,71 +372,10 @@ void layoutRecords(const unsigned char* shp, std::size_t shpSize,
     for (std::size_t r = begin; r < end; ++r) {
         const Record& record = records[r];
         const RecordView view = viewRecord(shp, shpSize, record, kind);
-        RecordLayout& layout = layouts[r - layoutBase];
-        layout = {};
-        if (view.problem) {
-            problems.push_back(withMessage({Issue::Severity::Error, {}, {}, record.fid},
-                                           message("corrupt_record", "{problem}",
-                                                   {{"problem", view.problem}})));
-            continue;
-        }
-        if (view.isNull || view.numPoints == 0)
-            continue;
-        if (!finiteCoordinates(view.points, view.numPoints)) {
-            problems.push_back(withMessage(
-                {Issue::Severity::Warning, {}, {}, record.fid},
-                message("geometry_skipped", "geometry skipped: {problem}",
-                        {{"problem", "coordinates are NaN, infinite or absurdly large"}}),
-                Issue::Kind::GeometrySkipped));
-            continue;
-        }
-        switch (view.family) {
-        case Family::Point:
-        case Family::MultiPoint:
-            layout = {static_cast<std::uint32_t>(view.numPoints),
-                      static_cast<std::uint32_t>(view.numPoints),
-                      static_cast<std::uint32_t>(view.numPoints)};
-            break;
-        case Family::Line:
-            for (std::int32_t part = 0; part < view.numParts; ++part) {
-                const auto [from, to] = view.ring(part);
-                if (to > from) {
-                    ++layout.parts;
-                    ++layout.rings;
-                    layout.vertices += static_cast<std::uint32_t>(to - from);
-                }
-            }
-            break;
-        case Family::Polygon:
-            for (std::int32_t part = 0; part < view.numParts && !unclosedReported; ++part) {
-                const auto [from, to] = view.ring(part);
-                if (to - from >= 2 &&
-                    std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
-                    problems.push_back(withMessage(
-                        {Issue::Severity::Warning, {}, {}, record.fid},
-                        message("ring_not_closed", "a ring is not closed (its last vertex is not "
-                                                   "its first); it is read as if it were")));
-                    unclosedReported = true; // once per reader: a whole file is usually so
-                }
-            }
-            if (view.numParts <= 1) {
-                layout = {1, 1, static_cast<std::uint32_t>(view.numPoints)};
-            } else if (organisePolygon(view, scratch, wkb)) {
-                layout = {static_cast<std::uint32_t>(scratch.partCount(0)),
-                          static_cast<std::uint32_t>(scratch.totalRingCount()),
-                          static_cast<std::uint32_t>(scratch.totalVertexCount())};
-                if (organised)
-                    organised->emplace_back(r, std::move(scratch));
-            } else {
-                problems.push_back(withMessage(
-                    {Issue::Severity::Error, {}, {}, record.fid},
-                    message("corrupt_record", "{problem}",
-                            {{"problem", "corrupt record: its rings do not make polygons"}})));
-            }
-            break;
-        case Family::Unsupported:
-            break;
-        }
+        if (layoutRecord(view, record.fid, layouts[r - layoutBase], problems, unclosedReported,
+                         scratch, wkb) &&
+            organised)
+            organised->emplace_back(r, std::move(scratch));
     }
 }
 
@@ -449,6 +460,14 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const UninitVect
 
 } // namespace
 
+GeometryKind shapefileGeometryKind(const std::string& shpPath)
+{
+    MappedFile shp(shpPath);
+    if (!shp.isOpen() || shp.size() < 100 || bigEndian32(shp.data()) != 9994)
+        return GeometryKind::None;
+    return kindOf(familyOf(littleEndian32(shp.data() + 32)));
+}
+
 bool canReadShapefileGeometry(const std::string& shpPath)
 {
     MappedFile shp(shpPath);
@@ -475,9 +494,41 @@ struct OpenShapefile {
     MappedFile shp;
     GeometryKind kind = GeometryKind::None;
     UninitVector<Record> records;
+    /// Without a table (openShapefile's `table` false and no deleted rows): the .shx stays
+    /// mapped and record r is its r-th entry, read when asked (recordAt).
+    std::unique_ptr<MappedFile> shx;
+    std::size_t untabledCount = 0;
+
+    std::size_t recordCount() const { return shx ? untabledCount : records.size(); }
+    Record record(std::size_t r) const { return shx ? recordAt(shp, *shx, r) : records[r]; }
+
+    /// The .shx's entry `r` as shapelib reads it: the .shx says where a record starts and how
+    /// long it is; only when that length runs past the end of the .shp is the record's own
+    /// header believed (writers have got the .shx length wrong: GDAL ticket 5608).
+    static Record recordAt(const MappedFile& shp, const MappedFile& shx, std::size_t r)
+    {
+        const unsigned char* entry = shx.data() + 100 + 8 * r;
+        const std::int64_t offsetWords = bigEndian32(entry);
+        const std::int64_t lengthWords = bigEndian32(entry + 4);
+        Record record{static_cast<std::int64_t>(r), 0, 0};
+        if (offsetWords >= 0 && lengthWords >= 0) {
+            const std::size_t start = static_cast<std::size_t>(offsetWords) * 2;
+            record.offset = start + 8;
+            record.length = static_cast<std::size_t>(lengthWords) * 2;
+            if (record.offset + record.length > shp.size() && start + 8 <= shp.size()) {
+                const std::int64_t ownWords = bigEndian32(shp.data() + start + 4);
+                if (ownWords >= 0 &&
+                    start + 8 + static_cast<std::size_t>(ownWords) * 2 <= shp.size())
+                    record.length = static_cast<std::size_t>(ownWords) * 2;
+            }
+        }
+        return record;
+    }
 };
 
-std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
+/// `table` false: the record table is made only when the .dbf has deleted rows (the records
+/// are then not the .shx's entries one for one); else OpenShapefile::record reads the .shx.
+std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath, bool table = true)
 {
     auto opened = std::make_unique<OpenShapefile>(shpPath);
     MappedFile& shp = opened->shp;
@@ -492,7 +543,8 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
     const std::string shxPath = sibling(shpPath, ".shx");
     if (shxPath.empty())
         throw IoError("the .shx index beside this .shp is missing", {shpPath, {}, -1, {}});
-    MappedFile shx(shxPath, true);
+    auto shxFile = std::make_unique<MappedFile>(shxPath, true);
+    const MappedFile& shx = *shxFile;
     if (!shx.isOpen() || shx.size() < 100)
         throw IoError("the .shx index is empty or unreadable", {shxPath, {}, -1, {}});
 
@@ -546,27 +598,13 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
         }
     }
 
-    auto recordAt = [&](std::size_t r) {
-        const unsigned char* entry = shx.data() + 100 + 8 * r;
-        const std::int64_t offsetWords = bigEndian32(entry);
-        const std::int64_t lengthWords = bigEndian32(entry + 4);
-        Record record{static_cast<std::int64_t>(r), 0, 0};
-        if (offsetWords >= 0 && lengthWords >= 0) {
-            // As shapelib: the .shx says where a record starts and how long it is; only when
-            // that length runs past the end of the .shp is the record's own header believed
-            // (writers have got the .shx length wrong: GDAL ticket 5608).
-            const std::size_t start = static_cast<std::size_t>(offsetWords) * 2;
-            record.offset = start + 8;
-            record.length = static_cast<std::size_t>(lengthWords) * 2;
-            if (record.offset + record.length > shp.size() && start + 8 <= shp.size()) {
-                const std::int64_t ownWords = bigEndian32(shp.data() + start + 4);
-                if (ownWords >= 0 &&
-                    start + 8 + static_cast<std::size_t>(ownWords) * 2 <= shp.size())
-                    record.length = static_cast<std::size_t>(ownWords) * 2;
-            }
-        }
-        return record;
-    };
+    auto recordAt = [&](std::size_t r) { return OpenShapefile::recordAt(shp, shx, r); };
+    opened->kind = kindOf(family);
+    if (!table && deleted.empty()) {
+        opened->untabledCount = recordCount;
+        opened->shx = std::move(shxFile);
+        return opened;
+    }
     UninitVector<Record>& records = opened->records;
     if (deleted.empty()) {
         // Record r is the r-th entry: each worker fills its own range.
@@ -582,7 +620,6 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath)
             if (r >= deleted.size() || !deleted[r])
                 records.push_back(recordAt(r));
     }
-    opened->kind = kindOf(family);
     return opened;
 }
 
@@ -693,6 +730,55 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
                         Offsets{0, 0, 0}, arrays, first, first, &organised);
             chunk.finishBulk();
             visit(worker, chunk, first);
+        }
+    });
+    reportProblems(problems, shpPath, issues);
+}
+
+void visitShapefilePolygons(const std::string& shpPath, IssueSink& issues,
+                            const RecordsVisitor& onRecords, const PolygonVisitor& visit)
+{
+    const std::unique_ptr<OpenShapefile> opened = openShapefile(shpPath, false);
+    const MappedFile& shp = opened->shp;
+    const std::size_t count = opened->recordCount();
+    const GeometryKind kind = opened->kind;
+    if (kind != GeometryKind::Polygon)
+        throw IoError("not a polygon shapefile", {shpPath, {}, -1, {}});
+    {
+        std::vector<std::int64_t> fids;
+        fids.reserve(count);
+        for (std::size_t r = 0; r < count; ++r)
+            fids.push_back(opened->shx ? static_cast<std::int64_t>(r) : opened->records[r].fid);
+        onRecords(kind, fids);
+    }
+    const unsigned threads = readerThreads(count);
+    std::vector<std::vector<Issue>> problems(threads);
+    ParallelOptions split;
+    split.threads = threads;
+    parallelFor(count, split, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        // The checks and the organisation of readShapefileGeometry's first pass, record by
+        // record; a one-ring record is copied once, into a buffer that stays in cache.
+        GeometryStore scratch;
+        std::vector<unsigned char> wkb;
+        std::vector<double> ring;
+        bool unclosedReported = false;
+        for (std::size_t r = begin; r < end; ++r) {
+            const Record record = opened->record(r);
+            const RecordView view = viewRecord(shp.data(), shp.size(), record, kind);
+            RecordLayout layout;
+            ShapefilePolygon polygon;
+            if (layoutRecord(view, record.fid, layout, problems[worker], unclosedReported, scratch,
+                             wkb)) {
+                polygon.organised = &scratch;
+            } else if (layout.vertices > 0) {
+                ring.resize(2 * static_cast<std::size_t>(layout.vertices));
+                std::memcpy(ring.data(), view.points,
+                            16 * static_cast<std::size_t>(layout.vertices));
+                for (std::size_t v = 0; v < layout.vertices; ++v)
+                    polygon.envelope.expand(ring[2 * v], ring[2 * v + 1]);
+                polygon.ring = ring;
+            }
+            visit(worker, r, polygon);
         }
     });
     reportProblems(problems, shpPath, issues);

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "geo/envelope.h"
 #include "geo/model/geometry_store.h"
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,35 @@ using RecordsVisitor = std::function<void(GeometryKind kind, std::vector<std::in
 /// Problems go to `issues` as readShapefileGeometry reports them.
 void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
                             const RecordsVisitor& onRecords, const ChunkVisitor& visit);
+
+/// A polygon record of a shapefile as visitShapefilePolygons hands it: one ring (the common
+/// plot), or several rings organised as readShapefileGeometry organises them, or nothing (a
+/// null shape, no points, or a geometry skipped with a warning: an empty feature).
+struct ShapefilePolygon {
+    /// The feature's only ring (x,y interleaved, as stored: closed or not), copied out of the
+    /// file (aligned), and the bounds of its vertices. Empty when `organised` is set.
+    std::span<const double> ring;
+    Envelope envelope;
+    /// Several rings: feature 0 of this store, as readShapefileGeometry would store it.
+    const GeometryStore* organised = nullptr;
+    bool isEmpty() const { return !organised && ring.empty(); }
+};
+
+/// Called with record `record` of a polygon shapefile, on worker `worker`; the polygon's views
+/// are valid during the call only.
+using PolygonVisitor =
+    std::function<void(unsigned worker, std::size_t record, const ShapefilePolygon& polygon)>;
+
+/// The records of a polygon shapefile visited one by one where they lie in the mapped file, on
+/// both cores, without building a store: the same rings as readShapefileGeometry reads and the
+/// same issues, for work that reads each vertex once (a total area). Throws IoError as
+/// readShapefileGeometry does, and when the file does not hold polygons.
+void visitShapefilePolygons(const std::string& shpPath, IssueSink& issues,
+                            const RecordsVisitor& onRecords, const PolygonVisitor& visit);
+
+/// The kind of geometry readShapefileGeometry would read from `shpPath` (its header's shape
+/// type), GeometryKind::None when it cannot. Reads the 100-byte header only.
+GeometryKind shapefileGeometryKind(const std::string& shpPath);
 
 /// True when readShapefileGeometry can read `shpPath`'s shape type (point, multipoint, line,
 /// polygon, with or without Z/M). Reads the 100-byte header only.

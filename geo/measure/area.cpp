@@ -245,6 +245,36 @@ double zoneAreaM2(double latDeg, const Ellipsoid& ellipsoid)
 // ---------------------------------------------------------------------------------------------
 // AreaCalculator
 
+namespace {
+
+/// A polygon feature as the calculator reads it: a feature of a GeometryStore, or one ring
+/// given alone (a shapefile record measured where it lies). Both go through the same code, so
+/// the same coordinates give the same bits.
+struct StoreFeature {
+    const GeometryStore& store;
+    std::size_t feature;
+    bool isEmpty() const { return store.isEmpty(feature); }
+    const Envelope& envelope() const { return store.envelope(feature); }
+    std::size_t partCount() const { return store.partCount(feature); }
+    std::size_t ringCount(std::size_t part) const { return store.ringCount(feature, part); }
+    std::span<const double> ring(std::size_t part, std::size_t ring) const
+    {
+        return store.ring(feature, part, ring).xy;
+    }
+};
+
+struct OneRing {
+    std::span<const double> xy;
+    const Envelope& bounds;
+    bool isEmpty() const { return xy.empty(); }
+    const Envelope& envelope() const { return bounds; }
+    std::size_t partCount() const { return xy.empty() ? 0 : 1; }
+    std::size_t ringCount(std::size_t) const { return 1; }
+    std::span<const double> ring(std::size_t, std::size_t) const { return xy; }
+};
+
+} // namespace
+
 struct AreaCalculator::Impl {
     Crs crs;
     AreaMethod method;
@@ -344,11 +374,11 @@ struct AreaCalculator::Impl {
         return std::nan("");
     }
 
-    bool fastPathApplies(const GeometryStore& store, std::size_t feature) const
+    template <typename Feature> bool fastPathApplies(const Feature& feature) const
     {
         if (!tm || method != AreaMethod::Ellipsoidal || !options.allowFastPath)
             return false;
-        const Envelope& env = store.envelope(feature);
+        const Envelope& env = feature.envelope();
         if (env.isEmpty())
             return false;
         const double fe = tm->parameters().falseEastingM;
@@ -362,7 +392,7 @@ struct AreaCalculator::Impl {
     /// ∫∫ dA / k² over the feature as drawn in the plane: with g = 1/k² expanded about the
     /// area centroid c, ∫∫ g dA = A g(c) + ½ g_EE(c) ∫∫ (E − c_E)² dA + (terms ≤ 1e-11 of A
     /// for extents up to 20 km). The first-order terms vanish about the centroid.
-    double fastPathAreaM2(const GeometryStore& store, std::size_t feature) const
+    template <typename Feature> double fastPathAreaM2(const Feature& feature) const
     {
         double area = 0;
         double firstX = 0;
@@ -371,19 +401,19 @@ struct AreaCalculator::Impl {
         double ox = 0;
         double oy = 0;
         bool haveOrigin = false;
-        const std::size_t parts = store.partCount(feature);
+        const std::size_t parts = feature.partCount();
         for (std::size_t p = 0; p < parts; ++p) {
-            const std::size_t rings = store.ringCount(feature, p);
+            const std::size_t rings = feature.ringCount(p);
             for (std::size_t r = 0; r < rings; ++r) {
-                const RingView ring = store.ring(feature, p, r);
-                if (ring.xy.empty())
+                const std::span<const double> xy = feature.ring(p, r);
+                if (xy.empty())
                     continue;
                 if (!haveOrigin) {
-                    ox = ring.xy[0];
-                    oy = ring.xy[1];
+                    ox = xy[0];
+                    oy = xy[1];
                     haveOrigin = true;
                 }
-                const RingMoments m = ringMoments(ring.xy, ox, oy);
+                const RingMoments m = ringMoments(xy, ox, oy);
                 // Exterior positive, holes negative, whatever the stored orientation.
                 const double sign = (m.twiceArea < 0 ? -1.0 : 1.0) * (r == 0 ? 1.0 : -1.0);
                 area += sign * m.twiceArea / 2;
@@ -404,16 +434,17 @@ struct AreaCalculator::Impl {
         return area * u2 * g + 0.5 * gEastEast * centralSecondX * u2 * u2;
     }
 
-    void reportUnknown(const GeometryStore& store, std::size_t feature, std::int64_t fid,
+    template <typename Feature>
+    void reportUnknown(const Feature& feature, std::size_t index, std::int64_t fid,
                        const char* what)
     {
         if (!issues)
             return;
         bool finite = true;
-        const std::size_t parts = store.partCount(feature);
+        const std::size_t parts = feature.partCount();
         for (std::size_t p = 0; p < parts && finite; ++p)
-            for (std::size_t r = 0; r < store.ringCount(feature, p) && finite; ++r)
-                finite = allFinite(store.ring(feature, p, r).xy);
+            for (std::size_t r = 0; r < feature.ringCount(p) && finite; ++r)
+                finite = allFinite(feature.ring(p, r));
         Issue issue;
         issue.severity = Issue::Severity::Warning;
         issue.path = path;
@@ -424,8 +455,34 @@ struct AreaCalculator::Impl {
                                                       "longitude/latitude by PROJ"
                                                     : "coordinates include NaN or infinity") +
                                      ": {what} unknown (feature index {index})",
-                                 {{"what", what}, {"index", std::to_string(feature)}}));
+                                 {{"what", what}, {"index", std::to_string(index)}}));
         issues->report(std::move(issue));
+    }
+
+    /// areaM2 of a polygon feature (see AreaCalculator::areaM2); `index` names it in issues.
+    template <typename Feature>
+    double polygonAreaM2(const Feature& feature, std::size_t index, std::int64_t fid)
+    {
+        if (feature.isEmpty())
+            return 0;
+        double area = 0;
+        if (fastPathApplies(feature)) {
+            area = fastPathAreaM2(feature);
+        } else {
+            const std::size_t parts = feature.partCount();
+            for (std::size_t p = 0; p < parts; ++p) {
+                const std::size_t rings = feature.ringCount(p);
+                for (std::size_t r = 0; r < rings; ++r) {
+                    const double ringArea = std::fabs(generalRingArea(feature.ring(p, r)));
+                    area += r == 0 ? ringArea : -ringArea;
+                }
+            }
+        }
+        if (!std::isfinite(area)) {
+            reportUnknown(feature, index, fid, "area");
+            return std::nan("");
+        }
+        return area;
     }
 };
 
@@ -495,35 +552,21 @@ void AreaCalculator::setIssueSink(IssueSink* sink, std::string path, std::string
 
 bool AreaCalculator::usesFastPath(const GeometryStore& store, std::size_t feature) const
 {
-    return m_impl->fastPathApplies(store, feature);
+    return m_impl->fastPathApplies(StoreFeature{store, feature});
 }
 
 double AreaCalculator::areaM2(const GeometryStore& store, std::size_t feature, std::int64_t fid)
 {
-    Impl& d = *m_impl;
     if (store.kind() == GeometryKind::Point || store.kind() == GeometryKind::Line)
         throw GeometryError(std::string("area asked of a layer of ") + geo::toString(store.kind()) +
                             "s; only polygons have an area");
-    if (store.isEmpty(feature))
-        return 0;
-    double area = 0;
-    if (d.fastPathApplies(store, feature)) {
-        area = d.fastPathAreaM2(store, feature);
-    } else {
-        const std::size_t parts = store.partCount(feature);
-        for (std::size_t p = 0; p < parts; ++p) {
-            const std::size_t rings = store.ringCount(feature, p);
-            for (std::size_t r = 0; r < rings; ++r) {
-                const double ringArea = std::fabs(d.generalRingArea(store.ring(feature, p, r).xy));
-                area += r == 0 ? ringArea : -ringArea;
-            }
-        }
-    }
-    if (!std::isfinite(area)) {
-        d.reportUnknown(store, feature, fid, "area");
-        return std::nan("");
-    }
-    return area;
+    return m_impl->polygonAreaM2(StoreFeature{store, feature}, feature, fid);
+}
+
+double AreaCalculator::areaM2(std::span<const double> ring, const Envelope& envelope,
+                              std::size_t index, std::int64_t fid)
+{
+    return m_impl->polygonAreaM2(OneRing{ring, envelope}, index, fid);
 }
 
 double AreaCalculator::ringAreaM2(RingView ring)
@@ -574,7 +617,7 @@ double AreaCalculator::lengthM(const GeometryStore& store, std::size_t feature, 
         }
     }
     if (!ok || !std::isfinite(length)) {
-        d.reportUnknown(store, feature, fid, "length");
+        d.reportUnknown(StoreFeature{store, feature}, feature, fid, "length");
         return std::nan("");
     }
     return length;

@@ -114,6 +114,13 @@ public:
     /// holds points or lines.
     double areaM2(const GeometryStore& store, std::size_t feature, std::int64_t fid = -1);
 
+    /// areaM2 of a polygon feature that is this one ring alone (interleaved x,y in the layer's
+    /// CRS, closed or not; `envelope` its vertices' bounds), without a store: the same
+    /// arithmetic, so the same bits as the store holding that ring (a shapefile's records
+    /// measured where they lie). `index` and `fid` name the feature in issues.
+    double areaM2(std::span<const double> ring, const Envelope& envelope, std::size_t index,
+                  std::int64_t fid = -1);
+
     /// Length in metres of a line feature (the sum of its parts), or the perimeter of a
     /// polygon feature (every ring, closing edges included); 0 for points. Geodesic: the sum
     /// of geodesic distances between consecutive vertices on the ellipsoid. Planar: in the

@@ -45,36 +45,63 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
     std::atomic<std::size_t> empty{0};
     const LengthMethod lengthMethod =
         method == AreaMethod::Planar ? LengthMethod::Planar : LengthMethod::Geodesic;
-    visitShapefileGeometry(
-        shpPath, problems,
-        [&](GeometryKind kind, std::vector<std::int64_t>& fids) {
-            result.kind = kind;
-            result.fids = std::move(fids);
-            if (kind == GeometryKind::Polygon)
-                values = &result.measure.areaM2;
-            else if (kind == GeometryKind::Line)
-                values = &result.measure.lengthM;
-            if (values)
-                values->assign(result.fids.size(), 0.0);
-        },
-        [&](unsigned worker, const GeometryStore& chunk, std::size_t first) {
-            if (!values)
-                return;
-            std::optional<AreaCalculator>& calculator = calculators.at(worker);
-            if (!calculator) {
-                calculator.emplace(probe.clone());
-                calculator->setIssueSink(&issues, shpPath, {});
-            }
-            std::size_t emptyHere = 0;
-            for (std::size_t f = 0; f < chunk.featureCount(); ++f) {
-                const std::int64_t fid = result.fids[first + f];
-                emptyHere += chunk.isEmpty(f) ? 1 : 0;
-                (*values)[first + f] = chunk.kind() == GeometryKind::Polygon
-                                           ? calculator->areaM2(chunk, f, fid)
-                                           : calculator->lengthM(chunk, f, lengthMethod, fid);
-            }
-            empty += emptyHere;
-        });
+    auto onRecords = [&](GeometryKind kind, std::vector<std::int64_t>& fids) {
+        result.kind = kind;
+        result.fids = std::move(fids);
+        if (kind == GeometryKind::Polygon)
+            values = &result.measure.areaM2;
+        else if (kind == GeometryKind::Line)
+            values = &result.measure.lengthM;
+        if (values)
+            values->assign(result.fids.size(), 0.0);
+    };
+    auto calculatorOf = [&](unsigned worker) -> AreaCalculator& {
+        std::optional<AreaCalculator>& calculator = calculators.at(worker);
+        if (!calculator) {
+            calculator.emplace(probe.clone());
+            calculator->setIssueSink(&issues, shpPath, {});
+        }
+        return *calculator;
+    };
+    if (shapefileGeometryKind(shpPath) == GeometryKind::Polygon) {
+        // Polygons are measured where they lie in the mapped file, record by record (the same
+        // rings and arithmetic as through a store: the same bits).
+        std::vector<std::size_t> emptyOf(calculators.size(), 0);
+        visitShapefilePolygons(
+            shpPath, problems, onRecords,
+            [&](unsigned worker, std::size_t record, const ShapefilePolygon& polygon) {
+                AreaCalculator& calculator = calculatorOf(worker);
+                const std::int64_t fid = result.fids[record];
+                double& value = (*values)[record];
+                if (polygon.organised) {
+                    value = calculator.areaM2(*polygon.organised, 0, fid);
+                } else if (polygon.isEmpty()) {
+                    ++emptyOf[worker];
+                    value = 0;
+                } else {
+                    value = calculator.areaM2(polygon.ring, polygon.envelope, record, fid);
+                }
+            });
+        for (const std::size_t count : emptyOf)
+            empty += count;
+    } else {
+        visitShapefileGeometry(shpPath, problems, onRecords,
+                               [&](unsigned worker, const GeometryStore& chunk, std::size_t first) {
+                                   if (!values)
+                                       return;
+                                   AreaCalculator& calculator = calculatorOf(worker);
+                                   std::size_t emptyHere = 0;
+                                   for (std::size_t f = 0; f < chunk.featureCount(); ++f) {
+                                       const std::int64_t fid = result.fids[first + f];
+                                       emptyHere += chunk.isEmpty(f) ? 1 : 0;
+                                       (*values)[first + f] =
+                                           chunk.kind() == GeometryKind::Polygon
+                                               ? calculator.areaM2(chunk, f, fid)
+                                               : calculator.lengthM(chunk, f, lengthMethod, fid);
+                                   }
+                                   empty += emptyHere;
+                               });
+    }
     if (problems.count(Issue::Severity::Error) > 0)
         return std::nullopt;
     for (const Issue& issue : problems.issues())
