@@ -54,28 +54,57 @@ bool patterned(const render::Symbol& symbol)
             symbol.fill.alpha() > 0);
 }
 
-/// True when a picture of `settings` shows the same pixels as a picture of another view would
-/// where the two overlap (to a level of antialiasing): no orthophoto (resampled for the whole
-/// view), no layer labelled at this scale (labels are placed for the whole view, away from each
-/// other), no dashed outline or hatch (see patterned).
-bool reusable(const render::MapSettings& settings)
+/// True when the renderer labels `layer` at `unitsPerPixel` (its test, with a hair to spare).
+bool labelledAt(const render::LayerSnapshot& layer, double unitsPerPixel)
+{
+    const render::LayerStyle& style = layer.style;
+    return (!style.labelFields.empty() || style.labelAreaMu) &&
+           (style.labelMaxMapUnitsPerPixel <= 0 ||
+            unitsPerPixel * (1 - 1e-6) <= style.labelMaxMapUnitsPerPixel);
+}
+
+/// How many layers of `settings`, from the bottom, a picture of which shows the same pixels as
+/// a picture of another view would where the two overlap (to a level of antialiasing): up to the
+/// first orthophoto (resampled for the whole view), layer labelled at this scale (labels are
+/// placed for the whole view, away from each other), or dashed outline or hatch (see
+/// patterned). Where any layer is labelled, also up to the first point layer (labels keep clear
+/// of the markers drawn before them). The layers above are drawn afresh over a kept picture of
+/// these (MapSettings::underlay).
+std::size_t reusableBase(const render::MapSettings& settings)
 {
     const double unitsPerPixel =
         settings.mapToPixel().mapUnitsPerPixel() * settings.dpi() / kStyleDpi;
-    for (const render::LayerSnapshot& layer : settings.layers()) {
-        if (layer.raster)
-            return false;
+    const std::vector<render::LayerSnapshot>& layers = settings.layers();
+    const bool anyLabels = std::any_of(layers.begin(), layers.end(), [&](const auto& layer) {
+        return labelledAt(layer, unitsPerPixel);
+    });
+    std::size_t base = 0;
+    for (const render::LayerSnapshot& layer : layers) {
         const render::LayerStyle& style = layer.style;
-        if (patterned(style) ||
-            std::any_of(style.classes.begin(), style.classes.end(), patterned))
-            return false;
-        // The renderer's test for labels, with a hair to spare.
-        if ((!style.labelFields.empty() || style.labelAreaMu) &&
-            (style.labelMaxMapUnitsPerPixel <= 0 ||
-             unitsPerPixel * (1 - 1e-6) <= style.labelMaxMapUnitsPerPixel))
-            return false;
+        if (layer.raster || patterned(style) ||
+            std::any_of(style.classes.begin(), style.classes.end(), patterned) ||
+            labelledAt(layer, unitsPerPixel) ||
+            (anyLabels && layer.layer && layer.layer->geometry.kind() == geo::GeometryKind::Point))
+            break;
+        ++base;
     }
-    return true;
+    return base;
+}
+
+/// True when a whole picture of `settings` may be reused (see reusableBase).
+bool reusable(const render::MapSettings& settings)
+{
+    return reusableBase(settings) == settings.layers().size();
+}
+
+/// What a kept picture is a picture of: its layers, bottom first.
+std::vector<const void*> layerKey(const render::MapSettings& settings)
+{
+    std::vector<const void*> key;
+    for (const render::LayerSnapshot& layer : settings.layers())
+        key.push_back(layer.raster ? static_cast<const void*>(layer.raster.get())
+                                   : static_cast<const void*>(layer.layer.get()));
+    return key;
 }
 
 /// Copies the pixels of `source` (a rectangle of `from`) to `to` at `at`; both images in
@@ -334,6 +363,8 @@ void MapCanvas::cancelRender()
     if (m_job)
         drop(m_job);
     m_job = nullptr;
+    m_drawOver.reset();
+    m_wholeView.reset();
     if (m_composition)
         for (const QPointer<render::RenderJob>& job : m_composition->jobs)
             if (job)
@@ -420,8 +451,21 @@ void MapCanvas::startRender()
     // outside the view, so a picture shifted by a pan shows what a fresh one would.
     render::MapSettings settings = settingsFor(std::move(visible), Qt::white, kPictureMarginPx);
     emit renderStarted();
-    if (m_cacheEnabled && reusable(settings) && showFromCache(settings))
-        return;
+    if (m_cacheEnabled) {
+        const std::size_t base = reusableBase(settings);
+        const std::size_t count = settings.layers().size();
+        if (base > 0 && base < count) {
+            // The layers that cannot be reused (a park's dashed boundary, labels) are drawn
+            // afresh over a picture of those below them, which comes from the cache when it can.
+            std::vector<render::LayerSnapshot> below(settings.layers().begin(),
+                                                     settings.layers().begin() +
+                                                         static_cast<std::ptrdiff_t>(base));
+            m_drawOver = settings;
+            settings = settings.withLayers(std::move(below));
+        }
+        if (base > 0 && showFromCache(settings))
+            return;
+    }
     startFullRender(std::move(settings));
 }
 
@@ -439,6 +483,7 @@ bool MapCanvas::showFromCache(const render::MapSettings& settings)
     const render::MapToPixel& view = settings.mapToPixel();
     const QSize size = settings.outputSize();
     const qint64 area = static_cast<qint64>(size.width()) * size.height();
+    const std::vector<const void*> key = layerKey(settings);
     // The kept picture that leaves the least to render: the same scale and DPI, shifted by
     // whole pixels.
     std::size_t best = m_pictures.size();
@@ -447,7 +492,8 @@ bool MapCanvas::showFromCache(const render::MapSettings& settings)
     for (std::size_t i = 0; i < m_pictures.size(); ++i) {
         const CachedPicture& picture = m_pictures[i];
         const double unitsPerPixel = picture.deviceView.mapUnitsPerPixel();
-        if (picture.image.size() != size || picture.dpi != settings.dpi() ||
+        if (picture.layers != key || picture.image.size() != size ||
+            picture.dpi != settings.dpi() ||
             std::abs(unitsPerPixel - view.mapUnitsPerPixel()) > 1e-9 * unitsPerPixel)
             continue;
         // Where the picture's top left corner falls in the new view.
@@ -482,7 +528,7 @@ bool MapCanvas::showFromCache(const render::MapSettings& settings)
             this,
             [this, request, image = kept, settings] {
                 if (request == m_renderRequest)
-                    showPicture(image, settings, {}, false, PictureSource::Cached);
+                    pictureReady(image, settings, {}, PictureSource::Cached);
             },
             Qt::QueuedConnection);
         return true;
@@ -551,7 +597,9 @@ void MapCanvas::onStripFinished(render::RenderJob* job, const render::RenderResu
         // Nothing else cancels a strip (a cancelled composition is dropped with its jobs): a
         // strip that could not be drawn leaves the whole view to a full render.
         const render::MapSettings settings = composition.settings;
+        std::optional<render::MapSettings> over = std::move(m_drawOver);
         cancelRender();
+        m_drawOver = std::move(over);
         startFullRender(settings);
         return;
     }
@@ -565,8 +613,38 @@ void MapCanvas::onStripFinished(render::RenderJob* job, const render::RenderResu
         return;
     Composition done = std::move(composition);
     m_composition.reset();
-    showPicture(done.image, done.settings, done.errors, done.errors.isEmpty(),
-                PictureSource::Shifted);
+    pictureReady(done.image, done.settings, done.errors, PictureSource::Shifted);
+}
+
+void MapCanvas::pictureReady(const QImage& image, const render::MapSettings& settings,
+                             const QStringList& errors, PictureSource source)
+{
+    if (!m_drawOver) {
+        showPicture(image, settings, errors, errors.isEmpty(), source);
+        return;
+    }
+    // A picture of the layers below: kept, and the rest drawn over it on a worker.
+    if (errors.isEmpty())
+        keepPicture(image, settings);
+    m_drawingOverSource = source;
+    m_belowErrors = errors;
+    m_wholeView = std::move(m_drawOver);
+    m_drawOver.reset();
+    const std::vector<render::LayerSnapshot>& all = m_wholeView->layers();
+    std::vector<render::LayerSnapshot> above(
+        all.begin() + static_cast<std::ptrdiff_t>(settings.layers().size()), all.end());
+    // Only the layers above are drawn, over the picture; it then stands for the whole view.
+    startFullRender(m_wholeView->withLayers(std::move(above)).withUnderlay(image));
+}
+
+void MapCanvas::keepPicture(const QImage& image, const render::MapSettings& settings)
+{
+    if (!m_cacheEnabled || !reusable(settings))
+        return;
+    m_pictures.insert(m_pictures.begin(),
+                      {image, settings.mapToPixel(), settings.dpi(), layerKey(settings)});
+    if (m_pictures.size() > kCachedPictures)
+        m_pictures.pop_back();
 }
 
 void MapCanvas::showPicture(const QImage& image, const render::MapSettings& settings,
@@ -586,11 +664,8 @@ void MapCanvas::showPicture(const QImage& image, const render::MapSettings& sett
     m_imageExtent.expand(topLeft.x(), topLeft.y());
     m_imageExtent.expand(bottomRight.x(), bottomRight.y());
     m_lastSource = source;
-    if (keep && m_cacheEnabled && reusable(settings)) {
-        m_pictures.insert(m_pictures.begin(), {image, view, settings.dpi()});
-        if (m_pictures.size() > kCachedPictures)
-            m_pictures.pop_back();
-    }
+    if (keep)
+        keepPicture(image, settings);
     update();
     if (!settings.layers().empty())
         emit pictureShown(); // a picture of something, not the blank of an empty map
@@ -609,9 +684,19 @@ void MapCanvas::onRenderFinished(render::RenderJob* job, const render::RenderRes
     QStringList errors;
     for (const std::string& error : result.errors)
         errors.append(QString::fromStdString(error));
-    if (!result.image.isNull()) {
-        showPicture(result.image, result.settings, errors, errors.isEmpty(),
-                    PictureSource::Rendered);
+    if (m_wholeView) {
+        // The layers above drawn over the picture of those below: the whole view, not kept.
+        const render::MapSettings whole = std::move(*m_wholeView);
+        m_wholeView.reset();
+        for (const QString& error : m_belowErrors)
+            if (!errors.contains(error))
+                errors.prepend(error);
+        if (!result.image.isNull()) {
+            showPicture(result.image, whole, errors, false, m_drawingOverSource);
+            return;
+        }
+    } else if (!result.image.isNull()) {
+        pictureReady(result.image, result.settings, errors, PictureSource::Rendered);
         return;
     }
     emit renderFinished(errors);

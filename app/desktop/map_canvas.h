@@ -171,6 +171,7 @@ private:
         QImage image;
         render::MapToPixel deviceView;
         double dpi = 96;
+        std::vector<const void*> layers; // what it shows (see layerKey), bottom first
     };
     /// A picture being put together from a cached one shifted and the strips it lacks.
     struct Composition {
@@ -192,6 +193,12 @@ private:
     /// Renders the whole of `settings` on a worker (the picture cache could not help).
     void startFullRender(render::MapSettings settings);
     void onStripFinished(render::RenderJob* job, const render::RenderResult& result);
+    /// A complete picture of `settings` is ready: shown, or, when layers are to be drawn over
+    /// it (m_drawOver), kept and drawn over on a worker.
+    void pictureReady(const QImage& image, const render::MapSettings& settings,
+                      const QStringList& errors, PictureSource source);
+    /// Keeps a complete picture of `settings` for reuse when its layers allow (reusableBase).
+    void keepPicture(const QImage& image, const render::MapSettings& settings);
     /// Shows a complete picture of the current view and says so (pictureShown, renderFinished,
     /// pictureComplete); keeps it when `keep`.
     void showPicture(const QImage& image, const render::MapSettings& settings,
@@ -218,6 +225,13 @@ private:
     QPointer<render::RenderJob> m_job;
     std::vector<CachedPicture> m_pictures; // newest first
     std::optional<Composition> m_composition;
+    // A view whose upper layers cannot be reused: its settings while the picture of the layers
+    // below is made (m_drawOver), then while the rest is drawn over that picture (m_wholeView),
+    // with how the picture below was made and what went wrong there.
+    std::optional<render::MapSettings> m_drawOver;
+    std::optional<render::MapSettings> m_wholeView;
+    PictureSource m_drawingOverSource = PictureSource::Rendered;
+    QStringList m_belowErrors;
     bool m_cacheEnabled = true;
     quint64 m_renderRequest = 0; // counts startRender calls (a queued cache hit checks it)
     PictureSource m_lastSource = PictureSource::Rendered;

@@ -71,26 +71,27 @@ namespace {
 /// the whole read, which spends most of its time on the attributes through GDAL), handed to
 /// `early` as a layer without fields. Anything odd (a problem in the file, another CRS, an
 /// override of its encoding or CRS, an as-of date) and nothing is shown early: the full read
-/// says what is wrong. Returns the layer shown (null when none), whose geometry the full read
-/// takes rather than reading the .shp again, with the issues its read reported in `issues`.
-std::shared_ptr<const geo::Layer>
-showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::OpenOptions& open,
-                  const std::optional<render::RoleBinding>& binding, const LoadReport& report,
-                  const EarlyGeometry& early, geo::IssueList& issues)
+/// says what is wrong. The full read reads the .shp again: taking this geometry instead (view4's
+/// read-once, a copy) saved no measurable time, and the early layer stays on the map until the
+/// full one replaces it, so it cannot be moved from.
+void showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::OpenOptions& open,
+                       const std::optional<render::RoleBinding>& binding, const LoadReport& report,
+                       const EarlyGeometry& early)
 {
     std::error_code error;
     const std::filesystem::path path(ref.datasetPath);
     if (geo::lowerAscii(path.extension().string()) != ".shp" || !open.asOf.empty() ||
         !open.sourceSrs.empty() || crs.isEmpty() || report.mapCrs.isEmpty() ||
         !report.mapCrs.isSameAs(crs))
-        return nullptr;
+        return;
     const std::uintmax_t bytes = std::filesystem::file_size(path, error);
     if (error || bytes < kEarlyGeometryBytes || !geo::canReadShapefileGeometry(ref.datasetPath))
-        return nullptr;
+        return;
     try {
+        geo::IssueList issues;
         geo::ShapefileGeometry read = geo::readShapefileGeometry(ref.datasetPath, issues);
         if (issues.count(geo::Issue::Severity::Error) > 0)
-            return nullptr;
+            return;
         auto layer = std::make_shared<geo::Layer>();
         layer->name = ref.layerName.empty() ? path.stem().string() : ref.layerName;
         layer->sourcePath = ref.datasetPath;
@@ -99,11 +100,9 @@ showEarlyGeometry(const geo::LayerRef& ref, const geo::Crs& crs, const geo::Open
         layer->fids = std::move(read.fids);
         for (std::size_t i = 0; i < layer->fids.size(); ++i)
             layer->attributes.commitRow();
-        early(layer, binding, report.mapCrs);
-        return layer;
+        early(std::move(layer), binding, report.mapCrs);
     } catch (const std::exception&) {
         // The full read below meets the same problem and reports it.
-        return nullptr;
     }
 }
 
@@ -271,23 +270,17 @@ LoadReport loadSources(const std::vector<std::string>& sources, const LoadProgre
                                         candidates[i].proposal, candidates[i].hint});
             continue;
         }
-        geo::IssueList earlyIssues;
-        const std::shared_ptr<const geo::Layer> shown =
-            early ? showEarlyGeometry(candidates[i].ref, candidates[i].crs, candidates[i].open,
-                                      candidates[i].binding, report, early, earlyIssues)
-                  : nullptr;
+        if (early)
+            showEarlyGeometry(candidates[i].ref, candidates[i].crs, candidates[i].open,
+                              candidates[i].binding, report, early);
         geo::ReadOptions options;
         options.open = candidates[i].open;
         options.targetCrs = report.mapCrs;
         options.requireCrs = !report.rawCoordinates;
         options.progress = [&](double share) { return keepGoing(base + share * step, name); };
         try {
-            // The geometry shown early is the .shp's: read once, its attributes through GDAL.
-            report.layers.push_back(std::make_shared<const geo::Layer>(
-                shown ? geo::readLayerWithShapefileGeometry(ref, options, shown->geometry,
-                                                            shown->fids, earlyIssues.issues(),
-                                                            issues)
-                      : geo::readLayer(ref, options, issues)));
+            report.layers.push_back(
+                std::make_shared<const geo::Layer>(geo::readLayer(ref, options, issues)));
             report.bindings.push_back(candidates[i].binding);
             report.openOptions.push_back(candidates[i].open);
         } catch (const geo::Cancelled&) {

@@ -796,11 +796,19 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
         result.errors.push_back("nothing to draw: the output size or the extent is invalid");
         return result;
     }
-    QImage image(m_settings.outputSize(), QImage::Format_ARGB32_Premultiplied);
+    const QImage& underlay = m_settings.underlay();
+    const bool over = !underlay.isNull() && underlay.size() == m_settings.outputSize();
+    // Over the underlay: a copy of its pixels (the caller's picture stays as it was).
+    QImage image = over ? underlay.convertToFormat(QImage::Format_ARGB32_Premultiplied)
+                        : QImage(m_settings.outputSize(), QImage::Format_ARGB32_Premultiplied);
+    if (over && image.constBits() == underlay.constBits())
+        image.detach();
     const int dotsPerMetre = static_cast<int>(std::lround(m_settings.dpi() / 0.0254));
     image.setDotsPerMeterX(dotsPerMetre);
     image.setDotsPerMeterY(dotsPerMetre);
-    image.fill(m_settings.background());
+    image.setDevicePixelRatio(1.0);
+    if (!over)
+        image.fill(m_settings.background());
     {
         QPainter painter(&image);
         result.cancelled =

@@ -54,6 +54,13 @@ MapSettings MapSettings::withLevelOfDetail(bool on) const
     return changed;
 }
 
+MapSettings MapSettings::withUnderlay(QImage underlay) const
+{
+    MapSettings changed = *this;
+    changed.m_underlay = std::move(underlay);
+    return changed;
+}
+
 double scaleDenominator(const MapToPixel& view, const geo::Crs& crs, double dpi)
 {
     if (crs.isEmpty() || !view.isValid())

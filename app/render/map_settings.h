@@ -5,6 +5,7 @@
 #include "geo/crs/crs.h"
 
 #include <QColor>
+#include <QImage>
 #include <QMetaType>
 #include <QRectF>
 #include <QSize>
@@ -72,6 +73,13 @@ public:
     /// them together); maps for paper (PDF, SVG, PNG exports) keep it off.
     bool levelOfDetail() const { return m_levelOfDetail; }
     MapSettings withLevelOfDetail(bool on) const;
+    /// A picture of the same view the layers are drawn over instead of the background (null:
+    /// the background). The map canvas draws the layers it cannot reuse a picture of (dashed,
+    /// hatched, labelled) over the kept picture of those below them: the same drawing calls on
+    /// the same pixels as one render of them all. Ignored unless it is outputSize() big; the
+    /// other with… functions leave it out.
+    const QImage& underlay() const { return m_underlay; }
+    MapSettings withUnderlay(QImage underlay) const;
 
 private:
     geo::Envelope m_extent;
@@ -84,6 +92,7 @@ private:
     MapToPixel m_mapToPixel;
     std::vector<QRectF> m_labelObstacles;
     bool m_levelOfDetail = false;
+    QImage m_underlay;
 };
 
 /// The extent of all the snapshots' layers (empty when none has geometry).

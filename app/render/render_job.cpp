@@ -1,5 +1,6 @@
 #include "app/render/render_job.h"
 
+#include <QCoreApplication>
 #include <QThread>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -15,6 +16,13 @@ QThreadPool& renderThreadPool()
         {
             pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
             pool.setObjectName(QStringLiteral("parkatlas-render"));
+            // A job is never waited for, so one may still run when the application ends (a
+            // window closed mid-render: cancelled, but not yet at its first feature). Its painter
+            // needs QtGui, which the application's destructor tears down: wait for the workers
+            // first (the application calls its post routines before anything else). Without
+            // this a test could crash on exit, and QtTest's crash handler then attach gdb for a
+            // stack trace, which on a loaded machine looked like a hung test (OrientTest).
+            qAddPostRoutine([] { renderThreadPool().waitForDone(); });
         }
         QThreadPool pool;
     };

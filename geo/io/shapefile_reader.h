@@ -80,20 +80,4 @@ GeometryKind shapefileGeometryKind(const std::string& shpPath);
 /// polygon, with or without Z/M). Reads the 100-byte header only.
 bool canReadShapefileGeometry(const std::string& shpPath);
 
-struct Issue;
-struct Layer;
-struct LayerRef;
-struct ReadOptions;
-
-/// readLayer (geo/io/source.h) of a shapefile whose .shp the caller has read already with
-/// readShapefileGeometry (`geometry`, `fids` and the issues it reported, none an error): the
-/// same layer, its geometry copied from `geometry` instead of reading the .shp a second time
-/// (the viewer draws a big layer's geometry while its attributes are read). GDAL still reads
-/// the attributes and stays the reference: when its records differ from `fids`, the layer is
-/// read through GDAL alone, as readLayer does.
-Layer readLayerWithShapefileGeometry(const LayerRef& ref, const ReadOptions& options,
-                                     const GeometryStore& geometry,
-                                     const std::vector<std::int64_t>& fids,
-                                     const std::vector<Issue>& geometryIssues, IssueSink& issues);
-
 } // namespace parkatlas::geo

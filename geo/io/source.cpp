@@ -720,38 +720,7 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     return info;
 }
 
-namespace {
-
-/// A shapefile's geometry the caller read already (readLayerWithShapefileGeometry).
-struct PreReadGeometry {
-    const GeometryStore& geometry;
-    const std::vector<std::int64_t>& fids;
-    const std::vector<Issue>& issues;
-};
-
-Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& issues,
-                    const PreReadGeometry* preRead);
-
-} // namespace
-
 Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issues)
-{
-    return readLayerWith(ref, options, issues, nullptr);
-}
-
-Layer readLayerWithShapefileGeometry(const LayerRef& ref, const ReadOptions& options,
-                                     const GeometryStore& geometry,
-                                     const std::vector<std::int64_t>& fids,
-                                     const std::vector<Issue>& geometryIssues, IssueSink& issues)
-{
-    const PreReadGeometry preRead{geometry, fids, geometryIssues};
-    return readLayerWith(ref, options, issues, &preRead);
-}
-
-namespace {
-
-Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& issues,
-                    const PreReadGeometry* preRead)
 {
     ensureGdalFor(ref.datasetPath);
     GdalErrorCapture errors;
@@ -918,24 +887,14 @@ Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& 
     result.geometry.setKind(kind);
 
     // Fast path: a shapefile's geometry straight from the .shp, GDAL for the attributes only.
-    // The caller's, when it read the .shp already (copied at the end, not read again).
-    std::optional<ShapefileGeometry> read;
-    const std::vector<std::int64_t>* directFids = nullptr; // read's or the caller's
+    std::optional<ShapefileGeometry> direct;
     IssueList directIssues;
     if (options.directShapefileGeometry && options.attributeFilter.empty() &&
         lowerExtension(ref.datasetPath) == ".shp" &&
         canReadShapefileGeometry(ref.datasetPath)) {
-        if (preRead) {
-            directFids = &preRead->fids;
-            for (const Issue& issue : preRead->issues)
-                directIssues.report(issue);
-        } else {
-            read = readShapefileGeometry(ref.datasetPath, directIssues);
-            directFids = &read->fids;
-        }
+        direct = readShapefileGeometry(ref.datasetPath, directIssues);
         ignored.push_back("OGR_GEOMETRY");
     }
-    const bool direct = directFids != nullptr;
     if (!ignored.empty()) {
         std::vector<const char*> names;
         for (const std::string& name : ignored)
@@ -947,7 +906,7 @@ Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& 
     const bool skipGdalLoop =
         direct && fields.empty() && directIssues.count(Issue::Severity::Error) == 0;
     if (skipGdalLoop) {
-        result.fids = *directFids;
+        result.fids = direct->fids;
         for (std::size_t i = 0; i < result.fids.size(); ++i)
             result.attributes.commitRow();
     }
@@ -1110,14 +1069,14 @@ Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& 
             throw Cancelled();
     }
     if (direct) {
-        if (*directFids != result.fids || directIssues.count(Issue::Severity::Error) > 0) {
+        if (direct->fids != result.fids || directIssues.count(Issue::Severity::Error) > 0) {
             // GDAL and the direct reader disagree on the records, or a record is corrupt (a
             // file odd enough to matter): GDAL is the reference, and says what it makes of it.
             ReadOptions throughGdal = options;
             throughGdal.directShapefileGeometry = false;
             return readLayer(ref, throughGdal, issues);
         }
-        result.geometry = read ? std::move(read->geometry) : preRead->geometry;
+        result.geometry = std::move(direct->geometry);
         for (const Issue& issue : directIssues.issues()) {
             Issue named = issue;
             named.layer = result.name;
@@ -1147,8 +1106,6 @@ Layer readLayerWith(const LayerRef& ref, const ReadOptions& options, IssueSink& 
         options.progress(1.0);
     return result;
 }
-
-} // namespace
 
 bool issueDropsGeometry(const Issue& issue)
 {

@@ -24,8 +24,8 @@ constexpr int kWaitMs = 60000; // a loaded CI machine: generous, polled
 
 /// The layers of `source` as the window styles them, without labels and with solid outlines and
 /// fills (labels are placed for the whole view, Qt starts dashes where it clips a line and
-/// aligns hatches to the picture's corner, so such pictures are never reused: see
-/// labelledOrDashedViewsAreRenderedAnew).
+/// aligns hatches to the picture's corner, so such layers are drawn afresh: see
+/// labelledOrDashedLayersAreDrawnOverAKeptPictureOfThoseBelow).
 LoadedMap load(const std::string& source)
 {
     LoadedMap map = loadMap({source}, {}, QStringLiteral(PARKATLAS_STYLES_DIR));
@@ -163,7 +163,8 @@ class PictureCacheTest : public QObject {
 private slots:
     void panAndZoomOnTheSampleMatchFreshPictures();
     void panAndZoomOnARealZoningShapefileMatchFreshPictures();
-    void labelledOrDashedViewsAreRenderedAnew();
+    void labelledOrDashedLayersAreDrawnOverAKeptPictureOfThoseBelow();
+    void aDashedBottomLayerLeavesNothingToKeep();
     void hidingALayerForgetsThePictures();
 };
 
@@ -181,13 +182,14 @@ void PictureCacheTest::panAndZoomOnARealZoningShapefileMatchFreshPictures()
     panAndZoomMatchFreshPictures(load(path));
 }
 
-void PictureCacheTest::labelledOrDashedViewsAreRenderedAnew()
+void PictureCacheTest::labelledOrDashedLayersAreDrawnOverAKeptPictureOfThoseBelow()
 {
     for (const bool labelled : {true, false}) {
         LoadedMap map = load(PARKATLAS_SAMPLE_DIR "/shp");
-        QVERIFY(!map.layers.empty());
-        // The top layer labelled at every scale, or outlined in dashes: nothing is kept, every
-        // pan renders the whole view.
+        QVERIFY(map.layers.size() > 1);
+        // The top layer labelled at every scale, or outlined in dashes (as a park's boundary
+        // is): the picture of the layers below it is kept and shifted, the top layer drawn
+        // afresh over it, and the whole is what one render of every layer gives.
         render::LayerStyle& style = map.layers.back().style;
         if (labelled) {
             style.labelAreaMu = true;
@@ -200,11 +202,42 @@ void PictureCacheTest::labelledOrDashedViewsAreRenderedAnew()
         if (QTest::currentTestFailed())
             return;
         MapCanvas& canvas = pair.cached;
-        QCOMPARE(canvas.cachedPictureCount(), std::size_t(0));
-        QVERIFY(drawn(canvas, [&] { canvas.panByPixels({-160, 0}); }));
         QCOMPARE(canvas.lastPictureSource(), MapCanvas::PictureSource::Rendered);
-        QVERIFY(pair.againstFresh().same()); // two full renders
+        QCOMPARE(canvas.cachedPictureCount(), std::size_t(1)); // the layers below the top one
+        const Difference first = pair.againstFresh();
+        QVERIFY2(first.same(), qPrintable(QStringLiteral("labelled %3: %1 pixels differ, by up to %2")
+                                              .arg(first.pixels)
+                                              .arg(first.most)
+                                              .arg(labelled)));
+        for (const auto& [pixels, source] :
+             {std::pair{QPointF(-160, 0), MapCanvas::PictureSource::Shifted},
+              std::pair{QPointF(37, -53), MapCanvas::PictureSource::Shifted},
+              std::pair{QPointF(-37, 53), MapCanvas::PictureSource::Cached}}) {
+            QVERIFY(drawn(canvas, [&] { canvas.panByPixels(pixels); }));
+            QCOMPARE(canvas.lastPictureSource(), source);
+            const Difference difference = pair.againstFresh();
+            QVERIFY2(difference.same(), qPrintable(QStringLiteral("%1 pixels differ, by up to %2")
+                                                       .arg(difference.pixels)
+                                                       .arg(difference.most)));
+        }
     }
+}
+
+void PictureCacheTest::aDashedBottomLayerLeavesNothingToKeep()
+{
+    LoadedMap map = load(PARKATLAS_SAMPLE_DIR "/shp");
+    QVERIFY(!map.layers.empty());
+    render::LayerStyle& style = map.layers.front().style;
+    style.strokeStyle = Qt::DashLine;
+    style.strokeWidth = std::max(style.strokeWidth, 1.0);
+    Pair pair(map);
+    if (QTest::currentTestFailed())
+        return;
+    MapCanvas& canvas = pair.cached;
+    QCOMPARE(canvas.cachedPictureCount(), std::size_t(0));
+    QVERIFY(drawn(canvas, [&] { canvas.panByPixels({-160, 0}); }));
+    QCOMPARE(canvas.lastPictureSource(), MapCanvas::PictureSource::Rendered);
+    QVERIFY(pair.againstFresh().same()); // two full renders
 }
 
 void PictureCacheTest::hidingALayerForgetsThePictures()

@@ -348,43 +348,6 @@ TEST(ShapefileReaderTest, DbfTextSampleReadInBlocksIsTheRecordByRecordSample)
     EXPECT_GT(compared, 20u);
 }
 
-TEST(ShapefileReaderTest, AGeometryReadAlreadyIsTakenAndNotReadAgain)
-{
-    // The viewer reads a big shapefile's geometry first to draw it, then its attributes: the
-    // full read takes that geometry as given (here moved by 1 m, so it shows where it came
-    // from), with the attributes and fids GDAL reads.
-    const std::string path = std::string(PARKATLAS_SAMPLE_DIR) + "/shp/parcels.shp";
-    IssueList issues;
-    const ShapefileGeometry read = readShapefileGeometry(path, issues);
-    GeometryStore moved = read.geometry;
-    moved.transformAll([](double* xy, std::size_t count) {
-        for (std::size_t i = 0; i < 2 * count; ++i)
-            xy[i] += 1;
-    });
-    const Layer plain = readLayer({path, ""}, ReadOptions{}, issues);
-    const Layer given =
-        readLayerWithShapefileGeometry({path, ""}, ReadOptions{}, moved, read.fids, {}, issues);
-    ASSERT_EQ(given.featureCount(), plain.featureCount());
-    EXPECT_EQ(given.fids, plain.fids);
-    ASSERT_EQ(given.geometry.coordinates().size(), plain.geometry.coordinates().size());
-    EXPECT_TRUE(std::ranges::equal(given.geometry.coordinates(), moved.coordinates()));
-    EXPECT_EQ(given.geometry.coordinates()[0], plain.geometry.coordinates()[0] + 1);
-    ASSERT_EQ(given.attributes.fields().size(), plain.attributes.fields().size());
-    for (std::size_t row = 0; row < plain.featureCount(); row += 7)
-        EXPECT_EQ(given.attributes.text(row, 1), plain.attributes.text(row, 1));
-
-    // Records that are not GDAL's (one missing): GDAL is the reference and reads it all.
-    const std::vector<std::int64_t> fewer(read.fids.begin(), read.fids.end() - 1);
-    const Layer fallback =
-        readLayerWithShapefileGeometry({path, ""}, ReadOptions{}, moved, fewer, {}, issues);
-    ReadOptions throughGdal;
-    throughGdal.directShapefileGeometry = false;
-    const Layer reference = readLayer({path, ""}, throughGdal, issues);
-    EXPECT_EQ(fallback.fids, reference.fids);
-    EXPECT_TRUE(
-        std::ranges::equal(fallback.geometry.coordinates(), reference.geometry.coordinates()));
-}
-
 TEST(ShapefileReaderTest, PolygonsMeasuredWhereTheyLieAreTheStoredPolygonsMeasuredBitForBit)
 {
     // `area`'s totals come from visitShapefilePolygons (each record measured in the mapped file,
