@@ -52,6 +52,22 @@ double rectangleMu(double x0, double y0, double x1, double y1)
     return muFromM2(area.areaM2(store, 0));
 }
 
+/// A finding of one rectangle measured with `area` (one calculator for a grid of hundreds:
+/// finding() makes one each).
+Finding rectangleFinding(AreaCalculator& area, std::string rule, std::int64_t fid, double x0,
+                         double y0, double x1, double y1)
+{
+    Finding f;
+    f.rule = std::move(rule);
+    f.layer = "parcels";
+    f.fids = {fid};
+    f.geometryWkb = rectangleWkb(x0, y0, x1, y1);
+    GeometryStore store(GeometryKind::Polygon);
+    EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
+    f.areaMu = muFromM2(area.areaM2(store, 0));
+    return f;
+}
+
 Finding finding(std::string rule, std::int64_t fid, double x0, double y0, double x1, double y1)
 {
     Finding f;
@@ -385,17 +401,7 @@ TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
     // One area calculator for every rectangle (finding() makes one each: slow for hundreds).
     AreaCalculator area(Crs::fromEpsg(4547));
     auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
-                         double y1) {
-        Finding f;
-        f.rule = rule;
-        f.layer = "parcels";
-        f.fids = {id};
-        f.geometryWkb = rectangleWkb(x0, y0, x1, y1);
-        GeometryStore store(GeometryKind::Polygon);
-        EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
-        f.areaMu = muFromM2(area.areaM2(store, 0));
-        return f;
-    };
+                         double y1) { return rectangleFinding(area, rule, id, x0, y0, x1, y1); };
     std::vector<Finding> findings;
     std::int64_t fid = 0;
     for (int row = 0; row < 16; ++row)
@@ -472,15 +478,7 @@ std::vector<Finding> clusteredGrid(double dx, double dy)
     AreaCalculator area(Crs::fromEpsg(4547));
     auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
                          double y1) {
-        Finding f;
-        f.rule = rule;
-        f.layer = "parcels";
-        f.fids = {id};
-        f.geometryWkb = rectangleWkb(dx + x0, dy + y0, dx + x1, dy + y1);
-        GeometryStore store(GeometryKind::Polygon);
-        EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
-        f.areaMu = muFromM2(area.areaM2(store, 0));
-        return f;
+        return rectangleFinding(area, rule, id, dx + x0, dy + y0, dx + x1, dy + y1);
     };
     std::vector<Finding> findings;
     std::int64_t fid = 0;
@@ -663,15 +661,7 @@ TEST(FindingsTotalTest, FastUnionTotalsAreTheReferenceTotalsOnTheSampleRealDataA
         std::vector<Finding> findings;
         std::int64_t fid = 0;
         auto rectangle = [&](const char* rule, double x0, double y0, double x1, double y1) {
-            Finding f;
-            f.rule = rule;
-            f.layer = "parcels";
-            f.fids = {fid};
-            f.geometryWkb = rectangleWkb(x0, y0, x1, y1);
-            GeometryStore store(GeometryKind::Polygon);
-            EXPECT_TRUE(store.appendWkb(f.geometryWkb.data(), f.geometryWkb.size()));
-            f.areaMu = muFromM2(area.areaM2(store, 0));
-            findings.push_back(std::move(f));
+            findings.push_back(rectangleFinding(area, rule, fid, x0, y0, x1, y1));
         };
         for (int row = 0; row < 24; ++row)
             for (int column = 0; column < 24; ++column, ++fid) {
