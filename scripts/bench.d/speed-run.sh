@@ -114,11 +114,13 @@ paired() {
 }
 
 # median FILE COLUMN
-median() { sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+# (an even count: the mean of the two middle runs, not the lower one)
+median() { sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
+    END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 row() { # row TASK LABEL: "wall (cpu) rss load-range"
     local f="$tmp/$1.$2"
     printf '%s s (CPU %s s), %s MB, load %s–%s' "$(median "$f" 1)" "$(median "$f" 2)" \
-        "$(( $(median "$f" 3) / 1024 ))" "$(sort -n -k4 "$f" | head -1 | cut -d' ' -f4)" \
+        "$(median "$f" 3 | awk '{ printf "%d", $1 / 1024 }')" "$(sort -n -k4 "$f" | head -1 | cut -d' ' -f4)" \
         "$(sort -n -k4 "$f" | tail -1 | cut -d' ' -f4)"
 }
 ratio() { awk -v a="$(median "$tmp/$1.$2" "$4")" -v b="$(median "$tmp/$1.$3" "$4")" \
@@ -128,7 +130,8 @@ report="$bench/speed-results.md"
 {
     echo "# scripts/bench --speed ($stamp, $(git -C "$root" describe --always --dirty 2>/dev/null))"
     echo
-    echo "Medians of $pairs paired runs (interleaved, un-niced); load = 1-minute load average"
+    echo "Medians of $pairs paired runs ($slow_pairs for check and the viewer; interleaved, un-niced);"
+    echo "load = 1-minute load average"
     echo "over the runs; $(nproc) cores."
     echo
 } > "$report"
