@@ -382,7 +382,8 @@ TEST(ApprovedNotSuppliedTest, BatchUnsuppliedAtTheEndOfItsPeriodIsAFinding)
     EXPECT_NE(f.clause.find("自然资规〔2018〕1号"), std::string::npos);
     EXPECT_FALSE(f.geometryWkb.empty());
     // Once the middle plot is supplied, 45 mu are left.
-    const auto later = findingsOf(audit(park, "2026-09-01", issues), "approved_not_supplied");
+    const AuditResult laterResult = audit(park, "2026-09-01", issues); // the findings point into it
+    const auto later = findingsOf(laterResult, "approved_not_supplied");
     ASSERT_EQ(later.size(), 1u);
     EXPECT_NEAR(later.front()->areaMu, 45.0, 1e-6);
 }
