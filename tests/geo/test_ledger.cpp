@@ -1,3 +1,4 @@
+#include "geo/io/json_writer.h"
 #include "geo/io/park_source.h"
 #include "geo/issue.h"
 #include "geo/ledger/ledgers.h"
@@ -6,6 +7,7 @@
 #include "geo/units.h"
 #include "tests/support/scratch_dir.h"
 
+#include <cpl_json.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogr_spatialref.h>
@@ -15,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 using namespace parkatlas::geo;
 
@@ -232,6 +235,37 @@ TEST(LedgerTest, LargestRemainderMakesShownPartsAddUp)
     EXPECT_EQ(shown[3][1], "0.02");
     EXPECT_EQ(hundredths(shown[0][1]) + hundredths(shown[1][1]) + hundredths(shown[2][1]),
               hundredths("0.02"));
+}
+
+TEST(LedgerTest, JsonNamesTheKindOfEveryColumn)
+{
+    // Every kind, the union of overlapping findings' areas (monitor's and the map page's
+    // findings tables) too: its name was read past the end of a four-name table.
+    using Kind = LedgerColumn::Kind;
+    Ledger ledger{"test", "test", "park", {}, {}};
+    ledger.tables.push_back({"t",
+                             "t",
+                             {{"name", "name", Kind::Text},
+                              {"plots", "plots", Kind::Count},
+                              {"mu", "mu", Kind::Amount, 2},
+                              {"share", "share", Kind::Ratio, 1},
+                              {"union_mu", "union_mu", Kind::Union, 2}},
+                             {},
+                             {},
+                             {}});
+    ledger.tables[0].rows = {{std::string("a"), std::int64_t{1}, 2.0, 0.5, 2.0}};
+    std::ostringstream out;
+    {
+        JsonWriter json(out);
+        writeLedgerJson(json, ledger);
+    }
+    CPLJSONDocument document;
+    ASSERT_TRUE(document.LoadMemory(out.str())) << out.str();
+    const CPLJSONArray columns = document.GetRoot().GetArray("tables")[0].GetArray("columns");
+    std::vector<std::string> kinds;
+    for (int i = 0; i < columns.Size(); ++i)
+        kinds.push_back(columns[i].GetString("kind"));
+    EXPECT_EQ(kinds, (std::vector<std::string>{"text", "count", "amount", "ratio", "union"}));
 }
 
 TEST(LedgerTest, UnknownIsShownEmptyNeverZero)
