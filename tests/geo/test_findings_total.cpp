@@ -87,6 +87,56 @@ std::vector<std::size_t> all(const std::vector<Finding>& findings)
     return indices;
 }
 
+/// The clustered pattern of the totals' tests: an n × n grid of 40 m plots, `dx`, `dy` metres
+/// from (kX, kY), each a land_use_mismatch (but where row + column ≡ 1 mod 4) and a
+/// road_red_line piece over its north edge into the next row's plot (the rows chain), with
+/// `protectedInside` a protected_overlap piece inside it (covered by it); then pairs of
+/// works_on_unacquired_land strips across the grid: along row stripRows[i], along column
+/// stripColumns[i], each overlapping a run of plots.
+std::vector<Finding> clusteredGrid(AreaCalculator& area, int n, const std::vector<int>& stripRows,
+                                   const std::vector<int>& stripColumns,
+                                   bool protectedInside = false, double dx = 0, double dy = 0)
+{
+    std::vector<Finding> findings;
+    std::int64_t fid = 0;
+    auto rectangle = [&](const char* rule, double x0, double y0, double x1, double y1) {
+        findings.push_back(
+            rectangleFinding(area, rule, fid, dx + x0, dy + y0, dx + x1, dy + y1));
+    };
+    for (int row = 0; row < n; ++row)
+        for (int column = 0; column < n; ++column, ++fid) {
+            const double x = column * 40.0, y = row * 40.0;
+            if ((row + column) % 4 != 1)
+                rectangle("land_use_mismatch", x, y, x + 40, y + 40);
+            rectangle("road_red_line", x + 5, y + 30, x + 35, y + 45);
+            if (protectedInside)
+                rectangle("protected_overlap", x + 8, y + 4, x + 20, y + 16);
+        }
+    const double across = n * 40.0 - 10;
+    for (std::size_t i = 0; i < std::max(stripRows.size(), stripColumns.size()); ++i) {
+        if (i < stripRows.size()) {
+            const double at = stripRows[i] * 40.0 + 18;
+            rectangle("works_on_unacquired_land", 10, at, across, at + 6);
+            ++fid;
+        }
+        if (i < stripColumns.size()) {
+            const double at = stripColumns[i] * 40.0 + 18;
+            rectangle("works_on_unacquired_land", at, 10, at + 6, across);
+            ++fid;
+        }
+    }
+    return findings;
+}
+
+/// Every fifth of n rows or columns, from the first.
+std::vector<int> everyFifth(int n)
+{
+    std::vector<int> picked;
+    for (int k = 0; k < n; k += 5)
+        picked.push_back(k);
+    return picked;
+}
+
 } // namespace
 
 TEST(FindingsTotalTest, APlotUnderSeveralRulesCountsOnceAndOverlapsCountTheirUnion)
@@ -400,27 +450,8 @@ TEST(FindingsTotalTest, ClustersChainedAcrossWorkersTotalAsOnOneWorker)
 {
     // One area calculator for every rectangle (finding() makes one each: slow for hundreds).
     AreaCalculator area(Crs::fromEpsg(4547));
-    auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
-                         double y1) { return rectangleFinding(area, rule, id, x0, y0, x1, y1); };
-    std::vector<Finding> findings;
-    std::int64_t fid = 0;
-    for (int row = 0; row < 16; ++row)
-        for (int column = 0; column < 16; ++column) {
-            // Corners from (kX, kY), which rectangleWkb adds: near the central meridian.
-            const double x = column * 40.0, y = row * 40.0;
-            if ((row + column) % 4 != 1)
-                findings.push_back(rectangle("land_use_mismatch", fid, x, y, x + 40, y + 40));
-            findings.push_back(rectangle("road_red_line", fid, x + 5, y + 30, x + 35, y + 45));
-            ++fid;
-        }
     // Strips along every fifth row and column, each overlapping a run of plots.
-    for (int k = 0; k < 16; k += 5) {
-        const double at = k * 40.0 + 18;
-        findings.push_back(rectangle("works_on_unacquired_land", fid++, 10, at,
-                                   16 * 40.0 - 10, at + 6));
-        findings.push_back(rectangle("works_on_unacquired_land", fid++, at, 10, at + 6,
-                                   16 * 40.0 - 10));
-    }
+    const std::vector<Finding> findings = clusteredGrid(area, 16, everyFifth(16), everyFifth(16));
     const Crs crs = Crs::fromEpsg(4547);
     FindingsTotals one, four;
     {
@@ -473,26 +504,10 @@ double ogrEllipsoidalM2(const OGRGeometry& geometry)
 
 /// Four clusters of the chained test's pattern (a 40 m plot, a red-line piece over its north
 /// edge, a strip over a run of plots), `dx`, `dy` metres from (kX, kY).
-std::vector<Finding> clusteredGrid(double dx, double dy)
+std::vector<Finding> fourClusters(double dx, double dy)
 {
     AreaCalculator area(Crs::fromEpsg(4547));
-    auto rectangle = [&](const char* rule, std::int64_t id, double x0, double y0, double x1,
-                         double y1) {
-        return rectangleFinding(area, rule, id, dx + x0, dy + y0, dx + x1, dy + y1);
-    };
-    std::vector<Finding> findings;
-    std::int64_t fid = 0;
-    for (int row = 0; row < 4; ++row)
-        for (int column = 0; column < 4; ++column) {
-            const double x = column * 40.0, y = row * 40.0;
-            if ((row + column) % 4 != 1)
-                findings.push_back(rectangle("land_use_mismatch", fid, x, y, x + 40, y + 40));
-            findings.push_back(rectangle("road_red_line", fid, x + 5, y + 30, x + 35, y + 45));
-            ++fid;
-        }
-    findings.push_back(rectangle("works_on_unacquired_land", fid++, 10, 18, 150, 24));
-    findings.push_back(rectangle("works_on_unacquired_land", fid++, 98, 10, 104, 150));
-    return findings;
+    return clusteredGrid(area, 4, {0}, {2}, false, dx, dy);
 }
 
 } // namespace
@@ -512,7 +527,7 @@ TEST(FindingsTotalTest, MeasuredTotalIsTheEllipsoidalAreaOfTheUnionAlsoFarFromTh
     };
     for (const Place& place : {Place{"central meridian", 0, 0}, Place{"9 degrees east", kX, kY}}) {
         SCOPED_TRACE(place.name);
-        const std::vector<Finding> findings = clusteredGrid(place.dx, place.dy);
+        const std::vector<Finding> findings = fourClusters(place.dx, place.dy);
         const FindingsTotals totals = totalsOfFindings(findings, crs);
         ASSERT_TRUE(totals.measured.hasOverlaps());
         ASSERT_LT(totals.measured.areaMu + 1.0, totals.measured.summedMu);
@@ -658,28 +673,9 @@ TEST(FindingsTotalTest, FastUnionTotalsAreTheReferenceTotalsOnTheSampleRealDataA
     {
         SCOPED_TRACE("synthetic grid, one cluster of over a thousand parts");
         AreaCalculator area(Crs::fromEpsg(4547));
-        std::vector<Finding> findings;
-        std::int64_t fid = 0;
-        auto rectangle = [&](const char* rule, double x0, double y0, double x1, double y1) {
-            findings.push_back(rectangleFinding(area, rule, fid, x0, y0, x1, y1));
-        };
-        for (int row = 0; row < 24; ++row)
-            for (int column = 0; column < 24; ++column, ++fid) {
-                const double x = column * 40.0, y = row * 40.0;
-                if ((row + column) % 4 != 1)
-                    rectangle("land_use_mismatch", x, y, x + 40, y + 40);
-                // Over the plot's north edge into the next row's: the rows chain.
-                rectangle("road_red_line", x + 5, y + 30, x + 35, y + 45);
-                // Inside the plot: covered by it, left out of the union.
-                rectangle("protected_overlap", x + 8, y + 4, x + 20, y + 16);
-            }
-        for (int k = 0; k < 24; k += 5) {
-            const double at = k * 40.0 + 18;
-            rectangle("works_on_unacquired_land", 10, at, 24 * 40.0 - 10, at + 6);
-            ++fid;
-            rectangle("works_on_unacquired_land", at, 10, at + 6, 24 * 40.0 - 10);
-            ++fid;
-        }
+        // The plots' protected pieces are covered by them: left out of the union.
+        const std::vector<Finding> findings =
+            clusteredGrid(area, 24, everyFifth(24), everyFifth(24), true);
         const FindingsTotals totals = totalsOfFindings(findings, Crs::fromEpsg(4547));
         // Well over the 512 parts from which a cluster is cut into tiles.
         EXPECT_GT(totals.measured.countedOnce, 1000u);
