@@ -552,8 +552,8 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
         std::optional<double> mu;
     };
     std::vector<UnionJob> jobs;
-    auto addWhole = [&](std::size_t b, std::size_t c) {
-        jobs.push_back({b, c, builders[b].clusters()[c], std::nullopt, std::nullopt});
+    auto wholeCluster = [&](std::size_t b, std::size_t c) {
+        return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt};
     };
     for (std::size_t b = 0; b < builders.size(); ++b) {
         const GeometryStore& store = builders[b].store();
@@ -562,7 +562,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
             if (group.size() <= 1)
                 continue;
             if (path == UnionPath::Reference || group.size() < kTiledFrom) {
-                addWhole(b, c);
+                jobs.push_back(wholeCluster(b, c));
                 continue;
             }
             // A square grid of about kMembersPerTile geometries a tile; the tiles' edges are
@@ -640,7 +640,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     }
     std::vector<UnionJob> again;
     for (const auto& [b, c] : failedTiles)
-        again.push_back({b, c, builders[b].clusters()[c], std::nullopt, std::nullopt});
+        again.push_back(wholeCluster(b, c));
     runJobs(again);
     for (const UnionJob& job : again)
         unitedMu[{job.builder, job.cluster}] = job.mu;
