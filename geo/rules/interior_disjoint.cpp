@@ -221,4 +221,74 @@ bool provesInteriorsDisjoint(const GeometryStore& a, std::size_t featureA, const
            edgesStayOutside(edgesB, sharedB, edgesA, boxA);
 }
 
+bool provesValidSimplePolygon(const GeometryStore& store, std::size_t feature)
+{
+    // Rings longer than this go to GEOS: the pairwise test below grows with the square.
+    constexpr std::size_t kLongestRing = 64;
+    if (store.kind() != GeometryKind::Polygon || store.partCount(feature) != 1 ||
+        store.ringCount(feature, 0) != 1)
+        return false;
+    const RingView ring = store.ring(feature, 0, 0);
+    if (ring.vertexCount() > kLongestRing + 1)
+        return false;
+    // The distinct vertices in ring order: repeated ones (the closing vertex among them) left
+    // out, as GEOS ignores zero-length segments. fromStore closes an open ring.
+    thread_local std::vector<Point> points;
+    points.clear();
+    for (std::size_t k = 0; k < ring.vertexCount(); ++k) {
+        const Point p{ring.x(k), ring.y(k)};
+        if (!std::isfinite(p.x) || !std::isfinite(p.y))
+            return false;
+        if (points.empty() || !(points.back() == p))
+            points.push_back(p);
+    }
+    while (points.size() > 1 && points.back() == points.front())
+        points.pop_back();
+    const std::size_t n = points.size();
+    if (n < 3)
+        return false;
+    thread_local std::vector<Edge> edges;
+    edges.clear();
+    for (std::size_t k = 0; k < n; ++k) {
+        const Point& p = points[k];
+        const Point& q = points[(k + 1) % n];
+        edges.push_back({p, q, std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x),
+                         std::max(p.y, q.y)});
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        // Consecutive edges u→v, v→w meet only at v unless w turns back along v→u: certain when
+        // w is off the line u→v, or when v→w goes on forwards (an obtuse turn).
+        const Point& u = edges[k].p;
+        const Point& v = edges[k].q;
+        const Point& w = edges[(k + 1) % n].q;
+        const int side = orientation(u, v, w);
+        if (side != 1 && side != -1) {
+            const double tx = (v.x - u.x) * (w.x - v.x), ty = (v.y - u.y) * (w.y - v.y);
+            if (!(tx + ty > kOrientBound * (std::abs(tx) + std::abs(ty))))
+                return false;
+        }
+        // Edges that are not consecutive must not meet at all.
+        for (std::size_t l = k + 2; l < n; ++l) {
+            if (k == 0 && l == n - 1)
+                continue; // consecutive across the ring's start
+            const Edge& a = edges[k];
+            const Edge& b = edges[l];
+            if (b.maxX < a.minX || b.minX > a.maxX || b.maxY < a.minY || b.minY > a.maxY)
+                continue;
+            if (a.p == b.p || a.p == b.q || a.q == b.p || a.q == b.q)
+                return false; // the ring passes twice through one point
+            const int b0 = orientation(a.p, a.q, b.p);
+            const int b1 = orientation(a.p, a.q, b.q);
+            if ((b0 == 1 && b1 == 1) || (b0 == -1 && b1 == -1))
+                continue; // b wholly on one side of a's line
+            const int a0 = orientation(b.p, b.q, a.p);
+            const int a1 = orientation(b.p, b.q, a.q);
+            if ((a0 == 1 && a1 == 1) || (a0 == -1 && a1 == -1))
+                continue;
+            return false; // they cross, touch, or cannot be told apart here
+        }
+    }
+    return true;
+}
+
 } // namespace parkatlas::geo

@@ -25,4 +25,14 @@ namespace parkatlas::geo {
 bool provesInteriorsDisjoint(const GeometryStore& a, std::size_t featureA, const GeometryStore& b,
                              std::size_t featureB);
 
+/// A proof, cheap and exact-or-silent, that a polygon is valid as GEOS judges it
+/// (GEOSisValid), for the common case of a plot: one polygon of one ring (no holes) whose
+/// coordinates are finite, with at least three distinct vertices, and whose ring is simple:
+/// no two edges meet except consecutive ones at their common vertex. Returns true only when it
+/// can prove that; false means "not proven" (holes, several parts, a long ring, a vertex
+/// repeated away from its neighbours, edges too nearly collinear or crossing), and the caller
+/// asks GEOS. Orientations are decided as in provesInteriorsDisjoint (a floating-point filter,
+/// refused when unsure), so it never returns true for a ring GEOS finds invalid.
+bool provesValidSimplePolygon(const GeometryStore& store, std::size_t feature);
+
 } // namespace parkatlas::geo

@@ -5,6 +5,7 @@
 #include "geo/model/issue_text.h"
 
 #include "geo/rules/compliance_rule.h"
+#include "geo/rules/interior_disjoint.h"
 #include "geo/rules/server_park.h"
 
 namespace parkatlas::geo {
@@ -33,6 +34,12 @@ public:
                 if (layer.store().isEmpty(i))
                     return;
                 if (kind == GeometryKind::Point || kind == GeometryKind::None) {
+                    layer.usable[i] = 1;
+                    return;
+                }
+                // A plot with one simple ring is proven valid without GEOS (exact or silent:
+                // anything it cannot prove goes to GEOSisValidDetail below).
+                if (kind == GeometryKind::Polygon && provesValidSimplePolygon(layer.store(), i)) {
                     layer.usable[i] = 1;
                     return;
                 }
