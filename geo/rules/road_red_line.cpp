@@ -12,6 +12,25 @@ using namespace compliance;
 
 namespace {
 
+/// True when a vertex of the plot lies in the strip's interior (GEOSPreparedContainsProperly of
+/// the point: exact). A vertex is on the plot's boundary, so the plot's interior then meets the
+/// strip's near it and the plot cannot only touch the strip: the relate of
+/// GEOSPreparedTouches_r (the dearest test of a plot) is needed only when this says false.
+bool vertexInInterior(GeosContext& geos, const GEOSPreparedGeometry* strip,
+                      const GeometryStore& plots, std::size_t plot)
+{
+    GEOSContextHandle_t h = geos.handle();
+    for (std::size_t part = 0; part < plots.partCount(plot); ++part) {
+        const RingView ring = plots.ring(plot, part, 0);
+        for (std::size_t k = 0; k < ring.vertexCount(); ++k) {
+            GeosGeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(h, ring.x(k), ring.y(k)));
+            if (point && GEOSPreparedContainsProperly_r(h, strip, point.get()) == 1)
+                return true;
+        }
+    }
+    return false;
+}
+
 class RoadRedLineCheck : public RuleStep {
 public:
     using RuleStep::RuleStep;
@@ -84,7 +103,8 @@ public:
                 // A plot the strip contains has interior in the strip's: it cannot only touch
                 // (asked first, as the prepared test is far cheaper than touches' relate).
                 const bool within = GEOSPreparedContains_r(h, strip, plot.get()) == 1;
-                if (!within && GEOSPreparedTouches_r(h, strip, plot.get()) == 1)
+                if (!within && !vertexInInterior(worker.geos, strip, parcels->store(), i) &&
+                    GEOSPreparedTouches_r(h, strip, plot.get()) == 1)
                     continue;
                 GeosGeomPtr piece = within ? worker.geos.own(GEOSGeom_clone_r(h, plot.get()))
                                         : worker.geos.own(GEOSIntersection_r(
