@@ -190,7 +190,7 @@ void FindingSpill::add(const Finding& finding)
         key.fid0 = finding.fids[0];
     if (finding.fids.size() > 1)
         key.fid1 = finding.fids[1];
-    append(encodeFinding(finding), key);
+    append(encodeFinding(finding), finding.rule, key);
 }
 
 void FindingSpill::add(std::vector<Finding>& findings)
@@ -200,9 +200,13 @@ void FindingSpill::add(std::vector<Finding>& findings)
     findings.clear();
 }
 
-void FindingSpill::append(const std::string& record, Key key)
+void FindingSpill::append(const std::string& record, const std::string& rule, Key key)
 {
     std::lock_guard lock(m_mutex);
+    const auto known = std::find(m_rules.begin(), m_rules.end(), rule);
+    key.rule = static_cast<std::uint32_t>(known - m_rules.begin());
+    if (known == m_rules.end())
+        m_rules.push_back(rule);
     if (std::fwrite(record.data(), 1, record.size(), m_file) != record.size())
         throw IoError("cannot write the findings' temporary file in '" + spillFolder() +
                       "' (is the disk full? set TMPDIR to use another folder): " +
@@ -292,6 +296,11 @@ const Finding& FindingSpill::at(std::size_t index, Finding& scratch) const
 {
     read(m_keys[index], scratch);
     return scratch;
+}
+
+const std::string& FindingSpill::ruleOf(std::size_t index, Finding&) const
+{
+    return m_rules[m_keys[index].rule];
 }
 
 } // namespace parkatlas::geo

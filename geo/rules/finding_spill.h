@@ -22,6 +22,12 @@ public:
     /// Finding `index`: a reference into the source when it holds its findings, else `scratch`
     /// filled from where they are kept. Thread-safe for different scratch objects.
     virtual const Finding& at(std::size_t index, Finding& scratch) const = 0;
+    /// The rule of finding `index` (at(index, scratch).rule, which a source that knows it
+    /// without reading the finding back answers without). Thread-safe as at().
+    virtual const std::string& ruleOf(std::size_t index, Finding& scratch) const
+    {
+        return at(index, scratch).rule;
+    }
 };
 
 /// A list of findings in memory as a FindingSource (it does not own them).
@@ -63,6 +69,8 @@ public:
 
     std::size_t size() const override;
     const Finding& at(std::size_t index, Finding& scratch) const override;
+    /// From the sort key, without reading the finding back.
+    const std::string& ruleOf(std::size_t index, Finding& scratch) const override;
     /// Bytes written to the temporary file so far.
     std::uint64_t bytes() const;
 
@@ -75,14 +83,16 @@ private:
         std::int32_t layerRank = 0;
         std::int64_t fid0 = 0, fid1 = 0;
         std::uint32_t fidCount = 0;
+        std::uint32_t rule = 0; // in m_rules
     };
-    void append(const std::string& record, Key key);
+    void append(const std::string& record, const std::string& rule, Key key);
     void read(const Key& key, Finding& into) const;
     void flush() const;
 
     std::FILE* m_file = nullptr;
     mutable std::mutex m_mutex;
     std::vector<Key> m_keys;
+    std::vector<std::string> m_rules; // the rules' names, each once (a dozen)
     std::uint64_t m_written = 0;
     mutable bool m_flushed = true;
 };

@@ -693,7 +693,7 @@ FindingsTotals totalsOfFindings(const FindingSource& findings, const Crs& crs, A
     std::vector<std::size_t> measured;
     Finding scratch;
     for (std::size_t i = 0; i < findings.size(); ++i) {
-        const std::string& rule = findings.at(i, scratch).rule;
+        const std::string& rule = findings.ruleOf(i, scratch);
         if (!byRule.count(rule))
             rules.push_back(rule);
         byRule[rule].push_back(i);

@@ -131,6 +131,13 @@ TEST(FindingSpillTest, SortsAsTheListSortsTiesIncluded)
     for (std::size_t i = 0; i < list.size(); ++i)
         EXPECT_EQ(bytesOf(spill.at(i, scratch)), bytesOf(list[i]))
             << i << ": " << list[i].rule << " " << list[i].reasonEn;
+    // The rule from the key (what the totals group the findings by) is the finding's own, for
+    // known and unknown rules alike, and the list answers the same.
+    const FindingList listed(list);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        EXPECT_EQ(spill.ruleOf(i, scratch), list[i].rule) << i;
+        EXPECT_EQ(listed.ruleOf(i, scratch), list[i].rule) << i;
+    }
 }
 
 TEST(FindingSpillTest, SpilledCheckOfTheSampleParkWritesWhatTheListWrites)
