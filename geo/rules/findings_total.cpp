@@ -376,6 +376,18 @@ public:
     }
 
     const GeometryStore& store() const { return m_store; }
+    std::size_t geometryCount() const { return m_geometryMu.size(); }
+
+    /// The distinct geometry whose WKB is `bytes`, if this total has it.
+    std::optional<std::size_t> find(std::string_view bytes) const
+    {
+        const auto [begin, end] = m_byWkb.equal_range(std::hash<std::string_view>()(bytes));
+        for (auto it = begin; it != end; ++it)
+            if (wkbOf(it->second) == bytes)
+                return it->second;
+        return std::nullopt;
+    }
+    std::string_view wkbOfGeometry(std::size_t geometry) const { return wkbOf(geometry); }
     const std::vector<std::vector<std::size_t>>& clusters() const { return m_clusters; }
     void setUnitedMu(std::size_t cluster, std::optional<double> mu) { m_unitedMu[cluster] = mu; }
 
@@ -551,6 +563,38 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
         std::optional<Envelope> tile;     // nullopt: the cluster whole
         std::optional<double> mu;
     };
+    // A cluster of another total made of the very geometries (the same WKB) of a cluster of
+    // the first total (the measured total, which counts every finding the per-rule totals
+    // count) covers the same land: its union is measured once, for the first total, and
+    // taken from there (a works strip's cluster that no other rule's part overlaps). Fast
+    // only: Reference unites every cluster of every total.
+    std::map<std::pair<std::size_t, std::size_t>, std::size_t> sameAsFirst; // (b, c) → c0
+    if (path == UnionPath::Fast && builders.size() > 1) {
+        const TotalBuilder& first = builders[0];
+        std::vector<std::size_t> clusterOf(first.geometryCount(), 0);
+        for (std::size_t c = 0; c < first.clusters().size(); ++c)
+            for (std::size_t i : first.clusters()[c])
+                clusterOf[i] = c;
+        for (std::size_t b = 1; b < builders.size(); ++b) {
+            for (std::size_t c = 0; c < builders[b].clusters().size(); ++c) {
+                const std::vector<std::size_t>& group = builders[b].clusters()[c];
+                if (group.size() <= 1)
+                    continue;
+                std::optional<std::size_t> c0;
+                bool same = true;
+                for (std::size_t i : group) {
+                    const auto at = first.find(builders[b].wkbOfGeometry(i));
+                    if (!at || (c0 && clusterOf[*at] != *c0)) {
+                        same = false;
+                        break;
+                    }
+                    c0 = clusterOf[*at];
+                }
+                if (same && c0 && first.clusters()[*c0].size() == group.size())
+                    sameAsFirst[{b, c}] = *c0;
+            }
+        }
+    }
     std::vector<UnionJob> jobs;
     auto wholeCluster = [&](std::size_t b, std::size_t c) {
         return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt};
@@ -559,7 +603,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
         const GeometryStore& store = builders[b].store();
         for (std::size_t c = 0; c < builders[b].clusters().size(); ++c) {
             const std::vector<std::size_t>& group = builders[b].clusters()[c];
-            if (group.size() <= 1)
+            if (group.size() <= 1 || sameAsFirst.count({b, c}))
                 continue;
             if (path == UnionPath::Reference || group.size() < kTiledFrom) {
                 jobs.push_back(wholeCluster(b, c));
@@ -644,6 +688,10 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     runJobs(again);
     for (const UnionJob& job : again)
         unitedMu[{job.builder, job.cluster}] = job.mu;
+    for (const auto& [key, c0] : sameAsFirst) {
+        const auto from = unitedMu.find({0, c0});
+        unitedMu[key] = from == unitedMu.end() ? std::nullopt : from->second;
+    }
     for (const auto& [key, mu] : unitedMu)
         builders[key.first].setUnitedMu(key.second, mu);
 

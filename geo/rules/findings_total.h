@@ -44,7 +44,9 @@ enum class UnionPath {
     /// tile united and measured on whichever worker is free and the tiles' areas summed in tile
     /// order. The same land, so the area agrees with Reference's to rounding
     /// (FindingsTotalTest holds every total to 1e-9 relative and to the shown 0.01 亩); a tile
-    /// GEOS cannot unite sends its cluster to Reference's way.
+    /// GEOS cannot unite sends its cluster to Reference's way. Among totals made together
+    /// (totalsOfFindings), a rule's cluster of exactly the geometries of a cluster of the
+    /// measured total takes that cluster's area instead of uniting them again.
     Fast,
     /// Every cluster united whole by one GEOSUnaryUnion of all its parts: figures to the last
     /// bit whatever the threads. Kept as the reference the tests hold Fast to (nothing else

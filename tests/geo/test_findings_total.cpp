@@ -682,3 +682,29 @@ TEST(FindingsTotalTest, FastUnionTotalsAreTheReferenceTotalsOnTheSampleRealDataA
         EXPECT_GE(expectFastTotalsAreTheReference(findings, Crs::fromEpsg(4547)), 2u);
     }
 }
+
+TEST(FindingsTotalTest, ARuleClusterThatIsAMeasuredClusterHasItsUnion)
+{
+    // works: two overlapping strips alone (their cluster is the measured total's too, so its
+    // union is taken from there) and two more that a road_red_line piece joins to a third
+    // part in the measured total (its own union); protected: a pair alone.
+    const std::vector<Finding> findings = {
+        finding("works_on_unacquired_land", 1, 0, 0, 100, 20),
+        finding("works_on_unacquired_land", 2, 80, 0, 180, 20),
+        finding("works_on_unacquired_land", 3, 0, 500, 100, 520),
+        finding("works_on_unacquired_land", 4, 80, 500, 180, 520),
+        finding("road_red_line", 5, 170, 510, 260, 530),
+        finding("protected_overlap", 6, 1000, 0, 1050, 50),
+        finding("protected_overlap", 7, 1030, 30, 1080, 80),
+    };
+    const Crs crs = Crs::fromEpsg(4547);
+    EXPECT_EQ(expectFastTotalsAreTheReference(findings, crs), 3u); // measured, works, protected
+    const FindingsTotals totals = totalsOfFindings(findings, crs);
+    const double strips = 2 * rectangleMu(0, 0, 180, 20);
+    const double pieces = 2 * rectangleMu(1000, 0, 1050, 50) - rectangleMu(1030, 30, 1050, 50);
+    EXPECT_NEAR(totals.of("works_on_unacquired_land").areaMu, strips, 1e-9 * strips);
+    EXPECT_NEAR(totals.of("protected_overlap").areaMu, pieces, 1e-9 * pieces);
+    const double measured = strips + pieces + rectangleMu(170, 510, 260, 530) -
+                            rectangleMu(170, 510, 180, 520);
+    EXPECT_NEAR(totals.measured.areaMu, measured, 1e-9 * measured);
+}
