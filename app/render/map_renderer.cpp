@@ -1,6 +1,7 @@
 #include "app/render/map_renderer.h"
 
 #include "app/render/marker_path.h"
+#include "app/render/pdf_content.h"
 
 #include <QElapsedTimer>
 #include <QFontMetricsF>
@@ -109,7 +110,7 @@ void dropStraightVertices(QPolygonF& ring)
 class LayerPainter {
 public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi,
-                 bool levelOfDetail = false)
+                 bool levelOfDetail = false, PdfPageContent* pdfContent = nullptr)
         : m_painter(painter), m_toPixel(toPixel), m_scale(dpi / kStyleDpi),
           m_rasterImage(painter.paintEngine() &&
                         painter.paintEngine()->type() == QPaintEngine::Raster &&
@@ -131,6 +132,8 @@ public:
             // PARKATLAS_PDF_EVERY_VERTEX=1 writes every vertex as before (a switch for the test
             // and the benchmark that compare the two pages).
             m_dropStraight = !qEnvironmentVariableIsSet("PARKATLAS_PDF_EVERY_VERTEX");
+            if (engine->type() == QPaintEngine::Pdf)
+                m_pdf = pdfContent;
         }
     }
 
@@ -179,6 +182,8 @@ public:
         }
 
         const geo::GeometryKind kind = store.kind();
+        m_writing = kind == geo::GeometryKind::Polygon && writesItself(style);
+        m_marked = false;
         const std::size_t featureCount =
             snapshot.features ? snapshot.features->size() : store.featureCount();
         for (std::size_t i = 0; i < featureCount; ++i) {
@@ -198,6 +203,13 @@ public:
                 envelope.height() < tinySize) {
                 // No pen or brush to set: the painter is not used.
                 blendTinyPolygon(envelope, symbol);
+                if (labels)
+                    labelled.push_back(feature);
+                ++featuresDrawn;
+                continue;
+            }
+            if (m_writing) {
+                writePolygon(store, feature, symbol);
                 if (labels)
                     labelled.push_back(feature);
                 ++featuresDrawn;
@@ -231,6 +243,10 @@ public:
             ++featuresDrawn;
         }
         flushSmallPolygons();
+        if (m_marked)
+            m_pdf->endLayer();
+        m_writing = false;
+        m_marked = false;
         if (!labelled.empty())
             m_pending.push_back({&snapshot, std::move(labelled)});
         return true;
@@ -282,6 +298,117 @@ private:
         m_pen = penFor(symbol);
         m_painter.setPen(m_pen);
         m_painter.setBrush(brushFor(symbol, m_painter));
+    }
+
+    /// Whether the plots of a polygon layer in `style` go to m_pdf (PdfPageContent) instead of
+    /// through the painter: on a PDF page, where every symbol's pen and brush are ones that Qt's
+    /// PDF engine writes plainly (a solid, opaque, non-cosmetic pen; no brush or a solid one,
+    /// every brush of the layer as opaque as the others, and where they are translucent, every
+    /// symbol with a brush) and the layer is opaque, so that what is written is what Qt would
+    /// write (but for a translucent brush's opacity, set once; see appendPdfFill).
+    bool writesItself(const LayerStyle& style)
+    {
+        int fillAlpha = -1;
+        // PARKATLAS_PDF_EVERY_VERTEX=1 is the writer as it was: every vertex, through Qt.
+        if (!m_pdf || !m_dropStraight || m_painter.opacity() != 1.0 ||
+            qEnvironmentVariableIsSet("PARKATLAS_PDF_THROUGH_QT"))
+            return false;
+        if (m_painter.hasClipping() && m_painter.clipBoundingRect().isEmpty())
+            return false; // Qt draws nothing, not even the marker
+        const auto plain = [this, &fillAlpha](const Symbol& symbol) {
+            const QPen pen = penFor(symbol);
+            if (pen.style() == Qt::NoPen || pen.isCosmetic() || pen.widthF() <= 0 ||
+                pen.brush().style() != Qt::SolidPattern || !pen.brush().isOpaque())
+                return false;
+            const QBrush brush = brushFor(symbol, m_painter);
+            if (brush.style() == Qt::NoBrush)
+                return true;
+            if (brush.style() != Qt::SolidPattern ||
+                (fillAlpha >= 0 && brush.color().alpha() != fillAlpha))
+                return false;
+            fillAlpha = brush.color().alpha();
+            return true;
+        };
+        bool unfilled = brushFor(style, m_painter).style() == Qt::NoBrush;
+        if (!plain(style))
+            return false;
+        for (const Symbol& symbol : style.classes) {
+            if (!plain(symbol))
+                return false;
+            unfilled = unfilled || brushFor(symbol, m_painter).style() == Qt::NoBrush;
+        }
+        // Qt sets a translucent brush's opacity by a graphics state of its own naming: written
+        // once, by Qt for the first plot, and so only where every plot has a brush. An opaque
+        // brush's is "/GSa gs", written here with each brush as Qt writes it.
+        m_opaqueFills = fillAlpha < 0 || fillAlpha == 255;
+        return m_opaqueFills || !unfilled;
+    }
+
+    /// drawPolygon for m_pdf: the first plot's pen and brush and a marker go through the painter
+    /// (PdfPageContent), then each plot's path, and its pen and brush when they change, are
+    /// written as Qt's PDF engine writes them: a pen or brush set on the painter is written
+    /// before the next plot drawn, the pen only when it differs from the last one set.
+    void writePolygon(const geo::GeometryStore& store, std::size_t feature, const Symbol& symbol)
+    {
+        if (!m_marked) {
+            use(symbol);
+            m_painter.drawPolygon(m_pdf->beginLayer(), Qt::OddEvenFill);
+            m_marked = true;
+            m_written = &symbol;
+            m_writtenPen = m_pen;
+            m_writtenBrush = brushFor(symbol, m_painter).style() != Qt::NoBrush;
+            m_penDirty = m_brushDirty = false;
+        } else if (&symbol != m_written) {
+            m_written = &symbol;
+            const QPen pen = penFor(symbol);
+            if (pen != m_writtenPen) {
+                m_writtenPen = pen;
+                m_penDirty = true;
+            }
+            m_writtenBrush = brushFor(symbol, m_painter).style() != Qt::NoBrush;
+            m_brushDirty = true;
+        }
+        QByteArray& out = m_pdf->out();
+        const auto paint = [&] {
+            if (m_brushDirty && m_writtenBrush) {
+                appendPdfFill(out, m_written->fill);
+                if (m_opaqueFills)
+                    out.append("/GSa gs\n");
+            }
+            if (m_penDirty)
+                appendPdfStroke(out, m_writtenPen);
+            m_brushDirty = m_penDirty = false;
+        };
+        if (store.partCount(feature) == 1 && store.ringCount(feature, 0) == 1) {
+            appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
+            if (m_dropStraight)
+                dropStraightVertices(m_buffer);
+            if (m_buffer.size() < 2)
+                return;
+            paint();
+            appendPdfPolygon(out, m_buffer.constData(), m_buffer.size(), m_writtenBrush);
+            m_pdf->plotDone();
+            return;
+        } else {
+            QPainterPath path;
+            path.setFillRule(Qt::OddEvenFill);
+            for (std::size_t part = 0; part < store.partCount(feature); ++part)
+                for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
+                    appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
+                    if (m_dropStraight)
+                        dropStraightVertices(m_buffer);
+                    if (m_buffer.size() < 2)
+                        continue;
+                    path.addPolygon(m_buffer);
+                    path.closeSubpath();
+                }
+            paint();
+            if (path.elementCount() == 0)
+                return;
+            appendPdfPath(out, path);
+        }
+        out.append(m_writtenBrush ? "B*\n" : "S\n");
+        m_pdf->plotDone();
     }
 
     QPen penFor(const Symbol& symbol) const
@@ -755,6 +882,17 @@ private:
     std::vector<TinySlot> m_tinyColours = std::vector<TinySlot>(1024);
     QPen m_pen;
     const Symbol* m_current = nullptr;
+    // Plots written to m_pdf (see writePolygon): whether this layer's are, whether its marker
+    // is drawn, and the pen and brush of the plots written, as Qt's engine would hold them.
+    PdfPageContent* m_pdf = nullptr;
+    bool m_writing = false;
+    bool m_opaqueFills = false; // every brush of the layer opaque: "/GSa gs" with each
+    bool m_marked = false;
+    const Symbol* m_written = nullptr;
+    QPen m_writtenPen;
+    bool m_writtenBrush = false;
+    bool m_penDirty = false;
+    bool m_brushDirty = false;
     struct PendingLabels {
         const LayerSnapshot* snapshot;
         std::vector<std::size_t> features;
@@ -822,11 +960,11 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
 
 bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                         std::vector<std::string>& errors, std::size_t* featuresDrawn,
-                        std::size_t* labelsDrawn) const
+                        std::size_t* labelsDrawn, PdfPageContent* pdfContent) const
 {
     painter.setRenderHint(QPainter::Antialiasing, true);
     LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi(),
-                              m_settings.levelOfDetail());
+                              m_settings.levelOfDetail(), pdfContent);
     layerPainter.setLabelBounds(QRectF(QPointF(0, 0), QSizeF(m_settings.outputSize())),
                                 m_settings.labelObstacles());
     std::size_t drawn = 0;

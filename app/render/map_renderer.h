@@ -14,6 +14,8 @@ class QPainter;
 
 namespace parkatlas::render {
 
+class PdfPageContent;
+
 /// What one render produced.
 struct RenderResult {
     QImage image;                    // null when the settings were invalid
@@ -46,9 +48,12 @@ public:
 
     /// Paints the layers (not the background) onto `painter`, whose device must be at least
     /// outputSize() pixels; for a page layout, set the painter's transform first. Returns false
-    /// when cancelled. Layers that fail are appended to `errors` and skipped.
+    /// when cancelled. Layers that fail are appended to `errors` and skipped. On a PDF page,
+    /// with `pdfContent`, the plots of polygon layers are written to it (see PdfPageContent),
+    /// which the caller splices into the file Qt writes.
     bool paint(QPainter& painter, const geo::CancelFlag& cancel, std::vector<std::string>& errors,
-               std::size_t* featuresDrawn = nullptr, std::size_t* labelsDrawn = nullptr) const;
+               std::size_t* featuresDrawn = nullptr, std::size_t* labelsDrawn = nullptr,
+               PdfPageContent* pdfContent = nullptr) const;
 
     const MapSettings& settings() const { return m_settings; }
 

@@ -4,6 +4,7 @@
 #include "app/render/map_renderer.h"
 #include "app/render/map_settings.h"
 #include "app/render/page_painter.h"
+#include "app/render/pdf_content.h"
 
 #include "geo/error.h"
 #include "geo/io/atomic_file.h"
@@ -413,7 +414,7 @@ QString PageRenderer::date() const
 }
 
 bool PageRenderer::paint(QPainter& painter, double dpi, const geo::CancelFlag& cancel,
-                         PageExportResult& result) const
+                         PageExportResult& result, PdfPageContent* pdfContent) const
 {
     PagePainter page(painter, dpi);
     const double u = m_unit;
@@ -444,7 +445,8 @@ bool PageRenderer::paint(QPainter& painter, double dpi, const geo::CancelFlag& c
         painter.setClipRect(QRectF(0, 0, size.width(), size.height()));
         std::vector<std::string> errors;
         const bool finished =
-            MapRenderer(settings).paint(painter, cancel, errors, &result.featuresDrawn);
+            MapRenderer(settings).paint(painter, cancel, errors, &result.featuresDrawn, nullptr,
+                                        pdfContent);
         painter.restore();
         for (const std::string& error : errors)
             result.warnings.append(QString::fromStdString(error));
@@ -857,6 +859,9 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
         dpi = std::max(dpi, kVectorDpi);
     switch (format) {
     case PageFormat::Pdf: {
+        // The map's polygon layers are written by PdfPageContent and spliced into Qt's page
+        // (PARKATLAS_PDF_THROUGH_QT=1: all through Qt's engine, to compare).
+        PdfPageContent content;
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
         {
@@ -874,11 +879,16 @@ PageExportResult PageRenderer::exportTo(const QString& path, PageFormat format, 
             QPainter painter;
             if (!painter.begin(&writer))
                 throw writeError(path, QStringLiteral("Qt's PDF writer could not start the page"));
-            painted = paint(painter, dpi, cancel, result);
+            painted = paint(painter, dpi, cancel, result, &content);
             painter.end();
         }
         QByteArray pdf = buffer.buffer();
         fixToUnicodeMaps(pdf);
+        try {
+            content.splice(pdf);
+        } catch (const std::runtime_error& error) {
+            throw writeError(path, QString::fromStdString(error.what()));
+        }
         if (painted && file.write(pdf) != pdf.size())
             throw writeError(path, file.errorString());
         break;

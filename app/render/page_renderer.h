@@ -19,6 +19,8 @@ class QPainter;
 
 namespace parkatlas::render {
 
+class PdfPageContent;
+
 enum class PageFormat { Pdf, Svg, Png };
 
 /// The resolution PDF and SVG pages are drawn at, at least: map vertices are rounded to it.
@@ -85,8 +87,10 @@ public:
 
     /// Paints the page onto `painter`, whose device is `dpi` dots per inch and at least the page
     /// size; white page first. Returns false when cancelled.
+    /// With `pdfContent` (a PDF page), the map's polygon layers are written to it (see
+    /// PdfPageContent) for the caller to splice into the file.
     bool paint(QPainter& painter, double dpi, const geo::CancelFlag& cancel,
-               PageExportResult& result) const;
+               PageExportResult& result, PdfPageContent* pdfContent = nullptr) const;
 
     /// Writes the page: vector PDF (fonts embedded as subsets, text stays text), SVG, or PNG
     /// at `dpi`. PDF and SVG are drawn on a grid of kVectorDpi (map vertices rounded to 1/600

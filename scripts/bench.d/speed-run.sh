@@ -17,7 +17,7 @@
 #             site.json says, COMPRESS=NO as ours: GDAL's own tiler on the same data
 #   pdf       parkatlas map DIR --layers parcels --table none (the committee map of --map, A3,
 #             1M parcels)  vs  the same binary with PARKATLAS_PDF_EVERY_VERTEX=1 (every vertex
-#             written, as before) and --before's map when given; needs parkatlas-maps beside
+#             written, through Qt's PDF engine, as before) and --before's map when given; needs parkatlas-maps beside
 #             --parkatlas (a build with the GUI). Both pages are drawn by pdftoppm at their
 #             600 DPI and compared byte for byte (--pdf-check-dpi N, 0 skips it).
 # Wall clock and CPU (user + system) of each process, and its peak RSS. With --before PATH (an
