@@ -9,7 +9,6 @@
 #include <QPainterPath>
 #include <QPolygonF>
 #include <QString>
-#include <QThread>
 
 #include "geo/measure/area.h"
 #include "geo/units.h"
@@ -852,8 +851,14 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
 int MapRenderer::bandCount() const
 {
     int bands = m_settings.bands();
-    if (bands == 0)
-        bands = m_settings.levelOfDetail() ? std::max(1, QThread::idealThreadCount()) : 1;
+    if (bands == 0) {
+        // Off unless asked for: on this shared two-core machine (load 10) two bands made a
+        // zoom at the full extent of 1M plots cost 30 % more CPU and no less time (README,
+        // issue 21, sixth session); PARKATLAS_RENDER_BANDS=2 turns them on to measure where
+        // the cores are free.
+        static const int asked = qEnvironmentVariableIntValue("PARKATLAS_RENDER_BANDS");
+        bands = m_settings.levelOfDetail() && asked > 1 ? asked : 1;
+    }
     bands = std::min(bands, m_settings.outputSize().height() / kMinBandRows);
     if (bands <= 1)
         return 1;
