@@ -147,6 +147,8 @@ void MainWindow::startLoad(const QStringList& sources, bool keepView)
                     connect(
                         m_canvas, &MapCanvas::pictureComplete, this, [shown] { shown->release(); },
                         Qt::SingleShotConnection);
+                    // A window closed before that picture: the read goes on (and stops) at once.
+                    connect(m_canvas, &QObject::destroyed, [shown] { shown->release(); });
                     m_canvas->setLayers(std::move(layers), std::move(crs));
                 },
                 Qt::QueuedConnection);
