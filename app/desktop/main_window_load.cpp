@@ -22,12 +22,18 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPromise>
+#include <QSemaphore>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
 
 namespace parkatlas::desktop {
 
 namespace {
+
+// How long the full read of a big layer waits for the picture of its early geometry.
+constexpr int kEarlyPictureWaitMs = 5000;
 
 QString sourceTitle(const QStringList& sources)
 {
@@ -125,14 +131,28 @@ void MainWindow::startLoad(const QStringList& sources, bool keepView)
     std::function<void(std::vector<render::LayerSnapshot>, geo::Crs)> early;
     if (!keepView && !viewerFullDetailRequested())
         early = [this, generation](std::vector<render::LayerSnapshot> layers, geo::Crs crs) {
+            // The full read waits (here, on the loading thread) until the early layer's picture
+            // is on screen, or a few seconds: reading the attributes meanwhile would take a core
+            // from the first picture's render, and that picture is what the user waits for.
+            auto shown = std::make_shared<QSemaphore>();
             // From the loading thread to the window's; dropped if the window has gone.
             QMetaObject::invokeMethod(
                 this,
-                [this, generation, layers = std::move(layers), crs = std::move(crs)]() mutable {
-                    if (generation == m_loadGeneration && isLoading())
-                        m_canvas->setLayers(std::move(layers), std::move(crs));
+                [this, generation, shown, layers = std::move(layers),
+                 crs = std::move(crs)]() mutable {
+                    if (generation != m_loadGeneration || !isLoading()) {
+                        shown->release();
+                        return;
+                    }
+                    connect(
+                        m_canvas, &MapCanvas::pictureComplete, this, [shown] { shown->release(); },
+                        Qt::SingleShotConnection);
+                    // A window closed before that picture: the read goes on (and stops) at once.
+                    connect(m_canvas, &QObject::destroyed, [shown] { shown->release(); });
+                    m_canvas->setLayers(std::move(layers), std::move(crs));
                 },
                 Qt::QueuedConnection);
+            shown->tryAcquire(1, kEarlyPictureWaitMs);
         };
     m_loadWatcher.setFuture(QtConcurrent::run(
         [early](QPromise<LoadedMap>& promise, const std::vector<std::string>& sources,

@@ -19,9 +19,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <exception>
+#include <limits>
 #include <numbers>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 namespace parkatlas::render {
@@ -41,6 +44,11 @@ constexpr double kSmallFeaturePx = 16.0;
 constexpr double kSmoothOutlinePx = 6.0;
 constexpr double kStyleDpi = 96.0;    // style widths are given at this DPI
 constexpr double kVectorGridPx = 1.0; // vertices of PDF and SVG output are rounded to this
+// A render drawn in bands (MapSettings::bands): each at least this many rows, and drawn this
+// many rows beyond its own, so that nothing it draws near its edges (a hairline clipped where it
+// leaves the band's picture) reaches the rows it gives.
+constexpr int kMinBandRows = 128;
+constexpr int kBandMarginPx = 32;
 
 /// Appends the ring's vertices, in pixels, to `out`, dropping those within kMinVertexStepPx of
 /// the last kept one (the last vertex is always kept, so closed rings stay closed). With
@@ -127,7 +135,8 @@ public:
         // Vector devices write every coordinate as text; rasters keep sub-pixel positions for
         // their antialiasing.
         const QPaintEngine* engine = painter.paintEngine();
-        if (engine && (engine->type() == QPaintEngine::Pdf || engine->type() == QPaintEngine::SVG)) {
+        if (engine &&
+            (engine->type() == QPaintEngine::Pdf || engine->type() == QPaintEngine::SVG)) {
             m_gridPx = kVectorGridPx;
             // PARKATLAS_PDF_EVERY_VERTEX=1 writes every vertex as before (a switch for the test
             // and the benchmark that compare the two pages).
@@ -205,7 +214,8 @@ public:
                 blendTinyPolygon(envelope, symbol);
                 if (labels)
                     labelled.push_back(feature);
-                ++featuresDrawn;
+                if (counts(envelope))
+                    ++featuresDrawn;
                 continue;
             }
             if (m_writing) {
@@ -240,7 +250,8 @@ public:
             }
             if (labels)
                 labelled.push_back(feature);
-            ++featuresDrawn;
+            if (counts(envelope))
+                ++featuresDrawn;
         }
         flushSmallPolygons();
         if (m_marked)
@@ -250,6 +261,14 @@ public:
         if (!labelled.empty())
             m_pending.push_back({&snapshot, std::move(labelled)});
         return true;
+    }
+
+    /// Counts only the features whose envelope's top (map y) is in (low, high]: a band of a
+    /// render counts those whose top is in its rows, so the bands count each feature once.
+    void countTopsIn(double low, double high)
+    {
+        m_countLow = low;
+        m_countHigh = high;
     }
 
     /// Takes the labels `other` collected (a layer drawn on a picture of its own), to be drawn
@@ -281,6 +300,11 @@ public:
     }
 
 private:
+    bool counts(const geo::Envelope& envelope) const
+    {
+        return envelope.maxY > m_countLow && envelope.maxY <= m_countHigh;
+    }
+
     static double maxWidth(const std::vector<float>& widths)
     {
         double largest = 0;
@@ -912,6 +936,8 @@ private:
     std::vector<QRectF> m_placedLabels;
     std::unordered_map<std::int64_t, std::vector<std::size_t>> m_labelGrid;
     std::size_t m_labelsDrawn = 0;
+    double m_countLow = -std::numeric_limits<double>::infinity();
+    double m_countHigh = std::numeric_limits<double>::infinity();
 };
 
 } // namespace
@@ -947,7 +973,9 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
     image.setDevicePixelRatio(1.0);
     if (!over)
         image.fill(m_settings.background());
-    {
+    if (const int bands = bandCount(); bands > 1) {
+        result.cancelled = !paintBands(image, bands, cancel, result.errors, result.featuresDrawn);
+    } else {
         QPainter painter(&image);
         result.cancelled =
             !paint(painter, cancel, result.errors, &result.featuresDrawn, &result.labelsDrawn);
@@ -958,6 +986,107 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
     return result;
 }
 
+int MapRenderer::bandCount() const
+{
+    int bands = m_settings.bands();
+    if (bands == 0) {
+        // Off unless asked for: on this shared two-core machine (load 10) two bands made a
+        // zoom at the full extent of 1M plots cost 30 % more CPU and no less time (README,
+        // issue 21, sixth session); PARKATLAS_RENDER_BANDS=2 turns them on to measure where
+        // the cores are free.
+        static const int asked = qEnvironmentVariableIntValue("PARKATLAS_RENDER_BANDS");
+        bands = m_settings.levelOfDetail() && asked > 1 ? asked : 1;
+    }
+    bands = std::min(bands, m_settings.outputSize().height() / kMinBandRows);
+    if (bands <= 1)
+        return 1;
+    // What a band could draw otherwise than the whole output does: one band.
+    const double styleScale = m_settings.dpi() / kStyleDpi;
+    const double unitsPerPixel = m_settings.mapToPixel().mapUnitsPerPixel();
+    const auto patterned = [](const Symbol& symbol) {
+        const bool dashed = symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 &&
+                            symbol.strokeStyle != Qt::NoPen && symbol.strokeStyle != Qt::SolidLine;
+        const bool hatched = symbol.fill.alpha() > 0 && symbol.fillPattern != Qt::NoBrush &&
+                             symbol.fillPattern != Qt::SolidPattern;
+        return dashed || hatched;
+    };
+    for (const LayerSnapshot& snapshot : m_settings.layers()) {
+        if (snapshot.raster)
+            return 1;
+        const LayerStyle& style = snapshot.style;
+        const bool labels = (!style.labelFields.empty() || style.labelAreaMu) &&
+                            (style.labelMaxMapUnitsPerPixel <= 0 ||
+                             unitsPerPixel * styleScale <= style.labelMaxMapUnitsPerPixel);
+        if (labels || patterned(style) ||
+            std::any_of(style.classes.begin(), style.classes.end(), patterned))
+            return 1;
+    }
+    return bands;
+}
+
+bool MapRenderer::paintBands(QImage& image, int bands, const geo::CancelFlag& cancel,
+                             std::vector<std::string>& errors, std::size_t& featuresDrawn) const
+{
+    struct Band {
+        int first = 0; // the rows it gives the picture: first to end - 1
+        int end = 0;
+        int top = 0; // the rows it draws: those and a margin
+        int bottom = 0;
+        std::pair<double, double> tops; // the features it counts (see countTopsIn)
+        QImage image;
+        std::vector<std::string> errors;
+        std::size_t drawn = 0;
+        bool finished = false;
+    };
+    const int height = image.height();
+    const MapToPixel& view = m_settings.mapToPixel();
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    std::vector<Band> parts(static_cast<std::size_t>(bands));
+    for (int k = 0; k < bands; ++k) {
+        Band& band = parts[static_cast<std::size_t>(k)];
+        band.first = static_cast<int>(static_cast<qint64>(height) * k / bands);
+        band.end = static_cast<int>(static_cast<qint64>(height) * (k + 1) / bands);
+        band.top = std::max(0, band.first - kBandMarginPx);
+        band.bottom = std::min(height, band.end + kBandMarginPx);
+        // The map y of the row boundaries, computed once: neighbours share them.
+        band.tops = {k == bands - 1 ? -kInfinity : view.toMap(QPointF(0, band.end)).y(),
+                     k == 0 ? kInfinity : view.toMap(QPointF(0, band.first)).y()};
+    }
+    const auto draw = [&](Band& band) {
+        try {
+            // Over what the band's rows hold (the background, or the underlay).
+            band.image = image.copy(0, band.top, image.width(), band.bottom - band.top);
+            MapRenderer renderer(m_settings.rows(band.top, band.bottom - band.top));
+            renderer.m_countedTops = band.tops;
+            QPainter painter(&band.image);
+            band.finished = renderer.paint(painter, cancel, band.errors, &band.drawn, nullptr);
+        } catch (const std::exception& error) {
+            band.errors.push_back(std::string("rows: ") + error.what());
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < parts.size(); ++k)
+        threads.emplace_back([&draw, &band = parts[k]] { draw(band); });
+    draw(parts.front());
+    for (std::thread& thread : threads)
+        thread.join();
+
+    bool finished = true;
+    const auto rowBytes = static_cast<std::size_t>(image.width()) * 4;
+    for (const Band& band : parts) {
+        finished = finished && band.finished;
+        for (const std::string& error : band.errors)
+            if (std::find(errors.begin(), errors.end(), error) == errors.end())
+                errors.push_back(error);
+        featuresDrawn += band.drawn;
+        if (band.image.isNull() || !band.finished)
+            continue;
+        for (int row = band.first; row < band.end; ++row)
+            std::memcpy(image.scanLine(row), band.image.constScanLine(row - band.top), rowBytes);
+    }
+    return finished;
+}
+
 bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                         std::vector<std::string>& errors, std::size_t* featuresDrawn,
                         std::size_t* labelsDrawn, PdfPageContent* pdfContent) const
@@ -965,6 +1094,7 @@ bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
     painter.setRenderHint(QPainter::Antialiasing, true);
     LayerPainter layerPainter(painter, m_settings.mapToPixel(), m_settings.dpi(),
                               m_settings.levelOfDetail(), pdfContent);
+    layerPainter.countTopsIn(m_countedTops.first, m_countedTops.second);
     layerPainter.setLabelBounds(QRectF(QPointF(0, 0), QSizeF(m_settings.outputSize())),
                                 m_settings.labelObstacles());
     std::size_t drawn = 0;
@@ -1004,6 +1134,7 @@ bool MapRenderer::paint(QPainter& painter, const geo::CancelFlag& cancel,
                     layerPainterDevice.setRenderHint(QPainter::Antialiasing, true);
                     LayerPainter alone(layerPainterDevice, m_settings.mapToPixel(),
                                        m_settings.dpi(), m_settings.levelOfDetail());
+                    alone.countTopsIn(m_countedTops.first, m_countedTops.second);
                     done = alone.draw(snapshot, cancel, drawn);
                     layerPainter.takeLabels(alone);
                 }

@@ -7,7 +7,9 @@
 #include <QMetaType>
 
 #include <cstddef>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 class QPainter;
@@ -58,11 +60,24 @@ public:
     const MapSettings& settings() const { return m_settings; }
 
 private:
+    /// How many bands render() draws at once (MapSettings::bands), 1 where a band could draw
+    /// its rows otherwise than one render of the whole output.
+    int bandCount() const;
+    /// Draws `image`'s rows in `bands` bands, each on a thread (the first on this one), each
+    /// over its rows of `image` and a margin, then puts their rows together. Returns false
+    /// when cancelled.
+    bool paintBands(QImage& image, int bands, const geo::CancelFlag& cancel,
+                    std::vector<std::string>& errors, std::size_t& featuresDrawn) const;
+
     /// Draws an orthophoto read at the output's resolution; returns false when cancelled.
     bool drawRaster(QPainter& painter, const RasterLayer& raster,
                     const geo::CancelFlag& cancel) const;
 
     MapSettings m_settings;
+    // The features counted in featuresDrawn: those whose envelope's top (map y) is in
+    // (first, second] (a band's; everything for a whole render).
+    std::pair<double, double> m_countedTops{-std::numeric_limits<double>::infinity(),
+                                            std::numeric_limits<double>::infinity()};
 };
 
 } // namespace parkatlas::render

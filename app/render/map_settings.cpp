@@ -1,5 +1,6 @@
 #include "app/render/map_settings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -19,6 +20,7 @@ MapSettings MapSettings::withExtent(const geo::Envelope& extent) const
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
     changed.m_levelOfDetail = m_levelOfDetail;
+    changed.m_bands = m_bands;
     return changed;
 }
 
@@ -28,6 +30,7 @@ MapSettings MapSettings::withOutputSize(QSize outputSize) const
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
     changed.m_levelOfDetail = m_levelOfDetail;
+    changed.m_bands = m_bands;
     return changed;
 }
 
@@ -37,6 +40,7 @@ MapSettings MapSettings::withLayers(std::vector<LayerSnapshot> layers) const
                         m_devicePixelRatio);
     changed.m_labelObstacles = m_labelObstacles;
     changed.m_levelOfDetail = m_levelOfDetail;
+    changed.m_bands = m_bands;
     return changed;
 }
 
@@ -52,6 +56,24 @@ MapSettings MapSettings::withLevelOfDetail(bool on) const
     MapSettings changed = *this;
     changed.m_levelOfDetail = on;
     return changed;
+}
+
+MapSettings MapSettings::withBands(int bands) const
+{
+    MapSettings changed = *this;
+    changed.m_bands = std::max(0, bands);
+    return changed;
+}
+
+MapSettings MapSettings::rows(int first, int count) const
+{
+    MapSettings band = *this;
+    band.m_mapToPixel = m_mapToPixel.rows(first, count);
+    band.m_outputSize.setHeight(count);
+    band.m_extent = band.m_mapToPixel.visibleExtent();
+    band.m_underlay = QImage();
+    band.m_bands = 1;
+    return band;
 }
 
 MapSettings MapSettings::withUnderlay(QImage underlay) const

@@ -80,6 +80,17 @@ public:
     /// other with… functions leave it out.
     const QImage& underlay() const { return m_underlay; }
     MapSettings withUnderlay(QImage underlay) const;
+    /// How many bands of rows a render draws at once, each on a thread of its own (0, the
+    /// default: PARKATLAS_RENDER_BANDS with the level of detail on, else 1). A band draws its rows
+    /// and a margin of rows beyond them, from the same pixel positions as one render of the
+    /// whole output, so the picture is that render's; MapRenderer draws in one band whatever
+    /// a band could change (labels, placed over the whole output; dashed and hatched
+    /// symbols, whose pattern starts at the edge of a picture; orthophotos).
+    int bands() const { return m_bands; }
+    MapSettings withBands(int bands) const;
+    /// Rows `first` to `first + count - 1` of this output as an output of their own (see
+    /// MapToPixel::rows), without the underlay, drawn in one band.
+    MapSettings rows(int first, int count) const;
 
 private:
     geo::Envelope m_extent;
@@ -93,6 +104,7 @@ private:
     std::vector<QRectF> m_labelObstacles;
     bool m_levelOfDetail = false;
     QImage m_underlay;
+    int m_bands = 0;
 };
 
 /// The extent of all the snapshots' layers (empty when none has geometry).

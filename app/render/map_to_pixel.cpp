@@ -36,9 +36,9 @@ geo::Envelope MapToPixel::visibleExtent() const
 {
     geo::Envelope extent;
     extent.minX = m_left;
-    extent.maxY = m_top;
+    extent.maxY = m_top - m_firstRow * m_mapUnitsPerPixel;
     extent.maxX = m_left + m_outputSize.width() * m_mapUnitsPerPixel;
-    extent.minY = m_top - m_outputSize.height() * m_mapUnitsPerPixel;
+    extent.minY = m_top - (m_firstRow + m_outputSize.height()) * m_mapUnitsPerPixel;
     return extent;
 }
 
@@ -66,6 +66,14 @@ MapToPixel MapToPixel::zoomedAt(double factor, QPointF anchorPixel) const
 MapToPixel MapToPixel::resized(QSize outputSize) const
 {
     return MapToPixel(m_centerX, m_centerY, m_mapUnitsPerPixel, outputSize);
+}
+
+MapToPixel MapToPixel::rows(int first, int count) const
+{
+    MapToPixel band = *this;
+    band.m_firstRow = m_firstRow + first;
+    band.m_outputSize.setHeight(count);
+    return band;
 }
 
 void MapToPixel::update()

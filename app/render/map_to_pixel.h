@@ -27,12 +27,15 @@ public:
 
     QPointF toPixel(double x, double y) const
     {
-        return {(x - m_left) / m_mapUnitsPerPixel, (m_top - y) / m_mapUnitsPerPixel};
+        // The row offset is whole: a band's pixel is its view's, less a whole number of rows
+        // (exact, so a band draws what its view draws on those rows; see rows()).
+        return {(x - m_left) / m_mapUnitsPerPixel, (m_top - y) / m_mapUnitsPerPixel - m_firstRow};
     }
     /// Map coordinates of a pixel position (x easting, y northing).
     QPointF toMap(QPointF pixel) const
     {
-        return {m_left + pixel.x() * m_mapUnitsPerPixel, m_top - pixel.y() * m_mapUnitsPerPixel};
+        return {m_left + pixel.x() * m_mapUnitsPerPixel,
+                m_top - (pixel.y() + m_firstRow) * m_mapUnitsPerPixel};
     }
     /// What the whole output shows, in map coordinates.
     geo::Envelope visibleExtent() const;
@@ -43,6 +46,13 @@ public:
     MapToPixel zoomedAt(double factor, QPointF anchorPixel) const;
     /// The same centre and scale for another output size (a resized window keeps its scale).
     MapToPixel resized(QSize outputSize) const;
+    /// A band of this view: its rows `first` to `first + count - 1`, as an output `count` rows
+    /// high whose row 0 is row `first` here. Each pixel position is this view's less `first`
+    /// rows, computed from the same numbers (no new centre rounded), so a render of the band
+    /// draws on those rows what a render of the whole view draws there. The centre (and so
+    /// the scale) stays the view's. For the renderer's bands only: pan, zoom and resize a
+    /// whole view.
+    MapToPixel rows(int first, int count) const;
 
 private:
     void update();
@@ -51,8 +61,9 @@ private:
     double m_centerY = 0;
     double m_mapUnitsPerPixel = 1;
     QSize m_outputSize;
-    double m_left = 0; // map x at the left edge of pixel column 0
-    double m_top = 0;  // map y at the top edge of pixel row 0
+    double m_left = 0;     // map x at the left edge of pixel column 0
+    double m_top = 0;      // map y at the top edge of pixel row 0 (of the whole view)
+    double m_firstRow = 0; // a band's (rows()): its row 0 in the whole view, a whole number
 };
 
 } // namespace parkatlas::render

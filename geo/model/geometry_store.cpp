@@ -2,11 +2,48 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace parkatlas::geo {
+
+namespace {
+
+// Arrays of this many bytes and more are asked to sit on huge pages (see reserveOnHugePages).
+constexpr std::size_t kHugePageArrayBytes = std::size_t(16) << 20;
+
+/// Reserves room for `count` elements in `array` (which must be empty) and, on Linux, when that
+/// is big, asks the kernel to back it with huge pages (2 MB) where it can. The bulk arrays are
+/// first written by the readers' threads: with the usual 4 KB pages that is a page fault every
+/// 4 KB (47 000 for the 190 MB of a million plots' coordinates), which cost more than the
+/// copying itself; with huge pages, one every 2 MB. The contents are the same either way.
+template <typename Vector> void reserveOnHugePages(Vector& array, std::size_t count)
+{
+    if (array.capacity() >= count)
+        return; // room already made (and likely touched): nothing to gain
+    array.reserve(count);
+#if defined(__linux__)
+    const std::size_t bytes = count * sizeof(typename Vector::value_type);
+    const long pageSize = ::sysconf(_SC_PAGESIZE);
+    if (bytes < kHugePageArrayBytes || pageSize <= 0)
+        return;
+    const auto page = static_cast<std::uintptr_t>(pageSize);
+    const auto begin = reinterpret_cast<std::uintptr_t>(array.data());
+    const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
+    const std::uintptr_t last = (begin + bytes) & ~(page - 1);
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // a hint only
+#endif
+}
+
+} // namespace
 
 const char* toString(GeometryKind kind)
 {
@@ -106,6 +143,7 @@ GeometryStore::BulkArrays GeometryStore::beginBulk(std::size_t features, std::si
     checkIndexRoom(parts);
     m_featureOpen = false;
     m_xy.clear();
+    reserveOnHugePages(m_xy, 2 * vertices);
     m_xy.resize(2 * vertices);
     m_ringVertices.assign(1, 0);
     m_ringVertices.resize(rings + 1);
@@ -114,6 +152,7 @@ GeometryStore::BulkArrays GeometryStore::beginBulk(std::size_t features, std::si
     m_featureParts.assign(1, 0);
     m_featureParts.resize(features + 1);
     m_envelopes.clear();
+    reserveOnHugePages(m_envelopes, features);
     m_envelopes.resize(features);
     return BulkArrays{m_xy.data(), m_ringVertices.data() + 1, m_partRings.data() + 1,
                       m_featureParts.data() + 1, m_envelopes.data()};

@@ -70,3 +70,28 @@ TEST(MapToPixelTest, EmptyOrDegenerateExtentsStillGiveAValidTransform)
     EXPECT_TRUE(MapToPixel::fitting(envelope(5, 5, 5, 5), QSize(50, 50)).isValid());
     EXPECT_TRUE(MapToPixel::fitting(envelope(0, 5, 10, 5), QSize(50, 50)).isValid());
 }
+
+TEST(MapToPixelTest, ABandOfRowsPlacesEachPointItsFirstRowHigherThanTheWholeView)
+{
+    // A view in projected metres as the canvas has them (far from the origin, a fraction of a
+    // metre a pixel): the band's pixel is the whole view's less its first row, to the bit.
+    const MapToPixel view(500123.456, 3375541.733, 0.3172, QSize(1984, 1144));
+    const MapToPixel band = view.rows(540, 300);
+    EXPECT_EQ(band.outputSize(), QSize(1984, 300));
+    EXPECT_EQ(band.centerY(), view.centerY()); // the same scale everywhere
+    for (int i = 0; i < 1000; ++i) {
+        const double x = view.visibleExtent().minX + i * 0.6137;
+        const double y = view.visibleExtent().maxY - 150 - i * 0.3771;
+        const QPointF whole = view.toPixel(x, y);
+        const QPointF part = band.toPixel(x, y);
+        EXPECT_EQ(part.x(), whole.x());
+        EXPECT_EQ(part.y(), whole.y() - 540) << "at " << whole.y();
+    }
+    const Envelope visible = band.visibleExtent();
+    EXPECT_EQ(visible.minX, view.visibleExtent().minX);
+    EXPECT_EQ(visible.maxX, view.visibleExtent().maxX);
+    EXPECT_NEAR(visible.maxY, view.toMap(QPointF(0, 540)).y(), 1e-6);
+    EXPECT_NEAR(visible.minY, view.toMap(QPointF(0, 840)).y(), 1e-6);
+    const QPointF corner = band.toMap(QPointF(10, 20));
+    EXPECT_NEAR(corner.y(), view.toMap(QPointF(10, 560)).y(), 1e-6);
+}
