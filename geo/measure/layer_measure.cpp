@@ -192,7 +192,9 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
                               : !calculator->usesFastPath(polygon.ring, polygon.envelope)) {
             std::optional<AreaCalculator>& made = exactOf.at(worker);
             if (!made) {
-                const AreaCalculator* fromCrs = exact.get(); // waits for the Crs
+                // Waits for the Crs, through the worker's own copy of the shared state.
+                const AreaCalculator* fromCrs =
+                    std::shared_future<const AreaCalculator*>(exact).get();
                 if (!fromCrs) {
                     abandoned = true;
                     return;
