@@ -569,10 +569,16 @@ std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMeth
         geo::lowerAscii(std::filesystem::path(target.ref.datasetPath).extension().string());
     if (extension != ".shp" || !geo::canReadShapefileGeometry(target.ref.datasetPath))
         return std::nullopt;
-    const geo::LayerInfo info = geo::describeLayer(target.ref, target.open);
-    if (info.crs.crs.isEmpty())
-        return std::nullopt; // readLayer says why, with the zone it proposes
-    auto streamed = geo::measureShapefile(target.ref.datasetPath, info.crs.crs, method, issues);
+    // The layer's CRS is made (GDAL, PROJ's database) while the workers measure: see
+    // geo::measureShapefile. No CRS: readLayer says why, with the zone it proposes.
+    geo::LayerInfo info;
+    auto streamed = geo::measureShapefile(
+        target.ref.datasetPath,
+        [&] {
+            info = geo::describeLayerCrs(target.ref, target.open);
+            return info.crs.crs;
+        },
+        method, issues);
     if (!streamed)
         return std::nullopt;
     for (const geo::Message& warning : info.crs.warnings)
@@ -584,7 +590,6 @@ std::optional<Result> measureShapefileTarget(const Target& target, geo::AreaMeth
     result.layer.sourcePath = target.ref.datasetPath;
     result.layer.crs = info.crs.crs;
     result.layer.crsOrigin = info.crs.origin;
-    result.layer.encoding = info.encoding;
     result.layer.geometry.setKind(streamed->kind);
     result.layer.fids = std::move(streamed->fids);
     for (std::size_t i = 0; i < result.layer.fids.size(); ++i)

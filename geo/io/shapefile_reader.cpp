@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -460,21 +461,35 @@ void fillRecords(const unsigned char* shp, std::size_t shpSize, const UninitVect
 
 } // namespace
 
+namespace {
+
+/// The shape type in the .shp's 100-byte header, read without mapping the file (the reader maps
+/// it once, whole); nullopt when it is not a shapefile's header.
+std::optional<std::int32_t> headerShapeType(const std::string& shpPath)
+{
+    const int fd = ::open(shpPath.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    unsigned char header[100];
+    const ssize_t got = ::pread(fd, header, sizeof header, 0);
+    ::close(fd);
+    if (got != static_cast<ssize_t>(sizeof header) || bigEndian32(header) != 9994)
+        return std::nullopt;
+    return littleEndian32(header + 32);
+}
+
+} // namespace
+
 GeometryKind shapefileGeometryKind(const std::string& shpPath)
 {
-    MappedFile shp(shpPath);
-    if (!shp.isOpen() || shp.size() < 100 || bigEndian32(shp.data()) != 9994)
-        return GeometryKind::None;
-    return kindOf(familyOf(littleEndian32(shp.data() + 32)));
+    const std::optional<std::int32_t> type = headerShapeType(shpPath);
+    return type ? kindOf(familyOf(*type)) : GeometryKind::None;
 }
 
 bool canReadShapefileGeometry(const std::string& shpPath)
 {
-    MappedFile shp(shpPath);
-    if (!shp.isOpen() || shp.size() < 100 || bigEndian32(shp.data()) != 9994)
-        return false;
-    return familyOf(littleEndian32(shp.data() + 32)) != Family::Unsupported &&
-           !sibling(shpPath, ".shx").empty();
+    const std::optional<std::int32_t> type = headerShapeType(shpPath);
+    return type && familyOf(*type) != Family::Unsupported && !sibling(shpPath, ".shx").empty();
 }
 
 namespace {

@@ -720,6 +720,37 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     return info;
 }
 
+LayerInfo describeLayerCrs(const LayerRef& ref, const OpenOptions& options)
+{
+    ensureGdalFor(ref.datasetPath);
+    GdalErrorCapture errors;
+    // The encoding is not chosen (that samples the .dbf's text), but what describeLayer refuses
+    // while choosing it is refused the same: an unknown --encoding, a .dbf that is not one.
+    if (isShapefilePath(ref.datasetPath) && options.encoding.empty()) {
+        if (const std::string dbf = dbfBeside(ref.datasetPath); !dbf.empty())
+            readDbfHeader(dbf);
+    } else {
+        encodingForDataset(ref.datasetPath, options);
+    }
+    LayerInfo info;
+    info.ref = ref;
+    // No ENCODING: the text is not read, and the layer's name, geometry and CRS do not depend
+    // on it.
+    GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, EncodingChoice{}, errors);
+    OGRLayer& layer = layerByName(*dataset, ref);
+    info.ref.layerName = layer.GetName();
+    info.driver = driverName(*dataset);
+    info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
+    info.kind = kindOf(layer.GetGeomType());
+    OGREnvelope envelope;
+    if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
+        info.extent = toEnvelope(envelope);
+    if (!isUsable(info.extent))
+        info.extent = Envelope();
+    info.crs = resolveCrs(layer, info.driver, info.extent, options);
+    return info;
+}
+
 Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issues)
 {
     ensureGdalFor(ref.datasetPath);

@@ -86,6 +86,12 @@ struct LayerInfo {
 /// features unless the format must scan for the extent). Throws IoError naming the file.
 LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options = {});
 
+/// What describeLayer says of a layer's name, driver, geometry, extent and CRS (the same
+/// values), without what takes reading the attribute table: no text encoding (the .dbf is not
+/// sampled), no fields, no feature count, no warnings but the CRS's. For work on the geometry
+/// alone, such as `area`'s totals. Throws as describeLayer does.
+LayerInfo describeLayerCrs(const LayerRef& ref, const OpenOptions& options = {});
+
 struct ReadOptions {
     OpenOptions open;
     /// Reproject into this CRS while reading (empty: keep the layer's).

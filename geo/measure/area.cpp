@@ -9,7 +9,9 @@
 #include <geodesic.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cstdint>
 #include <cmath>
 #include <numbers>
 #include <optional>
@@ -468,6 +470,10 @@ struct AreaCalculator::Impl {
         double area = 0;
         if (fastPathApplies(feature)) {
             area = fastPathAreaM2(feature);
+        } else if (crs.isEmpty()) {
+            throw CrsError("a calculator made from Transverse Mercator parameters alone measures "
+                           "only what its fast path takes (feature index " +
+                           std::to_string(index) + ")");
         } else {
             const std::size_t parts = feature.partCount();
             for (std::size_t p = 0; p < parts; ++p) {
@@ -509,6 +515,49 @@ AreaCalculator::AreaCalculator(const Crs& crs, AreaMethod method, AreaOptions op
 }
 
 AreaCalculator::AreaCalculator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+AreaCalculator AreaCalculator::forTransverseMercator(const TransverseMercatorParameters& parameters,
+                                                     AreaOptions options)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->method = AreaMethod::Ellipsoidal;
+    impl->options = options;
+    impl->geographic = false;
+    impl->unitM = parameters.linearUnitM;
+    impl->ellipsoid = parameters.ellipsoid;
+    impl->geodesic = makeGeodesic(impl->ellipsoid);
+    impl->survey = SurveyConstants(impl->ellipsoid.eccentricitySquared());
+    impl->tm.emplace(parameters);
+    return AreaCalculator(std::move(impl));
+}
+
+bool AreaCalculator::measuresAs(const AreaCalculator& other) const
+{
+    const Impl& a = *m_impl;
+    const Impl& b = *other.m_impl;
+    auto same = [](double x, double y) {
+        return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y);
+    };
+    auto sameEllipsoid = [&](const Ellipsoid& x, const Ellipsoid& y) {
+        return same(x.semiMajorM, y.semiMajorM) && same(x.inverseFlattening, y.inverseFlattening);
+    };
+    if (a.method != b.method || a.geographic != b.geographic || !same(a.unitM, b.unitM) ||
+        !sameEllipsoid(a.ellipsoid, b.ellipsoid) ||
+        a.options.allowFastPath != b.options.allowFastPath ||
+        !same(a.options.fastPathMaxExtentM, b.options.fastPathMaxExtentM) ||
+        !same(a.options.fastPathMaxOffsetM, b.options.fastPathMaxOffsetM) ||
+        !same(a.options.densifyStepM, b.options.densifyStepM) || a.tm.has_value() != b.tm.has_value())
+        return false;
+    if (!a.tm)
+        return true;
+    const TransverseMercatorParameters& p = a.tm->parameters();
+    const TransverseMercatorParameters& q = b.tm->parameters();
+    return sameEllipsoid(p.ellipsoid, q.ellipsoid) &&
+           same(p.centralMeridianDeg, q.centralMeridianDeg) &&
+           same(p.latitudeOfOriginDeg, q.latitudeOfOriginDeg) &&
+           same(p.scaleFactor, q.scaleFactor) && same(p.falseEastingM, q.falseEastingM) &&
+           same(p.falseNorthingM, q.falseNorthingM) && same(p.linearUnitM, q.linearUnitM);
+}
 
 AreaCalculator AreaCalculator::clone() const
 {
@@ -553,6 +602,11 @@ void AreaCalculator::setIssueSink(IssueSink* sink, std::string path, std::string
 bool AreaCalculator::usesFastPath(const GeometryStore& store, std::size_t feature) const
 {
     return m_impl->fastPathApplies(StoreFeature{store, feature});
+}
+
+bool AreaCalculator::usesFastPath(std::span<const double> ring, const Envelope& envelope) const
+{
+    return m_impl->fastPathApplies(OneRing{ring, envelope});
 }
 
 double AreaCalculator::areaM2(const GeometryStore& store, std::size_t feature, std::int64_t fid)

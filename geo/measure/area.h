@@ -15,6 +15,7 @@
 namespace parkatlas::geo {
 
 class IssueSink;
+struct TransverseMercatorParameters;
 
 /// How an area is measured; every report names the one it used (DESIGN.md, "Units and area").
 enum class AreaMethod {
@@ -95,6 +96,19 @@ public:
     AreaCalculator(const AreaCalculator&) = delete;
     AreaCalculator& operator=(const AreaCalculator&) = delete;
 
+    /// A calculator for the ellipsoidal method in a Transverse Mercator plane known so far only
+    /// by its parameters (TransverseMercatorParameters::ofEsriPrj, while the Crs is still being
+    /// made through PROJ): it measures the features its fast path takes (usesFastPath), with the
+    /// arithmetic of a calculator made from a Crs of these parameters (measuresAs says whether
+    /// one is), and nothing else: areaM2 of any other feature throws CrsError.
+    static AreaCalculator forTransverseMercator(const TransverseMercatorParameters& parameters,
+                                                AreaOptions options = {});
+
+    /// True when this calculator and `other` give the same bits for every feature the fast
+    /// path takes: the same method, options, linear unit, ellipsoid and Transverse Mercator
+    /// parameters, bit for bit.
+    bool measuresAs(const AreaCalculator& other) const;
+
     /// A calculator like this one (CRS, method, options; no issue sink) for another thread,
     /// made without reading the CRS again (that costs a WKT export a time); its PROJ objects
     /// are its own, made on first need.
@@ -134,6 +148,8 @@ public:
 
     /// True when areaM2 would take the Transverse Mercator fast path for this feature.
     bool usesFastPath(const GeometryStore& store, std::size_t feature) const;
+    /// The same for the one-ring feature of areaM2(ring, envelope, …).
+    bool usesFastPath(std::span<const double> ring, const Envelope& envelope) const;
 
 private:
     struct Impl;

@@ -3,11 +3,18 @@
 #include "geo/error.h"
 #include "geo/io/shapefile_reader.h"
 #include "geo/issue.h"
+#include "geo/measure/transverse_mercator.h"
 #include "geo/parallel.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace parkatlas::geo {
@@ -25,6 +32,26 @@ void sumUp(const GeometryStore* store, LayerMeasure& result, const std::vector<d
         else
             total += values[f];
     }
+}
+
+/// The Transverse Mercator parameters the .prj beside `shpPath` names, when
+/// TransverseMercatorParameters::ofEsriPrj recognises it (GDAL's driver reads `stem.prj`, or
+/// `stem.PRJ`).
+std::optional<TransverseMercatorParameters> recognisedPrj(const std::string& shpPath)
+{
+    for (const char* extension : {".prj", ".PRJ"}) {
+        std::ifstream in(std::filesystem::path(shpPath).replace_extension(extension),
+                         std::ios::binary);
+        if (!in)
+            continue;
+        std::string text(64 * 1024, '\0');
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        if (in.gcount() <= 0 || static_cast<std::size_t>(in.gcount()) == text.size())
+            return std::nullopt; // empty, or too long to be a plain .prj
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        return TransverseMercatorParameters::ofEsriPrj(text);
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -110,6 +137,120 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
         sumUp(nullptr, result.measure, *values,
               result.kind == GeometryKind::Polygon ? result.measure.totalAreaM2
                                                    : result.measure.totalLengthM);
+    result.measure.emptyCount = empty;
+    return result;
+}
+
+std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
+                                                const std::function<Crs()>& findCrs,
+                                                AreaMethod method, IssueSink& issues)
+{
+    std::optional<TransverseMercatorParameters> recognised;
+    if (method == AreaMethod::Ellipsoidal &&
+        shapefileGeometryKind(shpPath) == GeometryKind::Polygon)
+        recognised = recognisedPrj(shpPath);
+    if (!recognised) {
+        const Crs crs = findCrs();
+        if (crs.isEmpty())
+            return std::nullopt;
+        return measureShapefile(shpPath, crs, method, issues);
+    }
+
+    // The workers measure with the recognised parameters while this thread makes the Crs.
+    const AreaCalculator early = AreaCalculator::forTransverseMercator(*recognised);
+    StreamedMeasure result;
+    result.measure.method = method;
+    IssueList problems; // the reader's
+    IssueList measured; // the calculators', held until the Crs confirms them
+    const std::size_t slots = std::max(2u, requestedWorkerCount());
+    std::vector<std::optional<AreaCalculator>> earlyOf(slots), exactOf(slots);
+    std::vector<std::size_t> emptyOf(slots, 0);
+    std::promise<const AreaCalculator*> crsMade; // the Crs's calculator; null: give up
+    const std::shared_future<const AreaCalculator*> exact = crsMade.get_future().share();
+    std::atomic<bool> abandoned{false};
+    auto onRecords = [&](GeometryKind kind, std::vector<std::int64_t>& fids) {
+        result.kind = kind;
+        result.fids = std::move(fids);
+        result.measure.areaM2.assign(result.fids.size(), 0.0);
+    };
+    auto visit = [&](unsigned worker, std::size_t record, const ShapefilePolygon& polygon) {
+        if (abandoned.load(std::memory_order_relaxed))
+            return;
+        double& value = result.measure.areaM2[record];
+        if (polygon.isEmpty()) {
+            ++emptyOf.at(worker);
+            value = 0;
+            return;
+        }
+        std::optional<AreaCalculator>& calculator = earlyOf.at(worker);
+        if (!calculator) {
+            calculator.emplace(early.clone());
+            calculator->setIssueSink(&measured, shpPath, {});
+        }
+        AreaCalculator* use = &*calculator;
+        if (polygon.organised ? !calculator->usesFastPath(*polygon.organised, 0)
+                              : !calculator->usesFastPath(polygon.ring, polygon.envelope)) {
+            std::optional<AreaCalculator>& made = exactOf.at(worker);
+            if (!made) {
+                // Waits for the Crs, through the worker's own copy of the shared state.
+                const AreaCalculator* fromCrs =
+                    std::shared_future<const AreaCalculator*>(exact).get();
+                if (!fromCrs) {
+                    abandoned = true;
+                    return;
+                }
+                made.emplace(fromCrs->clone());
+                made->setIssueSink(&measured, shpPath, {});
+            }
+            use = &*made;
+        }
+        const std::int64_t fid = result.fids[record];
+        value = polygon.organised ? use->areaM2(*polygon.organised, 0, fid)
+                                  : use->areaM2(polygon.ring, polygon.envelope, record, fid);
+    };
+    std::exception_ptr measureFailure;
+    std::thread measuring([&] {
+        try {
+            visitShapefilePolygons(shpPath, problems, onRecords, visit);
+        } catch (...) {
+            measureFailure = std::current_exception();
+        }
+    });
+
+    Crs crs;
+    std::optional<AreaCalculator> fromCrs;
+    std::exception_ptr crsFailure;
+    try {
+        crs = findCrs();
+        if (!crs.isEmpty())
+            fromCrs.emplace(crs, method); // throws as measureShapefile's probe does
+    } catch (...) {
+        crsFailure = std::current_exception();
+    }
+    const bool confirmed = fromCrs && fromCrs->measuresAs(early);
+    if (!confirmed)
+        abandoned = true;
+    crsMade.set_value(confirmed ? &*fromCrs : nullptr);
+    measuring.join();
+    if (crsFailure)
+        std::rethrow_exception(crsFailure);
+    if (crs.isEmpty())
+        return std::nullopt;
+    if (!confirmed)
+        return measureShapefile(shpPath, crs, method, issues);
+    if (measureFailure)
+        std::rethrow_exception(measureFailure);
+
+    for (const Issue& issue : measured.issues())
+        issues.report(issue);
+    if (problems.count(Issue::Severity::Error) > 0)
+        return std::nullopt;
+    for (const Issue& issue : problems.issues())
+        issues.report(issue);
+    sumUp(nullptr, result.measure, result.measure.areaM2, result.measure.totalAreaM2);
+    std::size_t empty = 0;
+    for (const std::size_t count : emptyOf)
+        empty += count;
     result.measure.emptyCount = empty;
     return result;
 }

@@ -6,6 +6,7 @@
 #include "geo/progress.h"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -45,6 +46,21 @@ struct StreamedMeasure {
     LayerMeasure measure;
 };
 std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, const Crs& crs,
+                                                AreaMethod method, IssueSink& issues);
+
+/// measureShapefile with the layer's CRS still to be made: `findCrs` (the CRS as the caller
+/// reads it, through GDAL and PROJ's database: a tenth of a second and more) runs on the calling
+/// thread while the workers measure, when the method is ellipsoidal and the .prj beside the .shp
+/// is a Transverse Mercator plane that TransverseMercatorParameters::ofEsriPrj recognises. The
+/// workers start with AreaCalculator::forTransverseMercator of those parameters; a plot its fast
+/// path does not take waits for the Crs. Once the Crs is made, its calculator is compared with
+/// theirs (AreaCalculator::measuresAs): the same, and every value stands, bit for bit what
+/// measureShapefile(shpPath, crs, …) gives; not the same (or nothing recognised), and the file
+/// is measured with the Crs as measureShapefile does. Issues of the measure are reported only
+/// once the Crs has confirmed it. nullopt when findCrs gives an empty Crs (nothing reported),
+/// else as measureShapefile; what findCrs throws is rethrown once the workers have stopped.
+std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
+                                                const std::function<Crs()>& findCrs,
                                                 AreaMethod method, IssueSink& issues);
 
 } // namespace parkatlas::geo

@@ -884,3 +884,116 @@ TEST(AreaTest, BuenaVistaShapeAreaIsPlanarSquareFeet)
     std::printf("[ measure  ] Buena Vista zoning: shoelace vs Shape_Area, worst %.1e over 48\n",
                 worst);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Measuring while the CRS is made: a calculator from Transverse Mercator parameters alone
+
+namespace {
+
+const char* const kCgcs2000Cm114 =
+    R"(PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",)"
+    R"(DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],)"
+    R"(UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],)"
+    R"(PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],)"
+    R"(PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],)"
+    R"(PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]])";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to)
+{
+    const std::size_t at = text.find(from);
+    if (at != std::string::npos)
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+} // namespace
+
+TEST(AreaTest, EsriPrjOfAGaussKrugerZoneIsRecognisedWithoutProj)
+{
+    const auto p = TransverseMercatorParameters::ofEsriPrj(kCgcs2000Cm114);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->ellipsoid.semiMajorM, 6378137.0);
+    EXPECT_EQ(p->ellipsoid.inverseFlattening, 298.257222101);
+    EXPECT_EQ(p->centralMeridianDeg, 114.0);
+    EXPECT_EQ(p->latitudeOfOriginDeg, 0.0);
+    EXPECT_EQ(p->scaleFactor, 1.0);
+    EXPECT_EQ(p->falseEastingM, 500000.0);
+    EXPECT_EQ(p->falseNorthingM, 0.0);
+    EXPECT_EQ(p->linearUnitM, 1.0);
+    // Blanks and line breaks between items, parameters in another order, a final newline.
+    const std::string spread = replaced(
+        replaced(replaced(kCgcs2000Cm114, ",PROJECTION", ",\r\n  PROJECTION"),
+                 R"(PARAMETER["False_Easting",500000.0],)", ""),
+        R"(UNIT["Meter",1.0])", R"(PARAMETER[ "False_Easting" , 500000 ], UNIT["Meter",1])") +
+                               "\n";
+    const auto q = TransverseMercatorParameters::ofEsriPrj(spread);
+    ASSERT_TRUE(q) << spread;
+    EXPECT_EQ(q->falseEastingM, 500000.0);
+    EXPECT_EQ(q->centralMeridianDeg, 114.0);
+}
+
+TEST(AreaTest, EsriPrjOtherThanAPlainTransverseMercatorInMetresIsNotRecognised)
+{
+    const std::string base = kCgcs2000Cm114;
+    for (const std::string& text : {
+             replaced(base, R"(UNIT["Meter",1.0]])", R"(UNIT["Foot_US",0.3048006096012192]])"),
+             replaced(base, R"(SPHEROID["CGCS2000",6378137.0,298.257222101])",
+                      R"(SPHEROID["CGCS2000",6378137.0,298.257222101],TOWGS84[0,0,0,0,0,0,0])"),
+             replaced(base, R"(PARAMETER["Scale_Factor",1.0],)",
+                      R"(PARAMETER["Scale_Factor",1.0],PARAMETER["Standard_Parallel_1",25.0],)"),
+             replaced(base, R"(PARAMETER["Scale_Factor",1.0],)", ""),
+             replaced(base, R"(PARAMETER["Scale_Factor",1.0],)",
+                      R"(PARAMETER["Scale_Factor",1.0],PARAMETER["Scale_Factor",1.0],)"),
+             replaced(base, R"("Gauss_Kruger")", R"("Lambert_Conformal_Conic")"),
+             replaced(base, R"(PRIMEM["Greenwich",0.0])", R"(PRIMEM["Paris",2.337229166666667])"),
+             replaced(base, R"(UNIT["Degree",0.0174532925199433])", R"(UNIT["Grad",0.01570796326794897])"),
+             replaced(base, R"(UNIT["Meter",1.0]])", R"(UNIT["Meter",1.0],AUTHORITY["EPSG","4547"]])"),
+             base.substr(0, base.size() - 1),
+             base + "]",
+             std::string(R"(GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",)"
+                         R"(SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],)"
+                         R"(UNIT["Degree",0.0174532925199433]])"),
+             std::string(),
+             std::string("not a prj"),
+         })
+        EXPECT_FALSE(TransverseMercatorParameters::ofEsriPrj(text)) << text;
+}
+
+TEST(AreaTest, CalculatorFromTransverseMercatorParametersMeasuresWhatItsFastPathTakesAsTheCrsDoes)
+{
+    const auto parameters = TransverseMercatorParameters::ofEsriPrj(kCgcs2000Cm114);
+    ASSERT_TRUE(parameters);
+    AreaCalculator early = AreaCalculator::forTransverseMercator(*parameters);
+    AreaCalculator fromCrs(Crs::fromEpsg(4547));
+    EXPECT_TRUE(early.measuresAs(fromCrs));
+    EXPECT_TRUE(fromCrs.measuresAs(early));
+    // Not the same: another datum or zone, another method or options.
+    EXPECT_FALSE(early.measuresAs(AreaCalculator(Crs::fromEpsg(2383)))); // Xi'an 1980, CM 114E
+    EXPECT_FALSE(early.measuresAs(AreaCalculator(Crs::fromEpsg(4546)))); // CGCS2000, CM 111E
+    EXPECT_FALSE(early.measuresAs(AreaCalculator(Crs::fromEpsg(4547), AreaMethod::Survey)));
+    AreaOptions noFastPath;
+    noFastPath.allowFastPath = false;
+    EXPECT_FALSE(early.measuresAs(AreaCalculator(Crs::fromEpsg(4547), AreaMethod::Ellipsoidal,
+                                                 noFastPath)));
+
+    // Plots near the meridian: the same bits, as a store feature and as one ring.
+    const GeometryStore plots = storeOf({{{plot(500321.5, 3375012.25, 180)}},
+                                         {{plot(620000, 3381000, 900)}},
+                                         {{rectangle(400000, 3300000, 15000, 12000, true)}}});
+    for (std::size_t f = 0; f < plots.featureCount(); ++f) {
+        ASSERT_TRUE(early.usesFastPath(plots, f));
+        EXPECT_EQ(early.areaM2(plots, f), fromCrs.areaM2(plots, f)) << f;
+        const auto ring = plots.ring(f, 0, 0).xy;
+        EXPECT_TRUE(early.usesFastPath(ring, plots.envelope(f)));
+        EXPECT_EQ(early.areaM2(ring, plots.envelope(f), f), fromCrs.areaM2(plots, f)) << f;
+        EXPECT_EQ(early.clone().areaM2(plots, f), fromCrs.areaM2(plots, f)) << f;
+    }
+    // What the fast path does not take (30 km across, or far from the meridian) needs the Crs.
+    const GeometryStore large = storeOf({{{rectangle(500000, 3300000, 30000, 30000)}},
+                                         {{plot(950000, 3375000, 200)}}});
+    for (std::size_t f = 0; f < large.featureCount(); ++f) {
+        EXPECT_FALSE(early.usesFastPath(large, f));
+        EXPECT_THROW(early.areaM2(large, f), CrsError);
+        EXPECT_TRUE(std::isfinite(fromCrs.areaM2(large, f)));
+    }
+}

@@ -6,6 +6,7 @@
 #include "geo/issue.h"
 #include "geo/measure/area.h"
 #include "geo/measure/layer_measure.h"
+#include "geo/measure/transverse_mercator.h"
 #include "tests/support/scratch_dir.h"
 
 #include <gdal_priv.h>
@@ -14,12 +15,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
 using namespace parkatlas::geo;
 namespace fs = std::filesystem;
@@ -451,4 +455,255 @@ TEST(ShapefileReaderTest, PolygonsMeasuredWhereTheyLieAreTheStoredPolygonsMeasur
     EXPECT_GT(compared, 20u);
     EXPECT_GT(organisedCompared, 0u); // records of several rings went through GDAL's organisation
     EXPECT_GT(skippedCompared, 0u);   // and files with warnings (skipped or unclosed) too
+}
+
+namespace {
+
+std::string textOf(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool sameBits(double a, double b)
+{
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+/// measureShapefile(path, findCrs, …) and measureShapefile(path, crs, …) gave the same: fids,
+/// every value bit for bit, totals, counts and issues.
+void expectSameMeasure(const std::optional<StreamedMeasure>& during, const IssueList& duringIssues,
+                       const std::optional<StreamedMeasure>& before, const IssueList& beforeIssues)
+{
+    ASSERT_EQ(during.has_value(), before.has_value());
+    if (!during)
+        return;
+    EXPECT_EQ(during->kind, before->kind);
+    ASSERT_EQ(during->fids, before->fids);
+    ASSERT_EQ(during->measure.areaM2.size(), before->measure.areaM2.size());
+    for (std::size_t f = 0; f < before->measure.areaM2.size(); ++f)
+        ASSERT_TRUE(sameBits(during->measure.areaM2[f], before->measure.areaM2[f]))
+            << "feature " << f << ": " << during->measure.areaM2[f] << " "
+            << before->measure.areaM2[f];
+    EXPECT_TRUE(sameBits(during->measure.totalAreaM2, before->measure.totalAreaM2));
+    EXPECT_EQ(during->measure.emptyCount, before->measure.emptyCount);
+    EXPECT_EQ(during->measure.unknownCount, before->measure.unknownCount);
+    auto texts = [](const IssueList& list) {
+        std::vector<std::string> result;
+        for (const Issue& issue : list.issues())
+            result.push_back(std::to_string(static_cast<int>(issue.severity)) + " " + issue.path +
+                             " " + std::to_string(issue.fid) + " " + issue.message);
+        std::sort(result.begin(), result.end());
+        return result;
+    };
+    EXPECT_EQ(texts(duringIssues), texts(beforeIssues));
+}
+
+} // namespace
+
+TEST(ShapefileReaderTest, PrjRecognisedWithoutProjGivesTheParametersOfTheCrsGdalMakesOfIt)
+{
+    // measureShapefile starts measuring from the .prj's Transverse Mercator parameters
+    // (TransverseMercatorParameters::ofEsriPrj) while GDAL and PROJ make the layer's Crs: on
+    // every .prj of the real data, tests/data and the sample that it recognises, they must be
+    // the parameters of() finds in that Crs (as `area` makes it, describeLayerCrs), bit for bit.
+    std::vector<fs::path> prjs;
+    for (const std::string& root :
+         {kRealdata, std::string(PARKATLAS_TEST_DATA), std::string(PARKATLAS_SAMPLE_DIR)})
+        for (const auto& entry : fs::recursive_directory_iterator(root)) {
+            std::string ext = entry.path().extension().string();
+            std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+            if (ext == ".prj")
+                prjs.push_back(entry.path());
+        }
+    std::set<std::string> datums;
+    std::size_t recognised = 0;
+    for (const fs::path& prj : prjs) {
+        SCOPED_TRACE(prj.string());
+        const auto parameters = TransverseMercatorParameters::ofEsriPrj(textOf(prj));
+        if (!parameters)
+            continue;
+        // The Crs as `area` makes it: through GDAL's shapefile driver (its .prj reading and
+        // EPSG identification); a .prj alone, as GDAL reads any ESRI WKT.
+        Crs crs;
+        const fs::path shp = fs::path(prj).replace_extension(".shp");
+        try {
+            crs = describeLayerCrs({shp.string(), ""}).crs.crs;
+        } catch (const IoError&) {
+            crs = Crs::fromUserInput(textOf(prj)); // no .shp GDAL opens beside it
+        }
+        ASSERT_FALSE(crs.isEmpty());
+        const auto expected = TransverseMercatorParameters::of(crs);
+        ASSERT_TRUE(expected);
+        EXPECT_TRUE(sameBits(parameters->ellipsoid.semiMajorM, expected->ellipsoid.semiMajorM));
+        EXPECT_TRUE(sameBits(parameters->ellipsoid.inverseFlattening,
+                             expected->ellipsoid.inverseFlattening));
+        EXPECT_TRUE(sameBits(parameters->centralMeridianDeg, expected->centralMeridianDeg));
+        EXPECT_TRUE(sameBits(parameters->latitudeOfOriginDeg, expected->latitudeOfOriginDeg));
+        EXPECT_TRUE(sameBits(parameters->scaleFactor, expected->scaleFactor));
+        EXPECT_TRUE(sameBits(parameters->falseEastingM, expected->falseEastingM));
+        EXPECT_TRUE(sameBits(parameters->falseNorthingM, expected->falseNorthingM));
+        EXPECT_TRUE(sameBits(parameters->linearUnitM, expected->linearUnitM));
+        EXPECT_TRUE(AreaCalculator::forTransverseMercator(*parameters)
+                        .measuresAs(AreaCalculator(crs, AreaMethod::Ellipsoidal)));
+        datums.insert(crs.datumName());
+        ++recognised;
+    }
+    EXPECT_GE(recognised, 40u);
+    // The Chinese datums' zones are among them.
+    for (const char* datum : {"China 2000", "Xian 1980", "Beijing 1954"})
+        EXPECT_TRUE(datums.count(datum)) << datum;
+}
+
+TEST(ShapefileReaderTest, DescribingTheCrsAloneSaysWhatDescribeLayerSays)
+{
+    std::size_t compared = 0;
+    for (const std::string& path : everyShapefile()) {
+        SCOPED_TRACE(path);
+        LayerInfo full;
+        try {
+            full = describeLayer({path, ""});
+        } catch (const IoError&) {
+            EXPECT_THROW(describeLayerCrs({path, ""}), IoError);
+            continue;
+        }
+        const LayerInfo crsOnly = describeLayerCrs({path, ""});
+        EXPECT_EQ(crsOnly.ref.layerName, full.ref.layerName);
+        EXPECT_EQ(crsOnly.driver, full.driver);
+        EXPECT_EQ(crsOnly.kind, full.kind);
+        EXPECT_EQ(crsOnly.crs.crs.wkt(), full.crs.crs.wkt());
+        EXPECT_EQ(crsOnly.crs.crs.label(), full.crs.crs.label());
+        EXPECT_EQ(crsOnly.crs.origin, full.crs.origin);
+        ASSERT_EQ(crsOnly.crs.warnings.size(), full.crs.warnings.size());
+        for (std::size_t w = 0; w < full.crs.warnings.size(); ++w)
+            EXPECT_EQ(crsOnly.crs.warnings[w].english, full.crs.warnings[w].english);
+        ++compared;
+    }
+    EXPECT_GT(compared, 40u);
+}
+
+TEST(ShapefileReaderTest, PolygonsMeasuredWhileTheCrsIsMadeAreTheBitsOfTheCrsMadeFirst)
+{
+    // `area` measures a shapefile while its Crs is made (measureShapefile with findCrs). Held on
+    // every polygon shapefile of the real data, tests/data and the sample to measuring with the
+    // Crs made first: the same values bit for bit, totals, empties and issues; also when the Crs
+    // is not the .prj's (measured again with it), when there is none, and when making it fails.
+    std::vector<std::string> paths = everyShapefile();
+    paths.push_back(std::string(PARKATLAS_SAMPLE_DIR) + "/shp/parcels.shp");
+    std::size_t compared = 0, recognised = 0;
+    for (const std::string& path : paths) {
+        if (shapefileGeometryKind(path) != GeometryKind::Polygon || !canReadShapefileGeometry(path))
+            continue;
+        SCOPED_TRACE(path);
+        LayerInfo info;
+        try {
+            info = describeLayerCrs({path, ""});
+        } catch (const IoError&) {
+            continue;
+        }
+        const Crs crs = info.crs.crs;
+        if (crs.isEmpty()) {
+            IssueList issues;
+            EXPECT_FALSE(measureShapefile(
+                path, [] { return Crs(); }, AreaMethod::Ellipsoidal, issues));
+            EXPECT_TRUE(issues.issues().empty());
+            continue;
+        }
+        const std::string prj = textOf(fs::path(path).replace_extension(".prj"));
+        recognised += TransverseMercatorParameters::ofEsriPrj(prj) ? 1 : 0;
+        IssueList beforeIssues, duringIssues;
+        std::optional<StreamedMeasure> before;
+        try {
+            before = measureShapefile(path, crs, AreaMethod::Ellipsoidal, beforeIssues);
+        } catch (const Error&) {
+            EXPECT_ANY_THROW(measureShapefile(
+                path, [&] { return crs; }, AreaMethod::Ellipsoidal, duringIssues));
+            continue;
+        }
+        const auto during = measureShapefile(
+            path, [&] { return crs; }, AreaMethod::Ellipsoidal, duringIssues);
+        expectSameMeasure(during, duringIssues, before, beforeIssues);
+        ++compared;
+    }
+    EXPECT_GT(compared, 20u);
+    EXPECT_GT(recognised, 10u);
+
+    // The sample's .prj is CGCS2000 CM 114E; told it is Xi'an 1980 (another ellipsoid), the
+    // measure is made again with that Crs; when making the Crs throws, that is what comes out.
+    const std::string sample = std::string(PARKATLAS_SAMPLE_DIR) + "/shp/parcels.shp";
+    ASSERT_TRUE(TransverseMercatorParameters::ofEsriPrj(
+        textOf(fs::path(sample).replace_extension(".prj"))));
+    const Crs xian = Crs::fromEpsg(2383);
+    IssueList beforeIssues, duringIssues;
+    const auto before = measureShapefile(sample, xian, AreaMethod::Ellipsoidal, beforeIssues);
+    const auto during = measureShapefile(
+        sample, [&] { return xian; }, AreaMethod::Ellipsoidal, duringIssues);
+    expectSameMeasure(during, duringIssues, before, beforeIssues);
+    IssueList ignored;
+    EXPECT_THROW(measureShapefile(
+                     sample, []() -> Crs { throw IoError("no CRS today", {}); },
+                     AreaMethod::Ellipsoidal, ignored),
+                 IoError);
+}
+
+TEST(ShapefileReaderTest, PlotsTheFastPathDoesNotTakeWaitForTheCrsOnBothWorkers)
+{
+    // 60 000 plots (both workers) in a CGCS2000 zone, among them plots 30 km across and plots far
+    // from the meridian, at the start, middle and end of the file: the workers measuring from
+    // the recognised .prj wait for the Crs at those and measure them with it.
+    const fs::path dir = parkatlas::test::scratch("shapefile_reader_waiting");
+    const std::string path = (dir / "plots.shp").string();
+    ensureGdal();
+    constexpr int kCount = 60000;
+    const std::set<int> large = {0, 1, 29999, 30000, 30001, 59999};
+    {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+        ASSERT_NE(driver, nullptr);
+        GDALDatasetUniquePtr dataset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        ASSERT_TRUE(dataset);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4547);
+        OGRLayer* layer = dataset->CreateLayer("plots", &srs, wkbPolygon, nullptr);
+        ASSERT_NE(layer, nullptr);
+        for (int i = 0; i < kCount; ++i) {
+            double x = 500000 + (i % 300) * 50.0, y = 3375000 + (i / 300) * 50.0;
+            double side = 10 + (i % 7) * 1.37;
+            if (large.count(i)) {
+                side = i % 2 ? 30000 : 200;
+                x = i % 2 ? 480000 : 960000; // across the zone, or far from its meridian
+            }
+            OGRLinearRing ring;
+            ring.addPoint(x, y);
+            ring.addPoint(x, y + side);
+            ring.addPoint(x + side * 1.1, y + side);
+            ring.addPoint(x + side, y);
+            ring.addPoint(x, y);
+            OGRPolygon polygon;
+            polygon.addRing(&ring);
+            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+            feature->SetGeometry(&polygon);
+            ASSERT_EQ(layer->CreateFeature(feature.get()), OGRERR_NONE);
+        }
+    }
+    ASSERT_TRUE(TransverseMercatorParameters::ofEsriPrj(
+        textOf(fs::path(path).replace_extension(".prj"))));
+    const Crs crs = describeLayerCrs({path, ""}).crs.crs;
+    ASSERT_EQ(crs.epsg(), 4547);
+    IssueList beforeIssues, duringIssues;
+    const auto before = measureShapefile(path, crs, AreaMethod::Ellipsoidal, beforeIssues);
+    const auto during = measureShapefile(
+        path,
+        [&] {
+            // Made late: the workers reach the large plots first.
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            return crs;
+        },
+        AreaMethod::Ellipsoidal, duringIssues);
+    expectSameMeasure(during, duringIssues, before, beforeIssues);
+    ASSERT_TRUE(during);
+    IssueList ignored;
+    const ShapefileGeometry stored = readShapefileGeometry(path, ignored);
+    AreaCalculator calculator(crs);
+    for (const int i : large)
+        EXPECT_FALSE(calculator.usesFastPath(stored.geometry, static_cast<std::size_t>(i))) << i;
 }
