@@ -12,6 +12,7 @@
 #include <QString>
 
 #include "geo/measure/area.h"
+#include "geo/parallel.h"
 #include "geo/units.h"
 
 #include <QStringList>
@@ -990,12 +991,17 @@ int MapRenderer::bandCount() const
 {
     int bands = m_settings.bands();
     if (bands == 0) {
-        // Off unless asked for: on this shared two-core machine (load 10) two bands made a
-        // zoom at the full extent of 1M plots cost 30 % more CPU and no less time (README,
-        // issue 21, sixth session); PARKATLAS_RENDER_BANDS=2 turns them on to measure where
-        // the cores are free.
+        // With the screen's level of detail, one band per core (at most 4): on a quiet two-core
+        // machine two bands bring a zoom at the full extent of 1M plots from 240-320 ms to
+        // 150-230 ms and a redraw of the full extent from 175 to 97 ms, for about 40 % more
+        // CPU (README, issue 21, sixth session). PARKATLAS_RENDER_BANDS=N asks for N bands (1:
+        // one), else PARKATLAS_THREADS, as every parallel step, for a user sharing the machine.
         static const int asked = qEnvironmentVariableIntValue("PARKATLAS_RENDER_BANDS");
-        bands = m_settings.levelOfDetail() && asked > 1 ? asked : 1;
+        const int cores = static_cast<int>(geo::requestedWorkerCount());
+        const int perCore =
+            std::clamp(cores > 0 ? cores : static_cast<int>(std::thread::hardware_concurrency()),
+                       1, 4);
+        bands = m_settings.levelOfDetail() ? (asked > 0 ? asked : perCore) : 1;
     }
     bands = std::min(bands, m_settings.outputSize().height() / kMinBandRows);
     if (bands <= 1)

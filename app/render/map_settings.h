@@ -81,7 +81,8 @@ public:
     const QImage& underlay() const { return m_underlay; }
     MapSettings withUnderlay(QImage underlay) const;
     /// How many bands of rows a render draws at once, each on a thread of its own (0, the
-    /// default: PARKATLAS_RENDER_BANDS with the level of detail on, else 1). A band draws its rows
+    /// default: with the level of detail on, one per core up to 4 or PARKATLAS_RENDER_BANDS;
+    /// else 1). A band draws its rows
     /// and a margin of rows beyond them, from the same pixel positions as one render of the
     /// whole output, so the picture is that render's; MapRenderer draws in one band whatever
     /// a band could change (labels, placed over the whole output; dashed and hatched
