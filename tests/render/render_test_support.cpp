@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QThread>
 
 #include <algorithm>
@@ -90,6 +91,22 @@ double nonBackgroundShare(const QImage& image, QRgb background)
                 ++count;
     }
     return static_cast<double>(count) / (static_cast<double>(argb.width()) * argb.height());
+}
+
+bool hasPdftoppm()
+{
+    QProcess process;
+    process.start(QStringLiteral("pdftoppm"), {QStringLiteral("-v")});
+    return process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit;
+}
+
+geo::Envelope quarterOf(const geo::Envelope& e)
+{
+    const double w = e.width() / 4;
+    const double h = e.height() / 4;
+    const double cx = (e.minX + e.maxX) / 2;
+    const double cy = (e.minY + e.maxY) / 2;
+    return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
 }
 
 } // namespace parkatlas::render::test

@@ -38,4 +38,10 @@ ImageDifference compareImages(const QImage& actual, const QImage& expected, int 
 /// Share of pixels that are not `background`.
 double nonBackgroundShare(const QImage& image, QRgb background);
 
+/// Whether poppler's pdftoppm runs here (the PDF tests draw their pages with it).
+bool hasPdftoppm();
+
+/// The middle of `e`, a quarter of its width and height: a view zoomed in on a park.
+geo::Envelope quarterOf(const geo::Envelope& e);
+
 } // namespace parkatlas::render::test

@@ -46,13 +46,6 @@ namespace {
 const QString kStyles = QStringLiteral(PARKATLAS_STYLES_DIR);
 constexpr int kDpi = 600;
 
-bool hasPdftoppm()
-{
-    QProcess process;
-    process.start(QStringLiteral("pdftoppm"), {QStringLiteral("-v")});
-    return process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit;
-}
-
 /// The stream of object `number` of `pdf`, inflated (read here on its own, not with the
 /// splicer's reader).
 QByteArray streamOf(const QByteArray& pdf, int number)
@@ -243,15 +236,6 @@ void expectSplicedIsQts(const MapSettings& settings, int polygonLayers, const st
     EXPECT_TRUE(isQtsWithQAndQ(closedShort(qtContent), closedShort(splicedContent), polygonLayers))
         << what;
     expectSamePicture(qt, spliced, what);
-}
-
-geo::Envelope quarterOf(const geo::Envelope& e)
-{
-    const double w = e.width() / 4;
-    const double h = e.height() / 4;
-    const double cx = (e.minX + e.maxX) / 2;
-    const double cy = (e.minY + e.maxY) / 2;
-    return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
 }
 
 } // namespace

@@ -39,13 +39,6 @@ namespace {
 const QString kStyles = QStringLiteral(PARKATLAS_STYLES_DIR);
 constexpr int kDpi = 600;
 
-bool hasPdftoppm()
-{
-    QProcess process;
-    process.start(QStringLiteral("pdftoppm"), {QStringLiteral("-v")});
-    return process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit;
-}
-
 /// The layers of `settings` on a page of exactly its output size at 600 DPI.
 void writePdf(const MapSettings& settings, const QString& path)
 {
@@ -111,15 +104,6 @@ void expectSamePageSmaller(const MapSettings& settings, const std::string& what,
     for (qsizetype i = 0; i < before.size(); ++i)
         differing += before[i] != after[i] ? 1 : 0;
     EXPECT_EQ(differing, 0) << what << ": bytes of the 600-DPI picture that differ";
-}
-
-geo::Envelope quarterOf(const geo::Envelope& e)
-{
-    const double w = e.width() / 4;
-    const double h = e.height() / 4;
-    const double cx = (e.minX + e.maxX) / 2;
-    const double cy = (e.minY + e.maxY) / 2;
-    return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
 }
 
 } // namespace
