@@ -405,33 +405,18 @@ private:
             m_brushDirty = m_penDirty = false;
         };
         if (store.partCount(feature) == 1 && store.ringCount(feature, 0) == 1) {
-            appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
-            if (m_dropStraight)
-                dropStraightVertices(m_buffer);
-            if (m_buffer.size() < 2)
+            if (!ringInPixels(store.ring(feature, 0, 0)))
                 return;
             paint();
             appendPdfPolygon(out, m_buffer.constData(), m_buffer.size(), m_writtenBrush);
             m_pdf->plotDone();
             return;
-        } else {
-            QPainterPath path;
-            path.setFillRule(Qt::OddEvenFill);
-            for (std::size_t part = 0; part < store.partCount(feature); ++part)
-                for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
-                    appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
-                    if (m_dropStraight)
-                        dropStraightVertices(m_buffer);
-                    if (m_buffer.size() < 2)
-                        continue;
-                    path.addPolygon(m_buffer);
-                    path.closeSubpath();
-                }
-            paint();
-            if (path.elementCount() == 0)
-                return;
-            appendPdfPath(out, path);
         }
+        const QPainterPath path = pathInPixels(store, feature);
+        paint();
+        if (path.elementCount() == 0)
+            return;
+        appendPdfPath(out, path);
         out.append(m_writtenBrush ? "B*\n" : "S\n");
         m_pdf->plotDone();
     }
@@ -624,26 +609,36 @@ private:
     {
         // Most plots are one ring: drawn straight as a polygon, without building a path.
         if (store.partCount(feature) == 1 && store.ringCount(feature, 0) == 1) {
-            appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
-            if (m_dropStraight)
-                dropStraightVertices(m_buffer);
-            if (m_buffer.size() >= 2)
+            if (ringInPixels(store.ring(feature, 0, 0)))
                 m_painter.drawPolygon(m_buffer, Qt::OddEvenFill);
             return;
         }
+        m_painter.drawPath(pathInPixels(store, feature));
+    }
+
+    /// A polygon's ring in pixels in m_buffer, on the page's grid, without its straight vertices
+    /// where they are left out (m_dropStraight); false when fewer than two points are left.
+    bool ringInPixels(const geo::RingView& ring)
+    {
+        appendRing(ring, m_toPixel, m_buffer, m_gridPx);
+        if (m_dropStraight)
+            dropStraightVertices(m_buffer);
+        return m_buffer.size() >= 2;
+    }
+
+    /// A polygon of several rings or parts as one odd-even path in pixels (ringInPixels each).
+    QPainterPath pathInPixels(const geo::GeometryStore& store, std::size_t feature)
+    {
         QPainterPath path;
         path.setFillRule(Qt::OddEvenFill);
         for (std::size_t part = 0; part < store.partCount(feature); ++part)
             for (std::size_t ring = 0; ring < store.ringCount(feature, part); ++ring) {
-                appendRing(store.ring(feature, part, ring), m_toPixel, m_buffer, m_gridPx);
-                if (m_dropStraight)
-                    dropStraightVertices(m_buffer);
-                if (m_buffer.size() < 2)
+                if (!ringInPixels(store.ring(feature, part, ring)))
                     continue;
                 path.addPolygon(m_buffer);
                 path.closeSubpath();
             }
-        m_painter.drawPath(path);
+        return path;
     }
 
     void drawLine(const geo::GeometryStore& store, std::size_t feature, const LayerStyle& style,
