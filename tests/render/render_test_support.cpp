@@ -1,5 +1,8 @@
 #include "render_test_support.h"
 
+#include "geo/io/source.h"
+#include "geo/issue.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -91,6 +94,17 @@ double nonBackgroundShare(const QImage& image, QRgb background)
                 ++count;
     }
     return static_cast<double>(count) / (static_cast<double>(argb.width()) * argb.height());
+}
+
+std::vector<std::shared_ptr<const geo::Layer>> readEveryLayer(const std::string& source)
+{
+    const geo::LayerListing listing = geo::listSourceLayers(source);
+    std::vector<std::shared_ptr<const geo::Layer>> layers;
+    geo::IssueList issues;
+    for (const geo::LayerRef& ref : listing.layers)
+        layers.push_back(
+            std::make_shared<const geo::Layer>(geo::readLayer(ref, geo::ReadOptions{}, issues)));
+    return layers;
 }
 
 bool hasPdftoppm()

@@ -38,6 +38,9 @@ ImageDifference compareImages(const QImage& actual, const QImage& expected, int 
 /// Share of pixels that are not `background`.
 double nonBackgroundShare(const QImage& image, QRgb background);
 
+/// Every layer of `source` (a GeoPackage, a folder...), read whole; what the reads say is dropped.
+std::vector<std::shared_ptr<const geo::Layer>> readEveryLayer(const std::string& source);
+
 /// Whether poppler's pdftoppm runs here (the PDF tests draw their pages with it).
 bool hasPdftoppm();
 

@@ -114,12 +114,7 @@ TEST(LevelOfDetailTest, TheSampleParkAtFullExtentLooksTheSame)
     const std::string park = PARKATLAS_SAMPLE_DIR "/park.gpkg";
     if (!std::filesystem::exists(park))
         GTEST_SKIP() << "sample park not generated";
-    const geo::LayerListing listing = geo::listSourceLayers(park);
-    std::vector<std::shared_ptr<const geo::Layer>> layers;
-    geo::IssueList issues;
-    for (const geo::LayerRef& ref : listing.layers)
-        layers.push_back(
-            std::make_shared<const geo::Layer>(geo::readLayer(ref, geo::ReadOptions{}, issues)));
+    const std::vector<std::shared_ptr<const geo::Layer>> layers = readEveryLayer(park);
     const RoleStyleBook book = RoleStyleBook::load(kStyles);
     const std::vector<LayerSnapshot> snapshots = book.styleLayers(layers);
     for (const QSize size : {QSize(120, 80), QSize(300, 200), QSize(800, 600)}) {

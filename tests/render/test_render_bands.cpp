@@ -140,12 +140,7 @@ TEST(RenderBandsTest, TheSampleParkIsDrawnTheSameInBands)
     const std::string park = PARKATLAS_SAMPLE_DIR "/park.gpkg";
     if (!std::filesystem::exists(park))
         GTEST_SKIP() << "sample park not generated";
-    const geo::LayerListing listing = geo::listSourceLayers(park);
-    std::vector<std::shared_ptr<const geo::Layer>> layers;
-    geo::IssueList issues;
-    for (const geo::LayerRef& ref : listing.layers)
-        layers.push_back(
-            std::make_shared<const geo::Layer>(geo::readLayer(ref, geo::ReadOptions{}, issues)));
+    const std::vector<std::shared_ptr<const geo::Layer>> layers = readEveryLayer(park);
     const std::vector<LayerSnapshot> snapshots = styled(layers);
     // Its labels, dashes and hatches keep the whole park in one band (the same picture); its
     // parcels alone are drawn in bands.

@@ -227,12 +227,7 @@ TEST(RoleStyleBookTest, TheSampleParkStyledByRoleMatchesItsControlImage)
         GTEST_SKIP() << "sample park not generated";
     if (!haveLandUse())
         GTEST_SKIP() << "styles/landuse.json not here";
-    const geo::LayerListing listing = geo::listSourceLayers(kSamplePark);
-    std::vector<std::shared_ptr<const geo::Layer>> layers;
-    geo::IssueList issues;
-    for (const geo::LayerRef& ref : listing.layers)
-        layers.push_back(
-            std::make_shared<const geo::Layer>(geo::readLayer(ref, geo::ReadOptions{}, issues)));
+    const std::vector<std::shared_ptr<const geo::Layer>> layers = readEveryLayer(kSamplePark);
     ASSERT_EQ(layers.size(), 11u);
     const RoleStyleBook book = RoleStyleBook::load(kStyles);
     const std::vector<LayerSnapshot> snapshots = book.styleLayers(layers);
