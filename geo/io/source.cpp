@@ -683,6 +683,30 @@ std::vector<LayerRef> listLayers(const std::string& source)
     return listing.layers;
 }
 
+namespace {
+
+/// The layer's name, driver, geometry type, extent and CRS into `info`, for describeLayer and
+/// describeLayerCrs. Returns false when the extent is not usable (NaN, infinite or absurdly
+/// large coordinates), which is then left empty.
+bool describeGeometry(GDALDataset& dataset, OGRLayer& layer, const OpenOptions& options,
+                      LayerInfo& info)
+{
+    info.ref.layerName = layer.GetName();
+    info.driver = driverName(dataset);
+    info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
+    info.kind = kindOf(layer.GetGeomType());
+    OGREnvelope envelope;
+    if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
+        info.extent = toEnvelope(envelope);
+    const bool usable = isUsable(info.extent);
+    if (!usable)
+        info.extent = Envelope();
+    info.crs = resolveCrs(layer, info.driver, info.extent, options);
+    return usable;
+}
+
+} // namespace
+
 LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
 {
     ensureGdalFor(ref.datasetPath);
@@ -692,24 +716,14 @@ LayerInfo describeLayer(const LayerRef& ref, const OpenOptions& options)
     info.encoding = encodingForDataset(ref.datasetPath, options);
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, info.encoding, errors);
     OGRLayer& layer = layerByName(*dataset, ref);
-    info.ref.layerName = layer.GetName();
-    info.driver = driverName(*dataset);
-    for (Issue& issue : readerIssues(*dataset, info.ref.layerName)) {
+    for (Issue& issue : readerIssues(*dataset, layer.GetName())) {
         issue.path = ref.datasetPath;
         info.warnings.push_back(formatIssue(issue));
     }
-    info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
-    info.kind = kindOf(layer.GetGeomType());
     info.featureCount = layer.GetFeatureCount(TRUE);
-    OGREnvelope envelope;
-    if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
-        info.extent = toEnvelope(envelope);
-    if (!isUsable(info.extent)) {
+    if (!describeGeometry(*dataset, layer, options, info))
         info.warnings.push_back("the layer's extent is not usable (NaN, infinite or absurdly "
                                 "large coordinates)");
-        info.extent = Envelope();
-    }
-    info.crs = resolveCrs(layer, info.driver, info.extent, options);
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
         const OGRFieldDefn* field = definition->GetFieldDefn(i);
@@ -737,17 +751,7 @@ LayerInfo describeLayerCrs(const LayerRef& ref, const OpenOptions& options)
     // No ENCODING: the text is not read, and the layer's name, geometry and CRS do not depend
     // on it.
     GDALDatasetUniquePtr dataset = openVector(ref.datasetPath, EncodingChoice{}, errors);
-    OGRLayer& layer = layerByName(*dataset, ref);
-    info.ref.layerName = layer.GetName();
-    info.driver = driverName(*dataset);
-    info.geometryType = OGRGeometryTypeToName(layer.GetGeomType());
-    info.kind = kindOf(layer.GetGeomType());
-    OGREnvelope envelope;
-    if (layer.GetExtent(&envelope, TRUE) == OGRERR_NONE)
-        info.extent = toEnvelope(envelope);
-    if (!isUsable(info.extent))
-        info.extent = Envelope();
-    info.crs = resolveCrs(layer, info.driver, info.extent, options);
+    describeGeometry(*dataset, layerByName(*dataset, ref), options, info);
     return info;
 }
 
