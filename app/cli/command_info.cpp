@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 namespace parkatlas::cli {
 
@@ -353,6 +354,15 @@ int runInfo(const std::vector<std::string>& args)
         std::cout << cli.help();
         return kExitOk;
     }
+    // The land-use table (a 200 KB JSON, read once per process) is read on another core while
+    // the layers are opened and their CRS looked up in PROJ's database, which it would
+    // otherwise follow. A table that cannot be read is said where a layer needs it, as before.
+    std::jthread landUseTable([] {
+        try {
+            geo::LandUseClassification::standard();
+        } catch (const std::exception&) {
+        }
+    });
     // SOURCE@DATE or --as-of: every layer as it was that day, the history tables not listed.
     const DatedSource dated = datedSourceFrom(cli, cli.positional("SOURCE"));
     const std::string& source = dated.source;
