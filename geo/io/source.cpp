@@ -3,6 +3,7 @@
 #include "geo/ascii.h"
 #include "geo/crs/ballpark.h"
 
+#include "geo/crs/esri_prj.h"
 #include "geo/crs/transform.h"
 #include "geo/error.h"
 #include "geo/io/dbf.h"
@@ -19,9 +20,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace parkatlas::geo {
@@ -472,11 +476,89 @@ std::optional<Message> misfit(const Crs& crs, const Envelope& extent)
     return std::nullopt;
 }
 
-CrsResolution resolveCrs(OGRLayer& layer, const std::string& driver, const Envelope& extent,
-                         const OpenOptions& options)
+/// The text of a .prj, or nullopt when it cannot be read.
+std::optional<std::string> readPrj(const std::string& path)
+{
+    VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+    if (!file)
+        return std::nullopt;
+    std::string text;
+    char buffer[4096];
+    for (std::size_t got; (got = VSIFReadL(buffer, 1, sizeof buffer, file)) > 0;)
+        text.append(buffer, got);
+    VSIFCloseL(file);
+    return text;
+}
+
+/// The layer's own CRS (empty when it has none). A shapefile whose .prj is a Chinese
+/// Gauss-Krüger zone written as ArcGIS writes it is the EPSG CRS GDAL's driver identifies it as
+/// (chineseGaussKrugerEpsgOfEsriPrj), made from PROJ's database by its code: the same Crs
+/// without GDAL's import of the ESRI text and its search of the database for a match, which
+/// are most of what `info` and `area` spend on a small file.
+Crs ownCrs(const std::string& path, OGRLayer& layer, const std::string& driver)
+{
+    if (driver == "ESRI Shapefile" && lowerExtension(path) == ".shp")
+        if (const std::string prj = sidecarBeside(path, ".prj"); !prj.empty())
+            if (const std::optional<std::string> text = readPrj(prj))
+                if (const std::optional<int> code = chineseGaussKrugerEpsgOfEsriPrj(*text))
+                    return Crs::fromEpsg(*code);
+    return Crs::fromOgr(layer.GetSpatialRef());
+}
+
+/// resolveCrs's answers for shapefiles, kept for the life of the process by what decides them:
+/// the .prj's bytes, the extent read and --s-srs. A command that describes a layer and then
+/// reads it (info, check, area) would otherwise have GDAL import the ESRI WKT and identify it
+/// in PROJ's database, and make the misfit's transform, twice for the same file. Only answers
+/// reached without a word from GDAL are kept, so a hit has nothing to repeat.
+class ShapefileCrsMemo {
+public:
+    /// The key of a shapefile's CRS question, or "" when there is no .prj to read.
+    static std::string keyOf(const std::string& shpPath, const Envelope& extent,
+                             const OpenOptions& options)
+    {
+        if (!isShapefilePath(shpPath) || lowerExtension(shpPath) != ".shp")
+            return {};
+        const std::string prj = sidecarBeside(shpPath, ".prj");
+        if (prj.empty())
+            return {};
+        const std::optional<std::string> key = readPrj(prj);
+        if (!key)
+            return {};
+        char bounds[160];
+        std::snprintf(bounds, sizeof bounds, "\n%.17g %.17g %.17g %.17g\n", extent.minX,
+                      extent.minY, extent.maxX, extent.maxY);
+        return *key + bounds + options.sourceSrs;
+    }
+
+    std::optional<CrsResolution> find(const std::string& key)
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_answers.find(key);
+        return it == m_answers.end() ? std::nullopt : std::optional(it->second);
+    }
+
+    void keep(const std::string& key, const CrsResolution& answer)
+    {
+        std::lock_guard lock(m_mutex);
+        m_answers.emplace(key, answer);
+    }
+
+    static ShapefileCrsMemo& process()
+    {
+        static ShapefileCrsMemo memo;
+        return memo;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, CrsResolution> m_answers;
+};
+
+CrsResolution resolveCrsOnce(const std::string& path, OGRLayer& layer, const std::string& driver,
+                             const Envelope& extent, const OpenOptions& options)
 {
     CrsResolution result;
-    const Crs own = Crs::fromOgr(layer.GetSpatialRef());
+    const Crs own = ownCrs(path, layer, driver);
     if (!options.sourceSrs.empty()) {
         result.crs = Crs::fromUserInput(options.sourceSrs);
         result.origin = "--s-srs";
@@ -496,6 +578,24 @@ CrsResolution resolveCrs(OGRLayer& layer, const std::string& driver, const Envel
     result.proposal = proposeZoneFromExtent(extent);
     if (!result.proposal)
         result.hint = crsHintFromExtent(extent);
+    return result;
+}
+
+/// The CRS of `layer` of the source at `path` (see resolveCrsOnce), from ShapefileCrsMemo when a
+/// shapefile's CRS was resolved before from the same .prj, extent and --s-srs.
+CrsResolution resolveCrs(const std::string& path, OGRLayer& layer, const std::string& driver,
+                         const Envelope& extent, const OpenOptions& options)
+{
+    const std::string key =
+        driver == "ESRI Shapefile" ? ShapefileCrsMemo::keyOf(path, extent, options) : "";
+    if (key.empty())
+        return resolveCrsOnce(path, layer, driver, extent, options);
+    if (auto known = ShapefileCrsMemo::process().find(key))
+        return *known;
+    const GUInt32 before = CPLGetErrorCounter();
+    CrsResolution result = resolveCrsOnce(path, layer, driver, extent, options);
+    if (CPLGetErrorCounter() == before)
+        ShapefileCrsMemo::process().keep(key, result);
     return result;
 }
 
@@ -701,7 +801,7 @@ bool describeGeometry(GDALDataset& dataset, OGRLayer& layer, const OpenOptions& 
     const bool usable = isUsable(info.extent);
     if (!usable)
         info.extent = Envelope();
-    info.crs = resolveCrs(layer, info.driver, info.extent, options);
+    info.crs = resolveCrs(info.ref.datasetPath, layer, info.driver, info.extent, options);
     return usable;
 }
 
@@ -824,7 +924,7 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         extent = toEnvelope(layerEnvelope);
     if (!isUsable(extent))
         extent = Envelope();
-    CrsResolution crs = resolveCrs(layer, driver, extent, options.open);
+    CrsResolution crs = resolveCrs(ref.datasetPath, layer, driver, extent, options.open);
     // A .prj GDAL cannot make sense of complains here, not at the first feature.
     std::string prjProblem;
     for (const auto& said : errors.take())

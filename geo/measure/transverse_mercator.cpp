@@ -1,6 +1,7 @@
 #include "geo/measure/transverse_mercator.h"
 
 #include "geo/crs/crs.h"
+#include "geo/crs/esri_prj.h"
 
 #include <ogr_spatialref.h>
 #include <ogr_srs_api.h>
@@ -27,115 +28,6 @@ double meridianArc(double a, double e2, double phi)
                 (3 * e2 / 8 + 3 * e4 / 32 + 45 * e6 / 1024) * std::sin(2 * phi) +
                 (15 * e4 / 256 + 45 * e6 / 1024) * std::sin(4 * phi) -
                 (35 * e6 / 3072) * std::sin(6 * phi));
-}
-
-/// One node of a WKT 1 text, KEYWORD[item, item, …], its items sorted by kind (each kind in
-/// the order written): quoted texts, numbers, nested nodes.
-struct WktNode {
-    std::string keyword; // upper case
-    std::vector<std::string> texts;
-    std::vector<double> numbers;
-    std::vector<WktNode> children;
-};
-
-/// Reads the one node a whole text is (blanks around and between items allowed); nullopt for
-/// anything that is not exactly that.
-class WktReader {
-public:
-    explicit WktReader(std::string_view text) : m_text(text) {}
-
-    std::optional<WktNode> root()
-    {
-        std::optional<WktNode> node = readNode(0);
-        skipBlanks();
-        if (!node || m_at != m_text.size())
-            return std::nullopt;
-        return node;
-    }
-
-private:
-    void skipBlanks()
-    {
-        while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at])))
-            ++m_at;
-    }
-
-    std::optional<WktNode> readNode(int depth)
-    {
-        if (depth > 6)
-            return std::nullopt;
-        skipBlanks();
-        const std::size_t start = m_at;
-        while (m_at < m_text.size() &&
-               (std::isalnum(static_cast<unsigned char>(m_text[m_at])) || m_text[m_at] == '_'))
-            ++m_at;
-        if (m_at == start)
-            return std::nullopt;
-        WktNode node;
-        for (const char c : m_text.substr(start, m_at - start))
-            node.keyword += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        skipBlanks();
-        if (m_at >= m_text.size() || (m_text[m_at] != '[' && m_text[m_at] != '('))
-            return std::nullopt;
-        const char close = m_text[m_at] == '[' ? ']' : ')';
-        ++m_at;
-        for (;;) {
-            skipBlanks();
-            if (m_at >= m_text.size())
-                return std::nullopt;
-            const char c = m_text[m_at];
-            if (c == '"') {
-                const std::size_t end = m_text.find('"', m_at + 1);
-                if (end == std::string_view::npos)
-                    return std::nullopt;
-                node.texts.emplace_back(m_text.substr(m_at + 1, end - m_at - 1));
-                m_at = end + 1;
-            } else if (c == '-' || c == '.' || std::isdigit(static_cast<unsigned char>(c))) {
-                double value = 0;
-                const auto [last, error] =
-                    std::from_chars(m_text.data() + m_at, m_text.data() + m_text.size(), value);
-                if (error != std::errc())
-                    return std::nullopt;
-                node.numbers.push_back(value);
-                m_at = static_cast<std::size_t>(last - m_text.data());
-            } else {
-                std::optional<WktNode> child = readNode(depth + 1);
-                if (!child)
-                    return std::nullopt;
-                node.children.push_back(std::move(*child));
-            }
-            skipBlanks();
-            if (m_at < m_text.size() && m_text[m_at] == ',') {
-                ++m_at;
-                continue;
-            }
-            if (m_at < m_text.size() && m_text[m_at] == close) {
-                ++m_at;
-                return node;
-            }
-            return std::nullopt;
-        }
-    }
-
-    std::string_view m_text;
-    std::size_t m_at = 0;
-};
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-/// KEYWORD["name", number]: the number.
-std::optional<double> namedNumber(const WktNode& node)
-{
-    if (node.texts.size() != 1 || node.numbers.size() != 1 || !node.children.empty())
-        return std::nullopt;
-    return node.numbers[0];
 }
 
 } // namespace
@@ -178,88 +70,17 @@ std::optional<TransverseMercatorParameters> TransverseMercatorParameters::of(con
 std::optional<TransverseMercatorParameters>
 TransverseMercatorParameters::ofEsriPrj(std::string_view prj)
 {
-    const std::optional<WktNode> root = WktReader(prj).root();
-    if (!root || root->keyword != "PROJCS" || root->texts.size() != 1 || !root->numbers.empty())
+    const std::optional<EsriTransverseMercator> esri = readEsriTransverseMercator(prj);
+    if (!esri)
         return std::nullopt;
-    const WktNode* geographic = nullptr;
-    const WktNode* projection = nullptr;
-    const WktNode* unit = nullptr;
-    std::vector<const WktNode*> parameters;
-    for (const WktNode& child : root->children) {
-        if (child.keyword == "PARAMETER") {
-            parameters.push_back(&child);
-            continue;
-        }
-        const WktNode** slot = child.keyword == "GEOGCS"       ? &geographic
-                               : child.keyword == "PROJECTION" ? &projection
-                               : child.keyword == "UNIT"       ? &unit
-                                                               : nullptr;
-        if (!slot || *slot)
-            return std::nullopt;
-        *slot = &child;
-    }
-    if (!geographic || !projection || !unit)
-        return std::nullopt;
-    // The plane: metres, a Transverse Mercator by ESRI's two names for it.
-    const std::optional<double> metres = namedNumber(*unit);
-    if (!metres || *metres != 1.0 || !equalsIgnoringCase(unit->texts[0], "Meter"))
-        return std::nullopt;
-    if (projection->texts.size() != 1 || !projection->numbers.empty() ||
-        !projection->children.empty() ||
-        (projection->texts[0] != "Gauss_Kruger" && projection->texts[0] != "Transverse_Mercator"))
-        return std::nullopt;
-    // The datum: a spheroid and nothing else, Greenwich, degrees.
-    if (geographic->texts.size() != 1 || !geographic->numbers.empty() ||
-        geographic->children.size() != 3)
-        return std::nullopt;
-    const WktNode& datum = geographic->children[0];
-    const WktNode& primeMeridian = geographic->children[1];
-    const WktNode& angularUnit = geographic->children[2];
-    if (datum.keyword != "DATUM" || datum.texts.size() != 1 || !datum.numbers.empty() ||
-        datum.children.size() != 1)
-        return std::nullopt;
-    const WktNode& spheroid = datum.children[0];
-    if (spheroid.keyword != "SPHEROID" || spheroid.texts.size() != 1 ||
-        spheroid.numbers.size() != 2 || !spheroid.children.empty())
-        return std::nullopt;
-    const std::optional<double> greenwich = namedNumber(primeMeridian);
-    if (primeMeridian.keyword != "PRIMEM" || !greenwich || *greenwich != 0.0)
-        return std::nullopt;
-    const std::optional<double> degree = namedNumber(angularUnit);
-    if (angularUnit.keyword != "UNIT" || !degree || !equalsIgnoringCase(angularUnit.texts[0], "Degree") ||
-        std::fabs(*degree - kDegree) > 1e-16)
-        return std::nullopt;
-
     TransverseMercatorParameters p;
-    p.ellipsoid = {spheroid.numbers[0], spheroid.numbers[1]};
+    p.ellipsoid = {esri->semiMajorM, esri->inverseFlattening};
+    p.centralMeridianDeg = esri->centralMeridianDeg;
+    p.latitudeOfOriginDeg = esri->latitudeOfOriginDeg;
+    p.scaleFactor = esri->scaleFactor;
+    p.falseEastingM = esri->falseEastingM;
+    p.falseNorthingM = esri->falseNorthingM;
     p.linearUnitM = 1.0;
-    const struct {
-        const char* name;
-        double* value;
-    } wanted[] = {{"False_Easting", &p.falseEastingM},
-                  {"False_Northing", &p.falseNorthingM},
-                  {"Central_Meridian", &p.centralMeridianDeg},
-                  {"Scale_Factor", &p.scaleFactor},
-                  {"Latitude_Of_Origin", &p.latitudeOfOriginDeg}};
-    if (parameters.size() != std::size(wanted))
-        return std::nullopt;
-    for (const auto& [name, value] : wanted) {
-        int found = 0;
-        for (const WktNode* parameter : parameters) {
-            const std::optional<double> number = namedNumber(*parameter);
-            if (number && equalsIgnoringCase(parameter->texts[0], name)) {
-                *value = *number;
-                ++found;
-            }
-        }
-        if (found != 1)
-            return std::nullopt;
-    }
-    if (!(p.scaleFactor > 0) || !(p.ellipsoid.semiMajorM > 0) ||
-        !(p.ellipsoid.inverseFlattening > 0) || !std::isfinite(p.falseEastingM) ||
-        !std::isfinite(p.falseNorthingM) || std::fabs(p.centralMeridianDeg) > 180 ||
-        std::fabs(p.latitudeOfOriginDeg) > 90)
-        return std::nullopt;
     return p;
 }
 

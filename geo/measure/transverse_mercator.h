@@ -24,18 +24,10 @@ struct TransverseMercatorParameters {
     /// ESRI "Gauss_Kruger" and "Transverse_Mercator"); nullopt otherwise.
     static std::optional<TransverseMercatorParameters> of(const Crs& crs);
 
-    /// The parameters read from the text of an ESRI .prj without PROJ (microseconds, where
-    /// making the Crs through PROJ's database takes a tenth of a second): only a projected CRS
-    /// of this exact shape is recognised, the way Chinese Gauss-Krüger zones (CGCS2000, Xi'an
-    /// 1980, Beijing 1954) and most Transverse Mercator zones are written:
-    ///   PROJCS[…, GEOGCS[…, DATUM[…, SPHEROID[…, a, 1/f]], PRIMEM[…, 0], UNIT["Degree", …]],
-    ///          PROJECTION["Gauss_Kruger" | "Transverse_Mercator"], the five PARAMETERs
-    ///          (False_Easting, False_Northing, Central_Meridian, Scale_Factor,
-    ///          Latitude_Of_Origin), UNIT["Meter", 1]]
-    /// Anything else (another unit, a datum shift, an authority, an unknown parameter) gives
-    /// nullopt. What is recognised is what of() finds in the Crs GDAL makes of the same .prj
-    /// (TransverseMercatorTest holds it on every .prj we have); callers that measure with it
-    /// still compare it with of() once the Crs is made.
+    /// The parameters read from the text of an ESRI .prj without PROJ (readEsriTransverseMercator
+    /// says which texts are recognised; anything else gives nullopt). What is recognised is what
+    /// of() finds in the Crs GDAL makes of the same .prj (TransverseMercatorTest holds it on every
+    /// .prj we have); callers that measure with it still compare it with of() once the Crs is made.
     static std::optional<TransverseMercatorParameters> ofEsriPrj(std::string_view prj);
 };
 
