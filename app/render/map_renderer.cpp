@@ -23,10 +23,16 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <numbers>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace parkatlas::render {
 
@@ -116,6 +122,111 @@ void dropStraightVertices(QPolygonF& ring)
     ring.resize(kept);
 }
 
+/// Asks for huge pages (2 MB) behind `bytes` at `data` before they are first written: a
+/// page of 4 KB faults on its first touch, which is dear on a virtual machine (README, issue
+/// 21, sixth session: 700 ms for 190 MB). A hint only (transparent huge pages on "madvise");
+/// the contents are the same either way. Nothing for less than 4 MB.
+void adviseHugePages(void* data, std::size_t bytes)
+{
+#if defined(__linux__)
+    constexpr std::size_t kHugePage = std::size_t{2} << 20;
+    if (bytes < 2 * kHugePage)
+        return;
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+    const std::uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+}
+
+/// std::allocator that advises huge pages for what it allocates (adviseHugePages): the small
+/// polygons' arrays grow by doubling as a new scale has more of them, each time into fresh
+/// memory that the copy then writes for the first time.
+template <typename T> struct HugePageAllocator {
+    using value_type = T;
+    HugePageAllocator() = default;
+    template <typename U> HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+    T* allocate(std::size_t count)
+    {
+        T* data = std::allocator<T>().allocate(count);
+        adviseHugePages(data, count * sizeof(T));
+        return data;
+    }
+    void deallocate(T* data, std::size_t count) noexcept
+    {
+        std::allocator<T>().deallocate(data, count);
+    }
+    template <typename U> bool operator==(const HugePageAllocator<U>&) const noexcept
+    {
+        return true;
+    }
+};
+
+/// A small one-ring polygon kept for LayerPainter::flushSmallPolygons: its symbol and its
+/// points in SmallPolygons::points.
+struct SmallPolygon {
+    const Symbol* symbol;
+    std::uint32_t first;
+    std::uint32_t count;
+    bool smooth; // outline antialiased
+};
+
+struct SmallPolygons {
+    std::vector<SmallPolygon, HugePageAllocator<SmallPolygon>> polygons;
+    std::vector<QPointF, HugePageAllocator<QPointF>> points;
+};
+
+/// SmallPolygons kept from one render to the next. At a new scale a million-plot layer keeps
+/// tens of megabytes of them; grown afresh in each render, their pages were first written
+/// (a page fault each, dear on a virtual machine) and copied each time the array doubled, a
+/// sixth of the CPU of a zoom at the full extent (README, issue 21, seventh session). A
+/// LayerPainter takes one (a band each) and gives it back emptied, its capacity kept; at most
+/// kKeptSmallPolygons are kept, none of more than kKeptSmallPolygonBytes.
+constexpr std::size_t kKeptSmallPolygons = 4;
+constexpr std::size_t kKeptSmallPolygonBytes = std::size_t{96} << 20;
+
+struct SmallPolygonPool {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<SmallPolygons>> kept;
+};
+
+SmallPolygonPool& smallPolygonPool()
+{
+    static SmallPolygonPool pool;
+    return pool;
+}
+
+std::unique_ptr<SmallPolygons> takeSmallPolygons()
+{
+    SmallPolygonPool& pool = smallPolygonPool();
+    const std::lock_guard lock(pool.mutex);
+    if (pool.kept.empty())
+        return std::make_unique<SmallPolygons>();
+    std::unique_ptr<SmallPolygons> taken = std::move(pool.kept.back());
+    pool.kept.pop_back();
+    return taken;
+}
+
+void giveSmallPolygons(std::unique_ptr<SmallPolygons> polygons)
+{
+    if (!polygons)
+        return;
+    polygons->polygons.clear();
+    polygons->points.clear();
+    const std::size_t bytes = polygons->polygons.capacity() * sizeof(SmallPolygon) +
+                              polygons->points.capacity() * sizeof(QPointF);
+    if (bytes > kKeptSmallPolygonBytes)
+        return;
+    SmallPolygonPool& pool = smallPolygonPool();
+    const std::lock_guard lock(pool.mutex);
+    if (pool.kept.size() < kKeptSmallPolygons)
+        pool.kept.push_back(std::move(polygons));
+}
+
 class LayerPainter {
 public:
     LayerPainter(QPainter& painter, const MapToPixel& toPixel, double dpi,
@@ -147,6 +258,10 @@ public:
         }
     }
 
+    ~LayerPainter() { giveSmallPolygons(std::move(m_smallKept)); }
+    LayerPainter(const LayerPainter&) = delete;
+    LayerPainter& operator=(const LayerPainter&) = delete;
+
     /// Draws one layer; returns false when cancelled.
     bool draw(const LayerSnapshot& snapshot, const geo::CancelFlag& cancel,
               std::size_t& featuresDrawn)
@@ -177,9 +292,13 @@ public:
                             (style.labelMaxMapUnitsPerPixel <= 0 ||
                              unitsPerPixel * m_scale <= style.labelMaxMapUnitsPerPixel);
         std::vector<std::size_t> labelled;
-        m_small.clear();
-        m_smallPoints.clear();
+        m_small.polygons.clear();
+        m_small.points.clear();
         m_current = nullptr;
+        // Keyed by the symbols' addresses: a layer's own (another layer's style may take the
+        // address of one drawn before).
+        m_tinyColours.clear();
+        m_tinyCurrent = nullptr;
 
         // Blending straight into the pixels is right only where the painter would blend plainly
         // (source over, opaque, unclipped) - then its picture is the same to a level or two.
@@ -447,9 +566,9 @@ private:
         appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
         if (m_buffer.size() < 3)
             return;
-        m_small.push_back({&symbol, static_cast<std::uint32_t>(m_smallPoints.size()),
-                           static_cast<std::uint32_t>(m_buffer.size()), smooth});
-        m_smallPoints.append(m_buffer);
+        m_small.polygons.push_back({&symbol, static_cast<std::uint32_t>(m_small.points.size()),
+                                    static_cast<std::uint32_t>(m_buffer.size()), smooth});
+        m_small.points.insert(m_small.points.end(), m_buffer.cbegin(), m_buffer.cend());
     }
 
     /// Small polygons of a raster output in two passes: every fill without antialiasing (the
@@ -460,38 +579,47 @@ private:
     /// show, at a fraction of the cost of antialiasing each fill.
     void flushSmallPolygons()
     {
-        if (m_small.empty())
+        if (m_small.polygons.empty())
             return;
         m_painter.setRenderHint(QPainter::Antialiasing, false);
         m_painter.setPen(Qt::NoPen);
         const Symbol* current = nullptr;
-        for (const SmallPolygon& polygon : m_small) {
+        for (const SmallPolygon& polygon : m_small.polygons) {
             if (polygon.symbol != current) {
                 current = polygon.symbol;
                 m_painter.setBrush(brushFor(*current, m_painter));
             }
-            m_painter.drawPolygon(m_smallPoints.constData() + polygon.first,
+            m_painter.drawPolygon(m_small.points.data() + polygon.first,
                                   static_cast<int>(polygon.count), Qt::OddEvenFill);
         }
         m_painter.setBrush(Qt::NoBrush);
         current = nullptr;
         bool smooth = false;
-        for (const SmallPolygon& polygon : m_small) {
+        for (const SmallPolygon& polygon : m_small.polygons) {
             if (polygon.symbol != current) {
+                // Classes that differ only in their fill share the layer's outline: its pen
+                // is set once (QPainter would compare each new pen with it).
+                if (!current || !sameOutline(*current, *polygon.symbol))
+                    m_painter.setPen(penFor(*polygon.symbol));
                 current = polygon.symbol;
-                m_painter.setPen(penFor(*current));
             }
             if (polygon.smooth != smooth) {
                 smooth = polygon.smooth;
                 m_painter.setRenderHint(QPainter::Antialiasing, smooth);
             }
-            m_painter.drawPolyline(m_smallPoints.constData() + polygon.first,
+            m_painter.drawPolyline(m_small.points.data() + polygon.first,
                                    static_cast<int>(polygon.count));
         }
         m_painter.setRenderHint(QPainter::Antialiasing, true);
-        m_small.clear();
-        m_smallPoints.clear();
+        m_small.polygons.clear();
+        m_small.points.clear();
         m_current = nullptr; // the painter's pen and brush are no longer a symbol's
+    }
+
+    static bool sameOutline(const Symbol& a, const Symbol& b)
+    {
+        return a.stroke == b.stroke && a.strokeWidth == b.strokeWidth &&
+               a.strokeStyle == b.strokeStyle;
     }
 
     /// A polygon of a pixel or two: its envelope grown by half its outline's width (the
@@ -517,9 +645,8 @@ private:
     {
         const QPointF topLeft = m_toPixel.toPixel(envelope.minX, envelope.maxY);
         const QPointF bottomRight = m_toPixel.toPixel(envelope.maxX, envelope.minY);
-        const bool hasStroke =
-            symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 && symbol.strokeStyle != Qt::NoPen;
-        const double strokePx = hasStroke ? symbol.strokeWidth * m_scale : 0;
+        TinyColours& colours = tinyColoursOf(symbol);
+        const double strokePx = colours.strokePx;
         const double left = topLeft.x() - strokePx / 2;
         const double top = topLeft.y() - strokePx / 2;
         const double right = bottomRight.x() + strokePx / 2;
@@ -528,17 +655,21 @@ private:
         // one colour (the mix changes by well under a level within a step).
         const int widthStep = static_cast<int>((right - left) * 16);
         const int heightStep = static_cast<int>((bottom - top) * 16);
-        const TinyKey key{&symbol, widthStep, heightStep};
-        // A small direct-mapped cache: a slot per hash, the last colour that fell in it.
-        TinySlot& slot = m_tinyColours[TinyKeyHash()(key) % m_tinyColours.size()];
-        if (!slot.filled || !(slot.key == key)) {
-            slot.key = key;
-            slot.filled = true;
-            slot.colour = qPremultiply(
+        const auto made = [&] {
+            return qPremultiply(
                 tinyColour(symbol, (widthStep + 0.5) / 16, (heightStep + 0.5) / 16, strokePx)
                     .rgba());
+        };
+        QRgb colour;
+        if (widthStep >= 0 && widthStep < kTinySteps && heightStep >= 0 &&
+            heightStep < kTinySteps) {
+            QRgb& kept = colours.colours[static_cast<std::size_t>(heightStep * kTinySteps + widthStep)];
+            if (kept == kTinyUnset)
+                kept = made();
+            colour = kept;
+        } else {
+            colour = made();
         }
-        const QRgb colour = slot.colour;
         if (qAlpha(colour) > 0)
             blendRect(left, top, right, bottom, colour);
     }
@@ -880,26 +1011,41 @@ private:
     QImage* m_image = nullptr;
     uchar* m_bits = nullptr;
     qsizetype m_bytesPerLine = 0;
-    struct TinyKey {
-        const Symbol* symbol;
-        int widthStep;
-        int heightStep;
-        bool operator==(const TinyKey&) const = default;
+    // The tiny polygons' colours of each symbol drawn in this layer by size class, in steps
+    // of 1/16 pixel (kTinySteps of them each way: up to 4 pixels), each made when first
+    // needed (kTinyUnset until then), and the symbol's outline width in pixels. A table per
+    // symbol, looked up without hashing, stays in the cache where a shared hash table did not.
+    struct TinyColours {
+        const Symbol* symbol = nullptr;
+        double strokePx = 0;
+        std::vector<QRgb> colours;
     };
-    struct TinyKeyHash {
-        std::size_t operator()(const TinyKey& key) const noexcept
-        {
-            return std::hash<const void*>()(key.symbol) ^
-                   (static_cast<std::size_t>(key.widthStep) * 0x9E3779B97F4A7C15ull) ^
-                   (static_cast<std::size_t>(key.heightStep) * 0xC2B2AE3D27D4EB4Full);
-        }
-    };
-    struct TinySlot {
-        TinyKey key{nullptr, 0, 0};
-        QRgb colour = 0;
-        bool filled = false;
-    };
-    std::vector<TinySlot> m_tinyColours = std::vector<TinySlot>(1024);
+    static constexpr int kTinySteps = 64;
+    // No premultiplied colour: alpha 0 with colour.
+    static constexpr QRgb kTinyUnset = 0x00ffffffu;
+    std::vector<std::unique_ptr<TinyColours>> m_tinyColours;
+    TinyColours* m_tinyCurrent = nullptr;
+
+    TinyColours& tinyColoursOf(const Symbol& symbol)
+    {
+        if (m_tinyCurrent && m_tinyCurrent->symbol == &symbol)
+            return *m_tinyCurrent;
+        for (const std::unique_ptr<TinyColours>& colours : m_tinyColours)
+            if (colours->symbol == &symbol) {
+                m_tinyCurrent = colours.get();
+                return *colours;
+            }
+        auto colours = std::make_unique<TinyColours>();
+        colours->symbol = &symbol;
+        const bool hasStroke =
+            symbol.stroke.alpha() > 0 && symbol.strokeWidth > 0 && symbol.strokeStyle != Qt::NoPen;
+        colours->strokePx = hasStroke ? symbol.strokeWidth * m_scale : 0;
+        colours->colours.assign(static_cast<std::size_t>(kTinySteps) * kTinySteps, kTinyUnset);
+        m_tinyCurrent = colours.get();
+        m_tinyColours.push_back(std::move(colours));
+        return *m_tinyCurrent;
+    }
+
     QPen m_pen;
     const Symbol* m_current = nullptr;
     // Plots written to m_pdf (see writePolygon): whether this layer's are, whether its marker
@@ -920,14 +1066,10 @@ private:
     std::vector<PendingLabels> m_pending; // labels of the layers drawn, drawn last
     QRectF m_inside;                      // where labels may go: the output
     std::vector<QRectF> m_obstacles;      // and not here
-    struct SmallPolygon {
-        const Symbol* symbol;
-        std::uint32_t first; // in m_smallPoints
-        std::uint32_t count;
-        bool smooth; // outline antialiased
-    };
-    std::vector<SmallPolygon> m_small;
-    QPolygonF m_smallPoints;
+    // The small polygons of the layer being drawn (see flushSmallPolygons), in arrays kept
+    // between renders (see SmallPolygonPool).
+    std::unique_ptr<SmallPolygons> m_smallKept = takeSmallPolygons();
+    SmallPolygons& m_small = *m_smallKept;
     // Label boxes placed so far in this render (all layers), and a grid over them.
     std::vector<QRectF> m_placedLabels;
     std::unordered_map<std::int64_t, std::vector<std::size_t>> m_labelGrid;
@@ -963,6 +1105,8 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
                         : QImage(m_settings.outputSize(), QImage::Format_ARGB32_Premultiplied);
     if (over && image.constBits() == underlay.constBits())
         image.detach();
+    if (!over) // before fill() first writes the pixels (8 MB at 1920 × 1080)
+        adviseHugePages(image.bits(), static_cast<std::size_t>(image.sizeInBytes()));
     const int dotsPerMetre = static_cast<int>(std::lround(m_settings.dpi() / 0.0254));
     image.setDotsPerMeterX(dotsPerMetre);
     image.setDotsPerMeterY(dotsPerMetre);

@@ -176,3 +176,27 @@ TEST(RenderBandsTest, ARealZoningShapefileIsDrawnTheSameInBands)
                 .withLevelOfDetail(true),
             2, "Rockbridge zoning at " + std::to_string(size.width()) + " px");
 }
+
+TEST(RenderBandsTest, ARenderAfterALargerOneDrawsWhatItDrewBefore)
+{
+    // The small plots' arrays are kept from one render to the next (and taken by the bands of
+    // later renders): what a larger render left in them must not show in a smaller one.
+    const std::vector<LayerSnapshot> snapshots = styled(syntheticPark());
+    const geo::Envelope extent = combinedExtent(snapshots);
+    geo::Envelope corner = extent;
+    corner.maxX = corner.minX + extent.width() / 4;
+    corner.maxY = corner.minY + extent.height() / 2;
+    const MapSettings small =
+        MapSettings(corner, QSize(400, 300), 96, Qt::white, snapshots).withLevelOfDetail(true);
+    const MapSettings large =
+        MapSettings(extent, QSize(1200, 900), 96, Qt::white, snapshots).withLevelOfDetail(true);
+    for (const int bands : {1, 2}) {
+        const RenderResult before = MapRenderer(small.withBands(bands)).render();
+        const RenderResult larger = MapRenderer(large.withBands(2)).render();
+        const RenderResult after = MapRenderer(small.withBands(bands)).render();
+        ASSERT_TRUE(before.errors.empty());
+        EXPECT_GT(larger.featuresDrawn, before.featuresDrawn);
+        EXPECT_EQ(after.featuresDrawn, before.featuresDrawn);
+        EXPECT_TRUE(after.image == before.image) << bands << " bands";
+    }
+}
