@@ -6,9 +6,50 @@
 #include "geo/io/json_writer.h"
 #include "geo/ledger/ledger_table.h"
 
+#include <cstdio>
 #include <iostream>
+#include <streambuf>
+#include <vector>
 
 namespace parkatlas::cli {
+
+namespace {
+
+/// Standard output in blocks of 64 KB. std::cout, kept in step with C's stdio, takes stdout's
+/// lock and a call for every piece a writer puts out (each key, quote and number of a JSON of
+/// a hundred thousand findings): a third of the writing's time at 1M plots.
+class StdoutBlocks final : public std::streambuf {
+public:
+    StdoutBlocks() : m_buffer(1 << 16) { setp(m_buffer.data(), m_buffer.data() + m_buffer.size()); }
+    StdoutBlocks(const StdoutBlocks&) = delete;
+    StdoutBlocks& operator=(const StdoutBlocks&) = delete;
+    ~StdoutBlocks() override { sync(); }
+
+protected:
+    int_type overflow(int_type c) override
+    {
+        if (!drain())
+            return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return drain() && std::fflush(stdout) == 0 ? 0 : -1; }
+
+private:
+    bool drain()
+    {
+        const std::size_t size = static_cast<std::size_t>(pptr() - pbase());
+        const bool written = size == 0 || std::fwrite(pbase(), 1, size, stdout) == size;
+        setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+        return written;
+    }
+    std::vector<char> m_buffer;
+};
+
+} // namespace
 
 void ResultWriter::addFormatOption(CommandLine& cli, ResultFormats formats)
 {
@@ -63,9 +104,15 @@ void ResultWriter::write(const ResultParts& parts) const
             break;
         }
     };
-    if (m_out.empty())
-        write(std::cout);
-    else
+    if (m_out.empty()) {
+        std::cout.flush();
+        StdoutBlocks blocks;
+        std::ostream out(&blocks);
+        write(out);
+        out.flush();
+        if (!out)
+            std::cout.setstate(std::ios::badbit); // as a failed write to std::cout would leave it
+    } else
         geo::writeFileAtomically(m_out, write);
 }
 

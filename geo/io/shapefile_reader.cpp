@@ -2,21 +2,28 @@
 
 #include "geo/error.h"
 #include "geo/io/dbf.h"
+#include "geo/io/encoding.h"
 #include "geo/issue.h"
 #include "geo/parallel.h"
 
 #include <ogr_geometry.h>
 
 #include <fcntl.h>
+#include <iconv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <charconv>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -797,6 +804,373 @@ void visitShapefilePolygons(const std::string& shpPath, IssueSink& issues,
         }
     });
     reportProblems(problems, shpPath, issues);
+}
+
+} // namespace parkatlas::geo
+
+namespace parkatlas::geo {
+
+namespace {
+
+/// Encodings without shift states whose bytes below 0x80 are the same ASCII, which GDAL recodes
+/// to UTF-8 through iconv (UTF-8 itself it leaves as it is).
+bool recodedByIconv(const std::string& encoding)
+{
+    static const char* const kinds[] = {
+        "CP936",  "GB18030", "GBK",    "GB2312", "CP950",  "BIG5",   "CP949",       "EUC-KR",
+        "CP1250", "CP1251",  "CP1252", "CP1253", "CP1254", "CP1255", "CP1256",      "CP1257",
+        "CP1258", "CP852",   "CP866",  "CP874",  "KOI8-R", "EUC-JP", "ISO-8859-1",  "ISO-8859-2",
+        "ISO-8859-5", "ISO-8859-15"};
+    for (const char* kind : kinds)
+        if (encoding == kind)
+            return true;
+    return false;
+}
+
+/// Text in an encoding to UTF-8 as GDAL's recoding gives it (iconv from that encoding to
+/// "UTF-8", from its initial state), for text iconv converts whole; false for anything it would
+/// skip or cut (where GDAL warns, once a process: the caller leaves such a file to GDAL).
+class Recoder {
+public:
+    explicit Recoder(const std::string& encoding) : m_encoding(encoding) {}
+    ~Recoder()
+    {
+        if (m_handle != kClosed)
+            iconv_close(m_handle);
+    }
+    Recoder(const Recoder&) = delete;
+    Recoder& operator=(const Recoder&) = delete;
+
+    bool recode(std::string_view text, std::string& utf8)
+    {
+        if (m_handle == kClosed) {
+            m_handle = iconv_open("UTF-8", m_encoding.c_str());
+            if (m_handle == kClosed)
+                return false;
+        }
+        iconv(m_handle, nullptr, nullptr, nullptr, nullptr);
+        utf8.resize(text.size() * 4 + 16);
+        char* in = const_cast<char*>(text.data());
+        std::size_t inLeft = text.size();
+        char* out = utf8.data();
+        std::size_t outLeft = utf8.size();
+        if (iconv(m_handle, &in, &inLeft, &out, &outLeft) == static_cast<std::size_t>(-1) ||
+            inLeft != 0)
+            return false;
+        utf8.resize(utf8.size() - outLeft);
+        return true;
+    }
+
+private:
+    static inline const iconv_t kClosed = reinterpret_cast<iconv_t>(-1);
+    std::string m_encoding;
+    iconv_t m_handle = kClosed;
+};
+
+/// A field's bytes as shapelib hands them to GDAL: up to the first NUL, blanks trimmed at both
+/// ends (GDAL builds shapelib with TRIM_DBF_WHITESPACE).
+std::string_view shapelibValue(const unsigned char* bytes, std::size_t length)
+{
+    const char* text = reinterpret_cast<const char*>(bytes);
+    std::size_t end = strnlen(text, length);
+    std::size_t begin = 0;
+    while (begin < end && text[begin] == ' ')
+        ++begin;
+    while (end > begin && text[end - 1] == ' ')
+        --end;
+    return {text + begin, end - begin};
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/// [+-]digits (at most 18: no overflow), as strtoll reads it; nullopt for anything else.
+std::optional<std::int64_t> plainInteger(std::string_view text)
+{
+    std::size_t at = 0;
+    const bool negative = !text.empty() && text[0] == '-';
+    if (!text.empty() && (text[0] == '-' || text[0] == '+'))
+        ++at;
+    if (at == text.size() || text.size() - at > 18)
+        return std::nullopt;
+    std::int64_t value = 0;
+    for (; at < text.size(); ++at) {
+        if (!isDigit(text[at]))
+            return std::nullopt;
+        value = value * 10 + (text[at] - '0');
+    }
+    return negative ? -value : value;
+}
+
+/// [+-]digits[.digits][e[+-]digits] with a digit somewhere before the exponent, as strtod
+/// reads it (both round correctly, so to the same double); nullopt for anything else (inf,
+/// nan, hex, commas, out of range).
+std::optional<double> plainReal(std::string_view text)
+{
+    std::size_t at = 0;
+    if (!text.empty() && (text[0] == '-' || text[0] == '+'))
+        ++at;
+    const std::size_t mantissa = at;
+    std::size_t digits = 0;
+    while (at < text.size() && isDigit(text[at]))
+        ++at, ++digits;
+    if (at < text.size() && text[at] == '.')
+        ++at;
+    while (at < text.size() && isDigit(text[at]))
+        ++at, ++digits;
+    if (digits == 0)
+        return std::nullopt;
+    if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+        ++at;
+        if (at < text.size() && (text[at] == '-' || text[at] == '+'))
+            ++at;
+        std::size_t exponent = 0;
+        while (at < text.size() && isDigit(text[at]))
+            ++at, ++exponent;
+        if (exponent == 0)
+            return std::nullopt;
+    }
+    if (at != text.size())
+        return std::nullopt;
+    // from_chars takes no '+'; the sign is put back after.
+    const bool negative = text[0] == '-';
+    double value = 0;
+    const char* first = text.data() + mantissa;
+    const char* last = text.data() + text.size();
+    const auto [end, error] = std::from_chars(first, last, value, std::chars_format::general);
+    if (error != std::errc() || end != last || !std::isfinite(value))
+        return std::nullopt;
+    return negative ? -value : value;
+}
+
+} // namespace
+
+std::optional<AttributeTable>
+readShapefileAttributes(const std::string& shpPath, const std::vector<FieldDef>& fields,
+                        const std::vector<ShapefileField>& read, int gdalFieldCount,
+                        std::span<const std::int64_t> fids, const std::string& encoding,
+                        const ProgressCallback& progress)
+{
+    if (fields.size() != read.size() || read.empty())
+        return std::nullopt;
+    const std::string dbfPath = sibling(shpPath, ".dbf");
+    const std::string shxPath = sibling(shpPath, ".shx");
+    if (dbfPath.empty() || shxPath.empty())
+        return std::nullopt;
+    DbfHeader header;
+    try {
+        header = readDbfHeader(dbfPath);
+    } catch (const IoError&) {
+        return std::nullopt;
+    }
+    // The header as GDAL reads it: the same fields, each where shapelib puts it.
+    if (static_cast<int>(header.fields.size()) != gdalFieldCount)
+        return std::nullopt;
+    std::size_t used = 1;
+    for (const DbfHeader::Field& field : header.fields) {
+        if (field.type == 'C' && field.decimals != 0)
+            return std::nullopt; // a long text field some writers spread over two bytes
+        used += static_cast<std::size_t>(field.length);
+    }
+    if (used > header.recordLength)
+        return std::nullopt;
+    for (const ShapefileField& field : read) {
+        if (field.dbfIndex < 0 || field.dbfIndex >= gdalFieldCount)
+            return std::nullopt;
+        const DbfHeader::Field& stored = header.fields[static_cast<std::size_t>(field.dbfIndex)];
+        switch (field.type) {
+        case FieldType::String:
+            if (stored.type != 'C' || stored.length != field.width)
+                return std::nullopt;
+            break;
+        case FieldType::Integer:
+        case FieldType::Real:
+            if ((stored.type != 'N' && stored.type != 'F') || stored.length != field.width)
+                return std::nullopt;
+            break;
+        case FieldType::Date:
+            if (stored.type != 'D')
+                return std::nullopt;
+            break;
+        }
+    }
+    const bool utf8 = encoding == "UTF-8";
+    if (!utf8 && !recodedByIconv(encoding))
+        return std::nullopt;
+
+    // As many whole records as the .shx says there are shapes (GDAL reads one per shape).
+    const MappedFile shx(shxPath);
+    if (!shx.isOpen() || shx.size() < 100)
+        return std::nullopt;
+    const std::size_t declaredBytes = static_cast<std::size_t>(
+        std::max<std::int64_t>(0, static_cast<std::int64_t>(bigEndian32(shx.data() + 24)) * 2));
+    if (declaredBytes != shx.size() || (shx.size() - 100) % 8 != 0 ||
+        (shx.size() - 100) / 8 != header.recordCount)
+        return std::nullopt;
+    const MappedFile dbf(dbfPath);
+    if (!dbf.isOpen() || dbf.size() < static_cast<std::size_t>(header.headerLength) +
+                                          static_cast<std::size_t>(header.recordCount) *
+                                              header.recordLength)
+        return std::nullopt;
+    for (std::int64_t fid : fids)
+        if (fid < 0 || static_cast<std::uint64_t>(fid) >= header.recordCount)
+            return std::nullopt;
+
+    // Each range of records is decoded on a worker into plain values; the ranges go into the
+    // table in order as they are done (the table's own appending is cheap next to the parsing).
+    struct Decoded {
+        std::vector<std::uint8_t> kinds; // per value, row by row
+        std::vector<std::int64_t> values;
+        std::string texts;
+    };
+    enum : std::uint8_t { kUnknown, kInteger, kReal, kDate, kText };
+    AttributeTable table;
+    table.setFields(fields);
+    std::atomic<bool> declined{false};
+    std::mutex merging;
+    std::map<std::size_t, Decoded> finished; // by first row, waiting for the rows before
+    std::size_t merged = 0;
+    auto merge = [&](const Decoded& rows) {
+        std::size_t at = 0;
+        const std::size_t columns = read.size();
+        for (std::size_t row = 0; row < rows.kinds.size() / columns; ++row) {
+            for (std::size_t column = 0; column < columns; ++column, ++at) {
+                const int field = static_cast<int>(column);
+                const std::int64_t value = rows.values[at];
+                switch (rows.kinds[at]) {
+                case kInteger:
+                    table.setInteger(field, value);
+                    break;
+                case kReal:
+                    table.setReal(field, std::bit_cast<double>(value));
+                    break;
+                case kDate:
+                    table.setDate(field, Date{static_cast<std::int32_t>(value)});
+                    break;
+                case kText:
+                    table.setText(field, std::string_view(rows.texts).substr(
+                                             static_cast<std::size_t>(value >> 32),
+                                             static_cast<std::size_t>(value & 0xFFFFFFFF)));
+                    break;
+                default:
+                    table.setUnknown(field);
+                }
+            }
+            table.commitRow();
+        }
+    };
+    const unsigned threads = readerThreads(fids.size());
+    ParallelOptions options;
+    options.threads = threads;
+    options.chunk = 8192;
+    if (progress)
+        options.progress = progress;
+    parallelFor(fids.size(), options, [&](unsigned, std::size_t begin, std::size_t end) {
+        if (declined.load(std::memory_order_relaxed))
+            return;
+        Decoded rows;
+        rows.kinds.reserve((end - begin) * read.size());
+        rows.values.reserve((end - begin) * read.size());
+        Recoder recoder(encoding);
+        std::string recoded;
+        auto put = [&rows](std::uint8_t kind, std::int64_t value) {
+            rows.kinds.push_back(kind);
+            rows.values.push_back(value);
+        };
+        auto putText = [&rows, &put](std::string_view text) {
+            put(kText, static_cast<std::int64_t>(rows.texts.size()) << 32 |
+                           static_cast<std::int64_t>(text.size()));
+            rows.texts.append(text);
+        };
+        for (std::size_t k = begin; k < end; ++k) {
+            const unsigned char* record =
+                dbf.data() + header.headerLength +
+                static_cast<std::size_t>(fids[k]) * header.recordLength;
+            for (const ShapefileField& field : read) {
+                const DbfHeader::Field& stored =
+                    header.fields[static_cast<std::size_t>(field.dbfIndex)];
+                const std::string_view value = shapelibValue(
+                    record + stored.offset, static_cast<std::size_t>(stored.length));
+                bool sure = true;
+                switch (field.type) {
+                case FieldType::String:
+                    if (value.empty()) {
+                        put(kUnknown, 0); // GDAL: an empty value is null
+                    } else if (utf8 || std::all_of(value.begin(), value.end(), [](char c) {
+                                   return static_cast<unsigned char>(c) < 0x80;
+                               })) {
+                        // Invalid UTF-8 out of GDAL is mended and said by readLayer: left to it.
+                        sure = isValidUtf8(value);
+                        if (sure)
+                            putText(value);
+                    } else {
+                        sure = recoder.recode(value, recoded) && isValidUtf8(recoded);
+                        if (sure)
+                            putText(recoded);
+                    }
+                    break;
+                case FieldType::Integer:
+                    // shapelib: blank or starting with '*' is null.
+                    if (value.empty() || value[0] == '*') {
+                        put(kUnknown, 0);
+                    } else if (const auto number = plainInteger(value);
+                               number && (!field.int32 || (*number >= INT32_MIN &&
+                                                           *number <= INT32_MAX))) {
+                        put(kInteger, *number);
+                    } else {
+                        sure = false;
+                    }
+                    break;
+                case FieldType::Real:
+                    if (value.empty() || value[0] == '*') {
+                        put(kUnknown, 0);
+                    } else if (const auto number = plainReal(value)) {
+                        put(kReal, std::bit_cast<std::int64_t>(*number));
+                    } else {
+                        sure = false;
+                    }
+                    break;
+                case FieldType::Date:
+                    // shapelib: empty or all zeros is null; GDAL reads YYYYMMDD with atoi.
+                    if (value.empty() || value.find_first_not_of('0') == std::string_view::npos) {
+                        put(kUnknown, 0);
+                    } else if (value.size() == 8 && std::all_of(value.begin(), value.end(),
+                                                                isDigit)) {
+                        int full = 0;
+                        for (char c : value)
+                            full = full * 10 + (c - '0');
+                        const int y = full / 10000, m = (full / 100) % 100, d = full % 100;
+                        if (y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+                            put(kDate, Date::fromYmd(y, static_cast<unsigned>(m),
+                                                     static_cast<unsigned>(d))
+                                           .daysSinceEpoch);
+                        else
+                            put(kUnknown, 0);
+                    } else {
+                        sure = false;
+                    }
+                    break;
+                }
+                if (!sure) {
+                    declined = true;
+                    return;
+                }
+            }
+        }
+        std::lock_guard lock(merging);
+        finished.emplace(begin, std::move(rows));
+        while (!finished.empty() && finished.begin()->first == merged) {
+            if (!declined)
+                merge(finished.begin()->second);
+            merged += finished.begin()->second.kinds.size() / read.size();
+            finished.erase(finished.begin());
+        }
+    });
+    if (declined || table.rowCount() != fids.size())
+        return std::nullopt;
+    return table;
 }
 
 } // namespace parkatlas::geo

@@ -2,9 +2,12 @@
 
 #include "geo/envelope.h"
 #include "geo/model/geometry_store.h"
+#include "geo/model/layer.h"
+#include "geo/progress.h"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +78,31 @@ void visitShapefilePolygons(const std::string& shpPath, IssueSink& issues,
 /// The kind of geometry readShapefileGeometry would read from `shpPath` (its header's shape
 /// type), GeometryKind::None when it cannot. Reads the 100-byte header only.
 GeometryKind shapefileGeometryKind(const std::string& shpPath);
+
+/// A field of a shapefile's .dbf as readLayer keeps it (readShapefileAttributes).
+struct ShapefileField {
+    int dbfIndex = 0; // its index in GDAL's layer definition, which is its place in the .dbf
+    FieldType type = FieldType::String;
+    bool int32 = false; // GDAL holds it as a 32-bit integer (OFTInteger)
+    int width = 0;      // GDAL's width of it
+};
+
+/// The attributes of the records `fids` of a shapefile (readShapefileGeometry's fids), `fields`
+/// of the table being read and `read` where each comes from, decoded from the mapped .dbf on
+/// both cores: the values readLayer gets for them through GDAL (shapelib's trimming and nulls,
+/// GDAL's parsing of numbers and dates). Only what is sure to come out as GDAL gives it is
+/// decoded here: valid UTF-8 text in `encoding` "UTF-8", text of a stateless encoding (GBK,
+/// GB18030, Big5, the code pages …) that iconv recodes whole to valid UTF-8 (as GDAL recodes
+/// it); numbers and dates written plainly; a .dbf whose header agrees with
+/// GDAL's fields (`gdalFieldCount` of them) and holds as many whole records as the .shx.
+/// Anything else (another field type, a value GDAL would recode, clamp or warn about, a file
+/// through a virtual path) gives nullopt, and the caller reads the attributes through GDAL.
+/// Throws Cancelled when `progress` returns false.
+std::optional<AttributeTable>
+readShapefileAttributes(const std::string& shpPath, const std::vector<FieldDef>& fields,
+                        const std::vector<ShapefileField>& read, int gdalFieldCount,
+                        std::span<const std::int64_t> fids, const std::string& encoding,
+                        const ProgressCallback& progress = {});
 
 /// True when readShapefileGeometry can read `shpPath`'s shape type (point, multipoint, line,
 /// polygon, with or without Z/M). Reads the 100-byte header only.

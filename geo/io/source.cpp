@@ -1062,11 +1062,42 @@ Layer readLayer(const LayerRef& ref, const ReadOptions& options, IssueSink& issu
         result.geometry.reserve(reserve, 0);
     }
 
+    // The attributes straight from the .dbf as well, when each value is sure to be what GDAL
+    // would give (plain numbers, dates and text of a .dbf GDAL reads the same way).
+    bool attributesRead = false;
+    if (direct && !skipGdalLoop && options.open.asOf.empty() &&
+        directIssues.count(Issue::Severity::Error) == 0) {
+        std::vector<ShapefileField> read;
+        bool plain = true;
+        for (std::size_t column = 0; plain && column < ogrTypes.size(); ++column) {
+            const OGRFieldDefn* field = definition->GetFieldDefn(sourceIndex[column]);
+            ShapefileField one;
+            one.dbfIndex = sourceIndex[column];
+            one.type = fields[column].type;
+            one.width = field->GetWidth();
+            one.int32 = ogrTypes[column] == OFTInteger;
+            plain = field->GetSubType() == OFSTNone &&
+                    (ogrTypes[column] == OFTString || ogrTypes[column] == OFTInteger ||
+                     ogrTypes[column] == OFTInteger64 || ogrTypes[column] == OFTReal ||
+                     ogrTypes[column] == OFTDate);
+            read.push_back(one);
+        }
+        if (plain)
+            if (auto table = readShapefileAttributes(ref.datasetPath, fields, read,
+                                                     definition->GetFieldCount(), direct->fids,
+                                                     result.encoding.name, options.progress)) {
+                result.attributes = std::move(*table);
+                result.fids = direct->fids;
+                attributesRead = true;
+            }
+    }
+
     std::vector<unsigned char> wkb;
     bool reportedBadText = false;
     std::size_t index = 0;
-    layer.ResetReading();
-    for (; !skipGdalLoop;) {
+    if (!attributesRead)
+        layer.ResetReading();
+    for (; !skipGdalLoop && !attributesRead;) {
         OGRFeatureUniquePtr feature(layer.GetNextFeature());
         if (!feature) {
             const std::string failure = errors.lastFailure();

@@ -101,9 +101,9 @@ struct ReadOptions {
     /// has none).
     bool requireCrs = true;
     ProgressCallback progress;
-    /// Shapefiles: read the geometry straight from the .shp (much faster on big layers) and
-    /// only the attributes through GDAL. GDAL remains the reference: when the two disagree on
-    /// the records, the layer is read through GDAL alone.
+    /// Shapefiles: the geometry straight from the .shp and the attributes from the .dbf where
+    /// sure to match GDAL's (readShapefileAttributes), else through GDAL, the reference: when
+    /// the two disagree on the records, the layer is read through GDAL alone.
     bool directShapefileGeometry = true;
     /// The attribute fields to read (case-insensitive names); nullopt reads all of them, an
     /// empty list none (for work on geometry alone, such as a total area).

@@ -4,6 +4,7 @@
 
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"
+#include <iterator>
 #include <map>
 
 namespace parkatlas::geo {
@@ -28,13 +29,31 @@ public:
             return;
         }
         // Sorted by (id, row) in one flat array rather than a tree of a million nodes: the
-        // same groups, in the same order, with their rows in the same order.
-        std::vector<std::pair<std::string, std::size_t>> ids;
-        ids.reserve(parcels->count());
-        for (std::size_t i = 0; i < parcels->count(); ++i)
-            if (auto id = parcels->text(i, parcels->idField); id && !id->empty())
-                ids.emplace_back(std::move(*id), i);
-        std::sort(ids.begin(), ids.end());
+        // same groups, in the same order, with their rows in the same order. Each worker
+        // gathers and sorts its share of the rows, and the shares are merged (the pairs are all
+        // distinct, so the merge is the array one sort of them all gives).
+        using Id = std::pair<std::string, std::size_t>;
+        std::vector<std::vector<Id>> shares(m_workers.size());
+        ParallelOptions split;
+        split.threads = static_cast<unsigned>(shares.size());
+        parallelFor(parcels->count(), split, [&](unsigned w, std::size_t begin, std::size_t end) {
+            std::vector<Id>& share = shares[w];
+            share.reserve(end - begin);
+            for (std::size_t i = begin; i < end; ++i)
+                if (auto id = parcels->text(i, parcels->idField); id && !id->empty())
+                    share.emplace_back(std::move(*id), i);
+            std::sort(share.begin(), share.end());
+        });
+        std::vector<Id> ids = std::move(shares.front());
+        for (std::size_t w = 1; w < shares.size(); ++w) {
+            std::vector<Id> both;
+            both.reserve(ids.size() + shares[w].size());
+            std::merge(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()),
+                       std::make_move_iterator(shares[w].begin()),
+                       std::make_move_iterator(shares[w].end()), std::back_inserter(both));
+            ids = std::move(both);
+            std::vector<Id>().swap(shares[w]);
+        }
         Worker& worker = *m_workers[0];
         std::vector<std::size_t> rows;
         for (std::size_t begin = 0, end = 0; begin < ids.size(); begin = end) {

@@ -707,3 +707,202 @@ TEST(ShapefileReaderTest, PlotsTheFastPathDoesNotTakeWaitForTheCrsOnBothWorkers)
     for (const int i : large)
         EXPECT_FALSE(calculator.usesFastPath(stored.geometry, static_cast<std::size_t>(i))) << i;
 }
+
+namespace {
+
+/// Every value of two tables the same, field by field: unknown or not, and the value as stored
+/// (reals to the bit, text byte for byte).
+void expectSameAttributes(const AttributeTable& a, const AttributeTable& b)
+{
+    ASSERT_EQ(a.rowCount(), b.rowCount());
+    ASSERT_EQ(a.fields().size(), b.fields().size());
+    for (std::size_t f = 0; f < a.fields().size(); ++f) {
+        const int field = static_cast<int>(f);
+        const FieldType type = a.fields()[f].type;
+        ASSERT_EQ(type, b.fields()[f].type);
+        for (std::size_t row = 0; row < a.rowCount(); ++row) {
+            ASSERT_EQ(a.isUnknown(row, field), b.isUnknown(row, field))
+                << a.fields()[f].name << " row " << row;
+            switch (type) {
+            case FieldType::String:
+                ASSERT_EQ(a.textView(row, field), b.textView(row, field))
+                    << a.fields()[f].name << " row " << row;
+                break;
+            case FieldType::Real: {
+                const auto x = a.number(row, field), y = b.number(row, field);
+                ASSERT_EQ(x.has_value(), y.has_value());
+                if (x) {
+                    ASSERT_EQ(std::bit_cast<std::uint64_t>(*x), std::bit_cast<std::uint64_t>(*y))
+                        << a.fields()[f].name << " row " << row;
+                }
+                break;
+            }
+            case FieldType::Integer:
+                ASSERT_EQ(a.integer(row, field), b.integer(row, field))
+                    << a.fields()[f].name << " row " << row;
+                break;
+            case FieldType::Date:
+                ASSERT_EQ(a.date(row, field), b.date(row, field))
+                    << a.fields()[f].name << " row " << row;
+                break;
+            }
+        }
+    }
+}
+
+std::vector<std::string> issueLines(const IssueList& issues)
+{
+    std::vector<std::string> lines;
+    for (const Issue& issue : issues.issues())
+        lines.push_back(std::to_string(static_cast<int>(issue.severity)) + " " + issue.path + " " +
+                        issue.layer + " " + std::to_string(issue.fid) + " " + issue.message);
+    return lines;
+}
+
+/// A layer read with its attributes straight from the .dbf (where readLayer takes that way) and
+/// through GDAL: the same fids and values, and (`issuesToo`; not where GDAL says some things
+/// once a process, such as a text it could not recode) the same issues.
+void expectAttributesReadAsGdalReadsThem(const std::string& path, bool issuesToo)
+{
+    SCOPED_TRACE(path);
+    ReadOptions direct, viaGdal;
+    direct.requireCrs = viaGdal.requireCrs = false;
+    viaGdal.directShapefileGeometry = false; // and so the attributes through GDAL too
+    IssueList directIssues, gdalIssues;
+    Layer a, b;
+    try {
+        b = readLayer({path, ""}, viaGdal, gdalIssues);
+    } catch (const std::exception&) {
+        EXPECT_THROW(readLayer({path, ""}, direct, directIssues), std::exception);
+        return;
+    }
+    a = readLayer({path, ""}, direct, directIssues);
+    EXPECT_EQ(a.fids, b.fids);
+    EXPECT_EQ(a.encoding.name, b.encoding.name);
+    expectSameAttributes(a.attributes, b.attributes);
+    if (issuesToo) {
+        EXPECT_EQ(issueLines(directIssues), issueLines(gdalIssues));
+    }
+}
+
+/// Whether readShapefileAttributes decodes `path` itself (the fields as readLayer keeps them,
+/// told from GDAL's definition of the layer as readLayer tells them).
+bool decodedDirectly(const std::string& path)
+{
+    IssueList issues;
+    ReadOptions viaGdal;
+    viaGdal.requireCrs = false;
+    viaGdal.directShapefileGeometry = false;
+    Layer reference;
+    try {
+        reference = readLayer({path, ""}, viaGdal, issues);
+    } catch (const std::exception&) {
+        return false;
+    }
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+    if (!dataset || dataset->GetLayerCount() != 1)
+        return false;
+    OGRFeatureDefn* definition = dataset->GetLayer(0)->GetLayerDefn();
+    std::vector<ShapefileField> read;
+    for (int i = 0; i < definition->GetFieldCount(); ++i) {
+        ShapefileField field;
+        field.dbfIndex = i;
+        field.type = reference.attributes.fields().at(static_cast<std::size_t>(i)).type;
+        field.width = definition->GetFieldDefn(i)->GetWidth();
+        field.int32 = definition->GetFieldDefn(i)->GetType() == OFTInteger;
+        read.push_back(field);
+    }
+    const auto table =
+        readShapefileAttributes(path, reference.attributes.fields(), read,
+                                definition->GetFieldCount(), reference.fids, reference.encoding.name);
+    if (!table)
+        return false;
+    expectSameAttributes(*table, reference.attributes);
+    return true;
+}
+
+} // namespace
+
+TEST(ShapefileReaderTest, AttributesFromTheDbfAreGdalsOnEveryRealShapefileAndTheSample)
+{
+    // Every shapefile we have (real ones in many encodings, with and without .cpg, the broken
+    // ones of tests/data, the sample park's GBK layers): read through GDAL and with the
+    // attributes straight from the .dbf, the same fids, values to the bit and issues; and those
+    // the direct decoder takes on (not sent back to GDAL) are many.
+    std::vector<std::string> paths = everyShapefile();
+    for (const auto& entry : fs::directory_iterator(std::string(PARKATLAS_SAMPLE_DIR) + "/shp"))
+        if (entry.path().extension() == ".shp")
+            paths.push_back(entry.path().string());
+    std::size_t decoded = 0;
+    for (const std::string& path : paths) {
+        const bool direct = decodedDirectly(path);
+        // (What the two geometry readers say of a broken shape is worded differently: the
+        // issues are compared where the .shp reads cleanly.)
+        IssueList geometryIssues;
+        try {
+            readShapefileGeometry(path, geometryIssues);
+        } catch (const std::exception&) {
+        }
+        expectAttributesReadAsGdalReadsThem(path, direct && geometryIssues.issues().empty());
+        decoded += direct ? 1 : 0;
+    }
+    EXPECT_GT(decoded, 100u) << "of " << paths.size();
+}
+
+TEST(ShapefileReaderTest, AttributesOfABigFileDecodedOnBothWorkersAreGdals)
+{
+    // 60 000 points (enough for two workers, so rows decoded apart are joined in order) with
+    // every kind of field GDAL writes, some values left unset (null), negative and fractional
+    // numbers, Chinese text, and three rows deleted without a repack.
+    const fs::path dir = parkatlas::test::scratch("shapefile_reader_attributes");
+    const std::string path = (dir / "points.shp").string();
+    ensureGdal();
+    constexpr int kCount = 60000;
+    {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+        ASSERT_NE(driver, nullptr);
+        GDALDatasetUniquePtr dataset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        ASSERT_TRUE(dataset);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4547);
+        const char* utf8[] = {"ENCODING=UTF-8", nullptr};
+        OGRLayer* layer = dataset->CreateLayer("points", &srs, wkbPoint, const_cast<char**>(utf8));
+        ASSERT_NE(layer, nullptr);
+        OGRFieldDefn small("small", OFTInteger), big("big", OFTInteger64), real("real", OFTReal),
+            day("day", OFTDate), name("name", OFTString);
+        real.SetWidth(24);
+        real.SetPrecision(15);
+        name.SetWidth(40);
+        for (OGRFieldDefn* field : {&small, &big, &real, &day, &name})
+            ASSERT_EQ(layer->CreateField(field), OGRERR_NONE);
+        for (int i = 0; i < kCount; ++i) {
+            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+            if (i % 11 != 0)
+                feature->SetField(0, (i % 2 ? -1 : 1) * i * 17);
+            if (i % 13 != 0)
+                feature->SetField(1, static_cast<GIntBig>(i) * 1000003 * 1000003);
+            if (i % 7 != 0)
+                feature->SetField(2, (i - 30000) / 7.0 + 1e-9 * i);
+            if (i % 5 != 0)
+                feature->SetField(3, 1990 + i % 40, 1 + i % 12, 1 + i % 28);
+            if (i % 3 == 0)
+                feature->SetField(4, ("宗地 " + std::to_string(i)).c_str());
+            else if (i % 3 == 1)
+                feature->SetField(4, ("  padded " + std::to_string(i)).c_str());
+            OGRPoint point(500000 + i, 3375000 + i);
+            feature->SetGeometry(&point);
+            ASSERT_EQ(layer->CreateFeature(feature.get()), OGRERR_NONE);
+        }
+    }
+    {
+        const char* options[] = {"AUTO_REPACK=NO", nullptr};
+        GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE,
+                                                       nullptr, options, nullptr));
+        ASSERT_TRUE(dataset);
+        for (const std::int64_t fid : {5, 30001, 59998})
+            ASSERT_EQ(dataset->GetLayer(0)->DeleteFeature(fid), OGRERR_NONE);
+    }
+    EXPECT_TRUE(decodedDirectly(path));
+    expectAttributesReadAsGdalReadsThem(path, true);
+}
