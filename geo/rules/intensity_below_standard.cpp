@@ -6,6 +6,8 @@
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"
 
+#include <array>
+
 namespace parkatlas::geo {
 
 using namespace compliance;
@@ -52,10 +54,17 @@ public:
             const double plotM2 = worker.area.areaM2(parcels->store(), i, parcels->fid(i));
             const double plotMu = muFromM2(plotM2);
             std::vector<std::string> needs, failsZh, failsEn;
-            std::vector<Evidence> evidence = {
-                ev("land_use", parcels->text(i, landUse)),
-                ev("zone_id", zone >= 0 ? zones->text(zone, zones->idField) : std::nullopt),
-                ev("parcel_m2", std::optional<double>(plotM2))};
+            // The figures of the evidence, in order; made into evidence only for a finding (most
+            // plots have none).
+            struct Figure {
+                const char* name;
+                std::optional<double> value;
+            };
+            std::array<Figure, 8> figures;
+            std::size_t figureCount = 0;
+            auto note = [&](const char* name, const std::optional<double>& value) {
+                figures[figureCount++] = {name, value};
+            };
 
             // FAR (容积率) against the zone's minimum.
             std::optional<double> farMin =
@@ -74,8 +83,8 @@ public:
                     needs.push_back("floor_area");
                 }
             }
-            evidence.push_back(ev("far", far));
-            evidence.push_back(ev("far_min", farMin));
+            note("far", far);
+            note("far_min", farMin);
 
             // Building coverage (建筑系数) against max(zone cover_min, national floor).
             const auto zoneCover = zone >= 0 ? zones->number(zone, coverMinField) : std::nullopt;
@@ -96,12 +105,13 @@ public:
                 failsEn.push_back("building coverage " + percent(*coverage) + " < " +
                                   percent(coverMin));
             }
-            evidence.push_back(ev("coverage", coverage));
-            evidence.push_back(ev("coverage_min", std::optional<double>(coverMin)));
+            note("coverage", coverage);
+            note("coverage_min", std::optional<double>(coverMin));
 
             // Money per mu: investment intensity (投资强度) and tax (亩均税收).
             auto perMu = [&](int field, const std::optional<double>& minimum, const char* name,
-                             const char* zh, const char* en, const char* evidenceName) {
+                             const char* zh, const char* en, const char* evidenceName,
+                             const char* evidenceMinName) {
                 std::optional<double> value;
                 if (!minimum)
                     return;
@@ -116,12 +126,13 @@ public:
                 } else {
                     needs.push_back(name);
                 }
-                evidence.push_back(ev(evidenceName, value));
-                evidence.push_back(ev(std::string(evidenceName) + "_min", minimum));
+                note(evidenceName, value);
+                note(evidenceMinName, minimum);
             };
             perMu(invested, s.investmentMinWanPerMu, "invested", "投资强度", "investment",
-                  "invested_wan_per_mu");
-            perMu(tax, s.taxMinWanPerMu, "tax", "亩均税收", "tax", "tax_wan_per_mu");
+                  "invested_wan_per_mu", "invested_wan_per_mu_min");
+            perMu(tax, s.taxMinWanPerMu, "tax", "亩均税收", "tax", "tax_wan_per_mu",
+                  "tax_wan_per_mu_min");
 
             if (!needs.empty())
                 cannotDecide(worker, ComplianceRule::IntensityBelowStandard, *parcels, i, needs);
@@ -136,7 +147,12 @@ public:
                          " (in production) is below standard: " + joined(failsEn, "; ");
             f.clause =
                 "国土资发〔2008〕24号《工业项目建设用地控制指标》；控规指标；园区亩均效益标准";
-            f.evidence = std::move(evidence);
+            f.evidence = {
+                ev("land_use", parcels->text(i, landUse)),
+                ev("zone_id", zone >= 0 ? zones->text(zone, zones->idField) : std::nullopt),
+                ev("parcel_m2", std::optional<double>(plotM2))};
+            for (std::size_t k = 0; k < figureCount; ++k)
+                f.evidence.push_back(ev(figures[k].name, figures[k].value));
             worker.findings.push_back(std::move(f));
         });
     }

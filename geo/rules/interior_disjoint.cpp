@@ -291,4 +291,138 @@ bool provesValidSimplePolygon(const GeometryStore& store, std::size_t feature)
     return true;
 }
 
+struct PolygonOutline::Data {
+    std::vector<Edge> edges;
+    std::vector<Point> starts; // a vertex of each ring
+    Box box{0, 0, -1, -1};
+    bool usable = false;
+};
+
+PolygonOutline::PolygonOutline() : m_data(std::make_unique<Data>()) {}
+PolygonOutline::~PolygonOutline() = default;
+PolygonOutline::PolygonOutline(PolygonOutline&&) noexcept = default;
+PolygonOutline& PolygonOutline::operator=(PolygonOutline&&) noexcept = default;
+
+void PolygonOutline::clear()
+{
+    m_data->edges.clear();
+    m_data->starts.clear();
+    m_data->usable = true;
+}
+
+bool PolygonOutline::addRing(const double* xy, std::size_t vertices)
+{
+    Data& d = *m_data;
+    if (vertices < 3) {
+        d.usable = false;
+        return false;
+    }
+    for (std::size_t k = 0; k < vertices; ++k) {
+        const Point p{xy[2 * k], xy[2 * k + 1]};
+        const std::size_t next = k + 1 < vertices ? k + 1 : 0; // nothing when stored closed
+        const Point q{xy[2 * next], xy[2 * next + 1]};
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
+            d.usable = false;
+            return false;
+        }
+        if (p == q)
+            continue;
+        d.edges.push_back({p, q, std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x),
+                           std::max(p.y, q.y)});
+    }
+    d.starts.push_back({xy[0], xy[1]});
+    if (d.edges.empty()) {
+        d.usable = false;
+        return false;
+    }
+    d.box = boxOf(d.edges);
+    return true;
+}
+
+bool PolygonOutline::assign(const GeometryStore& store, std::size_t feature)
+{
+    clear();
+    if (store.kind() != GeometryKind::Polygon || store.partCount(feature) != 1) {
+        m_data->usable = false;
+        return false;
+    }
+    const std::size_t rings = store.ringCount(feature, 0);
+    for (std::size_t r = 0; r < rings; ++r) {
+        const RingView ring = store.ring(feature, 0, r);
+        if (!addRing(ring.xy.data(), ring.vertexCount()))
+            return false;
+    }
+    return usable();
+}
+
+bool PolygonOutline::usable() const
+{
+    return m_data->usable && !m_data->edges.empty();
+}
+
+namespace {
+
+/// Where the ring vertex `s` lies against the polygon of `edges` (box `box`): Outside at once
+/// when it is farther from the box than locate's tolerance.
+Where locateVertex(const Point& s, const std::vector<Edge>& edges, const Box& box)
+{
+    const double tolerance = 8 * kEpsilon * (std::abs(s.x) + std::abs(s.y));
+    if (s.x < box.minX - tolerance || s.x > box.maxX + tolerance || s.y < box.minY - tolerance ||
+        s.y > box.maxY + tolerance)
+        return Where::Outside;
+    return locate(s, edges);
+}
+
+} // namespace
+
+Placement provesPlacement(const PolygonOutline& a, const PolygonOutline& b)
+{
+    if (!a.usable() || !b.usable())
+        return Placement::Unsure;
+    const PolygonOutline::Data& da = *a.m_data;
+    const PolygonOutline::Data& db = *b.m_data;
+    if (da.box.maxX < db.box.minX || da.box.minX > db.box.maxX || da.box.maxY < db.box.minY ||
+        da.box.minY > db.box.maxY)
+        return Placement::Apart; // closed boxes apart: no common point
+    // (1) The boundaries share no point: each pair of edges whose boxes meet has one edge
+    // wholly on one side of the other's line (certain orientations, never zero).
+    thread_local std::vector<std::uint32_t> nearA, nearB;
+    edgesMeeting(da.edges, db.box, nearA);
+    edgesMeeting(db.edges, da.box, nearB);
+    for (const std::uint32_t k : nearA) {
+        const Edge& ea = da.edges[k];
+        for (const std::uint32_t l : nearB) {
+            const Edge& eb = db.edges[l];
+            if (eb.maxX < ea.minX || eb.minX > ea.maxX || eb.maxY < ea.minY || eb.minY > ea.maxY)
+                continue;
+            const int b0 = orientation(ea.p, ea.q, eb.p);
+            const int b1 = orientation(ea.p, ea.q, eb.q);
+            if (b0 == b1 && (b0 == 1 || b0 == -1))
+                continue;
+            const int a0 = orientation(eb.p, eb.q, ea.p);
+            const int a1 = orientation(eb.p, eb.q, ea.q);
+            if (a0 == a1 && (a0 == 1 || a0 == -1))
+                continue;
+            return Placement::Unsure; // they meet, or the filter cannot tell
+        }
+    }
+    // (2) Each ring, apart from the other boundary and connected, lies wholly inside or wholly
+    // outside the other polygon: one vertex tells which.
+    for (const Point& s : db.starts)
+        if (locateVertex(s, da.edges, da.box) != Where::Outside)
+            return Placement::Unsure;
+    bool inside = false, outside = false;
+    for (const Point& s : da.starts) {
+        const Where w = locateVertex(s, db.edges, db.box);
+        if (w == Where::Unsure)
+            return Placement::Unsure;
+        (w == Where::Inside ? inside : outside) = true;
+    }
+    if (inside && !outside)
+        return Placement::Inside;
+    if (outside && !inside)
+        return Placement::Apart;
+    return Placement::Unsure;
+}
+
 } // namespace parkatlas::geo

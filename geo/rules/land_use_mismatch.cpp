@@ -6,6 +6,7 @@
 #include "geo/io/park_source.h"
 #include "geo/io/pg_connection.h"
 #include "geo/rules/compliance_rule.h"
+#include "geo/rules/interior_disjoint.h"
 #include "geo/rules/server_park.h"
 
 namespace parkatlas::geo {
@@ -84,6 +85,12 @@ public:
         const int zoneId = zones->idField;
         const double sliverM2 = m_settings.landUseMismatch.sliverM2;
         const auto build = fromLayer(*zones);
+        // Each zone's outline, for the proofs that a plot lies inside a zone or apart from it
+        // without GEOS (most plots lie wholly in one zone).
+        std::vector<PolygonOutline> outlines(zones->count());
+        for (std::size_t z = 0; z < zones->count(); ++z)
+            if (zones->usable[z])
+                outlines[z].assign(zones->store(), z);
         const double base = m_progressBase, span = m_progressSpan;
         for (std::size_t t = 0; t < targets.size(); ++t) {
             const LayerView& layer = *targets[t];
@@ -94,7 +101,7 @@ public:
             m_progressSpan = span / targets.size();
             parallel(layer.count(), [&](Worker& worker, std::size_t i) {
                 overlayOne(worker, layer, i, isParcels, judgeThis, landUse, *zones, zoneUse, zoneId,
-                           index, build, sliverM2);
+                           index, outlines, build, sliverM2);
             });
         }
         m_progressBase = base;
@@ -105,7 +112,8 @@ public:
     /// when judged, the land_use_mismatch or cannot_decide finding.
     void overlayOne(Worker& worker, const LayerView& layer, std::size_t i, bool isParcels,
                     bool judgeThis, int landUse, const LayerView& zonesView, int zoneUse,
-                    int zoneId, const EnvelopeIndex& index, const Worker::Builder& build,
+                    int zoneId, const EnvelopeIndex& index,
+                    const std::vector<PolygonOutline>& outlines, const Worker::Builder& build,
                     double sliverM2)
     {
         const LayerView* zones = &zonesView;
@@ -120,22 +128,38 @@ public:
             return;
         std::sort(worker.candidates.begin(), worker.candidates.end());
         GEOSContextHandle_t h = worker.geos.handle();
-        GeosGeomPtr plot = worker.geos.fromStore(layer.store(), i);
+        // The plot in GEOS only when a zone needs it (a plot proven inside one zone and apart
+        // from the others needs none).
+        GeosGeomPtr plot = worker.geos.own(nullptr);
+        auto geosPlot = [&] {
+            if (!plot)
+                plot = worker.geos.fromStore(layer.store(), i);
+            return plot.get();
+        };
+        thread_local PolygonOutline outline;
+        const bool outlined = outline.assign(layer.store(), i);
         double plotM2 = kNaN;
         struct Overlap {
             std::uint32_t zone;
-            double m2;
+            double m2;         // NaN: the whole plot's, measured when needed
             GeosGeomPtr piece; // null: the whole plot
         };
         std::vector<Overlap> overlaps;
         for (std::uint32_t z : worker.candidates) {
+            // Proven inside or apart: what GEOS's prepared intersects and contains would say.
+            const Placement placement =
+                outlined ? provesPlacement(outline, outlines[z]) : Placement::Unsure;
+            if (placement == Placement::Apart)
+                continue;
+            if (placement == Placement::Inside) {
+                overlaps.push_back({z, kNaN, worker.geos.own(nullptr)});
+                continue;
+            }
             const GEOSPreparedGeometry* zone = worker.prepared(zones, z, build);
-            if (!zone || !GEOSPreparedIntersects_r(h, zone, plot.get()))
+            if (!zone || !GEOSPreparedIntersects_r(h, zone, geosPlot()))
                 continue;
             if (GEOSPreparedContains_r(h, zone, plot.get()) == 1) {
-                if (std::isnan(plotM2))
-                    plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
-                overlaps.push_back({z, plotM2, worker.geos.own(nullptr)});
+                overlaps.push_back({z, kNaN, worker.geos.own(nullptr)});
                 continue;
             }
             GeosGeomPtr piece =
@@ -150,6 +174,15 @@ public:
         }
         if (overlaps.empty())
             return;
+        // The whole plot's area, where a comparison needs it (the same figure for every zone
+        // that holds the plot).
+        if (overlaps.size() > 1)
+            for (Overlap& overlap : overlaps)
+                if (std::isnan(overlap.m2)) {
+                    if (std::isnan(plotM2))
+                        plotM2 = worker.area.areaM2(layer.store(), i, layer.fid(i));
+                    overlap.m2 = plotM2;
+                }
         if (isParcels) {
             const auto largest =
                 std::max_element(overlaps.begin(), overlaps.end(),
@@ -173,16 +206,20 @@ public:
         std::vector<std::string> unknownZones, undecided, undecidedZh;
         for (Overlap& overlap : overlaps) {
             const auto zoneCode = zones->text(overlap.zone, zoneUse);
-            const std::string id = zones->text(overlap.zone, zoneId)
-                                       .value_or("fid " + std::to_string(zones->fid(overlap.zone)));
+            // The zone's id only where it is written (most plots fit their zone).
+            auto zoneIdOf = [&] {
+                return zones->text(overlap.zone, zoneId)
+                    .value_or("fid " + std::to_string(zones->fid(overlap.zone)));
+            };
             if (!zoneCode) {
-                unknownZones.push_back(id);
+                unknownZones.push_back(zoneIdOf());
                 continue;
             }
             const LandUseJudgement& j =
                 worker.judge(*m_landUse, *code, parcelSystems, *zoneCode, zoneSystems);
             if (j.verdict == LandUseVerdict::Fits)
                 continue;
+            const std::string id = zoneIdOf();
             if (j.verdict == LandUseVerdict::CannotDecide) {
                 addUnique(undecided, j.reasonEn + " (zone " + id + ")");
                 addUnique(undecidedZh, j.reasonZh + "（控规地块 " + id + "）");
@@ -194,7 +231,7 @@ public:
             if (!j.required.empty())
                 addUnique(o.required, j.required);
             o.pieces.push_back(overlap.piece ? std::move(overlap.piece)
-                                             : worker.geos.own(GEOSGeom_clone_r(h, plot.get())));
+                                             : worker.geos.own(GEOSGeom_clone_r(h, geosPlot())));
         }
         if (!unknownZones.empty())
             cannotDecide(worker, ComplianceRule::LandUseMismatch, layer, i,

@@ -11,6 +11,7 @@
 #include <geos_c.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -279,4 +280,289 @@ TEST(ValidSimplePolygonTest, NeverDisagreesWithGeosOnRealPolygons)
     EXPECT_GT(features, 1000);
     EXPECT_GT(proven, features / 3) << proven << " of " << features << " proven valid";
     std::cout << proven << " of " << features << " real polygons proven valid\n";
+}
+
+// provesPlacement: the zone overlay's shortcut (land_use_mismatch and the dominant zone of
+// intensity_below_standard) must agree with GEOS's prepared intersects and contains whenever it
+// answers: Inside means both true, Apart means intersects false.
+namespace {
+
+struct PlacementTally {
+    std::int64_t pairs = 0, inside = 0, apart = 0, wrong = 0;
+};
+
+/// The outline of a GEOS polygon (a buffer), ring by ring.
+PolygonOutline outlineOfGeos(GeosContext& geos, const GEOSGeometry* polygon)
+{
+    PolygonOutline outline;
+    outline.clear();
+    GEOSContextHandle_t h = geos.handle();
+    if (GEOSGeomTypeId_r(h, polygon) != GEOS_POLYGON) {
+        outline.addRing(nullptr, 0);
+        return outline;
+    }
+    auto add = [&](const GEOSGeometry* ring) {
+        const GEOSCoordSequence* sequence = GEOSGeom_getCoordSeq_r(h, ring);
+        unsigned size = 0;
+        GEOSCoordSeq_getSize_r(h, sequence, &size);
+        std::vector<double> xy(2 * size);
+        for (unsigned k = 0; k < size; ++k)
+            GEOSCoordSeq_getXY_r(h, sequence, k, &xy[2 * k], &xy[2 * k + 1]);
+        outline.addRing(xy.data(), size);
+    };
+    add(GEOSGetExteriorRing_r(h, polygon));
+    for (int k = 0; k < GEOSGetNumInteriorRings_r(h, polygon); ++k)
+        add(GEOSGetInteriorRingN_r(h, polygon, k));
+    return outline;
+}
+
+/// Judges `a` against `b` both ways (provesPlacement and GEOS), counting into `tally`.
+void judgePlacement(GeosContext& geos, const PolygonOutline& a, const GEOSGeometry* ga,
+                    const PolygonOutline& b, const GEOSPreparedGeometry* pb, PlacementTally& tally,
+                    const std::string& what)
+{
+    GEOSContextHandle_t h = geos.handle();
+    ++tally.pairs;
+    const Placement says = provesPlacement(a, b);
+    if (says == Placement::Unsure)
+        return;
+    const bool intersects = GEOSPreparedIntersects_r(h, pb, ga) == 1;
+    const bool contains = GEOSPreparedContains_r(h, pb, ga) == 1;
+    if (says == Placement::Inside) {
+        ++tally.inside;
+        if (!intersects || !contains) {
+            ++tally.wrong;
+            ADD_FAILURE() << what << ": proven inside, GEOS: intersects " << intersects
+                          << ", contains " << contains;
+        }
+    } else {
+        ++tally.apart;
+        if (intersects) {
+            ++tally.wrong;
+            ADD_FAILURE() << what << ": proven apart, GEOS finds them intersecting";
+        }
+    }
+}
+
+/// Every pair of features of `store` (valid polygons) whose envelopes meet, each way round.
+PlacementTally judgeAllPairs(const GeometryStore& store, std::size_t step = 1)
+{
+    GeosContext geos;
+    GEOSContextHandle_t h = geos.handle();
+    std::vector<GeosGeomPtr> geometries;
+    std::vector<GeosPreparedPtr> prepared;
+    std::vector<PolygonOutline> outlines(store.featureCount());
+    for (std::size_t i = 0; i < store.featureCount(); ++i) {
+        geometries.push_back(geos.fromStore(store, i));
+        prepared.push_back(geometries.back() ? geos.prepare(geometries.back().get())
+                                             : GeosPreparedPtr());
+        outlines[i].assign(store, i);
+    }
+    PlacementTally tally;
+    for (std::size_t i = 0; i < store.featureCount(); ++i) {
+        if (!geometries[i] || GEOSisValid_r(h, geometries[i].get()) != 1)
+            continue;
+        for (std::size_t j = 0; j < store.featureCount(); j += (j + 1 == i ? 1 : step)) {
+            if (j == i || !geometries[j] || !store.envelope(i).intersects(store.envelope(j)) ||
+                GEOSisValid_r(h, geometries[j].get()) != 1)
+                continue;
+            judgePlacement(geos, outlines[i], geometries[i].get(), outlines[j],
+                           prepared[j].get(), tally,
+                           "features " + std::to_string(i) + " in " + std::to_string(j));
+        }
+    }
+    return tally;
+}
+
+} // namespace
+
+TEST(PlacementTest, HandMadePlotsInsideApartAndAlongAZone)
+{
+    GeometryStore store(GeometryKind::Polygon);
+    const Ring zoneRing = {{0, 0}, {0, 100}, {120, 100}, {120, 0}};
+    const std::size_t zone = addPolygon(store, shifted(zoneRing));
+    const std::size_t inside =
+        addPolygon(store, shifted({{10, 10}, {10, 40}, {50.5, 41.25}, {48, 10}}));
+    const std::size_t apart =
+        addPolygon(store, shifted({{130, 10}, {130, 40}, {170, 40}, {170, 10}}));
+    // Sharing the zone's edge (as a plot along a street centre line does): GEOS decides.
+    const std::size_t along = addPolygon(store, shifted({{0, 10}, {0, 40}, {30, 40}, {30, 10}}));
+    const std::size_t across =
+        addPolygon(store, shifted({{100, 10}, {100, 40}, {140, 40}, {140, 10}}));
+    // A zone with a hole: a plot in the hole is apart; a plot around the hole is not inside.
+    const std::size_t holed =
+        addPolygon(store, shifted(zoneRing), {shifted({{70, 60}, {70, 80}, {90, 80}, {90, 60}})});
+    const std::size_t inHole = addPolygon(store, shifted({{75, 65}, {75, 75}, {85, 75}, {85, 65}}));
+    const std::size_t aroundHole =
+        addPolygon(store, shifted({{65, 55}, {65, 85}, {95, 85}, {95, 55}}));
+    PolygonOutline z, zh, p;
+    ASSERT_TRUE(z.assign(store, zone));
+    ASSERT_TRUE(zh.assign(store, holed));
+    auto placed = [&](std::size_t plot, const PolygonOutline& in) {
+        EXPECT_TRUE(p.assign(store, plot));
+        return provesPlacement(p, in);
+    };
+    EXPECT_EQ(placed(inside, z), Placement::Inside);
+    EXPECT_EQ(placed(apart, z), Placement::Apart);
+    EXPECT_EQ(placed(along, z), Placement::Unsure);
+    EXPECT_EQ(placed(across, z), Placement::Unsure);
+    EXPECT_EQ(placed(inside, zh), Placement::Inside);
+    EXPECT_EQ(placed(inHole, zh), Placement::Apart);
+    EXPECT_EQ(placed(aroundHole, zh), Placement::Unsure);
+    // The zone is not inside the plot in its hole, nor the holed zone inside anything.
+    EXPECT_EQ(provesPlacement(zh, p), Placement::Unsure); // p: aroundHole
+    const PlacementTally tally = judgeAllPairs(store);
+    EXPECT_EQ(tally.wrong, 0);
+    EXPECT_GT(tally.inside, 0);
+    EXPECT_GT(tally.apart, 0);
+}
+
+TEST(PlacementTest, NeverDisagreesWithGeosOnGridPolygons)
+{
+    // Rectangles, triangles and L shapes on a 12.5 m grid, and the same shrunk a little about
+    // their centres (strictly inside or apart from their neighbours), with a few holes.
+    std::vector<std::pair<Ring, std::vector<Ring>>> shapes;
+    for (int x0 = 0; x0 < 4; ++x0)
+        for (int y0 = 0; y0 < 4; ++y0)
+            for (int w = 1; x0 + w <= 4; ++w)
+                for (int h = 1; y0 + h <= 4; ++h) {
+                    const double a = x0 * 12.5, b = y0 * 12.5, c = (x0 + w) * 12.5,
+                                 d = (y0 + h) * 12.5;
+                    shapes.push_back({{{a, b}, {a, d}, {c, d}, {c, b}}, {}});
+                    shapes.push_back({{{a, b}, {a, d}, {c, b}}, {}});
+                    const double i = 0.731, cx = (a + c) / 2, cy = (b + d) / 2;
+                    shapes.push_back(
+                        {{{a + i, b + i}, {a + i, d - i}, {c - i, d - i}, {c - i, b + i}}, {}});
+                    if (w >= 2 && h >= 2) {
+                        shapes.push_back({{{a, b}, {a, d}, {a + 12.5, d}, {a + 12.5, b + 12.5},
+                                           {c, b + 12.5}, {c, b}},
+                                          {}});
+                        shapes.push_back({{{a, b}, {a, d}, {c, d}, {c, b}},
+                                          {{{cx - 3, cy - 3},
+                                            {cx - 3, cy + 3},
+                                            {cx + 3, cy + 3},
+                                            {cx + 3, cy - 3}}}});
+                    }
+                }
+    GeometryStore store(GeometryKind::Polygon);
+    for (const auto& [shell, holes] : shapes) {
+        std::vector<Ring> moved;
+        for (const Ring& hole : holes)
+            moved.push_back(shifted(hole));
+        addPolygon(store, shifted(shell), moved);
+    }
+    const PlacementTally tally = judgeAllPairs(store, 2);
+    EXPECT_EQ(tally.wrong, 0);
+    EXPECT_GT(tally.pairs, 10000);
+    EXPECT_GT(tally.inside, 500) << tally.inside << " of " << tally.pairs << " proven inside";
+    EXPECT_GT(tally.apart, 500) << tally.apart << " of " << tally.pairs << " proven apart";
+}
+
+TEST(PlacementTest, NeverDisagreesWithGeosOnRealParcelsZonesAndRedLines)
+{
+    const std::string realdata = PARKATLAS_REALDATA;
+    auto read = [&](const char* file) {
+        IssueList issues;
+        return readLayer({realdata + file, ""}, ReadOptions{}, issues);
+    };
+    // Real parcels in the real land-use zones of the same town (the zone overlay), and the
+    // zones against the parcels.
+    const Layer parcels = read("/parcels/rockbridge-zoning/buena-vista/Parcel20211201.shp");
+    const Layer zones = read("/parcels/rockbridge-zoning/buena-vista/BV_LandUse_2011.shp");
+    const Layer dltb = read("/china/ae102devedemo/DLTB.shp");
+    const Layer roads = read("/china/ae102devedemo/Road.shp");
+    ASSERT_EQ(parcels.geometry.kind(), GeometryKind::Polygon);
+    ASSERT_EQ(zones.geometry.kind(), GeometryKind::Polygon);
+    GeosContext geos;
+    GEOSContextHandle_t h = geos.handle();
+    PlacementTally tally;
+    struct Polygons {
+        std::vector<GeosGeomPtr> geometry;
+        std::vector<GeosPreparedPtr> prepared;
+        std::vector<PolygonOutline> outline;
+    };
+    auto polygonsOf = [&](const GeometryStore& store) {
+        Polygons p;
+        p.outline.resize(store.featureCount());
+        for (std::size_t i = 0; i < store.featureCount(); ++i) {
+            GeosGeomPtr g = geos.fromStore(store, i);
+            if (g && GEOSisValid_r(h, g.get()) != 1)
+                g = geos.own(nullptr);
+            p.prepared.push_back(g ? geos.prepare(g.get()) : GeosPreparedPtr());
+            p.geometry.push_back(std::move(g));
+            p.outline[i].assign(store, i);
+        }
+        return p;
+    };
+    const Polygons plots = polygonsOf(parcels.geometry), plan = polygonsOf(zones.geometry);
+    for (std::size_t i = 0; i < parcels.geometry.featureCount(); ++i)
+        for (std::size_t z = 0; z < zones.geometry.featureCount(); ++z) {
+            if (!plots.geometry[i] || !plan.geometry[z] ||
+                !parcels.geometry.envelope(i).intersects(zones.geometry.envelope(z)))
+                continue;
+            judgePlacement(geos, plots.outline[i], plots.geometry[i].get(), plan.outline[z],
+                           plan.prepared[z].get(), tally,
+                           "parcel " + std::to_string(i) + " in zone " + std::to_string(z));
+            judgePlacement(geos, plan.outline[z], plan.geometry[z].get(), plots.outline[i],
+                           plots.prepared[i].get(), tally,
+                           "zone " + std::to_string(z) + " in parcel " + std::to_string(i));
+        }
+    const PlacementTally zoned = tally;
+    // Red lines as road_red_line draws them (GEOSBuffer of a centre line, 8 segments a
+    // quadrant): the real roads over the real 地类图斑, and lines across the parcels every
+    // 1 500 ft, 60 and 160 ft wide.
+    std::vector<GeosGeomPtr> strips;
+    for (std::size_t r = 0; r < roads.geometry.featureCount(); ++r)
+        for (const double half : {5.0, 14.0, 40.0})
+            if (GeosGeomPtr line = geos.fromStore(roads.geometry, r))
+                strips.push_back(geos.own(GEOSBuffer_r(h, line.get(), half, 8)));
+    const std::size_t roadStrips = strips.size();
+    double minX = 1e300, minY = 1e300, maxX = -1e300, maxY = -1e300;
+    for (std::size_t i = 0; i < parcels.geometry.featureCount(); ++i) {
+        const Envelope& f = parcels.geometry.envelope(i);
+        if (f.isEmpty())
+            continue;
+        minX = std::min(minX, f.minX);
+        minY = std::min(minY, f.minY);
+        maxX = std::max(maxX, f.maxX);
+        maxY = std::max(maxY, f.maxY);
+    }
+    for (double x = minX + 700; x < maxX; x += 1500)
+        for (const double half : {30.0, 80.0}) {
+            const std::string wkt = "LINESTRING (" + std::to_string(x) + " " +
+                                    std::to_string(minY) + ", " + std::to_string(x + 900.5) + " " +
+                                    std::to_string(maxY) + ")";
+            GeosGeomPtr line = geos.own(GEOSGeomFromWKT_r(h, wkt.c_str()));
+            strips.push_back(geos.own(GEOSBuffer_r(h, line.get(), half, 8)));
+        }
+    const Polygons area = polygonsOf(dltb.geometry);
+    for (std::size_t s = 0; s < strips.size(); ++s) {
+        ASSERT_TRUE(strips[s]);
+        const PolygonOutline outline = outlineOfGeos(geos, strips[s].get());
+        GeosPreparedPtr prepared = geos.prepare(strips[s].get());
+        const bool chinese = s < roadStrips;
+        const GeometryStore& store = chinese ? dltb.geometry : parcels.geometry;
+        const Polygons& polygons = chinese ? area : plots;
+        double sx0, sy0, sx1, sy1;
+        GEOSGeom_getXMin_r(h, strips[s].get(), &sx0);
+        GEOSGeom_getYMin_r(h, strips[s].get(), &sy0);
+        GEOSGeom_getXMax_r(h, strips[s].get(), &sx1);
+        GEOSGeom_getYMax_r(h, strips[s].get(), &sy1);
+        for (std::size_t i = 0; i < store.featureCount(); ++i) {
+            const Envelope& f = store.envelope(i);
+            if (!polygons.geometry[i] || f.isEmpty() || f.maxX < sx0 || f.minX > sx1 ||
+                f.maxY < sy0 || f.minY > sy1)
+                continue;
+            judgePlacement(geos, polygons.outline[i], polygons.geometry[i].get(), outline,
+                           prepared.get(), tally,
+                           "polygon " + std::to_string(i) + " in strip " + std::to_string(s));
+        }
+    }
+    EXPECT_EQ(tally.wrong, 0);
+    EXPECT_GT(zoned.inside, 1000) << zoned.inside << " of " << zoned.pairs;
+    EXPECT_GT(zoned.apart, 1000) << zoned.apart << " of " << zoned.pairs;
+    EXPECT_GT(tally.inside - zoned.inside, 10) << "plots proven inside red lines";
+    EXPECT_GT(tally.apart - zoned.apart, 100) << "plots proven apart from red lines";
+    std::cout << tally.inside << " inside and " << tally.apart << " apart of " << tally.pairs
+              << " real pairs proven, none against GEOS\n";
 }
