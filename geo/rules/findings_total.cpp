@@ -94,13 +94,31 @@ public:
 
     /// The area in mu of the union of `members`, or of their parts inside `tile` (cut by
     /// GEOSClipByRect) when one is given, leaving out first the parts another covers when
-    /// `dropCovered` (UnionPath::Fast); nullopt when GEOS cannot make it.
+    /// `dropCovered` (UnionPath::Fast); nullopt when GEOS cannot make it. `unions` (whole
+    /// clusters only) are unions already made of other geometries of the same land (`covers`,
+    /// which serve only to leave out the members they cover), as WKB: the members' union is
+    /// united with each in turn. `keep`, when given, receives the union's polygons as WKB.
     std::optional<double> unionMu(const GeometryStore& store,
                                   const std::vector<std::size_t>& members,
-                                  const Envelope* tile = nullptr, bool dropCovered = false)
+                                  const Envelope* tile = nullptr, bool dropCovered = false,
+                                  const std::vector<const std::vector<unsigned char>*>& unions = {},
+                                  const std::vector<std::size_t>& covers = {},
+                                  std::vector<unsigned char>* keep = nullptr)
     {
         std::vector<GEOSGeometry*> parts;
         std::vector<GeosGeomPtr> made;
+        std::vector<GeosGeomPtr> before;
+        for (const std::vector<unsigned char>* wkb : unions) {
+            before.push_back(m_geos.fromWkb(*wkb));
+            if (!before.back())
+                return std::nullopt;
+        }
+        // The geometries those unions were made of, only to leave out the members they cover.
+        std::vector<const GEOSGeometry*> coverOnly;
+        for (std::size_t i : covers) {
+            made.push_back(m_geos.fromStore(store, i));
+            coverOnly.push_back(made.back().get());
+        }
         for (std::size_t member : members) {
             GeosGeomPtr whole = m_geos.fromStore(store, member);
             const Envelope& envelope = store.envelope(member);
@@ -124,29 +142,47 @@ public:
             return 0.0; // no member reaches into the tile's interior
         if (dropCovered)
             dropCoveredParts(made);
+        if (!coverOnly.empty()) {
+            const std::unordered_set<const GEOSGeometry*> only(coverOnly.begin(), coverOnly.end());
+            std::erase_if(made, [&](const GeosGeomPtr& g) { return g && only.count(g.get()); });
+        }
         for (const GeosGeomPtr& g : made)
             if (g)
                 parts.push_back(GEOSGeom_clone_r(m_geos.handle(), g.get()));
         GeosGeomPtr united = unite(parts);
-        if (!united) {
+        if (!united && !made.empty()) {
             // Invalid parts (a bow-tie plot) make the overlay fail: repair, then try again.
             for (const GeosGeomPtr& g : made)
                 if (g)
                     parts.push_back(GEOSMakeValid_r(m_geos.handle(), g.get()));
             united = unite(parts);
+            if (!united)
+                return std::nullopt;
+        }
+        // The unions made before are kept out of the cascade (a large one would be overlaid
+        // again at every level above it) and added to its result one by one.
+        for (GeosGeomPtr& b : before) {
+            united = united ? m_geos.own(GEOSUnion_r(m_geos.handle(), united.get(), b.get()))
+                            : std::move(b);
+            if (!united) {
+                m_geos.takeLastError();
+                return std::nullopt;
+            }
         }
         if (!united)
             return std::nullopt;
         const GeosGeomPtr polygons = m_geos.componentsOfDimension(united.get(), 2);
         if (!polygons)
             return std::nullopt;
-        const std::vector<unsigned char> wkb = m_geos.toWkb(polygons.get());
+        std::vector<unsigned char> wkb = m_geos.toWkb(polygons.get());
         if (wkb.empty() || !m_scratch.appendWkb(wkb.data(), wkb.size())) {
             m_scratch.popFeature();
             return std::nullopt;
         }
         const double m2 = calculator().areaM2(m_scratch, m_scratch.featureCount() - 1);
         m_scratch.popFeature();
+        if (keep)
+            *keep = std::move(wkb);
         return muFromM2(m2);
     }
 
@@ -315,15 +351,33 @@ public:
     /// worker tests the pairs of its own ranges, skipping a pair that its own joins already
     /// connect (then the joins of every earlier geometry connect it too); the joins are then
     /// made in order from the answers.
-    void relate(std::vector<std::unique_ptr<UnionMeasure>>& measures, unsigned threads)
+    ///
+    /// `known` (a total made before, holding every geometry of this one: the measured total)
+    /// answers a pair it tested itself in the same order (the very same GEOS call on the same
+    /// geometries), so that pair is not related twice; `keepAnswers` keeps this total's answers
+    /// for the totals made after it.
+    void relate(std::vector<std::unique_ptr<UnionMeasure>>& measures, unsigned threads,
+                const TotalBuilder* known = nullptr, bool keepAnswers = false)
     {
         const std::size_t count = m_store.featureCount();
-        enum : char { kUntested = 0, kApart = 1, kOverlap = 2 };
-        struct Pair {
-            std::uint32_t b;
-            char answer;
-        };
         std::vector<std::vector<Pair>> pairs(count);
+        std::vector<std::size_t> inKnown; // each geometry's in `known`, or kNone
+        constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+        if (known && !known->m_answers.empty()) {
+            inKnown.assign(count, kNone);
+            for (std::size_t i = 0; i < count; ++i)
+                inKnown[i] = known->find(wkbOf(i)).value_or(kNone);
+        }
+        auto answerKnown = [&](std::size_t a, std::size_t b) -> char {
+            if (inKnown.empty() || inKnown[a] == kNone || inKnown[b] == kNone ||
+                inKnown[a] >= inKnown[b])
+                return kUntested;
+            const std::vector<Pair>& tested = known->m_answers[inKnown[a]];
+            const auto at = std::lower_bound(
+                tested.begin(), tested.end(), inKnown[b],
+                [](const Pair& pair, std::size_t value) { return pair.b < value; });
+            return at != tested.end() && at->b == inKnown[b] ? at->answer : kUntested;
+        };
         const EnvelopeIndex index(m_store, [](std::size_t) { return true; });
         std::vector<Clusters> own;
         std::vector<UnionMeasure::Cache> caches(measures.size());
@@ -344,7 +398,10 @@ public:
                         continue;
                     char answer = kUntested;
                     if (joined.root(a) != joined.root(b)) {
-                        answer = measures[w]->overlap(m_store, caches[w], a, b) ? kOverlap : kApart;
+                        answer = answerKnown(a, b);
+                        if (answer == kUntested)
+                            answer =
+                                measures[w]->overlap(m_store, caches[w], a, b) ? kOverlap : kApart;
                         if (answer == kOverlap)
                             joined.join(a, b);
                     }
@@ -365,8 +422,11 @@ public:
                 if (pair.answer == kOverlap)
                     clusters.join(a, pair.b);
             }
-            std::vector<Pair>().swap(pairs[a]);
+            if (!keepAnswers)
+                std::vector<Pair>().swap(pairs[a]);
         }
+        if (keepAnswers)
+            m_answers = std::move(pairs);
         std::map<std::size_t, std::vector<std::size_t>> members;
         for (std::size_t i = 0; i < count; ++i)
             members[clusters.root(i)].push_back(i);
@@ -374,6 +434,9 @@ public:
             m_clusters.push_back(std::move(group));
         m_unitedMu.assign(m_clusters.size(), std::nullopt);
     }
+
+    /// Forgets the answers relate kept.
+    void forgetAnswers() { std::vector<std::vector<Pair>>().swap(m_answers); }
 
     const GeometryStore& store() const { return m_store; }
     std::size_t geometryCount() const { return m_geometryMu.size(); }
@@ -469,7 +532,14 @@ private:
                 m_wkbEnds[geometry] - begin};
     }
 
+    enum : char { kUntested = 0, kApart = 1, kOverlap = 2 };
+    struct Pair {
+        std::uint32_t b;
+        char answer;
+    };
+
     FindingsTotal m_total;
+    std::vector<std::vector<Pair>> m_answers; // relate's, per geometry a: (b > a, answer) by b
     std::vector<std::string> m_layers;
     std::unordered_set<std::pair<std::uint32_t, std::int64_t>, FeatureHash> m_features;
 
@@ -552,8 +622,12 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     std::vector<std::unique_ptr<UnionMeasure>> measures;
     for (unsigned t = 0; t < threads; ++t)
         measures.push_back(std::make_unique<UnionMeasure>(crs, method));
-    for (TotalBuilder& builder : builders)
-        builder.relate(measures, threads);
+    // Fast: the per-rule totals take the measured total's answers for the pairs it tested.
+    const bool reuse = path == UnionPath::Fast && builders.size() > 1;
+    for (std::size_t b = 0; b < builders.size(); ++b)
+        builders[b].relate(measures, threads, reuse && b > 0 ? &builders[0] : nullptr,
+                           reuse && b == 0);
+    builders[0].forgetAnswers();
 
     // Unite: every cluster of several geometries of every total (UnionPath::Fast: a large
     // cluster as its tiles), the largest job first, each on whichever worker is free.
@@ -562,6 +636,10 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
         std::vector<std::size_t> members; // the cluster's, or those reaching into the tile
         std::optional<Envelope> tile;     // nullopt: the cluster whole
         std::optional<double> mu;
+        bool keep = false;                    // its union is part of a cluster of the first total
+        std::vector<unsigned char> unitedWkb; // that union's polygons (when keep)
+        std::vector<std::size_t> nested;      // jobs whose unions this one takes (see below)
+        std::vector<std::size_t> covers;      // the geometries of those unions
     };
     // A cluster of another total made of the very geometries (the same WKB) of a cluster of
     // the first total (the measured total, which counts every finding the per-rule totals
@@ -569,6 +647,16 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     // taken from there (a works strip's cluster that no other rule's part overlaps). Fast
     // only: Reference unites every cluster of every total.
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> sameAsFirst; // (b, c) → c0
+    // A cluster of another total made of some of the geometries of one cluster of the first
+    // total (a road's works strips, whose measured cluster also holds the red-line pieces
+    // they cross): its union, made for its own total, is an input of the first total's
+    // union in place of its parts (the same land, so the same area to rounding). Fast only,
+    // and only between clusters united whole.
+    struct Inside {
+        std::size_t builder = 0, cluster = 0;
+        std::vector<std::size_t> inFirst; // its geometries in the first total
+    };
+    std::map<std::size_t, std::vector<Inside>> insideFirst; // c0 → its clusters of other totals
     if (path == UnionPath::Fast && builders.size() > 1) {
         const TotalBuilder& first = builders[0];
         std::vector<std::size_t> clusterOf(first.geometryCount(), 0);
@@ -582,6 +670,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
                     continue;
                 std::optional<std::size_t> c0;
                 bool same = true;
+                std::vector<std::size_t> inFirst;
                 for (std::size_t i : group) {
                     const auto at = first.find(builders[b].wkbOfGeometry(i));
                     if (!at || (c0 && clusterOf[*at] != *c0)) {
@@ -589,9 +678,14 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
                         break;
                     }
                     c0 = clusterOf[*at];
+                    inFirst.push_back(*at);
                 }
-                if (same && c0 && first.clusters()[*c0].size() == group.size())
+                if (!same || !c0)
+                    continue;
+                if (first.clusters()[*c0].size() == group.size())
                     sameAsFirst[{b, c}] = *c0;
+                else if (group.size() < kTiledFrom && first.clusters()[*c0].size() < kTiledFrom)
+                    insideFirst[*c0].push_back({b, c, std::move(inFirst)});
             }
         }
     }
@@ -599,11 +693,44 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     auto wholeCluster = [&](std::size_t b, std::size_t c) {
         return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt};
     };
+    // The clusters of other totals each cluster of the first takes (the largest first, none
+    // sharing a geometry with another taken), made first; the first total's cluster is united
+    // afterwards from their unions and its geometries none of them holds.
+    std::vector<UnionJob> afterwards;
+    std::map<std::pair<std::size_t, std::size_t>, std::size_t> jobOf; // (b, c) → its job
+    {
+        std::vector<char> taken(builders.empty() ? 0 : builders[0].geometryCount(), 0);
+        for (auto& [c0, inside] : insideFirst) {
+            std::stable_sort(inside.begin(), inside.end(), [](const Inside& x, const Inside& y) {
+                return x.inFirst.size() > y.inFirst.size();
+            });
+            UnionJob job = wholeCluster(0, c0);
+            for (const Inside& part : inside) {
+                bool free = true;
+                for (std::size_t i : part.inFirst)
+                    free = free && !taken[i];
+                if (!free)
+                    continue;
+                for (std::size_t i : part.inFirst)
+                    taken[i] = 1;
+                jobOf[{part.builder, part.cluster}] = jobs.size();
+                job.nested.push_back(jobs.size());
+                jobs.push_back(wholeCluster(part.builder, part.cluster));
+                jobs.back().keep = true;
+            }
+            for (std::size_t i : job.members)
+                if (taken[i])
+                    job.covers.push_back(i);
+            std::erase_if(job.members, [&](std::size_t i) { return taken[i] != 0; });
+            afterwards.push_back(std::move(job));
+        }
+    }
     for (std::size_t b = 0; b < builders.size(); ++b) {
         const GeometryStore& store = builders[b].store();
         for (std::size_t c = 0; c < builders[b].clusters().size(); ++c) {
             const std::vector<std::size_t>& group = builders[b].clusters()[c];
-            if (group.size() <= 1 || sameAsFirst.count({b, c}))
+            if (group.size() <= 1 || sameAsFirst.count({b, c}) || jobOf.count({b, c}) ||
+                (b == 0 && insideFirst.count(c)))
                 continue;
             if (path == UnionPath::Reference || group.size() < kTiledFrom) {
                 jobs.push_back(wholeCluster(b, c));
@@ -660,13 +787,29 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
         parallelFor(order.size(), unite, [&](unsigned w, std::size_t begin, std::size_t end) {
             for (std::size_t o = begin; o < end; ++o) {
                 UnionJob& job = list[order[o]];
-                job.mu = measures[w]->unionMu(builders[job.builder].store(), job.members,
-                                              job.tile ? &*job.tile : nullptr,
-                                              path == UnionPath::Fast);
+                std::vector<const std::vector<unsigned char>*> united;
+                for (std::size_t n : job.nested)
+                    united.push_back(&jobs[n].unitedWkb);
+                job.mu =
+                    measures[w]->unionMu(builders[job.builder].store(), job.members,
+                                         job.tile ? &*job.tile : nullptr, path == UnionPath::Fast,
+                                         united, job.covers, job.keep ? &job.unitedWkb : nullptr);
             }
         });
     };
     runJobs(jobs);
+    // A cluster of the first total one of whose taken unions GEOS could not make is united
+    // from its own geometries.
+    for (UnionJob& job : afterwards) {
+        bool made = true;
+        for (std::size_t n : job.nested)
+            made = made && jobs[n].mu.has_value();
+        if (!made)
+            job = wholeCluster(job.builder, job.cluster);
+    }
+    runJobs(afterwards);
+    for (UnionJob& job : jobs)
+        std::vector<unsigned char>().swap(job.unitedWkb);
     // Each cluster's area: its one job's, or its tiles' summed in tile order (the same figure
     // whatever the threads). A cluster with a tile GEOS could not unite is united whole.
     std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> unitedMu;
@@ -685,6 +828,12 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     std::vector<UnionJob> again;
     for (const auto& [b, c] : failedTiles)
         again.push_back(wholeCluster(b, c));
+    for (const UnionJob& job : afterwards) {
+        if (!job.mu && !job.nested.empty())
+            again.push_back(wholeCluster(job.builder, job.cluster)); // united from its parts
+        else
+            unitedMu[{job.builder, job.cluster}] = job.mu;
+    }
     runJobs(again);
     for (const UnionJob& job : again)
         unitedMu[{job.builder, job.cluster}] = job.mu;

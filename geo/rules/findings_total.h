@@ -47,6 +47,10 @@ enum class UnionPath {
     /// GEOS cannot unite sends its cluster to Reference's way. Among totals made together
     /// (totalsOfFindings), a rule's cluster of exactly the geometries of a cluster of the
     /// measured total takes that cluster's area instead of uniting them again.
+    /// A rule's cluster of some of the geometries of a measured cluster (works strips and
+    /// the red-line pieces they cross) is united first, and its union taken into the measured
+    /// cluster's in place of those geometries; the rule totals take the measured total's
+    /// answer for a pair of geometries it related (the same call on the same geometries).
     Fast,
     /// Every cluster united whole by one GEOSUnaryUnion of all its parts: figures to the last
     /// bit whatever the threads. Kept as the reference the tests hold Fast to (nothing else

@@ -708,3 +708,32 @@ TEST(FindingsTotalTest, ARuleClusterThatIsAMeasuredClusterHasItsUnion)
                             rectangleMu(170, 510, 180, 520);
     EXPECT_NEAR(totals.measured.areaMu, measured, 1e-9 * measured);
 }
+
+TEST(FindingsTotalTest, RuleClustersInsideAMeasuredClusterGiveItTheirUnions)
+{
+    // One measured cluster: works strips 1 and 2 (with a red-line piece, 5, inside strip 1),
+    // protected squares 3 and 4, and land_use_mismatch plots 7 (the very geometry of 4) and
+    // 8. The works and protected clusters are united for their own totals and their unions
+    // taken into the measured one; the land_use_mismatch cluster shares a geometry with the
+    // protected one, so its plots are united there as they are.
+    const std::vector<Finding> findings = {
+        finding("works_on_unacquired_land", 1, 0, 0, 100, 20),
+        finding("works_on_unacquired_land", 2, 80, 0, 180, 20),
+        finding("protected_overlap", 3, 150, 10, 250, 60),
+        finding("protected_overlap", 4, 230, 40, 300, 90),
+        finding("road_red_line", 5, 10, 5, 50, 15),
+        finding("land_use_mismatch", 7, 230, 40, 300, 90),
+        finding("land_use_mismatch", 8, 290, 80, 350, 120),
+    };
+    const Crs crs = Crs::fromEpsg(4547);
+    EXPECT_EQ(expectFastTotalsAreTheReference(findings, crs), 4u);
+    const FindingsTotals totals = totalsOfFindings(findings, crs);
+    const double measured = rectangleMu(0, 0, 180, 20) + rectangleMu(150, 10, 250, 60) -
+                            rectangleMu(150, 10, 180, 20) + rectangleMu(230, 40, 300, 90) -
+                            rectangleMu(230, 40, 250, 60) + rectangleMu(290, 80, 350, 120) -
+                            rectangleMu(290, 80, 300, 90);
+    EXPECT_NEAR(totals.measured.areaMu, measured, 1e-9 * measured);
+    EXPECT_EQ(totals.measured.countedOnce, 6u); // seven findings with an area, one place
+    const double strips = rectangleMu(0, 0, 180, 20);
+    EXPECT_NEAR(totals.of("works_on_unacquired_land").areaMu, strips, 1e-9 * strips);
+}
