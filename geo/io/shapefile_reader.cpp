@@ -597,7 +597,7 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath, bool ta
                         : 0);
                 deleted.assign(rows, 0);
                 std::atomic<bool> anyDeleted{false};
-                parallelFor(rows, ParallelOptions{.threads = threads},
+                parallelFor(rows, ParallelOptions{.threads = threads, .chunk = 0, .progress = {}, .cancel = {}},
                             [&](unsigned, std::size_t begin, std::size_t end) {
                                 bool found = false;
                                 for (std::size_t r = begin; r < end; ++r) {
@@ -631,7 +631,7 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath, bool ta
     if (deleted.empty()) {
         // Record r is the r-th entry: each worker fills its own range.
         records.resize(recordCount);
-        parallelFor(recordCount, ParallelOptions{.threads = threads},
+        parallelFor(recordCount, ParallelOptions{.threads = threads, .chunk = 0, .progress = {}, .cancel = {}},
                     [&](unsigned, std::size_t begin, std::size_t end) {
                         for (std::size_t r = begin; r < end; ++r)
                             records[r] = recordAt(r);

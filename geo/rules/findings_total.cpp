@@ -376,7 +376,7 @@ public:
             const auto at = std::lower_bound(
                 tested.begin(), tested.end(), inKnown[b],
                 [](const Pair& pair, std::size_t value) { return pair.b < value; });
-            return at != tested.end() && at->b == inKnown[b] ? at->answer : kUntested;
+            return at != tested.end() && at->b == inKnown[b] ? at->answer : char(kUntested);
         };
         const EnvelopeIndex index(m_store, [](std::size_t) { return true; });
         std::vector<Clusters> own;
@@ -691,7 +691,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     }
     std::vector<UnionJob> jobs;
     auto wholeCluster = [&](std::size_t b, std::size_t c) {
-        return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt};
+        return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt, false, {}, {}, {}};
     };
     // The clusters of other totals each cluster of the first takes (the largest first, none
     // sharing a geometry with another taken), made first; the first total's cluster is united
@@ -771,7 +771,7 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
                 tile.maxX = xs[t / side + 1];
                 tile.minY = ys[t % side];
                 tile.maxY = ys[t % side + 1];
-                jobs.push_back({b, c, std::move(inTile[t]), tile, std::nullopt});
+                jobs.push_back({b, c, std::move(inTile[t]), tile, std::nullopt, false, {}, {}, {}});
             }
         }
     }
