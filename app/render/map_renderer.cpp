@@ -62,13 +62,13 @@ constexpr int kBandMarginPx = 32;
 /// `gridPx` > 0 every vertex is rounded to that grid first: a vector output (PDF, SVG) then
 /// writes "1642" instead of "1641.87113" for each coordinate, a third of the bytes to write and
 /// compress, for a shift of at most gridPx / 2 (0.02 mm on the 600-DPI grid of a page).
-void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF& out, double gridPx)
+template <typename Points>
+void appendRingPoints(const geo::RingView& ring, const MapToPixel& toPixel, Points& out,
+                      double gridPx)
 {
-    out.clear();
     const std::size_t count = ring.vertexCount();
     if (count == 0)
         return;
-    out.reserve(static_cast<qsizetype>(count));
     const auto at = [&](std::size_t i) {
         QPointF p = toPixel.toPixel(ring.x(i), ring.y(i));
         if (gridPx > 0)
@@ -76,15 +76,23 @@ void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF&
         return p;
     };
     QPointF last = at(0);
-    out.append(last);
+    out.push_back(last);
     for (std::size_t i = 1; i < count; ++i) {
         const QPointF p = at(i);
         if (i + 1 < count && std::fabs(p.x() - last.x()) < kMinVertexStepPx &&
             std::fabs(p.y() - last.y()) < kMinVertexStepPx)
             continue;
-        out.append(p);
+        out.push_back(p);
         last = p;
     }
+}
+
+/// appendRingPoints into `out` alone (emptied first).
+void appendRing(const geo::RingView& ring, const MapToPixel& toPixel, QPolygonF& out, double gridPx)
+{
+    out.clear();
+    out.reserve(static_cast<qsizetype>(ring.vertexCount()));
+    appendRingPoints(ring, toPixel, out, gridPx);
 }
 
 /// A polygon ring on a vector page's grid (appendRing with gridPx > 0) without the vertices
@@ -299,6 +307,8 @@ public:
         // address of one drawn before).
         m_tinyColours.clear();
         m_tinyCurrent = nullptr;
+        m_style = &style;
+        m_paints.assign(style.classes.size() + 1, SymbolPaint{});
 
         // Blending straight into the pixels is right only where the painter would blend plainly
         // (source over, opaque, unclipped) - then its picture is the same to a level or two.
@@ -316,8 +326,10 @@ public:
         const std::size_t featureCount =
             snapshot.features ? snapshot.features->size() : store.featureCount();
         for (std::size_t i = 0; i < featureCount; ++i) {
-            if (cancel.isCancelled())
+            if (cancel.isCancelled()) {
+                m_style = nullptr;
                 return false;
+            }
             const std::size_t feature = snapshot.features ? (*snapshot.features)[i] : i;
             if (feature >= store.featureCount() || store.isEmpty(feature))
                 continue;
@@ -345,7 +357,9 @@ public:
                 ++featuresDrawn;
                 continue;
             }
-            use(symbol);
+            // The painter takes the symbol's pen and brush only where it draws with them: not
+            // for a tiny plot (a rectangle in a colour of its own) nor a small one (drawn when
+            // the layer is done, by flushSmallPolygons, which sets its own).
             switch (kind) {
             case geo::GeometryKind::Polygon:
                 if (m_rasterImage && envelope.width() < tinySize && envelope.height() < tinySize)
@@ -356,13 +370,17 @@ public:
                     keepSmallPolygon(store, feature, symbol,
                                      envelope.width() >= smoothSize ||
                                          envelope.height() >= smoothSize);
-                else
+                else {
+                    use(symbol);
                     drawPolygon(store, feature);
+                }
                 break;
             case geo::GeometryKind::Line:
+                use(symbol);
                 drawLine(store, feature, style, symbol);
                 break;
             case geo::GeometryKind::Point:
+                use(symbol);
                 drawPoints(store, feature, symbol);
                 break;
             case geo::GeometryKind::None:
@@ -374,6 +392,7 @@ public:
                 ++featuresDrawn;
         }
         flushSmallPolygons();
+        m_style = nullptr; // the table is this layer's
         if (m_marked)
             m_pdf->endLayer();
         m_writing = false;
@@ -439,9 +458,52 @@ private:
         if (&symbol == m_current)
             return;
         m_current = &symbol;
-        m_pen = penFor(symbol);
+        const SymbolPaint& paint = paintOf(symbol);
+        m_pen = paint.pen;
         m_painter.setPen(m_pen);
-        m_painter.setBrush(brushFor(symbol, m_painter));
+        m_painter.setBrush(paint.brush);
+    }
+
+    /// The pen and brush of each symbol of the layer being drawn, made when first needed
+    /// (index 0: the layer's own symbol, i + 1: its class i). A QPen or QBrush made anew
+    /// allocates, and QPainter compares a new one with the last one set value by value; the
+    /// same one again it knows by its data. A symbol of no class of the layer: made each time.
+    struct TinyColours;
+    struct SymbolPaint {
+        QPen pen;
+        QBrush brush;
+        bool made = false;
+        TinyColours* tiny = nullptr; // see tinyColoursOf
+    };
+    std::vector<SymbolPaint> m_paints;
+    const LayerStyle* m_style = nullptr;
+    SymbolPaint m_otherPaint;
+
+    /// The entry of m_paints for `symbol`, null for a symbol of no class of the layer.
+    SymbolPaint* paintEntry(const Symbol& symbol)
+    {
+        if (!m_style)
+            return nullptr;
+        if (&symbol == static_cast<const Symbol*>(m_style))
+            return &m_paints[0];
+        const auto address = reinterpret_cast<std::uintptr_t>(&symbol);
+        const auto classes = reinterpret_cast<std::uintptr_t>(m_style->classes.data());
+        if (address >= classes && address < classes + m_style->classes.size() * sizeof(Symbol))
+            return &m_paints[(address - classes) / sizeof(Symbol) + 1];
+        return nullptr;
+    }
+
+    const SymbolPaint& paintOf(const Symbol& symbol)
+    {
+        SymbolPaint* paint = paintEntry(symbol);
+        if (!paint)
+            paint = &m_otherPaint;
+        if (!paint->made || paint == &m_otherPaint) {
+            paint->pen = penFor(symbol);
+            paint->brush = brushFor(symbol, m_painter);
+            paint->made = true;
+        }
+        return *paint;
     }
 
     /// Whether the plots of a polygon layer in `style` go to m_pdf (PdfPageContent) instead of
@@ -563,12 +625,21 @@ private:
     void keepSmallPolygon(const geo::GeometryStore& store, std::size_t feature,
                           const Symbol& symbol, bool smooth)
     {
-        appendRing(store.ring(feature, 0, 0), m_toPixel, m_buffer, m_gridPx);
-        if (m_buffer.size() < 3)
+        // Straight into the kept array (its capacity grown by doubling here, as push_back
+        // would, so that the pushes below never reallocate), not through m_buffer.
+        const geo::RingView ring = store.ring(feature, 0, 0);
+        auto& points = m_small.points;
+        const std::size_t first = points.size();
+        if (first + ring.vertexCount() > points.capacity())
+            points.reserve(std::max(2 * points.capacity(), first + ring.vertexCount()));
+        appendRingPoints(ring, m_toPixel, points, m_gridPx);
+        const std::size_t count = points.size() - first;
+        if (count < 3) {
+            points.resize(first);
             return;
-        m_small.polygons.push_back({&symbol, static_cast<std::uint32_t>(m_small.points.size()),
-                                    static_cast<std::uint32_t>(m_buffer.size()), smooth});
-        m_small.points.insert(m_small.points.end(), m_buffer.cbegin(), m_buffer.cend());
+        }
+        m_small.polygons.push_back({&symbol, static_cast<std::uint32_t>(first),
+                                    static_cast<std::uint32_t>(count), smooth});
     }
 
     /// Small polygons of a raster output in two passes: every fill without antialiasing (the
@@ -587,7 +658,7 @@ private:
         for (const SmallPolygon& polygon : m_small.polygons) {
             if (polygon.symbol != current) {
                 current = polygon.symbol;
-                m_painter.setBrush(brushFor(*current, m_painter));
+                m_painter.setBrush(paintOf(*current).brush);
             }
             m_painter.drawPolygon(m_small.points.data() + polygon.first,
                                   static_cast<int>(polygon.count), Qt::OddEvenFill);
@@ -600,7 +671,7 @@ private:
                 // Classes that differ only in their fill share the layer's outline: its pen
                 // is set once (QPainter would compare each new pen with it).
                 if (!current || !sameOutline(*current, *polygon.symbol))
-                    m_painter.setPen(penFor(*polygon.symbol));
+                    m_painter.setPen(paintOf(*polygon.symbol).pen);
                 current = polygon.symbol;
             }
             if (polygon.smooth != smooth) {
@@ -1030,11 +1101,19 @@ private:
     {
         if (m_tinyCurrent && m_tinyCurrent->symbol == &symbol)
             return *m_tinyCurrent;
-        for (const std::unique_ptr<TinyColours>& colours : m_tinyColours)
-            if (colours->symbol == &symbol) {
-                m_tinyCurrent = colours.get();
-                return *colours;
-            }
+        // A class of the layer finds its table through m_paints (the plots' classes change
+        // from one plot to the next: no search through the tables made so far).
+        SymbolPaint* paint = paintEntry(symbol);
+        if (paint && paint->tiny) {
+            m_tinyCurrent = paint->tiny;
+            return *m_tinyCurrent;
+        }
+        if (!paint)
+            for (const std::unique_ptr<TinyColours>& colours : m_tinyColours)
+                if (colours->symbol == &symbol) {
+                    m_tinyCurrent = colours.get();
+                    return *colours;
+                }
         auto colours = std::make_unique<TinyColours>();
         colours->symbol = &symbol;
         const bool hasStroke =
@@ -1042,6 +1121,8 @@ private:
         colours->strokePx = hasStroke ? symbol.strokeWidth * m_scale : 0;
         colours->colours.assign(static_cast<std::size_t>(kTinySteps) * kTinySteps, kTinyUnset);
         m_tinyCurrent = colours.get();
+        if (paint)
+            paint->tiny = m_tinyCurrent;
         m_tinyColours.push_back(std::move(colours));
         return *m_tinyCurrent;
     }

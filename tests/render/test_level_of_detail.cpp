@@ -11,8 +11,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <vector>
 
 using namespace parkatlas;
 using namespace parkatlas::render;
@@ -107,6 +110,59 @@ TEST(LevelOfDetailTest, ATinySquareCoversItsShareOfThePixel)
     EXPECT_EQ(image.pixel(2, 1), qRgb(255, 255, 255));
     const QImage painted = MapRenderer(settings.withLevelOfDetail(false)).render().image;
     EXPECT_NEAR(qGreen(painted.pixel(1, 1)), qGreen(image.pixel(1, 1)), 2);
+}
+
+TEST(LevelOfDetailTest, PlotsOfEachClassKeepTheirFillBetweenPlotsOfOtherSizes)
+{
+    // Large plots (drawn at once with their class's pen and brush), small ones (kept and drawn
+    // when the layer is done) and tiny ones (blended into the pixels) of three classes in
+    // turn: each large and small plot shows its own class's fill, whatever was drawn before it.
+    const QColor fills[] = {QColor(220, 30, 30), QColor(30, 160, 30), QColor(30, 30, 220)};
+    std::vector<Feature> plots;
+    auto classes = std::make_shared<std::vector<std::uint16_t>>();
+    struct Plot {
+        int x, y, size;
+        std::uint16_t cls;
+    };
+    std::vector<Plot> shown;
+    for (int i = 0; i < 9; ++i) {
+        const int x = 5 + i * 40;
+        const Plot large{x, 20, 30, static_cast<std::uint16_t>(i % 3)};
+        const Plot small{x + 5, 120, 6, static_cast<std::uint16_t>((i + 1) % 3)};
+        const Plot tiny{x + 5, 220, 1, static_cast<std::uint16_t>((i + 2) % 3)};
+        for (const Plot& plot : {large, small, tiny}) {
+            plots.push_back({{square(plot.x, plot.y, plot.x + plot.size, plot.y + plot.size)}});
+            classes->push_back(plot.cls);
+        }
+        shown.push_back(large);
+        shown.push_back(small);
+    }
+    LayerStyle style = LayerStyle::defaultFor(geo::GeometryKind::Polygon, 0);
+    style.stroke = QColor(60, 60, 60);
+    style.strokeWidth = 1;
+    for (const QColor& fill : fills) {
+        Symbol symbol = style;
+        symbol.fill = fill;
+        style.classes.push_back(symbol);
+    }
+    style.featureClass = classes;
+    const auto layer = makeLayer("plots", geo::GeometryKind::Polygon, plots);
+    const MapSettings settings({0, 0, 400, 300}, QSize(400, 300), 96, Qt::white,
+                               {LayerSnapshot(layer, style)});
+    for (const int bands : {1, 2}) {
+        const RenderResult result =
+            MapRenderer(settings.withLevelOfDetail(true).withBands(bands)).render();
+        ASSERT_TRUE(result.errors.empty());
+        EXPECT_EQ(result.featuresDrawn, plots.size());
+        for (const Plot& plot : shown) {
+            // The middle of the plot (map y up, pixel rows down).
+            const int column = plot.x + plot.size / 2;
+            const int row = 300 - (plot.y + plot.size / 2) - 1;
+            EXPECT_EQ(result.image.pixel(column, row), fills[plot.cls].rgb())
+                << "a plot of " << plot.size << " px at " << plot.x << " in " << bands
+                << " bands";
+        }
+    }
 }
 
 TEST(LevelOfDetailTest, TheSampleParkAtFullExtentLooksTheSame)
