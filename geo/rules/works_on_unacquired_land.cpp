@@ -58,8 +58,8 @@ public:
             auto unite = [&] {
                 std::vector<GeosGeomPtr> parts;
                 for (std::uint32_t a : batches)
-                    parts.push_back(worker.geos.own(
-                        GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+                    parts.push_back(
+                        worker.geos.own(GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
                 return worker.unionOf(parts);
             };
             return batches.size() == 1 ? unite() : unions.unionOf(worker.geos, batches, unite);

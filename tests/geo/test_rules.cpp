@@ -13,8 +13,8 @@
 
 #include <cpl_json.h>
 #include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
@@ -531,8 +531,8 @@ void expectSharedUnionsChangeNothing(const Park& park, std::size_t atLeast)
         ComplianceOptions options;
         options.rules = {ComplianceRule::WorksOnUnacquiredLand};
         options.threads = threads;
-        auto found = ofRule(checkCompliance(park, options, issues).findings,
-                            "works_on_unacquired_land");
+        auto found =
+            ofRule(checkCompliance(park, options, issues).findings, "works_on_unacquired_land");
         sharedUnionsEnabled() = true;
         return found;
     };
@@ -556,10 +556,10 @@ TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
             for (int column = 0; column < 8; ++column, ++n) {
                 // Rows of batches a little askew, so the unions are not just rectangles.
                 const double x = column * 100, y = row * 80 + (column % 2) * 7;
-                acquisition.polygon(path({{x, y}, {x + 100, y + 3}, {x + 100, y + 83},
-                                          {x, y + 80}, {x, y}}),
-                                    {"B" + std::to_string(n), "批次" + std::to_string(n),
-                                     std::string(stages[(row * 3 + column) % 5])});
+                acquisition.polygon(
+                    path({{x, y}, {x + 100, y + 3}, {x + 100, y + 83}, {x, y + 80}, {x, y}}),
+                    {"B" + std::to_string(n), "批次" + std::to_string(n),
+                     std::string(stages[(row * 3 + column) % 5])});
             }
         LayerBuilder roads(Role::Roads, GeometryKind::Line,
                            {text("name"), real("width_m"), text("stage")});
@@ -573,7 +573,8 @@ TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
                 const double x0 = part * 190 + 5, x1 = x0 + 240;
                 roads.add({{path({{x0, y}, {x1, y + 4}})}},
                           {"横" + std::to_string(r), 20.0 + (part % 2) * 10, "在建"});
-                roads.add({{path({{x0, y}, {x1, y + 4}})}}, {"横宽" + std::to_string(r), 24.0, "在建"});
+                roads.add({{path({{x0, y}, {x1, y + 4}})}},
+                          {"横宽" + std::to_string(r), 24.0, "在建"});
                 pipes.add({{path({{x0, y + 1}, {x1, y + 5}})}}, {"管" + std::to_string(r), "在建"});
             }
             const double x = 100 * k + 97;
@@ -581,17 +582,17 @@ TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
             roads.add({{path({{x, 5}, {x + 6, 630}})}}, {"纵复" + std::to_string(k), 16.0, "在建"});
         }
         roads.add({{path({{-200, -200}, {-100, -150}})}}, {"界外", 20.0, "在建"});
-        expectSharedUnionsChangeNothing(
-            parkOf({acquisition.build(), roads.build(), pipes.build()}), 20);
+        expectSharedUnionsChangeNothing(parkOf({acquisition.build(), roads.build(), pipes.build()}),
+                                        20);
     }
     {
         SCOPED_TRACE("realdata: DLTB patches as batches, its roads as works");
         const std::string folder = std::string(PARKATLAS_REALDATA) + "/china/ae102devedemo/";
         GDALAllRegister();
-        GDALDatasetUniquePtr patches(GDALDataset::Open((folder + "DLTB.shp").c_str(),
-                                                       GDAL_OF_VECTOR | GDAL_OF_READONLY));
-        GDALDatasetUniquePtr lines(GDALDataset::Open((folder + "Road.shp").c_str(),
-                                                     GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        GDALDatasetUniquePtr patches(
+            GDALDataset::Open((folder + "DLTB.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        GDALDatasetUniquePtr lines(
+            GDALDataset::Open((folder + "Road.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         ASSERT_TRUE(patches && lines);
         // The real shapes, moved from their Xian 1980 zone to the tests' EPSG:4547 spot.
         auto ring = [](const OGRLineString& from) {
@@ -626,8 +627,8 @@ TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
                 roads.add({{course}}, {"R" + std::to_string(r++), width, "在建"});
             pipes.add({{course}}, {"P" + std::to_string(r), "在建"});
         }
-        expectSharedUnionsChangeNothing(
-            parkOf({acquisition.build(), roads.build(), pipes.build()}), 10);
+        expectSharedUnionsChangeNothing(parkOf({acquisition.build(), roads.build(), pipes.build()}),
+                                        10);
     }
 }
 
@@ -637,8 +638,8 @@ TEST(SharedUnionsTest, AUnionTakenAgainIsTheUnionMadeAgain)
     // clone of the first, and a difference against it is the same to the bit.
     const std::string folder = std::string(PARKATLAS_REALDATA) + "/china/ae102devedemo/";
     GDALAllRegister();
-    GDALDatasetUniquePtr patches(GDALDataset::Open((folder + "DLTB.shp").c_str(),
-                                                   GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    GDALDatasetUniquePtr patches(
+        GDALDataset::Open((folder + "DLTB.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     ASSERT_TRUE(patches);
     GeosContext geos;
     GEOSContextHandle_t h = geos.handle();
