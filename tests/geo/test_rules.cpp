@@ -506,8 +506,9 @@ void expectSameFindings(const std::vector<Finding>& shared, const std::vector<Fi
         EXPECT_EQ(shared[i].fids, made[i].fids);
         EXPECT_EQ(shared[i].featureId, made[i].featureId);
         EXPECT_EQ(std::isnan(shared[i].areaMu), std::isnan(made[i].areaMu));
-        if (!std::isnan(made[i].areaMu))
+        if (!std::isnan(made[i].areaMu)) {
             EXPECT_EQ(shared[i].areaMu, made[i].areaMu);
+        }
         EXPECT_EQ(shared[i].reasonZh, made[i].reasonZh);
         EXPECT_EQ(shared[i].reasonEn, made[i].reasonEn);
         EXPECT_EQ(shared[i].clause, made[i].clause);
