@@ -5,6 +5,7 @@
 
 #include "geo/rules/compliance_rule.h"
 #include "geo/rules/server_park.h"
+#include "geo/rules/shared_unions.h"
 
 namespace parkatlas::geo {
 
@@ -47,6 +48,22 @@ public:
         const auto build = acquisition ? fromLayer(*acquisition) : Worker::Builder();
         const double unitM = m_park.crs.linearUnitM() > 0 ? m_park.crs.linearUnitM() : 1.0;
         const double base = m_progressBase, span = m_progressSpan;
+        // The union of the batches a works reaches, by their indices: the same union for every
+        // works that reaches the same batches (a clone of it, the same bits).
+        SharedUnions unions;
+        auto unionOfBatches = [&](Worker& worker, const std::vector<std::uint32_t>& batches) {
+            if (batches.empty())
+                return worker.geos.own(nullptr);
+            GEOSContextHandle_t h = worker.geos.handle();
+            auto unite = [&] {
+                std::vector<GeosGeomPtr> parts;
+                for (std::uint32_t a : batches)
+                    parts.push_back(
+                        worker.geos.own(GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+                return worker.unionOf(parts);
+            };
+            return batches.size() == 1 ? unite() : unions.unionOf(worker.geos, batches, unite);
+        };
         const Role roles[] = {Role::Roads, Role::Pipelines};
         for (std::size_t t = 0; t < 2; ++t) {
             const LayerView* layer = view(roles[t]);
@@ -80,8 +97,7 @@ public:
                     envelope.maxX += half;
                     envelope.maxY += half;
                 }
-                std::vector<GeosGeomPtr> acquiredParts;
-                std::vector<std::uint32_t> early;
+                std::vector<std::uint32_t> acquiredBatches, early;
                 if (index)
                     index->query(envelope, worker.candidates);
                 else
@@ -92,12 +108,11 @@ public:
                     if (!batch || GEOSPreparedIntersects_r(h, batch, footprint) != 1)
                         continue;
                     if (acquired[a])
-                        acquiredParts.push_back(worker.geos.own(
-                            GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+                        acquiredBatches.push_back(a);
                     else
                         early.push_back(a);
                 }
-                GeosGeomPtr covered = worker.unionOf(acquiredParts);
+                GeosGeomPtr covered = unionOfBatches(worker, acquiredBatches);
                 auto minus = [&](const GEOSGeometry* g) {
                     return covered ? worker.geos.own(GEOSDifference_r(h, g, covered.get()))
                                    : worker.geos.own(GEOSGeom_clone_r(h, g));
@@ -116,21 +131,20 @@ public:
                 // The early batches the works cross (names and stages), and how much of the
                 // works lies in no batch at all, for the reason.
                 std::vector<std::string> crossed;
-                std::vector<GeosGeomPtr> earlyParts;
+                std::vector<std::uint32_t> earlyBatches;
                 const GEOSGeometry* outPart = stripOut ? stripOut.get() : lineOut.get();
                 for (std::uint32_t a : early) {
                     const GEOSPreparedGeometry* batch = worker.prepared(acquisition, a, build);
                     if (GEOSPreparedIntersects_r(h, batch, outPart) != 1)
                         continue;
-                    earlyParts.push_back(
-                        worker.geos.own(GEOSGeom_clone_r(h, worker.cached(acquisition, a, build))));
+                    earlyBatches.push_back(a);
                     const std::string name =
                         acquisition->text(a, batchName).value_or(acquisition->featureId(a));
                     addUnique(crossed, name + "（" +
                                            acquisition->text(a, stageField).value_or("阶段不详") +
                                            "）");
                 }
-                GeosGeomPtr earlyUnion = worker.unionOf(earlyParts);
+                GeosGeomPtr earlyUnion = unionOfBatches(worker, earlyBatches);
                 GeosGeomPtr noBatch =
                     earlyUnion
                         ? worker.geos.own(GEOSDifference_r(h, lineOut.get(), earlyUnion.get()))

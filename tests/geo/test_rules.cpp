@@ -7,11 +7,14 @@
 #include "geo/progress.h"
 #include "geo/rules/compliance.h"
 #include "geo/rules/compliance_rule.h"
+#include "geo/rules/shared_unions.h"
 #include "geo/units.h"
 #include "tests/support/scratch_dir.h"
 
 #include <cpl_json.h>
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
@@ -488,6 +491,203 @@ TEST(ComplianceTest, ActiveWorksMustStayOnLandAcquiredPastCompensation)
     EXPECT_EQ(works[1].featureId, "OUT");
     EXPECT_NEAR(std::get<double>(*evidence(works[1], "outside_m")), 50, 0.01);
     EXPECT_TRUE(std::isnan(works[1].areaMu));
+}
+
+namespace {
+
+/// Every field of two findings lists the same, the geometry and the numbers to the bit.
+void expectSameFindings(const std::vector<Finding>& shared, const std::vector<Finding>& made)
+{
+    ASSERT_EQ(shared.size(), made.size());
+    for (std::size_t i = 0; i < shared.size(); ++i) {
+        SCOPED_TRACE(shared[i].reasonEn);
+        EXPECT_EQ(shared[i].rule, made[i].rule);
+        EXPECT_EQ(shared[i].layer, made[i].layer);
+        EXPECT_EQ(shared[i].fids, made[i].fids);
+        EXPECT_EQ(shared[i].featureId, made[i].featureId);
+        EXPECT_EQ(std::isnan(shared[i].areaMu), std::isnan(made[i].areaMu));
+        if (!std::isnan(made[i].areaMu)) {
+            EXPECT_EQ(shared[i].areaMu, made[i].areaMu);
+        }
+        EXPECT_EQ(shared[i].reasonZh, made[i].reasonZh);
+        EXPECT_EQ(shared[i].reasonEn, made[i].reasonEn);
+        EXPECT_EQ(shared[i].clause, made[i].clause);
+        ASSERT_EQ(shared[i].evidence.size(), made[i].evidence.size());
+        for (std::size_t e = 0; e < made[i].evidence.size(); ++e) {
+            EXPECT_EQ(shared[i].evidence[e].name, made[i].evidence[e].name);
+            EXPECT_EQ(shared[i].evidence[e].value, made[i].evidence[e].value)
+                << made[i].evidence[e].name;
+        }
+        EXPECT_EQ(shared[i].geometryWkb, made[i].geometryWkb);
+    }
+}
+
+/// works_on_unacquired_land with the batch unions shared between works (the fast path) and
+/// made for each works (the reference), one worker and two.
+void expectSharedUnionsChangeNothing(const Park& park, std::size_t atLeast)
+{
+    auto works = [&](bool shared, unsigned threads) {
+        sharedUnionsEnabled() = shared;
+        IssueList issues;
+        ComplianceOptions options;
+        options.rules = {ComplianceRule::WorksOnUnacquiredLand};
+        options.threads = threads;
+        auto found =
+            ofRule(checkCompliance(park, options, issues).findings, "works_on_unacquired_land");
+        sharedUnionsEnabled() = true;
+        return found;
+    };
+    const std::vector<Finding> reference = works(false, 1);
+    EXPECT_GE(reference.size(), atLeast);
+    expectSameFindings(works(true, 1), reference);
+    expectSameFindings(works(true, 2), reference);
+}
+
+} // namespace
+
+TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
+{
+    {
+        SCOPED_TRACE("synthetic: a grid of batches, roads and pipelines along and across it");
+        LayerBuilder acquisition(Role::Acquisition, GeometryKind::Polygon,
+                                 {text("batch_id"), text("name"), text("stage")});
+        const char* stages[] = {"拆迁", "补偿", "场平", "交地", "征收"};
+        int n = 0;
+        for (int row = 0; row < 8; ++row)
+            for (int column = 0; column < 8; ++column, ++n) {
+                // Rows of batches a little askew, so the unions are not just rectangles.
+                const double x = column * 100, y = row * 80 + (column % 2) * 7;
+                acquisition.polygon(
+                    path({{x, y}, {x + 100, y + 3}, {x + 100, y + 83}, {x, y + 80}, {x, y}}),
+                    {"B" + std::to_string(n), "批次" + std::to_string(n),
+                     std::string(stages[(row * 3 + column) % 5])});
+            }
+        LayerBuilder roads(Role::Roads, GeometryKind::Line,
+                           {text("name"), real("width_m"), text("stage")});
+        LayerBuilder pipes(Role::Pipelines, GeometryKind::Line, {text("name"), text("stage")});
+        int r = 0;
+        for (int k = 0; k < 7; ++k) {
+            const double y = 80 * k + 78;
+            // Segments of each road, then the same course again (a widened carriageway, a
+            // pipeline along it): the same batches reached again and again.
+            for (int part = 0; part < 4; ++part, ++r) {
+                const double x0 = part * 190 + 5, x1 = x0 + 240;
+                roads.add({{path({{x0, y}, {x1, y + 4}})}},
+                          {"横" + std::to_string(r), 20.0 + (part % 2) * 10, "在建"});
+                roads.add({{path({{x0, y}, {x1, y + 4}})}},
+                          {"横宽" + std::to_string(r), 24.0, "在建"});
+                pipes.add({{path({{x0, y + 1}, {x1, y + 5}})}}, {"管" + std::to_string(r), "在建"});
+            }
+            const double x = 100 * k + 97;
+            roads.add({{path({{x, 5}, {x + 6, 630}})}}, {"纵" + std::to_string(k), 16.0, "在建"});
+            roads.add({{path({{x, 5}, {x + 6, 630}})}}, {"纵复" + std::to_string(k), 16.0, "在建"});
+        }
+        roads.add({{path({{-200, -200}, {-100, -150}})}}, {"界外", 20.0, "在建"});
+        expectSharedUnionsChangeNothing(parkOf({acquisition.build(), roads.build(), pipes.build()}),
+                                        20);
+    }
+    {
+        SCOPED_TRACE("realdata: DLTB patches as batches, its roads as works");
+        const std::string folder = std::string(PARKATLAS_REALDATA) + "/china/ae102devedemo/";
+        GDALAllRegister();
+        GDALDatasetUniquePtr patches(
+            GDALDataset::Open((folder + "DLTB.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        GDALDatasetUniquePtr lines(
+            GDALDataset::Open((folder + "Road.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        ASSERT_TRUE(patches && lines);
+        // The real shapes, moved from their Xian 1980 zone to the tests' EPSG:4547 spot.
+        auto ring = [](const OGRLineString& from) {
+            Ring out;
+            for (int v = 0; v < from.getNumPoints(); ++v)
+                out.push_back({from.getX(v) - 500000 + kX, from.getY(v) + kY});
+            return out;
+        };
+        LayerBuilder acquisition(Role::Acquisition, GeometryKind::Polygon,
+                                 {text("batch_id"), text("name"), text("stage")});
+        int n = 0;
+        for (const auto& patch : *patches->GetLayer(0)) {
+            const OGRGeometry* g = patch->GetGeometryRef();
+            ASSERT_TRUE(g && wkbFlatten(g->getGeometryType()) == wkbPolygon);
+            const OGRPolygon& polygon = *g->toPolygon();
+            std::vector<Ring> rings;
+            for (const OGRLinearRing* r : polygon)
+                rings.push_back(ring(*r));
+            acquisition.add({rings}, {"D" + std::to_string(n), "图斑" + std::to_string(n),
+                                      std::string(n % 3 == 0 ? "补偿" : "拆迁")});
+            ++n;
+        }
+        LayerBuilder roads(Role::Roads, GeometryKind::Line,
+                           {text("name"), real("width_m"), text("stage")});
+        LayerBuilder pipes(Role::Pipelines, GeometryKind::Line, {text("name"), text("stage")});
+        int r = 0;
+        for (const auto& road : *lines->GetLayer(0)) {
+            const OGRGeometry* g = road->GetGeometryRef();
+            ASSERT_TRUE(g && wkbFlatten(g->getGeometryType()) == wkbLineString);
+            const Ring course = ring(*g->toLineString());
+            for (double width : {12.0, 30.0, 30.0})
+                roads.add({{course}}, {"R" + std::to_string(r++), width, "在建"});
+            pipes.add({{course}}, {"P" + std::to_string(r), "在建"});
+        }
+        expectSharedUnionsChangeNothing(parkOf({acquisition.build(), roads.build(), pipes.build()}),
+                                        10);
+    }
+}
+
+TEST(SharedUnionsTest, AUnionTakenAgainIsTheUnionMadeAgain)
+{
+    // Real patches united in overlapping runs, each run asked for twice: the second is a
+    // clone of the first, and a difference against it is the same to the bit.
+    const std::string folder = std::string(PARKATLAS_REALDATA) + "/china/ae102devedemo/";
+    GDALAllRegister();
+    GDALDatasetUniquePtr patches(
+        GDALDataset::Open((folder + "DLTB.shp").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(patches);
+    GeosContext geos;
+    GEOSContextHandle_t h = geos.handle();
+    std::vector<GeosGeomPtr> all;
+    for (const auto& patch : *patches->GetLayer(0)) {
+        std::vector<unsigned char> wkb(patch->GetGeometryRef()->WkbSize());
+        patch->GetGeometryRef()->exportToWkb(wkbNDR, wkb.data());
+        all.push_back(geos.fromWkb(wkb));
+        ASSERT_TRUE(all.back());
+    }
+    ASSERT_GE(all.size(), 6u);
+    auto unite = [&](const std::vector<std::uint32_t>& key) {
+        std::vector<GEOSGeometry*> raw;
+        for (std::uint32_t a : key)
+            raw.push_back(GEOSGeom_clone_r(h, all[a].get()));
+        GeosGeomPtr collection = geos.own(GEOSGeom_createCollection_r(
+            h, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
+        return geos.own(GEOSUnaryUnion_r(h, collection.get()));
+    };
+    GeosGeomPtr cutter = geos.own(GEOSBuffer_r(h, all[0].get(), 40, 8));
+    SharedUnions unions(true, 3);
+    for (std::uint32_t first = 0; first + 3 <= all.size(); ++first) {
+        const std::vector<std::uint32_t> key = {first, first + 1, first + 2};
+        for (int ask = 0; ask < 2; ++ask) { // made, then taken from the cache
+            GeosGeomPtr taken = unions.unionOf(geos, key, [&] { return unite(key); });
+            GeosGeomPtr made = unite(key);
+            ASSERT_TRUE(taken && made);
+            EXPECT_EQ(geos.toWkb(taken.get()), geos.toWkb(made.get()));
+            GeosGeomPtr a = geos.own(GEOSDifference_r(h, cutter.get(), taken.get()));
+            GeosGeomPtr b = geos.own(GEOSDifference_r(h, cutter.get(), made.get()));
+            ASSERT_TRUE(a && b);
+            EXPECT_EQ(geos.toWkb(a.get()), geos.toWkb(b.get()));
+        }
+    }
+    const std::size_t runs = all.size() - 2;
+    EXPECT_EQ(unions.hits(), runs);
+    EXPECT_EQ(unions.made(), runs);
+    // Three kept: the first run, asked for again after the others, is made again.
+    const std::vector<std::uint32_t> firstRun = {0, 1, 2};
+    EXPECT_TRUE(unions.unionOf(geos, firstRun, [&] { return unite(firstRun); }));
+    EXPECT_EQ(unions.made(), runs + 1);
+    EXPECT_EQ(unions.hits(), runs);
+    SharedUnions off(false);
+    const std::vector<std::uint32_t> key = {0, 1};
+    off.unionOf(geos, key, [&] { return unite(key); });
+    off.unionOf(geos, key, [&] { return unite(key); });
+    EXPECT_EQ(off.hits() + off.made(), 0u) << "off: each union made where it is asked for";
 }
 
 // ---------------------------------------------------------------------------------------------
