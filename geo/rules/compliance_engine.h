@@ -154,25 +154,30 @@ public:
 
     /// How a parcel code stands to a zone code, remembered per pair (and the layers' systems):
     /// a park has a few dozen codes but a million parcels, and the classification's answer is
-    /// pure.
+    /// pure. The key is spelled in a buffer the worker keeps, so that asking again (nearly
+    /// every overlap of a million plots) allocates nothing.
     const LandUseJudgement& judge(const LandUseClassification& landUse,
                                   const std::string& parcelCode,
                                   const LandUseSystems& parcelSystems, const std::string& zoneCode,
                                   const LandUseSystems& zoneSystems)
     {
-        std::string key = parcelCode;
+        std::string& key = m_judgedKey;
+        key.assign(parcelCode);
         key += '\x1f';
         key += zoneCode;
-        for (const std::string& s : parcelSystems)
-            key += '\x1e' + s;
+        for (const std::string& s : parcelSystems) {
+            key += '\x1e';
+            key += s;
+        }
         key += '\x1f';
-        for (const std::string& s : zoneSystems)
-            key += '\x1e' + s;
+        for (const std::string& s : zoneSystems) {
+            key += '\x1e';
+            key += s;
+        }
         if (auto it = m_judged.find(key); it != m_judged.end())
             return it->second;
         return m_judged
-            .emplace(std::move(key),
-                     landUse.judge(parcelCode, parcelSystems, zoneCode, zoneSystems))
+            .emplace(key, landUse.judge(parcelCode, parcelSystems, zoneCode, zoneSystems))
             .first->second;
     }
 
@@ -272,6 +277,7 @@ private:
 
     std::unordered_map<const void*, std::vector<Entry>> m_cache;
     std::unordered_map<std::string, LandUseJudgement> m_judged;
+    std::string m_judgedKey; // judge's key, spelled anew in place each time
     GeometryStore m_polygons{GeometryKind::Polygon};
     GeometryStore m_lines{GeometryKind::Line};
     double m_scratch = 0;

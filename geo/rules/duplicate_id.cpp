@@ -30,8 +30,8 @@ public:
         }
         // Sorted by (id, row) in one flat array rather than a tree of a million nodes: the
         // same groups, in the same order, with their rows in the same order. Each worker
-        // gathers and sorts its share of the rows, and the shares are merged (the pairs are all
-        // distinct, so the merge is the array one sort of them all gives).
+        // gathers and sorts its share of the rows, and the shares are walked as one merged array
+        // (the pairs are all distinct, so the merge is the array one sort of them all gives).
         using Id = std::pair<std::string, std::size_t>;
         std::vector<std::vector<Id>> shares(m_workers.size());
         ParallelOptions split;
@@ -44,28 +44,48 @@ public:
                     share.emplace_back(std::move(*id), i);
             std::sort(share.begin(), share.end());
         });
-        std::vector<Id> ids = std::move(shares.front());
-        for (std::size_t w = 1; w < shares.size(); ++w) {
-            std::vector<Id> both;
-            both.reserve(ids.size() + shares[w].size());
-            std::merge(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()),
-                       std::make_move_iterator(shares[w].begin()),
-                       std::make_move_iterator(shares[w].end()), std::back_inserter(both));
-            ids = std::move(both);
-            std::vector<Id>().swap(shares[w]);
+        // The shares are walked together (the smallest head first: the order one sorted array
+        // of them all would have) and only the groups of two or more rows are kept: no merged
+        // array of a million ids is made on one thread.
+        struct Group {
+            const std::string* id;
+            std::vector<std::size_t> rows;
+        };
+        std::vector<Group> groups;
+        {
+            std::vector<std::size_t> head(shares.size(), 0);
+            auto smallest = [&]() -> const Id* {
+                const Id* best = nullptr;
+                for (std::size_t w = 0; w < shares.size(); ++w)
+                    if (head[w] < shares[w].size() && (!best || shares[w][head[w]] < *best))
+                        best = &shares[w][head[w]];
+                return best;
+            };
+            auto advance = [&](const Id* at) {
+                for (std::size_t w = 0; w < shares.size(); ++w)
+                    if (head[w] < shares[w].size() && &shares[w][head[w]] == at) {
+                        ++head[w];
+                        return;
+                    }
+            };
+            std::vector<std::size_t> rows;
+            for (const Id* first = smallest(); first;) {
+                rows.assign(1, first->second);
+                advance(first);
+                const Id* next = smallest();
+                for (; next && next->first == first->first; next = smallest()) {
+                    rows.push_back(next->second);
+                    advance(next);
+                }
+                if (rows.size() >= 2)
+                    groups.push_back({&first->first, rows});
+                first = next;
+            }
         }
         Worker& worker = *m_workers[0];
-        std::vector<std::size_t> rows;
-        for (std::size_t begin = 0, end = 0; begin < ids.size(); begin = end) {
-            end = begin + 1;
-            while (end < ids.size() && ids[end].first == ids[begin].first)
-                ++end;
-            if (end - begin < 2)
-                continue;
-            const std::string& id = ids[begin].first;
-            rows.clear();
-            for (std::size_t k = begin; k < end; ++k)
-                rows.push_back(ids[k].second);
+        for (const Group& group : groups) {
+            const std::vector<std::size_t>& rows = group.rows;
+            const std::string& id = *group.id;
             Finding f = finding(ComplianceRule::DuplicateId, *parcels, rows.front());
             f.fids.clear();
             std::vector<std::string> fidTexts;

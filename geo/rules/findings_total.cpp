@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -334,8 +335,7 @@ public:
             if (m_store.appendWkb(wkb.data(), wkb.size())) {
                 m_byWkb.emplace(hash, m_geometryMu.size());
                 m_geometryMu.push_back(finding.areaMu);
-                m_wkbEnds.push_back(m_wkb.size() + wkb.size());
-                m_wkb.insert(m_wkb.end(), wkb.begin(), wkb.end());
+                keepWkb(wkb);
                 m_measuredFeatures.insert(flatKey(layer, finding.fids));
                 return;
             }
@@ -525,11 +525,23 @@ private:
         }
     };
 
-    std::string_view wkbOf(std::size_t geometry) const
+    std::string_view wkbOf(std::size_t geometry) const { return m_wkbOf[geometry]; }
+
+    /// Keeps a geometry's WKB as it came, in blocks that are never moved once filled (one
+    /// growing array copied each bytes again at every doubling, and faulted the new pages in).
+    void keepWkb(const std::vector<unsigned char>& wkb)
     {
-        const std::size_t begin = geometry == 0 ? 0 : m_wkbEnds[geometry - 1];
-        return {reinterpret_cast<const char*>(m_wkb.data()) + begin,
-                m_wkbEnds[geometry] - begin};
+        constexpr std::size_t kWkbBlock = std::size_t(4) << 20;
+        if (m_wkbBlocks.empty() || m_wkbBlockUsed + wkb.size() > m_wkbBlockSize) {
+            m_wkbBlockSize = std::max(kWkbBlock, wkb.size());
+            m_wkbBlocks.push_back(std::make_unique_for_overwrite<char[]>(m_wkbBlockSize));
+            m_wkbBlockUsed = 0;
+        }
+        char* at = m_wkbBlocks.back().get() + m_wkbBlockUsed;
+        if (!wkb.empty())
+            std::memcpy(at, wkb.data(), wkb.size());
+        m_wkbBlockUsed += wkb.size();
+        m_wkbOf.emplace_back(at, wkb.size());
     }
 
     enum : char { kUntested = 0, kApart = 1, kOverlap = 2 };
@@ -547,8 +559,9 @@ private:
     // WKB (to tell an identical geometry from one whose hash is the same).
     GeometryStore m_store;
     std::vector<double> m_geometryMu;
-    std::vector<unsigned char> m_wkb;
-    std::vector<std::size_t> m_wkbEnds;
+    std::vector<std::unique_ptr<char[]>> m_wkbBlocks;
+    std::size_t m_wkbBlockSize = 0, m_wkbBlockUsed = 0;
+    std::vector<std::string_view> m_wkbOf; // each distinct geometry's WKB, in a block
     std::unordered_multimap<std::size_t, std::size_t> m_byWkb; // hash of the WKB → geometry
     std::unordered_set<std::string> m_measuredFeatures; // flatKey of features with a geometry
     std::map<FeatureKey, std::pair<double, std::size_t>> m_withoutGeometry; // largest mu, findings

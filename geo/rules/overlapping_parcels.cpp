@@ -18,38 +18,71 @@ using namespace compliance;
 namespace {
 
 /// The plots' envelopes in a uniform grid of cells about a plot's size: for a cadastre of a
-/// million plots it is built in one counting pass and asked a few cells per plot, where the
-/// R-tree took half a second to pack on one thread and as long again to ask. later() gives
+/// million plots it is built in one counting pass (on every worker) and asked a few cells per
+/// plot, where the R-tree took half a second to pack on one thread and as long again to ask.
+/// later() gives
 /// exactly the R-tree's answer (envelopes closed: touching counts), less the plots up to `i`.
 class PlotGrid {
 public:
+    /// Built on `threads` workers, each over its own range of the plots (the cells list their
+    /// plots in increasing order all the same: each worker's range goes after the earlier
+    /// workers' in every cell).
     template <typename Include>
-    PlotGrid(const GeometryStore& store, Include&& include) : m_store(store)
+    PlotGrid(const GeometryStore& store, Include&& include, unsigned threads) : m_store(store)
     {
-        std::vector<std::uint32_t> members;
+        struct Share {
+            std::vector<std::uint32_t> members;
+            double minX = 0, minY = 0, maxX = 0, maxY = 0, width = 0, height = 0;
+            std::vector<std::uint32_t> counts; // per cell, then where the share's next goes
+        };
+        std::vector<Share> shares(std::max(1u, threads));
+        ParallelOptions split;
+        split.threads = static_cast<unsigned>(shares.size());
+        parallelFor(store.featureCount(), split,
+                    [&](unsigned w, std::size_t begin, std::size_t end) {
+                        Share& share = shares[w];
+                        for (std::size_t i = begin; i < end; ++i) {
+                            const Envelope& e = store.envelope(i);
+                            if (!include(i) || e.isEmpty())
+                                continue;
+                            if (share.members.empty()) {
+                                share.minX = e.minX;
+                                share.minY = e.minY;
+                                share.maxX = e.maxX;
+                                share.maxY = e.maxY;
+                            }
+                            share.minX = std::min(share.minX, e.minX);
+                            share.minY = std::min(share.minY, e.minY);
+                            share.maxX = std::max(share.maxX, e.maxX);
+                            share.maxY = std::max(share.maxY, e.maxY);
+                            share.width += e.maxX - e.minX;
+                            share.height += e.maxY - e.minY;
+                            share.members.push_back(static_cast<std::uint32_t>(i));
+                        }
+                    });
+        std::size_t count = 0;
         double width = 0, height = 0;
-        for (std::size_t i = 0; i < store.featureCount(); ++i) {
-            const Envelope& e = store.envelope(i);
-            if (!include(i) || e.isEmpty())
+        for (const Share& share : shares) {
+            if (share.members.empty())
                 continue;
-            if (members.empty()) {
-                m_minX = e.minX;
-                m_minY = e.minY;
-                m_maxX = e.maxX;
-                m_maxY = e.maxY;
+            if (count == 0) {
+                m_minX = share.minX;
+                m_minY = share.minY;
+                m_maxX = share.maxX;
+                m_maxY = share.maxY;
             }
-            m_minX = std::min(m_minX, e.minX);
-            m_minY = std::min(m_minY, e.minY);
-            m_maxX = std::max(m_maxX, e.maxX);
-            m_maxY = std::max(m_maxY, e.maxY);
-            width += e.maxX - e.minX;
-            height += e.maxY - e.minY;
-            members.push_back(static_cast<std::uint32_t>(i));
+            m_minX = std::min(m_minX, share.minX);
+            m_minY = std::min(m_minY, share.minY);
+            m_maxX = std::max(m_maxX, share.maxX);
+            m_maxY = std::max(m_maxY, share.maxY);
+            width += share.width;
+            height += share.height;
+            count += share.members.size();
         }
-        if (members.empty())
+        if (count == 0)
             return;
         // Cells of the mean envelope's size, and no more cells than about twice the plots.
-        const double n = static_cast<double>(members.size());
+        const double n = static_cast<double>(count);
         double cellX = std::max(width / n, (m_maxX - m_minX) / 4096);
         double cellY = std::max(height / n, (m_maxY - m_minY) / 4096);
         if (!(cellX > 0))
@@ -64,15 +97,41 @@ public:
         m_cellY = cellY;
         m_columns = static_cast<std::size_t>((m_maxX - m_minX) / cellX) + 1;
         m_rows = static_cast<std::size_t>((m_maxY - m_minY) / cellY) + 1;
-        m_start.assign(m_columns * m_rows + 1, 0);
-        for (std::uint32_t i : members)
-            forCells(store.envelope(i), [&](std::size_t cell) { ++m_start[cell + 1]; });
-        for (std::size_t c = 1; c < m_start.size(); ++c)
-            m_start[c] += m_start[c - 1];
-        m_items.resize(m_start.back());
-        std::vector<std::uint32_t> fill(m_start.begin(), m_start.end() - 1);
-        for (std::uint32_t i : members)
-            forCells(store.envelope(i), [&](std::size_t cell) { m_items[fill[cell]++] = i; });
+        const std::size_t cells = m_columns * m_rows;
+        ParallelOptions each;
+        each.threads = static_cast<unsigned>(shares.size());
+        each.chunk = 1;
+        parallelFor(shares.size(), each, [&](unsigned, std::size_t begin, std::size_t end) {
+            for (std::size_t w = begin; w < end; ++w) {
+                Share& share = shares[w];
+                share.counts.assign(cells, 0);
+                for (std::uint32_t i : share.members)
+                    forCells(store.envelope(i), [&](std::size_t cell) { ++share.counts[cell]; });
+            }
+        });
+        // Each cell's start, and where each share's plots of it begin.
+        m_start.assign(cells + 1, 0);
+        std::uint32_t at = 0;
+        for (std::size_t c = 0; c < cells; ++c) {
+            m_start[c] = at;
+            for (Share& share : shares) {
+                const std::uint32_t own = share.counts.empty() ? 0 : share.counts[c];
+                if (!share.counts.empty())
+                    share.counts[c] = at;
+                at += own;
+            }
+        }
+        m_start[cells] = at;
+        m_items.resize(at);
+        parallelFor(shares.size(), each, [&](unsigned, std::size_t begin, std::size_t end) {
+            for (std::size_t w = begin; w < end; ++w) {
+                Share& share = shares[w];
+                for (std::uint32_t i : share.members)
+                    forCells(store.envelope(i),
+                             [&](std::size_t cell) { m_items[share.counts[cell]++] = i; });
+                std::vector<std::uint32_t>().swap(share.counts);
+            }
+        });
     }
 
     /// The plots after `i` whose envelopes meet `i`'s, in increasing order.
@@ -140,7 +199,8 @@ public:
         }
         const double sliverM2 = m_settings.overlappingParcels.sliverM2;
         const PlotGrid grid(parcels->store(),
-                            [&](std::size_t j) { return parcels->usable[j] != 0; });
+                            [&](std::size_t j) { return parcels->usable[j] != 0; },
+                            static_cast<unsigned>(m_workers.size()));
         parallel(parcels->count(), [&](Worker& worker, std::size_t i) {
             if (!parcels->usable[i])
                 return;
