@@ -11,6 +11,7 @@
 #include <QPolygonF>
 #include <QString>
 
+#include "geo/huge_pages.h"
 #include "geo/measure/area.h"
 #include "geo/parallel.h"
 #include "geo/units.h"
@@ -29,10 +30,6 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace parkatlas::render {
 
@@ -130,26 +127,9 @@ void dropStraightVertices(QPolygonF& ring)
     ring.resize(kept);
 }
 
-/// Asks for huge pages (2 MB) behind `bytes` at `data` before they are first written: a
-/// page of 4 KB faults on its first touch, which is dear on a virtual machine (README, issue
-/// 21, sixth session: 700 ms for 190 MB). A hint only (transparent huge pages on "madvise");
-/// the contents are the same either way. Nothing for less than 4 MB.
-void adviseHugePages(void* data, std::size_t bytes)
-{
-#if defined(__linux__)
-    constexpr std::size_t kHugePage = std::size_t{2} << 20;
-    if (bytes < 2 * kHugePage)
-        return;
-    const auto begin = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-    const std::uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
-    if (last > first)
-        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)bytes;
-#endif
-}
+/// Arrays and pictures of this many bytes and more are asked to sit on huge pages
+/// (geo::adviseHugePages) before they are first written.
+constexpr std::size_t kHugePageBytes = std::size_t{4} << 20;
 
 /// std::allocator that advises huge pages for what it allocates (adviseHugePages): the small
 /// polygons' arrays grow by doubling as a new scale has more of them, each time into fresh
@@ -161,7 +141,7 @@ template <typename T> struct HugePageAllocator {
     T* allocate(std::size_t count)
     {
         T* data = std::allocator<T>().allocate(count);
-        adviseHugePages(data, count * sizeof(T));
+        geo::adviseHugePages(data, count * sizeof(T), kHugePageBytes);
         return data;
     }
     void deallocate(T* data, std::size_t count) noexcept
@@ -1187,7 +1167,8 @@ RenderResult MapRenderer::render(const geo::CancelFlag& cancel) const
     if (over && image.constBits() == underlay.constBits())
         image.detach();
     if (!over) // before fill() first writes the pixels (8 MB at 1920 × 1080)
-        adviseHugePages(image.bits(), static_cast<std::size_t>(image.sizeInBytes()));
+        geo::adviseHugePages(image.bits(), static_cast<std::size_t>(image.sizeInBytes()),
+                             kHugePageBytes);
     const int dotsPerMetre = static_cast<int>(std::lround(m_settings.dpi() / 0.0254));
     image.setDotsPerMeterX(dotsPerMetre);
     image.setDotsPerMeterY(dotsPerMetre);
