@@ -559,7 +559,8 @@ TEST(ComplianceTest, WorksReachingTheSameBatchesShareTheirUnionAndFindTheSame)
                 const double x = column * 100, y = row * 80 + (column % 2) * 7;
                 acquisition.polygon(
                     path({{x, y}, {x + 100, y + 3}, {x + 100, y + 83}, {x, y + 80}, {x, y}}),
-                    {"B" + std::to_string(n), "批次" + std::to_string(n),
+                    {std::string("B").append(std::to_string(n)),
+                     std::string("批次").append(std::to_string(n)),
                      std::string(stages[(row * 3 + column) % 5])});
             }
         LayerBuilder roads(Role::Roads, GeometryKind::Line,
@@ -1019,8 +1020,9 @@ TEST(ComplianceSampleParkTest, ACadastreCodedInGbt21010FindsThePlantedMismatches
     EXPECT_EQ(recoding["B2"], "0505");
     EXPECT_EQ(recoding["W1"], "0604");
     IssueList issues;
-    const ComplianceResult result =
-        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    ComplianceOptions options;
+    options.rules = {ComplianceRule::LandUseMismatch};
+    const ComplianceResult result = checkCompliance(park, options, issues);
     EXPECT_EQ(result.landUseSystems.at(Role::Parcels).systems, LandUseSystems{kGbt21010});
     EXPECT_TRUE(result.landUseSystems.at(Role::Parcels).declared);
     // The planted misfits: QL2020-009 (商业 in an industrial zone), QL2020-015 (industry in a
@@ -1054,8 +1056,9 @@ TEST(ComplianceSampleParkTest, UndeclaredGbt21010CodesThatFit2023TooAreNeverGues
     // a misfit as 乡村道路用地) it is cannot_decide, never guessed.
     const Park park = sampleRecodedInto21010(false);
     IssueList issues;
-    const ComplianceResult result =
-        checkCompliance(park, ComplianceOptions{{}, {ComplianceRule::LandUseMismatch}}, issues);
+    ComplianceOptions options;
+    options.rules = {ComplianceRule::LandUseMismatch};
+    const ComplianceResult result = checkCompliance(park, options, issues);
     const LandUseDetection& parcels = result.landUseSystems.at(Role::Parcels);
     EXPECT_EQ(parcels.systems, (LandUseSystems{kGbt21010, kGtkj2023}));
     EXPECT_FALSE(parcels.declared);
