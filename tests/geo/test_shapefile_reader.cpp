@@ -81,6 +81,20 @@ void deleteWithoutRepack(const std::string& path, const std::set<std::int64_t>& 
         ASSERT_EQ(dataset->GetLayer(0)->DeleteFeature(fid), OGRERR_NONE);
 }
 
+/// The reference read of `path`: geometry and attributes through GDAL, no CRS required; nullopt
+/// when GDAL cannot read it at all.
+std::optional<Layer> readThroughGdal(const std::string& path, IssueList& issues)
+{
+    ReadOptions viaGdal;
+    viaGdal.requireCrs = false;
+    viaGdal.directShapefileGeometry = false;
+    try {
+        return readLayer({path, ""}, viaGdal, issues);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 } // namespace
 
 TEST(ShapefileReaderTest, AgreesWithGdalOnEveryRealShapefile)
@@ -90,15 +104,10 @@ TEST(ShapefileReaderTest, AgreesWithGdalOnEveryRealShapefile)
         if (!canReadShapefileGeometry(path))
             continue;
         IssueList issues;
-        ReadOptions viaGdal;
-        viaGdal.requireCrs = false;
-        viaGdal.directShapefileGeometry = false;
-        Layer reference;
-        try {
-            reference = readLayer({path, ""}, viaGdal, issues);
-        } catch (const std::exception&) {
+        const std::optional<Layer> read = readThroughGdal(path, issues);
+        if (!read)
             continue; // GDAL cannot read it at all: nothing to compare with
-        }
+        const Layer& reference = *read;
         if (issues.count(Issue::Severity::Error) > 0)
             continue; // GDAL stopped at a corrupt record; compared in the next test
         IssueList directIssues;
@@ -433,15 +442,10 @@ TEST(ShapefileReaderTest, PolygonsMeasuredWhereTheyLieAreTheStoredPolygonsMeasur
 
         // The reference: GDAL's read of the same file, measured through a store.
         IssueList gdalIssues;
-        ReadOptions viaGdal;
-        viaGdal.requireCrs = false;
-        viaGdal.directShapefileGeometry = false;
-        Layer reference;
-        try {
-            reference = readLayer({path, ""}, viaGdal, gdalIssues);
-        } catch (const std::exception&) {
+        std::optional<Layer> read = readThroughGdal(path, gdalIssues);
+        if (!read)
             continue; // GDAL cannot read it at all
-        }
+        Layer& reference = *read;
         if (gdalIssues.count(Issue::Severity::Error) > 0 || reference.fids != stored.fids)
             continue;
         reference.crs = gaussKruger;
@@ -765,46 +769,36 @@ std::vector<std::string> issueLines(const IssueList& issues)
     return lines;
 }
 
-/// A layer read with its attributes straight from the .dbf (where readLayer takes that way) and
-/// through GDAL: the same fids and values, and (`issuesToo`; not where GDAL says some things
-/// once a process, such as a text it could not recode) the same issues.
-void expectAttributesReadAsGdalReadsThem(const std::string& path, bool issuesToo)
+/// A layer read with its attributes straight from the .dbf (where readLayer takes that way)
+/// against `reference`, GDAL's read of it (nullopt: GDAL could not read it, and neither may
+/// this): the same fids and values, and (`issuesToo`; not where GDAL says some things once a
+/// process, such as a text it could not recode) the same issues as `gdalIssues`.
+void expectAttributesReadAsGdalReadsThem(const std::string& path,
+                                         const std::optional<Layer>& reference,
+                                         const IssueList& gdalIssues, bool issuesToo)
 {
     SCOPED_TRACE(path);
-    ReadOptions direct, viaGdal;
-    direct.requireCrs = viaGdal.requireCrs = false;
-    viaGdal.directShapefileGeometry = false; // and so the attributes through GDAL too
-    IssueList directIssues, gdalIssues;
-    Layer a, b;
-    try {
-        b = readLayer({path, ""}, viaGdal, gdalIssues);
-    } catch (const std::exception&) {
+    ReadOptions direct;
+    direct.requireCrs = false;
+    IssueList directIssues;
+    if (!reference) {
         EXPECT_THROW(readLayer({path, ""}, direct, directIssues), std::exception);
         return;
     }
-    a = readLayer({path, ""}, direct, directIssues);
-    EXPECT_EQ(a.fids, b.fids);
-    EXPECT_EQ(a.encoding.name, b.encoding.name);
-    expectSameAttributes(a.attributes, b.attributes);
+    const Layer a = readLayer({path, ""}, direct, directIssues);
+    EXPECT_EQ(a.fids, reference->fids);
+    EXPECT_EQ(a.encoding.name, reference->encoding.name);
+    expectSameAttributes(a.attributes, reference->attributes);
     if (issuesToo) {
         EXPECT_EQ(issueLines(directIssues), issueLines(gdalIssues));
     }
 }
 
 /// Whether readShapefileAttributes decodes `path` itself (the fields as readLayer keeps them,
-/// told from GDAL's definition of the layer as readLayer tells them).
-bool decodedDirectly(const std::string& path)
+/// told from GDAL's definition of the layer as readLayer tells them), and when it does, that it
+/// decodes what GDAL read (`reference`).
+bool decodedDirectly(const std::string& path, const Layer& reference)
 {
-    IssueList issues;
-    ReadOptions viaGdal;
-    viaGdal.requireCrs = false;
-    viaGdal.directShapefileGeometry = false;
-    Layer reference;
-    try {
-        reference = readLayer({path, ""}, viaGdal, issues);
-    } catch (const std::exception&) {
-        return false;
-    }
     GDALDatasetUniquePtr dataset(
         GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
     if (!dataset || dataset->GetLayerCount() != 1)
@@ -842,7 +836,9 @@ TEST(ShapefileReaderTest, AttributesFromTheDbfAreGdalsOnEveryRealShapefileAndThe
             paths.push_back(entry.path().string());
     std::size_t decoded = 0;
     for (const std::string& path : paths) {
-        const bool direct = decodedDirectly(path);
+        IssueList gdalIssues;
+        const std::optional<Layer> reference = readThroughGdal(path, gdalIssues);
+        const bool direct = reference && decodedDirectly(path, *reference);
         // (What the two geometry readers say of a broken shape is worded differently: the
         // issues are compared where the .shp reads cleanly.)
         IssueList geometryIssues;
@@ -850,7 +846,8 @@ TEST(ShapefileReaderTest, AttributesFromTheDbfAreGdalsOnEveryRealShapefileAndThe
             readShapefileGeometry(path, geometryIssues);
         } catch (const std::exception&) {
         }
-        expectAttributesReadAsGdalReadsThem(path, direct && geometryIssues.issues().empty());
+        expectAttributesReadAsGdalReadsThem(path, reference, gdalIssues,
+                                            direct && geometryIssues.issues().empty());
         decoded += direct ? 1 : 0;
     }
     EXPECT_GT(decoded, 100u) << "of " << paths.size();
@@ -903,6 +900,9 @@ TEST(ShapefileReaderTest, AttributesOfABigFileDecodedOnBothWorkersAreGdals)
     }
     deleteWithoutRepack(path, {5, 30001, 59998});
     ASSERT_FALSE(HasFatalFailure());
-    EXPECT_TRUE(decodedDirectly(path));
-    expectAttributesReadAsGdalReadsThem(path, true);
+    IssueList gdalIssues;
+    const std::optional<Layer> reference = readThroughGdal(path, gdalIssues);
+    ASSERT_TRUE(reference);
+    EXPECT_TRUE(decodedDirectly(path, *reference));
+    expectAttributesReadAsGdalReadsThem(path, reference, gdalIssues, true);
 }
