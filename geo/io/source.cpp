@@ -476,10 +476,14 @@ std::optional<Message> misfit(const Crs& crs, const Envelope& extent)
     return std::nullopt;
 }
 
-/// The text of a .prj, or nullopt when it cannot be read.
-std::optional<std::string> readPrj(const std::string& path)
+/// The text of the .prj beside a shapefile's .shp (any case of the extension, as GDAL's driver
+/// finds it), or nullopt: another driver, no .prj, or one that cannot be read.
+std::optional<std::string> shapefilePrj(const std::string& path, const std::string& driver)
 {
-    VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+    if (driver != "ESRI Shapefile" || lowerExtension(path) != ".shp")
+        return std::nullopt;
+    const std::string prj = sidecarBeside(path, ".prj");
+    VSILFILE* file = prj.empty() ? nullptr : VSIFOpenL(prj.c_str(), "rb");
     if (!file)
         return std::nullopt;
     std::string text;
@@ -490,18 +494,16 @@ std::optional<std::string> readPrj(const std::string& path)
     return text;
 }
 
-/// The layer's own CRS (empty when it has none). A shapefile whose .prj is a Chinese
+/// The layer's own CRS (empty when it has none). A shapefile whose .prj (`prj`) is a Chinese
 /// Gauss-Krüger zone written as ArcGIS writes it is the EPSG CRS GDAL's driver identifies it as
 /// (chineseGaussKrugerEpsgOfEsriPrj), made from PROJ's database by its code: the same Crs
 /// without GDAL's import of the ESRI text and its search of the database for a match, which
 /// are most of what `info` and `area` spend on a small file.
-Crs ownCrs(const std::string& path, OGRLayer& layer, const std::string& driver)
+Crs ownCrs(const std::optional<std::string>& prj, OGRLayer& layer)
 {
-    if (driver == "ESRI Shapefile" && lowerExtension(path) == ".shp")
-        if (const std::string prj = sidecarBeside(path, ".prj"); !prj.empty())
-            if (const std::optional<std::string> text = readPrj(prj))
-                if (const std::optional<int> code = chineseGaussKrugerEpsgOfEsriPrj(*text))
-                    return Crs::fromEpsg(*code);
+    if (prj)
+        if (const std::optional<int> code = chineseGaussKrugerEpsgOfEsriPrj(*prj))
+            return Crs::fromEpsg(*code);
     return Crs::fromOgr(layer.GetSpatialRef());
 }
 
@@ -512,22 +514,14 @@ Crs ownCrs(const std::string& path, OGRLayer& layer, const std::string& driver)
 /// reached without a word from GDAL are kept, so a hit has nothing to repeat.
 class ShapefileCrsMemo {
 public:
-    /// The key of a shapefile's CRS question, or "" when there is no .prj to read.
-    static std::string keyOf(const std::string& shpPath, const Envelope& extent,
+    /// The key of a shapefile's CRS question.
+    static std::string keyOf(const std::string& prj, const Envelope& extent,
                              const OpenOptions& options)
     {
-        if (!isShapefilePath(shpPath) || lowerExtension(shpPath) != ".shp")
-            return {};
-        const std::string prj = sidecarBeside(shpPath, ".prj");
-        if (prj.empty())
-            return {};
-        const std::optional<std::string> key = readPrj(prj);
-        if (!key)
-            return {};
         char bounds[160];
         std::snprintf(bounds, sizeof bounds, "\n%.17g %.17g %.17g %.17g\n", extent.minX,
                       extent.minY, extent.maxX, extent.maxY);
-        return *key + bounds + options.sourceSrs;
+        return prj + bounds + options.sourceSrs;
     }
 
     std::optional<CrsResolution> find(const std::string& key)
@@ -554,11 +548,12 @@ private:
     std::map<std::string, CrsResolution> m_answers;
 };
 
-CrsResolution resolveCrsOnce(const std::string& path, OGRLayer& layer, const std::string& driver,
-                             const Envelope& extent, const OpenOptions& options)
+CrsResolution resolveCrsOnce(const std::optional<std::string>& prj, OGRLayer& layer,
+                             const std::string& driver, const Envelope& extent,
+                             const OpenOptions& options)
 {
     CrsResolution result;
-    const Crs own = ownCrs(path, layer, driver);
+    const Crs own = ownCrs(prj, layer);
     if (!options.sourceSrs.empty()) {
         result.crs = Crs::fromUserInput(options.sourceSrs);
         result.origin = "--s-srs";
@@ -586,14 +581,14 @@ CrsResolution resolveCrsOnce(const std::string& path, OGRLayer& layer, const std
 CrsResolution resolveCrs(const std::string& path, OGRLayer& layer, const std::string& driver,
                          const Envelope& extent, const OpenOptions& options)
 {
-    const std::string key =
-        driver == "ESRI Shapefile" ? ShapefileCrsMemo::keyOf(path, extent, options) : "";
-    if (key.empty())
-        return resolveCrsOnce(path, layer, driver, extent, options);
+    const std::optional<std::string> prj = shapefilePrj(path, driver);
+    if (!prj)
+        return resolveCrsOnce(prj, layer, driver, extent, options);
+    const std::string key = ShapefileCrsMemo::keyOf(*prj, extent, options);
     if (auto known = ShapefileCrsMemo::process().find(key))
         return *known;
     const GUInt32 before = CPLGetErrorCounter();
-    CrsResolution result = resolveCrsOnce(path, layer, driver, extent, options);
+    CrsResolution result = resolveCrsOnce(prj, layer, driver, extent, options);
     if (CPLGetErrorCounter() == before)
         ShapefileCrsMemo::process().keep(key, result);
     return result;
