@@ -597,7 +597,9 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath, bool ta
                         : 0);
                 deleted.assign(rows, 0);
                 std::atomic<bool> anyDeleted{false};
-                parallelFor(rows, ParallelOptions{.threads = threads, .chunk = 0, .progress = {}, .cancel = {}},
+                ParallelOptions options;
+                options.threads = threads;
+                parallelFor(rows, options,
                             [&](unsigned, std::size_t begin, std::size_t end) {
                                 bool found = false;
                                 for (std::size_t r = begin; r < end; ++r) {
@@ -631,7 +633,9 @@ std::unique_ptr<OpenShapefile> openShapefile(const std::string& shpPath, bool ta
     if (deleted.empty()) {
         // Record r is the r-th entry: each worker fills its own range.
         records.resize(recordCount);
-        parallelFor(recordCount, ParallelOptions{.threads = threads, .chunk = 0, .progress = {}, .cancel = {}},
+        ParallelOptions options;
+        options.threads = threads;
+        parallelFor(recordCount, options,
                     [&](unsigned, std::size_t begin, std::size_t end) {
                         for (std::size_t r = begin; r < end; ++r)
                             records[r] = recordAt(r);
@@ -1098,9 +1102,7 @@ readShapefileAttributes(const std::string& shpPath, const std::vector<FieldDef>&
                 case FieldType::String:
                     if (value.empty()) {
                         put(kUnknown, 0); // GDAL: an empty value is null
-                    } else if (utf8 || std::all_of(value.begin(), value.end(), [](char c) {
-                                   return static_cast<unsigned char>(c) < 0x80;
-                               })) {
+                    } else if (utf8 || isAscii(value)) {
                         // Invalid UTF-8 out of GDAL is mended and said by readLayer: left to it.
                         sure = isValidUtf8(value);
                         if (sure)

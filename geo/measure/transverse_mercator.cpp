@@ -6,13 +6,9 @@
 #include <ogr_spatialref.h>
 #include <ogr_srs_api.h>
 
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <numbers>
-#include <string>
-#include <vector>
 
 namespace parkatlas::geo {
 
