@@ -57,17 +57,17 @@ public:
     /// Feature `feature` of `store` when it is a single polygon (holes allowed) whose rings have
     /// three vertices or more; false (and an unusable outline) otherwise.
     bool assign(const GeometryStore& store, std::size_t feature);
-    /// Starts an outline ring by ring, for a polygon that is not in a store (a GEOS buffer):
-    /// clear(), then addRing() for the shell and each hole (`vertices` pairs x0 y0 x1 y1 …,
-    /// closed or not). addRing returns false, and the outline is unusable, for a ring of fewer
-    /// than three vertices.
-    void clear();
-    bool addRing(const double* xy, std::size_t vertices);
     bool usable() const;
 
     struct Data;
 
 private:
+    /// assign's steps: clear(), then addRing() for the shell and each hole (`vertices` pairs
+    /// x0 y0 x1 y1 …, closed or not); addRing returns false, and the outline is unusable, for a
+    /// ring of fewer than three vertices or with a coordinate that is not finite.
+    void clear();
+    bool addRing(const double* xy, std::size_t vertices);
+
     friend Placement provesPlacement(const PolygonOutline& a, const PolygonOutline& b);
     std::unique_ptr<Data> m_data;
 };

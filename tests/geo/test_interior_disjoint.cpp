@@ -202,9 +202,11 @@ TEST(ValidSimplePolygonTest, ProvesPlainPlotsAndRefusesEveryInvalidRing)
     for (std::size_t refused : {bowTie, spike, backtrack, selfTouch, flat, twoPoints, withHole})
         EXPECT_FALSE(provesValidSimplePolygon(store, refused)) << "feature " << refused;
     GeosContext geos;
-    for (std::size_t i = 0; i < store.featureCount(); ++i)
-        if (provesValidSimplePolygon(store, i))
+    for (std::size_t i = 0; i < store.featureCount(); ++i) {
+        if (provesValidSimplePolygon(store, i)) {
             EXPECT_TRUE(geosValid(geos, store, i)) << "feature " << i;
+        }
+    }
 }
 
 TEST(ValidSimplePolygonTest, NeverDisagreesWithGeosOnGridRings)
@@ -291,28 +293,14 @@ struct PlacementTally {
     std::int64_t pairs = 0, inside = 0, apart = 0, wrong = 0;
 };
 
-/// The outline of a GEOS polygon (a buffer), ring by ring.
+/// The outline of a GEOS polygon (a buffer), through a store as the rules keep polygons.
 PolygonOutline outlineOfGeos(GeosContext& geos, const GEOSGeometry* polygon)
 {
+    GeometryStore store(GeometryKind::Polygon);
+    const std::vector<unsigned char> wkb = geos.toWkb(polygon);
+    store.appendWkb(wkb.data(), wkb.size());
     PolygonOutline outline;
-    outline.clear();
-    GEOSContextHandle_t h = geos.handle();
-    if (GEOSGeomTypeId_r(h, polygon) != GEOS_POLYGON) {
-        outline.addRing(nullptr, 0);
-        return outline;
-    }
-    auto add = [&](const GEOSGeometry* ring) {
-        const GEOSCoordSequence* sequence = GEOSGeom_getCoordSeq_r(h, ring);
-        unsigned size = 0;
-        GEOSCoordSeq_getSize_r(h, sequence, &size);
-        std::vector<double> xy(2 * size);
-        for (unsigned k = 0; k < size; ++k)
-            GEOSCoordSeq_getXY_r(h, sequence, k, &xy[2 * k], &xy[2 * k + 1]);
-        outline.addRing(xy.data(), size);
-    };
-    add(GEOSGetExteriorRing_r(h, polygon));
-    for (int k = 0; k < GEOSGetNumInteriorRings_r(h, polygon); ++k)
-        add(GEOSGetInteriorRingN_r(h, polygon, k));
+    outline.assign(store, 0);
     return outline;
 }
 
