@@ -704,7 +704,8 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
     }
     std::vector<UnionJob> jobs;
     auto wholeCluster = [&](std::size_t b, std::size_t c) {
-        return UnionJob{b, c, builders[b].clusters()[c], std::nullopt, std::nullopt, false, {}, {}, {}};
+        return UnionJob{
+            b, c, builders[b].clusters()[c], std::nullopt, std::nullopt, false, {}, {}, {}};
     };
     // The clusters of other totals each cluster of the first takes (the largest first, none
     // sharing a geometry with another taken), made first; the first total's cluster is united
@@ -784,7 +785,8 @@ std::vector<FindingsTotal> makeTotals(const FindingSource& findings,
                 tile.maxX = xs[t / side + 1];
                 tile.minY = ys[t % side];
                 tile.maxY = ys[t % side + 1];
-                jobs.push_back({b, c, std::move(inTile[t]), tile, std::nullopt, false, {}, {}, {}});
+                jobs.push_back(
+                    {b, c, std::move(inTile[t]), tile, std::nullopt, false, {}, {}, {}});
             }
         }
     }
