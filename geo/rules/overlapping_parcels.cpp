@@ -32,7 +32,8 @@ public:
     {
         struct Share {
             std::vector<std::uint32_t> members;
-            double minX = 0, minY = 0, maxX = 0, maxY = 0, width = 0, height = 0;
+            Envelope box; // of its members' envelopes
+            double width = 0, height = 0;
             std::vector<std::uint32_t> counts; // per cell, then where the share's next goes
         };
         std::vector<Share> shares(std::max(1u, threads));
@@ -45,16 +46,7 @@ public:
                             const Envelope& e = store.envelope(i);
                             if (!include(i) || e.isEmpty())
                                 continue;
-                            if (share.members.empty()) {
-                                share.minX = e.minX;
-                                share.minY = e.minY;
-                                share.maxX = e.maxX;
-                                share.maxY = e.maxY;
-                            }
-                            share.minX = std::min(share.minX, e.minX);
-                            share.minY = std::min(share.minY, e.minY);
-                            share.maxX = std::max(share.maxX, e.maxX);
-                            share.maxY = std::max(share.maxY, e.maxY);
+                            share.box.expand(e);
                             share.width += e.maxX - e.minX;
                             share.height += e.maxY - e.minY;
                             share.members.push_back(static_cast<std::uint32_t>(i));
@@ -62,25 +54,19 @@ public:
                     });
         std::size_t count = 0;
         double width = 0, height = 0;
+        Envelope bounds;
         for (const Share& share : shares) {
-            if (share.members.empty())
-                continue;
-            if (count == 0) {
-                m_minX = share.minX;
-                m_minY = share.minY;
-                m_maxX = share.maxX;
-                m_maxY = share.maxY;
-            }
-            m_minX = std::min(m_minX, share.minX);
-            m_minY = std::min(m_minY, share.minY);
-            m_maxX = std::max(m_maxX, share.maxX);
-            m_maxY = std::max(m_maxY, share.maxY);
+            bounds.expand(share.box);
             width += share.width;
             height += share.height;
             count += share.members.size();
         }
         if (count == 0)
             return;
+        m_minX = bounds.minX;
+        m_minY = bounds.minY;
+        m_maxX = bounds.maxX;
+        m_maxY = bounds.maxY;
         // Cells of the mean envelope's size, and no more cells than about twice the plots.
         const double n = static_cast<double>(count);
         double cellX = std::max(width / n, (m_maxX - m_minX) / 4096);
