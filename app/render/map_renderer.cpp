@@ -44,6 +44,9 @@ constexpr double kTinyFeaturePx = 2.0;
 // Polygons smaller than this (pixels) are filled without antialiasing, outlined with it (see
 // LayerPainter::flushSmallPolygons).
 constexpr double kSmallFeaturePx = 16.0;
+// LayerPainter::flushSmallPolygons reads the cancel flag once per this many polygons (an atomic
+// load each; a few microseconds of drawing between two).
+constexpr std::size_t kCancelCheckStride = 64;
 // Outlines of polygons at least this big (pixels, either side) are antialiased.
 constexpr double kSmoothOutlinePx = 6.0;
 constexpr double kStyleDpi = 96.0;    // style widths are given at this DPI
@@ -160,7 +163,8 @@ struct SmallPolygon {
     const Symbol* symbol;
     std::uint32_t first;
     std::uint32_t count;
-    bool smooth; // outline antialiased
+    bool smooth;  // outline antialiased
+    bool counted; // counted in featuresDrawn once drawn (its band's, see countTopsIn)
 };
 
 struct SmallPolygons {
@@ -346,11 +350,17 @@ public:
                     drawTinyPolygon(envelope, symbol);
                 else if (m_rasterImage && envelope.width() < smallSize &&
                          envelope.height() < smallSize && store.partCount(feature) == 1 &&
-                         store.ringCount(feature, 0) == 1 && symbol.fillPattern == Qt::SolidPattern)
+                         store.ringCount(feature, 0) == 1 &&
+                         symbol.fillPattern == Qt::SolidPattern) {
+                    // Counted when flushSmallPolygons has drawn it, not now.
                     keepSmallPolygon(store, feature, symbol,
                                      envelope.width() >= smoothSize ||
-                                         envelope.height() >= smoothSize);
-                else {
+                                         envelope.height() >= smoothSize,
+                                     counts(envelope));
+                    if (labels)
+                        labelled.push_back(feature);
+                    continue;
+                } else {
                     use(symbol);
                     drawPolygon(store, feature);
                 }
@@ -371,7 +381,10 @@ public:
             if (counts(envelope))
                 ++featuresDrawn;
         }
-        flushSmallPolygons();
+        if (!flushSmallPolygons(cancel, featuresDrawn)) {
+            m_style = nullptr;
+            return false;
+        }
         m_style = nullptr; // the table is this layer's
         if (m_marked)
             m_pdf->endLayer();
@@ -603,7 +616,7 @@ private:
 
     /// Keeps a small one-ring polygon (pixels) for flushSmallPolygons.
     void keepSmallPolygon(const geo::GeometryStore& store, std::size_t feature,
-                          const Symbol& symbol, bool smooth)
+                          const Symbol& symbol, bool smooth, bool counted)
     {
         // Straight into the kept array (its capacity grown by doubling here, as push_back
         // would, so that the pushes below never reallocate), not through m_buffer.
@@ -619,7 +632,7 @@ private:
             return;
         }
         m_small.polygons.push_back({&symbol, static_cast<std::uint32_t>(first),
-                                    static_cast<std::uint32_t>(count), smooth});
+                                    static_cast<std::uint32_t>(count), smooth, counted});
     }
 
     /// Small polygons of a raster output in two passes: every fill without antialiasing (the
@@ -628,14 +641,31 @@ private:
     /// a few pixels has no edge for smoothing to show). The order within the layer changes
     /// only where its polygons overlap. The picture is the one a polygon of a few pixels can
     /// show, at a fraction of the cost of antialiasing each fill.
-    void flushSmallPolygons()
+    ///
+    /// Most of a zoom's drawing happens here, so the cancel flag is read as often as in the
+    /// feature loop (every kCancelCheckStride polygons); the polygons are counted in
+    /// featuresDrawn as their outlines are drawn. Returns false when cancelled (the kept
+    /// polygons are dropped).
+    bool flushSmallPolygons(const geo::CancelFlag& cancel, std::size_t& featuresDrawn)
     {
         if (m_small.polygons.empty())
-            return;
+            return true;
+        const auto cancelled = [&](std::size_t index) {
+            if (index % kCancelCheckStride != 0 || !cancel.isCancelled())
+                return false;
+            m_small.polygons.clear();
+            m_small.points.clear();
+            m_painter.setRenderHint(QPainter::Antialiasing, true);
+            m_current = nullptr;
+            return true;
+        };
         m_painter.setRenderHint(QPainter::Antialiasing, false);
         m_painter.setPen(Qt::NoPen);
         const Symbol* current = nullptr;
-        for (const SmallPolygon& polygon : m_small.polygons) {
+        for (std::size_t i = 0; i < m_small.polygons.size(); ++i) {
+            if (cancelled(i))
+                return false;
+            const SmallPolygon& polygon = m_small.polygons[i];
             if (polygon.symbol != current) {
                 current = polygon.symbol;
                 m_painter.setBrush(paintOf(*current).brush);
@@ -646,7 +676,10 @@ private:
         m_painter.setBrush(Qt::NoBrush);
         current = nullptr;
         bool smooth = false;
-        for (const SmallPolygon& polygon : m_small.polygons) {
+        for (std::size_t i = 0; i < m_small.polygons.size(); ++i) {
+            if (cancelled(i))
+                return false;
+            const SmallPolygon& polygon = m_small.polygons[i];
             if (polygon.symbol != current) {
                 // Classes that differ only in their fill share the layer's outline: its pen
                 // is set once (QPainter would compare each new pen with it).
@@ -660,11 +693,14 @@ private:
             }
             m_painter.drawPolyline(m_small.points.data() + polygon.first,
                                    static_cast<int>(polygon.count));
+            if (polygon.counted)
+                ++featuresDrawn;
         }
         m_painter.setRenderHint(QPainter::Antialiasing, true);
         m_small.polygons.clear();
         m_small.points.clear();
         m_current = nullptr; // the painter's pen and brush are no longer a symbol's
+        return true;
     }
 
     static bool sameOutline(const Symbol& a, const Symbol& b)

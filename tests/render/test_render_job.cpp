@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -16,8 +17,8 @@ using namespace parkatlas::render::test;
 
 namespace {
 
-/// Many small polygons over the whole extent: long enough to render that a cancel lands
-/// in the middle (about a second in a Release build on one core).
+/// Many small polygons over the whole extent: long enough to render that a cancel can land in
+/// the middle (from about 15 ms to a second, by the machine and the build).
 std::shared_ptr<const geo::Layer> denseLayer(int columns, int rows)
 {
     auto layer = std::make_shared<geo::Layer>();
@@ -70,12 +71,25 @@ TEST(RenderJobTest, FinishesOnAWorkerAndDeliversTheImageThroughTheEventLoop)
 TEST(RenderJobTest, ACancelledJobReturnsPromptlyWithoutBlockingTheCaller)
 {
     // 400 × 400 = 160,000 polygons, 800,000 vertices.
-    RenderJob job(denseSettings(denseLayer(400, 400)));
+    const MapSettings settings = denseSettings(denseLayer(400, 400));
+    // How long the whole render takes here (the faster of two: the first pays for setting up),
+    // so that the cancel comes a quarter of the way in on a fast machine as on a slow one (a
+    // fixed wait outlasted the whole render on a fast one).
+    qint64 wholeMicroseconds = 0;
+    for (int round = 0; round < 2; ++round) {
+        QElapsedTimer whole;
+        whole.start();
+        ASSERT_EQ(MapRenderer(settings).render().featuresDrawn, 160000u);
+        const qint64 took = whole.nsecsElapsed() / 1000;
+        wholeMicroseconds = round == 0 ? took : std::min(wholeMicroseconds, took);
+    }
+
+    RenderJob job(settings);
     std::optional<RenderResult> received;
     QObject::connect(&job, &RenderJob::finished,
                      [&](const RenderResult& result) { received = result; });
     job.start();
-    QThread::msleep(20); // let the worker get into its feature loop
+    QThread::usleep(static_cast<unsigned long>(wholeMicroseconds / 4)); // into its feature loop
 
     QElapsedTimer timer;
     timer.start();
