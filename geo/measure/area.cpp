@@ -9,6 +9,7 @@
 #include <geodesic.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cctype>
 #include <cstdint>
@@ -394,7 +395,41 @@ struct AreaCalculator::Impl {
     /// ∫∫ dA / k² over the feature as drawn in the plane: with g = 1/k² expanded about the
     /// area centroid c, ∫∫ g dA = A g(c) + ½ g_EE(c) ∫∫ (E − c_E)² dA + (terms ≤ 1e-11 of A
     /// for extents up to 20 km). The first-order terms vanish about the centroid.
+    /// What fastPathAreaM2 knows before the scale: the area drawn in the plane (CRS units²),
+    /// its centroid and its second moment across the zone about it, and the ring's first vertex
+    /// (the origin of the moments).
+    struct PlaneMoments {
+        double area = 0;
+        double cx = 0;
+        double cy = 0;
+        double centralSecondX = 0;
+        double ox = 0;
+        double oy = 0;
+    };
+
+    /// The area of a plot from its moments and the scale at its centroid (fastPathAreaM2's
+    /// last step).
+    double scaledArea(const PlaneMoments& m) const
+    {
+        double g = 0;
+        double gEastEast = 0;
+        tm->inverseSquareScale((m.ox + m.cx) * unitM, (m.oy + m.cy) * unitM, g, gEastEast);
+        const double u2 = unitM * unitM;
+        return m.area * u2 * g + 0.5 * gEastEast * m.centralSecondX * u2 * u2;
+    }
+
     template <typename Feature> double fastPathAreaM2(const Feature& feature) const
+    {
+        PlaneMoments m;
+        if (!planeMoments(feature, m))
+            return m.area;
+        return scaledArea(m);
+    }
+
+    /// fastPathAreaM2 up to the scale. False when the area is zero or not finite (then
+    /// `m.area` is the feature's area: 0 for an empty or degenerate one, NaN for NaN
+    /// coordinates).
+    template <typename Feature> bool planeMoments(const Feature& feature, PlaneMoments& out) const
     {
         double area = 0;
         double firstX = 0;
@@ -424,16 +459,45 @@ struct AreaCalculator::Impl {
                 secondX += sign * m.twelveSecondX / 12;
             }
         }
+        out.area = area;
         if (area == 0 || !std::isfinite(area))
-            return area; // empty/degenerate gives 0, NaN coordinates give NaN
-        const double cx = firstX / area;
-        const double cy = firstY / area;
-        const double centralSecondX = secondX - area * cx * cx;
-        double g = 0;
-        double gEastEast = 0;
-        tm->inverseSquareScale((ox + cx) * unitM, (oy + cy) * unitM, g, gEastEast);
-        const double u2 = unitM * unitM;
-        return area * u2 * g + 0.5 * gEastEast * centralSecondX * u2 * u2;
+            return false; // empty/degenerate gives 0, NaN coordinates give NaN
+        out.cx = firstX / area;
+        out.cy = firstY / area;
+        out.centralSecondX = secondX - area * out.cx * out.cx;
+        out.ox = ox;
+        out.oy = oy;
+        return true;
+    }
+
+    /// Plots measured by areaM2Into whose scale is not yet evaluated (see flushScales).
+    struct PendingScale {
+        PlaneMoments moments;
+        double* out;
+        std::size_t index;
+        std::int64_t fid;
+    };
+    static constexpr std::size_t kScaleBatch = 32;
+    std::array<PendingScale, kScaleBatch> pending{};
+    std::size_t pendingCount = 0;
+
+    /// The pending plots' scales, one after another with nothing between: each is a long chain
+    /// of dependent steps (two sincos, a dozen divisions), and independent chains side by side
+    /// are what the processor overlaps. The same calls on the same numbers as scaledArea.
+    void flushScales()
+    {
+        for (std::size_t i = 0; i < pendingCount; ++i) {
+            const PendingScale& p = pending[i];
+            const double area = scaledArea(p.moments);
+            if (std::isfinite(area)) {
+                *p.out = area;
+            } else {
+                // The coordinates are finite (planeMoments said so): the scale is what failed.
+                reportUnknown(OneRing{{}, Envelope()}, p.index, p.fid, "area");
+                *p.out = std::nan("");
+            }
+        }
+        pendingCount = 0;
     }
 
     template <typename Feature>
@@ -621,6 +685,26 @@ double AreaCalculator::areaM2(std::span<const double> ring, const Envelope& enve
                               std::size_t index, std::int64_t fid)
 {
     return m_impl->polygonAreaM2(OneRing{ring, envelope}, index, fid);
+}
+
+void AreaCalculator::areaM2Into(std::span<const double> ring, const Envelope& envelope,
+                                std::size_t index, std::int64_t fid, double& out)
+{
+    Impl& d = *m_impl;
+    const OneRing feature{ring, envelope};
+    Impl::PlaneMoments moments;
+    if (feature.isEmpty() || !d.fastPathApplies(feature) || !d.planeMoments(feature, moments)) {
+        out = d.polygonAreaM2(feature, index, fid);
+        return;
+    }
+    d.pending[d.pendingCount++] = {moments, &out, index, fid};
+    if (d.pendingCount == Impl::kScaleBatch)
+        d.flushScales();
+}
+
+void AreaCalculator::flush()
+{
+    m_impl->flushScales();
 }
 
 double AreaCalculator::ringAreaM2(RingView ring)

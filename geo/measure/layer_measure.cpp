@@ -106,9 +106,12 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath, cons
                     ++emptyOf[worker];
                     value = 0;
                 } else {
-                    value = calculator.areaM2(polygon.ring, polygon.envelope, record, fid);
+                    calculator.areaM2Into(polygon.ring, polygon.envelope, record, fid, value);
                 }
             });
+        for (std::optional<AreaCalculator>& calculator : calculators)
+            if (calculator)
+                calculator->flush();
         for (const std::size_t count : emptyOf)
             empty += count;
     } else {
@@ -205,8 +208,10 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
             use = &*made;
         }
         const std::int64_t fid = result.fids[record];
-        value = polygon.organised ? use->areaM2(*polygon.organised, 0, fid)
-                                  : use->areaM2(polygon.ring, polygon.envelope, record, fid);
+        if (polygon.organised)
+            value = use->areaM2(*polygon.organised, 0, fid);
+        else
+            use->areaM2Into(polygon.ring, polygon.envelope, record, fid, value);
     };
     std::exception_ptr measureFailure;
     std::thread measuring([&] {
@@ -240,6 +245,10 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
         return measureShapefile(shpPath, crs, method, issues);
     if (measureFailure)
         std::rethrow_exception(measureFailure);
+    for (auto* calculators : {&earlyOf, &exactOf})
+        for (std::optional<AreaCalculator>& calculator : *calculators)
+            if (calculator)
+                calculator->flush();
 
     for (const Issue& issue : measured.issues())
         issues.report(issue);

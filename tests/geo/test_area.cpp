@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -996,4 +997,50 @@ TEST(AreaTest, CalculatorFromTransverseMercatorParametersMeasuresWhatItsFastPath
         EXPECT_THROW(early.areaM2(large, f), CrsError);
         EXPECT_TRUE(std::isfinite(fromCrs.areaM2(large, f)));
     }
+}
+
+TEST(AreaTest, AreasWrittenLaterAreTheBitsOfAreasGivenAtOnce)
+{
+    // areaM2Into keeps fast-path plots until 32 are waiting (or flush()): each value must be the
+    // bits areaM2 gives, across the batch boundary, with plots it takes at once (degenerate,
+    // far from the meridian, NaN) between them, and nothing written before its turn comes.
+    AreaCalculator calculator(Crs::fromEpsg(4547));
+    std::vector<Feature> features;
+    for (int i = 0; i < 75; ++i)
+        features.push_back({{plot(500000 + 713.25 * i, 3370000 + 401.5 * i, 40 + i)}});
+    features.push_back({{{500000, 3370000, 500010, 3370000, 500020, 3370000, 500000, 3370000}}});
+    features.push_back({{plot(950000, 3375000, 200)}});
+    features.push_back({{{500000, 3370000, std::nan(""), 3370010, 500010, 3370010, 500000,
+                          3370000}}});
+    for (int i = 0; i < 40; ++i)
+        features.push_back({{plot(430000 + 517.0 * i, 3390000 - 333.0 * i, 25 + 2 * i)}});
+    const GeometryStore plots = storeOf(features);
+    IssueList atOnceIssues, laterIssues;
+    calculator.setIssueSink(&atOnceIssues);
+    std::vector<double> atOnce(plots.featureCount());
+    for (std::size_t f = 0; f < plots.featureCount(); ++f)
+        atOnce[f] = calculator.areaM2(plots.ring(f, 0, 0).xy, plots.envelope(f), f);
+
+    AreaCalculator later = calculator.clone();
+    later.setIssueSink(&laterIssues);
+    const double unwritten = -12345;
+    std::vector<double> written(plots.featureCount(), unwritten);
+    std::size_t pendingSeen = 0;
+    for (std::size_t f = 0; f < plots.featureCount(); ++f) {
+        later.areaM2Into(plots.ring(f, 0, 0).xy, plots.envelope(f), f, -1, written[f]);
+        pendingSeen += written[f] == unwritten ? 1 : 0;
+    }
+    EXPECT_GT(pendingSeen, 0u); // some really were kept for later
+    later.flush();
+    for (std::size_t f = 0; f < plots.featureCount(); ++f) {
+        if (std::isnan(atOnce[f]))
+            EXPECT_TRUE(std::isnan(written[f])) << f;
+        else
+            EXPECT_EQ(std::bit_cast<std::uint64_t>(written[f]),
+                      std::bit_cast<std::uint64_t>(atOnce[f]))
+                << f;
+    }
+    EXPECT_EQ(laterIssues.count(Issue::Severity::Warning),
+              atOnceIssues.count(Issue::Severity::Warning));
+    EXPECT_GT(atOnceIssues.count(Issue::Severity::Warning), 0u); // the NaN plot
 }

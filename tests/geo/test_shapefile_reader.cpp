@@ -906,3 +906,188 @@ TEST(ShapefileReaderTest, AttributesOfABigFileDecodedOnBothWorkersAreGdals)
     EXPECT_TRUE(decodedDirectly(path, *reference));
     expectAttributesReadAsGdalReadsThem(path, reference, gdalIssues, true);
 }
+
+namespace {
+
+using Ring = std::vector<std::pair<double, double>>;
+
+/// A polygon shapefile (.shp, .shx, a .dbf of one integer field) written byte by byte, each
+/// record's rings in the given order and orientation: what a writer other than GDAL may leave
+/// (GDAL's own writer reorients and reorders rings).
+void writeRawPolygons(const std::string& shpPath, const std::vector<std::vector<Ring>>& records)
+{
+    auto le32 = [](std::vector<unsigned char>& b, std::int32_t v) {
+        for (int i = 0; i < 4; ++i)
+            b.push_back(static_cast<unsigned char>(static_cast<std::uint32_t>(v) >> (8 * i)));
+    };
+    auto be32 = [](std::vector<unsigned char>& b, std::int32_t v) {
+        for (int i = 3; i >= 0; --i)
+            b.push_back(static_cast<unsigned char>(static_cast<std::uint32_t>(v) >> (8 * i)));
+    };
+    auto leDouble = [](std::vector<unsigned char>& b, double v) {
+        const auto bits = std::bit_cast<std::uint64_t>(v);
+        for (int i = 0; i < 8; ++i)
+            b.push_back(static_cast<unsigned char>(bits >> (8 * i)));
+    };
+    Envelope all;
+    std::vector<unsigned char> body, index;
+    for (std::size_t r = 0; r < records.size(); ++r) {
+        Envelope box;
+        std::int32_t points = 0;
+        for (const Ring& ring : records[r]) {
+            for (const auto& [x, y] : ring)
+                box.expand(x, y);
+            points += static_cast<std::int32_t>(ring.size());
+        }
+        all.expand(box);
+        std::vector<unsigned char> content;
+        le32(content, 5);
+        for (const double v : {box.minX, box.minY, box.maxX, box.maxY})
+            leDouble(content, v);
+        le32(content, static_cast<std::int32_t>(records[r].size()));
+        le32(content, points);
+        std::int32_t start = 0;
+        for (const Ring& ring : records[r]) {
+            le32(content, start);
+            start += static_cast<std::int32_t>(ring.size());
+        }
+        for (const Ring& ring : records[r])
+            for (const auto& [x, y] : ring) {
+                leDouble(content, x);
+                leDouble(content, y);
+            }
+        be32(index, static_cast<std::int32_t>((100 + body.size()) / 2));
+        be32(index, static_cast<std::int32_t>(content.size() / 2));
+        be32(body, static_cast<std::int32_t>(r + 1));
+        be32(body, static_cast<std::int32_t>(content.size() / 2));
+        body.insert(body.end(), content.begin(), content.end());
+    }
+    auto header = [&](std::size_t fileBytes) {
+        std::vector<unsigned char> h;
+        be32(h, 9994);
+        for (int i = 0; i < 5; ++i)
+            be32(h, 0);
+        be32(h, static_cast<std::int32_t>(fileBytes / 2));
+        le32(h, 1000);
+        le32(h, 5);
+        for (const double v : {all.minX, all.minY, all.maxX, all.maxY, 0.0, 0.0, 0.0, 0.0})
+            leDouble(h, v);
+        return h;
+    };
+    auto write = [](const std::string& path, const std::vector<unsigned char>& head,
+                    const std::vector<unsigned char>& rest) {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(head.data()), static_cast<std::streamsize>(head.size()));
+        out.write(reinterpret_cast<const char*>(rest.data()), static_cast<std::streamsize>(rest.size()));
+    };
+    write(shpPath, header(100 + body.size()), body);
+    write(fs::path(shpPath).replace_extension(".shx").string(), header(100 + index.size()), index);
+    // The .dbf: one numeric field "id" (N, 9 wide), a row per record.
+    std::vector<unsigned char> dbf = {0x03, 126, 12, 5};
+    le32(dbf, static_cast<std::int32_t>(records.size()));
+    dbf.push_back(65); // header length 65 = 32 + 32 + 1
+    dbf.push_back(0);
+    dbf.push_back(10); // record length 1 + 9
+    dbf.push_back(0);
+    dbf.resize(32, 0);
+    const char name[11] = "id";
+    dbf.insert(dbf.end(), name, name + 11);
+    dbf.push_back('N');
+    dbf.resize(dbf.size() + 4, 0);
+    dbf.push_back(9);
+    dbf.push_back(0);
+    dbf.resize(64, 0);
+    dbf.push_back(0x0D);
+    for (std::size_t r = 0; r < records.size(); ++r) {
+        char row[16];
+        std::snprintf(row, sizeof row, " %9zu", r);
+        dbf.insert(dbf.end(), row, row + 10);
+    }
+    dbf.push_back(0x1A);
+    write(fs::path(shpPath).replace_extension(".dbf").string(), {}, dbf);
+}
+
+Ring square(double x, double y, double side, bool clockwise)
+{
+    Ring ring = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
+    if (clockwise)
+        std::reverse(ring.begin(), ring.end());
+    return ring;
+}
+
+/// The feature's parts and rings as they stand, in order, coordinates bit for bit.
+std::vector<std::vector<std::vector<double>>> structureOf(const GeometryStore& store,
+                                                         std::size_t feature)
+{
+    std::vector<std::vector<std::vector<double>>> parts;
+    for (std::size_t p = 0; p < store.partCount(feature); ++p) {
+        parts.emplace_back();
+        for (std::size_t r = 0; r < store.ringCount(feature, p); ++r) {
+            const auto xy = store.ring(feature, p, r).xy;
+            parts.back().emplace_back(xy.begin(), xy.end());
+        }
+    }
+    return parts;
+}
+
+} // namespace
+
+TEST(ShapefileReaderTest, RecordsOfSeveralRingsAreOrganisedAsGdalsDriverOrganisesThem)
+{
+    // The direct reader organises a record of one clockwise ring and others itself (GDAL's
+    // organizePolygons shortcut) and leaves every other record of several rings to GDAL. Either
+    // way the feature must be the one GDAL's driver reads: the same parts, the same rings in
+    // the same order and orientation, the same coordinates bit for bit. Records made to land on
+    // both sides of the shortcut, then every record of several rings in the real data.
+    ensureGdal();
+    const fs::path dir = parkatlas::test::scratch("shapefile_reader_organise");
+    const Ring bowTie = {{2, 2}, {8, 8}, {8, 2}, {2, 8}, {2, 2}};
+    const Ring repeatedLowest = {{1, 1}, {1, 1}, {1, 9}, {9, 9}, {9, 1}, {1, 1}};
+    const std::vector<std::vector<Ring>> records = {
+        {square(0, 0, 10, true), square(2, 2, 2, false), square(6, 6, 2, false)}, // outer first
+        {square(2, 2, 2, false), square(0, 0, 10, true)},                          // outer last
+        {square(20, 0, 10, false), square(2, 2, 2, false), square(0, 0, 10, true),
+         square(6, 6, 2, false)},                                                   // outer between
+        {square(0, 0, 10, true), square(20, 0, 10, true), square(2, 2, 2, false)}, // two outers
+        {square(0, 0, 10, false), square(2, 2, 2, false)},                         // no outer
+        {square(0, 0, 10, true), {{2, 2}, {3, 2}, {2, 2}}},                        // a 3-point ring
+        {square(0, 0, 10, true), bowTie},                                          // a bow tie
+        {repeatedLowest, square(3, 3, 2, false)},                                  // GDAL's fallback
+        {square(0, 0, 10, true)},                                                  // one ring
+    };
+    const std::string path = (dir / "rings.shp").string();
+    writeRawPolygons(path, records);
+
+    std::vector<std::string> paths = {path};
+    for (const std::string& real : everyShapefile())
+        if (shapefileGeometryKind(real) == GeometryKind::Polygon && canReadShapefileGeometry(real))
+            paths.push_back(real);
+    std::size_t several = 0;
+    for (const std::string& shp : paths) {
+        SCOPED_TRACE(shp);
+        IssueList gdalIssues;
+        const std::optional<Layer> read = readThroughGdal(shp, gdalIssues);
+        if (!read || gdalIssues.count(Issue::Severity::Error) > 0)
+            continue;
+        IssueList directIssues;
+        ShapefileGeometry direct;
+        try {
+            direct = readShapefileGeometry(shp, directIssues);
+        } catch (const IoError&) {
+            continue;
+        }
+        if (direct.fids != read->fids)
+            continue;
+        for (std::size_t f = 0; f < direct.fids.size(); ++f) {
+            const auto ours = structureOf(direct.geometry, f);
+            std::size_t rings = 0;
+            for (const auto& part : ours)
+                rings += part.size();
+            if (rings < 2)
+                continue;
+            ++several;
+            EXPECT_EQ(ours, structureOf(read->geometry, f)) << "feature " << f;
+        }
+    }
+    EXPECT_GE(several, records.size() - 1);
+}
