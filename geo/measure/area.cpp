@@ -407,15 +407,24 @@ struct AreaCalculator::Impl {
         double oy = 0;
     };
 
-    /// The area of a plot from its moments and the scale at its centroid (fastPathAreaM2's
-    /// last step).
+    /// Where fastPathAreaM2 takes the scale: the centroid, in metres.
+    double centroidEastingM(const PlaneMoments& m) const { return (m.ox + m.cx) * unitM; }
+    double centroidNorthingM(const PlaneMoments& m) const { return (m.oy + m.cy) * unitM; }
+
+    /// The area of a plot from its moments and the scale at its centroid, g = 1/k² and its
+    /// second derivative across the zone (fastPathAreaM2's last step).
+    double scaledArea(const PlaneMoments& m, double g, double gEastEast) const
+    {
+        const double u2 = unitM * unitM;
+        return m.area * u2 * g + 0.5 * gEastEast * m.centralSecondX * u2 * u2;
+    }
+
     double scaledArea(const PlaneMoments& m) const
     {
         double g = 0;
         double gEastEast = 0;
-        tm->inverseSquareScale((m.ox + m.cx) * unitM, (m.oy + m.cy) * unitM, g, gEastEast);
-        const double u2 = unitM * unitM;
-        return m.area * u2 * g + 0.5 * gEastEast * m.centralSecondX * u2 * u2;
+        tm->inverseSquareScale(centroidEastingM(m), centroidNorthingM(m), g, gEastEast);
+        return scaledArea(m, g, gEastEast);
     }
 
     template <typename Feature> double fastPathAreaM2(const Feature& feature) const
@@ -481,14 +490,22 @@ struct AreaCalculator::Impl {
     std::array<PendingScale, kScaleBatch> pending{};
     std::size_t pendingCount = 0;
 
-    /// The pending plots' scales, one after another with nothing between: each is a long chain
-    /// of dependent steps (two sincos, a dozen divisions), and independent chains side by side
-    /// are what the processor overlaps. The same calls on the same numbers as scaledArea.
+    /// The pending plots' scales, one after another with nothing between and two at a time
+    /// (TransverseMercatorScale::inverseSquareScales): each is a long chain of dependent steps
+    /// (two sincos, a dozen divisions), and independent chains side by side are what the
+    /// processor overlaps. The same arithmetic on the same numbers as scaledArea.
     void flushScales()
     {
+        std::array<double, kScaleBatch> east, north, g, gEastEast;
+        for (std::size_t i = 0; i < pendingCount; ++i) {
+            east[i] = centroidEastingM(pending[i].moments);
+            north[i] = centroidNorthingM(pending[i].moments);
+        }
+        tm->inverseSquareScales(pendingCount, east.data(), north.data(), g.data(),
+                                gEastEast.data());
         for (std::size_t i = 0; i < pendingCount; ++i) {
             const PendingScale& p = pending[i];
-            const double area = scaledArea(p.moments);
+            const double area = scaledArea(p.moments, g[i], gEastEast[i]);
             if (std::isfinite(area)) {
                 *p.out = area;
             } else {

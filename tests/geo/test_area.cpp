@@ -1044,3 +1044,38 @@ TEST(AreaTest, AreasWrittenLaterAreTheBitsOfAreasGivenAtOnce)
               atOnceIssues.count(Issue::Severity::Warning));
     EXPECT_GT(atOnceIssues.count(Issue::Severity::Warning), 0u); // the NaN plot
 }
+
+TEST(AreaTest, ScalesTwoAtATimeAreTheBitsOfScalesOneAtATime)
+{
+    // inverseSquareScales evaluates two points per SSE2 register; each lane must give the bits
+    // inverseSquareScale gives for its point, for Gauss-Krüger zones of two datums, UTM (k0
+    // 0.9996, a false northing) and a zone in another unit's false easting, at odd counts too.
+    std::vector<TransverseMercatorParameters> zones;
+    for (const int epsg : {4547, 2383, 32650, 4513})
+        if (const auto parameters = TransverseMercatorParameters::of(Crs::fromEpsg(epsg)))
+            zones.push_back(*parameters);
+    ASSERT_EQ(zones.size(), 4u);
+    for (const TransverseMercatorParameters& zone : zones) {
+        const TransverseMercatorScale scale(zone);
+        std::vector<double> east, north;
+        for (int i = 0; i < 301; ++i) {
+            east.push_back(zone.falseEastingM - 380000 + 2531.37 * i);
+            north.push_back(zone.falseNorthingM + 2000000 + 15013.9 * (i % 37) + 0.125 * i);
+        }
+        for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{2},
+                                         std::size_t{31}, east.size()}) {
+            std::vector<double> g(count, -1), gEastEast(count, -1);
+            scale.inverseSquareScales(count, east.data(), north.data(), g.data(),
+                                      gEastEast.data());
+            for (std::size_t i = 0; i < count; ++i) {
+                double g1 = 0, gEastEast1 = 0;
+                scale.inverseSquareScale(east[i], north[i], g1, gEastEast1);
+                EXPECT_EQ(std::bit_cast<std::uint64_t>(g[i]), std::bit_cast<std::uint64_t>(g1))
+                    << i;
+                EXPECT_EQ(std::bit_cast<std::uint64_t>(gEastEast[i]),
+                          std::bit_cast<std::uint64_t>(gEastEast1))
+                    << i;
+            }
+        }
+    }
+}
