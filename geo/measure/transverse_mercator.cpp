@@ -169,20 +169,26 @@ void TransverseMercatorScale::fromFootpoint(V eastingM, V phi1, V sinPhi1, V cos
     rho1Nu1 = r1 * n1;
 }
 
-template <typename V>
-void TransverseMercatorScale::squareScale(V eastingM, V dLambda, V rho1Nu1, V sinPhi, V cosPhi,
-                                          V& g, V& gEastEast) const
+template <typename V> V TransverseMercatorScale::pointScale(V dLambda, V sinPhi, V cosPhi) const
 {
+    // Snyder 8-11.
     const V t = (sinPhi * sinPhi) / (cosPhi * cosPhi);
     const V c = m_ep2 * cosPhi * cosPhi;
     const V aa = dLambda * cosPhi;
     const V a2 = aa * aa;
     const V a4 = a2 * a2;
     const V a6 = a4 * a2;
+    return m_parameters.scaleFactor *
+           (1 + (1 + c) * a2 / 2 + (5 - 4 * t + 42 * c + 13 * c * c - 28 * m_ep2) * a4 / 24 +
+            (61 - 148 * t + 16 * t * t) * a6 / 720);
+}
+
+template <typename V>
+void TransverseMercatorScale::squareScale(V eastingM, V dLambda, V rho1Nu1, V sinPhi, V cosPhi,
+                                          V& g, V& gEastEast) const
+{
     const double k0 = m_parameters.scaleFactor;
-    const V k =
-        k0 * (1 + (1 + c) * a2 / 2 + (5 - 4 * t + 42 * c + 13 * c * c - 28 * m_ep2) * a4 / 24 +
-              (61 - 148 * t + 16 * t * t) * a6 / 720);
+    const V k = pointScale(dLambda, sinPhi, cosPhi);
     g = 1 / (k * k);
     // On a sphere of radius R, k = k0 cosh(x / k0R), so g = sech²(u)/k0² with u = x/(k0R), and
     // g'' = (−2 + 8u² + O(u⁴)) / (k0⁴R²). With R² = ρ1ν1 at the footpoint this is the
@@ -211,16 +217,7 @@ double TransverseMercatorScale::scaleFactor(double eastingM, double northingM) c
     double sinPhi = 0;
     double cosPhi = 1;
     inverse(eastingM, northingM, dLambda, phi, rho1Nu1, sinPhi, cosPhi);
-    // Snyder 8-11.
-    const double t = (sinPhi * sinPhi) / (cosPhi * cosPhi);
-    const double c = m_ep2 * cosPhi * cosPhi;
-    const double aa = dLambda * cosPhi;
-    const double a2 = aa * aa;
-    const double a4 = a2 * a2;
-    const double a6 = a4 * a2;
-    return m_parameters.scaleFactor *
-           (1 + (1 + c) * a2 / 2 + (5 - 4 * t + 42 * c + 13 * c * c - 28 * m_ep2) * a4 / 24 +
-            (61 - 148 * t + 16 * t * t) * a6 / 720);
+    return pointScale(dLambda, sinPhi, cosPhi);
 }
 
 void TransverseMercatorScale::inverseSquareScale(double eastingM, double northingM, double& g,

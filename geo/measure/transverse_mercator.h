@@ -82,6 +82,7 @@ private:
     template <typename V>
     void fromFootpoint(V eastingM, V phi1, V sinPhi1, V cosPhi1, V& dLambda, V& phi, V& rho1Nu1,
                        V& sinPhi, V& cosPhi) const;
+    template <typename V> V pointScale(V dLambda, V sinPhi, V cosPhi) const;
     template <typename V>
     void squareScale(V eastingM, V dLambda, V rho1Nu1, V sinPhi, V cosPhi, V& g,
                      V& gEastEast) const;
