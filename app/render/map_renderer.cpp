@@ -352,11 +352,14 @@ public:
                          envelope.height() < smallSize && store.partCount(feature) == 1 &&
                          store.ringCount(feature, 0) == 1 &&
                          symbol.fillPattern == Qt::SolidPattern) {
-                    // Counted when flushSmallPolygons has drawn it, not now.
-                    keepSmallPolygon(store, feature, symbol,
-                                     envelope.width() >= smoothSize ||
-                                         envelope.height() >= smoothSize,
-                                     counts(envelope));
+                    // Counted when flushSmallPolygons has drawn it, not now (one of fewer
+                    // than three pixel points is not kept, and counted as before).
+                    if (!keepSmallPolygon(store, feature, symbol,
+                                          envelope.width() >= smoothSize ||
+                                              envelope.height() >= smoothSize,
+                                          counts(envelope)) &&
+                        counts(envelope))
+                        ++featuresDrawn;
                     if (labels)
                         labelled.push_back(feature);
                     continue;
@@ -614,8 +617,9 @@ private:
     }
 
 
-    /// Keeps a small one-ring polygon (pixels) for flushSmallPolygons.
-    void keepSmallPolygon(const geo::GeometryStore& store, std::size_t feature,
+    /// Keeps a small one-ring polygon (pixels) for flushSmallPolygons; false when it comes to
+    /// fewer than three points (nothing to draw).
+    bool keepSmallPolygon(const geo::GeometryStore& store, std::size_t feature,
                           const Symbol& symbol, bool smooth, bool counted)
     {
         // Straight into the kept array (its capacity grown by doubling here, as push_back
@@ -629,10 +633,11 @@ private:
         const std::size_t count = points.size() - first;
         if (count < 3) {
             points.resize(first);
-            return;
+            return false;
         }
         m_small.polygons.push_back({&symbol, static_cast<std::uint32_t>(first),
                                     static_cast<std::uint32_t>(count), smooth, counted});
+        return true;
     }
 
     /// Small polygons of a raster output in two passes: every fill without antialiasing (the

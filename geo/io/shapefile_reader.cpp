@@ -272,6 +272,8 @@ bool finiteCoordinates(const unsigned char* points, std::int32_t count)
 /// change its method: organisePolygon then asks GDAL.
 bool organiseAroundOneOuter(const RecordView& view, GeometryStore& scratch)
 {
+    // Read once: ParkAtlas never sets either option while it runs, so the environment the
+    // process started with decides, as it decides for GDAL.
     static const bool gdalChoosesItself = [] {
         const char* method = CPLGetConfigOption("OGR_ORGANIZE_POLYGONS", nullptr);
         return (method && method[0] != '\0') ||
@@ -819,13 +821,14 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
 namespace {
 
 /// The one ring of a polygon record into `ring` (x,y), with its bounds, when every coordinate
-/// passes finiteCoordinates' test and the ring is closed (its last vertex its first, byte for
-/// byte): what layoutRecord and the copy after it make of such a record, in one pass. False
-/// otherwise (`ring` and `envelope` then hold nothing of use).
+/// passes finiteCoordinates' test and the ring is closed (the last vertex is its part's first,
+/// byte for byte, as layoutRecord asks): what layoutRecord and the copy after it make of such a
+/// record, in one pass. False otherwise (`ring` and `envelope` then hold nothing of use).
 bool copyFiniteRing(const RecordView& view, std::vector<double>& ring, Envelope& envelope)
 {
     const std::size_t n = static_cast<std::size_t>(view.numPoints);
-    if (n >= 2 && std::memcmp(view.points, view.points + 16 * (n - 1), 16) != 0)
+    const std::size_t from = view.numParts > 0 ? static_cast<std::size_t>(view.ring(0).first) : 0;
+    if (n - from >= 2 && std::memcmp(view.points + 16 * from, view.points + 16 * (n - 1), 16) != 0)
         return false;
     ring.resize(2 * n);
     std::memcpy(ring.data(), view.points, 16 * n);

@@ -6,8 +6,6 @@
 #include <ogr_spatialref.h>
 #include <ogr_srs_api.h>
 
-#include <emmintrin.h>
-
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -35,7 +33,8 @@ double squareRoot(double x)
 
 TransverseMercatorScale::Pair squareRoot(TransverseMercatorScale::Pair x)
 {
-    return _mm_sqrt_pd(x);
+    // Lane by lane (one root a point): portable, and the same correctly rounded roots.
+    return TransverseMercatorScale::Pair{std::sqrt(x[0]), std::sqrt(x[1])};
 }
 
 } // namespace
@@ -236,9 +235,9 @@ void TransverseMercatorScale::inverseSquareScales(std::size_t count, const doubl
                                                   const double* northingM, double* g,
                                                   double* gEastEast) const
 {
-    // Two points at a time in the halves of SSE2 registers (x86-64's baseline): each half is
-    // the IEEE arithmetic of the scalar path, so the bits are the same; the sines and cosines
-    // are libm's, point by point, as in the scalar path.
+    // Two points at a time in the halves of a 16-byte vector register (SSE2 on x86-64, NEON on
+    // ARM64): each half is the IEEE arithmetic of the scalar path, so the bits are the same; the
+    // sines, cosines and square roots are taken point by point, as in the scalar path.
     std::size_t i = 0;
     for (; i + 1 < count; i += 2) {
         const Pair east = {eastingM[i], eastingM[i + 1]};

@@ -59,12 +59,13 @@ public:
     void inverseSquareScale(double eastingM, double northingM, double& g, double& gEastEast) const;
 
     /// inverseSquareScale of `count` points (eastingM[i], northingM[i] → g[i], gEastEast[i]),
-    /// two at a time in packed SSE2 arithmetic: the same operations lane by lane, so the same
-    /// bits, for about half the divisions' time.
+    /// two at a time in packed vector arithmetic (SSE2, NEON): the same operations lane by lane,
+    /// so the same bits, for about half the divisions' time.
     void inverseSquareScales(std::size_t count, const double* eastingM, const double* northingM,
                              double* g, double* gEastEast) const;
 
-    /// Two doubles in one SSE2 register (GCC's vector extension), for inverseSquareScales.
+    /// Two doubles in one 16-byte vector register (GCC's vector extension: SSE2 on x86-64, NEON
+    /// on ARM64), for inverseSquareScales.
     using Pair = double __attribute__((vector_size(16)));
 
     /// Longitude and latitude in degrees of projected coordinates in metres (series inverse;

@@ -914,7 +914,8 @@ using Ring = std::vector<std::pair<double, double>>;
 /// A polygon shapefile (.shp, .shx, a .dbf of one integer field) written byte by byte, each
 /// record's rings in the given order and orientation: what a writer other than GDAL may leave
 /// (GDAL's own writer reorients and reorders rings).
-void writeRawPolygons(const std::string& shpPath, const std::vector<std::vector<Ring>>& records)
+void writeRawPolygons(const std::string& shpPath, const std::vector<std::vector<Ring>>& records,
+                      const std::vector<Ring>& leading = {})
 {
     auto le32 = [](std::vector<unsigned char>& b, std::int32_t v) {
         for (int i = 0; i < 4; ++i)
@@ -932,8 +933,13 @@ void writeRawPolygons(const std::string& shpPath, const std::vector<std::vector<
     Envelope all;
     std::vector<unsigned char> body, index;
     for (std::size_t r = 0; r < records.size(); ++r) {
+        // Vertices before the first part (record r's `leading`, when given): in the point
+        // list, but in no part.
+        const Ring lead = r < leading.size() ? leading[r] : Ring{};
         Envelope box;
-        std::int32_t points = 0;
+        std::int32_t points = static_cast<std::int32_t>(lead.size());
+        for (const auto& [x, y] : lead)
+            box.expand(x, y);
         for (const Ring& ring : records[r]) {
             for (const auto& [x, y] : ring)
                 box.expand(x, y);
@@ -946,10 +952,14 @@ void writeRawPolygons(const std::string& shpPath, const std::vector<std::vector<
             leDouble(content, v);
         le32(content, static_cast<std::int32_t>(records[r].size()));
         le32(content, points);
-        std::int32_t start = 0;
+        std::int32_t start = static_cast<std::int32_t>(lead.size());
         for (const Ring& ring : records[r]) {
             le32(content, start);
             start += static_cast<std::int32_t>(ring.size());
+        }
+        for (const auto& [x, y] : lead) {
+            leDouble(content, x);
+            leDouble(content, y);
         }
         for (const Ring& ring : records[r])
             for (const auto& [x, y] : ring) {
@@ -1090,4 +1100,29 @@ TEST(ShapefileReaderTest, RecordsOfSeveralRingsAreOrganisedAsGdalsDriverOrganise
         }
     }
     EXPECT_GE(several, records.size() - 1);
+}
+
+TEST(ShapefileReaderTest, ARingClosedOnlyOnAVertexBeforeItsPartIsStillSaidToBeUnclosed)
+{
+    // A one-part record whose part starts after vertex 0: closed is its last vertex against the
+    // part's first (as shapelib and layoutRecord see it), not against vertex 0. Both readers
+    // (the store's and the one `area` measures through) say the ring is not closed.
+    ensureGdal();
+    const fs::path dir = parkatlas::test::scratch("shapefile_reader_unclosed_part");
+    const std::string path = (dir / "lead.shp").string();
+    // Vertex 0 (0,0) is outside the part; the part runs (1,0) … (0,0): closed on vertex 0 only.
+    const Ring part = {{1, 0}, {1, 1}, {0, 1}, {0, 0}};
+    writeRawPolygons(path, {{part}}, {Ring{{0, 0}}});
+    auto unclosed = [](const IssueList& issues) {
+        std::size_t count = 0;
+        for (const Issue& issue : issues.issues())
+            count += issue.messageId == "ring_not_closed" ? 1 : 0;
+        return count;
+    };
+    IssueList stored;
+    readShapefileGeometry(path, stored);
+    EXPECT_EQ(unclosed(stored), 1u);
+    IssueList streamed;
+    ASSERT_TRUE(measureShapefile(path, Crs::fromEpsg(4547), AreaMethod::Planar, streamed));
+    EXPECT_EQ(unclosed(streamed), 1u);
 }
