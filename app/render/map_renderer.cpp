@@ -354,11 +354,12 @@ public:
                          symbol.fillPattern == Qt::SolidPattern) {
                     // Counted when flushSmallPolygons has drawn it, not now (one of fewer
                     // than three pixel points is not kept, and counted as before).
+                    const bool counted = counts(envelope);
                     if (!keepSmallPolygon(store, feature, symbol,
                                           envelope.width() >= smoothSize ||
                                               envelope.height() >= smoothSize,
-                                          counts(envelope)) &&
-                        counts(envelope))
+                                          counted) &&
+                        counted)
                         ++featuresDrawn;
                     if (labels)
                         labelled.push_back(feature);

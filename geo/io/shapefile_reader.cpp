@@ -253,14 +253,25 @@ RecordView viewRecord(const unsigned char* shp, std::size_t shpSize, const Recor
     return view;
 }
 
+/// A coordinate the readers keep: finite and not absurdly large.
+bool usableCoordinate(double v)
+{
+    return std::isfinite(v) && std::fabs(v) <= 1e15;
+}
+
 bool finiteCoordinates(const unsigned char* points, std::int32_t count)
 {
-    for (std::int32_t i = 0; i < 2 * count; ++i) {
-        const double v = littleEndianDouble(points + 8 * i);
-        if (!std::isfinite(v) || std::fabs(v) > 1e15)
+    for (std::int32_t i = 0; i < 2 * count; ++i)
+        if (!usableCoordinate(littleEndianDouble(points + 8 * i)))
             return false;
-    }
     return true;
+}
+
+/// Whether the ring of points [from, to) of a record ends on its first vertex, byte for byte
+/// (a ring of fewer than two points is taken as closed).
+bool ringClosed(const RecordView& view, std::int32_t from, std::int32_t to)
+{
+    return to - from < 2 || std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) == 0;
 }
 
 /// GDAL's organizePolygons (METHOD=ONLY_CCW) takes a shortcut when every ring has at least four
@@ -397,8 +408,7 @@ bool layoutRecord(const RecordView& view, std::int64_t fid, RecordLayout& layout
     case Family::Polygon:
         for (std::int32_t part = 0; part < view.numParts && !unclosedReported; ++part) {
             const auto [from, to] = view.ring(part);
-            if (to - from >= 2 &&
-                std::memcmp(view.points + 16 * from, view.points + 16 * (to - 1), 16) != 0) {
+            if (!ringClosed(view, from, to)) {
                 problems.push_back(withMessage(
                     {Issue::Severity::Warning, {}, {}, fid},
                     message("ring_not_closed", "a ring is not closed (its last vertex is not "
@@ -821,37 +831,25 @@ void visitShapefileGeometry(const std::string& shpPath, IssueSink& issues,
 namespace {
 
 /// The one ring of a polygon record into `ring` (x,y), with its bounds, when every coordinate
-/// passes finiteCoordinates' test and the ring is closed (the last vertex is its part's first,
-/// byte for byte, as layoutRecord asks): what layoutRecord and the copy after it make of such a
-/// record, in one pass. False otherwise (`ring` and `envelope` then hold nothing of use).
+/// is usable (finiteCoordinates' test) and the ring is closed (ringClosed on its part, as
+/// layoutRecord asks): what layoutRecord and the copy after it make of such a record, in one
+/// pass. False otherwise (`ring` and `envelope` then hold nothing of use).
 bool copyFiniteRing(const RecordView& view, std::vector<double>& ring, Envelope& envelope)
 {
     const std::size_t n = static_cast<std::size_t>(view.numPoints);
-    const std::size_t from = view.numParts > 0 ? static_cast<std::size_t>(view.ring(0).first) : 0;
-    if (n - from >= 2 && std::memcmp(view.points + 16 * from, view.points + 16 * (n - 1), 16) != 0)
+    if (!ringClosed(view, view.numParts > 0 ? view.ring(0).first : 0, view.numPoints))
         return false;
     ring.resize(2 * n);
     std::memcpy(ring.data(), view.points, 16 * n);
-    const double* xy = ring.data();
-    double minX = xy[0], maxX = xy[0], minY = xy[1], maxY = xy[1];
+    envelope = Envelope();
     bool finite = true;
     for (std::size_t v = 0; v < n; ++v) {
-        const double x = xy[2 * v];
-        const double y = xy[2 * v + 1];
-        finite &= std::isfinite(x) && std::fabs(x) <= 1e15 && std::isfinite(y) &&
-                  std::fabs(y) <= 1e15;
-        minX = x < minX ? x : minX;
-        maxX = x > maxX ? x : maxX;
-        minY = y < minY ? y : minY;
-        maxY = y > maxY ? y : maxY;
+        const double x = ring[2 * v];
+        const double y = ring[2 * v + 1];
+        finite &= usableCoordinate(x) && usableCoordinate(y);
+        envelope.expand(x, y);
     }
-    if (!finite)
-        return false;
-    envelope.minX = minX;
-    envelope.maxX = maxX;
-    envelope.minY = minY;
-    envelope.maxY = maxY;
-    return true;
+    return finite;
 }
 
 } // namespace

@@ -392,9 +392,6 @@ struct AreaCalculator::Impl {
         return small && nearMeridian;
     }
 
-    /// ∫∫ dA / k² over the feature as drawn in the plane: with g = 1/k² expanded about the
-    /// area centroid c, ∫∫ g dA = A g(c) + ½ g_EE(c) ∫∫ (E − c_E)² dA + (terms ≤ 1e-11 of A
-    /// for extents up to 20 km). The first-order terms vanish about the centroid.
     /// What fastPathAreaM2 knows before the scale: the area drawn in the plane (CRS units²),
     /// its centroid and its second moment across the zone about it, and the ring's first vertex
     /// (the origin of the moments).
@@ -427,6 +424,9 @@ struct AreaCalculator::Impl {
         return scaledArea(m, g, gEastEast);
     }
 
+    /// ∫∫ dA / k² over the feature as drawn in the plane: with g = 1/k² expanded about the
+    /// area centroid c, ∫∫ g dA = A g(c) + ½ g_EE(c) ∫∫ (E − c_E)² dA + (terms ≤ 1e-11 of A
+    /// for extents up to 20 km). The first-order terms vanish about the centroid.
     template <typename Feature> double fastPathAreaM2(const Feature& feature) const
     {
         PlaneMoments m;
@@ -704,19 +704,29 @@ double AreaCalculator::areaM2(std::span<const double> ring, const Envelope& enve
     return m_impl->polygonAreaM2(OneRing{ring, envelope}, index, fid);
 }
 
-void AreaCalculator::areaM2Into(std::span<const double> ring, const Envelope& envelope,
-                                std::size_t index, std::int64_t fid, double& out)
+bool AreaCalculator::fastPathAreaM2Into(std::span<const double> ring, const Envelope& envelope,
+                                        std::size_t index, std::int64_t fid, double& out)
 {
     Impl& d = *m_impl;
     const OneRing feature{ring, envelope};
+    if (feature.isEmpty() || !d.fastPathApplies(feature))
+        return false;
     Impl::PlaneMoments moments;
-    if (feature.isEmpty() || !d.fastPathApplies(feature) || !d.planeMoments(feature, moments)) {
-        out = d.polygonAreaM2(feature, index, fid);
-        return;
+    if (!d.planeMoments(feature, moments)) {
+        out = d.polygonAreaM2(feature, index, fid); // 0, or NaN said as unknown
+        return true;
     }
     d.pending[d.pendingCount++] = {moments, &out, index, fid};
     if (d.pendingCount == Impl::kScaleBatch)
         d.flushScales();
+    return true;
+}
+
+void AreaCalculator::areaM2Into(std::span<const double> ring, const Envelope& envelope,
+                                std::size_t index, std::int64_t fid, double& out)
+{
+    if (!fastPathAreaM2Into(ring, envelope, index, fid, out))
+        out = m_impl->polygonAreaM2(OneRing{ring, envelope}, index, fid);
 }
 
 void AreaCalculator::flush()

@@ -190,28 +190,28 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
             calculator.emplace(early.clone());
             calculator->setIssueSink(&measured, shpPath, {});
         }
-        AreaCalculator* use = &*calculator;
-        if (polygon.organised ? !calculator->usesFastPath(*polygon.organised, 0)
-                              : !calculator->usesFastPath(polygon.ring, polygon.envelope)) {
-            std::optional<AreaCalculator>& made = exactOf.at(worker);
-            if (!made) {
-                // Waits for the Crs, through the worker's own copy of the shared state.
-                const AreaCalculator* fromCrs =
-                    std::shared_future<const AreaCalculator*>(exact).get();
-                if (!fromCrs) {
-                    abandoned = true;
-                    return;
-                }
-                made.emplace(fromCrs->clone());
-                made->setIssueSink(&measured, shpPath, {});
-            }
-            use = &*made;
-        }
         const std::int64_t fid = result.fids[record];
-        if (polygon.organised)
-            value = use->areaM2(*polygon.organised, 0, fid);
-        else
-            use->areaM2Into(polygon.ring, polygon.envelope, record, fid, value);
+        if (polygon.organised && calculator->usesFastPath(*polygon.organised, 0)) {
+            value = calculator->areaM2(*polygon.organised, 0, fid);
+            return;
+        }
+        if (!polygon.organised &&
+            calculator->fastPathAreaM2Into(polygon.ring, polygon.envelope, record, fid, value))
+            return;
+        // Not the fast path: the calculator of the Crs.
+        std::optional<AreaCalculator>& made = exactOf.at(worker);
+        if (!made) {
+            // Waits for the Crs, through the worker's own copy of the shared state.
+            const AreaCalculator* fromCrs = std::shared_future<const AreaCalculator*>(exact).get();
+            if (!fromCrs) {
+                abandoned = true;
+                return;
+            }
+            made.emplace(fromCrs->clone());
+            made->setIssueSink(&measured, shpPath, {});
+        }
+        value = polygon.organised ? made->areaM2(*polygon.organised, 0, fid)
+                                  : made->areaM2(polygon.ring, polygon.envelope, record, fid);
     };
     std::exception_ptr measureFailure;
     std::thread measuring([&] {
@@ -245,10 +245,9 @@ std::optional<StreamedMeasure> measureShapefile(const std::string& shpPath,
         return measureShapefile(shpPath, crs, method, issues);
     if (measureFailure)
         std::rethrow_exception(measureFailure);
-    for (auto* calculators : {&earlyOf, &exactOf})
-        for (std::optional<AreaCalculator>& calculator : *calculators)
-            if (calculator)
-                calculator->flush();
+    for (std::optional<AreaCalculator>& calculator : earlyOf)
+        if (calculator)
+            calculator->flush(); // (the Crs's calculators keep nothing: they measure at once)
 
     for (const Issue& issue : measured.issues())
         issues.report(issue);
